@@ -1,0 +1,212 @@
+package timeline
+
+import (
+	"slices"
+	"time"
+)
+
+// StepTotal is what one summary says of one step, over all its attempts.
+type StepTotal struct {
+	Step       string
+	Attempts   int
+	Elapsed    time.Duration // first start to last end of the ended attempts
+	Outage     time.Duration // time of its ended Outage attempts
+	Disruption time.Duration // time of its ended Disruption attempts
+	Impact     Impact        // the worst impact of its attempts
+	Outcome    Outcome       // outcome of its last ended attempt
+	Open       bool          // its last attempt has not ended
+}
+
+// StepTotals groups the spans of s by step, in the order steps first
+// started. Open attempts count in no duration.
+func (s Summary) StepTotals() []StepTotal {
+	var out []StepTotal
+	index := make(map[string]int)
+	first := make(map[string]time.Time)
+	for _, sp := range s.Steps {
+		i, ok := index[sp.Step]
+		if !ok {
+			i = len(out)
+			index[sp.Step] = i
+			out = append(out, StepTotal{Step: sp.Step})
+		}
+		t := &out[i]
+		t.Attempts++
+		t.Impact = max(t.Impact, sp.Impact)
+		t.Open = sp.Open
+		if sp.Open {
+			continue
+		}
+		if _, ok := first[sp.Step]; !ok {
+			first[sp.Step] = sp.Start
+		}
+		t.Elapsed = sp.End.Sub(first[sp.Step])
+		t.Outcome = sp.Outcome
+		switch sp.Impact {
+		case Outage:
+			t.Outage += sp.Duration
+		case Disruption:
+			t.Disruption += sp.Duration
+		}
+	}
+	return out
+}
+
+// Delta compares a baseline duration with an actual one.
+type Delta struct {
+	Baseline, Actual time.Duration
+}
+
+// Diff returns Actual - Baseline: positive when the actual run took longer.
+func (d Delta) Diff() time.Duration { return d.Actual - d.Baseline }
+
+// Percent returns Diff as a percentage of Baseline; ok is false when
+// Baseline is zero and no percentage makes sense.
+func (d Delta) Percent() (pct float64, ok bool) {
+	if d.Baseline == 0 {
+		return 0, false
+	}
+	return float64(d.Diff()) / float64(d.Baseline) * 100, true
+}
+
+// StepDelta compares one step's elapsed time in two runs.
+type StepDelta struct {
+	Step string
+	Delta
+}
+
+// Comparison is the difference between a baseline run (a rehearsal) and an
+// actual one (the cutover).
+type Comparison struct {
+	Duration   Delta
+	Outage     Delta
+	Disruption Delta
+	Steps      []StepDelta // steps in both runs, in the actual run's order
+	Missing    []string    // steps of the baseline that the actual run lacks
+	Added      []string    // steps of the actual run that the baseline lacks
+}
+
+// Compare compares an actual run with a baseline, step by step (elapsed
+// time over all attempts) and in total.
+func Compare(baseline, actual Summary) Comparison {
+	c := Comparison{
+		Duration:   Delta{baseline.Duration, actual.Duration},
+		Outage:     Delta{baseline.Outage, actual.Outage},
+		Disruption: Delta{baseline.Disruption, actual.Disruption},
+	}
+	base := baseline.StepTotals()
+	baseIndex := make(map[string]int, len(base))
+	for i, t := range base {
+		baseIndex[t.Step] = i
+	}
+	seen := make(map[string]bool)
+	for _, t := range actual.StepTotals() {
+		seen[t.Step] = true
+		i, ok := baseIndex[t.Step]
+		if !ok {
+			c.Added = append(c.Added, t.Step)
+			continue
+		}
+		c.Steps = append(c.Steps, StepDelta{Step: t.Step, Delta: Delta{base[i].Elapsed, t.Elapsed}})
+	}
+	for _, t := range base {
+		if !seen[t.Step] {
+			c.Missing = append(c.Missing, t.Step)
+		}
+	}
+	return c
+}
+
+// Stats are the minimum, median and maximum of a set of durations. The
+// median of an even count is the mean of the two middle values.
+type Stats struct {
+	N                int
+	Min, Median, Max time.Duration
+}
+
+func statsOf(ds []time.Duration) Stats {
+	if len(ds) == 0 {
+		return Stats{}
+	}
+	slices.Sort(ds)
+	n := len(ds)
+	med := ds[n/2]
+	if n%2 == 0 {
+		med = ds[n/2-1] + (ds[n/2]-ds[n/2-1])/2
+	}
+	return Stats{N: n, Min: ds[0], Median: med, Max: ds[n-1]}
+}
+
+// StepForecast is what the rehearsals say of one step.
+type StepForecast struct {
+	Step       string
+	Impact     Impact // the worst impact seen
+	Runs       int    // rehearsals in which the step ended at least once
+	Elapsed    Stats
+	Outage     Stats
+	Disruption Stats
+}
+
+// Forecast is the expected duration and user impact of a go-live, from its
+// rehearsals (rule R5 of the method).
+type Forecast struct {
+	Runs       int // rehearsals used
+	Duration   Stats
+	Outage     Stats
+	Disruption Stats
+	Steps      []StepForecast // in order of first appearance
+}
+
+// Step returns the forecast of the named step.
+func (f Forecast) Step(name string) (StepForecast, bool) {
+	for _, s := range f.Steps {
+		if s.Step == name {
+			return s, true
+		}
+	}
+	return StepForecast{}, false
+}
+
+// Estimate computes, per step and in total, the minimum, median and
+// maximum of duration, outage and disruption over rehearsals: the input to
+// planning a go-live. A step still open in a rehearsal does not count for
+// that rehearsal.
+func Estimate(rehearsals ...Summary) Forecast {
+	f := Forecast{Runs: len(rehearsals)}
+	var dur, out, dis []time.Duration
+	type acc struct {
+		impact                       Impact
+		elapsed, outage, disruption []time.Duration
+	}
+	var order []string
+	steps := make(map[string]*acc)
+	for _, r := range rehearsals {
+		dur = append(dur, r.Duration)
+		out = append(out, r.Outage)
+		dis = append(dis, r.Disruption)
+		for _, t := range r.StepTotals() {
+			a := steps[t.Step]
+			if a == nil {
+				a = &acc{}
+				steps[t.Step] = a
+				order = append(order, t.Step)
+			}
+			a.impact = max(a.impact, t.Impact)
+			if t.Elapsed == 0 && t.Open {
+				continue
+			}
+			a.elapsed = append(a.elapsed, t.Elapsed)
+			a.outage = append(a.outage, t.Outage)
+			a.disruption = append(a.disruption, t.Disruption)
+		}
+	}
+	f.Duration, f.Outage, f.Disruption = statsOf(dur), statsOf(out), statsOf(dis)
+	for _, name := range order {
+		a := steps[name]
+		f.Steps = append(f.Steps, StepForecast{
+			Step: name, Impact: a.impact, Runs: len(a.elapsed),
+			Elapsed: statsOf(a.elapsed), Outage: statsOf(a.outage), Disruption: statsOf(a.disruption),
+		})
+	}
+	return f
+}

@@ -1,0 +1,139 @@
+package timeline
+
+import (
+	"maps"
+	"strings"
+	"time"
+)
+
+// Entry kinds. A journal accepts these and any kind that starts with
+// [KindCustomPrefix]; every other kind is rejected.
+const (
+	KindNote     = "note"     // free text from an actor
+	KindStart    = "start"    // a step starts (Step and Impact set)
+	KindEnd      = "end"      // a step ends (Step and Outcome set)
+	KindDecision = "decision" // a go/no-go or other decision
+	KindVote     = "vote"     // a vote towards a decision
+	KindPhase    = "phase"    // a project moves from one phase to another
+	KindCheck    = "check"    // a checklist item changes state
+	KindAction   = "action"   // an action is handed out or closed
+	KindLesson   = "lesson"   // a lesson learned (retex) is recorded or applied
+	KindOverride = "override" // a policy denial is overridden (break-glass)
+
+	// KindCustomPrefix starts the kinds that programs define for
+	// themselves, such as "x-deploy-tag".
+	KindCustomPrefix = "x-"
+)
+
+// Entry is one timestamped line of a journal.
+//
+// Seq and Hash are assigned by the [Journal]; values given to Record are
+// ignored. At keeps the location it was given in; it is stored with its UTC
+// offset and without its monotonic clock reading.
+type Entry struct {
+	Seq     uint64            `json:"seq"`               // 1, 2, 3, ... assigned by the journal
+	At      time.Time         `json:"at"`                // when it happened (set from the clock if zero)
+	Kind    string            `json:"kind"`              // KindNote, KindStart, ... or "x-..."
+	Step    string            `json:"step,omitempty"`    // step ID for start and end
+	Actor   string            `json:"actor,omitempty"`   // who did it
+	Text    string            `json:"text,omitempty"`    // free text
+	Impact  Impact            `json:"impact,omitempty"`  // on start: what the step does to users
+	Outcome Outcome           `json:"outcome,omitempty"` // on end: how the step ended
+	Attrs   map[string]string `json:"attrs,omitempty"`   // extra fields, covered by the hash
+	Hash    string            `json:"hash"`              // hex chain hash, set by the journal
+}
+
+// IsKnownKind reports whether a journal accepts entries of kind k: one of
+// the Kind constants or a kind starting with [KindCustomPrefix].
+func IsKnownKind(k string) bool {
+	switch k {
+	case KindNote, KindStart, KindEnd, KindDecision, KindVote, KindPhase,
+		KindCheck, KindAction, KindLesson, KindOverride:
+		return true
+	}
+	return len(k) > len(KindCustomPrefix) && strings.HasPrefix(k, KindCustomPrefix)
+}
+
+// clone returns e with its own copy of Attrs.
+func (e Entry) clone() Entry {
+	if e.Attrs != nil {
+		e.Attrs = maps.Clone(e.Attrs)
+	}
+	return e
+}
+
+// stepState is what a journal knows of one step: how many times it was
+// started and whether an attempt is running.
+type stepState struct {
+	attempts int
+	open     bool
+	startAt  time.Time
+}
+
+// steps tracks the state of every step of a journal, to validate entries in
+// order. The zero value is ready to use.
+type steps map[string]*stepState
+
+// check reports whether e may follow the entries already applied.
+func (s steps) check(e *Entry) error {
+	if !IsKnownKind(e.Kind) {
+		return &EntryError{Seq: e.Seq, Step: e.Step, Err: ErrUnknownKind, Detail: "kind " + quote(e.Kind)}
+	}
+	if !e.Impact.IsValid() {
+		return &EntryError{Seq: e.Seq, Step: e.Step, Err: ErrInvalid, Detail: "impact out of range"}
+	}
+	if !e.Outcome.IsValid() {
+		return &EntryError{Seq: e.Seq, Step: e.Step, Err: ErrInvalid, Detail: "outcome out of range"}
+	}
+	if e.At.IsZero() {
+		return &EntryError{Seq: e.Seq, Step: e.Step, Err: ErrInvalid, Detail: "no time"}
+	}
+	if e.Impact != NoImpact && e.Kind != KindStart {
+		return &EntryError{Seq: e.Seq, Step: e.Step, Err: ErrInvalid, Detail: "impact on a " + e.Kind + " entry (only start has one)"}
+	}
+	if e.Outcome != Done && e.Kind != KindEnd {
+		return &EntryError{Seq: e.Seq, Step: e.Step, Err: ErrInvalid, Detail: "outcome on a " + e.Kind + " entry (only end has one)"}
+	}
+	switch e.Kind {
+	case KindStart, KindEnd:
+		if e.Step == "" {
+			return &EntryError{Seq: e.Seq, Err: ErrInvalid, Detail: e.Kind + " without a step"}
+		}
+	default:
+		return nil
+	}
+	st := s[e.Step]
+	if e.Kind == KindStart {
+		if st != nil && st.open {
+			return &EntryError{Seq: e.Seq, Step: e.Step, Err: ErrAlreadyStarted,
+				Detail: "attempt " + itoa(st.attempts) + " has not ended"}
+		}
+		return nil
+	}
+	if st == nil || !st.open {
+		return &EntryError{Seq: e.Seq, Step: e.Step, Err: ErrNotStarted}
+	}
+	if e.At.Before(st.startAt) {
+		return &EntryError{Seq: e.Seq, Step: e.Step, Err: ErrInvalid,
+			Detail: "ends at " + e.At.Format(time.RFC3339Nano) + ", before its start at " + st.startAt.Format(time.RFC3339Nano)}
+	}
+	return nil
+}
+
+// apply records the effect of a checked entry.
+func (s steps) apply(e *Entry) {
+	switch e.Kind {
+	case KindStart:
+		st := s[e.Step]
+		if st == nil {
+			st = &stepState{}
+			s[e.Step] = st
+		}
+		st.attempts++
+		st.open = true
+		st.startAt = e.At
+	case KindEnd:
+		st := s[e.Step]
+		st.open = false
+	}
+}

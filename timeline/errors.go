@@ -1,0 +1,95 @@
+package timeline
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// Sentinel errors, for errors.Is.
+var (
+	// ErrClosed is returned by Record after Close.
+	ErrClosed = errors.New("timeline: journal closed")
+	// ErrTampered is wrapped by every [TamperError] from Verify and Open.
+	ErrTampered = errors.New("timeline: journal tampered with")
+	// ErrInvalid is wrapped by errors about a malformed entry.
+	ErrInvalid = errors.New("timeline: invalid entry")
+	// ErrUnknownKind is wrapped when an entry's kind is not accepted
+	// (see [IsKnownKind]).
+	ErrUnknownKind = errors.New("timeline: unknown entry kind")
+	// ErrNotStarted is wrapped when a step ends without a running attempt.
+	ErrNotStarted = errors.New("timeline: step not started")
+	// ErrAlreadyStarted is wrapped when a step starts while an attempt of it
+	// is still running.
+	ErrAlreadyStarted = errors.New("timeline: step already running")
+	// ErrLineTooLong is wrapped when a JSON Lines record exceeds [MaxLineSize].
+	ErrLineTooLong = errors.New("timeline: line too long")
+	// ErrTornWrite is wrapped by Read when the last line lacks its newline
+	// and cannot be decoded: the trace of a crash in the middle of a write.
+	ErrTornWrite = errors.New("timeline: torn last line")
+	// ErrLocked is returned by Open when another journal holds the file.
+	ErrLocked = errors.New("timeline: journal file in use")
+)
+
+// EntryError describes an entry that a journal refused, or that breaks the
+// rules of a journal being loaded.
+type EntryError struct {
+	Seq    uint64 // the entry's sequence number (the one it would have had, for Record)
+	Step   string // the step, if any
+	Detail string // what is wrong, for people
+	Err    error  // a sentinel: ErrInvalid, ErrUnknownKind, ErrNotStarted, ...
+}
+
+func (e *EntryError) Error() string {
+	s := "timeline: entry " + strconv.FormatUint(e.Seq, 10)
+	if e.Step != "" {
+		s += " (step " + quote(e.Step) + ")"
+	}
+	s += ": " + trimPrefix(e.Err.Error())
+	if e.Detail != "" {
+		s += ": " + e.Detail
+	}
+	return s
+}
+
+// Unwrap returns the sentinel.
+func (e *EntryError) Unwrap() error { return e.Err }
+
+// LineError locates a problem in JSON Lines input.
+type LineError struct {
+	Line int   // 1-based line number
+	Err  error // what is wrong with it
+}
+
+func (e *LineError) Error() string {
+	return "timeline: line " + strconv.Itoa(e.Line) + ": " + trimPrefix(e.Err.Error())
+}
+
+// Unwrap returns the underlying error.
+func (e *LineError) Unwrap() error { return e.Err }
+
+// TamperError names the first entry whose chain does not hold.
+type TamperError struct {
+	Seq    uint64 // sequence number expected at that position
+	Index  int    // 0-based position in the slice checked
+	Reason string // what does not match
+}
+
+func (e *TamperError) Error() string {
+	return fmt.Sprintf("timeline: journal tampered with at seq %d (entry #%d): %s", e.Seq, e.Index+1, e.Reason)
+}
+
+// Unwrap returns ErrTampered.
+func (e *TamperError) Unwrap() error { return ErrTampered }
+
+func trimPrefix(s string) string {
+	const p = "timeline: "
+	if len(s) >= len(p) && s[:len(p)] == p {
+		return s[len(p):]
+	}
+	return s
+}
+
+func quote(s string) string { return strconv.Quote(s) }
+
+func itoa(i int) string { return strconv.Itoa(i) }

@@ -175,7 +175,7 @@ func Estimate(rehearsals ...Summary) Forecast {
 	f := Forecast{Runs: len(rehearsals)}
 	var dur, out, dis []time.Duration
 	type acc struct {
-		impact                       Impact
+		impact                      Impact
 		elapsed, outage, disruption []time.Duration
 	}
 	var order []string

@@ -1,0 +1,132 @@
+package timeline_test
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mepkit/mepkit/timeline"
+)
+
+func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
+
+func TestJSONLRoundTrip(t *testing.T) {
+	es := sample(t, nil)
+	var buf bytes.Buffer
+	require.NoError(t, timeline.WriteJSONL(&buf, es))
+	got, err := timeline.Read(bytes.NewReader(buf.Bytes()))
+	require.NoError(t, err)
+	require.Len(t, got, len(es))
+	for i := range es {
+		assert.True(t, es[i].At.Equal(got[i].At))
+		got[i].At = es[i].At
+	}
+	assert.Equal(t, es, got)
+	assert.NoError(t, timeline.Verify(got, nil))
+
+	var again bytes.Buffer
+	require.NoError(t, timeline.WriteJSONL(&again, got))
+	assert.Equal(t, buf.String(), again.String(), "reading and writing back gives the same bytes")
+	assert.Contains(t, buf.String(), `"impact":"outage"`)
+	assert.Contains(t, buf.String(), `"at":"2026-11-24T20:01:00+01:00"`)
+}
+
+func TestReadErrors(t *testing.T) {
+	good := `{"seq":1,"at":"2026-11-24T20:00:00+01:00","kind":"note","hash":"ab"}`
+	tests := []struct {
+		name     string
+		in       string
+		wantLine int
+		wantN    int
+		contains string
+	}{
+		{"bad json", good + "\n{oops\n", 2, 1, "line 2"},
+		{"unknown field", good + "\n" + `{"seq":2,"at":"2026-11-24T20:00:00Z","kind":"note","hash":"ab","extra":1}` + "\n", 2, 1, "extra"},
+		{"trailing data", good + " 42\n", 1, 0, "trailing"},
+		{"empty line", good + "\n\n" + good + "\n", 2, 1, "line 2"},
+		{"missing time", `{"seq":1,"kind":"note","hash":"ab"}` + "\n", 1, 0, "at"},
+		{"bad impact", `{"seq":1,"at":"2026-11-24T20:00:00Z","kind":"start","step":"s","impact":"huge","hash":"ab"}` + "\n", 1, 0, "impact"},
+		{"torn last line", good + "\n" + `{"seq":2,"at":"2026-11-2`, 2, 1, "torn"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := timeline.Read(strings.NewReader(tt.in))
+			require.Error(t, err)
+			var le *timeline.LineError
+			require.ErrorAs(t, err, &le)
+			assert.Equal(t, tt.wantLine, le.Line)
+			assert.Contains(t, err.Error(), tt.contains)
+			assert.Len(t, got, tt.wantN, "the entries before the bad line are returned")
+		})
+	}
+}
+
+func TestReadTornWrite(t *testing.T) {
+	_, err := timeline.Read(strings.NewReader(`{"seq":1,"at":"2026`))
+	assert.ErrorIs(t, err, timeline.ErrTornWrite)
+}
+
+func TestReadLastLineWithoutNewline(t *testing.T) {
+	got, err := timeline.Read(strings.NewReader(`{"seq":1,"at":"2026-11-24T20:00:00Z","kind":"note","hash":"ab"}`))
+	require.NoError(t, err)
+	assert.Len(t, got, 1)
+}
+
+func TestReadLineTooLong(t *testing.T) {
+	long := `{"seq":1,"at":"2026-11-24T20:00:00Z","kind":"note","text":"` + strings.Repeat("x", timeline.MaxLineSize) + `","hash":"ab"}` + "\n"
+	_, err := timeline.Read(strings.NewReader(long))
+	require.ErrorIs(t, err, timeline.ErrLineTooLong)
+	var le *timeline.LineError
+	require.ErrorAs(t, err, &le)
+	assert.Equal(t, 1, le.Line)
+
+	// An endless line without a newline is refused too, without reading it all.
+	_, err = timeline.Read(io.LimitReader(neverEnding{}, 64<<20))
+	assert.ErrorIs(t, err, timeline.ErrLineTooLong)
+}
+
+type neverEnding struct{}
+
+func (neverEnding) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'x'
+	}
+	return len(p), nil
+}
+
+func TestReadKeepsOffset(t *testing.T) {
+	got, err := timeline.Read(strings.NewReader(`{"seq":1,"at":"2026-07-01T20:00:00+05:30","kind":"note","hash":"ab"}` + "\n"))
+	require.NoError(t, err)
+	_, off := got[0].At.Zone()
+	assert.Equal(t, 5*3600+1800, off)
+	assert.True(t, got[0].At.Equal(time.Date(2026, 7, 1, 14, 30, 0, 0, time.UTC)))
+}
+
+func FuzzRead(f *testing.F) {
+	f.Add([]byte(`{"seq":1,"at":"2026-11-24T20:00:00+01:00","kind":"note","hash":"ab"}` + "\n"))
+	f.Add([]byte(`{"seq":1,"at":"2026-11-24T20:00:00+01:00","kind":"start","step":"a|b","impact":"outage","attrs":{"k":"v"},"hash":"ab"}` + "\n{"))
+	f.Add([]byte("\n\n"))
+	f.Add([]byte(`{"seq":-1}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		entries, err := timeline.Read(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		// Whatever decodes writes back and reads back the same.
+		var buf bytes.Buffer
+		if err := timeline.WriteJSONL(&buf, entries); err != nil {
+			return // e.g. an impact out of range cannot be written
+		}
+		again, err := timeline.Read(bytes.NewReader(buf.Bytes()))
+		require.NoError(t, err)
+		require.Len(t, again, len(entries))
+		var buf2 bytes.Buffer
+		require.NoError(t, timeline.WriteJSONL(&buf2, again))
+		require.Equal(t, buf.String(), buf2.String())
+	})
+}

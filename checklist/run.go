@@ -1,0 +1,602 @@
+package checklist
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Status is where an item of a run stands. The zero value is [Pending].
+type Status uint8
+
+const (
+	Pending Status = iota // not done yet
+	Done                  // checked: done and verified
+	Failed                // tried and failed; it can be checked later
+	Waived                // not applicable, with a reason
+)
+
+var statusNames = [...]string{"pending", "done", "failed", "waived"}
+
+// String returns "pending", "done", "failed" or "waived".
+func (s Status) String() string {
+	if int(s) < len(statusNames) {
+		return statusNames[s]
+	}
+	return "Status(" + strconv.Itoa(int(s)) + ")"
+}
+
+// MarshalText implements [encoding.TextMarshaler].
+func (s Status) MarshalText() ([]byte, error) {
+	if int(s) >= len(statusNames) {
+		return nil, detail(ErrBadSnapshot, "unknown status %d", uint8(s))
+	}
+	return []byte(statusNames[s]), nil
+}
+
+// UnmarshalText implements [encoding.TextUnmarshaler].
+func (s *Status) UnmarshalText(b []byte) error {
+	for i, name := range statusNames {
+		if string(b) == name {
+			*s = Status(i)
+			return nil
+		}
+	}
+	return detail(ErrBadSnapshot, "unknown status %q", b)
+}
+
+// satisfied reports whether the status lets dependent items go on.
+func (s Status) satisfied() bool { return s == Done || s == Waived }
+
+// Change is one change to an item of a run, kept in its history.
+type Change struct {
+	Status Status    // the status the change set
+	By     string    // who made it
+	At     time.Time // when, without monotonic reading
+	Note   string    // a note, or the reason of a waiver
+}
+
+// Move is one rescheduling of a run: T0 moved From one instant To another.
+type Move struct {
+	From, To time.Time
+	By       string
+	At       time.Time
+	Note     string
+}
+
+// Result is where one item of a run stands.
+type Result struct {
+	Item   Item
+	Status Status
+	By     string    // who made the last change; "" when pending
+	At     time.Time // when; zero when pending
+	Note   string    // its note, or the reason of a waiver
+	// Due is T0 plus the item's deadline: an absolute instant that follows
+	// T0 when the run is rescheduled. Zero when the item has no deadline.
+	Due     time.Time
+	History []Change // every change, oldest first
+}
+
+// Progress counts the items of a run.
+type Progress struct {
+	Done            int // items checked
+	Waived          int // items waived
+	Failed          int // items whose last change is a failure
+	Total           int // items in the list
+	RequiredPending int // required items neither done nor waived
+}
+
+// Event kinds, in [Event.Kind].
+const (
+	KindCheck      = "check"
+	KindFail       = "fail"
+	KindWaive      = "waive"
+	KindReschedule = "reschedule"
+)
+
+// Event is one change to a run, reported to the function given to
+// [Run.Observe]: a check, a failure, a waiver or a reschedule.
+type Event struct {
+	Seq      uint64 // 1, 2, 3, ... in the order of the changes to the run
+	List     string // the list's name
+	Kind     string // KindCheck, KindFail, KindWaive or KindReschedule
+	Item     string // the item's ID; "" for a reschedule
+	Status   Status // the item's status after the change
+	Previous Status // and before it
+	By       string
+	At       time.Time
+	Note     string
+	T0       time.Time // T0 after the change
+	// PreviousT0 is T0 before a reschedule; equal to T0 otherwise.
+	PreviousT0 time.Time
+}
+
+// Run is one execution of a [List] against an operation starting at T0:
+// who checked, failed or waived which item, when, with which note.
+//
+// Run is safe for simultaneous use by multiple goroutines. A change that
+// is refused returns a [*ChangeError] and leaves the run as it was.
+type Run struct {
+	mu sync.Mutex
+
+	list     List
+	index    map[string]int
+	deps     [][]int // item -> indices of the items it depends on
+	section  []int   // item -> its section
+	secPos   []int   // item -> its position in its section
+	secItems [][]int // section -> its items, in order
+	ordered  bool    // ReadDo and Ordered
+
+	t0    time.Time
+	moves []Move
+	items []itemState
+	seq   uint64
+
+	// Counters kept up to date by set, for O(1) Ready, Progress.
+	requiredOpen int
+	failed       int
+	done         int
+	waived       int
+	firstOpen    []int // section -> position of its first required item not satisfied
+
+	// readyAt is the latest instant among the items that count for
+	// ReadyAt; valid unless readyDirty.
+	readyAt    time.Time
+	readyDirty bool
+
+	observer func(Event)
+	queue    []Event
+	notifyMu sync.Mutex // held while events are delivered
+}
+
+type itemState struct {
+	status  Status
+	history []Change
+	// counts: the item counts for ReadyAt (it is required, or it failed
+	// once and was resolved).
+	everFailed bool
+}
+
+// NewRun starts a run of the list for an operation starting at t0. The list
+// is copied and must be valid ([List.Validate]); t0 must not be zero. Every
+// item starts [Pending].
+func NewRun(l List, t0 time.Time) (*Run, error) {
+	if err := l.Validate(); err != nil {
+		return nil, err
+	}
+	if t0.IsZero() {
+		return nil, &ChangeError{Op: "start", Err: detail(ErrInvalidSchedule, "T0 is zero")}
+	}
+	return newRun(l.Clone(), t0.Round(0)), nil
+}
+
+// newRun builds a run of a valid list that it may keep.
+func newRun(l List, t0 time.Time) *Run {
+	n := len(l.Items)
+	r := &Run{
+		list:    l,
+		index:   make(map[string]int, n),
+		deps:    make([][]int, n),
+		section: make([]int, n),
+		secPos:  make([]int, n),
+		ordered: l.Mode == ReadDo && l.Ordered,
+		t0:      t0,
+		items:   make([]itemState, n),
+	}
+	secIndex := map[string]int{}
+	for i, it := range l.Items {
+		r.index[it.ID] = i
+		s, ok := secIndex[it.Section]
+		if !ok {
+			s = len(r.secItems)
+			secIndex[it.Section] = s
+			r.secItems = append(r.secItems, nil)
+		}
+		r.section[i] = s
+		r.secPos[i] = len(r.secItems[s])
+		r.secItems[s] = append(r.secItems[s], i)
+		if !it.Optional {
+			r.requiredOpen++
+		}
+	}
+	for i, it := range l.Items {
+		if len(it.DependsOn) > 0 {
+			r.deps[i] = make([]int, len(it.DependsOn))
+			for k, d := range it.DependsOn {
+				r.deps[i][k] = r.index[d]
+			}
+		}
+	}
+	r.firstOpen = make([]int, len(r.secItems))
+	for s := range r.secItems {
+		r.advance(s)
+	}
+	return r
+}
+
+// List returns a copy of the run's list.
+func (r *Run) List() List {
+	return r.list.Clone() // immutable after NewRun: no lock needed
+}
+
+// T0 returns the instant the operation starts, as last scheduled.
+func (r *Run) T0() time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.t0
+}
+
+// Observe makes the run report every later change to fn, replacing the
+// previous observer; nil stops the reports. Events are delivered one at a
+// time, in the order of the changes (see [Event.Seq]), after the change is
+// made and outside the run's lock: fn may read the run, and even change
+// it. When several goroutines change the run at once, an event may be
+// delivered by the goroutine of another change, so that the order holds.
+func (r *Run) Observe(fn func(Event)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.observer = fn
+}
+
+// Check records that the item was done and verified, by whom, when, with
+// an optional note. It fails with [ErrUnknownItem]; [ErrAlreadyDone] for an
+// item already checked; [ErrDependency] while an item it depends on is
+// neither done nor waived; [ErrOutOfOrder] in an ordered READ-DO list while
+// an earlier required item of its section is neither done nor waived;
+// [ErrNoActor] or [ErrNoTime] when by or at is missing. A failed or waived
+// item can be checked.
+func (r *Run) Check(id, by string, at time.Time, note string) error {
+	return r.change(KindCheck, Done, id, by, at, note)
+}
+
+// Fail records that the item was tried and failed. A failed item keeps the
+// run from being ready until it is checked or waived. Failing is allowed
+// in any order and from any status: it records what was seen. It fails
+// with [ErrUnknownItem], [ErrNoActor] or [ErrNoTime].
+func (r *Run) Fail(id, by string, at time.Time, note string) error {
+	return r.change(KindFail, Failed, id, by, at, note)
+}
+
+// Waive records that the item does not apply, with the reason, which is
+// required ([ErrReasonRequired]). An optional item can always be waived; a
+// required one only if the list allows it (List.WaiveRequired), else
+// [ErrRequiredWaiver]. A waived item counts as done for dependencies and
+// readiness. It also fails with [ErrUnknownItem], [ErrAlreadyDone],
+// [ErrAlreadyWaived], [ErrNoActor] or [ErrNoTime].
+func (r *Run) Waive(id, by string, at time.Time, reason string) error {
+	return r.change(KindWaive, Waived, id, by, at, reason)
+}
+
+func (r *Run) change(kind string, to Status, id, by string, at time.Time, note string) error {
+	r.mu.Lock()
+	i, err := r.allowed(to, id, by, at, note)
+	if err != nil {
+		r.mu.Unlock()
+		return &ChangeError{Op: kind, Item: id, Err: err}
+	}
+	at = at.Round(0)
+	from := r.items[i].status
+	r.set(i, Change{Status: to, By: by, At: at, Note: note})
+	r.seq++
+	if r.observer != nil {
+		r.queue = append(r.queue, Event{
+			Seq: r.seq, List: r.list.Name, Kind: kind, Item: id, Status: to, Previous: from,
+			By: by, At: at, Note: note, T0: r.t0, PreviousT0: r.t0,
+		})
+	}
+	r.mu.Unlock()
+	r.deliver()
+	return nil
+}
+
+// allowed returns the index of the item if the change can be made.
+// Requires r.mu held.
+func (r *Run) allowed(to Status, id, by string, at time.Time, note string) (int, error) {
+	i, ok := r.index[id]
+	if !ok {
+		return 0, ErrUnknownItem
+	}
+	if strings.TrimSpace(by) == "" {
+		return 0, ErrNoActor
+	}
+	if at.IsZero() {
+		return 0, ErrNoTime
+	}
+	cur := r.items[i].status
+	it := &r.list.Items[i]
+	switch to {
+	case Done:
+		if cur == Done {
+			return 0, ErrAlreadyDone
+		}
+		for _, d := range r.deps[i] {
+			if !r.items[d].status.satisfied() {
+				return 0, detail(ErrDependency, "%q is %s", r.list.Items[d].ID, r.items[d].status)
+			}
+		}
+		if r.ordered {
+			s := r.section[i]
+			if first := r.firstOpen[s]; first < r.secPos[i] {
+				return 0, detail(ErrOutOfOrder, "%q comes first", r.list.Items[r.secItems[s][first]].ID)
+			}
+		}
+	case Waived:
+		switch cur {
+		case Done:
+			return 0, ErrAlreadyDone
+		case Waived:
+			return 0, ErrAlreadyWaived
+		}
+		if strings.TrimSpace(note) == "" {
+			return 0, ErrReasonRequired
+		}
+		if !it.Optional && !r.list.WaiveRequired {
+			return 0, detail(ErrRequiredWaiver, "the list does not allow waiving required items")
+		}
+	}
+	return i, nil
+}
+
+// set applies a change to item i and keeps the counters. Requires r.mu
+// held.
+func (r *Run) set(i int, c Change) {
+	st := &r.items[i]
+	from := st.status
+	st.history = append(st.history, c)
+	st.status = c.Status
+	if c.Status == Failed {
+		st.everFailed = true
+	}
+	r.count(from, -1)
+	r.count(c.Status, +1)
+	required := !r.list.Items[i].Optional
+	if required && from.satisfied() != c.Status.satisfied() {
+		s := r.section[i]
+		if c.Status.satisfied() {
+			r.requiredOpen--
+			if r.firstOpen[s] == r.secPos[i] {
+				r.advance(s)
+			}
+		} else {
+			r.requiredOpen++
+			r.firstOpen[s] = min(r.firstOpen[s], r.secPos[i])
+		}
+	}
+	// ReadyAt: the latest change that satisfied an item that counts.
+	if from.satisfied() && (required || st.everFailed) {
+		prev := st.history[len(st.history)-2].At
+		if !prev.Before(r.readyAt) {
+			r.readyDirty = true // it may have been the latest
+		}
+	}
+	if c.Status.satisfied() && (required || st.everFailed) && c.At.After(r.readyAt) {
+		r.readyAt = c.At
+	}
+}
+
+func (r *Run) count(s Status, delta int) {
+	switch s {
+	case Done:
+		r.done += delta
+	case Failed:
+		r.failed += delta
+	case Waived:
+		r.waived += delta
+	}
+}
+
+// advance moves firstOpen[s] to the first required item of section s
+// that is not satisfied, from where it is. Requires r.mu held.
+func (r *Run) advance(s int) {
+	items := r.secItems[s]
+	p := r.firstOpen[s]
+	for p < len(items) {
+		i := items[p]
+		if !r.list.Items[i].Optional && !r.items[i].status.satisfied() {
+			break
+		}
+		p++
+	}
+	r.firstOpen[s] = p
+}
+
+// Reschedule moves the run to a new T0; the items' deadlines, relative to
+// T0, follow it. The move is kept (see [Run.Moves]) and reported to the
+// observer. It fails with [ErrInvalidSchedule] for a zero t0, [ErrNoActor]
+// or [ErrNoTime].
+func (r *Run) Reschedule(t0 time.Time, by string, at time.Time, note string) error {
+	var err error
+	switch {
+	case t0.IsZero():
+		err = detail(ErrInvalidSchedule, "T0 is zero")
+	case strings.TrimSpace(by) == "":
+		err = ErrNoActor
+	case at.IsZero():
+		err = ErrNoTime
+	}
+	if err != nil {
+		return &ChangeError{Op: KindReschedule, Err: err}
+	}
+	t0, at = t0.Round(0), at.Round(0)
+	r.mu.Lock()
+	prev := r.t0
+	r.t0 = t0
+	r.moves = append(r.moves, Move{From: prev, To: t0, By: by, At: at, Note: note})
+	r.seq++
+	if r.observer != nil {
+		r.queue = append(r.queue, Event{
+			Seq: r.seq, List: r.list.Name, Kind: KindReschedule, By: by, At: at, Note: note,
+			T0: t0, PreviousT0: prev,
+		})
+	}
+	r.mu.Unlock()
+	r.deliver()
+	return nil
+}
+
+// Moves returns the reschedules of the run, oldest first.
+func (r *Run) Moves() []Move {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.moves)
+}
+
+// deliver hands the queued events to the observer, one goroutine at a
+// time, in order. A goroutine that finds another delivering leaves its
+// events to it: the deliverer looks at the queue again before it stops.
+func (r *Run) deliver() {
+	for {
+		if !r.notifyMu.TryLock() {
+			return
+		}
+		for {
+			r.mu.Lock()
+			evs, fn := r.queue, r.observer
+			r.queue = nil
+			r.mu.Unlock()
+			if len(evs) == 0 {
+				break
+			}
+			if fn != nil {
+				for _, ev := range evs {
+					fn(ev)
+				}
+			}
+		}
+		r.notifyMu.Unlock()
+		r.mu.Lock()
+		more := len(r.queue) > 0
+		r.mu.Unlock()
+		if !more {
+			return
+		}
+	}
+}
+
+// Ready reports whether every required item is done or waived and no item
+// is failed. It takes constant time.
+func (r *Run) Ready() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.ready()
+}
+
+// ready requires r.mu held.
+func (r *Run) ready() bool { return r.requiredOpen == 0 && r.failed == 0 }
+
+// ReadyAt returns when the run became ready: the latest instant at which a
+// required item was done or waived, or a failed item was resolved. It is
+// zero while the run is not ready, and for a list with nothing required
+// and no failure. Compare it with T0 minus the readiness window (rule R7).
+// It takes constant time, amortised.
+func (r *Run) ReadyAt() time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.ready() {
+		return time.Time{}
+	}
+	if r.readyDirty {
+		r.readyAt = time.Time{}
+		for i := range r.items {
+			st := &r.items[i]
+			if st.status.satisfied() && (!r.list.Items[i].Optional || st.everFailed) {
+				if at := st.history[len(st.history)-1].At; at.After(r.readyAt) {
+					r.readyAt = at
+				}
+			}
+		}
+		r.readyDirty = false
+	}
+	return r.readyAt
+}
+
+// Late returns, in list order, the items past their deadline at now: not
+// done (pending or failed) with their due instant before now, or checked
+// after it. Waived items are never late; items without deadline neither.
+func (r *Run) Late(now time.Time) []Item {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []Item
+	for i, it := range r.list.Items {
+		if it.Deadline == 0 {
+			continue
+		}
+		due := r.t0.Add(it.Deadline)
+		st := &r.items[i]
+		switch st.status {
+		case Pending, Failed:
+			if now.After(due) {
+				out = append(out, it.clone())
+			}
+		case Done:
+			if st.history[len(st.history)-1].At.After(due) {
+				out = append(out, it.clone())
+			}
+		}
+	}
+	return out
+}
+
+// Pending returns, in list order, the items still to do: pending or
+// failed, optional ones included.
+func (r *Run) Pending() []Item {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []Item
+	for i, it := range r.list.Items {
+		if !r.items[i].status.satisfied() {
+			out = append(out, it.clone())
+		}
+	}
+	return out
+}
+
+// Progress counts the items by status, in constant time.
+func (r *Run) Progress() Progress {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return Progress{
+		Done: r.done, Waived: r.waived, Failed: r.failed,
+		Total: len(r.items), RequiredPending: r.requiredOpen,
+	}
+}
+
+// Result returns where the item stands, or an error wrapping
+// [ErrUnknownItem].
+func (r *Run) Result(id string) (Result, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	i, ok := r.index[id]
+	if !ok {
+		return Result{}, &ChangeError{Op: "result", Item: id, Err: ErrUnknownItem}
+	}
+	return r.result(i), nil
+}
+
+// Results returns where every item stands, in list order.
+func (r *Run) Results() []Result {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]Result, len(r.items))
+	for i := range r.items {
+		out[i] = r.result(i)
+	}
+	return out
+}
+
+// result requires r.mu held.
+func (r *Run) result(i int) Result {
+	it := r.list.Items[i]
+	st := &r.items[i]
+	res := Result{Item: it.clone(), Status: st.status, History: slices.Clone(st.history)}
+	if n := len(st.history); n > 0 {
+		last := st.history[n-1]
+		res.By, res.At, res.Note = last.By, last.At, last.Note
+	}
+	if it.Deadline != 0 {
+		res.Due = r.t0.Add(it.Deadline)
+	}
+	return res
+}

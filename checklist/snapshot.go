@@ -1,0 +1,254 @@
+package checklist
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// snapshotVersion is the version of the snapshot format.
+const snapshotVersion = 1
+
+type snapshot struct {
+	Version int        `json:"version"`
+	List    List       `json:"list"`
+	T0      time.Time  `json:"t0"`
+	Seq     uint64     `json:"seq"`
+	Moves   []snapMove `json:"moves,omitempty"`
+	Items   []snapItem `json:"items"`
+	Digest  string     `json:"digest,omitempty"`
+}
+
+type snapItem struct {
+	ID      string       `json:"id"`
+	History []snapChange `json:"history,omitempty"`
+}
+
+type snapChange struct {
+	Status Status    `json:"status"`
+	By     string    `json:"by"`
+	At     time.Time `json:"at"`
+	Note   string    `json:"note,omitempty"`
+}
+
+type snapMove struct {
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+	By   string    `json:"by"`
+	At   time.Time `json:"at"`
+	Note string    `json:"note,omitempty"`
+}
+
+// state returns the run's state as a snapshot without digest; canonical
+// puts every time in UTC, so that the same instants give the same bytes.
+// Requires r.mu held.
+func (r *Run) state(canonical bool) snapshot {
+	tm := func(t time.Time) time.Time {
+		if canonical {
+			return t.UTC()
+		}
+		return t
+	}
+	s := snapshot{Version: snapshotVersion, List: r.list, T0: tm(r.t0), Seq: r.seq,
+		Items: make([]snapItem, len(r.items))}
+	for _, m := range r.moves {
+		s.Moves = append(s.Moves, snapMove{From: tm(m.From), To: tm(m.To), By: m.By, At: tm(m.At), Note: m.Note})
+	}
+	for i, st := range r.items {
+		s.Items[i].ID = r.list.Items[i].ID
+		if len(st.history) > 0 {
+			s.Items[i].History = make([]snapChange, len(st.history))
+			for k, c := range st.history {
+				s.Items[i].History[k] = snapChange{Status: c.Status, By: c.By, At: tm(c.At), Note: c.Note}
+			}
+		}
+	}
+	return s
+}
+
+// digest requires r.mu held.
+func (r *Run) digest() string {
+	b, err := json.Marshal(r.state(true))
+	if err != nil {
+		// Unreachable: the list was validated and statuses are known.
+		panic("checklist: digest: " + err.Error())
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// Digest returns the SHA-256, in lowercase hex, of the run's canonical
+// state: the list, T0, the reschedules and every item's history, times in
+// UTC. Two runs have the same digest exactly when they hold the same
+// state, so a go/no-go decision can cite the state it was taken on.
+func (r *Run) Digest() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.digest()
+}
+
+// Snapshot returns the run's whole state as JSON, with its [Run.Digest]:
+// the list, T0, the reschedules and every item's history. [Restore] reads
+// it back. Times keep the offset they were given in; the observer is not
+// saved.
+func (r *Run) Snapshot() ([]byte, error) {
+	r.mu.Lock()
+	s := r.state(false)
+	s.Digest = r.digest()
+	r.mu.Unlock()
+	return json.Marshal(s)
+}
+
+// Restore rebuilds a run of the list l from a [Run.Snapshot]. The snapshot
+// must be of this very list: otherwise the error wraps
+// [ErrSnapshotMismatch] and names the first item that differs. A snapshot
+// that is malformed, inconsistent or whose digest does not match its
+// content gives an error wrapping [ErrBadSnapshot]. Errors are
+// [*SnapshotError]s, or the list's own [List.Validate] error.
+func Restore(l List, data []byte) (*Run, error) {
+	if err := l.Validate(); err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var s snapshot
+	if err := dec.Decode(&s); err != nil {
+		return nil, &SnapshotError{Err: fmt.Errorf("%w: %w", ErrBadSnapshot, err)}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, &SnapshotError{Err: detail(ErrBadSnapshot, "data after the snapshot")}
+	}
+	if s.Version != snapshotVersion {
+		return nil, &SnapshotError{Field: "version", Err: detail(ErrBadSnapshot, "version %d, want %d", s.Version, snapshotVersion)}
+	}
+	if err := match(l, s.List); err != nil {
+		return nil, err
+	}
+	if s.T0.IsZero() {
+		return nil, &SnapshotError{Field: "t0", Err: detail(ErrBadSnapshot, "T0 is zero")}
+	}
+	if len(s.Items) != len(l.Items) {
+		return nil, &SnapshotError{Field: "items", Err: detail(ErrBadSnapshot, "%d items, want %d", len(s.Items), len(l.Items))}
+	}
+	r := newRun(l.Clone(), s.T0.Round(0))
+	changes := uint64(0)
+	for i, si := range s.Items {
+		if si.ID != l.Items[i].ID {
+			return nil, &SnapshotError{Item: si.ID, Field: "items", Err: detail(ErrBadSnapshot, "item #%d is %q", i+1, l.Items[i].ID)}
+		}
+		for k, c := range si.History {
+			if err := r.replay(i, c); err != nil {
+				return nil, &SnapshotError{Item: si.ID, Field: fmt.Sprintf("history[%d]", k), Err: fmt.Errorf("%w: %w", ErrBadSnapshot, err)}
+			}
+			changes++
+		}
+	}
+	t0 := time.Time{}
+	for k, m := range s.Moves {
+		field := fmt.Sprintf("moves[%d]", k)
+		switch {
+		case m.From.IsZero() || m.To.IsZero() || m.At.IsZero():
+			return nil, &SnapshotError{Field: field, Err: detail(ErrBadSnapshot, "a time is missing")}
+		case strings.TrimSpace(m.By) == "":
+			return nil, &SnapshotError{Field: field, Err: detail(ErrBadSnapshot, "who moved T0 is missing")}
+		case k > 0 && !m.From.Equal(t0):
+			return nil, &SnapshotError{Field: field, Err: detail(ErrBadSnapshot, "moves from %s, the previous move went to %s", m.From, t0)}
+		}
+		t0 = m.To
+		r.moves = append(r.moves, Move{From: m.From.Round(0), To: m.To.Round(0), By: m.By, At: m.At.Round(0), Note: m.Note})
+		changes++
+	}
+	if len(s.Moves) > 0 && !t0.Equal(s.T0) {
+		return nil, &SnapshotError{Field: "t0", Err: detail(ErrBadSnapshot, "T0 is %s, the last move went to %s", s.T0, t0)}
+	}
+	if s.Seq != changes {
+		return nil, &SnapshotError{Field: "seq", Err: detail(ErrBadSnapshot, "%d changes counted, the snapshot holds %d", s.Seq, changes)}
+	}
+	r.seq = s.Seq
+	if got := r.digest(); got != s.Digest {
+		return nil, &SnapshotError{Field: "digest", Err: detail(ErrBadSnapshot, "the digest does not match the content")}
+	}
+	return r, nil
+}
+
+// replay applies one change of a snapshot's history to item i of a run
+// being restored, if it is one a run could have made. Order between items
+// is not checked: the history does not say in which order items were done.
+func (r *Run) replay(i int, c snapChange) error {
+	cur := r.items[i].status
+	it := &r.list.Items[i]
+	switch {
+	case c.Status != Done && c.Status != Failed && c.Status != Waived:
+		return fmt.Errorf("status %s", c.Status)
+	case strings.TrimSpace(c.By) == "":
+		return ErrNoActor
+	case c.At.IsZero():
+		return ErrNoTime
+	case c.Status == Done && cur == Done:
+		return ErrAlreadyDone
+	case c.Status == Waived && cur == Done:
+		return ErrAlreadyDone
+	case c.Status == Waived && cur == Waived:
+		return ErrAlreadyWaived
+	case c.Status == Waived && strings.TrimSpace(c.Note) == "":
+		return ErrReasonRequired
+	case c.Status == Waived && !it.Optional && !r.list.WaiveRequired:
+		return ErrRequiredWaiver
+	}
+	r.set(i, Change{Status: c.Status, By: c.By, At: c.At.Round(0), Note: c.Note})
+	return nil
+}
+
+// match reports whether the snapshot's list is l, and names the first
+// difference when it is not.
+func match(l, s List) error {
+	mismatch := func(item, format string, args ...any) error {
+		return &SnapshotError{Item: item, Field: "list", Err: detail(ErrSnapshotMismatch, format, args...)}
+	}
+	switch {
+	case l.Name != s.Name:
+		return mismatch("", "list %q, want %q", s.Name, l.Name)
+	case l.Mode != s.Mode:
+		return mismatch("", "mode %s, want %s", s.Mode, l.Mode)
+	case l.Ordered != s.Ordered:
+		return mismatch("", "ordered %t, want %t", s.Ordered, l.Ordered)
+	case l.WaiveRequired != s.WaiveRequired:
+		return mismatch("", "waive_required %t, want %t", s.WaiveRequired, l.WaiveRequired)
+	}
+	for i := range min(len(l.Items), len(s.Items)) {
+		switch {
+		case l.Items[i].ID != s.Items[i].ID:
+			return mismatch(s.Items[i].ID, "item #%d is %q in the list", i+1, l.Items[i].ID)
+		case !l.Items[i].equal(s.Items[i]):
+			return mismatch(l.Items[i].ID, "the item differs from the list's")
+		}
+	}
+	switch {
+	case len(s.Items) > len(l.Items):
+		return mismatch(s.Items[len(l.Items)].ID, "not in the list")
+	case len(s.Items) < len(l.Items):
+		return mismatch(l.Items[len(s.Items)].ID, "missing from the snapshot")
+	}
+	return nil
+}
+
+// Restore replaces the run's state with the one of a [Run.Snapshot] of the
+// same list, as the function [Restore] reads it. On error the run is left
+// unchanged. The observer is kept and not told.
+func (r *Run) Restore(data []byte) error {
+	nr, err := Restore(r.list, data)
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.t0, r.moves, r.items, r.seq = nr.t0, nr.moves, nr.items, nr.seq
+	r.requiredOpen, r.failed, r.done, r.waived = nr.requiredOpen, nr.failed, nr.done, nr.waived
+	r.firstOpen, r.readyAt, r.readyDirty = nr.firstOpen, nr.readyAt, nr.readyDirty
+	return nil
+}

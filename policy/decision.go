@@ -1,0 +1,145 @@
+package policy
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Verdict is the outcome of one policy. The zero value is Allow; a [Result]
+// with a Deny anywhere is denied.
+type Verdict uint8
+
+// Verdicts, from the mildest.
+const (
+	Allow Verdict = iota // nothing against the change
+	Warn                 // allowed, but someone should look (e.g. not ready yet)
+	Deny                 // the change must not run
+)
+
+// String returns "allow", "warn" or "deny".
+func (v Verdict) String() string {
+	switch v {
+	case Allow:
+		return "allow"
+	case Warn:
+		return "warn"
+	case Deny:
+		return "deny"
+	}
+	return "verdict(" + strconv.Itoa(int(v)) + ")"
+}
+
+// Decision is one policy's answer about a change.
+type Decision struct {
+	Policy  string  // the policy's name
+	Verdict Verdict // Allow, Warn or Deny
+	// Reason says what was decided and why, for people: the day, the time
+	// zone and, for calendar denials, when the change could run instead.
+	Reason string
+	// Next is, for calendar denials, the earliest start at or after the
+	// change's Start that this policy alone would allow; zero when there is
+	// none within five years or the policy is not a calendar.
+	Next time.Time
+	// Overridden reports that this denial was bypassed by a valid
+	// [Override]. The Verdict stays Deny.
+	Overridden bool
+}
+
+// String returns "policy: reason", or the verdict when there is no reason.
+func (d Decision) String() string {
+	r := d.Reason
+	if r == "" {
+		r = d.Verdict.String()
+	}
+	if d.Policy == "" {
+		return r
+	}
+	return d.Policy + ": " + r
+}
+
+// Result is the outcome of a [Set] for one change: one Decision per policy,
+// in the Set's order.
+type Result struct {
+	Decisions []Decision
+	// Override is the break-glass request that was applied, nil if none was
+	// (or if it lacked By or Reason).
+	Override *Override
+}
+
+// Allowed reports whether the change may run: no Decision is a Deny that
+// was not overridden. Warnings do not block.
+func (r Result) Allowed() bool {
+	for _, d := range r.Decisions {
+		if d.Verdict == Deny && !d.Overridden {
+			return false
+		}
+	}
+	return true
+}
+
+// Verdict returns the worst verdict, counting an overridden denial as Warn.
+func (r Result) Verdict() Verdict {
+	v := Allow
+	for _, d := range r.Decisions {
+		dv := d.Verdict
+		if dv == Deny && d.Overridden {
+			dv = Warn
+		}
+		v = max(v, dv)
+	}
+	return v
+}
+
+// Denials returns the denials that were not overridden, in order.
+func (r Result) Denials() []Decision {
+	var out []Decision
+	for _, d := range r.Decisions {
+		if d.Verdict == Deny && !d.Overridden {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// Err returns nil when the change is allowed, else a *[DeniedError]
+// wrapping [ErrDenied].
+func (r Result) Err() error {
+	if r.Allowed() {
+		return nil
+	}
+	return &DeniedError{Denials: r.Denials()}
+}
+
+// String explains the result, one line per decision, each starting with
+// its verdict:
+//
+//	DENY  friday-freeze: Fri 2026-11-27 is a Friday in Europe/Paris; allowed again from Sat 2026-11-28 00:00 CET
+//	ALLOW readiness: ready at 20:10 CET, at least 1h before the start
+//
+// An overridden denial reads "DENY (overridden by NAME: REASON)".
+func (r Result) String() string {
+	var b strings.Builder
+	for i, d := range r.Decisions {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		switch d.Verdict {
+		case Allow:
+			b.WriteString("ALLOW ")
+		case Warn:
+			b.WriteString("WARN  ")
+		default:
+			b.WriteString("DENY  ")
+		}
+		b.WriteString(d.String())
+		if d.Overridden && r.Override != nil {
+			b.WriteString(" (overridden by ")
+			b.WriteString(r.Override.By)
+			b.WriteString(": ")
+			b.WriteString(r.Override.Reason)
+			b.WriteByte(')')
+		}
+	}
+	return b.String()
+}

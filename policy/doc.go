@@ -1,0 +1,46 @@
+// Package policy decides whether a go-live may run when it is planned, and
+// when it could run instead: the Friday freeze (rule R11 of the method),
+// weekends, public holidays and their eves, one-off and recurring freezes,
+// maintenance windows, the one-hour readiness window (R7), the operations
+// team's GO (R9) and the expected outage.
+//
+// A [Set] of policies evaluates a [Change] to a [Result], one [Decision]
+// per policy, each with a reason a person can act on:
+//
+//	set := policy.Set{policy.FridayFreeze(paris), policy.ReadinessWindow(time.Hour)}
+//	res := set.Evaluate(ctx, change)
+//	if !res.Allowed() {
+//		fmt.Println(res) // friday-freeze: Fri 2026-11-27 is a Friday in Europe/Paris; ...
+//	}
+//
+// # Calendars and the whole operation
+//
+// Policies that depend on the date implement [Calendar]: they report the
+// intervals of real time they block, and their Evaluate denies a change when
+// any instant of the whole operation, [Change.Start] to Start+Duration, falls
+// in one of them. [Set.NextSlot] searches the same intervals for the earliest
+// start that fits, so a slot it proposes is always one that Evaluate allows.
+// [CheckCalendar] checks that agreement for calendars written by users.
+//
+// # Local time and daylight saving time
+//
+// Each calendar policy works in its own *time.Location on the local wall
+// clock, with calendar arithmetic on dates (never 24-hour steps). An instant
+// is blocked when its local date and time are: a rule for local 01:00-04:00
+// covers two real hours on a spring-forward night and four on a fall-back
+// night. A bound that falls in a skipped hour takes effect at the first
+// instant after the gap; a repeated hour is covered twice, once per pass.
+//
+// # Break-glass
+//
+// A change may carry an [Override] with who and why. The Set then marks each
+// denial as overridden instead of failing, except denials of policies
+// wrapped in [Mandatory]. Overridden denials stay in the Result, so the
+// audit trail shows what was bypassed and by whom.
+//
+// # Concurrency
+//
+// Every policy returned by this package is safe for concurrent use by
+// multiple goroutines; calendars fill their holiday and schedule caches
+// lazily under a lock. A Set is a plain slice: share it freely once built.
+package policy

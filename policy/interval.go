@@ -1,0 +1,82 @@
+package policy
+
+import (
+	"slices"
+	"time"
+)
+
+// Interval is a half-open interval of real time, [Start, End).
+type Interval struct{ Start, End time.Time }
+
+// Contains reports whether t is in [Start, End).
+func (iv Interval) Contains(t time.Time) bool {
+	return !t.Before(iv.Start) && t.Before(iv.End)
+}
+
+// Overlaps reports whether iv and o share an instant.
+func (iv Interval) Overlaps(o Interval) bool {
+	return iv.Start.Before(o.End) && o.Start.Before(iv.End)
+}
+
+// Duration returns End - Start.
+func (iv Interval) Duration() time.Duration { return iv.End.Sub(iv.Start) }
+
+// String formats the interval as "[start, end)" in RFC 3339.
+func (iv Interval) String() string {
+	return "[" + iv.Start.Format(time.RFC3339) + ", " + iv.End.Format(time.RFC3339) + ")"
+}
+
+// normalize sorts ivs[from:] by Start and merges intervals that overlap or
+// touch, in place; it drops empty intervals. Most inputs are nearly sorted:
+// short ones get an insertion sort, long unsorted ones a full sort.
+func normalize(ivs []Interval, from int) []Interval {
+	s := ivs[from:]
+	if len(s) > 16 && !slices.IsSortedFunc(s, cmpStart) {
+		slices.SortFunc(s, cmpStart)
+	} else {
+		for i := 1; i < len(s); i++ {
+			for j := i; j > 0 && s[j].Start.Before(s[j-1].Start); j-- {
+				s[j], s[j-1] = s[j-1], s[j]
+			}
+		}
+	}
+	out := s[:0]
+	for _, iv := range s {
+		if !iv.Start.Before(iv.End) {
+			continue
+		}
+		if n := len(out); n > 0 && !iv.Start.After(out[n-1].End) {
+			if iv.End.After(out[n-1].End) {
+				out[n-1].End = iv.End
+			}
+			continue
+		}
+		out = append(out, iv)
+	}
+	return ivs[:from+len(out)]
+}
+
+// complement returns the parts of [from, to) not covered by the sorted,
+// merged intervals blocked.
+func complement(blocked []Interval, from, to time.Time) []Interval {
+	var out []Interval
+	t := from
+	for _, iv := range blocked {
+		if !iv.End.After(t) {
+			continue
+		}
+		if !iv.Start.Before(to) {
+			break
+		}
+		if iv.Start.After(t) {
+			out = append(out, Interval{t, iv.Start})
+		}
+		t = iv.End
+	}
+	if t.Before(to) {
+		out = append(out, Interval{t, to})
+	}
+	return out
+}
+
+func cmpStart(a, b Interval) int { return a.Start.Compare(b.Start) }

@@ -1,0 +1,45 @@
+package policy
+
+import "context"
+
+// Set is a list of policies evaluated together. A change is allowed when no
+// policy denies it (or every denial was overridden). The zero Set allows
+// everything. Nil entries are skipped.
+type Set []Policy
+
+// Evaluate returns the decision of every policy about c, in order.
+//
+// Break-glass: when c.Override names who (By) and why (Reason), every Deny
+// from a policy that is not [Mandatory] is marked Overridden and no longer
+// blocks; the Result keeps it and records the Override. An Override without
+// By or Reason changes nothing and adds a Warn decision from "override"
+// saying so.
+func (s Set) Evaluate(ctx context.Context, c Change) Result {
+	r := Result{Decisions: make([]Decision, 0, len(s))}
+	ov := c.Override.valid()
+	for _, p := range s {
+		if p == nil {
+			continue
+		}
+		d := p.Evaluate(ctx, c)
+		if d.Policy == "" {
+			d.Policy = p.Name()
+		}
+		if d.Verdict == Deny && ov && !IsMandatory(p) {
+			d.Overridden = true
+		}
+		r.Decisions = append(r.Decisions, d)
+	}
+	switch {
+	case ov:
+		o := *c.Override
+		r.Override = &o
+	case c.Override != nil:
+		r.Decisions = append(r.Decisions, Decision{
+			Policy:  "override",
+			Verdict: Warn,
+			Reason:  "break-glass request ignored: it needs both By (who) and Reason (why)",
+		})
+	}
+	return r
+}

@@ -1,0 +1,63 @@
+package policy
+
+import "time"
+
+// FridayFreeze returns the Friday freeze of rule R11: no operation may touch
+// a Friday, 00:00 to 24:00 local time in loc. Its name is "friday-freeze".
+// It panics if loc is nil.
+func FridayFreeze(loc *time.Location) Calendar {
+	return weekdayFreeze("friday-freeze", loc, time.Friday)
+}
+
+// WeekendFreeze returns a freeze of Saturdays and Sundays, from Saturday
+// 00:00 to Monday 00:00 local time in loc. Its name is "weekend-freeze". It
+// panics if loc is nil.
+func WeekendFreeze(loc *time.Location) Calendar {
+	return weekdayFreeze("weekend-freeze", loc, time.Saturday, time.Sunday)
+}
+
+func weekdayFreeze(name string, loc *time.Location, days ...time.Weekday) Calendar {
+	if loc == nil {
+		panic("policy: " + name + " with a nil *time.Location")
+	}
+	r := &weekdayRule{}
+	what := ""
+	for i, d := range days {
+		r.days[d] = true
+		if i > 0 {
+			what += " or "
+		}
+		what += d.String()
+	}
+	return &wallCalendar{
+		name:  name,
+		loc:   loc,
+		rule:  r,
+		allow: "no " + what + " in " + loc.String() + " during the operation",
+	}
+}
+
+// weekdayRule blocks whole local days by weekday.
+type weekdayRule struct {
+	days [7]bool
+}
+
+func (r *weekdayRule) appendWall(dst []span, lo, hi int64) []span {
+	for d := dayOf(lo); d*secondsPerDay < hi; d++ {
+		if !r.days[weekdayOf(d)] {
+			continue
+		}
+		a := d * secondsPerDay
+		if n := len(dst); n > 0 && dst[n-1].b == a {
+			dst[n-1].b = a + secondsPerDay
+			continue
+		}
+		dst = append(dst, span{a, a + secondsPerDay})
+	}
+	return dst
+}
+
+func (r *weekdayRule) describe(w int64) string {
+	t := wallTime(w)
+	return t.Format("Mon 2006-01-02") + " is a " + t.Weekday().String()
+}

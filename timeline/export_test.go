@@ -1,0 +1,175 @@
+package timeline_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mepkit/mepkit/timeline"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test -update to create it")
+	assert.Equal(t, string(want), string(got))
+}
+
+const hostile = "a|b\nc`d`<script>alert(1)</script> \"q\" 'x' #1; 50% [l](u) *e* :x"
+
+func hostileRun(t *testing.T, t0 time.Time) []timeline.Entry {
+	t.Helper()
+	m := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Minute) }
+	return journalOf(t,
+		step{"backup", timeline.NoImpact, m(0), m(10), timeline.Done},
+		step{hostile, timeline.Outage, m(10), m(25), timeline.Failed},
+		step{"=cmd|' /C calc'!A0", timeline.Disruption, m(25), m(40), timeline.Done},
+		step{"observe", timeline.NoImpact, m(40), time.Time{}, 0},
+	)
+}
+
+func TestWriteCSV(t *testing.T) {
+	es := hostileRun(t, at(2026, 11, 24, 20, 0))
+	es = append(es, timeline.Entry{Seq: 99, At: at(2026, 11, 24, 21, 0), Kind: "note", Text: "+SUM(A1)", Attrs: map[string]string{"k": "v,\"w\""}})
+	var buf bytes.Buffer
+	require.NoError(t, timeline.WriteCSV(&buf, es))
+	assert.Contains(t, buf.String(), "\r\n", "RFC 4180 line ends")
+
+	rows, err := csv.NewReader(&buf).ReadAll()
+	require.NoError(t, err)
+	require.Len(t, rows, len(es)+1)
+	assert.Equal(t, []string{"seq", "at", "kind", "step", "actor", "text", "impact", "outcome", "attrs", "hash"}, rows[0])
+	assert.Equal(t, hostile, rows[3][3], "quotes, commas and newlines survive")
+	assert.Equal(t, "outage", rows[3][6])
+	assert.Equal(t, "'=cmd|' /C calc'!A0", rows[5][3], "formula defused")
+	assert.Equal(t, "'+SUM(A1)", rows[len(rows)-1][5])
+	assert.Equal(t, `{"k":"v,\"w\""}`, rows[len(rows)-1][8])
+	assert.Equal(t, "2026-11-24T20:00:00+01:00", rows[1][1])
+}
+
+func TestWriteMarkdownGolden(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, timeline.WriteMarkdown(&buf, timeline.Summarize(hostileRun(t, at(2026, 11, 24, 20, 0)))))
+	golden(t, "summary.md", buf.Bytes())
+	checkMarkdownTable(t, buf.String(), 4)
+}
+
+// checkMarkdownTable asserts that the step table has the header, the rule
+// and one row per step, each with exactly nine unescaped pipes, and no raw
+// HTML.
+func checkMarkdownTable(t *testing.T, md string, rows int) {
+	t.Helper()
+	lines := strings.Split(md, "\n")
+	require.GreaterOrEqual(t, len(lines), rows+2)
+	for i := 0; i < rows+2; i++ {
+		// Count pipes not preceded by a backslash (two in a row count once
+		// with this regexp, so count by scanning).
+		n := 0
+		for k := 0; k < len(lines[i]); k++ {
+			if lines[i][k] == '\\' {
+				k++
+				continue
+			}
+			if lines[i][k] == '|' {
+				n++
+			}
+		}
+		assert.Equal(t, 9, n, "line %d: %q", i+1, lines[i])
+	}
+	assert.NotContains(t, md, "<script")
+	assert.False(t, strings.HasPrefix(lines[rows+2], "|"), "the table ends after its rows")
+}
+
+func TestWriteMermaidGolden(t *testing.T) {
+	rehearsal := timeline.Summarize(hostileRun(t, at(2026, 11, 10, 21, 0)))
+	actual := timeline.Summarize(hostileRun(t, at(2026, 11, 24, 20, 0)))
+	var buf bytes.Buffer
+	require.NoError(t, timeline.WriteMermaid(&buf, "Cutover: rehearsal vs actual", actual, &rehearsal))
+	golden(t, "gantt.mmd", buf.Bytes())
+	checkMermaid(t, buf.String())
+	assert.Contains(t, buf.String(), "backup (rehearsal) :2026-11-24 20:00:00, 2026-11-24 20:10:00", "the rehearsal is shifted to start with the actual run")
+
+	buf.Reset()
+	require.NoError(t, timeline.WriteMermaid(&buf, "", actual, nil))
+	assert.NotContains(t, buf.String(), "rehearsal")
+	checkMermaid(t, buf.String())
+}
+
+// checkMermaid asserts that every task line has a name free of the
+// characters that would end it, followed by one data part.
+func checkMermaid(t *testing.T, out string) {
+	t.Helper()
+	task := regexp.MustCompile(`^    ([^:;<>&"'` + "`" + `%\n]+) :(crit, |milestone, )?\d{4}-\d\d-\d\d \d\d:\d\d:\d\d, (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d|0s)$`)
+	entity := regexp.MustCompile(`#\d+;`)
+	for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		switch {
+		case line == "gantt", strings.HasPrefix(line, "    section "), strings.HasPrefix(line, "    dateFormat "),
+			strings.HasPrefix(line, "    axisFormat "):
+		case strings.HasPrefix(line, "    title "):
+			assert.NotContains(t, line[10:], ":")
+		default:
+			// Entity codes such as #58; are how names carry the
+			// characters that would otherwise end them.
+			assert.Regexp(t, task, entity.ReplaceAllString(line, "E"))
+		}
+	}
+}
+
+func TestFormatDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		0: "0s", 45 * time.Second: "45s", 12*time.Minute + 30*time.Second: "12m30s",
+		time.Hour + 5*time.Minute: "1h05m00s", -90 * time.Second: "-1m30s", 1499 * time.Millisecond: "1s",
+		26 * time.Hour: "26h00m00s",
+	} {
+		assert.Equal(t, want, timeline.FormatDuration(d), "%v", d)
+	}
+}
+
+func FuzzExports(f *testing.F) {
+	f.Add(hostile, "title|x")
+	f.Add("", "")
+	f.Add("\u2028x\r", "%%{init}%%")
+	f.Fuzz(func(t *testing.T, name, title string) {
+		if name == "" {
+			return
+		}
+		t0 := at(2026, 11, 24, 20, 0)
+		es := journalOf(t,
+			step{name, timeline.Outage, t0, t0.Add(time.Minute), timeline.Failed},
+			step{"after", timeline.NoImpact, t0.Add(time.Minute), time.Time{}, 0},
+		)
+		s := timeline.Summarize(es)
+		var md bytes.Buffer
+		require.NoError(t, timeline.WriteMarkdown(&md, s))
+		checkMarkdownTable(t, md.String(), 2)
+		var mm bytes.Buffer
+		require.NoError(t, timeline.WriteMermaid(&mm, title, s, &s))
+		checkMermaid(t, mm.String())
+		var c bytes.Buffer
+		require.NoError(t, timeline.WriteCSV(&c, es))
+		rows, err := csv.NewReader(&c).ReadAll()
+		require.NoError(t, err)
+		require.Len(t, rows, len(es)+1)
+		if !strings.ContainsAny(name[:1], "=+-@\t\r") {
+			// encoding/csv drops carriage returns inside quoted fields
+			// when reading; everything else must come back.
+			noCR := func(s string) string { return strings.ReplaceAll(s, "\r", "") }
+			assert.Equal(t, noCR(name), noCR(rows[1][3]))
+		}
+	})
+}

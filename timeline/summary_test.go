@@ -1,0 +1,130 @@
+package timeline_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mepkit/mepkit/timeline"
+)
+
+// run records steps given as (step, impact, start, end) at explicit times.
+type step struct {
+	name       string
+	impact     timeline.Impact
+	start, end time.Time // end zero: still running
+	outcome    timeline.Outcome
+}
+
+func journalOf(t *testing.T, steps ...step) []timeline.Entry {
+	t.Helper()
+	type ev struct {
+		at    time.Time
+		entry timeline.Entry
+	}
+	var evs []ev
+	for _, s := range steps {
+		evs = append(evs, ev{s.start, timeline.Entry{Kind: timeline.KindStart, Step: s.name, Impact: s.impact, At: s.start}})
+		if !s.end.IsZero() {
+			evs = append(evs, ev{s.end, timeline.Entry{Kind: timeline.KindEnd, Step: s.name, Outcome: s.outcome, At: s.end}})
+		}
+	}
+	// Record in time order, starts before ends at the same instant.
+	for i := 1; i < len(evs); i++ {
+		for k := i; k > 0 && evs[k].at.Before(evs[k-1].at); k-- {
+			evs[k], evs[k-1] = evs[k-1], evs[k]
+		}
+	}
+	j := timeline.New(nil)
+	for _, e := range evs {
+		_, err := j.Record(e.entry)
+		require.NoError(t, err)
+	}
+	return j.Entries()
+}
+
+func TestSummarizeUnionOfImpacts(t *testing.T) {
+	t0 := at(2026, 11, 24, 20, 0)
+	m := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Minute) }
+	s := timeline.Summarize(journalOf(t,
+		step{"backup", timeline.NoImpact, m(0), m(10), timeline.Done},
+		step{"stop-app", timeline.Outage, m(10), m(30), timeline.Done},
+		step{"migrate", timeline.Outage, m(20), m(40), timeline.Done}, // overlaps stop-app: counted once
+		step{"warm-cache", timeline.Disruption, m(35), m(60), timeline.Done},
+		step{"reindex", timeline.Disruption, m(50), m(70), timeline.Failed},
+		step{"observe", timeline.NoImpact, m(70), m(90), timeline.Done},
+	))
+	assert.Equal(t, 90*time.Minute, s.Duration)
+	assert.Equal(t, 30*time.Minute, s.Outage, "10..40")
+	assert.Equal(t, 30*time.Minute, s.Disruption, "35..70 minus 35..40")
+	assert.True(t, s.Start.Equal(t0))
+	assert.True(t, s.End.Equal(m(90)))
+	require.Len(t, s.Steps, 6)
+	assert.Equal(t, "stop-app", s.Steps[1].Step)
+	assert.Equal(t, 20*time.Minute, s.Steps[1].Duration)
+	assert.Equal(t, timeline.Failed, s.Steps[4].Outcome)
+	assert.True(t, s.IsComplete())
+}
+
+func TestSummarizeDisruptionInsideOutage(t *testing.T) {
+	t0 := at(2026, 11, 24, 20, 0)
+	m := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Minute) }
+	s := timeline.Summarize(journalOf(t,
+		step{"disrupt", timeline.Disruption, m(0), m(60), timeline.Done},
+		step{"cut-1", timeline.Outage, m(10), m(20), timeline.Done},
+		step{"cut-2", timeline.Outage, m(30), m(40), timeline.Done},
+	))
+	assert.Equal(t, 20*time.Minute, s.Outage)
+	assert.Equal(t, 40*time.Minute, s.Disruption)
+}
+
+func TestSummarizeOpenStepsAreNotGuessed(t *testing.T) {
+	t0 := at(2026, 11, 24, 20, 0)
+	s := timeline.Summarize(journalOf(t,
+		step{"done", timeline.Outage, t0, t0.Add(5 * time.Minute), timeline.Done},
+		step{"stuck", timeline.Outage, t0.Add(10 * time.Minute), time.Time{}, 0},
+	))
+	assert.Equal(t, 5*time.Minute, s.Outage, "the open outage is not counted")
+	assert.Equal(t, 1, s.Open)
+	assert.False(t, s.IsComplete())
+	require.Len(t, s.Steps, 2)
+	assert.True(t, s.Steps[1].Open)
+	assert.True(t, s.Steps[1].End.IsZero())
+	assert.Zero(t, s.Steps[1].Duration)
+}
+
+func TestSummarizeEmpty(t *testing.T) {
+	s := timeline.Summarize(nil)
+	assert.Zero(t, s.Duration)
+	assert.Empty(t, s.Steps)
+	assert.True(t, s.IsComplete())
+}
+
+// Durations are real elapsed time, whatever the wall clock does across a
+// daylight saving change.
+func TestSummarizeAcrossDST(t *testing.T) {
+	tests := []struct {
+		zone       string
+		start, end [5]int // local wall clock
+		want       time.Duration
+	}{
+		{"Europe/Paris", [5]int{2026, 3, 29, 1, 30}, [5]int{2026, 3, 29, 3, 30}, time.Hour},         // spring forward
+		{"Europe/Paris", [5]int{2026, 10, 25, 1, 30}, [5]int{2026, 10, 25, 3, 30}, 3 * time.Hour},   // fall back
+		{"America/New_York", [5]int{2026, 3, 8, 1, 0}, [5]int{2026, 3, 8, 4, 0}, 2 * time.Hour},     // spring forward
+		{"America/New_York", [5]int{2026, 11, 1, 0, 30}, [5]int{2026, 11, 1, 2, 30}, 3 * time.Hour}, // fall back
+		{"Australia/Sydney", [5]int{2026, 4, 5, 1, 0}, [5]int{2026, 4, 5, 4, 0}, 4 * time.Hour},     // autumn: back
+		{"Australia/Sydney", [5]int{2026, 10, 4, 1, 0}, [5]int{2026, 10, 4, 4, 0}, 2 * time.Hour},   // spring: forward
+		{"Asia/Kolkata", [5]int{2026, 12, 31, 23, 15}, [5]int{2027, 1, 1, 0, 45}, 90 * time.Minute}, // no DST, half-hour offset, across midnight
+	}
+	for _, tt := range tests {
+		t.Run(tt.zone, func(t *testing.T) {
+			loc := mustLoad(t, tt.zone)
+			d := func(v [5]int) time.Time { return time.Date(v[0], time.Month(v[1]), v[2], v[3], v[4], 0, 0, loc) }
+			s := timeline.Summarize(journalOf(t, step{"cutover", timeline.Outage, d(tt.start), d(tt.end), timeline.Done}))
+			assert.Equal(t, tt.want, s.Duration)
+			assert.Equal(t, tt.want, s.Outage)
+		})
+	}
+}

@@ -1,0 +1,95 @@
+package mep
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Status is where an action stands. The zero value is [ActionOpen].
+type Status uint8
+
+// The statuses of an action.
+const (
+	ActionOpen      Status = iota // handed out, not closed
+	ActionDone                    // closed: done
+	ActionCancelled               // closed: no longer needed, with a reason
+)
+
+var statusNames = [...]string{ActionOpen: "open", ActionDone: "done", ActionCancelled: "cancelled"}
+
+// String returns "open", "done" or "cancelled", or "status(N)" for an
+// invalid value.
+func (s Status) String() string {
+	if s.IsValid() {
+		return statusNames[s]
+	}
+	return fmt.Sprintf("status(%d)", uint8(s))
+}
+
+// IsValid reports whether s is one of the status constants.
+func (s Status) IsValid() bool { return int(s) < len(statusNames) }
+
+// MarshalText returns the status's name; an invalid status is an error.
+func (s Status) MarshalText() ([]byte, error) {
+	if !s.IsValid() {
+		return nil, fieldErr("status", s.String(), "invalid status")
+	}
+	return []byte(statusNames[s]), nil
+}
+
+// UnmarshalText parses "open" (or ""), "done" or "cancelled", ignoring case.
+func (s *Status) UnmarshalText(b []byte) error {
+	k := strings.ToLower(strings.TrimSpace(string(b)))
+	if k == "" {
+		*s = ActionOpen
+		return nil
+	}
+	for i, n := range statusNames {
+		if k == n {
+			*s = Status(i)
+			return nil
+		}
+	}
+	return fieldErr("status", string(b), "unknown status")
+}
+
+// Action is something a person must do by a date (R6). Actions are handed
+// out by meetings ([Tracker.Hold]) or on their own ([Tracker.Assign]) and
+// stay tracked until done or cancelled.
+type Action struct {
+	ID       int       `json:"id"`                  // 1, 2, 3, ... assigned by the tracker
+	Meeting  int       `json:"meeting,omitempty"`   // ID of the meeting that handed it out; 0: none
+	Title    string    `json:"title"`               // what to do
+	Owner    string    `json:"owner"`               // who does it
+	Due      time.Time `json:"due"`                 // when it is due; never zero
+	Status   Status    `json:"status"`              // open, done or cancelled
+	ClosedAt time.Time `json:"closed_at,omitzero"`  // when it was done or cancelled; zero while open
+	ClosedBy string    `json:"closed_by,omitempty"` // who closed it
+	Note     string    `json:"note,omitempty"`      // done: optional note; cancelled: the reason
+}
+
+// IsOpen reports whether a is neither done nor cancelled.
+func (a Action) IsOpen() bool { return a.Status == ActionOpen }
+
+// IsOverdue reports whether a is open and due before now.
+func (a Action) IsOverdue(now time.Time) bool {
+	return a.Status == ActionOpen && a.Due.Before(now)
+}
+
+// ActionSpec describes an action to hand out.
+type ActionSpec struct {
+	Title string    // required
+	Owner string    // required
+	Due   time.Time // zero: the next meeting's date (R6)
+}
+
+func (s ActionSpec) validate(field string) error {
+	if strings.TrimSpace(s.Title) == "" {
+		return fieldErr(field+".title", s.Title, "empty")
+	}
+	if strings.TrimSpace(s.Owner) == "" {
+		return fieldErr(field+".owner", s.Owner, "empty (every action has an owner, R6)")
+	}
+	return nil
+}

@@ -1,0 +1,101 @@
+package mep
+
+import (
+	"fmt"
+	"time"
+)
+
+// PhaseTime is the planned and actual time of one phase (R2).
+type PhaseTime struct {
+	Phase   Phase
+	Planned time.Duration // as set with [Project.Plan]; 0: not planned
+	Actual  time.Duration // time spent in the phase so far, over every stay
+}
+
+// Budget compares the planned and actual time of the phases (R2). Totals
+// and shares cover the phases of the first go-live, [Scoping] to [Review]:
+// industrialisation and operations go on afterwards.
+type Budget struct {
+	Phases       []PhaseTime   // every phase, in method order
+	Planned      time.Duration // total planned, Scoping to Review
+	Actual       time.Duration // total spent, Scoping to Review
+	PlannedBuild float64       // Build's share of Planned, 0 to 1; 0 when nothing is planned
+	ActualBuild  float64       // Build's share of Actual, 0 to 1; 0 when no time was spent
+	Target       float64       // the expected Build share (Options.BuildShare)
+	Margin       float64       // the tolerated departure (Options.BuildMargin)
+	Warnings     []string      // sentences a person can act on; nil: none
+}
+
+// budgetPhases reports whether ph counts in the totals.
+func budgetPhase(ph Phase) bool { return ph <= Review }
+
+// budget computes the budget at now. Requires p.mu held.
+func (p *Project) budget(now time.Time) Budget {
+	b := Budget{Phases: make([]PhaseTime, NumPhases), Target: p.share, Margin: p.margin}
+	for i := range b.Phases {
+		b.Phases[i] = PhaseTime{Phase: Phase(i), Planned: p.planned[i]}
+	}
+	from, ph := p.created, Scoping
+	for _, t := range p.transitions {
+		if d := t.At.Sub(from); d > 0 {
+			b.Phases[ph].Actual += d
+		}
+		from, ph = t.At, t.To
+	}
+	if d := now.Sub(from); d > 0 {
+		b.Phases[ph].Actual += d
+	}
+	for _, pt := range b.Phases {
+		if budgetPhase(pt.Phase) {
+			b.Planned += pt.Planned
+			b.Actual += pt.Actual
+		}
+	}
+	if b.Planned > 0 {
+		b.PlannedBuild = float64(b.Phases[Build].Planned) / float64(b.Planned)
+	}
+	if b.Actual > 0 {
+		b.ActualBuild = float64(b.Phases[Build].Actual) / float64(b.Actual)
+	}
+	warn := func(what string, share float64) {
+		if share < p.share-p.margin || share > p.share+p.margin {
+			b.Warnings = append(b.Warnings, fmt.Sprintf(
+				"%s: build takes %.0f%% of the project's time, expected about %.0f%% (±%.0f points); check the estimates of the other phases (R2)",
+				what, share*100, p.share*100, p.margin*100))
+		}
+	}
+	if b.Planned > 0 {
+		warn("plan", b.PlannedBuild)
+	}
+	// The actual share means something only once Build is over.
+	if p.phase > Build && b.Actual > 0 {
+		warn("actual", b.ActualBuild)
+	}
+	return b
+}
+
+// Plan sets the planned time of phase ph (R2); 0 clears it. It returns a
+// *FieldError for an invalid phase or a negative duration.
+func (p *Project) Plan(ph Phase, d time.Duration) error {
+	if !ph.IsValid() {
+		return fieldErr("plan.phase", ph.String(), "invalid phase")
+	}
+	if d < 0 {
+		return fieldErr("plan."+ph.String(), d.String(), "negative duration")
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.planned[ph] = d
+	p.rev++
+	return nil
+}
+
+// Budget returns the planned and actual time of every phase at now, with
+// a warning when Build's share departs from the expected share by more
+// than the margin (R2): for the plan as soon as something is planned, for
+// the actual time once Build is over.
+func (p *Project) Budget(now time.Time) Budget {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.budget(now)
+}

@@ -1,0 +1,59 @@
+package mep
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors, for branching with [errors.Is]. Detailed errors wrap them.
+var (
+	// ErrInvalid is wrapped by every *FieldError: bad input.
+	ErrInvalid = errors.New("mep: invalid input")
+	// ErrNotFound is returned for an unknown member, meeting, action or lesson.
+	ErrNotFound = errors.New("mep: not found")
+	// ErrGate is matched by a *GateError: a transition was refused.
+	ErrGate = errors.New("mep: gate refused the transition")
+	// ErrTransition is returned for a transition that the method never
+	// allows: skipping a phase, going back without a reason, moving past
+	// the last phase.
+	ErrTransition = errors.New("mep: transition not allowed")
+	// ErrClosed is returned when an action that is already closed (done
+	// or cancelled) is closed again.
+	ErrClosed = errors.New("mep: action already closed")
+	// ErrCorrupt is wrapped when a saved project cannot be loaded.
+	ErrCorrupt = errors.New("mep: corrupt project files")
+)
+
+// FieldError reports a missing or invalid field. Field names the field,
+// with its path where it helps ("meeting.actions[2].owner"); Value is the
+// offending value as text, if any.
+type FieldError struct {
+	Field  string
+	Value  string
+	Reason string
+}
+
+func (e *FieldError) Error() string {
+	if e.Value == "" {
+		return fmt.Sprintf("mep: %s: %s", e.Field, e.Reason)
+	}
+	return fmt.Sprintf("mep: %s %q: %s", e.Field, e.Value, e.Reason)
+}
+
+// Unwrap returns [ErrInvalid].
+func (e *FieldError) Unwrap() error { return ErrInvalid }
+
+func fieldErr(field, value, reason string) error {
+	return &FieldError{Field: field, Value: value, Reason: reason}
+}
+
+// NotFoundError reports an unknown member, meeting, action or lesson.
+type NotFoundError struct {
+	What string // "member", "meeting", "action", "lesson"
+	Key  string // its name or ID
+}
+
+func (e *NotFoundError) Error() string { return fmt.Sprintf("mep: %s %s not found", e.What, e.Key) }
+
+// Unwrap returns [ErrNotFound].
+func (e *NotFoundError) Unwrap() error { return ErrNotFound }

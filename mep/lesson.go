@@ -13,12 +13,12 @@ import (
 // Lesson is a lesson learned (retex) at a review, with the action that
 // applies it in later deployments (R12).
 type Lesson struct {
-	ID      int           `json:"id"`             // 1, 2, 3, ... assigned by the project
-	At      time.Time     `json:"at"`             // when it was recorded
-	From    string        `json:"from"`           // the deployment or rollout whose review taught it
-	Text    string        `json:"text"`           // what was learned
-	Action  string        `json:"action"`         // what later deployments do to apply it
-	By      string        `json:"by,omitempty"`   // who recorded it
+	ID      int           `json:"id"`           // 1, 2, 3, ... assigned by the project
+	At      time.Time     `json:"at"`           // when it was recorded
+	From    string        `json:"from"`         // the deployment or rollout whose review taught it
+	Text    string        `json:"text"`         // what was learned
+	Action  string        `json:"action"`       // what later deployments do to apply it
+	By      string        `json:"by,omitempty"` // who recorded it
 	Applied []Application `json:"applied,omitempty"`
 }
 

@@ -149,6 +149,9 @@ func decodeList(doc *yaml.Node, l *List, fl *fileLines) error {
 			if val.Kind == yaml.ScalarNode && val.ShortTag() == "!!null" {
 				continue
 			}
+			if val.Kind == yaml.SequenceNode && len(val.Content) == 0 {
+				continue // no items: a nil slice, as in Go
+			}
 			if val.Kind != yaml.SequenceNode {
 				return fail(detail(ErrInvalidValue, "want a list of items"))
 			}

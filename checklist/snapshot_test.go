@@ -141,14 +141,18 @@ func TestRestoreRefusesBadSnapshots(t *testing.T) {
 		return m["items"].([]any)[item].(map[string]any)["history"].([]any)
 	}
 	tests := map[string][]byte{
-		"not json":        []byte("{"),
-		"trailing data":   append(append([]byte{}, data...), "{}"...),
-		"unknown field":   edit(func(m map[string]any) { m["extra"] = 1 }),
-		"version":         edit(func(m map[string]any) { m["version"] = 2 }),
-		"digest":          edit(func(m map[string]any) { m["digest"] = strings.Repeat("0", 64) }),
-		"note edited":     edit(func(m map[string]any) { history(m, 0)[0].(map[string]any)["note"] = "all fine" }),
-		"unknown status":  edit(func(m map[string]any) { history(m, 0)[0].(map[string]any)["status"] = "maybe" }),
-		"done twice":      edit(func(m map[string]any) { history(m, 1)[0] = history(m, 0)[1]; h := history(m, 1); m["items"].([]any)[1].(map[string]any)["history"] = append(h, h[0]) }),
+		"not json":       []byte("{"),
+		"trailing data":  append(append([]byte{}, data...), "{}"...),
+		"unknown field":  edit(func(m map[string]any) { m["extra"] = 1 }),
+		"version":        edit(func(m map[string]any) { m["version"] = 2 }),
+		"digest":         edit(func(m map[string]any) { m["digest"] = strings.Repeat("0", 64) }),
+		"note edited":    edit(func(m map[string]any) { history(m, 0)[0].(map[string]any)["note"] = "all fine" }),
+		"unknown status": edit(func(m map[string]any) { history(m, 0)[0].(map[string]any)["status"] = "maybe" }),
+		"done twice": edit(func(m map[string]any) {
+			history(m, 1)[0] = history(m, 0)[1]
+			h := history(m, 1)
+			m["items"].([]any)[1].(map[string]any)["history"] = append(h, h[0])
+		}),
 		"no actor":        edit(func(m map[string]any) { history(m, 0)[0].(map[string]any)["by"] = "" }),
 		"seq":             edit(func(m map[string]any) { m["seq"] = 99 }),
 		"zero t0":         edit(func(m map[string]any) { m["t0"] = time.Time{} }),

@@ -1,10 +1,14 @@
 package policy_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mepkit/mepkit/policy"
 )
 
 func mustLoad(t testing.TB, name string) *time.Location {
@@ -28,4 +32,17 @@ func at(y, m, d, h, min int) time.Time {
 
 func atIn(loc *time.Location, y, m, d, h, min int) time.Time {
 	return time.Date(y, time.Month(m), d, h, min, 0, 0, loc)
+}
+
+// assertIntervals compares intervals by instant.
+func assertIntervals(t *testing.T, want, got []policy.Interval, msgAndArgs ...any) bool {
+	t.Helper()
+	ok := len(want) == len(got)
+	for i := 0; ok && i < len(want); i++ {
+		ok = want[i].Start.Equal(got[i].Start) && want[i].End.Equal(got[i].End)
+	}
+	if !ok {
+		return assert.Fail(t, fmt.Sprintf("intervals differ:\nwant %v\ngot  %v", want, got), msgAndArgs...)
+	}
+	return true
 }

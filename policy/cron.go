@@ -1,0 +1,174 @@
+package policy
+
+import (
+	"strings"
+	"time"
+
+	"github.com/adhocore/gronx"
+)
+
+// maxCronDuration bounds the length of one recurring freeze.
+const maxCronDuration = 366 * 24 * time.Hour
+
+// Cron returns a recurring freeze: it starts at every tick of the cron
+// expression expr, local time in loc, and lasts d on the local wall clock
+// (so a freeze from 22:00 for 8h ends at 06:00 local time even across a
+// clock change). d is rounded up to whole seconds and must be positive and
+// at most 366 days.
+//
+// expr has the five classic fields (minute, hour, day of month, month, day
+// of week) or is a descriptor such as "@daily", as gronx reads them
+// ("L", "W" and "#" included). Seconds and years are not accepted. A tick at
+// a local time skipped by a clock change starts the freeze at the end of
+// the gap; a tick in a repeated hour starts it at the first pass. An
+// expression that is invalid (hour 24, say) or never fires (30 February) is
+// an error: a *[CronError] wrapping [ErrCron].
+func Cron(name, expr string, d time.Duration, loc *time.Location) (Calendar, error) {
+	if loc == nil {
+		return nil, fmtInvalid("Cron " + name + ": nil *time.Location")
+	}
+	r, err := newCronRule(expr, d)
+	if err != nil {
+		return nil, err
+	}
+	return &wallCalendar{
+		name:  name,
+		loc:   loc,
+		rule:  r,
+		allow: "the operation is outside the recurring freeze " + r.what + " in " + loc.String(),
+	}, nil
+}
+
+// cronRule blocks [tick, tick+d) on the wall clock for every tick of a cron
+// expression. gronx decides which days and which times of day are due; the
+// rule caches the due days of each year.
+type cronRule struct {
+	expr    string
+	what    string   // e.g. `"0 22 * * 5" for 8h0m0s`
+	dur     int64    // seconds
+	daySegs []string // gronx segments that match any time of a due day
+	times   []int64  // due times of day, in seconds from 00:00, sorted
+	cache   yearCache[[]bool]
+}
+
+func newCronRule(expr string, d time.Duration) (*cronRule, error) {
+	fail := func(msg string) error { return &CronError{Expr: expr, Msg: msg} }
+	e := strings.TrimSpace(expr)
+	if f := strings.Fields(e); !(len(f) == 5 || (len(f) == 1 && strings.HasPrefix(f[0], "@"))) {
+		return nil, fail("want five fields (minute hour day-of-month month day-of-week) or a descriptor such as @daily")
+	}
+	if !gronx.IsValid(e) {
+		return nil, fail("not a valid cron expression (fields out of range, such as hour 24, or bad syntax)")
+	}
+	segs, err := gronx.Segments(e)
+	if err != nil || len(segs) != 6 || segs[0] != "0" {
+		return nil, fail("seconds and years are not supported")
+	}
+	if d <= 0 || d > maxCronDuration {
+		return nil, fail("duration " + d.String() + " must be positive and at most 366 days")
+	}
+	r := &cronRule{
+		expr:    e,
+		what:    `"` + e + `" for ` + d.String(),
+		dur:     int64((d + time.Second - 1) / time.Second),
+		daySegs: []string{"0", "0", "0", segs[3], segs[4], segs[5]},
+	}
+	// Times of day: each hour and each minute field checked on its own.
+	var chk gronx.SegmentChecker
+	var hours, minutes []int64
+	for h := range 24 {
+		chk.SetRef(time.Date(2000, 1, 1, h, 0, 0, 0, time.UTC))
+		ok, err := chk.CheckDue(segs[2], 2)
+		if err != nil {
+			return nil, fail("hour field: " + err.Error())
+		}
+		if ok {
+			hours = append(hours, int64(h))
+		}
+	}
+	for m := range 60 {
+		chk.SetRef(time.Date(2000, 1, 1, 0, m, 0, 0, time.UTC))
+		ok, err := chk.CheckDue(segs[1], 1)
+		if err != nil {
+			return nil, fail("minute field: " + err.Error())
+		}
+		if ok {
+			minutes = append(minutes, int64(m))
+		}
+	}
+	for _, h := range hours {
+		for _, m := range minutes {
+			r.times = append(r.times, h*3600+m*60)
+		}
+	}
+	if len(r.times) == 0 {
+		return nil, fail("never fires: no hour and minute match")
+	}
+	// A five-field expression that fires at all fires within any eight
+	// years that contain a leap year: look in 2000-2008.
+	fires := false
+	for y := 2000; y <= 2008 && !fires; y++ {
+		for _, due := range r.year(y) {
+			if due {
+				fires = true
+				break
+			}
+		}
+	}
+	if !fires {
+		return nil, fail("never fires: no day matches (e.g. 30 February)")
+	}
+	return r, nil
+}
+
+// year returns, for each day of year y (index 0 is 1 January), whether the
+// expression's day fields are due.
+func (r *cronRule) year(y int) []bool {
+	return r.cache.get(y, func(y int) []bool {
+		g := gronx.New()
+		n := int(civilDay(y+1, 1, 1) - civilDay(y, 1, 1))
+		due := make([]bool, n)
+		for i := range due {
+			g.C.SetRef(time.Date(y, 1, 1+i, 0, 0, 0, 0, time.UTC))
+			ok, err := g.SegmentsDue(r.daySegs)
+			due[i] = ok && err == nil
+		}
+		return due
+	})
+}
+
+// dayDue reports whether civil day d is due.
+func (r *cronRule) dayDue(d int64) bool {
+	t := wallTime(d * secondsPerDay)
+	return r.year(t.Year())[t.YearDay()-1]
+}
+
+func (r *cronRule) appendWall(dst []span, lo, hi int64) []span {
+	// Ticks t with t < hi and t+dur > lo.
+	for d := dayOf(lo - r.dur); d*secondsPerDay < hi; d++ {
+		if !r.dayDue(d) {
+			continue
+		}
+		base := d * secondsPerDay
+		for _, tod := range r.times {
+			a := base + tod
+			if a >= hi {
+				break
+			}
+			b := a + r.dur
+			if b <= lo {
+				continue
+			}
+			if n := len(dst); n > 0 && dst[n-1].b >= a {
+				dst[n-1].b = max(dst[n-1].b, b)
+				continue
+			}
+			dst = append(dst, span{a, b})
+		}
+	}
+	return dst
+}
+
+func (r *cronRule) describe(w int64) string {
+	return wallTime(w).Format("Mon 2006-01-02 15:04") + " is in the recurring freeze " + r.what
+}

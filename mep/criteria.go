@@ -16,7 +16,8 @@ import (
 //   - Build: the go-live team chosen, with every MCO member in it, and a
 //     builder named as the MCO team's contact (R3).
 //   - Validation: the validation checklist run is complete, and installation
-//     procedures were checked, not only deliverables (R4).
+//     procedures were checked, not only deliverables: an item whose section
+//     or ID mentions "install" is done, as in [checklist.Validation] (R4).
 //   - Rehearsal: at least one rehearsal with recorded step timings (R5).
 //   - Planning: a meeting held since Planning began, no overdue action (R6).
 //   - Preparation: the readiness checklist complete by T0 minus the
@@ -25,8 +26,10 @@ import (
 //   - Cutover: the cutover's journal summary attached, every step ended
 //     (R10).
 //   - Review: at least one lesson recorded (R12).
-//   - Industrialization: the operations-readiness checklist complete:
-//     probes, backup process, known failures (R13).
+//   - Industrialization: the operations-readiness checklist complete, with
+//     items checked done for probes, the backup process and the known
+//     recurring failures: items whose section or ID mentions "probe",
+//     "backup" and "failure", as in [checklist.Operations] (R13).
 //
 // Operations, the last phase, has no gate: Builtin returns nil, as it
 // does for an invalid phase. The slice is new at each call.
@@ -61,7 +64,12 @@ func Builtin(from Phase) []Criterion {
 	case Review:
 		return []Criterion{{Name: "lessons recorded", Rule: "R12", Check: checkLessons}}
 	case Industrialization:
-		return []Criterion{{Name: "operations readiness", Rule: "R13", Check: checkOperations}}
+		return []Criterion{
+			{Name: "operations-readiness checklist complete", Rule: "R13", Check: checkOperations},
+			{Name: "probes in place", Rule: "R13", Check: opsItem("probe", "probes")},
+			{Name: "backup process", Rule: "R13", Check: opsItem("backup", "backup process")},
+			{Name: "known failures recorded", Rule: "R13", Check: opsItem("failure", "record of known failures")},
+		}
 	}
 	return nil
 }
@@ -106,21 +114,19 @@ func checkValidation(p *Project, _ time.Time) error {
 	return runReady("validation", p.Evidence().Validation)
 }
 
-// isInstallation reports whether a checklist item checks an installation
-// procedure: its section or ID mentions installing.
-func isInstallation(it checklist.Item) bool {
-	s := strings.ToLower(it.Section + " " + it.ID)
-	return strings.Contains(s, "install")
+// mentions reports whether a checklist item's section or ID mentions word.
+func mentions(it checklist.Item, word string) bool {
+	return strings.Contains(strings.ToLower(it.Section+" "+it.ID), word)
 }
 
-func checkInstallation(p *Project, _ time.Time) error {
-	r := p.Evidence().Validation
+// itemDone explains why run r has no item mentioning word checked done.
+func itemDone(r *checklist.Run, what, word, desc string) error {
 	if r == nil {
-		return fmt.Errorf("mep: no validation checklist run attached")
+		return fmt.Errorf("mep: no %s checklist run attached", what)
 	}
 	found := false
 	for _, res := range r.Results() {
-		if !isInstallation(res.Item) {
+		if !mentions(res.Item, word) {
 			continue
 		}
 		found = true
@@ -129,9 +135,19 @@ func checkInstallation(p *Project, _ time.Time) error {
 		}
 	}
 	if !found {
-		return fmt.Errorf("mep: the validation checklist has no installation procedure item (a section or ID mentioning install)")
+		return fmt.Errorf("mep: the %s checklist has no item for the %s (a section or ID mentioning %q)", what, desc, word)
 	}
-	return fmt.Errorf("mep: no installation procedure item checked done")
+	return fmt.Errorf("mep: no %s item checked done", desc)
+}
+
+func checkInstallation(p *Project, _ time.Time) error {
+	return itemDone(p.Evidence().Validation, "validation", "install", "installation procedures")
+}
+
+func opsItem(word, desc string) func(*Project, time.Time) error {
+	return func(p *Project, _ time.Time) error {
+		return itemDone(p.Evidence().Operations, "operations-readiness", word, desc)
+	}
 }
 
 func checkRehearsals(p *Project, _ time.Time) error {

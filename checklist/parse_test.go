@@ -2,6 +2,7 @@ package checklist_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -147,4 +148,36 @@ func TestParseDeadlines(t *testing.T) {
 		require.NoError(t, err, src)
 		assert.Equal(t, want, l.Items[0].Deadline, src)
 	}
+}
+
+// bigYAML returns a checklist file of n items.
+func bigYAML(n int) []byte {
+	var sb strings.Builder
+	sb.WriteString("name: big\nmode: read-do\nordered: true\nitems:\n")
+	for i := range n {
+		fmt.Fprintf(&sb, "  - id: item-%04d\n    title: Verify the thing number %d\n    section: s%03d\n    owner: ops\n    deadline: -1h\n", i, i, i/9)
+		if i > 0 {
+			fmt.Fprintf(&sb, "    depends_on: [item-%04d]\n", i-1)
+		}
+	}
+	return []byte(sb.String())
+}
+
+// BenchmarkParse reads a 1,000-item YAML file.
+func BenchmarkParse(b *testing.B) {
+	data := bigYAML(1000)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := checklist.Parse(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func TestParseBigFile(t *testing.T) {
+	l, err := checklist.Parse(bigYAML(1000))
+	require.NoError(t, err)
+	assert.Len(t, l.Items, 1000)
+	assert.Equal(t, []string{"item-0998"}, l.Items[999].DependsOn)
 }

@@ -173,3 +173,37 @@ func TestSnapshotFileInTestdata(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, busyRun(t).Digest(), r.Digest())
 }
+
+func completeBigRun(b *testing.B) *checklist.Run {
+	l := bigList(1000)
+	r, err := checklist.NewRun(l, t0)
+	require.NoError(b, err)
+	for _, id := range ids(l.Items) {
+		require.NoError(b, r.Check(id, "alice", at(2026, 6, 9, 18, 0), "ok"))
+	}
+	return r
+}
+
+// BenchmarkDigest hashes a complete 1,000-item run.
+func BenchmarkDigest(b *testing.B) {
+	r := completeBigRun(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = r.Digest()
+	}
+}
+
+// BenchmarkRestore restores a complete 1,000-item run.
+func BenchmarkRestore(b *testing.B) {
+	r := completeBigRun(b)
+	data, err := r.Snapshot()
+	require.NoError(b, err)
+	l := r.List()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := checklist.Restore(l, data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

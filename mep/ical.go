@@ -1,0 +1,180 @@
+package mep
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mepkit/mepkit/internal/ical"
+)
+
+// ICSOptions configure a calendar export.
+type ICSOptions struct {
+	// Stamp is when the export is made (DTSTAMP of every event). Required:
+	// the export never reads the clock, so the same state and options give
+	// the same bytes.
+	Stamp time.Time
+	// Name is the calendar's name as calendar programs show it. "": the
+	// project's name, or none for a bare tracker.
+	Name string
+	// Domain makes the events' UIDs unique across projects:
+	// "meeting-3@Domain". "": derived from the project's name ("mepkit"
+	// for a bare tracker). Keep it stable so that a re-import updates the
+	// events instead of copying them.
+	Domain string
+	// MeetingLength is the length given to meetings, which record only
+	// their start. 0: one hour.
+	MeetingLength time.Duration
+	// Closed also exports the due dates of done and cancelled actions.
+	Closed bool
+}
+
+// WriteICS writes the tracker's meetings, the next meeting when its date
+// is known, and the due dates of its open actions as an iCalendar file
+// (RFC 5545): meetings as timed events in UTC, due dates as all-day events
+// on their date in the tracker's location. It returns a *FieldError for a
+// zero Stamp or a negative MeetingLength.
+func (t *Tracker) WriteICS(w io.Writer, o ICSOptions) error {
+	if o.Domain == "" {
+		o.Domain = "mepkit"
+	}
+	return t.writeICS(w, o)
+}
+
+// WriteICS writes the project's calendar, as [Tracker.WriteICS] does for
+// its tracker, named after the project by default.
+func (p *Project) WriteICS(w io.Writer, o ICSOptions) error {
+	if o.Name == "" {
+		o.Name = p.name
+	}
+	if o.Domain == "" {
+		o.Domain = slug(p.name) + ".mepkit"
+	}
+	return p.tracker.writeICS(w, o)
+}
+
+// slug keeps letters, digits and dashes of s, in lower case.
+func slug(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case b.Len() > 0 && !strings.HasSuffix(b.String(), "-"):
+			b.WriteByte('-')
+		}
+	}
+	out := strings.Trim(b.String(), "-")
+	if out == "" {
+		return "project"
+	}
+	return out
+}
+
+func (t *Tracker) writeICS(w io.Writer, o ICSOptions) error {
+	if o.Stamp.IsZero() {
+		return fieldErr("ics.stamp", "", "zero time")
+	}
+	if o.MeetingLength < 0 {
+		return fieldErr("ics.meeting_length", o.MeetingLength.String(), "negative")
+	}
+	if o.MeetingLength == 0 {
+		o.MeetingLength = time.Hour
+	}
+	t.mu.Lock()
+	cal := t.calendar(o)
+	t.mu.Unlock()
+	if err := cal.Encode(w); err != nil {
+		return fmt.Errorf("mep: calendar export: %w", err)
+	}
+	return nil
+}
+
+// calendar requires t.mu held.
+func (t *Tracker) calendar(o ICSOptions) ical.Calendar {
+	cal := ical.Calendar{ProdID: "-//mepkit//mep//EN", Name: o.Name, Stamp: o.Stamp}
+	loc := t.location()
+	for i := range t.meetings {
+		m := &t.meetings[i]
+		title := m.Title
+		if title == "" {
+			title = "Meeting " + strconv.Itoa(m.ID)
+		}
+		var desc strings.Builder
+		if len(m.Attendees) > 0 {
+			fmt.Fprintf(&desc, "Attendees: %s\n", strings.Join(m.Attendees, ", "))
+		}
+		for _, d := range m.Decisions {
+			fmt.Fprintf(&desc, "Decision: %s\n", d)
+		}
+		for _, id := range m.Actions {
+			a := &t.actions[id-1]
+			fmt.Fprintf(&desc, "Action #%d (%s, due %s): %s\n", a.ID, a.Owner, a.Due.In(loc).Format(time.DateOnly), a.Title)
+		}
+		if m.NoActions {
+			desc.WriteString("No action handed out.\n")
+		}
+		if m.Notes != "" {
+			fmt.Fprintf(&desc, "Notes: %s\n", m.Notes)
+		}
+		cal.Events = append(cal.Events, ical.Event{
+			UID:         fmt.Sprintf("meeting-%d@%s", m.ID, o.Domain),
+			Start:       m.At,
+			End:         m.At.Add(o.MeetingLength),
+			Summary:     title,
+			Description: strings.TrimSuffix(desc.String(), "\n"),
+			Categories:  []string{"meeting"},
+		})
+	}
+	if next := t.nextDate(); !next.IsZero() {
+		var desc strings.Builder
+		desc.WriteString("Carried over:")
+		n := 0
+		for i := range t.actions {
+			a := &t.actions[i]
+			if a.Status == ActionOpen {
+				fmt.Fprintf(&desc, "\n#%d %s (%s, due %s)", a.ID, a.Title, a.Owner, a.Due.In(loc).Format(time.DateOnly))
+				n++
+			}
+		}
+		if n == 0 {
+			desc.WriteString(" no open action.")
+		}
+		cal.Events = append(cal.Events, ical.Event{
+			UID:         fmt.Sprintf("meeting-%d@%s", len(t.meetings)+1, o.Domain),
+			Start:       next,
+			End:         next.Add(o.MeetingLength),
+			Summary:     "Next meeting",
+			Description: desc.String(),
+			Categories:  []string{"meeting"},
+		})
+	}
+	for i := range t.actions {
+		a := &t.actions[i]
+		if a.Status != ActionOpen && !o.Closed {
+			continue
+		}
+		summary := fmt.Sprintf("Due: %s (%s)", a.Title, a.Owner)
+		if a.Status != ActionOpen {
+			summary = fmt.Sprintf("%s: %s (%s)", strings.ToUpper(a.Status.String()[:1])+a.Status.String()[1:], a.Title, a.Owner)
+		}
+		desc := fmt.Sprintf("Action #%d, owner %s", a.ID, a.Owner)
+		if a.Meeting != 0 {
+			desc += fmt.Sprintf(", from meeting %d", a.Meeting)
+		}
+		if a.Note != "" {
+			desc += "\n" + a.Note
+		}
+		cal.Events = append(cal.Events, ical.Event{
+			UID:         fmt.Sprintf("action-%d@%s", a.ID, o.Domain),
+			Start:       a.Due.In(loc),
+			AllDay:      true,
+			Summary:     summary,
+			Description: desc,
+			Categories:  []string{"action", a.Status.String()},
+		})
+	}
+	return cal
+}

@@ -490,7 +490,9 @@ func (r *Run) ready() bool { return r.requiredOpen == 0 && r.failed == 0 }
 // required item was done or waived, or a failed item was resolved. It is
 // zero while the run is not ready, and for a list with nothing required
 // and no failure. Compare it with T0 minus the readiness window (rule R7).
-// It takes constant time, amortised.
+// It takes constant time, except the first call after the change that
+// held the latest instant was undone (a failure of an item already done),
+// which looks at every item once.
 func (r *Run) ReadyAt() time.Time {
 	r.mu.Lock()
 	defer r.mu.Unlock()

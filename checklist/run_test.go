@@ -468,3 +468,13 @@ func BenchmarkReadyAtAfterChange(b *testing.B) {
 		_ = r.ReadyAt()
 	})
 }
+
+func TestStoredTimesHaveNoMonotonicReading(t *testing.T) {
+	r := newRun(t, exampleList())
+	now := time.Now() // carries a monotonic reading
+	require.NoError(t, r.Check("old-hardware", "alice", now, ""))
+	res, err := r.Result("old-hardware")
+	require.NoError(t, err)
+	assert.Equal(t, now.Round(0), res.At, "== compares the monotonic reading too")
+	assert.Equal(t, now.Round(0), res.History[0].At)
+}

@@ -43,7 +43,7 @@ type Journal struct {
 	steps   steps
 	seq     uint64    // last sequence number assigned
 	lastAt  time.Time // time of the last entry assigned
-	entries []Entry   // durable entries (all of them, in memory)
+	entries entryLog  // durable entries (all of them, in memory)
 
 	store    Store   // nil: in memory only
 	pending  []Entry // assigned, not yet stored
@@ -122,7 +122,7 @@ func (j *Journal) replay(loaded []Entry) error {
 			j.lastAt = e.At
 		}
 	}
-	j.entries = loaded
+	j.entries.adopt(loaded)
 	j.seq = uint64(len(loaded))
 	j.durable = j.seq
 	return nil
@@ -176,7 +176,7 @@ func (j *Journal) Record(e Entry) (Entry, error) {
 		j.lastAt = e.At
 	}
 	if j.store == nil {
-		j.entries = append(j.entries, e)
+		j.entries.append(e)
 		j.durable = e.Seq
 	} else if err := j.flushUntil(e); err != nil {
 		j.mu.Unlock()
@@ -209,7 +209,9 @@ func (j *Journal) flushUntil(e Entry) error {
 		if err != nil {
 			j.failed = fmt.Errorf("timeline: journal unusable after a storage error: %w", err)
 		} else {
-			j.entries = append(j.entries, batch...)
+			for _, e := range batch {
+				j.entries.append(e)
+			}
 			j.durable = batch[len(batch)-1].Seq
 		}
 		clear(batch)
@@ -265,18 +267,14 @@ func (j *Journal) Note(actor, text string) (Entry, error) {
 func (j *Journal) Entries() []Entry {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	out := make([]Entry, len(j.entries))
-	for i := range j.entries {
-		out[i] = j.entries[i].clone()
-	}
-	return out
+	return j.entries.all()
 }
 
 // Len returns the number of stored entries.
 func (j *Journal) Len() int {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	return len(j.entries)
+	return j.entries.len()
 }
 
 // Head returns the sequence number and hash of the last stored entry, or
@@ -285,10 +283,10 @@ func (j *Journal) Len() int {
 func (j *Journal) Head() (seq uint64, hash string) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if len(j.entries) == 0 {
+	if j.entries.len() == 0 {
 		return 0, ""
 	}
-	last := j.entries[len(j.entries)-1]
+	last := j.entries.last()
 	return last.Seq, last.Hash
 }
 

@@ -2,7 +2,6 @@ package timeline
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,28 +22,6 @@ func appendLine(b []byte, e *Entry) ([]byte, error) {
 	}
 	b = append(b, data...)
 	return append(b, '\n'), nil
-}
-
-// decodeLine decodes one JSON Lines record (without its newline). Unknown
-// fields and trailing data are errors: what a journal cannot carry over
-// must not be dropped silently.
-func decodeLine(line []byte) (Entry, error) {
-	var e Entry
-	if len(line) > MaxLineSize {
-		return e, ErrLineTooLong
-	}
-	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&e); err != nil {
-		return Entry{}, err
-	}
-	if dec.More() {
-		return Entry{}, errors.New("trailing data after the entry")
-	}
-	if e.At.IsZero() {
-		return Entry{}, errors.New(`missing "at"`)
-	}
-	return e, nil
 }
 
 // WriteJSONL writes entries as JSON Lines, one object per line, in the

@@ -47,12 +47,6 @@ func (c *chain) next(e *Entry) string {
 // advance moves the head to the hash just computed by next.
 func (c *chain) advance() { copy(c.prev[:], c.sum) }
 
-// setHead moves the head to a hex hash read back from storage.
-func (c *chain) setHead(h string) bool {
-	n, err := hex.Decode(c.prev[:], []byte(h))
-	return err == nil && n == sha256.Size
-}
-
 // appendCanonical appends the canonical encoding of e (every field but
 // Hash) to b. Times are encoded as the instant (UTC seconds and
 // nanoseconds), so the location an entry was written in does not matter.

@@ -1,0 +1,316 @@
+package mep_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mepkit/mepkit/checklist"
+	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/timeline"
+)
+
+// fullProject returns a project in Preparation with something in every part.
+func fullProject(t *testing.T, opts *mep.Options) (*mep.Project, *clock) {
+	t.Helper()
+	c := newClock(utc(2026, 1, 5, 9, 0))
+	o := mep.Options{Now: c.now, Cadence: mep.Cadence{Days: 7}}
+	if opts != nil {
+		o.Key, o.Location = opts.Key, opts.Location
+	}
+	p, err := mep.New("billing v2", &o)
+	require.NoError(t, err)
+	staff(t, p)
+	planAll(t, p)
+	c.add(day(5))
+	advance(t, p, mep.Build)
+	require.NoError(t, p.ChooseTeam("Bea", "Otto", "Mia"))
+	require.NoError(t, p.SetMCOContact("Bea"))
+	c.add(day(70))
+	advance(t, p, mep.Validation)
+	p.SetValidation(checkAll(t, checklist.Validation(), c.now(), c.now()))
+	c.add(day(5))
+	advance(t, p, mep.Rehearsal)
+	require.NoError(t, p.AddRehearsal(rehearsal(t, c.now())))
+	c.add(day(5))
+	advance(t, p, mep.Planning)
+	_, err = p.GoBack(mep.Rehearsal, "Bea", "the rollback step was never timed")
+	require.NoError(t, err)
+	c.add(day(1))
+	advance(t, p, mep.Planning)
+	m, err := p.Tracker().Hold(mep.Minutes{At: c.now(), Title: "planning", Attendees: []string{"Bea", "Otto"},
+		Decisions: []string{"T0 is 21:00"}, Notes: "quiet", Actions: []mep.ActionSpec{
+			{Title: "print the runbook", Owner: "Otto"}, {Title: "call the client", Owner: "Sam"}}})
+	require.NoError(t, err)
+	require.NoError(t, p.Tracker().Done(m.Actions[0], "Otto", c.now().Add(time.Hour), "printed"))
+	require.NoError(t, p.Tracker().Cancel(m.Actions[1], "Bea", c.now().Add(time.Hour), "the client called us"))
+	_, err = p.Tracker().Hold(mep.Minutes{At: c.now().Add(day(7)), Attendees: []string{"Bea"}, NoActions: true})
+	require.NoError(t, err)
+	c.add(day(8))
+	advance(t, p, mep.Preparation)
+	t0 := c.now().Add(day(1))
+	p.SetReadiness(checkAll(t, checklist.Preparation(), t0, t0.Add(-2*time.Hour)))
+	require.NoError(t, p.SetGoDecision(mep.GoDecision{Decision: mep.Go, By: "Otto", At: t0.Add(-time.Hour), Reason: "all green"}))
+	p.SetCutover(rehearsal(t, t0))
+	_, err = p.AddLesson(mep.LessonSpec{From: "site-A", Text: "TTL", Action: "lower it", At: c.now()})
+	require.NoError(t, err)
+	require.NoError(t, p.ApplyLesson(1, "site-B", "Bea", c.now(), ""))
+	return p, c
+}
+
+// same asserts that two projects hold the same state.
+func same(t *testing.T, want, got *mep.Project, at time.Time) {
+	t.Helper()
+	assert.Equal(t, want.Name(), got.Name())
+	assert.True(t, want.Created().Equal(got.Created()))
+	assert.Equal(t, want.Phase(), got.Phase())
+	assert.Equal(t, js(t, want.Transitions()), js(t, got.Transitions()))
+	assert.Equal(t, want.Members(), got.Members())
+	assert.Equal(t, want.Team(), got.Team())
+	assert.Equal(t, want.MCOContact(), got.MCOContact())
+	assert.Equal(t, js(t, want.Lessons()), js(t, got.Lessons()))
+	assert.Equal(t, js(t, want.Tracker().Meetings()), js(t, got.Tracker().Meetings()))
+	assert.Equal(t, js(t, want.Tracker().Actions()), js(t, got.Tracker().Actions()))
+	assert.Equal(t, want.Tracker().Cadence(), got.Tracker().Cadence())
+	assert.Equal(t, js(t, want.Budget(at)), js(t, got.Budget(at)))
+	we, ge := want.Evidence(), got.Evidence()
+	assert.Equal(t, js(t, we.Rehearsals), js(t, ge.Rehearsals))
+	assert.Equal(t, js(t, we.Go), js(t, ge.Go))
+	assert.Equal(t, js(t, we.Cutover), js(t, ge.Cutover))
+	for _, pair := range [][2]*checklist.Run{{we.Validation, ge.Validation}, {we.Readiness, ge.Readiness}, {we.Operations, ge.Operations}} {
+		if pair[0] == nil {
+			assert.Nil(t, pair[1])
+			continue
+		}
+		require.NotNil(t, pair[1])
+		assert.Equal(t, pair[0].Digest(), pair[1].Digest())
+	}
+	assert.Equal(t, js(t, want.Journal().Entries()), js(t, got.Journal().Entries()))
+	assert.Equal(t, want.CheckGate(at) == nil, got.CheckGate(at) == nil)
+}
+
+func js(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return string(b)
+}
+
+func TestSaveLoadRoundTrip(t *testing.T) {
+	key := []byte("secret")
+	p, c := fullProject(t, &mep.Options{Key: key})
+	dir := t.TempDir()
+	require.NoError(t, p.Save(dir))
+
+	q, err := mep.Load(dir, &mep.Options{Now: c.now, Key: key})
+	require.NoError(t, err)
+	same(t, p, q, c.now())
+	assert.NoError(t, q.CheckGate(c.now().Add(day(1))), "the loaded evidence passes the Preparation gate")
+
+	// The loaded project carries on: its journal continues the chain.
+	c.add(day(1))
+	_, err = q.Advance("Otto", "GO")
+	require.NoError(t, err)
+	assert.NoError(t, timeline.Verify(q.Journal().Entries(), key))
+
+	// Saving again replaces the journal file.
+	require.NoError(t, q.Save(dir))
+	names := dirNames(t, dir)
+	assert.Equal(t, []string{"journal-2.jsonl", "project.json"}, names)
+	r, err := mep.Load(dir, &mep.Options{Now: c.now, Key: key})
+	require.NoError(t, err)
+	same(t, q, r, c.now())
+
+	_, err = mep.Load(dir, &mep.Options{Key: []byte("wrong")})
+	assert.ErrorIs(t, err, mep.ErrCorrupt)
+	assert.ErrorIs(t, err, timeline.ErrTampered, "a wrong key does not verify")
+}
+
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	des, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	var out []string
+	for _, de := range des {
+		out = append(out, de.Name())
+	}
+	return out
+}
+
+// TestCrashDuringSave leaves the directory as a crash would at each point
+// of a save and checks the last complete save still loads.
+func TestCrashDuringSave(t *testing.T) {
+	p, c := fullProject(t, nil)
+	dir := t.TempDir()
+	require.NoError(t, p.Save(dir))
+	saved, err := os.ReadFile(filepath.Join(dir, "project.json"))
+	require.NoError(t, err)
+
+	// The project moves on; a second save crashes at various points.
+	c.add(day(1))
+	_, err = p.Advance("Otto", "")
+	require.NoError(t, err)
+	next := t.TempDir()
+	require.NoError(t, p.Save(next))
+	newJournal, err := os.ReadFile(filepath.Join(next, "journal-1.jsonl"))
+	require.NoError(t, err)
+
+	// 1. A temporary file half written.
+	require.NoError(t, os.WriteFile(filepath.Join(dir, ".project.json.tmp-123"), saved[:len(saved)/2], 0o644))
+	// 2. The new journal renamed in place, the project file not yet.
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "journal-2.jsonl"), newJournal, 0o644))
+
+	q, err := mep.Load(dir, &mep.Options{Now: c.now})
+	require.NoError(t, err)
+	assert.Equal(t, mep.Preparation, q.Phase(), "the last complete save")
+
+	// The next save cleans up the leftovers of the crash.
+	require.NoError(t, q.Save(dir))
+	assert.Equal(t, []string{".project.json.tmp-123", "journal-3.jsonl", "project.json"}, dirNames(t, dir))
+}
+
+func TestLoadRejectsBadFiles(t *testing.T) {
+	p, _ := fullProject(t, nil)
+	dir := t.TempDir()
+	require.NoError(t, p.Save(dir))
+	pj, err := os.ReadFile(filepath.Join(dir, "project.json"))
+	require.NoError(t, err)
+	jl, err := os.ReadFile(filepath.Join(dir, "journal-1.jsonl"))
+	require.NoError(t, err)
+
+	edit := func(f func(m map[string]any)) []byte {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(pj, &m))
+		f(m)
+		b, err := json.Marshal(m)
+		require.NoError(t, err)
+		return b
+	}
+	at := func(m map[string]any, key string, i int) map[string]any {
+		return m[key].([]any)[i].(map[string]any)
+	}
+	tests := []struct {
+		name  string
+		pj    []byte
+		jl    []byte
+		field string // "" : not a field error
+	}{
+		{"version", edit(func(m map[string]any) { m["version"] = 9 }), jl, "version"},
+		{"name", edit(func(m map[string]any) { m["name"] = " " }), jl, "name"},
+		{"unknown field", edit(func(m map[string]any) { m["colour"] = "blue" }), jl, ""},
+		{"phase", edit(func(m map[string]any) { m["phase"] = "cutover" }), jl, "phase"},
+		{"bad phase", edit(func(m map[string]any) { m["phase"] = "nowhere" }), jl, "phase"},
+		{"skip", edit(func(m map[string]any) { at(m, "transitions", 0)["to"] = "validation" }), jl, "transitions[0].to"},
+		{"no reason", edit(func(m map[string]any) { at(m, "transitions", 4)["reason"] = "" }), jl, "transitions[4].reason"},
+		{"member", edit(func(m map[string]any) { at(m, "members", 1)["roles"] = []string{} }), jl, "members[1].roles"},
+		{"role", edit(func(m map[string]any) { at(m, "members", 1)["roles"] = []string{"chef"} }), jl, "role"},
+		{"contact", edit(func(m map[string]any) { m["mco_contact"] = "Mia" }), jl, "mco_contact"},
+		{"action owner", edit(func(m map[string]any) { at(m, "actions", 1)["owner"] = "" }), jl, "actions[1].owner"},
+		{"action id", edit(func(m map[string]any) { at(m, "actions", 1)["id"] = 7 }), jl, "actions[1].id"},
+		{"cancel reason", edit(func(m map[string]any) { at(m, "actions", 1)["note"] = "" }), jl, "actions[1].note"},
+		{"meeting action", edit(func(m map[string]any) { at(m, "meetings", 0)["actions"] = []int{1, 5} }), jl, "meetings[0].actions[1]"},
+		{"silent meeting", edit(func(m map[string]any) { at(m, "meetings", 1)["no_actions"] = false }), jl, "meetings[1].actions"},
+		{"lesson", edit(func(m map[string]any) { at(m, "lessons", 0)["action"] = "" }), jl, "lessons[0].action"},
+		{"planned", edit(func(m map[string]any) { m["planned"].(map[string]any)["build"] = "-3h" }), jl, "planned.build"},
+		{"location", edit(func(m map[string]any) { m["location"] = "Mars/Olympus" }), jl, "location"},
+		{"cadence", edit(func(m map[string]any) { m["cadence"] = map[string]any{"days": -1} }), jl, "cadence.days"},
+		{"go", edit(func(m map[string]any) { m["evidence"].(map[string]any)["go"].(map[string]any)["by"] = "" }), jl, "evidence.go_decision.by"},
+		{"journal path", edit(func(m map[string]any) { m["journal"].(map[string]any)["file"] = "../etc/passwd" }), jl, "journal.file"},
+		{"journal count", edit(func(m map[string]any) { m["journal"].(map[string]any)["entries"] = 3 }), jl, "journal.entries"},
+		{"journal truncated", pj, jl[:bytes.LastIndexByte(jl[:len(jl)-1], '\n')+1], "journal.entries"},
+		{"journal edited", pj, bytes.Replace(jl, []byte(`"actor":"Lea"`), []byte(`"actor":"Eve"`), 1), ""},
+		{"checklist", edit(func(m map[string]any) { m["evidence"].(map[string]any)["readiness"] = map[string]any{"version": 1} }), jl, ""},
+		{"not json", []byte("{"), jl, ""},
+		{"trailing", append(slices(pj), []byte("{}")...), jl, "project"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := fstest.MapFS{"project.json": {Data: tt.pj}, "journal-1.jsonl": {Data: tt.jl}}
+			_, err := mep.LoadFS(fsys, nil)
+			require.Error(t, err)
+			assert.ErrorIs(t, err, mep.ErrCorrupt)
+			var le *mep.LoadError
+			require.True(t, errors.As(err, &le))
+			if tt.field != "" {
+				var fe *mep.FieldError
+				require.True(t, errors.As(err, &fe), "%v", err)
+				assert.Equal(t, tt.field, fe.Field, "%v", err)
+				assert.Contains(t, err.Error(), tt.field)
+			}
+		})
+	}
+	_, err = mep.Load(t.TempDir(), nil)
+	assert.ErrorIs(t, err, os.ErrNotExist)
+	assert.ErrorIs(t, err, mep.ErrCorrupt)
+}
+
+func slices(b []byte) []byte { return append([]byte(nil), b...) }
+
+// TestLoadGolden loads the saved project kept in testdata, so that the
+// format stays readable by later versions.
+func TestLoadGolden(t *testing.T) {
+	dir := filepath.Join("testdata", "project")
+	if os.Getenv("MEP_UPDATE_GOLDEN") != "" {
+		p, _ := fullProject(t, &mep.Options{Location: load(t, "Europe/Paris")})
+		require.NoError(t, os.RemoveAll(dir))
+		require.NoError(t, p.Save(dir))
+	}
+	p, err := mep.Load(dir, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "billing v2", p.Name())
+	assert.Equal(t, mep.Preparation, p.Phase())
+	assert.Equal(t, "Europe/Paris", p.Location().String())
+	assert.Len(t, p.Tracker().Actions(), 2)
+	assert.Len(t, p.Transitions(), 7)
+	assert.NoError(t, timeline.Verify(p.Journal().Entries(), nil))
+	assert.True(t, strings.HasPrefix(p.Journal().Entries()[0].Kind, "phase"))
+}
+
+func FuzzLoad(f *testing.F) {
+	dir := filepath.Join("testdata", "project")
+	pj, err := os.ReadFile(filepath.Join(dir, "project.json"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	jl, err := os.ReadFile(filepath.Join(dir, "journal-1.jsonl"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(pj, jl)
+	f.Add([]byte(`{"version":1,"name":"x","created":"2026-01-01T00:00:00Z","phase":"scoping","transitions":[],"settings":{},"members":[],"lessons":[],"location":"UTC","cadence":{},"meetings":[],"actions":[],"evidence":{"go":{"decision":"undecided"}},"journal":{"file":"journal-1.jsonl","entries":0}}`), []byte{})
+	f.Add([]byte(`{}`), []byte("{}\n"))
+	f.Fuzz(func(t *testing.T, pj, jl []byte) {
+		fsys := fstest.MapFS{"project.json": {Data: pj}, "journal-1.jsonl": {Data: jl}}
+		p, err := mep.LoadFS(fsys, nil)
+		if err != nil {
+			if !errors.Is(err, mep.ErrCorrupt) {
+				t.Fatalf("error does not wrap ErrCorrupt: %v", err)
+			}
+			return
+		}
+		// A project that loads saves and loads back the same.
+		dir := t.TempDir()
+		if err := p.Save(dir); err != nil {
+			t.Fatalf("save a loaded project: %v", err)
+		}
+		q, err := mep.Load(dir, nil)
+		if err != nil {
+			t.Fatalf("reload: %v", err)
+		}
+		if js(t, p.Journal().Entries()) != js(t, q.Journal().Entries()) || p.Phase() != q.Phase() {
+			t.Fatal("reload differs")
+		}
+		_ = q.CheckGate(q.Created())
+		_ = q.Budget(q.Created())
+		_ = q.Tracker().Agenda(q.Created())
+	})
+}

@@ -61,7 +61,7 @@ func BenchmarkNextSlotNextWeek(b *testing.B) {
 func BenchmarkNextSlotMonthsAway(b *testing.B) {
 	set := standardSet(b)
 	set[3] = policy.Freeze("busy-season", at(2026, 12, 1, 0, 0), at(2027, 4, 1, 0, 0))
-	c := policy.Change{Start: at(2026, 11, 27, 10, 0), Duration: 2 * time.Hour, ReadyAt: at(2026, 11, 20, 0, 0)}
+	c := policy.Change{Start: at(2026, 12, 1, 10, 0), Duration: 2 * time.Hour, ReadyAt: at(2026, 11, 20, 0, 0)}
 	next, err := set.NextSlot(ctx, c, year)
 	if err != nil || !next.Equal(at(2027, 4, 1, 20, 0)) {
 		b.Fatal(next, err)

@@ -271,7 +271,9 @@ func Load(dir string, opts *Options) (*Project, error) {
 // LoadFS reads a saved project from the root of fsys, validating every
 // field, and verifies its journal's hash chain with opts.Key. Options that
 // are zero take the saved values (build share and margin, readiness lead,
-// location, cadence); Now is the new project's clock. The loaded journal
+// location, cadence); Now is the new project's clock. A project saved with
+// time.Local as its location needs opts.Location: the saved name "Local"
+// is refused rather than read as this machine's zone. The loaded journal
 // lives in memory.
 //
 // Errors are *LoadError values (errors.Is(err, ErrCorrupt)) naming the file

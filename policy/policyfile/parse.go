@@ -1,0 +1,525 @@
+package policyfile
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/mepkit/mepkit/policy"
+)
+
+// Sentinel errors, for errors.Is.
+var (
+	// ErrSyntax reports a file that is not valid YAML or JSON.
+	ErrSyntax = errors.New("policyfile: syntax error")
+	// ErrUnknownField reports a field that the file format or the policy's
+	// kind does not have, or a field given twice.
+	ErrUnknownField = errors.New("policyfile: unknown field")
+	// ErrUnknownKind reports a policy kind that does not exist.
+	ErrUnknownKind = errors.New("policyfile: unknown policy kind")
+	// ErrMissing reports a required field that is absent.
+	ErrMissing = errors.New("policyfile: missing field")
+	// ErrValue reports a field whose value has the wrong type or form.
+	ErrValue = errors.New("policyfile: bad value")
+	// ErrZone reports an unknown or missing time zone.
+	ErrZone = errors.New("policyfile: bad time zone")
+)
+
+// Error locates a problem in a policy file.
+type Error struct {
+	Line   int    // 1-based line, 0 if unknown
+	Column int    // 1-based column, 0 if unknown
+	Field  string // path of the field, e.g. "policies[2].spec"
+	Err    error  // the cause
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("policyfile: ")
+	if e.Line > 0 {
+		fmt.Fprintf(&b, "line %d: ", e.Line)
+	}
+	if e.Field != "" {
+		b.WriteString(e.Field)
+		b.WriteString(": ")
+	}
+	b.WriteString(strings.TrimPrefix(strings.TrimPrefix(e.Err.Error(), "policyfile: "), "policy: "))
+	return b.String()
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
+
+// Parse reads a policy file, YAML or JSON, and returns its policies in
+// file order. Errors are *[Error] values naming the line and the field.
+func Parse(data []byte) (policy.Set, error) {
+	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '{' {
+		// JSON may be indented with tabs, which YAML forbids; outside
+		// strings they are mere blanks, and JSON strings cannot hold them.
+		data = bytes.ReplaceAll(data, []byte{'\t'}, []byte{' '})
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		e := &Error{Err: fmt.Errorf("%w: %s", ErrSyntax, yamlLine.ReplaceAllString(err.Error(), ""))}
+		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+			e.Line, _ = strconv.Atoi(m[1])
+		}
+		return nil, e
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return nil, &Error{Err: fmt.Errorf("%w: empty file, want zone and policies", ErrMissing)}
+	}
+	p := &parser{}
+	return p.file(doc.Content[0])
+}
+
+type parser struct {
+	zone *time.Location
+}
+
+func fail(n *yaml.Node, field string, err error) error {
+	return &Error{Line: n.Line, Column: n.Column, Field: field, Err: err}
+}
+
+func failf(n *yaml.Node, field string, sentinel error, format string, args ...any) error {
+	return fail(n, field, fmt.Errorf("%w: "+format, append([]any{sentinel}, args...)...))
+}
+
+// fields checks that n is a mapping with known, unique keys and returns its
+// values by key.
+func fields(n *yaml.Node, path string, known ...string) (map[string]*yaml.Node, error) {
+	if n.Kind != yaml.MappingNode {
+		return nil, failf(n, path, ErrValue, "want a mapping of fields")
+	}
+	out := make(map[string]*yaml.Node, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		name := k.Value
+		f := join(path, name)
+		if !slices.Contains(known, name) {
+			return nil, failf(k, f, ErrUnknownField, "%q is not one of %s", name, strings.Join(known, ", "))
+		}
+		if _, dup := out[name]; dup {
+			return nil, failf(k, f, ErrUnknownField, "%q is given twice", name)
+		}
+		out[name] = v
+	}
+	return out, nil
+}
+
+func join(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
+func (p *parser) file(root *yaml.Node) (policy.Set, error) {
+	fs, err := fields(root, "", "zone", "policies")
+	if err != nil {
+		return nil, err
+	}
+	if z, ok := fs["zone"]; ok {
+		if p.zone, err = zone(z, "zone"); err != nil {
+			return nil, err
+		}
+	}
+	list, ok := fs["policies"]
+	if !ok {
+		return nil, failf(root, "policies", ErrMissing, "a file lists its policies")
+	}
+	if list.Kind != yaml.SequenceNode {
+		return nil, failf(list, "policies", ErrValue, "want a list of policies")
+	}
+	set := make(policy.Set, 0, len(list.Content))
+	for i, n := range list.Content {
+		pol, err := p.policy(n, fmt.Sprintf("policies[%d]", i))
+		if err != nil {
+			return nil, err
+		}
+		set = append(set, pol)
+	}
+	return set, nil
+}
+
+// kinds maps each kind to the fields it takes beside the common ones.
+func kindFields(kind string) ([]string, bool) {
+	switch kind {
+	case "friday-freeze", "weekend-freeze":
+		return nil, true
+	case "holidays":
+		return []string{"country", "eve", "extra"}, true
+	case "freeze":
+		return []string{"from", "to"}, true
+	case "windows":
+		return []string{"spec"}, true
+	case "cron":
+		return []string{"cron", "duration"}, true
+	case "readiness":
+		return []string{"lead"}, true
+	case "require-go":
+		return []string{"role"}, true
+	case "max-outage":
+		return []string{"limit"}, true
+	}
+	return nil, false
+}
+
+const kindList = "friday-freeze, weekend-freeze, holidays, freeze, windows, cron, readiness, require-go, max-outage"
+
+func (p *parser) policy(n *yaml.Node, path string) (policy.Policy, error) {
+	if n.Kind != yaml.MappingNode {
+		return nil, failf(n, path, ErrValue, "want a policy: a mapping with a kind")
+	}
+	var kindNode *yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == "kind" {
+			kindNode = n.Content[i+1]
+		}
+	}
+	if kindNode == nil {
+		return nil, failf(n, join(path, "kind"), ErrMissing, "every policy has a kind: one of %s", kindList)
+	}
+	kind, err := str(kindNode, join(path, "kind"))
+	if err != nil {
+		return nil, err
+	}
+	extra, ok := kindFields(kind)
+	if !ok {
+		return nil, failf(kindNode, join(path, "kind"), ErrUnknownKind, "%q is not one of %s", kind, kindList)
+	}
+	fs, err := fields(n, path, append([]string{"kind", "name", "zone", "mandatory"}, extra...)...)
+	if err != nil {
+		return nil, err
+	}
+	f := func(name string) string { return join(path, name) }
+	name := ""
+	if v, ok := fs["name"]; ok {
+		if name, err = str(v, f("name")); err != nil {
+			return nil, err
+		}
+	}
+	mandatory := false
+	if v, ok := fs["mandatory"]; ok {
+		if mandatory, err = boolean(v, f("mandatory")); err != nil {
+			return nil, err
+		}
+	}
+	loc := p.zone
+	if v, ok := fs["zone"]; ok {
+		if loc, err = zone(v, f("zone")); err != nil {
+			return nil, err
+		}
+	}
+	needZone := func() error {
+		if loc == nil {
+			return failf(kindNode, f("zone"), ErrZone, "a %s policy needs a time zone: set zone at the top of the file or in the policy", kind)
+		}
+		return nil
+	}
+	required := func(field string) (*yaml.Node, error) {
+		v, ok := fs[field]
+		if !ok {
+			return nil, failf(n, f(field), ErrMissing, "a %s policy needs %s", kind, field)
+		}
+		return v, nil
+	}
+	var pol policy.Policy
+	switch kind {
+	case "friday-freeze", "weekend-freeze":
+		if err := needZone(); err != nil {
+			return nil, err
+		}
+		if kind == "friday-freeze" {
+			pol = policy.FridayFreeze(loc)
+		} else {
+			pol = policy.WeekendFreeze(loc)
+		}
+	case "holidays":
+		if err := needZone(); err != nil {
+			return nil, err
+		}
+		pol, err = p.holidays(fs, path, name, loc, n)
+	case "freeze":
+		if err := needZone(); err != nil {
+			return nil, err
+		}
+		fromN, err := required("from")
+		if err != nil {
+			return nil, err
+		}
+		toN, err := required("to")
+		if err != nil {
+			return nil, err
+		}
+		from, err := instant(fromN, f("from"), loc)
+		if err != nil {
+			return nil, err
+		}
+		to, err := instant(toN, f("to"), loc)
+		if err != nil {
+			return nil, err
+		}
+		if !to.After(from) {
+			return nil, failf(toN, f("to"), ErrValue, "the freeze ends (%s) before it starts (%s)", to.Format(time.RFC3339), from.Format(time.RFC3339))
+		}
+		if name == "" {
+			name = "freeze"
+		}
+		pol = policy.Freeze(name, from, to)
+	case "windows":
+		if err := needZone(); err != nil {
+			return nil, err
+		}
+		v, err := required("spec")
+		if err != nil {
+			return nil, err
+		}
+		spec, err := str(v, f("spec"))
+		if err != nil {
+			return nil, err
+		}
+		if name == "" {
+			name = "windows"
+		}
+		if pol, err = policy.Windows(name, spec, loc); err != nil {
+			return nil, fail(v, f("spec"), err)
+		}
+	case "cron":
+		if err := needZone(); err != nil {
+			return nil, err
+		}
+		v, err := required("cron")
+		if err != nil {
+			return nil, err
+		}
+		expr, err := str(v, f("cron"))
+		if err != nil {
+			return nil, err
+		}
+		dn, err := required("duration")
+		if err != nil {
+			return nil, err
+		}
+		d, err := duration(dn, f("duration"))
+		if err != nil {
+			return nil, err
+		}
+		if name == "" {
+			name = "cron"
+		}
+		if pol, err = policy.Cron(name, expr, d, loc); err != nil {
+			at := v
+			if errors.Is(err, policy.ErrCron) && strings.Contains(err.Error(), "duration") {
+				at = dn
+			}
+			return nil, fail(at, f("cron"), err)
+		}
+	case "readiness":
+		lead := time.Hour
+		if v, ok := fs["lead"]; ok {
+			if lead, err = duration(v, f("lead")); err != nil {
+				return nil, err
+			}
+		}
+		pol = policy.ReadinessWindow(lead)
+	case "require-go":
+		v, err := required("role")
+		if err != nil {
+			return nil, err
+		}
+		role, err := str(v, f("role"))
+		if err != nil {
+			return nil, err
+		}
+		if role == "" {
+			return nil, failf(v, f("role"), ErrValue, "the role is empty")
+		}
+		pol = policy.RequireGo(role)
+	case "max-outage":
+		v, err := required("limit")
+		if err != nil {
+			return nil, err
+		}
+		limit, err := duration(v, f("limit"))
+		if err != nil {
+			return nil, err
+		}
+		pol = policy.MaxOutage(limit)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if name != "" && name != pol.Name() {
+		pol = policy.Named(name, pol)
+	}
+	if mandatory {
+		pol = policy.Mandatory(pol)
+	}
+	return pol, nil
+}
+
+func (p *parser) holidays(fs map[string]*yaml.Node, path, name string, loc *time.Location, n *yaml.Node) (policy.Policy, error) {
+	f := func(name string) string { return join(path, name) }
+	var srcs []policy.HolidaySource
+	code := ""
+	if v, ok := fs["country"]; ok {
+		var err error
+		if code, err = str(v, f("country")); err != nil {
+			return nil, err
+		}
+		src, err := policy.CountryHolidays(code)
+		if err != nil {
+			return nil, fail(v, f("country"), err)
+		}
+		srcs = append(srcs, src)
+	}
+	eve := false
+	if v, ok := fs["eve"]; ok {
+		var err error
+		if eve, err = boolean(v, f("eve")); err != nil {
+			return nil, err
+		}
+	}
+	if v, ok := fs["extra"]; ok {
+		if v.Kind != yaml.SequenceNode {
+			return nil, failf(v, f("extra"), ErrValue, "want a list of days")
+		}
+		for i, d := range v.Content {
+			src, err := extraDay(d, fmt.Sprintf("%s[%d]", f("extra"), i))
+			if err != nil {
+				return nil, err
+			}
+			srcs = append(srcs, src)
+		}
+	}
+	if len(srcs) == 0 {
+		return nil, failf(n, f("country"), ErrMissing, "a holidays policy needs a country, extra days or both")
+	}
+	if name == "" {
+		name = "holidays"
+		if code != "" {
+			name += "-" + strings.ToUpper(code)
+		}
+	}
+	return policy.HolidayCalendar(name, policy.JoinHolidays(srcs...), loc, eve), nil
+}
+
+var monthDay = regexp.MustCompile(`^(\d\d)-(\d\d)$`)
+
+func extraDay(n *yaml.Node, path string) (policy.HolidaySource, error) {
+	fs, err := fields(n, path, "name", "date", "easter")
+	if err != nil {
+		return nil, err
+	}
+	name := ""
+	if v, ok := fs["name"]; ok {
+		if name, err = str(v, join(path, "name")); err != nil {
+			return nil, err
+		}
+	}
+	dn, hasDate := fs["date"]
+	en, hasEaster := fs["easter"]
+	switch {
+	case hasDate && hasEaster:
+		return nil, failf(en, join(path, "easter"), ErrValue, "give either date or easter, not both")
+	case hasEaster:
+		var days int
+		if en.Kind != yaml.ScalarNode || en.Decode(&days) != nil || days < -366 || days > 366 {
+			return nil, failf(en, join(path, "easter"), ErrValue, "want a number of days from Easter Sunday, e.g. -2 for Good Friday")
+		}
+		if name == "" {
+			name = "Easter" + fmt.Sprintf("%+d", days)
+		}
+		return policy.Easter(name, days), nil
+	case hasDate:
+		s, err := str(dn, join(path, "date"))
+		if err != nil {
+			return nil, err
+		}
+		if name == "" {
+			name = s
+		}
+		if m := monthDay.FindStringSubmatch(s); m != nil {
+			mo, _ := strconv.Atoi(m[1])
+			d, _ := strconv.Atoi(m[2])
+			if t := time.Date(2000, time.Month(mo), d, 0, 0, 0, 0, time.UTC); mo < 1 || mo > 12 || t.Day() != d {
+				return nil, failf(dn, join(path, "date"), ErrValue, "%q is not a day of the year", s)
+			}
+			return policy.Annual(name, time.Month(mo), d), nil
+		}
+		d, err := policy.ParseDate(s)
+		if err != nil {
+			return nil, failf(dn, join(path, "date"), ErrValue, "%q: want MM-DD (every year) or YYYY-MM-DD (once)", s)
+		}
+		return policy.Dates(name, d), nil
+	}
+	return nil, failf(n, join(path, "date"), ErrMissing, "a day needs a date (MM-DD or YYYY-MM-DD) or an easter offset")
+}
+
+func str(n *yaml.Node, path string) (string, error) {
+	if n.Kind != yaml.ScalarNode {
+		return "", failf(n, path, ErrValue, "want a string")
+	}
+	return n.Value, nil
+}
+
+func boolean(n *yaml.Node, path string) (bool, error) {
+	var b bool
+	if n.Kind != yaml.ScalarNode || n.Decode(&b) != nil {
+		return false, failf(n, path, ErrValue, "want true or false, got %q", n.Value)
+	}
+	return b, nil
+}
+
+func duration(n *yaml.Node, path string) (time.Duration, error) {
+	s, err := str(n, path)
+	if err != nil {
+		return 0, err
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, failf(n, path, ErrValue, "%q is not a duration such as 30m or 1h30m", s)
+	}
+	return d, nil
+}
+
+func zone(n *yaml.Node, path string) (*time.Location, error) {
+	s, err := str(n, path)
+	if err != nil {
+		return nil, err
+	}
+	if s == "" || s == "Local" {
+		return nil, failf(n, path, ErrZone, "%q: name an IANA zone such as Europe/Paris", s)
+	}
+	loc, err := time.LoadLocation(s)
+	if err != nil {
+		return nil, failf(n, path, ErrZone, "unknown zone %q", s)
+	}
+	return loc, nil
+}
+
+// instant reads a date (its first instant in loc) or an RFC 3339 time.
+func instant(n *yaml.Node, path string, loc *time.Location) (time.Time, error) {
+	s, err := str(n, path)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if d, err := policy.ParseDate(s); err == nil {
+		return d.In(loc), nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, failf(n, path, ErrValue, "%q: want a date (2006-01-02) or an RFC 3339 time (2006-01-02T15:04:05+01:00)", s)
+	}
+	return t.In(loc), nil
+}

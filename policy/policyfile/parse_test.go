@@ -1,0 +1,127 @@
+package policyfile_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mepkit/mepkit/policy"
+	"github.com/mepkit/mepkit/policy/policyfile"
+)
+
+var paris, _ = time.LoadLocation("Europe/Paris")
+
+func at(y, m, d, h, min int) time.Time { return time.Date(y, time.Month(m), d, h, min, 0, 0, paris) }
+
+func names(set policy.Set) []string {
+	var out []string
+	for _, p := range set {
+		out = append(out, p.Name())
+	}
+	return out
+}
+
+func TestParseStandardYAML(t *testing.T) {
+	data, err := os.ReadFile("testdata/standard.yaml")
+	require.NoError(t, err)
+	set, err := policyfile.Parse(data)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"friday-freeze", "weekend-freeze", "holidays-FR", "year-end", "maintenance", "month-end",
+		"readiness", "require-go:operations", "max-outage"}, names(set))
+	assert.True(t, policy.IsMandatory(set[7]))
+	ctx := context.Background()
+
+	// Good Friday and 26 December come from the extra days.
+	for _, day := range []time.Time{at(2027, 3, 26, 21, 0), at(2027, 12, 26, 21, 0), at(2027, 5, 7, 21, 0)} {
+		r := set.Evaluate(ctx, policy.Change{Start: day, Duration: time.Hour})
+		assert.Equal(t, policy.Deny, r.Decisions[2].Verdict, "%v: %s", day, r.Decisions[2].Reason)
+	}
+	next, err := set.NextSlot(ctx, policy.Change{Start: at(2026, 12, 17, 23, 0), Duration: time.Hour, ReadyAt: at(2026, 12, 1, 0, 0)}, 60*24*time.Hour)
+	require.NoError(t, err)
+	assert.True(t, at(2027, 1, 4, 20, 0).Equal(next), "got %v", next)
+}
+
+func TestParseStandardJSON(t *testing.T) {
+	data, err := os.ReadFile("testdata/standard.json")
+	require.NoError(t, err)
+	set, err := policyfile.Parse(data)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"friday-freeze", "weekend-freeze", "holidays-FR", "year-end", "maintenance", "readiness", "require-go:operations"}, names(set))
+	r := set.Evaluate(context.Background(), policy.Change{Start: at(2026, 12, 17, 23, 30), Duration: time.Hour})
+	assert.Equal(t, policy.Deny, r.Decisions[3].Verdict, "the freeze starts on the 18th, 00:00 Paris")
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name     string
+		file     string
+		line     int
+		field    string
+		sentinel error
+		msg      string
+	}{
+		{"syntax", "zone: [\npolicies: 1", 2, "", policyfile.ErrSyntax, ""},
+		{"empty", "", 0, "", policyfile.ErrMissing, "empty file"},
+		{"unknown top field", "zone: UTC\npolicy: []\n", 2, "policy", policyfile.ErrUnknownField, `"policy" is not one of zone, policies`},
+		{"unknown kind", "zone: UTC\npolicies:\n  - kind: saturday-freeze\n", 3, "policies[0].kind", policyfile.ErrUnknownKind, "saturday-freeze"},
+		{"missing kind", "zone: UTC\npolicies:\n  - name: x\n", 3, "policies[0].kind", policyfile.ErrMissing, ""},
+		{"unknown field for the kind", "zone: UTC\npolicies:\n  - kind: friday-freeze\n    country: FR\n", 4, "policies[0].country", policyfile.ErrUnknownField, ""},
+		{"duplicate field", "zone: UTC\npolicies:\n  - kind: windows\n    spec: 20:00-21:00\n    spec: 21:00-22:00\n", 5, "policies[0].spec", policyfile.ErrUnknownField, "twice"},
+		{"unknown zone", "zone: Europe/Pariss\npolicies: []\n", 1, "zone", policyfile.ErrZone, "Europe/Pariss"},
+		{"Local zone", "zone: Local\npolicies: []\n", 1, "zone", policyfile.ErrZone, ""},
+		{"no zone", "policies:\n  - kind: friday-freeze\n", 2, "policies[0].zone", policyfile.ErrZone, ""},
+		{"cron never fires", "zone: UTC\npolicies:\n  - kind: cron\n    cron: 0 0 30 2 *\n    duration: 1h\n", 4, "policies[0].cron", policy.ErrCron, "never fires"},
+		{"cron hour 24", "zone: UTC\npolicies:\n  - kind: cron\n    cron: 0 24 * * *\n    duration: 1h\n", 4, "policies[0].cron", policy.ErrCron, ""},
+		{"cron zero duration", "zone: UTC\npolicies:\n  - kind: cron\n    cron: 0 2 * * *\n    duration: 0s\n", 5, "policies[0].cron", policy.ErrCron, "duration"},
+		{"cron without duration", "zone: UTC\npolicies:\n  - kind: cron\n    cron: 0 2 * * *\n", 3, "policies[0].duration", policyfile.ErrMissing, ""},
+		{"bad spec", "zone: UTC\npolicies:\n  - kind: windows\n    spec: Mon-Thu 20:00-23:70\n", 4, "policies[0].spec", policy.ErrSpec, "column 15"},
+		{"bad duration", "policies:\n  - kind: readiness\n    lead: an hour\n", 3, "policies[0].lead", policyfile.ErrValue, ""},
+		{"bad country", "zone: UTC\npolicies:\n  - kind: holidays\n    country: XX\n", 4, "policies[0].country", policy.ErrCountry, ""},
+		{"bad extra day", "zone: UTC\npolicies:\n  - kind: holidays\n    extra:\n      - {date: 02-30}\n", 5, "policies[0].extra[0].date", policyfile.ErrValue, ""},
+		{"freeze ends first", "zone: UTC\npolicies:\n  - kind: freeze\n    from: 2027-01-04\n    to: 2026-12-18\n", 5, "policies[0].to", policyfile.ErrValue, ""},
+		{"freeze bad time", "zone: UTC\npolicies:\n  - kind: freeze\n    from: tomorrow\n    to: 2026-12-18\n", 4, "policies[0].from", policyfile.ErrValue, ""},
+		{"policies not a list", "zone: UTC\npolicies: 3\n", 2, "policies", policyfile.ErrValue, ""},
+		{"json unknown field", "{\n  \"zone\": \"UTC\",\n  \"policies\": [\n    {\"kind\": \"max-outage\", \"limit\": \"1h\", \"limits\": 2}\n  ]\n}", 4, "policies[0].limits", policyfile.ErrUnknownField, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := policyfile.Parse([]byte(tt.file))
+			require.Error(t, err)
+			var pe *policyfile.Error
+			require.True(t, errors.As(err, &pe), "%T %v", err, err)
+			assert.Equal(t, tt.line, pe.Line, err.Error())
+			assert.Equal(t, tt.field, pe.Field, err.Error())
+			assert.ErrorIs(t, err, tt.sentinel)
+			assert.Contains(t, err.Error(), tt.msg)
+			assert.Regexp(t, `^policyfile: `, err.Error())
+		})
+	}
+}
+
+func TestParseErrorText(t *testing.T) {
+	_, err := policyfile.Parse([]byte("zone: UTC\npolicies:\n  - kind: friday-freeze\n    country: FR\n"))
+	assert.EqualError(t, err, `policyfile: line 4: policies[0].country: unknown field: "country" is not one of kind, name, zone, mandatory`)
+}
+
+func TestParseNamesAndZones(t *testing.T) {
+	set, err := policyfile.Parse([]byte(`
+zone: Europe/Paris
+policies:
+  - kind: friday-freeze
+    name: no-friday-ny
+    zone: America/New_York
+    mandatory: true
+`))
+	require.NoError(t, err)
+	require.Len(t, set, 1)
+	assert.Equal(t, "no-friday-ny", set[0].Name())
+	assert.True(t, policy.IsMandatory(set[0]))
+	// Friday 02:00 in Paris is still Thursday in New York.
+	d := set[0].Evaluate(context.Background(), policy.Change{Start: at(2026, 11, 27, 2, 0), Duration: time.Hour})
+	assert.Equal(t, policy.Allow, d.Verdict)
+}

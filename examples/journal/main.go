@@ -1,0 +1,245 @@
+// Command journal is an operator's command line for a live cutover: each
+// step of the runbook is started and ended as it happens, notes are added
+// on the way, and the file it keeps (a hash-chained JSON Lines journal,
+// synced to disk before each command returns) gives the summary, the
+// exports for the report, the comparison with the rehearsal and a proof
+// that nobody edited it afterwards (rules R5 and R10 of the method).
+//
+// Usage, from the repository root (the journal is cutover.jsonl in the
+// current directory unless -f says otherwise; the actor is $USER unless
+// -actor says otherwise):
+//
+//	$ go build -o journal ./examples/journal
+//	$ ./journal note GO given by operations
+//	#1 2026-11-24 20:00:00 CET note actor=alice text="GO given by operations" hash=cbb4cd05f1f9
+//	$ ./journal start migrate-database -impact outage
+//	#2 2026-11-24 20:17:00 CET start migrate-database impact=outage actor=alice hash=9e014992877d
+//	$ ./journal end migrate-database -outcome failed
+//	#3 2026-11-24 20:23:00 CET end migrate-database outcome=failed took=6m00s actor=alice hash=486c4d38ef6f
+//	$ ./journal start migrate-database -impact outage
+//	#4 2026-11-24 20:25:00 CET start migrate-database impact=outage actor=alice hash=a3ad8deee47d
+//	$ ./journal end migrate-database
+//	#5 2026-11-24 20:47:00 CET end migrate-database outcome=done attempt=2 took=22m00s actor=alice hash=ee5916903e4f
+//	$ ./journal end switch-dns
+//	journal end: timeline: entry 6 (step "switch-dns"): step not started (no step is running)
+//	$ echo $?
+//	1
+//	$ ./journal summary -tz Europe/Paris     # Markdown: steps, outage, disruption
+//	$ ./journal compare -baseline rehearsal.jsonl
+//	$ ./journal export -format mermaid -baseline rehearsal.jsonl -title Cutover
+//	$ ./journal export -format csv > cutover.csv
+//	$ ./journal verify
+//	ok: 5 entries, head ee5916903e4f563a6ec9048beef6dad78481fdee5052ca465fa39f6a097e1a68
+//	$ MEP_KEY=... ./journal start -f keyed.jsonl -key-env MEP_KEY backup   # an HMAC chain
+//
+// Every subcommand takes -f FILE (default cutover.jsonl) and -key-env NAME,
+// which makes the chain an HMAC-SHA256 keyed with the value of the
+// environment variable NAME; without it the chain is plain SHA-256. Flags
+// may come before or after the step name; "--" ends them, for a note that
+// starts with a dash: journal note -- -5% disk left.
+//
+// Run with no arguments, journal runs its demo: a rehearsal and a cutover
+// recorded into a temporary directory on a simulated clock, then the
+// summary, the comparison and the verification, the same on every machine.
+//
+// Exit status: 0 on success, 1 when the operation is refused or fails (a
+// step ended that is not running, a tampered journal, an unreadable file),
+// 2 for bad usage or bad input (an unknown subcommand or flag, an unknown
+// time zone or impact).
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+	_ "time/tzdata" // programs embed the zone database; the library does not
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, os.Getenv, time.Now))
+}
+
+// Exit statuses.
+const (
+	exitOK     = 0 // success
+	exitFailed = 1 // the operation was refused or failed
+	exitUsage  = 2 // bad usage or bad input
+)
+
+const usage = `usage: journal <command> [flags] [arguments]
+
+Record a cutover as it happens, then report on it.
+
+Commands:
+  start STEP [-actor A] [-impact none|disruption|outage]
+                          a step of the runbook starts
+  end STEP [-actor A] [-outcome done|failed|skipped]
+                          the running step ends
+  note [-actor A] TEXT... a note for the record
+  summary [-tz ZONE]      Markdown summary: steps, durations, outage, disruption
+  export -format md|csv|mermaid|jsonl [-baseline FILE] [-title T] [-tz ZONE]
+                          the journal for a report, to standard output;
+                          mermaid with -baseline draws the rehearsal beside it
+  compare -baseline FILE  rehearsal against actual, per step and in total
+  verify                  check the hash chain: nobody edited the file
+  demo                    a rehearsal and a cutover on a simulated clock
+  help                    this text
+
+Every command takes:
+  -f FILE        the journal file (default cutover.jsonl)
+  -key-env NAME  HMAC-SHA256 chain keyed with the value of $NAME
+                 (default: plain SHA-256 chain)
+
+The actor defaults to $USER. Flags may follow the step name; "--" ends them.
+With no arguments, journal runs the demo and exits 0 (CI runs every example
+that way).
+
+Exit status: 0 success, 1 refused or failed, 2 bad usage or input.
+`
+
+// usageError is bad usage or bad input: exit status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Sprintf(format, args...)}
+}
+
+// cli is what a command runs with: everything outside the program.
+type cli struct {
+	stdout, stderr io.Writer
+	env            func(string) string
+	now            func() time.Time
+}
+
+// command is one subcommand: it parses its own flags.
+type command func(c *cli, args []string) error
+
+// lookup returns the subcommand called name.
+func lookup(name string) (command, bool) {
+	switch name {
+	case "start":
+		return (*cli).start, true
+	case "end":
+		return (*cli).end, true
+	case "note":
+		return (*cli).note, true
+	case "summary":
+		return (*cli).summary, true
+	case "export":
+		return (*cli).export, true
+	case "compare":
+		return (*cli).compare, true
+	case "verify":
+		return (*cli).verify, true
+	case "demo":
+		return (*cli).demo, true
+	}
+	return nil, false
+}
+
+// run is the whole program, minus the process: tests drive it. It returns
+// the exit status.
+func run(args []string, stdout, stderr io.Writer, env func(string) string, now func() time.Time) int {
+	c := &cli{stdout: stdout, stderr: stderr, env: env, now: now}
+	if len(args) == 0 {
+		args = []string{"demo"}
+	}
+	name := args[0]
+	switch name {
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	cmd, ok := lookup(name)
+	if !ok {
+		fmt.Fprintf(stderr, "journal: unknown command %q (run \"journal help\" for the list)\n", name)
+		return exitUsage
+	}
+	err := cmd(c, args[1:])
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "journal %s: %v\n", name, err)
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return exitUsage
+	}
+	return exitFailed
+}
+
+// flags is a subcommand's flag set with the flags every command shares.
+type flags struct {
+	*flag.FlagSet
+	out      io.Writer
+	file     string
+	keyEnv   string
+	synopsis string
+}
+
+func (c *cli) newFlags(name, synopsis string) *flags {
+	fs := &flags{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError), out: c.stdout, synopsis: synopsis}
+	fs.SetOutput(io.Discard) // errors are reported once, by run
+	fs.Usage = func() {}
+	fs.StringVar(&fs.file, "f", "cutover.jsonl", "the journal `file`")
+	fs.StringVar(&fs.keyEnv, "key-env", "", "HMAC key from the environment variable `NAME` (default: plain SHA-256 chain)")
+	return fs
+}
+
+// parse parses flags and positional arguments in any order, as operators
+// type them ("start migrate-db -impact outage"); "--" ends the flags. It
+// prints the help for -h and returns flag.ErrHelp.
+func (fs *flags) parse(args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fmt.Fprintf(fs.out, "usage: journal %s %s\n\n", fs.Name(), fs.synopsis)
+				fs.SetOutput(fs.out)
+				fs.PrintDefaults()
+				return nil, err
+			}
+			return nil, &usageError{err.Error()}
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if used := args[:len(args)-len(rest)]; len(used) > 0 && used[len(used)-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// key returns the HMAC key named by -key-env, or nil for a plain chain.
+func (fs *flags) key(env func(string) string) ([]byte, error) {
+	if fs.keyEnv == "" {
+		return nil, nil
+	}
+	v := env(fs.keyEnv)
+	if v == "" {
+		return nil, usagef("-key-env %s: the environment variable %s is not set or empty", fs.keyEnv, fs.keyEnv)
+	}
+	return []byte(v), nil
+}
+
+// zone loads the location named by -tz; "" means none.
+func zone(name string) (*time.Location, error) {
+	if name == "" {
+		return nil, nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, usagef("-tz: unknown time zone %q (want an IANA name such as Europe/Paris, or UTC)", name)
+	}
+	return loc, nil
+}

@@ -1,0 +1,306 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mepkit/mepkit/timeline"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/demo.golden")
+
+// result is what one run of the program printed and returned.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// session runs the program as an operator would, on a clock that the test
+// moves, with $USER set to alice unless env says otherwise.
+type session struct {
+	t   *testing.T
+	at  time.Time
+	env map[string]string
+}
+
+func newSession(t *testing.T, at time.Time) *session {
+	return &session{t: t, at: at, env: map[string]string{"USER": "alice"}}
+}
+
+// run advances the clock by after and runs the program with args.
+func (s *session) run(after time.Duration, args ...string) result {
+	s.t.Helper()
+	s.at = s.at.Add(after)
+	var stdout, stderr bytes.Buffer
+	at := s.at
+	code := run(args, &stdout, &stderr, func(k string) string { return s.env[k] }, func() time.Time { return at })
+	return result{code, stdout.String(), stderr.String()}
+}
+
+// ok runs args and requires success.
+func (s *session) ok(after time.Duration, args ...string) string {
+	s.t.Helper()
+	r := s.run(after, args...)
+	require.Equal(s.t, exitOK, r.code, "journal %s: stderr %q", strings.Join(args, " "), r.stderr)
+	assert.Empty(s.t, r.stderr)
+	return r.stdout
+}
+
+func utc(y, mo, d, h, mi int) time.Time {
+	return time.Date(y, time.Month(mo), d, h, mi, 0, 0, time.UTC)
+}
+
+// rehearse writes a rehearsal journal at path: backup 10m, migrate 20m
+// (outage), smoke-tests 5m.
+func rehearse(t *testing.T, path string) {
+	t.Helper()
+	s := newSession(t, utc(2026, 11, 17, 19, 0))
+	s.env["USER"] = "bob"
+	s.ok(0, "start", "-f", path, "backup")
+	s.ok(10*time.Minute, "end", "-f", path, "backup")
+	s.ok(0, "start", "-f", path, "migrate", "-impact", "outage")
+	s.ok(20*time.Minute, "end", "-f", path, "migrate")
+	s.ok(0, "start", "-f", path, "smoke-tests")
+	s.ok(5*time.Minute, "end", "-f", path, "smoke-tests")
+}
+
+func TestCutover(t *testing.T) {
+	dir := t.TempDir()
+	base, path := filepath.Join(dir, "rehearsal.jsonl"), filepath.Join(dir, "cutover.jsonl")
+	rehearse(t, base)
+
+	s := newSession(t, utc(2026, 11, 24, 19, 0))
+	out := s.ok(0, "start", "-f", path, "backup")
+	assert.Regexp(t, `^#1 2026-11-24 19:00:00 UTC start backup impact=none actor=alice hash=[0-9a-f]{12}\n$`, out)
+	out = s.ok(12*time.Minute, "end", "-f", path, "backup")
+	assert.Regexp(t, `^#2 2026-11-24 19:12:00 UTC end backup outcome=done took=12m00s actor=alice hash=[0-9a-f]{12}\n$`, out)
+	out = s.ok(0, "start", "-f", path, "-actor", "bob", "migrate", "-impact", "outage")
+	assert.Contains(t, out, "start migrate impact=outage actor=bob")
+	out = s.ok(5*time.Minute, "note", "-f", path, "-actor", "bob", "--", "-5%", "disk", "left")
+	assert.Contains(t, out, `#4 2026-11-24 19:17:00 UTC note actor=bob text="-5% disk left"`)
+	out = s.ok(25*time.Minute, "end", "-f", path, "migrate", "-outcome", "done")
+	assert.Contains(t, out, "took=30m00s")
+	s.ok(0, "start", "-f", path, "warm-caches", "-impact", "disruption")
+	out = s.ok(3*time.Minute, "end", "-f", path, "warm-caches", "-outcome", "skipped")
+	assert.Contains(t, out, "#7 2026-11-24 19:45:00 UTC end warm-caches outcome=skipped took=3m00s")
+
+	t.Run("summary", func(t *testing.T) {
+		out := s.ok(0, "summary", "-f", path, "-tz", "Europe/Paris")
+		assert.Contains(t, out, "| 2 | migrate | 1 | 2026-11-24 20:12:00 CET | 2026-11-24 20:42:00 CET | 30m00s | outage | done |")
+		assert.Contains(t, out, "- Outage (users cut off): 30m00s\n")
+		assert.Contains(t, out, "- Disruption (users degraded): 3m00s\n")
+		assert.Contains(t, out, "- Entries: 7\n")
+
+		out = s.ok(0, "summary", "-f", path, "-tz", "UTC")
+		assert.Contains(t, out, "- Start: 2026-11-24 19:00:00 UTC\n")
+	})
+
+	t.Run("export md", func(t *testing.T) {
+		out := s.ok(0, "export", "-f", path, "-format", "md", "-title", "Cutover of 24 November", "-tz", "UTC")
+		assert.True(t, strings.HasPrefix(out, "# Cutover of 24 November\n\n| # | Step |"), out)
+		assert.Contains(t, out, "| 1 | backup | 1 | 2026-11-24 19:00:00 UTC |")
+	})
+
+	t.Run("export csv", func(t *testing.T) {
+		out := s.ok(0, "export", "-f", path, "-format", "csv")
+		lines := strings.Split(strings.TrimSuffix(out, "\r\n"), "\r\n")
+		require.Len(t, lines, 8, "a header and one row per entry")
+		assert.Equal(t, "seq,at,kind,step,actor,text,impact,outcome,attrs,hash", lines[0])
+		assert.Contains(t, lines[4], `4,2026-11-24T19:17:00Z,note,,bob,'-5% disk left,,,,`)
+	})
+
+	t.Run("export mermaid", func(t *testing.T) {
+		out := s.ok(0, "export", "-f", path, "-format", "mermaid", "-title", "Cutover", "-baseline", base)
+		assert.True(t, strings.HasPrefix(out, "gantt\n    title Cutover\n"), out)
+		assert.Contains(t, out, "    migrate (rehearsal) :2026-11-24 19:10:00, 2026-11-24 19:30:00\n")
+		assert.Contains(t, out, "    migrate :2026-11-24 19:12:00, 2026-11-24 19:42:00\n")
+
+		out = s.ok(0, "export", "-f", path, "-format", "mermaid")
+		assert.NotContains(t, out, "rehearsal")
+	})
+
+	t.Run("export jsonl", func(t *testing.T) {
+		out := s.ok(0, "export", "-f", path, "-format", "jsonl")
+		file, err := os.ReadFile(path)
+		require.NoError(t, err)
+		assert.Equal(t, string(file), out, "the export is the journal itself")
+		entries, err := timeline.Read(strings.NewReader(out))
+		require.NoError(t, err)
+		assert.NoError(t, timeline.Verify(entries, nil))
+	})
+
+	t.Run("verify", func(t *testing.T) {
+		entries, err := timeline.ReadFile(path)
+		require.NoError(t, err)
+		out := s.ok(0, "verify", "-f", path)
+		assert.Equal(t, "ok: 7 entries, head "+entries[6].Hash+"\n", out)
+	})
+
+	t.Run("compare", func(t *testing.T) {
+		out := s.ok(0, "compare", "-f", path, "-baseline", base)
+		assert.Contains(t, out, "| backup | 10m00s | 12m00s | +2m00s (+20%) |\n")
+		assert.Contains(t, out, "| migrate | 20m00s | 30m00s | +10m00s (+50%) |\n")
+		assert.Contains(t, out, "| **Total** | 35m00s | 45m00s | +10m00s (+29%) |\n")
+		assert.Contains(t, out, "| **Outage** | 20m00s | 30m00s | +10m00s (+50%) |\n")
+		assert.Contains(t, out, "| **Disruption** | 0s | 3m00s | +3m00s |\n", "no percentage of zero")
+		assert.Contains(t, out, "Missing (rehearsed, not run):\n- smoke-tests (5m00s in the rehearsal)\n")
+		assert.Contains(t, out, "Added (run, never rehearsed):\n- warm-caches (3m00s)\n")
+	})
+}
+
+func TestDefaultFileAndActor(t *testing.T) {
+	t.Chdir(t.TempDir())
+	s := newSession(t, utc(2026, 11, 24, 19, 0))
+	delete(s.env, "USER")
+	assert.Contains(t, s.ok(0, "note", "hello"), "actor=unknown")
+	_, err := os.Stat("cutover.jsonl")
+	assert.NoError(t, err, "the default journal file")
+}
+
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "cutover.jsonl")
+	s := newSession(t, utc(2026, 11, 24, 19, 0))
+	s.ok(0, "start", "-f", path, "running-step")
+
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		msg  string // in the one line on stderr
+	}{
+		{"unknown command", []string{"rollback"}, exitUsage, `unknown command "rollback"`},
+		{"unknown flag", []string{"start", "-f", path, "-colour", "x"}, exitUsage, "flag provided but not defined: -colour"},
+		{"bad impact", []string{"start", "-f", path, "x", "-impact", "total"}, exitUsage, `-impact: unknown impact "total"`},
+		{"bad outcome", []string{"end", "-f", path, "x", "-outcome", "meh"}, exitUsage, `-outcome: unknown outcome "meh"`},
+		{"no step", []string{"start", "-f", path}, exitUsage, "no step given"},
+		{"two steps", []string{"start", "-f", path, "a", "b"}, exitUsage, "one step at a time"},
+		{"empty note", []string{"note", "-f", path}, exitUsage, "no text to note"},
+		{"unknown zone", []string{"summary", "-f", path, "-tz", "Mars/Olympus"}, exitUsage, `unknown time zone "Mars/Olympus"`},
+		{"no format", []string{"export", "-f", path}, exitUsage, "-format is required"},
+		{"bad format", []string{"export", "-f", path, "-format", "pdf"}, exitUsage, `-format "pdf"`},
+		{"baseline with csv", []string{"export", "-f", path, "-format", "csv", "-baseline", path}, exitUsage, "-baseline applies to -format mermaid only"},
+		{"compare without baseline", []string{"compare", "-f", path}, exitUsage, "-baseline is required"},
+		{"key variable unset", []string{"verify", "-f", path, "-key-env", "NO_SUCH_KEY"}, exitUsage, "NO_SUCH_KEY is not set"},
+		{"stray argument", []string{"verify", "-f", path, "now"}, exitUsage, `unexpected argument "now"`},
+		{"end without start", []string{"end", "-f", path, "deploy"}, exitFailed, `step "deploy"): step not started (running: running-step)`},
+		{"end on no journal", []string{"end", "-f", filepath.Join(dir, "typo.jsonl"), "deploy"}, exitFailed, "nothing was started"},
+		{"start twice", []string{"start", "-f", path, "running-step"}, exitFailed, "step already running"},
+		{"missing file", []string{"summary", "-f", filepath.Join(dir, "nope.jsonl")}, exitFailed, "no such file"},
+		{"missing baseline", []string{"compare", "-f", path, "-baseline", filepath.Join(dir, "nope.jsonl")}, exitFailed, "no such file"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := s.run(0, tc.args...)
+			assert.Equal(t, tc.code, r.code)
+			assert.Empty(t, r.stdout)
+			assert.Contains(t, r.stderr, tc.msg)
+			assert.Equal(t, 1, strings.Count(r.stderr, "\n"), "one line: %q", r.stderr)
+			assert.True(t, strings.HasPrefix(r.stderr, "journal"), r.stderr)
+		})
+	}
+
+	entries, err := timeline.ReadFile(path)
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "refused commands record nothing")
+	assert.NoFileExists(t, filepath.Join(dir, "typo.jsonl"))
+}
+
+func TestTamper(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cutover.jsonl")
+	s := newSession(t, utc(2026, 11, 24, 19, 0))
+	s.ok(0, "note", "-f", path, "GO given by operations")
+	s.ok(time.Minute, "start", "-f", path, "migrate", "-impact", "outage")
+	s.ok(20*time.Minute, "end", "-f", path, "migrate")
+
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	edited := bytes.Replace(data, []byte(`"impact":"outage"`), []byte(`"impact":"disruption"`), 1)
+	require.NotEqual(t, data, edited)
+	require.NoError(t, os.WriteFile(path, edited, 0o600))
+
+	r := s.run(0, "verify", "-f", path)
+	assert.Equal(t, exitFailed, r.code)
+	assert.Empty(t, r.stdout)
+	assert.Contains(t, r.stderr, "tampered with at seq 2")
+
+	r = s.run(0, "note", "-f", path, "more")
+	assert.Equal(t, exitFailed, r.code, "a tampered journal is not extended")
+	assert.Contains(t, r.stderr, "seq 2")
+}
+
+func TestKey(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cutover.jsonl")
+	s := newSession(t, utc(2026, 11, 24, 19, 0))
+	s.env["MEP_KEY"] = "s3cret"
+	s.env["OTHER_KEY"] = "guess"
+	s.ok(0, "note", "-f", path, "-key-env", "MEP_KEY", "GO")
+	s.ok(0, "start", "-f", path, "-key-env", "MEP_KEY", "migrate")
+	assert.Contains(t, s.ok(0, "verify", "-f", path, "-key-env", "MEP_KEY"), "ok: 2 entries")
+
+	r := s.run(0, "verify", "-f", path)
+	assert.Equal(t, exitFailed, r.code)
+	assert.Contains(t, r.stderr, "seq 1")
+	assert.Contains(t, r.stderr, "-key-env", "the likely cause is named")
+
+	r = s.run(0, "verify", "-f", path, "-key-env", "OTHER_KEY")
+	assert.Equal(t, exitFailed, r.code)
+	assert.Contains(t, r.stderr, "seq 1")
+
+	r = s.run(0, "end", "-f", path, "migrate")
+	assert.Equal(t, exitFailed, r.code, "no key, no writing")
+}
+
+func TestTornLastLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cutover.jsonl")
+	s := newSession(t, utc(2026, 11, 24, 19, 0))
+	s.ok(0, "start", "-f", path, "migrate")
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.WriteString(`{"seq":2,"at":"2026-11-24T19:`)
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+
+	r := s.run(0, "verify", "-f", path)
+	assert.Equal(t, exitOK, r.code)
+	assert.Contains(t, r.stdout, "ok: 1 entries")
+	assert.Contains(t, r.stderr, "ignoring an incomplete last line")
+
+	r = s.run(time.Minute, "end", "-f", path, "migrate")
+	assert.Equal(t, exitOK, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "#2 ")
+	assert.Contains(t, r.stderr, "truncated an incomplete last line (line 2, 29 bytes)")
+	assert.Contains(t, s.ok(0, "verify", "-f", path), "ok: 2 entries")
+}
+
+func TestHelp(t *testing.T) {
+	s := newSession(t, utc(2026, 11, 24, 19, 0))
+	for _, args := range [][]string{{"help"}, {"-h"}, {"--help"}} {
+		out := s.ok(0, args...)
+		assert.Contains(t, out, "With no arguments, journal runs the demo")
+	}
+	out := s.ok(0, "start", "-h")
+	assert.Contains(t, out, "usage: journal start STEP")
+	assert.Contains(t, out, "-impact")
+}
+
+func TestDemo(t *testing.T) {
+	s := newSession(t, utc(2030, 1, 1, 0, 0)) // the demo needs neither
+	out := s.ok(0)
+	assert.Equal(t, out, s.ok(0, "demo"), "the demo is deterministic")
+	if *update {
+		require.NoError(t, os.WriteFile("testdata/demo.golden", []byte(out), 0o644))
+	}
+	want, err := os.ReadFile("testdata/demo.golden")
+	require.NoError(t, err)
+	assert.Equal(t, string(want), out)
+	assert.Contains(t, out, "$ journal compare -baseline rehearsal.jsonl\n")
+	assert.Contains(t, out, "ok: 18 entries, head ")
+}

@@ -68,7 +68,8 @@ func px(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
 // chart lays out the chart of r.Actual, with r.Rehearsal's bars beside
 // the actual ones: each rehearsal attempt of the same step and attempt
 // number is drawn from the start of the actual attempt, so that the two
-// lengths compare directly.
+// lengths compare directly. Running steps end at the chart's end: the
+// drift's measure (Drift.At) when it is later than the last entry.
 func (r *Report) chart() *chart {
 	a := &r.Actual
 	steps := a.Steps
@@ -91,6 +92,10 @@ func (r *Report) chart() *chart {
 		}
 	}
 	t0, t1 := a.Start, a.End
+	// Running steps are drawn up to the drift's measure, when there is one.
+	if r.Drift != nil && a.Open > 0 && r.Drift.At.After(t1) {
+		t1 = r.Drift.At
+	}
 	for i := range steps {
 		sp := &steps[i]
 		if t0.IsZero() || sp.Start.Before(t0) {
@@ -163,9 +168,10 @@ func (r *Report) chart() *chart {
 		} else if sp.Outcome == timeline.Failed {
 			mark = "failed"
 		}
-		name := clean(sp.Step)
+		name, label := clean(sp.Step), cut(clean(sp.Step), labelRunes)
 		if sp.Attempt > 1 {
-			name += " #" + strconv.Itoa(sp.Attempt)
+			suffix := " #" + strconv.Itoa(sp.Attempt)
+			name, label = name+suffix, cut(clean(sp.Step), labelRunes-len(suffix))+suffix
 		}
 		title := name + ": " + r.when(sp.Start)
 		if sp.Open {
@@ -178,7 +184,7 @@ func (r *Report) chart() *chart {
 			cls += " bar-running"
 		}
 		cr := chartRow{
-			Title: title, Label: cut(name, labelRunes), LabelY: strconv.Itoa(barY + chartBarH - 2),
+			Title: title, Label: label, LabelY: strconv.Itoa(barY + chartBarH - 2),
 			Bar:  box{X: px(x(sp.Start)), Y: strconv.Itoa(barY), W: px(w(sp.Start, end)), H: strconv.Itoa(chartBarH), Class: cls},
 			Mark: mark, MarkX: px(x(end) + 4),
 			Stripe: i%2 == 1, StripY: strconv.Itoa(y),
@@ -206,7 +212,7 @@ func (r *Report) chart() *chart {
 			continue
 		}
 		c.Legend = append(c.Legend, legend{X: strconv.Itoa(lx), TextX: strconv.Itoa(lx + 16), Class: l.class, Label: l.label})
-		lx += 24 + 8*len(l.label)
+		lx += 30 + 7*len(l.label)
 	}
 	return c
 }

@@ -11,7 +11,12 @@ import (
 var templates embed.FS
 
 var page = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
-	"right": func(right []bool, i int) bool { return i < len(right) && right[i] },
+	"col": func(cols []string, i int) string {
+		if i < len(cols) {
+			return cols[i]
+		}
+		return ""
+	},
 }).ParseFS(templates, "report.html.tmpl"))
 
 // WriteHTML writes r as one self-contained HTML page: inline CSS, an inline

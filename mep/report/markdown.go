@@ -26,6 +26,11 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		bw.WriteString(s.Title)
 		bw.WriteString("\n\n")
 		writeFacts(bw, s.Facts)
+		if len(s.Items) > 0 && s.ItemsHead != "" {
+			bw.WriteString("### ")
+			bw.WriteString(s.ItemsHead)
+			bw.WriteString("\n\n")
+		}
 		for _, it := range s.Items {
 			bw.WriteString("- ")
 			bw.WriteString(md(it))
@@ -37,7 +42,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		for j := range s.Tables {
 			writeTable(bw, &s.Tables[j])
 		}
-		if len(s.Facts) == 0 && len(s.Items) == 0 && len(s.Tables) == 0 && s.Empty != "" {
+		if len(s.Items) == 0 && len(s.Tables) == 0 && s.Empty != "" {
 			bw.WriteString(s.Empty)
 			bw.WriteString("\n\n")
 		}
@@ -87,7 +92,7 @@ func writeTable(bw *bufio.Writer, t *table) {
 	}
 	bw.WriteString("\n|")
 	for i := range t.Head {
-		if i < len(t.Right) && t.Right[i] {
+		if i < len(t.Cols) && t.Cols[i] == "num" {
 			bw.WriteString("--:|")
 		} else {
 			bw.WriteString("---|")

@@ -27,16 +27,19 @@ type section struct {
 	ID, Title string
 	Facts     []fact
 	Items     []string // a bullet list
+	ItemsHead string   // the heading of Items; "" for none
 	Tables    []table
 	Empty     string // said when the section has nothing else
 	Chart     *chart // the timeline chart, HTML only
 }
 
-// table is a table with a header row. Right marks right-aligned columns.
+// table is a table with a header row. Cols gives the kind of each
+// column: "num" (right-aligned, kept on one line), "time" (kept on one
+// line) or "" (text).
 type table struct {
 	Caption string
 	Head    []string
-	Right   []bool
+	Cols    []string
 	Rows    []row
 }
 
@@ -87,7 +90,7 @@ func (r *Report) historySection() section {
 	if len(r.History) == 0 {
 		return s
 	}
-	t := table{Head: []string{"#", "From", "To", "At", "By", "Reason"}, Right: []bool{true}}
+	t := table{Head: []string{"#", "From", "To", "At", "By", "Reason"}, Cols: []string{"num", "", "", "time"}}
 	for i, h := range r.History {
 		t.Rows = append(t.Rows, row{Cells: []string{
 			strconv.Itoa(i + 1), clean(h.From), clean(h.To), r.when(h.At), clean(h.By), clean(h.Reason),
@@ -104,11 +107,14 @@ func (r *Report) decisionSection() section {
 	if at := r.when(r.Decision.At); at != "" {
 		s.Facts = append(s.Facts, fact{Label: "Decided", Value: at})
 	}
+	if len(r.Decision.Reasons) > 0 {
+		s.ItemsHead = "Reasons"
+	}
 	for _, reason := range r.Decision.Reasons {
 		s.Items = append(s.Items, clean(reason))
 	}
 	if len(r.Votes) > 0 {
-		t := table{Caption: "Votes", Head: []string{"Role", "By", "Vote", "At", "Reason", "Checklist digest"}}
+		t := table{Caption: "Votes", Head: []string{"Role", "By", "Vote", "At", "Reason", "Checklist digest"}, Cols: []string{"", "", "", "time"}}
 		for _, vo := range r.Votes {
 			vote, class := "no-go", "nogo"
 			if vo.Go {
@@ -121,7 +127,7 @@ func (r *Report) decisionSection() section {
 		s.Tables = append(s.Tables, t)
 	}
 	if len(r.Overrides) > 0 {
-		t := table{Caption: "Overrides", Head: []string{"#", "Override"}, Right: []bool{true}}
+		t := table{Caption: "Overrides", Head: []string{"#", "Override"}, Cols: []string{"num"}}
 		for i, o := range r.Overrides {
 			t.Rows = append(t.Rows, row{Class: "override", Cells: []string{strconv.Itoa(i + 1), clean(o)}})
 		}
@@ -161,7 +167,8 @@ func (r *Report) checklistSection() section {
 	if len(c.Items) == 0 {
 		return s
 	}
-	t := table{Head: []string{"#", "Section", "ID", "Title", "Owner", "Status", "By", "At", "Due", "Note"}, Right: []bool{true}}
+	t := table{Head: []string{"#", "Section", "ID", "Title", "Owner", "Status", "By", "At", "Due", "Note"},
+		Cols: []string{"num", "", "", "", "", "", "", "time", "time"}}
 	for i, it := range c.Items {
 		status := it.Status.String()
 		class := status
@@ -170,7 +177,7 @@ func (r *Report) checklistSection() section {
 			class = "late"
 		}
 		if it.Optional {
-			status += " (optional)"
+			status += ", optional"
 		}
 		t.Rows = append(t.Rows, row{Class: class, Cells: []string{
 			strconv.Itoa(i + 1), clean(it.Section), clean(it.ID), clean(it.Title), clean(it.Owner),
@@ -194,7 +201,7 @@ func (r *Report) timelineSection(withChart bool) section {
 		fact{Label: "Entries", Value: strconv.Itoa(a.Entries)},
 	)
 	if a.Open > 0 {
-		s.Facts = append(s.Facts, fact{Label: "Still running", Value: strconv.Itoa(a.Open) + " step(s), not counted in the totals"})
+		s.Facts = append(s.Facts, fact{Label: "Still running", Value: strconv.Itoa(a.Open) + ", not counted in the totals"})
 	}
 	if len(a.Steps) == 0 {
 		return s
@@ -210,7 +217,7 @@ func (r *Report) timelineSection(withChart bool) section {
 	}
 	t := table{
 		Head:  []string{"#", "Step", "Attempt", "Actor", "Start", "End", "Duration", "Expected", "Impact", "Outcome"},
-		Right: []bool{true, false, true, false, false, false, true, true},
+		Cols:  []string{"num", "", "num", "", "time", "time", "num", "num"},
 		Rows:  make([]row, 0, len(a.Steps)),
 	}
 	for i := range a.Steps {
@@ -261,11 +268,11 @@ func (r *Report) comparisonSection() (section, bool) {
 	delta := func(name string, d timeline.Delta) row {
 		return row{Class: deltaClass(d), Cells: []string{name, dur(d.Baseline), dur(d.Actual), signed(d.Diff()), percent(d)}}
 	}
-	right := []bool{false, true, true, true, true}
+	right := []string{"", "num", "num", "num", "num"}
 	s.Tables = append(s.Tables, table{
 		Caption: "Totals",
 		Head:    []string{"Measure", "Rehearsal", "Actual", "Difference", "%"},
-		Right:   right,
+		Cols:    right,
 		Rows: []row{
 			delta("Duration", c.Duration),
 			delta("Outage", c.Outage),
@@ -273,17 +280,21 @@ func (r *Report) comparisonSection() (section, bool) {
 		},
 	})
 	if len(c.Steps) > 0 {
-		t := table{Caption: "Steps", Head: []string{"Step", "Rehearsal", "Actual", "Difference", "%"}, Right: right, Rows: make([]row, 0, len(c.Steps))}
+		t := table{Caption: "Steps", Head: []string{"Step", "Rehearsal", "Actual", "Difference", "%"}, Cols: right, Rows: make([]row, 0, len(c.Steps))}
 		for _, sd := range c.Steps {
 			t.Rows = append(t.Rows, delta(clean(sd.Step), sd.Delta))
 		}
 		s.Tables = append(s.Tables, t)
 	}
-	if len(c.Missing) > 0 {
-		s.Items = append(s.Items, "Rehearsed but not run: "+joinClean(c.Missing))
-	}
-	if len(c.Added) > 0 {
-		s.Items = append(s.Items, "Run but not rehearsed: "+joinClean(c.Added))
+	if len(c.Missing)+len(c.Added) > 0 {
+		t := table{Caption: "Steps in one run only", Head: []string{"Step", "Only in"}}
+		for _, m := range c.Missing {
+			t.Rows = append(t.Rows, row{Class: "missing", Cells: []string{clean(m), "rehearsal"}})
+		}
+		for _, a := range c.Added {
+			t.Rows = append(t.Rows, row{Class: "added", Cells: []string{clean(a), "actual run"}})
+		}
+		s.Tables = append(s.Tables, t)
 	}
 	return s, true
 }
@@ -296,23 +307,12 @@ func deltaClass(d timeline.Delta) string {
 	return ""
 }
 
-func joinClean(names []string) string {
-	var b strings.Builder
-	for i, n := range names {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(clean(n))
-	}
-	return b.String()
-}
-
 func (r *Report) driftSection() section {
 	d := r.Drift
 	s := section{ID: "drift", Title: "Drift"}
 	behind, class := signed(d.Behind()), ""
 	if d.Behind() > 0 {
-		behind += " (late)"
+		behind += ", late"
 		class = "verdict-nogo"
 	}
 	s.Facts = append(s.Facts,
@@ -348,7 +348,7 @@ func (r *Report) actionsSection() section {
 		fact{Label: "Overdue", Value: strconv.Itoa(overdue), Class: overdueClass},
 		fact{Label: "Closed", Value: strconv.Itoa(len(r.Actions) - open)},
 	)
-	t := table{Head: []string{"ID", "Title", "Owner", "Due", "Status", "Meeting"}, Rows: make([]row, 0, len(r.Actions))}
+	t := table{Head: []string{"ID", "Title", "Owner", "Due", "Status", "Meeting"}, Cols: []string{"", "", "", "time"}, Rows: make([]row, 0, len(r.Actions))}
 	// Overdue first, then open, then closed; the given order within each.
 	for pass := range 3 {
 		for _, a := range r.Actions {
@@ -398,7 +398,7 @@ func (r *Report) lessonsSection() section {
 
 func (r *Report) notesSection() section {
 	s := section{ID: "notes", Title: "Notes"}
-	t := table{Head: []string{"At", "By", "Note"}}
+	t := table{Head: []string{"At", "By", "Note"}, Cols: []string{"time"}}
 	for _, n := range r.Notes {
 		t.Rows = append(t.Rows, row{Cells: []string{r.when(n.At), clean(n.By), clean(n.Text)}})
 	}

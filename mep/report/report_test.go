@@ -1,0 +1,61 @@
+package report_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mepkit/mepkit/mep/report"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test -update to create it")
+	assert.Equal(t, string(want), string(got))
+}
+
+// render writes r in every format.
+func render(t testing.TB, r *report.Report) (md, html, js []byte) {
+	t.Helper()
+	var a, b, c bytes.Buffer
+	require.NoError(t, r.WriteMarkdown(&a))
+	require.NoError(t, r.WriteHTML(&b))
+	require.NoError(t, r.WriteJSON(&c))
+	return a.Bytes(), b.Bytes(), c.Bytes()
+}
+
+func TestGolden(t *testing.T) {
+	md, html, js := render(t, fixture(t))
+	golden(t, "report.md", md)
+	golden(t, "report.html", html)
+	golden(t, "report.json", js)
+}
+
+func TestDeterministic(t *testing.T) {
+	md1, html1, js1 := render(t, fixture(t))
+	md2, html2, js2 := render(t, fixture(t))
+	assert.Equal(t, md1, md2)
+	assert.Equal(t, html1, html2)
+	assert.Equal(t, js1, js2)
+}
+
+func TestZeroReport(t *testing.T) {
+	md, html, js := render(t, &report.Report{})
+	assert.Contains(t, string(md), "# Go-live report")
+	assert.Contains(t, string(md), "- Verdict: **UNDECIDED**")
+	assert.Contains(t, string(md), "No step recorded.")
+	wellFormed(t, html)
+	assert.Contains(t, string(js), `"verdict": "undecided"`)
+}

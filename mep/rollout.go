@@ -1,0 +1,240 @@
+package mep
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mepkit/mepkit/checklist"
+	"github.com/mepkit/mepkit/policy"
+	"github.com/mepkit/mepkit/timeline"
+)
+
+// Errors of a rollout, for errors.Is.
+var (
+	// ErrNoGo is returned when a cutover step is started without a GO
+	// decided for the current T0 (R9).
+	ErrNoGo = errors.New("mep: no GO for this cutover")
+	// ErrStarted is returned when T0 is moved or the runbook changed after
+	// the cutover started.
+	ErrStarted = errors.New("mep: cutover already started")
+)
+
+// RolloutOptions describe one go-live. Name, T0 and Runbook are required.
+type RolloutOptions struct {
+	// Name names the rollout in journals, lessons and reports, e.g.
+	// "v2-client-acme".
+	Name string
+	// Environment is passed to the policies (policy.Change.Environment).
+	Environment string
+	// T0 is the planned start of the cutover. Its location is the one
+	// reports and reasons use.
+	T0 time.Time
+	// Runbook lists the cutover's steps in order.
+	Runbook []Step
+	// Readiness is the preparation checklist (R7, R8), run against T0.
+	// A list without items: checklist.Preparation().
+	Readiness checklist.List
+	// Policies are checked against the whole operation, [T0, T0+estimate).
+	// The rollout adds policy.RequireGo for each of Roles that the Set does
+	// not already require.
+	Policies policy.Set
+	// Roles are the roles whose GO the cutover needs (R9), as Role names.
+	// Nil: "operations".
+	Roles []string
+	// Margin is added to the estimated duration when fitting the cutover
+	// into the policies' windows, as a share of it: 0.25 adds a quarter.
+	// Zero: no margin; negative is an error.
+	Margin float64
+	// Journal is the cutover's journal. Nil: a new in-memory journal on the
+	// project's clock and key.
+	Journal *timeline.Journal
+}
+
+// Rollout is one go-live of a project, from its rehearsals to its review:
+// the runbook, the readiness checklist run against T0, the policies, the
+// go/no-go votes and the cutover's journal (R5, R7 to R12).
+//
+// Rollout is safe for simultaneous use by multiple goroutines.
+type Rollout struct {
+	mu        sync.Mutex
+	p         *Project
+	name, env string
+	t0        time.Time
+	runbook   []Step
+	index     map[string]int
+	readiness *checklist.Run
+	policies  policy.Set
+	roles     []string
+	margin    float64
+	journal   *timeline.Journal
+	votes     []Vote
+	override  *policy.Override
+	decided   Verdict // the last decision taken by Decide
+	started   bool    // a cutover step has started
+}
+
+// NewRollout prepares a go-live of p. It attaches the readiness run to the
+// project's evidence (SetReadiness) and returns a *FieldError for a
+// missing name or T0, an invalid runbook, role or margin, or an invalid
+// readiness list.
+func (p *Project) NewRollout(o RolloutOptions) (*Rollout, error) {
+	switch {
+	case strings.TrimSpace(o.Name) == "":
+		return nil, fieldErr("rollout.name", o.Name, "empty")
+	case o.T0.IsZero():
+		return nil, fieldErr("rollout.t0", "", "zero time")
+	case o.Margin < 0:
+		return nil, fieldErr("rollout.margin", fmt.Sprint(o.Margin), "negative")
+	}
+	if err := validateRunbook(o.Runbook); err != nil {
+		return nil, err
+	}
+	roles := o.Roles
+	if roles == nil {
+		roles = []string{RoleOperations.String()}
+	}
+	for i, name := range roles {
+		if _, err := ParseRole(name); err != nil {
+			return nil, fieldErr(fmt.Sprintf("rollout.roles[%d]", i), name, "unknown role")
+		}
+	}
+	list := o.Readiness
+	if len(list.Items) == 0 {
+		list = checklist.Preparation()
+	}
+	run, err := checklist.NewRun(list, o.T0.Round(0))
+	if err != nil {
+		return nil, fmt.Errorf("mep: readiness checklist: %w", err)
+	}
+	r := &Rollout{
+		p: p, name: o.Name, env: o.Environment, t0: o.T0.Round(0),
+		runbook: slices.Clone(o.Runbook), index: make(map[string]int, len(o.Runbook)),
+		readiness: run, roles: slices.Clone(roles), margin: o.Margin, journal: o.Journal,
+	}
+	for i, s := range r.runbook {
+		r.index[s.ID] = i
+	}
+	r.policies = slices.Clone(o.Policies)
+	for _, role := range roles {
+		rg := policy.RequireGo(role)
+		if !slices.ContainsFunc(r.policies, func(q policy.Policy) bool { return q != nil && strings.EqualFold(q.Name(), rg.Name()) }) {
+			r.policies = append(r.policies, rg)
+		}
+	}
+	if r.journal == nil {
+		r.journal = timeline.New(&timeline.Options{Now: p.settings.now, Key: p.settings.key})
+	}
+	p.SetReadiness(run)
+	return r, nil
+}
+
+// Name returns the rollout's name.
+func (r *Rollout) Name() string { return r.name }
+
+// Project returns the project the rollout belongs to.
+func (r *Rollout) Project() *Project { return r.p }
+
+// T0 returns the planned start of the cutover.
+func (r *Rollout) T0() time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.t0
+}
+
+// Runbook returns a copy of the runbook.
+func (r *Rollout) Runbook() []Step { return slices.Clone(r.runbook) }
+
+// Readiness returns the readiness checklist run (R7, R8). Tick its items
+// directly; it is safe for concurrent use.
+func (r *Rollout) Readiness() *checklist.Run { return r.readiness }
+
+// Journal returns the cutover's journal.
+func (r *Rollout) Journal() *timeline.Journal { return r.journal }
+
+// Policies returns the policies the rollout checks, with the RequireGo
+// rules it added.
+func (r *Rollout) Policies() policy.Set { return slices.Clone(r.policies) }
+
+// Votes returns every vote given, in order, including those given for an
+// earlier T0.
+func (r *Rollout) Votes() []Vote {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.votes)
+}
+
+// AddRehearsal records a rehearsal of the runbook (R5): the summary of a
+// journal of the same steps in production-like conditions. It feeds the
+// estimate of every later decision. It is shorthand for
+// r.Project().AddRehearsal(s).
+func (r *Rollout) AddRehearsal(s timeline.Summary) error { return r.p.AddRehearsal(s) }
+
+// Reschedule moves T0 to t0 before the cutover starts: the readiness
+// deadlines follow, the votes given so far no longer count (they were for
+// the old T0) and the decision returns to Undecided. It is journaled. It
+// returns a *FieldError without by or reason, and ErrStarted once a
+// cutover step has started.
+func (r *Rollout) Reschedule(t0 time.Time, by, reason string) error {
+	switch {
+	case t0.IsZero():
+		return fieldErr("reschedule.t0", "", "zero time")
+	case strings.TrimSpace(by) == "":
+		return fieldErr("reschedule.by", by, "empty")
+	case strings.TrimSpace(reason) == "":
+		return fieldErr("reschedule.reason", reason, "empty: say why T0 moves")
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.started {
+		return fmt.Errorf("%w: T0 cannot move", ErrStarted)
+	}
+	now := r.p.now()
+	t0 = t0.Round(0)
+	if _, err := r.journal.Record(timeline.Entry{
+		At: now, Kind: timeline.KindDecision, Actor: by, Text: reason,
+		Attrs: map[string]string{"event": "reschedule", "from": r.t0.Format(time.RFC3339), "to": t0.Format(time.RFC3339)},
+	}); err != nil {
+		return fmt.Errorf("mep: journal reschedule: %w", err)
+	}
+	if err := r.readiness.Reschedule(t0, by, now, reason); err != nil {
+		return fmt.Errorf("mep: readiness checklist: %w", err)
+	}
+	r.t0 = t0
+	r.decided = Verdict{}
+	r.override = nil
+	if r.p.Evidence().Go.Decision != Undecided {
+		_ = r.p.SetGoDecision(GoDecision{})
+	}
+	return nil
+}
+
+// Override records a break-glass request: By takes responsibility for
+// running the cutover although policies deny it. Mandatory policies still
+// deny. It is journaled (kind override) and lasts until T0 moves. It
+// returns a *FieldError without By or Reason.
+func (r *Rollout) Override(o policy.Override) error {
+	switch {
+	case strings.TrimSpace(o.By) == "":
+		return fieldErr("override.by", o.By, "empty")
+	case strings.TrimSpace(o.Reason) == "":
+		return fieldErr("override.reason", o.Reason, "empty")
+	}
+	if _, ok := r.p.Member(o.By); !ok {
+		return &NotFoundError{What: "member", Key: o.By}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if o.At.IsZero() {
+		o.At = r.p.now()
+	}
+	o.At = o.At.Round(0)
+	if _, err := r.journal.Record(timeline.Entry{At: o.At, Kind: timeline.KindOverride, Actor: o.By, Text: o.Reason}); err != nil {
+		return fmt.Errorf("mep: journal override: %w", err)
+	}
+	r.override = &o
+	return nil
+}

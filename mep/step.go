@@ -1,0 +1,92 @@
+package mep
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mepkit/mepkit/timeline"
+)
+
+// StepKind says what a runbook step is for. The zero value is [ChangeStep].
+type StepKind uint8
+
+// The kinds of runbook steps. Functional tests and observation periods
+// follow the switch (METHOD.md, Cutover) and have their own outcome.
+const (
+	ChangeStep      StepKind = iota // changes production: the switch itself
+	TestStep                        // a functional test after the switch
+	ObservationStep                 // a period of watching the system
+)
+
+var stepKindNames = [...]string{ChangeStep: "change", TestStep: "test", ObservationStep: "observation"}
+
+// String returns "change", "test" or "observation".
+func (k StepKind) String() string {
+	if int(k) < len(stepKindNames) {
+		return stepKindNames[k]
+	}
+	return fmt.Sprintf("StepKind(%d)", uint8(k))
+}
+
+// MarshalText returns the kind's name; an invalid value is an error.
+func (k StepKind) MarshalText() ([]byte, error) {
+	if int(k) >= len(stepKindNames) {
+		return nil, fieldErr("step.kind", k.String(), "invalid step kind")
+	}
+	return []byte(stepKindNames[k]), nil
+}
+
+// UnmarshalText parses "change" (or ""), "test" or "observation".
+func (k *StepKind) UnmarshalText(b []byte) error {
+	s := strings.ToLower(strings.TrimSpace(string(b)))
+	if s == "" {
+		*k = ChangeStep
+		return nil
+	}
+	for i, n := range stepKindNames {
+		if s == n {
+			*k = StepKind(i)
+			return nil
+		}
+	}
+	return fieldErr("step.kind", string(b), "unknown step kind (want change, test or observation)")
+}
+
+// Step is one line of a rollout's runbook.
+type Step struct {
+	ID     string          `json:"id"`              // unique in the runbook; the journal's step ID
+	Title  string          `json:"title,omitempty"` // for people
+	Owner  string          `json:"owner,omitempty"` // who carries it out
+	Kind   StepKind        `json:"kind,omitempty"`
+	Impact timeline.Impact `json:"impact,omitempty"` // what it does to users
+	// Expected is how long the step should take. Zero: the median of the
+	// rehearsals (R5), once there is one.
+	Expected time.Duration `json:"expected,omitempty"`
+}
+
+// validateRunbook reports a *FieldError for an empty runbook, an empty or
+// repeated ID, an invalid kind or impact, or a negative duration.
+func validateRunbook(steps []Step) error {
+	if len(steps) == 0 {
+		return fieldErr("runbook", "", "no step")
+	}
+	seen := make(map[string]bool, len(steps))
+	for i, s := range steps {
+		field := fmt.Sprintf("runbook[%d]", i)
+		switch {
+		case strings.TrimSpace(s.ID) == "":
+			return fieldErr(field+".id", s.ID, "empty")
+		case seen[s.ID]:
+			return fieldErr(field+".id", s.ID, "repeated")
+		case int(s.Kind) >= len(stepKindNames):
+			return fieldErr(field+".kind", s.Kind.String(), "invalid step kind")
+		case !s.Impact.IsValid():
+			return fieldErr(field+".impact", s.Impact.String(), "invalid impact")
+		case s.Expected < 0:
+			return fieldErr(field+".expected", s.Expected.String(), "negative")
+		}
+		seen[s.ID] = true
+	}
+	return nil
+}

@@ -3,6 +3,8 @@ package policy
 import (
 	"context"
 	"math"
+	"slices"
+	"sync/atomic"
 	"time"
 )
 
@@ -106,7 +108,13 @@ type wallCalendar struct {
 	loc   *time.Location
 	rule  wallRule
 	allow string // the reason of an Allow decision
+	// last is the most recent stretch of constant offset seen, so that
+	// successive evaluations skip the zone lookups.
+	last atomic.Pointer[zoneSpan]
 }
+
+// zoneSpan is a stretch [s, e) of Unix seconds with one offset.
+type zoneSpan struct{ off, s, e int64 }
 
 func (c *wallCalendar) Name() string { return c.name }
 
@@ -126,7 +134,15 @@ func (c *wallCalendar) appendBlocked(dst []Interval, from, to time.Time) []Inter
 		return dst
 	}
 	var sb [4]zoneSeg
-	segs := zoneSegs(sb[:0], c.loc, from, to)
+	var segs []zoneSeg
+	if z := c.last.Load(); z != nil && from.Unix() >= z.s && to.Unix() < z.e {
+		segs = append(sb[:0], zoneSeg{off: z.off, s: from, e: to})
+	} else {
+		segs = zoneSegs(sb[:0], c.loc, from, to)
+		if len(segs) == 1 {
+			c.remember(from)
+		}
+	}
 	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
 	for _, s := range segs {
 		l := s.s.Unix() + s.off
@@ -138,22 +154,41 @@ func (c *wallCalendar) appendBlocked(dst []Interval, from, to time.Time) []Inter
 	}
 	ws := c.rule.appendWall(nil, lo, hi)
 	n0 := len(dst)
+	dst = slices.Grow(dst, len(ws))
 	for _, w := range ws {
 		for _, s := range segs {
-			a := time.Unix(w.a-s.off, 0)
-			if a.Before(s.s) {
-				a = s.s
+			a, b := w.a-s.off, w.b-s.off
+			if a >= s.e.Unix()+1 || b <= s.s.Unix() {
+				continue // no overlap, even at sub-second precision
 			}
-			b := time.Unix(w.b-s.off, 0)
-			if b.After(s.e) {
-				b = s.e
+			at, bt := s.s, s.e
+			if u := time.Unix(a, 0); u.After(at) {
+				at = u
 			}
-			if a.Before(b) {
-				dst = append(dst, Interval{a.In(c.loc), b.In(c.loc)})
+			if u := time.Unix(b, 0); u.Before(bt) {
+				bt = u
+			}
+			if at.Before(bt) {
+				dst = append(dst, Interval{at.In(c.loc), bt.In(c.loc)})
 			}
 		}
 	}
 	return normalize(dst, n0)
+}
+
+// remember caches the stretch of constant offset around t.
+func (c *wallCalendar) remember(t time.Time) {
+	lt := t.In(c.loc)
+	_, off := lt.Zone()
+	start, end := lt.ZoneBounds()
+	z := &zoneSpan{off: int64(off), s: math.MinInt64, e: math.MaxInt64}
+	if !start.IsZero() {
+		z.s = start.Unix()
+	}
+	if !end.IsZero() {
+		z.e = end.Unix()
+	}
+	c.last.Store(z)
 }
 
 // zoneSeg is a stretch of real time [s, e) during which a location keeps

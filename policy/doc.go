@@ -21,6 +21,16 @@
 // in one of them. [Set.NextSlot] searches the same intervals for the earliest
 // start that fits, so a slot it proposes is always one that Evaluate allows.
 // [CheckCalendar] checks that agreement for calendars written by users.
+// [Set.Free] lists the allowed intervals of a range, to draw a calendar, and
+// [Set.WriteICS] exports the blocked ones as an iCalendar file.
+//
+// The calendars are [FridayFreeze], [WeekendFreeze], [Holidays] (every
+// country of rickar/cal/v2, optionally with eves, extended through
+// [HolidayCalendar] with local days), [Freeze] (one-off), [Windows] (an
+// allow-list such as "Mon-Thu 20:00-23:30") and [Cron] (a recurring freeze).
+// The other policies are [ReadinessWindow], [RequireGo], [MaxOutage] and
+// [Func] for user code. Package policyfile reads a Set from a YAML or JSON
+// file.
 //
 // # Local time and daylight saving time
 //

@@ -62,6 +62,7 @@ func firstFit(ctx context.Context, cals []Calendar, earliest time.Time, d time.D
 	}
 	lists := make([][]Interval, len(cals))
 	idx := make([]int, len(cals))
+	fetched := t // blocked intervals are known up to here
 	for !t.After(last) {
 		if err := ctx.Err(); err != nil {
 			return time.Time{}, err
@@ -71,10 +72,14 @@ func firstFit(ctx context.Context, cals []Calendar, earliest time.Time, d time.D
 			hi = last
 		}
 		hi = hi.Add(d)
+		// Only [fetched, hi) is new: the sweep below left t past every
+		// interval before fetched that could meet [t, t+d), and any move
+		// from now on lands at or after fetched.
 		for i, c := range cals {
-			lists[i] = appendBlocked(c, lists[i][:0], t, hi)
+			lists[i] = appendBlocked(c, lists[i][:0], fetched, hi)
 			idx[i] = 0
 		}
+		fetched = hi
 		// Sweep: push t past every interval that meets [t, t+d), calendar
 		// by calendar, until a full pass moves nothing.
 		for moved := true; moved; {

@@ -16,9 +16,10 @@ type Holiday struct {
 }
 
 // HolidaySource gives the holidays of a year: the seam through which a
-// team's own calendar plugs into [HolidayCalendar]. A calendar calls it at
-// most once per year, under its lock, so implementations need not be safe
-// for concurrent use. Days outside the year are ignored.
+// team's own calendar plugs into [HolidayCalendar]. A calendar calls it a
+// few times per year at most, under its lock, so implementations need not
+// be safe for concurrent use. A source may return days just outside the
+// year asked (an observed day moved across the new year): they count.
 type HolidaySource interface {
 	Holidays(year int) []Holiday
 }
@@ -195,10 +196,12 @@ func (r *holidayRule) compute(y int) []hday {
 			}
 		}
 	}
+	// Neighbouring years too: an observed day or an eve may cross the new
+	// year (1 January 2022, a Saturday, was observed on 31 December 2021
+	// in the United States).
+	add(r.src.Holidays(y - 1))
 	add(r.src.Holidays(y))
-	if r.eve {
-		add(r.src.Holidays(y + 1))
-	}
+	add(r.src.Holidays(y + 1))
 	// One entry per day; a holiday wins over an eve, then the first given.
 	slices.SortStableFunc(out, func(a, b hday) int {
 		switch {

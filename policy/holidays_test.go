@@ -105,6 +105,15 @@ func TestHolidaysUnknownCountry(t *testing.T) {
 	assert.ErrorContains(t, err, "AU-NSW")
 }
 
+func TestHolidaysObservedAcrossNewYear(t *testing.T) {
+	h, err := policy.Holidays("US", newYork, false)
+	require.NoError(t, err)
+	// 1 January 2022 was a Saturday, observed on Friday 31 December 2021.
+	d := h.Evaluate(context.Background(), policy.Change{Start: atIn(newYork, 2021, 12, 31, 12, 0), Duration: time.Hour})
+	assert.Equal(t, policy.Deny, d.Verdict, d.Reason)
+	assert.Contains(t, d.Reason, "observed")
+}
+
 func TestHolidaysUSObserved(t *testing.T) {
 	h, err := policy.Holidays("US", newYork, false)
 	require.NoError(t, err)

@@ -10,7 +10,7 @@
 //	set := policy.Set{policy.FridayFreeze(paris), policy.ReadinessWindow(time.Hour)}
 //	res := set.Evaluate(ctx, change)
 //	if !res.Allowed() {
-//		fmt.Println(res) // friday-freeze: Fri 2026-11-27 is a Friday in Europe/Paris; ...
+//		fmt.Println(res) // DENY  friday-freeze: Fri 2026-11-27 is a Friday in Europe/Paris; ...
 //	}
 //
 // # Calendars and the whole operation
@@ -29,8 +29,8 @@
 // [HolidayCalendar] with local days), [Freeze] (one-off), [Windows] (an
 // allow-list such as "Mon-Thu 20:00-23:30") and [Cron] (a recurring freeze).
 // The other policies are [ReadinessWindow], [RequireGo], [MaxOutage] and
-// [Func] for user code. Package policyfile reads a Set from a YAML or JSON
-// file.
+// [Func] for user code. Package [github.com/mepkit/mepkit/policy/policyfile]
+// reads a Set from a YAML or JSON file.
 //
 // # Local time and daylight saving time
 //

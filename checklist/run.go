@@ -146,6 +146,11 @@ type Run struct {
 	readyAt    time.Time
 	readyDirty bool
 
+	// digestMemo is the digest of the state at change number digestSeq;
+	// empty when not computed since the last restore.
+	digestMemo string
+	digestSeq  uint64
+
 	observer func(Event)
 	queue    []Event
 	notifyMu sync.Mutex // held while events are delivered

@@ -71,15 +71,20 @@ func (r *Run) state(canonical bool) snapshot {
 	return s
 }
 
-// digest requires r.mu held.
+// digest requires r.mu held. It is computed once per state: every change
+// bumps r.seq.
 func (r *Run) digest() string {
+	if r.digestMemo != "" && r.digestSeq == r.seq {
+		return r.digestMemo
+	}
 	b, err := json.Marshal(r.state(true))
 	if err != nil {
 		// Unreachable: the list was validated and statuses are known.
 		panic("checklist: digest: " + err.Error())
 	}
 	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	r.digestMemo, r.digestSeq = hex.EncodeToString(sum[:]), r.seq
+	return r.digestMemo
 }
 
 // Digest returns the SHA-256, in lowercase hex, of the run's canonical
@@ -250,5 +255,6 @@ func (r *Run) Restore(data []byte) error {
 	r.t0, r.moves, r.items, r.seq = nr.t0, nr.moves, nr.items, nr.seq
 	r.requiredOpen, r.failed, r.done, r.waived = nr.requiredOpen, nr.failed, nr.done, nr.waived
 	r.firstOpen, r.readyAt, r.readyDirty = nr.firstOpen, nr.readyAt, nr.readyDirty
+	r.digestMemo = ""
 	return nil
 }

@@ -75,8 +75,15 @@ func TestDigestNamesTheState(t *testing.T) {
 	assert.Equal(t, c.Digest(), d.Digest())
 
 	before := a.Digest()
+	snap, err := a.Snapshot()
+	require.NoError(t, err)
 	require.NoError(t, a.Check("config-backup", "alice", at(2026, 6, 10, 19, 0), ""))
-	assert.NotEqual(t, before, a.Digest())
+	afterCheck := a.Digest()
+	assert.NotEqual(t, before, afterCheck, "a change gives a new digest, never a remembered one")
+	require.NoError(t, a.Reschedule(at(2026, 6, 11, 22, 0), "alice", at(2026, 6, 10, 19, 5), "moved"))
+	assert.NotEqual(t, afterCheck, a.Digest())
+	require.NoError(t, a.Restore(snap))
+	assert.Equal(t, before, a.Digest(), "a restored state has its own digest back")
 }
 
 func snapErr(t *testing.T, err, want error) *checklist.SnapshotError {

@@ -157,21 +157,20 @@ func (r *Rollout) evaluate(ctx context.Context, now time.Time) Verdict {
 			v.Reasons = append(v.Reasons, fmt.Sprintf("checklist: item %s (%s) was due by %s and is not done (R7)", it.ID, it.Title, due))
 		}
 	}
-	for _, res := range r.readiness.Results() {
-		if res.Status == checklist.Failed {
-			blocked = true
-			v.Failed = append(v.Failed, res.Item)
-			reason := fmt.Sprintf("checklist: item %s (%s) failed", res.Item.ID, res.Item.Title)
-			if res.Note != "" {
-				reason += ": " + res.Note
-			}
-			v.Reasons = append(v.Reasons, reason)
+	progress := r.readiness.Progress()
+	for _, res := range r.failedItems(progress) {
+		blocked = true
+		v.Failed = append(v.Failed, res.Item)
+		reason := fmt.Sprintf("checklist: item %s (%s) failed", res.Item.ID, res.Item.Title)
+		if res.Note != "" {
+			reason += ": " + res.Note
 		}
+		v.Reasons = append(v.Reasons, reason)
 	}
-	if p := r.readiness.Progress(); p.RequiredPending > 0 {
-		v.Pending = p.RequiredPending
+	if progress.RequiredPending > 0 {
+		v.Pending = progress.RequiredPending
 		missing = true
-		later = append(later, fmt.Sprintf("checklist: %d required item(s) of %q still to do", p.RequiredPending, r.readiness.List().Name))
+		later = append(later, fmt.Sprintf("checklist: %d required item(s) of %q still to do", progress.RequiredPending, r.readiness.List().Name))
 	}
 	for _, s := range stale {
 		later = append(later, fmt.Sprintf("vote: %s was given for T0 %s; T0 is now %s: vote again",
@@ -195,6 +194,21 @@ func (r *Rollout) evaluate(ctx context.Context, now time.Time) Verdict {
 		}
 	}
 	return v
+}
+
+// failedItems returns the readiness items that failed; it reads every
+// item only when the progress counts some.
+func (r *Rollout) failedItems(p checklist.Progress) []checklist.Result {
+	if p.Failed == 0 {
+		return nil
+	}
+	var out []checklist.Result
+	for _, res := range r.readiness.Results() {
+		if res.Status == checklist.Failed {
+			out = append(out, res)
+		}
+	}
+	return out
 }
 
 // Decide takes the go/no-go decision at now (see [Rollout.Evaluate]),

@@ -169,9 +169,27 @@ func (r *Rollout) Votes() []Vote {
 
 // AddRehearsal records a rehearsal of the runbook (R5): the summary of a
 // journal of the same steps in production-like conditions. It feeds the
-// estimate of every later decision. It is shorthand for
-// r.Project().AddRehearsal(s).
-func (r *Rollout) AddRehearsal(s timeline.Summary) error { return r.p.AddRehearsal(s) }
+// estimate of every later decision, and is added to the project's
+// evidence. It returns a *FieldError naming the steps that are not in the
+// runbook (a rehearsal runs the same runbook) or that are still open.
+func (r *Rollout) AddRehearsal(s timeline.Summary) error {
+	var unknown, open []string
+	for _, sp := range s.Steps {
+		if _, ok := r.index[sp.Step]; !ok && !slices.Contains(unknown, sp.Step) {
+			unknown = append(unknown, sp.Step)
+		}
+		if sp.Open {
+			open = append(open, sp.Step)
+		}
+	}
+	switch {
+	case len(unknown) > 0:
+		return fieldErr("rehearsal.steps", strings.Join(unknown, ", "), "not in the runbook")
+	case len(open) > 0:
+		return fieldErr("rehearsal.steps", strings.Join(open, ", "), "still running: a rehearsal is recorded once every step ended")
+	}
+	return r.p.AddRehearsal(s)
+}
 
 // Reschedule moves T0 to t0 before the cutover starts: the readiness
 // deadlines follow, the votes given so far no longer count (they were for

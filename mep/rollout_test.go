@@ -3,6 +3,7 @@ package mep_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -441,4 +442,64 @@ func TestStepKindText(t *testing.T) {
 	}
 	var k mep.StepKind
 	assert.True(t, errors.Is(k.UnmarshalText([]byte("party")), mep.ErrInvalid))
+}
+
+func TestAddRehearsalChecksTheRunbook(t *testing.T) {
+	f := newRollout(t, paris(t, 2026, 11, 24, 20, 30))
+	c := newClock(paris(t, 2026, 11, 14, 20, 0))
+	j := timeline.New(&timeline.Options{Now: c.now})
+	_, _ = j.Start("reboot-the-world", "Bea", timeline.Outage)
+	_, _ = j.Start("migrate", "Bea", timeline.Outage)
+	c.add(time.Minute)
+	_, _ = j.End("reboot-the-world", "Bea", timeline.Done)
+	err := f.r.AddRehearsal(timeline.Summarize(j.Entries()))
+	var fe *mep.FieldError
+	require.ErrorAs(t, err, &fe)
+	assert.Contains(t, err.Error(), "reboot-the-world")
+	assert.Len(t, f.p.Evidence().Rehearsals, 2, "nothing added")
+}
+
+func TestRolloutReport(t *testing.T) {
+	f := newRollout(t, paris(t, 2026, 11, 24, 20, 30))
+	_, err := f.p.Tracker().Assign(mep.ActionSpec{Title: "Order | spare disks", Owner: "Otto", Due: paris(t, 2026, 11, 20, 12, 0)}, "Bea", paris(t, 2026, 11, 18, 12, 0))
+	require.NoError(t, err)
+	_, err = f.p.AddLesson(mep.LessonSpec{From: "pilot", Text: "DNS TTL too long", Action: "lower the TTL a day before"})
+	require.NoError(t, err)
+	f.ready(t, f.t0.Add(-3*time.Hour))
+	_, err = f.r.Vote(mep.Vote{Role: "operations", By: "Otto", Go: true, At: f.t0.Add(-40 * time.Minute)})
+	require.NoError(t, err)
+	_, err = f.r.Decide(ctx, f.t0.Add(-30*time.Minute))
+	require.NoError(t, err)
+	f.clock.set(f.t0)
+	_, err = f.r.StartStep("backup", "Otto")
+	require.NoError(t, err)
+	f.clock.add(30 * time.Minute)
+	_, err = f.r.Note("Otto", "backup slower than rehearsed")
+	require.NoError(t, err)
+
+	rep := f.r.Report(f.clock.now())
+	assert.Equal(t, "go", rep.Decision.Verdict)
+	require.Len(t, rep.Votes, 1)
+	assert.Equal(t, f.r.Votes()[0].Digest, rep.Votes[0].Digest)
+	require.NotNil(t, rep.Checklist)
+	assert.True(t, rep.Checklist.Ready)
+	require.Len(t, rep.Expected, len(runbook))
+	assert.Equal(t, 11*time.Minute, rep.Expected[0].Expected)
+	require.NotNil(t, rep.Drift)
+	assert.Equal(t, 19*time.Minute, rep.Drift.Behind(), "backup has run 30 minutes of an expected 11")
+	require.Len(t, rep.Actions, 1)
+	assert.True(t, rep.Actions[0].Overdue)
+	require.Len(t, rep.Lessons, 1)
+	assert.False(t, rep.Lessons[0].Applied)
+	require.Len(t, rep.Notes, 1)
+
+	var md strings.Builder
+	require.NoError(t, rep.WriteMarkdown(&md))
+	assert.Contains(t, md.String(), "Order \\| spare disks")
+	assert.Contains(t, md.String(), "backup slower than rehearsed")
+	var html, js strings.Builder
+	require.NoError(t, rep.WriteHTML(&html))
+	require.NoError(t, rep.WriteJSON(&js))
+	assert.Contains(t, html.String(), "<svg")
+	assert.Contains(t, js.String(), `"verdict"`)
 }

@@ -1,0 +1,99 @@
+package mep
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/mepkit/mepkit/mep/report"
+	"github.com/mepkit/mepkit/timeline"
+)
+
+// Report gathers what the rollout and its project know at now into one
+// report model, to render as Markdown, HTML or JSON: the project's phase
+// and history, the last go/no-go decision with its reasons and votes, the
+// readiness checklist, the cutover's timeline against the rehearsals and
+// the estimate, the drift while the cutover runs, the actions (open,
+// overdue and closed) and the lessons. Times are shown in T0's location.
+func (r *Rollout) Report(now time.Time) *report.Report {
+	now = now.Round(0)
+	p := r.p
+	loc := r.T0().Location()
+	rep := &report.Report{
+		Title:     "Go-live report: " + p.Name(),
+		Project:   p.Name(),
+		Rollout:   r.name,
+		Generated: now,
+		Location:  loc,
+		Phase:     p.Phase().String(),
+	}
+	for _, t := range p.Transitions() {
+		rep.History = append(rep.History, report.PhaseChange{From: t.From.String(), To: t.To.String(), By: t.By, Reason: t.Reason, At: t.At})
+	}
+
+	v := r.Decided()
+	rep.Decision = report.Decision{Verdict: v.Decision.String(), Reasons: v.Reasons, At: v.At}
+	for _, vote := range r.Votes() {
+		rep.Votes = append(rep.Votes, report.Vote{Role: vote.Role, By: vote.By, Go: vote.Go, Reason: vote.Reason, At: vote.At, Digest: vote.Digest})
+	}
+	if o := v.Policy.Override; o != nil {
+		rep.Overrides = append(rep.Overrides, "overridden by "+o.By+": "+o.Reason)
+		for _, d := range v.Policy.Decisions {
+			if d.Overridden {
+				rep.Overrides = append(rep.Overrides, d.String())
+			}
+		}
+	}
+	rep.Checklist = report.ChecklistFrom(r.readiness, now)
+
+	entries := r.journal.Entries()
+	rep.Actual = summarizeSteps(entries)
+	est := r.Estimate()
+	for i, s := range r.runbook {
+		es := report.ExpectedStep{Step: s.ID, Impact: s.Impact, Expected: est.Steps[i]}
+		if sf, ok := est.Forecast.Step(s.ID); ok {
+			es.Min, es.Max, es.Runs = sf.Elapsed.Min, sf.Elapsed.Max, sf.Runs
+		}
+		rep.Expected = append(rep.Expected, es)
+	}
+	if rehearsals := p.Evidence().Rehearsals; len(rehearsals) > 0 {
+		base := medianRun(rehearsals)
+		rep.Rehearsal = &base
+		c := timeline.Compare(base, rep.Actual)
+		rep.Comparison = &c
+	}
+	if len(rep.Actual.Steps) > 0 && !rep.Actual.IsComplete() {
+		d := r.Drift(now)
+		elapsed := now.Sub(d.Started)
+		// Behind() is then the drift's delay: how much later than planned
+		// the cutover is expected to end.
+		rep.Drift = &report.Drift{At: now, Elapsed: elapsed, Expected: elapsed - d.Delay, ExpectedEnd: d.ExpectedEnd}
+	}
+
+	meetings := map[int]string{}
+	for _, m := range p.Tracker().Meetings() {
+		meetings[m.ID] = m.Title
+	}
+	for _, a := range p.Tracker().Actions() {
+		rep.Actions = append(rep.Actions, report.Action{
+			ID: strconv.Itoa(a.ID), Title: a.Title, Owner: a.Owner, Status: a.Status.String(), Due: a.Due,
+			Overdue: a.Status == ActionOpen && now.After(a.Due), Meeting: meetings[a.Meeting],
+		})
+	}
+	for _, l := range p.Lessons() {
+		if l.From == r.name {
+			continue // taught by this rollout: listed with its debrief below
+		}
+		rep.Lessons = append(rep.Lessons, report.Lesson{ID: strconv.Itoa(l.ID), Text: l.Text, Action: l.Action, Applied: l.IsAppliedIn(r.name)})
+	}
+	for _, l := range p.Lessons() {
+		if l.From == r.name {
+			rep.Lessons = append(rep.Lessons, report.Lesson{ID: strconv.Itoa(l.ID), Text: l.Text + " (learned from this rollout)", Action: l.Action})
+		}
+	}
+	for _, e := range entries {
+		if e.Kind == timeline.KindNote && e.Text != "" {
+			rep.Notes = append(rep.Notes, report.Note{At: e.At, By: e.Actor, Text: e.Text})
+		}
+	}
+	return rep
+}

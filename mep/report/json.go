@@ -2,7 +2,9 @@ package report
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"time"
 
@@ -41,13 +43,63 @@ import (
 // computed from rehearsal and actual when only Rehearsal is set. Strings
 // are escaped so that the output is safe to embed in HTML.
 func (r *Report) WriteJSON(w io.Writer) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	enc := json.NewEncoder(bw)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(r.jsonReport()); err != nil {
+	j := r.jsonReport()
+	// The step lists are written one step at a time, so that memory stays
+	// proportional to the report rather than to its encoded form.
+	actual, rehearsal := j.Actual.Steps, []jsonSpan(nil)
+	j.Actual.Steps = nil
+	if j.Rehearsal != nil {
+		rehearsal, j.Rehearsal.Steps = j.Rehearsal.Steps, nil
+	}
+	b, err := json.MarshalIndent(j, "", "  ")
+	if err != nil {
 		return err
 	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	// Each summary's "steps" is its last field, encoded as null above.
+	const hole = `"steps": null`
+	for i, steps := range [][]jsonSpan{actual, rehearsal} {
+		if i == 1 && j.Rehearsal == nil {
+			break
+		}
+		k := bytes.Index(b, []byte(hole))
+		if k < 0 {
+			return errors.New("report: internal error: no steps in JSON summary")
+		}
+		bw.Write(b[:k+len(hole)-len("null")])
+		if err := writeSteps(bw, steps); err != nil {
+			return err
+		}
+		b = b[k+len(hole):]
+	}
+	bw.Write(b)
+	bw.WriteByte('\n')
 	return bw.Flush()
+}
+
+// writeSteps writes steps as an indented JSON list at the depth of a
+// summary's steps.
+func writeSteps(bw *bufio.Writer, steps []jsonSpan) error {
+	if len(steps) == 0 {
+		bw.WriteString("[]")
+		return nil
+	}
+	const indent = "      "
+	bw.WriteString("[\n")
+	for i := range steps {
+		b, err := json.MarshalIndent(&steps[i], indent, "  ")
+		if err != nil {
+			return err
+		}
+		bw.WriteString(indent)
+		bw.Write(b)
+		if i < len(steps)-1 {
+			bw.WriteByte(',')
+		}
+		bw.WriteByte('\n')
+	}
+	bw.WriteString("    ]")
+	return nil
 }
 
 type jsonReport struct {
@@ -133,7 +185,7 @@ type jsonSummary struct {
 	Disruption float64    `json:"disruption_s"`
 	Entries    int        `json:"entries"`
 	Open       int        `json:"open"`
-	Steps      []jsonSpan `json:"steps"`
+	Steps      []jsonSpan `json:"steps"` // last: WriteJSON streams it
 }
 
 type jsonSpan struct {

@@ -216,9 +216,9 @@ func (r *Report) timelineSection(withChart bool) section {
 		}
 	}
 	t := table{
-		Head:  []string{"#", "Step", "Attempt", "Actor", "Start", "End", "Duration", "Expected", "Impact", "Outcome"},
-		Cols:  []string{"num", "", "num", "", "time", "time", "num", "num"},
-		Rows:  make([]row, 0, len(a.Steps)),
+		Head: []string{"#", "Step", "Attempt", "Actor", "Start", "End", "Duration", "Expected", "Impact", "Outcome"},
+		Cols: []string{"num", "", "num", "", "time", "time", "num", "num"},
+		Rows: make([]row, 0, len(a.Steps)),
 	}
 	for i := range a.Steps {
 		sp := &a.Steps[i]

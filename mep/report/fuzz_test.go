@@ -1,0 +1,102 @@
+package report_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mepkit/mepkit/mep/report"
+	"github.com/mepkit/mepkit/timeline"
+)
+
+// cells splits a Markdown table row into its cells, honouring backslash
+// escapes; ok is false when s is not a table row.
+func cells(s string) (n int, ok bool) {
+	if !strings.HasPrefix(s, "|") || !strings.HasSuffix(s, "|") {
+		return 0, false
+	}
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '|':
+			n++
+		}
+	}
+	return n, true
+}
+
+// checkTables reports the first Markdown table row whose cell count is not
+// its header's, or a line that looks like a row but is not one.
+func checkTables(t *testing.T, doc string) {
+	t.Helper()
+	want := -1
+	for i, line := range strings.Split(doc, "\n") {
+		if line == "" {
+			want = -1
+			continue
+		}
+		n, ok := cells(line)
+		if !ok {
+			if want >= 0 {
+				t.Fatalf("line %d breaks a table: %q", i+1, line)
+			}
+			continue
+		}
+		if want < 0 {
+			want = n
+			continue
+		}
+		if n != want {
+			t.Fatalf("line %d has %d cells, want %d: %q", i+1, n, want, line)
+		}
+	}
+}
+
+func FuzzReport(f *testing.F) {
+	for _, s := range []string{"", "a|b", "x\ny", "`code`", "<script>alert(1)</script>", "\"q\" & 'a'",
+		"\\|", "\\", "]]>", "<!--", "\x00\x01\x7f", "\xff\xfe", "\u2028", "--", "&amp;", "\r\n|"} {
+		f.Add(s, s+"!")
+	}
+	t0 := time.Date(2026, 11, 24, 20, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, a, b string) {
+		j := timeline.New(nil)
+		for i, name := range []string{a, b, a} {
+			at := t0.Add(time.Duration(i) * time.Minute)
+			if _, err := j.Record(timeline.Entry{At: at, Kind: timeline.KindStart, Step: name, Actor: b, Impact: timeline.Outage}); err != nil {
+				t.Skip(err)
+			}
+			if _, err := j.Record(timeline.Entry{At: at.Add(30 * time.Second), Kind: timeline.KindEnd, Step: name, Actor: b}); err != nil {
+				t.Skip(err)
+			}
+		}
+		s := timeline.Summarize(j.Entries())
+		r := &report.Report{
+			Title: a, Project: b, Phase: a, Actual: s, Rehearsal: &s,
+			History:   []report.PhaseChange{{From: a, To: b, By: a, Reason: b, At: t0}},
+			Decision:  report.Decision{Verdict: a, Reasons: []string{a, b}},
+			Votes:     []report.Vote{{Role: a, By: b, Reason: a, Digest: b}},
+			Overrides: []string{a},
+			Checklist: &report.Checklist{Name: a, Items: []report.ChecklistItem{{ID: a, Title: b, Section: a, Owner: b, Note: a}}},
+			Expected:  []report.ExpectedStep{{Step: a, Expected: time.Minute}},
+			Actions:   []report.Action{{ID: a, Title: b, Owner: a, Status: b, Meeting: a, Overdue: true}},
+			Lessons:   []report.Lesson{{ID: b, Text: a, Action: b}},
+			Notes:     []report.Note{{By: a, Text: b}},
+		}
+		var md, page, js bytes.Buffer
+		if err := r.WriteMarkdown(&md); err != nil {
+			t.Fatal(err)
+		}
+		checkTables(t, md.String())
+		if err := r.WriteHTML(&page); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := checkHTML(page.Bytes()); err != nil {
+			t.Fatalf("HTML: %v", err)
+		}
+		if err := r.WriteJSON(&js); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

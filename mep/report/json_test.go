@@ -1,0 +1,51 @@
+package report_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mepkit/mepkit/mep/report"
+)
+
+func TestJSONFields(t *testing.T) {
+	r := fixture(t)
+	_, _, js := render(t, r)
+	var got map[string]any
+	require.NoError(t, json.Unmarshal(js, &got))
+	for _, k := range []string{
+		"title", "project", "rollout", "generated", "location", "phase", "history", "decision", "votes",
+		"overrides", "checklist", "actual", "rehearsal", "expected", "comparison", "drift", "actions", "lessons", "notes",
+	} {
+		assert.Contains(t, got, k)
+	}
+	assert.Equal(t, r.Title, got["title"], "strings are kept as they are")
+	assert.Equal(t, "go", got["decision"].(map[string]any)["verdict"])
+	assert.Equal(t, "2026-11-24T20:00:00+01:00", got["actual"].(map[string]any)["start"])
+	assert.InDelta(t, 45*60, got["actual"].(map[string]any)["outage_s"], 0)
+	steps := got["actual"].(map[string]any)["steps"].([]any)
+	require.Len(t, steps, len(r.Actual.Steps))
+	assert.Equal(t, r.Actual.Steps[2].Step, steps[2].(map[string]any)["step"])
+	assert.Equal(t, "failed", steps[2].(map[string]any)["outcome"])
+	votes := got["votes"].([]any)
+	assert.Equal(t, r.Votes[1].By, votes[1].(map[string]any)["by"])
+	assert.Equal(t, r.Lessons[0].Text, got["lessons"].([]any)[0].(map[string]any)["text"])
+	assert.Equal(t, true, got["actions"].([]any)[1].(map[string]any)["overdue"])
+	assert.NotContains(t, string(js), "<script>", "HTML is escaped in JSON strings")
+}
+
+func TestJSONZero(t *testing.T) {
+	_, _, js := render(t, &report.Report{})
+	var got map[string]any
+	require.NoError(t, json.Unmarshal(js, &got))
+	for _, k := range []string{"history", "votes", "overrides", "expected", "actions", "lessons", "notes"} {
+		assert.Equal(t, []any{}, got[k], k)
+	}
+	for _, k := range []string{"checklist", "rehearsal", "comparison", "drift"} {
+		assert.Nil(t, got[k], k)
+	}
+	assert.Equal(t, "undecided", got["decision"].(map[string]any)["verdict"])
+	assert.Equal(t, "", got["generated"])
+}

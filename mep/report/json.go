@@ -347,7 +347,7 @@ func (r *Report) jsonReport() *jsonReport {
 		})
 	}
 	for _, l := range r.Lessons {
-		j.Lessons = append(j.Lessons, jsonLesson{ID: l.ID, Text: l.Text, Action: l.Action, Applied: l.Applied})
+		j.Lessons = append(j.Lessons, jsonLesson(l))
 	}
 	for _, n := range r.Notes {
 		j.Notes = append(j.Notes, jsonNote{At: r.rfc3339(n.At), By: n.By, Text: n.Text})

@@ -29,7 +29,7 @@ type Report struct {
 	Rollout   string         // the rollout or deployment this report is about
 	Generated time.Time      // when the report was produced; zero: not shown
 	Location  *time.Location // where times are shown; nil: as recorded
-	Phase     string         // the project's current phase, as [mep.Phase.String] prints it
+	Phase     string         // the project's current phase, as mep.Phase prints it
 	History   []PhaseChange  // phase transitions, oldest first (R1)
 
 	Decision  Decision // the go/no-go decision (R9)
@@ -96,7 +96,7 @@ type Checklist struct {
 
 // ChecklistItem is where one item of a checklist stands.
 type ChecklistItem struct {
-	ID, Title, Section, Owner string
+	ID, Title, Section, Owner string           // from the checklist's item
 	Status                    checklist.Status // pending, done, failed or waived
 	By                        string           // who made the last change
 	At                        time.Time        // when; zero while pending
@@ -196,7 +196,7 @@ type Lesson struct {
 
 // Note is a note from the journal.
 type Note struct {
-	At   time.Time
-	By   string
-	Text string
+	At   time.Time // when it was written
+	By   string    // who wrote it
+	Text string    // what it says
 }

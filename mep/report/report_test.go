@@ -59,3 +59,18 @@ func TestZeroReport(t *testing.T) {
 	wellFormed(t, html)
 	assert.Contains(t, string(js), `"verdict": "undecided"`)
 }
+
+func TestChecklistFromNil(t *testing.T) {
+	assert.Nil(t, report.ChecklistFrom(nil, at(2026, 11, 24, 20, 0)))
+}
+
+func TestChecklistFrom(t *testing.T) {
+	c := fixture(t).Checklist
+	require.NotNil(t, c)
+	require.Len(t, c.Items, 4)
+	assert.True(t, c.Ready)
+	assert.Equal(t, at(2026, 11, 24, 19, 30), c.ReadyAt)
+	assert.True(t, c.Items[1].Late, "done after its T-1h deadline")
+	assert.False(t, c.Items[0].Late)
+	assert.True(t, c.Items[3].Optional)
+}

@@ -152,7 +152,11 @@ func (c *wallCalendar) appendBlocked(dst []Interval, from, to time.Time) []Inter
 		}
 		lo, hi = min(lo, l), max(hi, h)
 	}
-	ws := c.rule.appendWall(nil, lo, hi)
+	var ws []span
+	if days := (hi - lo) / secondsPerDay; days > 2 {
+		ws = make([]span, 0, min(days+4, 4096)) // about one span a day at most
+	}
+	ws = c.rule.appendWall(ws, lo, hi)
 	n0 := len(dst)
 	dst = slices.Grow(dst, len(ws))
 	for _, w := range ws {

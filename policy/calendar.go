@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"errors"
 	"math"
 	"slices"
 	"sync/atomic"
@@ -65,10 +66,11 @@ func calendarDecision(ctx context.Context, c Calendar, loc *time.Location, ch Ch
 	d := Decision{Policy: c.Name(), Verdict: Deny}
 	reason := describe(b[0].Start) + " in " + loc.String()
 	next, err := firstFit(ctx, []Calendar{c}, from, ch.duration(), from.Add(nextHorizon))
-	if err == nil {
+	switch {
+	case err == nil:
 		d.Next = next.In(loc)
 		reason += "; allowed again from " + formatLocal(next, loc)
-	} else {
+	case errors.Is(err, ErrNoSlot):
 		reason += "; no allowed start within 5 years"
 	}
 	d.Reason = reason

@@ -1,149 +1,95 @@
-// Command golive is mepkit's main demonstration: it rehearses a small
-// cutover, runs it for real, and prints what the journals say: the
-// summary of each run, the rehearsal against the actual run, and the
-// Markdown and Mermaid exports an operations team would paste in its
-// report.
+// Command golive is mepkit's main demonstration. It takes a small client
+// project live the structured way, from scoping to operations, on a
+// simulated clock: a team and its round table, phase gates, a validation
+// checklist, two timed rehearsals, planning meetings and their actions, a
+// deployment policy (Friday freeze, French holidays and their eves,
+// evening windows, readiness one hour before, the operations GO), a go-live
+// refused on a holiday's eve and rescheduled, a readiness checklist, a vote,
+// the go/no-go, a cutover with a failed and retried step, a review with its
+// lesson, and the operations-readiness checklist.
 //
-// Everything runs on a simulated clock, so the output is the same on every
-// machine:
+// It prints what happened, then the go-live report in Markdown:
 //
-//	go run ./examples/golive
+//	go run ./examples/golive                       # the embedded scenario
+//	go run ./examples/golive -html report.html     # also write the HTML report
+//	go run ./examples/golive -scenario my.yaml     # another scenario
+//
+// The output is the same on every machine: the clock is simulated.
 package main
 
 import (
+	_ "embed"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
-	"time"
 	_ "time/tzdata" // programs embed the zone database; the library does not
-
-	"github.com/mepkit/mepkit/timeline"
 )
 
+//go:embed scenario.yaml
+var defaultScenario []byte
+
 func main() {
-	if err := run(os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "golive:", err)
-		os.Exit(1)
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is the program; it returns the exit code: 0 when the go-live went
+// through every phase, 1 when the scenario could not be played, 2 on bad
+// usage or a malformed scenario.
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("golive", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	scenarioFile := fs.String("scenario", "", "scenario file (YAML); default: the embedded scenario")
+	htmlFile := fs.String("html", "", "also write the HTML report to this file")
+	if err := fs.Parse(args); err != nil {
+		return 2
 	}
-}
-
-// step is one line of the runbook, with how long it takes in each run.
-type step struct {
-	id        string
-	impact    timeline.Impact
-	rehearsal time.Duration
-	actual    time.Duration
-	outcome   timeline.Outcome // of the actual run
-}
-
-var runbook = []step{
-	{"backup-configs", timeline.NoImpact, 12 * time.Minute, 10 * time.Minute, timeline.Done},
-	{"stop-application", timeline.Outage, 3 * time.Minute, 4 * time.Minute, timeline.Done},
-	{"migrate-database", timeline.Outage, 25 * time.Minute, 31 * time.Minute, timeline.Done},
-	{"switch-dns", timeline.Outage, 5 * time.Minute, 5 * time.Minute, timeline.Done},
-	{"warm-caches", timeline.Disruption, 15 * time.Minute, 12 * time.Minute, timeline.Done},
-	{"functional-tests", timeline.NoImpact, 20 * time.Minute, 18 * time.Minute, timeline.Done},
-	{"observation", timeline.NoImpact, 30 * time.Minute, 30 * time.Minute, timeline.Done},
-}
-
-// simulated is a clock that only moves when told to.
-type simulated struct{ now time.Time }
-
-func (c *simulated) Now() time.Time          { return c.now }
-func (c *simulated) Advance(d time.Duration) { c.now = c.now.Add(d) }
-
-// perform runs the runbook against a fresh journal starting at t0.
-func perform(t0 time.Time, rehearsal bool) (timeline.Summary, error) {
-	clock := &simulated{now: t0}
-	j := timeline.New(&timeline.Options{Now: clock.Now})
-	defer j.Close()
-	who := "ops-team"
-	if _, err := j.Note(who, "runbook v3 starts"); err != nil {
-		return timeline.Summary{}, err
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "golive: unexpected argument %q\n", fs.Arg(0))
+		return 2
 	}
-	for _, s := range runbook {
-		if _, err := j.Start(s.id, who, s.impact); err != nil {
-			return timeline.Summary{}, err
-		}
-		d, outcome := s.actual, s.outcome
-		if rehearsal {
-			d, outcome = s.rehearsal, timeline.Done
-		}
-		clock.Advance(d)
-		if _, err := j.End(s.id, who, outcome); err != nil {
-			return timeline.Summary{}, err
+	data := defaultScenario
+	if *scenarioFile != "" {
+		var err error
+		if data, err = os.ReadFile(*scenarioFile); err != nil {
+			fmt.Fprintln(stderr, "golive:", err)
+			return 2
 		}
 	}
-	if _, err := j.Note(who, "observation period over, handing over to operations"); err != nil {
-		return timeline.Summary{}, err
-	}
-	entries := j.Entries()
-	if err := timeline.Verify(entries, nil); err != nil {
-		return timeline.Summary{}, err
-	}
-	return timeline.Summarize(entries), nil
-}
-
-func run(w io.Writer) error {
-	paris, err := time.LoadLocation("Europe/Paris")
+	s, err := parseScenario(data)
 	if err != nil {
-		return err
+		fmt.Fprintln(stderr, "golive:", err)
+		return 2
 	}
-	rehearsal, err := perform(time.Date(2026, 11, 17, 20, 0, 0, 0, paris), true)
+	rep, err := play(s, stdout)
 	if err != nil {
-		return err
+		fmt.Fprintln(stderr, "golive:", err)
+		var bad *badScenario
+		if errors.As(err, &bad) {
+			return 2
+		}
+		return 1
 	}
-	actual, err := perform(time.Date(2026, 11, 24, 20, 0, 0, 0, paris), false)
-	if err != nil {
-		return err
+	fmt.Fprintln(stdout)
+	if err := rep.WriteMarkdown(stdout); err != nil {
+		fmt.Fprintln(stderr, "golive:", err)
+		return 1
 	}
-	forecast := timeline.Estimate(rehearsal)
-
-	fmt.Fprintf(w, "# Go-live of 2026-11-24\n\n")
-	fmt.Fprintf(w, "Expected from the rehearsal: %s in all, %s of outage, %s of disruption.\n\n",
-		timeline.FormatDuration(forecast.Duration.Median), timeline.FormatDuration(forecast.Outage.Median),
-		timeline.FormatDuration(forecast.Disruption.Median))
-
-	fmt.Fprintf(w, "## Rehearsal (2026-11-17)\n\n")
-	if err := timeline.WriteMarkdown(w, rehearsal); err != nil {
-		return err
+	if *htmlFile != "" {
+		f, err := os.Create(*htmlFile)
+		if err != nil {
+			fmt.Fprintln(stderr, "golive:", err)
+			return 1
+		}
+		err = rep.WriteHTML(f)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "golive:", err)
+			return 1
+		}
 	}
-	fmt.Fprintf(w, "\n## Cutover (2026-11-24)\n\n")
-	if err := timeline.WriteMarkdown(w, actual); err != nil {
-		return err
-	}
-
-	c := timeline.Compare(rehearsal, actual)
-	fmt.Fprintf(w, "\n## Rehearsal against actual\n\n")
-	fmt.Fprintf(w, "| Step | Rehearsal | Actual | Delta |\n|------|----------:|-------:|------:|\n")
-	for _, s := range c.Steps {
-		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", timeline.MarkdownEscape(s.Step),
-			timeline.FormatDuration(s.Baseline), timeline.FormatDuration(s.Actual), delta(s.Delta))
-	}
-	fmt.Fprintf(w, "| **Total** | %s | %s | %s |\n", timeline.FormatDuration(c.Duration.Baseline),
-		timeline.FormatDuration(c.Duration.Actual), delta(c.Duration))
-	fmt.Fprintf(w, "| **Outage** | %s | %s | %s |\n", timeline.FormatDuration(c.Outage.Baseline),
-		timeline.FormatDuration(c.Outage.Actual), delta(c.Outage))
-	fmt.Fprintf(w, "| **Disruption** | %s | %s | %s |\n", timeline.FormatDuration(c.Disruption.Baseline),
-		timeline.FormatDuration(c.Disruption.Actual), delta(c.Disruption))
-
-	fmt.Fprintf(w, "\n## Timeline\n\n```mermaid\n")
-	if err := timeline.WriteMermaid(w, "Cutover against rehearsal", actual, &rehearsal); err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "```\n")
-	return nil
-}
-
-// delta prints a difference with its sign and, when it has one, its
-// percentage of the baseline.
-func delta(d timeline.Delta) string {
-	s := timeline.FormatDuration(d.Diff())
-	if d.Diff() > 0 {
-		s = "+" + s
-	}
-	if pct, ok := d.Percent(); ok {
-		s += fmt.Sprintf(" (%+.0f%%)", pct)
-	}
-	return s
+	return 0
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"flag"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -12,17 +14,74 @@ import (
 
 var update = flag.Bool("update", false, "rewrite testdata/golive.golden")
 
-func TestGoliveOutput(t *testing.T) {
-	var buf bytes.Buffer
-	require.NoError(t, run(&buf))
+func TestGoliveDefaultScenario(t *testing.T) {
+	var out, errOut bytes.Buffer
+	require.Equal(t, 0, run(nil, &out, &errOut), errOut.String())
 	if *update {
-		require.NoError(t, os.WriteFile("testdata/golive.golden", buf.Bytes(), 0o644))
+		require.NoError(t, os.WriteFile("testdata/golive.golden", out.Bytes(), 0o644))
 	}
 	want, err := os.ReadFile("testdata/golive.golden")
 	require.NoError(t, err)
-	assert.Equal(t, string(want), buf.String(), "the demonstration is deterministic")
+	assert.Equal(t, string(want), out.String(), "the demonstration is deterministic")
 
-	out := buf.String()
-	assert.Contains(t, out, "| **Outage** | 33m00s | 40m00s | +7m00s (+21%) |")
-	assert.Contains(t, out, "```mermaid\ngantt\n")
+	got := out.String()
+	for _, want := range []string{
+		"gate validation -> rehearsal refused, 2 unmet",
+		"planned go-live Tue 2026-11-10 20:30 refused by the policies",
+		"eve of Armistice de 1918",
+		"T0 moved to Thu 2026-11-12 20:00",
+		"go/no-go: GO",
+		"migrate-database failed after 9m00s",
+		"drift: 9m00s late",
+		"industrialization → operations (Marc)",
+		"## Go/no-go",
+		"| Outage | 38m00s | 45m00s | +7m00s | +18.4% |",
+	} {
+		assert.Contains(t, got, want)
+	}
+	assert.Empty(t, errOut.String())
+}
+
+func TestGoliveHTML(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "report.html")
+	var out, errOut bytes.Buffer
+	require.Equal(t, 0, run([]string{"-html", path}, &out, &errOut), errOut.String())
+	html, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(string(html), "<!DOCTYPE html>"))
+	assert.Contains(t, string(html), "<svg")
+	assert.NotContains(t, string(html), "<script")
+}
+
+func TestGoliveBadInput(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o600))
+		return p
+	}
+	unknownField := write("unknown.yaml", strings.Replace(string(defaultScenario), "project:", "projet: x\nproject:", 1))
+	badZone := write("zone.yaml", strings.Replace(string(defaultScenario), "zone: Europe/Paris\ncreated", "zone: Mars/Olympus\ncreated", 1))
+	badRole := write("role.yaml", strings.Replace(string(defaultScenario), "roles: [mco]", "roles: [wizard]", 1))
+	badTime := write("time.yaml", strings.Replace(string(defaultScenario), "created: 2026-01-05 09:00", "created: next tuesday", 1))
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown flag", []string{"-nope"}, "flag provided but not defined"},
+		{"extra argument", []string{"now"}, "unexpected argument"},
+		{"missing file", []string{"-scenario", filepath.Join(dir, "none.yaml")}, "no such file"},
+		{"unknown field", []string{"-scenario", unknownField}, "line 4: field projet not found"},
+		{"unknown zone", []string{"-scenario", badZone}, "Mars/Olympus"},
+		{"unknown role", []string{"-scenario", badRole}, "wizard"},
+		{"bad time", []string{"-scenario", badTime}, "not a time written 2006-01-02 15:04"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			assert.Equal(t, 2, run(tt.args, &out, &errOut))
+			assert.Contains(t, errOut.String(), tt.want)
+		})
+	}
 }

@@ -1,0 +1,387 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/mepkit/mepkit/checklist"
+	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/mep/report"
+	"github.com/mepkit/mepkit/policy/policyfile"
+	"github.com/mepkit/mepkit/timeline"
+)
+
+// badScenario is a scenario whose data the library refuses: an unknown
+// role or phase, a policy that does not parse, ...
+type badScenario struct{ err error }
+
+func (e *badScenario) Error() string { return "scenario: " + e.err.Error() }
+func (e *badScenario) Unwrap() error { return e.err }
+
+// clock is the simulated clock the whole go-live runs on.
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time          { return c.t }
+func (c *clock) set(t time.Time)         { c.t = t }
+func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
+
+// narrator prints what happens, one dated line per event.
+type narrator struct {
+	w   io.Writer
+	clk *clock
+}
+
+func (n narrator) say(format string, args ...any) {
+	fmt.Fprintf(n.w, "- %s  %s\n", n.clk.now().Format("2006-01-02 15:04 MST"), fmt.Sprintf(format, args...))
+}
+
+// indent prints a multi-line explanation under the last line.
+func (n narrator) indent(text string) {
+	for _, line := range strings.Split(text, "\n") {
+		fmt.Fprintf(n.w, "    %s\n", line)
+	}
+}
+
+// play runs the scenario through every phase of the method and returns
+// the report of its go-live.
+func play(s *scenario, w io.Writer) (*report.Report, error) {
+	ctx := context.Background()
+	clk := &clock{t: s.at(s.Created)}
+	n := narrator{w: w, clk: clk}
+	fmt.Fprintf(w, "# %s: the go-live, phase by phase\n\n", s.Project)
+
+	p, err := mep.New(s.Project, &mep.Options{Now: clk.now, Location: s.loc})
+	if err != nil {
+		return nil, &badScenario{err}
+	}
+	n.say("project created, phase %s", p.Phase())
+	for name, d := range s.Plan {
+		ph, err := mep.ParsePhase(name)
+		if err != nil {
+			return nil, &badScenario{fmt.Errorf("plan: %w", err)}
+		}
+		if err := p.Plan(ph, time.Duration(d)); err != nil {
+			return nil, &badScenario{err}
+		}
+	}
+	for _, m := range s.Team {
+		var roles []mep.Role
+		for _, r := range m.Roles {
+			role, err := mep.ParseRole(r)
+			if err != nil {
+				return nil, &badScenario{fmt.Errorf("team: %s: %w", m.Name, err)}
+			}
+			roles = append(roles, role)
+		}
+		if err := p.AddMember(mep.Member{Name: m.Name, Roles: roles}); err != nil {
+			return nil, &badScenario{err}
+		}
+	}
+	advance := func(to mep.Phase, why string) error {
+		mv, ok := s.Phases[to.String()]
+		if !ok {
+			return &badScenario{fmt.Errorf("phases: no date for %s", to)}
+		}
+		clk.set(s.at(mv.At))
+		t, err := p.Advance(mv.By, why)
+		if err != nil {
+			return err
+		}
+		n.say("%s → %s (%s): %s", t.From, t.To, t.By, why)
+		return nil
+	}
+
+	// Scoping → Build: a plan and builders.
+	if err := advance(mep.Build, "contract signed, phase budget planned"); err != nil {
+		return nil, err
+	}
+	// The round table picks the go-live team (R3).
+	if err := p.ChooseTeam(s.GoLiveTeam...); err != nil {
+		return nil, &badScenario{err}
+	}
+	if err := p.SetMCOContact(s.MCOContact); err != nil {
+		return nil, &badScenario{err}
+	}
+	n.say("round table: go-live team %s; %s is the MCO team's contact", strings.Join(p.Team(), ", "), s.MCOContact)
+	if err := advance(mep.Validation, "first deliveries installed on the validation platform"); err != nil {
+		return nil, err
+	}
+
+	// Validation (R4): the gate refuses to move on before the checklist.
+	validation, err := checklist.NewRun(checklist.Validation(), s.at(s.Phases[mep.Rehearsal.String()].At))
+	if err != nil {
+		return nil, err
+	}
+	p.SetValidation(validation)
+	if err := p.CheckGate(clk.now()); err != nil {
+		n.say("gate out of validation, checked early:")
+		n.indent(err.Error())
+	}
+	if err := tick(validation, s.Validation, s.loc); err != nil {
+		return nil, err
+	}
+	clk.set(s.at(s.Validation.From))
+	n.say("validation checklist: %d items checked by %s, installation procedures included, offline where possible", len(validation.Results()), s.Validation.By)
+	if err := advance(mep.Rehearsal, "deliverables and installation procedures validated"); err != nil {
+		return nil, err
+	}
+
+	// The rollout: runbook, readiness checklist, policies.
+	set, err := policyfile.Parse([]byte(s.Policy))
+	if err != nil {
+		return nil, &badScenario{fmt.Errorf("policy: %w", err)}
+	}
+	runbook, err := s.runbook()
+	if err != nil {
+		return nil, err
+	}
+	r, err := p.NewRollout(mep.RolloutOptions{
+		Name: s.Cutover.Name, T0: s.at(s.Cutover.T0), Runbook: runbook,
+		Readiness: checklist.Preparation(), Policies: set,
+	})
+	if err != nil {
+		return nil, &badScenario{err}
+	}
+
+	// Rehearsals (R5): timed runs of the same runbook.
+	for _, reh := range s.Rehearsals {
+		sum, err := rehearse(s, reh, runbook)
+		if err != nil {
+			return nil, err
+		}
+		if err := r.AddRehearsal(sum); err != nil {
+			return nil, &badScenario{err}
+		}
+		clk.set(sum.End)
+		n.say("rehearsal of %s: %s in all, users cut off %s, degraded %s",
+			sum.Start.Format("2006-01-02"), timeline.FormatDuration(sum.Duration),
+			timeline.FormatDuration(sum.Outage), timeline.FormatDuration(sum.Disruption))
+	}
+	est := r.Estimate()
+	n.say("estimate for the go-live: %s, of which %s of outage", timeline.FormatDuration(est.Total), timeline.FormatDuration(est.Outage))
+	if err := advance(mep.Planning, "runbook rehearsed and timed"); err != nil {
+		return nil, err
+	}
+
+	// Planning (R6): meetings end with actions.
+	for _, m := range s.Meetings {
+		clk.set(s.at(m.At))
+		min := mep.Minutes{At: clk.now(), Title: m.Title, Attendees: m.Attendees, Decisions: m.Decisions, Next: s.at(m.Next)}
+		for _, a := range m.Actions {
+			min.Actions = append(min.Actions, mep.ActionSpec{Title: a.Title, Owner: a.Owner, Due: s.at(a.Due)})
+		}
+		if len(min.Actions) == 0 {
+			min.NoActions = true
+		}
+		held, err := p.Tracker().Hold(min)
+		if err != nil {
+			return nil, &badScenario{err}
+		}
+		n.say("%s: %d attendees, %d action(s) handed out, next meeting %s", held.Title, len(held.Attendees), len(held.Actions), held.Next.Format("2006-01-02"))
+		for _, d := range m.Done {
+			if err := p.Tracker().Done(d.Action, d.By, s.at(d.At), ""); err != nil {
+				return nil, &badScenario{err}
+			}
+		}
+	}
+	if err := advance(mep.Preparation, "steps final, actions closed"); err != nil {
+		return nil, err
+	}
+
+	// Preparation: is the planned T0 allowed? If not, when?
+	t0 := r.T0()
+	v := r.Evaluate(ctx, clk.now())
+	if denials := v.Policy.Denials(); len(denials) > 0 {
+		n.say("planned go-live %s refused by the policies:", t0.Format("Mon 2006-01-02 15:04"))
+		for _, d := range denials {
+			n.indent(d.String())
+		}
+		prop, err := r.Propose(ctx, t0, 3, 60*24*time.Hour)
+		if err != nil {
+			return nil, err
+		}
+		slots := make([]string, len(prop.Slots))
+		for i, sl := range prop.Slots {
+			slots[i] = sl.Format("Mon 2006-01-02 15:04")
+		}
+		n.say("slots where %s fits: %s", timeline.FormatDuration(prop.Duration), strings.Join(slots, ", "))
+		if err := r.Reschedule(prop.Slots[0], s.Cutover.RescheduleBy, "the planned date is refused: "+denials[0].String()); err != nil {
+			return nil, err
+		}
+		n.say("T0 moved to %s by %s", r.T0().Format("Mon 2006-01-02 15:04"), s.Cutover.RescheduleBy)
+	}
+
+	// Readiness (R7, R8), everything by T-1h.
+	if err := tick(r.Readiness(), s.Cutover.Readiness, s.loc); err != nil {
+		return nil, err
+	}
+	clk.set(r.Readiness().ReadyAt())
+	n.say("readiness checklist complete (%d items, due by %s)", len(r.Readiness().Results()), r.T0().Add(-time.Hour).Format("15:04"))
+	for _, vt := range s.Cutover.Votes {
+		clk.set(s.at(vt.At))
+		if _, err := r.Vote(mep.Vote{Role: vt.Role, By: vt.By, Go: vt.Go, Reason: vt.Reason, At: clk.now()}); err != nil {
+			return nil, &badScenario{err}
+		}
+		n.say("vote: %s", r.Votes()[len(r.Votes())-1])
+	}
+	clk.set(s.at(s.Cutover.DecideAt))
+	v, err = r.Decide(ctx, clk.now())
+	if err != nil {
+		return nil, err
+	}
+	n.say("go/no-go: %s", strings.ToUpper(v.Decision.String()))
+	n.indent(strings.Join(v.Reasons, "\n"))
+	if !v.IsGo() {
+		return nil, errors.New("the go-live did not get its GO")
+	}
+	if err := advanceNow(p, n, s.Cutover.Votes[0].By, "operations GO"); err != nil {
+		return nil, err
+	}
+
+	// The cutover (R9, R10): every step timestamped.
+	clk.set(r.T0())
+	for _, st := range runbook {
+		tries, err := attempts(st.ID, s.Cutover.Steps[st.ID])
+		if err != nil {
+			return nil, &badScenario{err}
+		}
+		for _, a := range tries {
+			if _, err := r.StartStep(st.ID, st.Owner); err != nil {
+				return nil, err
+			}
+			clk.advance(a.d)
+			outcome := timeline.Done
+			if a.failed {
+				outcome = timeline.Failed
+			}
+			if _, err := r.EndStep(st.ID, st.Owner, outcome); err != nil {
+				return nil, err
+			}
+			n.say("%s %s after %s", st.ID, outcome, timeline.FormatDuration(a.d))
+		}
+		for _, note := range s.Cutover.Notes {
+			if note.After == st.ID {
+				if _, err := r.Note(note.By, note.Text); err != nil {
+					return nil, err
+				}
+				n.say("note from %s: %s", note.By, note.Text)
+			}
+		}
+		if st.ID == s.Cutover.DriftAfter {
+			n.say("drift: %s", r.Drift(clk.now()))
+		}
+	}
+	sum, err := r.Finish()
+	if err != nil {
+		return nil, err
+	}
+	n.say("cutover over: %s in all, users cut off %s (estimate %s)", timeline.FormatDuration(sum.Duration),
+		timeline.FormatDuration(sum.Outage), timeline.FormatDuration(est.Outage))
+
+	// Review (R12), industrialisation, operations (R13).
+	if err := advance(mep.Review, "cutover journaled, observation period over"); err != nil {
+		return nil, err
+	}
+	for _, l := range s.Lessons {
+		if _, err := r.Learn(l.Text, l.Action, l.By, s.at(l.At)); err != nil {
+			return nil, &badScenario{err}
+		}
+		n.say("lesson: %s → %s", l.Text, l.Action)
+	}
+	if err := advance(mep.Industrialization, "lessons recorded"); err != nil {
+		return nil, err
+	}
+	ops, err := checklist.NewRun(checklist.Operations(), s.at(s.Phases[mep.Operations.String()].At))
+	if err != nil {
+		return nil, err
+	}
+	p.SetOperations(ops)
+	if err := tick(ops, s.Operations, s.loc); err != nil {
+		return nil, err
+	}
+	if err := advance(mep.Operations, "probes, backups and known failures in place"); err != nil {
+		return nil, err
+	}
+	b := p.Budget(clk.now())
+	n.say("phase budget: build took %.0f%% of the project's time (planned %.0f%%)", b.ActualBuild*100, b.PlannedBuild*100)
+	for _, warn := range b.Warnings {
+		n.indent(warn)
+	}
+	return r.Report(clk.now()), nil
+}
+
+// advanceNow moves the project on at the clock's time.
+func advanceNow(p *mep.Project, n narrator, by, why string) error {
+	t, err := p.Advance(by, why)
+	if err != nil {
+		return err
+	}
+	n.say("%s → %s (%s): %s", t.From, t.To, t.By, why)
+	return nil
+}
+
+// tick checks every item of run, in list order, as the scenario says.
+func tick(run *checklist.Run, t ticking, loc *time.Location) error {
+	every := time.Duration(t.Every)
+	if every == 0 {
+		every = 24 * time.Hour
+	}
+	at := t.From.in(loc)
+	for _, it := range run.List().Items {
+		if err := run.Check(it.ID, t.By, at, ""); err != nil {
+			return &badScenario{err}
+		}
+		at = at.Add(every)
+	}
+	return nil
+}
+
+// runbook converts the scenario's runbook.
+func (s *scenario) runbook() ([]mep.Step, error) {
+	var out []mep.Step
+	for _, st := range s.Runbook {
+		impact, err := timeline.ParseImpact(st.Impact)
+		if err != nil {
+			return nil, &badScenario{fmt.Errorf("runbook: %s: %w", st.ID, err)}
+		}
+		var kind mep.StepKind
+		if err := kind.UnmarshalText([]byte(st.Kind)); err != nil {
+			return nil, &badScenario{fmt.Errorf("runbook: %s: %w", st.ID, err)}
+		}
+		out = append(out, mep.Step{ID: st.ID, Title: st.Title, Owner: st.Owner, Kind: kind, Impact: impact})
+	}
+	return out, nil
+}
+
+// rehearse records a rehearsal of the runbook in a journal of its own.
+func rehearse(s *scenario, reh rehearsal, runbook []mep.Step) (timeline.Summary, error) {
+	c := &clock{t: s.at(reh.At)}
+	j := timeline.New(&timeline.Options{Now: c.now})
+	for _, st := range runbook {
+		d, ok := reh.Steps[st.ID]
+		if !ok {
+			continue
+		}
+		if _, err := j.Start(st.ID, st.Owner, st.Impact); err != nil {
+			return timeline.Summary{}, err
+		}
+		c.advance(time.Duration(d))
+		if _, err := j.End(st.ID, st.Owner, timeline.Done); err != nil {
+			return timeline.Summary{}, err
+		}
+	}
+	known := make(map[string]bool, len(runbook))
+	for _, st := range runbook {
+		known[st.ID] = true
+	}
+	for id := range reh.Steps {
+		if !known[id] {
+			return timeline.Summary{}, &badScenario{fmt.Errorf("rehearsal %s: step %q is not in the runbook", reh.At.text, id)}
+		}
+	}
+	return timeline.Summarize(j.Entries()), nil
+}

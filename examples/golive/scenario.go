@@ -1,0 +1,203 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// scenario is a go-live told as data: the project, its people, when it
+// moves from phase to phase, its meetings, rehearsals, runbook, policy,
+// cutover and lessons. scenario.yaml documents the format.
+type scenario struct {
+	Project    string              `yaml:"project"`
+	Zone       string              `yaml:"zone"`
+	Created    localTime           `yaml:"created"`
+	Plan       map[string]duration `yaml:"plan"`
+	Team       []member            `yaml:"team"`
+	GoLiveTeam []string            `yaml:"go_live_team"`
+	MCOContact string              `yaml:"mco_contact"`
+	Phases     map[string]move     `yaml:"phases"`
+	Validation ticking             `yaml:"validation"`
+	Runbook    []runbookStep       `yaml:"runbook"`
+	Rehearsals []rehearsal         `yaml:"rehearsals"`
+	Meetings   []meeting           `yaml:"meetings"`
+	Policy     string              `yaml:"policy"`
+	Cutover    cutover             `yaml:"cutover"`
+	Lessons    []lesson            `yaml:"lessons"`
+	Operations ticking             `yaml:"operations"`
+	loc        *time.Location      `yaml:"-"`
+}
+
+type member struct {
+	Name  string   `yaml:"name"`
+	Roles []string `yaml:"roles"`
+}
+
+type move struct {
+	At localTime `yaml:"at"`
+	By string    `yaml:"by"`
+}
+
+// ticking says who checks a checklist's items, in list order, from a
+// date, one every Every (default a day).
+type ticking struct {
+	By    string    `yaml:"by"`
+	From  localTime `yaml:"from"`
+	Every duration  `yaml:"every"`
+}
+
+type runbookStep struct {
+	ID     string `yaml:"id"`
+	Title  string `yaml:"title"`
+	Owner  string `yaml:"owner"`
+	Kind   string `yaml:"kind"`
+	Impact string `yaml:"impact"`
+}
+
+type rehearsal struct {
+	At    localTime           `yaml:"at"`
+	Steps map[string]duration `yaml:"steps"`
+}
+
+type meeting struct {
+	At        localTime `yaml:"at"`
+	Title     string    `yaml:"title"`
+	Attendees []string  `yaml:"attendees"`
+	Decisions []string  `yaml:"decisions"`
+	Next      localTime `yaml:"next"`
+	Actions   []struct {
+		Title string    `yaml:"title"`
+		Owner string    `yaml:"owner"`
+		Due   localTime `yaml:"due"`
+	} `yaml:"actions"`
+	Done []struct {
+		Action int       `yaml:"action"`
+		By     string    `yaml:"by"`
+		At     localTime `yaml:"at"`
+	} `yaml:"done"`
+}
+
+type cutover struct {
+	Name         string    `yaml:"name"`
+	T0           localTime `yaml:"t0"`
+	RescheduleBy string    `yaml:"reschedule_by"`
+	Readiness    ticking   `yaml:"readiness"`
+	Votes        []struct {
+		Role   string    `yaml:"role"`
+		By     string    `yaml:"by"`
+		Go     bool      `yaml:"go"`
+		Reason string    `yaml:"reason"`
+		At     localTime `yaml:"at"`
+	} `yaml:"votes"`
+	DecideAt localTime           `yaml:"decide_at"`
+	Steps    map[string][]string `yaml:"steps"`
+	Notes    []struct {
+		After string `yaml:"after"`
+		By    string `yaml:"by"`
+		Text  string `yaml:"text"`
+	} `yaml:"notes"`
+	DriftAfter string `yaml:"drift_after"`
+}
+
+type lesson struct {
+	Text   string    `yaml:"text"`
+	Action string    `yaml:"action"`
+	By     string    `yaml:"by"`
+	At     localTime `yaml:"at"`
+}
+
+// localTime is a wall-clock time "2006-01-02 15:04", read in the
+// scenario's zone once the whole file is decoded.
+type localTime struct {
+	text string
+}
+
+func (l *localTime) UnmarshalYAML(n *yaml.Node) error {
+	if _, err := time.Parse("2006-01-02 15:04", n.Value); err != nil {
+		return fmt.Errorf("line %d: %q is not a time written 2006-01-02 15:04", n.Line, n.Value)
+	}
+	l.text = n.Value
+	return nil
+}
+
+// in returns the time in loc; the zero localTime gives the zero time.
+func (l localTime) in(loc *time.Location) time.Time {
+	if l.text == "" {
+		return time.Time{}
+	}
+	t, _ := time.ParseInLocation("2006-01-02 15:04", l.text, loc)
+	return t
+}
+
+type duration time.Duration
+
+func (d *duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if err != nil || v < 0 {
+		return fmt.Errorf("line %d: %q is not a duration such as 90m or 1h30m", n.Line, n.Value)
+	}
+	*d = duration(v)
+	return nil
+}
+
+// parseScenario reads a scenario; unknown fields are errors with their line.
+func parseScenario(data []byte) (*scenario, error) {
+	var s scenario
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&s); err != nil {
+		return nil, fmt.Errorf("scenario: %w", err)
+	}
+	if s.Zone == "" {
+		return nil, errors.New("scenario: zone: missing (an IANA zone such as Europe/Paris)")
+	}
+	loc, err := time.LoadLocation(s.Zone)
+	if err != nil {
+		return nil, fmt.Errorf("scenario: zone: %w", err)
+	}
+	s.loc = loc
+	switch {
+	case strings.TrimSpace(s.Project) == "":
+		return nil, errors.New("scenario: project: missing")
+	case s.Created.text == "":
+		return nil, errors.New("scenario: created: missing")
+	case len(s.Runbook) == 0:
+		return nil, errors.New("scenario: runbook: no step")
+	case s.Cutover.T0.text == "":
+		return nil, errors.New("scenario: cutover.t0: missing")
+	case s.Policy == "":
+		return nil, errors.New("scenario: policy: missing")
+	}
+	return &s, nil
+}
+
+// at returns a scenario time in the scenario's zone.
+func (s *scenario) at(l localTime) time.Time { return l.in(s.loc) }
+
+// attempt is one try of a cutover step: how long it took and how it ended.
+type attempt struct {
+	d      time.Duration
+	failed bool
+}
+
+// attempts parses the cutover's "10m" or "9m failed" entries of a step.
+func attempts(step string, in []string) ([]attempt, error) {
+	var out []attempt
+	for _, a := range in {
+		f := strings.Fields(a)
+		if len(f) == 0 || len(f) > 2 || (len(f) == 2 && f[1] != "failed") {
+			return nil, fmt.Errorf("scenario: cutover.steps.%s: %q is not \"DURATION\" or \"DURATION failed\"", step, a)
+		}
+		d, err := time.ParseDuration(f[0])
+		if err != nil || d < 0 {
+			return nil, fmt.Errorf("scenario: cutover.steps.%s: %q is not a duration", step, f[0])
+		}
+		out = append(out, attempt{d: d, failed: len(f) == 2})
+	}
+	return out, nil
+}

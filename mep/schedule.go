@@ -53,9 +53,7 @@ func (r *Rollout) Propose(ctx context.Context, from time.Time, n int, horizon ti
 			calendars = append(calendars, q)
 		}
 	}
-	for _, d := range calendars.Evaluate(ctx, c).Denials() {
-		p.Refused = append(p.Refused, d)
-	}
+	p.Refused = calendars.Evaluate(ctx, c).Denials()
 
 	end := c.Start.Add(horizon)
 	next := c

@@ -154,3 +154,22 @@ func total(in []interval) time.Duration {
 	}
 	return d
 }
+
+// In returns a copy of s with every time in loc, for printing: entries read
+// back from a file carry only their UTC offset, not their zone's name.
+func (s Summary) In(loc *time.Location) Summary {
+	in := func(t time.Time) time.Time {
+		if t.IsZero() {
+			return t
+		}
+		return t.In(loc)
+	}
+	s.Start, s.End = in(s.Start), in(s.End)
+	steps := make([]Span, len(s.Steps))
+	for i, sp := range s.Steps {
+		sp.Start, sp.End = in(sp.Start), in(sp.End)
+		steps[i] = sp
+	}
+	s.Steps = steps
+	return s
+}

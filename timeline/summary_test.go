@@ -128,3 +128,18 @@ func TestSummarizeAcrossDST(t *testing.T) {
 		})
 	}
 }
+
+func TestSummaryIn(t *testing.T) {
+	t0 := at(2026, 11, 24, 20, 0)
+	s := timeline.Summarize(journalOf(t,
+		step{"a", timeline.Outage, t0, t0.Add(time.Minute), timeline.Done},
+		step{"b", timeline.NoImpact, t0.Add(time.Minute), time.Time{}, 0},
+	))
+	ny := mustLoad(t, "America/New_York")
+	got := s.In(ny)
+	assert.Equal(t, ny, got.Start.Location())
+	assert.True(t, got.Start.Equal(s.Start))
+	assert.Equal(t, "14:00", got.Steps[0].Start.Format("15:04"))
+	assert.True(t, got.Steps[1].End.IsZero(), "an open span keeps its zero end")
+	assert.Equal(t, paris, s.Steps[0].Start.Location(), "the original is unchanged")
+}

@@ -33,6 +33,7 @@ func TestGoliveDefaultScenario(t *testing.T) {
 		"go/no-go: GO",
 		"migrate-database failed after 9m00s",
 		"drift: 9m00s late",
+		"next deployment billing-v2-site-2: 1 lesson(s) to apply",
 		"industrialization → operations (Marc)",
 		"## Go/no-go",
 		"| Outage | 38m00s | 45m00s | +7m00s | +18.4% |",

@@ -287,13 +287,27 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 		return nil, err
 	}
 	for _, l := range s.Lessons {
-		if _, err := r.Learn(l.Text, l.Action, l.By, s.at(l.At)); err != nil {
+		if !s.at(l.At).IsZero() {
+			clk.set(s.at(l.At))
+		}
+		if _, err := r.Learn(l.Text, l.Action, l.By, clk.now()); err != nil {
 			return nil, &badScenario{err}
 		}
 		n.say("lesson: %s → %s", l.Text, l.Action)
 	}
 	if err := advance(mep.Industrialization, "lessons recorded"); err != nil {
 		return nil, err
+	}
+	if s.Next.Name != "" {
+		clk.set(s.at(s.Next.At))
+		todo := p.Unapplied(s.Next.Name)
+		n.say("next deployment %s: %d lesson(s) to apply", s.Next.Name, len(todo))
+		for _, l := range todo {
+			if err := p.ApplyLesson(l.ID, s.Next.Name, s.Next.By, clk.now(), "in the runbook"); err != nil {
+				return nil, &badScenario{err}
+			}
+			n.indent(fmt.Sprintf("applied by %s: %s", s.Next.By, l.Action))
+		}
 	}
 	ops, err := checklist.NewRun(checklist.Operations(), s.at(s.Phases[mep.Operations.String()].At))
 	if err != nil {

@@ -29,6 +29,7 @@ type scenario struct {
 	Policy     string              `yaml:"policy"`
 	Cutover    cutover             `yaml:"cutover"`
 	Lessons    []lesson            `yaml:"lessons"`
+	Next       nextRollout         `yaml:"next_rollout"`
 	Operations ticking             `yaml:"operations"`
 	loc        *time.Location      `yaml:"-"`
 }
@@ -102,6 +103,14 @@ type cutover struct {
 		Text  string `yaml:"text"`
 	} `yaml:"notes"`
 	DriftAfter string `yaml:"drift_after"`
+}
+
+// nextRollout is a later deployment of the industrialisation phase, which
+// applies the lessons learned so far (R12).
+type nextRollout struct {
+	Name string    `yaml:"name"`
+	By   string    `yaml:"by"`
+	At   localTime `yaml:"at"`
 }
 
 type lesson struct {

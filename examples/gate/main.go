@@ -1,0 +1,586 @@
+// Command gate is a go-live gate for a CI pipeline: it reads a policy file
+// (YAML or JSON, the format of package policyfile), evaluates one planned
+// change against it and answers with its exit status whether the change may
+// run when it is planned. When it may not, it prints the earliest start that
+// the calendars of the file allow ([policy.Set.NextSlot]), so the job's log
+// says when to plan it instead.
+//
+// Usage, from the repository root:
+//
+//	$ go build -o gate ./examples/gate
+//	$ ./gate -policy examples/gate/deploy-policy.yaml \
+//	      -start "2026-11-27 20:30" -duration 90m -env production \
+//	      -now 2026-11-27T17:00:00+01:00 -ready-at 2026-11-27T18:45:00+01:00 \
+//	      -approve operations:alice
+//	change:  to production, Fri 2026-11-27 20:30 CET to Fri 2026-11-27 22:00 CET (1h30m)
+//	decided: Fri 2026-11-27 17:00 CET
+//	DENY  friday-freeze: Fri 2026-11-27 is a Friday in Europe/Paris; allowed again from Sat 2026-11-28 00:00 CET
+//	ALLOW weekend-freeze: no Saturday or Sunday in Europe/Paris during the operation
+//	ALLOW holidays-FR: no holiday or holiday eve in Europe/Paris during the operation
+//	DENY  evening-window: Fri 2026-11-27 20:30 is outside the windows "Mon-Thu 20:00-23:30" in Europe/Paris; allowed again from Mon 2026-11-30 20:00 CET
+//	ALLOW year-end: the operation is outside the freeze Fri 2026-12-18 00:00 CET to Mon 2027-01-04 00:00 CET
+//	ALLOW readiness: ready at least 1h0m0s before the start
+//	ALLOW require-go:operations: GO from operations by alice
+//	ALLOW max-outage: expected outage within the limit of 30m0s
+//	denied by friday-freeze, evening-window
+//	next allowed slot: Mon 2026-11-30 20:00 CET (-start 2026-11-30T20:00:00+01:00)
+//	$ echo $?
+//	1
+//	$ ./gate -help      # every flag
+//
+// A local -start ("2026-11-27 20:30") is read in the zone the policy file
+// names at its top (zone: Europe/Paris), or in UTC when it names none; an
+// RFC 3339 time is taken as given. -now defaults to the clock; without
+// -ready-at the change is not ready yet, and without -approve nobody has
+// given the GO: before the deadlines these are warnings, which do not
+// block.
+//
+// In a CI job, a step before the deployment. A job that runs at the
+// planned time is past the readiness deadline (T-1h) and needs the GO, so
+// it passes both from the pipeline's variables (GitLab CI here; START is
+// e.g. "2026-11-24 20:30", READY_AT an RFC 3339 time, GO_BY a name):
+//
+//	deploy:
+//	  stage: deploy
+//	  script:
+//	    - go run ./examples/gate -policy deploy-policy.yaml -start "$START" -duration 90m -env production -ready-at "$READY_AT" -approve "operations:$GO_BY" || exit 1
+//	    - ./deploy.sh
+//
+// Or, in any shell step, as an early check when the change is planned:
+//
+//	go run ./examples/gate -policy deploy-policy.yaml -start "$START" -duration 90m || exit 1
+//
+// With -json the same answer comes as one JSON object, for a bot or a
+// dashboard. The file deploy-policy.yaml in this directory is a policy to
+// start from: Friday and weekend freezes, French public holidays and their
+// eves, evening windows, a year-end freeze, readiness one hour ahead (rule
+// R7), the operations team's GO (R9) and a maximum outage.
+//
+// Run with no arguments, gate runs its demo: the embedded deploy-policy.yaml
+// checks a change planned on a Tuesday evening (allowed) and the same change
+// on a Friday (denied, with the next slot), then prints the usage. It exits
+// 0, so CI can run it as it runs every example.
+//
+// Exit status: 0 the change is allowed, 1 it is denied, 2 bad input (bad or
+// missing flags, an unreadable or invalid policy file, an unknown zone).
+package main
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // programs embed the zone database; the library does not
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/mepkit/mepkit/policy"
+	"github.com/mepkit/mepkit/policy/policyfile"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, time.Now))
+}
+
+// Exit statuses.
+const (
+	exitAllowed = 0 // the change may run
+	exitDenied  = 1 // a policy denies it
+	exitUsage   = 2 // bad flags or bad input
+)
+
+// localLayout is the local form of -start, -now and -ready-at.
+const localLayout = "2006-01-02 15:04"
+
+// displayLayout formats instants for people.
+const displayLayout = "Mon 2006-01-02 15:04 MST"
+
+const usage = `usage: gate -policy FILE -start TIME -duration D [flags]
+
+Check a planned go-live against a policy file. Exit status: 0 allowed,
+1 denied (the next allowed slot is printed), 2 bad input.
+
+Flags:
+  -policy FILE       the policy file, YAML or JSON (see package policyfile)
+  -start TIME        the planned start: RFC 3339 (2026-11-24T20:30:00+01:00),
+                     or "2026-11-24 20:30" read in the zone of the policy
+                     file (its top-level zone), else in UTC
+  -duration D        how long the operation lasts, a Go duration: 90m, 2h30m
+  -env NAME          the target environment, e.g. production
+  -name NAME         the change's name, for the output
+  -now TIME          when the decision is taken (default: the clock);
+                     same forms as -start
+  -ready-at TIME     when readiness was complete (default: not ready yet)
+  -approve ROLE:NAME a GO from NAME for ROLE (repeatable)
+  -reject ROLE:NAME:REASON
+                     a No-Go from NAME for ROLE, and why (repeatable)
+  -outage D          the expected user outage, from the rehearsals
+  -horizon D         how far after -start to look for the next allowed
+                     slot: a Go duration or a number of days (default 90d)
+  -json              print one JSON object instead of text
+
+With no arguments at all, gate runs a demonstration on a built-in policy
+file and exits 0.
+`
+
+// badInput is an error that exits with status 2.
+type badInput struct {
+	err   error
+	flags bool // a flag error: point at -help
+}
+
+func (e *badInput) Error() string { return e.err.Error() }
+func (e *badInput) Unwrap() error { return e.err }
+
+func badf(format string, args ...any) error {
+	return &badInput{err: fmt.Errorf(format, args...)}
+}
+
+// run is the whole program, minus the process: tests drive it. It returns
+// the exit status.
+func run(args []string, stdout, stderr io.Writer, now func() time.Time) int {
+	if len(args) == 0 {
+		return demo(stdout, stderr)
+	}
+	return gate(args, stdout, stderr, now, os.ReadFile)
+}
+
+// options are the parsed flags, before the times are read in a zone.
+type options struct {
+	policyFile          string
+	start, now, readyAt string
+	duration, outage    time.Duration
+	env, name           string
+	approvals           []policy.Approval
+	horizon             days
+	json                bool
+}
+
+// gate parses args, reads the policy file with readFile, decides and
+// prints. It returns the exit status.
+func gate(args []string, stdout, stderr io.Writer, clock func() time.Time, readFile func(string) ([]byte, error)) int {
+	o, err := parseFlags(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, usage)
+		return exitAllowed
+	}
+	var d *decision
+	if err == nil {
+		d, err = decide(o, clock, readFile)
+	}
+	if err == nil {
+		if o.json {
+			err = d.writeJSON(stdout)
+		} else {
+			err = d.writeText(stdout)
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "gate: %v\n", err)
+		var bad *badInput
+		if !errors.As(err, &bad) {
+			return exitDenied // the answer was not written: do not let the pipeline go on
+		}
+		if bad.flags {
+			fmt.Fprintln(stderr, `run "gate -help" for the flags`)
+		}
+		return exitUsage
+	}
+	if d.Allowed {
+		return exitAllowed
+	}
+	return exitDenied
+}
+
+func flagError(err error) error {
+	return &badInput{err: err, flags: true}
+}
+
+func parseFlags(args []string) (*options, error) {
+	o := &options{horizon: days(90 * 24 * time.Hour)}
+	fs := flag.NewFlagSet("gate", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are reported once, by gate
+	fs.Usage = func() {}
+	fs.StringVar(&o.policyFile, "policy", "", "")
+	fs.StringVar(&o.start, "start", "", "")
+	fs.DurationVar(&o.duration, "duration", 0, "")
+	fs.StringVar(&o.env, "env", "", "")
+	fs.StringVar(&o.name, "name", "", "")
+	fs.StringVar(&o.now, "now", "", "")
+	fs.StringVar(&o.readyAt, "ready-at", "", "")
+	fs.Var(approvalFlag{&o.approvals, true}, "approve", "")
+	fs.Var(approvalFlag{&o.approvals, false}, "reject", "")
+	fs.DurationVar(&o.outage, "outage", 0, "")
+	fs.Var(&o.horizon, "horizon", "")
+	fs.BoolVar(&o.json, "json", false, "")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, flagError(err)
+	}
+	switch {
+	case fs.NArg() > 0:
+		return nil, flagError(fmt.Errorf("unexpected argument %q: every input is a flag", fs.Arg(0)))
+	case o.policyFile == "":
+		return nil, flagError(errors.New("-policy FILE is required"))
+	case o.start == "":
+		return nil, flagError(errors.New("-start TIME is required"))
+	case o.duration <= 0:
+		return nil, flagError(errors.New("-duration is required and must be positive, e.g. 90m"))
+	case o.outage < 0:
+		return nil, flagError(errors.New("-outage must not be negative"))
+	}
+	return o, nil
+}
+
+// approvalFlag collects -approve ROLE:NAME or -reject ROLE:NAME:REASON.
+type approvalFlag struct {
+	list *[]policy.Approval
+	goes bool // -approve
+}
+
+func (f approvalFlag) String() string { return "" }
+
+func (f approvalFlag) Set(s string) error {
+	if f.goes {
+		role, by, ok := strings.Cut(s, ":")
+		if !ok || strings.TrimSpace(role) == "" || strings.TrimSpace(by) == "" {
+			return fmt.Errorf("%q: want ROLE:NAME, e.g. operations:alice", s)
+		}
+		*f.list = append(*f.list, policy.Approval{Role: role, By: by, Go: true})
+		return nil
+	}
+	parts := strings.SplitN(s, ":", 3)
+	if len(parts) != 3 || strings.TrimSpace(parts[0]) == "" || strings.TrimSpace(parts[1]) == "" || strings.TrimSpace(parts[2]) == "" {
+		return fmt.Errorf("%q: want ROLE:NAME:REASON, e.g. operations:bob:backup not verified", s)
+	}
+	*f.list = append(*f.list, policy.Approval{Role: parts[0], By: parts[1], Go: false, Reason: parts[2]})
+	return nil
+}
+
+// days is a positive duration written as a Go duration or as "90d".
+type days time.Duration
+
+const day = 24 * time.Hour
+
+func (d *days) String() string {
+	if v := time.Duration(*d); v%day == 0 {
+		return strconv.FormatInt(int64(v/day), 10) + "d"
+	}
+	return time.Duration(*d).String()
+}
+
+func (d *days) Set(s string) error {
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		i, err := strconv.Atoi(n)
+		if err != nil || i <= 0 || i > 100*366 {
+			return fmt.Errorf("%q: want a number of days such as 90d, or a Go duration", s)
+		}
+		*d = days(time.Duration(i) * day)
+		return nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil || v <= 0 {
+		return fmt.Errorf("%q: want a number of days such as 90d, or a Go duration", s)
+	}
+	*d = days(v)
+	return nil
+}
+
+// decision is gate's answer, as printed (its JSON form is the -json
+// output).
+type decision struct {
+	Change    changeJSON     `json:"change"`
+	Allowed   bool           `json:"allowed"`
+	Verdict   string         `json:"verdict"` // the worst verdict: allow, warn or deny
+	Decisions []decisionJSON `json:"decisions"`
+	// NextSlot is the earliest start the calendars allow, when denied.
+	NextSlot *time.Time `json:"next_slot,omitempty"`
+	// Note explains a denial that moving the start does not clear, or
+	// that no slot fits within the horizon.
+	Note string `json:"note,omitempty"`
+
+	result  policy.Result
+	denials []string // names of the denying policies
+}
+
+type changeJSON struct {
+	Name        string    `json:"name,omitempty"`
+	Environment string    `json:"environment,omitempty"`
+	Start       time.Time `json:"start"`
+	End         time.Time `json:"end"`
+	Duration    string    `json:"duration"`
+	Now         time.Time `json:"now"`
+	Zone        string    `json:"zone"`
+}
+
+type decisionJSON struct {
+	Policy     string     `json:"policy"`
+	Verdict    string     `json:"verdict"`
+	Reason     string     `json:"reason"`
+	Next       *time.Time `json:"next,omitempty"`
+	Overridden bool       `json:"overridden,omitempty"`
+}
+
+// decide reads the policy file and evaluates the change.
+func decide(o *options, clock func() time.Time, readFile func(string) ([]byte, error)) (*decision, error) {
+	data, err := readFile(o.policyFile)
+	if err != nil {
+		return nil, &badInput{err: err}
+	}
+	set, err := policyfile.Parse(data)
+	if err != nil {
+		// A *policyfile.Error names the line and the field.
+		return nil, &badInput{err: fmt.Errorf("%s: %w", o.policyFile, err)}
+	}
+	loc := fileZone(data)
+	c := policy.Change{
+		Name:        o.name,
+		Environment: o.env,
+		Duration:    o.duration,
+		Approvals:   o.approvals,
+		Outage:      o.outage,
+	}
+	if c.Start, err = parseTime("start", o.start, loc); err != nil {
+		return nil, err
+	}
+	if o.now == "" {
+		c.Now = clock().Round(0)
+	} else if c.Now, err = parseTime("now", o.now, loc); err != nil {
+		return nil, err
+	}
+	if o.readyAt != "" {
+		if c.ReadyAt, err = parseTime("ready-at", o.readyAt, loc); err != nil {
+			return nil, err
+		}
+	}
+
+	ctx := context.Background()
+	res := set.Evaluate(ctx, c)
+	d := &decision{
+		Change: changeJSON{
+			Name: c.Name, Environment: c.Environment,
+			Start: c.Start.In(loc), End: c.Start.Add(c.Duration).In(loc),
+			Duration: formatDuration(c.Duration), Now: c.Now.In(loc), Zone: loc.String(),
+		},
+		Allowed: res.Allowed(),
+		Verdict: res.Verdict().String(),
+		result:  res,
+	}
+	for _, dec := range res.Decisions {
+		dj := decisionJSON{Policy: dec.Policy, Verdict: dec.Verdict.String(), Reason: dec.Reason, Overridden: dec.Overridden}
+		if !dec.Next.IsZero() {
+			next := dec.Next
+			dj.Next = &next
+		}
+		d.Decisions = append(d.Decisions, dj)
+	}
+	if d.Allowed {
+		return d, nil
+	}
+
+	// NextSlot moves the start past calendars and readiness; a denial from
+	// another policy (a No-Go, a missing GO, too long an outage) stays.
+	calendars := map[string]bool{}
+	for _, p := range set {
+		if _, ok := p.(policy.Calendar); ok {
+			calendars[p.Name()] = true
+		}
+	}
+	var stays []string
+	for _, dec := range res.Denials() {
+		d.denials = append(d.denials, dec.Policy)
+		if !calendars[dec.Policy] && dec.Next.IsZero() {
+			stays = append(stays, dec.Policy)
+		}
+	}
+	horizon := time.Duration(o.horizon)
+	next, err := set.NextSlot(ctx, c, horizon)
+	switch {
+	case errors.Is(err, policy.ErrNoSlot):
+		d.Note = "no allowed slot within " + o.horizon.String() + " of the start"
+	case err != nil:
+		d.Note = "no next slot: " + err.Error()
+	case next.Equal(c.Start):
+		d.Note = "the calendars allow this start; moving it does not clear " + strings.Join(stays, ", ")
+	default:
+		next = next.In(loc)
+		d.NextSlot = &next
+		if len(stays) > 0 {
+			d.Note = "moving the start does not clear " + strings.Join(stays, ", ")
+		}
+	}
+	return d, nil
+}
+
+// fileZone returns the top-level zone of a policy file that policyfile has
+// accepted, or UTC when it names none. policyfile.Parse returns the
+// policies only, so the zone is read here again.
+func fileZone(data []byte) *time.Location {
+	if t := strings.TrimSpace(string(data)); strings.HasPrefix(t, "{") {
+		data = []byte(strings.ReplaceAll(string(data), "\t", " ")) // as policyfile does for JSON
+	}
+	var f struct {
+		Zone string `yaml:"zone"`
+	}
+	if yaml.Unmarshal(data, &f) != nil || f.Zone == "" {
+		return time.UTC
+	}
+	loc, err := time.LoadLocation(f.Zone)
+	if err != nil {
+		return time.UTC // unreachable: policyfile rejects unknown zones
+	}
+	return loc
+}
+
+// parseTime reads an RFC 3339 time, or a local "2006-01-02 15:04" in loc.
+func parseTime(name, s string, loc *time.Location) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	t, err := time.ParseInLocation(localLayout, s, loc)
+	if err != nil {
+		return time.Time{}, badf("-%s %q: want RFC 3339 (2026-11-24T20:30:00+01:00) or %q in %s", name, s, localLayout, loc)
+	}
+	if t.Format(localLayout) != s {
+		return time.Time{}, badf("-%s %q: that local time does not exist in %s (the clocks change); give it in RFC 3339", name, s, loc)
+	}
+	return t, nil
+}
+
+// formatDuration writes 1h30m rather than 1h30m0s.
+func formatDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// writeText writes the answer for people: the change, one line per
+// decision, the verdict and, when denied, the next slot.
+func (d *decision) writeText(w io.Writer) error {
+	var b strings.Builder
+	c := d.Change
+	b.WriteString("change: ")
+	if c.Name != "" {
+		b.WriteString(" " + c.Name)
+	}
+	if c.Environment != "" {
+		b.WriteString(" to " + c.Environment + ",")
+	}
+	fmt.Fprintf(&b, " %s to %s (%s)\n", c.Start.Format(displayLayout), c.End.Format(displayLayout), c.Duration)
+	fmt.Fprintf(&b, "decided: %s\n", c.Now.Format(displayLayout))
+	if len(d.result.Decisions) > 0 {
+		b.WriteString(d.result.String() + "\n")
+	}
+	switch {
+	case d.Allowed && d.result.Verdict() == policy.Warn:
+		b.WriteString("allowed, with warnings: the change may run\n")
+	case d.Allowed:
+		b.WriteString("allowed: the change may run\n")
+	default:
+		b.WriteString("denied by " + strings.Join(d.denials, ", ") + "\n")
+		if d.NextSlot != nil {
+			fmt.Fprintf(&b, "next allowed slot: %s (-start %s)\n", d.NextSlot.Format(displayLayout), d.NextSlot.Format(time.RFC3339))
+		}
+		if d.Note != "" {
+			b.WriteString(d.Note + "\n")
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeJSON writes the answer as one indented JSON object.
+func (d *decision) writeJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(d)
+}
+
+// The demo: the embedded policy file, two changes at fixed instants.
+
+//go:embed deploy-policy.yaml
+var demoPolicy []byte
+
+const demoFile = "deploy-policy.yaml"
+
+// demoRuns are the demo's changes and the exit status each must give.
+var demoRuns = []struct {
+	what string
+	args []string
+	want int
+}{
+	{
+		"a release planned on Tuesday evening, ready in time, with the operations team's GO",
+		[]string{"-policy", demoFile, "-name", "billing 4.2", "-env", "production",
+			"-start", "2026-11-24 20:30", "-duration", "90m", "-outage", "20m",
+			"-now", "2026-11-24T17:00:00+01:00", "-ready-at", "2026-11-24T18:45:00+01:00",
+			"-approve", "operations:alice"},
+		exitAllowed,
+	},
+	{
+		"the same release planned on Friday evening",
+		[]string{"-policy", demoFile, "-name", "billing 4.2", "-env", "production",
+			"-start", "2026-11-27 20:30", "-duration", "90m", "-outage", "20m",
+			"-now", "2026-11-27T17:00:00+01:00", "-ready-at", "2026-11-27T18:45:00+01:00",
+			"-approve", "operations:alice"},
+		exitDenied,
+	},
+}
+
+// demoClock is the demo's clock; its changes give -now, so it is not read.
+func demoClock() time.Time { return time.Date(2026, 11, 24, 16, 0, 0, 0, time.UTC) }
+
+func demo(stdout, stderr io.Writer) int {
+	readFile := func(name string) ([]byte, error) {
+		if name == demoFile {
+			return demoPolicy, nil
+		}
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	fmt.Fprintf(stdout, "demo: no arguments, so gate checks two changes against its built-in %s\n", demoFile)
+	fmt.Fprintln(stdout, "demo: (Friday and weekend freezes, French holidays and their eves, evening windows Mon-Thu 20:00-23:30, ...)")
+	for _, r := range demoRuns {
+		fmt.Fprintf(stdout, "\ndemo: %s:\ndemo: $ gate %s\n", r.what, shellQuote(r.args))
+		code := gate(r.args, stdout, stderr, demoClock, readFile)
+		fmt.Fprintf(stdout, "demo: exit status %d\n", code)
+		if code != r.want {
+			fmt.Fprintf(stderr, "gate: demo: exit status %d, want %d\n", code, r.want)
+			return exitDenied
+		}
+	}
+	fmt.Fprintln(stdout, "\ndemo: in a CI job, before the deployment step:")
+	fmt.Fprintln(stdout, `demo: $ go run ./examples/gate -policy deploy-policy.yaml -start "$START" -duration 90m -env production || exit 1`)
+	fmt.Fprintln(stdout)
+	fmt.Fprint(stdout, usage)
+	return exitAllowed
+}
+
+// shellQuote joins args as a shell would need them typed.
+func shellQuote(args []string) string {
+	q := make([]string, len(args))
+	for i, a := range args {
+		switch {
+		case strings.ContainsAny(a, "\"$`\\!"):
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		case a == "" || strings.ContainsAny(a, " \t'#;&|<>*?()[]{}~"):
+			a = `"` + a + `"`
+		}
+		q[i] = a
+	}
+	return strings.Join(q, " ")
+}

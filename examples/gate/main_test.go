@@ -1,0 +1,262 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/demo.golden")
+
+// result is what one run of the program printed and returned.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// clock is the default -now of the tests: Tuesday 2026-11-24 17:00 in Paris.
+var clock = time.Date(2026, 11, 24, 16, 0, 0, 0, time.UTC)
+
+func gateRun(t *testing.T, args ...string) result {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(args, &stdout, &stderr, func() time.Time { return clock })
+	return result{code, stdout.String(), stderr.String()}
+}
+
+// writeFile writes a policy file into a temporary directory.
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	require.NoError(t, os.WriteFile(path, []byte(content), 0o644))
+	return path
+}
+
+// change returns the flags of a change against deploy-policy.yaml that
+// every policy allows when start is a Monday to Thursday evening.
+func change(start string, extra ...string) []string {
+	return append([]string{"-policy", "deploy-policy.yaml", "-start", start, "-duration", "90m",
+		"-env", "production", "-ready-at", "2026-11-01T00:00:00Z", "-approve", "operations:alice"}, extra...)
+}
+
+func TestAllowed(t *testing.T) {
+	r := gateRun(t, change("2026-11-24 20:30")...)
+	require.Equal(t, exitAllowed, r.code, "stderr: %s", r.stderr)
+	assert.Empty(t, r.stderr)
+	assert.Contains(t, r.stdout, "change:  to production, Tue 2026-11-24 20:30 CET to Tue 2026-11-24 22:00 CET (1h30m)\n")
+	assert.Contains(t, r.stdout, "ALLOW friday-freeze: no Friday in Europe/Paris during the operation\n")
+	assert.Contains(t, r.stdout, "ALLOW require-go:operations: GO from operations by alice\n")
+	assert.True(t, strings.HasSuffix(r.stdout, "allowed: the change may run\n"), r.stdout)
+	assert.NotContains(t, r.stdout, "DENY")
+}
+
+func TestAllowedWithWarnings(t *testing.T) {
+	// Not ready yet and no GO, two hours before the deadline: warnings.
+	r := gateRun(t, "-policy", "deploy-policy.yaml", "-start", "2026-11-24 21:00", "-duration", "1h")
+	require.Equal(t, exitAllowed, r.code, "stderr: %s", r.stderr)
+	assert.Contains(t, r.stdout, "WARN  readiness: not ready yet; everything must be ready by Tue 2026-11-24 20:00 CET")
+	assert.Contains(t, r.stdout, "WARN  require-go:operations: waiting for the GO from operations\n")
+	assert.Contains(t, r.stdout, "decided: Tue 2026-11-24 17:00 CET\n") // the clock, in the file's zone
+	assert.True(t, strings.HasSuffix(r.stdout, "allowed, with warnings: the change may run\n"), r.stdout)
+}
+
+func TestFridayDenied(t *testing.T) {
+	r := gateRun(t, change("2026-11-27 20:30")...)
+	require.Equal(t, exitDenied, r.code, "stderr: %s", r.stderr)
+	assert.Empty(t, r.stderr)
+	assert.Contains(t, r.stdout, "DENY  friday-freeze: Fri 2026-11-27 is a Friday in Europe/Paris; allowed again from Sat 2026-11-28 00:00 CET\n")
+	assert.Contains(t, r.stdout, "denied by friday-freeze, evening-window\n")
+	assert.Contains(t, r.stdout, "next allowed slot: Mon 2026-11-30 20:00 CET (-start 2026-11-30T20:00:00+01:00)\n")
+}
+
+func TestDeniedBeyondTheCalendar(t *testing.T) {
+	// A No-Go does not depend on the start: no slot is proposed.
+	r := gateRun(t, change("2026-11-24 20:30", "-reject", "operations:bob:backup not verified")...)
+	require.Equal(t, exitDenied, r.code, "stderr: %s", r.stderr)
+	assert.Contains(t, r.stdout, "DENY  require-go:operations: No-Go from operations by bob: backup not verified\n")
+	assert.NotContains(t, r.stdout, "next allowed slot")
+	assert.Contains(t, r.stdout, "the calendars allow this start; moving it does not clear require-go:operations\n")
+
+	// On a Friday with too long an outage: a slot, and what it leaves.
+	r = gateRun(t, change("2026-11-27 20:30", "-outage", "45m")...)
+	require.Equal(t, exitDenied, r.code, "stderr: %s", r.stderr)
+	assert.Contains(t, r.stdout, "next allowed slot: Mon 2026-11-30 20:00 CET")
+	assert.Contains(t, r.stdout, "moving the start does not clear max-outage\n")
+}
+
+func TestReadinessMovesTheSlot(t *testing.T) {
+	// Not ready at the deadline: the slot is at least an hour after now.
+	clock := time.Date(2026, 11, 24, 21, 0, 0, 0, time.UTC) // 22:00 in Paris
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"-policy", "deploy-policy.yaml", "-start", "2026-11-24 20:30", "-duration", "30m",
+		"-approve", "operations:alice"}, &stdout, &stderr, func() time.Time { return clock })
+	require.Equal(t, exitDenied, code, "stderr: %s", stderr.String())
+	assert.Contains(t, stdout.String(), "DENY  readiness: not ready at the deadline Tue 2026-11-24 19:30 CET")
+	// 23:00 Tuesday is still in the window, and 30 minutes fit before 23:30.
+	assert.Contains(t, stdout.String(), "next allowed slot: Tue 2026-11-24 23:00 CET")
+}
+
+func TestNoSlotWithinHorizon(t *testing.T) {
+	r := gateRun(t, change("2026-12-21 20:30", "-horizon", "5d")...)
+	require.Equal(t, exitDenied, r.code, "stderr: %s", r.stderr)
+	assert.Contains(t, r.stdout, "DENY  year-end:")
+	assert.Contains(t, r.stdout, "no allowed slot within 5d of the start\n")
+
+	r = gateRun(t, change("2026-12-21 20:30")...) // the default 90 days
+	require.Equal(t, exitDenied, r.code, "stderr: %s", r.stderr)
+	assert.Contains(t, r.stdout, "next allowed slot: Mon 2027-01-04 20:00 CET")
+}
+
+func TestJSON(t *testing.T) {
+	r := gateRun(t, change("2026-11-27 20:30", "-json", "-name", "billing 4.2")...)
+	require.Equal(t, exitDenied, r.code, "stderr: %s", r.stderr)
+	var got struct {
+		Change struct {
+			Name, Environment, Duration, Zone string
+			Start, End                        time.Time
+		}
+		Allowed   bool
+		Verdict   string
+		Decisions []struct {
+			Policy, Verdict, Reason string
+			Next                    *time.Time
+		}
+		NextSlot *time.Time `json:"next_slot"`
+		Note     string
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &got), r.stdout)
+	assert.Equal(t, "billing 4.2", got.Change.Name)
+	assert.Equal(t, "production", got.Change.Environment)
+	assert.Equal(t, "1h30m", got.Change.Duration)
+	assert.Equal(t, "Europe/Paris", got.Change.Zone)
+	assert.False(t, got.Allowed)
+	assert.Equal(t, "deny", got.Verdict)
+	require.Len(t, got.Decisions, 8)
+	assert.Equal(t, "friday-freeze", got.Decisions[0].Policy)
+	assert.Equal(t, "deny", got.Decisions[0].Verdict)
+	require.NotNil(t, got.Decisions[0].Next)
+	assert.True(t, got.Decisions[0].Next.Equal(time.Date(2026, 11, 27, 23, 0, 0, 0, time.UTC)), "next %v", got.Decisions[0].Next)
+	assert.Nil(t, got.Decisions[1].Next)
+	require.NotNil(t, got.NextSlot)
+	assert.True(t, got.NextSlot.Equal(time.Date(2026, 11, 30, 19, 0, 0, 0, time.UTC)), "next slot %v", got.NextSlot)
+	assert.Empty(t, got.Note)
+}
+
+func TestStartZone(t *testing.T) {
+	// No top-level zone: a local -start is read in UTC.
+	noZone := writeFile(t, "policy.yaml", `
+policies:
+  - kind: friday-freeze
+    zone: Europe/Paris
+`)
+	// Thursday 23:30 UTC is Friday 00:30 in Paris.
+	r := gateRun(t, "-policy", noZone, "-start", "2026-11-26 23:30", "-duration", "10m", "-json")
+	require.Equal(t, exitDenied, r.code, "stderr: %s", r.stderr)
+	assert.Contains(t, r.stdout, `"start": "2026-11-26T23:30:00Z"`)
+	assert.Contains(t, r.stdout, `"zone": "UTC"`)
+
+	// With a zone, in JSON: the same local time is Thursday in Paris.
+	withZone := writeFile(t, "policy.json", "{\n\t\"zone\": \"Europe/Paris\",\n\t\"policies\": [{\"kind\": \"friday-freeze\"}]\n}\n")
+	r = gateRun(t, "-policy", withZone, "-start", "2026-11-26 23:30", "-duration", "10m", "-json")
+	require.Equal(t, exitAllowed, r.code, "stderr: %s", r.stderr)
+	assert.Contains(t, r.stdout, `"start": "2026-11-26T23:30:00+01:00"`)
+
+	// RFC 3339 is taken as given.
+	r = gateRun(t, "-policy", withZone, "-start", "2026-11-26T23:30:00Z", "-duration", "10m")
+	require.Equal(t, exitDenied, r.code, "stderr: %s", r.stderr)
+	assert.Contains(t, r.stdout, "change:  Fri 2026-11-27 00:30 CET to Fri 2026-11-27 00:40 CET (10m)\n")
+}
+
+func TestBadPolicyFile(t *testing.T) {
+	path := writeFile(t, "policy.yaml", `zone: Europe/Paris
+policies:
+  - kind: friday-freeze
+  - kind: windows
+    spec: Mon-Thu 20h-23h
+`)
+	r := gateRun(t, "-policy", path, "-start", "2026-11-24 20:30", "-duration", "90m")
+	require.Equal(t, exitUsage, r.code)
+	assert.Empty(t, r.stdout)
+	assert.Contains(t, r.stderr, "policy.yaml: policyfile: line 5: policies[1].spec: window spec")
+	assert.Contains(t, r.stderr, `bad time "20h", want HH:MM`)
+}
+
+func TestBadInput(t *testing.T) {
+	unknownZone := writeFile(t, "zone.yaml", "zone: Europe/Atlantis\npolicies:\n  - kind: friday-freeze\n")
+	tests := []struct {
+		name string
+		args []string
+		want string // in stderr
+	}{
+		{"unknown flag", []string{"-bogus"}, "flag provided but not defined: -bogus"},
+		{"no policy", []string{"-start", "2026-11-24 20:30", "-duration", "1h"}, "-policy FILE is required"},
+		{"no start", []string{"-policy", "deploy-policy.yaml", "-duration", "1h"}, "-start TIME is required"},
+		{"no duration", []string{"-policy", "deploy-policy.yaml", "-start", "2026-11-24 20:30"}, "-duration is required"},
+		{"bad duration", []string{"-duration", "90 minutes"}, `invalid value "90 minutes" for flag -duration`},
+		{"bad start", change("24/11/2026 20:30"), `-start "24/11/2026 20:30": want RFC 3339`},
+		{"skipped local time", change("2027-03-28 02:30"), "does not exist in Europe/Paris"},
+		{"bad now", change("2026-11-24 20:30", "-now", "tomorrow"), `-now "tomorrow"`},
+		{"bad ready-at", change("2026-11-24 20:30", "-ready-at", "soon"), `-ready-at "soon"`},
+		{"bad approve", change("2026-11-24 20:30", "-approve", "alice"), "want ROLE:NAME"},
+		{"reject without reason", change("2026-11-24 20:30", "-reject", "operations:bob"), "want ROLE:NAME:REASON"},
+		{"bad horizon", change("2026-11-24 20:30", "-horizon", "0d"), "want a number of days"},
+		{"argument", append(change("2026-11-24 20:30"), "now"), `unexpected argument "now"`},
+		{"missing file", []string{"-policy", "no-such-file.yaml", "-start", "2026-11-24 20:30", "-duration", "1h"}, "no-such-file.yaml"},
+		{"unknown zone", []string{"-policy", unknownZone, "-start", "2026-11-24 20:30", "-duration", "1h"}, `line 1: zone: bad time zone: unknown zone "Europe/Atlantis"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := gateRun(t, tt.args...)
+			assert.Equal(t, exitUsage, r.code)
+			assert.Empty(t, r.stdout)
+			assert.Contains(t, r.stderr, tt.want)
+		})
+	}
+}
+
+func TestHelp(t *testing.T) {
+	r := gateRun(t, "-help")
+	assert.Equal(t, exitAllowed, r.code)
+	assert.Equal(t, usage, r.stdout)
+	assert.Contains(t, r.stdout, `read in the zone of the policy`)
+}
+
+func TestDemo(t *testing.T) {
+	r := gateRun(t)
+	require.Equal(t, exitAllowed, r.code, "stderr: %s", r.stderr)
+	assert.Empty(t, r.stderr)
+	if *update {
+		require.NoError(t, os.WriteFile("testdata/demo.golden", []byte(r.stdout), 0o644))
+	}
+	want, err := os.ReadFile("testdata/demo.golden")
+	require.NoError(t, err)
+	assert.Equal(t, string(want), r.stdout)
+}
+
+func TestShellQuote(t *testing.T) {
+	got := shellQuote([]string{"-start", "2026-11-24 20:30", "-reject", "ops:bob:it's $late", ""})
+	assert.Equal(t, `-start "2026-11-24 20:30" -reject 'ops:bob:it'\''s $late' ""`, got)
+}
+
+// failingWriter fails every write, as a closed pipe would.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, os.ErrClosed }
+
+func TestOutputFails(t *testing.T) {
+	// An answer that could not be written is not an allow.
+	for _, extra := range [][]string{nil, {"-json"}} {
+		var stderr bytes.Buffer
+		code := run(change("2026-11-24 20:30", extra...), failingWriter{}, &stderr, func() time.Time { return clock })
+		assert.Equal(t, exitDenied, code)
+		assert.Contains(t, stderr.String(), "file already closed")
+	}
+}

@@ -44,7 +44,7 @@ func ExampleRollout() {
 	fmt.Println(r.Drift(now))
 	// Output:
 	// UNDECIDED
-	// - readiness: not ready yet; everything must be ready by Tue 2026-11-24 19:30 CET (1h0m0s before the start)
+	// - readiness: not ready yet; everything must be ready by Tue 2026-11-24 19:30 CET (1h before the start)
 	// - require-go:operations: waiting for the GO from operations
 	// - checklist: 1 required item(s) of "readiness" still to do
 	// go

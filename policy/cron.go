@@ -69,7 +69,7 @@ func newCronRule(expr string, d time.Duration) (*cronRule, error) {
 	}
 	r := &cronRule{
 		expr:    e,
-		what:    `"` + e + `" for ` + d.String(),
+		what:    `"` + e + `" for ` + formatDuration(d),
 		dur:     int64((d + time.Second - 1) / time.Second),
 		daySegs: []string{"0", "0", "0", segs[3], segs[4], segs[5]},
 	}

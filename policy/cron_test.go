@@ -31,7 +31,7 @@ func TestCronFreeze(t *testing.T) {
 		assert.True(t, tt.next.Equal(d.Next), "%v: next %v, want %v", tt.start, d.Next, tt.next)
 	}
 	d := c.Evaluate(context.Background(), policy.Change{Start: at(2026, 11, 27, 23, 0), Duration: time.Hour})
-	assert.Equal(t, `Fri 2026-11-27 23:00 is in the recurring freeze "0 22 * * 5" for 8h0m0s in Europe/Paris; allowed again from Sat 2026-11-28 06:00 CET`, d.Reason)
+	assert.Equal(t, `Fri 2026-11-27 23:00 is in the recurring freeze "0 22 * * 5" for 8h in Europe/Paris; allowed again from Sat 2026-11-28 06:00 CET`, d.Reason)
 }
 
 func TestCronLastDayOfMonth(t *testing.T) {

@@ -67,7 +67,7 @@ func ExampleSet_Evaluate() {
 	// Output:
 	// true
 	// DENY  friday-freeze: Fri 2026-11-27 is a Friday in Europe/Paris; allowed again from Sat 2026-11-28 00:00 CET (overridden by alice: security fix for CVE-2026-1234)
-	// ALLOW readiness: ready at least 1h0m0s before the start
+	// ALLOW readiness: ready at least 1h before the start
 	// ALLOW require-go:operations: GO from operations by bob
 }
 

@@ -9,7 +9,7 @@ import (
 // outage, c.Outage (from rehearsals, rule R5), exceeds limit. Its name is
 // "max-outage". A zero c.Outage is taken as no outage.
 func MaxOutage(limit time.Duration) Policy {
-	return &maxOutage{limit: limit, allow: "expected outage within the limit of " + limit.String()}
+	return &maxOutage{limit: limit, allow: "expected outage within the limit of " + formatDuration(limit)}
 }
 
 type maxOutage struct {
@@ -24,6 +24,6 @@ func (p *maxOutage) Evaluate(_ context.Context, c Change) Decision {
 		return Decision{Policy: "max-outage", Verdict: Allow, Reason: p.allow}
 	}
 	return Decision{Policy: "max-outage", Verdict: Deny,
-		Reason: "expected outage " + c.Outage.String() + " exceeds the limit of " + p.limit.String() +
+		Reason: "expected outage " + formatDuration(c.Outage) + " exceeds the limit of " + formatDuration(p.limit) +
 			"; shorten the outage steps or ask for a longer window"}
 }

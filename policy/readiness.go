@@ -17,7 +17,7 @@ import (
 // In [Set.NextSlot] it keeps the start no earlier than c.ReadyAt+lead, or
 // c.Now+lead when not ready. Times in reasons use the location of c.Start.
 func ReadinessWindow(lead time.Duration) Policy {
-	return &readiness{lead: lead, allow: "ready at least " + lead.String() + " before the start"}
+	return &readiness{lead: lead, allow: "ready at least " + formatDuration(lead) + " before the start"}
 }
 
 type readiness struct {
@@ -33,10 +33,10 @@ func (r *readiness) Evaluate(_ context.Context, c Change) Decision {
 	if !c.ReadyAt.IsZero() && !c.ReadyAt.After(deadline) {
 		return Decision{Policy: "readiness", Verdict: Allow, Reason: r.allow}
 	}
-	lead := r.lead.String()
+	lead := formatDuration(r.lead)
 	if !c.ReadyAt.IsZero() {
 		return Decision{Policy: "readiness", Verdict: Deny,
-			Reason: "ready at " + formatLocal(c.ReadyAt, loc) + ", " + c.ReadyAt.Sub(deadline).String() +
+			Reason: "ready at " + formatLocal(c.ReadyAt, loc) + ", " + formatDuration(c.ReadyAt.Sub(deadline)) +
 				" after the deadline " + formatLocal(deadline, loc) + " (" + lead + " before the start)",
 			Next: c.ReadyAt.Round(0).Add(r.lead).In(loc)}
 	}

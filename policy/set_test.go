@@ -30,7 +30,7 @@ func TestSetEvaluate(t *testing.T) {
 	assert.Len(t, r.Denials(), 2)
 	assert.Equal(t,
 		"DENY  friday-freeze: Fri 2026-11-27 is a Friday in Europe/Paris; allowed again from Sat 2026-11-28 00:00 CET\n"+
-			"DENY  max-outage: expected outage 1h0m0s exceeds the limit of 30m0s; shorten the outage steps or ask for a longer window",
+			"DENY  max-outage: expected outage 1h exceeds the limit of 30m; shorten the outage steps or ask for a longer window",
 		r.String())
 	assert.True(t, policy.Set{}.Evaluate(ctx, policy.Change{}).Allowed(), "the zero Set allows everything")
 }
@@ -102,12 +102,12 @@ func TestReadinessWindow(t *testing.T) {
 		want         policy.Verdict
 		reason       string
 	}{
-		{"ready in time", at(2026, 11, 24, 21, 30), at(2026, 11, 24, 20, 50), policy.Allow, "ready at least 1h0m0s before the start"},
+		{"ready in time", at(2026, 11, 24, 21, 30), at(2026, 11, 24, 20, 50), policy.Allow, "ready at least 1h before the start"},
 		{"ready exactly at T-1h", at(2026, 11, 24, 21, 30), at(2026, 11, 24, 21, 0), policy.Allow, ""},
 		{"ready too late", at(2026, 11, 24, 21, 50), at(2026, 11, 24, 21, 10), policy.Deny,
-			"ready at Tue 2026-11-24 21:10 CET, 10m0s after the deadline Tue 2026-11-24 21:00 CET (1h0m0s before the start)"},
+			"ready at Tue 2026-11-24 21:10 CET, 10m after the deadline Tue 2026-11-24 21:00 CET (1h before the start)"},
 		{"not ready, still time", at(2026, 11, 24, 20, 0), time.Time{}, policy.Warn,
-			"not ready yet; everything must be ready by Tue 2026-11-24 21:00 CET (1h0m0s before the start)"},
+			"not ready yet; everything must be ready by Tue 2026-11-24 21:00 CET (1h before the start)"},
 		{"not ready at the deadline", at(2026, 11, 24, 21, 0), time.Time{}, policy.Warn, ""},
 		{"not ready after the deadline", at(2026, 11, 24, 21, 1), time.Time{}, policy.Deny, "not ready at the deadline"},
 		{"not ready, now zero means start", time.Time{}, time.Time{}, policy.Deny, ""},

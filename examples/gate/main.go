@@ -80,8 +80,6 @@ import (
 	"time"
 	_ "time/tzdata" // programs embed the zone database; the library does not
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/mepkit/mepkit/policy"
 	"github.com/mepkit/mepkit/policy/policyfile"
 )
@@ -337,12 +335,15 @@ func decide(o *options, clock func() time.Time, readFile func(string) ([]byte, e
 	if err != nil {
 		return nil, &badInput{err: err}
 	}
-	set, err := policyfile.Parse(data)
+	file, err := policyfile.ParseFile(data)
 	if err != nil {
 		// A *policyfile.Error names the line and the field.
 		return nil, &badInput{err: fmt.Errorf("%s: %w", o.policyFile, err)}
 	}
-	loc := fileZone(data)
+	set, loc := file.Set, file.Zone
+	if loc == nil {
+		loc = time.UTC
+	}
 	c := policy.Change{
 		Name:        o.name,
 		Environment: o.env,
@@ -420,26 +421,6 @@ func decide(o *options, clock func() time.Time, readFile func(string) ([]byte, e
 		}
 	}
 	return d, nil
-}
-
-// fileZone returns the top-level zone of a policy file that policyfile has
-// accepted, or UTC when it names none. policyfile.Parse returns the
-// policies only, so the zone is read here again.
-func fileZone(data []byte) *time.Location {
-	if t := strings.TrimSpace(string(data)); strings.HasPrefix(t, "{") {
-		data = []byte(strings.ReplaceAll(string(data), "\t", " ")) // as policyfile does for JSON
-	}
-	var f struct {
-		Zone string `yaml:"zone"`
-	}
-	if yaml.Unmarshal(data, &f) != nil || f.Zone == "" {
-		return time.UTC
-	}
-	loc, err := time.LoadLocation(f.Zone)
-	if err != nil {
-		return time.UTC // unreachable: policyfile rejects unknown zones
-	}
-	return loc
 }
 
 // parseTime reads an RFC 3339 time, or a local "2006-01-02 15:04" in loc.

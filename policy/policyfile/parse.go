@@ -62,6 +62,23 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 // Parse reads a policy file, YAML or JSON, and returns its policies in
 // file order. Errors are *[Error] values naming the line and the field.
 func Parse(data []byte) (policy.Set, error) {
+	f, err := ParseFile(data)
+	return f.Set, err
+}
+
+// File is a parsed policy file.
+type File struct {
+	// Zone is the file's top-level zone; nil when the file names none
+	// (every calendar policy then names its own).
+	Zone *time.Location
+	// Set holds the policies, in file order.
+	Set policy.Set
+}
+
+// ParseFile is [Parse] that also returns the file's zone, so that a
+// program can read local times (a planned start, say) where the policies
+// do.
+func ParseFile(data []byte) (File, error) {
 	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '{' {
 		// JSON may be indented with tabs, which YAML forbids; outside
 		// strings they are mere blanks, and JSON strings cannot hold them.
@@ -73,13 +90,17 @@ func Parse(data []byte) (policy.Set, error) {
 		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 			e.Line, _ = strconv.Atoi(m[1])
 		}
-		return nil, e
+		return File{}, e
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
-		return nil, &Error{Err: fmt.Errorf("%w: empty file, want zone and policies", ErrMissing)}
+		return File{}, &Error{Err: fmt.Errorf("%w: empty file, want zone and policies", ErrMissing)}
 	}
 	p := &parser{}
-	return p.file(doc.Content[0])
+	set, err := p.file(doc.Content[0])
+	if err != nil {
+		return File{}, err
+	}
+	return File{Zone: p.zone, Set: set}, nil
 }
 
 type parser struct {

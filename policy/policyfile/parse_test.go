@@ -125,3 +125,15 @@ policies:
 	d := set[0].Evaluate(context.Background(), policy.Change{Start: at(2026, 11, 27, 2, 0), Duration: time.Hour})
 	assert.Equal(t, policy.Allow, d.Verdict)
 }
+
+func TestParseFileZone(t *testing.T) {
+	f, err := policyfile.ParseFile([]byte("zone: Asia/Kolkata\npolicies:\n  - kind: friday-freeze\n"))
+	require.NoError(t, err)
+	require.NotNil(t, f.Zone)
+	assert.Equal(t, "Asia/Kolkata", f.Zone.String())
+	assert.Len(t, f.Set, 1)
+
+	f, err = policyfile.ParseFile([]byte("policies:\n  - kind: max-outage\n    limit: 30m\n"))
+	require.NoError(t, err)
+	assert.Nil(t, f.Zone, "no zone named")
+}

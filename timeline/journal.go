@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"slices"
 	"sort"
 	"sync"
@@ -45,13 +46,14 @@ type Journal struct {
 	lastAt  time.Time // time of the last entry assigned
 	entries entryLog  // durable entries (all of them, in memory)
 
-	store    Store   // nil: in memory only
-	pending  []Entry // assigned, not yet stored
-	spare    []Entry // recycled batch buffer
-	flushing bool    // a goroutine is storing a batch
-	durable  uint64  // last sequence number stored
-	failed   error   // sticky storage error
-	closed   bool
+	store     Store   // nil: in memory only
+	pending   []Entry // assigned, not yet stored
+	spare     []Entry // recycled batch buffer
+	flushing  bool    // a goroutine is storing a batch
+	lastBatch int     // entries in the last batch stored
+	durable   uint64  // last sequence number stored
+	failed    error   // sticky storage error
+	closed    bool
 
 	recovery Recovery
 }
@@ -199,6 +201,16 @@ func (j *Journal) flushUntil(e Entry) error {
 			j.cond.Wait()
 			continue
 		}
+		if j.lastBatch > 1 {
+			// Writers just released by the last flush are about to queue
+			// their next entries: let them, so this sync covers them too.
+			j.mu.Unlock()
+			runtime.Gosched()
+			j.mu.Lock()
+			if j.flushing || j.durable >= e.Seq || j.failed != nil {
+				continue
+			}
+		}
 		batch := j.pending
 		j.pending = j.spare[:0]
 		j.flushing = true
@@ -214,6 +226,7 @@ func (j *Journal) flushUntil(e Entry) error {
 			}
 			j.durable = batch[len(batch)-1].Seq
 		}
+		j.lastBatch = len(batch)
 		clear(batch)
 		j.spare = batch[:0]
 		j.cond.Broadcast()

@@ -191,13 +191,31 @@ func completeBigRun(b *testing.B) *checklist.Run {
 	return r
 }
 
-// BenchmarkDigest hashes a complete 1,000-item run.
+// BenchmarkDigest hashes a complete 1,000-item run: after a change
+// (computed), and again without one (remembered).
 func BenchmarkDigest(b *testing.B) {
-	r := completeBigRun(b)
-	b.ReportAllocs()
-	for b.Loop() {
-		_ = r.Digest()
-	}
+	b.Run("changed", func(b *testing.B) {
+		r := completeBigRun(b)
+		id := r.List().Items[0].ID
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			b.StopTimer()
+			if i%2 == 0 {
+				require.NoError(b, r.Fail(id, "alice", at(2026, 6, 9, 18, 1), "flaky"))
+			} else {
+				require.NoError(b, r.Check(id, "alice", at(2026, 6, 9, 18, 2), "ok"))
+			}
+			b.StartTimer()
+			_ = r.Digest()
+		}
+	})
+	b.Run("unchanged", func(b *testing.B) {
+		r := completeBigRun(b)
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = r.Digest()
+		}
+	})
 }
 
 // BenchmarkRestore restores a complete 1,000-item run.

@@ -1,6 +1,7 @@
 package mep
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -9,17 +10,23 @@ import (
 )
 
 // StartStep records that step id of the runbook starts, at the project's
-// clock. The first step needs a Go decided (Decide) for the current T0:
-// otherwise StartStep returns an error wrapping ErrNoGo, and nothing is
-// recorded. It returns a *NotFoundError for a step that is not in the
+// clock. The first step needs a Go decided (Decide) for the current T0, and
+// that Go must still hold when the step starts: StartStep evaluates the
+// rollout again for an operation starting now (a No-Go voted since, an
+// item failed since, a start moved into a freeze all refuse it). Refused,
+// it returns an error wrapping ErrNoGo with the reasons, and records
+// nothing. It returns a *NotFoundError for a step that is not in the
 // runbook, and the journal's error for a step already running.
 func (r *Rollout) StartStep(id, by string) (timeline.Entry, error) {
+	r.moveMu.Lock()
+	defer r.moveMu.Unlock()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	i, ok := r.index[id]
 	if !ok {
 		return timeline.Entry{}, &NotFoundError{What: "runbook step", Key: id}
 	}
+	now := r.p.now()
 	if !r.started {
 		switch {
 		case r.decided.Decision != Go:
@@ -27,10 +34,14 @@ func (r *Rollout) StartStep(id, by string) (timeline.Entry, error) {
 		case !r.decided.T0.Equal(r.t0):
 			return timeline.Entry{}, fmt.Errorf("%w: the GO was for another T0", ErrNoGo)
 		}
+		if v := r.evaluate(context.Background(), now, now); !v.IsGo() {
+			return timeline.Entry{}, fmt.Errorf("%w: the GO no longer holds for a start at %s: %s",
+				ErrNoGo, now.In(r.t0.Location()).Format("2006-01-02 15:04 MST"), v)
+		}
 	}
 	s := r.runbook[i]
 	e, err := r.journal.Record(timeline.Entry{
-		At: r.p.now(), Kind: timeline.KindStart, Step: id, Actor: by, Impact: s.Impact,
+		At: now, Kind: timeline.KindStart, Step: id, Actor: by, Impact: s.Impact,
 		Attrs: map[string]string{"kind": s.Kind.String()},
 	})
 	if err != nil {
@@ -82,10 +93,18 @@ func summarizeSteps(entries []timeline.Entry) timeline.Summary {
 // for the gate out of Cutover. It returns an error while steps are still
 // running.
 func (r *Rollout) Finish() (timeline.Summary, error) {
-	if running := r.journal.Running(); len(running) > 0 {
-		return timeline.Summary{}, fmt.Errorf("mep: cutover not finished: %s still running", strings.Join(running, ", "))
-	}
+	r.mu.Lock() // no step starts or ends meanwhile
+	defer r.mu.Unlock()
 	s := r.Summary()
+	if !s.IsComplete() {
+		var running []string
+		for _, sp := range s.Steps {
+			if sp.Open {
+				running = append(running, sp.Step)
+			}
+		}
+		return s, fmt.Errorf("mep: cutover not finished: %s still running", strings.Join(running, ", "))
+	}
 	r.p.SetCutover(s)
 	return s, nil
 }
@@ -201,6 +220,9 @@ func (r *Rollout) Drift(now time.Time) Drift {
 		from = r.T0()
 	}
 	d.ExpectedEnd = from.Add(remaining).In(loc)
+	if !d.Started.IsZero() && remaining == 0 && s.IsComplete() {
+		d.ExpectedEnd = s.End.In(loc) // over: it ended when it ended
+	}
 	d.Delay = d.ExpectedEnd.Sub(d.PlannedEnd)
 	if blocked := r.policies.Blocked(start, start.Add(7*24*time.Hour)); len(blocked) > 0 {
 		d.WindowEnd = blocked[0].Start.In(loc)

@@ -91,10 +91,11 @@ func (r *Rollout) withMargin(d time.Duration) time.Duration {
 	return d + time.Duration(float64(d)*r.margin)
 }
 
-// change builds what the policies see at now. Requires r.mu held.
-func (r *Rollout) change(now time.Time, est Estimate, votes []Vote) policy.Change {
+// change builds what the policies see at now, for an operation that
+// starts at start. Requires r.mu held.
+func (r *Rollout) change(now, start time.Time, est Estimate, votes []Vote) policy.Change {
 	c := policy.Change{
-		Name: r.name, Environment: r.env, Start: r.t0, Duration: r.withMargin(est.Total),
+		Name: r.name, Environment: r.env, Start: start, Duration: r.withMargin(est.Total),
 		Now: now, ReadyAt: r.readiness.ReadyAt(), Outage: est.Outage, Override: r.override,
 	}
 	for _, v := range votes {
@@ -115,14 +116,15 @@ func (r *Rollout) change(now time.Time, est Estimate, votes []Vote) policy.Chang
 func (r *Rollout) Evaluate(ctx context.Context, now time.Time) Verdict {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.evaluate(ctx, now.Round(0))
+	return r.evaluate(ctx, now.Round(0), r.t0)
 }
 
-// evaluate requires r.mu held.
-func (r *Rollout) evaluate(ctx context.Context, now time.Time) Verdict {
+// evaluate returns the verdict at now for an operation starting at start:
+// T0, or the instant the first step actually starts. Requires r.mu held.
+func (r *Rollout) evaluate(ctx context.Context, now, start time.Time) Verdict {
 	est := r.Estimate()
-	current, stale := r.currentVotes()
-	c := r.change(now, est, current)
+	current, stale := r.currentVotes(now)
+	c := r.change(now, start, est, current)
 	v := Verdict{At: now, T0: r.t0, Votes: current, Stale: stale, Digest: r.readiness.Digest(), Estimate: c.Duration}
 	v.Policy = r.policies.Evaluate(ctx, c)
 	blocked, missing := false, false
@@ -135,9 +137,11 @@ func (r *Rollout) evaluate(ctx context.Context, now time.Time) Verdict {
 			v.Reasons = append(v.Reasons, d.String())
 		case d.Verdict == policy.Deny:
 			later = append(later, d.String()+" (overridden)")
-		case d.Verdict == policy.Warn:
-			missing = true
+		case d.Verdict == policy.Warn && r.waitsFor(d.Policy):
+			missing = true // a GO or readiness still to come
 			later = append(later, d.String())
+		case d.Verdict == policy.Warn:
+			later = append(later, d.String()) // worth a look; does not block
 		}
 	}
 	loc := r.t0.Location()
@@ -152,7 +156,7 @@ func (r *Rollout) evaluate(ctx context.Context, now time.Time) Verdict {
 		due := r.t0.Add(it.Deadline).In(loc).Format("2006-01-02 15:04 MST")
 		if res.Status == checklist.Done {
 			v.Reasons = append(v.Reasons, fmt.Sprintf("checklist: item %s (%s) was done at %s, after its deadline %s (R7)",
-				it.ID, it.Title, res.At.In(loc).Format("15:04 MST"), due))
+				it.ID, it.Title, res.At.In(loc).Format("2006-01-02 15:04 MST"), due))
 		} else {
 			v.Reasons = append(v.Reasons, fmt.Sprintf("checklist: item %s (%s) was due by %s and is not done (R7)", it.ID, it.Title, due))
 		}
@@ -187,6 +191,10 @@ func (r *Rollout) evaluate(ctx context.Context, now time.Time) Verdict {
 		v.Decision = NoGo
 	case missing:
 		v.Decision = Undecided
+	case r.goBy(current) == "":
+		// Only a vote gives a GO (R9), whatever the policies say.
+		v.Decision = Undecided
+		v.Reasons = append(v.Reasons, "vote: no GO given for this T0")
 	default:
 		v.Decision = Go
 		for _, d := range v.Policy.Decisions {
@@ -214,26 +222,24 @@ func (r *Rollout) failedItems(p checklist.Progress) []checklist.Result {
 // Decide takes the go/no-go decision at now (see [Rollout.Evaluate]),
 // journals it with its reasons and records it as the project's GoDecision
 // (R9): a Go is given by the first member who voted GO for operations. Only
-// after a Go for the current T0 may cutover steps start. The error is a
-// journal error; the verdict is returned in any case.
+// after a Go for the current T0 may cutover steps start. It returns a
+// *FieldError for a zero now, and the journal's or the project's error if
+// the decision could not be recorded, in which case the rollout's decision
+// is left as it was.
 func (r *Rollout) Decide(ctx context.Context, now time.Time) (Verdict, error) {
+	if now.IsZero() {
+		return Verdict{}, fieldErr("decide.now", "", "zero time")
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	now = now.Round(0)
-	v := r.evaluate(ctx, now)
-	if _, err := r.journal.Record(timeline.Entry{
-		At: now, Kind: timeline.KindDecision, Text: strings.Join(v.Reasons, "\n"),
-		Attrs: map[string]string{"decision": v.Decision.String(), "t0": r.t0.Format(time.RFC3339), "checklist_digest": v.Digest},
-	}); err != nil {
-		return v, fmt.Errorf("mep: journal decision: %w", err)
-	}
-	r.decided = v
+	v := r.evaluate(ctx, now, r.t0)
 	gd := GoDecision{Decision: v.Decision, At: now, Reason: firstOr(v.Reasons, "")}
 	switch v.Decision {
 	case Go:
 		gd.By = r.goBy(v.Votes)
 	case NoGo:
-		gd.By = r.name
+		gd.By = r.name // refused by the rollout's checks, unless someone voted no
 		for _, vote := range v.Votes {
 			if !vote.Go {
 				gd.By = vote.By
@@ -241,10 +247,31 @@ func (r *Rollout) Decide(ctx context.Context, now time.Time) (Verdict, error) {
 			}
 		}
 	}
+	if _, err := r.journal.Record(timeline.Entry{
+		At: now, Kind: timeline.KindDecision, Actor: gd.By, Text: strings.Join(v.Reasons, "\n"),
+		Attrs: map[string]string{"decision": v.Decision.String(), "t0": r.t0.Format(time.RFC3339), "checklist_digest": v.Digest},
+	}); err != nil {
+		return v, fmt.Errorf("mep: journal decision: %w", err)
+	}
 	if err := r.p.SetGoDecision(gd); err != nil {
 		return v, err
 	}
+	r.decided = v
 	return v, nil
+}
+
+// waitsFor reports whether a Warn from the named policy means something is
+// still to come before a GO: a vote (require-go) or readiness.
+func (r *Rollout) waitsFor(name string) bool {
+	if strings.EqualFold(name, "readiness") {
+		return true
+	}
+	for _, role := range r.roles {
+		if strings.EqualFold(name, "require-go:"+role) {
+			return true
+		}
+	}
+	return false
 }
 
 // goBy names who gave the GO: the first operations voter, else the first.

@@ -22,7 +22,7 @@ func utc(y, m, d, h, min int) time.Time {
 	return time.Date(y, time.Month(m), d, h, min, 0, 0, time.UTC)
 }
 func day(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }
-func load(t *testing.T, name string) *time.Location {
+func load(t testing.TB, name string) *time.Location {
 	t.Helper()
 	loc, err := time.LoadLocation(name)
 	require.NoError(t, err)

@@ -30,43 +30,35 @@ func (r *Rollout) Report(now time.Time) *report.Report {
 		rep.History = append(rep.History, report.PhaseChange{From: t.From.String(), To: t.To.String(), By: t.By, Reason: t.Reason, At: t.At})
 	}
 
-	v := r.Decided()
+	d := r.Debrief()
+	v := d.Decision
 	rep.Decision = report.Decision{Verdict: v.Decision.String(), Reasons: v.Reasons, At: v.At}
 	for _, vote := range r.Votes() {
 		rep.Votes = append(rep.Votes, report.Vote{Role: vote.Role, By: vote.By, Go: vote.Go, Reason: vote.Reason, At: vote.At, Digest: vote.Digest})
 	}
-	if o := v.Policy.Override; o != nil {
+	if o := d.Override; o != nil {
 		rep.Overrides = append(rep.Overrides, "overridden by "+o.By+": "+o.Reason)
-		for _, d := range v.Policy.Decisions {
-			if d.Overridden {
-				rep.Overrides = append(rep.Overrides, d.String())
-			}
+		for _, od := range d.Overridden {
+			rep.Overrides = append(rep.Overrides, od.String())
 		}
 	}
 	rep.Checklist = report.ChecklistFrom(r.readiness, now)
 
-	entries := r.journal.Entries()
-	rep.Actual = summarizeSteps(entries)
-	est := r.Estimate()
+	rep.Actual = d.Actual
 	for i, s := range r.runbook {
-		es := report.ExpectedStep{Step: s.ID, Impact: s.Impact, Expected: est.Steps[i]}
-		if sf, ok := est.Forecast.Step(s.ID); ok {
+		es := report.ExpectedStep{Step: s.ID, Impact: s.Impact, Expected: d.Expected.Steps[i]}
+		if sf, ok := d.Expected.Forecast.Step(s.ID); ok {
 			es.Min, es.Max, es.Runs = sf.Elapsed.Min, sf.Elapsed.Max, sf.Runs
 		}
 		rep.Expected = append(rep.Expected, es)
 	}
-	if rehearsals := p.Evidence().Rehearsals; len(rehearsals) > 0 {
-		base := medianRun(rehearsals)
-		rep.Rehearsal = &base
-		c := timeline.Compare(base, rep.Actual)
-		rep.Comparison = &c
-	}
+	rep.Rehearsal, rep.Comparison = d.Baseline, d.Comparison
 	if len(rep.Actual.Steps) > 0 && !rep.Actual.IsComplete() {
-		d := r.Drift(now)
-		elapsed := now.Sub(d.Started)
+		dr := r.Drift(now)
+		elapsed := now.Sub(dr.Started)
 		// Behind() is then the drift's delay: how much later than planned
 		// the cutover is expected to end.
-		rep.Drift = &report.Drift{At: now, Elapsed: elapsed, Expected: elapsed - d.Delay, ExpectedEnd: d.ExpectedEnd}
+		rep.Drift = &report.Drift{At: now, Elapsed: elapsed, Expected: elapsed - dr.Delay, ExpectedEnd: dr.ExpectedEnd}
 	}
 
 	meetings := map[int]string{}
@@ -76,21 +68,20 @@ func (r *Rollout) Report(now time.Time) *report.Report {
 	for _, a := range p.Tracker().Actions() {
 		rep.Actions = append(rep.Actions, report.Action{
 			ID: strconv.Itoa(a.ID), Title: a.Title, Owner: a.Owner, Status: a.Status.String(), Due: a.Due,
-			Overdue: a.Status == ActionOpen && now.After(a.Due), Meeting: meetings[a.Meeting],
+			Overdue: a.IsOverdue(now), Meeting: meetings[a.Meeting],
 		})
 	}
+	// Earlier lessons first, with whether this rollout applied them (R12),
+	// then those this rollout taught.
 	for _, l := range p.Lessons() {
-		if l.From == r.name {
-			continue // taught by this rollout: listed with its debrief below
-		}
-		rep.Lessons = append(rep.Lessons, report.Lesson{ID: strconv.Itoa(l.ID), Text: l.Text, Action: l.Action, Applied: l.IsAppliedIn(r.name)})
-	}
-	for _, l := range p.Lessons() {
-		if l.From == r.name {
-			rep.Lessons = append(rep.Lessons, report.Lesson{ID: strconv.Itoa(l.ID), Text: l.Text + " (learned from this rollout)", Action: l.Action})
+		if l.From != r.name {
+			rep.Lessons = append(rep.Lessons, report.Lesson{ID: strconv.Itoa(l.ID), Text: l.Text, Action: l.Action, Applied: l.IsAppliedIn(r.name)})
 		}
 	}
-	for _, e := range entries {
+	for _, l := range d.Lessons {
+		rep.Lessons = append(rep.Lessons, report.Lesson{ID: strconv.Itoa(l.ID), Text: l.Text + " (learned from this rollout)", Action: l.Action})
+	}
+	for _, e := range r.journal.Entries() {
 		if e.Kind == timeline.KindNote && e.Text != "" {
 			rep.Notes = append(rep.Notes, report.Note{At: e.At, By: e.Actor, Text: e.Text})
 		}

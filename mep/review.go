@@ -1,6 +1,8 @@
 package mep
 
 import (
+	"cmp"
+	"slices"
 	"time"
 
 	"github.com/mepkit/mepkit/policy"
@@ -18,8 +20,9 @@ type Debrief struct {
 	// Duration and Outage compare the estimate (Baseline) with the actual
 	// run.
 	Duration, Outage timeline.Delta
-	// Comparison compares the actual run with the median rehearsal, step by
-	// step; nil without rehearsals.
+	// Baseline is the median rehearsal (by duration); nil without
+	// rehearsals. Comparison compares the actual run with it, step by step.
+	Baseline   *timeline.Summary
 	Comparison *timeline.Comparison
 	Failed     []timeline.Span   // attempts that ended Failed
 	Overridden []policy.Decision // denials lifted by a break-glass override
@@ -42,8 +45,9 @@ func (r *Rollout) Debrief() Debrief {
 		Outage:   timeline.Delta{Baseline: est.Outage, Actual: actual.Outage},
 	}
 	if rehearsals := r.p.Evidence().Rehearsals; len(rehearsals) > 0 {
-		c := timeline.Compare(medianRun(rehearsals), actual)
-		rv.Comparison = &c
+		base := medianRun(rehearsals)
+		c := timeline.Compare(base, actual)
+		rv.Baseline, rv.Comparison = &base, &c
 	}
 	for _, sp := range actual.Steps {
 		if !sp.Open && sp.Outcome == timeline.Failed {
@@ -68,16 +72,9 @@ func (r *Rollout) Debrief() Debrief {
 // medianRun returns the rehearsal whose duration is the median (the lower
 // middle one for an even count): a real run to compare step by step.
 func medianRun(runs []timeline.Summary) timeline.Summary {
-	idx := make([]int, len(runs))
-	for i := range idx {
-		idx[i] = i
-	}
-	for i := 1; i < len(idx); i++ {
-		for k := i; k > 0 && runs[idx[k]].Duration < runs[idx[k-1]].Duration; k-- {
-			idx[k], idx[k-1] = idx[k-1], idx[k]
-		}
-	}
-	return runs[idx[(len(idx)-1)/2]]
+	sorted := slices.Clone(runs)
+	slices.SortStableFunc(sorted, func(a, b timeline.Summary) int { return cmp.Compare(a.Duration, b.Duration) })
+	return sorted[(len(sorted)-1)/2]
 }
 
 // Learn records a lesson from this rollout's review, with the action that

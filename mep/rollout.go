@@ -18,8 +18,7 @@ var (
 	// ErrNoGo is returned when a cutover step is started without a GO
 	// decided for the current T0 (R9).
 	ErrNoGo = errors.New("mep: no GO for this cutover")
-	// ErrStarted is returned when T0 is moved or the runbook changed after
-	// the cutover started.
+	// ErrStarted is returned when T0 is moved after the cutover started.
 	ErrStarted = errors.New("mep: cutover already started")
 )
 
@@ -39,11 +38,13 @@ type RolloutOptions struct {
 	// A list without items: checklist.Preparation().
 	Readiness checklist.List
 	// Policies are checked against the whole operation, [T0, T0+estimate).
-	// The rollout adds policy.RequireGo for each of Roles that the Set does
-	// not already require.
+	// The rollout adds policy.RequireGo for each of Roles and
+	// policy.ReadinessWindow with the project's ReadinessLead, unless the
+	// Set has policies of those names, and makes them mandatory: no
+	// override lifts the GO or the readiness window.
 	Policies policy.Set
 	// Roles are the roles whose GO the cutover needs (R9), as Role names.
-	// Nil: "operations".
+	// "operations" is always among them.
 	Roles []string
 	// Margin is added to the estimated duration when fitting the cutover
 	// into the policies' windows, as a share of it: 0.25 adds a quarter.
@@ -58,12 +59,15 @@ type RolloutOptions struct {
 // the runbook, the readiness checklist run against T0, the policies, the
 // go/no-go votes and the cutover's journal (R5, R7 to R12).
 //
-// Rollout is safe for simultaneous use by multiple goroutines.
+// Rollout is safe for simultaneous use by multiple goroutines. Make one
+// with [Project.NewRollout]; the zero Rollout is not usable.
 type Rollout struct {
 	mu        sync.Mutex
+	moveMu    sync.Mutex // serialises Reschedule and the first StartStep; taken before mu
 	p         *Project
 	name, env string
 	t0        time.Time
+	gen       uint64 // bumped when T0 moves: votes of an earlier generation are stale
 	runbook   []Step
 	index     map[string]int
 	readiness *checklist.Run
@@ -93,9 +97,9 @@ func (p *Project) NewRollout(o RolloutOptions) (*Rollout, error) {
 	if err := validateRunbook(o.Runbook); err != nil {
 		return nil, err
 	}
-	roles := o.Roles
-	if roles == nil {
-		roles = []string{RoleOperations.String()}
+	roles := slices.Clone(o.Roles)
+	if !slices.ContainsFunc(roles, func(r string) bool { return strings.EqualFold(r, RoleOperations.String()) }) {
+		roles = append(roles, RoleOperations.String()) // R9: the operations GO is always needed
 	}
 	for i, name := range roles {
 		if _, err := ParseRole(name); err != nil {
@@ -119,17 +123,27 @@ func (p *Project) NewRollout(o RolloutOptions) (*Rollout, error) {
 		r.index[s.ID] = i
 	}
 	r.policies = slices.Clone(o.Policies)
+	r.require(policy.ReadinessWindow(p.settings.lead))
 	for _, role := range roles {
-		rg := policy.RequireGo(role)
-		if !slices.ContainsFunc(r.policies, func(q policy.Policy) bool { return q != nil && strings.EqualFold(q.Name(), rg.Name()) }) {
-			r.policies = append(r.policies, rg)
-		}
+		r.require(policy.RequireGo(role))
 	}
 	if r.journal == nil {
 		r.journal = timeline.New(&timeline.Options{Now: p.settings.now, Key: p.settings.key})
 	}
 	p.SetReadiness(run)
 	return r, nil
+}
+
+// require makes q part of the rollout's policies and mandatory: a policy of
+// the same name already in the set is made mandatory, or q is added. The
+// GO (R9) and the readiness window (R7) cannot be lifted by an override.
+func (r *Rollout) require(q policy.Policy) {
+	i := slices.IndexFunc(r.policies, func(x policy.Policy) bool { return x != nil && strings.EqualFold(x.Name(), q.Name()) })
+	if i >= 0 {
+		r.policies[i] = policy.Mandatory(r.policies[i])
+		return
+	}
+	r.policies = append(r.policies, policy.Mandatory(q))
 }
 
 // Name returns the rollout's name.
@@ -205,35 +219,45 @@ func (r *Rollout) Reschedule(t0 time.Time, by, reason string) error {
 	case strings.TrimSpace(reason) == "":
 		return fieldErr("reschedule.reason", reason, "empty: say why T0 moves")
 	}
+	r.moveMu.Lock()
+	defer r.moveMu.Unlock()
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.started {
+	started, from := r.started, r.t0
+	r.mu.Unlock()
+	if started {
 		return fmt.Errorf("%w: T0 cannot move", ErrStarted)
 	}
 	now := r.p.now()
 	t0 = t0.Round(0)
 	if _, err := r.journal.Record(timeline.Entry{
 		At: now, Kind: timeline.KindDecision, Actor: by, Text: reason,
-		Attrs: map[string]string{"event": "reschedule", "from": r.t0.Format(time.RFC3339), "to": t0.Format(time.RFC3339)},
+		Attrs: map[string]string{"event": "reschedule", "from": from.Format(time.RFC3339), "to": t0.Format(time.RFC3339)},
 	}); err != nil {
 		return fmt.Errorf("mep: journal reschedule: %w", err)
 	}
+	// Without r.mu: the checklist tells its observer, who may well ask
+	// this rollout for an evaluation.
 	if err := r.readiness.Reschedule(t0, by, now, reason); err != nil {
 		return fmt.Errorf("mep: readiness checklist: %w", err)
 	}
+	r.mu.Lock()
 	r.t0 = t0
+	r.gen++
 	r.decided = Verdict{}
 	r.override = nil
+	r.mu.Unlock()
 	if r.p.Evidence().Go.Decision != Undecided {
-		_ = r.p.SetGoDecision(GoDecision{})
+		return r.p.SetGoDecision(GoDecision{})
 	}
 	return nil
 }
 
-// Override records a break-glass request: By takes responsibility for
-// running the cutover although policies deny it. Mandatory policies still
-// deny. It is journaled (kind override) and lasts until T0 moves. It
-// returns a *FieldError without By or Reason.
+// Override records a break-glass request: By, a member with the operations
+// role, takes responsibility for running the cutover although policies deny
+// it. Mandatory policies still deny, among them the GO and the readiness
+// window. It is journaled (kind override) and lasts until T0 moves. It
+// returns a *NotFoundError for an unknown member and a *FieldError without
+// By or Reason or when By does not hold the operations role.
 func (r *Rollout) Override(o policy.Override) error {
 	switch {
 	case strings.TrimSpace(o.By) == "":
@@ -241,8 +265,12 @@ func (r *Rollout) Override(o policy.Override) error {
 	case strings.TrimSpace(o.Reason) == "":
 		return fieldErr("override.reason", o.Reason, "empty")
 	}
-	if _, ok := r.p.Member(o.By); !ok {
+	m, ok := r.p.Member(o.By)
+	if !ok {
 		return &NotFoundError{What: "member", Key: o.By}
+	}
+	if !m.Has(RoleOperations) {
+		return fieldErr("override.by", o.By, "only a member with the operations role may break the glass")
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -15,7 +15,6 @@ import (
 // the standard policy set, two rehearsals and a GO vote.
 func benchRollout(b *testing.B, steps int) (*mep.Rollout, time.Time) {
 	b.Helper()
-	t := &testing.T{}
 	loc, err := time.LoadLocation("Europe/Paris")
 	if err != nil {
 		b.Fatal(err)
@@ -40,7 +39,7 @@ func benchRollout(b *testing.B, steps int) (*mep.Rollout, time.Time) {
 		book[i] = mep.Step{ID: fmt.Sprintf("step-%05d", i), Impact: timeline.Impact(i % 3), Expected: time.Second}
 	}
 	r, err := p.NewRollout(mep.RolloutOptions{Name: "bench", T0: t0, Runbook: book,
-		Readiness: checklist.List{Name: "readiness", Mode: checklist.DoConfirm, Items: items}, Policies: standardSet(t)})
+		Readiness: checklist.List{Name: "readiness", Mode: checklist.DoConfirm, Items: items}, Policies: standardSet(b)})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -19,12 +19,12 @@ import (
 
 var ctx = context.Background()
 
-func paris(t *testing.T, y, m, d, h, min int) time.Time {
+func paris(t testing.TB, y, m, d, h, min int) time.Time {
 	return time.Date(y, time.Month(m), d, h, min, 0, 0, load(t, "Europe/Paris"))
 }
 
 // standardSet is the policy issue's standard set, in Europe/Paris.
-func standardSet(t *testing.T) policy.Set {
+func standardSet(t testing.TB) policy.Set {
 	t.Helper()
 	loc := load(t, "Europe/Paris")
 	hol, err := policy.Holidays("FR", loc, true)
@@ -502,4 +502,206 @@ func TestRolloutReport(t *testing.T) {
 	require.NoError(t, rep.WriteJSON(&js))
 	assert.Contains(t, html.String(), "<svg")
 	assert.Contains(t, js.String(), `"verdict"`)
+}
+
+func TestOverrideNeverLiftsTheGO(t *testing.T) {
+	f := newRollout(t, paris(t, 2026, 11, 26, 23, 0)) // into Friday: denied by the calendar
+	f.ready(t, f.t0.Add(-3*time.Hour))
+	require.NoError(t, f.p.AddMember(mep.Member{Name: "Olga", Roles: []mep.Role{mep.RoleOperations}}))
+	_, err := f.r.Vote(mep.Vote{Role: "operations", By: "Olga", Go: false, Reason: "backups unverified", At: f.t0.Add(-50 * time.Minute)})
+	require.NoError(t, err)
+
+	var fe *mep.FieldError
+	require.ErrorAs(t, f.r.Override(policy.Override{By: "Sam", Reason: "sales says so"}), &fe, "only operations breaks the glass")
+	require.NoError(t, f.r.Override(policy.Override{By: "Otto", Reason: "legal deadline"}))
+	v, err := f.r.Decide(ctx, f.t0.Add(-30*time.Minute))
+	require.NoError(t, err)
+	assert.Equal(t, mep.NoGo, v.Decision, "an override lifts the Friday freeze, never a No-Go: %s", v)
+	assert.Contains(t, v.String(), "No-Go from operations by Olga")
+	assert.Contains(t, v.String(), "friday-freeze", "the lifted denial is still listed")
+
+	// Without any vote, at T0: still no GO.
+	g := newRollout(t, paris(t, 2026, 11, 26, 23, 0))
+	g.ready(t, g.t0.Add(-3*time.Hour))
+	require.NoError(t, g.r.Override(policy.Override{By: "Otto", Reason: "legal deadline"}))
+	v, err = g.r.Decide(ctx, g.t0)
+	require.NoError(t, err)
+	assert.Equal(t, mep.NoGo, v.Decision, v.String())
+	g.clock.set(g.t0)
+	_, err = g.r.StartStep("backup", "Otto")
+	assert.ErrorIs(t, err, mep.ErrNoGo)
+}
+
+func TestOperationsGOIsAlwaysRequired(t *testing.T) {
+	c := newClock(paris(t, 2026, 11, 20, 10, 0))
+	p := newProject(t, c)
+	staff(t, p)
+	t0 := paris(t, 2026, 11, 24, 20, 30)
+	r, err := p.NewRollout(mep.RolloutOptions{Name: "x", T0: t0, Runbook: runbook[4:], Readiness: readiness, Roles: []string{}})
+	require.NoError(t, err)
+	require.NoError(t, r.Readiness().Check("hw-verified", "Otto", t0.Add(-3*time.Hour), ""))
+	require.NoError(t, r.Readiness().Check("config-backup", "Otto", t0.Add(-3*time.Hour), ""))
+	v := r.Evaluate(ctx, t0.Add(-30*time.Minute))
+	assert.Equal(t, mep.Undecided, v.Decision, "no vote, no GO: %s", v)
+	assert.Contains(t, v.String(), "waiting for the GO from operations")
+
+	_, err = r.Decide(ctx, time.Time{})
+	assert.ErrorIs(t, err, mep.ErrInvalid, "a decision needs a time")
+	assert.Equal(t, mep.Undecided, r.Decided().Decision)
+}
+
+func TestStartStepChecksTheGOStillHolds(t *testing.T) {
+	decided := func(t *testing.T) fixture {
+		f := newRollout(t, paris(t, 2026, 11, 24, 20, 30))
+		require.NoError(t, f.p.AddMember(mep.Member{Name: "Olga", Roles: []mep.Role{mep.RoleOperations}}))
+		f.ready(t, f.t0.Add(-3*time.Hour))
+		_, err := f.r.Vote(mep.Vote{Role: "operations", By: "Otto", Go: true, At: f.t0.Add(-50 * time.Minute)})
+		require.NoError(t, err)
+		v, err := f.r.Decide(ctx, f.t0.Add(-30*time.Minute))
+		require.NoError(t, err)
+		require.Equal(t, mep.Go, v.Decision, v.String())
+		return f
+	}
+	t.Run("no-go voted since", func(t *testing.T) {
+		f := decided(t)
+		_, err := f.r.Vote(mep.Vote{Role: "operations", By: "Olga", Go: false, Reason: "storage alarm", At: f.t0.Add(-10 * time.Minute)})
+		require.NoError(t, err)
+		f.clock.set(f.t0)
+		_, err = f.r.StartStep("backup", "Otto")
+		require.ErrorIs(t, err, mep.ErrNoGo)
+		assert.Contains(t, err.Error(), "storage alarm")
+	})
+	t.Run("item failed since", func(t *testing.T) {
+		f := decided(t)
+		require.NoError(t, f.r.Readiness().Fail("config-backup", "Otto", f.t0.Add(-5*time.Minute), "backup corrupt"))
+		f.clock.set(f.t0)
+		_, err := f.r.StartStep("backup", "Otto")
+		require.ErrorIs(t, err, mep.ErrNoGo)
+		assert.Contains(t, err.Error(), "backup corrupt")
+	})
+	t.Run("start drifted into a Friday", func(t *testing.T) {
+		f := decided(t)
+		f.clock.set(paris(t, 2026, 11, 27, 20, 30))
+		_, err := f.r.StartStep("backup", "Otto")
+		require.ErrorIs(t, err, mep.ErrNoGo)
+		assert.Contains(t, err.Error(), "friday-freeze")
+	})
+	t.Run("on time", func(t *testing.T) {
+		f := decided(t)
+		f.clock.set(f.t0.Add(2 * time.Minute))
+		_, err := f.r.StartStep("backup", "Otto")
+		require.NoError(t, err)
+		_, err = f.r.StartStep("stop-app", "Bea")
+		require.NoError(t, err, "later steps do not decide again")
+	})
+}
+
+func TestVotesStayStaleWhenT0MovesBack(t *testing.T) {
+	f := newRollout(t, paris(t, 2026, 11, 24, 20, 30))
+	f.ready(t, f.t0.Add(-3*time.Hour))
+	_, err := f.r.Vote(mep.Vote{Role: "operations", By: "Otto", Go: true, At: f.t0.Add(-50 * time.Minute)})
+	require.NoError(t, err)
+	f.clock.set(f.t0.Add(-45 * time.Minute))
+	require.NoError(t, f.r.Reschedule(f.t0.Add(24*time.Hour), "Otto", "client asked"))
+	require.NoError(t, f.r.Reschedule(f.t0, "Otto", "client changed its mind"))
+	v := f.r.Evaluate(ctx, f.t0.Add(-30*time.Minute))
+	assert.Equal(t, mep.Undecided, v.Decision, "the old vote does not come back: %s", v)
+	assert.Len(t, v.Stale, 1)
+}
+
+func TestVotesFromTheFutureDoNotCount(t *testing.T) {
+	f := newRollout(t, paris(t, 2026, 11, 24, 20, 30))
+	f.ready(t, f.t0.Add(-3*time.Hour))
+	_, err := f.r.Vote(mep.Vote{Role: "operations", By: "Otto", Go: true, At: f.t0.Add(-10 * time.Minute)})
+	require.NoError(t, err)
+	v := f.r.Evaluate(ctx, f.t0.Add(-30*time.Minute))
+	assert.Equal(t, mep.Undecided, v.Decision)
+	assert.Empty(t, v.Votes)
+}
+
+func TestRescheduleLetsObserversEvaluate(t *testing.T) {
+	f := newRollout(t, paris(t, 2026, 11, 24, 20, 30))
+	seen := make(chan mep.Decision, 4)
+	f.r.Readiness().Observe(func(checklist.Event) {
+		seen <- f.r.Evaluate(ctx, f.t0.Add(-2*time.Hour)).Decision // a dashboard refreshing
+	})
+	done := make(chan error, 1)
+	go func() { done <- f.r.Reschedule(f.t0.Add(24*time.Hour), "Otto", "moved") }()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("Reschedule deadlocked with an observer that evaluates the rollout")
+	}
+	assert.Equal(t, mep.Undecided, <-seen)
+}
+
+func TestWarningsDoNotBlockTheGO(t *testing.T) {
+	c := newClock(paris(t, 2026, 11, 20, 10, 0))
+	p := newProject(t, c)
+	staff(t, p)
+	t0 := paris(t, 2026, 11, 24, 20, 30)
+	nag := policy.Func("nag", func(context.Context, policy.Change) policy.Decision {
+		return policy.Decision{Verdict: policy.Warn, Reason: "the change advisory board was not told"}
+	})
+	r, err := p.NewRollout(mep.RolloutOptions{Name: "x", T0: t0, Runbook: runbook[4:], Readiness: readiness, Policies: policy.Set{nag}})
+	require.NoError(t, err)
+	require.NoError(t, r.Readiness().Check("hw-verified", "Otto", t0.Add(-3*time.Hour), ""))
+	require.NoError(t, r.Readiness().Check("config-backup", "Otto", t0.Add(-3*time.Hour), ""))
+	_, err = r.Vote(mep.Vote{Role: "operations", By: "Otto", Go: true, At: t0.Add(-50 * time.Minute)})
+	require.NoError(t, err)
+	v := r.Evaluate(ctx, t0.Add(-30*time.Minute))
+	assert.Equal(t, mep.Go, v.Decision, v.String())
+	assert.Contains(t, v.String(), "nag: the change advisory board was not told")
+}
+
+func TestReadinessLeadWithoutItemDeadlines(t *testing.T) {
+	c := newClock(paris(t, 2026, 11, 20, 10, 0))
+	p := newProject(t, c)
+	staff(t, p)
+	t0 := paris(t, 2026, 11, 24, 20, 30)
+	list := checklist.List{Name: "loose", Items: []checklist.Item{{ID: "a", Title: "A"}}} // no deadline
+	r, err := p.NewRollout(mep.RolloutOptions{Name: "x", T0: t0, Runbook: runbook[4:], Readiness: list})
+	require.NoError(t, err)
+	require.NoError(t, r.Readiness().Check("a", "Otto", t0.Add(-6*time.Minute), ""))
+	_, err = r.Vote(mep.Vote{Role: "operations", By: "Otto", Go: true, At: t0.Add(-5 * time.Minute)})
+	require.NoError(t, err)
+	v := r.Evaluate(ctx, t0.Add(-4*time.Minute))
+	assert.Equal(t, mep.NoGo, v.Decision, "ready 6 minutes before T0 is too late (R7, project lead 1h): %s", v)
+	assert.Contains(t, v.String(), "readiness: ready at")
+}
+
+func TestProposeOneSlotPerWindow(t *testing.T) {
+	c := newClock(paris(t, 2026, 11, 20, 10, 0))
+	p := newProject(t, c)
+	win, err := policy.Windows("evenings", "Mon-Thu 20:00-23:30", load(t, "Europe/Paris"))
+	require.NoError(t, err)
+	from := paris(t, 2026, 11, 24, 20, 30)
+	r, err := p.NewRollout(mep.RolloutOptions{Name: "x", T0: from, Runbook: runbook[4:], Policies: policy.Set{win}})
+	require.NoError(t, err)
+	prop, err := r.Propose(ctx, from.Add(-2*time.Hour), 3, 3*time.Hour)
+	require.NoError(t, err)
+	assert.Equal(t, []time.Time{paris(t, 2026, 11, 24, 20, 0)}, prop.Slots, "the window runs past the horizon: one slot")
+}
+
+func TestDriftAfterTheEnd(t *testing.T) {
+	f := newRollout(t, paris(t, 2026, 11, 24, 20, 30))
+	f.ready(t, f.t0.Add(-3*time.Hour))
+	_, err := f.r.Vote(mep.Vote{Role: "operations", By: "Otto", Go: true, At: f.t0.Add(-50 * time.Minute)})
+	require.NoError(t, err)
+	_, err = f.r.Decide(ctx, f.t0.Add(-30*time.Minute))
+	require.NoError(t, err)
+	f.clock.set(f.t0)
+	for _, s := range runbook {
+		_, err := f.r.StartStep(s.ID, s.Owner)
+		require.NoError(t, err)
+		f.clock.add(10 * time.Minute)
+		_, err = f.r.EndStep(s.ID, s.Owner, timeline.Done)
+		require.NoError(t, err)
+	}
+	end := f.clock.now()
+	soon, later := f.r.Drift(end), f.r.Drift(end.Add(2*time.Hour))
+	assert.True(t, later.ExpectedEnd.Equal(end), "an ended cutover ends when it ended")
+	assert.Equal(t, soon.Delay, later.Delay)
+	assert.Negative(t, later.Delay, "50 minutes against 86 expected: early")
 }

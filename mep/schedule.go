@@ -38,8 +38,8 @@ func (r *Rollout) Propose(ctx context.Context, from time.Time, n int, horizon ti
 		return Proposal{}, fieldErr("runbook", fmt.Sprint(est.Unknown), "no expected duration: rehearse (R5) or set Step.Expected")
 	}
 	r.mu.Lock()
-	current, _ := r.currentVotes()
-	c := r.change(from.Round(0), est, current)
+	current, _ := r.currentVotes(from)
+	c := r.change(from.Round(0), from.Round(0), est, current)
 	r.mu.Unlock()
 	c.Start = from.Round(0)
 	c.Now = c.Start
@@ -72,8 +72,8 @@ func (r *Rollout) Propose(ctx context.Context, from time.Time, n int, horizon ti
 		p.Slots = append(p.Slots, t.In(r.t0.Location()))
 		// The next proposal starts in the next free window.
 		free := r.policies.Free(t, end)
-		if len(free) == 0 {
-			break
+		if len(free) == 0 || !free[0].End.Before(end) {
+			break // the window runs to the horizon: no further one within it
 		}
 		next.Start = free[0].End
 		next.Now = next.Start

@@ -17,12 +17,14 @@ type Vote struct {
 	Reason string    `json:"reason,omitempty"` // required for a No-Go
 	At     time.Time `json:"at"`               // zero: the project's clock
 	// T0 is the cutover start the vote was given for; set by Vote. A vote
-	// counts only while T0 has not moved.
+	// counts only until T0 moves, even if it later moves back.
 	T0 time.Time `json:"t0"`
 	// Digest is the readiness checklist's digest when the vote was given
 	// (checklist.Run.Digest), so the vote cites the exact state it saw;
 	// set by Vote.
 	Digest string `json:"digest"`
+
+	gen uint64 // the rollout's T0 generation when given
 }
 
 // String describes the vote for people, e.g. "GO from operations by olga".
@@ -69,7 +71,7 @@ func (r *Rollout) Vote(v Vote) (Vote, error) {
 		v.At = r.p.now()
 	}
 	v.At = v.At.Round(0)
-	v.T0 = r.t0
+	v.T0, v.gen = r.t0, r.gen
 	v.Digest = r.readiness.Digest()
 	decision := "go"
 	if !v.Go {
@@ -85,13 +87,16 @@ func (r *Rollout) Vote(v Vote) (Vote, error) {
 	return v, nil
 }
 
-// currentVotes returns the votes given for the current T0 and those given
-// for an earlier one. Requires r.mu held.
-func (r *Rollout) currentVotes() (current, stale []Vote) {
+// currentVotes returns the votes given by now for the current T0, and
+// those given before T0 last moved (even if it moved back since). Votes
+// dated after now are in neither. Requires r.mu held.
+func (r *Rollout) currentVotes(now time.Time) (current, stale []Vote) {
 	for _, v := range r.votes {
-		if v.T0.Equal(r.t0) {
+		switch {
+		case v.At.After(now):
+		case v.gen == r.gen:
 			current = append(current, v)
-		} else {
+		default:
 			stale = append(stale, v)
 		}
 	}

@@ -60,7 +60,7 @@ func (d *Decision) UnmarshalText(b []byte) error {
 // undecided.
 type GoDecision struct {
 	Decision Decision  `json:"decision"`
-	By       string    `json:"by,omitempty"` // who gave it; a member with RoleOperations
+	By       string    `json:"by,omitempty"` // a GO: the member with RoleOperations who gave it; a no-go: who voted it, or the rollout that refused
 	At       time.Time `json:"at,omitzero"`
 	Reason   string    `json:"reason,omitempty"`
 }

@@ -169,8 +169,9 @@ func (f Forecast) Step(name string) (StepForecast, bool) {
 
 // Estimate computes, per step and in total, the minimum, median and
 // maximum of duration, outage and disruption over rehearsals: the input to
-// planning a go-live. A step still open in a rehearsal does not count for
-// that rehearsal.
+// planning a go-live. Attempts still open count nowhere: a step whose only
+// attempt is open does not count for that rehearsal, and one with an ended
+// attempt counts up to its last end.
 func Estimate(rehearsals ...Summary) Forecast {
 	f := Forecast{Runs: len(rehearsals)}
 	var dur, out, dis []time.Duration

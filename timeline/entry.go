@@ -2,8 +2,10 @@ package timeline
 
 import (
 	"maps"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Entry kinds. A journal accepts these and any kind that starts with
@@ -88,6 +90,15 @@ func (s steps) check(e *Entry) error {
 	if e.At.IsZero() {
 		return &EntryError{Seq: e.Seq, Step: e.Step, Err: ErrInvalid, Detail: "no time"}
 	}
+	if y := e.At.Year(); y < 0 || y > 9999 {
+		return &EntryError{Seq: e.Seq, Step: e.Step, Err: ErrInvalid, Detail: "time outside years 0-9999 (RFC 3339)"}
+	}
+	if _, off := e.At.Zone(); off%60 != 0 {
+		return &EntryError{Seq: e.Seq, Step: e.Step, Err: ErrInvalid, Detail: "UTC offset with seconds, which RFC 3339 cannot keep"}
+	}
+	if field := invalidUTF8(e); field != "" {
+		return &EntryError{Seq: e.Seq, Step: e.Step, Err: ErrInvalid, Detail: field + " is not valid UTF-8"}
+	}
 	if e.Impact != NoImpact && e.Kind != KindStart {
 		return &EntryError{Seq: e.Seq, Step: e.Step, Err: ErrInvalid, Detail: "impact on a " + e.Kind + " entry (only start has one)"}
 	}
@@ -118,6 +129,27 @@ func (s steps) check(e *Entry) error {
 			Detail: "ends at " + e.At.Format(time.RFC3339Nano) + ", before its start at " + st.startAt.Format(time.RFC3339Nano)}
 	}
 	return nil
+}
+
+// invalidUTF8 names the first text field of e that is not valid UTF-8, or
+// returns "": such text would not survive the JSON of a file journal.
+func invalidUTF8(e *Entry) string {
+	switch {
+	case !utf8.ValidString(e.Kind):
+		return "kind"
+	case !utf8.ValidString(e.Step):
+		return "step"
+	case !utf8.ValidString(e.Actor):
+		return "actor"
+	case !utf8.ValidString(e.Text):
+		return "text"
+	}
+	for k, v := range e.Attrs {
+		if !utf8.ValidString(k) || !utf8.ValidString(v) {
+			return "attribute " + strconv.Quote(k)
+		}
+	}
+	return ""
 }
 
 // apply records the effect of a checked entry.

@@ -153,7 +153,8 @@ func FormatDuration(d time.Duration) string {
 // rehearsal), each of its steps is drawn beside the actual one, shifted so
 // that both runs start together. Failed attempts are marked crit; running
 // ones are drawn as milestones at their start, since their end is unknown.
-// Times are printed in the location of actual.Start.
+// Times are printed in the UTC offset of actual.Start, kept for the whole
+// chart even across a daylight saving change.
 func WriteMermaid(w io.Writer, title string, actual Summary, baseline *Summary) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("gantt\n")
@@ -161,7 +162,10 @@ func WriteMermaid(w io.Writer, title string, actual Summary, baseline *Summary) 
 		fmt.Fprintf(bw, "    title %s\n", MermaidEscape(title))
 	}
 	bw.WriteString("    dateFormat YYYY-MM-DD HH:mm:ss\n    axisFormat %H:%M\n")
-	loc := actual.Start.Location()
+	// Mermaid dates carry no zone: print every bar in the fixed offset of
+	// the start, so that no bar ends before it starts across a DST change.
+	name, off := actual.Start.Zone()
+	loc := time.FixedZone(name, off)
 	var shift time.Duration
 	if baseline != nil && !baseline.Start.IsZero() && !actual.Start.IsZero() {
 		shift = actual.Start.Sub(baseline.Start)

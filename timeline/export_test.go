@@ -173,3 +173,14 @@ func FuzzExports(f *testing.F) {
 		}
 	})
 }
+
+func TestWriteMermaidAcrossFallBack(t *testing.T) {
+	// 02:50 CEST + 40 minutes is 02:30 CET: printed in one offset, the bar
+	// still ends after it starts.
+	start := time.Date(2026, 10, 25, 0, 50, 0, 0, time.UTC).In(paris) // 02:50 CEST, the first pass
+	require.Equal(t, 2*3600, func() int { _, off := start.Zone(); return off }())
+	s := timeline.Summarize(journalOf(t, step{"migrate", timeline.Outage, start, start.Add(40 * time.Minute), timeline.Done}))
+	var buf bytes.Buffer
+	require.NoError(t, timeline.WriteMermaid(&buf, "", s, nil))
+	assert.Contains(t, buf.String(), "migrate :2026-10-25 02:50:00, 2026-10-25 03:30:00")
+}

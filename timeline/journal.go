@@ -2,6 +2,7 @@ package timeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime"
@@ -325,8 +326,10 @@ func (j *Journal) Recovery() Recovery {
 	return j.recovery
 }
 
-// Close waits for Records in progress to be stored, closes the store and makes later
-// Records fail with ErrClosed. Closing a closed journal returns nil.
+// Close waits for Records in progress to be stored, closes the store and
+// makes later Records fail with ErrClosed. It returns the storage error that
+// made the journal unusable, if any, joined with the store's own. Closing a
+// closed journal returns nil.
 func (j *Journal) Close() error {
 	j.mu.Lock()
 	if j.closed {
@@ -337,10 +340,10 @@ func (j *Journal) Close() error {
 	for j.flushing || (j.durable < j.seq && j.failed == nil) {
 		j.cond.Wait()
 	}
-	s := j.store
+	s, failed := j.store, j.failed
 	j.mu.Unlock()
 	if s != nil {
-		return s.Close()
+		return errors.Join(failed, s.Close())
 	}
 	return nil
 }

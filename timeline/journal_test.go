@@ -70,6 +70,10 @@ func TestRecordValidation(t *testing.T) {
 		{"impact out of range", timeline.Entry{Kind: timeline.KindStart, Step: "s", Impact: 7}, timeline.ErrInvalid, "impact"},
 		{"second start while running", timeline.Entry{Kind: timeline.KindStart, Step: "running"}, timeline.ErrAlreadyStarted, "attempt 1"},
 		{"end before start", timeline.Entry{Kind: timeline.KindEnd, Step: "running", At: at(2026, 1, 1, 0, 0)}, timeline.ErrInvalid, "before its start"},
+		{"invalid UTF-8 text", timeline.Entry{Kind: timeline.KindNote, Text: "caf\xe9"}, timeline.ErrInvalid, "text is not valid UTF-8"},
+		{"invalid UTF-8 attribute", timeline.Entry{Kind: timeline.KindNote, Attrs: map[string]string{"k": "\xff"}}, timeline.ErrInvalid, `attribute "k"`},
+		{"year 10000", timeline.Entry{Kind: timeline.KindNote, At: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}, timeline.ErrInvalid, "years 0-9999"},
+		{"offset with seconds", timeline.Entry{Kind: timeline.KindNote, At: time.Date(1900, 1, 1, 0, 0, 0, 0, time.FixedZone("LMT", 561))}, timeline.ErrInvalid, "offset with seconds"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

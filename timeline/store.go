@@ -21,7 +21,8 @@ type Store interface {
 	// Append stores a batch of one or more entries, in order, after those
 	// already stored, and returns once they are durable. On error, the
 	// store must not be left with part of an entry; whether whole entries of
-	// the batch were kept may be unknown.
+	// the batch were kept may be unknown. The journal reuses batch after
+	// Append returns: a store keeps copies, never the slice.
 	Append(batch []Entry) error
 	// Close releases the store.
 	Close() error
@@ -48,6 +49,7 @@ type FileStore struct {
 	buf      []byte
 	recovery Recovery
 	loaded   bool
+	repaired bool // the torn tail, if any, is cut off and the offset set
 }
 
 // OpenFileStore opens the journal file at path, creating it (and syncing
@@ -76,9 +78,10 @@ func OpenFileStore(path string, noSync bool) (*FileStore, error) {
 }
 
 // Load reads every entry of the file. A last line without its newline is
-// the trace of a crash during a write: it is truncated away and reported by
-// Recovery. Any other malformed line is a [*LineError] and leaves the file
-// untouched.
+// the trace of a crash during a write: Load leaves it out, even if it
+// decodes (its Record never returned), reports it by Recovery, and the
+// file loses it before the next write. Any other malformed line is a
+// [*LineError]. Load itself never modifies the file.
 func (s *FileStore) Load() ([]Entry, error) {
 	if s.loaded {
 		return nil, errors.New("timeline: FileStore.Load called twice")
@@ -100,20 +103,33 @@ func (s *FileStore) Load() ([]Entry, error) {
 		return nil, err
 	}
 	if len(torn) > 0 {
-		if err := s.f.Truncate(int64(len(complete))); err != nil {
-			return nil, fmt.Errorf("timeline: truncating the torn last line of %s: %w", s.path, err)
-		}
-		if err := s.sync(); err != nil {
-			return nil, err
-		}
 		s.recovery = Recovery{TornBytes: int64(len(torn)), TornLine: bytes.Count(complete, []byte{'\n'}) + 1}
-	}
-	if _, err := s.f.Seek(int64(len(complete)), io.SeekStart); err != nil {
-		return nil, fmt.Errorf("timeline: %w", err)
 	}
 	s.size = int64(len(complete))
 	s.loaded = true
 	return entries, nil
+}
+
+// repair cuts a torn last line found by Load off the file. Open calls it
+// once the journal has verified what Load read, so that a file refused for
+// another reason is left as it was; Append calls it before writing.
+func (s *FileStore) repair() error {
+	if s.repaired {
+		return nil
+	}
+	if s.recovery.TornBytes > 0 {
+		if err := s.f.Truncate(s.size); err != nil {
+			return fmt.Errorf("timeline: truncating the torn last line of %s: %w", s.path, err)
+		}
+		if err := s.sync(); err != nil {
+			return err
+		}
+	}
+	if _, err := s.f.Seek(s.size, io.SeekStart); err != nil {
+		return fmt.Errorf("timeline: %w", err)
+	}
+	s.repaired = true
+	return nil
 }
 
 // decodeLines decodes complete JSON Lines held in memory.
@@ -140,6 +156,9 @@ func (s *FileStore) Recovery() Recovery { return s.recovery }
 func (s *FileStore) Append(batch []Entry) error {
 	if !s.loaded {
 		return errors.New("timeline: FileStore.Append before Load")
+	}
+	if err := s.repair(); err != nil {
+		return err
 	}
 	for i := range batch {
 		var err error
@@ -219,6 +238,10 @@ func Open(path string, opts *Options) (*Journal, error) {
 	if err != nil {
 		fs.Close()
 		return nil, fmt.Errorf("timeline: opening %s: %w", path, err)
+	}
+	if err := fs.repair(); err != nil {
+		fs.Close()
+		return nil, err
 	}
 	j.recovery = fs.Recovery()
 	if j.recovery.TornBytes > 0 && j.logger != nil {

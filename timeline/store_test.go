@@ -296,3 +296,26 @@ func TestCrashRecovery(t *testing.T) {
 	assert.Greater(t, last, uint64(20), "the child recorded something in each round")
 	t.Logf("%d entries after 20 crashes", last)
 }
+
+func TestOpenRefusedLeavesATornFileAsItWas(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j.jsonl")
+	writeJournal(t, path, 3)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	bad := strings.Replace(string(data), "note 1", "note X", 1) + `{"seq":4,"at":"20`
+	require.NoError(t, os.WriteFile(path, []byte(bad), 0o600))
+	_, err = timeline.Open(path, nil)
+	require.ErrorIs(t, err, timeline.ErrTampered)
+	after, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, bad, string(after), "a refused file keeps even its torn tail, for the investigation")
+}
+
+func TestCloseReportsTheStorageError(t *testing.T) {
+	var data []timeline.Entry
+	j, err := timeline.OpenStore(&failingStore{memStore{&data}, 0}, nil)
+	require.NoError(t, err)
+	_, err = j.Note("a", "lost")
+	require.Error(t, err)
+	assert.ErrorContains(t, j.Close(), "disk full")
+}

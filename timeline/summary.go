@@ -156,8 +156,12 @@ func total(in []interval) time.Duration {
 }
 
 // In returns a copy of s with every time in loc, for printing: entries read
-// back from a file carry only their UTC offset, not their zone's name.
+// back from a file carry only their UTC offset, not their zone's name. A
+// nil loc returns s unchanged.
 func (s Summary) In(loc *time.Location) Summary {
+	if loc == nil {
+		return s
+	}
 	in := func(t time.Time) time.Time {
 		if t.IsZero() {
 			return t

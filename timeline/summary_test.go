@@ -143,3 +143,8 @@ func TestSummaryIn(t *testing.T) {
 	assert.True(t, got.Steps[1].End.IsZero(), "an open span keeps its zero end")
 	assert.Equal(t, paris, s.Steps[0].Start.Location(), "the original is unchanged")
 }
+
+func TestSummaryInNil(t *testing.T) {
+	s := timeline.Summarize(journalOf(t, step{"a", timeline.Outage, at(2026, 1, 1, 0, 0), at(2026, 1, 1, 1, 0), timeline.Done}))
+	assert.Equal(t, s, s.In(nil))
+}

@@ -65,6 +65,8 @@ func TestGoliveBadInput(t *testing.T) {
 	badZone := write("zone.yaml", strings.Replace(string(defaultScenario), "zone: Europe/Paris\ncreated", "zone: Mars/Olympus\ncreated", 1))
 	badRole := write("role.yaml", strings.Replace(string(defaultScenario), "roles: [mco]", "roles: [wizard]", 1))
 	badTime := write("time.yaml", strings.Replace(string(defaultScenario), "created: 2026-01-05 09:00", "created: next tuesday", 1))
+	typo := write("typo.yaml", strings.Replace(string(defaultScenario), "    switch-dns: [5m]", "    swich-dns: [5m]", 1))
+	noPhase := write("phase.yaml", strings.Replace(string(defaultScenario), "  review: {at: 2026-11-13 10:00, by: Olga}\n", "", 1))
 	tests := []struct {
 		name string
 		args []string
@@ -77,6 +79,8 @@ func TestGoliveBadInput(t *testing.T) {
 		{"unknown zone", []string{"-scenario", badZone}, "Mars/Olympus"},
 		{"unknown role", []string{"-scenario", badRole}, "wizard"},
 		{"bad time", []string{"-scenario", badTime}, "not a time written 2006-01-02 15:04"},
+		{"step typo", []string{"-scenario", typo}, `cutover.steps: "swich-dns" is not in the runbook`},
+		{"missing phase date", []string{"-scenario", noPhase}, "phases.review: missing"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

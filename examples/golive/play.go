@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -59,7 +61,8 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 		return nil, &badScenario{err}
 	}
 	n.say("project created, phase %s", p.Phase())
-	for name, d := range s.Plan {
+	for _, name := range slices.Sorted(maps.Keys(s.Plan)) {
+		d := s.Plan[name]
 		ph, err := mep.ParsePhase(name)
 		if err != nil {
 			return nil, &badScenario{fmt.Errorf("plan: %w", err)}
@@ -219,6 +222,9 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 	if err := tick(r.Readiness(), s.Cutover.Readiness, s.loc); err != nil {
 		return nil, err
 	}
+	if !r.Readiness().Ready() {
+		return nil, &badScenario{errors.New("cutover.readiness: the readiness checklist is not complete")}
+	}
 	clk.set(r.Readiness().ReadyAt())
 	n.say("readiness checklist complete (%d items, due by %s)", len(r.Readiness().Results()), r.T0().Add(-time.Hour).Format("15:04"))
 	for _, vt := range s.Cutover.Votes {
@@ -238,7 +244,7 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 	if !v.IsGo() {
 		return nil, errors.New("the go-live did not get its GO")
 	}
-	if err := advanceNow(p, n, s.Cutover.Votes[0].By, "operations GO"); err != nil {
+	if err := advanceNow(p, n, p.Evidence().Go.By, "operations GO"); err != nil {
 		return nil, err
 	}
 
@@ -392,7 +398,7 @@ func rehearse(s *scenario, reh rehearsal, runbook []mep.Step) (timeline.Summary,
 	for _, st := range runbook {
 		known[st.ID] = true
 	}
-	for id := range reh.Steps {
+	for _, id := range slices.Sorted(maps.Keys(reh.Steps)) {
 		if !known[id] {
 			return timeline.Summary{}, &badScenario{fmt.Errorf("rehearsal %s: step %q is not in the runbook", reh.At.text, id)}
 		}

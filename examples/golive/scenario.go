@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -181,6 +183,33 @@ func parseScenario(data []byte) (*scenario, error) {
 		return nil, errors.New("scenario: cutover.t0: missing")
 	case s.Policy == "":
 		return nil, errors.New("scenario: policy: missing")
+	}
+	for _, ph := range []string{"build", "validation", "rehearsal", "planning", "preparation", "review", "industrialization", "operations"} {
+		if s.Phases[ph].At.text == "" || s.Phases[ph].By == "" {
+			return nil, fmt.Errorf("scenario: phases.%s: missing (at and by)", ph)
+		}
+	}
+	known := make(map[string]bool, len(s.Runbook))
+	for _, st := range s.Runbook {
+		known[st.ID] = true
+	}
+	for _, id := range slices.Sorted(maps.Keys(s.Cutover.Steps)) {
+		if !known[id] {
+			return nil, fmt.Errorf("scenario: cutover.steps: %q is not in the runbook", id)
+		}
+	}
+	for _, st := range s.Runbook {
+		if _, ok := s.Cutover.Steps[st.ID]; !ok {
+			return nil, fmt.Errorf("scenario: cutover.steps: no duration for runbook step %q", st.ID)
+		}
+	}
+	for i, n := range s.Cutover.Notes {
+		if !known[n.After] {
+			return nil, fmt.Errorf("scenario: cutover.notes[%d].after: %q is not in the runbook", i, n.After)
+		}
+	}
+	if d := s.Cutover.DriftAfter; d != "" && !known[d] {
+		return nil, fmt.Errorf("scenario: cutover.drift_after: %q is not in the runbook", d)
 	}
 	return &s, nil
 }

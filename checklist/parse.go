@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/mepkit/mepkit/internal/durfmt"
 )
 
 // Parse reads a checklist file, YAML or JSON (one schema, see the package
@@ -365,23 +367,10 @@ func (l List) file() fileList {
 		f.Items[i] = fileItem{ID: it.ID, Title: it.Title, Section: it.Section, Owner: it.Owner,
 			Optional: it.Optional, DependsOn: it.DependsOn, Offline: it.Offline}
 		if it.Deadline != 0 {
-			f.Items[i].Deadline = formatDuration(it.Deadline)
+			f.Items[i].Deadline = durfmt.Short(it.Deadline)
 		}
 	}
 	return f
-}
-
-// formatDuration writes d as Parse reads it, without the zero units that
-// time.Duration.String adds: "-1h", "-1h30m", "-30m".
-func formatDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = s[:len(s)-2]
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = s[:len(s)-2]
-	}
-	return s
 }
 
 // MarshalJSON writes the list in the file schema that [Parse] reads. It

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/adhocore/gronx"
+
+	"github.com/mepkit/mepkit/internal/durfmt"
 )
 
 // maxCronDuration bounds the length of one recurring freeze.
@@ -69,7 +71,7 @@ func newCronRule(expr string, d time.Duration) (*cronRule, error) {
 	}
 	r := &cronRule{
 		expr:    e,
-		what:    `"` + e + `" for ` + formatDuration(d),
+		what:    `"` + e + `" for ` + durfmt.Short(d),
 		dur:     int64((d + time.Second - 1) / time.Second),
 		daySegs: []string{"0", "0", "0", segs[3], segs[4], segs[5]},
 	}

@@ -3,6 +3,8 @@ package policy
 import (
 	"context"
 	"time"
+
+	"github.com/mepkit/mepkit/internal/durfmt"
 )
 
 // ReadinessWindow returns the readiness rule R7: everything must be ready
@@ -17,7 +19,7 @@ import (
 // In [Set.NextSlot] it keeps the start no earlier than c.ReadyAt+lead, or
 // c.Now+lead when not ready. Times in reasons use the location of c.Start.
 func ReadinessWindow(lead time.Duration) Policy {
-	return &readiness{lead: lead, allow: "ready at least " + formatDuration(lead) + " before the start"}
+	return &readiness{lead: lead, allow: "ready at least " + durfmt.Short(lead) + " before the start"}
 }
 
 type readiness struct {
@@ -33,10 +35,10 @@ func (r *readiness) Evaluate(_ context.Context, c Change) Decision {
 	if !c.ReadyAt.IsZero() && !c.ReadyAt.After(deadline) {
 		return Decision{Policy: "readiness", Verdict: Allow, Reason: r.allow}
 	}
-	lead := formatDuration(r.lead)
+	lead := durfmt.Short(r.lead)
 	if !c.ReadyAt.IsZero() {
 		return Decision{Policy: "readiness", Verdict: Deny,
-			Reason: "ready at " + formatLocal(c.ReadyAt, loc) + ", " + formatDuration(c.ReadyAt.Sub(deadline)) +
+			Reason: "ready at " + formatLocal(c.ReadyAt, loc) + ", " + durfmt.Short(c.ReadyAt.Sub(deadline)) +
 				" after the deadline " + formatLocal(deadline, loc) + " (" + lead + " before the start)",
 			Next: c.ReadyAt.Round(0).Add(r.lead).In(loc)}
 	}

@@ -82,39 +82,64 @@ func Summarize(entries []Entry) Summary {
 		}
 	}
 	s.Duration = s.End.Sub(s.Start)
-	var outage, disruption []interval
+	outage, disruption := s.periods()
+	s.Outage, s.Disruption = total(outage), total(disruption)
 	for _, sp := range s.Steps {
 		if sp.Open {
 			s.Open++
+		}
+	}
+	return s
+}
+
+// Period is a half-open interval of time, [Start, End).
+type Period struct{ Start, End time.Time }
+
+// Periods returns the merged, sorted periods during which users suffered
+// impact: for Outage, the union of the ended Outage attempts; for
+// Disruption, the union of the ended Disruption attempts minus the outage
+// periods (the same figures as Summary.Outage and Summary.Disruption);
+// nil for NoImpact. Use them to shade a chart.
+func (s Summary) Periods(impact Impact) []Period {
+	outage, disruption := s.periods()
+	switch impact {
+	case Outage:
+		return outage
+	case Disruption:
+		return disruption
+	}
+	return nil
+}
+
+// periods computes the outage periods and the disruption periods outside
+// them.
+func (s Summary) periods() (outage, disruption []Period) {
+	for _, sp := range s.Steps {
+		if sp.Open {
 			continue
 		}
 		switch sp.Impact {
 		case Outage:
-			outage = append(outage, interval{sp.Start, sp.End})
+			outage = append(outage, Period{sp.Start, sp.End})
 		case Disruption:
-			disruption = append(disruption, interval{sp.Start, sp.End})
+			disruption = append(disruption, Period{sp.Start, sp.End})
 		}
 	}
 	outage = union(outage)
-	s.Outage = total(outage)
-	s.Disruption = total(subtract(union(disruption), outage))
-	return s
+	return outage, subtract(union(disruption), outage)
 }
 
-// interval is a half-open time interval [start, end).
-type interval struct{ start, end time.Time }
-
-// union sorts and merges intervals; empty ones are dropped.
-func union(in []interval) []interval {
-	slices.SortFunc(in, func(a, b interval) int { return a.start.Compare(b.start) })
+// union sorts and merges periods; empty ones are dropped.
+func union(in []Period) []Period {
+	slices.SortFunc(in, func(a, b Period) int { return a.Start.Compare(b.Start) })
 	out := in[:0]
 	for _, iv := range in {
-		if !iv.end.After(iv.start) {
+		if !iv.End.After(iv.Start) {
 			continue
 		}
-		if n := len(out); n > 0 && !iv.start.After(out[n-1].end) {
-			if iv.end.After(out[n-1].end) {
-				out[n-1].end = iv.end
+		if n := len(out); n > 0 && !iv.Start.After(out[n-1].End) {
+			if iv.End.After(out[n-1].End) {
+				out[n-1].End = iv.End
 			}
 			continue
 		}
@@ -124,33 +149,33 @@ func union(in []interval) []interval {
 }
 
 // subtract returns the parts of a not covered by b; both are merged lists.
-func subtract(a, b []interval) []interval {
-	var out []interval
+func subtract(a, b []Period) []Period {
+	var out []Period
 	j := 0
 	for _, iv := range a {
-		start := iv.start
-		for j < len(b) && !b[j].end.After(start) {
+		start := iv.Start
+		for j < len(b) && !b[j].End.After(start) {
 			j++
 		}
-		for k := j; k < len(b) && b[k].start.Before(iv.end); k++ {
-			if b[k].start.After(start) {
-				out = append(out, interval{start, b[k].start})
+		for k := j; k < len(b) && b[k].Start.Before(iv.End); k++ {
+			if b[k].Start.After(start) {
+				out = append(out, Period{start, b[k].Start})
 			}
-			if b[k].end.After(start) {
-				start = b[k].end
+			if b[k].End.After(start) {
+				start = b[k].End
 			}
 		}
-		if iv.end.After(start) {
-			out = append(out, interval{start, iv.end})
+		if iv.End.After(start) {
+			out = append(out, Period{start, iv.End})
 		}
 	}
 	return out
 }
 
-func total(in []interval) time.Duration {
+func total(in []Period) time.Duration {
 	var d time.Duration
 	for _, iv := range in {
-		d += iv.end.Sub(iv.start)
+		d += iv.End.Sub(iv.Start)
 	}
 	return d
 }

@@ -148,3 +148,19 @@ func TestSummaryInNil(t *testing.T) {
 	s := timeline.Summarize(journalOf(t, step{"a", timeline.Outage, at(2026, 1, 1, 0, 0), at(2026, 1, 1, 1, 0), timeline.Done}))
 	assert.Equal(t, s, s.In(nil))
 }
+
+func TestSummaryPeriods(t *testing.T) {
+	t0 := at(2026, 11, 24, 20, 0)
+	m := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Minute) }
+	s := timeline.Summarize(journalOf(t,
+		step{"disrupt", timeline.Disruption, m(0), m(60), timeline.Done},
+		step{"cut-1", timeline.Outage, m(10), m(20), timeline.Done},
+		step{"cut-2", timeline.Outage, m(15), m(30), timeline.Done},
+		step{"quiet", timeline.NoImpact, m(60), m(70), timeline.Done},
+	))
+	assert.Equal(t, []timeline.Period{{m(10), m(30)}}, s.Periods(timeline.Outage))
+	assert.Equal(t, []timeline.Period{{m(0), m(10)}, {m(30), m(60)}}, s.Periods(timeline.Disruption))
+	assert.Nil(t, s.Periods(timeline.NoImpact))
+	assert.Equal(t, 20*time.Minute, s.Outage)
+	assert.Equal(t, 40*time.Minute, s.Disruption)
+}

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -135,27 +134,14 @@ func (r *Report) chart() *chart {
 	}
 	c.Ticks = r.ticks(t0, t1, x)
 
-	// Shading: disruption first, outage over it, each merged, over the
+	// Shading: the periods users were degraded, then cut off, over the
 	// whole cutover.
-	var outage, disruption []ivl
-	for i := range a.Steps {
-		sp := &a.Steps[i]
-		if sp.Open {
-			continue
-		}
-		switch sp.Impact {
-		case timeline.Outage:
-			outage = append(outage, ivl{sp.Start, sp.End})
-		case timeline.Disruption:
-			disruption = append(disruption, ivl{sp.Start, sp.End})
-		}
-	}
 	bandH := strconv.Itoa(bottom - chartTop)
-	for _, b := range merge(disruption) {
-		c.Bands = append(c.Bands, box{X: px(x(b.from)), Y: c.AxisY, W: px(w(b.from, b.to)), H: bandH, Class: "band-disruption"})
+	for _, b := range a.Periods(timeline.Disruption) {
+		c.Bands = append(c.Bands, box{X: px(x(b.Start)), Y: c.AxisY, W: px(w(b.Start, b.End)), H: bandH, Class: "band-disruption"})
 	}
-	for _, b := range merge(outage) {
-		c.Bands = append(c.Bands, box{X: px(x(b.from)), Y: c.AxisY, W: px(w(b.from, b.to)), H: bandH, Class: "band-outage"})
+	for _, b := range a.Periods(timeline.Outage) {
+		c.Bands = append(c.Bands, box{X: px(x(b.Start)), Y: c.AxisY, W: px(w(b.Start, b.End)), H: bandH, Class: "band-outage"})
 	}
 
 	for i := range steps {
@@ -260,28 +246,6 @@ func (r *Report) ticks(t0, t1 time.Time, x func(time.Time) float64) []tick {
 	var out []tick
 	for t := first; !t.After(t1); t = t.Add(step) {
 		out = append(out, tick{X: px(x(t)), Label: t.In(loc).Format(layout)})
-	}
-	return out
-}
-
-// ivl is a half-open interval of time.
-type ivl struct{ from, to time.Time }
-
-// merge sorts and merges intervals; empty ones are dropped.
-func merge(in []ivl) []ivl {
-	slices.SortFunc(in, func(a, b ivl) int { return a.from.Compare(b.from) })
-	out := in[:0]
-	for _, iv := range in {
-		if !iv.to.After(iv.from) {
-			continue
-		}
-		if n := len(out); n > 0 && !iv.from.After(out[n-1].to) {
-			if iv.to.After(out[n-1].to) {
-				out[n-1].to = iv.to
-			}
-			continue
-		}
-		out = append(out, iv)
 	}
 	return out
 }

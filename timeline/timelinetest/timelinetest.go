@@ -2,6 +2,7 @@
 package timelinetest
 
 import (
+	"fmt"
 	"strconv"
 	"testing"
 	"time"
@@ -17,83 +18,101 @@ import (
 // time it is called within one test (for a file, reopen the same path).
 func TestStore(t *testing.T, open func() timeline.Store) {
 	t.Helper()
+	if err := CheckStore(open); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// CheckStore runs the checks of [TestStore] and returns the first failure
+// as an error, for use outside tests (a health check of a deployed store,
+// say). Failures read "timelinetest: ...".
+func CheckStore(open func() timeline.Store) error {
 	clock := time.Date(2026, 11, 24, 20, 0, 0, 0, time.FixedZone("CET", 3600))
 	now := func() time.Time { clock = clock.Add(time.Second); return clock }
 
 	s := open()
 	got, err := s.Load()
 	if err != nil {
-		t.Fatalf("Load of a new store: %v", err)
+		return fail("Load of a new store: %v", err)
 	}
 	if len(got) != 0 {
-		t.Fatalf("Load of a new store: got %d entries, want 0", len(got))
+		return fail("Load of a new store: got %d entries, want 0", len(got))
 	}
 	if err := s.Close(); err != nil {
-		t.Fatalf("Close: %v", err)
+		return fail("Close: %v", err)
 	}
 
 	j, err := timeline.OpenStore(open(), &timeline.Options{Now: now})
 	if err != nil {
-		t.Fatalf("OpenStore on a new store: %v", err)
+		return fail("OpenStore on a new store: %v", err)
 	}
-	record := func(j *timeline.Journal, e timeline.Entry) {
-		t.Helper()
+	record := func(j *timeline.Journal, e timeline.Entry) error {
 		if _, err := j.Record(e); err != nil {
-			t.Fatalf("Record: %v", err)
+			return fail("Record: %v", err)
 		}
+		return nil
 	}
-	record(j, timeline.Entry{Kind: timeline.KindNote, Actor: "a", Text: "hostile | text\n`with` <html> \"quotes\" and ünïcode"})
-	record(j, timeline.Entry{Kind: timeline.KindStart, Step: "dns", Impact: timeline.Outage, Attrs: map[string]string{"ticket": "CHG-1"}})
-	record(j, timeline.Entry{Kind: timeline.KindEnd, Step: "dns", Outcome: timeline.Failed})
+	if err := record(j, timeline.Entry{Kind: timeline.KindNote, Actor: "a", Text: "hostile | text\n`with` <html> \"quotes\" and ünïcode"}); err != nil {
+		return err
+	}
+	if err := record(j, timeline.Entry{Kind: timeline.KindStart, Step: "dns", Impact: timeline.Outage, Attrs: map[string]string{"ticket": "CHG-1"}}); err != nil {
+		return err
+	}
+	if err := record(j, timeline.Entry{Kind: timeline.KindEnd, Step: "dns", Outcome: timeline.Failed}); err != nil {
+		return err
+	}
 	want := j.Entries()
 	if err := j.Close(); err != nil {
-		t.Fatalf("Close: %v", err)
+		return fail("Close: %v", err)
 	}
 
 	s = open()
 	got, err = s.Load()
 	if err != nil {
-		t.Fatalf("Load after appends: %v", err)
+		return fail("Load after appends: %v", err)
 	}
 	if err := sameEntries(got, want); err != "" {
-		t.Fatalf("Load after appends: %s", err)
+		return fail("Load after appends: %s", err)
 	}
 	if err := timeline.Verify(got, nil); err != nil {
-		t.Fatalf("Verify after reload: %v", err)
+		return fail("Verify after reload: %v", err)
 	}
 	if err := s.Close(); err != nil {
-		t.Fatalf("Close: %v", err)
+		return fail("Close: %v", err)
 	}
 
 	j, err = timeline.OpenStore(open(), &timeline.Options{Now: now})
 	if err != nil {
-		t.Fatalf("OpenStore on a used store: %v", err)
+		return fail("OpenStore on a used store: %v", err)
 	}
-	record(j, timeline.Entry{Kind: timeline.KindStart, Step: "dns", Impact: timeline.Outage})
+	if err := record(j, timeline.Entry{Kind: timeline.KindStart, Step: "dns", Impact: timeline.Outage}); err != nil {
+		return err
+	}
 	e, err := j.Record(timeline.Entry{Kind: timeline.KindEnd, Step: "dns"})
 	if err != nil {
-		t.Fatalf("Record after reopen: %v", err)
+		return fail("Record after reopen: %v", err)
 	}
 	if e.Seq != 5 {
-		t.Fatalf("Record after reopen: got seq %d, want 5", e.Seq)
+		return fail("Record after reopen: got seq %d, want 5", e.Seq)
 	}
 	want = j.Entries()
 	if err := j.Close(); err != nil {
-		t.Fatalf("Close: %v", err)
+		return fail("Close: %v", err)
 	}
 
 	s = open()
 	got, err = s.Load()
 	if err != nil {
-		t.Fatalf("final Load: %v", err)
+		return fail("final Load: %v", err)
 	}
 	defer s.Close()
 	if err := sameEntries(got, want); err != "" {
-		t.Fatalf("final Load: %s", err)
+		return fail("final Load: %s", err)
 	}
 	if err := timeline.Verify(got, nil); err != nil {
-		t.Fatalf("final Verify: %v", err)
+		return fail("final Verify: %v", err)
 	}
+	return nil
 }
 
 func sameEntries(got, want []timeline.Entry) string {
@@ -117,3 +136,7 @@ func sameEntries(got, want []timeline.Entry) string {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func fail(format string, args ...any) error {
+	return fmt.Errorf("timelinetest: "+format, args...)
+}

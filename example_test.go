@@ -1,0 +1,66 @@
+package mepkit_test
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/mepkit/mepkit/checklist"
+	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/policy/policyfile"
+	"github.com/mepkit/mepkit/timeline"
+)
+
+// A go-live from its policy file to its first step: the planned Friday is
+// refused, the next slot is proposed, the GO is voted and decided.
+func Example() {
+	paris, _ := time.LoadLocation("Europe/Paris")
+	at := func(d, h, m int) time.Time { return time.Date(2026, 11, d, h, m, 0, 0, paris) }
+	now := at(20, 9, 0)
+	clock := func() time.Time { return now }
+
+	set, err := policyfile.Parse([]byte(`
+zone: Europe/Paris
+policies:
+  - kind: friday-freeze
+  - kind: weekend-freeze
+  - kind: windows
+    spec: Mon-Thu 20:00-23:30
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	project, _ := mep.New("billing v2", &mep.Options{Now: clock, Location: paris})
+	_ = project.AddMember(mep.Member{Name: "olga", Roles: []mep.Role{mep.RoleOperations}})
+	r, _ := project.NewRollout(mep.RolloutOptions{
+		Name: "go-live", T0: at(27, 20, 30), Policies: set,
+		Runbook: []mep.Step{
+			{ID: "switch-dns", Impact: timeline.Outage, Expected: 30 * time.Minute},
+			{ID: "smoke-tests", Kind: mep.TestStep, Expected: 20 * time.Minute},
+		},
+		Readiness: checklist.List{Name: "readiness", Items: []checklist.Item{
+			{ID: "backup", Title: "Configurations backed up", Deadline: -time.Hour},
+		}},
+	})
+
+	ctx := context.Background()
+	p, _ := r.Propose(ctx, r.T0(), 1, 30*24*time.Hour)
+	fmt.Println("refused:", p.Refused[0])
+	_ = r.Reschedule(p.Slots[0], "olga", "Friday freeze")
+	fmt.Println("T0:", r.T0().Format("Mon 2006-01-02 15:04"))
+
+	_ = r.Readiness().Check("backup", "olga", at(30, 17, 0), "")
+	_, _ = r.Vote(mep.Vote{Role: "operations", By: "olga", Go: true, At: at(30, 19, 30)})
+	v, _ := r.Decide(ctx, at(30, 19, 45))
+	fmt.Println("decision:", v.Decision)
+
+	now = r.T0()
+	e, err := r.StartStep("switch-dns", "olga")
+	fmt.Println("step", e.Seq, e.Kind, e.Step, err)
+	// Output:
+	// refused: friday-freeze: Fri 2026-11-27 is a Friday in Europe/Paris; allowed again from Sat 2026-11-28 00:00 CET
+	// T0: Mon 2026-11-30 20:00
+	// decision: go
+	// step 4 start switch-dns <nil>
+}

@@ -51,8 +51,13 @@ type RolloutOptions struct {
 	// Zero: no margin; negative is an error.
 	Margin float64
 	// Journal is the cutover's journal. Nil: a new in-memory journal on the
-	// project's clock and key.
+	// project's clock and key. A journal that already holds a rollout's
+	// entries (a file journal reopened after a stop or a crash) resumes it:
+	// see [Project.NewRollout].
 	Journal *timeline.Journal
+	// ReadinessRun, when resuming, is the readiness run as it was saved
+	// (checklist.Restore of its Snapshot); nil: a new run of Readiness.
+	ReadinessRun *checklist.Run
 }
 
 // Rollout is one go-live of a project, from its rehearsals to its review:
@@ -85,6 +90,13 @@ type Rollout struct {
 // project's evidence (SetReadiness) and returns a *FieldError for a
 // missing name or T0, an invalid runbook, role or margin, or an invalid
 // readiness list.
+//
+// Given a journal that already holds entries, NewRollout resumes the
+// rollout they record: T0 as last rescheduled (o.T0 is the first one), the
+// votes, the last decision, the override and whether the cutover started.
+// Pass the readiness run as saved in o.ReadinessRun; its T0 must be the
+// resumed one. A journal whose entries do not read as a rollout's is a
+// *FieldError naming the entry.
 func (p *Project) NewRollout(o RolloutOptions) (*Rollout, error) {
 	switch {
 	case strings.TrimSpace(o.Name) == "":
@@ -106,22 +118,33 @@ func (p *Project) NewRollout(o RolloutOptions) (*Rollout, error) {
 			return nil, fieldErr(fmt.Sprintf("rollout.roles[%d]", i), name, "unknown role")
 		}
 	}
-	list := o.Readiness
-	if len(list.Items) == 0 {
-		list = checklist.Preparation()
-	}
-	run, err := checklist.NewRun(list, o.T0.Round(0))
-	if err != nil {
-		return nil, fmt.Errorf("mep: readiness checklist: %w", err)
-	}
 	r := &Rollout{
 		p: p, name: o.Name, env: o.Environment, t0: o.T0.Round(0),
 		runbook: slices.Clone(o.Runbook), index: make(map[string]int, len(o.Runbook)),
-		readiness: run, roles: slices.Clone(roles), margin: o.Margin, journal: o.Journal,
+		roles: slices.Clone(roles), margin: o.Margin, journal: o.Journal,
 	}
 	for i, s := range r.runbook {
 		r.index[s.ID] = i
 	}
+	if r.journal != nil {
+		if err := r.resume(r.journal.Entries()); err != nil {
+			return nil, err
+		}
+	}
+	run := o.ReadinessRun
+	if run == nil {
+		list := o.Readiness
+		if len(list.Items) == 0 {
+			list = checklist.Preparation()
+		}
+		var err error
+		if run, err = checklist.NewRun(list, r.t0); err != nil {
+			return nil, fmt.Errorf("mep: readiness checklist: %w", err)
+		}
+	} else if !run.T0().Equal(r.t0) {
+		return nil, fieldErr("rollout.readiness_run", run.T0().Format(time.RFC3339), "its T0 is not the rollout's, "+r.t0.Format(time.RFC3339))
+	}
+	r.readiness = run
 	r.policies = slices.Clone(o.Policies)
 	r.require(policy.ReadinessWindow(p.settings.lead))
 	for _, role := range roles {

@@ -705,3 +705,56 @@ func TestDriftAfterTheEnd(t *testing.T) {
 	assert.Equal(t, soon.Delay, later.Delay)
 	assert.Negative(t, later.Delay, "50 minutes against 86 expected: early")
 }
+
+func TestResumeRolloutFromItsJournal(t *testing.T) {
+	dir := t.TempDir()
+	f := newRollout(t, paris(t, 2026, 11, 24, 20, 30))
+	path := dir + "/cutover.jsonl"
+	j, err := timeline.Open(path, &timeline.Options{Now: f.clock.now, NoSync: true})
+	require.NoError(t, err)
+	r, err := f.p.NewRollout(mep.RolloutOptions{Name: "go-live-1", T0: f.t0, Runbook: runbook, Readiness: readiness,
+		Policies: standardSet(t), Journal: j})
+	require.NoError(t, err)
+	require.NoError(t, r.Readiness().Check("hw-verified", "Otto", f.t0.Add(-27*time.Hour), ""))
+	f.clock.set(f.t0.Add(-26 * time.Hour))
+	moved := f.t0.Add(24 * time.Hour)
+	require.NoError(t, r.Reschedule(moved, "Otto", "one more day"))
+	require.NoError(t, r.Readiness().Check("config-backup", "Otto", moved.Add(-3*time.Hour), ""))
+	_, err = r.Vote(mep.Vote{Role: "operations", By: "Otto", Go: true, At: moved.Add(-40 * time.Minute)})
+	require.NoError(t, err)
+	want, err := r.Decide(ctx, moved.Add(-30*time.Minute))
+	require.NoError(t, err)
+	require.Equal(t, mep.Go, want.Decision, want.String())
+	f.clock.set(moved)
+	_, err = r.StartStep("backup", "Otto")
+	require.NoError(t, err)
+	snap, err := r.Readiness().Snapshot()
+	require.NoError(t, err)
+	require.NoError(t, j.Close()) // the tool stops
+
+	j, err = timeline.Open(path, &timeline.Options{Now: f.clock.now, NoSync: true})
+	require.NoError(t, err)
+	defer j.Close()
+	run, err := checklist.Restore(readiness, snap)
+	require.NoError(t, err)
+	back, err := f.p.NewRollout(mep.RolloutOptions{Name: "go-live-1", T0: f.t0, Runbook: runbook, Readiness: readiness,
+		Policies: standardSet(t), Journal: j, ReadinessRun: run})
+	require.NoError(t, err)
+	assert.True(t, back.T0().Equal(moved), "T0 as rescheduled")
+	require.Len(t, back.Votes(), 1)
+	assert.Equal(t, r.Votes()[0].Digest, back.Votes()[0].Digest)
+	assert.Equal(t, mep.Go, back.Decided().Decision)
+	assert.Equal(t, want.Reasons, back.Decided().Reasons)
+	assert.Equal(t, mep.Go, back.Evaluate(ctx, moved).Decision, "the resumed votes count")
+	f.clock.add(10 * time.Minute)
+	_, err = back.EndStep("backup", "Otto", timeline.Done)
+	require.NoError(t, err, "the running step goes on")
+	_, err = back.StartStep("stop-app", "Bea")
+	require.NoError(t, err, "the cutover had started: no new decision needed")
+
+	// A readiness run for another T0 does not fit.
+	old, err := checklist.NewRun(readiness, f.t0)
+	require.NoError(t, err)
+	_, err = f.p.NewRollout(mep.RolloutOptions{Name: "go-live-1", T0: f.t0, Runbook: runbook, Journal: j, ReadinessRun: old})
+	assert.ErrorIs(t, err, mep.ErrInvalid)
+}

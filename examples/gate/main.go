@@ -19,9 +19,9 @@
 //	ALLOW holidays-FR: no holiday or holiday eve in Europe/Paris during the operation
 //	DENY  evening-window: Fri 2026-11-27 20:30 is outside the windows "Mon-Thu 20:00-23:30" in Europe/Paris; allowed again from Mon 2026-11-30 20:00 CET
 //	ALLOW year-end: the operation is outside the freeze Fri 2026-12-18 00:00 CET to Mon 2027-01-04 00:00 CET
-//	ALLOW readiness: ready at least 1h0m0s before the start
+//	ALLOW readiness: ready at least 1h before the start
 //	ALLOW require-go:operations: GO from operations by alice
-//	ALLOW max-outage: expected outage within the limit of 30m0s
+//	ALLOW max-outage: expected outage within the limit of 30m
 //	denied by friday-freeze, evening-window
 //	next allowed slot: Mon 2026-11-30 20:00 CET (-start 2026-11-30T20:00:00+01:00)
 //	$ echo $?
@@ -35,18 +35,20 @@
 // given the GO: before the deadlines these are warnings, which do not
 // block.
 //
-// In a CI job, a step before the deployment. A job that runs at the
-// planned time is past the readiness deadline (T-1h) and needs the GO, so
-// it passes both from the pipeline's variables (GitLab CI here; START is
-// e.g. "2026-11-24 20:30", READY_AT an RFC 3339 time, GO_BY a name):
+// In a CI job, the step just before the deployment judges the deployment
+// as it runs now (-start now), and with -strict treats every warning (no GO
+// yet, not ready yet) as a denial. It passes readiness and the GO from the
+// pipeline's variables (GitLab CI here; READY_AT an RFC 3339 time, GO_BY a
+// name):
 //
 //	deploy:
 //	  stage: deploy
 //	  script:
-//	    - go run ./examples/gate -policy deploy-policy.yaml -start "$START" -duration 90m -env production -ready-at "$READY_AT" -approve "operations:$GO_BY" || exit 1
+//	    - go run ./examples/gate -policy deploy-policy.yaml -start now -strict -duration 90m -env production -ready-at "$READY_AT" -approve "operations:$GO_BY" || exit 1
 //	    - ./deploy.sh
 //
-// Or, in any shell step, as an early check when the change is planned:
+// Or, in any shell step, as an early check when the change is planned
+// (warnings, such as the GO still to come, do not fail it):
 //
 //	go run ./examples/gate -policy deploy-policy.yaml -start "$START" -duration 90m || exit 1
 //
@@ -56,13 +58,14 @@
 // eves, evening windows, a year-end freeze, readiness one hour ahead (rule
 // R7), the operations team's GO (R9) and a maximum outage.
 //
-// Run with no arguments, gate runs its demo: the embedded deploy-policy.yaml
-// checks a change planned on a Tuesday evening (allowed) and the same change
-// on a Friday (denied, with the next slot), then prints the usage. It exits
-// 0, so CI can run it as it runs every example.
+// "gate demo" runs its demo: the embedded deploy-policy.yaml checks a change
+// planned on a Tuesday evening (allowed) and the same change on a Friday
+// (denied, with the next slot), then prints the usage, and exits 0.
 //
 // Exit status: 0 the change is allowed, 1 it is denied, 2 bad input (bad or
 // missing flags, an unreadable or invalid policy file, an unknown zone).
+// With no arguments, or with -help, gate exits 2: it decided nothing, and
+// a pipeline whose variables came out empty must not go on.
 package main
 
 import (
@@ -110,7 +113,8 @@ Flags:
   -policy FILE       the policy file, YAML or JSON (see package policyfile)
   -start TIME        the planned start: RFC 3339 (2026-11-24T20:30:00+01:00),
                      or "2026-11-24 20:30" read in the zone of the policy
-                     file (its top-level zone), else in UTC
+                     file (its top-level zone), else in UTC; "now" for a
+                     deployment that runs right after the gate
   -duration D        how long the operation lasts, a Go duration: 90m, 2h30m
   -env NAME          the target environment, e.g. production
   -name NAME         the change's name, for the output
@@ -123,10 +127,13 @@ Flags:
   -outage D          the expected user outage, from the rehearsals
   -horizon D         how far after -start to look for the next allowed
                      slot: a Go duration or a number of days (default 90d)
+  -strict            deny on warnings too (no GO yet, not ready yet, an
+                     ignored override): for the step just before deploying
   -json              print one JSON object instead of text
 
-With no arguments at all, gate runs a demonstration on a built-in policy
-file and exits 0.
+"gate demo" runs a demonstration on a built-in policy file and exits 0.
+With no arguments, or with -help, gate prints this text and exits 2: it
+decided nothing, so a pipeline must not go on.
 `
 
 // badInput is an error that exits with status 2.
@@ -145,7 +152,12 @@ func badf(format string, args ...any) error {
 // run is the whole program, minus the process: tests drive it. It returns
 // the exit status.
 func run(args []string, stdout, stderr io.Writer, now func() time.Time) int {
-	if len(args) == 0 {
+	switch {
+	case len(args) == 0:
+		// An empty $ARGS in a pipeline must never read as "allowed".
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	case len(args) == 1 && args[0] == "demo":
 		return demo(stdout, stderr)
 	}
 	return gate(args, stdout, stderr, now, os.ReadFile)
@@ -160,6 +172,7 @@ type options struct {
 	approvals           []policy.Approval
 	horizon             days
 	json                bool
+	strict              bool
 }
 
 // gate parses args, reads the policy file with readFile, decides and
@@ -167,8 +180,9 @@ type options struct {
 func gate(args []string, stdout, stderr io.Writer, clock func() time.Time, readFile func(string) ([]byte, error)) int {
 	o, err := parseFlags(args)
 	if errors.Is(err, flag.ErrHelp) {
+		// Help decides nothing: a pipeline that asked for it stops.
 		fmt.Fprint(stdout, usage)
-		return exitAllowed
+		return exitUsage
 	}
 	var d *decision
 	if err == nil {
@@ -219,6 +233,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.DurationVar(&o.outage, "outage", 0, "")
 	fs.Var(&o.horizon, "horizon", "")
 	fs.BoolVar(&o.json, "json", false, "")
+	fs.BoolVar(&o.strict, "strict", false, "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
@@ -351,12 +366,14 @@ func decide(o *options, clock func() time.Time, readFile func(string) ([]byte, e
 		Approvals:   o.approvals,
 		Outage:      o.outage,
 	}
-	if c.Start, err = parseTime("start", o.start, loc); err != nil {
-		return nil, err
-	}
 	if o.now == "" {
 		c.Now = clock().Round(0)
 	} else if c.Now, err = parseTime("now", o.now, loc); err != nil {
+		return nil, err
+	}
+	if o.start == "now" {
+		c.Start = c.Now // the deployment runs right after the gate
+	} else if c.Start, err = parseTime("start", o.start, loc); err != nil {
 		return nil, err
 	}
 	if o.readyAt != "" {
@@ -373,7 +390,7 @@ func decide(o *options, clock func() time.Time, readFile func(string) ([]byte, e
 			Start: c.Start.In(loc), End: c.Start.Add(c.Duration).In(loc),
 			Duration: formatDuration(c.Duration), Now: c.Now.In(loc), Zone: loc.String(),
 		},
-		Allowed: res.Allowed(),
+		Allowed: res.Allowed() && !(o.strict && res.Verdict() != policy.Allow),
 		Verdict: res.Verdict().String(),
 		result:  res,
 	}
@@ -402,6 +419,13 @@ func decide(o *options, clock func() time.Time, readFile func(string) ([]byte, e
 		d.denials = append(d.denials, dec.Policy)
 		if !calendars[dec.Policy] && dec.Next.IsZero() {
 			stays = append(stays, dec.Policy)
+		}
+	}
+	if o.strict {
+		for _, dec := range res.Decisions {
+			if dec.Verdict == policy.Warn || dec.Overridden {
+				d.denials = append(d.denials, dec.Policy+" (a warning, denied by -strict)")
+			}
 		}
 	}
 	horizon := time.Duration(o.horizon)
@@ -533,7 +557,7 @@ func demo(stdout, stderr io.Writer) int {
 		}
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 	}
-	fmt.Fprintf(stdout, "demo: no arguments, so gate checks two changes against its built-in %s\n", demoFile)
+	fmt.Fprintf(stdout, "demo: gate checks two changes against its built-in %s\n", demoFile)
 	fmt.Fprintln(stdout, "demo: (Friday and weekend freezes, French holidays and their eves, evening windows Mon-Thu 20:00-23:30, ...)")
 	for _, r := range demoRuns {
 		fmt.Fprintf(stdout, "\ndemo: %s:\ndemo: $ gate %s\n", r.what, shellQuote(r.args))
@@ -545,7 +569,7 @@ func demo(stdout, stderr io.Writer) int {
 		}
 	}
 	fmt.Fprintln(stdout, "\ndemo: in a CI job, before the deployment step:")
-	fmt.Fprintln(stdout, `demo: $ go run ./examples/gate -policy deploy-policy.yaml -start "$START" -duration 90m -env production || exit 1`)
+	fmt.Fprintln(stdout, `demo: $ go run ./examples/gate -policy deploy-policy.yaml -start now -strict -duration 90m -env production -ready-at "$READY_AT" -approve "operations:$GO_BY" || exit 1`)
 	fmt.Fprintln(stdout)
 	fmt.Fprint(stdout, usage)
 	return exitAllowed

@@ -224,13 +224,48 @@ func TestBadInput(t *testing.T) {
 
 func TestHelp(t *testing.T) {
 	r := gateRun(t, "-help")
-	assert.Equal(t, exitAllowed, r.code)
+	assert.Equal(t, exitUsage, r.code, "help decides nothing: a pipeline must not go on")
 	assert.Equal(t, usage, r.stdout)
 	assert.Contains(t, r.stdout, `read in the zone of the policy`)
+
+	r = gateRun(t, append(change("2026-11-27 20:30"), "-h")...)
+	assert.Equal(t, exitUsage, r.code, "a Friday change followed by -h is not allowed")
+}
+
+func TestNoArgumentsStopsThePipeline(t *testing.T) {
+	r := gateRun(t)
+	assert.Equal(t, exitUsage, r.code, "an empty $ARGS must not read as allowed")
+	assert.Empty(t, r.stdout)
+	assert.Equal(t, usage, r.stderr)
+}
+
+func TestStrictAndNow(t *testing.T) {
+	// The deploy step runs at 10:00 on Tuesday, outside the evening window,
+	// with no GO and no readiness: planned for 20:30 it only warns, but as
+	// a deployment that starts now it is denied.
+	ten := "2026-11-24T10:00:00+01:00"
+	planned := gateRun(t, "-policy", "deploy-policy.yaml", "-start", "2026-11-24 20:30", "-duration", "90m", "-now", ten)
+	assert.Equal(t, exitAllowed, planned.code, planned.stdout)
+	r := gateRun(t, "-policy", "deploy-policy.yaml", "-start", "now", "-duration", "90m", "-now", ten)
+	assert.Equal(t, exitDenied, r.code, r.stdout)
+	assert.Contains(t, r.stdout, "change:  Tue 2026-11-24 10:00 CET")
+	assert.Contains(t, r.stdout, "DENY  evening-window")
+
+	// In the window, with only warnings left, -strict denies.
+	eve := "2026-11-24T20:30:00+01:00"
+	lax := gateRun(t, "-policy", "deploy-policy.yaml", "-start", "2026-11-24 21:00", "-duration", "1h", "-now", "2026-11-24T17:00:00+01:00")
+	require.Equal(t, exitAllowed, lax.code, lax.stdout)
+	strict := gateRun(t, "-policy", "deploy-policy.yaml", "-start", "2026-11-24 21:00", "-duration", "1h", "-now", "2026-11-24T17:00:00+01:00", "-strict")
+	assert.Equal(t, exitDenied, strict.code, strict.stdout)
+	assert.Contains(t, strict.stdout, "require-go:operations (a warning, denied by -strict)")
+
+	ok := gateRun(t, "-policy", "deploy-policy.yaml", "-start", "now", "-now", eve, "-duration", "1h", "-strict",
+		"-ready-at", "2026-11-24T18:00:00+01:00", "-approve", "operations:alice")
+	assert.Equal(t, exitAllowed, ok.code, ok.stdout)
 }
 
 func TestDemo(t *testing.T) {
-	r := gateRun(t)
+	r := gateRun(t, "demo")
 	require.Equal(t, exitAllowed, r.code, "stderr: %s", r.stderr)
 	assert.Empty(t, r.stderr)
 	if *update {

@@ -38,9 +38,11 @@
 // may come before or after the step name; "--" ends them, for a note that
 // starts with a dash: journal note -- -5% disk left.
 //
-// Run with no arguments, journal runs its demo: a rehearsal and a cutover
-// recorded into a temporary directory on a simulated clock, then the
-// summary, the comparison and the verification, the same on every machine.
+// "journal demo" runs its demo: a rehearsal and a cutover recorded into a
+// temporary directory on a simulated clock, then the summary, the
+// comparison and the verification, the same on every machine. With no
+// arguments journal prints its usage and exits 2, and so does a command's
+// -h: neither did what a script asked for.
 //
 // Exit status: 0 on success, 1 when the operation is refused or fails (a
 // step ended that is not running, a tampered journal, an unreadable file),
@@ -94,8 +96,8 @@ Every command takes:
                  (default: plain SHA-256 chain)
 
 The actor defaults to $USER. Flags may follow the step name; "--" ends them.
-With no arguments, journal runs the demo and exits 0 (CI runs every example
-that way).
+With no arguments, and for a command's -h, journal prints the usage and
+exits 2: nothing was done. "journal help" exits 0.
 
 Exit status: 0 success, 1 refused or failed, 2 bad usage or input.
 `
@@ -147,7 +149,9 @@ func lookup(name string) (command, bool) {
 func run(args []string, stdout, stderr io.Writer, env func(string) string, now func() time.Time) int {
 	c := &cli{stdout: stdout, stderr: stderr, env: env, now: now}
 	if len(args) == 0 {
-		args = []string{"demo"}
+		// An empty command line in a script must not read as success.
+		fmt.Fprint(stderr, usage)
+		return exitUsage
 	}
 	name := args[0]
 	switch name {
@@ -165,7 +169,7 @@ func run(args []string, stdout, stderr io.Writer, env func(string) string, now f
 	case err == nil:
 		return exitOK
 	case errors.Is(err, flag.ErrHelp):
-		return exitOK
+		return exitUsage // "verify -h" verified nothing
 	}
 	fmt.Fprintf(stderr, "journal %s: %v\n", name, err)
 	var ue *usageError

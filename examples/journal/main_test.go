@@ -269,8 +269,12 @@ func TestTornLastLine(t *testing.T) {
 	require.NoError(t, f.Close())
 
 	r := s.run(0, "verify", "-f", path)
-	assert.Equal(t, exitOK, r.code)
-	assert.Contains(t, r.stdout, "ok: 1 entries")
+	assert.Equal(t, exitFailed, r.code, "a torn file is not what was recorded")
+	assert.Empty(t, r.stdout)
+	assert.Contains(t, r.stderr, "torn last line")
+
+	r = s.run(0, "summary", "-f", path)
+	assert.Equal(t, exitOK, r.code, "reading commands leave the torn line out")
 	assert.Contains(t, r.stderr, "ignoring an incomplete last line")
 
 	r = s.run(time.Minute, "end", "-f", path, "migrate")
@@ -284,16 +288,21 @@ func TestHelp(t *testing.T) {
 	s := newSession(t, utc(2026, 11, 24, 19, 0))
 	for _, args := range [][]string{{"help"}, {"-h"}, {"--help"}} {
 		out := s.ok(0, args...)
-		assert.Contains(t, out, "With no arguments, journal runs the demo")
+		assert.Contains(t, out, "With no arguments, and for a command's -h")
 	}
-	out := s.ok(0, "start", "-h")
-	assert.Contains(t, out, "usage: journal start STEP")
-	assert.Contains(t, out, "-impact")
+	r := s.run(0, "start", "-h")
+	assert.Equal(t, exitUsage, r.code, "start -h started nothing")
+	assert.Contains(t, r.stdout, "usage: journal start STEP")
+	assert.Contains(t, r.stdout, "-impact")
+
+	r = s.run(0)
+	assert.Equal(t, exitUsage, r.code, "no command: nothing done")
+	assert.Contains(t, r.stderr, "usage:")
 }
 
 func TestDemo(t *testing.T) {
 	s := newSession(t, utc(2030, 1, 1, 0, 0)) // the demo needs neither
-	out := s.ok(0)
+	out := s.ok(0, "demo")
 	assert.Equal(t, out, s.ok(0, "demo"), "the demo is deterministic")
 	if *update {
 		require.NoError(t, os.WriteFile("testdata/demo.golden", []byte(out), 0o644))

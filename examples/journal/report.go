@@ -186,7 +186,9 @@ func (c *cli) verify(args []string) error {
 	if err != nil {
 		return err
 	}
-	entries, err := c.read(fs.file)
+	// A torn last line is a failure here, not a note: the file is not what
+	// was recorded, whatever the rest says.
+	entries, err := timeline.ReadFile(fs.file)
 	if err != nil {
 		return err
 	}

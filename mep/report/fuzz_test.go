@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -97,6 +98,9 @@ func FuzzReport(f *testing.F) {
 		}
 		if err := r.WriteJSON(&js); err != nil {
 			t.Fatal(err)
+		}
+		if !json.Valid(js.Bytes()) {
+			t.Fatalf("JSON not valid: %s", js.Bytes())
 		}
 	})
 }

@@ -33,7 +33,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		}
 		for _, it := range s.Items {
 			bw.WriteString("- ")
-			bw.WriteString(md(it))
+			bw.WriteString(listItem(md(it)))
 			bw.WriteByte('\n')
 		}
 		if len(s.Items) > 0 {
@@ -48,6 +48,28 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// listItem neutralises what would open a nested list or a code block at
+// the start of an escaped list item: leading blanks are dropped, and a list
+// marker ("-", "+", "1.", "1)") gets a backslash. Table cells need none of
+// this.
+func listItem(s string) string {
+	s = strings.TrimLeft(s, " ")
+	if s == "" {
+		return s
+	}
+	if s[0] == '-' || s[0] == '+' {
+		return "\\" + s
+	}
+	i := 0
+	for i < len(s) && i < 9 && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	if i > 0 && i < len(s) && (s[i] == '.' || s[i] == ')') {
+		return s[:i] + "\\" + s[i:]
+	}
+	return s
 }
 
 // md escapes s for Markdown. Headings, labels and captions are the

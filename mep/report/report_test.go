@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -73,4 +74,16 @@ func TestChecklistFrom(t *testing.T) {
 	assert.True(t, c.Items[1].Late, "done after its T-1h deadline")
 	assert.False(t, c.Items[0].Late)
 	assert.True(t, c.Items[3].Optional)
+}
+
+func TestMarkdownListItemsStayItems(t *testing.T) {
+	r := &report.Report{Decision: report.Decision{Verdict: report.NoGo, Reasons: []string{
+		"- nested?", "1. numbered?", "    code block?", "+ plus", "2026) year", "plain",
+	}}}
+	var b strings.Builder
+	require.NoError(t, r.WriteMarkdown(&b))
+	md := b.String()
+	for _, want := range []string{"- \\- nested?\n", "- 1\\. numbered?\n", "- code block?\n", "- \\+ plus\n", "- 2026\\) year\n", "- plain\n"} {
+		assert.Contains(t, md, want)
+	}
 }

@@ -2,6 +2,7 @@ package mep
 
 import (
 	"bytes"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/mepkit/mepkit/checklist"
+	"github.com/mepkit/mepkit/internal/filelock"
 	"github.com/mepkit/mepkit/timeline"
 )
 
@@ -25,8 +27,13 @@ const ProjectFile = "project.json"
 
 const storeVersion = 1
 
-// journalName matches the journal files of a saved project.
-var journalName = regexp.MustCompile(`^journal-([1-9][0-9]{0,17})\.jsonl$`)
+// lockName is the lock file that serialises saves into a directory.
+const lockName = ".lock"
+
+// journalName matches the journal files of a saved project:
+// journal-GEN-RANDOM.jsonl, or journal-GEN.jsonl as earlier versions
+// named them.
+var journalName = regexp.MustCompile(`^journal-([1-9][0-9]{0,17})(?:-[0-9a-f]{16})?\.jsonl$`)
 
 // LoadError reports a saved project that cannot be loaded: the file, and
 // the error, often a *FieldError naming the field. errors.Is(err,
@@ -93,7 +100,13 @@ type fileJournal struct {
 //
 // Save copies the project's state under its locks, then writes without
 // holding them. User criteria (code) are not saved; nor are checklist
-// observers. Saves of one project are serialised.
+// observers. Saves of one project are serialised. Saves into one
+// directory, from several Project values or processes, are serialised too:
+// on unix, Save holds an exclusive advisory lock (flock) on the file
+// ".lock" in dir while it writes, waiting for it if another save holds it.
+// Elsewhere there is no lock; journal file names carry a random part, so
+// that two saves never write the same journal file, but a concurrent save
+// may then remove the journal file that the other one's project file names.
 func (p *Project) Save(dir string) error {
 	p.saveMu.Lock()
 	defer p.saveMu.Unlock()
@@ -108,11 +121,21 @@ func (p *Project) Save(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("mep: save: %w", err)
 	}
+	lock, err := os.OpenFile(filepath.Join(dir, lockName), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("mep: save: %w", err)
+	}
+	defer lock.Close() // releases the lock
+	if err := filelock.Wait(lock); err != nil {
+		return fmt.Errorf("mep: save: %w", err)
+	}
 	old, gen, err := journalFiles(dir)
 	if err != nil {
 		return fmt.Errorf("mep: save: %w", err)
 	}
-	fp.Journal.File = "journal-" + strconv.FormatUint(gen+1, 10) + ".jsonl"
+	var unique [8]byte
+	_, _ = rand.Read(unique[:]) // never fails
+	fp.Journal.File = fmt.Sprintf("journal-%d-%x.jsonl", gen+1, unique)
 	pb, err := json.MarshalIndent(fp, "", "\t")
 	if err != nil {
 		return fmt.Errorf("mep: save: %w", err)

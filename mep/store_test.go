@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -124,8 +127,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 
 	// Saving again replaces the journal file.
 	require.NoError(t, q.Save(dir))
-	names := dirNames(t, dir)
-	assert.Equal(t, []string{"journal-2.jsonl", "project.json"}, names)
+	assert.Equal(t, []string{".lock", "journal-2-R.jsonl", "project.json"}, savedNames(t, dir))
 	r, err := mep.Load(dir, &mep.Options{Now: c.now, Key: key})
 	require.NoError(t, err)
 	same(t, q, r, c.now())
@@ -133,6 +135,35 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	_, err = mep.Load(dir, &mep.Options{Key: []byte("wrong")})
 	assert.ErrorIs(t, err, mep.ErrCorrupt)
 	assert.ErrorIs(t, err, timeline.ErrTampered, "a wrong key does not verify")
+}
+
+// savedNames returns the names in dir, with the random part of journal
+// file names, checked, replaced by "R".
+func savedNames(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	for _, name := range dirNames(t, dir) {
+		if m := journalName.FindStringSubmatch(name); m != nil {
+			name = m[1] + "R.jsonl"
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
+var journalName = regexp.MustCompile(`^(journal-[0-9]+-)[0-9a-f]{16}\.jsonl$`)
+
+// journalFile returns the name of the one journal file in dir.
+func journalFile(t *testing.T, dir string) string {
+	t.Helper()
+	var found []string
+	for _, name := range dirNames(t, dir) {
+		if journalName.MatchString(name) {
+			found = append(found, name)
+		}
+	}
+	require.Len(t, found, 1, "journal files in %s", dir)
+	return found[0]
 }
 
 func dirNames(t *testing.T, dir string) []string {
@@ -161,7 +192,7 @@ func TestCrashDuringSave(t *testing.T) {
 	require.NoError(t, err)
 	next := t.TempDir()
 	require.NoError(t, p.Save(next))
-	newJournal, err := os.ReadFile(filepath.Join(next, "journal-1.jsonl"))
+	newJournal, err := os.ReadFile(filepath.Join(next, journalFile(t, next)))
 	require.NoError(t, err)
 
 	// 1. A temporary file half written.
@@ -175,7 +206,7 @@ func TestCrashDuringSave(t *testing.T) {
 
 	// The next save cleans up the leftovers of the crash.
 	require.NoError(t, q.Save(dir))
-	assert.Equal(t, []string{".project.json.tmp-123", "journal-3.jsonl", "project.json"}, dirNames(t, dir))
+	assert.Equal(t, []string{".lock", ".project.json.tmp-123", "journal-3-R.jsonl", "project.json"}, savedNames(t, dir))
 }
 
 func TestLoadRejectsBadFiles(t *testing.T) {
@@ -184,7 +215,8 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 	require.NoError(t, p.Save(dir))
 	pj, err := os.ReadFile(filepath.Join(dir, "project.json"))
 	require.NoError(t, err)
-	jl, err := os.ReadFile(filepath.Join(dir, "journal-1.jsonl"))
+	jname := journalFile(t, dir)
+	jl, err := os.ReadFile(filepath.Join(dir, jname))
 	require.NoError(t, err)
 
 	edit := func(f func(m map[string]any)) []byte {
@@ -234,7 +266,7 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fsys := fstest.MapFS{"project.json": {Data: tt.pj}, "journal-1.jsonl": {Data: tt.jl}}
+			fsys := fstest.MapFS{"project.json": {Data: tt.pj}, jname: {Data: tt.jl}}
 			_, err := mep.LoadFS(fsys, nil)
 			require.Error(t, err)
 			assert.ErrorIs(t, err, mep.ErrCorrupt)
@@ -313,4 +345,49 @@ func FuzzLoad(f *testing.F) {
 		_ = q.Budget(q.Created())
 		_ = q.Tracker().Agenda(q.Created())
 	})
+}
+
+// TestConcurrentSaves saves two Project values into one directory at the
+// same time, round after round: the directory always loads, as one of them.
+func TestConcurrentSaves(t *testing.T) {
+	dir := t.TempDir()
+	c := newClock(utc(2026, 1, 5, 9, 0))
+	var ps [2]*mep.Project
+	for i := range ps {
+		p, err := mep.New(fmt.Sprintf("writer %d", i), &mep.Options{Now: c.now})
+		require.NoError(t, err)
+		ps[i] = p
+	}
+	for round := range 50 {
+		var wg sync.WaitGroup
+		for i, p := range ps {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range i + 1 { // the writers' journals differ in length
+					_, err := p.AddLesson(mep.LessonSpec{From: p.Name(), Text: fmt.Sprint(round), Action: "save", At: c.now()})
+					assert.NoError(t, err)
+				}
+				assert.NoError(t, p.Save(dir), "writer %d, round %d", i, round)
+			}()
+		}
+		wg.Wait()
+		q, err := mep.Load(dir, nil)
+		require.NoError(t, err, "round %d", round)
+		switch q.Name() {
+		case "writer 0":
+			assert.Len(t, q.Lessons(), round+1)
+		case "writer 1":
+			assert.Len(t, q.Lessons(), 2*(round+1))
+		default:
+			t.Fatalf("loaded %q", q.Name())
+		}
+		var journals []string
+		for _, name := range dirNames(t, dir) {
+			if strings.HasPrefix(name, "journal-") {
+				journals = append(journals, name)
+			}
+		}
+		assert.Len(t, journals, 1, "round %d: older journal files are removed", round)
+	}
 }

@@ -20,7 +20,8 @@ var (
 	// ErrClosed is returned when an action that is already closed (done
 	// or cancelled) is closed again.
 	ErrClosed = errors.New("mep: action already closed")
-	// ErrCorrupt is wrapped when a saved project cannot be loaded.
+	// ErrCorrupt is wrapped when a saved project's files hold content that
+	// cannot be loaded; not when they cannot be read (see [LoadError]).
 	ErrCorrupt = errors.New("mep: corrupt project files")
 )
 

@@ -36,8 +36,10 @@ const lockName = ".lock"
 var journalName = regexp.MustCompile(`^journal-([1-9][0-9]{0,17})(?:-[0-9a-f]{16})?\.jsonl$`)
 
 // LoadError reports a saved project that cannot be loaded: the file, and
-// the error, often a *FieldError naming the field. errors.Is(err,
-// ErrCorrupt) holds.
+// the error, often a *FieldError naming the field. When the file's content
+// is at fault, errors.Is(err, ErrCorrupt) holds. When the file cannot be
+// read (a missing file or directory, a permission denied), Err is, or
+// wraps, the *fs.PathError, and errors.Is(err, ErrCorrupt) does not hold.
 type LoadError struct {
 	File string
 	Err  error
@@ -47,8 +49,14 @@ func (e *LoadError) Error() string {
 	return fmt.Sprintf("mep: load %s: %s", e.File, trimPrefix(e.Err.Error()))
 }
 
-// Unwrap returns [ErrCorrupt] and the underlying error.
-func (e *LoadError) Unwrap() []error { return []error{ErrCorrupt, e.Err} }
+// Unwrap returns the underlying error, preceded by [ErrCorrupt] unless it
+// is a filesystem error (a *fs.PathError).
+func (e *LoadError) Unwrap() []error {
+	if _, ok := errors.AsType[*fs.PathError](e.Err); ok {
+		return []error{e.Err}
+	}
+	return []error{ErrCorrupt, e.Err}
+}
 
 type fileProject struct {
 	Version     int              `json:"version"`
@@ -299,10 +307,12 @@ func Load(dir string, opts *Options) (*Project, error) {
 // is refused rather than read as this machine's zone. The loaded journal
 // lives in memory.
 //
-// Errors are *LoadError values (errors.Is(err, ErrCorrupt)) naming the file
-// and wrapping the cause: a *FieldError naming the field, a JSON syntax
-// error, a checklist snapshot error, or a timeline error such as
-// [timeline.ErrTampered] for a journal that does not verify.
+// Errors are *LoadError values naming the file and wrapping the cause. A
+// file that cannot be read gives the filesystem's *fs.PathError
+// (errors.Is(err, fs.ErrNotExist) for a missing file or directory). Bad
+// content wraps [ErrCorrupt] and the cause: a *FieldError naming the
+// field, a JSON syntax error, a checklist snapshot error, or a timeline
+// error such as [timeline.ErrTampered] for a journal that does not verify.
 func LoadFS(fsys fs.FS, opts *Options) (*Project, error) {
 	data, err := fs.ReadFile(fsys, ProjectFile)
 	if err != nil {

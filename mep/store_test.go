@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -280,9 +281,61 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 			}
 		})
 	}
-	_, err = mep.Load(t.TempDir(), nil)
-	assert.ErrorIs(t, err, os.ErrNotExist)
-	assert.ErrorIs(t, err, mep.ErrCorrupt)
+}
+
+// deniedFS refuses to open name.
+type deniedFS struct {
+	fs.FS
+	name string
+}
+
+func (d deniedFS) Open(name string) (fs.File, error) {
+	if name == d.name {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
+	}
+	return d.FS.Open(name)
+}
+
+// TestLoadFilesystemErrors checks that a file that cannot be read is not
+// reported as corrupt: the error is the filesystem's.
+func TestLoadFilesystemErrors(t *testing.T) {
+	p, _ := fullProject(t, nil)
+	dir := t.TempDir()
+	require.NoError(t, p.Save(dir))
+	jname := journalFile(t, dir)
+
+	check := func(t *testing.T, err error, file string, target error) {
+		t.Helper()
+		require.Error(t, err)
+		assert.ErrorIs(t, err, target)
+		assert.NotErrorIs(t, err, mep.ErrCorrupt)
+		var pe *fs.PathError
+		assert.True(t, errors.As(err, &pe), "%v", err)
+		var le *mep.LoadError
+		require.True(t, errors.As(err, &le), "%v", err)
+		assert.Equal(t, file, le.File)
+	}
+	t.Run("no directory", func(t *testing.T) {
+		_, err := mep.Load(filepath.Join(t.TempDir(), "nowhere"), nil)
+		check(t, err, "project.json", fs.ErrNotExist)
+	})
+	t.Run("empty directory", func(t *testing.T) {
+		_, err := mep.Load(t.TempDir(), nil)
+		check(t, err, "project.json", fs.ErrNotExist)
+	})
+	t.Run("project file denied", func(t *testing.T) {
+		_, err := mep.LoadFS(deniedFS{os.DirFS(dir), "project.json"}, nil)
+		check(t, err, "project.json", fs.ErrPermission)
+	})
+	t.Run("journal denied", func(t *testing.T) {
+		_, err := mep.LoadFS(deniedFS{os.DirFS(dir), jname}, nil)
+		check(t, err, jname, fs.ErrPermission)
+	})
+	t.Run("journal missing", func(t *testing.T) {
+		require.NoError(t, os.Remove(filepath.Join(dir, jname)))
+		_, err := mep.Load(dir, nil)
+		check(t, err, jname, fs.ErrNotExist)
+	})
 }
 
 func slices(b []byte) []byte { return append([]byte(nil), b...) }
@@ -324,8 +377,9 @@ func FuzzLoad(f *testing.F) {
 		fsys := fstest.MapFS{"project.json": {Data: pj}, "journal-1.jsonl": {Data: jl}}
 		p, err := mep.LoadFS(fsys, nil)
 		if err != nil {
-			if !errors.Is(err, mep.ErrCorrupt) {
-				t.Fatalf("error does not wrap ErrCorrupt: %v", err)
+			// The project file may name a journal file that is not there.
+			if !errors.Is(err, mep.ErrCorrupt) && !errors.Is(err, fs.ErrNotExist) {
+				t.Fatalf("error wraps neither ErrCorrupt nor fs.ErrNotExist: %v", err)
 			}
 			return
 		}

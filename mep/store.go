@@ -302,7 +302,8 @@ func Load(dir string, opts *Options) (*Project, error) {
 // LoadFS reads a saved project from the root of fsys, validating every
 // field, and verifies its journal's hash chain with opts.Key. Options that
 // are zero take the saved values (build share and margin, readiness lead,
-// location, cadence); Now is the new project's clock. A project saved with
+// location, cadence: a cadence whose IsZero holds); Now is the new
+// project's clock. A project saved with
 // time.Local as its location needs opts.Location: the saved name "Local"
 // is refused rather than read as this machine's zone. The loaded journal
 // lives in memory.
@@ -412,7 +413,11 @@ func (fp *fileProject) project(o Options) (*Project, error) {
 	if err := p.loadLessons(fp.Lessons); err != nil {
 		return nil, err
 	}
-	t := &Tracker{loc: s.loc, cadence: fp.Cadence}
+	cad := fp.Cadence
+	if !o.Cadence.IsZero() {
+		cad = o.Cadence
+	}
+	t := &Tracker{loc: s.loc, cadence: cad}
 	if err := t.load(fp.Meetings, fp.Actions); err != nil {
 		return nil, err
 	}

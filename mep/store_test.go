@@ -445,3 +445,24 @@ func TestConcurrentSaves(t *testing.T) {
 		assert.Len(t, journals, 1, "round %d: older journal files are removed", round)
 	}
 }
+
+// TestLoadOptionsOverrideSavedValues checks that options that are not zero
+// replace the saved values, and zero ones keep them.
+func TestLoadOptionsOverrideSavedValues(t *testing.T) {
+	p, c := fullProject(t, nil)
+	dir := t.TempDir()
+	require.NoError(t, p.Save(dir))
+
+	q, err := mep.Load(dir, &mep.Options{Now: c.now})
+	require.NoError(t, err)
+	assert.Equal(t, mep.Cadence{Days: 7}, q.Tracker().Cadence(), "saved")
+	assert.Equal(t, mep.DefaultBuildMargin, q.Budget(c.now()).Margin, "saved")
+
+	fortnight := mep.Cadence{Days: 14, Weekdays: true}
+	q, err = mep.Load(dir, &mep.Options{Now: c.now, Cadence: fortnight, BuildMargin: 0.2, Location: load(t, "Europe/Paris")})
+	require.NoError(t, err)
+	assert.Equal(t, fortnight, q.Tracker().Cadence(), "opts.Cadence")
+	assert.Equal(t, 0.2, q.Budget(c.now()).Margin, "opts.BuildMargin")
+	assert.Equal(t, "Europe/Paris", q.Location().String())
+	assert.Equal(t, "Europe/Paris", q.Tracker().Location().String())
+}

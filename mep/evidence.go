@@ -2,6 +2,7 @@ package mep
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -111,4 +112,51 @@ func (e Evidence) clone() Evidence {
 		e.Cutover = &c
 	}
 	return e
+}
+
+// checkSummary reports a *FieldError, with field as the path prefix, for
+// a summary that [timeline.Summarize] would not have made: an Open count
+// that is not the number of open steps, a Duration that is not End minus
+// Start, an open step with an end, a closed step that ends before it
+// starts or whose Duration is not its End minus its Start, an Outage or a
+// Disruption that is negative or longer, together, than Duration.
+func checkSummary(field string, s *timeline.Summary) error {
+	dur := func(d time.Duration) string { return d.String() }
+	switch {
+	case s.Entries < 0:
+		return fieldErr(field+".entries", strconv.Itoa(s.Entries), "negative")
+	case s.End.Before(s.Start):
+		return fieldErr(field+".end", s.End.Format(time.RFC3339), "before the start")
+	case s.Duration != s.End.Sub(s.Start):
+		return fieldErr(field+".duration", dur(s.Duration), "not end minus start, "+dur(s.End.Sub(s.Start)))
+	case s.Outage < 0:
+		return fieldErr(field+".outage", dur(s.Outage), "negative")
+	case s.Disruption < 0:
+		return fieldErr(field+".disruption", dur(s.Disruption), "negative")
+	case s.Outage > s.Duration:
+		return fieldErr(field+".outage", dur(s.Outage), "longer than the duration, "+dur(s.Duration))
+	case s.Disruption > s.Duration-s.Outage:
+		return fieldErr(field+".disruption", dur(s.Disruption), "longer than the duration less the outage, "+dur(s.Duration-s.Outage))
+	}
+	open := 0
+	for k, sp := range s.Steps {
+		f := fmt.Sprintf("%s.steps[%d]", field, k)
+		if sp.Open {
+			open++
+			if !sp.End.IsZero() || sp.Duration != 0 {
+				return fieldErr(f+".end", sp.End.Format(time.RFC3339), "set on an open step")
+			}
+			continue
+		}
+		switch {
+		case sp.End.Before(sp.Start):
+			return fieldErr(f+".end", sp.End.Format(time.RFC3339), "before the step's start")
+		case sp.Duration != sp.End.Sub(sp.Start):
+			return fieldErr(f+".duration", dur(sp.Duration), "not end minus start, "+dur(sp.End.Sub(sp.Start)))
+		}
+	}
+	if s.Open != open {
+		return fieldErr(field+".open", strconv.Itoa(s.Open), fmt.Sprintf("%d step(s) are open", open))
+	}
+	return nil
 }

@@ -349,10 +349,16 @@ func (p *Project) SetValidation(r *checklist.Run) {
 
 // AddRehearsal adds the summary of a timed rehearsal (R5), typically
 // [timeline.Summarize] of the rehearsal's journal. It returns a *FieldError
-// for a summary with no step.
+// for a summary with no step, and for one that Summarize would not have
+// made: an Open count that is not the number of open steps, a Duration
+// that is not End minus Start, a step that ends before it starts, an
+// Outage or a Disruption that is negative or longer than the Duration.
 func (p *Project) AddRehearsal(s timeline.Summary) error {
 	if len(s.Steps) == 0 {
 		return fieldErr("rehearsal.steps", "", "no step timed (R5)")
+	}
+	if err := checkSummary("rehearsal", &s); err != nil {
+		return err
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -394,7 +400,9 @@ func (p *Project) SetGoDecision(d GoDecision) error {
 	return nil
 }
 
-// SetCutover attaches the summary of the cutover's journal (R10).
+// SetCutover attaches the summary of the cutover's journal (R10), as
+// [timeline.Summarize] makes it: a summary that AddRehearsal would refuse
+// for its consistency makes [Project.Save] fail until it is replaced.
 func (p *Project) SetCutover(s timeline.Summary) {
 	s.Steps = slices.Clone(s.Steps)
 	p.mu.Lock()

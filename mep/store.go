@@ -108,7 +108,11 @@ type fileJournal struct {
 //
 // Save copies the project's state under its locks, then writes without
 // holding them. User criteria (code) are not saved; nor are checklist
-// observers. Saves of one project are serialised. Saves into one
+// observers. Saves of one project are serialised.
+//
+// Save returns a *FieldError naming the field, and writes nothing, for
+// what [Load] would refuse: a cutover summary that [timeline.Summarize]
+// would not have made (see [Project.SetCutover]). Saves into one
 // directory, from several Project values or processes, are serialised too:
 // on unix, Save holds an exclusive advisory lock (flock) on the file
 // ".lock" in dir while it writes, waiting for it if another save holds it.
@@ -269,6 +273,16 @@ func (p *Project) snapshot() (fileProject, []timeline.Entry, error) {
 		}
 	}
 	ev := p.evidence.clone()
+	for i := range ev.Rehearsals {
+		if err := checkSummary(fmt.Sprintf("evidence.rehearsals[%d]", i), &ev.Rehearsals[i]); err != nil {
+			return fp, nil, err
+		}
+	}
+	if ev.Cutover != nil {
+		if err := checkSummary("evidence.cutover", ev.Cutover); err != nil {
+			return fp, nil, err
+		}
+	}
 	fp.Evidence.Rehearsals = ev.Rehearsals
 	fp.Evidence.Go = ev.Go
 	fp.Evidence.Cutover = ev.Cutover
@@ -569,9 +583,18 @@ func (t *Tracker) load(ms []Meeting, as []Action) error {
 }
 
 func (p *Project) loadEvidence(fe *fileEvidence) error {
-	for i, s := range fe.Rehearsals {
-		if len(s.Steps) == 0 {
-			return fieldErr(fmt.Sprintf("evidence.rehearsals[%d].steps", i), "", "no step")
+	for i := range fe.Rehearsals {
+		field := fmt.Sprintf("evidence.rehearsals[%d]", i)
+		if len(fe.Rehearsals[i].Steps) == 0 {
+			return fieldErr(field+".steps", "", "no step")
+		}
+		if err := checkSummary(field, &fe.Rehearsals[i]); err != nil {
+			return err
+		}
+	}
+	if fe.Cutover != nil {
+		if err := checkSummary("evidence.cutover", fe.Cutover); err != nil {
+			return err
 		}
 	}
 	if err := fe.Go.validate(); err != nil {

@@ -257,6 +257,36 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 		{"location", edit(func(m map[string]any) { m["location"] = "Mars/Olympus" }), jl, "location"},
 		{"cadence", edit(func(m map[string]any) { m["cadence"] = map[string]any{"days": -1} }), jl, "cadence.days"},
 		{"go", edit(func(m map[string]any) { m["evidence"].(map[string]any)["go"].(map[string]any)["by"] = "" }), jl, "evidence.go_decision.by"},
+		{"open step not counted", edit(func(m map[string]any) {
+			sp := summary(m, "rehearsals").Steps(0)
+			sp["Open"], sp["End"], sp["Duration"] = true, "0001-01-01T00:00:00Z", 0
+		}), jl, "evidence.rehearsals[0].open"},
+		{"open step with an end", edit(func(m map[string]any) {
+			sp := summary(m, "rehearsals").Steps(0)
+			sp["Open"] = true
+			summary(m, "rehearsals")["Open"] = 1
+		}), jl, "evidence.rehearsals[0].steps[0].end"},
+		{"summary duration", edit(func(m map[string]any) { summary(m, "rehearsals")["Duration"] = 1 }), jl, "evidence.rehearsals[0].duration"},
+		{"summary backwards", edit(func(m map[string]any) {
+			s := summary(m, "cutover")
+			s["Start"], s["End"] = s["End"], s["Start"]
+			s["Duration"] = -s["Duration"].(float64)
+		}), jl, "evidence.cutover.end"},
+		{"step backwards", edit(func(m map[string]any) {
+			sp := summary(m, "cutover").Steps(0)
+			sp["Start"], sp["End"] = sp["End"], sp["Start"]
+			sp["Duration"] = -sp["Duration"].(float64)
+		}), jl, "evidence.cutover.steps[0].end"},
+		{"step duration", edit(func(m map[string]any) { summary(m, "cutover").Steps(0)["Duration"] = 1 }), jl, "evidence.cutover.steps[0].duration"},
+		{"negative disruption", edit(func(m map[string]any) { summary(m, "cutover")["Disruption"] = -1 }), jl, "evidence.cutover.disruption"},
+		{"outage too long", edit(func(m map[string]any) {
+			s := summary(m, "rehearsals")
+			s["Outage"] = s["Duration"].(float64) + 1
+		}), jl, "evidence.rehearsals[0].outage"},
+		{"impact too long", edit(func(m map[string]any) {
+			s := summary(m, "rehearsals")
+			s["Disruption"] = s["Duration"]
+		}), jl, "evidence.rehearsals[0].disruption"},
 		{"journal path", edit(func(m map[string]any) { m["journal"].(map[string]any)["file"] = "../etc/passwd" }), jl, "journal.file"},
 		{"journal count", edit(func(m map[string]any) { m["journal"].(map[string]any)["entries"] = 3 }), jl, "journal.entries"},
 		{"journal truncated", pj, jl[:bytes.LastIndexByte(jl[:len(jl)-1], '\n')+1], "journal.entries"},
@@ -336,6 +366,22 @@ func TestLoadFilesystemErrors(t *testing.T) {
 		_, err := mep.Load(dir, nil)
 		check(t, err, jname, fs.ErrNotExist)
 	})
+}
+
+// jsonSummary is a timeline.Summary decoded as a map.
+type jsonSummary map[string]any
+
+// Steps returns step i of s.
+func (s jsonSummary) Steps(i int) map[string]any { return s["Steps"].([]any)[i].(map[string]any) }
+
+// summary returns the cutover summary, or the first rehearsal, in the
+// evidence of m.
+func summary(m map[string]any, which string) jsonSummary {
+	ev := m["evidence"].(map[string]any)
+	if which == "cutover" {
+		return ev["cutover"].(map[string]any)
+	}
+	return ev[which].([]any)[0].(map[string]any)
 }
 
 func slices(b []byte) []byte { return append([]byte(nil), b...) }
@@ -465,4 +511,40 @@ func TestLoadOptionsOverrideSavedValues(t *testing.T) {
 	assert.Equal(t, 0.2, q.Budget(c.now()).Margin, "opts.BuildMargin")
 	assert.Equal(t, "Europe/Paris", q.Location().String())
 	assert.Equal(t, "Europe/Paris", q.Tracker().Location().String())
+}
+
+// TestBadSummaries checks that a summary that Load would refuse is refused
+// by AddRehearsal, and by Save for the cutover.
+func TestBadSummaries(t *testing.T) {
+	c := newClock(utc(2026, 1, 5, 9, 0))
+	good := rehearsal(t, c.now())
+	open := good
+	open.Steps = append([]timeline.Span(nil), good.Steps...)
+	open.Steps[0].Open, open.Steps[0].End, open.Steps[0].Duration = true, time.Time{}, 0
+	long := good
+	long.Outage = good.Duration + time.Minute
+
+	p := newProject(t, c)
+	require.NoError(t, p.AddRehearsal(good))
+	for _, tt := range []struct {
+		s     timeline.Summary
+		field string
+	}{{open, "rehearsal.open"}, {long, "rehearsal.outage"}} {
+		var fe *mep.FieldError
+		require.True(t, errors.As(p.AddRehearsal(tt.s), &fe))
+		assert.Equal(t, tt.field, fe.Field)
+	}
+	assert.Len(t, p.Evidence().Rehearsals, 1)
+
+	dir := t.TempDir()
+	p.SetCutover(open)
+	err := p.Save(dir)
+	var fe *mep.FieldError
+	require.True(t, errors.As(err, &fe), "%v", err)
+	assert.Equal(t, "evidence.cutover.open", fe.Field)
+	assert.Empty(t, dirNames(t, dir), "nothing written")
+	p.SetCutover(good)
+	require.NoError(t, p.Save(dir))
+	_, err = mep.Load(dir, nil)
+	assert.NoError(t, err)
 }

@@ -71,6 +71,7 @@ type fileProject struct {
 	MCOContact  string           `json:"mco_contact,omitempty"`
 	Lessons     []Lesson         `json:"lessons"`
 	Location    string           `json:"location"`
+	ZoneOffset  *int             `json:"zone_offset,omitempty"` // seconds east of UTC: a fixed zone
 	Cadence     Cadence          `json:"cadence"`
 	Meetings    []Meeting        `json:"meetings"`
 	Actions     []Action         `json:"actions"`
@@ -110,9 +111,19 @@ type fileJournal struct {
 // holding them. User criteria (code) are not saved; nor are checklist
 // observers. Saves of one project are serialised.
 //
+// The project's location is saved by its name, for Load to find with
+// time.LoadLocation, when the zone LoadLocation finds by that name agrees
+// with it (offsets and abbreviations on 1 January and 1 July, every ten
+// years from 1970 to 2050). Otherwise, a zone with a single offset, as
+// time.FixedZone makes, is saved as its name and offset and loaded back
+// as the same fixed zone: FixedZone("UTC+2", 7200) is kept, and so is
+// FixedZone("CET", 3600), which is not the CET of time.LoadLocation with
+// its summer time.
+//
 // Save returns a *FieldError naming the field, and writes nothing, for
-// what [Load] would refuse: a cutover summary that [timeline.Summarize]
-// would not have made (see [Project.SetCutover]). Saves into one
+// what [Load] would refuse: a location that is neither (field
+// "location"), a cutover summary that [timeline.Summarize] would not have
+// made (see [Project.SetCutover]). Saves into one
 // directory, from several Project values or processes, are serialised too:
 // on unix, Save holds an exclusive advisory lock (flock) on the file
 // ".lock" in dir while it writes, waiting for it if another save holds it.
@@ -239,8 +250,14 @@ func (p *Project) snapshot() (fileProject, []timeline.Entry, error) {
 	t := p.tracker
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	name, offset, err := saveZone(t.location())
+	if err != nil {
+		return fileProject{}, nil, err
+	}
 	fp := fileProject{
 		Version:     storeVersion,
+		Location:    name,
+		ZoneOffset:  offset,
 		Name:        p.name,
 		Created:     p.created,
 		Phase:       p.phase,
@@ -250,7 +267,6 @@ func (p *Project) snapshot() (fileProject, []timeline.Entry, error) {
 		Team:        slices.Clone(p.people.team),
 		MCOContact:  p.people.mcoContact,
 		Lessons:     make([]Lesson, len(p.lessons)),
-		Location:    t.location().String(),
 		Cadence:     t.cadence,
 		Meetings:    make([]Meeting, len(t.meetings)),
 		Actions:     slices.Clone(t.actions),
@@ -307,6 +323,72 @@ func (p *Project) snapshot() (fileProject, []timeline.Entry, error) {
 	return fp, entries, nil
 }
 
+// maxZoneOffset bounds the offset of a saved fixed zone.
+const maxZoneOffset = 24 * 60 * 60
+
+// zoneProbes are the instants at which a zone that Load would find by its
+// name must agree with the project's: 1 January and 1 July, every ten
+// years from 1970 to 2050.
+var zoneProbes = func() []time.Time {
+	var ts []time.Time
+	for y := 1970; y <= 2050; y += 10 {
+		ts = append(ts, time.Date(y, time.January, 1, 12, 0, 0, 0, time.UTC), time.Date(y, time.July, 1, 12, 0, 0, 0, time.UTC))
+	}
+	return ts
+}()
+
+// saveZone returns how loc is saved: by its name, when time.LoadLocation
+// loads a zone of that name that agrees with loc (abbreviation and offset)
+// at every probe instant; else, for a zone with a single offset for all
+// time (as time.FixedZone makes), by its name and that offset. time.Local
+// is saved as "Local", which Load refuses without Options.Location. Any
+// other zone is a *FieldError.
+func saveZone(loc *time.Location) (name string, offset *int, err error) {
+	name = loc.String()
+	if loc == time.Local {
+		return name, nil, nil
+	}
+	if name != "" && name != "Local" {
+		if l, err := time.LoadLocation(name); err == nil && sameZone(l, loc) {
+			return name, nil, nil
+		}
+	}
+	t := time.Unix(0, 0).In(loc)
+	if start, end := t.ZoneBounds(); start.IsZero() && end.IsZero() {
+		if _, off := t.Zone(); -maxZoneOffset < off && off < maxZoneOffset {
+			return name, &off, nil
+		}
+	}
+	return "", nil, fieldErr("location", name, "time.LoadLocation does not load this zone by its name, and it is not a fixed zone")
+}
+
+// sameZone reports whether a and b agree at every probe instant.
+func sameZone(a, b *time.Location) bool {
+	for _, t := range zoneProbes {
+		an, ao := t.In(a).Zone()
+		bn, bo := t.In(b).Zone()
+		if an != bn || ao != bo {
+			return false
+		}
+	}
+	return true
+}
+
+// loadZone returns the zone saved as name and, for a fixed zone, offset.
+func loadZone(name string, offset *int) (*time.Location, error) {
+	if offset != nil {
+		if !(-maxZoneOffset < *offset && *offset < maxZoneOffset) {
+			return nil, fieldErr("zone_offset", strconv.Itoa(*offset), "not within a day of UTC")
+		}
+		return time.FixedZone(name, *offset), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil || name == "" || name == "Local" {
+		return nil, fieldErr("location", name, "unknown time zone")
+	}
+	return loc, nil
+}
+
 // Load reads a project saved by [Project.Save] in dir. It is shorthand for
 // LoadFS(os.DirFS(dir), opts).
 func Load(dir string, opts *Options) (*Project, error) {
@@ -319,7 +401,8 @@ func Load(dir string, opts *Options) (*Project, error) {
 // location, cadence: a cadence whose IsZero holds); Now is the new
 // project's clock. A project saved with
 // time.Local as its location needs opts.Location: the saved name "Local"
-// is refused rather than read as this machine's zone. The loaded journal
+// is refused rather than read as this machine's zone. A fixed zone saved
+// with its offset is loaded as time.FixedZone(name, offset). The loaded journal
 // lives in memory.
 //
 // Errors are *LoadError values naming the file and wrapping the cause. A
@@ -381,9 +464,9 @@ func (fp *fileProject) project(o Options) (*Project, error) {
 		o.ReadinessLead = d
 	}
 	if o.Location == nil {
-		loc, err := time.LoadLocation(fp.Location)
-		if err != nil || fp.Location == "" || fp.Location == "Local" {
-			return nil, fieldErr("location", fp.Location, "unknown time zone")
+		loc, err := loadZone(fp.Location, fp.ZoneOffset)
+		if err != nil {
+			return nil, err
 		}
 		o.Location = loc
 	}

@@ -548,3 +548,98 @@ func TestBadSummaries(t *testing.T) {
 	_, err = mep.Load(dir, nil)
 	assert.NoError(t, err)
 }
+
+// tzif returns a zone named name, with a summer offset in 2026, built from
+// TZif data (RFC 8536, version 1).
+func tzif(t *testing.T, name string) *time.Location {
+	t.Helper()
+	var b bytes.Buffer
+	b.WriteString("TZif")
+	b.Write(make([]byte, 16)) // version 1, reserved
+	abbr := "STD\x00DST\x00"
+	be := func(v int32) { b.Write([]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}) }
+	for _, n := range []int32{0, 0, 0, 2, 2, int32(len(abbr))} { // isut, isstd, leap, time, type, char counts
+		be(n)
+	}
+	be(int32(utc(2026, 3, 29, 1, 0).Unix()))
+	be(int32(utc(2026, 10, 25, 1, 0).Unix()))
+	b.Write([]byte{1, 0}) // the types the transitions switch to
+	be(3600)
+	b.Write([]byte{0, 0}) // STD
+	be(7200)
+	b.Write([]byte{1, 4}) // DST
+	b.WriteString(abbr)
+	loc, err := time.LoadLocationFromTZData(name, b.Bytes())
+	require.NoError(t, err)
+	return loc
+}
+
+// TestSaveLoadZones checks that a project loads back in the zone it was
+// saved in, or is refused at Save when it could not.
+func TestSaveLoadZones(t *testing.T) {
+	jan, jul := utc(2026, 1, 15, 12, 0), utc(2026, 7, 15, 12, 0)
+	for _, tt := range []struct {
+		name     string
+		loc      *time.Location
+		byName   bool // saved by name only
+		refused  bool
+		wantName string
+	}{
+		{"UTC", time.UTC, true, false, "UTC"},
+		{"Europe/Paris", load(t, "Europe/Paris"), true, false, "Europe/Paris"},
+		{"fixed, unknown name", time.FixedZone("UTC+2", 2*3600), false, false, "UTC+2"},
+		{"fixed, name of a zone with summer time", time.FixedZone("CET", 3600), false, false, "CET"},
+		{"fixed, name of another offset", time.FixedZone("UTC", -3*3600), false, false, "UTC"},
+		{"fixed, no name", time.FixedZone("", 5*3600+30*60), false, false, ""},
+		{"fixed, named Local", time.FixedZone("Local", 3600), false, false, "Local"},
+		{"unknown zone with summer time", tzif(t, "Mars/Olympus"), false, true, ""},
+		{"known name, other rules", tzif(t, "Europe/Paris"), false, true, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newClock(utc(2026, 1, 5, 9, 0))
+			p, err := mep.New("zones", &mep.Options{Now: c.now, Location: tt.loc, Cadence: mep.Cadence{Months: 1}})
+			require.NoError(t, err)
+			dir := t.TempDir()
+			err = p.Save(dir)
+			if tt.refused {
+				var fe *mep.FieldError
+				require.True(t, errors.As(err, &fe), "%v", err)
+				assert.Equal(t, "location", fe.Field)
+				assert.Empty(t, dirNames(t, dir), "nothing written")
+				return
+			}
+			require.NoError(t, err)
+			pj, err := os.ReadFile(filepath.Join(dir, "project.json"))
+			require.NoError(t, err)
+			assert.Equal(t, tt.byName, !bytes.Contains(pj, []byte(`"zone_offset"`)))
+
+			q, err := mep.Load(dir, nil)
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantName, q.Location().String())
+			for _, at := range []time.Time{jan, jul} {
+				wn, wo := at.In(tt.loc).Zone()
+				gn, gotOff := at.In(q.Location()).Zone()
+				assert.Equal(t, wo, gotOff, "offset at %s", at)
+				assert.Equal(t, wn, gn, "abbreviation at %s", at)
+				assert.Equal(t, mep.Cadence{Months: 1}.Next(at, tt.loc).Format(time.RFC3339),
+					mep.Cadence{Months: 1}.Next(at, q.Tracker().Location()).Format(time.RFC3339))
+			}
+		})
+	}
+
+	t.Run("bad offset", func(t *testing.T) {
+		p, err := mep.New("zones", &mep.Options{Location: time.FixedZone("X", 3600)})
+		require.NoError(t, err)
+		dir := t.TempDir()
+		require.NoError(t, p.Save(dir))
+		path := filepath.Join(dir, "project.json")
+		pj, err := os.ReadFile(path)
+		require.NoError(t, err)
+		pj = bytes.Replace(pj, []byte(`"zone_offset": 3600`), []byte(`"zone_offset": 90000`), 1)
+		require.NoError(t, os.WriteFile(path, pj, 0o644))
+		_, err = mep.Load(dir, nil)
+		var fe *mep.FieldError
+		require.True(t, errors.As(err, &fe), "%v", err)
+		assert.Equal(t, "zone_offset", fe.Field)
+	})
+}

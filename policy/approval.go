@@ -10,9 +10,9 @@ import (
 // from someone in role (compared without regard to case). Its name is
 // "require-go:" + role.
 //
-// Only approvals given at or before c.Now count (undated ones always do),
-// and each person's latest decision for the role replaces their earlier
-// ones. Then:
+// Only approvals given at or before c.Now count (undated ones always do).
+// Among those, each person's latest decision for the role replaces their
+// earlier ones; a decision dated after c.Now replaces nothing yet. Then:
 //
 //   - any No-Go: Deny, even beside a GO from someone else;
 //   - at least one GO: Allow;
@@ -29,7 +29,7 @@ func (p *requireGo) Evaluate(_ context.Context, c Change) Decision {
 	now := c.now()
 	var goBy string
 	for i, a := range c.Approvals {
-		if !p.counts(a, now) || !p.latest(c.Approvals, i) {
+		if !p.counts(a, now) || !p.latest(c.Approvals, i, now) {
 			continue
 		}
 		if !a.Go {
@@ -61,11 +61,12 @@ func (p *requireGo) counts(a Approval, now time.Time) bool {
 }
 
 // latest reports whether as[i] is its author's latest counted decision for
-// the role: a later one (by At, then by position) replaces it.
-func (p *requireGo) latest(as []Approval, i int) bool {
+// the role: a later one (by At, then by position) replaces it, but only if
+// it counts at now itself.
+func (p *requireGo) latest(as []Approval, i int, now time.Time) bool {
 	a := as[i]
 	for j, b := range as {
-		if j == i || b.By != a.By || !strings.EqualFold(b.Role, p.role) {
+		if j == i || b.By != a.By || !p.counts(b, now) {
 			continue
 		}
 		if b.At.After(a.At) || (b.At.Equal(a.At) && j > i) {

@@ -142,6 +142,14 @@ func TestRequireGo(t *testing.T) {
 		{"other role only, before start", at(2026, 11, 24, 20, 0), []policy.Approval{goOther}, policy.Warn, "waiting for the GO from operations"},
 		{"nothing at start", start, nil, policy.Deny, "no GO from operations"},
 		{"a GO given after now does not count", at(2026, 11, 24, 21, 0), []policy.Approval{goBob}, policy.Warn, ""},
+		{"a later GO that does not count yet leaves the earlier No-Go", at(2026, 11, 24, 20, 0), []policy.Approval{
+			{Role: "operations", By: "ann", At: at(2026, 11, 24, 19, 0), Reason: "load test failed"},
+			{Role: "operations", By: "ann", At: at(2026, 11, 24, 21, 0), Go: true},
+		}, policy.Deny, "No-Go from operations by ann at Tue 2026-11-24 19:00 CET: load test failed"},
+		{"a later No-Go that does not count yet leaves the earlier GO", at(2026, 11, 24, 20, 0), []policy.Approval{
+			{Role: "operations", By: "ann", At: at(2026, 11, 24, 19, 0), Go: true},
+			{Role: "operations", By: "ann", At: at(2026, 11, 24, 21, 0)},
+		}, policy.Allow, "GO from operations by ann"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

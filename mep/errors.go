@@ -13,6 +13,10 @@ var (
 	ErrNotFound = errors.New("mep: not found")
 	// ErrGate is matched by a *GateError: a transition was refused.
 	ErrGate = errors.New("mep: gate refused the transition")
+	// ErrChanged is wrapped by the error [Project.Advance] returns when the
+	// project changed during every check of the gate: it did not move, and
+	// may be retried.
+	ErrChanged = errors.New("mep: the project kept changing during the gate check")
 	// ErrTransition is returned for a transition that the method never
 	// allows: skipping a phase, going back without a reason, moving past
 	// the last phase.

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mepkit/mepkit/checklist"
 	"github.com/mepkit/mepkit/timeline"
 )
 
@@ -15,7 +16,10 @@ type Criterion struct {
 	Rule string // the method's rule it comes from ("R7"), or "" for the user's own
 	// Check returns nil when the criterion holds for p at the instant at,
 	// or an error that says what is missing. It is called without any of
-	// p's locks held, so it may call p's methods.
+	// p's locks held: it may read p, and even change it (the change makes
+	// [Project.Advance] check the gate again), but it must not call
+	// [Project.Advance] or [Project.GoBack], which wait for the transition
+	// in progress: the call would never return.
 	Check func(p *Project, at time.Time) error
 }
 
@@ -129,20 +133,31 @@ func (p *Project) evaluate(from Phase, crit []Criterion, at time.Time) error {
 // required; reason is optional. The transition is journaled (kind phase)
 // before it takes effect.
 //
+// The criteria run without the project's locks, so that they can read
+// it. If the project changes while they run, the gate is checked again on
+// the new state, up to eight times in all. A change is one to the
+// project's own state (phase, plan, people, lessons, criteria, the
+// evidence attached), to its tracker's meetings, actions and cadence, or
+// to the state of an attached checklist run (its [checklist.Run.Digest]);
+// what a user criterion reads outside the project is not watched. The
+// move happens on a state the last check saw.
+//
 // A refused transition returns a *GateError listing every unmet criterion
-// (errors.Is(err, ErrGate)). Advancing from Operations returns an error
-// wrapping [ErrTransition]; an empty by, a *FieldError.
+// (errors.Is(err, ErrGate)). When the project changed during every check,
+// Advance does not move and returns an error wrapping [ErrChanged]: retry.
+// Advancing from Operations returns an error wrapping [ErrTransition]; an
+// empty by, a *FieldError.
 func (p *Project) Advance(by, reason string) (Transition, error) {
 	if strings.TrimSpace(by) == "" {
 		return Transition{}, fieldErr("transition.by", by, "empty")
 	}
 	p.transMu.Lock()
 	defer p.transMu.Unlock()
-	// The criteria run without p.mu so that they can read the project; if
-	// the project changes meanwhile, they run again on the new state.
-	for try := 0; ; try++ {
+	var from Phase
+	for range gateChecks {
 		p.mu.Lock()
-		from, rev := p.phase, p.rev
+		from = p.phase
+		st := p.gateState()
 		crit := p.gate(from)
 		p.mu.Unlock()
 		if from == Operations {
@@ -153,7 +168,7 @@ func (p *Project) Advance(by, reason string) (Transition, error) {
 			return Transition{}, err
 		}
 		p.mu.Lock()
-		if p.rev != rev && try < 8 {
+		if p.gateState() != st {
 			p.mu.Unlock()
 			continue
 		}
@@ -161,6 +176,32 @@ func (p *Project) Advance(by, reason string) (Transition, error) {
 		p.mu.Unlock()
 		return t, err
 	}
+	return Transition{}, fmt.Errorf("mep: gate %s -> %s: the project changed during each of %d checks, retry: %w",
+		from, from+1, gateChecks, ErrChanged)
+}
+
+// gateChecks is how many times Advance checks a gate while the project
+// keeps changing before it gives up.
+const gateChecks = 8
+
+// gateState is what a gate check depends on, as far as the project knows.
+type gateState struct {
+	rev, tracker uint64
+	runs         [3]string // digests of the validation, readiness and operations runs
+}
+
+// gateState requires p.mu held; it takes the tracker's and the runs' locks.
+func (p *Project) gateState() gateState {
+	st := gateState{rev: p.rev}
+	p.tracker.mu.Lock()
+	st.tracker = p.tracker.rev
+	p.tracker.mu.Unlock()
+	for i, r := range [...]*checklist.Run{p.evidence.Validation, p.evidence.Readiness, p.evidence.Operations} {
+		if r != nil {
+			st.runs[i] = r.Digest()
+		}
+	}
+	return st
 }
 
 // GoBack moves the project back to the earlier phase to, with a reason

@@ -343,3 +343,79 @@ func TestProjectConcurrentUse(t *testing.T) {
 	assert.Len(t, p.Lessons(), 160)
 	assert.NoError(t, timeline.Verify(p.Journal().Entries(), nil))
 }
+
+// TestAdvanceGivesUpWhileTheProjectKeepsChanging checks that Advance does
+// not move on a check that the project's state no longer matches.
+func TestAdvanceGivesUpWhileTheProjectKeepsChanging(t *testing.T) {
+	c := newClock(utc(2026, 1, 5, 9, 0))
+	p := newProject(t, c)
+	staff(t, p)
+	planAll(t, p)
+	calls := 0
+	require.NoError(t, p.AddCriterion(mep.Scoping, mep.Criterion{
+		Name: "a newcomer every time",
+		Check: func(p *mep.Project, _ time.Time) error {
+			calls++
+			return p.AddMember(mep.Member{Name: fmt.Sprintf("new%d", calls), Roles: []mep.Role{mep.RoleBuild}})
+		},
+	}))
+	entries := p.Journal().Len()
+	_, err := p.Advance("Lea", "")
+	require.Error(t, err)
+	assert.ErrorIs(t, err, mep.ErrChanged)
+	assert.NotErrorIs(t, err, mep.ErrGate)
+	assert.Contains(t, err.Error(), "retry")
+	assert.Equal(t, 8, calls, "the gate is checked eight times")
+	assert.Equal(t, mep.Scoping, p.Phase(), "no move on a stale check")
+	assert.Empty(t, p.Transitions())
+	assert.Equal(t, entries, p.Journal().Len(), "nothing journaled")
+}
+
+// TestAdvanceSeesChangesOutsideTheProjectState checks that a change to an
+// attached checklist run or to the tracker while the gate is checked makes
+// Advance check it again.
+func TestAdvanceSeesChangesOutsideTheProjectState(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		change func(t *testing.T, p *mep.Project, run *checklist.Run, at time.Time)
+	}{
+		{"checklist item checked", func(t *testing.T, _ *mep.Project, run *checklist.Run, at time.Time) {
+			assert.NoError(t, run.Check("a", "Vic", at, ""))
+		}},
+		{"meeting held", func(t *testing.T, p *mep.Project, _ *checklist.Run, at time.Time) {
+			_, err := p.Tracker().Hold(mep.Minutes{At: at, Attendees: []string{"Bea"}, NoActions: true})
+			assert.NoError(t, err)
+		}},
+		{"action done", func(t *testing.T, p *mep.Project, _ *checklist.Run, at time.Time) {
+			assert.NoError(t, p.Tracker().Done(1, "Otto", at, ""))
+		}},
+		{"cadence changed", func(t *testing.T, p *mep.Project, _ *checklist.Run, _ time.Time) {
+			assert.NoError(t, p.Tracker().SetCadence(mep.Cadence{Days: 14}))
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newClock(utc(2026, 1, 5, 9, 0))
+			p := newProject(t, c)
+			staff(t, p)
+			planAll(t, p)
+			run, err := checklist.NewRun(checklist.List{Name: "v", Items: []checklist.Item{{ID: "a", Title: "a"}}}, c.now())
+			require.NoError(t, err)
+			p.SetValidation(run)
+			_, err = p.Tracker().Assign(mep.ActionSpec{Title: "call", Owner: "Otto", Due: c.now().Add(day(1))}, "Bea", c.now())
+			require.NoError(t, err)
+			calls := 0
+			require.NoError(t, p.AddCriterion(mep.Scoping, mep.Criterion{
+				Name: "changes once",
+				Check: func(p *mep.Project, at time.Time) error {
+					calls++
+					if calls == 1 {
+						tt.change(t, p, run, at)
+					}
+					return nil
+				},
+			}))
+			advance(t, p, mep.Build)
+			assert.Equal(t, 2, calls, "checked again after the change")
+		})
+	}
+}

@@ -136,6 +136,7 @@ type Tracker struct {
 	meetings []Meeting // meetings[i].ID == i+1
 	actions  []Action  // actions[i].ID == i+1
 	latest   int       // index+1 of the latest meeting by At; 0: none
+	rev      uint64    // bumped by every change under mu
 }
 
 // NewTracker returns an empty tracker. It returns a *FieldError for an
@@ -183,6 +184,7 @@ func (t *Tracker) SetCadence(c Cadence) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.cadence = c
+	t.rev++
 	return nil
 }
 
@@ -288,6 +290,7 @@ func (t *Tracker) hold(m Minutes) (Meeting, error) {
 	}
 	t.meetings = append(t.meetings, mt)
 	t.actions = append(t.actions, acts...)
+	t.rev++
 	if t.latest == 0 || !mt.At.Before(t.meetings[t.latest-1].At) {
 		t.latest = len(t.meetings)
 	}
@@ -375,6 +378,7 @@ func (t *Tracker) Assign(s ActionSpec, by string, at time.Time) (Action, error) 
 		return Action{}, err
 	}
 	t.actions = append(t.actions, a)
+	t.rev++
 	return a, nil
 }
 
@@ -429,6 +433,7 @@ func (t *Tracker) close(id int, by string, at time.Time, note string, st Status)
 		return err
 	}
 	t.actions[id-1] = a
+	t.rev++
 	return nil
 }
 

@@ -37,9 +37,17 @@ type Decision struct {
 	// Reason says what was decided and why, for people: the day, the time
 	// zone and, for calendar denials, when the change could run instead.
 	Reason string
-	// Next is, for calendar denials, the earliest start at or after the
-	// change's Start that this policy alone would allow; zero when there is
-	// none within five years or the policy is not a calendar.
+	// Next is, for a denial, the earliest start after the change's Start
+	// that this policy alone would allow, when the policy knows it:
+	//
+	//   - a calendar: the earliest start at or after Start at which the
+	//     whole operation is allowed; zero when there is none within five
+	//     years;
+	//   - [ReadinessWindow]: c.ReadyAt+lead, or c.Now+lead when not ready,
+	//     for the change moved there with Now kept (a zero Now stands for
+	//     the original Start; see [Set.NextSlot]).
+	//
+	// It is zero for allowed and warned changes and for other policies.
 	Next time.Time
 	// Overridden reports that this denial was bypassed by a valid
 	// [Override]. The Verdict stays Deny.

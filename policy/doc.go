@@ -19,7 +19,9 @@
 // intervals of real time they block, and their Evaluate denies a change when
 // any instant of the whole operation, [Change.Start] to Start+Duration, falls
 // in one of them. [Set.NextSlot] searches the same intervals for the earliest
-// start that fits, so a slot it proposes is always one that Evaluate allows.
+// start that fits, so a slot it proposes is always one that Evaluate allows
+// for the change moved there with its Now kept (a zero Now stands for the
+// original Start: set it explicitly, see [Set.NextSlot]).
 // [CheckCalendar] checks that agreement for calendars written by users.
 // [Set.Free] lists the allowed intervals of a range, to draw a calendar, and
 // [Set.WriteICS] exports the blocked ones as an iCalendar file.

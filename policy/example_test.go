@@ -46,6 +46,33 @@ func ExampleSet_NextSlot() {
 	// Mon 2026-12-28 20:00 CET
 }
 
+// A change that is not ready, judged as it starts (Now left zero): the
+// slot NextSlot proposes holds when the moved change keeps its Now.
+func ExampleSet_NextSlot_notReady() {
+	paris, _ := time.LoadLocation("Europe/Paris")
+	win, _ := policy.Windows("maintenance", "Mon-Thu 20:00-23:30", paris)
+	set := policy.Set{win, policy.ReadinessWindow(time.Hour)}
+
+	c := policy.Change{Start: time.Date(2026, 11, 24, 20, 0, 0, 0, paris), Duration: time.Hour}
+	fmt.Println(set.Evaluate(context.Background(), c).Allowed())
+
+	next, err := set.NextSlot(context.Background(), c, 30*24*time.Hour)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	moved := c
+	moved.Start = next
+	moved.Now = c.Start // keep Now where it was: a zero Now would follow Start
+	fmt.Println(next.Format("Mon 2006-01-02 15:04 MST"))
+	fmt.Println(set.Evaluate(context.Background(), moved))
+	// Output:
+	// false
+	// Tue 2026-11-24 21:00 CET
+	// ALLOW maintenance: the operation is within the windows "Mon-Thu 20:00-23:30" in Europe/Paris
+	// WARN  readiness: not ready yet; everything must be ready by Tue 2026-11-24 20:00 CET (1h before the start)
+}
+
 func ExampleSet_Evaluate() {
 	paris, _ := time.LoadLocation("Europe/Paris")
 	set := policy.Set{

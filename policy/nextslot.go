@@ -15,6 +15,13 @@ import (
 // readiness allows: c.ReadyAt+lead when c.ReadyAt is set, else
 // c.Now+lead (c.Now is kept fixed; zero means c.Start).
 //
+// The slot holds for the change moved to it with its Now kept: Start set to
+// the slot and Now to c.Now, or to the original c.Start when c.Now is zero.
+// [Set.Evaluate] of that change gets no denial from the Set's calendars nor
+// from its readiness window. Do not leave Now zero when evaluating the
+// moved change: a zero Now follows Start, so a change that is not ready
+// would be judged at the new start, after its deadline, and denied.
+//
 // The search merges the blocked intervals of all calendars over chunks of
 // growing length, so its cost grows with the number of intervals it passes,
 // not with the length of the horizon. It returns [ErrNoSlot] when no start

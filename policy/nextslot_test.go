@@ -154,3 +154,44 @@ func TestNextSlotOracle(t *testing.T) {
 		}
 	}
 }
+
+// TestNextSlotHoldsWithNowKept checks the promise of NextSlot: the change
+// moved to the slot, with Now kept (the original Start when Now is zero),
+// gets no denial from the calendars nor from the readiness window.
+func TestNextSlotHoldsWithNowKept(t *testing.T) {
+	set := standardSet(t)
+	for _, c := range []policy.Change{
+		{Start: at(2026, 11, 24, 20, 0), Duration: time.Hour},                                    // not ready, Now zero
+		{Start: at(2026, 11, 27, 10, 0), Duration: 2 * time.Hour},                                // a Friday, not ready, Now zero
+		{Start: at(2026, 11, 24, 20, 0), Duration: time.Hour, Now: at(2026, 11, 24, 19, 30)},     // not ready, Now set
+		{Start: at(2026, 11, 24, 20, 0), Duration: time.Hour, ReadyAt: at(2026, 11, 24, 20, 15)}, // ready too late
+		{Start: at(2026, 12, 17, 23, 0), Duration: 3 * time.Hour},                                // into the year-end freeze
+	} {
+		next, err := set.NextSlot(ctx, c, 60*24*time.Hour)
+		require.NoError(t, err, "%v", c.Start)
+		moved := c
+		moved.Start = next
+		if moved.Now.IsZero() {
+			moved.Now = c.Start
+		}
+		for _, d := range set.Evaluate(ctx, moved).Decisions {
+			if d.Policy == "require-go:operations" {
+				continue // not a calendar: no GO was given
+			}
+			assert.NotEqual(t, policy.Deny, d.Verdict, "%v moved to %v: %s", c.Start, next, d)
+		}
+		// The readiness denial of the original change proposes a start the
+		// moved change also accepts.
+		for _, d := range set.Evaluate(ctx, c).Decisions {
+			if d.Policy == "readiness" && d.Verdict == policy.Deny {
+				require.False(t, d.Next.IsZero(), d.Reason)
+				m := c
+				m.Start = d.Next
+				if m.Now.IsZero() {
+					m.Now = c.Start
+				}
+				assert.NotEqual(t, policy.Deny, policy.ReadinessWindow(time.Hour).Evaluate(ctx, m).Verdict, "%v", d.Next)
+			}
+		}
+	}
+}

@@ -19,10 +19,13 @@ import (
 //     procedures were checked, not only deliverables: an item whose section
 //     or ID mentions "install" is done, as in [checklist.Validation] (R4).
 //   - Rehearsal: at least one rehearsal with recorded step timings (R5).
-//   - Planning: a meeting held since Planning began, no overdue action (R6).
-//   - Preparation: the readiness checklist complete by T0 minus the
-//     readiness lead with no late item (R7, R8), and the operations team's
-//     final GO, given after it (R9).
+//   - Planning: a meeting held since Planning began and by the gate's
+//     instant, no overdue action at that instant (R6).
+//   - Preparation: the readiness checklist complete by the gate's instant
+//     and by T0 minus the readiness lead, with no late item (R7, R8), and
+//     the operations team's final GO, given after it, since the project
+//     last entered Preparation and by the gate's instant (R9): a GO given
+//     before going back to an earlier phase does not count.
 //   - Cutover: the cutover's journal summary attached, every step ended
 //     (R10).
 //   - Review: at least one lesson recorded (R12).
@@ -163,14 +166,14 @@ func checkRehearsals(p *Project, _ time.Time) error {
 	return fmt.Errorf("mep: no complete timed rehearsal among %d recorded", len(ev.Rehearsals))
 }
 
-func checkPlanningMeeting(p *Project, _ time.Time) error {
+func checkPlanningMeeting(p *Project, at time.Time) error {
 	since := p.EnteredAt()
 	for _, m := range p.Tracker().Meetings() {
-		if !m.At.Before(since) {
+		if !m.At.Before(since) && !m.At.After(at) {
 			return nil
 		}
 	}
-	return fmt.Errorf("mep: no meeting held since planning began on %s", since.Format(time.DateOnly))
+	return fmt.Errorf("mep: no meeting held since planning began on %s, by %s", since.Format(time.DateOnly), at.Format(time.RFC3339))
 }
 
 func checkNoOverdue(p *Project, at time.Time) error {
@@ -185,10 +188,14 @@ func checkNoOverdue(p *Project, at time.Time) error {
 	return fmt.Errorf("mep: %d overdue action(s): %s", len(od), strings.Join(ids, ", "))
 }
 
-func checkReadiness(p *Project, _ time.Time) error {
+func checkReadiness(p *Project, at time.Time) error {
 	r := p.Evidence().Readiness
 	if err := runReady("readiness", r); err != nil {
 		return err
+	}
+	if ra := r.ReadyAt(); ra.After(at) {
+		return fmt.Errorf("mep: readiness checklist complete at %s, after %s",
+			ra.Format(time.RFC3339), at.Format(time.RFC3339))
 	}
 	t0 := r.T0()
 	by := t0.Add(-p.lead)
@@ -206,7 +213,7 @@ func checkReadiness(p *Project, _ time.Time) error {
 	return nil
 }
 
-func checkGo(p *Project, _ time.Time) error {
+func checkGo(p *Project, at time.Time) error {
 	d := p.Evidence().Go
 	switch d.Decision {
 	case Undecided:
@@ -214,10 +221,21 @@ func checkGo(p *Project, _ time.Time) error {
 	case NoGo:
 		return fmt.Errorf("mep: no-go given by %s: %s", d.By, d.Reason)
 	}
+	if d.At.After(at) {
+		return fmt.Errorf("mep: GO given at %s, after %s", d.At.Format(time.RFC3339), at.Format(time.RFC3339))
+	}
+	if since := p.EnteredAt(); d.At.Before(since) {
+		return fmt.Errorf("mep: GO given at %s, before the project entered its current phase at %s: a GO from an earlier stay does not count",
+			d.At.Format(time.RFC3339), since.Format(time.RFC3339))
+	}
 	if m, ok := p.Member(d.By); !ok || !m.Has(RoleOperations) {
 		return fmt.Errorf("mep: GO given by %q, who is not a member with the operations role", d.By)
 	}
 	if r := p.Evidence().Readiness; r != nil {
+		if ra := r.ReadyAt(); ra.After(at) {
+			return fmt.Errorf("mep: readiness checklist complete at %s, after %s",
+				ra.Format(time.RFC3339), at.Format(time.RFC3339))
+		}
 		if ra := r.ReadyAt(); !ra.IsZero() && d.At.Before(ra) {
 			return fmt.Errorf("mep: GO given at %s, before readiness was complete at %s",
 				d.At.Format(time.RFC3339), ra.Format(time.RFC3339))

@@ -419,3 +419,39 @@ func TestAdvanceSeesChangesOutsideTheProjectState(t *testing.T) {
 		})
 	}
 }
+
+// TestGateCriteriaReadTheirInstant checks that the criteria judge the
+// project as it was at the instant they are given, and that a GO from an
+// earlier stay in Preparation does not count.
+func TestGateCriteriaReadTheirInstant(t *testing.T) {
+	p, c := fullProject(t, nil) // in Preparation: ready at T0-2h, GO at T0-1h
+	t0 := c.now().Add(day(1))
+	require.NoError(t, p.CheckGate(t0))
+	ge := gateErr(t, p.CheckGate(t0.Add(-90*time.Minute)))
+	assert.Equal(t, []string{"operations GO"}, unmetNames(ge), "the GO is not given yet")
+	assert.Contains(t, ge.Error(), "GO given at "+t0.Add(-time.Hour).Format(time.RFC3339)+", after")
+	ge = gateErr(t, p.CheckGate(t0.Add(-3*time.Hour)))
+	assert.Equal(t, []string{"readiness checklist complete in time", "operations GO"}, unmetNames(ge), "nor is readiness complete")
+	assert.Contains(t, ge.Error(), "readiness checklist complete at "+t0.Add(-2*time.Hour).Format(time.RFC3339)+", after")
+
+	// Back to Planning: a meeting counts once held.
+	c.set(t0)
+	_, err := p.GoBack(mep.Planning, "Otto", "the DBA is ill")
+	require.NoError(t, err)
+	_, err = p.Tracker().Hold(mep.Minutes{At: t0.Add(time.Hour), Attendees: []string{"Bea", "Otto"}, NoActions: true})
+	require.NoError(t, err)
+	ge = gateErr(t, p.CheckGate(t0.Add(30*time.Minute)))
+	assert.Equal(t, []string{"planning meeting held"}, unmetNames(ge), "the meeting is not held yet")
+	c.add(time.Hour)
+	advance(t, p, mep.Preparation)
+
+	// The GO of the first stay in Preparation does not count.
+	ge = gateErr(t, p.CheckGate(c.now()))
+	assert.Equal(t, []string{"operations GO"}, unmetNames(ge))
+	assert.Contains(t, ge.Error(), "a GO from an earlier stay does not count")
+	_, err = p.Advance("Otto", "")
+	gateErr(t, err)
+	assert.Equal(t, mep.Preparation, p.Phase())
+	require.NoError(t, p.SetGoDecision(mep.GoDecision{Decision: mep.Go, By: "Otto", At: c.now()}))
+	advance(t, p, mep.Cutover)
+}

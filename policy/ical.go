@@ -27,7 +27,9 @@ type ICSOptions struct {
 // an all-day event; others are timed, in UTC. Each event's description is
 // the policy's own explanation, and its UID is stable across exports of
 // overlapping ranges, so a calendar program updates events instead of
-// duplicating them. Intervals are clipped to [from, to).
+// duplicating them: it names the policy and the start of the whole blocked
+// interval, even when that start is before from (WriteICS looks up to five
+// years back for it). Intervals are clipped to [from, to).
 func (s Set) WriteICS(w io.Writer, from, to time.Time, opts *ICSOptions) error {
 	var o ICSOptions
 	if opts != nil {
@@ -46,10 +48,14 @@ func (s Set) WriteICS(w io.Writer, from, to time.Time, opts *ICSOptions) error {
 		if !ok {
 			continue
 		}
-		for _, iv := range c.Blocked(from, to) {
+		for _, iv := range blockedFrom(c, from, to) {
+			uid := fmt.Sprintf("%s-%s@mepkit", c.Name(), iv.Start.UTC().Format("20060102T150405Z"))
+			if iv.Start.Before(from) {
+				iv.Start = from.In(iv.Start.Location())
+			}
 			d := c.Evaluate(ctx, Change{Start: iv.Start})
 			e := ical.Event{
-				UID:         fmt.Sprintf("%s-%s@mepkit", c.Name(), iv.Start.UTC().Format("20060102T150405Z")),
+				UID:         uid,
 				Start:       iv.Start,
 				End:         iv.End,
 				Summary:     "No go-live: " + c.Name(),
@@ -66,6 +72,29 @@ func (s Set) WriteICS(w io.Writer, from, to time.Time, opts *ICSOptions) error {
 		return fmt.Errorf("policy: writing iCalendar: %w", err)
 	}
 	return nil
+}
+
+// blockedFrom returns the intervals that c blocks within [from, to), each
+// with its own start even when that is before from: the interval that
+// holds from is fetched from further back, doubling the look-back up to
+// nextHorizon while it still starts where the look-back does.
+func blockedFrom(c Calendar, from, to time.Time) []Interval {
+	from, to = from.Round(0), to.Round(0)
+	if !from.Before(to) {
+		return nil
+	}
+	back := 7 * 24 * time.Hour
+	for {
+		lo := from.Add(-back)
+		ivs := c.Blocked(lo, to)
+		for len(ivs) > 0 && !ivs[0].End.After(from) {
+			ivs = ivs[1:]
+		}
+		if len(ivs) == 0 || !ivs[0].Start.Equal(lo) || back >= nextHorizon {
+			return ivs
+		}
+		back = min(2*back, nextHorizon)
+	}
 }
 
 // allDay reports whether iv runs from a local midnight to a later one in

@@ -78,9 +78,13 @@ func (c Cadence) Validate() error {
 }
 
 // Next returns the meeting date that follows a meeting at t: t's wall
-// clock in loc moved by c's months and days with calendar arithmetic, so a
-// weekly 10:00 meeting stays at 10:00 across a daylight saving change. A
-// nil loc means UTC. The zero cadence returns the zero time.
+// clock in loc moved by c's months, then by c's days, with calendar
+// arithmetic, so a weekly 10:00 meeting stays at 10:00 across a daylight
+// saving change. A day of the month that the target month lacks becomes
+// its last day, so no month is skipped: a monthly meeting on 31 January is
+// followed by one on 28 (or 29) February, and that one by one on 28 March,
+// since each date follows from the previous meeting alone. A nil loc means
+// UTC. The zero cadence returns the zero time.
 func (c Cadence) Next(t time.Time, loc *time.Location) time.Time {
 	if c.IsZero() || t.IsZero() {
 		return time.Time{}
@@ -88,7 +92,15 @@ func (c Cadence) Next(t time.Time, loc *time.Location) time.Time {
 	if loc == nil {
 		loc = time.UTC
 	}
-	n := t.In(loc).AddDate(0, c.Months, c.Days)
+	t = t.In(loc)
+	y, m, d := t.Date()
+	months := int(m) - 1 + c.Months
+	y, m = y+months/12, time.Month(months%12+1)
+	if last := time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day(); d > last {
+		d = last
+	}
+	hh, mm, ss := t.Clock()
+	n := time.Date(y, m, d+c.Days, hh, mm, ss, t.Nanosecond(), loc)
 	if c.Weekdays {
 		switch n.Weekday() {
 		case time.Saturday:

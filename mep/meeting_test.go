@@ -161,6 +161,15 @@ func TestCadenceAcrossDST(t *testing.T) {
 		// Given in UTC, computed in the tracker's location.
 		{"utc input", paris, time.Date(2026, 3, 26, 8, 30, 0, 0, time.UTC), mep.Cadence{Days: 7}, time.Date(2026, 4, 2, 9, 30, 0, 0, paris)},
 		{"weekdays", paris, time.Date(2026, 3, 27, 9, 0, 0, 0, paris), mep.Cadence{Days: 1, Weekdays: true}, time.Date(2026, 3, 30, 9, 0, 0, 0, paris)},
+		// A day the target month lacks becomes its last day.
+		{"paris 31 january monthly", paris, time.Date(2026, 1, 31, 10, 0, 0, 0, paris), mep.Cadence{Months: 1}, time.Date(2026, 2, 28, 10, 0, 0, 0, paris)},
+		{"paris end of month into summer time", paris, time.Date(2026, 1, 31, 10, 0, 0, 0, paris), mep.Cadence{Months: 3}, time.Date(2026, 4, 30, 10, 0, 0, 0, paris)},
+		{"paris end of month out of summer time", paris, time.Date(2026, 8, 31, 9, 30, 0, 0, paris), mep.Cadence{Months: 3}, time.Date(2026, 11, 30, 9, 30, 0, 0, paris)},
+		{"leap year", time.UTC, utc(2028, 1, 31, 10, 0), mep.Cadence{Months: 1}, utc(2028, 2, 29, 10, 0)},
+		{"months then days", time.UTC, utc(2026, 1, 31, 10, 0), mep.Cadence{Months: 1, Days: 1}, utc(2026, 3, 1, 10, 0)},
+		{"over a year", time.UTC, utc(2026, 1, 31, 10, 0), mep.Cadence{Months: 13}, utc(2027, 2, 28, 10, 0)},
+		{"over new year", time.UTC, utc(2026, 12, 31, 10, 0), mep.Cadence{Months: 2}, utc(2027, 2, 28, 10, 0)},
+		{"weekdays after clamping", time.UTC, utc(2026, 1, 31, 10, 0), mep.Cadence{Months: 1, Weekdays: true}, utc(2026, 3, 2, 10, 0)}, // 28 February 2026 is a Saturday
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -177,6 +186,19 @@ func TestCadenceAcrossDST(t *testing.T) {
 		})
 	}
 	assert.True(t, mep.Cadence{}.Next(time.Now(), paris).IsZero())
+}
+
+// TestMonthlyCadenceSkipsNoMonth follows a monthly meeting from 31 January
+// through the spring change in Paris: one meeting a month, at 10:00.
+func TestMonthlyCadenceSkipsNoMonth(t *testing.T) {
+	paris := load(t, "Europe/Paris")
+	at := time.Date(2026, 1, 31, 10, 0, 0, 0, paris)
+	var got []string
+	for range 4 {
+		at = mep.Cadence{Months: 1}.Next(at, paris)
+		got = append(got, at.In(paris).Format("2006-01-02 15:04 MST"))
+	}
+	assert.Equal(t, []string{"2026-02-28 10:00 CET", "2026-03-28 10:00 CET", "2026-04-28 10:00 CEST", "2026-05-28 10:00 CEST"}, got)
 }
 
 func TestCadenceSpacedOut(t *testing.T) {

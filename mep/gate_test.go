@@ -455,3 +455,35 @@ func TestGateCriteriaReadTheirInstant(t *testing.T) {
 	require.NoError(t, p.SetGoDecision(mep.GoDecision{Decision: mep.Go, By: "Otto", At: c.now()}))
 	advance(t, p, mep.Cutover)
 }
+
+// TestGoDecisionResetIsJournaled checks that resetting a go/no-go leaves a
+// trace in the journal, and that resetting nothing does not.
+func TestGoDecisionResetIsJournaled(t *testing.T) {
+	c := newClock(utc(2026, 3, 10, 18, 0))
+	p := newProject(t, c)
+	require.NoError(t, p.SetGoDecision(mep.GoDecision{}))
+	assert.Zero(t, p.Journal().Len(), "nothing to reset")
+
+	require.NoError(t, p.SetGoDecision(mep.GoDecision{Decision: mep.Go, By: "Otto", At: c.now()}))
+	require.Equal(t, 1, p.Journal().Len())
+	c.add(time.Hour)
+	require.NoError(t, p.SetGoDecision(mep.GoDecision{}))
+	assert.Equal(t, mep.Undecided, p.Evidence().Go.Decision)
+	entries := p.Journal().Entries()
+	require.Len(t, entries, 2)
+	e := entries[1]
+	assert.Equal(t, timeline.KindDecision, e.Kind)
+	assert.Equal(t, map[string]string{"decision": "undecided", "event": "reset", "previous": "go"}, e.Attrs)
+	assert.True(t, e.At.Equal(c.now()), "at the project clock's time")
+
+	require.NoError(t, p.SetGoDecision(mep.GoDecision{}))
+	assert.Equal(t, 2, p.Journal().Len(), "already undecided")
+	require.NoError(t, p.SetGoDecision(mep.GoDecision{Decision: mep.NoGo, By: "Otto", At: c.now(), Reason: "backup failed"}))
+	require.NoError(t, p.SetGoDecision(mep.GoDecision{By: "Lea", At: c.now().Add(time.Minute), Reason: "new T0"}))
+	e = p.Journal().Entries()[3]
+	assert.Equal(t, map[string]string{"decision": "undecided", "event": "reset", "previous": "no-go"}, e.Attrs)
+	assert.Equal(t, "Lea", e.Actor)
+	assert.Equal(t, "new T0", e.Text)
+	assert.True(t, e.At.Equal(c.now().Add(time.Minute)))
+	assert.NoError(t, timeline.Verify(p.Journal().Entries(), nil))
+}

@@ -378,8 +378,12 @@ func (p *Project) SetReadiness(r *checklist.Run) {
 }
 
 // SetGoDecision records the operations team's final go/no-go (R9) and
-// journals it (kind decision); the zero GoDecision resets it. It returns a *FieldError for an invalid decision, or a go or no-go without
-// By or At.
+// journals it (kind decision). An undecided GoDecision, such as the zero
+// value, resets it: when there was a decision to reset, the reset is
+// journaled too (kind decision, attributes decision "undecided" and event
+// "reset", at d.At or else the project clock's time, by d.By). It returns
+// a *FieldError for an invalid decision, or a go or no-go without By or
+// At.
 func (p *Project) SetGoDecision(d GoDecision) error {
 	if err := d.validate(); err != nil {
 		return err
@@ -387,11 +391,19 @@ func (p *Project) SetGoDecision(d GoDecision) error {
 	d.At = d.At.Round(0)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if d.Decision != Undecided {
-		if _, err := p.journal.Record(timeline.Entry{
+	prev := p.evidence.Go.Decision
+	if d.Decision != Undecided || prev != Undecided { // an undecided one resets nothing
+		e := timeline.Entry{
 			At: d.At, Kind: timeline.KindDecision, Actor: d.By, Text: d.Reason,
 			Attrs: map[string]string{"decision": d.Decision.String()},
-		}); err != nil {
+		}
+		if d.Decision == Undecided {
+			e.Attrs["event"], e.Attrs["previous"] = "reset", prev.String()
+			if e.At.IsZero() {
+				e.At = p.now()
+			}
+		}
+		if _, err := p.journal.Record(e); err != nil {
 			return fmt.Errorf("mep: journal go decision: %w", err)
 		}
 	}

@@ -26,7 +26,7 @@ type Budget struct {
 	Warnings     []string      // sentences a person can act on; nil: none
 }
 
-// budgetPhases reports whether ph counts in the totals.
+// budgetPhase reports whether ph counts in the totals.
 func budgetPhase(ph Phase) bool { return ph <= Review }
 
 // budget computes the budget at now. Requires p.mu held.

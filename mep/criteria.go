@@ -13,8 +13,9 @@ import (
 //
 //   - Scoping: a planned time for every phase from Scoping to Review and a
 //     builder named (R1, R2).
-//   - Build: the go-live team chosen, with every MCO member in it, and a
-//     builder named as the MCO team's contact (R3).
+//   - Build: at least one member with the MCO role, the go-live team
+//     chosen, with every MCO member in it, and a builder named as the MCO
+//     team's contact (R3), as [Project.CheckTeam] checks.
 //   - Validation: the validation checklist run is complete, and installation
 //     procedures were checked, not only deliverables: an item whose section
 //     or ID mentions "install" is done, as in [checklist.Validation] (R4).

@@ -297,6 +297,8 @@ func TestBadOptions(t *testing.T) {
 		{mep.Options{BuildShare: 1.5}, "options.build_share"},
 		{mep.Options{BuildShare: -0.1}, "options.build_share"},
 		{mep.Options{BuildMargin: -1}, "options.build_margin"},
+		{mep.Options{BuildMargin: 1}, "options.build_margin"},
+		{mep.Options{BuildMargin: 1.5}, "options.build_margin"},
 		{mep.Options{ReadinessLead: -time.Hour}, "options.readiness_lead"},
 		{mep.Options{Cadence: mep.Cadence{Days: -7}}, "cadence.days"},
 	} {

@@ -71,6 +71,29 @@ func TestCheckTeam(t *testing.T) {
 	assert.Equal(t, "Bea", p.MCOContact())
 }
 
+// TestCheckTeamWantsAnMCOMember checks that a team with nobody to take
+// over operations (R3) does not pass, as CheckTeam and Builtin say.
+func TestCheckTeamWantsAnMCOMember(t *testing.T) {
+	p := newProject(t, newClock(utc(2026, 1, 5, 9, 0)))
+	for _, m := range []mep.Member{
+		{Name: "Bea", Roles: []mep.Role{mep.RoleBuild}},
+		{Name: "Otto", Roles: []mep.Role{mep.RoleOperations}},
+	} {
+		require.NoError(t, p.AddMember(m))
+	}
+	require.NoError(t, p.ChooseTeam("Bea", "Otto"))
+	require.NoError(t, p.SetMCOContact("Bea"))
+	err := p.CheckTeam()
+	var te *mep.TeamError
+	require.True(t, errors.As(err, &te), "%v", err)
+	assert.Equal(t, "no member has the MCO role", te.Problem)
+	assert.Empty(t, te.Member)
+
+	require.NoError(t, p.AddMember(mep.Member{Name: "Mia", Roles: []mep.Role{mep.RoleMCO}}))
+	require.NoError(t, p.ChooseTeam("Bea", "Otto", "Mia"))
+	assert.NoError(t, p.CheckTeam())
+}
+
 func TestTeamBadInput(t *testing.T) {
 	p := newProject(t, newClock(utc(2026, 1, 5, 9, 0)))
 	staff(t, p)

@@ -32,7 +32,7 @@ type Options struct {
 	BuildShare float64
 	// BuildMargin is how far Build's share may depart from BuildShare
 	// before the budget warns, in share points (0.1 = ten points). 0: 0.10;
-	// a negative value is an error.
+	// a negative value, or one of 1 or more, is an error.
 	BuildMargin float64
 	// ReadinessLead is how long before the cutover's T0 the readiness
 	// checklist must be complete (R7). 0: one hour.
@@ -293,10 +293,11 @@ func (p *Project) MCOContact() string {
 	return p.people.mcoContact
 }
 
-// CheckTeam checks the people against R3: a go-live team is chosen, every
-// member with [RoleMCO] is in it, and a builder is named as the MCO
-// team's contact. It returns nil, or every problem as *TeamError values
-// joined with [errors.Join].
+// CheckTeam checks the people against R3: at least one member has
+// [RoleMCO], a go-live team is chosen, every member with RoleMCO is in it,
+// and a builder is named as the MCO team's contact. It returns nil, or
+// every problem as *TeamError values joined in one error, whose Unwrap
+// returns them all.
 func (p *Project) CheckTeam() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -1,6 +1,8 @@
 package mep
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"strconv"
@@ -20,9 +22,11 @@ type ICSOptions struct {
 	// project's name, or none for a bare tracker.
 	Name string
 	// Domain makes the events' UIDs unique across projects:
-	// "meeting-3@Domain". "": derived from the project's name ("mepkit"
-	// for a bare tracker). Keep it stable so that a re-import updates the
-	// events instead of copying them.
+	// "meeting-3@Domain". "": derived from the project's name, its ASCII
+	// letters and digits ("billing-v2.mepkit"), or, for a name without
+	// any, "project-" and a short hash of the name ("mepkit" for a bare
+	// tracker). Keep it stable so that a re-import updates the events
+	// instead of copying them.
 	Domain string
 	// MeetingLength is the length given to meetings, which record only
 	// their start. 0: one hour.
@@ -55,7 +59,10 @@ func (p *Project) WriteICS(w io.Writer, o ICSOptions) error {
 	return p.tracker.writeICS(w, o)
 }
 
-// slug keeps letters, digits and dashes of s, in lower case.
+// slug keeps the ASCII letters and digits of s, in lower case, with a dash
+// for each run of other characters between them. A name without any gives
+// "project-" and the first 8 hex digits of its SHA-256, so that such
+// names do not all give the same slug.
 func slug(s string) string {
 	var b strings.Builder
 	for _, r := range strings.ToLower(s) {
@@ -68,7 +75,8 @@ func slug(s string) string {
 	}
 	out := strings.Trim(b.String(), "-")
 	if out == "" {
-		return "project"
+		sum := sha256.Sum256([]byte(s))
+		return "project-" + hex.EncodeToString(sum[:4])
 	}
 	return out
 }

@@ -69,3 +69,37 @@ func TestTrackerWriteICSEmpty(t *testing.T) {
 	require.NoError(t, tr.WriteICS(&b, mep.ICSOptions{Stamp: utc(2026, 1, 1, 0, 0)}))
 	assert.Equal(t, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//mepkit//mep//EN\r\nCALSCALE:GREGORIAN\r\nEND:VCALENDAR\r\n", b.String())
 }
+
+// TestICSDomainOfNamesWithoutASCII checks that projects whose names have
+// no ASCII letter or digit still get UIDs of their own, stable from one
+// export to the next.
+func TestICSDomainOfNamesWithoutASCII(t *testing.T) {
+	stamp := utc(2026, 3, 25, 8, 0)
+	uid := func(name string) string {
+		t.Helper()
+		p, err := mep.New(name, nil)
+		require.NoError(t, err)
+		_, err = p.Tracker().Hold(mep.Minutes{At: stamp, Attendees: []string{"Bea"}, NoActions: true})
+		require.NoError(t, err)
+		var b strings.Builder
+		require.NoError(t, p.WriteICS(&b, mep.ICSOptions{Stamp: stamp}))
+		for line := range strings.SplitSeq(b.String(), "\r\n") {
+			if strings.HasPrefix(line, "UID:meeting-1@") {
+				return line
+			}
+		}
+		t.Fatalf("no UID in %q", b.String())
+		return ""
+	}
+	seen := map[string]string{}
+	for _, name := range []string{"請求システム", "決済システム", "Ελλάδα", "Россия", "--", "ß"} {
+		got := uid(name)
+		assert.Regexp(t, `^UID:meeting-1@project-[0-9a-f]{8}\.mepkit$`, got, name)
+		assert.Equal(t, got, uid(name), "stable")
+		if other, dup := seen[got]; dup {
+			t.Errorf("%q and %q share %s", name, other, got)
+		}
+		seen[got] = name
+	}
+	assert.Equal(t, "UID:meeting-1@billing-v2.mepkit", uid("Billing v2"))
+}

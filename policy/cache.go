@@ -5,8 +5,8 @@ import (
 	"sync/atomic"
 )
 
-// maxCachedYears bounds a yearCache; beyond it, years are computed on each
-// call instead of stored.
+// maxCachedYears bounds a yearCache: a year that does not fit empties it,
+// so that the years in use are soon cached again.
 const maxCachedYears = 400
 
 // yearCache memoises a per-year computation. Reads take no lock: the map is
@@ -34,7 +34,7 @@ func (c *yearCache[T]) get(y int, fn func(int) T) T {
 	}
 	v := fn(y)
 	if old != nil && len(*old) >= maxCachedYears {
-		return v
+		old = nil // start over
 	}
 	m := make(map[int]T, 1+lenOf(old))
 	if old != nil {

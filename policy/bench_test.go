@@ -98,3 +98,15 @@ func BenchmarkSetBlockedYear(b *testing.B) {
 		set.Blocked(at(2027, 1, 1, 0, 0), at(2028, 1, 1, 0, 0))
 	}
 }
+
+// A recurring freeze over a year: one year lookup per year, not per day.
+func BenchmarkCronBlockedYear(b *testing.B) {
+	c, err := policy.Cron("friday-night", "0 22 * * 5", 8*time.Hour, paris)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		c.Blocked(at(2027, 1, 1, 0, 0), at(2028, 1, 1, 0, 0))
+	}
+}

@@ -20,11 +20,17 @@ const maxCronDuration = 366 * 24 * time.Hour
 //
 // expr has the five classic fields (minute, hour, day of month, month, day
 // of week) or is a descriptor such as "@daily", as gronx reads them
-// ("L", "W" and "#" included). Seconds and years are not accepted. A tick at
-// a local time skipped by a clock change starts the freeze at the end of
-// the gap; a tick in a repeated hour starts it at the first pass. An
+// ("L", "W" and "#" included). Seconds and years are not accepted. An
 // expression that is invalid (hour 24, say) or never fires (30 February) is
 // an error: a *[CronError] wrapping [ErrCron].
+//
+// Clock changes follow the package's rule for bounds in a skipped hour. A
+// tick at a local time that a clock change skips fires at the first instant
+// after the gap, and the freeze lasts d on the wall clock from there: "30 2
+// * * *" for 20m blocks 03:00 to 03:20 on the night Paris skips 02:00-03:00.
+// A freeze that covers a repeated hour blocks every instant whose local time
+// is within it, on both passes: a tick in the repeated hour starts the
+// freeze at the first pass.
 func Cron(name, expr string, d time.Duration, loc *time.Location) (Calendar, error) {
 	if loc == nil {
 		return nil, fmtInvalid("Cron " + name + ": nil *time.Location")
@@ -33,6 +39,7 @@ func Cron(name, expr string, d time.Duration, loc *time.Location) (Calendar, err
 	if err != nil {
 		return nil, err
 	}
+	r.loc = loc
 	return &wallCalendar{
 		name:  name,
 		loc:   loc,
@@ -43,8 +50,10 @@ func Cron(name, expr string, d time.Duration, loc *time.Location) (Calendar, err
 
 // cronRule blocks [tick, tick+d) on the wall clock for every tick of a cron
 // expression. gronx decides which days and which times of day are due; the
-// rule caches the due days of each year.
+// rule caches the due days of each year. A tick in a wall time that loc
+// skips moves to the end of the gap.
 type cronRule struct {
+	loc     *time.Location // nil: no gaps (UTC)
 	expr    string
 	what    string   // e.g. `"0 22 * * 5" for 8h0m0s`
 	dur     int64    // seconds
@@ -139,21 +148,33 @@ func (r *cronRule) year(y int) []bool {
 	})
 }
 
-// dayDue reports whether civil day d is due.
-func (r *cronRule) dayDue(d int64) bool {
-	t := wallTime(d * secondsPerDay)
-	return r.year(t.Year())[t.YearDay()-1]
-}
-
 func (r *cronRule) appendWall(dst []span, lo, hi int64) []span {
-	// Ticks t with t < hi and t+dur > lo.
-	for d := dayOf(lo - r.dur); d*secondsPerDay < hi; d++ {
-		if !r.dayDue(d) {
+	// Ticks t with t < hi and t+dur > lo, a tick in a gap moved to its end;
+	// the move is shorter than a day.
+	first := dayOf(lo-r.dur) - 1
+	var gb [4]span
+	gaps := wallGaps(gb[:0], r.loc, first*secondsPerDay, hi)
+	g := 0
+	var due []bool // the due days of year y
+	y := 0
+	for d := first; d*secondsPerDay < hi; d++ {
+		t := wallTime(d * secondsPerDay)
+		if t.Year() != y || due == nil {
+			y = t.Year()
+			due = r.year(y)
+		}
+		if !due[t.YearDay()-1] {
 			continue
 		}
 		base := d * secondsPerDay
 		for _, tod := range r.times {
 			a := base + tod
+			for g < len(gaps) && gaps[g].b <= a {
+				g++
+			}
+			if g < len(gaps) && gaps[g].a <= a {
+				a = gaps[g].b
+			}
 			if a >= hi {
 				break
 			}
@@ -167,6 +188,30 @@ func (r *cronRule) appendWall(dst []span, lo, hi int64) []span {
 			}
 			dst = append(dst, span{a, b})
 		}
+	}
+	return dst
+}
+
+// wallGaps appends the wall spans that loc skips (the hour lost when
+// daylight saving time begins) between wall times lo and hi, sorted.
+func wallGaps(dst []span, loc *time.Location, lo, hi int64) []span {
+	if loc == nil {
+		return dst
+	}
+	// Real instants whose wall times are in [lo, hi), with room for any
+	// offset from UTC.
+	to := time.Unix(hi+26*3600, 0)
+	for t := time.Unix(lo-26*3600, 0); t.Before(to); {
+		lt := t.In(loc)
+		_, off := lt.Zone()
+		_, end := lt.ZoneBounds()
+		if end.IsZero() || !end.After(t) || !end.Before(to) {
+			break
+		}
+		if _, next := end.In(loc).Zone(); next > off {
+			dst = append(dst, span{end.Unix() + int64(off), end.Unix() + int64(next)})
+		}
+		t = end
 	}
 	return dst
 }

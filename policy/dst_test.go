@@ -158,3 +158,62 @@ func TestDateInSkippedMidnight(t *testing.T) {
 	d := policy.Date{Year: 2026, Month: time.September, Day: 6}.In(santiago)
 	assert.Equal(t, "2026-09-06 01:00 -03", d.Format("2006-01-02 15:04 MST"))
 }
+
+func TestDSTCronTickInSkippedHour(t *testing.T) {
+	utc := func(y, m, d, h, min int) time.Time { return time.Date(y, time.Month(m), d, h, min, 0, 0, time.UTC) }
+	tests := []struct {
+		name     string
+		loc      *time.Location
+		expr     string
+		d        time.Duration
+		from, to time.Time
+		want     []policy.Interval
+	}{
+		{
+			"Paris spring: 02:30 for 20m blocks 03:00-03:20", paris, "30 2 * * *", 20 * time.Minute,
+			utc(2026, 3, 28, 12, 0), utc(2026, 3, 29, 12, 0),
+			[]policy.Interval{{utc(2026, 3, 29, 1, 0), utc(2026, 3, 29, 1, 20)}},
+		},
+		{
+			"Paris spring: the day after is as usual", paris, "30 2 * * *", 20 * time.Minute,
+			utc(2026, 3, 29, 12, 0), utc(2026, 3, 30, 12, 0),
+			[]policy.Interval{{utc(2026, 3, 30, 0, 30), utc(2026, 3, 30, 0, 50)}},
+		},
+		{
+			"Paris spring: 8h from the end of the gap", paris, "30 2 * * *", 8 * time.Hour,
+			utc(2026, 3, 28, 12, 0), utc(2026, 3, 29, 12, 0),
+			[]policy.Interval{{utc(2026, 3, 29, 1, 0), utc(2026, 3, 29, 9, 0)}},
+		},
+		{
+			"Paris spring: a range that starts after the gap", paris, "30 2 * * *", 20 * time.Minute,
+			utc(2026, 3, 29, 1, 5), utc(2026, 3, 29, 12, 0),
+			[]policy.Interval{{utc(2026, 3, 29, 1, 5), utc(2026, 3, 29, 1, 20)}},
+		},
+		{
+			"Paris autumn: the repeated wall times, on both passes", paris, "30 2 * * *", 20 * time.Minute,
+			utc(2026, 10, 24, 12, 0), utc(2026, 10, 25, 12, 0),
+			[]policy.Interval{{utc(2026, 10, 25, 0, 30), utc(2026, 10, 25, 0, 50)}, {utc(2026, 10, 25, 1, 30), utc(2026, 10, 25, 1, 50)}},
+		},
+		{
+			"New York spring: 02:30 for 20m blocks 03:00-03:20 EDT", newYork, "30 2 * * *", 20 * time.Minute,
+			utc(2027, 3, 13, 12, 0), utc(2027, 3, 14, 18, 0),
+			[]policy.Interval{{utc(2027, 3, 14, 7, 0), utc(2027, 3, 14, 7, 20)}},
+		},
+		{
+			"New York spring: every 10 minutes of the skipped hour", newYork, "*/10 2 * * *", 5 * time.Minute,
+			utc(2027, 3, 13, 12, 0), utc(2027, 3, 14, 18, 0),
+			[]policy.Interval{{utc(2027, 3, 14, 7, 0), utc(2027, 3, 14, 7, 5)}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := policy.Cron("c", tt.expr, tt.d, tt.loc)
+			require.NoError(t, err)
+			assertIntervals(t, tt.want, c.Blocked(tt.from, tt.to))
+			// Evaluate agrees.
+			d := c.Evaluate(context.Background(), policy.Change{Start: tt.want[0].Start, Duration: time.Minute})
+			assert.Equal(t, policy.Deny, d.Verdict, d.Reason)
+			assert.NoError(t, policy.CheckCalendar(c, tt.from, tt.to, 5*time.Minute))
+		})
+	}
+}

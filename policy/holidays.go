@@ -17,9 +17,12 @@ type Holiday struct {
 
 // HolidaySource gives the holidays of a year: the seam through which a
 // team's own calendar plugs into [HolidayCalendar]. A calendar calls it a
-// few times per year at most, under its lock, so implementations need not
-// be safe for concurrent use. A source may return days just outside the
-// year asked (an observed day moved across the new year): they count.
+// few times per year at most, under its own lock, so a source used by one
+// calendar need not be safe for concurrent use. A source given to several
+// calendars may be called by them at the same time and must then be safe
+// for concurrent use, as every source of this package is. A source may
+// return days just outside the year asked (an observed day moved across
+// the new year): they count.
 type HolidaySource interface {
 	Holidays(year int) []Holiday
 }

@@ -2,6 +2,8 @@ package policy_test
 
 import (
 	"context"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -122,4 +124,46 @@ func TestHolidaysUSObserved(t *testing.T) {
 		d := h.Evaluate(context.Background(), policy.Change{Start: atIn(newYork, 2026, 7, day, 12, 0), Duration: time.Hour})
 		assert.Equal(t, policy.Deny, d.Verdict, day)
 	}
+}
+
+// TestHolidaySourceCalls checks the promise of HolidaySource: one calendar
+// never calls its source from two goroutines at once, and the sources of
+// the package can be shared by calendars used concurrently (run under
+// -race).
+func TestHolidaySourceCalls(t *testing.T) {
+	var inFlight, most atomic.Int32
+	unsafeSrc := policy.HolidayFunc(func(year int) []policy.Holiday {
+		n := inFlight.Add(1)
+		defer inFlight.Add(-1)
+		for {
+			m := most.Load()
+			if n <= m || most.CompareAndSwap(m, n) {
+				break
+			}
+		}
+		time.Sleep(100 * time.Microsecond)
+		return []policy.Holiday{{Date: policy.Date{Year: year, Month: time.May, Day: 1}, Name: "May Day"}}
+	})
+	fr, err := policy.CountryHolidays("FR")
+	require.NoError(t, err)
+	shared := policy.JoinHolidays(fr, policy.Annual("Saint-Étienne", time.December, 26), policy.Easter("Vendredi saint", -2),
+		policy.Dates("Pont", policy.Date{Year: 2027, Month: time.May, Day: 7}))
+	one := policy.HolidayCalendar("one", unsafeSrc, paris, true)
+	a := policy.HolidayCalendar("a", shared, paris, false)
+	b := policy.HolidayCalendar("b", shared, paris, true)
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for y := 2026 + g%2; y < 2060; y += 2 {
+				for _, c := range []policy.Calendar{one, a, b} {
+					c.Blocked(at(y, 4, 1, 0, 0), at(y, 6, 1, 0, 0))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	assert.Equal(t, int32(1), most.Load(), "one calendar called its source concurrently")
+	assert.Len(t, one.Blocked(at(2040, 4, 30, 0, 0), at(2040, 5, 3, 0, 0)), 1, "30 April and 1 May")
 }

@@ -109,7 +109,14 @@ type fileJournal struct {
 //
 // Save copies the project's state under its locks, then writes without
 // holding them. User criteria (code) are not saved; nor are checklist
-// observers. Saves of one project are serialised.
+// observers. Saves of one project are serialised. Saves into one
+// directory, from several Project values or processes, are serialised too:
+// on unix, Save holds an exclusive advisory lock (flock) on the file
+// ".lock" in dir while it writes, waiting for it while another save holds
+// it. Elsewhere there is no lock: journal file names carry a random part,
+// so that two saves never write the same journal file, but a concurrent
+// save may remove the journal file that the other one's project file
+// names.
 //
 // The project's location is saved by its name, for Load to find with
 // time.LoadLocation, when the zone LoadLocation finds by that name agrees
@@ -123,13 +130,7 @@ type fileJournal struct {
 // Save returns a *FieldError naming the field, and writes nothing, for
 // what [Load] would refuse: a location that is neither (field
 // "location"), a cutover summary that [timeline.Summarize] would not have
-// made (see [Project.SetCutover]). Saves into one
-// directory, from several Project values or processes, are serialised too:
-// on unix, Save holds an exclusive advisory lock (flock) on the file
-// ".lock" in dir while it writes, waiting for it if another save holds it.
-// Elsewhere there is no lock; journal file names carry a random part, so
-// that two saves never write the same journal file, but a concurrent save
-// may then remove the journal file that the other one's project file names.
+// made (see [Project.SetCutover]).
 func (p *Project) Save(dir string) error {
 	p.saveMu.Lock()
 	defer p.saveMu.Unlock()
@@ -399,11 +400,10 @@ func Load(dir string, opts *Options) (*Project, error) {
 // field, and verifies its journal's hash chain with opts.Key. Options that
 // are zero take the saved values (build share and margin, readiness lead,
 // location, cadence: a cadence whose IsZero holds); Now is the new
-// project's clock. A project saved with
-// time.Local as its location needs opts.Location: the saved name "Local"
-// is refused rather than read as this machine's zone. A fixed zone saved
-// with its offset is loaded as time.FixedZone(name, offset). The loaded journal
-// lives in memory.
+// project's clock. A project saved with time.Local as its location needs
+// opts.Location: the saved name "Local" is refused rather than read as
+// this machine's zone. A fixed zone saved with its offset is loaded as
+// time.FixedZone(name, offset). The loaded journal lives in memory.
 //
 // Errors are *LoadError values naming the file and wrapping the cause. A
 // file that cannot be read gives the filesystem's *fs.PathError

@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/mepkit/mepkit/internal/durfmt"
+	"github.com/mepkit/mepkit/internal/jsonyaml"
 )
 
 // Parse reads a checklist file, YAML or JSON (one schema, see the package
@@ -21,7 +22,9 @@ import (
 // "do-confirm"), ordered, waive_required, items; per item id, title,
 // section, owner, optional, deadline (a Go duration such as "-1h" or
 // "-30m"), depends_on (a list of IDs) and offline. Unknown and repeated
-// fields are rejected. On error the returned List is the zero List and the
+// fields are rejected, and so are numbers, booleans and dates where a
+// string is wanted (in YAML, quote them: id: "1"). JSON is checked as
+// JSON first, so its syntax errors are JSON's, with the line. On error the returned List is the zero List and the
 // error is one [*Error] per problem (joined with [errors.Join] when there
 // are several), each naming the line, the item ID when it has one, and the
 // field.
@@ -76,19 +79,15 @@ func (fl *fileLines) of(index int, field string) int {
 // decode turns a file into a List, without validating it.
 func decode(data []byte) (List, *fileLines, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if trimmed := bytes.TrimLeft(data, " \t\r\n"); len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
-		// JSON: check it with the JSON decoder, for JSON's own errors,
-		// then read it as the YAML it also is. Outside strings, which
-		// valid JSON cannot hold a raw tab in, tabs are only spaces.
-		if err := json.Unmarshal(data, new(any)); err != nil {
-			line := 0
-			var se *json.SyntaxError
-			if errors.As(err, &se) {
-				line = lineAt(data, se.Offset)
-			}
-			return List{}, nil, &Error{Line: line, Index: -1, Err: detail(ErrSyntax, "%s", strings.TrimPrefix(err.Error(), "json: "))}
+	// JSON: check it with the JSON decoder, for JSON's own errors, then
+	// read it as the YAML it also is, once prepared.
+	data, err := jsonyaml.Prepare(data)
+	if err != nil {
+		var se *jsonyaml.SyntaxError
+		if !errors.As(err, &se) {
+			return List{}, nil, &Error{Index: -1, Err: detail(ErrSyntax, "%v", err)}
 		}
-		data = bytes.ReplaceAll(data, []byte{'\t'}, []byte{' '})
+		return List{}, nil, &Error{Line: se.Line, Index: -1, Err: detail(ErrSyntax, "%s", se.Msg)}
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
@@ -183,7 +182,7 @@ func decodeItem(n *yaml.Node, index int, it *Item, il *itemLines) error {
 	// The ID first, so that every error can name the item.
 	for k := 0; k+1 < len(n.Content); k += 2 {
 		if deref(n.Content[k]).Value == "id" {
-			if v := deref(n.Content[k+1]); v.Kind == yaml.ScalarNode && v.ShortTag() != "!!null" {
+			if v := deref(n.Content[k+1]); v.Kind == yaml.ScalarNode && v.ShortTag() == "!!str" {
 				it.ID = v.Value
 			}
 			break
@@ -247,14 +246,33 @@ func deref(n *yaml.Node) *yaml.Node {
 	return n
 }
 
+// str reads a string field: a scalar that YAML reads as a string (a
+// number, a boolean or a date must be quoted), or null for "".
 func str(n *yaml.Node) (string, error) {
 	if n.Kind != yaml.ScalarNode {
-		return "", detail(ErrInvalidValue, "want a string")
+		return "", detail(ErrInvalidValue, "want a string, got %s", describe(n))
 	}
-	if n.ShortTag() == "!!null" {
+	switch n.ShortTag() {
+	case "!!null":
 		return "", nil
+	case "!!str":
+		return n.Value, nil
 	}
-	return n.Value, nil
+	return "", notString(n)
+}
+
+// notString explains that a scalar is not a string.
+func notString(n *yaml.Node) error {
+	what := "a " + strings.TrimPrefix(n.ShortTag(), "!!")
+	switch n.ShortTag() {
+	case "!!int", "!!float":
+		what = "a number"
+	case "!!bool":
+		what = "a boolean"
+	case "!!timestamp":
+		what = "a date"
+	}
+	return detail(ErrInvalidValue, "want a string, got %s, %s: quote it", what, n.Value)
 }
 
 func boolean(n *yaml.Node) (bool, error) {
@@ -294,6 +312,9 @@ func strs(n *yaml.Node) ([]string, error) {
 		if c.Kind != yaml.ScalarNode || c.ShortTag() == "!!null" {
 			return nil, detail(ErrInvalidValue, "want a list of item IDs, got %s in it", describe(c))
 		}
+		if c.ShortTag() != "!!str" {
+			return nil, notString(c)
+		}
 		out = append(out, c.Value)
 	}
 	return out, nil
@@ -327,17 +348,6 @@ func yamlError(err error) *Error {
 		}
 	}
 	return &Error{Line: line, Index: -1, Err: detail(ErrSyntax, "%s", msg)}
-}
-
-// lineAt returns the 1-based line of a byte offset.
-func lineAt(data []byte, offset int64) int {
-	if offset > int64(len(data)) {
-		offset = int64(len(data))
-	}
-	if offset < 0 {
-		offset = 0
-	}
-	return bytes.Count(data[:offset], []byte{'\n'}) + 1
 }
 
 // fileList and fileItem are the file schema, for writing lists.

@@ -74,6 +74,12 @@ func TestParseErrorsNameLineItemField(t *testing.T) {
 		{"syntax", "name: x\nitems: []\nmode: read-do\n  ordered: true\n", checklist.ErrSyntax, 4, "", ""},
 		{"json syntax", "{\n  \"name\": \"x\",\n  \"items\": [,]\n}\n", checklist.ErrSyntax, 3, "", ""},
 		{"json unknown field", "{\"items\": [\n\t{\"id\": \"a\", \"title\": \"A\",\n\t \"due\": \"-1h\"}]}", checklist.ErrUnknownField, 3, "a", "due"},
+		{"json tab in a string", "{\"items\": [\n  {\"id\": \"a\",\n   \"title\": \"A\tB\"}]}", checklist.ErrSyntax, 3, "", ""},
+		{"json number for a string", "{\"items\": [\n  {\"id\": 1, \"title\": \"A\"}]}", checklist.ErrInvalidValue, 2, "", "id"},
+		{"json bool for a string", "{\"items\": [\n  {\"id\": \"a\",\n   \"title\": true}]}", checklist.ErrInvalidValue, 3, "a", "title"},
+		{"yaml number for a string", "items:\n  - id: a\n    title: A\n    owner: 42\n", checklist.ErrInvalidValue, 4, "a", "owner"},
+		{"yaml number in depends_on", "items:\n  - id: a\n    title: A\n    depends_on: [1]\n", checklist.ErrInvalidValue, 4, "a", "depends_on"},
+		{"yaml bool for the name", "name: true\n", checklist.ErrInvalidValue, 1, "", "name"},
 		{"empty", "", checklist.ErrEmptyDocument, 1, "", ""},
 		{"two documents", "name: a\n---\nname: b\n", checklist.ErrSyntax, 2, "", ""},
 		{"not a mapping", "- a\n- b\n", checklist.ErrInvalidValue, 1, "", ""},
@@ -93,6 +99,21 @@ func TestParseErrorsNameLineItemField(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestParseJSONEscapes checks that valid JSON reads as encoding/json reads
+// it, escapes YAML does not know included.
+func TestParseJSONEscapes(t *testing.T) {
+	src := "{\"name\": \"a\\/b \\ud83d\\ude00\",\n \"items\": [{\"id\": \"x\", \"title\": \"\\u00e9t\\u00e9 \\/ \\uD83D\\uDE80\"}]}"
+	l, err := checklist.Parse([]byte(src))
+	require.NoError(t, err)
+	assert.Equal(t, "a/b \U0001F600", l.Name)
+	assert.Equal(t, "été / \U0001F680", l.Items[0].Title)
+	// A string that looks like a number is a string.
+	l, err = checklist.Parse([]byte("{\"items\": [{\"id\": \"1\", \"title\": \"true\"}]}"))
+	require.NoError(t, err)
+	assert.Equal(t, "1", l.Items[0].ID)
+	assert.Equal(t, "true", l.Items[0].Title)
 }
 
 func TestParseCycleNamesTheCycle(t *testing.T) {

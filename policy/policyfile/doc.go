@@ -46,9 +46,15 @@
 //	require-go   role (required)
 //	max-outage   limit (required)
 //
+// Booleans are true or false (not yes, no, on or off). A file holds one
+// document; JSON is checked as JSON, so its syntax errors are JSON's.
+//
 // Unknown fields, unknown kinds, missing fields, unknown zones, bad window
 // specs and cron expressions that are invalid or never fire are errors: an
 // *[Error] with the line and the field, wrapping the cause ([ErrUnknownField],
 // [ErrUnknownKind], [ErrMissing], [policy.ErrSpec], [policy.ErrCron], ...).
-// A file never yields a policy that silently allows or blocks everything.
+// A file never yields a policy that silently allows or blocks everything:
+// an empty list of policies is [ErrMissing]; windows that cover every hour
+// of every day, and windows, cron freezes or holidays that leave no instant
+// free, are [ErrValue].
 package policyfile

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"slices"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/mepkit/mepkit/internal/jsonyaml"
 	"github.com/mepkit/mepkit/policy"
 )
 
@@ -79,21 +81,29 @@ type File struct {
 // program can read local times (a planned start, say) where the policies
 // do.
 func ParseFile(data []byte) (File, error) {
-	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '{' {
-		// JSON may be indented with tabs, which YAML forbids; outside
-		// strings they are mere blanks, and JSON strings cannot hold them.
-		data = bytes.ReplaceAll(data, []byte{'\t'}, []byte{' '})
-	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		e := &Error{Err: fmt.Errorf("%w: %s", ErrSyntax, yamlLine.ReplaceAllString(err.Error(), ""))}
-		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-			e.Line, _ = strconv.Atoi(m[1])
+	// JSON is checked as JSON, then read as the YAML it also is.
+	data, err := jsonyaml.Prepare(data)
+	if err != nil {
+		var se *jsonyaml.SyntaxError
+		if errors.As(err, &se) {
+			return File{}, &Error{Line: se.Line, Err: fmt.Errorf("%w: %s", ErrSyntax, se.Msg)}
 		}
-		return File{}, e
+		return File{}, &Error{Err: fmt.Errorf("%w: %w", ErrSyntax, err)}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil && err != io.EOF {
+		return File{}, yamlError(err)
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return File{}, &Error{Err: fmt.Errorf("%w: empty file, want zone and policies", ErrMissing)}
+	}
+	var next yaml.Node
+	if err := dec.Decode(&next); err != io.EOF {
+		if err != nil {
+			return File{}, yamlError(err)
+		}
+		return File{}, &Error{Line: next.Line, Err: fmt.Errorf("%w: a second document; a file holds one set of policies", ErrSyntax)}
 	}
 	p := &parser{}
 	set, err := p.file(doc.Content[0])
@@ -101,6 +111,16 @@ func ParseFile(data []byte) (File, error) {
 		return File{}, err
 	}
 	return File{Zone: p.zone, Set: set}, nil
+}
+
+// yamlError turns an error of the YAML decoder, "yaml: line 3: ...", into
+// an *Error with the line.
+func yamlError(err error) *Error {
+	e := &Error{Err: fmt.Errorf("%w: %s", ErrSyntax, yamlLine.ReplaceAllString(err.Error(), ""))}
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		e.Line, _ = strconv.Atoi(m[1])
+	}
+	return e
 }
 
 type parser struct {
@@ -161,6 +181,9 @@ func (p *parser) file(root *yaml.Node) (policy.Set, error) {
 	if list.Kind != yaml.SequenceNode {
 		return nil, failf(list, "policies", ErrValue, "want a list of policies")
 	}
+	if len(list.Content) == 0 {
+		return nil, failf(list, "policies", ErrMissing, "the list is empty, and a set without policies allows everything")
+	}
 	set := make(policy.Set, 0, len(list.Content))
 	for i, n := range list.Content {
 		pol, err := p.policy(n, fmt.Sprintf("policies[%d]", i))
@@ -172,7 +195,8 @@ func (p *parser) file(root *yaml.Node) (policy.Set, error) {
 	return set, nil
 }
 
-// kinds maps each kind to the fields it takes beside the common ones.
+// kindFields returns the fields that a kind takes beside the common ones,
+// and whether the kind exists.
 func kindFields(kind string) ([]string, bool) {
 	switch kind {
 	case "friday-freeze", "weekend-freeze":
@@ -315,6 +339,13 @@ func (p *parser) policy(n *yaml.Node, path string) (policy.Policy, error) {
 		if pol, err = policy.Windows(name, spec, loc); err != nil {
 			return nil, fail(v, f("spec"), err)
 		}
+		cal := pol.(policy.Calendar)
+		if blocksNothing(cal, loc) {
+			return nil, failf(v, f("spec"), ErrValue, "the windows %q cover every day and hour: the policy blocks nothing", spec)
+		}
+		if blocksEverything(cal, loc) {
+			return nil, failf(v, f("spec"), ErrValue, "the windows %q block every instant: no operation could ever run", spec)
+		}
 	case "cron":
 		if err := needZone(); err != nil {
 			return nil, err
@@ -335,15 +366,17 @@ func (p *parser) policy(n *yaml.Node, path string) (policy.Policy, error) {
 		if err != nil {
 			return nil, err
 		}
+		if d <= 0 || d > maxCronDuration {
+			return nil, failf(dn, f("duration"), ErrValue, "%q: a recurring freeze lasts more than zero and at most 366 days", dn.Value)
+		}
 		if name == "" {
 			name = "cron"
 		}
 		if pol, err = policy.Cron(name, expr, d, loc); err != nil {
-			at := v
-			if errors.Is(err, policy.ErrCron) && strings.Contains(err.Error(), "duration") {
-				at = dn
-			}
-			return nil, fail(at, f("cron"), err)
+			return nil, fail(v, f("cron"), err)
+		}
+		if blocksEverything(pol.(policy.Calendar), loc) {
+			return nil, failf(dn, f("duration"), ErrValue, "the freeze %q for %s blocks every instant: no operation could ever run", expr, dn.Value)
 		}
 	case "readiness":
 		lead := time.Hour
@@ -362,7 +395,7 @@ func (p *parser) policy(n *yaml.Node, path string) (policy.Policy, error) {
 		if err != nil {
 			return nil, err
 		}
-		if role == "" {
+		if role = strings.TrimSpace(role); role == "" {
 			return nil, failf(v, f("role"), ErrValue, "the role is empty")
 		}
 		pol = policy.RequireGo(role)
@@ -432,7 +465,40 @@ func (p *parser) holidays(fs map[string]*yaml.Node, path, name string, loc *time
 			name += "-" + strings.ToUpper(code)
 		}
 	}
-	return policy.HolidayCalendar(name, policy.JoinHolidays(srcs...), loc, eve), nil
+	cal := policy.HolidayCalendar(name, policy.JoinHolidays(srcs...), loc, eve)
+	if blocksEverything(cal, loc) {
+		at, field := n, path
+		if v, ok := fs["extra"]; ok {
+			at, field = v, f("extra")
+		}
+		return nil, failf(at, field, ErrValue, "the holidays cover every day: no operation could ever run")
+	}
+	return cal, nil
+}
+
+// maxCronDuration is the longest recurring freeze that [policy.Cron] takes.
+const maxCronDuration = 366 * 24 * time.Hour
+
+// The probes of blocksNothing and blocksEverything, from a fixed day so
+// that a file parses the same whenever it is read.
+var probeDay = policy.Date{Year: 2026, Month: time.January, Day: 5}
+
+// blocksNothing reports whether cal blocks nothing in eight days: for a
+// weekly rule such as windows, nothing ever.
+func blocksNothing(cal policy.Calendar, loc *time.Location) bool {
+	from := probeDay.In(loc)
+	return len(cal.Blocked(from, from.AddDate(0, 0, 8))) == 0
+}
+
+// blocksEverything reports whether cal leaves no instant free in five
+// years, a leap year and every weekday of each date included.
+func blocksEverything(cal policy.Calendar, loc *time.Location) bool {
+	set := policy.Set{cal}
+	from := probeDay.In(loc)
+	if len(set.Free(from, from.AddDate(0, 0, 8))) > 0 {
+		return false
+	}
+	return len(set.Free(from, from.AddDate(5, 0, 0))) == 0
 }
 
 var monthDay = regexp.MustCompile(`^(\d\d)-(\d\d)$`)
@@ -494,9 +560,11 @@ func str(n *yaml.Node, path string) (string, error) {
 	return n.Value, nil
 }
 
+// boolean reads true or false; YAML 1.1's yes, no, on and off are not
+// booleans.
 func boolean(n *yaml.Node, path string) (bool, error) {
 	var b bool
-	if n.Kind != yaml.ScalarNode || n.Decode(&b) != nil {
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" || n.Decode(&b) != nil {
 		return false, failf(n, path, ErrValue, "want true or false, got %q", n.Value)
 	}
 	return b, nil

@@ -77,7 +77,21 @@ func TestParseErrors(t *testing.T) {
 		{"no zone", "policies:\n  - kind: friday-freeze\n", 2, "policies[0].zone", policyfile.ErrZone, ""},
 		{"cron never fires", "zone: UTC\npolicies:\n  - kind: cron\n    cron: 0 0 30 2 *\n    duration: 1h\n", 4, "policies[0].cron", policy.ErrCron, "never fires"},
 		{"cron hour 24", "zone: UTC\npolicies:\n  - kind: cron\n    cron: 0 24 * * *\n    duration: 1h\n", 4, "policies[0].cron", policy.ErrCron, ""},
-		{"cron zero duration", "zone: UTC\npolicies:\n  - kind: cron\n    cron: 0 2 * * *\n    duration: 0s\n", 5, "policies[0].cron", policy.ErrCron, "duration"},
+		{"cron zero duration", "zone: UTC\npolicies:\n  - kind: cron\n    cron: 0 2 * * *\n    duration: 0s\n", 5, "policies[0].duration", policyfile.ErrValue, "at most 366 days"},
+		{"cron duration over a year", "zone: UTC\npolicies:\n  - kind: cron\n    duration: 8800h\n    cron: 0 2 * * *\n", 4, "policies[0].duration", policyfile.ErrValue, "at most 366 days"},
+		{"cron every minute for a minute", "zone: UTC\npolicies:\n  - kind: cron\n    cron: \"* * * * *\"\n    duration: 1m\n", 5, "policies[0].duration", policyfile.ErrValue, "blocks every instant"},
+		{"cron daily for a day", "zone: Europe/Paris\npolicies:\n  - kind: cron\n    cron: 0 0 * * *\n    duration: 24h\n", 5, "policies[0].duration", policyfile.ErrValue, "blocks every instant"},
+		{"windows all day every day", "zone: UTC\npolicies:\n  - kind: windows\n    spec: 00:00-24:00\n", 4, "policies[0].spec", policyfile.ErrValue, "blocks nothing"},
+		{"windows all week", "zone: Europe/Paris\npolicies:\n  - kind: windows\n    spec: Mon-Sun 00:00-24:00\n", 4, "policies[0].spec", policyfile.ErrValue, "blocks nothing"},
+		{"no policies", "zone: UTC\npolicies: []\n", 2, "policies", policyfile.ErrMissing, "allows everything"},
+		{"json no policies", "{\n  \"zone\": \"UTC\",\n  \"policies\": []\n}", 3, "policies", policyfile.ErrMissing, ""},
+		{"second document", "zone: UTC\npolicies:\n  - kind: friday-freeze\n---\nzone: UTC\n", 4, "", policyfile.ErrSyntax, "second document"},
+		{"second document, broken", "zone: UTC\npolicies:\n  - kind: friday-freeze\n---\nzone: [\n", 5, "", policyfile.ErrSyntax, ""},
+		{"json tab in a string", "{\n  \"zone\": \"UTC\",\n  \"policies\": [{\"kind\": \"require-go\", \"role\": \"ops\tteam\"}]\n}", 3, "", policyfile.ErrSyntax, "in string literal"},
+		{"json trailing comma", "{\n  \"zone\": \"UTC\",\n  \"policies\": [],\n}", 4, "", policyfile.ErrSyntax, ""},
+		{"yes is not a boolean", "zone: UTC\npolicies:\n  - kind: friday-freeze\n    mandatory: yes\n", 4, "policies[0].mandatory", policyfile.ErrValue, "true or false"},
+		{"on is not a boolean", "zone: UTC\npolicies:\n  - kind: holidays\n    country: FR\n    eve: on\n", 5, "policies[0].eve", policyfile.ErrValue, "true or false"},
+		{"blank role", "zone: UTC\npolicies:\n  - kind: require-go\n    role: \" \"\n", 4, "policies[0].role", policyfile.ErrValue, "empty"},
 		{"cron without duration", "zone: UTC\npolicies:\n  - kind: cron\n    cron: 0 2 * * *\n", 3, "policies[0].duration", policyfile.ErrMissing, ""},
 		{"bad spec", "zone: UTC\npolicies:\n  - kind: windows\n    spec: Mon-Thu 20:00-23:70\n", 4, "policies[0].spec", policy.ErrSpec, "column 15"},
 		{"bad duration", "policies:\n  - kind: readiness\n    lead: an hour\n", 3, "policies[0].lead", policyfile.ErrValue, ""},
@@ -101,6 +115,15 @@ func TestParseErrors(t *testing.T) {
 			assert.Regexp(t, `^policyfile: `, err.Error())
 		})
 	}
+}
+
+func TestParseJSONEscapes(t *testing.T) {
+	f, err := policyfile.ParseFile([]byte(`{"zone": "Europe\/Paris", "policies": [
+	{"kind": "friday-freeze", "name": "no-friday \ud83d\ude00"},
+	{"kind": "require-go", "role": " ops\/night "}]}`))
+	require.NoError(t, err)
+	assert.Equal(t, "Europe/Paris", f.Zone.String())
+	assert.Equal(t, []string{"no-friday \U0001F600", "require-go:ops/night"}, names(f.Set))
 }
 
 func TestParseErrorText(t *testing.T) {

@@ -159,9 +159,12 @@ type Run struct {
 type itemState struct {
 	status  Status
 	history []Change
-	// counts: the item counts for ReadyAt (it is required, or it failed
-	// once and was resolved).
+	// everFailed: the item failed once, so it counts for ReadyAt even if
+	// it is optional.
 	everFailed bool
+	// satisfiedAt is when the item last went from pending or failed to
+	// done or waived; zero while it is neither.
+	satisfiedAt time.Time
 }
 
 // NewRun starts a run of the list for an operation starting at t0. The list
@@ -349,6 +352,8 @@ func (r *Run) allowed(to Status, id, by string, at time.Time, note string) (int,
 func (r *Run) set(i int, c Change) {
 	st := &r.items[i]
 	from := st.status
+	required := !r.list.Items[i].Optional
+	countedBefore := required || st.everFailed
 	st.history = append(st.history, c)
 	st.status = c.Status
 	if c.Status == Failed {
@@ -356,7 +361,6 @@ func (r *Run) set(i int, c Change) {
 	}
 	r.count(from, -1)
 	r.count(c.Status, +1)
-	required := !r.list.Items[i].Optional
 	if required && from.satisfied() != c.Status.satisfied() {
 		s := r.section[i]
 		if c.Status.satisfied() {
@@ -369,15 +373,19 @@ func (r *Run) set(i int, c Change) {
 			r.firstOpen[s] = min(r.firstOpen[s], r.secPos[i])
 		}
 	}
-	// ReadyAt: the latest change that satisfied an item that counts.
-	if from.satisfied() && (required || st.everFailed) {
-		prev := st.history[len(st.history)-2].At
-		if !prev.Before(r.readyAt) {
+	// ReadyAt: the latest instant at which an item that counts became
+	// satisfied. Done after waived changes nothing: it was satisfied.
+	switch {
+	case !from.satisfied() && c.Status.satisfied():
+		st.satisfiedAt = c.At
+		if (required || st.everFailed) && c.At.After(r.readyAt) {
+			r.readyAt = c.At
+		}
+	case from.satisfied() && !c.Status.satisfied():
+		if countedBefore && !st.satisfiedAt.Before(r.readyAt) {
 			r.readyDirty = true // it may have been the latest
 		}
-	}
-	if c.Status.satisfied() && (required || st.everFailed) && c.At.After(r.readyAt) {
-		r.readyAt = c.At
+		st.satisfiedAt = time.Time{}
 	}
 }
 
@@ -492,9 +500,10 @@ func (r *Run) Ready() bool {
 func (r *Run) ready() bool { return r.requiredOpen == 0 && r.failed == 0 }
 
 // ReadyAt returns when the run became ready: the latest instant at which a
-// required item was done or waived, or a failed item was resolved. It is
-// zero while the run is not ready, and for a list with nothing required
-// and no failure. Compare it with T0 minus the readiness window (rule R7).
+// required item, or an item that failed once, went from pending or failed
+// to done or waived. Checking an item that was waived does not move it:
+// the item was satisfied already. It is zero while the run is not ready,
+// and for a list with nothing required and no failure. Compare it with T0 minus the readiness window (rule R7).
 // It takes constant time, except the first call after the change that
 // held the latest instant was undone (a failure of an item already done),
 // which looks at every item once.
@@ -508,10 +517,8 @@ func (r *Run) ReadyAt() time.Time {
 		r.readyAt = time.Time{}
 		for i := range r.items {
 			st := &r.items[i]
-			if st.status.satisfied() && (!r.list.Items[i].Optional || st.everFailed) {
-				if at := st.history[len(st.history)-1].At; at.After(r.readyAt) {
-					r.readyAt = at
-				}
+			if st.status.satisfied() && (!r.list.Items[i].Optional || st.everFailed) && st.satisfiedAt.After(r.readyAt) {
+				r.readyAt = st.satisfiedAt
 			}
 		}
 		r.readyDirty = false
@@ -519,9 +526,12 @@ func (r *Run) ReadyAt() time.Time {
 	return r.readyAt
 }
 
-// Late returns, in list order, the items past their deadline at now: not
-// done (pending or failed) with their due instant before now, or checked
-// after it. Waived items are never late; items without deadline neither.
+// Late returns, in list order, the items past their deadline at now:
+// neither done nor waived (pending or failed) with their due instant before
+// now, or done or waived only after it. A waiver counts as a check here,
+// as for [Run.ReadyAt]: an item waived after its due time is late, and an
+// item waived in time and checked later is not. Items without deadline are
+// never late.
 func (r *Run) Late(now time.Time) []Item {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -537,8 +547,8 @@ func (r *Run) Late(now time.Time) []Item {
 			if now.After(due) {
 				out = append(out, it.clone())
 			}
-		case Done:
-			if st.history[len(st.history)-1].At.After(due) {
+		case Done, Waived:
+			if st.satisfiedAt.After(due) {
 				out = append(out, it.clone())
 			}
 		}

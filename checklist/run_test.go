@@ -239,6 +239,43 @@ func TestReadyAtAfterALateFailure(t *testing.T) {
 	assert.True(t, at(2026, 6, 9, 11, 0).Equal(r.ReadyAt()))
 }
 
+// waivable is a list whose required items may be waived, due at T0-1h.
+func waivable() checklist.List {
+	return checklist.List{WaiveRequired: true, Items: []checklist.Item{
+		{ID: "a", Title: "A", Deadline: -time.Hour},
+		{ID: "b", Title: "B", Deadline: -time.Hour},
+	}}
+}
+
+func TestReadyAtIgnoresACheckAfterAWaiver(t *testing.T) {
+	r := newRun(t, waivable())
+	require.NoError(t, r.Check("a", "x", t0.Add(-3*time.Hour), ""))
+	require.NoError(t, r.Waive("b", "x", t0.Add(-2*time.Hour), "not needed this time"))
+	require.True(t, t0.Add(-2*time.Hour).Equal(r.ReadyAt()))
+	// Checked anyway later: the run was ready all along.
+	require.NoError(t, r.Check("b", "x", t0.Add(-10*time.Minute), "done after all"))
+	assert.True(t, t0.Add(-2*time.Hour).Equal(r.ReadyAt()), "got %v", r.ReadyAt())
+	assert.Empty(t, r.Late(t0), "b was waived in time")
+	// The same after a search of the latest instant.
+	require.NoError(t, r.Fail("a", "x", t0.Add(-9*time.Minute), ""))
+	require.NoError(t, r.Check("a", "x", t0.Add(-4*time.Hour), "back-dated"))
+	assert.True(t, t0.Add(-2*time.Hour).Equal(r.ReadyAt()), "got %v", r.ReadyAt())
+	// And after a restore.
+	data, err := r.Snapshot()
+	require.NoError(t, err)
+	back, err := checklist.Restore(waivable(), data)
+	require.NoError(t, err)
+	assert.True(t, t0.Add(-2*time.Hour).Equal(back.ReadyAt()), "got %v", back.ReadyAt())
+}
+
+func TestLateWaiverAgreesWithReadyAt(t *testing.T) {
+	r := newRun(t, waivable())
+	require.NoError(t, r.Check("a", "x", t0.Add(-3*time.Hour), ""))
+	require.NoError(t, r.Waive("b", "x", t0.Add(-10*time.Minute), "skipped at the last minute"))
+	assert.True(t, t0.Add(-10*time.Minute).Equal(r.ReadyAt()))
+	assert.Equal(t, []string{"b"}, ids(r.Late(t0)), "waived after its due time")
+}
+
 func TestLate(t *testing.T) {
 	r := newRun(t, exampleList()) // deadlines -1h: due 20:00
 	require.NoError(t, r.Check("old-hardware", "alice", at(2026, 6, 9, 19, 59), ""))

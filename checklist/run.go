@@ -94,22 +94,29 @@ const (
 	KindFail       = "fail"
 	KindWaive      = "waive"
 	KindReschedule = "reschedule"
+	KindRestore    = "restore"
 )
 
 // Event is one change to a run, reported to the function given to
-// [Run.Observe]: a check, a failure, a waiver or a reschedule.
+// [Run.Observe]: a check, a failure, a waiver, a reschedule or a restore
+// ([Run.Restore]).
 type Event struct {
-	Seq      uint64 // 1, 2, 3, ... in the order of the changes to the run
-	List     string // the list's name
-	Kind     string // KindCheck, KindFail, KindWaive or KindReschedule
-	Item     string // the item's ID; "" for a reschedule
-	Status   Status // the item's status after the change
-	Previous Status // and before it
-	By       string
-	At       time.Time
+	// Seq numbers the events of the run, 1, 2, 3, ... in the order of the
+	// changes. It never goes back: the restore event of [Run.Restore] and
+	// the events after it go on from the larger of the last Seq and the
+	// snapshot's number of changes.
+	Seq      uint64
+	List     string    // the list's name
+	Kind     string    // KindCheck, KindFail, KindWaive, KindReschedule or KindRestore
+	Item     string    // the item's ID; "" for a reschedule or a restore
+	Status   Status    // the item's status after the change
+	Previous Status    // and before it
+	By       string    // "" for a restore
+	At       time.Time // zero for a restore
 	Note     string
 	T0       time.Time // T0 after the change
-	// PreviousT0 is T0 before a reschedule; equal to T0 otherwise.
+	// PreviousT0 is T0 before a reschedule or a restore; equal to T0
+	// otherwise.
 	PreviousT0 time.Time
 }
 
@@ -132,7 +139,10 @@ type Run struct {
 	t0    time.Time
 	moves []Move
 	items []itemState
-	seq   uint64
+	seq   uint64 // changes to the state, as saved in snapshots
+	// events is the Seq of the last event: seq, except after a restore
+	// that went back, when it keeps increasing.
+	events uint64
 
 	// Counters kept up to date by set, for O(1) Ready, Progress.
 	requiredOpen int
@@ -288,9 +298,10 @@ func (r *Run) change(kind string, to Status, id, by string, at time.Time, note s
 	from := r.items[i].status
 	r.set(i, Change{Status: to, By: by, At: at, Note: note})
 	r.seq++
+	r.events++
 	if r.observer != nil {
 		r.queue = append(r.queue, Event{
-			Seq: r.seq, List: r.list.Name, Kind: kind, Item: id, Status: to, Previous: from,
+			Seq: r.events, List: r.list.Name, Kind: kind, Item: id, Status: to, Previous: from,
 			By: by, At: at, Note: note, T0: r.t0, PreviousT0: r.t0,
 		})
 	}
@@ -438,9 +449,10 @@ func (r *Run) Reschedule(t0 time.Time, by string, at time.Time, note string) err
 	r.t0 = t0
 	r.moves = append(r.moves, Move{From: prev, To: t0, By: by, At: at, Note: note})
 	r.seq++
+	r.events++
 	if r.observer != nil {
 		r.queue = append(r.queue, Event{
-			Seq: r.seq, List: r.list.Name, Kind: KindReschedule, By: by, At: at, Note: note,
+			Seq: r.events, List: r.list.Name, Kind: KindReschedule, By: by, At: at, Note: note,
 			T0: t0, PreviousT0: prev,
 		})
 	}

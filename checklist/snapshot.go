@@ -174,7 +174,7 @@ func Restore(l List, data []byte) (*Run, error) {
 	if s.Seq != changes {
 		return nil, &SnapshotError{Field: "seq", Err: detail(ErrBadSnapshot, "%d changes counted, the snapshot holds %d", s.Seq, changes)}
 	}
-	r.seq = s.Seq
+	r.seq, r.events = s.Seq, s.Seq
 	if got := r.digest(); got != s.Digest {
 		return nil, &SnapshotError{Field: "digest", Err: detail(ErrBadSnapshot, "the digest does not match the content")}
 	}
@@ -244,17 +244,28 @@ func match(l, s List) error {
 
 // Restore replaces the run's state with the one of a [Run.Snapshot] of the
 // same list, as the function [Restore] reads it. On error the run is left
-// unchanged. The observer is kept and not told.
+// unchanged. The observer is kept and told with a [KindRestore] event. Its
+// Seq, and those of the events after it, go on from the larger of the run's
+// last Seq and the snapshot's number of changes, so that they never go
+// back; the state itself, its [Run.Digest] included, is the snapshot's.
 func (r *Run) Restore(data []byte) error {
 	nr, err := Restore(r.list, data)
 	if err != nil {
 		return err
 	}
 	r.mu.Lock()
-	defer r.mu.Unlock()
+	prev := r.t0
 	r.t0, r.moves, r.items, r.seq = nr.t0, nr.moves, nr.items, nr.seq
 	r.requiredOpen, r.failed, r.done, r.waived = nr.requiredOpen, nr.failed, nr.done, nr.waived
 	r.firstOpen, r.readyAt, r.readyDirty = nr.firstOpen, nr.readyAt, nr.readyDirty
 	r.digestMemo = ""
+	r.events = max(r.events, nr.seq) + 1
+	if r.observer != nil {
+		r.queue = append(r.queue, Event{
+			Seq: r.events, List: r.list.Name, Kind: KindRestore, T0: r.t0, PreviousT0: prev,
+		})
+	}
+	r.mu.Unlock()
+	r.deliver()
 	return nil
 }

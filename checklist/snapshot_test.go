@@ -3,6 +3,7 @@ package checklist_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -231,4 +232,51 @@ func BenchmarkRestore(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestRunRestoreKeepsSeqIncreasing checks that an observer never sees
+// Event.Seq go back, across Run.Restore.
+func TestRunRestoreKeepsSeqIncreasing(t *testing.T) {
+	early := newRun(t, exampleList())
+	require.NoError(t, early.Check("old-hardware", "alice", at(2026, 6, 9, 16, 0), ""))
+	earlyData, err := early.Snapshot() // one change
+	require.NoError(t, err)
+	busyData, err := busyRun(t).Snapshot() // five changes
+	require.NoError(t, err)
+
+	r := newRun(t, exampleList())
+	var events []checklist.Event
+	r.Observe(func(e checklist.Event) { events = append(events, e) })
+	require.NoError(t, r.Check("old-hardware", "alice", at(2026, 6, 9, 16, 0), ""))
+	require.NoError(t, r.Check("new-hardware", "alice", at(2026, 6, 9, 16, 5), ""))
+	require.NoError(t, r.Check("config-backup", "alice", at(2026, 6, 9, 16, 10), ""))
+
+	require.NoError(t, r.Restore(earlyData))
+	require.NoError(t, r.Check("new-hardware", "bob", at(2026, 6, 9, 17, 0), ""))
+	require.NoError(t, r.Restore(busyData))
+	require.NoError(t, r.Check("config-backup", "bob", at(2026, 6, 10, 19, 0), ""))
+
+	var got []string
+	for _, e := range events {
+		got = append(got, fmt.Sprintf("%d %s %s", e.Seq, e.Kind, e.Item))
+	}
+	assert.Equal(t, []string{
+		"1 check old-hardware",
+		"2 check new-hardware",
+		"3 check config-backup",
+		"4 restore ",
+		"5 check new-hardware",
+		"6 restore ", // the snapshot held five changes: the larger count goes on
+		"7 check config-backup",
+	}, got)
+	restore := events[5]
+	assert.True(t, t0.Equal(restore.PreviousT0))
+	assert.True(t, at(2026, 6, 10, 21, 0).Equal(restore.T0))
+
+	// The state still counts its own changes: it saves and restores.
+	data, err := r.Snapshot()
+	require.NoError(t, err)
+	back, err := checklist.Restore(exampleList(), data)
+	require.NoError(t, err)
+	assert.Equal(t, r.Digest(), back.Digest())
 }

@@ -93,8 +93,10 @@ func (e *CycleError) Error() string {
 func (e *CycleError) Unwrap() error { return ErrCycle }
 
 // ChangeError is a change to a [Run] that was refused; the run is left
-// unchanged. Op is "check", "fail", "waive" or "reschedule". Err is one of
-// the Err* sentinels, possibly wrapped with more detail.
+// unchanged. Op is "check", "fail", "waive" or "reschedule" (the [Event]
+// kinds), "start" when [NewRun] refuses its T0, or "result" when
+// [Run.Result] is asked for an unknown item. Err is one of the Err*
+// sentinels, possibly wrapped with more detail.
 type ChangeError struct {
 	Op   string
 	Item string // "" for a reschedule

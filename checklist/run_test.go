@@ -515,3 +515,21 @@ func TestStoredTimesHaveNoMonotonicReading(t *testing.T) {
 	assert.Equal(t, now.Round(0), res.At, "== compares the monotonic reading too")
 	assert.Equal(t, now.Round(0), res.History[0].At)
 }
+
+func TestChangeErrorOps(t *testing.T) {
+	op := func(err error) string {
+		t.Helper()
+		var ce *checklist.ChangeError
+		require.True(t, errors.As(err, &ce), "got %T %v", err, err)
+		return ce.Op
+	}
+	r := newRun(t, exampleList())
+	assert.Equal(t, checklist.KindCheck, op(r.Check("nope", "x", t0, "")))
+	assert.Equal(t, checklist.KindFail, op(r.Fail("nope", "x", t0, "")))
+	assert.Equal(t, checklist.KindWaive, op(r.Waive("nope", "x", t0, "why")))
+	assert.Equal(t, checklist.KindReschedule, op(r.Reschedule(time.Time{}, "x", t0, "")))
+	_, err := checklist.NewRun(exampleList(), time.Time{})
+	assert.Equal(t, "start", op(err))
+	_, err = r.Result("nope")
+	assert.Equal(t, "result", op(err))
+}

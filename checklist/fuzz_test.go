@@ -35,6 +35,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("items:\n  - {id: a, title: A, depends_on: [a]}\n"))
 	f.Add([]byte("&a [*a]"))
 	f.Add([]byte(`{"items": [{"id": "a", "title": "\u00e9", "deadline": "-1h30m"}]}`))
+	f.Add([]byte(`{"name": "a\/b", "items": [{"id": "\ud83d\ude00", "title": "\ud800 lone"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		l, err := checklist.Parse(data)
 		if err != nil {

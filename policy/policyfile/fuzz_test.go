@@ -20,6 +20,8 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("zone: UTC\npolicies:\n  - kind: cron\n    cron: 0 0 30 2 *\n    duration: 1h\n"))
 	f.Add([]byte("zone: UTC\npolicies:\n  - kind: windows\n    spec: Fri 22:00-02:00, 24:00-01:00\n"))
+	f.Add([]byte(`{"zone": "Europe\/Paris", "policies": [{"kind": "require-go", "role": "\ud83d\ude00"}]}`))
+	f.Add([]byte("zone: UTC\npolicies:\n  - kind: cron\n    cron: \"* * * * *\"\n    duration: 1m\n---\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		set, err := policyfile.Parse(data)
 		if err != nil {

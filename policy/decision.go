@@ -47,7 +47,8 @@ type Decision struct {
 	//     for the change moved there with Now kept (a zero Now stands for
 	//     the original Start; see [Set.NextSlot]).
 	//
-	// It is zero for allowed and warned changes and for other policies.
+	// It is zero for allowed and warned changes, and for the other
+	// policies of this package; a [Func] policy may set it.
 	Next time.Time
 	// Overridden reports that this denial was bypassed by a valid
 	// [Override]. The Verdict stays Deny.

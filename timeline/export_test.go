@@ -3,9 +3,6 @@ package timeline_test
 import (
 	"bytes"
 	"encoding/csv"
-	"flag"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,21 +11,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mepkit/mepkit/internal/golden"
 	"github.com/mepkit/mepkit/timeline"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -update to create it")
-	assert.Equal(t, string(want), string(got))
-}
 
 const hostile = "a|b\nc`d`<script>alert(1)</script> \"q\" 'x' #1; 50% [l](u) *e* :x"
 
@@ -65,7 +50,7 @@ func TestWriteCSV(t *testing.T) {
 func TestWriteMarkdownGolden(t *testing.T) {
 	var buf bytes.Buffer
 	require.NoError(t, timeline.WriteMarkdown(&buf, timeline.Summarize(hostileRun(t, at(2026, 11, 24, 20, 0)))))
-	golden(t, "summary.md", buf.Bytes())
+	golden.Check(t, "summary.md", buf.Bytes())
 	checkMarkdownTable(t, buf.String(), 4)
 }
 
@@ -100,7 +85,7 @@ func TestWriteMermaidGolden(t *testing.T) {
 	actual := timeline.Summarize(hostileRun(t, at(2026, 11, 24, 20, 0)))
 	var buf bytes.Buffer
 	require.NoError(t, timeline.WriteMermaid(&buf, "Cutover: rehearsal vs actual", actual, &rehearsal))
-	golden(t, "gantt.mmd", buf.Bytes())
+	golden.Check(t, "gantt.mmd", buf.Bytes())
 	checkMermaid(t, buf.String())
 	assert.Contains(t, buf.String(), "backup (rehearsal) :2026-11-24 20:00:00, 2026-11-24 20:10:00", "the rehearsal is shifted to start with the actual run")
 

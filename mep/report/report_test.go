@@ -2,30 +2,15 @@ package report_test
 
 import (
 	"bytes"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mepkit/mepkit/internal/golden"
 	"github.com/mepkit/mepkit/mep/report"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -update to create it")
-	assert.Equal(t, string(want), string(got))
-}
 
 // render writes r in every format.
 func render(t testing.TB, r *report.Report) (md, html, js []byte) {
@@ -39,9 +24,9 @@ func render(t testing.TB, r *report.Report) (md, html, js []byte) {
 
 func TestGolden(t *testing.T) {
 	md, html, js := render(t, fixture(t))
-	golden(t, "report.md", md)
-	golden(t, "report.html", html)
-	golden(t, "report.json", js)
+	golden.Check(t, "report.md", md)
+	golden.Check(t, "report.html", html)
+	golden.Check(t, "report.json", js)
 }
 
 func TestDeterministic(t *testing.T) {

@@ -35,11 +35,7 @@ var demoRunbook = []demoStep{
 // cutover's commands, its summary, the comparison and the verification.
 func (c *cli) demo(args []string) error {
 	fs := c.newFlags("demo", "")
-	pos, err := fs.parse(args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
+	if err := fs.parseNone(args); err != nil {
 		return err
 	}
 	dir, err := os.MkdirTemp("", "journal-demo-")

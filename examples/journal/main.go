@@ -197,6 +197,15 @@ func (c *cli) newFlags(name, synopsis string) *flags {
 	return fs
 }
 
+// parseNone parses flags for a command that takes no positional argument.
+func (fs *flags) parseNone(args []string) error {
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	return noArgs(pos)
+}
+
 // parse parses flags and positional arguments in any order, as operators
 // type them ("start migrate-db -impact outage"); "--" ends the flags. It
 // prints the help for -h and returns flag.ErrHelp.

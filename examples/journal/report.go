@@ -12,11 +12,7 @@ import (
 func (c *cli) summary(args []string) error {
 	fs := c.newFlags("summary", "[-tz ZONE]")
 	tz := fs.String("tz", "", "show times in this IANA time `zone` (default: as recorded)")
-	pos, err := fs.parse(args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
+	if err := fs.parseNone(args); err != nil {
 		return err
 	}
 	loc, err := zone(*tz)
@@ -36,11 +32,7 @@ func (c *cli) export(args []string) error {
 	baseline := fs.String("baseline", "", "mermaid: the rehearsal journal `file` to draw beside the run")
 	title := fs.String("title", "", "md and mermaid: the title")
 	tz := fs.String("tz", "", "show times in this IANA time `zone` (default: as recorded)")
-	pos, err := fs.parse(args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
+	if err := fs.parseNone(args); err != nil {
 		return err
 	}
 	switch *format {
@@ -91,11 +83,7 @@ func (c *cli) export(args []string) error {
 func (c *cli) compare(args []string) error {
 	fs := c.newFlags("compare", "-baseline FILE")
 	baseline := fs.String("baseline", "", "the rehearsal journal `file` (required)")
-	pos, err := fs.parse(args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
+	if err := fs.parseNone(args); err != nil {
 		return err
 	}
 	if *baseline == "" {
@@ -175,11 +163,7 @@ func delta(d timeline.Delta) string {
 
 func (c *cli) verify(args []string) error {
 	fs := c.newFlags("verify", "")
-	pos, err := fs.parse(args)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(pos); err != nil {
+	if err := fs.parseNone(args); err != nil {
 		return err
 	}
 	key, err := fs.key(c.env)

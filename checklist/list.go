@@ -36,7 +36,7 @@ func (m Mode) String() string {
 // unknown mode.
 func (m Mode) MarshalText() ([]byte, error) {
 	if m > DoConfirm {
-		return nil, detail(ErrInvalidMode, "%d", uint8(m))
+		return nil, why(ErrInvalid, "invalid mode: %d", uint8(m))
 	}
 	return []byte(m.String()), nil
 }
@@ -53,7 +53,7 @@ func (m *Mode) UnmarshalText(b []byte) error {
 }
 
 // ParseMode returns the mode named "read-do" or "do-confirm" (in any
-// case), or an error wrapping [ErrInvalidMode].
+// case), or an error wrapping [ErrInvalid].
 func ParseMode(s string) (Mode, error) {
 	switch strings.ToLower(s) {
 	case "read-do":
@@ -61,7 +61,7 @@ func ParseMode(s string) (Mode, error) {
 	case "do-confirm":
 		return DoConfirm, nil
 	}
-	return 0, detail(ErrInvalidMode, "%q (want read-do or do-confirm)", s)
+	return 0, why(ErrInvalid, "invalid mode: %q (want read-do or do-confirm)", s)
 }
 
 // Item is one line of a checklist.

@@ -110,11 +110,11 @@ func (r *Run) Snapshot() ([]byte, error) {
 }
 
 // Restore rebuilds a run of the list l from a [Run.Snapshot]. The snapshot
-// must be of this very list: otherwise the error wraps
-// [ErrSnapshotMismatch] and names the first item that differs. A snapshot
-// that is malformed, inconsistent or whose digest does not match its
-// content gives an error wrapping [ErrBadSnapshot]. Errors are
-// [*SnapshotError]s, or the list's own [List.Validate] error.
+// must be of this very list: otherwise the error wraps [ErrMismatch] and
+// names the first item that differs. A snapshot that is malformed,
+// inconsistent or whose digest does not match its content gives an error
+// wrapping [ErrInvalid]. Errors are [*SnapshotError]s, or the list's own
+// [List.Validate] error.
 func Restore(l List, data []byte) (*Run, error) {
 	if err := l.Validate(); err != nil {
 		return nil, err
@@ -123,32 +123,32 @@ func Restore(l List, data []byte) (*Run, error) {
 	dec.DisallowUnknownFields()
 	var s snapshot
 	if err := dec.Decode(&s); err != nil {
-		return nil, &SnapshotError{Err: fmt.Errorf("%w: %w", ErrBadSnapshot, err)}
+		return nil, &SnapshotError{Err: wrap(ErrInvalid, "malformed snapshot", err)}
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, &SnapshotError{Err: detail(ErrBadSnapshot, "data after the snapshot")}
+		return nil, &SnapshotError{Err: why(ErrInvalid, "data after the snapshot")}
 	}
 	if s.Version != snapshotVersion {
-		return nil, &SnapshotError{Field: "version", Err: detail(ErrBadSnapshot, "version %d, want %d", s.Version, snapshotVersion)}
+		return nil, &SnapshotError{Field: "version", Err: why(ErrInvalid, "version %d, want %d", s.Version, snapshotVersion)}
 	}
 	if err := match(l, s.List); err != nil {
 		return nil, err
 	}
 	if s.T0.IsZero() {
-		return nil, &SnapshotError{Field: "t0", Err: detail(ErrBadSnapshot, "T0 is zero")}
+		return nil, &SnapshotError{Field: "t0", Err: why(ErrInvalid, "T0 is zero")}
 	}
 	if len(s.Items) != len(l.Items) {
-		return nil, &SnapshotError{Field: "items", Err: detail(ErrBadSnapshot, "%d items, want %d", len(s.Items), len(l.Items))}
+		return nil, &SnapshotError{Field: "items", Err: why(ErrInvalid, "%d items, want %d", len(s.Items), len(l.Items))}
 	}
 	r := newRun(l.Clone(), s.T0.Round(0))
 	changes := uint64(0)
 	for i, si := range s.Items {
 		if si.ID != l.Items[i].ID {
-			return nil, &SnapshotError{Item: si.ID, Field: "items", Err: detail(ErrBadSnapshot, "item #%d is %q", i+1, l.Items[i].ID)}
+			return nil, &SnapshotError{Item: si.ID, Field: "items", Err: why(ErrInvalid, "item #%d is %q", i+1, l.Items[i].ID)}
 		}
 		for k, c := range si.History {
 			if err := r.replay(i, c); err != nil {
-				return nil, &SnapshotError{Item: si.ID, Field: fmt.Sprintf("history[%d]", k), Err: fmt.Errorf("%w: %w", ErrBadSnapshot, err)}
+				return nil, &SnapshotError{Item: si.ID, Field: fmt.Sprintf("history[%d]", k), Err: why(ErrInvalid, "%v", trimPrefix(err))}
 			}
 			changes++
 		}
@@ -158,25 +158,25 @@ func Restore(l List, data []byte) (*Run, error) {
 		field := fmt.Sprintf("moves[%d]", k)
 		switch {
 		case m.From.IsZero() || m.To.IsZero() || m.At.IsZero():
-			return nil, &SnapshotError{Field: field, Err: detail(ErrBadSnapshot, "a time is missing")}
+			return nil, &SnapshotError{Field: field, Err: why(ErrInvalid, "a time is missing")}
 		case strings.TrimSpace(m.By) == "":
-			return nil, &SnapshotError{Field: field, Err: detail(ErrBadSnapshot, "who moved T0 is missing")}
+			return nil, &SnapshotError{Field: field, Err: why(ErrInvalid, "who moved T0 is missing")}
 		case k > 0 && !m.From.Equal(t0):
-			return nil, &SnapshotError{Field: field, Err: detail(ErrBadSnapshot, "moves from %s, the previous move went to %s", m.From, t0)}
+			return nil, &SnapshotError{Field: field, Err: why(ErrInvalid, "moves from %s, the previous move went to %s", m.From, t0)}
 		}
 		t0 = m.To
 		r.moves = append(r.moves, Move{From: m.From.Round(0), To: m.To.Round(0), By: m.By, At: m.At.Round(0), Note: m.Note})
 		changes++
 	}
 	if len(s.Moves) > 0 && !t0.Equal(s.T0) {
-		return nil, &SnapshotError{Field: "t0", Err: detail(ErrBadSnapshot, "T0 is %s, the last move went to %s", s.T0, t0)}
+		return nil, &SnapshotError{Field: "t0", Err: why(ErrInvalid, "T0 is %s, the last move went to %s", s.T0, t0)}
 	}
 	if s.Seq != changes {
-		return nil, &SnapshotError{Field: "seq", Err: detail(ErrBadSnapshot, "%d changes counted, the snapshot holds %d", s.Seq, changes)}
+		return nil, &SnapshotError{Field: "seq", Err: why(ErrInvalid, "%d changes counted, the snapshot holds %d", s.Seq, changes)}
 	}
 	r.seq, r.events = s.Seq, s.Seq
 	if got := r.digest(); got != s.Digest {
-		return nil, &SnapshotError{Field: "digest", Err: detail(ErrBadSnapshot, "the digest does not match the content")}
+		return nil, &SnapshotError{Field: "digest", Err: why(ErrInvalid, "the digest does not match the content")}
 	}
 	return r, nil
 }
@@ -191,19 +191,19 @@ func (r *Run) replay(i int, c snapChange) error {
 	case c.Status != Done && c.Status != Failed && c.Status != Waived:
 		return fmt.Errorf("status %s", c.Status)
 	case strings.TrimSpace(c.By) == "":
-		return ErrNoActor
+		return errNoActor
 	case c.At.IsZero():
-		return ErrNoTime
+		return errNoTime
 	case c.Status == Done && cur == Done:
-		return ErrAlreadyDone
+		return errAlreadyDone
 	case c.Status == Waived && cur == Done:
-		return ErrAlreadyDone
+		return errAlreadyDone
 	case c.Status == Waived && cur == Waived:
-		return ErrAlreadyWaived
+		return errAlreadyWaived
 	case c.Status == Waived && strings.TrimSpace(c.Note) == "":
-		return ErrReasonRequired
+		return errNoReason
 	case c.Status == Waived && !it.Optional && !r.list.WaiveRequired:
-		return ErrRequiredWaiver
+		return errNoWaiver
 	}
 	r.set(i, Change{Status: c.Status, By: c.By, At: c.At.Round(0), Note: c.Note})
 	return nil
@@ -213,7 +213,7 @@ func (r *Run) replay(i int, c snapChange) error {
 // difference when it is not.
 func match(l, s List) error {
 	mismatch := func(item, format string, args ...any) error {
-		return &SnapshotError{Item: item, Field: "list", Err: detail(ErrSnapshotMismatch, format, args...)}
+		return &SnapshotError{Item: item, Field: "list", Err: why(ErrMismatch, format, args...)}
 	}
 	switch {
 	case l.Name != s.Name:

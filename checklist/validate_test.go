@@ -45,11 +45,11 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		index int
 		field string
 	}{
-		{checklist.ErrEmptyID, "", 0, "id"},
-		{checklist.ErrDuplicateID, "a", 2, "id"},
-		{checklist.ErrEmptyTitle, "b", 3, "title"},
-		{checklist.ErrUnknownDependency, "b", 3, "depends_on"},
-		{checklist.ErrCycle, "c", 4, "depends_on"},
+		{checklist.ErrInvalid, "", 0, "id"},
+		{checklist.ErrInvalid, "a", 2, "id"},
+		{checklist.ErrInvalid, "b", 3, "title"},
+		{checklist.ErrInvalid, "b", 3, "depends_on"},
+		{checklist.ErrInvalid, "c", 4, "depends_on"},
 	}
 	for i, w := range want {
 		assert.ErrorIs(t, got[i], w.err)
@@ -66,7 +66,7 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 
 func TestValidateInvalidMode(t *testing.T) {
 	got := problems(t, checklist.List{Mode: 9})
-	assert.ErrorIs(t, got[0], checklist.ErrInvalidMode)
+	assert.ErrorIs(t, got[0], checklist.ErrInvalid)
 }
 
 func TestValidateLongChainHasNoCycle(t *testing.T) {

@@ -160,6 +160,9 @@ type Run struct {
 	// empty when not computed since the last restore.
 	digestMemo string
 	digestSeq  uint64
+	// listState is the state of the SHA-256 of the digest once it has
+	// hashed the list; nil until the first digest.
+	listState []byte
 
 	observer func(Event)
 	queue    []Event

@@ -38,13 +38,33 @@ func newRun(t *testing.T, l checklist.List) *checklist.Run {
 	return r
 }
 
-// requireChangeErr checks that err is a *ChangeError wrapping want.
-func requireChangeErr(t *testing.T, err, want error) {
+// requireChangeErr checks that err is a *ChangeError wrapping want, and
+// no other of the sentinels a caller branches on.
+func requireChangeErr(t *testing.T, err, want error) *checklist.ChangeError {
 	t.Helper()
 	require.Error(t, err)
 	var ce *checklist.ChangeError
 	require.True(t, errors.As(err, &ce), "got %T %v, want a *checklist.ChangeError", err, err)
 	assert.ErrorIs(t, err, want)
+	for _, other := range []error{checklist.ErrInvalid, checklist.ErrNotFound, checklist.ErrState, checklist.ErrTooLarge, checklist.ErrMismatch} {
+		if other != want {
+			assert.NotErrorIs(t, err, other, "%v", err)
+		}
+	}
+	return ce
+}
+
+func TestChangeErrorNamesTheBlocker(t *testing.T) {
+	r := newRun(t, exampleList())
+	when := at(2026, 6, 9, 18, 0)
+	ce := requireChangeErr(t, r.Check("config-backup", "alice", when, ""), checklist.ErrState)
+	assert.Equal(t, "old-hardware", ce.Blocker, "dependency")
+	ce = requireChangeErr(t, r.Check("new-hardware", "alice", when, ""), checklist.ErrState)
+	assert.Equal(t, "old-hardware", ce.Blocker, "earlier item of an ordered section")
+	assert.Equal(t, `checklist: check "new-hardware": earlier required items of the section not done: "old-hardware" comes first`, ce.Error())
+	ce = requireChangeErr(t, r.Check("ghost", "alice", when, ""), checklist.ErrNotFound)
+	assert.Empty(t, ce.Blocker)
+	assert.Equal(t, `checklist: check "ghost": unknown item`, ce.Error())
 }
 
 func TestNewRunRejectsInvalidList(t *testing.T) {

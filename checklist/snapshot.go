@@ -3,10 +3,13 @@ package checklist
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -72,19 +75,77 @@ func (r *Run) state(canonical bool) snapshot {
 }
 
 // digest requires r.mu held. It is computed once per state: every change
-// bumps r.seq.
+// bumps r.seq. It hashes the JSON encoding of r.state(true) as it writes
+// it, item by item, in memory bounded by the largest item, and starts from
+// the hash of the list, which is computed once per run: its cost is linear
+// in the number of changes and items.
 func (r *Run) digest() string {
 	if r.digestMemo != "" && r.digestSeq == r.seq {
 		return r.digestMemo
 	}
-	b, err := json.Marshal(r.state(true))
+	h := r.listHash()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	put := func(v any) {
+		buf.Reset()
+		if err := enc.Encode(v); err != nil {
+			// Unreachable: the list was validated and statuses are known.
+			panic("checklist: digest: " + err.Error())
+		}
+		h.Write(bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}))
+	}
+	io.WriteString(h, `,"t0":`)
+	put(r.t0.UTC())
+	io.WriteString(h, `,"seq":`+strconv.FormatUint(r.seq, 10))
+	if len(r.moves) > 0 {
+		io.WriteString(h, `,"moves":[`)
+		for k, m := range r.moves {
+			if k > 0 {
+				io.WriteString(h, ",")
+			}
+			put(snapMove{From: m.From.UTC(), To: m.To.UTC(), By: m.By, At: m.At.UTC(), Note: m.Note})
+		}
+		io.WriteString(h, "]")
+	}
+	io.WriteString(h, `,"items":[`)
+	var hist []snapChange
+	for i, st := range r.items {
+		if i > 0 {
+			io.WriteString(h, ",")
+		}
+		hist = hist[:0]
+		for _, c := range st.history {
+			hist = append(hist, snapChange{Status: c.Status, By: c.By, At: c.At.UTC(), Note: c.Note})
+		}
+		put(snapItem{ID: r.list.Items[i].ID, History: hist})
+	}
+	io.WriteString(h, "]}")
+	r.digestMemo, r.digestSeq = hex.EncodeToString(h.Sum(nil)), r.seq
+	return r.digestMemo
+}
+
+// listHash returns a SHA-256 hash that has hashed the start of the
+// canonical state, up to the end of the list, which never changes in a
+// run. Requires r.mu held.
+func (r *Run) listHash() hash.Hash {
+	h := sha256.New()
+	if r.listState != nil {
+		if err := h.(encoding.BinaryUnmarshaler).UnmarshalBinary(r.listState); err == nil {
+			return h
+		}
+		h.Reset()
+	}
+	b, err := json.Marshal(r.list)
 	if err != nil {
-		// Unreachable: the list was validated and statuses are known.
+		// Unreachable: the list was validated.
 		panic("checklist: digest: " + err.Error())
 	}
-	sum := sha256.Sum256(b)
-	r.digestMemo, r.digestSeq = hex.EncodeToString(sum[:]), r.seq
-	return r.digestMemo
+	io.WriteString(h, `{"version":`+strconv.Itoa(snapshotVersion)+`,"list":`)
+	h.Write(b)
+	if state, err := h.(encoding.BinaryMarshaler).MarshalBinary(); err == nil {
+		r.listState = state
+	}
+	return h
 }
 
 // Digest returns the SHA-256, in lowercase hex, of the run's canonical

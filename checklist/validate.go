@@ -1,9 +1,15 @@
 package checklist
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+var errUTF8 = why(ErrInvalid, "not valid UTF-8")
 
 // Validate reports whether the list is well formed: every item has a
-// non-empty ID, unique in the list, and a non-empty title; every
+// non-empty ID, unique in the list, and a non-empty title; names, IDs,
+// titles, sections and owners are valid UTF-8; every
 // dependency names an item of the list; dependencies have no cycle; the
 // mode is known. It returns nil, or a [*ListError] holding one [*Error]
 // per problem in item order (at most [DefaultMaxProblems], the others
@@ -21,8 +27,17 @@ func (l List) problems(max int) (errs []*Error, more int) {
 	if l.Mode > DoConfirm {
 		errs = append(errs, &Error{Index: -1, Field: "mode", Err: why(ErrInvalid, "invalid mode: %d", uint8(l.Mode))})
 	}
+	if !utf8.ValidString(l.Name) {
+		errs = append(errs, &Error{Index: -1, Field: "name", Err: errUTF8})
+	}
 	index := make(map[string]int, len(l.Items))
 	for i, it := range l.Items {
+		// A snapshot, in JSON, could not give back such strings.
+		for _, f := range [...]struct{ name, s string }{{"id", it.ID}, {"title", it.Title}, {"section", it.Section}, {"owner", it.Owner}} {
+			if !utf8.ValidString(f.s) {
+				errs = append(errs, &Error{Index: i, Field: f.name, Err: errUTF8})
+			}
+		}
 		switch {
 		case strings.TrimSpace(it.ID) == "":
 			errs = append(errs, &Error{Index: i, Field: "id", Err: why(ErrInvalid, "empty item ID")})

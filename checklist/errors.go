@@ -207,19 +207,18 @@ func (e *CycleError) Error() string {
 	var sb strings.Builder
 	sb.WriteString("checklist: dependency cycle ")
 	n := len(e.Path)
-	for i, id := range e.Path {
-		if n > cycleShown+2 && i == cycleShown {
+	long := n > cycleShown+2
+	for i := 0; i < n; i++ {
+		if long && i == cycleShown {
 			sb.WriteString(" -> ...")
-		}
-		if n > cycleShown+2 && i >= cycleShown && i < n-2 {
-			continue
+			i = n - 2 // the last item and the first again
 		}
 		if i > 0 {
 			sb.WriteString(" -> ")
 		}
-		sb.WriteString(strconv.Quote(id))
+		sb.WriteString(strconv.Quote(e.Path[i]))
 	}
-	if n > cycleShown+2 {
+	if long {
 		sb.WriteString(" (")
 		sb.WriteString(thousands(n - 1))
 		sb.WriteString(" items)")

@@ -64,7 +64,8 @@ func ParseMode(s string) (Mode, error) {
 	return 0, why(ErrInvalid, "invalid mode: %q (want read-do or do-confirm)", s)
 }
 
-// Item is one line of a checklist.
+// Item is one line of a checklist. The zero value has no ID and no title:
+// [List.Validate] refuses it.
 type Item struct {
 	ID      string // unique within the list, not empty
 	Title   string // what to do or verify, for people
@@ -108,7 +109,8 @@ type List struct {
 	WaiveRequired bool
 }
 
-// Section is the items of one section of a list, in list order.
+// Section is the items of one section of a list, in list order. The zero
+// value is the unnamed section, empty.
 type Section struct {
 	Name  string
 	Items []Item

@@ -50,7 +50,9 @@ func (s *Status) UnmarshalText(b []byte) error {
 // satisfied reports whether the status lets dependent items go on.
 func (s Status) satisfied() bool { return s == Done || s == Waived }
 
-// Change is one change to an item of a run, kept in its history.
+// Change is one change to an item of a run, kept in its history. The zero
+// value is a change to Pending by nobody at no time, which a run never
+// records.
 type Change struct {
 	Status Status    // the status the change set
 	By     string    // who made it
@@ -59,6 +61,8 @@ type Change struct {
 }
 
 // Move is one rescheduling of a run: T0 moved From one instant To another.
+// The zero value is a move between zero instants, which a run never
+// records.
 type Move struct {
 	From, To time.Time
 	By       string
@@ -66,7 +70,8 @@ type Move struct {
 	Note     string
 }
 
-// Result is where one item of a run stands.
+// Result is where one item of a run stands. The zero value is a pending
+// item with no ID and no history.
 type Result struct {
 	Item   Item
 	Status Status
@@ -79,7 +84,8 @@ type Result struct {
 	History []Change // every change, oldest first
 }
 
-// Progress counts the items of a run.
+// Progress counts the items of a run. The zero value is the progress of a
+// run of the empty list.
 type Progress struct {
 	Done            int // items checked
 	Waived          int // items waived
@@ -99,7 +105,8 @@ const (
 
 // Event is one change to a run, reported to the function given to
 // [Run.Observe]: a check, a failure, a waiver, a reschedule or a restore
-// ([Run.Restore]).
+// ([Run.Restore]). The zero value is an event of no kind, which a run
+// never reports.
 type Event struct {
 	// Seq numbers the events of the run, 1, 2, 3, ... in the order of the
 	// changes. It never goes back: the restore event of [Run.Restore] and
@@ -125,6 +132,10 @@ type Event struct {
 //
 // Run is safe for simultaneous use by multiple goroutines. A change that
 // is refused returns a [*ChangeError] and leaves the run as it was.
+//
+// Start one with [NewRun] or [Restore]. The zero Run is a run of the empty
+// list with a zero T0: it is ready, has no items, and refuses every change
+// to an item with [ErrNotFound]. A Run must not be copied after first use.
 type Run struct {
 	mu sync.Mutex
 

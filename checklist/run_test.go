@@ -553,3 +553,19 @@ func TestChangeErrorOps(t *testing.T) {
 	_, err = r.Result("nope")
 	assert.Equal(t, "result", op(err))
 }
+
+// TestZeroRun checks what the zero Run's doc promises.
+func TestZeroRun(t *testing.T) {
+	var r checklist.Run
+	assert.True(t, r.Ready())
+	assert.True(t, r.ReadyAt().IsZero())
+	assert.True(t, r.T0().IsZero())
+	assert.Empty(t, r.Results())
+	assert.Equal(t, checklist.Progress{}, r.Progress())
+	requireChangeErr(t, r.Check("a", "alice", t0, ""), checklist.ErrNotFound)
+	_, err := r.Result("a")
+	requireChangeErr(t, err, checklist.ErrNotFound)
+	assert.Len(t, r.Digest(), 64)
+	require.NoError(t, r.Reschedule(t0, "lead", t0, ""))
+	assert.True(t, t0.Equal(r.T0()))
+}

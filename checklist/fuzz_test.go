@@ -36,11 +36,22 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("&a [*a]"))
 	f.Add([]byte(`{"items": [{"id": "a", "title": "\u00e9", "deadline": "-1h30m"}]}`))
 	f.Add([]byte(`{"name": "a\/b", "items": [{"id": "\ud83d\ude00", "title": "\ud800 lone"}]}`))
+	f.Add([]byte("name: x\nitems:\n  - id: a\n    title: A\x00B\n"))
+	f.Add([]byte("name: caf\xe9\n"))
+	f.Add([]byte("{\"items\": [\n  {\"id\": \"a\", \"title\": \"A\"},\n"))
+	f.Add([]byte("mode: sometimes\ncolour: red\nitems:\n  - {id: a, due: 1h}\n  - {id: a, title: A, depends_on: [b, a]}\n  - 7\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		l, err := checklist.Parse(data)
 		if err != nil {
-			var e *checklist.Error
-			assert.True(t, errors.As(err, &e), "got %T %v", err, err)
+			// One *ListError, whose problems each name a line.
+			var le *checklist.ListError
+			require.True(t, errors.As(err, &le), "got %T %v", err, err)
+			require.NotEmpty(t, le.Problems)
+			assert.LessOrEqual(t, len(le.Problems), checklist.DefaultMaxProblems)
+			assert.ErrorIs(t, err, checklist.ErrInvalid)
+			for _, p := range le.Problems {
+				assert.Positive(t, p.Line, "no line in %q", p.Error())
+			}
 			return
 		}
 		require.NoError(t, l.Validate())
@@ -66,6 +77,7 @@ func FuzzRestore(f *testing.F) {
 		if err != nil {
 			var se *checklist.SnapshotError
 			assert.True(t, errors.As(err, &se), "got %T %v", err, err)
+			assert.True(t, errors.Is(err, checklist.ErrInvalid) || errors.Is(err, checklist.ErrMismatch), "%v", err)
 			return
 		}
 		again, err := r.Snapshot()

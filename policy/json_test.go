@@ -106,7 +106,7 @@ func TestChangeJSON(t *testing.T) {
 
 func TestDurationSecondsExact(t *testing.T) {
 	for _, d := range []time.Duration{0, time.Nanosecond, -time.Nanosecond, 1500 * time.Millisecond, -90 * time.Minute,
-		time.Duration(1<<63 - 1), time.Duration(-1 << 63 + 1), 100*24*time.Hour + 7} {
+		time.Duration(1<<63 - 1), time.Duration(-1<<63 + 1), 100*24*time.Hour + 7} {
 		c := policy.Change{Duration: d}
 		_, back := roundTrip(t, c)
 		assert.Equal(t, d, back.Duration)

@@ -86,7 +86,7 @@ func ParseFile(data []byte) (File, error) {
 	if err != nil {
 		var se *jsonyaml.SyntaxError
 		if errors.As(err, &se) {
-			return File{}, &Error{Line: se.Line, Err: fmt.Errorf("%w: %s", ErrSyntax, se.Msg)}
+			return File{}, &Error{Line: se.Line, Column: se.Column, Err: fmt.Errorf("%w: %s", ErrSyntax, se.Msg)}
 		}
 		return File{}, &Error{Err: fmt.Errorf("%w: %w", ErrSyntax, err)}
 	}

@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -108,5 +109,75 @@ func BenchmarkCronBlockedYear(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		c.Blocked(at(2027, 1, 1, 0, 0), at(2028, 1, 1, 0, 0))
+	}
+}
+
+// mixChanges draws n changes over 2026-2027 as a team would plan them: any
+// start to the minute, 5 minutes to 6 hours long, mostly ready in time,
+// mostly with a GO, with outages on both sides of the limit. Most of them
+// are denied by some policy (the window is 14 hours a week), so the mix
+// measures the denials' reasons and their Next as much as the allows.
+func mixChanges(n int, minDur, maxDur time.Duration) []policy.Change {
+	rng := rand.New(rand.NewPCG(10, 2026))
+	from := at(2026, 1, 1, 0, 0)
+	minutes := int(at(2028, 1, 1, 0, 0).Sub(from) / time.Minute)
+	out := make([]policy.Change, n)
+	for i := range out {
+		start := from.Add(time.Duration(rng.IntN(minutes)) * time.Minute)
+		d := minDur + time.Duration(rng.IntN(int((maxDur-minDur)/time.Minute)+1))*time.Minute
+		c := policy.Change{Name: "release", Environment: "production", Start: start, Duration: d,
+			Outage: time.Duration(rng.IntN(90)) * time.Minute}
+		switch r := rng.IntN(10); {
+		case r < 6: // ready well in time
+			c.ReadyAt = start.Add(-time.Duration(60+rng.IntN(48*60)) * time.Minute)
+			c.Now = start.Add(-time.Duration(rng.IntN(60)) * time.Minute)
+		case r < 8: // ready too late
+			c.ReadyAt = start.Add(time.Duration(rng.IntN(90)-59) * time.Minute)
+			c.Now = c.ReadyAt
+		default: // not ready yet
+			c.Now = start.Add(-time.Duration(rng.IntN(180)) * time.Minute)
+		}
+		switch r := rng.IntN(10); {
+		case r < 7:
+			c.Approvals = []policy.Approval{{Role: "operations", By: "bob", At: c.Now, Go: true}}
+		case r < 8:
+			c.Approvals = []policy.Approval{{Role: "operations", By: "bob", At: c.Now, Go: false, Reason: "backup not verified"}}
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// mixSet is the standard set and a maximum outage of one hour.
+func mixSet(t testing.TB) policy.Set {
+	return append(standardSet(t), policy.MaxOutage(time.Hour))
+}
+
+// BenchmarkSetEvaluateMix evaluates 4,000 random changes over 2026-2027
+// (see mixChanges) against the standard set with a maximum outage, Next
+// included, by band of duration: the cost must not grow with the length of
+// the operation.
+func BenchmarkSetEvaluateMix(b *testing.B) {
+	set := mixSet(b)
+	for _, band := range []struct {
+		name     string
+		min, max time.Duration
+	}{
+		{"all", 5 * time.Minute, 6 * time.Hour},
+		{"5m-1h", 5 * time.Minute, time.Hour},
+		{"1h-4h", time.Hour, 4 * time.Hour},
+		{"4h-6h", 4 * time.Hour, 6 * time.Hour},
+	} {
+		b.Run(band.name, func(b *testing.B) {
+			cs := mixChanges(4000, band.min, band.max)
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				set.Evaluate(ctx, cs[i])
+				if i++; i == len(cs) {
+					i = 0
+				}
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package policy_test
 
 import (
 	"math/rand/v2"
+	"runtime"
 	"testing"
 	"time"
 
@@ -20,6 +21,7 @@ func BenchmarkSetEvaluateAllowed(b *testing.B) {
 		b.Fatal(r)
 	}
 	b.ReportAllocs()
+	defer measureCPU(b)()
 	for b.Loop() {
 		set.Evaluate(ctx, c)
 	}
@@ -31,6 +33,7 @@ func BenchmarkSetEvaluateDenied(b *testing.B) {
 	set := standardSet(b)
 	c := policy.Change{Start: at(2026, 11, 27, 10, 0), Duration: 2 * time.Hour, ReadyAt: at(2026, 11, 27, 8, 0)}
 	b.ReportAllocs()
+	defer measureCPU(b)()
 	for b.Loop() {
 		set.Evaluate(ctx, c)
 	}
@@ -45,6 +48,7 @@ func benchNextSlotSet(b *testing.B, set policy.Set, c policy.Change, horizon tim
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
+	defer measureCPU(b)()
 	for b.Loop() {
 		set.NextSlot(ctx, c, horizon)
 	}
@@ -171,6 +175,7 @@ func BenchmarkSetEvaluateMix(b *testing.B) {
 		b.Run(band.name, func(b *testing.B) {
 			cs := mixChanges(4000, band.min, band.max)
 			b.ReportAllocs()
+			defer measureCPU(b)()
 			i := 0
 			for b.Loop() {
 				set.Evaluate(ctx, cs[i])
@@ -179,5 +184,19 @@ func BenchmarkSetEvaluateMix(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// measureCPU reports the CPU time per operation of the calling goroutine's
+// thread as cpu-ns/op, when the system tells it: call it before b.Loop and
+// defer what it returns.
+func measureCPU(b *testing.B) func() {
+	runtime.LockOSThread()
+	c0 := threadCPU()
+	return func() {
+		if c1 := threadCPU(); c0 >= 0 && c1 >= 0 && b.N > 0 {
+			b.ReportMetric(float64(c1-c0)/float64(b.N), "cpu-ns/op")
+		}
+		runtime.UnlockOSThread()
 	}
 }

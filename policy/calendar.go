@@ -137,7 +137,7 @@ func (c *wallCalendar) Evaluate(ctx context.Context, ch Change) Decision {
 	case fits:
 		d.Next = next.time().In(c.loc)
 		b = append(b, "; allowed again from "...)
-		b = d.Next.AppendFormat(b, localLayout)
+		b = appendLocal(b, d.Next, c.loc)
 	case c.longest > 0 && ceilSeconds(ch.duration()) > c.longest:
 		b = append(b, c.never...)
 	default:
@@ -348,3 +348,60 @@ func floorDiv(a, b int64) int64 {
 }
 
 func floorMod(a, b int64) int64 { return a - floorDiv(a, b)*b }
+
+// appendWallDay appends wall time w as "Mon 2006-01-02", and with clock
+// also " 15:04": what time.Format writes, without its cost.
+func appendWallDay(b []byte, w int64, clock bool) []byte {
+	day := dayOf(w)
+	y, m, d := civilOf(day)
+	if y < 0 || y > 9999 {
+		if clock {
+			return wallTime(w).AppendFormat(b, "Mon 2006-01-02 15:04")
+		}
+		return wallTime(w).AppendFormat(b, "Mon 2006-01-02")
+	}
+	b = append(b, weekdayOf(day).String()[:3]...)
+	b = append(b, ' ',
+		byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+d/10), byte('0'+d%10))
+	if clock {
+		s := w - day*secondsPerDay
+		h, mm := s/3600, s/60%60
+		b = append(b, ' ', byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mm/10), byte('0'+mm%10))
+	}
+	return b
+}
+
+// appendLocal appends t in loc as "Mon 2006-01-02 15:04 MST", as
+// formatLocal.
+func appendLocal(b []byte, t time.Time, loc *time.Location) []byte {
+	lt := t.In(loc)
+	name, off := lt.Zone()
+	if name == "" {
+		return lt.AppendFormat(b, localLayout)
+	}
+	b = appendWallDay(b, t.Unix()+int64(off), true)
+	b = append(b, ' ')
+	return append(b, name...)
+}
+
+// civilOf returns the date of a civil day number (days since 1970-01-01),
+// by the days-to-civil algorithm of Howard Hinnant.
+func civilOf(day int64) (y, m, d int64) {
+	z := day + 719468
+	era := floorDiv(z, 146097)
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d = doy - (153*mp+2)/5 + 1
+	m = mp + 3
+	if m > 12 {
+		m -= 12
+	}
+	y = yoe + era*400
+	if m <= 2 {
+		y++
+	}
+	return y, m, d
+}

@@ -212,7 +212,7 @@ func wallGaps(dst []span, loc *time.Location, lo, hi int64) []span {
 }
 
 func (r *cronRule) appendDescribe(b []byte, w int64) []byte {
-	b = wallTime(w).AppendFormat(b, "Mon 2006-01-02 15:04")
+	b = appendWallDay(b, w, true)
 	b = append(b, " is in the recurring freeze "...)
 	return append(b, r.what...)
 }

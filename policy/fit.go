@@ -133,6 +133,8 @@ type wallCursor struct {
 	blocks []span
 	i      int // the first block that may end after the last t asked
 	buf    []span
+	// checked is the last bucket that fit found worth walking.
+	checked *bucket
 }
 
 // load makes the cursor hold the range that contains Unix second s, and
@@ -199,11 +201,27 @@ func (w *wallCursor) fit(ctx context.Context, t inst, d time.Duration, last inst
 			if err := w.load(ctx, t.s); err != nil {
 				return t, false, err
 			}
-			// Skip a bucket in which no run of free time is long enough
-			// for an operation starting in it.
-			if b := w.b; d < bucketLen && b.gap < ds && b.hi < 1<<62 {
-				if b.trail+w.c.bucketAt(b.hi).lead < ds {
-					t = sec(b.hi)
+		}
+		// Skip a bucket in which no run of free time is long enough for
+		// an operation starting in it: a run within it is at most gap
+		// long, a run across its end at most trail and the next lead.
+		if b := w.b; w.checked != b && t.s >= b.lo {
+			w.checked = b
+			if d < bucketLen*time.Second && b.gap < ds {
+				// Walk the summaries only, bucket after bucket, while no
+				// start fits.
+				skipped := false
+				for b.gap < ds && b.hi < 1<<62 {
+					nb := w.c.buckets.get(b.hi>>bucketShift, w.c.buildBucket)
+					if b.trail+nb.lead >= ds {
+						break
+					}
+					b, t, skipped = nb, sec(b.hi), true
+					if last.before(t) {
+						return t, false, nil
+					}
+				}
+				if skipped {
 					continue
 				}
 			}

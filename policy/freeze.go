@@ -39,14 +39,14 @@ func (f *freeze) Evaluate(_ context.Context, c Change) Decision {
 	loc := f.iv.Start.Location()
 	d := Decision{Policy: f.name, Verdict: Deny}
 	var buf [256]byte
-	b := maxTime(from, f.iv.Start).In(loc).AppendFormat(buf[:0], localLayout)
+	b := appendLocal(buf[:0], maxTime(from, f.iv.Start), loc)
 	b = append(b, f.deny...)
 	if f.iv.End.After(from.Add(nextHorizon)) {
 		b = append(b, "; no allowed start within 5 years"...)
 	} else {
 		d.Next = f.iv.End
 		b = append(b, "; allowed again from "...)
-		b = d.Next.AppendFormat(b, localLayout)
+		b = appendLocal(b, d.Next, loc)
 	}
 	d.Reason = string(b)
 	return d

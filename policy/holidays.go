@@ -238,7 +238,7 @@ func (r *holidayRule) appendWall(dst []span, lo, hi int64) []span {
 
 func (r *holidayRule) appendDescribe(b []byte, w int64) []byte {
 	d := dayOf(w)
-	b = wallTime(w).AppendFormat(b, "Mon 2006-01-02")
+	b = appendWallDay(b, w, false)
 	days := r.year(wallTime(w).Year())
 	if i, ok := slices.BinarySearchFunc(days, d, func(h hday, d int64) int { return int(h.day - d) }); ok {
 		if days[i].eve {

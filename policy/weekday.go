@@ -53,8 +53,7 @@ func (r *weekdayRule) appendWall(dst []span, lo, hi int64) []span {
 }
 
 func (r *weekdayRule) appendDescribe(b []byte, w int64) []byte {
-	t := wallTime(w)
-	b = t.AppendFormat(b, "Mon 2006-01-02")
+	b = appendWallDay(b, w, false)
 	b = append(b, " is a "...)
-	return append(b, t.Weekday().String()...)
+	return append(b, weekdayOf(dayOf(w)).String()...)
 }

@@ -45,8 +45,9 @@ func Windows(name, spec string, loc *time.Location) (Calendar, error) {
 
 // windowRule blocks everything outside its windows.
 type windowRule struct {
-	spec  string
-	byDay [7][]window // by the weekday the window starts on, sorted by start
+	spec    string
+	outside string      // ` is outside the windows "spec"`
+	byDay   [7][]window // by the weekday the window starts on, sorted by start
 	// longest is the longest run of wall time the windows allow, in
 	// seconds, windows that overlap or touch taken together; at least a
 	// week when they allow all the time.
@@ -83,9 +84,8 @@ days:
 }
 
 func (r *windowRule) appendDescribe(b []byte, w int64) []byte {
-	b = wallTime(w).AppendFormat(b, "Mon 2006-01-02 15:04")
-	b = append(b, " is outside the windows "...)
-	return strconv.AppendQuote(b, r.spec)
+	b = appendWallDay(b, w, true)
+	return append(b, r.outside...)
 }
 
 var dayNames = [7]string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}
@@ -93,6 +93,7 @@ var dayNames = [7]string{"sunday", "monday", "tuesday", "wednesday", "thursday",
 // parseWindows parses a window spec.
 func parseWindows(spec string) (*windowRule, error) {
 	r := &windowRule{spec: strings.TrimSpace(spec)}
+	r.outside = " is outside the windows " + strconv.Quote(r.spec)
 	if r.spec == "" {
 		return nil, &SpecError{Spec: spec, Range: 1, Column: 1, Msg: "empty spec"}
 	}

@@ -1,8 +1,11 @@
 package policy_test
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -198,5 +201,30 @@ func measureCPU(b *testing.B) func() {
 			b.ReportMetric(float64(c1-c0)/float64(b.N), "cpu-ns/op")
 		}
 		runtime.UnlockOSThread()
+	}
+}
+
+// An 80,000-range spec, written latest first (the worst order for an
+// insertion sort): parsing stays linear-ish.
+func BenchmarkWindowsParseLarge(b *testing.B) {
+	for _, n := range []int{8_000, 80_000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			var sb strings.Builder
+			days := []string{"Sun", "Sat", "Fri", "Thu", "Wed", "Tue", "Mon"}
+			for i := range n {
+				if i > 0 {
+					sb.WriteString(", ")
+				}
+				m := 1438 - i%1439
+				fmt.Fprintf(&sb, "%s %02d:%02d-%02d:%02d", days[i/1439%7], m/60, m%60, (m+1)/60, (m+1)%60)
+			}
+			spec := sb.String()
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := policy.Windows("w", spec, paris); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

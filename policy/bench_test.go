@@ -132,7 +132,7 @@ func mixChanges(n int, minDur, maxDur time.Duration) []policy.Change {
 	for i := range out {
 		start := from.Add(time.Duration(rng.IntN(minutes)) * time.Minute)
 		d := minDur + time.Duration(rng.IntN(int((maxDur-minDur)/time.Minute)+1))*time.Minute
-		c := policy.Change{Name: "release", Environment: "production", Start: start, Duration: d,
+		c := policy.Change{Name: "release", Environment: "production", Start: start, Duration: d, OutageKnown: true,
 			Outage: time.Duration(rng.IntN(90)) * time.Minute}
 		switch r := rng.IntN(10); {
 		case r < 6: // ready well in time

@@ -90,6 +90,19 @@ func BenchmarkNextSlotNoSlot(b *testing.B) {
 	}
 }
 
+// No slot in a year that no calendar can tell alone: the windows are on
+// Fridays, which the standard set freezes, so the search walks every
+// interval of the year. The cost follows the intervals passed.
+func BenchmarkNextSlotNoSlotDisjoint(b *testing.B) {
+	set := standardSet(b)
+	win, err := policy.Windows("friday-evenings", "Fri 20:00-23:30", paris)
+	if err != nil {
+		b.Fatal(err)
+	}
+	set[4] = win
+	benchNextSlotSet(b, set, policy.Change{Start: at(2026, 11, 27, 10, 0), Duration: 2 * time.Hour, ReadyAt: at(2026, 11, 20, 0, 0)}, year, true)
+}
+
 func BenchmarkWindowsParse(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {

@@ -37,7 +37,7 @@ func big(tb testing.TB, n int) *report.Report {
 		Decision:  report.Decision{Verdict: report.Go, At: t0},
 		Actual:    actual,
 		Rehearsal: &rehearsal,
-		Expected:  report.ExpectedFrom(timeline.Estimate(rehearsal)),
+		Steps:     report.ExpectedFrom(timeline.Estimate(rehearsal)),
 		Actions:   []report.Action{{ID: "1", Title: "a", Owner: "o", Due: t0}},
 		Lessons:   []report.Lesson{{ID: "1", Text: "t", Action: "a"}},
 	}

@@ -75,12 +75,12 @@ func FuzzReport(f *testing.F) {
 		s := timeline.Summarize(j.Entries())
 		r := &report.Report{
 			Title: a, Project: b, Phase: a, Actual: s, Rehearsal: &s,
-			History:   []report.PhaseChange{{From: a, To: b, By: a, Reason: b, At: t0}},
+			Phases:    []report.PhaseChange{{From: a, To: b, By: a, Reason: b, At: t0}},
 			Decision:  report.Decision{Verdict: a, Reasons: []string{a, b}},
 			Votes:     []report.Vote{{Role: a, By: b, Reason: a, Digest: b}},
 			Overrides: []string{a},
 			Checklist: &report.Checklist{Name: a, Items: []report.ChecklistItem{{ID: a, Title: b, Section: a, Owner: b, Note: a}}},
-			Expected:  []report.ExpectedStep{{Step: a, Expected: time.Minute}},
+			Steps:     []report.Step{{ID: a, Expected: time.Minute}},
 			Actions:   []report.Action{{ID: a, Title: b, Owner: a, Status: b, Meeting: a, Overdue: true}},
 			Lessons:   []report.Lesson{{ID: b, Text: a, Action: b}},
 			Notes:     []report.Note{{By: a, Text: b}},

@@ -87,11 +87,11 @@ func (r *Report) view(chart bool) *view {
 
 func (r *Report) historySection() section {
 	s := section{ID: "history", Title: "Phase history", Empty: "No phase change recorded."}
-	if len(r.History) == 0 {
+	if len(r.Phases) == 0 {
 		return s
 	}
 	t := table{Head: []string{"#", "From", "To", "At", "By", "Reason"}, Cols: []string{"num", "", "", "time"}}
-	for i, h := range r.History {
+	for i, h := range r.Phases {
 		t.Rows = append(t.Rows, row{Cells: []string{
 			strconv.Itoa(i + 1), clean(h.From), clean(h.To), r.when(h.At), clean(h.By), clean(h.Reason),
 		}})
@@ -209,10 +209,10 @@ func (r *Report) timelineSection(withChart bool) section {
 	if withChart {
 		s.Chart = r.chart()
 	}
-	expected := make(map[string]time.Duration, len(r.Expected))
-	for _, e := range r.Expected {
-		if _, ok := expected[e.Step]; !ok {
-			expected[e.Step] = e.Expected
+	expected := make(map[string]time.Duration, len(r.Steps))
+	for _, e := range r.Steps {
+		if _, ok := expected[e.ID]; !ok {
+			expected[e.ID] = e.Expected
 		}
 	}
 	t := table{

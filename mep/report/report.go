@@ -282,3 +282,12 @@ type Note struct {
 	By   string    `json:"by,omitempty"` // who wrote it
 	Text string    `json:"text"`         // what it says
 }
+
+// estimate returns r.Estimate, or the rehearsal's totals when Estimate is
+// zero.
+func (r *Report) estimate() Estimate {
+	if r.Estimate == (Estimate{}) && r.Rehearsal != nil {
+		return Estimate{Duration: r.Rehearsal.Duration, Outage: r.Rehearsal.Outage, Disruption: r.Rehearsal.Disruption}
+	}
+	return r.Estimate
+}

@@ -1,6 +1,7 @@
 package report_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"testing"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mepkit/mepkit/internal/golden"
 	"github.com/mepkit/mepkit/mep/report"
 )
 
@@ -143,4 +145,36 @@ func TestOutcomeText(t *testing.T) {
 	assert.ErrorContains(t, o.UnmarshalText([]byte("gone")), `"gone"`)
 	assert.True(t, report.RolledBack.IsFailure())
 	assert.False(t, report.Done.IsFailure())
+}
+
+func TestHistoryGolden(t *testing.T) {
+	h := history()
+	var md, page, js, txt bytes.Buffer
+	require.NoError(t, h.WriteMarkdown(&md))
+	require.NoError(t, h.WriteHTML(&page))
+	require.NoError(t, h.WriteJSON(&js))
+	require.NoError(t, h.WriteText(&txt))
+	golden.Check(t, "history.md", md.Bytes())
+	golden.Check(t, "history.html", page.Bytes())
+	golden.Check(t, "history.json", js.Bytes())
+	golden.Check(t, "history.txt", txt.Bytes())
+
+	count := wellFormed(t, page.Bytes())
+	assert.Equal(t, 1, count["svg"], "one chart")
+	// Blue bars in September, November and December, a red one in November.
+	assert.Equal(t, 4, count["rect"])
+	checkTables(t, md.String())
+	assert.Contains(t, md.String(), "| 2026-11 | 3 | 2 | 67% (2 of 3) | 30m00s | +20% (2) | +45% (2) | 4 of 5 |")
+	assert.Contains(t, txt.String(), "Change failure rate: 40% (2 of 5)")
+}
+
+func TestHistoryZero(t *testing.T) {
+	h := report.NewHistory("", nil, nil)
+	var md, page bytes.Buffer
+	require.NoError(t, h.WriteMarkdown(&md))
+	require.NoError(t, h.WriteHTML(&page))
+	assert.Contains(t, md.String(), "- Deployments: 0\n")
+	assert.Contains(t, md.String(), "- Change failure rate: none deployed\n")
+	assert.NotContains(t, md.String(), "## By month")
+	wellFormed(t, page.Bytes())
 }

@@ -103,14 +103,13 @@ func (r *Report) chart(titles map[string]Step) *chart {
 			}
 		}
 	}
-	core := t1.Sub(t0)
-	if core <= 0 {
-		core = time.Minute
-		t1 = t0.Add(core)
+	if !t1.After(t0) {
+		t1 = t0.Add(time.Minute)
 	}
 	runEnd := t1 // where running steps end
-	// Marks widen the chart only as far as twice its steps' span; those
-	// further away are said in words under it.
+	// T0, the planned end and the expected end widen the chart; the
+	// window's end too, unless that would more than double its span: it is
+	// then said in words under it.
 	c := &chart{More: more, Rows: make([]chartRow, 0, len(steps))}
 	type line struct {
 		at           time.Time
@@ -121,28 +120,27 @@ func (r *Report) chart(titles map[string]Step) *chart {
 	if r.Outcome == Running && r.Drift != nil {
 		expectedEnd = r.Drift.ExpectedEnd
 	}
-	for _, m := range []line{
-		{r.T0, "m-t0", "T0"},
-		{r.PlannedEnd, "m-planned", "planned end"},
-		{expectedEnd, "m-expected", "expected end"},
-		{r.WindowEnd, "m-window", "window end"},
-	} {
-		if m.at.IsZero() {
-			continue
+	widen := func(m line) {
+		if m.at.Before(t0) {
+			t0 = m.at
 		}
-		lo, hi := t0, t1
-		if m.at.Before(lo) {
-			lo = m.at
+		if m.at.After(t1) {
+			t1 = m.at
 		}
-		if m.at.After(hi) {
-			hi = m.at
-		}
-		if hi.Sub(lo) > 2*core {
-			c.Notes = append(c.Notes, m.label+" "+r.clock(m.at)+" is outside the chart")
-			continue
-		}
-		t0, t1 = lo, hi
 		lines = append(lines, m)
+	}
+	for _, m := range []line{{r.T0, "m-t0", "T0"}, {r.PlannedEnd, "m-planned", "planned end"}, {expectedEnd, "m-expected", "expected end"}} {
+		if !m.at.IsZero() {
+			widen(m)
+		}
+	}
+	if w := r.WindowEnd; !w.IsZero() {
+		m := line{w, "m-window", "window end"}
+		if lo, hi := minTime(t0, w), maxTime(t1, w); hi.Sub(lo) > 2*t1.Sub(t0) {
+			c.Notes = append(c.Notes, m.label+" "+r.clock(w)+" is outside the chart")
+		} else {
+			widen(m)
+		}
 	}
 	spanD := float64(t1.Sub(t0))
 	x := func(t time.Time) float64 { return float64(t.Sub(t0)) / spanD }
@@ -219,6 +217,20 @@ func (r *Report) chart(titles map[string]Step) *chart {
 		c.Legend = append(c.Legend, legend{m.class, m.label + " " + r.clock(m.at)})
 	}
 	return c
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // clock prints t's time of day in the report's location ("20:30"), with

@@ -45,7 +45,8 @@ func TestHeadlineFirst(t *testing.T) {
 		for _, want := range []string{
 			"Outcome: ", "RUNNING", "T0: 2026-11-24 20:00:00 CET", "Planned end: 2026-11-24 21:00:00 CET",
 			"Window ends: 2026-11-24 23:30:00 CET", "Expected end: 2026-11-24 21:25:00 CET (25m00s late)",
-			"45m00s (estimate 24m00s, +21m00s)",
+			"Elapsed: ", "1h20m00s of an estimated 1h00m00s, +20m00s over",
+			"Outage so far (users cut off): ", "45m00s of an estimated 24m00s, +21m00s over",
 		} {
 			assert.Contains(t, head, want, name)
 		}
@@ -60,6 +61,8 @@ func TestHeadlineEnded(t *testing.T) {
 	got := text(t, r)
 	assert.Contains(t, got, "Outcome: ROLLED BACK")
 	assert.Contains(t, got, "Ended: 2026-11-24 21:19:00 CET (19m00s late), after the window")
+	assert.Contains(t, got, "Duration: 1h19m00s (estimate 1h00m00s, +19m00s)")
+	assert.Contains(t, got, "Outage (users cut off): 45m00s (estimate 24m00s, +21m00s)")
 	assert.NotContains(t, got, "Progress against the forecast")
 }
 

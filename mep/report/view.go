@@ -164,15 +164,43 @@ func (r *Report) headline(v *view) {
 		*h = append(*h, f)
 	}
 	est := r.estimate()
-	if len(a.Steps) > 0 || est.Duration > 0 {
-		*h = append(*h, against("Duration", a.Duration, est.Duration, len(a.Steps) > 0, ""))
+	started := len(a.Steps) > 0
+	if r.Outcome == Running && started {
+		// While the cutover runs, its totals count only the ended steps.
+		elapsed := a.Duration
+		if r.Drift != nil {
+			elapsed = r.Drift.Elapsed
+		}
+		*h = append(*h, soFar("Elapsed", elapsed, est.Duration, ""),
+			soFar("Outage so far (users cut off)", a.Outage, est.Outage, "outage"))
+		if a.Disruption > 0 || est.Disruption > 0 {
+			*h = append(*h, soFar("Disruption so far (users degraded)", a.Disruption, est.Disruption, "disruption"))
+		}
+		return
 	}
-	if len(a.Steps) > 0 || est.Outage > 0 {
-		*h = append(*h, against("Outage (users cut off)", a.Outage, est.Outage, len(a.Steps) > 0, "outage"))
+	if started || est.Duration > 0 {
+		*h = append(*h, against("Duration", a.Duration, est.Duration, started, ""))
+	}
+	if started || est.Outage > 0 {
+		*h = append(*h, against("Outage (users cut off)", a.Outage, est.Outage, started, "outage"))
 	}
 	if a.Disruption > 0 || est.Disruption > 0 {
-		*h = append(*h, against("Disruption (users degraded)", a.Disruption, est.Disruption, len(a.Steps) > 0, "disruption"))
+		*h = append(*h, against("Disruption (users degraded)", a.Disruption, est.Disruption, started, "disruption"))
 	}
+}
+
+// soFar prints a running measure against the whole estimate: "30m00s of
+// an estimated 1h26m00s"; over the estimate, it is marked.
+func soFar(label string, d, est time.Duration, class string) fact {
+	if est == 0 {
+		return fact{Label: label, Value: dur(d) + " (no estimate)", Class: class}
+	}
+	f := fact{Label: label, Value: dur(d) + " of an estimated " + dur(est), Class: class}
+	if d > est {
+		f.Value += ", " + signed(d-est) + " over"
+		f.Class = "over"
+	}
+	return f
 }
 
 // end returns when the cutover ended, or, while it runs or before it

@@ -33,7 +33,7 @@ func big(tb testing.TB, n int) *report.Report {
 	actual := timeline.Summarize(journal(tb, t0, steps...))
 	rehearsal := timeline.Summarize(journal(tb, t0.AddDate(0, 0, -7), reh...))
 	return &report.Report{
-		Title: "big", Project: "p", Location: cet, Generated: t0,
+		Title: "big", Project: "p", Location: cet, Generated: t0, Outcome: report.Done,
 		Decision:  report.Decision{Verdict: report.Go, At: t0},
 		Actual:    actual,
 		Rehearsal: &rehearsal,

@@ -156,7 +156,16 @@ func (r *Report) chart(titles map[string]Step) *chart {
 		g.WriteString(`<i class="band band-outage" style="left:` + pct(x(b.Start)) + `;width:` + pct(w(b.Start, b.End)) + `"></i>`)
 	}
 	for _, m := range lines {
-		g.WriteString(`<i class="m ` + m.class + `" style="left:` + pct(x(m.at)) + `"></i>`)
+		// A line is 2 px wide, centred on its instant; at the chart's end
+		// it is drawn inside the plot.
+		switch f := x(m.at); {
+		case f > 0.999:
+			g.WriteString(`<i class="m m-end ` + m.class + `"></i>`)
+		case f < 0.001:
+			g.WriteString(`<i class="m m-start ` + m.class + `" style="left:0"></i>`)
+		default:
+			g.WriteString(`<i class="m ` + m.class + `" style="left:` + pct(f) + `"></i>`)
+		}
 	}
 	c.Grid = template.HTML(g.String())
 

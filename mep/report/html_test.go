@@ -124,15 +124,15 @@ func TestHTMLChartRows(t *testing.T) {
 
 	grid := string(page)[strings.Index(string(page), `<div class="grid"`):]
 	grid = grid[:strings.Index(grid, "</div>")]
-	assert.Contains(t, grid, `<i class="m m-t0" style="left:0.00%"></i>`)
+	assert.Contains(t, grid, `<i class="m m-start m-t0" style="left:0"></i>`)
 	assert.Contains(t, grid, `<i class="m m-planned" style="left:70.59%"></i>`)
-	assert.Contains(t, grid, `<i class="m m-expected" style="left:100.00%"></i>`)
+	assert.Contains(t, grid, `<i class="m m-end m-expected"></i>`)
 	assert.NotContains(t, grid, "m-window", "the window ends 3h30 after T0: beyond twice the cutover's span")
 	assert.Contains(t, string(page), "window end 23:30 is outside the chart")
 
 	r.WindowEnd = r.T0.Add(2 * time.Hour)
 	_, page, _ = render(t, r)
-	assert.Contains(t, string(page), `<i class="m m-window" style="left:100.00%"></i>`)
+	assert.Contains(t, string(page), `<i class="m m-end m-window"></i>`)
 	assert.Contains(t, string(page), "window end 22:00</li>")
 }
 

@@ -21,7 +21,7 @@
 //	$ ./journal end migrate-database
 //	#5 2026-11-24 20:47:00 CET end migrate-database outcome=done attempt=2 took=22m00s actor=alice hash=ee5916903e4f
 //	$ ./journal end switch-dns
-//	journal end: timeline: entry 6 (step "switch-dns"): step not started (no step is running)
+//	journal end: entry 6 (step "switch-dns"): step not started (no step is running)
 //	$ echo $?
 //	1
 //	$ ./journal summary -tz Europe/Paris     # Markdown: steps, outage, disruption

@@ -56,6 +56,9 @@ func (r *Rollout) Report(now time.Time) *report.Report {
 	dr := r.Drift(now)
 	rep.T0, rep.PlannedEnd, rep.WindowEnd = r.T0(), dr.PlannedEnd, dr.WindowEnd
 	rep.Estimate = report.Estimate{Duration: d.Expected.Total, Outage: d.Expected.Outage}
+	if d.Baseline != nil {
+		rep.Estimate.Disruption = d.Baseline.Disruption
+	}
 	switch {
 	case len(rep.Actual.Steps) == 0:
 		rep.Outcome = report.Planned

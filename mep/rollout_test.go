@@ -500,7 +500,7 @@ func TestRolloutReport(t *testing.T) {
 	var html, js strings.Builder
 	require.NoError(t, rep.WriteHTML(&html))
 	require.NoError(t, rep.WriteJSON(&js))
-	assert.Contains(t, html.String(), `<div class="chart">`)
+	assert.Contains(t, html.String(), `<div class="chart`)
 	assert.Contains(t, js.String(), `"verdict"`)
 }
 

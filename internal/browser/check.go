@@ -22,7 +22,8 @@ type Page struct {
 	Name string // for messages and the files kept for people
 	HTML []byte
 	// LastLabel is the chart's last step label, which must be laid out
-	// and printed; "" for a chart without step labels.
+	// and printed; "" for a chart without step labels. It is compared
+	// without the "·" between a step and its owner, which CSS draws.
 	LastLabel string
 	// InPDF are texts every PDF must contain, e.g. the axis' last tick.
 	InPDF []string
@@ -73,7 +74,7 @@ func Check(t *testing.T, b *Browser, p Page) {
 			t.Errorf("%s: overlapping texts: %s", where, list(l.Overlaps))
 		}
 		if p.LastLabel != "" {
-			if len(l.Labels) == 0 || l.Labels[len(l.Labels)-1] != p.LastLabel {
+			if len(l.Labels) == 0 || plain(l.Labels[len(l.Labels)-1]) != plain(p.LastLabel) {
 				last := ""
 				if len(l.Labels) > 0 {
 					last = l.Labels[len(l.Labels)-1]
@@ -104,13 +105,18 @@ func Check(t *testing.T, b *Browser, p Page) {
 			t.Fatalf("%s on %s: %v", p.Name, paper, err)
 		}
 		Keep(t, p.Name+"-"+paper+".pdf", pdf)
-		flat := strings.Join(strings.Fields(text), " ")
+		flat := plain(text)
 		for _, want := range append([]string{p.LastLabel}, p.InPDF...) {
-			if want != "" && !strings.Contains(flat, strings.Join(strings.Fields(want), " ")) {
+			if want != "" && !strings.Contains(flat, plain(want)) {
 				t.Errorf("%s printed on %s: %q is not in the PDF's text", p.Name, paper, want)
 			}
 		}
 	}
+}
+
+// plain returns s without "·" and with its blanks as single spaces.
+func plain(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "·", " ")), " ")
 }
 
 // list prints at most five items.

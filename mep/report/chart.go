@@ -316,6 +316,9 @@ func (r *Report) ticks(t0, t1 time.Time, x func(time.Time) float64) []tick {
 	return out
 }
 
+// shortChart is the most rows of a chart kept whole on a printed page.
+const shortChart = 30
+
 // chartHTML renders c. It is written by hand rather than by the template,
 // so that a 200-row chart costs little: every text goes through
 // [template.HTMLEscapeString], every number is formatted here.
@@ -323,7 +326,13 @@ func chartHTML(c *chart) template.HTML {
 	var b strings.Builder
 	b.Grow(1024 + len(c.Grid) + len(c.Rows)*400)
 	esc := template.HTMLEscapeString
-	b.WriteString(`<div class="chart">` + "\n" + `<div class="axis" aria-hidden="true">`)
+	// A chart that fits on a page is kept on one page when printed.
+	if len(c.Rows) <= shortChart {
+		b.WriteString(`<div class="chart short">`)
+	} else {
+		b.WriteString(`<div class="chart">`)
+	}
+	b.WriteString("\n" + `<div class="axis" aria-hidden="true">`)
 	for _, t := range c.Ticks {
 		b.WriteString(`<span class="` + t.Class + `" style="left:` + t.X + `">` + esc(t.Label) + `</span>`)
 	}

@@ -143,5 +143,5 @@ func TestHTMLChartCapped(t *testing.T) {
 	wellFormed(t, buf.Bytes())
 	assert.Len(t, chartRows(buf.String()), report.ChartSteps)
 	assert.Contains(t, buf.String(), "… 50 more steps in the table below")
-	assert.Contains(t, buf.String(), "<td>step-249 | &lt;b&gt;x&lt;/b&gt;</td>", "every step in the table")
+	assert.Contains(t, buf.String(), `<td class="title">step-249 | &lt;b&gt;x&lt;/b&gt;</td>`, "every step in the table")
 }

@@ -41,7 +41,9 @@ type section struct {
 
 // table is a table with a header row. Cols gives the kind of each
 // column: "num" (right-aligned, kept on one line), "time" (kept on one
-// line) or "" (text).
+// line), "code" (a long token such as a digest, broken anywhere),
+// "title" (the text a row is about, kept wide enough to read on a phone)
+// or "" (text).
 type table struct {
 	Caption string
 	Head    []string
@@ -277,7 +279,7 @@ func stepName(titles map[string]Step, id string) string {
 
 func (r *Report) phasesSection() section {
 	s := section{ID: "phases", Title: "Phase history", Rules: "R1"}
-	t := table{Head: []string{"#", "From", "To", "At", "By", "Reason"}, Cols: []string{"num", "", "", "time"}}
+	t := table{Head: []string{"#", "From", "To", "At", "By", "Reason"}, Cols: []string{"num", "", "", "time", "", "title"}}
 	for i, h := range r.Phases {
 		t.Rows = append(t.Rows, row{Cells: []string{
 			strconv.Itoa(i + 1), clean(h.From), clean(h.To), r.when(h.At), clean(h.By), clean(h.Reason),
@@ -306,7 +308,7 @@ func (r *Report) decisionSection() (section, bool) {
 		s.Items = append(s.Items, clean(reason))
 	}
 	if len(r.Votes) > 0 {
-		t := table{Caption: "Votes", Head: []string{"Role", "By", "Vote", "At", "Reason", "Checklist digest"}, Cols: []string{"", "", "", "time"}}
+		t := table{Caption: "Votes", Head: []string{"Role", "By", "Vote", "At", "Reason", "Checklist digest"}, Cols: []string{"", "", "", "time", "", "code"}}
 		for _, vo := range r.Votes {
 			vote, class := "no-go", "nogo"
 			if vo.Go {
@@ -360,7 +362,7 @@ func (r *Report) checklistSection() section {
 		return s
 	}
 	t := table{Head: []string{"#", "Item", "ID", "Section", "Owner", "Status", "By", "At", "Due", "Note"},
-		Cols: []string{"num", "", "", "", "", "", "", "time", "time"}}
+		Cols: []string{"num", "title", "", "", "", "", "", "time", "time"}}
 	for i, it := range c.Items {
 		status := it.Status.String()
 		class := status
@@ -383,7 +385,7 @@ func (r *Report) checklistSection() section {
 // runbookSection lists the steps before the cutover starts.
 func (r *Report) runbookSection() section {
 	s := section{ID: "runbook", Title: "Runbook", Rules: "R5, R10"}
-	t := table{Head: []string{"#", "Step", "ID", "Owner", "Impact", "Expected", "Seen in rehearsal"}, Cols: []string{"num", "", "", "", "", "num", "num"}}
+	t := table{Head: []string{"#", "Step", "ID", "Owner", "Impact", "Expected", "Seen in rehearsal"}, Cols: []string{"num", "title", "", "", "", "num", "num"}}
 	for i, st := range r.Steps {
 		seen := ""
 		if st.Runs > 0 {
@@ -430,7 +432,7 @@ func (r *Report) timelineSection(withChart bool, titles map[string]Step) section
 	}
 	t := table{
 		Head: []string{"#", "Step", "ID", "Owner", "By", "Start", "End", "Duration", "Expected", "Impact", "Outcome"},
-		Cols: []string{"num", "", "", "", "", "time", "time", "num", "num"},
+		Cols: []string{"num", "title", "", "", "", "time", "time", "num", "num"},
 		Rows: make([]row, 0, len(a.Steps)),
 	}
 	for i := range a.Steps {
@@ -501,7 +503,7 @@ func (r *Report) comparisonSection(titles map[string]Step) (section, bool) {
 		},
 	})
 	if len(c.Steps) > 0 {
-		t := table{Caption: "Steps", Head: []string{"Step", "Rehearsal", "Actual", "Difference", "%"}, Cols: right, Rows: make([]row, 0, len(c.Steps))}
+		t := table{Caption: "Steps", Head: []string{"Step", "Rehearsal", "Actual", "Difference", "%"}, Cols: append([]string{"title"}, right[1:]...), Rows: make([]row, 0, len(c.Steps))}
 		for _, sd := range c.Steps {
 			t.Rows = append(t.Rows, delta(stepName(titles, sd.Step), sd.Delta))
 		}
@@ -566,7 +568,7 @@ func (r *Report) actionsSection() section {
 		fact{Label: "Overdue", Value: strconv.Itoa(overdue), Class: overdueClass},
 		fact{Label: "Closed", Value: strconv.Itoa(len(r.Actions) - open)},
 	)
-	t := table{Head: []string{"ID", "Action", "Owner", "Due", "Status", "Meeting"}, Cols: []string{"", "", "", "time"}, Rows: make([]row, 0, len(r.Actions))}
+	t := table{Head: []string{"ID", "Action", "Owner", "Due", "Status", "Meeting"}, Cols: []string{"", "title", "", "time"}, Rows: make([]row, 0, len(r.Actions))}
 	// Overdue first, then open, then closed; the given order within each.
 	for pass := range 3 {
 		for _, a := range r.Actions {
@@ -599,7 +601,7 @@ func (r *Report) actionsSection() section {
 
 func (r *Report) lessonsSection() section {
 	s := section{ID: "lessons", Title: "Lessons", Rules: "R12"}
-	t := table{Head: []string{"ID", "Lesson", "Learned in", "Action that applies it", "In this rollout"}}
+	t := table{Head: []string{"ID", "Lesson", "Learned in", "Action that applies it", "In this rollout"}, Cols: []string{"", "title", "", "title"}}
 	for _, l := range r.Lessons {
 		class, state := "pending", "not applied yet"
 		switch {
@@ -622,7 +624,7 @@ func (r *Report) lessonsSection() section {
 
 func (r *Report) notesSection() section {
 	s := section{ID: "notes", Title: "Notes", Rules: "R10"}
-	t := table{Head: []string{"At", "By", "Note"}, Cols: []string{"time"}}
+	t := table{Head: []string{"At", "By", "Note"}, Cols: []string{"time", "", "title"}}
 	for _, n := range r.Notes {
 		t.Rows = append(t.Rows, row{Cells: []string{r.when(n.At), clean(n.By), clean(n.Text)}})
 	}

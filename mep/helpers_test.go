@@ -41,7 +41,7 @@ func staff(t testing.TB, p *mep.Project) {
 	} {
 		require.NoError(t, p.Team().Add(m))
 	}
-	require.NoError(t, p.Team().Choose("Sam", "Bea", "Vic", "Otto", "Mia"))
+	require.NoError(t, p.Team().Choose("Sam", "Sam", "Bea", "Vic", "Otto", "Mia"))
 	require.NoError(t, p.Team().SetMCOContact("Bea"))
 }
 

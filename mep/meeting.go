@@ -16,9 +16,9 @@ type Meeting struct {
 	Attendees []string  `json:"attendees"`
 	Notes     string    `json:"notes,omitempty"`
 	Decisions []string  `json:"decisions,omitempty"`
-	Actions   []int     `json:"actions,omitempty"` // IDs of the actions handed out
+	Actions   []int     `json:"actions,omitempty"`    // IDs of the actions handed out
 	NoActions string    `json:"no_actions,omitempty"` // why it handed out no action
-	Next      time.Time `json:"next,omitzero"` // the next meeting's date; zero: unknown
+	Next      time.Time `json:"next,omitzero"`        // the next meeting's date; zero: unknown
 }
 
 func (m Meeting) clone() Meeting {
@@ -114,4 +114,3 @@ type Agenda struct {
 	Overdue []Action  // open actions due before the agenda's instant, in the order handed out
 	Open    []Action  // the other open actions, in the order handed out
 }
-

@@ -506,9 +506,9 @@ func (v *evClose) get(d *dec) error {
 
 // evLesson records a lesson (R12).
 type evLesson struct {
-	At                   time.Time
-	From, Text, Action   string
-	By                   string
+	At                 time.Time
+	From, Text, Action string
+	By                 string
 }
 
 func (*evLesson) kind() string      { return "lesson" }
@@ -617,10 +617,10 @@ type spanJSON struct {
 
 // evRehearsal records a timed rehearsal (R5) with its conditions.
 type evRehearsal struct {
-	At        time.Time
-	Rollout   string
+	At      time.Time
+	Rollout string
 	Run     RehearsalRun
-	By        string
+	By      string
 }
 
 func (*evRehearsal) kind() string      { return "rehearsal" }
@@ -710,10 +710,10 @@ func (v *evRollout) get(d *dec) error {
 
 // evReschedule moves a rollout's T0.
 type evReschedule struct {
-	At                  time.Time
-	Rollout             string
-	T0                  time.Time
-	By, Reason          string
+	At         time.Time
+	Rollout    string
+	T0         time.Time
+	By, Reason string
 }
 
 func (*evReschedule) kind() string      { return "rollout.reschedule" }

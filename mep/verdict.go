@@ -73,8 +73,8 @@ type Decision struct {
 	// Policy is the policies' result for [T0, T0+Estimate).
 	Policy   policy.Result
 	Estimate time.Duration // the estimated duration checked, margin included
-	Pending  int    // required readiness items not done
-	Digest   string // the readiness checklist's digest when decided
+	Pending  int           // required readiness items not done
+	Digest   string        // the readiness checklist's digest when decided
 	// Late, Failed, Votes and Stale are in the decision that Evaluate and
 	// Decide return; the record keeps the reasons that name them.
 	Late   []checklist.Item

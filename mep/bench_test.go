@@ -1,0 +1,135 @@
+package mep_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/mepkit/mepkit/checklist"
+	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/policy"
+	"github.com/mepkit/mepkit/timeline"
+)
+
+// bigRecord writes a project whose record holds about n facts: a year of
+// meetings and actions, and five rollouts whose cutovers run steps.
+func bigRecord(b *testing.B, path string, n int) {
+	b.Helper()
+	c := newClock(utc(2026, 1, 5, 9, 0))
+	p, err := mep.CreateFile(path, "big", &mep.Options{Now: c.now, NoSync: true, RolloutsOnly: true})
+	require.NoError(b, err)
+	defer p.Close()
+	staff(b, p)
+	require.NoError(b, p.OptOutOfFreeze("Otto", "benchmark"))
+	steps := (n / 2 / 5) / 2 // each step: start and end
+	for k := range 5 {
+		runbook := make([]mep.Step, steps)
+		for i := range runbook {
+			runbook[i] = mep.Step{ID: fmt.Sprintf("s%05d", i), Expected: time.Minute}
+		}
+		c.set(utc(2026, 2+k, 3, 9, 0))
+		r, err := p.NewRollout(mep.RolloutOptions{Name: fmt.Sprintf("r%d", k), T0: c.now().Add(3 * time.Hour), Runbook: runbook,
+			Readiness: checklist.List{Name: "ready", Items: []checklist.Item{{ID: "ok", Title: "ok"}}}})
+		require.NoError(b, err)
+		require.NoError(b, r.Check("ok", "Otto", time.Time{}, ""))
+		c.add(time.Minute)
+		_, err = r.Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go})
+		require.NoError(b, err)
+		c.set(r.T0())
+		_, err = r.Decide(context.Background(), c.now())
+		require.NoError(b, err)
+		for _, s := range runbook {
+			require.NoError(b, r.StartStep(s.ID, "Bea"))
+			c.add(time.Second)
+			require.NoError(b, r.EndStep(s.ID, "Bea", timeline.Done))
+		}
+	}
+	for len(p.Record().Entries()) < n {
+		c.add(time.Hour)
+		_, err := p.Tracker().Assign(mep.ActionSpec{Title: "follow up", Owner: "Bea", Due: c.now().Add(48 * time.Hour)}, "Sam", time.Time{})
+		require.NoError(b, err)
+	}
+}
+
+// BenchmarkOpen100k: replaying a record of 100,000 facts.
+func BenchmarkOpen100k(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "big.jsonl")
+	bigRecord(b, path, 100_000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		p, err := mep.OpenFile(path, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		p.Close()
+	}
+}
+
+// BenchmarkAppendDurable: one fact recorded durably (fsync), against the
+// journal's own durable Record of an entry of the same size.
+func BenchmarkAppendDurable(b *testing.B) {
+	b.Run("mep", func(b *testing.B) {
+		p, err := mep.CreateFile(filepath.Join(b.TempDir(), "p.jsonl"), "bench", nil)
+		require.NoError(b, err)
+		defer p.Close()
+		b.ResetTimer()
+		for i := 0; b.Loop(); i++ {
+			if err := p.Plan(mep.Build, time.Duration(i+1)*time.Hour); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("timeline", func(b *testing.B) {
+		j, err := timeline.Open(filepath.Join(b.TempDir(), "j.jsonl"), nil)
+		require.NoError(b, err)
+		defer j.Close()
+		b.ResetTimer()
+		for i := 0; b.Loop(); i++ {
+			if _, err := j.Record(timeline.Entry{Kind: "x-mep.plan", Attrs: map[string]string{"phase": "build", "planned": time.Duration(i + 1).String()}}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkDecide: a go/no-go on a 200-item readiness checklist with the
+// standard policy set.
+func BenchmarkDecide(b *testing.B) {
+	c := newClock(utc(2026, 11, 12, 9, 0)) // a Thursday
+	p, err := mep.New("bench", &mep.Options{Now: c.now, RolloutsOnly: true, Country: "FR"})
+	require.NoError(b, err)
+	staff(b, p)
+	items := make([]checklist.Item, 200)
+	for i := range items {
+		items[i] = checklist.Item{ID: fmt.Sprintf("i%03d", i), Title: "item", Deadline: -time.Hour}
+	}
+	win, err := policy.Windows("evenings", "Mon-Thu 20:00-23:30", time.UTC)
+	require.NoError(b, err)
+	r, err := p.NewRollout(mep.RolloutOptions{Name: "r", T0: utc(2026, 11, 12, 20, 0), Policies: policy.Set{win},
+		Runbook:   []mep.Step{{ID: "a", Expected: time.Hour}},
+		Readiness: checklist.List{Name: "ready", Items: items}})
+	require.NoError(b, err)
+	for _, it := range items {
+		require.NoError(b, r.Check(it.ID, "Otto", c.now(), ""))
+	}
+	require.NoError(b, p.Operations().Start(checklist.Operations(), r.T0(), "Mia"))
+	c.add(time.Hour)
+	_, err = r.Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go})
+	require.NoError(b, err)
+	now := utc(2026, 11, 12, 19, 0)
+	d, err := r.Decide(context.Background(), now)
+	require.NoError(b, err)
+	require.True(b, d.IsGo(), d.String())
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := r.Decide(context.Background(), now); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -255,6 +255,8 @@ func (st *state) apply(ev event) error {
 		}
 		r.decided = v.Decision
 		r.decided.By = v.By
+		// The record keeps the reasons that name these, not the lists.
+		r.decided.Late, r.decided.Failed, r.decided.Votes, r.decided.Stale = nil, nil, nil, nil
 	case *evOverride:
 		r, err := st.rollout(v.Rollout)
 		if err != nil {

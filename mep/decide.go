@@ -356,10 +356,7 @@ func (r *Rollout) Decide(ctx context.Context, now time.Time) (Decision, error) {
 		d = ro.evaluate(ctx, st, r.p, now, ro.t0)
 		return &evDecision{At: now, Rollout: r.name, Decision: d, By: d.By}, nil
 	})
-	if err != nil {
-		return d, err
-	}
-	return r.Decided(), nil
+	return d, err
 }
 
 // Decided returns the last decision taken by Decide, as the record keeps

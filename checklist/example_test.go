@@ -44,7 +44,7 @@ items:
 	fmt.Println(err)
 	var e *checklist.Error
 	if errors.As(err, &e) {
-		fmt.Println(e.Line, e.Item, e.Field, errors.Is(err, checklist.ErrInvalidValue))
+		fmt.Println(e.Line, e.Item, e.Field, errors.Is(err, checklist.ErrInvalid))
 	}
 	// Output:
 	// checklist: line 5: item "old-hardware": deadline: invalid value: want a duration such as "-1h" or "-30m", got "one hour before"
@@ -127,7 +127,7 @@ func ExampleRun_Snapshot() {
 	fmt.Println(err, back.Digest() == r.Digest())
 
 	_, err = checklist.Restore(checklist.Preparation(), data)
-	fmt.Println(errors.Is(err, checklist.ErrSnapshotMismatch))
+	fmt.Println(errors.Is(err, checklist.ErrMismatch))
 	// Output:
 	// <nil> true
 	// true

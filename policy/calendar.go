@@ -12,7 +12,7 @@ import (
 // Calendar is a Policy whose decision depends only on when the operation
 // runs. Its Evaluate must deny a change exactly when Blocked reports an
 // interval within the operation, [Start, Start+Duration) (the instant Start
-// alone when Duration is not positive); [CheckCalendar] checks that. The
+// alone when Duration is not positive); policytest.CheckCalendar checks that. The
 // calendars of this package, and [Set.NextSlot], rely on nothing else.
 type Calendar interface {
 	Policy

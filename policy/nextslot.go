@@ -41,7 +41,7 @@ func (s Set) NextSlot(ctx context.Context, c Change, horizon time.Duration) (tim
 				earliest = t
 			}
 		}
-		if cal, ok := p.(Calendar); ok {
+		if cal, ok := calendarFor(p, c); ok {
 			cals = append(cals, cal)
 		}
 	}

@@ -7,8 +7,8 @@
 //   - a [policy.Calendar] written as a type: the quarter close, a freeze
 //     from the 20th of the last month of each quarter to the 3rd of the
 //     next, in the team's zone. Its Evaluate is derived from its Blocked,
-//     and [policy.CheckCalendar] checks that it keeps the Calendar contract
-//     before the program trusts it.
+//     and [policytest.CheckCalendar] checks that it keeps the Calendar
+//     contract before the program trusts it.
 //
 // Both join a [policy.Set] with the Friday and weekend freezes (rule R11),
 // the French public holidays and their eves, the evening windows and the
@@ -38,7 +38,7 @@
 //
 // The whole output is in testdata/custompolicy.golden. To write a calendar
 // of your own, start from quarterclose.go: Blocked is the rule, Evaluate
-// is derived from it, and a test calls policy.CheckCalendar over a few
+// is derived from it, and a test calls policytest.CheckCalendar over a few
 // years (main_test.go).
 //
 // The program takes no arguments and prints the same on every machine. It
@@ -57,6 +57,7 @@ import (
 	_ "time/tzdata" // programs embed the zone database; the library does not
 
 	"github.com/mepkit/mepkit/policy"
+	"github.com/mepkit/mepkit/policy/policytest"
 )
 
 func main() {
@@ -83,7 +84,7 @@ func run(stdout, stderr io.Writer) int {
 	// A user calendar is checked before it is trusted: NextSlot relies on
 	// Blocked, the decisions on Evaluate, and they must agree.
 	from, to, step := policy.Date{Year: 2026, Month: 1, Day: 1}.In(paris), policy.Date{Year: 2028, Month: 1, Day: 1}.In(paris), 5*time.Hour
-	if err := policy.CheckCalendar(qc, from, to, step); err != nil {
+	if err := policytest.CheckCalendar(qc, from, to, step); err != nil {
 		fmt.Fprintln(stderr, "custompolicy: the quarter-close calendar breaks the contract:", err)
 		return 1
 	}

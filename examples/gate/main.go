@@ -11,7 +11,7 @@
 //	$ ./gate -policy examples/gate/deploy-policy.yaml \
 //	      -start "2026-11-27 20:30" -duration 90m -env production \
 //	      -now 2026-11-27T17:00:00+01:00 -ready-at 2026-11-27T18:45:00+01:00 \
-//	      -approve operations:alice
+//	      -approve operations:alice -outage 20m
 //	change:  to production, Fri 2026-11-27 20:30 CET to Fri 2026-11-27 22:00 CET (1h30m)
 //	decided: Fri 2026-11-27 17:00 CET
 //	DENY  friday-freeze: Fri 2026-11-27 is a Friday in Europe/Paris; allowed again from Sat 2026-11-28 00:00 CET
@@ -31,8 +31,9 @@
 // A local -start ("2026-11-27 20:30") is read in the zone the policy file
 // names at its top (zone: Europe/Paris), or in UTC when it names none; an
 // RFC 3339 time is taken as given. -now defaults to the clock; without
-// -ready-at the change is not ready yet, and without -approve nobody has
-// given the GO: before the deadlines these are warnings, which do not
+// -ready-at the change is not ready yet, without -approve nobody has
+// given the GO, and without -outage the expected outage is unknown: these
+// are warnings (the first two only before their deadlines), which do not
 // block.
 //
 // In a CI job, the step just before the deployment judges the deployment
@@ -44,7 +45,7 @@
 //	deploy:
 //	  stage: deploy
 //	  script:
-//	    - go run ./examples/gate -policy deploy-policy.yaml -start now -strict -duration 90m -env production -ready-at "$READY_AT" -approve "operations:$GO_BY" || exit 1
+//	    - go run ./examples/gate -policy deploy-policy.yaml -start now -strict -duration 90m -env production -ready-at "$READY_AT" -approve "operations:$GO_BY" -outage "$OUTAGE" || exit 1
 //	    - ./deploy.sh
 //
 // Or, in any shell step, as an early check when the change is planned
@@ -124,7 +125,8 @@ Flags:
   -approve ROLE:NAME a GO from NAME for ROLE (repeatable)
   -reject ROLE:NAME:REASON
                      a No-Go from NAME for ROLE, and why (repeatable)
-  -outage D          the expected user outage, from the rehearsals
+  -outage D          the expected user outage, from the rehearsals; 0s
+                     for none (without it the outage is unknown: a warning)
   -horizon D         how far after -start to look for the next allowed
                      slot: a Go duration or a number of days (default 90d)
   -strict            deny on warnings too (no GO yet, not ready yet, an
@@ -168,6 +170,7 @@ type options struct {
 	policyFile          string
 	start, now, readyAt string
 	duration, outage    time.Duration
+	outageKnown         bool // -outage was given, 0s included
 	env, name           string
 	approvals           []policy.Approval
 	horizon             days
@@ -240,6 +243,7 @@ func parseFlags(args []string) (*options, error) {
 		}
 		return nil, flagError(err)
 	}
+	fs.Visit(func(f *flag.Flag) { o.outageKnown = o.outageKnown || f.Name == "outage" })
 	switch {
 	case fs.NArg() > 0:
 		return nil, flagError(fmt.Errorf("unexpected argument %q: every input is a flag", fs.Arg(0)))
@@ -365,6 +369,7 @@ func decide(o *options, clock func() time.Time, readFile func(string) ([]byte, e
 		Duration:    o.duration,
 		Approvals:   o.approvals,
 		Outage:      o.outage,
+		OutageKnown: o.outageKnown,
 	}
 	if o.now == "" {
 		c.Now = clock().Round(0)
@@ -569,7 +574,7 @@ func demo(stdout, stderr io.Writer) int {
 		}
 	}
 	fmt.Fprintln(stdout, "\ndemo: in a CI job, before the deployment step:")
-	fmt.Fprintln(stdout, `demo: $ go run ./examples/gate -policy deploy-policy.yaml -start now -strict -duration 90m -env production -ready-at "$READY_AT" -approve "operations:$GO_BY" || exit 1`)
+	fmt.Fprintln(stdout, `demo: $ go run ./examples/gate -policy deploy-policy.yaml -start now -strict -duration 90m -env production -ready-at "$READY_AT" -approve "operations:$GO_BY" -outage "$OUTAGE" || exit 1`)
 	fmt.Fprintln(stdout)
 	fmt.Fprint(stdout, usage)
 	return exitAllowed

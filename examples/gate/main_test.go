@@ -44,7 +44,7 @@ func writeFile(t *testing.T, name, content string) string {
 // every policy allows when start is a Monday to Thursday evening.
 func change(start string, extra ...string) []string {
 	return append([]string{"-policy", "deploy-policy.yaml", "-start", start, "-duration", "90m",
-		"-env", "production", "-ready-at", "2026-11-01T00:00:00Z", "-approve", "operations:alice"}, extra...)
+		"-env", "production", "-ready-at", "2026-11-01T00:00:00Z", "-approve", "operations:alice", "-outage", "20m"}, extra...)
 }
 
 func TestAllowed(t *testing.T) {
@@ -260,8 +260,13 @@ func TestStrictAndNow(t *testing.T) {
 	assert.Contains(t, strict.stdout, "require-go:operations (a warning, denied by -strict)")
 
 	ok := gateRun(t, "-policy", "deploy-policy.yaml", "-start", "now", "-now", eve, "-duration", "1h", "-strict",
-		"-ready-at", "2026-11-24T18:00:00+01:00", "-approve", "operations:alice")
+		"-ready-at", "2026-11-24T18:00:00+01:00", "-approve", "operations:alice", "-outage", "0s")
 	assert.Equal(t, exitAllowed, ok.code, ok.stdout)
+	// Without -outage the outage is unknown: a warning, which -strict denies.
+	unknown := gateRun(t, "-policy", "deploy-policy.yaml", "-start", "now", "-now", eve, "-duration", "1h", "-strict",
+		"-ready-at", "2026-11-24T18:00:00+01:00", "-approve", "operations:alice")
+	assert.Equal(t, exitDenied, unknown.code, unknown.stdout)
+	assert.Contains(t, unknown.stdout, "WARN  max-outage: expected outage unknown (the limit is 30m)")
 }
 
 func TestDemo(t *testing.T) {

@@ -31,10 +31,14 @@ func overrideOf(by, reason string, at time.Time) *policy.Override {
 // readinessLead reports whether q is, or wraps, the readiness window (R7),
 // and its lead.
 func readinessLead(q policy.Policy) (time.Duration, bool) {
-	if q != nil && q.Name() == "readiness" {
-		return time.Hour, true
+	if q == nil {
+		return 0, false
 	}
-	return 0, false
+	r, ok := policy.As[*policy.Readiness](q)
+	if !ok {
+		return 0, false
+	}
+	return r.Lead, true
 }
 
 // quorumOf reports whether q is, or wraps, a policy that requires GOs of
@@ -43,15 +47,16 @@ func quorumOf(q policy.Policy) (role string, n int, ok bool) {
 	if q == nil {
 		return "", 0, false
 	}
-	if r, found := strings.CutPrefix(q.Name(), "require-go:"); found {
-		return r, 1, true
+	r, ok := policy.As[*policy.Quorum](q)
+	if !ok {
+		return "", 0, false
 	}
-	return "", 0, false
+	return strings.ToLower(strings.TrimSpace(r.Role)), max(r.Count, 1), true
 }
 
 // requireQuorum returns the policy that requires n distinct people with
 // role to give GO.
-func requireQuorum(role string, n int) policy.Policy { return policy.RequireGo(role) }
+func requireQuorum(role string, n int) policy.Policy { return policy.RequireQuorum(role, n) }
 
 // readinessWindow returns the readiness window with lead (R7).
 func readinessWindow(lead time.Duration) policy.Policy { return policy.ReadinessWindow(lead) }
@@ -79,4 +84,9 @@ type risk struct {
 }
 
 // setRisk fills what c carries of r.
-func setRisk(c *policy.Change, r risk) {}
+func setRisk(c *policy.Change, r risk) {
+	c.Risk = policy.Risk{
+		Rehearsals: r.rehearsals, ProductionLike: r.productionLike, FailedRehearsalSteps: r.failedSteps,
+		UnappliedLessons: r.unapplied, PointOfNoReturn: r.pointOfNoReturn,
+	}
+}

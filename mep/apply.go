@@ -69,6 +69,8 @@ type rollout struct {
 	override   *policy.Override
 	steps      []timeline.Entry // start and end entries of the cutover, as timeline reads them
 	skipped    map[string]string
+	stat       map[string]stepState // where each step stands
+	prefix     int                  // leading runbook steps done or skipped
 	notes      []Note
 	started    bool
 	finished   *evFinish
@@ -401,16 +403,26 @@ func (r *rollout) applyStep(v *evStep) error {
 			r.skipped = map[string]string{}
 		}
 		r.skipped[v.Step] = v.Reason
+		if !v.Rollback {
+			r.setStatus(v.Step, stepSkipped)
+		}
 	case stepStart:
 		s := r.runbook[r.index[v.Step]]
-		impact := s.Impact
-		if v.Rollback {
-			impact = s.Impact // a rollback step keeps users as the step did
-		}
+		impact := s.Impact // a rollback step affects users as the step did
 		*steps = append(*steps, timeline.Entry{Seq: seq, At: v.At, Kind: timeline.KindStart, Step: v.Step, Actor: v.By, Impact: impact})
-		r.started = true
+		if !v.Rollback {
+			r.started = true
+			r.setStatus(v.Step, stepRunning)
+		}
 	case stepEnd:
 		*steps = append(*steps, timeline.Entry{Seq: seq, At: v.At, Kind: timeline.KindEnd, Step: v.Step, Actor: v.By, Outcome: v.Outcome})
+		if !v.Rollback {
+			st := stepDone
+			if v.Outcome == timeline.Failed {
+				st = stepFailed
+			}
+			r.setStatus(v.Step, st)
+		}
 	}
 	r.est = nil
 	return nil

@@ -21,23 +21,24 @@ const (
 	stepSkipped
 )
 
-// status returns where each step stands, from the record's step events.
+// status returns where each step stands, as applyStep keeps it.
 func (ro *rollout) status() map[string]stepState {
-	m := make(map[string]stepState, len(ro.runbook))
-	for _, e := range ro.steps {
-		switch {
-		case e.Kind == timeline.KindStart:
-			m[e.Step] = stepRunning
-		case e.Outcome == timeline.Failed:
-			m[e.Step] = stepFailed
-		default:
-			m[e.Step] = stepDone
+	if ro.stat == nil {
+		ro.stat = map[string]stepState{}
+	}
+	return ro.stat
+}
+
+// setStatus records where step id stands, and moves the count of leading
+// steps done or skipped.
+func (ro *rollout) setStatus(id string, s stepState) {
+	ro.status()[id] = s
+	for ro.prefix < len(ro.runbook) {
+		if st := ro.stat[ro.runbook[ro.prefix].ID]; st != stepDone && st != stepSkipped {
+			break
 		}
+		ro.prefix++
 	}
-	for id := range ro.skipped {
-		m[id] = stepSkipped
-	}
-	return m
 }
 
 // waitsOn returns the steps that step i waits for and that are neither
@@ -47,6 +48,13 @@ func (ro *rollout) waitsOn(i int, status map[string]stepState) []string {
 	s := ro.runbook[i]
 	deps := s.DependsOn
 	if len(deps) == 0 {
+		g := i // the first step of i's parallel group
+		for g > 0 && s.Group != "" && ro.runbook[g-1].Group == s.Group {
+			g--
+		}
+		if ro.prefix >= g {
+			return nil // every step before the group is done or skipped
+		}
 		for j := i - 1; j >= 0; j-- {
 			if s.Group != "" && ro.runbook[j].Group == s.Group {
 				continue

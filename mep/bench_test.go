@@ -48,7 +48,7 @@ func bigRecord(b *testing.B, path string, n int) {
 			require.NoError(b, r.EndStep(s.ID, "Bea", timeline.Done))
 		}
 	}
-	for len(p.Record().Entries()) < n {
+	for range n - len(p.Record().Entries()) {
 		c.add(time.Hour)
 		_, err := p.Tracker().Assign(mep.ActionSpec{Title: "follow up", Owner: "Bea", Due: c.now().Add(48 * time.Hour)}, "Sam", time.Time{})
 		require.NoError(b, err)

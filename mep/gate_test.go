@@ -114,7 +114,7 @@ func TestGateCriteriaReadTheirInstant(t *testing.T) {
 		want []string
 	}{
 		{g.t0.Add(-11 * time.Hour), []string{"readiness checklist complete in time", "operations GO"}}, // before the ticks and the GO
-		{g.t0.Add(-2 * time.Hour), []string{"operations GO"}},                                         // ready, not decided yet
+		{g.t0.Add(-2 * time.Hour), []string{"operations GO"}},                                          // ready, not decided yet
 		{g.t0.Add(-10 * time.Minute), nil},
 	}
 	for _, tt := range tests {

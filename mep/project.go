@@ -55,9 +55,9 @@ type Options struct {
 
 // Defaults of [Options].
 const (
-	DefaultBuildShare    = 0.75
-	DefaultBuildMargin   = 0.10
-	DefaultReadinessLead = time.Hour
+	defaultBuildShare    = 0.75
+	defaultBuildMargin   = 0.10
+	defaultReadinessLead = time.Hour
 )
 
 // settings are the resolved options.
@@ -91,20 +91,20 @@ func resolve(opts *Options) (settings, error) {
 	}
 	switch {
 	case s.share == 0:
-		s.share = DefaultBuildShare
+		s.share = defaultBuildShare
 	case !(s.share > 0 && s.share < 1):
 		return s, fieldErr("options.build_share", fmt.Sprint(o.BuildShare), "not between 0 and 1")
 	}
 	switch {
 	case s.margin == 0:
-		s.margin = DefaultBuildMargin
+		s.margin = defaultBuildMargin
 	case !(s.margin > 0 && s.margin < 1):
 		return s, fieldErr("options.build_margin", fmt.Sprint(o.BuildMargin), "not between 0 and 1")
 	}
 	switch {
 	case s.lead == 0:
-		s.lead = DefaultReadinessLead
-	case s.lead < DefaultReadinessLead:
+		s.lead = defaultReadinessLead
+	case s.lead < defaultReadinessLead:
 		return s, fieldErr("options.readiness_lead", s.lead.String(), "under one hour: a team may ask for more, never less (R7)")
 	}
 	return s, nil
@@ -119,9 +119,6 @@ type Transition struct {
 	Reason string    `json:"reason,omitempty"` // required when going back
 }
 
-// IsBack reports whether the transition goes back to an earlier phase.
-func (t Transition) IsBack() bool { return t.To < t.From }
-
 // Project is a go-live project run by the method: its phase, the gates
 // between phases, its people, meetings and actions, lessons, rollouts,
 // and the record that keeps every fact of them (see the package doc).
@@ -134,7 +131,7 @@ type Project struct {
 	settings
 	journal  *timeline.Journal
 	st       *state
-	criteria [NumPhases][]Criterion // added by the user, per phase left
+	criteria [numPhases][]Criterion // added by the user, per phase left
 	crev     uint64                 // bumped when criteria change
 }
 
@@ -270,9 +267,6 @@ func (p *Project) Created() time.Time {
 	return t
 }
 
-// Location returns the location meeting dates are computed in.
-func (p *Project) Location() *time.Location { return p.loc }
-
 // Record returns the project's record: every fact, in order, as the
 // hash-chained journal keeps it. Export it, verify it, summarise it;
 // write through the project, not through the journal.
@@ -305,14 +299,6 @@ func (p *Project) Transitions() []Transition {
 	var out []Transition
 	p.read(func(st *state) { out = slices.Clone(st.transitions) })
 	return out
-}
-
-// EnteredAt returns when the project last entered its current phase: the
-// creation time while in Scoping.
-func (p *Project) EnteredAt() time.Time {
-	var t time.Time
-	p.read(func(st *state) { t = st.enteredAt() })
-	return t
 }
 
 func (st *state) enteredAt() time.Time {

@@ -438,7 +438,7 @@ func (v *evMeeting) put(w *enc) {
 	if len(v.Actions) > 0 {
 		acts := make([]actionJSON, len(v.Actions))
 		for i, a := range v.Actions {
-			acts[i] = actionJSON{a.Title, a.Owner, a.Due}
+			acts[i] = actionJSON(a)
 		}
 		w.json("actions", acts)
 	}
@@ -484,7 +484,7 @@ func (v *evAssign) get(d *dec) error {
 type evClose struct {
 	At     time.Time
 	ID     int
-	Status Status
+	Status ActionStatus
 	By     string
 	Note   string
 }

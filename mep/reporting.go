@@ -89,7 +89,7 @@ func (ro *rollout) report(st *state, p *Project, now time.Time) *report.Report {
 		}
 		rep.Actions = append(rep.Actions, report.Action{
 			ID: strconv.Itoa(a.ID), Title: a.Title, Owner: a.Owner, Status: a.Status.String(), Due: a.Due,
-			Overdue: a.IsOverdue(now), Meeting: title,
+			Overdue: a.isOverdue(now), Meeting: title,
 		})
 	}
 	// Earlier lessons first, with whether this rollout applied them (R12),

@@ -85,6 +85,7 @@ type golive struct {
 	c  *clock
 	p  *mep.Project
 	r  *mep.Rollout
+	rb []mep.Step // the rollout's runbook
 	t0 time.Time
 }
 
@@ -224,7 +225,7 @@ func (g *golive) newRollout(o mep.RolloutOptions) *mep.Rollout {
 	}
 	r, err := g.p.NewRollout(o)
 	require.NoError(g.t, err)
-	g.r = r
+	g.r, g.rb = r, o.Runbook
 	return r
 }
 
@@ -268,7 +269,7 @@ func (g *golive) vote(by string, v mep.Verdict) mep.Vote {
 // minutes, by Bea; a negative duration ends the step Failed.
 func (g *golive) runCutover(minutes ...int) {
 	g.t.Helper()
-	rb := g.r.Runbook()
+	rb := g.rb
 	for i, m := range minutes {
 		require.NoError(g.t, g.r.StartStep(rb[i].ID, "Bea"), "start %s", rb[i].ID)
 		out := timeline.Done

@@ -48,12 +48,12 @@ func TestWalkThroughTheMethod(t *testing.T) {
 	}
 	assert.Equal(t, mep.Operations, g.p.Phase())
 	trs := g.p.Transitions()
-	require.Len(t, trs, mep.NumPhases-1)
+	require.Len(t, trs, len(mep.Phases())-1)
 	for i, tr := range trs {
 		assert.Equal(t, mep.Phase(i), tr.From)
 		assert.Equal(t, mep.Phase(i+1), tr.To)
 		assert.Equal(t, "Sam", tr.By)
-		assert.False(t, tr.IsBack())
+		assert.Less(t, tr.From, tr.To)
 	}
 	_, err := g.p.Advance("Sam", "")
 	assert.ErrorIs(t, err, mep.ErrTransition, "nothing after operations")
@@ -81,8 +81,6 @@ func TestGateBuildWantsTheRoundTable(t *testing.T) {
 	require.NoError(t, p.Team().Choose("Sam", "Bea"))
 	err = p.CheckGate(c.now())
 	assert.Contains(t, err.Error(), "Mia")
-	var te *mep.TeamError
-	assert.True(t, errors.As(err, &te), "the team's problems are *TeamError: %v", err)
 	require.NoError(t, p.Team().Choose("Sam", "Bea", "Mia"))
 	assert.Contains(t, p.CheckGate(c.now()).Error(), "contact")
 	require.NoError(t, p.Team().SetMCOContact("Bea"))
@@ -140,10 +138,9 @@ func TestGoBackNeedsAReason(t *testing.T) {
 	g.c.add(time.Hour)
 	tr, err := g.p.GoBack(mep.Validation, "Vic", "the install procedure changed")
 	require.NoError(t, err)
-	assert.True(t, tr.IsBack())
+	assert.Less(t, tr.To, tr.From)
 	assert.Equal(t, "the install procedure changed", tr.Reason)
 	assert.Equal(t, mep.Validation, g.p.Phase())
-	assert.True(t, g.p.EnteredAt().Equal(g.c.now()))
 	last := g.p.Transitions()[len(g.p.Transitions())-1]
 	assert.Equal(t, tr, last)
 	_, err = g.p.Advance("", "")
@@ -168,7 +165,6 @@ func TestUserCriteria(t *testing.T) {
 	err := g.p.CheckGate(g.c.now())
 	assert.Equal(t, []string{"contract signed"}, unmet(t, err))
 	assert.ErrorIs(t, err, errNoContract)
-	assert.Equal(t, "contract signed", g.p.Gate(mep.Build)[len(g.p.Gate(mep.Build))-1].Name)
 	signed = true
 	assert.NoError(t, g.p.CheckGate(g.c.now()))
 
@@ -196,7 +192,7 @@ func TestAdvanceGivesUpWhileTheProjectKeepsChanging(t *testing.T) {
 		return p.Plan(mep.Build, time.Duration(n)*time.Hour)
 	}}))
 	_, err := g.p.Advance("Sam", "")
-	assert.ErrorIs(t, err, mep.ErrChanged)
+	assert.ErrorIs(t, err, mep.ErrConflict)
 	assert.Equal(t, mep.Build, g.p.Phase())
 	assert.Equal(t, 8, n)
 }

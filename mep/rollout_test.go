@@ -347,14 +347,12 @@ func TestRolloutOptionsValidated(t *testing.T) {
 // returned with the new policies; other options must match.
 func TestNewRolloutAgainAttachesPolicies(t *testing.T) {
 	g := rolloutsOnly(t, mep.RolloutOptions{})
-	nag := policy.Func("nag", func(context.Context, policy.Change) policy.Decision { return policy.Decision{} })
+	nag := policy.Func("nag", func(context.Context, policy.Change) policy.Decision {
+		return policy.Decision{Verdict: policy.Warn, Reason: "because"}
+	})
 	r, err := g.p.NewRollout(mep.RolloutOptions{Name: "go-live", T0: g.t0, Runbook: goliveRunbook(), Policies: policy.Set{nag}})
 	require.NoError(t, err)
-	names := map[string]bool{}
-	for _, q := range r.Policies() {
-		names[q.Name()] = true
-	}
-	assert.True(t, names["nag"])
+	assert.Contains(t, r.Evaluate(bg, g.c.now()).String(), "nag: because")
 	assert.Equal(t, []string{"go-live"}, g.p.Rollouts())
 	_, err = g.p.NewRollout(mep.RolloutOptions{Name: "go-live", T0: g.t0, Runbook: goliveRunbook()[:2]})
 	fieldErr(t, err)

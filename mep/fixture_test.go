@@ -87,6 +87,10 @@ type golive struct {
 	r  *mep.Rollout
 	rb []mep.Step // the rollout's runbook
 	t0 time.Time
+
+	path string             // the record's file; "": in memory
+	opts mep.Options        // the project's options
+	ro   mep.RolloutOptions // the rollout's options, complete
 }
 
 // goliveT0 is the fixture's T0: a Tuesday evening in Paris.
@@ -103,7 +107,26 @@ func newGolive(t testing.TB, opts *mep.Options) *golive {
 		o = *opts
 	}
 	o.Now, o.Location = g.c.now, paris
+	g.opts = o
 	p, err := mep.New("billing v2", &o)
+	require.NoError(t, err)
+	g.p = p
+	staff(t, p)
+	return g
+}
+
+// newGoliveFile is newGolive with the record in the file at path.
+func newGoliveFile(t testing.TB, path string, opts *mep.Options) *golive {
+	t.Helper()
+	var o mep.Options
+	if opts != nil {
+		o = *opts
+	}
+	o.NoSync = true
+	g := &golive{t: t, c: newClock(at(paris, 2026, 10, 5, 9, 0)), t0: goliveT0, path: path}
+	o.Now, o.Location = g.c.now, paris
+	g.opts = o
+	p, err := mep.CreateFile(path, "billing v2", &o)
 	require.NoError(t, err)
 	g.p = p
 	staff(t, p)
@@ -225,7 +248,7 @@ func (g *golive) newRollout(o mep.RolloutOptions) *mep.Rollout {
 	}
 	r, err := g.p.NewRollout(o)
 	require.NoError(g.t, err)
-	g.r, g.rb = r, o.Runbook
+	g.r, g.rb, g.ro = r, o.Runbook, o
 	return r
 }
 

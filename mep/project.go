@@ -1,7 +1,9 @@
 package mep
 
 import (
+	"bytes"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -200,7 +202,11 @@ func (p *Project) writeLocked(build func(st *state) (event, error)) error {
 		if ev == nil {
 			return nil // nothing to record
 		}
-		e, err := p.journal.Record(encode(ev))
+		entry := encode(ev)
+		if err := fits(entry); err != nil {
+			return fmt.Errorf("mep: record %s: %w", ev.kind(), err)
+		}
+		e, err := p.journal.Record(entry)
 		if isConflict(err) {
 			if _, err := refresh(p.journal); err != nil {
 				return fmt.Errorf("mep: read the record's new entries: %w", err)
@@ -351,3 +357,27 @@ func (e *multiError) Error() string {
 func (e *multiError) Unwrap() []error { return e.errs }
 
 func trimPrefix(s string) string { return strings.TrimPrefix(s, "mep: ") }
+
+// fits refuses, before anything is recorded, an entry whose line would be
+// longer than a record's file reads back ([timeline.MaxLineSize]): a
+// store could keep it, no reader could open the record again.
+func fits(e timeline.Entry) error {
+	n := len(e.Kind) + len(e.Step) + len(e.Actor) + len(e.Text)
+	for k, v := range e.Attrs {
+		n += len(k) + len(v)
+	}
+	if 6*n+1024 <= timeline.MaxLineSize {
+		return nil // JSON writes a byte as at most 6
+	}
+	e.Seq, e.Hash = math.MaxUint64, strings.Repeat("0", 64)
+	e.At = time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.FixedZone("", -12*3600))
+	var buf bytes.Buffer
+	if err := timeline.WriteJSONL(&buf, []timeline.Entry{e}); err != nil {
+		return err
+	}
+	if size := buf.Len() - 1; size > timeline.MaxLineSize {
+		return fmt.Errorf("%w: a fact of %d bytes, more than a record's line holds (%d): %w",
+			ErrInvalid, size, timeline.MaxLineSize, timeline.ErrLineTooLong)
+	}
+	return nil
+}

@@ -20,7 +20,7 @@ func sampleEvents(t testing.TB) []event {
 	at := time.Date(2026, 11, 12, 19, 40, 0, 0, time.UTC)
 	t0 := at.Add(20 * time.Minute)
 	sum := timeline.Summarize([]timeline.Entry{
-		{Seq: 1, At: at, Kind: timeline.KindStart, Step: "a", Impact: timeline.Outage},
+		{Seq: 1, At: at, Kind: timeline.KindStart, Step: "a", Actor: "Bea", Impact: timeline.Outage},
 		{Seq: 2, At: at.Add(time.Minute), Kind: timeline.KindEnd, Step: "a", Outcome: timeline.Failed},
 	})
 	return []event{

@@ -377,7 +377,9 @@ func (r *Rollout) AddRehearsal(rh RehearsalRun) error {
 		if !rh.Partial && len(seen) < len(ro.runbook) && !rh.Rollback {
 			rh.Partial = true // R5: a partial rehearsal is marked as such
 		}
-		rh.Summary.Steps = slices.Clone(s.Steps)
+		// The summary as the record rebuilds it on replay: the attempts,
+		// their actors, impacts and outcomes, renumbered.
+		rh.Summary = summarizeSpans(spansOf(s), r.p.loc)
 		return &evRehearsal{At: r.p.now(), Rollout: r.name, Run: rh}, nil
 	})
 }

@@ -133,6 +133,7 @@ type Project struct {
 	st       *state
 	criteria [numPhases][]Criterion // added by the user, per phase left
 	crev     uint64                 // bumped when criteria change
+	scratch  []byte                 // reused by the encoding of events
 }
 
 // New returns a project named name in the [Scoping] phase, created now
@@ -200,7 +201,9 @@ func (p *Project) writeLocked(build func(st *state) (event, error)) error {
 		if ev == nil {
 			return nil // nothing to record
 		}
-		e, err := p.journal.Record(encode(ev))
+		var entry timeline.Entry
+		entry, p.scratch = encodeBuf(ev, p.scratch)
+		e, err := p.journal.Record(entry)
 		if isConflict(err) {
 			if _, err := refresh(p.journal); err != nil {
 				return fmt.Errorf("mep: read the record's new entries: %w", err)

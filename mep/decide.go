@@ -248,7 +248,7 @@ func (r *Rollout) Decide(ctx context.Context, now time.Time) (Verdict, error) {
 		}
 	}
 	if _, err := r.journal.Record(timeline.Entry{
-		At: now, Kind: timeline.KindDecision, Actor: gd.By, Text: strings.Join(v.Reasons, "\n"),
+		At: now, Kind: kindDecision, Actor: gd.By, Text: strings.Join(v.Reasons, "\n"),
 		Attrs: map[string]string{"decision": v.Decision.String(), "t0": r.t0.Format(time.RFC3339), "checklist_digest": v.Digest},
 	}); err != nil {
 		return v, fmt.Errorf("mep: journal decision: %w", err)

@@ -236,7 +236,7 @@ func (p *Project) move(t Transition) (Transition, error) {
 		dir = "back"
 	}
 	if _, err := p.journal.Record(timeline.Entry{
-		At: t.At, Kind: timeline.KindPhase, Actor: t.By, Text: t.Reason,
+		At: t.At, Kind: kindPhase, Actor: t.By, Text: t.Reason,
 		Attrs: map[string]string{"from": t.From.String(), "to": t.To.String(), "direction": dir},
 	}); err != nil {
 		return Transition{}, fmt.Errorf("mep: journal transition: %w", err)

@@ -68,7 +68,7 @@ func (p *Project) AddLesson(s LessonSpec) (Lesson, error) {
 	}
 	l := Lesson{ID: len(p.lessons) + 1, At: at.Round(0), From: s.From, Text: s.Text, Action: s.Action, By: s.By}
 	if _, err := p.journal.Record(timeline.Entry{
-		At: l.At, Kind: timeline.KindLesson, Actor: l.By, Text: l.Text,
+		At: l.At, Kind: kindLesson, Actor: l.By, Text: l.Text,
 		Attrs: map[string]string{"lesson": strconv.Itoa(l.ID), "event": "recorded", "from": l.From, "action": l.Action},
 	}); err != nil {
 		return Lesson{}, fmt.Errorf("mep: journal lesson: %w", err)
@@ -103,7 +103,7 @@ func (p *Project) ApplyLesson(id int, rollout, by string, at time.Time, note str
 	}
 	a := Application{Rollout: rollout, By: by, At: at.Round(0), Note: note}
 	if _, err := p.journal.Record(timeline.Entry{
-		At: a.At, Kind: timeline.KindLesson, Actor: by, Text: l.Text,
+		At: a.At, Kind: kindLesson, Actor: by, Text: l.Text,
 		Attrs: map[string]string{"lesson": strconv.Itoa(id), "event": "applied", "rollout": rollout},
 	}); err != nil {
 		return fmt.Errorf("mep: journal lesson: %w", err)

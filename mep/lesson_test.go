@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mepkit/mepkit/mep"
-	"github.com/mepkit/mepkit/timeline"
 )
 
 func TestLessonsAppliedByLaterRollouts(t *testing.T) {
@@ -35,7 +34,7 @@ func TestLessonsAppliedByLaterRollouts(t *testing.T) {
 
 	var events []string
 	for _, e := range p.Journal().Entries() {
-		if e.Kind == timeline.KindLesson {
+		if e.Kind == "mep.lesson" {
 			events = append(events, e.Attrs["lesson"]+":"+e.Attrs["event"])
 		}
 	}

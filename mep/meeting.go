@@ -327,7 +327,7 @@ func (t *Tracker) journalMeeting(m *Meeting, acts []Action) error {
 	}
 	for _, d := range m.Decisions {
 		if _, err := t.journal.Record(timeline.Entry{
-			At: m.At, Kind: timeline.KindDecision, Text: d,
+			At: m.At, Kind: kindDecision, Text: d,
 			Attrs: map[string]string{"meeting": id},
 		}); err != nil {
 			return fmt.Errorf("mep: journal meeting %d: %w", m.ID, err)
@@ -359,7 +359,7 @@ func (t *Tracker) journalAction(a *Action, at time.Time, actor, event string) er
 	if a.Note != "" {
 		text += ": " + a.Note
 	}
-	if _, err := t.journal.Record(timeline.Entry{At: at, Kind: timeline.KindAction, Actor: actor, Text: text, Attrs: attrs}); err != nil {
+	if _, err := t.journal.Record(timeline.Entry{At: at, Kind: kindAction, Actor: actor, Text: text, Attrs: attrs}); err != nil {
 		return fmt.Errorf("mep: journal action %d: %w", a.ID, err)
 	}
 	return nil

@@ -227,7 +227,7 @@ func TestTrackerJournal(t *testing.T) {
 	for _, e := range j.Entries() {
 		kinds = append(kinds, e.Kind+":"+e.Attrs["event"])
 	}
-	assert.Equal(t, []string{"note:", "decision:", "action:assigned", "action:done"}, kinds)
+	assert.Equal(t, []string{"note:", "mep.decision:", "mep.action:assigned", "mep.action:done"}, kinds)
 
 	require.NoError(t, j.Close())
 	_, err = tr.Hold(mep.Minutes{At: at, Attendees: []string{"a"}, NoActions: true})

@@ -395,7 +395,7 @@ func (p *Project) SetGoDecision(d GoDecision) error {
 	prev := p.evidence.Go.Decision
 	if d.Decision != Undecided || prev != Undecided { // an undecided one resets nothing
 		e := timeline.Entry{
-			At: d.At, Kind: timeline.KindDecision, Actor: d.By, Text: d.Reason,
+			At: d.At, Kind: kindDecision, Actor: d.By, Text: d.Reason,
 			Attrs: map[string]string{"decision": d.Decision.String()},
 		}
 		if d.Decision == Undecided {

@@ -22,7 +22,7 @@ func (r *Rollout) resume(entries []timeline.Entry) error {
 	}
 	for _, e := range entries {
 		switch e.Kind {
-		case timeline.KindDecision:
+		case kindDecision:
 			if e.Attrs["event"] == "reschedule" {
 				t0, err := parseT0(e, "to")
 				if err != nil {
@@ -44,7 +44,7 @@ func (r *Rollout) resume(entries []timeline.Entry) error {
 				reasons = strings.Split(e.Text, "\n")
 			}
 			r.decided = Verdict{Decision: d, At: e.At, T0: t0, Reasons: reasons, Digest: e.Attrs["checklist_digest"]}
-		case timeline.KindVote:
+		case kindVote:
 			t0, err := parseT0(e, "t0")
 			if err != nil {
 				return err
@@ -55,7 +55,7 @@ func (r *Rollout) resume(entries []timeline.Entry) error {
 				return fieldErr(fmt.Sprintf("journal entry %d: vote", e.Seq), e.Attrs["vote"], "not a vote of this library")
 			}
 			r.votes = append(r.votes, v)
-		case timeline.KindOverride:
+		case kindOverride:
 			r.override = &policy.Override{By: e.Actor, Reason: e.Text, At: e.At}
 		case timeline.KindStart:
 			if _, ok := r.index[e.Step]; !ok {

@@ -253,7 +253,7 @@ func (r *Rollout) Reschedule(t0 time.Time, by, reason string) error {
 	now := r.p.now()
 	t0 = t0.Round(0)
 	if _, err := r.journal.Record(timeline.Entry{
-		At: now, Kind: timeline.KindDecision, Actor: by, Text: reason,
+		At: now, Kind: kindDecision, Actor: by, Text: reason,
 		Attrs: map[string]string{"event": "reschedule", "from": from.Format(time.RFC3339), "to": t0.Format(time.RFC3339)},
 	}); err != nil {
 		return fmt.Errorf("mep: journal reschedule: %w", err)
@@ -301,7 +301,7 @@ func (r *Rollout) Override(o policy.Override) error {
 		o.At = r.p.now()
 	}
 	o.At = o.At.Round(0)
-	if _, err := r.journal.Record(timeline.Entry{At: o.At, Kind: timeline.KindOverride, Actor: o.By, Text: o.Reason}); err != nil {
+	if _, err := r.journal.Record(timeline.Entry{At: o.At, Kind: kindOverride, Actor: o.By, Text: o.Reason}); err != nil {
 		return fmt.Errorf("mep: journal override: %w", err)
 	}
 	r.override = &o

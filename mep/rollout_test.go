@@ -150,7 +150,7 @@ func TestRolloutHappyPath(t *testing.T) {
 	for _, e := range f.r.Journal().Entries() {
 		kinds[e.Kind]++
 	}
-	assert.Equal(t, map[string]int{"vote": 1, "decision": 1, "start": 5, "end": 5}, kinds, "every vote, decision and step is journaled")
+	assert.Equal(t, map[string]int{"mep.vote": 1, "mep.decision": 1, "start": 5, "end": 5}, kinds, "every vote, decision and step is journaled")
 }
 
 func TestStepsStartOnlyAfterGo(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/mepkit/mepkit/checklist"
+	"github.com/mepkit/mepkit/internal/atomicfile"
 	"github.com/mepkit/mepkit/internal/filelock"
 	"github.com/mepkit/mepkit/timeline"
 )
@@ -200,48 +201,11 @@ func journalFiles(dir string) (names []string, gen uint64, err error) {
 
 // writeAtomic writes data to dir/name through a synced temporary file and
 // a rename, then syncs dir.
-func writeAtomic(dir, name string, data []byte) (err error) {
-	f, err := os.CreateTemp(dir, "."+name+".tmp-*")
-	if err != nil {
+func writeAtomic(dir, name string, data []byte) error {
+	if err := atomicfile.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
 		return fmt.Errorf("mep: save %s: %w", name, err)
 	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			_ = f.Close()
-			_ = os.Remove(tmp)
-			err = fmt.Errorf("mep: save %s: %w", name, err)
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp, filepath.Join(dir, name)); err != nil {
-		return err
-	}
-	return syncDir(dir)
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	// Some systems cannot sync a directory; the rename is still atomic.
-	if errors.Is(err, os.ErrInvalid) {
-		return nil
-	}
-	return err
+	return nil
 }
 
 // snapshot copies the project's state. It takes p.mu, then the tracker's.

@@ -135,7 +135,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 
 	_, err = mep.Load(dir, &mep.Options{Key: []byte("wrong")})
 	assert.ErrorIs(t, err, mep.ErrCorrupt)
-	assert.ErrorIs(t, err, timeline.ErrTampered, "a wrong key does not verify")
+	assert.ErrorIs(t, err, timeline.ErrWrongKey, "a wrong key does not verify, and is not taken for tampering")
 }
 
 // savedNames returns the names in dir, with the random part of journal
@@ -403,7 +403,7 @@ func TestLoadGolden(t *testing.T) {
 	assert.Len(t, p.Tracker().Actions(), 2)
 	assert.Len(t, p.Transitions(), 7)
 	assert.NoError(t, timeline.Verify(p.Journal().Entries(), nil))
-	assert.True(t, strings.HasPrefix(p.Journal().Entries()[0].Kind, "phase"))
+	assert.True(t, strings.HasPrefix(p.Journal().Entries()[0].Kind, "mep.phase"))
 }
 
 func FuzzLoad(f *testing.F) {

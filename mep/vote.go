@@ -78,7 +78,7 @@ func (r *Rollout) Vote(v Vote) (Vote, error) {
 		decision = "no-go"
 	}
 	if _, err := r.journal.Record(timeline.Entry{
-		At: v.At, Kind: timeline.KindVote, Actor: v.By, Text: v.Reason,
+		At: v.At, Kind: kindVote, Actor: v.By, Text: v.Reason,
 		Attrs: map[string]string{"role": v.Role, "vote": decision, "t0": v.T0.Format(time.RFC3339), "checklist_digest": v.Digest},
 	}); err != nil {
 		return Vote{}, fmt.Errorf("mep: journal vote: %w", err)

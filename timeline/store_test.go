@@ -25,7 +25,7 @@ import (
 func TestFileStoreConformance(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "journal.jsonl")
 	timelinetest.TestStore(t, func() timeline.Store {
-		s, err := timeline.OpenFileStore(path, false)
+		s, err := timeline.OpenFileStore(path, nil)
 		require.NoError(t, err)
 		return s
 	})
@@ -156,7 +156,9 @@ func TestOpenWithWrongKey(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "j.jsonl")
 	writeJournal(t, path, 2)
 	_, err := timeline.Open(path, &timeline.Options{Key: []byte("k")})
-	assert.ErrorIs(t, err, timeline.ErrTampered)
+	assert.ErrorIs(t, err, timeline.ErrWrongKey)
+	assert.NotErrorIs(t, err, timeline.ErrTampered, "a wrong key is not a forgery")
+	assert.ErrorContains(t, err, "timeline: opening "+path+": wrong key: the journal was chained without a key, and the key given has id "+timeline.KeyID([]byte("k")))
 }
 
 func TestGroupCommitDurability(t *testing.T) {

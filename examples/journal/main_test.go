@@ -245,14 +245,18 @@ func TestKey(t *testing.T) {
 	s.ok(0, "start", "-f", path, "-key-env", "MEP_KEY", "migrate")
 	assert.Contains(t, s.ok(0, "verify", "-f", path, "-key-env", "MEP_KEY"), "ok: 2 entries")
 
+	// A missing or wrong key is told apart from tampering.
 	r := s.run(0, "verify", "-f", path)
 	assert.Equal(t, exitFailed, r.code)
-	assert.Contains(t, r.stderr, "seq 1")
+	assert.Contains(t, r.stderr, "wrong key")
+	assert.NotContains(t, r.stderr, "tampered")
 	assert.Contains(t, r.stderr, "-key-env", "the likely cause is named")
 
 	r = s.run(0, "verify", "-f", path, "-key-env", "OTHER_KEY")
 	assert.Equal(t, exitFailed, r.code)
-	assert.Contains(t, r.stderr, "seq 1")
+	assert.Contains(t, r.stderr, "wrong key")
+	assert.Contains(t, r.stderr, timeline.KeyID([]byte("s3cret")), "the key the journal needs is identified")
+	assert.NotContains(t, r.stderr, "tampered")
 
 	r = s.run(0, "end", "-f", path, "migrate")
 	assert.Equal(t, exitFailed, r.code, "no key, no writing")

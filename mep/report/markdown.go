@@ -5,12 +5,12 @@ import (
 	"io"
 	"strings"
 
-	"github.com/mepkit/mepkit/timeline"
+	"github.com/mepkit/mepkit/internal/escape"
 )
 
 // WriteMarkdown writes r as a Markdown document: a heading, the project's
 // facts, then one section per part of the report, with tables. Every text
-// that came from the model is escaped with [timeline.MarkdownEscape]: no
+// that came from the model is escaped with [escape.Markdown]: no
 // pipe, newline, backtick or HTML in a name changes the document's
 // structure, and every table row has as many cells as its header.
 func (r *Report) WriteMarkdown(w io.Writer) error {
@@ -78,7 +78,7 @@ func md(s string) string {
 	if s == "" {
 		return ""
 	}
-	return timeline.MarkdownEscape(s)
+	return escape.Markdown(s)
 }
 
 func writeFacts(bw *bufio.Writer, facts []fact) {

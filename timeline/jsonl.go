@@ -136,7 +136,11 @@ type scanner struct {
 }
 
 func newScanner(r io.Reader) *scanner {
-	return &scanner{br: bufio.NewReaderSize(r, 64<<10)}
+	size := 64 << 10
+	if l, ok := r.(interface{ Len() int }); ok && l.Len() < size {
+		size = max(l.Len()+1, 16) // a small input in memory needs no 64 KiB buffer
+	}
+	return &scanner{br: bufio.NewReaderSize(r, size)}
 }
 
 // readLine returns the next line without its newline, and whether the

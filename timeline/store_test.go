@@ -32,14 +32,34 @@ func TestFileStoreConformance(t *testing.T) {
 }
 
 // memStore is a Store kept in memory, to check that the conformance helper
-// accepts a correct store that is not a file.
+// accepts a correct store that is not a file. It follows the rules for
+// several writers, and is a Tailer.
 type memStore struct{ data *[]timeline.Entry }
 
 func (m memStore) Load() ([]timeline.Entry, error) {
 	return append([]timeline.Entry(nil), *m.data...), nil
 }
-func (m memStore) Append(b []timeline.Entry) error { *m.data = append(*m.data, b...); return nil }
-func (m memStore) Close() error                    { return nil }
+
+func (m memStore) Append(b []timeline.Entry) error {
+	last := uint64(len(*m.data))
+	if b[0].Seq > last+1 {
+		return fmt.Errorf("memstore: seq %d after %d", b[0].Seq, last)
+	}
+	for len(b) > 0 && b[0].Seq <= last {
+		if (*m.data)[b[0].Seq-1].Hash != b[0].Hash {
+			return fmt.Errorf("memstore: seq %d: %w", b[0].Seq, timeline.ErrConflict)
+		}
+		b = b[1:]
+	}
+	*m.data = append(*m.data, b...)
+	return nil
+}
+
+func (m memStore) Since(seq uint64) ([]timeline.Entry, error) {
+	return append([]timeline.Entry(nil), (*m.data)[min(seq, uint64(len(*m.data))):]...), nil
+}
+
+func (m memStore) Close() error { return nil }
 
 func TestMemStoreConformance(t *testing.T) {
 	var data []timeline.Entry

@@ -48,7 +48,7 @@ func ExampleRollout() {
 	// - require-go:operations: waiting for the GO from operations
 	// - checklist: 1 required item(s) of "readiness" still to do
 	// go
-	// 10m00s late; expected end 21:15 CET (planned 21:05 CET)
+	// 10m late; expected end 21:15 CET (planned 21:05 CET)
 }
 
 func ExampleRollout_Propose() {

@@ -129,12 +129,12 @@ func ExampleWriteMarkdown() {
 	// Output:
 	// | # | Step | Attempt | Start | End | Duration | Impact | Outcome |
 	// |--:|------|--------:|-------|-----|---------:|--------|---------|
-	// | 1 | switch-dns | 1 | 2026-11-24 20:00:00 UTC | 2026-11-24 20:12:00 UTC | 12m00s | outage | done |
+	// | 1 | switch-dns | 1 | 2026-11-24 20:00:00 UTC | 2026-11-24 20:12:00 UTC | 12m | outage | done |
 	//
 	// - Start: 2026-11-24 20:00:00 UTC
 	// - End: 2026-11-24 20:12:00 UTC
-	// - Duration: 12m00s
-	// - Outage (users cut off): 12m00s
+	// - Duration: 12m
+	// - Outage (users cut off): 12m
 	// - Disruption (users degraded): 0s
 	// - Entries: 2
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mepkit/mepkit/internal/durfmt"
 	"github.com/mepkit/mepkit/internal/escape"
 )
 
@@ -105,22 +106,12 @@ func WriteMarkdown(w io.Writer, s Summary) error {
 	return bw.Flush()
 }
 
-// FormatDuration prints d rounded to the second, as "0s", "45s", "12m30s"
-// or "1h05m00s"; negative durations get a minus sign.
+// FormatDuration prints d rounded to the second in Go's duration syntax
+// without its zero units: "0s", "45s", "12m30s", "1h5m", "2h", "1h0m5s",
+// "-1m30s". time.ParseDuration reads the result back. It is the module's
+// one duration format, for journals, reports, policies and programs alike.
 func FormatDuration(d time.Duration) string {
-	d = d.Round(time.Second)
-	sign := ""
-	if d < 0 {
-		sign, d = "-", -d
-	}
-	h, m, s := int64(d/time.Hour), int64(d%time.Hour/time.Minute), int64(d%time.Minute/time.Second)
-	switch {
-	case h > 0:
-		return fmt.Sprintf("%s%dh%02dm%02ds", sign, h, m, s)
-	case m > 0:
-		return fmt.Sprintf("%s%dm%02ds", sign, m, s)
-	}
-	return fmt.Sprintf("%s%ds", sign, s)
+	return durfmt.Short(d.Round(time.Second))
 }
 
 // WriteMermaid writes a Mermaid gantt chart of actual, with a section per

@@ -43,14 +43,14 @@ func ExampleReport_WriteMarkdown() {
 	//
 	// - Start: 2026-11-24 20:05:00 UTC
 	// - End: 2026-11-24 20:10:00 UTC
-	// - Duration: 5m00s
-	// - Outage (users cut off): 5m00s
+	// - Duration: 5m
+	// - Outage (users cut off): 5m
 	// - Disruption (users degraded): 0s
 	// - Entries: 2
 	//
 	// | # | Step | Attempt | Actor | Start | End | Duration | Expected | Impact | Outcome |
 	// |--:|---|--:|---|---|---|--:|--:|---|---|
-	// | 1 | switch-dns | 1 | alice | 2026-11-24 20:05:00 UTC | 2026-11-24 20:10:00 UTC | 5m00s |  | outage | done |
+	// | 1 | switch-dns | 1 | alice | 2026-11-24 20:05:00 UTC | 2026-11-24 20:10:00 UTC | 5m |  | outage | done |
 	//
 	// ## Actions
 	//

@@ -21,7 +21,8 @@ const (
 //
 // Seq and Hash are assigned by the [Journal]; values given to Record are
 // ignored. At keeps the location it was given in; it is stored with its UTC
-// offset and without its monotonic clock reading.
+// offset and without its monotonic clock reading. The zero Entry has no
+// kind: Record refuses it.
 type Entry struct {
 	Seq     uint64            `json:"seq"`               // 1, 2, 3, ... assigned by the journal
 	At      time.Time         `json:"at"`                // when it happened (set from the clock if zero)
@@ -32,7 +33,7 @@ type Entry struct {
 	Impact  Impact            `json:"impact,omitempty"`  // on start: what the step does to users
 	Outcome Outcome           `json:"outcome,omitempty"` // on end: how the step ended
 	Attrs   map[string]string `json:"attrs,omitempty"`   // extra fields, covered by the hash
-	Hash    string            `json:"hash"`              // hex chain hash, set by the journal
+	Hash    string            `json:"hash"`              // chain hash, set by the journal: hex, after "<KeyID>." when keyed
 }
 
 // validKind reports whether a journal accepts entries of kind k: one of

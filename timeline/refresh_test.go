@@ -166,7 +166,7 @@ func TestRefreshRefusesABrokenChain(t *testing.T) {
 }
 
 // noTail is a Store without Tailer.
-type noTail struct{ data *[]timeline.Entry }
+type noTail struct{}
 
 func (n noTail) Load() ([]timeline.Entry, error) { return nil, nil }
 func (n noTail) Append(b []timeline.Entry) error { return nil }

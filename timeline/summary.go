@@ -7,6 +7,7 @@ import (
 )
 
 // Span is one attempt of one step: from its start entry to its end entry.
+// The zero Span is no attempt of no step.
 type Span struct {
 	Step     string
 	Attempt  int       // 1 for the first start of Step, 2 after a restart, ...
@@ -129,7 +130,8 @@ func summarize(entries []Entry, at time.Time) Summary {
 	return s
 }
 
-// Period is a half-open interval of time, [Start, End).
+// Period is a half-open interval of time, [Start, End). The zero Period is
+// empty.
 type Period struct{ Start, End time.Time }
 
 // Periods returns the merged, sorted periods during which users suffered

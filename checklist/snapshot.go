@@ -20,12 +20,28 @@ const snapshotVersion = 1
 
 type snapshot struct {
 	Version int        `json:"version"`
-	List    List       `json:"list"`
+	List    snapList   `json:"list"`
 	T0      time.Time  `json:"t0"`
 	Seq     uint64     `json:"seq"`
 	Moves   []snapMove `json:"moves,omitempty"`
 	Items   []snapItem `json:"items"`
 	Digest  string     `json:"digest,omitempty"`
+}
+
+// snapList is the list in a snapshot: read as Parse reads a list, but
+// without its size limit, which a snapshot of a list parsed with a larger
+// one must not fail.
+type snapList struct{ List }
+
+func (s snapList) MarshalJSON() ([]byte, error) { return s.List.MarshalJSON() }
+
+func (s *snapList) UnmarshalJSON(b []byte) error {
+	l, err := ParseWith(b, &ParseOptions{MaxBytes: len(b)})
+	if err != nil {
+		return err
+	}
+	s.List = l
+	return nil
 }
 
 type snapItem struct {
@@ -58,7 +74,7 @@ func (r *Run) state(canonical bool) snapshot {
 		}
 		return t
 	}
-	s := snapshot{Version: snapshotVersion, List: r.list, T0: tm(r.t0), Seq: r.seq,
+	s := snapshot{Version: snapshotVersion, List: snapList{r.list}, T0: tm(r.t0), Seq: r.seq,
 		Items: make([]snapItem, len(r.items))}
 	for _, m := range r.moves {
 		s.Moves = append(s.Moves, snapMove{From: tm(m.From), To: tm(m.To), By: m.By, At: tm(m.At), Note: m.Note})
@@ -268,7 +284,7 @@ func Restore(l List, data []byte) (*Run, error) {
 	if s.Version != snapshotVersion {
 		return nil, &SnapshotError{Field: "version", Err: why(ErrInvalid, "version %d, want %d", s.Version, snapshotVersion)}
 	}
-	if err := match(l, s.List); err != nil {
+	if err := match(l, s.List.List); err != nil {
 		return nil, err
 	}
 	if s.T0.IsZero() {

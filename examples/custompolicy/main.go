@@ -14,9 +14,10 @@
 // the French public holidays and their eves, the evening windows and the
 // readiness rule (R7). The set decides about a few planned changes, at
 // fixed instants, and [policy.Set.NextSlot] proposes a start for the ones
-// it denies. NextSlot sees the calendars (and readiness) only: a denial
-// from the incident rule does not depend on the start, so no slot clears
-// it; the change waits for the incident to be resolved.
+// it denies. NextSlot honours every policy, and refuses every start while
+// a policy denies without saying when it will allow (its Decision.Next):
+// the incident rule is such a policy, so the program asks NextSlot without
+// it and says that the change also waits for the incident to be resolved.
 //
 // Usage, from the repository root:
 //
@@ -44,14 +45,18 @@
 // The program takes no arguments and prints the same on every machine. It
 // exits 0 even though some of its changes are denied: it is a showcase,
 // not a gate (examples/gate is one). It exits 1 if the custom calendar
-// fails its conformance check.
+// fails its conformance check. With -h it prints its usage and exits 0
+// without running; with an argument it exits 2.
 package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 	_ "time/tzdata" // programs embed the zone database; the library does not
@@ -61,14 +66,45 @@ import (
 )
 
 func main() {
-	os.Exit(run(os.Stdout, os.Stderr))
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
+
+const usage = `usage: custompolicy
+
+Show two custom policies (an incident rule and a quarter-close calendar)
+deciding beside the built-in ones about a few planned changes, at fixed
+instants. It takes no arguments and prints the same on every machine.
+Exit status: 0 shown, 1 the custom calendar fails its conformance check,
+2 bad usage.
+`
 
 const layout = "Mon 2006-01-02 15:04 MST"
 
 // run is the whole program, minus the process: tests drive it. It returns
 // the exit status.
-func run(stdout, stderr io.Writer) int {
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("custompolicy", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {} // printed below, where it belongs
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			// Asked for help: the usage, on standard output, and nothing else.
+			fmt.Fprint(stdout, usage)
+			return 0
+		}
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "custompolicy: unexpected argument %q: it takes none\n", fs.Arg(0))
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	return show(stdout, stderr)
+}
+
+// show runs the demonstration; it returns the exit status.
+func show(stdout, stderr io.Writer) int {
 	paris, err := time.LoadLocation("Europe/Paris")
 	if err != nil {
 		fmt.Fprintln(stderr, "custompolicy:", err)
@@ -125,7 +161,15 @@ func run(stdout, stderr io.Writer) int {
 			continue
 		}
 		stays := startless(set, res)
-		next, err := set.NextSlot(ctx, c, 180*24*time.Hour)
+		// NextSlot honours every policy: without those that stay, it
+		// finds the start the others allow.
+		slotSet := policy.Set{}
+		for _, p := range set {
+			if !slices.Contains(stays, p.Name()) {
+				slotSet = append(slotSet, p)
+			}
+		}
+		next, err := slotSet.NextSlot(ctx, c, 180*24*time.Hour)
 		switch {
 		case err != nil:
 			fmt.Fprintln(stdout, "denied; no allowed slot within 180 days:", err)

@@ -160,12 +160,12 @@ func decodeDocument(data []byte) (*yaml.Node, *Error) {
 		if err == io.EOF {
 			return nil, &Error{Line: 1, Index: -1, Err: why(ErrInvalid, "empty document")}
 		}
-		return nil, yamlError(err)
+		return nil, yamlError(err, data)
 	}
 	var next yaml.Node
 	if err := dec.Decode(&next); err != io.EOF {
 		if err != nil {
-			return nil, yamlError(err)
+			return nil, yamlError(err, data)
 		}
 		return nil, &Error{Line: next.Line, Index: -1, Err: why(ErrInvalid, "syntax error: a second document; a file holds one list")}
 	}
@@ -472,11 +472,12 @@ func describe(n *yaml.Node) string {
 	return "an alias"
 }
 
-// yamlError turns an error of the YAML decoder, "yaml: line 3: ...", into
-// an [*Error] with the line. The decoder counts lines from 0 and names
-// none for an error on the first line: line 1. (The characters it refuses
-// without a line have been checked before, by jsonyaml.Prepare.)
-func yamlError(err error) *Error {
+// yamlError turns an error of the YAML decoder of data, "yaml: line 3:
+// ...", into an [*Error] with the line. The decoder names no line for an
+// error on the first line (line 1), nor for an alias to an unknown anchor
+// (the line of the alias). The characters it refuses without a line have
+// been checked before, by jsonyaml.Prepare.
+func yamlError(err error, data []byte) *Error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line := 1
 	if rest, ok := strings.CutPrefix(msg, "line "); ok {
@@ -484,6 +485,11 @@ func yamlError(err error) *Error {
 			if n, convErr := strconv.Atoi(num); convErr == nil {
 				line, msg = n, tail
 			}
+		}
+	} else if name, ok := strings.CutPrefix(msg, "unknown anchor '"); ok {
+		name, _, _ = strings.Cut(name, "' referenced")
+		if i := bytes.Index(data, []byte("*"+name)); i >= 0 {
+			line = bytes.Count(data[:i], []byte{'\n'}) + 1
 		}
 	}
 	return &Error{Line: line, Index: -1, Err: why(ErrInvalid, "syntax error: %s", msg)}

@@ -38,7 +38,9 @@ func FuzzParse(f *testing.F) {
 			if len(list.Errors) == 0 || len(list.Errors) > policyfile.MaxErrors || list.More < 0 {
 				t.Fatalf("%d errors and %d more", len(list.Errors), list.More)
 			}
-			lines := bytes.Count(data, []byte("\n")) + 1
+			// Lines end as YAML ends them.
+			lines := 1 + bytes.Count(data, []byte("\n")) + bytes.Count(data, []byte("\r")) - bytes.Count(data, []byte("\r\n")) +
+				bytes.Count(data, []byte("\u0085")) + bytes.Count(data, []byte("\u2028")) + bytes.Count(data, []byte("\u2029"))
 			for _, e := range list.Errors {
 				if e.Line < 0 || e.Line > lines || e.Column < 0 || e.Err == nil {
 					t.Fatalf("error at line %d column %d of a %d-line file: %v", e.Line, e.Column, lines, e)

@@ -162,14 +162,15 @@ func decode(data []byte) (File, *ErrorList) {
 
 // badChar finds the first character that YAML does not allow (control
 // characters, invalid UTF-8) and returns its line, its column and what it
-// is; line 0 when there is none.
+// is; line 0 when there is none. Lines end as YAML ends them: at "\n",
+// "\r\n", a lone "\r", U+0085, U+2028 or U+2029.
 func badChar(data []byte) (line, col int, what string) {
 	line, start := 1, 0
 	for i := 0; i < len(data); {
 		c := data[i]
 		if c < utf8.RuneSelf {
 			switch {
-			case c == '\n':
+			case c == '\n', c == '\r' && (i+1 == len(data) || data[i+1] != '\n'):
 				line, start = line+1, i+1
 			case c < 0x20 && c != '\t' && c != '\r', c == 0x7f:
 				return line, utf8.RuneCount(data[start:i]) + 1, fmt.Sprintf("control character %U is not allowed", c)
@@ -181,7 +182,9 @@ func badChar(data []byte) (line, col int, what string) {
 		switch {
 		case r == utf8.RuneError && n == 1:
 			return line, utf8.RuneCount(data[start:i]) + 1, fmt.Sprintf("invalid UTF-8 (byte %#x); policy files are UTF-8", c)
-		case r < 0xA0 && r != 0x85, r == 0xFFFE, r == 0xFFFF:
+		case r == 0x85, r == 0x2028, r == 0x2029:
+			line, start = line+1, i+n
+		case r < 0xA0, r == 0xFFFE, r == 0xFFFF:
 			return line, utf8.RuneCount(data[start:i]) + 1, fmt.Sprintf("control character %U is not allowed", r)
 		}
 		i += n

@@ -116,7 +116,7 @@ func tooLarge(path string, size, limit int64) *ErrorList {
 
 // decode parses data, collecting every problem it can find.
 func decode(data []byte) (File, *ErrorList) {
-	p := &parser{}
+	p := &parser{lines: countLines(data)}
 	if jsonyaml.Is(data) {
 		// JSON is checked as JSON, then read as the YAML it also is.
 		var err error
@@ -153,7 +153,12 @@ func decode(data []byte) (File, *ErrorList) {
 		}
 		return File{}, p.list()
 	}
-	set := p.file(doc.Content[0])
+	root := doc.Content[0]
+	if root.Kind == yaml.ScalarNode && root.ShortTag() == "!!null" {
+		p.add(&Error{Err: errors.New("empty document, want zone and policies")})
+		return File{}, p.list()
+	}
+	set := p.file(root)
 	if errs := p.list(); errs != nil {
 		return File{}, errs
 	}
@@ -192,6 +197,21 @@ func badChar(data []byte) (line, col int, what string) {
 	return 0, 0, ""
 }
 
+// countLines returns the number of lines of data, as YAML counts them.
+func countLines(data []byte) int {
+	n := 1
+	for i := 0; i < len(data); i++ {
+		switch c := data[i]; {
+		case c == '\n', c == '\r' && (i+1 == len(data) || data[i+1] != '\n'):
+			n++
+		case c == 0xc2 && i+1 < len(data) && data[i+1] == 0x85,
+			c == 0xe2 && i+2 < len(data) && data[i+1] == 0x80 && (data[i+2] == 0xa8 || data[i+2] == 0xa9):
+			n++
+		}
+	}
+	return n
+}
+
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 
 // yamlError turns an error of the YAML decoder, "yaml: line 3: ...", into
@@ -208,12 +228,16 @@ func yamlError(err error) *Error {
 type parser struct {
 	zone    *time.Location // the file's
 	badZone bool           // the file's zone was given but is unusable
+	lines   int // of the file: the decoder may place a node past the end
 	errs    []*Error
 	more    int
 }
 
 // add records a problem.
 func (p *parser) add(e *Error) {
+	if e.Line > p.lines {
+		e.Line, e.Column = p.lines, 0 // a value missing at the end of the file
+	}
 	if len(p.errs) < MaxErrors {
 		p.errs = append(p.errs, e)
 	} else {

@@ -67,6 +67,8 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{"syntax", "zone: [\npolicies: 1", 2, "", policyfile.ErrSyntax, ""},
 		{"empty", "", 0, "", nil, "empty file"},
+		{"only a document marker", "---", 0, "", nil, "empty document"},
+		{"a value missing at the end", "zone: UTC\npolicies:\n  - kind: require-go\n    role:", 4, "policies[0].role", nil, "the role is empty"},
 		{"unknown top field", "zone: UTC\npolicy: []\n", 2, "policy", nil, `"policy" is not one of zone, policies`},
 		{"unknown kind", "zone: UTC\npolicies:\n  - kind: saturday-freeze\n", 3, "policies[0].kind", nil, "saturday-freeze"},
 		{"missing kind", "zone: UTC\npolicies:\n  - name: x\n", 3, "policies[0].kind", nil, "missing"},

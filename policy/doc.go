@@ -19,9 +19,12 @@
 // intervals of real time they block, and their Evaluate denies a change when
 // any instant of the whole operation, [Change.Start] to Start+Duration, falls
 // in one of them. [Set.NextSlot] searches the same intervals for the earliest
-// start that fits, so a slot it proposes is always one that Evaluate allows
-// for the change moved there with its Now kept (a zero Now stands for the
-// original Start: set it explicitly, see [Set.NextSlot]).
+// start that fits, and asks the other policies about it, following the
+// [Decision.Next] of their denials, so a slot it proposes is always one that
+// the Set allows for the change moved there with its Now kept (a zero Now
+// stands for the original Start: set it explicitly, see [Set.NextSlot]); a
+// policy that refuses and cannot say when ends the search with a
+// [RefusedError].
 // Package [github.com/mepkit/mepkit/policy/policytest] checks that
 // agreement for calendars written by users.
 // [Set.Free] lists the allowed intervals of a range, to draw a calendar, and

@@ -32,7 +32,11 @@ func (p *maxOutage) Evaluate(_ context.Context, c Change) Decision {
 	case c.Outage <= p.limit:
 		return Decision{Policy: "max-outage", Verdict: Allow, Reason: p.allow}
 	}
-	return Decision{Policy: "max-outage", Verdict: Deny,
-		Reason: "expected outage " + durfmt.Short(c.Outage) + " exceeds the limit of " + durfmt.Short(p.limit) +
-			"; shorten the outage steps or ask for a longer window"}
+	var buf [160]byte
+	b := append(buf[:0], "expected outage "...)
+	b = appendShort(b, c.Outage)
+	b = append(b, " exceeds the limit of "...)
+	b = appendShort(b, p.limit)
+	b = append(b, "; shorten the outage steps or ask for a longer window"...)
+	return Decision{Policy: "max-outage", Verdict: Deny, Reason: string(b)}
 }

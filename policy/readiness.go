@@ -86,22 +86,40 @@ func (r *Readiness) Evaluate(_ context.Context, c Change) Decision {
 		}
 		return Decision{Policy: "readiness", Verdict: Allow, Reason: reason}
 	}
-	ls := durfmt.Short(lead)
+	var buf [256]byte
 	if !c.ReadyAt.IsZero() {
-		return Decision{Policy: "readiness", Verdict: Deny,
-			Reason: "ready at " + formatLocal(c.ReadyAt, loc) + ", " + durfmt.Short(c.ReadyAt.Sub(deadline)) +
-				" after the deadline " + formatLocal(deadline, loc) + " (" + ls + " before the start)" + r.note(),
-			Next: c.ReadyAt.Round(0).Add(lead).In(loc)}
+		b := append(buf[:0], "ready at "...)
+		b = appendLocal(b, c.ReadyAt, loc)
+		b = append(b, ", "...)
+		b = appendShort(b, c.ReadyAt.Sub(deadline))
+		b = append(b, " after the deadline "...)
+		b = r.appendDeadline(b, deadline, loc, lead)
+		return Decision{Policy: "readiness", Verdict: Deny, Reason: string(b), Next: c.ReadyAt.Round(0).Add(lead).In(loc)}
 	}
 	now := c.now()
 	if !now.After(deadline) {
-		return Decision{Policy: "readiness", Verdict: Warn,
-			Reason: "not ready yet; everything must be ready by " + formatLocal(deadline, loc) + " (" + ls + " before the start)" + r.note()}
+		b := append(buf[:0], "not ready yet; everything must be ready by "...)
+		b = r.appendDeadline(b, deadline, loc, lead)
+		return Decision{Policy: "readiness", Verdict: Warn, Reason: string(b)}
 	}
-	return Decision{Policy: "readiness", Verdict: Deny,
-		Reason: "not ready at the deadline " + formatLocal(deadline, loc) + " (" + ls + " before the start); the earliest start is " +
-			ls + " after readiness" + r.note(),
-		Next: now.Add(lead).In(loc)}
+	b := append(buf[:0], "not ready at the deadline "...)
+	b = appendLocal(b, deadline, loc)
+	b = append(b, " ("...)
+	b = appendShort(b, lead)
+	b = append(b, " before the start); the earliest start is "...)
+	b = appendShort(b, lead)
+	b = append(b, " after readiness"...)
+	b = append(b, r.note()...)
+	return Decision{Policy: "readiness", Verdict: Deny, Reason: string(b), Next: now.Add(lead).In(loc)}
+}
+
+// appendDeadline appends "DEADLINE (LEAD before the start)" and the note.
+func (r *Readiness) appendDeadline(b []byte, deadline time.Time, loc *time.Location, lead time.Duration) []byte {
+	b = appendLocal(b, deadline, loc)
+	b = append(b, " ("...)
+	b = appendShort(b, lead)
+	b = append(b, " before the start)"...)
+	return append(b, r.note()...)
 }
 
 func (r *Readiness) earliestStart(c Change) (time.Time, bool) {

@@ -14,9 +14,10 @@
 // the French public holidays and their eves, the evening windows and the
 // readiness rule (R7). The set decides about a few planned changes, at
 // fixed instants, and [policy.Set.NextSlot] proposes a start for the ones
-// it denies. NextSlot sees the calendars (and readiness) only: a denial
-// from the incident rule does not depend on the start, so no slot clears
-// it; the change waits for the incident to be resolved.
+// it denies. NextSlot honours every policy, and refuses every start while
+// a policy denies without saying when it will allow (its Decision.Next):
+// the incident rule is such a policy, so the program asks NextSlot without
+// it and says that the change also waits for the incident to be resolved.
 //
 // Usage, from the repository root:
 //
@@ -52,6 +53,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 	_ "time/tzdata" // programs embed the zone database; the library does not
@@ -125,7 +127,15 @@ func run(stdout, stderr io.Writer) int {
 			continue
 		}
 		stays := startless(set, res)
-		next, err := set.NextSlot(ctx, c, 180*24*time.Hour)
+		// NextSlot honours every policy: without those that stay, it
+		// finds the start the others allow.
+		slotSet := policy.Set{}
+		for _, p := range set {
+			if !slices.Contains(stays, p.Name()) {
+				slotSet = append(slotSet, p)
+			}
+		}
+		next, err := slotSet.NextSlot(ctx, c, 180*24*time.Hour)
 		switch {
 		case err != nil:
 			fmt.Fprintln(stdout, "denied; no allowed slot within 180 days:", err)

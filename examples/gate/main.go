@@ -79,6 +79,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -414,8 +415,8 @@ func decide(o *options, clock func() time.Time, load func(string) (policyfile.Fi
 		return d, nil
 	}
 
-	// NextSlot moves the start past calendars and readiness; a denial from
-	// another policy (a No-Go, a missing GO, too long an outage) stays.
+	// A denial from a policy that is not a calendar and says no later start
+	// (a No-Go, a missing GO, too long an outage) stays whatever the start.
 	calendars := map[string]bool{}
 	for _, p := range set {
 		if _, ok := p.(policy.Calendar); ok {
@@ -437,7 +438,15 @@ func decide(o *options, clock func() time.Time, load func(string) (policyfile.Fi
 		}
 	}
 	horizon := time.Duration(o.horizon)
-	next, err := set.NextSlot(ctx, c, horizon)
+	// The slot is searched without the policies that stay: NextSlot would
+	// otherwise refuse every start (a *policy.RefusedError naming them).
+	slotSet := make(policy.Set, 0, len(set))
+	for _, p := range set {
+		if p != nil && !slices.Contains(stays, p.Name()) {
+			slotSet = append(slotSet, p)
+		}
+	}
+	next, err := slotSet.NextSlot(ctx, c, horizon)
 	switch {
 	case errors.Is(err, policy.ErrNoSlot):
 		d.Note = "no allowed slot within " + o.horizon.String() + " of the start"

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -117,21 +116,16 @@ func tooLarge(path string, size, limit int64) *ErrorList {
 // decode parses data, collecting every problem it can find.
 func decode(data []byte) (File, *ErrorList) {
 	p := &parser{lines: countLines(data)}
-	if jsonyaml.Is(data) {
-		// JSON is checked as JSON, then read as the YAML it also is.
-		var err error
-		if data, err = jsonyaml.Prepare(data); err != nil {
-			var se *jsonyaml.SyntaxError
-			if errors.As(err, &se) {
-				p.add(&Error{Line: se.Line, Err: fmt.Errorf("%w: %s", ErrSyntax, se.Msg)})
-			} else {
-				p.add(&Error{Err: fmt.Errorf("%w: %w", ErrSyntax, err)})
-			}
-			return File{}, p.list()
+	// JSON is checked as JSON, then read as the YAML it also is; YAML is
+	// checked for the characters its decoder refuses without a line.
+	data, err := jsonyaml.Prepare(data)
+	if err != nil {
+		var se *jsonyaml.SyntaxError
+		if errors.As(err, &se) {
+			p.add(&Error{Line: se.Line, Column: se.Column, Err: fmt.Errorf("%w: %s", ErrSyntax, se.Msg)})
+		} else {
+			p.add(&Error{Err: fmt.Errorf("%w: %w", ErrSyntax, err)})
 		}
-	} else if line, col, what := badChar(data); line > 0 {
-		// The YAML decoder reports these without a line.
-		p.add(&Error{Line: line, Column: col, Err: fmt.Errorf("%w: %s", ErrSyntax, what)})
 		return File{}, p.list()
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -165,38 +159,6 @@ func decode(data []byte) (File, *ErrorList) {
 	return File{Zone: p.zone, Set: set}, nil
 }
 
-// badChar finds the first character that YAML does not allow (control
-// characters, invalid UTF-8) and returns its line, its column and what it
-// is; line 0 when there is none. Lines end as YAML ends them: at "\n",
-// "\r\n", a lone "\r", U+0085, U+2028 or U+2029.
-func badChar(data []byte) (line, col int, what string) {
-	line, start := 1, 0
-	for i := 0; i < len(data); {
-		c := data[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '\n', c == '\r' && (i+1 == len(data) || data[i+1] != '\n'):
-				line, start = line+1, i+1
-			case c < 0x20 && c != '\t' && c != '\r', c == 0x7f:
-				return line, utf8.RuneCount(data[start:i]) + 1, fmt.Sprintf("control character %U is not allowed", c)
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRune(data[i:])
-		switch {
-		case r == utf8.RuneError && n == 1:
-			return line, utf8.RuneCount(data[start:i]) + 1, fmt.Sprintf("invalid UTF-8 (byte %#x); policy files are UTF-8", c)
-		case r == 0x85, r == 0x2028, r == 0x2029:
-			line, start = line+1, i+n
-		case r < 0xA0, r == 0xFFFE, r == 0xFFFF:
-			return line, utf8.RuneCount(data[start:i]) + 1, fmt.Sprintf("control character %U is not allowed", r)
-		}
-		i += n
-	}
-	return 0, 0, ""
-}
-
 // countLines returns the number of lines of data, as YAML counts them.
 func countLines(data []byte) int {
 	n := 1
@@ -228,7 +190,7 @@ func yamlError(err error) *Error {
 type parser struct {
 	zone    *time.Location // the file's
 	badZone bool           // the file's zone was given but is unusable
-	lines   int // of the file: the decoder may place a node past the end
+	lines   int            // of the file: the decoder may place a node past the end
 	errs    []*Error
 	more    int
 }

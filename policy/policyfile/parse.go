@@ -55,7 +55,8 @@ func (o *ParseOptions) maxProblems() int {
 	return o.MaxProblems
 }
 
-// File is a parsed policy file.
+// File is a parsed policy file. The zero File has no zone and an empty
+// Set, which allows everything.
 type File struct {
 	// Zone is the file's top-level zone; nil when the file names none
 	// (every calendar policy then names its own). A program reads local

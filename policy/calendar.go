@@ -178,28 +178,32 @@ func (c *wallCalendar) appendBlocked(dst []Interval, from, to time.Time) []Inter
 	n0 := len(dst)
 	for s := f.s; ; {
 		b := c.bucketAt(s)
+		blocks := b.blocks
 		if b.dense {
-			dst = c.computeBlocked(dst, maxTime(from, time.Unix(b.lo, 0)), minTime(to, time.Unix(b.hi, 0)))
-		} else {
-			i, _ := slices.BinarySearchFunc(b.blocks, f.s, func(x span, s int64) int {
-				if x.b <= s {
-					return -1
-				}
-				return 1
-			})
-			for _, x := range b.blocks[i:] {
-				a, z := sec(x.a), sec(x.b)
-				if !a.before(e) {
-					break
-				}
-				if a.before(f) {
-					a = f
-				}
-				if e.before(z) {
-					z = e
-				}
-				dst = append(dst, Interval{a.time().In(c.loc), z.time().In(c.loc)})
+			hi := e.s
+			if e.ns > 0 {
+				hi++
 			}
+			blocks = c.computeSpans(nil, max(f.s, b.lo), min(hi, b.hi))
+		}
+		i, _ := slices.BinarySearchFunc(blocks, f.s, func(x span, s int64) int {
+			if x.b <= s {
+				return -1
+			}
+			return 1
+		})
+		for _, x := range blocks[i:] {
+			a, z := sec(x.a), sec(x.b)
+			if !a.before(e) {
+				break
+			}
+			if a.before(f) {
+				a = f
+			}
+			if e.before(z) {
+				z = e
+			}
+			dst = append(dst, Interval{a.time().In(c.loc), z.time().In(c.loc)})
 		}
 		if !sec(b.hi).before(e) || b.hi >= 1<<62 {
 			break
@@ -223,58 +227,66 @@ func minTime(a, b time.Time) time.Time {
 	return b
 }
 
-// computeBlocked appends the blocked parts of [from, to), computed from
-// the rule: the engine that fills the buckets.
-func (c *wallCalendar) computeBlocked(dst []Interval, from, to time.Time) []Interval {
-	from, to = from.Round(0), to.Round(0)
-	if !from.Before(to) {
+// computeSpans appends the blocked parts of the Unix seconds [from, to),
+// computed from the rule, sorted and merged: the engine that fills the
+// buckets. Each wall span of the rule maps to real time through every
+// stretch of constant offset it meets, so a repeated hour is blocked on
+// both passes and a skipped one nowhere.
+func (c *wallCalendar) computeSpans(dst []span, from, to int64) []span {
+	if from >= to {
 		return dst
 	}
 	var sb [4]zoneSeg
 	var segs []zoneSeg
-	if z := c.last.Load(); z != nil && from.Unix() >= z.s && to.Unix() < z.e {
-		segs = append(sb[:0], zoneSeg{off: z.off, s: from, e: to})
+	if z := c.last.Load(); z != nil && from >= z.s && to < z.e {
+		segs = append(sb[:0], zoneSeg{off: z.off, s: time.Unix(from, 0), e: time.Unix(to, 0)})
 	} else {
-		segs = zoneSegs(sb[:0], c.loc, from, to)
+		segs = zoneSegs(sb[:0], c.loc, time.Unix(from, 0), time.Unix(to, 0))
 		if len(segs) == 1 {
-			c.remember(from)
+			c.remember(time.Unix(from, 0))
 		}
 	}
 	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
 	for _, s := range segs {
-		l := s.s.Unix() + s.off
-		h := s.e.Unix() + s.off
-		if s.e.Nanosecond() != 0 {
-			h++
-		}
-		lo, hi = min(lo, l), max(hi, h)
+		lo, hi = min(lo, s.s.Unix()+s.off), max(hi, s.e.Unix()+s.off)
 	}
 	var ws []span
 	if days := (hi - lo) / secondsPerDay; days > 2 {
-		ws = make([]span, 0, min(days+4, 4096)) // about one span a day at most
+		perDay := int64(1)
+		if r, ok := c.rule.(*windowRule); ok {
+			perDay = int64(r.perDay)
+		}
+		ws = make([]span, 0, min((days+4)*perDay, 1<<20))
 	}
 	ws = c.rule.appendWall(ws, lo, hi)
+	// The wall spans are sorted and disjoint; mapped segment by segment,
+	// each clipped to its segment, they come out sorted.
 	n0 := len(dst)
 	dst = slices.Grow(dst, len(ws))
-	for _, w := range ws {
-		for _, s := range segs {
-			a, b := w.a-s.off, w.b-s.off
-			if a >= s.e.Unix()+1 || b <= s.s.Unix() {
-				continue // no overlap, even at sub-second precision
+	for _, s := range segs {
+		ss, se := s.s.Unix(), s.e.Unix()
+		i, _ := slices.BinarySearchFunc(ws, ss+s.off, func(w span, x int64) int {
+			if w.b <= x {
+				return -1
 			}
-			at, bt := s.s, s.e
-			if u := time.Unix(a, 0); u.After(at) {
-				at = u
+			return 1
+		})
+		for _, w := range ws[i:] {
+			a, b := max(w.a-s.off, ss), min(w.b-s.off, se)
+			if w.a-s.off >= se {
+				break
 			}
-			if u := time.Unix(b, 0); u.Before(bt) {
-				bt = u
+			if a >= b {
+				continue
 			}
-			if at.Before(bt) {
-				dst = append(dst, Interval{at.In(c.loc), bt.In(c.loc)})
+			if n := len(dst); n > n0 && a <= dst[n-1].b {
+				dst[n-1].b = max(dst[n-1].b, b)
+				continue
 			}
+			dst = append(dst, span{a, b})
 		}
 	}
-	return normalize(dst, n0)
+	return dst
 }
 
 // remember caches the stretch of constant offset around t.

@@ -77,21 +77,18 @@ func (c *wallCalendar) bucketAt(s int64) *bucket {
 
 func (c *wallCalendar) buildBucket(k int64) *bucket {
 	b := &bucket{lo: k << bucketShift, hi: (k + 1) << bucketShift}
-	ivs := c.computeBlocked(nil, time.Unix(b.lo, 0), time.Unix(b.hi, 0))
+	blocks := c.computeSpans(nil, b.lo, b.hi)
 	prev := b.lo
-	blocks := make([]span, 0, len(ivs))
-	for i, iv := range ivs {
-		s := span{iv.Start.Unix(), iv.End.Unix()}
+	for i, x := range blocks {
 		if i == 0 {
-			b.lead = s.a - b.lo
+			b.lead = x.a - b.lo
 		}
-		b.gap = max(b.gap, s.a-prev)
-		prev = s.b
-		blocks = append(blocks, s)
+		b.gap = max(b.gap, x.a-prev)
+		prev = x.b
 	}
 	b.trail = b.hi - prev
 	b.gap = max(b.gap, b.trail)
-	if len(ivs) == 0 {
+	if len(blocks) == 0 {
 		b.lead = b.hi - b.lo
 	}
 	if len(blocks) > maxBucketBlocks {
@@ -150,10 +147,7 @@ func (w *wallCursor) load(ctx context.Context, s int64) error {
 		}
 		// A dense bucket: compute a week of it.
 		w.lo, w.hi = s, min(s+7*secondsPerDay, b.hi)
-		w.buf = w.buf[:0]
-		for _, iv := range w.c.computeBlocked(nil, time.Unix(w.lo, 0), time.Unix(w.hi, 0)) {
-			w.buf = append(w.buf, span{iv.Start.Unix(), iv.End.Unix()})
-		}
+		w.buf = w.c.computeSpans(w.buf[:0], w.lo, w.hi)
 		w.blocks = w.buf
 	}
 	w.i, _ = slices.BinarySearchFunc(w.blocks, s, func(x span, s int64) int {

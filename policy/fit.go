@@ -75,27 +75,42 @@ func (c *wallCalendar) bucketAt(s int64) *bucket {
 	return b
 }
 
+// buildBucket computes bucket k a week at a time, so that a dense calendar
+// (a freeze every minute) costs its summary without holding its spans.
 func (c *wallCalendar) buildBucket(k int64) *bucket {
 	b := &bucket{lo: k << bucketShift, hi: (k + 1) << bucketShift}
-	blocks := c.computeSpans(nil, b.lo, b.hi)
-	prev := b.lo
-	for i, x := range blocks {
-		if i == 0 {
-			b.lead = x.a - b.lo
+	const chunk = 7 * secondsPerDay
+	var buf, blocks []span
+	prev, n := b.lo, 0
+	for s := b.lo; s < b.hi; s += chunk {
+		buf = c.computeSpans(buf[:0], s, min(s+chunk, b.hi))
+		for _, x := range buf {
+			if n > 0 && x.a == prev { // across the seam of two weeks
+				prev = x.b
+				if !b.dense {
+					blocks[len(blocks)-1].b = x.b
+				}
+				continue
+			}
+			if n == 0 {
+				b.lead = x.a - b.lo
+			}
+			b.gap = max(b.gap, x.a-prev)
+			prev = x.b
+			if n++; n > maxBucketBlocks {
+				b.dense, blocks = true, nil
+			}
+			if !b.dense {
+				blocks = append(blocks, x)
+			}
 		}
-		b.gap = max(b.gap, x.a-prev)
-		prev = x.b
 	}
 	b.trail = b.hi - prev
 	b.gap = max(b.gap, b.trail)
-	if len(blocks) == 0 {
+	if n == 0 {
 		b.lead = b.hi - b.lo
 	}
-	if len(blocks) > maxBucketBlocks {
-		b.dense = true
-	} else {
-		b.blocks = blocks
-	}
+	b.blocks = slices.Clip(blocks)
 	return b
 }
 

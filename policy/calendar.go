@@ -95,15 +95,12 @@ type wallCalendar struct {
 	never   string
 	// last is the most recent stretch of constant offset seen, so that
 	// successive computations skip the zone lookups.
-	last       atomic.Pointer[zoneSpan]
-	buckets    memo[int64, *bucket]
-	lastBucket atomic.Pointer[bucket]
+	last    atomic.Pointer[zoneSpan]
+	buckets bucketCache
 }
 
 func newWallCalendar(name string, loc *time.Location, rule wallRule, allow string) *wallCalendar {
-	c := &wallCalendar{name: name, loc: loc, rule: rule, allow: allow}
-	c.buckets.max = maxBuckets
-	return c
+	return &wallCalendar{name: name, loc: loc, rule: rule, allow: allow}
 }
 
 // zoneSpan is a stretch [s, e) of Unix seconds with one offset.
@@ -128,7 +125,8 @@ func (c *wallCalendar) Evaluate(ctx context.Context, ch Change) Decision {
 	}
 	d := Decision{Policy: c.name, Verdict: Deny}
 	var buf [256]byte
-	b := c.appendDescribe(buf[:0], wallOf(first.time(), c.loc))
+	_, off := c.zoneAt(first.s)
+	b := c.appendDescribe(buf[:0], first.s+off)
 	b = append(b, " in "...)
 	b = append(b, c.loc.String()...)
 	next, fits, err := w.fit(ctx, f, ch.duration(), f.add(nextHorizon))
@@ -137,7 +135,13 @@ func (c *wallCalendar) Evaluate(ctx context.Context, ch Change) Decision {
 	case fits:
 		d.Next = next.time().In(c.loc)
 		b = append(b, "; allowed again from "...)
-		b = appendLocal(b, d.Next, c.loc)
+		if name, off := c.zoneAt(next.s); name != "" {
+			b = appendWallDay(b, next.s+off, true)
+			b = append(b, ' ')
+			b = append(b, name...)
+		} else {
+			b = appendLocal(b, d.Next, c.loc)
+		}
 	case c.longest > 0 && ceilSeconds(ch.duration()) > c.longest:
 		b = append(b, c.never...)
 	default:

@@ -190,12 +190,7 @@ func (c *wallCalendar) appendBlocked(dst []Interval, from, to time.Time) []Inter
 			}
 			blocks = c.computeSpans(nil, max(f.s, b.lo), min(hi, b.hi))
 		}
-		i, _ := slices.BinarySearchFunc(blocks, f.s, func(x span, s int64) int {
-			if x.b <= s {
-				return -1
-			}
-			return 1
-		})
+		i := endingAfter(blocks, f.s)
 		for _, x := range blocks[i:] {
 			a, z := sec(x.a), sec(x.b)
 			if !a.before(e) {
@@ -269,12 +264,7 @@ func (c *wallCalendar) computeSpans(dst []span, from, to int64) []span {
 	dst = slices.Grow(dst, len(ws))
 	for _, s := range segs {
 		ss, se := s.s.Unix(), s.e.Unix()
-		i, _ := slices.BinarySearchFunc(ws, ss+s.off, func(w span, x int64) int {
-			if w.b <= x {
-				return -1
-			}
-			return 1
-		})
+		i := endingAfter(ws, ss+s.off)
 		for _, w := range ws[i:] {
 			a, b := max(w.a-s.off, ss), min(w.b-s.off, se)
 			if w.a-s.off >= se {

@@ -233,12 +233,7 @@ func (w *wallCursor) load(ctx context.Context, s int64) error {
 		w.buf = w.c.computeSpans(w.buf[:0], w.lo, w.hi)
 		w.blocks = w.buf
 	}
-	w.i, _ = slices.BinarySearchFunc(w.blocks, s, func(x span, s int64) int {
-		if x.b <= s {
-			return -1
-		}
-		return 1
-	})
+	w.i = endingAfter(w.blocks, s)
 	return nil
 }
 
@@ -394,4 +389,19 @@ func firstFit(ctx context.Context, curs []cursor, earliest inst, d time.Duration
 		return t, ErrNoSlot
 	}
 	return t, nil
+}
+
+// endingAfter returns the index of the first span of the sorted, disjoint
+// spans that ends after s, len(spans) if none.
+func endingAfter(spans []span, s int64) int {
+	i, j := 0, len(spans)
+	for i < j {
+		h := int(uint(i+j) >> 1)
+		if spans[h].b <= s {
+			i = h + 1
+		} else {
+			j = h
+		}
+	}
+	return i
 }

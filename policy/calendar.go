@@ -219,13 +219,6 @@ func maxTime(a, b time.Time) time.Time {
 	return b
 }
 
-func minTime(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
-}
-
 // computeSpans appends the blocked parts of the Unix seconds [from, to),
 // computed from the rule, sorted and merged: the engine that fills the
 // buckets. Each wall span of the rule maps to real time through every
@@ -319,12 +312,6 @@ func zoneSegs(dst []zoneSeg, loc *time.Location, from, to time.Time) []zoneSeg {
 		t = e
 	}
 	return dst
-}
-
-// wallOf returns the wall time of instant t in loc.
-func wallOf(t time.Time, loc *time.Location) int64 {
-	_, off := t.In(loc).Zone()
-	return t.Unix() + int64(off)
 }
 
 // wallTime returns wall seconds as a UTC time, for formatting and civil

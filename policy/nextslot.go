@@ -117,6 +117,7 @@ type RefusedError struct {
 	Next   time.Time // its Decision.Next, often zero
 }
 
+// Error names the policy, the start it refused and its reason.
 func (e *RefusedError) Error() string {
 	return "policy: no slot: " + e.Policy + " refuses the start " + formatLocal(e.Start, e.Start.Location()) +
 		" and cannot say when it will allow the change: " + e.Reason

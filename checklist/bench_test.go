@@ -14,15 +14,17 @@ import (
 // (the "ns/item" and "B/item" metrics) must stay flat across them.
 var sizes = []int{1_000, 10_000, 100_000}
 
-// BenchmarkParseSize reads YAML files of 1,000 to 100,000 items.
+// BenchmarkParseSize reads YAML files of 1,000 to 100,000 items (about
+// 140 bytes each), validation included.
 func BenchmarkParseSize(b *testing.B) {
 	for _, n := range sizes {
 		b.Run(fmt.Sprintf("items=%d", n), func(b *testing.B) {
 			data := bigYAML(n)
+			opts := &checklist.ParseOptions{MaxBytes: len(data)} // 100,000 items are over the default
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := checklist.Parse(data); err != nil {
+				if _, err := checklist.ParseWith(data, opts); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -75,6 +77,23 @@ func BenchmarkCycleError(b *testing.B) {
 					b.Fatal(s)
 				}
 			}
+		})
+	}
+}
+
+// BenchmarkValidateSize validates lists of 1,000 to 100,000 items, each
+// depending on the one before.
+func BenchmarkValidateSize(b *testing.B) {
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("items=%d", n), func(b *testing.B) {
+			l := bigList(n)
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := l.Validate(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			perItem(b, n)
 		})
 	}
 }

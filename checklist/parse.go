@@ -473,10 +473,12 @@ func describe(n *yaml.Node) string {
 }
 
 // yamlError turns an error of the YAML decoder, "yaml: line 3: ...", into
-// an [*Error] with the line.
+// an [*Error] with the line. The decoder counts lines from 0 and names
+// none for an error on the first line: line 1. (The characters it refuses
+// without a line have been checked before, by jsonyaml.Prepare.)
 func yamlError(err error) *Error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := 0
+	line := 1
 	if rest, ok := strings.CutPrefix(msg, "line "); ok {
 		if num, tail, ok := strings.Cut(rest, ": "); ok {
 			if n, convErr := strconv.Atoi(num); convErr == nil {

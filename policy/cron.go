@@ -22,7 +22,7 @@ const maxCronDuration = 366 * 24 * time.Hour
 // of week) or is a descriptor such as "@daily", as gronx reads them
 // ("L", "W" and "#" included). Seconds and years are not accepted. An
 // expression that is invalid (hour 24, say) or never fires (30 February) is
-// an error: a *[CronError] wrapping [ErrCron].
+// an error: a *[CronError].
 //
 // Clock changes follow the package's rule for bounds in a skipped hour. A
 // tick at a local time that a clock change skips fires at the first instant

@@ -1,6 +1,8 @@
 package policy_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -41,4 +43,40 @@ func FuzzWindows(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// FuzzJSON checks the JSON decoders of the types a tool logs: whatever they
+// accept marshals again, and reads back to the same text.
+func FuzzJSON(f *testing.F) {
+	f.Add([]byte(`{"name":"a","start":"2026-11-24T20:30:00+01:00","duration":5400.5,"location":"Europe/Paris","outage":0,"outage_known":true,"approvals":[{"role":"ops","by":"ann","go":true}],"risk":{"rehearsals":2,"production_like":1}}`))
+	f.Add([]byte(`{"allowed":false,"verdict":"deny","decisions":[{"policy":"p","verdict":"deny","reason":"r","next":"2026-11-28T00:00:00+01:00","overridden":true}],"override":{"by":"a","reason":"b"}}`))
+	f.Add([]byte(`{"duration":-0.000000001,"outage":1e3}`))
+	f.Add([]byte(`{"duration":9223372036.854775807}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var c policy.Change
+		if json.Unmarshal(data, &c) == nil {
+			again(t, c)
+		}
+		var r policy.Result
+		if json.Unmarshal(data, &r) == nil {
+			again(t, r)
+		}
+	})
+}
+
+// again marshals v, reads it back and checks the text is stable.
+func again[T any](t *testing.T, v T) {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		return // e.g. a verdict out of range, refused on the way out
+	}
+	var back T
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatalf("%s does not read back: %v", b, err)
+	}
+	b2, err := json.Marshal(back)
+	if err != nil || !bytes.Equal(b, b2) {
+		t.Fatalf("unstable: %s then %s (%v)", b, b2, err)
+	}
 }

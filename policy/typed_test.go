@@ -237,6 +237,11 @@ func TestReasonsInOneZone(t *testing.T) {
 	d = policy.ReadinessWindow(time.Hour).Evaluate(ctx, c)
 	assert.Contains(t, d.Reason, "02:09 EST")
 
+	// A zone given first stays, as it would without folding the wrappers.
+	d = policy.In(newYork, policy.Named("r", policy.In(paris, policy.ReadinessWindow(time.Hour)))).Evaluate(ctx, c)
+	assert.Contains(t, d.Reason, "08:09 CET")
+	assert.Equal(t, "r", d.Policy)
+
 	// In keeps calendars calendars, and their own zone.
 	in := policy.In(newYork, policy.FridayFreeze(paris))
 	_, ok := in.(policy.Calendar)

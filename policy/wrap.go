@@ -24,8 +24,9 @@ func Named(name string, p Policy) Policy {
 // [Change.Location] is loc, so a policy without a zone of its own
 // ([ReadinessWindow], [RequireGo], [MaxOutage], a [Func] that uses
 // [Change.Zone]) writes the times of its reasons there. A [Calendar] keeps
-// its own zone, and the result is a Calendar too. The result's Unwrap
-// method returns p. In(nil, p) returns p unchanged; In panics if p is nil.
+// its own zone, and the result is a Calendar too; so does a policy that
+// In already gave a zone. The result's Unwrap method returns p. In(nil, p)
+// returns p unchanged; In panics if p is nil.
 //
 // Package policyfile wraps the zone-less policies of a file in In with the
 // file's zone, so every reason of the Set it reads is in that zone.
@@ -48,8 +49,8 @@ func wrap(p Policy, name string, mandatory bool, loc *time.Location) Policy {
 		if name != "" {
 			in.name = name
 		}
-		if loc != nil {
-			in.loc = loc
+		if in.loc == nil {
+			in.loc = loc // a zone given before stays: the innermost speaks
 		}
 		in.mandatory = in.mandatory || mandatory
 		p = in.p

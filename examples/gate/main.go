@@ -12,7 +12,7 @@
 //	      -start "2026-11-27 20:30" -duration 90m -env production \
 //	      -now 2026-11-27T17:00:00+01:00 -ready-at 2026-11-27T18:45:00+01:00 \
 //	      -approve operations:alice -outage 20m
-//	change:  to production, Fri 2026-11-27 20:30 CET to Fri 2026-11-27 22:00 CET (1h30m)
+//	change: to production, Fri 2026-11-27 20:30 CET to Fri 2026-11-27 22:00 CET (1h30m)
 //	decided: Fri 2026-11-27 17:00 CET
 //	DENY  friday-freeze: Fri 2026-11-27 is a Friday in Europe/Paris; allowed again from Sat 2026-11-28 00:00 CET
 //	ALLOW weekend-freeze: no Saturday or Sunday in Europe/Paris during the operation
@@ -34,7 +34,8 @@
 // -ready-at the change is not ready yet, without -approve nobody has
 // given the GO, and without -outage the expected outage is unknown: these
 // are warnings (the first two only before their deadlines), which do not
-// block.
+// block. An -approve whose name is empty ("operations:" from an empty
+// $GO_BY) counts as no GO, and the answer says so.
 //
 // In a CI job, the step just before the deployment judges the deployment
 // as it runs now (-start now), and with -strict treats every warning (no GO
@@ -61,7 +62,7 @@
 //
 // "gate demo" runs its demo: the embedded deploy-policy.yaml checks a change
 // planned on a Tuesday evening (allowed) and the same change on a Friday
-// (denied, with the next slot), then prints the usage, and exits 0.
+// (denied, with the next slot), shows the CI step, and exits 0.
 //
 // Exit status: 0 the change is allowed, 1 it is denied, 2 bad input (bad or
 // missing flags, an unreadable or invalid policy file, an unknown zone).
@@ -163,7 +164,7 @@ func run(args []string, stdout, stderr io.Writer, now func() time.Time) int {
 	case len(args) == 1 && args[0] == "demo":
 		return demo(stdout, stderr)
 	}
-	return gate(args, stdout, stderr, now, os.ReadFile)
+	return gate(args, stdout, stderr, now, readPolicy)
 }
 
 // options are the parsed flags, before the times are read in a zone.
@@ -174,14 +175,19 @@ type options struct {
 	outageKnown         bool // -outage was given, 0s included
 	env, name           string
 	approvals           []policy.Approval
+	unnamed             []string // -approve values that name nobody
 	horizon             days
 	json                bool
 	strict              bool
 }
 
-// gate parses args, reads the policy file with readFile, decides and
-// prints. It returns the exit status.
-func gate(args []string, stdout, stderr io.Writer, clock func() time.Time, readFile func(string) ([]byte, error)) int {
+// readPolicy reads a policy file from disk, refusing one over the size
+// limit of package policyfile before reading it.
+func readPolicy(path string) (policyfile.File, error) { return policyfile.ReadFile(path, nil) }
+
+// gate parses args, reads the policy file with load, decides and prints.
+// It returns the exit status.
+func gate(args []string, stdout, stderr io.Writer, clock func() time.Time, load func(string) (policyfile.File, error)) int {
 	o, err := parseFlags(args)
 	if errors.Is(err, flag.ErrHelp) {
 		// Help decides nothing: a pipeline that asked for it stops.
@@ -190,7 +196,7 @@ func gate(args []string, stdout, stderr io.Writer, clock func() time.Time, readF
 	}
 	var d *decision
 	if err == nil {
-		d, err = decide(o, clock, readFile)
+		d, err = decide(o, clock, load)
 	}
 	if err == nil {
 		if o.json {
@@ -232,8 +238,8 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.name, "name", "", "")
 	fs.StringVar(&o.now, "now", "", "")
 	fs.StringVar(&o.readyAt, "ready-at", "", "")
-	fs.Var(approvalFlag{&o.approvals, true}, "approve", "")
-	fs.Var(approvalFlag{&o.approvals, false}, "reject", "")
+	fs.Var(approvalFlag{&o.approvals, &o.unnamed, true}, "approve", "")
+	fs.Var(approvalFlag{&o.approvals, &o.unnamed, false}, "reject", "")
 	fs.DurationVar(&o.outage, "outage", 0, "")
 	fs.Var(&o.horizon, "horizon", "")
 	fs.BoolVar(&o.json, "json", false, "")
@@ -261,9 +267,12 @@ func parseFlags(args []string) (*options, error) {
 }
 
 // approvalFlag collects -approve ROLE:NAME or -reject ROLE:NAME:REASON.
+// An -approve whose NAME is empty counts as no approval: it is kept in
+// unnamed, for the answer to say so.
 type approvalFlag struct {
-	list *[]policy.Approval
-	goes bool // -approve
+	list    *[]policy.Approval
+	unnamed *[]string
+	goes    bool // -approve
 }
 
 func (f approvalFlag) String() string { return "" }
@@ -271,8 +280,14 @@ func (f approvalFlag) String() string { return "" }
 func (f approvalFlag) Set(s string) error {
 	if f.goes {
 		role, by, ok := strings.Cut(s, ":")
-		if !ok || strings.TrimSpace(role) == "" || strings.TrimSpace(by) == "" {
+		if !ok || strings.TrimSpace(role) == "" {
 			return fmt.Errorf("%q: want ROLE:NAME, e.g. operations:alice", s)
+		}
+		if strings.TrimSpace(by) == "" {
+			// "operations:$GO_BY" with GO_BY still empty: nobody has
+			// given the GO yet, which is a state, not a mistake.
+			*f.unnamed = append(*f.unnamed, s)
+			return nil
 		}
 		*f.list = append(*f.list, policy.Approval{Role: role, By: by, Go: true})
 		return nil
@@ -326,6 +341,8 @@ type decision struct {
 	// Note explains a denial that moving the start does not clear, or
 	// that no slot fits within the horizon.
 	Note string `json:"note,omitempty"`
+	// Ignored lists the -approve values that name nobody: no GO counted.
+	Ignored []string `json:"ignored_approvals,omitempty"`
 
 	result  policy.Result
 	denials []string // names of the denying policies
@@ -350,15 +367,12 @@ type decisionJSON struct {
 }
 
 // decide reads the policy file and evaluates the change.
-func decide(o *options, clock func() time.Time, readFile func(string) ([]byte, error)) (*decision, error) {
-	data, err := readFile(o.policyFile)
+func decide(o *options, clock func() time.Time, load func(string) (policyfile.File, error)) (*decision, error) {
+	file, err := load(o.policyFile)
 	if err != nil {
+		// A *policyfile.ErrorList names the file and, for each problem,
+		// the line and the field.
 		return nil, &badInput{err: err}
-	}
-	file, err := policyfile.ParseFile(data)
-	if err != nil {
-		// A *policyfile.Error names the line and the field.
-		return nil, &badInput{err: fmt.Errorf("%s: %w", o.policyFile, err)}
 	}
 	set, loc := file.Set, file.Zone
 	if loc == nil {
@@ -367,6 +381,8 @@ func decide(o *options, clock func() time.Time, readFile func(string) ([]byte, e
 	c := policy.Change{
 		Name:        o.name,
 		Environment: o.env,
+		Location:    loc, // every reason in the file's zone, whatever the runner's clock
+
 		Duration:    o.duration,
 		Approvals:   o.approvals,
 		Outage:      o.outage,
@@ -398,6 +414,7 @@ func decide(o *options, clock func() time.Time, readFile func(string) ([]byte, e
 		},
 		Allowed: res.Allowed() && !(o.strict && res.Verdict() != policy.Allow),
 		Verdict: res.Verdict().String(),
+		Ignored: o.unnamed,
 		result:  res,
 	}
 	for _, dec := range res.Decisions {
@@ -493,15 +510,18 @@ func formatDuration(d time.Duration) string {
 func (d *decision) writeText(w io.Writer) error {
 	var b strings.Builder
 	c := d.Change
-	b.WriteString("change: ")
-	if c.Name != "" {
-		b.WriteString(" " + c.Name)
+	b.WriteString("change:")
+	if name := strings.TrimSpace(c.Name); name != "" {
+		b.WriteString(" " + name)
 	}
-	if c.Environment != "" {
-		b.WriteString(" to " + c.Environment + ",")
+	if env := strings.TrimSpace(c.Environment); env != "" {
+		b.WriteString(" to " + env + ",")
 	}
 	fmt.Fprintf(&b, " %s to %s (%s)\n", c.Start.Format(displayLayout), c.End.Format(displayLayout), c.Duration)
 	fmt.Fprintf(&b, "decided: %s\n", c.Now.Format(displayLayout))
+	for _, a := range d.Ignored {
+		fmt.Fprintf(&b, "note: -approve %q names nobody: no GO counted\n", a)
+	}
 	if len(d.result.Decisions) > 0 {
 		b.WriteString(d.result.String() + "\n")
 	}
@@ -565,17 +585,17 @@ var demoRuns = []struct {
 func demoClock() time.Time { return time.Date(2026, 11, 24, 16, 0, 0, 0, time.UTC) }
 
 func demo(stdout, stderr io.Writer) int {
-	readFile := func(name string) ([]byte, error) {
+	load := func(name string) (policyfile.File, error) {
 		if name == demoFile {
-			return demoPolicy, nil
+			return policyfile.Decode(demoPolicy, nil)
 		}
-		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+		return policyfile.File{}, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 	}
 	fmt.Fprintf(stdout, "demo: gate checks two changes against its built-in %s\n", demoFile)
 	fmt.Fprintln(stdout, "demo: (Friday and weekend freezes, French holidays and their eves, evening windows Mon-Thu 20:00-23:30, ...)")
 	for _, r := range demoRuns {
 		fmt.Fprintf(stdout, "\ndemo: %s:\ndemo: $ gate %s\n", r.what, shellQuote(r.args))
-		code := gate(r.args, stdout, stderr, demoClock, readFile)
+		code := gate(r.args, stdout, stderr, demoClock, load)
 		fmt.Fprintf(stdout, "demo: exit status %d\n", code)
 		if code != r.want {
 			fmt.Fprintf(stderr, "gate: demo: exit status %d, want %d\n", code, r.want)
@@ -584,8 +604,7 @@ func demo(stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stdout, "\ndemo: in a CI job, before the deployment step:")
 	fmt.Fprintln(stdout, `demo: $ go run ./examples/gate -policy deploy-policy.yaml -start now -strict -duration 90m -env production -ready-at "$READY_AT" -approve "operations:$GO_BY" -outage "$OUTAGE" || exit 1`)
-	fmt.Fprintln(stdout)
-	fmt.Fprint(stdout, usage)
+	fmt.Fprintln(stdout, `demo: (an empty GO_BY, before anyone gave the GO, counts as no approval; "gate -help" lists every flag)`)
 	return exitAllowed
 }
 

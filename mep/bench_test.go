@@ -92,7 +92,7 @@ func BenchmarkAppendDurable(b *testing.B) {
 		defer j.Close()
 		b.ResetTimer()
 		for i := 0; b.Loop(); i++ {
-			if _, err := j.Record(timeline.Entry{Kind: "x-mep.plan", Attrs: map[string]string{"phase": "build", "planned": time.Duration(i + 1).String()}}); err != nil {
+			if _, err := j.Record(timeline.Entry{Kind: "mep.plan", Attrs: map[string]string{"phase": "build", "planned": time.Duration(i + 1).String()}}); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -1,6 +1,7 @@
 package mep
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -180,8 +181,11 @@ func (p *Project) stamp(t time.Time) time.Time {
 // write records the event that build returns, then applies it: build
 // checks the action against the current state (under p.mu) and returns
 // the event, or an error and nothing is recorded. When the store reports
-// that another writer appended first, the project reads what it appended,
-// folds it and calls build again on the new state, up to eight times.
+// that another writer appended first (timeline.ErrConflict), nothing was
+// stored: the project reads what the others appended, folds it and calls
+// build again on the new state, which may now refuse the action; after
+// maxAttempts conflicts in a row it gives up with [ErrConflict]. The chain
+// never forks: an event is only ever appended after the last one read.
 func (p *Project) write(build func(st *state) (event, error)) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -204,9 +208,9 @@ func (p *Project) writeLocked(build func(st *state) (event, error)) error {
 		var entry timeline.Entry
 		entry, p.scratch = encodeBuf(ev, p.scratch)
 		e, err := p.journal.Record(entry)
-		if isConflict(err) {
-			if _, err := refresh(p.journal); err != nil {
-				return fmt.Errorf("mep: read the record's new entries: %w", err)
+		if errors.Is(err, timeline.ErrConflict) {
+			if err := p.refreshLocked(); err != nil {
+				return err
 			}
 			continue
 		}
@@ -228,8 +232,26 @@ func (p *Project) writeLocked(build func(st *state) (event, error)) error {
 // other writers keep moving.
 const maxAttempts = 8
 
+// refreshLocked reads what other writers appended to the record and folds
+// it. Requires p.mu held.
+func (p *Project) refreshLocked() error {
+	news, err := p.journal.Refresh()
+	if err != nil {
+		return fmt.Errorf("mep: read what other writers recorded: %w", err)
+	}
+	for i := range news {
+		if news[i].Seq <= p.st.seq {
+			continue
+		}
+		if err := p.st.applyEntry(&news[i], p.loc); err != nil {
+			return err
+		}
+	}
+	return p.catchUp()
+}
+
 // catchUp folds the entries that the journal holds and the state has not
-// seen: those of other writers, read by a refresh. Requires p.mu held.
+// seen, if any: those that a failed fold left behind. Requires p.mu held.
 func (p *Project) catchUp() error {
 	seq, _ := p.journal.Head()
 	if seq == p.st.seq {
@@ -281,10 +303,7 @@ func (p *Project) Record() *timeline.Journal { return p.journal }
 func (p *Project) Refresh() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if _, err := refresh(p.journal); err != nil {
-		return fmt.Errorf("mep: refresh: %w", err)
-	}
-	return p.catchUp()
+	return p.refreshLocked()
 }
 
 // Close closes the project's record and its store.

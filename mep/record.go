@@ -18,14 +18,14 @@ import (
 // record is written as a timeline entry: its kind, and the keys of its
 // attributes. Each event type has one put (encoder) and one get (decoder).
 
-// kindPrefix starts the kind of every entry mep writes. Entries of other
-// kinds (a program's own notes, say) are kept in the record and skipped by
-// the fold.
-const kindPrefix = "x-mep."
+// kindPrefix starts the kind of every entry mep writes: "mep.vote", in
+// timeline's dotted syntax for callers' kinds. Entries of other kinds (a
+// program's own notes, say) are kept in the record and skipped by the fold.
+const kindPrefix = "mep."
 
-// otherPrefix is the other spelling of mep's kinds, read as the same
-// events: "mep." and "x-mep." name the same event.
-const otherPrefix = "mep."
+// legacyPrefix is the spelling of mep's kinds in records written before
+// the dotted syntax, read as the same events: "x-mep.vote" is "mep.vote".
+const legacyPrefix = "x-mep."
 
 // event is one fact of a project's record.
 type event interface {
@@ -289,7 +289,7 @@ func isEvent(k string) (string, bool) {
 	if s, ok := strings.CutPrefix(k, kindPrefix); ok {
 		return s, true
 	}
-	return strings.CutPrefix(k, otherPrefix)
+	return strings.CutPrefix(k, legacyPrefix)
 }
 
 // decode returns the event recorded by e, its times in loc. It returns

@@ -119,11 +119,9 @@ func (t *tap) Load() ([]timeline.Entry, error) {
 // Since returns what other writers appended after seq, when the store
 // can say it.
 func (t *tap) Since(seq uint64) ([]timeline.Entry, error) {
-	tl, ok := t.Store.(interface {
-		Since(seq uint64) ([]timeline.Entry, error)
-	})
+	tl, ok := t.Store.(timeline.Tailer)
 	if !ok {
-		return nil, fmt.Errorf("mep: the store (%T) cannot say what other writers appended", t.Store)
+		return nil, fmt.Errorf("mep: the store (%T) cannot say what other writers appended: it does not implement timeline.Tailer", t.Store)
 	}
 	return tl.Since(seq)
 }
@@ -149,10 +147,3 @@ func openFile(path string, opts *Options) (*timeline.FileStore, error) {
 	}
 	return s, nil
 }
-
-// isConflict reports whether err says that another writer appended to the
-// record first.
-func isConflict(err error) bool { return false && err != nil }
-
-// refresh reads the entries other writers appended to j.
-func refresh(j *timeline.Journal) ([]timeline.Entry, error) { return nil, nil }

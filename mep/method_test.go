@@ -383,7 +383,7 @@ func TestRollback(t *testing.T) {
 	g.c.add(30 * time.Minute)
 	dr := g.r.Drift(g.c.now())
 	assert.Equal(t, 18*time.Minute, dr.Rollback, "from the rehearsed rollback")
-	assert.Contains(t, dr.String(), "a rollback would take 18m00s")
+	assert.Contains(t, dr.String(), "a rollback would take 18m")
 	require.NoError(t, g.r.EndStep("migrate-db", "Bea", timeline.Failed))
 
 	fieldErr(t, g.r.Rollback("Otto", ""))
@@ -589,8 +589,8 @@ func TestLiveOutageCountsTheOpenStep(t *testing.T) {
 	var buf bytes.Buffer
 	require.NoError(t, rep.WriteMarkdown(&buf))
 	out := buf.String()
-	assert.Contains(t, out, "1h05m00s", "15 + 50 minutes of outage so far:\n%s", out)
-	assert.Contains(t, out, "ongoing")
+	assert.Contains(t, out, "Outage so far (users cut off): **1h5m of an estimated 25m, +40m over, ongoing**", "15 + 50 minutes of outage so far:\n%s", out)
+	assert.Equal(t, 65*time.Minute, rep.Actual.Outage)
 }
 
 // TestPoliciesSeeTheWholeChange: a policy.Func sees the environment, the

@@ -1,9 +1,8 @@
 package mep
 
 import (
-	"bytes"
+	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -135,6 +134,7 @@ type Project struct {
 	st       *state
 	criteria [numPhases][]Criterion // added by the user, per phase left
 	crev     uint64                 // bumped when criteria change
+	scratch  []byte                 // reused by the encoding of events
 }
 
 // New returns a project named name in the [Scoping] phase, created now
@@ -181,8 +181,11 @@ func (p *Project) stamp(t time.Time) time.Time {
 // write records the event that build returns, then applies it: build
 // checks the action against the current state (under p.mu) and returns
 // the event, or an error and nothing is recorded. When the store reports
-// that another writer appended first, the project reads what it appended,
-// folds it and calls build again on the new state, up to eight times.
+// that another writer appended first (timeline.ErrConflict), nothing was
+// stored: the project reads what the others appended, folds it and calls
+// build again on the new state, which may now refuse the action; after
+// maxAttempts conflicts in a row it gives up with [ErrConflict]. The chain
+// never forks: an event is only ever appended after the last one read.
 func (p *Project) write(build func(st *state) (event, error)) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -202,14 +205,12 @@ func (p *Project) writeLocked(build func(st *state) (event, error)) error {
 		if ev == nil {
 			return nil // nothing to record
 		}
-		entry := encode(ev)
-		if err := fits(entry); err != nil {
-			return fmt.Errorf("mep: record %s: %w", ev.kind(), err)
-		}
+		var entry timeline.Entry
+		entry, p.scratch = encodeBuf(ev, p.scratch)
 		e, err := p.journal.Record(entry)
-		if isConflict(err) {
-			if _, err := refresh(p.journal); err != nil {
-				return fmt.Errorf("mep: read the record's new entries: %w", err)
+		if errors.Is(err, timeline.ErrConflict) {
+			if err := p.refreshLocked(); err != nil {
+				return err
 			}
 			continue
 		}
@@ -231,8 +232,26 @@ func (p *Project) writeLocked(build func(st *state) (event, error)) error {
 // other writers keep moving.
 const maxAttempts = 8
 
+// refreshLocked reads what other writers appended to the record and folds
+// it. Requires p.mu held.
+func (p *Project) refreshLocked() error {
+	news, err := p.journal.Refresh()
+	if err != nil {
+		return fmt.Errorf("mep: read what other writers recorded: %w", err)
+	}
+	for i := range news {
+		if news[i].Seq <= p.st.seq {
+			continue
+		}
+		if err := p.st.applyEntry(&news[i], p.loc); err != nil {
+			return err
+		}
+	}
+	return p.catchUp()
+}
+
 // catchUp folds the entries that the journal holds and the state has not
-// seen: those of other writers, read by a refresh. Requires p.mu held.
+// seen, if any: those that a failed fold left behind. Requires p.mu held.
 func (p *Project) catchUp() error {
 	seq, _ := p.journal.Head()
 	if seq == p.st.seq {
@@ -284,10 +303,7 @@ func (p *Project) Record() *timeline.Journal { return p.journal }
 func (p *Project) Refresh() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if _, err := refresh(p.journal); err != nil {
-		return fmt.Errorf("mep: refresh: %w", err)
-	}
-	return p.catchUp()
+	return p.refreshLocked()
 }
 
 // Close closes the project's record and its store.
@@ -357,27 +373,3 @@ func (e *multiError) Error() string {
 func (e *multiError) Unwrap() []error { return e.errs }
 
 func trimPrefix(s string) string { return strings.TrimPrefix(s, "mep: ") }
-
-// fits refuses, before anything is recorded, an entry whose line would be
-// longer than a record's file reads back ([timeline.MaxLineSize]): a
-// store could keep it, no reader could open the record again.
-func fits(e timeline.Entry) error {
-	n := len(e.Kind) + len(e.Step) + len(e.Actor) + len(e.Text)
-	for k, v := range e.Attrs {
-		n += len(k) + len(v)
-	}
-	if 6*n+1024 <= timeline.MaxLineSize {
-		return nil // JSON writes a byte as at most 6
-	}
-	e.Seq, e.Hash = math.MaxUint64, strings.Repeat("0", 64)
-	e.At = time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.FixedZone("", -12*3600))
-	var buf bytes.Buffer
-	if err := timeline.WriteJSONL(&buf, []timeline.Entry{e}); err != nil {
-		return err
-	}
-	if size := buf.Len() - 1; size > timeline.MaxLineSize {
-		return fmt.Errorf("%w: a fact of %d bytes, more than a record's line holds (%d): %w",
-			ErrInvalid, size, timeline.MaxLineSize, timeline.ErrLineTooLong)
-	}
-	return nil
-}

@@ -173,20 +173,16 @@ func (r *Report) headline(v *view) {
 		if r.Drift != nil {
 			elapsed = r.Drift.Elapsed
 		}
-		// Steps still open count to the report's instant, marked ongoing.
-		at := r.Generated
-		if r.Drift != nil && !r.Drift.At.IsZero() {
-			at = r.Drift.At
-		}
-		outage, disruption, ongoing := impactSoFar(*a, at)
-		fo := soFar("Outage so far (users cut off)", outage, est.Outage, "outage")
-		if ongoing[timeline.Outage] {
+		// Actual made by timeline.SummarizeAt counts the steps still
+		// open up to its instant: what users went through so far, ongoing.
+		fo := soFar("Outage so far (users cut off)", a.Outage, est.Outage, "outage")
+		if ongoing(a, timeline.Outage) {
 			fo.Value += ", ongoing"
 		}
 		*h = append(*h, soFar("Elapsed", elapsed, est.Duration, ""), fo)
-		if disruption > 0 || est.Disruption > 0 {
-			fd := soFar("Disruption so far (users degraded)", disruption, est.Disruption, "disruption")
-			if ongoing[timeline.Disruption] {
+		if a.Disruption > 0 || est.Disruption > 0 {
+			fd := soFar("Disruption so far (users degraded)", a.Disruption, est.Disruption, "disruption")
+			if ongoing(a, timeline.Disruption) {
 				fd.Value += ", ongoing"
 			}
 			*h = append(*h, fd)
@@ -204,27 +200,18 @@ func (r *Report) headline(v *view) {
 	}
 }
 
-// impactSoFar returns the outage and disruption of s up to at, the steps
-// still open counted as if they ended at at, and which impacts an open
-// step still causes. A zero at counts the ended steps only.
-func impactSoFar(s timeline.Summary, at time.Time) (outage, disruption time.Duration, ongoing map[timeline.Impact]bool) {
-	ongoing = map[timeline.Impact]bool{}
-	steps := make([]timeline.Span, len(s.Steps))
-	copy(steps, s.Steps)
-	for i := range steps {
-		if sp := &steps[i]; sp.Open && !at.IsZero() && at.After(sp.Start) {
-			sp.Open, sp.End, sp.Duration = false, at, at.Sub(sp.Start)
-			ongoing[sp.Impact] = true
+// ongoing reports whether s, made by timeline.SummarizeAt, has a step
+// with that impact still open at its instant.
+func ongoing(s *timeline.Summary, impact timeline.Impact) bool {
+	if !s.Ongoing {
+		return false
+	}
+	for _, sp := range s.Steps {
+		if sp.Open && sp.Impact == impact {
+			return true
 		}
 	}
-	s.Steps = steps
-	for _, p := range s.Periods(timeline.Outage) {
-		outage += p.End.Sub(p.Start)
-	}
-	for _, p := range s.Periods(timeline.Disruption) {
-		disruption += p.End.Sub(p.Start)
-	}
-	return outage, disruption, ongoing
+	return false
 }
 
 // soFar prints a running measure against the whole estimate: "30m00s of

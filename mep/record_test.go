@@ -174,7 +174,7 @@ func TestResumeAtAnyPoint(t *testing.T) {
 func TestResumeFromATruncatedRecord(t *testing.T) {
 	dir := t.TempDir()
 	g := newGoliveFile(t, filepath.Join(dir, "billing.jsonl"), nil)
-	g.walk(mep.Review)
+	g.walk(mep.Preparation)
 	require.NoError(t, g.p.Close())
 	data, err := os.ReadFile(g.path)
 	require.NoError(t, err)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mepkit/mepkit/checklist"
 	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/timeline"
 )
 
 // TestWalkThroughTheMethod: every phase's gate refuses the move until its
@@ -235,4 +236,49 @@ func TestGateOperationsReadinessNamesWhatIsMissing(t *testing.T) {
 	assert.Contains(t, err.Error(), "backup process")
 	assert.Contains(t, err.Error(), "known failures")
 	assert.NotContains(t, err.Error(), "no probes")
+}
+
+// TestProjectConcurrentUse: the views of a project written and read from
+// several goroutines at once, under -race; the record stays one chain.
+func TestProjectConcurrentUse(t *testing.T) {
+	g := walk(t, mep.Planning)
+	when := g.c.now()
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Go(func() {
+			for k := range 10 {
+				_, err := g.p.Tracker().Assign(mep.ActionSpec{Title: "a", Owner: "Bea", Due: when.Add(day(30))}, "Sam", when)
+				assert.NoError(t, err)
+				assert.NoError(t, g.p.Plan(mep.Review, time.Duration(40+i+k)*time.Hour))
+				_ = g.p.Team().Chosen()
+				_ = g.p.Tracker().Agenda(when)
+				_ = g.p.Budget(when)
+				_ = g.p.Lessons().All()
+				_ = g.p.CheckGate(when)
+				_ = g.r.Evaluate(bg, when)
+			}
+		})
+	}
+	wg.Wait()
+	assert.Len(t, g.p.Tracker().Actions(), 40)
+	assert.NoError(t, timeline.Verify(g.p.Record().Entries(), nil))
+}
+
+// TestBadOptions: options that cannot work are refused when the project
+// is made.
+func TestBadOptions(t *testing.T) {
+	for name, o := range map[string]mep.Options{
+		"unknown country": {Country: "XX"},
+		"lead under 1h":   {ReadinessLead: 59 * time.Minute},
+		"share of 1":      {BuildShare: 1},
+		"margin of 1":     {BuildMargin: 1},
+	} {
+		_, err := mep.New("x", &o)
+		assert.ErrorIs(t, err, mep.ErrInvalid, name)
+	}
+	_, err := mep.New(" ", nil)
+	fieldErr(t, err)
+	p, err := mep.New("x", &mep.Options{Country: "FR", ReadinessLead: 2 * time.Hour})
+	require.NoError(t, err)
+	assert.Equal(t, "x", p.Name())
 }

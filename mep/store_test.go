@@ -127,3 +127,22 @@ func replaceOnce(s, old, new string) string {
 	}
 	return s
 }
+
+// TestOpenWithKey: a record written with an HMAC key opens with that key
+// only.
+func TestOpenWithKey(t *testing.T) {
+	dir := t.TempDir()
+	key := []byte("a secret of the team")
+	p, err := mep.CreateFile(dir, "billing", &mep.Options{Key: key, NoSync: true})
+	require.NoError(t, err)
+	staff(t, p)
+	require.NoError(t, p.Close())
+	_, err = mep.OpenFile(dir, &mep.Options{Key: []byte("another"), NoSync: true})
+	assert.ErrorIs(t, err, timeline.ErrWrongKey)
+	_, err = mep.OpenFile(dir, nil)
+	assert.ErrorIs(t, err, timeline.ErrWrongKey)
+	q, err := mep.OpenFile(dir, &mep.Options{Key: key})
+	require.NoError(t, err)
+	assert.Len(t, q.Team().Members(), 5)
+	require.NoError(t, q.Close())
+}

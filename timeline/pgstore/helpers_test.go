@@ -153,6 +153,11 @@ func writer(open func() (timeline.Store, error), name string, n int) (acked []ti
 			continue
 		}
 		errs++
+		if r, ok := any(j).(refresher); ok && errors.Is(err, timeline.ErrConflict) {
+			if _, err := r.Refresh(); err == nil {
+				continue
+			}
+		}
 		if err := reopen(); err != nil {
 			return acked, errs, err
 		}
@@ -161,6 +166,12 @@ func writer(open func() (timeline.Store, error), name string, n int) (acked []ti
 		}
 	}
 	return acked, errs, nil
+}
+
+// refresher is implemented by journals that can catch up with other
+// writers without reopening.
+type refresher interface {
+	Refresh() ([]timeline.Entry, error)
 }
 
 // checkRecord loads the record and checks that its chain verifies, that

@@ -3,15 +3,16 @@ package pgstore
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/mepkit/mepkit/timeline"
 )
@@ -103,7 +104,19 @@ func (s *Store) SinceContext(ctx context.Context, seq uint64) ([]timeline.Entry,
 }
 
 func (s *Store) since(ctx context.Context, after uint64) ([]timeline.Entry, error) {
-	rows, err := s.db.pool.Query(ctx, s.db.sqlSince, s.record, int64(after))
+	// One read-only transaction; sorting disabled for it, so that the
+	// planner walks the primary key in order even when its statistics
+	// (not analyzed yet, or a small record among large ones) suggest
+	// sorting, which spills a large record to disk.
+	tx, err := s.db.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, s.errorf("reading", err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, "SET LOCAL enable_sort = off"); err != nil {
+		return nil, s.errorf("reading", err)
+	}
+	rows, err := tx.Query(ctx, s.db.sqlSince, s.record, int64(after))
 	if err != nil {
 		return nil, s.errorf("reading", err)
 	}
@@ -111,24 +124,30 @@ func (s *Store) since(ctx context.Context, after uint64) ([]timeline.Entry, erro
 	var (
 		buf    bytes.Buffer
 		seqs   []int64
-		hashes []string
+		hashes []byte // the hash columns, one after the other
+		ends   []int  // where each ends in hashes
 	)
 	for rows.Next() {
 		var seq int64
-		var hash string
-		if err := rows.Scan(&seq, &hash, nil); err != nil {
+		if err := rows.Scan(&seq, nil, nil); err != nil {
 			return nil, s.errorf("reading", err)
 		}
-		line := rows.RawValues()[2]
+		raw := rows.RawValues()
+		line := raw[2]
 		if bytes.IndexByte(line, '\n') >= 0 {
 			return nil, &timeline.TamperError{Seq: uint64(seq), Index: len(seqs), Reason: "its stored line holds a newline (edited by hand)"}
 		}
 		buf.Write(line)
 		buf.WriteByte('\n')
 		seqs = append(seqs, seq)
-		hashes = append(hashes, hash)
+		hashes = append(hashes, raw[1]...)
+		ends = append(ends, len(hashes))
 	}
 	if err := rows.Err(); err != nil {
+		return nil, s.errorf("reading", err)
+	}
+	rows.Close()
+	if err := tx.Commit(ctx); err != nil {
 		return nil, s.errorf("reading", err)
 	}
 	entries, err := timeline.Read(&buf)
@@ -148,7 +167,11 @@ func (s *Store) since(ctx context.Context, after uint64) ([]timeline.Entry, erro
 			return nil, &timeline.TamperError{Seq: uint64(seqs[i]), Index: i,
 				Reason: "the row of seq " + strconv.FormatInt(seqs[i], 10) + " holds the entry of seq " + strconv.FormatUint(e.Seq, 10) + " (edited by hand)"}
 		}
-		if e.Hash != hashes[i] {
+		begin := 0
+		if i > 0 {
+			begin = ends[i-1]
+		}
+		if e.Hash != string(hashes[begin:ends[i]]) {
 			return nil, &timeline.TamperError{Seq: e.Seq, Index: i, Reason: "the row's hash column differs from its line (edited by hand)"}
 		}
 	}
@@ -212,12 +235,20 @@ func (s *Store) rows(batch []timeline.Entry) (*rows, error) {
 		if e.Seq == 0 || e.Seq > 1<<63-1 || (i > 0 && e.Seq != batch[i-1].Seq+1) {
 			return nil, fmt.Errorf("pgstore: record %q: batch entry %d has seq %d: seqs must run 1, 2, 3, ... without gaps", s.record, i+1, e.Seq)
 		}
-		line, err := json.Marshal(e)
-		if err != nil {
-			return nil, fmt.Errorf("pgstore: record %q: encoding entry %d: %w", s.record, e.Seq, err)
-		}
-		r.seq[i], r.at[i], r.kind[i], r.step[i], r.actor[i], r.hash[i], r.lines[i] =
-			int64(e.Seq), e.At, e.Kind, e.Step, e.Actor, e.Hash, string(line)
+		r.seq[i], r.at[i], r.kind[i], r.step[i], r.actor[i], r.hash[i] =
+			int64(e.Seq), e.At, e.Kind, e.Step, e.Actor, e.Hash
+	}
+	// The lines are those of a file journal, from timeline's own encoder.
+	var buf bytes.Buffer
+	if err := timeline.WriteJSONL(&buf, batch); err != nil {
+		return nil, fmt.Errorf("pgstore: record %q: %w", s.record, err)
+	}
+	lines := strings.SplitAfter(buf.String(), "\n")
+	if len(lines) != n+1 {
+		return nil, fmt.Errorf("pgstore: record %q: %d entries encoded as %d lines", s.record, n, len(lines)-1)
+	}
+	for i := range n {
+		r.lines[i] = strings.TrimSuffix(lines[i], "\n")
 	}
 	return r, nil
 }

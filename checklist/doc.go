@@ -14,8 +14,10 @@
 // # Files
 //
 // YAML and JSON files share one schema, the snake_case of the Go names.
-// Unknown fields are rejected and every error names the line, the item ID
-// and the field:
+// [Parse] reads bytes, [ParseFile] a path, both up to [DefaultMaxBytes]
+// unless [ParseOptions] raise it. Unknown fields are rejected, and every
+// problem of a file is reported at once in a [*ListError], each naming the
+// line, the item ID and the field:
 //
 //	name: preparation
 //	mode: read-do          # or do-confirm; read-do is the default
@@ -30,6 +32,16 @@
 //	    deadline: -1h        # a Go duration relative to T0: done by T-1h
 //	    depends_on: [old-hardware]
 //	    offline: false       # checked offline, or under real conditions
+//
+// # Errors
+//
+// Errors wrap one of a few sentinels, for branching with [errors.Is]:
+// [ErrInvalid] (a file, list, snapshot or argument that is not valid),
+// [ErrTooLarge], [ErrNotFound] (no such item), [ErrState] (a change that
+// does not fit where the run stands) and [ErrMismatch] (a snapshot of
+// another list). The detail is in typed errors: [*ListError] and [*Error]
+// (line, column, item, field), [*CycleError], [*ChangeError],
+// [*SnapshotError].
 //
 // # Runs
 //

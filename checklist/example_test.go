@@ -44,11 +44,57 @@ items:
 	fmt.Println(err)
 	var e *checklist.Error
 	if errors.As(err, &e) {
-		fmt.Println(e.Line, e.Item, e.Field, errors.Is(err, checklist.ErrInvalidValue))
+		fmt.Println(e.Line, e.Item, e.Field, errors.Is(err, checklist.ErrInvalid))
 	}
 	// Output:
 	// checklist: line 5: item "old-hardware": deadline: invalid value: want a duration such as "-1h" or "-30m", got "one hour before"
 	// 5 old-hardware deadline true
+}
+
+// Every problem of a file is reported at once, in file order, each with
+// its line, item and field.
+func ExampleListError() {
+	_, err := checklist.Parse([]byte(`
+items:
+  - id: old-hardware
+    title: Old hardware verified
+    deadline: one hour before
+  - id: config-backup
+    titel: Every impacted configuration backed up
+    depends_on: [old-hardwre]
+`))
+	fmt.Println(err)
+	var le *checklist.ListError
+	if errors.As(err, &le) {
+		for _, p := range le.Problems {
+			fmt.Println(p.Line, p.Item, p.Field)
+		}
+	}
+	// Output:
+	// checklist: line 5: item "old-hardware": deadline: invalid value: want a duration such as "-1h" or "-30m", got "one hour before"
+	// checklist: line 6: item "config-backup": title: empty title
+	// checklist: line 7: item "config-backup": titel: unknown field: want one of id, title, section, owner, optional, deadline, depends_on, offline
+	// checklist: line 8: item "config-backup": depends_on: unknown dependency: "old-hardwre"
+	// 5 old-hardware deadline
+	// 6 config-backup title
+	// 7 config-backup titel
+	// 8 config-backup depends_on
+}
+
+func ExampleParseFile() {
+	l, err := checklist.ParseFile("testdata/example.yaml", nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(l.Name, len(l.Items), "items")
+
+	// The size limit applies before the file is read.
+	_, err = checklist.ParseFile("testdata/example.yaml", &checklist.ParseOptions{MaxBytes: 512})
+	fmt.Println(errors.Is(err, checklist.ErrTooLarge))
+	// Output:
+	// preparation 4 items
+	// true
 }
 
 func ExampleList_Validate() {
@@ -127,7 +173,7 @@ func ExampleRun_Snapshot() {
 	fmt.Println(err, back.Digest() == r.Digest())
 
 	_, err = checklist.Restore(checklist.Preparation(), data)
-	fmt.Println(errors.Is(err, checklist.ErrSnapshotMismatch))
+	fmt.Println(errors.Is(err, checklist.ErrMismatch))
 	// Output:
 	// <nil> true
 	// true

@@ -21,6 +21,7 @@ const (
 )
 
 // Warning is something legal but unwise in a list, found by [List.Lint].
+// The zero value is a warning of no rule, which Lint never returns.
 type Warning struct {
 	Rule    string // one of the Rule* constants
 	Section string // the section at fault, for RuleLongSection

@@ -36,7 +36,7 @@ func (m Mode) String() string {
 // unknown mode.
 func (m Mode) MarshalText() ([]byte, error) {
 	if m > DoConfirm {
-		return nil, detail(ErrInvalidMode, "%d", uint8(m))
+		return nil, why(ErrInvalid, "invalid mode: %d", uint8(m))
 	}
 	return []byte(m.String()), nil
 }
@@ -53,7 +53,7 @@ func (m *Mode) UnmarshalText(b []byte) error {
 }
 
 // ParseMode returns the mode named "read-do" or "do-confirm" (in any
-// case), or an error wrapping [ErrInvalidMode].
+// case), or an error wrapping [ErrInvalid].
 func ParseMode(s string) (Mode, error) {
 	switch strings.ToLower(s) {
 	case "read-do":
@@ -61,10 +61,11 @@ func ParseMode(s string) (Mode, error) {
 	case "do-confirm":
 		return DoConfirm, nil
 	}
-	return 0, detail(ErrInvalidMode, "%q (want read-do or do-confirm)", s)
+	return 0, why(ErrInvalid, "invalid mode: %q (want read-do or do-confirm)", s)
 }
 
-// Item is one line of a checklist.
+// Item is one line of a checklist. The zero value has no ID and no title:
+// [List.Validate] refuses it.
 type Item struct {
 	ID      string // unique within the list, not empty
 	Title   string // what to do or verify, for people
@@ -108,7 +109,8 @@ type List struct {
 	WaiveRequired bool
 }
 
-// Section is the items of one section of a list, in list order.
+// Section is the items of one section of a list, in list order. The zero
+// value is the unnamed section, empty.
 type Section struct {
 	Name  string
 	Items []Item

@@ -56,9 +56,9 @@ func TestModeText(t *testing.T) {
 		assert.Equal(t, m, back)
 	}
 	_, err := checklist.Mode(7).MarshalText()
-	assert.ErrorIs(t, err, checklist.ErrInvalidMode)
+	assert.ErrorIs(t, err, checklist.ErrInvalid)
 	_, err = checklist.ParseMode("sometimes")
-	assert.ErrorIs(t, err, checklist.ErrInvalidMode)
+	assert.ErrorIs(t, err, checklist.ErrInvalid)
 	assert.Equal(t, "Mode(7)", checklist.Mode(7).String())
 }
 

@@ -2,9 +2,12 @@ package checklist
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,8 +18,43 @@ import (
 	"github.com/mepkit/mepkit/internal/jsonyaml"
 )
 
+// DefaultMaxBytes is the largest checklist file [Parse] reads: 2 MiB.
+// A checklist people work through holds tens or hundreds of items, about
+// 150 bytes each in YAML; 2 MiB is over 10,000 such items, which parse in
+// well under a second and about 60 MB of memory. Raise it with
+// [ParseOptions.MaxBytes] for generated lists.
+const DefaultMaxBytes = 2 << 20
+
+// ParseOptions configure [ParseWith] and [ParseFile]. A nil *ParseOptions
+// and the zero value mean the defaults. The parser copies what it needs
+// and never changes the options.
+type ParseOptions struct {
+	// MaxBytes is the largest input accepted, in bytes, byte order mark
+	// included; larger input is refused at once, before decoding, with an
+	// error wrapping [ErrTooLarge]. Zero or less: [DefaultMaxBytes].
+	MaxBytes int
+	// MaxProblems is how many problems a [*ListError] keeps; the others
+	// are counted in [ListError.More]. Zero or less: [DefaultMaxProblems].
+	MaxProblems int
+}
+
+func (o *ParseOptions) maxBytes() int {
+	if o == nil || o.MaxBytes <= 0 {
+		return DefaultMaxBytes
+	}
+	return o.MaxBytes
+}
+
+func (o *ParseOptions) maxProblems() int {
+	if o == nil || o.MaxProblems <= 0 {
+		return DefaultMaxProblems
+	}
+	return o.MaxProblems
+}
+
 // Parse reads a checklist file, YAML or JSON (one schema, see the package
-// documentation), and validates the list as [List.Validate] does.
+// documentation), of at most [DefaultMaxBytes], and validates the list as
+// [List.Validate] does. It is [ParseWith] with default options.
 //
 // Fields are the snake_case of the Go names: name, mode ("read-do" or
 // "do-confirm"), ordered, waive_required, items; per item id, title,
@@ -24,43 +62,172 @@ import (
 // "-30m"), depends_on (a list of IDs) and offline. Unknown and repeated
 // fields are rejected, and so are numbers, booleans and dates where a
 // string is wanted (in YAML, quote them: id: "1"). JSON is checked as
-// JSON first, so its syntax errors are JSON's, with the line. On error the returned List is the zero List and the
-// error is one [*Error] per problem (joined with [errors.Join] when there
-// are several), each naming the line, the item ID when it has one, and the
-// field.
+// JSON first, so its syntax errors are JSON's, with the line and column;
+// control characters and invalid UTF-8, which YAML refuses, are reported
+// with theirs too.
+//
+// On error the returned List is the zero List and the error is a
+// [*ListError] holding every problem found, in file order, each an
+// [*Error] naming the line, the item ID when it has one, and the field:
+// the parser goes on after a problem in a field or an item, and stops at
+// the first syntax error.
 func Parse(data []byte) (List, error) {
-	l, lines, err := decode(data)
-	if err != nil {
-		return List{}, err
+	return ParseWith(data, nil)
+}
+
+// ParseWith is [Parse] with options: a larger size limit, or more
+// problems kept. opts may be nil. Parse time and memory grow linearly with
+// the size of data.
+func ParseWith(data []byte, opts *ParseOptions) (List, error) {
+	if limit := opts.maxBytes(); len(data) > limit {
+		return List{}, tooLarge(int64(len(data)), limit)
 	}
-	if errs := l.problems(); len(errs) > 0 {
-		for _, e := range errs {
-			e.Line = lines.of(e.Index, e.Field)
-		}
-		return List{}, joinErrors(errs)
+	max := opts.maxProblems()
+	doc, err := decodeDocument(data)
+	if err != nil {
+		return List{}, &ListError{Problems: []*Error{err}}
+	}
+	var d decoder
+	var l List
+	if err := d.list(doc, &l); err != nil {
+		return List{}, &ListError{Problems: []*Error{err}}
+	}
+	if err := d.finish(l, max); err != nil {
+		return List{}, err
 	}
 	return l, nil
 }
 
-// fileLines keeps where things were in a parsed file, for the errors
-// found after decoding.
-type fileLines struct {
-	mode  int
+// ParseFile reads the checklist file at path as [ParseWith] does. The size
+// limit applies before the file is read: a larger file is refused without
+// reading it, with an error wrapping [ErrTooLarge]. Errors opening or
+// reading the file are returned as they are (an [*fs.PathError]).
+func ParseFile(path string, opts *ParseOptions) (List, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return List{}, err
+	}
+	defer f.Close()
+	limit := opts.maxBytes()
+	fi, err := f.Stat()
+	if err != nil {
+		return List{}, err
+	}
+	if fi.Mode().IsRegular() && fi.Size() > int64(limit) {
+		return List{}, tooLarge(fi.Size(), limit)
+	}
+	// The file may grow, or not be a regular file: read one byte more
+	// than the limit to know.
+	data, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
+	if err != nil {
+		return List{}, err
+	}
+	if len(data) > limit {
+		return List{}, tooLarge(-1, limit)
+	}
+	return ParseWith(data, opts)
+}
+
+// tooLarge is the error for input of size bytes (-1: unknown, over the
+// limit) over limit.
+func tooLarge(size int64, limit int) error {
+	what := "more than"
+	if size >= 0 {
+		what = thousands(int(size)) + " bytes, more than"
+	}
+	return &ListError{Problems: []*Error{{Index: -1, Err: why(ErrTooLarge,
+		"input too large: %s the limit of %s bytes (ParseOptions.MaxBytes)", what, thousands(limit))}}}
+}
+
+// decodeDocument reads data as one YAML document (JSON is prepared as
+// YAML first).
+func decodeDocument(data []byte) (*yaml.Node, *Error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	// JSON: check it with the JSON decoder, for JSON's own errors, then
+	// read it as the YAML it also is, once prepared. YAML: Prepare checks
+	// for the characters YAML refuses, to name their line.
+	data, err := jsonyaml.Prepare(data)
+	if err != nil {
+		var se *jsonyaml.SyntaxError
+		if !errors.As(err, &se) {
+			return nil, &Error{Index: -1, Err: why(ErrInvalid, "syntax error: %v", err)}
+		}
+		return nil, &Error{Line: se.Line, Column: se.Column, Index: -1, Err: why(ErrInvalid, "syntax error: %s", se.Msg)}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if err == io.EOF {
+			return nil, &Error{Line: 1, Index: -1, Err: why(ErrInvalid, "empty document")}
+		}
+		return nil, yamlError(err)
+	}
+	var next yaml.Node
+	if err := dec.Decode(&next); err != io.EOF {
+		if err != nil {
+			return nil, yamlError(err)
+		}
+		return nil, &Error{Line: next.Line, Index: -1, Err: why(ErrInvalid, "syntax error: a second document; a file holds one list")}
+	}
+	return &doc, nil
+}
+
+// decoder turns a YAML document into a List, and keeps the problems it
+// finds on the way and where things were, for the problems found after.
+type decoder struct {
+	errs  []*Error
+	mode  int // line of the mode
 	items []itemLines
+	// bad marks what a decoding problem was reported on: validation says
+	// nothing more about it.
+	bad map[place]bool
+}
+
+type place struct {
+	index int
+	field string
 }
 
 type itemLines struct {
 	item, id, title, dependsOn int
 }
 
-func (fl *fileLines) of(index int, field string) int {
-	if index < 0 || index >= len(fl.items) {
-		if field == "mode" && fl.mode > 0 {
-			return fl.mode
+func (d *decoder) add(e *Error) {
+	d.errs = append(d.errs, e)
+	if d.bad == nil {
+		d.bad = map[place]bool{}
+	}
+	d.bad[place{e.Index, e.Field}] = true
+}
+
+// finish validates the decoded list, and returns the problems of
+// decoding and validation in file order, or nil.
+func (d *decoder) finish(l List, max int) error {
+	verrs, more := l.problems(max)
+	if len(verrs) == 0 && len(d.errs) == 0 {
+		return nil
+	}
+	errs := d.errs
+	for _, e := range verrs {
+		if d.bad[place{e.Index, e.Field}] || (e.Index >= 0 && d.bad[place{e.Index, ""}]) {
+			continue // follows from a problem already reported
+		}
+		e.Line = d.line(e.Index, e.Field)
+		errs = append(errs, e)
+	}
+	slices.SortStableFunc(errs, func(a, b *Error) int { return cmp.Compare(a.Line, b.Line) })
+	return newListError(errs, more, max)
+}
+
+// line returns the line of an item's field, or of the item.
+func (d *decoder) line(index int, field string) int {
+	if index < 0 || index >= len(d.items) {
+		if field == "mode" {
+			return d.mode
 		}
 		return 0
 	}
-	il := fl.items[index]
+	il := d.items[index]
 	line := 0
 	switch field {
 	case "id":
@@ -76,62 +243,34 @@ func (fl *fileLines) of(index int, field string) int {
 	return line
 }
 
-// decode turns a file into a List, without validating it.
-func decode(data []byte) (List, *fileLines, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	// JSON: check it with the JSON decoder, for JSON's own errors, then
-	// read it as the YAML it also is, once prepared.
-	data, err := jsonyaml.Prepare(data)
-	if err != nil {
-		var se *jsonyaml.SyntaxError
-		if !errors.As(err, &se) {
-			return List{}, nil, &Error{Index: -1, Err: detail(ErrSyntax, "%v", err)}
-		}
-		return List{}, nil, &Error{Line: se.Line, Index: -1, Err: detail(ErrSyntax, "%s", se.Msg)}
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		if err == io.EOF {
-			return List{}, nil, &Error{Line: 1, Index: -1, Err: ErrEmptyDocument}
-		}
-		return List{}, nil, yamlError(err)
-	}
-	var next yaml.Node
-	if err := dec.Decode(&next); err != io.EOF {
-		if err != nil {
-			return List{}, nil, yamlError(err)
-		}
-		return List{}, nil, &Error{Line: next.Line, Index: -1, Err: detail(ErrSyntax, "a second document; a file holds one list")}
-	}
-	fl := &fileLines{}
-	var l List
-	if err := decodeList(&doc, &l, fl); err != nil {
-		return List{}, nil, err
-	}
-	return l, fl, nil
-}
-
-func decodeList(doc *yaml.Node, l *List, fl *fileLines) error {
+// list decodes the document into l, keeping the problems it can go on
+// after; it returns the one it cannot go on after.
+func (d *decoder) list(doc *yaml.Node, l *List) *Error {
 	root := doc
 	if root.Kind == yaml.DocumentNode {
 		if len(root.Content) == 0 {
-			return &Error{Line: 1, Index: -1, Err: ErrEmptyDocument}
+			return &Error{Line: 1, Index: -1, Err: why(ErrInvalid, "empty document")}
 		}
 		root = root.Content[0]
 	}
 	root = deref(root)
 	if root.Kind != yaml.MappingNode {
-		return &Error{Line: root.Line, Index: -1, Err: detail(ErrInvalidValue, "want a mapping with name and items")}
+		return &Error{Line: root.Line, Index: -1, Err: why(ErrInvalid, "invalid value: want a mapping with name and items")}
 	}
-	seen := map[string]bool{}
+	var seen [len(listFields)]bool
 	for k := 0; k+1 < len(root.Content); k += 2 {
 		key, val := deref(root.Content[k]), deref(root.Content[k+1])
-		fail := func(err error) error { return &Error{Line: val.Line, Index: -1, Field: key.Value, Err: err} }
-		if seen[key.Value] {
-			return &Error{Line: key.Line, Index: -1, Field: key.Value, Err: ErrDuplicateKey}
+		field := slices.Index(listFields[:], key.Value)
+		if field < 0 {
+			d.add(&Error{Line: key.Line, Index: -1, Field: key.Value,
+				Err: why(ErrInvalid, "unknown field: want name, mode, ordered, waive_required or items")})
+			continue
 		}
-		seen[key.Value] = true
+		if seen[field] {
+			d.add(&Error{Line: key.Line, Index: -1, Field: key.Value, Err: why(ErrInvalid, "field given twice")})
+			continue
+		}
+		seen[field] = true
 		var err error
 		switch key.Value {
 		case "name":
@@ -140,44 +279,47 @@ func decodeList(doc *yaml.Node, l *List, fl *fileLines) error {
 			var s string
 			if s, err = str(val); err == nil {
 				l.Mode, err = ParseMode(s)
-				fl.mode = val.Line
+				d.mode = val.Line
 			}
 		case "ordered":
 			l.Ordered, err = boolean(val)
 		case "waive_required":
 			l.WaiveRequired, err = boolean(val)
 		case "items":
-			if val.Kind == yaml.ScalarNode && val.ShortTag() == "!!null" {
-				continue
-			}
-			if val.Kind == yaml.SequenceNode && len(val.Content) == 0 {
-				continue // no items: a nil slice, as in Go
-			}
-			if val.Kind != yaml.SequenceNode {
-				return fail(detail(ErrInvalidValue, "want a list of items"))
-			}
-			l.Items = make([]Item, len(val.Content))
-			fl.items = make([]itemLines, len(val.Content))
-			for i, n := range val.Content {
-				if err := decodeItem(deref(n), i, &l.Items[i], &fl.items[i]); err != nil {
-					return err
-				}
-			}
-		default:
-			return &Error{Line: key.Line, Index: -1, Field: key.Value,
-				Err: detail(ErrUnknownField, "want name, mode, ordered, waive_required or items")}
+			err = d.itemList(val, l)
 		}
 		if err != nil {
-			return fail(err)
+			d.add(&Error{Line: val.Line, Index: -1, Field: key.Value, Err: err})
 		}
 	}
 	return nil
 }
 
-func decodeItem(n *yaml.Node, index int, it *Item, il *itemLines) error {
+var listFields = [...]string{"name", "mode", "ordered", "waive_required", "items"}
+
+func (d *decoder) itemList(val *yaml.Node, l *List) error {
+	if val.Kind == yaml.ScalarNode && val.ShortTag() == "!!null" {
+		return nil
+	}
+	if val.Kind == yaml.SequenceNode && len(val.Content) == 0 {
+		return nil // no items: a nil slice, as in Go
+	}
+	if val.Kind != yaml.SequenceNode {
+		return why(ErrInvalid, "invalid value: want a list of items")
+	}
+	l.Items = make([]Item, len(val.Content))
+	d.items = make([]itemLines, len(val.Content))
+	for i, n := range val.Content {
+		d.item(deref(n), i, &l.Items[i], &d.items[i])
+	}
+	return nil
+}
+
+func (d *decoder) item(n *yaml.Node, index int, it *Item, il *itemLines) {
 	il.item = n.Line
 	if n.Kind != yaml.MappingNode {
-		return &Error{Line: n.Line, Index: index, Err: detail(ErrInvalidValue, "want a mapping with id and title")}
+		d.add(&Error{Line: n.Line, Index: index, Err: why(ErrInvalid, "invalid value: want a mapping with id and title")})
+		return
 	}
 	// The ID first, so that every error can name the item.
 	for k := 0; k+1 < len(n.Content); k += 2 {
@@ -188,22 +330,18 @@ func decodeItem(n *yaml.Node, index int, it *Item, il *itemLines) error {
 			break
 		}
 	}
-	var seen [8]bool
+	var seen [len(itemFields)]bool
 	for k := 0; k+1 < len(n.Content); k += 2 {
 		key, val := deref(n.Content[k]), deref(n.Content[k+1])
-		field := -1
-		for f, name := range itemFields {
-			if key.Value == name {
-				field = f
-				break
-			}
-		}
+		field := slices.Index(itemFields[:], key.Value)
 		if field < 0 {
-			return &Error{Line: key.Line, Index: index, Item: it.ID, Field: key.Value,
-				Err: detail(ErrUnknownField, "want one of %s", strings.Join(itemFields[:], ", "))}
+			d.add(&Error{Line: key.Line, Index: index, Item: it.ID, Field: key.Value,
+				Err: why(ErrInvalid, "unknown field: want one of %s", strings.Join(itemFields[:], ", "))})
+			continue
 		}
 		if seen[field] {
-			return &Error{Line: key.Line, Index: index, Item: it.ID, Field: key.Value, Err: ErrDuplicateKey}
+			d.add(&Error{Line: key.Line, Index: index, Item: it.ID, Field: key.Value, Err: why(ErrInvalid, "field given twice")})
+			continue
 		}
 		seen[field] = true
 		var err error
@@ -229,13 +367,12 @@ func decodeItem(n *yaml.Node, index int, it *Item, il *itemLines) error {
 			it.Offline, err = boolean(val)
 		}
 		if err != nil {
-			return &Error{Line: val.Line, Index: index, Item: it.ID, Field: key.Value, Err: err}
+			d.add(&Error{Line: val.Line, Index: index, Item: it.ID, Field: key.Value, Err: err})
 		}
 	}
-	return nil
 }
 
-var itemFields = [8]string{"id", "title", "section", "owner", "optional", "deadline", "depends_on", "offline"}
+var itemFields = [...]string{"id", "title", "section", "owner", "optional", "deadline", "depends_on", "offline"}
 
 // deref follows an alias to its anchored node, one level: an anchored
 // node is never itself an alias.
@@ -250,7 +387,7 @@ func deref(n *yaml.Node) *yaml.Node {
 // number, a boolean or a date must be quoted), or null for "".
 func str(n *yaml.Node) (string, error) {
 	if n.Kind != yaml.ScalarNode {
-		return "", detail(ErrInvalidValue, "want a string, got %s", describe(n))
+		return "", why(ErrInvalid, "invalid value: want a string, got %s", describe(n))
 	}
 	switch n.ShortTag() {
 	case "!!null":
@@ -272,14 +409,14 @@ func notString(n *yaml.Node) error {
 	case "!!timestamp":
 		what = "a date"
 	}
-	return detail(ErrInvalidValue, "want a string, got %s, %s: quote it", what, n.Value)
+	return why(ErrInvalid, "invalid value: want a string, got %s, %s: quote it", what, n.Value)
 }
 
 func boolean(n *yaml.Node) (bool, error) {
 	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!bool" {
 		return strings.EqualFold(n.Value, "true"), nil
 	}
-	return false, detail(ErrInvalidValue, "want true or false, got %s", describe(n))
+	return false, why(ErrInvalid, "invalid value: want true or false, got %s", describe(n))
 }
 
 func duration(n *yaml.Node) (time.Duration, error) {
@@ -287,11 +424,11 @@ func duration(n *yaml.Node) (time.Duration, error) {
 		return 0, nil
 	}
 	if n.Kind != yaml.ScalarNode {
-		return 0, detail(ErrInvalidValue, "want a duration such as \"-1h\", got %s", describe(n))
+		return 0, why(ErrInvalid, "invalid value: want a duration such as \"-1h\", got %s", describe(n))
 	}
 	d, err := time.ParseDuration(n.Value)
 	if err != nil {
-		return 0, detail(ErrInvalidValue, "want a duration such as \"-1h\" or \"-30m\", got %q", n.Value)
+		return 0, why(ErrInvalid, "invalid value: want a duration such as \"-1h\" or \"-30m\", got %q", n.Value)
 	}
 	return d, nil
 }
@@ -301,7 +438,7 @@ func strs(n *yaml.Node) ([]string, error) {
 		return nil, nil
 	}
 	if n.Kind != yaml.SequenceNode {
-		return nil, detail(ErrInvalidValue, "want a list of item IDs, got %s", describe(n))
+		return nil, why(ErrInvalid, "invalid value: want a list of item IDs, got %s", describe(n))
 	}
 	if len(n.Content) == 0 {
 		return nil, nil
@@ -310,7 +447,7 @@ func strs(n *yaml.Node) ([]string, error) {
 	for _, c := range n.Content {
 		c = deref(c)
 		if c.Kind != yaml.ScalarNode || c.ShortTag() == "!!null" {
-			return nil, detail(ErrInvalidValue, "want a list of item IDs, got %s in it", describe(c))
+			return nil, why(ErrInvalid, "invalid value: want a list of item IDs, got %s in it", describe(c))
 		}
 		if c.ShortTag() != "!!str" {
 			return nil, notString(c)
@@ -336,10 +473,12 @@ func describe(n *yaml.Node) string {
 }
 
 // yamlError turns an error of the YAML decoder, "yaml: line 3: ...", into
-// an [*Error] with the line.
+// an [*Error] with the line. The decoder counts lines from 0 and names
+// none for an error on the first line: line 1. (The characters it refuses
+// without a line have been checked before, by jsonyaml.Prepare.)
 func yamlError(err error) *Error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := 0
+	line := 1
 	if rest, ok := strings.CutPrefix(msg, "line "); ok {
 		if num, tail, ok := strings.Cut(rest, ": "); ok {
 			if n, convErr := strconv.Atoi(num); convErr == nil {
@@ -347,7 +486,7 @@ func yamlError(err error) *Error {
 			}
 		}
 	}
-	return &Error{Line: line, Index: -1, Err: detail(ErrSyntax, "%s", msg)}
+	return &Error{Line: line, Index: -1, Err: why(ErrInvalid, "syntax error: %s", msg)}
 }
 
 // fileList and fileItem are the file schema, for writing lists.
@@ -387,12 +526,13 @@ func (l List) file() fileList {
 // fails for an invalid mode.
 func (l List) MarshalJSON() ([]byte, error) {
 	if l.Mode > DoConfirm {
-		return nil, &Error{Index: -1, Field: "mode", Err: detail(ErrInvalidMode, "%d", uint8(l.Mode))}
+		return nil, &Error{Index: -1, Field: "mode", Err: why(ErrInvalid, "invalid mode: %d", uint8(l.Mode))}
 	}
 	return json.Marshal(l.file())
 }
 
-// UnmarshalJSON reads a list as [Parse] does, validation included.
+// UnmarshalJSON reads a list as [Parse] does, validation and size limit
+// included.
 func (l *List) UnmarshalJSON(data []byte) error {
 	parsed, err := Parse(data)
 	if err != nil {
@@ -406,7 +546,7 @@ func (l *List) UnmarshalJSON(data []byte) error {
 // go.yaml.in/yaml/v3: a template saved this way is a file to adapt.
 func (l List) MarshalYAML() (any, error) {
 	if l.Mode > DoConfirm {
-		return nil, &Error{Index: -1, Field: "mode", Err: detail(ErrInvalidMode, "%d", uint8(l.Mode))}
+		return nil, &Error{Index: -1, Field: "mode", Err: why(ErrInvalid, "invalid mode: %d", uint8(l.Mode))}
 	}
 	return l.file(), nil
 }
@@ -414,16 +554,13 @@ func (l List) MarshalYAML() (any, error) {
 // UnmarshalYAML reads a list from a YAML node as [Parse] does, validation
 // included, for lists embedded in larger YAML documents.
 func (l *List) UnmarshalYAML(n *yaml.Node) error {
+	var d decoder
 	var parsed List
-	fl := &fileLines{}
-	if err := decodeList(n, &parsed, fl); err != nil {
-		return err
+	if err := d.list(n, &parsed); err != nil {
+		return &ListError{Problems: []*Error{err}}
 	}
-	if errs := parsed.problems(); len(errs) > 0 {
-		for _, e := range errs {
-			e.Line = fl.of(e.Index, e.Field)
-		}
-		return joinErrors(errs)
+	if err := d.finish(parsed, DefaultMaxProblems); err != nil {
+		return err
 	}
 	*l = parsed
 	return nil

@@ -31,7 +31,7 @@ func (s Status) String() string {
 // MarshalText implements [encoding.TextMarshaler].
 func (s Status) MarshalText() ([]byte, error) {
 	if int(s) >= len(statusNames) {
-		return nil, detail(ErrBadSnapshot, "unknown status %d", uint8(s))
+		return nil, why(ErrInvalid, "unknown status %d", uint8(s))
 	}
 	return []byte(statusNames[s]), nil
 }
@@ -44,13 +44,15 @@ func (s *Status) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return detail(ErrBadSnapshot, "unknown status %q", b)
+	return why(ErrInvalid, "unknown status %q", b)
 }
 
 // satisfied reports whether the status lets dependent items go on.
 func (s Status) satisfied() bool { return s == Done || s == Waived }
 
-// Change is one change to an item of a run, kept in its history.
+// Change is one change to an item of a run, kept in its history. The zero
+// value is a change to Pending by nobody at no time, which a run never
+// records.
 type Change struct {
 	Status Status    // the status the change set
 	By     string    // who made it
@@ -59,6 +61,8 @@ type Change struct {
 }
 
 // Move is one rescheduling of a run: T0 moved From one instant To another.
+// The zero value is a move between zero instants, which a run never
+// records.
 type Move struct {
 	From, To time.Time
 	By       string
@@ -66,7 +70,8 @@ type Move struct {
 	Note     string
 }
 
-// Result is where one item of a run stands.
+// Result is where one item of a run stands. The zero value is a pending
+// item with no ID and no history.
 type Result struct {
 	Item   Item
 	Status Status
@@ -79,7 +84,8 @@ type Result struct {
 	History []Change // every change, oldest first
 }
 
-// Progress counts the items of a run.
+// Progress counts the items of a run. The zero value is the progress of a
+// run of the empty list.
 type Progress struct {
 	Done            int // items checked
 	Waived          int // items waived
@@ -99,7 +105,8 @@ const (
 
 // Event is one change to a run, reported to the function given to
 // [Run.Observe]: a check, a failure, a waiver, a reschedule or a restore
-// ([Run.Restore]).
+// ([Run.Restore]). The zero value is an event of no kind, which a run
+// never reports.
 type Event struct {
 	// Seq numbers the events of the run, 1, 2, 3, ... in the order of the
 	// changes. It never goes back: the restore event of [Run.Restore] and
@@ -125,6 +132,10 @@ type Event struct {
 //
 // Run is safe for simultaneous use by multiple goroutines. A change that
 // is refused returns a [*ChangeError] and leaves the run as it was.
+//
+// Start one with [NewRun] or [Restore]. The zero Run is a run of the empty
+// list with a zero T0: it is ready, has no items, and refuses every change
+// to an item with [ErrNotFound]. A Run must not be copied after first use.
 type Run struct {
 	mu sync.Mutex
 
@@ -160,6 +171,9 @@ type Run struct {
 	// empty when not computed since the last restore.
 	digestMemo string
 	digestSeq  uint64
+	// listState is the state of the SHA-256 of the digest once it has
+	// hashed the list; nil until the first digest.
+	listState []byte
 
 	observer func(Event)
 	queue    []Event
@@ -185,7 +199,7 @@ func NewRun(l List, t0 time.Time) (*Run, error) {
 		return nil, err
 	}
 	if t0.IsZero() {
-		return nil, &ChangeError{Op: "start", Err: detail(ErrInvalidSchedule, "T0 is zero")}
+		return nil, &ChangeError{Op: "start", Err: errZeroT0}
 	}
 	return newRun(l.Clone(), t0.Round(0)), nil
 }
@@ -259,12 +273,12 @@ func (r *Run) Observe(fn func(Event)) {
 }
 
 // Check records that the item was done and verified, by whom, when, with
-// an optional note. It fails with [ErrUnknownItem]; [ErrAlreadyDone] for an
-// item already checked; [ErrDependency] while an item it depends on is
-// neither done nor waived; [ErrOutOfOrder] in an ordered READ-DO list while
-// an earlier required item of its section is neither done nor waived;
-// [ErrNoActor] or [ErrNoTime] when by or at is missing. A failed or waived
-// item can be checked.
+// an optional note. It fails with a [*ChangeError] wrapping [ErrNotFound]
+// for an unknown item; [ErrState] for an item already checked, while an
+// item it depends on is neither done nor waived, or, in an ordered READ-DO
+// list, while an earlier required item of its section is neither done nor
+// waived (ChangeError.Blocker names the item to do first); [ErrInvalid]
+// when by or at is missing. A failed or waived item can be checked.
 func (r *Run) Check(id, by string, at time.Time, note string) error {
 	return r.change(KindCheck, Done, id, by, at, note)
 }
@@ -272,27 +286,29 @@ func (r *Run) Check(id, by string, at time.Time, note string) error {
 // Fail records that the item was tried and failed. A failed item keeps the
 // run from being ready until it is checked or waived. Failing is allowed
 // in any order and from any status: it records what was seen. It fails
-// with [ErrUnknownItem], [ErrNoActor] or [ErrNoTime].
+// with [ErrNotFound] for an unknown item, or [ErrInvalid] when by or at is
+// missing.
 func (r *Run) Fail(id, by string, at time.Time, note string) error {
 	return r.change(KindFail, Failed, id, by, at, note)
 }
 
 // Waive records that the item does not apply, with the reason, which is
-// required ([ErrReasonRequired]). An optional item can always be waived; a
-// required one only if the list allows it (List.WaiveRequired), else
-// [ErrRequiredWaiver]. A waived item counts as done for dependencies and
-// readiness. It also fails with [ErrUnknownItem], [ErrAlreadyDone],
-// [ErrAlreadyWaived], [ErrNoActor] or [ErrNoTime].
+// required ([ErrInvalid] without one). An optional item can always be
+// waived; a required one only if the list allows it (List.WaiveRequired),
+// else [ErrState]. A waived item counts as done for dependencies and
+// readiness. It also fails with [ErrNotFound] for an unknown item,
+// [ErrState] for an item already done or waived, [ErrInvalid] when by or
+// at is missing.
 func (r *Run) Waive(id, by string, at time.Time, reason string) error {
 	return r.change(KindWaive, Waived, id, by, at, reason)
 }
 
 func (r *Run) change(kind string, to Status, id, by string, at time.Time, note string) error {
 	r.mu.Lock()
-	i, err := r.allowed(to, id, by, at, note)
+	i, blocker, err := r.allowed(to, id, by, at, note)
 	if err != nil {
 		r.mu.Unlock()
-		return &ChangeError{Op: kind, Item: id, Err: err}
+		return &ChangeError{Op: kind, Item: id, Blocker: blocker, Err: err}
 	}
 	at = at.Round(0)
 	from := r.items[i].status
@@ -310,52 +326,68 @@ func (r *Run) change(kind string, to Status, id, by string, at time.Time, note s
 	return nil
 }
 
-// allowed returns the index of the item if the change can be made.
-// Requires r.mu held.
-func (r *Run) allowed(to Status, id, by string, at time.Time, note string) (int, error) {
+// Reasons for refusing a change, in [ChangeError.Err] and
+// [SnapshotError.Err].
+var (
+	errNotFound      = why(ErrNotFound, "unknown item")
+	errNoActor       = why(ErrInvalid, "who made the change is missing")
+	errNoTime        = why(ErrInvalid, "when the change was made is missing")
+	errZeroT0        = why(ErrInvalid, "invalid T0: T0 is zero")
+	errNoReason      = why(ErrInvalid, "a waiver needs a reason")
+	errAlreadyDone   = why(ErrState, "item already done")
+	errAlreadyWaived = why(ErrState, "item already waived")
+	errNoWaiver      = why(ErrState, "required item cannot be waived: the list does not allow waiving required items")
+)
+
+// allowed returns the index of the item if the change can be made, or
+// why not, and the item that must be done first if that is why. Requires
+// r.mu held.
+func (r *Run) allowed(to Status, id, by string, at time.Time, note string) (int, string, error) {
 	i, ok := r.index[id]
 	if !ok {
-		return 0, ErrUnknownItem
+		return 0, "", errNotFound
 	}
 	if strings.TrimSpace(by) == "" {
-		return 0, ErrNoActor
+		return 0, "", errNoActor
 	}
 	if at.IsZero() {
-		return 0, ErrNoTime
+		return 0, "", errNoTime
 	}
 	cur := r.items[i].status
 	it := &r.list.Items[i]
 	switch to {
 	case Done:
 		if cur == Done {
-			return 0, ErrAlreadyDone
+			return 0, "", errAlreadyDone
 		}
 		for _, d := range r.deps[i] {
 			if !r.items[d].status.satisfied() {
-				return 0, detail(ErrDependency, "%q is %s", r.list.Items[d].ID, r.items[d].status)
+				dep := r.list.Items[d].ID
+				return 0, dep, why(ErrState, "dependencies not done: %q is %s", dep, r.items[d].status)
 			}
 		}
 		if r.ordered {
 			s := r.section[i]
 			if first := r.firstOpen[s]; first < r.secPos[i] {
-				return 0, detail(ErrOutOfOrder, "%q comes first", r.list.Items[r.secItems[s][first]].ID)
+				earlier := r.list.Items[r.secItems[s][first]].ID
+				return 0, earlier, why(ErrState, "earlier required items of the section not done: %q comes first", earlier)
 			}
 		}
 	case Waived:
 		switch cur {
 		case Done:
-			return 0, ErrAlreadyDone
+			return 0, "", errAlreadyDone
 		case Waived:
-			return 0, ErrAlreadyWaived
+			return 0, "", errAlreadyWaived
 		}
 		if strings.TrimSpace(note) == "" {
-			return 0, ErrReasonRequired
+			return 0, "", errNoReason
 		}
 		if !it.Optional && !r.list.WaiveRequired {
-			return 0, detail(ErrRequiredWaiver, "the list does not allow waiving required items")
+			return 0, "", errNoWaiver
 		}
 	}
-	return i, nil
+	return i, "", nil
 }
 
 // set applies a change to item i and keeps the counters. Requires r.mu
@@ -428,17 +460,17 @@ func (r *Run) advance(s int) {
 
 // Reschedule moves the run to a new T0; the items' deadlines, relative to
 // T0, follow it. The move is kept (see [Run.Moves]) and reported to the
-// observer. It fails with [ErrInvalidSchedule] for a zero t0, [ErrNoActor]
-// or [ErrNoTime].
+// observer. It fails with [ErrInvalid] for a zero t0, or when by or at is
+// missing.
 func (r *Run) Reschedule(t0 time.Time, by string, at time.Time, note string) error {
 	var err error
 	switch {
 	case t0.IsZero():
-		err = detail(ErrInvalidSchedule, "T0 is zero")
+		err = errZeroT0
 	case strings.TrimSpace(by) == "":
-		err = ErrNoActor
+		err = errNoActor
 	case at.IsZero():
-		err = ErrNoTime
+		err = errNoTime
 	}
 	if err != nil {
 		return &ChangeError{Op: KindReschedule, Err: err}
@@ -593,13 +625,13 @@ func (r *Run) Progress() Progress {
 }
 
 // Result returns where the item stands, or an error wrapping
-// [ErrUnknownItem].
+// [ErrNotFound].
 func (r *Run) Result(id string) (Result, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	i, ok := r.index[id]
 	if !ok {
-		return Result{}, &ChangeError{Op: "result", Item: id, Err: ErrUnknownItem}
+		return Result{}, &ChangeError{Op: "result", Item: id, Err: errNotFound}
 	}
 	return r.result(i), nil
 }

@@ -38,20 +38,40 @@ func newRun(t *testing.T, l checklist.List) *checklist.Run {
 	return r
 }
 
-// requireChangeErr checks that err is a *ChangeError wrapping want.
-func requireChangeErr(t *testing.T, err, want error) {
+// requireChangeErr checks that err is a *ChangeError wrapping want, and
+// no other of the sentinels a caller branches on.
+func requireChangeErr(t *testing.T, err, want error) *checklist.ChangeError {
 	t.Helper()
 	require.Error(t, err)
 	var ce *checklist.ChangeError
 	require.True(t, errors.As(err, &ce), "got %T %v, want a *checklist.ChangeError", err, err)
 	assert.ErrorIs(t, err, want)
+	for _, other := range []error{checklist.ErrInvalid, checklist.ErrNotFound, checklist.ErrState, checklist.ErrTooLarge, checklist.ErrMismatch} {
+		if other != want {
+			assert.NotErrorIs(t, err, other, "%v", err)
+		}
+	}
+	return ce
+}
+
+func TestChangeErrorNamesTheBlocker(t *testing.T) {
+	r := newRun(t, exampleList())
+	when := at(2026, 6, 9, 18, 0)
+	ce := requireChangeErr(t, r.Check("config-backup", "alice", when, ""), checklist.ErrState)
+	assert.Equal(t, "old-hardware", ce.Blocker, "dependency")
+	ce = requireChangeErr(t, r.Check("new-hardware", "alice", when, ""), checklist.ErrState)
+	assert.Equal(t, "old-hardware", ce.Blocker, "earlier item of an ordered section")
+	assert.Equal(t, `checklist: check "new-hardware": earlier required items of the section not done: "old-hardware" comes first`, ce.Error())
+	ce = requireChangeErr(t, r.Check("ghost", "alice", when, ""), checklist.ErrNotFound)
+	assert.Empty(t, ce.Blocker)
+	assert.Equal(t, `checklist: check "ghost": unknown item`, ce.Error())
 }
 
 func TestNewRunRejectsInvalidList(t *testing.T) {
 	_, err := checklist.NewRun(checklist.List{Items: []checklist.Item{{ID: "a"}}}, t0)
-	assert.ErrorIs(t, err, checklist.ErrEmptyTitle)
+	assert.ErrorIs(t, err, checklist.ErrInvalid)
 	_, err = checklist.NewRun(exampleList(), time.Time{})
-	assert.ErrorIs(t, err, checklist.ErrInvalidSchedule)
+	assert.ErrorIs(t, err, checklist.ErrInvalid)
 }
 
 func TestNewRunCopiesTheList(t *testing.T) {
@@ -105,15 +125,15 @@ func TestRefusedChangesLeaveTheRunUnchanged(t *testing.T) {
 	r.Observe(func(e checklist.Event) { events = append(events, e) })
 
 	when := at(2026, 6, 9, 18, 0)
-	requireChangeErr(t, r.Check("nope", "alice", when, ""), checklist.ErrUnknownItem)
-	requireChangeErr(t, r.Check("old-hardware", "alice", when, ""), checklist.ErrAlreadyDone)
-	requireChangeErr(t, r.Check("new-hardware", "", when, ""), checklist.ErrNoActor)
-	requireChangeErr(t, r.Check("new-hardware", "bob", time.Time{}, ""), checklist.ErrNoTime)
-	requireChangeErr(t, r.Waive("coffee", "bob", when, " "), checklist.ErrReasonRequired)
-	requireChangeErr(t, r.Waive("new-hardware", "bob", when, "not needed"), checklist.ErrRequiredWaiver)
-	requireChangeErr(t, r.Waive("old-hardware", "bob", when, "not needed"), checklist.ErrAlreadyDone)
-	requireChangeErr(t, r.Fail("nope", "bob", when, ""), checklist.ErrUnknownItem)
-	requireChangeErr(t, r.Reschedule(time.Time{}, "bob", when, ""), checklist.ErrInvalidSchedule)
+	requireChangeErr(t, r.Check("nope", "alice", when, ""), checklist.ErrNotFound)
+	requireChangeErr(t, r.Check("old-hardware", "alice", when, ""), checklist.ErrState)
+	requireChangeErr(t, r.Check("new-hardware", "", when, ""), checklist.ErrInvalid)
+	requireChangeErr(t, r.Check("new-hardware", "bob", time.Time{}, ""), checklist.ErrInvalid)
+	requireChangeErr(t, r.Waive("coffee", "bob", when, " "), checklist.ErrInvalid)
+	requireChangeErr(t, r.Waive("new-hardware", "bob", when, "not needed"), checklist.ErrState)
+	requireChangeErr(t, r.Waive("old-hardware", "bob", when, "not needed"), checklist.ErrState)
+	requireChangeErr(t, r.Fail("nope", "bob", when, ""), checklist.ErrNotFound)
+	requireChangeErr(t, r.Reschedule(time.Time{}, "bob", when, ""), checklist.ErrInvalid)
 
 	assert.Equal(t, before, r.Results())
 	assert.Equal(t, beforeDigest, r.Digest())
@@ -131,12 +151,12 @@ func TestDependenciesHoldInBothModes(t *testing.T) {
 			r := newRun(t, l)
 			when := at(2026, 6, 9, 18, 0)
 			err := r.Check("config-backup", "alice", when, "")
-			requireChangeErr(t, err, checklist.ErrDependency)
+			requireChangeErr(t, err, checklist.ErrState)
 			assert.Contains(t, err.Error(), `"old-hardware" is pending`)
 			// Out of section order is fine without Ordered.
 			require.NoError(t, r.Check("new-hardware", "alice", when, ""))
 			require.NoError(t, r.Fail("old-hardware", "alice", when, "disk missing"))
-			requireChangeErr(t, r.Check("config-backup", "alice", when, ""), checklist.ErrDependency)
+			requireChangeErr(t, r.Check("config-backup", "alice", when, ""), checklist.ErrState)
 			require.NoError(t, r.Check("old-hardware", "alice", when.Add(time.Minute), "disk found"))
 			require.NoError(t, r.Check("config-backup", "alice", when.Add(2*time.Minute), ""))
 		})
@@ -150,9 +170,9 @@ func TestWaivedDependencyCounts(t *testing.T) {
 	}}
 	r := newRun(t, l)
 	when := at(2026, 6, 9, 18, 0)
-	requireChangeErr(t, r.Waive("a", "lead", when, ""), checklist.ErrReasonRequired)
+	requireChangeErr(t, r.Waive("a", "lead", when, ""), checklist.ErrInvalid)
 	require.NoError(t, r.Waive("a", "lead", when, "no old hardware on this site"))
-	requireChangeErr(t, r.Waive("a", "lead", when, "again"), checklist.ErrAlreadyWaived)
+	requireChangeErr(t, r.Waive("a", "lead", when, "again"), checklist.ErrState)
 	require.NoError(t, r.Check("b", "bob", when.Add(time.Minute), ""))
 	assert.True(t, r.Ready())
 	assert.Equal(t, checklist.Progress{Done: 1, Waived: 1, Total: 2}, r.Progress())
@@ -172,9 +192,9 @@ func TestReadDoOrderedSection(t *testing.T) {
 	r := newRun(t, l)
 	when := at(2026, 6, 9, 18, 0)
 	err := r.Check("a3", "x", when, "")
-	requireChangeErr(t, err, checklist.ErrOutOfOrder)
+	requireChangeErr(t, err, checklist.ErrState)
 	assert.Contains(t, err.Error(), `"a1" comes first`)
-	requireChangeErr(t, r.Check("a2", "x", when, ""), checklist.ErrOutOfOrder)
+	requireChangeErr(t, r.Check("a2", "x", when, ""), checklist.ErrState)
 	require.NoError(t, r.Check("b1", "x", when, ""), "other sections are independent")
 	require.NoError(t, r.Check("a1", "x", when, ""))
 	require.NoError(t, r.Check("a3", "x", when, ""), "optional a2 may be skipped")
@@ -186,7 +206,7 @@ func TestReadDoOrderedSection(t *testing.T) {
 	r2 := newRun(t, l)
 	require.NoError(t, r2.Check("a1", "x", when, ""))
 	require.NoError(t, r2.Fail("a1", "x", when, "broke"))
-	requireChangeErr(t, r2.Check("a3", "x", when, ""), checklist.ErrOutOfOrder)
+	requireChangeErr(t, r2.Check("a3", "x", when, ""), checklist.ErrState)
 
 	l.Mode = checklist.DoConfirm
 	r3 := newRun(t, l)
@@ -532,4 +552,20 @@ func TestChangeErrorOps(t *testing.T) {
 	assert.Equal(t, "start", op(err))
 	_, err = r.Result("nope")
 	assert.Equal(t, "result", op(err))
+}
+
+// TestZeroRun checks what the zero Run's doc promises.
+func TestZeroRun(t *testing.T) {
+	var r checklist.Run
+	assert.True(t, r.Ready())
+	assert.True(t, r.ReadyAt().IsZero())
+	assert.True(t, r.T0().IsZero())
+	assert.Empty(t, r.Results())
+	assert.Equal(t, checklist.Progress{}, r.Progress())
+	requireChangeErr(t, r.Check("a", "alice", t0, ""), checklist.ErrNotFound)
+	_, err := r.Result("a")
+	requireChangeErr(t, err, checklist.ErrNotFound)
+	assert.Len(t, r.Digest(), 64)
+	require.NoError(t, r.Reschedule(t0, "lead", t0, ""))
+	assert.True(t, t0.Equal(r.T0()))
 }

@@ -3,10 +3,13 @@ package checklist
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -72,19 +75,77 @@ func (r *Run) state(canonical bool) snapshot {
 }
 
 // digest requires r.mu held. It is computed once per state: every change
-// bumps r.seq.
+// bumps r.seq. It hashes the JSON encoding of r.state(true) as it writes
+// it, item by item, in memory bounded by the largest item, and starts from
+// the hash of the list, which is computed once per run: its cost is linear
+// in the number of changes and items.
 func (r *Run) digest() string {
 	if r.digestMemo != "" && r.digestSeq == r.seq {
 		return r.digestMemo
 	}
-	b, err := json.Marshal(r.state(true))
+	h := r.listHash()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	put := func(v any) {
+		buf.Reset()
+		if err := enc.Encode(v); err != nil {
+			// Unreachable: the list was validated and statuses are known.
+			panic("checklist: digest: " + err.Error())
+		}
+		h.Write(bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}))
+	}
+	io.WriteString(h, `,"t0":`)
+	put(r.t0.UTC())
+	io.WriteString(h, `,"seq":`+strconv.FormatUint(r.seq, 10))
+	if len(r.moves) > 0 {
+		io.WriteString(h, `,"moves":[`)
+		for k, m := range r.moves {
+			if k > 0 {
+				io.WriteString(h, ",")
+			}
+			put(snapMove{From: m.From.UTC(), To: m.To.UTC(), By: m.By, At: m.At.UTC(), Note: m.Note})
+		}
+		io.WriteString(h, "]")
+	}
+	io.WriteString(h, `,"items":[`)
+	var hist []snapChange
+	for i, st := range r.items {
+		if i > 0 {
+			io.WriteString(h, ",")
+		}
+		hist = hist[:0]
+		for _, c := range st.history {
+			hist = append(hist, snapChange{Status: c.Status, By: c.By, At: c.At.UTC(), Note: c.Note})
+		}
+		put(snapItem{ID: r.list.Items[i].ID, History: hist})
+	}
+	io.WriteString(h, "]}")
+	r.digestMemo, r.digestSeq = hex.EncodeToString(h.Sum(nil)), r.seq
+	return r.digestMemo
+}
+
+// listHash returns a SHA-256 hash that has hashed the start of the
+// canonical state, up to the end of the list, which never changes in a
+// run. Requires r.mu held.
+func (r *Run) listHash() hash.Hash {
+	h := sha256.New()
+	if r.listState != nil {
+		if err := h.(encoding.BinaryUnmarshaler).UnmarshalBinary(r.listState); err == nil {
+			return h
+		}
+		h.Reset()
+	}
+	b, err := json.Marshal(r.list)
 	if err != nil {
-		// Unreachable: the list was validated and statuses are known.
+		// Unreachable: the list was validated.
 		panic("checklist: digest: " + err.Error())
 	}
-	sum := sha256.Sum256(b)
-	r.digestMemo, r.digestSeq = hex.EncodeToString(sum[:]), r.seq
-	return r.digestMemo
+	io.WriteString(h, `{"version":`+strconv.Itoa(snapshotVersion)+`,"list":`)
+	h.Write(b)
+	if state, err := h.(encoding.BinaryMarshaler).MarshalBinary(); err == nil {
+		r.listState = state
+	}
+	return h
 }
 
 // Digest returns the SHA-256, in lowercase hex, of the run's canonical
@@ -110,11 +171,11 @@ func (r *Run) Snapshot() ([]byte, error) {
 }
 
 // Restore rebuilds a run of the list l from a [Run.Snapshot]. The snapshot
-// must be of this very list: otherwise the error wraps
-// [ErrSnapshotMismatch] and names the first item that differs. A snapshot
-// that is malformed, inconsistent or whose digest does not match its
-// content gives an error wrapping [ErrBadSnapshot]. Errors are
-// [*SnapshotError]s, or the list's own [List.Validate] error.
+// must be of this very list: otherwise the error wraps [ErrMismatch] and
+// names the first item that differs. A snapshot that is malformed,
+// inconsistent or whose digest does not match its content gives an error
+// wrapping [ErrInvalid]. Errors are [*SnapshotError]s, or the list's own
+// [List.Validate] error.
 func Restore(l List, data []byte) (*Run, error) {
 	if err := l.Validate(); err != nil {
 		return nil, err
@@ -123,32 +184,32 @@ func Restore(l List, data []byte) (*Run, error) {
 	dec.DisallowUnknownFields()
 	var s snapshot
 	if err := dec.Decode(&s); err != nil {
-		return nil, &SnapshotError{Err: fmt.Errorf("%w: %w", ErrBadSnapshot, err)}
+		return nil, &SnapshotError{Err: wrap(ErrInvalid, "malformed snapshot", err)}
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, &SnapshotError{Err: detail(ErrBadSnapshot, "data after the snapshot")}
+		return nil, &SnapshotError{Err: why(ErrInvalid, "data after the snapshot")}
 	}
 	if s.Version != snapshotVersion {
-		return nil, &SnapshotError{Field: "version", Err: detail(ErrBadSnapshot, "version %d, want %d", s.Version, snapshotVersion)}
+		return nil, &SnapshotError{Field: "version", Err: why(ErrInvalid, "version %d, want %d", s.Version, snapshotVersion)}
 	}
 	if err := match(l, s.List); err != nil {
 		return nil, err
 	}
 	if s.T0.IsZero() {
-		return nil, &SnapshotError{Field: "t0", Err: detail(ErrBadSnapshot, "T0 is zero")}
+		return nil, &SnapshotError{Field: "t0", Err: why(ErrInvalid, "T0 is zero")}
 	}
 	if len(s.Items) != len(l.Items) {
-		return nil, &SnapshotError{Field: "items", Err: detail(ErrBadSnapshot, "%d items, want %d", len(s.Items), len(l.Items))}
+		return nil, &SnapshotError{Field: "items", Err: why(ErrInvalid, "%d items, want %d", len(s.Items), len(l.Items))}
 	}
 	r := newRun(l.Clone(), s.T0.Round(0))
 	changes := uint64(0)
 	for i, si := range s.Items {
 		if si.ID != l.Items[i].ID {
-			return nil, &SnapshotError{Item: si.ID, Field: "items", Err: detail(ErrBadSnapshot, "item #%d is %q", i+1, l.Items[i].ID)}
+			return nil, &SnapshotError{Item: si.ID, Field: "items", Err: why(ErrInvalid, "item #%d is %q", i+1, l.Items[i].ID)}
 		}
 		for k, c := range si.History {
 			if err := r.replay(i, c); err != nil {
-				return nil, &SnapshotError{Item: si.ID, Field: fmt.Sprintf("history[%d]", k), Err: fmt.Errorf("%w: %w", ErrBadSnapshot, err)}
+				return nil, &SnapshotError{Item: si.ID, Field: fmt.Sprintf("history[%d]", k), Err: why(ErrInvalid, "%v", trimPrefix(err))}
 			}
 			changes++
 		}
@@ -158,25 +219,25 @@ func Restore(l List, data []byte) (*Run, error) {
 		field := fmt.Sprintf("moves[%d]", k)
 		switch {
 		case m.From.IsZero() || m.To.IsZero() || m.At.IsZero():
-			return nil, &SnapshotError{Field: field, Err: detail(ErrBadSnapshot, "a time is missing")}
+			return nil, &SnapshotError{Field: field, Err: why(ErrInvalid, "a time is missing")}
 		case strings.TrimSpace(m.By) == "":
-			return nil, &SnapshotError{Field: field, Err: detail(ErrBadSnapshot, "who moved T0 is missing")}
+			return nil, &SnapshotError{Field: field, Err: why(ErrInvalid, "who moved T0 is missing")}
 		case k > 0 && !m.From.Equal(t0):
-			return nil, &SnapshotError{Field: field, Err: detail(ErrBadSnapshot, "moves from %s, the previous move went to %s", m.From, t0)}
+			return nil, &SnapshotError{Field: field, Err: why(ErrInvalid, "moves from %s, the previous move went to %s", m.From, t0)}
 		}
 		t0 = m.To
 		r.moves = append(r.moves, Move{From: m.From.Round(0), To: m.To.Round(0), By: m.By, At: m.At.Round(0), Note: m.Note})
 		changes++
 	}
 	if len(s.Moves) > 0 && !t0.Equal(s.T0) {
-		return nil, &SnapshotError{Field: "t0", Err: detail(ErrBadSnapshot, "T0 is %s, the last move went to %s", s.T0, t0)}
+		return nil, &SnapshotError{Field: "t0", Err: why(ErrInvalid, "T0 is %s, the last move went to %s", s.T0, t0)}
 	}
 	if s.Seq != changes {
-		return nil, &SnapshotError{Field: "seq", Err: detail(ErrBadSnapshot, "%d changes counted, the snapshot holds %d", s.Seq, changes)}
+		return nil, &SnapshotError{Field: "seq", Err: why(ErrInvalid, "%d changes counted, the snapshot holds %d", s.Seq, changes)}
 	}
 	r.seq, r.events = s.Seq, s.Seq
 	if got := r.digest(); got != s.Digest {
-		return nil, &SnapshotError{Field: "digest", Err: detail(ErrBadSnapshot, "the digest does not match the content")}
+		return nil, &SnapshotError{Field: "digest", Err: why(ErrInvalid, "the digest does not match the content")}
 	}
 	return r, nil
 }
@@ -191,19 +252,19 @@ func (r *Run) replay(i int, c snapChange) error {
 	case c.Status != Done && c.Status != Failed && c.Status != Waived:
 		return fmt.Errorf("status %s", c.Status)
 	case strings.TrimSpace(c.By) == "":
-		return ErrNoActor
+		return errNoActor
 	case c.At.IsZero():
-		return ErrNoTime
+		return errNoTime
 	case c.Status == Done && cur == Done:
-		return ErrAlreadyDone
+		return errAlreadyDone
 	case c.Status == Waived && cur == Done:
-		return ErrAlreadyDone
+		return errAlreadyDone
 	case c.Status == Waived && cur == Waived:
-		return ErrAlreadyWaived
+		return errAlreadyWaived
 	case c.Status == Waived && strings.TrimSpace(c.Note) == "":
-		return ErrReasonRequired
+		return errNoReason
 	case c.Status == Waived && !it.Optional && !r.list.WaiveRequired:
-		return ErrRequiredWaiver
+		return errNoWaiver
 	}
 	r.set(i, Change{Status: c.Status, By: c.By, At: c.At.Round(0), Note: c.Note})
 	return nil
@@ -213,7 +274,7 @@ func (r *Run) replay(i int, c snapChange) error {
 // difference when it is not.
 func match(l, s List) error {
 	mismatch := func(item, format string, args ...any) error {
-		return &SnapshotError{Item: item, Field: "list", Err: detail(ErrSnapshotMismatch, format, args...)}
+		return &SnapshotError{Item: item, Field: "list", Err: why(ErrMismatch, format, args...)}
 	}
 	switch {
 	case l.Name != s.Name:

@@ -104,17 +104,17 @@ func TestRestoreRefusesAnotherList(t *testing.T) {
 	other := exampleList()
 	other.Items[1].Title = "something else"
 	_, err = checklist.Restore(other, data)
-	se := snapErr(t, err, checklist.ErrSnapshotMismatch)
+	se := snapErr(t, err, checklist.ErrMismatch)
 	assert.Equal(t, "new-hardware", se.Item)
 
 	shorter := exampleList()
 	shorter.Items = shorter.Items[:3]
 	_, err = checklist.Restore(shorter, data)
-	se = snapErr(t, err, checklist.ErrSnapshotMismatch)
+	se = snapErr(t, err, checklist.ErrMismatch)
 	assert.Equal(t, "coffee", se.Item)
 
 	_, err = checklist.Restore(checklist.Preparation(), data)
-	snapErr(t, err, checklist.ErrSnapshotMismatch)
+	snapErr(t, err, checklist.ErrMismatch)
 }
 
 func TestRunRestoreLeavesTheRunUnchangedOnError(t *testing.T) {
@@ -126,7 +126,7 @@ func TestRunRestoreLeavesTheRunUnchangedOnError(t *testing.T) {
 	r := newRun(t, other)
 	require.NoError(t, r.Check("old-hardware", "alice", at(2026, 6, 9, 16, 0), ""))
 	before := r.Digest()
-	snapErr(t, r.Restore(data), checklist.ErrSnapshotMismatch)
+	snapErr(t, r.Restore(data), checklist.ErrMismatch)
 	assert.Equal(t, before, r.Digest())
 
 	same := newRun(t, exampleList())
@@ -169,7 +169,7 @@ func TestRestoreRefusesBadSnapshots(t *testing.T) {
 	for name, bad := range tests {
 		t.Run(name, func(t *testing.T) {
 			_, err := checklist.Restore(exampleList(), bad)
-			snapErr(t, err, checklist.ErrBadSnapshot)
+			snapErr(t, err, checklist.ErrInvalid)
 		})
 	}
 }

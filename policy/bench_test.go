@@ -1,6 +1,11 @@
 package policy_test
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,6 +24,7 @@ func BenchmarkSetEvaluateAllowed(b *testing.B) {
 		b.Fatal(r)
 	}
 	b.ReportAllocs()
+	defer measureCPU(b)()
 	for b.Loop() {
 		set.Evaluate(ctx, c)
 	}
@@ -30,6 +36,7 @@ func BenchmarkSetEvaluateDenied(b *testing.B) {
 	set := standardSet(b)
 	c := policy.Change{Start: at(2026, 11, 27, 10, 0), Duration: 2 * time.Hour, ReadyAt: at(2026, 11, 27, 8, 0)}
 	b.ReportAllocs()
+	defer measureCPU(b)()
 	for b.Loop() {
 		set.Evaluate(ctx, c)
 	}
@@ -44,6 +51,7 @@ func benchNextSlotSet(b *testing.B, set policy.Set, c policy.Change, horizon tim
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
+	defer measureCPU(b)()
 	for b.Loop() {
 		set.NextSlot(ctx, c, horizon)
 	}
@@ -82,6 +90,19 @@ func BenchmarkNextSlotNoSlot(b *testing.B) {
 	}
 }
 
+// No slot in a year that no calendar can tell alone: the windows are on
+// Fridays, which the standard set freezes, so the search walks every
+// interval of the year. The cost follows the intervals passed.
+func BenchmarkNextSlotNoSlotDisjoint(b *testing.B) {
+	set := standardSet(b)
+	win, err := policy.Windows("friday-evenings", "Fri 20:00-23:30", paris)
+	if err != nil {
+		b.Fatal(err)
+	}
+	set[4] = win
+	benchNextSlotSet(b, set, policy.Change{Start: at(2026, 11, 27, 10, 0), Duration: 2 * time.Hour, ReadyAt: at(2026, 11, 20, 0, 0)}, year, true)
+}
+
 func BenchmarkWindowsParse(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
@@ -108,5 +129,115 @@ func BenchmarkCronBlockedYear(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		c.Blocked(at(2027, 1, 1, 0, 0), at(2028, 1, 1, 0, 0))
+	}
+}
+
+// mixChanges draws n changes over 2026-2027 as a team would plan them: any
+// start to the minute, 5 minutes to 6 hours long, mostly ready in time,
+// mostly with a GO, with outages on both sides of the limit. Most of them
+// are denied by some policy (the window is 14 hours a week), so the mix
+// measures the denials' reasons and their Next as much as the allows.
+func mixChanges(n int, minDur, maxDur time.Duration) []policy.Change {
+	rng := rand.New(rand.NewPCG(10, 2026))
+	from := at(2026, 1, 1, 0, 0)
+	minutes := int(at(2028, 1, 1, 0, 0).Sub(from) / time.Minute)
+	out := make([]policy.Change, n)
+	for i := range out {
+		start := from.Add(time.Duration(rng.IntN(minutes)) * time.Minute)
+		d := minDur + time.Duration(rng.IntN(int((maxDur-minDur)/time.Minute)+1))*time.Minute
+		c := policy.Change{Name: "release", Environment: "production", Start: start, Duration: d, OutageKnown: true,
+			Outage: time.Duration(rng.IntN(90)) * time.Minute}
+		switch r := rng.IntN(10); {
+		case r < 6: // ready well in time
+			c.ReadyAt = start.Add(-time.Duration(60+rng.IntN(48*60)) * time.Minute)
+			c.Now = start.Add(-time.Duration(rng.IntN(60)) * time.Minute)
+		case r < 8: // ready too late
+			c.ReadyAt = start.Add(time.Duration(rng.IntN(90)-59) * time.Minute)
+			c.Now = c.ReadyAt
+		default: // not ready yet
+			c.Now = start.Add(-time.Duration(rng.IntN(180)) * time.Minute)
+		}
+		switch r := rng.IntN(10); {
+		case r < 7:
+			c.Approvals = []policy.Approval{{Role: "operations", By: "bob", At: c.Now, Go: true}}
+		case r < 8:
+			c.Approvals = []policy.Approval{{Role: "operations", By: "bob", At: c.Now, Go: false, Reason: "backup not verified"}}
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// mixSet is the standard set and a maximum outage of one hour.
+func mixSet(t testing.TB) policy.Set {
+	return append(standardSet(t), policy.MaxOutage(time.Hour))
+}
+
+// BenchmarkSetEvaluateMix evaluates 4,000 random changes over 2026-2027
+// (see mixChanges) against the standard set with a maximum outage, Next
+// included, by band of duration: the cost must not grow with the length of
+// the operation.
+func BenchmarkSetEvaluateMix(b *testing.B) {
+	set := mixSet(b)
+	for _, band := range []struct {
+		name     string
+		min, max time.Duration
+	}{
+		{"all", 5 * time.Minute, 6 * time.Hour},
+		{"5m-1h", 5 * time.Minute, time.Hour},
+		{"1h-4h", time.Hour, 4 * time.Hour},
+		{"4h-6h", 4 * time.Hour, 6 * time.Hour},
+	} {
+		b.Run(band.name, func(b *testing.B) {
+			cs := mixChanges(4000, band.min, band.max)
+			b.ReportAllocs()
+			defer measureCPU(b)()
+			i := 0
+			for b.Loop() {
+				set.Evaluate(ctx, cs[i])
+				if i++; i == len(cs) {
+					i = 0
+				}
+			}
+		})
+	}
+}
+
+// measureCPU reports the CPU time per operation of the calling goroutine's
+// thread as cpu-ns/op, when the system tells it: call it before b.Loop and
+// defer what it returns.
+func measureCPU(b *testing.B) func() {
+	runtime.LockOSThread()
+	c0 := threadCPU()
+	return func() {
+		if c1 := threadCPU(); c0 >= 0 && c1 >= 0 && b.N > 0 {
+			b.ReportMetric(float64(c1-c0)/float64(b.N), "cpu-ns/op")
+		}
+		runtime.UnlockOSThread()
+	}
+}
+
+// An 80,000-range spec, written latest first (the worst order for an
+// insertion sort): parsing stays linear-ish.
+func BenchmarkWindowsParseLarge(b *testing.B) {
+	for _, n := range []int{8_000, 80_000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			var sb strings.Builder
+			days := []string{"Sun", "Sat", "Fri", "Thu", "Wed", "Tue", "Mon"}
+			for i := range n {
+				if i > 0 {
+					sb.WriteString(", ")
+				}
+				m := 1438 - i%1439
+				fmt.Fprintf(&sb, "%s %02d:%02d-%02d:%02d", days[i/1439%7], m/60, m%60, (m+1)/60, (m+1)%60)
+			}
+			spec := sb.String()
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := policy.Windows("w", spec, paris); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -9,18 +9,24 @@ import (
 // so that the years in use are soon cached again.
 const maxCachedYears = 400
 
-// yearCache memoises a per-year computation. Reads take no lock: the map is
-// replaced, never changed, under mu. It is safe for concurrent use.
-type yearCache[T any] struct {
-	mu sync.Mutex
-	m  atomic.Pointer[map[int]T]
+// memo memoises a computation by key, keeping at most max values (zero:
+// maxCachedYears). Reads take no lock: the map is replaced, never changed,
+// under mu. It is safe for concurrent use; the values it hands out are
+// shared and must not be changed.
+type memo[K comparable, V any] struct {
+	mu  sync.Mutex
+	m   atomic.Pointer[map[K]V]
+	max int
 }
 
-// get returns the value for year y, computing it with fn (under the lock,
+// yearCache memoises a per-year computation.
+type yearCache[T any] = memo[int, T]
+
+// get returns the value for key k, computing it with fn (under the lock,
 // so fn needs no locking of its own) on first use.
-func (c *yearCache[T]) get(y int, fn func(int) T) T {
+func (c *memo[K, V]) get(k K, fn func(K) V) V {
 	if m := c.m.Load(); m != nil {
-		if v, ok := (*m)[y]; ok {
+		if v, ok := (*m)[k]; ok {
 			return v
 		}
 	}
@@ -28,26 +34,30 @@ func (c *yearCache[T]) get(y int, fn func(int) T) T {
 	defer c.mu.Unlock()
 	old := c.m.Load()
 	if old != nil {
-		if v, ok := (*old)[y]; ok {
+		if v, ok := (*old)[k]; ok {
 			return v
 		}
 	}
-	v := fn(y)
-	if old != nil && len(*old) >= maxCachedYears {
+	v := fn(k)
+	limit := c.max
+	if limit <= 0 {
+		limit = maxCachedYears
+	}
+	if old != nil && len(*old) >= limit {
 		old = nil // start over
 	}
-	m := make(map[int]T, 1+lenOf(old))
+	m := make(map[K]V, 1+lenOf(old))
 	if old != nil {
 		for k, x := range *old {
 			m[k] = x
 		}
 	}
-	m[y] = v
+	m[k] = v
 	c.m.Store(&m)
 	return v
 }
 
-func lenOf[T any](m *map[int]T) int {
+func lenOf[K comparable, V any](m *map[K]V) int {
 	if m == nil {
 		return 0
 	}

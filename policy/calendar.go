@@ -2,7 +2,6 @@ package policy
 
 import (
 	"context"
-	"errors"
 	"math"
 	"slices"
 	"sync/atomic"
@@ -12,7 +11,7 @@ import (
 // Calendar is a Policy whose decision depends only on when the operation
 // runs. Its Evaluate must deny a change exactly when Blocked reports an
 // interval within the operation, [Start, Start+Duration) (the instant Start
-// alone when Duration is not positive); [CheckCalendar] checks that. The
+// alone when Duration is not positive); policytest.CheckCalendar checks that. The
 // calendars of this package, and [Set.NextSlot], rely on nothing else.
 type Calendar interface {
 	Policy
@@ -54,32 +53,12 @@ func appendBlocked(c Calendar, dst []Interval, from, to time.Time) []Interval {
 	return normalize(dst, n0)
 }
 
-// calendarDecision is the Evaluate of every calendar of this package: it
-// derives the decision from Blocked over the operation, so that Evaluate
-// and NextSlot cannot disagree. describe explains the first blocked instant.
-func calendarDecision(ctx context.Context, c Calendar, loc *time.Location, ch Change, allow string, describe func(t time.Time) string) Decision {
-	from, to := ch.span()
-	b := appendBlocked(c, nil, from, to)
-	if len(b) == 0 {
-		return Decision{Policy: c.Name(), Verdict: Allow, Reason: allow}
-	}
-	d := Decision{Policy: c.Name(), Verdict: Deny}
-	reason := describe(b[0].Start) + " in " + loc.String()
-	next, err := firstFit(ctx, []Calendar{c}, from, ch.duration(), from.Add(nextHorizon))
-	switch {
-	case err == nil:
-		d.Next = next.In(loc)
-		reason += "; allowed again from " + formatLocal(next, loc)
-	case errors.Is(err, ErrNoSlot):
-		reason += "; no allowed start within 5 years"
-	}
-	d.Reason = reason
-	return d
-}
+// localLayout is how reasons write an instant.
+const localLayout = "Mon 2006-01-02 15:04 MST"
 
 // formatLocal formats t in loc as "Mon 2006-01-02 15:04 MST".
 func formatLocal(t time.Time, loc *time.Location) string {
-	return t.In(loc).Format("Mon 2006-01-02 15:04 MST")
+	return t.In(loc).Format(localLayout)
 }
 
 // The wall-clock model. A wall time is the local date and time of a
@@ -99,20 +78,32 @@ type wallRule interface {
 	// appendWall appends the blocked wall spans that overlap [lo, hi),
 	// sorted by start.
 	appendWall(dst []span, lo, hi int64) []span
-	// describe explains why wall time w is blocked, e.g. "Fri 2026-11-27 is
-	// a Friday".
-	describe(w int64) string
 }
 
-// wallCalendar is a Calendar defined by a wallRule in a location.
+// wallCalendar is a Calendar defined by a wallRule in a location. Its
+// blocked intervals are computed by bucket of real time on first use and
+// kept (see bucket); it is safe for concurrent use.
 type wallCalendar struct {
 	name  string
 	loc   *time.Location
 	rule  wallRule
 	allow string // the reason of an Allow decision
+	// longest is the longest run of wall time the rule allows, in seconds,
+	// when the rule knows it (an allow-list); 0 otherwise. never ends the
+	// reason of a denial whose operation is longer.
+	longest int64
+	never   string
 	// last is the most recent stretch of constant offset seen, so that
-	// successive evaluations skip the zone lookups.
-	last atomic.Pointer[zoneSpan]
+	// successive computations skip the zone lookups.
+	last       atomic.Pointer[zoneSpan]
+	buckets    memo[int64, *bucket]
+	lastBucket atomic.Pointer[bucket]
+}
+
+func newWallCalendar(name string, loc *time.Location, rule wallRule, allow string) *wallCalendar {
+	c := &wallCalendar{name: name, loc: loc, rule: rule, allow: allow}
+	c.buckets.max = maxBuckets
+	return c
 }
 
 // zoneSpan is a stretch [s, e) of Unix seconds with one offset.
@@ -120,17 +111,121 @@ type zoneSpan struct{ off, s, e int64 }
 
 func (c *wallCalendar) Name() string { return c.name }
 
+// Evaluate denies c when a blocked interval meets the operation, and then
+// says why at the first blocked instant and when the calendar allows the
+// operation again (Decision.Next), searching at most five years ahead.
 func (c *wallCalendar) Evaluate(ctx context.Context, ch Change) Decision {
-	return calendarDecision(ctx, c, c.loc, ch, c.allow, func(t time.Time) string {
-		return c.rule.describe(wallOf(t, c.loc))
-	})
+	from, to := ch.span()
+	f := instOf(from)
+	w := wallCursor{c: c}
+	x, blocked, _ := w.meet(context.Background(), f, instOf(to))
+	if !blocked {
+		return Decision{Policy: c.name, Verdict: Allow, Reason: c.allow}
+	}
+	first := sec(x.a)
+	if first.before(f) {
+		first = f
+	}
+	d := Decision{Policy: c.name, Verdict: Deny}
+	var buf [256]byte
+	b := c.appendDescribe(buf[:0], wallOf(first.time(), c.loc))
+	b = append(b, " in "...)
+	b = append(b, c.loc.String()...)
+	next, fits, err := w.fit(ctx, f, ch.duration(), f.add(nextHorizon))
+	switch {
+	case err != nil: // ctx is done: no Next
+	case fits:
+		d.Next = next.time().In(c.loc)
+		b = append(b, "; allowed again from "...)
+		b = appendLocal(b, d.Next, c.loc)
+	case c.longest > 0 && ceilSeconds(ch.duration()) > c.longest:
+		b = append(b, c.never...)
+	default:
+		b = append(b, "; no allowed start within 5 years"...)
+	}
+	d.Reason = string(b)
+	return d
+}
+
+// appendDescribe appends why wall time w is blocked, e.g. "Fri 2026-11-27
+// is a Friday". The rules are called by their types, so that the buffer
+// can stay on the caller's stack.
+func (c *wallCalendar) appendDescribe(b []byte, w int64) []byte {
+	switch r := c.rule.(type) {
+	case *weekdayRule:
+		return r.appendDescribe(b, w)
+	case *windowRule:
+		return r.appendDescribe(b, w)
+	case *holidayRule:
+		return r.appendDescribe(b, w)
+	case *cronRule:
+		return r.appendDescribe(b, w)
+	}
+	return append(b, "blocked"...)
 }
 
 func (c *wallCalendar) Blocked(from, to time.Time) []Interval {
 	return c.appendBlocked(nil, from, to)
 }
 
+// appendBlocked appends the blocked parts of [from, to) from the buckets.
 func (c *wallCalendar) appendBlocked(dst []Interval, from, to time.Time) []Interval {
+	from, to = from.Round(0), to.Round(0)
+	if !from.Before(to) {
+		return dst
+	}
+	f, e := instOf(from), instOf(to)
+	n0 := len(dst)
+	for s := f.s; ; {
+		b := c.bucketAt(s)
+		if b.dense {
+			dst = c.computeBlocked(dst, maxTime(from, time.Unix(b.lo, 0)), minTime(to, time.Unix(b.hi, 0)))
+		} else {
+			i, _ := slices.BinarySearchFunc(b.blocks, f.s, func(x span, s int64) int {
+				if x.b <= s {
+					return -1
+				}
+				return 1
+			})
+			for _, x := range b.blocks[i:] {
+				a, z := sec(x.a), sec(x.b)
+				if !a.before(e) {
+					break
+				}
+				if a.before(f) {
+					a = f
+				}
+				if e.before(z) {
+					z = e
+				}
+				dst = append(dst, Interval{a.time().In(c.loc), z.time().In(c.loc)})
+			}
+		}
+		if !sec(b.hi).before(e) || b.hi >= 1<<62 {
+			break
+		}
+		s = b.hi
+	}
+	return normalize(dst, n0)
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// computeBlocked appends the blocked parts of [from, to), computed from
+// the rule: the engine that fills the buckets.
+func (c *wallCalendar) computeBlocked(dst []Interval, from, to time.Time) []Interval {
 	from, to = from.Round(0), to.Round(0)
 	if !from.Before(to) {
 		return dst
@@ -253,3 +348,60 @@ func floorDiv(a, b int64) int64 {
 }
 
 func floorMod(a, b int64) int64 { return a - floorDiv(a, b)*b }
+
+// appendWallDay appends wall time w as "Mon 2006-01-02", and with clock
+// also " 15:04": what time.Format writes, without its cost.
+func appendWallDay(b []byte, w int64, clock bool) []byte {
+	day := dayOf(w)
+	y, m, d := civilOf(day)
+	if y < 0 || y > 9999 {
+		if clock {
+			return wallTime(w).AppendFormat(b, "Mon 2006-01-02 15:04")
+		}
+		return wallTime(w).AppendFormat(b, "Mon 2006-01-02")
+	}
+	b = append(b, weekdayOf(day).String()[:3]...)
+	b = append(b, ' ',
+		byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+d/10), byte('0'+d%10))
+	if clock {
+		s := w - day*secondsPerDay
+		h, mm := s/3600, s/60%60
+		b = append(b, ' ', byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mm/10), byte('0'+mm%10))
+	}
+	return b
+}
+
+// appendLocal appends t in loc as "Mon 2006-01-02 15:04 MST", as
+// formatLocal.
+func appendLocal(b []byte, t time.Time, loc *time.Location) []byte {
+	lt := t.In(loc)
+	name, off := lt.Zone()
+	if name == "" {
+		return lt.AppendFormat(b, localLayout)
+	}
+	b = appendWallDay(b, t.Unix()+int64(off), true)
+	b = append(b, ' ')
+	return append(b, name...)
+}
+
+// civilOf returns the date of a civil day number (days since 1970-01-01),
+// by the days-to-civil algorithm of Howard Hinnant.
+func civilOf(day int64) (y, m, d int64) {
+	z := day + 719468
+	era := floorDiv(z, 146097)
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d = doy - (153*mp+2)/5 + 1
+	m = mp + 3
+	if m > 12 {
+		m -= 12
+	}
+	y = yoe + era*400
+	if m <= 2 {
+		y++
+	}
+	return y, m, d
+}

@@ -14,22 +14,67 @@ type Change struct {
 	Duration time.Duration
 	// Now is when the decision is taken; zero means Start.
 	Now time.Time
-	// Labels are free-form attributes for user policies ([Func]).
+	// Location is the zone in which policies that have no zone of their own
+	// ([ReadinessWindow], [RequireGo], [MaxOutage], and [Func] policies that
+	// call [Change.Zone]) write the times of their reasons, so that every
+	// reason of a Set reads in one zone. Nil: the location of Start. A
+	// policy given a zone by [In] uses that zone instead; calendars always
+	// use their own. Sets read by package policyfile give their zone-less
+	// policies the file's zone.
+	Location *time.Location
+	// Labels are free-form attributes, for [Scoped] policies and user
+	// policies ([Func]).
 	Labels map[string]string
 	// ReadyAt is when readiness was complete (rule R7); zero: not ready.
 	ReadyAt time.Time
 	// Approvals are the go/no-go decisions given so far (rule R9).
 	Approvals []Approval
-	// Outage is the expected user outage, from rehearsals (rule R5).
+	// Outage is the expected user outage, from rehearsals (rule R5). A zero
+	// Outage is unknown unless OutageKnown is set.
 	Outage time.Duration
+	// OutageKnown reports that Outage was measured, so that a zero Outage
+	// means "no user outage" rather than "unknown". An Outage above zero is
+	// known whatever this flag says.
+	OutageKnown bool
 	// Override, when non-nil, is a break-glass request: see [Set.Evaluate].
 	Override *Override
+	// Risk is what the rehearsals and lessons say about the change, for
+	// risk checks ([Func] policies).
+	Risk Risk
+}
+
+// Risk is what risk checks need to know about a change: its rehearsals,
+// the lessons not yet applied, its point of no return. The zero Risk says
+// nothing was rehearsed and nothing is known.
+type Risk struct {
+	// Rehearsals is the number of rehearsals recorded.
+	Rehearsals int `json:"rehearsals"`
+	// ProductionLike counts the rehearsals that were production-like and
+	// covered the whole runbook.
+	ProductionLike int `json:"production_like"`
+	// FailedRehearsalSteps are the IDs of the steps that failed in a
+	// rehearsal.
+	FailedRehearsalSteps []string `json:"failed_rehearsal_steps,omitempty"`
+	// UnappliedLessons are the texts of lessons not yet applied.
+	UnappliedLessons []string `json:"unapplied_lessons,omitempty"`
+	// PointOfNoReturn is the ID of the step after which the change cannot
+	// be rolled back; "" if none.
+	PointOfNoReturn string `json:"point_of_no_return,omitempty"`
+}
+
+// Zone returns the zone in which a policy without a zone of its own writes
+// times for people: c.Location, or the location of c.Start when nil.
+func (c Change) Zone() *time.Location {
+	if c.Location != nil {
+		return c.Location
+	}
+	return c.Start.Location()
 }
 
 // Approval is one person's go/no-go decision for a role.
 type Approval struct {
 	Role   string    // e.g. "operations"
-	By     string    // who decided
+	By     string    // who decided; an approval without By counts as nobody's GO
 	At     time.Time // when; zero: undated, taken as given before Now
 	Go     bool      // true for GO, false for No-Go
 	Reason string    // why, above all for a No-Go

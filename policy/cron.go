@@ -22,7 +22,7 @@ const maxCronDuration = 366 * 24 * time.Hour
 // of week) or is a descriptor such as "@daily", as gronx reads them
 // ("L", "W" and "#" included). Seconds and years are not accepted. An
 // expression that is invalid (hour 24, say) or never fires (30 February) is
-// an error: a *[CronError] wrapping [ErrCron].
+// an error: a *[CronError].
 //
 // Clock changes follow the package's rule for bounds in a skipped hour. A
 // tick at a local time that a clock change skips fires at the first instant
@@ -40,12 +40,7 @@ func Cron(name, expr string, d time.Duration, loc *time.Location) (Calendar, err
 		return nil, err
 	}
 	r.loc = loc
-	return &wallCalendar{
-		name:  name,
-		loc:   loc,
-		rule:  r,
-		allow: "the operation is outside the recurring freeze " + r.what + " in " + loc.String(),
-	}, nil
+	return newWallCalendar(name, loc, r, "the operation is outside the recurring freeze "+r.what+" in "+loc.String()), nil
 }
 
 // cronRule blocks [tick, tick+d) on the wall clock for every tick of a cron
@@ -216,6 +211,8 @@ func wallGaps(dst []span, loc *time.Location, lo, hi int64) []span {
 	return dst
 }
 
-func (r *cronRule) describe(w int64) string {
-	return wallTime(w).Format("Mon 2006-01-02 15:04") + " is in the recurring freeze " + r.what
+func (r *cronRule) appendDescribe(b []byte, w int64) []byte {
+	b = appendWallDay(b, w, true)
+	b = append(b, " is in the recurring freeze "...)
+	return append(b, r.what...)
 }

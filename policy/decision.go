@@ -42,13 +42,15 @@ type Decision struct {
 	//
 	//   - a calendar: the earliest start at or after Start at which the
 	//     whole operation is allowed; zero when there is none within five
-	//     years;
+	//     years, or when the operation is longer than any run of time the
+	//     calendar allows (the reason then says it never fits);
 	//   - [ReadinessWindow]: c.ReadyAt+lead, or c.Now+lead when not ready,
 	//     for the change moved there with Now kept (a zero Now stands for
 	//     the original Start; see [Set.NextSlot]).
 	//
 	// It is zero for allowed and warned changes, and for the other
-	// policies of this package; a [Func] policy may set it.
+	// policies of this package; a [Func] policy may set it, and
+	// [Set.NextSlot] follows it.
 	Next time.Time
 	// Overridden reports that this denial was bypassed by a valid
 	// [Override]. The Verdict stays Deny.

@@ -19,10 +19,14 @@
 // intervals of real time they block, and their Evaluate denies a change when
 // any instant of the whole operation, [Change.Start] to Start+Duration, falls
 // in one of them. [Set.NextSlot] searches the same intervals for the earliest
-// start that fits, so a slot it proposes is always one that Evaluate allows
-// for the change moved there with its Now kept (a zero Now stands for the
-// original Start: set it explicitly, see [Set.NextSlot]).
-// [CheckCalendar] checks that agreement for calendars written by users.
+// start that fits, and asks the other policies about it, following the
+// [Decision.Next] of their denials, so a slot it proposes is always one that
+// the Set allows for the change moved there with its Now kept (a zero Now
+// stands for the original Start: set it explicitly, see [Set.NextSlot]); a
+// policy that refuses and cannot say when ends the search with a
+// [RefusedError].
+// Package [github.com/mepkit/mepkit/policy/policytest] checks that
+// agreement for calendars written by users.
 // [Set.Free] lists the allowed intervals of a range, to draw a calendar, and
 // [Set.WriteICS] exports the blocked ones as an iCalendar file.
 //
@@ -30,9 +34,38 @@
 // country of rickar/cal/v2, optionally with eves, extended through
 // [HolidayCalendar] with local days), [Freeze] (one-off), [Windows] (an
 // allow-list such as "Mon-Thu 20:00-23:30") and [Cron] (a recurring freeze).
-// The other policies are [ReadinessWindow], [RequireGo], [MaxOutage] and
-// [Func] for user code. Package [github.com/mepkit/mepkit/policy/policyfile]
-// reads a Set from a YAML or JSON file.
+// The other policies are [ReadinessWindow] (a *[Readiness], never less
+// than [MinLead] ahead), [RequireGo] and [RequireQuorum] (a *[Quorum] of
+// GOs from distinct people), [MaxOutage] and [Func] for user code.
+// Package [github.com/mepkit/mepkit/policy/policyfile] reads a Set from a
+// YAML or JSON file.
+//
+// # Wrappers and types
+//
+// [Mandatory], [Named], [In] (a zone for the reasons) and [Scoped] (some
+// environments and labels only) wrap a policy; each wrapper has an Unwrap
+// method. [As] finds a policy of a given type through them, so a program
+// asks "which policy is the readiness window, whose GO does this Set
+// require" by type, never by name:
+//
+//	if q, ok := policy.As[*policy.Quorum](p); ok {
+//		fmt.Println(q.Count, "GO from", q.Role)
+//	}
+//
+// # Zones of the reasons
+//
+// Every reason of a Set reads in one zone: a calendar speaks in its own
+// zone, and a policy without one ([Readiness], [Quorum], [MaxOutage], a
+// [Func]) in the zone [In] gave it, else in [Change.Location], else in
+// the location of [Change.Start]. Sets read by policyfile give their
+// zone-less policies the file's zone.
+//
+// # JSON
+//
+// The types a tool logs ([Result], [Decision], [Change], [Approval],
+// [Override], [Interval], [Verdict], ...) marshal to JSON with snake_case
+// fields, verdicts as text ("deny"), times in RFC 3339 and durations as
+// numbers of seconds.
 //
 // # Local time and daylight saving time
 //

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mepkit/mepkit/policy"
+	"github.com/mepkit/mepkit/policy/policytest"
 )
 
 // transitions returns the instants at which loc changes its offset in
@@ -213,7 +214,7 @@ func TestDSTCronTickInSkippedHour(t *testing.T) {
 			// Evaluate agrees.
 			d := c.Evaluate(context.Background(), policy.Change{Start: tt.want[0].Start, Duration: time.Minute})
 			assert.Equal(t, policy.Deny, d.Verdict, d.Reason)
-			assert.NoError(t, policy.CheckCalendar(c, tt.from, tt.to, 5*time.Minute))
+			assert.NoError(t, policytest.CheckCalendar(c, tt.from, tt.to, 5*time.Minute))
 		})
 	}
 }

@@ -5,18 +5,15 @@ import (
 	"fmt"
 )
 
-// Sentinel errors, for errors.Is.
+// Sentinel errors, for errors.Is. Errors with details are types:
+// [SpecError] (a bad window spec), [CronError] (a bad cron expression),
+// [DeniedError] (a denied change, wrapping ErrDenied).
 var (
 	// ErrNoSlot reports that no start within the horizon lets the whole
 	// operation run.
 	ErrNoSlot = errors.New("policy: no allowed slot within the horizon")
 	// ErrDenied is wrapped by the error of [Result.Err] when a change is denied.
 	ErrDenied = errors.New("policy: change denied")
-	// ErrSpec is wrapped by every [SpecError] (a bad window spec).
-	ErrSpec = errors.New("policy: invalid window spec")
-	// ErrCron is wrapped by every [CronError] (a bad or never-firing cron
-	// expression).
-	ErrCron = errors.New("policy: invalid cron schedule")
 	// ErrCountry reports a country code that has no holiday calendar.
 	ErrCountry = errors.New("policy: unknown holiday country")
 	// ErrInvalid reports an invalid argument to a constructor, such as a nil
@@ -24,7 +21,8 @@ var (
 	ErrInvalid = errors.New("policy: invalid argument")
 )
 
-// SpecError describes a syntax error in a [Windows] spec.
+// SpecError describes a syntax error in a [Windows] spec; find it with
+// errors.As.
 type SpecError struct {
 	Spec   string // the whole spec
 	Range  int    // 1-based index of the comma-separated range
@@ -36,11 +34,8 @@ func (e *SpecError) Error() string {
 	return fmt.Sprintf("policy: window spec %q: range %d, column %d: %s", e.Spec, e.Range, e.Column, e.Msg)
 }
 
-// Unwrap returns [ErrSpec].
-func (e *SpecError) Unwrap() error { return ErrSpec }
-
 // CronError describes a cron expression that cannot be used for a recurring
-// freeze.
+// freeze; find it with errors.As.
 type CronError struct {
 	Expr string // the expression as given
 	Msg  string // what is wrong, e.g. "never fires"
@@ -49,9 +44,6 @@ type CronError struct {
 func (e *CronError) Error() string {
 	return fmt.Sprintf("policy: cron %q: %s", e.Expr, e.Msg)
 }
-
-// Unwrap returns [ErrCron].
-func (e *CronError) Unwrap() error { return ErrCron }
 
 // DeniedError is returned by [Result.Err] when a change is denied. It lists
 // the denials that were not overridden.

@@ -171,12 +171,3 @@ func ExampleSet_WriteICS() {
 	// DTEND;VALUE=DATE:20270104
 	// SUMMARY:No go-live: year-end
 }
-
-func ExampleCheckCalendar() {
-	paris, _ := time.LoadLocation("Europe/Paris")
-	from := time.Date(2026, 10, 20, 0, 0, 0, 0, paris)
-	err := policy.CheckCalendar(policy.WeekendFreeze(paris), from, from.AddDate(0, 0, 14), 13*time.Minute)
-	fmt.Println(err)
-	// Output:
-	// <nil>
-}

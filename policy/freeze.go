@@ -12,23 +12,44 @@ import (
 // instant of each day.
 func Freeze(name string, from, to time.Time) Calendar {
 	from, to = from.Round(0), to.Round(0)
-	return &freeze{name: name, iv: Interval{from, to.In(from.Location())},
-		allow: "the operation is outside the freeze " + formatLocal(from, from.Location()) + " to " + formatLocal(to, from.Location())}
+	loc := from.Location()
+	f := &freeze{name: name, iv: Interval{from, to.In(loc)}}
+	what := formatLocal(from, loc) + " to " + formatLocal(to, loc)
+	f.allow = "the operation is outside the freeze " + what
+	f.deny = " is in the freeze " + name + " (" + what + ") in " + loc.String()
+	return f
 }
 
 type freeze struct {
 	name  string
 	iv    Interval
 	allow string // the reason of an Allow decision
+	deny  string // the reason of a denial, after the first blocked instant
 }
 
 func (f *freeze) Name() string { return f.name }
 
-func (f *freeze) Evaluate(ctx context.Context, c Change) Decision {
+// Evaluate denies c when the freeze meets the operation; Next is then the
+// end of the freeze, if it is at most five years after the start.
+func (f *freeze) Evaluate(_ context.Context, c Change) Decision {
+	from, to := c.span()
+	if !(f.iv.Start.Before(f.iv.End) && f.iv.Start.Before(to) && from.Before(f.iv.End)) {
+		return Decision{Policy: f.name, Verdict: Allow, Reason: f.allow}
+	}
 	loc := f.iv.Start.Location()
-	return calendarDecision(ctx, f, loc, c, f.allow, func(t time.Time) string {
-		return formatLocal(t, loc) + " is in the freeze " + f.name + " (" + formatLocal(f.iv.Start, loc) + " to " + formatLocal(f.iv.End, loc) + ")"
-	})
+	d := Decision{Policy: f.name, Verdict: Deny}
+	var buf [256]byte
+	b := appendLocal(buf[:0], maxTime(from, f.iv.Start), loc)
+	b = append(b, f.deny...)
+	if f.iv.End.After(from.Add(nextHorizon)) {
+		b = append(b, "; no allowed start within 5 years"...)
+	} else {
+		d.Next = f.iv.End
+		b = append(b, "; allowed again from "...)
+		b = appendLocal(b, d.Next, loc)
+	}
+	d.Reason = string(b)
+	return d
 }
 
 func (f *freeze) Blocked(from, to time.Time) []Interval { return f.appendBlocked(nil, from, to) }

@@ -1,11 +1,14 @@
 package policy_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
 
 	"github.com/mepkit/mepkit/policy"
+	"github.com/mepkit/mepkit/policy/policytest"
 )
 
 // FuzzWindows checks that any spec either parses into a calendar that keeps
@@ -36,8 +39,44 @@ func FuzzWindows(f *testing.F) {
 			}
 			return
 		}
-		if err := policy.CheckCalendar(w, from, from.Add(5*24*time.Hour), 7*time.Hour+13*time.Minute); err != nil {
+		if err := policytest.CheckCalendar(w, from, from.Add(5*24*time.Hour), 7*time.Hour+13*time.Minute); err != nil {
 			t.Fatal(err)
 		}
 	})
+}
+
+// FuzzJSON checks the JSON decoders of the types a tool logs: whatever they
+// accept marshals again, and reads back to the same text.
+func FuzzJSON(f *testing.F) {
+	f.Add([]byte(`{"name":"a","start":"2026-11-24T20:30:00+01:00","duration":5400.5,"location":"Europe/Paris","outage":0,"outage_known":true,"approvals":[{"role":"ops","by":"ann","go":true}],"risk":{"rehearsals":2,"production_like":1}}`))
+	f.Add([]byte(`{"allowed":false,"verdict":"deny","decisions":[{"policy":"p","verdict":"deny","reason":"r","next":"2026-11-28T00:00:00+01:00","overridden":true}],"override":{"by":"a","reason":"b"}}`))
+	f.Add([]byte(`{"duration":-0.000000001,"outage":1e3}`))
+	f.Add([]byte(`{"duration":9223372036.854775807}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var c policy.Change
+		if json.Unmarshal(data, &c) == nil {
+			again(t, c)
+		}
+		var r policy.Result
+		if json.Unmarshal(data, &r) == nil {
+			again(t, r)
+		}
+	})
+}
+
+// again marshals v, reads it back and checks the text is stable.
+func again[T any](t *testing.T, v T) {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		return // e.g. a verdict out of range, refused on the way out
+	}
+	var back T
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatalf("%s does not read back: %v", b, err)
+	}
+	b2, err := json.Marshal(back)
+	if err != nil || !bytes.Equal(b, b2) {
+		t.Fatalf("unstable: %s then %s (%v)", b, b2, err)
+	}
 }

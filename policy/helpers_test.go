@@ -46,3 +46,22 @@ func assertIntervals(t *testing.T, want, got []policy.Interval, msgAndArgs ...an
 	}
 	return true
 }
+
+func standardCalendars(t testing.TB, loc *time.Location) []policy.Calendar {
+	t.Helper()
+	hol, err := policy.Holidays("FR", loc, true)
+	require.NoError(t, err)
+	win, err := policy.Windows("maintenance", "Mon-Thu 20:00-23:30, Fri 22:00-02:00, Sun 01:00-04:00", loc)
+	require.NoError(t, err)
+	cr, err := policy.Cron("month-end", "30 17 L * *", 30*time.Hour, loc)
+	require.NoError(t, err)
+	return []policy.Calendar{
+		policy.FridayFreeze(loc),
+		policy.WeekendFreeze(loc),
+		hol,
+		policy.Freeze("year-end", time.Date(2026, 12, 21, 0, 0, 0, 0, loc), time.Date(2027, 1, 4, 0, 0, 0, 0, loc)),
+		win,
+		cr,
+		policy.Mandatory(policy.FridayFreeze(loc)).(policy.Calendar),
+	}
+}

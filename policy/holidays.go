@@ -158,12 +158,7 @@ func HolidayCalendar(name string, src HolidaySource, loc *time.Location, eve boo
 	if eve {
 		what = "no holiday or holiday eve"
 	}
-	return &wallCalendar{
-		name:  name,
-		loc:   loc,
-		rule:  &holidayRule{src: src, eve: eve},
-		allow: what + " in " + loc.String() + " during the operation",
-	}
+	return newWallCalendar(name, loc, &holidayRule{src: src, eve: eve}, what+" in "+loc.String()+" during the operation")
 }
 
 // holidayRule blocks holidays and, with eve, the days before them.
@@ -241,16 +236,17 @@ func (r *holidayRule) appendWall(dst []span, lo, hi int64) []span {
 	return dst
 }
 
-func (r *holidayRule) describe(w int64) string {
+func (r *holidayRule) appendDescribe(b []byte, w int64) []byte {
 	d := dayOf(w)
-	day := wallTime(w).Format("Mon 2006-01-02")
-	for _, h := range r.year(wallTime(w).Year()) {
-		if h.day == d {
-			if h.eve {
-				return day + " is the eve of " + h.name
-			}
-			return day + " is " + h.name
+	b = appendWallDay(b, w, false)
+	days := r.year(wallTime(w).Year())
+	if i, ok := slices.BinarySearchFunc(days, d, func(h hday, d int64) int { return int(h.day - d) }); ok {
+		if days[i].eve {
+			b = append(b, " is the eve of "...)
+		} else {
+			b = append(b, " is "...)
 		}
+		return append(b, days[i].name...)
 	}
-	return day + " is a holiday"
+	return append(b, " is a holiday"...)
 }

@@ -1,8 +1,9 @@
 package policy
 
 import (
-	"slices"
 	"time"
+
+	"github.com/mepkit/mepkit/internal/interval"
 )
 
 // Interval is a half-open interval of real time, [Start, End).
@@ -27,33 +28,9 @@ func (iv Interval) String() string {
 }
 
 // normalize sorts ivs[from:] by Start and merges intervals that overlap or
-// touch, in place; it drops empty intervals. Most inputs are nearly sorted:
-// short ones get an insertion sort, long unsorted ones a full sort.
+// touch, in place; it drops empty intervals.
 func normalize(ivs []Interval, from int) []Interval {
-	s := ivs[from:]
-	if len(s) > 16 && !slices.IsSortedFunc(s, cmpStart) {
-		slices.SortFunc(s, cmpStart)
-	} else {
-		for i := 1; i < len(s); i++ {
-			for j := i; j > 0 && s[j].Start.Before(s[j-1].Start); j-- {
-				s[j], s[j-1] = s[j-1], s[j]
-			}
-		}
-	}
-	out := s[:0]
-	for _, iv := range s {
-		if !iv.Start.Before(iv.End) {
-			continue
-		}
-		if n := len(out); n > 0 && !iv.Start.After(out[n-1].End) {
-			if iv.End.After(out[n-1].End) {
-				out[n-1].End = iv.End
-			}
-			continue
-		}
-		out = append(out, iv)
-	}
-	return ivs[:from+len(out)]
+	return ivs[:from+len(interval.Merge(ivs[from:]))]
 }
 
 // complement returns the parts of [from, to) not covered by the sorted,
@@ -78,5 +55,3 @@ func complement(blocked []Interval, from, to time.Time) []Interval {
 	}
 	return out
 }
-
-func cmpStart(a, b Interval) int { return a.Start.Compare(b.Start) }

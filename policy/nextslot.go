@@ -5,33 +5,45 @@ import (
 	"time"
 )
 
-// NextSlot returns the earliest start at or after c.Start at which the
-// whole operation, [start, start+c.Duration), is allowed by every
-// [Calendar] in the Set, with the start no later than c.Start+horizon.
-// Holidays, freezes and windows count; policies that do not depend on the
-// start (RequireGo, MaxOutage, Func) do not.
+// NextSlot returns the earliest start at or after c.Start, and no later
+// than c.Start+horizon, at which the change is allowed by every policy of
+// the Set, the whole operation, [start, start+c.Duration), included:
 //
-// With a [ReadinessWindow] in the Set, the start is also no earlier than
-// readiness allows: c.ReadyAt+lead when c.ReadyAt is set, else
-// c.Now+lead (c.Now is kept fixed; zero means c.Start).
+//   - a [Calendar] (holidays, freezes, windows, yours) by its blocked
+//     intervals;
+//   - a [ReadinessWindow]: the start is no earlier than c.ReadyAt+lead when
+//     c.ReadyAt is set, else c.Now+lead (c.Now is kept fixed; zero means
+//     c.Start);
+//   - any other policy (RequireGo, MaxOutage, a [Func], ...) by evaluating
+//     the change moved to the start found so far: a denial whose
+//     Decision.Next is later moves the search there; a denial without a
+//     later Next ends it with a *[RefusedError] naming the policy, which
+//     wraps [ErrNoSlot]. NextSlot never returns a start that a policy of
+//     the Set denies.
 //
 // The slot holds for the change moved to it with its Now kept: Start set to
-// the slot and Now to c.Now, or to the original c.Start when c.Now is zero.
-// [Set.Evaluate] of that change gets no denial from the Set's calendars nor
-// from its readiness window. Do not leave Now zero when evaluating the
-// moved change: a zero Now follows Start, so a change that is not ready
-// would be judged at the new start, after its deadline, and denied.
+// the slot and Now to c.Now, or to the original c.Start when c.Now is zero;
+// that is the change the other policies are asked about. Do not leave Now
+// zero when evaluating the moved change: a zero Now follows Start, so a
+// change that is not ready would be judged at the new start, after its
+// deadline, and denied.
 //
-// The search merges the blocked intervals of all calendars over chunks of
-// growing length, so its cost grows with the number of intervals it passes,
-// not with the length of the horizon. It returns [ErrNoSlot] when no start
-// fits, and ctx.Err() if ctx is done first. NextSlot ignores c.Override:
-// it finds a slot that needs no break-glass.
+// The search walks the blocked intervals of all calendars together, so its
+// cost grows with the number of intervals it passes, not with the length
+// of the horizon or of the operation; an operation longer than any allowed
+// run of a calendar (a 4-hour change against 3-hour windows) is found not
+// to fit at once. It returns an error wrapping [ErrNoSlot] when no start
+// fits, and ctx.Err() if ctx is done first. NextSlot ignores c.Override: it
+// finds a slot that needs no break-glass.
 func (s Set) NextSlot(ctx context.Context, c Change, horizon time.Duration) (time.Time, error) {
+	if err := ctx.Err(); err != nil {
+		return time.Time{}, err
+	}
 	start := c.Start.Round(0)
 	last := start.Add(horizon)
 	earliest := start
-	var cals []Calendar
+	var curs []cursor
+	var others []Policy
 	for _, p := range s {
 		if p == nil {
 			continue
@@ -41,83 +53,77 @@ func (s Set) NextSlot(ctx context.Context, c Change, horizon time.Duration) (tim
 				earliest = t
 			}
 		}
-		if cal, ok := p.(Calendar); ok {
-			cals = append(cals, cal)
+		if cal, ok := calendarFor(p, c); ok {
+			curs = append(curs, cursorFor(cal))
+		} else {
+			others = append(others, p)
 		}
 	}
 	if earliest.After(last) {
 		return time.Time{}, ErrNoSlot
 	}
-	t, err := firstFit(ctx, cals, earliest, c.duration(), last)
-	if err != nil {
-		return time.Time{}, err
+	moved := c
+	moved.Override = nil
+	if moved.Now.IsZero() {
+		moved.Now = start
 	}
-	return t.In(start.Location()), nil
-}
-
-// firstFit returns the earliest t in [earliest, last] such that no
-// calendar blocks any instant of [t, t+d).
-func firstFit(ctx context.Context, cals []Calendar, earliest time.Time, d time.Duration, last time.Time) (time.Time, error) {
-	if d <= 0 {
-		d = time.Nanosecond
-	}
-	t := earliest.Round(0)
-	last = last.Round(0)
-	chunk := 7 * 24 * time.Hour
-	if chunk < 2*d {
-		chunk = 2 * d
-	}
-	lists := make([][]Interval, len(cals))
-	idx := make([]int, len(cals))
-	fetched := t // blocked intervals are known up to here
-	for !t.After(last) {
+	t, l := instOf(earliest), instOf(last)
+	for round := 0; ; round++ {
+		var err error
+		if t, err = firstFit(ctx, curs, t, c.duration(), l); err != nil {
+			return time.Time{}, err
+		}
+		moved.Start = t.time().In(start.Location())
+		refused := false
+		for _, p := range others {
+			d := p.Evaluate(ctx, moved)
+			if d.Verdict != Deny {
+				continue
+			}
+			if d.Next.IsZero() || !d.Next.After(moved.Start) || round >= maxFollow {
+				if d.Policy == "" {
+					d.Policy = p.Name()
+				}
+				return time.Time{}, &RefusedError{Policy: d.Policy, Start: moved.Start, Reason: d.Reason, Next: d.Next}
+			}
+			t, refused = instOf(d.Next.Round(0)), true
+			break
+		}
+		if !refused {
+			return moved.Start, nil
+		}
+		if l.before(t) {
+			return time.Time{}, ErrNoSlot
+		}
 		if err := ctx.Err(); err != nil {
 			return time.Time{}, err
 		}
-		hi := t.Add(chunk)
-		if hi.After(last) {
-			hi = last
-		}
-		hi = hi.Add(d)
-		// Only [fetched, hi) is new: the sweep below left t past every
-		// interval before fetched that could meet [t, t+d), and any move
-		// from now on lands at or after fetched.
-		for i, c := range cals {
-			lists[i] = appendBlocked(c, lists[i][:0], fetched, hi)
-			idx[i] = 0
-		}
-		fetched = hi
-		// Sweep: push t past every interval that meets [t, t+d), calendar
-		// by calendar, until a full pass moves nothing.
-		for moved := true; moved; {
-			moved = false
-			end := t.Add(d)
-			for i, l := range lists {
-				k := idx[i]
-				for k < len(l) && !l[k].End.After(t) {
-					k++
-				}
-				if k < len(l) && l[k].Start.Before(end) {
-					t = l[k].End
-					end = t.Add(d)
-					moved = true
-					k++
-				}
-				idx[i] = k
-			}
-		}
-		if t.After(last) {
-			break
-		}
-		if !t.Add(d).After(hi) {
-			return t, nil
-		}
-		if chunk < 366*24*time.Hour {
-			chunk *= 2
-		}
 	}
-	return time.Time{}, ErrNoSlot
 }
+
+// maxFollow bounds how many times NextSlot follows the Decision.Next of
+// policies that are not calendars.
+const maxFollow = 1000
+
+// RefusedError is the error of [Set.NextSlot] when a policy that is not a
+// calendar denies the change at the start the search reached and cannot
+// say when it will allow it: its Decision.Next is zero, or not later than
+// that start, or it kept moving the start more than a thousand times. It
+// wraps [ErrNoSlot].
+type RefusedError struct {
+	Policy string    // the name of the policy that refuses
+	Start  time.Time // the start it refused
+	Reason string    // its Decision.Reason
+	Next   time.Time // its Decision.Next, often zero
+}
+
+func (e *RefusedError) Error() string {
+	return "policy: no slot: " + e.Policy + " refuses the start " + formatLocal(e.Start, e.Start.Location()) +
+		" and cannot say when it will allow the change: " + e.Reason
+}
+
+// Unwrap returns [ErrNoSlot].
+func (e *RefusedError) Unwrap() error { return ErrNoSlot }
 
 // Blocked returns the union of the intervals that the Set's calendars block
 // within [from, to): sorted, merged, clipped. Use it to draw a calendar or

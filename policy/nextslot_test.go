@@ -63,6 +63,8 @@ func TestNextSlot(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			// With the GO given: NextSlot honours RequireGo too.
+			tt.c.Approvals = []policy.Approval{{Role: "operations", By: "bob", Go: true}}
 			got, err := set.NextSlot(ctx, tt.c, tt.horizon)
 			if tt.err != nil {
 				assert.ErrorIs(t, err, tt.err)

@@ -9,23 +9,34 @@ import (
 
 // MaxOutage returns a policy that denies a change whose expected user
 // outage, c.Outage (from rehearsals, rule R5), exceeds limit. Its name is
-// "max-outage". A zero c.Outage is taken as no outage.
+// "max-outage". An outage that is not known, a zero c.Outage without
+// c.OutageKnown, is a Warn that says so: rehearse the change, or state
+// that it causes no outage.
 func MaxOutage(limit time.Duration) Policy {
-	return &maxOutage{limit: limit, allow: "expected outage within the limit of " + durfmt.Short(limit)}
+	return &maxOutage{limit: limit,
+		allow:   "expected outage within the limit of " + durfmt.Short(limit),
+		unknown: "expected outage unknown (the limit is " + durfmt.Short(limit) + "); measure it in a rehearsal, or state that there is none"}
 }
 
 type maxOutage struct {
-	limit time.Duration
-	allow string // the reason of an Allow decision
+	limit          time.Duration
+	allow, unknown string // the reasons of Allow and Warn decisions
 }
 
 func (p *maxOutage) Name() string { return "max-outage" }
 
 func (p *maxOutage) Evaluate(_ context.Context, c Change) Decision {
-	if c.Outage <= p.limit {
+	switch {
+	case c.Outage <= 0 && !c.OutageKnown:
+		return Decision{Policy: "max-outage", Verdict: Warn, Reason: p.unknown}
+	case c.Outage <= p.limit:
 		return Decision{Policy: "max-outage", Verdict: Allow, Reason: p.allow}
 	}
-	return Decision{Policy: "max-outage", Verdict: Deny,
-		Reason: "expected outage " + durfmt.Short(c.Outage) + " exceeds the limit of " + durfmt.Short(p.limit) +
-			"; shorten the outage steps or ask for a longer window"}
+	var buf [160]byte
+	b := append(buf[:0], "expected outage "...)
+	b = appendShort(b, c.Outage)
+	b = append(b, " exceeds the limit of "...)
+	b = appendShort(b, p.limit)
+	b = append(b, "; shorten the outage steps or ask for a longer window"...)
+	return Decision{Policy: "max-outage", Verdict: Deny, Reason: string(b)}
 }

@@ -16,7 +16,8 @@ type Policy interface {
 }
 
 // Func returns a Policy named name that calls fn. A Decision returned with
-// an empty Policy field gets name. Func panics if fn is nil.
+// an empty Policy field gets name. A Func policy that writes times in its
+// reasons should write them in [Change.Zone]. Func panics if fn is nil.
 func Func(name string, fn func(context.Context, Change) Decision) Policy {
 	if fn == nil {
 		panic("policy: Func with nil function")
@@ -39,83 +40,45 @@ func (p *funcPolicy) Evaluate(ctx context.Context, c Change) Decision {
 	return d
 }
 
-// Mandatory returns p marked as mandatory: its denials cannot be
-// overridden by a break-glass [Override]. When p is a [Calendar], so is the
-// result. Mandatory panics if p is nil.
-func Mandatory(p Policy) Policy {
-	return wrap(p, "", true)
-}
-
-// IsMandatory reports whether p was wrapped by [Mandatory].
-func IsMandatory(p Policy) bool {
-	w, ok := p.(interface{ isMandatory() bool })
-	return ok && w.isMandatory()
-}
-
-// Named returns p under another name, e.g. to tell apart two windows. When p
-// is a [Calendar], so is the result; mandatory stays mandatory. Named panics
-// if p is nil.
-func Named(name string, p Policy) Policy {
-	return wrap(p, name, false)
-}
-
-func wrap(p Policy, name string, mandatory bool) Policy {
-	if p == nil {
-		panic("policy: wrapping a nil Policy")
-	}
-	if w, ok := p.(interface{ unwrap() *wrapped }); ok {
-		in := *w.unwrap()
-		if name != "" {
-			in.name = name
+// As finds the first policy of type T in p or in the policies p wraps,
+// following every wrapper that has an Unwrap method returning a Policy
+// ([Mandatory], [Named], [In], [Scoped], or a user's own), outermost
+// first. It reports false when there is none or p is nil.
+//
+// It is how a program finds what a policy requires without matching names:
+//
+//	if r, ok := policy.As[*policy.Readiness](p); ok {
+//		fmt.Println("ready", r.Lead, "ahead")
+//	}
+func As[T Policy](p Policy) (T, bool) {
+	for p != nil {
+		if t, ok := p.(T); ok {
+			return t, true
 		}
-		in.mandatory = in.mandatory || mandatory
-		p = in.p
-		name, mandatory = in.name, in.mandatory
+		u, ok := p.(interface{ Unwrap() Policy })
+		if !ok {
+			break
+		}
+		p = u.Unwrap()
 	}
-	if name == "" {
-		name = p.Name()
+	var zero T
+	return zero, false
+}
+
+// IsMandatory reports whether p, or a policy it wraps, was wrapped by
+// [Mandatory].
+func IsMandatory(p Policy) bool {
+	for p != nil {
+		if w, ok := p.(interface{ isMandatory() bool }); ok && w.isMandatory() {
+			return true
+		}
+		u, ok := p.(interface{ Unwrap() Policy })
+		if !ok {
+			return false
+		}
+		p = u.Unwrap()
 	}
-	w := wrapped{p: p, name: name, mandatory: mandatory}
-	if c, ok := p.(Calendar); ok {
-		return &wrappedCalendar{wrapped: w, cal: c}
-	}
-	return &w
-}
-
-// wrapped carries a new name or the mandatory mark around a policy.
-type wrapped struct {
-	p         Policy
-	name      string
-	mandatory bool
-}
-
-func (w *wrapped) Name() string      { return w.name }
-func (w *wrapped) isMandatory() bool { return w.mandatory }
-func (w *wrapped) unwrap() *wrapped  { return w }
-
-func (w *wrapped) Evaluate(ctx context.Context, c Change) Decision {
-	d := w.p.Evaluate(ctx, c)
-	d.Policy = w.name
-	return d
-}
-
-// earliestStart passes the readiness constraint through for NextSlot.
-func (w *wrapped) earliestStart(c Change) (time.Time, bool) {
-	if e, ok := w.p.(earliester); ok {
-		return e.earliestStart(c)
-	}
-	return time.Time{}, false
-}
-
-type wrappedCalendar struct {
-	wrapped
-	cal Calendar
-}
-
-func (w *wrappedCalendar) Blocked(from, to time.Time) []Interval { return w.cal.Blocked(from, to) }
-
-func (w *wrappedCalendar) appendBlocked(dst []Interval, from, to time.Time) []Interval {
-	return appendBlocked(w.cal, dst, from, to)
+	return false
 }
 
 // earliester is implemented by policies that bound the earliest start of a

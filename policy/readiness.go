@@ -7,55 +7,124 @@ import (
 	"github.com/mepkit/mepkit/internal/durfmt"
 )
 
-// ReadinessWindow returns the readiness rule R7: everything must be ready
-// at least lead before the operation starts (the method says one hour).
-// Its name is "readiness". With D = c.Start - lead, the deadline:
+// MinLead is the shortest readiness lead the method allows (rule R7:
+// everything ready at least one hour before the start).
+const MinLead = time.Hour
+
+// Readiness is the readiness rule R7, the policy [ReadinessWindow] returns:
+// everything must be ready at least Lead before the operation starts. Find
+// it in a Set with [As]:
+//
+//	r, ok := policy.As[*policy.Readiness](p)
+//
+// Its name is "readiness". With D = c.Start - Lead, the deadline:
 //
 //   - ready (c.ReadyAt set) no later than D: Allow;
 //   - ready after D: Deny (readiness came too late);
 //   - not ready and c.Now not after D: Warn (there is still time);
 //   - not ready and c.Now after D: Deny.
 //
-// In [Set.NextSlot] it keeps the start no earlier than c.ReadyAt+lead, or
-// c.Now+lead when not ready. Times in reasons use the location of c.Start.
+// In [Set.NextSlot] it keeps the start no earlier than c.ReadyAt+Lead, or
+// c.Now+Lead when not ready. Times in reasons are in [Change.Zone].
+//
+// A Lead below [MinLead], zero included, counts as MinLead: the zero
+// Readiness is the one-hour rule. Its methods take a pointer; it must not
+// be changed once in use.
+type Readiness struct {
+	// Lead is how long before the start everything must be ready; never
+	// below MinLead in a Readiness made by ReadinessWindow.
+	Lead time.Duration
+
+	asked  time.Duration // the lead ReadinessWindow was given
+	raised bool          // asked was below MinLead
+	allow  string        // the reason of an Allow decision, when made by ReadinessWindow
+}
+
+// ReadinessWindow returns the readiness rule R7 with the given lead, as a
+// *[Readiness]. The method says one hour; a longer lead is kept, a shorter
+// one is raised to [MinLead] and every reason of the policy says so.
 func ReadinessWindow(lead time.Duration) Policy {
-	return &readiness{lead: lead, allow: "ready at least " + durfmt.Short(lead) + " before the start"}
-}
-
-type readiness struct {
-	lead  time.Duration
-	allow string // the reason of an Allow decision
-}
-
-func (r *readiness) Name() string { return "readiness" }
-
-func (r *readiness) Evaluate(_ context.Context, c Change) Decision {
-	loc := c.Start.Location()
-	deadline := c.Start.Round(0).Add(-r.lead)
-	if !c.ReadyAt.IsZero() && !c.ReadyAt.After(deadline) {
-		return Decision{Policy: "readiness", Verdict: Allow, Reason: r.allow}
+	r := &Readiness{Lead: max(lead, MinLead)}
+	if lead < MinLead {
+		r.asked, r.raised = lead, true
 	}
-	lead := durfmt.Short(r.lead)
+	r.allow = r.allowReason()
+	return r
+}
+
+// Name returns "readiness".
+func (r *Readiness) Name() string { return "readiness" }
+
+// lead returns the lead in force.
+func (r *Readiness) lead() time.Duration { return max(r.Lead, MinLead) }
+
+// note returns what every reason adds when the lead asked was too short.
+func (r *Readiness) note() string {
+	asked := r.Lead
+	switch {
+	case r.raised:
+		asked = r.asked
+	case r.Lead == 0 || r.Lead >= MinLead:
+		return ""
+	}
+	return "; the lead " + durfmt.Short(asked) + " asked is below the minimum of " + durfmt.Short(MinLead) + " (rule R7), which applies"
+}
+
+func (r *Readiness) allowReason() string {
+	return "ready at least " + durfmt.Short(r.lead()) + " before the start" + r.note()
+}
+
+// Evaluate applies the rule to c.
+func (r *Readiness) Evaluate(_ context.Context, c Change) Decision {
+	loc := c.Zone()
+	lead := r.lead()
+	deadline := c.Start.Round(0).Add(-lead)
+	if !c.ReadyAt.IsZero() && !c.ReadyAt.After(deadline) {
+		reason := r.allow
+		if reason == "" {
+			reason = r.allowReason()
+		}
+		return Decision{Policy: "readiness", Verdict: Allow, Reason: reason}
+	}
+	var buf [256]byte
 	if !c.ReadyAt.IsZero() {
-		return Decision{Policy: "readiness", Verdict: Deny,
-			Reason: "ready at " + formatLocal(c.ReadyAt, loc) + ", " + durfmt.Short(c.ReadyAt.Sub(deadline)) +
-				" after the deadline " + formatLocal(deadline, loc) + " (" + lead + " before the start)",
-			Next: c.ReadyAt.Round(0).Add(r.lead).In(loc)}
+		b := append(buf[:0], "ready at "...)
+		b = appendLocal(b, c.ReadyAt, loc)
+		b = append(b, ", "...)
+		b = appendShort(b, c.ReadyAt.Sub(deadline))
+		b = append(b, " after the deadline "...)
+		b = r.appendDeadline(b, deadline, loc, lead)
+		return Decision{Policy: "readiness", Verdict: Deny, Reason: string(b), Next: c.ReadyAt.Round(0).Add(lead).In(loc)}
 	}
 	now := c.now()
 	if !now.After(deadline) {
-		return Decision{Policy: "readiness", Verdict: Warn,
-			Reason: "not ready yet; everything must be ready by " + formatLocal(deadline, loc) + " (" + lead + " before the start)"}
+		b := append(buf[:0], "not ready yet; everything must be ready by "...)
+		b = r.appendDeadline(b, deadline, loc, lead)
+		return Decision{Policy: "readiness", Verdict: Warn, Reason: string(b)}
 	}
-	return Decision{Policy: "readiness", Verdict: Deny,
-		Reason: "not ready at the deadline " + formatLocal(deadline, loc) + " (" + lead + " before the start); the earliest start is " +
-			lead + " after readiness",
-		Next: now.Add(r.lead).In(loc)}
+	b := append(buf[:0], "not ready at the deadline "...)
+	b = appendLocal(b, deadline, loc)
+	b = append(b, " ("...)
+	b = appendShort(b, lead)
+	b = append(b, " before the start); the earliest start is "...)
+	b = appendShort(b, lead)
+	b = append(b, " after readiness"...)
+	b = append(b, r.note()...)
+	return Decision{Policy: "readiness", Verdict: Deny, Reason: string(b), Next: now.Add(lead).In(loc)}
 }
 
-func (r *readiness) earliestStart(c Change) (time.Time, bool) {
+// appendDeadline appends "DEADLINE (LEAD before the start)" and the note.
+func (r *Readiness) appendDeadline(b []byte, deadline time.Time, loc *time.Location, lead time.Duration) []byte {
+	b = appendLocal(b, deadline, loc)
+	b = append(b, " ("...)
+	b = appendShort(b, lead)
+	b = append(b, " before the start)"...)
+	return append(b, r.note()...)
+}
+
+func (r *Readiness) earliestStart(c Change) (time.Time, bool) {
 	if !c.ReadyAt.IsZero() {
-		return c.ReadyAt.Round(0).Add(r.lead), true
+		return c.ReadyAt.Round(0).Add(r.lead()), true
 	}
-	return c.now().Add(r.lead), true
+	return c.now().Add(r.lead()), true
 }

@@ -29,12 +29,7 @@ func weekdayFreeze(name string, loc *time.Location, days ...time.Weekday) Calend
 		}
 		what += d.String()
 	}
-	return &wallCalendar{
-		name:  name,
-		loc:   loc,
-		rule:  r,
-		allow: "no " + what + " in " + loc.String() + " during the operation",
-	}
+	return newWallCalendar(name, loc, r, "no "+what+" in "+loc.String()+" during the operation")
 }
 
 // weekdayRule blocks whole local days by weekday.
@@ -57,7 +52,8 @@ func (r *weekdayRule) appendWall(dst []span, lo, hi int64) []span {
 	return dst
 }
 
-func (r *weekdayRule) describe(w int64) string {
-	t := wallTime(w)
-	return t.Format("Mon 2006-01-02") + " is a " + t.Weekday().String()
+func (r *weekdayRule) appendDescribe(b []byte, w int64) []byte {
+	b = appendWallDay(b, w, false)
+	b = append(b, " is a "...)
+	return append(b, weekdayOf(dayOf(w)).String()...)
 }

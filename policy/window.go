@@ -1,9 +1,13 @@
 package policy
 
 import (
+	"cmp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mepkit/mepkit/internal/durfmt"
 )
 
 // Windows returns an allow-list calendar: operations may run only within
@@ -31,18 +35,23 @@ func Windows(name, spec string, loc *time.Location) (Calendar, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &wallCalendar{
-		name:  name,
-		loc:   loc,
-		rule:  r,
-		allow: "the operation is within the windows " + strconv.Quote(strings.TrimSpace(spec)) + " in " + loc.String(),
-	}, nil
+	c := newWallCalendar(name, loc, r, "the operation is within the windows "+strconv.Quote(r.spec)+" in "+loc.String())
+	if r.longest < 7*secondsPerDay {
+		c.longest = r.longest
+		c.never = "; an operation this long never fits: the longest window lasts " + durfmt.Short(time.Duration(r.longest)*time.Second)
+	}
+	return c, nil
 }
 
 // windowRule blocks everything outside its windows.
 type windowRule struct {
-	spec  string
-	byDay [7][]window // by the weekday the window starts on, sorted by start
+	spec    string
+	outside string      // ` is outside the windows "spec"`
+	byDay   [7][]window // by the weekday the window starts on, sorted by start
+	// longest is the longest run of wall time the windows allow, in
+	// seconds, windows that overlap or touch taken together; at least a
+	// week when they allow all the time.
+	longest int64
 }
 
 // window is a time range of one weekday, in seconds from the day's 00:00;
@@ -74,8 +83,9 @@ days:
 	return dst
 }
 
-func (r *windowRule) describe(w int64) string {
-	return wallTime(w).Format("Mon 2006-01-02 15:04") + " is outside the windows " + strconv.Quote(r.spec)
+func (r *windowRule) appendDescribe(b []byte, w int64) []byte {
+	b = appendWallDay(b, w, true)
+	return append(b, r.outside...)
 }
 
 var dayNames = [7]string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}
@@ -83,6 +93,7 @@ var dayNames = [7]string{"sunday", "monday", "tuesday", "wednesday", "thursday",
 // parseWindows parses a window spec.
 func parseWindows(spec string) (*windowRule, error) {
 	r := &windowRule{spec: strings.TrimSpace(spec)}
+	r.outside = " is outside the windows " + strconv.Quote(r.spec)
 	if r.spec == "" {
 		return nil, &SpecError{Spec: spec, Range: 1, Column: 1, Msg: "empty spec"}
 	}
@@ -93,13 +104,29 @@ func parseWindows(spec string) (*windowRule, error) {
 		}
 		off += len(part) + 1
 	}
+	n := 0
 	for d := range r.byDay {
-		ws := r.byDay[d]
-		for i := 1; i < len(ws); i++ {
-			for j := i; j > 0 && ws[j].start < ws[j-1].start; j-- {
-				ws[j], ws[j-1] = ws[j-1], ws[j]
+		slices.SortFunc(r.byDay[d], func(a, b window) int { return cmp.Compare(a.start, b.start) })
+		n += len(r.byDay[d])
+	}
+	// The longest run: the windows of two weeks in a row, merged, so that
+	// runs across the end of the week count whole.
+	all := make([]window, 0, 2*n)
+	for week := range int64(2) {
+		for d, ws := range r.byDay {
+			base := (week*7 + int64(d)) * secondsPerDay
+			for _, w := range ws {
+				all = append(all, window{base + w.start, base + w.end})
 			}
 		}
+	}
+	slices.SortFunc(all, func(a, b window) int { return cmp.Compare(a.start, b.start) })
+	for i := 0; i < len(all); {
+		run := all[i]
+		for i++; i < len(all) && all[i].start <= run.end; i++ {
+			run.end = max(run.end, all[i].end)
+		}
+		r.longest = max(r.longest, run.end-run.start)
 	}
 	return r, nil
 }

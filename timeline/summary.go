@@ -1,8 +1,9 @@
 package timeline
 
 import (
-	"slices"
 	"time"
+
+	"github.com/mepkit/mepkit/internal/interval"
 )
 
 // Span is one attempt of one step: from its start entry to its end entry.
@@ -130,23 +131,7 @@ func (s Summary) periods() (outage, disruption []Period) {
 }
 
 // union sorts and merges periods; empty ones are dropped.
-func union(in []Period) []Period {
-	slices.SortFunc(in, func(a, b Period) int { return a.Start.Compare(b.Start) })
-	out := in[:0]
-	for _, iv := range in {
-		if !iv.End.After(iv.Start) {
-			continue
-		}
-		if n := len(out); n > 0 && !iv.Start.After(out[n-1].End) {
-			if iv.End.After(out[n-1].End) {
-				out[n-1].End = iv.End
-			}
-			continue
-		}
-		out = append(out, iv)
-	}
-	return out
-}
+func union(in []Period) []Period { return interval.Merge(in) }
 
 // subtract returns the parts of a not covered by b; both are merged lists.
 func subtract(a, b []Period) []Period {

@@ -7,16 +7,17 @@
 //   - a [policy.Calendar] written as a type: the quarter close, a freeze
 //     from the 20th of the last month of each quarter to the 3rd of the
 //     next, in the team's zone. Its Evaluate is derived from its Blocked,
-//     and [policy.CheckCalendar] checks that it keeps the Calendar contract
-//     before the program trusts it.
+//     and [policytest.CheckCalendar] checks that it keeps the Calendar
+//     contract before the program trusts it.
 //
 // Both join a [policy.Set] with the Friday and weekend freezes (rule R11),
 // the French public holidays and their eves, the evening windows and the
 // readiness rule (R7). The set decides about a few planned changes, at
 // fixed instants, and [policy.Set.NextSlot] proposes a start for the ones
-// it denies. NextSlot sees the calendars (and readiness) only: a denial
-// from the incident rule does not depend on the start, so no slot clears
-// it; the change waits for the incident to be resolved.
+// it denies. NextSlot honours every policy, and refuses every start while
+// a policy denies without saying when it will allow (its Decision.Next):
+// the incident rule is such a policy, so the program asks NextSlot without
+// it and says that the change also waits for the incident to be resolved.
 //
 // Usage, from the repository root:
 //
@@ -38,7 +39,7 @@
 //
 // The whole output is in testdata/custompolicy.golden. To write a calendar
 // of your own, start from quarterclose.go: Blocked is the rule, Evaluate
-// is derived from it, and a test calls policy.CheckCalendar over a few
+// is derived from it, and a test calls policytest.CheckCalendar over a few
 // years (main_test.go).
 //
 // The program takes no arguments and prints the same on every machine. It
@@ -52,11 +53,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 	_ "time/tzdata" // programs embed the zone database; the library does not
 
 	"github.com/mepkit/mepkit/policy"
+	"github.com/mepkit/mepkit/policy/policytest"
 )
 
 func main() {
@@ -83,7 +86,7 @@ func run(stdout, stderr io.Writer) int {
 	// A user calendar is checked before it is trusted: NextSlot relies on
 	// Blocked, the decisions on Evaluate, and they must agree.
 	from, to, step := policy.Date{Year: 2026, Month: 1, Day: 1}.In(paris), policy.Date{Year: 2028, Month: 1, Day: 1}.In(paris), 5*time.Hour
-	if err := policy.CheckCalendar(qc, from, to, step); err != nil {
+	if err := policytest.CheckCalendar(qc, from, to, step); err != nil {
 		fmt.Fprintln(stderr, "custompolicy: the quarter-close calendar breaks the contract:", err)
 		return 1
 	}
@@ -124,7 +127,15 @@ func run(stdout, stderr io.Writer) int {
 			continue
 		}
 		stays := startless(set, res)
-		next, err := set.NextSlot(ctx, c, 180*24*time.Hour)
+		// NextSlot honours every policy: without those that stay, it
+		// finds the start the others allow.
+		slotSet := policy.Set{}
+		for _, p := range set {
+			if !slices.Contains(stays, p.Name()) {
+				slotSet = append(slotSet, p)
+			}
+		}
+		next, err := slotSet.NextSlot(ctx, c, 180*24*time.Hour)
 		switch {
 		case err != nil:
 			fmt.Fprintln(stdout, "denied; no allowed slot within 180 days:", err)

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mepkit/mepkit/policy"
+	"github.com/mepkit/mepkit/policy/policytest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/custompolicy.golden")
@@ -58,9 +59,9 @@ func TestQuarterCloseConformance(t *testing.T) {
 			require.NoError(t, err)
 			from := time.Date(tt.y0, 1, 1, 0, 0, 0, 0, loc)
 			to := time.Date(tt.y1, 1, 1, 0, 0, 0, 0, loc)
-			assert.NoError(t, policy.CheckCalendar(qc, from, to, tt.step))
+			assert.NoError(t, policytest.CheckCalendar(qc, from, to, tt.step))
 			// Offsets that do not fall on the hour.
-			assert.NoError(t, policy.CheckCalendar(qc, from.Add(17*time.Minute+3*time.Second), to, tt.step))
+			assert.NoError(t, policytest.CheckCalendar(qc, from.Add(17*time.Minute+3*time.Second), to, tt.step))
 		})
 	}
 }

@@ -11,7 +11,7 @@
 //	$ ./gate -policy examples/gate/deploy-policy.yaml \
 //	      -start "2026-11-27 20:30" -duration 90m -env production \
 //	      -now 2026-11-27T17:00:00+01:00 -ready-at 2026-11-27T18:45:00+01:00 \
-//	      -approve operations:alice
+//	      -approve operations:alice -outage 20m
 //	change:  to production, Fri 2026-11-27 20:30 CET to Fri 2026-11-27 22:00 CET (1h30m)
 //	decided: Fri 2026-11-27 17:00 CET
 //	DENY  friday-freeze: Fri 2026-11-27 is a Friday in Europe/Paris; allowed again from Sat 2026-11-28 00:00 CET
@@ -31,8 +31,9 @@
 // A local -start ("2026-11-27 20:30") is read in the zone the policy file
 // names at its top (zone: Europe/Paris), or in UTC when it names none; an
 // RFC 3339 time is taken as given. -now defaults to the clock; without
-// -ready-at the change is not ready yet, and without -approve nobody has
-// given the GO: before the deadlines these are warnings, which do not
+// -ready-at the change is not ready yet, without -approve nobody has
+// given the GO, and without -outage the expected outage is unknown: these
+// are warnings (the first two only before their deadlines), which do not
 // block.
 //
 // In a CI job, the step just before the deployment judges the deployment
@@ -44,7 +45,7 @@
 //	deploy:
 //	  stage: deploy
 //	  script:
-//	    - go run ./examples/gate -policy deploy-policy.yaml -start now -strict -duration 90m -env production -ready-at "$READY_AT" -approve "operations:$GO_BY" || exit 1
+//	    - go run ./examples/gate -policy deploy-policy.yaml -start now -strict -duration 90m -env production -ready-at "$READY_AT" -approve "operations:$GO_BY" -outage "$OUTAGE" || exit 1
 //	    - ./deploy.sh
 //
 // Or, in any shell step, as an early check when the change is planned
@@ -78,6 +79,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -124,7 +126,8 @@ Flags:
   -approve ROLE:NAME a GO from NAME for ROLE (repeatable)
   -reject ROLE:NAME:REASON
                      a No-Go from NAME for ROLE, and why (repeatable)
-  -outage D          the expected user outage, from the rehearsals
+  -outage D          the expected user outage, from the rehearsals; 0s
+                     for none (without it the outage is unknown: a warning)
   -horizon D         how far after -start to look for the next allowed
                      slot: a Go duration or a number of days (default 90d)
   -strict            deny on warnings too (no GO yet, not ready yet, an
@@ -160,7 +163,7 @@ func run(args []string, stdout, stderr io.Writer, now func() time.Time) int {
 	case len(args) == 1 && args[0] == "demo":
 		return demo(stdout, stderr)
 	}
-	return gate(args, stdout, stderr, now, os.ReadFile)
+	return gate(args, stdout, stderr, now, readPolicy)
 }
 
 // options are the parsed flags, before the times are read in a zone.
@@ -168,6 +171,7 @@ type options struct {
 	policyFile          string
 	start, now, readyAt string
 	duration, outage    time.Duration
+	outageKnown         bool // -outage was given, 0s included
 	env, name           string
 	approvals           []policy.Approval
 	horizon             days
@@ -175,9 +179,13 @@ type options struct {
 	strict              bool
 }
 
-// gate parses args, reads the policy file with readFile, decides and
-// prints. It returns the exit status.
-func gate(args []string, stdout, stderr io.Writer, clock func() time.Time, readFile func(string) ([]byte, error)) int {
+// readPolicy reads a policy file from disk, refusing one over the size
+// limit of package policyfile before reading it.
+func readPolicy(path string) (policyfile.File, error) { return policyfile.ReadFile(path, nil) }
+
+// gate parses args, reads the policy file with load, decides and prints.
+// It returns the exit status.
+func gate(args []string, stdout, stderr io.Writer, clock func() time.Time, load func(string) (policyfile.File, error)) int {
 	o, err := parseFlags(args)
 	if errors.Is(err, flag.ErrHelp) {
 		// Help decides nothing: a pipeline that asked for it stops.
@@ -186,7 +194,7 @@ func gate(args []string, stdout, stderr io.Writer, clock func() time.Time, readF
 	}
 	var d *decision
 	if err == nil {
-		d, err = decide(o, clock, readFile)
+		d, err = decide(o, clock, load)
 	}
 	if err == nil {
 		if o.json {
@@ -240,6 +248,7 @@ func parseFlags(args []string) (*options, error) {
 		}
 		return nil, flagError(err)
 	}
+	fs.Visit(func(f *flag.Flag) { o.outageKnown = o.outageKnown || f.Name == "outage" })
 	switch {
 	case fs.NArg() > 0:
 		return nil, flagError(fmt.Errorf("unexpected argument %q: every input is a flag", fs.Arg(0)))
@@ -345,15 +354,12 @@ type decisionJSON struct {
 }
 
 // decide reads the policy file and evaluates the change.
-func decide(o *options, clock func() time.Time, readFile func(string) ([]byte, error)) (*decision, error) {
-	data, err := readFile(o.policyFile)
+func decide(o *options, clock func() time.Time, load func(string) (policyfile.File, error)) (*decision, error) {
+	file, err := load(o.policyFile)
 	if err != nil {
+		// A *policyfile.ErrorList names the file and, for each problem,
+		// the line and the field.
 		return nil, &badInput{err: err}
-	}
-	file, err := policyfile.ParseFile(data)
-	if err != nil {
-		// A *policyfile.Error names the line and the field.
-		return nil, &badInput{err: fmt.Errorf("%s: %w", o.policyFile, err)}
 	}
 	set, loc := file.Set, file.Zone
 	if loc == nil {
@@ -362,9 +368,12 @@ func decide(o *options, clock func() time.Time, readFile func(string) ([]byte, e
 	c := policy.Change{
 		Name:        o.name,
 		Environment: o.env,
+		Location:    loc, // every reason in the file's zone, whatever the runner's clock
+
 		Duration:    o.duration,
 		Approvals:   o.approvals,
 		Outage:      o.outage,
+		OutageKnown: o.outageKnown,
 	}
 	if o.now == "" {
 		c.Now = clock().Round(0)
@@ -406,8 +415,8 @@ func decide(o *options, clock func() time.Time, readFile func(string) ([]byte, e
 		return d, nil
 	}
 
-	// NextSlot moves the start past calendars and readiness; a denial from
-	// another policy (a No-Go, a missing GO, too long an outage) stays.
+	// A denial from a policy that is not a calendar and says no later start
+	// (a No-Go, a missing GO, too long an outage) stays whatever the start.
 	calendars := map[string]bool{}
 	for _, p := range set {
 		if _, ok := p.(policy.Calendar); ok {
@@ -429,7 +438,15 @@ func decide(o *options, clock func() time.Time, readFile func(string) ([]byte, e
 		}
 	}
 	horizon := time.Duration(o.horizon)
-	next, err := set.NextSlot(ctx, c, horizon)
+	// The slot is searched without the policies that stay: NextSlot would
+	// otherwise refuse every start (a *policy.RefusedError naming them).
+	slotSet := make(policy.Set, 0, len(set))
+	for _, p := range set {
+		if p != nil && !slices.Contains(stays, p.Name()) {
+			slotSet = append(slotSet, p)
+		}
+	}
+	next, err := slotSet.NextSlot(ctx, c, horizon)
 	switch {
 	case errors.Is(err, policy.ErrNoSlot):
 		d.Note = "no allowed slot within " + o.horizon.String() + " of the start"
@@ -551,17 +568,17 @@ var demoRuns = []struct {
 func demoClock() time.Time { return time.Date(2026, 11, 24, 16, 0, 0, 0, time.UTC) }
 
 func demo(stdout, stderr io.Writer) int {
-	readFile := func(name string) ([]byte, error) {
+	load := func(name string) (policyfile.File, error) {
 		if name == demoFile {
-			return demoPolicy, nil
+			return policyfile.Decode(demoPolicy, nil)
 		}
-		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+		return policyfile.File{}, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 	}
 	fmt.Fprintf(stdout, "demo: gate checks two changes against its built-in %s\n", demoFile)
 	fmt.Fprintln(stdout, "demo: (Friday and weekend freezes, French holidays and their eves, evening windows Mon-Thu 20:00-23:30, ...)")
 	for _, r := range demoRuns {
 		fmt.Fprintf(stdout, "\ndemo: %s:\ndemo: $ gate %s\n", r.what, shellQuote(r.args))
-		code := gate(r.args, stdout, stderr, demoClock, readFile)
+		code := gate(r.args, stdout, stderr, demoClock, load)
 		fmt.Fprintf(stdout, "demo: exit status %d\n", code)
 		if code != r.want {
 			fmt.Fprintf(stderr, "gate: demo: exit status %d, want %d\n", code, r.want)
@@ -569,7 +586,7 @@ func demo(stdout, stderr io.Writer) int {
 		}
 	}
 	fmt.Fprintln(stdout, "\ndemo: in a CI job, before the deployment step:")
-	fmt.Fprintln(stdout, `demo: $ go run ./examples/gate -policy deploy-policy.yaml -start now -strict -duration 90m -env production -ready-at "$READY_AT" -approve "operations:$GO_BY" || exit 1`)
+	fmt.Fprintln(stdout, `demo: $ go run ./examples/gate -policy deploy-policy.yaml -start now -strict -duration 90m -env production -ready-at "$READY_AT" -approve "operations:$GO_BY" -outage "$OUTAGE" || exit 1`)
 	fmt.Fprintln(stdout)
 	fmt.Fprint(stdout, usage)
 	return exitAllowed

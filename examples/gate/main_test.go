@@ -44,7 +44,7 @@ func writeFile(t *testing.T, name, content string) string {
 // every policy allows when start is a Monday to Thursday evening.
 func change(start string, extra ...string) []string {
 	return append([]string{"-policy", "deploy-policy.yaml", "-start", start, "-duration", "90m",
-		"-env", "production", "-ready-at", "2026-11-01T00:00:00Z", "-approve", "operations:alice"}, extra...)
+		"-env", "production", "-ready-at", "2026-11-01T00:00:00Z", "-approve", "operations:alice", "-outage", "20m"}, extra...)
 }
 
 func TestAllowed(t *testing.T) {
@@ -185,7 +185,7 @@ policies:
 	r := gateRun(t, "-policy", path, "-start", "2026-11-24 20:30", "-duration", "90m")
 	require.Equal(t, exitUsage, r.code)
 	assert.Empty(t, r.stdout)
-	assert.Contains(t, r.stderr, "policy.yaml: policyfile: line 5: policies[1].spec: window spec")
+	assert.Contains(t, r.stderr, "policyfile: "+path+": line 5: policies[1].spec: window spec")
 	assert.Contains(t, r.stderr, `bad time "20h", want HH:MM`)
 }
 
@@ -210,7 +210,7 @@ func TestBadInput(t *testing.T) {
 		{"bad horizon", change("2026-11-24 20:30", "-horizon", "0d"), "want a number of days"},
 		{"argument", append(change("2026-11-24 20:30"), "now"), `unexpected argument "now"`},
 		{"missing file", []string{"-policy", "no-such-file.yaml", "-start", "2026-11-24 20:30", "-duration", "1h"}, "no-such-file.yaml"},
-		{"unknown zone", []string{"-policy", unknownZone, "-start", "2026-11-24 20:30", "-duration", "1h"}, `line 1: zone: bad time zone: unknown zone "Europe/Atlantis"`},
+		{"unknown zone", []string{"-policy", unknownZone, "-start", "2026-11-24 20:30", "-duration", "1h"}, `line 1: zone: unknown time zone "Europe/Atlantis"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -260,8 +260,26 @@ func TestStrictAndNow(t *testing.T) {
 	assert.Contains(t, strict.stdout, "require-go:operations (a warning, denied by -strict)")
 
 	ok := gateRun(t, "-policy", "deploy-policy.yaml", "-start", "now", "-now", eve, "-duration", "1h", "-strict",
-		"-ready-at", "2026-11-24T18:00:00+01:00", "-approve", "operations:alice")
+		"-ready-at", "2026-11-24T18:00:00+01:00", "-approve", "operations:alice", "-outage", "0s")
 	assert.Equal(t, exitAllowed, ok.code, ok.stdout)
+	// Without -outage the outage is unknown: a warning, which -strict denies.
+	unknown := gateRun(t, "-policy", "deploy-policy.yaml", "-start", "now", "-now", eve, "-duration", "1h", "-strict",
+		"-ready-at", "2026-11-24T18:00:00+01:00", "-approve", "operations:alice")
+	assert.Equal(t, exitDenied, unknown.code, unknown.stdout)
+	assert.Contains(t, unknown.stdout, "WARN  max-outage: expected outage unknown (the limit is 30m)")
+}
+
+// A runner whose clock is UTC checks a deployment that starts now against
+// a Paris file: every time of the answer is in Paris time.
+func TestStartNowOnAUTCRunner(t *testing.T) {
+	require.Equal(t, time.UTC, clock.Location())
+	r := gateRun(t, "-policy", "deploy-policy.yaml", "-start", "now", "-duration", "1h", "-approve", "operations:bob")
+	require.Equal(t, exitDenied, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "change:  Tue 2026-11-24 17:00 CET to Tue 2026-11-24 18:00 CET (1h)\n")
+	assert.Contains(t, r.stdout, "DENY  readiness: not ready at the deadline Tue 2026-11-24 16:00 CET (1h before the start)")
+	assert.Contains(t, r.stdout, "DENY  evening-window: Tue 2026-11-24 17:00 is outside the windows")
+	assert.Contains(t, r.stdout, "next allowed slot: Tue 2026-11-24 20:00 CET")
+	assert.NotContains(t, r.stdout, "UTC")
 }
 
 func TestDemo(t *testing.T) {

@@ -28,5 +28,5 @@ func ExamplePrepare() {
 	// Output:
 	// true
 	// go/no-go 🚀
-	// line 3: invalid character '}' looking for beginning of object key string
+	// line 3, column 1: invalid character '}' looking for beginning of object key string
 }

@@ -11,18 +11,28 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 )
 
-// SyntaxError is JSON that encoding/json rejects.
+// SyntaxError is JSON that encoding/json rejects, or a character that
+// YAML refuses (a control character, invalid UTF-8), with where it is.
 type SyntaxError struct {
-	Line int    // 1-based line of the error
-	Msg  string // what is wrong, e.g. "invalid character '}' looking for beginning of value"
+	Line   int    // 1-based line of the error
+	Column int    // 1-based column of the error, in characters (a tab counts one)
+	Msg    string // what is wrong, e.g. "invalid character '}' looking for beginning of value"
 }
 
-func (e *SyntaxError) Error() string { return "line " + strconv.Itoa(e.Line) + ": " + e.Msg }
+// Error returns "line 3, column 7: " and the message.
+func (e *SyntaxError) Error() string {
+	s := "line " + strconv.Itoa(e.Line)
+	if e.Column > 0 {
+		s += ", column " + strconv.Itoa(e.Column)
+	}
+	return s + ": " + e.Msg
+}
 
 var bom = []byte("\xef\xbb\xbf")
 
@@ -33,11 +43,19 @@ func Is(data []byte) bool {
 	return len(t) > 0 && (t[0] == '{' || t[0] == '[')
 }
 
-// Prepare returns data unchanged when it is not JSON (see [Is]). JSON is
-// checked with encoding/json, and invalid JSON gives a *[SyntaxError] with
-// the line. Valid JSON is returned as YAML that go.yaml.in/yaml/v3 reads
-// to the same values, with the same line breaks, so that lines in the
-// decoder's errors and nodes are those of data:
+// Prepare returns YAML (data that is not JSON, see [Is]) unchanged, once
+// checked for the characters that YAML refuses and that its decoder
+// reports without a line: control characters other than tab, line feed
+// and carriage return, U+FFFE, U+FFFF, and invalid UTF-8 (a *[SyntaxError]
+// with line and column). YAML in UTF-16, with its byte order mark, is left
+// to the YAML decoder.
+//
+// JSON is checked with encoding/json, and invalid JSON gives a
+// *[SyntaxError] with the line and column; for JSON cut short, the message
+// names the object, array or string left open and where it opens. Valid
+// JSON is returned as YAML that go.yaml.in/yaml/v3 reads to the same
+// values, with the same line breaks, so that lines in the decoder's errors
+// and nodes are those of data:
 //
 //   - a byte order mark is dropped, and outside strings tabs and lone
 //     carriage returns become spaces;
@@ -49,26 +67,125 @@ func Is(data []byte) bool {
 //     breaks (U+0085, U+2028, U+2029) or a byte order mark (U+FEFF) are
 //     written as escapes.
 //
-// The result may share memory with data.
+// The result may share memory with data. Prepare takes time linear in the
+// size of data.
 func Prepare(data []byte) ([]byte, error) {
 	if !Is(data) {
+		if err := checkYAML(data); err != nil {
+			return nil, err
+		}
 		return data, nil
 	}
 	data = bytes.TrimPrefix(data, bom)
 	if !json.Valid(data) {
 		var raw json.RawMessage
 		err := json.Unmarshal(data, &raw)
-		line := 0
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			line = lineAt(data, se.Offset)
-		}
 		if err == nil { // unreachable: json.Valid said no
 			err = errors.New("json: invalid JSON")
 		}
-		return nil, &SyntaxError{Line: max(line, 1), Msg: strings.TrimPrefix(err.Error(), "json: ")}
+		msg := strings.TrimPrefix(err.Error(), "json: ")
+		pos := len(data)
+		var se *json.SyntaxError
+		switch {
+		case !errors.As(err, &se):
+		case se.Offset >= int64(len(data)) && strings.HasPrefix(msg, "invalid character ' ' in literal") &&
+			data[len(data)-1] != ' ':
+			// encoding/json's way of saying that a literal (true, null) is
+			// cut short by the end of the input.
+			msg = "unexpected end of JSON input: " + strings.TrimPrefix(msg, "invalid character ' ' in ")
+			if open := unclosed(data); open != "" {
+				msg += "; " + open
+			}
+		case strings.HasPrefix(msg, "unexpected end of JSON input"):
+			if open := unclosed(data); open != "" {
+				msg += ": " + open
+			}
+		default:
+			pos = int(min(max(se.Offset-1, 0), int64(len(data)))) // the offending byte
+		}
+		line, col := position(data, pos)
+		return nil, &SyntaxError{Line: line, Column: col, Msg: msg}
 	}
 	return rewrite(data), nil
+}
+
+// checkYAML returns a *SyntaxError for the first character of data that
+// YAML refuses, or nil.
+func checkYAML(data []byte) error {
+	if bytes.HasPrefix(data, []byte{0xfe, 0xff}) || bytes.HasPrefix(data, []byte{0xff, 0xfe}) {
+		return nil // UTF-16
+	}
+	for i := 0; i < len(data); {
+		c := data[i]
+		if c < utf8.RuneSelf {
+			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f {
+				return refused(data, i, fmt.Sprintf("control character %U is not allowed", c))
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(data[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			return refused(data, i, fmt.Sprintf("invalid UTF-8 (byte 0x%02X)", c))
+		case r < 0xA0 && r != 0x85:
+			return refused(data, i, fmt.Sprintf("control character %U is not allowed", r))
+		case r == 0xFFFE || r == 0xFFFF:
+			return refused(data, i, fmt.Sprintf("character %U is not allowed", r))
+		}
+		i += n
+	}
+	return nil
+}
+
+func refused(data []byte, i int, msg string) error {
+	line, col := position(data, i)
+	return &SyntaxError{Line: line, Column: col, Msg: msg}
+}
+
+// unclosed describes the innermost string, object or array that valid
+// JSON cut short at its end leaves open: "the object opened at line 2,
+// column 3 is not closed". It returns "" if there is none.
+func unclosed(data []byte) string {
+	var open []int // offsets of the '{' and '[' not closed yet
+	str := -1      // offset of the quote of the string being read
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if str >= 0 {
+			switch c {
+			case '\\':
+				i++
+			case '"':
+				str = -1
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			str = i
+		case '{', '[':
+			open = append(open, i)
+		case '}', ']':
+			if len(open) > 0 {
+				open = open[:len(open)-1]
+			}
+		}
+	}
+	what, at := "", 0
+	switch {
+	case str >= 0:
+		what, at = "string", str
+	case len(open) > 0:
+		at = open[len(open)-1]
+		what = "object"
+		if data[at] == '[' {
+			what = "array"
+		}
+	default:
+		return ""
+	}
+	line, col := position(data, at)
+	return fmt.Sprintf("the %s opened at line %d, column %d is not closed", what, line, col)
 }
 
 // rewrite turns valid JSON into YAML as Prepare says. It copies data only
@@ -185,8 +302,10 @@ func escape(r rune) string {
 	return string(b)
 }
 
-// lineAt returns the 1-based line of a byte offset.
-func lineAt(data []byte, offset int64) int {
-	offset = min(max(offset, 0), int64(len(data)))
-	return bytes.Count(data[:offset], []byte{'\n'}) + 1
+// position returns the 1-based line and column, in characters, of the
+// byte at offset i of data (i may be len(data): just past the end).
+func position(data []byte, i int) (line, col int) {
+	i = min(max(i, 0), len(data))
+	start := bytes.LastIndexByte(data[:i], '\n') + 1
+	return bytes.Count(data[:start], []byte{'\n'}) + 1, utf8.RuneCount(data[start:i]) + 1
 }

@@ -1,8 +1,11 @@
 package jsonyaml_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"math"
 	"strings"
 	"testing"
@@ -78,22 +81,63 @@ func TestPrepareLines(t *testing.T) {
 
 func TestPrepareSyntaxError(t *testing.T) {
 	for _, tt := range []struct {
-		data string
-		line int
-		msg  string
+		data      string
+		line, col int
+		msg       string
 	}{
-		{"{\n  \"a\": 1,\n  \"b\": 2,\n}", 4, "invalid character '}'"},
-		{"{\n\"a\": \"tab\there\"}", 2, "invalid character '\\t' in string literal"},
-		{"{\"a\": 1}\n{\"b\": 2}", 2, "after top-level value"},
-		{"{\n\"a\": ", 2, "unexpected end of JSON input"},
-		{"\xef\xbb\xbf[1,]", 1, "invalid character ']'"},
+		{"{\n  \"a\": 1,\n  \"b\": 2,\n}", 4, 1, "invalid character '}'"},
+		{"{\n\"a\": \"tab\there\"}", 2, 10, "invalid character '\\t' in string literal"},
+		{"{\"a\": 1}\n{\"b\": 2}", 2, 1, "after top-level value"},
+		{"\xef\xbb\xbf[1,]", 1, 4, "invalid character ']'"},
+		{"{\"été\": 1 2}", 1, 11, "invalid character '2' after object key:value pair"},
+		{"[\n  {\"a\": \"x\x00\"}]", 2, 11, `invalid character '\x00' in string literal`},
+		// Cut short: the message says what is left open, and where.
+		{"{\n\"a\": ", 2, 6, "unexpected end of JSON input: the object opened at line 1, column 1 is not closed"},
+		{"{\"items\": [\n  {\"id\": \"a\"},\n", 3, 1, "unexpected end of JSON input: the array opened at line 1, column 11 is not closed"},
+		{"{\"a\": [1, {\"b\": \"x\\\"y", 1, 22, "unexpected end of JSON input: the string opened at line 1, column 17 is not closed"},
+		{"[tru", 1, 5, "unexpected end of JSON input: literal true (expecting 'e'); the array opened at line 1, column 1 is not closed"},
 	} {
 		_, err := jsonyaml.Prepare([]byte(tt.data))
 		var se *jsonyaml.SyntaxError
 		require.True(t, errors.As(err, &se), "%q: %v", tt.data, err)
-		assert.Equal(t, tt.line, se.Line, tt.data)
+		assert.Equal(t, tt.line, se.Line, "line of %q", tt.data)
+		assert.Equal(t, tt.col, se.Column, "column of %q", tt.data)
 		assert.Contains(t, se.Msg, tt.msg, tt.data)
 		assert.NotContains(t, se.Error(), "json: ")
+		assert.Contains(t, se.Error(), fmt.Sprintf("line %d, column %d: ", tt.line, tt.col))
+	}
+}
+
+// TestPrepareRefusesYAMLControlCharacters checks that the characters the
+// YAML decoder refuses without a line are reported with their place.
+func TestPrepareRefusesYAMLControlCharacters(t *testing.T) {
+	for _, tt := range []struct {
+		data      string
+		line, col int
+		msg       string
+	}{
+		{"a: 1\nb: x\x00y\n", 2, 5, "control character U+0000 is not allowed"},
+		{"a: \x1b[31m\n", 1, 4, "control character U+001B"},
+		{"a: é\x7f\n", 1, 5, "control character U+007F"},
+		{"# ok\n\n  c: \u0090\n", 3, 6, "control character U+0090"},
+		{"a: \xff\n", 1, 4, "invalid UTF-8 (byte 0xFF)"},
+		{"a: \"\uffff\"", 1, 5, "character U+FFFF is not allowed"},
+	} {
+		_, err := jsonyaml.Prepare([]byte(tt.data))
+		var se *jsonyaml.SyntaxError
+		require.True(t, errors.As(err, &se), "%q: %v", tt.data, err)
+		assert.Equal(t, tt.line, se.Line, "line of %q", tt.data)
+		assert.Equal(t, tt.col, se.Column, "column of %q", tt.data)
+		assert.Contains(t, se.Msg, tt.msg, tt.data)
+		// The YAML decoder refuses it too, without saying where.
+		var v any
+		assert.Error(t, yaml.Unmarshal([]byte(tt.data), &v), "%q", tt.data)
+	}
+	// What YAML accepts is left as it is: tabs, CR LF, NEL, BOM, UTF-16.
+	for _, s := range []string{"a:\tb\r\n", "a: \u0085 \u00a0 \ufeff \U0001F600\n", "\xef\xbb\xbfa: 1", "\xff\xfea\x00:\x00 \x001\x00"} {
+		out, err := jsonyaml.Prepare([]byte(s))
+		require.NoError(t, err, "%q", s)
+		assert.Equal(t, s, string(out))
 	}
 }
 
@@ -102,9 +146,32 @@ func TestPrepareSyntaxError(t *testing.T) {
 func FuzzPrepare(f *testing.F) {
 	f.Add([]byte(`{"a": "\/\ud83d\ude00", "b": [1, 2.5, true, null, "\u2028"]}`))
 	f.Add([]byte("[\n\t\"\\ud800\",\r\n\t-0.5e3\n]"))
+	f.Add([]byte("a: 1\nb: \x00\n"))
+	f.Add([]byte("a: \xc3\n"))
+	f.Add([]byte("{\"a\": [1, {\"b\": \"x"))
+	f.Add([]byte("[nul"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		out, err := jsonyaml.Prepare(data)
 		if !jsonyaml.Is(data) {
+			if err != nil {
+				// Refused only what the YAML decoder refuses too.
+				var se *jsonyaml.SyntaxError
+				require.True(t, errors.As(err, &se), "%v", err)
+				assert.Positive(t, se.Line)
+				assert.Positive(t, se.Column)
+				dec := yaml.NewDecoder(bytes.NewReader(data))
+				for {
+					var v yaml.Node
+					derr := dec.Decode(&v)
+					if derr == io.EOF {
+						t.Fatalf("refused %q (%v), which YAML reads", data, err)
+					}
+					if derr != nil {
+						break
+					}
+				}
+				return
+			}
 			assert.Equal(t, data, out)
 			return
 		}
@@ -116,6 +183,7 @@ func FuzzPrepare(f *testing.F) {
 			}
 			require.True(t, errors.As(err, &se), "%v", err)
 			assert.Positive(t, se.Line)
+			assert.Positive(t, se.Column)
 			return
 		}
 		require.NoError(t, err)

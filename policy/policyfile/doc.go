@@ -7,6 +7,7 @@
 //	policies:
 //	  - kind: friday-freeze
 //	  - kind: weekend-freeze
+//	    scope: {environments: [production], labels: {tier: gold}}
 //	  - kind: holidays
 //	    country: FR
 //	    eve: true
@@ -26,35 +27,69 @@
 //	    cron: 30 17 L * *
 //	    duration: 30h
 //	  - kind: readiness
-//	    lead: 1h
+//	    lead: 1h                  # at least 1h (rule R7)
 //	  - kind: require-go
 //	    role: operations
+//	    quorum: 2                 # GOs from two distinct people
 //	    mandatory: true           # cannot be overridden by break-glass
 //	  - kind: max-outage
 //	    limit: 30m
 //
 // Every policy may also set name (to rename it), zone (to use another zone
-// than the file's) and mandatory. Durations are Go durations ("90m",
-// "1h30m"). The kinds and their fields:
+// than the file's), mandatory, and scope (see below). Durations are Go
+// durations ("90m", "1h30m"). The kinds and their fields:
 //
 //	friday-freeze, weekend-freeze   (none)
 //	holidays     country, eve, extra (a list of {name, date} or {name, easter})
 //	freeze       from, to (required)
 //	windows      spec (required)
 //	cron         cron, duration (required)
-//	readiness    lead (default 1h)
-//	require-go   role (required)
+//	readiness    lead (default and minimum 1h)
+//	require-go   role (required), quorum (default 1)
 //	max-outage   limit (required)
 //
 // Booleans are true or false (not yes, no, on or off). A file holds one
 // document; JSON is checked as JSON, so its syntax errors are JSON's.
 //
-// Unknown fields, unknown kinds, missing fields, unknown zones, bad window
-// specs and cron expressions that are invalid or never fire are errors: an
-// *[Error] with the line and the field, wrapping the cause ([ErrUnknownField],
-// [ErrUnknownKind], [ErrMissing], [policy.ErrSpec], [policy.ErrCron], ...).
-// A file never yields a policy that silently allows or blocks everything:
-// an empty list of policies is [ErrMissing]; windows that cover every hour
-// of every day, and windows, cron freezes or holidays that leave no instant
-// free, are [ErrValue].
+// # Scope
+//
+// A policy with a scope applies only to the changes it selects
+// ([policy.Scoped]): those to one of its environments (any, when it lists
+// none) that carry all its labels. Other changes get an Allow that says
+// they are out of scope, and every reason of the policy states its scope:
+//
+//	scope:
+//	  environments: [production, staging]
+//	  labels: {tier: gold}
+//
+// # Zones
+//
+// The reasons of a Set read from a file are all in one zone: calendars
+// speak in the file's zone (or their own), and the policies that have no
+// zone of their own (readiness, require-go, max-outage) are given the
+// file's zone (or their own) with [policy.In]. [Decode] and [ReadFile]
+// return the file's zone too, for a program to read local times there and
+// set [policy.Change.Location].
+//
+// # Errors and limits
+//
+// A file that cannot be used gives an *[ErrorList] holding every problem
+// the parser found (it goes on after a problem wherever it can), up to
+// [MaxErrors], then a count of the rest. Each problem is an *[Error] with
+// the line and the field, wrapping its cause where there is one
+// ([ErrSyntax], *[policy.SpecError], *[policy.CronError],
+// [policy.ErrCountry]); errors.As finds the first. Unknown fields, unknown
+// kinds, missing fields, unknown zones, a readiness lead under one hour, a
+// quorum under one, bad window specs and cron expressions that are invalid
+// or never fire are all problems. A file never yields a policy that
+// silently allows or blocks everything: an empty list of policies, windows
+// that cover every hour of every day, and windows, cron freezes or
+// holidays that leave no instant free are problems too. Characters that
+// YAML does not allow (a NUL byte, say) and invalid UTF-8 are reported
+// with their line and column.
+//
+// A file larger than [DefaultMaxSize] (1 MiB), or than [Options.MaxSize]
+// when set, is refused at once with [ErrTooLarge]; [ReadFile] checks the
+// size before it reads the file. Within the limit, parsing takes time and
+// memory in proportion to the size.
 package policyfile

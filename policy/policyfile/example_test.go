@@ -46,3 +46,47 @@ policies:
 	// Output:
 	// policyfile: line 5: policies[0].cron: cron "0 3 30 2 *": never fires: no day matches (e.g. 30 February)
 }
+
+func ExampleDecode() {
+	f, err := policyfile.Decode([]byte(`
+zone: Europe/Paris
+policies:
+  - kind: readiness
+  - kind: require-go
+    role: operations
+    quorum: 2
+    scope: {environments: [production]}
+`), nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// A runner whose clock is in UTC: the reasons are in the file's zone.
+	now := time.Date(2026, 11, 24, 19, 0, 0, 0, time.UTC)
+	c := policy.Change{Start: now.Add(2 * time.Hour), Now: now, Environment: "production", Location: f.Zone}
+	fmt.Println(f.Zone)
+	fmt.Println(f.Set.Evaluate(context.Background(), c))
+	// Output:
+	// Europe/Paris
+	// WARN  readiness: not ready yet; everything must be ready by Tue 2026-11-24 21:00 CET (1h before the start)
+	// WARN  require-go:operations: waiting: 2 of the 2 GOs from operations still missing [scope: environment production]
+}
+
+func ExampleErrorList() {
+	_, err := policyfile.Parse([]byte(`
+zone: Europe/Paris
+policies:
+  - kind: readiness
+    lead: 30m
+  - kind: require-go
+    quorum: 2
+  - kind: windows
+    spec: Mon-Thu 20:00-23:70
+`))
+	fmt.Println(err)
+	// Output:
+	// policyfile: 3 problems:
+	// 	line 5: policies[0].lead: "30m" is below the minimum of 1h: the method wants everything ready at least one hour ahead (rule R7)
+	// 	line 6: policies[1].role: missing: a require-go policy needs role
+	// 	line 9: policies[2].spec: window spec "Mon-Thu 20:00-23:70": range 1, column 15: bad minutes in "23:70"
+}

@@ -1,7 +1,9 @@
 package policyfile_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"os"
 	"testing"
 	"time"
@@ -22,13 +24,33 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("zone: UTC\npolicies:\n  - kind: windows\n    spec: Fri 22:00-02:00, 24:00-01:00\n"))
 	f.Add([]byte(`{"zone": "Europe\/Paris", "policies": [{"kind": "require-go", "role": "\ud83d\ude00"}]}`))
 	f.Add([]byte("zone: UTC\npolicies:\n  - kind: cron\n    cron: \"* * * * *\"\n    duration: 1m\n---\n"))
+	f.Add([]byte("zone: UTC\npolicies:\n  - {kind: require-go, role: ops, quorum: 2, scope: {environments: [prod], labels: {a: b}}}\n"))
+	f.Add([]byte("zone: UTC\npolicies:\n  - kind: readiness\n    lead: 30m\n  - kind: x\n  - kind: windows\n"))
+	f.Add([]byte("zone: UTC\npolicies:\n  - kind: friday\x00-freeze\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		set, err := policyfile.Parse(data)
 		if err != nil {
+			// Every problem of a file is an ErrorList of located Errors.
+			var list *policyfile.ErrorList
+			if !errors.As(err, &list) {
+				t.Fatalf("%T is not an *ErrorList: %v", err, err)
+			}
+			if len(list.Errors) == 0 || len(list.Errors) > policyfile.MaxErrors || list.More < 0 {
+				t.Fatalf("%d errors and %d more", len(list.Errors), list.More)
+			}
+			lines := bytes.Count(data, []byte("\n")) + 1
+			for _, e := range list.Errors {
+				if e.Line < 0 || e.Line > lines || e.Column < 0 || e.Err == nil {
+					t.Fatalf("error at line %d column %d of a %d-line file: %v", e.Line, e.Column, lines, e)
+				}
+			}
 			if err.Error() == "" {
 				t.Fatal("empty error")
 			}
 			return
+		}
+		if len(set) == 0 {
+			t.Fatal("a file without policies parsed")
 		}
 		// A parsed set works: Evaluate and NextSlot neither panic nor hang.
 		c := policy.Change{Start: time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC), Duration: time.Hour}

@@ -58,49 +58,49 @@ func TestParseStandardJSON(t *testing.T) {
 
 func TestParseErrors(t *testing.T) {
 	tests := []struct {
-		name     string
-		file     string
-		line     int
-		field    string
-		sentinel error
-		msg      string
+		name  string
+		file  string
+		line  int
+		field string
+		cause any // nil, a sentinel for errors.Is, or a **T for errors.As
+		msg   string
 	}{
 		{"syntax", "zone: [\npolicies: 1", 2, "", policyfile.ErrSyntax, ""},
-		{"empty", "", 0, "", policyfile.ErrMissing, "empty file"},
-		{"unknown top field", "zone: UTC\npolicy: []\n", 2, "policy", policyfile.ErrUnknownField, `"policy" is not one of zone, policies`},
-		{"unknown kind", "zone: UTC\npolicies:\n  - kind: saturday-freeze\n", 3, "policies[0].kind", policyfile.ErrUnknownKind, "saturday-freeze"},
-		{"missing kind", "zone: UTC\npolicies:\n  - name: x\n", 3, "policies[0].kind", policyfile.ErrMissing, ""},
-		{"unknown field for the kind", "zone: UTC\npolicies:\n  - kind: friday-freeze\n    country: FR\n", 4, "policies[0].country", policyfile.ErrUnknownField, ""},
-		{"duplicate field", "zone: UTC\npolicies:\n  - kind: windows\n    spec: 20:00-21:00\n    spec: 21:00-22:00\n", 5, "policies[0].spec", policyfile.ErrUnknownField, "twice"},
-		{"unknown zone", "zone: Europe/Pariss\npolicies: []\n", 1, "zone", policyfile.ErrZone, "Europe/Pariss"},
-		{"Local zone", "zone: Local\npolicies: []\n", 1, "zone", policyfile.ErrZone, ""},
-		{"no zone", "policies:\n  - kind: friday-freeze\n", 2, "policies[0].zone", policyfile.ErrZone, ""},
-		{"cron never fires", "zone: UTC\npolicies:\n  - kind: cron\n    cron: 0 0 30 2 *\n    duration: 1h\n", 4, "policies[0].cron", policy.ErrCron, "never fires"},
-		{"cron hour 24", "zone: UTC\npolicies:\n  - kind: cron\n    cron: 0 24 * * *\n    duration: 1h\n", 4, "policies[0].cron", policy.ErrCron, ""},
-		{"cron zero duration", "zone: UTC\npolicies:\n  - kind: cron\n    cron: 0 2 * * *\n    duration: 0s\n", 5, "policies[0].duration", policyfile.ErrValue, "at most 366 days"},
-		{"cron duration over a year", "zone: UTC\npolicies:\n  - kind: cron\n    duration: 8800h\n    cron: 0 2 * * *\n", 4, "policies[0].duration", policyfile.ErrValue, "at most 366 days"},
-		{"cron every minute for a minute", "zone: UTC\npolicies:\n  - kind: cron\n    cron: \"* * * * *\"\n    duration: 1m\n", 5, "policies[0].duration", policyfile.ErrValue, "blocks every instant"},
-		{"cron daily for a day", "zone: Europe/Paris\npolicies:\n  - kind: cron\n    cron: 0 0 * * *\n    duration: 24h\n", 5, "policies[0].duration", policyfile.ErrValue, "blocks every instant"},
-		{"windows all day every day", "zone: UTC\npolicies:\n  - kind: windows\n    spec: 00:00-24:00\n", 4, "policies[0].spec", policyfile.ErrValue, "blocks nothing"},
-		{"windows all week", "zone: Europe/Paris\npolicies:\n  - kind: windows\n    spec: Mon-Sun 00:00-24:00\n", 4, "policies[0].spec", policyfile.ErrValue, "blocks nothing"},
-		{"no policies", "zone: UTC\npolicies: []\n", 2, "policies", policyfile.ErrMissing, "allows everything"},
-		{"json no policies", "{\n  \"zone\": \"UTC\",\n  \"policies\": []\n}", 3, "policies", policyfile.ErrMissing, ""},
+		{"empty", "", 0, "", nil, "empty file"},
+		{"unknown top field", "zone: UTC\npolicy: []\n", 2, "policy", nil, `"policy" is not one of zone, policies`},
+		{"unknown kind", "zone: UTC\npolicies:\n  - kind: saturday-freeze\n", 3, "policies[0].kind", nil, "saturday-freeze"},
+		{"missing kind", "zone: UTC\npolicies:\n  - name: x\n", 3, "policies[0].kind", nil, "missing"},
+		{"unknown field for the kind", "zone: UTC\npolicies:\n  - kind: friday-freeze\n    country: FR\n", 4, "policies[0].country", nil, "unknown field"},
+		{"duplicate field", "zone: UTC\npolicies:\n  - kind: windows\n    spec: 20:00-21:00\n    spec: 21:00-22:00\n", 5, "policies[0].spec", nil, "twice"},
+		{"unknown zone", "zone: Europe/Pariss\npolicies: []\n", 1, "zone", nil, "Europe/Pariss"},
+		{"Local zone", "zone: Local\npolicies: []\n", 1, "zone", nil, "time zone"},
+		{"no zone", "policies:\n  - kind: friday-freeze\n", 2, "policies[0].zone", nil, "time zone"},
+		{"cron never fires", "zone: UTC\npolicies:\n  - kind: cron\n    cron: 0 0 30 2 *\n    duration: 1h\n", 4, "policies[0].cron", new(*policy.CronError), "never fires"},
+		{"cron hour 24", "zone: UTC\npolicies:\n  - kind: cron\n    cron: 0 24 * * *\n    duration: 1h\n", 4, "policies[0].cron", new(*policy.CronError), ""},
+		{"cron zero duration", "zone: UTC\npolicies:\n  - kind: cron\n    cron: 0 2 * * *\n    duration: 0s\n", 5, "policies[0].duration", nil, "at most 366 days"},
+		{"cron duration over a year", "zone: UTC\npolicies:\n  - kind: cron\n    duration: 8800h\n    cron: 0 2 * * *\n", 4, "policies[0].duration", nil, "at most 366 days"},
+		{"cron every minute for a minute", "zone: UTC\npolicies:\n  - kind: cron\n    cron: \"* * * * *\"\n    duration: 1m\n", 5, "policies[0].duration", nil, "blocks every instant"},
+		{"cron daily for a day", "zone: Europe/Paris\npolicies:\n  - kind: cron\n    cron: 0 0 * * *\n    duration: 24h\n", 5, "policies[0].duration", nil, "blocks every instant"},
+		{"windows all day every day", "zone: UTC\npolicies:\n  - kind: windows\n    spec: 00:00-24:00\n", 4, "policies[0].spec", nil, "blocks nothing"},
+		{"windows all week", "zone: Europe/Paris\npolicies:\n  - kind: windows\n    spec: Mon-Sun 00:00-24:00\n", 4, "policies[0].spec", nil, "blocks nothing"},
+		{"no policies", "zone: UTC\npolicies: []\n", 2, "policies", nil, "allows everything"},
+		{"json no policies", "{\n  \"zone\": \"UTC\",\n  \"policies\": []\n}", 3, "policies", nil, "the list is empty"},
 		{"second document", "zone: UTC\npolicies:\n  - kind: friday-freeze\n---\nzone: UTC\n", 4, "", policyfile.ErrSyntax, "second document"},
 		{"second document, broken", "zone: UTC\npolicies:\n  - kind: friday-freeze\n---\nzone: [\n", 5, "", policyfile.ErrSyntax, ""},
 		{"json tab in a string", "{\n  \"zone\": \"UTC\",\n  \"policies\": [{\"kind\": \"require-go\", \"role\": \"ops\tteam\"}]\n}", 3, "", policyfile.ErrSyntax, "in string literal"},
 		{"json trailing comma", "{\n  \"zone\": \"UTC\",\n  \"policies\": [],\n}", 4, "", policyfile.ErrSyntax, ""},
-		{"yes is not a boolean", "zone: UTC\npolicies:\n  - kind: friday-freeze\n    mandatory: yes\n", 4, "policies[0].mandatory", policyfile.ErrValue, "true or false"},
-		{"on is not a boolean", "zone: UTC\npolicies:\n  - kind: holidays\n    country: FR\n    eve: on\n", 5, "policies[0].eve", policyfile.ErrValue, "true or false"},
-		{"blank role", "zone: UTC\npolicies:\n  - kind: require-go\n    role: \" \"\n", 4, "policies[0].role", policyfile.ErrValue, "empty"},
-		{"cron without duration", "zone: UTC\npolicies:\n  - kind: cron\n    cron: 0 2 * * *\n", 3, "policies[0].duration", policyfile.ErrMissing, ""},
-		{"bad spec", "zone: UTC\npolicies:\n  - kind: windows\n    spec: Mon-Thu 20:00-23:70\n", 4, "policies[0].spec", policy.ErrSpec, "column 15"},
-		{"bad duration", "policies:\n  - kind: readiness\n    lead: an hour\n", 3, "policies[0].lead", policyfile.ErrValue, ""},
+		{"yes is not a boolean", "zone: UTC\npolicies:\n  - kind: friday-freeze\n    mandatory: yes\n", 4, "policies[0].mandatory", nil, "true or false"},
+		{"on is not a boolean", "zone: UTC\npolicies:\n  - kind: holidays\n    country: FR\n    eve: on\n", 5, "policies[0].eve", nil, "true or false"},
+		{"blank role", "zone: UTC\npolicies:\n  - kind: require-go\n    role: \" \"\n", 4, "policies[0].role", nil, "empty"},
+		{"cron without duration", "zone: UTC\npolicies:\n  - kind: cron\n    cron: 0 2 * * *\n", 3, "policies[0].duration", nil, "missing"},
+		{"bad spec", "zone: UTC\npolicies:\n  - kind: windows\n    spec: Mon-Thu 20:00-23:70\n", 4, "policies[0].spec", new(*policy.SpecError), "column 15"},
+		{"bad duration", "policies:\n  - kind: readiness\n    lead: an hour\n", 3, "policies[0].lead", nil, ""},
 		{"bad country", "zone: UTC\npolicies:\n  - kind: holidays\n    country: XX\n", 4, "policies[0].country", policy.ErrCountry, ""},
-		{"bad extra day", "zone: UTC\npolicies:\n  - kind: holidays\n    extra:\n      - {date: 02-30}\n", 5, "policies[0].extra[0].date", policyfile.ErrValue, ""},
-		{"freeze ends first", "zone: UTC\npolicies:\n  - kind: freeze\n    from: 2027-01-04\n    to: 2026-12-18\n", 5, "policies[0].to", policyfile.ErrValue, ""},
-		{"freeze bad time", "zone: UTC\npolicies:\n  - kind: freeze\n    from: tomorrow\n    to: 2026-12-18\n", 4, "policies[0].from", policyfile.ErrValue, ""},
-		{"policies not a list", "zone: UTC\npolicies: 3\n", 2, "policies", policyfile.ErrValue, ""},
-		{"json unknown field", "{\n  \"zone\": \"UTC\",\n  \"policies\": [\n    {\"kind\": \"max-outage\", \"limit\": \"1h\", \"limits\": 2}\n  ]\n}", 4, "policies[0].limits", policyfile.ErrUnknownField, ""},
+		{"bad extra day", "zone: UTC\npolicies:\n  - kind: holidays\n    extra:\n      - {date: 02-30}\n", 5, "policies[0].extra[0].date", nil, ""},
+		{"freeze ends first", "zone: UTC\npolicies:\n  - kind: freeze\n    from: 2027-01-04\n    to: 2026-12-18\n", 5, "policies[0].to", nil, ""},
+		{"freeze bad time", "zone: UTC\npolicies:\n  - kind: freeze\n    from: tomorrow\n    to: 2026-12-18\n", 4, "policies[0].from", nil, ""},
+		{"policies not a list", "zone: UTC\npolicies: 3\n", 2, "policies", nil, ""},
+		{"json unknown field", "{\n  \"zone\": \"UTC\",\n  \"policies\": [\n    {\"kind\": \"max-outage\", \"limit\": \"1h\", \"limits\": 2}\n  ]\n}", 4, "policies[0].limits", nil, "unknown field"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -110,7 +110,16 @@ func TestParseErrors(t *testing.T) {
 			require.True(t, errors.As(err, &pe), "%T %v", err, err)
 			assert.Equal(t, tt.line, pe.Line, err.Error())
 			assert.Equal(t, tt.field, pe.Field, err.Error())
-			assert.ErrorIs(t, err, tt.sentinel)
+			switch c := tt.cause.(type) {
+			case error:
+				assert.ErrorIs(t, err, c)
+			case **policy.CronError:
+				assert.ErrorAs(t, err, c)
+			case **policy.SpecError:
+				assert.ErrorAs(t, err, c)
+			}
+			var list *policyfile.ErrorList
+			assert.ErrorAs(t, err, &list, "every file problem comes in an ErrorList")
 			assert.Contains(t, err.Error(), tt.msg)
 			assert.Regexp(t, `^policyfile: `, err.Error())
 		})
@@ -118,9 +127,9 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestParseJSONEscapes(t *testing.T) {
-	f, err := policyfile.ParseFile([]byte(`{"zone": "Europe\/Paris", "policies": [
+	f, err := policyfile.Decode([]byte(`{"zone": "Europe\/Paris", "policies": [
 	{"kind": "friday-freeze", "name": "no-friday \ud83d\ude00"},
-	{"kind": "require-go", "role": " ops\/night "}]}`))
+	{"kind": "require-go", "role": " ops\/night "}]}`), nil)
 	require.NoError(t, err)
 	assert.Equal(t, "Europe/Paris", f.Zone.String())
 	assert.Equal(t, []string{"no-friday \U0001F600", "require-go:ops/night"}, names(f.Set))
@@ -128,7 +137,7 @@ func TestParseJSONEscapes(t *testing.T) {
 
 func TestParseErrorText(t *testing.T) {
 	_, err := policyfile.Parse([]byte("zone: UTC\npolicies:\n  - kind: friday-freeze\n    country: FR\n"))
-	assert.EqualError(t, err, `policyfile: line 4: policies[0].country: unknown field: "country" is not one of kind, name, zone, mandatory`)
+	assert.EqualError(t, err, `policyfile: line 4: policies[0].country: unknown field: "country" is not one of kind, name, zone, mandatory, scope`)
 }
 
 func TestParseNamesAndZones(t *testing.T) {
@@ -149,14 +158,14 @@ policies:
 	assert.Equal(t, policy.Allow, d.Verdict)
 }
 
-func TestParseFileZone(t *testing.T) {
-	f, err := policyfile.ParseFile([]byte("zone: Asia/Kolkata\npolicies:\n  - kind: friday-freeze\n"))
+func TestDecodeZone(t *testing.T) {
+	f, err := policyfile.Decode([]byte("zone: Asia/Kolkata\npolicies:\n  - kind: friday-freeze\n"), nil)
 	require.NoError(t, err)
 	require.NotNil(t, f.Zone)
 	assert.Equal(t, "Asia/Kolkata", f.Zone.String())
 	assert.Len(t, f.Set, 1)
 
-	f, err = policyfile.ParseFile([]byte("policies:\n  - kind: max-outage\n    limit: 30m\n"))
+	f, err = policyfile.Decode([]byte("policies:\n  - kind: max-outage\n    limit: 30m\n"), nil)
 	require.NoError(t, err)
 	assert.Nil(t, f.Zone, "no zone named")
 }

@@ -1,15 +1,30 @@
-package policy
+// Package policytest checks implementations of [policy.Calendar].
+package policytest
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"testing"
 	"time"
+
+	"github.com/mepkit/mepkit/policy"
 )
 
-// CheckCalendar checks that c keeps the [Calendar] contract over [from, to),
-// as testing/slogtest checks a slog.Handler: use it in the tests of a
-// calendar you write. It checks that
+// TestCalendar checks that c keeps the [policy.Calendar] contract over
+// [from, to), as testing/slogtest checks a slog.Handler: call it in the
+// tests of a calendar you write. It reports every problem [CheckCalendar]
+// finds with t.Error.
+func TestCalendar(t *testing.T, c policy.Calendar, from, to time.Time, step time.Duration) {
+	t.Helper()
+	if err := CheckCalendar(c, from, to, step); err != nil {
+		t.Error(err)
+	}
+}
+
+// CheckCalendar checks that c keeps the [policy.Calendar] contract over
+// [from, to) and returns the problems it finds, for use outside tests (a
+// program that checks a calendar before it trusts it, say). It checks that
 //
 //   - Blocked(from, to) is sorted, disjoint, not touching, non-empty and
 //     within [from, to);
@@ -21,15 +36,17 @@ import (
 //   - a denial's Next, when set, is not before the change's Start and is
 //     allowed.
 //
-// It returns nil or the problems found (at most 20), joined.
-func CheckCalendar(c Calendar, from, to time.Time, step time.Duration) error {
+// It returns nil or the problems found (at most 20), joined, each reading
+// "policytest: calendar NAME: ...". A step that is not positive, or a
+// from not before to, is an error wrapping [policy.ErrInvalid].
+func CheckCalendar(c policy.Calendar, from, to time.Time, step time.Duration) error {
 	if step <= 0 || !from.Before(to) {
-		return fmt.Errorf("policy: CheckCalendar: need a positive step and from before to: %w", ErrInvalid)
+		return fmt.Errorf("policytest: CheckCalendar: need a positive step and from before to: %w", policy.ErrInvalid)
 	}
 	ctx := context.Background()
 	var errs []error
 	fail := func(format string, args ...any) bool {
-		errs = append(errs, fmt.Errorf("policy: calendar %q: "+format, append([]any{c.Name()}, args...)...))
+		errs = append(errs, fmt.Errorf("policytest: calendar %q: "+format, append([]any{c.Name()}, args...)...))
 		return len(errs) < 20
 	}
 	all := c.Blocked(from, to)
@@ -46,8 +63,8 @@ func CheckCalendar(c Calendar, from, to time.Time, step time.Duration) error {
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
-	clip := func(a, b time.Time) []Interval {
-		var out []Interval
+	clip := func(a, b time.Time) []policy.Interval {
+		var out []policy.Interval
 		for _, iv := range all {
 			if iv.Start.Before(a) {
 				iv.Start = a
@@ -74,16 +91,16 @@ func CheckCalendar(c Calendar, from, to time.Time, step time.Duration) error {
 					return errors.Join(errs...)
 				}
 			}
-			dec := c.Evaluate(ctx, Change{Start: t, Duration: d})
-			if (dec.Verdict == Deny) != (len(want) > 0) {
+			dec := c.Evaluate(ctx, policy.Change{Start: t, Duration: d})
+			if (dec.Verdict == policy.Deny) != (len(want) > 0) {
 				if !fail("Evaluate at %v for %v is %v, but Blocked reports %v", t, d, dec.Verdict, want) {
 					return errors.Join(errs...)
 				}
 			}
-			if dec.Verdict == Deny && !dec.Next.IsZero() {
+			if dec.Verdict == policy.Deny && !dec.Next.IsZero() {
 				if dec.Next.Before(t) {
 					fail("Evaluate at %v: Next %v is before the start", t, dec.Next)
-				} else if n := c.Evaluate(ctx, Change{Start: dec.Next, Duration: d}); n.Verdict == Deny {
+				} else if n := c.Evaluate(ctx, policy.Change{Start: dec.Next, Duration: d}); n.Verdict == policy.Deny {
 					fail("Evaluate at %v: Next %v is itself denied: %s", t, dec.Next, n.Reason)
 				}
 			}
@@ -95,7 +112,7 @@ func CheckCalendar(c Calendar, from, to time.Time, step time.Duration) error {
 	return errors.Join(errs...)
 }
 
-func sameIntervals(a, b []Interval) bool {
+func sameIntervals(a, b []policy.Interval) bool {
 	if len(a) != len(b) {
 		return false
 	}

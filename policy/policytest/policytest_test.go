@@ -1,4 +1,4 @@
-package policy_test
+package policytest_test
 
 import (
 	"context"
@@ -9,7 +9,19 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mepkit/mepkit/policy"
+	"github.com/mepkit/mepkit/policy/policytest"
 )
+
+var (
+	paris, _   = time.LoadLocation("Europe/Paris")
+	newYork, _ = time.LoadLocation("America/New_York")
+	sydney, _  = time.LoadLocation("Australia/Sydney")
+	kolkata, _ = time.LoadLocation("Asia/Kolkata")
+)
+
+func at(y, m, d, h, min int) time.Time {
+	return time.Date(y, time.Month(m), d, h, min, 0, 0, paris)
+}
 
 func standardCalendars(t testing.TB, loc *time.Location) []policy.Calendar {
 	t.Helper()
@@ -39,7 +51,7 @@ func TestCheckCalendarOnOwnCalendars(t *testing.T) {
 				time.Date(2027, 3, 25, 0, 0, 0, 0, time.UTC),
 				time.Date(2026, 12, 18, 0, 0, 0, 0, time.UTC),
 			} {
-				err := policy.CheckCalendar(c, from, from.Add(12*24*time.Hour), 17*time.Minute)
+				err := policytest.CheckCalendar(c, from, from.Add(12*24*time.Hour), 17*time.Minute)
 				assert.NoError(t, err, "%s in %s", c.Name(), loc)
 			}
 		}
@@ -54,13 +66,17 @@ func (badCalendar) Evaluate(context.Context, policy.Change) policy.Decision {
 	return policy.Decision{Policy: "bad"}
 }
 func (badCalendar) Blocked(from, to time.Time) []policy.Interval {
-	return []policy.Interval{{to, from}}
+	return []policy.Interval{{Start: to, End: from}}
 }
 
 func TestCheckCalendarFindsProblems(t *testing.T) {
-	err := policy.CheckCalendar(badCalendar{}, at(2026, 1, 1, 0, 0), at(2026, 1, 2, 0, 0), time.Hour)
+	err := policytest.CheckCalendar(badCalendar{}, at(2026, 1, 1, 0, 0), at(2026, 1, 2, 0, 0), time.Hour)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "is empty")
-	err = policy.CheckCalendar(badCalendar{}, at(2026, 1, 1, 0, 0), at(2026, 1, 1, 0, 0), time.Hour)
+	err = policytest.CheckCalendar(badCalendar{}, at(2026, 1, 1, 0, 0), at(2026, 1, 1, 0, 0), time.Hour)
 	assert.ErrorIs(t, err, policy.ErrInvalid)
+}
+
+func TestTestCalendar(t *testing.T) {
+	policytest.TestCalendar(t, policy.WeekendFreeze(paris), at(2026, 10, 20, 0, 0), at(2026, 11, 3, 0, 0), 13*time.Minute)
 }

@@ -1,0 +1,308 @@
+package policy
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// JSON. The types a tool would log or send ([Result], [Decision],
+// [Change], [Approval], [Override], [Interval], [Risk], [Scope], [Quorum],
+// [Readiness], [Verdict], [Date]) marshal to JSON with snake_case fields,
+// enums as their text ("deny"), times in RFC 3339, dates as "2006-01-02"
+// and durations as a number of seconds (5400 for 1h30m, 0.5 for 500ms).
+// Unmarshalling reads the same forms back.
+
+// MarshalText returns "allow", "warn" or "deny"; other values are an error.
+func (v Verdict) MarshalText() ([]byte, error) {
+	if v > Deny {
+		return nil, fmt.Errorf("policy: cannot marshal %v: %w", v, ErrInvalid)
+	}
+	return []byte(v.String()), nil
+}
+
+// UnmarshalText reads "allow", "warn" or "deny", as [ParseVerdict].
+func (v *Verdict) UnmarshalText(b []byte) error {
+	x, err := ParseVerdict(string(b))
+	if err != nil {
+		return err
+	}
+	*v = x
+	return nil
+}
+
+// ParseVerdict reads "allow", "warn" or "deny", in any case.
+func ParseVerdict(s string) (Verdict, error) {
+	switch strings.ToLower(s) {
+	case "allow":
+		return Allow, nil
+	case "warn":
+		return Warn, nil
+	case "deny":
+		return Deny, nil
+	}
+	return 0, fmt.Errorf("policy: verdict %q: want allow, warn or deny: %w", s, ErrInvalid)
+}
+
+// MarshalText returns the date as "2006-01-02".
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads "2006-01-02", as [ParseDate].
+func (d *Date) UnmarshalText(b []byte) error {
+	x, err := ParseDate(string(b))
+	if err != nil {
+		return err
+	}
+	*d = x
+	return nil
+}
+
+// seconds is a duration that marshals as a JSON number of seconds, exactly
+// (up to nanoseconds).
+type seconds time.Duration
+
+func (s seconds) MarshalJSON() ([]byte, error) {
+	d := int64(s)
+	neg := d < 0
+	u := uint64(d)
+	if neg {
+		u = -u
+	}
+	b := strconv.AppendUint(nil, u/1e9, 10)
+	if frac := u % 1e9; frac != 0 {
+		f := strconv.AppendUint(nil, frac+1e9, 10)[1:] // nine digits
+		b = append(append(b, '.'), strings.TrimRight(string(f), "0")...)
+	}
+	if neg {
+		b = append([]byte{'-'}, b...)
+	}
+	return b, nil
+}
+
+var errSeconds = errors.New("want a number of seconds")
+
+func (s *seconds) UnmarshalJSON(b []byte) error {
+	str := string(b)
+	if str == "null" {
+		return nil
+	}
+	neg := strings.HasPrefix(str, "-")
+	str = strings.TrimPrefix(str, "-")
+	whole, frac, _ := strings.Cut(str, ".")
+	if strings.ContainsAny(str, "eE+") || whole == "" || len(frac) > 9 {
+		// Exponents and sub-nanosecond digits: go through a float.
+		f, err := strconv.ParseFloat(string(b), 64)
+		if err != nil || math.Abs(f) >= float64(math.MaxInt64)/1e9 {
+			return fmt.Errorf("policy: duration %s: %w: %w", b, errSeconds, ErrInvalid)
+		}
+		*s = seconds(math.Round(f * 1e9))
+		return nil
+	}
+	w, err := strconv.ParseUint(whole, 10, 64)
+	if err != nil || w > uint64(math.MaxInt64)/1e9 {
+		return fmt.Errorf("policy: duration %s: %w: %w", b, errSeconds, ErrInvalid)
+	}
+	var n uint64
+	if frac != "" {
+		if n, err = strconv.ParseUint(frac+strings.Repeat("0", 9-len(frac)), 10, 64); err != nil {
+			return fmt.Errorf("policy: duration %s: %w: %w", b, errSeconds, ErrInvalid)
+		}
+	}
+	d := int64(w*1e9 + n)
+	if d < 0 {
+		return fmt.Errorf("policy: duration %s: out of range: %w", b, ErrInvalid)
+	}
+	if neg {
+		d = -d
+	}
+	*s = seconds(d)
+	return nil
+}
+
+// decisionJSON is the JSON form of a Decision.
+type decisionJSON struct {
+	Policy     string    `json:"policy"`
+	Verdict    Verdict   `json:"verdict"`
+	Reason     string    `json:"reason"`
+	Next       time.Time `json:"next,omitzero"`
+	Overridden bool      `json:"overridden,omitempty"`
+}
+
+// MarshalJSON writes {"policy", "verdict", "reason", "next", "overridden"};
+// next is left out when zero, overridden when false.
+func (d Decision) MarshalJSON() ([]byte, error) { return json.Marshal(decisionJSON(d)) }
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (d *Decision) UnmarshalJSON(b []byte) error {
+	var j decisionJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*d = Decision(j)
+	return nil
+}
+
+// resultJSON is the JSON form of a Result.
+type resultJSON struct {
+	Allowed   bool       `json:"allowed"`
+	Verdict   Verdict    `json:"verdict"`
+	Decisions []Decision `json:"decisions"`
+	Override  *Override  `json:"override,omitempty"`
+}
+
+// MarshalJSON writes {"allowed", "verdict", "decisions", "override"}:
+// allowed and verdict are [Result.Allowed] and [Result.Verdict], for
+// readers that want the answer alone; override is left out when nil.
+func (r Result) MarshalJSON() ([]byte, error) {
+	ds := r.Decisions
+	if ds == nil {
+		ds = []Decision{}
+	}
+	return json.Marshal(resultJSON{Allowed: r.Allowed(), Verdict: r.Verdict(), Decisions: ds, Override: r.Override})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes; allowed and verdict, which
+// follow from the decisions, are not read.
+func (r *Result) UnmarshalJSON(b []byte) error {
+	var j resultJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*r = Result{Decisions: j.Decisions, Override: j.Override}
+	return nil
+}
+
+// approvalJSON is the JSON form of an Approval.
+type approvalJSON struct {
+	Role   string    `json:"role"`
+	By     string    `json:"by"`
+	At     time.Time `json:"at,omitzero"`
+	Go     bool      `json:"go"`
+	Reason string    `json:"reason,omitempty"`
+}
+
+// MarshalJSON writes {"role", "by", "at", "go", "reason"}; at is left out
+// when zero, reason when empty.
+func (a Approval) MarshalJSON() ([]byte, error) { return json.Marshal(approvalJSON(a)) }
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (a *Approval) UnmarshalJSON(b []byte) error {
+	var j approvalJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*a = Approval(j)
+	return nil
+}
+
+// overrideJSON is the JSON form of an Override.
+type overrideJSON struct {
+	By     string    `json:"by"`
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at,omitzero"`
+}
+
+// MarshalJSON writes {"by", "reason", "at"}; at is left out when zero.
+func (o Override) MarshalJSON() ([]byte, error) { return json.Marshal(overrideJSON(o)) }
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (o *Override) UnmarshalJSON(b []byte) error {
+	var j overrideJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*o = Override(j)
+	return nil
+}
+
+// intervalJSON is the JSON form of an Interval.
+type intervalJSON struct {
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
+}
+
+// MarshalJSON writes {"start", "end"}.
+func (iv Interval) MarshalJSON() ([]byte, error) { return json.Marshal(intervalJSON(iv)) }
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (iv *Interval) UnmarshalJSON(b []byte) error {
+	var j intervalJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*iv = Interval(j)
+	return nil
+}
+
+// changeJSON is the JSON form of a Change.
+type changeJSON struct {
+	Name        string            `json:"name,omitempty"`
+	Environment string            `json:"environment,omitempty"`
+	Start       time.Time         `json:"start"`
+	Duration    seconds           `json:"duration"`
+	Now         time.Time         `json:"now,omitzero"`
+	Location    string            `json:"location,omitempty"`
+	Labels      map[string]string `json:"labels,omitempty"`
+	ReadyAt     time.Time         `json:"ready_at,omitzero"`
+	Approvals   []Approval        `json:"approvals,omitempty"`
+	Outage      seconds           `json:"outage"`
+	OutageKnown bool              `json:"outage_known,omitempty"`
+	Override    *Override         `json:"override,omitempty"`
+	Risk        Risk              `json:"risk,omitzero"`
+}
+
+// MarshalJSON writes the change with snake_case fields: duration and
+// outage in seconds, location as its zone name ("Europe/Paris"), zero
+// times and empty fields left out.
+func (c Change) MarshalJSON() ([]byte, error) {
+	j := changeJSON{
+		Name: c.Name, Environment: c.Environment, Start: c.Start, Duration: seconds(c.Duration), Now: c.Now,
+		Labels: c.Labels, ReadyAt: c.ReadyAt, Approvals: c.Approvals, Outage: seconds(c.Outage),
+		OutageKnown: c.OutageKnown, Override: c.Override, Risk: c.Risk,
+	}
+	if c.Location != nil {
+		j.Location = c.Location.String()
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes. A location must be a zone
+// that time.LoadLocation knows.
+func (c *Change) UnmarshalJSON(b []byte) error {
+	var j changeJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	var loc *time.Location
+	if j.Location != "" {
+		var err error
+		if loc, err = time.LoadLocation(j.Location); err != nil {
+			return fmt.Errorf("policy: change location %q: %w", j.Location, ErrInvalid)
+		}
+	}
+	*c = Change{
+		Name: j.Name, Environment: j.Environment, Start: j.Start, Duration: time.Duration(j.Duration), Now: j.Now,
+		Location: loc, Labels: j.Labels, ReadyAt: j.ReadyAt, Approvals: j.Approvals, Outage: time.Duration(j.Outage),
+		OutageKnown: j.OutageKnown, Override: j.Override, Risk: j.Risk,
+	}
+	return nil
+}
+
+// MarshalJSON writes {"lead": seconds}, the lead in force.
+func (r *Readiness) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Lead seconds `json:"lead"`
+	}{seconds(r.lead())})
+}
+
+// MarshalJSON writes {"role", "count"}, the count in force.
+func (q *Quorum) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Role  string `json:"role"`
+		Count int    `json:"count"`
+	}{q.Role, max(q.Count, 1)})
+}

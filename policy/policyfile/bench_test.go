@@ -1,0 +1,69 @@
+package policyfile_test
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/mepkit/mepkit/policy/policyfile"
+)
+
+// BenchmarkParseStandard parses the standard file of the benchmarks.
+func BenchmarkParseStandard(b *testing.B) {
+	data, err := os.ReadFile("testdata/standard.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := policyfile.Parse(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// repeated returns a file of about size bytes: the standard policies,
+// repeated with distinct parameters.
+func repeated(size int) []byte {
+	var s strings.Builder
+	s.WriteString("zone: Europe/Paris\npolicies:\n")
+	for i := 0; s.Len() < size; i++ {
+		fmt.Fprintf(&s, "  - {kind: windows, name: w%d, spec: \"Mon-Thu 20:%02d-23:30\"}\n", i, i%60)
+		fmt.Fprintf(&s, "  - {kind: cron, name: c%d, cron: \"%d 17 L * *\", duration: 30h}\n", i, i%60)
+		fmt.Fprintf(&s, "  - {kind: freeze, name: f%d, from: 2026-12-%02d, to: 2027-01-04}\n", i, 1+i%28)
+		fmt.Fprintf(&s, "  - {kind: require-go, role: team%d, quorum: %d, scope: {environments: [prod], labels: {tier: t%d}}}\n", i, 1+i%3, i)
+		fmt.Fprintf(&s, "  - {kind: holidays, name: h%d, country: FR, eve: true}\n", i)
+	}
+	return []byte(s.String())
+}
+
+// BenchmarkParseSize parses files of growing size up to the default
+// limit: the time per byte stays flat.
+func BenchmarkParseSize(b *testing.B) {
+	for _, size := range []int{16 << 10, 128 << 10, policyfile.DefaultMaxSize - 1024} {
+		data := repeated(size)
+		b.Run(fmt.Sprintf("%dKiB", len(data)>>10), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := policyfile.Parse(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkParseTooLarge refuses a 64 MiB input: at once, whatever its
+// size.
+func BenchmarkParseTooLarge(b *testing.B) {
+	data := make([]byte, 64<<20)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := policyfile.Parse(data); err == nil {
+			b.Fatal("no error")
+		}
+	}
+}

@@ -19,7 +19,7 @@ func (c *cli) summary(args []string) error {
 	if err != nil {
 		return err
 	}
-	entries, err := c.read(fs.file)
+	entries, err := c.entries(fs)
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func (c *cli) export(args []string) error {
 	if err != nil {
 		return err
 	}
-	entries, err := c.read(fs.file)
+	entries, err := c.entries(fs)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (c *cli) compare(args []string) error {
 	if err != nil {
 		return err
 	}
-	actual, err := c.read(fs.file)
+	actual, err := c.entries(fs)
 	if err != nil {
 		return err
 	}
@@ -172,7 +172,7 @@ func (c *cli) verify(args []string) error {
 	}
 	// A torn last line is a failure here, not a note: the file is not what
 	// was recorded, whatever the rest says.
-	entries, err := timeline.ReadFile(fs.file)
+	entries, err := c.verifiable(fs)
 	if err != nil {
 		return err
 	}

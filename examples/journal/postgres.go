@@ -78,7 +78,9 @@ func recordRetry(j *timeline.Journal, rec func(*timeline.Journal) (timeline.Entr
 		if !errors.Is(err, timeline.ErrConflict) || attempt == 10 {
 			return e, err
 		}
-		r, ok := any(j).(interface{ Refresh() ([]timeline.Entry, error) })
+		r, ok := any(j).(interface {
+			Refresh() ([]timeline.Entry, error)
+		})
 		if !ok {
 			return e, err
 		}

@@ -13,7 +13,8 @@
 // -f nor a PostgreSQL DSN it plays an embedded cutover of about a minute
 // into a file record of a temporary directory, so that it runs on a fresh
 // machine with nothing else installed. With -postgres DSN, or the DSN in
-// $MEPKIT_POSTGRES, it follows the record named by -record in PostgreSQL
+// $MEPKIT_POSTGRES, it follows the record named by -record (in the schema
+// of -schema, default "mepkit") in PostgreSQL
 // (LISTEN/NOTIFY, see timeline/pgstore); without -record it plays the
 // demonstration into a new record there. -demo plays the demonstration
 // into the record given too. -baseline FILE compares the steps with a
@@ -45,6 +46,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 	_ "time/tzdata" // programs embed the zone database; the library does not
 
@@ -60,10 +62,11 @@ func main() {
 
 // config is what the flags say.
 type config struct {
-	addr, file, dsn, record, baseline, tz string
-	demo                                  bool
-	speed                                 float64
-	serveFor                              time.Duration
+	addr, file, dsn, record, schema string
+	baseline, tz                    string
+	demo                            bool
+	speed                           float64
+	serveFor                        time.Duration
 }
 
 func parse(args []string, stderr io.Writer, env func(string) string) (config, error) {
@@ -74,6 +77,7 @@ func parse(args []string, stderr io.Writer, env func(string) string) (config, er
 	fs.StringVar(&c.file, "f", "", "follow the journal `file` (JSON Lines, as examples/journal writes it)")
 	fs.StringVar(&c.dsn, "postgres", env("MEPKIT_POSTGRES"), "follow a record in PostgreSQL at this `DSN` (default $MEPKIT_POSTGRES)")
 	fs.StringVar(&c.record, "record", "", "the `name` of the PostgreSQL record (default: a new record for the demonstration)")
+	fs.StringVar(&c.schema, "schema", pgstore.DefaultSchema, "the PostgreSQL `schema` that holds the records")
 	fs.StringVar(&c.baseline, "baseline", "", "a rehearsal's journal `file`: the plan the steps are compared with")
 	fs.StringVar(&c.tz, "tz", "", "show times in this `zone` (default: the zone of T0 or of the entries)")
 	fs.BoolVar(&c.demo, "demo", false, "play the demonstration cutover into the record (the default without -f and -record)")
@@ -124,6 +128,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(
 func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	s := &server{hub: newHub(), now: time.Now}
+	if testHookServer != nil {
+		testHookServer(s)
+	}
 	if c.tz != "" {
 		loc, err := time.LoadLocation(c.tz)
 		if err != nil {
@@ -152,7 +159,7 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		}
 		go followFile(ctx, c.file, nil, s.hub)
 	case c.dsn != "":
-		db, err := pgstore.Open(ctx, c.dsn, nil)
+		db, err := pgstore.Open(ctx, c.dsn, &pgstore.Options{Schema: c.schema})
 		if err != nil {
 			return err
 		}
@@ -219,8 +226,12 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// testHookServer, when set by a test, is given each server serve makes.
+var testHookServer func(*server)
+
 // server serves the page of one record.
 type server struct {
+	streams       atomic.Int64 // event streams open
 	hub           *hub
 	plan          []plannedStep
 	loc           *time.Location // nil: the zone of T0 or of the entries
@@ -273,6 +284,8 @@ const tick = time.Second
 // events streams the live part of the page as Server-Sent Events: at
 // once, at each change of the record, and every tick.
 func (s *server) events(w http.ResponseWriter, r *http.Request) {
+	s.streams.Add(1)
+	defer s.streams.Add(-1)
 	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "text/event-stream; charset=utf-8")
 	w.Header().Set("X-Accel-Buffering", "no")

@@ -27,7 +27,7 @@ func (r *Rollout) Report(now time.Time) *report.Report {
 		Phase:     p.Phase().String(),
 	}
 	for _, t := range p.Transitions() {
-		rep.History = append(rep.History, report.PhaseChange{From: t.From.String(), To: t.To.String(), By: t.By, Reason: t.Reason, At: t.At})
+		rep.Phases = append(rep.Phases, report.PhaseChange{From: t.From.String(), To: t.To.String(), By: t.By, Reason: t.Reason, At: t.At})
 	}
 
 	d := r.Debrief()
@@ -46,15 +46,28 @@ func (r *Rollout) Report(now time.Time) *report.Report {
 
 	rep.Actual = d.Actual
 	for i, s := range r.runbook {
-		es := report.ExpectedStep{Step: s.ID, Impact: s.Impact, Expected: d.Expected.Steps[i]}
+		es := report.Step{ID: s.ID, Title: s.Title, Owner: s.Owner, Impact: s.Impact, Expected: d.Expected.Steps[i]}
 		if sf, ok := d.Expected.Forecast.Step(s.ID); ok {
 			es.Min, es.Max, es.Runs = sf.Elapsed.Min, sf.Elapsed.Max, sf.Runs
 		}
-		rep.Expected = append(rep.Expected, es)
+		rep.Steps = append(rep.Steps, es)
 	}
 	rep.Rehearsal, rep.Comparison = d.Baseline, d.Comparison
+	dr := r.Drift(now)
+	rep.T0, rep.PlannedEnd, rep.WindowEnd = r.T0(), dr.PlannedEnd, dr.WindowEnd
+	rep.Estimate = report.Estimate{Duration: d.Expected.Total, Outage: d.Expected.Outage}
+	if d.Baseline != nil {
+		rep.Estimate.Disruption = d.Baseline.Disruption
+	}
+	switch {
+	case len(rep.Actual.Steps) == 0:
+		rep.Outcome = report.Planned
+	case !rep.Actual.IsComplete():
+		rep.Outcome = report.Running
+	default:
+		rep.Outcome = report.Done
+	}
 	if len(rep.Actual.Steps) > 0 && !rep.Actual.IsComplete() {
-		dr := r.Drift(now)
 		elapsed := now.Sub(dr.Started)
 		// Behind() is then the drift's delay: how much later than planned
 		// the cutover is expected to end.
@@ -75,11 +88,17 @@ func (r *Rollout) Report(now time.Time) *report.Report {
 	// then those this rollout taught.
 	for _, l := range p.Lessons() {
 		if l.From != r.name {
-			rep.Lessons = append(rep.Lessons, report.Lesson{ID: strconv.Itoa(l.ID), Text: l.Text, Action: l.Action, Applied: l.IsAppliedIn(r.name)})
+			rl := report.Lesson{ID: strconv.Itoa(l.ID), Text: l.Text, Action: l.Action, From: l.From}
+			for _, a := range l.Applied {
+				if a.Rollout == r.name {
+					rl.Applied, rl.AppliedBy, rl.AppliedAt = true, a.By, a.At
+				}
+			}
+			rep.Lessons = append(rep.Lessons, rl)
 		}
 	}
 	for _, l := range d.Lessons {
-		rep.Lessons = append(rep.Lessons, report.Lesson{ID: strconv.Itoa(l.ID), Text: l.Text + " (learned from this rollout)", Action: l.Action})
+		rep.Lessons = append(rep.Lessons, report.Lesson{ID: strconv.Itoa(l.ID), Text: l.Text, Action: l.Action, From: r.name})
 	}
 	for _, e := range r.journal.Entries() {
 		if e.Kind == timeline.KindNote && e.Text != "" {

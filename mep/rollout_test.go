@@ -483,8 +483,8 @@ func TestRolloutReport(t *testing.T) {
 	assert.Equal(t, f.r.Votes()[0].Digest, rep.Votes[0].Digest)
 	require.NotNil(t, rep.Checklist)
 	assert.True(t, rep.Checklist.Ready)
-	require.Len(t, rep.Expected, len(runbook))
-	assert.Equal(t, 11*time.Minute, rep.Expected[0].Expected)
+	require.Len(t, rep.Steps, len(runbook))
+	assert.Equal(t, 11*time.Minute, rep.Steps[0].Expected)
 	require.NotNil(t, rep.Drift)
 	assert.Equal(t, 19*time.Minute, rep.Drift.Behind(), "backup has run 30 minutes of an expected 11")
 	require.Len(t, rep.Actions, 1)
@@ -500,7 +500,7 @@ func TestRolloutReport(t *testing.T) {
 	var html, js strings.Builder
 	require.NoError(t, rep.WriteHTML(&html))
 	require.NoError(t, rep.WriteJSON(&js))
-	assert.Contains(t, html.String(), "<svg")
+	assert.Contains(t, html.String(), `<div class="chart`)
 	assert.Contains(t, js.String(), `"verdict"`)
 }
 

@@ -50,7 +50,7 @@ func TestGoliveHTML(t *testing.T) {
 	html, err := os.ReadFile(path)
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(string(html), "<!DOCTYPE html>"))
-	assert.Contains(t, string(html), "<svg")
+	assert.Contains(t, string(html), `<div class="chart`)
 	assert.NotContains(t, string(html), "<script")
 }
 
@@ -89,4 +89,32 @@ func TestGoliveBadInput(t *testing.T) {
 			assert.Contains(t, errOut.String(), tt.want)
 		})
 	}
+}
+
+func TestGoliveHTMLBadDirFailsFirst(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run([]string{"-html", filepath.Join(t.TempDir(), "no", "such", "dir", "report.html")}, &out, &errOut)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut.String(), "golive: -html ")
+	assert.Empty(t, out.String(), "nothing was played")
+}
+
+func TestGoliveHTMLLeavesNoTemporaryFile(t *testing.T) {
+	dir := t.TempDir()
+	var out, errOut bytes.Buffer
+	require.Equal(t, 0, run([]string{"-html", filepath.Join(dir, "report.html")}, &out, &errOut), errOut.String())
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 1)
+	assert.Equal(t, "report.html", entries[0].Name())
+
+	// A scenario that cannot be played leaves neither a report nor a
+	// temporary file.
+	bad := filepath.Join(dir, "bad.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte("project: [\n"), 0o600))
+	other := filepath.Join(dir, "other.html")
+	assert.Equal(t, 2, run([]string{"-scenario", bad, "-html", other}, &out, &errOut))
+	entries, err = os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 2, "report.html and bad.yaml")
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"time"
 
 	"github.com/mepkit/mepkit/timeline"
@@ -174,7 +175,7 @@ func (c *cli) verify(args []string) error {
 	// was recorded, whatever the rest says.
 	entries, err := c.verifiable(fs)
 	if err != nil {
-		return err
+		return missing(err, fs.file)
 	}
 	if err := timeline.Verify(entries, key); err != nil {
 		return explainOpen(err, key)
@@ -193,10 +194,19 @@ func (c *cli) verify(args []string) error {
 func (c *cli) read(path string) ([]timeline.Entry, error) {
 	entries, err := timeline.ReadFile(path)
 	if errors.Is(err, timeline.ErrTornWrite) {
-		fmt.Fprintf(c.stderr, "journal: %s: ignoring an incomplete last line: %v\n", path, err)
+		fmt.Fprintf(c.stderr, "journal: %s: ignoring an incomplete last line: %s\n", path, message(err))
 		return entries, nil
 	}
-	return entries, err
+	return entries, missing(err, path)
+}
+
+// missing turns a file that does not exist into bad input (exit status
+// 2): a mistyped -f or -baseline is not a tampered journal (status 1).
+func missing(err error, path string) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return usagef("no journal at %s (wrong -f or -baseline?)", path)
+	}
+	return err
 }
 
 // inZone returns entries with their times in loc; a nil loc keeps them as

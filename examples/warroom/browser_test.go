@@ -25,6 +25,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mepkit/mepkit/internal/browser"
 	"github.com/mepkit/mepkit/timeline"
 )
 
@@ -36,7 +37,11 @@ func chromium(t *testing.T) string {
 			return p
 		}
 	}
-	t.Skip("no Chromium on PATH (chromium, chromium-browser, google-chrome): the browser test needs one")
+	msg := "no Chromium on PATH (chromium, chromium-browser, google-chrome; Debian: apt-get install chromium)"
+	if os.Getenv(browser.RequiredEnv) != "" {
+		t.Fatalf("%s; %s is set, so the browser tests must run", msg, browser.RequiredEnv)
+	}
+	t.Skip(msg + ": skipping the browser test")
 	return ""
 }
 
@@ -62,13 +67,13 @@ func freeAddr(t *testing.T) string {
 // each: the page in the browser shows each step within a second of the
 // program's return, updated without a reload. It runs on a local file record and, with
 // MEPKIT_POSTGRES, on a PostgreSQL record in a schema of its own. With
-// MEPKIT_WARROOM_SCREENSHOTS set to a directory, it saves the page at 390
-// and 1280 pixels wide there.
+// MEPKIT_SCREENSHOTS set to a directory, it saves the page at 390 and
+// 1280 pixels wide there.
 func TestBrowserShowsWhatTwoJournalsRecord(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a browser; skipped with -short")
 	}
-	browser := chromium(t)
+	chrome := chromium(t)
 	journal := buildJournal(t)
 
 	t.Run("file", func(t *testing.T) {
@@ -78,7 +83,7 @@ func TestBrowserShowsWhatTwoJournalsRecord(t *testing.T) {
 		_, err = j.Note("olga", "war room open")
 		require.NoError(t, err)
 		require.NoError(t, j.Close())
-		browserTest(t, browser, journal, []string{"-f", path}, []string{"-f", path})
+		browserTest(t, chrome, journal, []string{"-f", path}, []string{"-f", path})
 	})
 	t.Run("postgres", func(t *testing.T) {
 		dsn := os.Getenv("MEPKIT_POSTGRES")
@@ -103,11 +108,11 @@ func TestBrowserShowsWhatTwoJournalsRecord(t *testing.T) {
 		args := []string{"-postgres", dsn, "-record", "golive", "-schema", schema}
 		out, err := exec.Command(journal, append([]string{"note", "-actor", "olga", "war room open"}, args...)...).CombinedOutput()
 		require.NoError(t, err, "%s", out)
-		browserTest(t, browser, journal, args, args)
+		browserTest(t, chrome, journal, args, args)
 	})
 }
 
-func browserTest(t *testing.T, browser, journal string, serverArgs, journalArgs []string) {
+func browserTest(t *testing.T, chrome, journal string, serverArgs, journalArgs []string) {
 	addr := freeAddr(t)
 	url := "http://" + addr + "/"
 	servers := make(chan *server, 1)
@@ -142,7 +147,7 @@ func browserTest(t *testing.T, browser, journal string, serverArgs, journalArgs 
 
 	// The browser loads the page and keeps its events stream open; the
 	// test reads the page's DOM through the DevTools protocol.
-	b := startBrowser(t, browser)
+	b := startBrowser(t, chrome)
 	b.navigate(t, url)
 	require.Eventually(t, func() bool { return srv.streams.Load() >= 2 }, 30*time.Second, 10*time.Millisecond,
 		"the browser opened the events stream")
@@ -204,7 +209,7 @@ func browserTest(t *testing.T, browser, journal string, serverArgs, journalArgs 
 	assert.Contains(t, strings.ToLower(live), "outage so far")
 	assert.Equal(t, "live", b.text(t, "conn"), "still live, never reloaded")
 
-	if dir := os.Getenv("MEPKIT_WARROOM_SCREENSHOTS"); dir != "" {
+	if dir := os.Getenv(browser.ShotsEnv); dir != "" {
 		for _, width := range []int{390, 1280} {
 			file := filepath.Join(dir, fmt.Sprintf("warroom-%s-%d.png", filepath.Base(t.Name()), width))
 			require.NoError(t, os.WriteFile(file, b.screenshot(t, width, 1000), 0o644))
@@ -213,9 +218,9 @@ func browserTest(t *testing.T, browser, journal string, serverArgs, journalArgs 
 	}
 }
 
-// browser is a headless Chromium driven through the DevTools protocol on
+// chromeTab is a headless Chromium driven through the DevTools protocol on
 // a pipe (--remote-debugging-pipe): JSON messages ended by NUL.
-type browser struct {
+type chromeTab struct {
 	cmd     *exec.Cmd
 	in      io.Writer     // to the browser (its fd 3)
 	out     *bufio.Reader // from the browser (its fd 4)
@@ -223,7 +228,7 @@ type browser struct {
 	session string
 }
 
-func startBrowser(t *testing.T, path string) *browser {
+func startBrowser(t *testing.T, path string) *chromeTab {
 	t.Helper()
 	toBrowser, in, err := os.Pipe()
 	require.NoError(t, err)
@@ -243,12 +248,12 @@ func startBrowser(t *testing.T, path string) *browser {
 		cmd.Wait()
 		out.Close()
 	})
-	return &browser{cmd: cmd, in: in, out: bufio.NewReader(out)}
+	return &chromeTab{cmd: cmd, in: in, out: bufio.NewReader(out)}
 }
 
 // call sends a DevTools command and returns its result, skipping the
 // events that come in between.
-func (b *browser) call(t *testing.T, method string, params any) json.RawMessage {
+func (b *chromeTab) call(t *testing.T, method string, params any) json.RawMessage {
 	t.Helper()
 	b.id++
 	msg := map[string]any{"id": b.id, "method": method, "params": params}
@@ -279,7 +284,7 @@ func (b *browser) call(t *testing.T, method string, params any) json.RawMessage 
 }
 
 // navigate opens url in a new tab that later calls act on.
-func (b *browser) navigate(t *testing.T, url string) {
+func (b *chromeTab) navigate(t *testing.T, url string) {
 	t.Helper()
 	var target struct{ TargetID string }
 	require.NoError(t, json.Unmarshal(b.call(t, "Target.createTarget", map[string]any{"url": url}), &target))
@@ -289,7 +294,7 @@ func (b *browser) navigate(t *testing.T, url string) {
 }
 
 // text returns the text of the element with id, "" if there is none.
-func (b *browser) text(t *testing.T, id string) string {
+func (b *chromeTab) text(t *testing.T, id string) string {
 	t.Helper()
 	res := b.call(t, "Runtime.evaluate", map[string]any{
 		"expression":    `(function(){var e=document.getElementById(` + strconv.Quote(id) + `);return e?e.innerText:"";})()`,
@@ -301,7 +306,7 @@ func (b *browser) text(t *testing.T, id string) string {
 }
 
 // screenshot returns the page as PNG at width x height CSS pixels.
-func (b *browser) screenshot(t *testing.T, width, height int) []byte {
+func (b *chromeTab) screenshot(t *testing.T, width, height int) []byte {
 	t.Helper()
 	b.call(t, "Emulation.setDeviceMetricsOverride", map[string]any{"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
 	time.Sleep(300 * time.Millisecond) // a layout at the new width

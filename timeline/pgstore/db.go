@@ -43,6 +43,8 @@ type DB struct {
 	schema  string
 	timeout time.Duration
 
+	notifier notifier
+
 	// SQL statements with the schema filled in.
 	sqlSince, sqlLast, sqlInsert, sqlHashes string
 }
@@ -112,7 +114,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts *Options) (*DB, error) {
 		}
 	}
 	t := qualified(o.Schema, EntriesTable)
-	return &DB{
+	db := &DB{
 		pool:      pool,
 		schema:    o.Schema,
 		timeout:   o.Timeout,
@@ -124,7 +126,9 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts *Options) (*DB, error) {
 			"FROM unnest($2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) " +
 			"AS u(seq, at, kind, step, actor, hash, line) " +
 			"WHERE (SELECT coalesce(max(seq), 0) FROM " + t + " WHERE record = $1) = $9",
-	}, nil
+	}
+	db.startNotifier()
+	return db, nil
 }
 
 // Migrate creates or migrates the tables of opts.Schema in the database of
@@ -178,9 +182,12 @@ func (db *DB) Records(ctx context.Context) ([]string, error) {
 	return names, nil
 }
 
-// Close closes the connections if Open made them; a DB made by New leaves
-// its pool open. Stores of a closed DB fail.
+// Close sends the notifications still queued and closes the connections
+// if Open made them; a DB made by New leaves its pool open. Stores of a
+// closed DB fail. Close a DB when done with it, whichever made it: it
+// runs a goroutine until then.
 func (db *DB) Close() {
+	db.stopNotifier()
 	if db.ownPool {
 		db.pool.Close()
 	}

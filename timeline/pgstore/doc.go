@@ -60,8 +60,11 @@
 //
 // # Followers
 //
-// Every commit sends a notification (NOTIFY) naming the record and its
-// last seq; [DB.Follow] listens for them and reads what is new, and reads
-// the record again after each reconnect, so a portal or a bot sees each
-// entry within a moment of its commit and misses none.
+// After each append, the DB sends a notification (NOTIFY, in a statement
+// of its own right after the commit, so that writers' commits are not
+// serialized) naming the record and its last seq; [DB.Follow] listens for
+// them and reads what is new, reads the record again after each reconnect,
+// and every [FollowPoll] for a writer that stopped between its commit and
+// its notification. A portal or a bot sees each entry within a moment of
+// its commit and misses none.
 package pgstore

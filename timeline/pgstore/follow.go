@@ -23,9 +23,10 @@ const FollowPoll = 5 * time.Second
 // goroutine and may keep the slice.
 //
 // Follow listens on a connection of its own (taken from the pool, then
-// closed) for the notification that every commit to the record sends
+// closed) for the notification that a [Store] sends after each append
 // (LISTEN/NOTIFY), and reads the record after each (re)connect and every
-// [FollowPoll], so nothing is missed across a lost connection. It
+// [FollowPoll], so nothing is missed across a lost connection or a writer
+// that stopped between its commit and its notification. It
 // reconnects after a lost connection or a restarting server, with a
 // growing pause of up to five seconds.
 //

@@ -21,14 +21,18 @@ const (
 	VersionTable = "timeline_schema"  // one row per migration applied
 )
 
-// notifyChannel is the channel of the notifications sent when entries are
-// committed; the payload names the schema, the record and the last seq.
+// notifyChannel is the channel of the notifications a DB sends once
+// entries are committed; the payload names the schema, the record and the
+// last seq. The notification is a statement of its own, after the commit
+// (see notifier), not a trigger: a transaction that notifies holds a
+// database-wide lock from its commit to its end, fsync included, which
+// would serialize every writer's commits.
 const notifyChannel = "mepkit_timeline"
 
 // migrations[i] brings a schema from version i to version i+1. Each step
 // runs in the migration's transaction; {schema} stands for the quoted schema name.
 var migrations = []string{
-	// Version 1: the entries, append-only, with a notification per commit.
+	// Version 1: the entries, append-only.
 	`CREATE TABLE {schema}.timeline_entries (
 		record text NOT NULL CHECK (record <> '' AND octet_length(record) <= 200),
 		seq bigint NOT NULL CHECK (seq > 0),
@@ -54,18 +58,7 @@ var migrations = []string{
 		FOR EACH ROW EXECUTE FUNCTION {schema}.timeline_refuse_change();
 	CREATE TRIGGER timeline_entries_no_truncate
 		BEFORE TRUNCATE ON {schema}.timeline_entries
-		FOR EACH STATEMENT EXECUTE FUNCTION {schema}.timeline_refuse_change();
-	CREATE FUNCTION {schema}.timeline_notify() RETURNS trigger LANGUAGE plpgsql AS $$
-	BEGIN
-		PERFORM pg_notify('` + notifyChannel + `', json_build_object(
-			'schema', TG_TABLE_SCHEMA, 'record', n.record, 'seq', max(n.seq))::text)
-		FROM new_rows n GROUP BY n.record;
-		RETURN NULL;
-	END $$;
-	CREATE TRIGGER timeline_entries_notify
-		AFTER INSERT ON {schema}.timeline_entries
-		REFERENCING NEW TABLE AS new_rows
-		FOR EACH STATEMENT EXECUTE FUNCTION {schema}.timeline_notify();`,
+		FOR EACH STATEMENT EXECUTE FUNCTION {schema}.timeline_refuse_change();`,
 }
 
 // SchemaError reports a schema that this version of the package cannot

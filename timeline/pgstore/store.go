@@ -211,7 +211,11 @@ func (s *Store) AppendContext(ctx context.Context, batch []timeline.Entry) error
 	if err != nil {
 		return err
 	}
-	return s.retry(ctx, func() error { return s.append(ctx, rows) })
+	if err := s.retry(ctx, func() error { return s.append(ctx, rows) }); err != nil {
+		return err
+	}
+	s.db.notifyLater(s.record, batch[len(batch)-1].Seq)
+	return nil
 }
 
 // rows holds a batch as the arrays the insert takes.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/mepkit/mepkit/checklist"
+	"github.com/mepkit/mepkit/mep"
 	"github.com/mepkit/mepkit/timeline"
 )
 
@@ -31,21 +33,68 @@ var demoRunbook = []demoStep{
 // demoLead is the time between the GO and T0, at speed 1.
 const demoLead = 5 * time.Second
 
-// demoPlan is the plan of demoRunbook played speed times faster.
-func demoPlan(speed float64) []plannedStep {
-	plan := make([]plannedStep, len(demoRunbook))
-	for i, s := range demoRunbook {
-		plan[i] = plannedStep{Step: s.Step, Duration: time.Duration(float64(s.Planned) / speed), Impact: s.Impact}
+// demoProject starts the demonstration's project in s: a rollout of
+// demoRunbook, played speed times faster than real time, whose T0 is
+// demoLead away; the team, a readiness checklist ticked in time, the
+// operations GO and the go/no-go are recorded at once.
+func demoProject(s timeline.Store, speed float64) (*mep.Project, *mep.Rollout, error) {
+	p, err := mep.Create(s, "billing v2", &mep.Options{RolloutsOnly: true, NoSync: true})
+	if err != nil {
+		return nil, nil, err
 	}
-	return plan
+	fail := func(err error) (*mep.Project, *mep.Rollout, error) { p.Close(); return nil, nil, err }
+	team := p.Team()
+	for _, m := range []mep.Member{
+		{Name: "olga", Roles: []mep.Role{mep.RoleOperations, mep.RoleMCO}},
+		{Name: "alice", Roles: []mep.Role{mep.RoleBuild}},
+		{Name: "bob", Roles: []mep.Role{mep.RoleBuild}},
+	} {
+		if err := team.Add(m); err != nil {
+			return fail(err)
+		}
+	}
+	if err := team.Choose("olga", "olga", "alice", "bob"); err != nil {
+		return fail(err)
+	}
+	// The demonstration plays whenever it is run, Friday evenings included.
+	if err := p.OptOutOfFreeze("olga", "the demonstration plays at any hour"); err != nil {
+		return fail(err)
+	}
+	scale := func(d time.Duration) time.Duration { return time.Duration(float64(d) / speed) }
+	now := time.Now()
+	var runbook []mep.Step
+	for i, st := range demoRunbook {
+		runbook = append(runbook, mep.Step{ID: st.Step, Owner: demoActors[i%len(demoActors)], Impact: st.Impact, Expected: scale(st.Planned)})
+	}
+	r, err := p.NewRollout(mep.RolloutOptions{
+		Name: "go-live", T0: now.Add(scale(demoLead)).Truncate(time.Second).Add(time.Second), Runbook: runbook,
+		Readiness: checklist.List{Name: "readiness", Items: []checklist.Item{
+			{ID: "backup", Title: "Databases backed up", Owner: "olga", Deadline: -time.Hour},
+		}},
+	})
+	if err != nil {
+		return fail(err)
+	}
+	if err := r.Check("backup", "olga", now.Add(-2*time.Hour), "backups verified"); err != nil {
+		return fail(err)
+	}
+	if _, err := r.Vote(mep.Vote{Role: mep.RoleOperations, By: "olga", Verdict: mep.Go, Reason: "ready"}); err != nil {
+		return fail(err)
+	}
+	if _, err := r.Decide(context.Background(), time.Now()); err != nil {
+		return fail(err)
+	}
+	return p, r, nil
 }
 
-// runDemo records the demonstration's cutover into j as time passes,
-// speed times faster than real time, until it is over or ctx ends. It
-// returns the first error of the journal.
-func runDemo(ctx context.Context, j *timeline.Journal, speed float64, now func() time.Time) error {
-	sleep := func(real time.Duration) bool {
-		t := time.NewTimer(real)
+var demoActors = []string{"alice", "bob"}
+
+// runDemo plays the cutover of r as time passes, speed times faster than
+// real time, until it is over or ctx ends. It returns the first error of
+// the record.
+func runDemo(ctx context.Context, r *mep.Rollout, speed float64) error {
+	sleep := func(d time.Duration) bool {
+		t := time.NewTimer(d)
 		defer t.Stop()
 		select {
 		case <-ctx.Done():
@@ -54,48 +103,32 @@ func runDemo(ctx context.Context, j *timeline.Journal, speed float64, now func()
 			return true
 		}
 	}
-	wait := func(d time.Duration) bool { return sleep(time.Duration(float64(d) / speed)) }
-	var total time.Duration
-	for _, s := range demoRunbook {
-		total += s.Planned
-	}
-	t0 := now().Add(time.Duration(float64(demoLead) / speed)).Round(time.Second)
-	if _, err := j.Note("warroom", "war room open: the demonstration cutover starts at T0"); err != nil {
-		return err
-	}
-	if _, err := j.Record(timeline.Entry{
-		Kind: "x-warroom.decision", Actor: "olga (operations)", Text: "GO: every policy allows the slot, the checklist is complete",
-		Attrs: map[string]string{"verdict": "go", "t0": t0.Format(time.RFC3339), "estimate": time.Duration(float64(total) / speed).String()},
-	}); err != nil {
-		return err
-	}
-	if !sleep(t0.Sub(now())) {
+	if !sleep(time.Until(r.T0())) {
 		return nil
 	}
-	actors := []string{"alice", "bob"}
-	for i, s := range demoRunbook {
-		actor := actors[i%len(actors)]
-		for a, d := range s.Attempts {
-			if _, err := j.Start(s.Step, actor, s.Impact); err != nil {
+	for i, st := range demoRunbook {
+		actor := demoActors[i%len(demoActors)]
+		for a, d := range st.Attempts {
+			if err := r.StartStep(st.Step, actor); err != nil {
 				return err
 			}
-			if !wait(d) {
+			if !sleep(time.Duration(float64(d) / speed)) {
 				return nil
 			}
 			outcome := timeline.Done
-			if a < len(s.Attempts)-1 {
+			if a < len(st.Attempts)-1 {
 				outcome = timeline.Failed
 			}
-			if _, err := j.End(s.Step, actor, outcome); err != nil {
+			if err := r.EndStep(st.Step, actor, outcome); err != nil {
 				return err
 			}
 			if outcome == timeline.Failed {
-				if _, err := j.Note(actor, s.Step+" failed: lock timeout on the orders table; retrying"); err != nil {
+				if err := r.Note(actor, st.Step+" failed: lock timeout on the orders table; retrying"); err != nil {
 					return err
 				}
 			}
 		}
 	}
-	_, err := j.Note("warroom", "cutover complete: service open to users")
+	_, err := r.Finish("olga")
 	return err
 }

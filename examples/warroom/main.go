@@ -46,10 +46,12 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"time"
 	_ "time/tzdata" // programs embed the zone database; the library does not
 
+	"github.com/mepkit/mepkit/mep"
 	"github.com/mepkit/mepkit/timeline"
 	"github.com/mepkit/mepkit/timeline/pgstore"
 )
@@ -64,6 +66,7 @@ func main() {
 type config struct {
 	addr, file, dsn, record, schema string
 	baseline, tz                    string
+	rollout                         string
 	demo                            bool
 	speed                           float64
 	serveFor                        time.Duration
@@ -82,6 +85,7 @@ func parse(args []string, stderr io.Writer, env func(string) string) (config, er
 	fs.StringVar(&c.tz, "tz", "", "show times in this `zone` (default: the zone of T0 or of the entries)")
 	fs.BoolVar(&c.demo, "demo", false, "play the demonstration cutover into the record (the default without -f and -record)")
 	fs.Float64Var(&c.speed, "speed", 1, "play the demonstration this many `times` faster than real time")
+	fs.StringVar(&c.rollout, "rollout", "", "the `name` of the rollout to show, in a project's record written by mep (default: the last one)")
 	fs.DurationVar(&c.serveFor, "for", 0, "stop after this `duration` (0: until interrupted)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -127,7 +131,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(
 // serve sets the source up, then serves the page until ctx ends.
 func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	s := &server{hub: newHub(), now: time.Now}
+	s := &server{hub: newHub(), now: time.Now, rollout: c.rollout}
 	if testHookServer != nil {
 		testHookServer(s)
 	}
@@ -146,16 +150,16 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		s.plan = planFrom(rehearsal)
 	}
 
-	var demo *timeline.Journal
+	var demo timeline.Store // where the demonstration writes; nil: none
 	switch {
 	case c.file != "":
 		s.title, s.source = filepath.Base(c.file), "file "+c.file
 		if c.demo {
-			j, err := timeline.Open(c.file, nil)
+			fs, err := timeline.OpenFileStore(c.file, false)
 			if err != nil {
 				return err
 			}
-			demo = j
+			demo = fs
 		}
 		go followFile(ctx, c.file, nil, s.hub)
 	case c.dsn != "":
@@ -175,9 +179,7 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 			if err != nil {
 				return err
 			}
-			if demo, err = timeline.OpenStore(st, nil); err != nil {
-				return err
-			}
+			demo = st
 		}
 		go followPostgres(ctx, db, record, s.hub)
 	default:
@@ -186,20 +188,24 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 			return err
 		}
 		defer os.RemoveAll(dir)
-		path := filepath.Join(dir, "cutover.jsonl")
-		if demo, err = timeline.Open(path, &timeline.Options{NoSync: true}); err != nil {
+		path := filepath.Join(dir, "record.jsonl")
+		fs, err := timeline.OpenFileStore(path, true)
+		if err != nil {
 			return err
 		}
+		demo = fs
 		s.title, s.source = "demonstration", "file record "+path
 		go followFile(ctx, path, nil, s.hub)
 	}
 	if demo != nil {
-		if c.baseline == "" {
-			s.plan = demoPlan(c.speed)
+		p, r, err := demoProject(demo, c.speed)
+		if err != nil {
+			demo.Close()
+			return fmt.Errorf("the demonstration: %w", err)
 		}
-		defer demo.Close()
+		defer p.Close()
 		go func() {
-			if err := runDemo(ctx, demo, c.speed, time.Now); err != nil {
+			if err := runDemo(ctx, r, c.speed); err != nil {
 				logger.Error("warroom: the demonstration stopped", "err", err)
 				s.hub.fail(fmt.Errorf("the demonstration stopped: %w", err))
 			}
@@ -231,6 +237,10 @@ var testHookServer func(*server)
 
 // server serves the page of one record.
 type server struct {
+	mu      sync.Mutex // guards fold
+	fold    mepFold
+	rollout string // the rollout of a mep record to show; "": the last one
+
 	streams       atomic.Int64 // event streams open
 	hub           *hub
 	plan          []plannedStep
@@ -258,9 +268,32 @@ func (s *server) routes() http.Handler {
 	})
 }
 
+// view computes what the page shows now. A project's record written by
+// package mep is folded by mep, which says where the rollout stands; any
+// other record gets the headline of its entries (see compute).
 func (s *server) view() (view, <-chan struct{}) {
 	entries, changed, err := s.hub.snapshot()
-	return newView(entries, s.plan, s.now(), s.loc, err), changed
+	now := s.now()
+	h, plan := headline{}, s.plan
+	if isMepRecord(entries) {
+		s.mu.Lock()
+		p, ferr := s.fold.fold(entries, s.now)
+		var r *mep.Rollout
+		if ferr == nil {
+			r, ferr = rolloutOf(p, s.rollout)
+		}
+		if ferr == nil {
+			h, plan = fromRollout(r, now)
+		}
+		s.mu.Unlock()
+		if ferr != nil {
+			h = compute(entries, nil, now)
+			err = errors.Join(err, ferr)
+		}
+	} else {
+		h = compute(entries, s.plan, now)
+	}
+	return newView(h, entries, plan, s.loc, err), changed
 }
 
 func (s *server) page(w http.ResponseWriter, r *http.Request) {

@@ -111,9 +111,9 @@ var liveTmpl = template.Must(template.New("live").Funcs(template.FuncMap{
 <div class="legend"><i class="l-out"></i>outage<i class="l-dis"></i>disruption<i class="l-none"></i>no impact{{if .H.HasPlan}}<i class="l-plan"></i>plan{{end}}</div>
 </div>
 <h2>Latest entries <span class="sub">({{.Count}} in the record, updated {{clock .H.Now $loc}})</span></h2>
-<table><thead><tr><th class="num">#</th><th class="num">time</th><th>kind</th><th class="hide-narrow">actor</th><th>step / text</th></tr></thead><tbody>
+<table><thead><tr><th class="num">#</th><th class="num">time</th><th>kind</th><th class="hide-narrow">actor</th><th>what</th></tr></thead><tbody>
 {{- range .Latest}}
-<tr><td class="num">{{.Seq}}</td><td class="num">{{clock .At $loc}}</td><td>{{.Kind}}{{if eq .Kind "start"}} ({{.Impact}}){{else if eq .Kind "end"}} ({{.Outcome}}){{end}}</td><td class="hide-narrow">{{.Actor}}</td><td class="text">{{.Step}}{{if and .Step .Text}}: {{end}}{{.Text}}</td></tr>
+<tr><td class="num">{{.Seq}}</td><td class="num">{{clock .At $loc}}</td><td>{{.Kind}}</td><td class="hide-narrow">{{.Actor}}</td><td class="text">{{.What}}</td></tr>
 {{- end}}
 </tbody></table>
 `))
@@ -126,8 +126,15 @@ type view struct {
 	Rows     []chartRow
 	From, To time.Time
 	NowX     string // the x of the "now" line; "" when out of range
-	Latest   []timeline.Entry
+	Latest   []entryRow
 	Count    int
+}
+
+// entryRow is one line of the table of latest entries.
+type entryRow struct {
+	Seq               uint64
+	At                time.Time
+	Kind, Actor, What string
 }
 
 type chartRow struct {
@@ -142,8 +149,7 @@ type bar struct {
 // latestCount is the number of entries the table shows.
 const latestCount = 15
 
-func newView(entries []timeline.Entry, plan []plannedStep, now time.Time, loc *time.Location, srcErr error) view {
-	h := compute(entries, plan, now)
+func newView(h headline, entries []timeline.Entry, plan []plannedStep, loc *time.Location, srcErr error) view {
 	v := view{H: h, Loc: loc, Count: len(entries)}
 	if loc == nil {
 		v.Loc = time.Local
@@ -157,7 +163,15 @@ func newView(entries []timeline.Entry, plan []plannedStep, now time.Time, loc *t
 		v.Err = srcErr.Error()
 	}
 	for i := len(entries) - 1; i >= 0 && len(v.Latest) < latestCount; i-- {
-		v.Latest = append(v.Latest, entries[i])
+		e := entries[i]
+		kind := e.Kind
+		switch e.Kind {
+		case timeline.KindStart:
+			kind += " (" + e.Impact.String() + ")"
+		case timeline.KindEnd:
+			kind += " (" + e.Outcome.String() + ")"
+		}
+		v.Latest = append(v.Latest, entryRow{Seq: e.Seq, At: e.At, Kind: kind, Actor: e.Actor, What: describe(e)})
 	}
 	v.chart(plan)
 	return v

@@ -61,13 +61,23 @@ func (c *cli) entries(fs *flags) ([]timeline.Entry, error) {
 	return s.Load()
 }
 
-// verifiable reads every entry for verify: a torn last line of a file is
-// a failure there, not a note.
-func (c *cli) verifiable(fs *flags) ([]timeline.Entry, error) {
+// verifyChain checks the chain of the journal the command works on, with
+// key, and returns its number of entries and its last hash.
+func (c *cli) verifyChain(fs *flags, key []byte) (int, string, error) {
 	if fs.postgres == "" {
-		return timeline.ReadFile(fs.file)
+		return timeline.VerifyFile(fs.file, key)
 	}
-	return c.entries(fs)
+	entries, err := c.entries(fs)
+	if err != nil {
+		return 0, "", err
+	}
+	if err := timeline.Verify(entries, key); err != nil {
+		return 0, "", err
+	}
+	if len(entries) == 0 {
+		return 0, "", nil
+	}
+	return len(entries), entries[len(entries)-1].Hash, nil
 }
 
 // recordRetry records with rec; when another writer appended first, it
@@ -78,13 +88,7 @@ func recordRetry(j *timeline.Journal, rec func(*timeline.Journal) (timeline.Entr
 		if !errors.Is(err, timeline.ErrConflict) || attempt == 10 {
 			return e, err
 		}
-		r, ok := any(j).(interface {
-			Refresh() ([]timeline.Entry, error)
-		})
-		if !ok {
-			return e, err
-		}
-		if _, rerr := r.Refresh(); rerr != nil {
+		if _, rerr := j.Refresh(); rerr != nil {
 			return e, fmt.Errorf("%w; catching up: %w", err, rerr)
 		}
 	}

@@ -130,6 +130,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(
 
 // serve sets the source up, then serves the page until ctx ends.
 func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
+	// The goroutines that read the record and play the demonstration end
+	// before the resources they use are released, last opened first.
+	var wg sync.WaitGroup
+	var release []func()
+	ctx, cancel := context.WithCancel(ctx)
+	defer func() {
+		cancel()
+		wg.Wait()
+		for i := len(release) - 1; i >= 0; i-- {
+			release[i]()
+		}
+	}()
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	s := &server{hub: newHub(), now: time.Now, rollout: c.rollout}
 	if testHookServer != nil {
@@ -155,19 +167,19 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	case c.file != "":
 		s.title, s.source = filepath.Base(c.file), "file "+c.file
 		if c.demo {
-			fs, err := timeline.OpenFileStore(c.file, false)
+			fs, err := timeline.OpenFileStore(c.file, nil)
 			if err != nil {
 				return err
 			}
 			demo = fs
 		}
-		go followFile(ctx, c.file, nil, s.hub)
+		wg.Go(func() { followFile(ctx, c.file, nil, s.hub) })
 	case c.dsn != "":
 		db, err := pgstore.Open(ctx, c.dsn, &pgstore.Options{Schema: c.schema})
 		if err != nil {
 			return err
 		}
-		defer db.Close()
+		release = append(release, db.Close)
 		record := c.record
 		if record == "" {
 			record = "warroom-demo-" + time.Now().UTC().Format("20060102-150405")
@@ -181,21 +193,21 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 			}
 			demo = st
 		}
-		go followPostgres(ctx, db, record, s.hub)
+		wg.Go(func() { followPostgres(ctx, db, record, s.hub) })
 	default:
 		dir, err := os.MkdirTemp("", "warroom-")
 		if err != nil {
 			return err
 		}
-		defer os.RemoveAll(dir)
+		release = append(release, func() { os.RemoveAll(dir) })
 		path := filepath.Join(dir, "record.jsonl")
-		fs, err := timeline.OpenFileStore(path, true)
+		fs, err := timeline.OpenFileStore(path, &timeline.FileStoreOptions{NoSync: true})
 		if err != nil {
 			return err
 		}
 		demo = fs
 		s.title, s.source = "demonstration", "file record "+path
-		go followFile(ctx, path, nil, s.hub)
+		wg.Go(func() { followFile(ctx, path, nil, s.hub) })
 	}
 	if demo != nil {
 		p, r, err := demoProject(demo, c.speed)
@@ -203,13 +215,13 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 			demo.Close()
 			return fmt.Errorf("the demonstration: %w", err)
 		}
-		defer p.Close()
-		go func() {
-			if err := runDemo(ctx, r, c.speed); err != nil {
+		release = append(release, func() { p.Close() })
+		wg.Go(func() {
+			if err := runDemo(ctx, r, c.speed); err != nil && ctx.Err() == nil {
 				logger.Error("warroom: the demonstration stopped", "err", err)
 				s.hub.fail(fmt.Errorf("the demonstration stopped: %w", err))
 			}
-		}()
+		})
 	}
 
 	l, err := net.Listen("tcp", c.addr)

@@ -153,8 +153,9 @@ func writer(open func() (timeline.Store, error), name string, n int) (acked []ti
 			continue
 		}
 		errs++
-		if r, ok := any(j).(refresher); ok && errors.Is(err, timeline.ErrConflict) {
-			if _, err := r.Refresh(); err == nil {
+		if errors.Is(err, timeline.ErrConflict) {
+			// Another writer appended first: catch up and try again.
+			if _, err := j.Refresh(); err == nil {
 				continue
 			}
 		}
@@ -166,12 +167,6 @@ func writer(open func() (timeline.Store, error), name string, n int) (acked []ti
 		}
 	}
 	return acked, errs, nil
-}
-
-// refresher is implemented by journals that can catch up with other
-// writers without reopening.
-type refresher interface {
-	Refresh() ([]timeline.Entry, error)
 }
 
 // checkRecord loads the record and checks that its chain verifies, that

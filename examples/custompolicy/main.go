@@ -45,11 +45,14 @@
 // The program takes no arguments and prints the same on every machine. It
 // exits 0 even though some of its changes are denied: it is a showcase,
 // not a gate (examples/gate is one). It exits 1 if the custom calendar
-// fails its conformance check.
+// fails its conformance check. With -h it prints its usage and exits 0
+// without running; with an argument it exits 2.
 package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -64,14 +67,45 @@ import (
 )
 
 func main() {
-	os.Exit(run(os.Stdout, os.Stderr))
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
+
+const usage = `usage: custompolicy
+
+Show two custom policies (an incident rule and a quarter-close calendar)
+deciding beside the built-in ones about a few planned changes, at fixed
+instants. It takes no arguments and prints the same on every machine.
+Exit status: 0 shown, 1 the custom calendar fails its conformance check,
+2 bad usage.
+`
 
 const layout = "Mon 2006-01-02 15:04 MST"
 
 // run is the whole program, minus the process: tests drive it. It returns
 // the exit status.
-func run(stdout, stderr io.Writer) int {
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("custompolicy", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {} // printed below, where it belongs
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			// Asked for help: the usage, on standard output, and nothing else.
+			fmt.Fprint(stdout, usage)
+			return 0
+		}
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "custompolicy: unexpected argument %q: it takes none\n", fs.Arg(0))
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	return show(stdout, stderr)
+}
+
+// show runs the demonstration; it returns the exit status.
+func show(stdout, stderr io.Writer) int {
 	paris, err := time.LoadLocation("Europe/Paris")
 	if err != nil {
 		fmt.Fprintln(stderr, "custompolicy:", err)

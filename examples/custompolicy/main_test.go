@@ -19,7 +19,7 @@ var update = flag.Bool("update", false, "rewrite testdata/custompolicy.golden")
 
 func TestGolden(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	code := run(&stdout, &stderr)
+	code := run(nil, &stdout, &stderr)
 	require.Equal(t, 0, code, "stderr: %s", stderr.String())
 	assert.Empty(t, stderr.String())
 	if *update {
@@ -163,5 +163,24 @@ func TestNoChangeDuringIncident(t *testing.T) {
 			assert.Equal(t, "no-change-during-incident", d.Policy)
 			assert.NotEmpty(t, d.Reason)
 		})
+	}
+}
+
+func TestHelp(t *testing.T) {
+	for _, arg := range []string{"-h", "-help", "--help"} {
+		var stdout, stderr bytes.Buffer
+		code := run([]string{arg}, &stdout, &stderr)
+		assert.Equal(t, 0, code, arg)
+		assert.Equal(t, usage, stdout.String(), "%s: the usage, not the demonstration", arg)
+		assert.Empty(t, stderr.String(), arg)
+	}
+}
+
+func TestBadUsage(t *testing.T) {
+	for _, args := range [][]string{{"now"}, {"-x"}} {
+		var stdout, stderr bytes.Buffer
+		assert.Equal(t, 2, run(args, &stdout, &stderr), args)
+		assert.Empty(t, stdout.String(), "%v: nothing shown", args)
+		assert.Contains(t, stderr.String(), "usage: custompolicy", args)
 	}
 }

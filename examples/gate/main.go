@@ -12,7 +12,7 @@
 //	      -start "2026-11-27 20:30" -duration 90m -env production \
 //	      -now 2026-11-27T17:00:00+01:00 -ready-at 2026-11-27T18:45:00+01:00 \
 //	      -approve operations:alice -outage 20m
-//	change:  to production, Fri 2026-11-27 20:30 CET to Fri 2026-11-27 22:00 CET (1h30m)
+//	change: to production, Fri 2026-11-27 20:30 CET to Fri 2026-11-27 22:00 CET (1h30m)
 //	decided: Fri 2026-11-27 17:00 CET
 //	DENY  friday-freeze: Fri 2026-11-27 is a Friday in Europe/Paris; allowed again from Sat 2026-11-28 00:00 CET
 //	ALLOW weekend-freeze: no Saturday or Sunday in Europe/Paris during the operation
@@ -34,7 +34,8 @@
 // -ready-at the change is not ready yet, without -approve nobody has
 // given the GO, and without -outage the expected outage is unknown: these
 // are warnings (the first two only before their deadlines), which do not
-// block.
+// block. An -approve whose name is empty ("operations:" from an empty
+// $GO_BY) counts as no GO, and the answer says so.
 //
 // In a CI job, the step just before the deployment judges the deployment
 // as it runs now (-start now), and with -strict treats every warning (no GO
@@ -61,7 +62,7 @@
 //
 // "gate demo" runs its demo: the embedded deploy-policy.yaml checks a change
 // planned on a Tuesday evening (allowed) and the same change on a Friday
-// (denied, with the next slot), then prints the usage, and exits 0.
+// (denied, with the next slot), shows the CI step, and exits 0.
 //
 // Exit status: 0 the change is allowed, 1 it is denied, 2 bad input (bad or
 // missing flags, an unreadable or invalid policy file, an unknown zone).
@@ -175,6 +176,7 @@ type options struct {
 	outageKnown         bool // -outage was given, 0s included
 	env, name           string
 	approvals           []policy.Approval
+	unnamed             []string // -approve values that name nobody
 	horizon             days
 	json                bool
 	strict              bool
@@ -237,8 +239,8 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.name, "name", "", "")
 	fs.StringVar(&o.now, "now", "", "")
 	fs.StringVar(&o.readyAt, "ready-at", "", "")
-	fs.Var(approvalFlag{&o.approvals, true}, "approve", "")
-	fs.Var(approvalFlag{&o.approvals, false}, "reject", "")
+	fs.Var(approvalFlag{&o.approvals, &o.unnamed, true}, "approve", "")
+	fs.Var(approvalFlag{&o.approvals, &o.unnamed, false}, "reject", "")
 	fs.DurationVar(&o.outage, "outage", 0, "")
 	fs.Var(&o.horizon, "horizon", "")
 	fs.BoolVar(&o.json, "json", false, "")
@@ -266,9 +268,12 @@ func parseFlags(args []string) (*options, error) {
 }
 
 // approvalFlag collects -approve ROLE:NAME or -reject ROLE:NAME:REASON.
+// An -approve whose NAME is empty counts as no approval: it is kept in
+// unnamed, for the answer to say so.
 type approvalFlag struct {
-	list *[]policy.Approval
-	goes bool // -approve
+	list    *[]policy.Approval
+	unnamed *[]string
+	goes    bool // -approve
 }
 
 func (f approvalFlag) String() string { return "" }
@@ -276,8 +281,14 @@ func (f approvalFlag) String() string { return "" }
 func (f approvalFlag) Set(s string) error {
 	if f.goes {
 		role, by, ok := strings.Cut(s, ":")
-		if !ok || strings.TrimSpace(role) == "" || strings.TrimSpace(by) == "" {
+		if !ok || strings.TrimSpace(role) == "" {
 			return fmt.Errorf("%q: want ROLE:NAME, e.g. operations:alice", s)
+		}
+		if strings.TrimSpace(by) == "" {
+			// "operations:$GO_BY" with GO_BY still empty: nobody has
+			// given the GO yet, which is a state, not a mistake.
+			*f.unnamed = append(*f.unnamed, s)
+			return nil
 		}
 		*f.list = append(*f.list, policy.Approval{Role: role, By: by, Go: true})
 		return nil
@@ -331,6 +342,8 @@ type decision struct {
 	// Note explains a denial that moving the start does not clear, or
 	// that no slot fits within the horizon.
 	Note string `json:"note,omitempty"`
+	// Ignored lists the -approve values that name nobody: no GO counted.
+	Ignored []string `json:"ignored_approvals,omitempty"`
 
 	result  policy.Result
 	denials []string // names of the denying policies
@@ -402,6 +415,7 @@ func decide(o *options, clock func() time.Time, load func(string) (policyfile.Fi
 		},
 		Allowed: res.Allowed() && !(o.strict && res.Verdict() != policy.Allow),
 		Verdict: res.Verdict().String(),
+		Ignored: o.unnamed,
 		result:  res,
 	}
 	for _, dec := range res.Decisions {
@@ -485,15 +499,18 @@ func parseTime(name, s string, loc *time.Location) (time.Time, error) {
 func (d *decision) writeText(w io.Writer) error {
 	var b strings.Builder
 	c := d.Change
-	b.WriteString("change: ")
-	if c.Name != "" {
-		b.WriteString(" " + c.Name)
+	b.WriteString("change:")
+	if name := strings.TrimSpace(c.Name); name != "" {
+		b.WriteString(" " + name)
 	}
-	if c.Environment != "" {
-		b.WriteString(" to " + c.Environment + ",")
+	if env := strings.TrimSpace(c.Environment); env != "" {
+		b.WriteString(" to " + env + ",")
 	}
 	fmt.Fprintf(&b, " %s to %s (%s)\n", c.Start.Format(displayLayout), c.End.Format(displayLayout), c.Duration)
 	fmt.Fprintf(&b, "decided: %s\n", c.Now.Format(displayLayout))
+	for _, a := range d.Ignored {
+		fmt.Fprintf(&b, "note: -approve %q names nobody: no GO counted\n", a)
+	}
 	if len(d.result.Decisions) > 0 {
 		b.WriteString(d.result.String() + "\n")
 	}
@@ -576,8 +593,7 @@ func demo(stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stdout, "\ndemo: in a CI job, before the deployment step:")
 	fmt.Fprintln(stdout, `demo: $ go run ./examples/gate -policy deploy-policy.yaml -start now -strict -duration 90m -env production -ready-at "$READY_AT" -approve "operations:$GO_BY" -outage "$OUTAGE" || exit 1`)
-	fmt.Fprintln(stdout)
-	fmt.Fprint(stdout, usage)
+	fmt.Fprintln(stdout, `demo: (an empty GO_BY, before anyone gave the GO, counts as no approval; "gate -help" lists every flag)`)
 	return exitAllowed
 }
 

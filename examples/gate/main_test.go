@@ -51,7 +51,7 @@ func TestAllowed(t *testing.T) {
 	r := gateRun(t, change("2026-11-24 20:30")...)
 	require.Equal(t, exitAllowed, r.code, "stderr: %s", r.stderr)
 	assert.Empty(t, r.stderr)
-	assert.Contains(t, r.stdout, "change:  to production, Tue 2026-11-24 20:30 CET to Tue 2026-11-24 22:00 CET (1h30m)\n")
+	assert.Contains(t, r.stdout, "change: to production, Tue 2026-11-24 20:30 CET to Tue 2026-11-24 22:00 CET (1h30m)\n")
 	assert.Contains(t, r.stdout, "ALLOW friday-freeze: no Friday in Europe/Paris during the operation\n")
 	assert.Contains(t, r.stdout, "ALLOW require-go:operations: GO from operations by alice\n")
 	assert.True(t, strings.HasSuffix(r.stdout, "allowed: the change may run\n"), r.stdout)
@@ -172,7 +172,7 @@ policies:
 	// RFC 3339 is taken as given.
 	r = gateRun(t, "-policy", withZone, "-start", "2026-11-26T23:30:00Z", "-duration", "10m")
 	require.Equal(t, exitDenied, r.code, "stderr: %s", r.stderr)
-	assert.Contains(t, r.stdout, "change:  Fri 2026-11-27 00:30 CET to Fri 2026-11-27 00:40 CET (10m)\n")
+	assert.Contains(t, r.stdout, "change: Fri 2026-11-27 00:30 CET to Fri 2026-11-27 00:40 CET (10m)\n")
 }
 
 func TestBadPolicyFile(t *testing.T) {
@@ -248,7 +248,7 @@ func TestStrictAndNow(t *testing.T) {
 	assert.Equal(t, exitAllowed, planned.code, planned.stdout)
 	r := gateRun(t, "-policy", "deploy-policy.yaml", "-start", "now", "-duration", "90m", "-now", ten)
 	assert.Equal(t, exitDenied, r.code, r.stdout)
-	assert.Contains(t, r.stdout, "change:  Tue 2026-11-24 10:00 CET")
+	assert.Contains(t, r.stdout, "change: Tue 2026-11-24 10:00 CET")
 	assert.Contains(t, r.stdout, "DENY  evening-window")
 
 	// In the window, with only warnings left, -strict denies.
@@ -275,7 +275,7 @@ func TestStartNowOnAUTCRunner(t *testing.T) {
 	require.Equal(t, time.UTC, clock.Location())
 	r := gateRun(t, "-policy", "deploy-policy.yaml", "-start", "now", "-duration", "1h", "-approve", "operations:bob")
 	require.Equal(t, exitDenied, r.code, r.stderr)
-	assert.Contains(t, r.stdout, "change:  Tue 2026-11-24 17:00 CET to Tue 2026-11-24 18:00 CET (1h)\n")
+	assert.Contains(t, r.stdout, "change: Tue 2026-11-24 17:00 CET to Tue 2026-11-24 18:00 CET (1h)\n")
 	assert.Contains(t, r.stdout, "DENY  readiness: not ready at the deadline Tue 2026-11-24 16:00 CET (1h before the start)")
 	assert.Contains(t, r.stdout, "DENY  evening-window: Tue 2026-11-24 17:00 is outside the windows")
 	assert.Contains(t, r.stdout, "next allowed slot: Tue 2026-11-24 20:00 CET")
@@ -312,4 +312,45 @@ func TestOutputFails(t *testing.T) {
 		assert.Equal(t, exitDenied, code)
 		assert.Contains(t, stderr.String(), "file already closed")
 	}
+}
+
+func TestApproveWithoutName(t *testing.T) {
+	// The README's CI recipe before anyone gave the GO: GO_BY is empty.
+	args := []string{"-policy", "deploy-policy.yaml", "-start", "2026-11-24 20:30", "-duration", "90m",
+		"-env", "production", "-ready-at", "2026-11-01T00:00:00Z", "-approve", "operations:"}
+	r := gateRun(t, args...)
+	require.Equal(t, exitAllowed, r.code, "a GO still to come is a warning before the deadline: %s", r.stderr)
+	assert.Contains(t, r.stdout, `note: -approve "operations:" names nobody: no GO counted`)
+	assert.Contains(t, r.stdout, "WARN  require-go:operations")
+	assert.NotContains(t, r.stdout, "GO from operations by")
+
+	r = gateRun(t, append(args, "-strict")...)
+	assert.Equal(t, exitDenied, r.code, "-strict: no GO yet denies")
+
+	r = gateRun(t, append(args, "-json")...)
+	require.Equal(t, exitAllowed, r.code)
+	var got map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &got))
+	assert.Equal(t, []any{"operations:"}, got["ignored_approvals"])
+
+	r = gateRun(t, change("2026-11-24 20:30", "-approve", ":alice")...)
+	assert.Equal(t, exitUsage, r.code, "a name without a role is still bad input")
+}
+
+func TestEmptyName(t *testing.T) {
+	for _, name := range []string{"", "  "} {
+		r := gateRun(t, change("2026-11-24 20:30", "-name", name)...)
+		require.Equal(t, exitAllowed, r.code, r.stderr)
+		assert.Contains(t, r.stdout, "change: to production, Tue 2026-11-24 20:30 CET")
+		assert.NotContains(t, r.stdout, "change:  ")
+	}
+	r := gateRun(t, change("2026-11-24 20:30", "-name", "billing 4.2")...)
+	assert.Contains(t, r.stdout, "change: billing 4.2 to production, Tue 2026-11-24 20:30 CET")
+}
+
+func TestDemoEndsWithoutUsage(t *testing.T) {
+	r := gateRun(t, "demo")
+	require.Equal(t, exitAllowed, r.code, r.stderr)
+	assert.NotContains(t, r.stdout, "usage:")
+	assert.NotContains(t, r.stdout, "Flags:")
 }

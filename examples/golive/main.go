@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	_ "time/tzdata" // programs embed the zone database; the library does not
 )
 
@@ -36,7 +37,8 @@ func main() {
 
 // run is the program; it returns the exit code: 0 when the go-live went
 // through every phase, 1 when the scenario could not be played, 2 on bad
-// usage or a malformed scenario.
+// usage, a malformed scenario or an -html file that cannot be written (checked
+// before the go-live is played).
 func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("golive", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -48,6 +50,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "golive: unexpected argument %q\n", fs.Arg(0))
 		return 2
+	}
+	// The HTML report is written next to its file and renamed into place
+	// at the end: a directory that cannot take it fails now, before the
+	// whole go-live is played, and a failed run leaves no half report.
+	var html *os.File
+	if *htmlFile != "" {
+		var err error
+		if html, err = os.CreateTemp(filepath.Dir(*htmlFile), "."+filepath.Base(*htmlFile)+".*"); err != nil {
+			fmt.Fprintf(stderr, "golive: -html %s: %v\n", *htmlFile, err)
+			return 2
+		}
+		defer func() {
+			html.Close()
+			os.Remove(html.Name()) // gone already when renamed
+		}()
 	}
 	data := defaultScenario
 	if *scenarioFile != "" {
@@ -76,15 +93,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "golive:", err)
 		return 1
 	}
-	if *htmlFile != "" {
-		f, err := os.Create(*htmlFile)
-		if err != nil {
-			fmt.Fprintln(stderr, "golive:", err)
-			return 1
-		}
-		err = rep.WriteHTML(f)
-		if cerr := f.Close(); err == nil {
+	if html != nil {
+		err := rep.WriteHTML(html)
+		if cerr := html.Close(); err == nil {
 			err = cerr
+		}
+		if err == nil {
+			err = os.Chmod(html.Name(), 0o644)
+		}
+		if err == nil {
+			err = os.Rename(html.Name(), *htmlFile)
 		}
 		if err != nil {
 			fmt.Fprintln(stderr, "golive:", err)

@@ -32,7 +32,7 @@ func TestGoliveDefaultScenario(t *testing.T) {
 		"T0 moved to Thu 2026-11-12 20:00",
 		"go/no-go: GO",
 		"migrate-database failed after 9m",
-		"drift: 9m late",
+		"drift: 8m late",
 		"next deployment billing-v2-site-2: 1 lesson(s) to apply",
 		"industrialization → operations (Marc)",
 		"## Go/no-go",
@@ -50,7 +50,7 @@ func TestGoliveHTML(t *testing.T) {
 	html, err := os.ReadFile(path)
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(string(html), "<!DOCTYPE html>"))
-	assert.Contains(t, string(html), "<svg")
+	assert.Contains(t, string(html), `<div class="chart`)
 	assert.NotContains(t, string(html), "<script")
 }
 
@@ -62,7 +62,7 @@ func TestGoliveBadInput(t *testing.T) {
 		return p
 	}
 	unknownField := write("unknown.yaml", strings.Replace(string(defaultScenario), "project:", "projet: x\nproject:", 1))
-	badZone := write("zone.yaml", strings.Replace(string(defaultScenario), "zone: Europe/Paris\ncreated", "zone: Mars/Olympus\ncreated", 1))
+	badZone := write("zone.yaml", strings.Replace(string(defaultScenario), "zone: Europe/Paris\ncountry", "zone: Mars/Olympus\ncountry", 1))
 	badRole := write("role.yaml", strings.Replace(string(defaultScenario), "roles: [mco]", "roles: [wizard]", 1))
 	badTime := write("time.yaml", strings.Replace(string(defaultScenario), "created: 2026-01-05 09:00", "created: next tuesday", 1))
 	typo := write("typo.yaml", strings.Replace(string(defaultScenario), "    switch-dns: [5m]", "    swich-dns: [5m]", 1))
@@ -89,4 +89,32 @@ func TestGoliveBadInput(t *testing.T) {
 			assert.Contains(t, errOut.String(), tt.want)
 		})
 	}
+}
+
+func TestGoliveHTMLBadDirFailsFirst(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run([]string{"-html", filepath.Join(t.TempDir(), "no", "such", "dir", "report.html")}, &out, &errOut)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut.String(), "golive: -html ")
+	assert.Empty(t, out.String(), "nothing was played")
+}
+
+func TestGoliveHTMLLeavesNoTemporaryFile(t *testing.T) {
+	dir := t.TempDir()
+	var out, errOut bytes.Buffer
+	require.Equal(t, 0, run([]string{"-html", filepath.Join(dir, "report.html")}, &out, &errOut), errOut.String())
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 1)
+	assert.Equal(t, "report.html", entries[0].Name())
+
+	// A scenario that cannot be played leaves neither a report nor a
+	// temporary file.
+	bad := filepath.Join(dir, "bad.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte("project: [\n"), 0o600))
+	other := filepath.Join(dir, "other.html")
+	assert.Equal(t, 2, run([]string{"-scenario", bad, "-html", other}, &out, &errOut))
+	entries, err = os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 2, "report.html and bad.yaml")
 }

@@ -21,7 +21,7 @@
 //	$ ./journal end migrate-database
 //	#5 2026-11-24 20:47:00 CET end migrate-database outcome=done attempt=2 took=22m00s actor=alice hash=ee5916903e4f
 //	$ ./journal end switch-dns
-//	journal end: timeline: entry 6 (step "switch-dns"): step not started (no step is running)
+//	journal end: entry 6 (step "switch-dns"): step not started (no step is running)
 //	$ echo $?
 //	1
 //	$ ./journal summary -tz Europe/Paris     # Markdown: steps, outage, disruption
@@ -35,8 +35,10 @@
 // Every subcommand takes -f FILE (default cutover.jsonl) and -key-env NAME,
 // which makes the chain an HMAC-SHA256 keyed with the value of the
 // environment variable NAME; without it the chain is plain SHA-256. Flags
-// may come before or after the step name; "--" ends them, for a note that
-// starts with a dash: journal note -- -5% disk left.
+// may come before the command ("journal -f F start X") or before or after
+// the step name; "--" ends them, for a note that starts with a dash:
+// journal note -- -5% disk left. When $USER is not set, start, end and
+// note want -actor: the journal does not sign entries with a guess.
 //
 // "journal demo" runs its demo: a rehearsal and a cutover recorded into a
 // temporary directory on a simulated clock, then the summary, the
@@ -47,7 +49,7 @@
 // Exit status: 0 on success, 1 when the operation is refused or fails (a
 // step ended that is not running, a tampered journal, an unreadable file),
 // 2 for bad usage or bad input (an unknown subcommand or flag, an unknown
-// time zone or impact).
+// time zone or impact, no actor, a journal file that does not exist).
 package main
 
 import (
@@ -56,6 +58,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 	_ "time/tzdata" // programs embed the zone database; the library does not
 )
@@ -95,7 +98,8 @@ Every command takes:
   -key-env NAME  HMAC-SHA256 chain keyed with the value of $NAME
                  (default: plain SHA-256 chain)
 
-The actor defaults to $USER. Flags may follow the step name; "--" ends them.
+The actor defaults to $USER; when it is not set, give -actor. Flags may
+come before the command or after the step name; "--" ends them.
 With no arguments, and for a command's -h, journal prints the usage and
 exits 2: nothing was done. "journal help" exits 0.
 
@@ -153,30 +157,90 @@ func run(args []string, stdout, stderr io.Writer, env func(string) string, now f
 		fmt.Fprint(stderr, usage)
 		return exitUsage
 	}
-	name := args[0]
+	lead, name, rest, err := splitCommand(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "journal: %v\n", err)
+		return exitUsage
+	}
 	switch name {
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
+	case "":
+		fmt.Fprintf(stderr, "journal: no command after the flags %q (run \"journal help\" for the list)\n", lead)
+		return exitUsage
 	}
 	cmd, ok := lookup(name)
 	if !ok {
 		fmt.Fprintf(stderr, "journal: unknown command %q (run \"journal help\" for the list)\n", name)
 		return exitUsage
 	}
-	err := cmd(c, args[1:])
+	// Flags typed before the command ("journal -f F start X") are the
+	// command's flags, as if typed after it.
+	err = cmd(c, append(lead, rest...))
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.Is(err, flag.ErrHelp):
 		return exitUsage // "verify -h" verified nothing
 	}
-	fmt.Fprintf(stderr, "journal %s: %v\n", name, err)
+	fmt.Fprintf(stderr, "journal %s: %s\n", name, message(err))
 	var ue *usageError
 	if errors.As(err, &ue) {
 		return exitUsage
 	}
 	return exitFailed
+}
+
+// valueFlags are the flags that take a value in the next argument.
+var valueFlags = map[string]bool{
+	"f": true, "key-env": true, "actor": true, "impact": true, "outcome": true,
+	"tz": true, "format": true, "baseline": true, "title": true,
+}
+
+// splitCommand finds the command in args: the first argument that is
+// neither a flag nor a flag's value. It returns the flags before it, its
+// name ("" if there is none) and the arguments after it. A help flag
+// before any command is the command. Every flag takes a value, so an
+// unknown flag before the command is an error: its value cannot be told
+// from the command.
+func splitCommand(args []string) (lead []string, name string, rest []string, err error) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			return args[:i], a, args[i+1:], nil
+		}
+		switch a {
+		case "-h", "-help", "--help":
+			return args[:i], a, args[i+1:], nil
+		}
+		flagName, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !valueFlags[flagName] {
+			return nil, "", nil, usagef("flag provided but not defined: -%s", flagName)
+		}
+		if !hasValue {
+			i++ // its value
+		}
+	}
+	return args, "", nil, nil
+}
+
+// message is err for the command line: the library's package prefix
+// ("timeline: "), which can come twice when one error wraps another, is
+// left out after the command's own prefix.
+func message(err error) string {
+	s := err.Error()
+	for {
+		switch {
+		case strings.HasPrefix(s, "timeline: "):
+			s = strings.TrimPrefix(s, "timeline: ")
+			continue
+		case strings.Contains(s, ": timeline: "):
+			s = strings.ReplaceAll(s, ": timeline: ", ": ")
+			continue
+		}
+		return s
+	}
 }
 
 // flags is a subcommand's flag set with the flags every command shares.

@@ -159,10 +159,59 @@ func TestCutover(t *testing.T) {
 func TestDefaultFileAndActor(t *testing.T) {
 	t.Chdir(t.TempDir())
 	s := newSession(t, utc(2026, 11, 24, 19, 0))
-	delete(s.env, "USER")
-	assert.Contains(t, s.ok(0, "note", "hello"), "actor=unknown")
+	assert.Contains(t, s.ok(0, "note", "hello"), "actor=alice")
 	_, err := os.Stat("cutover.jsonl")
 	assert.NoError(t, err, "the default journal file")
+}
+
+// The journal records who did what: without $USER it asks for -actor
+// rather than signing "unknown" (this changed: it used to guess).
+func TestNoActor(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cutover.jsonl")
+	s := newSession(t, utc(2026, 11, 24, 19, 0))
+	delete(s.env, "USER")
+	for _, args := range [][]string{{"note", "hello"}, {"start", "x"}, {"end", "x"}, {"start", "x", "-actor", " "}} {
+		r := s.run(0, append(args, "-f", path)...)
+		assert.Equal(t, exitUsage, r.code, args)
+		assert.Contains(t, r.stderr, "$USER is not set: give -actor NAME", args)
+	}
+	_, err := os.Stat(path)
+	assert.ErrorIs(t, err, os.ErrNotExist, "nothing was recorded")
+	assert.Contains(t, s.ok(0, "note", "-f", path, "-actor", "bob", "hello"), "actor=bob")
+}
+
+// People type the flags before the command.
+func TestFlagsBeforeCommand(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cutover.jsonl")
+	s := newSession(t, utc(2026, 11, 24, 19, 0))
+	assert.Contains(t, s.ok(0, "-f", path, "start", "migrate", "-impact", "outage"), "start migrate impact=outage")
+	assert.Contains(t, s.ok(time.Minute, "-f="+path, "-actor", "bob", "end", "migrate"), "end migrate outcome=done took=1m actor=bob")
+	assert.Contains(t, s.ok(0, "--f", path, "verify"), "ok: 2 entries")
+	assert.Contains(t, s.ok(0, "-f", path, "summary", "-tz", "Europe/Paris"), "migrate")
+
+	r := s.run(0, "-f", path)
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, "no command after the flags")
+	r = s.run(0, "-f", path, "-h")
+	assert.Equal(t, exitOK, r.code, "help")
+	assert.Contains(t, r.stdout, "usage: journal")
+	r = s.run(0, "-colour", "x", "verify")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, "flag provided but not defined: -colour")
+}
+
+// Errors name the package once: the command's own prefix says where.
+func TestNoDoubledPrefix(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.jsonl")
+	require.NoError(t, os.WriteFile(bad, []byte("{\"seq\":1}\n"), 0o600))
+	s := newSession(t, utc(2026, 11, 24, 19, 0))
+	for _, args := range [][]string{{"start", "-f", bad, "x"}, {"verify", "-f", bad}, {"summary", "-f", bad}} {
+		r := s.run(0, args...)
+		assert.Equal(t, exitFailed, r.code, args)
+		assert.NotContains(t, r.stderr, "timeline:", args)
+		assert.Contains(t, r.stderr, "line 1", args)
+	}
 }
 
 func TestExitCodes(t *testing.T) {
@@ -194,8 +243,11 @@ func TestExitCodes(t *testing.T) {
 		{"end without start", []string{"end", "-f", path, "deploy"}, exitFailed, `step "deploy"): step not started (running: running-step)`},
 		{"end on no journal", []string{"end", "-f", filepath.Join(dir, "typo.jsonl"), "deploy"}, exitFailed, "nothing was started"},
 		{"start twice", []string{"start", "-f", path, "running-step"}, exitFailed, "step already running"},
-		{"missing file", []string{"summary", "-f", filepath.Join(dir, "nope.jsonl")}, exitFailed, "no such file"},
-		{"missing baseline", []string{"compare", "-f", path, "-baseline", filepath.Join(dir, "nope.jsonl")}, exitFailed, "no such file"},
+		// A journal that is not there is bad input (this changed: it was
+		// status 1, the code of a tampered journal).
+		{"missing file", []string{"summary", "-f", filepath.Join(dir, "nope.jsonl")}, exitUsage, "no journal at " + filepath.Join(dir, "nope.jsonl")},
+		{"verify missing file", []string{"verify", "-f", filepath.Join(dir, "nope.jsonl")}, exitUsage, "no journal at "},
+		{"missing baseline", []string{"compare", "-f", path, "-baseline", filepath.Join(dir, "nope.jsonl")}, exitUsage, "no journal at "},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := s.run(0, tc.args...)

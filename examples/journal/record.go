@@ -17,10 +17,13 @@ const hashLen = 12
 
 func (c *cli) start(args []string) error {
 	fs := c.newFlags("start", "STEP [-actor A] [-impact none|disruption|outage]")
-	actor := fs.String("actor", c.defaultActor(), "who starts the step")
+	actor := fs.String("actor", c.env("USER"), "who starts the step (default: $USER)")
 	impact := fs.String("impact", "none", "what the step does to users: none, disruption or outage")
 	pos, err := fs.parse(args)
 	if err != nil {
+		return err
+	}
+	if err := needActor(*actor); err != nil {
 		return err
 	}
 	step, err := oneStep(pos)
@@ -38,10 +41,13 @@ func (c *cli) start(args []string) error {
 
 func (c *cli) end(args []string) error {
 	fs := c.newFlags("end", "STEP [-actor A] [-outcome done|failed|skipped]")
-	actor := fs.String("actor", c.defaultActor(), "who ends the step")
+	actor := fs.String("actor", c.env("USER"), "who ends the step (default: $USER)")
 	outcome := fs.String("outcome", "done", "how the step ended: done, failed or skipped")
 	pos, err := fs.parse(args)
 	if err != nil {
+		return err
+	}
+	if err := needActor(*actor); err != nil {
 		return err
 	}
 	step, err := oneStep(pos)
@@ -62,9 +68,12 @@ func (c *cli) end(args []string) error {
 
 func (c *cli) note(args []string) error {
 	fs := c.newFlags("note", "[-actor A] TEXT...")
-	actor := fs.String("actor", c.defaultActor(), "who writes the note")
+	actor := fs.String("actor", c.env("USER"), "who writes the note (default: $USER)")
 	pos, err := fs.parse(args)
 	if err != nil {
+		return err
+	}
+	if err := needActor(*actor); err != nil {
 		return err
 	}
 	text := strings.TrimSpace(strings.Join(pos, " "))
@@ -87,12 +96,13 @@ func oneStep(pos []string) (string, error) {
 	return pos[0], nil
 }
 
-// defaultActor is $USER, or "unknown".
-func (c *cli) defaultActor() string {
-	if u := c.env("USER"); u != "" {
-		return u
+// needActor refuses an entry nobody signs: the journal is the record of
+// who did what (R10), so an unset $USER is not silently "unknown".
+func needActor(actor string) error {
+	if strings.TrimSpace(actor) == "" {
+		return usagef("who is acting? $USER is not set: give -actor NAME")
 	}
-	return "unknown"
+	return nil
 }
 
 // record opens the file journal, records one entry with rec, and prints

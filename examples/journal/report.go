@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"strings"
 	"time"
 
@@ -176,7 +177,7 @@ func (c *cli) verify(args []string) error {
 	// in bounded memory, whatever the size of the journal.
 	n, head, err := timeline.VerifyFile(fs.file, key)
 	if err != nil {
-		return explainOpen(err, key)
+		return explainOpen(missing(err, fs.file), key)
 	}
 	if n == 0 {
 		fmt.Fprintf(c.stdout, "ok: 0 entries\n")
@@ -192,14 +193,24 @@ func (c *cli) verify(args []string) error {
 func (c *cli) read(path string) ([]timeline.Entry, error) {
 	entries, err := timeline.ReadFile(path)
 	if errors.Is(err, timeline.ErrTornWrite) {
-		fmt.Fprintf(c.stderr, "journal: %s: ignoring an incomplete last line: %v\n", path, err)
+		fmt.Fprintf(c.stderr, "journal: %s: ignoring an incomplete last line: %s\n", path, message(err))
 		return entries, nil
 	}
-	return entries, err
+	return entries, missing(err, path)
+}
+
+// missing turns a file that does not exist into bad input (exit status
+// 2): a mistyped -f or -baseline is not a tampered journal (status 1).
+func missing(err error, path string) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return usagef("no journal at %s (wrong -f or -baseline?)", path)
+	}
+	return err
 }
 
 // inZone returns entries with their times in loc; a nil loc keeps them as
-// recorded. Only the presentation changes: hashes cover the instant.
+// recorded. Only the presentation changes: the hashes cover the offsets as
+// recorded, so the entries returned are for printing, not for Verify.
 func inZone(entries []timeline.Entry, loc *time.Location) []timeline.Entry {
 	if loc == nil {
 		return entries

@@ -33,11 +33,11 @@ func big(tb testing.TB, n int) *report.Report {
 	actual := timeline.Summarize(journal(tb, t0, steps...))
 	rehearsal := timeline.Summarize(journal(tb, t0.AddDate(0, 0, -7), reh...))
 	return &report.Report{
-		Title: "big", Project: "p", Location: cet, Generated: t0,
+		Title: "big", Project: "p", Location: cet, Generated: t0, Outcome: report.Done,
 		Decision:  report.Decision{Verdict: report.Go, At: t0},
 		Actual:    actual,
 		Rehearsal: &rehearsal,
-		Expected:  report.ExpectedFrom(timeline.Estimate(rehearsal)),
+		Steps:     report.ExpectedFrom(timeline.Estimate(rehearsal)),
 		Actions:   []report.Action{{ID: "1", Title: "a", Owner: "o", Due: t0}},
 		Lessons:   []report.Lesson{{ID: "1", Text: "t", Action: "a"}},
 	}
@@ -60,3 +60,39 @@ func BenchmarkHTML1k(b *testing.B)      { benchmark(b, 1_000, (*report.Report).W
 func BenchmarkHTML10k(b *testing.B)     { benchmark(b, 10_000, (*report.Report).WriteHTML) }
 func BenchmarkJSON1k(b *testing.B)      { benchmark(b, 1_000, (*report.Report).WriteJSON) }
 func BenchmarkJSON10k(b *testing.B)     { benchmark(b, 10_000, (*report.Report).WriteJSON) }
+func BenchmarkText10k(b *testing.B)     { benchmark(b, 10_000, (*report.Report).WriteText) }
+
+// manyRollouts returns n rollouts, four a month, one in five rolled back.
+func manyRollouts(n int) []report.RolloutSummary {
+	out := make([]report.RolloutSummary, n)
+	t0 := at(2010, 1, 4, 20, 0)
+	for i := range out {
+		o := report.Done
+		if i%5 == 0 {
+			o = report.RolledBack
+		}
+		out[i] = report.RolloutSummary{
+			Name: "rollout-" + strconv.Itoa(i), Start: t0.AddDate(0, 0, 7*i), Outcome: o,
+			Duration: time.Duration(50+i%20) * time.Minute, EstimatedDuration: time.Hour,
+			Outage: time.Duration(20+i%10) * time.Minute, EstimatedOutage: 25 * time.Minute,
+			TimeToRestore: time.Duration(i%30) * time.Minute, LessonsDue: i % 3, LessonsApplied: i % 2,
+		}
+	}
+	return out
+}
+
+func benchmarkHistory(b *testing.B, write func(*report.History, io.Writer) error) {
+	rollouts := manyRollouts(1_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		h := report.NewHistory("p", rollouts, cet)
+		if err := write(h, io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkHistory1kMarkdown(b *testing.B) { benchmarkHistory(b, (*report.History).WriteMarkdown) }
+func BenchmarkHistory1kHTML(b *testing.B)     { benchmarkHistory(b, (*report.History).WriteHTML) }
+func BenchmarkHistory1kJSON(b *testing.B)     { benchmarkHistory(b, (*report.History).WriteJSON) }
+func BenchmarkHistory1kText(b *testing.B)     { benchmarkHistory(b, (*report.History).WriteText) }

@@ -1,9 +1,10 @@
 package report
 
 import (
+	"html/template"
 	"strconv"
+	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/mepkit/mepkit/timeline"
 )
@@ -15,83 +16,76 @@ import (
 // whole cutover.
 const ChartSteps = 200
 
-// Chart geometry, in SVG user units (pixels at 100% zoom).
-const (
-	chartWidth  = 1180
-	chartLabelW = 250 // step names, right-aligned before the plot
-	chartRight  = 90  // room after the plot for "failed" and "running" marks
-	chartTop    = 28  // the time axis
-	chartRowH   = 22
-	chartBarH   = 12
-	chartRehH   = 4 // the rehearsal bar under the actual one
-	chartLegend = 34
-	labelRunes  = 34 // longer step names are cut with an ellipsis
-)
-
-// chart is the SVG gantt of a report, with every coordinate formatted.
+// chart is the timeline chart of a report, laid out in percentages of the
+// plot's width so that it scales to any width: one row per step attempt,
+// the step's name in a label column (above the bar on a narrow screen),
+// and, under the rows, the shading of outage and disruption and the lines
+// of T0, planned end, expected end and window end.
 type chart struct {
-	Width, Height string
-	PlotX, PlotW  string // the plot area
-	AxisY, Bottom string // top and bottom of the rows
-	Ticks         []tick
-	Bands         []box
-	Rows          []chartRow
-	More          int // attempts not drawn
-	MoreY         string
-	LegendY       string
-	Legend        []legend
-	Rehearsal     bool
+	Ticks  []tick
+	Rows   []chartRow
+	Grid   template.HTML // shading and lines, drawn once over the rows
+	More   int           // attempts not drawn
+	Legend []legend
+	Notes  []string // marks that fall outside the chart, said in words
 }
 
-type tick struct{ X, Label string }
-
-// box is a rectangle with a CSS class.
-type box struct{ X, Y, W, H, Class string }
+type tick struct{ X, Label, Class string }
 
 type chartRow struct {
-	Title  string // the full step name, attempt and times: the tooltip
-	Label  string // the step name, cut to fit
-	LabelY string
-	Bar    box
-	Reh    *box
-	Mark   string // "failed", "running" or ""
-	MarkX  string
-	Stripe bool // every other row is shaded for reading across
-	StripY string
+	Label   string // the step's name
+	Attempt int    // > 1 for a retry
+	Owner   string
+	Title   string // the tooltip: name, times and outcome
+	Class   string // "failed", "running" or ""
+	Bar     span
+	Reh     *span
+	Mark    string // "✗ failed", "running" or ""
+	MarkPos string // the mark's CSS position, e.g. "left:41.2%"
+	MarkIn  bool   // the mark is drawn inside the bar
 }
 
-type legend struct{ X, TextX, Class, Label string }
+// span is a horizontal extent in percent of the plot, with a CSS class.
+type span struct{ X, W, Class string }
 
-func px(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
+type legend struct{ Class, Label string }
 
-// chart lays out the chart of r.Actual, with r.Rehearsal's bars beside
-// the actual ones: each rehearsal attempt of the same step and attempt
-// number is drawn from the start of the actual attempt, so that the two
-// lengths compare directly. Running steps end at the chart's end: the
-// drift's measure (Drift.At) when it is later than the last entry.
-func (r *Report) chart() *chart {
+// pct formats a fraction of the plot's width as a CSS percentage.
+func pct(f float64) string {
+	return strconv.FormatFloat(max(0, min(f, 1))*100, 'f', 2, 64) + "%"
+}
+
+// chart lays out the chart of r.Actual. Rehearsal bars are drawn under
+// the attempt of each step that ended (the retry that succeeded, not the
+// failed try), from its start, with the length of the rehearsal's own
+// successful attempt, so that the two compare directly. Running steps end
+// at the chart's end: the drift's measure (Drift.At) when it is later than
+// the last entry.
+func (r *Report) chart(titles map[string]Step) *chart {
 	a := &r.Actual
 	steps := a.Steps
 	more := 0
 	if len(steps) > ChartSteps {
 		steps, more = steps[:ChartSteps], len(steps)-ChartSteps
 	}
-	type key struct {
-		step    string
-		attempt int
-	}
-	var reh map[key]*timeline.Span
+	// The rehearsal's successful attempt of each step, and the attempt of
+	// each actual step to draw it under: its last one.
+	var reh map[string]time.Duration
+	last := make(map[string]int, len(steps))
 	if r.Rehearsal != nil {
-		reh = make(map[key]*timeline.Span, len(r.Rehearsal.Steps))
+		reh = make(map[string]time.Duration, len(r.Rehearsal.Steps))
 		for i := range r.Rehearsal.Steps {
 			sp := &r.Rehearsal.Steps[i]
-			if !sp.Open {
-				reh[key{sp.Step, sp.Attempt}] = sp
+			if !sp.Open && sp.Outcome == timeline.Done {
+				reh[sp.Step] = sp.Duration
 			}
 		}
+		for i := range a.Steps {
+			last[a.Steps[i].Step] = i
+		}
 	}
+
 	t0, t1 := a.Start, a.End
-	// Running steps are drawn up to the drift's measure, when there is one.
 	if r.Drift != nil && a.Open > 0 && r.Drift.At.After(t1) {
 		t1 = r.Drift.At
 	}
@@ -103,104 +97,164 @@ func (r *Report) chart() *chart {
 		if sp.End.After(t1) {
 			t1 = sp.End
 		}
-		if b := reh[key{sp.Step, sp.Attempt}]; b != nil {
-			if e := sp.Start.Add(b.Duration); e.After(t1) {
+		if d, ok := reh[sp.Step]; ok && last[sp.Step] == i {
+			if e := sp.Start.Add(d); e.After(t1) {
 				t1 = e
 			}
 		}
 	}
-	span := t1.Sub(t0)
-	if span <= 0 {
-		span = time.Minute
-		t1 = t0.Add(span)
+	if !t1.After(t0) {
+		t1 = t0.Add(time.Minute)
 	}
-	plotW := float64(chartWidth - chartLabelW - chartRight)
-	x := func(t time.Time) float64 {
-		return chartLabelW + float64(t.Sub(t0))/float64(span)*plotW
+	runEnd := t1 // where running steps end
+	// T0, the planned end and the expected end widen the chart; the
+	// window's end too, unless that would more than double its span: it is
+	// then said in words under it.
+	c := &chart{More: more, Rows: make([]chartRow, 0, len(steps))}
+	type line struct {
+		at           time.Time
+		class, label string
 	}
-	w := func(from, to time.Time) float64 { return max(x(to)-x(from), 1) }
+	var lines []line
+	expectedEnd := time.Time{}
+	if r.Outcome == Running && r.Drift != nil {
+		expectedEnd = r.Drift.ExpectedEnd
+	}
+	widen := func(m line) {
+		if m.at.Before(t0) {
+			t0 = m.at
+		}
+		if m.at.After(t1) {
+			t1 = m.at
+		}
+		lines = append(lines, m)
+	}
+	for _, m := range []line{{r.T0, "m-t0", "T0"}, {r.PlannedEnd, "m-planned", "planned end"}, {expectedEnd, "m-expected", "expected end"}} {
+		if !m.at.IsZero() {
+			widen(m)
+		}
+	}
+	if w := r.WindowEnd; !w.IsZero() {
+		m := line{w, "m-window", "window end"}
+		if lo, hi := minTime(t0, w), maxTime(t1, w); hi.Sub(lo) > 2*t1.Sub(t0) {
+			c.Notes = append(c.Notes, m.label+" "+r.clock(w)+" is outside the chart")
+		} else {
+			widen(m)
+		}
+	}
+	spanD := float64(t1.Sub(t0))
+	x := func(t time.Time) float64 { return float64(t.Sub(t0)) / spanD }
+	w := func(from, to time.Time) float64 { return max(x(to)-x(from), 0.003) }
 
-	rowsH := len(steps) * chartRowH
-	if more > 0 {
-		rowsH += chartRowH
-	}
-	bottom := chartTop + 6 + rowsH
-	c := &chart{
-		Width: strconv.Itoa(chartWidth), Height: strconv.Itoa(bottom + chartLegend),
-		PlotX: px(chartLabelW), PlotW: px(plotW),
-		AxisY: strconv.Itoa(chartTop), Bottom: strconv.Itoa(bottom),
-		More: more, Rehearsal: r.Rehearsal != nil,
-		Rows: make([]chartRow, 0, len(steps)),
-	}
 	c.Ticks = r.ticks(t0, t1, x)
 
-	// Shading: the periods users were degraded, then cut off, over the
-	// whole cutover.
-	bandH := strconv.Itoa(bottom - chartTop)
+	var g strings.Builder
 	for _, b := range a.Periods(timeline.Disruption) {
-		c.Bands = append(c.Bands, box{X: px(x(b.Start)), Y: c.AxisY, W: px(w(b.Start, b.End)), H: bandH, Class: "band-disruption"})
+		g.WriteString(`<i class="band band-disruption" style="left:` + pct(x(b.Start)) + `;width:` + pct(w(b.Start, b.End)) + `"></i>`)
 	}
 	for _, b := range a.Periods(timeline.Outage) {
-		c.Bands = append(c.Bands, box{X: px(x(b.Start)), Y: c.AxisY, W: px(w(b.Start, b.End)), H: bandH, Class: "band-outage"})
+		g.WriteString(`<i class="band band-outage" style="left:` + pct(x(b.Start)) + `;width:` + pct(w(b.Start, b.End)) + `"></i>`)
 	}
+	for _, m := range lines {
+		// A line is 2 px wide, centred on its instant; at the chart's end
+		// it is drawn inside the plot.
+		switch f := x(m.at); {
+		case f > 0.999:
+			g.WriteString(`<i class="m m-end ` + m.class + `"></i>`)
+		case f < 0.001:
+			g.WriteString(`<i class="m m-start ` + m.class + `" style="left:0"></i>`)
+		default:
+			g.WriteString(`<i class="m ` + m.class + `" style="left:` + pct(f) + `"></i>`)
+		}
+	}
+	c.Grid = template.HTML(g.String())
 
 	for i := range steps {
 		sp := &steps[i]
-		y := chartTop + 6 + i*chartRowH
-		barY := y + (chartRowH-chartBarH-chartRehH-2)/2
-		end, mark := sp.End, ""
+		end := sp.End
+		cr := chartRow{Label: stepName(titles, sp.Step), Attempt: sp.Attempt, Owner: clean(titles[sp.Step].Owner)}
 		if sp.Open {
-			end, mark = t1, "running"
+			end, cr.Mark, cr.Class = runEnd, "running", "running"
 		} else if sp.Outcome == timeline.Failed {
-			mark = "failed"
+			cr.Mark, cr.Class = "✗ failed", "failed"
 		}
-		name, label := clean(sp.Step), cut(clean(sp.Step), labelRunes)
+		cr.Title = cr.Label
 		if sp.Attempt > 1 {
-			suffix := " #" + strconv.Itoa(sp.Attempt)
-			name, label = name+suffix, cut(clean(sp.Step), labelRunes-len(suffix))+suffix
+			cr.Title += " (attempt " + strconv.Itoa(sp.Attempt) + ")"
 		}
-		title := name + ": " + r.when(sp.Start)
+		cr.Title += ": " + r.when(sp.Start)
 		if sp.Open {
-			title += ", running"
+			cr.Title += ", running"
 		} else {
-			title += ", " + dur(sp.Duration) + ", " + sp.Impact.String() + ", " + sp.Outcome.String()
+			cr.Title += ", " + dur(sp.Duration) + ", " + sp.Impact.String() + ", " + sp.Outcome.String()
 		}
-		cls := "bar-" + sp.Impact.String()
+		cls := "bar bar-" + sp.Impact.String()
 		if sp.Open {
 			cls += " bar-running"
 		}
-		cr := chartRow{
-			Title: title, Label: label, LabelY: strconv.Itoa(barY + chartBarH - 2),
-			Bar:  box{X: px(x(sp.Start)), Y: strconv.Itoa(barY), W: px(w(sp.Start, end)), H: strconv.Itoa(chartBarH), Class: cls},
-			Mark: mark, MarkX: px(x(end) + 4),
-			Stripe: i%2 == 1, StripY: strconv.Itoa(y),
+		x0, x1 := x(sp.Start), x(sp.Start)+w(sp.Start, end)
+		cr.Bar = span{X: pct(x0), W: pct(x1 - x0), Class: cls}
+		if d, ok := reh[sp.Step]; ok && last[sp.Step] == i && !(sp.Outcome == timeline.Failed && !sp.Open) {
+			cr.Reh = &span{X: pct(x0), W: pct(w(sp.Start, sp.Start.Add(d))), Class: "bar-rehearsal"}
+			cr.Title += "; rehearsal " + dur(d)
 		}
-		if b := reh[key{sp.Step, sp.Attempt}]; b != nil {
-			e := sp.Start.Add(b.Duration)
-			cr.Reh = &box{X: px(x(sp.Start)), Y: strconv.Itoa(barY + chartBarH + 2), W: px(w(sp.Start, e)), H: strconv.Itoa(chartRehH), Class: "bar-rehearsal"}
-			cr.Title += "; rehearsal " + dur(b.Duration)
-			if e.After(end) {
-				cr.MarkX = px(x(e) + 4)
+		if cr.Mark != "" {
+			// Beside the bar's end when there is room after it, else
+			// before its start, else inside it.
+			switch {
+			case x1 <= 0.8:
+				cr.MarkPos = "left:" + pct(x1+0.005)
+			case x0 >= 0.2:
+				cr.MarkPos = "right:" + pct(1-x0+0.005)
+			default:
+				cr.MarkPos, cr.MarkIn = "left:"+pct(x0+0.005), true
 			}
 		}
 		c.Rows = append(c.Rows, cr)
 	}
-	c.MoreY = strconv.Itoa(bottom - chartRowH/2 + 4)
 
-	ly := bottom + 20
-	c.LegendY = strconv.Itoa(ly)
-	lx := chartLabelW
-	for _, l := range []struct{ class, label string }{
+	for _, l := range []legend{
 		{"bar-outage", "outage step"}, {"bar-disruption", "disruption step"}, {"bar-none", "no impact"},
-		{"band-outage", "users cut off"}, {"band-disruption", "users degraded"}, {"bar-rehearsal", "rehearsal"},
+		{"band-outage", "users cut off"}, {"band-disruption", "users degraded"}, {"bar-rehearsal", "rehearsal (successful attempt)"},
 	} {
-		if l.class == "bar-rehearsal" && r.Rehearsal == nil {
+		if l.Class == "bar-rehearsal" && r.Rehearsal == nil {
 			continue
 		}
-		c.Legend = append(c.Legend, legend{X: strconv.Itoa(lx), TextX: strconv.Itoa(lx + 16), Class: l.class, Label: l.label})
-		lx += 30 + 7*len(l.label)
+		c.Legend = append(c.Legend, l)
+	}
+	for _, m := range lines {
+		c.Legend = append(c.Legend, legend{m.class, m.label + " " + r.clock(m.at)})
 	}
 	return c
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// clock prints t's time of day in the report's location ("20:30"), with
+// the date when it is not the day of the cutover's start.
+func (r *Report) clock(t time.Time) string {
+	loc := t.Location()
+	if r.Location != nil {
+		loc = r.Location
+	}
+	t = t.In(loc)
+	s := r.Actual.Start.In(loc)
+	if r.Actual.Start.IsZero() || t.YearDay() == s.YearDay() && t.Year() == s.Year() {
+		return t.Format("15:04")
+	}
+	return t.Format("Jan 2 15:04")
 }
 
 // tickSteps are the intervals the time axis may use.
@@ -210,18 +264,22 @@ var tickSteps = []time.Duration{
 	time.Hour, 2 * time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour, 24 * time.Hour,
 }
 
-// ticks returns at most about ten ticks at round times between t0 and t1,
+// maxTicks is the most ticks on the time axis: few enough that their
+// labels never touch on a phone, where every other one is hidden.
+const maxTicks = 8
+
+// ticks returns at most maxTicks ticks at round times between t0 and t1,
 // printed in the report's location.
 func (r *Report) ticks(t0, t1 time.Time, x func(time.Time) float64) []tick {
 	span := t1.Sub(t0)
 	step := tickSteps[len(tickSteps)-1]
 	for _, s := range tickSteps {
-		if span/s <= 10 {
+		if span/s <= maxTicks {
 			step = s
 			break
 		}
 	}
-	for span/step > 10 {
+	for span/step > maxTicks {
 		step *= 2
 	}
 	loc := t0.Location()
@@ -245,23 +303,81 @@ func (r *Report) ticks(t0, t1 time.Time, x func(time.Time) float64) []tick {
 	}
 	var out []tick
 	for t := first; !t.After(t1); t = t.Add(step) {
-		out = append(out, tick{X: px(x(t)), Label: t.In(loc).Format(layout)})
+		f := x(t)
+		class := "tick"
+		switch {
+		case f < 0.06:
+			class += " tick-start"
+		case f > 0.94:
+			class += " tick-end"
+		}
+		out = append(out, tick{X: pct(f), Label: t.In(loc).Format(layout), Class: class})
 	}
 	return out
 }
 
-// cut shortens s to n runes, ending it with an ellipsis when it was cut.
-func cut(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
+// shortChart is the most rows of a chart kept whole on a printed page.
+const shortChart = 30
+
+// chartHTML renders c. It is written by hand rather than by the template,
+// so that a 200-row chart costs little: every text goes through
+// [template.HTMLEscapeString], every number is formatted here.
+func chartHTML(c *chart) template.HTML {
+	var b strings.Builder
+	b.Grow(1024 + len(c.Grid) + len(c.Rows)*400)
+	esc := template.HTMLEscapeString
+	// A chart that fits on a page is kept on one page when printed.
+	if len(c.Rows) <= shortChart {
+		b.WriteString(`<div class="chart short">`)
+	} else {
+		b.WriteString(`<div class="chart">`)
 	}
-	i, k := 0, 0
-	for j := range s {
-		if k == n-1 {
-			i = j
-			break
+	b.WriteString("\n" + `<div class="axis" aria-hidden="true">`)
+	for _, t := range c.Ticks {
+		b.WriteString(`<span class="` + t.Class + `" style="left:` + t.X + `">` + esc(t.Label) + `</span>`)
+	}
+	b.WriteString("</div>\n<div class=\"plot\">\n<div class=\"grid\" aria-hidden=\"true\">")
+	b.WriteString(string(c.Grid))
+	b.WriteString("</div>\n")
+	for i := range c.Rows {
+		cr := &c.Rows[i]
+		b.WriteString(`<div class="row`)
+		if cr.Class != "" {
+			b.WriteString(" row-" + cr.Class)
 		}
-		k++
+		b.WriteString(`" title="` + esc(cr.Title) + `"><div class="label">` + esc(cr.Label))
+		if cr.Attempt > 1 {
+			b.WriteString(` <span class="attempt">attempt ` + strconv.Itoa(cr.Attempt) + `</span>`)
+		}
+		if cr.Owner != "" {
+			b.WriteString(` <span class="owner">` + esc(cr.Owner) + `</span>`)
+		}
+		b.WriteString(`</div><div class="track">`)
+		b.WriteString(`<i class="` + cr.Bar.Class + `" style="left:` + cr.Bar.X + `;width:` + cr.Bar.W + `"></i>`)
+		if cr.Reh != nil {
+			b.WriteString(`<i class="` + cr.Reh.Class + `" style="left:` + cr.Reh.X + `;width:` + cr.Reh.W + `"></i>`)
+		}
+		if cr.Mark != "" {
+			cls := "mark mark-" + cr.Class
+			if cr.MarkIn {
+				cls += " mark-in"
+			}
+			b.WriteString(`<span class="` + cls + `" style="` + cr.MarkPos + `">` + esc(cr.Mark) + `</span>`)
+		}
+		b.WriteString("</div></div>\n")
 	}
-	return s[:i] + "…"
+	b.WriteString("</div>\n")
+	if c.More > 0 {
+		b.WriteString(`<p class="more">… ` + strconv.Itoa(c.More) + " more steps in the table below</p>\n")
+	}
+	b.WriteString(`<ul class="legend">`)
+	for _, l := range c.Legend {
+		b.WriteString(`<li><i class="key ` + l.Class + `"></i>` + esc(l.Label) + `</li>`)
+	}
+	b.WriteString("</ul>\n")
+	for _, n := range c.Notes {
+		b.WriteString(`<p class="more">` + esc(n) + "</p>\n")
+	}
+	b.WriteString("</div>")
+	return template.HTML(b.String())
 }

@@ -75,14 +75,14 @@ func FuzzReport(f *testing.F) {
 		s := timeline.Summarize(j.Entries())
 		r := &report.Report{
 			Title: a, Project: b, Phase: a, Actual: s, Rehearsal: &s,
-			History:   []report.PhaseChange{{From: a, To: b, By: a, Reason: b, At: t0}},
+			Phases:    []report.PhaseChange{{From: a, To: b, By: a, Reason: b, At: t0}},
 			Decision:  report.Decision{Verdict: a, Reasons: []string{a, b}},
 			Votes:     []report.Vote{{Role: a, By: b, Reason: a, Digest: b}},
 			Overrides: []string{a},
 			Checklist: &report.Checklist{Name: a, Items: []report.ChecklistItem{{ID: a, Title: b, Section: a, Owner: b, Note: a}}},
-			Expected:  []report.ExpectedStep{{Step: a, Expected: time.Minute}},
+			Steps:     []report.Step{{ID: a, Title: b, Owner: a, Expected: time.Minute}},
 			Actions:   []report.Action{{ID: a, Title: b, Owner: a, Status: b, Meeting: a, Overdue: true}},
-			Lessons:   []report.Lesson{{ID: b, Text: a, Action: b}},
+			Lessons:   []report.Lesson{{ID: b, Text: a, Action: b, From: a, AppliedBy: b, Applied: true}},
 			Notes:     []report.Note{{By: a, Text: b}},
 		}
 		var md, page, js bytes.Buffer
@@ -101,6 +101,31 @@ func FuzzReport(f *testing.F) {
 		}
 		if !json.Valid(js.Bytes()) {
 			t.Fatalf("JSON not valid: %s", js.Bytes())
+		}
+		var txt bytes.Buffer
+		if err := r.WriteText(&txt); err != nil {
+			t.Fatal(err)
+		}
+
+		h := report.NewHistory(a, []report.RolloutSummary{
+			{Name: a, Start: t0, Outcome: report.Done, Duration: time.Minute, EstimatedDuration: time.Minute},
+			{Name: b, Start: t0.AddDate(0, 2, 0), Outcome: report.RolledBack},
+		}, nil)
+		md.Reset()
+		page.Reset()
+		js.Reset()
+		if err := h.WriteMarkdown(&md); err != nil {
+			t.Fatal(err)
+		}
+		checkTables(t, md.String())
+		if err := h.WriteHTML(&page); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := checkHTML(page.Bytes()); err != nil {
+			t.Fatalf("history HTML: %v", err)
+		}
+		if err := h.WriteJSON(&js); err != nil || !json.Valid(js.Bytes()) {
+			t.Fatalf("history JSON: %v %s", err, js.Bytes())
 		}
 	})
 }

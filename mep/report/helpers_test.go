@@ -108,6 +108,18 @@ func fixture(tb testing.TB) *report.Report {
 	require.NoError(tb, run.Waive("config", "carol", t0.Add(-3*time.Hour), "no change to the\nclient's configuration"))
 
 	forecast := timeline.Estimate(rehearsal)
+	steps := report.ExpectedFrom(forecast)
+	titles := map[string][2]string{
+		"backup-config":  {"Back up the configuration", "alice"},
+		"stop-frontend":  {"Stop the front end", "bob"},
+		hostileStep:      {"Migrate the database <v2>", "carol & dave"},
+		"rollback-drill": {"Rehearse the rollback", "bob"},
+	}
+	for i := range steps {
+		if tt, ok := titles[steps[i].ID]; ok {
+			steps[i].Title, steps[i].Owner = tt[0], tt[1]
+		}
+	}
 	return &report.Report{
 		Title:     "Billing go-live <v2> & \"friends\"",
 		Project:   "billing | core",
@@ -115,7 +127,7 @@ func fixture(tb testing.TB) *report.Report {
 		Generated: t0.Add(2 * time.Hour),
 		Location:  cet,
 		Phase:     "cutover",
-		History: []report.PhaseChange{
+		Phases: []report.PhaseChange{
 			{From: "", To: "scoping", By: "sales", Reason: "contract signed", At: at(2026, 3, 2, 9, 0)},
 			{From: "planning", To: "preparation", By: "pm", Reason: "steps final; actions handed out", At: at(2026, 11, 3, 10, 0)},
 			{From: "preparation", To: "cutover", By: "ops", Reason: "GO given", At: t0},
@@ -129,11 +141,16 @@ func fixture(tb testing.TB) *report.Report {
 			{Role: "operations", By: hostileVoter, Go: true, Reason: "ready & rested", At: t0.Add(-10 * time.Minute), Digest: "3f2a9c"},
 			{Role: "security", By: "eve", Go: false, Reason: "pen test <pending>", At: t0.Add(-15 * time.Minute)},
 		},
-		Overrides: []string{"hardware was checked 30m before T0, not 1h: accepted by \"ops\""},
-		Checklist: report.ChecklistFrom(run, t0),
-		Actual:    actual,
-		Rehearsal: &rehearsal,
-		Expected:  report.ExpectedFrom(forecast),
+		Overrides:  []string{"hardware was checked 30m before T0, not 1h: accepted by \"ops\""},
+		Checklist:  report.ChecklistFrom(run, t0),
+		Actual:     actual,
+		Rehearsal:  &rehearsal,
+		Steps:      steps,
+		Outcome:    report.Running,
+		T0:         t0,
+		PlannedEnd: t0.Add(time.Hour),
+		WindowEnd:  t0.Add(3*time.Hour + 30*time.Minute),
+		Estimate:   report.Estimate{Duration: time.Hour, Outage: 24 * time.Minute, Disruption: 10 * time.Minute},
 		Drift: &report.Drift{
 			At: t0.Add(80 * time.Minute), Elapsed: 80 * time.Minute, Expected: 60 * time.Minute,
 			ExpectedEnd: t0.Add(85 * time.Minute),
@@ -145,8 +162,9 @@ func fixture(tb testing.TB) *report.Report {
 			{ID: "4", Title: "Book the room", Owner: "dave", Status: "cancelled", Due: at(2026, 11, 18, 12, 0), Meeting: "planning #4"},
 		},
 		Lessons: []report.Lesson{
-			{ID: "1", Text: hostileLesson, Action: "rehearse the rollback | twice", Applied: true},
-			{ID: "2", Text: "DNS TTL too long", Action: "lower the TTL to 60s\none day before", Applied: false},
+			{ID: "1", Text: hostileLesson, Action: "rehearse the rollback | twice", From: "2026-06 site 1", Applied: true, AppliedBy: "Bruno", AppliedAt: at(2026, 11, 20, 9, 0)},
+			{ID: "2", Text: "DNS TTL too long", Action: "lower the TTL to 60s\none day before", From: "2026-06 site 1"},
+			{ID: "3", Text: "the migration needs a lock timeout", Action: "set lock_timeout before migrating", From: "2026-11-24 cutover"},
 		},
 		Notes: []report.Note{
 			{At: t0.Add(40 * time.Minute), By: "alice", Text: "migration failed: lock timeout; retrying"},

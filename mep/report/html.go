@@ -8,23 +8,47 @@ import (
 	"strings"
 )
 
-//go:embed report.html.tmpl
+//go:embed report.html.tmpl report.css
 var templates embed.FS
 
-var page = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
-	"col":  col,
-	"rows": rows,
-}).ParseFS(templates, "report.html.tmpl"))
+// css is the style sheet of both pages: it is defined as a template so
+// that each page inlines it.
+var css = func() string {
+	b, err := templates.ReadFile("report.css")
+	if err != nil {
+		panic(err)
+	}
+	return `{{define "css"}}` + string(b) + `{{end}}`
+}()
 
-// WriteHTML writes r as one self-contained HTML page: inline CSS, an inline
-// SVG gantt chart of the steps, no script and no external request. The
-// chart draws one row per step attempt (at most [ChartSteps]) coloured by
-// impact, shades the time users were cut off (red) or degraded (amber),
-// marks failed and running steps and, when Rehearsal is set, draws each
-// step's rehearsal duration as a thinner grey bar under it, from the same
-// start. Text is escaped by html/template. The page is also well-formed
-// XML once its doctype is removed: every element is closed and every
-// attribute quoted.
+var funcs = template.FuncMap{
+	"col":    col,
+	"rows":   rows,
+	"chart":  chartHTML,
+	"refs":   refs,
+	"lower":  strings.ToLower,
+	"method": func() string { return MethodDoc },
+}
+
+var page = template.Must(template.Must(template.New("report.html.tmpl").Funcs(funcs).ParseFS(templates, "report.html.tmpl")).Parse(css))
+
+// WriteHTML writes r as one self-contained HTML page: inline CSS, no script
+// and no external request. It reads well on a phone, on a desktop and
+// printed (A4 or Letter): the page never scrolls sideways, a wide table
+// scrolls inside its own box on a narrow screen, headings stay with what
+// they introduce on paper.
+//
+// The timeline chart scales to the width it has: one row per step attempt
+// (at most [ChartSteps]), the step's title and owner beside its bar (above
+// it on a narrow screen), bars coloured by impact, the time users were cut
+// off (red) or degraded (amber) shaded, failed and running attempts marked
+// beside their bar, lines at T0, the planned end, the expected end and the
+// window's end, and, when Rehearsal is set, the rehearsal's duration of
+// each step as a thin grey bar under the attempt that succeeded.
+//
+// Text is escaped; rule citations ("R7") link to a footnote that states
+// the rule. The page is also well-formed XML once its doctype is removed:
+// every element is closed and every attribute quoted.
 func (r *Report) WriteHTML(w io.Writer) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if err := page.Execute(bw, r.view(true)); err != nil {
@@ -39,6 +63,27 @@ func col(cols []string, i int) string {
 		return cols[i]
 	}
 	return ""
+}
+
+// refs escapes text and links its rule citations to the footnote.
+func refs(text string) template.HTML {
+	if !strings.Contains(text, "R") {
+		return template.HTML(template.HTMLEscapeString(text))
+	}
+	parts := ruleRefs(text)
+	var b strings.Builder
+	for i, p := range parts {
+		if i%2 == 0 {
+			b.WriteString(template.HTMLEscapeString(p))
+			continue
+		}
+		b.WriteString(`<a href="#r`)
+		b.WriteString(p[1:])
+		b.WriteString(`">`)
+		b.WriteString(p)
+		b.WriteString("</a>")
+	}
+	return template.HTML(b.String())
 }
 
 // rows renders the body rows of t. Large reports have tables of tens of
@@ -65,7 +110,7 @@ func rows(t table) template.HTML {
 				b.WriteByte('"')
 			}
 			b.WriteByte('>')
-			b.WriteString(template.HTMLEscapeString(c))
+			b.WriteString(string(refs(c)))
 			b.WriteString("</td>")
 		}
 		b.WriteString("</tr>")

@@ -16,8 +16,9 @@ func TestJSONFields(t *testing.T) {
 	var got map[string]any
 	require.NoError(t, json.Unmarshal(js, &got))
 	for _, k := range []string{
-		"title", "project", "rollout", "generated", "location", "phase", "history", "decision", "votes",
-		"overrides", "checklist", "actual", "rehearsal", "expected", "comparison", "drift", "actions", "lessons", "notes",
+		"title", "project", "rollout", "generated", "location", "phase", "outcome", "t0", "planned_end", "window_end",
+		"estimate", "phases", "decision", "votes", "overrides", "checklist", "actual", "rehearsal", "steps", "comparison",
+		"drift", "actions", "lessons", "notes",
 	} {
 		assert.Contains(t, got, k)
 	}
@@ -40,12 +41,16 @@ func TestJSONZero(t *testing.T) {
 	_, _, js := render(t, &report.Report{})
 	var got map[string]any
 	require.NoError(t, json.Unmarshal(js, &got))
-	for _, k := range []string{"history", "votes", "overrides", "expected", "actions", "lessons", "notes"} {
+	for _, k := range []string{"phases", "votes", "overrides", "steps", "actions", "lessons", "notes"} {
 		assert.Equal(t, []any{}, got[k], k)
 	}
-	for _, k := range []string{"checklist", "rehearsal", "comparison", "drift"} {
+	for _, k := range []string{"checklist", "drift"} {
+		assert.Contains(t, got, k)
 		assert.Nil(t, got[k], k)
 	}
+	for _, k := range []string{"rehearsal", "comparison", "generated", "t0", "location"} {
+		assert.NotContains(t, got, k, "zero: left out")
+	}
 	assert.Equal(t, "undecided", got["decision"].(map[string]any)["verdict"])
-	assert.Equal(t, "", got["generated"])
+	assert.Equal(t, "planned", got["outcome"])
 }

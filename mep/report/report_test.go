@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/mepkit/mepkit/internal/golden"
 	"github.com/mepkit/mepkit/mep/report"
+	"github.com/mepkit/mepkit/timeline"
 )
 
 // render writes r in every format.
@@ -22,11 +24,78 @@ func render(t testing.TB, r *report.Report) (md, html, js []byte) {
 	return a.Bytes(), b.Bytes(), c.Bytes()
 }
 
+func text(t testing.TB, r *report.Report) string {
+	t.Helper()
+	var b strings.Builder
+	require.NoError(t, r.WriteText(&b))
+	return b.String()
+}
+
 func TestGolden(t *testing.T) {
 	md, html, js := render(t, fixture(t))
 	golden.Check(t, "report.md", md)
 	golden.Check(t, "report.html", html)
 	golden.Check(t, "report.json", js)
+	golden.Check(t, "report.txt", []byte(text(t, fixture(t))))
+}
+
+func TestHeadlineFirst(t *testing.T) {
+	for name, doc := range map[string]string{"markdown": func() string { md, _, _ := render(t, fixture(t)); return string(md) }(), "text": text(t, fixture(t))} {
+		head := doc[:strings.Index(doc, "Go/no-go (R9)")]
+		for _, want := range []string{
+			"Outcome: ", "RUNNING", "T0: 2026-11-24 20:00:00 CET", "Planned end: 2026-11-24 21:00:00 CET",
+			"Window ends: 2026-11-24 23:30:00 CET", "Expected end: 2026-11-24 21:25:00 CET (25m late)",
+			"Elapsed: ", "1h20m of an estimated 1h, +20m over",
+			"Outage so far (users cut off): ", "45m of an estimated 24m, +21m over",
+		} {
+			assert.Contains(t, head, want, name)
+		}
+		assert.Less(t, strings.Index(head, "Outcome"), strings.Index(head, "Project: "), "%s: the headline before the details", name)
+	}
+}
+
+func TestHeadlineEnded(t *testing.T) {
+	r := fixture(t)
+	r.Outcome, r.Drift = report.RolledBack, nil
+	r.WindowEnd = r.T0.Add(time.Hour)
+	got := text(t, r)
+	assert.Contains(t, got, "Outcome: ROLLED BACK")
+	assert.Contains(t, got, "Ended: 2026-11-24 21:19:00 CET (19m late), after the window")
+	assert.Contains(t, got, "Duration: 1h19m (estimate 1h, +19m)")
+	assert.Contains(t, got, "Outage (users cut off): 45m (estimate 24m, +21m)")
+	assert.NotContains(t, got, "Progress against the forecast")
+}
+
+func TestSectionsLeftOut(t *testing.T) {
+	// A team that only records its cutover: no phase, meeting or lesson.
+	r := fixture(t)
+	r.Phases, r.Actions, r.Lessons, r.Notes, r.Checklist = nil, nil, nil, nil, nil
+	r.Votes, r.Overrides, r.Decision = nil, nil, report.Decision{}
+	md, _, _ := render(t, r)
+	for _, gone := range []string{"Phase history", "## Actions", "## Lessons", "## Notes", "## Checklist", "## Go/no-go", "No action", "No lesson"} {
+		assert.NotContains(t, string(md), gone)
+	}
+	assert.Contains(t, string(md), "## Timeline (R10)")
+}
+
+func TestLessonsAsTheyStand(t *testing.T) {
+	got := text(t, fixture(t))
+	assert.Contains(t, got, "Action that applies it")
+	assert.Contains(t, got, "applied by Bruno, 2026-11-20 09:00:00 CET")
+	assert.Contains(t, got, "not applied yet")
+	assert.Contains(t, got, "learned here")
+	assert.NotContains(t, got, "Applied by ")
+}
+
+func TestRunbookBeforeCutover(t *testing.T) {
+	r := &report.Report{Outcome: report.Planned, T0: at(2026, 11, 24, 20, 0), Steps: []report.Step{
+		{ID: "stop", Title: "Stop the front end", Owner: "bob", Impact: timeline.Outage, Expected: 5 * time.Minute, Min: 4 * time.Minute, Max: 6 * time.Minute, Runs: 2},
+	}, Estimate: report.Estimate{Duration: time.Hour, Outage: 5 * time.Minute}}
+	got := text(t, r)
+	assert.Contains(t, got, "Duration: estimate 1h")
+	assert.Contains(t, got, "Runbook (R5, R10)")
+	assert.Contains(t, got, "Stop the front end  stop  bob    outage")
+	assert.Contains(t, got, "4m to 6m (2 runs)")
 }
 
 func TestDeterministic(t *testing.T) {
@@ -39,9 +108,8 @@ func TestDeterministic(t *testing.T) {
 
 func TestZeroReport(t *testing.T) {
 	md, html, js := render(t, &report.Report{})
-	assert.Contains(t, string(md), "# Go-live report")
-	assert.Contains(t, string(md), "- Verdict: **UNDECIDED**")
-	assert.Contains(t, string(md), "No step recorded.")
+	assert.Equal(t, "# Go-live report\n\n- Outcome: **PLANNED**\n- Go/no-go: **UNDECIDED**\n\n", string(md),
+		"a zero report says where it stands and leaves out every section")
 	wellFormed(t, html)
 	assert.Contains(t, string(js), `"verdict": "undecided"`)
 }

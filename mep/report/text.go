@@ -79,17 +79,6 @@ func (r *Report) when(t time.Time) string {
 	return t.Format(timeLayout)
 }
 
-// rfc3339 prints t for JSON in the report's location; zero prints "".
-func (r *Report) rfc3339(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	if r.Location != nil {
-		t = t.In(r.Location)
-	}
-	return t.Format(time.RFC3339Nano)
-}
-
 // dur prints d as timeline.FormatDuration does.
 func dur(d time.Duration) string { return timeline.FormatDuration(d) }
 
@@ -110,12 +99,4 @@ func percent(d timeline.Delta) string {
 		return ""
 	}
 	return fmt.Sprintf("%+.1f%%", p)
-}
-
-// yesNo prints a boolean for people.
-func yesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
 }

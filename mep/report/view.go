@@ -1,6 +1,7 @@
 package report
 
 import (
+	"html/template"
 	"strconv"
 	"strings"
 	"time"
@@ -8,13 +9,17 @@ import (
 	"github.com/mepkit/mepkit/timeline"
 )
 
-// view is a report laid out for people: sections of facts, bullet lists and
-// tables of plain (unescaped) text. The Markdown and HTML writers render
-// the same view, each with its own escaping, so both say the same thing.
+// view is a report laid out for people: a headline, then sections of
+// facts, bullet lists and tables of plain (unescaped) text, then the rules
+// the report cites. The Markdown, plain-text and HTML writers render the
+// same view, each with its own escaping, so all say the same thing.
 type view struct {
 	Title    string
-	Facts    []fact
+	Outcome  fact   // the headline's first word: done, running, ...
+	Headline []fact // T0, ends, outage against estimate, ...
+	Details  []fact // project, rollout, phase, when generated
 	Sections []section
+	Rules    []rule // the rules cited, in number order
 }
 
 // fact is a labelled value; Class tells HTML how to colour it.
@@ -25,17 +30,20 @@ type fact struct {
 // section is a part of the report with a heading.
 type section struct {
 	ID, Title string
+	Rules     string // the rules the section comes from, e.g. "R7, R8"; "" for none
 	Facts     []fact
 	Items     []string // a bullet list
 	ItemsHead string   // the heading of Items; "" for none
 	Tables    []table
-	Empty     string // said when the section has nothing else
-	Chart     *chart // the timeline chart, HTML only
+	Chart     *chart        // the timeline chart, HTML only
+	SVG       template.HTML // a chart drawn in SVG, HTML only
 }
 
 // table is a table with a header row. Cols gives the kind of each
 // column: "num" (right-aligned, kept on one line), "time" (kept on one
-// line) or "" (text).
+// line), "code" (a long token such as a digest, broken anywhere),
+// "title" (the text a row is about, kept wide enough to read on a phone)
+// or "" (text).
 type table struct {
 	Caption string
 	Head    []string
@@ -55,9 +63,10 @@ func (r *Report) view(chart bool) *view {
 	if v.Title == "" {
 		v.Title = "Go-live report"
 	}
+	r.headline(v)
 	add := func(label, value string) {
 		if value != "" {
-			v.Facts = append(v.Facts, fact{Label: label, Value: value})
+			v.Details = append(v.Details, fact{Label: label, Value: value})
 		}
 	}
 	add("Project", clean(r.Project))
@@ -67,31 +76,211 @@ func (r *Report) view(chart bool) *view {
 	if r.Location != nil {
 		add("Times in", clean(r.Location.String()))
 	}
-	v.Sections = append(v.Sections, r.historySection(), r.decisionSection())
+	titles := r.stepTitles()
+	if s, ok := r.decisionSection(); ok {
+		v.Sections = append(v.Sections, s)
+	}
 	if r.Checklist != nil {
 		v.Sections = append(v.Sections, r.checklistSection())
-	}
-	v.Sections = append(v.Sections, r.timelineSection(chart))
-	if s, ok := r.comparisonSection(); ok {
-		v.Sections = append(v.Sections, s)
 	}
 	if r.Drift != nil {
 		v.Sections = append(v.Sections, r.driftSection())
 	}
-	v.Sections = append(v.Sections, r.actionsSection(), r.lessonsSection())
+	if len(r.Actual.Steps) > 0 {
+		v.Sections = append(v.Sections, r.timelineSection(chart, titles))
+	} else if len(r.Steps) > 0 {
+		v.Sections = append(v.Sections, r.runbookSection())
+	}
+	if s, ok := r.comparisonSection(titles); ok {
+		v.Sections = append(v.Sections, s)
+	}
+	if len(r.Actions) > 0 {
+		v.Sections = append(v.Sections, r.actionsSection())
+	}
+	if len(r.Lessons) > 0 {
+		v.Sections = append(v.Sections, r.lessonsSection())
+	}
 	if len(r.Notes) > 0 {
 		v.Sections = append(v.Sections, r.notesSection())
 	}
+	if len(r.Phases) > 0 {
+		v.Sections = append(v.Sections, r.phasesSection())
+	}
+	v.Rules = citedRules(v)
 	return v
 }
 
-func (r *Report) historySection() section {
-	s := section{ID: "history", Title: "Phase history", Empty: "No phase change recorded."}
-	if len(r.History) == 0 {
-		return s
+// outcomeWords are how the headline says an outcome.
+var outcomeWords = [...]string{"planned", "running", "done", "rolled back", "failed"}
+
+func (o Outcome) words() string {
+	if int(o) < len(outcomeWords) {
+		return outcomeWords[o]
 	}
-	t := table{Head: []string{"#", "From", "To", "At", "By", "Reason"}, Cols: []string{"num", "", "", "time"}}
-	for i, h := range r.History {
+	return o.String()
+}
+
+// headline fills the first facts of the report: where the rollout stands,
+// when it started or starts, when it was planned to end, when its window
+// closes, when it ended or is expected to, and its duration and outage
+// against the estimate.
+func (r *Report) headline(v *view) {
+	class := map[Outcome]string{Planned: "undecided", Running: "running", Done: "go", RolledBack: "nogo", Failed: "nogo"}[r.Outcome]
+	if class == "" {
+		class = "undecided"
+	}
+	v.Outcome = fact{Label: "Outcome", Value: strings.ToUpper(r.Outcome.words()), Class: "verdict-" + class}
+	h := &v.Headline
+	verdict := r.Decision.verdict()
+	*h = append(*h, fact{Label: "Go/no-go", Value: strings.ToUpper(clean(verdict)), Class: "verdict-" + verdictClass(verdict)})
+	a := &r.Actual
+	if !r.T0.IsZero() {
+		f := fact{Label: "T0", Value: r.when(r.T0)}
+		if !a.Start.IsZero() {
+			if d := a.Start.Sub(r.T0); d >= time.Second || d <= -time.Second {
+				f.Value += " (started " + r.when(a.Start) + ", " + late(d) + ")"
+			}
+		}
+		*h = append(*h, f)
+	} else if !a.Start.IsZero() {
+		*h = append(*h, fact{Label: "Started", Value: r.when(a.Start)})
+	}
+	if !r.PlannedEnd.IsZero() {
+		*h = append(*h, fact{Label: "Planned end", Value: r.when(r.PlannedEnd)})
+	}
+	if !r.WindowEnd.IsZero() {
+		*h = append(*h, fact{Label: "Window ends", Value: r.when(r.WindowEnd)})
+	}
+	end, label := r.end()
+	if !end.IsZero() {
+		f := fact{Label: label, Value: r.when(end)}
+		if !r.PlannedEnd.IsZero() {
+			if d := end.Sub(r.PlannedEnd); d >= time.Second || d <= -time.Second {
+				f.Value += " (" + late(d) + ")"
+			}
+		}
+		if !r.WindowEnd.IsZero() && end.After(r.WindowEnd) {
+			f.Value += ", after the window"
+			f.Class = "over"
+		}
+		*h = append(*h, f)
+	}
+	est := r.estimate()
+	started := len(a.Steps) > 0
+	if r.Outcome == Running && started {
+		// While the cutover runs, its totals count only the ended steps.
+		elapsed := a.Duration
+		if r.Drift != nil {
+			elapsed = r.Drift.Elapsed
+		}
+		*h = append(*h, soFar("Elapsed", elapsed, est.Duration, ""),
+			soFar("Outage so far (users cut off)", a.Outage, est.Outage, "outage"))
+		if a.Disruption > 0 || est.Disruption > 0 {
+			*h = append(*h, soFar("Disruption so far (users degraded)", a.Disruption, est.Disruption, "disruption"))
+		}
+		return
+	}
+	if started || est.Duration > 0 {
+		*h = append(*h, against("Duration", a.Duration, est.Duration, started, ""))
+	}
+	if started || est.Outage > 0 {
+		*h = append(*h, against("Outage (users cut off)", a.Outage, est.Outage, started, "outage"))
+	}
+	if a.Disruption > 0 || est.Disruption > 0 {
+		*h = append(*h, against("Disruption (users degraded)", a.Disruption, est.Disruption, started, "disruption"))
+	}
+}
+
+// soFar prints a running measure against the whole estimate: "30m of
+// an estimated 1h26m"; over the estimate, it is marked.
+func soFar(label string, d, est time.Duration, class string) fact {
+	if est == 0 {
+		return fact{Label: label, Value: dur(d) + " (no estimate)", Class: class}
+	}
+	f := fact{Label: label, Value: dur(d) + " of an estimated " + dur(est), Class: class}
+	if d > est {
+		f.Value += ", " + signed(d-est) + " over"
+		f.Class = "over"
+	}
+	return f
+}
+
+// end returns when the cutover ended, or, while it runs or before it
+// starts, when it is expected to end, with the label to print.
+func (r *Report) end() (time.Time, string) {
+	switch r.Outcome {
+	case Done, RolledBack, Failed:
+		if !r.Actual.End.IsZero() {
+			return r.Actual.End, "Ended"
+		}
+	case Running:
+		if r.Drift != nil && !r.Drift.ExpectedEnd.IsZero() {
+			return r.Drift.ExpectedEnd, "Expected end"
+		}
+		return r.PlannedEnd, "Expected end"
+	}
+	return time.Time{}, ""
+}
+
+// against prints a measure against its estimate: "45m (estimate
+// 24m, +21m)". known is false before the cutover: only the estimate
+// is printed.
+func against(label string, actual, est time.Duration, known bool, class string) fact {
+	switch {
+	case !known:
+		return fact{Label: label, Value: "estimate " + dur(est)}
+	case est == 0:
+		return fact{Label: label, Value: dur(actual) + " (no estimate)", Class: class}
+	}
+	f := fact{Label: label, Value: dur(actual) + " (estimate " + dur(est) + ", " + signed(actual-est) + ")", Class: class}
+	if actual-est > est/10 {
+		f.Class = "over"
+	}
+	return f
+}
+
+// late prints d as "5m late", "2m early" or "on time".
+func late(d time.Duration) string {
+	switch {
+	case d.Round(time.Second) > 0:
+		return dur(d) + " late"
+	case d.Round(time.Second) < 0:
+		return dur(-d) + " early"
+	}
+	return "on time"
+}
+
+// stepTitles maps step IDs to what people call them: "Title (owner)".
+func (r *Report) stepTitles() map[string]Step {
+	m := make(map[string]Step, len(r.Steps))
+	for _, s := range r.Steps {
+		if _, ok := m[s.ID]; !ok {
+			m[s.ID] = s
+		}
+	}
+	return m
+}
+
+// name returns the step's title, or its ID when it has none.
+func (s Step) name() string {
+	if s.Title != "" {
+		return clean(s.Title)
+	}
+	return clean(s.ID)
+}
+
+// stepName returns the title of the step with that ID, or the ID.
+func stepName(titles map[string]Step, id string) string {
+	if s, ok := titles[id]; ok && s.Title != "" {
+		return clean(s.Title)
+	}
+	return clean(id)
+}
+
+func (r *Report) phasesSection() section {
+	s := section{ID: "phases", Title: "Phase history", Rules: "R1"}
+	t := table{Head: []string{"#", "From", "To", "At", "By", "Reason"}, Cols: []string{"num", "", "", "time", "", "title"}}
+	for i, h := range r.Phases {
 		t.Rows = append(t.Rows, row{Cells: []string{
 			strconv.Itoa(i + 1), clean(h.From), clean(h.To), r.when(h.At), clean(h.By), clean(h.Reason),
 		}})
@@ -100,21 +289,26 @@ func (r *Report) historySection() section {
 	return s
 }
 
-func (r *Report) decisionSection() section {
-	s := section{ID: "decision", Title: "Go/no-go"}
-	verdict := clean(r.Decision.verdict())
+// decisionSection is left out while nothing about the go/no-go is known.
+func (r *Report) decisionSection() (section, bool) {
+	d := r.Decision
+	if d.verdict() == Undecided && len(d.Reasons) == 0 && d.At.IsZero() && len(r.Votes) == 0 && len(r.Overrides) == 0 {
+		return section{}, false
+	}
+	s := section{ID: "decision", Title: "Go/no-go", Rules: "R9"}
+	verdict := clean(d.verdict())
 	s.Facts = append(s.Facts, fact{Label: "Verdict", Value: strings.ToUpper(verdict), Class: "verdict-" + verdictClass(verdict)})
-	if at := r.when(r.Decision.At); at != "" {
+	if at := r.when(d.At); at != "" {
 		s.Facts = append(s.Facts, fact{Label: "Decided", Value: at})
 	}
-	if len(r.Decision.Reasons) > 0 {
+	if len(d.Reasons) > 0 {
 		s.ItemsHead = "Reasons"
 	}
-	for _, reason := range r.Decision.Reasons {
+	for _, reason := range d.Reasons {
 		s.Items = append(s.Items, clean(reason))
 	}
 	if len(r.Votes) > 0 {
-		t := table{Caption: "Votes", Head: []string{"Role", "By", "Vote", "At", "Reason", "Checklist digest"}, Cols: []string{"", "", "", "time"}}
+		t := table{Caption: "Votes", Head: []string{"Role", "By", "Vote", "At", "Reason", "Checklist digest"}, Cols: []string{"", "", "", "time", "", "code"}}
 		for _, vo := range r.Votes {
 			vote, class := "no-go", "nogo"
 			if vo.Go {
@@ -133,7 +327,7 @@ func (r *Report) decisionSection() section {
 		}
 		s.Tables = append(s.Tables, t)
 	}
-	return s
+	return s, true
 }
 
 // verdictClass returns the CSS class suffix of a verdict.
@@ -149,7 +343,7 @@ func verdictClass(v string) string {
 
 func (r *Report) checklistSection() section {
 	c := r.Checklist
-	s := section{ID: "checklist", Title: "Checklist", Empty: "The checklist has no item."}
+	s := section{ID: "checklist", Title: "Checklist", Rules: "R7, R8"}
 	if c.Name != "" {
 		s.Facts = append(s.Facts, fact{Label: "List", Value: clean(c.Name)})
 	}
@@ -167,8 +361,8 @@ func (r *Report) checklistSection() section {
 	if len(c.Items) == 0 {
 		return s
 	}
-	t := table{Head: []string{"#", "Section", "ID", "Title", "Owner", "Status", "By", "At", "Due", "Note"},
-		Cols: []string{"num", "", "", "", "", "", "", "time", "time"}}
+	t := table{Head: []string{"#", "Item", "ID", "Section", "Owner", "Status", "By", "At", "Due", "Note"},
+		Cols: []string{"num", "title", "", "", "", "", "", "time", "time"}}
 	for i, it := range c.Items {
 		status := it.Status.String()
 		class := status
@@ -180,7 +374,7 @@ func (r *Report) checklistSection() section {
 			status += ", optional"
 		}
 		t.Rows = append(t.Rows, row{Class: class, Cells: []string{
-			strconv.Itoa(i + 1), clean(it.Section), clean(it.ID), clean(it.Title), clean(it.Owner),
+			strconv.Itoa(i + 1), clean(it.Title), clean(it.ID), clean(it.Section), clean(it.Owner),
 			status, clean(it.By), r.when(it.At), r.when(it.Due), clean(it.Note),
 		}})
 	}
@@ -188,40 +382,62 @@ func (r *Report) checklistSection() section {
 	return s
 }
 
-func (r *Report) timelineSection(withChart bool) section {
-	a := &r.Actual
-	s := section{ID: "timeline", Title: "Timeline", Empty: "No step recorded."}
-	if !a.Start.IsZero() {
-		s.Facts = append(s.Facts, fact{Label: "Start", Value: r.when(a.Start)}, fact{Label: "End", Value: r.when(a.End)})
+// runbookSection lists the steps before the cutover starts.
+func (r *Report) runbookSection() section {
+	s := section{ID: "runbook", Title: "Runbook", Rules: "R5, R10"}
+	t := table{Head: []string{"#", "Step", "ID", "Owner", "Impact", "Expected", "Seen in rehearsal"}, Cols: []string{"num", "title", "", "", "", "num", "num"}}
+	for i, st := range r.Steps {
+		seen := ""
+		if st.Runs > 0 {
+			seen = dur(st.Min) + " to " + dur(st.Max) + " (" + strconv.Itoa(st.Runs) + " runs)"
+		}
+		t.Rows = append(t.Rows, row{Class: st.Impact.String(), Cells: []string{
+			strconv.Itoa(i + 1), st.name(), idIfTitled(st), clean(st.Owner), st.Impact.String(), durOrEmpty(st.Expected), seen,
+		}})
 	}
+	s.Tables = append(s.Tables, t)
+	return s
+}
+
+// idIfTitled returns the step's ID when its title is shown instead.
+func idIfTitled(s Step) string {
+	if s.Title == "" || s.Title == s.ID {
+		return ""
+	}
+	return clean(s.ID)
+}
+
+func durOrEmpty(d time.Duration) string {
+	if d == 0 {
+		return ""
+	}
+	return dur(d)
+}
+
+func (r *Report) timelineSection(withChart bool, titles map[string]Step) section {
+	a := &r.Actual
+	s := section{ID: "timeline", Title: "Timeline", Rules: "R10"}
 	s.Facts = append(s.Facts,
+		fact{Label: "Start", Value: r.when(a.Start)}, fact{Label: "End", Value: r.when(a.End)},
 		fact{Label: "Duration", Value: dur(a.Duration)},
 		fact{Label: "Outage (users cut off)", Value: dur(a.Outage), Class: "outage"},
 		fact{Label: "Disruption (users degraded)", Value: dur(a.Disruption), Class: "disruption"},
-		fact{Label: "Entries", Value: strconv.Itoa(a.Entries)},
+		fact{Label: "Journal entries", Value: strconv.Itoa(a.Entries)},
 	)
 	if a.Open > 0 {
-		s.Facts = append(s.Facts, fact{Label: "Still running", Value: strconv.Itoa(a.Open) + ", not counted in the totals"})
-	}
-	if len(a.Steps) == 0 {
-		return s
+		s.Facts = append(s.Facts, fact{Label: "Still running", Value: strconv.Itoa(a.Open) + " step(s), not counted in the totals"})
 	}
 	if withChart {
-		s.Chart = r.chart()
-	}
-	expected := make(map[string]time.Duration, len(r.Expected))
-	for _, e := range r.Expected {
-		if _, ok := expected[e.Step]; !ok {
-			expected[e.Step] = e.Expected
-		}
+		s.Chart = r.chart(titles)
 	}
 	t := table{
-		Head: []string{"#", "Step", "Attempt", "Actor", "Start", "End", "Duration", "Expected", "Impact", "Outcome"},
-		Cols: []string{"num", "", "num", "", "time", "time", "num", "num"},
+		Head: []string{"#", "Step", "ID", "Owner", "By", "Start", "End", "Duration", "Expected", "Impact", "Outcome"},
+		Cols: []string{"num", "title", "", "", "", "time", "time", "num", "num"},
 		Rows: make([]row, 0, len(a.Steps)),
 	}
 	for i := range a.Steps {
 		sp := &a.Steps[i]
+		st := titles[sp.Step]
 		end, d, outcome, class := "", "", "running", "running"
 		if !sp.Open {
 			end, d, outcome = r.when(sp.End), dur(sp.Duration), sp.Outcome.String()
@@ -231,14 +447,21 @@ func (r *Report) timelineSection(withChart bool) section {
 			}
 		}
 		exp := ""
-		if e, ok := expected[sp.Step]; ok && sp.Attempt == 1 {
-			exp = dur(e)
+		if sp.Attempt == 1 {
+			exp = durOrEmpty(st.Expected)
 		}
 		if class == "" && sp.Impact != timeline.NoImpact {
 			class = sp.Impact.String()
 		}
+		name, id := stepName(titles, sp.Step), ""
+		if name != clean(sp.Step) {
+			id = clean(sp.Step)
+		}
+		if sp.Attempt > 1 {
+			name += " (attempt " + strconv.Itoa(sp.Attempt) + ")"
+		}
 		t.Rows = append(t.Rows, row{Class: class, Cells: []string{
-			strconv.Itoa(i + 1), clean(sp.Step), strconv.Itoa(sp.Attempt), clean(sp.Actor),
+			strconv.Itoa(i + 1), name, id, clean(st.Owner), clean(sp.Actor),
 			r.when(sp.Start), end, d, exp, sp.Impact.String(), outcome,
 		}})
 	}
@@ -259,12 +482,12 @@ func (r *Report) comparison() *timeline.Comparison {
 	return nil
 }
 
-func (r *Report) comparisonSection() (section, bool) {
+func (r *Report) comparisonSection(titles map[string]Step) (section, bool) {
 	c := r.comparison()
-	if c == nil {
+	if c == nil || len(r.Actual.Steps) == 0 {
 		return section{}, false
 	}
-	s := section{ID: "comparison", Title: "Rehearsal against actual"}
+	s := section{ID: "comparison", Title: "Rehearsal against actual", Rules: "R5"}
 	delta := func(name string, d timeline.Delta) row {
 		return row{Class: deltaClass(d), Cells: []string{name, dur(d.Baseline), dur(d.Actual), signed(d.Diff()), percent(d)}}
 	}
@@ -280,19 +503,19 @@ func (r *Report) comparisonSection() (section, bool) {
 		},
 	})
 	if len(c.Steps) > 0 {
-		t := table{Caption: "Steps", Head: []string{"Step", "Rehearsal", "Actual", "Difference", "%"}, Cols: right, Rows: make([]row, 0, len(c.Steps))}
+		t := table{Caption: "Steps", Head: []string{"Step", "Rehearsal", "Actual", "Difference", "%"}, Cols: append([]string{"title"}, right[1:]...), Rows: make([]row, 0, len(c.Steps))}
 		for _, sd := range c.Steps {
-			t.Rows = append(t.Rows, delta(clean(sd.Step), sd.Delta))
+			t.Rows = append(t.Rows, delta(stepName(titles, sd.Step), sd.Delta))
 		}
 		s.Tables = append(s.Tables, t)
 	}
 	if len(c.Missing)+len(c.Added) > 0 {
 		t := table{Caption: "Steps in one run only", Head: []string{"Step", "Only in"}}
 		for _, m := range c.Missing {
-			t.Rows = append(t.Rows, row{Class: "missing", Cells: []string{clean(m), "rehearsal"}})
+			t.Rows = append(t.Rows, row{Class: "missing", Cells: []string{stepName(titles, m), "rehearsal"}})
 		}
 		for _, a := range c.Added {
-			t.Rows = append(t.Rows, row{Class: "added", Cells: []string{clean(a), "actual run"}})
+			t.Rows = append(t.Rows, row{Class: "added", Cells: []string{stepName(titles, a), "actual run"}})
 		}
 		s.Tables = append(s.Tables, t)
 	}
@@ -309,7 +532,7 @@ func deltaClass(d timeline.Delta) string {
 
 func (r *Report) driftSection() section {
 	d := r.Drift
-	s := section{ID: "drift", Title: "Drift"}
+	s := section{ID: "drift", Title: "Progress against the forecast", Rules: "R5"}
 	behind, class := signed(d.Behind()), ""
 	if d.Behind() > 0 {
 		behind += ", late"
@@ -328,10 +551,7 @@ func (r *Report) driftSection() section {
 }
 
 func (r *Report) actionsSection() section {
-	s := section{ID: "actions", Title: "Actions", Empty: "No action."}
-	if len(r.Actions) == 0 {
-		return s
-	}
+	s := section{ID: "actions", Title: "Actions", Rules: "R6"}
 	var open, overdue int
 	overdueClass := ""
 	for _, a := range r.Actions {
@@ -348,7 +568,7 @@ func (r *Report) actionsSection() section {
 		fact{Label: "Overdue", Value: strconv.Itoa(overdue), Class: overdueClass},
 		fact{Label: "Closed", Value: strconv.Itoa(len(r.Actions) - open)},
 	)
-	t := table{Head: []string{"ID", "Title", "Owner", "Due", "Status", "Meeting"}, Cols: []string{"", "", "", "time"}, Rows: make([]row, 0, len(r.Actions))}
+	t := table{Head: []string{"ID", "Action", "Owner", "Due", "Status", "Meeting"}, Cols: []string{"", "title", "", "time"}, Rows: make([]row, 0, len(r.Actions))}
 	// Overdue first, then open, then closed; the given order within each.
 	for pass := range 3 {
 		for _, a := range r.Actions {
@@ -380,25 +600,31 @@ func (r *Report) actionsSection() section {
 }
 
 func (r *Report) lessonsSection() section {
-	s := section{ID: "lessons", Title: "Lessons", Empty: "No lesson recorded."}
-	if len(r.Lessons) == 0 {
-		return s
-	}
-	t := table{Head: []string{"ID", "Lesson", "Applied by", "Applied"}}
+	s := section{ID: "lessons", Title: "Lessons", Rules: "R12"}
+	t := table{Head: []string{"ID", "Lesson", "Learned in", "Action that applies it", "In this rollout"}, Cols: []string{"", "title", "", "title"}}
 	for _, l := range r.Lessons {
-		class := "pending"
-		if l.Applied {
-			class = "applied"
+		class, state := "pending", "not applied yet"
+		switch {
+		case l.Applied:
+			class, state = "applied", "applied"
+			if l.AppliedBy != "" {
+				state += " by " + clean(l.AppliedBy)
+			}
+			if at := r.when(l.AppliedAt); at != "" {
+				state += ", " + at
+			}
+		case l.From != "" && l.From == r.Rollout:
+			class, state = "learned", "learned here"
 		}
-		t.Rows = append(t.Rows, row{Class: class, Cells: []string{clean(l.ID), clean(l.Text), clean(l.Action), yesNo(l.Applied)}})
+		t.Rows = append(t.Rows, row{Class: class, Cells: []string{clean(l.ID), clean(l.Text), clean(l.From), clean(l.Action), state}})
 	}
 	s.Tables = append(s.Tables, t)
 	return s
 }
 
 func (r *Report) notesSection() section {
-	s := section{ID: "notes", Title: "Notes"}
-	t := table{Head: []string{"At", "By", "Note"}, Cols: []string{"time"}}
+	s := section{ID: "notes", Title: "Notes", Rules: "R10"}
+	t := table{Head: []string{"At", "By", "Note"}, Cols: []string{"time", "", "title"}}
 	for _, n := range r.Notes {
 		t.Rows = append(t.Rows, row{Cells: []string{r.when(n.At), clean(n.By), clean(n.Text)}})
 	}

@@ -175,7 +175,7 @@ func TestNULAndControlCharacters(t *testing.T) {
 		{"C1 control", "zone: é\u0080\n", 1, 8, "U+0080"},
 		{"invalid UTF-8", "zone: UTC\npolicies:\n  - kind: \xff\n", 3, 11, "invalid UTF-8"},
 		{"UTF-16", "\xff\xfez\x00o\x00", 1, 1, "invalid UTF-8"},
-		{"NUL in JSON", "{\"zone\": \"UTC\",\n \"policies\": [\x00]}", 2, 0, "invalid character"},
+		{"NUL in JSON", "{\"zone\": \"UTC\",\n \"policies\": [\x00]}", 2, 15, "invalid character"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := policyfile.Parse([]byte(tt.file))

@@ -1,0 +1,128 @@
+package browser
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// Widths at which Check lays a page out: a phone's and a laptop's.
+const (
+	Phone   = 390
+	Desktop = 1280
+)
+
+// MinFont is the smallest font size, in CSS pixels, that Check accepts for
+// a chart's texts on a screen.
+const MinFont = 9
+
+// Page is a page to check and what a person must find in it.
+type Page struct {
+	Name string // for messages and the files kept for people
+	HTML []byte
+	// LastLabel is the chart's last step label, which must be laid out
+	// and printed; "" for a chart without step labels. It is compared
+	// without the "·" between a step and its owner, which CSS draws.
+	LastLabel string
+	// InPDF are texts every PDF must contain, e.g. the axis' last tick.
+	InPDF []string
+}
+
+// Check renders p as a person would see it and fails t with what is
+// wrong: at the Phone and Desktop widths and at A4's printable width with
+// the print styles, the page never scrolls sideways, nothing sticks out of
+// it but the boxes made to scroll, the whole chart is inside the page and
+// no two of its texts overlap, the last step's label is there, and the
+// chart's texts are at least MinFont pixels on screen; printed on A4 and
+// Letter, the PDF's text holds the last label and every p.InPDF. With
+// ShotsEnv set, it keeps the screenshots and PDFs for a person to look at.
+func Check(t *testing.T, b *Browser, p Page) {
+	t.Helper()
+	ctx := context.Background()
+	for _, w := range []struct {
+		name  string
+		width int
+		print bool
+	}{{"phone", Phone, false}, {"desktop", Desktop, false}, {"A4 print", A4Width, true}} {
+		l, err := b.Measure(ctx, p.HTML, w.width, w.print)
+		if err != nil {
+			t.Fatalf("%s at %s: %v", p.Name, w.name, err)
+		}
+		where := p.Name + " at " + w.name + " (" + strconv.Itoa(w.width) + " px)"
+		if l.ScrollWidth > l.Viewport+0.5 {
+			t.Errorf("%s: the page scrolls sideways: %g px wide in a %g px window", where, l.ScrollWidth, l.Viewport)
+		}
+		if len(l.Overflowing) > 0 {
+			t.Errorf("%s: sticking out of the page: %s", where, list(l.Overflowing))
+		}
+		if l.Chart == nil {
+			t.Errorf("%s: no chart", where)
+		} else {
+			c := l.Chart
+			if c.Left < -0.5 || c.Right > l.Viewport+0.5 {
+				t.Errorf("%s: the chart spans %g to %g px, outside the page", where, c.Left, c.Right)
+			}
+			if c.ScrollWidth > c.ClientWidth+1 {
+				t.Errorf("%s: the chart is %g px wide in a %g px box: cut off", where, c.ScrollWidth, c.ClientWidth)
+			}
+		}
+		if len(l.OutsideChart) > 0 {
+			t.Errorf("%s: outside the chart: %s", where, list(l.OutsideChart))
+		}
+		if len(l.Overlaps) > 0 {
+			t.Errorf("%s: overlapping texts: %s", where, list(l.Overlaps))
+		}
+		if p.LastLabel != "" {
+			if len(l.Labels) == 0 || plain(l.Labels[len(l.Labels)-1]) != plain(p.LastLabel) {
+				last := ""
+				if len(l.Labels) > 0 {
+					last = l.Labels[len(l.Labels)-1]
+				}
+				t.Errorf("%s: the chart's last label is %q, want %q", where, last, p.LastLabel)
+			}
+		}
+		if !w.print {
+			for _, f := range l.Fonts {
+				if f.Size < MinFont {
+					t.Errorf("%s: chart texts %s are %g px, less than %d", where, f.Selector, f.Size, MinFont)
+				}
+			}
+			height := 2400
+			if w.width > Phone {
+				height = 1600
+			}
+			if shot, err := b.Screenshot(ctx, p.HTML, w.width, height); err != nil {
+				t.Errorf("%s: %v", where, err)
+			} else {
+				Keep(t, p.Name+"-"+strconv.Itoa(w.width)+".png", shot)
+			}
+		}
+	}
+	for _, paper := range []string{A4, Letter} {
+		pdf, text, err := b.PDF(ctx, p.HTML, paper)
+		if err != nil {
+			t.Fatalf("%s on %s: %v", p.Name, paper, err)
+		}
+		Keep(t, p.Name+"-"+paper+".pdf", pdf)
+		flat := plain(text)
+		for _, want := range append([]string{p.LastLabel}, p.InPDF...) {
+			if want != "" && !strings.Contains(flat, plain(want)) {
+				t.Errorf("%s printed on %s: %q is not in the PDF's text", p.Name, paper, want)
+			}
+		}
+	}
+}
+
+// plain returns s without "·" and with its blanks as single spaces.
+func plain(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "·", " ")), " ")
+}
+
+// list prints at most five items.
+func list(items []string) string {
+	if len(items) > 5 {
+		return strings.Join(items[:5], "; ") + "; and " + strconv.Itoa(len(items)-5) + " more"
+	}
+	return strings.Join(items, "; ")
+}

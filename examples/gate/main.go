@@ -184,7 +184,7 @@ type options struct {
 
 // readPolicy reads a policy file from disk, refusing one over the size
 // limit of package policyfile before reading it.
-func readPolicy(path string) (policyfile.File, error) { return policyfile.ReadFile(path, nil) }
+func readPolicy(path string) (policyfile.File, error) { return policyfile.ParseFile(path, nil) }
 
 // gate parses args, reads the policy file with load, decides and prints.
 // It returns the exit status.
@@ -371,7 +371,7 @@ type decisionJSON struct {
 func decide(o *options, clock func() time.Time, load func(string) (policyfile.File, error)) (*decision, error) {
 	file, err := load(o.policyFile)
 	if err != nil {
-		// A *policyfile.ErrorList names the file and, for each problem,
+		// A *policyfile.ListError names the file and, for each problem,
 		// the line and the field.
 		return nil, &badInput{err: err}
 	}
@@ -576,7 +576,7 @@ func demoClock() time.Time { return time.Date(2026, 11, 24, 16, 0, 0, 0, time.UT
 func demo(stdout, stderr io.Writer) int {
 	load := func(name string) (policyfile.File, error) {
 		if name == demoFile {
-			return policyfile.Decode(demoPolicy, nil)
+			return policyfile.ParseWith(demoPolicy, nil)
 		}
 		return policyfile.File{}, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 	}

@@ -177,7 +177,10 @@ func (c *cli) verify(args []string) error {
 	// in bounded memory, whatever the size of the journal.
 	n, head, err := timeline.VerifyFile(fs.file, key)
 	if err != nil {
-		return explainOpen(missing(err, fs.file), key)
+		if e := missing(err, fs.file); e != err {
+			return e
+		}
+		return explainOpen(err, key)
 	}
 	if n == 0 {
 		fmt.Fprintf(c.stdout, "ok: 0 entries\n")
@@ -209,8 +212,7 @@ func missing(err error, path string) error {
 }
 
 // inZone returns entries with their times in loc; a nil loc keeps them as
-// recorded. Only the presentation changes: the hashes cover the offsets as
-// recorded, so the entries returned are for printing, not for Verify.
+// recorded. Only the presentation changes: hashes cover the instant.
 func inZone(entries []timeline.Entry, loc *time.Location) []timeline.Entry {
 	if loc == nil {
 		return entries

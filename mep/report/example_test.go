@@ -49,8 +49,8 @@ func ExampleReport_WriteMarkdown() {
 	//
 	// - Start: 2026-11-24 20:05:00 UTC
 	// - End: 2026-11-24 20:10:00 UTC
-	// - Duration: 5m00s
-	// - Outage (users cut off): 5m00s
+	// - Duration: 5m
+	// - Outage (users cut off): 5m
 	// - Disruption (users degraded): 0s
 	// - Journal entries: 2
 	//

@@ -21,14 +21,14 @@
 //
 // A go-live in a few lines (errors left out):
 //
-//	project, _ := mep.New("billing v2", &mep.Options{Location: paris})
-//	project.AddMember(mep.Member{Name: "olga", Roles: []mep.Role{mep.RoleOperations}})
+//	project, _ := mep.CreateFile("billing.jsonl", "billing v2", &mep.Options{Location: paris, Country: "FR"})
+//	project.Team().Add(mep.Member{Name: "olga", Roles: []mep.Role{mep.RoleOperations}})
 //	set, _ := policyfile.Parse(policyYAML)
 //	r, _ := project.NewRollout(mep.RolloutOptions{Name: "go-live", T0: t0, Runbook: steps, Policies: set})
-//	r.AddRehearsal(rehearsal)                    // R5: how long, how much outage
-//	r.Readiness().Check("config-backup", "olga", at, "")
-//	r.Vote(mep.Vote{Role: "operations", By: "olga", Go: true})
-//	verdict, _ := r.Decide(ctx, time.Now())      // Undecided, Go or NoGo, with every reason
+//	r.AddRehearsal(mep.RehearsalRun{Summary: s, ProductionLike: true}) // R5: how long, how much outage
+//	r.Check("config-backup", "olga", at, "")
+//	r.Vote(mep.Vote{Role: mep.RoleOperations, By: "olga", Verdict: mep.Go})
+//	d, _ := r.Decide(ctx, time.Now())            // Undecided, Go or NoGo, with every reason
 //	r.StartStep("switch-dns", "olga")            // refused until Go
 //	r.Report(time.Now()).WriteHTML(w)
 //

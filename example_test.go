@@ -31,8 +31,9 @@ policies:
 		fmt.Println(err)
 		return
 	}
-	project, _ := mep.New("billing v2", &mep.Options{Now: clock, Location: paris})
-	_ = project.AddMember(mep.Member{Name: "olga", Roles: []mep.Role{mep.RoleOperations}})
+	project, _ := mep.New("billing v2", &mep.Options{Now: clock, Location: paris, RolloutsOnly: true})
+	_ = project.Team().Add(mep.Member{Name: "olga", Roles: []mep.Role{mep.RoleOperations}})
+	_ = project.Team().Choose("olga", "olga") // the go-live team (R3)
 	r, _ := project.NewRollout(mep.RolloutOptions{
 		Name: "go-live", T0: at(27, 20, 30), Policies: set,
 		Runbook: []mep.Step{
@@ -50,17 +51,16 @@ policies:
 	_ = r.Reschedule(p.Slots[0], "olga", "Friday freeze")
 	fmt.Println("T0:", r.T0().Format("Mon 2006-01-02 15:04"))
 
-	_ = r.Readiness().Check("backup", "olga", at(30, 17, 0), "")
-	_, _ = r.Vote(mep.Vote{Role: "operations", By: "olga", Go: true, At: at(30, 19, 30)})
-	v, _ := r.Decide(ctx, at(30, 19, 45))
-	fmt.Println("decision:", v.Decision)
+	_ = r.Check("backup", "olga", at(30, 17, 0), "")
+	_, _ = r.Vote(mep.Vote{Role: mep.RoleOperations, By: "olga", Verdict: mep.Go, At: at(30, 19, 30)})
+	d, _ := r.Decide(ctx, at(30, 19, 45))
+	fmt.Println("decision:", d.Verdict)
 
 	now = r.T0()
-	e, err := r.StartStep("switch-dns", "olga")
-	fmt.Println("step", e.Seq, e.Kind, e.Step, err)
+	fmt.Println("step switch-dns started:", r.StartStep("switch-dns", "olga"))
 	// Output:
 	// refused: friday-freeze: Fri 2026-11-27 is a Friday in Europe/Paris; allowed again from Sat 2026-11-28 00:00 CET
 	// T0: Mon 2026-11-30 20:00
 	// decision: go
-	// step 4 start switch-dns <nil>
+	// step switch-dns started: <nil>
 }

@@ -67,6 +67,8 @@ type Action struct {
 	ClosedAt time.Time `json:"closed_at,omitzero"`  // when it was done or cancelled; zero while open
 	ClosedBy string    `json:"closed_by,omitempty"` // who closed it
 	Note     string    `json:"note,omitempty"`      // done: optional note; cancelled: the reason
+	By       string    `json:"by,omitempty"`        // who handed it out (the minutes' By for a meeting's)
+	At       time.Time `json:"at"`                  // when it was handed out
 }
 
 // IsOpen reports whether a is neither done nor cancelled.

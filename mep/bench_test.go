@@ -1,93 +1,134 @@
 package mep_test
 
 import (
+	"context"
 	"fmt"
+	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
+	"github.com/mepkit/mepkit/checklist"
 	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/policy"
+	"github.com/mepkit/mepkit/timeline"
 )
 
-// bigProject returns a project whose tracker holds 10,000 actions handed
-// out over 500 weekly meetings, four in five of them closed.
-func bigProject(b *testing.B) (*mep.Project, time.Time) {
+// bigRecord writes a project whose record holds about n facts: a year of
+// meetings and actions, and five rollouts whose cutovers run steps.
+func bigRecord(b *testing.B, path string, n int) {
 	b.Helper()
-	start := utc(2026, 1, 5, 10, 0)
-	p, err := mep.New("big", &mep.Options{Now: func() time.Time { return start }, Cadence: mep.Cadence{Days: 7}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	tr := p.Tracker()
-	at := start
-	for m := range 500 {
-		specs := make([]mep.ActionSpec, 20)
-		for i := range specs {
-			specs[i] = mep.ActionSpec{Title: fmt.Sprintf("action %d of meeting %d", i, m), Owner: fmt.Sprintf("owner-%d", i%12)}
+	c := newClock(utc(2026, 1, 5, 9, 0))
+	p, err := mep.CreateFile(path, "big", &mep.Options{Now: c.now, NoSync: true, RolloutsOnly: true})
+	require.NoError(b, err)
+	defer p.Close()
+	staff(b, p)
+	require.NoError(b, p.OptOutOfFreeze("Otto", "benchmark"))
+	steps := (n / 2 / 5) / 2 // each step: start and end
+	for k := range 5 {
+		runbook := make([]mep.Step, steps)
+		for i := range runbook {
+			runbook[i] = mep.Step{ID: fmt.Sprintf("s%05d", i), Expected: time.Minute}
 		}
-		mt, err := tr.Hold(mep.Minutes{At: at, Title: fmt.Sprintf("weekly %d", m), Attendees: []string{"Bea", "Otto", "Mia"}, Actions: specs})
+		c.set(utc(2026, 2+k, 3, 9, 0))
+		r, err := p.NewRollout(mep.RolloutOptions{Name: fmt.Sprintf("r%d", k), T0: c.now().Add(3 * time.Hour), Runbook: runbook,
+			Readiness: checklist.List{Name: "ready", Items: []checklist.Item{{ID: "ok", Title: "ok"}}}})
+		require.NoError(b, err)
+		require.NoError(b, r.Check("ok", "Otto", time.Time{}, ""))
+		c.add(time.Minute)
+		_, err = r.Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go})
+		require.NoError(b, err)
+		c.set(r.T0())
+		_, err = r.Decide(context.Background(), c.now())
+		require.NoError(b, err)
+		for _, s := range runbook {
+			require.NoError(b, r.StartStep(s.ID, "Bea"))
+			c.add(time.Second)
+			require.NoError(b, r.EndStep(s.ID, "Bea", timeline.Done))
+		}
+	}
+	for range n - len(p.Record().Entries()) {
+		c.add(time.Hour)
+		_, err := p.Tracker().Assign(mep.ActionSpec{Title: "follow up", Owner: "Bea", Due: c.now().Add(48 * time.Hour)}, "Sam", time.Time{})
+		require.NoError(b, err)
+	}
+}
+
+// BenchmarkOpen100k: replaying a record of 100,000 facts.
+func BenchmarkOpen100k(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "big.jsonl")
+	bigRecord(b, path, 100_000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		p, err := mep.OpenFile(path, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
-		for i, id := range mt.Actions {
-			if i%5 != 0 {
-				if err := tr.Done(id, "Bea", at.Add(time.Hour), ""); err != nil {
-					b.Fatal(err)
-				}
+		p.Close()
+	}
+}
+
+// BenchmarkAppendDurable: one fact recorded durably (fsync), against the
+// journal's own durable Record of an entry of the same size.
+func BenchmarkAppendDurable(b *testing.B) {
+	b.Run("mep", func(b *testing.B) {
+		p, err := mep.CreateFile(filepath.Join(b.TempDir(), "p.jsonl"), "bench", nil)
+		require.NoError(b, err)
+		defer p.Close()
+		b.ResetTimer()
+		for i := 0; b.Loop(); i++ {
+			if err := p.Plan(mep.Build, time.Duration(i+1)*time.Hour); err != nil {
+				b.Fatal(err)
 			}
 		}
-		at = at.AddDate(0, 0, 7)
-	}
-	return p, at
-}
-
-func BenchmarkOverdue(b *testing.B) {
-	p, end := bigProject(b)
-	now := end.AddDate(0, 0, -100)
-	tr := p.Tracker()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		if len(tr.Overdue(now)) == 0 {
-			b.Fatal("no overdue action")
+	})
+	b.Run("timeline", func(b *testing.B) {
+		j, err := timeline.Open(filepath.Join(b.TempDir(), "j.jsonl"), nil)
+		require.NoError(b, err)
+		defer j.Close()
+		b.ResetTimer()
+		for i := 0; b.Loop(); i++ {
+			if _, err := j.Record(timeline.Entry{Kind: "x-mep.plan", Attrs: map[string]string{"phase": "build", "planned": time.Duration(i + 1).String()}}); err != nil {
+				b.Fatal(err)
+			}
 		}
-	}
+	})
 }
 
-func BenchmarkAgenda(b *testing.B) {
-	p, end := bigProject(b)
-	now := end.AddDate(0, 0, -100)
-	tr := p.Tracker()
+// BenchmarkDecide: a go/no-go on a 200-item readiness checklist with the
+// standard policy set.
+func BenchmarkDecide(b *testing.B) {
+	c := newClock(utc(2026, 11, 12, 9, 0)) // a Thursday
+	p, err := mep.New("bench", &mep.Options{Now: c.now, RolloutsOnly: true, Country: "FR"})
+	require.NoError(b, err)
+	staff(b, p)
+	items := make([]checklist.Item, 200)
+	for i := range items {
+		items[i] = checklist.Item{ID: fmt.Sprintf("i%03d", i), Title: "item", Deadline: -time.Hour}
+	}
+	win, err := policy.Windows("evenings", "Mon-Thu 20:00-23:30", time.UTC)
+	require.NoError(b, err)
+	r, err := p.NewRollout(mep.RolloutOptions{Name: "r", T0: utc(2026, 11, 12, 20, 0), Policies: policy.Set{win},
+		Runbook:   []mep.Step{{ID: "a", Expected: time.Hour}},
+		Readiness: checklist.List{Name: "ready", Items: items}})
+	require.NoError(b, err)
+	for _, it := range items {
+		require.NoError(b, r.Check(it.ID, "Otto", c.now(), ""))
+	}
+	require.NoError(b, p.Operations().Start(checklist.Operations(), r.T0(), "Mia"))
+	c.add(time.Hour)
+	_, err = r.Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go})
+	require.NoError(b, err)
+	now := utc(2026, 11, 12, 19, 0)
+	d, err := r.Decide(context.Background(), now)
+	require.NoError(b, err)
+	require.True(b, d.IsGo(), d.String())
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		if ag := tr.Agenda(now); len(ag.Open) == 0 {
-			b.Fatal("no open action")
-		}
-	}
-}
-
-func BenchmarkSave(b *testing.B) {
-	p, _ := bigProject(b)
-	dir := b.TempDir()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		if err := p.Save(dir); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkLoad(b *testing.B) {
-	p, _ := bigProject(b)
-	dir := b.TempDir()
-	if err := p.Save(dir); err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		if _, err := mep.Load(dir, nil); err != nil {
+		if _, err := r.Decide(context.Background(), now); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -29,14 +29,14 @@ type Budget struct {
 // budgetPhase reports whether ph counts in the totals.
 func budgetPhase(ph Phase) bool { return ph <= Review }
 
-// budget computes the budget at now. Requires p.mu held.
-func (p *Project) budget(now time.Time) Budget {
+// budget computes the budget at now.
+func (st *state) budget(p *Project, now time.Time) Budget {
 	b := Budget{Phases: make([]PhaseTime, NumPhases), Target: p.share, Margin: p.margin}
 	for i := range b.Phases {
-		b.Phases[i] = PhaseTime{Phase: Phase(i), Planned: p.planned[i]}
+		b.Phases[i] = PhaseTime{Phase: Phase(i), Planned: st.planned[i]}
 	}
-	from, ph := p.created, Scoping
-	for _, t := range p.transitions {
+	from, ph := st.created, Scoping
+	for _, t := range st.transitions {
 		if d := t.At.Sub(from); d > 0 {
 			b.Phases[ph].Actual += d
 		}
@@ -68,7 +68,7 @@ func (p *Project) budget(now time.Time) Budget {
 		warn("plan", b.PlannedBuild)
 	}
 	// The actual share means something only once Build is over.
-	if p.phase > Build && b.Actual > 0 {
+	if st.phase > Build && b.Actual > 0 {
 		warn("actual", b.ActualBuild)
 	}
 	return b
@@ -83,11 +83,9 @@ func (p *Project) Plan(ph Phase, d time.Duration) error {
 	if d < 0 {
 		return fieldErr("plan."+ph.String(), d.String(), "negative duration")
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.planned[ph] = d
-	p.rev++
-	return nil
+	return p.write(func(*state) (event, error) {
+		return &evPlan{At: p.now(), Phase: ph, Planned: d}, nil
+	})
 }
 
 // Budget returns the planned and actual time of every phase at now, with
@@ -95,7 +93,7 @@ func (p *Project) Plan(ph Phase, d time.Duration) error {
 // than the margin (R2): for the plan as soon as something is planned, for
 // the actual time once Build is over.
 func (p *Project) Budget(now time.Time) Budget {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.budget(now)
+	var b Budget
+	p.read(func(st *state) { b = st.budget(p, now) })
+	return b
 }

@@ -8,78 +8,60 @@ import (
 	"github.com/mepkit/mepkit/checklist"
 )
 
-// Builtin returns the method's own exit criteria for the gate that leaves
-// phase from (METHOD.md), in the order they are checked:
-//
-//   - Scoping: a planned time for every phase from Scoping to Review and a
-//     builder named (R1, R2).
-//   - Build: at least one member with the MCO role, the go-live team
-//     chosen, with every MCO member in it, and a builder named as the MCO
-//     team's contact (R3), as [Project.CheckTeam] checks.
-//   - Validation: the validation checklist run is complete, and installation
-//     procedures were checked, not only deliverables: an item whose section
-//     or ID mentions "install" is done, as in [checklist.Validation] (R4).
-//   - Rehearsal: at least one rehearsal with recorded step timings (R5).
-//   - Planning: a meeting held since Planning began and by the gate's
-//     instant, no overdue action at that instant (R6).
-//   - Preparation: the readiness checklist complete by the gate's instant
-//     and by T0 minus the readiness lead, with no late item (R7, R8), and
-//     the operations team's final GO, given after it, since the project
-//     last entered Preparation and by the gate's instant (R9): a GO given
-//     before going back to an earlier phase does not count.
-//   - Cutover: the cutover's journal summary attached, every step ended
-//     (R10).
-//   - Review: at least one lesson recorded (R12).
-//   - Industrialization: the operations-readiness checklist complete, with
-//     items checked done for probes, the backup process and the known
-//     recurring failures: items whose section or ID mentions "probe",
-//     "backup" and "failure", as in [checklist.Operations] (R13).
-//
-// Operations, the last phase, has no gate: Builtin returns nil, as it
-// does for an invalid phase. The slice is new at each call.
-func Builtin(from Phase) []Criterion {
+// builtin returns the method's own exit criteria for the gate that leaves
+// phase from (METHOD.md), in the order they are checked; the package doc
+// lists them.
+func builtin(from Phase) []Criterion {
+	c := func(name, rule string, check func(st *state, p *Project, at time.Time) error) Criterion {
+		return Criterion{Name: name, Rule: rule, Check: func(p *Project, at time.Time) error {
+			var err error
+			p.read(func(st *state) { err = check(st, p, at) })
+			return err
+		}}
+	}
 	switch from {
 	case Scoping:
 		return []Criterion{
-			{Name: "phase budget planned", Rule: "R2", Check: checkPlanned},
-			{Name: "builders named", Rule: "R1", Check: checkBuilders},
+			c("phase budget planned", "R2", checkPlanned),
+			c("builders named", "R1", checkBuilders),
 		}
 	case Build:
-		return []Criterion{{Name: "go-live team", Rule: "R3", Check: checkTeam}}
+		return []Criterion{c("go-live team", "R3", func(st *state, _ *Project, _ time.Time) error { return joinErrs(st.people.check()) })}
 	case Validation:
 		return []Criterion{
-			{Name: "validation checklist complete", Rule: "R4", Check: checkValidation},
-			{Name: "installation procedures checked", Rule: "R4", Check: checkInstallation},
+			c("validation checklist complete", "R4", func(st *state, _ *Project, _ time.Time) error { return runReady("validation", st.validation) }),
+			c("installation procedures checked", "R4", func(st *state, _ *Project, _ time.Time) error {
+				return itemDone(st.validation, "validation", "install", "installation procedures")
+			}),
 		}
 	case Rehearsal:
-		return []Criterion{{Name: "rehearsal timings recorded", Rule: "R5", Check: checkRehearsals}}
+		return []Criterion{c("rehearsal timings recorded", "R5", checkRehearsals)}
 	case Planning:
 		return []Criterion{
-			{Name: "planning meeting held", Rule: "R6", Check: checkPlanningMeeting},
-			{Name: "no overdue action", Rule: "R6", Check: checkNoOverdue},
+			c("planning meeting held", "R6", checkPlanningMeeting),
+			c("no overdue action", "R6", checkNoOverdue),
 		}
 	case Preparation:
 		return []Criterion{
-			{Name: "readiness checklist complete in time", Rule: "R7", Check: checkReadiness},
-			{Name: "operations GO", Rule: "R9", Check: checkGo},
+			c("readiness checklist complete in time", "R7", checkReadiness),
+			c("operations readiness", "R13", checkOperations),
+			c("operations GO", "R9", checkGo),
 		}
 	case Cutover:
-		return []Criterion{{Name: "cutover journaled", Rule: "R10", Check: checkCutover}}
+		return []Criterion{c("cutover journaled", "R10", checkCutover)}
 	case Review:
-		return []Criterion{{Name: "lessons recorded", Rule: "R12", Check: checkLessons}}
-	case Industrialization:
 		return []Criterion{
-			{Name: "operations-readiness checklist complete", Rule: "R13", Check: checkOperations},
-			{Name: "probes in place", Rule: "R13", Check: opsItem("probe", "probes")},
-			{Name: "backup process", Rule: "R13", Check: opsItem("backup", "backup process")},
-			{Name: "known failures recorded", Rule: "R13", Check: opsItem("failure", "record of known failures")},
+			c("post-deployment meeting", "R6", checkReviewMeeting),
+			c("lessons recorded", "R12", checkLessons),
 		}
+	case Industrialization:
+		return []Criterion{c("lessons applied or waived", "R12", checkLessonsSettled)}
 	}
 	return nil
 }
 
-func checkPlanned(p *Project, _ time.Time) error {
-	b := p.Budget(time.Time{})
+func checkPlanned(st *state, p *Project, _ time.Time) error {
+	b := st.budget(p, time.Time{})
 	var missing []string
 	for _, pt := range b.Phases {
 		if budgetPhase(pt.Phase) && pt.Planned <= 0 {
@@ -92,19 +74,19 @@ func checkPlanned(p *Project, _ time.Time) error {
 	return nil
 }
 
-func checkBuilders(p *Project, _ time.Time) error {
-	if len(p.WithRole(RoleBuild)) == 0 {
-		return fmt.Errorf("mep: no member with the build role")
+func checkBuilders(st *state, _ *Project, _ time.Time) error {
+	for _, m := range st.people.members {
+		if m.Has(RoleBuild) {
+			return nil
+		}
 	}
-	return nil
+	return fmt.Errorf("mep: no member with the build role")
 }
-
-func checkTeam(p *Project, _ time.Time) error { return p.CheckTeam() }
 
 // runReady explains why run r is not complete, or returns nil.
 func runReady(what string, r *checklist.Run) error {
 	if r == nil {
-		return fmt.Errorf("mep: no %s checklist run attached", what)
+		return fmt.Errorf("mep: no %s checklist run started", what)
 	}
 	if r.Ready() {
 		return nil
@@ -112,10 +94,6 @@ func runReady(what string, r *checklist.Run) error {
 	pr := r.Progress()
 	return fmt.Errorf("mep: %s checklist not complete: %d required item(s) pending, %d failed",
 		what, pr.RequiredPending, pr.Failed)
-}
-
-func checkValidation(p *Project, _ time.Time) error {
-	return runReady("validation", p.Evidence().Validation)
 }
 
 // mentions reports whether a checklist item's section or ID mentions word.
@@ -126,7 +104,7 @@ func mentions(it checklist.Item, word string) bool {
 // itemDone explains why run r has no item mentioning word checked done.
 func itemDone(r *checklist.Run, what, word, desc string) error {
 	if r == nil {
-		return fmt.Errorf("mep: no %s checklist run attached", what)
+		return fmt.Errorf("mep: no %s checklist run started", what)
 	}
 	found := false
 	for _, res := range r.Results() {
@@ -144,32 +122,22 @@ func itemDone(r *checklist.Run, what, word, desc string) error {
 	return fmt.Errorf("mep: no %s item checked done", desc)
 }
 
-func checkInstallation(p *Project, _ time.Time) error {
-	return itemDone(p.Evidence().Validation, "validation", "install", "installation procedures")
-}
-
-func opsItem(word, desc string) func(*Project, time.Time) error {
-	return func(p *Project, _ time.Time) error {
-		return itemDone(p.Evidence().Operations, "operations-readiness", word, desc)
-	}
-}
-
-func checkRehearsals(p *Project, _ time.Time) error {
-	ev := p.Evidence()
-	for _, s := range ev.Rehearsals {
+func checkRehearsals(st *state, _ *Project, _ time.Time) error {
+	for _, rh := range st.rehearsals {
+		s := rh.Summary
 		if len(s.Steps) > 0 && s.Duration > 0 && s.IsComplete() {
 			return nil
 		}
 	}
-	if len(ev.Rehearsals) == 0 {
+	if len(st.rehearsals) == 0 {
 		return fmt.Errorf("mep: no rehearsal recorded")
 	}
-	return fmt.Errorf("mep: no complete timed rehearsal among %d recorded", len(ev.Rehearsals))
+	return fmt.Errorf("mep: no complete timed rehearsal among %d recorded", len(st.rehearsals))
 }
 
-func checkPlanningMeeting(p *Project, at time.Time) error {
-	since := p.EnteredAt()
-	for _, m := range p.Tracker().Meetings() {
+func checkPlanningMeeting(st *state, _ *Project, at time.Time) error {
+	since := st.enteredAt()
+	for _, m := range st.meetings {
 		if !m.At.Before(since) && !m.At.After(at) {
 			return nil
 		}
@@ -177,8 +145,8 @@ func checkPlanningMeeting(p *Project, at time.Time) error {
 	return fmt.Errorf("mep: no meeting held since planning began on %s, by %s", since.Format(time.DateOnly), at.Format(time.RFC3339))
 }
 
-func checkNoOverdue(p *Project, at time.Time) error {
-	od := p.Tracker().Overdue(at)
+func checkNoOverdue(st *state, _ *Project, at time.Time) error {
+	od := st.overdue(at)
 	if len(od) == 0 {
 		return nil
 	}
@@ -189,8 +157,20 @@ func checkNoOverdue(p *Project, at time.Time) error {
 	return fmt.Errorf("mep: %d overdue action(s): %s", len(od), strings.Join(ids, ", "))
 }
 
-func checkReadiness(p *Project, at time.Time) error {
-	r := p.Evidence().Readiness
+// current returns the project's latest rollout, or nil.
+func (st *state) current() *rollout {
+	if len(st.rollouts) == 0 {
+		return nil
+	}
+	return st.rollouts[len(st.rollouts)-1]
+}
+
+func checkReadiness(st *state, p *Project, at time.Time) error {
+	cur := st.current()
+	if cur == nil {
+		return fmt.Errorf("mep: no rollout prepared")
+	}
+	r := cur.readiness
 	if err := runReady("readiness", r); err != nil {
 		return err
 	}
@@ -198,8 +178,7 @@ func checkReadiness(p *Project, at time.Time) error {
 		return fmt.Errorf("mep: readiness checklist complete at %s, after %s",
 			ra.Format(time.RFC3339), at.Format(time.RFC3339))
 	}
-	t0 := r.T0()
-	by := t0.Add(-p.lead)
+	by := r.T0().Add(-p.lead)
 	if late := r.Late(by); len(late) > 0 {
 		ids := make([]string, len(late))
 		for i, it := range late {
@@ -214,57 +193,114 @@ func checkReadiness(p *Project, at time.Time) error {
 	return nil
 }
 
-func checkGo(p *Project, at time.Time) error {
-	d := p.Evidence().Go
-	switch d.Decision {
+// checkOperations is R13: probes, a backup process and the record of
+// known recurring failures exist before the first go-live.
+func checkOperations(st *state, _ *Project, _ time.Time) error {
+	if err := runReady("operations-readiness", st.operations); err != nil {
+		return err
+	}
+	var errs []error
+	for _, w := range [][2]string{{"probe", "probes"}, {"backup", "backup process"}, {"failure", "record of known failures"}} {
+		if err := itemDone(st.operations, "operations-readiness", w[0], w[1]); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return joinErrs(errs)
+}
+
+func checkGo(st *state, _ *Project, at time.Time) error {
+	cur := st.current()
+	if cur == nil {
+		return fmt.Errorf("mep: no rollout prepared")
+	}
+	d := cur.decided
+	switch d.Verdict {
 	case Undecided:
-		return fmt.Errorf("mep: no go/no-go decision yet")
+		return fmt.Errorf("mep: no go/no-go decision yet for %s", cur.name)
 	case NoGo:
-		return fmt.Errorf("mep: no-go given by %s: %s", d.By, d.Reason)
+		return fmt.Errorf("mep: no-go for %s: %s", cur.name, firstOr(d.Reasons, "no reason"))
 	}
 	if d.At.After(at) {
 		return fmt.Errorf("mep: GO given at %s, after %s", d.At.Format(time.RFC3339), at.Format(time.RFC3339))
 	}
-	if since := p.EnteredAt(); d.At.Before(since) {
+	if since := st.enteredAt(); d.At.Before(since) {
 		return fmt.Errorf("mep: GO given at %s, before the project entered its current phase at %s: a GO from an earlier stay does not count",
 			d.At.Format(time.RFC3339), since.Format(time.RFC3339))
 	}
-	if m, ok := p.Member(d.By); !ok || !m.Has(RoleOperations) {
-		return fmt.Errorf("mep: GO given by %q, who is not a member with the operations role", d.By)
-	}
-	if r := p.Evidence().Readiness; r != nil {
-		if ra := r.ReadyAt(); ra.After(at) {
-			return fmt.Errorf("mep: readiness checklist complete at %s, after %s",
-				ra.Format(time.RFC3339), at.Format(time.RFC3339))
-		}
-		if ra := r.ReadyAt(); !ra.IsZero() && d.At.Before(ra) {
-			return fmt.Errorf("mep: GO given at %s, before readiness was complete at %s",
-				d.At.Format(time.RFC3339), ra.Format(time.RFC3339))
-		}
-	}
 	return nil
 }
 
-func checkCutover(p *Project, _ time.Time) error {
-	s := p.Evidence().Cutover
+func checkCutover(st *state, _ *Project, _ time.Time) error {
+	cur := st.current()
 	switch {
-	case s == nil:
-		return fmt.Errorf("mep: no cutover summary attached")
-	case len(s.Steps) == 0:
-		return fmt.Errorf("mep: the cutover summary has no step")
-	case !s.IsComplete():
-		return fmt.Errorf("mep: %d cutover step(s) still running", s.Open)
+	case cur == nil:
+		return fmt.Errorf("mep: no rollout prepared")
+	case cur.finished == nil:
+		return fmt.Errorf("mep: the cutover of %s is not finished (Rollout.Finish)", cur.name)
 	}
 	return nil
 }
 
-func checkLessons(p *Project, _ time.Time) error {
-	if len(p.Lessons()) == 0 {
-		return fmt.Errorf("mep: no lesson recorded from the review")
+// checkReviewMeeting: the post-deployment meeting is held after the
+// cutover, with operations present (R6, R12).
+func checkReviewMeeting(st *state, _ *Project, at time.Time) error {
+	cur := st.current()
+	if cur == nil || cur.finished == nil {
+		return fmt.Errorf("mep: no finished cutover to review")
+	}
+	for _, m := range st.meetings {
+		if m.At.Before(cur.finished.At) || m.At.After(at) {
+			continue
+		}
+		for _, a := range m.Attendees {
+			if i, ok := st.people.find(a); ok && st.people.members[i].Has(RoleOperations) {
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("mep: no post-deployment meeting with operations present since the cutover of %s ended at %s",
+		cur.name, cur.finished.At.Format(time.RFC3339))
+}
+
+// checkLessons: lessons of this project's rollouts (R12), and a decision
+// on every failed functional test.
+func checkLessons(st *state, _ *Project, _ time.Time) error {
+	var errs []error
+	cur := st.current()
+	found := false
+	for _, l := range st.lessons {
+		if cur != nil && l.From == cur.name {
+			found = true
+		}
+	}
+	if !found {
+		errs = append(errs, fmt.Errorf("mep: no lesson recorded from the review of this rollout"))
+	}
+	if cur != nil {
+		for _, id := range cur.undecidedFailures() {
+			errs = append(errs, fmt.Errorf("mep: functional test %s failed: roll back, or accept it with a reason (Rollout.Accept)", id))
+		}
+	}
+	return joinErrs(errs)
+}
+
+// checkLessonsSettled: every lesson applied or waived with a reason (R12).
+func checkLessonsSettled(st *state, _ *Project, _ time.Time) error {
+	var open []string
+	for _, l := range st.lessons {
+		if !l.IsSettled() {
+			open = append(open, fmt.Sprintf("#%d %s", l.ID, l.Text))
+		}
+	}
+	if len(open) > 0 {
+		return fmt.Errorf("mep: %d lesson(s) neither applied nor waived: %s", len(open), strings.Join(open, "; "))
 	}
 	return nil
 }
 
-func checkOperations(p *Project, _ time.Time) error {
-	return runReady("operations-readiness", p.Evidence().Operations)
+func firstOr(s []string, def string) string {
+	if len(s) > 0 {
+		return s[0]
+	}
+	return def
 }

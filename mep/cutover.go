@@ -3,233 +3,350 @@ package mep
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/mepkit/mepkit/timeline"
 )
 
+// stepState is where a runbook step stands in a cutover.
+type stepState uint8
+
+const (
+	stepPending stepState = iota
+	stepRunning
+	stepDone
+	stepFailed // the last attempt failed: a retry or a rollback is due
+	stepSkipped
+)
+
+// status returns where each step stands, as applyStep keeps it.
+func (ro *rollout) status() map[string]stepState {
+	if ro.stat == nil {
+		ro.stat = map[string]stepState{}
+	}
+	return ro.stat
+}
+
+// setStatus records where step id stands, and moves the count of leading
+// steps done or skipped.
+func (ro *rollout) setStatus(id string, s stepState) {
+	ro.status()[id] = s
+	for ro.prefix < len(ro.runbook) {
+		if st := ro.stat[ro.runbook[ro.prefix].ID]; st != stepDone && st != stepSkipped {
+			break
+		}
+		ro.prefix++
+	}
+}
+
+// waitsOn returns the steps that step i waits for and that are neither
+// done nor skipped (R10): its DependsOn, or else every earlier step
+// outside its parallel group.
+func (ro *rollout) waitsOn(i int, status map[string]stepState) []string {
+	s := ro.runbook[i]
+	deps := s.DependsOn
+	if len(deps) == 0 {
+		g := i // the first step of i's parallel group
+		for g > 0 && s.Group != "" && ro.runbook[g-1].Group == s.Group {
+			g--
+		}
+		if ro.prefix >= g {
+			return nil // every step before the group is done or skipped
+		}
+		for j := i - 1; j >= 0; j-- {
+			if s.Group != "" && ro.runbook[j].Group == s.Group {
+				continue
+			}
+			deps = append(deps, ro.runbook[j].ID)
+		}
+	}
+	var out []string
+	for _, d := range deps {
+		if st := status[d]; st != stepDone && st != stepSkipped {
+			out = append(out, d)
+		}
+	}
+	slices.Reverse(out)
+	return out
+}
+
 // StartStep records that step id of the runbook starts, at the project's
-// clock. The first step needs a Go decided (Decide) for the current T0, and
-// that Go must still hold when the step starts: StartStep evaluates the
-// rollout again for an operation starting now (a No-Go voted since, an
-// item failed since, a start moved into a freeze all refuse it). Refused,
-// it returns an error wrapping ErrNoGo with the reasons, and records
-// nothing. It returns a *NotFoundError for a step that is not in the
-// runbook, and the journal's error for a step already running.
-func (r *Rollout) StartStep(id, by string) (timeline.Entry, error) {
-	r.moveMu.Lock()
-	defer r.moveMu.Unlock()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	i, ok := r.index[id]
-	if !ok {
-		return timeline.Entry{}, &NotFoundError{What: "runbook step", Key: id}
-	}
-	now := r.p.now()
-	if !r.started {
-		switch {
-		case r.decided.Decision != Go:
-			return timeline.Entry{}, fmt.Errorf("%w: step %q cannot start; the decision is %s", ErrNoGo, id, r.decided.Decision)
-		case !r.decided.T0.Equal(r.t0):
-			return timeline.Entry{}, fmt.Errorf("%w: the GO was for another T0", ErrNoGo)
+// clock, by by, a member of the go-live team (R10). The first step needs
+// a Go decided (Decide) for the current T0, and that Go must still hold
+// when the step starts: StartStep evaluates the rollout again for an
+// operation starting now (a No-Go voted since, an item failed since, a
+// start moved into a freeze all refuse it, with an error wrapping ErrNoGo).
+//
+// Steps run in the runbook's order (R10): a step starts once the steps it
+// depends on (its DependsOn, or every earlier step outside its parallel
+// Group) are done or skipped, and is started again only after a failed
+// attempt; otherwise the error wraps ErrRunbook. After [Rollout.Rollback],
+// StartStep and EndStep record the rollback of the steps that have a
+// rollback procedure, latest first. Nothing is recorded on error.
+func (r *Rollout) StartStep(id, by string) error {
+	return r.write(func(st *state, ro *rollout) (event, error) {
+		i, ok := ro.index[id]
+		if !ok {
+			return nil, &NotFoundError{What: "runbook step", Key: fmt.Sprintf("%q", id)}
 		}
-		if v := r.evaluate(context.Background(), now, now); !v.IsGo() {
-			return timeline.Entry{}, fmt.Errorf("%w: the GO no longer holds for a start at %s: %s",
-				ErrNoGo, now.In(r.t0.Location()).Format("2006-01-02 15:04 MST"), v)
+		if err := st.people.inTeam(by, 0); err != nil {
+			return nil, err
 		}
-	}
-	s := r.runbook[i]
-	e, err := r.journal.Record(timeline.Entry{
-		At: now, Kind: timeline.KindStart, Step: id, Actor: by, Impact: s.Impact,
-		Attrs: map[string]string{"kind": s.Kind.String()},
+		if ro.finished != nil {
+			return nil, fmt.Errorf("%w: the cutover is finished", ErrRunbook)
+		}
+		now := r.p.now()
+		if ro.rollback != nil {
+			return ro.startRollbackStep(id, by, now)
+		}
+		status := ro.status()
+		switch status[id] {
+		case stepRunning:
+			return nil, fmt.Errorf("%w: step %s is already running", ErrRunbook, id)
+		case stepDone:
+			return nil, fmt.Errorf("%w: step %s is done", ErrRunbook, id)
+		case stepSkipped:
+			return nil, fmt.Errorf("%w: step %s was skipped", ErrRunbook, id)
+		}
+		if w := ro.waitsOn(i, status); len(w) > 0 {
+			return nil, fmt.Errorf("%w: step %s follows %s, not done or skipped yet", ErrRunbook, id, strings.Join(w, ", "))
+		}
+		if !ro.started {
+			switch {
+			case ro.decided.Verdict != Go:
+				return nil, fmt.Errorf("%w: step %q cannot start; the decision is %s", ErrNoGo, id, ro.decided.Verdict)
+			case !ro.decided.T0.Equal(ro.t0):
+				return nil, fmt.Errorf("%w: the GO was for another T0", ErrNoGo)
+			}
+			if d := ro.evaluate(context.Background(), st, r.p, now, now); !d.IsGo() {
+				return nil, fmt.Errorf("%w: the GO no longer holds for a start at %s: %s",
+					ErrNoGo, now.In(ro.t0.Location()).Format("2006-01-02 15:04 MST"), d)
+			}
+		}
+		return &evStep{At: now, Rollout: r.name, Step: id, By: by, Event: stepStart}, nil
 	})
-	if err != nil {
-		return e, err
-	}
-	r.started = true
-	return e, nil
 }
 
 // EndStep records that the running attempt of step id ends with outcome,
-// at the project's clock. For a test step, Done means passed. It returns
-// a *NotFoundError for a step that is not in the runbook, and the
-// journal's error for a step that is not running.
-func (r *Rollout) EndStep(id, by string, outcome timeline.Outcome) (timeline.Entry, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if _, ok := r.index[id]; !ok {
-		return timeline.Entry{}, &NotFoundError{What: "runbook step", Key: id}
+// at the project's clock, by by, a member of the go-live team. For a test
+// step, Done means passed. It returns a *NotFoundError for a step that is
+// not in the runbook, and an error wrapping ErrRunbook for a step that is
+// not running.
+func (r *Rollout) EndStep(id, by string, outcome timeline.Outcome) error {
+	if !outcome.IsValid() {
+		return fieldErr("step.outcome", outcome.String(), "invalid outcome")
 	}
-	return r.journal.Record(timeline.Entry{At: r.p.now(), Kind: timeline.KindEnd, Step: id, Actor: by, Outcome: outcome})
+	return r.write(func(st *state, ro *rollout) (event, error) {
+		if _, ok := ro.index[id]; !ok {
+			return nil, &NotFoundError{What: "runbook step", Key: fmt.Sprintf("%q", id)}
+		}
+		if err := st.people.inTeam(by, 0); err != nil {
+			return nil, err
+		}
+		steps := ro.steps
+		if ro.rollback != nil {
+			steps = ro.rbSteps
+		}
+		if !running(steps, id) {
+			return nil, fmt.Errorf("%w: step %s is not running", ErrRunbook, id)
+		}
+		return &evStep{At: r.p.now(), Rollout: r.name, Step: id, By: by, Event: stepEnd, Outcome: outcome, Rollback: ro.rollback != nil}, nil
+	})
 }
 
-// Note records free text in the cutover's journal.
-func (r *Rollout) Note(by, text string) (timeline.Entry, error) {
-	return r.journal.Record(timeline.Entry{At: r.p.now(), Kind: timeline.KindNote, Actor: by, Text: text})
-}
-
-// Summary returns the summary of the cutover's journal: the steps only
-// (votes and decisions are in the journal too, but a summary covers the
-// steps: it runs from the first step's start to the last step's end).
-func (r *Rollout) Summary() timeline.Summary {
-	return summarizeSteps(r.journal.Entries())
-}
-
-// summarizeSteps summarises the start and end entries of a journal.
-func summarizeSteps(entries []timeline.Entry) timeline.Summary {
-	steps := entries[:0:0]
-	for _, e := range entries {
-		if e.Kind == timeline.KindStart || e.Kind == timeline.KindEnd {
-			steps = append(steps, e)
+// running reports whether step id has an attempt running in steps.
+func running(steps []timeline.Entry, id string) bool {
+	for i := len(steps) - 1; i >= 0; i-- {
+		if steps[i].Step == id {
+			return steps[i].Kind == timeline.KindStart
 		}
 	}
-	s := timeline.Summarize(steps)
-	s.Entries = len(entries)
-	return s
+	return false
 }
 
-// Finish attaches the cutover's summary to the project's evidence (R10),
-// for the gate out of Cutover. It returns an error while steps are still
-// running.
-func (r *Rollout) Finish() (timeline.Summary, error) {
-	r.mu.Lock() // no step starts or ends meanwhile
-	defer r.mu.Unlock()
-	s := r.Summary()
-	if !s.IsComplete() {
-		var running []string
-		for _, sp := range s.Steps {
-			if sp.Open {
-				running = append(running, sp.Step)
-			}
-		}
-		return s, fmt.Errorf("mep: cutover not finished: %s still running", strings.Join(running, ", "))
+// Skip records that step id is skipped, explicitly, by by, a member of
+// the go-live team, with a reason (R10). A step that started cannot be
+// skipped. It returns a *FieldError without a reason, and an error
+// wrapping ErrRunbook for a step that started.
+func (r *Rollout) Skip(id, by, reason string) error {
+	if strings.TrimSpace(reason) == "" {
+		return fieldErr("skip.reason", "", "empty: a step is skipped only with a reason (R10)")
 	}
-	r.p.SetCutover(s)
-	return s, nil
+	return r.write(func(st *state, ro *rollout) (event, error) {
+		if _, ok := ro.index[id]; !ok {
+			return nil, &NotFoundError{What: "runbook step", Key: fmt.Sprintf("%q", id)}
+		}
+		if err := st.people.inTeam(by, 0); err != nil {
+			return nil, err
+		}
+		if s := ro.status()[id]; s != stepPending {
+			return nil, fmt.Errorf("%w: step %s started; it cannot be skipped", ErrRunbook, id)
+		}
+		return &evStep{At: r.p.now(), Rollout: r.name, Step: id, By: by, Event: stepSkip, Reason: reason}, nil
+	})
 }
 
-// StepDrift compares one runbook step with its estimate.
-type StepDrift struct {
-	Step     Step
-	Expected time.Duration
-	Elapsed  time.Duration // so far, over every attempt; 0 if not started
-	Running  bool
-	Ended    bool
-	Outcome  timeline.Outcome // of the last attempt, once Ended
-	// Late is how far the step is behind its estimate: Elapsed - Expected
-	// when positive, 0 otherwise.
-	Late time.Duration
-}
-
-// Drift is how a running cutover compares with its estimate (R5), so the
-// team knows early when it will overrun its window.
-type Drift struct {
-	At          time.Time
-	Started     time.Time     // the first step's start; zero before
-	PlannedEnd  time.Time     // Started (or T0) + the estimate
-	ExpectedEnd time.Time     // at the current pace: now + what remains of the estimate
-	Delay       time.Duration // ExpectedEnd - PlannedEnd: positive when late
-	Steps       []StepDrift   // in runbook order
-	// WindowEnd is when the policies' calendars next block, after the
-	// start: the end of the window the cutover must fit in. Zero when no
-	// calendar blocks within a week.
-	WindowEnd time.Time
-	// Overrun reports that ExpectedEnd is past WindowEnd.
-	Overrun bool
-}
-
-// String says in one sentence where the cutover stands.
-func (d Drift) String() string {
-	if d.Started.IsZero() {
-		return "not started; expected end " + d.ExpectedEnd.Format("15:04 MST")
+// Rollback records the decision to roll the cutover back (who, why, at
+// the project's clock): from then on StartStep and EndStep record the
+// rollback steps. It returns an error wrapping ErrRunbook before the
+// cutover started or once a step marked PointOfNoReturn has started.
+func (r *Rollout) Rollback(by, reason string) error {
+	if strings.TrimSpace(reason) == "" {
+		return fieldErr("rollback.reason", "", "empty: say why the cutover is rolled back")
 	}
-	s := "on time"
-	switch {
-	case d.Delay > 0:
-		s = timeline.FormatDuration(d.Delay) + " late"
-	case d.Delay < 0:
-		s = timeline.FormatDuration(-d.Delay) + " ahead"
-	}
-	s += "; expected end " + d.ExpectedEnd.Format("15:04 MST") + " (planned " + d.PlannedEnd.Format("15:04 MST") + ")"
-	if d.Overrun {
-		s += "; OVERRUNS the window, which ends at " + d.WindowEnd.Format("15:04 MST")
-	}
-	return s
-}
-
-// Drift compares the cutover's progress at now with the estimate, step by
-// step: ended steps count as they took, a running step at least as long as
-// it has run, pending steps as estimated.
-func (r *Rollout) Drift(now time.Time) Drift {
-	now = now.Round(0)
-	est := r.Estimate()
-	s := summarizeSteps(r.journal.Entries())
-	loc := r.T0().Location()
-	d := Drift{At: now}
-	type agg struct {
-		first   time.Time
-		elapsed time.Duration
-		running bool
-		ended   bool
-		outcome timeline.Outcome
-	}
-	by := make(map[string]*agg)
-	for _, sp := range s.Steps {
-		a := by[sp.Step]
-		if a == nil {
-			a = &agg{first: sp.Start}
-			by[sp.Step] = a
-		}
-		if d.Started.IsZero() || sp.Start.Before(d.Started) {
-			d.Started = sp.Start
-		}
-		if sp.Open {
-			a.running, a.ended = true, false
-			a.elapsed = now.Sub(a.first)
-			continue
-		}
-		a.running, a.ended, a.outcome = false, true, sp.Outcome
-		a.elapsed = sp.End.Sub(a.first)
-	}
-	var remaining time.Duration
-	for i, step := range r.runbook {
-		sd := StepDrift{Step: step, Expected: est.Steps[i]}
-		if a := by[step.ID]; a != nil {
-			sd.Elapsed, sd.Running, sd.Ended, sd.Outcome = a.elapsed, a.running, a.ended, a.outcome
-		}
-		if sd.Elapsed > sd.Expected {
-			sd.Late = sd.Elapsed - sd.Expected
+	return r.write(func(st *state, ro *rollout) (event, error) {
+		if err := st.people.inTeam(by, RoleOperations); err != nil {
+			return nil, err
 		}
 		switch {
-		case sd.Ended:
-		case sd.Running:
-			remaining += max(sd.Expected-sd.Elapsed, 0)
-		default:
-			remaining += sd.Expected
+		case !ro.started:
+			return nil, fmt.Errorf("%w: nothing to roll back before the cutover starts", ErrRunbook)
+		case ro.rollback != nil:
+			return nil, fmt.Errorf("%w: already rolling back", ErrRunbook)
+		case ro.finished != nil:
+			return nil, fmt.Errorf("%w: the cutover is finished", ErrRunbook)
 		}
-		d.Steps = append(d.Steps, sd)
-	}
-	start := d.Started
-	if start.IsZero() {
-		start = r.T0()
-	}
-	d.PlannedEnd = start.Add(est.Total).In(loc)
-	from := now
-	if d.Started.IsZero() && r.T0().After(now) {
-		from = r.T0()
-	}
-	d.ExpectedEnd = from.Add(remaining).In(loc)
-	if !d.Started.IsZero() && remaining == 0 && s.IsComplete() {
-		d.ExpectedEnd = s.End.In(loc) // over: it ended when it ended
-	}
-	d.Delay = d.ExpectedEnd.Sub(d.PlannedEnd)
-	if blocked := r.policies.Blocked(start, start.Add(7*24*time.Hour)); len(blocked) > 0 {
-		d.WindowEnd = blocked[0].Start.In(loc)
-		if !blocked[0].Start.After(start) {
-			d.WindowEnd = start.In(loc) // the start itself is blocked
+		if s := ro.pastNoReturn(); s != "" {
+			return nil, fmt.Errorf("%w: step %s, the point of no return, has started: the only way is forward", ErrRunbook, s)
 		}
-		d.Overrun = d.ExpectedEnd.After(d.WindowEnd)
+		return &evRollback{At: r.p.now(), Rollout: r.name, By: by, Reason: reason}, nil
+	})
+}
+
+// pastNoReturn returns the point-of-no-return step that started, or "".
+func (ro *rollout) pastNoReturn() string {
+	for _, e := range ro.steps {
+		if e.Kind == timeline.KindStart && ro.runbook[ro.index[e.Step]].PointOfNoReturn {
+			return e.Step
+		}
 	}
-	return d
+	return ""
+}
+
+// toRollBack returns the steps to roll back, latest first: those that
+// started and have a rollback procedure, and are not rolled back yet.
+func (ro *rollout) toRollBack() []string {
+	started := map[string]bool{}
+	for _, e := range ro.steps {
+		started[e.Step] = true
+	}
+	done := map[string]bool{}
+	for _, e := range ro.rbSteps {
+		if e.Kind == timeline.KindEnd && e.Outcome == timeline.Done {
+			done[e.Step] = true
+		}
+	}
+	var out []string
+	for i := len(ro.runbook) - 1; i >= 0; i-- {
+		s := ro.runbook[i]
+		if started[s.ID] && s.Rollback != "" && !done[s.ID] {
+			out = append(out, s.ID)
+		}
+	}
+	return out
+}
+
+func (ro *rollout) startRollbackStep(id, by string, now time.Time) (event, error) {
+	todo := ro.toRollBack()
+	switch {
+	case running(ro.rbSteps, id):
+		return nil, fmt.Errorf("%w: the rollback of %s is already running", ErrRunbook, id)
+	case len(todo) == 0 || todo[0] != id:
+		return nil, fmt.Errorf("%w: the rollback runs %s next, not %s", ErrRunbook, firstOr(todo, "no step"), id)
+	}
+	return &evStep{At: now, Rollout: ro.name, Step: id, By: by, Event: stepStart, Rollback: true}, nil
+}
+
+// Summary returns the summary of the cutover's steps, as timeline makes
+// it. The cutover's span runs from its first step's start to its last
+// step's end: the one definition of a cutover's duration, shared by the
+// drift, the debrief and the report.
+func (r *Rollout) Summary() timeline.Summary {
+	var s timeline.Summary
+	r.with(func(_ *state, ro *rollout) { s = timeline.Summarize(ro.steps) })
+	return s
+}
+
+// Finish closes the cutover (R10), by by: every runbook step is done or
+// skipped, or, after a rollback, every step to roll back is rolled back.
+// It returns the cutover's summary, and an error wrapping ErrRunbook while
+// a step runs, failed or was never run.
+func (r *Rollout) Finish(by string) (timeline.Summary, error) {
+	var s timeline.Summary
+	err := r.write(func(st *state, ro *rollout) (event, error) {
+		if err := st.people.inTeam(by, 0); err != nil {
+			return nil, err
+		}
+		if ro.finished != nil {
+			return nil, nil
+		}
+		s = timeline.Summarize(ro.steps)
+		if ro.rollback != nil {
+			if todo := ro.toRollBack(); len(todo) > 0 {
+				return nil, fmt.Errorf("%w: rollback not finished: %s to roll back", ErrRunbook, strings.Join(todo, ", "))
+			}
+			return &evFinish{At: r.p.now(), Rollout: r.name, By: by}, nil
+		}
+		status := ro.status()
+		var left []string
+		for _, step := range ro.runbook {
+			if s := status[step.ID]; s != stepDone && s != stepSkipped {
+				left = append(left, step.ID+" ("+[...]string{"not run", "running", "done", "failed", "skipped"}[s]+")")
+			}
+		}
+		if len(left) > 0 {
+			return nil, fmt.Errorf("%w: cutover not finished: %s", ErrRunbook, strings.Join(left, ", "))
+		}
+		return &evFinish{At: r.p.now(), Rollout: r.name, By: by}, nil
+	})
+	return s, err
+}
+
+// Accept records the decision to accept a failed functional test with a
+// reason, so that the review may go on (the other decision is a
+// rollback). It returns a *FieldError without a reason or for a step
+// that is not a test that failed.
+func (r *Rollout) Accept(id, by, reason string) error {
+	if strings.TrimSpace(reason) == "" {
+		return fieldErr("accept.reason", "", "empty: say why the failure is accepted")
+	}
+	return r.write(func(st *state, ro *rollout) (event, error) {
+		if err := st.people.inTeam(by, RoleOperations); err != nil {
+			return nil, err
+		}
+		if !slices.Contains(ro.undecidedFailures(), id) {
+			return nil, fieldErr("accept.step", id, "not a functional test that failed and awaits a decision")
+		}
+		return &evAccept{At: r.p.now(), Rollout: r.name, Step: id, By: by, Reason: reason}, nil
+	})
+}
+
+// undecidedFailures returns the test steps that failed, with neither a
+// later pass, a rollback nor an acceptance.
+func (ro *rollout) undecidedFailures() []string {
+	if ro.rollback != nil {
+		return nil
+	}
+	var out []string
+	for id, s := range ro.status() {
+		if s != stepFailed && s != stepDone {
+			continue
+		}
+		if ro.runbook[ro.index[id]].Kind != TestStep {
+			continue
+		}
+		failed := false
+		for _, e := range ro.steps {
+			if e.Step == id && e.Kind == timeline.KindEnd {
+				failed = e.Outcome == timeline.Failed
+			}
+		}
+		if _, ok := ro.accepted[id]; failed && !ok {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

@@ -11,63 +11,74 @@ import (
 	"github.com/mepkit/mepkit/timeline"
 )
 
-// Verdict is a go/no-go decision with every reason behind it. The zero
-// value is Undecided.
-type Verdict struct {
-	Decision Decision
-	At       time.Time // when it was evaluated
-	T0       time.Time // the cutover start it is about
-	// Reasons explain the decision, one sentence each, blocking reasons
-	// first: policy denials and warnings, late or failed checklist items,
-	// missing or stale votes, a missing estimate.
-	Reasons []string
-	// Policy is the policies' result for [T0, T0+Estimate).
-	Policy   policy.Result
-	Estimate time.Duration // the estimated duration checked, margin included
-	Late     []checklist.Item
-	Failed   []checklist.Item
-	Pending  int    // required readiness items not done
-	Votes    []Vote // the votes that count (given for this T0)
-	Stale    []Vote // votes given for an earlier T0: they do not count
-	Digest   string // the readiness checklist's digest when evaluated
-}
-
-// IsGo reports whether the decision is Go.
-func (v Verdict) IsGo() bool { return v.Decision == Go }
-
-// String explains the verdict: the decision, then one reason per line.
-func (v Verdict) String() string {
-	var b strings.Builder
-	b.WriteString(strings.ToUpper(v.Decision.String()))
-	for _, r := range v.Reasons {
-		b.WriteString("\n- ")
-		b.WriteString(r)
-	}
-	return b.String()
-}
-
 // Estimate is what the rollout expects of its cutover, from the runbook and
-// the rehearsals (R5).
+// the rehearsals (R5). Every view (the decision, the drift, the debrief,
+// the report) uses this one estimate.
 type Estimate struct {
 	Steps    []time.Duration // expected duration of each runbook step, in order
 	Total    time.Duration   // sum of Steps
 	Outage   time.Duration   // expected user outage
 	Unknown  []string        // steps with neither Expected nor a rehearsal
+	Rollback time.Duration   // expected duration of a rollback, from a rehearsed rollback; 0: not rehearsed
+	// Basis is the rehearsal the estimate comes from: the last
+	// production-like rehearsal of the whole runbook; nil without one, the
+	// estimate then falls back to the median of every rehearsal, and
+	// Warning says so.
+	Basis   *RehearsalRun
+	Warning string
+	// Forecast is what every rehearsal says, step by step.
 	Forecast timeline.Forecast
 }
 
-// Estimate returns the expected durations: each step's Expected, or else
-// the median of the rehearsals. The expected outage is the rehearsals'
-// median outage, or the sum of the outage steps' durations when there is
-// no rehearsal.
+// Estimate returns the expected durations (R5): each step's Expected, or
+// else its time in the last production-like full rehearsal (its attempts
+// summed), or, without such a rehearsal, the median of every rehearsal,
+// with a warning. The expected outage follows the same rule, or is the sum
+// of the outage steps' durations without a rehearsal.
 func (r *Rollout) Estimate() Estimate {
-	f := timeline.Estimate(r.p.Evidence().Rehearsals...)
-	e := Estimate{Forecast: f, Steps: make([]time.Duration, len(r.runbook))}
+	var e Estimate
+	r.with(func(_ *state, ro *rollout) { e = ro.estimate() })
+	return e
+}
+
+// estimate is cached until a rehearsal is added.
+func (ro *rollout) estimate() Estimate {
+	if ro.est != nil {
+		return *ro.est
+	}
+	var change, rollback []timeline.Summary
+	var basis *RehearsalRun
+	for i := range ro.rehearsals {
+		rh := &ro.rehearsals[i]
+		if rh.Rollback {
+			rollback = append(rollback, rh.Summary)
+			continue
+		}
+		change = append(change, rh.Summary)
+		if rh.ProductionLike && !rh.Partial {
+			basis = rh
+		}
+	}
+	f := timeline.Estimate(change...)
+	e := Estimate{Forecast: f, Steps: make([]time.Duration, len(ro.runbook))}
+	var totals map[string]time.Duration
+	if basis != nil {
+		b := *basis
+		e.Basis = &b
+		totals = map[string]time.Duration{}
+		for _, st := range basis.Summary.StepTotals() {
+			totals[st.Step] = st.Elapsed
+		}
+	} else if len(change) > 0 {
+		e.Warning = "estimate: no production-like rehearsal of the whole runbook; the median of every rehearsal is used (R5)"
+	}
 	var outage time.Duration
-	for i, s := range r.runbook {
+	for i, s := range ro.runbook {
 		d := s.Expected
 		if d == 0 {
-			if sf, ok := f.Step(s.ID); ok && sf.Elapsed.N > 0 {
+			if totals != nil {
+				d = totals[s.ID]
+			} else if sf, ok := f.Step(s.ID); ok && sf.Elapsed.N > 0 {
 				d = sf.Elapsed.Median
 			} else {
 				e.Unknown = append(e.Unknown, s.ID)
@@ -80,194 +91,225 @@ func (r *Rollout) Estimate() Estimate {
 		}
 	}
 	e.Outage = outage
-	if f.Runs > 0 {
+	switch {
+	case basis != nil:
+		e.Outage = basis.Summary.Outage
+	case f.Runs > 0:
 		e.Outage = f.Outage.Median
 	}
+	if len(rollback) > 0 {
+		e.Rollback = rollback[len(rollback)-1].Duration
+	}
+	ro.est = &e
 	return e
 }
 
 // withMargin returns d plus the rollout's margin.
-func (r *Rollout) withMargin(d time.Duration) time.Duration {
-	return d + time.Duration(float64(d)*r.margin)
+func (ro *rollout) withMargin(d time.Duration) time.Duration {
+	return d + time.Duration(float64(d)*ro.margin)
 }
 
 // change builds what the policies see at now, for an operation that
-// starts at start. Requires r.mu held.
-func (r *Rollout) change(now, start time.Time, est Estimate, votes []Vote) policy.Change {
+// starts at start.
+func (ro *rollout) change(st *state, now, start time.Time, est Estimate, votes []Vote) policy.Change {
 	c := policy.Change{
-		Name: r.name, Environment: r.env, Start: start, Duration: r.withMargin(est.Total),
-		Now: now, ReadyAt: r.readiness.ReadyAt(), Outage: est.Outage, Override: r.override,
+		Name: ro.name, Environment: ro.env, Labels: ro.labels, Start: start, Duration: ro.withMargin(est.Total),
+		Now: now, ReadyAt: ro.readiness.ReadyAt(), Outage: est.Outage, Override: ro.override,
 	}
 	for _, v := range votes {
 		c.Approvals = append(c.Approvals, v.approval())
 	}
+	setRisk(&c, ro.risk(st))
 	return c
+}
+
+// risk gathers what a risk check needs.
+func (ro *rollout) risk(st *state) risk {
+	var k risk
+	for _, rh := range ro.rehearsals {
+		if rh.Rollback {
+			continue
+		}
+		k.rehearsals++
+		if rh.ProductionLike && !rh.Partial {
+			k.productionLike++
+		}
+		for _, sp := range rh.Summary.Steps {
+			if !sp.Open && sp.Outcome == timeline.Failed {
+				k.failedSteps = append(k.failedSteps, sp.Step)
+			}
+		}
+	}
+	for _, l := range st.unapplied(ro.name) {
+		k.unapplied = append(k.unapplied, l.Text)
+	}
+	for _, s := range ro.runbook {
+		if s.PointOfNoReturn {
+			k.pointOfNoReturn = s.ID
+			break
+		}
+	}
+	return k
 }
 
 // Evaluate returns the go/no-go as it stands at now, without recording
 // anything: a preview of [Rollout.Decide].
-//
-// The decision is NoGo when a policy denies the whole operation (an
-// override lifts the denials of policies that are not mandatory), when a
-// vote for the current T0 is a No-Go, or when readiness items failed or
-// are late (R7: due by their deadline, by default T-1h). It is Undecided
-// while something is still missing (a vote, readiness before its
-// deadline, an estimate for some steps), and Go only when nothing is.
-func (r *Rollout) Evaluate(ctx context.Context, now time.Time) Verdict {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.evaluate(ctx, now.Round(0), r.t0)
+func (r *Rollout) Evaluate(ctx context.Context, now time.Time) Decision {
+	var d Decision
+	r.with(func(st *state, ro *rollout) { d = ro.evaluate(ctx, st, r.p, now.Round(0), ro.t0) })
+	return d
 }
 
-// evaluate returns the verdict at now for an operation starting at start:
-// T0, or the instant the first step actually starts. Requires r.mu held.
-func (r *Rollout) evaluate(ctx context.Context, now, start time.Time) Verdict {
-	est := r.Estimate()
-	current, stale := r.currentVotes(now)
-	c := r.change(now, start, est, current)
-	v := Verdict{At: now, T0: r.t0, Votes: current, Stale: stale, Digest: r.readiness.Digest(), Estimate: c.Duration}
-	v.Policy = r.policies.Evaluate(ctx, c)
+// phaseAllows explains why the project's phase does not allow a go/no-go
+// of ro, or returns "" (R1): the first go-live once the gates up to
+// Preparation are passed, later ones in Industrialization or Operations.
+func (st *state) phaseAllows(ro *rollout) string {
+	if st.rolloutsOnly {
+		return ""
+	}
+	first := true
+	for _, o := range st.rollouts {
+		if o != ro && o.finished != nil {
+			first = false
+		}
+	}
+	switch {
+	case first && (st.phase == Preparation || st.phase == Cutover):
+		return ""
+	case !first && st.phase >= Industrialization:
+		return ""
+	case first:
+		return fmt.Sprintf("phase: the project is in %s; the first go-live is decided once the gates up to preparation are passed (R1)", st.phase)
+	}
+	return fmt.Sprintf("phase: the project is in %s; later deployments are decided in industrialization or operations (R1)", st.phase)
+}
+
+// evaluate returns the decision at now for an operation starting at
+// start: T0, or the instant the first step actually starts.
+func (ro *rollout) evaluate(ctx context.Context, st *state, p *Project, now, start time.Time) Decision {
+	est := ro.estimate()
+	current, stale := ro.countVotes(now)
+	c := ro.change(st, now, start, est, current)
+	d := Decision{At: now, T0: ro.t0, Votes: current, Stale: stale, Digest: ro.readiness.Digest(), Estimate: c.Duration}
+	d.Policy = ro.policySet(p).Evaluate(ctx, c)
 	blocked, missing := false, false
 	var later []string // reasons that do not block, listed after those that do
 
-	for _, d := range v.Policy.Decisions {
+	if why := st.phaseAllows(ro); why != "" {
+		blocked = true
+		d.Reasons = append(d.Reasons, why)
+	}
+	for _, pd := range d.Policy.Decisions {
 		switch {
-		case d.Verdict == policy.Deny && !d.Overridden:
+		case pd.Verdict == policy.Deny && !pd.Overridden:
 			blocked = true
-			v.Reasons = append(v.Reasons, d.String())
-		case d.Verdict == policy.Deny:
-			later = append(later, d.String()+" (overridden)")
-		case d.Verdict == policy.Warn && r.waitsFor(d.Policy):
+			d.Reasons = append(d.Reasons, pd.String())
+		case pd.Verdict == policy.Deny:
+			later = append(later, pd.String()+" (overridden)")
+		case pd.Verdict == policy.Warn && ro.waitsFor(ro.policySet(p), pd.Policy):
 			missing = true // a GO or readiness still to come
-			later = append(later, d.String())
-		case d.Verdict == policy.Warn:
-			later = append(later, d.String()) // worth a look; does not block
+			later = append(later, pd.String())
+		case pd.Verdict == policy.Warn:
+			later = append(later, pd.String()) // worth a look; does not block
 		}
 	}
-	loc := r.t0.Location()
-	for _, it := range r.readiness.Late(now) {
-		res, _ := r.readiness.Result(it.ID)
+	if st.operations == nil || !st.operations.Ready() {
+		if first := st.phaseAllows(ro) == "" && !st.rolloutsOnly && st.phase <= Cutover; first {
+			if err := checkOperations(st, p, now); err != nil {
+				blocked = true
+				d.Reasons = append(d.Reasons, "operations readiness (R13): "+trimPrefix(err.Error()))
+			}
+		}
+	}
+	loc := ro.t0.Location()
+	for _, it := range ro.readiness.Late(now) {
+		res, _ := ro.readiness.Result(it.ID)
 		if it.Optional {
 			later = append(later, fmt.Sprintf("checklist: optional item %s (%s) is late", it.ID, it.Title))
 			continue
 		}
 		blocked = true
-		v.Late = append(v.Late, it)
-		due := r.t0.Add(it.Deadline).In(loc).Format("2006-01-02 15:04 MST")
+		d.Late = append(d.Late, it)
+		due := ro.t0.Add(it.Deadline).In(loc).Format("2006-01-02 15:04 MST")
 		if res.Status == checklist.Done {
-			v.Reasons = append(v.Reasons, fmt.Sprintf("checklist: item %s (%s) was done at %s, after its deadline %s (R7)",
+			d.Reasons = append(d.Reasons, fmt.Sprintf("checklist: item %s (%s) was done at %s, after its deadline %s (R7)",
 				it.ID, it.Title, res.At.In(loc).Format("2006-01-02 15:04 MST"), due))
 		} else {
-			v.Reasons = append(v.Reasons, fmt.Sprintf("checklist: item %s (%s) was due by %s and is not done (R7)", it.ID, it.Title, due))
+			d.Reasons = append(d.Reasons, fmt.Sprintf("checklist: item %s (%s) was due by %s and is not done (R7)", it.ID, it.Title, due))
 		}
 	}
-	progress := r.readiness.Progress()
-	for _, res := range r.failedItems(progress) {
-		blocked = true
-		v.Failed = append(v.Failed, res.Item)
-		reason := fmt.Sprintf("checklist: item %s (%s) failed", res.Item.ID, res.Item.Title)
-		if res.Note != "" {
-			reason += ": " + res.Note
+	progress := ro.readiness.Progress()
+	if progress.Failed > 0 {
+		for _, res := range ro.readiness.Results() {
+			if res.Status != checklist.Failed {
+				continue
+			}
+			blocked = true
+			d.Failed = append(d.Failed, res.Item)
+			reason := fmt.Sprintf("checklist: item %s (%s) failed", res.Item.ID, res.Item.Title)
+			if res.Note != "" {
+				reason += ": " + res.Note
+			}
+			d.Reasons = append(d.Reasons, reason)
 		}
-		v.Reasons = append(v.Reasons, reason)
 	}
 	if progress.RequiredPending > 0 {
-		v.Pending = progress.RequiredPending
+		d.Pending = progress.RequiredPending
 		missing = true
-		later = append(later, fmt.Sprintf("checklist: %d required item(s) of %q still to do", progress.RequiredPending, r.readiness.List().Name))
+		later = append(later, fmt.Sprintf("checklist: %d required item(s) of %q still to do", progress.RequiredPending, ro.readiness.List().Name))
+	}
+	for _, v := range current {
+		if v.Verdict == NoGo {
+			blocked = true
+			d.Reasons = append(d.Reasons, "vote: "+v.String())
+		}
 	}
 	for _, s := range stale {
-		later = append(later, fmt.Sprintf("vote: %s was given for T0 %s; T0 is now %s: vote again",
-			s, s.T0.In(loc).Format("2006-01-02 15:04 MST"), r.t0.In(loc).Format("2006-01-02 15:04 MST")))
+		later = append(later, fmt.Sprintf("vote: %s does not count: %s", s, s.Stale))
 	}
 	if len(est.Unknown) > 0 {
 		missing = true
 		later = append(later, fmt.Sprintf("estimate: no expected duration for %s; rehearse the runbook (R5) or set Step.Expected",
 			strings.Join(est.Unknown, ", ")))
 	}
-	v.Reasons = append(v.Reasons, later...)
+	if est.Warning != "" {
+		d.Warnings = append(d.Warnings, est.Warning)
+	}
+	for _, l := range st.unapplied(ro.name) {
+		d.Warnings = append(d.Warnings, fmt.Sprintf("lesson #%d not applied yet: %s; apply it: %s (R12)", l.ID, l.Text, l.Action))
+	}
+	d.Reasons = append(d.Reasons, later...)
 	switch {
 	case blocked:
-		v.Decision = NoGo
+		d.Verdict = NoGo
 	case missing:
-		v.Decision = Undecided
-	case r.goBy(current) == "":
+		d.Verdict = Undecided
+	case goBy(current) == "":
 		// Only a vote gives a GO (R9), whatever the policies say.
-		v.Decision = Undecided
-		v.Reasons = append(v.Reasons, "vote: no GO given for this T0")
+		d.Verdict = Undecided
+		d.Reasons = append(d.Reasons, "vote: no GO that counts for this T0")
 	default:
-		v.Decision = Go
-		for _, d := range v.Policy.Decisions {
-			v.Reasons = append(v.Reasons, d.String())
+		d.Verdict = Go
+		d.By = goBy(current)
+		for _, pd := range d.Policy.Decisions {
+			d.Reasons = append(d.Reasons, pd.String())
 		}
 	}
-	return v
+	return d
 }
 
-// failedItems returns the readiness items that failed; it reads every
-// item only when the progress counts some.
-func (r *Rollout) failedItems(p checklist.Progress) []checklist.Result {
-	if p.Failed == 0 {
-		return nil
-	}
-	var out []checklist.Result
-	for _, res := range r.readiness.Results() {
-		if res.Status == checklist.Failed {
-			out = append(out, res)
+// waitsFor reports whether a Warn from the named policy means something
+// is still to come before a GO: a vote or readiness. The policies are
+// found by type.
+func (ro *rollout) waitsFor(set policy.Set, name string) bool {
+	for _, q := range set {
+		if q == nil || q.Name() != name {
+			continue
 		}
-	}
-	return out
-}
-
-// Decide takes the go/no-go decision at now (see [Rollout.Evaluate]),
-// journals it with its reasons and records it as the project's GoDecision
-// (R9): a Go is given by the first member who voted GO for operations. Only
-// after a Go for the current T0 may cutover steps start. It returns a
-// *FieldError for a zero now, and the journal's or the project's error if
-// the decision could not be recorded, in which case the rollout's decision
-// is left as it was.
-func (r *Rollout) Decide(ctx context.Context, now time.Time) (Verdict, error) {
-	if now.IsZero() {
-		return Verdict{}, fieldErr("decide.now", "", "zero time")
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	now = now.Round(0)
-	v := r.evaluate(ctx, now, r.t0)
-	gd := GoDecision{Decision: v.Decision, At: now, Reason: firstOr(v.Reasons, "")}
-	switch v.Decision {
-	case Go:
-		gd.By = r.goBy(v.Votes)
-	case NoGo:
-		gd.By = r.name // refused by the rollout's checks, unless someone voted no
-		for _, vote := range v.Votes {
-			if !vote.Go {
-				gd.By = vote.By
-				break
-			}
+		if _, ok := readinessLead(q); ok {
+			return true
 		}
-	}
-	if _, err := r.journal.Record(timeline.Entry{
-		At: now, Kind: timeline.KindDecision, Actor: gd.By, Text: strings.Join(v.Reasons, "\n"),
-		Attrs: map[string]string{"decision": v.Decision.String(), "t0": r.t0.Format(time.RFC3339), "checklist_digest": v.Digest},
-	}); err != nil {
-		return v, fmt.Errorf("mep: journal decision: %w", err)
-	}
-	if err := r.p.SetGoDecision(gd); err != nil {
-		return v, err
-	}
-	r.decided = v
-	return v, nil
-}
-
-// waitsFor reports whether a Warn from the named policy means something is
-// still to come before a GO: a vote (require-go) or readiness.
-func (r *Rollout) waitsFor(name string) bool {
-	if strings.EqualFold(name, "readiness") {
-		return true
-	}
-	for _, role := range r.roles {
-		if strings.EqualFold(name, "require-go:"+role) {
+		if _, _, ok := quorumOf(q); ok {
 			return true
 		}
 	}
@@ -275,31 +317,52 @@ func (r *Rollout) waitsFor(name string) bool {
 }
 
 // goBy names who gave the GO: the first operations voter, else the first.
-func (r *Rollout) goBy(votes []Vote) string {
+func goBy(votes []Vote) string {
 	for _, v := range votes {
-		if v.Go && v.Role == RoleOperations.String() {
+		if v.Verdict == Go && v.Role == RoleOperations {
 			return v.By
 		}
 	}
 	for _, v := range votes {
-		if v.Go {
+		if v.Verdict == Go {
 			return v.By
 		}
 	}
 	return ""
 }
 
-// Decided returns the last decision taken by Decide; the zero Verdict
-// (Undecided) if none was, or if T0 moved since.
-func (r *Rollout) Decided() Verdict {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.decided
+// Decide takes the go/no-go decision at now (see [Rollout.Evaluate]) and
+// records it with its reasons and the policies' answers (R9). Only after
+// a Go for the current T0 may cutover steps start. It returns a
+// *FieldError for a zero now, and the record's error if the decision
+// could not be recorded, in which case the rollout's decision is left as
+// it was.
+//
+// The decision is NoGo when the project's phase does not allow it (R1),
+// when a policy denies the whole operation (an override lifts the
+// denials of policies that are not mandatory), when operations readiness
+// is missing before the first go-live (R13), when a vote that counts is a
+// No-Go, or when readiness items failed or are late (R7). It is Undecided
+// while something is still missing (a vote that counts, readiness before
+// its deadline, an estimate for some steps), and Go only when nothing is.
+// Lessons not yet applied are warnings (R12).
+func (r *Rollout) Decide(ctx context.Context, now time.Time) (Decision, error) {
+	if now.IsZero() {
+		return Decision{}, fieldErr("decide.now", "", "zero time")
+	}
+	now = now.Round(0)
+	var d Decision
+	err := r.write(func(st *state, ro *rollout) (event, error) {
+		d = ro.evaluate(ctx, st, r.p, now, ro.t0)
+		return &evDecision{At: now, Rollout: r.name, Decision: d, By: d.By}, nil
+	})
+	return d, err
 }
 
-func firstOr(s []string, def string) string {
-	if len(s) > 0 {
-		return s[0]
-	}
-	return def
+// Decided returns the last decision taken by Decide, as the record keeps
+// it; the zero Decision (Undecided) if none was, or if T0 moved since.
+func (r *Rollout) Decided() Decision {
+	var d Decision
+	r.with(func(_ *state, ro *rollout) { d = ro.decided })
+	return d
 }

@@ -1,30 +1,77 @@
-// Package mep runs a go-live project by the method of mepkit: a [Project]
-// moves through the phases ([Scoping] to [Operations]) past gates that
-// check the evidence of each phase, with its people, its meetings and
-// actions ([Tracker]), its lessons, a phase budget and a journal of every
-// transition, and saves to a directory that [Load] reads back.
+// Package mep runs a go-live project by the method of mepkit, and keeps
+// every fact of it in one record.
 //
-// A [Rollout] is one go-live of a project, from its rehearsals to its
-// debrief: a runbook of steps, the readiness checklist run against T0, the
-// deployment policies, the go/no-go votes and the cutover's journal.
+// # The record
 //
-//	r, err := project.NewRollout(mep.RolloutOptions{
-//		Name: "go-live", T0: t0, Runbook: steps, Policies: set,
-//	})
-//	r.AddRehearsal(timeline.Summarize(rehearsal.Entries())) // R5: the estimate
-//	r.Readiness().Check("config-backup", "olga", at, "")     // R7, R8
-//	r.Vote(mep.Vote{Role: "operations", By: "olga", Go: true})
-//	verdict, err := r.Decide(ctx, now)                       // R9: Undecided, Go or NoGo, with every reason
-//	r.StartStep("switch-dns", "olga")                        // only after a Go
+// A [Project]'s record is one hash-chained [timeline.Journal]. Every fact
+// that can change a go/no-go or that the method asks to keep is a typed
+// event appended to it, of a kind "mep.…" (written "x-mep.…" by this
+// version): the project and its options, phase transitions (R1), planned
+// times (R2), members, the round table's go-live team and the MCO contact
+// (R3), the validation and operations-readiness checklists and each tick
+// (R4, R13), rehearsals with their conditions (R5), meetings and their
+// actions (R6), rollouts, their reschedules, readiness ticks, failures and
+// waivers (R7, R8), votes, decisions with the policies' answers,
+// overrides (R9), cutover steps, skips, notes and rollbacks (R10), the
+// opt-out of the method's freeze (R11), lessons and their applications
+// (R12). The state of the project and its rollouts is a fold over the
+// record: [Open] replays it, and a replayed project states exactly what
+// the one that wrote it did. Policies and gate criteria are code, not
+// facts: attach them again after opening ([Project.NewRollout],
+// [Project.AddCriterion]).
 //
-// [Rollout.Evaluate] previews the decision without recording it;
-// [Rollout.Propose] finds the next starts where the estimated duration fits
-// the policies and says why the planned one was refused; [Rollout.Drift]
-// tells during the cutover how late it runs and whether it will overrun
-// its window; [Rollout.Debrief] gathers the facts for the review, and
-// [Rollout.Report] fills the report model of package
-// [github.com/mepkit/mepkit/mep/report], rendered as Markdown, HTML or JSON.
+// A record lives in any [timeline.Store]: a file on local disk
+// ([CreateFile], [OpenFile]), or a shared store for several writers. A
+// write checks the action against the current state, appends the event,
+// then applies it; when another writer appended first, the project reads
+// what it wrote, folds it, checks again and retries, so the chain never
+// forks. An event that the store cannot keep is refused before anything
+// changes.
 //
-// Project, Tracker and Rollout are safe for simultaneous use by multiple
-// goroutines.
+//	p, err := mep.CreateFile("billing.jsonl", "billing v2", &mep.Options{Location: paris, Country: "FR"})
+//	p.Team().Add(mep.Member{Name: "olga", Roles: []mep.Role{mep.RoleOperations}})
+//	r, err := p.NewRollout(mep.RolloutOptions{Name: "go-live", T0: t0, Runbook: steps, Policies: set})
+//	r.AddRehearsal(mep.RehearsalRun{Summary: s, ProductionLike: true}) // R5: the estimate
+//	r.Check("config-backup", "olga", at, "")                           // R7, R8
+//	r.Vote(mep.Vote{Role: mep.RoleOperations, By: "olga", Verdict: mep.Go})
+//	d, err := r.Decide(ctx, now)                                        // R9: Undecided, Go or NoGo, with every reason
+//	r.StartStep("switch-dns", "olga")                                   // only after a Go, in runbook order
+//
+// # Views
+//
+// A Project hands out small views that share its lock: [Project.Team] (the
+// people, R3), [Project.Tracker] (meetings and actions, R6),
+// [Project.Lessons] (R12), [Project.Validation] and [Project.Operations]
+// (its checklists), and its rollouts ([Project.NewRollout],
+// [Project.Rollout]). [Rollout.Evaluate] previews the decision;
+// [Rollout.Propose] finds the next starts where the estimate fits the
+// policies; [Rollout.Drift] tells during the cutover how late it runs;
+// [Rollout.Debrief] gathers the facts for the review, and [Rollout.Report]
+// fills the model of package [github.com/mepkit/mepkit/mep/report]. Each
+// of them reads one consistent state.
+//
+// # Gates
+//
+// The gate that leaves a phase checks the method's criteria, then the
+// user's: Scoping, a planned time for every phase up to Review and a
+// builder (R1, R2); Build, the go-live team with every MCO member in it
+// and a builder as the MCO team's contact (R3); Validation, the
+// validation checklist complete with installation procedures checked
+// (R4); Rehearsal, a complete timed rehearsal (R5); Planning, a meeting
+// since Planning began and no overdue action (R6); Preparation, the
+// current rollout's readiness complete by T0 minus the readiness lead
+// (R7, R8), operations readiness (probes, backup process, known
+// failures, R13) and the GO (R9); Cutover, the cutover finished (R10);
+// Review, the post-deployment meeting after the cutover with operations
+// present (R6) and lessons of this rollout, every failed functional test
+// rolled back or accepted (R12); Industrialization, every lesson applied
+// or waived (R12).
+//
+// # Concurrency
+//
+// Project, its views and its rollouts are safe for simultaneous use by
+// multiple goroutines. There is one lock per project: every read and
+// write of a project and its rollouts takes it, and holds it while the
+// record appends (the journal's own lock is taken under it, never the
+// other way round). Gate criteria run without it.
 package mep

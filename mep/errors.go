@@ -24,9 +24,22 @@ var (
 	// ErrClosed is returned when an action that is already closed (done
 	// or cancelled) is closed again.
 	ErrClosed = errors.New("mep: action already closed")
-	// ErrCorrupt is wrapped when a saved project's files hold content that
-	// cannot be loaded; not when they cannot be read (see [LoadError]).
-	ErrCorrupt = errors.New("mep: corrupt project files")
+	// ErrCorrupt is wrapped by the error of a record whose entries do not
+	// read as a project's (see [RecordError]).
+	ErrCorrupt = errors.New("mep: corrupt project record")
+	// ErrExists is returned by [Create] for a store that already holds a
+	// project's record.
+	ErrExists = errors.New("mep: the store already holds a project")
+	// ErrNoProject is returned by [Open] for a store that holds no
+	// project's record.
+	ErrNoProject = errors.New("mep: no project in the store")
+	// ErrOldFormat is returned by [OpenFile] for a directory saved in the
+	// format of mepkit before the record (a project.json file beside a
+	// journal), which this version does not read.
+	ErrOldFormat = errors.New("mep: project saved in the old project.json format")
+	// ErrConflict is wrapped when a write kept meeting the writes of other
+	// writers of the same record: nothing was recorded; retry.
+	ErrConflict = errors.New("mep: the record kept moving on")
 )
 
 // FieldError reports a missing or invalid field. Field names the field,
@@ -62,3 +75,20 @@ func (e *NotFoundError) Error() string { return fmt.Sprintf("mep: %s %s not foun
 
 // Unwrap returns [ErrNotFound].
 func (e *NotFoundError) Unwrap() error { return ErrNotFound }
+
+// RecordError reports an entry of a project's record that does not read
+// as the event its kind says, or that the project's state refuses on
+// replay. errors.Is(err, ErrCorrupt) holds.
+type RecordError struct {
+	Seq   uint64 // the entry's sequence number
+	Kind  string // its kind
+	Field string // the attribute at fault, if any
+	Err   error
+}
+
+func (e *RecordError) Error() string {
+	return fmt.Sprintf("mep: record entry %d (%s): %s", e.Seq, e.Kind, trimPrefix(e.Err.Error()))
+}
+
+// Unwrap returns [ErrCorrupt] and the cause.
+func (e *RecordError) Unwrap() []error { return []error{ErrCorrupt, e.Err} }

@@ -4,9 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/mepkit/mepkit/checklist"
-	"github.com/mepkit/mepkit/timeline"
 )
 
 // Criterion is one exit criterion of a phase: the gate a project passes
@@ -15,11 +12,9 @@ type Criterion struct {
 	Name string // short, for people: "readiness checklist complete by T-1h"
 	Rule string // the method's rule it comes from ("R7"), or "" for the user's own
 	// Check returns nil when the criterion holds for p at the instant at,
-	// or an error that says what is missing. It is called without any of
-	// p's locks held: it may read p, and even change it (the change makes
-	// [Project.Advance] check the gate again), but it must not call
-	// [Project.Advance] or [Project.GoBack], which wait for the transition
-	// in progress: the call would never return.
+	// or an error that says what is missing. It is called without p's
+	// lock held: it may read p, and even change it (the change makes
+	// [Project.Advance] check the gate again).
 	Check func(p *Project, at time.Time) error
 }
 
@@ -65,9 +60,9 @@ func (e *GateError) Unwrap() []error {
 }
 
 // AddCriterion adds c to the gate that leaves phase from, after the
-// built-in criteria. User criteria are code: they are not saved, and are
-// added again after [Load]. It returns a *FieldError for an invalid phase,
-// an empty name or a nil Check.
+// built-in criteria. User criteria are code: they are not in the record,
+// and are added again after [Open]. It returns a *FieldError for an
+// invalid phase, an empty name or a nil Check.
 func (p *Project) AddCriterion(from Phase, c Criterion) error {
 	switch {
 	case !from.IsValid() || from == Operations:
@@ -80,12 +75,13 @@ func (p *Project) AddCriterion(from Phase, c Criterion) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.criteria[from] = append(p.criteria[from], c)
-	p.rev++
+	p.crev++
 	return nil
 }
 
 // Gate returns the criteria of the gate that leaves phase from: the
-// built-in ones ([Builtin]), then those added with [Project.AddCriterion].
+// method's own (listed in the package doc), then those added with
+// [Project.AddCriterion].
 func (p *Project) Gate(from Phase) []Criterion {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -97,7 +93,7 @@ func (p *Project) gate(from Phase) []Criterion {
 	if !from.IsValid() {
 		return nil
 	}
-	return append(Builtin(from), p.criteria[from]...)
+	return append(builtin(from), p.criteria[from]...)
 }
 
 // CheckGate checks the gate that leaves the current phase at the instant
@@ -106,7 +102,7 @@ func (p *Project) gate(from Phase) []Criterion {
 // phase, it returns an error wrapping [ErrTransition].
 func (p *Project) CheckGate(at time.Time) error {
 	p.mu.Lock()
-	from := p.phase
+	from := p.st.phase
 	crit := p.gate(from)
 	p.mu.Unlock()
 	if from == Operations {
@@ -130,17 +126,12 @@ func (p *Project) evaluate(from Phase, crit []Criterion, at time.Time) error {
 
 // Advance moves the project to the next phase, at the project clock's
 // time, if the gate of the current phase holds (R1). by (who) is
-// required; reason is optional. The transition is journaled (kind phase)
-// before it takes effect.
+// required; reason is optional. The transition is recorded.
 //
-// The criteria run without the project's locks, so that they can read
-// it. If the project changes while they run, the gate is checked again on
-// the new state, up to eight times in all. A change is one to the
-// project's own state (phase, plan, people, lessons, criteria, the
-// evidence attached), to its tracker's meetings, actions and cadence, or
-// to the state of an attached checklist run (its [checklist.Run.Digest]);
-// what a user criterion reads outside the project is not watched. The
-// move happens on a state the last check saw.
+// The criteria run without the project's lock, so that they can read
+// it. If the project changes while they run (any fact recorded, or a
+// criterion added), the gate is checked again on the new state, up to
+// eight times in all: the move happens on a state the last check saw.
 //
 // A refused transition returns a *GateError listing every unmet criterion
 // (errors.Is(err, ErrGate)). When the project changed during every check,
@@ -151,13 +142,12 @@ func (p *Project) Advance(by, reason string) (Transition, error) {
 	if strings.TrimSpace(by) == "" {
 		return Transition{}, fieldErr("transition.by", by, "empty")
 	}
-	p.transMu.Lock()
-	defer p.transMu.Unlock()
 	var from Phase
-	for range gateChecks {
+	for range maxAttempts {
 		p.mu.Lock()
-		from = p.phase
-		st := p.gateState()
+		_ = p.catchUp()
+		from = p.st.phase
+		seq, crev := p.st.seq, p.crev
 		crit := p.gate(from)
 		p.mu.Unlock()
 		if from == Operations {
@@ -167,48 +157,36 @@ func (p *Project) Advance(by, reason string) (Transition, error) {
 		if err := p.evaluate(from, crit, at); err != nil {
 			return Transition{}, err
 		}
+		var t Transition
 		p.mu.Lock()
-		if p.gateState() != st {
-			p.mu.Unlock()
+		err := p.writeLocked(func(st *state) (event, error) {
+			if st.seq != seq || p.crev != crev {
+				return nil, errChanged
+			}
+			if last := st.enteredAt(); at.Before(last) {
+				at = last // a clock stepping back keeps the transitions in order
+			}
+			t = Transition{From: from, To: from + 1, By: by, At: at, Reason: reason}
+			return &evPhase{At: at, From: from, To: from + 1, By: by, Reason: reason}, nil
+		})
+		p.mu.Unlock()
+		if err == errChanged {
 			continue
 		}
-		t, err := p.move(Transition{From: from, To: from + 1, By: by, At: at, Reason: reason})
-		p.mu.Unlock()
 		return t, err
 	}
 	return Transition{}, fmt.Errorf("mep: gate %s -> %s: the project changed during each of %d checks, retry: %w",
-		from, from+1, gateChecks, ErrChanged)
+		from, from+1, maxAttempts, ErrChanged)
 }
 
-// gateChecks is how many times Advance checks a gate while the project
-// keeps changing before it gives up.
-const gateChecks = 8
-
-// gateState is what a gate check depends on, as far as the project knows.
-type gateState struct {
-	rev, tracker uint64
-	runs         [3]string // digests of the validation, readiness and operations runs
-}
-
-// gateState requires p.mu held; it takes the tracker's and the runs' locks.
-func (p *Project) gateState() gateState {
-	st := gateState{rev: p.rev}
-	p.tracker.mu.Lock()
-	st.tracker = p.tracker.rev
-	p.tracker.mu.Unlock()
-	for i, r := range [...]*checklist.Run{p.evidence.Validation, p.evidence.Readiness, p.evidence.Operations} {
-		if r != nil {
-			st.runs[i] = r.Digest()
-		}
-	}
-	return st
-}
+// errChanged stops a transition whose gate was checked on an older state.
+var errChanged = fmt.Errorf("mep: changed: %w", ErrChanged)
 
 // GoBack moves the project back to the earlier phase to, with a reason
 // (required), at the project clock's time (R1). Going back passes no gate.
-// The transition is journaled before it takes effect. It returns a
-// *FieldError for an empty by or reason, and an error wrapping
-// [ErrTransition] when to is not an earlier phase.
+// The transition is recorded. It returns a *FieldError for an empty by or
+// reason, and an error wrapping [ErrTransition] when to is not an earlier
+// phase.
 func (p *Project) GoBack(to Phase, by, reason string) (Transition, error) {
 	if strings.TrimSpace(by) == "" {
 		return Transition{}, fieldErr("transition.by", by, "empty")
@@ -216,33 +194,17 @@ func (p *Project) GoBack(to Phase, by, reason string) (Transition, error) {
 	if strings.TrimSpace(reason) == "" {
 		return Transition{}, fieldErr("transition.reason", "", "going back needs a reason (R1)")
 	}
-	p.transMu.Lock()
-	defer p.transMu.Unlock()
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if !to.IsValid() || to >= p.phase {
-		return Transition{}, fmt.Errorf("mep: cannot go back from %s to %s: %w", p.phase, to, ErrTransition)
-	}
-	return p.move(Transition{From: p.phase, To: to, By: by, At: p.now(), Reason: reason})
-}
-
-// move journals and applies t. Requires p.mu held.
-func (p *Project) move(t Transition) (Transition, error) {
-	if last := p.enteredAt(); t.At.Before(last) {
-		t.At = last // a clock stepping back keeps the transitions in order
-	}
-	dir := "forward"
-	if t.IsBack() {
-		dir = "back"
-	}
-	if _, err := p.journal.Record(timeline.Entry{
-		At: t.At, Kind: timeline.KindPhase, Actor: t.By, Text: t.Reason,
-		Attrs: map[string]string{"from": t.From.String(), "to": t.To.String(), "direction": dir},
-	}); err != nil {
-		return Transition{}, fmt.Errorf("mep: journal transition: %w", err)
-	}
-	p.transitions = append(p.transitions, t)
-	p.phase = t.To
-	p.rev++
-	return t, nil
+	var t Transition
+	err := p.write(func(st *state) (event, error) {
+		if !to.IsValid() || to >= st.phase {
+			return nil, fmt.Errorf("mep: cannot go back from %s to %s: %w", st.phase, to, ErrTransition)
+		}
+		at := p.now()
+		if last := st.enteredAt(); at.Before(last) {
+			at = last
+		}
+		t = Transition{From: st.phase, To: to, By: by, At: at, Reason: reason}
+		return &evPhase{At: at, From: st.phase, To: to, By: by, Reason: reason}, nil
+	})
+	return t, err
 }

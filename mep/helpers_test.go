@@ -6,7 +6,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/mepkit/mepkit/checklist"
 	"github.com/mepkit/mepkit/mep"
 	"github.com/mepkit/mepkit/timeline"
 )
@@ -22,14 +21,8 @@ func utc(y, m, d, h, min int) time.Time {
 	return time.Date(y, time.Month(m), d, h, min, 0, 0, time.UTC)
 }
 func day(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }
-func load(t testing.TB, name string) *time.Location {
-	t.Helper()
-	loc, err := time.LoadLocation(name)
-	require.NoError(t, err)
-	return loc
-}
 
-func newProject(t *testing.T, c *clock) *mep.Project {
+func newProject(t testing.TB, c *clock) *mep.Project {
 	t.Helper()
 	p, err := mep.New("billing v2", &mep.Options{Now: c.now})
 	require.NoError(t, err)
@@ -37,7 +30,7 @@ func newProject(t *testing.T, c *clock) *mep.Project {
 }
 
 // staff adds a small team that satisfies R3.
-func staff(t *testing.T, p *mep.Project) {
+func staff(t testing.TB, p *mep.Project) {
 	t.Helper()
 	for _, m := range []mep.Member{
 		{Name: "Sam", Roles: []mep.Role{mep.RoleSales}},
@@ -46,23 +39,14 @@ func staff(t *testing.T, p *mep.Project) {
 		{Name: "Otto", Roles: []mep.Role{mep.RoleOperations}},
 		{Name: "Mia", Roles: []mep.Role{mep.RoleMCO}},
 	} {
-		require.NoError(t, p.AddMember(m))
+		require.NoError(t, p.Team().Add(m))
 	}
-}
-
-// doneRun returns a run of items, each checked at at.
-func doneRun(t *testing.T, name string, t0, at time.Time, items ...checklist.Item) *checklist.Run {
-	t.Helper()
-	r, err := checklist.NewRun(checklist.List{Name: name, Items: items}, t0)
-	require.NoError(t, err)
-	for _, it := range items {
-		require.NoError(t, r.Check(it.ID, "Vic", at, ""))
-	}
-	return r
+	require.NoError(t, p.Team().Choose("Sam", "Sam", "Bea", "Vic", "Otto", "Mia"))
+	require.NoError(t, p.Team().SetMCOContact("Bea"))
 }
 
 // rehearsal returns the summary of a short timed rehearsal.
-func rehearsal(t *testing.T, start time.Time) timeline.Summary {
+func rehearsal(t testing.TB, start time.Time) timeline.Summary {
 	t.Helper()
 	c := newClock(start)
 	j := timeline.New(&timeline.Options{Now: c.now})

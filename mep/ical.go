@@ -19,13 +19,12 @@ type ICSOptions struct {
 	// the same bytes.
 	Stamp time.Time
 	// Name is the calendar's name as calendar programs show it. "": the
-	// project's name, or none for a bare tracker.
+	// project's name.
 	Name string
 	// Domain makes the events' UIDs unique across projects:
 	// "meeting-3@Domain". "": derived from the project's name, its ASCII
 	// letters and digits ("billing-v2.mepkit"), or, for a name without
-	// any, "project-" and a short hash of the name ("mepkit" for a bare
-	// tracker). Keep it stable so that a re-import updates the events
+	// any, "project-" and a short hash of the name. Keep it stable so that a re-import updates the events
 	// instead of copying them.
 	Domain string
 	// MeetingLength is the length given to meetings, which record only
@@ -35,28 +34,35 @@ type ICSOptions struct {
 	Closed bool
 }
 
-// WriteICS writes the tracker's meetings, the next meeting when its date
+// WriteICS writes the project's meetings, the next meeting when its date
 // is known, and the due dates of its open actions as an iCalendar file
-// (RFC 5545): meetings as timed events in UTC, due dates as all-day events
-// on their date in the tracker's location. It returns a *FieldError for a
-// zero Stamp or a negative MeetingLength.
-func (t *Tracker) WriteICS(w io.Writer, o ICSOptions) error {
-	if o.Domain == "" {
-		o.Domain = "mepkit"
-	}
-	return t.writeICS(w, o)
-}
-
-// WriteICS writes the project's calendar, as [Tracker.WriteICS] does for
-// its tracker, named after the project by default.
-func (p *Project) WriteICS(w io.Writer, o ICSOptions) error {
+// (RFC 5545), named after the project by default: meetings as timed
+// events in UTC, due dates as all-day events on their date in the
+// project's location. It returns a *FieldError for a zero Stamp or a
+// negative MeetingLength.
+func (t Tracker) WriteICS(w io.Writer, o ICSOptions) error {
+	name := t.p.Name()
 	if o.Name == "" {
-		o.Name = p.name
+		o.Name = name
 	}
 	if o.Domain == "" {
-		o.Domain = slug(p.name) + ".mepkit"
+		o.Domain = slug(name) + ".mepkit"
 	}
-	return p.tracker.writeICS(w, o)
+	if o.Stamp.IsZero() {
+		return fieldErr("ics.stamp", "", "zero time")
+	}
+	if o.MeetingLength < 0 {
+		return fieldErr("ics.meeting_length", o.MeetingLength.String(), "negative")
+	}
+	if o.MeetingLength == 0 {
+		o.MeetingLength = time.Hour
+	}
+	var cal ical.Calendar
+	t.p.read(func(st *state) { cal = st.calendar(o, t.p.loc) })
+	if err := cal.Encode(w); err != nil {
+		return fmt.Errorf("mep: calendar export: %w", err)
+	}
+	return nil
 }
 
 // slug keeps the ASCII letters and digits of s, in lower case, with a dash
@@ -81,29 +87,9 @@ func slug(s string) string {
 	return out
 }
 
-func (t *Tracker) writeICS(w io.Writer, o ICSOptions) error {
-	if o.Stamp.IsZero() {
-		return fieldErr("ics.stamp", "", "zero time")
-	}
-	if o.MeetingLength < 0 {
-		return fieldErr("ics.meeting_length", o.MeetingLength.String(), "negative")
-	}
-	if o.MeetingLength == 0 {
-		o.MeetingLength = time.Hour
-	}
-	t.mu.Lock()
-	cal := t.calendar(o)
-	t.mu.Unlock()
-	if err := cal.Encode(w); err != nil {
-		return fmt.Errorf("mep: calendar export: %w", err)
-	}
-	return nil
-}
-
-// calendar requires t.mu held.
-func (t *Tracker) calendar(o ICSOptions) ical.Calendar {
+// calendar builds the calendar of the meetings and actions.
+func (t *state) calendar(o ICSOptions, loc *time.Location) ical.Calendar {
 	cal := ical.Calendar{ProdID: "-//mepkit//mep//EN", Name: o.Name, Stamp: o.Stamp}
-	loc := t.location()
 	for i := range t.meetings {
 		m := &t.meetings[i]
 		title := m.Title
@@ -121,8 +107,8 @@ func (t *Tracker) calendar(o ICSOptions) ical.Calendar {
 			a := &t.actions[id-1]
 			fmt.Fprintf(&desc, "Action #%d (%s, due %s): %s\n", a.ID, a.Owner, a.Due.In(loc).Format(time.DateOnly), a.Title)
 		}
-		if m.NoActions {
-			desc.WriteString("No action handed out.\n")
+		if m.NoActions != "" {
+			fmt.Fprintf(&desc, "No action handed out: %s\n", m.NoActions)
 		}
 		if m.Notes != "" {
 			fmt.Fprintf(&desc, "Notes: %s\n", m.Notes)
@@ -136,7 +122,7 @@ func (t *Tracker) calendar(o ICSOptions) ical.Calendar {
 			Categories:  []string{"meeting"},
 		})
 	}
-	if next := t.nextDate(); !next.IsZero() {
+	if next := t.nextDate(loc); !next.IsZero() {
 		var desc strings.Builder
 		desc.WriteString("Carried over:")
 		n := 0

@@ -1,33 +1,32 @@
 package mep
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/mepkit/mepkit/timeline"
 )
 
 // Lesson is a lesson learned (retex) at a review, with the action that
 // applies it in later deployments (R12).
 type Lesson struct {
-	ID      int           `json:"id"`           // 1, 2, 3, ... assigned by the project
+	ID      int           `json:"id"`           // 1, 2, 3, ... in the order recorded
 	At      time.Time     `json:"at"`           // when it was recorded
-	From    string        `json:"from"`         // the deployment or rollout whose review taught it
+	From    string        `json:"from"`         // the rollout whose review taught it
 	Text    string        `json:"text"`         // what was learned
 	Action  string        `json:"action"`       // what later deployments do to apply it
 	By      string        `json:"by,omitempty"` // who recorded it
 	Applied []Application `json:"applied,omitempty"`
 }
 
-// Application records that a deployment applied a lesson.
+// Application records that a deployment applied a lesson, or waived it
+// with a reason.
 type Application struct {
 	Rollout string    `json:"rollout"`
 	By      string    `json:"by"`
 	At      time.Time `json:"at"`
-	Note    string    `json:"note,omitempty"`
+	Note    string    `json:"note,omitempty"`   // a waiver: the reason
+	Waived  bool      `json:"waived,omitempty"` // not applied, for the reason in Note
 }
 
 func (l Lesson) clone() Lesson {
@@ -35,103 +34,99 @@ func (l Lesson) clone() Lesson {
 	return l
 }
 
-// IsAppliedIn reports whether the lesson was applied in the named rollout.
+// IsAppliedIn reports whether the lesson was applied, or waived, in the
+// named rollout.
 func (l Lesson) IsAppliedIn(rollout string) bool {
 	return slices.ContainsFunc(l.Applied, func(a Application) bool { return a.Rollout == rollout })
 }
 
-// LessonSpec describes a lesson to record.
-type LessonSpec struct {
-	From   string    // the deployment or rollout whose review taught it; required
-	Text   string    // what was learned; required
-	Action string    // the action that applies it; required (R12)
-	By     string    // who records it; optional
-	At     time.Time // zero: the project's clock
-}
+// IsSettled reports whether the lesson was applied or waived in some
+// deployment (R12).
+func (l Lesson) IsSettled() bool { return len(l.Applied) > 0 }
 
-// AddLesson records a lesson and journals it (kind lesson). It returns a
-// *FieldError for an empty From, Text or Action.
-func (p *Project) AddLesson(s LessonSpec) (Lesson, error) {
+// Lessons is the lessons of a project (R12). Every change is recorded.
+// Get it with [Project.Lessons]; it shares the project's lock.
+type Lessons struct{ p *Project }
+
+// Lessons returns the project's lessons.
+func (p *Project) Lessons() Lessons { return Lessons{p} }
+
+// Learn records a lesson from the review of rollout from, with the
+// action that applies it (R12), at at (zero: the project's clock). It
+// returns a *FieldError for an empty text or action, and a
+// *NotFoundError for a rollout the project does not have.
+func (ls Lessons) Learn(from, text, action, by string, at time.Time) (Lesson, error) {
 	switch {
-	case strings.TrimSpace(s.From) == "":
-		return Lesson{}, fieldErr("lesson.from", s.From, "empty")
-	case strings.TrimSpace(s.Text) == "":
-		return Lesson{}, fieldErr("lesson.text", s.Text, "empty")
-	case strings.TrimSpace(s.Action) == "":
-		return Lesson{}, fieldErr("lesson.action", s.Action, "empty: a lesson comes with the action that applies it (R12)")
+	case strings.TrimSpace(text) == "":
+		return Lesson{}, fieldErr("lesson.text", text, "empty")
+	case strings.TrimSpace(action) == "":
+		return Lesson{}, fieldErr("lesson.action", action, "empty: a lesson comes with the action that applies it (R12)")
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	at := s.At
-	if at.IsZero() {
-		at = p.now()
+	var out Lesson
+	err := ls.p.write(func(st *state) (event, error) {
+		if _, err := st.rollout(from); err != nil {
+			return nil, err
+		}
+		return &evLesson{At: ls.p.stamp(at), From: from, Text: text, Action: action, By: by}, nil
+	})
+	if err != nil {
+		return Lesson{}, err
 	}
-	l := Lesson{ID: len(p.lessons) + 1, At: at.Round(0), From: s.From, Text: s.Text, Action: s.Action, By: s.By}
-	if _, err := p.journal.Record(timeline.Entry{
-		At: l.At, Kind: timeline.KindLesson, Actor: l.By, Text: l.Text,
-		Attrs: map[string]string{"lesson": strconv.Itoa(l.ID), "event": "recorded", "from": l.From, "action": l.Action},
-	}); err != nil {
-		return Lesson{}, fmt.Errorf("mep: journal lesson: %w", err)
-	}
-	p.lessons = append(p.lessons, l)
-	p.rev++
-	return l.clone(), nil
+	ls.p.read(func(st *state) { out = st.lessons[len(st.lessons)-1].clone() })
+	return out, nil
 }
 
-// ApplyLesson records that rollout applied lesson id, and journals it. It
-// returns a *NotFoundError for an unknown lesson, a *FieldError for an
-// empty rollout or by, and nil if the lesson was already applied in that
-// rollout.
-func (p *Project) ApplyLesson(id int, rollout, by string, at time.Time, note string) error {
-	if strings.TrimSpace(rollout) == "" {
-		return fieldErr("application.rollout", rollout, "empty")
-	}
-	if strings.TrimSpace(by) == "" {
+// Apply records that rollout applied lesson id (R12). With waive, the
+// lesson is waived instead, and note, the reason, is required. It
+// returns a *NotFoundError for an unknown lesson or rollout, a
+// *FieldError for an empty by, and nil if the lesson was already applied
+// or waived in that rollout.
+func (ls Lessons) Apply(id int, rollout, by string, at time.Time, note string, waive bool) error {
+	switch {
+	case strings.TrimSpace(by) == "":
 		return fieldErr("application.by", by, "empty")
+	case waive && strings.TrimSpace(note) == "":
+		return fieldErr("application.note", note, "empty: a waived lesson needs the reason (R12)")
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if id < 1 || id > len(p.lessons) {
-		return &NotFoundError{What: "lesson", Key: strconv.Itoa(id)}
-	}
-	l := &p.lessons[id-1]
-	if l.IsAppliedIn(rollout) {
-		return nil
-	}
-	if at.IsZero() {
-		at = p.now()
-	}
-	a := Application{Rollout: rollout, By: by, At: at.Round(0), Note: note}
-	if _, err := p.journal.Record(timeline.Entry{
-		At: a.At, Kind: timeline.KindLesson, Actor: by, Text: l.Text,
-		Attrs: map[string]string{"lesson": strconv.Itoa(id), "event": "applied", "rollout": rollout},
-	}); err != nil {
-		return fmt.Errorf("mep: journal lesson: %w", err)
-	}
-	l.Applied = append(l.Applied, a)
-	p.rev++
-	return nil
+	return ls.p.write(func(st *state) (event, error) {
+		if _, err := st.rollout(rollout); err != nil {
+			return nil, err
+		}
+		if id < 1 || id > len(st.lessons) {
+			return nil, &NotFoundError{What: "lesson", Key: strconv.Itoa(id)}
+		}
+		if st.lessons[id-1].IsAppliedIn(rollout) {
+			return nil, nil
+		}
+		return &evApply{At: ls.p.stamp(at), ID: id, Rollout: rollout, By: by, Note: note, Waived: waive}, nil
+	})
 }
 
-// Lessons returns every lesson, in the order recorded.
-func (p *Project) Lessons() []Lesson {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	out := make([]Lesson, len(p.lessons))
-	for i := range p.lessons {
-		out[i] = p.lessons[i].clone()
-	}
+// All returns every lesson, in the order recorded.
+func (ls Lessons) All() []Lesson {
+	var out []Lesson
+	ls.p.read(func(st *state) {
+		out = make([]Lesson, len(st.lessons))
+		for i := range st.lessons {
+			out[i] = st.lessons[i].clone()
+		}
+	})
 	return out
 }
 
-// Unapplied returns the lessons that rollout has not applied yet, in the
-// order recorded, leaving out those learned from rollout itself (R12).
-func (p *Project) Unapplied(rollout string) []Lesson {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+// Unapplied returns the lessons that rollout has not applied nor waived
+// yet, in the order recorded, leaving out those learned from rollout
+// itself (R12).
+func (ls Lessons) Unapplied(rollout string) []Lesson {
 	var out []Lesson
-	for i := range p.lessons {
-		l := &p.lessons[i]
+	ls.p.read(func(st *state) { out = st.unapplied(rollout) })
+	return out
+}
+
+func (st *state) unapplied(rollout string) []Lesson {
+	var out []Lesson
+	for i := range st.lessons {
+		l := &st.lessons[i]
 		if l.From != rollout && !l.IsAppliedIn(rollout) {
 			out = append(out, l.clone())
 		}

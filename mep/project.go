@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mepkit/mepkit/checklist"
 	"github.com/mepkit/mepkit/timeline"
 )
 
@@ -15,18 +14,26 @@ import (
 // means the defaults. A project copies what it needs and never modifies
 // Options.
 type Options struct {
-	// Now is the project's clock: transitions, lessons recorded without a
-	// time, the project's creation. Nil: time.Now.
+	// Now is the project's clock: transitions, and every fact recorded
+	// without a time of its own. Nil: time.Now.
 	Now func() time.Time
 	// Location is where meeting dates are computed (cadence, default due
-	// dates) and where calendar exports show local times. Nil: UTC.
+	// dates), where calendar exports show local times, where the method's
+	// freeze counts days, and where times read back from the record are
+	// shown. Nil: UTC.
 	Location *time.Location
-	// Key, if not nil, makes the project's journal an HMAC-SHA256 chain
-	// with this key; nil: SHA-256. A saved project is loaded with the
-	// same key.
+	// Country is the country whose public holidays, and their eves, the
+	// method's freeze keeps free of go-lives (R11), as policy.Holidays
+	// takes it ("FR", ...). "": no holiday calendar, only Fridays and
+	// weekends.
+	Country string
+	// Key, if not nil, makes the record an HMAC-SHA256 chain with this
+	// key; nil: SHA-256. A record is opened with the key it was written
+	// with.
 	Key []byte
-	// Cadence is the initial meeting cadence; zero: none.
-	Cadence Cadence
+	// NoSync skips the fsync of each append to a file record (tests,
+	// rehearsals on a laptop): a crash may then lose the latest facts.
+	NoSync bool
 	// BuildShare is Build's expected share of the project's time (R2),
 	// between 0 and 1 exclusive. 0: 0.75.
 	BuildShare float64
@@ -35,8 +42,15 @@ type Options struct {
 	// a negative value, or one of 1 or more, is an error.
 	BuildMargin float64
 	// ReadinessLead is how long before the cutover's T0 the readiness
-	// checklist must be complete (R7). 0: one hour.
+	// checklist must be complete (R7). 0: one hour; a team may ask for
+	// more, never less: a lead under one hour is an error.
 	ReadinessLead time.Duration
+	// RolloutsOnly, given to [New] or [Create], makes a project that runs
+	// rollouts only, without the earlier phases of the method: its first
+	// rollout needs no gate passed, and its reports leave the phases out.
+	// It is recorded with the project; when opening a record it is
+	// ignored.
+	RolloutsOnly bool
 }
 
 // Defaults of [Options].
@@ -48,12 +62,15 @@ const (
 
 // settings are the resolved options.
 type settings struct {
-	now    func() time.Time
-	loc    *time.Location
-	key    []byte
-	share  float64
-	margin float64
-	lead   time.Duration
+	now     func() time.Time
+	loc     *time.Location
+	country string
+	key     []byte
+	noSync  bool
+	share   float64
+	margin  float64
+	lead    time.Duration
+	only    bool
 }
 
 func resolve(opts *Options) (settings, error) {
@@ -61,7 +78,8 @@ func resolve(opts *Options) (settings, error) {
 	if opts != nil {
 		o = *opts
 	}
-	s := settings{now: o.Now, loc: o.Location, key: slices.Clone(o.Key), share: o.BuildShare, margin: o.BuildMargin, lead: o.ReadinessLead}
+	s := settings{now: o.Now, loc: o.Location, country: o.Country, key: slices.Clone(o.Key), noSync: o.NoSync,
+		share: o.BuildShare, margin: o.BuildMargin, lead: o.ReadinessLead, only: o.RolloutsOnly}
 	if o.Key != nil && s.key == nil {
 		s.key = []byte{}
 	}
@@ -86,11 +104,8 @@ func resolve(opts *Options) (settings, error) {
 	switch {
 	case s.lead == 0:
 		s.lead = DefaultReadinessLead
-	case s.lead < 0:
-		return s, fieldErr("options.readiness_lead", s.lead.String(), "negative")
-	}
-	if err := o.Cadence.Validate(); err != nil {
-		return s, err
+	case s.lead < DefaultReadinessLead:
+		return s, fieldErr("options.readiness_lead", s.lead.String(), "under one hour: a team may ask for more, never less (R7)")
 	}
 	return s, nil
 }
@@ -108,200 +123,219 @@ type Transition struct {
 func (t Transition) IsBack() bool { return t.To < t.From }
 
 // Project is a go-live project run by the method: its phase, the gates
-// between phases, its people, meetings and actions, lessons, the evidence
-// the gates read, and a journal of everything that happened.
+// between phases, its people, meetings and actions, lessons, rollouts,
+// and the record that keeps every fact of them (see the package doc).
 //
 // Project is safe for simultaneous use by multiple goroutines; the values
-// it returns are copies.
+// it returns are copies. Its views ([Project.Team], [Project.Tracker],
+// [Project.Lessons]) and its rollouts share its lock.
 type Project struct {
-	mu sync.Mutex
+	mu sync.Mutex // guards everything below; see the lock order in doc.go
 	settings
-	name        string
-	created     time.Time
-	journal     *timeline.Journal
-	tracker     *Tracker
-	phase       Phase
-	transitions []Transition
-	planned     [NumPhases]time.Duration
-	people      people
-	lessons     []Lesson
-	evidence    Evidence
-	criteria    [NumPhases][]Criterion // added by the user, per phase left
-	rev         uint64                 // bumped by every change under mu
-
-	transMu sync.Mutex // serialises transitions
-	saveMu  sync.Mutex // serialises saves
+	journal  *timeline.Journal
+	st       *state
+	criteria [NumPhases][]Criterion // added by the user, per phase left
+	crev     uint64                 // bumped when criteria change
 }
 
 // New returns a project named name in the [Scoping] phase, created now
-// (by the options' clock), with an empty in-memory journal. It returns a
+// (by the options' clock), with its record in memory. It returns a
 // *FieldError for an empty name or invalid options.
 func New(name string, opts *Options) (*Project, error) {
-	if strings.TrimSpace(name) == "" {
-		return nil, fieldErr("project.name", name, "empty")
-	}
 	s, err := resolve(opts)
 	if err != nil {
 		return nil, err
 	}
-	var cad Cadence
-	if opts != nil {
-		cad = opts.Cadence
+	return create(timeline.New(&timeline.Options{Now: s.now, Key: s.key}), name, s)
+}
+
+// create starts the record of a new project in j, which must be empty.
+func create(j *timeline.Journal, name string, s settings) (*Project, error) {
+	if strings.TrimSpace(name) == "" {
+		return nil, fieldErr("project.name", name, "empty")
 	}
-	p := &Project{settings: s, name: name}
-	p.created = p.now()
-	p.journal = timeline.New(&timeline.Options{Now: s.now, Key: s.key})
-	p.tracker = &Tracker{loc: s.loc, cadence: cad, journal: p.journal}
+	if j.Len() > 0 {
+		return nil, ErrExists
+	}
+	p := &Project{settings: s, journal: j, st: newState()}
+	err := p.write(func(*state) (event, error) {
+		return &evProject{At: p.now(), Name: name, RolloutsOnly: s.only}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
-// now returns the clock's time without its monotonic reading.
-func (p *Project) now() time.Time { return p.settings.now().Round(0) }
+// now returns the clock's time without its monotonic reading, in the
+// project's location.
+func (p *Project) now() time.Time { return p.settings.now().Round(0).In(p.loc) }
+
+// stamp returns t without monotonic reading, or now when t is zero.
+func (p *Project) stamp(t time.Time) time.Time {
+	if t.IsZero() {
+		return p.now()
+	}
+	return t.Round(0)
+}
+
+// write records the event that build returns, then applies it: build
+// checks the action against the current state (under p.mu) and returns
+// the event, or an error and nothing is recorded. When the store reports
+// that another writer appended first, the project reads what it appended,
+// folds it and calls build again on the new state, up to eight times.
+func (p *Project) write(build func(st *state) (event, error)) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.writeLocked(build)
+}
+
+// writeLocked is write; requires p.mu held.
+func (p *Project) writeLocked(build func(st *state) (event, error)) error {
+	for range maxAttempts {
+		if err := p.catchUp(); err != nil {
+			return err
+		}
+		ev, err := build(p.st)
+		if err != nil {
+			return err
+		}
+		if ev == nil {
+			return nil // nothing to record
+		}
+		e, err := p.journal.Record(encode(ev))
+		if isConflict(err) {
+			if _, err := refresh(p.journal); err != nil {
+				return fmt.Errorf("mep: read the record's new entries: %w", err)
+			}
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("mep: record %s: %w", ev.kind(), err)
+		}
+		// The state takes the event as a replay would: decode(encode(ev))
+		// is ev, as the round-trip tests check for every kind.
+		if err := p.st.apply(ev); err != nil {
+			return &RecordError{Seq: e.Seq, Kind: e.Kind, Err: err}
+		}
+		p.st.seq = e.Seq
+		return nil
+	}
+	return fmt.Errorf("mep: %d attempts met the writes of others: %w", maxAttempts, ErrConflict)
+}
+
+// maxAttempts is how many times a write is tried against a record that
+// other writers keep moving.
+const maxAttempts = 8
+
+// catchUp folds the entries that the journal holds and the state has not
+// seen: those of other writers, read by a refresh. Requires p.mu held.
+func (p *Project) catchUp() error {
+	seq, _ := p.journal.Head()
+	if seq == p.st.seq {
+		return nil
+	}
+	entries := p.journal.Entries()
+	for i := range entries {
+		if entries[i].Seq <= p.st.seq {
+			continue
+		}
+		if err := p.st.applyEntry(&entries[i], p.loc); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// read calls fn with the state, under p.mu, after folding the entries of
+// other writers read so far.
+func (p *Project) read(fn func(st *state)) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_ = p.catchUp() // an error is reported by the next write
+	fn(p.st)
+}
 
 // Name returns the project's name.
-func (p *Project) Name() string { return p.name }
+func (p *Project) Name() string {
+	var n string
+	p.read(func(st *state) { n = st.name })
+	return n
+}
 
 // Created returns when the project was created: the start of Scoping.
-func (p *Project) Created() time.Time { return p.created }
-
-// Journal returns the project's journal: phase transitions, meetings,
-// actions and lessons are recorded in it. Programs may record their own
-// entries too.
-func (p *Project) Journal() *timeline.Journal { return p.journal }
-
-// Tracker returns the project's meetings and actions.
-func (p *Project) Tracker() *Tracker { return p.tracker }
+func (p *Project) Created() time.Time {
+	var t time.Time
+	p.read(func(st *state) { t = st.created })
+	return t
+}
 
 // Location returns the location meeting dates are computed in.
 func (p *Project) Location() *time.Location { return p.loc }
 
-// Phase returns the current phase.
-func (p *Project) Phase() Phase {
+// Record returns the project's record: every fact, in order, as the
+// hash-chained journal keeps it. Export it, verify it, summarise it;
+// write through the project, not through the journal.
+func (p *Project) Record() *timeline.Journal { return p.journal }
+
+// Refresh reads what other writers appended to the record since and
+// folds it. Writes do so by themselves; call Refresh before reading from a
+// shared store.
+func (p *Project) Refresh() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.phase
+	if _, err := refresh(p.journal); err != nil {
+		return fmt.Errorf("mep: refresh: %w", err)
+	}
+	return p.catchUp()
+}
+
+// Close closes the project's record and its store.
+func (p *Project) Close() error { return p.journal.Close() }
+
+// Phase returns the current phase.
+func (p *Project) Phase() Phase {
+	var ph Phase
+	p.read(func(st *state) { ph = st.phase })
+	return ph
 }
 
 // Transitions returns every transition so far, oldest first.
 func (p *Project) Transitions() []Transition {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return slices.Clone(p.transitions)
+	var out []Transition
+	p.read(func(st *state) { out = slices.Clone(st.transitions) })
+	return out
 }
 
 // EnteredAt returns when the project last entered its current phase: the
 // creation time while in Scoping.
 func (p *Project) EnteredAt() time.Time {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.enteredAt()
+	var t time.Time
+	p.read(func(st *state) { t = st.enteredAt() })
+	return t
 }
 
-// enteredAt requires p.mu held.
-func (p *Project) enteredAt() time.Time {
-	if n := len(p.transitions); n > 0 {
-		return p.transitions[n-1].At
+func (st *state) enteredAt() time.Time {
+	if n := len(st.transitions); n > 0 {
+		return st.transitions[n-1].At
 	}
-	return p.created
+	return st.created
 }
 
-// AddMember adds a member to the project (R3). It returns a *FieldError
-// for an empty or taken name, no role or an invalid role.
-func (p *Project) AddMember(m Member) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if err := p.people.add(m); err != nil {
-		return err
+// OptOutOfFreeze records that this project's rollouts run without the
+// method's freeze (R11: Fridays, weekends, public holidays and their
+// eves), by whom and why. Without it every rollout checks that freeze.
+// It returns a *FieldError without by or reason.
+func (p *Project) OptOutOfFreeze(by, reason string) error {
+	switch {
+	case strings.TrimSpace(by) == "":
+		return fieldErr("opt_out.by", by, "empty")
+	case strings.TrimSpace(reason) == "":
+		return fieldErr("opt_out.reason", reason, "empty: say why the method's freeze does not apply")
 	}
-	p.rev++
-	return nil
-}
-
-// Member returns the member with the given name.
-func (p *Project) Member(name string) (Member, bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	i, ok := p.people.find(name)
-	if !ok {
-		return Member{}, false
-	}
-	return p.people.members[i].clone(), true
-}
-
-// Members returns the members, in the order added.
-func (p *Project) Members() []Member {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	out := make([]Member, len(p.people.members))
-	for i, m := range p.people.members {
-		out[i] = m.clone()
-	}
-	return out
-}
-
-// WithRole returns the members who have role r, in the order added.
-func (p *Project) WithRole(r Role) []Member {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	var out []Member
-	for _, m := range p.people.members {
-		if m.Has(r) {
-			out = append(out, m.clone())
-		}
-	}
-	return out
-}
-
-// ChooseTeam sets the go-live team, chosen explicitly at the round table
-// that ends Build (R3); it replaces any earlier choice. It returns a
-// *NotFoundError for a name that is not a member and a *FieldError for an
-// empty team or a name given twice.
-func (p *Project) ChooseTeam(names ...string) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if err := p.people.setTeam(names); err != nil {
-		return err
-	}
-	p.rev++
-	return nil
-}
-
-// Team returns the go-live team's names, in the order chosen.
-func (p *Project) Team() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return slices.Clone(p.people.team)
-}
-
-// SetMCOContact names the builder who stays in touch with the MCO team
-// (R3). It returns a *NotFoundError for a name that is not a member and a
-// *FieldError for a member without [RoleBuild].
-func (p *Project) SetMCOContact(name string) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if err := p.people.setMCOContact(name); err != nil {
-		return err
-	}
-	p.rev++
-	return nil
-}
-
-// MCOContact returns the builder named as the MCO team's contact, or "".
-func (p *Project) MCOContact() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.people.mcoContact
-}
-
-// CheckTeam checks the people against R3: at least one member has
-// [RoleMCO], a go-live team is chosen, every member with RoleMCO is in it,
-// and a builder is named as the MCO team's contact. It returns nil, or
-// every problem as *TeamError values joined in one error, whose Unwrap
-// returns them all.
-func (p *Project) CheckTeam() error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return joinErrs(p.people.check())
+	return p.write(func(*state) (event, error) {
+		return &evOptOut{At: p.now(), By: by, Reason: reason}, nil
+	})
 }
 
 func joinErrs(errs []error) error {
@@ -331,104 +365,3 @@ func (e *multiError) Error() string {
 func (e *multiError) Unwrap() []error { return e.errs }
 
 func trimPrefix(s string) string { return strings.TrimPrefix(s, "mep: ") }
-
-// Evidence returns the evidence the gates read. Checklist runs are shared
-// with the project.
-func (p *Project) Evidence() Evidence {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.evidence.clone()
-}
-
-// SetValidation attaches the validation checklist run (R4); nil detaches it.
-func (p *Project) SetValidation(r *checklist.Run) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.evidence.Validation = r
-	p.rev++
-}
-
-// AddRehearsal adds the summary of a timed rehearsal (R5), typically
-// [timeline.Summarize] of the rehearsal's journal. It returns a *FieldError
-// for a summary with no step, and for one that Summarize would not have
-// made: an Open count that is not the number of open steps, a Duration
-// that is not End minus Start, a step that ends before it starts, an
-// Outage or a Disruption that is negative or longer than the Duration.
-func (p *Project) AddRehearsal(s timeline.Summary) error {
-	if len(s.Steps) == 0 {
-		return fieldErr("rehearsal.steps", "", "no step timed (R5)")
-	}
-	if err := checkSummary("rehearsal", &s); err != nil {
-		return err
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	s.Steps = slices.Clone(s.Steps)
-	p.evidence.Rehearsals = append(p.evidence.Rehearsals, s)
-	p.rev++
-	return nil
-}
-
-// SetReadiness attaches the preparation checklist run (R7, R8), whose T0
-// is the cutover's planned start; nil detaches it.
-func (p *Project) SetReadiness(r *checklist.Run) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.evidence.Readiness = r
-	p.rev++
-}
-
-// SetGoDecision records the operations team's final go/no-go (R9) and
-// journals it (kind decision). An undecided GoDecision, such as the zero
-// value, resets it: when there was a decision to reset, the reset is
-// journaled too (kind decision, attributes decision "undecided" and event
-// "reset", at d.At or else the project clock's time, by d.By). It returns
-// a *FieldError for an invalid decision, or a go or no-go without By or
-// At.
-func (p *Project) SetGoDecision(d GoDecision) error {
-	if err := d.validate(); err != nil {
-		return err
-	}
-	d.At = d.At.Round(0)
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	prev := p.evidence.Go.Decision
-	if d.Decision != Undecided || prev != Undecided { // an undecided one resets nothing
-		e := timeline.Entry{
-			At: d.At, Kind: timeline.KindDecision, Actor: d.By, Text: d.Reason,
-			Attrs: map[string]string{"decision": d.Decision.String()},
-		}
-		if d.Decision == Undecided {
-			e.Attrs["event"], e.Attrs["previous"] = "reset", prev.String()
-			if e.At.IsZero() {
-				e.At = p.now()
-			}
-		}
-		if _, err := p.journal.Record(e); err != nil {
-			return fmt.Errorf("mep: journal go decision: %w", err)
-		}
-	}
-	p.evidence.Go = d
-	p.rev++
-	return nil
-}
-
-// SetCutover attaches the summary of the cutover's journal (R10), as
-// [timeline.Summarize] makes it: a summary that AddRehearsal would refuse
-// for its consistency makes [Project.Save] fail until it is replaced.
-func (p *Project) SetCutover(s timeline.Summary) {
-	s.Steps = slices.Clone(s.Steps)
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.evidence.Cutover = &s
-	p.rev++
-}
-
-// SetOperations attaches the operations-readiness checklist run (R13);
-// nil detaches it.
-func (p *Project) SetOperations(r *checklist.Run) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.evidence.Operations = r
-	p.rev++
-}

@@ -5,36 +5,42 @@ import (
 	"time"
 
 	"github.com/mepkit/mepkit/mep/report"
-	"github.com/mepkit/mepkit/timeline"
 )
 
 // Report gathers what the rollout and its project know at now into one
 // report model, to render as Markdown, HTML or JSON: the project's phase
-// and history, the last go/no-go decision with its reasons and votes, the
-// readiness checklist, the cutover's timeline against the rehearsals and
-// the estimate, the drift while the cutover runs, the actions (open,
-// overdue and closed) and the lessons. Times are shown in T0's location.
+// and history (left out for a project that runs rollouts only), the last
+// go/no-go decision with its reasons and votes, the readiness checklist,
+// the cutover's timeline against the rehearsal and the estimate, the
+// drift while the cutover runs, the actions (open, overdue and closed)
+// and the lessons. Every fact comes from one state of the project. Times
+// are shown in T0's location.
 func (r *Rollout) Report(now time.Time) *report.Report {
-	now = now.Round(0)
-	p := r.p
-	loc := r.T0().Location()
+	var rep *report.Report
+	r.with(func(st *state, ro *rollout) { rep = ro.report(st, r.p, now.Round(0)) })
+	return rep
+}
+
+func (ro *rollout) report(st *state, p *Project, now time.Time) *report.Report {
+	loc := ro.t0.Location()
 	rep := &report.Report{
-		Title:     "Go-live report: " + p.Name(),
-		Project:   p.Name(),
-		Rollout:   r.name,
+		Title:     "Go-live report: " + st.name,
+		Project:   st.name,
+		Rollout:   ro.name,
 		Generated: now,
 		Location:  loc,
-		Phase:     p.Phase().String(),
 	}
-	for _, t := range p.Transitions() {
-		rep.Phases = append(rep.Phases, report.PhaseChange{From: t.From.String(), To: t.To.String(), By: t.By, Reason: t.Reason, At: t.At})
+	if !st.rolloutsOnly {
+		rep.Phase = st.phase.String()
+		for _, t := range st.transitions {
+			rep.Phases = append(rep.Phases, report.PhaseChange{From: t.From.String(), To: t.To.String(), By: t.By, Reason: t.Reason, At: t.At})
+		}
 	}
-
-	d := r.Debrief()
+	d := ro.debrief(st)
 	v := d.Decision
-	rep.Decision = report.Decision{Verdict: v.Decision.String(), Reasons: v.Reasons, At: v.At}
-	for _, vote := range r.Votes() {
-		rep.Votes = append(rep.Votes, report.Vote{Role: vote.Role, By: vote.By, Go: vote.Go, Reason: vote.Reason, At: vote.At, Digest: vote.Digest})
+	rep.Decision = report.Decision{Verdict: v.Verdict.String(), Reasons: append(append([]string(nil), v.Reasons...), prefixed("warning: ", v.Warnings)...), At: v.At}
+	for _, vote := range ro.votes {
+		rep.Votes = append(rep.Votes, report.Vote{Role: vote.Role.String(), By: vote.By, Go: vote.Verdict == Go, Reason: vote.Reason, At: vote.At, Digest: vote.Digest})
 	}
 	if o := d.Override; o != nil {
 		rep.Overrides = append(rep.Overrides, "overridden by "+o.By+": "+o.Reason)
@@ -42,10 +48,10 @@ func (r *Rollout) Report(now time.Time) *report.Report {
 			rep.Overrides = append(rep.Overrides, od.String())
 		}
 	}
-	rep.Checklist = report.ChecklistFrom(r.readiness, now)
+	rep.Checklist = report.ChecklistFrom(ro.readiness, now)
 
 	rep.Actual = d.Actual
-	for i, s := range r.runbook {
+	for i, s := range ro.runbook {
 		es := report.Step{ID: s.ID, Title: s.Title, Owner: s.Owner, Impact: s.Impact, Expected: d.Expected.Steps[i]}
 		if sf, ok := d.Expected.Forecast.Step(s.ID); ok {
 			es.Min, es.Max, es.Runs = sf.Elapsed.Min, sf.Elapsed.Max, sf.Runs
@@ -53,44 +59,46 @@ func (r *Rollout) Report(now time.Time) *report.Report {
 		rep.Steps = append(rep.Steps, es)
 	}
 	rep.Rehearsal, rep.Comparison = d.Baseline, d.Comparison
-	dr := r.Drift(now)
-	rep.T0, rep.PlannedEnd, rep.WindowEnd = r.T0(), dr.PlannedEnd, dr.WindowEnd
+	dr := ro.drift(p, now)
+	rep.T0, rep.PlannedEnd, rep.WindowEnd = ro.t0, dr.PlannedEnd, dr.WindowEnd
 	rep.Estimate = report.Estimate{Duration: d.Expected.Total, Outage: d.Expected.Outage}
 	if d.Baseline != nil {
 		rep.Estimate.Disruption = d.Baseline.Disruption
 	}
 	switch {
+	case d.RolledBack != nil:
+		rep.Outcome = report.RolledBack
 	case len(rep.Actual.Steps) == 0:
 		rep.Outcome = report.Planned
-	case !rep.Actual.IsComplete():
+	case ro.finished == nil:
 		rep.Outcome = report.Running
 	default:
 		rep.Outcome = report.Done
 	}
-	if len(rep.Actual.Steps) > 0 && !rep.Actual.IsComplete() {
+	if len(rep.Actual.Steps) > 0 && ro.finished == nil {
 		elapsed := now.Sub(dr.Started)
 		// Behind() is then the drift's delay: how much later than planned
 		// the cutover is expected to end.
 		rep.Drift = &report.Drift{At: now, Elapsed: elapsed, Expected: elapsed - dr.Delay, ExpectedEnd: dr.ExpectedEnd}
 	}
 
-	meetings := map[int]string{}
-	for _, m := range p.Tracker().Meetings() {
-		meetings[m.ID] = m.Title
-	}
-	for _, a := range p.Tracker().Actions() {
+	for _, a := range st.actions {
+		title := ""
+		if a.Meeting > 0 {
+			title = st.meetings[a.Meeting-1].Title
+		}
 		rep.Actions = append(rep.Actions, report.Action{
 			ID: strconv.Itoa(a.ID), Title: a.Title, Owner: a.Owner, Status: a.Status.String(), Due: a.Due,
-			Overdue: a.IsOverdue(now), Meeting: meetings[a.Meeting],
+			Overdue: a.IsOverdue(now), Meeting: title,
 		})
 	}
 	// Earlier lessons first, with whether this rollout applied them (R12),
 	// then those this rollout taught.
-	for _, l := range p.Lessons() {
-		if l.From != r.name {
+	for _, l := range st.lessons {
+		if l.From != ro.name {
 			rl := report.Lesson{ID: strconv.Itoa(l.ID), Text: l.Text, Action: l.Action, From: l.From}
 			for _, a := range l.Applied {
-				if a.Rollout == r.name {
+				if a.Rollout == ro.name {
 					rl.Applied, rl.AppliedBy, rl.AppliedAt = true, a.By, a.At
 				}
 			}
@@ -98,12 +106,21 @@ func (r *Rollout) Report(now time.Time) *report.Report {
 		}
 	}
 	for _, l := range d.Lessons {
-		rep.Lessons = append(rep.Lessons, report.Lesson{ID: strconv.Itoa(l.ID), Text: l.Text, Action: l.Action, From: r.name})
+		rep.Lessons = append(rep.Lessons, report.Lesson{ID: strconv.Itoa(l.ID), Text: l.Text, Action: l.Action, From: ro.name})
 	}
-	for _, e := range r.journal.Entries() {
-		if e.Kind == timeline.KindNote && e.Text != "" {
-			rep.Notes = append(rep.Notes, report.Note{At: e.At, By: e.Actor, Text: e.Text})
-		}
+	for _, n := range ro.notes {
+		rep.Notes = append(rep.Notes, report.Note{At: n.At, By: n.By, Text: n.Text})
+	}
+	if rb := d.RolledBack; rb != nil {
+		rep.Notes = append(rep.Notes, report.Note{At: rb.At, By: rb.By, Text: "rollback decided: " + rb.Text})
 	}
 	return rep
+}
+
+func prefixed(p string, s []string) []string {
+	out := make([]string, len(s))
+	for i, x := range s {
+		out[i] = p + x
+	}
+	return out
 }

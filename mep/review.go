@@ -3,7 +3,6 @@ package mep
 import (
 	"cmp"
 	"slices"
-	"time"
 
 	"github.com/mepkit/mepkit/policy"
 	"github.com/mepkit/mepkit/timeline"
@@ -11,61 +10,98 @@ import (
 
 // Debrief gathers the facts of a rollout for its post-deployment meeting
 // (R12): durations and outage against the estimate, failed steps,
-// overridden policies, and the lessons recorded from it.
+// overridden policies, a rollback, and the lessons recorded from it.
 type Debrief struct {
 	Rollout  string
-	Decision Verdict          // the last decision taken
+	Decision Decision         // the last decision taken
 	Actual   timeline.Summary // the cutover's steps
 	Expected Estimate
-	// Duration and Outage compare the estimate (Baseline) with the actual
-	// run.
+	// Duration and Outage compare the estimate with the actual run.
 	Duration, Outage timeline.Delta
-	// Baseline is the median rehearsal (by duration); nil without
-	// rehearsals. Comparison compares the actual run with it, step by step.
+	// Baseline is the rehearsal the estimate comes from (or the median
+	// rehearsal by duration); nil without rehearsals. Comparison compares
+	// the actual run with it, step by step.
 	Baseline   *timeline.Summary
 	Comparison *timeline.Comparison
 	Failed     []timeline.Span   // attempts that ended Failed
+	Skipped    map[string]string // steps skipped, with the reason
 	Overridden []policy.Decision // denials lifted by a break-glass override
 	Override   *policy.Override
-	Lessons    []Lesson // lessons learned from this rollout
-	Unapplied  []Lesson // earlier lessons this rollout did not apply
+	// RolledBack is the rollback's decision, nil without one, and
+	// RollbackSteps the summary of the rollback steps.
+	RolledBack    *Note
+	RollbackSteps timeline.Summary
+	Lessons       []Lesson // lessons learned from this rollout
+	Unapplied     []Lesson // earlier lessons this rollout did not apply
 }
 
 // Debrief returns the facts of the rollout as they stand, for the
-// post-deployment meeting of the [Review] phase.
+// post-deployment meeting of the [Review] phase, from one state of the
+// project.
 func (r *Rollout) Debrief() Debrief {
-	actual := r.Summary()
-	est := r.Estimate()
+	var d Debrief
+	r.with(func(st *state, ro *rollout) { d = ro.debrief(st) })
+	return d
+}
+
+func (ro *rollout) debrief(st *state) Debrief {
+	actual := timeline.Summarize(ro.steps)
+	est := ro.estimate()
 	rv := Debrief{
-		Rollout:  r.name,
-		Decision: r.Decided(),
+		Rollout:  ro.name,
+		Decision: ro.decided,
 		Actual:   actual,
 		Expected: est,
 		Duration: timeline.Delta{Baseline: est.Total, Actual: actual.Duration},
 		Outage:   timeline.Delta{Baseline: est.Outage, Actual: actual.Outage},
 	}
-	if rehearsals := r.p.Evidence().Rehearsals; len(rehearsals) > 0 {
-		base := medianRun(rehearsals)
-		c := timeline.Compare(base, actual)
-		rv.Baseline, rv.Comparison = &base, &c
+	if len(ro.skipped) > 0 {
+		rv.Skipped = make(map[string]string, len(ro.skipped))
+		for k, v := range ro.skipped {
+			rv.Skipped[k] = v
+		}
+	}
+	var base *timeline.Summary
+	if est.Basis != nil {
+		b := est.Basis.Summary
+		base = &b
+	} else {
+		var runs []timeline.Summary
+		for _, rh := range ro.rehearsals {
+			if !rh.Rollback {
+				runs = append(runs, rh.Summary)
+			}
+		}
+		if len(runs) > 0 {
+			b := medianRun(runs)
+			base = &b
+		}
+	}
+	if base != nil {
+		c := timeline.Compare(*base, actual)
+		rv.Baseline, rv.Comparison = base, &c
 	}
 	for _, sp := range actual.Steps {
 		if !sp.Open && sp.Outcome == timeline.Failed {
 			rv.Failed = append(rv.Failed, sp)
 		}
 	}
-	for _, d := range rv.Decision.Policy.Decisions {
-		if d.Overridden {
-			rv.Overridden = append(rv.Overridden, d)
+	for _, pd := range rv.Decision.Policy.Decisions {
+		if pd.Overridden {
+			rv.Overridden = append(rv.Overridden, pd)
 		}
 	}
 	rv.Override = rv.Decision.Policy.Override
-	for _, l := range r.p.Lessons() {
-		if l.From == r.name {
-			rv.Lessons = append(rv.Lessons, l)
+	if rb := ro.rollback; rb != nil {
+		rv.RolledBack = &Note{At: rb.At, By: rb.By, Text: rb.Reason, Rollout: ro.name}
+		rv.RollbackSteps = timeline.Summarize(ro.rbSteps)
+	}
+	for _, l := range st.lessons {
+		if l.From == ro.name {
+			rv.Lessons = append(rv.Lessons, l.clone())
 		}
 	}
-	rv.Unapplied = r.p.Unapplied(r.name)
+	rv.Unapplied = st.unapplied(ro.name)
 	return rv
 }
 
@@ -78,8 +114,7 @@ func medianRun(runs []timeline.Summary) timeline.Summary {
 }
 
 // Learn records a lesson from this rollout's review, with the action that
-// applies it (R12). It is shorthand for Project().AddLesson with From set
-// to the rollout's name.
-func (r *Rollout) Learn(text, action, by string, at time.Time) (Lesson, error) {
-	return r.p.AddLesson(LessonSpec{From: r.name, Text: text, Action: action, By: by, At: at})
+// applies it (R12): shorthand for Project().Lessons().Learn.
+func (r *Rollout) Learn(text, action, by string) (Lesson, error) {
+	return r.p.Lessons().Learn(r.name, text, action, by, r.p.now())
 }

@@ -3,9 +3,10 @@ package mep
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
+	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/mepkit/mepkit/checklist"
@@ -20,15 +21,21 @@ var (
 	ErrNoGo = errors.New("mep: no GO for this cutover")
 	// ErrStarted is returned when T0 is moved after the cutover started.
 	ErrStarted = errors.New("mep: cutover already started")
+	// ErrRunbook is returned when a step would break the runbook's order
+	// (R10): started before the steps it follows, twice at once, or a
+	// cutover finished with steps neither done nor skipped.
+	ErrRunbook = errors.New("mep: not by the runbook")
 )
 
 // RolloutOptions describe one go-live. Name, T0 and Runbook are required.
 type RolloutOptions struct {
-	// Name names the rollout in journals, lessons and reports, e.g.
-	// "v2-client-acme".
+	// Name names the rollout in the record, lessons and reports, e.g.
+	// "v2-client-acme"; unique within the project.
 	Name string
-	// Environment is passed to the policies (policy.Change.Environment).
+	// Environment and Labels are passed to the policies
+	// (policy.Change.Environment and Labels).
 	Environment string
+	Labels      map[string]string
 	// T0 is the planned start of the cutover. Its location is the one
 	// reports and reasons use.
 	T0 time.Time
@@ -38,65 +45,59 @@ type RolloutOptions struct {
 	// A list without items: checklist.Preparation().
 	Readiness checklist.List
 	// Policies are checked against the whole operation, [T0, T0+estimate).
-	// The rollout adds policy.RequireGo for each of Roles and
-	// policy.ReadinessWindow with the project's ReadinessLead, unless the
-	// Set has policies of those names, and makes them mandatory: no
-	// override lifts the GO or the readiness window.
+	// The rollout adds the method's freeze (R11) unless the project opted
+	// out ([Project.OptOutOfFreeze]), a readiness window with the
+	// project's ReadinessLead unless the set has one, and a GO quorum for
+	// each role of Quorum that the set does not require already; it finds
+	// them by type, never by name, and makes them mandatory: no override
+	// lifts the GO or the readiness window.
 	Policies policy.Set
-	// Roles are the roles whose GO the cutover needs (R9), as Role names.
-	// "operations" is always among them.
-	Roles []string
+	// Quorum is how many distinct members of the go-live team with each
+	// role must vote GO (R9). The operations team's GO is always needed:
+	// at least one.
+	Quorum map[Role]int
 	// Margin is added to the estimated duration when fitting the cutover
 	// into the policies' windows, as a share of it: 0.25 adds a quarter.
 	// Zero: no margin; negative is an error.
 	Margin float64
-	// Journal is the cutover's journal. Nil: a new in-memory journal on the
-	// project's clock and key. A journal that already holds a rollout's
-	// entries (a file journal reopened after a stop or a crash) resumes it:
-	// see [Project.NewRollout].
-	Journal *timeline.Journal
-	// ReadinessRun, when resuming, is the readiness run as it was saved
-	// (checklist.Restore of its Snapshot); nil: a new run of Readiness.
-	ReadinessRun *checklist.Run
 }
 
 // Rollout is one go-live of a project, from its rehearsals to its review:
 // the runbook, the readiness checklist run against T0, the policies, the
-// go/no-go votes and the cutover's journal (R5, R7 to R12).
+// go/no-go votes and the cutover's steps (R5, R7 to R12). Every fact is
+// in the project's record.
 //
-// Rollout is safe for simultaneous use by multiple goroutines. Make one
-// with [Project.NewRollout]; the zero Rollout is not usable.
+// Rollout is safe for simultaneous use by multiple goroutines; it shares
+// its project's lock. Get one with [Project.NewRollout].
 type Rollout struct {
-	mu        sync.Mutex
-	moveMu    sync.Mutex // serialises Reschedule and the first StartStep; taken before mu
-	p         *Project
-	name, env string
-	t0        time.Time
-	gen       uint64 // bumped when T0 moves: votes of an earlier generation are stale
-	runbook   []Step
-	index     map[string]int
-	readiness *checklist.Run
-	policies  policy.Set
-	roles     []string
-	margin    float64
-	journal   *timeline.Journal
-	votes     []Vote
-	override  *policy.Override
-	decided   Verdict // the last decision taken by Decide
-	started   bool    // a cutover step has started
+	p    *Project
+	name string
 }
 
-// NewRollout prepares a go-live of p. It attaches the readiness run to the
-// project's evidence (SetReadiness) and returns a *FieldError for a
-// missing name or T0, an invalid runbook, role or margin, or an invalid
-// readiness list.
+// RehearsalRun is a timed run of a rollout's runbook (R5), with its
+// conditions.
+type RehearsalRun struct {
+	Summary timeline.Summary // as timeline.Summarize makes it; every step ended
+	// Environment is where it ran ("preprod", ...).
+	Environment string
+	// ProductionLike reports that it ran in conditions as close to
+	// production as possible: the estimate of the go-live comes from the
+	// last such rehearsal that covered the whole runbook.
+	ProductionLike bool
+	// Partial reports that it ran only part of the runbook.
+	Partial bool
+	// Rollback reports that the run rehearsed the rollback procedure: its
+	// steps time the rollback, not the change.
+	Rollback bool
+}
+
+// NewRollout prepares a go-live of p and records it, or, when the record
+// already has a rollout of that name, returns it with o.Policies attached
+// (policies are code: they are attached again after [Open]); the other
+// options must then be those it was recorded with, else a *FieldError.
 //
-// Given a journal that already holds entries, NewRollout resumes the
-// rollout they record: T0 as last rescheduled (o.T0 is the first one), the
-// votes, the last decision, the override and whether the cutover started.
-// Pass the readiness run as saved in o.ReadinessRun; its T0 must be the
-// resumed one. A journal whose entries do not read as a rollout's is a
-// *FieldError naming the entry.
+// It returns a *FieldError for a missing name or T0, an invalid runbook,
+// quorum or margin, or an invalid readiness list.
 func (p *Project) NewRollout(o RolloutOptions) (*Rollout, error) {
 	switch {
 	case strings.TrimSpace(o.Name) == "":
@@ -109,64 +110,148 @@ func (p *Project) NewRollout(o RolloutOptions) (*Rollout, error) {
 	if err := validateRunbook(o.Runbook); err != nil {
 		return nil, err
 	}
-	roles := slices.Clone(o.Roles)
-	if !slices.ContainsFunc(roles, func(r string) bool { return strings.EqualFold(r, RoleOperations.String()) }) {
-		roles = append(roles, RoleOperations.String()) // R9: the operations GO is always needed
+	list := o.Readiness
+	if len(list.Items) == 0 {
+		list = checklist.Preparation()
 	}
-	for i, name := range roles {
-		if _, err := ParseRole(name); err != nil {
-			return nil, fieldErr(fmt.Sprintf("rollout.roles[%d]", i), name, "unknown role")
+	if err := list.Validate(); err != nil {
+		return nil, fmt.Errorf("mep: readiness checklist: %w", err)
+	}
+	spec := rolloutJSON{
+		Environment: o.Environment, Labels: maps.Clone(o.Labels), Zone: o.T0.Location().String(),
+		Runbook: slices.Clone(o.Runbook), Readiness: list, Margin: o.Margin,
+	}
+	if spec.Zone == time.UTC.String() || spec.Zone == p.loc.String() {
+		spec.Zone = ""
+	}
+	quorum := maps.Clone(o.Quorum)
+	if quorum == nil {
+		quorum = map[Role]int{}
+	}
+	if quorum[RoleOperations] < 1 {
+		quorum[RoleOperations] = 1 // R9: the operations GO is always needed
+	}
+	for _, role := range slices.Sorted(maps.Keys(quorum)) {
+		if !role.IsValid() || quorum[role] < 1 {
+			return nil, fieldErr("rollout.quorum", role.String(), "not a role, or fewer than one voter")
 		}
-	}
-	r := &Rollout{
-		p: p, name: o.Name, env: o.Environment, t0: o.T0.Round(0),
-		runbook: slices.Clone(o.Runbook), index: make(map[string]int, len(o.Runbook)),
-		roles: slices.Clone(roles), margin: o.Margin, journal: o.Journal,
-	}
-	for i, s := range r.runbook {
-		r.index[s.ID] = i
-	}
-	if r.journal != nil {
-		if err := r.resume(r.journal.Entries()); err != nil {
-			return nil, err
+		if spec.Quorum == nil {
+			spec.Quorum = map[string]int{}
 		}
+		spec.Quorum[role.String()] = quorum[role]
 	}
-	run := o.ReadinessRun
-	if run == nil {
-		list := o.Readiness
-		if len(list.Items) == 0 {
-			list = checklist.Preparation()
+	set, err := p.rolloutPolicies(o.Policies, quorum)
+	if err != nil {
+		return nil, err
+	}
+	t0 := o.T0.Round(0)
+	err = p.write(func(st *state) (event, error) {
+		if old := st.byName[o.Name]; old != nil {
+			if err := old.sameAs(t0, spec); err != nil {
+				return nil, err
+			}
+			old.policies = set
+			return nil, nil
 		}
-		var err error
-		if run, err = checklist.NewRun(list, r.t0); err != nil {
-			return nil, fmt.Errorf("mep: readiness checklist: %w", err)
-		}
-	} else if !run.T0().Equal(r.t0) {
-		return nil, fieldErr("rollout.readiness_run", run.T0().Format(time.RFC3339), "its T0 is not the rollout's, "+r.t0.Format(time.RFC3339))
+		return &evRollout{At: p.now(), Name: o.Name, T0: t0, Spec: spec}, nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	r.readiness = run
-	r.policies = slices.Clone(o.Policies)
-	r.require(policy.ReadinessWindow(p.settings.lead))
-	for _, role := range roles {
-		r.require(policy.RequireGo(role))
-	}
-	if r.journal == nil {
-		r.journal = timeline.New(&timeline.Options{Now: p.settings.now, Key: p.settings.key})
-	}
-	p.SetReadiness(run)
-	return r, nil
+	p.mu.Lock()
+	p.st.byName[o.Name].policies = set
+	p.mu.Unlock()
+	return &Rollout{p: p, name: o.Name}, nil
 }
 
-// require makes q part of the rollout's policies and mandatory: a policy of
-// the same name already in the set is made mandatory, or q is added. The
-// GO (R9) and the readiness window (R7) cannot be lifted by an override.
-func (r *Rollout) require(q policy.Policy) {
-	i := slices.IndexFunc(r.policies, func(x policy.Policy) bool { return x != nil && strings.EqualFold(x.Name(), q.Name()) })
-	if i >= 0 {
-		r.policies[i] = policy.Mandatory(r.policies[i])
-		return
+// sameAs reports a *FieldError when a rollout is opened again with other
+// options than it was recorded with.
+func (r *rollout) sameAs(t0 time.Time, spec rolloutJSON) error {
+	switch {
+	case !slices.EqualFunc(r.runbook, spec.Runbook, func(a, b Step) bool { return a.equal(b) }):
+		return fieldErr("rollout.runbook", r.name, "not the runbook recorded for this rollout")
+	case r.env != spec.Environment:
+		return fieldErr("rollout.environment", spec.Environment, "not the environment recorded, "+r.env)
 	}
-	r.policies = append(r.policies, policy.Mandatory(q))
+	return nil
+}
+
+// rolloutPolicies returns the policies a rollout checks: the user's, the
+// method's freeze unless the project opted out, the readiness window and
+// the GO quorums, mandatory.
+func (p *Project) rolloutPolicies(user policy.Set, quorum map[Role]int) (policy.Set, error) {
+	var set policy.Set
+	hasReadiness := false
+	required := map[string]bool{}
+	for _, q := range user {
+		if q == nil {
+			continue
+		}
+		_, isReady := readinessLead(q)
+		role, _, isQuorum := quorumOf(q)
+		switch {
+		case isReady:
+			hasReadiness = true
+			set = append(set, policy.Mandatory(q))
+		case isQuorum:
+			required[role] = true
+			set = append(set, policy.Mandatory(q))
+		default:
+			set = append(set, q)
+		}
+	}
+	var optedOut bool
+	p.read(func(st *state) { optedOut = st.freezeOff != nil })
+	if !optedOut {
+		freeze, err := methodFreeze(p.loc, p.country)
+		if err != nil {
+			return nil, err
+		}
+		set = append(freeze, set...)
+	}
+	if !hasReadiness {
+		set = append(set, policy.Mandatory(readinessWindow(p.lead)))
+	}
+	for _, role := range slices.Sorted(maps.Keys(quorum)) {
+		if !required[role.String()] {
+			set = append(set, policy.Mandatory(requireQuorum(role.String(), quorum[role])))
+		}
+	}
+	return set, nil
+}
+
+// Rollout returns the project's rollout of that name, as the record has
+// it, with no policies attached but the method's own (attach yours with
+// [Project.NewRollout]).
+func (p *Project) Rollout(name string) (*Rollout, bool) {
+	var ok bool
+	p.read(func(st *state) { ok = st.byName[name] != nil })
+	if !ok {
+		return nil, false
+	}
+	return &Rollout{p: p, name: name}, true
+}
+
+// Rollouts returns the names of the project's rollouts, in the order
+// created.
+func (p *Project) Rollouts() []string {
+	var out []string
+	p.read(func(st *state) {
+		for _, r := range st.rollouts {
+			out = append(out, r.name)
+		}
+	})
+	return out
+}
+
+// with calls fn with the rollout's state under the project's lock.
+func (r *Rollout) with(fn func(st *state, ro *rollout)) {
+	r.p.read(func(st *state) { fn(st, st.byName[r.name]) })
+}
+
+// write records the event that build returns for the rollout.
+func (r *Rollout) write(build func(st *state, ro *rollout) (event, error)) error {
+	return r.p.write(func(st *state) (event, error) { return build(st, st.byName[r.name]) })
 }
 
 // Name returns the rollout's name.
@@ -177,62 +262,160 @@ func (r *Rollout) Project() *Project { return r.p }
 
 // T0 returns the planned start of the cutover.
 func (r *Rollout) T0() time.Time {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.t0
+	var t time.Time
+	r.with(func(_ *state, ro *rollout) { t = ro.t0 })
+	return t
 }
 
 // Runbook returns a copy of the runbook.
-func (r *Rollout) Runbook() []Step { return slices.Clone(r.runbook) }
-
-// Readiness returns the readiness checklist run (R7, R8). Tick its items
-// directly; it is safe for concurrent use.
-func (r *Rollout) Readiness() *checklist.Run { return r.readiness }
-
-// Journal returns the cutover's journal.
-func (r *Rollout) Journal() *timeline.Journal { return r.journal }
-
-// Policies returns the policies the rollout checks, with the RequireGo
-// rules it added.
-func (r *Rollout) Policies() policy.Set { return slices.Clone(r.policies) }
-
-// Votes returns every vote given, in order, including those given for an
-// earlier T0.
-func (r *Rollout) Votes() []Vote {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return slices.Clone(r.votes)
+func (r *Rollout) Runbook() []Step {
+	var out []Step
+	r.with(func(_ *state, ro *rollout) { out = slices.Clone(ro.runbook) })
+	return out
 }
 
-// AddRehearsal records a rehearsal of the runbook (R5): the summary of a
-// journal of the same steps in production-like conditions. It feeds the
-// estimate of every later decision, and is added to the project's
-// evidence. It returns a *FieldError naming the steps that are not in the
+// Policies returns the policies the rollout checks, with those it adds.
+func (r *Rollout) Policies() policy.Set {
+	var out policy.Set
+	r.with(func(_ *state, ro *rollout) { out = slices.Clone(ro.policySet(r.p)) })
+	return out
+}
+
+// policySet returns the policies attached, or the method's own when none
+// were (a rollout read back from the record).
+func (ro *rollout) policySet(p *Project) policy.Set {
+	if ro.policies == nil {
+		set, err := p.rolloutPoliciesLocked(ro)
+		if err == nil {
+			ro.policies = set
+		}
+	}
+	return ro.policies
+}
+
+// rolloutPoliciesLocked is rolloutPolicies for a rollout read back from
+// the record; requires p.mu held.
+func (p *Project) rolloutPoliciesLocked(ro *rollout) (policy.Set, error) {
+	set := policy.Set{policy.Mandatory(readinessWindow(p.lead))}
+	if p.st.freezeOff == nil {
+		freeze, err := methodFreeze(p.loc, p.country)
+		if err != nil {
+			return nil, err
+		}
+		set = append(freeze, set...)
+	}
+	for _, role := range slices.Sorted(maps.Keys(ro.quorum)) {
+		set = append(set, policy.Mandatory(requireQuorum(role.String(), ro.quorum[role])))
+	}
+	return set, nil
+}
+
+// Readiness returns a copy of the readiness checklist run (R7, R8), as the
+// record has it. Change it through [Rollout.Check], [Rollout.Fail] and
+// [Rollout.Waive], which record the change.
+func (r *Rollout) Readiness() *checklist.Run {
+	var out *checklist.Run
+	r.with(func(_ *state, ro *rollout) { out = cloneRun(ro.readiness) })
+	return out
+}
+
+// cloneRun returns a copy of run.
+func cloneRun(run *checklist.Run) *checklist.Run {
+	data, err := run.Snapshot()
+	if err != nil {
+		return nil
+	}
+	c, err := checklist.Restore(run.List(), data)
+	if err != nil {
+		return nil
+	}
+	return c
+}
+
+// Check records that readiness item id was done and verified, by whom,
+// when (zero: the project's clock), with an optional note. Errors are
+// those of checklist.Run.Check; nothing is recorded then.
+func (r *Rollout) Check(id, by string, at time.Time, note string) error {
+	return r.tick(id, by, at, note, checklist.Done)
+}
+
+// Fail records that readiness item id was tried and failed.
+func (r *Rollout) Fail(id, by string, at time.Time, note string) error {
+	return r.tick(id, by, at, note, checklist.Failed)
+}
+
+// Waive records that readiness item id does not apply, with the reason.
+func (r *Rollout) Waive(id, by string, at time.Time, reason string) error {
+	return r.tick(id, by, at, reason, checklist.Waived)
+}
+
+func (r *Rollout) tick(id, by string, at time.Time, note string, s checklist.Status) error {
+	return r.write(func(st *state, ro *rollout) (event, error) {
+		return tryTick(ro.readiness, &evTick{At: r.p.stamp(at), Run: runReadiness, Rollout: r.name, Item: id, Status: s, By: by, Note: note})
+	})
+}
+
+// tryTick returns the event when the change holds on a copy of run.
+func tryTick(run *checklist.Run, v *evTick) (event, error) {
+	c := cloneRun(run)
+	if c == nil {
+		return nil, errors.New("mep: the checklist run cannot be copied")
+	}
+	if err := tick(c, v); err != nil {
+		return nil, fmt.Errorf("mep: %s checklist: %w", v.Run, err)
+	}
+	return v, nil
+}
+
+// AddRehearsal records a rehearsal of the runbook (R5) with its
+// conditions. It feeds the estimate of every later decision. It returns a
+// *FieldError for a summary with no step, steps that are not in the
 // runbook (a rehearsal runs the same runbook) or that are still open.
-func (r *Rollout) AddRehearsal(s timeline.Summary) error {
-	var unknown, open []string
-	for _, sp := range s.Steps {
-		if _, ok := r.index[sp.Step]; !ok && !slices.Contains(unknown, sp.Step) {
-			unknown = append(unknown, sp.Step)
-		}
-		if sp.Open {
-			open = append(open, sp.Step)
-		}
+func (r *Rollout) AddRehearsal(rh RehearsalRun) error {
+	s := rh.Summary
+	if len(s.Steps) == 0 {
+		return fieldErr("rehearsal.steps", "", "no step timed (R5)")
 	}
-	switch {
-	case len(unknown) > 0:
-		return fieldErr("rehearsal.steps", strings.Join(unknown, ", "), "not in the runbook")
-	case len(open) > 0:
-		return fieldErr("rehearsal.steps", strings.Join(open, ", "), "still running: a rehearsal is recorded once every step ended")
-	}
-	return r.p.AddRehearsal(s)
+	return r.write(func(st *state, ro *rollout) (event, error) {
+		var unknown, open []string
+		for _, sp := range s.Steps {
+			if _, ok := ro.index[sp.Step]; !ok && !slices.Contains(unknown, sp.Step) {
+				unknown = append(unknown, sp.Step)
+			}
+			if sp.Open {
+				open = append(open, sp.Step)
+			}
+		}
+		switch {
+		case len(unknown) > 0:
+			return nil, fieldErr("rehearsal.steps", strings.Join(unknown, ", "), "not in the runbook")
+		case len(open) > 0:
+			return nil, fieldErr("rehearsal.steps", strings.Join(open, ", "), "still running: a rehearsal is recorded once every step ended")
+		}
+		seen := map[string]bool{}
+		for _, sp := range s.Steps {
+			seen[sp.Step] = true
+		}
+		if !rh.Partial && len(seen) < len(ro.runbook) && !rh.Rollback {
+			rh.Partial = true // R5: a partial rehearsal is marked as such
+		}
+		rh.Summary.Steps = slices.Clone(s.Steps)
+		return &evRehearsal{At: r.p.now(), Rollout: r.name, Run: rh}, nil
+	})
+}
+
+// Rehearsals returns the rehearsals recorded for the rollout, in order.
+func (r *Rollout) Rehearsals() []RehearsalRun {
+	var out []RehearsalRun
+	r.with(func(_ *state, ro *rollout) { out = slices.Clone(ro.rehearsals) })
+	return out
 }
 
 // Reschedule moves T0 to t0 before the cutover starts: the readiness
-// deadlines follow, the votes given so far no longer count (they were for
-// the old T0) and the decision returns to Undecided. It is journaled. It
-// returns a *FieldError without by or reason, and ErrStarted once a
-// cutover step has started.
+// deadlines follow, the votes given so far no longer count (they cite
+// the readiness run before the move) and the decision returns to
+// Undecided. It is recorded. It returns a *FieldError without by or
+// reason, and ErrStarted once a cutover step has started.
 func (r *Rollout) Reschedule(t0 time.Time, by, reason string) error {
 	switch {
 	case t0.IsZero():
@@ -242,68 +425,51 @@ func (r *Rollout) Reschedule(t0 time.Time, by, reason string) error {
 	case strings.TrimSpace(reason) == "":
 		return fieldErr("reschedule.reason", reason, "empty: say why T0 moves")
 	}
-	r.moveMu.Lock()
-	defer r.moveMu.Unlock()
-	r.mu.Lock()
-	started, from := r.started, r.t0
-	r.mu.Unlock()
-	if started {
-		return fmt.Errorf("%w: T0 cannot move", ErrStarted)
-	}
-	now := r.p.now()
-	t0 = t0.Round(0)
-	if _, err := r.journal.Record(timeline.Entry{
-		At: now, Kind: timeline.KindDecision, Actor: by, Text: reason,
-		Attrs: map[string]string{"event": "reschedule", "from": from.Format(time.RFC3339), "to": t0.Format(time.RFC3339)},
-	}); err != nil {
-		return fmt.Errorf("mep: journal reschedule: %w", err)
-	}
-	// Without r.mu: the checklist tells its observer, who may well ask
-	// this rollout for an evaluation.
-	if err := r.readiness.Reschedule(t0, by, now, reason); err != nil {
-		return fmt.Errorf("mep: readiness checklist: %w", err)
-	}
-	r.mu.Lock()
-	r.t0 = t0
-	r.gen++
-	r.decided = Verdict{}
-	r.override = nil
-	r.mu.Unlock()
-	if r.p.Evidence().Go.Decision != Undecided {
-		return r.p.SetGoDecision(GoDecision{})
-	}
-	return nil
+	return r.write(func(st *state, ro *rollout) (event, error) {
+		if ro.started {
+			return nil, fmt.Errorf("%w: T0 cannot move", ErrStarted)
+		}
+		return &evReschedule{At: r.p.now(), Rollout: r.name, T0: t0.Round(0), By: by, Reason: reason}, nil
+	})
 }
 
-// Override records a break-glass request: By, a member with the operations
-// role, takes responsibility for running the cutover although policies deny
-// it. Mandatory policies still deny, among them the GO and the readiness
-// window. It is journaled (kind override) and lasts until T0 moves. It
-// returns a *NotFoundError for an unknown member and a *FieldError without
-// By or Reason or when By does not hold the operations role.
-func (r *Rollout) Override(o policy.Override) error {
+// Override records a break-glass request: By, a member of the go-live
+// team with the operations role, takes responsibility for running the
+// cutover although policies deny it. Mandatory policies still deny, among
+// them the GO and the readiness window. It is recorded and lasts until T0
+// moves. It returns a *NotFoundError for an unknown member and a
+// *FieldError without By or Reason or when By does not hold the
+// operations role in the go-live team.
+func (r *Rollout) Override(by, reason string) error {
 	switch {
-	case strings.TrimSpace(o.By) == "":
-		return fieldErr("override.by", o.By, "empty")
-	case strings.TrimSpace(o.Reason) == "":
-		return fieldErr("override.reason", o.Reason, "empty")
+	case strings.TrimSpace(by) == "":
+		return fieldErr("override.by", by, "empty")
+	case strings.TrimSpace(reason) == "":
+		return fieldErr("override.reason", reason, "empty")
 	}
-	m, ok := r.p.Member(o.By)
-	if !ok {
-		return &NotFoundError{What: "member", Key: o.By}
-	}
-	if !m.Has(RoleOperations) {
-		return fieldErr("override.by", o.By, "only a member with the operations role may break the glass")
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if o.At.IsZero() {
-		o.At = r.p.now()
-	}
-	o.At = o.At.Round(0)
-	if _, err := r.journal.Record(timeline.Entry{At: o.At, Kind: timeline.KindOverride, Actor: o.By, Text: o.Reason}); err != nil {
-		return fmt.Errorf("mep: journal override: %w", err)
-	}
-	r.override = &o
-	return nil
+	return r.write(func(st *state, ro *rollout) (event, error) {
+		if err := st.people.inTeam(by, RoleOperations); err != nil {
+			return nil, err
+		}
+		return &evOverride{At: r.p.now(), Rollout: r.name, By: by, Reason: reason}, nil
+	})
 }
+
+// Note records free text about the rollout, at the project's clock.
+func (r *Rollout) Note(by, text string) error {
+	if strings.TrimSpace(text) == "" {
+		return fieldErr("note.text", text, "empty")
+	}
+	return r.write(func(*state, *rollout) (event, error) {
+		return &evNote{At: r.p.now(), Rollout: r.name, By: by, Text: text}, nil
+	})
+}
+
+// Notes returns the notes recorded about the rollout, in order.
+func (r *Rollout) Notes() []Note {
+	var out []Note
+	r.with(func(_ *state, ro *rollout) { out = slices.Clone(ro.notes) })
+	return out
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -33,22 +33,30 @@ func (r *Rollout) Propose(ctx context.Context, from time.Time, n int, horizon ti
 	if n < 1 {
 		return Proposal{}, fieldErr("propose.n", fmt.Sprint(n), "less than 1")
 	}
-	est := r.Estimate()
+	var (
+		est      Estimate
+		c        policy.Change
+		policies policy.Set
+		loc      *time.Location
+	)
+	r.with(func(st *state, ro *rollout) {
+		est = ro.estimate()
+		current, _ := ro.countVotes(from)
+		c = ro.change(st, from.Round(0), from.Round(0), est, current)
+		policies = ro.policySet(r.p)
+		loc = ro.t0.Location()
+	})
 	if len(est.Unknown) > 0 {
 		return Proposal{}, fieldErr("runbook", fmt.Sprint(est.Unknown), "no expected duration: rehearse (R5) or set Step.Expected")
 	}
-	r.mu.Lock()
-	current, _ := r.currentVotes(from)
-	c := r.change(from.Round(0), from.Round(0), est, current)
-	r.mu.Unlock()
 	c.Start = from.Round(0)
 	c.Now = c.Start
 	p := Proposal{Duration: c.Duration}
 
 	// Why the requested start is refused: calendar denials only, since
 	// votes and readiness are not about when.
-	calendars := make(policy.Set, 0, len(r.policies))
-	for _, q := range r.policies {
+	calendars := make(policy.Set, 0, len(policies))
+	for _, q := range policies {
 		if _, ok := q.(policy.Calendar); ok {
 			calendars = append(calendars, q)
 		}
@@ -62,16 +70,16 @@ func (r *Rollout) Propose(ctx context.Context, from time.Time, n int, horizon ti
 		if left < 0 {
 			break
 		}
-		t, err := r.policies.NextSlot(ctx, next, left)
+		t, err := policies.NextSlot(ctx, next, left)
 		if errors.Is(err, policy.ErrNoSlot) {
 			break
 		}
 		if err != nil {
 			return p, err
 		}
-		p.Slots = append(p.Slots, t.In(r.t0.Location()))
+		p.Slots = append(p.Slots, t.In(loc))
 		// The next proposal starts in the next free window.
-		free := r.policies.Free(t, end)
+		free := policies.Free(t, end)
 		if len(free) == 0 || !free[0].End.Before(end) {
 			break // the window runs to the horizon: no further one within it
 		}

@@ -2,6 +2,7 @@ package mep
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,9 +61,28 @@ type Step struct {
 	Owner  string          `json:"owner,omitempty"` // who carries it out
 	Kind   StepKind        `json:"kind,omitempty"`
 	Impact timeline.Impact `json:"impact,omitempty"` // what it does to users
-	// Expected is how long the step should take. Zero: the median of the
+	// Expected is how long the step should take. Zero: from the
 	// rehearsals (R5), once there is one.
 	Expected time.Duration `json:"expected,omitempty"`
+	// DependsOn lists the steps that must be done or skipped before this
+	// one starts. Empty: every earlier step of the runbook outside this
+	// step's Group (R10: the runbook's order, to the letter).
+	DependsOn []string `json:"depends_on,omitempty"`
+	// Group names a set of consecutive steps that may run in parallel:
+	// none of them waits for the others.
+	Group string `json:"group,omitempty"`
+	// Rollback is the procedure that undoes the step, for people; a
+	// rollback runs the steps that have one, in reverse order.
+	Rollback string `json:"rollback,omitempty"`
+	// PointOfNoReturn marks the step after whose start the cutover can no
+	// longer be rolled back: the only way is forward.
+	PointOfNoReturn bool `json:"point_of_no_return,omitempty"`
+}
+
+func (s Step) equal(o Step) bool {
+	return s.ID == o.ID && s.Title == o.Title && s.Owner == o.Owner && s.Kind == o.Kind && s.Impact == o.Impact &&
+		s.Expected == o.Expected && slices.Equal(s.DependsOn, o.DependsOn) && s.Group == o.Group &&
+		s.Rollback == o.Rollback && s.PointOfNoReturn == o.PointOfNoReturn
 }
 
 // validateRunbook reports a *FieldError for an empty runbook, an empty or
@@ -85,6 +105,11 @@ func validateRunbook(steps []Step) error {
 			return fieldErr(field+".impact", s.Impact.String(), "invalid impact")
 		case s.Expected < 0:
 			return fieldErr(field+".expected", s.Expected.String(), "negative")
+		}
+		for j, d := range s.DependsOn {
+			if !seen[d] {
+				return fieldErr(fmt.Sprintf("%s.depends_on[%d]", field, j), d, "not an earlier step of the runbook")
+			}
 		}
 		seen[s.ID] = true
 	}

@@ -6,23 +6,24 @@ import (
 	"time"
 
 	"github.com/mepkit/mepkit/policy"
-	"github.com/mepkit/mepkit/timeline"
 )
 
 // Vote is one person's go or no-go for a role (R9).
 type Vote struct {
-	Role   string    `json:"role"`             // a Role name, e.g. "operations"
-	By     string    `json:"by"`               // a project member with that role
-	Go     bool      `json:"go"`               // true: GO; false: No-Go
-	Reason string    `json:"reason,omitempty"` // required for a No-Go
-	At     time.Time `json:"at"`               // zero: the project's clock
-	// T0 is the cutover start the vote was given for; set by Vote. A vote
-	// counts only until T0 moves, even if it later moves back.
+	Role    Role      `json:"role"`             // the role voted for
+	By      string    `json:"by"`               // a member of the go-live team with that role
+	Verdict Verdict   `json:"verdict"`          // Go or NoGo
+	Reason  string    `json:"reason,omitempty"` // required for a No-Go
+	At      time.Time `json:"at"`               // zero: the project's clock
+	// T0 is the cutover start the vote was given for; set by Vote.
 	T0 time.Time `json:"t0"`
 	// Digest is the readiness checklist's digest when the vote was given
-	// (checklist.Run.Digest), so the vote cites the exact state it saw;
-	// set by Vote.
+	// (checklist.Run.Digest): the vote cites the exact state it saw, and
+	// counts only while the run is in that state; set by Vote.
 	Digest string `json:"digest"`
+	// Stale, in a [Decision]'s Stale votes, says why the vote does not
+	// count.
+	Stale string `json:"stale,omitempty"`
 
 	gen uint64 // the rollout's T0 generation when given
 }
@@ -30,10 +31,10 @@ type Vote struct {
 // String describes the vote for people, e.g. "GO from operations by olga".
 func (v Vote) String() string {
 	s := "GO"
-	if !v.Go {
+	if v.Verdict != Go {
 		s = "No-Go"
 	}
-	s += " from " + v.Role + " by " + v.By
+	s += " from " + v.Role.String() + " by " + v.By
 	if v.Reason != "" {
 		s += ": " + v.Reason
 	}
@@ -41,63 +42,85 @@ func (v Vote) String() string {
 }
 
 func (v Vote) approval() policy.Approval {
-	return policy.Approval{Role: v.Role, By: v.By, At: v.At, Go: v.Go, Reason: v.Reason}
+	return policy.Approval{Role: v.Role.String(), By: v.By, At: v.At, Go: v.Verdict == Go, Reason: v.Reason}
 }
 
-// Vote records a go or no-go and returns it with T0 and Digest set. It is
-// journaled (kind vote). It returns a *NotFoundError for a voter who is not
-// a project member, and a *FieldError for a role the voter does not hold,
-// an unknown role, or a No-Go without a reason. A later vote by the same
-// person for the same role replaces the earlier one.
+// Vote records a go or no-go and returns it with T0 and Digest set. It
+// returns a *NotFoundError for a voter who is not a project member, and a
+// *FieldError for a voter outside the go-live team or without the role,
+// a verdict that is neither Go nor NoGo, or a No-Go without a reason. A
+// later vote by the same person for the same role replaces the earlier
+// one.
+//
+// A vote counts only if it was given once readiness was complete, and
+// while the readiness run is in the state it cites: any later change to
+// the run (a tick, a failure, a reschedule) makes it stale, with a reason
+// in the decision (R9).
 func (r *Rollout) Vote(v Vote) (Vote, error) {
-	role, err := ParseRole(v.Role)
-	if err != nil {
-		return Vote{}, fieldErr("vote.role", v.Role, "unknown role")
-	}
-	m, ok := r.p.Member(v.By)
-	if !ok {
-		return Vote{}, &NotFoundError{What: "member", Key: v.By}
-	}
-	if !m.Has(role) {
-		return Vote{}, fieldErr("vote.role", v.Role, v.By+" does not hold this role")
-	}
-	if !v.Go && strings.TrimSpace(v.Reason) == "" {
+	switch {
+	case v.Verdict != Go && v.Verdict != NoGo:
+		return Vote{}, fieldErr("vote.verdict", v.Verdict.String(), "neither go nor no-go")
+	case v.Verdict == NoGo && strings.TrimSpace(v.Reason) == "":
 		return Vote{}, fieldErr("vote.reason", "", "a No-Go needs a reason")
+	case !v.Role.IsValid():
+		return Vote{}, fieldErr("vote.role", v.Role.String(), "unknown role")
 	}
-	v.Role = role.String()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if v.At.IsZero() {
-		v.At = r.p.now()
+	err := r.write(func(st *state, ro *rollout) (event, error) {
+		if err := st.people.inTeam(v.By, v.Role); err != nil {
+			return nil, err
+		}
+		v.At = r.p.stamp(v.At)
+		v.T0, v.Digest, v.Stale = ro.t0, ro.readiness.Digest(), ""
+		return &evVote{At: v.At, Rollout: r.name, Vote: v}, nil
+	})
+	if err != nil {
+		return Vote{}, err
 	}
-	v.At = v.At.Round(0)
-	v.T0, v.gen = r.t0, r.gen
-	v.Digest = r.readiness.Digest()
-	decision := "go"
-	if !v.Go {
-		decision = "no-go"
-	}
-	if _, err := r.journal.Record(timeline.Entry{
-		At: v.At, Kind: timeline.KindVote, Actor: v.By, Text: v.Reason,
-		Attrs: map[string]string{"role": v.Role, "vote": decision, "t0": v.T0.Format(time.RFC3339), "checklist_digest": v.Digest},
-	}); err != nil {
-		return Vote{}, fmt.Errorf("mep: journal vote: %w", err)
-	}
-	r.votes = append(r.votes, v)
 	return v, nil
 }
 
-// currentVotes returns the votes given by now for the current T0, and
-// those given before T0 last moved (even if it moved back since). Votes
-// dated after now are in neither. Requires r.mu held.
-func (r *Rollout) currentVotes(now time.Time) (current, stale []Vote) {
-	for _, v := range r.votes {
+// Votes returns every vote given, in order, including those that no
+// longer count.
+func (r *Rollout) Votes() []Vote {
+	var out []Vote
+	r.with(func(_ *state, ro *rollout) {
+		out = make([]Vote, len(ro.votes))
+		copy(out, ro.votes)
+	})
+	return out
+}
+
+// countVotes returns the votes that count at now, the last of each person
+// for each role, and those that do not, each with the reason why.
+func (ro *rollout) countVotes(now time.Time) (current, stale []Vote) {
+	digest := ro.readiness.Digest()
+	readyAt := ro.readiness.ReadyAt()
+	loc := ro.t0.Location()
+	latest := map[[2]string]int{}
+	for i, v := range ro.votes {
+		if !v.At.After(now) {
+			latest[[2]string{v.Role.String(), v.By}] = i
+		}
+	}
+	for i, v := range ro.votes {
+		if v.At.After(now) {
+			continue
+		}
 		switch {
-		case v.At.After(now):
-		case v.gen == r.gen:
-			current = append(current, v)
-		default:
+		case latest[[2]string{v.Role.String(), v.By}] != i:
+			continue // replaced by a later vote of the same person
+		case v.gen != ro.gen:
+			v.Stale = fmt.Sprintf("given for T0 %s; T0 is now %s: vote again",
+				v.T0.In(loc).Format("2006-01-02 15:04 MST"), ro.t0.In(loc).Format("2006-01-02 15:04 MST"))
+		case readyAt.IsZero() || v.At.Before(readyAt):
+			v.Stale = "given before readiness was complete: vote again once it is (R9)"
+		case v.Digest != digest:
+			v.Stale = "the readiness checklist changed since the vote: vote again on its current state (R9)"
+		}
+		if v.Stale != "" {
 			stale = append(stale, v)
+		} else {
+			current = append(current, v)
 		}
 	}
 	return current, stale

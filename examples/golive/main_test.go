@@ -32,7 +32,7 @@ func TestGoliveDefaultScenario(t *testing.T) {
 		"T0 moved to Thu 2026-11-12 20:00",
 		"go/no-go: GO",
 		"migrate-database failed after 9m00s",
-		"drift: 9m00s late",
+		"drift: 8m00s late",
 		"next deployment billing-v2-site-2: 1 lesson(s) to apply",
 		"industrialization → operations (Marc)",
 		"## Go/no-go",
@@ -62,7 +62,7 @@ func TestGoliveBadInput(t *testing.T) {
 		return p
 	}
 	unknownField := write("unknown.yaml", strings.Replace(string(defaultScenario), "project:", "projet: x\nproject:", 1))
-	badZone := write("zone.yaml", strings.Replace(string(defaultScenario), "zone: Europe/Paris\ncreated", "zone: Mars/Olympus\ncreated", 1))
+	badZone := write("zone.yaml", strings.Replace(string(defaultScenario), "zone: Europe/Paris\ncountry", "zone: Mars/Olympus\ncountry", 1))
 	badRole := write("role.yaml", strings.Replace(string(defaultScenario), "roles: [mco]", "roles: [wizard]", 1))
 	badTime := write("time.yaml", strings.Replace(string(defaultScenario), "created: 2026-01-05 09:00", "created: next tuesday", 1))
 	typo := write("typo.yaml", strings.Replace(string(defaultScenario), "    switch-dns: [5m]", "    swich-dns: [5m]", 1))

@@ -56,7 +56,7 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 	n := narrator{w: w, clk: clk}
 	fmt.Fprintf(w, "# %s: the go-live, phase by phase\n\n", s.Project)
 
-	p, err := mep.New(s.Project, &mep.Options{Now: clk.now, Location: s.loc})
+	p, err := mep.New(s.Project, &mep.Options{Now: clk.now, Location: s.loc, Country: s.Country})
 	if err != nil {
 		return nil, &badScenario{err}
 	}
@@ -80,7 +80,7 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 			}
 			roles = append(roles, role)
 		}
-		if err := p.AddMember(mep.Member{Name: m.Name, Roles: roles}); err != nil {
+		if err := p.Team().Add(mep.Member{Name: m.Name, Roles: roles}); err != nil {
 			return nil, &badScenario{err}
 		}
 	}
@@ -103,32 +103,31 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 		return nil, err
 	}
 	// The round table picks the go-live team (R3).
-	if err := p.ChooseTeam(s.GoLiveTeam...); err != nil {
+	if err := p.Team().Choose(s.Phases[mep.Build.String()].By, s.GoLiveTeam...); err != nil {
 		return nil, &badScenario{err}
 	}
-	if err := p.SetMCOContact(s.MCOContact); err != nil {
+	if err := p.Team().SetMCOContact(s.MCOContact); err != nil {
 		return nil, &badScenario{err}
 	}
-	n.say("round table: go-live team %s; %s is the MCO team's contact", strings.Join(p.Team(), ", "), s.MCOContact)
+	n.say("round table: go-live team %s; %s is the MCO team's contact", strings.Join(p.Team().Chosen(), ", "), s.MCOContact)
 	if err := advance(mep.Validation, "first deliveries installed on the validation platform"); err != nil {
 		return nil, err
 	}
 
 	// Validation (R4): the gate refuses to move on before the checklist.
-	validation, err := checklist.NewRun(checklist.Validation(), s.at(s.Phases[mep.Rehearsal.String()].At))
-	if err != nil {
+	validation := p.Validation()
+	if err := validation.Start(checklist.Validation(), s.at(s.Phases[mep.Rehearsal.String()].At), s.Validation.By); err != nil {
 		return nil, err
 	}
-	p.SetValidation(validation)
 	if err := p.CheckGate(clk.now()); err != nil {
 		n.say("gate out of validation, checked early:")
 		n.indent(err.Error())
 	}
-	if err := tick(validation, s.Validation, s.loc); err != nil {
+	if err := tick(validation, checklist.Validation(), s.Validation, s.loc); err != nil {
 		return nil, err
 	}
 	clk.set(s.at(s.Validation.From))
-	n.say("validation checklist: %d items checked by %s, installation procedures included, offline where possible", len(validation.Results()), s.Validation.By)
+	n.say("validation checklist: %d items checked by %s, installation procedures included, offline where possible", len(validation.Run().Results()), s.Validation.By)
 	if err := advance(mep.Rehearsal, "deliverables and installation procedures validated"); err != nil {
 		return nil, err
 	}
@@ -156,12 +155,12 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := r.AddRehearsal(sum); err != nil {
+		if err := r.AddRehearsal(mep.RehearsalRun{Summary: sum, Environment: reh.Environment, ProductionLike: reh.ProductionLike}); err != nil {
 			return nil, &badScenario{err}
 		}
 		clk.set(sum.End)
-		n.say("rehearsal of %s: %s in all, users cut off %s, degraded %s",
-			sum.Start.Format("2006-01-02"), timeline.FormatDuration(sum.Duration),
+		n.say("rehearsal of %s%s: %s in all, users cut off %s, degraded %s",
+			sum.Start.Format("2006-01-02"), conditions(reh), timeline.FormatDuration(sum.Duration),
 			timeline.FormatDuration(sum.Outage), timeline.FormatDuration(sum.Disruption))
 	}
 	est := r.Estimate()
@@ -177,9 +176,7 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 		for _, a := range m.Actions {
 			min.Actions = append(min.Actions, mep.ActionSpec{Title: a.Title, Owner: a.Owner, Due: s.at(a.Due)})
 		}
-		if len(min.Actions) == 0 {
-			min.NoActions = true
-		}
+		min.NoActions = m.NoActions
 		held, err := p.Tracker().Hold(min)
 		if err != nil {
 			return nil, &badScenario{err}
@@ -218,18 +215,38 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 		n.say("T0 moved to %s by %s", r.T0().Format("Mon 2006-01-02 15:04"), s.Cutover.RescheduleBy)
 	}
 
+	// Operations readiness (R13): probes, backups and known failures
+	// before the first go-live.
+	ops := p.Operations()
+	if err := ops.Start(checklist.Operations(), r.T0(), s.Operations.By); err != nil {
+		return nil, err
+	}
+	if err := tick(ops, checklist.Operations(), s.Operations, s.loc); err != nil {
+		return nil, err
+	}
+	clk.set(s.at(s.Operations.From))
+	n.say("operations readiness: probes, backup process and known failures checked by %s (R13)", s.Operations.By)
+
 	// Readiness (R7, R8), everything by T-1h.
-	if err := tick(r.Readiness(), s.Cutover.Readiness, s.loc); err != nil {
+	if err := tick(r, r.Readiness().List(), s.Cutover.Readiness, s.loc); err != nil {
 		return nil, err
 	}
 	if !r.Readiness().Ready() {
 		return nil, &badScenario{errors.New("cutover.readiness: the readiness checklist is not complete")}
 	}
-	clk.set(r.Readiness().ReadyAt())
+	clk.set(r.Readiness().ReadyAt().In(s.loc))
 	n.say("readiness checklist complete (%d items, due by %s)", len(r.Readiness().Results()), r.T0().Add(-time.Hour).Format("15:04"))
 	for _, vt := range s.Cutover.Votes {
 		clk.set(s.at(vt.At))
-		if _, err := r.Vote(mep.Vote{Role: vt.Role, By: vt.By, Go: vt.Go, Reason: vt.Reason, At: clk.now()}); err != nil {
+		role, err := mep.ParseRole(vt.Role)
+		if err != nil {
+			return nil, &badScenario{err}
+		}
+		verdict := mep.NoGo
+		if vt.Go {
+			verdict = mep.Go
+		}
+		if _, err := r.Vote(mep.Vote{Role: role, By: vt.By, Verdict: verdict, Reason: vt.Reason, At: clk.now()}); err != nil {
 			return nil, &badScenario{err}
 		}
 		n.say("vote: %s", r.Votes()[len(r.Votes())-1])
@@ -239,12 +256,12 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	n.say("go/no-go: %s", strings.ToUpper(v.Decision.String()))
+	n.say("go/no-go: %s", strings.ToUpper(v.Verdict.String()))
 	n.indent(strings.Join(v.Reasons, "\n"))
 	if !v.IsGo() {
 		return nil, errors.New("the go-live did not get its GO")
 	}
-	if err := advanceNow(p, n, p.Evidence().Go.By, "operations GO"); err != nil {
+	if err := advanceNow(p, n, v.By, "operations GO"); err != nil {
 		return nil, err
 	}
 
@@ -256,7 +273,7 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 			return nil, &badScenario{err}
 		}
 		for _, a := range tries {
-			if _, err := r.StartStep(st.ID, st.Owner); err != nil {
+			if err := r.StartStep(st.ID, st.Owner); err != nil {
 				return nil, err
 			}
 			clk.advance(a.d)
@@ -264,14 +281,14 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 			if a.failed {
 				outcome = timeline.Failed
 			}
-			if _, err := r.EndStep(st.ID, st.Owner, outcome); err != nil {
+			if err := r.EndStep(st.ID, st.Owner, outcome); err != nil {
 				return nil, err
 			}
 			n.say("%s %s after %s", st.ID, outcome, timeline.FormatDuration(a.d))
 		}
 		for _, note := range s.Cutover.Notes {
 			if note.After == st.ID {
-				if _, err := r.Note(note.By, note.Text); err != nil {
+				if err := r.Note(note.By, note.Text); err != nil {
 					return nil, err
 				}
 				n.say("note from %s: %s", note.By, note.Text)
@@ -281,22 +298,31 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 			n.say("drift: %s", r.Drift(clk.now()))
 		}
 	}
-	sum, err := r.Finish()
+	sum, err := r.Finish(s.Phases[mep.Review.String()].By)
 	if err != nil {
 		return nil, err
 	}
 	n.say("cutover over: %s in all, users cut off %s (estimate %s)", timeline.FormatDuration(sum.Duration),
 		timeline.FormatDuration(sum.Outage), timeline.FormatDuration(est.Outage))
 
-	// Review (R12), industrialisation, operations (R13).
+	// Review (R6, R12): the post-deployment meeting, with operations,
+	// collects the lessons.
 	if err := advance(mep.Review, "cutover journaled, observation period over"); err != nil {
 		return nil, err
+	}
+	if m := s.Review; m.Title != "" {
+		clk.set(s.at(m.At))
+		held, err := p.Tracker().Hold(mep.Minutes{At: clk.now(), Title: m.Title, Attendees: m.Attendees, NoActions: m.NoActions, Next: s.at(m.Next)})
+		if err != nil {
+			return nil, &badScenario{err}
+		}
+		n.say("%s: %d attendees, operations present", held.Title, len(held.Attendees))
 	}
 	for _, l := range s.Lessons {
 		if !s.at(l.At).IsZero() {
 			clk.set(s.at(l.At))
 		}
-		if _, err := r.Learn(l.Text, l.Action, l.By, clk.now()); err != nil {
+		if _, err := r.Learn(l.Text, l.Action, l.By); err != nil {
 			return nil, &badScenario{err}
 		}
 		n.say("lesson: %s → %s", l.Text, l.Action)
@@ -306,24 +332,21 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 	}
 	if s.Next.Name != "" {
 		clk.set(s.at(s.Next.At))
-		todo := p.Unapplied(s.Next.Name)
+		if _, err := p.NewRollout(mep.RolloutOptions{
+			Name: s.Next.Name, T0: s.at(s.Next.T0), Runbook: runbook, Readiness: checklist.Preparation(), Policies: set,
+		}); err != nil {
+			return nil, &badScenario{err}
+		}
+		todo := p.Lessons().Unapplied(s.Next.Name)
 		n.say("next deployment %s: %d lesson(s) to apply", s.Next.Name, len(todo))
 		for _, l := range todo {
-			if err := p.ApplyLesson(l.ID, s.Next.Name, s.Next.By, clk.now(), "in the runbook"); err != nil {
+			if err := p.Lessons().Apply(l.ID, s.Next.Name, s.Next.By, clk.now(), "in the runbook", false); err != nil {
 				return nil, &badScenario{err}
 			}
 			n.indent(fmt.Sprintf("applied by %s: %s", s.Next.By, l.Action))
 		}
 	}
-	ops, err := checklist.NewRun(checklist.Operations(), s.at(s.Phases[mep.Operations.String()].At))
-	if err != nil {
-		return nil, err
-	}
-	p.SetOperations(ops)
-	if err := tick(ops, s.Operations, s.loc); err != nil {
-		return nil, err
-	}
-	if err := advance(mep.Operations, "probes, backups and known failures in place"); err != nil {
+	if err := advance(mep.Operations, "every lesson applied; deployments run by the runbook"); err != nil {
 		return nil, err
 	}
 	b := p.Budget(clk.now())
@@ -344,14 +367,20 @@ func advanceNow(p *mep.Project, n narrator, by, why string) error {
 	return nil
 }
 
-// tick checks every item of run, in list order, as the scenario says.
-func tick(run *checklist.Run, t ticking, loc *time.Location) error {
+// checker checks checklist items: a project's checklist or a rollout's
+// readiness.
+type checker interface {
+	Check(id, by string, at time.Time, note string) error
+}
+
+// tick checks every item of list, in list order, as the scenario says.
+func tick(run checker, list checklist.List, t ticking, loc *time.Location) error {
 	every := time.Duration(t.Every)
 	if every == 0 {
 		every = 24 * time.Hour
 	}
 	at := t.From.in(loc)
-	for _, it := range run.List().Items {
+	for _, it := range list.Items {
 		if err := run.Check(it.ID, t.By, at, ""); err != nil {
 			return &badScenario{err}
 		}
@@ -375,6 +404,17 @@ func (s *scenario) runbook() ([]mep.Step, error) {
 		out = append(out, mep.Step{ID: st.ID, Title: st.Title, Owner: st.Owner, Kind: kind, Impact: impact})
 	}
 	return out, nil
+}
+
+// conditions says how close to production a rehearsal ran.
+func conditions(reh rehearsal) string {
+	switch {
+	case reh.Environment != "" && reh.ProductionLike:
+		return " (" + reh.Environment + ", production-like)"
+	case reh.Environment != "":
+		return " (" + reh.Environment + ")"
+	}
+	return ""
 }
 
 // rehearse records a rehearsal of the runbook in a journal of its own.

@@ -18,6 +18,7 @@ import (
 type scenario struct {
 	Project    string              `yaml:"project"`
 	Zone       string              `yaml:"zone"`
+	Country    string              `yaml:"country"`
 	Created    localTime           `yaml:"created"`
 	Plan       map[string]duration `yaml:"plan"`
 	Team       []member            `yaml:"team"`
@@ -30,6 +31,7 @@ type scenario struct {
 	Meetings   []meeting           `yaml:"meetings"`
 	Policy     string              `yaml:"policy"`
 	Cutover    cutover             `yaml:"cutover"`
+	Review     meeting             `yaml:"review"`
 	Lessons    []lesson            `yaml:"lessons"`
 	Next       nextRollout         `yaml:"next_rollout"`
 	Operations ticking             `yaml:"operations"`
@@ -63,8 +65,10 @@ type runbookStep struct {
 }
 
 type rehearsal struct {
-	At    localTime           `yaml:"at"`
-	Steps map[string]duration `yaml:"steps"`
+	At             localTime           `yaml:"at"`
+	Environment    string              `yaml:"environment"`
+	ProductionLike bool                `yaml:"production_like"`
+	Steps          map[string]duration `yaml:"steps"`
 }
 
 type meeting struct {
@@ -72,6 +76,7 @@ type meeting struct {
 	Title     string    `yaml:"title"`
 	Attendees []string  `yaml:"attendees"`
 	Decisions []string  `yaml:"decisions"`
+	NoActions string    `yaml:"no_actions"`
 	Next      localTime `yaml:"next"`
 	Actions   []struct {
 		Title string    `yaml:"title"`
@@ -111,6 +116,7 @@ type cutover struct {
 // applies the lessons learned so far (R12).
 type nextRollout struct {
 	Name string    `yaml:"name"`
+	T0   localTime `yaml:"t0"`
 	By   string    `yaml:"by"`
 	At   localTime `yaml:"at"`
 }

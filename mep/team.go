@@ -126,6 +126,23 @@ type people struct {
 	index      map[string]int
 	team       []string // the go-live team, chosen at the round table
 	mcoContact string   // a builder who stays in touch with the MCO team
+	guests     []string // declared guests of the meetings, not members
+}
+
+// inTeam reports whether name is in the go-live team with role r (R9,
+// R10: those who vote and act in a cutover).
+func (pp *people) inTeam(name string, r Role) error {
+	i, ok := pp.find(name)
+	if !ok {
+		return &NotFoundError{What: "member", Key: fmt.Sprintf("%q", name)}
+	}
+	if !slices.Contains(pp.team, name) {
+		return fieldErr("member", name, "not in the go-live team chosen at the round table (R3)")
+	}
+	if r != 0 && !pp.members[i].Has(r) {
+		return fieldErr("member", name, "does not hold the "+r.String()+" role")
+	}
+	return nil
 }
 
 func (pp *people) find(name string) (int, bool) {
@@ -199,3 +216,123 @@ func (pp *people) check() []error {
 	}
 	return errs
 }
+
+// Team is the people of a project (R3): its members and their roles, the
+// go-live team chosen at the round table, the builder who is the MCO
+// team's contact. Every change is recorded. Get it with [Project.Team];
+// it shares the project's lock.
+type Team struct{ p *Project }
+
+// Team returns the project's people.
+func (p *Project) Team() Team { return Team{p} }
+
+// Add adds a member to the project (R3). It returns a *FieldError for an
+// empty or taken name, no role or an invalid role.
+func (t Team) Add(m Member) error {
+	m = m.clone()
+	return t.p.write(func(st *state) (event, error) {
+		if err := m.Validate(); err != nil {
+			return nil, err
+		}
+		if _, dup := st.people.find(m.Name); dup {
+			return nil, fieldErr("member.name", m.Name, "already a member")
+		}
+		return &evMember{At: t.p.now(), Member: m}, nil
+	})
+}
+
+// Member returns the member with the given name.
+func (t Team) Member(name string) (m Member, ok bool) {
+	t.p.read(func(st *state) {
+		var i int
+		if i, ok = st.people.find(name); ok {
+			m = st.people.members[i].clone()
+		}
+	})
+	return m, ok
+}
+
+// Members returns the members, in the order added; with a role, only
+// those who have it.
+func (t Team) Members(roles ...Role) []Member {
+	var out []Member
+	t.p.read(func(st *state) {
+		for _, m := range st.people.members {
+			if len(roles) == 0 || slices.ContainsFunc(roles, m.Has) {
+				out = append(out, m.clone())
+			}
+		}
+	})
+	return out
+}
+
+// Choose sets the go-live team, chosen explicitly at the round table that
+// ends Build (R3); it replaces any earlier choice. It returns a
+// *NotFoundError for a name that is not a member and a *FieldError for an
+// empty team or a name given twice.
+func (t Team) Choose(by string, names ...string) error {
+	names = slices.Clone(names)
+	return t.p.write(func(st *state) (event, error) {
+		pp := st.people
+		if err := pp.setTeam(names); err != nil {
+			return nil, err
+		}
+		return &evTeam{At: t.p.now(), Names: names, By: by}, nil
+	})
+}
+
+// Chosen returns the go-live team's names, in the order chosen.
+func (t Team) Chosen() []string {
+	var out []string
+	t.p.read(func(st *state) { out = slices.Clone(st.people.team) })
+	return out
+}
+
+// Invite declares the guests of the project's meetings: people who are
+// not members but attend (a client's representative, say) (R6). It
+// replaces any earlier list.
+func (t Team) Invite(by string, guests ...string) error {
+	guests = slices.Clone(guests)
+	return t.p.write(func(st *state) (event, error) {
+		for i, g := range guests {
+			if strings.TrimSpace(g) == "" {
+				return nil, fieldErr(fmt.Sprintf("guests[%d]", i), g, "empty")
+			}
+		}
+		return &evTeam{At: t.p.now(), Names: guests, Guests: true, By: by}, nil
+	})
+}
+
+// SetMCOContact names the builder who stays in touch with the MCO team
+// (R3). It returns a *NotFoundError for a name that is not a member and a
+// *FieldError for a member without [RoleBuild].
+func (t Team) SetMCOContact(name string) error {
+	return t.p.write(func(st *state) (event, error) {
+		pp := st.people
+		if err := pp.setMCOContact(name); err != nil {
+			return nil, err
+		}
+		return &evContact{At: t.p.now(), Name: name}, nil
+	})
+}
+
+// MCOContact returns the builder named as the MCO team's contact, or "".
+func (t Team) MCOContact() string {
+	var s string
+	t.p.read(func(st *state) { s = st.people.mcoContact })
+	return s
+}
+
+// Check checks the people against R3: at least one member has [RoleMCO],
+// a go-live team is chosen, every member with RoleMCO is in it, and a
+// builder is named as the MCO team's contact. It returns nil, or every
+// problem as *TeamError values joined in one error, whose Unwrap returns
+// them all.
+func (t Team) Check() error {
+	var err error
+	t.p.read(func(st *state) { err = joinErrs(st.people.check()) })
+	return err
+}
+
+// has reports whether name is a member.
+func (pp *people) has(name string) bool { _, ok := pp.find(name); return ok }

@@ -1,0 +1,182 @@
+// Package meptest checks that a project's record replays to the state
+// that wrote it, on any [timeline.Store].
+package meptest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/mepkit/mepkit/checklist"
+	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/timeline"
+)
+
+// TestReplay runs random sequences of operations on projects whose
+// record open keeps, then opens each record again with [mep.Open] and
+// checks that the replayed project states what the writing one did: its
+// phase and transitions, people, meetings and actions, lessons, and for
+// each rollout its T0, votes, decision, readiness run, steps and notes.
+// open must return the same store, empty at the first call of each
+// round: a file at one path, one database table. rounds is the number of
+// sequences; each has up to 200 operations.
+func TestReplay(t *testing.T, rounds int, open func(round int) (timeline.Store, error)) {
+	t.Helper()
+	for round := range rounds {
+		rng := rand.New(rand.NewPCG(uint64(round), 7))
+		s, err := open(round)
+		if err != nil {
+			t.Fatalf("round %d: open: %v", round, err)
+		}
+		clk := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		opts := &mep.Options{Now: func() time.Time { return clk }}
+		p, err := mep.Create(s, "replay "+strconv.Itoa(round), opts)
+		if err != nil {
+			t.Fatalf("round %d: create: %v", round, err)
+		}
+		for range 1 + rng.IntN(200) {
+			clk = clk.Add(time.Duration(rng.IntN(180)) * time.Minute)
+			step(p, rng, clk) // errors are part of the game: refused actions record nothing
+		}
+		want := Dump(p)
+		if err := p.Close(); err != nil {
+			t.Fatalf("round %d: close: %v", round, err)
+		}
+		s, err = open(round)
+		if err != nil {
+			t.Fatalf("round %d: reopen: %v", round, err)
+		}
+		q, err := mep.Open(s, opts)
+		if err != nil {
+			t.Fatalf("round %d: replay: %v", round, err)
+		}
+		if got := Dump(q); got != want {
+			t.Errorf("round %d: the replayed state differs from the written one:\n got %s\nwant %s", round, got, want)
+		}
+		_ = q.Close()
+	}
+}
+
+var (
+	names = []string{"Ann", "Bob", "Cid", "Dee", "Eve"}
+	roles = []mep.Role{mep.RoleSales, mep.RoleBuild, mep.RoleValidation, mep.RoleOperations, mep.RoleMCO}
+)
+
+// step makes one random operation on p.
+func step(p *mep.Project, rng *rand.Rand, now time.Time) {
+	who := names[rng.IntN(len(names))]
+	rollouts := p.Rollouts()
+	var r *mep.Rollout
+	if len(rollouts) > 0 {
+		r, _ = p.Rollout(rollouts[rng.IntN(len(rollouts))])
+	}
+	items := checklist.Preparation().Items
+	switch rng.IntN(16) {
+	case 0:
+		_ = p.Team().Add(mep.Member{Name: who, Roles: []mep.Role{roles[rng.IntN(len(roles))], mep.RoleOperations}})
+	case 1:
+		_ = p.Team().Choose(who, names[:1+rng.IntN(len(names))]...)
+	case 2:
+		_ = p.Plan(mep.Phase(rng.IntN(mep.NumPhases)), time.Duration(rng.IntN(1000))*time.Hour)
+	case 3:
+		_, _ = p.Tracker().Hold(mep.Minutes{At: now, Attendees: []string{who}, Next: now.Add(48 * time.Hour),
+			Actions: []mep.ActionSpec{{Title: "do " + strconv.Itoa(rng.IntN(9)), Owner: who}}})
+	case 4:
+		_ = p.Tracker().Done(1+rng.IntN(5), who, now, "")
+	case 5:
+		_, _ = p.NewRollout(mep.RolloutOptions{Name: "r" + strconv.Itoa(rng.IntN(3)), T0: now.Add(72 * time.Hour),
+			Runbook: []mep.Step{{ID: "a", Expected: time.Minute}, {ID: "b", Expected: time.Minute}}})
+	case 6:
+		if r != nil {
+			_ = r.Check(items[rng.IntN(len(items))].ID, who, now, "")
+		}
+	case 7:
+		if r != nil {
+			_ = r.Fail(items[rng.IntN(len(items))].ID, who, now, "broken")
+		}
+	case 8:
+		if r != nil {
+			_, _ = r.Vote(mep.Vote{Role: mep.RoleOperations, By: who, Verdict: mep.Go, At: now})
+		}
+	case 9:
+		if r != nil {
+			_, _ = r.Decide(context.Background(), now)
+		}
+	case 10:
+		if r != nil {
+			_ = r.Reschedule(now.Add(96*time.Hour), who, "later")
+		}
+	case 11:
+		if r != nil {
+			_ = r.Note(who, "note "+strconv.Itoa(rng.IntN(9)))
+		}
+	case 12:
+		if r != nil {
+			_, _ = r.Learn("lesson", "apply it", who)
+		}
+	case 13:
+		_, _ = p.Advance(who, "")
+	case 14:
+		if r != nil {
+			_ = r.StartStep([]string{"a", "b"}[rng.IntN(2)], who)
+			_ = r.EndStep([]string{"a", "b"}[rng.IntN(2)], who, timeline.Outcome(rng.IntN(2)))
+		}
+	case 15:
+		_ = p.Validation().Start(checklist.Validation(), now, who)
+		_ = p.Validation().Check(checklist.Validation().Items[0].ID, who, now, "")
+	}
+}
+
+// Dump returns what p states, as JSON with times in UTC: two projects
+// with the same dump state the same facts.
+func Dump(p *mep.Project) string {
+	type rolloutDump struct {
+		T0         time.Time
+		Votes      []mep.Vote
+		Decided    mep.Decision
+		Readiness  string
+		Summary    timeline.Summary
+		Notes      []mep.Note
+		Rehearsals int
+	}
+	d := struct {
+		Name        string
+		Created     time.Time
+		Phase       mep.Phase
+		Transitions []mep.Transition
+		Members     []mep.Member
+		Team        []string
+		Meetings    []mep.Meeting
+		Actions     []mep.Action
+		Lessons     []mep.Lesson
+		Validation  string
+		Budget      mep.Budget
+		Rollouts    map[string]rolloutDump
+	}{
+		Name: p.Name(), Created: p.Created().UTC(), Phase: p.Phase(), Transitions: p.Transitions(),
+		Members: p.Team().Members(), Team: p.Team().Chosen(), Meetings: p.Tracker().Meetings(),
+		Actions: p.Tracker().Actions(), Lessons: p.Lessons().All(), Budget: p.Budget(p.Created().Add(1000 * time.Hour)),
+		Rollouts: map[string]rolloutDump{},
+	}
+	if run := p.Validation().Run(); run != nil {
+		d.Validation = run.Digest()
+	}
+	for _, name := range p.Rollouts() {
+		r, _ := p.Rollout(name)
+		d.Rollouts[name] = rolloutDump{
+			T0: r.T0(), Votes: r.Votes(), Decided: r.Decided(), Readiness: r.Readiness().Digest(),
+			Summary: r.Summary(), Notes: r.Notes(), Rehearsals: len(r.Rehearsals()),
+		}
+	}
+	b, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Sprintf("dump: %v", err)
+	}
+	var v any
+	_ = json.Unmarshal(b, &v)
+	return string(b)
+}

@@ -1,0 +1,68 @@
+package mep
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"time"
+)
+
+type bytesBuffer = bytes.Buffer
+
+// normalize returns v as JSON with every time in UTC, so that values that
+// differ only by the location of their times compare equal.
+func normalize(v any) string {
+	b, err := json.Marshal(utcTimes(reflect.ValueOf(v)).Interface())
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	return string(b)
+}
+
+// utcTimes returns a copy of v, exported fields only, times in UTC.
+func utcTimes(v reflect.Value) reflect.Value {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			return v
+		}
+		return utcTimes(v.Elem())
+	case reflect.Interface:
+		if v.IsNil() {
+			return v
+		}
+		return utcTimes(v.Elem())
+	case reflect.Struct:
+		if t, ok := v.Interface().(time.Time); ok {
+			return reflect.ValueOf(t.UTC())
+		}
+		m := map[string]any{}
+		for i := 0; i < v.NumField(); i++ {
+			f := v.Type().Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			m[f.Name] = utcTimes(v.Field(i)).Interface()
+		}
+		return reflect.ValueOf(m)
+	case reflect.Slice:
+		if v.IsNil() || v.Len() == 0 {
+			return reflect.ValueOf([]any(nil))
+		}
+		out := make([]any, v.Len())
+		for i := range out {
+			out[i] = utcTimes(v.Index(i)).Interface()
+		}
+		return reflect.ValueOf(out)
+	case reflect.Map:
+		if v.Len() == 0 {
+			return reflect.ValueOf(map[string]any(nil))
+		}
+		m := map[string]any{}
+		for _, k := range v.MapKeys() {
+			m[normalize(k.Interface())] = utcTimes(v.MapIndex(k)).Interface()
+		}
+		return reflect.ValueOf(m)
+	}
+	return v
+}

@@ -1,0 +1,92 @@
+package mep
+
+import (
+	"strings"
+	"time"
+
+	"github.com/mepkit/mepkit/policy"
+)
+
+// This file is where mep meets package policy's types: what it finds in a
+// policy set, and how it rebuilds policy values from the record.
+
+// parsePolicyVerdict reads a policy.Verdict as String writes it.
+func parsePolicyVerdict(s string) (policy.Verdict, bool) {
+	for _, v := range []policy.Verdict{policy.Allow, policy.Warn, policy.Deny} {
+		if v.String() == s {
+			return v, true
+		}
+	}
+	return 0, false
+}
+
+func policyDecision(name string, v policy.Verdict, reason string, next time.Time, overridden bool) policy.Decision {
+	return policy.Decision{Policy: name, Verdict: v, Reason: reason, Next: next, Overridden: overridden}
+}
+
+func overrideOf(by, reason string, at time.Time) *policy.Override {
+	return &policy.Override{By: by, Reason: reason, At: at}
+}
+
+// readinessLead reports whether q is, or wraps, the readiness window (R7),
+// and its lead.
+func readinessLead(q policy.Policy) (time.Duration, bool) {
+	if q == nil {
+		return 0, false
+	}
+	r, ok := policy.As[*policy.Readiness](q)
+	if !ok {
+		return 0, false
+	}
+	return r.Lead, true
+}
+
+// quorumOf reports whether q is, or wraps, a policy that requires GOs of
+// a role (R9): the role and how many people.
+func quorumOf(q policy.Policy) (role string, n int, ok bool) {
+	if q == nil {
+		return "", 0, false
+	}
+	r, ok := policy.As[*policy.Quorum](q)
+	if !ok {
+		return "", 0, false
+	}
+	return strings.ToLower(strings.TrimSpace(r.Role)), max(r.Count, 1), true
+}
+
+// requireQuorum returns the policy that requires n distinct people with
+// role to give GO.
+func requireQuorum(role string, n int) policy.Policy { return policy.RequireQuorum(role, n) }
+
+// readinessWindow returns the readiness window with lead (R7).
+func readinessWindow(lead time.Duration) policy.Policy { return policy.ReadinessWindow(lead) }
+
+// methodFreeze returns the method's freeze (R11): Fridays, weekends and,
+// with a country, its public holidays and their eves, in loc.
+func methodFreeze(loc *time.Location, country string) (policy.Set, error) {
+	set := policy.Set{policy.FridayFreeze(loc), policy.WeekendFreeze(loc)}
+	if country != "" {
+		h, err := policy.Holidays(country, loc, true)
+		if err != nil {
+			return nil, fieldErr("options.country", country, err.Error())
+		}
+		set = append(set, h)
+	}
+	return set, nil
+}
+
+// risk is what a risk check needs to know of a rollout (policy.Change's
+// Risk); labels completes it.
+type risk struct {
+	rehearsals, productionLike int
+	failedSteps, unapplied     []string
+	pointOfNoReturn            string
+}
+
+// setRisk fills what c carries of r.
+func setRisk(c *policy.Change, r risk) {
+	c.Risk = policy.Risk{
+		Rehearsals: r.rehearsals, ProductionLike: r.productionLike, FailedRehearsalSteps: r.failedSteps,
+		UnappliedLessons: r.unapplied, PointOfNoReturn: r.pointOfNoReturn,
+	}
+}

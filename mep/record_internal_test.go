@@ -1,0 +1,143 @@
+package mep
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mepkit/mepkit/checklist"
+	"github.com/mepkit/mepkit/policy"
+	"github.com/mepkit/mepkit/timeline"
+)
+
+// sampleEvents returns one event of each kind, every field set.
+func sampleEvents(t testing.TB) []event {
+	t.Helper()
+	paris, err := time.LoadLocation("Europe/Paris")
+	require.NoError(t, err)
+	at := time.Date(2026, 11, 12, 19, 40, 0, 0, time.UTC)
+	t0 := at.Add(20 * time.Minute)
+	sum := timeline.Summarize([]timeline.Entry{
+		{Seq: 1, At: at, Kind: timeline.KindStart, Step: "a", Impact: timeline.Outage},
+		{Seq: 2, At: at.Add(time.Minute), Kind: timeline.KindEnd, Step: "a", Outcome: timeline.Failed},
+	})
+	return []event{
+		&evProject{At: at, Name: "billing", By: "Sam", RolloutsOnly: true},
+		&evPhase{At: at, From: Build, To: Validation, By: "Bea", Reason: "ok"},
+		&evPlan{At: at, Phase: Build, Planned: 3 * time.Hour, By: "Sam"},
+		&evMember{At: at, Member: Member{Name: "Olga", Roles: []Role{RoleOperations, RoleMCO}, Contact: "o@x"}, By: "Sam"},
+		&evTeam{At: at, Names: []string{"Olga", "Bea"}, By: "Sam"},
+		&evTeam{At: at, Names: []string{"Client"}, Guests: true, By: "Sam"},
+		&evContact{At: at, Name: "Bea", By: "Sam"},
+		&evCadence{At: at, Cadence: Cadence{Months: 1, Days: 2, Weekdays: true}, By: "Sam"},
+		&evMeeting{At: at, Title: "m", Attendees: []string{"Olga"}, Notes: "n", Decisions: []string{"d"},
+			Actions: []ActionSpec{{Title: "t", Owner: "Olga", Due: t0}}, Next: t0, By: "Sam"},
+		&evMeeting{At: at, Attendees: []string{"Olga"}, NoActions: "nothing to do"},
+		&evAssign{At: at, Spec: ActionSpec{Title: "t", Owner: "Olga", Due: t0}, By: "Sam"},
+		&evClose{At: at, ID: 2, Status: ActionCancelled, By: "Olga", Note: "why"},
+		&evLesson{At: at, From: "r1", Text: "x", Action: "y", By: "Bea"},
+		&evApply{At: at, ID: 1, Rollout: "r2", By: "Bea", Note: "n/a", Waived: true},
+		&evChecklist{At: at, Run: runOperations, List: checklist.Operations(), T0: t0, By: "Marc"},
+		&evTick{At: at, Run: runReadiness, Rollout: "r1", Item: "i", Status: checklist.Waived, By: "Olga", Note: "why"},
+		&evRehearsal{At: at, Rollout: "r1", Run: RehearsalRun{Summary: sum, Environment: "preprod", ProductionLike: true, Partial: true, Rollback: true}, By: "Bea"},
+		&evRollout{At: at, Name: "r1", T0: t0.In(paris), By: "Sam", Spec: rolloutJSON{
+			Environment: "prod", Labels: map[string]string{"fixes": "42"}, Zone: "Europe/Paris",
+			Runbook:   []Step{{ID: "a", Title: "A", Owner: "Bea", Kind: TestStep, Impact: timeline.Outage, Expected: time.Minute, Group: "g", Rollback: "undo", PointOfNoReturn: true}, {ID: "b", DependsOn: []string{"a"}}},
+			Readiness: checklist.Preparation(), Quorum: map[string]int{"operations": 2}, Margin: 0.25,
+		}},
+		&evReschedule{At: at, Rollout: "r1", T0: t0, By: "Olga", Reason: "eve"},
+		&evVote{At: at, Rollout: "r1", Vote: Vote{Role: RoleOperations, By: "Olga", Verdict: NoGo, Reason: "no", At: at, T0: t0, Digest: "abc"}},
+		&evDecision{At: at, Rollout: "r1", By: "Olga", Decision: Decision{
+			Verdict: Go, At: at, T0: t0, Reasons: []string{"a", "b"}, Warnings: []string{"w"}, Estimate: time.Hour, Pending: 2, Digest: "abc",
+			Policy: policy.Result{
+				Decisions: []policy.Decision{{Policy: "friday-freeze", Verdict: policy.Deny, Reason: "friday", Next: t0, Overridden: true}},
+				Override:  &policy.Override{By: "Olga", Reason: "urgent", At: at},
+			},
+		}},
+		&evOverride{At: at, Rollout: "r1", By: "Olga", Reason: "urgent"},
+		&evStep{At: at, Rollout: "r1", Step: "a", By: "Bea", Event: stepStart},
+		&evStep{At: at, Rollout: "r1", Step: "a", By: "Bea", Event: stepEnd, Outcome: timeline.Failed, Rollback: true},
+		&evStep{At: at, Rollout: "r1", Step: "b", By: "Bea", Event: stepSkip, Reason: "not needed"},
+		&evNote{At: at, Rollout: "r1", By: "Bea", Text: "hello"},
+		&evFinish{At: at, Rollout: "r1", By: "Olga"},
+		&evOptOut{At: at, By: "Olga", Reason: "a 24/7 shop"},
+		&evRollback{At: at, Rollout: "r1", By: "Olga", Reason: "db broken"},
+		&evAccept{At: at, Rollout: "r1", Step: "a", By: "Olga", Reason: "known bug"},
+	}
+}
+
+// TestEventRoundTrip: each event reads back as written, through the
+// journal's own encoding (a file journal's line), for every kind.
+func TestEventRoundTrip(t *testing.T) {
+	kinds := map[string]bool{}
+	for _, ev := range sampleEvents(t) {
+		kinds[ev.kind()] = true
+		t.Run(ev.kind(), func(t *testing.T) {
+			j := timeline.New(nil)
+			e, err := j.Record(encode(ev))
+			require.NoError(t, err)
+			var buf bytesBuffer
+			require.NoError(t, timeline.WriteJSONL(&buf, []timeline.Entry{e}))
+			back, err := timeline.Read(&buf)
+			require.NoError(t, err)
+			got, err := decode(&back[0], time.UTC)
+			require.NoError(t, err)
+			assert.Equal(t, normalize(ev), normalize(got))
+		})
+	}
+	for k := range events {
+		assert.True(t, kinds[k], "no round-trip sample for kind %q", k)
+	}
+}
+
+// TestDecodeBadEntries: a mep entry that does not read is a *RecordError
+// naming the entry and the attribute.
+func TestDecodeBadEntries(t *testing.T) {
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		name string
+		e    timeline.Entry
+		want string
+	}{
+		{"unknown kind", timeline.Entry{Seq: 3, At: at, Kind: "mep.teleport"}, "unknown event kind"},
+		{"bad time", timeline.Entry{Seq: 4, At: at, Kind: "mep.rollout.reschedule", Attrs: map[string]string{"rollout": "r", "t0": "tuesday"}}, `t0 "tuesday": not an RFC 3339 time`},
+		{"missing attribute", timeline.Entry{Seq: 5, At: at, Kind: "x-mep.vote", Attrs: map[string]string{"role": "operations"}}, "rollout: missing"},
+		{"bad json", timeline.Entry{Seq: 6, At: at, Kind: "mep.rollout", Attrs: map[string]string{"rollout": "r", "t0": "2026-01-01T00:00:00Z", "spec": "{"}}, "spec"},
+		{"bad role", timeline.Entry{Seq: 7, At: at, Kind: "mep.member", Text: "x", Attrs: map[string]string{"roles": `["wizard"]`}}, "unknown role"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := decode(&tt.e, time.UTC)
+			require.Error(t, err)
+			assert.ErrorIs(t, err, ErrCorrupt)
+			var re *RecordError
+			require.ErrorAs(t, err, &re)
+			assert.Equal(t, tt.e.Seq, re.Seq)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+	other := timeline.Entry{Seq: 1, At: at, Kind: "note"}
+	ev, err := decode(&other, time.UTC)
+	assert.NoError(t, err)
+	assert.Nil(t, ev, "entries of other kinds are not mep's")
+}
+
+// FuzzDecode: no entry makes the decoder panic.
+func FuzzDecode(f *testing.F) {
+	for _, ev := range sampleEvents(f) {
+		e := encode(ev)
+		for k, v := range e.Attrs {
+			f.Add(e.Kind, e.Actor, e.Text, k, v)
+		}
+		f.Add(e.Kind, e.Actor, e.Text, "", "")
+	}
+	f.Fuzz(func(t *testing.T, kind, actor, text, k, v string) {
+		e := timeline.Entry{Seq: 1, At: time.Unix(0, 0).UTC(), Kind: kind, Actor: actor, Text: text, Attrs: map[string]string{k: v}}
+		ev, err := decode(&e, time.UTC)
+		if err == nil && ev != nil {
+			_ = encode(ev)
+			_ = newState().apply(ev)
+		}
+	})
+}

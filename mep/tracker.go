@@ -1,0 +1,260 @@
+package mep
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Tracker is the meetings of a project and the actions they hand out,
+// across meetings (R6): open, done, cancelled, overdue, and the next
+// meeting's agenda. Every change is recorded. Get it with
+// [Project.Tracker]; it shares the project's lock.
+type Tracker struct{ p *Project }
+
+// Tracker returns the project's meetings and actions.
+func (p *Project) Tracker() Tracker { return Tracker{p} }
+
+// Cadence returns the current meeting cadence.
+func (t Tracker) Cadence() Cadence {
+	var c Cadence
+	t.p.read(func(st *state) { c = st.cadence })
+	return c
+}
+
+// SetCadence changes the meeting cadence for the meetings to come, for
+// instance from weekly to fortnightly once the project is stable (R10).
+// It returns a *FieldError for a negative count.
+func (t Tracker) SetCadence(c Cadence, by string) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	return t.p.write(func(*state) (event, error) {
+		return &evCadence{At: t.p.now(), Cadence: c, By: by}, nil
+	})
+}
+
+// Suggest returns the date the cadence gives after the latest meeting,
+// in the project's location, or the zero time without a meeting or a
+// cadence. The latest meeting's own Next, when set, is in
+// [Tracker.Agenda].
+func (t Tracker) Suggest() time.Time {
+	var out time.Time
+	t.p.read(func(st *state) {
+		if st.latest > 0 {
+			out = st.cadence.Next(st.meetings[st.latest-1].At, t.p.loc)
+		}
+	})
+	return out
+}
+
+// Hold records a meeting and hands out its actions, each due by default on
+// the next meeting's date (R6). It returns the meeting as stored, with its
+// ID and the IDs of its actions.
+//
+// Hold returns a *FieldError naming the field for a zero At, no attendee,
+// an empty attendee, one who is neither a member nor a declared guest,
+// an empty decision, action title or owner, a Next not after At, an
+// action with no due date when the next meeting's date is unknown, and a
+// meeting that neither hands out actions nor says why not in NoActions
+// (or does both). Nothing is recorded then.
+func (t Tracker) Hold(m Minutes) (Meeting, error) {
+	var out Meeting
+	err := t.p.write(func(st *state) (event, error) {
+		ev, err := st.minutes(m, t.p.loc)
+		return ev, err
+	})
+	if err != nil {
+		return Meeting{}, err
+	}
+	t.p.read(func(st *state) { out = st.meetings[len(st.meetings)-1].clone() })
+	return out, nil
+}
+
+// minutes checks m against the state and returns its event.
+func (st *state) minutes(m Minutes, loc *time.Location) (event, error) {
+	if m.At.IsZero() {
+		return nil, fieldErr("meeting.at", "", "zero time")
+	}
+	if len(m.Attendees) == 0 {
+		return nil, fieldErr("meeting.attendees", "", "no attendee")
+	}
+	for i, a := range m.Attendees {
+		field := fmt.Sprintf("meeting.attendees[%d]", i)
+		switch {
+		case strings.TrimSpace(a) == "":
+			return nil, fieldErr(field, a, "empty")
+		case slices.Index(m.Attendees, a) != i:
+			return nil, fieldErr(field, a, "named twice")
+		case !st.people.has(a) && !slices.Contains(st.people.guests, a):
+			return nil, fieldErr(field, a, "neither a member nor a declared guest (Team.Invite)")
+		}
+	}
+	for i, d := range m.Decisions {
+		if strings.TrimSpace(d) == "" {
+			return nil, fieldErr(fmt.Sprintf("meeting.decisions[%d]", i), d, "empty")
+		}
+	}
+	switch {
+	case len(m.Actions) == 0 && strings.TrimSpace(m.NoActions) == "":
+		return nil, fieldErr("meeting.actions", "", "no action handed out: list the actions or say why not in NoActions (R6)")
+	case len(m.Actions) > 0 && m.NoActions != "":
+		return nil, fieldErr("meeting.no_actions", m.NoActions, "set while actions are handed out")
+	}
+	next := m.Next
+	if next.IsZero() {
+		next = st.cadence.Next(m.At, loc)
+	} else if !next.After(m.At) {
+		return nil, fieldErr("meeting.next", next.Format(time.RFC3339), "not after the meeting")
+	}
+	acts := make([]ActionSpec, len(m.Actions))
+	for i, a := range m.Actions {
+		field := fmt.Sprintf("meeting.actions[%d]", i)
+		if err := a.validate(field); err != nil {
+			return nil, err
+		}
+		if a.Due.IsZero() {
+			if next.IsZero() {
+				return nil, fieldErr(field+".due", "", "no due date and no next meeting date (set Minutes.Next or a cadence)")
+			}
+			a.Due = next
+		}
+		a.Due = a.Due.Round(0)
+		acts[i] = a
+	}
+	return &evMeeting{
+		At: m.At.Round(0), Title: m.Title, Attendees: slices.Clone(m.Attendees), Notes: m.Notes,
+		Decisions: slices.Clone(m.Decisions), Actions: acts, NoActions: m.NoActions, Next: next.Round(0), By: m.By,
+	}, nil
+}
+
+// Assign hands out an action outside a meeting, at the given time (zero:
+// the project's clock). A zero Due means the latest meeting's Next date,
+// or the cadence's suggestion. It returns a *FieldError for an empty
+// title or owner, or no due date to be found.
+func (t Tracker) Assign(s ActionSpec, by string, at time.Time) (Action, error) {
+	if err := s.validate("action"); err != nil {
+		return Action{}, err
+	}
+	var out Action
+	err := t.p.write(func(st *state) (event, error) {
+		if s.Due.IsZero() {
+			s.Due = st.nextDate(t.p.loc)
+			if s.Due.IsZero() {
+				return nil, fieldErr("action.due", "", "no due date and no next meeting date")
+			}
+		}
+		s.Due = s.Due.Round(0)
+		return &evAssign{At: t.p.stamp(at), Spec: s, By: by}, nil
+	})
+	if err != nil {
+		return Action{}, err
+	}
+	t.p.read(func(st *state) { out = st.actions[len(st.actions)-1] })
+	return out, nil
+}
+
+// nextDate returns the next meeting's date: the latest meeting's Next, or
+// the cadence's suggestion after it.
+func (st *state) nextDate(loc *time.Location) time.Time {
+	if st.latest == 0 {
+		return time.Time{}
+	}
+	last := &st.meetings[st.latest-1]
+	if !last.Next.IsZero() {
+		return last.Next
+	}
+	return st.cadence.Next(last.At, loc)
+}
+
+// Done closes action id as done by by at at (zero: the project's clock),
+// with an optional note. It returns a *NotFoundError for an unknown ID, a
+// *FieldError for an empty by, and an error wrapping [ErrClosed] if the
+// action is already closed.
+func (t Tracker) Done(id int, by string, at time.Time, note string) error {
+	return t.close(id, by, at, note, ActionDone)
+}
+
+// Cancel closes action id as cancelled, with a reason (required). Errors
+// are those of [Tracker.Done], and a *FieldError for an empty reason.
+func (t Tracker) Cancel(id int, by string, at time.Time, reason string) error {
+	if strings.TrimSpace(reason) == "" {
+		return fieldErr("action.reason", "", "a cancelled action needs a reason")
+	}
+	return t.close(id, by, at, reason, ActionCancelled)
+}
+
+func (t Tracker) close(id int, by string, at time.Time, note string, s Status) error {
+	if strings.TrimSpace(by) == "" {
+		return fieldErr("action.closed_by", by, "empty")
+	}
+	return t.p.write(func(st *state) (event, error) {
+		if id < 1 || id > len(st.actions) {
+			return nil, &NotFoundError{What: "action", Key: strconv.Itoa(id)}
+		}
+		if a := st.actions[id-1]; a.Status != ActionOpen {
+			return nil, fmt.Errorf("mep: action %d is %s: %w", id, a.Status, ErrClosed)
+		}
+		return &evClose{At: t.p.stamp(at), ID: id, Status: s, By: by, Note: note}, nil
+	})
+}
+
+// Actions returns every action, in the order handed out.
+func (t Tracker) Actions() []Action {
+	var out []Action
+	t.p.read(func(st *state) { out = slices.Clone(st.actions) })
+	return out
+}
+
+// Overdue returns the actions still open at now and due before it, in the
+// order handed out.
+func (t Tracker) Overdue(now time.Time) []Action {
+	var out []Action
+	t.p.read(func(st *state) { out = st.overdue(now) })
+	return out
+}
+
+func (st *state) overdue(now time.Time) []Action {
+	var out []Action
+	for i := range st.actions {
+		if st.actions[i].IsOverdue(now) {
+			out = append(out, st.actions[i])
+		}
+	}
+	return out
+}
+
+// Agenda returns the next meeting's agenda as it stands at now: its date
+// and the open actions it carries over, the overdue ones (due before now)
+// apart.
+func (t Tracker) Agenda(now time.Time) Agenda {
+	var ag Agenda
+	t.p.read(func(st *state) {
+		ag.At = st.nextDate(t.p.loc)
+		for i := range st.actions {
+			a := &st.actions[i]
+			switch {
+			case a.Status != ActionOpen:
+			case a.Due.Before(now):
+				ag.Overdue = append(ag.Overdue, *a)
+			default:
+				ag.Open = append(ag.Open, *a)
+			}
+		}
+	})
+	return ag
+}
+
+// Meetings returns every meeting, in the order held.
+func (t Tracker) Meetings() []Meeting {
+	var out []Meeting
+	t.p.read(func(st *state) {
+		out = make([]Meeting, len(st.meetings))
+		for i := range st.meetings {
+			out[i] = st.meetings[i].clone()
+		}
+	})
+	return out
+}

@@ -1,0 +1,103 @@
+package mep
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mepkit/mepkit/checklist"
+	"github.com/mepkit/mepkit/policy"
+)
+
+// Verdict is the outcome of a go/no-go, in the words of package policy.
+// The zero value is [Undecided], never [Go].
+type Verdict uint8
+
+// The go/no-go outcomes.
+const (
+	Undecided Verdict = iota // no decision yet: the cutover may not start
+	Go                       // go: the cutover may start (R9)
+	NoGo                     // no-go: the cutover does not start
+)
+
+var verdictNames = [...]string{Undecided: "undecided", Go: "go", NoGo: "no-go"}
+
+// String returns "undecided", "go" or "no-go", or "verdict(N)".
+func (v Verdict) String() string {
+	if int(v) < len(verdictNames) {
+		return verdictNames[v]
+	}
+	return fmt.Sprintf("verdict(%d)", uint8(v))
+}
+
+// MarshalText returns the verdict's name; an invalid value is an error.
+func (v Verdict) MarshalText() ([]byte, error) {
+	if int(v) >= len(verdictNames) {
+		return nil, fieldErr("verdict", v.String(), "invalid verdict")
+	}
+	return []byte(verdictNames[v]), nil
+}
+
+// UnmarshalText parses "undecided" (or ""), "go" or "no-go", ignoring case.
+func (v *Verdict) UnmarshalText(b []byte) error {
+	k := strings.ToLower(strings.TrimSpace(string(b)))
+	if k == "" {
+		*v = Undecided
+		return nil
+	}
+	for i, n := range verdictNames {
+		if k == n {
+			*v = Verdict(i)
+			return nil
+		}
+	}
+	return fieldErr("verdict", string(b), "unknown verdict")
+}
+
+// Decision is a go/no-go with every reason behind it (R9). The zero value
+// is Undecided.
+type Decision struct {
+	Verdict Verdict
+	By      string    // a Go: who gave it, the first operations voter that counts
+	At      time.Time // when it was taken or evaluated
+	T0      time.Time // the cutover start it is about
+	// Reasons explain the verdict, one sentence each, blocking reasons
+	// first: the phase, policy denials and warnings, late or failed
+	// checklist items, missing, stale or uncounted votes, a missing
+	// estimate.
+	Reasons []string
+	// Warnings do not change the verdict but deserve a look: lessons not
+	// yet applied (R12), an estimate that does not come from a
+	// production-like full rehearsal (R5).
+	Warnings []string
+	// Policy is the policies' result for [T0, T0+Estimate).
+	Policy   policy.Result
+	Estimate time.Duration // the estimated duration checked, margin included
+	Pending  int           // required readiness items not done
+	Digest   string        // the readiness checklist's digest when decided
+	// Late, Failed, Votes and Stale are in the decision that Evaluate and
+	// Decide return; the record keeps the reasons that name them.
+	Late   []checklist.Item
+	Failed []checklist.Item
+	Votes  []Vote // the votes that count
+	Stale  []Vote // votes that do not count, each with its Stale reason
+}
+
+// IsGo reports whether the verdict is Go.
+func (d Decision) IsGo() bool { return d.Verdict == Go }
+
+// String explains the decision: the verdict, then one reason per line,
+// then the warnings.
+func (d Decision) String() string {
+	var b strings.Builder
+	b.WriteString(strings.ToUpper(d.Verdict.String()))
+	for _, r := range d.Reasons {
+		b.WriteString("\n- ")
+		b.WriteString(r)
+	}
+	for _, w := range d.Warnings {
+		b.WriteString("\n- warning: ")
+		b.WriteString(w)
+	}
+	return b.String()
+}

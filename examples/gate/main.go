@@ -88,6 +88,7 @@ import (
 
 	"github.com/mepkit/mepkit/policy"
 	"github.com/mepkit/mepkit/policy/policyfile"
+	"github.com/mepkit/mepkit/timeline"
 )
 
 func main() {
@@ -410,7 +411,7 @@ func decide(o *options, clock func() time.Time, load func(string) (policyfile.Fi
 		Change: changeJSON{
 			Name: c.Name, Environment: c.Environment,
 			Start: c.Start.In(loc), End: c.Start.Add(c.Duration).In(loc),
-			Duration: formatDuration(c.Duration), Now: c.Now.In(loc), Zone: loc.String(),
+			Duration: timeline.FormatDuration(c.Duration), Now: c.Now.In(loc), Zone: loc.String(),
 		},
 		Allowed: res.Allowed() && !(o.strict && res.Verdict() != policy.Allow),
 		Verdict: res.Verdict().String(),
@@ -491,18 +492,6 @@ func parseTime(name, s string, loc *time.Location) (time.Time, error) {
 		return time.Time{}, badf("-%s %q: that local time does not exist in %s (the clocks change); give it in RFC 3339", name, s, loc)
 	}
 	return t, nil
-}
-
-// formatDuration writes 1h30m rather than 1h30m0s.
-func formatDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }
 
 // writeText writes the answer for people: the change, one line per

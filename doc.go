@@ -39,7 +39,8 @@
 //
 // The method has ten phases, [github.com/mepkit/mepkit/mep.Phase] from
 // Scoping to Operations, and thirteen rules (R1 to R13) that doc comments
-// cite. A [github.com/mepkit/mepkit/mep.Project] moves forward past gates
+// cite; docs/method.md in the repository explains them and the method's
+// words (MCO, round table, retex, cutover, outage and disruption). A [github.com/mepkit/mepkit/mep.Project] moves forward past gates
 // that check each phase's evidence (a validation checklist with
 // installation procedures, timed rehearsals, readiness by T-1h, the
 // operations GO, probes and backups) and list every unmet criterion at

@@ -185,7 +185,7 @@ func TestFlagsBeforeCommand(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "cutover.jsonl")
 	s := newSession(t, utc(2026, 11, 24, 19, 0))
 	assert.Contains(t, s.ok(0, "-f", path, "start", "migrate", "-impact", "outage"), "start migrate impact=outage")
-	assert.Contains(t, s.ok(time.Minute, "-f="+path, "-actor", "bob", "end", "migrate"), "end migrate outcome=done took=1m00s actor=bob")
+	assert.Contains(t, s.ok(time.Minute, "-f="+path, "-actor", "bob", "end", "migrate"), "end migrate outcome=done took=1m actor=bob")
 	assert.Contains(t, s.ok(0, "--f", path, "verify"), "ok: 2 entries")
 	assert.Contains(t, s.ok(0, "-f", path, "summary", "-tz", "Europe/Paris"), "migrate")
 

@@ -132,6 +132,7 @@ func (b *Browser) write(name string, page []byte) (string, error) {
 type Layout struct {
 	Viewport    float64  `json:"viewport"`    // the window's inner width
 	ScrollWidth float64  `json:"scrollWidth"` // the document's: more than Viewport means the page scrolls sideways
+	Height      float64  `json:"height"`      // the document's height
 	Overflowing []string `json:"overflowing"` // elements that stick out of the viewport, outside the boxes that scroll
 	Chart       *Box     `json:"chart"`       // the timeline chart, or the history chart; nil: none
 	// OutsideChart lists the chart's parts (ticks, bars, marks, lines,
@@ -160,7 +161,7 @@ type Font struct {
 const measure = `<script>
 addEventListener('load', () => {
   const W = innerWidth;
-  const out = {viewport: W, scrollWidth: document.documentElement.scrollWidth, overflowing: [], outsideChart: [], overlaps: [], labels: [], fonts: []};
+  const out = {viewport: W, scrollWidth: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight, overflowing: [], outsideChart: [], overlaps: [], labels: [], fonts: []};
   const name = e => e.tagName.toLowerCase() + (typeof e.className === 'string' && e.className.trim() ? '.' + e.className.trim().split(/\s+/).join('.') : '') + ' "' + (e.textContent || '').trim().slice(0, 40) + '"';
   const shown = e => { for (let p = e; p && p !== document.body; p = p.parentElement) { if (getComputedStyle(p).display === 'none') return false; } return true; };
   for (const e of document.body.querySelectorAll('*')) {

@@ -88,10 +88,8 @@ func Check(t *testing.T, b *Browser, p Page) {
 					t.Errorf("%s: chart texts %s are %g px, less than %d", where, f.Selector, f.Size, MinFont)
 				}
 			}
-			height := 2400
-			if w.width > Phone {
-				height = 1600
-			}
+			// The whole page, up to a height a PNG viewer still opens.
+			height := min(max(int(l.Height), 600), 16000)
 			if shot, err := b.Screenshot(ctx, p.HTML, w.width, height); err != nil {
 				t.Errorf("%s: %v", where, err)
 			} else {

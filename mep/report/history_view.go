@@ -139,7 +139,7 @@ func (h *History) view(svg bool) *view {
 			ro := &h.Rollouts[i]
 			class := ""
 			if ro.Outcome.IsFailure() {
-				class = "failed"
+				class = "over"
 			}
 			l := ""
 			if ro.LessonsDue > 0 {

@@ -1,7 +1,7 @@
 package report
 
 import (
-	"bufio"
+	"bytes"
 	"encoding/json"
 	"io"
 	"time"
@@ -13,17 +13,27 @@ import (
 // gives it, followed by a newline. Strings are escaped so that the output
 // is safe to embed in HTML.
 func (r *Report) WriteJSON(w io.Writer) error {
-	return writeJSON(w, r)
+	// The value MarshalJSON encodes, encoded here directly: the encoder
+	// then neither copies nor re-validates the whole document.
+	return writeJSON(w, r.jsonValue())
 }
 
+// writeJSON writes v as indented JSON and a newline. It marshals v
+// compactly, then indents into a buffer grown once: the encoder's own
+// indentation grows its buffer step by step, which costs more on large
+// reports.
 func writeJSON(w io.Writer, v any) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	enc := json.NewEncoder(bw)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
+	b, err := json.Marshal(v)
+	if err != nil {
 		return err
 	}
-	return bw.Flush()
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, b, "", "  "); err != nil {
+		return err
+	}
+	buf.WriteByte('\n')
+	_, err = w.Write(buf.Bytes())
+	return err
 }
 
 // MarshalJSON encodes r with the names of its fields' json tags, in this
@@ -51,17 +61,27 @@ func writeJSON(w io.Writer, v any) error {
 // impacts and outcomes of steps are text. Comparison is computed from
 // rehearsal and actual when only Rehearsal is set.
 func (r Report) MarshalJSON() ([]byte, error) {
-	type plain Report
-	p := plain(r)
+	return json.Marshal(r.jsonValue())
+}
+
+// reportJSON is the shape of a Report in JSON: the Report itself, with
+// the timeline's summaries and comparison in the report's units.
+type reportJSON struct {
+	*plainReport
+	Location   string          `json:"location,omitempty"`
+	Actual     summaryJSON     `json:"actual"`
+	Rehearsal  *summaryJSON    `json:"rehearsal,omitempty"`
+	Comparison *comparisonJSON `json:"comparison,omitempty"`
+}
+
+// plainReport is Report without its methods, for encoding/json.
+type plainReport Report
+
+func (r *Report) jsonValue() *reportJSON {
+	p := plainReport(*r)
 	p.Votes, p.Overrides, p.Steps = list(p.Votes), list(p.Overrides), list(p.Steps)
 	p.Actions, p.Lessons, p.Notes, p.Phases = list(p.Actions), list(p.Lessons), list(p.Notes), list(p.Phases)
-	out := struct {
-		*plain
-		Location   string          `json:"location,omitempty"`
-		Actual     summaryJSON     `json:"actual"`
-		Rehearsal  *summaryJSON    `json:"rehearsal,omitempty"`
-		Comparison *comparisonJSON `json:"comparison,omitempty"`
-	}{plain: &p, Actual: newSummaryJSON(&r.Actual)}
+	out := &reportJSON{plainReport: &p, Actual: newSummaryJSON(&r.Actual)}
 	if r.Location != nil {
 		out.Location = r.Location.String()
 	}
@@ -72,7 +92,7 @@ func (r Report) MarshalJSON() ([]byte, error) {
 	if c := r.comparison(); c != nil {
 		out.Comparison = newComparisonJSON(c)
 	}
-	return json.Marshal(out)
+	return out
 }
 
 // MarshalJSON encodes e as {duration_s, outage_s, disruption_s}.
@@ -157,17 +177,17 @@ type summaryJSON struct {
 
 // spanJSON is how a [timeline.Span] reads in a report's JSON.
 type spanJSON struct {
-	Step     string            `json:"step"`
-	Attempt  int               `json:"attempt"`
-	Actor    string            `json:"actor,omitempty"`
-	Start    time.Time         `json:"start,omitzero"`
-	End      time.Time         `json:"end,omitzero"`
-	Duration float64           `json:"duration_s"`
-	Impact   timeline.Impact   `json:"impact"`
-	Outcome  *timeline.Outcome `json:"outcome,omitempty"`
-	Open     bool              `json:"open"`
-	StartSeq uint64            `json:"start_seq"`
-	EndSeq   uint64            `json:"end_seq"`
+	Step     string  `json:"step"`
+	Attempt  int     `json:"attempt"`
+	Actor    string  `json:"actor,omitempty"`
+	Start    string  `json:"start,omitempty"`
+	End      string  `json:"end,omitempty"`
+	Duration float64 `json:"duration_s"`
+	Impact   string  `json:"impact"`
+	Outcome  string  `json:"outcome,omitempty"`
+	Open     bool    `json:"open"`
+	StartSeq uint64  `json:"start_seq"`
+	EndSeq   uint64  `json:"end_seq"`
 }
 
 func newSummaryJSON(s *timeline.Summary) summaryJSON {
@@ -180,11 +200,11 @@ func newSummaryJSON(s *timeline.Summary) summaryJSON {
 		sp := &s.Steps[i]
 		js := &j.Steps[i]
 		*js = spanJSON{
-			Step: sp.Step, Attempt: sp.Attempt, Actor: sp.Actor, Start: sp.Start,
-			Impact: sp.Impact, Open: sp.Open, StartSeq: sp.StartSeq, EndSeq: sp.EndSeq,
+			Step: sp.Step, Attempt: sp.Attempt, Actor: sp.Actor, Start: rfc3339(sp.Start),
+			Impact: sp.Impact.String(), Open: sp.Open, StartSeq: sp.StartSeq, EndSeq: sp.EndSeq,
 		}
 		if !sp.Open {
-			js.End, js.Duration, js.Outcome = sp.End, secs(sp.Duration), &sp.Outcome
+			js.End, js.Duration, js.Outcome = rfc3339(sp.End), secs(sp.Duration), sp.Outcome.String()
 		}
 	}
 	return j
@@ -223,6 +243,14 @@ func newComparisonJSON(c *timeline.Comparison) *comparisonJSON {
 		j.Steps = append(j.Steps, stepDeltaJSON{Step: s.Step, deltaJSON: delta(s.Delta)})
 	}
 	return j
+}
+
+// rfc3339 formats t as time.Time's MarshalJSON does; zero gives "".
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339Nano)
 }
 
 // secs returns d in seconds.

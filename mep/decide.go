@@ -295,6 +295,9 @@ func (ro *rollout) evaluate(ctx context.Context, st *state, p *Project, now, sta
 		d.Verdict = Go
 		d.By = goBy(current)
 		for _, pd := range d.Policy.Decisions {
+			if pd.Overridden {
+				continue // listed above, marked "(overridden)"
+			}
 			d.Reasons = append(d.Reasons, pd.String())
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/mepkit/mepkit/checklist"
 	"github.com/mepkit/mepkit/mep"
 	"github.com/mepkit/mepkit/policy"
+	"github.com/mepkit/mepkit/policy/policyfile"
 	"github.com/mepkit/mepkit/timeline"
 )
 
@@ -615,4 +616,46 @@ func TestPoliciesSeeTheWholeChange(t *testing.T) {
 	assert.Equal(t, "switch-dns", seen.Risk.PointOfNoReturn)
 	assert.Equal(t, "go-live", seen.Name)
 	assert.Equal(t, 25*time.Minute, seen.Outage)
+}
+
+// TestPoliciesFoundByType: a policy file's readiness window renamed
+// "ready-2h" with a two-hour lead, and a GO quorum renamed "ops-go", are
+// the rollout's only readiness window and operations GO: a Warn from
+// them is "still to come", never a GO, whatever their names.
+func TestPoliciesFoundByType(t *testing.T) {
+	set, err := policyfile.Parse([]byte(`
+zone: Europe/Paris
+policies:
+  - kind: readiness
+    name: ready-2h
+    lead: 2h
+  - kind: require-go
+    name: ops-go
+    role: operations
+    quorum: 2
+`))
+	require.NoError(t, err)
+	g := rolloutsOnly(t, mep.RolloutOptions{Policies: set})
+	require.NoError(t, g.p.Team().Add(mep.Member{Name: "Oona", Roles: []mep.Role{mep.RoleOperations}}))
+	require.NoError(t, g.p.Team().Choose("Sam", "Sam", "Bea", "Vic", "Otto", "Mia", "Oona"))
+	g.ready(g.t0.Add(-3 * time.Hour))
+	g.c.set(g.t0.Add(-150 * time.Minute))
+	g.vote("Otto", mep.Go)
+	d := g.r.Evaluate(bg, g.c.now())
+	assert.Equal(t, mep.Undecided, d.Verdict, "one GO of the two the file asks for: %s", d)
+	assert.Contains(t, d.String(), "ops-go")
+	assert.NotContains(t, d.String(), "require-go:operations", "the file's quorum is the rollout's only one")
+	assert.NotContains(t, d.String(), "readiness:", "the file's window is the rollout's only one")
+
+	g.vote("Oona", mep.Go)
+	d = g.r.Evaluate(bg, g.c.now())
+	assert.Equal(t, mep.Go, d.Verdict, "%s", d)
+	assert.Contains(t, d.String(), "ready-2h")
+
+	// Ready at T0-90m is too late for the file's two hours.
+	late := rolloutsOnly(t, mep.RolloutOptions{Policies: set})
+	late.ready(late.t0.Add(-90 * time.Minute))
+	d = late.r.Evaluate(bg, late.t0.Add(-80*time.Minute))
+	assert.Equal(t, mep.NoGo, d.Verdict, "%s", d)
+	assert.Contains(t, reasons(d), "ready-2h: ")
 }

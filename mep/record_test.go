@@ -327,3 +327,44 @@ func TestFullDisk(t *testing.T) {
 		assert.Contains(t, []string{mep.RecordFile, mep.RecordFile + ".lock", ".lock"}, f.Name(), "stray file")
 	}
 }
+
+// TestResumeKeepsThePolicyResult: a GO decided under a break-glass
+// override reads back with the policies' answers behind it: the debrief
+// of a resumed rollout still lists what was overridden.
+func TestResumeKeepsThePolicyResult(t *testing.T) {
+	g := newGoliveFile(t, filepath.Join(t.TempDir(), "billing.jsonl"), &mep.Options{RolloutsOnly: true})
+	thursday := at(paris, 2026, 11, 19, 23, 30) // the 40 minutes run into Friday
+	g.c.set(thursday.Add(-day(1)))
+	g.newRollout(mep.RolloutOptions{T0: thursday})
+	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{Summary: rehearse(t, g.c.now(), goliveRunbook(), 5, 20, 10, 5), ProductionLike: true}))
+	g.ro.Policies = nil
+	require.NoError(t, g.r.Override("Otto", "a legal deadline on Friday"))
+	g.ready(g.c.now())
+	g.c.add(time.Hour)
+	g.vote("Otto", mep.Go)
+	d, err := g.r.Decide(bg, g.c.now())
+	require.NoError(t, err)
+	require.Equal(t, mep.Go, d.Verdict, "%s", d)
+	before := g.r.Debrief()
+	require.NotEmpty(t, before.Overridden)
+
+	g.kill(1)
+	after := g.r.Debrief()
+	require.NotNil(t, after.Override)
+	assert.Equal(t, "a legal deadline on Friday", after.Override.Reason)
+	require.Len(t, after.Overridden, len(before.Overridden))
+	for i := range before.Overridden {
+		assert.Equal(t, before.Overridden[i].Policy, after.Overridden[i].Policy)
+		assert.Equal(t, before.Overridden[i].Reason, after.Overridden[i].Reason)
+		assert.True(t, before.Overridden[i].Next.Equal(after.Overridden[i].Next))
+	}
+	n := 0
+	for _, r := range g.r.Decided().Reasons {
+		if strings.HasPrefix(r, "friday-freeze:") {
+			n++
+			assert.Contains(t, r, "(overridden)", "a denial in a GO's reasons says it was overridden")
+		}
+	}
+	assert.Equal(t, 1, n, "%s", g.r.Decided())
+	require.NoError(t, g.p.Close())
+}

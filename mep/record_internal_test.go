@@ -1,7 +1,10 @@
 package mep
 
 import (
+	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -156,5 +159,42 @@ func FuzzDecode(f *testing.F) {
 		require.NoError(t, err, "an event decoded from %+v encodes to %+v, which does not decode", e, again)
 		require.Equal(t, normalize(ev), normalize(back))
 		_ = newState().apply(ev)
+	})
+}
+
+// FuzzReplay: no record makes the fold panic, whatever its events and
+// their order; a record that does not fold is a *RecordError. The seeds
+// are a whole go-live's record, and the same with lines left out.
+func FuzzReplay(f *testing.F) {
+	data, err := os.ReadFile(filepath.Join("testdata", "records", "golive.jsonl"))
+	require.NoError(f, err)
+	f.Add(data)
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	for _, keep := range []func(i int) bool{
+		func(i int) bool { return i%2 == 0 },
+		func(i int) bool { return i == 0 || i%3 != 0 },
+		func(i int) bool { return i == 0 || i > len(lines)/2 },
+	} {
+		var b []byte
+		for i, l := range lines {
+			if keep(i) {
+				b = append(b, l...)
+			}
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		entries, err := timeline.Read(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		st, err := replay(entries, time.UTC)
+		if err != nil {
+			var re *RecordError
+			require.ErrorAs(t, err, &re)
+			require.ErrorIs(t, err, ErrCorrupt)
+			return
+		}
+		require.NotNil(t, st)
 	})
 }

@@ -164,12 +164,14 @@ func FuzzDecode(f *testing.F) {
 
 // FuzzReplay: no record makes the fold panic, whatever its events and
 // their order; a record that does not fold is a *RecordError. The seeds
-// are a whole go-live's record, and the same with lines left out.
+// are the start of a go-live's record, and the same with lines left out.
 func FuzzReplay(f *testing.F) {
 	data, err := os.ReadFile(filepath.Join("testdata", "records", "golive.jsonl"))
 	require.NoError(f, err)
-	f.Add(data)
 	lines := bytes.SplitAfter(data, []byte("\n"))
+	lines = lines[:12] // the project, its people and plans: small seeds minimize fast
+	data = bytes.Join(lines, nil)
+	f.Add(data)
 	for _, keep := range []func(i int) bool{
 		func(i int) bool { return i%2 == 0 },
 		func(i int) bool { return i == 0 || i%3 != 0 },

@@ -104,7 +104,9 @@ func replay(entries []timeline.Entry, loc *time.Location) (*state, error) {
 			actions++
 		}
 	}
-	st.actions = make([]Action, 0, actions)
+	if actions > 0 {
+		st.actions = make([]Action, 0, actions)
+	}
 	for i := range entries {
 		if err := st.applyEntry(&entries[i], loc); err != nil {
 			return nil, err

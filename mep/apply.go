@@ -98,6 +98,17 @@ func newState() *state { return &state{byName: map[string]*rollout{}} }
 // replay folds entries into a new state.
 func replay(entries []timeline.Entry, loc *time.Location) (*state, error) {
 	st := newState()
+	// Actions are the most numerous facts of a long project: size their
+	// list once.
+	actions := 0
+	for i := range entries {
+		if k, ok := isEvent(entries[i].Kind); ok && k == "action" {
+			actions++
+		}
+	}
+	if actions > 0 {
+		st.actions = make([]Action, 0, actions)
+	}
 	for i := range entries {
 		if err := st.applyEntry(&entries[i], loc); err != nil {
 			return nil, err
@@ -412,6 +423,9 @@ func (r *rollout) applyStep(v *evStep) error {
 			r.setStatus(v.Step, stepSkipped)
 		}
 	case stepStart:
+		if *steps == nil {
+			*steps = make([]timeline.Entry, 0, 2*len(r.runbook)) // each step starts and ends
+		}
 		s := r.runbook[r.index[v.Step]]
 		impact := s.Impact // a rollback step affects users as the step did
 		*steps = append(*steps, timeline.Entry{Seq: seq, At: v.At, Kind: timeline.KindStart, Step: v.Step, Actor: v.By, Impact: impact})

@@ -24,7 +24,7 @@ const (
 // status returns where each step stands, as applyStep keeps it.
 func (ro *rollout) status() map[string]stepState {
 	if ro.stat == nil {
-		ro.stat = map[string]stepState{}
+		ro.stat = make(map[string]stepState, len(ro.runbook))
 	}
 	return ro.stat
 }

@@ -48,7 +48,12 @@
 // policies; [Rollout.Drift] tells during the cutover how late it runs;
 // [Rollout.Debrief] gathers the facts for the review, and [Rollout.Report]
 // fills the model of package [github.com/mepkit/mepkit/mep/report]. Each
-// of them reads one consistent state.
+// of them reads one consistent state, and they agree on their figures:
+// one estimate ([Rollout.Estimate]: durations and the expected outage)
+// and one span of a cutover, from its first step's start to its last
+// step's end, as [timeline.Summary] has it (votes, decisions and notes
+// never widen it). While steps run, the drift and the report count them
+// up to their instant and mark the figures ongoing.
 //
 // # Gates
 //

@@ -303,9 +303,13 @@ func (p *Project) Created() time.Time {
 // write through the project, not through the journal.
 func (p *Project) Record() *timeline.Journal { return p.journal }
 
-// Refresh reads what other writers appended to the record since and
-// folds it. Writes do so by themselves; call Refresh before reading from a
-// shared store.
+// Refresh reads what other writers appended to the record since the
+// project last read or wrote it ([timeline.Journal.Refresh]), verifies
+// that it continues the chain, and folds it. Writes do so by themselves
+// when the store reports a conflict; call Refresh before reading from a
+// shared store. For a record in memory it does nothing; for a store that
+// cannot say what others appended (no [timeline.Tailer]) it returns an
+// error. An entry that does not read as a project's is a *RecordError.
 func (p *Project) Refresh() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -772,7 +772,9 @@ func (v *evRollout) get(d *dec) error {
 	v.At, v.By, v.Name = d.e.At.In(d.loc), d.by(), d.need("rollout")
 	d.need("t0")
 	v.T0 = d.time("t0")
-	d.need("spec")
+	// Size the runbook once: encoding/json appends to the slice it is
+	// given, and a runbook may have thousands of steps.
+	v.Spec.Runbook = make([]Step, 0, strings.Count(d.need("spec"), `{"id":`))
 	d.json("spec", &v.Spec)
 	if loc := zone(v.Spec.Zone, d.loc); loc != nil {
 		v.T0 = v.T0.In(loc)

@@ -101,3 +101,13 @@ func TestWritersShareOneRecord(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, names(p1), names(p3))
 }
+
+// A project in memory has no other writer: Refresh has nothing to read.
+func TestRefreshInMemoryReadsNothing(t *testing.T) {
+	p := newProject(t, newClock(utc(2026, 11, 2, 9, 0)))
+	staff(t, p)
+	before := p.Record().Len()
+	require.NoError(t, p.Refresh())
+	assert.Equal(t, before, p.Record().Len())
+	assert.Len(t, p.Team().Members(), 5)
+}

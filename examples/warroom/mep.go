@@ -81,10 +81,10 @@ func fromRollout(r *mep.Rollout, now time.Time) (headline, []plannedStep) {
 	case mep.NoGo:
 		h.Verdict, h.GoBy = "NO-GO", d.By
 	}
-	dr := r.Drift(now) // its steps are the runbook's, in order
+	dr := r.Drift(now)
 	var plan []plannedStep
-	for _, s := range dr.Steps {
-		plan = append(plan, plannedStep{Step: s.Step.ID, Duration: s.Step.Expected, Impact: s.Step.Impact})
+	for _, s := range dr.Steps { // the runbook, in order, with its estimates
+		plan = append(plan, plannedStep{Step: s.Step.ID, Duration: s.Expected, Impact: s.Step.Impact})
 	}
 	h.Planned = len(plan)
 

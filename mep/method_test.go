@@ -674,7 +674,7 @@ func TestMethodFreezeTable(t *testing.T) {
 		{"paris tuesday", paris, "FR", at(paris, 2026, 11, 17, 20, 0), false},
 		{"paris friday", paris, "FR", at(paris, 2026, 11, 20, 20, 0), true},
 		{"paris saturday", paris, "FR", at(paris, 2026, 11, 21, 10, 0), true},
-		{"paris armistice", paris, "FR", at(paris, 2026, 11, 11, 20, 0), true},   // a Wednesday holiday
+		{"paris armistice", paris, "FR", at(paris, 2026, 11, 11, 20, 0), true},     // a Wednesday holiday
 		{"paris armistice eve", paris, "FR", at(paris, 2026, 11, 10, 20, 0), true}, // Tuesday, the eve
 		{"paris thursday into friday", paris, "FR", at(paris, 2026, 11, 19, 23, 30), true},
 		{"new york thanksgiving", newYork, "US", at(newYork, 2026, 11, 26, 20, 0), true},

@@ -34,6 +34,8 @@ func text(t testing.TB, r *report.Report) string {
 func TestGolden(t *testing.T) {
 	md, html, js := render(t, fixture(t))
 	golden.Check(t, "report.md", md)
+	checkInert(t, string(md))
+	checkTables(t, string(md))
 	golden.Check(t, "report.html", html)
 	golden.Check(t, "report.json", js)
 	golden.Check(t, "report.txt", []byte(text(t, fixture(t))))

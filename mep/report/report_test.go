@@ -142,3 +142,24 @@ func TestMarkdownListItemsStayItems(t *testing.T) {
 		assert.Contains(t, md, want)
 	}
 }
+
+// One report rendered from several goroutines at once gives the same bytes
+// in each (run with -race).
+func TestConcurrentRendering(t *testing.T) {
+	r := fixture(t)
+	want, _, _ := render(t, r)
+	done := make(chan []byte, 4)
+	for range 4 {
+		go func() {
+			var md, page, js, txt bytes.Buffer
+			_ = r.WriteHTML(&page)
+			_ = r.WriteJSON(&js)
+			_ = r.WriteText(&txt)
+			_ = r.WriteMarkdown(&md)
+			done <- md.Bytes()
+		}()
+	}
+	for range 4 {
+		assert.Equal(t, string(want), string(<-done))
+	}
+}

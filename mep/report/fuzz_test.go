@@ -150,3 +150,19 @@ func FuzzReport(f *testing.F) {
 		}
 	})
 }
+
+func FuzzOutcomeText(f *testing.F) {
+	for _, s := range []string{"planned", "running", "done", "rolled-back", "failed", "", "Done", "rolled back"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var o report.Outcome
+		if err := o.UnmarshalText(b); err != nil {
+			return
+		}
+		back, err := o.MarshalText()
+		if err != nil || string(back) != string(b) {
+			t.Fatalf("%q read as %v, written %q (%v)", b, o, back, err)
+		}
+	})
+}

@@ -88,6 +88,9 @@ func TestParseErrorsNameLineItemField(t *testing.T) {
 		{"yaml escape sequence", "name: x\nitems:\n  - id: a\n    title: \x1b[1mA\n", "control character U+001B", 4, 12, "", ""},
 		{"yaml invalid UTF-8", "name: caf\xe9\n", "syntax error: invalid UTF-8 (byte 0xE9)", 1, 10, "", ""},
 		{"yaml error on the first line", `"0`, "syntax error: found unexpected end of stream", 1, 0, "", ""},
+		{"yaml parser error", "name: x\nitems:\n  - id: a\n    title: [b\n", "syntax error: did not find expected ',' or ']'", 4, 0, "", ""},
+		{"yaml parser error, block", "name: x\nitems:\n  - id: a\n  title: b\n", "syntax error: did not find expected '-' indicator", 3, 0, "", ""}, // where the list starts
+		{"yaml unknown anchor", "name: x\nitems:\n  - id: a\n    title: *nope\n", "syntax error: unknown anchor 'nope' referenced", 4, 0, "", ""},
 		{"empty", "", "empty document", 1, 0, "", ""},
 		{"two documents", "name: a\n---\nname: b\n", "a second document", 2, 0, "", ""},
 		{"not a mapping", "- a\n- b\n", "want a mapping with name and items", 1, 0, "", ""},

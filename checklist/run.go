@@ -47,6 +47,14 @@ func (s *Status) UnmarshalText(b []byte) error {
 	return why(ErrInvalid, "unknown status %q", b)
 }
 
+// inRange reports whether t can be written in a snapshot, as it is and in
+// UTC: RFC 3339 has four-digit years and offsets under a day.
+func inRange(t time.Time) bool {
+	_, off := t.Zone()
+	y, uy := t.Year(), t.UTC().Year()
+	return off > -86400 && off < 86400 && y >= 0 && y <= 9999 && uy >= 0 && uy <= 9999
+}
+
 // satisfied reports whether the status lets dependent items go on.
 func (s Status) satisfied() bool { return s == Done || s == Waived }
 
@@ -192,14 +200,18 @@ type itemState struct {
 }
 
 // NewRun starts a run of the list for an operation starting at t0. The list
-// is copied and must be valid ([List.Validate]); t0 must not be zero. Every
-// item starts [Pending].
+// is copied and must be valid ([List.Validate]); t0 must not be zero, nor out of
+// the years 0-9999 a snapshot can hold ([ErrInvalid]). Every item starts
+// [Pending].
 func NewRun(l List, t0 time.Time) (*Run, error) {
 	if err := l.Validate(); err != nil {
 		return nil, err
 	}
 	if t0.IsZero() {
 		return nil, &ChangeError{Op: "start", Err: errZeroT0}
+	}
+	if !inRange(t0) {
+		return nil, &ChangeError{Op: "start", Err: errTimeRange}
 	}
 	return newRun(l.Clone(), t0.Round(0)), nil
 }
@@ -278,7 +290,8 @@ func (r *Run) Observe(fn func(Event)) {
 // item it depends on is neither done nor waived, or, in an ordered READ-DO
 // list, while an earlier required item of its section is neither done nor
 // waived (ChangeError.Blocker names the item to do first); [ErrInvalid]
-// when by or at is missing. A failed or waived item can be checked.
+// when by or at is missing, or at is out of the years 0-9999 a snapshot
+// can hold. A failed or waived item can be checked.
 func (r *Run) Check(id, by string, at time.Time, note string) error {
 	return r.change(KindCheck, Done, id, by, at, note)
 }
@@ -287,7 +300,7 @@ func (r *Run) Check(id, by string, at time.Time, note string) error {
 // run from being ready until it is checked or waived. Failing is allowed
 // in any order and from any status: it records what was seen. It fails
 // with [ErrNotFound] for an unknown item, or [ErrInvalid] when by or at is
-// missing.
+// missing or out of range.
 func (r *Run) Fail(id, by string, at time.Time, note string) error {
 	return r.change(KindFail, Failed, id, by, at, note)
 }
@@ -298,7 +311,7 @@ func (r *Run) Fail(id, by string, at time.Time, note string) error {
 // else [ErrState]. A waived item counts as done for dependencies and
 // readiness. It also fails with [ErrNotFound] for an unknown item,
 // [ErrState] for an item already done or waived, [ErrInvalid] when by or
-// at is missing.
+// at is missing or out of range.
 func (r *Run) Waive(id, by string, at time.Time, reason string) error {
 	return r.change(KindWaive, Waived, id, by, at, reason)
 }
@@ -333,6 +346,7 @@ var (
 	errNoActor       = why(ErrInvalid, "who made the change is missing")
 	errNoTime        = why(ErrInvalid, "when the change was made is missing")
 	errZeroT0        = why(ErrInvalid, "invalid T0: T0 is zero")
+	errTimeRange     = why(ErrInvalid, "time out of range: a year from 0 to 9999, in UTC too, and an offset under 24h")
 	errNoReason      = why(ErrInvalid, "a waiver needs a reason")
 	errAlreadyDone   = why(ErrState, "item already done")
 	errAlreadyWaived = why(ErrState, "item already waived")
@@ -352,6 +366,9 @@ func (r *Run) allowed(to Status, id, by string, at time.Time, note string) (int,
 	}
 	if at.IsZero() {
 		return 0, "", errNoTime
+	}
+	if !inRange(at) {
+		return 0, "", errTimeRange
 	}
 	cur := r.items[i].status
 	it := &r.list.Items[i]
@@ -460,8 +477,8 @@ func (r *Run) advance(s int) {
 
 // Reschedule moves the run to a new T0; the items' deadlines, relative to
 // T0, follow it. The move is kept (see [Run.Moves]) and reported to the
-// observer. It fails with [ErrInvalid] for a zero t0, or when by or at is
-// missing.
+// observer. It fails with [ErrInvalid] for a zero t0, when by or at is
+// missing, or for a time out of the years 0-9999 a snapshot can hold.
 func (r *Run) Reschedule(t0 time.Time, by string, at time.Time, note string) error {
 	var err error
 	switch {
@@ -471,6 +488,8 @@ func (r *Run) Reschedule(t0 time.Time, by string, at time.Time, note string) err
 		err = errNoActor
 	case at.IsZero():
 		err = errNoTime
+	case !inRange(t0) || !inRange(at):
+		err = errTimeRange
 	}
 	if err != nil {
 		return &ChangeError{Op: KindReschedule, Err: err}

@@ -569,3 +569,24 @@ func TestZeroRun(t *testing.T) {
 	require.NoError(t, r.Reschedule(t0, "lead", t0, ""))
 	assert.True(t, t0.Equal(r.T0()))
 }
+
+// TestTimesASnapshotCannotHoldAreRefused checks that a run refuses times
+// that its snapshot and digest could not write, and stays usable.
+func TestTimesASnapshotCannotHoldAreRefused(t *testing.T) {
+	r := newRun(t, exampleList())
+	far := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	edge := time.Date(9999, 12, 31, 23, 30, 0, 0, time.FixedZone("", -3600)) // year 10000 in UTC
+	wide := time.Date(2026, 6, 9, 12, 0, 0, 0, time.FixedZone("", 24*3600))
+	for _, when := range []time.Time{far, edge, wide, time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		requireChangeErr(t, r.Check("old-hardware", "alice", when, ""), checklist.ErrInvalid)
+		requireChangeErr(t, r.Reschedule(when, "lead", t0, ""), checklist.ErrInvalid)
+		_, err := checklist.NewRun(exampleList(), when)
+		requireChangeErr(t, err, checklist.ErrInvalid)
+	}
+	require.NoError(t, r.Check("old-hardware", "alice", time.Date(9999, 12, 31, 23, 0, 0, 0, time.UTC), ""))
+	snap, err := r.Snapshot()
+	require.NoError(t, err)
+	_, err = checklist.Restore(exampleList(), snap)
+	require.NoError(t, err)
+	assert.Len(t, r.Digest(), 64)
+}

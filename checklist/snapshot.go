@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // snapshotVersion is the version of the snapshot format.
@@ -19,12 +20,28 @@ const snapshotVersion = 1
 
 type snapshot struct {
 	Version int        `json:"version"`
-	List    List       `json:"list"`
+	List    snapList   `json:"list"`
 	T0      time.Time  `json:"t0"`
 	Seq     uint64     `json:"seq"`
 	Moves   []snapMove `json:"moves,omitempty"`
 	Items   []snapItem `json:"items"`
 	Digest  string     `json:"digest,omitempty"`
+}
+
+// snapList is the list in a snapshot: read as Parse reads a list, but
+// without its size limit, which a snapshot of a list parsed with a larger
+// one must not fail.
+type snapList struct{ List }
+
+func (s snapList) MarshalJSON() ([]byte, error) { return s.List.MarshalJSON() }
+
+func (s *snapList) UnmarshalJSON(b []byte) error {
+	l, err := ParseWith(b, &ParseOptions{MaxBytes: len(b)})
+	if err != nil {
+		return err
+	}
+	s.List = l
+	return nil
 }
 
 type snapItem struct {
@@ -57,7 +74,7 @@ func (r *Run) state(canonical bool) snapshot {
 		}
 		return t
 	}
-	s := snapshot{Version: snapshotVersion, List: r.list, T0: tm(r.t0), Seq: r.seq,
+	s := snapshot{Version: snapshotVersion, List: snapList{r.list}, T0: tm(r.t0), Seq: r.seq,
 		Items: make([]snapItem, len(r.items))}
 	for _, m := range r.moves {
 		s.Moves = append(s.Moves, snapMove{From: tm(m.From), To: tm(m.To), By: m.By, At: tm(m.At), Note: m.Note})
@@ -108,20 +125,95 @@ func (r *Run) digest() string {
 		io.WriteString(h, "]")
 	}
 	io.WriteString(h, `,"items":[`)
-	var hist []snapChange
+	var b []byte
 	for i, st := range r.items {
+		// As encoding/json writes a snapItem, without reflection.
+		b = b[:0]
 		if i > 0 {
-			io.WriteString(h, ",")
+			b = append(b, ',')
 		}
-		hist = hist[:0]
-		for _, c := range st.history {
-			hist = append(hist, snapChange{Status: c.Status, By: c.By, At: c.At.UTC(), Note: c.Note})
+		b = append(b, `{"id":`...)
+		b = appendJSONString(b, r.list.Items[i].ID)
+		if len(st.history) > 0 {
+			b = append(b, `,"history":[`...)
+			for k, c := range st.history {
+				if k > 0 {
+					b = append(b, ',')
+				}
+				b = append(b, `{"status":"`...)
+				b = append(b, statusNames[c.Status]...)
+				b = append(b, `","by":`...)
+				b = appendJSONString(b, c.By)
+				b = append(b, `,"at":"`...)
+				b = c.At.UTC().AppendFormat(b, time.RFC3339Nano)
+				b = append(b, '"')
+				if c.Note != "" {
+					b = append(b, `,"note":`...)
+					b = appendJSONString(b, c.Note)
+				}
+				b = append(b, '}')
+			}
+			b = append(b, ']')
 		}
-		put(snapItem{ID: r.list.Items[i].ID, History: hist})
+		b = append(b, '}')
+		h.Write(b)
 	}
 	io.WriteString(h, "]}")
 	r.digestMemo, r.digestSeq = hex.EncodeToString(h.Sum(nil)), r.seq
 	return r.digestMemo
+}
+
+// appendJSONString appends s as encoding/json writes a string, HTML
+// escaping included: the digest must not depend on who encodes it.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
+		default:
+			i += n
+			continue
+		}
+		i += n
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }
 
 // listHash returns a SHA-256 hash that has hashed the start of the
@@ -192,11 +284,14 @@ func Restore(l List, data []byte) (*Run, error) {
 	if s.Version != snapshotVersion {
 		return nil, &SnapshotError{Field: "version", Err: why(ErrInvalid, "version %d, want %d", s.Version, snapshotVersion)}
 	}
-	if err := match(l, s.List); err != nil {
+	if err := match(l, s.List.List); err != nil {
 		return nil, err
 	}
 	if s.T0.IsZero() {
 		return nil, &SnapshotError{Field: "t0", Err: why(ErrInvalid, "T0 is zero")}
+	}
+	if !inRange(s.T0) {
+		return nil, &SnapshotError{Field: "t0", Err: errTimeRange}
 	}
 	if len(s.Items) != len(l.Items) {
 		return nil, &SnapshotError{Field: "items", Err: why(ErrInvalid, "%d items, want %d", len(s.Items), len(l.Items))}
@@ -220,6 +315,8 @@ func Restore(l List, data []byte) (*Run, error) {
 		switch {
 		case m.From.IsZero() || m.To.IsZero() || m.At.IsZero():
 			return nil, &SnapshotError{Field: field, Err: why(ErrInvalid, "a time is missing")}
+		case !inRange(m.From) || !inRange(m.To) || !inRange(m.At):
+			return nil, &SnapshotError{Field: field, Err: errTimeRange}
 		case strings.TrimSpace(m.By) == "":
 			return nil, &SnapshotError{Field: field, Err: why(ErrInvalid, "who moved T0 is missing")}
 		case k > 0 && !m.From.Equal(t0):
@@ -255,6 +352,8 @@ func (r *Run) replay(i int, c snapChange) error {
 		return errNoActor
 	case c.At.IsZero():
 		return errNoTime
+	case !inRange(c.At):
+		return errTimeRange
 	case c.Status == Done && cur == Done:
 		return errAlreadyDone
 	case c.Status == Waived && cur == Done:

@@ -280,3 +280,21 @@ func TestRunRestoreKeepsSeqIncreasing(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, r.Digest(), back.Digest())
 }
+
+// TestRestoreAListOverTheParseLimit checks that a snapshot of a list
+// larger than Parse's default limit is restored: the limit is Parse's.
+func TestRestoreAListOverTheParseLimit(t *testing.T) {
+	long := strings.Repeat("x", checklist.DefaultMaxBytes/2)
+	l := checklist.List{Name: "big", Items: []checklist.Item{
+		{ID: "a", Title: "A " + long}, {ID: "b", Title: "B " + long}, {ID: "c", Title: "C"},
+	}}
+	r, err := checklist.NewRun(l, t0)
+	require.NoError(t, err)
+	require.NoError(t, r.Check("a", "alice", at(2026, 6, 9, 18, 0), ""))
+	data, err := r.Snapshot()
+	require.NoError(t, err)
+	require.Greater(t, len(data), checklist.DefaultMaxBytes)
+	back, err := checklist.Restore(l, data)
+	require.NoError(t, err)
+	assert.Equal(t, r.Digest(), back.Digest())
+}

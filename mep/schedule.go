@@ -62,6 +62,15 @@ func (r *Rollout) Propose(ctx context.Context, from time.Time, n int, horizon ti
 		}
 	}
 	p.Refused = calendars.Evaluate(ctx, c).Denials()
+	// The slots are searched with the calendars and readiness only:
+	// NextSlot honours every policy it is given, and a missing GO would
+	// refuse every start.
+	timed := calendars
+	for _, q := range policies {
+		if _, ok := policy.As[*policy.Readiness](q); ok {
+			timed = append(timed, q)
+		}
+	}
 
 	end := c.Start.Add(horizon)
 	next := c
@@ -70,7 +79,7 @@ func (r *Rollout) Propose(ctx context.Context, from time.Time, n int, horizon ti
 		if left < 0 {
 			break
 		}
-		t, err := policies.NextSlot(ctx, next, left)
+		t, err := timed.NextSlot(ctx, next, left)
 		if errors.Is(err, policy.ErrNoSlot) {
 			break
 		}

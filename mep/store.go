@@ -112,7 +112,7 @@ func openFile(path string, opts *Options) (*timeline.FileStore, error) {
 	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("mep: %w", err)
 	}
-	s, err := timeline.OpenFileStore(path, noSync)
+	s, err := timeline.OpenFileStore(path, &timeline.FileStoreOptions{NoSync: noSync})
 	if err != nil {
 		return nil, fmt.Errorf("mep: open the record: %w", err)
 	}

@@ -95,15 +95,12 @@ type wallCalendar struct {
 	never   string
 	// last is the most recent stretch of constant offset seen, so that
 	// successive computations skip the zone lookups.
-	last       atomic.Pointer[zoneSpan]
-	buckets    memo[int64, *bucket]
-	lastBucket atomic.Pointer[bucket]
+	last    atomic.Pointer[zoneSpan]
+	buckets bucketCache
 }
 
 func newWallCalendar(name string, loc *time.Location, rule wallRule, allow string) *wallCalendar {
-	c := &wallCalendar{name: name, loc: loc, rule: rule, allow: allow}
-	c.buckets.max = maxBuckets
-	return c
+	return &wallCalendar{name: name, loc: loc, rule: rule, allow: allow}
 }
 
 // zoneSpan is a stretch [s, e) of Unix seconds with one offset.
@@ -128,7 +125,8 @@ func (c *wallCalendar) Evaluate(ctx context.Context, ch Change) Decision {
 	}
 	d := Decision{Policy: c.name, Verdict: Deny}
 	var buf [256]byte
-	b := c.appendDescribe(buf[:0], wallOf(first.time(), c.loc))
+	_, off := c.zoneAt(first.s)
+	b := c.appendDescribe(buf[:0], first.s+off)
 	b = append(b, " in "...)
 	b = append(b, c.loc.String()...)
 	next, fits, err := w.fit(ctx, f, ch.duration(), f.add(nextHorizon))
@@ -137,7 +135,13 @@ func (c *wallCalendar) Evaluate(ctx context.Context, ch Change) Decision {
 	case fits:
 		d.Next = next.time().In(c.loc)
 		b = append(b, "; allowed again from "...)
-		b = appendLocal(b, d.Next, c.loc)
+		if name, off := c.zoneAt(next.s); name != "" {
+			b = appendWallDay(b, next.s+off, true)
+			b = append(b, ' ')
+			b = append(b, name...)
+		} else {
+			b = appendLocal(b, d.Next, c.loc)
+		}
 	case c.longest > 0 && ceilSeconds(ch.duration()) > c.longest:
 		b = append(b, c.never...)
 	default:
@@ -178,28 +182,27 @@ func (c *wallCalendar) appendBlocked(dst []Interval, from, to time.Time) []Inter
 	n0 := len(dst)
 	for s := f.s; ; {
 		b := c.bucketAt(s)
+		blocks := b.blocks
 		if b.dense {
-			dst = c.computeBlocked(dst, maxTime(from, time.Unix(b.lo, 0)), minTime(to, time.Unix(b.hi, 0)))
-		} else {
-			i, _ := slices.BinarySearchFunc(b.blocks, f.s, func(x span, s int64) int {
-				if x.b <= s {
-					return -1
-				}
-				return 1
-			})
-			for _, x := range b.blocks[i:] {
-				a, z := sec(x.a), sec(x.b)
-				if !a.before(e) {
-					break
-				}
-				if a.before(f) {
-					a = f
-				}
-				if e.before(z) {
-					z = e
-				}
-				dst = append(dst, Interval{a.time().In(c.loc), z.time().In(c.loc)})
+			hi := e.s
+			if e.ns > 0 {
+				hi++
 			}
+			blocks = c.computeSpans(nil, max(f.s, b.lo), min(hi, b.hi))
+		}
+		i := endingAfter(blocks, f.s)
+		for _, x := range blocks[i:] {
+			a, z := sec(x.a), sec(x.b)
+			if !a.before(e) {
+				break
+			}
+			if a.before(f) {
+				a = f
+			}
+			if e.before(z) {
+				z = e
+			}
+			dst = append(dst, Interval{a.time().In(c.loc), z.time().In(c.loc)})
 		}
 		if !sec(b.hi).before(e) || b.hi >= 1<<62 {
 			break
@@ -216,65 +219,61 @@ func maxTime(a, b time.Time) time.Time {
 	return b
 }
 
-func minTime(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
-}
-
-// computeBlocked appends the blocked parts of [from, to), computed from
-// the rule: the engine that fills the buckets.
-func (c *wallCalendar) computeBlocked(dst []Interval, from, to time.Time) []Interval {
-	from, to = from.Round(0), to.Round(0)
-	if !from.Before(to) {
+// computeSpans appends the blocked parts of the Unix seconds [from, to),
+// computed from the rule, sorted and merged: the engine that fills the
+// buckets. Each wall span of the rule maps to real time through every
+// stretch of constant offset it meets, so a repeated hour is blocked on
+// both passes and a skipped one nowhere.
+func (c *wallCalendar) computeSpans(dst []span, from, to int64) []span {
+	if from >= to {
 		return dst
 	}
 	var sb [4]zoneSeg
 	var segs []zoneSeg
-	if z := c.last.Load(); z != nil && from.Unix() >= z.s && to.Unix() < z.e {
-		segs = append(sb[:0], zoneSeg{off: z.off, s: from, e: to})
+	if z := c.last.Load(); z != nil && from >= z.s && to < z.e {
+		segs = append(sb[:0], zoneSeg{off: z.off, s: time.Unix(from, 0), e: time.Unix(to, 0)})
 	} else {
-		segs = zoneSegs(sb[:0], c.loc, from, to)
+		segs = zoneSegs(sb[:0], c.loc, time.Unix(from, 0), time.Unix(to, 0))
 		if len(segs) == 1 {
-			c.remember(from)
+			c.remember(time.Unix(from, 0))
 		}
 	}
 	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
 	for _, s := range segs {
-		l := s.s.Unix() + s.off
-		h := s.e.Unix() + s.off
-		if s.e.Nanosecond() != 0 {
-			h++
-		}
-		lo, hi = min(lo, l), max(hi, h)
+		lo, hi = min(lo, s.s.Unix()+s.off), max(hi, s.e.Unix()+s.off)
 	}
 	var ws []span
 	if days := (hi - lo) / secondsPerDay; days > 2 {
-		ws = make([]span, 0, min(days+4, 4096)) // about one span a day at most
+		perDay := int64(1)
+		if r, ok := c.rule.(*windowRule); ok {
+			perDay = int64(r.perDay)
+		}
+		ws = make([]span, 0, min((days+4)*perDay, 1<<20))
 	}
 	ws = c.rule.appendWall(ws, lo, hi)
+	// The wall spans are sorted and disjoint; mapped segment by segment,
+	// each clipped to its segment, they come out sorted.
 	n0 := len(dst)
 	dst = slices.Grow(dst, len(ws))
-	for _, w := range ws {
-		for _, s := range segs {
-			a, b := w.a-s.off, w.b-s.off
-			if a >= s.e.Unix()+1 || b <= s.s.Unix() {
-				continue // no overlap, even at sub-second precision
+	for _, s := range segs {
+		ss, se := s.s.Unix(), s.e.Unix()
+		i := endingAfter(ws, ss+s.off)
+		for _, w := range ws[i:] {
+			a, b := max(w.a-s.off, ss), min(w.b-s.off, se)
+			if w.a-s.off >= se {
+				break
 			}
-			at, bt := s.s, s.e
-			if u := time.Unix(a, 0); u.After(at) {
-				at = u
+			if a >= b {
+				continue
 			}
-			if u := time.Unix(b, 0); u.Before(bt) {
-				bt = u
+			if n := len(dst); n > n0 && a <= dst[n-1].b {
+				dst[n-1].b = max(dst[n-1].b, b)
+				continue
 			}
-			if at.Before(bt) {
-				dst = append(dst, Interval{at.In(c.loc), bt.In(c.loc)})
-			}
+			dst = append(dst, span{a, b})
 		}
 	}
-	return normalize(dst, n0)
+	return dst
 }
 
 // remember caches the stretch of constant offset around t.
@@ -313,12 +312,6 @@ func zoneSegs(dst []zoneSeg, loc *time.Location, from, to time.Time) []zoneSeg {
 		t = e
 	}
 	return dst
-}
-
-// wallOf returns the wall time of instant t in loc.
-func wallOf(t time.Time, loc *time.Location) int64 {
-	_, off := t.In(loc).Zone()
-	return t.Unix() + int64(off)
 }
 
 // wallTime returns wall seconds as a UTC time, for formatting and civil

@@ -4,6 +4,8 @@ import "time"
 
 // Change is a planned operation, as the policies see it. It is a plain
 // value; the zero Duration means the operation is the single instant Start.
+// The zero Change is an instant at the zero time, not ready, with no GO
+// and an unknown outage: the policies judge it as such.
 type Change struct {
 	Name, Environment string
 	// Start is the planned start of the operation (T0).
@@ -71,7 +73,8 @@ func (c Change) Zone() *time.Location {
 	return c.Start.Location()
 }
 
-// Approval is one person's go/no-go decision for a role.
+// Approval is one person's go/no-go decision for a role. The zero Approval
+// is an undated No-Go from nobody for no role, which no [Quorum] counts.
 type Approval struct {
 	Role   string    // e.g. "operations"
 	By     string    // who decided; an approval without By counts as nobody's GO
@@ -82,7 +85,8 @@ type Approval struct {
 
 // Override is a break-glass request: a named person takes responsibility
 // for running a change that policies deny. Both By and Reason are required;
-// an Override without them is ignored and reported.
+// an Override without them, the zero Override included, is ignored and
+// reported.
 type Override struct {
 	By     string
 	Reason string

@@ -5,7 +5,8 @@ import (
 	"time"
 )
 
-// Date is a day of the civil calendar, without a time zone.
+// Date is a day of the civil calendar, without a time zone. The zero Date
+// normalises, as in time.Date, to 30 November of year -1.
 type Date struct {
 	Year  int
 	Month time.Month

@@ -30,7 +30,9 @@ func (v Verdict) String() string {
 	return "verdict(" + strconv.Itoa(int(v)) + ")"
 }
 
-// Decision is one policy's answer about a change.
+// Decision is one policy's answer about a change. The zero Decision is an
+// Allow from no policy, with no reason: what a [Func] returns to say
+// nothing against the change.
 type Decision struct {
 	Policy  string  // the policy's name
 	Verdict Verdict // Allow, Warn or Deny
@@ -70,7 +72,7 @@ func (d Decision) String() string {
 }
 
 // Result is the outcome of a [Set] for one change: one Decision per policy,
-// in the Set's order.
+// in the Set's order. The zero Result, with no decisions, is allowed.
 type Result struct {
 	Decisions []Decision
 	// Override is the break-glass request that was applied, nil if none was

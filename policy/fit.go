@@ -3,6 +3,8 @@ package policy
 import (
 	"context"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -62,42 +64,120 @@ type bucket struct {
 	// run within [lo, hi), lead and trail included.
 	lead, trail, gap int64
 	dense            bool // more than maxBucketBlocks: blocks is nil
+	// zones are the stretches of constant offset that cover [lo, hi), so
+	// that reasons need no zone lookup.
+	zones []zoneInfo
+}
+
+// zoneInfo is a stretch [s, e) of Unix seconds with one offset and name.
+type zoneInfo struct {
+	s, e int64
+	off  int64
+	name string
+}
+
+// zoneAt returns the zone name and offset of the calendar's location at
+// Unix second s.
+func (c *wallCalendar) zoneAt(s int64) (string, int64) {
+	for _, z := range c.bucketAt(s).zones {
+		if s >= z.s && s < z.e {
+			return z.name, z.off
+		}
+	}
+	name, off := time.Unix(s, 0).In(c.loc).Zone()
+	return name, int64(off)
 }
 
 // bucketAt returns the bucket that contains Unix second s.
 func (c *wallCalendar) bucketAt(s int64) *bucket {
-	k := s >> bucketShift
-	if b := c.lastBucket.Load(); b != nil && b.lo>>bucketShift == k {
-		return b
+	return c.buckets.get(s>>bucketShift, c.buildBucket)
+}
+
+// bucketCache keeps the buckets of a calendar for a run of consecutive
+// indices, at most maxBuckets long: a lookup is a load and an index. The
+// window is replaced, never changed, under mu; a bucket out of reach of
+// the window starts a new one. It is safe for concurrent use.
+type bucketCache struct {
+	mu sync.Mutex
+	w  atomic.Pointer[bucketWindow]
+}
+
+type bucketWindow struct {
+	k0 int64     // the index of bs[0]
+	bs []*bucket // nil: not built yet
+}
+
+func (c *bucketCache) get(k int64, build func(int64) *bucket) *bucket {
+	if w := c.w.Load(); w != nil && k >= w.k0 && k-w.k0 < int64(len(w.bs)) {
+		if b := w.bs[k-w.k0]; b != nil {
+			return b
+		}
 	}
-	b := c.buckets.get(k, c.buildBucket)
-	c.lastBucket.Store(b)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	old := c.w.Load()
+	if old != nil && k >= old.k0 && k-old.k0 < int64(len(old.bs)) && old.bs[k-old.k0] != nil {
+		return old.bs[k-old.k0]
+	}
+	b := build(k)
+	w := &bucketWindow{k0: k, bs: []*bucket{b}}
+	if old != nil {
+		lo, hi := min(old.k0, k), max(old.k0+int64(len(old.bs)), k+1)
+		if hi-lo <= maxBuckets {
+			w = &bucketWindow{k0: lo, bs: make([]*bucket, hi-lo)}
+			copy(w.bs[old.k0-lo:], old.bs)
+			w.bs[k-lo] = b
+		}
+	}
+	c.w.Store(w)
 	return b
 }
 
+// buildBucket computes bucket k a week at a time, so that a dense calendar
+// (a freeze every minute) costs its summary without holding its spans.
 func (c *wallCalendar) buildBucket(k int64) *bucket {
 	b := &bucket{lo: k << bucketShift, hi: (k + 1) << bucketShift}
-	ivs := c.computeBlocked(nil, time.Unix(b.lo, 0), time.Unix(b.hi, 0))
-	prev := b.lo
-	blocks := make([]span, 0, len(ivs))
-	for i, iv := range ivs {
-		s := span{iv.Start.Unix(), iv.End.Unix()}
-		if i == 0 {
-			b.lead = s.a - b.lo
+	const chunk = 7 * secondsPerDay
+	var buf, blocks []span
+	prev, n := b.lo, 0
+	for s := b.lo; s < b.hi; s += chunk {
+		buf = c.computeSpans(buf[:0], s, min(s+chunk, b.hi))
+		for _, x := range buf {
+			if n > 0 && x.a == prev { // across the seam of two weeks
+				prev = x.b
+				if !b.dense {
+					blocks[len(blocks)-1].b = x.b
+				}
+				continue
+			}
+			if n == 0 {
+				b.lead = x.a - b.lo
+			}
+			b.gap = max(b.gap, x.a-prev)
+			prev = x.b
+			if n++; n > maxBucketBlocks {
+				b.dense, blocks = true, nil
+			}
+			if !b.dense {
+				blocks = append(blocks, x)
+			}
 		}
-		b.gap = max(b.gap, s.a-prev)
-		prev = s.b
-		blocks = append(blocks, s)
 	}
 	b.trail = b.hi - prev
 	b.gap = max(b.gap, b.trail)
-	if len(ivs) == 0 {
+	if n == 0 {
 		b.lead = b.hi - b.lo
 	}
-	if len(blocks) > maxBucketBlocks {
-		b.dense = true
-	} else {
-		b.blocks = blocks
+	b.blocks = slices.Clip(blocks)
+	for t := b.lo; t < b.hi && len(b.zones) < 64; {
+		lt := time.Unix(t, 0).In(c.loc)
+		name, off := lt.Zone()
+		e := b.hi
+		if _, end := lt.ZoneBounds(); !end.IsZero() && end.Unix() > t && end.Unix() < b.hi {
+			e = end.Unix()
+		}
+		b.zones = append(b.zones, zoneInfo{s: t, e: e, off: int64(off), name: name})
+		t = e
 	}
 	return b
 }
@@ -150,18 +230,10 @@ func (w *wallCursor) load(ctx context.Context, s int64) error {
 		}
 		// A dense bucket: compute a week of it.
 		w.lo, w.hi = s, min(s+7*secondsPerDay, b.hi)
-		w.buf = w.buf[:0]
-		for _, iv := range w.c.computeBlocked(nil, time.Unix(w.lo, 0), time.Unix(w.hi, 0)) {
-			w.buf = append(w.buf, span{iv.Start.Unix(), iv.End.Unix()})
-		}
+		w.buf = w.c.computeSpans(w.buf[:0], w.lo, w.hi)
 		w.blocks = w.buf
 	}
-	w.i, _ = slices.BinarySearchFunc(w.blocks, s, func(x span, s int64) int {
-		if x.b <= s {
-			return -1
-		}
-		return 1
-	})
+	w.i = endingAfter(w.blocks, s)
 	return nil
 }
 
@@ -212,7 +284,7 @@ func (w *wallCursor) fit(ctx context.Context, t inst, d time.Duration, last inst
 				// start fits.
 				skipped := false
 				for b.gap < ds && b.hi < 1<<62 {
-					nb := w.c.buckets.get(b.hi>>bucketShift, w.c.buildBucket)
+					nb := w.c.bucketAt(b.hi)
 					if b.trail+nb.lead >= ds {
 						break
 					}
@@ -317,4 +389,19 @@ func firstFit(ctx context.Context, curs []cursor, earliest inst, d time.Duration
 		return t, ErrNoSlot
 	}
 	return t, nil
+}
+
+// endingAfter returns the index of the first span of the sorted, disjoint
+// spans that ends after s, len(spans) if none.
+func endingAfter(spans []span, s int64) int {
+	i, j := 0, len(spans)
+	for i < j {
+		h := int(uint(i+j) >> 1)
+		if spans[h].b <= s {
+			i = h + 1
+		} else {
+			j = h
+		}
+	}
+	return i
 }

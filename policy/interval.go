@@ -6,7 +6,8 @@ import (
 	"github.com/mepkit/mepkit/internal/interval"
 )
 
-// Interval is a half-open interval of real time, [Start, End).
+// Interval is a half-open interval of real time, [Start, End). The zero
+// Interval is empty.
 type Interval struct{ Start, End time.Time }
 
 // Contains reports whether t is in [Start, End).

@@ -117,6 +117,7 @@ type RefusedError struct {
 	Next   time.Time // its Decision.Next, often zero
 }
 
+// Error names the policy, the start it refused and its reason.
 func (e *RefusedError) Error() string {
 	return "policy: no slot: " + e.Policy + " refuses the start " + formatLocal(e.Start, e.Start.Location()) +
 		" and cannot say when it will allow the change: " + e.Reason
@@ -130,17 +131,36 @@ func (e *RefusedError) Unwrap() error { return ErrNoSlot }
 // export the freezes ([Set.WriteICS]).
 func (s Set) Blocked(from, to time.Time) []Interval {
 	from, to = from.Round(0), to.Round(0)
-	var out []Interval
+	var out, cur, merged []Interval
 	for _, p := range s {
 		if c, ok := p.(Calendar); ok {
-			n0 := len(out)
-			out = appendBlocked(c, out, from, to)
-			if n0 > 0 {
-				out = normalize(out, 0)
-			}
+			cur = appendBlocked(c, cur[:0], from, to)
+			merged = mergeLists(merged[:0], out, cur)
+			out, merged = merged, out
 		}
 	}
 	return out
+}
+
+// mergeLists appends to dst the union of the sorted, merged lists a and b,
+// sorted and merged, in one pass.
+func mergeLists(dst, a, b []Interval) []Interval {
+	for len(a) > 0 || len(b) > 0 {
+		var iv Interval
+		if len(b) == 0 || (len(a) > 0 && a[0].Start.Before(b[0].Start)) {
+			iv, a = a[0], a[1:]
+		} else {
+			iv, b = b[0], b[1:]
+		}
+		if n := len(dst); n > 0 && !iv.Start.After(dst[n-1].End) {
+			if iv.End.After(dst[n-1].End) {
+				dst[n-1].End = iv.End
+			}
+			continue
+		}
+		dst = append(dst, iv)
+	}
+	return dst
 }
 
 // Free returns the parts of [from, to) that no calendar of the Set blocks:

@@ -52,6 +52,7 @@ type windowRule struct {
 	// seconds, windows that overlap or touch taken together; at least a
 	// week when they allow all the time.
 	longest int64
+	perDay  int // the most blocked spans a day may have
 }
 
 // window is a time range of one weekday, in seconds from the day's 00:00;
@@ -108,6 +109,7 @@ func parseWindows(spec string) (*windowRule, error) {
 	for d := range r.byDay {
 		slices.SortFunc(r.byDay[d], func(a, b window) int { return cmp.Compare(a.start, b.start) })
 		n += len(r.byDay[d])
+		r.perDay = max(r.perDay, len(r.byDay[d])+1)
 	}
 	// The longest run: the windows of two weeks in a row, merged, so that
 	// runs across the end of the week count whole.

@@ -183,6 +183,79 @@ func TestMain(m *testing.M) {
 	if bigJournal.dir != "" {
 		os.RemoveAll(bigJournal.dir)
 	}
+	syntheticJournals.Range(func(_, p any) bool {
+		os.RemoveAll(filepath.Dir(p.(string)))
+		return true
+	})
 	runtime.GC()
 	os.Exit(code)
+}
+
+// syntheticJournals holds the journals written by WriteSyntheticJournal,
+// by size, for the run of the test binary.
+var syntheticJournals sync.Map
+
+func syntheticJournal(b *testing.B, n int) string {
+	b.Helper()
+	if p, ok := syntheticJournals.Load(n); ok {
+		return p.(string)
+	}
+	dir, err := os.MkdirTemp("", "timeline-bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(dir, "j-"+strconv.Itoa(n)+".jsonl")
+	if err := timeline.WriteSyntheticJournal(path, n); err != nil {
+		b.Fatal(err)
+	}
+	syntheticJournals.Store(n, path)
+	return path
+}
+
+// BenchmarkVerifyFile reads and verifies a journal as it reads, in bounded
+// memory: the cost per entry must not grow from 100,000 to 1,000,000
+// entries (170 MB).
+func BenchmarkVerifyFile(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run(strconv.Itoa(n/1000)+"k", func(b *testing.B) {
+			path := syntheticJournal(b, n)
+			b.ReportAllocs()
+			for b.Loop() {
+				got, _, err := timeline.VerifyFile(path, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if got != n {
+					b.Fatalf("got %d entries", got)
+				}
+			}
+			perEntry(b, n)
+		})
+	}
+}
+
+// BenchmarkReadFileVerify reads a journal into a slice, then verifies it:
+// the way for those who want the slice.
+func BenchmarkReadFileVerify(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run(strconv.Itoa(n/1000)+"k", func(b *testing.B) {
+			path := syntheticJournal(b, n)
+			b.ReportAllocs()
+			for b.Loop() {
+				entries, err := timeline.ReadFile(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := timeline.Verify(entries, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			perEntry(b, n)
+		})
+	}
+}
+
+// perEntry reports the cost of one entry of an n-entry operation.
+func perEntry(b *testing.B, n int) {
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/entry")
 }

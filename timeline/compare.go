@@ -6,6 +6,7 @@ import (
 )
 
 // StepTotal is what one summary says of one step, over all its attempts.
+// The zero StepTotal is that of a step never started.
 type StepTotal struct {
 	Step       string
 	Attempts   int
@@ -52,7 +53,8 @@ func (s Summary) StepTotals() []StepTotal {
 	return out
 }
 
-// Delta compares a baseline duration with an actual one.
+// Delta compares a baseline duration with an actual one. The zero Delta
+// compares nothing with nothing: Diff is 0 and Percent is not ok.
 type Delta struct {
 	Baseline, Actual time.Duration
 }
@@ -76,7 +78,7 @@ type StepDelta struct {
 }
 
 // Comparison is the difference between a baseline run (a rehearsal) and an
-// actual one (the cutover).
+// actual one (the cutover). The zero Comparison is that of two empty runs.
 type Comparison struct {
 	Duration   Delta
 	Outage     Delta
@@ -118,7 +120,8 @@ func Compare(baseline, actual Summary) Comparison {
 }
 
 // Stats are the minimum, median and maximum of a set of durations. The
-// median of an even count is the mean of the two middle values.
+// median of an even count is the mean of the two middle values. The zero
+// Stats is that of no durations (N is 0).
 type Stats struct {
 	N                int
 	Min, Median, Max time.Duration
@@ -137,7 +140,8 @@ func statsOf(ds []time.Duration) Stats {
 	return Stats{N: n, Min: ds[0], Median: med, Max: ds[n-1]}
 }
 
-// StepForecast is what the rehearsals say of one step.
+// StepForecast is what the rehearsals say of one step. The zero value is
+// that of a step in no rehearsal.
 type StepForecast struct {
 	Step       string
 	Impact     Impact // the worst impact seen
@@ -148,7 +152,8 @@ type StepForecast struct {
 }
 
 // Forecast is the expected duration and user impact of a go-live, from its
-// rehearsals (rule R5 of the method).
+// rehearsals (rule R5 of the method). The zero Forecast is that of no
+// rehearsals.
 type Forecast struct {
 	Runs       int // rehearsals used
 	Duration   Stats

@@ -17,8 +17,8 @@ import (
 // handle) goes through encoding/json, which gives the same result or the
 // error.
 func decodeLine(line []byte) (Entry, error) {
-	if len(line) > MaxLineSize {
-		return Entry{}, ErrLineTooLong
+	if err := checkLineSize(len(line)); err != nil {
+		return Entry{}, err
 	}
 	if e, ok := decodeFast(line); ok {
 		return e, nil
@@ -173,20 +173,6 @@ func internKind(b []byte) string {
 		return KindStart
 	case KindEnd:
 		return KindEnd
-	case KindDecision:
-		return KindDecision
-	case KindVote:
-		return KindVote
-	case KindPhase:
-		return KindPhase
-	case KindCheck:
-		return KindCheck
-	case KindAction:
-		return KindAction
-	case KindLesson:
-		return KindLesson
-	case KindOverride:
-		return KindOverride
 	}
 	return string(b)
 }

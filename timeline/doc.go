@@ -17,13 +17,29 @@
 // [Open] keeps a journal in a JSON Lines file, one entry per line written
 // with one Write, and syncs it before Record returns. Concurrent Records
 // share syncs (group commit). A crash can leave at most a torn last line,
-// which the next Open truncates and reports through [Journal.Recovery]. Other
-// storage plugs in through the [Store] interface; the timelinetest package
-// checks an implementation.
+// which the next Open truncates and reports through [Journal.Recovery].
+// Record refuses what the file could not carry or a reader could not read
+// back: a line over [MaxLineSize], a time RFC 3339 cannot write. Other
+// storage plugs in through the [Store] interface, including stores shared
+// by several writers ([ErrConflict], [Tailer], [Journal.Refresh]); the
+// timelinetest package checks an implementation.
 //
 // # Integrity
 //
-// Each entry's Hash covers the previous hash and a canonical encoding of
-// the entry: SHA-256, or HMAC-SHA256 when [Options] has a Key. [Verify]
-// finds any change, insertion, deletion or reordering.
+// Each entry's Hash covers the previous hash and every field of the entry,
+// the UTC offset of its time included: SHA-256, or HMAC-SHA256 when
+// [Options] has a Key, in which case each hash starts with the key's
+// identifier ([KeyID]) so that a wrong key reads as [ErrWrongKey], not as
+// tampering. Each line of a file must be exactly the journal's encoding of
+// its entry. [Verify] finds any change, insertion, deletion or reordering;
+// [Entries] and [Verifier] (or [VerifyFile]) do it as they read, in bounded
+// memory. Files written before this chain covered offsets still Read, and
+// Verify and Open refuse them with [ErrOldFormat].
+//
+// # Kinds
+//
+// The journal knows its own kinds: [KindStart] and [KindEnd] of a step, and
+// [KindNote]. Every other kind is the caller's, written as dotted lowercase
+// tokens ("mep.vote", "deploy.tag": ^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)+$);
+// kinds starting with "x-", from earlier versions, stay accepted.
 package timeline

@@ -3,57 +3,73 @@ package timeline
 import (
 	"maps"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 )
 
-// Entry kinds. A journal accepts these and any kind that starts with
-// [KindCustomPrefix]; every other kind is rejected.
+// Entry kinds of the journal itself. Every other kind belongs to the
+// caller and is written as dotted, lowercase tokens, such as "mep.vote" or
+// "deploy.tag" (see [Entry]); kinds starting with "x-", the syntax of
+// earlier versions, stay accepted.
 const (
-	KindNote     = "note"     // free text from an actor
-	KindStart    = "start"    // a step starts (Step and Impact set)
-	KindEnd      = "end"      // a step ends (Step and Outcome set)
-	KindDecision = "decision" // a go/no-go or other decision
-	KindVote     = "vote"     // a vote towards a decision
-	KindPhase    = "phase"    // a project moves from one phase to another
-	KindCheck    = "check"    // a checklist item changes state
-	KindAction   = "action"   // an action is handed out or closed
-	KindLesson   = "lesson"   // a lesson learned (retex) is recorded or applied
-	KindOverride = "override" // a policy denial is overridden (break-glass)
-
-	// KindCustomPrefix starts the kinds that programs define for
-	// themselves, such as "x-deploy-tag".
-	KindCustomPrefix = "x-"
+	KindNote  = "note"  // free text from an actor
+	KindStart = "start" // a step starts (Step and Impact set)
+	KindEnd   = "end"   // a step ends (Step and Outcome set)
 )
 
 // Entry is one timestamped line of a journal.
 //
 // Seq and Hash are assigned by the [Journal]; values given to Record are
 // ignored. At keeps the location it was given in; it is stored with its UTC
-// offset and without its monotonic clock reading.
+// offset and without its monotonic clock reading. The zero Entry has no
+// kind: Record refuses it.
 type Entry struct {
 	Seq     uint64            `json:"seq"`               // 1, 2, 3, ... assigned by the journal
 	At      time.Time         `json:"at"`                // when it happened (set from the clock if zero)
-	Kind    string            `json:"kind"`              // KindNote, KindStart, ... or "x-..."
+	Kind    string            `json:"kind"`              // KindNote, KindStart, KindEnd, or the caller's "pkg.kind"
 	Step    string            `json:"step,omitempty"`    // step ID for start and end
 	Actor   string            `json:"actor,omitempty"`   // who did it
 	Text    string            `json:"text,omitempty"`    // free text
 	Impact  Impact            `json:"impact,omitempty"`  // on start: what the step does to users
 	Outcome Outcome           `json:"outcome,omitempty"` // on end: how the step ended
 	Attrs   map[string]string `json:"attrs,omitempty"`   // extra fields, covered by the hash
-	Hash    string            `json:"hash"`              // hex chain hash, set by the journal
+	Hash    string            `json:"hash"`              // chain hash, set by the journal: hex, after "<KeyID>." when keyed
 }
 
-// IsKnownKind reports whether a journal accepts entries of kind k: one of
-// the Kind constants or a kind starting with [KindCustomPrefix].
-func IsKnownKind(k string) bool {
+// validKind reports whether a journal accepts entries of kind k: one of
+// its own kinds, a caller's kind in the dotted syntax
+// ^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)+$, or a legacy kind that starts
+// with "x-" and has something after it.
+func validKind(k string) bool {
 	switch k {
-	case KindNote, KindStart, KindEnd, KindDecision, KindVote, KindPhase,
-		KindCheck, KindAction, KindLesson, KindOverride:
+	case KindNote, KindStart, KindEnd:
 		return true
 	}
-	return len(k) > len(KindCustomPrefix) && strings.HasPrefix(k, KindCustomPrefix)
+	if len(k) > 2 && k[:2] == "x-" {
+		return true
+	}
+	dots, tokenStart := 0, true
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		switch {
+		case c >= 'a' && c <= 'z':
+		case c >= '0' && c <= '9', c == '_', c == '-':
+			if tokenStart {
+				return false
+			}
+		case c == '.':
+			if tokenStart {
+				return false
+			}
+			dots++
+			tokenStart = true
+			continue
+		default:
+			return false
+		}
+		tokenStart = false
+	}
+	return dots > 0 && !tokenStart
 }
 
 // clone returns e with its own copy of Attrs.
@@ -78,8 +94,9 @@ type steps map[string]*stepState
 
 // check reports whether e may follow the entries already applied.
 func (s steps) check(e *Entry) error {
-	if !IsKnownKind(e.Kind) {
-		return &EntryError{Seq: e.Seq, Step: e.Step, Err: ErrUnknownKind, Detail: "kind " + quote(e.Kind)}
+	if !validKind(e.Kind) {
+		return &EntryError{Seq: e.Seq, Step: e.Step, Err: ErrInvalid,
+			Detail: "unknown kind " + quote(e.Kind) + ` (want "note", "start", "end" or a dotted kind such as "deploy.tag")`}
 	}
 	if !e.Impact.IsValid() {
 		return &EntryError{Seq: e.Seq, Step: e.Step, Err: ErrInvalid, Detail: "impact out of range"}
@@ -90,11 +107,8 @@ func (s steps) check(e *Entry) error {
 	if e.At.IsZero() {
 		return &EntryError{Seq: e.Seq, Step: e.Step, Err: ErrInvalid, Detail: "no time"}
 	}
-	if y := e.At.Year(); y < 0 || y > 9999 {
-		return &EntryError{Seq: e.Seq, Step: e.Step, Err: ErrInvalid, Detail: "time outside years 0-9999 (RFC 3339)"}
-	}
-	if _, off := e.At.Zone(); off%60 != 0 {
-		return &EntryError{Seq: e.Seq, Step: e.Step, Err: ErrInvalid, Detail: "UTC offset with seconds, which RFC 3339 cannot keep"}
+	if err := checkTime(e.At); err != nil {
+		return &EntryError{Seq: e.Seq, Step: e.Step, Err: ErrInvalid, Detail: err.Error()}
 	}
 	if field := invalidUTF8(e); field != "" {
 		return &EntryError{Seq: e.Seq, Step: e.Step, Err: ErrInvalid, Detail: field + " is not valid UTF-8"}

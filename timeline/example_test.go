@@ -1,6 +1,7 @@
 package timeline_test
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -128,12 +129,12 @@ func ExampleWriteMarkdown() {
 	// Output:
 	// | # | Step | Attempt | Start | End | Duration | Impact | Outcome |
 	// |--:|------|--------:|-------|-----|---------:|--------|---------|
-	// | 1 | switch-dns | 1 | 2026-11-24 20:00:00 UTC | 2026-11-24 20:12:00 UTC | 12m00s | outage | done |
+	// | 1 | switch-dns | 1 | 2026-11-24 20:00:00 UTC | 2026-11-24 20:12:00 UTC | 12m | outage | done |
 	//
 	// - Start: 2026-11-24 20:00:00 UTC
 	// - End: 2026-11-24 20:12:00 UTC
-	// - Duration: 12m00s
-	// - Outage (users cut off): 12m00s
+	// - Duration: 12m
+	// - Outage (users cut off): 12m
 	// - Disruption (users degraded): 0s
 	// - Entries: 2
 }
@@ -151,4 +152,32 @@ func ExampleWriteMermaid() {
 	//     axisFormat %H:%M
 	//     section Outage
 	//     switch-dns :2026-11-24 20:00:00, 2026-11-24 20:12:00
+}
+
+func ExampleEntries() {
+	j := timeline.New(&timeline.Options{Now: clockFrom(time.Date(2026, 11, 24, 20, 0, 0, 0, time.UTC), time.Minute)})
+	j.Start("switch-dns", "bob", timeline.Outage)
+	j.End("switch-dns", "bob", timeline.Done)
+	var file bytes.Buffer
+	timeline.WriteJSONL(&file, j.Entries())
+
+	// Read and verify as you go, in memory bounded by one line, however
+	// long the journal (a file from os.Open reads the same way).
+	var v timeline.Verifier
+	for e, err := range timeline.Entries(&file) {
+		if err == nil {
+			err = v.Add(e)
+		}
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(e.Seq, e.Kind, e.Step)
+	}
+	seq, _ := v.Head()
+	fmt.Println("verified up to seq", seq)
+	// Output:
+	// 1 start switch-dns
+	// 2 end switch-dns
+	// verified up to seq 2
 }

@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mepkit/mepkit/internal/durfmt"
+	"github.com/mepkit/mepkit/internal/escape"
 )
 
 // timeLayout is how exports print instants: in the location they were
@@ -87,7 +90,7 @@ func WriteMarkdown(w io.Writer, s Summary) error {
 			outcome = sp.Outcome.String()
 		}
 		fmt.Fprintf(bw, "| %d | %s | %d | %s | %s | %s | %s | %s |\n",
-			i+1, MarkdownEscape(sp.Step), sp.Attempt, sp.Start.Format(timeLayout), end, dur, sp.Impact, outcome)
+			i+1, escape.Markdown(sp.Step), sp.Attempt, sp.Start.Format(timeLayout), end, dur, sp.Impact, outcome)
 	}
 	bw.WriteString("\n")
 	if !s.Start.IsZero() {
@@ -103,49 +106,12 @@ func WriteMarkdown(w io.Writer, s Summary) error {
 	return bw.Flush()
 }
 
-// MarkdownEscape escapes s for a Markdown table cell or inline text:
-// Markdown punctuation gets a backslash, HTML-significant characters become
-// entities, and line breaks become spaces.
-func MarkdownEscape(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch r {
-		case '\\', '`', '*', '_', '[', ']', '|', '#', '~', '!', '{', '}', '(', ')':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case '<':
-			b.WriteString("&lt;")
-		case '>':
-			b.WriteString("&gt;")
-		case '&':
-			b.WriteString("&amp;")
-		case '"':
-			b.WriteString("&quot;")
-		case '\n', '\r', '\t', '\v', '\f', '\u2028', '\u2029':
-			b.WriteByte(' ')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// FormatDuration prints d rounded to the second, as "0s", "45s", "12m30s"
-// or "1h05m00s"; negative durations get a minus sign.
+// FormatDuration prints d rounded to the second in Go's duration syntax
+// without its zero units: "0s", "45s", "12m30s", "1h5m", "2h", "1h0m5s",
+// "-1m30s". time.ParseDuration reads the result back. It is the module's
+// one duration format, for journals, reports, policies and programs alike.
 func FormatDuration(d time.Duration) string {
-	d = d.Round(time.Second)
-	sign := ""
-	if d < 0 {
-		sign, d = "-", -d
-	}
-	h, m, s := int64(d/time.Hour), int64(d%time.Hour/time.Minute), int64(d%time.Minute/time.Second)
-	switch {
-	case h > 0:
-		return fmt.Sprintf("%s%dh%02dm%02ds", sign, h, m, s)
-	case m > 0:
-		return fmt.Sprintf("%s%dm%02ds", sign, m, s)
-	}
-	return fmt.Sprintf("%s%ds", sign, s)
+	return durfmt.Short(d.Round(time.Second))
 }
 
 // WriteMermaid writes a Mermaid gantt chart of actual, with a section per
@@ -159,7 +125,7 @@ func WriteMermaid(w io.Writer, title string, actual Summary, baseline *Summary) 
 	bw := bufio.NewWriter(w)
 	bw.WriteString("gantt\n")
 	if title != "" {
-		fmt.Fprintf(bw, "    title %s\n", MermaidEscape(title))
+		fmt.Fprintf(bw, "    title %s\n", escape.Mermaid(title))
 	}
 	bw.WriteString("    dateFormat YYYY-MM-DD HH:mm:ss\n    axisFormat %H:%M\n")
 	// Mermaid dates carry no zone: print every bar in the fixed offset of
@@ -172,7 +138,7 @@ func WriteMermaid(w io.Writer, title string, actual Summary, baseline *Summary) 
 	}
 	const layout = "2006-01-02 15:04:05"
 	bar := func(sp Span, suffix string, shift time.Duration) {
-		name := MermaidEscape(sp.Step)
+		name := escape.Mermaid(sp.Step)
 		if sp.Attempt > 1 {
 			name += " #" + strconv.Itoa(sp.Attempt)
 		}
@@ -235,26 +201,4 @@ func sectionName(i Impact) string {
 		return "Disruption"
 	}
 	return "No impact"
-}
-
-// MermaidEscape makes s safe as a Mermaid gantt task name or title: the
-// characters that end a name or open a comment or HTML (colon, semicolon,
-// hash, angle brackets, ampersand, quotes, backtick, percent) become
-// Mermaid entity codes, and line breaks become spaces.
-func MermaidEscape(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch r {
-		case ':', ';', '#', '<', '>', '&', '"', '\'', '`', '%', '|', '{', '}':
-			fmt.Fprintf(&b, "#%d;", r)
-		case '\n', '\r', '\t', '\v', '\f', '\u2028', '\u2029':
-			b.WriteByte(' ')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	if out := strings.TrimSpace(b.String()); out != "" {
-		return out
-	}
-	return "(unnamed)"
 }

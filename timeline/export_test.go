@@ -118,10 +118,14 @@ func checkMermaid(t *testing.T, out string) {
 func TestFormatDuration(t *testing.T) {
 	for d, want := range map[time.Duration]string{
 		0: "0s", 45 * time.Second: "45s", 12*time.Minute + 30*time.Second: "12m30s",
-		time.Hour + 5*time.Minute: "1h05m00s", -90 * time.Second: "-1m30s", 1499 * time.Millisecond: "1s",
-		26 * time.Hour: "26h00m00s",
+		time.Hour + 5*time.Minute: "1h5m", -90 * time.Second: "-1m30s", 1499 * time.Millisecond: "1s",
+		26 * time.Hour: "26h", time.Hour + 5*time.Second: "1h0m5s", 12 * time.Minute: "12m",
+		-time.Hour: "-1h", 500 * time.Millisecond: "1s", 499 * time.Millisecond: "0s",
 	} {
 		assert.Equal(t, want, timeline.FormatDuration(d), "%v", d)
+		back, err := time.ParseDuration(want)
+		require.NoError(t, err)
+		assert.Equal(t, d.Round(time.Second), back, "ParseDuration reads %q back", want)
 	}
 }
 
@@ -130,8 +134,11 @@ func FuzzExports(f *testing.F) {
 	f.Add("", "")
 	f.Add("\u2028x\r", "%%{init}%%")
 	f.Fuzz(func(t *testing.T, name, title string) {
-		if name == "" {
-			return
+		if len(name)+len(title) > 512 {
+			t.Skip("long input: minimising it stalls the fuzzer; the escapes work rune by rune")
+		}
+		if _, err := timeline.New(nil).Start(name, "a", timeline.Outage); err != nil {
+			t.Skip("a name Record refuses (empty, invalid UTF-8, too long) is not exported")
 		}
 		t0 := at(2026, 11, 24, 20, 0)
 		es := journalOf(t,

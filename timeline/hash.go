@@ -5,56 +5,127 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"fmt"
 	"hash"
 	"slices"
 	"strconv"
+	"strings"
 )
 
+// Chain versions: v1 hashed the instant of At only; v2 also covers its
+// UTC offset, which people read.
+const (
+	domainV1 = "mepkit/timeline/v1"
+	domainV2 = "mepkit/timeline/v2"
+)
+
+// keyIDLen is the length of a key identifier, in hex digits.
+const keyIDLen = 8
+
+// KeyID returns the identifier of an HMAC key as it appears in the hashes
+// of a keyed journal: 8 hex digits derived from the key by HMAC-SHA256. It
+// tells keys apart without revealing them (the chain's own hashes already
+// let anyone test a guessed key, and the identifier lets them do no more).
+// Print it to check which key a journal needs. A nil key has no identifier
+// and returns "".
+func KeyID(key []byte) string {
+	if key == nil {
+		return ""
+	}
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("mepkit/timeline key id"))
+	return hex.EncodeToString(m.Sum(nil)[:keyIDLen/2])
+}
+
 // chain computes the hash chain of a journal: each entry's hash covers the
-// previous entry's hash and the canonical encoding of the entry. A chain is
-// not safe for concurrent use.
+// previous entry's hash and the canonical encoding of the entry. A keyed
+// chain's hashes read "<key id>.<hex>", an unkeyed chain's "<hex>". A
+// chain is not safe for concurrent use.
 type chain struct {
-	h    hash.Hash
-	prev [sha256.Size]byte // raw hash of the last entry; zero before the first
-	buf  []byte            // scratch for the canonical encoding
-	sum  []byte            // scratch for the digest
-	hex  []byte            // scratch for its hex form
-	keys []string          // scratch for sorting attribute keys
+	h     hash.Hash
+	keyID string
+	prev  [sha256.Size]byte // raw hash of the last entry; zero before the first
+	buf   []byte            // scratch for the canonical encoding
+	sum   []byte            // scratch for the digest
+	hex   []byte            // scratch for the hash text
+	keys  []string          // scratch for sorting attribute keys
 }
 
 func newChain(key []byte) *chain {
 	c := &chain{}
 	if key != nil {
 		c.h = hmac.New(sha256.New, key)
+		c.keyID = KeyID(key)
 	} else {
 		c.h = sha256.New()
 	}
 	return c
 }
 
-// next returns the hex hash of e following the current chain head, without
+// next returns the hash of e following the current chain head, without
 // moving the head.
 func (c *chain) next(e *Entry) string {
-	c.buf = c.appendCanonical(c.buf[:0], e)
+	c.digest(e, domainV2)
+	c.hex = c.hex[:0]
+	if c.keyID != "" {
+		c.hex = append(append(c.hex, c.keyID...), '.')
+	}
+	c.hex = hex.AppendEncode(c.hex, c.sum)
+	return string(c.hex)
+}
+
+// matches reports whether hash is the hash of e following the head.
+func (c *chain) matches(e *Entry, hash string) bool {
+	if c.keyID != "" {
+		if len(hash) <= keyIDLen || hash[keyIDLen] != '.' || hash[:keyIDLen] != c.keyID {
+			return false
+		}
+		hash = hash[keyIDLen+1:]
+	}
+	c.digest(e, domainV2)
+	return c.equalHex(hash)
+}
+
+// equalHex reports whether h is the hex form of the last digest, in
+// constant time.
+func (c *chain) equalHex(h string) bool {
+	c.hex = hex.AppendEncode(c.hex[:0], c.sum)
+	return hmac.Equal(c.hex, []byte(h))
+}
+
+// digest computes the raw hash of e after the head into c.sum.
+func (c *chain) digest(e *Entry, domain string) {
+	c.buf = c.appendCanonical(c.buf[:0], e, domain)
 	c.h.Reset()
 	c.h.Write(c.prev[:])
 	c.h.Write(c.buf)
 	c.sum = c.h.Sum(c.sum[:0])
-	c.hex = hex.AppendEncode(c.hex[:0], c.sum)
-	return string(c.hex)
 }
 
-// advance moves the head to the hash just computed by next.
+// advance moves the head to the hash just computed by next or matches.
 func (c *chain) advance() { copy(c.prev[:], c.sum) }
 
-// appendCanonical appends the canonical encoding of e (every field but
-// Hash) to b. Times are encoded as the instant (UTC seconds and
-// nanoseconds), so the location an entry was written in does not matter.
-func (c *chain) appendCanonical(b []byte, e *Entry) []byte {
-	b = append(b, "mepkit/timeline/v1"...)
+// setHead moves the head to hash, the hash of a stored entry ("" for none).
+func (c *chain) setHead(hash string) {
+	c.prev = [sha256.Size]byte{}
+	if i := strings.IndexByte(hash, '.'); i >= 0 {
+		hash = hash[i+1:]
+	}
+	hex.Decode(c.prev[:], []byte(hash))
+}
+
+// appendCanonical appends the encoding of e (every field but Hash) that the
+// hash covers to b. v2 covers the instant of At (UTC seconds and
+// nanoseconds) and its UTC offset; v1 covered the instant only.
+func (c *chain) appendCanonical(b []byte, e *Entry, domain string) []byte {
+	b = append(b, domain...)
 	b = binary.BigEndian.AppendUint64(b, e.Seq)
 	b = binary.BigEndian.AppendUint64(b, uint64(e.At.Unix()))
 	b = binary.BigEndian.AppendUint32(b, uint32(e.At.Nanosecond()))
+	if domain != domainV1 {
+		_, off := e.At.Zone()
+		b = binary.BigEndian.AppendUint32(b, uint32(int32(off)))
+	}
 	b = appendString(b, e.Kind)
 	b = appendString(b, e.Step)
 	b = appendString(b, e.Actor)
@@ -80,26 +151,118 @@ func appendString(b []byte, s string) []byte {
 	return append(b, s...)
 }
 
+// Verifier checks a hash chain one entry at a time, in constant memory:
+// feed it the entries of a journal in order with Add, as they are read
+// (see [Entries]). The zero Verifier checks an unkeyed (SHA-256) chain
+// from its first entry; [NewVerifier] makes one for a keyed chain.
+// A Verifier is not safe for concurrent use.
+type Verifier struct {
+	c    *chain
+	key  []byte
+	n    uint64 // entries checked
+	last string // hash of the last entry checked
+	err  error  // sticky first error
+}
+
+// NewVerifier returns a Verifier of a chain under SHA-256 or, when key is
+// non-nil, HMAC-SHA256 with key. The Verifier keeps key; do not modify it
+// while the Verifier is in use.
+func NewVerifier(key []byte) *Verifier {
+	return &Verifier{key: key, c: newChain(key)}
+}
+
+// Add checks that e continues the chain: its seq is the next one and its
+// hash matches e and its predecessor. It returns a [*TamperError]
+// (errors.Is(err, ErrTampered)) for the first entry that does not hold;
+// an error wrapping [ErrWrongKey] when the first entry shows the journal
+// was chained with another key, or with a key when none was given, or
+// without one when one was; and an error wrapping [ErrOldFormat] for a
+// journal written by a version whose chain did not cover UTC offsets.
+// After an error, Add returns that error again.
+func (v *Verifier) Add(e Entry) error {
+	if v.err != nil {
+		return v.err
+	}
+	if v.c == nil {
+		v.c = newChain(v.key)
+	}
+	i := v.n
+	want := i + 1
+	if e.Seq != want {
+		v.err = &TamperError{Seq: want, Index: int(i), Reason: "found seq " + strconv.FormatUint(e.Seq, 10) + " (an entry was inserted, deleted or moved)"}
+		return v.err
+	}
+	if !v.c.matches(&e, e.Hash) {
+		if i == 0 {
+			if err := v.firstMismatch(&e); err != nil {
+				v.err = err
+				return err
+			}
+		}
+		v.err = &TamperError{Seq: want, Index: int(i), Reason: "hash does not match the entry and its predecessor"}
+		return v.err
+	}
+	v.c.advance()
+	v.n++
+	v.last = e.Hash
+	return nil
+}
+
+// firstMismatch explains why the first entry's hash does not match when
+// the reason is the key or the format rather than an edit.
+func (v *Verifier) firstMismatch(e *Entry) error {
+	got := ""
+	if i := strings.IndexByte(e.Hash, '.'); i >= 0 {
+		got = e.Hash[:i]
+	}
+	switch want := v.c.keyID; {
+	case got != "" && want == "":
+		return &KeyError{Seq: e.Seq, JournalKeyID: got}
+	case got == "" && want != "":
+		if !v.isV1(e) {
+			return &KeyError{Seq: e.Seq, KeyID: want}
+		}
+	case got != want:
+		return &KeyError{Seq: e.Seq, JournalKeyID: got, KeyID: want}
+	}
+	if v.isV1(e) {
+		return fmt.Errorf("%w: its hashes do not cover the UTC offsets of its times; Read reads it, Verify and Open refuse it", ErrOldFormat)
+	}
+	return nil
+}
+
+// isV1 reports whether e's hash is a first entry's hash under the v1 chain,
+// with or without the key.
+func (v *Verifier) isV1(e *Entry) bool {
+	for _, c := range []*chain{v.c, newChain(nil)} {
+		c.digest(e, domainV1)
+		if c.equalHex(e.Hash) {
+			return true
+		}
+	}
+	return false
+}
+
+// Head returns the seq and hash of the last entry that verified, or 0 and
+// "" before the first.
+func (v *Verifier) Head() (seq uint64, hash string) { return v.n, v.last }
+
 // Verify checks that entries form an unbroken chain from the first entry
 // of a journal: sequence numbers 1, 2, 3, ... and every hash matching the
 // entry and its predecessor, under SHA-256 or, when key is non-nil,
 // HMAC-SHA256 with key. It finds any change, insertion, deletion or
 // reordering, and returns a [*TamperError] (errors.Is(err, ErrTampered))
-// naming the first entry that does not hold. It cannot see entries removed
-// from the end: compare the last hash with one kept elsewhere for that.
+// naming the first entry that does not hold. A key that is not the one the
+// journal was chained with is an error wrapping [ErrWrongKey], not
+// tampering (see [Verifier.Add]). Verify cannot see entries removed from
+// the end: compare the last hash with one kept elsewhere for that. For a
+// journal too large to hold in memory, use [VerifyFile] or a [Verifier].
 func Verify(entries []Entry, key []byte) error {
-	c := newChain(key)
+	v := NewVerifier(key)
 	for i := range entries {
-		e := &entries[i]
-		want := uint64(i) + 1
-		if e.Seq != want {
-			return &TamperError{Seq: want, Index: i, Reason: "found seq " + strconv.FormatUint(e.Seq, 10) + " (an entry was inserted, deleted or moved)"}
+		if err := v.Add(entries[i]); err != nil {
+			return err
 		}
-		got := c.next(e)
-		if !hmac.Equal([]byte(got), []byte(e.Hash)) {
-			return &TamperError{Seq: want, Index: i, Reason: "hash does not match the entry and its predecessor"}
-		}
-		c.advance()
 	}
 	return nil
 }

@@ -69,19 +69,56 @@ func TestVerifyWithKey(t *testing.T) {
 	key := []byte("operations secret")
 	es := sample(t, key)
 	assert.NoError(t, timeline.Verify(es, key))
-	assert.ErrorIs(t, timeline.Verify(es, nil), timeline.ErrTampered, "a keyed chain does not verify without the key")
-	assert.ErrorIs(t, timeline.Verify(es, []byte("wrong")), timeline.ErrTampered)
+	// A missing or wrong key is not tampering: the error says which key the
+	// journal needs.
+	err := timeline.Verify(es, nil)
+	assert.ErrorIs(t, err, timeline.ErrWrongKey, "a keyed chain does not verify without the key")
+	assert.NotErrorIs(t, err, timeline.ErrTampered)
+	assert.ErrorContains(t, err, "chained with key "+timeline.KeyID(key)+", and no key was given")
+	err = timeline.Verify(es, []byte("wrong"))
+	assert.ErrorIs(t, err, timeline.ErrWrongKey)
+	assert.NotErrorIs(t, err, timeline.ErrTampered)
+	var ke *timeline.KeyError
+	require.ErrorAs(t, err, &ke)
+	assert.Equal(t, timeline.KeyError{Seq: 1, JournalKeyID: timeline.KeyID(key), KeyID: timeline.KeyID([]byte("wrong"))}, *ke)
+	err = timeline.Verify(sample(t, nil), key)
+	assert.ErrorIs(t, err, timeline.ErrWrongKey, "an unkeyed chain checked with a key")
+	assert.ErrorContains(t, err, "chained without a key")
+
+	// With the right key, an edit is still tampering, even of the first
+	// entry, and even an edit of the key identifier.
+	es[0].Text = "forged"
+	assert.ErrorIs(t, timeline.Verify(es, key), timeline.ErrTampered)
+	es = sample(t, key)
+	es[1].Hash = timeline.KeyID([]byte("other")) + es[1].Hash[8:]
+	assert.ErrorIs(t, timeline.Verify(es, key), timeline.ErrTampered)
 
 	plain := sample(t, nil)
 	assert.NotEqual(t, plain[0].Hash, es[0].Hash)
 }
 
-func TestHashIgnoresLocation(t *testing.T) {
+func TestKeyID(t *testing.T) {
+	assert.Empty(t, timeline.KeyID(nil))
+	id := timeline.KeyID([]byte("operations secret"))
+	assert.Regexp(t, `^[0-9a-f]{8}$`, id)
+	assert.Equal(t, id, timeline.KeyID([]byte("operations secret")))
+	assert.NotEqual(t, id, timeline.KeyID([]byte("operations secreT")))
+	assert.NotEqual(t, timeline.KeyID([]byte{}), "", "an empty key is a key")
+}
+
+// The hash covers the UTC offset that people read, not the zone's name.
+func TestHashCoversOffset(t *testing.T) {
 	es := sample(t, nil)
 	for i := range es {
-		es[i].At = es[i].At.UTC()
+		_, off := es[i].At.Zone()
+		es[i].At = es[i].At.In(time.FixedZone("", off))
 	}
-	assert.NoError(t, timeline.Verify(es, nil), "the same instant in another zone is the same entry")
+	assert.NoError(t, timeline.Verify(es, nil), "the same instant in the same offset is the same entry")
+	es[2].At = es[2].At.In(time.FixedZone("", 9*3600))
+	err := timeline.Verify(es, nil)
+	var te *timeline.TamperError
+	require.ErrorAs(t, err, &te, "the same instant in another offset is another entry")
+	assert.Equal(t, uint64(3), te.Seq)
 }
 
 func TestVerifyEmpty(t *testing.T) {

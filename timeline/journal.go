@@ -33,28 +33,36 @@ type Options struct {
 // [OpenStore] is durable: Record returns only once the entry is stored, and
 // concurrent Records share the storage's syncs (group commit).
 //
+// The zero Journal is an empty in-memory journal with the defaults of
+// New(nil): it records and verifies like one.
+//
 // Journal is safe for simultaneous use by multiple goroutines.
 type Journal struct {
 	mu   sync.Mutex
-	cond sync.Cond // signalled when a flush ends; L is &mu
+	cond sync.Cond // signalled when a flush or a refresh ends; L is &mu
 
 	now    func() time.Time
 	logger *slog.Logger
+	key    []byte // nil: SHA-256 chain
 
-	chain   *chain
+	chain   *chain // nil until init
 	steps   steps
 	seq     uint64    // last sequence number assigned
 	lastAt  time.Time // time of the last entry assigned
 	entries entryLog  // durable entries (all of them, in memory)
 
-	store     Store   // nil: in memory only
-	pending   []Entry // assigned, not yet stored
-	spare     []Entry // recycled batch buffer
-	flushing  bool    // a goroutine is storing a batch
-	lastBatch int     // entries in the last batch stored
-	durable   uint64  // last sequence number stored
-	failed    error   // sticky storage error
-	closed    bool
+	store      Store   // nil: in memory only
+	pending    []Entry // assigned, not yet stored
+	spare      []Entry // recycled batch buffer
+	flushing   bool    // a goroutine is storing a batch
+	lastBatch  int     // entries in the last batch stored
+	durable    uint64  // last sequence number stored
+	failed     error   // sticky storage error
+	closed     bool
+	gen        uint64 // bumped when queued entries are dropped after a conflict
+	conflict   error  // why the entries of the last dropped generation were not stored
+	refreshing bool   // Refresh is reading what other writers appended
+	buf        []byte // scratch for the line length check
 
 	recovery Recovery
 }
@@ -64,6 +72,14 @@ func New(opts *Options) *Journal {
 	j := &Journal{}
 	j.init(opts)
 	return j
+}
+
+// initLocked gives a zero Journal the defaults of New(nil). Requires j.mu
+// held.
+func (j *Journal) initLocked() {
+	if j.chain == nil {
+		j.init(nil)
+	}
 }
 
 func (j *Journal) init(opts *Options) {
@@ -83,6 +99,7 @@ func (j *Journal) init(opts *Options) {
 			key = []byte{}
 		}
 	}
+	j.key = key
 	j.chain = newChain(key)
 	j.steps = steps{}
 	j.cond.L = &j.mu
@@ -108,23 +125,21 @@ func OpenStore(s Store, opts *Options) (*Journal, error) {
 
 // replay verifies loaded entries and makes them the journal's history.
 func (j *Journal) replay(loaded []Entry) error {
+	v := NewVerifier(j.key)
 	for i := range loaded {
 		e := &loaded[i]
-		if e.Seq != uint64(i)+1 {
-			return &TamperError{Seq: uint64(i) + 1, Index: i, Reason: fmt.Sprintf("found seq %d (an entry was inserted, deleted or moved)", e.Seq)}
-		}
-		if got := j.chain.next(e); got != e.Hash {
-			return &TamperError{Seq: e.Seq, Index: i, Reason: "hash does not match the entry and its predecessor"}
+		if err := v.Add(*e); err != nil {
+			return err
 		}
 		if err := j.steps.check(e); err != nil {
 			return err
 		}
-		j.chain.advance()
 		j.steps.apply(e)
 		if e.At.After(j.lastAt) {
 			j.lastAt = e.At
 		}
 	}
+	j.chain = v.c
 	j.entries.adopt(loaded)
 	j.seq = uint64(len(loaded))
 	j.durable = j.seq
@@ -137,13 +152,24 @@ func (j *Journal) replay(loaded []Entry) error {
 // given by the caller is kept as is, stripped of its monotonic reading.
 //
 // Record returns an [*EntryError] for an entry that breaks the rules (an
-// unknown kind, an end without a running start, ...) and leaves the journal
-// unchanged. For a durable journal, Record returns once e is stored; a
-// storage error is returned to every waiting and later Record, since what
-// is stored can no longer be known: reopen the journal to continue. After
-// Close, Record returns ErrClosed.
+// unknown kind, an end without a running start, a line longer than
+// [MaxLineSize] once encoded, a time RFC 3339 cannot carry, ...) and
+// leaves the journal unchanged.
+//
+// For a durable journal, Record returns once e is stored. When the store
+// reports that another writer appended first (an error wrapping
+// [ErrConflict]), nothing of e is stored, nor of the entries recorded
+// concurrently after it, and the journal is as it was before them: call
+// [Journal.Refresh], check the action again against what the others
+// wrote, and record again. Any other storage error is returned to every
+// waiting and later Record, since what is stored can no longer be known:
+// reopen the journal to continue. After Close, Record returns ErrClosed.
 func (j *Journal) Record(e Entry) (Entry, error) {
 	j.mu.Lock()
+	j.initLocked()
+	for j.refreshing && !j.closed {
+		j.cond.Wait()
+	}
 	if j.closed {
 		j.mu.Unlock()
 		return Entry{}, ErrClosed
@@ -172,6 +198,11 @@ func (j *Journal) Record(e Entry) (Entry, error) {
 		e = e.clone()
 	}
 	e.Hash = j.chain.next(&e)
+	var err error
+	if j.buf, err = checkLine(&e, j.buf); err != nil {
+		j.mu.Unlock()
+		return Entry{}, err
+	}
 	j.chain.advance()
 	j.steps.apply(&e)
 	j.seq = e.Seq
@@ -196,9 +227,17 @@ func (j *Journal) Record(e Entry) (Entry, error) {
 // flush running stores every queued entry in one batch, so concurrent
 // writers share one sync. Requires j.mu held; releases it while storing.
 func (j *Journal) flushUntil(e Entry) error {
+	gen := j.gen
 	j.pending = append(j.pending, e)
-	for j.durable < e.Seq && j.failed == nil {
-		if j.flushing {
+	for {
+		switch {
+		case j.gen != gen:
+			return j.conflict
+		case j.durable >= e.Seq:
+			return nil
+		case j.failed != nil:
+			return j.failed
+		case j.flushing:
 			j.cond.Wait()
 			continue
 		}
@@ -208,7 +247,7 @@ func (j *Journal) flushUntil(e Entry) error {
 			j.mu.Unlock()
 			runtime.Gosched()
 			j.mu.Lock()
-			if j.flushing || j.durable >= e.Seq || j.failed != nil {
+			if j.flushing || j.gen != gen || j.durable >= e.Seq || j.failed != nil {
 				continue
 			}
 		}
@@ -219,9 +258,18 @@ func (j *Journal) flushUntil(e Entry) error {
 		err := j.store.Append(batch)
 		j.mu.Lock()
 		j.flushing = false
-		if err != nil {
+		switch {
+		case errors.Is(err, ErrConflict):
+			// Nothing of batch is stored, and the entries queued since
+			// chain on it: drop them all and go back to the stored state.
+			j.conflict = fmt.Errorf("timeline: entries %d to %d not stored: %w", batch[0].Seq, j.seq, err)
+			j.gen++
+			clear(j.pending)
+			j.pending = j.pending[:0]
+			j.rewind()
+		case err != nil:
 			j.failed = fmt.Errorf("timeline: journal unusable after a storage error: %w", err)
-		} else {
+		default:
 			for _, e := range batch {
 				j.entries.append(e)
 			}
@@ -232,10 +280,106 @@ func (j *Journal) flushUntil(e Entry) error {
 		j.spare = batch[:0]
 		j.cond.Broadcast()
 	}
-	if j.durable < e.Seq {
-		return j.failed
+}
+
+// rewind forgets the entries assigned but not stored: the chain, the
+// steps and the sequence go back to the stored entries. It replays the
+// steps of every stored entry, which is fine for what it is for: the rare
+// conflict between writers. Requires j.mu held.
+func (j *Journal) rewind() {
+	j.seq = j.durable
+	j.steps = steps{}
+	j.lastAt = time.Time{}
+	var head string
+	for _, c := range j.entries.chunks {
+		for i := range c {
+			j.steps.apply(&c[i])
+			if c[i].At.After(j.lastAt) {
+				j.lastAt = c[i].At
+			}
+			head = c[i].Hash
+		}
 	}
-	return nil
+	j.chain.setHead(head)
+}
+
+// Refresh reads the entries that other writers appended to the store
+// since this journal last read or wrote it, checks that they continue the
+// chain and follow the rules of steps, adds them to the journal and
+// returns them (copies) in order. It needs a store that implements
+// [Tailer]; for a journal in memory it returns nil, and for any other store
+// an error. On error the journal is unchanged. Records wait while Refresh
+// runs, and Refresh waits for the Records in progress to be stored.
+func (j *Journal) Refresh() ([]Entry, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.initLocked()
+	for (j.refreshing || j.flushing || len(j.pending) > 0) && !j.closed && j.failed == nil {
+		j.cond.Wait()
+	}
+	switch {
+	case j.closed:
+		return nil, ErrClosed
+	case j.failed != nil:
+		return nil, j.failed
+	case j.store == nil:
+		return nil, nil
+	}
+	t, ok := j.store.(Tailer)
+	if !ok {
+		return nil, fmt.Errorf("timeline: the store (%T) cannot say what other writers appended: it does not implement Tailer", j.store)
+	}
+	j.refreshing = true
+	since := j.durable
+	j.mu.Unlock()
+	news, err := t.Since(since)
+	j.mu.Lock()
+	j.refreshing = false
+	j.cond.Broadcast()
+	if err != nil {
+		return nil, fmt.Errorf("timeline: refresh: %w", err)
+	}
+	if len(news) == 0 {
+		return nil, nil
+	}
+	// Check on copies of the chain and the steps, so that a refused
+	// entry leaves the journal as it was.
+	c := newChain(j.key)
+	c.prev = j.chain.prev
+	st := make(steps, len(j.steps))
+	for name, s := range j.steps {
+		cp := *s
+		st[name] = &cp
+	}
+	lastAt := j.lastAt
+	for i := range news {
+		e := &news[i]
+		want := j.durable + uint64(i) + 1
+		if e.Seq != want {
+			return nil, &TamperError{Seq: want, Index: int(want - 1), Reason: fmt.Sprintf("the store returned seq %d after seq %d", e.Seq, want-1)}
+		}
+		if !c.matches(e, e.Hash) {
+			return nil, &TamperError{Seq: want, Index: int(want - 1), Reason: "hash does not match the entry and its predecessor"}
+		}
+		if err := st.check(e); err != nil {
+			return nil, err
+		}
+		c.advance()
+		st.apply(e)
+		if e.At.After(lastAt) {
+			lastAt = e.At
+		}
+	}
+	out := make([]Entry, len(news))
+	for i := range news {
+		e := news[i].clone()
+		j.entries.append(e)
+		out[i] = e.clone()
+	}
+	j.chain, j.steps, j.lastAt = c, st, lastAt
+	j.seq = news[len(news)-1].Seq
+	j.durable = j.seq
+	return out, nil
 }
 
 func (j *Journal) log(e Entry) {
@@ -332,12 +476,14 @@ func (j *Journal) Recovery() Recovery {
 // closed journal returns nil.
 func (j *Journal) Close() error {
 	j.mu.Lock()
+	j.initLocked()
 	if j.closed {
 		j.mu.Unlock()
 		return nil
 	}
 	j.closed = true
-	for j.flushing || (j.durable < j.seq && j.failed == nil) {
+	j.cond.Broadcast() // Records waiting for a refresh give up
+	for j.refreshing || j.flushing || (j.durable < j.seq && j.failed == nil) {
 		j.cond.Wait()
 	}
 	s, failed := j.store, j.failed

@@ -60,9 +60,16 @@ func TestRecordValidation(t *testing.T) {
 		wantErr error
 		detail  string
 	}{
-		{"unknown kind", timeline.Entry{Kind: "party"}, timeline.ErrUnknownKind, `"party"`},
-		{"empty kind", timeline.Entry{}, timeline.ErrUnknownKind, ""},
-		{"bare custom prefix", timeline.Entry{Kind: "x-"}, timeline.ErrUnknownKind, ""},
+		{"unknown kind", timeline.Entry{Kind: "party"}, timeline.ErrInvalid, `unknown kind "party"`},
+		{"empty kind", timeline.Entry{}, timeline.ErrInvalid, "unknown kind"},
+		{"bare custom prefix", timeline.Entry{Kind: "x-"}, timeline.ErrInvalid, "unknown kind"},
+		{"former method kind", timeline.Entry{Kind: "vote"}, timeline.ErrInvalid, `unknown kind "vote"`},
+		{"upper-case dotted kind", timeline.Entry{Kind: "Mep.vote"}, timeline.ErrInvalid, "unknown kind"},
+		{"empty dotted token", timeline.Entry{Kind: "mep..vote"}, timeline.ErrInvalid, "unknown kind"},
+		{"trailing dot", timeline.Entry{Kind: "mep."}, timeline.ErrInvalid, "unknown kind"},
+		{"token starting with a digit", timeline.Entry{Kind: "mep.1vote"}, timeline.ErrInvalid, "unknown kind"},
+		{"offset of 24 hours", timeline.Entry{Kind: timeline.KindNote, At: time.Date(2026, 1, 1, 0, 0, 0, 0, time.FixedZone("", 24*3600))}, timeline.ErrInvalid, "24 hours or more"},
+		{"offset of -24 hours", timeline.Entry{Kind: timeline.KindNote, At: time.Date(2026, 1, 1, 0, 0, 0, 0, time.FixedZone("", -24*3600))}, timeline.ErrInvalid, "24 hours or more"},
 		{"end without start", timeline.Entry{Kind: timeline.KindEnd, Step: "dns"}, timeline.ErrNotStarted, `step "dns"`},
 		{"start without step", timeline.Entry{Kind: timeline.KindStart}, timeline.ErrInvalid, "without a step"},
 		{"impact on a note", timeline.Entry{Kind: timeline.KindNote, Impact: timeline.Outage}, timeline.ErrInvalid, "impact"},
@@ -99,12 +106,10 @@ func TestRecordValidation(t *testing.T) {
 	}
 }
 
-func TestCustomKindsAccepted(t *testing.T) {
+func TestCallerKindsAccepted(t *testing.T) {
 	j := timeline.New(nil)
-	_, err := j.Record(timeline.Entry{Kind: "x-deploy-tag", Text: "v1.2.3"})
-	assert.NoError(t, err)
-	for _, k := range []string{timeline.KindDecision, timeline.KindVote, timeline.KindPhase, timeline.KindCheck, timeline.KindAction, timeline.KindLesson, timeline.KindOverride} {
-		_, err := j.Record(timeline.Entry{Kind: k})
+	for _, k := range []string{"x-deploy-tag", "mep.vote", "deploy.tag", "a.b.c", "ci_2.job-9"} {
+		_, err := j.Record(timeline.Entry{Kind: k, Text: "v1.2.3"})
 		assert.NoError(t, err, k)
 	}
 }

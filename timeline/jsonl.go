@@ -2,30 +2,18 @@ package timeline
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 )
 
-// MaxLineSize is the largest JSON Lines record Read and Open accept, in
-// bytes, newline excluded. A longer line is an error ([ErrLineTooLong]),
-// never unbounded memory.
-const MaxLineSize = 1 << 20
-
-// appendLine appends e as one JSON object and a newline.
-func appendLine(b []byte, e *Entry) ([]byte, error) {
-	data, err := json.Marshal(e)
-	if err != nil {
-		return b, fmt.Errorf("timeline: encoding entry %d: %w", e.Seq, err)
-	}
-	b = append(b, data...)
-	return append(b, '\n'), nil
-}
-
 // WriteJSONL writes entries as JSON Lines, one object per line, in the
-// format that file journals use and Read reads back.
+// format that file journals use and Read reads back. An entry that Read
+// could not read back (a time RFC 3339 cannot carry, an impact out of
+// range, a line over [MaxLineSize]) is an [*EntryError] and ends the
+// writing.
 func WriteJSONL(w io.Writer, entries []Entry) error {
 	bw := bufio.NewWriter(w)
 	var buf []byte
@@ -35,6 +23,9 @@ func WriteJSONL(w io.Writer, entries []Entry) error {
 		if err != nil {
 			return err
 		}
+		if err := checkLineSize(len(buf) - 1); err != nil {
+			return &EntryError{Seq: entries[i].Seq, Step: entries[i].Step, Err: err}
+		}
 		if _, err := bw.Write(buf); err != nil {
 			return err
 		}
@@ -42,73 +33,63 @@ func WriteJSONL(w io.Writer, entries []Entry) error {
 	return bw.Flush()
 }
 
-// Read decodes JSON Lines written by a journal or by [WriteJSONL]. It
-// checks each line's syntax, not the hash chain: call [Verify] for that.
+// Entries returns an iterator over the entries of the JSON Lines that r
+// holds, decoded one line at a time: memory stays bounded by one line
+// ([MaxLineSize]), whatever the size of the input. Each line must be
+// exactly what a journal writes for the entry it carries; the iterator
+// checks that, not the hash chain: feed the entries to a [Verifier] for
+// that.
 //
-// A malformed line, or one longer than [MaxLineSize], is a [*LineError]
-// naming the line. A last line without its newline that does not decode is
-// reported as a LineError wrapping [ErrTornWrite]. On error, Read returns
-// the entries decoded before the bad line along with the error. Empty
-// lines are an error too: a journal never writes them.
-func Read(r io.Reader) ([]Entry, error) {
-	var entries []Entry
-	br := bufio.NewReaderSize(r, 64<<10)
-	for line := 1; ; line++ {
-		data, complete, err := readLine(br)
-		if err == io.EOF && len(data) == 0 {
-			return entries, nil
-		}
-		if err != nil && err != io.EOF {
-			if errors.Is(err, ErrLineTooLong) {
-				return entries, &LineError{Line: line, Err: err}
+// The iterator yields each entry with a nil error. At the first bad line it
+// yields a zero Entry and a [*LineError] naming the line, then stops: a
+// malformed line or one longer than MaxLineSize; a line that decodes but is
+// not the journal's encoding of its entry (an offset rewritten, a key
+// duplicated or in other case, white space added), which also wraps
+// [ErrTampered]; a last line without its newline that does not decode
+// (wrapping [ErrTornWrite]). Empty lines are an error too: a journal never
+// writes them. A read error from r is yielded as it is, wrapped.
+func Entries(r io.Reader) iter.Seq2[Entry, error] {
+	return newScanner(r).entries()
+}
+
+// entries iterates over the entries of the lines left, as Entries says.
+func (s *scanner) entries() iter.Seq2[Entry, error] {
+	return func(yield func(Entry, error) bool) {
+		for {
+			data, complete, err := s.readLine()
+			if err == io.EOF && len(data) == 0 {
+				return
 			}
-			return entries, fmt.Errorf("timeline: reading line %d: %w", line, err)
-		}
-		e, derr := decodeLine(data)
-		if derr != nil {
-			if !complete {
-				derr = fmt.Errorf("%w: %w", ErrTornWrite, derr)
+			if err != nil && err != io.EOF {
+				yield(Entry{}, s.readError(err))
+				return
 			}
-			return entries, &LineError{Line: line, Err: derr}
-		}
-		entries = append(entries, e)
-		if !complete {
-			return entries, nil
+			e, err := s.decode(data, complete)
+			if err != nil {
+				yield(Entry{}, err)
+				return
+			}
+			if !yield(e, nil) || !complete {
+				return
+			}
 		}
 	}
 }
 
-// readLine returns the next line without its newline, and whether the
-// newline was there. A line longer than MaxLineSize is ErrLineTooLong,
-// after reading no more than MaxLineSize+1 bytes of it.
-func readLine(br *bufio.Reader) (data []byte, complete bool, err error) {
-	var long []byte
-	for {
-		chunk, err := br.ReadSlice('\n')
-		if err == nil {
-			chunk = chunk[:len(chunk)-1]
-			if long == nil {
-				if len(chunk) > MaxLineSize {
-					return nil, false, ErrLineTooLong
-				}
-				return chunk, true, nil
-			}
-			long = append(long, chunk...)
-			if len(long) > MaxLineSize {
-				return nil, false, ErrLineTooLong
-			}
-			return long, true, nil
+// Read decodes JSON Lines written by a journal or by [WriteJSONL] into a
+// slice, with the checks of [Entries]. On error, Read returns the entries
+// decoded before the bad line along with the error. It checks each line,
+// not the hash chain: call [Verify] for that. To read a large file in
+// bounded memory, range over [Entries] instead.
+func Read(r io.Reader) ([]Entry, error) {
+	var entries []Entry
+	for e, err := range Entries(r) {
+		if err != nil {
+			return entries, err
 		}
-		if err == bufio.ErrBufferFull {
-			long = append(long, chunk...)
-			if len(long) > MaxLineSize {
-				return nil, false, ErrLineTooLong
-			}
-			continue
-		}
-		long = append(long, chunk...)
-		return long, false, err
+		entries = append(entries, e)
 	}
+	return entries, nil
 }
 
 // ReadFile reads a journal file with [Read]. It does not modify the file;
@@ -120,4 +101,105 @@ func ReadFile(path string) ([]Entry, error) {
 	}
 	defer f.Close()
 	return Read(f)
+}
+
+// VerifyFile reads the journal file at path and verifies its chain as it
+// reads, in memory bounded by one line: the way to check a journal of
+// millions of entries. It returns the number of entries and the head
+// (last seq and hash) to compare with one kept elsewhere, and the first
+// error of [Entries] or [Verifier.Add].
+func VerifyFile(path string, key []byte) (n int, head string, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, "", fmt.Errorf("timeline: %w", err)
+	}
+	defer f.Close()
+	v := NewVerifier(key)
+	for e, err := range Entries(f) {
+		if err != nil {
+			return n, v.last, err
+		}
+		if err := v.Add(e); err != nil {
+			return n, v.last, err
+		}
+		n++
+	}
+	return n, v.last, nil
+}
+
+// scanner reads JSON Lines one line at a time.
+type scanner struct {
+	br   *bufio.Reader
+	line int    // number of the line last read, 1-based
+	long []byte // reused for lines longer than the reader's buffer
+	buf  []byte // scratch for the canonical encoding
+}
+
+func newScanner(r io.Reader) *scanner {
+	size := 64 << 10
+	if l, ok := r.(interface{ Len() int }); ok && l.Len() < size {
+		size = max(l.Len()+1, 16) // a small input in memory needs no 64 KiB buffer
+	}
+	return &scanner{br: bufio.NewReaderSize(r, size)}
+}
+
+// readLine returns the next line without its newline, and whether the
+// newline was there. A line longer than MaxLineSize is a *LineError
+// wrapping ErrLineTooLong, after reading no more than MaxLineSize+1 bytes
+// of it. The data is valid until the next call.
+func (s *scanner) readLine() (data []byte, complete bool, err error) {
+	s.line++
+	long := s.long[:0]
+	defer func() { s.long = long[:0] }()
+	for {
+		chunk, err := s.br.ReadSlice('\n')
+		if err == nil {
+			chunk = chunk[:len(chunk)-1]
+			if len(long) == 0 {
+				if checkLineSize(len(chunk)) != nil {
+					return nil, false, s.lineError(ErrLineTooLong)
+				}
+				return chunk, true, nil
+			}
+			long = append(long, chunk...)
+			if checkLineSize(len(long)) != nil {
+				return nil, false, s.lineError(ErrLineTooLong)
+			}
+			return long, true, nil
+		}
+		long = append(long, chunk...)
+		if checkLineSize(len(long)) != nil {
+			return nil, false, s.lineError(ErrLineTooLong)
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		return long, false, err
+	}
+}
+
+func (s *scanner) lineError(err error) error { return &LineError{Line: s.line, Err: err} }
+
+func (s *scanner) readError(err error) error {
+	var le *LineError
+	if errors.As(err, &le) {
+		return err
+	}
+	return fmt.Errorf("timeline: reading line %d: %w", s.line, err)
+}
+
+// decode decodes the line just read and checks it is canonical.
+func (s *scanner) decode(data []byte, complete bool) (Entry, error) {
+	e, err := decodeLine(data)
+	if err != nil {
+		if !complete {
+			err = fmt.Errorf("%w: %w", ErrTornWrite, err)
+		}
+		return Entry{}, s.lineError(err)
+	}
+	s.buf, err = canonical(data, &e, s.buf)
+	if err != nil {
+		return Entry{}, s.lineError(err)
+	}
+	return e, nil
 }

@@ -1,31 +1,45 @@
 package timeline
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/mepkit/mepkit/internal/atomicfile"
 )
 
 // Store keeps the entries of a durable journal. A [FileStore] is one; a
-// database table could be another. Check an implementation with
-// timelinetest.TestStore.
+// database table shared by several writers could be another. Check an
+// implementation with timelinetest.TestStore.
 //
-// A journal calls Load once, before any Append, then Append from one
-// goroutine at a time, then Close once.
+// A journal calls Load once, before any Append, then Append (and Since, for
+// a [Tailer]) from one goroutine at a time, then Close once.
 type Store interface {
 	// Load returns every stored entry, in sequence order.
 	Load() ([]Entry, error)
-	// Append stores a batch of one or more entries, in order, after those
-	// already stored, and returns once they are durable. On error, the
-	// store must not be left with part of an entry; whether whole entries of
-	// the batch were kept may be unknown. The journal reuses batch after
-	// Append returns: a store keeps copies, never the slice.
+	// Append stores batch, one or more entries in sequence order, after
+	// the stored entries, and returns once they are durable. batch[0].Seq
+	// must be the last stored seq + 1. If another writer appended first,
+	// Append stores nothing and returns an error wrapping [ErrConflict]. If
+	// the entries with those seqs are already stored with identical hashes
+	// (a retry after an unknown outcome, such as a connection lost during a
+	// commit), Append returns nil and stores nothing again: (seq, hash) is
+	// the idempotency key. On any other error, the store must not be left
+	// with part of an entry; whether whole entries of the batch were kept
+	// may be unknown. The journal reuses batch after Append returns: a
+	// store keeps copies, never the slice.
 	Append(batch []Entry) error
 	// Close releases the store.
 	Close() error
+}
+
+// Tailer is an optional [Store] extension for catching up with other
+// writers: [Journal.Refresh] uses it.
+type Tailer interface {
+	// Since returns the stored entries with Seq > seq, in order.
+	Since(seq uint64) ([]Entry, error)
 }
 
 // Recovery reports what opening a journal file repaired.
@@ -37,25 +51,36 @@ type Recovery struct {
 // FileStore keeps entries in a JSON Lines file, one entry per line, each
 // written with a single Write and, unless NoSync, made durable with fsync
 // before Append returns. The file is created with mode 0600 and locked
-// against other journals (on Unix systems) while open.
+// against other journals (on Unix systems) while open, so a FileStore has
+// a single writer and never sees a conflict; it still checks the sequence
+// of every batch and accepts an identical retry, as [Store] says.
 //
-// FileStore is not safe for concurrent use; a [Journal] serialises its
-// calls.
+// The zero FileStore has no file: its methods return errors. FileStore is
+// not safe for concurrent use; a [Journal] serialises its calls.
 type FileStore struct {
 	f        *os.File
 	path     string
 	noSync   bool
-	size     int64 // bytes of complete lines
+	size     int64  // bytes of complete lines
+	last     uint64 // seq of the last stored entry
+	lastHash string // its hash
 	buf      []byte
 	recovery Recovery
 	loaded   bool
 	repaired bool // the torn tail, if any, is cut off and the offset set
 }
 
+// FileStoreOptions configure a [FileStore]. A nil *FileStoreOptions, like
+// the zero value, means the defaults.
+type FileStoreOptions struct {
+	NoSync bool // skip every fsync (tests, rehearsals on a laptop)
+}
+
 // OpenFileStore opens the journal file at path, creating it (and syncing
-// its directory) if it does not exist. noSync skips every fsync. It returns
-// [ErrLocked] if another journal holds the file.
-func OpenFileStore(path string, noSync bool) (*FileStore, error) {
+// its directory) if it does not exist. It returns [ErrLocked] if another
+// journal holds the file.
+func OpenFileStore(path string, opts *FileStoreOptions) (*FileStore, error) {
+	noSync := opts != nil && opts.NoSync
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	created := err == nil
 	if errors.Is(err, os.ErrExist) {
@@ -69,43 +94,58 @@ func OpenFileStore(path string, noSync bool) (*FileStore, error) {
 		return nil, fmt.Errorf("timeline: %s: %w", path, err)
 	}
 	if created && !noSync {
-		if err := syncDir(filepath.Dir(path)); err != nil {
+		if err := atomicfile.SyncDir(filepath.Dir(path)); err != nil {
 			f.Close()
-			return nil, err
+			return nil, fmt.Errorf("timeline: %w", err)
 		}
 	}
 	return &FileStore{f: f, path: path, noSync: noSync}, nil
 }
 
-// Load reads every entry of the file. A last line without its newline is
-// the trace of a crash during a write: Load leaves it out, even if it
-// decodes (its Record never returned), reports it by Recovery, and the
-// file loses it before the next write. Any other malformed line is a
-// [*LineError]. Load itself never modifies the file.
+// errNoFile is returned by the methods of a zero or closed FileStore.
+var errNoFile = errors.New("timeline: FileStore has no open file")
+
+// Load reads every entry of the file, one line at a time. A last line
+// without its newline is the trace of a crash during a write: Load leaves
+// it out, even if it decodes (its Record never returned), reports it by
+// Recovery, and the file loses it before the next write. Any other
+// malformed line is a [*LineError]. Load itself never modifies the file.
 func (s *FileStore) Load() ([]Entry, error) {
+	if s.f == nil {
+		return nil, errNoFile
+	}
 	if s.loaded {
 		return nil, errors.New("timeline: FileStore.Load called twice")
 	}
 	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
 		return nil, fmt.Errorf("timeline: %w", err)
 	}
-	data, err := io.ReadAll(s.f)
-	if err != nil {
-		return nil, fmt.Errorf("timeline: reading %s: %w", s.path, err)
+	var entries []Entry
+	var size int64
+	sc := newScanner(s.f)
+	for {
+		data, complete, err := sc.readLine()
+		if err == io.EOF && len(data) == 0 {
+			break
+		}
+		if err != nil && err != io.EOF {
+			return nil, sc.readError(err)
+		}
+		if !complete {
+			s.recovery = Recovery{TornBytes: int64(len(data)), TornLine: sc.line}
+			break
+		}
+		e, err := sc.decode(data, true)
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, e)
+		size += int64(len(data)) + 1
 	}
-	complete := data
-	var torn []byte
-	if i := bytes.LastIndexByte(data, '\n'); i+1 < len(data) {
-		complete, torn = data[:i+1], data[i+1:]
+	s.size = size
+	if n := len(entries); n > 0 {
+		s.last, s.lastHash = entries[n-1].Seq, entries[n-1].Hash
 	}
-	entries, err := decodeLines(complete)
-	if err != nil {
-		return nil, err
-	}
-	if len(torn) > 0 {
-		s.recovery = Recovery{TornBytes: int64(len(torn)), TornLine: bytes.Count(complete, []byte{'\n'}) + 1}
-	}
-	s.size = int64(len(complete))
 	s.loaded = true
 	return entries, nil
 }
@@ -132,30 +172,38 @@ func (s *FileStore) repair() error {
 	return nil
 }
 
-// decodeLines decodes complete JSON Lines held in memory.
-func decodeLines(data []byte) ([]Entry, error) {
-	entries := make([]Entry, 0, bytes.Count(data, []byte{'\n'}))
-	for line := 1; len(data) > 0; line++ {
-		i := bytes.IndexByte(data, '\n')
-		e, err := decodeLine(data[:i])
-		if err != nil {
-			return nil, &LineError{Line: line, Err: err}
-		}
-		entries = append(entries, e)
-		data = data[i+1:]
-	}
-	return entries, nil
-}
-
 // Recovery reports what Load repaired.
 func (s *FileStore) Recovery() Recovery { return s.recovery }
 
 // Append writes each entry as one line with one Write, then syncs the file
-// once for the whole batch (unless noSync). If a write fails, the file is
-// cut back to its last complete line.
+// once for the whole batch (unless NoSync). If a write fails, the file is
+// cut back to its last complete line. A batch that does not start right
+// after the last stored entry is refused: with an error wrapping
+// [ErrConflict] when it overlaps stored entries with other hashes, with a
+// plain error when it leaves a gap. Entries of the batch already stored
+// with the same hashes (a retry) are not written again.
 func (s *FileStore) Append(batch []Entry) error {
+	if s.f == nil {
+		return errNoFile
+	}
 	if !s.loaded {
 		return errors.New("timeline: FileStore.Append before Load")
+	}
+	if len(batch) == 0 {
+		return nil
+	}
+	if first := batch[0].Seq; first != s.last+1 {
+		if first > s.last+1 {
+			return fmt.Errorf("timeline: %s: batch starts at seq %d, after %d: a gap", s.path, first, s.last)
+		}
+		n, err := s.stored(batch)
+		if err != nil {
+			return err
+		}
+		batch = batch[n:]
+		if len(batch) == 0 {
+			return nil
+		}
 	}
 	if err := s.repair(); err != nil {
 		return err
@@ -166,6 +214,9 @@ func (s *FileStore) Append(batch []Entry) error {
 		if err != nil {
 			return err
 		}
+		if err := checkLineSize(len(s.buf) - 1); err != nil {
+			return &EntryError{Seq: batch[i].Seq, Step: batch[i].Step, Err: err}
+		}
 		n, err := s.f.Write(s.buf)
 		if err != nil {
 			if n > 0 {
@@ -174,8 +225,62 @@ func (s *FileStore) Append(batch []Entry) error {
 			return fmt.Errorf("timeline: writing %s: %w", s.path, err)
 		}
 		s.size += int64(n)
+		s.last, s.lastHash = batch[i].Seq, batch[i].Hash
 	}
 	return s.sync()
+}
+
+// stored checks the entries of batch that have seqs already in the file:
+// it returns how many there are if each is stored with the same hash, and
+// an error wrapping ErrConflict otherwise. It reads the file back, which
+// only a retry or a conflict costs.
+func (s *FileStore) stored(batch []Entry) (int, error) {
+	conflict := func(seq uint64) error {
+		return fmt.Errorf("timeline: %s: seq %d is stored with another hash: %w", s.path, seq, ErrConflict)
+	}
+	n := 0
+	for n < len(batch) && batch[n].Seq <= s.last {
+		n++
+	}
+	if batch[n-1].Seq == s.last {
+		if batch[n-1].Hash != s.lastHash {
+			return 0, conflict(s.last)
+		}
+		if n == 1 {
+			return 1, nil
+		}
+	}
+	old, err := s.Since(batch[0].Seq - 1)
+	if err != nil {
+		return 0, err
+	}
+	for i := range n {
+		if i >= len(old) || old[i].Seq != batch[i].Seq || old[i].Hash != batch[i].Hash {
+			return 0, conflict(batch[i].Seq)
+		}
+	}
+	return n, nil
+}
+
+// Since returns the entries of the file with Seq > seq, in order: a
+// FileStore has no other writer, so a journal on it only meets its own
+// entries. It reads the file from the start and leaves its offset as it
+// was; a torn last line is left out.
+func (s *FileStore) Since(seq uint64) ([]Entry, error) {
+	if s.f == nil {
+		return nil, errNoFile
+	}
+	var out []Entry
+	sc := newScanner(io.NewSectionReader(s.f, 0, s.size))
+	for e, err := range sc.entries() {
+		if err != nil {
+			return nil, err
+		}
+		if e.Seq > seq {
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }
 
 // rollback cuts the file back to its last complete line after a short write.
@@ -195,7 +300,8 @@ func (s *FileStore) sync() error {
 	return nil
 }
 
-// Close closes the file, releasing its lock.
+// Close closes the file, releasing its lock. Closing a closed or zero
+// FileStore returns nil.
 func (s *FileStore) Close() error {
 	if s.f == nil {
 		return nil
@@ -204,18 +310,6 @@ func (s *FileStore) Close() error {
 	s.f = nil
 	if err != nil {
 		return fmt.Errorf("timeline: %w", err)
-	}
-	return nil
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("timeline: %w", err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("timeline: syncing directory %s: %w", dir, err)
 	}
 	return nil
 }
@@ -229,15 +323,14 @@ func syncDir(dir string) error {
 // [*TamperError]. Open fails with [ErrLocked] while another journal holds
 // the file.
 func Open(path string, opts *Options) (*Journal, error) {
-	noSync := opts != nil && opts.NoSync
-	fs, err := OpenFileStore(path, noSync)
+	fs, err := OpenFileStore(path, &FileStoreOptions{NoSync: opts != nil && opts.NoSync})
 	if err != nil {
 		return nil, err
 	}
 	j, err := OpenStore(fs, opts)
 	if err != nil {
 		fs.Close()
-		return nil, fmt.Errorf("timeline: opening %s: %w", path, err)
+		return nil, &openError{path: path, err: err}
 	}
 	if err := fs.repair(); err != nil {
 		fs.Close()
@@ -250,3 +343,15 @@ func Open(path string, opts *Options) (*Journal, error) {
 	}
 	return j, nil
 }
+
+// openError says which file Open could not open.
+type openError struct {
+	path string
+	err  error
+}
+
+func (e *openError) Error() string {
+	return "timeline: opening " + e.path + ": " + trimPrefix(e.err.Error())
+}
+
+func (e *openError) Unwrap() error { return e.err }

@@ -7,6 +7,7 @@ import (
 )
 
 // Span is one attempt of one step: from its start entry to its end entry.
+// The zero Span is no attempt of no step.
 type Span struct {
 	Step     string
 	Attempt  int       // 1 for the first start of Step, 2 after a restart, ...
@@ -22,14 +23,23 @@ type Span struct {
 }
 
 // Summary is what a journal says about an operation as a whole.
+//
+// The span of an operation (Start, End, Duration) is that of its steps
+// only: from the earliest step start to the latest step end (or, for a
+// step still open, its start, or the instant of [SummarizeAt]). Notes and
+// entries of other kinds never widen it: a note written before the first
+// step or after the last one is not part of the operation. This is the one
+// definition of the span of a cutover. The zero Summary is that of a
+// journal without steps.
 type Summary struct {
-	Start, End time.Time     // earliest and latest At among the entries
+	Start, End time.Time     // first step start, last step end; zero without steps
 	Duration   time.Duration // End - Start
 	Outage     time.Duration // union of the Outage spans (overlaps count once)
 	Disruption time.Duration // union of the Disruption spans, minus Outage time
 	Steps      []Span        // one per attempt, in start order
 	Entries    int           // number of entries summarised
-	Open       int           // spans still open: their time is in no total
+	Open       int           // spans still open
+	Ongoing    bool          // made by SummarizeAt with open spans counted up to its instant
 }
 
 // IsComplete reports whether every step that started has ended.
@@ -40,21 +50,39 @@ func (s Summary) IsComplete() bool { return s.Open == 0 }
 // their end is never guessed. Entries that a journal would refuse (an end
 // without a running start) are ignored.
 func Summarize(entries []Entry) Summary {
+	return summarize(entries, time.Time{})
+}
+
+// SummarizeAt is Summarize as things stand at instant at, during an
+// operation: entries after at are left out, and steps still open at at
+// count up to at: their spans have End at and the Duration so far, keep
+// Open set, count in the outage and disruption totals and the span of the
+// operation, and the summary is marked Ongoing. A zero at is Summarize.
+func SummarizeAt(entries []Entry, at time.Time) Summary {
+	return summarize(entries, at)
+}
+
+func summarize(entries []Entry, at time.Time) Summary {
 	var s Summary
-	s.Entries = len(entries)
 	type run struct {
 		span     int // index in s.Steps of the running attempt; -1: none
 		attempts int
 	}
 	runs := make(map[string]*run)
+	widen := func(t time.Time) {
+		if s.Start.IsZero() || t.Before(s.Start) {
+			s.Start = t
+		}
+		if t.After(s.End) {
+			s.End = t
+		}
+	}
 	for i := range entries {
 		e := &entries[i]
-		if s.Start.IsZero() || e.At.Before(s.Start) {
-			s.Start = e.At
+		if !at.IsZero() && e.At.After(at) {
+			continue
 		}
-		if e.At.After(s.End) {
-			s.End = e.At
-		}
+		s.Entries++
 		switch e.Kind {
 		case KindStart:
 			r := runs[e.Step]
@@ -67,6 +95,7 @@ func Summarize(entries []Entry) Summary {
 			}
 			r.attempts++
 			r.span = len(s.Steps)
+			widen(e.At)
 			s.Steps = append(s.Steps, Span{
 				Step: e.Step, Attempt: r.attempts, Actor: e.Actor, Start: e.At,
 				Impact: e.Impact, Open: true, StartSeq: e.Seq,
@@ -80,25 +109,35 @@ func Summarize(entries []Entry) Summary {
 			sp.End, sp.EndSeq, sp.Outcome, sp.Open = e.At, e.Seq, e.Outcome, false
 			sp.Duration = sp.End.Sub(sp.Start)
 			r.span = -1
+			widen(e.At)
+		}
+	}
+	for i := range s.Steps {
+		sp := &s.Steps[i]
+		if !sp.Open {
+			continue
+		}
+		s.Open++
+		if !at.IsZero() {
+			sp.End, sp.Duration = at, at.Sub(sp.Start)
+			s.Ongoing = true
+			widen(at)
 		}
 	}
 	s.Duration = s.End.Sub(s.Start)
 	outage, disruption := s.periods()
 	s.Outage, s.Disruption = total(outage), total(disruption)
-	for _, sp := range s.Steps {
-		if sp.Open {
-			s.Open++
-		}
-	}
 	return s
 }
 
-// Period is a half-open interval of time, [Start, End).
+// Period is a half-open interval of time, [Start, End). The zero Period is
+// empty.
 type Period struct{ Start, End time.Time }
 
 // Periods returns the merged, sorted periods during which users suffered
-// impact: for Outage, the union of the ended Outage attempts; for
-// Disruption, the union of the ended Disruption attempts minus the outage
+// impact: for Outage, the union of the ended Outage attempts (and, in an
+// Ongoing summary, of the open ones up to its instant); for Disruption,
+// the same of the Disruption attempts minus the outage
 // periods (the same figures as Summary.Outage and Summary.Disruption);
 // nil for NoImpact. Use them to shade a chart.
 func (s Summary) Periods(impact Impact) []Period {
@@ -116,7 +155,7 @@ func (s Summary) Periods(impact Impact) []Period {
 // them.
 func (s Summary) periods() (outage, disruption []Period) {
 	for _, sp := range s.Steps {
-		if sp.Open {
+		if sp.Open && sp.End.IsZero() {
 			continue
 		}
 		switch sp.Impact {

@@ -164,3 +164,75 @@ func TestSummaryPeriods(t *testing.T) {
 	assert.Equal(t, 20*time.Minute, s.Outage)
 	assert.Equal(t, 40*time.Minute, s.Disruption)
 }
+
+// A summary spans steps only: notes before the first step and after the
+// last one do not widen it.
+func TestSummarySpansStepsOnly(t *testing.T) {
+	t0 := at(2026, 11, 24, 20, 0)
+	m := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Minute) }
+	j := timeline.New(nil)
+	for _, e := range []timeline.Entry{
+		{Kind: timeline.KindNote, Text: "go given", At: m(-60)},
+		{Kind: "mep.vote", Text: "go", At: m(-30)},
+		{Kind: timeline.KindStart, Step: "dns", Impact: timeline.Outage, At: m(0)},
+		{Kind: timeline.KindEnd, Step: "dns", At: m(10)},
+		{Kind: timeline.KindNote, Text: "all good", At: m(90)},
+	} {
+		_, err := j.Record(e)
+		require.NoError(t, err)
+	}
+	s := timeline.Summarize(j.Entries())
+	assert.True(t, s.Start.Equal(m(0)), "got %v", s.Start)
+	assert.True(t, s.End.Equal(m(10)), "got %v", s.End)
+	assert.Equal(t, 10*time.Minute, s.Duration)
+	assert.Equal(t, 5, s.Entries)
+
+	notes := timeline.Summarize(j.Entries()[:2])
+	assert.True(t, notes.Start.IsZero(), "no steps, no span")
+	assert.Zero(t, notes.Duration)
+}
+
+func TestSummarizeAt(t *testing.T) {
+	t0 := at(2026, 11, 24, 20, 0)
+	m := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Minute) }
+	es := journalOf(t,
+		step{"backup", timeline.NoImpact, m(0), m(10), timeline.Done},
+		step{"migrate", timeline.Outage, m(10), m(40), timeline.Done},
+		step{"warm", timeline.Disruption, m(20), time.Time{}, 0},
+	)
+
+	// At 20:30, migrate (ends 20:40) and warm are running.
+	s := timeline.SummarizeAt(es, m(30))
+	assert.True(t, s.Ongoing)
+	assert.Equal(t, 2, s.Open)
+	require.Len(t, s.Steps, 3)
+	assert.True(t, s.Steps[1].Open, "migrate has not ended at 20:30")
+	assert.True(t, s.Steps[1].End.Equal(m(30)))
+	assert.Equal(t, 20*time.Minute, s.Steps[1].Duration)
+	assert.Equal(t, 20*time.Minute, s.Outage, "the running outage counts up to the instant")
+	assert.Equal(t, 0*time.Minute, s.Disruption, "warm's 10 minutes are inside the outage")
+	assert.True(t, s.End.Equal(m(30)))
+	assert.Equal(t, 30*time.Minute, s.Duration)
+	assert.Equal(t, 4, s.Entries, "the entries after the instant are left out")
+
+	// At 21:00, only warm is running.
+	s = timeline.SummarizeAt(es, m(60))
+	assert.True(t, s.Ongoing)
+	assert.Equal(t, 1, s.Open)
+	assert.Equal(t, 30*time.Minute, s.Outage)
+	assert.Equal(t, 20*time.Minute, s.Disruption, "40..60")
+	assert.Equal(t, time.Hour, s.Duration)
+
+	// Summarize does not guess: the open step counts nowhere.
+	s = timeline.Summarize(es)
+	assert.False(t, s.Ongoing)
+	assert.Equal(t, 1, s.Open)
+	assert.Zero(t, s.Disruption)
+	assert.True(t, s.Steps[2].End.IsZero())
+	assert.True(t, s.End.Equal(m(40)))
+
+	// Everything ended: SummarizeAt is Summarize.
+	done := journalOf(t, step{"a", timeline.Outage, m(0), m(5), timeline.Done})
+	assert.Equal(t, timeline.Summarize(done), timeline.SummarizeAt(done, m(60)))
+	assert.Equal(t, timeline.Summarize(es), timeline.SummarizeAt(es, time.Time{}))
+}

@@ -63,6 +63,7 @@ import (
 
 	"github.com/mepkit/mepkit/policy"
 	"github.com/mepkit/mepkit/policy/policytest"
+	"github.com/mepkit/mepkit/timeline"
 )
 
 func main() {
@@ -150,7 +151,7 @@ func show(stdout, stderr io.Writer) int {
 	ctx := context.Background()
 	for _, c := range changes(paris) {
 		fmt.Fprintf(stdout, "\n== %s to %s, %s for %s, decided %s\n",
-			c.Name, c.Environment, c.Start.Format(layout), shortDuration(c.Duration), c.Now.Format(layout))
+			c.Name, c.Environment, c.Start.Format(layout), timeline.FormatDuration(c.Duration), c.Now.Format(layout))
 		if fix := c.Labels["fixes"]; fix != "" {
 			fmt.Fprintf(stdout, "   (label fixes=%s)\n", fix)
 		}
@@ -302,16 +303,4 @@ func changes(loc *time.Location) []policy.Change {
 			Now: at(2027, 1, 15, 12, 0), ReadyAt: at(2027, 1, 15, 11, 0),
 		},
 	}
-}
-
-// shortDuration writes 1h30m rather than 1h30m0s.
-func shortDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }

@@ -88,6 +88,7 @@ import (
 
 	"github.com/mepkit/mepkit/policy"
 	"github.com/mepkit/mepkit/policy/policyfile"
+	"github.com/mepkit/mepkit/timeline"
 )
 
 func main() {
@@ -183,7 +184,7 @@ type options struct {
 
 // readPolicy reads a policy file from disk, refusing one over the size
 // limit of package policyfile before reading it.
-func readPolicy(path string) (policyfile.File, error) { return policyfile.ReadFile(path, nil) }
+func readPolicy(path string) (policyfile.File, error) { return policyfile.ParseFile(path, nil) }
 
 // gate parses args, reads the policy file with load, decides and prints.
 // It returns the exit status.
@@ -370,7 +371,7 @@ type decisionJSON struct {
 func decide(o *options, clock func() time.Time, load func(string) (policyfile.File, error)) (*decision, error) {
 	file, err := load(o.policyFile)
 	if err != nil {
-		// A *policyfile.ErrorList names the file and, for each problem,
+		// A *policyfile.ListError names the file and, for each problem,
 		// the line and the field.
 		return nil, &badInput{err: err}
 	}
@@ -410,7 +411,7 @@ func decide(o *options, clock func() time.Time, load func(string) (policyfile.Fi
 		Change: changeJSON{
 			Name: c.Name, Environment: c.Environment,
 			Start: c.Start.In(loc), End: c.Start.Add(c.Duration).In(loc),
-			Duration: formatDuration(c.Duration), Now: c.Now.In(loc), Zone: loc.String(),
+			Duration: timeline.FormatDuration(c.Duration), Now: c.Now.In(loc), Zone: loc.String(),
 		},
 		Allowed: res.Allowed() && !(o.strict && res.Verdict() != policy.Allow),
 		Verdict: res.Verdict().String(),
@@ -491,18 +492,6 @@ func parseTime(name, s string, loc *time.Location) (time.Time, error) {
 		return time.Time{}, badf("-%s %q: that local time does not exist in %s (the clocks change); give it in RFC 3339", name, s, loc)
 	}
 	return t, nil
-}
-
-// formatDuration writes 1h30m rather than 1h30m0s.
-func formatDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }
 
 // writeText writes the answer for people: the change, one line per
@@ -587,7 +576,7 @@ func demoClock() time.Time { return time.Date(2026, 11, 24, 16, 0, 0, 0, time.UT
 func demo(stdout, stderr io.Writer) int {
 	load := func(name string) (policyfile.File, error) {
 		if name == demoFile {
-			return policyfile.Decode(demoPolicy, nil)
+			return policyfile.ParseWith(demoPolicy, nil)
 		}
 		return policyfile.File{}, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 	}

@@ -31,12 +31,12 @@ func TestGoliveDefaultScenario(t *testing.T) {
 		"eve of Armistice de 1918",
 		"T0 moved to Thu 2026-11-12 20:00",
 		"go/no-go: GO",
-		"migrate-database failed after 9m00s",
-		"drift: 8m00s late",
+		"migrate-database failed after 9m",
+		"drift: 8m late",
 		"next deployment billing-v2-site-2: 1 lesson(s) to apply",
 		"industrialization → operations (Marc)",
 		"## Go/no-go",
-		"| Outage | 38m00s | 45m00s | +7m00s | +18.4% |",
+		"| Outage | 38m | 45m | +7m | +18.4% |",
 	} {
 		assert.Contains(t, got, want)
 	}

@@ -81,22 +81,22 @@ func TestCutover(t *testing.T) {
 	out := s.ok(0, "start", "-f", path, "backup")
 	assert.Regexp(t, `^#1 2026-11-24 19:00:00 UTC start backup impact=none actor=alice hash=[0-9a-f]{12}\n$`, out)
 	out = s.ok(12*time.Minute, "end", "-f", path, "backup")
-	assert.Regexp(t, `^#2 2026-11-24 19:12:00 UTC end backup outcome=done took=12m00s actor=alice hash=[0-9a-f]{12}\n$`, out)
+	assert.Regexp(t, `^#2 2026-11-24 19:12:00 UTC end backup outcome=done took=12m actor=alice hash=[0-9a-f]{12}\n$`, out)
 	out = s.ok(0, "start", "-f", path, "-actor", "bob", "migrate", "-impact", "outage")
 	assert.Contains(t, out, "start migrate impact=outage actor=bob")
 	out = s.ok(5*time.Minute, "note", "-f", path, "-actor", "bob", "--", "-5%", "disk", "left")
 	assert.Contains(t, out, `#4 2026-11-24 19:17:00 UTC note actor=bob text="-5% disk left"`)
 	out = s.ok(25*time.Minute, "end", "-f", path, "migrate", "-outcome", "done")
-	assert.Contains(t, out, "took=30m00s")
+	assert.Contains(t, out, "took=30m")
 	s.ok(0, "start", "-f", path, "warm-caches", "-impact", "disruption")
 	out = s.ok(3*time.Minute, "end", "-f", path, "warm-caches", "-outcome", "skipped")
-	assert.Contains(t, out, "#7 2026-11-24 19:45:00 UTC end warm-caches outcome=skipped took=3m00s")
+	assert.Contains(t, out, "#7 2026-11-24 19:45:00 UTC end warm-caches outcome=skipped took=3m")
 
 	t.Run("summary", func(t *testing.T) {
 		out := s.ok(0, "summary", "-f", path, "-tz", "Europe/Paris")
-		assert.Contains(t, out, "| 2 | migrate | 1 | 2026-11-24 20:12:00 CET | 2026-11-24 20:42:00 CET | 30m00s | outage | done |")
-		assert.Contains(t, out, "- Outage (users cut off): 30m00s\n")
-		assert.Contains(t, out, "- Disruption (users degraded): 3m00s\n")
+		assert.Contains(t, out, "| 2 | migrate | 1 | 2026-11-24 20:12:00 CET | 2026-11-24 20:42:00 CET | 30m | outage | done |")
+		assert.Contains(t, out, "- Outage (users cut off): 30m\n")
+		assert.Contains(t, out, "- Disruption (users degraded): 3m\n")
 		assert.Contains(t, out, "- Entries: 7\n")
 
 		out = s.ok(0, "summary", "-f", path, "-tz", "UTC")
@@ -146,13 +146,13 @@ func TestCutover(t *testing.T) {
 
 	t.Run("compare", func(t *testing.T) {
 		out := s.ok(0, "compare", "-f", path, "-baseline", base)
-		assert.Contains(t, out, "| backup | 10m00s | 12m00s | +2m00s (+20%) |\n")
-		assert.Contains(t, out, "| migrate | 20m00s | 30m00s | +10m00s (+50%) |\n")
-		assert.Contains(t, out, "| **Total** | 35m00s | 45m00s | +10m00s (+29%) |\n")
-		assert.Contains(t, out, "| **Outage** | 20m00s | 30m00s | +10m00s (+50%) |\n")
-		assert.Contains(t, out, "| **Disruption** | 0s | 3m00s | +3m00s |\n", "no percentage of zero")
-		assert.Contains(t, out, "Missing (rehearsed, not run):\n- smoke-tests (5m00s in the rehearsal)\n")
-		assert.Contains(t, out, "Added (run, never rehearsed):\n- warm-caches (3m00s)\n")
+		assert.Contains(t, out, "| backup | 10m | 12m | +2m (+20%) |\n")
+		assert.Contains(t, out, "| migrate | 20m | 30m | +10m (+50%) |\n")
+		assert.Contains(t, out, "| **Total** | 35m | 45m | +10m (+29%) |\n")
+		assert.Contains(t, out, "| **Outage** | 20m | 30m | +10m (+50%) |\n")
+		assert.Contains(t, out, "| **Disruption** | 0s | 3m | +3m |\n", "no percentage of zero")
+		assert.Contains(t, out, "Missing (rehearsed, not run):\n- smoke-tests (5m in the rehearsal)\n")
+		assert.Contains(t, out, "Added (run, never rehearsed):\n- warm-caches (3m)\n")
 	})
 }
 
@@ -185,7 +185,7 @@ func TestFlagsBeforeCommand(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "cutover.jsonl")
 	s := newSession(t, utc(2026, 11, 24, 19, 0))
 	assert.Contains(t, s.ok(0, "-f", path, "start", "migrate", "-impact", "outage"), "start migrate impact=outage")
-	assert.Contains(t, s.ok(time.Minute, "-f="+path, "-actor", "bob", "end", "migrate"), "end migrate outcome=done took=1m00s actor=bob")
+	assert.Contains(t, s.ok(time.Minute, "-f="+path, "-actor", "bob", "end", "migrate"), "end migrate outcome=done took=1m actor=bob")
 	assert.Contains(t, s.ok(0, "--f", path, "verify"), "ok: 2 entries")
 	assert.Contains(t, s.ok(0, "-f", path, "summary", "-tz", "Europe/Paris"), "migrate")
 
@@ -297,14 +297,18 @@ func TestKey(t *testing.T) {
 	s.ok(0, "start", "-f", path, "-key-env", "MEP_KEY", "migrate")
 	assert.Contains(t, s.ok(0, "verify", "-f", path, "-key-env", "MEP_KEY"), "ok: 2 entries")
 
+	// A missing or wrong key is told apart from tampering.
 	r := s.run(0, "verify", "-f", path)
 	assert.Equal(t, exitFailed, r.code)
-	assert.Contains(t, r.stderr, "seq 1")
+	assert.Contains(t, r.stderr, "wrong key")
+	assert.NotContains(t, r.stderr, "tampered")
 	assert.Contains(t, r.stderr, "-key-env", "the likely cause is named")
 
 	r = s.run(0, "verify", "-f", path, "-key-env", "OTHER_KEY")
 	assert.Equal(t, exitFailed, r.code)
-	assert.Contains(t, r.stderr, "seq 1")
+	assert.Contains(t, r.stderr, "wrong key")
+	assert.Contains(t, r.stderr, timeline.KeyID([]byte("s3cret")), "the key the journal needs is identified")
+	assert.NotContains(t, r.stderr, "tampered")
 
 	r = s.run(0, "end", "-f", path, "migrate")
 	assert.Equal(t, exitFailed, r.code, "no key, no writing")

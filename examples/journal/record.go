@@ -138,8 +138,10 @@ func explainOpen(err error, key []byte) error {
 	switch {
 	case errors.Is(err, timeline.ErrLocked):
 		return fmt.Errorf("%w (another command is writing to it; try again)", err)
-	case errors.Is(err, timeline.ErrTampered) && key == nil:
-		return fmt.Errorf("%w (if the journal was written with -key-env, give it here too)", err)
+	case errors.Is(err, timeline.ErrWrongKey) && key == nil:
+		return fmt.Errorf("%w (the journal was written with -key-env: give it here too)", err)
+	case errors.Is(err, timeline.ErrWrongKey):
+		return fmt.Errorf("%w (check the variable named by -key-env)", err)
 	}
 	return err
 }

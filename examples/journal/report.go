@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"strings"
 	"time"
 
 	"github.com/mepkit/mepkit/timeline"
@@ -65,7 +66,7 @@ func (c *cli) export(args []string) error {
 		return timeline.WriteJSONL(c.stdout, entries)
 	case "md":
 		if *title != "" {
-			fmt.Fprintf(c.stdout, "# %s\n\n", timeline.MarkdownEscape(*title))
+			fmt.Fprintf(c.stdout, "# %s\n\n", markdownText(*title))
 		}
 		return timeline.WriteMarkdown(c.stdout, timeline.Summarize(entries))
 	}
@@ -130,7 +131,7 @@ func writeComparison(w io.Writer, c timeline.Comparison, base, actual map[string
 			timeline.FormatDuration(d.Baseline), timeline.FormatDuration(d.Actual), delta(d))
 	}
 	for _, s := range c.Steps {
-		row(timeline.MarkdownEscape(s.Step), s.Delta)
+		row(markdownText(s.Step), s.Delta)
 	}
 	row("**Total**", c.Duration)
 	row("**Outage**", c.Outage)
@@ -138,13 +139,13 @@ func writeComparison(w io.Writer, c timeline.Comparison, base, actual map[string
 	if len(c.Missing) > 0 {
 		fmt.Fprintf(w, "\nMissing (rehearsed, not run):\n")
 		for _, s := range c.Missing {
-			fmt.Fprintf(w, "- %s (%s in the rehearsal)\n", timeline.MarkdownEscape(s), timeline.FormatDuration(base[s]))
+			fmt.Fprintf(w, "- %s (%s in the rehearsal)\n", markdownText(s), timeline.FormatDuration(base[s]))
 		}
 	}
 	if len(c.Added) > 0 {
 		fmt.Fprintf(w, "\nAdded (run, never rehearsed):\n")
 		for _, s := range c.Added {
-			fmt.Fprintf(w, "- %s (%s)\n", timeline.MarkdownEscape(s), timeline.FormatDuration(actual[s]))
+			fmt.Fprintf(w, "- %s (%s)\n", markdownText(s), timeline.FormatDuration(actual[s]))
 		}
 	}
 }
@@ -172,19 +173,20 @@ func (c *cli) verify(args []string) error {
 		return err
 	}
 	// A torn last line is a failure here, not a note: the file is not what
-	// was recorded, whatever the rest says.
-	entries, err := timeline.ReadFile(fs.file)
+	// was recorded, whatever the rest says. VerifyFile checks as it reads,
+	// in bounded memory, whatever the size of the journal.
+	n, head, err := timeline.VerifyFile(fs.file, key)
 	if err != nil {
-		return missing(err, fs.file)
-	}
-	if err := timeline.Verify(entries, key); err != nil {
+		if e := missing(err, fs.file); e != err {
+			return e
+		}
 		return explainOpen(err, key)
 	}
-	if len(entries) == 0 {
+	if n == 0 {
 		fmt.Fprintf(c.stdout, "ok: 0 entries\n")
 		return nil
 	}
-	fmt.Fprintf(c.stdout, "ok: %d entries, head %s\n", len(entries), entries[len(entries)-1].Hash)
+	fmt.Fprintf(c.stdout, "ok: %d entries, head %s\n", n, head)
 	return nil
 }
 
@@ -227,4 +229,31 @@ func noArgs(pos []string) error {
 		return usagef("unexpected argument %q", pos[0])
 	}
 	return nil
+}
+
+// markdownText escapes s for a Markdown table cell or list item: Markdown
+// punctuation gets a backslash, HTML characters become entities and line
+// breaks become spaces, so that a step name cannot change the document.
+func markdownText(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case strings.ContainsRune("\\`*_[]|#~!{}()", r):
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '<':
+			b.WriteString("&lt;")
+		case r == '>':
+			b.WriteString("&gt;")
+		case r == '&':
+			b.WriteString("&amp;")
+		case r == '"':
+			b.WriteString("&quot;")
+		case strings.ContainsRune("\n\r\t\v\f\u2028\u2029", r):
+			b.WriteByte(' ')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

@@ -1,4 +1,6 @@
-// Package durfmt prints durations for people and files.
+// Package durfmt prints durations for people and files: the one
+// implementation behind timeline.FormatDuration, for the packages that must
+// not import timeline (policy, checklist).
 package durfmt
 
 import (

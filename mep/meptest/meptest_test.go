@@ -14,6 +14,6 @@ import (
 func TestReplayFileStore(t *testing.T) {
 	dir := t.TempDir()
 	meptest.TestReplay(t, 40, func(round int) (timeline.Store, error) {
-		return timeline.OpenFileStore(filepath.Join(dir, strconv.Itoa(round)+".jsonl"), true)
+		return timeline.OpenFileStore(filepath.Join(dir, strconv.Itoa(round)+".jsonl"), &timeline.FileStoreOptions{NoSync: true})
 	})
 }

@@ -30,10 +30,10 @@ func ExampleReport_WriteMarkdown() {
 	//
 	// - Outcome: **DONE**
 	// - Go/no-go: **GO**
-	// - T0: 2026-11-24 20:00:00 UTC (started 2026-11-24 20:05:00 UTC, 5m00s late)
+	// - T0: 2026-11-24 20:00:00 UTC (started 2026-11-24 20:05:00 UTC, 5m late)
 	// - Ended: 2026-11-24 20:10:00 UTC
-	// - Duration: **5m00s (estimate 4m00s, +1m00s)**
-	// - Outage (users cut off): **5m00s (estimate 4m00s, +1m00s)**
+	// - Duration: **5m (estimate 4m, +1m)**
+	// - Outage (users cut off): **5m (estimate 4m, +1m)**
 	//
 	// Project: billing
 	//
@@ -49,14 +49,14 @@ func ExampleReport_WriteMarkdown() {
 	//
 	// - Start: 2026-11-24 20:05:00 UTC
 	// - End: 2026-11-24 20:10:00 UTC
-	// - Duration: 5m00s
-	// - Outage (users cut off): 5m00s
+	// - Duration: 5m
+	// - Outage (users cut off): 5m
 	// - Disruption (users degraded): 0s
 	// - Journal entries: 2
 	//
 	// | # | Step | ID | Owner | By | Start | End | Duration | Expected | Impact | Outcome |
 	// |--:|---|---|---|---|---|---|--:|--:|---|---|
-	// | 1 | Point the DNS to the new site | switch-dns | alice | alice | 2026-11-24 20:05:00 UTC | 2026-11-24 20:10:00 UTC | 5m00s |  | outage | done |
+	// | 1 | Point the DNS to the new site | switch-dns | alice | alice | 2026-11-24 20:05:00 UTC | 2026-11-24 20:10:00 UTC | 5m |  | outage | done |
 	//
 	// ## Rules cited
 	//
@@ -105,7 +105,7 @@ func ExampleNewHistory() {
 	//
 	// Deployments: 3 (1.5 a month over 2)
 	// Change failure rate: 33% (1 of 3)
-	// Time to restore (median): 25m00s
+	// Time to restore (median): 25m
 	// Duration against estimate: -11% on average over 3 rollouts
 	// Outage against estimate: no estimate
 	// Lessons applied: 1 of 1
@@ -117,15 +117,15 @@ func ExampleNewHistory() {
 	//
 	// Month    Deployments  Failed or rolled back  Change failure rate  Time to restore  Duration against estimate  Outage against estimate  Lessons applied
 	// 2026-10            1                      0          0% (0 of 1)                                    +17% (1)
-	// 2026-11            2                      1         50% (1 of 2)           25m00s                   -25% (2)                                    1 of 1
+	// 2026-11            2                      1         50% (1 of 2)              25m                   -25% (2)                                    1 of 1
 	//
 	// Rollouts
 	// --------
 	//
 	// Rollout  Start                 Outcome      Duration  Estimate  Outage  Estimate  Time to restore  Lessons applied
-	// site-1   2026-10-06 20:00 UTC  done         1h10m00s  1h00m00s      0s
-	// site-2   2026-11-03 20:00 UTC  rolled back    40m00s  1h00m00s      0s                     25m00s
-	// site-3   2026-11-17 20:00 UTC  done           50m00s  1h00m00s      0s                                      1 of 1
+	// site-1   2026-10-06 20:00 UTC  done            1h10m        1h      0s
+	// site-2   2026-11-03 20:00 UTC  rolled back       40m        1h      0s                        25m
+	// site-3   2026-11-17 20:00 UTC  done              50m        1h      0s                                      1 of 1
 	//
 	// Rules cited
 	// -----------

@@ -164,7 +164,7 @@ func TestHistoryGolden(t *testing.T) {
 	// Blue bars in September, November and December, a red one in November.
 	assert.Equal(t, 4, count["rect"])
 	checkTables(t, md.String())
-	assert.Contains(t, md.String(), "| 2026-11 | 3 | 2 | 67% (2 of 3) | 30m00s | +20% (2) | +45% (2) | 4 of 5 |")
+	assert.Contains(t, md.String(), "| 2026-11 | 3 | 2 | 67% (2 of 3) | 30m | +20% (2) | +45% (2) | 4 of 5 |")
 	assert.Contains(t, txt.String(), "Change failure rate: 40% (2 of 5)")
 }
 

@@ -107,7 +107,7 @@ func (r *Report) cell(t time.Time) string {
 // dur prints d as timeline.FormatDuration does.
 func dur(d time.Duration) string { return timeline.FormatDuration(d) }
 
-// signed prints d with a sign: "+5m00s", "-30s", "0s".
+// signed prints d with a sign: "+5m", "-30s", "0s".
 func signed(d time.Duration) string {
 	s := timeline.FormatDuration(d)
 	if d.Round(time.Second) > 0 {

@@ -67,29 +67,30 @@
 // The reasons of a Set read from a file are all in one zone: calendars
 // speak in the file's zone (or their own), and the policies that have no
 // zone of their own (readiness, require-go, max-outage) are given the
-// file's zone (or their own) with [policy.In]. [Decode] and [ReadFile]
+// file's zone (or their own) with [policy.In]. [ParseWith] and [ParseFile]
 // return the file's zone too, for a program to read local times there and
 // set [policy.Change.Location].
 //
 // # Errors and limits
 //
-// A file that cannot be used gives an *[ErrorList] holding every problem
+// A file that cannot be used gives a *[ListError] holding every problem
 // the parser found (it goes on after a problem wherever it can), up to
-// [MaxErrors], then a count of the rest. Each problem is an *[Error] with
-// the line and the field, wrapping its cause where there is one
-// ([ErrSyntax], *[policy.SpecError], *[policy.CronError],
-// [policy.ErrCountry]); errors.As finds the first. Unknown fields, unknown
-// kinds, missing fields, unknown zones, a readiness lead under one hour, a
-// quorum under one, bad window specs and cron expressions that are invalid
-// or never fire are all problems. A file never yields a policy that
-// silently allows or blocks everything: an empty list of policies, windows
-// that cover every hour of every day, and windows, cron freezes or
-// holidays that leave no instant free are problems too. Characters that
-// YAML does not allow (a NUL byte, say) and invalid UTF-8 are reported
-// with their line and column.
+// [DefaultMaxProblems] (or [ParseOptions.MaxProblems]), then a count of
+// the rest. Each problem is an *[Error] with the line and the field,
+// wrapping its cause where there is one ([ErrSyntax], *[policy.SpecError],
+// *[policy.CronError], [policy.ErrCountry]); errors.As finds the first.
+// Unknown fields, unknown kinds, missing fields, unknown zones, a
+// readiness lead under one hour, a quorum under one, bad window specs and
+// cron expressions that are invalid or never fire are all problems. A
+// file never yields a policy that silently allows or blocks everything:
+// an empty list of policies, windows that cover every hour of every day,
+// and windows, cron freezes or holidays that leave no instant free are
+// problems too. Characters that YAML does not allow (a NUL byte, say) and
+// invalid UTF-8 are reported with their line and column.
 //
-// A file larger than [DefaultMaxSize] (1 MiB), or than [Options.MaxSize]
-// when set, is refused at once with [ErrTooLarge]; [ReadFile] checks the
-// size before it reads the file. Within the limit, parsing takes time and
-// memory in proportion to the size.
+// A file larger than [DefaultMaxBytes] (1 MiB), or than
+// [ParseOptions.MaxBytes] when set, is refused at once with
+// [ErrTooLarge]; [ParseFile] checks the size before it reads the file.
+// Within the limit, parsing takes time and memory in proportion to the
+// size.
 package policyfile

@@ -9,20 +9,16 @@ import (
 )
 
 // Sentinel errors, for errors.Is. Every other problem of a file is an
-// *[Error] naming its line and field, within an *[ErrorList].
+// *[Error] naming its line and field, within an *[ListError].
 var (
 	// ErrSyntax reports a file that is not YAML or JSON: a syntax error, a
 	// character that YAML does not allow (a NUL byte, say), a second
 	// document.
 	ErrSyntax = errors.New("policyfile: syntax error")
-	// ErrTooLarge reports a file larger than [Options.MaxSize]; nothing of
+	// ErrTooLarge reports a file larger than [ParseOptions.MaxBytes]; nothing of
 	// it was parsed.
 	ErrTooLarge = errors.New("policyfile: file too large")
 )
-
-// MaxErrors is the number of problems an [ErrorList] keeps; it counts the
-// others in More.
-const MaxErrors = 20
 
 // Error locates one problem in a policy file.
 type Error struct {
@@ -76,30 +72,30 @@ func (e *Error) MarshalJSON() ([]byte, error) {
 	}{e.Line, e.Column, e.Field, msg})
 }
 
-// ErrorList is the error of a policy file that cannot be used: every
+// ListError is the error of a policy file that cannot be used: every
 // problem found, in file order, so that one run shows what to fix. It
-// keeps the first [MaxErrors] problems and counts the others in More. Its
-// Unwrap returns each *[Error], so errors.As finds the first and
-// errors.Is its causes.
-type ErrorList struct {
-	Path   string   // the file, when read by ReadFile; "" otherwise
-	Errors []*Error // at least one
-	More   int      // problems found beyond Errors
+// keeps the first [ParseOptions.MaxProblems] problems and counts the
+// others in More. Its Unwrap returns each *[Error], so errors.As finds the
+// first and errors.Is their causes.
+type ListError struct {
+	Path     string   // the file, when read by ParseFile; "" otherwise
+	Problems []*Error // at least one, in file order
+	More     int      // problems found beyond Problems
 }
 
 // Error returns the one problem, or "policyfile: N problems:" followed by
 // one indented line per problem and "and N more".
-func (l *ErrorList) Error() string {
+func (l *ListError) Error() string {
 	prefix := "policyfile: "
 	if l.Path != "" {
 		prefix += l.Path + ": "
 	}
-	if len(l.Errors) == 1 && l.More == 0 {
-		return prefix + l.Errors[0].text()
+	if len(l.Problems) == 1 && l.More == 0 {
+		return prefix + l.Problems[0].text()
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s%d problems:", prefix, len(l.Errors)+l.More)
-	for _, e := range l.Errors {
+	fmt.Fprintf(&b, "%s%d problems:", prefix, len(l.Problems)+l.More)
+	for _, e := range l.Problems {
 		b.WriteString("\n\t")
 		b.WriteString(e.text())
 	}
@@ -110,20 +106,20 @@ func (l *ErrorList) Error() string {
 }
 
 // Unwrap returns the problems, each an *Error.
-func (l *ErrorList) Unwrap() []error {
-	out := make([]error, len(l.Errors))
-	for i, e := range l.Errors {
+func (l *ListError) Unwrap() []error {
+	out := make([]error, len(l.Problems))
+	for i, e := range l.Problems {
 		out[i] = e
 	}
 	return out
 }
 
-// MarshalJSON writes {"path", "errors", "more"}; path and more are left
+// MarshalJSON writes {"path", "problems", "more"}; path and more are left
 // out when empty.
-func (l *ErrorList) MarshalJSON() ([]byte, error) {
+func (l *ListError) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
-		Path   string   `json:"path,omitempty"`
-		Errors []*Error `json:"errors"`
-		More   int      `json:"more,omitempty"`
-	}{l.Path, l.Errors, l.More})
+		Path     string   `json:"path,omitempty"`
+		Problems []*Error `json:"problems"`
+		More     int      `json:"more,omitempty"`
+	}{l.Path, l.Problems, l.More})
 }

@@ -47,8 +47,8 @@ policies:
 	// policyfile: line 5: policies[0].cron: cron "0 3 30 2 *": never fires: no day matches (e.g. 30 February)
 }
 
-func ExampleDecode() {
-	f, err := policyfile.Decode([]byte(`
+func ExampleParseWith() {
+	f, err := policyfile.ParseWith([]byte(`
 zone: Europe/Paris
 policies:
   - kind: readiness
@@ -72,7 +72,7 @@ policies:
 	// WARN  require-go:operations: waiting: 2 of the 2 GOs from operations still missing [scope: environment production]
 }
 
-func ExampleErrorList() {
+func ExampleListError() {
 	_, err := policyfile.Parse([]byte(`
 zone: Europe/Paris
 policies:

@@ -174,7 +174,6 @@ func TestNULAndControlCharacters(t *testing.T) {
 		{"DEL", "zone: UTC\npolicies: \x7f\n", 2, 11, "U+007F"},
 		{"C1 control", "zone: é\u0080\n", 1, 8, "U+0080"},
 		{"invalid UTF-8", "zone: UTC\npolicies:\n  - kind: \xff\n", 3, 11, "invalid UTF-8"},
-		{"UTF-16", "\xff\xfez\x00o\x00", 1, 1, "invalid UTF-8"},
 		{"NUL in JSON", "{\"zone\": \"UTC\",\n \"policies\": [\x00]}", 2, 15, "invalid character"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -188,8 +187,17 @@ func TestNULAndControlCharacters(t *testing.T) {
 			assert.Contains(t, err.Error(), fmt.Sprintf("line %d:", tt.line))
 		})
 	}
+	// YAML in UTF-16, with its byte order mark, is YAML.
+	utf16 := []byte{0xff, 0xfe}
+	for _, r := range "zone: UTC\npolicies:\n  - kind: friday-freeze\n" {
+		utf16 = append(utf16, byte(r), 0)
+	}
+	set, err := policyfile.Parse(utf16)
+	require.NoError(t, err)
+	assert.Len(t, set, 1)
+
 	// Characters YAML allows pass.
-	_, err := policyfile.Parse([]byte("zone: UTC\npolicies:\n  - kind: require-go\n    role: \"équipe\tnuit \u0085 \U0001F600\"\n"))
+	_, err = policyfile.Parse([]byte("zone: UTC\npolicies:\n  - kind: require-go\n    role: \"équipe\tnuit \u0085 \U0001F600\"\n"))
 	assert.NoError(t, err)
 }
 
@@ -210,10 +218,10 @@ policies:
     role: operations
 `
 	_, err := policyfile.Parse([]byte(file))
-	var list *policyfile.ErrorList
+	var list *policyfile.ListError
 	require.ErrorAs(t, err, &list)
 	var got []string
-	for _, e := range list.Errors {
+	for _, e := range list.Problems {
 		got = append(got, fmt.Sprintf("%d %s", e.Line, e.Field))
 	}
 	assert.Equal(t, []string{
@@ -225,7 +233,7 @@ policies:
 	var se *policy.SpecError
 	assert.ErrorAs(t, err, &se, "the causes unwrap")
 
-	// Beyond MaxErrors, the rest are counted.
+	// Beyond DefaultMaxProblems, the rest are counted.
 	var b strings.Builder
 	b.WriteString("zone: UTC\npolicies:\n")
 	for range 30 {
@@ -233,61 +241,69 @@ policies:
 	}
 	_, err = policyfile.Parse([]byte(b.String()))
 	require.ErrorAs(t, err, &list)
-	assert.Len(t, list.Errors, policyfile.MaxErrors)
+	assert.Len(t, list.Problems, policyfile.DefaultMaxProblems)
 	assert.Equal(t, 10, list.More)
 	assert.True(t, strings.HasSuffix(err.Error(), "\n\tand 10 more"), err.Error())
-	assert.Equal(t, 3, list.Errors[0].Line)
-	assert.Equal(t, 22, list.Errors[19].Line)
+	assert.Equal(t, 3, list.Problems[0].Line)
+	assert.Equal(t, 22, list.Problems[19].Line)
+
+	// MaxProblems keeps more.
+	_, err = policyfile.ParseWith([]byte(b.String()), &policyfile.ParseOptions{MaxProblems: 50})
+	require.ErrorAs(t, err, &list)
+	assert.Len(t, list.Problems, 30)
+	assert.Zero(t, list.More)
+	_, err = policyfile.Parse([]byte(b.String()))
+	require.ErrorAs(t, err, &list)
 
 	js, err := json.Marshal(list)
 	require.NoError(t, err)
-	assert.Contains(t, string(js), `{"errors":[{"line":3,"column":11,"field":"policies[0].kind","message":"unknown kind: \"nothing\" is not one of`)
+	assert.Contains(t, string(js), `{"problems":[{"line":3,"column":11,"field":"policies[0].kind","message":"unknown kind: \"nothing\" is not one of`)
 	assert.Contains(t, string(js), `"more":10}`)
 }
 
 func TestSizeLimit(t *testing.T) {
-	big := []byte("zone: UTC\npolicies:\n  - kind: friday-freeze\n" + strings.Repeat("# padding\n", policyfile.DefaultMaxSize/10))
+	big := []byte("zone: UTC\npolicies:\n  - kind: friday-freeze\n" + strings.Repeat("# padding\n", policyfile.DefaultMaxBytes/10))
 	_, err := policyfile.Parse(big)
 	assert.ErrorIs(t, err, policyfile.ErrTooLarge)
-	assert.Contains(t, err.Error(), fmt.Sprintf("over the limit of %d bytes", policyfile.DefaultMaxSize))
-	f, err := policyfile.Decode(big, &policyfile.Options{MaxSize: 2 << 20})
+	assert.Contains(t, err.Error(), fmt.Sprintf("over the limit of %d bytes", policyfile.DefaultMaxBytes))
+	f, err := policyfile.ParseWith(big, &policyfile.ParseOptions{MaxBytes: 2 << 20})
 	require.NoError(t, err, "the limit can be raised")
 	assert.Len(t, f.Set, 1)
-	_, err = policyfile.Decode([]byte("zone: UTC\npolicies:\n  - kind: friday-freeze\n"), &policyfile.Options{MaxSize: 10})
+	_, err = policyfile.ParseWith([]byte("zone: UTC\npolicies:\n  - kind: friday-freeze\n"), &policyfile.ParseOptions{MaxBytes: 10})
 	assert.ErrorIs(t, err, policyfile.ErrTooLarge)
 
 	dir := t.TempDir()
 	path := filepath.Join(dir, "big.yaml")
 	require.NoError(t, os.WriteFile(path, big, 0o644))
-	_, err = policyfile.ReadFile(path, nil)
+	_, err = policyfile.ParseFile(path, nil)
 	assert.ErrorIs(t, err, policyfile.ErrTooLarge)
 	assert.Contains(t, err.Error(), path)
-	f, err = policyfile.ReadFile(path, &policyfile.Options{MaxSize: int64(len(big))})
+	f, err = policyfile.ParseFile(path, &policyfile.ParseOptions{MaxBytes: len(big)})
 	require.NoError(t, err)
 	assert.Len(t, f.Set, 1)
 
 	if runtime.GOOS == "linux" {
 		// An endless file is refused once the limit is passed.
-		_, err = policyfile.ReadFile("/dev/zero", nil)
+		_, err = policyfile.ParseFile("/dev/zero", nil)
 		assert.ErrorIs(t, err, policyfile.ErrTooLarge)
-		assert.Contains(t, err.Error(), fmt.Sprintf("more than %d bytes", policyfile.DefaultMaxSize))
+		assert.Contains(t, err.Error(), fmt.Sprintf("more than %d bytes", policyfile.DefaultMaxBytes))
 	}
 }
 
-func TestReadFile(t *testing.T) {
-	f, err := policyfile.ReadFile("testdata/standard.yaml", nil)
+func TestParseFile(t *testing.T) {
+	f, err := policyfile.ParseFile("testdata/standard.yaml", nil)
 	require.NoError(t, err)
 	assert.Equal(t, "Europe/Paris", f.Zone.String())
 	assert.Len(t, f.Set, 9)
 
-	_, err = policyfile.ReadFile(filepath.Join(t.TempDir(), "missing.yaml"), nil)
+	_, err = policyfile.ParseFile(filepath.Join(t.TempDir(), "missing.yaml"), nil)
 	assert.ErrorIs(t, err, fs.ErrNotExist)
 	assert.True(t, strings.HasPrefix(err.Error(), "policyfile: open "), err.Error())
 
 	path := filepath.Join(t.TempDir(), "bad.yaml")
 	require.NoError(t, os.WriteFile(path, []byte("zone: UTC\npolicies:\n  - kind: nothing\n"), 0o644))
-	_, err = policyfile.ReadFile(path, nil)
-	var list *policyfile.ErrorList
+	_, err = policyfile.ParseFile(path, nil)
+	var list *policyfile.ListError
 	require.ErrorAs(t, err, &list)
 	assert.Equal(t, path, list.Path)
 	assert.Equal(t, "policyfile: "+path+": line 3: policies[0].kind: unknown kind: \"nothing\" is not one of "+

@@ -30,16 +30,18 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		set, err := policyfile.Parse(data)
 		if err != nil {
-			// Every problem of a file is an ErrorList of located Errors.
-			var list *policyfile.ErrorList
+			// Every problem of a file is a ListError of located Errors.
+			var list *policyfile.ListError
 			if !errors.As(err, &list) {
-				t.Fatalf("%T is not an *ErrorList: %v", err, err)
+				t.Fatalf("%T is not an *ListError: %v", err, err)
 			}
-			if len(list.Errors) == 0 || len(list.Errors) > policyfile.MaxErrors || list.More < 0 {
-				t.Fatalf("%d errors and %d more", len(list.Errors), list.More)
+			if len(list.Problems) == 0 || len(list.Problems) > policyfile.DefaultMaxProblems || list.More < 0 {
+				t.Fatalf("%d errors and %d more", len(list.Problems), list.More)
 			}
-			lines := bytes.Count(data, []byte("\n")) + 1
-			for _, e := range list.Errors {
+			// Lines end as YAML ends them.
+			lines := 1 + bytes.Count(data, []byte("\n")) + bytes.Count(data, []byte("\r")) - bytes.Count(data, []byte("\r\n")) +
+				bytes.Count(data, []byte("\u0085")) + bytes.Count(data, []byte("\u2028")) + bytes.Count(data, []byte("\u2029"))
+			for _, e := range list.Problems {
 				if e.Line < 0 || e.Line > lines || e.Column < 0 || e.Err == nil {
 					t.Fatalf("error at line %d column %d of a %d-line file: %v", e.Line, e.Column, lines, e)
 				}

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -18,28 +17,46 @@ import (
 	"github.com/mepkit/mepkit/policy"
 )
 
-// DefaultMaxSize is the largest policy file read when [Options.MaxSize]
-// is zero: 1 MiB, a thousand times a file that lists every kind.
-const DefaultMaxSize = 1 << 20
+// DefaultMaxBytes is the largest policy file read when
+// [ParseOptions.MaxBytes] is zero: 1 MiB. A policy file lists tens of
+// policies in a few kilobytes; 1 MiB is thousands of them. The worst case
+// within it, a megabyte of cron freezes and holiday calendars each checked
+// over five years, takes about 3 s of CPU and 450 MB of memory.
+const DefaultMaxBytes = 1 << 20
 
-// Options tune the reading of a policy file. A nil *Options or the zero
-// Options means defaults.
-type Options struct {
-	// MaxSize is the largest file accepted, in bytes; zero or negative:
-	// DefaultMaxSize. A larger file is refused at once with [ErrTooLarge],
+// DefaultMaxProblems is how many problems a [ListError] keeps when
+// [ParseOptions.MaxProblems] is zero; it counts the others in More.
+const DefaultMaxProblems = 20
+
+// ParseOptions tune the reading of a policy file. A nil *ParseOptions and
+// the zero value mean the defaults; the parser never changes them.
+type ParseOptions struct {
+	// MaxBytes is the largest file accepted, in bytes; zero or less:
+	// DefaultMaxBytes. A larger file is refused at once with [ErrTooLarge],
 	// before it is read whole or parsed. Within the limit, parsing takes
 	// time and memory in proportion to the size.
-	MaxSize int64
+	MaxBytes int
+	// MaxProblems is how many problems a [ListError] keeps; zero or less:
+	// DefaultMaxProblems.
+	MaxProblems int
 }
 
-func (o *Options) maxSize() int64 {
-	if o == nil || o.MaxSize <= 0 {
-		return DefaultMaxSize
+func (o *ParseOptions) maxBytes() int64 {
+	if o == nil || o.MaxBytes <= 0 {
+		return DefaultMaxBytes
 	}
-	return o.MaxSize
+	return int64(o.MaxBytes)
 }
 
-// File is a parsed policy file.
+func (o *ParseOptions) maxProblems() int {
+	if o == nil || o.MaxProblems <= 0 {
+		return DefaultMaxProblems
+	}
+	return o.MaxProblems
+}
+
+// File is a parsed policy file. The zero File has no zone and an empty
+// Set, which allows everything.
 type File struct {
 	// Zone is the file's top-level zone; nil when the file names none
 	// (every calendar policy then names its own). A program reads local
@@ -53,34 +70,35 @@ type File struct {
 	Set policy.Set
 }
 
-// Parse reads a policy file, YAML or JSON, with the default [Options], and
-// returns its policies in file order. It is Decode(data, nil).Set.
+// Parse reads a policy file, YAML or JSON, with the default [ParseOptions], and
+// returns its policies in file order. It is ParseWith(data, nil).Set.
 func Parse(data []byte) (policy.Set, error) {
-	f, err := Decode(data, nil)
+	f, err := ParseWith(data, nil)
 	return f.Set, err
 }
 
-// Decode reads a policy file, YAML or JSON, held in data, and returns its
-// policies and its zone. A file that cannot be used gives an *[ErrorList]
-// with every problem found (up to [MaxErrors]), each an *[Error] with the
-// line and the field; data over [Options.MaxSize] gives one wrapping
-// [ErrTooLarge].
-func Decode(data []byte, opts *Options) (File, error) {
-	if limit := opts.maxSize(); int64(len(data)) > limit {
+// ParseWith is [Parse] with options (a larger size limit, more problems
+// kept; opts may be nil) that also returns the file's zone. A file that
+// cannot be used gives a *[ListError] with every problem found, each an
+// *[Error] with the line and the field; data over [ParseOptions.MaxBytes]
+// gives one wrapping [ErrTooLarge], at once.
+func ParseWith(data []byte, opts *ParseOptions) (File, error) {
+	if limit := opts.maxBytes(); int64(len(data)) > limit {
 		return File{}, tooLarge("", int64(len(data)), limit)
 	}
-	f, errs := decode(data)
+	f, errs := decode(data, opts.maxProblems())
 	if errs != nil {
 		return File{}, errs
 	}
 	return f, nil
 }
 
-// ReadFile reads the policy file at path, as [Decode] does. A file larger
-// than [Options.MaxSize] is refused before it is read. An *[ErrorList] from
-// ReadFile has the path.
-func ReadFile(path string, opts *Options) (File, error) {
-	limit := opts.maxSize()
+// ParseFile reads the policy file at path, as [ParseWith] does. A file
+// larger than [ParseOptions.MaxBytes] is refused before it is read, with
+// an error wrapping [ErrTooLarge]; a *[ListError] from ParseFile has the
+// path. Errors opening or reading the file wrap the *fs.PathError.
+func ParseFile(path string, opts *ParseOptions) (File, error) {
+	limit := opts.maxBytes()
 	fh, err := os.Open(path)
 	if err != nil {
 		return File{}, fmt.Errorf("policyfile: %w", err)
@@ -96,7 +114,7 @@ func ReadFile(path string, opts *Options) (File, error) {
 	if int64(len(data)) > limit {
 		return File{}, tooLarge(path, int64(len(data)), limit)
 	}
-	f, errs := decode(data)
+	f, errs := decode(data, opts.maxProblems())
 	if errs != nil {
 		errs.Path = path
 		return File{}, errs
@@ -104,34 +122,29 @@ func ReadFile(path string, opts *Options) (File, error) {
 	return f, nil
 }
 
-func tooLarge(path string, size, limit int64) *ErrorList {
+func tooLarge(path string, size, limit int64) *ListError {
 	what := strconv.FormatInt(size, 10) + " bytes"
 	if path != "" && size == limit+1 {
 		what = "more than " + strconv.FormatInt(limit, 10) + " bytes"
 	}
-	return &ErrorList{Path: path, Errors: []*Error{{
-		Err: fmt.Errorf("%w: %s, over the limit of %d bytes (raise Options.MaxSize to read it)", ErrTooLarge, what, limit),
+	return &ListError{Path: path, Problems: []*Error{{
+		Err: fmt.Errorf("%w: %s, over the limit of %d bytes (raise ParseOptions.MaxBytes to read it)", ErrTooLarge, what, limit),
 	}}}
 }
 
 // decode parses data, collecting every problem it can find.
-func decode(data []byte) (File, *ErrorList) {
-	p := &parser{}
-	if jsonyaml.Is(data) {
-		// JSON is checked as JSON, then read as the YAML it also is.
-		var err error
-		if data, err = jsonyaml.Prepare(data); err != nil {
-			var se *jsonyaml.SyntaxError
-			if errors.As(err, &se) {
-				p.add(&Error{Line: se.Line, Column: se.Column, Err: fmt.Errorf("%w: %s", ErrSyntax, se.Msg)})
-			} else {
-				p.add(&Error{Err: fmt.Errorf("%w: %w", ErrSyntax, err)})
-			}
-			return File{}, p.list()
+func decode(data []byte, maxProblems int) (File, *ListError) {
+	p := &parser{lines: countLines(data), max: maxProblems}
+	// JSON is checked as JSON, then read as the YAML it also is; YAML is
+	// checked for the characters its decoder refuses without a line.
+	data, err := jsonyaml.Prepare(data)
+	if err != nil {
+		var se *jsonyaml.SyntaxError
+		if errors.As(err, &se) {
+			p.add(&Error{Line: se.Line, Column: se.Column, Err: fmt.Errorf("%w: %s", ErrSyntax, se.Msg)})
+		} else {
+			p.add(&Error{Err: fmt.Errorf("%w: %w", ErrSyntax, err)})
 		}
-	} else if line, col, what := badChar(data); line > 0 {
-		// The YAML decoder reports these without a line.
-		p.add(&Error{Line: line, Column: col, Err: fmt.Errorf("%w: %s", ErrSyntax, what)})
 		return File{}, p.list()
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -153,40 +166,31 @@ func decode(data []byte) (File, *ErrorList) {
 		}
 		return File{}, p.list()
 	}
-	set := p.file(doc.Content[0])
+	root := doc.Content[0]
+	if root.Kind == yaml.ScalarNode && root.ShortTag() == "!!null" {
+		p.add(&Error{Err: errors.New("empty document, want zone and policies")})
+		return File{}, p.list()
+	}
+	set := p.file(root)
 	if errs := p.list(); errs != nil {
 		return File{}, errs
 	}
 	return File{Zone: p.zone, Set: set}, nil
 }
 
-// badChar finds the first character that YAML does not allow (control
-// characters, invalid UTF-8) and returns its line, its column and what it
-// is; line 0 when there is none.
-func badChar(data []byte) (line, col int, what string) {
-	line, start := 1, 0
-	for i := 0; i < len(data); {
-		c := data[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '\n':
-				line, start = line+1, i+1
-			case c < 0x20 && c != '\t' && c != '\r', c == 0x7f:
-				return line, utf8.RuneCount(data[start:i]) + 1, fmt.Sprintf("control character %U is not allowed", c)
-			}
-			i++
-			continue
+// countLines returns the number of lines of data, as YAML counts them.
+func countLines(data []byte) int {
+	n := 1
+	for i := 0; i < len(data); i++ {
+		switch c := data[i]; {
+		case c == '\n', c == '\r' && (i+1 == len(data) || data[i+1] != '\n'):
+			n++
+		case c == 0xc2 && i+1 < len(data) && data[i+1] == 0x85,
+			c == 0xe2 && i+2 < len(data) && data[i+1] == 0x80 && (data[i+2] == 0xa8 || data[i+2] == 0xa9):
+			n++
 		}
-		r, n := utf8.DecodeRune(data[i:])
-		switch {
-		case r == utf8.RuneError && n == 1:
-			return line, utf8.RuneCount(data[start:i]) + 1, fmt.Sprintf("invalid UTF-8 (byte %#x); policy files are UTF-8", c)
-		case r < 0xA0 && r != 0x85, r == 0xFFFE, r == 0xFFFF:
-			return line, utf8.RuneCount(data[start:i]) + 1, fmt.Sprintf("control character %U is not allowed", r)
-		}
-		i += n
 	}
-	return 0, 0, ""
+	return n
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
@@ -205,13 +209,18 @@ func yamlError(err error) *Error {
 type parser struct {
 	zone    *time.Location // the file's
 	badZone bool           // the file's zone was given but is unusable
+	lines   int            // of the file: the decoder may place a node past the end
+	max     int            // problems kept
 	errs    []*Error
 	more    int
 }
 
 // add records a problem.
 func (p *parser) add(e *Error) {
-	if len(p.errs) < MaxErrors {
+	if e.Line > p.lines {
+		e.Line, e.Column = p.lines, 0 // a value missing at the end of the file
+	}
+	if len(p.errs) < p.max {
 		p.errs = append(p.errs, e)
 	} else {
 		p.more++
@@ -232,7 +241,7 @@ func (p *parser) failf(n *yaml.Node, field, format string, args ...any) {
 func (p *parser) count() int { return len(p.errs) + p.more }
 
 // list returns the problems in file order, or nil.
-func (p *parser) list() *ErrorList {
+func (p *parser) list() *ListError {
 	if len(p.errs) == 0 {
 		return nil
 	}
@@ -242,7 +251,7 @@ func (p *parser) list() *ErrorList {
 		}
 		return a.Column - b.Column
 	})
-	return &ErrorList{Errors: p.errs, More: p.more}
+	return &ListError{Problems: p.errs, More: p.more}
 }
 
 // fields checks that n is a mapping with known, unique keys and returns its

@@ -67,6 +67,8 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{"syntax", "zone: [\npolicies: 1", 2, "", policyfile.ErrSyntax, ""},
 		{"empty", "", 0, "", nil, "empty file"},
+		{"only a document marker", "---", 0, "", nil, "empty document"},
+		{"a value missing at the end", "zone: UTC\npolicies:\n  - kind: require-go\n    role:", 4, "policies[0].role", nil, "the role is empty"},
 		{"unknown top field", "zone: UTC\npolicy: []\n", 2, "policy", nil, `"policy" is not one of zone, policies`},
 		{"unknown kind", "zone: UTC\npolicies:\n  - kind: saturday-freeze\n", 3, "policies[0].kind", nil, "saturday-freeze"},
 		{"missing kind", "zone: UTC\npolicies:\n  - name: x\n", 3, "policies[0].kind", nil, "missing"},
@@ -118,8 +120,8 @@ func TestParseErrors(t *testing.T) {
 			case **policy.SpecError:
 				assert.ErrorAs(t, err, c)
 			}
-			var list *policyfile.ErrorList
-			assert.ErrorAs(t, err, &list, "every file problem comes in an ErrorList")
+			var list *policyfile.ListError
+			assert.ErrorAs(t, err, &list, "every file problem comes in a ListError")
 			assert.Contains(t, err.Error(), tt.msg)
 			assert.Regexp(t, `^policyfile: `, err.Error())
 		})
@@ -127,7 +129,7 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestParseJSONEscapes(t *testing.T) {
-	f, err := policyfile.Decode([]byte(`{"zone": "Europe\/Paris", "policies": [
+	f, err := policyfile.ParseWith([]byte(`{"zone": "Europe\/Paris", "policies": [
 	{"kind": "friday-freeze", "name": "no-friday \ud83d\ude00"},
 	{"kind": "require-go", "role": " ops\/night "}]}`), nil)
 	require.NoError(t, err)
@@ -159,13 +161,13 @@ policies:
 }
 
 func TestDecodeZone(t *testing.T) {
-	f, err := policyfile.Decode([]byte("zone: Asia/Kolkata\npolicies:\n  - kind: friday-freeze\n"), nil)
+	f, err := policyfile.ParseWith([]byte("zone: Asia/Kolkata\npolicies:\n  - kind: friday-freeze\n"), nil)
 	require.NoError(t, err)
 	require.NotNil(t, f.Zone)
 	assert.Equal(t, "Asia/Kolkata", f.Zone.String())
 	assert.Len(t, f.Set, 1)
 
-	f, err = policyfile.Decode([]byte("policies:\n  - kind: max-outage\n    limit: 30m\n"), nil)
+	f, err = policyfile.ParseWith([]byte("policies:\n  - kind: max-outage\n    limit: 30m\n"), nil)
 	require.NoError(t, err)
 	assert.Nil(t, f.Zone, "no zone named")
 }

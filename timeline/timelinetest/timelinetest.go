@@ -2,7 +2,9 @@
 package timelinetest
 
 import (
+	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 	"testing"
 	"time"
@@ -14,8 +16,19 @@ import (
 // an empty store loads empty; appended batches load back in order, equal to
 // what was recorded, after the store is closed and reopened; a journal
 // reopened on it continues the chain; and Close may be called on a store
-// that was loaded. open must return a new handle on the same storage each
-// time it is called within one test (for a file, reopen the same path).
+// that was loaded. It also checks the rules for several writers: an Append
+// whose entries are already stored with the same hashes (a retry) returns
+// nil and stores nothing again; one whose seqs are stored with other hashes
+// (another writer appended first) stores nothing and returns an error
+// wrapping [timeline.ErrConflict]; one that leaves a gap is refused; a
+// journal's Record on such a conflict leaves the journal unchanged; and,
+// for a [timeline.Tailer], Since returns what was appended after a seq, so
+// that [timeline.Journal.Refresh] catches up and the journal goes on.
+//
+// open must return a new handle on the same storage each time it is called
+// within one test (for a file, reopen the same path); the checks use one
+// handle at a time, the writes of "another writer" going through the same
+// handle.
 func TestStore(t *testing.T, open func() timeline.Store) {
 	t.Helper()
 	if err := CheckStore(open); err != nil {
@@ -103,16 +116,189 @@ func CheckStore(open func() timeline.Store) error {
 	s = open()
 	got, err = s.Load()
 	if err != nil {
+		return fail("Load after reopen: %v", err)
+	}
+	if err := sameEntries(got, want); err != "" {
+		s.Close()
+		return fail("Load after reopen: %s", err)
+	}
+	if err := timeline.Verify(got, nil); err != nil {
+		s.Close()
+		return fail("Verify after reopen: %v", err)
+	}
+	err = checkSeams(s, want, now)
+	if cerr := s.Close(); err == nil && cerr != nil {
+		err = fail("Close: %v", cerr)
+	}
+	if err != nil {
+		return err
+	}
+
+	s = open()
+	got, err = s.Load()
+	if err != nil {
 		return fail("final Load: %v", err)
 	}
 	defer s.Close()
-	if err := sameEntries(got, want); err != "" {
+	if len(got) < len(want) {
+		return fail("final Load: got %d entries, want at least %d", len(got), len(want))
+	}
+	if err := sameEntries(got[:len(want)], want); err != "" {
 		return fail("final Load: %s", err)
 	}
 	if err := timeline.Verify(got, nil); err != nil {
 		return fail("final Verify: %v", err)
 	}
 	return nil
+}
+
+// checkSeams checks the rules for several writers on a loaded store s
+// that holds stored (a valid chain).
+func checkSeams(s timeline.Store, stored []timeline.Entry, now func() time.Time) error {
+	n := len(stored)
+	since := func(what string, seq uint64, want []timeline.Entry) error {
+		t, ok := s.(timeline.Tailer)
+		if !ok {
+			return nil
+		}
+		got, err := t.Since(seq)
+		if err != nil {
+			return fail("%s: Since(%d): %v", what, seq, err)
+		}
+		if err := sameEntries(got, want); err != "" {
+			return fail("%s: Since(%d): %s", what, seq, err)
+		}
+		return nil
+	}
+	if err := since("before any write", uint64(n-2), stored[n-2:]); err != nil {
+		return err
+	}
+	if err := since("before any write", uint64(n), nil); err != nil {
+		return err
+	}
+
+	// A retry of stored entries, identical: nil, nothing stored again.
+	if err := s.Append(clone(stored[n-2:])); err != nil {
+		return fail("Append of the last two stored entries again (a retry): got %v, want nil", err)
+	}
+	if err := s.Append(clone(stored[n-1:])); err != nil {
+		return fail("Append of the last stored entry again (a retry): got %v, want nil", err)
+	}
+	if err := since("after a retry", 0, stored); err != nil {
+		return err
+	}
+
+	// Another writer's entry in the place of the last one: a conflict.
+	other := otherWriter(stored[:n-1], now)
+	if other.Hash == stored[n-1].Hash {
+		return fail("internal error: the other writer's entry has the same hash")
+	}
+	err := s.Append([]timeline.Entry{other})
+	if !errors.Is(err, timeline.ErrConflict) {
+		return fail("Append of seq %d with another hash than the stored one: got %v, want an error wrapping ErrConflict", other.Seq, err)
+	}
+	if err := since("after a conflict", 0, stored); err != nil {
+		return err
+	}
+
+	// A batch that leaves a gap.
+	gap := stored[n-1]
+	gap.Seq += 2
+	if err := s.Append([]timeline.Entry{gap}); err == nil {
+		return fail("Append of seq %d after seq %d (a gap): got nil, want an error", gap.Seq, n)
+	}
+	if err := since("after a gap", 0, stored); err != nil {
+		return err
+	}
+
+	// A journal on the store, then another writer appends behind its back.
+	// The store is already loaded: hand the journal a view that does not
+	// load it again.
+	j, err := timeline.OpenStore(loaded{s, clone(stored)}, &timeline.Options{Now: now})
+	if err != nil {
+		return fail("OpenStore: %v", err)
+	}
+	defer j.Close()
+	next := otherWriter(stored, now)
+	if err := s.Append([]timeline.Entry{next}); err != nil {
+		return fail("Append of the next entry by another writer: %v", err)
+	}
+	seq, head := j.Head()
+	_, err = j.Record(timeline.Entry{Kind: timeline.KindNote, Text: "too late"})
+	if !errors.Is(err, timeline.ErrConflict) {
+		return fail("Record after another writer appended: got %v, want an error wrapping ErrConflict", err)
+	}
+	if s2, h2 := j.Head(); s2 != seq || h2 != head || j.Len() != n {
+		return fail("Record refused on a conflict: the journal changed (%d entries, head %d)", j.Len(), s2)
+	}
+	if _, ok := s.(timeline.Tailer); !ok {
+		return nil
+	}
+	news, err := j.Refresh()
+	if err != nil {
+		return fail("Refresh: %v", err)
+	}
+	if err := sameEntries(news, []timeline.Entry{next}); err != "" {
+		return fail("Refresh: %s", err)
+	}
+	e, err := j.Record(timeline.Entry{Kind: timeline.KindNote, Text: "after refresh"})
+	if err != nil {
+		return fail("Record after Refresh: %v", err)
+	}
+	if e.Seq != uint64(n)+2 {
+		return fail("Record after Refresh: got seq %d, want %d", e.Seq, n+2)
+	}
+	return since("after Refresh and Record", uint64(n), append([]timeline.Entry{next}, e))
+}
+
+// otherWriter returns the entry that another writer would append after
+// stored.
+func otherWriter(stored []timeline.Entry, now func() time.Time) timeline.Entry {
+	j, err := timeline.OpenStore(&loaded{entries: clone(stored)}, &timeline.Options{Now: now})
+	if err != nil {
+		panic("timelinetest: " + err.Error())
+	}
+	e, err := j.Record(timeline.Entry{Kind: timeline.KindNote, Actor: "another writer", Text: strconv.Itoa(len(stored) + 1)})
+	if err != nil {
+		panic("timelinetest: " + err.Error())
+	}
+	return e
+}
+
+// loaded is a Store whose entries are already loaded: Load returns them,
+// Append goes to the Store inside, if any, and Close does not close it.
+type loaded struct {
+	timeline.Store
+	entries []timeline.Entry
+}
+
+func (l loaded) Load() ([]timeline.Entry, error) { return l.entries, nil }
+
+func (l loaded) Append(batch []timeline.Entry) error {
+	if l.Store == nil {
+		return nil
+	}
+	return l.Store.Append(batch)
+}
+
+func (l loaded) Since(seq uint64) ([]timeline.Entry, error) {
+	if t, ok := l.Store.(timeline.Tailer); ok {
+		return t.Since(seq)
+	}
+	return nil, errors.New("timelinetest: not a Tailer")
+}
+
+func (l loaded) Close() error { return nil }
+
+func clone(es []timeline.Entry) []timeline.Entry {
+	out := make([]timeline.Entry, len(es))
+	for i, e := range es {
+		if e.Attrs != nil {
+			e.Attrs = maps.Clone(e.Attrs)
+		}
+		out[i] = e
+	}
+	return out
 }
 
 func sameEntries(got, want []timeline.Entry) string {

@@ -40,6 +40,11 @@
 // journal note -- -5% disk left. When $USER is not set, start, end and
 // note want -actor: the journal does not sign entries with a guess.
 //
+// With -postgres DSN -record NAME (and -schema, default "mepkit"), every
+// command works on a record in PostgreSQL (timeline/pgstore) instead of
+// the file: operators on several machines append to one record, and a
+// command that finds it moved on catches up and tries again.
+//
 // "journal demo" runs its demo: a rehearsal and a cutover recorded into a
 // temporary directory on a simulated clock, then the summary, the
 // comparison and the verification, the same on every machine. With no
@@ -61,6 +66,8 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // programs embed the zone database; the library does not
+
+	"github.com/mepkit/mepkit/timeline/pgstore"
 )
 
 func main() {
@@ -95,6 +102,8 @@ Commands:
 
 Every command takes:
   -f FILE        the journal file (default cutover.jsonl)
+  -postgres DSN -record NAME [-schema S]
+                 a record in PostgreSQL instead, shared with other writers
   -key-env NAME  HMAC-SHA256 chain keyed with the value of $NAME
                  (default: plain SHA-256 chain)
 
@@ -196,6 +205,7 @@ func run(args []string, stdout, stderr io.Writer, env func(string) string, now f
 var valueFlags = map[string]bool{
 	"f": true, "key-env": true, "actor": true, "impact": true, "outcome": true,
 	"tz": true, "format": true, "baseline": true, "title": true,
+	"postgres": true, "record": true, "schema": true,
 }
 
 // splitCommand finds the command in args: the first argument that is
@@ -250,6 +260,9 @@ type flags struct {
 	file     string
 	keyEnv   string
 	synopsis string
+	postgres string // DSN; "": the file of -f
+	record   string // the record's name in PostgreSQL
+	schema   string // the PostgreSQL schema that holds the records
 }
 
 func (c *cli) newFlags(name, synopsis string) *flags {
@@ -258,6 +271,9 @@ func (c *cli) newFlags(name, synopsis string) *flags {
 	fs.Usage = func() {}
 	fs.StringVar(&fs.file, "f", "cutover.jsonl", "the journal `file`")
 	fs.StringVar(&fs.keyEnv, "key-env", "", "HMAC key from the environment variable `NAME` (default: plain SHA-256 chain)")
+	fs.StringVar(&fs.postgres, "postgres", "", "work on a record in PostgreSQL at this `DSN` instead of the file")
+	fs.StringVar(&fs.record, "record", "", "the `name` of the PostgreSQL record")
+	fs.StringVar(&fs.schema, "schema", pgstore.DefaultSchema, "the PostgreSQL `schema` that holds the records")
 	return fs
 }
 

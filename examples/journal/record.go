@@ -58,7 +58,7 @@ func (c *cli) end(args []string) error {
 	if err != nil {
 		return usagef("-outcome: %s", strings.TrimPrefix(err.Error(), "timeline: "))
 	}
-	if _, err := os.Stat(fs.file); errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(fs.file); fs.postgres == "" && errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("no journal at %s: nothing was started (wrong -f?)", fs.file)
 	}
 	return c.record(fs, func(j *timeline.Journal) (timeline.Entry, error) {
@@ -112,7 +112,7 @@ func (c *cli) record(fs *flags, rec func(*timeline.Journal) (timeline.Entry, err
 	if err != nil {
 		return err
 	}
-	j, err := timeline.Open(fs.file, &timeline.Options{Now: c.now, Key: key})
+	j, err := c.open(fs, &timeline.Options{Now: c.now, Key: key})
 	if err != nil {
 		return explainOpen(err, key)
 	}
@@ -125,7 +125,7 @@ func (c *cli) record(fs *flags, rec func(*timeline.Journal) (timeline.Entry, err
 		fmt.Fprintf(c.stderr, "journal: %s: truncated an incomplete last line (line %d, %d bytes) left by an interrupted write\n",
 			fs.file, r.TornLine, r.TornBytes)
 	}
-	e, err := rec(j)
+	e, err := recordRetry(j, rec)
 	if err != nil {
 		return explainRecord(err, j)
 	}

@@ -21,7 +21,7 @@ func (c *cli) summary(args []string) error {
 	if err != nil {
 		return err
 	}
-	entries, err := c.read(fs.file)
+	entries, err := c.entries(fs)
 	if err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ func (c *cli) export(args []string) error {
 	if err != nil {
 		return err
 	}
-	entries, err := c.read(fs.file)
+	entries, err := c.entries(fs)
 	if err != nil {
 		return err
 	}
@@ -95,7 +95,7 @@ func (c *cli) compare(args []string) error {
 	if err != nil {
 		return err
 	}
-	actual, err := c.read(fs.file)
+	actual, err := c.entries(fs)
 	if err != nil {
 		return err
 	}
@@ -175,7 +175,7 @@ func (c *cli) verify(args []string) error {
 	// A torn last line is a failure here, not a note: the file is not what
 	// was recorded, whatever the rest says. VerifyFile checks as it reads,
 	// in bounded memory, whatever the size of the journal.
-	n, head, err := timeline.VerifyFile(fs.file, key)
+	n, head, err := c.verifyChain(fs, key)
 	if err != nil {
 		if e := missing(err, fs.file); e != err {
 			return e

@@ -191,8 +191,8 @@ func (r *Report) headline(v *view) {
 	}
 }
 
-// soFar prints a running measure against the whole estimate: "30m00s of
-// an estimated 1h26m00s"; over the estimate, it is marked.
+// soFar prints a running measure against the whole estimate: "30m of
+// an estimated 1h26m"; over the estimate, it is marked.
 func soFar(label string, d, est time.Duration, class string) fact {
 	if est == 0 {
 		return fact{Label: label, Value: dur(d) + " (no estimate)", Class: class}
@@ -222,8 +222,8 @@ func (r *Report) end() (time.Time, string) {
 	return time.Time{}, ""
 }
 
-// against prints a measure against its estimate: "45m00s (estimate
-// 24m00s, +21m00s)". known is false before the cutover: only the estimate
+// against prints a measure against its estimate: "45m (estimate
+// 24m, +21m)". known is false before the cutover: only the estimate
 // is printed.
 func against(label string, actual, est time.Duration, known bool, class string) fact {
 	switch {
@@ -239,7 +239,7 @@ func against(label string, actual, est time.Duration, known bool, class string) 
 	return f
 }
 
-// late prints d as "5m00s late", "2m00s early" or "on time".
+// late prints d as "5m late", "2m early" or "on time".
 func late(d time.Duration) string {
 	switch {
 	case d.Round(time.Second) > 0:

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/mepkit/mepkit/checklist"
+	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/timeline"
+)
+
+// demoStep is one step of the demonstration's runbook: its planned
+// duration (from the rehearsal) and how long it takes tonight, attempt by
+// attempt; an attempt that fails is followed by the next one.
+type demoStep struct {
+	Step     string
+	Impact   timeline.Impact
+	Planned  time.Duration
+	Attempts []time.Duration // the last one succeeds
+}
+
+// demoRunbook is the cutover the demonstration plays, in seconds at speed
+// 1: about a minute, with a failed attempt that makes it late.
+var demoRunbook = []demoStep{
+	{"freeze-writes", timeline.Disruption, 4 * time.Second, []time.Duration{3 * time.Second}},
+	{"backup-database", timeline.Disruption, 8 * time.Second, []time.Duration{9 * time.Second}},
+	{"migrate-database", timeline.Outage, 10 * time.Second, []time.Duration{5 * time.Second, 9 * time.Second}},
+	{"switch-dns", timeline.Outage, 4 * time.Second, []time.Duration{5 * time.Second}},
+	{"smoke-tests", timeline.Disruption, 6 * time.Second, []time.Duration{6 * time.Second}},
+	{"reopen-writes", timeline.NoImpact, 3 * time.Second, []time.Duration{2 * time.Second}},
+}
+
+// demoLead is the time between the GO and T0, at speed 1.
+const demoLead = 5 * time.Second
+
+// demoProject starts the demonstration's project in s: a rollout of
+// demoRunbook, played speed times faster than real time, whose T0 is
+// demoLead away; the team, a readiness checklist ticked in time, the
+// operations GO and the go/no-go are recorded at once.
+func demoProject(s timeline.Store, speed float64) (*mep.Project, *mep.Rollout, error) {
+	p, err := mep.Create(s, "billing v2", &mep.Options{RolloutsOnly: true, NoSync: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	fail := func(err error) (*mep.Project, *mep.Rollout, error) { p.Close(); return nil, nil, err }
+	team := p.Team()
+	for _, m := range []mep.Member{
+		{Name: "olga", Roles: []mep.Role{mep.RoleOperations, mep.RoleMCO}},
+		{Name: "alice", Roles: []mep.Role{mep.RoleBuild}},
+		{Name: "bob", Roles: []mep.Role{mep.RoleBuild}},
+	} {
+		if err := team.Add(m); err != nil {
+			return fail(err)
+		}
+	}
+	if err := team.Choose("olga", "olga", "alice", "bob"); err != nil {
+		return fail(err)
+	}
+	// The demonstration plays whenever it is run, Friday evenings included.
+	if err := p.OptOutOfFreeze("olga", "the demonstration plays at any hour"); err != nil {
+		return fail(err)
+	}
+	scale := func(d time.Duration) time.Duration { return time.Duration(float64(d) / speed) }
+	now := time.Now()
+	var runbook []mep.Step
+	for i, st := range demoRunbook {
+		runbook = append(runbook, mep.Step{ID: st.Step, Owner: demoActors[i%len(demoActors)], Impact: st.Impact, Expected: scale(st.Planned)})
+	}
+	r, err := p.NewRollout(mep.RolloutOptions{
+		Name: "go-live", T0: now.Add(scale(demoLead)).Truncate(time.Second).Add(time.Second), Runbook: runbook,
+		Readiness: checklist.List{Name: "readiness", Items: []checklist.Item{
+			{ID: "backup", Title: "Databases backed up", Owner: "olga", Deadline: -time.Hour},
+		}},
+	})
+	if err != nil {
+		return fail(err)
+	}
+	if err := r.Check("backup", "olga", now.Add(-2*time.Hour), "backups verified"); err != nil {
+		return fail(err)
+	}
+	if _, err := r.Vote(mep.Vote{Role: mep.RoleOperations, By: "olga", Verdict: mep.Go, Reason: "ready"}); err != nil {
+		return fail(err)
+	}
+	if _, err := r.Decide(context.Background(), time.Now()); err != nil {
+		return fail(err)
+	}
+	return p, r, nil
+}
+
+var demoActors = []string{"alice", "bob"}
+
+// runDemo plays the cutover of r as time passes, speed times faster than
+// real time, until it is over or ctx ends. It returns the first error of
+// the record.
+func runDemo(ctx context.Context, r *mep.Rollout, speed float64) error {
+	sleep := func(d time.Duration) bool {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return false
+		case <-t.C:
+			return true
+		}
+	}
+	if !sleep(time.Until(r.T0())) {
+		return nil
+	}
+	for i, st := range demoRunbook {
+		actor := demoActors[i%len(demoActors)]
+		for a, d := range st.Attempts {
+			if err := r.StartStep(st.Step, actor); err != nil {
+				return err
+			}
+			if !sleep(time.Duration(float64(d) / speed)) {
+				return nil
+			}
+			outcome := timeline.Done
+			if a < len(st.Attempts)-1 {
+				outcome = timeline.Failed
+			}
+			if err := r.EndStep(st.Step, actor, outcome); err != nil {
+				return err
+			}
+			if outcome == timeline.Failed {
+				if err := r.Note(actor, st.Step+" failed: lock timeout on the orders table; retrying"); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	_, err := r.Finish("olga")
+	return err
+}

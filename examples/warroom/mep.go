@@ -1,0 +1,156 @@
+package main
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/timeline"
+)
+
+// isMepRecord reports whether entries are a project's record written by
+// package mep: its first entry creates the project.
+func isMepRecord(entries []timeline.Entry) bool {
+	if len(entries) == 0 {
+		return false
+	}
+	k := entries[0].Kind
+	return strings.HasPrefix(k, "x-mep.") || strings.HasPrefix(k, "mep.")
+}
+
+// entriesStore is a read-only [timeline.Store] over entries already read,
+// so that mep can fold a record that another program is writing.
+type entriesStore struct{ entries []timeline.Entry }
+
+func (s *entriesStore) Load() ([]timeline.Entry, error) { return slices.Clone(s.entries), nil }
+func (s *entriesStore) Append([]timeline.Entry) error {
+	return errors.New("warroom: the page is read-only")
+}
+func (s *entriesStore) Close() error { return nil }
+
+// mepFold is a mep project folded from a record, kept while the record
+// does not change.
+type mepFold struct {
+	n       int // entries folded
+	project *mep.Project
+	err     error
+}
+
+// fold returns the project the entries make, folding them again only when
+// they changed since the last call. Not safe for concurrent use.
+func (f *mepFold) fold(entries []timeline.Entry, now func() time.Time) (*mep.Project, error) {
+	if f.project != nil && f.n == len(entries) || f.err != nil && f.n == len(entries) {
+		return f.project, f.err
+	}
+	if f.project != nil {
+		f.project.Close()
+	}
+	f.n = len(entries)
+	f.project, f.err = mep.Open(&entriesStore{entries}, &mep.Options{Now: now})
+	return f.project, f.err
+}
+
+// rolloutOf returns the rollout called name, or the last one created when
+// name is empty.
+func rolloutOf(p *mep.Project, name string) (*mep.Rollout, error) {
+	names := p.Rollouts()
+	if name == "" {
+		if len(names) == 0 {
+			return nil, errors.New("the project has no rollout yet")
+		}
+		name = names[len(names)-1]
+	}
+	r, ok := p.Rollout(name)
+	if !ok {
+		return nil, errors.New("no rollout " + name + " in the project (it has " + strings.Join(names, ", ") + ")")
+	}
+	return r, nil
+}
+
+// fromRollout builds the headline of a mep rollout at now: T0, the
+// decision, the drift and expected end as mep computes them against the
+// runbook's estimates, and the steps of the cutover; and the plan (the
+// runbook with its expected durations) for the chart.
+func fromRollout(r *mep.Rollout, now time.Time) (headline, []plannedStep) {
+	h := headline{Now: now, T0: r.T0(), Verdict: "undecided", HasPlan: true}
+	switch d := r.Decided(); d.Verdict {
+	case mep.Go:
+		h.Verdict, h.GoBy = "GO", d.By
+	case mep.NoGo:
+		h.Verdict, h.GoBy = "NO-GO", d.By
+	}
+	var plan []plannedStep
+	for _, s := range r.Runbook() {
+		plan = append(plan, plannedStep{Step: s.ID, Duration: s.Expected, Impact: s.Impact})
+	}
+	h.Planned = len(plan)
+
+	dr := r.Drift(now)
+	for _, s := range dr.Steps {
+		if s.Running {
+			h.Running = append(h.Running, s.Step.ID)
+		}
+		if s.Ended && s.Outcome != timeline.Failed || s.Skipped {
+			h.Done++
+		}
+	}
+	h.Drift, h.ExpectedEnd = dr.Delay, dr.ExpectedEnd
+
+	// The steps as the record has them; those still running count up to
+	// now in the outage and the disruption.
+	sum := r.Summary()
+	var synthetic []timeline.Entry
+	for _, sp := range sum.Steps {
+		end := sp.End
+		if sp.Open {
+			end = later(now, sp.Start)
+		}
+		synthetic = append(synthetic,
+			timeline.Entry{At: sp.Start, Kind: timeline.KindStart, Step: sp.Step, Impact: sp.Impact},
+			timeline.Entry{At: end, Kind: timeline.KindEnd, Step: sp.Step, Outcome: sp.Outcome})
+		if !sp.Open {
+			h.Last = sp.Step + " " + sp.Outcome.String()
+		}
+	}
+	slices.SortStableFunc(synthetic, func(a, b timeline.Entry) int { return a.At.Compare(b.At) })
+	closed := timeline.Summarize(synthetic)
+	h.Outage, h.Disruption = closed.Outage, closed.Disruption
+	h.Spans = slices.Clone(sum.Steps)
+	for i := range h.Spans {
+		if h.Spans[i].Open {
+			h.Spans[i].End = later(now, h.Spans[i].Start)
+		}
+	}
+	h.Started = len(sum.Steps) > 0
+	h.Finished = h.Started && len(h.Running) == 0 && h.Done >= len(plan)
+	if h.Finished {
+		for _, sp := range sum.Steps {
+			h.ExpectedEnd = later(h.ExpectedEnd, sp.End)
+		}
+	}
+	return h, plan
+}
+
+// describe says in a few words what an entry of a mep record is about,
+// for the table of latest entries.
+func describe(e timeline.Entry) string {
+	var parts []string
+	for _, k := range []string{"rollout", "step", "event", "outcome", "item", "status", "role", "verdict"} {
+		if v := e.Attrs[k]; v != "" {
+			parts = append(parts, v)
+		}
+	}
+	if e.Step != "" {
+		parts = append([]string{e.Step}, parts...)
+	}
+	s := strings.Join(parts, " ")
+	if e.Text != "" {
+		if s != "" {
+			s += ": "
+		}
+		s += e.Text
+	}
+	return s
+}

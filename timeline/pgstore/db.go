@@ -1,0 +1,217 @@
+package pgstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// DefaultSchema is the PostgreSQL schema used when [Options.Schema] is empty.
+const DefaultSchema = "mepkit"
+
+// MaxRecordName is the longest record name, in bytes.
+const MaxRecordName = 200
+
+// Options configure a [DB]. A nil *Options, like the zero value, means the
+// defaults. Options are copied, never modified.
+type Options struct {
+	// Schema is the PostgreSQL schema that holds the tables; "": DefaultSchema.
+	Schema string
+	// Timeout bounds each call of a [Store] method that takes no context
+	// (Load, Append, Since), retries included; 0: one minute.
+	Timeout time.Duration
+	// NoMigrate makes Open and New fail with a [*SchemaError] instead of
+	// creating or migrating the tables, for roles that may only read and
+	// write (see [Grants]). Open never runs DDL when the schema is at
+	// [SchemaVersion] anyway.
+	NoMigrate bool
+}
+
+// DB is a PostgreSQL database that holds timeline records, each a chain of
+// entries under a name. It hands out a [Store] per record and follows
+// records as they grow ([DB.Follow]).
+//
+// DB is safe for simultaneous use by multiple goroutines.
+type DB struct {
+	pool    *pgxpool.Pool
+	ownPool bool
+	schema  string
+	timeout time.Duration
+
+	notifier notifier
+
+	// SQL statements with the schema filled in.
+	sqlSince, sqlLast, sqlInsert, sqlHashes string
+}
+
+// Open connects to the database that dsn names (a PostgreSQL URL or
+// key=value string, as pgx parses it: host, user, TLS with sslmode and
+// sslrootcert, pool settings, ...) and makes sure its tables are at
+// [SchemaVersion], creating or migrating them unless opts.NoMigrate. The
+// connection settings, secrets included, come only from dsn and the
+// standard PG* environment variables that pgx reads. Close the DB to close
+// its connections.
+func Open(ctx context.Context, dsn string, opts *Options) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: parsing the connection string: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: connecting: %w", err)
+	}
+	db, err := New(ctx, pool, opts)
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	db.ownPool = true
+	return db, nil
+}
+
+// New is like [Open] on a pool the caller configured and keeps: Close does
+// not close it.
+func New(ctx context.Context, pool *pgxpool.Pool, opts *Options) (*DB, error) {
+	if pool == nil {
+		panic("pgstore: New with a nil pool")
+	}
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.Schema == "" {
+		o.Schema = DefaultSchema
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = time.Minute
+	}
+	if err := pool.Ping(ctx); err != nil {
+		return nil, fmt.Errorf("pgstore: connecting to %s: %w", describe(pool), err)
+	}
+	v, err := version(ctx, pool, o.Schema)
+	if err != nil {
+		return nil, err
+	}
+	if v > SchemaVersion {
+		return nil, &SchemaError{Schema: o.Schema, Found: v, Supported: SchemaVersion, Err: ErrSchemaVersion}
+	}
+	if v < SchemaVersion {
+		if o.NoMigrate {
+			return nil, &SchemaError{Schema: o.Schema, Found: v, Supported: SchemaVersion, Err: ErrNotMigrated}
+		}
+		if err := migrate(ctx, pool, o.Schema); err != nil {
+			var se *SchemaError
+			var pgErr *pgconn.PgError
+			if !errors.As(err, &se) && errors.As(err, &pgErr) && pgErr.Code == "42501" {
+				err = &SchemaError{Schema: o.Schema, Found: v, Supported: SchemaVersion, Err: err}
+			}
+			return nil, err
+		}
+	}
+	t := qualified(o.Schema, EntriesTable)
+	db := &DB{
+		pool:      pool,
+		schema:    o.Schema,
+		timeout:   o.Timeout,
+		sqlSince:  "SELECT seq, hash, line FROM " + t + " WHERE record = $1 AND seq > $2 ORDER BY seq",
+		sqlLast:   "SELECT coalesce(max(seq), 0) FROM " + t + " WHERE record = $1",
+		sqlHashes: "SELECT seq, hash FROM " + t + " WHERE record = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq",
+		sqlInsert: "INSERT INTO " + t + " (record, seq, at, kind, step, actor, hash, line) " +
+			"SELECT $1, u.seq, u.at, u.kind, u.step, u.actor, u.hash, u.line " +
+			"FROM unnest($2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) " +
+			"AS u(seq, at, kind, step, actor, hash, line) " +
+			"WHERE (SELECT coalesce(max(seq), 0) FROM " + t + " WHERE record = $1) = $9",
+	}
+	db.startNotifier()
+	return db, nil
+}
+
+// Migrate creates or migrates the tables of opts.Schema in the database of
+// pool to [SchemaVersion], in one transaction; it does nothing when they
+// are at that version. Run it as the role that owns the schema; writers
+// then need only the privileges of [Grants]. A schema of a newer version
+// is a [*SchemaError] wrapping [ErrSchemaVersion].
+func Migrate(ctx context.Context, pool *pgxpool.Pool, opts *Options) error {
+	schema := DefaultSchema
+	if opts != nil && opts.Schema != "" {
+		schema = opts.Schema
+	}
+	return migrate(ctx, pool, schema)
+}
+
+// Schema returns the PostgreSQL schema that holds the tables.
+func (db *DB) Schema() string { return db.schema }
+
+// Pool returns the connection pool.
+func (db *DB) Pool() *pgxpool.Pool { return db.pool }
+
+// Store returns the store of the record called name, for
+// timeline.OpenStore. Several stores, in this process or others, may
+// write to one record: see [Store.Append]. The name is any UTF-8 text of
+// 1 to [MaxRecordName] bytes without NUL.
+func (db *DB) Store(name string) (*Store, error) {
+	if err := checkName(name); err != nil {
+		return nil, err
+	}
+	return &Store{db: db, record: name}, nil
+}
+
+// Records returns the names of the records that hold entries, sorted.
+func (db *DB) Records(ctx context.Context) ([]string, error) {
+	rows, err := db.pool.Query(ctx, "SELECT DISTINCT record FROM "+qualified(db.schema, EntriesTable)+" ORDER BY record")
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: listing records: %w", err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, fmt.Errorf("pgstore: listing records: %w", err)
+		}
+		names = append(names, n)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("pgstore: listing records: %w", err)
+	}
+	return names, nil
+}
+
+// Close sends the notifications still queued and closes the connections
+// if Open made them; a DB made by New leaves its pool open. Stores of a
+// closed DB fail. Close a DB when done with it, whichever made it: it
+// runs a goroutine until then.
+func (db *DB) Close() {
+	db.stopNotifier()
+	if db.ownPool {
+		db.pool.Close()
+	}
+}
+
+func checkName(name string) error {
+	switch {
+	case name == "":
+		return fmt.Errorf("%w: empty", ErrRecordName)
+	case len(name) > MaxRecordName:
+		return fmt.Errorf("%w: %d bytes, more than %d", ErrRecordName, len(name), MaxRecordName)
+	case !utf8.ValidString(name):
+		return fmt.Errorf("%w: %q is not valid UTF-8", ErrRecordName, name)
+	}
+	for _, r := range name {
+		if r == 0 {
+			return fmt.Errorf("%w: %q contains NUL", ErrRecordName, name)
+		}
+	}
+	return nil
+}
+
+// describe names the server of pool for errors, without secrets.
+func describe(pool *pgxpool.Pool) string {
+	c := pool.Config().ConnConfig
+	return fmt.Sprintf("%s:%d database %q as %q", c.Host, c.Port, c.Database, c.User)
+}

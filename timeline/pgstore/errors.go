@@ -1,0 +1,39 @@
+package pgstore
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/mepkit/mepkit/timeline"
+)
+
+// Sentinel errors, for errors.Is.
+var (
+	// ErrSchemaVersion is wrapped by the [*SchemaError] for a schema
+	// migrated by a newer version of this package.
+	ErrSchemaVersion = errors.New("pgstore: schema of a newer version")
+	// ErrNotMigrated is wrapped by the [*SchemaError] for a schema below
+	// [SchemaVersion] when [Options.NoMigrate] is set.
+	ErrNotMigrated = errors.New("pgstore: schema not migrated")
+	// ErrRecordName is wrapped by errors about a record name that cannot
+	// be stored.
+	ErrRecordName = errors.New("pgstore: invalid record name")
+	// ErrClosed is returned by the methods of a closed [Store].
+	ErrClosed = errors.New("pgstore: store closed")
+)
+
+// ConflictError reports an Append that found the record moved on: another
+// writer stored entries first. Nothing of the batch was stored. It wraps
+// [timeline.ErrConflict].
+type ConflictError struct {
+	Record string // the record's name
+	Seq    uint64 // the first seq of the batch
+	Last   uint64 // the last seq stored when the conflict was seen
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("pgstore: record %q moved on: the batch starts at seq %d, the record holds seq %d written by another writer", e.Record, e.Seq, e.Last)
+}
+
+// Unwrap returns timeline.ErrConflict.
+func (e *ConflictError) Unwrap() error { return timeline.ErrConflict }

@@ -1,0 +1,63 @@
+package pgstore_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"os"
+
+	"github.com/mepkit/mepkit/timeline"
+	"github.com/mepkit/mepkit/timeline/pgstore"
+)
+
+// The privileges of the role that writers log in as: insert and select,
+// never update or delete.
+func ExampleGrants() {
+	fmt.Print(pgstore.Grants("mepkit", "mep_writer", true))
+	// Output:
+	// GRANT USAGE ON SCHEMA "mepkit" TO "mep_writer";
+	// GRANT SELECT ON "mepkit"."timeline_schema" TO "mep_writer";
+	// GRANT SELECT, INSERT ON "mepkit"."timeline_entries" TO "mep_writer";
+	// REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "mepkit"."timeline_entries" FROM "mep_writer";
+	// REVOKE CREATE ON SCHEMA "mepkit" FROM "mep_writer";
+}
+
+// A journal on a shared record: when another writer got there first,
+// Record fails with timeline.ErrConflict and the journal catches up.
+func ExampleDB_Store() {
+	ctx := context.Background()
+	db, err := pgstore.Open(ctx, os.Getenv("MEPKIT_POSTGRES"), nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+	s, err := db.Store("golive-2026-11")
+	if err != nil {
+		log.Fatal(err)
+	}
+	j, err := timeline.OpenStore(s, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer j.Close()
+	if _, err := j.Start("dns", "alice", timeline.Outage); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// A portal follows a record as it grows.
+func ExampleDB_Follow() {
+	ctx := context.Background()
+	db, err := pgstore.Open(ctx, os.Getenv("MEPKIT_POSTGRES"), nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+	err = db.Follow(ctx, "golive-2026-11", 0, func(es []timeline.Entry) error {
+		for _, e := range es {
+			fmt.Println(e.Seq, e.Kind, e.Step, e.Text)
+		}
+		return nil
+	})
+	log.Fatal(err)
+}

@@ -1,0 +1,148 @@
+package pgstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/mepkit/mepkit/timeline"
+)
+
+// FollowPoll is how often [DB.Follow] reads the record even without a
+// notification, as a safety net for a notification lost in a way the
+// connection did not report.
+const FollowPoll = 5 * time.Second
+
+// Follow calls fn with the entries of record that have Seq > after, in
+// order, as they are committed: first those already stored, then, within
+// a moment of each commit, the new ones. Each call carries one or more
+// entries that follow the last ones delivered; fn runs on Follow's
+// goroutine and may keep the slice.
+//
+// Follow listens on a connection of its own (taken from the pool, then
+// closed) for the notification that a [Store] sends after each append
+// (LISTEN/NOTIFY), and reads the record after each (re)connect and every
+// [FollowPoll], so nothing is missed across a lost connection or a writer
+// that stopped between its commit and its notification. It
+// reconnects after a lost connection or a restarting server, with a
+// growing pause of up to five seconds.
+//
+// Follow returns ctx.Err() when ctx ends, the error of fn when fn fails,
+// or an error that retrying would not cure: an invalid record name, a
+// server that refuses the role, a row that does not decode or does not
+// follow the last one delivered (wrapping timeline.ErrTampered). The
+// entries are checked for seq order; their hash chain is the journal's
+// to verify (Journal.Refresh does).
+func (db *DB) Follow(ctx context.Context, record string, after uint64, fn func([]timeline.Entry) error) error {
+	s, err := db.Store(record)
+	if err != nil {
+		return err
+	}
+	f := &follower{db: db, s: s, last: after, fn: fn}
+	delay := 50 * time.Millisecond
+	for {
+		began := time.Now()
+		err := f.session(ctx)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if f.fnErr != nil {
+			return f.fnErr
+		}
+		if !transient(err) {
+			return err
+		}
+		if time.Since(began) > 10*time.Second {
+			delay = 50 * time.Millisecond
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+		delay = min(2*delay, 5*time.Second)
+	}
+}
+
+type follower struct {
+	db    *DB
+	s     *Store
+	last  uint64
+	fn    func([]timeline.Entry) error
+	fnErr error
+}
+
+// notification is the payload of the notifications the entries table
+// sends.
+type notification struct {
+	Schema string `json:"schema"`
+	Record string `json:"record"`
+	Seq    uint64 `json:"seq"`
+}
+
+// session listens on one connection until it fails or ctx ends.
+func (f *follower) session(ctx context.Context) error {
+	c, err := f.db.pool.Acquire(ctx)
+	if err != nil {
+		return f.s.errorf("following", err)
+	}
+	conn := c.Hijack()
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{notifyChannel}.Sanitize()); err != nil {
+		return f.s.errorf("following", err)
+	}
+	if err := f.catchUp(ctx); err != nil {
+		return err
+	}
+	for {
+		wctx, cancel := context.WithTimeout(ctx, FollowPoll)
+		n, err := conn.WaitForNotification(wctx)
+		cancel()
+		switch {
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case errors.Is(err, context.DeadlineExceeded) || (err != nil && wctx.Err() != nil):
+			if !conn.IsClosed() {
+				if err := f.catchUp(ctx); err != nil {
+					return err
+				}
+				continue
+			}
+			return f.s.errorf("following", err)
+		case err != nil:
+			return f.s.errorf("following", err)
+		}
+		var p notification
+		if json.Unmarshal([]byte(n.Payload), &p) != nil || p.Schema != f.db.schema || p.Record != f.s.record || p.Seq <= f.last {
+			continue
+		}
+		if err := f.catchUp(ctx); err != nil {
+			return err
+		}
+	}
+}
+
+// catchUp delivers the entries after f.last.
+func (f *follower) catchUp(ctx context.Context) error {
+	entries, err := f.s.since(ctx, f.last)
+	if err != nil || len(entries) == 0 {
+		return err
+	}
+	for i := range entries {
+		if want := f.last + uint64(i) + 1; entries[i].Seq != want {
+			return &timeline.TamperError{Seq: want, Index: int(want - 1),
+				Reason: fmt.Sprintf("record %q: found seq %d (an entry was deleted or moved)", f.s.record, entries[i].Seq)}
+		}
+	}
+	if err := f.fn(entries); err != nil {
+		f.fnErr = err
+		return err
+	}
+	f.last = entries[len(entries)-1].Seq
+	return nil
+}

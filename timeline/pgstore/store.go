@@ -1,0 +1,411 @@
+package pgstore
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/mepkit/mepkit/timeline"
+)
+
+// Store keeps one record of a [DB]: a [timeline.Store] and
+// [timeline.Tailer] for timeline.OpenStore. Each entry is one row, keyed by
+// the record's name and the entry's seq; its JSON line, as a file journal
+// writes it, is the truth, and the row copies the time, kind, step, actor
+// and hash beside it for queries.
+//
+// Several stores, in one process or many, may append to one record: the
+// database keeps one chain (see Append). Store is safe for simultaneous
+// use by multiple goroutines; it holds no connection of its own.
+type Store struct {
+	db      *DB
+	record  string
+	ownDB   bool // Close closes db
+	closed  atomic.Bool
+	retries atomic.Int64
+}
+
+var (
+	_ timeline.Store  = (*Store)(nil)
+	_ timeline.Tailer = (*Store)(nil)
+)
+
+// OpenStore is shorthand for [Open] followed by [DB.Store]: the store of
+// one record whose Close closes the connections.
+func OpenStore(ctx context.Context, dsn, record string, opts *Options) (*Store, error) {
+	if err := checkName(record); err != nil {
+		return nil, err
+	}
+	db, err := Open(ctx, dsn, opts)
+	if err != nil {
+		return nil, err
+	}
+	s, _ := db.Store(record)
+	s.ownDB = true
+	return s, nil
+}
+
+// Record returns the record's name.
+func (s *Store) Record() string { return s.record }
+
+// Load returns every entry of the record, in seq order; a new record has
+// none. It is LoadContext with a context bounded by [Options.Timeout].
+func (s *Store) Load() ([]timeline.Entry, error) {
+	return s.Since(0)
+}
+
+// LoadContext is Load with a context.
+func (s *Store) LoadContext(ctx context.Context) ([]timeline.Entry, error) {
+	return s.SinceContext(ctx, 0)
+}
+
+// Since returns the entries of the record with Seq > seq, in order: what
+// other writers appended since the caller's last entry. It is
+// SinceContext with a context bounded by [Options.Timeout].
+func (s *Store) Since(seq uint64) ([]timeline.Entry, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), s.db.timeout)
+	defer cancel()
+	return s.SinceContext(ctx, seq)
+}
+
+// SinceContext is Since with a context. A row whose line does not decode,
+// or whose seq or hash columns disagree with its line (a row edited by
+// hand), is an error naming its seq; one that wraps [timeline.ErrTampered]
+// for the latter. The chain itself is verified by the journal that loads
+// the entries (timeline.OpenStore, Journal.Refresh).
+func (s *Store) SinceContext(ctx context.Context, seq uint64) ([]timeline.Entry, error) {
+	if s.closed.Load() {
+		return nil, ErrClosed
+	}
+	if seq > 1<<63-1 {
+		return nil, fmt.Errorf("pgstore: record %q: seq %d out of range", s.record, seq)
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.db.timeout)
+	defer cancel()
+	var out []timeline.Entry
+	err := s.retry(ctx, func() error {
+		var err error
+		out, err = s.since(ctx, seq)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (s *Store) since(ctx context.Context, after uint64) ([]timeline.Entry, error) {
+	// One read-only transaction; sorting disabled for it, so that the
+	// planner walks the primary key in order even when its statistics
+	// (not analyzed yet, or a small record among large ones) suggest
+	// sorting, which spills a large record to disk.
+	tx, err := s.db.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, s.errorf("reading", err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, "SET LOCAL enable_sort = off"); err != nil {
+		return nil, s.errorf("reading", err)
+	}
+	rows, err := tx.Query(ctx, s.db.sqlSince, s.record, int64(after))
+	if err != nil {
+		return nil, s.errorf("reading", err)
+	}
+	defer rows.Close()
+	var (
+		buf    bytes.Buffer
+		seqs   []int64
+		hashes []byte // the hash columns, one after the other
+		ends   []int  // where each ends in hashes
+	)
+	for rows.Next() {
+		var seq int64
+		if err := rows.Scan(&seq, nil, nil); err != nil {
+			return nil, s.errorf("reading", err)
+		}
+		raw := rows.RawValues()
+		line := raw[2]
+		if bytes.IndexByte(line, '\n') >= 0 {
+			return nil, &timeline.TamperError{Seq: uint64(seq), Index: len(seqs), Reason: "its stored line holds a newline (edited by hand)"}
+		}
+		buf.Write(line)
+		buf.WriteByte('\n')
+		seqs = append(seqs, seq)
+		hashes = append(hashes, raw[1]...)
+		ends = append(ends, len(hashes))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.errorf("reading", err)
+	}
+	rows.Close()
+	if err := tx.Commit(ctx); err != nil {
+		return nil, s.errorf("reading", err)
+	}
+	entries, err := timeline.Read(&buf)
+	if err != nil {
+		var le *timeline.LineError
+		if errors.As(err, &le) && le.Line >= 1 && le.Line <= len(seqs) {
+			return nil, fmt.Errorf("pgstore: record %q, seq %d: %w", s.record, seqs[le.Line-1], le.Err)
+		}
+		return nil, fmt.Errorf("pgstore: record %q: %w", s.record, err)
+	}
+	if len(entries) != len(seqs) {
+		return nil, fmt.Errorf("pgstore: record %q: %d rows decoded to %d entries", s.record, len(seqs), len(entries))
+	}
+	for i := range entries {
+		e := &entries[i]
+		if e.Seq != uint64(seqs[i]) {
+			return nil, &timeline.TamperError{Seq: uint64(seqs[i]), Index: i,
+				Reason: "the row of seq " + strconv.FormatInt(seqs[i], 10) + " holds the entry of seq " + strconv.FormatUint(e.Seq, 10) + " (edited by hand)"}
+		}
+		begin := 0
+		if i > 0 {
+			begin = ends[i-1]
+		}
+		if e.Hash != string(hashes[begin:ends[i]]) {
+			return nil, &timeline.TamperError{Seq: e.Seq, Index: i, Reason: "the row's hash column differs from its line (edited by hand)"}
+		}
+	}
+	return entries, nil
+}
+
+// Append stores batch after the entries of the record, in one transaction:
+// durable once it returns nil (as durable as the server's commits). It is
+// AppendContext with a context bounded by [Options.Timeout].
+func (s *Store) Append(batch []timeline.Entry) error {
+	ctx, cancel := context.WithTimeout(context.Background(), s.db.timeout)
+	defer cancel()
+	return s.AppendContext(ctx, batch)
+}
+
+// AppendContext is Append with a context.
+//
+// batch[0].Seq must be the record's last seq + 1 and the seqs must follow
+// each other. If another writer appended first, nothing is stored and the
+// error is a [*ConflictError] wrapping [timeline.ErrConflict]: catch up
+// (Journal.Refresh) and try again. If the entries with those seqs are
+// already stored with the same hashes, a retry after an unknown outcome,
+// AppendContext stores nothing again and returns nil; (seq, hash) is the
+// idempotency key. Lost connections, a restarting server and other
+// transient failures are retried within the context's deadline by that
+// same rule, so an entry is never stored twice.
+func (s *Store) AppendContext(ctx context.Context, batch []timeline.Entry) error {
+	if s.closed.Load() {
+		return ErrClosed
+	}
+	if len(batch) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.db.timeout)
+	defer cancel()
+	rows, err := s.rows(batch)
+	if err != nil {
+		return err
+	}
+	if err := s.retry(ctx, func() error { return s.append(ctx, rows) }); err != nil {
+		return err
+	}
+	s.db.notifyLater(s.record, batch[len(batch)-1].Seq)
+	return nil
+}
+
+// rows holds a batch as the arrays the insert takes.
+type rows struct {
+	seq                            []int64
+	at                             []time.Time
+	kind, step, actor, hash, lines []string
+}
+
+func (r *rows) len() int { return len(r.seq) }
+
+func (r *rows) from(i int) *rows {
+	return &rows{r.seq[i:], r.at[i:], r.kind[i:], r.step[i:], r.actor[i:], r.hash[i:], r.lines[i:]}
+}
+
+func (s *Store) rows(batch []timeline.Entry) (*rows, error) {
+	n := len(batch)
+	r := &rows{make([]int64, n), make([]time.Time, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)}
+	for i := range batch {
+		e := &batch[i]
+		if e.Seq == 0 || e.Seq > 1<<63-1 || (i > 0 && e.Seq != batch[i-1].Seq+1) {
+			return nil, fmt.Errorf("pgstore: record %q: batch entry %d has seq %d: seqs must run 1, 2, 3, ... without gaps", s.record, i+1, e.Seq)
+		}
+		r.seq[i], r.at[i], r.kind[i], r.step[i], r.actor[i], r.hash[i] =
+			int64(e.Seq), e.At, e.Kind, e.Step, e.Actor, e.Hash
+	}
+	// The lines are those of a file journal, from timeline's own encoder.
+	var buf bytes.Buffer
+	if err := timeline.WriteJSONL(&buf, batch); err != nil {
+		return nil, fmt.Errorf("pgstore: record %q: %w", s.record, err)
+	}
+	lines := strings.SplitAfter(buf.String(), "\n")
+	if len(lines) != n+1 {
+		return nil, fmt.Errorf("pgstore: record %q: %d entries encoded as %d lines", s.record, n, len(lines)-1)
+	}
+	for i := range n {
+		r.lines[i] = strings.TrimSuffix(lines[i], "\n")
+	}
+	return r, nil
+}
+
+// append makes one attempt at storing r.
+func (s *Store) append(ctx context.Context, r *rows) error {
+	for r.len() > 0 {
+		first := r.seq[0]
+		tag, err := s.db.pool.Exec(ctx, s.db.sqlInsert, s.record, r.seq, r.at, r.kind, r.step, r.actor, r.hash, r.lines, first-1)
+		var pgErr *pgconn.PgError
+		switch {
+		case err == nil && tag.RowsAffected() == int64(r.len()):
+			return nil
+		case err == nil && tag.RowsAffected() != 0:
+			return fmt.Errorf("pgstore: record %q: stored %d of %d entries (a trigger or rule on the table?)", s.record, tag.RowsAffected(), r.len())
+		case err != nil && !(errors.As(err, &pgErr) && pgErr.Code == "23505"): // unique_violation
+			return s.errorf("appending to", err)
+		}
+		// The record does not end at first-1: another writer appended, or
+		// this batch (or its beginning) is stored already.
+		stored, err := s.storedPrefix(ctx, r)
+		if err != nil {
+			return err
+		}
+		r = r.from(stored)
+	}
+	return nil
+}
+
+// storedPrefix returns how many entries at the start of r the record holds
+// with the same hashes, or a [*ConflictError] if it holds another entry at
+// one of r's seqs, or an error if the record ends before r begins.
+func (s *Store) storedPrefix(ctx context.Context, r *rows) (int, error) {
+	first, end := r.seq[0], r.seq[r.len()-1]
+	var last int64
+	if err := s.db.pool.QueryRow(ctx, s.db.sqlLast, s.record).Scan(&last); err != nil {
+		return 0, s.errorf("reading the last seq of", err)
+	}
+	if last < first-1 {
+		return 0, fmt.Errorf("pgstore: record %q ends at seq %d; a batch starting at seq %d would leave a gap", s.record, last, first)
+	}
+	rs, err := s.db.pool.Query(ctx, s.db.sqlHashes, s.record, first, end)
+	if err != nil {
+		return 0, s.errorf("reading", err)
+	}
+	defer rs.Close()
+	n := 0
+	for rs.Next() {
+		var seq int64
+		var hash string
+		if err := rs.Scan(&seq, &hash); err != nil {
+			return 0, s.errorf("reading", err)
+		}
+		if seq != r.seq[n] || hash != r.hash[n] {
+			return 0, &ConflictError{Record: s.record, Seq: uint64(first), Last: uint64(max(last, seq))}
+		}
+		n++
+	}
+	if err := rs.Err(); err != nil {
+		return 0, s.errorf("reading", err)
+	}
+	if n == 0 {
+		// The record ended at first-1 when read: the insert lost a race
+		// with a writer whose rows were not yet visible then.
+		return 0, &ConflictError{Record: s.record, Seq: uint64(first), Last: uint64(last)}
+	}
+	return n, nil
+}
+
+// retry calls f until it succeeds, fails for good, or ctx ends. Only
+// failures where the server may not have seen or finished the statement
+// are retried: a lost connection, a server shutting down or restarting, a
+// serialization failure. Appends are idempotent by (seq, hash), so a retry
+// never stores an entry twice.
+func (s *Store) retry(ctx context.Context, f func() error) error {
+	delay := 10 * time.Millisecond
+	for {
+		err := f()
+		if err == nil || !transient(err) || ctx.Err() != nil {
+			return err
+		}
+		s.retries.Add(1)
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+		delay = min(2*delay, time.Second)
+	}
+}
+
+// Retries returns how many times the store retried an operation after a
+// transient failure, for monitoring.
+func (s *Store) Retries() int64 { return s.retries.Load() }
+
+// transient reports whether err, from a call of the driver (see
+// errorf), may go away on retry.
+func transient(err error) bool {
+	var de *driverError
+	if !errors.As(err, &de) {
+		return false
+	}
+	err = de.err
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		if len(pgErr.Code) == 5 && pgErr.Code[:2] == "08" { // connection exception
+			return true
+		}
+		switch pgErr.Code {
+		case "57P01", "57P02", "57P03", // admin shutdown, crash shutdown, cannot connect now
+			"40001", "40P01", // serialization failure, deadlock
+			"53300": // too many connections
+			return true
+		}
+		return false
+	}
+	// Errors of the connection (pgconn marks them with SafeToRetry, true
+	// when nothing was sent): the outcome of the statement is unknown, which
+	// a retry settles.
+	var connErr interface{ SafeToRetry() bool }
+	var connectErr *pgconn.ConnectError
+	var netErr net.Error
+	return errors.As(err, &connErr) || errors.As(err, &connectErr) || errors.As(err, &netErr) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+// driverError is an error returned by pgx, with what the store was doing.
+type driverError struct {
+	msg string
+	err error
+}
+
+func (e *driverError) Error() string { return e.msg + ": " + e.err.Error() }
+func (e *driverError) Unwrap() error { return e.err }
+
+// errorf wraps an error returned by pgx.
+func (s *Store) errorf(what string, err error) error {
+	return &driverError{msg: fmt.Sprintf("pgstore: %s record %q", what, s.record), err: err}
+}
+
+// Close marks the store closed; the store of [OpenStore] also closes its
+// connections. Closing a closed store does nothing.
+func (s *Store) Close() error {
+	if s.closed.Swap(true) {
+		return nil
+	}
+	if s.ownDB {
+		s.db.Close()
+	}
+	return nil
+}

@@ -224,8 +224,9 @@ func lessons(m *Month) string {
 }
 
 // ChartMonths is the most months the history's HTML chart draws: the
-// last ones. The table below the chart lists every month.
-const ChartMonths = 24
+// last ones, as many as stay legible on a phone. The table below the
+// chart lists every month.
+const ChartMonths = 12
 
 // History chart geometry, in SVG user units.
 const (
@@ -237,9 +238,9 @@ const (
 	histBottom = 34  // month and year labels
 )
 
-// svg draws the deployments of each month as a bar, its failures in red at
-// the bar's foot. It scales to the width it has; a long history keeps
-// its labels legible by scrolling inside its box.
+// svg draws the deployments of each of the last ChartMonths months as a
+// bar, its failures in red at the bar's foot. It scales to the width it
+// has, up to one and a half times its own.
 func (h *History) svg() template.HTML {
 	months := h.Months
 	if len(months) > ChartMonths {
@@ -254,7 +255,7 @@ func (h *History) svg() template.HTML {
 	hgt := histTop + histPlot + histBottom
 	var b strings.Builder
 	esc := template.HTMLEscapeString
-	fmt.Fprintf(&b, `<svg viewBox="0 0 %d %d" style="min-width:%dpx;max-width:%dpx" role="img" aria-label="Deployments and failures per month">`, w, hgt, w*4/5, w*3/2)
+	fmt.Fprintf(&b, `<svg viewBox="0 0 %d %d" style="max-width:%dpx" role="img" aria-label="Deployments and failures per month">`, w, hgt, w*3/2)
 	base := histTop + histPlot
 	fmt.Fprintf(&b, `<line class="axis" x1="%d" y1="%d" x2="%d" y2="%d" />`, histLeft, base, w-4, base)
 	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end">%d</text><text x="%d" y="%d" text-anchor="end">0</text>`, histLeft-4, histTop+4, most, histLeft-4, base)

@@ -173,10 +173,19 @@ func (r *Report) headline(v *view) {
 		if r.Drift != nil {
 			elapsed = r.Drift.Elapsed
 		}
-		*h = append(*h, soFar("Elapsed", elapsed, est.Duration, ""),
-			soFar("Outage so far (users cut off)", a.Outage, est.Outage, "outage"))
+		// Actual made by timeline.SummarizeAt counts the steps still
+		// open up to its instant: what users went through so far, ongoing.
+		fo := soFar("Outage so far (users cut off)", a.Outage, est.Outage, "outage")
+		if ongoing(a, timeline.Outage) {
+			fo.Value += ", ongoing"
+		}
+		*h = append(*h, soFar("Elapsed", elapsed, est.Duration, ""), fo)
 		if a.Disruption > 0 || est.Disruption > 0 {
-			*h = append(*h, soFar("Disruption so far (users degraded)", a.Disruption, est.Disruption, "disruption"))
+			fd := soFar("Disruption so far (users degraded)", a.Disruption, est.Disruption, "disruption")
+			if ongoing(a, timeline.Disruption) {
+				fd.Value += ", ongoing"
+			}
+			*h = append(*h, fd)
 		}
 		return
 	}
@@ -189,6 +198,20 @@ func (r *Report) headline(v *view) {
 	if a.Disruption > 0 || est.Disruption > 0 {
 		*h = append(*h, against("Disruption (users degraded)", a.Disruption, est.Disruption, started, "disruption"))
 	}
+}
+
+// ongoing reports whether s, made by timeline.SummarizeAt, has a step
+// with that impact still open at its instant.
+func ongoing(s *timeline.Summary, impact timeline.Impact) bool {
+	if !s.Ongoing {
+		return false
+	}
+	for _, sp := range s.Steps {
+		if sp.Open && sp.Impact == impact {
+			return true
+		}
+	}
+	return false
 }
 
 // soFar prints a running measure against the whole estimate: "30m of

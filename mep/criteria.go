@@ -76,7 +76,7 @@ func checkPlanned(st *state, p *Project, _ time.Time) error {
 
 func checkBuilders(st *state, _ *Project, _ time.Time) error {
 	for _, m := range st.people.members {
-		if m.Has(RoleBuild) {
+		if m.has(RoleBuild) {
 			return nil
 		}
 	}
@@ -253,7 +253,7 @@ func checkReviewMeeting(st *state, _ *Project, at time.Time) error {
 			continue
 		}
 		for _, a := range m.Attendees {
-			if i, ok := st.people.find(a); ok && st.people.members[i].Has(RoleOperations) {
+			if i, ok := st.people.find(a); ok && st.people.members[i].has(RoleOperations) {
 				return nil
 			}
 		}
@@ -288,7 +288,7 @@ func checkLessons(st *state, _ *Project, _ time.Time) error {
 func checkLessonsSettled(st *state, _ *Project, _ time.Time) error {
 	var open []string
 	for _, l := range st.lessons {
-		if !l.IsSettled() {
+		if !l.isSettled() {
 			open = append(open, fmt.Sprintf("#%d %s", l.ID, l.Text))
 		}
 	}

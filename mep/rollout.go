@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -132,7 +131,7 @@ func (p *Project) NewRollout(o RolloutOptions) (*Rollout, error) {
 		quorum[RoleOperations] = 1 // R9: the operations GO is always needed
 	}
 	for _, role := range slices.Sorted(maps.Keys(quorum)) {
-		if !role.IsValid() || quorum[role] < 1 {
+		if !role.isValid() || quorum[role] < 1 {
 			return nil, fieldErr("rollout.quorum", role.String(), "not a role, or fewer than one voter")
 		}
 		if spec.Quorum == nil {
@@ -257,28 +256,11 @@ func (r *Rollout) write(build func(st *state, ro *rollout) (event, error)) error
 // Name returns the rollout's name.
 func (r *Rollout) Name() string { return r.name }
 
-// Project returns the project the rollout belongs to.
-func (r *Rollout) Project() *Project { return r.p }
-
 // T0 returns the planned start of the cutover.
 func (r *Rollout) T0() time.Time {
 	var t time.Time
 	r.with(func(_ *state, ro *rollout) { t = ro.t0 })
 	return t
-}
-
-// Runbook returns a copy of the runbook.
-func (r *Rollout) Runbook() []Step {
-	var out []Step
-	r.with(func(_ *state, ro *rollout) { out = slices.Clone(ro.runbook) })
-	return out
-}
-
-// Policies returns the policies the rollout checks, with those it adds.
-func (r *Rollout) Policies() policy.Set {
-	var out policy.Set
-	r.with(func(_ *state, ro *rollout) { out = slices.Clone(ro.policySet(r.p)) })
-	return out
 }
 
 // policySet returns the policies attached, or the method's own when none
@@ -437,7 +419,7 @@ func (r *Rollout) Reschedule(t0 time.Time, by, reason string) error {
 // team with the operations role, takes responsibility for running the
 // cutover although policies deny it. Mandatory policies still deny, among
 // them the GO and the readiness window. It is recorded and lasts until T0
-// moves. It returns a *NotFoundError for an unknown member and a
+// moves. It returns an error wrapping [ErrNotFound] for an unknown member and a
 // *FieldError without By or Reason or when By does not hold the
 // operations role in the go-live team.
 func (r *Rollout) Override(by, reason string) error {
@@ -471,5 +453,3 @@ func (r *Rollout) Notes() []Note {
 	r.with(func(_ *state, ro *rollout) { out = slices.Clone(ro.notes) })
 	return out
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

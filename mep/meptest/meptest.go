@@ -81,7 +81,7 @@ func step(p *mep.Project, rng *rand.Rand, now time.Time) {
 	case 1:
 		_ = p.Team().Choose(who, names[:1+rng.IntN(len(names))]...)
 	case 2:
-		_ = p.Plan(mep.Phase(rng.IntN(mep.NumPhases)), time.Duration(rng.IntN(1000))*time.Hour)
+		_ = p.Plan(mep.Phase(rng.IntN(len(mep.Phases()))), time.Duration(rng.IntN(1000))*time.Hour)
 	case 3:
 		_, _ = p.Tracker().Hold(mep.Minutes{At: now, Attendees: []string{who}, Next: now.Add(48 * time.Hour),
 			Actions: []mep.ActionSpec{{Title: "do " + strconv.Itoa(rng.IntN(9)), Owner: who}}})

@@ -11,8 +11,8 @@ import (
 
 // Holiday is a named day off.
 type Holiday struct {
-	Date Date
-	Name string // e.g. "Noël"
+	Date Date   `json:"date"`
+	Name string `json:"name"` // e.g. "Noël"
 }
 
 // HolidaySource gives the holidays of a year: the seam through which a

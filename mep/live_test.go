@@ -132,9 +132,9 @@ func TestRolloutsOnlyReportHasNoPhases(t *testing.T) {
 func TestRehearsalOfAnotherRunbookRefused(t *testing.T) {
 	r, _ := goRollout(t, []mep.Step{{ID: "switch-dns", Expected: time.Minute}})
 	before := r.Estimate()
-	err := r.AddRehearsal(mep.RehearsalRun{Summary: rehearsal(t, utc(2026, 10, 1, 20, 0))})
+	err := r.AddRehearsal(mep.RehearsalRun{Summary: run(t, utc(2026, 10, 1, 20, 0), time.Minute, time.Minute)})
 	require.ErrorIs(t, err, mep.ErrInvalid)
-	assert.ErrorContains(t, err, "stop-app")
+	assert.ErrorContains(t, err, "stop, check")
 	assert.Equal(t, before, r.Estimate())
 	assert.Empty(t, r.Rehearsals())
 }

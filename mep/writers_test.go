@@ -104,7 +104,8 @@ func TestWritersShareOneRecord(t *testing.T) {
 
 // A project in memory has no other writer: Refresh has nothing to read.
 func TestRefreshInMemoryReadsNothing(t *testing.T) {
-	p := newProject(t, newClock(utc(2026, 11, 2, 9, 0)))
+	p, err := mep.New("billing v2", &mep.Options{Now: newClock(utc(2026, 11, 2, 9, 0)).now})
+	require.NoError(t, err)
 	staff(t, p)
 	before := p.Record().Len()
 	require.NoError(t, p.Refresh())

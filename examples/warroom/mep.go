@@ -83,7 +83,7 @@ func fromRollout(r *mep.Rollout, now time.Time) (headline, []plannedStep) {
 	}
 	dr := r.Drift(now)
 	var plan []plannedStep
-	for _, s := range dr.Steps { // the runbook, in order, with its estimates
+	for _, s := range dr.Steps {
 		plan = append(plan, plannedStep{Step: s.Step.ID, Duration: s.Expected, Impact: s.Step.Impact})
 	}
 	h.Planned = len(plan)
@@ -137,7 +137,7 @@ func fromRollout(r *mep.Rollout, now time.Time) (headline, []plannedStep) {
 // for the table of latest entries.
 func describe(e timeline.Entry) string {
 	var parts []string
-	for _, k := range []string{"rollout", "step", "event", "outcome", "item", "status", "role", "verdict"} {
+	for _, k := range []string{"step", "event", "outcome", "item", "status", "role", "verdict"} {
 		if v := e.Attrs[k]; v != "" {
 			parts = append(parts, v)
 		}

@@ -305,7 +305,7 @@ func (r *Report) phasesSection() section {
 	t := table{Head: []string{"#", "From", "To", "At", "By", "Reason"}, Cols: []string{"num", "", "", "time", "", "title"}}
 	for i, h := range r.Phases {
 		t.Rows = append(t.Rows, row{Cells: []string{
-			strconv.Itoa(i + 1), clean(h.From), clean(h.To), r.when(h.At), clean(h.By), clean(h.Reason),
+			strconv.Itoa(i + 1), clean(h.From), clean(h.To), r.cell(h.At), clean(h.By), clean(h.Reason),
 		}})
 	}
 	s.Tables = append(s.Tables, t)
@@ -338,7 +338,7 @@ func (r *Report) decisionSection() (section, bool) {
 				vote, class = "go", "go"
 			}
 			t.Rows = append(t.Rows, row{Class: class, Cells: []string{
-				clean(vo.Role), clean(vo.By), vote, r.when(vo.At), clean(vo.Reason), clean(vo.Digest),
+				clean(vo.Role), clean(vo.By), vote, r.cell(vo.At), clean(vo.Reason), clean(vo.Digest),
 			}})
 		}
 		s.Tables = append(s.Tables, t)
@@ -398,7 +398,7 @@ func (r *Report) checklistSection() section {
 		}
 		t.Rows = append(t.Rows, row{Class: class, Cells: []string{
 			strconv.Itoa(i + 1), clean(it.Title), clean(it.ID), clean(it.Section), clean(it.Owner),
-			status, clean(it.By), r.when(it.At), r.when(it.Due), clean(it.Note),
+			status, clean(it.By), r.cell(it.At), r.cell(it.Due), clean(it.Note),
 		}})
 	}
 	s.Tables = append(s.Tables, t)
@@ -463,7 +463,7 @@ func (r *Report) timelineSection(withChart bool, titles map[string]Step) section
 		st := titles[sp.Step]
 		end, d, outcome, class := "", "", "running", "running"
 		if !sp.Open {
-			end, d, outcome = r.when(sp.End), dur(sp.Duration), sp.Outcome.String()
+			end, d, outcome = r.cell(sp.End), dur(sp.Duration), sp.Outcome.String()
 			class = ""
 			if sp.Outcome == timeline.Failed {
 				class = "failed"
@@ -485,7 +485,7 @@ func (r *Report) timelineSection(withChart bool, titles map[string]Step) section
 		}
 		t.Rows = append(t.Rows, row{Class: class, Cells: []string{
 			strconv.Itoa(i + 1), name, id, clean(st.Owner), clean(sp.Actor),
-			r.when(sp.Start), end, d, exp, sp.Impact.String(), outcome,
+			r.cell(sp.Start), end, d, exp, sp.Impact.String(), outcome,
 		}})
 	}
 	s.Tables = append(s.Tables, t)
@@ -614,7 +614,7 @@ func (r *Report) actionsSection() section {
 				class = "closed"
 			}
 			t.Rows = append(t.Rows, row{Class: class, Cells: []string{
-				clean(a.ID), clean(a.Title), clean(a.Owner), r.when(a.Due), status, clean(a.Meeting),
+				clean(a.ID), clean(a.Title), clean(a.Owner), r.cell(a.Due), status, clean(a.Meeting),
 			}})
 		}
 	}
@@ -633,7 +633,7 @@ func (r *Report) lessonsSection() section {
 			if l.AppliedBy != "" {
 				state += " by " + clean(l.AppliedBy)
 			}
-			if at := r.when(l.AppliedAt); at != "" {
+			if at := r.cell(l.AppliedAt); at != "" {
 				state += ", " + at
 			}
 		case l.From != "" && l.From == r.Rollout:
@@ -649,7 +649,7 @@ func (r *Report) notesSection() section {
 	s := section{ID: "notes", Title: "Notes", Rules: "R10"}
 	t := table{Head: []string{"At", "By", "Note"}, Cols: []string{"time", "", "title"}}
 	for _, n := range r.Notes {
-		t.Rows = append(t.Rows, row{Cells: []string{r.when(n.At), clean(n.By), clean(n.Text)}})
+		t.Rows = append(t.Rows, row{Cells: []string{r.cell(n.At), clean(n.By), clean(n.Text)}})
 	}
 	s.Tables = append(s.Tables, t)
 	return s

@@ -1,6 +1,7 @@
 package pgstore
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -121,36 +122,59 @@ func (s *Store) since(ctx context.Context, after uint64) ([]timeline.Entry, erro
 		return nil, s.errorf("reading", err)
 	}
 	defer rows.Close()
+	// The lines go through a pipe to a decoder on another goroutine, so
+	// that decoding overlaps the transfer.
+	pr, pw := io.Pipe()
+	type decoded struct {
+		entries []timeline.Entry
+		err     error
+	}
+	done := make(chan decoded, 1)
+	go func() {
+		es, err := timeline.Read(pr)
+		pr.CloseWithError(errDecoder) // a writer blocked on a failed decoder returns
+		done <- decoded{es, err}
+	}()
 	var (
-		buf    bytes.Buffer
 		seqs   []int64
 		hashes []byte // the hash columns, one after the other
 		ends   []int  // where each ends in hashes
 	)
-	for rows.Next() {
-		var seq int64
-		if err := rows.Scan(&seq, nil, nil); err != nil {
-			return nil, s.errorf("reading", err)
+	bw := bufio.NewWriterSize(pw, 256<<10)
+	rerr := func() error {
+		for rows.Next() {
+			var seq int64
+			if err := rows.Scan(&seq, nil, nil); err != nil {
+				return s.errorf("reading", err)
+			}
+			raw := rows.RawValues()
+			line := raw[2]
+			if bytes.IndexByte(line, '\n') >= 0 {
+				return &timeline.TamperError{Seq: uint64(seq), Index: len(seqs), Reason: "its stored line holds a newline (edited by hand)"}
+			}
+			seqs = append(seqs, seq)
+			hashes = append(hashes, raw[1]...)
+			ends = append(ends, len(hashes))
+			bw.Write(line)
+			if err := bw.WriteByte('\n'); err != nil {
+				return err // the decoder stopped: its error says why
+			}
 		}
-		raw := rows.RawValues()
-		line := raw[2]
-		if bytes.IndexByte(line, '\n') >= 0 {
-			return nil, &timeline.TamperError{Seq: uint64(seq), Index: len(seqs), Reason: "its stored line holds a newline (edited by hand)"}
+		if err := rows.Err(); err != nil {
+			return s.errorf("reading", err)
 		}
-		buf.Write(line)
-		buf.WriteByte('\n')
-		seqs = append(seqs, seq)
-		hashes = append(hashes, raw[1]...)
-		ends = append(ends, len(hashes))
-	}
-	if err := rows.Err(); err != nil {
-		return nil, s.errorf("reading", err)
+		return bw.Flush()
+	}()
+	pw.Close()
+	d := <-done
+	if rerr != nil && !errors.Is(rerr, errDecoder) {
+		return nil, rerr
 	}
 	rows.Close()
 	if err := tx.Commit(ctx); err != nil {
 		return nil, s.errorf("reading", err)
 	}
-	entries, err := timeline.Read(&buf)
+	entries, err := d.entries, d.err
 	if err != nil {
 		var le *timeline.LineError
 		if errors.As(err, &le) && le.Line >= 1 && le.Line <= len(seqs) {
@@ -177,6 +201,10 @@ func (s *Store) since(ctx context.Context, after uint64) ([]timeline.Entry, erro
 	}
 	return entries, nil
 }
+
+// errDecoder is what writes to the pipe of since return once the decoder
+// has stopped.
+var errDecoder = errors.New("pgstore: decoder stopped")
 
 // Append stores batch after the entries of the record, in one transaction:
 // durable once it returns nil (as durable as the server's commits). It is

@@ -99,6 +99,12 @@ func FuzzRowReader(f *testing.F) {
 	f.Add([]byte(`{"seq":1}`), uint8(0), uint8(0))
 	f.Add([]byte("\n\n"), uint8(0), uint8(0))
 	f.Fuzz(func(t *testing.T, data []byte, tamper, edit uint8) {
+		if len(data) > 512 {
+			// The engine minimises each new input by trying to remove
+			// every range of its bytes: on long inputs it stands still.
+			// Two rows fit.
+			t.Skip("long input")
+		}
 		r, edited, err := rowsOf(data, tamper, edit)
 		if err != nil {
 			var te *timeline.TamperError

@@ -6,40 +6,40 @@ import (
 	"time"
 )
 
-// Status is where an action stands. The zero value is [ActionOpen].
-type Status uint8
+// ActionStatus is where an action stands. The zero value is [ActionOpen].
+type ActionStatus uint8
 
 // The statuses of an action.
 const (
-	ActionOpen      Status = iota // handed out, not closed
-	ActionDone                    // closed: done
-	ActionCancelled               // closed: no longer needed, with a reason
+	ActionOpen      ActionStatus = iota // handed out, not closed
+	ActionDone                          // closed: done
+	ActionCancelled                     // closed: no longer needed, with a reason
 )
 
 var statusNames = [...]string{ActionOpen: "open", ActionDone: "done", ActionCancelled: "cancelled"}
 
 // String returns "open", "done" or "cancelled", or "status(N)" for an
 // invalid value.
-func (s Status) String() string {
-	if s.IsValid() {
+func (s ActionStatus) String() string {
+	if s.isValid() {
 		return statusNames[s]
 	}
 	return fmt.Sprintf("status(%d)", uint8(s))
 }
 
-// IsValid reports whether s is one of the status constants.
-func (s Status) IsValid() bool { return int(s) < len(statusNames) }
+// isValid reports whether s is one of the status constants.
+func (s ActionStatus) isValid() bool { return int(s) < len(statusNames) }
 
 // MarshalText returns the status's name; an invalid status is an error.
-func (s Status) MarshalText() ([]byte, error) {
-	if !s.IsValid() {
+func (s ActionStatus) MarshalText() ([]byte, error) {
+	if !s.isValid() {
 		return nil, fieldErr("status", s.String(), "invalid status")
 	}
 	return []byte(statusNames[s]), nil
 }
 
 // UnmarshalText parses "open" (or ""), "done" or "cancelled", ignoring case.
-func (s *Status) UnmarshalText(b []byte) error {
+func (s *ActionStatus) UnmarshalText(b []byte) error {
 	k := strings.ToLower(strings.TrimSpace(string(b)))
 	if k == "" {
 		*s = ActionOpen
@@ -47,7 +47,7 @@ func (s *Status) UnmarshalText(b []byte) error {
 	}
 	for i, n := range statusNames {
 		if k == n {
-			*s = Status(i)
+			*s = ActionStatus(i)
 			return nil
 		}
 	}
@@ -58,24 +58,21 @@ func (s *Status) UnmarshalText(b []byte) error {
 // out by meetings ([Tracker.Hold]) or on their own ([Tracker.Assign]) and
 // stay tracked until done or cancelled.
 type Action struct {
-	ID       int       `json:"id"`                  // 1, 2, 3, ... assigned by the tracker
-	Meeting  int       `json:"meeting,omitempty"`   // ID of the meeting that handed it out; 0: none
-	Title    string    `json:"title"`               // what to do
-	Owner    string    `json:"owner"`               // who does it
-	Due      time.Time `json:"due"`                 // when it is due; never zero
-	Status   Status    `json:"status"`              // open, done or cancelled
-	ClosedAt time.Time `json:"closed_at,omitzero"`  // when it was done or cancelled; zero while open
-	ClosedBy string    `json:"closed_by,omitempty"` // who closed it
-	Note     string    `json:"note,omitempty"`      // done: optional note; cancelled: the reason
-	By       string    `json:"by,omitempty"`        // who handed it out (the minutes' By for a meeting's)
-	At       time.Time `json:"at"`                  // when it was handed out
+	ID       int          `json:"id"`                  // 1, 2, 3, ... assigned by the tracker
+	Meeting  int          `json:"meeting,omitempty"`   // ID of the meeting that handed it out; 0: none
+	Title    string       `json:"title"`               // what to do
+	Owner    string       `json:"owner"`               // who does it
+	Due      time.Time    `json:"due"`                 // when it is due; never zero
+	Status   ActionStatus `json:"status"`              // open, done or cancelled
+	ClosedAt time.Time    `json:"closed_at,omitzero"`  // when it was done or cancelled; zero while open
+	ClosedBy string       `json:"closed_by,omitempty"` // who closed it
+	Note     string       `json:"note,omitempty"`      // done: optional note; cancelled: the reason
+	By       string       `json:"by,omitempty"`        // who handed it out (the minutes' By for a meeting's)
+	At       time.Time    `json:"at"`                  // when it was handed out
 }
 
-// IsOpen reports whether a is neither done nor cancelled.
-func (a Action) IsOpen() bool { return a.Status == ActionOpen }
-
-// IsOverdue reports whether a is open and due before now.
-func (a Action) IsOverdue(now time.Time) bool {
+// isOverdue reports whether a is open and due before now.
+func (a Action) isOverdue(now time.Time) bool {
 	return a.Status == ActionOpen && a.Due.Before(now)
 }
 

@@ -30,7 +30,7 @@ type state struct {
 
 	phase       Phase
 	transitions []Transition
-	planned     [NumPhases]time.Duration
+	planned     [numPhases]time.Duration
 
 	people people
 
@@ -78,7 +78,9 @@ type rollout struct {
 	rbSteps    []timeline.Entry // start and end entries of the rollback steps
 	accepted   map[string]evAccept
 
-	// Not part of the record: the policies the program attached.
+	// Not part of the record: the policies the program attached (user),
+	// and the set checked, user's and method's (policies; nil: to build).
+	user     policy.Set
 	policies policy.Set
 	est      *Estimate // cached estimate; nil: to compute
 }
@@ -96,6 +98,17 @@ func newState() *state { return &state{byName: map[string]*rollout{}} }
 // replay folds entries into a new state.
 func replay(entries []timeline.Entry, loc *time.Location) (*state, error) {
 	st := newState()
+	// Actions are the most numerous facts of a long project: size their
+	// list once.
+	actions := 0
+	for i := range entries {
+		if k, ok := isEvent(entries[i].Kind); ok && k == "action" {
+			actions++
+		}
+	}
+	if actions > 0 {
+		st.actions = make([]Action, 0, actions)
+	}
 	for i := range entries {
 		if err := st.applyEntry(&entries[i], loc); err != nil {
 			return nil, err
@@ -128,7 +141,7 @@ func (st *state) applyEntry(e *timeline.Entry, loc *time.Location) error {
 func (st *state) rollout(name string) (*rollout, error) {
 	r := st.byName[name]
 	if r == nil {
-		return nil, &NotFoundError{What: "rollout", Key: strconv.Quote(name)}
+		return nil, &notFoundError{What: "rollout", Key: strconv.Quote(name)}
 	}
 	return r, nil
 }
@@ -154,7 +167,7 @@ func (st *state) apply(ev event) error {
 		st.transitions = append(st.transitions, Transition{From: v.From, To: v.To, By: v.By, At: v.At, Reason: v.Reason})
 		st.phase = v.To
 	case *evPlan:
-		if !v.Phase.IsValid() {
+		if !v.Phase.isValid() {
 			return fieldErr("phase", v.Phase.String(), "invalid phase")
 		}
 		st.planned[v.Phase] = v.Planned
@@ -176,7 +189,7 @@ func (st *state) apply(ev event) error {
 		st.actions = append(st.actions, Action{ID: len(st.actions) + 1, Title: v.Spec.Title, Owner: v.Spec.Owner, Due: v.Spec.Due, By: v.By, At: v.At})
 	case *evClose:
 		if v.ID < 1 || v.ID > len(st.actions) {
-			return &NotFoundError{What: "action", Key: strconv.Itoa(v.ID)}
+			return &notFoundError{What: "action", Key: strconv.Itoa(v.ID)}
 		}
 		a := &st.actions[v.ID-1]
 		if a.Status != ActionOpen {
@@ -187,7 +200,7 @@ func (st *state) apply(ev event) error {
 		st.lessons = append(st.lessons, Lesson{ID: len(st.lessons) + 1, At: v.At, From: v.From, Text: v.Text, Action: v.Action, By: v.By})
 	case *evApply:
 		if v.ID < 1 || v.ID > len(st.lessons) {
-			return &NotFoundError{What: "lesson", Key: strconv.Itoa(v.ID)}
+			return &notFoundError{What: "lesson", Key: strconv.Itoa(v.ID)}
 		}
 		l := &st.lessons[v.ID-1]
 		l.Applied = append(l.Applied, Application{Rollout: v.Rollout, By: v.By, At: v.At, Note: v.Note, Waived: v.Waived})
@@ -287,6 +300,9 @@ func (st *state) apply(ev event) error {
 		r.finished = v
 	case *evOptOut:
 		st.freezeOff = v
+		for _, r := range st.rollouts {
+			r.policies = nil // built again without the method's freeze
+		}
 	case *evRollback:
 		r, err := st.rollout(v.Rollout)
 		if err != nil {
@@ -324,7 +340,7 @@ func (st *state) run(name, rolloutName string) (*checklist.Run, error) {
 		run = r.readiness
 	}
 	if run == nil {
-		return nil, &NotFoundError{What: "checklist run", Key: strconv.Quote(name)}
+		return nil, &notFoundError{What: "checklist run", Key: strconv.Quote(name)}
 	}
 	return run, nil
 }
@@ -390,7 +406,7 @@ func (st *state) addRollout(v *evRollout) error {
 // applyStep applies a step event of r.
 func (r *rollout) applyStep(v *evStep) error {
 	if _, ok := r.index[v.Step]; !ok {
-		return &NotFoundError{What: "runbook step", Key: strconv.Quote(v.Step)}
+		return &notFoundError{What: "runbook step", Key: strconv.Quote(v.Step)}
 	}
 	steps := &r.steps
 	if v.Rollback {
@@ -407,6 +423,9 @@ func (r *rollout) applyStep(v *evStep) error {
 			r.setStatus(v.Step, stepSkipped)
 		}
 	case stepStart:
+		if *steps == nil {
+			*steps = make([]timeline.Entry, 0, 2*len(r.runbook)) // each step starts and ends
+		}
 		s := r.runbook[r.index[v.Step]]
 		impact := s.Impact // a rollback step affects users as the step did
 		*steps = append(*steps, timeline.Entry{Seq: seq, At: v.At, Kind: timeline.KindStart, Step: v.Step, Actor: v.By, Impact: impact})

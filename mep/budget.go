@@ -31,7 +31,7 @@ func budgetPhase(ph Phase) bool { return ph <= Review }
 
 // budget computes the budget at now.
 func (st *state) budget(p *Project, now time.Time) Budget {
-	b := Budget{Phases: make([]PhaseTime, NumPhases), Target: p.share, Margin: p.margin}
+	b := Budget{Phases: make([]PhaseTime, numPhases), Target: p.share, Margin: p.margin}
 	for i := range b.Phases {
 		b.Phases[i] = PhaseTime{Phase: Phase(i), Planned: st.planned[i]}
 	}
@@ -77,7 +77,7 @@ func (st *state) budget(p *Project, now time.Time) Budget {
 // Plan sets the planned time of phase ph (R2); 0 clears it. It returns a
 // *FieldError for an invalid phase or a negative duration.
 func (p *Project) Plan(ph Phase, d time.Duration) error {
-	if !ph.IsValid() {
+	if !ph.isValid() {
 		return fieldErr("plan.phase", ph.String(), "invalid phase")
 	}
 	if d < 0 {

@@ -51,7 +51,7 @@ func (c Checklist) Run() *checklist.Run {
 
 // Check records that item id was done and verified, by whom, when (zero:
 // the project's clock), with an optional note. Errors are those of
-// checklist.Run.Check, and a *NotFoundError before Start; nothing is
+// checklist.Run.Check, and an error wrapping [ErrNotFound] before Start; nothing is
 // recorded then.
 func (c Checklist) Check(id, by string, at time.Time, note string) error {
 	return c.tick(id, by, at, note, checklist.Done)

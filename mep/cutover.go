@@ -24,7 +24,7 @@ const (
 // status returns where each step stands, as applyStep keeps it.
 func (ro *rollout) status() map[string]stepState {
 	if ro.stat == nil {
-		ro.stat = map[string]stepState{}
+		ro.stat = make(map[string]stepState, len(ro.runbook))
 	}
 	return ro.stat
 }
@@ -89,7 +89,7 @@ func (r *Rollout) StartStep(id, by string) error {
 	return r.write(func(st *state, ro *rollout) (event, error) {
 		i, ok := ro.index[id]
 		if !ok {
-			return nil, &NotFoundError{What: "runbook step", Key: fmt.Sprintf("%q", id)}
+			return nil, &notFoundError{What: "runbook step", Key: fmt.Sprintf("%q", id)}
 		}
 		if err := st.people.inTeam(by, 0); err != nil {
 			return nil, err
@@ -131,7 +131,7 @@ func (r *Rollout) StartStep(id, by string) error {
 
 // EndStep records that the running attempt of step id ends with outcome,
 // at the project's clock, by by, a member of the go-live team. For a test
-// step, Done means passed. It returns a *NotFoundError for a step that is
+// step, Done means passed. It returns an error wrapping [ErrNotFound] for a step that is
 // not in the runbook, and an error wrapping ErrRunbook for a step that is
 // not running.
 func (r *Rollout) EndStep(id, by string, outcome timeline.Outcome) error {
@@ -140,7 +140,7 @@ func (r *Rollout) EndStep(id, by string, outcome timeline.Outcome) error {
 	}
 	return r.write(func(st *state, ro *rollout) (event, error) {
 		if _, ok := ro.index[id]; !ok {
-			return nil, &NotFoundError{What: "runbook step", Key: fmt.Sprintf("%q", id)}
+			return nil, &notFoundError{What: "runbook step", Key: fmt.Sprintf("%q", id)}
 		}
 		if err := st.people.inTeam(by, 0); err != nil {
 			return nil, err
@@ -176,7 +176,7 @@ func (r *Rollout) Skip(id, by, reason string) error {
 	}
 	return r.write(func(st *state, ro *rollout) (event, error) {
 		if _, ok := ro.index[id]; !ok {
-			return nil, &NotFoundError{What: "runbook step", Key: fmt.Sprintf("%q", id)}
+			return nil, &notFoundError{What: "runbook step", Key: fmt.Sprintf("%q", id)}
 		}
 		if err := st.people.inTeam(by, 0); err != nil {
 			return nil, err
@@ -271,8 +271,10 @@ func (r *Rollout) Summary() timeline.Summary {
 
 // Finish closes the cutover (R10), by by: every runbook step is done or
 // skipped, or, after a rollback, every step to roll back is rolled back.
-// It returns the cutover's summary, and an error wrapping ErrRunbook while
-// a step runs, failed or was never run.
+// A functional test that failed does not hold it: the Review gate waits
+// for its decision ([Rollout.Accept] or [Rollout.Rollback]). It returns
+// the cutover's summary, and an error wrapping ErrRunbook while a step
+// runs, a change step failed, or a step was never run.
 func (r *Rollout) Finish(by string) (timeline.Summary, error) {
 	var s timeline.Summary
 	err := r.write(func(st *state, ro *rollout) (event, error) {
@@ -292,6 +294,9 @@ func (r *Rollout) Finish(by string) (timeline.Summary, error) {
 		status := ro.status()
 		var left []string
 		for _, step := range ro.runbook {
+			if status[step.ID] == stepFailed && step.Kind == TestStep {
+				continue // the change is in place: the review decides (Accept or Rollback)
+			}
 			if s := status[step.ID]; s != stepDone && s != stepSkipped {
 				left = append(left, step.ID+" ("+[...]string{"not run", "running", "done", "failed", "skipped"}[s]+")")
 			}

@@ -33,8 +33,12 @@ type Estimate struct {
 // Estimate returns the expected durations (R5): each step's Expected, or
 // else its time in the last production-like full rehearsal (its attempts
 // summed), or, without such a rehearsal, the median of every rehearsal,
-// with a warning. The expected outage follows the same rule, or is the sum
-// of the outage steps' durations without a rehearsal.
+// with a warning. The expected outage is that rehearsal's outage, or,
+// without one, the outage of the median rehearsal (by duration), the run
+// the debrief and the report compare the cutover with; without any
+// rehearsal, the sum of the outage steps' durations. The decision, the
+// policies (policy.Change.Outage), the drift, the debrief and the report
+// all use this one estimate.
 func (r *Rollout) Estimate() Estimate {
 	var e Estimate
 	r.with(func(_ *state, ro *rollout) { e = ro.estimate() })
@@ -91,11 +95,11 @@ func (ro *rollout) estimate() Estimate {
 		}
 	}
 	e.Outage = outage
-	switch {
-	case basis != nil:
-		e.Outage = basis.Summary.Outage
-	case f.Runs > 0:
-		e.Outage = f.Outage.Median
+	if base := baselineRun(basis, change); base != nil {
+		// The one expected outage: the run the estimate compares with,
+		// the basis or else the median rehearsal, as the debrief and the
+		// report compare the cutover with it.
+		e.Outage = base.Outage
 	}
 	if len(rollback) > 0 {
 		e.Rollback = rollback[len(rollback)-1].Duration
@@ -198,6 +202,9 @@ func (ro *rollout) evaluate(ctx context.Context, st *state, p *Project, now, sta
 	if why := st.phaseAllows(ro); why != "" {
 		blocked = true
 		d.Reasons = append(d.Reasons, why)
+		for _, u := range st.unmetLocked(p, now) {
+			d.Reasons = append(d.Reasons, "phase: to leave "+st.phase.String()+", "+u)
+		}
 	}
 	for _, pd := range d.Policy.Decisions {
 		switch {
@@ -292,6 +299,9 @@ func (ro *rollout) evaluate(ctx context.Context, st *state, p *Project, now, sta
 		d.Verdict = Go
 		d.By = goBy(current)
 		for _, pd := range d.Policy.Decisions {
+			if pd.Overridden {
+				continue // listed above, marked "(overridden)"
+			}
 			d.Reasons = append(d.Reasons, pd.String())
 		}
 	}

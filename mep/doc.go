@@ -5,20 +5,20 @@
 //
 // A [Project]'s record is one hash-chained [timeline.Journal]. Every fact
 // that can change a go/no-go or that the method asks to keep is a typed
-// event appended to it, of a kind "mep.…" (written "x-mep.…" by this
-// version): the project and its options, phase transitions (R1), planned
-// times (R2), members, the round table's go-live team and the MCO contact
-// (R3), the validation and operations-readiness checklists and each tick
-// (R4, R13), rehearsals with their conditions (R5), meetings and their
-// actions (R6), rollouts, their reschedules, readiness ticks, failures and
-// waivers (R7, R8), votes, decisions with the policies' answers,
-// overrides (R9), cutover steps, skips, notes and rollbacks (R10), the
-// opt-out of the method's freeze (R11), lessons and their applications
-// (R12). The state of the project and its rollouts is a fold over the
-// record: [Open] replays it, and a replayed project states exactly what
-// the one that wrote it did. Policies and gate criteria are code, not
-// facts: attach them again after opening ([Project.NewRollout],
-// [Project.AddCriterion]).
+// event appended to it, of a kind "mep.…" (records written with the
+// earlier spelling "x-mep.…" read the same): the project and its options,
+// phase transitions (R1), planned times (R2), members, the round table's
+// go-live team and the MCO contact (R3), the validation and
+// operations-readiness checklists and each tick (R4, R13), rehearsals with
+// their conditions (R5), meetings and their actions (R6), rollouts, their
+// reschedules, readiness ticks, failures and waivers (R7, R8), votes,
+// decisions with the policies' answers, overrides (R9), cutover steps,
+// skips, notes and rollbacks (R10), the opt-out of the method's freeze
+// (R11), lessons and their applications (R12). The state of the project
+// and its rollouts is a fold over the record: [Open] replays it, and a
+// replayed project states exactly what the one that wrote it did. Policies
+// and gate criteria are code, not facts: attach them again after opening
+// ([Project.NewRollout], [Project.AddCriterion]).
 //
 // A record lives in any [timeline.Store]: a file on local disk
 // ([CreateFile], [OpenFile]), or a shared store for several writers. A
@@ -48,7 +48,12 @@
 // policies; [Rollout.Drift] tells during the cutover how late it runs;
 // [Rollout.Debrief] gathers the facts for the review, and [Rollout.Report]
 // fills the model of package [github.com/mepkit/mepkit/mep/report]. Each
-// of them reads one consistent state.
+// of them reads one consistent state, and they agree on their figures:
+// one estimate ([Rollout.Estimate]: durations and the expected outage)
+// and one span of a cutover, from its first step's start to its last
+// step's end, as [timeline.Summary] has it (votes, decisions and notes
+// never widen it). While steps run, the drift and the report count them
+// up to their instant and mark the figures ongoing.
 //
 // # Gates
 //

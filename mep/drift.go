@@ -45,6 +45,11 @@ type Drift struct {
 	WindowEnd time.Time
 	// Overrun reports that ExpectedEnd is past WindowEnd.
 	Overrun bool
+	// Outage and Disruption are what users went through so far: the
+	// outage and disruption steps' time, steps still running counted up
+	// to At (timeline.SummarizeAt); Ongoing reports that some are.
+	Outage, Disruption time.Duration
+	Ongoing            bool
 }
 
 // String says in one sentence where the cutover stands.
@@ -70,6 +75,9 @@ func (d Drift) String() string {
 	}
 	if d.Overrun {
 		s += "; OVERRUNS the window, which ends at " + d.WindowEnd.Format("15:04 MST")
+	}
+	if d.Ongoing && d.Outage > 0 {
+		s += "; users cut off for " + timeline.FormatDuration(d.Outage) + " so far (ongoing)"
 	}
 	return s
 }
@@ -155,7 +163,8 @@ func (ro *rollout) drift(p *Project, now time.Time) Drift {
 		from = ro.t0
 	}
 	d.ExpectedEnd = from.Add(remaining).In(loc)
-	s := timeline.Summarize(ro.steps)
+	s := timeline.SummarizeAt(ro.steps, now)
+	d.Outage, d.Disruption, d.Ongoing = s.Outage, s.Disruption, s.Ongoing
 	if !d.Started.IsZero() && remaining == 0 && s.IsComplete() {
 		d.ExpectedEnd = s.End.In(loc) // over: it ended when it ended
 	}

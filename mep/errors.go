@@ -13,10 +13,6 @@ var (
 	ErrNotFound = errors.New("mep: not found")
 	// ErrGate is matched by a *GateError: a transition was refused.
 	ErrGate = errors.New("mep: gate refused the transition")
-	// ErrChanged is wrapped by the error [Project.Advance] returns when the
-	// project changed during every check of the gate: it did not move, and
-	// may be retried.
-	ErrChanged = errors.New("mep: the project kept changing during the gate check")
 	// ErrTransition is returned for a transition that the method never
 	// allows: skipping a phase, going back without a reason, moving past
 	// the last phase.
@@ -38,7 +34,9 @@ var (
 	// journal), which this version does not read.
 	ErrOldFormat = errors.New("mep: project saved in the old project.json format")
 	// ErrConflict is wrapped when a write kept meeting the writes of other
-	// writers of the same record: nothing was recorded; retry.
+	// writers of the same record, or when [Project.Advance] saw the
+	// project change during every check of the gate: nothing was
+	// recorded; retry.
 	ErrConflict = errors.New("mep: the record kept moving on")
 )
 
@@ -65,16 +63,17 @@ func fieldErr(field, value, reason string) error {
 	return &FieldError{Field: field, Value: value, Reason: reason}
 }
 
-// NotFoundError reports an unknown member, meeting, action or lesson.
-type NotFoundError struct {
+// notFoundError reports an unknown member, meeting, action or lesson; it
+// wraps [ErrNotFound].
+type notFoundError struct {
 	What string // "member", "meeting", "action", "lesson"
 	Key  string // its name or ID
 }
 
-func (e *NotFoundError) Error() string { return fmt.Sprintf("mep: %s %s not found", e.What, e.Key) }
+func (e *notFoundError) Error() string { return fmt.Sprintf("mep: %s %s not found", e.What, e.Key) }
 
 // Unwrap returns [ErrNotFound].
-func (e *NotFoundError) Unwrap() error { return ErrNotFound }
+func (e *notFoundError) Unwrap() error { return ErrNotFound }
 
 // RecordError reports an entry of a project's record that does not read
 // as the event its kind says, or that the project's state refuses on

@@ -65,7 +65,7 @@ func (e *GateError) Unwrap() []error {
 // invalid phase, an empty name or a nil Check.
 func (p *Project) AddCriterion(from Phase, c Criterion) error {
 	switch {
-	case !from.IsValid() || from == Operations:
+	case !from.isValid() || from == Operations:
 		return fieldErr("criterion.phase", from.String(), "no gate leaves this phase")
 	case strings.TrimSpace(c.Name) == "":
 		return fieldErr("criterion.name", c.Name, "empty")
@@ -79,18 +79,9 @@ func (p *Project) AddCriterion(from Phase, c Criterion) error {
 	return nil
 }
 
-// Gate returns the criteria of the gate that leaves phase from: the
-// method's own (listed in the package doc), then those added with
-// [Project.AddCriterion].
-func (p *Project) Gate(from Phase) []Criterion {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.gate(from)
-}
-
 // gate requires p.mu held.
 func (p *Project) gate(from Phase) []Criterion {
-	if !from.IsValid() {
+	if !from.isValid() {
 		return nil
 	}
 	return append(builtin(from), p.criteria[from]...)
@@ -135,7 +126,7 @@ func (p *Project) evaluate(from Phase, crit []Criterion, at time.Time) error {
 //
 // A refused transition returns a *GateError listing every unmet criterion
 // (errors.Is(err, ErrGate)). When the project changed during every check,
-// Advance does not move and returns an error wrapping [ErrChanged]: retry.
+// Advance does not move and returns an error wrapping [ErrConflict]: retry.
 // Advancing from Operations returns an error wrapping [ErrTransition]; an
 // empty by, a *FieldError.
 func (p *Project) Advance(by, reason string) (Transition, error) {
@@ -176,11 +167,11 @@ func (p *Project) Advance(by, reason string) (Transition, error) {
 		return t, err
 	}
 	return Transition{}, fmt.Errorf("mep: gate %s -> %s: the project changed during each of %d checks, retry: %w",
-		from, from+1, maxAttempts, ErrChanged)
+		from, from+1, maxAttempts, ErrConflict)
 }
 
 // errChanged stops a transition whose gate was checked on an older state.
-var errChanged = fmt.Errorf("mep: changed: %w", ErrChanged)
+var errChanged = fmt.Errorf("mep: changed: %w", ErrConflict)
 
 // GoBack moves the project back to the earlier phase to, with a reason
 // (required), at the project clock's time (R1). Going back passes no gate.
@@ -196,7 +187,7 @@ func (p *Project) GoBack(to Phase, by, reason string) (Transition, error) {
 	}
 	var t Transition
 	err := p.write(func(st *state) (event, error) {
-		if !to.IsValid() || to >= st.phase {
+		if !to.isValid() || to >= st.phase {
 			return nil, fmt.Errorf("mep: cannot go back from %s to %s: %w", st.phase, to, ErrTransition)
 		}
 		at := p.now()

@@ -34,15 +34,15 @@ func (l Lesson) clone() Lesson {
 	return l
 }
 
-// IsAppliedIn reports whether the lesson was applied, or waived, in the
+// isAppliedIn reports whether the lesson was applied, or waived, in the
 // named rollout.
-func (l Lesson) IsAppliedIn(rollout string) bool {
+func (l Lesson) isAppliedIn(rollout string) bool {
 	return slices.ContainsFunc(l.Applied, func(a Application) bool { return a.Rollout == rollout })
 }
 
-// IsSettled reports whether the lesson was applied or waived in some
+// isSettled reports whether the lesson was applied or waived in some
 // deployment (R12).
-func (l Lesson) IsSettled() bool { return len(l.Applied) > 0 }
+func (l Lesson) isSettled() bool { return len(l.Applied) > 0 }
 
 // Lessons is the lessons of a project (R12). Every change is recorded.
 // Get it with [Project.Lessons]; it shares the project's lock.
@@ -54,7 +54,7 @@ func (p *Project) Lessons() Lessons { return Lessons{p} }
 // Learn records a lesson from the review of rollout from, with the
 // action that applies it (R12), at at (zero: the project's clock). It
 // returns a *FieldError for an empty text or action, and a
-// *NotFoundError for a rollout the project does not have.
+// *notFoundError for a rollout the project does not have.
 func (ls Lessons) Learn(from, text, action, by string, at time.Time) (Lesson, error) {
 	switch {
 	case strings.TrimSpace(text) == "":
@@ -78,7 +78,7 @@ func (ls Lessons) Learn(from, text, action, by string, at time.Time) (Lesson, er
 
 // Apply records that rollout applied lesson id (R12). With waive, the
 // lesson is waived instead, and note, the reason, is required. It
-// returns a *NotFoundError for an unknown lesson or rollout, a
+// returns an error wrapping [ErrNotFound] for an unknown lesson or rollout, a
 // *FieldError for an empty by, and nil if the lesson was already applied
 // or waived in that rollout.
 func (ls Lessons) Apply(id int, rollout, by string, at time.Time, note string, waive bool) error {
@@ -93,9 +93,9 @@ func (ls Lessons) Apply(id int, rollout, by string, at time.Time, note string, w
 			return nil, err
 		}
 		if id < 1 || id > len(st.lessons) {
-			return nil, &NotFoundError{What: "lesson", Key: strconv.Itoa(id)}
+			return nil, &notFoundError{What: "lesson", Key: strconv.Itoa(id)}
 		}
-		if st.lessons[id-1].IsAppliedIn(rollout) {
+		if st.lessons[id-1].isAppliedIn(rollout) {
 			return nil, nil
 		}
 		return &evApply{At: ls.p.stamp(at), ID: id, Rollout: rollout, By: by, Note: note, Waived: waive}, nil
@@ -127,7 +127,7 @@ func (st *state) unapplied(rollout string) []Lesson {
 	var out []Lesson
 	for i := range st.lessons {
 		l := &st.lessons[i]
-		if l.From != rollout && !l.IsAppliedIn(rollout) {
+		if l.From != rollout && !l.isAppliedIn(rollout) {
 			out = append(out, l.clone())
 		}
 	}

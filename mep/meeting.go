@@ -42,7 +42,7 @@ type Minutes struct {
 	// or say why not).
 	NoActions string
 	// Next is the next meeting's date. Zero: suggested from the tracker's
-	// cadence ([Cadence.Next]), or unknown without a cadence, in which case
+	// cadence, or unknown without a cadence, in which case
 	// every action needs its own Due.
 	Next time.Time
 }
@@ -59,11 +59,11 @@ type Cadence struct {
 	Weekdays bool `json:"weekdays,omitempty"`
 }
 
-// IsZero reports whether c is the zero cadence (no suggestion).
-func (c Cadence) IsZero() bool { return c.Months == 0 && c.Days == 0 }
+// isZero reports whether c is the zero cadence (no suggestion).
+func (c Cadence) isZero() bool { return c.Months == 0 && c.Days == 0 }
 
-// Validate reports a *FieldError for a negative count.
-func (c Cadence) Validate() error {
+// validate reports a *FieldError for a negative count.
+func (c Cadence) validate() error {
 	if c.Months < 0 {
 		return fieldErr("cadence.months", strconv.Itoa(c.Months), "negative")
 	}
@@ -73,7 +73,7 @@ func (c Cadence) Validate() error {
 	return nil
 }
 
-// Next returns the meeting date that follows a meeting at t: t's wall
+// next returns the meeting date that follows a meeting at t: t's wall
 // clock in loc moved by c's months, then by c's days, with calendar
 // arithmetic, so a weekly 10:00 meeting stays at 10:00 across a daylight
 // saving change. A day of the month that the target month lacks becomes
@@ -81,8 +81,8 @@ func (c Cadence) Validate() error {
 // followed by one on 28 (or 29) February, and that one by one on 28 March,
 // since each date follows from the previous meeting alone. A nil loc means
 // UTC. The zero cadence returns the zero time.
-func (c Cadence) Next(t time.Time, loc *time.Location) time.Time {
-	if c.IsZero() || t.IsZero() {
+func (c Cadence) next(t time.Time, loc *time.Location) time.Time {
+	if c.isZero() || t.IsZero() {
 		return time.Time{}
 	}
 	if loc == nil {

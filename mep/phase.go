@@ -23,10 +23,10 @@ const (
 	Operations                     // MCO: keeping the system in working order (R3, R13)
 )
 
-// NumPhases is the number of phases.
-const NumPhases = int(Operations) + 1
+// numPhases is the number of phases.
+const numPhases = int(Operations) + 1
 
-var phaseNames = [NumPhases]string{
+var phaseNames = [numPhases]string{
 	Scoping:           "scoping",
 	Build:             "build",
 	Validation:        "validation",
@@ -41,7 +41,7 @@ var phaseNames = [NumPhases]string{
 
 // Phases returns every phase in method order.
 func Phases() []Phase {
-	ps := make([]Phase, NumPhases)
+	ps := make([]Phase, numPhases)
 	for i := range ps {
 		ps[i] = Phase(i)
 	}
@@ -51,14 +51,14 @@ func Phases() []Phase {
 // String returns the phase's lower-case English name, such as "cutover",
 // or "phase(N)" for an invalid value.
 func (p Phase) String() string {
-	if p.IsValid() {
+	if p.isValid() {
 		return phaseNames[p]
 	}
 	return fmt.Sprintf("phase(%d)", uint8(p))
 }
 
-// IsValid reports whether p is one of the phase constants.
-func (p Phase) IsValid() bool { return int(p) < NumPhases }
+// isValid reports whether p is one of the phase constants.
+func (p Phase) isValid() bool { return int(p) < numPhases }
 
 // ParsePhase returns the phase named s, ignoring case and surrounding
 // space: "scoping", "Build", "CUTOVER", ... It also accepts the French
@@ -98,7 +98,7 @@ var frenchPhases = map[string]Phase{
 
 // MarshalText returns the phase's name; an invalid phase is an error.
 func (p Phase) MarshalText() ([]byte, error) {
-	if !p.IsValid() {
+	if !p.isValid() {
 		return nil, &FieldError{Field: "phase", Value: p.String(), Reason: "invalid phase"}
 	}
 	return []byte(phaseNames[p]), nil

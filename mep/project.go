@@ -1,6 +1,7 @@
 package mep
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -55,9 +56,9 @@ type Options struct {
 
 // Defaults of [Options].
 const (
-	DefaultBuildShare    = 0.75
-	DefaultBuildMargin   = 0.10
-	DefaultReadinessLead = time.Hour
+	defaultBuildShare    = 0.75
+	defaultBuildMargin   = 0.10
+	defaultReadinessLead = time.Hour
 )
 
 // settings are the resolved options.
@@ -91,21 +92,27 @@ func resolve(opts *Options) (settings, error) {
 	}
 	switch {
 	case s.share == 0:
-		s.share = DefaultBuildShare
+		s.share = defaultBuildShare
 	case !(s.share > 0 && s.share < 1):
 		return s, fieldErr("options.build_share", fmt.Sprint(o.BuildShare), "not between 0 and 1")
 	}
 	switch {
 	case s.margin == 0:
-		s.margin = DefaultBuildMargin
+		s.margin = defaultBuildMargin
 	case !(s.margin > 0 && s.margin < 1):
 		return s, fieldErr("options.build_margin", fmt.Sprint(o.BuildMargin), "not between 0 and 1")
 	}
 	switch {
 	case s.lead == 0:
-		s.lead = DefaultReadinessLead
-	case s.lead < DefaultReadinessLead:
+		s.lead = defaultReadinessLead
+	case s.lead < defaultReadinessLead:
 		return s, fieldErr("options.readiness_lead", s.lead.String(), "under one hour: a team may ask for more, never less (R7)")
+	}
+	if s.country != "" {
+		// Refused now rather than by every rollout's method freeze (R11).
+		if _, err := methodFreeze(s.loc, s.country); err != nil {
+			return s, err
+		}
 	}
 	return s, nil
 }
@@ -119,9 +126,6 @@ type Transition struct {
 	Reason string    `json:"reason,omitempty"` // required when going back
 }
 
-// IsBack reports whether the transition goes back to an earlier phase.
-func (t Transition) IsBack() bool { return t.To < t.From }
-
 // Project is a go-live project run by the method: its phase, the gates
 // between phases, its people, meetings and actions, lessons, rollouts,
 // and the record that keeps every fact of them (see the package doc).
@@ -134,8 +138,9 @@ type Project struct {
 	settings
 	journal  *timeline.Journal
 	st       *state
-	criteria [NumPhases][]Criterion // added by the user, per phase left
+	criteria [numPhases][]Criterion // added by the user, per phase left
 	crev     uint64                 // bumped when criteria change
+	scratch  []byte                 // reused by the encoding of events
 }
 
 // New returns a project named name in the [Scoping] phase, created now
@@ -182,8 +187,11 @@ func (p *Project) stamp(t time.Time) time.Time {
 // write records the event that build returns, then applies it: build
 // checks the action against the current state (under p.mu) and returns
 // the event, or an error and nothing is recorded. When the store reports
-// that another writer appended first, the project reads what it appended,
-// folds it and calls build again on the new state, up to eight times.
+// that another writer appended first (timeline.ErrConflict), nothing was
+// stored: the project reads what the others appended, folds it and calls
+// build again on the new state, which may now refuse the action; after
+// maxAttempts conflicts in a row it gives up with [ErrConflict]. The chain
+// never forks: an event is only ever appended after the last one read.
 func (p *Project) write(build func(st *state) (event, error)) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -203,10 +211,12 @@ func (p *Project) writeLocked(build func(st *state) (event, error)) error {
 		if ev == nil {
 			return nil // nothing to record
 		}
-		e, err := p.journal.Record(encode(ev))
-		if isConflict(err) {
-			if _, err := refresh(p.journal); err != nil {
-				return fmt.Errorf("mep: read the record's new entries: %w", err)
+		var entry timeline.Entry
+		entry, p.scratch = encodeBuf(ev, p.scratch)
+		e, err := p.journal.Record(entry)
+		if errors.Is(err, timeline.ErrConflict) {
+			if err := p.refreshLocked(); err != nil {
+				return err
 			}
 			continue
 		}
@@ -228,8 +238,26 @@ func (p *Project) writeLocked(build func(st *state) (event, error)) error {
 // other writers keep moving.
 const maxAttempts = 8
 
+// refreshLocked reads what other writers appended to the record and folds
+// it. Requires p.mu held.
+func (p *Project) refreshLocked() error {
+	news, err := p.journal.Refresh()
+	if err != nil {
+		return fmt.Errorf("mep: read what other writers recorded: %w", err)
+	}
+	for i := range news {
+		if news[i].Seq <= p.st.seq {
+			continue
+		}
+		if err := p.st.applyEntry(&news[i], p.loc); err != nil {
+			return err
+		}
+	}
+	return p.catchUp()
+}
+
 // catchUp folds the entries that the journal holds and the state has not
-// seen: those of other writers, read by a refresh. Requires p.mu held.
+// seen, if any: those that a failed fold left behind. Requires p.mu held.
 func (p *Project) catchUp() error {
 	seq, _ := p.journal.Head()
 	if seq == p.st.seq {
@@ -270,24 +298,22 @@ func (p *Project) Created() time.Time {
 	return t
 }
 
-// Location returns the location meeting dates are computed in.
-func (p *Project) Location() *time.Location { return p.loc }
-
 // Record returns the project's record: every fact, in order, as the
 // hash-chained journal keeps it. Export it, verify it, summarise it;
 // write through the project, not through the journal.
 func (p *Project) Record() *timeline.Journal { return p.journal }
 
-// Refresh reads what other writers appended to the record since and
-// folds it. Writes do so by themselves; call Refresh before reading from a
-// shared store.
+// Refresh reads what other writers appended to the record since the
+// project last read or wrote it ([timeline.Journal.Refresh]), verifies
+// that it continues the chain, and folds it. Writes do so by themselves
+// when the store reports a conflict; call Refresh before reading from a
+// shared store. For a record in memory it does nothing; for a store that
+// cannot say what others appended (no [timeline.Tailer]) it returns an
+// error. An entry that does not read as a project's is a *RecordError.
 func (p *Project) Refresh() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if _, err := refresh(p.journal); err != nil {
-		return fmt.Errorf("mep: refresh: %w", err)
-	}
-	return p.catchUp()
+	return p.refreshLocked()
 }
 
 // Close closes the project's record and its store.
@@ -305,14 +331,6 @@ func (p *Project) Transitions() []Transition {
 	var out []Transition
 	p.read(func(st *state) { out = slices.Clone(st.transitions) })
 	return out
-}
-
-// EnteredAt returns when the project last entered its current phase: the
-// creation time while in Scoping.
-func (p *Project) EnteredAt() time.Time {
-	var t time.Time
-	p.read(func(st *state) { t = st.enteredAt() })
-	return t
 }
 
 func (st *state) enteredAt() time.Time {

@@ -7,8 +7,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mepkit/mepkit/checklist"
+	"github.com/mepkit/mepkit/policy"
 	"github.com/mepkit/mepkit/timeline"
 )
 
@@ -16,14 +18,14 @@ import (
 // record is written as a timeline entry: its kind, and the keys of its
 // attributes. Each event type has one put (encoder) and one get (decoder).
 
-// kindPrefix starts the kind of every entry mep writes. Entries of other
-// kinds (a program's own notes, say) are kept in the record and skipped by
-// the fold.
-const kindPrefix = "x-mep."
+// kindPrefix starts the kind of every entry mep writes: "mep.vote", in
+// timeline's dotted syntax for callers' kinds. Entries of other kinds (a
+// program's own notes, say) are kept in the record and skipped by the fold.
+const kindPrefix = "mep."
 
-// otherPrefix is the other spelling of mep's kinds, read as the same
-// events: "mep." and "x-mep." name the same event.
-const otherPrefix = "mep."
+// legacyPrefix is the spelling of mep's kinds in records written before
+// the dotted syntax, read as the same events: "x-mep.vote" is "mep.vote".
+const legacyPrefix = "x-mep."
 
 // event is one fact of a project's record.
 type event interface {
@@ -64,7 +66,10 @@ var events = map[string]func() event{
 }
 
 // enc builds the entry of an event.
-type enc struct{ e timeline.Entry }
+type enc struct {
+	e   timeline.Entry
+	buf []byte // scratch for the JSON of lists, reused
+}
 
 func (w *enc) by(s string)   { w.e.Actor = s }
 func (w *enc) text(s string) { w.e.Text = s }
@@ -73,7 +78,7 @@ func (w *enc) str(k, v string) {
 		return
 	}
 	if w.e.Attrs == nil {
-		w.e.Attrs = make(map[string]string, 4)
+		w.e.Attrs = make(map[string]string, 8)
 	}
 	w.e.Attrs[k] = v
 }
@@ -98,9 +103,64 @@ func (w *enc) dur(k string, d time.Duration) {
 	}
 }
 func (w *enc) list(k string, v []string) {
-	if len(v) > 0 {
-		w.json(k, v)
+	if len(v) == 0 {
+		return
 	}
+	b := append(w.buf[:0], '[')
+	for i, x := range v {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, x)
+	}
+	b = append(b, ']')
+	w.str(k, string(b))
+	w.buf = b
+}
+
+// appendJSONString appends s to b as a JSON string, as encoding/json
+// reads it back: quotes, backslashes and control characters escaped,
+// invalid UTF-8 replaced by U+FFFD, the rest as is.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, "\\ufffd"...)
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }
 func (w *enc) json(k string, v any) {
 	b, err := json.Marshal(v)
@@ -113,9 +173,15 @@ func (w *enc) json(k string, v any) {
 // encode returns the entry that records ev (Seq and Hash are the
 // journal's).
 func encode(ev event) timeline.Entry {
-	w := enc{e: timeline.Entry{At: ev.when().Round(0), Kind: kindPrefix + ev.kind()}}
+	e, _ := encodeBuf(ev, nil)
+	return e
+}
+
+// encodeBuf is encode with buf as scratch space; it returns buf to reuse.
+func encodeBuf(ev event, buf []byte) (timeline.Entry, []byte) {
+	w := enc{e: timeline.Entry{At: ev.when().Round(0), Kind: kindPrefix + ev.kind()}, buf: buf}
 	ev.put(&w)
-	return w.e
+	return w.e, w.buf
 }
 
 // dec reads the fields of an entry; the first error sticks.
@@ -223,7 +289,7 @@ func isEvent(k string) (string, bool) {
 	if s, ok := strings.CutPrefix(k, kindPrefix); ok {
 		return s, true
 	}
-	return strings.CutPrefix(k, otherPrefix)
+	return strings.CutPrefix(k, legacyPrefix)
 }
 
 // decode returns the event recorded by e, its times in loc. It returns
@@ -438,7 +504,7 @@ func (v *evMeeting) put(w *enc) {
 	if len(v.Actions) > 0 {
 		acts := make([]actionJSON, len(v.Actions))
 		for i, a := range v.Actions {
-			acts[i] = actionJSON{a.Title, a.Owner, a.Due}
+			acts[i] = actionJSON(a)
 		}
 		w.json("actions", acts)
 	}
@@ -484,7 +550,7 @@ func (v *evAssign) get(d *dec) error {
 type evClose struct {
 	At     time.Time
 	ID     int
-	Status Status
+	Status ActionStatus
 	By     string
 	Note   string
 }
@@ -609,6 +675,7 @@ func (v *evTick) get(d *dec) error {
 // spanJSON is one attempt of a step of a rehearsal.
 type spanJSON struct {
 	Step    string           `json:"step"`
+	Actor   string           `json:"actor,omitempty"`
 	Start   time.Time        `json:"start"`
 	End     time.Time        `json:"end"`
 	Impact  timeline.Impact  `json:"impact,omitempty"`
@@ -633,11 +700,16 @@ func (v *evRehearsal) put(w *enc) {
 	w.bool("production_like", rh.ProductionLike)
 	w.bool("partial", rh.Partial)
 	w.bool("rollback", rh.Rollback)
-	spans := make([]spanJSON, len(rh.Summary.Steps))
-	for i, sp := range rh.Summary.Steps {
-		spans[i] = spanJSON{sp.Step, sp.Start, sp.End, sp.Impact, sp.Outcome}
+	w.json("steps", spansOf(rh.Summary))
+}
+
+// spansOf returns the attempts of a run as the record keeps them.
+func spansOf(s timeline.Summary) []spanJSON {
+	spans := make([]spanJSON, len(s.Steps))
+	for i, sp := range s.Steps {
+		spans[i] = spanJSON{sp.Step, sp.Actor, sp.Start, sp.End, sp.Impact, sp.Outcome}
 	}
-	w.json("steps", spans)
+	return spans
 }
 func (v *evRehearsal) get(d *dec) error {
 	v.At, v.By, v.Rollout = d.e.At.In(d.loc), d.by(), d.str("rollout")
@@ -660,7 +732,7 @@ func summarizeSpans(spans []spanJSON, loc *time.Location) timeline.Summary {
 	entries := make([]timeline.Entry, 0, 2*len(spans))
 	for i, sp := range spans {
 		entries = append(entries,
-			timeline.Entry{Seq: uint64(2*i + 1), At: sp.Start.In(loc), Kind: timeline.KindStart, Step: sp.Step, Impact: sp.Impact},
+			timeline.Entry{Seq: uint64(2*i + 1), At: sp.Start.In(loc), Kind: timeline.KindStart, Step: sp.Step, Actor: sp.Actor, Impact: sp.Impact},
 			timeline.Entry{Seq: uint64(2*i + 2), At: sp.End.In(loc), Kind: timeline.KindEnd, Step: sp.Step, Outcome: sp.Outcome})
 	}
 	slices.SortStableFunc(entries, func(a, b timeline.Entry) int { return a.At.Compare(b.At) })
@@ -700,7 +772,9 @@ func (v *evRollout) get(d *dec) error {
 	v.At, v.By, v.Name = d.e.At.In(d.loc), d.by(), d.need("rollout")
 	d.need("t0")
 	v.T0 = d.time("t0")
-	d.need("spec")
+	// Size the runbook once: encoding/json appends to the slice it is
+	// given, and a runbook may have thousands of steps.
+	v.Spec.Runbook = make([]Step, 0, strings.Count(d.need("spec"), `{"id":`))
 	d.json("spec", &v.Spec)
 	if loc := zone(v.Spec.Zone, d.loc); loc != nil {
 		v.T0 = v.T0.In(loc)
@@ -789,15 +863,43 @@ func (v *evDecision) put(w *enc) {
 	w.str("digest", dd.Digest)
 	w.dur("estimate", dd.Estimate)
 	w.int("pending", dd.Pending)
-	ps := make([]policyJSON, len(dd.Policy.Decisions))
-	for i, p := range dd.Policy.Decisions {
-		ps[i] = policyJSON{p.Policy, p.Verdict.String(), p.Reason, p.Next, p.Overridden}
-	}
-	w.json("policies", ps)
+	w.buf = appendPolicies(w.buf[:0], dd.Policy.Decisions)
+	w.str("policies", string(w.buf))
 	if o := dd.Policy.Override; o != nil {
 		w.json("override", overrideJSON{o.By, o.Reason, o.At})
 	}
 	w.list("warnings", dd.Warnings)
+}
+
+// appendPolicies appends the policies' answers as a JSON array of
+// policyJSON, written by hand: a decision is recorded at every Decide, and
+// reflection would cost half of it.
+func appendPolicies(b []byte, ds []policy.Decision) []byte {
+	b = append(b, '[')
+	for i := range ds {
+		p := &ds[i]
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"policy":`...)
+		b = appendJSONString(b, p.Policy)
+		b = append(b, `,"verdict":`...)
+		b = appendJSONString(b, p.Verdict.String())
+		if p.Reason != "" {
+			b = append(b, `,"reason":`...)
+			b = appendJSONString(b, p.Reason)
+		}
+		if !p.Next.IsZero() {
+			b = append(b, `,"next":"`...)
+			b = p.Next.AppendFormat(b, time.RFC3339Nano)
+			b = append(b, '"')
+		}
+		if p.Overridden {
+			b = append(b, `,"overridden":true`...)
+		}
+		b = append(b, '}')
+	}
+	return append(b, ']')
 }
 
 type overrideJSON struct {

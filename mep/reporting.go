@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/mepkit/mepkit/mep/report"
+	"github.com/mepkit/mepkit/timeline"
 )
 
 // Report gathers what the rollout and its project know at now into one
@@ -51,6 +52,11 @@ func (ro *rollout) report(st *state, p *Project, now time.Time) *report.Report {
 	rep.Checklist = report.ChecklistFrom(ro.readiness, now)
 
 	rep.Actual = d.Actual
+	if ro.finished == nil {
+		// While the cutover runs, the steps still open count up to now:
+		// the outage so far, marked ongoing (Summary.Ongoing).
+		rep.Actual = timeline.SummarizeAt(ro.steps, now)
+	}
 	for i, s := range ro.runbook {
 		es := report.Step{ID: s.ID, Title: s.Title, Owner: s.Owner, Impact: s.Impact, Expected: d.Expected.Steps[i]}
 		if sf, ok := d.Expected.Forecast.Step(s.ID); ok {
@@ -89,7 +95,7 @@ func (ro *rollout) report(st *state, p *Project, now time.Time) *report.Report {
 		}
 		rep.Actions = append(rep.Actions, report.Action{
 			ID: strconv.Itoa(a.ID), Title: a.Title, Owner: a.Owner, Status: a.Status.String(), Due: a.Due,
-			Overdue: a.IsOverdue(now), Meeting: title,
+			Overdue: a.isOverdue(now), Meeting: title,
 		})
 	}
 	// Earlier lessons first, with whether this rollout applied them (R12),

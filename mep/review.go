@@ -61,23 +61,13 @@ func (ro *rollout) debrief(st *state) Debrief {
 			rv.Skipped[k] = v
 		}
 	}
-	var base *timeline.Summary
-	if est.Basis != nil {
-		b := est.Basis.Summary
-		base = &b
-	} else {
-		var runs []timeline.Summary
-		for _, rh := range ro.rehearsals {
-			if !rh.Rollback {
-				runs = append(runs, rh.Summary)
-			}
-		}
-		if len(runs) > 0 {
-			b := medianRun(runs)
-			base = &b
+	var runs []timeline.Summary
+	for _, rh := range ro.rehearsals {
+		if !rh.Rollback {
+			runs = append(runs, rh.Summary)
 		}
 	}
-	if base != nil {
+	if base := baselineRun(est.Basis, runs); base != nil {
 		c := timeline.Compare(*base, actual)
 		rv.Baseline, rv.Comparison = base, &c
 	}
@@ -103,6 +93,20 @@ func (ro *rollout) debrief(st *state) Debrief {
 	}
 	rv.Unapplied = st.unapplied(ro.name)
 	return rv
+}
+
+// baselineRun returns the rehearsal a cutover is compared with: the basis
+// of the estimate, or else the median of runs; nil without either.
+func baselineRun(basis *RehearsalRun, runs []timeline.Summary) *timeline.Summary {
+	if basis != nil {
+		b := basis.Summary
+		return &b
+	}
+	if len(runs) == 0 {
+		return nil
+	}
+	b := medianRun(runs)
+	return &b
 }
 
 // medianRun returns the rehearsal whose duration is the median (the lower

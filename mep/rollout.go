@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -132,7 +131,7 @@ func (p *Project) NewRollout(o RolloutOptions) (*Rollout, error) {
 		quorum[RoleOperations] = 1 // R9: the operations GO is always needed
 	}
 	for _, role := range slices.Sorted(maps.Keys(quorum)) {
-		if !role.IsValid() || quorum[role] < 1 {
+		if !role.isValid() || quorum[role] < 1 {
 			return nil, fieldErr("rollout.quorum", role.String(), "not a role, or fewer than one voter")
 		}
 		if spec.Quorum == nil {
@@ -150,7 +149,7 @@ func (p *Project) NewRollout(o RolloutOptions) (*Rollout, error) {
 			if err := old.sameAs(t0, spec); err != nil {
 				return nil, err
 			}
-			old.policies = set
+			old.policies, old.user = set, slices.Clone(o.Policies)
 			return nil, nil
 		}
 		return &evRollout{At: p.now(), Name: o.Name, T0: t0, Spec: spec}, nil
@@ -159,7 +158,7 @@ func (p *Project) NewRollout(o RolloutOptions) (*Rollout, error) {
 		return nil, err
 	}
 	p.mu.Lock()
-	p.st.byName[o.Name].policies = set
+	p.st.byName[o.Name].policies, p.st.byName[o.Name].user = set, slices.Clone(o.Policies)
 	p.mu.Unlock()
 	return &Rollout{p: p, name: o.Name}, nil
 }
@@ -180,6 +179,14 @@ func (r *rollout) sameAs(t0 time.Time, spec rolloutJSON) error {
 // method's freeze unless the project opted out, the readiness window and
 // the GO quorums, mandatory.
 func (p *Project) rolloutPolicies(user policy.Set, quorum map[Role]int) (policy.Set, error) {
+	var optedOut bool
+	p.read(func(st *state) { optedOut = st.freezeOff != nil })
+	return p.buildPolicies(user, quorum, optedOut)
+}
+
+// buildPolicies is rolloutPolicies, for a project that opted out of the
+// method's freeze or not.
+func (p *Project) buildPolicies(user policy.Set, quorum map[Role]int, optedOut bool) (policy.Set, error) {
 	var set policy.Set
 	hasReadiness := false
 	required := map[string]bool{}
@@ -200,8 +207,6 @@ func (p *Project) rolloutPolicies(user policy.Set, quorum map[Role]int) (policy.
 			set = append(set, q)
 		}
 	}
-	var optedOut bool
-	p.read(func(st *state) { optedOut = st.freezeOff != nil })
 	if !optedOut {
 		freeze, err := methodFreeze(p.loc, p.country)
 		if err != nil {
@@ -257,28 +262,11 @@ func (r *Rollout) write(build func(st *state, ro *rollout) (event, error)) error
 // Name returns the rollout's name.
 func (r *Rollout) Name() string { return r.name }
 
-// Project returns the project the rollout belongs to.
-func (r *Rollout) Project() *Project { return r.p }
-
 // T0 returns the planned start of the cutover.
 func (r *Rollout) T0() time.Time {
 	var t time.Time
 	r.with(func(_ *state, ro *rollout) { t = ro.t0 })
 	return t
-}
-
-// Runbook returns a copy of the runbook.
-func (r *Rollout) Runbook() []Step {
-	var out []Step
-	r.with(func(_ *state, ro *rollout) { out = slices.Clone(ro.runbook) })
-	return out
-}
-
-// Policies returns the policies the rollout checks, with those it adds.
-func (r *Rollout) Policies() policy.Set {
-	var out policy.Set
-	r.with(func(_ *state, ro *rollout) { out = slices.Clone(ro.policySet(r.p)) })
-	return out
 }
 
 // policySet returns the policies attached, or the method's own when none
@@ -294,20 +282,10 @@ func (ro *rollout) policySet(p *Project) policy.Set {
 }
 
 // rolloutPoliciesLocked is rolloutPolicies for a rollout read back from
-// the record; requires p.mu held.
+// the record, or whose project opted out of the freeze since; requires
+// p.mu held.
 func (p *Project) rolloutPoliciesLocked(ro *rollout) (policy.Set, error) {
-	set := policy.Set{policy.Mandatory(readinessWindow(p.lead))}
-	if p.st.freezeOff == nil {
-		freeze, err := methodFreeze(p.loc, p.country)
-		if err != nil {
-			return nil, err
-		}
-		set = append(freeze, set...)
-	}
-	for _, role := range slices.Sorted(maps.Keys(ro.quorum)) {
-		set = append(set, policy.Mandatory(requireQuorum(role.String(), ro.quorum[role])))
-	}
-	return set, nil
+	return p.buildPolicies(ro.user, ro.quorum, p.st.freezeOff != nil)
 }
 
 // Readiness returns a copy of the readiness checklist run (R7, R8), as the
@@ -399,7 +377,9 @@ func (r *Rollout) AddRehearsal(rh RehearsalRun) error {
 		if !rh.Partial && len(seen) < len(ro.runbook) && !rh.Rollback {
 			rh.Partial = true // R5: a partial rehearsal is marked as such
 		}
-		rh.Summary.Steps = slices.Clone(s.Steps)
+		// The summary as the record rebuilds it on replay: the attempts,
+		// their actors, impacts and outcomes, renumbered.
+		rh.Summary = summarizeSpans(spansOf(s), r.p.loc)
 		return &evRehearsal{At: r.p.now(), Rollout: r.name, Run: rh}, nil
 	})
 }
@@ -437,7 +417,7 @@ func (r *Rollout) Reschedule(t0 time.Time, by, reason string) error {
 // team with the operations role, takes responsibility for running the
 // cutover although policies deny it. Mandatory policies still deny, among
 // them the GO and the readiness window. It is recorded and lasts until T0
-// moves. It returns a *NotFoundError for an unknown member and a
+// moves. It returns an error wrapping [ErrNotFound] for an unknown member and a
 // *FieldError without By or Reason or when By does not hold the
 // operations role in the go-live team.
 func (r *Rollout) Override(by, reason string) error {
@@ -471,5 +451,3 @@ func (r *Rollout) Notes() []Note {
 	r.with(func(_ *state, ro *rollout) { out = slices.Clone(ro.notes) })
 	return out
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

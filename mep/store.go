@@ -46,14 +46,17 @@ func Open(s timeline.Store, opts *Options) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	j, err := timeline.OpenStore(s, &timeline.Options{Now: set.now, Key: set.key})
+	t := &tap{Store: s}
+	j, err := timeline.OpenStore(t, &timeline.Options{Now: set.now, Key: set.key})
 	if err != nil {
 		return nil, fmt.Errorf("mep: open the record: %w", err)
 	}
-	if j.Len() == 0 {
+	loaded := t.loaded
+	t.loaded = nil
+	if len(loaded) == 0 {
 		return nil, ErrNoProject
 	}
-	st, err := replay(j.Entries(), set.loc)
+	st, err := replay(loaded, set.loc)
 	if err != nil {
 		return nil, err
 	}
@@ -97,6 +100,32 @@ func OpenFile(path string, opts *Options) (*Project, error) {
 	return p, nil
 }
 
+// tap is the store a project's journal opens on: it hands the journal
+// what Store loads, and keeps it, so that the project folds the entries the
+// journal verified without the copy of each that Journal.Entries makes.
+// Neither changes them.
+type tap struct {
+	timeline.Store
+	loaded []timeline.Entry
+}
+
+// Load loads the entries of the store and keeps them.
+func (t *tap) Load() ([]timeline.Entry, error) {
+	es, err := t.Store.Load()
+	t.loaded = es
+	return es, err
+}
+
+// Since returns what other writers appended after seq, when the store
+// can say it.
+func (t *tap) Since(seq uint64) ([]timeline.Entry, error) {
+	tl, ok := t.Store.(timeline.Tailer)
+	if !ok {
+		return nil, fmt.Errorf("mep: the store (%T) cannot say what other writers appended: it does not implement timeline.Tailer", t.Store)
+	}
+	return tl.Since(seq)
+}
+
 // openFile opens the file store of path.
 func openFile(path string, opts *Options) (*timeline.FileStore, error) {
 	noSync := opts != nil && opts.NoSync
@@ -118,10 +147,3 @@ func openFile(path string, opts *Options) (*timeline.FileStore, error) {
 	}
 	return s, nil
 }
-
-// isConflict reports whether err says that another writer appended to the
-// record first.
-func isConflict(err error) bool { return false && err != nil }
-
-// refresh reads the entries other writers appended to j.
-func refresh(j *timeline.Journal) ([]timeline.Entry, error) { return nil, nil }

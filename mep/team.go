@@ -7,7 +7,7 @@ import (
 )
 
 // Role is what a member does on the project (R3). The zero value is not a
-// role; [Member.Validate] rejects it.
+// role; a member never has it.
 type Role uint8
 
 // The roles of the method.
@@ -30,14 +30,14 @@ var roleNames = [...]string{
 // String returns the role's lower-case name ("sales", "build",
 // "validation", "operations", "mco"), or "role(N)" for an invalid value.
 func (r Role) String() string {
-	if r.IsValid() {
+	if r.isValid() {
 		return roleNames[r]
 	}
 	return fmt.Sprintf("role(%d)", uint8(r))
 }
 
-// IsValid reports whether r is one of the role constants.
-func (r Role) IsValid() bool { return r != 0 && int(r) < len(roleNames) }
+// isValid reports whether r is one of the role constants.
+func (r Role) isValid() bool { return r != 0 && int(r) < len(roleNames) }
 
 // ParseRole returns the role named s, ignoring case and surrounding space.
 // An unknown name returns a *FieldError wrapping [ErrInvalid].
@@ -53,7 +53,7 @@ func ParseRole(s string) (Role, error) {
 
 // MarshalText returns the role's name; an invalid role is an error.
 func (r Role) MarshalText() ([]byte, error) {
-	if !r.IsValid() {
+	if !r.isValid() {
 		return nil, fieldErr("role", r.String(), "invalid role")
 	}
 	return []byte(roleNames[r]), nil
@@ -77,12 +77,12 @@ type Member struct {
 	Contact string `json:"contact,omitempty"` // e-mail or phone, free text
 }
 
-// Has reports whether m has role r.
-func (m Member) Has(r Role) bool { return slices.Contains(m.Roles, r) }
+// has reports whether m has role r.
+func (m Member) has(r Role) bool { return slices.Contains(m.Roles, r) }
 
-// Validate reports a *FieldError for an empty name, no role, an invalid or
+// validate reports a *FieldError for an empty name, no role, an invalid or
 // repeated role.
-func (m Member) Validate() error {
+func (m Member) validate() error {
 	if strings.TrimSpace(m.Name) == "" {
 		return fieldErr("member.name", m.Name, "empty")
 	}
@@ -90,7 +90,7 @@ func (m Member) Validate() error {
 		return fieldErr("member.roles", m.Name, "no role")
 	}
 	for i, r := range m.Roles {
-		if !r.IsValid() {
+		if !r.isValid() {
 			return fieldErr(fmt.Sprintf("member.roles[%d]", i), r.String(), "invalid role")
 		}
 		if slices.Index(m.Roles, r) != i {
@@ -105,14 +105,14 @@ func (m Member) clone() Member {
 	return m
 }
 
-// TeamError is one problem with the people of a project (R3), as returned,
-// joined, by [Project.CheckTeam].
-type TeamError struct {
+// teamError is one problem with the people of a project (R3), as returned,
+// joined, by [Team.Check].
+type teamError struct {
 	Member  string // the member concerned, if any
 	Problem string
 }
 
-func (e *TeamError) Error() string {
+func (e *teamError) Error() string {
 	if e.Member == "" {
 		return "mep: team: " + e.Problem
 	}
@@ -134,12 +134,12 @@ type people struct {
 func (pp *people) inTeam(name string, r Role) error {
 	i, ok := pp.find(name)
 	if !ok {
-		return &NotFoundError{What: "member", Key: fmt.Sprintf("%q", name)}
+		return &notFoundError{What: "member", Key: fmt.Sprintf("%q", name)}
 	}
 	if !slices.Contains(pp.team, name) {
 		return fieldErr("member", name, "not in the go-live team chosen at the round table (R3)")
 	}
-	if r != 0 && !pp.members[i].Has(r) {
+	if r != 0 && !pp.members[i].has(r) {
 		return fieldErr("member", name, "does not hold the "+r.String()+" role")
 	}
 	return nil
@@ -151,7 +151,7 @@ func (pp *people) find(name string) (int, bool) {
 }
 
 func (pp *people) add(m Member) error {
-	if err := m.Validate(); err != nil {
+	if err := m.validate(); err != nil {
 		return err
 	}
 	if _, dup := pp.find(m.Name); dup {
@@ -171,7 +171,7 @@ func (pp *people) setTeam(names []string) error {
 	}
 	for i, n := range names {
 		if _, ok := pp.find(n); !ok {
-			return &NotFoundError{What: "member", Key: fmt.Sprintf("%q (team[%d])", n, i)}
+			return &notFoundError{What: "member", Key: fmt.Sprintf("%q (team[%d])", n, i)}
 		}
 		if slices.Index(names, n) != i {
 			return fieldErr(fmt.Sprintf("team[%d]", i), n, "named twice")
@@ -184,9 +184,9 @@ func (pp *people) setTeam(names []string) error {
 func (pp *people) setMCOContact(name string) error {
 	i, ok := pp.find(name)
 	if !ok {
-		return &NotFoundError{What: "member", Key: fmt.Sprintf("%q", name)}
+		return &notFoundError{What: "member", Key: fmt.Sprintf("%q", name)}
 	}
-	if !pp.members[i].Has(RoleBuild) {
+	if !pp.members[i].has(RoleBuild) {
 		return fieldErr("mco_contact", name, "not a builder (R3: the MCO team's contact is one of the builders)")
 	}
 	pp.mcoContact = name
@@ -197,22 +197,22 @@ func (pp *people) setMCOContact(name string) error {
 func (pp *people) check() []error {
 	var errs []error
 	if len(pp.team) == 0 {
-		errs = append(errs, &TeamError{Problem: "no go-live team chosen (round table)"})
+		errs = append(errs, &teamError{Problem: "no go-live team chosen (round table)"})
 	}
 	mco := false
 	for _, m := range pp.members {
-		mco = mco || m.Has(RoleMCO)
-		if m.Has(RoleMCO) && !slices.Contains(pp.team, m.Name) {
-			errs = append(errs, &TeamError{Member: m.Name, Problem: "does MCO but is not in the go-live team"})
+		mco = mco || m.has(RoleMCO)
+		if m.has(RoleMCO) && !slices.Contains(pp.team, m.Name) {
+			errs = append(errs, &teamError{Member: m.Name, Problem: "does MCO but is not in the go-live team"})
 		}
 	}
 	if !mco {
-		errs = append(errs, &TeamError{Problem: "no member has the MCO role"})
+		errs = append(errs, &teamError{Problem: "no member has the MCO role"})
 	}
 	if pp.mcoContact == "" {
-		errs = append(errs, &TeamError{Problem: "no builder named as the MCO team's contact"})
-	} else if i, ok := pp.find(pp.mcoContact); !ok || !pp.members[i].Has(RoleBuild) {
-		errs = append(errs, &TeamError{Member: pp.mcoContact, Problem: "MCO contact is not a builder"})
+		errs = append(errs, &teamError{Problem: "no builder named as the MCO team's contact"})
+	} else if i, ok := pp.find(pp.mcoContact); !ok || !pp.members[i].has(RoleBuild) {
+		errs = append(errs, &teamError{Member: pp.mcoContact, Problem: "MCO contact is not a builder"})
 	}
 	return errs
 }
@@ -231,7 +231,7 @@ func (p *Project) Team() Team { return Team{p} }
 func (t Team) Add(m Member) error {
 	m = m.clone()
 	return t.p.write(func(st *state) (event, error) {
-		if err := m.Validate(); err != nil {
+		if err := m.validate(); err != nil {
 			return nil, err
 		}
 		if _, dup := st.people.find(m.Name); dup {
@@ -241,24 +241,13 @@ func (t Team) Add(m Member) error {
 	})
 }
 
-// Member returns the member with the given name.
-func (t Team) Member(name string) (m Member, ok bool) {
-	t.p.read(func(st *state) {
-		var i int
-		if i, ok = st.people.find(name); ok {
-			m = st.people.members[i].clone()
-		}
-	})
-	return m, ok
-}
-
 // Members returns the members, in the order added; with a role, only
 // those who have it.
 func (t Team) Members(roles ...Role) []Member {
 	var out []Member
 	t.p.read(func(st *state) {
 		for _, m := range st.people.members {
-			if len(roles) == 0 || slices.ContainsFunc(roles, m.Has) {
+			if len(roles) == 0 || slices.ContainsFunc(roles, m.has) {
 				out = append(out, m.clone())
 			}
 		}
@@ -268,7 +257,7 @@ func (t Team) Members(roles ...Role) []Member {
 
 // Choose sets the go-live team, chosen explicitly at the round table that
 // ends Build (R3); it replaces any earlier choice. It returns a
-// *NotFoundError for a name that is not a member and a *FieldError for an
+// *notFoundError for a name that is not a member and a *FieldError for an
 // empty team or a name given twice.
 func (t Team) Choose(by string, names ...string) error {
 	names = slices.Clone(names)
@@ -304,7 +293,7 @@ func (t Team) Invite(by string, guests ...string) error {
 }
 
 // SetMCOContact names the builder who stays in touch with the MCO team
-// (R3). It returns a *NotFoundError for a name that is not a member and a
+// (R3). It returns an error wrapping [ErrNotFound] for a name that is not a member and a
 // *FieldError for a member without [RoleBuild].
 func (t Team) SetMCOContact(name string) error {
 	return t.p.write(func(st *state) (event, error) {
@@ -326,7 +315,7 @@ func (t Team) MCOContact() string {
 // Check checks the people against R3: at least one member has [RoleMCO],
 // a go-live team is chosen, every member with RoleMCO is in it, and a
 // builder is named as the MCO team's contact. It returns nil, or every
-// problem as *TeamError values joined in one error, whose Unwrap returns
+// problem joined in one error, whose Unwrap returns
 // them all.
 func (t Team) Check() error {
 	var err error

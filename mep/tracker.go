@@ -17,37 +17,16 @@ type Tracker struct{ p *Project }
 // Tracker returns the project's meetings and actions.
 func (p *Project) Tracker() Tracker { return Tracker{p} }
 
-// Cadence returns the current meeting cadence.
-func (t Tracker) Cadence() Cadence {
-	var c Cadence
-	t.p.read(func(st *state) { c = st.cadence })
-	return c
-}
-
 // SetCadence changes the meeting cadence for the meetings to come, for
 // instance from weekly to fortnightly once the project is stable (R10).
 // It returns a *FieldError for a negative count.
 func (t Tracker) SetCadence(c Cadence, by string) error {
-	if err := c.Validate(); err != nil {
+	if err := c.validate(); err != nil {
 		return err
 	}
 	return t.p.write(func(*state) (event, error) {
 		return &evCadence{At: t.p.now(), Cadence: c, By: by}, nil
 	})
-}
-
-// Suggest returns the date the cadence gives after the latest meeting,
-// in the project's location, or the zero time without a meeting or a
-// cadence. The latest meeting's own Next, when set, is in
-// [Tracker.Agenda].
-func (t Tracker) Suggest() time.Time {
-	var out time.Time
-	t.p.read(func(st *state) {
-		if st.latest > 0 {
-			out = st.cadence.Next(st.meetings[st.latest-1].At, t.p.loc)
-		}
-	})
-	return out
 }
 
 // Hold records a meeting and hands out its actions, each due by default on
@@ -105,7 +84,7 @@ func (st *state) minutes(m Minutes, loc *time.Location) (event, error) {
 	}
 	next := m.Next
 	if next.IsZero() {
-		next = st.cadence.Next(m.At, loc)
+		next = st.cadence.next(m.At, loc)
 	} else if !next.After(m.At) {
 		return nil, fieldErr("meeting.next", next.Format(time.RFC3339), "not after the meeting")
 	}
@@ -166,11 +145,11 @@ func (st *state) nextDate(loc *time.Location) time.Time {
 	if !last.Next.IsZero() {
 		return last.Next
 	}
-	return st.cadence.Next(last.At, loc)
+	return st.cadence.next(last.At, loc)
 }
 
 // Done closes action id as done by by at at (zero: the project's clock),
-// with an optional note. It returns a *NotFoundError for an unknown ID, a
+// with an optional note. It returns an error wrapping [ErrNotFound] for an unknown ID, a
 // *FieldError for an empty by, and an error wrapping [ErrClosed] if the
 // action is already closed.
 func (t Tracker) Done(id int, by string, at time.Time, note string) error {
@@ -186,13 +165,13 @@ func (t Tracker) Cancel(id int, by string, at time.Time, reason string) error {
 	return t.close(id, by, at, reason, ActionCancelled)
 }
 
-func (t Tracker) close(id int, by string, at time.Time, note string, s Status) error {
+func (t Tracker) close(id int, by string, at time.Time, note string, s ActionStatus) error {
 	if strings.TrimSpace(by) == "" {
 		return fieldErr("action.closed_by", by, "empty")
 	}
 	return t.p.write(func(st *state) (event, error) {
 		if id < 1 || id > len(st.actions) {
-			return nil, &NotFoundError{What: "action", Key: strconv.Itoa(id)}
+			return nil, &notFoundError{What: "action", Key: strconv.Itoa(id)}
 		}
 		if a := st.actions[id-1]; a.Status != ActionOpen {
 			return nil, fmt.Errorf("mep: action %d is %s: %w", id, a.Status, ErrClosed)
@@ -208,18 +187,10 @@ func (t Tracker) Actions() []Action {
 	return out
 }
 
-// Overdue returns the actions still open at now and due before it, in the
-// order handed out.
-func (t Tracker) Overdue(now time.Time) []Action {
-	var out []Action
-	t.p.read(func(st *state) { out = st.overdue(now) })
-	return out
-}
-
 func (st *state) overdue(now time.Time) []Action {
 	var out []Action
 	for i := range st.actions {
-		if st.actions[i].IsOverdue(now) {
+		if st.actions[i].isOverdue(now) {
 			out = append(out, st.actions[i])
 		}
 	}

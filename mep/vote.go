@@ -46,7 +46,7 @@ func (v Vote) approval() policy.Approval {
 }
 
 // Vote records a go or no-go and returns it with T0 and Digest set. It
-// returns a *NotFoundError for a voter who is not a project member, and a
+// returns an error wrapping [ErrNotFound] for a voter who is not a project member, and a
 // *FieldError for a voter outside the go-live team or without the role,
 // a verdict that is neither Go nor NoGo, or a No-Go without a reason. A
 // later vote by the same person for the same role replaces the earlier
@@ -62,7 +62,7 @@ func (r *Rollout) Vote(v Vote) (Vote, error) {
 		return Vote{}, fieldErr("vote.verdict", v.Verdict.String(), "neither go nor no-go")
 	case v.Verdict == NoGo && strings.TrimSpace(v.Reason) == "":
 		return Vote{}, fieldErr("vote.reason", "", "a No-Go needs a reason")
-	case !v.Role.IsValid():
+	case !v.Role.isValid():
 		return Vote{}, fieldErr("vote.role", v.Role.String(), "unknown role")
 	}
 	err := r.write(func(st *state, ro *rollout) (event, error) {

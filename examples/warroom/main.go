@@ -10,27 +10,33 @@
 //	MEPKIT_POSTGRES=postgres://... go run ./examples/warroom -record golive-2026-11
 //
 // It listens on 127.0.0.1:8080 unless -addr says otherwise. With neither
-// -f nor a PostgreSQL DSN it plays an embedded cutover of about a minute
-// into a file record of a temporary directory, so that it runs on a fresh
-// machine with nothing else installed. With -postgres DSN, or the DSN in
+// -f nor a PostgreSQL DSN it plays an embedded cutover of about a minute,
+// a project of package mep (team, readiness, the operations GO, the
+// go/no-go, then the runbook's steps, one failing once), into a file
+// record in a temporary directory, so that it runs on a fresh machine
+// with nothing else installed. With -postgres DSN, or the DSN in
 // $MEPKIT_POSTGRES, it follows the record named by -record (in the schema
-// of -schema, default "mepkit") in PostgreSQL
-// (LISTEN/NOTIFY, see timeline/pgstore); without -record it plays the
-// demonstration into a new record there. -demo plays the demonstration
-// into the record given too. -baseline FILE compares the steps with a
-// rehearsal's journal (the plan); the demonstration has its own plan.
+// of -schema, default "mepkit") in PostgreSQL (LISTEN/NOTIFY, see
+// timeline/pgstore); without -record it plays the demonstration into a
+// new record there. -demo plays the demonstration into the record given
+// too (which must be empty).
+//
+// A project's record written by package mep is folded by mep: the
+// headline is the rollout's (-rollout NAME, default the last one) as mep
+// sees it, with the drift and the expected end against the runbook's
+// estimates. Any other record, such as the steps examples/journal
+// records, gets its headline from its entries: T0 from the latest entry
+// with a "t0" attribute (an RFC 3339 time), else the first step's start;
+// the go/no-go from the latest entry of a kind "decision" or ending in
+// ".decision", by its "verdict" (or "decision") attribute: go, no-go or
+// undecided; the plan from -baseline FILE, a rehearsal's journal, else
+// the decision's "estimate" attribute (a Go duration) for the expected end.
 //
 // The page is read-only: GET and HEAD on "/" and "/events" (the
 // Server-Sent Events that carry each update), nothing else. Every value
 // is escaped by html/template; the page loads nothing from elsewhere and
 // runs one inline script, allowed by its hash in a strict
 // Content-Security-Policy; without script it refreshes every 5 seconds.
-//
-// The headline reads T0 from the latest entry with a "t0" attribute (an
-// RFC 3339 time) and the go/no-go from the latest entry of a kind
-// "decision" or ending in ".decision", by its "verdict" (or "decision")
-// attribute: go, no-go or undecided; its "estimate" attribute (a Go
-// duration) gives the expected end when there is no plan.
 package main
 
 import (

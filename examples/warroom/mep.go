@@ -81,13 +81,13 @@ func fromRollout(r *mep.Rollout, now time.Time) (headline, []plannedStep) {
 	case mep.NoGo:
 		h.Verdict, h.GoBy = "NO-GO", d.By
 	}
+	dr := r.Drift(now)
 	var plan []plannedStep
-	for _, s := range r.Runbook() {
-		plan = append(plan, plannedStep{Step: s.ID, Duration: s.Expected, Impact: s.Impact})
+	for _, s := range dr.Steps {
+		plan = append(plan, plannedStep{Step: s.Step.ID, Duration: s.Expected, Impact: s.Step.Impact})
 	}
 	h.Planned = len(plan)
 
-	dr := r.Drift(now)
 	for _, s := range dr.Steps {
 		if s.Running {
 			h.Running = append(h.Running, s.Step.ID)
@@ -137,7 +137,7 @@ func fromRollout(r *mep.Rollout, now time.Time) (headline, []plannedStep) {
 // for the table of latest entries.
 func describe(e timeline.Entry) string {
 	var parts []string
-	for _, k := range []string{"rollout", "step", "event", "outcome", "item", "status", "role", "verdict"} {
+	for _, k := range []string{"step", "event", "outcome", "item", "status", "role", "verdict"} {
 		if v := e.Attrs[k]; v != "" {
 			parts = append(parts, v)
 		}

@@ -164,7 +164,7 @@ func newView(h headline, entries []timeline.Entry, plan []plannedStep, loc *time
 	}
 	for i := len(entries) - 1; i >= 0 && len(v.Latest) < latestCount; i-- {
 		e := entries[i]
-		kind := e.Kind
+		kind := strings.TrimPrefix(e.Kind, "x-") // "x-mep.vote", the legacy spelling, reads "mep.vote"
 		switch e.Kind {
 		case timeline.KindStart:
 			kind += " (" + e.Impact.String() + ")"

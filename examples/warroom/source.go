@@ -109,10 +109,17 @@ func followFile(ctx context.Context, path string, key []byte, h *hub) {
 }
 
 // followPostgres follows a record in PostgreSQL until ctx ends, showing
-// errors while it reconnects.
+// errors while it reconnects. It verifies the chain as entries arrive:
+// an entry that does not continue it is shown as an error, never added.
 func followPostgres(ctx context.Context, db *pgstore.DB, record string, h *hub) {
+	v := timeline.NewVerifier(nil)
 	for ctx.Err() == nil {
 		err := db.Follow(ctx, record, uint64(len(entriesOf(h))), func(es []timeline.Entry) error {
+			for _, e := range es {
+				if err := v.Add(e); err != nil {
+					return err
+				}
+			}
 			h.add(es)
 			return nil
 		})

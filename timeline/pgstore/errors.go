@@ -28,11 +28,15 @@ var (
 type ConflictError struct {
 	Record string // the record's name
 	Seq    uint64 // the first seq of the batch
-	Last   uint64 // the last seq stored when the conflict was seen
+	Last   uint64 // the last seq seen stored; may be below Seq when the other writer's entries were not visible yet
 }
 
 func (e *ConflictError) Error() string {
-	return fmt.Sprintf("pgstore: record %q moved on: the batch starts at seq %d, the record holds seq %d written by another writer", e.Record, e.Seq, e.Last)
+	s := fmt.Sprintf("pgstore: record %q moved on: another writer stored seq %d first", e.Record, e.Seq)
+	if e.Last >= e.Seq {
+		s += fmt.Sprintf(" (the record ends at seq %d)", e.Last)
+	}
+	return s
 }
 
 // Unwrap returns timeline.ErrConflict.

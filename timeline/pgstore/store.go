@@ -1,6 +1,7 @@
 package pgstore
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -121,79 +122,89 @@ func (s *Store) since(ctx context.Context, after uint64) ([]timeline.Entry, erro
 		return nil, s.errorf("reading", err)
 	}
 	defer rows.Close()
-	var rr rowReader
-	for rows.Next() {
-		var seq int64
-		if err := rows.Scan(&seq, nil, nil); err != nil {
-			return nil, s.errorf("reading", err)
-		}
-		raw := rows.RawValues()
-		if err := rr.add(seq, raw[1], raw[2]); err != nil {
-			return nil, err
-		}
+	// The lines go through a pipe to a decoder on another goroutine, so
+	// that decoding overlaps the transfer.
+	pr, pw := io.Pipe()
+	type decoded struct {
+		entries []timeline.Entry
+		err     error
 	}
-	if err := rows.Err(); err != nil {
-		return nil, s.errorf("reading", err)
+	done := make(chan decoded, 1)
+	go func() {
+		es, err := timeline.Read(pr)
+		pr.CloseWithError(errDecoder) // a writer blocked on a failed decoder returns
+		done <- decoded{es, err}
+	}()
+	var (
+		seqs   []int64
+		hashes []byte // the hash columns, one after the other
+		ends   []int  // where each ends in hashes
+	)
+	bw := bufio.NewWriterSize(pw, 256<<10)
+	rerr := func() error {
+		for rows.Next() {
+			var seq int64
+			if err := rows.Scan(&seq, nil, nil); err != nil {
+				return s.errorf("reading", err)
+			}
+			raw := rows.RawValues()
+			line := raw[2]
+			if bytes.IndexByte(line, '\n') >= 0 {
+				return &timeline.TamperError{Seq: uint64(seq), Index: len(seqs), Reason: "its stored line holds a newline (edited by hand)"}
+			}
+			seqs = append(seqs, seq)
+			hashes = append(hashes, raw[1]...)
+			ends = append(ends, len(hashes))
+			bw.Write(line)
+			if err := bw.WriteByte('\n'); err != nil {
+				return err // the decoder stopped: its error says why
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return s.errorf("reading", err)
+		}
+		return bw.Flush()
+	}()
+	pw.Close()
+	d := <-done
+	if rerr != nil && !errors.Is(rerr, errDecoder) {
+		return nil, rerr
 	}
 	rows.Close()
 	if err := tx.Commit(ctx); err != nil {
 		return nil, s.errorf("reading", err)
 	}
-	return rr.entries(s.record)
-}
-
-// rowReader decodes the rows of a record, in seq order: each row's line
-// is the entry, and its seq and hash columns must say the same.
-type rowReader struct {
-	buf    bytes.Buffer // the lines, each ended by a newline
-	seqs   []int64
-	hashes []byte // the hash columns, one after the other
-	ends   []int  // where each ends in hashes
-}
-
-// add takes the next row: its seq, hash and line columns.
-func (r *rowReader) add(seq int64, hash, line []byte) error {
-	if bytes.IndexByte(line, '\n') >= 0 {
-		return &timeline.TamperError{Seq: uint64(seq), Index: len(r.seqs), Reason: "its stored line holds a newline (edited by hand)"}
-	}
-	r.buf.Write(line)
-	r.buf.WriteByte('\n')
-	r.seqs = append(r.seqs, seq)
-	r.hashes = append(r.hashes, hash...)
-	r.ends = append(r.ends, len(r.hashes))
-	return nil
-}
-
-// entries decodes the rows added, checking each row's columns against its
-// line; errors name the record and the seq.
-func (r *rowReader) entries(record string) ([]timeline.Entry, error) {
-	entries, err := timeline.Read(&r.buf)
+	entries, err := d.entries, d.err
 	if err != nil {
 		var le *timeline.LineError
-		if errors.As(err, &le) && le.Line >= 1 && le.Line <= len(r.seqs) {
-			return nil, fmt.Errorf("pgstore: record %q, seq %d: %w", record, r.seqs[le.Line-1], le.Err)
+		if errors.As(err, &le) && le.Line >= 1 && le.Line <= len(seqs) {
+			return nil, fmt.Errorf("pgstore: record %q, seq %d: %w", s.record, seqs[le.Line-1], le.Err)
 		}
-		return nil, fmt.Errorf("pgstore: record %q: %w", record, err)
+		return nil, fmt.Errorf("pgstore: record %q: %w", s.record, err)
 	}
-	if len(entries) != len(r.seqs) {
-		return nil, fmt.Errorf("pgstore: record %q: %d rows decoded to %d entries", record, len(r.seqs), len(entries))
+	if len(entries) != len(seqs) {
+		return nil, fmt.Errorf("pgstore: record %q: %d rows decoded to %d entries", s.record, len(seqs), len(entries))
 	}
 	for i := range entries {
 		e := &entries[i]
-		if e.Seq != uint64(r.seqs[i]) {
-			return nil, &timeline.TamperError{Seq: uint64(r.seqs[i]), Index: i,
-				Reason: "the row of seq " + strconv.FormatInt(r.seqs[i], 10) + " holds the entry of seq " + strconv.FormatUint(e.Seq, 10) + " (edited by hand)"}
+		if e.Seq != uint64(seqs[i]) {
+			return nil, &timeline.TamperError{Seq: uint64(seqs[i]), Index: i,
+				Reason: "the row of seq " + strconv.FormatInt(seqs[i], 10) + " holds the entry of seq " + strconv.FormatUint(e.Seq, 10) + " (edited by hand)"}
 		}
 		begin := 0
 		if i > 0 {
-			begin = r.ends[i-1]
+			begin = ends[i-1]
 		}
-		if e.Hash != string(r.hashes[begin:r.ends[i]]) {
+		if e.Hash != string(hashes[begin:ends[i]]) {
 			return nil, &timeline.TamperError{Seq: e.Seq, Index: i, Reason: "the row's hash column differs from its line (edited by hand)"}
 		}
 	}
 	return entries, nil
 }
+
+// errDecoder is what writes to the pipe of since return once the decoder
+// has stopped.
+var errDecoder = errors.New("pgstore: decoder stopped")
 
 // Append stores batch after the entries of the record, in one transaction:
 // durable once it returns nil (as durable as the server's commits). It is

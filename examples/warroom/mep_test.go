@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mepkit/mepkit/checklist"
+	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/timeline"
+)
+
+func TestHeadlineOfAMepRecord(t *testing.T) {
+	clock := at(18, 0, 0)
+	now := func() time.Time { return clock }
+	p, err := mep.CreateFile(filepath.Join(t.TempDir(), "record.jsonl"), "billing", &mep.Options{Now: now, NoSync: true, RolloutsOnly: true})
+	require.NoError(t, err)
+	defer p.Close()
+	require.NoError(t, p.Team().Add(mep.Member{Name: "olga", Roles: []mep.Role{mep.RoleOperations, mep.RoleMCO}}))
+	require.NoError(t, p.Team().Choose("olga", "olga"))
+	require.NoError(t, p.OptOutOfFreeze("olga", "test"))
+	r, err := p.NewRollout(mep.RolloutOptions{Name: "go-live", T0: at(20, 0, 0),
+		Runbook: []mep.Step{
+			{ID: "backup", Impact: timeline.Disruption, Expected: 10 * time.Minute},
+			{ID: "migrate", Impact: timeline.Outage, Expected: 20 * time.Minute},
+		},
+		Readiness: checklist.List{Name: "ready", Items: []checklist.Item{{ID: "b", Title: "Backups", Deadline: -time.Hour}}}})
+	require.NoError(t, err)
+	require.NoError(t, r.Check("b", "olga", clock, ""))
+	clock = at(19, 30, 0)
+	_, err = r.Vote(mep.Vote{Role: mep.RoleOperations, By: "olga", Verdict: mep.Go})
+	require.NoError(t, err)
+	d, err := r.Decide(context.Background(), clock)
+	require.NoError(t, err)
+	require.Equal(t, mep.Go, d.Verdict, "%v", d.Reasons)
+	clock = at(20, 0, 0)
+	require.NoError(t, r.StartStep("backup", "olga"))
+	clock = at(20, 15, 0) // 5 min late
+	require.NoError(t, r.EndStep("backup", "olga", timeline.Done))
+	require.NoError(t, r.StartStep("migrate", "olga"))
+
+	h := newHub()
+	h.set(p.Record().Entries(), nil)
+	s := &server{hub: h, now: func() time.Time { return at(20, 25, 0) }}
+	v, _ := s.view()
+	assert.Empty(t, v.Err)
+	assert.Equal(t, "GO", v.H.Verdict)
+	assert.Equal(t, "olga", v.H.GoBy)
+	assert.True(t, v.H.T0.Equal(at(20, 0, 0)))
+	assert.Equal(t, []string{"migrate"}, v.H.Running)
+	assert.Equal(t, 1, v.H.Done)
+	assert.Equal(t, 2, v.H.Planned)
+	assert.Equal(t, 5*time.Minute, v.H.Drift, "mep's delay: backup took 15 min of 10")
+	assert.True(t, v.H.ExpectedEnd.Equal(at(20, 35, 0)), "got %v", v.H.ExpectedEnd)
+	assert.Equal(t, 10*time.Minute, v.H.Outage, "migrate has run 10 min")
+	assert.Equal(t, 15*time.Minute, v.H.Disruption)
+	require.Len(t, v.Rows, 2)
+	assert.Equal(t, "backup", v.Rows[0].Name)
+
+	s.rollout = "nope"
+	v, _ = s.view()
+	assert.Contains(t, v.Err, "no rollout nope")
+}

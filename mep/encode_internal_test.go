@@ -1,0 +1,65 @@
+package mep
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mepkit/mepkit/policy"
+)
+
+// The hand-written encoders of the record write what encoding/json reads
+// back as the same values.
+
+func TestAppendJSONStringReadsBack(t *testing.T) {
+	for _, s := range []string{"", "plain", `quote " and \ backslash`, "line\nfeed\r\ttab", "\x00\x01\x1f\x7f",
+		"accents: préparation, 日本", "<html> & friends", "\u2028\u2029"} {
+		var got string
+		require.NoError(t, json.Unmarshal(appendJSONString(nil, s), &got), "%q", s)
+		assert.Equal(t, s, got)
+	}
+	var got string
+	require.NoError(t, json.Unmarshal(appendJSONString(nil, "bad \xff utf-8"), &got))
+	assert.Equal(t, "bad \uFFFD utf-8", got, "invalid UTF-8 reads back as encoding/json writes it")
+}
+
+func FuzzAppendJSONString(f *testing.F) {
+	for _, s := range []string{"", "a\"b\\c", "\x00\n\t", "é\xff", "\u2028"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var got string
+		if err := json.Unmarshal(appendJSONString(nil, s), &got); err != nil {
+			t.Fatalf("%q: %v", s, err)
+		}
+		want := s
+		if !utf8.ValidString(s) {
+			b, _ := json.Marshal(s)
+			require.NoError(t, json.Unmarshal(b, &want))
+		}
+		if got != want {
+			t.Fatalf("%q: got %q, want %q", s, got, want)
+		}
+	})
+}
+
+func TestAppendPoliciesAsEncodingJSON(t *testing.T) {
+	next := time.Date(2026, 11, 13, 20, 0, 0, 5, time.FixedZone("CET", 3600))
+	ds := []policy.Decision{
+		{Policy: "friday-freeze", Verdict: policy.Deny, Reason: "Friday \"13\"\n", Next: next, Overridden: true},
+		{Policy: "readiness", Verdict: policy.Warn},
+		{Policy: "go", Verdict: policy.Allow, Reason: "olga <ops>"},
+	}
+	want := make([]policyJSON, len(ds))
+	for i, p := range ds {
+		want[i] = policyJSON{p.Policy, p.Verdict.String(), p.Reason, p.Next, p.Overridden}
+	}
+	wb, err := json.Marshal(want)
+	require.NoError(t, err)
+	assert.JSONEq(t, string(wb), string(appendPolicies(nil, ds)))
+	assert.Equal(t, "[]", string(appendPolicies(nil, nil)))
+}

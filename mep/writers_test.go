@@ -1,0 +1,103 @@
+package mep_test
+
+import (
+	"fmt"
+	"maps"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/timeline"
+)
+
+// shared is a record in memory shared by several writers, as a database
+// table would be: each writer opens its own handle.
+type shared struct {
+	mu      sync.Mutex
+	entries []timeline.Entry
+}
+
+// handle is one writer's timeline.Store (and Tailer) on a shared record.
+type handle struct{ s *shared }
+
+func (h handle) Load() ([]timeline.Entry, error) { return h.Since(0) }
+
+func (h handle) Since(seq uint64) ([]timeline.Entry, error) {
+	h.s.mu.Lock()
+	defer h.s.mu.Unlock()
+	var out []timeline.Entry
+	for _, e := range h.s.entries[min(int(seq), len(h.s.entries)):] {
+		out = append(out, clone(e))
+	}
+	return out, nil
+}
+
+func (h handle) Append(batch []timeline.Entry) error {
+	h.s.mu.Lock()
+	defer h.s.mu.Unlock()
+	if n := uint64(len(h.s.entries)); batch[0].Seq != n+1 {
+		if batch[0].Seq <= n && h.s.entries[batch[0].Seq-1].Hash == batch[0].Hash {
+			return nil // a retry
+		}
+		return fmt.Errorf("shared: seq %d after %d: %w", batch[0].Seq, n, timeline.ErrConflict)
+	}
+	for _, e := range batch {
+		h.s.entries = append(h.s.entries, clone(e))
+	}
+	return nil
+}
+
+func (h handle) Close() error { return nil }
+
+func clone(e timeline.Entry) timeline.Entry {
+	e.Attrs = maps.Clone(e.Attrs)
+	return e
+}
+
+// Two writers of one record: a write that finds the record moved on folds
+// what the other wrote, checks the action again on that state, and either
+// appends after it or refuses; the chain never forks.
+func TestWritersShareOneRecord(t *testing.T) {
+	c := newClock(utc(2026, 11, 2, 9, 0))
+	rec := &shared{}
+	p1, err := mep.Create(handle{rec}, "billing v2", &mep.Options{Now: c.now})
+	require.NoError(t, err)
+	p2, err := mep.Open(handle{rec}, &mep.Options{Now: c.now})
+	require.NoError(t, err)
+
+	require.NoError(t, p1.Team().Add(mep.Member{Name: "Bea", Roles: []mep.Role{mep.RoleBuild}}))
+	// p2 has not read Bea's entry: its append conflicts, it folds Bea's, and
+	// appends Otto after it.
+	require.NoError(t, p2.Team().Add(mep.Member{Name: "Otto", Roles: []mep.Role{mep.RoleOperations}}))
+	assert.Len(t, p2.Team().Members(), 2)
+
+	// p1 is behind now; the same member added by both: the second write
+	// is checked again on the state with the first, and refused.
+	require.NoError(t, p2.Team().Add(mep.Member{Name: "Mia", Roles: []mep.Role{mep.RoleMCO}}))
+	require.NoError(t, p1.Refresh())
+	require.NoError(t, p1.Team().Add(mep.Member{Name: "Vic", Roles: []mep.Role{mep.RoleValidation}}))
+	err = p2.Team().Add(mep.Member{Name: "Vic", Roles: []mep.Role{mep.RoleValidation}, Contact: "vic@example.com"})
+	require.ErrorIs(t, err, mep.ErrInvalid)
+	assert.ErrorContains(t, err, "already a member")
+
+	require.NoError(t, p1.Refresh())
+	names := func(p *mep.Project) []string {
+		var out []string
+		for _, m := range p.Team().Members() {
+			out = append(out, m.Name)
+		}
+		return out
+	}
+	assert.Equal(t, []string{"Bea", "Otto", "Mia", "Vic"}, names(p1))
+	assert.Equal(t, names(p1), names(p2))
+	require.NoError(t, timeline.Verify(rec.entries, nil), "one chain")
+	assert.Len(t, rec.entries, 5)
+
+	// A third writer opening the record reads the same project.
+	p3, err := mep.Open(handle{rec}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, names(p1), names(p3))
+}

@@ -1,20 +1,120 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
-// TestMain bounds to 5 s the time the fuzzing engine spends minimising
-// each new input, unless -test.fuzzminimizetime says otherwise (the
-// command line is parsed after this, by m.Run). The default, a minute,
-// let fuzz targets stand at 0 execs/s for a third of a 60 s run on a
-// loaded machine. Failing inputs are still written; they may be less
-// minimal.
-func TestMain(m *testing.M) {
-	if err := flag.Set("test.fuzzminimizetime", "5s"); err != nil {
-		panic(err)
+var update = flag.Bool("update", false, "rewrite testdata/golive.golden")
+
+func TestGoliveDefaultScenario(t *testing.T) {
+	var out, errOut bytes.Buffer
+	require.Equal(t, 0, run(nil, &out, &errOut), errOut.String())
+	if *update {
+		require.NoError(t, os.WriteFile("testdata/golive.golden", out.Bytes(), 0o644))
 	}
-	os.Exit(m.Run())
+	want, err := os.ReadFile("testdata/golive.golden")
+	require.NoError(t, err)
+	assert.Equal(t, string(want), out.String(), "the demonstration is deterministic")
+
+	got := out.String()
+	for _, want := range []string{
+		"gate validation -> rehearsal refused, 2 unmet",
+		"planned go-live Tue 2026-11-10 20:30 refused by the policies",
+		"eve of Armistice de 1918",
+		"T0 moved to Thu 2026-11-12 20:00",
+		"go/no-go: GO",
+		"migrate-database failed after 9m",
+		"drift: 8m late",
+		"next deployment billing-v2-site-2: 1 lesson(s) to apply",
+		"industrialization → operations (Marc)",
+		"## Go/no-go",
+		"| Outage | 38m | 45m | +7m | +18.4% |",
+	} {
+		assert.Contains(t, got, want)
+	}
+	assert.Empty(t, errOut.String())
+}
+
+func TestGoliveHTML(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "report.html")
+	var out, errOut bytes.Buffer
+	require.Equal(t, 0, run([]string{"-html", path}, &out, &errOut), errOut.String())
+	html, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(string(html), "<!DOCTYPE html>"))
+	assert.Contains(t, string(html), `<div class="chart`)
+	assert.NotContains(t, string(html), "<script")
+}
+
+func TestGoliveBadInput(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o600))
+		return p
+	}
+	unknownField := write("unknown.yaml", strings.Replace(string(defaultScenario), "project:", "projet: x\nproject:", 1))
+	badZone := write("zone.yaml", strings.Replace(string(defaultScenario), "zone: Europe/Paris\ncountry", "zone: Mars/Olympus\ncountry", 1))
+	badRole := write("role.yaml", strings.Replace(string(defaultScenario), "roles: [mco]", "roles: [wizard]", 1))
+	badTime := write("time.yaml", strings.Replace(string(defaultScenario), "created: 2026-01-05 09:00", "created: next tuesday", 1))
+	typo := write("typo.yaml", strings.Replace(string(defaultScenario), "    switch-dns: [5m]", "    swich-dns: [5m]", 1))
+	noPhase := write("phase.yaml", strings.Replace(string(defaultScenario), "  review: {at: 2026-11-13 10:00, by: Olga}\n", "", 1))
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown flag", []string{"-nope"}, "flag provided but not defined"},
+		{"extra argument", []string{"now"}, "unexpected argument"},
+		{"missing file", []string{"-scenario", filepath.Join(dir, "none.yaml")}, "no such file"},
+		{"unknown field", []string{"-scenario", unknownField}, "line 4: field projet not found"},
+		{"unknown zone", []string{"-scenario", badZone}, "Mars/Olympus"},
+		{"unknown role", []string{"-scenario", badRole}, "wizard"},
+		{"bad time", []string{"-scenario", badTime}, "not a time written 2006-01-02 15:04"},
+		{"step typo", []string{"-scenario", typo}, `cutover.steps: "swich-dns" is not in the runbook`},
+		{"missing phase date", []string{"-scenario", noPhase}, "phases.review: missing"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			assert.Equal(t, 2, run(tt.args, &out, &errOut))
+			assert.Contains(t, errOut.String(), tt.want)
+		})
+	}
+}
+
+func TestGoliveHTMLBadDirFailsFirst(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run([]string{"-html", filepath.Join(t.TempDir(), "no", "such", "dir", "report.html")}, &out, &errOut)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut.String(), "golive: -html ")
+	assert.Empty(t, out.String(), "nothing was played")
+}
+
+func TestGoliveHTMLLeavesNoTemporaryFile(t *testing.T) {
+	dir := t.TempDir()
+	var out, errOut bytes.Buffer
+	require.Equal(t, 0, run([]string{"-html", filepath.Join(dir, "report.html")}, &out, &errOut), errOut.String())
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 1)
+	assert.Equal(t, "report.html", entries[0].Name())
+
+	// A scenario that cannot be played leaves neither a report nor a
+	// temporary file.
+	bad := filepath.Join(dir, "bad.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte("project: [\n"), 0o600))
+	other := filepath.Join(dir, "other.html")
+	assert.Equal(t, 2, run([]string{"-scenario", bad, "-html", other}, &out, &errOut))
+	entries, err = os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 2, "report.html and bad.yaml")
 }

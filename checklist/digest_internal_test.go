@@ -62,16 +62,3 @@ func TestDigestIsTheHashOfTheCanonicalState(t *testing.T) {
 	var zero Run
 	assert.Equal(t, referenceDigest(t, &zero), zero.Digest())
 }
-
-// FuzzAppendJSONString checks that the digest writes strings as
-// encoding/json does.
-func FuzzAppendJSONString(f *testing.F) {
-	for _, s := range []string{"", "a", "<b> & \"c\" \\", "\x00\x01\b\f\n\r\t\x1f\x7f", "\u2028\u2029\u00e9\U0001F600", "\xff\xfe bad \xc3", "\ufffd"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		want, err := json.Marshal(s)
-		require.NoError(t, err)
-		assert.Equal(t, string(want), string(appendJSONString(nil, s)))
-	})
-}

@@ -23,10 +23,10 @@ const (
 // Warning is something legal but unwise in a list, found by [List.Lint].
 // The zero value is a warning of no rule, which Lint never returns.
 type Warning struct {
-	Rule    string // one of the Rule* constants
-	Section string // the section at fault, for RuleLongSection
-	Item    string // the item at fault; "" for the list or a section
-	Message string // for people: what and why
+	Rule    string `json:"rule"`              // one of the Rule* constants
+	Section string `json:"section,omitempty"` // the section at fault, for RuleLongSection
+	Item    string `json:"item,omitempty"`    // the item at fault; "" for the list or a section
+	Message string `json:"message"`           // for people: what and why
 }
 
 // String returns the warning as a line for people.

@@ -112,8 +112,8 @@ type List struct {
 // Section is the items of one section of a list, in list order. The zero
 // value is the unnamed section, empty.
 type Section struct {
-	Name  string
-	Items []Item
+	Name  string `json:"name"`
+	Items []Item `json:"items"`
 }
 
 // Sections groups the items by section, sections in the order of their

@@ -542,13 +542,44 @@ func (l List) file() fileList {
 	f := fileList{Name: l.Name, Mode: l.Mode.String(), Ordered: l.Ordered, WaiveRequired: l.WaiveRequired,
 		Items: make([]fileItem, len(l.Items))}
 	for i, it := range l.Items {
-		f.Items[i] = fileItem{ID: it.ID, Title: it.Title, Section: it.Section, Owner: it.Owner,
-			Optional: it.Optional, DependsOn: it.DependsOn, Offline: it.Offline}
-		if it.Deadline != 0 {
-			f.Items[i].Deadline = durfmt.Short(it.Deadline)
-		}
+		f.Items[i] = it.file()
 	}
 	return f
+}
+
+func (it Item) file() fileItem {
+	f := fileItem{ID: it.ID, Title: it.Title, Section: it.Section, Owner: it.Owner,
+		Optional: it.Optional, DependsOn: it.DependsOn, Offline: it.Offline}
+	if it.Deadline != 0 {
+		f.Deadline = durfmt.Short(it.Deadline)
+	}
+	return f
+}
+
+// MarshalJSON writes the item as an item of the file schema that [Parse]
+// reads: snake_case fields, the deadline as a Go duration ("-1h").
+func (it Item) MarshalJSON() ([]byte, error) { return json.Marshal(it.file()) }
+
+// UnmarshalJSON reads an item written by [Item.MarshalJSON]. Unknown fields
+// and a deadline that is not a Go duration are errors wrapping
+// [ErrInvalid]; the item is not validated (see [List.Validate]).
+func (it *Item) UnmarshalJSON(data []byte) error {
+	var f fileItem
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return &Error{Item: f.ID, Err: why(ErrInvalid, "invalid item: %v", err)}
+	}
+	var d time.Duration
+	if f.Deadline != "" {
+		var err error
+		if d, err = time.ParseDuration(f.Deadline); err != nil {
+			return &Error{Item: f.ID, Field: "deadline", Err: why(ErrInvalid, "invalid value: want a duration such as \"-1h\", got %q", f.Deadline)}
+		}
+	}
+	*it = Item{ID: f.ID, Title: f.Title, Section: f.Section, Owner: f.Owner, Optional: f.Optional,
+		Deadline: d, DependsOn: f.DependsOn, Offline: f.Offline}
+	return nil
 }
 
 // MarshalJSON writes the list in the file schema that [Parse] reads. It

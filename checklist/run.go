@@ -62,44 +62,45 @@ func (s Status) satisfied() bool { return s == Done || s == Waived }
 // value is a change to Pending by nobody at no time, which a run never
 // records.
 type Change struct {
-	Status Status    // the status the change set
-	By     string    // who made it
-	At     time.Time // when, without monotonic reading
-	Note   string    // a note, or the reason of a waiver
+	Status Status    `json:"status"`         // the status the change set
+	By     string    `json:"by"`             // who made it
+	At     time.Time `json:"at"`             // when, without monotonic reading
+	Note   string    `json:"note,omitempty"` // a note, or the reason of a waiver
 }
 
 // Move is one rescheduling of a run: T0 moved From one instant To another.
 // The zero value is a move between zero instants, which a run never
 // records.
 type Move struct {
-	From, To time.Time
-	By       string
-	At       time.Time
-	Note     string
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+	By   string    `json:"by"`
+	At   time.Time `json:"at"`
+	Note string    `json:"note,omitempty"`
 }
 
 // Result is where one item of a run stands. The zero value is a pending
 // item with no ID and no history.
 type Result struct {
-	Item   Item
-	Status Status
-	By     string    // who made the last change; "" when pending
-	At     time.Time // when; zero when pending
-	Note   string    // its note, or the reason of a waiver
+	Item   Item      `json:"item"`
+	Status Status    `json:"status"`
+	By     string    `json:"by,omitempty"`   // who made the last change; "" when pending
+	At     time.Time `json:"at,omitzero"`    // when; zero when pending
+	Note   string    `json:"note,omitempty"` // its note, or the reason of a waiver
 	// Due is T0 plus the item's deadline: an absolute instant that follows
 	// T0 when the run is rescheduled. Zero when the item has no deadline.
-	Due     time.Time
-	History []Change // every change, oldest first
+	Due     time.Time `json:"due,omitzero"`
+	History []Change  `json:"history,omitempty"` // every change, oldest first
 }
 
 // Progress counts the items of a run. The zero value is the progress of a
 // run of the empty list.
 type Progress struct {
-	Done            int // items checked
-	Waived          int // items waived
-	Failed          int // items whose last change is a failure
-	Total           int // items in the list
-	RequiredPending int // required items neither done nor waived
+	Done            int `json:"done"`             // items checked
+	Waived          int `json:"waived"`           // items waived
+	Failed          int `json:"failed"`           // items whose last change is a failure
+	Total           int `json:"total"`            // items in the list
+	RequiredPending int `json:"required_pending"` // required items neither done nor waived
 }
 
 // Event kinds, in [Event.Kind].
@@ -120,19 +121,19 @@ type Event struct {
 	// changes. It never goes back: the restore event of [Run.Restore] and
 	// the events after it go on from the larger of the last Seq and the
 	// snapshot's number of changes.
-	Seq      uint64
-	List     string    // the list's name
-	Kind     string    // KindCheck, KindFail, KindWaive, KindReschedule or KindRestore
-	Item     string    // the item's ID; "" for a reschedule or a restore
-	Status   Status    // the item's status after the change
-	Previous Status    // and before it
-	By       string    // "" for a restore
-	At       time.Time // zero for a restore
-	Note     string
-	T0       time.Time // T0 after the change
+	Seq      uint64    `json:"seq"`
+	List     string    `json:"list"`           // the list's name
+	Kind     string    `json:"kind"`           // KindCheck, KindFail, KindWaive, KindReschedule or KindRestore
+	Item     string    `json:"item,omitempty"` // the item's ID; "" for a reschedule or a restore
+	Status   Status    `json:"status"`         // the item's status after the change
+	Previous Status    `json:"previous"`       // and before it
+	By       string    `json:"by,omitempty"`   // "" for a restore
+	At       time.Time `json:"at,omitzero"`    // zero for a restore
+	Note     string    `json:"note,omitempty"`
+	T0       time.Time `json:"t0"` // T0 after the change
 	// PreviousT0 is T0 before a reschedule or a restore; equal to T0
 	// otherwise.
-	PreviousT0 time.Time
+	PreviousT0 time.Time `json:"previous_t0"`
 }
 
 // Run is one execution of a [List] against an operation starting at T0:

@@ -1,6 +1,7 @@
 package checklist_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -589,4 +590,46 @@ func TestTimesASnapshotCannotHoldAreRefused(t *testing.T) {
 	_, err = checklist.Restore(exampleList(), snap)
 	require.NoError(t, err)
 	assert.Len(t, r.Digest(), 64)
+}
+
+// What a tool logs or sends (the observer's events, results, progress,
+// warnings) marshals as the rest of the module: snake_case fields, enums
+// as text, an item as in a checklist file; and it reads back.
+func TestJSONIsSnakeCaseWithTextEnums(t *testing.T) {
+	t0 := time.Date(2026, 12, 1, 21, 0, 0, 0, time.UTC)
+	l := checklist.List{Name: "prep", Items: []checklist.Item{
+		{ID: "backup", Title: "Backup", Owner: "ops", Deadline: -90 * time.Minute, DependsOn: []string{"x"}},
+		{ID: "x", Title: "X", Optional: true, Offline: true, Section: "s"}}}
+	r, err := checklist.NewRun(l, t0)
+	require.NoError(t, err)
+	var events []checklist.Event
+	r.Observe(func(e checklist.Event) { events = append(events, e) })
+	require.NoError(t, r.Check("x", "bob", t0.Add(-3*time.Hour), "ok"))
+	require.NoError(t, r.Reschedule(t0.Add(time.Hour), "lead", t0.Add(-2*time.Hour), "late"))
+
+	js := func(v any) string {
+		t.Helper()
+		b, err := json.Marshal(v)
+		require.NoError(t, err)
+		return string(b)
+	}
+	assert.JSONEq(t, `{"seq":1,"list":"prep","kind":"check","item":"x","status":"done","previous":"pending","by":"bob",
+		"at":"2026-12-01T18:00:00Z","note":"ok","t0":"2026-12-01T21:00:00Z","previous_t0":"2026-12-01T21:00:00Z"}`, js(events[0]))
+	res, err := r.Result("backup")
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"item":{"id":"backup","title":"Backup","owner":"ops","deadline":"-1h30m","depends_on":["x"]},
+		"status":"pending","due":"2026-12-01T20:30:00Z"}`, js(res))
+	assert.JSONEq(t, `{"done":1,"waived":0,"failed":0,"total":2,"required_pending":1}`, js(r.Progress()))
+	assert.JSONEq(t, `[{"from":"2026-12-01T21:00:00Z","to":"2026-12-01T22:00:00Z","by":"lead","at":"2026-12-01T19:00:00Z","note":"late"}]`, js(r.Moves()))
+	assert.JSONEq(t, `{"rule":"no-owner","item":"x","message":"m"}`, js(checklist.Warning{Rule: "no-owner", Item: "x", Message: "m"}))
+	assert.JSONEq(t, `{"name":"s","items":[{"id":"x","title":"X","section":"s","optional":true,"offline":true}]}`, js(l.Sections()[1]))
+
+	var back checklist.Result
+	require.NoError(t, json.Unmarshal([]byte(js(res)), &back))
+	assert.Equal(t, res, back, "a result reads back")
+	var it checklist.Item
+	err = json.Unmarshal([]byte(`{"id":"a","title":"A","deadline":"soon"}`), &it)
+	assert.ErrorIs(t, err, checklist.ErrInvalid)
+	assert.Contains(t, err.Error(), "deadline")
+	assert.ErrorIs(t, json.Unmarshal([]byte(`{"id":"a","titel":"A"}`), &it), checklist.ErrInvalid, "unknown field")
 }

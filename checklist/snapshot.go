@@ -12,7 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/mepkit/mepkit/internal/jsonstr"
 )
 
 // snapshotVersion is the version of the snapshot format.
@@ -133,7 +134,7 @@ func (r *Run) digest() string {
 			b = append(b, ',')
 		}
 		b = append(b, `{"id":`...)
-		b = appendJSONString(b, r.list.Items[i].ID)
+		b = jsonstr.Append(b, r.list.Items[i].ID)
 		if len(st.history) > 0 {
 			b = append(b, `,"history":[`...)
 			for k, c := range st.history {
@@ -143,13 +144,13 @@ func (r *Run) digest() string {
 				b = append(b, `{"status":"`...)
 				b = append(b, statusNames[c.Status]...)
 				b = append(b, `","by":`...)
-				b = appendJSONString(b, c.By)
+				b = jsonstr.Append(b, c.By)
 				b = append(b, `,"at":"`...)
 				b = c.At.UTC().AppendFormat(b, time.RFC3339Nano)
 				b = append(b, '"')
 				if c.Note != "" {
 					b = append(b, `,"note":`...)
-					b = appendJSONString(b, c.Note)
+					b = jsonstr.Append(b, c.Note)
 				}
 				b = append(b, '}')
 			}
@@ -161,59 +162,6 @@ func (r *Run) digest() string {
 	io.WriteString(h, "]}")
 	r.digestMemo, r.digestSeq = hex.EncodeToString(h.Sum(nil)), r.seq
 	return r.digestMemo
-}
-
-// appendJSONString appends s as encoding/json writes a string, HTML
-// escaping included: the digest must not depend on who encodes it.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && n == 1:
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
-		default:
-			i += n
-			continue
-		}
-		i += n
-		start = i
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
 
 // listHash returns a SHA-256 hash that has hashed the start of the

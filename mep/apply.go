@@ -78,7 +78,9 @@ type rollout struct {
 	rbSteps    []timeline.Entry // start and end entries of the rollback steps
 	accepted   map[string]evAccept
 
-	// Not part of the record: the policies the program attached.
+	// Not part of the record: the policies the program attached (user),
+	// and the set checked, user's and method's (policies; nil: to build).
+	user     policy.Set
 	policies policy.Set
 	est      *Estimate // cached estimate; nil: to compute
 }
@@ -298,6 +300,9 @@ func (st *state) apply(ev event) error {
 		r.finished = v
 	case *evOptOut:
 		st.freezeOff = v
+		for _, r := range st.rollouts {
+			r.policies = nil // built again without the method's freeze
+		}
 	case *evRollback:
 		r, err := st.rollout(v.Rollout)
 		if err != nil {

@@ -8,54 +8,85 @@ import (
 	"github.com/mepkit/mepkit/checklist"
 )
 
+// methodCriterion is one of the method's own criteria, checked on a
+// state the caller holds.
+type methodCriterion struct {
+	name, rule string
+	check      func(st *state, p *Project, at time.Time) error
+}
+
 // builtin returns the method's own exit criteria for the gate that leaves
 // phase from (METHOD.md), in the order they are checked; the package doc
 // lists them.
 func builtin(from Phase) []Criterion {
-	c := func(name, rule string, check func(st *state, p *Project, at time.Time) error) Criterion {
-		return Criterion{Name: name, Rule: rule, Check: func(p *Project, at time.Time) error {
+	var out []Criterion
+	for _, m := range methodCriteria(from) {
+		check := m.check
+		out = append(out, Criterion{Name: m.name, Rule: m.rule, Check: func(p *Project, at time.Time) error {
 			var err error
 			p.read(func(st *state) { err = check(st, p, at) })
 			return err
-		}}
+		}})
+	}
+	return out
+}
+
+// unmetLocked returns the method's criteria of the gate that leaves the
+// current phase that do not hold at at, one sentence each; requires p.mu
+// held.
+func (st *state) unmetLocked(p *Project, at time.Time) []string {
+	var out []string
+	for _, m := range methodCriteria(st.phase) {
+		if err := m.check(st, p, at); err != nil {
+			out = append(out, m.name+": "+trimPrefix(err.Error()))
+		}
+	}
+	return out
+}
+
+// methodCriteria returns the method's criteria of the gate that leaves
+// phase from.
+func methodCriteria(from Phase) []methodCriterion {
+	c := func(name, rule string, check func(st *state, p *Project, at time.Time) error) methodCriterion {
+		return methodCriterion{name, rule, check}
 	}
 	switch from {
 	case Scoping:
-		return []Criterion{
+		return []methodCriterion{
 			c("phase budget planned", "R2", checkPlanned),
 			c("builders named", "R1", checkBuilders),
 		}
 	case Build:
-		return []Criterion{c("go-live team", "R3", func(st *state, _ *Project, _ time.Time) error { return joinErrs(st.people.check()) })}
+		return []methodCriterion{c("go-live team", "R3", func(st *state, _ *Project, _ time.Time) error { return joinErrs(st.people.check()) })}
 	case Validation:
-		return []Criterion{
+		return []methodCriterion{
 			c("validation checklist complete", "R4", func(st *state, _ *Project, _ time.Time) error { return runReady("validation", st.validation) }),
 			c("installation procedures checked", "R4", func(st *state, _ *Project, _ time.Time) error {
 				return itemDone(st.validation, "validation", "install", "installation procedures")
 			}),
 		}
 	case Rehearsal:
-		return []Criterion{c("rehearsal timings recorded", "R5", checkRehearsals)}
+		return []methodCriterion{c("rehearsal timings recorded", "R5", checkRehearsals)}
 	case Planning:
-		return []Criterion{
+		return []methodCriterion{
 			c("planning meeting held", "R6", checkPlanningMeeting),
 			c("no overdue action", "R6", checkNoOverdue),
 		}
 	case Preparation:
-		return []Criterion{
+		return []methodCriterion{
 			c("readiness checklist complete in time", "R7", checkReadiness),
 			c("operations readiness", "R13", checkOperations),
 			c("operations GO", "R9", checkGo),
 		}
 	case Cutover:
-		return []Criterion{c("cutover journaled", "R10", checkCutover)}
+		return []methodCriterion{c("cutover journaled", "R10", checkCutover)}
 	case Review:
-		return []Criterion{
+		return []methodCriterion{
 			c("post-deployment meeting", "R6", checkReviewMeeting),
 			c("lessons recorded", "R12", checkLessons),
 		}
 	case Industrialization:
-		return []Criterion{c("lessons applied or waived", "R12", checkLessonsSettled)}
+		return []methodCriterion{c("lessons applied or waived", "R12", checkLessonsSettled)}
 	}
 	return nil
 }
@@ -241,10 +272,21 @@ func checkCutover(st *state, _ *Project, _ time.Time) error {
 	return nil
 }
 
+// reviewed returns the latest rollout whose cutover finished: the one
+// the Review phase reviews, even when the next one is being prepared.
+func (st *state) reviewed() *rollout {
+	for i := len(st.rollouts) - 1; i >= 0; i-- {
+		if st.rollouts[i].finished != nil {
+			return st.rollouts[i]
+		}
+	}
+	return nil
+}
+
 // checkReviewMeeting: the post-deployment meeting is held after the
 // cutover, with operations present (R6, R12).
 func checkReviewMeeting(st *state, _ *Project, at time.Time) error {
-	cur := st.current()
+	cur := st.reviewed()
 	if cur == nil || cur.finished == nil {
 		return fmt.Errorf("mep: no finished cutover to review")
 	}
@@ -266,7 +308,7 @@ func checkReviewMeeting(st *state, _ *Project, at time.Time) error {
 // on every failed functional test.
 func checkLessons(st *state, _ *Project, _ time.Time) error {
 	var errs []error
-	cur := st.current()
+	cur := st.reviewed()
 	found := false
 	for _, l := range st.lessons {
 		if cur != nil && l.From == cur.name {

@@ -271,8 +271,10 @@ func (r *Rollout) Summary() timeline.Summary {
 
 // Finish closes the cutover (R10), by by: every runbook step is done or
 // skipped, or, after a rollback, every step to roll back is rolled back.
-// It returns the cutover's summary, and an error wrapping ErrRunbook while
-// a step runs, failed or was never run.
+// A functional test that failed does not hold it: the Review gate waits
+// for its decision ([Rollout.Accept] or [Rollout.Rollback]). It returns
+// the cutover's summary, and an error wrapping ErrRunbook while a step
+// runs, a change step failed, or a step was never run.
 func (r *Rollout) Finish(by string) (timeline.Summary, error) {
 	var s timeline.Summary
 	err := r.write(func(st *state, ro *rollout) (event, error) {
@@ -292,6 +294,9 @@ func (r *Rollout) Finish(by string) (timeline.Summary, error) {
 		status := ro.status()
 		var left []string
 		for _, step := range ro.runbook {
+			if status[step.ID] == stepFailed && step.Kind == TestStep {
+				continue // the change is in place: the review decides (Accept or Rollback)
+			}
 			if s := status[step.ID]; s != stepDone && s != stepSkipped {
 				left = append(left, step.ID+" ("+[...]string{"not run", "running", "done", "failed", "skipped"}[s]+")")
 			}

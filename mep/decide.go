@@ -202,6 +202,9 @@ func (ro *rollout) evaluate(ctx context.Context, st *state, p *Project, now, sta
 	if why := st.phaseAllows(ro); why != "" {
 		blocked = true
 		d.Reasons = append(d.Reasons, why)
+		for _, u := range st.unmetLocked(p, now) {
+			d.Reasons = append(d.Reasons, "phase: to leave "+st.phase.String()+", "+u)
+		}
 	}
 	for _, pd := range d.Policy.Decisions {
 		switch {
@@ -296,6 +299,9 @@ func (ro *rollout) evaluate(ctx context.Context, st *state, p *Project, now, sta
 		d.Verdict = Go
 		d.By = goBy(current)
 		for _, pd := range d.Policy.Decisions {
+			if pd.Overridden {
+				continue // listed above, marked "(overridden)"
+			}
 			d.Reasons = append(d.Reasons, pd.String())
 		}
 	}

@@ -2,6 +2,7 @@ package mep_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -47,4 +48,97 @@ func Example() {
 	// Output:
 	// go by olga
 	// 7 facts; decided: go
+}
+
+// Create a project, name its people, and walk it out of Scoping: the gate
+// says what is missing until the plan is there (R1, R2).
+func ExampleNew() {
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	p, err := mep.New("billing v2", &mep.Options{Now: func() time.Time { return now }})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	p.Team().Add(mep.Member{Name: "bea", Roles: []mep.Role{mep.RoleBuild}})
+	_, err = p.Advance("sam", "")
+	fmt.Println(errors.Is(err, mep.ErrGate))
+
+	for _, ph := range mep.Phases()[:mep.Industrialization] {
+		p.Plan(ph, 40*time.Hour)
+	}
+	p.Plan(mep.Build, 840*time.Hour) // 75% of the time (R2)
+	tr, err := p.Advance("sam", "scope signed")
+	fmt.Println(tr.From, "->", tr.To, err)
+	fmt.Printf("build share planned: %.0f%%\n", 100*p.Budget(now).PlannedBuild)
+	// Output:
+	// true
+	// scoping -> build <nil>
+	// build share planned: 75%
+}
+
+// A go/no-go: readiness ticked before T0-1h, then the operations team's
+// GO, given once readiness was complete (R7, R9). The decision names
+// every policy's answer.
+func ExampleRollout_Decide() {
+	paris, _ := time.LoadLocation("Europe/Paris")
+	now := time.Date(2026, 11, 17, 14, 0, 0, 0, paris) // a Tuesday
+	p, _ := mep.New("billing v2", &mep.Options{Now: func() time.Time { return now }, Location: paris, RolloutsOnly: true})
+	p.Team().Add(mep.Member{Name: "olga", Roles: []mep.Role{mep.RoleOperations, mep.RoleMCO}})
+	p.Team().Choose("olga", "olga")
+	r, err := p.NewRollout(mep.RolloutOptions{
+		Name: "go-live", T0: time.Date(2026, 11, 17, 20, 0, 0, 0, paris),
+		Runbook:   []mep.Step{{ID: "switch-dns", Impact: timeline.Outage, Expected: 20 * time.Minute}},
+		Readiness: checklist.List{Name: "ready", Items: []checklist.Item{{ID: "backup", Title: "Configurations backed up", Deadline: -time.Hour}}},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r.Vote(mep.Vote{Role: mep.RoleOperations, By: "olga", Verdict: mep.Go}) // too early: readiness is not complete
+	r.Check("backup", "olga", now, "")
+	fmt.Println(r.Evaluate(context.Background(), now).Verdict)
+
+	now = now.Add(time.Hour)
+	r.Vote(mep.Vote{Role: mep.RoleOperations, By: "olga", Verdict: mep.Go})
+	d, _ := r.Decide(context.Background(), now)
+	fmt.Println(d.Verdict, "by", d.By)
+	fmt.Println(d)
+	// Output:
+	// undecided
+	// go by olga
+	// GO
+	// - friday-freeze: no Friday in Europe/Paris during the operation
+	// - weekend-freeze: no Saturday or Sunday in Europe/Paris during the operation
+	// - readiness: ready at least 1h before the start
+	// - require-go:operations: GO from operations by olga
+}
+
+// A record on disk read back: the project opened from its file states
+// every fact it recorded, and goes on where it stopped.
+func ExampleOpenFile() {
+	dir, _ := os.MkdirTemp("", "mep-example")
+	defer os.RemoveAll(dir)
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	opts := &mep.Options{Now: func() time.Time { return now }, NoSync: true}
+
+	p, _ := mep.CreateFile(dir, "billing v2", opts)
+	p.Team().Add(mep.Member{Name: "bea", Roles: []mep.Role{mep.RoleBuild}})
+	p.Tracker().Hold(mep.Minutes{At: now, Attendees: []string{"bea"},
+		Actions: []mep.ActionSpec{{Title: "write the runbook", Owner: "bea", Due: now.Add(72 * time.Hour)}}})
+	p.Close() // or a crash: every fact was written when its call returned
+
+	q, err := mep.OpenFile(dir, opts)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer q.Close()
+	for _, a := range q.Tracker().Actions() {
+		fmt.Println(a.ID, a.Title, a.Owner, a.Status, a.Due.Format(time.DateOnly))
+	}
+	q.Tracker().Done(1, "bea", now.Add(time.Hour), "")
+	fmt.Println(q.Tracker().Actions()[0].Status, len(q.Record().Entries()), "facts")
+	// Output:
+	// 1 write the runbook bea open 2026-03-05
+	// done 4 facts
 }

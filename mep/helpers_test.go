@@ -7,7 +7,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mepkit/mepkit/mep"
-	"github.com/mepkit/mepkit/timeline"
 )
 
 // clock is a settable clock for a project.
@@ -21,13 +20,6 @@ func utc(y, m, d, h, min int) time.Time {
 	return time.Date(y, time.Month(m), d, h, min, 0, 0, time.UTC)
 }
 func day(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }
-
-func newProject(t testing.TB, c *clock) *mep.Project {
-	t.Helper()
-	p, err := mep.New("billing v2", &mep.Options{Now: c.now})
-	require.NoError(t, err)
-	return p
-}
 
 // staff adds a small team that satisfies R3.
 func staff(t testing.TB, p *mep.Project) {
@@ -43,17 +35,4 @@ func staff(t testing.TB, p *mep.Project) {
 	}
 	require.NoError(t, p.Team().Choose("Sam", "Sam", "Bea", "Vic", "Otto", "Mia"))
 	require.NoError(t, p.Team().SetMCOContact("Bea"))
-}
-
-// rehearsal returns the summary of a short timed rehearsal.
-func rehearsal(t testing.TB, start time.Time) timeline.Summary {
-	t.Helper()
-	c := newClock(start)
-	j := timeline.New(&timeline.Options{Now: c.now})
-	_, err := j.Start("stop-app", "Bea", timeline.Outage)
-	require.NoError(t, err)
-	c.add(12 * time.Minute)
-	_, err = j.End("stop-app", "Bea", timeline.Done)
-	require.NoError(t, err)
-	return timeline.Summarize(j.Entries())
 }

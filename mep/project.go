@@ -108,6 +108,12 @@ func resolve(opts *Options) (settings, error) {
 	case s.lead < defaultReadinessLead:
 		return s, fieldErr("options.readiness_lead", s.lead.String(), "under one hour: a team may ask for more, never less (R7)")
 	}
+	if s.country != "" {
+		// Refused now rather than by every rollout's method freeze (R11).
+		if _, err := methodFreeze(s.loc, s.country); err != nil {
+			return s, err
+		}
+	}
 	return s, nil
 }
 

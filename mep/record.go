@@ -675,6 +675,7 @@ func (v *evTick) get(d *dec) error {
 // spanJSON is one attempt of a step of a rehearsal.
 type spanJSON struct {
 	Step    string           `json:"step"`
+	Actor   string           `json:"actor,omitempty"`
 	Start   time.Time        `json:"start"`
 	End     time.Time        `json:"end"`
 	Impact  timeline.Impact  `json:"impact,omitempty"`
@@ -699,11 +700,16 @@ func (v *evRehearsal) put(w *enc) {
 	w.bool("production_like", rh.ProductionLike)
 	w.bool("partial", rh.Partial)
 	w.bool("rollback", rh.Rollback)
-	spans := make([]spanJSON, len(rh.Summary.Steps))
-	for i, sp := range rh.Summary.Steps {
-		spans[i] = spanJSON{sp.Step, sp.Start, sp.End, sp.Impact, sp.Outcome}
+	w.json("steps", spansOf(rh.Summary))
+}
+
+// spansOf returns the attempts of a run as the record keeps them.
+func spansOf(s timeline.Summary) []spanJSON {
+	spans := make([]spanJSON, len(s.Steps))
+	for i, sp := range s.Steps {
+		spans[i] = spanJSON{sp.Step, sp.Actor, sp.Start, sp.End, sp.Impact, sp.Outcome}
 	}
-	w.json("steps", spans)
+	return spans
 }
 func (v *evRehearsal) get(d *dec) error {
 	v.At, v.By, v.Rollout = d.e.At.In(d.loc), d.by(), d.str("rollout")
@@ -726,7 +732,7 @@ func summarizeSpans(spans []spanJSON, loc *time.Location) timeline.Summary {
 	entries := make([]timeline.Entry, 0, 2*len(spans))
 	for i, sp := range spans {
 		entries = append(entries,
-			timeline.Entry{Seq: uint64(2*i + 1), At: sp.Start.In(loc), Kind: timeline.KindStart, Step: sp.Step, Impact: sp.Impact},
+			timeline.Entry{Seq: uint64(2*i + 1), At: sp.Start.In(loc), Kind: timeline.KindStart, Step: sp.Step, Actor: sp.Actor, Impact: sp.Impact},
 			timeline.Entry{Seq: uint64(2*i + 2), At: sp.End.In(loc), Kind: timeline.KindEnd, Step: sp.Step, Outcome: sp.Outcome})
 	}
 	slices.SortStableFunc(entries, func(a, b timeline.Entry) int { return a.At.Compare(b.At) })

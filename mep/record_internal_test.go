@@ -1,6 +1,10 @@
 package mep
 
 import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -20,7 +24,7 @@ func sampleEvents(t testing.TB) []event {
 	at := time.Date(2026, 11, 12, 19, 40, 0, 0, time.UTC)
 	t0 := at.Add(20 * time.Minute)
 	sum := timeline.Summarize([]timeline.Entry{
-		{Seq: 1, At: at, Kind: timeline.KindStart, Step: "a", Impact: timeline.Outage},
+		{Seq: 1, At: at, Kind: timeline.KindStart, Step: "a", Actor: "Bea", Impact: timeline.Outage},
 		{Seq: 2, At: at.Add(time.Minute), Kind: timeline.KindEnd, Step: "a", Outcome: timeline.Failed},
 	})
 	return []event{
@@ -123,21 +127,74 @@ func TestDecodeBadEntries(t *testing.T) {
 	assert.Nil(t, ev, "entries of other kinds are not mep's")
 }
 
-// FuzzDecode: no entry makes the decoder panic.
+// FuzzDecode: no entry makes the decoder panic; an entry that decodes is
+// an event that encodes and decodes again to itself, and a bad one is a
+// *RecordError. Entries carry every attribute at once (a JSON object),
+// so that the fuzzer reaches the decoding of whole events; the seeds are
+// one entry of each kind (and testdata/fuzz/FuzzDecode).
 func FuzzDecode(f *testing.F) {
 	for _, ev := range sampleEvents(f) {
 		e := encode(ev)
-		for k, v := range e.Attrs {
-			f.Add(e.Kind, e.Actor, e.Text, k, v)
-		}
-		f.Add(e.Kind, e.Actor, e.Text, "", "")
+		attrs, err := json.Marshal(e.Attrs)
+		require.NoError(f, err)
+		f.Add(e.Kind, e.Actor, e.Text, e.Step, string(attrs))
 	}
-	f.Fuzz(func(t *testing.T, kind, actor, text, k, v string) {
-		e := timeline.Entry{Seq: 1, At: time.Unix(0, 0).UTC(), Kind: kind, Actor: actor, Text: text, Attrs: map[string]string{k: v}}
+	f.Fuzz(func(t *testing.T, kind, actor, text, step, attrs string) {
+		var m map[string]string
+		_ = json.Unmarshal([]byte(attrs), &m)
+		e := timeline.Entry{Seq: 1, At: time.Unix(0, 0).UTC(), Kind: kind, Actor: actor, Text: text, Step: step, Attrs: m}
 		ev, err := decode(&e, time.UTC)
-		if err == nil && ev != nil {
-			_ = encode(ev)
-			_ = newState().apply(ev)
+		if err != nil {
+			var re *RecordError
+			require.ErrorAs(t, err, &re)
+			require.ErrorIs(t, err, ErrCorrupt)
+			return
 		}
+		if ev == nil {
+			return // not mep's
+		}
+		again := encode(ev)
+		again.Seq, again.At = 1, e.At
+		back, err := decode(&again, time.UTC)
+		require.NoError(t, err, "an event decoded from %+v encodes to %+v, which does not decode", e, again)
+		require.Equal(t, normalize(ev), normalize(back))
+		_ = newState().apply(ev)
+	})
+}
+
+// FuzzReplay: no record makes the fold panic, whatever its events and
+// their order; a record that does not fold is a *RecordError. The seeds
+// are a whole go-live's record, and the same with lines left out.
+func FuzzReplay(f *testing.F) {
+	data, err := os.ReadFile(filepath.Join("testdata", "records", "golive.jsonl"))
+	require.NoError(f, err)
+	f.Add(data)
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	for _, keep := range []func(i int) bool{
+		func(i int) bool { return i%2 == 0 },
+		func(i int) bool { return i == 0 || i%3 != 0 },
+		func(i int) bool { return i == 0 || i > len(lines)/2 },
+	} {
+		var b []byte
+		for i, l := range lines {
+			if keep(i) {
+				b = append(b, l...)
+			}
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		entries, err := timeline.Read(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		st, err := replay(entries, time.UTC)
+		if err != nil {
+			var re *RecordError
+			require.ErrorAs(t, err, &re)
+			require.ErrorIs(t, err, ErrCorrupt)
+			return
+		}
+		require.NotNil(t, st)
 	})
 }

@@ -149,7 +149,7 @@ func (p *Project) NewRollout(o RolloutOptions) (*Rollout, error) {
 			if err := old.sameAs(t0, spec); err != nil {
 				return nil, err
 			}
-			old.policies = set
+			old.policies, old.user = set, slices.Clone(o.Policies)
 			return nil, nil
 		}
 		return &evRollout{At: p.now(), Name: o.Name, T0: t0, Spec: spec}, nil
@@ -158,7 +158,7 @@ func (p *Project) NewRollout(o RolloutOptions) (*Rollout, error) {
 		return nil, err
 	}
 	p.mu.Lock()
-	p.st.byName[o.Name].policies = set
+	p.st.byName[o.Name].policies, p.st.byName[o.Name].user = set, slices.Clone(o.Policies)
 	p.mu.Unlock()
 	return &Rollout{p: p, name: o.Name}, nil
 }
@@ -179,6 +179,14 @@ func (r *rollout) sameAs(t0 time.Time, spec rolloutJSON) error {
 // method's freeze unless the project opted out, the readiness window and
 // the GO quorums, mandatory.
 func (p *Project) rolloutPolicies(user policy.Set, quorum map[Role]int) (policy.Set, error) {
+	var optedOut bool
+	p.read(func(st *state) { optedOut = st.freezeOff != nil })
+	return p.buildPolicies(user, quorum, optedOut)
+}
+
+// buildPolicies is rolloutPolicies, for a project that opted out of the
+// method's freeze or not.
+func (p *Project) buildPolicies(user policy.Set, quorum map[Role]int, optedOut bool) (policy.Set, error) {
 	var set policy.Set
 	hasReadiness := false
 	required := map[string]bool{}
@@ -199,8 +207,6 @@ func (p *Project) rolloutPolicies(user policy.Set, quorum map[Role]int) (policy.
 			set = append(set, q)
 		}
 	}
-	var optedOut bool
-	p.read(func(st *state) { optedOut = st.freezeOff != nil })
 	if !optedOut {
 		freeze, err := methodFreeze(p.loc, p.country)
 		if err != nil {
@@ -276,20 +282,10 @@ func (ro *rollout) policySet(p *Project) policy.Set {
 }
 
 // rolloutPoliciesLocked is rolloutPolicies for a rollout read back from
-// the record; requires p.mu held.
+// the record, or whose project opted out of the freeze since; requires
+// p.mu held.
 func (p *Project) rolloutPoliciesLocked(ro *rollout) (policy.Set, error) {
-	set := policy.Set{policy.Mandatory(readinessWindow(p.lead))}
-	if p.st.freezeOff == nil {
-		freeze, err := methodFreeze(p.loc, p.country)
-		if err != nil {
-			return nil, err
-		}
-		set = append(freeze, set...)
-	}
-	for _, role := range slices.Sorted(maps.Keys(ro.quorum)) {
-		set = append(set, policy.Mandatory(requireQuorum(role.String(), ro.quorum[role])))
-	}
-	return set, nil
+	return p.buildPolicies(ro.user, ro.quorum, p.st.freezeOff != nil)
 }
 
 // Readiness returns a copy of the readiness checklist run (R7, R8), as the
@@ -381,7 +377,9 @@ func (r *Rollout) AddRehearsal(rh RehearsalRun) error {
 		if !rh.Partial && len(seen) < len(ro.runbook) && !rh.Rollback {
 			rh.Partial = true // R5: a partial rehearsal is marked as such
 		}
-		rh.Summary.Steps = slices.Clone(s.Steps)
+		// The summary as the record rebuilds it on replay: the attempts,
+		// their actors, impacts and outcomes, renumbered.
+		rh.Summary = summarizeSpans(spansOf(s), r.p.loc)
 		return &evRehearsal{At: r.p.now(), Rollout: r.name, Run: rh}, nil
 	})
 }

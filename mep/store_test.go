@@ -127,3 +127,81 @@ func replaceOnce(s, old, new string) string {
 	}
 	return s
 }
+
+// TestOpenWithKey: a record written with an HMAC key opens with that key
+// only.
+func TestOpenWithKey(t *testing.T) {
+	dir := t.TempDir()
+	key := []byte("a secret of the team")
+	p, err := mep.CreateFile(dir, "billing", &mep.Options{Key: key, NoSync: true})
+	require.NoError(t, err)
+	staff(t, p)
+	require.NoError(t, p.Close())
+	_, err = mep.OpenFile(dir, &mep.Options{Key: []byte("another"), NoSync: true})
+	assert.ErrorIs(t, err, timeline.ErrWrongKey)
+	_, err = mep.OpenFile(dir, nil)
+	assert.ErrorIs(t, err, timeline.ErrWrongKey)
+	q, err := mep.OpenFile(dir, &mep.Options{Key: key})
+	require.NoError(t, err)
+	assert.Len(t, q.Team().Members(), 5)
+	require.NoError(t, q.Close())
+}
+
+// TestGoldenRecords: a record written by today's format opens and states
+// the go-live it recorded: a project walked through every phase, its
+// rollout decided GO by Otto and run to the end, its lesson applied. A
+// record of the first version of the record (kinds "x-mep.…", hashes
+// that do not cover UTC offsets) is refused with a clear error, and left
+// as it was.
+func TestGoldenRecords(t *testing.T) {
+	copyRecord := func(t *testing.T, name string) (string, []byte) {
+		path := filepath.Join(t.TempDir(), name) // opening may repair; never the original
+		data, err := os.ReadFile(filepath.Join("testdata", "records", name))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(path, data, 0o600))
+		return path, data
+	}
+	t.Run("first version", func(t *testing.T) {
+		path, data := copyRecord(t, "golive-x-mep.jsonl")
+		_, err := mep.OpenFile(path, &mep.Options{Location: paris, NoSync: true})
+		require.ErrorIs(t, err, timeline.ErrOldFormat)
+		assert.Contains(t, err.Error(), "older version")
+		after, err := os.ReadFile(path)
+		require.NoError(t, err)
+		assert.Equal(t, data, after)
+	})
+	for _, name := range []string{"golive.jsonl"} {
+		t.Run(name, func(t *testing.T) {
+			path, _ := copyRecord(t, name)
+			p, err := mep.OpenFile(path, &mep.Options{Location: paris, NoSync: true})
+			require.NoError(t, err)
+			defer p.Close()
+
+			assert.Equal(t, "billing v2", p.Name())
+			assert.Equal(t, mep.Operations, p.Phase())
+			assert.Len(t, p.Transitions(), 9)
+			assert.Equal(t, []string{"Sam", "Bea", "Vic", "Otto", "Mia"}, p.Team().Chosen())
+			assert.Equal(t, "Bea", p.Team().MCOContact())
+			assert.Len(t, p.Tracker().Meetings(), 2)
+			assert.Equal(t, []string{"go-live"}, p.Rollouts())
+			r, ok := p.Rollout("go-live")
+			require.True(t, ok)
+			d := r.Decided()
+			assert.Equal(t, mep.Go, d.Verdict)
+			assert.Equal(t, "Otto", d.By)
+			assert.True(t, d.T0.Equal(goliveT0))
+			s := r.Summary()
+			assert.Equal(t, 40*time.Minute, s.Duration)
+			assert.Equal(t, 25*time.Minute, s.Outage)
+			assert.Equal(t, 40*time.Minute, r.Estimate().Total)
+			ls := p.Lessons().All()
+			require.Len(t, ls, 1)
+			require.Len(t, ls[0].Applied, 1)
+			assert.Equal(t, "go-live", ls[0].Applied[0].Rollout)
+			require.NoError(t, timeline.Verify(p.Record().Entries(), nil))
+
+			// The project goes on, in today's format.
+			require.NoError(t, r.Note("Otto", "still running fine"))
+		})
+	}
+}

@@ -73,6 +73,18 @@ const secondsPerDay = 86400
 // span is a half-open interval of wall seconds.
 type span struct{ a, b int64 }
 
+// appendDay appends the whole wall day d (days since the wall epoch) to
+// dst, which is sorted: it extends the last span when that span ends where
+// the day starts.
+func appendDay(dst []span, d int64) []span {
+	a := d * secondsPerDay
+	if n := len(dst); n > 0 && dst[n-1].b == a {
+		dst[n-1].b = a + secondsPerDay
+		return dst
+	}
+	return append(dst, span{a, a + secondsPerDay})
+}
+
 // wallRule is a calendar rule on the wall clock.
 type wallRule interface {
 	// appendWall appends the blocked wall spans that overlap [lo, hi),

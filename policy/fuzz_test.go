@@ -80,3 +80,34 @@ func again[T any](t *testing.T, v T) {
 		t.Fatalf("unstable: %s then %s (%v)", b, b2, err)
 	}
 }
+
+// FuzzCron checks that any expression and duration either give a calendar
+// that keeps the Calendar contract or fail with a *CronError naming the
+// expression.
+func FuzzCron(f *testing.F) {
+	for _, s := range []string{
+		"0 22 * * 5", "30 2 * * *", "0 0 29 2 *", "0 0 30 2 *", "@daily", "@everysecond",
+		"*/15 9-17 * * 1-5", "0 18 L * *", "0 8 * * 1#2", "0 0 15W * *", "60 0 * * *", "0 0 * *",
+	} {
+		f.Add(s, uint16(8*60))
+	}
+	f.Add("0 0 * * *", uint16(0))
+	f.Add("0 0 1 1 *", uint16(65535))
+	from := time.Date(2026, 10, 22, 0, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, expr string, minutes uint16) {
+		if len(expr) > 64 {
+			t.Skip("long expression: a cron line has five short fields")
+		}
+		c, err := policy.Cron("c", expr, time.Duration(minutes)*time.Minute, paris)
+		if err != nil {
+			var ce *policy.CronError
+			if !errors.As(err, &ce) || ce.Expr != expr || ce.Msg == "" {
+				t.Fatalf("error %#v is not a *CronError for %q", err, expr)
+			}
+			return
+		}
+		if err := policytest.CheckCalendar(c, from, from.Add(5*24*time.Hour), 7*time.Hour+13*time.Minute); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -11,8 +11,8 @@ import (
 
 // Holiday is a named day off.
 type Holiday struct {
-	Date Date
-	Name string // e.g. "Noël"
+	Date Date   `json:"date"`
+	Name string `json:"name"` // e.g. "Noël"
 }
 
 // HolidaySource gives the holidays of a year: the seam through which a
@@ -222,15 +222,10 @@ func (r *holidayRule) appendWall(dst []span, lo, hi int64) []span {
 		days := r.year(y)
 		i, _ := slices.BinarySearchFunc(days, dayOf(lo), func(h hday, d int64) int { return int(h.day - d) })
 		for _, h := range days[i:] {
-			a := h.day * secondsPerDay
-			if a >= hi {
+			if h.day*secondsPerDay >= hi {
 				break
 			}
-			if n := len(dst); n > 0 && dst[n-1].b == a {
-				dst[n-1].b = a + secondsPerDay
-				continue
-			}
-			dst = append(dst, span{a, a + secondsPerDay})
+			dst = appendDay(dst, h.day)
 		}
 	}
 	return dst

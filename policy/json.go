@@ -2,12 +2,11 @@ package policy
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mepkit/mepkit/internal/jsondur"
 )
 
 // JSON. The types a tool would log or send ([Result], [Decision],
@@ -65,59 +64,15 @@ func (d *Date) UnmarshalText(b []byte) error {
 // (up to nanoseconds).
 type seconds time.Duration
 
-func (s seconds) MarshalJSON() ([]byte, error) {
-	d := int64(s)
-	neg := d < 0
-	u := uint64(d)
-	if neg {
-		u = -u
-	}
-	b := strconv.AppendUint(nil, u/1e9, 10)
-	if frac := u % 1e9; frac != 0 {
-		f := strconv.AppendUint(nil, frac+1e9, 10)[1:] // nine digits
-		b = append(append(b, '.'), strings.TrimRight(string(f), "0")...)
-	}
-	if neg {
-		b = append([]byte{'-'}, b...)
-	}
-	return b, nil
-}
-
-var errSeconds = errors.New("want a number of seconds")
+func (s seconds) MarshalJSON() ([]byte, error) { return jsondur.Append(nil, time.Duration(s)), nil }
 
 func (s *seconds) UnmarshalJSON(b []byte) error {
-	str := string(b)
-	if str == "null" {
+	if string(b) == "null" {
 		return nil
 	}
-	neg := strings.HasPrefix(str, "-")
-	str = strings.TrimPrefix(str, "-")
-	whole, frac, _ := strings.Cut(str, ".")
-	if strings.ContainsAny(str, "eE+") || whole == "" || len(frac) > 9 {
-		// Exponents and sub-nanosecond digits: go through a float.
-		f, err := strconv.ParseFloat(string(b), 64)
-		if err != nil || math.Abs(f) >= float64(math.MaxInt64)/1e9 {
-			return fmt.Errorf("policy: duration %s: %w: %w", b, errSeconds, ErrInvalid)
-		}
-		*s = seconds(math.Round(f * 1e9))
-		return nil
-	}
-	w, err := strconv.ParseUint(whole, 10, 64)
-	if err != nil || w > uint64(math.MaxInt64)/1e9 {
-		return fmt.Errorf("policy: duration %s: %w: %w", b, errSeconds, ErrInvalid)
-	}
-	var n uint64
-	if frac != "" {
-		if n, err = strconv.ParseUint(frac+strings.Repeat("0", 9-len(frac)), 10, 64); err != nil {
-			return fmt.Errorf("policy: duration %s: %w: %w", b, errSeconds, ErrInvalid)
-		}
-	}
-	d := int64(w*1e9 + n)
-	if d < 0 {
-		return fmt.Errorf("policy: duration %s: out of range: %w", b, ErrInvalid)
-	}
-	if neg {
-		d = -d
+	d, err := jsondur.Parse(b)
+	if err != nil {
+		return fmt.Errorf("policy: duration %s: %w: %w", b, err, ErrInvalid)
 	}
 	*s = seconds(d)
 	return nil

@@ -138,3 +138,10 @@ func TestSmallTypesJSON(t *testing.T) {
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"role": "operations", "count": 2}`, string(b))
 }
+
+// A holiday, which a tool lists, marshals in snake_case like the rest.
+func TestHolidayJSON(t *testing.T) {
+	s, back := roundTrip(t, policy.Holiday{Date: policy.Date{Year: 2026, Month: time.December, Day: 25}, Name: "Noël"})
+	assert.JSONEq(t, `{"date":"2026-12-25","name":"Noël"}`, s)
+	assert.Equal(t, "Noël", back.Name)
+}

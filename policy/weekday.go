@@ -42,12 +42,7 @@ func (r *weekdayRule) appendWall(dst []span, lo, hi int64) []span {
 		if !r.days[weekdayOf(d)] {
 			continue
 		}
-		a := d * secondsPerDay
-		if n := len(dst); n > 0 && dst[n-1].b == a {
-			dst[n-1].b = a + secondsPerDay
-			continue
-		}
-		dst = append(dst, span{a, a + secondsPerDay})
+		dst = appendDay(dst, d)
 	}
 	return dst
 }

@@ -6,7 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
-	"unicode/utf8"
+
+	"github.com/mepkit/mepkit/internal/jsonstr"
 )
 
 // MaxLineSize is the largest JSON Lines record of an entry, in bytes,
@@ -86,18 +87,18 @@ func appendEntry(b []byte, e *Entry) ([]byte, error) {
 	b = append(b, `,"at":"`...)
 	b = e.At.AppendFormat(b, time.RFC3339Nano)
 	b = append(b, `","kind":`...)
-	b = appendJSONString(b, e.Kind)
+	b = jsonstr.Append(b, e.Kind)
 	if e.Step != "" {
 		b = append(b, `,"step":`...)
-		b = appendJSONString(b, e.Step)
+		b = jsonstr.Append(b, e.Step)
 	}
 	if e.Actor != "" {
 		b = append(b, `,"actor":`...)
-		b = appendJSONString(b, e.Actor)
+		b = jsonstr.Append(b, e.Actor)
 	}
 	if e.Text != "" {
 		b = append(b, `,"text":`...)
-		b = appendJSONString(b, e.Text)
+		b = jsonstr.Append(b, e.Text)
 	}
 	if e.Impact != NoImpact {
 		b = append(b, `,"impact":"`...)
@@ -120,14 +121,14 @@ func appendEntry(b []byte, e *Entry) ([]byte, error) {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSONString(b, k)
+			b = jsonstr.Append(b, k)
 			b = append(b, ':')
-			b = appendJSONString(b, e.Attrs[k])
+			b = jsonstr.Append(b, e.Attrs[k])
 		}
 		b = append(b, '}')
 	}
 	b = append(b, `,"hash":`...)
-	b = appendJSONString(b, e.Hash)
+	b = jsonstr.Append(b, e.Hash)
 	return append(b, '}'), nil
 }
 
@@ -145,63 +146,6 @@ func checkTime(t time.Time) error {
 		return errors.New("UTC offset of 24 hours or more, which RFC 3339 cannot keep")
 	}
 	return nil
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends s as encoding/json does with HTML escaping (its
-// default): quotes, backslashes and control characters escaped, <, > and &
-// as \u003c, \u003e, \u0026, U+2028 and U+2029 as \u2028 and \u2029,
-// invalid UTF-8 as \ufffd.
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
 
 // canonical checks that line is exactly the canonical encoding of e, the

@@ -46,3 +46,15 @@ func TestKeepWithoutDirectory(t *testing.T) {
 		t.Fatalf("Keep: %q, %v", b, err)
 	}
 }
+
+func TestStrandedHeadings(t *testing.T) {
+	page := []byte(`<h2>Timeline <span class="rules">(R10)</span></h2><h3>Votes</h3><h2>Notes &amp; more</h2>`)
+	text := "Go-live report\nTimeline (R10)\nStart\n\f...\nVotes\n\fNotes & more\nend"
+	got := strandedHeadings(page, text)
+	if len(got) != 1 || got[0] != (stranded{"Votes", 2}) {
+		t.Fatalf("stranded headings: got %v, want Votes on page 2", got)
+	}
+	if got := strandedHeadings(page, "Timeline (R10)\nStart\n\fmore"); len(got) != 0 {
+		t.Fatalf("a heading followed by its content: got %v", got)
+	}
+}

@@ -75,7 +75,7 @@ func step(p *mep.Project, rng *rand.Rand, now time.Time) {
 		r, _ = p.Rollout(rollouts[rng.IntN(len(rollouts))])
 	}
 	items := checklist.Preparation().Items
-	switch rng.IntN(16) {
+	switch rng.IntN(24) {
 	case 0:
 		_ = p.Team().Add(mep.Member{Name: who, Roles: []mep.Role{roles[rng.IntN(len(roles))], mep.RoleOperations}})
 	case 1:
@@ -128,11 +128,42 @@ func step(p *mep.Project, rng *rand.Rand, now time.Time) {
 	case 15:
 		_ = p.Validation().Start(checklist.Validation(), now, who)
 		_ = p.Validation().Check(checklist.Validation().Items[0].ID, who, now, "")
+	case 16:
+		if r != nil {
+			j := timeline.New(&timeline.Options{Now: func() time.Time { return now }})
+			_, _ = j.Start("a", who, timeline.Outage)
+			_, _ = j.End("a", who, timeline.Outcome(rng.IntN(2)))
+			_ = r.AddRehearsal(mep.RehearsalRun{Summary: timeline.Summarize(j.Entries()), Environment: "preprod",
+				ProductionLike: rng.IntN(2) == 0, Rollback: rng.IntN(4) == 0})
+		}
+	case 17:
+		_ = p.OptOutOfFreeze(who, "a 24/7 shop")
+	case 18:
+		if r != nil {
+			_ = r.Skip([]string{"a", "b"}[rng.IntN(2)], who, "not needed")
+		}
+	case 19:
+		if r != nil {
+			_ = r.Rollback(who, "broken")
+		}
+	case 20:
+		if r != nil {
+			_ = r.Override(who, "urgent")
+		}
+	case 21:
+		_ = p.Lessons().Apply(1+rng.IntN(3), "r"+strconv.Itoa(rng.IntN(3)), who, now, "n/a", rng.IntN(2) == 0)
+	case 22:
+		_ = p.Team().Invite(who, "Guest")
+	case 23:
+		if r != nil {
+			_, _ = r.Finish(who)
+		}
 	}
 }
 
-// Dump returns what p states, as JSON with times in UTC: two projects
-// with the same dump state the same facts.
+// Dump returns what p states, as JSON with times in UTC, with each
+// rollout's estimate and its decision as it stands 30 minutes before T0:
+// two projects with the same dump state the same facts and decide alike.
 func Dump(p *mep.Project) string {
 	type rolloutDump struct {
 		T0         time.Time
@@ -142,6 +173,8 @@ func Dump(p *mep.Project) string {
 		Summary    timeline.Summary
 		Notes      []mep.Note
 		Rehearsals int
+		Estimate   mep.Estimate
+		Evaluate   string
 	}
 	d := struct {
 		Name        string
@@ -169,7 +202,8 @@ func Dump(p *mep.Project) string {
 		r, _ := p.Rollout(name)
 		d.Rollouts[name] = rolloutDump{
 			T0: r.T0(), Votes: r.Votes(), Decided: r.Decided(), Readiness: r.Readiness().Digest(),
-			Summary: r.Summary(), Notes: r.Notes(), Rehearsals: len(r.Rehearsals()),
+			Summary: r.Summary(), Notes: r.Notes(), Rehearsals: len(r.Rehearsals()), Estimate: r.Estimate(),
+			Evaluate: r.Evaluate(context.Background(), r.T0().Add(-30*time.Minute)).String(),
 		}
 	}
 	b, err := json.Marshal(d)

@@ -72,7 +72,7 @@ func manyRollouts(n int) []report.RolloutSummary {
 			o = report.RolledBack
 		}
 		out[i] = report.RolloutSummary{
-			Name: "rollout-" + strconv.Itoa(i), Start: t0.AddDate(0, 0, 7*i), Outcome: o,
+			Name: "site" + strconv.Itoa(i), Start: t0.AddDate(0, 0, 7*i), Outcome: o,
 			Duration: time.Duration(50+i%20) * time.Minute, EstimatedDuration: time.Hour,
 			Outage: time.Duration(20+i%10) * time.Minute, EstimatedOutage: 25 * time.Minute,
 			TimeToRestore: time.Duration(i%30) * time.Minute, LessonsDue: i % 3, LessonsApplied: i % 2,

@@ -45,6 +45,14 @@ func TestBrowser(t *testing.T) {
 			InPDF: []string{"Change failure rate", "site-6"},
 		})
 	})
+	t.Run("long history", func(t *testing.T) {
+		// Six years of weekly rollouts: the chart draws the last year.
+		h := report.NewHistory("p", manyRollouts(300), cet)
+		browser.Check(t, b, browser.Page{
+			Name: "history-300", HTML: page(func(w *bytes.Buffer) error { return h.WriteHTML(w) }),
+			InPDF: []string{"site299", "the last 12 months"},
+		})
+	})
 	t.Run("zero", func(t *testing.T) {
 		l, err := b.Measure(t.Context(), page(func(w *bytes.Buffer) error { return (&report.Report{}).WriteHTML(w) }), browser.Phone, false)
 		require.NoError(t, err)

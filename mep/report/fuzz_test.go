@@ -3,6 +3,7 @@ package report_test
 import (
 	"bytes"
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -55,6 +56,25 @@ func checkTables(t *testing.T, doc string) {
 	}
 }
 
+// rawHTML and entity match what a Markdown renderer would take as an HTML
+// tag or a character reference: not preceded by a backslash.
+var (
+	rawHTML = regexp.MustCompile(`(^|[^\\])<[A-Za-z/!?]`)
+	entity  = regexp.MustCompile(`(^|[^\\])&[A-Za-z0-9#]+;`)
+)
+
+// checkInert fails when the Markdown doc holds a tag or an entity that a
+// renderer would obey rather than print.
+func checkInert(t *testing.T, doc string) {
+	t.Helper()
+	if m := rawHTML.FindString(doc); m != "" {
+		t.Fatalf("raw HTML in the Markdown: %q", m)
+	}
+	if m := entity.FindString(doc); m != "" {
+		t.Fatalf("an entity in the Markdown: %q", m)
+	}
+}
+
 func FuzzReport(f *testing.F) {
 	for _, s := range []string{"", "a|b", "x\ny", "`code`", "<script>alert(1)</script>", "\"q\" & 'a'",
 		"\\|", "\\", "]]>", "<!--", "\x00\x01\x7f", "\xff\xfe", "\u2028", "--", "&amp;", "\r\n|"} {
@@ -90,6 +110,7 @@ func FuzzReport(f *testing.F) {
 			t.Fatal(err)
 		}
 		checkTables(t, md.String())
+		checkInert(t, md.String())
 		if err := r.WriteHTML(&page); err != nil {
 			t.Fatal(err)
 		}
@@ -126,6 +147,22 @@ func FuzzReport(f *testing.F) {
 		}
 		if err := h.WriteJSON(&js); err != nil || !json.Valid(js.Bytes()) {
 			t.Fatalf("history JSON: %v %s", err, js.Bytes())
+		}
+	})
+}
+
+func FuzzOutcomeText(f *testing.F) {
+	for _, s := range []string{"planned", "running", "done", "rolled-back", "failed", "", "Done", "rolled back"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var o report.Outcome
+		if err := o.UnmarshalText(b); err != nil {
+			return
+		}
+		back, err := o.MarshalText()
+		if err != nil || string(back) != string(b) {
+			t.Fatalf("%q read as %v, written %q (%v)", b, o, back, err)
 		}
 	})
 }

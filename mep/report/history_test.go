@@ -3,6 +3,7 @@ package report_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -177,4 +178,15 @@ func TestHistoryZero(t *testing.T) {
 	assert.Contains(t, md.String(), "- Change failure rate: none deployed\n")
 	assert.NotContains(t, md.String(), "## By month")
 	wellFormed(t, page.Bytes())
+}
+
+func TestHistoryChartLastMonths(t *testing.T) {
+	h := report.NewHistory("p", manyRollouts(1_000), cet)
+	require.Greater(t, len(h.Months), report.ChartMonths)
+	var page bytes.Buffer
+	require.NoError(t, h.WriteHTML(&page))
+	count := wellFormed(t, page.Bytes())
+	assert.Equal(t, report.ChartMonths, count["g"], "one group per month drawn")
+	assert.Contains(t, page.String(), fmt.Sprintf("the last %d months; the table below has all %d", report.ChartMonths, len(h.Months)))
+	assert.Contains(t, page.String(), "<td class=\"time\">"+h.Months[0].Month.Format("2006-01")+"</td>", "every month in the table")
 }

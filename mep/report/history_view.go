@@ -223,6 +223,11 @@ func lessons(m *Month) string {
 	return strconv.Itoa(m.LessonsApplied) + " of " + strconv.Itoa(m.LessonsDue)
 }
 
+// ChartMonths is the most months the history's HTML chart draws: the
+// last ones, as many as stay legible on a phone. The table below the
+// chart lists every month.
+const ChartMonths = 12
+
 // History chart geometry, in SVG user units.
 const (
 	histSlot   = 28 // one month
@@ -233,26 +238,30 @@ const (
 	histBottom = 34  // month and year labels
 )
 
-// svg draws the deployments of each month as a bar, its failures in red at
-// the bar's foot. It scales to the width it has; a long history keeps
-// its labels legible by scrolling inside its box.
+// svg draws the deployments of each of the last ChartMonths months as a
+// bar, its failures in red at the bar's foot. It scales to the width it
+// has, up to one and a half times its own.
 func (h *History) svg() template.HTML {
-	n := len(h.Months)
+	months := h.Months
+	if len(months) > ChartMonths {
+		months = months[len(months)-ChartMonths:]
+	}
+	n := len(months)
 	most := 1
-	for i := range h.Months {
-		most = max(most, h.Months[i].Deployments)
+	for i := range months {
+		most = max(most, months[i].Deployments)
 	}
 	w := histLeft + n*histSlot + 8
 	hgt := histTop + histPlot + histBottom
 	var b strings.Builder
 	esc := template.HTMLEscapeString
-	fmt.Fprintf(&b, `<svg viewBox="0 0 %d %d" style="min-width:%dpx;max-width:%dpx" role="img" aria-label="Deployments and failures per month">`, w, hgt, w*4/5, w*3/2)
+	fmt.Fprintf(&b, `<svg viewBox="0 0 %d %d" style="max-width:%dpx" role="img" aria-label="Deployments and failures per month">`, w, hgt, w*3/2)
 	base := histTop + histPlot
 	fmt.Fprintf(&b, `<line class="axis" x1="%d" y1="%d" x2="%d" y2="%d" />`, histLeft, base, w-4, base)
 	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end">%d</text><text x="%d" y="%d" text-anchor="end">0</text>`, histLeft-4, histTop+4, most, histLeft-4, base)
 	scale := float64(histPlot) / float64(most)
-	for i := range h.Months {
-		m := &h.Months[i]
+	for i := range months {
+		m := &months[i]
 		x := histLeft + i*histSlot + (histSlot-histBar)/2
 		cx := histLeft + i*histSlot + histSlot/2
 		dh := float64(m.Deployments) * scale
@@ -271,6 +280,10 @@ func (h *History) svg() template.HTML {
 		}
 		b.WriteString(`</g>`)
 	}
-	b.WriteString(`</svg><ul class="legend"><li><i class="key bar-none"></i>deployments</li><li><i class="key bar-outage"></i>failed or rolled back</li></ul>`)
+	b.WriteString(`</svg><ul class="legend"><li><i class="key bar-none"></i>deployments</li><li><i class="key bar-outage"></i>failed or rolled back</li>`)
+	if len(h.Months) > n {
+		fmt.Fprintf(&b, `<li>the last %d months; the table below has all %d</li>`, n, len(h.Months))
+	}
+	b.WriteString(`</ul>`)
 	return template.HTML(b.String())
 }

@@ -79,6 +79,31 @@ func (r *Report) when(t time.Time) string {
 	return t.Format(timeLayout)
 }
 
+// cell prints t for a table cell: without the zone when the report has a
+// Location (its details say which), and without the date on the day of
+// the cutover (T0's day, else the first step's, in that location), so
+// that tables stay narrow enough to read on a phone. Zero prints "".
+func (r *Report) cell(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	if r.Location == nil {
+		return r.when(t)
+	}
+	t = t.In(r.Location)
+	day := r.T0
+	if day.IsZero() {
+		day = r.Actual.Start
+	}
+	if !day.IsZero() {
+		day = day.In(r.Location)
+		if t.Year() == day.Year() && t.YearDay() == day.YearDay() {
+			return t.Format("15:04:05")
+		}
+	}
+	return t.Format("2006-01-02 15:04:05")
+}
+
 // dur prints d as timeline.FormatDuration does.
 func dur(d time.Duration) string { return timeline.FormatDuration(d) }
 

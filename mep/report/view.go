@@ -173,10 +173,19 @@ func (r *Report) headline(v *view) {
 		if r.Drift != nil {
 			elapsed = r.Drift.Elapsed
 		}
-		*h = append(*h, soFar("Elapsed", elapsed, est.Duration, ""),
-			soFar("Outage so far (users cut off)", a.Outage, est.Outage, "outage"))
+		// Actual made by timeline.SummarizeAt counts the steps still
+		// open up to its instant: what users went through so far, ongoing.
+		fo := soFar("Outage so far (users cut off)", a.Outage, est.Outage, "outage")
+		if ongoing(a, timeline.Outage) {
+			fo.Value += ", ongoing"
+		}
+		*h = append(*h, soFar("Elapsed", elapsed, est.Duration, ""), fo)
 		if a.Disruption > 0 || est.Disruption > 0 {
-			*h = append(*h, soFar("Disruption so far (users degraded)", a.Disruption, est.Disruption, "disruption"))
+			fd := soFar("Disruption so far (users degraded)", a.Disruption, est.Disruption, "disruption")
+			if ongoing(a, timeline.Disruption) {
+				fd.Value += ", ongoing"
+			}
+			*h = append(*h, fd)
 		}
 		return
 	}
@@ -189,6 +198,20 @@ func (r *Report) headline(v *view) {
 	if a.Disruption > 0 || est.Disruption > 0 {
 		*h = append(*h, against("Disruption (users degraded)", a.Disruption, est.Disruption, started, "disruption"))
 	}
+}
+
+// ongoing reports whether s, made by timeline.SummarizeAt, has a step
+// with that impact still open at its instant.
+func ongoing(s *timeline.Summary, impact timeline.Impact) bool {
+	if !s.Ongoing {
+		return false
+	}
+	for _, sp := range s.Steps {
+		if sp.Open && sp.Impact == impact {
+			return true
+		}
+	}
+	return false
 }
 
 // soFar prints a running measure against the whole estimate: "30m of
@@ -282,7 +305,7 @@ func (r *Report) phasesSection() section {
 	t := table{Head: []string{"#", "From", "To", "At", "By", "Reason"}, Cols: []string{"num", "", "", "time", "", "title"}}
 	for i, h := range r.Phases {
 		t.Rows = append(t.Rows, row{Cells: []string{
-			strconv.Itoa(i + 1), clean(h.From), clean(h.To), r.when(h.At), clean(h.By), clean(h.Reason),
+			strconv.Itoa(i + 1), clean(h.From), clean(h.To), r.cell(h.At), clean(h.By), clean(h.Reason),
 		}})
 	}
 	s.Tables = append(s.Tables, t)
@@ -315,7 +338,7 @@ func (r *Report) decisionSection() (section, bool) {
 				vote, class = "go", "go"
 			}
 			t.Rows = append(t.Rows, row{Class: class, Cells: []string{
-				clean(vo.Role), clean(vo.By), vote, r.when(vo.At), clean(vo.Reason), clean(vo.Digest),
+				clean(vo.Role), clean(vo.By), vote, r.cell(vo.At), clean(vo.Reason), clean(vo.Digest),
 			}})
 		}
 		s.Tables = append(s.Tables, t)
@@ -375,7 +398,7 @@ func (r *Report) checklistSection() section {
 		}
 		t.Rows = append(t.Rows, row{Class: class, Cells: []string{
 			strconv.Itoa(i + 1), clean(it.Title), clean(it.ID), clean(it.Section), clean(it.Owner),
-			status, clean(it.By), r.when(it.At), r.when(it.Due), clean(it.Note),
+			status, clean(it.By), r.cell(it.At), r.cell(it.Due), clean(it.Note),
 		}})
 	}
 	s.Tables = append(s.Tables, t)
@@ -440,7 +463,7 @@ func (r *Report) timelineSection(withChart bool, titles map[string]Step) section
 		st := titles[sp.Step]
 		end, d, outcome, class := "", "", "running", "running"
 		if !sp.Open {
-			end, d, outcome = r.when(sp.End), dur(sp.Duration), sp.Outcome.String()
+			end, d, outcome = r.cell(sp.End), dur(sp.Duration), sp.Outcome.String()
 			class = ""
 			if sp.Outcome == timeline.Failed {
 				class = "failed"
@@ -462,7 +485,7 @@ func (r *Report) timelineSection(withChart bool, titles map[string]Step) section
 		}
 		t.Rows = append(t.Rows, row{Class: class, Cells: []string{
 			strconv.Itoa(i + 1), name, id, clean(st.Owner), clean(sp.Actor),
-			r.when(sp.Start), end, d, exp, sp.Impact.String(), outcome,
+			r.cell(sp.Start), end, d, exp, sp.Impact.String(), outcome,
 		}})
 	}
 	s.Tables = append(s.Tables, t)
@@ -591,7 +614,7 @@ func (r *Report) actionsSection() section {
 				class = "closed"
 			}
 			t.Rows = append(t.Rows, row{Class: class, Cells: []string{
-				clean(a.ID), clean(a.Title), clean(a.Owner), r.when(a.Due), status, clean(a.Meeting),
+				clean(a.ID), clean(a.Title), clean(a.Owner), r.cell(a.Due), status, clean(a.Meeting),
 			}})
 		}
 	}
@@ -610,7 +633,7 @@ func (r *Report) lessonsSection() section {
 			if l.AppliedBy != "" {
 				state += " by " + clean(l.AppliedBy)
 			}
-			if at := r.when(l.AppliedAt); at != "" {
+			if at := r.cell(l.AppliedAt); at != "" {
 				state += ", " + at
 			}
 		case l.From != "" && l.From == r.Rollout:
@@ -626,7 +649,7 @@ func (r *Report) notesSection() section {
 	s := section{ID: "notes", Title: "Notes", Rules: "R10"}
 	t := table{Head: []string{"At", "By", "Note"}, Cols: []string{"time", "", "title"}}
 	for _, n := range r.Notes {
-		t.Rows = append(t.Rows, row{Cells: []string{r.when(n.At), clean(n.By), clean(n.Text)}})
+		t.Rows = append(t.Rows, row{Cells: []string{r.cell(n.At), clean(n.By), clean(n.Text)}})
 	}
 	s.Tables = append(s.Tables, t)
 	return s

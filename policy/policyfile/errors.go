@@ -31,7 +31,8 @@ type Error struct {
 	Err error
 }
 
-// Error returns "policyfile: line N: FIELD: what is wrong".
+// Error returns "policyfile: line N: FIELD: what is wrong", or for a
+// syntax error "policyfile: line N, column C: syntax error: ...".
 func (e *Error) Error() string { return "policyfile: " + e.text() }
 
 // text is Error without the package prefix.
@@ -40,6 +41,11 @@ func (e *Error) text() string {
 	if e.Line > 0 {
 		b.WriteString("line ")
 		b.WriteString(strconv.Itoa(e.Line))
+		if e.Column > 0 && errors.Is(e.Err, ErrSyntax) {
+			// Where the syntax breaks, as JSON and YAML tools say it.
+			b.WriteString(", column ")
+			b.WriteString(strconv.Itoa(e.Column))
+		}
 		b.WriteString(": ")
 	}
 	if e.Field != "" {

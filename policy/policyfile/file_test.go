@@ -184,7 +184,7 @@ func TestNULAndControlCharacters(t *testing.T) {
 			assert.Equal(t, tt.line, pe.Line, err.Error())
 			assert.Equal(t, tt.col, pe.Column, err.Error())
 			assert.Contains(t, err.Error(), tt.msg)
-			assert.Contains(t, err.Error(), fmt.Sprintf("line %d:", tt.line))
+			assert.Contains(t, err.Error(), fmt.Sprintf("line %d, column %d: syntax error", tt.line, tt.col), "the message names the line and column")
 		})
 	}
 	// YAML in UTF-16, with its byte order mark, is YAML.

@@ -171,3 +171,22 @@ func TestDecodeZone(t *testing.T) {
 	require.NoError(t, err)
 	assert.Nil(t, f.Zone, "no zone named")
 }
+
+// A JSON file cut short or broken says where, line and column, and which
+// bracket is left open, not a bare "unexpected EOF".
+func TestParseJSONSyntaxErrorsNameLineAndColumn(t *testing.T) {
+	for _, tt := range []struct {
+		name, file, want string
+	}{
+		{"cut short", "{\"zone\": \"UTC\",\n \"policies\": [{\"kind\": \"friday-freeze\"}",
+			"policyfile: line 2, column 40: syntax error: unexpected end of JSON input: the array opened at line 2, column 14 is not closed"},
+		{"trailing comma", "{\n \"zone\": \"UTC\",\n \"policies\": [\n  {\"kind\": \"friday-freeze\",}\n ]\n}",
+			"policyfile: line 4, column 28: syntax error: invalid character '}' looking for beginning of object key string"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := policyfile.Parse([]byte(tt.file))
+			require.ErrorIs(t, err, policyfile.ErrSyntax)
+			assert.EqualError(t, err, tt.want)
+		})
+	}
+}

@@ -2,6 +2,7 @@ package mep_test
 
 import (
 	"errors"
+	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,6 +22,12 @@ func TestMain(m *testing.M) {
 	if dir := os.Getenv("MEP_KILL_WRITER"); dir != "" {
 		writeForever(dir)
 		return
+	}
+	// Bound the fuzzing engine's minimisation of each new input to 5 s
+	// (the command line, parsed by m.Run, still wins): its default
+	// minute stalls FuzzReplay, whose seed is a whole record.
+	if err := flag.Set("test.fuzzminimizetime", "5s"); err != nil {
+		panic(err)
 	}
 	os.Exit(m.Run())
 }

@@ -140,16 +140,17 @@ func TestNextSlotRefused(t *testing.T) {
 		p      policy.Policy
 		policy string
 		reason string
+		why    string // why the search stopped, in the message
 	}{
-		{"a Func without Next", incidentUntil(at(2026, 11, 25, 21, 0), false), "incident", "incident INC-42 is open"},
+		{"a Func without Next", incidentUntil(at(2026, 11, 25, 21, 0), false), "incident", "incident INC-42 is open", "cannot say when"},
 		{"a Func whose Next is not later", policy.Func("stuck", func(_ context.Context, c policy.Change) policy.Decision {
 			return policy.Decision{Verdict: policy.Deny, Reason: "never", Next: c.Start}
-		}), "stuck", "never"},
+		}), "stuck", "never", "names no later start"},
 		{"a Func that keeps moving", policy.Func("creeping", func(_ context.Context, c policy.Change) policy.Decision {
 			return policy.Decision{Verdict: policy.Deny, Reason: "later", Next: c.Start.Add(time.Second)}
-		}), "creeping", "later"},
-		{"max outage", policy.MaxOutage(time.Hour), "max-outage", "exceeds the limit"},
-		{"a No-Go", policy.RequireGo("security"), "require-go:security", ""},
+		}), "creeping", "later", "kept moving the start, 1000 times"},
+		{"max outage", policy.MaxOutage(time.Hour), "max-outage", "exceeds the limit", "cannot say when"},
+		{"a No-Go", policy.RequireGo("security"), "require-go:security", "", "cannot say when"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			cc := c
@@ -165,6 +166,7 @@ func TestNextSlotRefused(t *testing.T) {
 			assert.Equal(t, tt.policy, re.Policy)
 			assert.Contains(t, re.Reason, tt.reason)
 			assert.Contains(t, err.Error(), tt.policy)
+			assert.Contains(t, err.Error(), tt.why)
 			assert.True(t, got.IsZero(), "no start is returned")
 			moved := cc
 			moved.Start = re.Start

@@ -28,6 +28,12 @@ func FuzzWindows(f *testing.F) {
 	}
 	from := time.Date(2026, 10, 22, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, spec string) {
+		if len(spec) > 256 {
+			// The engine minimises each new input by trying to remove
+			// every range of its bytes: on long inputs it stands still.
+			// Long specs have benchmarks of their own.
+			t.Skip("long input")
+		}
 		w, err := policy.Windows("w", spec, paris)
 		if err != nil {
 			var se *policy.SpecError
@@ -95,7 +101,7 @@ func FuzzCron(f *testing.F) {
 	f.Add("0 0 1 1 *", uint16(65535))
 	from := time.Date(2026, 10, 22, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, expr string, minutes uint16) {
-		if len(expr) > 64 {
+		if len(expr) > 100 {
 			t.Skip("long expression: a cron line has five short fields")
 		}
 		c, err := policy.Cron("c", expr, time.Duration(minutes)*time.Minute, paris)

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"strconv"
 	"time"
 )
 
@@ -117,10 +118,18 @@ type RefusedError struct {
 	Next   time.Time // its Decision.Next, often zero
 }
 
-// Error names the policy, the start it refused and its reason.
+// Error names the policy, the start it refused, why the search stopped
+// there, and the policy's reason.
 func (e *RefusedError) Error() string {
-	return "policy: no slot: " + e.Policy + " refuses the start " + formatLocal(e.Start, e.Start.Location()) +
-		" and cannot say when it will allow the change: " + e.Reason
+	why := " and cannot say when it will allow the change: "
+	switch {
+	case e.Next.IsZero():
+	case !e.Next.After(e.Start):
+		why = " and names no later start (its next start " + formatLocal(e.Next, e.Start.Location()) + " is not after it): "
+	default:
+		why = " and kept moving the start, " + strconv.Itoa(maxFollow) + " times, without allowing it: "
+	}
+	return "policy: no slot: " + e.Policy + " refuses the start " + formatLocal(e.Start, e.Start.Location()) + why + e.Reason
 }
 
 // Unwrap returns [ErrNoSlot].

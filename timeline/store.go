@@ -44,8 +44,8 @@ type Tailer interface {
 
 // Recovery reports what opening a journal file repaired.
 type Recovery struct {
-	TornBytes int64 // bytes of an incomplete last line that were truncated; 0: none
-	TornLine  int   // the 1-based number of that line; 0: none
+	TornBytes int64 `json:"torn_bytes"` // bytes of an incomplete last line that were truncated; 0: none
+	TornLine  int   `json:"torn_line"`  // the 1-based number of that line; 0: none
 }
 
 // FileStore keeps entries in a JSON Lines file, one entry per line, each

@@ -207,6 +207,11 @@ func FuzzText(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > 256 {
+			// Folding works 75 octets at a time; longer strings only
+			// make the engine's minimisation of new inputs stand still.
+			t.Skip("long input")
+		}
 		c := Calendar{ProdID: "p", Stamp: stamp, Events: []Event{{UID: "u", Start: stamp, Summary: s, Description: s, Categories: []string{s}}}}
 		got, err := c.Marshal()
 		require.NoError(t, err)

@@ -29,6 +29,11 @@ func FuzzAppend(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > 128 {
+			// Strings are escaped rune by rune; long ones only make the
+			// engine's minimisation of new inputs stand still.
+			t.Skip("long input")
+		}
 		want, err := json.Marshal(s)
 		require.NoError(t, err)
 		assert.Equal(t, string(want), string(jsonstr.Append(nil, s)))

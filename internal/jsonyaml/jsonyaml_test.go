@@ -151,6 +151,11 @@ func FuzzPrepare(f *testing.F) {
 	f.Add([]byte("{\"a\": [1, {\"b\": \"x"))
 	f.Add([]byte("[nul"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 512 {
+			// The engine minimises each new input by trying to remove
+			// every range of its bytes: on long inputs it stands still.
+			t.Skip("long input")
+		}
 		out, err := jsonyaml.Prepare(data)
 		if !jsonyaml.Is(data) {
 			if err != nil {

@@ -94,11 +94,11 @@ func run(t *testing.T, start time.Time, stop, check time.Duration) timeline.Summ
 // rehearsal's, the run every view compares the cutover with: one number in
 // the estimate, the debrief, the comparison and the report.
 func TestOneExpectedOutage(t *testing.T) {
-	day := utc(2026, 10, 1, 20, 0)
+	first := utc(2026, 10, 1, 20, 0)
 	r, c := goRollout(t, []mep.Step{{ID: "stop", Impact: timeline.Outage}, {ID: "check"}},
-		run(t, day, 18*time.Minute, 2*time.Minute),                   // 20m, outage 18m
-		run(t, day.AddDate(0, 0, 1), 5*time.Minute, 17*time.Minute),  // 22m, outage 5m: the median run
-		run(t, day.AddDate(0, 0, 2), 10*time.Minute, 50*time.Minute)) // 60m, outage 10m
+		run(t, first, 18*time.Minute, 2*time.Minute),              // 20m, outage 18m
+		run(t, first.Add(day(1)), 5*time.Minute, 17*time.Minute),  // 22m, outage 5m: the median run
+		run(t, first.Add(day(2)), 10*time.Minute, 50*time.Minute)) // 60m, outage 10m
 	est := r.Estimate()
 	assert.Equal(t, 5*time.Minute, est.Outage)
 	assert.NotEmpty(t, est.Warning, "no production-like rehearsal: the estimate says so")
@@ -125,4 +125,16 @@ func TestRolloutsOnlyReportHasNoPhases(t *testing.T) {
 	var md strings.Builder
 	require.NoError(t, rep.WriteMarkdown(&md))
 	assert.NotContains(t, strings.ToLower(md.String()), "phase")
+}
+
+// A rehearsal runs the rollout's runbook: one of another runbook is
+// refused, and the estimate does not change.
+func TestRehearsalOfAnotherRunbookRefused(t *testing.T) {
+	r, _ := goRollout(t, []mep.Step{{ID: "switch-dns", Expected: time.Minute}})
+	before := r.Estimate()
+	err := r.AddRehearsal(mep.RehearsalRun{Summary: run(t, utc(2026, 10, 1, 20, 0), time.Minute, time.Minute)})
+	require.ErrorIs(t, err, mep.ErrInvalid)
+	assert.ErrorContains(t, err, "stop, check")
+	assert.Equal(t, before, r.Estimate())
+	assert.Empty(t, r.Rehearsals())
 }

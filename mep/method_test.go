@@ -659,3 +659,44 @@ policies:
 	assert.Equal(t, mep.NoGo, d.Verdict, "%s", d)
 	assert.Contains(t, reasons(d), "ready-2h: ")
 }
+
+// TestMethodFreezeTable (R11): the method's freeze, with a country, keeps
+// Fridays, weekends, public holidays and their eves free of go-lives, in
+// the project's zone.
+func TestMethodFreezeTable(t *testing.T) {
+	tests := []struct {
+		name    string
+		loc     *time.Location
+		country string
+		t0      time.Time
+		frozen  bool
+	}{
+		{"paris tuesday", paris, "FR", at(paris, 2026, 11, 17, 20, 0), false},
+		{"paris friday", paris, "FR", at(paris, 2026, 11, 20, 20, 0), true},
+		{"paris saturday", paris, "FR", at(paris, 2026, 11, 21, 10, 0), true},
+		{"paris armistice", paris, "FR", at(paris, 2026, 11, 11, 20, 0), true},     // a Wednesday holiday
+		{"paris armistice eve", paris, "FR", at(paris, 2026, 11, 10, 20, 0), true}, // Tuesday, the eve
+		{"paris thursday into friday", paris, "FR", at(paris, 2026, 11, 19, 23, 30), true},
+		{"new york thanksgiving", newYork, "US", at(newYork, 2026, 11, 26, 20, 0), true},
+		{"new york the monday after", newYork, "US", at(newYork, 2026, 11, 30, 20, 0), false},
+		{"sydney thursday evening", sydney, "", at(sydney, 2026, 11, 19, 20, 0), false},
+		{"sydney friday morning (thursday night in paris)", sydney, "", at(sydney, 2026, 11, 20, 9, 0), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newClock(tt.t0.Add(-day(1)))
+			p, err := mep.New("x", &mep.Options{Now: c.now, Location: tt.loc, Country: tt.country, RolloutsOnly: true})
+			require.NoError(t, err)
+			r, err := p.NewRollout(mep.RolloutOptions{Name: "r", T0: tt.t0, Runbook: goliveRunbook()[:1],
+				Readiness: checklist.List{Name: "r", Items: []checklist.Item{{ID: "ok", Title: "ok"}}}})
+			require.NoError(t, err)
+			require.NoError(t, r.AddRehearsal(mep.RehearsalRun{Summary: rehearse(t, c.now(), goliveRunbook(), 40), ProductionLike: true}))
+			d := r.Evaluate(bg, c.now())
+			frozen := d.Verdict == mep.NoGo
+			assert.Equal(t, tt.frozen, frozen, "%s", d)
+			if frozen {
+				assert.Regexp(t, `^(friday-freeze|weekend-freeze|holidays)`, d.Reasons[0])
+			}
+		})
+	}
+}

@@ -101,3 +101,14 @@ func TestWritersShareOneRecord(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, names(p1), names(p3))
 }
+
+// A project in memory has no other writer: Refresh has nothing to read.
+func TestRefreshInMemoryReadsNothing(t *testing.T) {
+	p, err := mep.New("billing v2", &mep.Options{Now: newClock(utc(2026, 11, 2, 9, 0)).now})
+	require.NoError(t, err)
+	staff(t, p)
+	before := p.Record().Len()
+	require.NoError(t, p.Refresh())
+	assert.Equal(t, before, p.Record().Len())
+	assert.Len(t, p.Team().Members(), 5)
+}

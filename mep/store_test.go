@@ -1,6 +1,7 @@
 package mep_test
 
 import (
+	"bufio"
 	"errors"
 	"flag"
 	"os"
@@ -32,7 +33,8 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// writeForever appends facts to the project in dir until killed.
+// writeForever appends facts to the project in dir until killed, and
+// prints a line to standard output once each is durable.
 func writeForever(dir string) {
 	p, err := mep.OpenFile(dir, nil)
 	if errors.Is(err, mep.ErrNoProject) {
@@ -45,11 +47,14 @@ func writeForever(dir string) {
 		if _, err := p.Tracker().Assign(mep.ActionSpec{Title: "action " + strconv.Itoa(i), Owner: "Ann", Due: time.Now().Add(time.Hour)}, "Ann", time.Time{}); err != nil {
 			os.Exit(5)
 		}
+		os.Stdout.WriteString("acked\n")
 	}
 }
 
-// TestKillLoop: a writer killed at any point leaves a record that opens,
-// with every fact recorded before the torn one, and no stray file.
+// TestKillLoop: a writer killed in the middle of writing leaves a record
+// that opens, with every fact it acknowledged, and no stray file. The
+// writer is killed after a number of acknowledgements, not after a
+// delay, so that each round kills it while it writes whatever the load.
 func TestKillLoop(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills a process 30 times")
@@ -62,15 +67,22 @@ func TestKillLoop(t *testing.T) {
 	for round := range 30 {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), "MEP_KILL_WRITER="+dir)
+		out, err := cmd.StdoutPipe()
+		require.NoError(t, err)
 		require.NoError(t, cmd.Start())
-		time.Sleep(time.Duration(20+round*7%40) * time.Millisecond)
+		acked, want := 0, 1+round%7
+		sc := bufio.NewScanner(out)
+		for acked < want && sc.Scan() {
+			acked++
+		}
 		require.NoError(t, cmd.Process.Kill())
 		_ = cmd.Wait()
+		require.Equal(t, want, acked, "round %d: the writer stopped before it was killed", round)
 
 		q, err := mep.OpenFile(dir, nil)
 		require.NoError(t, err, "round %d", round)
 		n := len(q.Tracker().Actions())
-		assert.GreaterOrEqual(t, n, last, "round %d: facts lost", round)
+		assert.GreaterOrEqual(t, n, last+acked, "round %d: acknowledged facts lost", round)
 		last = n
 		require.NoError(t, timeline.Verify(q.Record().Entries(), nil))
 		require.NoError(t, q.Close())

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mepkit/mepkit/internal/jsonstr"
 	"github.com/mepkit/mepkit/policy"
 )
 
@@ -19,11 +20,11 @@ func TestAppendJSONStringReadsBack(t *testing.T) {
 	for _, s := range []string{"", "plain", `quote " and \ backslash`, "line\nfeed\r\ttab", "\x00\x01\x1f\x7f",
 		"accents: préparation, 日本", "<html> & friends", "\u2028\u2029"} {
 		var got string
-		require.NoError(t, json.Unmarshal(appendJSONString(nil, s), &got), "%q", s)
+		require.NoError(t, json.Unmarshal(jsonstr.Append(nil, s), &got), "%q", s)
 		assert.Equal(t, s, got)
 	}
 	var got string
-	require.NoError(t, json.Unmarshal(appendJSONString(nil, "bad \xff utf-8"), &got))
+	require.NoError(t, json.Unmarshal(jsonstr.Append(nil, "bad \xff utf-8"), &got))
 	assert.Equal(t, "bad \uFFFD utf-8", got, "invalid UTF-8 reads back as encoding/json writes it")
 }
 
@@ -33,7 +34,7 @@ func FuzzAppendJSONString(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		var got string
-		if err := json.Unmarshal(appendJSONString(nil, s), &got); err != nil {
+		if err := json.Unmarshal(jsonstr.Append(nil, s), &got); err != nil {
 			t.Fatalf("%q: %v", s, err)
 		}
 		want := s

@@ -7,9 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/mepkit/mepkit/checklist"
+	"github.com/mepkit/mepkit/internal/jsonstr"
 	"github.com/mepkit/mepkit/policy"
 	"github.com/mepkit/mepkit/timeline"
 )
@@ -111,57 +111,13 @@ func (w *enc) list(k string, v []string) {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, x)
+		b = jsonstr.Append(b, x)
 	}
 	b = append(b, ']')
 	w.str(k, string(b))
 	w.buf = b
 }
 
-// appendJSONString appends s to b as a JSON string, as encoding/json
-// reads it back: quotes, backslashes and control characters escaped,
-// invalid UTF-8 replaced by U+FFFD, the rest as is.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, "\\ufffd"...)
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
 func (w *enc) json(k string, v any) {
 	b, err := json.Marshal(v)
 	if err != nil { // every value mep encodes marshals; keep the error visible
@@ -882,12 +838,12 @@ func appendPolicies(b []byte, ds []policy.Decision) []byte {
 			b = append(b, ',')
 		}
 		b = append(b, `{"policy":`...)
-		b = appendJSONString(b, p.Policy)
+		b = jsonstr.Append(b, p.Policy)
 		b = append(b, `,"verdict":`...)
-		b = appendJSONString(b, p.Verdict.String())
+		b = jsonstr.Append(b, p.Verdict.String())
 		if p.Reason != "" {
 			b = append(b, `,"reason":`...)
-			b = appendJSONString(b, p.Reason)
+			b = jsonstr.Append(b, p.Reason)
 		}
 		if !p.Next.IsZero() {
 			b = append(b, `,"next":"`...)

@@ -119,6 +119,9 @@ func (ro *rollout) change(st *state, now, start time.Time, est Estimate, votes [
 	c := policy.Change{
 		Name: ro.name, Environment: ro.env, Labels: ro.labels, Start: start, Duration: ro.withMargin(est.Total),
 		Now: now, ReadyAt: ro.readiness.ReadyAt(), Outage: est.Outage, Override: ro.override,
+		// The outage is known when every step has an estimate; reasons
+		// without a zone of their own speak in T0's.
+		OutageKnown: len(est.Unknown) == 0, Location: ro.t0.Location(),
 	}
 	for _, v := range votes {
 		c.Approvals = append(c.Approvals, v.approval())

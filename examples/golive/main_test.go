@@ -31,6 +31,8 @@ func TestGoliveDefaultScenario(t *testing.T) {
 		"eve of Armistice de 1918",
 		"T0 moved to Thu 2026-11-12 20:00",
 		"go/no-go: GO",
+		"rollback rehearsal of 2026-10-13 (preprod): 16m",
+		"a rollback would take 16m",
 		"migrate-database failed after 9m",
 		"drift: 8m late",
 		"next deployment billing-v2-site-2: 1 lesson(s) to apply",

@@ -155,10 +155,15 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := r.AddRehearsal(mep.RehearsalRun{Summary: sum, Environment: reh.Environment, ProductionLike: reh.ProductionLike}); err != nil {
+		if err := r.AddRehearsal(mep.RehearsalRun{Summary: sum, Environment: reh.Environment, ProductionLike: reh.ProductionLike, Rollback: reh.Rollback}); err != nil {
 			return nil, &badScenario{err}
 		}
 		clk.set(sum.End)
+		if reh.Rollback {
+			n.say("rollback rehearsal of %s%s: %s to undo the steps that can be undone",
+				sum.Start.Format("2006-01-02"), conditions(reh), timeline.FormatDuration(sum.Duration))
+			continue
+		}
 		n.say("rehearsal of %s%s: %s in all, users cut off %s, degraded %s",
 			sum.Start.Format("2006-01-02"), conditions(reh), timeline.FormatDuration(sum.Duration),
 			timeline.FormatDuration(sum.Outage), timeline.FormatDuration(sum.Disruption))
@@ -401,7 +406,8 @@ func (s *scenario) runbook() ([]mep.Step, error) {
 		if err := kind.UnmarshalText([]byte(st.Kind)); err != nil {
 			return nil, &badScenario{fmt.Errorf("runbook: %s: %w", st.ID, err)}
 		}
-		out = append(out, mep.Step{ID: st.ID, Title: st.Title, Owner: st.Owner, Kind: kind, Impact: impact})
+		out = append(out, mep.Step{ID: st.ID, Title: st.Title, Owner: st.Owner, Kind: kind, Impact: impact,
+			Rollback: st.Rollback, PointOfNoReturn: st.PointOfNoReturn})
 	}
 	return out, nil
 }
@@ -421,7 +427,12 @@ func conditions(reh rehearsal) string {
 func rehearse(s *scenario, reh rehearsal, runbook []mep.Step) (timeline.Summary, error) {
 	c := &clock{t: s.at(reh.At)}
 	j := timeline.New(&timeline.Options{Now: c.now})
-	for _, st := range runbook {
+	order := runbook
+	if reh.Rollback {
+		order = slices.Clone(runbook)
+		slices.Reverse(order)
+	}
+	for _, st := range order {
 		d, ok := reh.Steps[st.ID]
 		if !ok {
 			continue

@@ -57,17 +57,20 @@ type ticking struct {
 }
 
 type runbookStep struct {
-	ID     string `yaml:"id"`
-	Title  string `yaml:"title"`
-	Owner  string `yaml:"owner"`
-	Kind   string `yaml:"kind"`
-	Impact string `yaml:"impact"`
+	ID              string `yaml:"id"`
+	Title           string `yaml:"title"`
+	Owner           string `yaml:"owner"`
+	Kind            string `yaml:"kind"`
+	Impact          string `yaml:"impact"`
+	Rollback        string `yaml:"rollback"`           // the procedure that undoes the step
+	PointOfNoReturn bool   `yaml:"point_of_no_return"` // no rollback once it started
 }
 
 type rehearsal struct {
 	At             localTime           `yaml:"at"`
 	Environment    string              `yaml:"environment"`
 	ProductionLike bool                `yaml:"production_like"`
+	Rollback       bool                `yaml:"rollback"` // a rehearsal of the rollback: its steps run in reverse order
 	Steps          map[string]duration `yaml:"steps"`
 }
 

@@ -2,43 +2,23 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mepkit/mepkit/internal/pgtest"
 )
 
 // pgArgs returns the flags of a PostgreSQL record in a schema of the
 // test's own, dropped at the end, or skips the test without a server.
 func pgArgs(t *testing.T) []string {
 	t.Helper()
-	dsn := os.Getenv("MEPKIT_POSTGRES")
-	if dsn == "" {
-		t.Skip("MEPKIT_POSTGRES is not set: set it to a PostgreSQL DSN to run the journal on a PostgreSQL record")
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "journal_test_" + hex.EncodeToString(b[:])
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		conn, err := pgx.Connect(ctx, dsn)
-		if err == nil {
-			_, err = conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
-			conn.Close(ctx)
-		}
-		if err != nil {
-			t.Errorf("dropping schema %s: %v", schema, err)
-		}
-	})
+	dsn := pgtest.DSN(t, "the journal on a PostgreSQL record")
+	schema := pgtest.Schema(t, dsn, "journal_test_")
 	return []string{"-postgres", dsn, "-record", "cutover", "-schema", schema}
 }
 

@@ -4,9 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -21,11 +19,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/mepkit/mepkit/internal/browser"
+	"github.com/mepkit/mepkit/internal/pgtest"
 	"github.com/mepkit/mepkit/timeline"
 )
 
@@ -86,25 +84,8 @@ func TestBrowserShowsWhatTwoJournalsRecord(t *testing.T) {
 		browserTest(t, chrome, journal, []string{"-f", path}, []string{"-f", path})
 	})
 	t.Run("postgres", func(t *testing.T) {
-		dsn := os.Getenv("MEPKIT_POSTGRES")
-		if dsn == "" {
-			t.Skip("MEPKIT_POSTGRES is not set: set it to a PostgreSQL DSN to run the browser test on a PostgreSQL record")
-		}
-		var b [6]byte
-		_, _ = rand.Read(b[:])
-		schema := "warroom_test_" + hex.EncodeToString(b[:])
-		t.Cleanup(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			conn, err := pgx.Connect(ctx, dsn)
-			if err == nil {
-				_, err = conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
-				conn.Close(ctx)
-			}
-			if err != nil {
-				t.Errorf("dropping schema %s: %v", schema, err)
-			}
-		})
+		dsn := pgtest.DSN(t, "the browser test on a PostgreSQL record")
+		schema := pgtest.Schema(t, dsn, "warroom_test_")
 		args := []string{"-postgres", dsn, "-record", "golive", "-schema", schema}
 		out, err := exec.Command(journal, append([]string{"note", "-actor", "olga", "war room open"}, args...)...).CombinedOutput()
 		require.NoError(t, err, "%s", out)

@@ -2,58 +2,32 @@ package pgstore_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/mepkit/mepkit/internal/pgtest"
 	"github.com/mepkit/mepkit/timeline"
 	"github.com/mepkit/mepkit/timeline/pgstore"
 	"github.com/stretchr/testify/require"
 )
 
-// envDSN names the variable that holds the DSN of the server for tests.
-const envDSN = "MEPKIT_POSTGRES"
-
 // testDSN returns the DSN of the test server, or skips the test.
 func testDSN(tb testing.TB) string {
 	tb.Helper()
-	dsn := os.Getenv(envDSN)
-	if dsn == "" {
-		tb.Skip(envDSN + " is not set: set it to a PostgreSQL DSN, e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable, to run the PostgreSQL store's tests")
-	}
-	return dsn
+	return pgtest.DSN(tb, "the PostgreSQL store's tests")
 }
 
 // testSchema creates a schema name of its own for the test and drops the
 // schema when the test ends.
 func testSchema(tb testing.TB, dsn string) string {
 	tb.Helper()
-	var b [6]byte
-	_, err := rand.Read(b[:])
-	require.NoError(tb, err)
-	schema := "pgstore_test_" + hex.EncodeToString(b[:])
-	tb.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		conn, err := pgx.Connect(ctx, dsn)
-		if err != nil {
-			tb.Errorf("dropping schema %s: %v", schema, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
-			tb.Errorf("dropping schema %s: %v", schema, err)
-		}
-	})
-	return schema
+	return pgtest.Schema(tb, dsn, "pgstore_test_")
 }
 
 // testDB opens a DB in a schema of the test's own.

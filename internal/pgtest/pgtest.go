@@ -1,0 +1,56 @@
+// Package pgtest gives the tests that need PostgreSQL a server and a
+// schema of their own: the server's DSN comes from MEPKIT_POSTGRES, and
+// the schema is dropped when the test ends, so that runs never see each
+// other's rows.
+package pgtest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// EnvDSN names the variable that holds the test server's DSN.
+const EnvDSN = "MEPKIT_POSTGRES"
+
+// DSN returns the test server's DSN, or skips tb, saying why, when
+// MEPKIT_POSTGRES is not set; what names what the skipped test does.
+func DSN(tb testing.TB, what string) string {
+	tb.Helper()
+	dsn := os.Getenv(EnvDSN)
+	if dsn == "" {
+		tb.Skip(EnvDSN + " is not set: set it to a PostgreSQL DSN, e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable, to run " + what)
+	}
+	return dsn
+}
+
+// Schema returns a new schema name, prefix followed by random hex digits,
+// and drops that schema from the server at dsn when tb ends. A failed drop
+// fails tb.
+func Schema(tb testing.TB, dsn, prefix string) string {
+	tb.Helper()
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		tb.Fatalf("pgtest: %v", err)
+	}
+	schema := prefix + hex.EncodeToString(b[:])
+	tb.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		conn, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			tb.Errorf("pgtest: dropping schema %s: %v", schema, err)
+			return
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
+			tb.Errorf("pgtest: dropping schema %s: %v", schema, err)
+		}
+	})
+	return schema
+}

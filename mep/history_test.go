@@ -33,6 +33,7 @@ func TestHistoryFromTheRecord(t *testing.T) {
 	g.runCutover(5, -12)
 	g.c.add(3 * time.Minute)
 	require.NoError(t, g.r.Rollback("Otto", "the migration broke the schema"))
+	assert.Zero(t, g.p.History(g.c.now()).Rollouts[1].TimeToRestore, "unknown while the rollback runs")
 	for _, id := range []string{"migrate-db", "stop-app"} {
 		require.NoError(t, g.r.StartStep(id, "Bea"))
 		g.c.add(4 * time.Minute)

@@ -57,7 +57,11 @@ func (q *Quorum) Name() string {
 }
 
 // Evaluate applies the rule to c.
-func (q *Quorum) Evaluate(_ context.Context, c Change) Decision {
+func (q *Quorum) Evaluate(ctx context.Context, c Change) Decision {
+	return q.eval(ctx, &c, nil)
+}
+
+func (q *Quorum) eval(_ context.Context, c *Change, rs *reasons) Decision {
 	name := q.Name()
 	now := c.now()
 	need := max(q.Count, 1)
@@ -68,41 +72,79 @@ func (q *Quorum) Evaluate(_ context.Context, c Change) Decision {
 			continue
 		}
 		if !a.Go {
-			r := "No-Go from " + q.Role + " by " + a.By
+			b := append(rs.buf(), "No-Go from "...)
+			b = append(b, q.Role...)
+			b = append(b, " by "...)
+			b = append(b, a.By...)
 			if !a.At.IsZero() {
-				r += " at " + formatLocal(a.At, c.Zone())
+				b = append(b, " at "...)
+				b = appendLocal(b, a.At, c.Zone())
 			}
 			if a.Reason != "" {
-				r += ": " + a.Reason
+				b = append(b, ": "...)
+				b = append(b, a.Reason...)
 			}
-			return Decision{Policy: name, Verdict: Deny, Reason: r}
+			return Decision{Policy: name, Verdict: Deny, Reason: rs.done(b)}
 		}
-		if strings.TrimSpace(a.By) != "" {
-			goes = append(goes, strings.TrimSpace(a.By))
+		if by := strings.TrimSpace(a.By); by != "" {
+			goes = append(goes, by)
 		}
 	}
-	if len(goes) >= need {
-		r := "GO from " + q.Role + " by " + strings.Join(goes, ", ")
+	b := rs.buf()
+	v := Allow
+	switch {
+	case len(goes) >= need:
+		b = append(b, "GO from "...)
+		b = append(b, q.Role...)
+		b = append(b, " by "...)
+		b = appendJoin(b, goes)
 		if need > 1 {
-			r += " (" + strconv.Itoa(len(goes)) + " of the " + strconv.Itoa(need) + " needed)"
+			b = append(b, " ("...)
+			b = strconv.AppendInt(b, int64(len(goes)), 10)
+			b = append(b, " of the "...)
+			b = strconv.AppendInt(b, int64(need), 10)
+			b = append(b, " needed)"...)
 		}
-		return Decision{Policy: name, Verdict: Allow, Reason: r}
-	}
-	if need == 1 {
+	case need == 1 && now.Before(c.Start):
+		v = Warn
+		b = append(b, "waiting for the GO from "...)
+		b = append(b, q.Role...)
+	case need == 1:
+		v = Deny
+		b = append(b, "no GO from "...)
+		b = append(b, q.Role...)
+	default:
+		v = Deny
 		if now.Before(c.Start) {
-			return Decision{Policy: name, Verdict: Warn, Reason: "waiting for the GO from " + q.Role}
+			v = Warn
+			b = append(b, "waiting: "...)
+		} else {
+			b = append(b, "no quorum: "...)
 		}
-		return Decision{Policy: name, Verdict: Deny, Reason: "no GO from " + q.Role}
+		b = strconv.AppendInt(b, int64(need-len(goes)), 10)
+		b = append(b, " of the "...)
+		b = strconv.AppendInt(b, int64(need), 10)
+		b = append(b, " GOs from "...)
+		b = append(b, q.Role...)
+		b = append(b, " still missing"...)
+		if len(goes) > 0 {
+			b = append(b, " (GO so far by "...)
+			b = appendJoin(b, goes)
+			b = append(b, ')')
+		}
 	}
-	missing := need - len(goes)
-	r := strconv.Itoa(missing) + " of the " + strconv.Itoa(need) + " GOs from " + q.Role + " still missing"
-	if len(goes) > 0 {
-		r += " (GO so far by " + strings.Join(goes, ", ") + ")"
+	return Decision{Policy: name, Verdict: v, Reason: rs.done(b)}
+}
+
+// appendJoin appends the names, separated by ", ".
+func appendJoin(b []byte, names []string) []byte {
+	for i, n := range names {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, n...)
 	}
-	if now.Before(c.Start) {
-		return Decision{Policy: name, Verdict: Warn, Reason: "waiting: " + r}
-	}
-	return Decision{Policy: name, Verdict: Deny, Reason: "no quorum: " + r}
+	return b
 }
 
 // counts reports whether approval a is for this role and given by now.

@@ -124,6 +124,10 @@ func (c *wallCalendar) Name() string { return c.name }
 // says why at the first blocked instant and when the calendar allows the
 // operation again (Decision.Next), searching at most five years ahead.
 func (c *wallCalendar) Evaluate(ctx context.Context, ch Change) Decision {
+	return c.eval(ctx, &ch, nil)
+}
+
+func (c *wallCalendar) eval(ctx context.Context, ch *Change, rs *reasons) Decision {
 	from, to := ch.span()
 	f := instOf(from)
 	w := wallCursor{c: c}
@@ -136,9 +140,8 @@ func (c *wallCalendar) Evaluate(ctx context.Context, ch Change) Decision {
 		first = f
 	}
 	d := Decision{Policy: c.name, Verdict: Deny}
-	var buf [256]byte
 	_, off := c.zoneAt(first.s)
-	b := c.appendDescribe(buf[:0], first.s+off)
+	b := c.appendDescribe(rs.buf(), first.s+off)
 	b = append(b, " in "...)
 	b = append(b, c.loc.String()...)
 	next, fits, err := w.fit(ctx, f, ch.duration(), f.add(nextHorizon))
@@ -159,7 +162,7 @@ func (c *wallCalendar) Evaluate(ctx context.Context, ch Change) Decision {
 	default:
 		b = append(b, "; no allowed start within 5 years"...)
 	}
-	d.Reason = string(b)
+	d.Reason = rs.done(b)
 	return d
 }
 

@@ -31,15 +31,18 @@ func (f *freeze) Name() string { return f.name }
 
 // Evaluate denies c when the freeze meets the operation; Next is then the
 // end of the freeze, if it is at most five years after the start.
-func (f *freeze) Evaluate(_ context.Context, c Change) Decision {
+func (f *freeze) Evaluate(ctx context.Context, c Change) Decision {
+	return f.eval(ctx, &c, nil)
+}
+
+func (f *freeze) eval(_ context.Context, c *Change, rs *reasons) Decision {
 	from, to := c.span()
 	if !(f.iv.Start.Before(f.iv.End) && f.iv.Start.Before(to) && from.Before(f.iv.End)) {
 		return Decision{Policy: f.name, Verdict: Allow, Reason: f.allow}
 	}
 	loc := f.iv.Start.Location()
 	d := Decision{Policy: f.name, Verdict: Deny}
-	var buf [256]byte
-	b := appendLocal(buf[:0], maxTime(from, f.iv.Start), loc)
+	b := appendLocal(rs.buf(), maxTime(from, f.iv.Start), loc)
 	b = append(b, f.deny...)
 	if f.iv.End.After(from.Add(nextHorizon)) {
 		b = append(b, "; no allowed start within 5 years"...)
@@ -48,7 +51,7 @@ func (f *freeze) Evaluate(_ context.Context, c Change) Decision {
 		b = append(b, "; allowed again from "...)
 		b = appendLocal(b, d.Next, loc)
 	}
-	d.Reason = string(b)
+	d.Reason = rs.done(b)
 	return d
 }
 

@@ -25,18 +25,21 @@ type maxOutage struct {
 
 func (p *maxOutage) Name() string { return "max-outage" }
 
-func (p *maxOutage) Evaluate(_ context.Context, c Change) Decision {
+func (p *maxOutage) Evaluate(ctx context.Context, c Change) Decision {
+	return p.eval(ctx, &c, nil)
+}
+
+func (p *maxOutage) eval(_ context.Context, c *Change, rs *reasons) Decision {
 	switch {
 	case c.Outage <= 0 && !c.OutageKnown:
 		return Decision{Policy: "max-outage", Verdict: Warn, Reason: p.unknown}
 	case c.Outage <= p.limit:
 		return Decision{Policy: "max-outage", Verdict: Allow, Reason: p.allow}
 	}
-	var buf [160]byte
-	b := append(buf[:0], "expected outage "...)
+	b := append(rs.buf(), "expected outage "...)
 	b = appendShort(b, c.Outage)
 	b = append(b, " exceeds the limit of "...)
 	b = appendShort(b, p.limit)
 	b = append(b, "; shorten the outage steps or ask for a longer window"...)
-	return Decision{Policy: "max-outage", Verdict: Deny, Reason: string(b)}
+	return Decision{Policy: "max-outage", Verdict: Deny, Reason: rs.done(b)}
 }

@@ -75,7 +75,11 @@ func (r *Readiness) allowReason() string {
 }
 
 // Evaluate applies the rule to c.
-func (r *Readiness) Evaluate(_ context.Context, c Change) Decision {
+func (r *Readiness) Evaluate(ctx context.Context, c Change) Decision {
+	return r.eval(ctx, &c, nil)
+}
+
+func (r *Readiness) eval(_ context.Context, c *Change, rs *reasons) Decision {
 	loc := c.Zone()
 	lead := r.lead()
 	deadline := c.Start.Round(0).Add(-lead)
@@ -86,23 +90,22 @@ func (r *Readiness) Evaluate(_ context.Context, c Change) Decision {
 		}
 		return Decision{Policy: "readiness", Verdict: Allow, Reason: reason}
 	}
-	var buf [256]byte
 	if !c.ReadyAt.IsZero() {
-		b := append(buf[:0], "ready at "...)
+		b := append(rs.buf(), "ready at "...)
 		b = appendLocal(b, c.ReadyAt, loc)
 		b = append(b, ", "...)
 		b = appendShort(b, c.ReadyAt.Sub(deadline))
 		b = append(b, " after the deadline "...)
 		b = r.appendDeadline(b, deadline, loc, lead)
-		return Decision{Policy: "readiness", Verdict: Deny, Reason: string(b), Next: c.ReadyAt.Round(0).Add(lead).In(loc)}
+		return Decision{Policy: "readiness", Verdict: Deny, Reason: rs.done(b), Next: c.ReadyAt.Round(0).Add(lead).In(loc)}
 	}
 	now := c.now()
 	if !now.After(deadline) {
-		b := append(buf[:0], "not ready yet; everything must be ready by "...)
+		b := append(rs.buf(), "not ready yet; everything must be ready by "...)
 		b = r.appendDeadline(b, deadline, loc, lead)
-		return Decision{Policy: "readiness", Verdict: Warn, Reason: string(b)}
+		return Decision{Policy: "readiness", Verdict: Warn, Reason: rs.done(b)}
 	}
-	b := append(buf[:0], "not ready at the deadline "...)
+	b := append(rs.buf(), "not ready at the deadline "...)
 	b = appendLocal(b, deadline, loc)
 	b = append(b, " ("...)
 	b = appendShort(b, lead)
@@ -110,7 +113,7 @@ func (r *Readiness) Evaluate(_ context.Context, c Change) Decision {
 	b = appendShort(b, lead)
 	b = append(b, " after readiness"...)
 	b = append(b, r.note()...)
-	return Decision{Policy: "readiness", Verdict: Deny, Reason: string(b), Next: now.Add(lead).In(loc)}
+	return Decision{Policy: "readiness", Verdict: Deny, Reason: rs.done(b), Next: now.Add(lead).In(loc)}
 }
 
 // appendDeadline appends "DEADLINE (LEAD before the start)" and the note.

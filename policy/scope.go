@@ -19,10 +19,10 @@ type Scope struct {
 }
 
 // Matches reports whether c is in the scope.
-func (s Scope) Matches(c Change) bool { return s.mismatch(c) == "" }
+func (s Scope) Matches(c Change) bool { return s.mismatch(&c) == "" }
 
 // mismatch says why c is out of scope, or returns "" when it is in.
-func (s Scope) mismatch(c Change) string {
+func (s Scope) mismatch(c *Change) string {
 	if len(s.Environments) > 0 && !slices.ContainsFunc(s.Environments, func(e string) bool { return strings.EqualFold(e, c.Environment) }) {
 		if c.Environment == "" {
 			return "the change names no environment"
@@ -100,14 +100,22 @@ func (s *scoped) Name() string { return s.name }
 func (s *scoped) Unwrap() Policy { return s.p }
 
 func (s *scoped) Evaluate(ctx context.Context, c Change) Decision {
+	return s.eval(ctx, &c, nil)
+}
+
+func (s *scoped) eval(ctx context.Context, c *Change, rs *reasons) Decision {
 	if why := s.scope.mismatch(c); why != "" {
-		return Decision{Policy: s.name, Verdict: Allow, Reason: "out of scope: " + why + s.tag}
+		b := append(rs.buf(), "out of scope: "...)
+		b = append(b, why...)
+		b = append(b, s.tag...)
+		return Decision{Policy: s.name, Verdict: Allow, Reason: rs.done(b)}
 	}
-	d := s.p.Evaluate(ctx, c)
+	d := evaluate(ctx, s.p, c, rs)
 	if d.Policy == "" {
 		d.Policy = s.name
 	}
-	d.Reason += s.tag
+	b := append(rs.buf(), d.Reason...)
+	d.Reason = rs.done(append(b, s.tag...))
 	return d
 }
 

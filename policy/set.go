@@ -15,21 +15,29 @@ type Set []Policy
 // By or Reason changes nothing and adds a Warn decision from "override"
 // saying so.
 func (s Set) Evaluate(ctx context.Context, c Change) Result {
-	r := Result{Decisions: make([]Decision, 0, len(s))}
 	ov := c.Override.valid()
+	n := len(s)
+	if c.Override != nil && !ov {
+		n++
+	}
+	r := Result{Decisions: make([]Decision, n)}
+	n = 0
+	var rs reasons
 	for _, p := range s {
 		if p == nil {
 			continue
 		}
-		d := p.Evaluate(ctx, c)
+		d := &r.Decisions[n]
+		n++
+		*d = evaluate(ctx, p, &c, &rs)
 		if d.Policy == "" {
 			d.Policy = p.Name()
 		}
 		if d.Verdict == Deny && ov && !IsMandatory(p) {
 			d.Overridden = true
 		}
-		r.Decisions = append(r.Decisions, d)
 	}
+	r.Decisions = r.Decisions[:n]
 	switch {
 	case ov:
 		o := *c.Override

@@ -169,3 +169,41 @@ func TestFreeze(t *testing.T) {
 	assert.Equal(t, policy.Allow, f.Evaluate(ctx, policy.Change{Start: at(2026, 12, 20, 20, 0), Duration: 4 * time.Hour}).Verdict)
 	assert.Empty(t, policy.Freeze("empty", at(2026, 1, 2, 0, 0), at(2026, 1, 1, 0, 0)).Blocked(at(2025, 1, 1, 0, 0), at(2027, 1, 1, 0, 0)))
 }
+
+// A Set writes the reasons of its policies into one shared buffer: every
+// decision must still equal the policy's own, and stay so after later
+// evaluations, whatever the policy and however it is wrapped.
+func TestSetEvaluateEqualsEachPolicy(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	require.NoError(t, err)
+	set := append(mixSet(t),
+		policy.Scoped(policy.Scope{Environments: []string{"production"}}, policy.WeekendFreeze(paris)),
+		policy.Scoped(policy.Scope{Labels: map[string]string{"tier": "1"}}, policy.RequireQuorum("dba", 2)),
+		policy.In(ny, policy.ReadinessWindow(2*time.Hour)),
+		policy.Named("late", policy.Mandatory(policy.Freeze("late", at(2026, 6, 1, 0, 0), at(2026, 9, 1, 0, 0)))),
+		policy.In(ny, policy.Scoped(policy.Scope{}, policy.RequireGo("security"))),
+		policy.Func("custom", func(_ context.Context, c policy.Change) policy.Decision {
+			return policy.Decision{Verdict: policy.Warn, Reason: "custom on " + c.Start.Format(time.RFC3339)}
+		}),
+	)
+	changes := mixChanges(1500, 0, 6*time.Hour)
+	results := make([]policy.Result, len(changes))
+	for i, c := range changes {
+		if i%3 == 0 {
+			c.Environment = "staging"
+			c.Labels = map[string]string{"tier": "1"}
+		}
+		changes[i] = c
+		results[i] = set.Evaluate(ctx, c)
+	}
+	for i, c := range changes {
+		require.Len(t, results[i].Decisions, len(set))
+		for j, p := range set {
+			want := p.Evaluate(ctx, c)
+			if want.Policy == "" {
+				want.Policy = p.Name()
+			}
+			require.Equal(t, want, results[i].Decisions[j], "change %d, policy %s", i, p.Name())
+		}
+	}
+}

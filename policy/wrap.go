@@ -83,10 +83,16 @@ func (w *wrapped) wrapper() *wrapped { return w }
 func (w *wrapped) Unwrap() Policy { return w.p }
 
 func (w *wrapped) Evaluate(ctx context.Context, c Change) Decision {
-	if w.loc != nil {
-		c.Location = w.loc
+	return w.eval(ctx, &c, nil)
+}
+
+func (w *wrapped) eval(ctx context.Context, c *Change, rs *reasons) Decision {
+	if w.loc != nil && c.Location != w.loc {
+		cc := *c
+		cc.Location = w.loc
+		c = &cc
 	}
-	d := w.p.Evaluate(ctx, c)
+	d := evaluate(ctx, w.p, c, rs)
 	d.Policy = w.name
 	return d
 }

@@ -5,25 +5,37 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"strings"
+	"time"
 	"unicode/utf8"
 )
 
-// decodeLine decodes one JSON Lines record (without its newline). Unknown
-// fields and trailing data are errors: what a journal cannot carry over
-// must not be dropped silently.
+// decodeLine decodes one JSON Lines record (without its newline) and checks
+// that it is exactly the canonical encoding of the entry it holds (see
+// appendEntry). Unknown fields and trailing data are errors: what a
+// journal cannot carry over must not be dropped silently.
 //
-// Lines in the exact layout the journal writes take a fast path; anything
-// else (other key order, white space, escapes the fast path does not
-// handle) goes through encoding/json, which gives the same result or the
-// error.
-func decodeLine(line []byte) (Entry, error) {
+// Lines in the canonical layout take a fast path that checks the layout as
+// it decodes; anything else goes through encoding/json, which gives the
+// entry or the error, and then through the canonical check, which refuses
+// it with the column where it departs. The strings of the entry are
+// substrings of line. buf is scratch for that check.
+func decodeLine(line string, buf []byte) (Entry, []byte, error) {
 	if err := checkLineSize(len(line)); err != nil {
-		return Entry{}, err
+		return Entry{}, buf, err
 	}
 	if e, ok := decodeFast(line); ok {
-		return e, nil
+		return e, buf, nil
 	}
-	return decodeSlow(line)
+	e, err := decodeSlow([]byte(line))
+	if err != nil {
+		return Entry{}, buf, err
+	}
+	buf, err = canonical(line, &e, buf)
+	if err != nil {
+		return Entry{}, buf, err
+	}
+	return e, buf, nil
 }
 
 func decodeSlow(line []byte) (Entry, error) {
@@ -42,137 +54,163 @@ func decodeSlow(line []byte) (Entry, error) {
 	return e, nil
 }
 
-// fastDecoder reads the layout written by appendLine, field by field in
-// order. Any surprise makes it give up, never guess.
+// fastDecoder reads the canonical layout, field by field in order; the
+// strings of the entry are substrings of the line. Any departure from the
+// layout makes it give up, never guess.
 type fastDecoder struct {
-	b  []byte
+	s  string
 	ok bool
 }
 
-func (d *fastDecoder) lit(s string) bool {
-	if d.ok && bytes.HasPrefix(d.b, []byte(s)) {
-		d.b = d.b[len(s):]
+func (d *fastDecoder) lit(p string) bool {
+	if d.ok && strings.HasPrefix(d.s, p) {
+		d.s = d.s[len(p):]
 		return true
 	}
 	return false
 }
 
-func (d *fastDecoder) expect(s string) {
-	if !d.lit(s) {
+func (d *fastDecoder) expect(p string) {
+	if !d.lit(p) {
 		d.ok = false
 	}
 }
 
-// str reads a JSON string with no escapes and valid UTF-8, returning its
-// raw bytes (quotes excluded).
-func (d *fastDecoder) str() []byte {
-	if !d.ok || len(d.b) == 0 || d.b[0] != '"' {
+// str reads a JSON string that jsonstr.Append writes as it is: no escapes,
+// nothing Append would escape (<, >, &, U+2028, U+2029), valid UTF-8.
+func (d *fastDecoder) str() string {
+	if !d.ok || len(d.s) == 0 || d.s[0] != '"' {
 		d.ok = false
-		return nil
+		return ""
 	}
-	for i := 1; i < len(d.b); i++ {
-		c := d.b[i]
-		if c == '"' {
-			s := d.b[1:i]
-			if !utf8.Valid(s) {
+	for i := 1; i < len(d.s); {
+		c := d.s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"':
+				v := d.s[1:i]
+				d.s = d.s[i+1:]
+				return v
+			case c < 0x20 || c == '\\' || c == '<' || c == '>' || c == '&':
 				d.ok = false
-				return nil
+				return ""
 			}
-			d.b = d.b[i+1:]
-			return s
+			i++
+			continue
 		}
-		if c == '\\' || c < 0x20 {
+		r, size := utf8.DecodeRuneInString(d.s[i:])
+		if (r == utf8.RuneError && size == 1) || r == '\u2028' || r == '\u2029' {
 			d.ok = false
-			return nil
+			return ""
 		}
+		i += size
 	}
 	d.ok = false
-	return nil
+	return ""
 }
 
-func decodeFast(line []byte) (Entry, bool) {
+// optional reads the string of an optional field, which the layout leaves
+// out when empty.
+func (d *fastDecoder) optional() string {
+	v := d.str()
+	if v == "" {
+		d.ok = false
+	}
+	return v
+}
+
+// decodeFast decodes line when it is exactly in the canonical layout that
+// appendEntry writes, and reports whether it was: what it accepts,
+// encoding/json decodes to the same entry and appendEntry writes back byte
+// for byte. The strings of the entry are substrings of line.
+func decodeFast(line string) (Entry, bool) {
 	var e Entry
-	d := fastDecoder{b: line, ok: true}
+	d := fastDecoder{s: line, ok: true}
 	d.expect(`{"seq":`)
 	i := 0
-	for i < len(d.b) && d.b[i] >= '0' && d.b[i] <= '9' {
+	for i < len(d.s) && d.s[i] >= '0' && d.s[i] <= '9' {
 		i++
 	}
-	if !d.ok || i == 0 || (i > 1 && d.b[0] == '0') {
+	if !d.ok || i == 0 || (i > 1 && d.s[0] == '0') {
 		return e, false
 	}
-	seq, err := strconv.ParseUint(string(d.b[:i]), 10, 64)
+	seq, err := strconv.ParseUint(d.s[:i], 10, 64)
 	if err != nil {
 		return e, false
 	}
 	e.Seq = seq
-	d.b = d.b[i:]
+	d.s = d.s[i:]
 
-	d.expect(`,"at":`)
-	if !d.ok || len(d.b) == 0 || d.b[0] != '"' {
+	d.expect(`,"at":"`)
+	end := strings.IndexByte(d.s, '"')
+	if !d.ok || end < 0 || !d.time(&e.At, d.s[:end]) {
 		return e, false
 	}
-	end := bytes.IndexByte(d.b[1:], '"')
-	if end < 0 || e.At.UnmarshalJSON(d.b[:end+2]) != nil {
-		return e, false
-	}
-	d.b = d.b[end+2:]
+	d.s = d.s[end+1:]
 
 	d.expect(`,"kind":`)
-	e.Kind = internKind(d.str())
+	e.Kind = d.str()
 	if d.lit(`,"step":`) {
-		e.Step = string(d.str())
+		e.Step = d.optional()
 	}
 	if d.lit(`,"actor":`) {
-		e.Actor = string(d.str())
+		e.Actor = d.optional()
 	}
 	if d.lit(`,"text":`) {
-		e.Text = string(d.str())
+		e.Text = d.optional()
 	}
 	if d.lit(`,"impact":`) {
-		if err := e.Impact.UnmarshalText(d.str()); err != nil {
+		name := d.str()
+		v, err := ParseImpact(name)
+		if err != nil || v == NoImpact || impactNames[v] != name {
 			return e, false
 		}
+		e.Impact = v
 	}
 	if d.lit(`,"outcome":`) {
-		if err := e.Outcome.UnmarshalText(d.str()); err != nil {
+		name := d.str()
+		v, err := ParseOutcome(name)
+		if err != nil || v == Done || outcomeNames[v] != name {
 			return e, false
 		}
+		e.Outcome = v
 	}
 	if d.lit(`,"attrs":{`) {
 		e.Attrs = map[string]string{}
-		for first := true; d.ok && !d.lit("}"); first = false {
+		prev := ""
+		for first := true; d.ok && (first || !d.lit("}")); first = false {
 			if !first {
 				d.expect(",")
 			}
 			k := d.str()
 			d.expect(":")
 			v := d.str()
-			if _, dup := e.Attrs[string(k)]; dup {
-				return e, false // encoding/json keeps the last; let it decide
+			if !first && k <= prev { // keys sorted, each once
+				return e, false
 			}
-			e.Attrs[string(k)] = string(v)
+			e.Attrs[k] = v
+			prev = k
 		}
 	}
 	d.expect(`,"hash":`)
-	e.Hash = string(d.str())
+	e.Hash = d.str()
 	d.expect("}")
-	if !d.ok || len(d.b) != 0 {
+	if !d.ok || len(d.s) != 0 {
 		return Entry{}, false
 	}
 	return e, true
 }
 
-// internKind returns the constant for a known kind, to save an allocation
-// per entry.
-func internKind(b []byte) string {
-	switch string(b) {
-	case KindNote:
-		return KindNote
-	case KindStart:
-		return KindStart
-	case KindEnd:
-		return KindEnd
+// time decodes the RFC 3339 time raw into t and reports whether raw is
+// what appendEntry writes for it.
+func (d *fastDecoder) time(t *time.Time, raw string) bool {
+	var q [48]byte
+	if len(raw)+2 > len(q) {
+		return false
 	}
-	return string(b)
+	b := append(append(append(q[:0], '"'), raw...), '"')
+	if t.UnmarshalJSON(b) != nil || checkTime(*t) != nil {
+		return false
+	}
+	return string(t.AppendFormat(q[:0], time.RFC3339Nano)) == raw
 }

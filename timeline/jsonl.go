@@ -190,15 +190,13 @@ func (s *scanner) readError(err error) error {
 
 // decode decodes the line just read and checks it is canonical.
 func (s *scanner) decode(data []byte, complete bool) (Entry, error) {
-	e, err := decodeLine(data)
+	e, buf, err := decodeLine(string(data), s.buf)
+	s.buf = buf
 	if err != nil {
-		if !complete {
+		var ce *canonicalError
+		if !complete && !errors.As(err, &ce) {
 			err = fmt.Errorf("%w: %w", ErrTornWrite, err)
 		}
-		return Entry{}, s.lineError(err)
-	}
-	s.buf, err = canonical(data, &e, s.buf)
-	if err != nil {
 		return Entry{}, s.lineError(err)
 	}
 	return e, nil

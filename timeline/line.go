@@ -1,7 +1,6 @@
 package timeline
 
 import (
-	"bytes"
 	"errors"
 	"slices"
 	"strconv"
@@ -26,6 +25,11 @@ func checkLineSize(n int) error {
 	}
 	return nil
 }
+
+// minLineSize is a lower bound of the length of a line, newline excluded:
+// the canonical line of an entry with every optional field empty is
+// {"seq":0,"at":"0000-01-01T00:00:00Z","kind":"","hash":""}.
+const minLineSize = len(`{"seq":0,"at":"0000-01-01T00:00:00Z","kind":"","hash":""}`)
 
 // maxLineOverhead bounds the bytes of a line that do not come from the
 // entry's strings: keys, punctuation, seq, time, impact, outcome, hash.
@@ -150,12 +154,12 @@ func checkTime(t time.Time) error {
 
 // canonical checks that line is exactly the canonical encoding of e, the
 // entry decoded from it; buf is scratch.
-func canonical(line []byte, e *Entry, buf []byte) ([]byte, error) {
+func canonical(line string, e *Entry, buf []byte) ([]byte, error) {
 	buf, err := appendEntry(buf[:0], e)
 	if err != nil {
 		return buf, err
 	}
-	if bytes.Equal(buf, line) {
+	if string(buf) == line {
 		return buf, nil
 	}
 	i := 0

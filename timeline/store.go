@@ -1,6 +1,7 @@
 package timeline
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -120,27 +121,23 @@ func (s *FileStore) Load() ([]Entry, error) {
 	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
 		return nil, fmt.Errorf("timeline: %w", err)
 	}
-	var entries []Entry
-	var size int64
-	sc := newScanner(s.f)
-	for {
-		data, complete, err := sc.readLine()
-		if err == io.EOF && len(data) == 0 {
-			break
+	data, err := readAll(s.f)
+	if err != nil {
+		return nil, fmt.Errorf("timeline: reading %s: %w", s.path, err)
+	}
+	// Complete lines end with a newline; what follows the last one is
+	// the trace of a crash during a write.
+	size := int64(bytes.LastIndexByte(data, '\n') + 1)
+	entries, err := decodeLines(data[:size])
+	if err != nil {
+		return nil, err
+	}
+	if torn := data[size:]; len(torn) > 0 {
+		line := len(entries) + 1
+		if err := checkLineSize(len(torn)); err != nil {
+			return nil, &LineError{Line: line, Err: err}
 		}
-		if err != nil && err != io.EOF {
-			return nil, sc.readError(err)
-		}
-		if !complete {
-			s.recovery = Recovery{TornBytes: int64(len(data)), TornLine: sc.line}
-			break
-		}
-		e, err := sc.decode(data, true)
-		if err != nil {
-			return nil, err
-		}
-		entries = append(entries, e)
-		size += int64(len(data)) + 1
+		s.recovery = Recovery{TornBytes: int64(len(torn)), TornLine: line}
 	}
 	s.size = size
 	if n := len(entries); n > 0 {

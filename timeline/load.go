@@ -1,0 +1,116 @@
+package timeline
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"runtime"
+	"sync"
+)
+
+// readAll reads the rest of f, sized once from its length.
+func readAll(f *os.File) ([]byte, error) {
+	size := 512
+	if fi, err := f.Stat(); err == nil {
+		if off, err := f.Seek(0, io.SeekCurrent); err == nil && fi.Size() > off && fi.Size()-off < 1<<40 {
+			size = int(fi.Size()-off) + 1
+		}
+	}
+	b := make([]byte, 0, size)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+}
+
+// Decoding in parallel pays off from this many lines; below, and for the
+// first lines of a longer input, lines are decoded in order.
+const parallelLines = 4096
+
+// decodeLines decodes the lines of data, each ending with a newline, as
+// the scanner does (the same entries, the same first error), on every
+// core for a long input. The first error is a *LineError naming its line.
+//
+// An entry is larger than its line, so the slice is allocated once at the
+// number of lines, and only once the first lines have decoded and the
+// input is long enough for that many entries: input that is not a journal
+// costs no more than its first lines.
+func decodeLines(data []byte) ([]Entry, error) {
+	n := bytes.Count(data, []byte{'\n'})
+	workers := min(runtime.GOMAXPROCS(0), 8)
+	if n < 2*parallelLines || workers < 2 || n > len(data)/(minLineSize+1) {
+		return decodeSerial(data, nil, 0)
+	}
+	head := 0 // bytes of the first parallelLines lines
+	for range parallelLines {
+		head += bytes.IndexByte(data[head:], '\n') + 1
+	}
+	probe, err := decodeSerial(data[:head], make([]Entry, 0, parallelLines), 0)
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]Entry, n)
+	copy(entries, probe)
+	// The rest in one part per worker, of about equal bytes, each cut at
+	// a line's end.
+	type part struct {
+		data  []byte
+		first int // index of its first line
+		err   error
+	}
+	parts := make([]part, 0, workers)
+	rest, first := data[head:], parallelLines
+	for k := workers; k > 0 && len(rest) > 0; k-- {
+		cut := len(rest)
+		if k > 1 {
+			cut = len(rest) / k
+			cut += bytes.IndexByte(rest[cut:], '\n') + 1
+		}
+		parts = append(parts, part{data: rest[:cut], first: first})
+		first += bytes.Count(rest[:cut], []byte{'\n'})
+		rest = rest[cut:]
+	}
+	var wg sync.WaitGroup
+	for i := range parts {
+		p := &parts[i]
+		wg.Go(func() {
+			_, p.err = decodeSerial(p.data, entries[p.first:p.first], p.first)
+		})
+	}
+	wg.Wait()
+	for _, p := range parts {
+		if p.err != nil {
+			return nil, p.err
+		}
+	}
+	return entries, nil
+}
+
+// decodeSerial appends the entries of the lines of data, each ending with
+// a newline, to dst; the first line is line number first+1.
+func decodeSerial(data []byte, dst []Entry, first int) ([]Entry, error) {
+	var buf []byte
+	for line := first + 1; len(data) > 0; line++ {
+		i := bytes.IndexByte(data, '\n')
+		if err := checkLineSize(i); err != nil {
+			return dst, &LineError{Line: line, Err: err}
+		}
+		e, b, err := decodeLine(string(data[:i]), buf)
+		if err != nil {
+			return dst, &LineError{Line: line, Err: err}
+		}
+		buf = b
+		dst = append(dst, e)
+		data = data[i+1:]
+	}
+	return dst, nil
+}

@@ -58,10 +58,10 @@ func (q *Quorum) Name() string {
 
 // Evaluate applies the rule to c.
 func (q *Quorum) Evaluate(ctx context.Context, c Change) Decision {
-	return q.eval(ctx, &c, nil)
+	return alone(ctx, q, &c)
 }
 
-func (q *Quorum) eval(_ context.Context, c *Change, rs *reasons) Decision {
+func (q *Quorum) eval(_ context.Context, c *Change, b []byte) (Decision, []byte) {
 	name := q.Name()
 	now := c.now()
 	need := max(q.Count, 1)
@@ -72,7 +72,7 @@ func (q *Quorum) eval(_ context.Context, c *Change, rs *reasons) Decision {
 			continue
 		}
 		if !a.Go {
-			b := append(rs.buf(), "No-Go from "...)
+			b = append(b, "No-Go from "...)
 			b = append(b, q.Role...)
 			b = append(b, " by "...)
 			b = append(b, a.By...)
@@ -84,13 +84,12 @@ func (q *Quorum) eval(_ context.Context, c *Change, rs *reasons) Decision {
 				b = append(b, ": "...)
 				b = append(b, a.Reason...)
 			}
-			return Decision{Policy: name, Verdict: Deny, Reason: rs.done(b)}
+			return Decision{Policy: name, Verdict: Deny}, b
 		}
 		if by := strings.TrimSpace(a.By); by != "" {
 			goes = append(goes, by)
 		}
 	}
-	b := rs.buf()
 	v := Allow
 	switch {
 	case len(goes) >= need:
@@ -133,7 +132,7 @@ func (q *Quorum) eval(_ context.Context, c *Change, rs *reasons) Decision {
 			b = append(b, ')')
 		}
 	}
-	return Decision{Policy: name, Verdict: v, Reason: rs.done(b)}
+	return Decision{Policy: name, Verdict: v}, b
 }
 
 // appendJoin appends the names, separated by ", ".

@@ -124,16 +124,16 @@ func (c *wallCalendar) Name() string { return c.name }
 // says why at the first blocked instant and when the calendar allows the
 // operation again (Decision.Next), searching at most five years ahead.
 func (c *wallCalendar) Evaluate(ctx context.Context, ch Change) Decision {
-	return c.eval(ctx, &ch, nil)
+	return alone(ctx, c, &ch)
 }
 
-func (c *wallCalendar) eval(ctx context.Context, ch *Change, rs *reasons) Decision {
+func (c *wallCalendar) eval(ctx context.Context, ch *Change, b []byte) (Decision, []byte) {
 	from, to := ch.span()
 	f := instOf(from)
 	w := wallCursor{c: c}
 	x, blocked, _ := w.meet(context.Background(), f, instOf(to))
 	if !blocked {
-		return Decision{Policy: c.name, Verdict: Allow, Reason: c.allow}
+		return Decision{Policy: c.name, Verdict: Allow, Reason: c.allow}, b
 	}
 	first := sec(x.a)
 	if first.before(f) {
@@ -141,7 +141,7 @@ func (c *wallCalendar) eval(ctx context.Context, ch *Change, rs *reasons) Decisi
 	}
 	d := Decision{Policy: c.name, Verdict: Deny}
 	_, off := c.zoneAt(first.s)
-	b := c.appendDescribe(rs.buf(), first.s+off)
+	b = c.appendDescribe(b, first.s+off)
 	b = append(b, " in "...)
 	b = append(b, c.loc.String()...)
 	next, fits, err := w.fit(ctx, f, ch.duration(), f.add(nextHorizon))
@@ -162,8 +162,7 @@ func (c *wallCalendar) eval(ctx context.Context, ch *Change, rs *reasons) Decisi
 	default:
 		b = append(b, "; no allowed start within 5 years"...)
 	}
-	d.Reason = rs.done(b)
-	return d
+	return d, b
 }
 
 // appendDescribe appends why wall time w is blocked, e.g. "Fri 2026-11-27

@@ -32,17 +32,17 @@ func (f *freeze) Name() string { return f.name }
 // Evaluate denies c when the freeze meets the operation; Next is then the
 // end of the freeze, if it is at most five years after the start.
 func (f *freeze) Evaluate(ctx context.Context, c Change) Decision {
-	return f.eval(ctx, &c, nil)
+	return alone(ctx, f, &c)
 }
 
-func (f *freeze) eval(_ context.Context, c *Change, rs *reasons) Decision {
+func (f *freeze) eval(_ context.Context, c *Change, b []byte) (Decision, []byte) {
 	from, to := c.span()
 	if !(f.iv.Start.Before(f.iv.End) && f.iv.Start.Before(to) && from.Before(f.iv.End)) {
-		return Decision{Policy: f.name, Verdict: Allow, Reason: f.allow}
+		return Decision{Policy: f.name, Verdict: Allow, Reason: f.allow}, b
 	}
 	loc := f.iv.Start.Location()
 	d := Decision{Policy: f.name, Verdict: Deny}
-	b := appendLocal(rs.buf(), maxTime(from, f.iv.Start), loc)
+	b = appendLocal(b, maxTime(from, f.iv.Start), loc)
 	b = append(b, f.deny...)
 	if f.iv.End.After(from.Add(nextHorizon)) {
 		b = append(b, "; no allowed start within 5 years"...)
@@ -51,8 +51,7 @@ func (f *freeze) eval(_ context.Context, c *Change, rs *reasons) Decision {
 		b = append(b, "; allowed again from "...)
 		b = appendLocal(b, d.Next, loc)
 	}
-	d.Reason = rs.done(b)
-	return d
+	return d, b
 }
 
 func (f *freeze) Blocked(from, to time.Time) []Interval { return f.appendBlocked(nil, from, to) }

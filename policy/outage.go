@@ -26,20 +26,20 @@ type maxOutage struct {
 func (p *maxOutage) Name() string { return "max-outage" }
 
 func (p *maxOutage) Evaluate(ctx context.Context, c Change) Decision {
-	return p.eval(ctx, &c, nil)
+	return alone(ctx, p, &c)
 }
 
-func (p *maxOutage) eval(_ context.Context, c *Change, rs *reasons) Decision {
+func (p *maxOutage) eval(_ context.Context, c *Change, b []byte) (Decision, []byte) {
 	switch {
 	case c.Outage <= 0 && !c.OutageKnown:
-		return Decision{Policy: "max-outage", Verdict: Warn, Reason: p.unknown}
+		return Decision{Policy: "max-outage", Verdict: Warn, Reason: p.unknown}, b
 	case c.Outage <= p.limit:
-		return Decision{Policy: "max-outage", Verdict: Allow, Reason: p.allow}
+		return Decision{Policy: "max-outage", Verdict: Allow, Reason: p.allow}, b
 	}
-	b := append(rs.buf(), "expected outage "...)
+	b = append(b, "expected outage "...)
 	b = appendShort(b, c.Outage)
 	b = append(b, " exceeds the limit of "...)
 	b = appendShort(b, p.limit)
 	b = append(b, "; shorten the outage steps or ask for a longer window"...)
-	return Decision{Policy: "max-outage", Verdict: Deny, Reason: rs.done(b)}
+	return Decision{Policy: "max-outage", Verdict: Deny}, b
 }

@@ -76,10 +76,10 @@ func (r *Readiness) allowReason() string {
 
 // Evaluate applies the rule to c.
 func (r *Readiness) Evaluate(ctx context.Context, c Change) Decision {
-	return r.eval(ctx, &c, nil)
+	return alone(ctx, r, &c)
 }
 
-func (r *Readiness) eval(_ context.Context, c *Change, rs *reasons) Decision {
+func (r *Readiness) eval(_ context.Context, c *Change, b []byte) (Decision, []byte) {
 	loc := c.Zone()
 	lead := r.lead()
 	deadline := c.Start.Round(0).Add(-lead)
@@ -88,24 +88,24 @@ func (r *Readiness) eval(_ context.Context, c *Change, rs *reasons) Decision {
 		if reason == "" {
 			reason = r.allowReason()
 		}
-		return Decision{Policy: "readiness", Verdict: Allow, Reason: reason}
+		return Decision{Policy: "readiness", Verdict: Allow, Reason: reason}, b
 	}
 	if !c.ReadyAt.IsZero() {
-		b := append(rs.buf(), "ready at "...)
+		b = append(b, "ready at "...)
 		b = appendLocal(b, c.ReadyAt, loc)
 		b = append(b, ", "...)
 		b = appendShort(b, c.ReadyAt.Sub(deadline))
 		b = append(b, " after the deadline "...)
 		b = r.appendDeadline(b, deadline, loc, lead)
-		return Decision{Policy: "readiness", Verdict: Deny, Reason: rs.done(b), Next: c.ReadyAt.Round(0).Add(lead).In(loc)}
+		return Decision{Policy: "readiness", Verdict: Deny, Next: c.ReadyAt.Round(0).Add(lead).In(loc)}, b
 	}
 	now := c.now()
 	if !now.After(deadline) {
-		b := append(rs.buf(), "not ready yet; everything must be ready by "...)
+		b = append(b, "not ready yet; everything must be ready by "...)
 		b = r.appendDeadline(b, deadline, loc, lead)
-		return Decision{Policy: "readiness", Verdict: Warn, Reason: rs.done(b)}
+		return Decision{Policy: "readiness", Verdict: Warn}, b
 	}
-	b := append(rs.buf(), "not ready at the deadline "...)
+	b = append(b, "not ready at the deadline "...)
 	b = appendLocal(b, deadline, loc)
 	b = append(b, " ("...)
 	b = appendShort(b, lead)
@@ -113,7 +113,7 @@ func (r *Readiness) eval(_ context.Context, c *Change, rs *reasons) Decision {
 	b = appendShort(b, lead)
 	b = append(b, " after readiness"...)
 	b = append(b, r.note()...)
-	return Decision{Policy: "readiness", Verdict: Deny, Reason: rs.done(b), Next: now.Add(lead).In(loc)}
+	return Decision{Policy: "readiness", Verdict: Deny, Next: now.Add(lead).In(loc)}, b
 }
 
 // appendDeadline appends "DEADLINE (LEAD before the start)" and the note.

@@ -2,8 +2,8 @@ package policy
 
 import (
 	"context"
+	"sync"
 	"time"
-	"unsafe"
 
 	"github.com/mepkit/mepkit/internal/durfmt"
 )
@@ -47,65 +47,62 @@ func appendInt(b []byte, n int64) []byte {
 	return append(b, d[i:]...)
 }
 
-// evaluate is p.Evaluate(ctx, *c) without copying the change for the
-// policies of this package, which write the reasons they build to rs (nil:
-// each reason is an allocation of its own) so that the reasons of one
-// Set.Evaluate share one allocation. The switch names the types, rather
-// than an interface, so that c and rs can stay on the caller's stack.
-func evaluate(ctx context.Context, p Policy, c *Change, rs *reasons) Decision {
+// evaluate is p.Evaluate(ctx, *c) for the policies of this package,
+// without copying the change, and with the reason written at the end of
+// b rather than allocated: when it returns b longer, the Decision's Reason
+// is empty and the reason is what was appended; otherwise the Reason is
+// set. The caller makes the reasons strings once every policy has spoken,
+// so that Set.Evaluate allocates once for all of them. The switch names
+// the types, rather than an interface, so that c and b can stay on the
+// caller's stack. Other policies are called as they are.
+func evaluate(ctx context.Context, p Policy, c *Change, b []byte) (Decision, []byte) {
 	switch p := p.(type) {
 	case *wallCalendar:
-		return p.eval(ctx, c, rs)
+		return p.eval(ctx, c, b)
 	case *freeze:
-		return p.eval(ctx, c, rs)
+		return p.eval(ctx, c, b)
 	case *Readiness:
-		return p.eval(ctx, c, rs)
+		return p.eval(ctx, c, b)
 	case *Quorum:
-		return p.eval(ctx, c, rs)
+		return p.eval(ctx, c, b)
 	case *maxOutage:
-		return p.eval(ctx, c, rs)
+		return p.eval(ctx, c, b)
 	case *wrapped:
-		return p.eval(ctx, c, rs)
+		return p.eval(ctx, c, b)
 	case *wrappedCalendar:
-		return p.eval(ctx, c, rs)
+		return p.eval(ctx, c, b)
 	case *scoped:
-		return p.eval(ctx, c, rs)
+		return p.eval(ctx, c, b)
 	}
-	return p.Evaluate(ctx, *c)
+	return p.Evaluate(ctx, *c), b
 }
 
-// reasons is a buffer that the reasons of one evaluation are written to:
-// a policy appends its reason to buf() and hands the result to done, which
-// returns the reason as a string that shares the buffer's memory. A reason
-// is never changed once done returns it: the buffer is only appended to,
-// and when it is full a new one starts (the reasons already returned keep
-// the old one alive). The nil *reasons gives every reason its own
-// allocation. A reasons is not safe for concurrent use.
-type reasons struct{ b []byte }
-
-// reasonsSize is the size of a buffer of reasons: enough for the reasons of
-// a denial by a whole standard set.
-const reasonsSize = 512
-
-// buf returns the buffer to append one reason to.
-func (rs *reasons) buf() []byte {
-	if rs == nil {
-		return make([]byte, 0, 256)
+// alone evaluates p, a policy of this package, on its own: its reason
+// takes one allocation.
+func alone(ctx context.Context, p Policy, c *Change) Decision {
+	scratch := getScratch()
+	d, b := evaluate(ctx, p, c, scratch.b)
+	if len(b) > 0 {
+		d.Reason = string(b)
 	}
-	if cap(rs.b)-len(rs.b) < 160 {
-		rs.b = make([]byte, 0, reasonsSize)
-	}
-	return rs.b[len(rs.b):len(rs.b):cap(rs.b)]
+	scratch.put(b)
+	return d
 }
 
-// done returns the reason written to b, which buf returned and the caller
-// appended to, and takes b's memory back.
-func (rs *reasons) done(b []byte) string {
-	if len(b) == 0 {
-		return ""
+// scratch is a buffer that evaluations write reasons to before they become
+// strings. The buffers are pooled: they never end up in a Decision.
+type scratch struct{ b []byte }
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{b: make([]byte, 0, 1024)} }}
+
+func getScratch() *scratch { return scratchPool.Get().(*scratch) }
+
+// put returns the buffer to the pool, with b, its last state, unless b
+// grew too large to keep.
+func (s *scratch) put(b []byte) {
+	if cap(b) > 64<<10 {
+		return
 	}
-	if rs != nil && len(rs.b) < cap(rs.b) && &rs.b[:len(rs.b)+1][len(rs.b)] == &b[0] {
-		rs.b = rs.b[:len(rs.b)+len(b)] // b is the rest of rs.b: keep filling it
-	}
-	return unsafe.String(&b[0], len(b))
+	s.b = b[:0]
+	scratchPool.Put(s)
 }

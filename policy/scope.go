@@ -100,23 +100,26 @@ func (s *scoped) Name() string { return s.name }
 func (s *scoped) Unwrap() Policy { return s.p }
 
 func (s *scoped) Evaluate(ctx context.Context, c Change) Decision {
-	return s.eval(ctx, &c, nil)
+	return alone(ctx, s, &c)
 }
 
-func (s *scoped) eval(ctx context.Context, c *Change, rs *reasons) Decision {
+func (s *scoped) eval(ctx context.Context, c *Change, b []byte) (Decision, []byte) {
 	if why := s.scope.mismatch(c); why != "" {
-		b := append(rs.buf(), "out of scope: "...)
+		b = append(b, "out of scope: "...)
 		b = append(b, why...)
 		b = append(b, s.tag...)
-		return Decision{Policy: s.name, Verdict: Allow, Reason: rs.done(b)}
+		return Decision{Policy: s.name, Verdict: Allow}, b
 	}
-	d := evaluate(ctx, s.p, c, rs)
+	n := len(b)
+	d, b := evaluate(ctx, s.p, c, b)
 	if d.Policy == "" {
 		d.Policy = s.name
 	}
-	b := append(rs.buf(), d.Reason...)
-	d.Reason = rs.done(append(b, s.tag...))
-	return d
+	if len(b) == n { // the reason is a string: copy it, then the tag
+		b = append(b, d.Reason...)
+		d.Reason = ""
+	}
+	return d, append(b, s.tag...)
 }
 
 // earliestStart passes the readiness constraint through for NextSlot, for

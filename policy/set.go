@@ -22,21 +22,38 @@ func (s Set) Evaluate(ctx context.Context, c Change) Result {
 	}
 	r := Result{Decisions: make([]Decision, n)}
 	n = 0
-	var rs reasons
+	// The reasons that the policies of this package build are written to
+	// one buffer, then made strings in one allocation.
+	scratch := getScratch()
+	b := scratch.b
+	type span struct{ i, a, b int }
+	var spanStack [16]span
+	spans := spanStack[:0]
 	for _, p := range s {
 		if p == nil {
 			continue
 		}
 		d := &r.Decisions[n]
-		n++
-		*d = evaluate(ctx, p, &c, &rs)
+		a := len(b)
+		*d, b = evaluate(ctx, p, &c, b)
+		if len(b) > a {
+			spans = append(spans, span{n, a, len(b)})
+		}
 		if d.Policy == "" {
 			d.Policy = p.Name()
 		}
 		if d.Verdict == Deny && ov && !IsMandatory(p) {
 			d.Overridden = true
 		}
+		n++
 	}
+	if len(spans) > 0 {
+		all := string(b)
+		for _, x := range spans {
+			r.Decisions[x.i].Reason = all[x.a:x.b]
+		}
+	}
+	scratch.put(b)
 	r.Decisions = r.Decisions[:n]
 	switch {
 	case ov:

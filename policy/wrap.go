@@ -83,18 +83,18 @@ func (w *wrapped) wrapper() *wrapped { return w }
 func (w *wrapped) Unwrap() Policy { return w.p }
 
 func (w *wrapped) Evaluate(ctx context.Context, c Change) Decision {
-	return w.eval(ctx, &c, nil)
+	return alone(ctx, w, &c)
 }
 
-func (w *wrapped) eval(ctx context.Context, c *Change, rs *reasons) Decision {
+func (w *wrapped) eval(ctx context.Context, c *Change, b []byte) (Decision, []byte) {
 	if w.loc != nil && c.Location != w.loc {
 		cc := *c
 		cc.Location = w.loc
 		c = &cc
 	}
-	d := evaluate(ctx, w.p, c, rs)
+	d, b := evaluate(ctx, w.p, c, b)
 	d.Policy = w.name
-	return d
+	return d, b
 }
 
 // earliestStart passes the readiness constraint through for NextSlot.

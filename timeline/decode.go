@@ -18,8 +18,8 @@ import (
 // Lines in the canonical layout take a fast path that checks the layout as
 // it decodes; anything else goes through encoding/json, which gives the
 // entry or the error, and then through the canonical check, which refuses
-// it with the column where it departs. The strings of the entry are
-// substrings of line. buf is scratch for that check.
+// it with the column where it departs. On the fast path, the strings of the
+// entry are substrings of line. buf is scratch for that check.
 func decodeLine(line string, buf []byte) (Entry, []byte, error) {
 	if err := checkLineSize(len(line)); err != nil {
 		return Entry{}, buf, err
@@ -86,17 +86,17 @@ func (d *fastDecoder) str() string {
 	for i := 1; i < len(d.s); {
 		c := d.s[i]
 		if c < utf8.RuneSelf {
-			switch {
-			case c == '"':
+			if plainASCII[c] {
+				i++
+				continue
+			}
+			if c == '"' {
 				v := d.s[1:i]
 				d.s = d.s[i+1:]
 				return v
-			case c < 0x20 || c == '\\' || c == '<' || c == '>' || c == '&':
-				d.ok = false
-				return ""
 			}
-			i++
-			continue
+			d.ok = false // a byte that the canonical encoding escapes
+			return ""
 		}
 		r, size := utf8.DecodeRuneInString(d.s[i:])
 		if (r == utf8.RuneError && size == 1) || r == '\u2028' || r == '\u2029' {
@@ -108,6 +108,16 @@ func (d *fastDecoder) str() string {
 	d.ok = false
 	return ""
 }
+
+// plainASCII tells the ASCII bytes that stand for themselves in a string of
+// the canonical encoding: not a quote, a backslash, a control character or
+// one of <, > and &, which jsonstr.Append escapes.
+var plainASCII = func() (t [utf8.RuneSelf]bool) {
+	for c := byte(0x20); c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
 
 // optional reads the string of an optional field, which the layout leaves
 // out when empty.

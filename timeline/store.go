@@ -106,11 +106,14 @@ func OpenFileStore(path string, opts *FileStoreOptions) (*FileStore, error) {
 // errNoFile is returned by the methods of a zero or closed FileStore.
 var errNoFile = errors.New("timeline: FileStore has no open file")
 
-// Load reads every entry of the file, one line at a time. A last line
-// without its newline is the trace of a crash during a write: Load leaves
-// it out, even if it decodes (its Record never returned), reports it by
-// Recovery, and the file loses it before the next write. Any other
-// malformed line is a [*LineError]. Load itself never modifies the file.
+// Load reads every entry of the file. It reads the file at once and, for a
+// long one, decodes its lines on every core (GOMAXPROCS), so it holds the
+// file's bytes besides the entries while it runs. A last line without its
+// newline is the trace of a crash during a write: Load leaves it out, even
+// if it decodes (its Record never returned), reports it by Recovery, and
+// the file loses it before the next write. Any other malformed line is a
+// [*LineError] naming the first such line. Load itself never modifies the
+// file.
 func (s *FileStore) Load() ([]Entry, error) {
 	if s.f == nil {
 		return nil, errNoFile

@@ -78,7 +78,7 @@ func (q *Quorum) eval(_ context.Context, c *Change, b []byte) (Decision, []byte)
 			b = append(b, a.By...)
 			if !a.At.IsZero() {
 				b = append(b, " at "...)
-				b = appendLocal(b, a.At, c.Zone())
+				b = appendLocal(b, a.At, c.zone())
 			}
 			if a.Reason != "" {
 				b = append(b, ": "...)

@@ -80,7 +80,7 @@ func (r *Readiness) Evaluate(ctx context.Context, c Change) Decision {
 }
 
 func (r *Readiness) eval(_ context.Context, c *Change, b []byte) (Decision, []byte) {
-	loc := c.Zone()
+	loc := c.zone()
 	lead := r.lead()
 	deadline := c.Start.Round(0).Add(-lead)
 	if !c.ReadyAt.IsZero() && !c.ReadyAt.After(deadline) {

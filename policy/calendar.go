@@ -127,19 +127,20 @@ func (c *wallCalendar) Evaluate(ctx context.Context, ch Change) Decision {
 	return alone(ctx, c, &ch)
 }
 
-func (c *wallCalendar) eval(ctx context.Context, ch *Change, b []byte) (Decision, []byte) {
+func (c *wallCalendar) eval(ctx context.Context, ch *Change, d *Decision, b []byte) []byte {
 	from, to := ch.span()
 	f := instOf(from)
 	w := wallCursor{c: c}
 	x, blocked, _ := w.meet(context.Background(), f, instOf(to))
 	if !blocked {
-		return Decision{Policy: c.name, Verdict: Allow, Reason: c.allow}, b
+		*d = Decision{Policy: c.name, Verdict: Allow, Reason: c.allow}
+		return b
 	}
 	first := sec(x.a)
 	if first.before(f) {
 		first = f
 	}
-	d := Decision{Policy: c.name, Verdict: Deny}
+	*d = Decision{Policy: c.name, Verdict: Deny}
 	_, off := c.zoneAt(first.s)
 	b = c.appendDescribe(b, first.s+off)
 	b = append(b, " in "...)
@@ -162,7 +163,7 @@ func (c *wallCalendar) eval(ctx context.Context, ch *Change, b []byte) (Decision
 	default:
 		b = append(b, "; no allowed start within 5 years"...)
 	}
-	return d, b
+	return b
 }
 
 // appendDescribe appends why wall time w is blocked, e.g. "Fri 2026-11-27

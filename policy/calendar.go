@@ -128,10 +128,9 @@ func (c *wallCalendar) Evaluate(ctx context.Context, ch Change) Decision {
 }
 
 func (c *wallCalendar) eval(ctx context.Context, ch *Change, d *Decision, b []byte) []byte {
-	from, to := ch.span()
-	f := instOf(from)
+	f, to := ch.instSpan()
 	w := wallCursor{c: c}
-	x, blocked, _ := w.meet(context.Background(), f, instOf(to))
+	x, blocked, _ := w.meet(context.Background(), f, to)
 	if !blocked {
 		*d = Decision{Policy: c.name, Verdict: Allow, Reason: c.allow}
 		return b

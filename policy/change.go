@@ -108,6 +108,18 @@ func (c *Change) span() (from, to time.Time) {
 	return from, from.Add(c.Duration)
 }
 
+// instSpan returns span as instants, without its time arithmetic, except
+// for a start past 2^62 Unix seconds: near the end of the range of
+// time.Time, where Add saturates, it takes span's result.
+func (c *Change) instSpan() (from, to inst) {
+	from = instOf(c.Start)
+	if from.s < 1<<62 {
+		return from, from.add(c.duration())
+	}
+	_, end := c.span()
+	return from, instOf(end)
+}
+
 // duration returns the length of the operation as the policies count it.
 func (c *Change) duration() time.Duration {
 	if c.Duration <= 0 {

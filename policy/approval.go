@@ -61,7 +61,7 @@ func (q *Quorum) Evaluate(ctx context.Context, c Change) Decision {
 	return alone(ctx, q, &c)
 }
 
-func (q *Quorum) eval(_ context.Context, c *Change, b []byte) (Decision, []byte) {
+func (q *Quorum) eval(_ context.Context, c *Change, d *Decision, b []byte) []byte {
 	name := q.Name()
 	now := c.now()
 	need := max(q.Count, 1)
@@ -78,13 +78,14 @@ func (q *Quorum) eval(_ context.Context, c *Change, b []byte) (Decision, []byte)
 			b = append(b, a.By...)
 			if !a.At.IsZero() {
 				b = append(b, " at "...)
-				b = appendLocal(b, a.At, c.Zone())
+				b = appendLocal(b, a.At, c.zone())
 			}
 			if a.Reason != "" {
 				b = append(b, ": "...)
 				b = append(b, a.Reason...)
 			}
-			return Decision{Policy: name, Verdict: Deny}, b
+			*d = Decision{Policy: name, Verdict: Deny}
+			return b
 		}
 		if by := strings.TrimSpace(a.By); by != "" {
 			goes = append(goes, by)
@@ -132,7 +133,8 @@ func (q *Quorum) eval(_ context.Context, c *Change, b []byte) (Decision, []byte)
 			b = append(b, ')')
 		}
 	}
-	return Decision{Policy: name, Verdict: v}, b
+	*d = Decision{Policy: name, Verdict: v}
+	return b
 }
 
 // appendJoin appends the names, separated by ", ".

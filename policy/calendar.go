@@ -127,20 +127,20 @@ func (c *wallCalendar) Evaluate(ctx context.Context, ch Change) Decision {
 	return alone(ctx, c, &ch)
 }
 
-func (c *wallCalendar) eval(ctx context.Context, ch *Change, b []byte) (Decision, []byte) {
-	from, to := ch.span()
-	f := instOf(from)
+func (c *wallCalendar) eval(ctx context.Context, ch *Change, d *Decision, b []byte) []byte {
+	f, to := ch.instSpan()
 	w := wallCursor{c: c}
-	x, blocked, _ := w.meet(context.Background(), f, instOf(to))
+	x, blocked, _ := w.meet(context.Background(), f, to)
 	if !blocked {
-		return Decision{Policy: c.name, Verdict: Allow, Reason: c.allow}, b
+		*d = Decision{Policy: c.name, Verdict: Allow, Reason: c.allow}
+		return b
 	}
 	first := sec(x.a)
 	if first.before(f) {
 		first = f
 	}
-	d := Decision{Policy: c.name, Verdict: Deny}
-	_, off := c.zoneAt(first.s)
+	*d = Decision{Policy: c.name, Verdict: Deny}
+	_, off := w.zoneAt(first.s)
 	b = c.appendDescribe(b, first.s+off)
 	b = append(b, " in "...)
 	b = append(b, c.loc.String()...)
@@ -150,7 +150,7 @@ func (c *wallCalendar) eval(ctx context.Context, ch *Change, b []byte) (Decision
 	case fits:
 		d.Next = next.time().In(c.loc)
 		b = append(b, "; allowed again from "...)
-		if name, off := c.zoneAt(next.s); name != "" {
+		if name, off := w.zoneAt(next.s); name != "" {
 			b = appendWallDay(b, next.s+off, true)
 			b = append(b, ' ')
 			b = append(b, name...)
@@ -162,7 +162,7 @@ func (c *wallCalendar) eval(ctx context.Context, ch *Change, b []byte) (Decision
 	default:
 		b = append(b, "; no allowed start within 5 years"...)
 	}
-	return d, b
+	return b
 }
 
 // appendDescribe appends why wall time w is blocked, e.g. "Fri 2026-11-27
@@ -356,6 +356,10 @@ func floorDiv(a, b int64) int64 {
 
 func floorMod(a, b int64) int64 { return a - floorDiv(a, b)*b }
 
+// shortDays are the days of the week as time.Format writes them, from
+// Sunday.
+const shortDays = "SunMonTueWedThuFriSat"
+
 // appendWallDay appends wall time w as "Mon 2006-01-02", and with clock
 // also " 15:04": what time.Format writes, without its cost.
 func appendWallDay(b []byte, w int64, clock bool) []byte {
@@ -367,14 +371,16 @@ func appendWallDay(b []byte, w int64, clock bool) []byte {
 		}
 		return wallTime(w).AppendFormat(b, "Mon 2006-01-02")
 	}
-	b = append(b, weekdayOf(day).String()[:3]...)
-	b = append(b, ' ',
-		byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
-		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+d/10), byte('0'+d%10))
+	wd := 3 * weekdayOf(day)
+	// Unsigned, the digits are cheaper to find.
+	yy, mm, dd := uint64(y), uint64(m), uint64(d)
+	b = append(b, shortDays[wd], shortDays[wd+1], shortDays[wd+2], ' ',
+		byte('0'+yy/1000), byte('0'+yy/100%10), byte('0'+yy/10%10), byte('0'+yy%10), '-',
+		byte('0'+mm/10), byte('0'+mm%10), '-', byte('0'+dd/10), byte('0'+dd%10))
 	if clock {
-		s := w - day*secondsPerDay
-		h, mm := s/3600, s/60%60
-		b = append(b, ' ', byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mm/10), byte('0'+mm%10))
+		s := uint64(w - day*secondsPerDay)
+		h, mi := s/3600, s/60%60
+		b = append(b, ' ', byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10))
 	}
 	return b
 }
@@ -397,16 +403,16 @@ func appendLocal(b []byte, t time.Time, loc *time.Location) []byte {
 func civilOf(day int64) (y, m, d int64) {
 	z := day + 719468
 	era := floorDiv(z, 146097)
-	doe := z - era*146097
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	d = doy - (153*mp+2)/5 + 1
-	m = mp + 3
+	doe := uint64(z - era*146097)                          // [0, 146096]
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365 // [0, 399]
+	doy := doe - (365*yoe + yoe/4 - yoe/100)               // [0, 365]
+	mp := (5*doy + 2) / 153                                // [0, 11]
+	d = int64(doy - (153*mp+2)/5 + 1)
+	m = int64(mp) + 3
 	if m > 12 {
 		m -= 12
 	}
-	y = yoe + era*400
+	y = int64(yoe) + era*400
 	if m <= 2 {
 		y++
 	}

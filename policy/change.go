@@ -66,7 +66,10 @@ type Risk struct {
 
 // Zone returns the zone in which a policy without a zone of its own writes
 // times for people: c.Location, or the location of c.Start when nil.
-func (c Change) Zone() *time.Location {
+func (c Change) Zone() *time.Location { return c.zone() }
+
+// zone is Zone, without copying the change.
+func (c *Change) zone() *time.Location {
 	if c.Location != nil {
 		return c.Location
 	}
@@ -97,7 +100,7 @@ type Override struct {
 func (o *Override) valid() bool { return o != nil && o.By != "" && o.Reason != "" }
 
 // span returns the half-open interval of real time the operation occupies.
-func (c Change) span() (from, to time.Time) {
+func (c *Change) span() (from, to time.Time) {
 	from = c.Start.Round(0)
 	if c.Duration <= 0 {
 		return from, from.Add(time.Nanosecond)
@@ -105,8 +108,20 @@ func (c Change) span() (from, to time.Time) {
 	return from, from.Add(c.Duration)
 }
 
+// instSpan returns span as instants, without its time arithmetic, except
+// for a start past 2^62 Unix seconds: near the end of the range of
+// time.Time, where Add saturates, it takes span's result.
+func (c *Change) instSpan() (from, to inst) {
+	from = instOf(c.Start)
+	if from.s < 1<<62 {
+		return from, from.add(c.duration())
+	}
+	_, end := c.span()
+	return from, instOf(end)
+}
+
 // duration returns the length of the operation as the policies count it.
-func (c Change) duration() time.Duration {
+func (c *Change) duration() time.Duration {
 	if c.Duration <= 0 {
 		return time.Nanosecond
 	}
@@ -114,7 +129,7 @@ func (c Change) duration() time.Duration {
 }
 
 // now returns when the decision is taken.
-func (c Change) now() time.Time {
+func (c *Change) now() time.Time {
 	if c.Now.IsZero() {
 		return c.Start.Round(0)
 	}

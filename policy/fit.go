@@ -76,18 +76,6 @@ type zoneInfo struct {
 	name string
 }
 
-// zoneAt returns the zone name and offset of the calendar's location at
-// Unix second s.
-func (c *wallCalendar) zoneAt(s int64) (string, int64) {
-	for _, z := range c.bucketAt(s).zones {
-		if s >= z.s && s < z.e {
-			return z.name, z.off
-		}
-	}
-	name, off := time.Unix(s, 0).In(c.loc).Zone()
-	return name, int64(off)
-}
-
 // bucketAt returns the bucket that contains Unix second s.
 func (c *wallCalendar) bucketAt(s int64) *bucket {
 	return c.buckets.get(s>>bucketShift, c.buildBucket)
@@ -304,6 +292,22 @@ func (w *wallCursor) fit(ctx context.Context, t inst, d time.Duration, last inst
 		}
 		t = sec(x.b)
 	}
+}
+
+// zoneAt returns the zone name and offset of the calendar's location at
+// Unix second s, from the bucket the cursor holds when s is in it.
+func (w *wallCursor) zoneAt(s int64) (string, int64) {
+	b := w.b
+	if b == nil || s < b.lo || s >= b.hi {
+		b = w.c.bucketAt(s)
+	}
+	for _, z := range b.zones {
+		if s >= z.s && s < z.e {
+			return z.name, z.off
+		}
+	}
+	name, off := time.Unix(s, 0).In(w.c.loc).Zone()
+	return name, int64(off)
 }
 
 // freezeCursor is the cursor of a one-off freeze.

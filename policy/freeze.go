@@ -35,13 +35,14 @@ func (f *freeze) Evaluate(ctx context.Context, c Change) Decision {
 	return alone(ctx, f, &c)
 }
 
-func (f *freeze) eval(_ context.Context, c *Change, b []byte) (Decision, []byte) {
+func (f *freeze) eval(_ context.Context, c *Change, d *Decision, b []byte) []byte {
 	from, to := c.span()
 	if !(f.iv.Start.Before(f.iv.End) && f.iv.Start.Before(to) && from.Before(f.iv.End)) {
-		return Decision{Policy: f.name, Verdict: Allow, Reason: f.allow}, b
+		*d = Decision{Policy: f.name, Verdict: Allow, Reason: f.allow}
+		return b
 	}
 	loc := f.iv.Start.Location()
-	d := Decision{Policy: f.name, Verdict: Deny}
+	*d = Decision{Policy: f.name, Verdict: Deny}
 	b = appendLocal(b, maxTime(from, f.iv.Start), loc)
 	b = append(b, f.deny...)
 	if f.iv.End.After(from.Add(nextHorizon)) {
@@ -51,7 +52,7 @@ func (f *freeze) eval(_ context.Context, c *Change, b []byte) (Decision, []byte)
 		b = append(b, "; allowed again from "...)
 		b = appendLocal(b, d.Next, loc)
 	}
-	return d, b
+	return b
 }
 
 func (f *freeze) Blocked(from, to time.Time) []Interval { return f.appendBlocked(nil, from, to) }

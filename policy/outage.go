@@ -29,17 +29,20 @@ func (p *maxOutage) Evaluate(ctx context.Context, c Change) Decision {
 	return alone(ctx, p, &c)
 }
 
-func (p *maxOutage) eval(_ context.Context, c *Change, b []byte) (Decision, []byte) {
+func (p *maxOutage) eval(_ context.Context, c *Change, d *Decision, b []byte) []byte {
 	switch {
 	case c.Outage <= 0 && !c.OutageKnown:
-		return Decision{Policy: "max-outage", Verdict: Warn, Reason: p.unknown}, b
+		*d = Decision{Policy: "max-outage", Verdict: Warn, Reason: p.unknown}
+		return b
 	case c.Outage <= p.limit:
-		return Decision{Policy: "max-outage", Verdict: Allow, Reason: p.allow}, b
+		*d = Decision{Policy: "max-outage", Verdict: Allow, Reason: p.allow}
+		return b
 	}
 	b = append(b, "expected outage "...)
 	b = appendShort(b, c.Outage)
 	b = append(b, " exceeds the limit of "...)
 	b = appendShort(b, p.limit)
 	b = append(b, "; shorten the outage steps or ask for a longer window"...)
-	return Decision{Policy: "max-outage", Verdict: Deny}, b
+	*d = Decision{Policy: "max-outage", Verdict: Deny}
+	return b
 }

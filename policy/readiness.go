@@ -79,8 +79,8 @@ func (r *Readiness) Evaluate(ctx context.Context, c Change) Decision {
 	return alone(ctx, r, &c)
 }
 
-func (r *Readiness) eval(_ context.Context, c *Change, b []byte) (Decision, []byte) {
-	loc := c.Zone()
+func (r *Readiness) eval(_ context.Context, c *Change, d *Decision, b []byte) []byte {
+	loc := c.zone()
 	lead := r.lead()
 	deadline := c.Start.Round(0).Add(-lead)
 	if !c.ReadyAt.IsZero() && !c.ReadyAt.After(deadline) {
@@ -88,7 +88,8 @@ func (r *Readiness) eval(_ context.Context, c *Change, b []byte) (Decision, []by
 		if reason == "" {
 			reason = r.allowReason()
 		}
-		return Decision{Policy: "readiness", Verdict: Allow, Reason: reason}, b
+		*d = Decision{Policy: "readiness", Verdict: Allow, Reason: reason}
+		return b
 	}
 	if !c.ReadyAt.IsZero() {
 		b = append(b, "ready at "...)
@@ -97,13 +98,15 @@ func (r *Readiness) eval(_ context.Context, c *Change, b []byte) (Decision, []by
 		b = appendShort(b, c.ReadyAt.Sub(deadline))
 		b = append(b, " after the deadline "...)
 		b = r.appendDeadline(b, deadline, loc, lead)
-		return Decision{Policy: "readiness", Verdict: Deny, Next: c.ReadyAt.Round(0).Add(lead).In(loc)}, b
+		*d = Decision{Policy: "readiness", Verdict: Deny, Next: c.ReadyAt.Round(0).Add(lead).In(loc)}
+		return b
 	}
 	now := c.now()
 	if !now.After(deadline) {
 		b = append(b, "not ready yet; everything must be ready by "...)
 		b = r.appendDeadline(b, deadline, loc, lead)
-		return Decision{Policy: "readiness", Verdict: Warn}, b
+		*d = Decision{Policy: "readiness", Verdict: Warn}
+		return b
 	}
 	b = append(b, "not ready at the deadline "...)
 	b = appendLocal(b, deadline, loc)
@@ -113,7 +116,8 @@ func (r *Readiness) eval(_ context.Context, c *Change, b []byte) (Decision, []by
 	b = appendShort(b, lead)
 	b = append(b, " after readiness"...)
 	b = append(b, r.note()...)
-	return Decision{Policy: "readiness", Verdict: Deny, Next: now.Add(lead).In(loc)}, b
+	*d = Decision{Policy: "readiness", Verdict: Deny, Next: now.Add(lead).In(loc)}
+	return b
 }
 
 // appendDeadline appends "DEADLINE (LEAD before the start)" and the note.

@@ -47,41 +47,43 @@ func appendInt(b []byte, n int64) []byte {
 	return append(b, d[i:]...)
 }
 
-// evaluate is p.Evaluate(ctx, *c) for the policies of this package,
-// without copying the change, and with the reason written at the end of
-// b rather than allocated: when it returns b longer, the Decision's Reason
-// is empty and the reason is what was appended; otherwise the Reason is
-// set. The caller makes the reasons strings once every policy has spoken,
-// so that Set.Evaluate allocates once for all of them. The switch names
-// the types, rather than an interface, so that c and b can stay on the
-// caller's stack. Other policies are called as they are.
-func evaluate(ctx context.Context, p Policy, c *Change, b []byte) (Decision, []byte) {
+// evaluate sets *d to p.Evaluate(ctx, *c) for the policies of this
+// package, without copying the change or the decision, and with the reason
+// written at the end of b rather than allocated: when it returns b longer,
+// d.Reason is empty and the reason is what was appended; otherwise the
+// Reason is set. The caller makes the reasons strings once every policy
+// has spoken, so that Set.Evaluate allocates once for all of them. The
+// switch names the types, rather than an interface, so that c, d and b can
+// stay on the caller's stack. Other policies are called as they are.
+func evaluate(ctx context.Context, p Policy, c *Change, d *Decision, b []byte) []byte {
 	switch p := p.(type) {
 	case *wallCalendar:
-		return p.eval(ctx, c, b)
+		return p.eval(ctx, c, d, b)
 	case *freeze:
-		return p.eval(ctx, c, b)
+		return p.eval(ctx, c, d, b)
 	case *Readiness:
-		return p.eval(ctx, c, b)
+		return p.eval(ctx, c, d, b)
 	case *Quorum:
-		return p.eval(ctx, c, b)
+		return p.eval(ctx, c, d, b)
 	case *maxOutage:
-		return p.eval(ctx, c, b)
+		return p.eval(ctx, c, d, b)
 	case *wrapped:
-		return p.eval(ctx, c, b)
+		return p.eval(ctx, c, d, b)
 	case *wrappedCalendar:
-		return p.eval(ctx, c, b)
+		return p.eval(ctx, c, d, b)
 	case *scoped:
-		return p.eval(ctx, c, b)
+		return p.eval(ctx, c, d, b)
 	}
-	return p.Evaluate(ctx, *c), b
+	*d = p.Evaluate(ctx, *c)
+	return b
 }
 
 // alone evaluates p, a policy of this package, on its own: its reason
 // takes one allocation.
 func alone(ctx context.Context, p Policy, c *Change) Decision {
 	scratch := getScratch()
-	d, b := evaluate(ctx, p, c, scratch.b)
+	var d Decision
+	b := evaluate(ctx, p, c, &d, scratch.b)
 	if len(b) > 0 {
 		d.Reason = string(b)
 	}

@@ -103,15 +103,16 @@ func (s *scoped) Evaluate(ctx context.Context, c Change) Decision {
 	return alone(ctx, s, &c)
 }
 
-func (s *scoped) eval(ctx context.Context, c *Change, b []byte) (Decision, []byte) {
+func (s *scoped) eval(ctx context.Context, c *Change, d *Decision, b []byte) []byte {
 	if why := s.scope.mismatch(c); why != "" {
 		b = append(b, "out of scope: "...)
 		b = append(b, why...)
 		b = append(b, s.tag...)
-		return Decision{Policy: s.name, Verdict: Allow}, b
+		*d = Decision{Policy: s.name, Verdict: Allow}
+		return b
 	}
 	n := len(b)
-	d, b := evaluate(ctx, s.p, c, b)
+	b = evaluate(ctx, s.p, c, d, b)
 	if d.Policy == "" {
 		d.Policy = s.name
 	}
@@ -119,7 +120,7 @@ func (s *scoped) eval(ctx context.Context, c *Change, b []byte) (Decision, []byt
 		b = append(b, d.Reason...)
 		d.Reason = ""
 	}
-	return d, append(b, s.tag...)
+	return append(b, s.tag...)
 }
 
 // earliestStart passes the readiness constraint through for NextSlot, for

@@ -35,7 +35,7 @@ func (s Set) Evaluate(ctx context.Context, c Change) Result {
 		}
 		d := &r.Decisions[n]
 		a := len(b)
-		*d, b = evaluate(ctx, p, &c, b)
+		b = evaluate(ctx, p, &c, d, b)
 		if len(b) > a {
 			spans = append(spans, span{n, a, len(b)})
 		}

@@ -86,15 +86,15 @@ func (w *wrapped) Evaluate(ctx context.Context, c Change) Decision {
 	return alone(ctx, w, &c)
 }
 
-func (w *wrapped) eval(ctx context.Context, c *Change, b []byte) (Decision, []byte) {
+func (w *wrapped) eval(ctx context.Context, c *Change, d *Decision, b []byte) []byte {
 	if w.loc != nil && c.Location != w.loc {
 		cc := *c
 		cc.Location = w.loc
 		c = &cc
 	}
-	d, b := evaluate(ctx, w.p, c, b)
+	b = evaluate(ctx, w.p, c, d, b)
 	d.Policy = w.name
-	return d, b
+	return b
 }
 
 // earliestStart passes the readiness constraint through for NextSlot.

@@ -53,8 +53,8 @@ func appendInt(b []byte, n int64) []byte {
 // d.Reason is empty and the reason is what was appended; otherwise the
 // Reason is set. The caller makes the reasons strings once every policy
 // has spoken, so that Set.Evaluate allocates once for all of them. The
-// switch names the types, rather than an interface, so that c, d and b can
-// stay on the caller's stack. Other policies are called as they are.
+// switch names the types, rather than an interface, so that c can stay on
+// the caller's stack. Other policies are called as they are.
 func evaluate(ctx context.Context, p Policy, c *Change, d *Decision, b []byte) []byte {
 	switch p := p.(type) {
 	case *wallCalendar:

@@ -12,8 +12,9 @@ import (
 func readAll(f *os.File) ([]byte, error) {
 	size := 512
 	if fi, err := f.Stat(); err == nil {
-		if off, err := f.Seek(0, io.SeekCurrent); err == nil && fi.Size() > off && fi.Size()-off < 1<<40 {
-			size = int(fi.Size()-off) + 1
+		off, err := f.Seek(0, io.SeekCurrent)
+		if n := fi.Size() - off + 1; err == nil && n > 1 && int64(int(n)) == n {
+			size = int(n) // one more byte, to see the end without growing
 		}
 	}
 	b := make([]byte, 0, size)

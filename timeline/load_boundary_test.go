@@ -55,6 +55,9 @@ func TestFileStoreLoadBoundaries(t *testing.T) {
 			assert.Equal(t, timeline.Recovery{TornBytes: 40, TornLine: n + 1}, rec)
 			require.Equal(t, want, got)
 
+			if n < 8192 {
+				continue // decoded in order: the bad lines are those of Read
+			}
 			bad := []int{1, 4096, 4097, n - 1, n}
 			for _, s := range partStarts(lines, procs) {
 				bad = append(bad, s-1, s, s+1)

@@ -2,6 +2,7 @@ package mep_test
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"flag"
 	"os"
@@ -223,4 +224,36 @@ func TestGoldenRecords(t *testing.T) {
 			require.NoError(t, r.Note("Otto", "still running fine"))
 		})
 	}
+}
+
+// TestOpenTamperedReportsTheJournal: when the record is refused by the
+// journal (a line removed, another key) and its facts would not fold
+// either, Open reports the journal's error, not the fold's, and leaves no
+// fold running.
+func TestOpenTamperedReportsTheJournal(t *testing.T) {
+	dir := t.TempDir()
+	key := []byte("0123456789abcdef0123456789abcdef")
+	p, err := mep.CreateFile(dir, "billing", &mep.Options{NoSync: true, Key: key})
+	require.NoError(t, err)
+	staff(t, p)
+	require.NoError(t, p.Close())
+	path := filepath.Join(dir, mep.RecordFile)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+
+	// Without its project event, the record folds to nothing either.
+	headless := data[bytes.IndexByte(data, '\n')+1:]
+	require.NoError(t, os.WriteFile(path, headless, 0o600))
+	_, err = mep.OpenFile(dir, &mep.Options{Key: key})
+	require.Error(t, err)
+	assert.ErrorIs(t, err, timeline.ErrTampered)
+	var re *mep.RecordError
+	assert.False(t, errors.As(err, &re), "the fold's error: %v", err)
+
+	require.NoError(t, os.WriteFile(path, data, 0o600))
+	_, err = mep.OpenFile(dir, &mep.Options{Key: []byte("another key, 32 bytes long.....!")})
+	assert.ErrorIs(t, err, timeline.ErrWrongKey)
+	q, err := mep.OpenFile(dir, &mep.Options{Key: key})
+	require.NoError(t, err)
+	require.NoError(t, q.Close())
 }

@@ -142,3 +142,21 @@ func FuzzRead(f *testing.F) {
 		require.Equal(t, buf.String(), buf2.String())
 	})
 }
+
+// A last line without its newline that decodes is not torn, even when the
+// journal refuses the entry it holds: a time RFC 3339 cannot keep is
+// refused as on any other line, without ErrTornWrite.
+func TestReadLastLineThatDecodesIsNotTorn(t *testing.T) {
+	for _, line := range []string{
+		`{"seq":1,"at":"2026-11-24T20:00:00+24:00","kind":"note","hash":"ab"}`,
+		`{"seq":1, "at":"2026-11-24T20:00:00Z","kind":"note","hash":"ab"}`,
+	} {
+		_, err := timeline.Read(strings.NewReader(line))
+		var le *timeline.LineError
+		require.ErrorAs(t, err, &le, line)
+		assert.Equal(t, 1, le.Line)
+		assert.NotErrorIs(t, err, timeline.ErrTornWrite, line)
+		_, complete := timeline.Read(strings.NewReader(line + "\n"))
+		assert.Equal(t, complete.Error(), err.Error(), line)
+	}
+}

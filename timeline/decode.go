@@ -49,7 +49,7 @@ func decodeSlow(line []byte) (Entry, error) {
 		return Entry{}, errors.New("trailing data after the entry")
 	}
 	if e.At.IsZero() {
-		return Entry{}, errors.New(`missing "at"`)
+		return Entry{}, errors.New(`no time: "at" is missing or the zero time`)
 	}
 	return e, nil
 }
@@ -219,7 +219,7 @@ func (d *fastDecoder) time(t *time.Time, raw string) bool {
 		return false
 	}
 	b := append(append(append(q[:0], '"'), raw...), '"')
-	if t.UnmarshalJSON(b) != nil || checkTime(*t) != nil {
+	if t.UnmarshalJSON(b) != nil || t.IsZero() || checkTime(*t) != nil {
 		return false
 	}
 	return string(t.AppendFormat(q[:0], time.RFC3339Nano)) == raw

@@ -12,6 +12,7 @@ import (
 // entry, and only lines that are exactly the canonical encoding of that
 // entry: the readers skip the canonical check of what it accepts.
 func FuzzDecodeFastAgreesWithJSON(f *testing.F) {
+	f.Add([]byte(`{"seq":1,"at":"0001-01-01T00:00:00Z","kind":"note","hash":""}`))
 	f.Add([]byte(`{"seq":4,"at":"2026-11-24T20:00:00.500Z","kind":"note","hash":"ab"}`))
 	f.Add([]byte(`{"seq":5,"at":"2026-11-24T20:00:00+00:00","kind":"note","hash":"ab"}`))
 	f.Add([]byte(`{"seq":6,"at":"2026-11-24T20:00:00Z","kind":"note","step":"","hash":"ab"}`))

@@ -11,9 +11,9 @@ import (
 
 // WriteJSONL writes entries as JSON Lines, one object per line, in the
 // format that file journals use and Read reads back. An entry that Read
-// could not read back (a time RFC 3339 cannot carry, an impact out of
-// range, a line over [MaxLineSize]) is an [*EntryError] and ends the
-// writing.
+// could not read back (no time, a time RFC 3339 cannot carry, an impact
+// out of range, a line over [MaxLineSize]) is an [*EntryError] and ends
+// the writing.
 func WriteJSONL(w io.Writer, entries []Entry) error {
 	bw := bufio.NewWriter(w)
 	var buf []byte

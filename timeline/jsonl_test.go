@@ -50,6 +50,7 @@ func TestReadErrors(t *testing.T) {
 		{"trailing data", good + " 42\n", 1, 0, "trailing"},
 		{"empty line", good + "\n\n" + good + "\n", 2, 1, "line 2"},
 		{"missing time", `{"seq":1,"kind":"note","hash":"ab"}` + "\n", 1, 0, "at"},
+		{"zero time", good + "\n" + `{"seq":2,"at":"0001-01-01T00:00:00Z","kind":"note","hash":"ab"}` + "\n", 2, 1, "zero time"},
 		{"bad impact", `{"seq":1,"at":"2026-11-24T20:00:00Z","kind":"start","step":"s","impact":"huge","hash":"ab"}` + "\n", 1, 0, "impact"},
 		{"torn last line", good + "\n" + `{"seq":2,"at":"2026-11-2`, 2, 1, "torn"},
 	}
@@ -64,6 +65,15 @@ func TestReadErrors(t *testing.T) {
 			assert.Len(t, got, tt.wantN, "the entries before the bad line are returned")
 		})
 	}
+}
+
+// A time is required: what Read refuses, WriteJSONL does not write.
+func TestWriteJSONLRefusesTheZeroTime(t *testing.T) {
+	err := timeline.WriteJSONL(io.Discard, []timeline.Entry{{Seq: 1, Kind: timeline.KindNote}})
+	var ee *timeline.EntryError
+	require.ErrorAs(t, err, &ee)
+	assert.ErrorIs(t, err, timeline.ErrInvalid)
+	assert.Contains(t, err.Error(), "no time")
 }
 
 func TestReadTornWrite(t *testing.T) {

@@ -77,6 +77,9 @@ func appendLine(b []byte, e *Entry) ([]byte, error) {
 // characters escaped), and refuses what RFC 3339 or the enums cannot
 // carry. A file line must be exactly this encoding of the entry it holds.
 func appendEntry(b []byte, e *Entry) ([]byte, error) {
+	if e.At.IsZero() {
+		return b, &EntryError{Seq: e.Seq, Step: e.Step, Err: ErrInvalid, Detail: "no time"}
+	}
 	if err := checkTime(e.At); err != nil {
 		return b, &EntryError{Seq: e.Seq, Step: e.Step, Err: ErrInvalid, Detail: err.Error()}
 	}

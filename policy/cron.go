@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"math"
 	"strings"
 	"time"
 
@@ -128,11 +129,15 @@ func newCronRule(expr string, d time.Duration) (*cronRule, error) {
 }
 
 // year returns, for each day of year y (index 0 is 1 January), whether the
-// expression's day fields are due.
+// expression's day fields are due. A year too far from ours for time.Date
+// to count its days has none due.
 func (r *cronRule) year(y int) []bool {
 	return r.cache.get(y, func(y int) []bool {
 		g := gronx.New()
 		n := int(civilDay(y+1, 1, 1) - civilDay(y, 1, 1))
+		if n != 365 && n != 366 {
+			return make([]bool, 366)
+		}
 		due := make([]bool, n)
 		for i := range due {
 			g.C.SetRef(time.Date(y, 1, 1+i, 0, 0, 0, 0, time.UTC))
@@ -146,7 +151,7 @@ func (r *cronRule) year(y int) []bool {
 func (r *cronRule) appendWall(dst []span, lo, hi int64) []span {
 	// Ticks t with t < hi and t+dur > lo, a tick in a gap moved to its end;
 	// the move is shorter than a day.
-	first := dayOf(lo-r.dur) - 1
+	first := dayOf(max(lo, math.MinInt64+r.dur)-r.dur) - 1 // lo-r.dur, not below the range
 	var gb [4]span
 	gaps := wallGaps(gb[:0], r.loc, first*secondsPerDay, hi)
 	g := 0

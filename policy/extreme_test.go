@@ -19,6 +19,10 @@ func TestExtremeInstants(t *testing.T) {
 		time.Date(1899, 12, 31, 23, 0, 0, 0, paris),
 		time.Date(9999, 12, 31, 22, 0, 0, 0, paris),
 		time.Date(200000, 6, 1, 10, 0, 0, 0, paris),
+		time.Unix(-1<<63, 0),
+		time.Unix(-1<<62, 0).In(paris),
+		time.Unix(1<<62, 0).In(paris),
+		time.Unix(1<<63-1, 999_999_999),
 	} {
 		for _, cal := range standardCalendars(t, paris) {
 			c := policy.Change{Start: start, Duration: 3 * time.Hour}

@@ -148,16 +148,24 @@ func replaceOnce(s, old, new string) string {
 	return s
 }
 
-// TestOpenWithKey: a record written with an HMAC key opens with that key
-// only.
-func TestOpenWithKey(t *testing.T) {
+// keyedProject writes a staffed project chained with key in a new
+// directory, closes it and returns the directory.
+func keyedProject(t *testing.T, key []byte) string {
+	t.Helper()
 	dir := t.TempDir()
-	key := []byte("a secret of the team")
 	p, err := mep.CreateFile(dir, "billing", &mep.Options{Key: key, NoSync: true})
 	require.NoError(t, err)
 	staff(t, p)
 	require.NoError(t, p.Close())
-	_, err = mep.OpenFile(dir, &mep.Options{Key: []byte("another"), NoSync: true})
+	return dir
+}
+
+// TestOpenWithKey: a record written with an HMAC key opens with that key
+// only.
+func TestOpenWithKey(t *testing.T) {
+	key := []byte("a secret of the team")
+	dir := keyedProject(t, key)
+	_, err := mep.OpenFile(dir, &mep.Options{Key: []byte("another"), NoSync: true})
 	assert.ErrorIs(t, err, timeline.ErrWrongKey)
 	_, err = mep.OpenFile(dir, nil)
 	assert.ErrorIs(t, err, timeline.ErrWrongKey)
@@ -231,12 +239,8 @@ func TestGoldenRecords(t *testing.T) {
 // either, Open reports the journal's error, not the fold's, and leaves no
 // fold running.
 func TestOpenTamperedReportsTheJournal(t *testing.T) {
-	dir := t.TempDir()
 	key := []byte("0123456789abcdef0123456789abcdef")
-	p, err := mep.CreateFile(dir, "billing", &mep.Options{NoSync: true, Key: key})
-	require.NoError(t, err)
-	staff(t, p)
-	require.NoError(t, p.Close())
+	dir := keyedProject(t, key)
 	path := filepath.Join(dir, mep.RecordFile)
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)

@@ -96,6 +96,7 @@ func FuzzDecodeLinesAgreesWithRead(f *testing.F) {
 		if rerr != nil {
 			require.Error(t, err)
 			assert.Equal(t, rerr.Error(), err.Error())
+			assert.Equal(t, len(want), len(got), "the entries before the bad line")
 			return
 		}
 		require.NoError(t, err)

@@ -2,6 +2,7 @@ package timeline
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -92,15 +93,31 @@ func Read(r io.Reader) ([]Entry, error) {
 	return entries, nil
 }
 
-// ReadFile reads a journal file with [Read]. It does not modify the file;
-// use [Open] to repair a torn last line.
+// ReadFile reads a journal file as [Read] reads it, with the same checks,
+// entries and errors. It reads the file at once and decodes a long one on
+// every core (GOMAXPROCS). It does not modify the file; use [Open] to
+// repair a torn last line.
 func ReadFile(path string) ([]Entry, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("timeline: %w", err)
 	}
 	defer f.Close()
-	return Read(f)
+	data, err := readAll(f)
+	if err != nil {
+		return nil, fmt.Errorf("timeline: reading %s: %w", path, err)
+	}
+	end := bytes.LastIndexByte(data, '\n') + 1
+	entries, err := decodeLines(data[:end])
+	if err != nil || end == len(data) {
+		return entries, err
+	}
+	// A last line without its newline, read as Entries reads it.
+	e, _, err := decodeNumbered(data[end:], false, len(entries)+1, nil)
+	if err != nil {
+		return entries, err
+	}
+	return append(entries, e), nil
 }
 
 // VerifyFile reads the journal file at path and verifies its chain as it
@@ -190,15 +207,27 @@ func (s *scanner) readError(err error) error {
 
 // decode decodes the line just read and checks it is canonical.
 func (s *scanner) decode(data []byte, complete bool) (Entry, error) {
-	e, buf, err := decodeLine(string(data), s.buf)
+	e, buf, err := decodeNumbered(data, complete, s.line, s.buf)
 	s.buf = buf
+	return e, err
+}
+
+// decodeNumbered decodes data, line number line of its input (without its
+// newline, which complete says was there), and checks it is canonical. Its
+// error is a *LineError; a last line without its newline that does not
+// decode is a torn write. buf is scratch.
+func decodeNumbered(data []byte, complete bool, line int, buf []byte) (Entry, []byte, error) {
+	if err := checkLineSize(len(data)); err != nil {
+		return Entry{}, buf, &LineError{Line: line, Err: err}
+	}
+	e, buf, err := decodeLine(string(data), buf)
 	if err != nil {
 		if !complete && !decodes(data) {
 			err = fmt.Errorf("%w: %w", ErrTornWrite, err)
 		}
-		return Entry{}, s.lineError(err)
+		return Entry{}, buf, &LineError{Line: line, Err: err}
 	}
-	return e, nil
+	return e, buf, nil
 }
 
 // decodes reports whether line decodes to an entry, canonical or not: a

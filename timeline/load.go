@@ -39,7 +39,8 @@ const parallelLines = 4096
 
 // decodeLines decodes the lines of data, each ending with a newline, as
 // the scanner does (the same entries, the same first error), on every
-// core for a long input. The first error is a *LineError naming its line.
+// core for a long input. The first error is a *LineError naming its line,
+// returned with the entries of the lines before it.
 //
 // An entry is larger than its line, so the slice is allocated once at the
 // number of lines, and only once the first lines have decoded and the
@@ -57,7 +58,10 @@ func decodeLines(data []byte) ([]Entry, error) {
 	}
 	probe, err := decodeSerial(data[:head], make([]Entry, 0, parallelLines), 0)
 	if err != nil {
-		return nil, err
+		if len(probe) == 0 {
+			probe = nil // as the scanner gives it
+		}
+		return probe, err
 	}
 	entries := make([]Entry, n)
 	copy(entries, probe)
@@ -90,7 +94,7 @@ func decodeLines(data []byte) ([]Entry, error) {
 	wg.Wait()
 	for _, p := range parts {
 		if p.err != nil {
-			return nil, p.err
+			return entries[:p.err.(*LineError).Line-1], p.err
 		}
 	}
 	return entries, nil
@@ -102,12 +106,9 @@ func decodeSerial(data []byte, dst []Entry, first int) ([]Entry, error) {
 	var buf []byte
 	for line := first + 1; len(data) > 0; line++ {
 		i := bytes.IndexByte(data, '\n')
-		if err := checkLineSize(i); err != nil {
-			return dst, &LineError{Line: line, Err: err}
-		}
-		e, b, err := decodeLine(string(data[:i]), buf)
+		e, b, err := decodeNumbered(data[:i], true, line, buf)
 		if err != nil {
-			return dst, &LineError{Line: line, Err: err}
+			return dst, err
 		}
 		buf = b
 		dst = append(dst, e)

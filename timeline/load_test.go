@@ -74,12 +74,24 @@ func TestFileStoreLoadsLongFilesAsRead(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, rec)
 	require.Equal(t, want, got)
+	got, err = readFile(t, lines)
+	require.NoError(t, err)
+	require.Equal(t, want, got)
 
 	torn := append(append([][]byte(nil), lines...), []byte(`{"seq":20001,"at":`))
 	got, rec, err = loadFile(t, torn)
 	require.NoError(t, err)
 	assert.Equal(t, timeline.Recovery{TornBytes: 18, TornLine: n + 1}, rec)
 	require.Len(t, got, n)
+	_, err = readFile(t, torn)
+	assert.ErrorIs(t, err, timeline.ErrTornWrite)
+	// A last line without its newline that decodes: Read keeps it, and
+	// so does ReadFile.
+	unfinished := append([][]byte(nil), lines...)
+	unfinished[n-1] = bytes.TrimSuffix(unfinished[n-1], []byte{'\n'})
+	got, err = readFile(t, unfinished)
+	require.NoError(t, err)
+	require.Equal(t, want, got)
 
 	for _, bad := range [][]int{{1}, {2}, {4096}, {4097}, {4098}, {9000}, {12_345, 19_000}, {19_999}, {n}, {n / 2, n / 3}} {
 		corrupt := append([][]byte(nil), lines...)
@@ -95,9 +107,21 @@ func TestFileStoreLoadsLongFilesAsRead(t *testing.T) {
 		var le *timeline.LineError
 		require.ErrorAs(t, err, &le, "bad lines %v", bad)
 		assert.Equal(t, first, le.Line, "bad lines %v", bad)
-		_, rerr := timeline.Read(bytes.NewReader(bytes.Join(corrupt, nil)))
+		partial, rerr := timeline.Read(bytes.NewReader(bytes.Join(corrupt, nil)))
 		assert.Equal(t, rerr.Error(), err.Error())
+		got, ferr := readFile(t, corrupt)
+		require.Error(t, ferr)
+		assert.Equal(t, rerr.Error(), ferr.Error())
+		assert.Equal(t, partial, got, "ReadFile returns the entries before the bad line, as Read")
 	}
+}
+
+// readFile reads the journal file made of lines with ReadFile.
+func readFile(t *testing.T, lines [][]byte) ([]timeline.Entry, error) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "j.jsonl")
+	require.NoError(t, os.WriteFile(path, bytes.Join(lines, nil), 0o600))
+	return timeline.ReadFile(path)
 }
 
 // A file that is not a journal costs no more than its size to refuse,

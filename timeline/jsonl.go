@@ -103,14 +103,20 @@ func ReadFile(path string) ([]Entry, error) {
 		return nil, fmt.Errorf("timeline: %w", err)
 	}
 	defer f.Close()
-	data, err := readAll(f)
+	data, long, err := readLines(f)
 	if err != nil {
 		return nil, fmt.Errorf("timeline: reading %s: %w", path, err)
 	}
 	end := bytes.LastIndexByte(data, '\n') + 1
 	entries, err := decodeLines(data[:end])
-	if err != nil || end == len(data) {
+	if err != nil {
 		return entries, err
+	}
+	if long > 0 {
+		return entries, &LineError{Line: long, Err: ErrLineTooLong}
+	}
+	if end == len(data) {
+		return entries, nil
 	}
 	// A last line without its newline, read as Entries reads it.
 	e, _, err := decodeNumbered(data[end:], false, len(entries)+1, nil)

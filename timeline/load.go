@@ -8,27 +8,42 @@ import (
 	"sync"
 )
 
-// readAll reads the rest of f, sized once from its length.
-func readAll(f *os.File) ([]byte, error) {
-	size := 512
+// readLines reads the rest of f, which holds JSON Lines, sized from its
+// length. It stops at the first line longer than MaxLineSize and returns
+// what comes before that line and the line's number (0: none), so that a
+// file that is not a journal costs no more than its first megabytes
+// however long it is.
+func readLines(f *os.File) (data []byte, long int, err error) {
+	size := 0
 	if fi, err := f.Stat(); err == nil {
 		off, err := f.Seek(0, io.SeekCurrent)
 		if n := fi.Size() - off + 1; err == nil && n > 1 && int64(int(n)) == n {
 			size = int(n) // one more byte, to see the end without growing
 		}
 	}
-	b := make([]byte, 0, size)
+	// A first read of a few megabytes, then the rest at once.
+	const first = 4 << 20
+	b := make([]byte, 0, max(min(size, first), 512))
+	start := 0 // where the line being read starts
 	for {
 		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
+			nb := make([]byte, len(b), max(size, 2*len(b)))
+			copy(nb, b)
+			b = nb
 		}
 		n, err := f.Read(b[len(b):cap(b)])
+		if i := bytes.LastIndexByte(b[len(b):len(b)+n], '\n'); i >= 0 {
+			start = len(b) + i + 1
+		}
 		b = b[:len(b)+n]
+		if checkLineSize(len(b)-start) != nil {
+			return b[:start], bytes.Count(b[:start], []byte{'\n'}) + 1, nil
+		}
 		if err == io.EOF {
-			return b, nil
+			return b, 0, nil
 		}
 		if err != nil {
-			return b, err
+			return b, 0, err
 		}
 	}
 }

@@ -51,8 +51,20 @@ func longJournal(t *testing.T, n int) [][]byte {
 // loadFile loads the journal file made of lines with a FileStore.
 func loadFile(t *testing.T, lines [][]byte) ([]timeline.Entry, timeline.Recovery, error) {
 	t.Helper()
+	return loadPath(t, writeLines(t, lines))
+}
+
+// writeLines writes lines to a new file and returns its path.
+func writeLines(t *testing.T, lines [][]byte) string {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "j.jsonl")
 	require.NoError(t, os.WriteFile(path, bytes.Join(lines, nil), 0o600))
+	return path
+}
+
+// loadPath loads the journal file at path with a FileStore.
+func loadPath(t *testing.T, path string) ([]timeline.Entry, timeline.Recovery, error) {
+	t.Helper()
 	s, err := timeline.OpenFileStore(path, &timeline.FileStoreOptions{NoSync: true})
 	require.NoError(t, err)
 	defer s.Close()
@@ -133,9 +145,10 @@ func TestFileStoreLoadRefusesJunkCheaply(t *testing.T) {
 		"long lines":  bytes.Repeat([]byte(strings.Repeat("x", 99)+"\n"), 80_000),
 	} {
 		t.Run(name, func(t *testing.T) {
+			path := writeLines(t, [][]byte{junk})
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
-			_, _, err := loadFile(t, [][]byte{junk})
+			_, _, err := loadPath(t, path)
 			runtime.ReadMemStats(&after)
 			var le *timeline.LineError
 			require.ErrorAs(t, err, &le)
@@ -145,4 +158,28 @@ func TestFileStoreLoadRefusesJunkCheaply(t *testing.T) {
 	}
 	_, _, err := loadFile(t, [][]byte{bytes.Repeat([]byte{'x'}, timeline.MaxLineSize+1)})
 	assert.True(t, errors.Is(err, timeline.ErrLineTooLong), "%v", err)
+
+	// A file with no newline is refused after its first megabytes, with
+	// the line that is too long, whatever its size; so is a long line
+	// after good ones, once the lines before it are read.
+	good := longJournal(t, 3)
+	for _, lines := range [][][]byte{
+		{bytes.Repeat([]byte{'x'}, 64<<20)},
+		{good[0], good[1], bytes.Repeat([]byte{'x'}, 64<<20), good[2]},
+		{good[0], []byte("not json\n"), bytes.Repeat([]byte{'x'}, 64<<20)},
+	} {
+		path := writeLines(t, lines)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, _, err := loadPath(t, path)
+		_, rerr := timeline.ReadFile(path)
+		runtime.ReadMemStats(&after)
+		var le *timeline.LineError
+		require.ErrorAs(t, err, &le)
+		want, werr := timeline.Read(bytes.NewReader(bytes.Join(lines, nil)))
+		assert.Equal(t, werr.Error(), err.Error())
+		assert.Equal(t, werr.Error(), rerr.Error())
+		assert.Len(t, want, le.Line-1)
+		assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(32<<20), "64 MiB without a newline")
+	}
 }

@@ -124,7 +124,7 @@ func (s *FileStore) Load() ([]Entry, error) {
 	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
 		return nil, fmt.Errorf("timeline: %w", err)
 	}
-	data, err := readAll(s.f)
+	data, long, err := readLines(s.f)
 	if err != nil {
 		return nil, fmt.Errorf("timeline: reading %s: %w", s.path, err)
 	}
@@ -134,6 +134,9 @@ func (s *FileStore) Load() ([]Entry, error) {
 	entries, err := decodeLines(data[:size])
 	if err != nil {
 		return nil, err
+	}
+	if long > 0 {
+		return nil, &LineError{Line: long, Err: ErrLineTooLong}
 	}
 	if torn := data[size:]; len(torn) > 0 {
 		line := len(entries) + 1

@@ -1,7 +1,6 @@
 package timeline_test
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -10,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mepkit/mepkit/internal/fuzzing"
 	"github.com/mepkit/mepkit/timeline"
 )
 
@@ -180,13 +180,7 @@ func BenchmarkSummarize100k(b *testing.B) {
 }
 
 func TestMain(m *testing.M) {
-	// Bound to 5 s the time the fuzzing engine spends minimising each new
-	// input (a -test.fuzzminimizetime on the command line, parsed by
-	// m.Run, still wins): its default minute let fuzz targets stand at
-	// 0 execs/s for half of a 60 s run on a loaded machine.
-	if err := flag.Set("test.fuzzminimizetime", "5s"); err != nil {
-		panic(err)
-	}
+	fuzzing.BoundMinimization()
 	code := m.Run()
 	if bigJournal.dir != "" {
 		os.RemoveAll(bigJournal.dir)

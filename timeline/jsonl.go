@@ -2,7 +2,6 @@ package timeline
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -103,23 +102,12 @@ func ReadFile(path string) ([]Entry, error) {
 		return nil, fmt.Errorf("timeline: %w", err)
 	}
 	defer f.Close()
-	data, long, err := readLines(f)
-	if err != nil {
-		return nil, fmt.Errorf("timeline: reading %s: %w", path, err)
-	}
-	end := bytes.LastIndexByte(data, '\n') + 1
-	entries, err := decodeLines(data[:end])
-	if err != nil {
+	entries, _, tail, err := readJournal(f, path)
+	if err != nil || len(tail) == 0 {
 		return entries, err
 	}
-	if long > 0 {
-		return entries, &LineError{Line: long, Err: ErrLineTooLong}
-	}
-	if end == len(data) {
-		return entries, nil
-	}
 	// A last line without its newline, read as Entries reads it.
-	e, _, err := decodeNumbered(data[end:], false, len(entries)+1, nil)
+	e, _, err := decodeNumbered(tail, false, len(entries)+1, nil)
 	if err != nil {
 		return entries, err
 	}

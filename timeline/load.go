@@ -2,6 +2,7 @@ package timeline
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"runtime"
@@ -48,6 +49,24 @@ func readLines(f *os.File) (data []byte, long int, err error) {
 	}
 }
 
+// readJournal reads the JSON Lines of f as Read reads them, with the same
+// entries and errors, up to the last newline: it returns the entries of
+// the complete lines, their size in bytes, and what follows the last
+// newline (a last line without its newline, within MaxLineSize). name
+// names the file in a read error.
+func readJournal(f *os.File, name string) (entries []Entry, size int, tail []byte, err error) {
+	data, long, err := readLines(f)
+	if err != nil {
+		return nil, 0, nil, fmt.Errorf("timeline: reading %s: %w", name, err)
+	}
+	size = bytes.LastIndexByte(data, '\n') + 1
+	entries, err = decodeLines(data[:size])
+	if err == nil && long > 0 {
+		err = &LineError{Line: long, Err: ErrLineTooLong}
+	}
+	return entries, size, data[size:], err
+}
+
 // Decoding in parallel pays off from this many lines; below, and for the
 // first lines of a longer input, lines are decoded in order.
 const parallelLines = 4096
@@ -85,6 +104,7 @@ func decodeLines(data []byte) ([]Entry, error) {
 	type part struct {
 		data  []byte
 		first int // index of its first line
+		n     int // entries decoded
 		err   error
 	}
 	parts := make([]part, 0, workers)
@@ -103,13 +123,14 @@ func decodeLines(data []byte) ([]Entry, error) {
 	for i := range parts {
 		p := &parts[i]
 		wg.Go(func() {
-			_, p.err = decodeSerial(p.data, entries[p.first:p.first], p.first)
+			dst, err := decodeSerial(p.data, entries[p.first:p.first], p.first)
+			p.n, p.err = len(dst), err
 		})
 	}
 	wg.Wait()
 	for _, p := range parts {
 		if p.err != nil {
-			return entries[:p.err.(*LineError).Line-1], p.err
+			return entries[:p.first+p.n], p.err
 		}
 	}
 	return entries, nil

@@ -1,7 +1,6 @@
 package timeline
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -124,28 +123,16 @@ func (s *FileStore) Load() ([]Entry, error) {
 	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
 		return nil, fmt.Errorf("timeline: %w", err)
 	}
-	data, long, err := readLines(s.f)
-	if err != nil {
-		return nil, fmt.Errorf("timeline: reading %s: %w", s.path, err)
-	}
 	// Complete lines end with a newline; what follows the last one is
 	// the trace of a crash during a write.
-	size := int64(bytes.LastIndexByte(data, '\n') + 1)
-	entries, err := decodeLines(data[:size])
+	entries, size, torn, err := readJournal(s.f, s.path)
 	if err != nil {
 		return nil, err
 	}
-	if long > 0 {
-		return nil, &LineError{Line: long, Err: ErrLineTooLong}
+	if len(torn) > 0 {
+		s.recovery = Recovery{TornBytes: int64(len(torn)), TornLine: len(entries) + 1}
 	}
-	if torn := data[size:]; len(torn) > 0 {
-		line := len(entries) + 1
-		if err := checkLineSize(len(torn)); err != nil {
-			return nil, &LineError{Line: line, Err: err}
-		}
-		s.recovery = Recovery{TornBytes: int64(len(torn)), TornLine: line}
-	}
-	s.size = size
+	s.size = int64(size)
 	if n := len(entries); n > 0 {
 		s.last, s.lastHash = entries[n-1].Seq, entries[n-1].Hash
 	}

@@ -61,6 +61,7 @@ type Journal struct {
 	closed     bool
 	gen        uint64 // bumped when queued entries are dropped after a conflict
 	conflict   error  // why the entries of the last dropped generation were not stored
+	behind     error  // set by a conflict: the store holds entries this journal has not read; cleared by Refresh
 	refreshing bool   // Refresh is reading what other writers appended
 	buf        []byte // scratch for the line length check
 
@@ -164,20 +165,49 @@ func (j *Journal) replay(loaded []Entry) error {
 // wrote, and record again. Any other storage error is returned to every
 // waiting and later Record, since what is stored can no longer be known:
 // reopen the journal to continue. After Close, Record returns ErrClosed.
+//
+// Record is [Journal.Queue] followed by its wait.
 func (j *Journal) Record(e Entry) (Entry, error) {
+	e, wait, err := j.Queue(e)
+	if err != nil {
+		return Entry{}, err
+	}
+	if err := wait(); err != nil {
+		return Entry{}, err
+	}
+	return e, nil
+}
+
+// Queue appends e as [Journal.Record] does, but returns without waiting
+// for the store: the entry as it will be stored (Seq and Hash set), and
+// wait, which returns once it is stored, with the error Record would
+// return then. Entries are stored in the order Queue accepts them, and
+// each is checked against those queued before it. A caller that orders
+// its facts under a lock of its own queues under that lock and waits
+// outside it, so that its concurrent writers share the store's syncs
+// (group commit). Call wait exactly once; until it returns, the entry may
+// still be dropped (a conflict, a storage error). For a journal in memory
+// the entry is stored at once and wait returns nil.
+//
+// Queue returns Record's errors for an entry that breaks the rules, and
+// leaves the journal unchanged then.
+func (j *Journal) Queue(e Entry) (Entry, func() error, error) {
 	j.mu.Lock()
+	defer j.mu.Unlock()
 	j.initLocked()
 	for j.refreshing && !j.closed {
 		j.cond.Wait()
 	}
 	if j.closed {
-		j.mu.Unlock()
-		return Entry{}, ErrClosed
+		return Entry{}, nil, ErrClosed
 	}
 	if j.failed != nil {
-		err := j.failed
-		j.mu.Unlock()
-		return Entry{}, err
+		return Entry{}, nil, j.failed
+	}
+	if j.behind != nil {
+		// Whatever is appended now chains on a head the store has moved
+		// past: it would conflict too.
+		return Entry{}, nil, j.behind
 	}
 	e.Seq = j.seq + 1
 	if e.At.IsZero() {
@@ -189,8 +219,7 @@ func (j *Journal) Record(e Entry) (Entry, error) {
 		e.At = e.At.Round(0)
 	}
 	if err := j.steps.check(&e); err != nil {
-		j.mu.Unlock()
-		return Entry{}, err
+		return Entry{}, nil, err
 	}
 	if len(e.Attrs) == 0 {
 		e.Attrs = nil
@@ -200,8 +229,7 @@ func (j *Journal) Record(e Entry) (Entry, error) {
 	e.Hash = j.chain.next(&e)
 	var err error
 	if j.buf, err = checkLine(&e, j.buf); err != nil {
-		j.mu.Unlock()
-		return Entry{}, err
+		return Entry{}, nil, err
 	}
 	j.chain.advance()
 	j.steps.apply(&e)
@@ -212,28 +240,32 @@ func (j *Journal) Record(e Entry) (Entry, error) {
 	if j.store == nil {
 		j.entries.append(e)
 		j.durable = e.Seq
-	} else if err := j.flushUntil(e); err != nil {
+	} else {
+		j.pending = append(j.pending, e)
+	}
+	seq, gen := e.Seq, j.gen
+	wait := func() error {
+		j.mu.Lock()
+		err := j.waitStored(seq, gen)
 		j.mu.Unlock()
-		return Entry{}, err
+		if err == nil && j.logger != nil {
+			j.log(e)
+		}
+		return err
 	}
-	j.mu.Unlock()
-	if j.logger != nil {
-		j.log(e)
-	}
-	return e.clone(), nil
+	return e.clone(), wait, nil
 }
 
-// flushUntil queues e and returns once it is stored. Whoever finds no
-// flush running stores every queued entry in one batch, so concurrent
-// writers share one sync. Requires j.mu held; releases it while storing.
-func (j *Journal) flushUntil(e Entry) error {
-	gen := j.gen
-	j.pending = append(j.pending, e)
+// waitStored returns once the entry seq, queued in generation gen, is
+// stored, or the error that stops it. Whoever finds no flush running
+// stores every queued entry in one batch, so concurrent writers share one
+// sync. Requires j.mu held; releases it while storing.
+func (j *Journal) waitStored(seq, gen uint64) error {
 	for {
 		switch {
 		case j.gen != gen:
 			return j.conflict
-		case j.durable >= e.Seq:
+		case j.durable >= seq:
 			return nil
 		case j.failed != nil:
 			return j.failed
@@ -247,39 +279,46 @@ func (j *Journal) flushUntil(e Entry) error {
 			j.mu.Unlock()
 			runtime.Gosched()
 			j.mu.Lock()
-			if j.flushing || j.gen != gen || j.durable >= e.Seq || j.failed != nil {
+			if j.flushing || j.gen != gen || j.durable >= seq || j.failed != nil {
 				continue
 			}
 		}
-		batch := j.pending
-		j.pending = j.spare[:0]
-		j.flushing = true
-		j.mu.Unlock()
-		err := j.store.Append(batch)
-		j.mu.Lock()
-		j.flushing = false
-		switch {
-		case errors.Is(err, ErrConflict):
-			// Nothing of batch is stored, and the entries queued since
-			// chain on it: drop them all and go back to the stored state.
-			j.conflict = fmt.Errorf("timeline: entries %d to %d not stored: %w", batch[0].Seq, j.seq, err)
-			j.gen++
-			clear(j.pending)
-			j.pending = j.pending[:0]
-			j.rewind()
-		case err != nil:
-			j.failed = fmt.Errorf("timeline: journal unusable after a storage error: %w", err)
-		default:
-			for _, e := range batch {
-				j.entries.append(e)
-			}
-			j.durable = batch[len(batch)-1].Seq
-		}
-		j.lastBatch = len(batch)
-		clear(batch)
-		j.spare = batch[:0]
-		j.cond.Broadcast()
+		j.storeBatch()
 	}
+}
+
+// storeBatch stores every queued entry in one append. Requires j.mu held,
+// no flush running and entries queued; releases j.mu while storing.
+func (j *Journal) storeBatch() {
+	batch := j.pending
+	j.pending = j.spare[:0]
+	j.flushing = true
+	j.mu.Unlock()
+	err := j.store.Append(batch)
+	j.mu.Lock()
+	j.flushing = false
+	switch {
+	case errors.Is(err, ErrConflict):
+		// Nothing of batch is stored, and the entries queued since
+		// chain on it: drop them all and go back to the stored state.
+		j.conflict = fmt.Errorf("timeline: entries %d to %d not stored: %w", batch[0].Seq, j.seq, err)
+		j.behind = fmt.Errorf("timeline: behind the store since entry %d: refresh first: %w", batch[0].Seq, err)
+		j.gen++
+		clear(j.pending)
+		j.pending = j.pending[:0]
+		j.rewind()
+	case err != nil:
+		j.failed = fmt.Errorf("timeline: journal unusable after a storage error: %w", err)
+	default:
+		for _, e := range batch {
+			j.entries.append(e)
+		}
+		j.durable = batch[len(batch)-1].Seq
+	}
+	j.lastBatch = len(batch)
+	clear(batch)
+	j.spare = batch[:0]
+	j.cond.Broadcast()
 }
 
 // rewind forgets the entries assigned but not stored: the chain, the
@@ -315,6 +354,10 @@ func (j *Journal) Refresh() ([]Entry, error) {
 	defer j.mu.Unlock()
 	j.initLocked()
 	for (j.refreshing || j.flushing || len(j.pending) > 0) && !j.closed && j.failed == nil {
+		if !j.refreshing && !j.flushing {
+			j.storeBatch() // entries queued whose writers have not waited yet
+			continue
+		}
 		j.cond.Wait()
 	}
 	switch {
@@ -340,6 +383,7 @@ func (j *Journal) Refresh() ([]Entry, error) {
 		return nil, fmt.Errorf("timeline: refresh: %w", err)
 	}
 	if len(news) == 0 {
+		j.behind = nil
 		return nil, nil
 	}
 	// Check on copies of the chain and the steps, so that a refused
@@ -379,6 +423,7 @@ func (j *Journal) Refresh() ([]Entry, error) {
 	j.chain, j.steps, j.lastAt = c, st, lastAt
 	j.seq = news[len(news)-1].Seq
 	j.durable = j.seq
+	j.behind = nil
 	return out, nil
 }
 
@@ -484,6 +529,10 @@ func (j *Journal) Close() error {
 	j.closed = true
 	j.cond.Broadcast() // Records waiting for a refresh give up
 	for j.refreshing || j.flushing || (j.durable < j.seq && j.failed == nil) {
+		if !j.refreshing && !j.flushing && len(j.pending) > 0 {
+			j.storeBatch()
+			continue
+		}
 		j.cond.Wait()
 	}
 	s, failed := j.store, j.failed

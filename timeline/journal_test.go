@@ -3,7 +3,9 @@ package timeline_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"log/slog"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -251,4 +253,53 @@ func TestErrorMessagesArePrefixed(t *testing.T) {
 	assert.True(t, strings.HasPrefix(err.Error(), "timeline: "), err.Error())
 	assert.False(t, strings.Contains(err.Error(), "timeline: timeline"), err.Error())
 	assert.True(t, errors.Is(err, timeline.ErrNotStarted))
+}
+
+// Entries queued under a caller's own lock and waited for outside it are
+// stored in the order queued, each checked against those before it, and
+// concurrent waits share the store's syncs.
+func TestQueueOrdersUnderCallersLockAndWaitsOutside(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j.jsonl")
+	j, err := timeline.Open(path, nil)
+	require.NoError(t, err)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for i := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mu.Lock()
+			e, wait, err := j.Queue(timeline.Entry{Kind: timeline.KindNote, Actor: "a", Text: fmt.Sprint(i)})
+			mu.Unlock()
+			require.NoError(t, err)
+			assert.NotZero(t, e.Seq)
+			assert.NoError(t, wait())
+		}()
+	}
+	wg.Wait()
+	_, wait, err := j.Queue(timeline.Entry{Kind: timeline.KindEnd, Step: "never-started"})
+	assert.ErrorIs(t, err, timeline.ErrNotStarted, "a queued entry is checked as Record checks it")
+	assert.Nil(t, wait)
+	require.NoError(t, j.Close())
+	entries, err := timeline.ReadFile(path)
+	require.NoError(t, err)
+	require.Len(t, entries, 16)
+	for i, e := range entries {
+		assert.Equal(t, uint64(i+1), e.Seq)
+	}
+	require.NoError(t, timeline.Verify(entries, nil))
+}
+
+// Close stores what was queued even when its writer has not waited yet.
+func TestCloseStoresQueuedEntries(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j.jsonl")
+	j, err := timeline.Open(path, &timeline.Options{NoSync: true})
+	require.NoError(t, err)
+	_, wait, err := j.Queue(timeline.Entry{Kind: timeline.KindNote, Actor: "a", Text: "queued"})
+	require.NoError(t, err)
+	require.NoError(t, j.Close())
+	assert.NoError(t, wait(), "stored by Close")
+	entries, err := timeline.ReadFile(path)
+	require.NoError(t, err)
+	assert.Len(t, entries, 1)
 }

@@ -2,6 +2,7 @@ package mep
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -91,4 +92,103 @@ func (s ActionSpec) validate(field string) error {
 		return fieldErr(field+".owner", s.Owner, "empty (every action has an owner, R6)")
 	}
 	return nil
+}
+
+// evAssign hands out an action outside a meeting (R6).
+type evAssign struct {
+	At   time.Time
+	Spec ActionSpec // Due resolved
+	By   string
+
+	id int // set by apply: the action's ID
+}
+
+// prepare gives an action without a due date the next meeting's date.
+func (v *evAssign) prepare(p *Project, st *state) error {
+	if v.Spec.Due.IsZero() {
+		v.Spec.Due = st.nextDate(p.loc).Round(0)
+		if v.Spec.Due.IsZero() {
+			return fieldErr("action.due", "", "no due date and no next meeting date")
+		}
+	}
+	return nil
+}
+
+func (*evAssign) kind() string      { return "action" }
+func (v *evAssign) when() time.Time { return v.At }
+func (v *evAssign) put(w *enc) {
+	w.by(v.By)
+	w.text(v.Spec.Title)
+	w.str("owner", v.Spec.Owner)
+	w.time("due", v.Spec.Due)
+}
+func (v *evAssign) get(d *dec) error {
+	v.At, v.By = d.e.At.In(d.loc), d.by()
+	d.need("owner")
+	d.need("due")
+	v.Spec = ActionSpec{Title: d.text(), Owner: d.str("owner"), Due: d.time("due")}
+	return nil
+}
+
+var _ = register[evAssign]()
+
+func (v *evAssign) check(*state) error {
+	if err := v.Spec.validate("action"); err != nil {
+		return err
+	}
+	if v.Spec.Due.IsZero() {
+		return fieldErr("action.due", "", "no due date")
+	}
+	return nil
+}
+
+func (v *evAssign) apply(st *state) {
+	v.id = len(st.actions) + 1
+	st.actions = append(st.actions, Action{ID: v.id, Title: v.Spec.Title, Owner: v.Spec.Owner, Due: v.Spec.Due, By: v.By, At: v.At})
+}
+
+// evClose closes an action, done or cancelled.
+type evClose struct {
+	At     time.Time
+	ID     int
+	Status ActionStatus
+	By     string
+	Note   string
+}
+
+func (*evClose) kind() string      { return "action.close" }
+func (v *evClose) when() time.Time { return v.At }
+func (v *evClose) put(w *enc) {
+	w.by(v.By)
+	w.text(v.Note)
+	w.int("id", v.ID)
+	w.str("status", v.Status.String())
+}
+func (v *evClose) get(d *dec) error {
+	v.At, v.By, v.Note, v.ID = d.e.At.In(d.loc), d.by(), d.text(), d.int("id")
+	d.need("status")
+	d.text2("status", &v.Status)
+	return nil
+}
+
+var _ = register[evClose]()
+
+func (v *evClose) check(st *state) error {
+	switch {
+	case v.ID < 1 || v.ID > len(st.actions):
+		return &notFoundError{What: "action", Key: strconv.Itoa(v.ID)}
+	case v.Status != ActionDone && v.Status != ActionCancelled:
+		return fieldErr("action.status", v.Status.String(), "not done or cancelled")
+	case strings.TrimSpace(v.By) == "":
+		return fieldErr("action.closed_by", v.By, "empty")
+	}
+	if a := st.actions[v.ID-1]; a.Status != ActionOpen {
+		return fmt.Errorf("mep: action %d is %s: %w", v.ID, a.Status, ErrClosed)
+	}
+	return nil
+}
+
+func (v *evClose) apply(st *state) {
+	a := &st.actions[v.ID-1]
+	a.Status, a.ClosedAt, a.ClosedBy, a.Note = v.Status, v.At, v.By, v.Note
 }

@@ -83,9 +83,7 @@ func (p *Project) Plan(ph Phase, d time.Duration) error {
 	if d < 0 {
 		return fieldErr("plan."+ph.String(), d.String(), "negative duration")
 	}
-	return p.write(func(*state) (event, error) {
-		return &evPlan{At: p.now(), Phase: ph, Planned: d}, nil
-	})
+	return p.record(&evPlan{At: p.now(), Phase: ph, Planned: d})
 }
 
 // Budget returns the planned and actual time of every phase at now, with
@@ -97,3 +95,40 @@ func (p *Project) Budget(now time.Time) Budget {
 	p.read(func(st *state) { b = st.budget(p, now) })
 	return b
 }
+
+// evPlan sets the planned time of a phase (R2).
+type evPlan struct {
+	At      time.Time
+	Phase   Phase
+	Planned time.Duration
+	By      string
+}
+
+func (*evPlan) kind() string      { return "plan" }
+func (v *evPlan) when() time.Time { return v.At }
+func (v *evPlan) put(w *enc) {
+	w.by(v.By)
+	w.str("phase", v.Phase.String())
+	w.dur("planned", v.Planned)
+}
+func (v *evPlan) get(d *dec) error {
+	v.At, v.By = d.e.At.In(d.loc), d.by()
+	d.need("phase")
+	d.text2("phase", &v.Phase)
+	v.Planned = d.dur("planned")
+	return nil
+}
+
+var _ = register[evPlan]()
+
+func (v *evPlan) check(*state) error {
+	switch {
+	case !v.Phase.isValid():
+		return fieldErr("plan.phase", v.Phase.String(), "invalid phase")
+	case v.Planned < 0:
+		return fieldErr("plan.duration", v.Planned.String(), "negative")
+	}
+	return nil
+}
+
+func (v *evPlan) apply(st *state) { st.planned[v.Phase] = v.Planned }

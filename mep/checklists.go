@@ -1,6 +1,8 @@
 package mep
 
 import (
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/mepkit/mepkit/checklist"
@@ -31,10 +33,7 @@ func (c Checklist) Start(list checklist.List, t0 time.Time, by string) error {
 	if _, err := checklist.NewRun(list, t0); err != nil {
 		return err
 	}
-	list = list.Clone()
-	return c.p.write(func(*state) (event, error) {
-		return &evChecklist{At: c.p.now(), Run: c.run, List: list, T0: t0.Round(0), By: by}, nil
-	})
+	return c.p.record(&evChecklist{At: c.p.now(), Run: c.run, List: list.Clone(), T0: t0.Round(0), By: by})
 }
 
 // Run returns a copy of the run as the record has it, or nil before
@@ -68,11 +67,132 @@ func (c Checklist) Waive(id, by string, at time.Time, reason string) error {
 }
 
 func (c Checklist) tick(id, by string, at time.Time, note string, s checklist.Status) error {
-	return c.p.write(func(st *state) (event, error) {
-		run, err := st.run(c.run, "")
-		if err != nil {
-			return nil, err
-		}
-		return tryTick(run, &evTick{At: c.p.stamp(at), Run: c.run, Item: id, Status: s, By: by, Note: note})
-	})
+	return c.p.record(&evTick{At: c.p.stamp(at), Run: c.run, Item: id, Status: s, By: by, Note: note})
+}
+
+// evChecklist starts a project checklist run: validation (R4) or
+// operations readiness (R13).
+type evChecklist struct {
+	At   time.Time
+	Run  string // runValidation or runOperations
+	List checklist.List
+	T0   time.Time
+	By   string
+
+	run *checklist.Run // made by check, taken by apply
+}
+
+func (*evChecklist) kind() string      { return "checklist" }
+func (v *evChecklist) when() time.Time { return v.At }
+func (v *evChecklist) put(w *enc) {
+	w.by(v.By)
+	w.str("run", v.Run)
+	w.json("list", v.List)
+	w.time("t0", v.T0)
+}
+func (v *evChecklist) get(d *dec) error {
+	v.At, v.By, v.Run, v.T0 = d.e.At.In(d.loc), d.by(), d.need("run"), d.time("t0")
+	d.json("list", &v.List)
+	return nil
+}
+
+var _ = register[evChecklist]()
+
+func (v *evChecklist) check(*state) error {
+	if v.Run != runValidation && v.Run != runOperations {
+		return fieldErr("run", v.Run, "not validation or operations")
+	}
+	run, err := checklist.NewRun(v.List, v.T0)
+	if err != nil {
+		return err
+	}
+	v.run = run
+	return nil
+}
+
+func (v *evChecklist) apply(st *state) {
+	if v.Run == runValidation {
+		st.validation = v.run
+	} else {
+		st.operations = v.run
+	}
+}
+
+// evTick is a change to an item of a checklist run: checked, failed or
+// waived. Rollout names the rollout whose readiness run it is; "" for a
+// project run.
+type evTick struct {
+	At                 time.Time
+	Run, Rollout, Item string
+	Status             checklist.Status // Done, Failed or Waived
+	By, Note           string
+
+	next *checklist.Run // the run with the change, made by check, taken by apply
+}
+
+func (*evTick) kind() string      { return "checklist.tick" }
+func (v *evTick) when() time.Time { return v.At }
+func (v *evTick) put(w *enc) {
+	w.by(v.By)
+	w.text(v.Note)
+	w.str("run", v.Run)
+	w.str("rollout", v.Rollout)
+	w.str("item", v.Item)
+	w.str("status", v.Status.String())
+}
+func (v *evTick) get(d *dec) error {
+	v.At, v.By, v.Note, v.Run, v.Rollout, v.Item = d.e.At.In(d.loc), d.by(), d.text(), d.need("run"), d.str("rollout"), d.need("item")
+	switch s := d.need("status"); s {
+	case checklist.Done.String():
+		v.Status = checklist.Done
+	case checklist.Failed.String():
+		v.Status = checklist.Failed
+	case checklist.Waived.String():
+		v.Status = checklist.Waived
+	default:
+		d.fail("status", s, "not done, failed or waived")
+	}
+	return nil
+}
+
+var _ = register[evTick]()
+
+// check makes the change on a copy of the run: the run refuses what
+// does not follow its rules, and apply takes the copy.
+func (v *evTick) check(st *state) error {
+	run, err := st.run(v.Run, v.Rollout)
+	if err != nil {
+		return err
+	}
+	c := cloneRun(run)
+	if c == nil {
+		return errors.New("mep: the checklist run cannot be copied")
+	}
+	switch v.Status {
+	case checklist.Done:
+		err = c.Check(v.Item, v.By, v.At, v.Note)
+	case checklist.Failed:
+		err = c.Fail(v.Item, v.By, v.At, v.Note)
+	case checklist.Waived:
+		err = c.Waive(v.Item, v.By, v.At, v.Note)
+	default:
+		err = fieldErr("status", v.Status.String(), "not done, failed or waived")
+	}
+	if err != nil {
+		return fmt.Errorf("mep: %s checklist: %w", v.Run, err)
+	}
+	v.next = c
+	return nil
+}
+
+func (v *evTick) apply(st *state) {
+	switch v.Run {
+	case runValidation:
+		st.validation = v.next
+	case runOperations:
+		st.operations = v.next
+	default:
+		r := st.byName[v.Rollout]
+		r.readiness, r.est = v.next, nil
+	}
 }

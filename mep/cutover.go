@@ -1,11 +1,8 @@
 package mep
 
 import (
-	"context"
-	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/mepkit/mepkit/timeline"
 )
@@ -86,47 +83,7 @@ func (ro *rollout) waitsOn(i int, status map[string]stepState) []string {
 // StartStep and EndStep record the rollback of the steps that have a
 // rollback procedure, latest first. Nothing is recorded on error.
 func (r *Rollout) StartStep(id, by string) error {
-	return r.write(func(st *state, ro *rollout) (event, error) {
-		i, ok := ro.index[id]
-		if !ok {
-			return nil, &notFoundError{What: "runbook step", Key: fmt.Sprintf("%q", id)}
-		}
-		if err := st.people.inTeam(by, 0); err != nil {
-			return nil, err
-		}
-		if ro.finished != nil {
-			return nil, fmt.Errorf("%w: the cutover is finished", ErrRunbook)
-		}
-		now := r.p.now()
-		if ro.rollback != nil {
-			return ro.startRollbackStep(id, by, now)
-		}
-		status := ro.status()
-		switch status[id] {
-		case stepRunning:
-			return nil, fmt.Errorf("%w: step %s is already running", ErrRunbook, id)
-		case stepDone:
-			return nil, fmt.Errorf("%w: step %s is done", ErrRunbook, id)
-		case stepSkipped:
-			return nil, fmt.Errorf("%w: step %s was skipped", ErrRunbook, id)
-		}
-		if w := ro.waitsOn(i, status); len(w) > 0 {
-			return nil, fmt.Errorf("%w: step %s follows %s, not done or skipped yet", ErrRunbook, id, strings.Join(w, ", "))
-		}
-		if !ro.started {
-			switch {
-			case ro.decided.Verdict != Go:
-				return nil, fmt.Errorf("%w: step %q cannot start; the decision is %s", ErrNoGo, id, ro.decided.Verdict)
-			case !ro.decided.T0.Equal(ro.t0):
-				return nil, fmt.Errorf("%w: the GO was for another T0", ErrNoGo)
-			}
-			if d := ro.evaluate(context.Background(), st, r.p, now, now); !d.IsGo() {
-				return nil, fmt.Errorf("%w: the GO no longer holds for a start at %s: %s",
-					ErrNoGo, now.In(ro.t0.Location()).Format("2006-01-02 15:04 MST"), d)
-			}
-		}
-		return &evStep{At: now, Rollout: r.name, Step: id, By: by, Event: stepStart}, nil
-	})
+	return r.p.record(&evStep{At: r.p.now(), Rollout: r.name, Step: id, By: by, Event: stepStart})
 }
 
 // EndStep records that the running attempt of step id ends with outcome,
@@ -138,22 +95,7 @@ func (r *Rollout) EndStep(id, by string, outcome timeline.Outcome) error {
 	if !outcome.IsValid() {
 		return fieldErr("step.outcome", outcome.String(), "invalid outcome")
 	}
-	return r.write(func(st *state, ro *rollout) (event, error) {
-		if _, ok := ro.index[id]; !ok {
-			return nil, &notFoundError{What: "runbook step", Key: fmt.Sprintf("%q", id)}
-		}
-		if err := st.people.inTeam(by, 0); err != nil {
-			return nil, err
-		}
-		steps := ro.steps
-		if ro.rollback != nil {
-			steps = ro.rbSteps
-		}
-		if !running(steps, id) {
-			return nil, fmt.Errorf("%w: step %s is not running", ErrRunbook, id)
-		}
-		return &evStep{At: r.p.now(), Rollout: r.name, Step: id, By: by, Event: stepEnd, Outcome: outcome, Rollback: ro.rollback != nil}, nil
-	})
+	return r.p.record(&evStep{At: r.p.now(), Rollout: r.name, Step: id, By: by, Event: stepEnd, Outcome: outcome})
 }
 
 // running reports whether step id has an attempt running in steps.
@@ -174,18 +116,7 @@ func (r *Rollout) Skip(id, by, reason string) error {
 	if strings.TrimSpace(reason) == "" {
 		return fieldErr("skip.reason", "", "empty: a step is skipped only with a reason (R10)")
 	}
-	return r.write(func(st *state, ro *rollout) (event, error) {
-		if _, ok := ro.index[id]; !ok {
-			return nil, &notFoundError{What: "runbook step", Key: fmt.Sprintf("%q", id)}
-		}
-		if err := st.people.inTeam(by, 0); err != nil {
-			return nil, err
-		}
-		if s := ro.status()[id]; s != stepPending {
-			return nil, fmt.Errorf("%w: step %s started; it cannot be skipped", ErrRunbook, id)
-		}
-		return &evStep{At: r.p.now(), Rollout: r.name, Step: id, By: by, Event: stepSkip, Reason: reason}, nil
-	})
+	return r.p.record(&evStep{At: r.p.now(), Rollout: r.name, Step: id, By: by, Event: stepSkip, Reason: reason})
 }
 
 // Rollback records the decision to roll the cutover back (who, why, at
@@ -196,23 +127,7 @@ func (r *Rollout) Rollback(by, reason string) error {
 	if strings.TrimSpace(reason) == "" {
 		return fieldErr("rollback.reason", "", "empty: say why the cutover is rolled back")
 	}
-	return r.write(func(st *state, ro *rollout) (event, error) {
-		if err := st.people.inTeam(by, RoleOperations); err != nil {
-			return nil, err
-		}
-		switch {
-		case !ro.started:
-			return nil, fmt.Errorf("%w: nothing to roll back before the cutover starts", ErrRunbook)
-		case ro.rollback != nil:
-			return nil, fmt.Errorf("%w: already rolling back", ErrRunbook)
-		case ro.finished != nil:
-			return nil, fmt.Errorf("%w: the cutover is finished", ErrRunbook)
-		}
-		if s := ro.pastNoReturn(); s != "" {
-			return nil, fmt.Errorf("%w: step %s, the point of no return, has started: the only way is forward", ErrRunbook, s)
-		}
-		return &evRollback{At: r.p.now(), Rollout: r.name, By: by, Reason: reason}, nil
-	})
+	return r.p.record(&evRollback{At: r.p.now(), Rollout: r.name, By: by, Reason: reason})
 }
 
 // pastNoReturn returns the point-of-no-return step that started, or "".
@@ -248,17 +163,6 @@ func (ro *rollout) toRollBack() []string {
 	return out
 }
 
-func (ro *rollout) startRollbackStep(id, by string, now time.Time) (event, error) {
-	todo := ro.toRollBack()
-	switch {
-	case running(ro.rbSteps, id):
-		return nil, fmt.Errorf("%w: the rollback of %s is already running", ErrRunbook, id)
-	case len(todo) == 0 || todo[0] != id:
-		return nil, fmt.Errorf("%w: the rollback runs %s next, not %s", ErrRunbook, firstOr(todo, "no step"), id)
-	}
-	return &evStep{At: now, Rollout: ro.name, Step: id, By: by, Event: stepStart, Rollback: true}, nil
-}
-
 // Summary returns the summary of the cutover's steps, as timeline makes
 // it. The cutover's span runs from its first step's start to its last
 // step's end: the one definition of a cutover's duration, shared by the
@@ -276,37 +180,11 @@ func (r *Rollout) Summary() timeline.Summary {
 // the cutover's summary, and an error wrapping ErrRunbook while a step
 // runs, a change step failed, or a step was never run.
 func (r *Rollout) Finish(by string) (timeline.Summary, error) {
-	var s timeline.Summary
-	err := r.write(func(st *state, ro *rollout) (event, error) {
-		if err := st.people.inTeam(by, 0); err != nil {
-			return nil, err
-		}
-		if ro.finished != nil {
-			return nil, nil
-		}
-		s = timeline.Summarize(ro.steps)
-		if ro.rollback != nil {
-			if todo := ro.toRollBack(); len(todo) > 0 {
-				return nil, fmt.Errorf("%w: rollback not finished: %s to roll back", ErrRunbook, strings.Join(todo, ", "))
-			}
-			return &evFinish{At: r.p.now(), Rollout: r.name, By: by}, nil
-		}
-		status := ro.status()
-		var left []string
-		for _, step := range ro.runbook {
-			if status[step.ID] == stepFailed && step.Kind == TestStep {
-				continue // the change is in place: the review decides (Accept or Rollback)
-			}
-			if s := status[step.ID]; s != stepDone && s != stepSkipped {
-				left = append(left, step.ID+" ("+[...]string{"not run", "running", "done", "failed", "skipped"}[s]+")")
-			}
-		}
-		if len(left) > 0 {
-			return nil, fmt.Errorf("%w: cutover not finished: %s", ErrRunbook, strings.Join(left, ", "))
-		}
-		return &evFinish{At: r.p.now(), Rollout: r.name, By: by}, nil
-	})
-	return s, err
+	ev := &evFinish{At: r.p.now(), Rollout: r.name, By: by}
+	if err := r.p.record(ev); err != nil {
+		return timeline.Summary{}, err
+	}
+	return r.Summary(), nil
 }
 
 // Accept records the decision to accept a failed functional test with a
@@ -317,15 +195,7 @@ func (r *Rollout) Accept(id, by, reason string) error {
 	if strings.TrimSpace(reason) == "" {
 		return fieldErr("accept.reason", "", "empty: say why the failure is accepted")
 	}
-	return r.write(func(st *state, ro *rollout) (event, error) {
-		if err := st.people.inTeam(by, RoleOperations); err != nil {
-			return nil, err
-		}
-		if !slices.Contains(ro.undecidedFailures(), id) {
-			return nil, fieldErr("accept.step", id, "not a functional test that failed and awaits a decision")
-		}
-		return &evAccept{At: r.p.now(), Rollout: r.name, Step: id, By: by, Reason: reason}, nil
-	})
+	return r.p.record(&evAccept{At: r.p.now(), Rollout: r.name, Step: id, By: by, Reason: reason})
 }
 
 // undecidedFailures returns the test steps that failed, with neither a

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mepkit/mepkit/checklist"
+	"github.com/mepkit/mepkit/internal/jsonstr"
 	"github.com/mepkit/mepkit/policy"
 	"github.com/mepkit/mepkit/timeline"
 )
@@ -363,13 +364,11 @@ func (r *Rollout) Decide(ctx context.Context, now time.Time) (Decision, error) {
 	if now.IsZero() {
 		return Decision{}, fieldErr("decide.now", "", "zero time")
 	}
-	now = now.Round(0)
-	var d Decision
-	err := r.write(func(st *state, ro *rollout) (event, error) {
-		d = ro.evaluate(ctx, st, r.p, now, ro.t0)
-		return &evDecision{At: now, Rollout: r.name, Decision: d, By: d.By}, nil
-	})
-	return d, err
+	ev := &evDecision{At: now.Round(0), Rollout: r.name, ctx: ctx}
+	if err := r.p.record(ev); err != nil {
+		return Decision{}, err
+	}
+	return ev.full, nil
 }
 
 // Decided returns the last decision taken by Decide, as the record keeps
@@ -378,4 +377,167 @@ func (r *Rollout) Decided() Decision {
 	var d Decision
 	r.with(func(_ *state, ro *rollout) { d = ro.decided })
 	return d
+}
+
+// policyJSON is one policy's decision as a decision keeps it.
+type policyJSON struct {
+	Policy     string    `json:"policy"`
+	Verdict    string    `json:"verdict"`
+	Reason     string    `json:"reason,omitempty"`
+	Next       time.Time `json:"next,omitzero"`
+	Overridden bool      `json:"overridden,omitempty"`
+}
+
+// evDecision is a go/no-go decision taken by Decide (R9), with its
+// reasons and the policies' answers behind it.
+type evDecision struct {
+	At       time.Time
+	Rollout  string
+	Decision Decision
+	By       string
+
+	// Not in the record: the context of Decide, and the decision as Decide
+	// returns it (with its lists of late and failed items and votes).
+	ctx  context.Context
+	full Decision
+}
+
+// prepare takes the decision: the rollout evaluated at the event's time.
+// A policy's next allowed start that the record could not hold (past the
+// year 9999) is left out.
+func (v *evDecision) prepare(p *Project, st *state) error {
+	ro, err := st.rollout(v.Rollout)
+	if err != nil {
+		return err
+	}
+	d := ro.evaluate(v.ctx, st, p, v.At, ro.t0)
+	for i := range d.Policy.Decisions {
+		if next := d.Policy.Decisions[i].Next; !next.IsZero() && checkTime("next", next) != nil {
+			d.Policy.Decisions[i].Next = time.Time{}
+		}
+	}
+	v.full, v.Decision, v.By = d, d, d.By
+	return nil
+}
+
+func (*evDecision) kind() string      { return "decision" }
+func (v *evDecision) when() time.Time { return v.At }
+func (v *evDecision) put(w *enc) {
+	dd := &v.Decision
+	w.by(v.By)
+	w.text(strings.Join(dd.Reasons, "\n"))
+	w.str("rollout", v.Rollout)
+	w.str("verdict", dd.Verdict.String())
+	w.time("t0", dd.T0)
+	w.str("digest", dd.Digest)
+	w.dur("estimate", dd.Estimate)
+	w.int("pending", dd.Pending)
+	w.buf = appendPolicies(w.buf[:0], dd.Policy.Decisions)
+	w.str("policies", string(w.buf))
+	if o := dd.Policy.Override; o != nil {
+		w.json("override", overrideJSON{o.By, o.Reason, o.At})
+	}
+	w.list("warnings", dd.Warnings)
+}
+
+// appendPolicies appends the policies' answers as a JSON array of
+// policyJSON, written by hand: a decision is recorded at every Decide, and
+// reflection would cost half of it.
+func appendPolicies(b []byte, ds []policy.Decision) []byte {
+	b = append(b, '[')
+	for i := range ds {
+		p := &ds[i]
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"policy":`...)
+		b = jsonstr.Append(b, p.Policy)
+		b = append(b, `,"verdict":`...)
+		b = jsonstr.Append(b, p.Verdict.String())
+		if p.Reason != "" {
+			b = append(b, `,"reason":`...)
+			b = jsonstr.Append(b, p.Reason)
+		}
+		if !p.Next.IsZero() {
+			b = append(b, `,"next":"`...)
+			b = p.Next.AppendFormat(b, time.RFC3339Nano)
+			b = append(b, '"')
+		}
+		if p.Overridden {
+			b = append(b, `,"overridden":true`...)
+		}
+		b = append(b, '}')
+	}
+	return append(b, ']')
+}
+
+type overrideJSON struct {
+	By     string    `json:"by"`
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at,omitzero"`
+}
+
+func (v *evDecision) get(d *dec) error {
+	v.At, v.By, v.Rollout = d.e.At.In(d.loc), d.by(), d.need("rollout")
+	dd := &v.Decision
+	dd.At, dd.T0, dd.Digest, dd.Estimate, dd.Pending = v.At, d.time("t0"), d.str("digest"), d.dur("estimate"), d.int("pending")
+	if t := d.text(); t != "" {
+		dd.Reasons = strings.Split(t, "\n")
+	}
+	d.need("verdict")
+	d.text2("verdict", &dd.Verdict)
+	var ps []policyJSON
+	d.json("policies", &ps)
+	for _, p := range ps {
+		pv, ok := parsePolicyVerdict(p.Verdict)
+		if !ok {
+			d.fail("policies", p.Verdict, "unknown policy verdict")
+		}
+		next := p.Next
+		if !next.IsZero() {
+			next = next.In(d.loc)
+		}
+		dd.Policy.Decisions = append(dd.Policy.Decisions, policyDecision(p.Policy, pv, p.Reason, next, p.Overridden))
+	}
+	if _, ok := d.e.Attrs["override"]; ok {
+		var o overrideJSON
+		d.json("override", &o)
+		dd.Policy.Override = overrideOf(o.By, o.Reason, o.At.In(d.loc))
+	}
+	dd.Warnings = d.list("warnings")
+	return nil
+}
+
+var _ = register[evDecision]()
+
+func (v *evDecision) check(st *state) error {
+	if _, err := st.rollout(v.Rollout); err != nil {
+		return err
+	}
+	d := &v.Decision
+	if _, err := d.Verdict.MarshalText(); err != nil {
+		return err
+	}
+	if err := checkTime("decision.t0", d.T0); err != nil {
+		return err
+	}
+	for i, pd := range d.Policy.Decisions {
+		if pd.Verdict != policy.Allow && pd.Verdict != policy.Warn && pd.Verdict != policy.Deny {
+			return fieldErr(fmt.Sprintf("decision.policies[%d].verdict", i), pd.Verdict.String(), "unknown verdict")
+		}
+		if !pd.Next.IsZero() {
+			if err := checkTime(fmt.Sprintf("decision.policies[%d].next", i), pd.Next); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (v *evDecision) apply(st *state) {
+	r := st.byName[v.Rollout]
+	r.decided = v.Decision
+	r.decided.By = v.By
+	// The record keeps the reasons that name these, not the lists.
+	r.decided.Late, r.decided.Failed, r.decided.Votes, r.decided.Stale = nil, nil, nil, nil
 }

@@ -148,23 +148,15 @@ func (p *Project) Advance(by, reason string) (Transition, error) {
 		if err := p.evaluate(from, crit, at); err != nil {
 			return Transition{}, err
 		}
-		var t Transition
-		p.mu.Lock()
-		err := p.writeLocked(func(st *state) (event, error) {
-			if st.seq != seq || p.crev != crev {
-				return nil, errChanged
-			}
-			if last := st.enteredAt(); at.Before(last) {
-				at = last // a clock stepping back keeps the transitions in order
-			}
-			t = Transition{From: from, To: from + 1, By: by, At: at, Reason: reason}
-			return &evPhase{At: at, From: from, To: from + 1, By: by, Reason: reason}, nil
-		})
-		p.mu.Unlock()
+		t := &evPhase{At: at, From: from, To: from + 1, By: by, Reason: reason, gated: true, seen: seq, crev: crev}
+		err := p.record(t)
 		if err == errChanged {
 			continue
 		}
-		return t, err
+		if err != nil {
+			return Transition{}, err
+		}
+		return t.transition(), nil
 	}
 	return Transition{}, fmt.Errorf("mep: gate %s -> %s: the project changed during each of %d checks, retry: %w",
 		from, from+1, maxAttempts, ErrConflict)
@@ -185,17 +177,88 @@ func (p *Project) GoBack(to Phase, by, reason string) (Transition, error) {
 	if strings.TrimSpace(reason) == "" {
 		return Transition{}, fieldErr("transition.reason", "", "going back needs a reason (R1)")
 	}
-	var t Transition
-	err := p.write(func(st *state) (event, error) {
-		if !to.isValid() || to >= st.phase {
-			return nil, fmt.Errorf("mep: cannot go back from %s to %s: %w", st.phase, to, ErrTransition)
+	t := &evPhase{At: p.now(), To: to, By: by, Reason: reason}
+	if err := p.record(t); err != nil {
+		return Transition{}, err
+	}
+	return t.transition(), nil
+}
+
+// evPhase is a transition (R1).
+type evPhase struct {
+	At         time.Time
+	From, To   Phase
+	By, Reason string
+
+	// Not in the record: a transition forward was gated on the state at
+	// seq seen and the criteria at revision crev.
+	gated      bool
+	seen, crev uint64
+}
+
+// prepare takes the phase to leave from the state (going back), refuses
+// a transition forward whose gate was checked on an older state, and
+// keeps the transitions in time order when the clock steps back.
+func (v *evPhase) prepare(p *Project, st *state) error {
+	if v.gated {
+		if st.seq != v.seen || p.crev != v.crev {
+			return errChanged
 		}
-		at := p.now()
-		if last := st.enteredAt(); at.Before(last) {
-			at = last
+	} else {
+		if !v.To.isValid() || v.To >= st.phase {
+			return fmt.Errorf("mep: cannot go back from %s to %s: %w", st.phase, v.To, ErrTransition)
 		}
-		t = Transition{From: st.phase, To: to, By: by, At: at, Reason: reason}
-		return &evPhase{At: at, From: st.phase, To: to, By: by, Reason: reason}, nil
-	})
-	return t, err
+		v.From = st.phase
+	}
+	if last := st.enteredAt(); v.At.Before(last) {
+		v.At = last
+	}
+	return nil
+}
+
+func (v *evPhase) transition() Transition {
+	return Transition{From: v.From, To: v.To, By: v.By, At: v.At, Reason: v.Reason}
+}
+
+func (*evPhase) kind() string      { return "phase" }
+func (v *evPhase) when() time.Time { return v.At }
+func (v *evPhase) put(w *enc) {
+	w.by(v.By)
+	w.text(v.Reason)
+	w.str("from", v.From.String())
+	w.str("to", v.To.String())
+}
+func (v *evPhase) get(d *dec) error {
+	v.At, v.By, v.Reason = d.e.At.In(d.loc), d.by(), d.text()
+	d.text2("from", &v.From)
+	d.need("to")
+	d.text2("to", &v.To)
+	return nil
+}
+
+var _ = register[evPhase]()
+
+// check refuses a transition that does not start from the current phase,
+// or that the method never allows (R1): skipping ahead, or going back
+// without a reason.
+func (v *evPhase) check(st *state) error {
+	switch {
+	case v.From != st.phase:
+		return fmt.Errorf("mep: transition from %s while in %s: %w", v.From, st.phase, ErrTransition)
+	case !v.To.isValid():
+		return fieldErr("transition.to", v.To.String(), "invalid phase")
+	case v.To == v.From+1:
+	case v.To < v.From && strings.TrimSpace(v.Reason) != "":
+	default:
+		return fmt.Errorf("mep: cannot move from %s to %s: %w", v.From, v.To, ErrTransition)
+	}
+	if strings.TrimSpace(v.By) == "" {
+		return fieldErr("transition.by", v.By, "empty")
+	}
+	return nil
+}
+
+func (v *evPhase) apply(st *state) {
+	st.transitions = append(st.transitions, v.transition())
+	st.phase = v.To
 }

@@ -62,17 +62,12 @@ func (ls Lessons) Learn(from, text, action, by string, at time.Time) (Lesson, er
 	case strings.TrimSpace(action) == "":
 		return Lesson{}, fieldErr("lesson.action", action, "empty: a lesson comes with the action that applies it (R12)")
 	}
-	var out Lesson
-	err := ls.p.write(func(st *state) (event, error) {
-		if _, err := st.rollout(from); err != nil {
-			return nil, err
-		}
-		return &evLesson{At: ls.p.stamp(at), From: from, Text: text, Action: action, By: by}, nil
-	})
-	if err != nil {
+	ev := &evLesson{At: ls.p.stamp(at), From: from, Text: text, Action: action, By: by}
+	if err := ls.p.record(ev); err != nil {
 		return Lesson{}, err
 	}
-	ls.p.read(func(st *state) { out = st.lessons[len(st.lessons)-1].clone() })
+	var out Lesson
+	ls.p.read(func(st *state) { out = st.lessons[ev.id-1].clone() })
 	return out, nil
 }
 
@@ -88,18 +83,7 @@ func (ls Lessons) Apply(id int, rollout, by string, at time.Time, note string, w
 	case waive && strings.TrimSpace(note) == "":
 		return fieldErr("application.note", note, "empty: a waived lesson needs the reason (R12)")
 	}
-	return ls.p.write(func(st *state) (event, error) {
-		if _, err := st.rollout(rollout); err != nil {
-			return nil, err
-		}
-		if id < 1 || id > len(st.lessons) {
-			return nil, &notFoundError{What: "lesson", Key: strconv.Itoa(id)}
-		}
-		if st.lessons[id-1].isAppliedIn(rollout) {
-			return nil, nil
-		}
-		return &evApply{At: ls.p.stamp(at), ID: id, Rollout: rollout, By: by, Note: note, Waived: waive}, nil
-	})
+	return ls.p.record(&evApply{At: ls.p.stamp(at), ID: id, Rollout: rollout, By: by, Note: note, Waived: waive})
 }
 
 // All returns every lesson, in the order recorded.
@@ -132,4 +116,97 @@ func (st *state) unapplied(rollout string) []Lesson {
 		}
 	}
 	return out
+}
+
+// evLesson records a lesson (R12).
+type evLesson struct {
+	At                 time.Time
+	From, Text, Action string
+	By                 string
+
+	id int // set by apply: the lesson's ID
+}
+
+func (*evLesson) kind() string      { return "lesson" }
+func (v *evLesson) when() time.Time { return v.At }
+func (v *evLesson) put(w *enc) {
+	w.by(v.By)
+	w.text(v.Text)
+	w.str("from", v.From)
+	w.str("action", v.Action)
+}
+func (v *evLesson) get(d *dec) error {
+	v.At, v.By, v.Text, v.From, v.Action = d.e.At.In(d.loc), d.by(), d.text(), d.need("from"), d.need("action")
+	return nil
+}
+
+var _ = register[evLesson]()
+
+func (v *evLesson) check(st *state) error {
+	switch {
+	case strings.TrimSpace(v.Text) == "":
+		return fieldErr("lesson.text", v.Text, "empty")
+	case strings.TrimSpace(v.Action) == "":
+		return fieldErr("lesson.action", v.Action, "empty: a lesson comes with the action that applies it (R12)")
+	}
+	_, err := st.rollout(v.From)
+	return err
+}
+
+func (v *evLesson) apply(st *state) {
+	v.id = len(st.lessons) + 1
+	st.lessons = append(st.lessons, Lesson{ID: v.id, At: v.At, From: v.From, Text: v.Text, Action: v.Action, By: v.By})
+}
+
+// evApply records that a rollout applied a lesson, or waived it with a
+// reason (R12).
+type evApply struct {
+	At                time.Time
+	ID                int
+	Rollout, By, Note string
+	Waived            bool
+}
+
+func (*evApply) kind() string      { return "lesson.apply" }
+func (v *evApply) when() time.Time { return v.At }
+func (v *evApply) put(w *enc) {
+	w.by(v.By)
+	w.text(v.Note)
+	w.int("id", v.ID)
+	w.str("rollout", v.Rollout)
+	w.bool("waived", v.Waived)
+}
+func (v *evApply) get(d *dec) error {
+	v.At, v.By, v.Note, v.ID, v.Rollout, v.Waived = d.e.At.In(d.loc), d.by(), d.text(), d.int("id"), d.str("rollout"), d.bool("waived")
+	return nil
+}
+
+var _ = register[evApply]()
+
+// prepare makes applying a lesson twice in a rollout a no-op.
+func (v *evApply) prepare(_ *Project, st *state) error {
+	if v.ID >= 1 && v.ID <= len(st.lessons) && st.lessons[v.ID-1].isAppliedIn(v.Rollout) {
+		return errNothing
+	}
+	return nil
+}
+
+func (v *evApply) check(st *state) error {
+	if _, err := st.rollout(v.Rollout); err != nil {
+		return err
+	}
+	switch {
+	case v.ID < 1 || v.ID > len(st.lessons):
+		return &notFoundError{What: "lesson", Key: strconv.Itoa(v.ID)}
+	case strings.TrimSpace(v.By) == "":
+		return fieldErr("application.by", v.By, "empty")
+	case v.Waived && strings.TrimSpace(v.Note) == "":
+		return fieldErr("application.note", v.Note, "empty: a waived lesson needs the reason (R12)")
+	}
+	return nil
+}
+
+func (v *evApply) apply(st *state) {
+	l := &st.lessons[v.ID-1]
+	l.Applied = append(l.Applied, Application{Rollout: v.Rollout, By: v.By, At: v.At, Note: v.Note, Waived: v.Waived})
 }

@@ -1,8 +1,10 @@
 package mep
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -113,4 +115,172 @@ type Agenda struct {
 	At      time.Time // the next meeting's date, as the latest meeting set it; zero: unknown
 	Overdue []Action  // open actions due before the agenda's instant, in the order handed out
 	Open    []Action  // the other open actions, in the order handed out
+}
+
+// evCadence sets the meeting cadence.
+type evCadence struct {
+	At      time.Time
+	Cadence Cadence
+	By      string
+}
+
+func (*evCadence) kind() string      { return "cadence" }
+func (v *evCadence) when() time.Time { return v.At }
+func (v *evCadence) put(w *enc) {
+	w.by(v.By)
+	w.int("months", v.Cadence.Months)
+	w.int("days", v.Cadence.Days)
+	w.bool("weekdays", v.Cadence.Weekdays)
+}
+func (v *evCadence) get(d *dec) error {
+	v.At, v.By = d.e.At.In(d.loc), d.by()
+	v.Cadence = Cadence{Months: d.int("months"), Days: d.int("days"), Weekdays: d.bool("weekdays")}
+	return nil
+}
+
+var _ = register[evCadence]()
+
+func (v *evCadence) check(*state) error { return v.Cadence.validate() }
+
+func (v *evCadence) apply(st *state) { st.cadence = v.Cadence }
+
+// evMeeting is a meeting held, with the actions it hands out (their due
+// dates resolved) (R6).
+type evMeeting struct {
+	At        time.Time
+	Title     string
+	Attendees []string
+	Notes     string
+	Decisions []string
+	Actions   []ActionSpec
+	NoActions string // why the meeting hands out no action
+	Next      time.Time
+	By        string
+
+	id int // set by apply: the meeting's ID
+}
+
+type actionJSON struct {
+	Title string    `json:"title"`
+	Owner string    `json:"owner"`
+	Due   time.Time `json:"due"`
+}
+
+func (*evMeeting) kind() string      { return "meeting" }
+func (v *evMeeting) when() time.Time { return v.At }
+func (v *evMeeting) put(w *enc) {
+	w.by(v.By)
+	w.text(v.Title)
+	w.list("attendees", v.Attendees)
+	w.str("notes", v.Notes)
+	w.list("decisions", v.Decisions)
+	if len(v.Actions) > 0 {
+		acts := make([]actionJSON, len(v.Actions))
+		for i, a := range v.Actions {
+			acts[i] = actionJSON(a)
+		}
+		w.json("actions", acts)
+	}
+	w.str("no_actions", v.NoActions)
+	w.time("next", v.Next)
+}
+func (v *evMeeting) get(d *dec) error {
+	v.At, v.By, v.Title = d.e.At.In(d.loc), d.by(), d.text()
+	v.Attendees, v.Notes, v.Decisions = d.list("attendees"), d.str("notes"), d.list("decisions")
+	var acts []actionJSON
+	d.json("actions", &acts)
+	for _, a := range acts {
+		v.Actions = append(v.Actions, ActionSpec{Title: a.Title, Owner: a.Owner, Due: a.Due.In(d.loc)})
+	}
+	v.NoActions, v.Next = d.str("no_actions"), d.time("next")
+	return nil
+}
+
+var _ = register[evMeeting]()
+
+// prepare gives the meeting its next date from the cadence, when it has
+// none, and each action without a due date that next date (R6).
+func (v *evMeeting) prepare(p *Project, st *state) error {
+	next := v.Next
+	if next.IsZero() {
+		next = st.cadence.next(v.At, p.loc).Round(0)
+	}
+	for i := range v.Actions {
+		a := &v.Actions[i]
+		if err := a.validate(fmt.Sprintf("meeting.actions[%d]", i)); err != nil {
+			return err
+		}
+		if a.Due.IsZero() {
+			if next.IsZero() {
+				return fieldErr(fmt.Sprintf("meeting.actions[%d].due", i), "", "no due date and no next meeting date (set Minutes.Next or a cadence)")
+			}
+			a.Due = next
+		}
+		a.Due = a.Due.Round(0)
+	}
+	v.Next = next
+	return nil
+}
+
+// check holds what a meeting must be (R6): attendees who are members or
+// declared guests, decisions that say something, and actions with an
+// owner and a due date, or the reason why there are none.
+func (v *evMeeting) check(st *state) error {
+	if v.At.IsZero() {
+		return fieldErr("meeting.at", "", "zero time")
+	}
+	if len(v.Attendees) == 0 {
+		return fieldErr("meeting.attendees", "", "no attendee")
+	}
+	for i, a := range v.Attendees {
+		field := fmt.Sprintf("meeting.attendees[%d]", i)
+		switch {
+		case strings.TrimSpace(a) == "":
+			return fieldErr(field, a, "empty")
+		case slices.Index(v.Attendees, a) != i:
+			return fieldErr(field, a, "named twice")
+		case !st.people.has(a) && !slices.Contains(st.people.guests, a):
+			return fieldErr(field, a, "neither a member nor a declared guest (Team.Invite)")
+		}
+	}
+	for i, d := range v.Decisions {
+		if strings.TrimSpace(d) == "" {
+			return fieldErr(fmt.Sprintf("meeting.decisions[%d]", i), d, "empty")
+		}
+	}
+	switch {
+	case len(v.Actions) == 0 && strings.TrimSpace(v.NoActions) == "":
+		return fieldErr("meeting.actions", "", "no action handed out: list the actions or say why not in NoActions (R6)")
+	case len(v.Actions) > 0 && v.NoActions != "":
+		return fieldErr("meeting.no_actions", v.NoActions, "set while actions are handed out")
+	case !v.Next.IsZero() && !v.Next.After(v.At):
+		return fieldErr("meeting.next", v.Next.Format(time.RFC3339), "not after the meeting")
+	}
+	for i, a := range v.Actions {
+		field := fmt.Sprintf("meeting.actions[%d]", i)
+		if err := a.validate(field); err != nil {
+			return err
+		}
+		if a.Due.IsZero() {
+			return fieldErr(field+".due", "", "no due date")
+		}
+	}
+	return nil
+}
+
+func (v *evMeeting) apply(st *state) {
+	mt := Meeting{
+		ID: len(st.meetings) + 1, At: v.At, Title: v.Title, Attendees: slices.Clone(v.Attendees),
+		Notes: v.Notes, Decisions: slices.Clone(v.Decisions), NoActions: v.NoActions, Next: v.Next,
+	}
+	for _, a := range v.Actions {
+		id := len(st.actions) + 1
+		st.actions = append(st.actions, Action{ID: id, Meeting: mt.ID, Title: a.Title, Owner: a.Owner, Due: a.Due, By: v.By, At: v.At})
+		mt.Actions = append(mt.Actions, id)
+	}
+	st.meetings = append(st.meetings, mt)
+	if st.latest == 0 || !mt.At.Before(st.meetings[st.latest-1].At) {
+		st.latest = len(st.meetings)
+	}
+	v.id = mt.ID
 }

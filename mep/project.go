@@ -141,6 +141,7 @@ type Project struct {
 	criteria [numPhases][]Criterion // added by the user, per phase left
 	crev     uint64                 // bumped when criteria change
 	scratch  []byte                 // reused by the encoding of events
+	epoch    uint64                 // bumped each time st is folded again after a refused write
 }
 
 // New returns a project named name in the [Scoping] phase, created now
@@ -163,10 +164,7 @@ func create(j *timeline.Journal, name string, s settings) (*Project, error) {
 		return nil, ErrExists
 	}
 	p := &Project{settings: s, journal: j, st: newState()}
-	err := p.write(func(*state) (event, error) {
-		return &evProject{At: p.now(), Name: name, RolloutsOnly: s.only}, nil
-	})
-	if err != nil {
+	if err := p.record(&evProject{At: p.now(), Name: name, RolloutsOnly: s.only}); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -184,52 +182,38 @@ func (p *Project) stamp(t time.Time) time.Time {
 	return t.Round(0)
 }
 
-// write records the event that build returns, then applies it: build
-// checks the action against the current state (under p.mu) and returns
-// the event, or an error and nothing is recorded. When the store reports
-// that another writer appended first (timeline.ErrConflict), nothing was
-// stored: the project reads what the others appended, folds it and calls
-// build again on the new state, which may now refuse the action; after
-// maxAttempts conflicts in a row it gives up with [ErrConflict]. The chain
-// never forks: an event is only ever appended after the last one read.
-func (p *Project) write(build func(st *state) (event, error)) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.writeLocked(build)
-}
-
-// writeLocked is write; requires p.mu held.
-func (p *Project) writeLocked(build func(st *state) (event, error)) error {
+// record writes ev: under the project's lock it prepares ev (see
+// preparer), checks it against the state, queues it in the journal, which
+// gives it its place in the record, and applies it; then, with the lock
+// released, it waits until the store holds it, so that concurrent writers
+// share the store's syncs. A refused event appends nothing.
+//
+// An event is applied when it is queued, before it is stored: the checks
+// of the writers that follow it see it. If the store then refuses it,
+// the state is folded again from what the store holds (resync). When
+// another writer appended first (timeline.ErrConflict), the project reads
+// their entries and tries again, up to maxAttempts times in a row, then
+// gives up with [ErrConflict]. The chain never forks.
+func (p *Project) record(ev event) error {
 	for range maxAttempts {
-		if err := p.catchUp(); err != nil {
-			return err
-		}
-		ev, err := build(p.st)
-		if err != nil {
-			return err
-		}
-		if ev == nil {
-			return nil // nothing to record
-		}
-		var entry timeline.Entry
-		entry, p.scratch = encodeBuf(ev, p.scratch)
-		e, err := p.journal.Record(entry)
-		if errors.Is(err, timeline.ErrConflict) {
-			if err := p.refreshLocked(); err != nil {
-				return err
+		wait, epoch, err := p.queue(ev)
+		if err == nil {
+			if err = wait(); err == nil {
+				return nil
 			}
-			continue
 		}
-		if err != nil {
-			return fmt.Errorf("mep: record %s: %w", ev.kind(), err)
+		if errors.Is(err, errNothing) {
+			return nil
 		}
-		// The state takes the event as a replay would: decode(encode(ev))
-		// is ev, as the round-trip tests check for every kind.
-		if err := p.st.apply(ev); err != nil {
-			return &RecordError{Seq: e.Seq, Kind: e.Kind, Err: err}
+		if !errors.Is(err, timeline.ErrConflict) {
+			if wait != nil { // queued, then refused by the store
+				p.resync(epoch, false)
+			}
+			return err
 		}
-		p.st.seq = e.Seq
-		return nil
+		if err := p.resync(epoch, true); err != nil {
+			return err
+		}
 	}
 	return fmt.Errorf("mep: %d attempts met the writes of others: %w", maxAttempts, ErrConflict)
 }
@@ -238,6 +222,79 @@ func (p *Project) writeLocked(build func(st *state) (event, error)) error {
 // other writers keep moving.
 const maxAttempts = 8
 
+// queue prepares, checks, queues and applies ev under p.mu, and returns
+// the journal's wait and the epoch of the state it was applied to.
+func (p *Project) queue(ev event) (func() error, uint64, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err := p.catchUp(); err != nil {
+		return nil, p.epoch, err
+	}
+	if pr, ok := ev.(preparer); ok {
+		if err := pr.prepare(p, p.st); err != nil {
+			return nil, p.epoch, err
+		}
+	}
+	if err := p.st.admit(ev); err != nil {
+		return nil, p.epoch, err
+	}
+	var entry timeline.Entry
+	entry, p.scratch = encodeBuf(ev, p.scratch)
+	e, stored, err := p.journal.Queue(entry)
+	if err != nil {
+		return nil, p.epoch, fmt.Errorf("mep: record %s: %w", ev.kind(), err)
+	}
+	ev.apply(p.st)
+	p.st.seq = e.Seq
+	return func() error {
+		if err := stored(); err != nil {
+			return fmt.Errorf("mep: record %s: %w", ev.kind(), err)
+		}
+		return nil
+	}, p.epoch, nil
+}
+
+// resync folds the state again from what the store holds, after the
+// store refused an event queued in epoch (the events applied since it was
+// queued may be gone with it), unless another writer of this project has
+// done so since; with refresh, it then reads what other writers appended.
+func (p *Project) resync(epoch uint64, refresh bool) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if epoch == p.epoch {
+		if err := p.rebuildLocked(); err != nil {
+			return err
+		}
+	}
+	if refresh {
+		return p.refreshLocked()
+	}
+	return nil
+}
+
+// rebuildLocked folds the state again from the journal's stored entries
+// and starts a new epoch. Requires p.mu held.
+func (p *Project) rebuildLocked() error {
+	st, err := replay(p.journal.Entries(), p.loc)
+	if err != nil {
+		return err
+	}
+	p.st = p.keepAttached(st)
+	p.epoch++
+	return nil
+}
+
+// keepAttached carries what is not in the record (the policies attached
+// to each rollout) over to st, a state folded again, and returns it.
+func (p *Project) keepAttached(st *state) *state {
+	for name, old := range p.st.byName {
+		if r := st.byName[name]; r != nil {
+			r.user = old.user // the set checked is built again from it
+		}
+	}
+	return st
+}
+
 // refreshLocked reads what other writers appended to the record and folds
 // it. Requires p.mu held.
 func (p *Project) refreshLocked() error {
@@ -245,10 +302,12 @@ func (p *Project) refreshLocked() error {
 	if err != nil {
 		return fmt.Errorf("mep: read what other writers recorded: %w", err)
 	}
+	if len(news) > 0 && news[0].Seq != p.st.seq+1 {
+		// The state holds events of this project that the store did not
+		// keep: fold everything again.
+		return p.rebuildLocked()
+	}
 	for i := range news {
-		if news[i].Seq <= p.st.seq {
-			continue
-		}
 		if err := p.st.applyEntry(&news[i], p.loc); err != nil {
 			return err
 		}
@@ -260,8 +319,8 @@ func (p *Project) refreshLocked() error {
 // seen, if any: those that a failed fold left behind. Requires p.mu held.
 func (p *Project) catchUp() error {
 	seq, _ := p.journal.Head()
-	if seq == p.st.seq {
-		return nil
+	if seq <= p.st.seq {
+		return nil // the state has them all, and maybe some still queued
 	}
 	entries := p.journal.Entries()
 	for i := range entries {
@@ -351,9 +410,7 @@ func (p *Project) OptOutOfFreeze(by, reason string) error {
 	case strings.TrimSpace(reason) == "":
 		return fieldErr("opt_out.reason", reason, "empty: say why the method's freeze does not apply")
 	}
-	return p.write(func(*state) (event, error) {
-		return &evOptOut{At: p.now(), By: by, Reason: reason}, nil
-	})
+	return p.record(&evOptOut{At: p.now(), By: by, Reason: reason})
 }
 
 func joinErrs(errs []error) error {
@@ -383,3 +440,72 @@ func (e *multiError) Error() string {
 func (e *multiError) Unwrap() []error { return e.errs }
 
 func trimPrefix(s string) string { return strings.TrimPrefix(s, "mep: ") }
+
+// evProject opens a record: the project's name and how it runs.
+type evProject struct {
+	At           time.Time
+	Name, By     string
+	RolloutsOnly bool // the project runs rollouts only, without the earlier phases
+}
+
+func (*evProject) kind() string      { return "project" }
+func (v *evProject) when() time.Time { return v.At }
+func (v *evProject) put(w *enc) {
+	w.by(v.By)
+	w.text(v.Name)
+	w.bool("rollouts_only", v.RolloutsOnly)
+}
+func (v *evProject) get(d *dec) error {
+	v.At, v.By, v.Name, v.RolloutsOnly = d.e.At.In(d.loc), d.by(), d.text(), d.bool("rollouts_only")
+	if strings.TrimSpace(v.Name) == "" {
+		d.fail("text", "", "no project name")
+	}
+	return nil
+}
+
+var _ = register[evProject]()
+
+func (v *evProject) check(st *state) error {
+	if st.name != "" {
+		return errors.New("mep: a second project event")
+	}
+	return nil
+}
+
+func (v *evProject) apply(st *state) {
+	st.name, st.created, st.rolloutsOnly = v.Name, v.At, v.RolloutsOnly
+}
+
+// evOptOut is the project's explicit opt-out of the method's freeze
+// (R11): who and why.
+type evOptOut struct {
+	At         time.Time
+	By, Reason string
+}
+
+func (*evOptOut) kind() string      { return "freeze.opt-out" }
+func (v *evOptOut) when() time.Time { return v.At }
+func (v *evOptOut) put(w *enc)      { w.by(v.By); w.text(v.Reason) }
+func (v *evOptOut) get(d *dec) error {
+	v.At, v.By, v.Reason = d.e.At.In(d.loc), d.by(), d.text()
+	if strings.TrimSpace(v.Reason) == "" {
+		d.fail("text", "", "no reason")
+	}
+	return nil
+}
+
+var _ = register[evOptOut]()
+
+func (v *evOptOut) check(*state) error {
+	if strings.TrimSpace(v.By) == "" || strings.TrimSpace(v.Reason) == "" {
+		return fieldErr("opt_out", v.Reason, "who and why are required (R11)")
+	}
+	return nil
+}
+
+func (v *evOptOut) apply(st *state) {
+	st.freezeOff = v
+	for _, r := range st.rollouts {
+		r.policies = nil // built again without the method's freeze
+	}
+}

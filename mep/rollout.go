@@ -2,7 +2,6 @@ package mep
 
 import (
 	"errors"
-	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/mepkit/mepkit/checklist"
 	"github.com/mepkit/mepkit/policy"
-	"github.com/mepkit/mepkit/timeline"
 )
 
 // Errors of a rollout, for errors.Is.
@@ -73,23 +71,6 @@ type Rollout struct {
 	name string
 }
 
-// RehearsalRun is a timed run of a rollout's runbook (R5), with its
-// conditions.
-type RehearsalRun struct {
-	Summary timeline.Summary // as timeline.Summarize makes it; every step ended
-	// Environment is where it ran ("preprod", ...).
-	Environment string
-	// ProductionLike reports that it ran in conditions as close to
-	// production as possible: the estimate of the go-live comes from the
-	// last such rehearsal that covered the whole runbook.
-	ProductionLike bool
-	// Partial reports that it ran only part of the runbook.
-	Partial bool
-	// Rollback reports that the run rehearsed the rollback procedure: its
-	// steps time the rollback, not the change.
-	Rollback bool
-}
-
 // NewRollout prepares a go-live of p and records it, or, when the record
 // already has a rollout of that name, returns it with o.Policies attached
 // (policies are code: they are attached again after [Open]); the other
@@ -98,23 +79,9 @@ type RehearsalRun struct {
 // It returns a *FieldError for a missing name or T0, an invalid runbook,
 // quorum or margin, or an invalid readiness list.
 func (p *Project) NewRollout(o RolloutOptions) (*Rollout, error) {
-	switch {
-	case strings.TrimSpace(o.Name) == "":
-		return nil, fieldErr("rollout.name", o.Name, "empty")
-	case o.T0.IsZero():
-		return nil, fieldErr("rollout.t0", "", "zero time")
-	case o.Margin < 0:
-		return nil, fieldErr("rollout.margin", fmt.Sprint(o.Margin), "negative")
-	}
-	if err := validateRunbook(o.Runbook); err != nil {
-		return nil, err
-	}
 	list := o.Readiness
 	if len(list.Items) == 0 {
 		list = checklist.Preparation()
-	}
-	if err := list.Validate(); err != nil {
-		return nil, fmt.Errorf("mep: readiness checklist: %w", err)
 	}
 	spec := rolloutJSON{
 		Environment: o.Environment, Labels: maps.Clone(o.Labels), Zone: o.T0.Location().String(),
@@ -143,23 +110,10 @@ func (p *Project) NewRollout(o RolloutOptions) (*Rollout, error) {
 	if err != nil {
 		return nil, err
 	}
-	t0 := o.T0.Round(0)
-	err = p.write(func(st *state) (event, error) {
-		if old := st.byName[o.Name]; old != nil {
-			if err := old.sameAs(t0, spec); err != nil {
-				return nil, err
-			}
-			old.policies, old.user = set, slices.Clone(o.Policies)
-			return nil, nil
-		}
-		return &evRollout{At: p.now(), Name: o.Name, T0: t0, Spec: spec}, nil
-	})
-	if err != nil {
+	ev := &evRollout{At: p.now(), Name: o.Name, T0: o.T0.Round(0), Spec: spec, user: slices.Clone(o.Policies), set: set}
+	if err := p.record(ev); err != nil {
 		return nil, err
 	}
-	p.mu.Lock()
-	p.st.byName[o.Name].policies, p.st.byName[o.Name].user = set, slices.Clone(o.Policies)
-	p.mu.Unlock()
 	return &Rollout{p: p, name: o.Name}, nil
 }
 
@@ -254,11 +208,6 @@ func (r *Rollout) with(fn func(st *state, ro *rollout)) {
 	r.p.read(func(st *state) { fn(st, st.byName[r.name]) })
 }
 
-// write records the event that build returns for the rollout.
-func (r *Rollout) write(build func(st *state, ro *rollout) (event, error)) error {
-	return r.p.write(func(st *state) (event, error) { return build(st, st.byName[r.name]) })
-}
-
 // Name returns the rollout's name.
 func (r *Rollout) Name() string { return r.name }
 
@@ -328,67 +277,7 @@ func (r *Rollout) Waive(id, by string, at time.Time, reason string) error {
 }
 
 func (r *Rollout) tick(id, by string, at time.Time, note string, s checklist.Status) error {
-	return r.write(func(st *state, ro *rollout) (event, error) {
-		return tryTick(ro.readiness, &evTick{At: r.p.stamp(at), Run: runReadiness, Rollout: r.name, Item: id, Status: s, By: by, Note: note})
-	})
-}
-
-// tryTick returns the event when the change holds on a copy of run.
-func tryTick(run *checklist.Run, v *evTick) (event, error) {
-	c := cloneRun(run)
-	if c == nil {
-		return nil, errors.New("mep: the checklist run cannot be copied")
-	}
-	if err := tick(c, v); err != nil {
-		return nil, fmt.Errorf("mep: %s checklist: %w", v.Run, err)
-	}
-	return v, nil
-}
-
-// AddRehearsal records a rehearsal of the runbook (R5) with its
-// conditions. It feeds the estimate of every later decision. It returns a
-// *FieldError for a summary with no step, steps that are not in the
-// runbook (a rehearsal runs the same runbook) or that are still open.
-func (r *Rollout) AddRehearsal(rh RehearsalRun) error {
-	s := rh.Summary
-	if len(s.Steps) == 0 {
-		return fieldErr("rehearsal.steps", "", "no step timed (R5)")
-	}
-	return r.write(func(st *state, ro *rollout) (event, error) {
-		var unknown, open []string
-		for _, sp := range s.Steps {
-			if _, ok := ro.index[sp.Step]; !ok && !slices.Contains(unknown, sp.Step) {
-				unknown = append(unknown, sp.Step)
-			}
-			if sp.Open {
-				open = append(open, sp.Step)
-			}
-		}
-		switch {
-		case len(unknown) > 0:
-			return nil, fieldErr("rehearsal.steps", strings.Join(unknown, ", "), "not in the runbook")
-		case len(open) > 0:
-			return nil, fieldErr("rehearsal.steps", strings.Join(open, ", "), "still running: a rehearsal is recorded once every step ended")
-		}
-		seen := map[string]bool{}
-		for _, sp := range s.Steps {
-			seen[sp.Step] = true
-		}
-		if !rh.Partial && len(seen) < len(ro.runbook) && !rh.Rollback {
-			rh.Partial = true // R5: a partial rehearsal is marked as such
-		}
-		// The summary as the record rebuilds it on replay: the attempts,
-		// their actors, impacts and outcomes, renumbered.
-		rh.Summary = summarizeSpans(spansOf(s), r.p.loc)
-		return &evRehearsal{At: r.p.now(), Rollout: r.name, Run: rh}, nil
-	})
-}
-
-// Rehearsals returns the rehearsals recorded for the rollout, in order.
-func (r *Rollout) Rehearsals() []RehearsalRun {
-	var out []RehearsalRun
-	r.with(func(_ *state, ro *rollout) { out = slices.Clone(ro.rehearsals) })
-	return out
+	return r.p.record(&evTick{At: r.p.stamp(at), Run: runReadiness, Rollout: r.name, Item: id, Status: s, By: by, Note: note})
 }
 
 // Reschedule moves T0 to t0 before the cutover starts: the readiness
@@ -405,12 +294,7 @@ func (r *Rollout) Reschedule(t0 time.Time, by, reason string) error {
 	case strings.TrimSpace(reason) == "":
 		return fieldErr("reschedule.reason", reason, "empty: say why T0 moves")
 	}
-	return r.write(func(st *state, ro *rollout) (event, error) {
-		if ro.started {
-			return nil, fmt.Errorf("%w: T0 cannot move", ErrStarted)
-		}
-		return &evReschedule{At: r.p.now(), Rollout: r.name, T0: t0.Round(0), By: by, Reason: reason}, nil
-	})
+	return r.p.record(&evReschedule{At: r.p.now(), Rollout: r.name, T0: t0.Round(0), By: by, Reason: reason})
 }
 
 // Override records a break-glass request: By, a member of the go-live
@@ -427,12 +311,7 @@ func (r *Rollout) Override(by, reason string) error {
 	case strings.TrimSpace(reason) == "":
 		return fieldErr("override.reason", reason, "empty")
 	}
-	return r.write(func(st *state, ro *rollout) (event, error) {
-		if err := st.people.inTeam(by, RoleOperations); err != nil {
-			return nil, err
-		}
-		return &evOverride{At: r.p.now(), Rollout: r.name, By: by, Reason: reason}, nil
-	})
+	return r.p.record(&evOverride{At: r.p.now(), Rollout: r.name, By: by, Reason: reason})
 }
 
 // Note records free text about the rollout, at the project's clock.
@@ -440,9 +319,7 @@ func (r *Rollout) Note(by, text string) error {
 	if strings.TrimSpace(text) == "" {
 		return fieldErr("note.text", text, "empty")
 	}
-	return r.write(func(*state, *rollout) (event, error) {
-		return &evNote{At: r.p.now(), Rollout: r.name, By: by, Text: text}, nil
-	})
+	return r.p.record(&evNote{At: r.p.now(), Rollout: r.name, By: by, Text: text})
 }
 
 // Notes returns the notes recorded about the rollout, in order.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Role is what a member does on the project (R3). The zero value is not a
@@ -150,22 +151,17 @@ func (pp *people) find(name string) (int, bool) {
 	return i, ok
 }
 
-func (pp *people) add(m Member) error {
-	if err := m.validate(); err != nil {
-		return err
-	}
-	if _, dup := pp.find(m.Name); dup {
-		return fieldErr("member.name", m.Name, "already a member")
-	}
+// add adds m, checked by evMember.
+func (pp *people) add(m Member) {
 	if pp.index == nil {
 		pp.index = make(map[string]int)
 	}
 	pp.index[m.Name] = len(pp.members)
 	pp.members = append(pp.members, m.clone())
-	return nil
 }
 
-func (pp *people) setTeam(names []string) error {
+// checkTeam reports why names cannot be the go-live team.
+func (pp *people) checkTeam(names []string) error {
 	if len(names) == 0 {
 		return fieldErr("team", "", "empty go-live team")
 	}
@@ -177,19 +173,6 @@ func (pp *people) setTeam(names []string) error {
 			return fieldErr(fmt.Sprintf("team[%d]", i), n, "named twice")
 		}
 	}
-	pp.team = slices.Clone(names)
-	return nil
-}
-
-func (pp *people) setMCOContact(name string) error {
-	i, ok := pp.find(name)
-	if !ok {
-		return &notFoundError{What: "member", Key: fmt.Sprintf("%q", name)}
-	}
-	if !pp.members[i].has(RoleBuild) {
-		return fieldErr("mco_contact", name, "not a builder (R3: the MCO team's contact is one of the builders)")
-	}
-	pp.mcoContact = name
 	return nil
 }
 
@@ -229,16 +212,7 @@ func (p *Project) Team() Team { return Team{p} }
 // Add adds a member to the project (R3). It returns a *FieldError for an
 // empty or taken name, no role or an invalid role.
 func (t Team) Add(m Member) error {
-	m = m.clone()
-	return t.p.write(func(st *state) (event, error) {
-		if err := m.validate(); err != nil {
-			return nil, err
-		}
-		if _, dup := st.people.find(m.Name); dup {
-			return nil, fieldErr("member.name", m.Name, "already a member")
-		}
-		return &evMember{At: t.p.now(), Member: m}, nil
-	})
+	return t.p.record(&evMember{At: t.p.now(), Member: m.clone()})
 }
 
 // Members returns the members, in the order added; with a role, only
@@ -260,14 +234,7 @@ func (t Team) Members(roles ...Role) []Member {
 // *notFoundError for a name that is not a member and a *FieldError for an
 // empty team or a name given twice.
 func (t Team) Choose(by string, names ...string) error {
-	names = slices.Clone(names)
-	return t.p.write(func(st *state) (event, error) {
-		pp := st.people
-		if err := pp.setTeam(names); err != nil {
-			return nil, err
-		}
-		return &evTeam{At: t.p.now(), Names: names, By: by}, nil
-	})
+	return t.p.record(&evTeam{At: t.p.now(), Names: slices.Clone(names), By: by})
 }
 
 // Chosen returns the go-live team's names, in the order chosen.
@@ -281,28 +248,14 @@ func (t Team) Chosen() []string {
 // not members but attend (a client's representative, say) (R6). It
 // replaces any earlier list.
 func (t Team) Invite(by string, guests ...string) error {
-	guests = slices.Clone(guests)
-	return t.p.write(func(st *state) (event, error) {
-		for i, g := range guests {
-			if strings.TrimSpace(g) == "" {
-				return nil, fieldErr(fmt.Sprintf("guests[%d]", i), g, "empty")
-			}
-		}
-		return &evTeam{At: t.p.now(), Names: guests, Guests: true, By: by}, nil
-	})
+	return t.p.record(&evTeam{At: t.p.now(), Names: slices.Clone(guests), Guests: true, By: by})
 }
 
 // SetMCOContact names the builder who stays in touch with the MCO team
 // (R3). It returns an error wrapping [ErrNotFound] for a name that is not a member and a
 // *FieldError for a member without [RoleBuild].
 func (t Team) SetMCOContact(name string) error {
-	return t.p.write(func(st *state) (event, error) {
-		pp := st.people
-		if err := pp.setMCOContact(name); err != nil {
-			return nil, err
-		}
-		return &evContact{At: t.p.now(), Name: name}, nil
-	})
+	return t.p.record(&evContact{At: t.p.now(), Name: name})
 }
 
 // MCOContact returns the builder named as the MCO team's contact, or "".
@@ -325,3 +278,121 @@ func (t Team) Check() error {
 
 // has reports whether name is a member.
 func (pp *people) has(name string) bool { _, ok := pp.find(name); return ok }
+
+// evMember adds a member (R3).
+type evMember struct {
+	At     time.Time
+	Member Member
+	By     string
+}
+
+func (*evMember) kind() string      { return "member" }
+func (v *evMember) when() time.Time { return v.At }
+func (v *evMember) put(w *enc) {
+	w.by(v.By)
+	w.text(v.Member.Name)
+	roles := make([]string, len(v.Member.Roles))
+	for i, r := range v.Member.Roles {
+		roles[i] = r.String()
+	}
+	w.list("roles", roles)
+	w.str("contact", v.Member.Contact)
+}
+func (v *evMember) get(d *dec) error {
+	v.At, v.By = d.e.At.In(d.loc), d.by()
+	v.Member = Member{Name: d.text(), Contact: d.str("contact")}
+	for _, s := range d.list("roles") {
+		r, err := ParseRole(s)
+		if err != nil {
+			d.fail("roles", s, "unknown role")
+		}
+		v.Member.Roles = append(v.Member.Roles, r)
+	}
+	return nil
+}
+
+var _ = register[evMember]()
+
+func (v *evMember) check(st *state) error {
+	if err := v.Member.validate(); err != nil {
+		return err
+	}
+	if st.people.has(v.Member.Name) {
+		return fieldErr("member.name", v.Member.Name, "already a member")
+	}
+	return nil
+}
+
+func (v *evMember) apply(st *state) { st.people.add(v.Member) }
+
+// evTeam is the round table's choice of the go-live team (R3), with the
+// declared guests of its meetings.
+type evTeam struct {
+	At     time.Time
+	Names  []string
+	Guests bool // Names are guests of the meetings, not the go-live team
+	By     string
+}
+
+func (*evTeam) kind() string      { return "team" }
+func (v *evTeam) when() time.Time { return v.At }
+func (v *evTeam) put(w *enc) {
+	w.by(v.By)
+	w.list("names", v.Names)
+	w.bool("guests", v.Guests)
+}
+func (v *evTeam) get(d *dec) error {
+	v.At, v.By, v.Names, v.Guests = d.e.At.In(d.loc), d.by(), d.list("names"), d.bool("guests")
+	return nil
+}
+
+var _ = register[evTeam]()
+
+func (v *evTeam) check(st *state) error {
+	if v.Guests {
+		for i, g := range v.Names {
+			if strings.TrimSpace(g) == "" {
+				return fieldErr(fmt.Sprintf("guests[%d]", i), g, "empty")
+			}
+		}
+		return nil
+	}
+	return st.people.checkTeam(v.Names)
+}
+
+func (v *evTeam) apply(st *state) {
+	if v.Guests {
+		st.people.guests = slices.Clone(v.Names)
+	} else {
+		st.people.team = slices.Clone(v.Names)
+	}
+}
+
+// evContact names the builder who is the MCO team's contact (R3).
+type evContact struct {
+	At       time.Time
+	Name, By string
+}
+
+func (*evContact) kind() string      { return "mco-contact" }
+func (v *evContact) when() time.Time { return v.At }
+func (v *evContact) put(w *enc)      { w.by(v.By); w.str("name", v.Name) }
+func (v *evContact) get(d *dec) error {
+	v.At, v.By, v.Name = d.e.At.In(d.loc), d.by(), d.need("name")
+	return nil
+}
+
+var _ = register[evContact]()
+
+func (v *evContact) check(st *state) error {
+	i, ok := st.people.find(v.Name)
+	if !ok {
+		return &notFoundError{What: "member", Key: fmt.Sprintf("%q", v.Name)}
+	}
+	if !st.people.members[i].has(RoleBuild) {
+		return fieldErr("mco_contact", v.Name, "not a builder (R3: the MCO team's contact is one of the builders)")
+	}
+	return nil
+}
+
+func (v *evContact) apply(st *state) { st.people.mcoContact = v.Name }

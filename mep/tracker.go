@@ -1,9 +1,7 @@
 package mep
 
 import (
-	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -24,9 +22,7 @@ func (t Tracker) SetCadence(c Cadence, by string) error {
 	if err := c.validate(); err != nil {
 		return err
 	}
-	return t.p.write(func(*state) (event, error) {
-		return &evCadence{At: t.p.now(), Cadence: c, By: by}, nil
-	})
+	return t.p.record(&evCadence{At: t.p.now(), Cadence: c, By: by})
 }
 
 // Hold records a meeting and hands out its actions, each due by default on
@@ -40,73 +36,20 @@ func (t Tracker) SetCadence(c Cadence, by string) error {
 // meeting that neither hands out actions nor says why not in NoActions
 // (or does both). Nothing is recorded then.
 func (t Tracker) Hold(m Minutes) (Meeting, error) {
-	var out Meeting
-	err := t.p.write(func(st *state) (event, error) {
-		ev, err := st.minutes(m, t.p.loc)
-		return ev, err
-	})
-	if err != nil {
+	if m.At.IsZero() {
+		return Meeting{}, fieldErr("meeting.at", "", "zero time")
+	}
+	ev := &evMeeting{
+		At: m.At.Round(0), Title: m.Title, Attendees: slices.Clone(m.Attendees), Notes: m.Notes,
+		Decisions: slices.Clone(m.Decisions), Actions: slices.Clone(m.Actions), NoActions: m.NoActions,
+		Next: m.Next.Round(0), By: m.By,
+	}
+	if err := t.p.record(ev); err != nil {
 		return Meeting{}, err
 	}
-	t.p.read(func(st *state) { out = st.meetings[len(st.meetings)-1].clone() })
+	var out Meeting
+	t.p.read(func(st *state) { out = st.meetings[ev.id-1].clone() })
 	return out, nil
-}
-
-// minutes checks m against the state and returns its event.
-func (st *state) minutes(m Minutes, loc *time.Location) (event, error) {
-	if m.At.IsZero() {
-		return nil, fieldErr("meeting.at", "", "zero time")
-	}
-	if len(m.Attendees) == 0 {
-		return nil, fieldErr("meeting.attendees", "", "no attendee")
-	}
-	for i, a := range m.Attendees {
-		field := fmt.Sprintf("meeting.attendees[%d]", i)
-		switch {
-		case strings.TrimSpace(a) == "":
-			return nil, fieldErr(field, a, "empty")
-		case slices.Index(m.Attendees, a) != i:
-			return nil, fieldErr(field, a, "named twice")
-		case !st.people.has(a) && !slices.Contains(st.people.guests, a):
-			return nil, fieldErr(field, a, "neither a member nor a declared guest (Team.Invite)")
-		}
-	}
-	for i, d := range m.Decisions {
-		if strings.TrimSpace(d) == "" {
-			return nil, fieldErr(fmt.Sprintf("meeting.decisions[%d]", i), d, "empty")
-		}
-	}
-	switch {
-	case len(m.Actions) == 0 && strings.TrimSpace(m.NoActions) == "":
-		return nil, fieldErr("meeting.actions", "", "no action handed out: list the actions or say why not in NoActions (R6)")
-	case len(m.Actions) > 0 && m.NoActions != "":
-		return nil, fieldErr("meeting.no_actions", m.NoActions, "set while actions are handed out")
-	}
-	next := m.Next
-	if next.IsZero() {
-		next = st.cadence.next(m.At, loc)
-	} else if !next.After(m.At) {
-		return nil, fieldErr("meeting.next", next.Format(time.RFC3339), "not after the meeting")
-	}
-	acts := make([]ActionSpec, len(m.Actions))
-	for i, a := range m.Actions {
-		field := fmt.Sprintf("meeting.actions[%d]", i)
-		if err := a.validate(field); err != nil {
-			return nil, err
-		}
-		if a.Due.IsZero() {
-			if next.IsZero() {
-				return nil, fieldErr(field+".due", "", "no due date and no next meeting date (set Minutes.Next or a cadence)")
-			}
-			a.Due = next
-		}
-		a.Due = a.Due.Round(0)
-		acts[i] = a
-	}
-	return &evMeeting{
-		At: m.At.Round(0), Title: m.Title, Attendees: slices.Clone(m.Attendees), Notes: m.Notes,
-		Decisions: slices.Clone(m.Decisions), Actions: acts, NoActions: m.NoActions, Next: next.Round(0), By: m.By,
-	}, nil
 }
 
 // Assign hands out an action outside a meeting, at the given time (zero:
@@ -117,21 +60,13 @@ func (t Tracker) Assign(s ActionSpec, by string, at time.Time) (Action, error) {
 	if err := s.validate("action"); err != nil {
 		return Action{}, err
 	}
-	var out Action
-	err := t.p.write(func(st *state) (event, error) {
-		if s.Due.IsZero() {
-			s.Due = st.nextDate(t.p.loc)
-			if s.Due.IsZero() {
-				return nil, fieldErr("action.due", "", "no due date and no next meeting date")
-			}
-		}
-		s.Due = s.Due.Round(0)
-		return &evAssign{At: t.p.stamp(at), Spec: s, By: by}, nil
-	})
-	if err != nil {
+	s.Due = s.Due.Round(0)
+	ev := &evAssign{At: t.p.stamp(at), Spec: s, By: by}
+	if err := t.p.record(ev); err != nil {
 		return Action{}, err
 	}
-	t.p.read(func(st *state) { out = st.actions[len(st.actions)-1] })
+	var out Action
+	t.p.read(func(st *state) { out = st.actions[ev.id-1] })
 	return out, nil
 }
 
@@ -169,15 +104,7 @@ func (t Tracker) close(id int, by string, at time.Time, note string, s ActionSta
 	if strings.TrimSpace(by) == "" {
 		return fieldErr("action.closed_by", by, "empty")
 	}
-	return t.p.write(func(st *state) (event, error) {
-		if id < 1 || id > len(st.actions) {
-			return nil, &notFoundError{What: "action", Key: strconv.Itoa(id)}
-		}
-		if a := st.actions[id-1]; a.Status != ActionOpen {
-			return nil, fmt.Errorf("mep: action %d is %s: %w", id, a.Status, ErrClosed)
-		}
-		return &evClose{At: t.p.stamp(at), ID: id, Status: s, By: by, Note: note}, nil
-	})
+	return t.p.record(&evClose{At: t.p.stamp(at), ID: id, Status: s, By: by, Note: note})
 }
 
 // Actions returns every action, in the order handed out.

@@ -65,18 +65,12 @@ func (r *Rollout) Vote(v Vote) (Vote, error) {
 	case !v.Role.isValid():
 		return Vote{}, fieldErr("vote.role", v.Role.String(), "unknown role")
 	}
-	err := r.write(func(st *state, ro *rollout) (event, error) {
-		if err := st.people.inTeam(v.By, v.Role); err != nil {
-			return nil, err
-		}
-		v.At = r.p.stamp(v.At)
-		v.T0, v.Digest, v.Stale = ro.t0, ro.readiness.Digest(), ""
-		return &evVote{At: v.At, Rollout: r.name, Vote: v}, nil
-	})
-	if err != nil {
+	v.At, v.Stale = r.p.stamp(v.At), ""
+	ev := &evVote{At: v.At, Rollout: r.name, Vote: v}
+	if err := r.p.record(ev); err != nil {
 		return Vote{}, err
 	}
-	return v, nil
+	return ev.Vote, nil
 }
 
 // Votes returns every vote given, in order, including those that no
@@ -124,4 +118,69 @@ func (ro *rollout) countVotes(now time.Time) (current, stale []Vote) {
 		}
 	}
 	return current, stale
+}
+
+// evVote is a go or no-go (R9).
+type evVote struct {
+	At      time.Time
+	Rollout string
+	Vote    Vote
+}
+
+func (*evVote) kind() string      { return "vote" }
+func (v *evVote) when() time.Time { return v.At }
+func (v *evVote) put(w *enc) {
+	w.by(v.Vote.By)
+	w.text(v.Vote.Reason)
+	w.str("rollout", v.Rollout)
+	w.str("role", v.Vote.Role.String())
+	w.str("verdict", v.Vote.Verdict.String())
+	w.time("t0", v.Vote.T0)
+	w.str("digest", v.Vote.Digest)
+}
+func (v *evVote) get(d *dec) error {
+	v.At, v.Rollout = d.e.At.In(d.loc), d.need("rollout")
+	v.Vote = Vote{By: d.by(), Reason: d.text(), At: v.At, T0: d.time("t0"), Digest: d.str("digest")}
+	d.need("role")
+	d.text2("role", &v.Vote.Role)
+	d.need("verdict")
+	d.text2("verdict", &v.Vote.Verdict)
+	return nil
+}
+
+var _ = register[evVote]()
+
+// prepare has the vote cite the T0 and the readiness run's digest it sees.
+func (v *evVote) prepare(_ *Project, st *state) error {
+	ro, err := st.rollout(v.Rollout)
+	if err != nil {
+		return err
+	}
+	v.Vote.T0, v.Vote.Digest = ro.t0, ro.readiness.Digest()
+	return nil
+}
+
+// check holds that a vote comes from a member of the go-live team with
+// the role voted for, says go or no-go, and gives a No-Go's reason (R9).
+func (v *evVote) check(st *state) error {
+	if _, err := st.rollout(v.Rollout); err != nil {
+		return err
+	}
+	vt := &v.Vote
+	switch {
+	case vt.Verdict != Go && vt.Verdict != NoGo:
+		return fieldErr("vote.verdict", vt.Verdict.String(), "neither go nor no-go")
+	case vt.Verdict == NoGo && strings.TrimSpace(vt.Reason) == "":
+		return fieldErr("vote.reason", "", "a No-Go needs a reason")
+	case !vt.Role.isValid():
+		return fieldErr("vote.role", vt.Role.String(), "unknown role")
+	}
+	return st.people.inTeam(vt.By, vt.Role)
+}
+
+func (v *evVote) apply(st *state) {
+	r := st.byName[v.Rollout]
+	vt := v.Vote
+	vt.gen = r.gen
+	r.votes = append(r.votes, vt)
 }

@@ -1,0 +1,262 @@
+package mep
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/mepkit/mepkit/checklist"
+	"github.com/mepkit/mepkit/policy"
+)
+
+// The events of a rollout's plan: its creation, a new T0, a break-glass
+// override, a note.
+
+// rolloutJSON is what a rollout is created with.
+type rolloutJSON struct {
+	Environment string            `json:"environment,omitempty"`
+	Labels      map[string]string `json:"labels,omitempty"`
+	Zone        string            `json:"zone,omitempty"`
+	Runbook     []Step            `json:"runbook"`
+	Readiness   checklist.List    `json:"readiness"`
+	Roles       []Role            `json:"roles,omitempty"`
+	Quorum      map[string]int    `json:"quorum,omitempty"`
+	Margin      float64           `json:"margin,omitempty"`
+}
+
+// evRollout creates a rollout.
+type evRollout struct {
+	At   time.Time
+	Name string
+	T0   time.Time
+	Spec rolloutJSON
+	By   string
+
+	// Not in the record: the policies the program attaches (user) and the
+	// set the rollout checks (set); the readiness run and the quorum that
+	// check makes for apply.
+	user, set policy.Set
+	run       *checklist.Run
+	quorum    map[Role]int
+}
+
+func (*evRollout) kind() string      { return "rollout" }
+func (v *evRollout) when() time.Time { return v.At }
+func (v *evRollout) put(w *enc) {
+	w.by(v.By)
+	w.str("rollout", v.Name)
+	w.time("t0", v.T0)
+	w.json("spec", v.Spec)
+}
+func (v *evRollout) get(d *dec) error {
+	v.At, v.By, v.Name = d.e.At.In(d.loc), d.by(), d.need("rollout")
+	d.need("t0")
+	v.T0 = d.time("t0")
+	// Size the runbook once: encoding/json appends to the slice it is
+	// given, and a runbook may have thousands of steps.
+	v.Spec.Runbook = make([]Step, 0, strings.Count(d.need("spec"), `{"id":`))
+	d.json("spec", &v.Spec)
+	if loc := zone(v.Spec.Zone, d.loc); loc != nil {
+		v.T0 = v.T0.In(loc)
+	}
+	return nil
+}
+
+var _ = register[evRollout]()
+
+// maxMargin bounds RolloutOptions.Margin: a margin of ten times the
+// estimate is already no estimate at all.
+const maxMargin = 10
+
+// prepare attaches the policies to a rollout the record already has,
+// after checking that it is the one asked for: nothing to record then.
+func (v *evRollout) prepare(_ *Project, st *state) error {
+	old := st.byName[v.Name]
+	if old == nil {
+		return nil
+	}
+	if err := old.sameAs(v.T0, v.Spec); err != nil {
+		return err
+	}
+	old.policies, old.user = v.set, v.user
+	return errNothing
+}
+
+func (v *evRollout) check(st *state) error {
+	sp := &v.Spec
+	switch {
+	case strings.TrimSpace(v.Name) == "":
+		return fieldErr("rollout.name", v.Name, "empty")
+	case st.byName[v.Name] != nil:
+		return fieldErr("rollout.name", v.Name, "already a rollout of this project")
+	case v.T0.IsZero():
+		return fieldErr("rollout.t0", "", "zero time")
+	case math.IsNaN(sp.Margin) || sp.Margin < 0 || sp.Margin > maxMargin:
+		return fieldErr("rollout.margin", fmt.Sprint(sp.Margin), fmt.Sprintf("not a share between 0 and %d", maxMargin))
+	}
+	if err := checkTime("rollout.t0", v.T0); err != nil {
+		return err
+	}
+	if err := validateRunbook(sp.Runbook); err != nil {
+		return err
+	}
+	run, err := checklist.NewRun(sp.Readiness, v.T0)
+	if err != nil {
+		return fmt.Errorf("mep: readiness checklist: %w", err)
+	}
+	quorum := make(map[Role]int, len(sp.Quorum))
+	for name, n := range sp.Quorum {
+		role, err := ParseRole(name)
+		if err != nil {
+			return err
+		}
+		if n < 1 || n > maxQuorum {
+			return fieldErr("rollout.quorum", name, fmt.Sprintf("not between 1 and %d voters", maxQuorum))
+		}
+		quorum[role] = n
+	}
+	v.run, v.quorum = run, quorum
+	return nil
+}
+
+func (v *evRollout) apply(st *state) {
+	r := &rollout{
+		name: v.Name, created: v.At, env: v.Spec.Environment, labels: v.Spec.Labels, t0: v.T0,
+		runbook: v.Spec.Runbook, index: make(map[string]int, len(v.Spec.Runbook)), readiness: v.run,
+		roles: v.Spec.Roles, margin: v.Spec.Margin, quorum: v.quorum, user: v.user, policies: v.set,
+	}
+	for i, s := range r.runbook {
+		r.index[s.ID] = i
+	}
+	st.rollouts = append(st.rollouts, r)
+	st.byName[r.name] = r
+}
+
+// evReschedule moves a rollout's T0.
+type evReschedule struct {
+	At         time.Time
+	Rollout    string
+	T0         time.Time
+	By, Reason string
+
+	run *checklist.Run // the readiness run moved, made by check, taken by apply
+}
+
+func (*evReschedule) kind() string      { return "rollout.reschedule" }
+func (v *evReschedule) when() time.Time { return v.At }
+func (v *evReschedule) put(w *enc) {
+	w.by(v.By)
+	w.text(v.Reason)
+	w.str("rollout", v.Rollout)
+	w.time("t0", v.T0)
+}
+func (v *evReschedule) get(d *dec) error {
+	v.At, v.By, v.Reason, v.Rollout = d.e.At.In(d.loc), d.by(), d.text(), d.need("rollout")
+	d.need("t0")
+	v.T0 = d.time("t0")
+	return nil
+}
+
+var _ = register[evReschedule]()
+
+func (v *evReschedule) check(st *state) error {
+	ro, err := st.rollout(v.Rollout)
+	if err != nil {
+		return err
+	}
+	switch {
+	case v.T0.IsZero():
+		return fieldErr("reschedule.t0", "", "zero time")
+	case strings.TrimSpace(v.By) == "":
+		return fieldErr("reschedule.by", v.By, "empty")
+	case strings.TrimSpace(v.Reason) == "":
+		return fieldErr("reschedule.reason", v.Reason, "empty: say why T0 moves")
+	case ro.started:
+		return fmt.Errorf("%w: T0 cannot move", ErrStarted)
+	}
+	if err := checkTime("reschedule.t0", v.T0); err != nil {
+		return err
+	}
+	c := cloneRun(ro.readiness)
+	if c == nil {
+		return fmt.Errorf("mep: the readiness run of %s cannot be copied", v.Rollout)
+	}
+	if err := c.Reschedule(v.T0, v.By, v.At, v.Reason); err != nil {
+		return err
+	}
+	v.run = c
+	return nil
+}
+
+func (v *evReschedule) apply(st *state) {
+	r := st.byName[v.Rollout]
+	r.readiness = v.run
+	r.t0 = v.T0.In(r.t0.Location())
+	r.gen++
+	r.decided = Decision{}
+	r.override = nil
+}
+
+// evOverride is a break-glass request.
+type evOverride struct {
+	At                  time.Time
+	Rollout, By, Reason string
+}
+
+func (*evOverride) kind() string      { return "override" }
+func (v *evOverride) when() time.Time { return v.At }
+func (v *evOverride) put(w *enc)      { w.by(v.By); w.text(v.Reason); w.str("rollout", v.Rollout) }
+func (v *evOverride) get(d *dec) error {
+	v.At, v.By, v.Reason, v.Rollout = d.e.At.In(d.loc), d.by(), d.text(), d.need("rollout")
+	return nil
+}
+
+var _ = register[evOverride]()
+
+func (v *evOverride) check(st *state) error {
+	if _, err := st.rollout(v.Rollout); err != nil {
+		return err
+	}
+	if strings.TrimSpace(v.Reason) == "" {
+		return fieldErr("override.reason", v.Reason, "empty")
+	}
+	return st.people.inTeam(v.By, RoleOperations)
+}
+
+func (v *evOverride) apply(st *state) {
+	st.byName[v.Rollout].override = &policy.Override{By: v.By, Reason: v.Reason, At: v.At}
+}
+
+// evNote is free text, about a rollout or the project.
+type evNote struct {
+	At                time.Time
+	Rollout, By, Text string
+}
+
+func (*evNote) kind() string      { return "note" }
+func (v *evNote) when() time.Time { return v.At }
+func (v *evNote) put(w *enc)      { w.by(v.By); w.text(v.Text); w.str("rollout", v.Rollout) }
+func (v *evNote) get(d *dec) error {
+	v.At, v.By, v.Text, v.Rollout = d.e.At.In(d.loc), d.by(), d.text(), d.str("rollout")
+	return nil
+}
+
+var _ = register[evNote]()
+
+func (v *evNote) check(st *state) error {
+	if strings.TrimSpace(v.Text) == "" {
+		return fieldErr("note.text", v.Text, "empty")
+	}
+	if v.Rollout == "" {
+		return nil
+	}
+	_, err := st.rollout(v.Rollout)
+	return err
+}
+
+func (v *evNote) apply(st *state) {
+	if r := st.byName[v.Rollout]; r != nil {
+		r.notes = append(r.notes, Note{At: v.At, By: v.By, Text: v.Text, Rollout: v.Rollout})
+	}
+}

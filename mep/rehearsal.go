@@ -1,0 +1,174 @@
+package mep
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mepkit/mepkit/timeline"
+)
+
+// RehearsalRun is a timed run of a rollout's runbook (R5), with its
+// conditions.
+type RehearsalRun struct {
+	Summary timeline.Summary // as timeline.Summarize makes it; every step ended
+	// Environment is where it ran ("preprod", ...).
+	Environment string
+	// ProductionLike reports that it ran in conditions as close to
+	// production as possible: the estimate of the go-live comes from the
+	// last such rehearsal that covered the whole runbook.
+	ProductionLike bool
+	// Partial reports that it ran only part of the runbook.
+	Partial bool
+	// Rollback reports that the run rehearsed the rollback procedure: its
+	// steps time the rollback, not the change.
+	Rollback bool
+}
+
+// AddRehearsal records a rehearsal of the runbook (R5) with its
+// conditions. It feeds the estimate of every later decision. It returns a
+// *FieldError for a summary with no step, steps that are not in the
+// runbook (a rehearsal runs the same runbook) or that are still open.
+func (r *Rollout) AddRehearsal(rh RehearsalRun) error {
+	s := rh.Summary
+	if len(s.Steps) == 0 {
+		return fieldErr("rehearsal.steps", "", "no step timed (R5)")
+	}
+	var open []string
+	for _, sp := range s.Steps {
+		if sp.Open {
+			open = append(open, sp.Step)
+		}
+	}
+	if len(open) > 0 {
+		return fieldErr("rehearsal.steps", strings.Join(open, ", "), "still running: a rehearsal is recorded once every step ended")
+	}
+	// The summary as the record rebuilds it on replay: the attempts,
+	// their actors, impacts and outcomes, renumbered.
+	rh.Summary = summarizeSpans(spansOf(s), r.p.loc)
+	return r.p.record(&evRehearsal{At: r.p.now(), Rollout: r.name, Run: rh})
+}
+
+// Rehearsals returns the rehearsals recorded for the rollout, in order.
+func (r *Rollout) Rehearsals() []RehearsalRun {
+	var out []RehearsalRun
+	r.with(func(_ *state, ro *rollout) { out = slices.Clone(ro.rehearsals) })
+	return out
+}
+
+// spanJSON is one attempt of a step of a rehearsal.
+type spanJSON struct {
+	Step    string           `json:"step"`
+	Actor   string           `json:"actor,omitempty"`
+	Start   time.Time        `json:"start"`
+	End     time.Time        `json:"end"`
+	Impact  timeline.Impact  `json:"impact,omitempty"`
+	Outcome timeline.Outcome `json:"outcome,omitempty"`
+}
+
+// evRehearsal records a timed rehearsal (R5) with its conditions.
+type evRehearsal struct {
+	At      time.Time
+	Rollout string
+	Run     RehearsalRun
+	By      string
+}
+
+func (*evRehearsal) kind() string      { return "rehearsal" }
+func (v *evRehearsal) when() time.Time { return v.At }
+func (v *evRehearsal) put(w *enc) {
+	w.by(v.By)
+	w.str("rollout", v.Rollout)
+	rh := &v.Run
+	w.str("environment", rh.Environment)
+	w.bool("production_like", rh.ProductionLike)
+	w.bool("partial", rh.Partial)
+	w.bool("rollback", rh.Rollback)
+	w.json("steps", spansOf(rh.Summary))
+}
+
+// spansOf returns the attempts of a run as the record keeps them.
+func spansOf(s timeline.Summary) []spanJSON {
+	spans := make([]spanJSON, len(s.Steps))
+	for i, sp := range s.Steps {
+		spans[i] = spanJSON{sp.Step, sp.Actor, sp.Start, sp.End, sp.Impact, sp.Outcome}
+	}
+	return spans
+}
+func (v *evRehearsal) get(d *dec) error {
+	v.At, v.By, v.Rollout = d.e.At.In(d.loc), d.by(), d.str("rollout")
+	rh := &v.Run
+	rh.Environment, rh.ProductionLike, rh.Partial, rh.Rollback = d.str("environment"), d.bool("production_like"), d.bool("partial"), d.bool("rollback")
+	var spans []spanJSON
+	d.json("steps", &spans)
+	if d.err != nil {
+		return nil
+	}
+	rh.Summary = summarizeSpans(spans, d.loc)
+	if len(spans) == 0 {
+		d.fail("steps", "", "no step")
+	}
+	return nil
+}
+
+// summarizeSpans rebuilds the summary of a run from its attempts.
+func summarizeSpans(spans []spanJSON, loc *time.Location) timeline.Summary {
+	entries := make([]timeline.Entry, 0, 2*len(spans))
+	for i, sp := range spans {
+		entries = append(entries,
+			timeline.Entry{Seq: uint64(2*i + 1), At: sp.Start.In(loc), Kind: timeline.KindStart, Step: sp.Step, Actor: sp.Actor, Impact: sp.Impact},
+			timeline.Entry{Seq: uint64(2*i + 2), At: sp.End.In(loc), Kind: timeline.KindEnd, Step: sp.Step, Outcome: sp.Outcome})
+	}
+	slices.SortStableFunc(entries, func(a, b timeline.Entry) int { return a.At.Compare(b.At) })
+	return timeline.Summarize(entries)
+}
+
+var _ = register[evRehearsal]()
+
+// prepare marks a rehearsal that ran only part of the runbook as partial
+// (R5).
+func (v *evRehearsal) prepare(_ *Project, st *state) error {
+	ro := st.byName[v.Rollout]
+	if ro == nil || v.Run.Partial || v.Run.Rollback {
+		return nil
+	}
+	seen := map[string]bool{}
+	for _, sp := range v.Run.Summary.Steps {
+		seen[sp.Step] = true
+	}
+	v.Run.Partial = len(seen) < len(ro.runbook)
+	return nil
+}
+
+// check holds that a rehearsal runs the rollout's runbook (R5): every
+// step it timed is one of its steps.
+func (v *evRehearsal) check(st *state) error {
+	if len(v.Run.Summary.Steps) == 0 {
+		return fieldErr("rehearsal.steps", "", "no step timed (R5)")
+	}
+	if v.Rollout == "" {
+		return nil // a project's rehearsal, before any rollout
+	}
+	ro, err := st.rollout(v.Rollout)
+	if err != nil {
+		return err
+	}
+	var unknown []string
+	for _, sp := range v.Run.Summary.Steps {
+		if _, ok := ro.index[sp.Step]; !ok && !slices.Contains(unknown, sp.Step) {
+			unknown = append(unknown, sp.Step)
+		}
+	}
+	if len(unknown) > 0 {
+		return fieldErr("rehearsal.steps", strings.Join(unknown, ", "), "not in the runbook")
+	}
+	return nil
+}
+
+func (v *evRehearsal) apply(st *state) {
+	st.rehearsals = append(st.rehearsals, v.Run)
+	if r := st.byName[v.Rollout]; r != nil {
+		r.rehearsals = append(r.rehearsals, v.Run)
+		r.est = nil
+	}
+}

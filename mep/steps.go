@@ -1,0 +1,364 @@
+package mep
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mepkit/mepkit/timeline"
+)
+
+// The events of a cutover: steps started, ended or skipped (forward or in
+// a rollback), the rollback decided, a failed test accepted, the cutover
+// finished.
+
+// Step events.
+const (
+	stepStart = "start"
+	stepEnd   = "end"
+	stepSkip  = "skip"
+)
+
+// evStep is a cutover step starting, ending or skipped (R10); in a
+// rollback (Rollback), a step of the rollback procedure.
+type evStep struct {
+	At                time.Time
+	Rollout, Step, By string
+	Event             string // stepStart, stepEnd or stepSkip
+	Outcome           timeline.Outcome
+	Reason            string // a skip's reason
+	Rollback          bool
+}
+
+func (*evStep) kind() string      { return "step" }
+func (v *evStep) when() time.Time { return v.At }
+func (v *evStep) put(w *enc) {
+	w.by(v.By)
+	w.text(v.Reason)
+	w.str("rollout", v.Rollout)
+	w.str("step", v.Step)
+	w.str("event", v.Event)
+	if v.Event == stepEnd {
+		w.str("outcome", v.Outcome.String())
+	}
+	w.bool("rollback", v.Rollback)
+}
+func (v *evStep) get(d *dec) error {
+	v.At, v.By, v.Reason = d.e.At.In(d.loc), d.by(), d.text()
+	v.Rollout, v.Step, v.Event, v.Rollback = d.need("rollout"), d.need("step"), d.need("event"), d.bool("rollback")
+	switch v.Event {
+	case stepStart, stepSkip:
+	case stepEnd:
+		o, err := timeline.ParseOutcome(d.need("outcome"))
+		if err != nil {
+			d.fail("outcome", d.str("outcome"), "unknown outcome")
+		}
+		v.Outcome = o
+	default:
+		d.fail("event", v.Event, "not start, end or skip")
+	}
+	return nil
+}
+
+var _ = register[evStep]()
+
+// prepare marks the steps of a rollback as such, and checks, for the
+// first step of the cutover, that the GO decided still holds for a start
+// at this moment (R9): a No-Go voted since, an item failed since, a start
+// moved into a freeze refuse it.
+func (v *evStep) prepare(p *Project, st *state) error {
+	ro, err := st.rollout(v.Rollout)
+	if err != nil {
+		return err
+	}
+	v.Rollback = ro.rollback != nil && v.Event != stepSkip
+	if v.Event != stepStart || ro.started || v.Rollback || ro.decided.Verdict != Go || !ro.decided.T0.Equal(ro.t0) {
+		return nil // check refuses what does not follow
+	}
+	if d := ro.evaluate(context.Background(), st, p, v.At, v.At); !d.IsGo() {
+		return fmt.Errorf("%w: the GO no longer holds for a start at %s: %s",
+			ErrNoGo, v.At.In(ro.t0.Location()).Format("2006-01-02 15:04 MST"), d)
+	}
+	return nil
+}
+
+// check holds a step to the runbook (R10): a step of it, by a member of
+// the go-live team, in order, the first one after a GO (R9).
+func (v *evStep) check(st *state) error {
+	ro, err := st.rollout(v.Rollout)
+	if err != nil {
+		return err
+	}
+	if _, ok := ro.index[v.Step]; !ok {
+		return &notFoundError{What: "runbook step", Key: strconv.Quote(v.Step)}
+	}
+	if err := st.people.inTeam(v.By, 0); err != nil {
+		return err
+	}
+	if v.Rollback != (ro.rollback != nil && v.Event != stepSkip) {
+		return fmt.Errorf("%w: a rollback step outside a rollback, or the reverse", ErrRunbook)
+	}
+	switch v.Event {
+	case stepStart:
+		return ro.checkStart(v.Step, v.Rollback)
+	case stepEnd:
+		if !v.Outcome.IsValid() {
+			return fieldErr("step.outcome", v.Outcome.String(), "invalid outcome")
+		}
+		steps := ro.steps
+		if v.Rollback {
+			steps = ro.rbSteps
+		}
+		if !running(steps, v.Step) {
+			return fmt.Errorf("%w: step %s is not running", ErrRunbook, v.Step)
+		}
+	case stepSkip:
+		if strings.TrimSpace(v.Reason) == "" {
+			return fieldErr("skip.reason", "", "empty: a step is skipped only with a reason (R10)")
+		}
+		if s := ro.status()[v.Step]; s != stepPending {
+			return fmt.Errorf("%w: step %s started; it cannot be skipped", ErrRunbook, v.Step)
+		}
+	default:
+		return fieldErr("step.event", v.Event, "not start, end or skip")
+	}
+	return nil
+}
+
+// checkStart reports why step id cannot start now.
+func (ro *rollout) checkStart(id string, rollback bool) error {
+	if ro.finished != nil {
+		return fmt.Errorf("%w: the cutover is finished", ErrRunbook)
+	}
+	if rollback {
+		todo := ro.toRollBack()
+		switch {
+		case running(ro.rbSteps, id):
+			return fmt.Errorf("%w: the rollback of %s is already running", ErrRunbook, id)
+		case len(todo) == 0 || todo[0] != id:
+			return fmt.Errorf("%w: the rollback runs %s next, not %s", ErrRunbook, firstOr(todo, "no step"), id)
+		}
+		return nil
+	}
+	status := ro.status()
+	switch status[id] {
+	case stepRunning:
+		return fmt.Errorf("%w: step %s is already running", ErrRunbook, id)
+	case stepDone:
+		return fmt.Errorf("%w: step %s is done", ErrRunbook, id)
+	case stepSkipped:
+		return fmt.Errorf("%w: step %s was skipped", ErrRunbook, id)
+	}
+	if w := ro.waitsOn(ro.index[id], status); len(w) > 0 {
+		return fmt.Errorf("%w: step %s follows %s, not done or skipped yet", ErrRunbook, id, strings.Join(w, ", "))
+	}
+	if !ro.started {
+		switch {
+		case ro.decided.Verdict != Go:
+			return fmt.Errorf("%w: step %q cannot start; the decision is %s", ErrNoGo, id, ro.decided.Verdict)
+		case !ro.decided.T0.Equal(ro.t0):
+			return fmt.Errorf("%w: the GO was for another T0", ErrNoGo)
+		}
+	}
+	return nil
+}
+
+func (v *evStep) apply(st *state) { st.byName[v.Rollout].applyStep(v) }
+
+// applyStep applies a step event of r.
+func (r *rollout) applyStep(v *evStep) {
+	steps := &r.steps
+	if v.Rollback {
+		steps = &r.rbSteps
+	}
+	seq := uint64(len(*steps) + 1)
+	switch v.Event {
+	case stepSkip:
+		if r.skipped == nil {
+			r.skipped = map[string]string{}
+		}
+		r.skipped[v.Step] = v.Reason
+		if !v.Rollback {
+			r.setStatus(v.Step, stepSkipped)
+		}
+	case stepStart:
+		if *steps == nil {
+			*steps = make([]timeline.Entry, 0, 2*len(r.runbook)) // each step starts and ends
+		}
+		s := r.runbook[r.index[v.Step]]
+		impact := s.Impact // a rollback step affects users as the step did
+		*steps = append(*steps, timeline.Entry{Seq: seq, At: v.At, Kind: timeline.KindStart, Step: v.Step, Actor: v.By, Impact: impact})
+		if !v.Rollback {
+			r.started = true
+			r.setStatus(v.Step, stepRunning)
+		}
+	case stepEnd:
+		*steps = append(*steps, timeline.Entry{Seq: seq, At: v.At, Kind: timeline.KindEnd, Step: v.Step, Actor: v.By, Outcome: v.Outcome})
+		if !v.Rollback {
+			st := stepDone
+			if v.Outcome == timeline.Failed {
+				st = stepFailed
+			}
+			r.setStatus(v.Step, st)
+		}
+	}
+	r.est = nil
+}
+
+// evRollback is the decision to roll a cutover back: who, why, when.
+type evRollback struct {
+	At                  time.Time
+	Rollout, By, Reason string
+}
+
+func (*evRollback) kind() string      { return "rollback" }
+func (v *evRollback) when() time.Time { return v.At }
+func (v *evRollback) put(w *enc)      { w.by(v.By); w.text(v.Reason); w.str("rollout", v.Rollout) }
+func (v *evRollback) get(d *dec) error {
+	v.At, v.By, v.Reason, v.Rollout = d.e.At.In(d.loc), d.by(), d.text(), d.need("rollout")
+	return nil
+}
+
+var _ = register[evRollback]()
+
+// check holds that a rollback is decided by an operations member of the
+// go-live team, with a reason, during a cutover, before its point of no
+// return.
+func (v *evRollback) check(st *state) error {
+	ro, err := st.rollout(v.Rollout)
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(v.Reason) == "" {
+		return fieldErr("rollback.reason", "", "empty: say why the cutover is rolled back")
+	}
+	if err := st.people.inTeam(v.By, RoleOperations); err != nil {
+		return err
+	}
+	switch {
+	case !ro.started:
+		return fmt.Errorf("%w: nothing to roll back before the cutover starts", ErrRunbook)
+	case ro.rollback != nil:
+		return fmt.Errorf("%w: already rolling back", ErrRunbook)
+	case ro.finished != nil:
+		return fmt.Errorf("%w: the cutover is finished", ErrRunbook)
+	}
+	if s := ro.pastNoReturn(); s != "" {
+		return fmt.Errorf("%w: step %s, the point of no return, has started: the only way is forward", ErrRunbook, s)
+	}
+	return nil
+}
+
+func (v *evRollback) apply(st *state) { st.byName[v.Rollout].rollback = v }
+
+// evFinish closes a rollout's cutover (R10).
+type evFinish struct {
+	At          time.Time
+	Rollout, By string
+}
+
+func (*evFinish) kind() string      { return "cutover.finish" }
+func (v *evFinish) when() time.Time { return v.At }
+func (v *evFinish) put(w *enc)      { w.by(v.By); w.str("rollout", v.Rollout) }
+func (v *evFinish) get(d *dec) error {
+	v.At, v.By, v.Rollout = d.e.At.In(d.loc), d.by(), d.need("rollout")
+	return nil
+}
+
+var _ = register[evFinish]()
+
+// prepare makes finishing a finished cutover a no-op.
+func (v *evFinish) prepare(_ *Project, st *state) error {
+	if ro := st.byName[v.Rollout]; ro != nil && ro.finished != nil && st.people.inTeam(v.By, 0) == nil {
+		return errNothing
+	}
+	return nil
+}
+
+// check holds that the cutover is over (R10): every step done or
+// skipped, or, after a rollback, every step to roll back rolled back. A
+// functional test that failed does not hold it: the review decides.
+func (v *evFinish) check(st *state) error {
+	ro, err := st.rollout(v.Rollout)
+	if err != nil {
+		return err
+	}
+	if err := st.people.inTeam(v.By, 0); err != nil {
+		return err
+	}
+	if ro.finished != nil {
+		return fmt.Errorf("%w: the cutover is finished", ErrRunbook)
+	}
+	if ro.rollback != nil {
+		if todo := ro.toRollBack(); len(todo) > 0 {
+			return fmt.Errorf("%w: rollback not finished: %s to roll back", ErrRunbook, strings.Join(todo, ", "))
+		}
+		return nil
+	}
+	status := ro.status()
+	var left []string
+	for _, step := range ro.runbook {
+		if status[step.ID] == stepFailed && step.Kind == TestStep {
+			continue // the change is in place: the review decides (Accept or Rollback)
+		}
+		if s := status[step.ID]; s != stepDone && s != stepSkipped {
+			left = append(left, step.ID+" ("+[...]string{"not run", "running", "done", "failed", "skipped"}[s]+")")
+		}
+	}
+	if len(left) > 0 {
+		return fmt.Errorf("%w: cutover not finished: %s", ErrRunbook, strings.Join(left, ", "))
+	}
+	return nil
+}
+
+func (v *evFinish) apply(st *state) { st.byName[v.Rollout].finished = v }
+
+// evAccept accepts a failed functional test with a reason, so that the
+// review gate may pass.
+type evAccept struct {
+	At                        time.Time
+	Rollout, Step, By, Reason string
+}
+
+func (*evAccept) kind() string      { return "failure.accept" }
+func (v *evAccept) when() time.Time { return v.At }
+func (v *evAccept) put(w *enc) {
+	w.by(v.By)
+	w.text(v.Reason)
+	w.str("rollout", v.Rollout)
+	w.str("step", v.Step)
+}
+func (v *evAccept) get(d *dec) error {
+	v.At, v.By, v.Reason, v.Rollout, v.Step = d.e.At.In(d.loc), d.by(), d.text(), d.need("rollout"), d.need("step")
+	return nil
+}
+
+var _ = register[evAccept]()
+
+func (v *evAccept) check(st *state) error {
+	ro, err := st.rollout(v.Rollout)
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(v.Reason) == "" {
+		return fieldErr("accept.reason", "", "empty: say why the failure is accepted")
+	}
+	if err := st.people.inTeam(v.By, RoleOperations); err != nil {
+		return err
+	}
+	if !slices.Contains(ro.undecidedFailures(), v.Step) {
+		return fieldErr("accept.step", v.Step, "not a functional test that failed and awaits a decision")
+	}
+	return nil
+}
+
+func (v *evAccept) apply(st *state) {
+	r := st.byName[v.Rollout]
+	if r.accepted == nil {
+		r.accepted = map[string]evAccept{}
+	}
+	r.accepted[v.Step] = *v
+}

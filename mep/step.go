@@ -88,12 +88,20 @@ func (s Step) equal(o Step) bool {
 // validateRunbook reports a *FieldError for an empty runbook, an empty or
 // repeated ID, an invalid kind or impact, or a negative duration.
 func validateRunbook(steps []Step) error {
+	if len(steps) > maxSteps {
+		return fieldErr("runbook", fmt.Sprint(len(steps)), fmt.Sprintf("more than %d steps", maxSteps))
+	}
 	if len(steps) == 0 {
 		return fieldErr("runbook", "", "no step")
 	}
 	seen := make(map[string]bool, len(steps))
+	var total time.Duration
 	for i, s := range steps {
 		field := fmt.Sprintf("runbook[%d]", i)
+		if s.Expected > maxCutover-total {
+			return fieldErr(field+".expected", s.Expected.String(), "the runbook's expected durations add up to more than a year")
+		}
+		total += s.Expected
 		switch {
 		case strings.TrimSpace(s.ID) == "":
 			return fieldErr(field+".id", s.ID, "empty")
@@ -115,3 +123,11 @@ func validateRunbook(steps []Step) error {
 	}
 	return nil
 }
+
+// Bounds of a runbook: its steps are one fact of the record, a line of at
+// most timeline.MaxLineSize, and its expected durations add up without
+// overflow.
+const (
+	maxSteps   = 5000
+	maxCutover = 366 * 24 * time.Hour
+)

@@ -22,11 +22,12 @@
 //
 // A record lives in any [timeline.Store]: a file on local disk
 // ([CreateFile], [OpenFile]), or a shared store for several writers. A
-// write checks the action against the current state, appends the event,
-// then applies it; when another writer appended first, the project reads
-// what it wrote, folds it, checks again and retries, so the chain never
-// forks. An event that the store cannot keep is refused before anything
-// changes.
+// write checks the event once against the state it will apply to,
+// appends it, then applies that same event; a replay runs the same check
+// and the same effect, so that nothing a replay would refuse is ever
+// appended. When another writer appended first, the project reads what it
+// wrote, folds it, checks again and retries, so the chain never forks. An
+// event that the store cannot keep is refused before anything changes.
 //
 //	p, err := mep.CreateFile("billing.jsonl", "billing v2", &mep.Options{Location: paris, Country: "FR"})
 //	p.Team().Add(mep.Member{Name: "olga", Roles: []mep.Role{mep.RoleOperations}})
@@ -76,7 +77,12 @@
 //
 // Project, its views and its rollouts are safe for simultaneous use by
 // multiple goroutines. There is one lock per project: every read and
-// write of a project and its rollouts takes it, and holds it while the
-// record appends (the journal's own lock is taken under it, never the
-// other way round). Gate criteria run without it.
+// write of a project and its rollouts takes it. A write holds it while it
+// checks its event, gives it its place in the record and applies it, and
+// releases it before the store syncs, so that concurrent writers share the
+// store's syncs (group commit); a fact is seen by readers from the moment
+// it has its place, and if the store then refuses it, the project folds
+// its state again from what the store holds. The journal's own lock is
+// taken under the project's, never the other way round. Gate criteria run
+// without it.
 package mep

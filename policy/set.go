@@ -17,13 +17,14 @@ type Set []Policy
 // Unknown values fail closed: a decision whose Verdict is none of Allow,
 // Warn and Deny, or whose Rule is not one of R1 to R13 nor NoRule, becomes
 // a Deny with no Rule and no Next, whose reason names the value the
-// policy returned (and then its own reason).
+// policy returned (and then its own reason). Like any Deny, a break-glass
+// Override lifts it unless the policy is [Mandatory].
 //
 // Break-glass: when c.Override names who (By) and why (Reason), every Deny
 // from a policy that is not [Mandatory] is marked Overridden and no longer
 // blocks; the Result keeps it and records the Override. An Override without
 // By or Reason changes nothing and adds a Warn decision from "override"
-// saying so.
+// saying so, whose Index is -1: no policy of s gave it.
 func (s Set) Evaluate(ctx context.Context, c Change) Result {
 	ov := c.Override.valid()
 	n := len(s)

@@ -84,7 +84,7 @@ func (q *Quorum) eval(_ context.Context, c *Change, d *Decision, b []byte) []byt
 				b = append(b, ": "...)
 				b = append(b, a.Reason...)
 			}
-			*d = Decision{Policy: name, Verdict: Deny}
+			*d = Decision{Policy: name, Rule: R9, Verdict: Deny}
 			return b
 		}
 		if by := strings.TrimSpace(a.By); by != "" {
@@ -133,7 +133,7 @@ func (q *Quorum) eval(_ context.Context, c *Change, d *Decision, b []byte) []byt
 			b = append(b, ')')
 		}
 	}
-	*d = Decision{Policy: name, Verdict: v}
+	*d = Decision{Policy: name, Rule: R9, Verdict: v}
 	return b
 }
 

@@ -99,6 +99,7 @@ type wallCalendar struct {
 	name  string
 	loc   *time.Location
 	rule  wallRule
+	cites Rule   // the rule of the method its decisions enforce
 	allow string // the reason of an Allow decision
 	// longest is the longest run of wall time the rule allows, in seconds,
 	// when the rule knows it (an allow-list); 0 otherwise. never ends the
@@ -132,14 +133,14 @@ func (c *wallCalendar) eval(ctx context.Context, ch *Change, d *Decision, b []by
 	w := wallCursor{c: c}
 	x, blocked, _ := w.meet(context.Background(), f, to)
 	if !blocked {
-		*d = Decision{Policy: c.name, Verdict: Allow, Reason: c.allow}
+		*d = Decision{Policy: c.name, Rule: c.cites, Verdict: Allow, Reason: c.allow}
 		return b
 	}
 	first := sec(x.a)
 	if first.before(f) {
 		first = f
 	}
-	*d = Decision{Policy: c.name, Verdict: Deny}
+	*d = Decision{Policy: c.name, Rule: c.cites, Verdict: Deny}
 	_, off := w.zoneAt(first.s)
 	b = c.appendDescribe(b, first.s+off)
 	b = append(b, " in "...)

@@ -34,8 +34,25 @@ func (v Verdict) String() string {
 // Allow from no policy, with no reason: what a [Func] returns to say
 // nothing against the change.
 type Decision struct {
-	Policy  string  // the policy's name
-	Verdict Verdict // Allow, Warn or Deny
+	Policy string // the policy's name
+	// Index is the position in the [Set] of the policy that gave the
+	// decision, so that s[d.Index] (or [Set.PolicyOf]) is that policy,
+	// nil entries counted. [Set.Evaluate] sets it, whatever the policy
+	// returned; it is -1 for the decision the Set adds itself (an ignored
+	// break-glass request), which no policy gave. Outside a Set, in what a
+	// policy's own Evaluate returns, it means nothing and is 0.
+	Index   int
+	Verdict Verdict // Allow, Warn or Deny; [Set.Evaluate] makes any other value a Deny
+	// Rule is the rule of the method that the policy enforces: R7 for
+	// [ReadinessWindow], R9 for [RequireGo] and [RequireQuorum], R11 for
+	// [FridayFreeze], [WeekendFreeze] and holiday calendars, R5 for
+	// [MaxOutage], NoRule for the others unless a [Func] sets it. Wrappers
+	// ([Mandatory], [Named], [In], [Scoped]) keep the rule of the policy
+	// they wrap.
+	Rule Rule
+	// Overridden reports that this denial was bypassed by a valid
+	// [Override]. The Verdict stays Deny.
+	Overridden bool
 	// Reason says what was decided and why, for people: the day, the time
 	// zone and, for calendar denials, when the change could run instead.
 	Reason string
@@ -54,9 +71,13 @@ type Decision struct {
 	// policies of this package; a [Func] policy may set it, and
 	// [Set.NextSlot] follows it.
 	Next time.Time
-	// Overridden reports that this denial was bypassed by a valid
-	// [Override]. The Verdict stays Deny.
-	Overridden bool
+}
+
+// blocks reports whether d stops the change: a Deny that was not
+// overridden, or a verdict that is not Allow, Warn or Deny (which fails
+// closed, overridden or not: [Set.Evaluate] never gives one).
+func (d *Decision) blocks() bool {
+	return (d.Verdict == Deny && !d.Overridden) || d.Verdict > Deny
 }
 
 // String returns "policy: reason", or the verdict when there is no reason.
@@ -81,22 +102,28 @@ type Result struct {
 }
 
 // Allowed reports whether the change may run: no Decision is a Deny that
-// was not overridden. Warnings do not block.
+// was not overridden. Warnings do not block; a verdict that is none of
+// Allow, Warn and Deny counts as a Deny that was not overridden.
 func (r Result) Allowed() bool {
-	for _, d := range r.Decisions {
-		if d.Verdict == Deny && !d.Overridden {
+	for i := range r.Decisions {
+		if r.Decisions[i].blocks() {
 			return false
 		}
 	}
 	return true
 }
 
-// Verdict returns the worst verdict, counting an overridden denial as Warn.
+// Verdict returns the worst verdict, counting an overridden denial as Warn
+// and a verdict that is none of Allow, Warn and Deny as Deny.
 func (r Result) Verdict() Verdict {
 	v := Allow
-	for _, d := range r.Decisions {
+	for i := range r.Decisions {
+		d := &r.Decisions[i]
 		dv := d.Verdict
-		if dv == Deny && d.Overridden {
+		switch {
+		case d.blocks():
+			return Deny
+		case dv == Deny: // overridden
 			dv = Warn
 		}
 		v = max(v, dv)
@@ -104,11 +131,12 @@ func (r Result) Verdict() Verdict {
 	return v
 }
 
-// Denials returns the denials that were not overridden, in order.
+// Denials returns the denials that were not overridden, in order, with
+// the decisions whose verdict is none of Allow, Warn and Deny.
 func (r Result) Denials() []Decision {
 	var out []Decision
 	for _, d := range r.Decisions {
-		if d.Verdict == Deny && !d.Overridden {
+		if d.blocks() {
 			out = append(out, d)
 		}
 	}

@@ -13,6 +13,18 @@
 //		fmt.Println(res) // DENY  friday-freeze: Fri 2026-11-27 is a Friday in Europe/Paris; ...
 //	}
 //
+// # Decisions as data
+//
+// A decision says more than its reason: [Decision.Index] is the position
+// in the Set of the policy that gave it ([Set.PolicyOf] returns that
+// policy), and [Decision.Rule] the rule of the method it enforces
+// ([R7] for the readiness window, [R9] for the GO, [R11] for the
+// freezes of Fridays, weekends and holidays, [R5] for the outage), so a
+// program reads which policy decided and why without parsing text.
+// Unknown values fail closed: a verdict other than Allow, Warn and Deny
+// counts as a Deny wherever a verdict is judged, and [Set.Evaluate] turns
+// a decision with an unknown verdict or rule into a Deny that says so.
+//
 // # Calendars and the whole operation
 //
 // Policies that depend on the date implement [Calendar]: they report the
@@ -63,9 +75,12 @@
 // # JSON
 //
 // The types a tool logs ([Result], [Decision], [Change], [Approval],
-// [Override], [Interval], [Verdict], ...) marshal to JSON with snake_case
-// fields, verdicts as text ("deny"), times in RFC 3339 and durations as
-// numbers of seconds.
+// [Override], [Interval], [Verdict], [Rule], ...) marshal to JSON with
+// snake_case fields, verdicts and rules as text ("deny", "R7"), times in
+// RFC 3339 and durations as numbers of seconds. Decisions and results read
+// back exactly; what JSON cannot carry (a time outside years 0-9999, an
+// unknown verdict) is refused when writing, and an unknown verdict or
+// rule when reading.
 //
 // # Local time and daylight saving time
 //

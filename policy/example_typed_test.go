@@ -85,15 +85,51 @@ func ExampleResult_MarshalJSON() {
 	//   "decisions": [
 	//     {
 	//       "policy": "friday-freeze",
+	//       "index": 0,
 	//       "verdict": "deny",
+	//       "rule": "R11",
 	//       "reason": "Fri 2026-11-27 is a Friday in Europe/Paris; allowed again from Sat 2026-11-28 00:00 CET",
 	//       "next": "2026-11-28T00:00:00+01:00"
 	//     },
 	//     {
 	//       "policy": "max-outage",
+	//       "index": 1,
 	//       "verdict": "warn",
+	//       "rule": "R5",
 	//       "reason": "expected outage unknown (the limit is 30m); measure it in a rehearsal, or state that there is none"
 	//     }
 	//   ]
 	// }
+}
+
+func ExampleRule() {
+	paris, _ := time.LoadLocation("Europe/Paris")
+	set := policy.Set{policy.ReadinessWindow(time.Hour), policy.FridayFreeze(paris), policy.MaxOutage(30 * time.Minute)}
+	r := set.Evaluate(context.Background(), policy.Change{
+		Start: time.Date(2026, 11, 27, 21, 0, 0, 0, paris), Duration: time.Hour,
+		ReadyAt: time.Date(2026, 11, 27, 19, 30, 0, 0, paris), OutageKnown: true,
+	})
+	for _, d := range r.Decisions {
+		fmt.Println(d.Rule, d.Verdict, d.Policy)
+	}
+	// Output:
+	// R7 allow readiness
+	// R11 deny friday-freeze
+	// R5 allow max-outage
+}
+
+func ExampleSet_PolicyOf() {
+	paris, _ := time.LoadLocation("Europe/Paris")
+	set := policy.Set{policy.FridayFreeze(paris), policy.Mandatory(policy.ReadinessWindow(2 * time.Hour))}
+	r := set.Evaluate(context.Background(), policy.Change{
+		Start: time.Date(2026, 11, 26, 21, 0, 0, 0, paris), Duration: time.Hour,
+		ReadyAt: time.Date(2026, 11, 26, 20, 0, 0, 0, paris),
+	})
+	for _, d := range r.Denials() {
+		if rw, ok := policy.As[*policy.Readiness](set.PolicyOf(d)); ok {
+			fmt.Printf("decision from policy %d (%s, %v): lead %v\n", d.Index, d.Rule, d.Verdict, rw.Lead)
+		}
+	}
+	// Output:
+	// decision from policy 1 (R7, deny): lead 2h0m0s
 }

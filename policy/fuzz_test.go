@@ -55,7 +55,7 @@ func FuzzWindows(f *testing.F) {
 // accept marshals again, and reads back to the same text.
 func FuzzJSON(f *testing.F) {
 	f.Add([]byte(`{"name":"a","start":"2026-11-24T20:30:00+01:00","duration":5400.5,"location":"Europe/Paris","outage":0,"outage_known":true,"approvals":[{"role":"ops","by":"ann","go":true}],"risk":{"rehearsals":2,"production_like":1}}`))
-	f.Add([]byte(`{"allowed":false,"verdict":"deny","decisions":[{"policy":"p","verdict":"deny","reason":"r","next":"2026-11-28T00:00:00+01:00","overridden":true}],"override":{"by":"a","reason":"b"}}`))
+	f.Add([]byte(`{"allowed":true,"verdict":"warn","decisions":[{"policy":"p","index":2,"verdict":"deny","rule":"R11","reason":"r","next":"2026-11-28T00:00:00+01:00","overridden":true}],"override":{"by":"a","reason":"b"}}`))
 	f.Add([]byte(`{"duration":-0.000000001,"outage":1e3}`))
 	f.Add([]byte(`{"duration":9223372036.854775807}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -68,6 +68,63 @@ func FuzzJSON(f *testing.F) {
 			again(t, r)
 		}
 	})
+}
+
+// FuzzDecisionJSON checks the decoders of decisions, results and
+// overrides: what they accept is a known verdict and rule, writes back,
+// and reads back to the same text; a decoded result is allowed exactly
+// when no decision denies it without an override.
+func FuzzDecisionJSON(f *testing.F) {
+	f.Add([]byte(`{"policy":"friday-freeze","index":0,"verdict":"deny","rule":"R11","reason":"Fri","next":"2026-11-28T00:00:00+01:00"}`))
+	f.Add([]byte(`{"policy":"override","index":-1,"verdict":"warn","reason":"ignored"}`))
+	f.Add([]byte(`{"policy":"p","verdict":"deny","next":"9999-12-31T23:59:59.999999999-23:59","overridden":true}`))
+	f.Add([]byte(`{"decisions":[{"policy":"p","verdict":"allow","rule":"R7"},{"policy":"q","verdict":"deny","overridden":true}],"override":{"by":"a","reason":"b","at":"2026-11-27T09:00:00+05:45"}}`))
+	f.Add([]byte(`{"by":"alice","reason":"CVE","at":"0000-01-01T00:00:00Z"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var d policy.Decision
+		if json.Unmarshal(data, &d) == nil {
+			if d.Verdict > policy.Deny || d.Rule > policy.R13 || d.Index < -1 {
+				t.Fatalf("%s decodes to %+v", data, d)
+			}
+			exactly(t, d)
+		}
+		var r policy.Result
+		if json.Unmarshal(data, &r) == nil {
+			denied := false
+			for _, d := range r.Decisions {
+				denied = denied || (d.Verdict == policy.Deny && !d.Overridden)
+				if d.Verdict > policy.Deny || d.Rule > policy.R13 {
+					t.Fatalf("%s decodes to a decision %+v", data, d)
+				}
+			}
+			if r.Allowed() == denied || (r.Verdict() == policy.Deny) != denied {
+				t.Fatalf("%s: allowed %t, verdict %v, but denied %t", data, r.Allowed(), r.Verdict(), denied)
+			}
+			exactly(t, r)
+		}
+		var o policy.Override
+		if json.Unmarshal(data, &o) == nil {
+			exactly(t, o)
+		}
+	})
+}
+
+// exactly marshals v, which was decoded, and checks it reads back to the
+// same text: what a decoder accepts, the encoder writes.
+func exactly[T any](t *testing.T, v T) {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatalf("%+v decodes but does not marshal: %v", v, err)
+	}
+	var back T
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatalf("%s does not read back: %v", b, err)
+	}
+	b2, err := json.Marshal(back)
+	if err != nil || !bytes.Equal(b, b2) {
+		t.Fatalf("unstable: %s then %s (%v)", b, b2, err)
+	}
 }
 
 // again marshals v, reads it back and checks the text is stable.

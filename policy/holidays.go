@@ -35,7 +35,9 @@ func (f HolidayFunc) Holidays(year int) []Holiday { return f(year) }
 
 // Holidays returns a calendar that blocks the public holidays of country,
 // 00:00 to 24:00 local time in loc, and with eve also the day before each
-// holiday. Its name is "holidays-" and the code, e.g. "holidays-FR".
+// holiday: rule R11 as common practice extends it, like the calendars of
+// [HolidayCalendar]. Its name is "holidays-" and the code, e.g.
+// "holidays-FR".
 //
 // country is an ISO 3166-1 code of a country that rickar/cal/v2 covers
 // ("FR", "DE", "US", "GB", "JP", ...), a region code where it has regional
@@ -149,7 +151,7 @@ func JoinHolidays(srcs ...HolidaySource) HolidaySource {
 // HolidayCalendar returns a calendar named name that blocks the days of
 // src, 00:00 to 24:00 local time in loc, and with eve also the day before
 // each. It asks src for each year once, when first needed, and keeps the
-// answer. It panics if src or loc is nil.
+// answer. Its decisions enforce rule R11. It panics if src or loc is nil.
 func HolidayCalendar(name string, src HolidaySource, loc *time.Location, eve bool) Calendar {
 	if src == nil || loc == nil {
 		panic("policy: HolidayCalendar " + name + " with a nil source or location")
@@ -158,7 +160,9 @@ func HolidayCalendar(name string, src HolidaySource, loc *time.Location, eve boo
 	if eve {
 		what = "no holiday or holiday eve"
 	}
-	return newWallCalendar(name, loc, &holidayRule{src: src, eve: eve}, what+" in "+loc.String()+" during the operation")
+	c := newWallCalendar(name, loc, &holidayRule{src: src, eve: eve}, what+" in "+loc.String()+" during the operation")
+	c.cites = R11
+	return c
 }
 
 // holidayRule blocks holidays and, with eve, the days before them.

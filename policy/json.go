@@ -11,8 +11,8 @@ import (
 
 // JSON. The types a tool would log or send ([Result], [Decision],
 // [Change], [Approval], [Override], [Interval], [Risk], [Scope], [Quorum],
-// [Readiness], [Verdict], [Date]) marshal to JSON with snake_case fields,
-// enums as their text ("deny"), times in RFC 3339, dates as "2006-01-02"
+// [Readiness], [Verdict], [Rule], [Date]) marshal to JSON with snake_case fields,
+// enums as their text ("deny", "R7"), times in RFC 3339, dates as "2006-01-02"
 // and durations as a number of seconds (5400 for 1h30m, 0.5 for 500ms).
 // Unmarshalling reads the same forms back.
 
@@ -78,59 +78,6 @@ func (s *seconds) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// decisionJSON is the JSON form of a Decision.
-type decisionJSON struct {
-	Policy     string    `json:"policy"`
-	Verdict    Verdict   `json:"verdict"`
-	Reason     string    `json:"reason"`
-	Next       time.Time `json:"next,omitzero"`
-	Overridden bool      `json:"overridden,omitempty"`
-}
-
-// MarshalJSON writes {"policy", "verdict", "reason", "next", "overridden"};
-// next is left out when zero, overridden when false.
-func (d Decision) MarshalJSON() ([]byte, error) { return json.Marshal(decisionJSON(d)) }
-
-// UnmarshalJSON reads what MarshalJSON writes.
-func (d *Decision) UnmarshalJSON(b []byte) error {
-	var j decisionJSON
-	if err := json.Unmarshal(b, &j); err != nil {
-		return err
-	}
-	*d = Decision(j)
-	return nil
-}
-
-// resultJSON is the JSON form of a Result.
-type resultJSON struct {
-	Allowed   bool       `json:"allowed"`
-	Verdict   Verdict    `json:"verdict"`
-	Decisions []Decision `json:"decisions"`
-	Override  *Override  `json:"override,omitempty"`
-}
-
-// MarshalJSON writes {"allowed", "verdict", "decisions", "override"}:
-// allowed and verdict are [Result.Allowed] and [Result.Verdict], for
-// readers that want the answer alone; override is left out when nil.
-func (r Result) MarshalJSON() ([]byte, error) {
-	ds := r.Decisions
-	if ds == nil {
-		ds = []Decision{}
-	}
-	return json.Marshal(resultJSON{Allowed: r.Allowed(), Verdict: r.Verdict(), Decisions: ds, Override: r.Override})
-}
-
-// UnmarshalJSON reads what MarshalJSON writes; allowed and verdict, which
-// follow from the decisions, are not read.
-func (r *Result) UnmarshalJSON(b []byte) error {
-	var j resultJSON
-	if err := json.Unmarshal(b, &j); err != nil {
-		return err
-	}
-	*r = Result{Decisions: j.Decisions, Override: j.Override}
-	return nil
-}
-
 // approvalJSON is the JSON form of an Approval.
 type approvalJSON struct {
 	Role   string    `json:"role"`
@@ -151,26 +98,6 @@ func (a *Approval) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*a = Approval(j)
-	return nil
-}
-
-// overrideJSON is the JSON form of an Override.
-type overrideJSON struct {
-	By     string    `json:"by"`
-	Reason string    `json:"reason"`
-	At     time.Time `json:"at,omitzero"`
-}
-
-// MarshalJSON writes {"by", "reason", "at"}; at is left out when zero.
-func (o Override) MarshalJSON() ([]byte, error) { return json.Marshal(overrideJSON(o)) }
-
-// UnmarshalJSON reads what MarshalJSON writes.
-func (o *Override) UnmarshalJSON(b []byte) error {
-	var j overrideJSON
-	if err := json.Unmarshal(b, &j); err != nil {
-		return err
-	}
-	*o = Override(j)
 	return nil
 }
 

@@ -36,9 +36,9 @@ func TestResultJSON(t *testing.T) {
 		"allowed": true,
 		"verdict": "warn",
 		"decisions": [
-			{"policy": "friday-freeze", "verdict": "deny", "overridden": true, "next": "2026-11-28T00:00:00+01:00",
+			{"policy": "friday-freeze", "index": 0, "verdict": "deny", "rule": "R11", "overridden": true, "next": "2026-11-28T00:00:00+01:00",
 			 "reason": "Fri 2026-11-27 is a Friday in Europe/Paris; allowed again from Sat 2026-11-28 00:00 CET"},
-			{"policy": "max-outage", "verdict": "allow", "reason": "expected outage within the limit of 30m"}
+			{"policy": "max-outage", "index": 1, "verdict": "allow", "rule": "R5", "reason": "expected outage within the limit of 30m"}
 		],
 		"override": {"by": "alice", "reason": "CVE fix", "at": "2026-11-27T09:00:00+01:00"}
 	}`, s)
@@ -144,4 +144,131 @@ func TestHolidayJSON(t *testing.T) {
 	s, back := roundTrip(t, policy.Holiday{Date: policy.Date{Year: 2026, Month: time.December, Day: 25}, Name: "Noël"})
 	assert.JSONEq(t, `{"date":"2026-12-25","name":"Noël"}`, s)
 	assert.Equal(t, "Noël", back.Name)
+}
+
+// Decisions, overrides and results read back exactly, every field set:
+// times to the same instant and offset from UTC.
+func TestDecisionJSONExact(t *testing.T) {
+	kathmandu := mustLoad(t, "Asia/Kathmandu") // +05:45
+	ds := []policy.Decision{
+		{Policy: "friday-freeze", Index: 3, Verdict: policy.Deny, Rule: policy.R11, Overridden: true,
+			Reason: "Fri 2026-11-27 is a Friday", Next: time.Date(2026, 11, 28, 0, 0, 0, 1, paris)},
+		{Policy: "readiness", Index: -1, Verdict: policy.Warn, Rule: policy.R7, Reason: "not ready yet",
+			Next: time.Date(2026, 7, 1, 9, 15, 0, 0, kathmandu)},
+		{Policy: "custom", Verdict: policy.Allow, Rule: policy.R13, Next: time.Date(9999, 12, 31, 23, 59, 59, 999999999, newYork)},
+		{Policy: "ancient", Index: 1 << 40, Verdict: policy.Deny, Next: time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{},
+	}
+	for _, d := range ds {
+		_, back := roundTrip(t, d)
+		assertSameDecision(t, d, back)
+	}
+	o := policy.Override{By: "alice", Reason: "CVE", At: time.Date(2026, 11, 27, 9, 0, 0, 5, kathmandu)}
+	_, ob := roundTrip(t, o)
+	assert.Equal(t, o.By, ob.By)
+	assert.Equal(t, o.Reason, ob.Reason)
+	assertSameTime(t, o.At, ob.At)
+
+	r := policy.Result{Decisions: ds[:2], Override: &o}
+	s, rb := roundTrip(t, r)
+	assert.JSONEq(t, `{"allowed": true, "verdict": "warn", "override": {"by": "alice", "reason": "CVE", "at": "2026-11-27T09:00:00.000000005+05:45"},
+		"decisions": [
+			{"policy": "friday-freeze", "index": 3, "verdict": "deny", "rule": "R11", "overridden": true,
+			 "reason": "Fri 2026-11-27 is a Friday", "next": "2026-11-28T00:00:00.000000001+01:00"},
+			{"policy": "readiness", "index": -1, "verdict": "warn", "rule": "R7", "reason": "not ready yet", "next": "2026-07-01T09:15:00+05:45"}]}`, s)
+	require.Len(t, rb.Decisions, 2)
+	for i := range ds[:2] {
+		assertSameDecision(t, ds[i], rb.Decisions[i])
+	}
+	assert.Equal(t, r.Allowed(), rb.Allowed())
+	assert.Equal(t, r.Verdict(), rb.Verdict())
+	assertSameTime(t, o.At, rb.Override.At)
+}
+
+func assertSameDecision(t *testing.T, want, got policy.Decision) {
+	t.Helper()
+	wn, gn := want.Next, got.Next
+	want.Next, got.Next = time.Time{}, time.Time{}
+	assert.Equal(t, want, got)
+	assertSameTime(t, wn, gn)
+}
+
+// assertSameTime checks two times are the same instant at the same offset.
+func assertSameTime(t *testing.T, want, got time.Time) {
+	t.Helper()
+	assert.True(t, want.Equal(got), "want %v, got %v", want, got)
+	_, wo := want.Zone()
+	_, gotOff := got.Zone()
+	assert.Equal(t, wo, gotOff, "offset of %v", got)
+}
+
+// What JSON cannot carry is refused when writing, never written for the
+// reader to refuse; what a reader gets that is not a decision is an
+// error naming what is wrong.
+func TestDecisionJSONRefused(t *testing.T) {
+	lmt := time.Date(1900, 1, 1, 12, 0, 0, 0, paris) // Paris mean time, +00:09:21
+	for _, d := range []policy.Decision{
+		{Policy: "far", Verdict: policy.Deny, Next: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{Policy: "far", Verdict: policy.Deny, Next: time.Date(-1, 12, 31, 0, 0, 0, 0, time.UTC)},
+		{Policy: "far", Verdict: policy.Deny, Next: time.Date(9999, 12, 31, 23, 0, 0, 0, time.UTC).In(paris)}, // 10000 in Paris
+		{Policy: "far", Verdict: policy.Deny, Next: lmt},
+		{Policy: "far", Verdict: policy.Deny, Next: time.Date(2026, 1, 1, 0, 0, 0, 0, time.FixedZone("x", 25*3600))},
+		{Policy: "far", Verdict: 7},
+		{Policy: "far", Verdict: policy.Deny, Rule: 14},
+		{Policy: "far", Verdict: policy.Deny, Index: -2},
+	} {
+		_, err := json.Marshal(d)
+		assert.ErrorIs(t, err, policy.ErrInvalid, "%+v", d)
+		assert.ErrorContains(t, err, `decision "far"`)
+		_, err = json.Marshal(policy.Result{Decisions: []policy.Decision{d}})
+		assert.ErrorIs(t, err, policy.ErrInvalid)
+	}
+	_, err := json.Marshal(policy.Decision{Policy: "far", Next: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)})
+	assert.ErrorContains(t, err, "year 10000 is outside 0-9999")
+	_, err = json.Marshal(policy.Override{By: "alice", At: lmt})
+	assert.ErrorIs(t, err, policy.ErrInvalid)
+	assert.ErrorContains(t, err, "seconds")
+
+	for _, tc := range []struct{ in, msg string }{
+		{`{"policy": "p", "verdict": "maybe"}`, `verdict "maybe"`},
+		{`{"policy": "p", "verdict": 2}`, ""},
+		{`{"policy": "p"}`, `decision "p": no verdict`},
+		{`{"policy": "p", "verdict": null}`, "no verdict"},
+		{`{"policy": "p", "verdict": "deny", "rule": "R14"}`, `rule "R14"`},
+		{`{"policy": "p", "verdict": "deny", "rule": "7"}`, `rule "7"`},
+		{`{"policy": "p", "verdict": "deny", "index": -2}`, "index -2 below -1"},
+		{`{"policy": "p", "verdict": "deny", "index": 1.5}`, ""},
+		{`{"policy": "p", "verdict": "deny", "next": "10000-01-01T00:00:00Z"}`, ""},
+		{`[]`, ""},
+	} {
+		var d policy.Decision
+		err := json.Unmarshal([]byte(tc.in), &d)
+		require.Error(t, err, tc.in)
+		assert.ErrorContains(t, err, "policy: ", tc.in)
+		assert.ErrorContains(t, err, tc.msg, tc.in)
+	}
+}
+
+// A result that says it is denied never reads as allowed: allowed and
+// verdict, when written, must agree with the decisions.
+func TestResultJSONConsistent(t *testing.T) {
+	deny := `{"policy": "p", "verdict": "deny"}`
+	for _, tc := range []struct{ in, msg string }{
+		{`{"allowed": false, "verdict": "allow", "decisions": []}`, "allowed is false, but the decisions say true"},
+		{`{"allowed": true, "decisions": [` + deny + `]}`, "allowed is true"},
+		{`{"verdict": "warn", "decisions": [` + deny + `]}`, "verdict is warn, but the decisions say deny"},
+		{`{"decisions": [` + deny + `, {"policy": "q", "verdict": "nope"}]}`, `decision 2: policy: verdict "nope"`},
+		{`{"decisions": [{"policy": "q"}]}`, `decision 1: policy: decision "q": no verdict`},
+		{`{"verdict": "sometimes", "decisions": []}`, `verdict "sometimes"`},
+	} {
+		var r policy.Result
+		err := json.Unmarshal([]byte(tc.in), &r)
+		assert.ErrorIs(t, err, policy.ErrInvalid, tc.in)
+		assert.ErrorContains(t, err, tc.msg, tc.in)
+	}
+	var r policy.Result
+	require.NoError(t, json.Unmarshal([]byte(`{"decisions": [`+deny+`]}`), &r), "allowed and verdict may be left out")
+	assert.False(t, r.Allowed())
+	require.NoError(t, json.Unmarshal([]byte(`{"allowed": true, "verdict": "allow", "decisions": []}`), &r))
+	assert.Nil(t, r.Decisions, "no decisions read as nil")
 }

@@ -19,8 +19,9 @@ import (
 //     the change moved to the start found so far: a denial whose
 //     Decision.Next is later moves the search there; a denial without a
 //     later Next ends it with a *[RefusedError] naming the policy, which
-//     wraps [ErrNoSlot]. NextSlot never returns a start that a policy of
-//     the Set denies.
+//     wraps [ErrNoSlot]. A decision whose verdict or rule is unknown is
+//     such a denial, as in [Set.Evaluate]. NextSlot never returns a start
+//     that a policy of the Set denies.
 //
 // The slot holds for the change moved to it with its Now kept: Start set to
 // the slot and Now to c.Now, or to the original c.Start when c.Now is zero;
@@ -78,6 +79,9 @@ func (s Set) NextSlot(ctx context.Context, c Change, horizon time.Duration) (tim
 		refused := false
 		for _, p := range others {
 			d := p.Evaluate(ctx, moved)
+			if d.Verdict > Deny || d.Rule > lastRule {
+				d.Reason = string(failClosed(&d, nil, 0)) // a refusal: Next is gone
+			}
 			if d.Verdict != Deny {
 				continue
 			}

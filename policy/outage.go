@@ -32,10 +32,10 @@ func (p *maxOutage) Evaluate(ctx context.Context, c Change) Decision {
 func (p *maxOutage) eval(_ context.Context, c *Change, d *Decision, b []byte) []byte {
 	switch {
 	case c.Outage <= 0 && !c.OutageKnown:
-		*d = Decision{Policy: "max-outage", Verdict: Warn, Reason: p.unknown}
+		*d = Decision{Policy: "max-outage", Rule: R5, Verdict: Warn, Reason: p.unknown}
 		return b
 	case c.Outage <= p.limit:
-		*d = Decision{Policy: "max-outage", Verdict: Allow, Reason: p.allow}
+		*d = Decision{Policy: "max-outage", Rule: R5, Verdict: Allow, Reason: p.allow}
 		return b
 	}
 	b = append(b, "expected outage "...)
@@ -43,6 +43,6 @@ func (p *maxOutage) eval(_ context.Context, c *Change, d *Decision, b []byte) []
 	b = append(b, " exceeds the limit of "...)
 	b = appendShort(b, p.limit)
 	b = append(b, "; shorten the outage steps or ask for a longer window"...)
-	*d = Decision{Policy: "max-outage", Verdict: Deny}
+	*d = Decision{Policy: "max-outage", Rule: R5, Verdict: Deny}
 	return b
 }

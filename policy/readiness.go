@@ -88,7 +88,7 @@ func (r *Readiness) eval(_ context.Context, c *Change, d *Decision, b []byte) []
 		if reason == "" {
 			reason = r.allowReason()
 		}
-		*d = Decision{Policy: "readiness", Verdict: Allow, Reason: reason}
+		*d = Decision{Policy: "readiness", Rule: R7, Verdict: Allow, Reason: reason}
 		return b
 	}
 	if !c.ReadyAt.IsZero() {
@@ -98,14 +98,14 @@ func (r *Readiness) eval(_ context.Context, c *Change, d *Decision, b []byte) []
 		b = appendShort(b, c.ReadyAt.Sub(deadline))
 		b = append(b, " after the deadline "...)
 		b = r.appendDeadline(b, deadline, loc, lead)
-		*d = Decision{Policy: "readiness", Verdict: Deny, Next: c.ReadyAt.Round(0).Add(lead).In(loc)}
+		*d = Decision{Policy: "readiness", Rule: R7, Verdict: Deny, Next: c.ReadyAt.Round(0).Add(lead).In(loc)}
 		return b
 	}
 	now := c.now()
 	if !now.After(deadline) {
 		b = append(b, "not ready yet; everything must be ready by "...)
 		b = r.appendDeadline(b, deadline, loc, lead)
-		*d = Decision{Policy: "readiness", Verdict: Warn}
+		*d = Decision{Policy: "readiness", Rule: R7, Verdict: Warn}
 		return b
 	}
 	b = append(b, "not ready at the deadline "...)
@@ -116,7 +116,7 @@ func (r *Readiness) eval(_ context.Context, c *Change, d *Decision, b []byte) []
 	b = appendShort(b, lead)
 	b = append(b, " after readiness"...)
 	b = append(b, r.note()...)
-	*d = Decision{Policy: "readiness", Verdict: Deny, Next: now.Add(lead).In(loc)}
+	*d = Decision{Policy: "readiness", Rule: R7, Verdict: Deny, Next: now.Add(lead).In(loc)}
 	return b
 }
 

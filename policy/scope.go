@@ -72,7 +72,9 @@ func (s Scope) String() string {
 
 // Scoped returns p applied only to the changes in scope s. A change in
 // scope gets p's decision; any other change gets Allow, with a reason
-// saying it is out of scope and why. Every reason states the scope, e.g.
+// saying it is out of scope and why, and the rule of p when p is a policy
+// of this package (a [Func]'s rule is known only from its decisions).
+// Every reason states the scope, e.g.
 // "... [scope: environment production]". The scope is copied.
 //
 // A scoped [Calendar] is not a Calendar itself (whether it blocks depends
@@ -84,7 +86,7 @@ func Scoped(s Scope, p Policy) Policy {
 		panic("policy: wrapping a nil Policy")
 	}
 	s = Scope{Environments: slices.Clone(s.Environments), Labels: maps.Clone(s.Labels)}
-	return &scoped{scope: s, p: p, name: p.Name(), tag: " [scope: " + s.String() + "]"}
+	return &scoped{scope: s, p: p, name: p.Name(), tag: " [scope: " + s.String() + "]", rule: ruleOf(p)}
 }
 
 type scoped struct {
@@ -92,6 +94,7 @@ type scoped struct {
 	p     Policy
 	name  string
 	tag   string // " [scope: ...]", added to every reason
+	rule  Rule   // the rule of p, for the changes out of scope
 }
 
 func (s *scoped) Name() string { return s.name }
@@ -108,7 +111,7 @@ func (s *scoped) eval(ctx context.Context, c *Change, d *Decision, b []byte) []b
 		b = append(b, "out of scope: "...)
 		b = append(b, why...)
 		b = append(b, s.tag...)
-		*d = Decision{Policy: s.name, Verdict: Allow}
+		*d = Decision{Policy: s.name, Rule: s.rule, Verdict: Allow}
 		return b
 	}
 	n := len(b)

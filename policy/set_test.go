@@ -203,7 +203,35 @@ func TestSetEvaluateEqualsEachPolicy(t *testing.T) {
 			if want.Policy == "" {
 				want.Policy = p.Name()
 			}
+			want.Index = j
 			require.Equal(t, want, results[i].Decisions[j], "change %d, policy %s", i, p.Name())
 		}
 	}
+}
+
+// Each decision of a Result says which policy of the Set gave it, nil
+// entries counted, whatever the policy itself put in Index.
+func TestSetEvaluateIndex(t *testing.T) {
+	liar := returning("liar", policy.Decision{Index: 42, Verdict: policy.Warn})
+	set := policy.Set{nil, policy.FridayFreeze(paris), nil, liar, policy.Mandatory(policy.MaxOutage(time.Hour))}
+	c := policy.Change{Start: at(2026, 11, 27, 10, 0), Duration: time.Hour, Override: &policy.Override{By: "alice"}}
+	r := set.Evaluate(ctx, c)
+	require.Len(t, r.Decisions, 4)
+	for i, want := range []int{1, 3, 4, -1} {
+		assert.Equal(t, want, r.Decisions[i].Index, "decision %d (%s)", i, r.Decisions[i].Policy)
+	}
+	for _, d := range r.Decisions[:3] {
+		p := set.PolicyOf(d)
+		require.NotNil(t, p, d.Policy)
+		assert.Equal(t, d.Policy, p.Name())
+	}
+	ignored := r.Decisions[3]
+	assert.Equal(t, "override", ignored.Policy, "the Set's own warning about the request")
+	assert.Nil(t, set.PolicyOf(ignored), "no policy gave it")
+	assert.Nil(t, set.PolicyOf(policy.Decision{Index: 5}))
+	assert.Nil(t, set.PolicyOf(policy.Decision{Index: -7}))
+	assert.Nil(t, set.PolicyOf(policy.Decision{}), "position 0 is nil here")
+
+	alone := policy.FridayFreeze(paris).Evaluate(ctx, c)
+	assert.Zero(t, alone.Index, "outside a Set, Index is 0")
 }

@@ -10,8 +10,8 @@ func FridayFreeze(loc *time.Location) Calendar {
 }
 
 // WeekendFreeze returns a freeze of Saturdays and Sundays, from Saturday
-// 00:00 to Monday 00:00 local time in loc. Its name is "weekend-freeze". It
-// panics if loc is nil.
+// 00:00 to Monday 00:00 local time in loc: rule R11 as common practice
+// extends it. Its name is "weekend-freeze". It panics if loc is nil.
 func WeekendFreeze(loc *time.Location) Calendar {
 	return weekdayFreeze("weekend-freeze", loc, time.Saturday, time.Sunday)
 }
@@ -29,7 +29,9 @@ func weekdayFreeze(name string, loc *time.Location, days ...time.Weekday) Calend
 		}
 		what += d.String()
 	}
-	return newWallCalendar(name, loc, r, "no "+what+" in "+loc.String()+" during the operation")
+	c := newWallCalendar(name, loc, r, "no "+what+" in "+loc.String()+" during the operation")
+	c.cites = R11
+	return c
 }
 
 // weekdayRule blocks whole local days by weekday.

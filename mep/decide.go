@@ -2,12 +2,12 @@ package mep
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/mepkit/mepkit/checklist"
-	"github.com/mepkit/mepkit/internal/jsonstr"
 	"github.com/mepkit/mepkit/policy"
 	"github.com/mepkit/mepkit/timeline"
 )
@@ -97,7 +97,8 @@ func (ro *rollout) evaluate(ctx context.Context, st *state, p *Project, now, sta
 	current, stale := ro.countVotes(now)
 	c := ro.change(st, now, start, est, current)
 	d := Decision{At: now, T0: ro.t0, Votes: current, Stale: stale, Digest: ro.readiness.Digest(), Estimate: c.Duration}
-	d.Policy = ro.policySet(p).Evaluate(ctx, c)
+	set := ro.policySet(p)
+	d.Policy = set.Evaluate(ctx, c)
 	blocked, missing := false, false
 	var later []string // reasons that do not block, listed after those that do
 
@@ -115,7 +116,7 @@ func (ro *rollout) evaluate(ctx context.Context, st *state, p *Project, now, sta
 			d.Reasons = append(d.Reasons, pd.String())
 		case pd.Verdict == policy.Deny:
 			later = append(later, pd.String()+" (overridden)")
-		case pd.Verdict == policy.Warn && ro.waitsFor(ro.policySet(p), pd.Policy):
+		case pd.Verdict == policy.Warn && waitsFor(set.PolicyOf(pd)):
 			missing = true // a GO or readiness still to come
 			later = append(later, pd.String())
 		case pd.Verdict == policy.Warn:
@@ -210,22 +211,15 @@ func (ro *rollout) evaluate(ctx context.Context, st *state, p *Project, now, sta
 	return d
 }
 
-// waitsFor reports whether a Warn from the named policy means something
-// is still to come before a GO: a vote or readiness. The policies are
-// found by type.
-func (ro *rollout) waitsFor(set policy.Set, name string) bool {
-	for _, q := range set {
-		if q == nil || q.Name() != name {
-			continue
-		}
-		if _, ok := readinessLead(q); ok {
-			return true
-		}
-		if _, _, ok := quorumOf(q); ok {
-			return true
-		}
+// waitsFor reports whether a Warn from policy q means something is still
+// to come before a GO: a vote or readiness. The policy is the one that
+// gave the decision (policy.Set.PolicyOf), found by type.
+func waitsFor(q policy.Policy) bool {
+	if _, ok := readinessLead(q); ok {
+		return true
 	}
-	return false
+	_, _, ok := quorumOf(q)
+	return ok
 }
 
 // goBy names who gave the GO: the first operations voter, else the first.
@@ -277,15 +271,6 @@ func (r *Rollout) Decided() Decision {
 	return d
 }
 
-// policyJSON is one policy's decision as a decision keeps it.
-type policyJSON struct {
-	Policy     string    `json:"policy"`
-	Verdict    string    `json:"verdict"`
-	Reason     string    `json:"reason,omitempty"`
-	Next       time.Time `json:"next,omitzero"`
-	Overridden bool      `json:"overridden,omitempty"`
-}
-
 // evDecision is a go/no-go decision taken by Decide (R9), with its
 // reasons and the policies' answers behind it.
 type evDecision struct {
@@ -294,10 +279,12 @@ type evDecision struct {
 	Decision Decision
 	By       string
 
-	// Not in the record: the context of Decide, and the decision as Decide
-	// returns it (with its lists of late and failed items and votes).
-	ctx  context.Context
-	full Decision
+	// Not in the record: the context of Decide, the decision as Decide
+	// returns it (with its lists of late and failed items and votes), and
+	// the policies' answers as policy encodes them, made by check.
+	ctx      context.Context
+	full     Decision
+	policies []byte
 }
 
 // prepare takes the decision: the rollout evaluated at the event's time.
@@ -330,49 +317,15 @@ func (v *evDecision) put(w *enc) {
 	w.str("digest", dd.Digest)
 	w.dur("estimate", dd.Estimate)
 	w.int("pending", dd.Pending)
-	w.buf = appendPolicies(w.buf[:0], dd.Policy.Decisions)
-	w.str("policies", string(w.buf))
+	if v.policies != nil {
+		w.str("policies", string(v.policies)) // as check encoded them
+	} else {
+		w.json("policies", dd.Policy.Decisions)
+	}
 	if o := dd.Policy.Override; o != nil {
-		w.json("override", overrideJSON{o.By, o.Reason, o.At})
+		w.json("override", o)
 	}
 	w.list("warnings", dd.Warnings)
-}
-
-// appendPolicies appends the policies' answers as a JSON array of
-// policyJSON, written by hand: a decision is recorded at every Decide, and
-// reflection would cost half of it.
-func appendPolicies(b []byte, ds []policy.Decision) []byte {
-	b = append(b, '[')
-	for i := range ds {
-		p := &ds[i]
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, `{"policy":`...)
-		b = jsonstr.Append(b, p.Policy)
-		b = append(b, `,"verdict":`...)
-		b = jsonstr.Append(b, p.Verdict.String())
-		if p.Reason != "" {
-			b = append(b, `,"reason":`...)
-			b = jsonstr.Append(b, p.Reason)
-		}
-		if !p.Next.IsZero() {
-			b = append(b, `,"next":"`...)
-			b = p.Next.AppendFormat(b, time.RFC3339Nano)
-			b = append(b, '"')
-		}
-		if p.Overridden {
-			b = append(b, `,"overridden":true`...)
-		}
-		b = append(b, '}')
-	}
-	return append(b, ']')
-}
-
-type overrideJSON struct {
-	By     string    `json:"by"`
-	Reason string    `json:"reason"`
-	At     time.Time `json:"at,omitzero"`
 }
 
 func (v *evDecision) get(d *dec) error {
@@ -384,23 +337,17 @@ func (v *evDecision) get(d *dec) error {
 	}
 	d.need("verdict")
 	d.text2("verdict", &dd.Verdict)
-	var ps []policyJSON
-	d.json("policies", &ps)
-	for _, p := range ps {
-		pv, ok := parsePolicyVerdict(p.Verdict)
-		if !ok {
-			d.fail("policies", p.Verdict, "unknown policy verdict")
+	d.json("policies", &dd.Policy.Decisions)
+	for i := range dd.Policy.Decisions {
+		if next := &dd.Policy.Decisions[i].Next; !next.IsZero() {
+			*next = next.In(d.loc)
 		}
-		next := p.Next
-		if !next.IsZero() {
-			next = next.In(d.loc)
-		}
-		dd.Policy.Decisions = append(dd.Policy.Decisions, policyDecision(p.Policy, pv, p.Reason, next, p.Overridden))
 	}
 	if _, ok := d.e.Attrs["override"]; ok {
-		var o overrideJSON
-		d.json("override", &o)
-		dd.Policy.Override = overrideOf(o.By, o.Reason, o.At.In(d.loc))
+		d.json("override", &dd.Policy.Override)
+		if o := dd.Policy.Override; o != nil && !o.At.IsZero() {
+			o.At = o.At.In(d.loc)
+		}
 	}
 	dd.Warnings = d.list("warnings")
 	return nil
@@ -419,16 +366,18 @@ func (v *evDecision) check(st *state) error {
 	if err := checkTime("decision.t0", d.T0); err != nil {
 		return err
 	}
-	for i, pd := range d.Policy.Decisions {
-		if pd.Verdict != policy.Allow && pd.Verdict != policy.Warn && pd.Verdict != policy.Deny {
-			return fieldErr(fmt.Sprintf("decision.policies[%d].verdict", i), pd.Verdict.String(), "unknown verdict")
-		}
-		if !pd.Next.IsZero() {
-			if err := checkTime(fmt.Sprintf("decision.policies[%d].next", i), pd.Next); err != nil {
-				return err
-			}
+	// policy refuses an unknown verdict or rule, and a time RFC 3339
+	// cannot carry.
+	b, err := json.Marshal(d.Policy.Decisions)
+	if err != nil {
+		return fieldErr("decision.policies", "", err.Error())
+	}
+	if o := d.Policy.Override; o != nil {
+		if _, err := json.Marshal(o); err != nil {
+			return fieldErr("decision.override", o.By, err.Error())
 		}
 	}
+	v.policies = b
 	return nil
 }
 

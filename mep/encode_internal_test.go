@@ -48,19 +48,27 @@ func FuzzAppendJSONString(f *testing.F) {
 	})
 }
 
-func TestAppendPoliciesAsEncodingJSON(t *testing.T) {
-	next := time.Date(2026, 11, 13, 20, 0, 0, 5, time.FixedZone("CET", 3600))
+// The policies' answers of a decision come back from the record exactly,
+// with the index of the policy and the rule it enforces, through policy's
+// own encoding.
+func TestDecisionPoliciesRoundTrip(t *testing.T) {
+	next := time.Date(2026, 11, 13, 20, 0, 0, 5, time.UTC)
 	ds := []policy.Decision{
-		{Policy: "friday-freeze", Verdict: policy.Deny, Reason: "Friday \"13\"\n", Next: next, Overridden: true},
-		{Policy: "readiness", Verdict: policy.Warn},
-		{Policy: "go", Verdict: policy.Allow, Reason: "olga <ops>"},
+		{Policy: "friday-freeze", Index: 0, Rule: policy.R11, Verdict: policy.Deny, Reason: "Friday \"13\"\n", Next: next, Overridden: true},
+		{Policy: "readiness", Index: 1, Rule: policy.R7, Verdict: policy.Warn},
+		{Policy: "go", Index: 2, Rule: policy.R9, Verdict: policy.Allow, Reason: "olga <ops>"},
 	}
-	want := make([]policyJSON, len(ds))
-	for i, p := range ds {
-		want[i] = policyJSON{p.Policy, p.Verdict.String(), p.Reason, p.Next, p.Overridden}
-	}
-	wb, err := json.Marshal(want)
+	st := newState()
+	st.name = "p"
+	st.byName["r"] = &rollout{name: "r"}
+	ev := &evDecision{At: next, Rollout: "r", Decision: Decision{Verdict: NoGo, T0: next, Policy: policy.Result{Decisions: ds}}}
+	require.NoError(t, ev.check(st))
+	e := encode(ev)
+	e.Seq = 1
+	back, err := decode(&e, time.UTC)
 	require.NoError(t, err)
-	assert.JSONEq(t, string(wb), string(appendPolicies(nil, ds)))
-	assert.Equal(t, "[]", string(appendPolicies(nil, nil)))
+	assert.Equal(t, ds, back.(*evDecision).Decision.Policy.Decisions)
+
+	bad := &evDecision{At: next, Rollout: "r", Decision: Decision{T0: next, Policy: policy.Result{Decisions: []policy.Decision{{Policy: "odd", Verdict: policy.Verdict(7)}}}}}
+	assert.ErrorIs(t, bad.check(st), ErrInvalid, "an unknown verdict is refused before it is appended")
 }

@@ -8,25 +8,7 @@ import (
 )
 
 // This file is where mep meets package policy's types: what it finds in a
-// policy set, and how it rebuilds policy values from the record.
-
-// parsePolicyVerdict reads a policy.Verdict as String writes it.
-func parsePolicyVerdict(s string) (policy.Verdict, bool) {
-	for _, v := range []policy.Verdict{policy.Allow, policy.Warn, policy.Deny} {
-		if v.String() == s {
-			return v, true
-		}
-	}
-	return 0, false
-}
-
-func policyDecision(name string, v policy.Verdict, reason string, next time.Time, overridden bool) policy.Decision {
-	return policy.Decision{Policy: name, Verdict: v, Reason: reason, Next: next, Overridden: overridden}
-}
-
-func overrideOf(by, reason string, at time.Time) *policy.Override {
-	return &policy.Override{By: by, Reason: reason, At: at}
-}
+// policy set.
 
 // readinessLead reports whether q is, or wraps, the readiness window (R7),
 // and its lead.

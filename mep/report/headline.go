@@ -211,4 +211,3 @@ func late(d time.Duration) string {
 	}
 	return "on time"
 }
-

@@ -15,14 +15,14 @@ type RolloutSummary struct {
 	End     time.Time `json:"end,omitzero"`   // when its cutover ended; zero while running
 	Outcome Outcome   `json:"outcome"`        // done, rolled back, failed; planned and running ones count in no figure
 
-	Duration          time.Duration `json:"-"` // the cutover's duration; JSON: duration_s
-	Outage            time.Duration `json:"-"` // users cut off; JSON: outage_s
+	Duration time.Duration `json:"-"` // the cutover's duration; JSON: duration_s
+	Outage   time.Duration `json:"-"` // users cut off; JSON: outage_s
 	// OutageUnknown reports that Outage is not known: the rollout (or its
 	// rollback) still runs, or the tool that made the summary did not
 	// measure it. The history then prints "unknown", never 0s, leaves the
 	// rollout out of the outage against estimate, and JSON writes
 	// outage_s as null.
-	OutageUnknown bool `json:"-"`
+	OutageUnknown     bool          `json:"-"`
 	EstimatedDuration time.Duration `json:"-"` // what the rehearsals predicted; zero: no estimate; JSON: estimated_duration_s
 	EstimatedOutage   time.Duration `json:"-"` // what the rehearsals predicted; zero: no estimate; JSON: estimated_outage_s
 	// TimeToRestore is, for a failed or rolled-back rollout, the time from

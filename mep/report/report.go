@@ -134,12 +134,13 @@ type Estimate struct {
 //     the service stayed cut until the rollback restored it. Disruption
 //     follows the same rule, minus the outage. TimeToRestore runs from the
 //     first failed step's end (without one, the rollback decision) to End.
-//   - Failed (stopped at a failure, neither done nor rolled back): End is
-//     the last recorded step end; the figures are those recorded up to it.
+//   - Failed (ended with a failure, neither accepted nor rolled back): End
+//     is the last recorded step end; the figures are those recorded up to
+//     it.
 //
-// While the go-live runs (or its rollback does), End is zero and the other
-// figures count what users went through so far, Ongoing set when a step
-// still counts up to the report's time.
+// Until the go-live is finished (its rollback included), End is zero and
+// the other figures count what users went through so far, Ongoing set
+// when a step still counts up to the report's time.
 type Result struct {
 	End           time.Time     `json:"end,omitzero"` // when the go-live ended; zero while it runs
 	Duration      time.Duration `json:"-"`            // from the first step's start to End (so far while running); JSON: duration_s

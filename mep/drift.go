@@ -130,30 +130,7 @@ func (ro *rollout) drift(p *Project, now time.Time) Drift {
 	if !res.End.IsZero() {
 		d.Ended = res.End.In(loc)
 	}
-	type agg struct {
-		first   time.Time
-		elapsed time.Duration
-		running bool
-		ended   bool
-		outcome timeline.Outcome
-	}
-	by := make(map[string]*agg)
-	for _, e := range ro.steps {
-		a := by[e.Step]
-		if e.Kind == timeline.KindStart {
-			if a == nil {
-				a = &agg{first: e.At}
-				by[e.Step] = a
-			}
-			if d.Started.IsZero() || e.At.Before(d.Started) {
-				d.Started = e.At
-			}
-			a.running, a.ended = true, false
-			continue
-		}
-		a.running, a.ended, a.outcome = false, true, e.Outcome
-		a.elapsed = e.At.Sub(a.first)
-	}
+	by := ro.attempts(&d)
 	var remaining time.Duration
 	for i, step := range ro.runbook {
 		sd := StepDrift{Step: step, Expected: est.Steps[i]}
@@ -214,4 +191,36 @@ func (ro *rollout) drift(p *Project, now time.Time) Drift {
 		d.Overrun = d.ExpectedEnd.After(d.WindowEnd)
 	}
 	return d
+}
+
+// stepAgg is what the cutover's attempts say of one step.
+type stepAgg struct {
+	first   time.Time
+	elapsed time.Duration
+	running bool
+	ended   bool
+	outcome timeline.Outcome
+}
+
+// attempts folds the cutover's attempts by step, and sets d.Started to
+// the first start.
+func (ro *rollout) attempts(d *Drift) map[string]*stepAgg {
+	by := make(map[string]*stepAgg)
+	for _, e := range ro.steps {
+		a := by[e.Step]
+		if e.Kind == timeline.KindStart {
+			if a == nil {
+				a = &stepAgg{first: e.At}
+				by[e.Step] = a
+			}
+			if d.Started.IsZero() || e.At.Before(d.Started) {
+				d.Started = e.At
+			}
+			a.running, a.ended = true, false
+			continue
+		}
+		a.running, a.ended, a.outcome = false, true, e.Outcome
+		a.elapsed = e.At.Sub(a.first)
+	}
+	return by
 }

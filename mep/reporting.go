@@ -83,32 +83,8 @@ func (ro *rollout) report(st *state, p *Project, now time.Time) *report.Report {
 		rep.Drift = &report.Drift{At: now, Elapsed: elapsed, Expected: elapsed - dr.Delay, ExpectedEnd: dr.ExpectedEnd}
 	}
 
-	for _, a := range st.actions {
-		title := ""
-		if a.Meeting > 0 {
-			title = st.meetings[a.Meeting-1].Title
-		}
-		rep.Actions = append(rep.Actions, report.Action{
-			ID: strconv.Itoa(a.ID), Title: a.Title, Owner: a.Owner, Status: a.Status.String(), Due: a.Due,
-			Overdue: a.isOverdue(now), Meeting: title,
-		})
-	}
-	// Earlier lessons first, with whether this rollout applied them (R12),
-	// then those this rollout taught.
-	for _, l := range st.lessons {
-		if l.From != ro.name {
-			rl := report.Lesson{ID: strconv.Itoa(l.ID), Text: l.Text, Action: l.Action, From: l.From}
-			for _, a := range l.Applied {
-				if a.Rollout == ro.name {
-					rl.Applied, rl.AppliedBy, rl.AppliedAt = true, a.By, a.At
-				}
-			}
-			rep.Lessons = append(rep.Lessons, rl)
-		}
-	}
-	for _, l := range d.Lessons {
-		rep.Lessons = append(rep.Lessons, report.Lesson{ID: strconv.Itoa(l.ID), Text: l.Text, Action: l.Action, From: ro.name})
-	}
+	rep.Actions = actionsOf(st, now)
+	rep.Lessons = ro.lessonsOf(st, d.Lessons)
 	for _, n := range ro.notes {
 		rep.Notes = append(rep.Notes, report.Note{At: n.At, By: n.By, Text: n.Text})
 	}
@@ -137,6 +113,44 @@ func (ro *rollout) rollbackNotes(rb timeline.Summary) []report.Note {
 		notes = append(notes, n)
 	}
 	return notes
+}
+
+// actionsOf returns the project's actions as the report lists them at now.
+func actionsOf(st *state, now time.Time) []report.Action {
+	var out []report.Action
+	for _, a := range st.actions {
+		title := ""
+		if a.Meeting > 0 {
+			title = st.meetings[a.Meeting-1].Title
+		}
+		out = append(out, report.Action{
+			ID: strconv.Itoa(a.ID), Title: a.Title, Owner: a.Owner, Status: a.Status.String(), Due: a.Due,
+			Overdue: a.isOverdue(now), Meeting: title,
+		})
+	}
+	return out
+}
+
+// lessonsOf returns the lessons as the rollout's report lists them.
+func (ro *rollout) lessonsOf(st *state, taught []Lesson) []report.Lesson {
+	var out []report.Lesson
+	// Earlier lessons first, with whether this rollout applied them (R12),
+	// then those this rollout taught.
+	for _, l := range st.lessons {
+		if l.From != ro.name {
+			rl := report.Lesson{ID: strconv.Itoa(l.ID), Text: l.Text, Action: l.Action, From: l.From}
+			for _, a := range l.Applied {
+				if a.Rollout == ro.name {
+					rl.Applied, rl.AppliedBy, rl.AppliedAt = true, a.By, a.At
+				}
+			}
+			out = append(out, rl)
+		}
+	}
+	for _, l := range taught {
+		out = append(out, report.Lesson{ID: strconv.Itoa(l.ID), Text: l.Text, Action: l.Action, From: ro.name})
+	}
+	return out
 }
 
 func prefixed(p string, s []string) []string {

@@ -3,6 +3,7 @@ package mep
 import (
 	"time"
 
+	"github.com/mepkit/mepkit/mep/report"
 	"github.com/mepkit/mepkit/timeline"
 )
 
@@ -50,10 +51,20 @@ type Drift struct {
 	// to At (timeline.SummarizeAt); Ongoing reports that some are.
 	Outage, Disruption time.Duration
 	Ongoing            bool
+	// Outcome is where the rollout stands and Ended when its go-live
+	// ended, zero while it runs: the same as its report's and its
+	// debrief's ([report.Result]). Once it ended, ExpectedEnd is Ended,
+	// and Outage and Disruption are those of the whole go-live, rollback
+	// included.
+	Outcome report.Outcome
+	Ended   time.Time
 }
 
 // String says in one sentence where the cutover stands.
 func (d Drift) String() string {
+	if !d.Ended.IsZero() && (d.Outcome == report.RolledBack || d.Outcome == report.Failed) {
+		return d.endedString()
+	}
 	if d.Started.IsZero() {
 		return "not started; expected end " + d.ExpectedEnd.Format("15:04 MST")
 	}
@@ -82,6 +93,25 @@ func (d Drift) String() string {
 	return s
 }
 
+// endedString says how a go-live that was rolled back or failed ended.
+func (d Drift) endedString() string {
+	s := "rolled back"
+	if d.Outcome == report.Failed {
+		s = "failed"
+	}
+	s += "; ended " + d.Ended.Format("15:04 MST") + " (planned " + d.PlannedEnd.Format("15:04 MST") + ")"
+	if d.Outcome == report.Failed {
+		s += ", the last recorded step's end"
+	}
+	for _, f := range d.Failed {
+		s += "; " + f + " failed: a retry or a rollback is due"
+	}
+	if d.Outage > 0 {
+		s += "; users cut off for " + timeline.FormatDuration(d.Outage)
+	}
+	return s
+}
+
 // Drift compares the cutover's progress at now with the estimate, step by
 // step: ended steps count as they took, a running step at least as long as
 // it has run, a failed step owes its estimate again, pending steps their
@@ -95,31 +125,12 @@ func (r *Rollout) Drift(now time.Time) Drift {
 func (ro *rollout) drift(p *Project, now time.Time) Drift {
 	est := ro.estimate()
 	loc := ro.t0.Location()
-	d := Drift{At: now, RollingBack: ro.rollback != nil}
-	type agg struct {
-		first   time.Time
-		elapsed time.Duration
-		running bool
-		ended   bool
-		outcome timeline.Outcome
+	out, res := ro.result(now)
+	d := Drift{At: now, RollingBack: ro.rollback != nil, Outcome: out, Ended: res.End}
+	if !res.End.IsZero() {
+		d.Ended = res.End.In(loc)
 	}
-	by := make(map[string]*agg)
-	for _, e := range ro.steps {
-		a := by[e.Step]
-		if e.Kind == timeline.KindStart {
-			if a == nil {
-				a = &agg{first: e.At}
-				by[e.Step] = a
-			}
-			if d.Started.IsZero() || e.At.Before(d.Started) {
-				d.Started = e.At
-			}
-			a.running, a.ended = true, false
-			continue
-		}
-		a.running, a.ended, a.outcome = false, true, e.Outcome
-		a.elapsed = e.At.Sub(a.first)
-	}
+	by := ro.attempts(&d)
 	var remaining time.Duration
 	for i, step := range ro.runbook {
 		sd := StepDrift{Step: step, Expected: est.Steps[i]}
@@ -163,10 +174,13 @@ func (ro *rollout) drift(p *Project, now time.Time) Drift {
 		from = ro.t0
 	}
 	d.ExpectedEnd = from.Add(remaining).In(loc)
+	d.Outage, d.Disruption, d.Ongoing = res.Outage, res.Disruption, res.Ongoing
 	s := timeline.SummarizeAt(ro.steps, now)
-	d.Outage, d.Disruption, d.Ongoing = s.Outage, s.Disruption, s.Ongoing
-	if !d.Started.IsZero() && remaining == 0 && s.IsComplete() {
-		d.ExpectedEnd = s.End.In(loc) // over: it ended when it ended
+	switch {
+	case !d.Ended.IsZero():
+		d.ExpectedEnd = d.Ended // over: it ended when it ended
+	case !d.Started.IsZero() && remaining == 0 && s.IsComplete():
+		d.ExpectedEnd = s.End.In(loc) // every step ended, not finished yet
 	}
 	d.Delay = d.ExpectedEnd.Sub(d.PlannedEnd)
 	if blocked := ro.policySet(p).Blocked(begin, begin.Add(7*24*time.Hour)); len(blocked) > 0 {
@@ -177,4 +191,36 @@ func (ro *rollout) drift(p *Project, now time.Time) Drift {
 		d.Overrun = d.ExpectedEnd.After(d.WindowEnd)
 	}
 	return d
+}
+
+// stepAgg is what the cutover's attempts say of one step.
+type stepAgg struct {
+	first   time.Time
+	elapsed time.Duration
+	running bool
+	ended   bool
+	outcome timeline.Outcome
+}
+
+// attempts folds the cutover's attempts by step, and sets d.Started to
+// the first start.
+func (ro *rollout) attempts(d *Drift) map[string]*stepAgg {
+	by := make(map[string]*stepAgg)
+	for _, e := range ro.steps {
+		a := by[e.Step]
+		if e.Kind == timeline.KindStart {
+			if a == nil {
+				a = &stepAgg{first: e.At}
+				by[e.Step] = a
+			}
+			if d.Started.IsZero() || e.At.Before(d.Started) {
+				d.Started = e.At
+			}
+			a.running, a.ended = true, false
+			continue
+		}
+		a.running, a.ended, a.outcome = false, true, e.Outcome
+		a.elapsed = e.At.Sub(a.first)
+	}
+	return by
 }

@@ -37,7 +37,7 @@ func (ro *rollout) report(st *state, p *Project, now time.Time) *report.Report {
 			rep.Phases = append(rep.Phases, report.PhaseChange{From: t.From.String(), To: t.To.String(), By: t.By, Reason: t.Reason, At: t.At})
 		}
 	}
-	d := ro.debrief(st)
+	d := ro.debrief(st, now)
 	v := d.Decision
 	rep.Decision = report.Decision{Verdict: v.Verdict.String(), Reasons: append(append([]string(nil), v.Reasons...), prefixed("warning: ", v.Warnings)...), At: v.At}
 	for _, vote := range ro.votes {
@@ -71,33 +71,69 @@ func (ro *rollout) report(st *state, p *Project, now time.Time) *report.Report {
 	if d.Baseline != nil {
 		rep.Estimate.Disruption = d.Baseline.Disruption
 	}
-	switch {
-	case d.RolledBack != nil:
-		rep.Outcome = report.RolledBack
-	case len(rep.Actual.Steps) == 0:
-		rep.Outcome = report.Planned
-	case ro.finished == nil:
-		rep.Outcome = report.Running
-	default:
-		rep.Outcome = report.Done
-	}
-	if len(rep.Actual.Steps) > 0 && ro.finished == nil {
+	// The outcome and the go-live's end, outage and time to restore are
+	// the debrief's: one computation (rollout.result).
+	rep.Outcome = d.Outcome
+	res := d.Result
+	rep.Result = &res
+	if len(rep.Actual.Steps) > 0 && ro.finished == nil && res.End.IsZero() {
 		elapsed := now.Sub(dr.Started)
 		// Behind() is then the drift's delay: how much later than planned
 		// the cutover is expected to end.
 		rep.Drift = &report.Drift{At: now, Elapsed: elapsed, Expected: elapsed - dr.Delay, ExpectedEnd: dr.ExpectedEnd}
 	}
 
+	rep.Actions = actionsOf(st, now)
+	rep.Lessons = ro.lessonsOf(st, d.Lessons)
+	for _, n := range ro.notes {
+		rep.Notes = append(rep.Notes, report.Note{At: n.At, By: n.By, Text: n.Text})
+	}
+	if rb := d.RolledBack; rb != nil {
+		rep.Notes = append(rep.Notes, report.Note{At: rb.At, By: rb.By, Text: "rollback decided: " + rb.Text})
+		rep.Notes = append(rep.Notes, ro.rollbackNotes(d.RollbackSteps)...)
+	}
+	return rep
+}
+
+// rollbackNotes says what each rollback step did, at its end (or its
+// start while it runs): the report's timeline holds the forward steps
+// only.
+func (ro *rollout) rollbackNotes(rb timeline.Summary) []report.Note {
+	notes := make([]report.Note, 0, len(rb.Steps))
+	for _, sp := range rb.Steps {
+		s := ro.runbook[ro.index[sp.Step]]
+		text := "rollback of " + s.ID
+		if s.Rollback != "" {
+			text += " (" + s.Rollback + ")"
+		}
+		n := report.Note{At: sp.Start, By: sp.Actor, Text: text + ": running"}
+		if !sp.Open {
+			n.At, n.Text = sp.End, text+": "+sp.Outcome.String()+" after "+timeline.FormatDuration(sp.Duration)
+		}
+		notes = append(notes, n)
+	}
+	return notes
+}
+
+// actionsOf returns the project's actions as the report lists them at now.
+func actionsOf(st *state, now time.Time) []report.Action {
+	var out []report.Action
 	for _, a := range st.actions {
 		title := ""
 		if a.Meeting > 0 {
 			title = st.meetings[a.Meeting-1].Title
 		}
-		rep.Actions = append(rep.Actions, report.Action{
+		out = append(out, report.Action{
 			ID: strconv.Itoa(a.ID), Title: a.Title, Owner: a.Owner, Status: a.Status.String(), Due: a.Due,
 			Overdue: a.isOverdue(now), Meeting: title,
 		})
 	}
+	return out
+}
+
+// lessonsOf returns the lessons as the rollout's report lists them.
+func (ro *rollout) lessonsOf(st *state, taught []Lesson) []report.Lesson {
+	var out []report.Lesson
 	// Earlier lessons first, with whether this rollout applied them (R12),
 	// then those this rollout taught.
 	for _, l := range st.lessons {
@@ -108,19 +144,13 @@ func (ro *rollout) report(st *state, p *Project, now time.Time) *report.Report {
 					rl.Applied, rl.AppliedBy, rl.AppliedAt = true, a.By, a.At
 				}
 			}
-			rep.Lessons = append(rep.Lessons, rl)
+			out = append(out, rl)
 		}
 	}
-	for _, l := range d.Lessons {
-		rep.Lessons = append(rep.Lessons, report.Lesson{ID: strconv.Itoa(l.ID), Text: l.Text, Action: l.Action, From: ro.name})
+	for _, l := range taught {
+		out = append(out, report.Lesson{ID: strconv.Itoa(l.ID), Text: l.Text, Action: l.Action, From: ro.name})
 	}
-	for _, n := range ro.notes {
-		rep.Notes = append(rep.Notes, report.Note{At: n.At, By: n.By, Text: n.Text})
-	}
-	if rb := d.RolledBack; rb != nil {
-		rep.Notes = append(rep.Notes, report.Note{At: rb.At, By: rb.By, Text: "rollback decided: " + rb.Text})
-	}
-	return rep
+	return out
 }
 
 func prefixed(p string, s []string) []string {

@@ -3,7 +3,9 @@ package mep
 import (
 	"cmp"
 	"slices"
+	"time"
 
+	"github.com/mepkit/mepkit/mep/report"
 	"github.com/mepkit/mepkit/policy"
 	"github.com/mepkit/mepkit/timeline"
 )
@@ -33,27 +35,37 @@ type Debrief struct {
 	RollbackSteps timeline.Summary
 	Lessons       []Lesson // lessons learned from this rollout
 	Unapplied     []Lesson // earlier lessons this rollout did not apply
+	// Outcome is where the rollout stands, as its report's headline says
+	// it, and Result how the go-live ended for its users: its one end,
+	// duration, outage and time to restore, whatever the outcome (see
+	// [report.Result]); Duration and Outage compare these with the
+	// estimate. The report, the drift and the history give the same.
+	Outcome report.Outcome
+	Result  report.Result
 }
 
-// Debrief returns the facts of the rollout as they stand, for the
-// post-deployment meeting of the [Review] phase, from one state of the
-// project.
+// Debrief returns the facts of the rollout as they stand at the
+// project's clock, for the post-deployment meeting of the [Review] phase,
+// from one state of the project.
 func (r *Rollout) Debrief() Debrief {
 	var d Debrief
-	r.with(func(st *state, ro *rollout) { d = ro.debrief(st) })
+	r.with(func(st *state, ro *rollout) { d = ro.debrief(st, r.p.now()) })
 	return d
 }
 
-func (ro *rollout) debrief(st *state) Debrief {
+func (ro *rollout) debrief(st *state, now time.Time) Debrief {
 	actual := timeline.Summarize(ro.steps)
 	est := ro.estimate()
+	out, res := ro.result(now)
 	rv := Debrief{
 		Rollout:  ro.name,
 		Decision: ro.decided,
 		Actual:   actual,
 		Expected: est,
-		Duration: timeline.Delta{Baseline: est.Total, Actual: actual.Duration},
-		Outage:   timeline.Delta{Baseline: est.Outage, Actual: actual.Outage},
+		Duration: timeline.Delta{Baseline: est.Total, Actual: res.Duration},
+		Outage:   timeline.Delta{Baseline: est.Outage, Actual: res.Outage},
+		Outcome:  out,
+		Result:   res,
 	}
 	if len(ro.skipped) > 0 {
 		rv.Skipped = make(map[string]string, len(ro.skipped))
@@ -93,6 +105,132 @@ func (ro *rollout) debrief(st *state) Debrief {
 	}
 	rv.Unapplied = st.unapplied(ro.name)
 	return rv
+}
+
+// result is where the rollout stands at now and how its go-live ended for
+// its users, as [report.Result] defines it: the one computation of a
+// rollout's end, duration, outage and time to restore, which the debrief,
+// the report, the drift and the history share.
+//
+// The outcome is RolledBack once a rollback is decided; otherwise Planned
+// before any step started, Running until [Rollout.Finish] (a failed step
+// then awaits a retry or a rollback: the record has no fact that abandons
+// a cutover), then Failed when some step's last attempt failed and was
+// not accepted ([Rollout.Accept]), Done otherwise.
+//
+// A go-live ends when it is finished, like a done one: a rolled-back one
+// at the end of its last rollback step (the rollback decision when nothing
+// was to roll back), the others at their last recorded step end. A step
+// whose last attempt failed, or was still running when the rollback was
+// decided, left users as it affects them until the rollback ended: its
+// interval runs from its start to that end.
+func (ro *rollout) result(now time.Time) (report.Outcome, report.Result) {
+	fw, rb := timeline.Summarize(ro.steps), timeline.Summarize(ro.rbSteps)
+	out := ro.outcome(fw)
+	var res report.Result
+	if out == report.Planned {
+		return out, res
+	}
+	res.End = ro.end(out, fw, rb)
+	at := res.End
+	if at.IsZero() {
+		// Not over: the steps still open count up to now.
+		at = now
+		fw, rb = timeline.SummarizeAt(ro.steps, now), timeline.SummarizeAt(ro.rbSteps, now)
+		res.Ongoing = fw.Ongoing || rb.Ongoing
+	}
+	spans := append(slices.Clone(fw.Steps), rb.Steps...)
+	if ro.rollback != nil {
+		last := make(map[string]int, len(fw.Steps)) // each step's last forward attempt
+		for i, sp := range fw.Steps {
+			last[sp.Step] = i
+		}
+		for _, i := range last {
+			sp := &spans[i]
+			if (sp.Open || sp.Outcome == timeline.Failed) && at.After(sp.Start) {
+				sp.End, sp.Open = at, false // the service stayed as the step left it
+			}
+		}
+	}
+	all := timeline.Summary{Steps: spans}
+	res.Outage, res.Disruption = total(all.Periods(timeline.Outage)), total(all.Periods(timeline.Disruption))
+	end := res.End
+	if end.IsZero() {
+		end = latest(fw.End, rb.End)
+	}
+	res.Duration = end.Sub(fw.Start)
+	if out == report.RolledBack && !res.End.IsZero() {
+		from := ro.rollback.At
+		for _, e := range ro.steps {
+			if e.Kind == timeline.KindEnd && e.Outcome == timeline.Failed && e.At.Before(from) {
+				from = e.At
+				break
+			}
+		}
+		if res.End.After(from) {
+			res.TimeToRestore = res.End.Sub(from)
+		}
+	}
+	return out, res
+}
+
+// outcome is where the rollout stands, fw the summary of its cutover's
+// steps.
+func (ro *rollout) outcome(fw timeline.Summary) report.Outcome {
+	switch {
+	case ro.rollback != nil:
+		return report.RolledBack
+	case len(fw.Steps) == 0:
+		return report.Planned
+	case fw.Open > 0, ro.finished == nil:
+		return report.Running
+	}
+	last := make(map[string]timeline.Outcome, len(fw.Steps))
+	for _, sp := range fw.Steps {
+		last[sp.Step] = sp.Outcome
+	}
+	for id, o := range last {
+		if _, ok := ro.accepted[id]; o == timeline.Failed && !ok {
+			return report.Failed
+		}
+	}
+	return report.Done
+}
+
+// end is when the go-live ended, by its outcome: the last step's end when
+// done or failed; for a rollback, once finished, the end of its last step
+// (the decision when nothing was to roll back); zero otherwise.
+func (ro *rollout) end(out report.Outcome, fw, rb timeline.Summary) time.Time {
+	switch out {
+	case report.Done, report.Failed:
+		return fw.End
+	case report.RolledBack:
+		if ro.finished == nil {
+			return time.Time{} // the rollback runs
+		}
+		if len(rb.Steps) == 0 {
+			return latest(fw.End, ro.rollback.At)
+		}
+		return latest(fw.End, rb.End)
+	}
+	return time.Time{}
+}
+
+// latest returns the later of a and b.
+func latest(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// total returns the time the periods cover; they do not overlap.
+func total(periods []timeline.Period) time.Duration {
+	var d time.Duration
+	for _, p := range periods {
+		d += p.End.Sub(p.Start)
+	}
+	return d
 }
 
 // baselineRun returns the rehearsal a cutover is compared with: the basis

@@ -15,8 +15,14 @@ type RolloutSummary struct {
 	End     time.Time `json:"end,omitzero"`   // when its cutover ended; zero while running
 	Outcome Outcome   `json:"outcome"`        // done, rolled back, failed; planned and running ones count in no figure
 
-	Duration          time.Duration `json:"-"` // the cutover's duration; JSON: duration_s
-	Outage            time.Duration `json:"-"` // users cut off; JSON: outage_s
+	Duration time.Duration `json:"-"` // the cutover's duration; JSON: duration_s
+	Outage   time.Duration `json:"-"` // users cut off; JSON: outage_s
+	// OutageUnknown reports that Outage is not known: the rollout (or its
+	// rollback) still runs, or the tool that made the summary did not
+	// measure it. The history then prints "unknown", never 0s, leaves the
+	// rollout out of the outage against estimate, and JSON writes
+	// outage_s as null.
+	OutageUnknown     bool          `json:"-"`
 	EstimatedDuration time.Duration `json:"-"` // what the rehearsals predicted; zero: no estimate; JSON: estimated_duration_s
 	EstimatedOutage   time.Duration `json:"-"` // what the rehearsals predicted; zero: no estimate; JSON: estimated_outage_s
 	// TimeToRestore is, for a failed or rolled-back rollout, the time from
@@ -28,17 +34,22 @@ type RolloutSummary struct {
 	LessonsApplied int `json:"lessons_applied"` // of which it applied
 }
 
-// MarshalJSON encodes s with its durations in seconds (fields ending in _s).
+// MarshalJSON encodes s with its durations in seconds (fields ending in
+// _s); outage_s is null when the outage is unknown (OutageUnknown).
 func (s RolloutSummary) MarshalJSON() ([]byte, error) {
 	type plain RolloutSummary
+	outage := new(secs(s.Outage))
+	if s.OutageUnknown {
+		outage = nil
+	}
 	return json.Marshal(struct {
 		plain
-		Duration          float64 `json:"duration_s"`
-		Outage            float64 `json:"outage_s"`
-		EstimatedDuration float64 `json:"estimated_duration_s"`
-		EstimatedOutage   float64 `json:"estimated_outage_s"`
-		TimeToRestore     float64 `json:"time_to_restore_s"`
-	}{plain(s), secs(s.Duration), secs(s.Outage), secs(s.EstimatedDuration), secs(s.EstimatedOutage), secs(s.TimeToRestore)})
+		Duration          float64  `json:"duration_s"`
+		Outage            *float64 `json:"outage_s"`
+		EstimatedDuration float64  `json:"estimated_duration_s"`
+		EstimatedOutage   float64  `json:"estimated_outage_s"`
+		TimeToRestore     float64  `json:"time_to_restore_s"`
+	}{plain(s), secs(s.Duration), outage, secs(s.EstimatedDuration), secs(s.EstimatedOutage), secs(s.TimeToRestore)})
 }
 
 // IsCounted reports whether s counts in the history's figures: it started
@@ -48,21 +59,22 @@ func (s RolloutSummary) IsCounted() bool {
 }
 
 // SummaryOf returns what the history needs of the rollout r reports: its
-// name, outcome, start and end, duration and outage against the estimate
-// (r.Estimate, or else the rehearsal's totals) and its lessons: those
-// learned in an earlier rollout are due, and count as applied when marked
-// so. TimeToRestore is left zero: a report does not say when service came
-// back; the caller that knows sets it.
+// name, outcome, start, and the end, duration, outage and time to restore
+// its headline prints ([Report.Result], or else Actual's), against the
+// estimate (r.Estimate, or else the rehearsal's totals), and its lessons:
+// those learned in an earlier rollout are due, and count as applied when
+// marked so. The outage of a rollout that started and has no end yet is
+// unknown (OutageUnknown). Without a Result, TimeToRestore is zero: Actual
+// does not say when service came back.
 func SummaryOf(r *Report) RolloutSummary {
 	est := r.estimate()
+	res := r.result()
 	s := RolloutSummary{
-		Name: r.Rollout, Outcome: r.Outcome,
-		Start: r.Actual.Start, Duration: r.Actual.Duration, Outage: r.Actual.Outage,
+		Name: r.Rollout, Outcome: r.Outcome, Start: r.Actual.Start, End: res.End,
+		Duration: res.Duration, Outage: res.Outage, TimeToRestore: res.TimeToRestore,
 		EstimatedDuration: est.Duration, EstimatedOutage: est.Outage,
 	}
-	if r.Outcome != Running {
-		s.End = r.Actual.End
-	}
+	s.OutageUnknown = !s.Start.IsZero() && s.End.IsZero()
 	for _, l := range r.Lessons {
 		if l.From != "" && l.From == r.Rollout {
 			continue
@@ -109,7 +121,8 @@ type Month struct {
 	DurationRatio     float64 `json:"duration_ratio"`
 	DurationEstimated int     `json:"duration_estimated"`
 	// OutageRatio is the same for the outage, over the OutageEstimated
-	// rollouts whose estimated outage was not zero.
+	// rollouts whose estimated outage was not zero and whose outage is
+	// known.
 	OutageRatio     float64 `json:"outage_ratio"`
 	OutageEstimated int     `json:"outage_estimated"`
 
@@ -231,7 +244,7 @@ func (a *accumulator) add(s *RolloutSummary) {
 		a.durationSum += float64(s.Duration) / float64(s.EstimatedDuration)
 		a.durationN++
 	}
-	if s.EstimatedOutage > 0 {
+	if s.EstimatedOutage > 0 && !s.OutageUnknown {
 		a.outageSum += float64(s.Outage) / float64(s.EstimatedOutage)
 		a.outageN++
 	}

@@ -27,7 +27,7 @@ func rollouts() []report.RolloutSummary {
 			Duration: m(54), Outage: m(27), EstimatedDuration: m(60), EstimatedOutage: m(30), LessonsDue: 1, LessonsApplied: 1},
 		{Name: "site-4", Start: at(2026, 11, 26, 20, 0), End: at(2026, 11, 26, 20, 20), Outcome: report.Failed,
 			Duration: m(20), Outage: m(20), TimeToRestore: m(20), LessonsDue: 2, LessonsApplied: 2},
-		{Name: "site-5", Start: at(2026, 12, 1, 20, 0), Outcome: report.Running, Duration: m(10)},
+		{Name: "site-5", Start: at(2026, 12, 1, 20, 0), Outcome: report.Running, Duration: m(10), OutageUnknown: true},
 		{Name: "site-6", Outcome: report.Planned},
 		{Name: "site-7", Start: at(2026, 12, 3, 20, 0), End: at(2026, 12, 3, 20, 50), Outcome: report.Done,
 			Duration: m(50), EstimatedDuration: m(50), LessonsDue: 3, LessonsApplied: 3},
@@ -189,4 +189,59 @@ func TestHistoryChartLastMonths(t *testing.T) {
 	assert.Equal(t, report.ChartMonths, count["g"], "one group per month drawn")
 	assert.Contains(t, page.String(), fmt.Sprintf("the last %d months; the table below has all %d", report.ChartMonths, len(h.Months)))
 	assert.Contains(t, page.String(), "<td class=\"time\">"+h.Months[0].Month.Format("2006-01")+"</td>", "every month in the table")
+}
+
+// TestHistoryUnknownOutage: an outage that is not known reads "unknown" in
+// every format, null in JSON, and counts in no outage ratio; a known zero
+// outage still reads 0s.
+func TestHistoryUnknownOutage(t *testing.T) {
+	m := func(n int) time.Duration { return time.Duration(n) * time.Minute }
+	h := report.NewHistory("billing", []report.RolloutSummary{
+		{Name: "quiet", Start: at(2026, 11, 3, 20, 0), End: at(2026, 11, 3, 20, 30), Outcome: report.Done,
+			Duration: m(30), EstimatedOutage: m(10)},
+		{Name: "rolling-back", Start: at(2026, 11, 10, 20, 0), Outcome: report.RolledBack,
+			Duration: m(25), Outage: m(25), OutageUnknown: true, EstimatedOutage: m(10)},
+	}, cet)
+	assert.Equal(t, 1, h.Total.OutageEstimated, "the unknown outage is left out")
+	assert.InDelta(t, 0, h.Total.OutageRatio, 1e-9, "the known zero outage: 0 of an estimated 10m")
+
+	var md, text, html bytes.Buffer
+	require.NoError(t, h.WriteMarkdown(&md))
+	require.NoError(t, h.WriteText(&text))
+	require.NoError(t, h.WriteHTML(&html))
+	assert.Regexp(t, `\| rolling-back \| 2026-11-10 20:00 CET \| rolled back \| 25m \|  \| unknown \|`, md.String())
+	assert.Regexp(t, `\| quiet \| 2026-11-03 20:00 CET \| done \| 30m \|  \| 0s \|`, md.String())
+	assert.Regexp(t, `rolling-back +2026-11-10 20:00 CET +rolled back +25m +unknown`, text.String())
+	assert.Contains(t, html.String(), ">unknown<")
+
+	b, err := json.Marshal(h)
+	require.NoError(t, err)
+	var got struct {
+		Rollouts []map[string]any `json:"rollouts"`
+	}
+	require.NoError(t, json.Unmarshal(b, &got))
+	require.Len(t, got.Rollouts, 2)
+	assert.InDelta(t, 0, got.Rollouts[0]["outage_s"], 0, "a known zero")
+	v, ok := got.Rollouts[1]["outage_s"]
+	assert.True(t, ok, "outage_s is written")
+	assert.Nil(t, v, "null when unknown")
+}
+
+// TestSummaryOfResult: SummaryOf takes the end, duration, outage and time
+// to restore from the report's Result; the outage of a rollout that has
+// not ended is unknown.
+func TestSummaryOfResult(t *testing.T) {
+	r := fixture(t)
+	r.Outcome = report.RolledBack
+	end := r.Actual.Start.Add(45 * time.Minute)
+	r.Result = &report.Result{End: end, Duration: 45 * time.Minute, Outage: 45 * time.Minute, TimeToRestore: 30 * time.Minute}
+	s := report.SummaryOf(r)
+	assert.True(t, end.Equal(s.End))
+	assert.Equal(t, 45*time.Minute, s.Duration)
+	assert.Equal(t, 45*time.Minute, s.Outage)
+	assert.Equal(t, 30*time.Minute, s.TimeToRestore)
+	assert.False(t, s.OutageUnknown)
+
+	r.Result.End = time.Time{}
+	assert.True(t, report.SummaryOf(r).OutageUnknown, "the rollback still runs")
 }

@@ -147,7 +147,7 @@ func (h *History) view(svg bool) *view {
 			}
 			tb.Rows = append(tb.Rows, row{Class: class, Cells: []string{
 				clean(ro.Name), h.when(ro.Start), ro.Outcome.words(), durIf(ro.Duration, !ro.Start.IsZero()),
-				durOrEmpty(ro.EstimatedDuration), durIf(ro.Outage, !ro.Start.IsZero()), durOrEmpty(ro.EstimatedOutage),
+				durOrEmpty(ro.EstimatedDuration), outage(ro), durOrEmpty(ro.EstimatedOutage),
 				durOrEmpty(ro.TimeToRestore), l,
 			}})
 		}
@@ -163,6 +163,15 @@ func durIf(d time.Duration, ok bool) string {
 		return ""
 	}
 	return dur(d)
+}
+
+// outage prints the rollout's outage: "" before it started, "unknown"
+// when not known.
+func outage(ro *RolloutSummary) string {
+	if ro.OutageUnknown && !ro.Start.IsZero() {
+		return "unknown"
+	}
+	return durIf(ro.Outage, !ro.Start.IsZero())
 }
 
 func perMonth(n, months int) string {

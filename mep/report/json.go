@@ -41,6 +41,8 @@ func writeJSON(w io.Writer, v any) error {
 //
 //	(title), (project), (rollout), (generated), (phase), outcome, (t0),
 //	(planned_end), (window_end), estimate {duration_s, outage_s, disruption_s},
+//	(result) {(end), duration_s, outage_s, disruption_s, time_to_restore_s
+//	    or null, ongoing},
 //	decision {verdict, (reasons[]), (at)}, votes[], overrides[],
 //	checklist {(name), ready, (ready_at), items[], progress {done, waived,
 //	    failed, total, required_pending}} or null,
@@ -102,6 +104,24 @@ func (e Estimate) MarshalJSON() ([]byte, error) {
 		Outage     float64 `json:"outage_s"`
 		Disruption float64 `json:"disruption_s"`
 	}{secs(e.Duration), secs(e.Outage), secs(e.Disruption)})
+}
+
+// MarshalJSON encodes r as {(end), duration_s, outage_s, disruption_s,
+// time_to_restore_s, ongoing}; time_to_restore_s is null when not known.
+func (r Result) MarshalJSON() ([]byte, error) {
+	var ttr *float64
+	if r.TimeToRestore > 0 {
+		s := secs(r.TimeToRestore)
+		ttr = &s
+	}
+	type plain Result
+	return json.Marshal(struct {
+		plain
+		Duration      float64  `json:"duration_s"`
+		Outage        float64  `json:"outage_s"`
+		Disruption    float64  `json:"disruption_s"`
+		TimeToRestore *float64 `json:"time_to_restore_s"`
+	}{plain(r), secs(r.Duration), secs(r.Outage), secs(r.Disruption), ttr})
 }
 
 // MarshalJSON encodes d with an empty verdict written "undecided".

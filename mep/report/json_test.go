@@ -3,6 +3,7 @@ package report_test
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -53,4 +54,19 @@ func TestJSONZero(t *testing.T) {
 	}
 	assert.Equal(t, "undecided", got["decision"].(map[string]any)["verdict"])
 	assert.Equal(t, "planned", got["outcome"])
+}
+
+// TestResultJSON: the result carries its durations in seconds, and a time
+// to restore not known is null; a report without a result leaves it out.
+func TestResultJSON(t *testing.T) {
+	b, err := json.Marshal(report.Result{Duration: 45 * time.Minute, Outage: 45 * time.Minute})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"duration_s": 2700, "outage_s": 2700, "disruption_s": 0, "time_to_restore_s": null, "ongoing": false}`, string(b))
+	b, err = json.Marshal(report.Result{TimeToRestore: 30 * time.Minute})
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"time_to_restore_s":1800`)
+
+	b, err = json.Marshal(report.Report{})
+	require.NoError(t, err)
+	assert.NotContains(t, string(b), `"result"`)
 }

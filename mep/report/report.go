@@ -42,6 +42,10 @@ type Report struct {
 	PlannedEnd time.Time      `json:"planned_end,omitzero"` // T0 (or the actual start) plus the estimate; zero: unknown
 	WindowEnd  time.Time      `json:"window_end,omitzero"`  // when the allowed window closes (the next blocked time); zero: none known
 	Estimate   Estimate       `json:"estimate"`             // what the rehearsals predict for the whole cutover (R5)
+	// Result is how the go-live ended for its users: its one end and
+	// outage, whatever the outcome; nil: read from Actual (a go-live
+	// without rollback). JSON: "result", left out when nil.
+	Result *Result `json:"result,omitempty"`
 
 	Decision  Decision `json:"decision"`  // the go/no-go decision (R9)
 	Votes     []Vote   `json:"votes"`     // the approvals behind it, in the order given
@@ -115,6 +119,54 @@ type Estimate struct {
 	Outage     time.Duration `json:"-"` // users cut off; JSON: outage_s
 	Disruption time.Duration `json:"-"` // users degraded; JSON: disruption_s
 }
+
+// Result is how a go-live ended for its users, one figure each whatever
+// its outcome: the headline prints it and the history counts it.
+//
+//   - Done: End is the last step's end; Outage and Disruption are the
+//     union of the steps' outage and disruption intervals.
+//   - Rolled back: End is the end of the last rollback step (the rollback
+//     decision when there was nothing to roll back). Outage is the union of
+//     the outage intervals of the forward attempts and of the rollback steps
+//     (a rollback step affects users as the step it undoes) and, for each
+//     outage step whose last attempt failed or was still running when the
+//     rollback was decided, the interval from that attempt's start to End:
+//     the service stayed cut until the rollback restored it. Disruption
+//     follows the same rule, minus the outage. TimeToRestore runs from the
+//     first failed step's end (without one, the rollback decision) to End.
+//   - Failed (ended with a failure, neither accepted nor rolled back): End
+//     is the last recorded step end; the figures are those recorded up to
+//     it.
+//
+// Until the go-live is finished (its rollback included), End is zero and
+// the other figures count what users went through so far, Ongoing set
+// when a step still counts up to the report's time.
+type Result struct {
+	End           time.Time     `json:"end,omitzero"` // when the go-live ended; zero while it runs
+	Duration      time.Duration `json:"-"`            // from the first step's start to End (so far while running); JSON: duration_s
+	Outage        time.Duration `json:"-"`            // users cut off; JSON: outage_s
+	Disruption    time.Duration `json:"-"`            // users degraded, outside the outage; JSON: disruption_s
+	TimeToRestore time.Duration `json:"-"`            // rolled back: from the failure to End; zero: none or not known; JSON: time_to_restore_s, null when zero
+	Ongoing       bool          `json:"ongoing"`      // some step still counts up to the report's time
+}
+
+// result returns r.Result, or, without one, the result Actual gives: its
+// end once the outcome is Done, RolledBack or Failed, and its totals.
+func (r *Report) result() Result {
+	if r.Result != nil {
+		return *r.Result
+	}
+	a := &r.Actual
+	res := Result{Duration: a.Duration, Outage: a.Outage, Disruption: a.Disruption, Ongoing: a.Ongoing}
+	if r.Outcome.isEnded() {
+		res.End = a.End
+	}
+	return res
+}
+
+// isEnded reports whether o is an outcome that ends a go-live: done, rolled
+// back or failed.
+func (o Outcome) isEnded() bool { return o == Done || o == RolledBack || o == Failed }
 
 // PhaseChange is one transition between phases of the project (R1).
 type PhaseChange struct {

@@ -55,6 +55,10 @@ type spec struct {
 	name   string
 	loc    *time.Location // the policy's zone, else the file's; nil if none
 	locBad bool           // a zone was given but is unusable
+	// stand is set when the zone is unusable: loc is then UTC, standing in
+	// so that the fields that do not depend on the zone are still
+	// checked, and the policy is left out.
+	stand bool
 }
 
 func (s *spec) field(name string) string { return join(s.path, name) }
@@ -120,12 +124,15 @@ func (p *parser) policy(n *yaml.Node, path string) policy.Policy {
 		s.loc, ok = p.location(v, s.field("zone"))
 		s.locBad = !ok
 	}
+	if s.locBad {
+		s.loc, s.stand = time.UTC, true // the problem is recorded
+	}
 	var scope *policy.Scope
 	if v, ok := s.fs["scope"]; ok {
 		scope = p.scope(v, s.field("scope"))
 	}
 	pol := s.build()
-	if pol == nil || p.count() > before {
+	if pol == nil || p.count() > before || s.stand {
 		return nil
 	}
 	if s.name != "" && s.name != pol.Name() {
@@ -177,6 +184,9 @@ func (s *spec) build() policy.Policy {
 		if err != nil {
 			p.fail(v, s.field("spec"), err)
 			return nil
+		}
+		if s.stand {
+			return pol // the spec is checked; the rest depends on the zone
 		}
 		// A weekly rule: what a week and a day show, every week shows.
 		if blocksNothing(pol, s.loc) {
@@ -244,12 +254,13 @@ func (s *spec) freeze() policy.Policy {
 	if !s.needZone() || !okF || !okT {
 		return nil
 	}
-	from, okF := p.instant(fromN, s.field("from"), s.loc)
-	to, okT := p.instant(toN, s.field("to"), s.loc)
+	from, fromDate, okF := p.instant(fromN, s.field("from"), s.loc)
+	to, toDate, okT := p.instant(toN, s.field("to"), s.loc)
 	if !okF || !okT {
 		return nil
 	}
-	if !to.After(from) {
+	// Without the zone, only bounds of one form compare.
+	if !to.After(from) && (!s.stand || fromDate == toDate) {
 		p.failf(toN, s.field("to"), "the freeze ends (%s) before it starts (%s)", to.Format(time.RFC3339), from.Format(time.RFC3339))
 		return nil
 	}
@@ -288,7 +299,7 @@ func (s *spec) cron() policy.Policy {
 		p.fail(v, s.field("cron"), err)
 		return nil
 	}
-	if blocksEverything(pol, s.loc) {
+	if !s.stand && blocksEverything(pol, s.loc) {
 		p.failf(dn, s.field("duration"), "the freeze %q for %s blocks every instant: no operation could ever run", expr, dn.Value)
 		return nil
 	}
@@ -349,7 +360,7 @@ func (s *spec) holidays() policy.Policy {
 		}
 	}
 	cal := policy.HolidayCalendar(name, policy.JoinHolidays(srcs...), s.loc, eve)
-	if blocksEverything(cal, s.loc) {
+	if !s.stand && blocksEverything(cal, s.loc) {
 		at, field := s.n, s.path
 		if v, has := s.fs["extra"]; has {
 			at, field = v, s.field("extra")

@@ -479,7 +479,9 @@ func (p *parser) scope(n *yaml.Node, path string) *policy.Scope {
 						p.failf(e, f, "the environment is empty")
 						continue
 					}
-					s.Environments = append(s.Environments, env)
+					if p.scopeEnvironment(e, f, env) {
+						s.Environments = append(s.Environments, env)
+					}
 				}
 			}
 		}

@@ -64,8 +64,18 @@
 // planned on a Tuesday evening (allowed) and the same change on a Friday
 // (denied, with the next slot), shows the CI step, and exits 0.
 //
+// Scopes fail closed. A -env that the policy file does not know (not in
+// its top-level environments list, or, when it has none, named by none of
+// its scopes while some are scoped by environment) is bad input: a typo
+// ("production" for "prod") must not leave out every policy scoped to
+// "prod". A change without -env against policies scoped to environments
+// gets a warning ("environment"), which -strict denies. RFC 3339 times
+// are read as the policy file reads its own (policyfile.ParseTime): an
+// offset of +24:00, which time.Parse takes for a whole day, is bad input.
+//
 // Exit status: 0 the change is allowed, 1 it is denied, 2 bad input (bad or
-// missing flags, an unreadable or invalid policy file, an unknown zone).
+// missing flags, an unreadable or invalid policy file, an unknown zone, an
+// environment the file does not know).
 // With no arguments, or with -help, gate exits 2: it decided nothing, and
 // a pipeline whose variables came out empty must not go on.
 package main
@@ -120,7 +130,10 @@ Flags:
                      file (its top-level zone), else in UTC; "now" for a
                      deployment that runs right after the gate
   -duration D        how long the operation lasts, a Go duration: 90m, 2h30m
-  -env NAME          the target environment, e.g. production
+  -env NAME          the target environment, e.g. production: one the
+                     policy file lists (environments:), or, when it lists
+                     none, one its scopes name; without -env, policies
+                     scoped to environments warn that they were not applied
   -name NAME         the change's name, for the output
   -now TIME          when the decision is taken (default: the clock);
                      same forms as -start
@@ -375,9 +388,17 @@ func decide(o *options, clock func() time.Time, load func(string) (policyfile.Fi
 		// the line and the field.
 		return nil, &badInput{err: err}
 	}
+	// An environment the file does not know fails closed: the policies
+	// scoped to the one meant would otherwise be left out.
+	if err := file.CheckEnvironment(o.env); err != nil {
+		return nil, badf("-env: %w", err)
+	}
 	set, loc := file.Set, file.Zone
 	if loc == nil {
 		loc = time.UTC
+	}
+	if o.env == "" && len(file.ScopedEnvironments) > 0 {
+		set = append(slices.Clip(set), noEnvironment(file.ScopedEnvironments))
 	}
 	c := policy.Change{
 		Name:        o.name,
@@ -479,12 +500,32 @@ func decide(o *options, clock func() time.Time, load func(string) (policyfile.Fi
 	return d, nil
 }
 
-// parseTime reads an RFC 3339 time, or a local "2006-01-02 15:04" in loc.
+// noEnvironment warns about a change that names no environment while
+// policies of the file are scoped to some: they were left out, which
+// -strict denies.
+func noEnvironment(scoped []string) policy.Policy {
+	reason := "the change names no environment (-env), and policies of the file apply only to " +
+		strings.Join(scoped, ", ") + ": they were not applied"
+	return policy.Func("environment", func(context.Context, policy.Change) policy.Decision {
+		return policy.Decision{Policy: "environment", Verdict: policy.Warn, Reason: reason}
+	})
+}
+
+// parseTime reads an RFC 3339 time, as a policy file reads its own
+// (policyfile.ParseTime: offsets within ±23:59), or a local
+// "2006-01-02 15:04" in loc.
 func parseTime(name, s string, loc *time.Location) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
+	t, err := policyfile.ParseTime(s)
+	if err == nil {
 		return t, nil
 	}
-	t, err := time.ParseInLocation(localLayout, s, loc)
+	if strings.ContainsRune(s, 'T') {
+		// RFC 3339 meant (the local form has no T), and refused: say why
+		// (an offset of a day, say).
+		why := strings.TrimPrefix(err.Error(), "policyfile: time "+strconv.Quote(s)+": ")
+		return time.Time{}, badf("-%s %q: %s", name, s, why)
+	}
+	t, err = time.ParseInLocation(localLayout, s, loc)
 	if err != nil {
 		return time.Time{}, badf("-%s %q: want RFC 3339 (2026-11-24T20:30:00+01:00) or %q in %s", name, s, localLayout, loc)
 	}

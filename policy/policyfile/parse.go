@@ -219,10 +219,13 @@ type parser struct {
 	badZone bool           // the file's zone was given but is unusable
 	envs    []string       // the file's environments; nil if it lists none
 	scoped  []string       // the environments the scopes name
-	lines   int            // of the file: the decoder may place a node past the end
-	max     int            // problems kept
-	errs    []*Error
-	more    int
+	// cronMemo holds whether each cron freeze read so far blocks every
+	// instant: a file that repeats a rule pays for its check once.
+	cronMemo map[cronKey]bool
+	lines    int // of the file: the decoder may place a node past the end
+	max      int // problems kept
+	errs     []*Error
+	more     int
 }
 
 // add records a problem.

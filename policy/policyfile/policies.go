@@ -294,12 +294,18 @@ func (s *spec) cron() policy.Policy {
 	if name == "" {
 		name = "cron"
 	}
+	if cronNeverFires(expr) {
+		// Decided from the fields, before policy.Cron looks for a day
+		// over years of them.
+		p.fail(v, s.field("cron"), &policy.CronError{Expr: expr, Msg: "never fires: no day matches (e.g. 30 February)"})
+		return nil
+	}
 	pol, err := policy.Cron(name, expr, d, s.loc)
 	if err != nil {
 		p.fail(v, s.field("cron"), err)
 		return nil
 	}
-	if !s.stand && blocksEverything(pol, s.loc) {
+	if !s.stand && p.cronBlocksEverything(pol, expr, d, s.loc) {
 		p.failf(dn, s.field("duration"), "the freeze %q for %s blocks every instant: no operation could ever run", expr, dn.Value)
 		return nil
 	}

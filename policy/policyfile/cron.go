@@ -22,7 +22,7 @@ import (
 // and leaves the question to [policy.Cron].
 func cronNeverFires(expr string) bool {
 	e := strings.TrimSpace(expr)
-	if len(strings.Fields(e)) != 5 || !gronx.IsValid(e) {
+	if len(strings.Fields(e)) != 5 {
 		return false
 	}
 	segs, err := gronx.Segments(e)
@@ -42,7 +42,8 @@ func cronNeverFires(expr string) bool {
 			return false
 		}
 	}
-	return true
+	// An invalid field elsewhere (hour 24) is policy.Cron's to report.
+	return gronx.IsValid(e)
 }
 
 // daysIn returns the most days month m has: 29 for February.

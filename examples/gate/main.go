@@ -88,7 +88,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"slices"
 	"strconv"
@@ -400,30 +399,9 @@ func decide(o *options, clock func() time.Time, load func(string) (policyfile.Fi
 	if o.env == "" && len(file.ScopedEnvironments) > 0 {
 		set = append(slices.Clip(set), noEnvironment(file.ScopedEnvironments))
 	}
-	c := policy.Change{
-		Name:        o.name,
-		Environment: o.env,
-		Location:    loc, // every reason in the file's zone, whatever the runner's clock
-
-		Duration:    o.duration,
-		Approvals:   o.approvals,
-		Outage:      o.outage,
-		OutageKnown: o.outageKnown,
-	}
-	if o.now == "" {
-		c.Now = clock().Round(0)
-	} else if c.Now, err = parseTime("now", o.now, loc); err != nil {
+	c, err := newChange(o, clock, loc)
+	if err != nil {
 		return nil, err
-	}
-	if o.start == "now" {
-		c.Start = c.Now // the deployment runs right after the gate
-	} else if c.Start, err = parseTime("start", o.start, loc); err != nil {
-		return nil, err
-	}
-	if o.readyAt != "" {
-		if c.ReadyAt, err = parseTime("ready-at", o.readyAt, loc); err != nil {
-			return nil, err
-		}
 	}
 
 	ctx := context.Background()
@@ -451,6 +429,25 @@ func decide(o *options, clock func() time.Time, load func(string) (policyfile.Fi
 		return d, nil
 	}
 
+	d.explain(ctx, o, set, c, loc)
+	return d, nil
+}
+
+// noEnvironment warns about a change that names no environment while
+// policies of the file are scoped to some: they were left out, which
+// -strict denies.
+func noEnvironment(scoped []string) policy.Policy {
+	reason := "the change names no environment (-env), and policies of the file apply only to " +
+		strings.Join(scoped, ", ") + ": they were not applied"
+	return policy.Func("environment", func(context.Context, policy.Change) policy.Decision {
+		return policy.Decision{Policy: "environment", Verdict: policy.Warn, Reason: reason}
+	})
+}
+
+// explain fills in a denial: the policies it comes from, and the next
+// start that the calendars allow or why there is none.
+func (d *decision) explain(ctx context.Context, o *options, set policy.Set, c policy.Change, loc *time.Location) {
+	res := d.result
 	// A denial from a policy that is not a calendar and says no later start
 	// (a No-Go, a missing GO, too long an outage) stays whatever the start.
 	calendars := map[string]bool{}
@@ -497,18 +494,38 @@ func decide(o *options, clock func() time.Time, load func(string) (policyfile.Fi
 			d.Note = "moving the start does not clear " + strings.Join(stays, ", ")
 		}
 	}
-	return d, nil
 }
 
-// noEnvironment warns about a change that names no environment while
-// policies of the file are scoped to some: they were left out, which
-// -strict denies.
-func noEnvironment(scoped []string) policy.Policy {
-	reason := "the change names no environment (-env), and policies of the file apply only to " +
-		strings.Join(scoped, ", ") + ": they were not applied"
-	return policy.Func("environment", func(context.Context, policy.Change) policy.Decision {
-		return policy.Decision{Policy: "environment", Verdict: policy.Warn, Reason: reason}
-	})
+// newChange returns the change the flags describe, its times read in loc.
+func newChange(o *options, clock func() time.Time, loc *time.Location) (policy.Change, error) {
+	var err error
+	c := policy.Change{
+		Name:        o.name,
+		Environment: o.env,
+		Location:    loc, // every reason in the file's zone, whatever the runner's clock
+
+		Duration:    o.duration,
+		Approvals:   o.approvals,
+		Outage:      o.outage,
+		OutageKnown: o.outageKnown,
+	}
+	if o.now == "" {
+		c.Now = clock().Round(0)
+	} else if c.Now, err = parseTime("now", o.now, loc); err != nil {
+		return c, err
+	}
+	if o.start == "now" {
+		c.Start = c.Now // the deployment runs right after the gate
+	} else if c.Start, err = parseTime("start", o.start, loc); err != nil {
+		return c, err
+	}
+	if o.readyAt != "" {
+		if c.ReadyAt, err = parseTime("ready-at", o.readyAt, loc); err != nil {
+			return c, err
+		}
+	}
+
+	return c, nil
 }
 
 // parseTime reads an RFC 3339 time, as a policy file reads its own
@@ -578,64 +595,6 @@ func (d *decision) writeJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(d)
-}
-
-// The demo: the embedded policy file, two changes at fixed instants.
-
-//go:embed deploy-policy.yaml
-var demoPolicy []byte
-
-const demoFile = "deploy-policy.yaml"
-
-// demoRuns are the demo's changes and the exit status each must give.
-var demoRuns = []struct {
-	what string
-	args []string
-	want int
-}{
-	{
-		"a release planned on Tuesday evening, ready in time, with the operations team's GO",
-		[]string{"-policy", demoFile, "-name", "billing 4.2", "-env", "production",
-			"-start", "2026-11-24 20:30", "-duration", "90m", "-outage", "20m",
-			"-now", "2026-11-24T17:00:00+01:00", "-ready-at", "2026-11-24T18:45:00+01:00",
-			"-approve", "operations:alice"},
-		exitAllowed,
-	},
-	{
-		"the same release planned on Friday evening",
-		[]string{"-policy", demoFile, "-name", "billing 4.2", "-env", "production",
-			"-start", "2026-11-27 20:30", "-duration", "90m", "-outage", "20m",
-			"-now", "2026-11-27T17:00:00+01:00", "-ready-at", "2026-11-27T18:45:00+01:00",
-			"-approve", "operations:alice"},
-		exitDenied,
-	},
-}
-
-// demoClock is the demo's clock; its changes give -now, so it is not read.
-func demoClock() time.Time { return time.Date(2026, 11, 24, 16, 0, 0, 0, time.UTC) }
-
-func demo(stdout, stderr io.Writer) int {
-	load := func(name string) (policyfile.File, error) {
-		if name == demoFile {
-			return policyfile.ParseWith(demoPolicy, nil)
-		}
-		return policyfile.File{}, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
-	}
-	fmt.Fprintf(stdout, "demo: gate checks two changes against its built-in %s\n", demoFile)
-	fmt.Fprintln(stdout, "demo: (Friday and weekend freezes, French holidays and their eves, evening windows Mon-Thu 20:00-23:30, ...)")
-	for _, r := range demoRuns {
-		fmt.Fprintf(stdout, "\ndemo: %s:\ndemo: $ gate %s\n", r.what, shellQuote(r.args))
-		code := gate(r.args, stdout, stderr, demoClock, load)
-		fmt.Fprintf(stdout, "demo: exit status %d\n", code)
-		if code != r.want {
-			fmt.Fprintf(stderr, "gate: demo: exit status %d, want %d\n", code, r.want)
-			return exitDenied
-		}
-	}
-	fmt.Fprintln(stdout, "\ndemo: in a CI job, before the deployment step:")
-	fmt.Fprintln(stdout, `demo: $ go run ./examples/gate -policy deploy-policy.yaml -start now -strict -duration 90m -env production -ready-at "$READY_AT" -approve "operations:$GO_BY" -outage "$OUTAGE" || exit 1`)
-	fmt.Fprintln(stdout, `demo: (an empty GO_BY, before anyone gave the GO, counts as no approval; "gate -help" lists every flag)`)
-	return exitAllowed
 }
 
 // shellQuote joins args as a shell would need them typed.

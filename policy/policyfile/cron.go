@@ -10,6 +10,47 @@ import (
 	"github.com/mepkit/mepkit/policy"
 )
 
+func (s *spec) cron() policy.Policy {
+	p := s.p
+	v, okC := s.required("cron")
+	dn, okD := s.required("duration")
+	zoned := s.needZone()
+	var expr string
+	if okC {
+		expr, okC = p.str(v, s.field("cron"))
+	}
+	var d time.Duration
+	if okD {
+		if d, okD = p.duration(dn, s.field("duration")); okD && (d <= 0 || d > maxCronDuration) {
+			p.failf(dn, s.field("duration"), "%q: a recurring freeze lasts more than zero and at most 366 days", dn.Value)
+			okD = false
+		}
+	}
+	if !zoned || !okC || !okD {
+		return nil
+	}
+	name := s.name
+	if name == "" {
+		name = "cron"
+	}
+	if cronNeverFires(expr) {
+		// Decided from the fields, before policy.Cron looks for a day
+		// over years of them.
+		p.fail(v, s.field("cron"), &policy.CronError{Expr: expr, Msg: "never fires: no day matches (e.g. 30 February)"})
+		return nil
+	}
+	pol, err := policy.Cron(name, expr, d, s.loc)
+	if err != nil {
+		p.fail(v, s.field("cron"), err)
+		return nil
+	}
+	if !s.stand && p.cronBlocksEverything(pol, expr, d, s.loc) {
+		p.failf(dn, s.field("duration"), "the freeze %q for %s blocks every instant: no operation could ever run", expr, dn.Value)
+		return nil
+	}
+	return pol
+}
+
 // The checks of a cron freeze that cost in proportion to the rule: which
 // days of a month its fields can name, and the ticks of a few days, rather
 // than the blocked intervals of whole years.

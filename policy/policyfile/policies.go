@@ -168,36 +168,7 @@ func (s *spec) build() policy.Policy {
 	case "freeze":
 		return s.freeze()
 	case "windows":
-		v, ok := s.required("spec")
-		if !s.needZone() || !ok {
-			return nil
-		}
-		spec, ok := p.str(v, s.field("spec"))
-		if !ok {
-			return nil
-		}
-		name := s.name
-		if name == "" {
-			name = "windows"
-		}
-		pol, err := policy.Windows(name, spec, s.loc)
-		if err != nil {
-			p.fail(v, s.field("spec"), err)
-			return nil
-		}
-		if s.stand {
-			return pol // the spec is checked; the rest depends on the zone
-		}
-		// A weekly rule: what a week and a day show, every week shows.
-		if blocksNothing(pol, s.loc) {
-			p.failf(v, s.field("spec"), "the windows %q cover every day and hour: the policy blocks nothing", spec)
-			return nil
-		}
-		if len(policy.Set{pol}.Free(probe(s.loc))) == 0 {
-			p.failf(v, s.field("spec"), "the windows %q block every instant: no operation could ever run", spec)
-			return nil
-		}
-		return pol
+		return s.windows()
 	case "cron":
 		return s.cron()
 	case "readiness":
@@ -271,42 +242,35 @@ func (s *spec) freeze() policy.Policy {
 	return policy.Freeze(name, from, to)
 }
 
-func (s *spec) cron() policy.Policy {
+func (s *spec) windows() policy.Policy {
 	p := s.p
-	v, okC := s.required("cron")
-	dn, okD := s.required("duration")
-	zoned := s.needZone()
-	var expr string
-	if okC {
-		expr, okC = p.str(v, s.field("cron"))
+	v, ok := s.required("spec")
+	if !s.needZone() || !ok {
+		return nil
 	}
-	var d time.Duration
-	if okD {
-		if d, okD = p.duration(dn, s.field("duration")); okD && (d <= 0 || d > maxCronDuration) {
-			p.failf(dn, s.field("duration"), "%q: a recurring freeze lasts more than zero and at most 366 days", dn.Value)
-			okD = false
-		}
-	}
-	if !zoned || !okC || !okD {
+	spec, ok := p.str(v, s.field("spec"))
+	if !ok {
 		return nil
 	}
 	name := s.name
 	if name == "" {
-		name = "cron"
+		name = "windows"
 	}
-	if cronNeverFires(expr) {
-		// Decided from the fields, before policy.Cron looks for a day
-		// over years of them.
-		p.fail(v, s.field("cron"), &policy.CronError{Expr: expr, Msg: "never fires: no day matches (e.g. 30 February)"})
-		return nil
-	}
-	pol, err := policy.Cron(name, expr, d, s.loc)
+	pol, err := policy.Windows(name, spec, s.loc)
 	if err != nil {
-		p.fail(v, s.field("cron"), err)
+		p.fail(v, s.field("spec"), err)
 		return nil
 	}
-	if !s.stand && p.cronBlocksEverything(pol, expr, d, s.loc) {
-		p.failf(dn, s.field("duration"), "the freeze %q for %s blocks every instant: no operation could ever run", expr, dn.Value)
+	if s.stand {
+		return pol // the spec is checked; the rest depends on the zone
+	}
+	// A weekly rule: what a week and a day show, every week shows.
+	if blocksNothing(pol, s.loc) {
+		p.failf(v, s.field("spec"), "the windows %q cover every day and hour: the policy blocks nothing", spec)
+		return nil
+	}
+	if len(policy.Set{pol}.Free(probe(s.loc))) == 0 {
+		p.failf(v, s.field("spec"), "the windows %q block every instant: no operation could ever run", spec)
 		return nil
 	}
 	return pol

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"strings"
 	"time"
 
 	"github.com/mepkit/mepkit/policy/policyfile"
@@ -66,4 +67,19 @@ func demo(stdout, stderr io.Writer) int {
 	fmt.Fprintln(stdout, `demo: $ go run ./examples/gate -policy deploy-policy.yaml -start now -strict -duration 90m -env production -ready-at "$READY_AT" -approve "operations:$GO_BY" -outage "$OUTAGE" || exit 1`)
 	fmt.Fprintln(stdout, `demo: (an empty GO_BY, before anyone gave the GO, counts as no approval; "gate -help" lists every flag)`)
 	return exitAllowed
+}
+
+// shellQuote joins args as a shell would need them typed.
+func shellQuote(args []string) string {
+	q := make([]string, len(args))
+	for i, a := range args {
+		switch {
+		case strings.ContainsAny(a, "\"$`\\!"):
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		case a == "" || strings.ContainsAny(a, " \t'#;&|<>*?()[]{}~"):
+			a = `"` + a + `"`
+		}
+		q[i] = a
+	}
+	return strings.Join(q, " ")
 }

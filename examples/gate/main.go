@@ -489,18 +489,3 @@ func (d *decision) writeJSON(w io.Writer) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(d)
 }
-
-// shellQuote joins args as a shell would need them typed.
-func shellQuote(args []string) string {
-	q := make([]string, len(args))
-	for i, a := range args {
-		switch {
-		case strings.ContainsAny(a, "\"$`\\!"):
-			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
-		case a == "" || strings.ContainsAny(a, " \t'#;&|<>*?()[]{}~"):
-			a = `"` + a + `"`
-		}
-		q[i] = a
-	}
-	return strings.Join(q, " ")
-}

@@ -64,8 +64,18 @@
 // planned on a Tuesday evening (allowed) and the same change on a Friday
 // (denied, with the next slot), shows the CI step, and exits 0.
 //
+// Scopes fail closed. A -env that the policy file does not know (not in
+// its top-level environments list, or, when it has none, named by none of
+// its scopes while some are scoped by environment) is bad input: a typo
+// ("production" for "prod") must not leave out every policy scoped to
+// "prod". A change without -env against policies scoped to environments
+// gets a warning ("environment"), which -strict denies. RFC 3339 times
+// are read as the policy file reads its own (policyfile.ParseTime): an
+// offset of +24:00, which time.Parse takes for a whole day, is bad input.
+//
 // Exit status: 0 the change is allowed, 1 it is denied, 2 bad input (bad or
-// missing flags, an unreadable or invalid policy file, an unknown zone).
+// missing flags, an unreadable or invalid policy file, an unknown zone, an
+// environment the file does not know).
 // With no arguments, or with -help, gate exits 2: it decided nothing, and
 // a pipeline whose variables came out empty must not go on.
 package main
@@ -78,7 +88,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"slices"
 	"strconv"
@@ -120,7 +129,10 @@ Flags:
                      file (its top-level zone), else in UTC; "now" for a
                      deployment that runs right after the gate
   -duration D        how long the operation lasts, a Go duration: 90m, 2h30m
-  -env NAME          the target environment, e.g. production
+  -env NAME          the target environment, e.g. production: one the
+                     policy file lists (environments:), or, when it lists
+                     none, one its scopes name; without -env, policies
+                     scoped to environments warn that they were not applied
   -name NAME         the change's name, for the output
   -now TIME          when the decision is taken (default: the clock);
                      same forms as -start
@@ -223,113 +235,6 @@ func gate(args []string, stdout, stderr io.Writer, clock func() time.Time, load 
 	return exitDenied
 }
 
-func flagError(err error) error {
-	return &badInput{err: err, flags: true}
-}
-
-func parseFlags(args []string) (*options, error) {
-	o := &options{horizon: days(90 * 24 * time.Hour)}
-	fs := flag.NewFlagSet("gate", flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // errors are reported once, by gate
-	fs.Usage = func() {}
-	fs.StringVar(&o.policyFile, "policy", "", "")
-	fs.StringVar(&o.start, "start", "", "")
-	fs.DurationVar(&o.duration, "duration", 0, "")
-	fs.StringVar(&o.env, "env", "", "")
-	fs.StringVar(&o.name, "name", "", "")
-	fs.StringVar(&o.now, "now", "", "")
-	fs.StringVar(&o.readyAt, "ready-at", "", "")
-	fs.Var(approvalFlag{&o.approvals, &o.unnamed, true}, "approve", "")
-	fs.Var(approvalFlag{&o.approvals, &o.unnamed, false}, "reject", "")
-	fs.DurationVar(&o.outage, "outage", 0, "")
-	fs.Var(&o.horizon, "horizon", "")
-	fs.BoolVar(&o.json, "json", false, "")
-	fs.BoolVar(&o.strict, "strict", false, "")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
-		}
-		return nil, flagError(err)
-	}
-	fs.Visit(func(f *flag.Flag) { o.outageKnown = o.outageKnown || f.Name == "outage" })
-	switch {
-	case fs.NArg() > 0:
-		return nil, flagError(fmt.Errorf("unexpected argument %q: every input is a flag", fs.Arg(0)))
-	case o.policyFile == "":
-		return nil, flagError(errors.New("-policy FILE is required"))
-	case o.start == "":
-		return nil, flagError(errors.New("-start TIME is required"))
-	case o.duration <= 0:
-		return nil, flagError(errors.New("-duration is required and must be positive, e.g. 90m"))
-	case o.outage < 0:
-		return nil, flagError(errors.New("-outage must not be negative"))
-	}
-	return o, nil
-}
-
-// approvalFlag collects -approve ROLE:NAME or -reject ROLE:NAME:REASON.
-// An -approve whose NAME is empty counts as no approval: it is kept in
-// unnamed, for the answer to say so.
-type approvalFlag struct {
-	list    *[]policy.Approval
-	unnamed *[]string
-	goes    bool // -approve
-}
-
-func (f approvalFlag) String() string { return "" }
-
-func (f approvalFlag) Set(s string) error {
-	if f.goes {
-		role, by, ok := strings.Cut(s, ":")
-		if !ok || strings.TrimSpace(role) == "" {
-			return fmt.Errorf("%q: want ROLE:NAME, e.g. operations:alice", s)
-		}
-		if strings.TrimSpace(by) == "" {
-			// "operations:$GO_BY" with GO_BY still empty: nobody has
-			// given the GO yet, which is a state, not a mistake.
-			*f.unnamed = append(*f.unnamed, s)
-			return nil
-		}
-		*f.list = append(*f.list, policy.Approval{Role: role, By: by, Go: true})
-		return nil
-	}
-	parts := strings.SplitN(s, ":", 3)
-	if len(parts) != 3 || strings.TrimSpace(parts[0]) == "" || strings.TrimSpace(parts[1]) == "" || strings.TrimSpace(parts[2]) == "" {
-		return fmt.Errorf("%q: want ROLE:NAME:REASON, e.g. operations:bob:backup not verified", s)
-	}
-	*f.list = append(*f.list, policy.Approval{Role: parts[0], By: parts[1], Go: false, Reason: parts[2]})
-	return nil
-}
-
-// days is a positive duration written as a Go duration or as "90d".
-type days time.Duration
-
-const day = 24 * time.Hour
-
-func (d *days) String() string {
-	if v := time.Duration(*d); v%day == 0 {
-		return strconv.FormatInt(int64(v/day), 10) + "d"
-	}
-	return time.Duration(*d).String()
-}
-
-func (d *days) Set(s string) error {
-	if n, ok := strings.CutSuffix(s, "d"); ok {
-		i, err := strconv.Atoi(n)
-		if err != nil || i <= 0 || i > 100*366 {
-			return fmt.Errorf("%q: want a number of days such as 90d, or a Go duration", s)
-		}
-		*d = days(time.Duration(i) * day)
-		return nil
-	}
-	v, err := time.ParseDuration(s)
-	if err != nil || v <= 0 {
-		return fmt.Errorf("%q: want a number of days such as 90d, or a Go duration", s)
-	}
-	*d = days(v)
-	return nil
-}
-
 // decision is gate's answer, as printed (its JSON form is the -json
 // output).
 type decision struct {
@@ -375,34 +280,21 @@ func decide(o *options, clock func() time.Time, load func(string) (policyfile.Fi
 		// the line and the field.
 		return nil, &badInput{err: err}
 	}
+	// An environment the file does not know fails closed: the policies
+	// scoped to the one meant would otherwise be left out.
+	if err := file.CheckEnvironment(o.env); err != nil {
+		return nil, badf("-env: %w", err)
+	}
 	set, loc := file.Set, file.Zone
 	if loc == nil {
 		loc = time.UTC
 	}
-	c := policy.Change{
-		Name:        o.name,
-		Environment: o.env,
-		Location:    loc, // every reason in the file's zone, whatever the runner's clock
-
-		Duration:    o.duration,
-		Approvals:   o.approvals,
-		Outage:      o.outage,
-		OutageKnown: o.outageKnown,
+	if o.env == "" && len(file.ScopedEnvironments) > 0 {
+		set = append(slices.Clip(set), noEnvironment(file.ScopedEnvironments))
 	}
-	if o.now == "" {
-		c.Now = clock().Round(0)
-	} else if c.Now, err = parseTime("now", o.now, loc); err != nil {
+	c, err := newChange(o, clock, loc)
+	if err != nil {
 		return nil, err
-	}
-	if o.start == "now" {
-		c.Start = c.Now // the deployment runs right after the gate
-	} else if c.Start, err = parseTime("start", o.start, loc); err != nil {
-		return nil, err
-	}
-	if o.readyAt != "" {
-		if c.ReadyAt, err = parseTime("ready-at", o.readyAt, loc); err != nil {
-			return nil, err
-		}
 	}
 
 	ctx := context.Background()
@@ -430,6 +322,25 @@ func decide(o *options, clock func() time.Time, load func(string) (policyfile.Fi
 		return d, nil
 	}
 
+	d.explain(ctx, o, set, c, loc)
+	return d, nil
+}
+
+// noEnvironment warns about a change that names no environment while
+// policies of the file are scoped to some: they were left out, which
+// -strict denies.
+func noEnvironment(scoped []string) policy.Policy {
+	reason := "the change names no environment (-env), and policies of the file apply only to " +
+		strings.Join(scoped, ", ") + ": they were not applied"
+	return policy.Func("environment", func(context.Context, policy.Change) policy.Decision {
+		return policy.Decision{Policy: "environment", Verdict: policy.Warn, Reason: reason}
+	})
+}
+
+// explain fills in a denial: the policies it comes from, and the next
+// start that the calendars allow or why there is none.
+func (d *decision) explain(ctx context.Context, o *options, set policy.Set, c policy.Change, loc *time.Location) {
+	res := d.result
 	// A denial from a policy that is not a calendar and says no later start
 	// (a No-Go, a missing GO, too long an outage) stays whatever the start.
 	calendars := map[string]bool{}
@@ -476,15 +387,55 @@ func decide(o *options, clock func() time.Time, load func(string) (policyfile.Fi
 			d.Note = "moving the start does not clear " + strings.Join(stays, ", ")
 		}
 	}
-	return d, nil
 }
 
-// parseTime reads an RFC 3339 time, or a local "2006-01-02 15:04" in loc.
+// newChange returns the change the flags describe, its times read in loc.
+func newChange(o *options, clock func() time.Time, loc *time.Location) (policy.Change, error) {
+	var err error
+	c := policy.Change{
+		Name:        o.name,
+		Environment: o.env,
+		Location:    loc, // every reason in the file's zone, whatever the runner's clock
+
+		Duration:    o.duration,
+		Approvals:   o.approvals,
+		Outage:      o.outage,
+		OutageKnown: o.outageKnown,
+	}
+	if o.now == "" {
+		c.Now = clock().Round(0)
+	} else if c.Now, err = parseTime("now", o.now, loc); err != nil {
+		return c, err
+	}
+	if o.start == "now" {
+		c.Start = c.Now // the deployment runs right after the gate
+	} else if c.Start, err = parseTime("start", o.start, loc); err != nil {
+		return c, err
+	}
+	if o.readyAt != "" {
+		if c.ReadyAt, err = parseTime("ready-at", o.readyAt, loc); err != nil {
+			return c, err
+		}
+	}
+
+	return c, nil
+}
+
+// parseTime reads an RFC 3339 time, as a policy file reads its own
+// (policyfile.ParseTime: offsets within ±23:59), or a local
+// "2006-01-02 15:04" in loc.
 func parseTime(name, s string, loc *time.Location) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
+	t, err := policyfile.ParseTime(s)
+	if err == nil {
 		return t, nil
 	}
-	t, err := time.ParseInLocation(localLayout, s, loc)
+	if strings.ContainsRune(s, 'T') {
+		// RFC 3339 meant (the local form has no T), and refused: say why
+		// (an offset of a day, say).
+		why := strings.TrimPrefix(err.Error(), "policyfile: time "+strconv.Quote(s)+": ")
+		return time.Time{}, badf("-%s %q: %s", name, s, why)
+	}
+	t, err = time.ParseInLocation(localLayout, s, loc)
 	if err != nil {
 		return time.Time{}, badf("-%s %q: want RFC 3339 (2026-11-24T20:30:00+01:00) or %q in %s", name, s, localLayout, loc)
 	}
@@ -537,77 +488,4 @@ func (d *decision) writeJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(d)
-}
-
-// The demo: the embedded policy file, two changes at fixed instants.
-
-//go:embed deploy-policy.yaml
-var demoPolicy []byte
-
-const demoFile = "deploy-policy.yaml"
-
-// demoRuns are the demo's changes and the exit status each must give.
-var demoRuns = []struct {
-	what string
-	args []string
-	want int
-}{
-	{
-		"a release planned on Tuesday evening, ready in time, with the operations team's GO",
-		[]string{"-policy", demoFile, "-name", "billing 4.2", "-env", "production",
-			"-start", "2026-11-24 20:30", "-duration", "90m", "-outage", "20m",
-			"-now", "2026-11-24T17:00:00+01:00", "-ready-at", "2026-11-24T18:45:00+01:00",
-			"-approve", "operations:alice"},
-		exitAllowed,
-	},
-	{
-		"the same release planned on Friday evening",
-		[]string{"-policy", demoFile, "-name", "billing 4.2", "-env", "production",
-			"-start", "2026-11-27 20:30", "-duration", "90m", "-outage", "20m",
-			"-now", "2026-11-27T17:00:00+01:00", "-ready-at", "2026-11-27T18:45:00+01:00",
-			"-approve", "operations:alice"},
-		exitDenied,
-	},
-}
-
-// demoClock is the demo's clock; its changes give -now, so it is not read.
-func demoClock() time.Time { return time.Date(2026, 11, 24, 16, 0, 0, 0, time.UTC) }
-
-func demo(stdout, stderr io.Writer) int {
-	load := func(name string) (policyfile.File, error) {
-		if name == demoFile {
-			return policyfile.ParseWith(demoPolicy, nil)
-		}
-		return policyfile.File{}, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
-	}
-	fmt.Fprintf(stdout, "demo: gate checks two changes against its built-in %s\n", demoFile)
-	fmt.Fprintln(stdout, "demo: (Friday and weekend freezes, French holidays and their eves, evening windows Mon-Thu 20:00-23:30, ...)")
-	for _, r := range demoRuns {
-		fmt.Fprintf(stdout, "\ndemo: %s:\ndemo: $ gate %s\n", r.what, shellQuote(r.args))
-		code := gate(r.args, stdout, stderr, demoClock, load)
-		fmt.Fprintf(stdout, "demo: exit status %d\n", code)
-		if code != r.want {
-			fmt.Fprintf(stderr, "gate: demo: exit status %d, want %d\n", code, r.want)
-			return exitDenied
-		}
-	}
-	fmt.Fprintln(stdout, "\ndemo: in a CI job, before the deployment step:")
-	fmt.Fprintln(stdout, `demo: $ go run ./examples/gate -policy deploy-policy.yaml -start now -strict -duration 90m -env production -ready-at "$READY_AT" -approve "operations:$GO_BY" -outage "$OUTAGE" || exit 1`)
-	fmt.Fprintln(stdout, `demo: (an empty GO_BY, before anyone gave the GO, counts as no approval; "gate -help" lists every flag)`)
-	return exitAllowed
-}
-
-// shellQuote joins args as a shell would need them typed.
-func shellQuote(args []string) string {
-	q := make([]string, len(args))
-	for i, a := range args {
-		switch {
-		case strings.ContainsAny(a, "\"$`\\!"):
-			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
-		case a == "" || strings.ContainsAny(a, " \t'#;&|<>*?()[]{}~"):
-			a = `"` + a + `"`
-		}
-		q[i] = a
-	}
-	return strings.Join(q, " ")
 }

@@ -354,3 +354,101 @@ func TestDemoEndsWithoutUsage(t *testing.T) {
 	assert.NotContains(t, r.stdout, "usage:")
 	assert.NotContains(t, r.stdout, "Flags:")
 }
+
+// scopedFile is a policy file whose Friday freeze applies to prod only.
+const scopedFile = `zone: Europe/Paris
+policies:
+  - kind: friday-freeze
+    scope: {environments: [prod]}
+  - kind: max-outage
+    limit: 30m
+`
+
+// fridayChange is a change on a Friday evening, with the given flags.
+func fridayChange(path string, extra ...string) []string {
+	return append([]string{"-policy", path, "-start", "2026-11-27 20:30", "-duration", "1h", "-outage", "10m"}, extra...)
+}
+
+// A change to an environment that no scope of the file names is refused
+// (exit 2), even without -strict: "production" for "prod" must not pass
+// the Friday freeze.
+func TestUnknownEnvironmentFailsClosed(t *testing.T) {
+	path := writeFile(t, "scoped.yaml", scopedFile)
+	for _, strict := range []bool{false, true} {
+		args := fridayChange(path, "-env", "production")
+		if strict {
+			args = append(args, "-strict")
+		}
+		r := gateRun(t, args...)
+		assert.Equal(t, exitUsage, r.code, r.stdout)
+		assert.Empty(t, r.stdout)
+		assert.Contains(t, r.stderr, `-env: policyfile: unknown environment "production": the environments the scopes of the policy file name are prod`)
+	}
+	r := gateRun(t, fridayChange(path, "-env", "PROD")...)
+	assert.Equal(t, exitDenied, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "DENY  friday-freeze: Fri 2026-11-27 is a Friday")
+}
+
+// A file that lists its environments refuses the others, scoped or not.
+func TestListedEnvironments(t *testing.T) {
+	path := writeFile(t, "listed.yaml", "environments: [prod, staging]\n"+scopedFile)
+	r := gateRun(t, fridayChange(path, "-env", "production")...)
+	assert.Equal(t, exitUsage, r.code, r.stdout)
+	assert.Contains(t, r.stderr, `unknown environment "production": the environments the policy file lists are prod, staging`)
+
+	// staging is listed; no policy of the file scopes it: the freeze does
+	// not apply, by the file's own word.
+	r = gateRun(t, fridayChange(path, "-env", "staging", "-strict")...)
+	assert.Equal(t, exitAllowed, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stdout, "ALLOW friday-freeze: out of scope: the change is for staging")
+
+	// A scope outside the list is a problem of the file.
+	bad := writeFile(t, "bad.yaml", "environments: [staging]\n"+scopedFile)
+	r = gateRun(t, fridayChange(bad, "-env", "staging")...)
+	assert.Equal(t, exitUsage, r.code, r.stdout)
+	assert.Contains(t, r.stderr, `line 5: policies[0].scope.environments[0]: "prod" is not one of the environments the file lists: staging`)
+}
+
+// A change without -env against scoped policies: a warning, which -strict
+// denies.
+func TestNoEnvironmentWithScopedPolicies(t *testing.T) {
+	path := writeFile(t, "scoped.yaml", scopedFile)
+	r := gateRun(t, fridayChange(path)...)
+	assert.Equal(t, exitAllowed, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "WARN  environment: the change names no environment (-env), and policies of the file apply only to prod: they were not applied\n")
+	assert.Contains(t, r.stdout, "allowed, with warnings: the change may run\n")
+
+	r = gateRun(t, fridayChange(path, "-strict")...)
+	assert.Equal(t, exitDenied, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "denied by environment (a warning, denied by -strict)\n")
+
+	r = gateRun(t, fridayChange(path, "-strict", "-json")...)
+	assert.Equal(t, exitDenied, r.code, r.stderr)
+	var got decision
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &got))
+	assert.False(t, got.Allowed)
+	assert.Contains(t, got.Decisions, decisionJSON{Policy: "environment", Verdict: "warn",
+		Reason: "the change names no environment (-env), and policies of the file apply only to prod: they were not applied"})
+
+	// No scoped policy: no environment is needed.
+	r = gateRun(t, "-policy", "deploy-policy.yaml", "-start", "2026-11-24 21:00", "-duration", "1h", "-strict",
+		"-ready-at", "2026-11-24T18:00:00+01:00", "-approve", "operations:alice", "-outage", "0s", "-now", "2026-11-24T17:00:00+01:00")
+	assert.Equal(t, exitAllowed, r.code, r.stdout)
+	assert.NotContains(t, r.stdout, "environment")
+}
+
+// The times of the flags are read as the policy file reads its own: an
+// offset of a day or more is refused, not read a day off.
+func TestFlagTimesStrict(t *testing.T) {
+	for _, flagName := range []string{"-start", "-now", "-ready-at"} {
+		for _, v := range []string{"2026-11-24T20:30:00+24:00", "2026-11-24T20:30:00-24:00", "2026-11-24T20:30:00+01:00:30", "10000-11-24T20:30:00Z"} {
+			args := change("2026-11-24 20:30")
+			args = append(args, flagName, v)
+			r := gateRun(t, args...)
+			assert.Equal(t, exitUsage, r.code, "%s %s: %s", flagName, v, r.stdout)
+			assert.Contains(t, r.stderr, flagName+` "`+v+`": `, v)
+		}
+	}
+	r := gateRun(t, change("2026-11-24 20:30", "-start", "2026-11-24T20:30:00+24:00")...)
+	assert.Contains(t, r.stderr, `gate: -start "2026-11-24T20:30:00+24:00": the offset +24:00 is out of range: RFC 3339 offsets run from -23:59 to +23:59`)
+}

@@ -81,3 +81,43 @@ func BenchmarkParseTooLarge(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseCron parses a file of cron freezes up to the default
+// limit, each rule distinct (its minute, hour and day fields vary): the
+// checks of a rule cost what the rule says, not a year of its ticks.
+func BenchmarkParseCron(b *testing.B) {
+	var s strings.Builder
+	s.WriteString("zone: Europe/Paris\npolicies:\n")
+	days := []string{"L", "1", "15", "*", "1-7", "*/2"}
+	for i := 0; s.Len() < policyfile.DefaultMaxBytes-1024; i++ {
+		fmt.Fprintf(&s, "  - {kind: cron, name: c%d, cron: \"%d %d %s * *\", duration: %dh}\n", i, i%60, i/60%24, days[i/1440%len(days)], 1+i%20)
+	}
+	data := []byte(s.String())
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	defer measureCPU(b)()
+	for b.Loop() {
+		if _, err := policyfile.Parse(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkParseCronNever parses a file of cron freezes that never fire,
+// each an error: decided from the fields, not by looking for a day.
+func BenchmarkParseCronNever(b *testing.B) {
+	var s strings.Builder
+	s.WriteString("zone: Europe/Paris\npolicies:\n")
+	for i := 0; s.Len() < policyfile.DefaultMaxBytes-1024; i++ {
+		fmt.Fprintf(&s, "  - {kind: cron, name: c%d, cron: \"%d %d 30 2 *\", duration: 1h}\n", i, i%60, i/60%24)
+	}
+	data := []byte(s.String())
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	defer measureCPU(b)()
+	for b.Loop() {
+		if _, err := policyfile.Parse(data); err == nil {
+			b.Fatal("no error")
+		}
+	}
+}

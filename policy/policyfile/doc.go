@@ -4,6 +4,7 @@
 // parameters:
 //
 //	zone: Europe/Paris
+//	environments: [production, staging]       # optional: the known ones
 //	policies:
 //	  - kind: friday-freeze
 //	  - kind: weekend-freeze
@@ -17,7 +18,7 @@
 //	      - {name: Pont, date: 2027-05-07}       # once
 //	  - kind: freeze
 //	    name: year-end
-//	    from: 2026-12-18          # a date (its first instant in the zone) or RFC 3339
+//	    from: 2026-12-18          # a date (its first instant in the zone) or RFC 3339 (ParseTime)
 //	    to: 2027-01-04
 //	  - kind: windows
 //	    name: maintenance
@@ -62,6 +63,21 @@
 //	  environments: [production, staging]
 //	  labels: {tier: gold}
 //
+// A file may list its environments at its top (environments: [production,
+// staging]); a scope that names another one is then a problem, and
+// [File.CheckEnvironment] refuses a change to an environment the file does
+// not list, so that "prod" for "production" fails closed instead of
+// leaving every policy scoped to "production" out. Without the list, the
+// environments that the scopes name are the known ones. [File.Environments]
+// and [File.ScopedEnvironments] hold both lists.
+//
+// # Times
+//
+// The bounds of a freeze are dates (2026-12-18, the first instant of that
+// day in the zone) or RFC 3339 times read by [ParseTime]: four-digit years,
+// offsets of hours and minutes from -23:59 to +23:59 ("+24:00", which
+// time.Parse reads as a whole day, is a problem with its line and field).
+//
 // # Zones
 //
 // The reasons of a Set read from a file are all in one zone: calendars
@@ -79,7 +95,9 @@
 // the rest. Each problem is an *[Error] with the line and the field,
 // wrapping its cause where there is one ([ErrSyntax], *[policy.SpecError],
 // *[policy.CronError], [policy.ErrCountry]); errors.As finds the first.
-// Unknown fields, unknown kinds, missing fields, unknown zones, a
+// Unknown fields, unknown kinds, missing fields, unknown zones (the
+// policies that need the zone are left out, and their other fields still
+// checked), a
 // readiness lead under one hour, a quorum under one, bad window specs and
 // cron expressions that are invalid or never fire are all problems. A
 // file never yields a policy that silently allows or blocks everything:

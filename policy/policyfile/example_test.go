@@ -90,3 +90,32 @@ policies:
 	// 	line 6: policies[1].role: missing: a require-go policy needs role
 	// 	line 9: policies[2].spec: window spec "Mon-Thu 20:00-23:70": range 1, column 15: bad minutes in "23:70"
 }
+
+func ExampleFile_CheckEnvironment() {
+	f, err := policyfile.ParseWith([]byte(`
+zone: Europe/Paris
+environments: [prod, staging]
+policies:
+  - kind: friday-freeze
+    scope: {environments: [prod]}
+`), nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(f.CheckEnvironment("prod"))
+	fmt.Println(f.CheckEnvironment("production"))
+	// Output:
+	// <nil>
+	// policyfile: unknown environment "production": the environments the policy file lists are prod, staging
+}
+
+func ExampleParseTime() {
+	t, err := policyfile.ParseTime("2026-11-27T20:30:00+01:00")
+	fmt.Println(t.UTC(), err)
+	_, err = policyfile.ParseTime("2026-01-01T00:00:00+24:00")
+	fmt.Println(err)
+	// Output:
+	// 2026-11-27 19:30:00 +0000 UTC <nil>
+	// policyfile: time "2026-01-01T00:00:00+24:00": the offset +24:00 is out of range: RFC 3339 offsets run from -23:59 to +23:59
+}

@@ -310,3 +310,68 @@ func TestParseFile(t *testing.T) {
 		"friday-freeze, weekend-freeze, holidays, freeze, windows, cron, readiness, require-go, max-outage", err.Error())
 	assert.False(t, errors.Is(err, policyfile.ErrSyntax))
 }
+
+// An unknown zone is one problem among the others: the policies that need
+// it are left out, and their fields that do not depend on it are checked
+// like every other policy's.
+func TestBadZoneHidesNothing(t *testing.T) {
+	for _, tt := range []struct {
+		name, file string
+		want       []string
+	}{
+		{"the file's zone", `zone: Europe/Pariss
+policies:
+  - kind: friday-freeze
+  - kind: readiness
+    lead: 30m
+  - kind: freeze
+    from: tomorrow
+    to: 2027-01-04
+  - kind: cron
+    cron: 0 0 30 2 *
+    duration: 1h
+  - kind: windows
+    spec: Mon-Thu 20:00-23:70
+  - kind: max-outage
+    limit: x
+`, []string{
+			`line 1: zone: unknown time zone "Europe/Pariss"`,
+			`line 5: policies[1].lead: "30m" is below the minimum of 1h`,
+			`line 7: policies[2].from: "tomorrow"`,
+			`line 10: policies[3].cron: cron "0 0 30 2 *": never fires`,
+			`line 13: policies[4].spec: `,
+			`line 15: policies[5].limit: "x" is not a duration`,
+		}},
+		{"a policy's zone", `zone: UTC
+policies:
+  - kind: freeze
+    zone: Mars/Olympus
+    from: 2027-01-04
+    to: 2026-12-18
+  - kind: holidays
+    country: XX
+  - kind: require-go
+    role: " "
+`, []string{
+			`line 4: policies[0].zone: unknown time zone "Mars/Olympus"`,
+			`line 6: policies[0].to: the freeze ends`,
+			`line 8: policies[1].country: `,
+			`line 10: policies[2].role: the role is empty`,
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := policyfile.Parse([]byte(tt.file))
+			var list *policyfile.ListError
+			require.ErrorAs(t, err, &list)
+			require.Len(t, list.Problems, len(tt.want), err.Error())
+			for i, w := range tt.want {
+				assert.Contains(t, list.Problems[i].Error(), w)
+			}
+		})
+	}
+	// The policies that need the zone are left out, not built in UTC.
+	_, err := policyfile.Parse([]byte("zone: Nowhere/Land\npolicies:\n  - kind: friday-freeze\n"))
+	var pe *policyfile.Error
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "zone", pe.Field)
+}

@@ -68,6 +68,14 @@ type File struct {
 	// [policy.In] with the policy's or the file's zone, so every reason of
 	// the Set reads in one zone.
 	Set policy.Set
+	// Environments lists the environments the file names at its top
+	// (environments: [production, staging]), as written; nil when it
+	// names none. Every environment a scope names is among them.
+	Environments []string
+	// ScopedEnvironments lists the environments that the scopes of its
+	// policies name, each once (without regard to case), in file order;
+	// nil when no policy is scoped by environment.
+	ScopedEnvironments []string
 }
 
 // Parse reads a policy file, YAML or JSON, with the default [ParseOptions], and
@@ -175,7 +183,7 @@ func decode(data []byte, maxProblems int) (File, *ListError) {
 	if errs := p.list(); errs != nil {
 		return File{}, errs
 	}
-	return File{Zone: p.zone, Set: set}, nil
+	return File{Zone: p.zone, Set: set, Environments: p.envs, ScopedEnvironments: p.scoped}, nil
 }
 
 // countLines returns the number of lines of data, as YAML counts them.
@@ -209,10 +217,15 @@ func yamlError(err error) *Error {
 type parser struct {
 	zone    *time.Location // the file's
 	badZone bool           // the file's zone was given but is unusable
-	lines   int            // of the file: the decoder may place a node past the end
-	max     int            // problems kept
-	errs    []*Error
-	more    int
+	envs    []string       // the file's environments; nil if it lists none
+	scoped  []string       // the environments the scopes name
+	// cronMemo holds whether each cron freeze read so far blocks every
+	// instant: a file that repeats a rule pays for its check once.
+	cronMemo map[cronKey]bool
+	lines    int // of the file: the decoder may place a node past the end
+	max      int // problems kept
+	errs     []*Error
+	more     int
 }
 
 // add records a problem.
@@ -299,7 +312,7 @@ func join(path, name string) string {
 
 func (p *parser) file(root *yaml.Node) policy.Set {
 	before := p.count()
-	fs, ok := p.fields(root, "", "zone", "policies")
+	fs, ok := p.fields(root, "", "zone", "policies", "environments")
 	if !ok {
 		return nil
 	}
@@ -307,6 +320,9 @@ func (p *parser) file(root *yaml.Node) policy.Set {
 	if z, ok := fs["zone"]; ok {
 		p.zone, ok = p.location(z, "zone")
 		p.badZone = !ok
+	}
+	if v, ok := fs["environments"]; ok {
+		p.environments(v)
 	}
 	list, ok := fs["policies"]
 	switch {

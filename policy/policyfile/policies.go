@@ -55,6 +55,10 @@ type spec struct {
 	name   string
 	loc    *time.Location // the policy's zone, else the file's; nil if none
 	locBad bool           // a zone was given but is unusable
+	// stand is set when the zone is unusable: loc is then UTC, standing in
+	// so that the fields that do not depend on the zone are still
+	// checked, and the policy is left out.
+	stand bool
 }
 
 func (s *spec) field(name string) string { return join(s.path, name) }
@@ -120,12 +124,15 @@ func (p *parser) policy(n *yaml.Node, path string) policy.Policy {
 		s.loc, ok = p.location(v, s.field("zone"))
 		s.locBad = !ok
 	}
+	if s.locBad {
+		s.loc, s.stand = time.UTC, true // the problem is recorded
+	}
 	var scope *policy.Scope
 	if v, ok := s.fs["scope"]; ok {
 		scope = p.scope(v, s.field("scope"))
 	}
 	pol := s.build()
-	if pol == nil || p.count() > before {
+	if pol == nil || p.count() > before || s.stand {
 		return nil
 	}
 	if s.name != "" && s.name != pol.Name() {
@@ -161,33 +168,7 @@ func (s *spec) build() policy.Policy {
 	case "freeze":
 		return s.freeze()
 	case "windows":
-		v, ok := s.required("spec")
-		if !s.needZone() || !ok {
-			return nil
-		}
-		spec, ok := p.str(v, s.field("spec"))
-		if !ok {
-			return nil
-		}
-		name := s.name
-		if name == "" {
-			name = "windows"
-		}
-		pol, err := policy.Windows(name, spec, s.loc)
-		if err != nil {
-			p.fail(v, s.field("spec"), err)
-			return nil
-		}
-		// A weekly rule: what a week and a day show, every week shows.
-		if blocksNothing(pol, s.loc) {
-			p.failf(v, s.field("spec"), "the windows %q cover every day and hour: the policy blocks nothing", spec)
-			return nil
-		}
-		if len(policy.Set{pol}.Free(probe(s.loc))) == 0 {
-			p.failf(v, s.field("spec"), "the windows %q block every instant: no operation could ever run", spec)
-			return nil
-		}
-		return pol
+		return s.windows()
 	case "cron":
 		return s.cron()
 	case "readiness":
@@ -244,12 +225,13 @@ func (s *spec) freeze() policy.Policy {
 	if !s.needZone() || !okF || !okT {
 		return nil
 	}
-	from, okF := p.instant(fromN, s.field("from"), s.loc)
-	to, okT := p.instant(toN, s.field("to"), s.loc)
+	from, fromDate, okF := p.instant(fromN, s.field("from"), s.loc)
+	to, toDate, okT := p.instant(toN, s.field("to"), s.loc)
 	if !okF || !okT {
 		return nil
 	}
-	if !to.After(from) {
+	// Without the zone, only bounds of one form compare.
+	if !to.After(from) && (!s.stand || fromDate == toDate) {
 		p.failf(toN, s.field("to"), "the freeze ends (%s) before it starts (%s)", to.Format(time.RFC3339), from.Format(time.RFC3339))
 		return nil
 	}
@@ -260,36 +242,35 @@ func (s *spec) freeze() policy.Policy {
 	return policy.Freeze(name, from, to)
 }
 
-func (s *spec) cron() policy.Policy {
+func (s *spec) windows() policy.Policy {
 	p := s.p
-	v, okC := s.required("cron")
-	dn, okD := s.required("duration")
-	zoned := s.needZone()
-	var expr string
-	if okC {
-		expr, okC = p.str(v, s.field("cron"))
+	v, ok := s.required("spec")
+	if !s.needZone() || !ok {
+		return nil
 	}
-	var d time.Duration
-	if okD {
-		if d, okD = p.duration(dn, s.field("duration")); okD && (d <= 0 || d > maxCronDuration) {
-			p.failf(dn, s.field("duration"), "%q: a recurring freeze lasts more than zero and at most 366 days", dn.Value)
-			okD = false
-		}
-	}
-	if !zoned || !okC || !okD {
+	spec, ok := p.str(v, s.field("spec"))
+	if !ok {
 		return nil
 	}
 	name := s.name
 	if name == "" {
-		name = "cron"
+		name = "windows"
 	}
-	pol, err := policy.Cron(name, expr, d, s.loc)
+	pol, err := policy.Windows(name, spec, s.loc)
 	if err != nil {
-		p.fail(v, s.field("cron"), err)
+		p.fail(v, s.field("spec"), err)
 		return nil
 	}
-	if blocksEverything(pol, s.loc) {
-		p.failf(dn, s.field("duration"), "the freeze %q for %s blocks every instant: no operation could ever run", expr, dn.Value)
+	if s.stand {
+		return pol // the spec is checked; the rest depends on the zone
+	}
+	// A weekly rule: what a week and a day show, every week shows.
+	if blocksNothing(pol, s.loc) {
+		p.failf(v, s.field("spec"), "the windows %q cover every day and hour: the policy blocks nothing", spec)
+		return nil
+	}
+	if len(policy.Set{pol}.Free(probe(s.loc))) == 0 {
+		p.failf(v, s.field("spec"), "the windows %q block every instant: no operation could ever run", spec)
 		return nil
 	}
 	return pol
@@ -349,7 +330,7 @@ func (s *spec) holidays() policy.Policy {
 		}
 	}
 	cal := policy.HolidayCalendar(name, policy.JoinHolidays(srcs...), s.loc, eve)
-	if blocksEverything(cal, s.loc) {
+	if !s.stand && blocksEverything(cal, s.loc) {
 		at, field := s.n, s.path
 		if v, has := s.fs["extra"]; has {
 			at, field = v, s.field("extra")
@@ -468,7 +449,9 @@ func (p *parser) scope(n *yaml.Node, path string) *policy.Scope {
 						p.failf(e, f, "the environment is empty")
 						continue
 					}
-					s.Environments = append(s.Environments, env)
+					if p.scopeEnvironment(e, f, env) {
+						s.Environments = append(s.Environments, env)
+					}
 				}
 			}
 		}

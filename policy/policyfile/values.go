@@ -70,19 +70,24 @@ func (p *parser) location(n *yaml.Node, path string) (*time.Location, bool) {
 	return loc, true
 }
 
-// instant reads a date (its first instant in loc) or an RFC 3339 time.
-func (p *parser) instant(n *yaml.Node, path string, loc *time.Location) (time.Time, bool) {
+// instant reads a date (its first instant in loc) or an RFC 3339 time
+// ([ParseTime]); date reports which it was.
+func (p *parser) instant(n *yaml.Node, path string, loc *time.Location) (t time.Time, date, ok bool) {
 	s, ok := p.str(n, path)
 	if !ok {
-		return time.Time{}, false
+		return time.Time{}, false, false
 	}
 	if d, err := policy.ParseDate(s); err == nil {
-		return d.In(loc), true
+		return d.In(loc), true, true
 	}
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
+	t, why := parseTime(s)
+	if why == timeForm {
 		p.failf(n, path, "%q: want a date (2006-01-02) or an RFC 3339 time (2006-01-02T15:04:05+01:00)", s)
-		return time.Time{}, false
+		return time.Time{}, false, false
 	}
-	return t.In(loc), true
+	if why != "" {
+		p.failf(n, path, "time %q: %s; want a date (2006-01-02) or an RFC 3339 time (2006-01-02T15:04:05+01:00)", s, why)
+		return time.Time{}, false, false
+	}
+	return t.In(loc), false, true
 }

@@ -1,0 +1,81 @@
+package policyfile
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// ErrEnvironment reports a change to an environment that a policy file
+// does not know; see [File.CheckEnvironment].
+var ErrEnvironment = errors.New("policyfile: unknown environment")
+
+// CheckEnvironment reports, with an error wrapping [ErrEnvironment], a
+// change to an environment that the file does not know, so that a typo
+// ("production" for "prod") fails closed instead of leaving every
+// policy scoped to "prod" out. When the file lists its environments, env
+// must be one of them; when it does not, env must be one that a scope of
+// its policies names, if any does. Names compare without regard to case,
+// as scopes compare them. An empty env is not checked: a change that
+// names no environment is out of every environment scope, which a
+// program may tell apart with [File.ScopedEnvironments].
+func (f File) CheckEnvironment(env string) error {
+	if env == "" {
+		return nil
+	}
+	known, what := f.Environments, "the policy file lists"
+	if known == nil {
+		known, what = f.ScopedEnvironments, "the scopes of the policy file name"
+	}
+	if len(known) == 0 || containsFold(known, env) {
+		return nil
+	}
+	return fmt.Errorf("%w %q: the environments %s are %s", ErrEnvironment, env, what, strings.Join(known, ", "))
+}
+
+func containsFold(list []string, s string) bool {
+	return slices.ContainsFunc(list, func(e string) bool { return strings.EqualFold(e, s) })
+}
+
+// environments reads the file's list of environments.
+func (p *parser) environments(n *yaml.Node) {
+	const field = "environments"
+	if n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
+		p.failf(n, field, "want a list of environments, e.g. [production, staging]")
+		return
+	}
+	p.envs = make([]string, 0, len(n.Content))
+	for i, e := range n.Content {
+		f := field + "[" + strconv.Itoa(i) + "]"
+		env, ok := p.str(e, f)
+		switch {
+		case !ok:
+		case strings.TrimSpace(env) == "":
+			p.failf(e, f, "the environment is empty")
+		case containsFold(p.envs, env):
+			p.failf(e, f, "%q is given twice", env)
+		default:
+			p.envs = append(p.envs, env)
+		}
+	}
+	if len(p.envs) == 0 {
+		p.envs = nil // every item has a problem, recorded
+	}
+}
+
+// scopeEnvironment records an environment that a scope names, checking it
+// against the file's list when there is one.
+func (p *parser) scopeEnvironment(n *yaml.Node, field, env string) bool {
+	if p.envs != nil && !containsFold(p.envs, env) {
+		p.failf(n, field, "%q is not one of the environments the file lists: %s", env, strings.Join(p.envs, ", "))
+		return false
+	}
+	if !containsFold(p.scoped, env) {
+		p.scoped = append(p.scoped, env)
+	}
+	return true
+}

@@ -28,33 +28,55 @@ type fileItem struct {
 	Deadline  string   `json:"deadline,omitempty" yaml:"deadline,omitempty"`
 	DependsOn []string `json:"depends_on,omitempty" yaml:"depends_on,omitempty,flow"`
 	Offline   bool     `json:"offline,omitempty" yaml:"offline,omitempty"`
+	Purpose   string   `json:"purpose,omitempty" yaml:"purpose,omitempty"`
 }
 
-func (l List) file() fileList {
+// file returns the list in the file schema, or the problem that keeps it
+// from being written: an unknown mode or purpose.
+func (l List) file() (fileList, error) {
+	if l.Mode > DoConfirm {
+		return fileList{}, &Error{Index: -1, Field: "mode", Err: why(ErrInvalid, "invalid mode: %d", uint8(l.Mode))}
+	}
 	f := fileList{Name: l.Name, Mode: l.Mode.String(), Ordered: l.Ordered, WaiveRequired: l.WaiveRequired,
 		Items: make([]fileItem, len(l.Items))}
 	for i, it := range l.Items {
-		f.Items[i] = it.file()
+		if !it.Purpose.valid() {
+			return fileList{}, &Error{Index: i, Item: it.ID, Field: "purpose", Err: errPurpose(it.Purpose)}
+		}
+		f.Items[i], _ = it.file() // the purpose is known: no error
 	}
-	return f
+	return f, nil
 }
 
-func (it Item) file() fileItem {
+// file returns the item in the file schema, or an [*Error] for an unknown
+// purpose.
+func (it Item) file() (fileItem, error) {
+	if !it.Purpose.valid() {
+		return fileItem{}, &Error{Item: it.ID, Field: "purpose", Err: errPurpose(it.Purpose)}
+	}
 	f := fileItem{ID: it.ID, Title: it.Title, Section: it.Section, Owner: it.Owner,
-		Optional: it.Optional, DependsOn: it.DependsOn, Offline: it.Offline}
+		Optional: it.Optional, DependsOn: it.DependsOn, Offline: it.Offline, Purpose: purposeNames[it.Purpose]}
 	if it.Deadline != 0 {
 		f.Deadline = durfmt.Short(it.Deadline)
 	}
-	return f
+	return f, nil
 }
 
 // MarshalJSON writes the item as an item of the file schema that [Parse]
-// reads: snake_case fields, the deadline as a Go duration ("-1h").
-func (it Item) MarshalJSON() ([]byte, error) { return json.Marshal(it.file()) }
+// reads: snake_case fields, the deadline as a Go duration ("-1h"), the
+// purpose as its text, omitted for [General]. It fails for an unknown
+// purpose.
+func (it Item) MarshalJSON() ([]byte, error) {
+	f, err := it.file()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(f)
+}
 
-// UnmarshalJSON reads an item written by [Item.MarshalJSON]. Unknown fields
-// and a deadline that is not a Go duration are errors wrapping
-// [ErrInvalid]; the item is not validated (see [List.Validate]).
+// UnmarshalJSON reads an item written by [Item.MarshalJSON]. Unknown fields,
+// a deadline that is not a Go duration and an unknown purpose are errors
+// wrapping [ErrInvalid]; the item is not validated (see [List.Validate]).
 func (it *Item) UnmarshalJSON(data []byte) error {
 	var f fileItem
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -69,18 +91,23 @@ func (it *Item) UnmarshalJSON(data []byte) error {
 			return &Error{Item: f.ID, Field: "deadline", Err: why(ErrInvalid, "invalid value: want a duration such as \"-1h\", got %q", f.Deadline)}
 		}
 	}
+	p, err := ParsePurpose(f.Purpose)
+	if err != nil {
+		return &Error{Item: f.ID, Field: "purpose", Err: err}
+	}
 	*it = Item{ID: f.ID, Title: f.Title, Section: f.Section, Owner: f.Owner, Optional: f.Optional,
-		Deadline: d, DependsOn: f.DependsOn, Offline: f.Offline}
+		Deadline: d, DependsOn: f.DependsOn, Offline: f.Offline, Purpose: p}
 	return nil
 }
 
 // MarshalJSON writes the list in the file schema that [Parse] reads. It
-// fails for an invalid mode.
+// fails with an [*Error] for an invalid mode or purpose.
 func (l List) MarshalJSON() ([]byte, error) {
-	if l.Mode > DoConfirm {
-		return nil, &Error{Index: -1, Field: "mode", Err: why(ErrInvalid, "invalid mode: %d", uint8(l.Mode))}
+	f, err := l.file()
+	if err != nil {
+		return nil, err
 	}
-	return json.Marshal(l.file())
+	return json.Marshal(f)
 }
 
 // UnmarshalJSON reads a list as [Parse] does, validation and size limit
@@ -95,12 +122,10 @@ func (l *List) UnmarshalJSON(data []byte) error {
 }
 
 // MarshalYAML writes the list in the file schema that [Parse] reads, for
-// go.yaml.in/yaml/v3: a template saved this way is a file to adapt.
+// go.yaml.in/yaml/v3: a template saved this way is a file to adapt. It
+// fails with an [*Error] for an invalid mode or purpose.
 func (l List) MarshalYAML() (any, error) {
-	if l.Mode > DoConfirm {
-		return nil, &Error{Index: -1, Field: "mode", Err: why(ErrInvalid, "invalid mode: %d", uint8(l.Mode))}
-	}
-	return l.file(), nil
+	return l.file()
 }
 
 // UnmarshalYAML reads a list from a YAML node as [Parse] does, validation

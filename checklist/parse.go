@@ -56,12 +56,14 @@ func (o *ParseOptions) maxProblems() int {
 // Fields are the snake_case of the Go names: name, mode ("read-do" or
 // "do-confirm"), ordered, waive_required, items; per item id, title,
 // section, owner, optional, deadline (a Go duration such as "-1h" or
-// "-30m"), depends_on (a list of IDs) and offline. Unknown and repeated
+// "-30m"), depends_on (a list of IDs), offline and purpose (what the item
+// is for, as [ParsePurpose] reads it: "install-procedure",
+// "config-backup", ...; omitted for a general item). Unknown and repeated
 // fields are rejected, and so are numbers, booleans and dates where a
-// string is wanted (in YAML, quote them: id: "1"). JSON is checked as
-// JSON first, so its syntax errors are JSON's, with the line and column;
-// control characters and invalid UTF-8, which YAML refuses, are reported
-// with theirs too.
+// string is wanted (in YAML, quote them: id: "1"), and so is an unknown
+// purpose. JSON is checked as JSON first, so its syntax errors are JSON's,
+// with the line and column; control characters and invalid UTF-8, which
+// YAML refuses, are reported with theirs too.
 //
 // On error the returned List is the zero List and the error is a
 // [*ListError] holding every problem found, in file order, each an
@@ -362,6 +364,11 @@ func (d *decoder) item(n *yaml.Node, index int, it *Item, il *itemLines) {
 			it.DependsOn, err = strs(val)
 		case 7:
 			it.Offline, err = boolean(val)
+		case 8:
+			var text string
+			if text, err = str(val); err == nil {
+				it.Purpose, err = ParsePurpose(text)
+			}
 		}
 		if err != nil {
 			d.add(&Error{Line: val.Line, Index: index, Item: it.ID, Field: key.Value, Err: err})
@@ -369,7 +376,7 @@ func (d *decoder) item(n *yaml.Node, index int, it *Item, il *itemLines) {
 	}
 }
 
-var itemFields = [...]string{"id", "title", "section", "owner", "optional", "deadline", "depends_on", "offline"}
+var itemFields = [...]string{"id", "title", "section", "owner", "optional", "deadline", "depends_on", "offline", "purpose"}
 
 // deref follows an alias to its anchored node, one level: an anchored
 // node is never itself an alias.

@@ -74,8 +74,9 @@
 //
 // [Run.Observe] reports every change as an [Event], so that a caller can
 // journal it (this package does not import the journal). [Run.Snapshot]
-// saves a run as JSON and [Restore] reads it back; [Run.Digest] names the
-// exact state at a moment, so that a go/no-go vote can cite it.
+// saves a run as JSON and [Restore] reads it back; [Run.Clone] copies it
+// in memory, for a what-if; [Run.Digest] names the exact state at a
+// moment, so that a go/no-go vote can cite it.
 //
 // # Concurrency
 //

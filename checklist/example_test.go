@@ -202,3 +202,23 @@ func ExampleRun_Coverage() {
 	// R8 false: hardware-verified not done: "new-hw" pending
 	// R8 false: config-backup not done: "cfg" waived (a waiver does not count)
 }
+
+// Clone gives a run to try things on: a what-if that leaves the run as it
+// was.
+func ExampleRun_Clone() {
+	l := checklist.List{Name: "preparation", Items: []checklist.Item{
+		{ID: "hardware", Title: "Hardware verified", Purpose: checklist.HardwareVerified},
+		{ID: "backup", Title: "Configurations backed up", Purpose: checklist.ConfigBackup},
+	}}
+	t0 := time.Date(2026, 6, 9, 21, 0, 0, 0, time.UTC)
+	r, _ := checklist.NewRun(l, t0)
+	_ = r.Check("hardware", "olga", t0.Add(-3*time.Hour), "")
+
+	whatIf := r.Clone()
+	_ = whatIf.Check("backup", "olga", t0.Add(-2*time.Hour), "")
+	fmt.Println("what-if ready:", whatIf.Ready(), whatIf.ReadyAt().Format(time.Kitchen))
+	fmt.Println("run ready:", r.Ready(), r.Progress().RequiredPending, "pending")
+	// Output:
+	// what-if ready: true 7:00PM
+	// run ready: false 1 pending
+}

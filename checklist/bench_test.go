@@ -119,3 +119,39 @@ func startCPU() time.Duration {
 	cpu, _ := cpuTime()
 	return cpu
 }
+
+// BenchmarkCopyRun copies a 200-item run, every item checked once and a
+// tenth of them failed first: with Clone, and with the JSON round trip of
+// Snapshot then Restore that Clone replaces.
+func BenchmarkCopyRun(b *testing.B) {
+	l := bigList(200)
+	r, err := checklist.NewRun(l, t0)
+	require.NoError(b, err)
+	when := at(2026, 6, 9, 18, 0)
+	for i, it := range l.Items {
+		if i%10 == 0 {
+			require.NoError(b, r.Fail(it.ID, "alice", when, "flaky"))
+		}
+		require.NoError(b, r.Check(it.ID, "alice", when, "ok"))
+	}
+	want := r.Digest()
+	b.Run("clone", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = r.Clone()
+		}
+		require.Equal(b, want, r.Clone().Digest())
+	})
+	b.Run("snapshot-restore", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			data, err := r.Snapshot()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := checklist.Restore(l, data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

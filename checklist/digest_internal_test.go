@@ -31,9 +31,9 @@ func TestDigestIsTheHashOfTheCanonicalState(t *testing.T) {
 	require.NoError(t, err)
 	t0 := time.Date(2026, 6, 9, 21, 0, 0, 0, paris)
 	l := List{Name: "<prod> & \u2028 \"été\"", WaiveRequired: true, Items: []Item{
-		{ID: "a", Title: "A <b>", Owner: "ops", Deadline: -time.Hour},
+		{ID: "a", Title: "A <b>", Owner: "ops", Deadline: -time.Hour, Purpose: ConfigBackup},
 		{ID: "b", Title: "B", DependsOn: []string{"a"}, Optional: true},
-		{ID: "c\u00e9\U0001F600", Title: "C", Section: "s"},
+		{ID: "c\u00e9\U0001F600", Title: "C", Section: "s", Purpose: KnownFailures},
 	}}
 	r, err := NewRun(l, t0)
 	require.NoError(t, err)

@@ -11,6 +11,12 @@
 // [List.Lint] reports what is legal but unwise (a section of more than
 // nine items, an item without owner, a preparation deadline after T0).
 //
+// An item's [Purpose] says what it is for in the method, as a type, not a
+// word in its ID: an installation procedure (R4), hardware verified or a
+// configuration backup (R8), probes, a backup process or known recurring
+// failures (R13). [List.Missing] names the purposes a list lacks, and
+// [Run.Coverage] whether the items of each are done.
+//
 // # Files
 //
 // YAML and JSON files share one schema, the snake_case of the Go names.
@@ -32,6 +38,7 @@
 //	    deadline: -1h        # a Go duration relative to T0: done by T-1h
 //	    depends_on: [old-hardware]
 //	    offline: false       # checked offline, or under real conditions
+//	    purpose: config-backup # what it is for in the method; omitted: general
 //
 // # Errors
 //
@@ -67,8 +74,9 @@
 //
 // [Run.Observe] reports every change as an [Event], so that a caller can
 // journal it (this package does not import the journal). [Run.Snapshot]
-// saves a run as JSON and [Restore] reads it back; [Run.Digest] names the
-// exact state at a moment, so that a go/no-go vote can cite it.
+// saves a run as JSON and [Restore] reads it back; [Run.Clone] copies it
+// in memory, for a what-if; [Run.Digest] names the exact state at a
+// moment, so that a go/no-go vote can cite it.
 //
 // # Concurrency
 //

@@ -73,7 +73,7 @@ items:
 	// Output:
 	// checklist: line 5: item "old-hardware": deadline: invalid value: want a duration such as "-1h" or "-30m", got "one hour before"
 	// checklist: line 6: item "config-backup": title: empty title
-	// checklist: line 7: item "config-backup": titel: unknown field: want one of id, title, section, owner, optional, deadline, depends_on, offline
+	// checklist: line 7: item "config-backup": titel: unknown field: want one of id, title, section, owner, optional, deadline, depends_on, offline, purpose
 	// checklist: line 8: item "config-backup": depends_on: unknown dependency: "old-hardwre"
 	// 5 old-hardware deadline
 	// 6 config-backup title
@@ -177,4 +177,48 @@ func ExampleRun_Snapshot() {
 	// Output:
 	// <nil> true
 	// true
+}
+
+// A go/no-go asks for purposes, not words: the list must have an item of
+// each purpose its rule names, and every such item must be done.
+func ExampleRun_Coverage() {
+	l := checklist.List{Name: "readiness", Mode: checklist.DoConfirm, WaiveRequired: true, Items: []checklist.Item{
+		{ID: "old-hw", Title: "Old hardware verified", Purpose: checklist.HardwareVerified},
+		{ID: "new-hw", Title: "New hardware verified", Purpose: checklist.HardwareVerified},
+		{ID: "cfg", Title: "Configurations backed up", Purpose: checklist.ConfigBackup},
+		{ID: "uninstall-old-icons", Title: "Old icons uninstalled"},
+	}}
+	fmt.Println("missing:", l.Missing(checklist.InstallProcedure, checklist.HardwareVerified, checklist.ConfigBackup))
+
+	t0 := time.Date(2026, 6, 9, 21, 0, 0, 0, time.UTC)
+	r, _ := checklist.NewRun(l, t0)
+	_ = r.Check("old-hw", "olga", t0.Add(-3*time.Hour), "")
+	_ = r.Waive("cfg", "lead", t0.Add(-2*time.Hour), "nothing changes")
+	for _, c := range r.Coverage(checklist.HardwareVerified, checklist.ConfigBackup) {
+		fmt.Printf("R8 %t: %s\n", c.Met(), c)
+	}
+	// Output:
+	// missing: [install-procedure]
+	// R8 false: hardware-verified not done: "new-hw" pending
+	// R8 false: config-backup not done: "cfg" waived (a waiver does not count)
+}
+
+// Clone gives a run to try things on: a what-if that leaves the run as it
+// was.
+func ExampleRun_Clone() {
+	l := checklist.List{Name: "preparation", Items: []checklist.Item{
+		{ID: "hardware", Title: "Hardware verified", Purpose: checklist.HardwareVerified},
+		{ID: "backup", Title: "Configurations backed up", Purpose: checklist.ConfigBackup},
+	}}
+	t0 := time.Date(2026, 6, 9, 21, 0, 0, 0, time.UTC)
+	r, _ := checklist.NewRun(l, t0)
+	_ = r.Check("hardware", "olga", t0.Add(-3*time.Hour), "")
+
+	whatIf := r.Clone()
+	_ = whatIf.Check("backup", "olga", t0.Add(-2*time.Hour), "")
+	fmt.Println("what-if ready:", whatIf.Ready(), whatIf.ReadyAt().Format(time.Kitchen))
+	fmt.Println("run ready:", r.Ready(), r.Progress().RequiredPending, "pending")
+	// Output:
+	// what-if ready: true 7:00PM
+	// run ready: false 1 pending
 }

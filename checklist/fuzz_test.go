@@ -19,7 +19,7 @@ import (
 // every subset of its bytes, so that a seed of a kilobyte makes it spend
 // its time minimizing. The example files are tested whole in the tests.
 func FuzzParse(f *testing.F) {
-	f.Add([]byte("name: p\nmode: read-do\nordered: true\nwaive_required: false\nitems:\n  - id: a\n    title: A\n    section: s\n    owner: ops\n    optional: false\n    deadline: -1h\n    depends_on: [b]\n    offline: true\n  - {id: b, title: B}\n"))
+	f.Add([]byte("name: p\nmode: read-do\nordered: true\nwaive_required: false\nitems:\n  - id: a\n    title: A\n    section: s\n    owner: ops\n    optional: false\n    deadline: -1h\n    depends_on: [b]\n    offline: true\n    purpose: hardware-verified\n  - {id: b, title: B}\n"))
 	f.Add([]byte(`{"name": "p", "mode": "do-confirm", "items": [{"id": "a", "title": "A", "section": "s", "owner": "o", "optional": true, "deadline": "-30m", "depends_on": ["b"], "offline": false}, {"id": "b", "title": "B"}]}`))
 	f.Add([]byte("items:\n  - {id: a, title: A, depends_on: [a]}\n"))
 	f.Add([]byte("&a [*a]"))

@@ -89,6 +89,11 @@ type Item struct {
 	// Offline reports whether the check runs offline (true) or under real
 	// conditions (false): rule R4 asks validation to say which.
 	Offline bool
+
+	// Purpose says what the item is for in the method (R4, R8, R13), for
+	// a go/no-go that asks for it ([Run.Coverage]); the zero value,
+	// [General], is an item like any other.
+	Purpose Purpose
 }
 
 // List is a checklist: a named, ordered set of items. A List is a plain
@@ -168,5 +173,5 @@ func (it Item) clone() Item {
 func (it Item) equal(o Item) bool {
 	return it.ID == o.ID && it.Title == o.Title && it.Section == o.Section &&
 		it.Owner == o.Owner && it.Optional == o.Optional && it.Deadline == o.Deadline &&
-		it.Offline == o.Offline && slices.Equal(it.DependsOn, o.DependsOn)
+		it.Offline == o.Offline && it.Purpose == o.Purpose && slices.Equal(it.DependsOn, o.DependsOn)
 }

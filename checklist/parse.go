@@ -3,18 +3,15 @@ package checklist
 import (
 	"bytes"
 	"cmp"
-	"encoding/json"
 	"errors"
 	"io"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/mepkit/mepkit/internal/durfmt"
 	"github.com/mepkit/mepkit/internal/jsonyaml"
 )
 
@@ -59,12 +56,14 @@ func (o *ParseOptions) maxProblems() int {
 // Fields are the snake_case of the Go names: name, mode ("read-do" or
 // "do-confirm"), ordered, waive_required, items; per item id, title,
 // section, owner, optional, deadline (a Go duration such as "-1h" or
-// "-30m"), depends_on (a list of IDs) and offline. Unknown and repeated
+// "-30m"), depends_on (a list of IDs), offline and purpose (what the item
+// is for, as [ParsePurpose] reads it: "install-procedure",
+// "config-backup", ...; omitted for a general item). Unknown and repeated
 // fields are rejected, and so are numbers, booleans and dates where a
-// string is wanted (in YAML, quote them: id: "1"). JSON is checked as
-// JSON first, so its syntax errors are JSON's, with the line and column;
-// control characters and invalid UTF-8, which YAML refuses, are reported
-// with theirs too.
+// string is wanted (in YAML, quote them: id: "1"), and so is an unknown
+// purpose. JSON is checked as JSON first, so its syntax errors are JSON's,
+// with the line and column; control characters and invalid UTF-8, which
+// YAML refuses, are reported with theirs too.
 //
 // On error the returned List is the zero List and the error is a
 // [*ListError] holding every problem found, in file order, each an
@@ -365,6 +364,11 @@ func (d *decoder) item(n *yaml.Node, index int, it *Item, il *itemLines) {
 			it.DependsOn, err = strs(val)
 		case 7:
 			it.Offline, err = boolean(val)
+		case 8:
+			var text string
+			if text, err = str(val); err == nil {
+				it.Purpose, err = ParsePurpose(text)
+			}
 		}
 		if err != nil {
 			d.add(&Error{Line: val.Line, Index: index, Item: it.ID, Field: key.Value, Err: err})
@@ -372,7 +376,7 @@ func (d *decoder) item(n *yaml.Node, index int, it *Item, il *itemLines) {
 	}
 }
 
-var itemFields = [...]string{"id", "title", "section", "owner", "optional", "deadline", "depends_on", "offline"}
+var itemFields = [...]string{"id", "title", "section", "owner", "optional", "deadline", "depends_on", "offline", "purpose"}
 
 // deref follows an alias to its anchored node, one level: an anchored
 // node is never itself an alias.
@@ -381,95 +385,6 @@ func deref(n *yaml.Node) *yaml.Node {
 		return n.Alias
 	}
 	return n
-}
-
-// str reads a string field: a scalar that YAML reads as a string (a
-// number, a boolean or a date must be quoted), or null for "".
-func str(n *yaml.Node) (string, error) {
-	if n.Kind != yaml.ScalarNode {
-		return "", why(ErrInvalid, "invalid value: want a string, got %s", describe(n))
-	}
-	switch n.ShortTag() {
-	case "!!null":
-		return "", nil
-	case "!!str":
-		return n.Value, nil
-	}
-	return "", notString(n)
-}
-
-// notString explains that a scalar is not a string.
-func notString(n *yaml.Node) error {
-	what := "a " + strings.TrimPrefix(n.ShortTag(), "!!")
-	switch n.ShortTag() {
-	case "!!int", "!!float":
-		what = "a number"
-	case "!!bool":
-		what = "a boolean"
-	case "!!timestamp":
-		what = "a date"
-	}
-	return why(ErrInvalid, "invalid value: want a string, got %s, %s: quote it", what, n.Value)
-}
-
-func boolean(n *yaml.Node) (bool, error) {
-	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!bool" {
-		return strings.EqualFold(n.Value, "true"), nil
-	}
-	return false, why(ErrInvalid, "invalid value: want true or false, got %s", describe(n))
-}
-
-func duration(n *yaml.Node) (time.Duration, error) {
-	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
-		return 0, nil
-	}
-	if n.Kind != yaml.ScalarNode {
-		return 0, why(ErrInvalid, "invalid value: want a duration such as \"-1h\", got %s", describe(n))
-	}
-	d, err := time.ParseDuration(n.Value)
-	if err != nil {
-		return 0, why(ErrInvalid, "invalid value: want a duration such as \"-1h\" or \"-30m\", got %q", n.Value)
-	}
-	return d, nil
-}
-
-func strs(n *yaml.Node) ([]string, error) {
-	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
-		return nil, nil
-	}
-	if n.Kind != yaml.SequenceNode {
-		return nil, why(ErrInvalid, "invalid value: want a list of item IDs, got %s", describe(n))
-	}
-	if len(n.Content) == 0 {
-		return nil, nil
-	}
-	out := make([]string, 0, len(n.Content))
-	for _, c := range n.Content {
-		c = deref(c)
-		if c.Kind != yaml.ScalarNode || c.ShortTag() == "!!null" {
-			return nil, why(ErrInvalid, "invalid value: want a list of item IDs, got %s in it", describe(c))
-		}
-		if c.ShortTag() != "!!str" {
-			return nil, notString(c)
-		}
-		out = append(out, c.Value)
-	}
-	return out, nil
-}
-
-func describe(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		if n.ShortTag() == "!!null" {
-			return "null"
-		}
-		return strconv.Quote(n.Value)
-	}
-	return "an alias"
 }
 
 // yamlError turns an error of the YAML decoder of data, "yaml: line 3:
@@ -516,112 +431,4 @@ func isParserError(msg string) bool {
 		}
 	}
 	return false
-}
-
-// fileList and fileItem are the file schema, for writing lists.
-type fileList struct {
-	Name          string     `json:"name" yaml:"name"`
-	Mode          string     `json:"mode" yaml:"mode"`
-	Ordered       bool       `json:"ordered,omitempty" yaml:"ordered,omitempty"`
-	WaiveRequired bool       `json:"waive_required,omitempty" yaml:"waive_required,omitempty"`
-	Items         []fileItem `json:"items" yaml:"items"`
-}
-
-type fileItem struct {
-	ID        string   `json:"id" yaml:"id"`
-	Title     string   `json:"title" yaml:"title"`
-	Section   string   `json:"section,omitempty" yaml:"section,omitempty"`
-	Owner     string   `json:"owner,omitempty" yaml:"owner,omitempty"`
-	Optional  bool     `json:"optional,omitempty" yaml:"optional,omitempty"`
-	Deadline  string   `json:"deadline,omitempty" yaml:"deadline,omitempty"`
-	DependsOn []string `json:"depends_on,omitempty" yaml:"depends_on,omitempty,flow"`
-	Offline   bool     `json:"offline,omitempty" yaml:"offline,omitempty"`
-}
-
-func (l List) file() fileList {
-	f := fileList{Name: l.Name, Mode: l.Mode.String(), Ordered: l.Ordered, WaiveRequired: l.WaiveRequired,
-		Items: make([]fileItem, len(l.Items))}
-	for i, it := range l.Items {
-		f.Items[i] = it.file()
-	}
-	return f
-}
-
-func (it Item) file() fileItem {
-	f := fileItem{ID: it.ID, Title: it.Title, Section: it.Section, Owner: it.Owner,
-		Optional: it.Optional, DependsOn: it.DependsOn, Offline: it.Offline}
-	if it.Deadline != 0 {
-		f.Deadline = durfmt.Short(it.Deadline)
-	}
-	return f
-}
-
-// MarshalJSON writes the item as an item of the file schema that [Parse]
-// reads: snake_case fields, the deadline as a Go duration ("-1h").
-func (it Item) MarshalJSON() ([]byte, error) { return json.Marshal(it.file()) }
-
-// UnmarshalJSON reads an item written by [Item.MarshalJSON]. Unknown fields
-// and a deadline that is not a Go duration are errors wrapping
-// [ErrInvalid]; the item is not validated (see [List.Validate]).
-func (it *Item) UnmarshalJSON(data []byte) error {
-	var f fileItem
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
-		return &Error{Item: f.ID, Err: why(ErrInvalid, "invalid item: %v", err)}
-	}
-	var d time.Duration
-	if f.Deadline != "" {
-		var err error
-		if d, err = time.ParseDuration(f.Deadline); err != nil {
-			return &Error{Item: f.ID, Field: "deadline", Err: why(ErrInvalid, "invalid value: want a duration such as \"-1h\", got %q", f.Deadline)}
-		}
-	}
-	*it = Item{ID: f.ID, Title: f.Title, Section: f.Section, Owner: f.Owner, Optional: f.Optional,
-		Deadline: d, DependsOn: f.DependsOn, Offline: f.Offline}
-	return nil
-}
-
-// MarshalJSON writes the list in the file schema that [Parse] reads. It
-// fails for an invalid mode.
-func (l List) MarshalJSON() ([]byte, error) {
-	if l.Mode > DoConfirm {
-		return nil, &Error{Index: -1, Field: "mode", Err: why(ErrInvalid, "invalid mode: %d", uint8(l.Mode))}
-	}
-	return json.Marshal(l.file())
-}
-
-// UnmarshalJSON reads a list as [Parse] does, validation and size limit
-// included.
-func (l *List) UnmarshalJSON(data []byte) error {
-	parsed, err := Parse(data)
-	if err != nil {
-		return err
-	}
-	*l = parsed
-	return nil
-}
-
-// MarshalYAML writes the list in the file schema that [Parse] reads, for
-// go.yaml.in/yaml/v3: a template saved this way is a file to adapt.
-func (l List) MarshalYAML() (any, error) {
-	if l.Mode > DoConfirm {
-		return nil, &Error{Index: -1, Field: "mode", Err: why(ErrInvalid, "invalid mode: %d", uint8(l.Mode))}
-	}
-	return l.file(), nil
-}
-
-// UnmarshalYAML reads a list from a YAML node as [Parse] does, validation
-// included, for lists embedded in larger YAML documents.
-func (l *List) UnmarshalYAML(n *yaml.Node) error {
-	var d decoder
-	var parsed List
-	if err := d.list(n, &parsed); err != nil {
-		return &ListError{Problems: []*Error{err}}
-	}
-	if err := d.finish(parsed, DefaultMaxProblems); err != nil {
-		return err
-	}
-	*l = parsed
-	return nil
 }

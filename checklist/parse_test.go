@@ -22,9 +22,9 @@ func exampleList() checklist.List {
 		Mode:    checklist.ReadDo,
 		Ordered: true,
 		Items: []checklist.Item{
-			{ID: "old-hardware", Title: "Old hardware verified against the checklist", Section: "hardware", Owner: "ops", Deadline: -time.Hour},
+			{ID: "old-hardware", Title: "Old hardware verified against the checklist", Section: "hardware", Owner: "ops", Deadline: -time.Hour, Purpose: checklist.HardwareVerified},
 			{ID: "new-hardware", Title: "New hardware installed and verified, offline", Section: "hardware", Owner: "ops", Deadline: -time.Hour, Offline: true},
-			{ID: "config-backup", Title: "Every impacted configuration backed up", Section: "configuration", Owner: "ops", Deadline: -time.Hour, DependsOn: []string{"old-hardware"}},
+			{ID: "config-backup", Title: "Every impacted configuration backed up", Section: "configuration", Owner: "ops", Deadline: -time.Hour, DependsOn: []string{"old-hardware"}, Purpose: checklist.ConfigBackup},
 			{ID: "coffee", Title: "Coffee for the night shift", Owner: "lead", Optional: true},
 		},
 	}
@@ -168,7 +168,7 @@ items:
 		{3, "", "colour", "unknown field: want name, mode, ordered, waive_required or items"},
 		{7, "a", "deadline", `invalid value: want a duration such as "-1h" or "-30m", got "one hour"`},
 		{8, "a", "id", "duplicate item ID: also item #1"},
-		{10, "a", "colour", "unknown field: want one of id, title, section, owner, optional, deadline, depends_on, offline"},
+		{10, "a", "colour", "unknown field: want one of id, title, section, owner, optional, deadline, depends_on, offline, purpose"},
 		{11, "b", "title", "empty title"},
 		{12, "b", "depends_on", `unknown dependency: "ghost"`},
 		{13, "", "id", "invalid value: want a string, got a number, 7: quote it"},

@@ -18,7 +18,13 @@ import (
 // busyRun returns a run with every kind of change in it.
 func busyRun(t *testing.T) *checklist.Run {
 	t.Helper()
-	r := newRun(t, exampleList())
+	return busyRunOf(t, exampleList())
+}
+
+// busyRunOf is busyRun on another list with the items of exampleList.
+func busyRunOf(t *testing.T, l checklist.List) *checklist.Run {
+	t.Helper()
+	r := newRun(t, l)
 	require.NoError(t, r.Fail("old-hardware", "alice", at(2026, 6, 9, 16, 0), "PSU dead"))
 	require.NoError(t, r.Check("old-hardware", "bob", at(2026, 6, 9, 16, 45), "PSU replaced"))
 	require.NoError(t, r.Check("new-hardware", "bob", at(2026, 6, 9, 17, 5).Add(123456789), ""))
@@ -180,6 +186,27 @@ func TestSnapshotFileInTestdata(t *testing.T) {
 	r, err := checklist.Restore(exampleList(), data)
 	require.NoError(t, err)
 	assert.Equal(t, busyRun(t).Digest(), r.Digest())
+}
+
+// TestSnapshotBeforePurposes restores a snapshot written before items had
+// a purpose: a list of general items writes no purpose, so its snapshots
+// and digests are what they were.
+func TestSnapshotBeforePurposes(t *testing.T) {
+	data, err := os.ReadFile("testdata/snapshot-general.json")
+	require.NoError(t, err)
+	require.NotContains(t, string(data), "purpose")
+	general := exampleList()
+	for i := range general.Items {
+		general.Items[i].Purpose = checklist.General
+	}
+	r, err := checklist.Restore(general, data)
+	require.NoError(t, err)
+	assert.Equal(t, busyRunOf(t, general).Digest(), r.Digest())
+	assert.Contains(t, string(data), `"digest":"`+r.Digest()+`"`)
+
+	// The same snapshot is not one of the list whose items have purposes.
+	_, err = checklist.Restore(exampleList(), data)
+	snapErr(t, err, checklist.ErrMismatch)
 }
 
 func completeBigRun(b *testing.B) *checklist.Run {

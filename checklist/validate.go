@@ -9,7 +9,7 @@ var errUTF8 = why(ErrInvalid, "not valid UTF-8")
 
 // Validate reports whether the list is well formed: every item has a
 // non-empty ID, unique in the list, and a non-empty title; names, IDs,
-// titles, sections and owners are valid UTF-8; every
+// titles, sections and owners are valid UTF-8; every purpose is known; every
 // dependency names an item of the list; dependencies have no cycle; the
 // mode is known. It returns nil, or a [*ListError] holding one [*Error]
 // per problem in item order (at most [DefaultMaxProblems], the others
@@ -51,6 +51,9 @@ func (l List) problems(max int) (errs []*Error, more int) {
 		}
 		if strings.TrimSpace(it.Title) == "" {
 			errs = append(errs, &Error{Index: i, Item: it.ID, Field: "title", Err: why(ErrInvalid, "empty title")})
+		}
+		if !it.Purpose.valid() {
+			errs = append(errs, &Error{Index: i, Item: it.ID, Field: "purpose", Err: errPurpose(it.Purpose)})
 		}
 	}
 	for i, it := range l.Items {

@@ -1,7 +1,6 @@
 package mep
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -42,7 +41,7 @@ func (c Checklist) Run() *checklist.Run {
 	var out *checklist.Run
 	c.p.read(func(st *state) {
 		if run, err := st.run(c.run, ""); err == nil {
-			out = cloneRun(run)
+			out = run.Clone()
 		}
 	})
 	return out
@@ -164,10 +163,7 @@ func (v *evTick) check(st *state) error {
 	if err != nil {
 		return err
 	}
-	c := cloneRun(run)
-	if c == nil {
-		return errors.New("mep: the checklist run cannot be copied")
-	}
+	c := run.Clone()
 	switch v.Status {
 	case checklist.Done:
 		err = c.Check(v.Item, v.By, v.At, v.Note)

@@ -178,10 +178,7 @@ func (v *evReschedule) check(st *state) error {
 	if err := checkTime("reschedule.t0", v.T0); err != nil {
 		return err
 	}
-	c := cloneRun(ro.readiness)
-	if c == nil {
-		return fmt.Errorf("mep: the readiness run of %s cannot be copied", v.Rollout)
-	}
+	c := ro.readiness.Clone()
 	if err := c.Reschedule(v.T0, v.By, v.At, v.Reason); err != nil {
 		return err
 	}

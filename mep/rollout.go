@@ -242,21 +242,8 @@ func (p *Project) rolloutPoliciesLocked(ro *rollout) (policy.Set, error) {
 // [Rollout.Waive], which record the change.
 func (r *Rollout) Readiness() *checklist.Run {
 	var out *checklist.Run
-	r.with(func(_ *state, ro *rollout) { out = cloneRun(ro.readiness) })
+	r.with(func(_ *state, ro *rollout) { out = ro.readiness.Clone() })
 	return out
-}
-
-// cloneRun returns a copy of run.
-func cloneRun(run *checklist.Run) *checklist.Run {
-	data, err := run.Snapshot()
-	if err != nil {
-		return nil
-	}
-	c, err := checklist.Restore(run.List(), data)
-	if err != nil {
-		return nil
-	}
-	return c
 }
 
 // Check records that readiness item id was done and verified, by whom,

@@ -32,8 +32,9 @@ func busyRollout(t testing.TB, path string, n int) (*mep.Project, *mep.Rollout) 
 }
 
 // writeFacts has w goroutines write n facts in all to r: votes and
-// readiness ticks, taken in turn.
-func writeFacts(t testing.TB, r *mep.Rollout, w, n int) {
+// readiness ticks of items i00000, i00001, ..., taken in turn while items
+// are left (the readiness list has items items), then votes.
+func writeFacts(t testing.TB, r *mep.Rollout, w, n, items int) {
 	var wg sync.WaitGroup
 	for g := range w {
 		wg.Add(1)
@@ -41,7 +42,7 @@ func writeFacts(t testing.TB, r *mep.Rollout, w, n int) {
 			defer wg.Done()
 			for i := g; i < n; i += w {
 				var err error
-				if i%2 == 0 {
+				if i%2 == 0 || i/2 >= items {
 					_, err = r.Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go})
 				} else {
 					err = r.Check(fmt.Sprintf("i%05d", i/2), "Otto", time.Time{}, "")
@@ -57,17 +58,17 @@ func writeFacts(t testing.TB, r *mep.Rollout, w, n int) {
 }
 
 // BenchmarkWriters: votes and ticks written durably to one file-backed
-// project by 1 and by 8 goroutines. The project's lock is not held while
+// project (a readiness list of 200 items) by 1 and by 8 goroutines. The project's lock is not held while
 // the journal syncs, so concurrent writers share its syncs (group
 // commit): facts/s is the figure to compare.
 func BenchmarkWriters(b *testing.B) {
 	for _, w := range []int{1, 8} {
 		b.Run(fmt.Sprintf("goroutines-%d", w), func(b *testing.B) {
-			p, r := busyRollout(b, filepath.Join(b.TempDir(), "p.jsonl"), b.N/2+1)
+			p, r := busyRollout(b, filepath.Join(b.TempDir(), "p.jsonl"), 200)
 			defer p.Close()
 			b.ResetTimer()
 			start := time.Now()
-			writeFacts(b, r, w, b.N)
+			writeFacts(b, r, w, b.N, 200)
 			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "facts/s")
 		})
 	}
@@ -78,7 +79,7 @@ func BenchmarkWriters(b *testing.B) {
 func TestConcurrentWritersReplay(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "p.jsonl")
 	p, r := busyRollout(t, path, 200)
-	writeFacts(t, r, 8, 400)
+	writeFacts(t, r, 8, 400, 200)
 	votes, ready := r.Votes(), r.Readiness()
 	require.Len(t, votes, 200)
 	require.True(t, ready.Ready())

@@ -6,8 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-
-	"github.com/mepkit/mepkit/internal/atomicfile"
 )
 
 // Store keeps the entries of a durable journal. A [FileStore] is one; a
@@ -94,7 +92,7 @@ func OpenFileStore(path string, opts *FileStoreOptions) (*FileStore, error) {
 		return nil, fmt.Errorf("timeline: %s: %w", path, err)
 	}
 	if created && !noSync {
-		if err := atomicfile.SyncDir(filepath.Dir(path)); err != nil {
+		if err := syncDir(filepath.Dir(path)); err != nil {
 			f.Close()
 			return nil, fmt.Errorf("timeline: %w", err)
 		}

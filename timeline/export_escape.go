@@ -1,16 +1,14 @@
-// Package escape makes text safe inside the documents the module writes:
-// Markdown and Mermaid.
-package escape
+package timeline
 
 import (
 	"fmt"
 	"strings"
 )
 
-// Markdown escapes s for a Markdown table cell or inline text:
+// escapeMarkdown escapes s for a Markdown table cell or inline text:
 // Markdown punctuation gets a backslash, HTML-significant characters become
 // entities, and line breaks become spaces.
-func Markdown(s string) string {
+func escapeMarkdown(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch r {
@@ -34,11 +32,11 @@ func Markdown(s string) string {
 	return b.String()
 }
 
-// Mermaid makes s safe as a Mermaid gantt task name or title: the
+// escapeMermaid makes s safe as a Mermaid gantt task name or title: the
 // characters that end a name or open a comment or HTML (colon, semicolon,
 // hash, angle brackets, ampersand, quotes, backtick, percent) become
 // Mermaid entity codes, and line breaks become spaces.
-func Mermaid(s string) string {
+func escapeMermaid(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch r {

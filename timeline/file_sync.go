@@ -1,6 +1,4 @@
-// Package atomicfile replaces files so that a crash leaves either the old
-// content or the new one, never a mix.
-package atomicfile
+package timeline
 
 import (
 	"errors"
@@ -10,13 +8,14 @@ import (
 	"syscall"
 )
 
-// WriteFile writes data to path through a temporary file in the same
-// directory: write, fsync, close, rename over path, then [SyncDir] so that
-// the rename itself is durable. The file gets mode perm (before umask) when
-// it is created. On error, path is unchanged and the temporary file is
-// removed. Errors are *os.PathError or *os.LinkError values from the step
-// that failed.
-func WriteFile(path string, data []byte, perm os.FileMode) (err error) {
+// writeFile replaces the file at path so that a crash leaves either the old
+// content or the new one, never a mix: it writes data to a temporary file
+// in the same directory, fsyncs and closes it, renames it over path, then
+// [syncDir] makes the rename itself durable. The file gets mode perm
+// (before umask) when it is created. On error, path is unchanged and the
+// temporary file is removed. Errors are *os.PathError or *os.LinkError
+// values from the step that failed.
+func writeFile(path string, data []byte, perm os.FileMode) (err error) {
 	dir, name := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -47,16 +46,16 @@ func WriteFile(path string, data []byte, perm os.FileMode) (err error) {
 	if err = os.Rename(tmp, path); err != nil {
 		return err
 	}
-	return SyncDir(dir)
+	return syncDir(dir)
 }
 
-// SyncDir makes the entries of directory dir (files created, renamed or
+// syncDir makes the entries of directory dir (files created, renamed or
 // removed in it) durable with fsync. A system or file system that cannot
 // sync a directory (EINVAL, ENOTSUP, or a platform without directory
 // handles) is not an error: there the directory is as durable as the
 // system makes it, and nothing more can be done. Every other error is
 // returned, naming dir.
-func SyncDir(dir string) error {
+func syncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return err

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/mepkit/mepkit/internal/jsondur"
+	"github.com/mepkit/mepkit/internal/duration"
 )
 
 // JSON. The types a tool would log or send ([Entry], [Summary], [Span],
@@ -16,74 +16,67 @@ import (
 // the other packages of the module do. Unmarshalling reads the same forms
 // back.
 
-// seconds is a duration that marshals as a JSON number of seconds.
-type seconds time.Duration
-
-func (s seconds) MarshalJSON() ([]byte, error) { return jsondur.Append(nil, time.Duration(s)), nil }
-
-func (s *seconds) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		return nil
+// jsonError prefixes the error of a duration with the package name, where
+// it first surfaces; every other error, and one already prefixed by a
+// nested value, passes through as it is.
+func jsonError(err error) error {
+	if e, ok := err.(*duration.Error); ok {
+		return fmt.Errorf("timeline: %w", e)
 	}
-	d, err := jsondur.Parse(b)
-	if err != nil {
-		return fmt.Errorf("timeline: duration %s: %w", b, err)
-	}
-	*s = seconds(d)
-	return nil
+	return err
 }
 
 type spanJSON struct {
-	Step     string    `json:"step"`
-	Attempt  int       `json:"attempt"`
-	Actor    string    `json:"actor,omitempty"`
-	Start    time.Time `json:"start"`
-	End      time.Time `json:"end,omitzero"`
-	Duration seconds   `json:"duration"`
-	Impact   Impact    `json:"impact"`
-	Outcome  Outcome   `json:"outcome"`
-	Open     bool      `json:"open,omitempty"`
-	StartSeq uint64    `json:"start_seq"`
-	EndSeq   uint64    `json:"end_seq,omitempty"`
+	Step     string           `json:"step"`
+	Attempt  int              `json:"attempt"`
+	Actor    string           `json:"actor,omitempty"`
+	Start    time.Time        `json:"start"`
+	End      time.Time        `json:"end,omitzero"`
+	Duration duration.Seconds `json:"duration"`
+	Impact   Impact           `json:"impact"`
+	Outcome  Outcome          `json:"outcome"`
+	Open     bool             `json:"open,omitempty"`
+	StartSeq uint64           `json:"start_seq"`
+	EndSeq   uint64           `json:"end_seq,omitempty"`
 }
 
 // MarshalJSON writes the span in snake_case, its duration in seconds.
 func (s Span) MarshalJSON() ([]byte, error) {
-	return json.Marshal(spanJSON{s.Step, s.Attempt, s.Actor, s.Start, s.End, seconds(s.Duration), s.Impact, s.Outcome, s.Open, s.StartSeq, s.EndSeq})
+	return json.Marshal(spanJSON{s.Step, s.Attempt, s.Actor, s.Start, s.End, duration.Seconds(s.Duration), s.Impact, s.Outcome, s.Open, s.StartSeq, s.EndSeq})
 }
 
 // UnmarshalJSON reads what [Span.MarshalJSON] writes.
 func (s *Span) UnmarshalJSON(b []byte) error {
 	var j spanJSON
 	if err := json.Unmarshal(b, &j); err != nil {
-		return err
+		return jsonError(err)
 	}
 	*s = Span{j.Step, j.Attempt, j.Actor, j.Start, j.End, time.Duration(j.Duration), j.Impact, j.Outcome, j.Open, j.StartSeq, j.EndSeq}
 	return nil
 }
 
 type summaryJSON struct {
-	Start      time.Time `json:"start,omitzero"`
-	End        time.Time `json:"end,omitzero"`
-	Duration   seconds   `json:"duration"`
-	Outage     seconds   `json:"outage"`
-	Disruption seconds   `json:"disruption"`
-	Steps      []Span    `json:"steps"`
-	Entries    int       `json:"entries"`
-	Open       int       `json:"open"`
-	Ongoing    bool      `json:"ongoing,omitempty"`
+	Start      time.Time        `json:"start,omitzero"`
+	End        time.Time        `json:"end,omitzero"`
+	Duration   duration.Seconds `json:"duration"`
+	Outage     duration.Seconds `json:"outage"`
+	Disruption duration.Seconds `json:"disruption"`
+	Steps      []Span           `json:"steps"`
+	Entries    int              `json:"entries"`
+	Open       int              `json:"open"`
+	Ongoing    bool             `json:"ongoing,omitempty"`
 }
 
 // MarshalJSON writes the summary in snake_case, durations in seconds.
 func (s Summary) MarshalJSON() ([]byte, error) {
-	return json.Marshal(summaryJSON{s.Start, s.End, seconds(s.Duration), seconds(s.Outage), seconds(s.Disruption), s.Steps, s.Entries, s.Open, s.Ongoing})
+	return json.Marshal(summaryJSON{s.Start, s.End, duration.Seconds(s.Duration), duration.Seconds(s.Outage), duration.Seconds(s.Disruption), s.Steps, s.Entries, s.Open, s.Ongoing})
 }
 
 // UnmarshalJSON reads what [Summary.MarshalJSON] writes.
 func (s *Summary) UnmarshalJSON(b []byte) error {
 	var j summaryJSON
 	if err := json.Unmarshal(b, &j); err != nil {
-		return err
+		return jsonError(err)
 	}
 	*s = Summary{j.Start, j.End, time.Duration(j.Duration), time.Duration(j.Outage), time.Duration(j.Disruption), j.Steps, j.Entries, j.Open, j.Ongoing}
 	return nil
@@ -101,54 +94,54 @@ func (p Period) MarshalJSON() ([]byte, error) { return json.Marshal(periodJSON(p
 func (p *Period) UnmarshalJSON(b []byte) error {
 	var j periodJSON
 	if err := json.Unmarshal(b, &j); err != nil {
-		return err
+		return jsonError(err)
 	}
 	*p = Period(j)
 	return nil
 }
 
 type stepTotalJSON struct {
-	Step       string  `json:"step"`
-	Attempts   int     `json:"attempts"`
-	Elapsed    seconds `json:"elapsed"`
-	Outage     seconds `json:"outage"`
-	Disruption seconds `json:"disruption"`
-	Impact     Impact  `json:"impact"`
-	Outcome    Outcome `json:"outcome"`
-	Open       bool    `json:"open,omitempty"`
+	Step       string           `json:"step"`
+	Attempts   int              `json:"attempts"`
+	Elapsed    duration.Seconds `json:"elapsed"`
+	Outage     duration.Seconds `json:"outage"`
+	Disruption duration.Seconds `json:"disruption"`
+	Impact     Impact           `json:"impact"`
+	Outcome    Outcome          `json:"outcome"`
+	Open       bool             `json:"open,omitempty"`
 }
 
 // MarshalJSON writes the total in snake_case, durations in seconds.
 func (t StepTotal) MarshalJSON() ([]byte, error) {
-	return json.Marshal(stepTotalJSON{t.Step, t.Attempts, seconds(t.Elapsed), seconds(t.Outage), seconds(t.Disruption), t.Impact, t.Outcome, t.Open})
+	return json.Marshal(stepTotalJSON{t.Step, t.Attempts, duration.Seconds(t.Elapsed), duration.Seconds(t.Outage), duration.Seconds(t.Disruption), t.Impact, t.Outcome, t.Open})
 }
 
 // UnmarshalJSON reads what [StepTotal.MarshalJSON] writes.
 func (t *StepTotal) UnmarshalJSON(b []byte) error {
 	var j stepTotalJSON
 	if err := json.Unmarshal(b, &j); err != nil {
-		return err
+		return jsonError(err)
 	}
 	*t = StepTotal{j.Step, j.Attempts, time.Duration(j.Elapsed), time.Duration(j.Outage), time.Duration(j.Disruption), j.Impact, j.Outcome, j.Open}
 	return nil
 }
 
 type deltaJSON struct {
-	Step     string  `json:"step,omitempty"`
-	Baseline seconds `json:"baseline"`
-	Actual   seconds `json:"actual"`
+	Step     string           `json:"step,omitempty"`
+	Baseline duration.Seconds `json:"baseline"`
+	Actual   duration.Seconds `json:"actual"`
 }
 
 // MarshalJSON writes {"baseline", "actual"} in seconds.
 func (d Delta) MarshalJSON() ([]byte, error) {
-	return json.Marshal(deltaJSON{Baseline: seconds(d.Baseline), Actual: seconds(d.Actual)})
+	return json.Marshal(deltaJSON{Baseline: duration.Seconds(d.Baseline), Actual: duration.Seconds(d.Actual)})
 }
 
 // UnmarshalJSON reads what [Delta.MarshalJSON] writes.
 func (d *Delta) UnmarshalJSON(b []byte) error {
 	var j deltaJSON
 	if err := json.Unmarshal(b, &j); err != nil {
-		return err
+		return jsonError(err)
 	}
 	*d = Delta{time.Duration(j.Baseline), time.Duration(j.Actual)}
 	return nil
@@ -156,14 +149,14 @@ func (d *Delta) UnmarshalJSON(b []byte) error {
 
 // MarshalJSON writes {"step", "baseline", "actual"}, durations in seconds.
 func (d StepDelta) MarshalJSON() ([]byte, error) {
-	return json.Marshal(deltaJSON{d.Step, seconds(d.Baseline), seconds(d.Actual)})
+	return json.Marshal(deltaJSON{d.Step, duration.Seconds(d.Baseline), duration.Seconds(d.Actual)})
 }
 
 // UnmarshalJSON reads what [StepDelta.MarshalJSON] writes.
 func (d *StepDelta) UnmarshalJSON(b []byte) error {
 	var j deltaJSON
 	if err := json.Unmarshal(b, &j); err != nil {
-		return err
+		return jsonError(err)
 	}
 	*d = StepDelta{j.Step, Delta{time.Duration(j.Baseline), time.Duration(j.Actual)}}
 	return nil
@@ -185,29 +178,29 @@ func (c Comparison) MarshalJSON() ([]byte, error) { return json.Marshal(comparis
 func (c *Comparison) UnmarshalJSON(b []byte) error {
 	var j comparisonJSON
 	if err := json.Unmarshal(b, &j); err != nil {
-		return err
+		return jsonError(err)
 	}
 	*c = Comparison(j)
 	return nil
 }
 
 type statsJSON struct {
-	N      int     `json:"n"`
-	Min    seconds `json:"min"`
-	Median seconds `json:"median"`
-	Max    seconds `json:"max"`
+	N      int              `json:"n"`
+	Min    duration.Seconds `json:"min"`
+	Median duration.Seconds `json:"median"`
+	Max    duration.Seconds `json:"max"`
 }
 
 // MarshalJSON writes {"n", "min", "median", "max"}, durations in seconds.
 func (s Stats) MarshalJSON() ([]byte, error) {
-	return json.Marshal(statsJSON{s.N, seconds(s.Min), seconds(s.Median), seconds(s.Max)})
+	return json.Marshal(statsJSON{s.N, duration.Seconds(s.Min), duration.Seconds(s.Median), duration.Seconds(s.Max)})
 }
 
 // UnmarshalJSON reads what [Stats.MarshalJSON] writes.
 func (s *Stats) UnmarshalJSON(b []byte) error {
 	var j statsJSON
 	if err := json.Unmarshal(b, &j); err != nil {
-		return err
+		return jsonError(err)
 	}
 	*s = Stats{j.N, time.Duration(j.Min), time.Duration(j.Median), time.Duration(j.Max)}
 	return nil
@@ -229,7 +222,7 @@ func (f StepForecast) MarshalJSON() ([]byte, error) { return json.Marshal(stepFo
 func (f *StepForecast) UnmarshalJSON(b []byte) error {
 	var j stepForecastJSON
 	if err := json.Unmarshal(b, &j); err != nil {
-		return err
+		return jsonError(err)
 	}
 	*f = StepForecast(j)
 	return nil
@@ -250,7 +243,7 @@ func (f Forecast) MarshalJSON() ([]byte, error) { return json.Marshal(forecastJS
 func (f *Forecast) UnmarshalJSON(b []byte) error {
 	var j forecastJSON
 	if err := json.Unmarshal(b, &j); err != nil {
-		return err
+		return jsonError(err)
 	}
 	*f = Forecast(j)
 	return nil

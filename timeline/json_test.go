@@ -62,3 +62,17 @@ func TestJSONIsSnakeCaseWithSecondsAndTextEnums(t *testing.T) {
 	var bad timeline.Summary
 	assert.Error(t, json.Unmarshal([]byte(`{"duration":"90m"}`), &bad), "durations are seconds")
 }
+
+// A duration that is not a number of seconds is refused with the package
+// prefix once, however deep the value that holds it.
+func TestJSONDurationErrorText(t *testing.T) {
+	const want = `timeline: duration "90m": want a number of seconds within ±292 years`
+	var sp timeline.Span
+	assert.EqualError(t, json.Unmarshal([]byte(`{"step":"a","duration":"90m"}`), &sp), want)
+	var s timeline.Summary
+	assert.EqualError(t, json.Unmarshal([]byte(`{"steps":[{"step":"a","duration":"90m"}]}`), &s), want)
+	assert.EqualError(t, json.Unmarshal([]byte(`{"outage":"90m"}`), &s), want)
+	var f timeline.Forecast
+	err := json.Unmarshal([]byte(`{"steps":[{"step":"a","elapsed":{"min":"90m"}}]}`), &f)
+	assert.EqualError(t, err, want)
+}

@@ -1,4 +1,4 @@
-package durfmt_test
+package duration_test
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/mepkit/mepkit/internal/durfmt"
+	"github.com/mepkit/mepkit/internal/duration"
 )
 
 func TestShort(t *testing.T) {
@@ -17,7 +17,7 @@ func TestShort(t *testing.T) {
 		time.Hour + 5*time.Second: "1h0m5s", 0: "0s", 26 * time.Hour: "26h", 1500 * time.Millisecond: "1.5s",
 		-time.Hour: "-1h", -30 * time.Minute: "-30m",
 	} {
-		got := durfmt.Short(d)
+		got := duration.Short(d)
 		assert.Equal(t, want, got, "%v", d)
 		back, err := time.ParseDuration(got)
 		require.NoError(t, err)
@@ -26,6 +26,6 @@ func TestShort(t *testing.T) {
 }
 
 func ExampleShort() {
-	fmt.Println(durfmt.Short(90*time.Minute), durfmt.Short(-time.Hour))
+	fmt.Println(duration.Short(90*time.Minute), duration.Short(-time.Hour))
 	// Output: 1h30m -1h
 }

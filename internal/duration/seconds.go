@@ -1,10 +1,12 @@
-// Package jsondur writes and reads durations as JSON numbers of seconds,
-// exactly up to the nanosecond (5400 for 1h30m, 0.5 for 500ms), the form
-// every package of the module uses for durations in JSON.
-package jsondur
+package duration
+
+// JSON. Durations are JSON numbers of seconds, exactly up to the
+// nanosecond (5400 for 1h30m, 0.5 for 500ms), the form every package of
+// the module uses for durations in JSON.
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -14,6 +16,39 @@ import (
 // ErrSeconds is the error of [Parse] for what is not a number of seconds
 // that a time.Duration can hold.
 var ErrSeconds = errors.New("want a number of seconds within ±292 years")
+
+// Seconds is a duration that marshals as a JSON number of seconds, as
+// [Append] writes it, and unmarshals from one, as [Parse] reads it. JSON
+// null leaves it unchanged.
+type Seconds time.Duration
+
+// MarshalJSON writes s as a number of seconds.
+func (s Seconds) MarshalJSON() ([]byte, error) { return Append(nil, time.Duration(s)), nil }
+
+// UnmarshalJSON reads a number of seconds; anything else is a [*Error].
+func (s *Seconds) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	d, err := Parse(b)
+	if err != nil {
+		return &Error{JSON: string(b)}
+	}
+	*s = Seconds(d)
+	return nil
+}
+
+// Error is the error of [Seconds.UnmarshalJSON]: the JSON value that is
+// not a number of seconds. It wraps [ErrSeconds]. It has no package
+// prefix: the package whose JSON holds the duration adds its own.
+type Error struct {
+	JSON string // the value as it was written, quotes included
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("duration %s: %v", e.JSON, ErrSeconds) }
+
+// Unwrap returns [ErrSeconds].
+func (e *Error) Unwrap() error { return ErrSeconds }
 
 // Append appends d as a JSON number of seconds, with no more fraction
 // digits than d needs.

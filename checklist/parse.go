@@ -357,7 +357,7 @@ func (d *decoder) item(n *yaml.Node, index int, it *Item, il *itemLines) {
 		case 4:
 			it.Optional, err = boolean(val)
 		case 5:
-			it.Deadline, err = durationValue(val)
+			it.Deadline, err = duration(val)
 		case 6:
 			il.dependsOn = val.Line
 			it.DependsOn, err = strs(val)

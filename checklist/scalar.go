@@ -44,7 +44,7 @@ func boolean(n *yaml.Node) (bool, error) {
 	return false, why(ErrInvalid, "invalid value: want true or false, got %s", describe(n))
 }
 
-func durationValue(n *yaml.Node) (time.Duration, error) {
+func duration(n *yaml.Node) (time.Duration, error) {
 	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
 		return 0, nil
 	}

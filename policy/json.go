@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mepkit/mepkit/internal/duration"
+	"github.com/mepkit/mepkit/internal/timespan"
 )
 
 // JSON. The types a tool would log or send ([Result], [Decision],
@@ -107,13 +107,13 @@ type changeJSON struct {
 	Name        string            `json:"name,omitempty"`
 	Environment string            `json:"environment,omitempty"`
 	Start       time.Time         `json:"start"`
-	Duration    duration.Seconds  `json:"duration"`
+	Duration    timespan.Seconds  `json:"duration"`
 	Now         time.Time         `json:"now,omitzero"`
 	Location    string            `json:"location,omitempty"`
 	Labels      map[string]string `json:"labels,omitempty"`
 	ReadyAt     time.Time         `json:"ready_at,omitzero"`
 	Approvals   []Approval        `json:"approvals,omitempty"`
-	Outage      duration.Seconds  `json:"outage"`
+	Outage      timespan.Seconds  `json:"outage"`
 	OutageKnown bool              `json:"outage_known,omitempty"`
 	Override    *Override         `json:"override,omitempty"`
 	Risk        Risk              `json:"risk,omitzero"`
@@ -124,8 +124,8 @@ type changeJSON struct {
 // times and empty fields left out.
 func (c Change) MarshalJSON() ([]byte, error) {
 	j := changeJSON{
-		Name: c.Name, Environment: c.Environment, Start: c.Start, Duration: duration.Seconds(c.Duration), Now: c.Now,
-		Labels: c.Labels, ReadyAt: c.ReadyAt, Approvals: c.Approvals, Outage: duration.Seconds(c.Outage),
+		Name: c.Name, Environment: c.Environment, Start: c.Start, Duration: timespan.Seconds(c.Duration), Now: c.Now,
+		Labels: c.Labels, ReadyAt: c.ReadyAt, Approvals: c.Approvals, Outage: timespan.Seconds(c.Outage),
 		OutageKnown: c.OutageKnown, Override: c.Override, Risk: c.Risk,
 	}
 	if c.Location != nil {
@@ -139,7 +139,7 @@ func (c Change) MarshalJSON() ([]byte, error) {
 func (c *Change) UnmarshalJSON(b []byte) error {
 	var j changeJSON
 	if err := json.Unmarshal(b, &j); err != nil {
-		if e, ok := err.(*duration.Error); ok {
+		if e, ok := err.(*timespan.Error); ok {
 			return fmt.Errorf("policy: %w: %w", e, ErrInvalid)
 		}
 		return err
@@ -162,8 +162,8 @@ func (c *Change) UnmarshalJSON(b []byte) error {
 // MarshalJSON writes {"lead": seconds}, the lead in force.
 func (r *Readiness) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
-		Lead duration.Seconds `json:"lead"`
-	}{duration.Seconds(r.lead())})
+		Lead timespan.Seconds `json:"lead"`
+	}{timespan.Seconds(r.lead())})
 }
 
 // MarshalJSON writes {"role", "count"}, the count in force.

@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/mepkit/mepkit/internal/duration"
+	"github.com/mepkit/mepkit/internal/timespan"
 )
 
 // MinLead is the shortest readiness lead the method allows (rule R7:
@@ -67,11 +67,11 @@ func (r *Readiness) note() string {
 	case r.Lead == 0 || r.Lead >= MinLead:
 		return ""
 	}
-	return "; the lead " + duration.Short(asked) + " asked is below the minimum of " + duration.Short(MinLead) + " (rule R7), which applies"
+	return "; the lead " + timespan.Short(asked) + " asked is below the minimum of " + timespan.Short(MinLead) + " (rule R7), which applies"
 }
 
 func (r *Readiness) allowReason() string {
-	return "ready at least " + duration.Short(r.lead()) + " before the start" + r.note()
+	return "ready at least " + timespan.Short(r.lead()) + " before the start" + r.note()
 }
 
 // Evaluate applies the rule to c.

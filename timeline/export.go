@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mepkit/mepkit/internal/duration"
+	"github.com/mepkit/mepkit/internal/timespan"
 )
 
 // timeLayout is how exports print instants: in the location they were
@@ -110,7 +110,7 @@ func WriteMarkdown(w io.Writer, s Summary) error {
 // "-1m30s". time.ParseDuration reads the result back. It is the module's
 // one duration format, for journals, reports, policies and programs alike.
 func FormatDuration(d time.Duration) string {
-	return duration.Short(d.Round(time.Second))
+	return timespan.Short(d.Round(time.Second))
 }
 
 // WriteMermaid writes a Mermaid gantt chart of actual, with a section per

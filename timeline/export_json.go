@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/mepkit/mepkit/internal/duration"
+	"github.com/mepkit/mepkit/internal/timespan"
 )
 
 // JSON. The types a tool would log or send ([Entry], [Summary], [Span],
@@ -20,7 +20,7 @@ import (
 // it first surfaces; every other error, and one already prefixed by a
 // nested value, passes through as it is.
 func jsonError(err error) error {
-	if e, ok := err.(*duration.Error); ok {
+	if e, ok := err.(*timespan.Error); ok {
 		return fmt.Errorf("timeline: %w", e)
 	}
 	return err
@@ -32,7 +32,7 @@ type spanJSON struct {
 	Actor    string           `json:"actor,omitempty"`
 	Start    time.Time        `json:"start"`
 	End      time.Time        `json:"end,omitzero"`
-	Duration duration.Seconds `json:"duration"`
+	Duration timespan.Seconds `json:"duration"`
 	Impact   Impact           `json:"impact"`
 	Outcome  Outcome          `json:"outcome"`
 	Open     bool             `json:"open,omitempty"`
@@ -42,7 +42,7 @@ type spanJSON struct {
 
 // MarshalJSON writes the span in snake_case, its duration in seconds.
 func (s Span) MarshalJSON() ([]byte, error) {
-	return json.Marshal(spanJSON{s.Step, s.Attempt, s.Actor, s.Start, s.End, duration.Seconds(s.Duration), s.Impact, s.Outcome, s.Open, s.StartSeq, s.EndSeq})
+	return json.Marshal(spanJSON{s.Step, s.Attempt, s.Actor, s.Start, s.End, timespan.Seconds(s.Duration), s.Impact, s.Outcome, s.Open, s.StartSeq, s.EndSeq})
 }
 
 // UnmarshalJSON reads what [Span.MarshalJSON] writes.
@@ -58,9 +58,9 @@ func (s *Span) UnmarshalJSON(b []byte) error {
 type summaryJSON struct {
 	Start      time.Time        `json:"start,omitzero"`
 	End        time.Time        `json:"end,omitzero"`
-	Duration   duration.Seconds `json:"duration"`
-	Outage     duration.Seconds `json:"outage"`
-	Disruption duration.Seconds `json:"disruption"`
+	Duration   timespan.Seconds `json:"duration"`
+	Outage     timespan.Seconds `json:"outage"`
+	Disruption timespan.Seconds `json:"disruption"`
 	Steps      []Span           `json:"steps"`
 	Entries    int              `json:"entries"`
 	Open       int              `json:"open"`
@@ -69,7 +69,7 @@ type summaryJSON struct {
 
 // MarshalJSON writes the summary in snake_case, durations in seconds.
 func (s Summary) MarshalJSON() ([]byte, error) {
-	return json.Marshal(summaryJSON{s.Start, s.End, duration.Seconds(s.Duration), duration.Seconds(s.Outage), duration.Seconds(s.Disruption), s.Steps, s.Entries, s.Open, s.Ongoing})
+	return json.Marshal(summaryJSON{s.Start, s.End, timespan.Seconds(s.Duration), timespan.Seconds(s.Outage), timespan.Seconds(s.Disruption), s.Steps, s.Entries, s.Open, s.Ongoing})
 }
 
 // UnmarshalJSON reads what [Summary.MarshalJSON] writes.
@@ -103,9 +103,9 @@ func (p *Period) UnmarshalJSON(b []byte) error {
 type stepTotalJSON struct {
 	Step       string           `json:"step"`
 	Attempts   int              `json:"attempts"`
-	Elapsed    duration.Seconds `json:"elapsed"`
-	Outage     duration.Seconds `json:"outage"`
-	Disruption duration.Seconds `json:"disruption"`
+	Elapsed    timespan.Seconds `json:"elapsed"`
+	Outage     timespan.Seconds `json:"outage"`
+	Disruption timespan.Seconds `json:"disruption"`
 	Impact     Impact           `json:"impact"`
 	Outcome    Outcome          `json:"outcome"`
 	Open       bool             `json:"open,omitempty"`
@@ -113,7 +113,7 @@ type stepTotalJSON struct {
 
 // MarshalJSON writes the total in snake_case, durations in seconds.
 func (t StepTotal) MarshalJSON() ([]byte, error) {
-	return json.Marshal(stepTotalJSON{t.Step, t.Attempts, duration.Seconds(t.Elapsed), duration.Seconds(t.Outage), duration.Seconds(t.Disruption), t.Impact, t.Outcome, t.Open})
+	return json.Marshal(stepTotalJSON{t.Step, t.Attempts, timespan.Seconds(t.Elapsed), timespan.Seconds(t.Outage), timespan.Seconds(t.Disruption), t.Impact, t.Outcome, t.Open})
 }
 
 // UnmarshalJSON reads what [StepTotal.MarshalJSON] writes.
@@ -128,13 +128,13 @@ func (t *StepTotal) UnmarshalJSON(b []byte) error {
 
 type deltaJSON struct {
 	Step     string           `json:"step,omitempty"`
-	Baseline duration.Seconds `json:"baseline"`
-	Actual   duration.Seconds `json:"actual"`
+	Baseline timespan.Seconds `json:"baseline"`
+	Actual   timespan.Seconds `json:"actual"`
 }
 
 // MarshalJSON writes {"baseline", "actual"} in seconds.
 func (d Delta) MarshalJSON() ([]byte, error) {
-	return json.Marshal(deltaJSON{Baseline: duration.Seconds(d.Baseline), Actual: duration.Seconds(d.Actual)})
+	return json.Marshal(deltaJSON{Baseline: timespan.Seconds(d.Baseline), Actual: timespan.Seconds(d.Actual)})
 }
 
 // UnmarshalJSON reads what [Delta.MarshalJSON] writes.
@@ -149,7 +149,7 @@ func (d *Delta) UnmarshalJSON(b []byte) error {
 
 // MarshalJSON writes {"step", "baseline", "actual"}, durations in seconds.
 func (d StepDelta) MarshalJSON() ([]byte, error) {
-	return json.Marshal(deltaJSON{d.Step, duration.Seconds(d.Baseline), duration.Seconds(d.Actual)})
+	return json.Marshal(deltaJSON{d.Step, timespan.Seconds(d.Baseline), timespan.Seconds(d.Actual)})
 }
 
 // UnmarshalJSON reads what [StepDelta.MarshalJSON] writes.
@@ -186,14 +186,14 @@ func (c *Comparison) UnmarshalJSON(b []byte) error {
 
 type statsJSON struct {
 	N      int              `json:"n"`
-	Min    duration.Seconds `json:"min"`
-	Median duration.Seconds `json:"median"`
-	Max    duration.Seconds `json:"max"`
+	Min    timespan.Seconds `json:"min"`
+	Median timespan.Seconds `json:"median"`
+	Max    timespan.Seconds `json:"max"`
 }
 
 // MarshalJSON writes {"n", "min", "median", "max"}, durations in seconds.
 func (s Stats) MarshalJSON() ([]byte, error) {
-	return json.Marshal(statsJSON{s.N, duration.Seconds(s.Min), duration.Seconds(s.Median), duration.Seconds(s.Max)})
+	return json.Marshal(statsJSON{s.N, timespan.Seconds(s.Min), timespan.Seconds(s.Median), timespan.Seconds(s.Max)})
 }
 
 // UnmarshalJSON reads what [Stats.MarshalJSON] writes.

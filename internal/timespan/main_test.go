@@ -1,4 +1,4 @@
-package duration_test
+package timespan_test
 
 import (
 	"testing"

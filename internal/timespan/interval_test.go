@@ -1,4 +1,4 @@
-package interval_test
+package timespan_test
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	"github.com/mepkit/mepkit/internal/interval"
+	"github.com/mepkit/mepkit/internal/timespan"
 )
 
 type period struct{ Start, End time.Time }
@@ -32,7 +32,7 @@ func TestMerge(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, interval.Merge(tt.in))
+			assert.Equal(t, tt.want, timespan.Merge(tt.in))
 		})
 	}
 }
@@ -51,7 +51,7 @@ func TestMergeOracle(t *testing.T) {
 				covered[m] = true
 			}
 		}
-		got := interval.Merge(in)
+		got := timespan.Merge(in)
 		n := 0
 		for i, iv := range got {
 			assert.True(t, iv.Start.Before(iv.End))
@@ -70,7 +70,7 @@ func TestMergeOracle(t *testing.T) {
 func ExampleMerge() {
 	day := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
 	h := func(n int) time.Time { return day.Add(time.Duration(n) * time.Hour) }
-	for _, p := range interval.Merge([]period{{h(9), h(12)}, {h(8), h(10)}, {h(12), h(13)}, {h(15), h(16)}}) {
+	for _, p := range timespan.Merge([]period{{h(9), h(12)}, {h(8), h(10)}, {h(12), h(13)}, {h(15), h(16)}}) {
 		fmt.Println(p.Start.Format("15:04"), "to", p.End.Format("15:04"))
 	}
 	// Output:

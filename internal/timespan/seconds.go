@@ -1,4 +1,4 @@
-package duration
+package timespan
 
 // JSON. Durations are JSON numbers of seconds, exactly up to the
 // nanosecond (5400 for 1h30m, 0.5 for 500ms), the form every package of

@@ -1,4 +1,4 @@
-package duration_test
+package timespan_test
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/mepkit/mepkit/internal/duration"
+	"github.com/mepkit/mepkit/internal/timespan"
 )
 
 func TestShort(t *testing.T) {
@@ -17,7 +17,7 @@ func TestShort(t *testing.T) {
 		time.Hour + 5*time.Second: "1h0m5s", 0: "0s", 26 * time.Hour: "26h", 1500 * time.Millisecond: "1.5s",
 		-time.Hour: "-1h", -30 * time.Minute: "-30m",
 	} {
-		got := duration.Short(d)
+		got := timespan.Short(d)
 		assert.Equal(t, want, got, "%v", d)
 		back, err := time.ParseDuration(got)
 		require.NoError(t, err)
@@ -26,6 +26,6 @@ func TestShort(t *testing.T) {
 }
 
 func ExampleShort() {
-	fmt.Println(duration.Short(90*time.Minute), duration.Short(-time.Hour))
+	fmt.Println(timespan.Short(90*time.Minute), timespan.Short(-time.Hour))
 	// Output: 1h30m -1h
 }

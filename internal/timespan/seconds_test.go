@@ -1,4 +1,4 @@
-package duration_test
+package timespan_test
 
 import (
 	"encoding/json"
@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/mepkit/mepkit/internal/duration"
+	"github.com/mepkit/mepkit/internal/timespan"
 )
 
 func TestAppendAndParse(t *testing.T) {
@@ -18,17 +18,17 @@ func TestAppendAndParse(t *testing.T) {
 		0: "0", 90 * time.Minute: "5400", 500 * time.Millisecond: "0.5", -time.Nanosecond: "-0.000000001",
 		time.Duration(math.MaxInt64): "9223372036.854775807", time.Duration(math.MinInt64 + 1): "-9223372036.854775807",
 	} {
-		assert.Equal(t, want, string(duration.Append(nil, d)))
-		back, err := duration.Parse([]byte(want))
+		assert.Equal(t, want, string(timespan.Append(nil, d)))
+		back, err := timespan.Parse([]byte(want))
 		require.NoError(t, err, want)
 		assert.Equal(t, d, back)
 	}
-	d, err := duration.Parse([]byte("1.5e3"))
+	d, err := timespan.Parse([]byte("1.5e3"))
 	require.NoError(t, err)
 	assert.Equal(t, 1500*time.Second, d)
 	for _, bad := range []string{`"90m"`, "1e300", "99999999999", "", "-", ".5.5", "9223372037"} {
-		_, err := duration.Parse([]byte(bad))
-		assert.ErrorIs(t, err, duration.ErrSeconds, bad)
+		_, err := timespan.Parse([]byte(bad))
+		assert.ErrorIs(t, err, timespan.ErrSeconds, bad)
 	}
 }
 
@@ -42,7 +42,7 @@ func FuzzRoundTrip(f *testing.F) {
 		if n == math.MinInt64 {
 			t.Skip("no positive counterpart")
 		}
-		back, err := duration.Parse(duration.Append(nil, time.Duration(n)))
+		back, err := timespan.Parse(timespan.Append(nil, time.Duration(n)))
 		require.NoError(t, err)
 		assert.Equal(t, time.Duration(n), back)
 	})
@@ -50,9 +50,9 @@ func FuzzRoundTrip(f *testing.F) {
 
 func TestSecondsJSON(t *testing.T) {
 	type doc struct {
-		Lead duration.Seconds `json:"lead"`
+		Lead timespan.Seconds `json:"lead"`
 	}
-	b, err := json.Marshal(doc{duration.Seconds(90*time.Minute + 500*time.Millisecond)})
+	b, err := json.Marshal(doc{timespan.Seconds(90*time.Minute + 500*time.Millisecond)})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"lead":5400.5}`, string(b))
 
@@ -60,31 +60,31 @@ func TestSecondsJSON(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &got))
 	assert.Equal(t, 90*time.Minute+500*time.Millisecond, time.Duration(got.Lead))
 
-	got = doc{duration.Seconds(time.Hour)}
+	got = doc{timespan.Seconds(time.Hour)}
 	require.NoError(t, json.Unmarshal([]byte(`{"lead":null}`), &got))
 	assert.Equal(t, time.Hour, time.Duration(got.Lead), "null leaves the value unchanged")
 }
 
 func TestSecondsJSONError(t *testing.T) {
 	for _, bad := range []string{`"90m"`, `1e300`, `true`, `{}`} {
-		var s duration.Seconds
+		var s timespan.Seconds
 		err := json.Unmarshal([]byte(`{"lead":`+bad+`}`), &struct {
-			Lead *duration.Seconds `json:"lead"`
+			Lead *timespan.Seconds `json:"lead"`
 		}{&s})
 		require.Error(t, err, bad)
-		var de *duration.Error
+		var de *timespan.Error
 		require.ErrorAs(t, err, &de, bad)
 		assert.Equal(t, bad, de.JSON)
-		assert.ErrorIs(t, err, duration.ErrSeconds)
+		assert.ErrorIs(t, err, timespan.ErrSeconds)
 		assert.Equal(t, "duration "+bad+": want a number of seconds within ±292 years", err.Error())
 		assert.Zero(t, s, "a bad value leaves the duration unchanged")
 	}
 }
 
 func ExampleSeconds() {
-	b, _ := json.Marshal(map[string]duration.Seconds{"outage": duration.Seconds(90 * time.Minute)})
+	b, _ := json.Marshal(map[string]timespan.Seconds{"outage": timespan.Seconds(90 * time.Minute)})
 	fmt.Println(string(b))
-	var back map[string]duration.Seconds
+	var back map[string]timespan.Seconds
 	err := json.Unmarshal([]byte(`{"outage":"90m"}`), &back)
 	fmt.Println(err)
 	// Output:

@@ -1,8 +1,4 @@
-// Package duration writes durations for people ("1h30m") and for JSON (a
-// number of seconds, 5400 for 1h30m): the one implementation behind
-// timeline.FormatDuration and the JSON of timeline and policy, for the
-// packages that must not import one another.
-package duration
+package timespan
 
 import (
 	"strings"

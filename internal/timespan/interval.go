@@ -1,6 +1,7 @@
-// Package interval merges half-open intervals of time, [Start, End), for
-// the packages of the module that keep their own interval types.
-package interval
+package timespan
+
+// Intervals. Half-open intervals of time, [Start, End), are merged here
+// for the packages of the module that keep their own interval types.
 
 import (
 	"slices"

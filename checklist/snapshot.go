@@ -142,7 +142,7 @@ func (r *Run) digest() string {
 					b = append(b, ',')
 				}
 				b = append(b, `{"status":"`...)
-				b = append(b, statusNames[c.Status]...)
+				b = append(b, statuses.Names[c.Status]...)
 				b = append(b, `","by":`...)
 				b = jsonstr.Append(b, c.By)
 				b = append(b, `,"at":"`...)

@@ -28,7 +28,7 @@ var (
 	// writer appended): nothing was stored. See [Store].
 	ErrConflict = errors.New("timeline: record moved on")
 	// ErrInvalid is wrapped by errors about a malformed entry, including one
-	// of an unknown kind.
+	// of an unknown kind, and about an unknown impact or outcome.
 	ErrInvalid = errors.New("timeline: invalid entry")
 	// ErrNotStarted is wrapped when a step ends without a running attempt.
 	ErrNotStarted = errors.New("timeline: step not started")

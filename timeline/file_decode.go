@@ -172,7 +172,7 @@ func decodeFast(line string) (Entry, bool) {
 	if d.lit(`,"impact":`) {
 		name := d.str()
 		v, err := ParseImpact(name)
-		if err != nil || v == NoImpact || impactNames[v] != name {
+		if err != nil || v == NoImpact || impacts.Names[v] != name {
 			return e, false
 		}
 		e.Impact = v
@@ -180,7 +180,7 @@ func decodeFast(line string) (Entry, bool) {
 	if d.lit(`,"outcome":`) {
 		name := d.str()
 		v, err := ParseOutcome(name)
-		if err != nil || v == Done || outcomeNames[v] != name {
+		if err != nil || v == Done || outcomes.Names[v] != name {
 			return e, false
 		}
 		e.Outcome = v

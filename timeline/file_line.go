@@ -109,12 +109,12 @@ func appendEntry(b []byte, e *Entry) ([]byte, error) {
 	}
 	if e.Impact != NoImpact {
 		b = append(b, `,"impact":"`...)
-		b = append(b, impactNames[e.Impact]...)
+		b = append(b, impacts.Names[e.Impact]...)
 		b = append(b, '"')
 	}
 	if e.Outcome != Done {
 		b = append(b, `,"outcome":"`...)
-		b = append(b, outcomeNames[e.Outcome]...)
+		b = append(b, outcomes.Names[e.Outcome]...)
 		b = append(b, '"')
 	}
 	if len(e.Attrs) > 0 {

@@ -1,6 +1,6 @@
 package timeline
 
-import "fmt"
+import "github.com/mepkit/mepkit/internal/enum"
 
 // Impact is what a step does to the users of the system while it runs.
 // The zero value is NoImpact.
@@ -13,49 +13,28 @@ const (
 	Outage                   // users are cut off (French: coupure)
 )
 
-var impactNames = [...]string{NoImpact: "none", Disruption: "disruption", Outage: "outage"}
+var impacts = enum.Enum[Impact]{Package: "timeline", Type: "Impact", What: "impact",
+	Names:   []string{NoImpact: "none", Disruption: "disruption", Outage: "outage"},
+	Aliases: map[string]Impact{"": NoImpact}, Invalid: ErrInvalid}
 
-// String returns "none", "disruption" or "outage".
-func (i Impact) String() string {
-	if int(i) < len(impactNames) {
-		return impactNames[i]
-	}
-	return fmt.Sprintf("Impact(%d)", uint8(i))
-}
+// String returns "none", "disruption" or "outage", and "Impact(N)" for an
+// undeclared value.
+func (i Impact) String() string { return impacts.String(i) }
 
 // IsValid reports whether i is one of the declared impacts.
-func (i Impact) IsValid() bool { return int(i) < len(impactNames) }
+func (i Impact) IsValid() bool { return impacts.Valid(i) }
 
-// MarshalText encodes i as its String form; an undeclared value is an error.
-func (i Impact) MarshalText() ([]byte, error) {
-	if !i.IsValid() {
-		return nil, fmt.Errorf("timeline: invalid impact %d", uint8(i))
-	}
-	return []byte(impactNames[i]), nil
-}
+// MarshalText encodes i as its String form; an undeclared value is an
+// error wrapping [ErrInvalid].
+func (i Impact) MarshalText() ([]byte, error) { return impacts.MarshalText(i) }
 
-// UnmarshalText decodes "none" (or ""), "disruption" or "outage".
-func (i *Impact) UnmarshalText(b []byte) error {
-	v, err := ParseImpact(string(b))
-	if err != nil {
-		return err
-	}
-	*i = v
-	return nil
-}
+// UnmarshalText decodes what [ParseImpact] reads.
+func (i *Impact) UnmarshalText(b []byte) error { return impacts.UnmarshalText(i, b) }
 
-// ParseImpact parses "none" (or the empty string), "disruption" or "outage".
-func ParseImpact(s string) (Impact, error) {
-	switch s {
-	case "", "none":
-		return NoImpact, nil
-	case "disruption":
-		return Disruption, nil
-	case "outage":
-		return Outage, nil
-	}
-	return 0, fmt.Errorf("timeline: unknown impact %q (want none, disruption or outage)", s)
-}
+// ParseImpact parses "none" (or the empty string), "disruption" or
+// "outage", in any case and with spaces around trimmed. Any other text is
+// an error wrapping [ErrInvalid].
+func ParseImpact(s string) (Impact, error) { return impacts.Parse(s) }
 
 // Outcome is how a step ended. The zero value is Done.
 type Outcome uint8
@@ -67,46 +46,25 @@ const (
 	Skipped                // the step was not carried out
 )
 
-var outcomeNames = [...]string{Done: "done", Failed: "failed", Skipped: "skipped"}
+var outcomes = enum.Enum[Outcome]{Package: "timeline", Type: "Outcome", What: "outcome",
+	Names:   []string{Done: "done", Failed: "failed", Skipped: "skipped"},
+	Aliases: map[string]Outcome{"": Done}, Invalid: ErrInvalid}
 
-// String returns "done", "failed" or "skipped".
-func (o Outcome) String() string {
-	if int(o) < len(outcomeNames) {
-		return outcomeNames[o]
-	}
-	return fmt.Sprintf("Outcome(%d)", uint8(o))
-}
+// String returns "done", "failed" or "skipped", and "Outcome(N)" for an
+// undeclared value.
+func (o Outcome) String() string { return outcomes.String(o) }
 
 // IsValid reports whether o is one of the declared outcomes.
-func (o Outcome) IsValid() bool { return int(o) < len(outcomeNames) }
+func (o Outcome) IsValid() bool { return outcomes.Valid(o) }
 
-// MarshalText encodes o as its String form; an undeclared value is an error.
-func (o Outcome) MarshalText() ([]byte, error) {
-	if !o.IsValid() {
-		return nil, fmt.Errorf("timeline: invalid outcome %d", uint8(o))
-	}
-	return []byte(outcomeNames[o]), nil
-}
+// MarshalText encodes o as its String form; an undeclared value is an
+// error wrapping [ErrInvalid].
+func (o Outcome) MarshalText() ([]byte, error) { return outcomes.MarshalText(o) }
 
-// UnmarshalText decodes "done" (or ""), "failed" or "skipped".
-func (o *Outcome) UnmarshalText(b []byte) error {
-	v, err := ParseOutcome(string(b))
-	if err != nil {
-		return err
-	}
-	*o = v
-	return nil
-}
+// UnmarshalText decodes what [ParseOutcome] reads.
+func (o *Outcome) UnmarshalText(b []byte) error { return outcomes.UnmarshalText(o, b) }
 
-// ParseOutcome parses "done" (or the empty string), "failed" or "skipped".
-func ParseOutcome(s string) (Outcome, error) {
-	switch s {
-	case "", "done":
-		return Done, nil
-	case "failed":
-		return Failed, nil
-	case "skipped":
-		return Skipped, nil
-	}
-	return 0, fmt.Errorf("timeline: unknown outcome %q (want done, failed or skipped)", s)
-}
+// ParseOutcome parses "done" (or the empty string), "failed" or
+// "skipped", in any case and with spaces around trimmed. Any other text is
+// an error wrapping [ErrInvalid].
+func ParseOutcome(s string) (Outcome, error) { return outcomes.Parse(s) }

@@ -2,7 +2,6 @@ package timeline
 
 import (
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/mepkit/mepkit/internal/timespan"
@@ -21,7 +20,7 @@ import (
 // nested value, passes through as it is.
 func jsonError(err error) error {
 	if e, ok := err.(*timespan.Error); ok {
-		return fmt.Errorf("timeline: %w", e)
+		return wrapError("", e)
 	}
 	return err
 }

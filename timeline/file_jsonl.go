@@ -99,7 +99,7 @@ func Read(r io.Reader) ([]Entry, error) {
 func ReadFile(path string) ([]Entry, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("timeline: %w", err)
+		return nil, wrapError("", err)
 	}
 	defer f.Close()
 	entries, _, tail, err := readJournal(f, path)
@@ -122,7 +122,7 @@ func ReadFile(path string) ([]Entry, error) {
 func VerifyFile(path string, key []byte) (n int, head string, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return 0, "", fmt.Errorf("timeline: %w", err)
+		return 0, "", wrapError("", err)
 	}
 	defer f.Close()
 	v := NewVerifier(key)
@@ -196,7 +196,7 @@ func (s *scanner) readError(err error) error {
 	if errors.As(err, &le) {
 		return err
 	}
-	return fmt.Errorf("timeline: reading line %d: %w", s.line, err)
+	return wrapError(fmt.Sprintf("reading line %d", s.line), err)
 }
 
 // decode decodes the line just read and checks it is canonical.
@@ -217,7 +217,7 @@ func decodeNumbered(data []byte, complete bool, line int, buf []byte) (Entry, []
 	e, buf, err := decodeLine(string(data), buf)
 	if err != nil {
 		if !complete && !decodes(data) {
-			err = fmt.Errorf("%w: %w", ErrTornWrite, err)
+			err = wrapError("", ErrTornWrite, err)
 		}
 		return Entry{}, buf, &LineError{Line: line, Err: err}
 	}

@@ -175,8 +175,10 @@ func canonical(line string, e *Entry, buf []byte) ([]byte, error) {
 // canonicalError says where a line departs from the journal's encoding.
 type canonicalError struct{ offset int }
 
-func (e *canonicalError) Error() string {
-	return "timeline: journal tampered with: the line is not the journal's encoding of the entry it holds (it differs from column " +
+func (e *canonicalError) Error() string { return prefix + e.message() }
+
+func (e *canonicalError) message() string {
+	return "journal tampered with: the line is not the journal's encoding of the entry it holds (it differs from column " +
 		strconv.Itoa(e.offset+1) + "): edited by hand?"
 }
 

@@ -57,7 +57,7 @@ func readLines(f *os.File) (data []byte, long int, err error) {
 func readJournal(f *os.File, name string) (entries []Entry, size int, tail []byte, err error) {
 	data, long, err := readLines(f)
 	if err != nil {
-		return nil, 0, nil, fmt.Errorf("timeline: reading %s: %w", name, err)
+		return nil, 0, nil, wrapError(fmt.Sprintf("reading %s", name), err)
 	}
 	size = bytes.LastIndexByte(data, '\n') + 1
 	entries, err = decodeLines(data[:size])

@@ -47,23 +47,23 @@ func OpenFileStore(path string, opts *FileStoreOptions) (*FileStore, error) {
 		f, err = os.OpenFile(path, os.O_RDWR, 0)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("timeline: %w", err)
+		return nil, wrapError("", err)
 	}
 	if err := lockFile(f); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("timeline: %s: %w", path, err)
+		return nil, wrapError(path, err)
 	}
 	if created && !noSync {
 		if err := syncDir(filepath.Dir(path)); err != nil {
 			f.Close()
-			return nil, fmt.Errorf("timeline: %w", err)
+			return nil, wrapError("", err)
 		}
 	}
 	return &FileStore{f: f, path: path, noSync: noSync}, nil
 }
 
 // errNoFile is returned by the methods of a zero or closed FileStore.
-var errNoFile = errors.New("timeline: FileStore has no open file")
+var errNoFile = newError("FileStore has no open file")
 
 // Load reads every entry of the file. It reads the file at once and, for a
 // long one, decodes its lines on every core (GOMAXPROCS), so it holds the
@@ -78,10 +78,10 @@ func (s *FileStore) Load() ([]Entry, error) {
 		return nil, errNoFile
 	}
 	if s.loaded {
-		return nil, errors.New("timeline: FileStore.Load called twice")
+		return nil, newError("FileStore.Load called twice")
 	}
 	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
-		return nil, fmt.Errorf("timeline: %w", err)
+		return nil, wrapError("", err)
 	}
 	// Complete lines end with a newline; what follows the last one is
 	// the trace of a crash during a write.
@@ -109,14 +109,14 @@ func (s *FileStore) repair() error {
 	}
 	if s.recovery.TornBytes > 0 {
 		if err := s.f.Truncate(s.size); err != nil {
-			return fmt.Errorf("timeline: truncating the torn last line of %s: %w", s.path, err)
+			return wrapError(fmt.Sprintf("truncating the torn last line of %s", s.path), err)
 		}
 		if err := s.sync(); err != nil {
 			return err
 		}
 	}
 	if _, err := s.f.Seek(s.size, io.SeekStart); err != nil {
-		return fmt.Errorf("timeline: %w", err)
+		return wrapError("", err)
 	}
 	s.repaired = true
 	return nil
@@ -137,14 +137,14 @@ func (s *FileStore) Append(batch []Entry) error {
 		return errNoFile
 	}
 	if !s.loaded {
-		return errors.New("timeline: FileStore.Append before Load")
+		return newError("FileStore.Append before Load")
 	}
 	if len(batch) == 0 {
 		return nil
 	}
 	if first := batch[0].Seq; first != s.last+1 {
 		if first > s.last+1 {
-			return fmt.Errorf("timeline: %s: batch starts at seq %d, after %d: a gap", s.path, first, s.last)
+			return newError(fmt.Sprintf("%s: batch starts at seq %d, after %d: a gap", s.path, first, s.last))
 		}
 		n, err := s.stored(batch)
 		if err != nil {
@@ -172,7 +172,7 @@ func (s *FileStore) Append(batch []Entry) error {
 			if n > 0 {
 				s.rollback()
 			}
-			return fmt.Errorf("timeline: writing %s: %w", s.path, err)
+			return wrapError(fmt.Sprintf("writing %s", s.path), err)
 		}
 		s.size += int64(n)
 		s.last, s.lastHash = batch[i].Seq, batch[i].Hash
@@ -186,7 +186,7 @@ func (s *FileStore) Append(batch []Entry) error {
 // only a retry or a conflict costs.
 func (s *FileStore) stored(batch []Entry) (int, error) {
 	conflict := func(seq uint64) error {
-		return fmt.Errorf("timeline: %s: seq %d is stored with another hash: %w", s.path, seq, ErrConflict)
+		return wrapError(fmt.Sprintf("%s: seq %d is stored with another hash", s.path, seq), ErrConflict)
 	}
 	n := 0
 	for n < len(batch) && batch[n].Seq <= s.last {
@@ -245,7 +245,7 @@ func (s *FileStore) sync() error {
 		return nil
 	}
 	if err := s.f.Sync(); err != nil {
-		return fmt.Errorf("timeline: syncing %s: %w", s.path, err)
+		return wrapError(fmt.Sprintf("syncing %s", s.path), err)
 	}
 	return nil
 }
@@ -259,7 +259,7 @@ func (s *FileStore) Close() error {
 	err := s.f.Close()
 	s.f = nil
 	if err != nil {
-		return fmt.Errorf("timeline: %w", err)
+		return wrapError("", err)
 	}
 	return nil
 }
@@ -300,8 +300,8 @@ type openError struct {
 	err  error
 }
 
-func (e *openError) Error() string {
-	return "timeline: opening " + e.path + ": " + trimPrefix(e.err.Error())
-}
+func (e *openError) Error() string { return prefix + e.message() }
+
+func (e *openError) message() string { return "opening " + e.path + ": " + message(e.err) }
 
 func (e *openError) Unwrap() error { return e.err }

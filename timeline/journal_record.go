@@ -163,14 +163,14 @@ func (j *Journal) storeBatch() {
 	case errors.Is(err, ErrConflict):
 		// Nothing of batch is stored, and the entries queued since
 		// chain on it: drop them all and go back to the stored state.
-		j.conflict = fmt.Errorf("timeline: entries %d to %d not stored: %w", batch[0].Seq, j.seq, err)
-		j.behind = fmt.Errorf("timeline: behind the store since entry %d: refresh first: %w", batch[0].Seq, err)
+		j.conflict = wrapError(fmt.Sprintf("entries %d to %d not stored", batch[0].Seq, j.seq), err)
+		j.behind = wrapError(fmt.Sprintf("behind the store since entry %d: refresh first", batch[0].Seq), err)
 		j.gen++
 		clear(j.pending)
 		j.pending = j.pending[:0]
 		j.rewind()
 	case err != nil:
-		j.failed = fmt.Errorf("timeline: journal unusable after a storage error: %w", err)
+		j.failed = wrapError("journal unusable after a storage error", err)
 	default:
 		for _, e := range batch {
 			j.entries.append(e)
@@ -232,7 +232,7 @@ func (j *Journal) Refresh() ([]Entry, error) {
 	}
 	t, ok := j.store.(Tailer)
 	if !ok {
-		return nil, fmt.Errorf("timeline: the store (%T) cannot say what other writers appended: it does not implement Tailer", j.store)
+		return nil, newError(fmt.Sprintf("the store (%T) cannot say what other writers appended: it does not implement Tailer", j.store))
 	}
 	j.refreshing = true
 	since := j.durable
@@ -242,7 +242,7 @@ func (j *Journal) Refresh() ([]Entry, error) {
 	j.refreshing = false
 	j.cond.Broadcast()
 	if err != nil {
-		return nil, fmt.Errorf("timeline: refresh: %w", err)
+		return nil, wrapError("refresh", err)
 	}
 	if len(news) == 0 {
 		j.behind = nil

@@ -45,7 +45,7 @@ func (e *Enum[T]) String(v T) string {
 // "timeline: invalid impact 7", wrapping Invalid.
 func (e *Enum[T]) MarshalText(v T) ([]byte, error) {
 	if !e.Valid(v) {
-		return nil, &Error{msg: e.Package + ": invalid " + e.What + " " + strconv.Itoa(int(v)), err: e.Invalid}
+		return nil, &Error{pkg: e.Package, msg: "invalid " + e.What + " " + strconv.Itoa(int(v)), err: e.Invalid}
 	}
 	return []byte(e.Names[v]), nil
 }
@@ -64,7 +64,7 @@ func (e *Enum[T]) Parse(s string) (T, error) {
 	if v, ok := e.Aliases[name]; ok {
 		return v, nil
 	}
-	return 0, &Error{msg: e.Package + ": unknown " + e.What + " " + strconv.Quote(s) + " (want " + e.want() + ")", err: e.Invalid}
+	return 0, &Error{pkg: e.Package, msg: "unknown " + e.What + " " + strconv.Quote(s) + " (want " + e.want() + ")", err: e.Invalid}
 }
 
 // UnmarshalText sets *v to the value that b names, as [Enum.Parse] reads
@@ -91,11 +91,16 @@ func (e *Enum[T]) want() string {
 // no name. Its text starts with the package's prefix; it wraps the
 // package's sentinel for invalid input.
 type Error struct {
-	msg string
-	err error
+	pkg, msg string
+	err      error
 }
 
-func (e *Error) Error() string { return e.msg }
+func (e *Error) Error() string { return e.pkg + ": " + e.msg }
+
+// Message returns the text of the error without the package's prefix,
+// "unknown impact \"total\" (want none, disruption or outage)", for an
+// error of the package that holds it and has its own prefix.
+func (e *Error) Message() string { return e.msg }
 
 // Unwrap returns the package's sentinel, nil if it has none.
 func (e *Error) Unwrap() error { return e.err }

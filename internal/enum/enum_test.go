@@ -35,7 +35,8 @@ func TestMarshalText(t *testing.T) {
 	assert.ErrorIs(t, err, errBad)
 	assert.EqualError(t, err, "paint: invalid color 7")
 	var ee *enum.Error
-	assert.ErrorAs(t, err, &ee)
+	require.ErrorAs(t, err, &ee)
+	assert.Equal(t, "invalid color 7", ee.Message(), "the message without the prefix")
 }
 
 func TestParse(t *testing.T) {

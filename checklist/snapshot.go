@@ -252,7 +252,7 @@ func Restore(l List, data []byte) (*Run, error) {
 		}
 		for k, c := range si.History {
 			if err := r.replay(i, c); err != nil {
-				return nil, &SnapshotError{Item: si.ID, Field: fmt.Sprintf("history[%d]", k), Err: why(ErrInvalid, "%v", trimPrefix(err))}
+				return nil, &SnapshotError{Item: si.ID, Field: fmt.Sprintf("history[%d]", k), Err: why(ErrInvalid, "%s", message(err))}
 			}
 			changes++
 		}

@@ -1,10 +1,11 @@
 package checklist
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/mepkit/mepkit/internal/enum"
 )
 
 // Sentinel errors, for branching with [errors.Is]. The package's errors
@@ -17,23 +18,23 @@ var (
 	// empty or duplicate ID, an unknown dependency, a cycle (see
 	// [*CycleError]), an unknown mode or status; for a change to a run, a
 	// missing actor, time or waiver reason, or a zero T0.
-	ErrInvalid = errors.New("checklist: invalid")
+	ErrInvalid = newError("invalid")
 
 	// ErrTooLarge: input over the parser's size limit
 	// ([ParseOptions.MaxBytes]), refused before it is decoded.
-	ErrTooLarge = errors.New("checklist: input too large")
+	ErrTooLarge = newError("input too large")
 
 	// ErrNotFound: no item of the run has that ID.
-	ErrNotFound = errors.New("checklist: no such item")
+	ErrNotFound = newError("no such item")
 
 	// ErrState: the change does not fit where the run stands or what its
 	// list allows: the item is already done or waived, an item it depends
 	// on (or, in an ordered list, an earlier item of its section) is not
 	// done, or the list does not let required items be waived.
-	ErrState = errors.New("checklist: change not allowed now")
+	ErrState = newError("change not allowed now")
 
 	// ErrMismatch: a snapshot of another list ([Restore]).
-	ErrMismatch = errors.New("checklist: snapshot of another list")
+	ErrMismatch = newError("snapshot of another list")
 )
 
 // DefaultMaxProblems is how many problems a [*ListError] keeps by default;
@@ -53,9 +54,9 @@ func (b *because) Error() string {
 	case b.cause == nil:
 		return b.msg
 	case b.msg == "":
-		return trimPrefix(b.cause)
+		return message(b.cause)
 	}
-	return b.msg + ": " + trimPrefix(b.cause)
+	return b.msg + ": " + message(b.cause)
 }
 
 func (b *because) Unwrap() []error {
@@ -94,9 +95,10 @@ type Error struct {
 	Err    error
 }
 
-func (e *Error) Error() string {
+func (e *Error) Error() string { return prefix + e.message() }
+
+func (e *Error) message() string {
 	var sb strings.Builder
-	sb.WriteString("checklist: ")
 	if e.Line > 0 {
 		sb.WriteString("line ")
 		sb.WriteString(strconv.Itoa(e.Line))
@@ -120,7 +122,7 @@ func (e *Error) Error() string {
 		sb.WriteString(e.Field)
 		sb.WriteString(": ")
 	}
-	sb.WriteString(trimPrefix(e.Err))
+	sb.WriteString(message(e.Err))
 	return sb.String()
 }
 
@@ -144,9 +146,9 @@ type ListError struct {
 func (e *ListError) Error() string {
 	if len(e.Problems) == 0 {
 		if e.More > 0 {
-			return "checklist: " + strconv.Itoa(e.More) + " problems"
+			return prefix + strconv.Itoa(e.More) + " problems"
 		}
-		return "checklist: no problem"
+		return prefix + "no problem"
 	}
 	var sb strings.Builder
 	for i, p := range e.Problems {
@@ -203,9 +205,11 @@ type CycleError struct {
 // before its last two.
 const cycleShown = 8
 
-func (e *CycleError) Error() string {
+func (e *CycleError) Error() string { return prefix + e.message() }
+
+func (e *CycleError) message() string {
 	var sb strings.Builder
-	sb.WriteString("checklist: dependency cycle ")
+	sb.WriteString("dependency cycle ")
 	n := len(e.Path)
 	long := n > cycleShown+2
 	for i := 0; i < n; i++ {
@@ -264,12 +268,14 @@ type ChangeError struct {
 	Err     error
 }
 
-func (e *ChangeError) Error() string {
-	s := "checklist: " + e.Op
+func (e *ChangeError) Error() string { return prefix + e.message() }
+
+func (e *ChangeError) message() string {
+	s := e.Op
 	if e.Item != "" {
 		s += " " + strconv.Quote(e.Item)
 	}
-	return s + ": " + trimPrefix(e.Err)
+	return s + ": " + message(e.Err)
 }
 
 func (e *ChangeError) Unwrap() error { return e.Err }
@@ -285,24 +291,46 @@ type SnapshotError struct {
 	Err   error
 }
 
-func (e *SnapshotError) Error() string {
-	s := "checklist: snapshot: "
+func (e *SnapshotError) Error() string { return prefix + e.message() }
+
+func (e *SnapshotError) message() string {
+	s := "snapshot: "
 	if e.Item != "" {
 		s += "item " + strconv.Quote(e.Item) + ": "
 	}
 	if e.Field != "" {
 		s += e.Field + ": "
 	}
-	return s + trimPrefix(e.Err)
+	return s + message(e.Err)
 }
 
 func (e *SnapshotError) Unwrap() error { return e.Err }
 
-// trimPrefix drops the package prefix of a wrapped error so that it is
-// not repeated in the message of the error that wraps it.
-func trimPrefix(err error) string {
-	if err == nil {
+// prefix starts the text of every error of this package. An error of the
+// package that holds another one shows that one's [message], so that the
+// prefix is written once, at the front.
+const prefix = "checklist: "
+
+// pkgError is a sentinel error of this package.
+type pkgError struct{ msg string }
+
+// newError returns an error of this package whose text is prefix and msg.
+func newError(msg string) error { return &pkgError{msg: msg} }
+
+func (e *pkgError) Error() string   { return prefix + e.msg }
+func (e *pkgError) message() string { return e.msg }
+
+// message returns the text of err without the package prefix when err is
+// an error of this package (one of its modes or statuses included), the
+// whole text of err otherwise, and "unknown error" for nil.
+func message(err error) string {
+	switch e := err.(type) {
+	case nil:
 		return "unknown error"
+	case interface{ message() string }:
+		return e.message()
+	case *enum.Error:
+		return e.Message()
 	}
-	return strings.TrimPrefix(err.Error(), "checklist: ")
+	return err.Error()
 }

@@ -7,7 +7,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/mepkit/mepkit/internal/durfmt"
+	"github.com/mepkit/mepkit/internal/timespan"
 )
 
 // fileList and fileItem are the file schema, for writing lists.
@@ -57,7 +57,7 @@ func (it Item) file() (fileItem, error) {
 	f := fileItem{ID: it.ID, Title: it.Title, Section: it.Section, Owner: it.Owner,
 		Optional: it.Optional, DependsOn: it.DependsOn, Offline: it.Offline, Purpose: purposeNames[it.Purpose]}
 	if it.Deadline != 0 {
-		f.Deadline = durfmt.Short(it.Deadline)
+		f.Deadline = timespan.Short(it.Deadline)
 	}
 	return f, nil
 }

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/mepkit/mepkit/internal/durfmt"
+	"github.com/mepkit/mepkit/internal/timespan"
 )
 
 // MaxSectionItems is the longest section [List.Lint] accepts without a
@@ -61,7 +61,7 @@ func (l List) Lint() []Warning {
 		}
 		if it.Deadline > 0 {
 			ws = append(ws, Warning{Rule: RuleDeadlineAfterT0, Item: it.ID,
-				Message: fmt.Sprintf("item %q is due %s after T0; preparation is done before the operation (R7), \"-1h\" for the readiness window", it.ID, durfmt.Short(it.Deadline))})
+				Message: fmt.Sprintf("item %q is due %s after T0; preparation is done before the operation (R7), \"-1h\" for the readiness window", it.ID, timespan.Short(it.Deadline))})
 		}
 	}
 	return ws

@@ -2,9 +2,9 @@ package checklist
 
 import (
 	"slices"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/mepkit/mepkit/internal/enum"
 )
 
 // Mode says how the items of a list are worked through. The zero value is
@@ -21,48 +21,24 @@ const (
 	DoConfirm
 )
 
-// String returns "read-do" or "do-confirm".
-func (m Mode) String() string {
-	switch m {
-	case ReadDo:
-		return "read-do"
-	case DoConfirm:
-		return "do-confirm"
-	}
-	return "Mode(" + strconv.Itoa(int(m)) + ")"
-}
+var modes = enum.Enum[Mode]{Package: "checklist", Type: "Mode", What: "mode",
+	Names: []string{ReadDo: "read-do", DoConfirm: "do-confirm"}, Invalid: ErrInvalid}
+
+// String returns "read-do" or "do-confirm", and "Mode(N)" for an unknown
+// mode.
+func (m Mode) String() string { return modes.String(m) }
 
 // MarshalText implements [encoding.TextMarshaler]; it fails for an
-// unknown mode.
-func (m Mode) MarshalText() ([]byte, error) {
-	if m > DoConfirm {
-		return nil, why(ErrInvalid, "invalid mode: %d", uint8(m))
-	}
-	return []byte(m.String()), nil
-}
+// unknown mode, with an error wrapping [ErrInvalid].
+func (m Mode) MarshalText() ([]byte, error) { return modes.MarshalText(m) }
 
-// UnmarshalText implements [encoding.TextUnmarshaler]; it accepts
-// "read-do" and "do-confirm", in any case.
-func (m *Mode) UnmarshalText(b []byte) error {
-	mode, err := ParseMode(string(b))
-	if err != nil {
-		return err
-	}
-	*m = mode
-	return nil
-}
+// UnmarshalText implements [encoding.TextUnmarshaler]; it reads what
+// [ParseMode] reads.
+func (m *Mode) UnmarshalText(b []byte) error { return modes.UnmarshalText(m, b) }
 
 // ParseMode returns the mode named "read-do" or "do-confirm" (in any
-// case), or an error wrapping [ErrInvalid].
-func ParseMode(s string) (Mode, error) {
-	switch strings.ToLower(s) {
-	case "read-do":
-		return ReadDo, nil
-	case "do-confirm":
-		return DoConfirm, nil
-	}
-	return 0, why(ErrInvalid, "invalid mode: %q (want read-do or do-confirm)", s)
-}
+// case, with spaces around trimmed), or an error wrapping [ErrInvalid].
+func ParseMode(s string) (Mode, error) { return modes.Parse(s) }
 
 // Item is one line of a checklist. The zero value has no ID and no title:
 // [List.Validate] refuses it.

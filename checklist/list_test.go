@@ -74,3 +74,37 @@ func TestStatusText(t *testing.T) {
 	var s checklist.Status
 	assert.Error(t, s.UnmarshalText([]byte("maybe")))
 }
+
+// Modes and statuses read in any case, around spaces trimmed; every
+// spelling accepted before still reads to the same value, and an unknown
+// one is an error naming the names wanted.
+func TestModeAndStatusSpellings(t *testing.T) {
+	for s, want := range map[string]checklist.Mode{
+		"read-do": checklist.ReadDo, "READ-DO": checklist.ReadDo, "Do-Confirm": checklist.DoConfirm, " do-confirm\n": checklist.DoConfirm,
+	} {
+		got, err := checklist.ParseMode(s)
+		require.NoError(t, err, "%q", s)
+		assert.Equal(t, want, got, "%q", s)
+	}
+	for s, want := range map[string]checklist.Status{
+		"pending": checklist.Pending, "done": checklist.Done, "failed": checklist.Failed, "waived": checklist.Waived,
+		"Done": checklist.Done, " WAIVED ": checklist.Waived,
+	} {
+		var got checklist.Status
+		require.NoError(t, got.UnmarshalText([]byte(s)), "%q", s)
+		assert.Equal(t, want, got, "%q", s)
+	}
+
+	_, err := checklist.ParseMode("")
+	assert.EqualError(t, err, `checklist: unknown mode "" (want read-do or do-confirm)`)
+	got := checklist.Done
+	err = got.UnmarshalText([]byte("maybe"))
+	assert.ErrorIs(t, err, checklist.ErrInvalid)
+	assert.EqualError(t, err, `checklist: unknown status "maybe" (want pending, done, failed or waived)`)
+	assert.Equal(t, checklist.Done, got, "unchanged on error")
+	assert.ErrorIs(t, (&got).UnmarshalText(nil), checklist.ErrInvalid, "no empty status")
+	_, err = checklist.Status(4).MarshalText()
+	assert.ErrorIs(t, err, checklist.ErrInvalid)
+	assert.EqualError(t, err, "checklist: invalid status 4")
+	assert.Equal(t, "Status(4)", checklist.Status(4).String())
+}

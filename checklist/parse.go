@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -387,48 +386,9 @@ func deref(n *yaml.Node) *yaml.Node {
 	return n
 }
 
-// yamlError turns an error of the YAML decoder of data, "yaml: line 3:
-// ...", into an [*Error] with the line. The decoder names no line for an
-// error on the first line (line 1), nor for an alias to an unknown anchor
-// (the line of the alias); for the errors of its parser, as opposed to its
-// scanner, it names the line before the one where the construct in error
-// starts. The characters it refuses without a line have been checked
-// before, by jsonyaml.Prepare.
+// yamlError turns an error of the YAML decoder of data into an [*Error]
+// with the line, as [jsonyaml.DecodeError] finds it.
 func yamlError(err error, data []byte) *Error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := 1
-	if rest, ok := strings.CutPrefix(msg, "line "); ok {
-		if num, tail, ok := strings.Cut(rest, ": "); ok {
-			if n, convErr := strconv.Atoi(num); convErr == nil {
-				line, msg = n, tail
-				if isParserError(msg) {
-					line++
-				}
-			}
-		}
-	} else if name, ok := strings.CutPrefix(msg, "unknown anchor '"); ok {
-		name, _, _ = strings.Cut(name, "' referenced")
-		if i := bytes.Index(data, []byte("*"+name)); i >= 0 {
-			line = bytes.Count(data[:i], []byte{'\n'}) + 1
-		}
-	}
-	return &Error{Line: line, Index: -1, Err: why(ErrInvalid, "syntax error: %s", msg)}
-}
-
-// isParserError reports whether msg is the problem of an error of the
-// YAML parser, whose line the decoder counts from 0: the parser's
-// messages, none of which its scanner uses.
-func isParserError(msg string) bool {
-	for _, p := range [...]string{
-		"did not find expected ',' or ']'", "did not find expected ',' or '}'",
-		"did not find expected '-' indicator", "did not find expected <document start>",
-		"did not find expected key", "did not find expected node content",
-		"found duplicate %TAG directive", "found duplicate %YAML directive",
-		"found incompatible YAML document", "found undefined tag handle",
-	} {
-		if strings.HasPrefix(msg, p) {
-			return true
-		}
-	}
-	return false
+	se := jsonyaml.DecodeError(err, data)
+	return &Error{Line: se.Line, Index: -1, Err: why(ErrInvalid, "syntax error: %s", se.Msg)}
 }

@@ -66,7 +66,7 @@ func TestParseErrorsNameLineItemField(t *testing.T) {
 		{"unknown list field", "name: x\nversion: 2\n", "unknown field", 2, 0, "", "version"},
 		{"bad deadline", "items:\n  - id: a\n    title: A\n  - title: B\n    id: b\n    deadline: 1 hour\n", `want a duration such as "-1h" or "-30m", got "1 hour"`, 6, 0, "b", "deadline"},
 		{"bad bool", "items:\n  - id: a\n    title: A\n    optional: yes\n", `want true or false, got "yes"`, 4, 0, "a", "optional"},
-		{"bad mode", "mode: sometimes\n", `invalid mode: "sometimes"`, 1, 0, "", "mode"},
+		{"bad mode", "mode: sometimes\n", `unknown mode "sometimes"`, 1, 0, "", "mode"},
 		{"field twice", "items:\n  - id: a\n    title: A\n    title: B\n", "field given twice", 4, 0, "a", "title"},
 		{"depends_on not a list", "items:\n  - id: a\n    title: A\n    depends_on: b\n", "want a list of item IDs", 4, 0, "a", "depends_on"},
 		{"duplicate id", "items:\n  - id: a\n    title: A\n  - id: a\n    title: A again\n", "duplicate item ID: also item #1", 4, 0, "a", "id"},
@@ -164,7 +164,7 @@ items:
 		assert.ErrorIs(t, p, checklist.ErrInvalid)
 	}
 	assert.Equal(t, []want{
-		{2, "", "mode", `invalid mode: "sometimes" (want read-do or do-confirm)`},
+		{2, "", "mode", `unknown mode "sometimes" (want read-do or do-confirm)`},
 		{3, "", "colour", "unknown field: want name, mode, ordered, waive_required or items"},
 		{7, "a", "deadline", `invalid value: want a duration such as "-1h" or "-30m", got "one hour"`},
 		{8, "a", "id", "duplicate item ID: also item #1"},

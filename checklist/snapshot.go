@@ -142,7 +142,7 @@ func (r *Run) digest() string {
 					b = append(b, ',')
 				}
 				b = append(b, `{"status":"`...)
-				b = append(b, statusNames[c.Status]...)
+				b = append(b, statuses.Names[c.Status]...)
 				b = append(b, `","by":`...)
 				b = jsonstr.Append(b, c.By)
 				b = append(b, `,"at":"`...)
@@ -252,7 +252,7 @@ func Restore(l List, data []byte) (*Run, error) {
 		}
 		for k, c := range si.History {
 			if err := r.replay(i, c); err != nil {
-				return nil, &SnapshotError{Item: si.ID, Field: fmt.Sprintf("history[%d]", k), Err: why(ErrInvalid, "%v", trimPrefix(err))}
+				return nil, &SnapshotError{Item: si.ID, Field: fmt.Sprintf("history[%d]", k), Err: why(ErrInvalid, "%s", message(err))}
 			}
 			changes++
 		}

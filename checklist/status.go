@@ -1,8 +1,9 @@
 package checklist
 
 import (
-	"strconv"
 	"time"
+
+	"github.com/mepkit/mepkit/internal/enum"
 )
 
 // Status is where an item of a run stands. The zero value is [Pending].
@@ -15,34 +16,22 @@ const (
 	Waived                // not applicable, with a reason
 )
 
-var statusNames = [...]string{"pending", "done", "failed", "waived"}
+var statuses = enum.Enum[Status]{Package: "checklist", Type: "Status", What: "status",
+	Names: []string{Pending: "pending", Done: "done", Failed: "failed", Waived: "waived"}, Invalid: ErrInvalid}
 
-// String returns "pending", "done", "failed" or "waived".
-func (s Status) String() string {
-	if int(s) < len(statusNames) {
-		return statusNames[s]
-	}
-	return "Status(" + strconv.Itoa(int(s)) + ")"
-}
+// String returns "pending", "done", "failed" or "waived", and "Status(N)"
+// for an unknown status.
+func (s Status) String() string { return statuses.String(s) }
 
-// MarshalText implements [encoding.TextMarshaler].
-func (s Status) MarshalText() ([]byte, error) {
-	if int(s) >= len(statusNames) {
-		return nil, why(ErrInvalid, "unknown status %d", uint8(s))
-	}
-	return []byte(statusNames[s]), nil
-}
+// MarshalText implements [encoding.TextMarshaler]; it fails for an
+// unknown status, with an error wrapping [ErrInvalid].
+func (s Status) MarshalText() ([]byte, error) { return statuses.MarshalText(s) }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
-func (s *Status) UnmarshalText(b []byte) error {
-	for i, name := range statusNames {
-		if string(b) == name {
-			*s = Status(i)
-			return nil
-		}
-	}
-	return why(ErrInvalid, "unknown status %q", b)
-}
+// UnmarshalText implements [encoding.TextUnmarshaler]; it reads
+// "pending", "done", "failed" or "waived", in any case, with spaces
+// around trimmed, and fails with an error wrapping [ErrInvalid] for any
+// other text.
+func (s *Status) UnmarshalText(b []byte) error { return statuses.UnmarshalText(s, b) }
 
 // inRange reports whether t can be written in a snapshot, as it is and in
 // UTC: RFC 3339 has four-digit years and offsets under a day.

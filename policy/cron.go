@@ -7,7 +7,7 @@ import (
 
 	"github.com/adhocore/gronx"
 
-	"github.com/mepkit/mepkit/internal/durfmt"
+	"github.com/mepkit/mepkit/internal/timespan"
 )
 
 // maxCronDuration bounds the length of one recurring freeze.
@@ -76,7 +76,7 @@ func newCronRule(expr string, d time.Duration) (*cronRule, error) {
 	}
 	r := &cronRule{
 		expr:    e,
-		what:    `"` + e + `" for ` + durfmt.Short(d),
+		what:    `"` + e + `" for ` + timespan.Short(d),
 		dur:     int64((d + time.Second - 1) / time.Second),
 		daySegs: []string{"0", "0", "0", segs[3], segs[4], segs[5]},
 	}

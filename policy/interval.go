@@ -3,7 +3,7 @@ package policy
 import (
 	"time"
 
-	"github.com/mepkit/mepkit/internal/interval"
+	"github.com/mepkit/mepkit/internal/timespan"
 )
 
 // Interval is a half-open interval of real time, [Start, End). The zero
@@ -31,7 +31,7 @@ func (iv Interval) String() string {
 // normalize sorts ivs[from:] by Start and merges intervals that overlap or
 // touch, in place; it drops empty intervals.
 func normalize(ivs []Interval, from int) []Interval {
-	return ivs[:from+len(interval.Merge(ivs[from:]))]
+	return ivs[:from+len(timespan.Merge(ivs[from:]))]
 }
 
 // complement returns the parts of [from, to) not covered by the sorted,

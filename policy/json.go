@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mepkit/mepkit/internal/jsondur"
+	"github.com/mepkit/mepkit/internal/timespan"
 )
 
 // JSON. The types a tool would log or send ([Result], [Decision],
@@ -60,24 +60,6 @@ func (d *Date) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// seconds is a duration that marshals as a JSON number of seconds, exactly
-// (up to nanoseconds).
-type seconds time.Duration
-
-func (s seconds) MarshalJSON() ([]byte, error) { return jsondur.Append(nil, time.Duration(s)), nil }
-
-func (s *seconds) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		return nil
-	}
-	d, err := jsondur.Parse(b)
-	if err != nil {
-		return fmt.Errorf("policy: duration %s: %w: %w", b, err, ErrInvalid)
-	}
-	*s = seconds(d)
-	return nil
-}
-
 // approvalJSON is the JSON form of an Approval.
 type approvalJSON struct {
 	Role   string    `json:"role"`
@@ -125,13 +107,13 @@ type changeJSON struct {
 	Name        string            `json:"name,omitempty"`
 	Environment string            `json:"environment,omitempty"`
 	Start       time.Time         `json:"start"`
-	Duration    seconds           `json:"duration"`
+	Duration    timespan.Seconds  `json:"duration"`
 	Now         time.Time         `json:"now,omitzero"`
 	Location    string            `json:"location,omitempty"`
 	Labels      map[string]string `json:"labels,omitempty"`
 	ReadyAt     time.Time         `json:"ready_at,omitzero"`
 	Approvals   []Approval        `json:"approvals,omitempty"`
-	Outage      seconds           `json:"outage"`
+	Outage      timespan.Seconds  `json:"outage"`
 	OutageKnown bool              `json:"outage_known,omitempty"`
 	Override    *Override         `json:"override,omitempty"`
 	Risk        Risk              `json:"risk,omitzero"`
@@ -142,8 +124,8 @@ type changeJSON struct {
 // times and empty fields left out.
 func (c Change) MarshalJSON() ([]byte, error) {
 	j := changeJSON{
-		Name: c.Name, Environment: c.Environment, Start: c.Start, Duration: seconds(c.Duration), Now: c.Now,
-		Labels: c.Labels, ReadyAt: c.ReadyAt, Approvals: c.Approvals, Outage: seconds(c.Outage),
+		Name: c.Name, Environment: c.Environment, Start: c.Start, Duration: timespan.Seconds(c.Duration), Now: c.Now,
+		Labels: c.Labels, ReadyAt: c.ReadyAt, Approvals: c.Approvals, Outage: timespan.Seconds(c.Outage),
 		OutageKnown: c.OutageKnown, Override: c.Override, Risk: c.Risk,
 	}
 	if c.Location != nil {
@@ -157,6 +139,9 @@ func (c Change) MarshalJSON() ([]byte, error) {
 func (c *Change) UnmarshalJSON(b []byte) error {
 	var j changeJSON
 	if err := json.Unmarshal(b, &j); err != nil {
+		if e, ok := err.(*timespan.Error); ok {
+			return fmt.Errorf("policy: %w: %w", e, ErrInvalid)
+		}
 		return err
 	}
 	var loc *time.Location
@@ -177,8 +162,8 @@ func (c *Change) UnmarshalJSON(b []byte) error {
 // MarshalJSON writes {"lead": seconds}, the lead in force.
 func (r *Readiness) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
-		Lead seconds `json:"lead"`
-	}{seconds(r.lead())})
+		Lead timespan.Seconds `json:"lead"`
+	}{timespan.Seconds(r.lead())})
 }
 
 // MarshalJSON writes {"role", "count"}, the count in force.

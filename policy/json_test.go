@@ -272,3 +272,10 @@ func TestResultJSONConsistent(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(`{"allowed": true, "verdict": "allow", "decisions": []}`), &r))
 	assert.Nil(t, r.Decisions, "no decisions read as nil")
 }
+
+func TestDurationErrorText(t *testing.T) {
+	var c policy.Change
+	err := json.Unmarshal([]byte(`{"outage": "90m"}`), &c)
+	assert.ErrorIs(t, err, policy.ErrInvalid)
+	assert.EqualError(t, err, `policy: duration "90m": want a number of seconds within ±292 years: policy: invalid argument`)
+}

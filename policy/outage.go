@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/mepkit/mepkit/internal/durfmt"
+	"github.com/mepkit/mepkit/internal/timespan"
 )
 
 // MaxOutage returns a policy that denies a change whose expected user
@@ -14,8 +14,8 @@ import (
 // that it causes no outage.
 func MaxOutage(limit time.Duration) Policy {
 	return &maxOutage{limit: limit,
-		allow:   "expected outage within the limit of " + durfmt.Short(limit),
-		unknown: "expected outage unknown (the limit is " + durfmt.Short(limit) + "); measure it in a rehearsal, or state that there is none"}
+		allow:   "expected outage within the limit of " + timespan.Short(limit),
+		unknown: "expected outage unknown (the limit is " + timespan.Short(limit) + "); measure it in a rehearsal, or state that there is none"}
 }
 
 type maxOutage struct {

@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/mepkit/mepkit/internal/durfmt"
+	"github.com/mepkit/mepkit/internal/timespan"
 )
 
 // MinLead is the shortest readiness lead the method allows (rule R7:
@@ -67,11 +67,11 @@ func (r *Readiness) note() string {
 	case r.Lead == 0 || r.Lead >= MinLead:
 		return ""
 	}
-	return "; the lead " + durfmt.Short(asked) + " asked is below the minimum of " + durfmt.Short(MinLead) + " (rule R7), which applies"
+	return "; the lead " + timespan.Short(asked) + " asked is below the minimum of " + timespan.Short(MinLead) + " (rule R7), which applies"
 }
 
 func (r *Readiness) allowReason() string {
-	return "ready at least " + durfmt.Short(r.lead()) + " before the start" + r.note()
+	return "ready at least " + timespan.Short(r.lead()) + " before the start" + r.note()
 }
 
 // Evaluate applies the rule to c.

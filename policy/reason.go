@@ -5,18 +5,18 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mepkit/mepkit/internal/durfmt"
+	"github.com/mepkit/mepkit/internal/timespan"
 )
 
 // Reasons are appended part by part to a buffer of reasons (see reasons):
 // the reasons of one Set.Evaluate share one allocation, however many
 // parts they have.
 
-// appendShort appends d as durfmt.Short writes it ("1h30m", "45m", "2h"),
+// appendShort appends d as timespan.Short writes it ("1h30m", "45m", "2h"),
 // without allocating for whole minutes.
 func appendShort(b []byte, d time.Duration) []byte {
 	if d%time.Minute != 0 || d == 0 || d < -1<<62 {
-		return append(b, durfmt.Short(d)...)
+		return append(b, timespan.Short(d)...)
 	}
 	if d < 0 {
 		b = append(b, '-')

@@ -6,14 +6,14 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	"github.com/mepkit/mepkit/internal/durfmt"
+	"github.com/mepkit/mepkit/internal/timespan"
 )
 
 func TestAppendShort(t *testing.T) {
 	for _, d := range []time.Duration{0, time.Minute, 30 * time.Minute, time.Hour, 90 * time.Minute, 26 * time.Hour,
 		-time.Hour, -90 * time.Minute, 45 * time.Second, time.Hour + 5*time.Second, 1500 * time.Millisecond,
 		1000 * time.Hour, 1<<63 - 1, -1 << 63} {
-		assert.Equal(t, durfmt.Short(d), string(appendShort(nil, d)), "%v", int64(d))
+		assert.Equal(t, timespan.Short(d), string(appendShort(nil, d)), "%v", int64(d))
 	}
 }
 

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mepkit/mepkit/internal/durfmt"
+	"github.com/mepkit/mepkit/internal/timespan"
 )
 
 // Windows returns an allow-list calendar: operations may run only within
@@ -38,7 +38,7 @@ func Windows(name, spec string, loc *time.Location) (Calendar, error) {
 	c := newWallCalendar(name, loc, r, "the operation is within the windows "+strconv.Quote(r.spec)+" in "+loc.String())
 	if r.longest < 7*secondsPerDay {
 		c.longest = r.longest
-		c.never = "; an operation this long never fits: the longest window lasts " + durfmt.Short(time.Duration(r.longest)*time.Second)
+		c.never = "; an operation this long never fits: the longest window lasts " + timespan.Short(time.Duration(r.longest)*time.Second)
 	}
 	return c, nil
 }

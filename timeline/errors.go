@@ -1,9 +1,10 @@
 package timeline
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
+
+	"github.com/mepkit/mepkit/internal/enum"
 )
 
 // Sentinel errors, for errors.Is. The typed errors ([*EntryError],
@@ -11,39 +12,39 @@ import (
 // one of them.
 var (
 	// ErrClosed is returned by Record after Close.
-	ErrClosed = errors.New("timeline: journal closed")
+	ErrClosed = newError("journal closed")
 	// ErrTampered is wrapped by every [TamperError] from Verify and Open,
 	// and by the [LineError] of a line that is not the journal's encoding of
 	// its entry.
-	ErrTampered = errors.New("timeline: journal tampered with")
+	ErrTampered = newError("journal tampered with")
 	// ErrWrongKey is wrapped by the [KeyError] of Verify and Open when the
 	// journal was chained with another HMAC key than the one given, or with
 	// one when none was given, or without one when one was: not tampering.
-	ErrWrongKey = errors.New("timeline: wrong key")
+	ErrWrongKey = newError("wrong key")
 	// ErrOldFormat is wrapped when Verify or Open meets a journal chained by
 	// an earlier version of this package, whose hashes did not cover the UTC
 	// offset of each time. Read and ReadFile still read such a file.
-	ErrOldFormat = errors.New("timeline: journal written by an older version")
+	ErrOldFormat = newError("journal written by an older version")
 	// ErrConflict is wrapped when the store's record moved on (another
 	// writer appended): nothing was stored. See [Store].
-	ErrConflict = errors.New("timeline: record moved on")
+	ErrConflict = newError("record moved on")
 	// ErrInvalid is wrapped by errors about a malformed entry, including one
-	// of an unknown kind.
-	ErrInvalid = errors.New("timeline: invalid entry")
+	// of an unknown kind, and about an unknown impact or outcome.
+	ErrInvalid = newError("invalid entry")
 	// ErrNotStarted is wrapped when a step ends without a running attempt.
-	ErrNotStarted = errors.New("timeline: step not started")
+	ErrNotStarted = newError("step not started")
 	// ErrAlreadyStarted is wrapped when a step starts while an attempt of it
 	// is still running.
-	ErrAlreadyStarted = errors.New("timeline: step already running")
+	ErrAlreadyStarted = newError("step already running")
 	// ErrLineTooLong is wrapped when a JSON Lines record exceeds
 	// [MaxLineSize], by Read, and by Record for an entry that would make
 	// one.
-	ErrLineTooLong = errors.New("timeline: line too long")
+	ErrLineTooLong = newError("line too long")
 	// ErrTornWrite is wrapped by Read when the last line lacks its newline
 	// and cannot be decoded: the trace of a crash in the middle of a write.
-	ErrTornWrite = errors.New("timeline: torn last line")
+	ErrTornWrite = newError("torn last line")
 	// ErrLocked is returned by Open when another journal holds the file.
-	ErrLocked = errors.New("timeline: journal file in use")
+	ErrLocked = newError("journal file in use")
 )
 
 // EntryError describes an entry that a journal refused, or that breaks the
@@ -55,12 +56,14 @@ type EntryError struct {
 	Err    error  // a sentinel: ErrInvalid, ErrNotStarted, ErrAlreadyStarted, ErrLineTooLong
 }
 
-func (e *EntryError) Error() string {
-	s := "timeline: entry " + strconv.FormatUint(e.Seq, 10)
+func (e *EntryError) Error() string { return prefix + e.message() }
+
+func (e *EntryError) message() string {
+	s := "entry " + strconv.FormatUint(e.Seq, 10)
 	if e.Step != "" {
 		s += " (step " + quote(e.Step) + ")"
 	}
-	s += ": " + trimPrefix(e.Err.Error())
+	s += ": " + message(e.Err)
 	if e.Detail != "" {
 		s += ": " + e.Detail
 	}
@@ -76,8 +79,10 @@ type LineError struct {
 	Err  error // what is wrong with it
 }
 
-func (e *LineError) Error() string {
-	return "timeline: line " + strconv.Itoa(e.Line) + ": " + trimPrefix(e.Err.Error())
+func (e *LineError) Error() string { return prefix + e.message() }
+
+func (e *LineError) message() string {
+	return "line " + strconv.Itoa(e.Line) + ": " + message(e.Err)
 }
 
 // Unwrap returns the underlying error.
@@ -90,8 +95,10 @@ type TamperError struct {
 	Reason string // what does not match
 }
 
-func (e *TamperError) Error() string {
-	return fmt.Sprintf("timeline: journal tampered with at seq %d (entry #%d): %s", e.Seq, e.Index+1, e.Reason)
+func (e *TamperError) Error() string { return prefix + e.message() }
+
+func (e *TamperError) message() string {
+	return fmt.Sprintf("journal tampered with at seq %d (entry #%d): %s", e.Seq, e.Index+1, e.Reason)
 }
 
 // Unwrap returns ErrTampered.
@@ -105,8 +112,10 @@ type KeyError struct {
 	KeyID        string // identifier of the key given; "": no key
 }
 
-func (e *KeyError) Error() string {
-	s := "timeline: wrong key: the journal was chained "
+func (e *KeyError) Error() string { return prefix + e.message() }
+
+func (e *KeyError) message() string {
+	s := "wrong key: the journal was chained "
 	if e.JournalKeyID == "" {
 		s += "without a key"
 	} else {
@@ -121,12 +130,52 @@ func (e *KeyError) Error() string {
 // Unwrap returns ErrWrongKey.
 func (e *KeyError) Unwrap() error { return ErrWrongKey }
 
-func trimPrefix(s string) string {
-	const p = "timeline: "
-	if len(s) >= len(p) && s[:len(p)] == p {
-		return s[len(p):]
+// prefix starts the text of every error of this package. An error of the
+// package that holds another one shows that one's [message], so that the
+// prefix is written once, at the front.
+const prefix = "timeline: "
+
+// pkgError is an error of this package: a message, then the messages of
+// the errors it wraps, each after ": ".
+type pkgError struct {
+	msg  string
+	errs []error
+}
+
+// newError returns an error of this package whose text is prefix and msg.
+func newError(msg string) error { return &pkgError{msg: msg} }
+
+// wrapError returns an error of this package whose text is prefix, msg
+// (if any) and the message of each of errs, and that wraps errs.
+func wrapError(msg string, errs ...error) error { return &pkgError{msg: msg, errs: errs} }
+
+func (e *pkgError) Error() string { return prefix + e.message() }
+
+func (e *pkgError) message() string {
+	s := e.msg
+	for _, err := range e.errs {
+		if s != "" {
+			s += ": "
+		}
+		s += message(err)
 	}
 	return s
+}
+
+// Unwrap returns the errors wrapped.
+func (e *pkgError) Unwrap() []error { return e.errs }
+
+// message returns the text of err without the package prefix when err is
+// an error of this package (one of its impacts or outcomes included), and
+// the whole text of err otherwise.
+func message(err error) string {
+	switch e := err.(type) {
+	case interface{ message() string }:
+		return e.message()
+	case *enum.Error:
+		return e.Message()
+	}
+	return err.Error()
 }
 
 func quote(s string) string { return strconv.Quote(s) }

@@ -10,8 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mepkit/mepkit/internal/durfmt"
-	"github.com/mepkit/mepkit/internal/escape"
+	"github.com/mepkit/mepkit/internal/timespan"
 )
 
 // timeLayout is how exports print instants: in the location they were
@@ -90,7 +89,7 @@ func WriteMarkdown(w io.Writer, s Summary) error {
 			outcome = sp.Outcome.String()
 		}
 		fmt.Fprintf(bw, "| %d | %s | %d | %s | %s | %s | %s | %s |\n",
-			i+1, escape.Markdown(sp.Step), sp.Attempt, sp.Start.Format(timeLayout), end, dur, sp.Impact, outcome)
+			i+1, escapeMarkdown(sp.Step), sp.Attempt, sp.Start.Format(timeLayout), end, dur, sp.Impact, outcome)
 	}
 	bw.WriteString("\n")
 	if !s.Start.IsZero() {
@@ -111,7 +110,7 @@ func WriteMarkdown(w io.Writer, s Summary) error {
 // "-1m30s". time.ParseDuration reads the result back. It is the module's
 // one duration format, for journals, reports, policies and programs alike.
 func FormatDuration(d time.Duration) string {
-	return durfmt.Short(d.Round(time.Second))
+	return timespan.Short(d.Round(time.Second))
 }
 
 // WriteMermaid writes a Mermaid gantt chart of actual, with a section per
@@ -125,7 +124,7 @@ func WriteMermaid(w io.Writer, title string, actual Summary, baseline *Summary) 
 	bw := bufio.NewWriter(w)
 	bw.WriteString("gantt\n")
 	if title != "" {
-		fmt.Fprintf(bw, "    title %s\n", escape.Mermaid(title))
+		fmt.Fprintf(bw, "    title %s\n", escapeMermaid(title))
 	}
 	bw.WriteString("    dateFormat YYYY-MM-DD HH:mm:ss\n    axisFormat %H:%M\n")
 	// Mermaid dates carry no zone: print every bar in the fixed offset of
@@ -138,7 +137,7 @@ func WriteMermaid(w io.Writer, title string, actual Summary, baseline *Summary) 
 	}
 	const layout = "2006-01-02 15:04:05"
 	bar := func(sp Span, suffix string, shift time.Duration) {
-		name := escape.Mermaid(sp.Step)
+		name := escapeMermaid(sp.Step)
 		if sp.Attempt > 1 {
 			name += " #" + strconv.Itoa(sp.Attempt)
 		}

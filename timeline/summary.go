@@ -3,7 +3,7 @@ package timeline
 import (
 	"time"
 
-	"github.com/mepkit/mepkit/internal/interval"
+	"github.com/mepkit/mepkit/internal/timespan"
 )
 
 // Span is one attempt of one step: from its start entry to its end entry.
@@ -170,7 +170,7 @@ func (s Summary) periods() (outage, disruption []Period) {
 }
 
 // union sorts and merges periods; empty ones are dropped.
-func union(in []Period) []Period { return interval.Merge(in) }
+func union(in []Period) []Period { return timespan.Merge(in) }
 
 // subtract returns the parts of a not covered by b; both are merged lists.
 func subtract(a, b []Period) []Period {

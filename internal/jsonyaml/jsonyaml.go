@@ -309,3 +309,77 @@ func position(data []byte, i int) (line, col int) {
 	start := bytes.LastIndexByte(data[:i], '\n') + 1
 	return bytes.Count(data[:start], []byte{'\n'}) + 1, utf8.RuneCount(data[start:i]) + 1
 }
+
+// DecodeError turns an error of the YAML decoder reading data, "yaml:
+// line 3: ...", into a [*SyntaxError] with the line (no column: the
+// decoder gives none) and the message without its prefix. The decoder
+// names no line for an error on the first line (line 1), nor for an alias
+// to an unknown anchor (the line of the alias); for the errors of its
+// parser, as opposed to its scanner, it names the line before the one
+// where the construct in error starts, and at the end of the file the line
+// after the last one: the line given is never past the last line of data.
+// The characters it refuses without a line have been checked before, by
+// [Prepare].
+func DecodeError(err error, data []byte) *SyntaxError {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 1
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if num, tail, ok := strings.Cut(rest, ": "); ok {
+			if n, convErr := strconv.Atoi(num); convErr == nil {
+				line, msg = n, tail
+				if isParserError(msg) {
+					line = min(line+1, lastLine(data))
+				}
+			}
+		}
+	} else if name, ok := strings.CutPrefix(msg, "unknown anchor '"); ok {
+		name, _, _ = strings.Cut(name, "' referenced")
+		if i := bytes.Index(data, []byte("*"+name)); i >= 0 {
+			line = bytes.Count(data[:i], []byte{'\n'}) + 1
+		}
+	}
+	return &SyntaxError{Line: line, Msg: msg}
+}
+
+// isParserError reports whether msg is the problem of an error of the
+// YAML parser, whose line the decoder counts from 0: the parser's
+// messages, none of which its scanner uses.
+func isParserError(msg string) bool {
+	for _, p := range [...]string{
+		"did not find expected ',' or ']'", "did not find expected ',' or '}'",
+		"did not find expected '-' indicator", "did not find expected <document start>",
+		"did not find expected key", "did not find expected node content",
+		"found duplicate %TAG directive", "found duplicate %YAML directive",
+		"found incompatible YAML document", "found undefined tag handle",
+	} {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// lastLine returns the number of the last line of data, as YAML counts
+// lines (line feed, carriage return, NEL, LS, PS): a line break at the end
+// of data ends the last line rather than opening another.
+func lastLine(data []byte) int {
+	n, open := 1, false
+	for i := 0; i < len(data); i++ {
+		switch c := data[i]; {
+		case c == '\n', c == '\r' && (i+1 == len(data) || data[i+1] != '\n'):
+			n, open = n+1, false
+		case c == 0xc2 && i+1 < len(data) && data[i+1] == 0x85:
+			n, open = n+1, false
+			i++
+		case c == 0xe2 && i+2 < len(data) && data[i+1] == 0x80 && (data[i+2] == 0xa8 || data[i+2] == 0xa9):
+			n, open = n+1, false
+			i += 2
+		default:
+			open = true
+		}
+	}
+	if !open && n > 1 {
+		n--
+	}
+	return n
+}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"slices"
 	"strconv"
 	"time"
@@ -158,7 +157,7 @@ func decode(data []byte, maxProblems int) (File, *ListError) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil && err != io.EOF {
-		p.add(yamlError(err))
+		p.add(yamlError(err, data))
 		return File{}, p.list()
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
@@ -168,7 +167,7 @@ func decode(data []byte, maxProblems int) (File, *ListError) {
 	var next yaml.Node
 	if err := dec.Decode(&next); err != io.EOF {
 		if err != nil {
-			p.add(yamlError(err))
+			p.add(yamlError(err, data))
 		} else {
 			p.add(&Error{Line: next.Line, Err: fmt.Errorf("%w: a second document; a file holds one set of policies", ErrSyntax)})
 		}
@@ -201,16 +200,11 @@ func countLines(data []byte) int {
 	return n
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
-
-// yamlError turns an error of the YAML decoder, "yaml: line 3: ...", into
-// an *Error with the line.
-func yamlError(err error) *Error {
-	e := &Error{Err: fmt.Errorf("%w: %s", ErrSyntax, yamlLine.ReplaceAllString(err.Error(), ""))}
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-		e.Line, _ = strconv.Atoi(m[1])
-	}
-	return e
+// yamlError turns an error of the YAML decoder of data into an *Error
+// with the line, as [jsonyaml.DecodeError] finds it.
+func yamlError(err error, data []byte) *Error {
+	se := jsonyaml.DecodeError(err, data)
+	return &Error{Line: se.Line, Err: fmt.Errorf("%w: %s", ErrSyntax, se.Msg)}
 }
 
 // parser reads the nodes of a file and collects its problems.

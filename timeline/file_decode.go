@@ -1,0 +1,226 @@
+package timeline
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// decodeLine decodes one JSON Lines record (without its newline) and checks
+// that it is exactly the canonical encoding of the entry it holds (see
+// appendEntry). Unknown fields and trailing data are errors: what a
+// journal cannot carry over must not be dropped silently.
+//
+// Lines in the canonical layout take a fast path that checks the layout as
+// it decodes; anything else goes through encoding/json, which gives the
+// entry or the error, and then through the canonical check, which refuses
+// it with the column where it departs. On the fast path, the strings of the
+// entry are substrings of line. buf is scratch for that check.
+func decodeLine(line string, buf []byte) (Entry, []byte, error) {
+	if err := checkLineSize(len(line)); err != nil {
+		return Entry{}, buf, err
+	}
+	if e, ok := decodeFast(line); ok {
+		return e, buf, nil
+	}
+	e, err := decodeSlow([]byte(line))
+	if err != nil {
+		return Entry{}, buf, err
+	}
+	buf, err = canonical(line, &e, buf)
+	if err != nil {
+		return Entry{}, buf, err
+	}
+	return e, buf, nil
+}
+
+func decodeSlow(line []byte) (Entry, error) {
+	var e Entry
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&e); err != nil {
+		return Entry{}, err
+	}
+	if dec.More() {
+		return Entry{}, errors.New("trailing data after the entry")
+	}
+	if e.At.IsZero() {
+		return Entry{}, errors.New(`no time: "at" is missing or the zero time`)
+	}
+	return e, nil
+}
+
+// fastDecoder reads the canonical layout, field by field in order; the
+// strings of the entry are substrings of the line. Any departure from the
+// layout makes it give up, never guess.
+type fastDecoder struct {
+	s  string
+	ok bool
+}
+
+func (d *fastDecoder) lit(p string) bool {
+	if d.ok && strings.HasPrefix(d.s, p) {
+		d.s = d.s[len(p):]
+		return true
+	}
+	return false
+}
+
+func (d *fastDecoder) expect(p string) {
+	if !d.lit(p) {
+		d.ok = false
+	}
+}
+
+// str reads a JSON string that jsonstr.Append writes as it is: no escapes,
+// nothing Append would escape (<, >, &, U+2028, U+2029), valid UTF-8.
+func (d *fastDecoder) str() string {
+	if !d.ok || len(d.s) == 0 || d.s[0] != '"' {
+		d.ok = false
+		return ""
+	}
+	for i := 1; i < len(d.s); {
+		c := d.s[i]
+		if c < utf8.RuneSelf {
+			if plainASCII[c] {
+				i++
+				continue
+			}
+			if c == '"' {
+				v := d.s[1:i]
+				d.s = d.s[i+1:]
+				return v
+			}
+			d.ok = false // a byte that the canonical encoding escapes
+			return ""
+		}
+		r, size := utf8.DecodeRuneInString(d.s[i:])
+		if (r == utf8.RuneError && size == 1) || r == '\u2028' || r == '\u2029' {
+			d.ok = false
+			return ""
+		}
+		i += size
+	}
+	d.ok = false
+	return ""
+}
+
+// plainASCII tells the ASCII bytes that stand for themselves in a string of
+// the canonical encoding: not a quote, a backslash, a control character or
+// one of <, > and &, which jsonstr.Append escapes.
+var plainASCII = func() (t [utf8.RuneSelf]bool) {
+	for c := byte(0x20); c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
+// optional reads the string of an optional field, which the layout leaves
+// out when empty.
+func (d *fastDecoder) optional() string {
+	v := d.str()
+	if v == "" {
+		d.ok = false
+	}
+	return v
+}
+
+// decodeFast decodes line when it is exactly in the canonical layout that
+// appendEntry writes, and reports whether it was: what it accepts,
+// encoding/json decodes to the same entry and appendEntry writes back byte
+// for byte. The strings of the entry are substrings of line.
+func decodeFast(line string) (Entry, bool) {
+	var e Entry
+	d := fastDecoder{s: line, ok: true}
+	d.expect(`{"seq":`)
+	i := 0
+	for i < len(d.s) && d.s[i] >= '0' && d.s[i] <= '9' {
+		i++
+	}
+	if !d.ok || i == 0 || (i > 1 && d.s[0] == '0') {
+		return e, false
+	}
+	seq, err := strconv.ParseUint(d.s[:i], 10, 64)
+	if err != nil {
+		return e, false
+	}
+	e.Seq = seq
+	d.s = d.s[i:]
+
+	d.expect(`,"at":"`)
+	end := strings.IndexByte(d.s, '"')
+	if !d.ok || end < 0 || !d.time(&e.At, d.s[:end]) {
+		return e, false
+	}
+	d.s = d.s[end+1:]
+
+	d.expect(`,"kind":`)
+	e.Kind = d.str()
+	if d.lit(`,"step":`) {
+		e.Step = d.optional()
+	}
+	if d.lit(`,"actor":`) {
+		e.Actor = d.optional()
+	}
+	if d.lit(`,"text":`) {
+		e.Text = d.optional()
+	}
+	if d.lit(`,"impact":`) {
+		name := d.str()
+		v, err := ParseImpact(name)
+		if err != nil || v == NoImpact || impacts.Names[v] != name {
+			return e, false
+		}
+		e.Impact = v
+	}
+	if d.lit(`,"outcome":`) {
+		name := d.str()
+		v, err := ParseOutcome(name)
+		if err != nil || v == Done || outcomes.Names[v] != name {
+			return e, false
+		}
+		e.Outcome = v
+	}
+	if d.lit(`,"attrs":{`) {
+		e.Attrs = map[string]string{}
+		prev := ""
+		for first := true; d.ok && (first || !d.lit("}")); first = false {
+			if !first {
+				d.expect(",")
+			}
+			k := d.str()
+			d.expect(":")
+			v := d.str()
+			if !first && k <= prev { // keys sorted, each once
+				return e, false
+			}
+			e.Attrs[k] = v
+			prev = k
+		}
+	}
+	d.expect(`,"hash":`)
+	e.Hash = d.str()
+	d.expect("}")
+	if !d.ok || len(d.s) != 0 {
+		return Entry{}, false
+	}
+	return e, true
+}
+
+// time decodes the RFC 3339 time raw into t and reports whether raw is
+// what appendEntry writes for it.
+func (d *fastDecoder) time(t *time.Time, raw string) bool {
+	var q [48]byte
+	if len(raw)+2 > len(q) {
+		return false
+	}
+	b := append(append(append(q[:0], '"'), raw...), '"')
+	if t.UnmarshalJSON(b) != nil || t.IsZero() || checkTime(*t) != nil {
+		return false
+	}
+	return string(t.AppendFormat(q[:0], time.RFC3339Nano)) == raw
+}

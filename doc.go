@@ -26,10 +26,10 @@
 //	set, _ := policyfile.Parse(policyYAML)
 //	r, _ := project.NewRollout(mep.RolloutOptions{Name: "go-live", T0: t0, Runbook: steps, Policies: set})
 //	r.AddRehearsal(mep.RehearsalRun{Summary: s, ProductionLike: true}) // R5: how long, how much outage
-//	r.Check("config-backup", "olga", at, "")
-//	r.Vote(mep.Vote{Role: mep.RoleOperations, By: "olga", Verdict: mep.Go})
-//	d, _ := r.Decide(ctx, time.Now())            // Undecided, Go or NoGo, with every reason
-//	r.StartStep("switch-dns", "olga")            // refused until Go
+//	r.Readiness().Check("config-backup", "olga", at, "")
+//	r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "olga", Verdict: mep.Go})
+//	d, _ := r.GoNoGo().Decide(ctx, time.Now())            // Undecided, Go or NoGo, with every reason
+//	r.Cutover().Start("switch-dns", "olga")            // refused until Go
 //	r.Report(time.Now()).WriteHTML(w)
 //
 // The program examples/golive plays a whole project this way; run it with

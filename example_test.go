@@ -51,13 +51,13 @@ policies:
 	_ = r.Reschedule(p.Slots[0], "olga", "Friday freeze")
 	fmt.Println("T0:", r.T0().Format("Mon 2006-01-02 15:04"))
 
-	_ = r.Check("backup", "olga", at(30, 17, 0), "")
-	_, _ = r.Vote(mep.Vote{Role: mep.RoleOperations, By: "olga", Verdict: mep.Go, At: at(30, 19, 30)})
-	d, _ := r.Decide(ctx, at(30, 19, 45))
+	_ = r.Readiness().Check("backup", "olga", at(30, 17, 0), "")
+	_, _ = r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "olga", Verdict: mep.Go, At: at(30, 19, 30)})
+	d, _ := r.GoNoGo().Decide(ctx, at(30, 19, 45))
 	fmt.Println("decision:", d.Verdict)
 
 	now = r.T0()
-	fmt.Println("step switch-dns started:", r.StartStep("switch-dns", "olga"))
+	fmt.Println("step switch-dns started:", r.Cutover().Start("switch-dns", "olga"))
 	// Output:
 	// refused: friday-freeze: Fri 2026-11-27 is a Friday in Europe/Paris; allowed again from Sat 2026-11-28 00:00 CET
 	// T0: Mon 2026-11-30 20:00

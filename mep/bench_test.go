@@ -35,17 +35,17 @@ func bigRecord(b *testing.B, path string, n int) {
 		r, err := p.NewRollout(mep.RolloutOptions{Name: fmt.Sprintf("r%d", k), T0: c.now().Add(3 * time.Hour), Runbook: runbook,
 			Readiness: checklist.List{Name: "ready", Items: []checklist.Item{{ID: "ok", Title: "ok"}}}})
 		require.NoError(b, err)
-		require.NoError(b, r.Check("ok", "Otto", time.Time{}, ""))
+		require.NoError(b, r.Readiness().Check("ok", "Otto", time.Time{}, ""))
 		c.add(time.Minute)
-		_, err = r.Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go})
+		_, err = r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go})
 		require.NoError(b, err)
 		c.set(r.T0())
-		_, err = r.Decide(context.Background(), c.now())
+		_, err = r.GoNoGo().Decide(context.Background(), c.now())
 		require.NoError(b, err)
 		for _, s := range runbook {
-			require.NoError(b, r.StartStep(s.ID, "Bea"))
+			require.NoError(b, r.Cutover().Start(s.ID, "Bea"))
 			c.add(time.Second)
-			require.NoError(b, r.EndStep(s.ID, "Bea", timeline.Done))
+			require.NoError(b, r.Cutover().End(s.ID, "Bea", timeline.Done))
 		}
 	}
 	for range n - len(p.Record().Entries()) {
@@ -158,21 +158,21 @@ func BenchmarkDecide(b *testing.B) {
 		Readiness: checklist.List{Name: "ready", Items: items}})
 	require.NoError(b, err)
 	for _, it := range items {
-		require.NoError(b, r.Check(it.ID, "Otto", c.now(), ""))
+		require.NoError(b, r.Readiness().Check(it.ID, "Otto", c.now(), ""))
 	}
 	require.NoError(b, p.Operations().Start(checklist.Operations(), r.T0(), "Mia"))
 	c.add(time.Hour)
-	_, err = r.Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go})
+	_, err = r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go})
 	require.NoError(b, err)
 	now := utc(2026, 11, 12, 19, 0)
-	d, err := r.Decide(context.Background(), now)
+	d, err := r.GoNoGo().Decide(context.Background(), now)
 	require.NoError(b, err)
 	require.True(b, d.IsGo(), d.String())
 	b.ReportAllocs()
 	b.ResetTimer()
 	cpu := cpuTime()
 	for b.Loop() {
-		if _, err := r.Decide(context.Background(), now); err != nil {
+		if _, err := r.GoNoGo().Decide(context.Background(), now); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -21,7 +21,7 @@ func TestChangeCarriesTheKnownOutage(t *testing.T) {
 		Summary: rehearse(t, g.c.now(), runbook, 10, 5), Environment: "preprod", ProductionLike: true,
 	}))
 	goNow(t, g)
-	d := g.r.Decided()
+	d := g.r.GoNoGo().Decided()
 	var outage *policy.Decision
 	for i, pd := range d.Policy.Decisions {
 		if pd.Policy == "max-outage" {

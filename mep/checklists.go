@@ -7,28 +7,33 @@ import (
 	"github.com/mepkit/mepkit/checklist"
 )
 
-// Checklist is one of a project's own checklist runs: the validation run
-// (R4) or the operations-readiness run (R13). Every change is recorded.
-// Get it with [Project.Validation] or [Project.Operations]; it shares the
-// project's lock. A rollout's readiness run is the rollout's
-// ([Rollout.Check]).
+// Checklist is one of the checklist runs of a project: its validation run
+// (R4), its operations-readiness run (R13), or a rollout's readiness run
+// (R7, R8). Every change is recorded. Get it with [Project.Validation],
+// [Project.Operations] or [Rollout.Readiness]; it shares the project's
+// lock.
 type Checklist struct {
-	p   *Project
-	run string
+	p       *Project
+	run     string
+	rollout string // the rollout whose readiness run it is; "" for the project's
 }
 
 // Validation returns the project's validation checklist (R4): deliverables
 // and installation procedures, offline or under real conditions.
-func (p *Project) Validation() Checklist { return Checklist{p, runValidation} }
+func (p *Project) Validation() Checklist { return Checklist{p: p, run: runValidation} }
 
 // Operations returns the project's operations-readiness checklist (R13):
 // probes, the backup process, the known recurring failures, checked
 // before the first go-live.
-func (p *Project) Operations() Checklist { return Checklist{p, runOperations} }
+func (p *Project) Operations() Checklist { return Checklist{p: p, run: runOperations} }
 
 // Start starts a run of list against t0 and records it; it replaces an
-// earlier run. It returns the list's validation error.
+// earlier run. It returns the list's validation error, and a *FieldError
+// for a rollout's readiness run, whose list is the rollout's.
 func (c Checklist) Start(list checklist.List, t0 time.Time, by string) error {
+	if c.run == runReadiness {
+		return fieldErr("readiness", c.rollout, "a rollout's readiness list is set by NewRollout; Reschedule moves its T0")
+	}
 	if _, err := checklist.NewRun(list, t0); err != nil {
 		return err
 	}
@@ -40,7 +45,7 @@ func (c Checklist) Start(list checklist.List, t0 time.Time, by string) error {
 func (c Checklist) Run() *checklist.Run {
 	var out *checklist.Run
 	c.p.read(func(st *state) {
-		if run, err := st.run(c.run, ""); err == nil {
+		if run, err := st.run(c.run, c.rollout); err == nil {
 			out = run.Clone()
 		}
 	})
@@ -66,7 +71,7 @@ func (c Checklist) Waive(id, by string, at time.Time, reason string) error {
 }
 
 func (c Checklist) tick(id, by string, at time.Time, note string, s checklist.Status) error {
-	return c.p.record(&evTick{At: c.p.stamp(at), Run: c.run, Item: id, Status: s, By: by, Note: note})
+	return c.p.record(&evTick{At: c.p.stamp(at), Run: c.run, Rollout: c.rollout, Item: id, Status: s, By: by, Note: note})
 }
 
 // evChecklist starts a project checklist run: validation (R4) or

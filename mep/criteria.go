@@ -267,7 +267,7 @@ func checkCutover(st *state, _ *Project, _ time.Time) error {
 	case cur == nil:
 		return fmt.Errorf("mep: no rollout prepared")
 	case cur.finished == nil:
-		return fmt.Errorf("mep: the cutover of %s is not finished (Rollout.Finish)", cur.name)
+		return fmt.Errorf("mep: the cutover of %s is not finished (Switchover.Finish)", cur.name)
 	}
 	return nil
 }
@@ -320,7 +320,7 @@ func checkLessons(st *state, _ *Project, _ time.Time) error {
 	}
 	if cur != nil {
 		for _, id := range cur.undecidedFailures() {
-			errs = append(errs, fmt.Errorf("mep: functional test %s failed: roll back, or accept it with a reason (Rollout.Accept)", id))
+			errs = append(errs, fmt.Errorf("mep: functional test %s failed: roll back, or accept it with a reason (Switchover.Accept)", id))
 		}
 	}
 	return joinErrs(errs)

@@ -69,29 +69,31 @@ func (ro *rollout) waitsOn(i int, status map[string]stepState) []string {
 	return out
 }
 
-// StartStep records that step id of the runbook starts, at the project's
+// Start records that step id of the runbook starts, at the project's
 // clock, by by, a member of the go-live team (R10). The first step needs
 // a Go decided (Decide) for the current T0, and that Go must still hold
-// when the step starts: StartStep evaluates the rollout again for an
+// when the step starts: Start evaluates the rollout again for an
 // operation starting now (a No-Go voted since, an item failed since, a
 // start moved into a freeze all refuse it, with an error wrapping ErrNoGo).
 //
 // Steps run in the runbook's order (R10): a step starts once the steps it
 // depends on (its DependsOn, or every earlier step outside its parallel
 // Group) are done or skipped, and is started again only after a failed
-// attempt; otherwise the error wraps ErrRunbook. After [Rollout.Rollback],
-// StartStep and EndStep record the rollback of the steps that have a
+// attempt; otherwise the error wraps ErrRunbook. After [Switchover.Rollback],
+// Start and End record the rollback of the steps that have a
 // rollback procedure, latest first. Nothing is recorded on error.
-func (r *Rollout) StartStep(id, by string) error {
+func (c Switchover) Start(id, by string) error {
+	r := c.r
 	return r.p.record(&evStep{At: r.p.now(), Rollout: r.name, Step: id, By: by, Event: stepStart})
 }
 
-// EndStep records that the running attempt of step id ends with outcome,
+// End records that the running attempt of step id ends with outcome,
 // at the project's clock, by by, a member of the go-live team. For a test
 // step, Done means passed. It returns an error wrapping [ErrNotFound] for a step that is
 // not in the runbook, and an error wrapping ErrRunbook for a step that is
 // not running.
-func (r *Rollout) EndStep(id, by string, outcome timeline.Outcome) error {
+func (c Switchover) End(id, by string, outcome timeline.Outcome) error {
+	r := c.r
 	if !outcome.IsValid() {
 		return fieldErr("step.outcome", outcome.String(), "invalid outcome")
 	}
@@ -112,7 +114,8 @@ func running(steps []timeline.Entry, id string) bool {
 // the go-live team, with a reason (R10). A step that started cannot be
 // skipped. It returns a *FieldError without a reason, and an error
 // wrapping ErrRunbook for a step that started.
-func (r *Rollout) Skip(id, by, reason string) error {
+func (c Switchover) Skip(id, by, reason string) error {
+	r := c.r
 	if strings.TrimSpace(reason) == "" {
 		return fieldErr("skip.reason", "", "empty: a step is skipped only with a reason (R10)")
 	}
@@ -120,10 +123,11 @@ func (r *Rollout) Skip(id, by, reason string) error {
 }
 
 // Rollback records the decision to roll the cutover back (who, why, at
-// the project's clock): from then on StartStep and EndStep record the
+// the project's clock): from then on Start and End record the
 // rollback steps. It returns an error wrapping ErrRunbook before the
 // cutover started or once a step marked PointOfNoReturn has started.
-func (r *Rollout) Rollback(by, reason string) error {
+func (c Switchover) Rollback(by, reason string) error {
+	r := c.r
 	if strings.TrimSpace(reason) == "" {
 		return fieldErr("rollback.reason", "", "empty: say why the cutover is rolled back")
 	}
@@ -167,7 +171,8 @@ func (ro *rollout) toRollBack() []string {
 // it. The cutover's span runs from its first step's start to its last
 // step's end: the one definition of a cutover's duration, shared by the
 // drift, the debrief and the report.
-func (r *Rollout) Summary() timeline.Summary {
+func (c Switchover) Summary() timeline.Summary {
+	r := c.r
 	var s timeline.Summary
 	r.with(func(_ *state, ro *rollout) { s = timeline.Summarize(ro.steps) })
 	return s
@@ -176,22 +181,24 @@ func (r *Rollout) Summary() timeline.Summary {
 // Finish closes the cutover (R10), by by: every runbook step is done or
 // skipped, or, after a rollback, every step to roll back is rolled back.
 // A functional test that failed does not hold it: the Review gate waits
-// for its decision ([Rollout.Accept] or [Rollout.Rollback]). It returns
+// for its decision ([Switchover.Accept] or [Switchover.Rollback]). It returns
 // the cutover's summary, and an error wrapping ErrRunbook while a step
 // runs, a change step failed, or a step was never run.
-func (r *Rollout) Finish(by string) (timeline.Summary, error) {
+func (c Switchover) Finish(by string) (timeline.Summary, error) {
+	r := c.r
 	ev := &evFinish{At: r.p.now(), Rollout: r.name, By: by}
 	if err := r.p.record(ev); err != nil {
 		return timeline.Summary{}, err
 	}
-	return r.Summary(), nil
+	return c.Summary(), nil
 }
 
 // Accept records the decision to accept a failed functional test with a
 // reason, so that the review may go on (the other decision is a
 // rollback). It returns a *FieldError without a reason or for a step
 // that is not a test that failed.
-func (r *Rollout) Accept(id, by, reason string) error {
+func (c Switchover) Accept(id, by, reason string) error {
+	r := c.r
 	if strings.TrimSpace(reason) == "" {
 		return fieldErr("accept.reason", "", "empty: say why the failure is accepted")
 	}

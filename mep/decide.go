@@ -59,8 +59,9 @@ func (ro *rollout) risk(st *state) risk {
 }
 
 // Evaluate returns the go/no-go as it stands at now, without recording
-// anything: a preview of [Rollout.Decide].
-func (r *Rollout) Evaluate(ctx context.Context, now time.Time) Decision {
+// anything: a preview of [GoNoGo.Decide].
+func (g GoNoGo) Evaluate(ctx context.Context, now time.Time) Decision {
+	r := g.r
 	var d Decision
 	r.with(func(st *state, ro *rollout) { d = ro.evaluate(ctx, st, r.p, now.Round(0), ro.t0) })
 	return d
@@ -237,7 +238,7 @@ func goBy(votes []Vote) string {
 	return ""
 }
 
-// Decide takes the go/no-go decision at now (see [Rollout.Evaluate]) and
+// Decide takes the go/no-go decision at now (see [GoNoGo.Evaluate]) and
 // records it with its reasons and the policies' answers (R9). Only after
 // a Go for the current T0 may cutover steps start. It returns a
 // *FieldError for a zero now, and the record's error if the decision
@@ -252,7 +253,8 @@ func goBy(votes []Vote) string {
 // while something is still missing (a vote that counts, readiness before
 // its deadline, an estimate for some steps), and Go only when nothing is.
 // Lessons not yet applied are warnings (R12).
-func (r *Rollout) Decide(ctx context.Context, now time.Time) (Decision, error) {
+func (g GoNoGo) Decide(ctx context.Context, now time.Time) (Decision, error) {
+	r := g.r
 	if now.IsZero() {
 		return Decision{}, fieldErr("decide.now", "", "zero time")
 	}
@@ -265,7 +267,8 @@ func (r *Rollout) Decide(ctx context.Context, now time.Time) (Decision, error) {
 
 // Decided returns the last decision taken by Decide, as the record keeps
 // it; the zero Decision (Undecided) if none was, or if T0 moved since.
-func (r *Rollout) Decided() Decision {
+func (g GoNoGo) Decided() Decision {
+	r := g.r
 	var d Decision
 	r.with(func(_ *state, ro *rollout) { d = ro.decided })
 	return d

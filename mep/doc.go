@@ -33,10 +33,10 @@
 //	p.Team().Add(mep.Member{Name: "olga", Roles: []mep.Role{mep.RoleOperations}})
 //	r, err := p.NewRollout(mep.RolloutOptions{Name: "go-live", T0: t0, Runbook: steps, Policies: set})
 //	r.AddRehearsal(mep.RehearsalRun{Summary: s, ProductionLike: true}) // R5: the estimate
-//	r.Check("config-backup", "olga", at, "")                           // R7, R8
-//	r.Vote(mep.Vote{Role: mep.RoleOperations, By: "olga", Verdict: mep.Go})
-//	d, err := r.Decide(ctx, now)                                        // R9: Undecided, Go or NoGo, with every reason
-//	r.StartStep("switch-dns", "olga")                                   // only after a Go, in runbook order
+//	r.Readiness().Check("config-backup", "olga", at, "")                           // R7, R8
+//	r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "olga", Verdict: mep.Go})
+//	d, err := r.GoNoGo().Decide(ctx, now)                                        // R9: Undecided, Go or NoGo, with every reason
+//	r.Cutover().Start("switch-dns", "olga")                                   // only after a Go, in runbook order
 //
 // # Views
 //
@@ -44,9 +44,9 @@
 // people, R3), [Project.Tracker] (meetings and actions, R6),
 // [Project.Lessons] (R12), [Project.Validation] and [Project.Operations]
 // (its checklists), and its rollouts ([Project.NewRollout],
-// [Project.Rollout]). [Rollout.Evaluate] previews the decision;
+// [Project.Rollout]). [GoNoGo.Evaluate] previews the decision;
 // [Rollout.Propose] finds the next starts where the estimate fits the
-// policies; [Rollout.Drift] tells during the cutover how late it runs;
+// policies; [Switchover.Drift] tells during the cutover how late it runs;
 // [Rollout.Debrief] gathers the facts for the review, and [Rollout.Report]
 // fills the model of package [github.com/mepkit/mepkit/mep/report]. Each
 // of them reads one consistent state, and they agree on their figures:

@@ -116,7 +116,8 @@ func (d Drift) endedString() string {
 // step: ended steps count as they took, a running step at least as long as
 // it has run, a failed step owes its estimate again, pending steps their
 // estimate.
-func (r *Rollout) Drift(now time.Time) Drift {
+func (c Switchover) Drift(now time.Time) Drift {
+	r := c.r
 	var d Drift
 	r.with(func(_ *state, ro *rollout) { d = ro.drift(r.p, now.Round(0)) })
 	return d

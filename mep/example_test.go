@@ -34,17 +34,17 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	r.Check("backup", "olga", now, "")
+	r.Readiness().Check("backup", "olga", now, "")
 	now = now.Add(time.Hour)
-	r.Vote(mep.Vote{Role: mep.RoleOperations, By: "olga", Verdict: mep.Go})
-	d, _ := r.Decide(context.Background(), now)
+	r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "olga", Verdict: mep.Go})
+	d, _ := r.GoNoGo().Decide(context.Background(), now)
 	fmt.Println(d.Verdict, "by", d.By)
 	p.Close()
 
 	q, _ := mep.OpenFile(filepath.Join(dir, "billing.jsonl"), opts)
 	defer q.Close()
 	r, _ = q.Rollout("go-live")
-	fmt.Println(len(q.Record().Entries()), "facts; decided:", r.Decided().Verdict)
+	fmt.Println(len(q.Record().Entries()), "facts; decided:", r.GoNoGo().Decided().Verdict)
 	// Output:
 	// go by olga
 	// 7 facts; decided: go
@@ -79,7 +79,7 @@ func ExampleNew() {
 // A go/no-go: readiness ticked before T0-1h, then the operations team's
 // GO, given once readiness was complete (R7, R9). The decision names
 // every policy's answer.
-func ExampleRollout_Decide() {
+func ExampleGoNoGo_Decide() {
 	paris, _ := time.LoadLocation("Europe/Paris")
 	now := time.Date(2026, 11, 17, 14, 0, 0, 0, paris) // a Tuesday
 	p, _ := mep.New("billing v2", &mep.Options{Now: func() time.Time { return now }, Location: paris, RolloutsOnly: true})
@@ -94,13 +94,13 @@ func ExampleRollout_Decide() {
 		fmt.Println(err)
 		return
 	}
-	r.Vote(mep.Vote{Role: mep.RoleOperations, By: "olga", Verdict: mep.Go}) // too early: readiness is not complete
-	r.Check("backup", "olga", now, "")
-	fmt.Println(r.Evaluate(context.Background(), now).Verdict)
+	r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "olga", Verdict: mep.Go}) // too early: readiness is not complete
+	r.Readiness().Check("backup", "olga", now, "")
+	fmt.Println(r.GoNoGo().Evaluate(context.Background(), now).Verdict)
 
 	now = now.Add(time.Hour)
-	r.Vote(mep.Vote{Role: mep.RoleOperations, By: "olga", Verdict: mep.Go})
-	d, _ := r.Decide(context.Background(), now)
+	r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "olga", Verdict: mep.Go})
+	d, _ := r.GoNoGo().Decide(context.Background(), now)
 	fmt.Println(d.Verdict, "by", d.By)
 	fmt.Println(d)
 	// Output:

@@ -193,7 +193,7 @@ func (g *golive) walk(to mep.Phase) {
 		case mep.Cutover:
 			g.c.set(g.t0)
 			g.runCutover(5, 20, 10, 5)
-			_, err := g.r.Finish("Otto")
+			_, err := g.r.Cutover().Finish("Otto")
 			require.NoError(t, err)
 			g.advance(mep.Review)
 		case mep.Review:
@@ -263,7 +263,7 @@ func (g *golive) prepare() {
 	g.c.set(g.t0.Add(-3 * time.Hour))
 	g.vote("Otto", mep.Go)
 	g.c.set(g.t0.Add(-30 * time.Minute))
-	d, err := g.r.Decide(bg, g.c.now())
+	d, err := g.r.GoNoGo().Decide(bg, g.c.now())
 	require.NoError(t, err)
 	require.Equal(t, mep.Go, d.Verdict, "%s", d)
 }
@@ -271,8 +271,8 @@ func (g *golive) prepare() {
 // ready checks every readiness item of the rollout at instant at.
 func (g *golive) ready(at time.Time) {
 	g.t.Helper()
-	for _, it := range g.r.Readiness().List().Items {
-		require.NoError(g.t, g.r.Check(it.ID, "Otto", at, ""))
+	for _, it := range g.r.Readiness().Run().List().Items {
+		require.NoError(g.t, g.r.Readiness().Check(it.ID, "Otto", at, ""))
 	}
 }
 
@@ -283,7 +283,7 @@ func (g *golive) vote(by string, v mep.Verdict) mep.Vote {
 	if v == mep.NoGo {
 		vote.Reason = "not ready"
 	}
-	out, err := g.r.Vote(vote)
+	out, err := g.r.GoNoGo().Vote(vote)
 	require.NoError(g.t, err)
 	return out
 }
@@ -294,13 +294,13 @@ func (g *golive) runCutover(minutes ...int) {
 	g.t.Helper()
 	rb := g.rb
 	for i, m := range minutes {
-		require.NoError(g.t, g.r.StartStep(rb[i].ID, "Bea"), "start %s", rb[i].ID)
+		require.NoError(g.t, g.r.Cutover().Start(rb[i].ID, "Bea"), "start %s", rb[i].ID)
 		out := timeline.Done
 		if m < 0 {
 			m, out = -m, timeline.Failed
 		}
 		g.c.add(time.Duration(m) * time.Minute)
-		require.NoError(g.t, g.r.EndStep(rb[i].ID, "Bea", out), "end %s", rb[i].ID)
+		require.NoError(g.t, g.r.Cutover().End(rb[i].ID, "Bea", out), "end %s", rb[i].ID)
 	}
 }
 

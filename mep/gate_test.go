@@ -255,7 +255,7 @@ func TestProjectConcurrentUse(t *testing.T) {
 				_ = g.p.Budget(when)
 				_ = g.p.Lessons().All()
 				_ = g.p.CheckGate(when)
-				_ = g.r.Evaluate(bg, when)
+				_ = g.r.GoNoGo().Evaluate(bg, when)
 			}
 		})
 	}

@@ -19,7 +19,7 @@ func TestHistoryFromTheRecord(t *testing.T) {
 	g := rolloutsOnly(t, mep.RolloutOptions{})
 	goNow(t, g)
 	g.runCutover(5, 20, 10, 5)
-	_, err := g.r.Finish("Otto")
+	_, err := g.r.Cutover().Finish("Otto")
 	require.NoError(t, err)
 
 	// A second rollout a month later, rolled back after its migration failed.
@@ -32,14 +32,14 @@ func TestHistoryFromTheRecord(t *testing.T) {
 	goNow(t, g)
 	g.runCutover(5, -12)
 	g.c.add(3 * time.Minute)
-	require.NoError(t, g.r.Rollback("Otto", "the migration broke the schema"))
+	require.NoError(t, g.r.Cutover().Rollback("Otto", "the migration broke the schema"))
 	assert.Zero(t, g.p.History(g.c.now()).Rollouts[1].TimeToRestore, "unknown while the rollback runs")
 	for _, id := range []string{"migrate-db", "stop-app"} {
-		require.NoError(t, g.r.StartStep(id, "Bea"))
+		require.NoError(t, g.r.Cutover().Start(id, "Bea"))
 		g.c.add(4 * time.Minute)
-		require.NoError(t, g.r.EndStep(id, "Bea", timeline.Done))
+		require.NoError(t, g.r.Cutover().End(id, "Bea", timeline.Done))
 	}
-	_, err = g.r.Finish("Otto")
+	_, err = g.r.Cutover().Finish("Otto")
 	require.NoError(t, err)
 
 	h := g.p.History(g.c.now())

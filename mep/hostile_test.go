@@ -72,7 +72,7 @@ func TestRescheduleOutOfRangeAppendsNothing(t *testing.T) {
 func TestDecideReturnsNoVerdictWithAnError(t *testing.T) {
 	g := rolloutsOnly(t, mep.RolloutOptions{})
 	require.NoError(t, g.p.Close())
-	d, err := g.r.Decide(context.Background(), g.c.now())
+	d, err := g.r.GoNoGo().Decide(context.Background(), g.c.now())
 	require.ErrorIs(t, err, timeline.ErrClosed)
 	assert.Equal(t, mep.Decision{}, d)
 }

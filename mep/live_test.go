@@ -28,12 +28,12 @@ func goRollout(t *testing.T, runbook []mep.Step, rehearsals ...timeline.Summary)
 	for _, rh := range rehearsals {
 		require.NoError(t, r.AddRehearsal(mep.RehearsalRun{Summary: rh, Environment: "staging"}))
 	}
-	require.NoError(t, r.Check("ok", "Otto", time.Time{}, ""))
+	require.NoError(t, r.Readiness().Check("ok", "Otto", time.Time{}, ""))
 	c.add(time.Minute)
-	_, err = r.Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go})
+	_, err = r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go})
 	require.NoError(t, err)
 	c.set(r.T0())
-	d, err := r.Decide(context.Background(), c.now())
+	d, err := r.GoNoGo().Decide(context.Background(), c.now())
 	require.NoError(t, err)
 	require.True(t, d.IsGo(), d.String())
 	return r, c
@@ -48,13 +48,13 @@ func TestLiveOutageCountsOpenSteps(t *testing.T) {
 		{ID: "migrate", Impact: timeline.Outage, Expected: 20 * time.Minute},
 		{ID: "check", Expected: 5 * time.Minute},
 	})
-	require.NoError(t, r.StartStep("stop", "Bea"))
+	require.NoError(t, r.Cutover().Start("stop", "Bea"))
 	c.add(15 * time.Minute)
-	require.NoError(t, r.EndStep("stop", "Bea", timeline.Done))
-	require.NoError(t, r.StartStep("migrate", "Bea"))
+	require.NoError(t, r.Cutover().End("stop", "Bea", timeline.Done))
+	require.NoError(t, r.Cutover().Start("migrate", "Bea"))
 	c.add(50 * time.Minute)
 
-	d := r.Drift(c.now())
+	d := r.Cutover().Drift(c.now())
 	assert.Equal(t, 65*time.Minute, d.Outage)
 	assert.True(t, d.Ongoing)
 	assert.Contains(t, d.String(), "users cut off for 1h5m so far (ongoing)")
@@ -63,8 +63,8 @@ func TestLiveOutageCountsOpenSteps(t *testing.T) {
 	assert.Equal(t, 65*time.Minute, rep.Actual.Outage)
 	assert.True(t, rep.Actual.Ongoing)
 
-	require.NoError(t, r.EndStep("migrate", "Bea", timeline.Done))
-	d = r.Drift(c.now())
+	require.NoError(t, r.Cutover().End("migrate", "Bea", timeline.Done))
+	d = r.Cutover().Drift(c.now())
 	assert.Equal(t, 65*time.Minute, d.Outage)
 	assert.False(t, d.Ongoing)
 	assert.NotContains(t, d.String(), "so far")
@@ -103,9 +103,9 @@ func TestOneExpectedOutage(t *testing.T) {
 	assert.Equal(t, 5*time.Minute, est.Outage)
 	assert.NotEmpty(t, est.Warning, "no production-like rehearsal: the estimate says so")
 
-	require.NoError(t, r.StartStep("stop", "Bea"))
+	require.NoError(t, r.Cutover().Start("stop", "Bea"))
 	c.add(7 * time.Minute)
-	require.NoError(t, r.EndStep("stop", "Bea", timeline.Done))
+	require.NoError(t, r.Cutover().End("stop", "Bea", timeline.Done))
 	deb := r.Debrief()
 	require.NotNil(t, deb.Baseline)
 	assert.Equal(t, est.Outage, deb.Baseline.Outage)

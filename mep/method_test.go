@@ -37,7 +37,7 @@ func TestDecideFollowsThePhases(t *testing.T) {
 	g.vote("Otto", mep.Go)
 	g.c.set(g.t0.Add(-30 * time.Minute))
 
-	d, err := g.r.Decide(bg, g.c.now())
+	d, err := g.r.GoNoGo().Decide(bg, g.c.now())
 	require.NoError(t, err)
 	assert.Equal(t, mep.NoGo, d.Verdict)
 	require.NotEmpty(t, d.Reasons)
@@ -45,7 +45,7 @@ func TestDecideFollowsThePhases(t *testing.T) {
 	assert.Contains(t, d.Reasons[0], "R1")
 	assert.Contains(t, reasons(d), "phase budget planned", "the unmet criteria of the gate are named")
 	g.c.set(g.t0)
-	assert.ErrorIs(t, g.r.StartStep("stop-app", "Bea"), mep.ErrNoGo)
+	assert.ErrorIs(t, g.r.Cutover().Start("stop-app", "Bea"), mep.ErrNoGo)
 }
 
 // TestDecideLaterDeploymentsInIndustrialization (R1): once the first
@@ -64,7 +64,7 @@ func TestDecideLaterDeploymentsInIndustrialization(t *testing.T) {
 	g.ready(g.c.now())
 	g.c.add(time.Hour)
 	g.vote("Otto", mep.Go)
-	d := g.r.Evaluate(bg, g.c.now())
+	d := g.r.GoNoGo().Evaluate(bg, g.c.now())
 	assert.Equal(t, mep.NoGo, d.Verdict)
 	assert.Contains(t, d.Reasons[0], "industrialization or operations")
 
@@ -74,7 +74,7 @@ func TestDecideLaterDeploymentsInIndustrialization(t *testing.T) {
 	require.NoError(t, err)
 	_, err = g.p.Advance("Sam", "")
 	require.NoError(t, err)
-	assert.Equal(t, mep.Go, g.r.Evaluate(bg, g.c.now()).Verdict, "%s", g.r.Evaluate(bg, g.c.now()))
+	assert.Equal(t, mep.Go, g.r.GoNoGo().Evaluate(bg, g.c.now()).Verdict, "%s", g.r.GoNoGo().Evaluate(bg, g.c.now()))
 }
 
 // TestRolloutsOnly: a project that says it runs rollouts only decides in
@@ -84,7 +84,7 @@ func TestRolloutsOnly(t *testing.T) {
 	g.ready(g.c.now())
 	g.c.add(time.Hour)
 	g.vote("Otto", mep.Go)
-	d, err := g.r.Decide(bg, g.c.now())
+	d, err := g.r.GoNoGo().Decide(bg, g.c.now())
 	require.NoError(t, err)
 	assert.Equal(t, mep.Go, d.Verdict, "%s", d)
 	assert.Equal(t, mep.Scoping, g.p.Phase())
@@ -107,10 +107,10 @@ func TestVoteBeforeReadinessDoesNotCount(t *testing.T) {
 	g.vote("Otto", mep.Go)
 	g.c.set(at(paris, 2026, 11, 17, 18, 0))
 	for _, id := range []string{"config-backup", "new-hardware-verified"} {
-		require.NoError(t, g.r.Check(id, "Otto", g.c.now(), ""))
+		require.NoError(t, g.r.Readiness().Check(id, "Otto", g.c.now(), ""))
 	}
 	g.c.set(at(paris, 2026, 11, 17, 19, 35))
-	d, err := g.r.Decide(bg, g.c.now())
+	d, err := g.r.GoNoGo().Decide(bg, g.c.now())
 	require.NoError(t, err)
 	assert.NotEqual(t, mep.Go, d.Verdict)
 	assert.Empty(t, d.Votes)
@@ -123,9 +123,9 @@ func TestVoteBeforeReadinessDoesNotCount(t *testing.T) {
 	g.c.set(at(paris, 2026, 11, 17, 18, 30))
 	g.vote("Otto", mep.Go)
 	g.c.set(at(paris, 2026, 11, 17, 19, 35))
-	assert.Equal(t, mep.Go, g.r.Evaluate(bg, g.c.now()).Verdict)
-	require.NoError(t, g.r.Check("runbook-printed", "Otto", at(paris, 2026, 11, 17, 18, 40), ""))
-	d = g.r.Evaluate(bg, g.c.now())
+	assert.Equal(t, mep.Go, g.r.GoNoGo().Evaluate(bg, g.c.now()).Verdict)
+	require.NoError(t, g.r.Readiness().Check("runbook-printed", "Otto", at(paris, 2026, 11, 17, 18, 40), ""))
+	d = g.r.GoNoGo().Evaluate(bg, g.c.now())
 	assert.NotEqual(t, mep.Go, d.Verdict)
 	require.Len(t, d.Stale, 1)
 	assert.Contains(t, d.Stale[0].Stale, "changed since the vote")
@@ -142,11 +142,11 @@ func TestQuorumPerRole(t *testing.T) {
 	g.vote("Otto", mep.Go)
 	g.c.add(time.Minute)
 	g.vote("Otto", mep.Go)
-	_, err := g.r.Vote(mep.Vote{Role: mep.RoleBuild, By: "Bea", Verdict: mep.Go})
+	_, err := g.r.GoNoGo().Vote(mep.Vote{Role: mep.RoleBuild, By: "Bea", Verdict: mep.Go})
 	require.NoError(t, err)
-	assert.Equal(t, mep.Undecided, g.r.Evaluate(bg, g.c.now()).Verdict, "one operations voter of two")
+	assert.Equal(t, mep.Undecided, g.r.GoNoGo().Evaluate(bg, g.c.now()).Verdict, "one operations voter of two")
 	g.vote("Oona", mep.Go)
-	d := g.r.Evaluate(bg, g.c.now())
+	d := g.r.GoNoGo().Evaluate(bg, g.c.now())
 	assert.Equal(t, mep.Go, d.Verdict, "%s", d)
 	assert.Equal(t, "Otto", d.By)
 }
@@ -160,26 +160,26 @@ func TestVotersAndActorsAreTeamMembersWithTheRole(t *testing.T) {
 	g.ready(g.c.now())
 	g.c.add(time.Hour)
 
-	_, err := g.r.Vote(mep.Vote{Role: mep.RoleOperations, By: "ghost", Verdict: mep.Go})
+	_, err := g.r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "ghost", Verdict: mep.Go})
 	assert.ErrorIs(t, err, mep.ErrNotFound)
-	_, err = g.r.Vote(mep.Vote{Role: mep.RoleOperations, By: "Kim", Verdict: mep.Go})
+	_, err = g.r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "Kim", Verdict: mep.Go})
 	assert.Contains(t, fieldErr(t, err).Reason, "go-live team")
-	_, err = g.r.Vote(mep.Vote{Role: mep.RoleOperations, By: "Bea", Verdict: mep.Go})
+	_, err = g.r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "Bea", Verdict: mep.Go})
 	assert.Contains(t, fieldErr(t, err).Reason, "operations role")
-	_, err = g.r.Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.NoGo})
+	_, err = g.r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.NoGo})
 	fieldErr(t, err) // a No-Go needs a reason
-	assert.Empty(t, g.r.Votes(), "nothing recorded")
+	assert.Empty(t, g.r.GoNoGo().Votes(), "nothing recorded")
 
 	g.vote("Otto", mep.Go)
 	g.c.set(g.t0)
-	_, err = g.r.Decide(bg, g.c.now())
+	_, err = g.r.GoNoGo().Decide(bg, g.c.now())
 	require.NoError(t, err)
 	n := len(g.p.Record().Entries())
-	assert.ErrorIs(t, g.r.StartStep("stop-app", "ghost"), mep.ErrNotFound)
-	fieldErr(t, g.r.StartStep("stop-app", "Kim"))
-	require.NoError(t, g.r.StartStep("stop-app", "Bea"))
-	assert.ErrorIs(t, g.r.EndStep("stop-app", "ghost", timeline.Done), mep.ErrNotFound)
-	fieldErr(t, g.r.Skip("migrate-db", "Kim", "not needed"))
+	assert.ErrorIs(t, g.r.Cutover().Start("stop-app", "ghost"), mep.ErrNotFound)
+	fieldErr(t, g.r.Cutover().Start("stop-app", "Kim"))
+	require.NoError(t, g.r.Cutover().Start("stop-app", "Bea"))
+	assert.ErrorIs(t, g.r.Cutover().End("stop-app", "ghost", timeline.Done), mep.ErrNotFound)
+	fieldErr(t, g.r.Cutover().Skip("migrate-db", "Kim", "not needed"))
 	assert.Len(t, g.p.Record().Entries(), n+1, "only the start by Bea is recorded")
 }
 
@@ -191,11 +191,11 @@ func TestFirstGoNeedsOperationsReadiness(t *testing.T) {
 	g.c.set(g.t0.Add(-3 * time.Hour))
 	g.vote("Otto", mep.Go)
 	g.c.set(g.t0.Add(-30 * time.Minute))
-	d := g.r.Evaluate(bg, g.c.now())
+	d := g.r.GoNoGo().Evaluate(bg, g.c.now())
 	assert.Equal(t, mep.NoGo, d.Verdict)
 	assert.Contains(t, reasons(d), "operations readiness (R13)")
 	tickAll(t, g.p.Operations(), checklist.Operations(), g.c.now(), "Mia")
-	assert.Equal(t, mep.Go, g.r.Evaluate(bg, g.c.now()).Verdict)
+	assert.Equal(t, mep.Go, g.r.GoNoGo().Evaluate(bg, g.c.now()).Verdict)
 }
 
 // TestEstimateFromTheLastProductionLikeRehearsal (R5): rehearsals of 20,
@@ -216,7 +216,7 @@ func TestEstimateFromTheLastProductionLikeRehearsal(t *testing.T) {
 	g.ready(g.c.now())
 	g.c.add(time.Hour)
 	g.vote("Otto", mep.Go)
-	d := g.r.Evaluate(bg, g.c.now())
+	d := g.r.GoNoGo().Evaluate(bg, g.c.now())
 	assert.Contains(t, d.Warnings, e.Warning, "the fallback is a warning of the decision")
 
 	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{Summary: rehearse(t, start, runbook, 60, 0), Environment: "preprod", ProductionLike: true}))
@@ -230,7 +230,7 @@ func TestEstimateFromTheLastProductionLikeRehearsal(t *testing.T) {
 	require.NotNil(t, e.Basis)
 	assert.Equal(t, "preprod", e.Basis.Environment)
 	assert.Empty(t, e.Warning)
-	d = g.r.Evaluate(bg, g.c.now())
+	d = g.r.GoNoGo().Evaluate(bg, g.c.now())
 	assert.Equal(t, 60*time.Minute, d.Estimate)
 	assert.Empty(t, d.Warnings)
 }
@@ -243,7 +243,7 @@ func goNow(t testing.TB, g *golive) {
 	g.c.add(time.Hour)
 	g.vote("Otto", mep.Go)
 	g.c.set(g.r.T0())
-	d, err := g.r.Decide(bg, g.c.now())
+	d, err := g.r.GoNoGo().Decide(bg, g.c.now())
 	require.NoError(t, err)
 	require.Equal(t, mep.Go, d.Verdict, "%s", d)
 }
@@ -260,23 +260,23 @@ func TestRunbookOrder(t *testing.T) {
 	}
 	g := rolloutsOnly(t, mep.RolloutOptions{Name: "order", Runbook: runbook})
 	goNow(t, g)
-	assert.ErrorIs(t, g.r.StartStep("b", "Bea"), mep.ErrRunbook, "b follows a")
-	assert.ErrorIs(t, g.r.EndStep("a", "Bea", timeline.Done), mep.ErrRunbook, "a is not running")
-	require.NoError(t, g.r.StartStep("a", "Bea"))
-	assert.ErrorIs(t, g.r.StartStep("a", "Bea"), mep.ErrRunbook, "already running")
+	assert.ErrorIs(t, g.r.Cutover().Start("b", "Bea"), mep.ErrRunbook, "b follows a")
+	assert.ErrorIs(t, g.r.Cutover().End("a", "Bea", timeline.Done), mep.ErrRunbook, "a is not running")
+	require.NoError(t, g.r.Cutover().Start("a", "Bea"))
+	assert.ErrorIs(t, g.r.Cutover().Start("a", "Bea"), mep.ErrRunbook, "already running")
 	g.c.add(time.Minute)
-	require.NoError(t, g.r.EndStep("a", "Bea", timeline.Done))
-	require.NoError(t, g.r.StartStep("b", "Bea"))
-	require.NoError(t, g.r.StartStep("c", "Bea"), "b and c run in parallel")
-	require.NoError(t, g.r.StartStep("d", "Bea"), "d depends on a only")
-	err := g.r.StartStep("e", "Bea")
+	require.NoError(t, g.r.Cutover().End("a", "Bea", timeline.Done))
+	require.NoError(t, g.r.Cutover().Start("b", "Bea"))
+	require.NoError(t, g.r.Cutover().Start("c", "Bea"), "b and c run in parallel")
+	require.NoError(t, g.r.Cutover().Start("d", "Bea"), "d depends on a only")
+	err := g.r.Cutover().Start("e", "Bea")
 	assert.ErrorIs(t, err, mep.ErrRunbook)
 	assert.Contains(t, err.Error(), "b, c, d")
 	for _, id := range []string{"b", "c", "d"} {
-		require.NoError(t, g.r.EndStep(id, "Bea", timeline.Done))
+		require.NoError(t, g.r.Cutover().End(id, "Bea", timeline.Done))
 	}
-	assert.ErrorIs(t, g.r.StartStep("a", "Bea"), mep.ErrRunbook, "a is done")
-	_, err = g.r.Finish("Otto")
+	assert.ErrorIs(t, g.r.Cutover().Start("a", "Bea"), mep.ErrRunbook, "a is done")
+	_, err = g.r.Cutover().Finish("Otto")
 	assert.ErrorIs(t, err, mep.ErrRunbook, "e never ran")
 	assert.Contains(t, err.Error(), "e (not run)")
 }
@@ -287,31 +287,31 @@ func TestRunbookOrder(t *testing.T) {
 func TestSkipAndFinish(t *testing.T) {
 	g := rolloutsOnly(t, mep.RolloutOptions{})
 	goNow(t, g)
-	fieldErr(t, g.r.Skip("stop-app", "Bea", " "))
-	require.NoError(t, g.r.Skip("stop-app", "Bea", "the application is already stopped"))
-	assert.ErrorIs(t, g.r.Skip("stop-app", "Bea", "again"), mep.ErrRunbook)
-	assert.ErrorIs(t, g.r.StartStep("stop-app", "Bea"), mep.ErrRunbook, "skipped")
-	require.NoError(t, g.r.StartStep("migrate-db", "Bea"))
-	assert.ErrorIs(t, g.r.Skip("migrate-db", "Bea", "late"), mep.ErrRunbook, "a started step cannot be skipped")
+	fieldErr(t, g.r.Cutover().Skip("stop-app", "Bea", " "))
+	require.NoError(t, g.r.Cutover().Skip("stop-app", "Bea", "the application is already stopped"))
+	assert.ErrorIs(t, g.r.Cutover().Skip("stop-app", "Bea", "again"), mep.ErrRunbook)
+	assert.ErrorIs(t, g.r.Cutover().Start("stop-app", "Bea"), mep.ErrRunbook, "skipped")
+	require.NoError(t, g.r.Cutover().Start("migrate-db", "Bea"))
+	assert.ErrorIs(t, g.r.Cutover().Skip("migrate-db", "Bea", "late"), mep.ErrRunbook, "a started step cannot be skipped")
 	g.c.add(20 * time.Minute)
-	require.NoError(t, g.r.EndStep("migrate-db", "Bea", timeline.Failed))
-	_, err := g.r.Finish("Otto")
+	require.NoError(t, g.r.Cutover().End("migrate-db", "Bea", timeline.Failed))
+	_, err := g.r.Cutover().Finish("Otto")
 	assert.ErrorIs(t, err, mep.ErrRunbook)
 	assert.Contains(t, err.Error(), "migrate-db (failed)")
 	assert.Contains(t, err.Error(), "switch-dns (not run)")
 
-	require.NoError(t, g.r.StartStep("migrate-db", "Bea"), "a failed step is started again")
+	require.NoError(t, g.r.Cutover().Start("migrate-db", "Bea"), "a failed step is started again")
 	g.c.add(20 * time.Minute)
-	require.NoError(t, g.r.EndStep("migrate-db", "Bea", timeline.Done))
+	require.NoError(t, g.r.Cutover().End("migrate-db", "Bea", timeline.Done))
 	g.runCutoverFrom(2, 10, 5)
-	s, err := g.r.Finish("Otto")
+	s, err := g.r.Cutover().Finish("Otto")
 	require.NoError(t, err)
 	assert.Len(t, s.Steps, 4, "two attempts of migrate-db, switch-dns, smoke-test")
 	db := g.r.Debrief()
 	assert.Equal(t, map[string]string{"stop-app": "the application is already stopped"}, db.Skipped)
 	require.Len(t, db.Failed, 1)
 	assert.Equal(t, "migrate-db", db.Failed[0].Step)
-	assert.ErrorIs(t, g.r.StartStep("smoke-test", "Bea"), mep.ErrRunbook, "finished")
+	assert.ErrorIs(t, g.r.Cutover().Start("smoke-test", "Bea"), mep.ErrRunbook, "finished")
 }
 
 // runCutoverFrom runs the runbook from step i on, as runCutover.
@@ -320,13 +320,13 @@ func (g *golive) runCutoverFrom(i int, minutes ...int) {
 	rb := g.rb
 	for k, m := range minutes {
 		id := rb[i+k].ID
-		require.NoError(g.t, g.r.StartStep(id, "Bea"), "start %s", id)
+		require.NoError(g.t, g.r.Cutover().Start(id, "Bea"), "start %s", id)
 		out := timeline.Done
 		if m < 0 {
 			m, out = -m, timeline.Failed
 		}
 		g.c.add(time.Duration(m) * time.Minute)
-		require.NoError(g.t, g.r.EndStep(id, "Bea", out), "end %s", id)
+		require.NoError(g.t, g.r.Cutover().End(id, "Bea", out), "end %s", id)
 	}
 }
 
@@ -337,7 +337,7 @@ func TestFailedTestBlocksTheReview(t *testing.T) {
 	g := walk(t, mep.Cutover)
 	g.c.set(g.t0)
 	g.runCutover(5, 20, 10, -5)
-	_, err := g.r.Finish("Otto")
+	_, err := g.r.Cutover().Finish("Otto")
 	require.NoError(t, err, "a failed test ends the cutover; the review decides")
 	g.advance(mep.Review)
 	g.c.add(day(1))
@@ -349,10 +349,10 @@ func TestFailedTestBlocksTheReview(t *testing.T) {
 	assert.Equal(t, []string{"lessons recorded"}, unmet(t, err))
 	assert.Contains(t, err.Error(), "functional test smoke-test failed")
 
-	fieldErr(t, g.r.Accept("smoke-test", "Otto", ""))
-	fieldErr(t, g.r.Accept("switch-dns", "Otto", "not a test"))
-	fieldErr(t, g.r.Accept("smoke-test", "Bea", "not operations"))
-	require.NoError(t, g.r.Accept("smoke-test", "Otto", "a known flaky check; verified by hand"))
+	fieldErr(t, g.r.Cutover().Accept("smoke-test", "Otto", ""))
+	fieldErr(t, g.r.Cutover().Accept("switch-dns", "Otto", "not a test"))
+	fieldErr(t, g.r.Cutover().Accept("smoke-test", "Bea", "not operations"))
+	require.NoError(t, g.r.Cutover().Accept("smoke-test", "Otto", "a known flaky check; verified by hand"))
 	assert.NoError(t, g.p.CheckGate(g.c.now()))
 }
 
@@ -362,7 +362,7 @@ func TestFailedChangeStepBlocksFinish(t *testing.T) {
 	g := walk(t, mep.Cutover)
 	g.c.set(g.t0)
 	g.runCutover(5, -20)
-	_, err := g.r.Finish("Otto")
+	_, err := g.r.Cutover().Finish("Otto")
 	require.ErrorIs(t, err, mep.ErrRunbook)
 	assert.Contains(t, err.Error(), "migrate-db (failed)")
 	assert.Contains(t, err.Error(), "smoke-test (not run)")
@@ -378,31 +378,31 @@ func TestRollback(t *testing.T) {
 	rbRun := rehearse(t, g.c.now(), []mep.Step{goliveRunbook()[1], goliveRunbook()[0]}, 15, 3)
 	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{Summary: rbRun, Environment: "preprod", Rollback: true}))
 	goNow(t, g)
-	assert.ErrorIs(t, g.r.Rollback("Otto", "cold feet"), mep.ErrRunbook, "nothing started")
+	assert.ErrorIs(t, g.r.Cutover().Rollback("Otto", "cold feet"), mep.ErrRunbook, "nothing started")
 	g.runCutover(5)
-	require.NoError(t, g.r.StartStep("migrate-db", "Bea"))
+	require.NoError(t, g.r.Cutover().Start("migrate-db", "Bea"))
 	g.c.add(30 * time.Minute)
-	dr := g.r.Drift(g.c.now())
+	dr := g.r.Cutover().Drift(g.c.now())
 	assert.Equal(t, 18*time.Minute, dr.Rollback, "from the rehearsed rollback")
 	assert.Contains(t, dr.String(), "a rollback would take 18m")
-	require.NoError(t, g.r.EndStep("migrate-db", "Bea", timeline.Failed))
+	require.NoError(t, g.r.Cutover().End("migrate-db", "Bea", timeline.Failed))
 
-	fieldErr(t, g.r.Rollback("Otto", ""))
-	fieldErr(t, g.r.Rollback("Bea", "not operations"))
-	require.NoError(t, g.r.Rollback("Otto", "the migration broke the schema"))
-	assert.ErrorIs(t, g.r.Rollback("Otto", "twice"), mep.ErrRunbook)
-	assert.ErrorIs(t, g.r.StartStep("stop-app", "Bea"), mep.ErrRunbook, "migrate-db is rolled back first")
-	_, err := g.r.Finish("Otto")
+	fieldErr(t, g.r.Cutover().Rollback("Otto", ""))
+	fieldErr(t, g.r.Cutover().Rollback("Bea", "not operations"))
+	require.NoError(t, g.r.Cutover().Rollback("Otto", "the migration broke the schema"))
+	assert.ErrorIs(t, g.r.Cutover().Rollback("Otto", "twice"), mep.ErrRunbook)
+	assert.ErrorIs(t, g.r.Cutover().Start("stop-app", "Bea"), mep.ErrRunbook, "migrate-db is rolled back first")
+	_, err := g.r.Cutover().Finish("Otto")
 	assert.ErrorIs(t, err, mep.ErrRunbook, "rollback not finished")
 	for _, id := range []string{"migrate-db", "stop-app"} {
-		require.NoError(t, g.r.StartStep(id, "Bea"))
+		require.NoError(t, g.r.Cutover().Start(id, "Bea"))
 		g.c.add(4 * time.Minute)
-		require.NoError(t, g.r.EndStep(id, "Bea", timeline.Done))
+		require.NoError(t, g.r.Cutover().End(id, "Bea", timeline.Done))
 	}
-	dr = g.r.Drift(g.c.now())
+	dr = g.r.Cutover().Drift(g.c.now())
 	assert.True(t, dr.RollingBack)
 	assert.Contains(t, dr.String(), "rolling back")
-	_, err = g.r.Finish("Otto")
+	_, err = g.r.Cutover().Finish("Otto")
 	require.NoError(t, err)
 
 	db := g.r.Debrief()
@@ -425,11 +425,11 @@ func TestNoRollbackPastThePointOfNoReturn(t *testing.T) {
 	g := rolloutsOnly(t, mep.RolloutOptions{})
 	goNow(t, g)
 	g.runCutover(5, 20)
-	require.NoError(t, g.r.StartStep("switch-dns", "Bea"))
-	err := g.r.Rollback("Otto", "too late")
+	require.NoError(t, g.r.Cutover().Start("switch-dns", "Bea"))
+	err := g.r.Cutover().Rollback("Otto", "too late")
 	assert.ErrorIs(t, err, mep.ErrRunbook)
 	assert.Contains(t, err.Error(), "point of no return")
-	assert.Zero(t, g.r.Drift(g.c.now()).Rollback)
+	assert.Zero(t, g.r.Cutover().Drift(g.c.now()).Rollback)
 }
 
 // TestFreezeIsOnByDefault (R11): a rollout with no policies on a Friday is
@@ -441,7 +441,7 @@ func TestFreezeIsOnByDefault(t *testing.T) {
 	g.ready(g.c.now())
 	g.c.add(time.Hour)
 	g.vote("Otto", mep.Go)
-	d := g.r.Evaluate(bg, g.c.now())
+	d := g.r.GoNoGo().Evaluate(bg, g.c.now())
 	assert.Equal(t, mep.NoGo, d.Verdict)
 	assert.Contains(t, reasons(d), "Friday")
 
@@ -452,7 +452,7 @@ func TestFreezeIsOnByDefault(t *testing.T) {
 	last := es[len(es)-1]
 	assert.Equal(t, "Otto", last.Actor)
 	assert.Contains(t, last.Text+strings.Join(mapValues(last.Attrs), " "), "24/7 shop")
-	d = g.r.Evaluate(bg, g.c.now())
+	d = g.r.GoNoGo().Evaluate(bg, g.c.now())
 	assert.Equal(t, mep.Go, d.Verdict, "%s", d)
 	assert.NotContains(t, reasons(d), "Friday")
 }
@@ -476,10 +476,10 @@ func TestReadinessLeadIsAFloor(t *testing.T) {
 	g.c.set(g.t0.Add(-day(1)))
 	g.newRollout(mep.RolloutOptions{Readiness: checklist.List{Name: "r", Items: []checklist.Item{{ID: "ok", Title: "ok"}}}})
 	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{Summary: rehearse(t, g.c.now(), goliveRunbook(), 5, 20, 10, 5), ProductionLike: true}))
-	require.NoError(t, g.r.Check("ok", "Otto", g.t0.Add(-2*time.Hour), ""))
+	require.NoError(t, g.r.Readiness().Check("ok", "Otto", g.t0.Add(-2*time.Hour), ""))
 	g.c.set(g.t0.Add(-90 * time.Minute))
 	g.vote("Otto", mep.Go)
-	d := g.r.Evaluate(bg, g.c.now())
+	d := g.r.GoNoGo().Evaluate(bg, g.c.now())
 	assert.NotEqual(t, mep.Go, d.Verdict, "ready at T0-2h, the team asked for T0-3h")
 	assert.Contains(t, reasons(d), "3h")
 }
@@ -549,7 +549,7 @@ func TestLessonsAreWarningsThenAGate(t *testing.T) {
 	g.ready(g.c.now())
 	g.c.add(time.Hour)
 	g.vote("Otto", mep.Go)
-	d := next.Evaluate(bg, g.c.now())
+	d := next.GoNoGo().Evaluate(bg, g.c.now())
 	assert.Equal(t, mep.Go, d.Verdict, "lessons do not block: %s", d)
 	require.Len(t, d.Warnings, 2)
 	assert.Contains(t, d.Warnings[0], "lesson #1 not applied yet")
@@ -558,7 +558,7 @@ func TestLessonsAreWarningsThenAGate(t *testing.T) {
 	require.NoError(t, g.p.Lessons().Apply(1, "second", "Bea", time.Time{}, "", false))
 	fieldErr(t, g.p.Lessons().Apply(2, "second", "Otto", time.Time{}, "", true))
 	require.NoError(t, g.p.Lessons().Apply(2, "second", "Otto", time.Time{}, "the new DNS has no TTL", true))
-	assert.Empty(t, next.Evaluate(bg, g.c.now()).Warnings)
+	assert.Empty(t, next.GoNoGo().Evaluate(bg, g.c.now()).Warnings)
 	assert.NoError(t, g.p.CheckGate(g.c.now()))
 }
 
@@ -568,7 +568,7 @@ func TestDriftAfterAFailedStep(t *testing.T) {
 	g := rolloutsOnly(t, mep.RolloutOptions{})
 	goNow(t, g)
 	g.runCutover(5, -2) // migrate-db fails after 2 of its 20 minutes
-	d := g.r.Drift(g.c.now())
+	d := g.r.Cutover().Drift(g.c.now())
 	assert.Equal(t, []string{"migrate-db"}, d.Failed)
 	assert.Equal(t, 20*time.Minute, d.Steps[1].Owed)
 	assert.Equal(t, g.t0.Add(40*time.Minute), d.PlannedEnd)
@@ -583,8 +583,8 @@ func TestDriftAfterAFailedStep(t *testing.T) {
 func TestLiveOutageCountsTheOpenStep(t *testing.T) {
 	g := rolloutsOnly(t, mep.RolloutOptions{})
 	goNow(t, g)
-	g.runCutover(15)                                       // stop-app: 15 min of outage
-	require.NoError(t, g.r.StartStep("migrate-db", "Bea")) // outage, still open
+	g.runCutover(15)                                             // stop-app: 15 min of outage
+	require.NoError(t, g.r.Cutover().Start("migrate-db", "Bea")) // outage, still open
 	g.c.add(50 * time.Minute)
 	rep := g.r.Report(g.c.now())
 	var buf bytes.Buffer
@@ -641,21 +641,21 @@ policies:
 	g.ready(g.t0.Add(-3 * time.Hour))
 	g.c.set(g.t0.Add(-150 * time.Minute))
 	g.vote("Otto", mep.Go)
-	d := g.r.Evaluate(bg, g.c.now())
+	d := g.r.GoNoGo().Evaluate(bg, g.c.now())
 	assert.Equal(t, mep.Undecided, d.Verdict, "one GO of the two the file asks for: %s", d)
 	assert.Contains(t, d.String(), "ops-go")
 	assert.NotContains(t, d.String(), "require-go:operations", "the file's quorum is the rollout's only one")
 	assert.NotContains(t, d.String(), "readiness:", "the file's window is the rollout's only one")
 
 	g.vote("Oona", mep.Go)
-	d = g.r.Evaluate(bg, g.c.now())
+	d = g.r.GoNoGo().Evaluate(bg, g.c.now())
 	assert.Equal(t, mep.Go, d.Verdict, "%s", d)
 	assert.Contains(t, d.String(), "ready-2h")
 
 	// Ready at T0-90m is too late for the file's two hours.
 	late := rolloutsOnly(t, mep.RolloutOptions{Policies: set})
 	late.ready(late.t0.Add(-90 * time.Minute))
-	d = late.r.Evaluate(bg, late.t0.Add(-80*time.Minute))
+	d = late.r.GoNoGo().Evaluate(bg, late.t0.Add(-80*time.Minute))
 	assert.Equal(t, mep.NoGo, d.Verdict, "%s", d)
 	assert.Contains(t, reasons(d), "ready-2h: ")
 }
@@ -691,7 +691,7 @@ func TestMethodFreezeTable(t *testing.T) {
 				Readiness: checklist.List{Name: "r", Items: []checklist.Item{{ID: "ok", Title: "ok"}}}})
 			require.NoError(t, err)
 			require.NoError(t, r.AddRehearsal(mep.RehearsalRun{Summary: rehearse(t, c.now(), goliveRunbook(), 40), ProductionLike: true}))
-			d := r.Evaluate(bg, c.now())
+			d := r.GoNoGo().Evaluate(bg, c.now())
 			frozen := d.Verdict == mep.NoGo
 			assert.Equal(t, tt.frozen, frozen, "%s", d)
 			if frozen {

@@ -18,11 +18,11 @@ import (
 // of each step for its minutes, latest first as the runbook requires.
 func (g *golive) rollBack(steps []string, minutes ...int) {
 	g.t.Helper()
-	require.NoError(g.t, g.r.Rollback("Otto", "the migration broke the schema"))
+	require.NoError(g.t, g.r.Cutover().Rollback("Otto", "the migration broke the schema"))
 	for i, id := range steps {
-		require.NoError(g.t, g.r.StartStep(id, "Bea"), "start the rollback of %s", id)
+		require.NoError(g.t, g.r.Cutover().Start(id, "Bea"), "start the rollback of %s", id)
 		g.c.add(time.Duration(minutes[i]) * time.Minute)
-		require.NoError(g.t, g.r.EndStep(id, "Bea", timeline.Done), "end the rollback of %s", id)
+		require.NoError(g.t, g.r.Cutover().End(id, "Bea", timeline.Done), "end the rollback of %s", id)
 	}
 }
 
@@ -78,7 +78,7 @@ func TestOneEndOneOutage(t *testing.T) {
 		name: "running",
 		run: func(g *golive) {
 			g.runCutover(5)
-			require.NoError(g.t, g.r.StartStep("migrate-db", "Bea"))
+			require.NoError(g.t, g.r.Cutover().Start("migrate-db", "Bea"))
 			g.c.add(10 * time.Minute)
 		},
 		outcome: report.Running, outage: 15 * time.Minute,
@@ -123,7 +123,7 @@ func TestOneEndOneOutage(t *testing.T) {
 			assert.Equal(t, tc.outage, db.Outage.Actual, "debrief's outage")
 			assert.Equal(t, res.Duration, db.Duration.Actual, "debrief's duration")
 
-			dr := g.r.Drift(now)
+			dr := g.r.Cutover().Drift(now)
 			assert.Equal(t, tc.outcome, dr.Outcome, "drift")
 			assert.True(t, end.Equal(dr.Ended), "drift's end: got %s, want %s", dr.Ended, end)
 			assert.Equal(t, tc.outage, dr.Outage, "drift's outage")
@@ -147,7 +147,7 @@ func TestOneEndOneOutage(t *testing.T) {
 // finish closes the cutover, by Otto.
 func (g *golive) finish() {
 	g.t.Helper()
-	_, err := g.r.Finish("Otto")
+	_, err := g.r.Cutover().Finish("Otto")
 	require.NoError(g.t, err)
 }
 

@@ -56,7 +56,7 @@ func (g *golive) kill(round int) {
 	var wantReport, wantEval string
 	var wantDecided mep.Decision
 	if g.r != nil {
-		wantReport, wantEval, wantDecided = reportJSON(t, g.r, now), g.r.Evaluate(bg, now).String(), g.r.Decided()
+		wantReport, wantEval, wantDecided = reportJSON(t, g.r, now), g.r.GoNoGo().Evaluate(bg, now).String(), g.r.GoNoGo().Decided()
 	}
 	path := fmt.Sprintf("%s.%d", g.path, round)
 	copyFile(t, g.path, path)
@@ -71,8 +71,8 @@ func (g *golive) kill(round int) {
 		require.NoError(t, err, "round %d", round)
 		g.r = r
 		sameText(t, wantReport, reportJSON(t, r, now), "round %d: the report", round)
-		assert.Equal(t, wantEval, r.Evaluate(bg, now).String(), "round %d: the decision as it stands", round)
-		assert.Equal(t, normalizeDecision(wantDecided), normalizeDecision(r.Decided()), "round %d: the decision taken", round)
+		assert.Equal(t, wantEval, r.GoNoGo().Evaluate(bg, now).String(), "round %d: the decision as it stands", round)
+		assert.Equal(t, normalizeDecision(wantDecided), normalizeDecision(r.GoNoGo().Decided()), "round %d: the decision taken", round)
 	}
 }
 
@@ -114,37 +114,47 @@ func TestResumeAtAnyPoint(t *testing.T) {
 	}
 	ops := []func(){
 		func() { tickAll(t, g.p.Operations(), checklist.Operations(), g.c.now(), "Mia") },
-		func() { require.NoError(t, g.r.Check("config-backup", "Otto", g.t0.Add(-10*time.Hour), "")) },
 		func() {
-			require.NoError(t, g.r.Fail("new-hardware-verified", "Otto", g.t0.Add(-10*time.Hour), "disk missing"))
+			require.NoError(t, g.r.Readiness().Check("config-backup", "Otto", g.t0.Add(-10*time.Hour), ""))
+		},
+		func() {
+			require.NoError(t, g.r.Readiness().Fail("new-hardware-verified", "Otto", g.t0.Add(-10*time.Hour), "disk missing"))
 		},
 		func() { g.c.set(g.t0.Add(-9 * time.Hour)); g.vote("Otto", mep.NoGo) },
 		func() {
-			require.NoError(t, g.r.Check("new-hardware-verified", "Otto", g.t0.Add(-5*time.Hour), "disk found"))
+			require.NoError(t, g.r.Readiness().Check("new-hardware-verified", "Otto", g.t0.Add(-5*time.Hour), "disk found"))
 		},
-		func() { require.NoError(t, g.r.Note("Otto", "all green")) },
+		func() { require.NoError(t, g.r.Cutover().Note("Otto", "all green")) },
 		func() { g.c.set(g.t0.Add(-3 * time.Hour)); g.vote("Otto", mep.Go) },
 		func() {
 			g.c.set(g.t0.Add(-30 * time.Minute))
-			d, err := g.r.Decide(bg, g.c.now())
+			d, err := g.r.GoNoGo().Decide(bg, g.c.now())
 			require.NoError(t, err)
 			require.Equal(t, mep.Go, d.Verdict, "%s", d)
 		},
 		func() { g.c.set(g.t0.Add(-10 * time.Minute)); g.advance(mep.Cutover) },
-		func() { g.c.set(g.t0); require.NoError(t, g.r.StartStep("stop-app", "Bea")) },
-		func() { g.c.add(6 * time.Minute); require.NoError(t, g.r.EndStep("stop-app", "Bea", timeline.Done)) },
-		func() { require.NoError(t, g.r.StartStep("migrate-db", "Bea")) },
+		func() { g.c.set(g.t0); require.NoError(t, g.r.Cutover().Start("stop-app", "Bea")) },
+		func() {
+			g.c.add(6 * time.Minute)
+			require.NoError(t, g.r.Cutover().End("stop-app", "Bea", timeline.Done))
+		},
+		func() { require.NoError(t, g.r.Cutover().Start("migrate-db", "Bea")) },
 		func() {
 			g.c.add(3 * time.Minute)
-			require.NoError(t, g.r.EndStep("migrate-db", "Bea", timeline.Failed))
+			require.NoError(t, g.r.Cutover().End("migrate-db", "Bea", timeline.Failed))
 		},
-		func() { require.NoError(t, g.r.StartStep("migrate-db", "Bea")) },
+		func() { require.NoError(t, g.r.Cutover().Start("migrate-db", "Bea")) },
 		func() { g.c.add(25 * time.Minute) }, // a report while a step runs
-		func() { require.NoError(t, g.r.EndStep("migrate-db", "Bea", timeline.Done)) },
-		func() { require.NoError(t, g.r.StartStep("switch-dns", "Otto")) },
-		func() { g.c.add(9 * time.Minute); require.NoError(t, g.r.EndStep("switch-dns", "Otto", timeline.Done)) },
-		func() { require.NoError(t, g.r.Skip("smoke-test", "Vic", "run by the client in the morning")) },
-		func() { _, err := g.r.Finish("Otto"); require.NoError(t, err) },
+		func() { require.NoError(t, g.r.Cutover().End("migrate-db", "Bea", timeline.Done)) },
+		func() { require.NoError(t, g.r.Cutover().Start("switch-dns", "Otto")) },
+		func() {
+			g.c.add(9 * time.Minute)
+			require.NoError(t, g.r.Cutover().End("switch-dns", "Otto", timeline.Done))
+		},
+		func() {
+			require.NoError(t, g.r.Cutover().Skip("smoke-test", "Vic", "run by the client in the morning"))
+		},
+		func() { _, err := g.r.Cutover().Finish("Otto"); require.NoError(t, err) },
 		func() { g.advance(mep.Review) },
 		func() {
 			g.c.add(day(1))
@@ -161,9 +171,9 @@ func TestResumeAtAnyPoint(t *testing.T) {
 		kill()
 	}
 	assert.Equal(t, mep.Industrialization, g.p.Phase())
-	assert.Len(t, g.r.Votes(), 2)
-	assert.Equal(t, mep.Go, g.r.Decided().Verdict)
-	s := g.r.Summary()
+	assert.Len(t, g.r.GoNoGo().Votes(), 2)
+	assert.Equal(t, mep.Go, g.r.GoNoGo().Decided().Verdict)
+	s := g.r.Cutover().Summary()
 	assert.Len(t, s.Steps, 4)
 	assert.Equal(t, 43*time.Minute, s.Duration)
 	require.NoError(t, g.p.Close())
@@ -210,9 +220,9 @@ func TestReportIsASnapshot(t *testing.T) {
 		wg.Go(func() {
 			for i := range 15 {
 				writers.Lock()
-				_, err := g.r.Vote(mep.Vote{Role: mep.RoleOperations, By: name, Verdict: mep.Go, At: now})
+				_, err := g.r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: name, Verdict: mep.Go, At: now})
 				assert.NoError(t, err)
-				assert.NoError(t, g.r.Note(name, fmt.Sprintf("vote %d", i)))
+				assert.NoError(t, g.r.Cutover().Note(name, fmt.Sprintf("vote %d", i)))
 				writers.Unlock()
 			}
 		})
@@ -226,7 +236,7 @@ func TestReportIsASnapshot(t *testing.T) {
 				}
 				d := g.r.Debrief()
 				_ = d.Decision
-				_ = g.r.Evaluate(bg, now)
+				_ = g.r.GoNoGo().Evaluate(bg, now)
 			}
 		})
 	}
@@ -234,7 +244,7 @@ func TestReportIsASnapshot(t *testing.T) {
 	rep := g.r.Report(now)
 	assert.Len(t, rep.Votes, 45)
 	assert.Len(t, rep.Notes, 45)
-	assert.Equal(t, mep.Go, g.r.Evaluate(bg, now).Verdict)
+	assert.Equal(t, mep.Go, g.r.GoNoGo().Evaluate(bg, now).Verdict)
 }
 
 // TestRefusedBeforeAnythingChanges: a note longer than a record's line
@@ -245,13 +255,13 @@ func TestRefusedBeforeAnythingChanges(t *testing.T) {
 	g := newGoliveFile(t, path, &mep.Options{RolloutsOnly: true})
 	g.c.set(g.t0.Add(-day(1)))
 	g.newRollout(mep.RolloutOptions{})
-	require.NoError(t, g.r.Note("Bea", "short"))
+	require.NoError(t, g.r.Cutover().Note("Bea", "short"))
 	before := meptest.Dump(g.p)
 	n := len(g.p.Record().Entries())
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
 
-	err = g.r.Note("Bea", strings.Repeat("x", timeline.MaxLineSize))
+	err = g.r.Cutover().Note("Bea", strings.Repeat("x", timeline.MaxLineSize))
 	require.ErrorIs(t, err, timeline.ErrLineTooLong)
 	assert.Contains(t, err.Error(), "mep: record")
 	assert.Equal(t, before, meptest.Dump(g.p))
@@ -260,25 +270,25 @@ func TestRefusedBeforeAnythingChanges(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, data, after, "the file is untouched")
 
-	require.NoError(t, g.r.Note("Bea", "and on"), "the project goes on")
+	require.NoError(t, g.r.Cutover().Note("Bea", "and on"), "the project goes on")
 	require.NoError(t, g.p.Close())
 	q, err := mep.OpenFile(path, &g.opts)
 	require.NoError(t, err)
 	r, ok := q.Rollout("go-live")
 	require.True(t, ok)
-	assert.Len(t, r.Notes(), 2)
+	assert.Len(t, r.Cutover().Notes(), 2)
 	require.NoError(t, q.Close())
 
 	// A line just short of the limit is kept, and reads back.
 	q, err = mep.OpenFile(path, &g.opts)
 	require.NoError(t, err)
 	r, _ = q.NewRollout(g.ro)
-	require.NoError(t, r.Note("Bea", strings.Repeat("y", timeline.MaxLineSize-2048)))
+	require.NoError(t, r.Cutover().Note("Bea", strings.Repeat("y", timeline.MaxLineSize-2048)))
 	require.NoError(t, q.Close())
 	q, err = mep.OpenFile(path, &g.opts)
 	require.NoError(t, err)
 	r, _ = q.Rollout("go-live")
-	assert.Len(t, r.Notes(), 3)
+	assert.Len(t, r.Cutover().Notes(), 3)
 	require.NoError(t, q.Close())
 }
 
@@ -306,13 +316,13 @@ func TestFullDisk(t *testing.T) {
 	var n, kept int
 	for ; kept < 100; kept++ {
 		n = len(g.p.Record().Entries())
-		if err = g.r.Note("Bea", note); err != nil {
+		if err = g.r.Cutover().Note("Bea", note); err != nil {
 			break
 		}
 	}
 	require.Error(t, err, "1 MiB holds fewer than 100 notes of 100 kB")
 	assert.Len(t, g.p.Record().Entries(), n, "the refused note changed nothing")
-	assert.Equal(t, kept, len(g.r.Notes()), "the notes kept")
+	assert.Equal(t, kept, len(g.r.Cutover().Notes()), "the notes kept")
 	before := meptest.Dump(g.p)
 	_ = g.p.Close() // the journal may report the storage error again
 
@@ -338,11 +348,11 @@ func TestResumeKeepsThePolicyResult(t *testing.T) {
 	g.newRollout(mep.RolloutOptions{T0: thursday})
 	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{Summary: rehearse(t, g.c.now(), goliveRunbook(), 5, 20, 10, 5), ProductionLike: true}))
 	g.ro.Policies = nil
-	require.NoError(t, g.r.Override("Otto", "a legal deadline on Friday"))
+	require.NoError(t, g.r.GoNoGo().Override("Otto", "a legal deadline on Friday"))
 	g.ready(g.c.now())
 	g.c.add(time.Hour)
 	g.vote("Otto", mep.Go)
-	d, err := g.r.Decide(bg, g.c.now())
+	d, err := g.r.GoNoGo().Decide(bg, g.c.now())
 	require.NoError(t, err)
 	require.Equal(t, mep.Go, d.Verdict, "%s", d)
 	before := g.r.Debrief()
@@ -359,12 +369,12 @@ func TestResumeKeepsThePolicyResult(t *testing.T) {
 		assert.True(t, before.Overridden[i].Next.Equal(after.Overridden[i].Next))
 	}
 	n := 0
-	for _, r := range g.r.Decided().Reasons {
+	for _, r := range g.r.GoNoGo().Decided().Reasons {
 		if strings.HasPrefix(r, "friday-freeze:") {
 			n++
 			assert.Contains(t, r, "(overridden)", "a denial in a GO's reasons says it was overridden")
 		}
 	}
-	assert.Equal(t, 1, n, "%s", g.r.Decided())
+	assert.Equal(t, 1, n, "%s", g.r.GoNoGo().Decided())
 	require.NoError(t, g.p.Close())
 }

@@ -23,14 +23,14 @@ func TestRolloutReport(t *testing.T) {
 	_, err = g.p.Tracker().Assign(mep.ActionSpec{Title: "Order | spare disks", Owner: "Otto", Due: g.t0.Add(-2 * time.Hour)}, "Bea", time.Time{})
 	require.NoError(t, err)
 	goNow(t, g)
-	require.NoError(t, g.r.StartStep("stop-app", "Bea"))
+	require.NoError(t, g.r.Cutover().Start("stop-app", "Bea"))
 	g.c.add(30 * time.Minute)
-	require.NoError(t, g.r.Note("Otto", "stopping is slower than rehearsed"))
+	require.NoError(t, g.r.Cutover().Note("Otto", "stopping is slower than rehearsed"))
 
 	rep := g.r.Report(g.c.now())
 	assert.Equal(t, "go", rep.Decision.Verdict)
 	require.Len(t, rep.Votes, 1)
-	assert.Equal(t, g.r.Votes()[0].Digest, rep.Votes[0].Digest)
+	assert.Equal(t, g.r.GoNoGo().Votes()[0].Digest, rep.Votes[0].Digest)
 	require.NotNil(t, rep.Checklist)
 	assert.True(t, rep.Checklist.Ready)
 	require.Len(t, rep.Steps, 4)
@@ -65,9 +65,9 @@ func TestOneSpanOneEstimate(t *testing.T) {
 	g.c.add(10 * time.Minute)
 	start := g.c.now()
 	g.runCutover(5, 20, 10, 5)
-	require.NoError(t, g.r.Note("Otto", "all done"))
+	require.NoError(t, g.r.Cutover().Note("Otto", "all done"))
 	g.c.add(time.Hour)
-	s, err := g.r.Finish("Otto")
+	s, err := g.r.Cutover().Finish("Otto")
 	require.NoError(t, err)
 	assert.True(t, s.Start.Equal(start))
 	assert.Equal(t, 40*time.Minute, s.Duration)
@@ -76,10 +76,10 @@ func TestOneSpanOneEstimate(t *testing.T) {
 	est := g.r.Estimate()
 	db := g.r.Debrief()
 	rep := g.r.Report(now)
-	dr := g.r.Drift(now)
-	d := g.r.Decided()
+	dr := g.r.Cutover().Drift(now)
+	d := g.r.GoNoGo().Decided()
 	for name, got := range map[string]time.Duration{
-		"summary": g.r.Summary().Duration, "debrief": db.Actual.Duration, "report": rep.Actual.Duration,
+		"summary": g.r.Cutover().Summary().Duration, "debrief": db.Actual.Duration, "report": rep.Actual.Duration,
 	} {
 		assert.Equal(t, 40*time.Minute, got, name)
 	}

@@ -113,10 +113,10 @@ func (ro *rollout) debrief(st *state, now time.Time) Debrief {
 // the report, the drift and the history share.
 //
 // The outcome is RolledBack once a rollback is decided; otherwise Planned
-// before any step started, Running until [Rollout.Finish] (a failed step
+// before any step started, Running until [Switchover.Finish] (a failed step
 // then awaits a retry or a rollback: the record has no fact that abandons
 // a cutover), then Failed when some step's last attempt failed and was
-// not accepted ([Rollout.Accept]), Done otherwise.
+// not accepted ([Switchover.Accept]), Done otherwise.
 //
 // A go-live ends when it is finished, like a done one: a rolled-back one
 // at the end of its last rollback step (the rollback decision when nothing

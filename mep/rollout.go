@@ -237,35 +237,29 @@ func (p *Project) rolloutPoliciesLocked(ro *rollout) (policy.Set, error) {
 	return p.buildPolicies(ro.user, ro.quorum, p.st.freezeOff != nil)
 }
 
-// Readiness returns a copy of the readiness checklist run (R7, R8), as the
-// record has it. Change it through [Rollout.Check], [Rollout.Fail] and
-// [Rollout.Waive], which record the change.
-func (r *Rollout) Readiness() *checklist.Run {
-	var out *checklist.Run
-	r.with(func(_ *state, ro *rollout) { out = ro.readiness.Clone() })
-	return out
-}
+// Readiness returns the rollout's readiness checklist (R7, R8), run
+// against T0: tick it with [Checklist.Check], [Checklist.Fail] and
+// [Checklist.Waive], read it with [Checklist.Run]. Its list is the one
+// the rollout was created with: [Checklist.Start] refuses to replace it.
+func (r *Rollout) Readiness() Checklist { return Checklist{p: r.p, run: runReadiness, rollout: r.name} }
 
-// Check records that readiness item id was done and verified, by whom,
-// when (zero: the project's clock), with an optional note. Errors are
-// those of checklist.Run.Check; nothing is recorded then.
-func (r *Rollout) Check(id, by string, at time.Time, note string) error {
-	return r.tick(id, by, at, note, checklist.Done)
-}
+// Switchover is a rollout's cutover (R9, R10): steps started, ended or
+// skipped in the runbook's order after a GO, notes, the rollback, the
+// finish, and the drift while it runs. Every change is recorded. Get it
+// with [Rollout.Cutover]; it shares the project's lock. (The name
+// Cutover is the phase's.)
+type Switchover struct{ r *Rollout }
 
-// Fail records that readiness item id was tried and failed.
-func (r *Rollout) Fail(id, by string, at time.Time, note string) error {
-	return r.tick(id, by, at, note, checklist.Failed)
-}
+// Cutover returns the rollout's cutover.
+func (r *Rollout) Cutover() Switchover { return Switchover{r} }
 
-// Waive records that readiness item id does not apply, with the reason.
-func (r *Rollout) Waive(id, by string, at time.Time, reason string) error {
-	return r.tick(id, by, at, reason, checklist.Waived)
-}
+// GoNoGo is a rollout's go/no-go (R9): the votes, the decision previewed
+// or taken and recorded, and the break-glass override. Get it with
+// [Rollout.GoNoGo]; it shares the project's lock.
+type GoNoGo struct{ r *Rollout }
 
-func (r *Rollout) tick(id, by string, at time.Time, note string, s checklist.Status) error {
-	return r.p.record(&evTick{At: r.p.stamp(at), Run: runReadiness, Rollout: r.name, Item: id, Status: s, By: by, Note: note})
-}
+// GoNoGo returns the rollout's go/no-go.
+func (r *Rollout) GoNoGo() GoNoGo { return GoNoGo{r} }
 
 // Reschedule moves T0 to t0 before the cutover starts: the readiness
 // deadlines follow, the votes given so far no longer count (they cite
@@ -291,7 +285,8 @@ func (r *Rollout) Reschedule(t0 time.Time, by, reason string) error {
 // moves. It returns an error wrapping [ErrNotFound] for an unknown member and a
 // *FieldError without By or Reason or when By does not hold the
 // operations role in the go-live team.
-func (r *Rollout) Override(by, reason string) error {
+func (g GoNoGo) Override(by, reason string) error {
+	r := g.r
 	switch {
 	case strings.TrimSpace(by) == "":
 		return fieldErr("override.by", by, "empty")
@@ -302,7 +297,8 @@ func (r *Rollout) Override(by, reason string) error {
 }
 
 // Note records free text about the rollout, at the project's clock.
-func (r *Rollout) Note(by, text string) error {
+func (c Switchover) Note(by, text string) error {
+	r := c.r
 	if strings.TrimSpace(text) == "" {
 		return fieldErr("note.text", text, "empty")
 	}
@@ -310,7 +306,8 @@ func (r *Rollout) Note(by, text string) error {
 }
 
 // Notes returns the notes recorded about the rollout, in order.
-func (r *Rollout) Notes() []Note {
+func (c Switchover) Notes() []Note {
+	r := c.r
 	var out []Note
 	r.with(func(_ *state, ro *rollout) { out = slices.Clone(ro.notes) })
 	return out

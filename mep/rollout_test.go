@@ -45,28 +45,28 @@ func TestZeroDecisionIsUndecided(t *testing.T) {
 // TestRolloutHappyPath: ticks, a vote, a GO, the steps, the summary.
 func TestRolloutHappyPath(t *testing.T) {
 	g := rolloutsOnly(t, mep.RolloutOptions{})
-	assert.Equal(t, mep.Undecided, g.r.Decided().Verdict)
+	assert.Equal(t, mep.Undecided, g.r.GoNoGo().Decided().Verdict)
 	g.ready(g.c.now())
 	g.c.add(time.Hour)
 	v := g.vote("Otto", mep.Go)
 	assert.True(t, v.T0.Equal(g.t0))
-	assert.Equal(t, g.r.Readiness().Digest(), v.Digest)
+	assert.Equal(t, g.r.Readiness().Run().Digest(), v.Digest)
 	g.c.set(g.t0.Add(-30 * time.Minute))
-	d, err := g.r.Decide(bg, g.c.now())
+	d, err := g.r.GoNoGo().Decide(bg, g.c.now())
 	require.NoError(t, err)
 	assert.Equal(t, mep.Go, d.Verdict, "%s", d)
 	assert.Equal(t, "Otto", d.By)
 	assert.Equal(t, 40*time.Minute, d.Estimate)
 	assert.Contains(t, d.String(), "go")
-	assert.Equal(t, d.Verdict, g.r.Decided().Verdict)
+	assert.Equal(t, d.Verdict, g.r.GoNoGo().Decided().Verdict)
 	g.c.set(g.t0)
 	g.runCutover(5, 20, 10, 5)
-	s, err := g.r.Finish("Otto")
+	s, err := g.r.Cutover().Finish("Otto")
 	require.NoError(t, err)
 	assert.Equal(t, 40*time.Minute, s.Duration)
 	assert.Equal(t, 25*time.Minute, s.Outage)
 	assert.Equal(t, 10*time.Minute, s.Disruption)
-	assert.Equal(t, s, g.r.Summary())
+	assert.Equal(t, s, g.r.Cutover().Summary())
 	require.NoError(t, timeline.Verify(g.p.Record().Entries(), nil))
 }
 
@@ -87,12 +87,12 @@ func TestDecisionTable(t *testing.T) {
 		}, mep.NoGo, "No-Go from operations by Otto: not ready"},
 		{"failed item", func(g *golive) {
 			g.ready(g.c.now())
-			require.NoError(t, g.r.Fail("config-backup", "Otto", g.c.now(), "backup corrupt"))
+			require.NoError(t, g.r.Readiness().Fail("config-backup", "Otto", g.c.now(), "backup corrupt"))
 		}, mep.NoGo, "backup corrupt"},
 		{"late item", func(g *golive) {
-			require.NoError(t, g.r.Check("config-backup", "Otto", g.c.now(), ""))
+			require.NoError(t, g.r.Readiness().Check("config-backup", "Otto", g.c.now(), ""))
 			g.c.set(g.t0.Add(-30 * time.Minute))
-			require.NoError(t, g.r.Check("new-hardware-verified", "Otto", g.c.now(), ""))
+			require.NoError(t, g.r.Readiness().Check("new-hardware-verified", "Otto", g.c.now(), ""))
 		}, mep.NoGo, "after its deadline"},
 		{"missing estimate", func(g *golive) {}, mep.Undecided, "no expected duration"},
 		{"warning policy", func(g *golive) {
@@ -117,7 +117,7 @@ func TestDecisionTable(t *testing.T) {
 			if g.c.now().Before(g.t0.Add(-2 * time.Hour)) {
 				g.c.set(g.t0.Add(-2 * time.Hour)) // before the readiness deadline
 			}
-			d := g.r.Evaluate(bg, g.c.now())
+			d := g.r.GoNoGo().Evaluate(bg, g.c.now())
 			assert.Equal(t, tt.want, d.Verdict, "%s", d)
 			assert.Contains(t, d.String(), tt.reason)
 		})
@@ -132,52 +132,52 @@ func TestStepsStartOnlyAfterGo(t *testing.T) {
 		require.NoError(t, g.p.Team().Add(mep.Member{Name: "Olga", Roles: []mep.Role{mep.RoleOperations}}))
 		require.NoError(t, g.p.Team().Choose("Sam", "Sam", "Bea", "Vic", "Otto", "Mia", "Olga"))
 		g.c.set(g.t0)
-		assert.ErrorIs(t, g.r.StartStep("stop-app", "Bea"), mep.ErrNoGo, "undecided")
+		assert.ErrorIs(t, g.r.Cutover().Start("stop-app", "Bea"), mep.ErrNoGo, "undecided")
 		g.c.set(g.t0.Add(-day(1)))
 		g.ready(g.c.now())
 		g.c.add(time.Hour)
 		g.vote("Otto", mep.Go)
 		g.c.set(g.t0.Add(-30 * time.Minute))
-		d, err := g.r.Decide(bg, g.c.now())
+		d, err := g.r.GoNoGo().Decide(bg, g.c.now())
 		require.NoError(t, err)
 		require.True(t, d.IsGo(), "%s", d)
 		return g
 	}
 	t.Run("no-go voted since", func(t *testing.T) {
 		g := decided(t)
-		_, err := g.r.Vote(mep.Vote{Role: mep.RoleOperations, By: "Olga", Verdict: mep.NoGo, Reason: "storage alarm"})
+		_, err := g.r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "Olga", Verdict: mep.NoGo, Reason: "storage alarm"})
 		require.NoError(t, err)
 		g.c.set(g.t0)
-		err = g.r.StartStep("stop-app", "Bea")
+		err = g.r.Cutover().Start("stop-app", "Bea")
 		require.ErrorIs(t, err, mep.ErrNoGo)
 		assert.Contains(t, err.Error(), "storage alarm")
 	})
 	t.Run("item failed since", func(t *testing.T) {
 		g := decided(t)
-		require.NoError(t, g.r.Fail("config-backup", "Otto", g.c.now(), "backup corrupt"))
+		require.NoError(t, g.r.Readiness().Fail("config-backup", "Otto", g.c.now(), "backup corrupt"))
 		g.c.set(g.t0)
-		err := g.r.StartStep("stop-app", "Bea")
+		err := g.r.Cutover().Start("stop-app", "Bea")
 		require.ErrorIs(t, err, mep.ErrNoGo)
 		assert.Contains(t, err.Error(), "backup corrupt")
 	})
 	t.Run("start drifted into a Friday", func(t *testing.T) {
 		g := decided(t)
 		g.c.set(at(paris, 2026, 11, 20, 20, 0))
-		err := g.r.StartStep("stop-app", "Bea")
+		err := g.r.Cutover().Start("stop-app", "Bea")
 		require.ErrorIs(t, err, mep.ErrNoGo)
 		assert.Contains(t, err.Error(), "friday-freeze")
 	})
 	t.Run("moved T0", func(t *testing.T) {
 		g := decided(t)
 		require.NoError(t, g.r.Reschedule(g.t0.Add(day(1)), "Otto", "the client asked"))
-		assert.Equal(t, mep.Undecided, g.r.Decided().Verdict, "a move resets the decision")
+		assert.Equal(t, mep.Undecided, g.r.GoNoGo().Decided().Verdict, "a move resets the decision")
 		g.c.set(g.t0.Add(day(1)))
-		assert.ErrorIs(t, g.r.StartStep("stop-app", "Bea"), mep.ErrNoGo)
+		assert.ErrorIs(t, g.r.Cutover().Start("stop-app", "Bea"), mep.ErrNoGo)
 	})
 	t.Run("on time", func(t *testing.T) {
 		g := decided(t)
 		g.c.set(g.t0.Add(2 * time.Minute))
-		require.NoError(t, g.r.StartStep("stop-app", "Bea"))
+		require.NoError(t, g.r.Cutover().Start("stop-app", "Bea"))
 		assert.ErrorIs(t, g.r.Reschedule(g.t0.Add(day(1)), "Otto", "too late"), mep.ErrStarted)
 	})
 }
@@ -193,7 +193,7 @@ func TestRescheduleMakesVotesStale(t *testing.T) {
 	fieldErr(t, g.r.Reschedule(time.Time{}, "Otto", "x"))
 	require.NoError(t, g.r.Reschedule(g.t0.Add(day(1)), "Otto", "the client asked"))
 	require.NoError(t, g.r.Reschedule(g.t0, "Otto", "the client changed its mind"))
-	d := g.r.Evaluate(bg, g.t0.Add(-30*time.Minute))
+	d := g.r.GoNoGo().Evaluate(bg, g.t0.Add(-30*time.Minute))
 	assert.Equal(t, mep.Undecided, d.Verdict, "the old vote does not come back: %s", d)
 	require.Len(t, d.Stale, 1)
 	assert.Contains(t, d.Stale[0].Stale, "T0")
@@ -204,13 +204,13 @@ func TestRescheduleMakesVotesStale(t *testing.T) {
 func TestVotesFromTheFutureDoNotCount(t *testing.T) {
 	g := rolloutsOnly(t, mep.RolloutOptions{})
 	g.ready(g.c.now())
-	_, err := g.r.Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go, At: g.t0.Add(-10 * time.Minute)})
+	_, err := g.r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go, At: g.t0.Add(-10 * time.Minute)})
 	require.NoError(t, err)
-	d := g.r.Evaluate(bg, g.t0.Add(-30*time.Minute))
+	d := g.r.GoNoGo().Evaluate(bg, g.t0.Add(-30*time.Minute))
 	assert.Equal(t, mep.Undecided, d.Verdict)
 	assert.Empty(t, d.Votes)
-	assert.Equal(t, mep.Go, g.r.Evaluate(bg, g.t0.Add(-5*time.Minute)).Verdict)
-	_, err = g.r.Decide(bg, time.Time{})
+	assert.Equal(t, mep.Go, g.r.GoNoGo().Evaluate(bg, g.t0.Add(-5*time.Minute)).Verdict)
+	_, err = g.r.GoNoGo().Decide(bg, time.Time{})
 	fieldErr(t, err)
 }
 
@@ -220,16 +220,16 @@ func TestOverrideNeverLiftsTheGO(t *testing.T) {
 	thursday := at(paris, 2026, 11, 19, 23, 30) // 40 minutes run into Friday
 	g := rolloutsOnly(t, mep.RolloutOptions{T0: thursday})
 	g.c.set(thursday.Add(-day(1)))
-	require.NoError(t, g.r.Override("Otto", "a legal deadline on Friday"))
-	d := g.r.Evaluate(bg, g.c.now())
+	require.NoError(t, g.r.GoNoGo().Override("Otto", "a legal deadline on Friday"))
+	d := g.r.GoNoGo().Evaluate(bg, g.c.now())
 	assert.Equal(t, mep.Undecided, d.Verdict, "overridden, yet no GO nor readiness: %s", d)
-	fieldErr(t, g.r.Override("Otto", ""))
-	fieldErr(t, g.r.Override("Bea", "not operations"))
+	fieldErr(t, g.r.GoNoGo().Override("Otto", ""))
+	fieldErr(t, g.r.GoNoGo().Override("Bea", "not operations"))
 
 	g.ready(g.c.now())
 	g.c.add(time.Hour)
 	g.vote("Otto", mep.Go)
-	d, err := g.r.Decide(bg, g.c.now())
+	d, err := g.r.GoNoGo().Decide(bg, g.c.now())
 	require.NoError(t, err)
 	assert.Equal(t, mep.Go, d.Verdict, "%s", d)
 	assert.Contains(t, d.String(), "(overridden)")
@@ -272,15 +272,15 @@ func TestPropose(t *testing.T) {
 func TestDrift(t *testing.T) {
 	t0 := at(paris, 2026, 11, 24, 22, 30)
 	g := rolloutsOnly(t, mep.RolloutOptions{T0: t0, Policies: standardSet(t)})
-	before := g.r.Drift(t0.Add(-10 * time.Minute))
+	before := g.r.Cutover().Drift(t0.Add(-10 * time.Minute))
 	assert.True(t, before.Started.IsZero())
 	assert.True(t, before.ExpectedEnd.Equal(t0.Add(40*time.Minute)))
 	assert.Contains(t, before.String(), "not started")
 	goNow(t, g)
 	g.runCutover(5)
-	require.NoError(t, g.r.StartStep("migrate-db", "Bea"))
+	require.NoError(t, g.r.Cutover().Start("migrate-db", "Bea"))
 	now := t0.Add(5*time.Minute + 50*time.Minute) // 50 minutes into a 20-minute step
-	d := g.r.Drift(now)
+	d := g.r.Cutover().Drift(now)
 	assert.True(t, d.Started.Equal(t0))
 	assert.Equal(t, 30*time.Minute, d.Delay)
 	assert.Equal(t, 30*time.Minute, d.Steps[1].Late)
@@ -292,10 +292,10 @@ func TestDrift(t *testing.T) {
 	assert.Contains(t, d.String(), "OVERRUNS the window, which ends at 23:30 CET")
 
 	g.c.set(now)
-	require.NoError(t, g.r.EndStep("migrate-db", "Bea", timeline.Done))
+	require.NoError(t, g.r.Cutover().End("migrate-db", "Bea", timeline.Done))
 	g.runCutoverFrom(2, 1, 1)
 	end := g.c.now()
-	soon, later := g.r.Drift(end), g.r.Drift(end.Add(2*time.Hour))
+	soon, later := g.r.Cutover().Drift(end), g.r.Cutover().Drift(end.Add(2*time.Hour))
 	assert.True(t, later.ExpectedEnd.Equal(end), "an ended cutover ends when it ended")
 	assert.Equal(t, soon.Delay, later.Delay)
 }
@@ -315,7 +315,7 @@ func TestDriftInZones(t *testing.T) {
 		g.c.set(tt.t0.Add(-day(1)))
 		goNow(t, g)
 		g.runCutover(5)
-		assert.Contains(t, g.r.Drift(g.c.now()).String(), tt.want)
+		assert.Contains(t, g.r.Cutover().Drift(g.c.now()).String(), tt.want)
 	}
 }
 
@@ -352,7 +352,7 @@ func TestNewRolloutAgainAttachesPolicies(t *testing.T) {
 	})
 	r, err := g.p.NewRollout(mep.RolloutOptions{Name: "go-live", T0: g.t0, Runbook: goliveRunbook(), Policies: policy.Set{nag}})
 	require.NoError(t, err)
-	assert.Contains(t, r.Evaluate(bg, g.c.now()).String(), "nag: because")
+	assert.Contains(t, r.GoNoGo().Evaluate(bg, g.c.now()).String(), "nag: because")
 	assert.Equal(t, []string{"go-live"}, g.p.Rollouts())
 	_, err = g.p.NewRollout(mep.RolloutOptions{Name: "go-live", T0: g.t0, Runbook: goliveRunbook()[:2]})
 	fieldErr(t, err)
@@ -398,17 +398,17 @@ func TestRolloutConcurrentUse(t *testing.T) {
 		wg.Go(func() {
 			for k := range 10 {
 				if k%2 == 0 {
-					_, err := g.r.Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go, At: g.t0.Add(-time.Duration(60-i) * time.Minute)})
+					_, err := g.r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go, At: g.t0.Add(-time.Duration(60-i) * time.Minute)})
 					assert.NoError(t, err)
 				}
-				_ = g.r.Evaluate(bg, g.t0.Add(-30*time.Minute))
-				_ = g.r.Drift(g.t0)
-				assert.NoError(t, g.r.Note("Otto", "still here"))
+				_ = g.r.GoNoGo().Evaluate(bg, g.t0.Add(-30*time.Minute))
+				_ = g.r.Cutover().Drift(g.t0)
+				assert.NoError(t, g.r.Cutover().Note("Otto", "still here"))
 			}
 		})
 	}
 	wg.Wait()
-	assert.Len(t, g.r.Votes(), 40)
-	assert.Len(t, g.r.Notes(), 80)
+	assert.Len(t, g.r.GoNoGo().Votes(), 40)
+	assert.Len(t, g.r.Cutover().Notes(), 80)
 	assert.NoError(t, timeline.Verify(g.p.Record().Entries(), nil))
 }

@@ -210,11 +210,11 @@ func TestGoldenRecords(t *testing.T) {
 			assert.Equal(t, []string{"go-live"}, p.Rollouts())
 			r, ok := p.Rollout("go-live")
 			require.True(t, ok)
-			d := r.Decided()
+			d := r.GoNoGo().Decided()
 			assert.Equal(t, mep.Go, d.Verdict)
 			assert.Equal(t, "Otto", d.By)
 			assert.True(t, d.T0.Equal(goliveT0))
-			s := r.Summary()
+			s := r.Cutover().Summary()
 			assert.Equal(t, 40*time.Minute, s.Duration)
 			assert.Equal(t, 25*time.Minute, s.Outage)
 			assert.Equal(t, 40*time.Minute, r.Estimate().Total)
@@ -225,7 +225,7 @@ func TestGoldenRecords(t *testing.T) {
 			require.NoError(t, timeline.Verify(p.Record().Entries(), nil))
 
 			// The project goes on, in today's format.
-			require.NoError(t, r.Note("Otto", "still running fine"))
+			require.NoError(t, r.Cutover().Note("Otto", "still running fine"))
 		})
 	}
 }

@@ -56,7 +56,8 @@ func (v Vote) approval() policy.Approval {
 // while the readiness run is in the state it cites: any later change to
 // the run (a tick, a failure, a reschedule) makes it stale, with a reason
 // in the decision (R9).
-func (r *Rollout) Vote(v Vote) (Vote, error) {
+func (g GoNoGo) Vote(v Vote) (Vote, error) {
+	r := g.r
 	switch {
 	case v.Verdict != Go && v.Verdict != NoGo:
 		return Vote{}, fieldErr("vote.verdict", v.Verdict.String(), "neither go nor no-go")
@@ -75,7 +76,8 @@ func (r *Rollout) Vote(v Vote) (Vote, error) {
 
 // Votes returns every vote given, in order, including those that no
 // longer count.
-func (r *Rollout) Votes() []Vote {
+func (g GoNoGo) Votes() []Vote {
+	r := g.r
 	var out []Vote
 	r.with(func(_ *state, ro *rollout) {
 		out = make([]Vote, len(ro.votes))

@@ -43,9 +43,9 @@ func writeFacts(t testing.TB, r *mep.Rollout, w, n, items int) {
 			for i := g; i < n; i += w {
 				var err error
 				if i%2 == 0 || i/2 >= items {
-					_, err = r.Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go})
+					_, err = r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go})
 				} else {
-					err = r.Check(fmt.Sprintf("i%05d", i/2), "Otto", time.Time{}, "")
+					err = r.Readiness().Check(fmt.Sprintf("i%05d", i/2), "Otto", time.Time{}, "")
 				}
 				if err != nil {
 					t.Error(err)
@@ -80,9 +80,9 @@ func TestConcurrentWritersReplay(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "p.jsonl")
 	p, r := busyRollout(t, path, 200)
 	writeFacts(t, r, 8, 400, 200)
-	votes, ready := r.Votes(), r.Readiness()
+	votes, ready := r.GoNoGo().Votes(), r.Readiness()
 	require.Len(t, votes, 200)
-	require.True(t, ready.Ready())
+	require.True(t, ready.Run().Ready())
 	require.NoError(t, p.Close())
 
 	again, err := mep.OpenFile(path, nil)
@@ -90,7 +90,7 @@ func TestConcurrentWritersReplay(t *testing.T) {
 	defer again.Close()
 	r2, ok := again.Rollout("r")
 	require.True(t, ok)
-	assert.Equal(t, votes, r2.Votes())
-	assert.Equal(t, ready.Digest(), r2.Readiness().Digest())
-	assert.Equal(t, ready.ReadyAt(), r2.Readiness().ReadyAt())
+	assert.Equal(t, votes, r2.GoNoGo().Votes())
+	assert.Equal(t, ready.Run().Digest(), r2.Readiness().Run().Digest())
+	assert.Equal(t, ready.Run().ReadyAt(), r2.Readiness().Run().ReadyAt())
 }

@@ -199,7 +199,7 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 
 	// Preparation: is the planned T0 allowed? If not, when?
 	t0 := r.T0()
-	v := r.Evaluate(ctx, clk.now())
+	v := r.GoNoGo().Evaluate(ctx, clk.now())
 	if denials := v.Policy.Denials(); len(denials) > 0 {
 		n.say("planned go-live %s refused by the policies:", t0.Format("Mon 2006-01-02 15:04"))
 		for _, d := range denials {
@@ -233,14 +233,14 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 	n.say("operations readiness: probes, backup process and known failures checked by %s (R13)", s.Operations.By)
 
 	// Readiness (R7, R8), everything by T-1h.
-	if err := tick(r, r.Readiness().List(), s.Cutover.Readiness, s.loc); err != nil {
+	if err := tick(r.Readiness(), r.Readiness().Run().List(), s.Cutover.Readiness, s.loc); err != nil {
 		return nil, err
 	}
-	if !r.Readiness().Ready() {
+	if !r.Readiness().Run().Ready() {
 		return nil, &badScenario{errors.New("cutover.readiness: the readiness checklist is not complete")}
 	}
-	clk.set(r.Readiness().ReadyAt().In(s.loc))
-	n.say("readiness checklist complete (%d items, due by %s)", len(r.Readiness().Results()), r.T0().Add(-time.Hour).Format("15:04"))
+	clk.set(r.Readiness().Run().ReadyAt().In(s.loc))
+	n.say("readiness checklist complete (%d items, due by %s)", len(r.Readiness().Run().Results()), r.T0().Add(-time.Hour).Format("15:04"))
 	for _, vt := range s.Cutover.Votes {
 		clk.set(s.at(vt.At))
 		role, err := mep.ParseRole(vt.Role)
@@ -251,13 +251,13 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 		if vt.Go {
 			verdict = mep.Go
 		}
-		if _, err := r.Vote(mep.Vote{Role: role, By: vt.By, Verdict: verdict, Reason: vt.Reason, At: clk.now()}); err != nil {
+		if _, err := r.GoNoGo().Vote(mep.Vote{Role: role, By: vt.By, Verdict: verdict, Reason: vt.Reason, At: clk.now()}); err != nil {
 			return nil, &badScenario{err}
 		}
-		n.say("vote: %s", r.Votes()[len(r.Votes())-1])
+		n.say("vote: %s", r.GoNoGo().Votes()[len(r.GoNoGo().Votes())-1])
 	}
 	clk.set(s.at(s.Cutover.DecideAt))
-	v, err = r.Decide(ctx, clk.now())
+	v, err = r.GoNoGo().Decide(ctx, clk.now())
 	if err != nil {
 		return nil, err
 	}
@@ -278,7 +278,7 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 			return nil, &badScenario{err}
 		}
 		for _, a := range tries {
-			if err := r.StartStep(st.ID, st.Owner); err != nil {
+			if err := r.Cutover().Start(st.ID, st.Owner); err != nil {
 				return nil, err
 			}
 			clk.advance(a.d)
@@ -286,24 +286,24 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 			if a.failed {
 				outcome = timeline.Failed
 			}
-			if err := r.EndStep(st.ID, st.Owner, outcome); err != nil {
+			if err := r.Cutover().End(st.ID, st.Owner, outcome); err != nil {
 				return nil, err
 			}
 			n.say("%s %s after %s", st.ID, outcome, timeline.FormatDuration(a.d))
 		}
 		for _, note := range s.Cutover.Notes {
 			if note.After == st.ID {
-				if err := r.Note(note.By, note.Text); err != nil {
+				if err := r.Cutover().Note(note.By, note.Text); err != nil {
 					return nil, err
 				}
 				n.say("note from %s: %s", note.By, note.Text)
 			}
 		}
 		if st.ID == s.Cutover.DriftAfter {
-			n.say("drift: %s", r.Drift(clk.now()))
+			n.say("drift: %s", r.Cutover().Drift(clk.now()))
 		}
 	}
-	sum, err := r.Finish(s.Phases[mep.Review.String()].By)
+	sum, err := r.Cutover().Finish(s.Phases[mep.Review.String()].By)
 	if err != nil {
 		return nil, err
 	}

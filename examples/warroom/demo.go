@@ -75,13 +75,13 @@ func demoProject(s timeline.Store, speed float64) (*mep.Project, *mep.Rollout, e
 	if err != nil {
 		return fail(err)
 	}
-	if err := r.Check("backup", "olga", now.Add(-2*time.Hour), "backups verified"); err != nil {
+	if err := r.Readiness().Check("backup", "olga", now.Add(-2*time.Hour), "backups verified"); err != nil {
 		return fail(err)
 	}
-	if _, err := r.Vote(mep.Vote{Role: mep.RoleOperations, By: "olga", Verdict: mep.Go, Reason: "ready"}); err != nil {
+	if _, err := r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "olga", Verdict: mep.Go, Reason: "ready"}); err != nil {
 		return fail(err)
 	}
-	if _, err := r.Decide(context.Background(), time.Now()); err != nil {
+	if _, err := r.GoNoGo().Decide(context.Background(), time.Now()); err != nil {
 		return fail(err)
 	}
 	return p, r, nil
@@ -109,7 +109,7 @@ func runDemo(ctx context.Context, r *mep.Rollout, speed float64) error {
 	for i, st := range demoRunbook {
 		actor := demoActors[i%len(demoActors)]
 		for a, d := range st.Attempts {
-			if err := r.StartStep(st.Step, actor); err != nil {
+			if err := r.Cutover().Start(st.Step, actor); err != nil {
 				return err
 			}
 			if !sleep(time.Duration(float64(d) / speed)) {
@@ -119,16 +119,16 @@ func runDemo(ctx context.Context, r *mep.Rollout, speed float64) error {
 			if a < len(st.Attempts)-1 {
 				outcome = timeline.Failed
 			}
-			if err := r.EndStep(st.Step, actor, outcome); err != nil {
+			if err := r.Cutover().End(st.Step, actor, outcome); err != nil {
 				return err
 			}
 			if outcome == timeline.Failed {
-				if err := r.Note(actor, st.Step+" failed: lock timeout on the orders table; retrying"); err != nil {
+				if err := r.Cutover().Note(actor, st.Step+" failed: lock timeout on the orders table; retrying"); err != nil {
 					return err
 				}
 			}
 		}
 	}
-	_, err := r.Finish("olga")
+	_, err := r.Cutover().Finish("olga")
 	return err
 }

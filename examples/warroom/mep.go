@@ -75,13 +75,13 @@ func rolloutOf(p *mep.Project, name string) (*mep.Rollout, error) {
 // runbook with its expected durations) for the chart.
 func fromRollout(r *mep.Rollout, now time.Time) (headline, []plannedStep) {
 	h := headline{Now: now, T0: r.T0(), Verdict: "undecided", HasPlan: true}
-	switch d := r.Decided(); d.Verdict {
+	switch d := r.GoNoGo().Decided(); d.Verdict {
 	case mep.Go:
 		h.Verdict, h.GoBy = "GO", d.By
 	case mep.NoGo:
 		h.Verdict, h.GoBy = "NO-GO", d.By
 	}
-	dr := r.Drift(now)
+	dr := r.Cutover().Drift(now)
 	var plan []plannedStep
 	for _, s := range dr.Steps {
 		plan = append(plan, plannedStep{Step: s.Step.ID, Duration: s.Expected, Impact: s.Step.Impact})
@@ -100,7 +100,7 @@ func fromRollout(r *mep.Rollout, now time.Time) (headline, []plannedStep) {
 
 	// The steps as the record has them; those still running count up to
 	// now in the outage and the disruption.
-	sum := r.Summary()
+	sum := r.Cutover().Summary()
 	var synthetic []timeline.Entry
 	for _, sp := range sum.Steps {
 		end := sp.End

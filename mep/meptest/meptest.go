@@ -92,19 +92,19 @@ func step(p *mep.Project, rng *rand.Rand, now time.Time) {
 			Runbook: []mep.Step{{ID: "a", Expected: time.Minute}, {ID: "b", Expected: time.Minute}}})
 	case 6:
 		if r != nil {
-			_ = r.Check(items[rng.IntN(len(items))].ID, who, now, "")
+			_ = r.Readiness().Check(items[rng.IntN(len(items))].ID, who, now, "")
 		}
 	case 7:
 		if r != nil {
-			_ = r.Fail(items[rng.IntN(len(items))].ID, who, now, "broken")
+			_ = r.Readiness().Fail(items[rng.IntN(len(items))].ID, who, now, "broken")
 		}
 	case 8:
 		if r != nil {
-			_, _ = r.Vote(mep.Vote{Role: mep.RoleOperations, By: who, Verdict: mep.Go, At: now})
+			_, _ = r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: who, Verdict: mep.Go, At: now})
 		}
 	case 9:
 		if r != nil {
-			_, _ = r.Decide(context.Background(), now)
+			_, _ = r.GoNoGo().Decide(context.Background(), now)
 		}
 	case 10:
 		if r != nil {
@@ -112,7 +112,7 @@ func step(p *mep.Project, rng *rand.Rand, now time.Time) {
 		}
 	case 11:
 		if r != nil {
-			_ = r.Note(who, "note "+strconv.Itoa(rng.IntN(9)))
+			_ = r.Cutover().Note(who, "note "+strconv.Itoa(rng.IntN(9)))
 		}
 	case 12:
 		if r != nil {
@@ -122,8 +122,8 @@ func step(p *mep.Project, rng *rand.Rand, now time.Time) {
 		_, _ = p.Advance(who, "")
 	case 14:
 		if r != nil {
-			_ = r.StartStep([]string{"a", "b"}[rng.IntN(2)], who)
-			_ = r.EndStep([]string{"a", "b"}[rng.IntN(2)], who, timeline.Outcome(rng.IntN(2)))
+			_ = r.Cutover().Start([]string{"a", "b"}[rng.IntN(2)], who)
+			_ = r.Cutover().End([]string{"a", "b"}[rng.IntN(2)], who, timeline.Outcome(rng.IntN(2)))
 		}
 	case 15:
 		_ = p.Validation().Start(checklist.Validation(), now, who)
@@ -140,15 +140,15 @@ func step(p *mep.Project, rng *rand.Rand, now time.Time) {
 		_ = p.OptOutOfFreeze(who, "a 24/7 shop")
 	case 18:
 		if r != nil {
-			_ = r.Skip([]string{"a", "b"}[rng.IntN(2)], who, "not needed")
+			_ = r.Cutover().Skip([]string{"a", "b"}[rng.IntN(2)], who, "not needed")
 		}
 	case 19:
 		if r != nil {
-			_ = r.Rollback(who, "broken")
+			_ = r.Cutover().Rollback(who, "broken")
 		}
 	case 20:
 		if r != nil {
-			_ = r.Override(who, "urgent")
+			_ = r.GoNoGo().Override(who, "urgent")
 		}
 	case 21:
 		_ = p.Lessons().Apply(1+rng.IntN(3), "r"+strconv.Itoa(rng.IntN(3)), who, now, "n/a", rng.IntN(2) == 0)
@@ -156,7 +156,7 @@ func step(p *mep.Project, rng *rand.Rand, now time.Time) {
 		_ = p.Team().Invite(who, "Guest")
 	case 23:
 		if r != nil {
-			_, _ = r.Finish(who)
+			_, _ = r.Cutover().Finish(who)
 		}
 	}
 }
@@ -201,9 +201,9 @@ func Dump(p *mep.Project) string {
 	for _, name := range p.Rollouts() {
 		r, _ := p.Rollout(name)
 		d.Rollouts[name] = rolloutDump{
-			T0: r.T0(), Votes: r.Votes(), Decided: r.Decided(), Readiness: r.Readiness().Digest(),
-			Summary: r.Summary(), Notes: r.Notes(), Rehearsals: len(r.Rehearsals()), Estimate: r.Estimate(),
-			Evaluate: r.Evaluate(context.Background(), r.T0().Add(-30*time.Minute)).String(),
+			T0: r.T0(), Votes: r.GoNoGo().Votes(), Decided: r.GoNoGo().Decided(), Readiness: r.Readiness().Run().Digest(),
+			Summary: r.Cutover().Summary(), Notes: r.Cutover().Notes(), Rehearsals: len(r.Rehearsals()), Estimate: r.Estimate(),
+			Evaluate: r.GoNoGo().Evaluate(context.Background(), r.T0().Add(-30*time.Minute)).String(),
 		}
 	}
 	b, err := json.Marshal(d)

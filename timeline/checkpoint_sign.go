@@ -40,7 +40,11 @@ func SignCheckpoint(cp Checkpoint, signer crypto.Signer) (Checkpoint, error) {
 		return Checkpoint{}, err
 	}
 	fail := func(reason string, errs ...error) (Checkpoint, error) {
-		return Checkpoint{}, wrapError("signing the checkpoint for seq "+strconv.FormatUint(cp.Seq, 10)+": "+reason, errs...)
+		msg := "signing the checkpoint for seq " + strconv.FormatUint(cp.Seq, 10)
+		if reason != "" {
+			msg += ": " + reason
+		}
+		return Checkpoint{}, wrapError(msg, errs...)
 	}
 	if priv, ok := signer.(ed25519.PrivateKey); ok && len(priv) != ed25519.PrivateKeySize {
 		return fail("private key of " + itoa(len(priv)) + " bytes, not " + itoa(ed25519.PrivateKeySize))

@@ -6,7 +6,8 @@ import (
 	"strconv"
 )
 
-// VerifyAgainst verifies entries as [Verify] does, with key, and checks
+// VerifyAgainst verifies entries as [Verify] does, with key (the HMAC key
+// of a keyed chain, nil otherwise), and checks
 // that they hold the head that cp vouches for: cp was signed by pub
 // ([Checkpoint.Verify]), names record (the name the signer gave the
 // record; "" for a journal without one), and the entry at cp.Seq exists

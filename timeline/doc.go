@@ -52,7 +52,8 @@
 //     detects, at or before the checkpoint's seq, a truncation, a rewrite
 //     (even with the chain recomputed, even by a holder of the HMAC key)
 //     and a fork: [VerifyAgainst] and [VerifyFileAgainst] report it as a
-//     [*TamperError] with the seq. Entries after the last checkpoint are
+//     [*TamperError] with the seq (a keyed chain is still checked with its
+//     HMAC key). Entries after the last checkpoint are
 //     only as safe as the chain: sign checkpoints often (at each phase,
 //     each go/no-go, the end of a cutover) and keep them away from the
 //     journal's storage.

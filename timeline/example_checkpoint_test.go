@@ -1,9 +1,12 @@
 package timeline_test
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/mepkit/mepkit/timeline"
@@ -97,4 +100,47 @@ func ExamplePublicKeyID() {
 	fmt.Println(timeline.PublicKeyID(examplePub))
 	// Output:
 	// 7f4d9fe0
+}
+
+func ExampleVerifyFileAgainst() {
+	dir, _ := os.MkdirTemp("", "journal")
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "cutover.jsonl")
+	t0 := time.Date(2026, 11, 24, 19, 0, 0, 0, time.UTC)
+	j, err := timeline.Open(path, &timeline.Options{Now: clockFrom(t0, time.Minute)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	j.Note("alice", "GO given by operations")
+	j.Note("alice", "rollback: the database did not start")
+	seq, hash := j.Head()
+	j.Close()
+	cp, _ := timeline.SignCheckpoint(timeline.Checkpoint{Seq: seq, Hash: hash, At: t0.Add(time.Hour)}, examplePriv)
+
+	// Whoever can write the file drops the last line.
+	data, _ := os.ReadFile(path)
+	first, _, _ := bytes.Cut(data, []byte("\n"))
+	os.WriteFile(path, append(first, '\n'), 0o600)
+
+	n, _, err := timeline.VerifyFile(path, nil)
+	fmt.Println(n, err)
+	n, _, err = timeline.VerifyFileAgainst(path, nil, "", cp, examplePub)
+	fmt.Println(n, errors.Is(err, timeline.ErrTampered))
+	// Output:
+	// 1 <nil>
+	// 1 true
+}
+
+func ExampleCheckpoint_Verify() {
+	j := exampleJournal()
+	seq, hash := j.Head()
+	cp, _ := timeline.SignCheckpoint(timeline.Checkpoint{Seq: seq, Hash: hash, At: time.Date(2026, 11, 24, 19, 30, 0, 0, time.UTC)}, examplePriv)
+	fmt.Println(cp.Verify(examplePub))
+
+	cp.Seq-- // moved back to hide the last entry
+	fmt.Println(cp.Verify(examplePub))
+	// Output:
+	// <nil>
+	// timeline: invalid checkpoint for seq 2: the signature of key 7f4d9fe0 does not verify: the checkpoint was altered or forged
 }

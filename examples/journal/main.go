@@ -82,6 +82,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 	_ "time/tzdata" // programs embed the zone database; the library does not
@@ -217,7 +218,7 @@ func run(args []string, stdout, stderr io.Writer, env func(string) string, now f
 	}
 	// Flags typed before the command ("journal -f F start X") are the
 	// command's flags, as if typed after it.
-	err = cmd(c, append(lead, rest...))
+	err = cmd(c, slices.Concat(lead, rest)) // a new slice: args stay as the caller gave them
 	switch {
 	case err == nil:
 		return exitOK

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -371,4 +372,15 @@ func TestDemo(t *testing.T) {
 	assert.Equal(t, string(want), out)
 	assert.Contains(t, out, "$ journal compare -baseline rehearsal.jsonl\n")
 	assert.Contains(t, out, "ok: 18 entries, head ")
+}
+
+// run leaves the caller's arguments as they were, so a script (or a test)
+// can run the same command twice.
+func TestRunKeepsArgs(t *testing.T) {
+	s := newSession(t, utc(2026, 11, 24, 19, 0))
+	args := []string{"note", "-f", filepath.Join(t.TempDir(), "cutover.jsonl"), "hello"}
+	want := slices.Clone(args)
+	s.ok(0, args...)
+	assert.Equal(t, want, args)
+	assert.Contains(t, s.ok(0, args...), "#2 ")
 }

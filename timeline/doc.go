@@ -34,7 +34,38 @@
 // its entry. [Verify] finds any change, insertion, deletion or reordering;
 // [Entries] and [Verifier] (or [VerifyFile]) do it as they read, in bounded
 // memory. Files written before this chain covered offsets still Read, and
-// Verify and Open refuse them with [ErrOldFormat].
+// Verify and Open refuse them with [ErrOldFormat]. What the chain cannot
+// show, a signed checkpoint does: see Checkpoints.
+//
+// # Checkpoints
+//
+// The chain alone proves less than it seems, to whoever can write where
+// the journal is stored (a database's superuser, an administrator of the
+// file's machine):
+//
+//   - Without a key (SHA-256), anyone can rewrite an entry and recompute
+//     every hash after it, or cut entries from the end: [Verify] passes.
+//   - With an HMAC key ([Options].Key), an edit, insertion or fork is
+//     detected by whoever holds the key, as long as the writer of the
+//     edit does not; cutting entries from the end still passes.
+//   - With a signed [Checkpoint] of the head, anyone with the public key
+//     detects, at or before the checkpoint's seq, a truncation, a rewrite
+//     (even with the chain recomputed, even by a holder of the HMAC key)
+//     and a fork: [VerifyAgainst] and [VerifyFileAgainst] report it as a
+//     [*TamperError] with the seq (a keyed chain is still checked with its
+//     HMAC key). Entries after the last checkpoint are
+//     only as safe as the chain: sign checkpoints often (at each phase,
+//     each go/no-go, the end of a cutover) and keep them away from the
+//     journal's storage.
+//
+// A writer signs a checkpoint with [SignCheckpoint] and an Ed25519 key the
+// storage never holds (an [ed25519.PrivateKey] or any [crypto.Signer],
+// such as a key in a hardware module); its text form ([ParseCheckpoint])
+// is a few lines and a signature, like the signed tree heads of
+// Certificate Transparency and the Go checksum database. A checkpoint
+// names its record, so one cannot vouch for another; one that does not
+// verify, or that another key signed, is [ErrCheckpoint] and proves
+// nothing either way.
 //
 // # Kinds
 //

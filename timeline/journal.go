@@ -174,8 +174,9 @@ func (j *Journal) Len() int {
 }
 
 // Head returns the sequence number and hash of the last stored entry, or
-// 0 and "" for an empty journal. Keeping them elsewhere lets a later
-// Verify detect entries removed from the end.
+// 0 and "" for an empty journal. Signed into a [Checkpoint] and kept
+// elsewhere, they let [VerifyAgainst] detect entries removed from the end
+// or rewritten.
 func (j *Journal) Head() (seq uint64, hash string) {
 	j.mu.Lock()
 	defer j.mu.Unlock()

@@ -110,7 +110,8 @@ func (v *Verifier) Head() (seq uint64, hash string) { return v.n, v.last }
 // naming the first entry that does not hold. A key that is not the one the
 // journal was chained with is an error wrapping [ErrWrongKey], not
 // tampering (see [Verifier.Add]). Verify cannot see entries removed from
-// the end: compare the last hash with one kept elsewhere for that. For a
+// the end, nor, without a key, entries rewritten with the chain recomputed:
+// [VerifyAgainst] a signed [Checkpoint] sees both. For a
 // journal too large to hold in memory, use [VerifyFile] or a [Verifier].
 func Verify(entries []Entry, key []byte) error {
 	v := NewVerifier(key)

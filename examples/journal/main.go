@@ -45,6 +45,25 @@
 // the file: operators on several machines append to one record, and a
 // command that finds it moved on catches up and tries again.
 //
+// Without a key the chain proves nothing against whoever can write the
+// file or the database: an edit with the chain recomputed, or entries cut
+// from the end, still verify. A signed checkpoint closes that gap up to
+// its seq. "journal keygen" writes an Ed25519 key pair (PEM, mode 0600;
+// keep the private key off the journal's machines), "journal checkpoint
+// -key checkpoint.key -o head.txt" signs the journal's verified head (its
+// seq and hash, the -record name if any, and the time), and "journal
+// verify -checkpoint head.txt -pub checkpoint.key.pub" checks the journal
+// against it: a truncation, a rewrite or a fork at or before the
+// checkpoint fails with the seq, exit status 1:
+//
+//	$ ./journal keygen
+//	key 7f4d9fe0: private key in checkpoint.key (keep it off the journal's machines), public key in checkpoint.key.pub
+//	$ ./journal checkpoint -key checkpoint.key -o head.txt
+//	checkpoint of seq 5, head ee5916903e4f563a6ec9048beef6dad78481fdee5052ca465fa39f6a097e1a68, signed by key 7f4d9fe0: head.txt
+//	$ ./journal verify -checkpoint head.txt -pub checkpoint.key.pub
+//	ok: 5 entries, head ee5916903e4f563a6ec9048beef6dad78481fdee5052ca465fa39f6a097e1a68
+//	checkpoint ok: seq 5, signed by key 7f4d9fe0 at 2026-11-24T19:48:00Z, is in the journal
+//
 // "journal demo" runs its demo: a rehearsal and a cutover recorded into a
 // temporary directory on a simulated clock, then the summary, the
 // comparison and the verification, the same on every machine. With no
@@ -63,6 +82,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 	_ "time/tzdata" // programs embed the zone database; the library does not
@@ -96,7 +116,15 @@ Commands:
                           the journal for a report, to standard output;
                           mermaid with -baseline draws the rehearsal beside it
   compare -baseline FILE  rehearsal against actual, per step and in total
-  verify                  check the hash chain: nobody edited the file
+  verify [-checkpoint FILE -pub PUBFILE]
+                          check the hash chain: nobody edited the file;
+                          with a signed checkpoint, nobody rewrote or cut
+                          it up to the checkpoint either
+  checkpoint -key KEYFILE [-o FILE]
+                          sign the journal's head (its seq and hash)
+  keygen [-key FILE] [-pub FILE]
+                          write an Ed25519 key pair for checkpoints
+                          (checkpoint.key and checkpoint.key.pub, mode 0600)
   demo                    a rehearsal and a cutover on a simulated clock
   help                    this text
 
@@ -151,6 +179,10 @@ func lookup(name string) (command, bool) {
 		return (*cli).compare, true
 	case "verify":
 		return (*cli).verify, true
+	case "checkpoint":
+		return (*cli).checkpoint, true
+	case "keygen":
+		return (*cli).keygen, true
 	case "demo":
 		return (*cli).demo, true
 	}
@@ -186,7 +218,7 @@ func run(args []string, stdout, stderr io.Writer, env func(string) string, now f
 	}
 	// Flags typed before the command ("journal -f F start X") are the
 	// command's flags, as if typed after it.
-	err = cmd(c, append(lead, rest...))
+	err = cmd(c, slices.Concat(lead, rest)) // a new slice: args stay as the caller gave them
 	switch {
 	case err == nil:
 		return exitOK
@@ -206,6 +238,7 @@ var valueFlags = map[string]bool{
 	"f": true, "key-env": true, "actor": true, "impact": true, "outcome": true,
 	"tz": true, "format": true, "baseline": true, "title": true,
 	"postgres": true, "record": true, "schema": true,
+	"key": true, "pub": true, "o": true, "checkpoint": true,
 }
 
 // splitCommand finds the command in args: the first argument that is
@@ -272,7 +305,7 @@ func (c *cli) newFlags(name, synopsis string) *flags {
 	fs.StringVar(&fs.file, "f", "cutover.jsonl", "the journal `file`")
 	fs.StringVar(&fs.keyEnv, "key-env", "", "HMAC key from the environment variable `NAME` (default: plain SHA-256 chain)")
 	fs.StringVar(&fs.postgres, "postgres", "", "work on a record in PostgreSQL at this `DSN` instead of the file")
-	fs.StringVar(&fs.record, "record", "", "the `name` of the PostgreSQL record")
+	fs.StringVar(&fs.record, "record", "", "the `name` of the PostgreSQL record, which checkpoints also carry")
 	fs.StringVar(&fs.schema, "schema", pgstore.DefaultSchema, "the PostgreSQL `schema` that holds the records")
 	return fs
 }

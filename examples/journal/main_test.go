@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -240,6 +241,9 @@ func TestExitCodes(t *testing.T) {
 		{"compare without baseline", []string{"compare", "-f", path}, exitUsage, "-baseline is required"},
 		{"key variable unset", []string{"verify", "-f", path, "-key-env", "NO_SUCH_KEY"}, exitUsage, "NO_SUCH_KEY is not set"},
 		{"stray argument", []string{"verify", "-f", path, "now"}, exitUsage, `unexpected argument "now"`},
+		{"checkpoint without a key", []string{"checkpoint", "-f", path}, exitUsage, "-key is required"},
+		{"checkpoint without its public key", []string{"verify", "-f", path, "-checkpoint", path}, exitUsage, "-checkpoint and -pub go together"},
+		{"checkpoint with a journal as key", []string{"checkpoint", "-f", path, "-key", path}, exitUsage, `want a PEM "PRIVATE KEY" block`},
 		{"end without start", []string{"end", "-f", path, "deploy"}, exitFailed, `step "deploy"): step not started (running: running-step)`},
 		{"end on no journal", []string{"end", "-f", filepath.Join(dir, "typo.jsonl"), "deploy"}, exitFailed, "nothing was started"},
 		{"start twice", []string{"start", "-f", path, "running-step"}, exitFailed, "step already running"},
@@ -368,4 +372,15 @@ func TestDemo(t *testing.T) {
 	assert.Equal(t, string(want), out)
 	assert.Contains(t, out, "$ journal compare -baseline rehearsal.jsonl\n")
 	assert.Contains(t, out, "ok: 18 entries, head ")
+}
+
+// run leaves the caller's arguments as they were, so a script (or a test)
+// can run the same command twice.
+func TestRunKeepsArgs(t *testing.T) {
+	s := newSession(t, utc(2026, 11, 24, 19, 0))
+	args := []string{"note", "-f", filepath.Join(t.TempDir(), "cutover.jsonl"), "hello"}
+	want := slices.Clone(args)
+	s.ok(0, args...)
+	assert.Equal(t, want, args)
+	assert.Contains(t, s.ok(0, args...), "#2 ")
 }

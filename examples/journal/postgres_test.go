@@ -2,11 +2,15 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -64,4 +68,46 @@ func TestPostgresRecordSharedByOperators(t *testing.T) {
 	code := run(append(append([]string{"start", "x"}, pg...), "-record", ""), &stdout, &stderr, env, time.Now)
 	assert.Equal(t, exitUsage, code, "an empty -record")
 	assert.Contains(t, stderr.String(), "-record")
+}
+
+// The database's superuser can bypass the append-only triggers and cut the
+// record's last entry: the chain still verifies, a checkpoint signed with
+// a key the database never held does not.
+func TestPostgresCheckpointAgainstTheSuperuser(t *testing.T) {
+	pg := pgArgs(t)
+	dir := t.TempDir()
+	key, cpFile := filepath.Join(dir, "ops.key"), filepath.Join(dir, "head.txt")
+	s := newSession(t, utc(2026, 11, 24, 19, 0))
+	s.ok(0, "keygen", "-key", key)
+	s.ok(0, append([]string{"note", "GO given by operations"}, pg...)...)
+	s.ok(time.Minute, append([]string{"note", "migration done"}, pg...)...)
+	out := s.ok(time.Minute, append([]string{"checkpoint", "-key", key, "-o", cpFile}, pg...)...)
+	assert.Contains(t, out, "checkpoint of seq 2, ")
+	text, err := os.ReadFile(cpFile)
+	require.NoError(t, err)
+	assert.Contains(t, string(text), "\nrecord \"cutover\"\n", "the record's name is signed")
+	verify := append([]string{"verify", "-checkpoint", cpFile, "-pub", key + ".pub"}, pg...)
+	assert.Contains(t, s.ok(0, verify...), "checkpoint ok: seq 2")
+
+	dsn, schema := pg[1], pg[5]
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, dsn)
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, "SET session_replication_role = replica") // triggers off
+	require.NoError(t, err)
+	tag, err := conn.Exec(ctx, "DELETE FROM "+pgx.Identifier{schema, "timeline_entries"}.Sanitize()+" WHERE record = 'cutover' AND seq = 2")
+	require.NoError(t, err)
+	require.Equal(t, int64(1), tag.RowsAffected())
+
+	assert.Contains(t, s.ok(0, append([]string{"verify"}, pg...)...), "ok: 1 entries", "the chain alone is fooled")
+	r := s.run(0, verify...)
+	assert.Equal(t, exitFailed, r.code)
+	assert.Contains(t, r.stderr, "journal tampered with at seq 2")
+
+	other := append(append([]string(nil), verify...), "-record", "rehearsal")
+	r = s.run(0, other...)
+	assert.Equal(t, exitFailed, r.code)
+	assert.Contains(t, r.stderr, `a checkpoint of record "cutover" cannot vouch for record "rehearsal"`)
 }

@@ -164,13 +164,18 @@ func delta(d timeline.Delta) string {
 }
 
 func (c *cli) verify(args []string) error {
-	fs := c.newFlags("verify", "")
+	fs := c.newFlags("verify", "[-checkpoint FILE -pub PUBFILE]")
+	cpFile := fs.String("checkpoint", "", "also check the journal against the signed checkpoint in this `file`")
+	pubFile := fs.String("pub", "", "the public key `file` of the checkpoint's signer")
 	if err := fs.parseNone(args); err != nil {
 		return err
 	}
 	key, err := fs.key(c.env)
 	if err != nil {
 		return err
+	}
+	if *cpFile != "" || *pubFile != "" {
+		return c.verifyCheckpoint(fs, key, *cpFile, *pubFile)
 	}
 	// A torn last line is a failure here, not a note: the file is not what
 	// was recorded, whatever the rest says. VerifyFile checks as it reads,

@@ -62,7 +62,7 @@ func methodCriteria(from Phase) []methodCriterion {
 		return []methodCriterion{
 			c("validation checklist complete", "R4", func(st *state, _ *Project, _ time.Time) error { return runReady("validation", st.validation) }),
 			c("installation procedures checked", "R4", func(st *state, _ *Project, _ time.Time) error {
-				return itemDone(st.validation, "validation", "install", "installation procedures")
+				return purposesDone(st.validation, "validation", checklist.InstallProcedure)
 			}),
 		}
 	case Rehearsal:
@@ -127,30 +127,35 @@ func runReady(what string, r *checklist.Run) error {
 		what, pr.RequiredPending, pr.Failed)
 }
 
-// mentions reports whether a checklist item's section or ID mentions word.
-func mentions(it checklist.Item, word string) bool {
-	return strings.Contains(strings.ToLower(it.Section+" "+it.ID), word)
-}
-
-// itemDone explains why run r has no item mentioning word checked done.
-func itemDone(r *checklist.Run, what, word, desc string) error {
+// purposesDone explains why run r, the checklist called what, lacks an
+// item of each purpose, or has one not done (R4, R8, R13): items have
+// purposes, not keywords (checklist.Purpose), and a waived item does not
+// count.
+func purposesDone(r *checklist.Run, what string, purposes ...checklist.Purpose) error {
 	if r == nil {
 		return fmt.Errorf("mep: no %s checklist run started", what)
 	}
-	found := false
-	for _, res := range r.Results() {
-		if !mentions(res.Item, word) {
-			continue
-		}
-		found = true
-		if res.Status == checklist.Done {
-			return nil
+	var errs []error
+	for _, c := range r.Coverage(purposes...) {
+		switch {
+		case c.Met():
+		case len(c.Items) == 0:
+			errs = append(errs, fmt.Errorf("mep: the %s checklist has no item for the %s (purpose %s)", what, purposeWords[c.Purpose], c.Purpose))
+		default:
+			errs = append(errs, fmt.Errorf("mep: %s checklist, %s: %s", what, purposeWords[c.Purpose], c))
 		}
 	}
-	if !found {
-		return fmt.Errorf("mep: the %s checklist has no item for the %s (a section or ID mentioning %q)", what, desc, word)
-	}
-	return fmt.Errorf("mep: no %s item checked done", desc)
+	return joinErrs(errs)
+}
+
+// purposeWords says what each purpose of an item is, for people.
+var purposeWords = map[checklist.Purpose]string{
+	checklist.InstallProcedure: "installation procedures",
+	checklist.HardwareVerified: "old and new hardware verified",
+	checklist.ConfigBackup:     "backup of the impacted configurations",
+	checklist.Probes:           "probes",
+	checklist.BackupProcess:    "backup process",
+	checklist.KnownFailures:    "known recurring failures",
 }
 
 func checkRehearsals(st *state, _ *Project, _ time.Time) error {
@@ -230,13 +235,7 @@ func checkOperations(st *state, _ *Project, _ time.Time) error {
 	if err := runReady("operations-readiness", st.operations); err != nil {
 		return err
 	}
-	var errs []error
-	for _, w := range [][2]string{{"probe", "probes"}, {"backup", "backup process"}, {"failure", "record of known failures"}} {
-		if err := itemDone(st.operations, "operations-readiness", w[0], w[1]); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return joinErrs(errs)
+	return purposesDone(st.operations, "operations-readiness", checklist.Probes, checklist.BackupProcess, checklist.KnownFailures)
 }
 
 func checkGo(st *state, _ *Project, at time.Time) error {

@@ -230,12 +230,36 @@ func TestGateValidationWantsInstallationProcedures(t *testing.T) {
 // backup process and the known failures, named one by one.
 func TestGateOperationsReadinessNamesWhatIsMissing(t *testing.T) {
 	g := walk(t, mep.Preparation)
-	l := checklist.List{Name: "ops", Items: []checklist.Item{{ID: "technical-probes", Title: "Probes", Section: "probes"}}}
+	l := checklist.List{Name: "ops", Items: []checklist.Item{{ID: "technical-probes", Title: "Probes", Section: "probes", Purpose: checklist.Probes}}}
 	tickAll(t, g.p.Operations(), l, g.c.now(), "Mia")
 	err := g.p.CheckGate(g.c.now())
 	assert.Contains(t, err.Error(), "backup process")
-	assert.Contains(t, err.Error(), "known failures")
-	assert.NotContains(t, err.Error(), "no probes")
+	assert.Contains(t, err.Error(), "known recurring failures")
+	assert.NotContains(t, err.Error(), "for the probes")
+}
+
+// Items count by their purpose, not by their words (R4, R13): an item
+// called backup or uninstall-old-icons is not a backup process or an
+// installation procedure.
+func TestGateCountsPurposesNotWords(t *testing.T) {
+	g := walk(t, mep.Validation)
+	l := checklist.List{Name: "v", Items: []checklist.Item{{ID: "uninstall-old-icons", Title: "Old icons", Section: "install"}}}
+	tickAll(t, g.p.Validation(), l, g.c.now(), "Vic")
+	err := g.p.CheckGate(g.c.now())
+	assert.Equal(t, []string{"installation procedures checked"}, unmet(t, err))
+
+	g = walk(t, mep.Preparation)
+	ops := checklist.List{Name: "ops", Items: []checklist.Item{
+		{ID: "probes", Title: "Probes", Section: "probes"},
+		{ID: "backup", Title: "Backup", Section: "backup"},
+		{ID: "failures", Title: "Known failures", Section: "failures"},
+	}}
+	tickAll(t, g.p.Operations(), ops, g.c.now(), "Mia")
+	err = g.p.CheckGate(g.c.now())
+	require.Error(t, err)
+	for _, want := range []string{"no item for the probes", "no item for the backup process", "no item for the known recurring failures"} {
+		assert.Contains(t, err.Error(), want)
+	}
 }
 
 // TestProjectConcurrentUse: the views of a project written and read from

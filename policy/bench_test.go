@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"runtime"
@@ -252,6 +253,36 @@ func BenchmarkWindowsParseLarge(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := policy.Windows("w", spec, paris); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkDecisionsJSON writes the decisions of a denied change of the
+// standard set, as a go/no-go records them: through json.Marshal of the
+// slice, with AppendDecisions, and as the reflective encoding did.
+func BenchmarkDecisionsJSON(b *testing.B) {
+	r := standardSet(b).Evaluate(ctx, policy.Change{Start: at(2026, 11, 27, 10, 0), Duration: 2 * time.Hour, ReadyAt: at(2026, 11, 27, 8, 0)})
+	ds := r.Decisions
+	for _, bc := range []struct {
+		name string
+		fn   func([]byte) ([]byte, error)
+	}{
+		{"json.Marshal", func([]byte) ([]byte, error) { return json.Marshal(ds) }},
+		{"AppendDecisions", func(buf []byte) ([]byte, error) { return policy.AppendDecisions(buf[:0], ds) }},
+		{"reflection", func([]byte) ([]byte, error) { return policy.MarshalDecisionsReflect(ds) }},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			buf, err := bc.fn(nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(buf)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := bc.fn(buf); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -134,6 +134,28 @@ func BenchmarkCronBlockedYear(b *testing.B) {
 	}
 }
 
+// BenchmarkCronNew builds cron freezes: the check that a rule fires costs
+// what the rule says, up to its first due day, not a year of due days.
+func BenchmarkCronNew(b *testing.B) {
+	for _, bc := range []struct{ name, expr string }{
+		{"daily", "0 22 * * *"},
+		{"friday", "0 22 * * 5"},
+		{"last-day", "0 18 L * *"},
+		{"fifth-monday-february", "0 0 * 2 1#5"},
+		{"never", "0 0 30 2 *"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_, err := policy.Cron("c", bc.expr, time.Hour, paris)
+				if (err != nil) != (bc.name == "never") {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 // mixChanges draws n changes over 2026-2027 as a team would plan them: any
 // start to the minute, 5 minutes to 6 hours long, mostly ready in time,
 // mostly with a GO, with outages on both sides of the limit. Most of them

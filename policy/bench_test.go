@@ -146,6 +146,7 @@ func BenchmarkCronNew(b *testing.B) {
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
+			defer measureCPU(b)()
 			for b.Loop() {
 				_, err := policy.Cron("c", bc.expr, time.Hour, paris)
 				if (err != nil) != (bc.name == "never") {
@@ -303,6 +304,7 @@ func BenchmarkDecisionsJSON(b *testing.B) {
 			}
 			b.SetBytes(int64(len(buf)))
 			b.ReportAllocs()
+			defer measureCPU(b)()
 			for b.Loop() {
 				if _, err := bc.fn(buf); err != nil {
 					b.Fatal(err)

@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"runtime"
@@ -133,6 +134,29 @@ func BenchmarkCronBlockedYear(b *testing.B) {
 	}
 }
 
+// BenchmarkCronNew builds cron freezes: the check that a rule fires costs
+// what the rule says, up to its first due day, not a year of due days.
+func BenchmarkCronNew(b *testing.B) {
+	for _, bc := range []struct{ name, expr string }{
+		{"daily", "0 22 * * *"},
+		{"friday", "0 22 * * 5"},
+		{"last-day", "0 18 L * *"},
+		{"fifth-monday-february", "0 0 * 2 1#5"},
+		{"never", "0 0 30 2 *"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			defer measureCPU(b)()
+			for b.Loop() {
+				_, err := policy.Cron("c", bc.expr, time.Hour, paris)
+				if (err != nil) != (bc.name == "never") {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 // mixChanges draws n changes over 2026-2027 as a team would plan them: any
 // start to the minute, 5 minutes to 6 hours long, mostly ready in time,
 // mostly with a GO, with outages on both sides of the limit. Most of them
@@ -252,6 +276,37 @@ func BenchmarkWindowsParseLarge(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := policy.Windows("w", spec, paris); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkDecisionsJSON writes the decisions of a denied change of the
+// standard set, as a go/no-go records them: through json.Marshal of the
+// slice, with AppendDecisions, and as the reflective encoding did.
+func BenchmarkDecisionsJSON(b *testing.B) {
+	r := standardSet(b).Evaluate(ctx, policy.Change{Start: at(2026, 11, 27, 10, 0), Duration: 2 * time.Hour, ReadyAt: at(2026, 11, 27, 8, 0)})
+	ds := r.Decisions
+	for _, bc := range []struct {
+		name string
+		fn   func([]byte) ([]byte, error)
+	}{
+		{"json.Marshal", func([]byte) ([]byte, error) { return json.Marshal(ds) }},
+		{"AppendDecisions", func(buf []byte) ([]byte, error) { return policy.AppendDecisions(buf[:0], ds) }},
+		{"reflection", func([]byte) ([]byte, error) { return policy.MarshalDecisionsReflect(ds) }},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			buf, err := bc.fn(nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(buf)))
+			b.ReportAllocs()
+			defer measureCPU(b)()
+			for b.Loop() {
+				if _, err := bc.fn(buf); err != nil {
 					b.Fatal(err)
 				}
 			}

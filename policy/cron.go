@@ -2,6 +2,7 @@ package policy
 
 import (
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,7 +24,8 @@ const maxCronDuration = 366 * 24 * time.Hour
 // of week) or is a descriptor such as "@daily", as gronx reads them
 // ("L", "W" and "#" included). Seconds and years are not accepted. An
 // expression that is invalid (hour 24, say) or never fires (30 February) is
-// an error: a *[CronError].
+// an error: a *[CronError]. An expression that fires only in some years (a
+// fifth Monday in February, in 2016 and 2044) is a freeze like any other.
 //
 // Clock changes follow the package's rule for bounds in a skipped hour. A
 // tick at a local time that a clock change skips fires at the first instant
@@ -81,28 +83,15 @@ func newCronRule(expr string, d time.Duration) (*cronRule, error) {
 		daySegs: []string{"0", "0", "0", segs[3], segs[4], segs[5]},
 	}
 	// Times of day: each hour and each minute field checked on its own.
-	var chk gronx.SegmentChecker
-	var hours, minutes []int64
-	for h := range 24 {
-		chk.SetRef(time.Date(2000, 1, 1, h, 0, 0, 0, time.UTC))
-		ok, err := chk.CheckDue(segs[2], 2)
-		if err != nil {
-			return nil, fail("hour field: " + err.Error())
-		}
-		if ok {
-			hours = append(hours, int64(h))
-		}
+	hours, err := dueValues(segs[2], 2, 24)
+	if err != nil {
+		return nil, fail("hour field: " + err.Error())
 	}
-	for m := range 60 {
-		chk.SetRef(time.Date(2000, 1, 1, 0, m, 0, 0, time.UTC))
-		ok, err := chk.CheckDue(segs[1], 1)
-		if err != nil {
-			return nil, fail("minute field: " + err.Error())
-		}
-		if ok {
-			minutes = append(minutes, int64(m))
-		}
+	minutes, err := dueValues(segs[1], 1, 60)
+	if err != nil {
+		return nil, fail("minute field: " + err.Error())
 	}
+	r.times = make([]int64, 0, len(hours)*len(minutes))
 	for _, h := range hours {
 		for _, m := range minutes {
 			r.times = append(r.times, h*3600+m*60)
@@ -111,21 +100,118 @@ func newCronRule(expr string, d time.Duration) (*cronRule, error) {
 	if len(r.times) == 0 {
 		return nil, fail("never fires: no hour and minute match")
 	}
-	// A five-field expression that fires at all fires within any eight
-	// years that contain a leap year: look in 2000-2008.
-	fires := false
-	for y := 2000; y <= 2008 && !fires; y++ {
-		for _, due := range r.year(y) {
-			if due {
-				fires = true
-				break
-			}
-		}
-	}
-	if !fires {
+	if !r.firesSomeDay() {
 		return nil, fail("never fires: no day matches (e.g. 30 February)")
 	}
 	return r, nil
+}
+
+// dueValues returns the values of [0, n) that gronx finds due in the
+// field seg at position pos (1 for minutes, 2 for hours): for * and ?, all
+// of them, for a number, itself; the other forms are asked of gronx, one
+// value at a time.
+func dueValues(seg string, pos, n int) ([]int64, error) {
+	if v, err := strconv.Atoi(seg); err == nil && !strings.ContainsAny(seg, "-/") && v >= 0 && v < n {
+		return []int64{int64(v)}, nil
+	}
+	var out []int64
+	if seg == "*" || seg == "?" {
+		out = make([]int64, n)
+		for v := range out {
+			out[v] = int64(v)
+		}
+		return out, nil
+	}
+	var chk gronx.SegmentChecker
+	for v := range n {
+		ref := time.Date(2000, 1, 1, 0, v, 0, 0, time.UTC)
+		if pos == 2 {
+			ref = time.Date(2000, 1, 1, v, 0, 0, 0, time.UTC)
+		}
+		chk.SetRef(ref)
+		ok, err := chk.CheckDue(seg, pos)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, int64(v))
+		}
+	}
+	return out, nil
+}
+
+// firstCycleYear and cycleYears are a cycle of years in which every kind
+// of month occurs (see firesSomeDay): 28 years from a leap year, with no
+// century year that is not a leap year in between.
+const (
+	firstCycleYear = 2000
+	cycleYears     = 28
+)
+
+// firesSomeDay reports whether the expression's day fields are due on some
+// day of some year. Whether gronx finds a day due depends only on the
+// day's number, its month, its weekday and the length of its month: on
+// the day's number and the kind of its month (its number, its length and
+// the weekday of its first day). In 2000-2027 every month starts on each
+// weekday, and February of 29 days too (the leap years, every fourth,
+// move it by five weekdays), so the search looks there, one month of each
+// kind, skipping the months the month field excludes, and stops at the
+// first due day. When neither the weekday field nor a "W" in the
+// day-of-month field is given, the weekday does not matter, and one month
+// of each number and length is enough.
+func (r *cronRule) firesSomeDay() bool {
+	dom, month, dow := r.daySegs[3], r.daySegs[4], r.daySegs[5]
+	byWeekday := (dow != "*" && dow != "?") || strings.Contains(dom, "W")
+	g := gronx.New()
+	var monthDue [13]int8   // by month: 0 not yet known, 1 due, -1 not
+	var seen [12][7][2]bool // by month, weekday of the 1st, 29 days
+	first := civilDay(firstCycleYear, time.January, 1)
+	for y := firstCycleYear; y < firstCycleYear+cycleYears; y++ {
+		for m := time.January; m <= time.December; m++ {
+			n := daysInMonth(y, m)
+			day := first
+			first += int64(n)
+			if monthDue[m] == 0 {
+				monthDue[m] = -1
+				g.C.SetRef(time.Date(y, m, 1, 0, 0, 0, 0, time.UTC))
+				if ok, err := g.C.CheckDue(month, 4); ok && err == nil {
+					monthDue[m] = 1
+				}
+			}
+			wd, leap := 0, 0
+			if byWeekday {
+				wd = int(weekdayOf(day))
+			}
+			if n == 29 {
+				leap = 1
+			}
+			if monthDue[m] < 0 || seen[m-1][wd][leap] {
+				continue
+			}
+			seen[m-1][wd][leap] = true
+			for d := range n {
+				g.C.SetRef(time.Date(y, m, 1+d, 0, 0, 0, 0, time.UTC))
+				if ok, err := g.SegmentsDue(r.daySegs); ok && err == nil {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// daysInMonth returns the number of days of month m of year y.
+func daysInMonth(y int, m time.Month) int {
+	switch m {
+	case time.February:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	}
+	return 31
 }
 
 // year returns, for each day of year y (index 0 is 1 January), whether the

@@ -71,3 +71,24 @@ func TestCronErrors(t *testing.T) {
 	_, err = policy.Cron("c", "@daily", time.Hour, nil)
 	assert.ErrorIs(t, err, policy.ErrInvalid)
 }
+
+// A rule that fires only in some years is a rule: a fifth Monday in
+// February happens when 29 February is a Monday, in 2016, 2044 and every
+// 28 years until 2100. Day fields that no year has stay refused.
+func TestCronRareDays(t *testing.T) {
+	c, err := policy.Cron("fifth-monday", "0 0 * 2 1#5", time.Hour, paris)
+	require.NoError(t, err)
+	assert.Empty(t, c.Blocked(at(2026, 1, 1, 0, 0), at(2044, 1, 1, 0, 0)))
+	assertIntervals(t, []policy.Interval{{at(2044, 2, 29, 0, 0), at(2044, 2, 29, 1, 0)}},
+		c.Blocked(at(2044, 1, 1, 0, 0), at(2045, 1, 1, 0, 0)))
+	assertIntervals(t, []policy.Interval{{at(2016, 2, 29, 0, 0), at(2016, 2, 29, 1, 0)}},
+		c.Blocked(at(2016, 1, 1, 0, 0), at(2017, 1, 1, 0, 0)))
+	d := c.Evaluate(context.Background(), policy.Change{Start: at(2044, 2, 29, 0, 30), Duration: time.Hour})
+	assert.Equal(t, policy.Deny, d.Verdict, d.Reason)
+	assert.True(t, at(2044, 2, 29, 1, 0).Equal(d.Next), "next %v", d.Next)
+
+	for _, expr := range []string{"0 0 30 2 *", "0 0 30W 2 *", "0 0 31 2,4,6,9,11 *", "0 0 * * 1#6", "0 0 31 FEB *"} {
+		_, err := policy.Cron("c", expr, time.Hour, paris)
+		assert.ErrorContains(t, err, "never fires: no day matches", expr)
+	}
+}

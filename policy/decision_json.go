@@ -4,7 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"time"
+
+	"github.com/mepkit/mepkit/internal/jsonstr"
 )
 
 // The JSON of decisions and results is written to be read back exactly:
@@ -12,8 +16,10 @@ import (
 // the same instant and offset from UTC), and what cannot be read back is
 // refused when writing.
 
-// decisionJSON is the JSON form of a Decision. Verdict is a pointer so
-// that a decision without one is refused rather than read as Allow.
+// decisionJSON is the JSON form of a Decision, as UnmarshalJSON reads it
+// (appendDecision writes it by hand, in the same order). Verdict is a
+// pointer so that a decision without one is refused rather than read as
+// Allow.
 type decisionJSON struct {
 	Policy     string    `json:"policy"`
 	Index      int       `json:"index"`
@@ -31,11 +37,83 @@ type decisionJSON struct {
 // outside 0-9999, an offset from UTC with seconds) is an error wrapping
 // [ErrInvalid] that names the policy.
 func (d Decision) MarshalJSON() ([]byte, error) {
-	if err := d.check(); err != nil {
+	b, err := appendDecision(make([]byte, 0, decisionSize(&d)), &d)
+	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(decisionJSON{Policy: d.Policy, Verdict: &d.Verdict, Rule: d.Rule, Reason: d.Reason,
-		Next: d.Next, Overridden: d.Overridden, Index: d.Index})
+	return b, nil
+}
+
+// AppendDecisions appends to b the JSON array of ds, byte for byte what
+// json.Marshal(ds) writes ("null" for a nil slice), without going through
+// reflection: each decision as [Decision.MarshalJSON] writes it. A
+// decision that MarshalJSON refuses makes it return b as it was with
+// MarshalJSON's error (json.Marshal would wrap that error in a
+// *json.MarshalerError).
+func AppendDecisions(b []byte, ds []Decision) ([]byte, error) {
+	if ds == nil {
+		return append(b, "null"...), nil
+	}
+	n0 := len(b)
+	size := 2
+	for i := range ds {
+		size += 1 + decisionSize(&ds[i])
+	}
+	b = slices.Grow(b, size)
+	b = append(b, '[')
+	for i := range ds {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var err error
+		if b, err = appendDecision(b, &ds[i]); err != nil {
+			return b[:n0], err
+		}
+	}
+	return append(b, ']'), nil
+}
+
+// decisionSize is a guess of the length of d's JSON: enough unless its
+// strings need much escaping.
+func decisionSize(d *Decision) int {
+	const escapes = 32 // room for a few escaped characters
+	return len(`{"policy":"","index":-1234567890,"verdict":"allow","rule":"R13","reason":"",`+
+		`"next":"2006-01-02T15:04:05.999999999-07:00","overridden":true}`) + len(d.Policy) + len(d.Reason) + escapes
+}
+
+// appendDecision appends d's JSON to b, as encoding/json writes a
+// decisionJSON: same keys in the same order, strings escaped as it
+// escapes them (see [jsonstr.Append]), times as [time.Time.MarshalJSON]
+// writes them. A decision that check refuses is its error.
+func appendDecision(b []byte, d *Decision) ([]byte, error) {
+	if err := d.check(); err != nil {
+		return b, err
+	}
+	b = append(b, `{"policy":`...)
+	b = jsonstr.Append(b, d.Policy)
+	b = append(b, `,"index":`...)
+	b = strconv.AppendInt(b, int64(d.Index), 10)
+	b = append(b, `,"verdict":"`...)
+	b = append(b, d.Verdict.String()...) // allow, warn or deny: no escaping
+	b = append(b, '"')
+	if d.Rule != NoRule {
+		b = append(b, `,"rule":"R`...)
+		b = strconv.AppendUint(b, uint64(d.Rule), 10)
+		b = append(b, '"')
+	}
+	b = append(b, `,"reason":`...)
+	b = jsonstr.Append(b, d.Reason)
+	if !d.Next.IsZero() {
+		// check has refused what RFC 3339 cannot write, so this is
+		// what time.Time.MarshalJSON writes.
+		b = append(b, `,"next":"`...)
+		b = d.Next.AppendFormat(b, time.RFC3339Nano)
+		b = append(b, '"')
+	}
+	if d.Overridden {
+		b = append(b, `,"overridden":true`...)
+	}
+	return append(b, '}'), nil
 }
 
 // UnmarshalJSON reads what MarshalJSON writes; an index left out reads as

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -73,7 +74,8 @@ func FuzzJSON(f *testing.F) {
 // FuzzDecisionJSON checks the decoders of decisions, results and
 // overrides: what they accept is a known verdict and rule, writes back,
 // and reads back to the same text; a decoded result is allowed exactly
-// when no decision denies it without an override.
+// when no decision denies it without an override. Decisions write by hand
+// exactly what the reflective encoding wrote.
 func FuzzDecisionJSON(f *testing.F) {
 	f.Add([]byte(`{"policy":"friday-freeze","index":0,"verdict":"deny","rule":"R11","reason":"Fri","next":"2026-11-28T00:00:00+01:00"}`))
 	f.Add([]byte(`{"policy":"override","index":-1,"verdict":"warn","reason":"ignored"}`))
@@ -87,6 +89,7 @@ func FuzzDecisionJSON(f *testing.F) {
 				t.Fatalf("%s decodes to %+v", data, d)
 			}
 			exactly(t, d)
+			asReflection(t, []policy.Decision{d})
 		}
 		var r policy.Result
 		if json.Unmarshal(data, &r) == nil {
@@ -101,12 +104,61 @@ func FuzzDecisionJSON(f *testing.F) {
 				t.Fatalf("%s: allowed %t, verdict %v, but denied %t", data, r.Allowed(), r.Verdict(), denied)
 			}
 			exactly(t, r)
+			asReflection(t, r.Decisions)
 		}
 		var o policy.Override
 		if json.Unmarshal(data, &o) == nil {
 			exactly(t, o)
 		}
 	})
+}
+
+// FuzzDecisionMarshal checks that the hand encoding of a decision of any
+// fields, through MarshalJSON, json.Marshal and AppendDecisions, writes
+// exactly what the reflective encoding wrote, or fails with its error.
+func FuzzDecisionMarshal(f *testing.F) {
+	f.Add("friday-freeze", "Fri <b>&</b> \"x\"\n", 3, uint8(2), uint8(11), true, int64(1795820400), int32(1), int32(3600))
+	f.Add("", "", 0, uint8(0), uint8(0), false, int64(0), int32(0), int32(0))
+	f.Add("\xff\u2028", "\x00\x1f\u2029\xc3", -1, uint8(1), uint8(7), false, int64(253402300799), int32(999999999), int32(-86340))
+	f.Add("far", "x", -2, uint8(3), uint8(14), true, int64(-62167219201), int32(5), int32(34))
+	f.Fuzz(func(t *testing.T, name, reason string, index int, v, rule uint8, overridden bool, sec int64, nsec, off int32) {
+		d := policy.Decision{Policy: name, Index: index, Verdict: policy.Verdict(v), Rule: policy.Rule(rule),
+			Reason: reason, Overridden: overridden}
+		if sec != 0 || nsec != 0 {
+			d.Next = time.Unix(sec, int64(nsec)).In(time.FixedZone("z", int(off)))
+		}
+		asReflection(t, []policy.Decision{d})
+	})
+}
+
+// asReflection checks that ds, each decision and the slice, marshal by
+// hand to what the reflective encoding wrote, or fail with its error.
+func asReflection(t *testing.T, ds []policy.Decision) {
+	t.Helper()
+	for _, d := range ds {
+		want, wantErr := policy.MarshalDecisionReflect(d)
+		got, err := d.MarshalJSON()
+		if wantErr != nil {
+			if err == nil || !strings.HasSuffix(wantErr.Error(), ": "+err.Error()) {
+				t.Fatalf("%+v: reflection fails with %v, by hand with %v", d, wantErr, err)
+			}
+			continue
+		}
+		if err != nil || !bytes.Equal(want, got) {
+			t.Fatalf("%+v: reflection writes %s, by hand %s (%v)", d, want, got, err)
+		}
+	}
+	want, wantErr := policy.MarshalDecisionsReflect(ds)
+	got, err := policy.AppendDecisions([]byte("x"), ds)
+	viaJSON, jerr := json.Marshal(ds)
+	switch {
+	case (wantErr == nil) != (err == nil) || (wantErr == nil) != (jerr == nil):
+		t.Fatalf("%+v: reflection fails with %v, by hand with %v and %v", ds, wantErr, err, jerr)
+	case wantErr != nil && string(got) != "x":
+		t.Fatalf("%+v: %v, but the buffer is now %q", ds, err, got)
+	case wantErr == nil && (string(got) != "x"+string(want) || !bytes.Equal(viaJSON, want)):
+		t.Fatalf("%+v: reflection writes %s, by hand %s and %s", ds, want, got, viaJSON)
+	}
 }
 
 // exactly marshals v, which was decoded, and checks it reads back to the

@@ -64,4 +64,3 @@ func parseTime(name, s string, loc *time.Location) (time.Time, error) {
 	}
 	return t, nil
 }
-

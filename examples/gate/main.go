@@ -106,8 +106,8 @@ func main() {
 // the environment. Tests give fakes.
 type system struct {
 	now    func() time.Time
-	after  func(time.Duration) <-chan time.Time // nil: time.After
-	getenv func(string) string                  // nil: no variables
+	after  func(time.Duration) <-chan time.Time  // nil: time.After
+	getenv func(string) string                   // nil: no variables
 	load   func(string) (policyfile.File, error) // nil: readPolicy
 }
 
@@ -278,9 +278,9 @@ type decisionJSON struct {
 	Index      int         `json:"index"` // the policy's position in the file, -1 for none
 	Rule       policy.Rule `json:"rule,omitzero"`
 	Verdict    string      `json:"verdict"`
-	Reason     string     `json:"reason"`
-	Next       *time.Time `json:"next,omitempty"`
-	Overridden bool       `json:"overridden,omitempty"`
+	Reason     string      `json:"reason"`
+	Next       *time.Time  `json:"next,omitempty"`
+	Overridden bool        `json:"overridden,omitempty"`
 }
 
 // plan is what a decision needs: the Set, its zone and the change.
@@ -424,4 +424,3 @@ func (d *decision) explain(ctx context.Context, o *options, set policy.Set, c po
 		}
 	}
 }
-

@@ -56,4 +56,3 @@ summary to $GITHUB_STEP_SUMMARY and an ::error:: annotation per denial.
 With no arguments, or with -help, gate prints this text and exits 2: it
 decided nothing, so a pipeline must not go on.
 `
-

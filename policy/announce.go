@@ -25,7 +25,7 @@ type Announcement struct {
 // End+lead), saying which calendar, when, and how long from the decision
 // (Change.Now):
 //
-//	WARN  announce: friday-freeze starts in 2h10m, Fri 2026-11-27 00:00 CET, 1h30m after the planned end of the operation: an overrun or a rollback would run into it
+//	WARN  announce: friday-freeze blocks go-lives from Fri 2026-11-27 00:00 CET, in 2h10m, 1h50m after the planned end of the operation: an overrun or a rollback would run into it
 //
 // It watches the calendars of s as [Set.NextSlot] does (scoped ones only
 // for the changes in their scope); it copies s, so add it to the Set after
@@ -83,8 +83,12 @@ func (a *Announcement) Evaluate(ctx context.Context, c Change) Decision {
 	}
 	loc := c.zone()
 	d.Verdict = Warn
-	d.Reason = strings.Join(names, ", ") + " starts in " + roundShort(first.Sub(c.now())) +
-		", " + formatLocal(first, loc) + ", " + roundShort(first.Sub(end)) +
+	verb := " blocks"
+	if len(names) > 1 {
+		verb = " block"
+	}
+	d.Reason = strings.Join(names, ", ") + verb + " go-lives from " + formatLocal(first, loc) + ", in " +
+		roundShort(first.Sub(c.now())) + ", " + roundShort(first.Sub(end)) +
 		" after the planned end of the operation: an overrun or a rollback would run into it"
 	return d
 }

@@ -85,5 +85,5 @@ func ExampleAnnounce() {
 	fmt.Println(set.Evaluate(context.Background(), c))
 	// Output:
 	// ALLOW friday-freeze: no Friday in Europe/Paris during the operation
-	// WARN  announce: friday-freeze starts in 2h10m, Fri 2026-11-27 00:00 CET, 1h50m after the planned end of the operation: an overrun or a rollback would run into it
+	// WARN  announce: friday-freeze blocks go-lives from Fri 2026-11-27 00:00 CET, in 2h10m, 1h50m after the planned end of the operation: an overrun or a rollback would run into it
 }

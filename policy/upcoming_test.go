@@ -173,7 +173,7 @@ func TestAnnounce(t *testing.T) {
 	d := res.Decisions[2]
 	assert.Equal(t, policy.Warn, d.Verdict)
 	assert.Equal(t, 2, d.Index)
-	assert.Equal(t, "friday-freeze starts in 2h10m, Fri 2026-11-27 00:00 CET, 1h50m after the planned end of the operation: an overrun or a rollback would run into it", d.Reason)
+	assert.Equal(t, "friday-freeze blocks go-lives from Fri 2026-11-27 00:00 CET, in 2h10m, 1h50m after the planned end of the operation: an overrun or a rollback would run into it", d.Reason)
 
 	// Far enough from the freeze.
 	c.Start = at(2026, 11, 26, 10, 0)
@@ -194,7 +194,7 @@ func TestAnnounce(t *testing.T) {
 	a := policy.Announce(3*time.Hour, both)
 	d = a.Evaluate(context.Background(), policy.Change{Start: at(2026, 11, 26, 21, 0), Duration: time.Hour})
 	assert.Equal(t, policy.Warn, d.Verdict)
-	assert.Contains(t, d.Reason, "friday-freeze, evening starts in 3h")
+	assert.Contains(t, d.Reason, "friday-freeze, evening block go-lives from Fri 2026-11-27 00:00 CET, in 3h, 2h after")
 
 	an, ok := policy.As[*policy.Announcement](a)
 	require.True(t, ok)
@@ -211,5 +211,5 @@ func TestAnnounceAcrossDST(t *testing.T) {
 	a := policy.Announce(3*time.Hour, set)
 	d := a.Evaluate(context.Background(), policy.Change{Start: atIn(newYork, 2026, 10, 30, 21, 0), Duration: time.Hour})
 	assert.Equal(t, policy.Warn, d.Verdict)
-	assert.Contains(t, d.Reason, "weekend-freeze starts in 3h, Sat 2026-10-31 00:00 EDT, 2h after")
+	assert.Contains(t, d.Reason, "weekend-freeze blocks go-lives from Sat 2026-10-31 00:00 EDT, in 3h, 2h after")
 }

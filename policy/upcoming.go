@@ -3,6 +3,7 @@ package policy
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -18,7 +19,7 @@ const (
 	Opens              // a calendar stops blocking: a freeze ends, a window opens
 )
 
-// String returns "closes" or "opens".
+// String returns "opens" for Opens and "closes" for any other value.
 func (e Edge) String() string {
 	if e == Opens {
 		return "opens"
@@ -29,25 +30,41 @@ func (e Edge) String() string {
 // MarshalText writes the edge as String does.
 func (e Edge) MarshalText() ([]byte, error) { return []byte(e.String()), nil }
 
+// UnmarshalText reads "closes" or "opens", in any case; anything else is
+// an error wrapping [ErrInvalid].
+func (e *Edge) UnmarshalText(b []byte) error {
+	switch strings.ToLower(string(b)) {
+	case "closes":
+		*e = Closes
+	case "opens":
+		*e = Opens
+	default:
+		return fmt.Errorf("policy: edge %q: want closes or opens: %w", b, ErrInvalid)
+	}
+	return nil
+}
+
 // Transition is an instant at which a calendar of a [Set] starts or stops
 // blocking go-lives: the start or the end of one of its blocked intervals.
-// [Set.Upcoming] lists them.
+// [Set.Upcoming] lists them. It marshals to JSON with the snake_case of
+// its fields, the edge and the rule as text ("closes", "R11"; the rule
+// left out when NoRule).
 type Transition struct {
-	At     time.Time // when
-	Edge   Edge      // Closes: the calendar blocks from At; Opens: it allows from At
-	Policy string    // the calendar's name
-	Index  int       // the calendar's position in the Set, as Decision.Index
-	Rule   Rule      // the rule of the method it enforces, as Decision.Rule
+	At     time.Time `json:"at"`            // when
+	Edge   Edge      `json:"edge"`          // Closes: the calendar blocks from At; Opens: it allows from At
+	Policy string    `json:"policy"`        // the calendar's name
+	Index  int       `json:"index"`         // the calendar's position in the Set, as Decision.Index
+	Rule   Rule      `json:"rule,omitzero"` // the rule of the method it enforces, as Decision.Rule
 	// Blocked is the whole blocked interval that the transition starts or
 	// ends, found up to five years around the horizon.
-	Blocked Interval
+	Blocked Interval `json:"blocked"`
 	// Reason is the calendar's own reason for Blocked, the one its Evaluate
 	// gives for a change at Blocked.Start.
-	Reason string
+	Reason string `json:"reason"`
 	// Free reports whether no calendar of the Set blocks At itself, once
 	// every transition at At is applied: a calendar that opens while
 	// another still blocks leaves Free false.
-	Free bool
+	Free bool `json:"free"`
 }
 
 // String returns a sentence: "Fri 2026-11-27 00:00 CET friday-freeze

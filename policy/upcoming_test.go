@@ -2,6 +2,7 @@ package policy_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -212,4 +213,27 @@ func TestAnnounceAcrossDST(t *testing.T) {
 	d := a.Evaluate(context.Background(), policy.Change{Start: atIn(newYork, 2026, 10, 30, 21, 0), Duration: time.Hour})
 	assert.Equal(t, policy.Warn, d.Verdict)
 	assert.Contains(t, d.Reason, "weekend-freeze blocks go-lives from Sat 2026-10-31 00:00 EDT, in 3h, 2h after")
+}
+
+func TestTransitionJSON(t *testing.T) {
+	set := policy.Set{policy.FridayFreeze(paris)}
+	ts := set.Upcoming(at(2026, 11, 25, 12, 0), 7*24*time.Hour)
+	require.Len(t, ts, 2)
+	b, err := json.Marshal(ts[0])
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"at": "2026-11-27T00:00:00+01:00", "edge": "closes", "policy": "friday-freeze", "index": 0, "rule": "R11",
+		"blocked": {"start": "2026-11-27T00:00:00+01:00", "end": "2026-11-28T00:00:00+01:00"},
+		"reason": "Fri 2026-11-27 is a Friday in Europe/Paris; allowed again from Sat 2026-11-28 00:00 CET", "free": false}`, string(b))
+	var back policy.Transition
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.True(t, back.At.Equal(ts[0].At))
+	assert.Equal(t, ts[0].Edge, back.Edge)
+	assert.Equal(t, ts[0].Rule, back.Rule)
+	assert.Equal(t, ts[0].Reason, back.Reason)
+
+	var e policy.Edge
+	require.NoError(t, e.UnmarshalText([]byte("OPENS")))
+	assert.Equal(t, policy.Opens, e)
+	assert.ErrorIs(t, e.UnmarshalText([]byte("ajar")), policy.ErrInvalid)
+	assert.Equal(t, "closes", policy.Edge(7).String(), "an unknown edge reads as the cautious one")
 }

@@ -73,9 +73,28 @@
 // are read as the policy file reads its own (policyfile.ParseTime): an
 // offset of +24:00, which time.Parse takes for a whole day, is bad input.
 //
+// A held change can wait for its window instead of failing: with -wait
+// the gate judges the change as it would start at each instant
+// ([policy.Set.Wait]), sleeps until the next instant the answer may change
+// (the end of the freeze, the opening of the window), asks again every
+// -poll while a policy other than a calendar denies (a GO still to come,
+// re-read from the -facts file at each wake-up), prints when it will wake
+// and each change of the reasons, and exits 3 when -max passes with the
+// change still denied:
+//
+//	go run ./examples/gate -policy deploy-policy.yaml -wait -max 72h -duration 90m -env production \
+//	    -ready-at "$READY_AT" -approve "operations:$GO_BY" -outage 20m -announce 3h
+//
+// -announce D warns when a calendar starts blocking within D after the
+// planned end ([policy.Announce]). "gate upcoming -policy FILE -days 14
+// -format text|md|json|ics" lists when the calendars open and close
+// ([policy.Set.Upcoming]). On GitHub Actions (GITHUB_ACTIONS=true) the
+// gate appends a Markdown job summary to $GITHUB_STEP_SUMMARY and writes
+// an ::error:: annotation per denial (to stderr with -json).
+//
 // Exit status: 0 the change is allowed, 1 it is denied, 2 bad input (bad or
 // missing flags, an unreadable or invalid policy file, an unknown zone, an
-// environment the file does not know).
+// environment the file does not know), 3 -wait waited past -max.
 // With no arguments, or with -help, gate exits 2: it decided nothing, and
 // a pipeline whose variables came out empty must not go on.
 package main

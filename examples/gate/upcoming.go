@@ -132,26 +132,14 @@ func ruleText(r policy.Rule) string {
 	return r.String()
 }
 
-// transitionJSON is a transition as -format json writes it.
-type transitionJSON struct {
-	At      time.Time       `json:"at"`
-	Edge    policy.Edge     `json:"edge"`
-	Policy  string          `json:"policy"`
-	Index   int             `json:"index"`
-	Rule    policy.Rule     `json:"rule,omitzero"`
-	Blocked policy.Interval `json:"blocked"`
-	Reason  string          `json:"reason"`
-	Free    bool            `json:"free"`
-}
-
 func writeUpcomingJSON(w io.Writer, from, to time.Time, ts []policy.Transition) error {
 	out := struct {
-		From        time.Time        `json:"from"`
-		To          time.Time        `json:"to"`
-		Transitions []transitionJSON `json:"transitions"`
-	}{From: from, To: to, Transitions: []transitionJSON{}}
-	for _, t := range ts {
-		out.Transitions = append(out.Transitions, transitionJSON(t))
+		From        time.Time           `json:"from"`
+		To          time.Time           `json:"to"`
+		Transitions []policy.Transition `json:"transitions"`
+	}{From: from, To: to, Transitions: ts}
+	if out.Transitions == nil {
+		out.Transitions = []policy.Transition{}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -249,3 +249,41 @@ func TestWaitReadinessStillToCome(t *testing.T) {
 	assert.True(t, res.Allowed())
 	assert.True(t, clk.now.Equal(readyAt.Add(time.Hour)), "got %v", clk.now)
 }
+
+func TestWaitNeverSpins(t *testing.T) {
+	// A policy that denies and names a next start that is not later, or
+	// one in the past: the wait polls, it does not spin.
+	for _, next := range []time.Duration{0, -time.Hour} {
+		p := policy.Func("odd", func(_ context.Context, c policy.Change) policy.Decision {
+			return policy.Decision{Verdict: policy.Deny, Reason: "no", Next: c.Start.Add(next)}
+		})
+		clk := &fakeClock{now: at(2026, 11, 24, 10, 0)}
+		opts := clk.options()
+		opts.Poll = 10 * time.Minute
+		opts.Until = at(2026, 11, 24, 11, 0)
+		_, err := policy.Set{p}.Wait(context.Background(), fixed(policy.Change{}), opts)
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.Len(t, clk.wakes, 6, "one poll every 10 minutes for an hour")
+	}
+}
+
+func TestWaitFollowsNext(t *testing.T) {
+	// A policy of the user's that says when it will allow the change: the
+	// wait sleeps there, and still polls, since the refreshed change may
+	// clear it sooner.
+	until := at(2026, 11, 24, 10, 25)
+	p := policy.Func("later", func(_ context.Context, c policy.Change) policy.Decision {
+		if c.Start.Before(until) {
+			return policy.Decision{Verdict: policy.Deny, Reason: "later", Next: until}
+		}
+		return policy.Decision{}
+	})
+	clk := &fakeClock{now: at(2026, 11, 24, 10, 0)}
+	opts := clk.options()
+	opts.Poll = 10 * time.Minute
+	res, err := policy.Set{p}.Wait(context.Background(), fixed(policy.Change{}), opts)
+	require.NoError(t, err)
+	assert.True(t, res.Allowed())
+	assert.True(t, clk.now.Equal(until))
+	assert.Len(t, clk.wakes, 3, "10:10, 10:20, 10:25")
+}

@@ -38,7 +38,8 @@ Flags:
   -wait              wait until the change is allowed, as starting then
                      (-start now, no -now), printing when it will wake and
                      each change of the reasons; exit 3 past -max
-  -max D             how long -wait waits at most (default 72h)
+  -max D             how long -wait waits at most (default 72h); with
+                     -strict, -wait also waits for the warnings to clear
   -poll D            with -wait, how often to ask again while a policy
                      other than a calendar denies, e.g. a GO still to
                      come (default 1m)

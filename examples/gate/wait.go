@@ -104,7 +104,11 @@ func waitFor(o *options, sys *system, stdout, stderr io.Writer) (*decision, erro
 		},
 	}
 	ctx := context.Background()
-	res, err := p.set.Wait(ctx, refresh, opts)
+	set := p.set
+	if o.strict {
+		set = strictSet(set)
+	}
+	res, err := set.Wait(ctx, refresh, opts)
 	past := errors.Is(err, context.DeadlineExceeded)
 	if err != nil && !past {
 		var bad *badInput
@@ -122,4 +126,27 @@ func waitFor(o *options, sys *system, stdout, stderr io.Writer) (*decision, erro
 		d.Note = strings.TrimSpace(d.Note + "\nwaited " + d.Waited + ", past -max " + timeline.FormatDuration(o.max) + ": still denied")
 	}
 	return d, nil
+}
+
+// strictSet returns s with every policy that is not a calendar turning
+// its warnings into denials, for -strict -wait: the wait goes on while a
+// warning remains. Calendars never warn, and stay calendars, so that the
+// wait still sleeps to their boundaries.
+func strictSet(s policy.Set) policy.Set {
+	out := make(policy.Set, len(s))
+	for i, p := range s {
+		if _, ok := p.(policy.Calendar); ok || p == nil {
+			out[i] = p
+			continue
+		}
+		out[i] = policy.Func(p.Name(), func(ctx context.Context, c policy.Change) policy.Decision {
+			d := p.Evaluate(ctx, c)
+			if d.Verdict == policy.Warn {
+				d.Verdict = policy.Deny
+				d.Reason = "a warning, denied by -strict: " + d.Reason
+			}
+			return d
+		})
+	}
+	return out
 }

@@ -157,3 +157,36 @@ func TestJSONRuleAndIndex(t *testing.T) {
 	assert.NotContains(t, window, "rule", "a window enforces no rule of the method")
 	assert.Equal(t, "2026-11-30T20:00:00+01:00", got["next_slot"])
 }
+
+func TestWaitStrictWaitsForTheWarningsToClear(t *testing.T) {
+	// Thursday 20:00, in the window: -announce warns that the window
+	// closes within 3h of the end. Without -strict the wait ends at once,
+	// with the warning.
+	f := &fakeSys{now: time.Date(2026, 11, 26, 20, 0, 0, 0, paris)}
+	r := f.run(waitArgs("-announce", "3h")...)
+	require.Equal(t, exitAllowed, r.code, r.stdout)
+	assert.Empty(t, f.wakes)
+	assert.Contains(t, r.stdout, "allowed, with warnings")
+
+	// With -strict the announcement denies: the gate polls, and gives up
+	// at -max, still warned of the closing window.
+	f = &fakeSys{now: time.Date(2026, 11, 26, 20, 0, 0, 0, paris)}
+	r = f.run(waitArgs("-announce", "3h", "-strict", "-max", "10m", "-poll", "5m")...)
+	assert.Equal(t, exitWaited, r.code, r.stdout)
+	assert.Len(t, f.wakes, 2)
+	assert.Contains(t, r.stdout, "denied by announce; waiting until Thu 2026-11-26 20:05 CET\n")
+	assert.Contains(t, r.stdout, "DENY  announce: a warning, denied by -strict: evening-window blocks go-lives")
+
+	// Readiness arriving through -facts ends a strict wait.
+	facts := filepath.Join(t.TempDir(), "facts.json")
+	start := time.Date(2026, 11, 24, 20, 30, 0, 0, paris)
+	f = &fakeSys{now: start, onWake: func(now time.Time) {
+		if now.Equal(start.Add(2 * time.Minute)) {
+			require.NoError(t, os.WriteFile(facts, []byte(`{"ready_at": "2026-11-01T00:00:00Z"}`), 0o644))
+		}
+	}}
+	r = f.run("-policy", "deploy-policy.yaml", "-wait", "-strict", "-duration", "60m", "-env", "production",
+		"-approve", "operations:alice", "-outage", "20m", "-facts", facts)
+	require.Equal(t, exitAllowed, r.code, r.stdout)
+	assert.Len(t, f.wakes, 2)
+}

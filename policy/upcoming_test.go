@@ -3,6 +3,7 @@ package policy_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -236,4 +237,22 @@ func TestTransitionJSON(t *testing.T) {
 	assert.Equal(t, policy.Opens, e)
 	assert.ErrorIs(t, e.UnmarshalText([]byte("ajar")), policy.ErrInvalid)
 	assert.Equal(t, "closes", policy.Edge(7).String(), "an unknown edge reads as the cautious one")
+}
+
+// FuzzEdgeText checks that an edge reads back what it writes and that any
+// other text is refused with ErrInvalid, never a panic.
+func FuzzEdgeText(f *testing.F) {
+	for _, s := range []string{"closes", "opens", "OPENS", "", "ajar"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var e policy.Edge
+		if err := e.UnmarshalText([]byte(s)); err != nil {
+			assert.ErrorIs(t, err, policy.ErrInvalid)
+			return
+		}
+		b, err := e.MarshalText()
+		require.NoError(t, err)
+		assert.True(t, strings.EqualFold(s, string(b)), "%q read as %q", s, b)
+	})
 }

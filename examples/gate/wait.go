@@ -54,6 +54,9 @@ func (p *plan) refresh(context.Context) (policy.Change, error) {
 	if err := dec.Decode(&x); err != nil {
 		return c, badf("-facts %s: %w", p.facts, err)
 	}
+	if _, err := dec.Token(); err != io.EOF {
+		return c, badf("-facts %s: want one JSON object, and nothing after it", p.facts)
+	}
 	if !x.ReadyAt.IsZero() {
 		c.ReadyAt = x.ReadyAt
 	}

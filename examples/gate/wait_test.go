@@ -190,3 +190,43 @@ func TestWaitStrictWaitsForTheWarningsToClear(t *testing.T) {
 	require.Equal(t, exitAllowed, r.code, r.stdout)
 	assert.Len(t, f.wakes, 2)
 }
+
+// FuzzFacts checks that any -facts file either adds its facts or is bad
+// input (exit 2 at the gate), never a panic.
+func FuzzFacts(f *testing.F) {
+	for _, s := range []string{
+		`{"ready_at": "2026-11-01T00:00:00Z", "approvals": [{"role": "operations", "by": "bob", "go": true}]}`,
+		`{}`, ``, `[`, `{"ready_at": "yesterday"}`, `{"approvals": null}`, `{"typo": 1}`, `{} {}`,
+	} {
+		f.Add(s)
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, s string) {
+		path := filepath.Join(dir, "facts.json")
+		require.NoError(t, os.WriteFile(path, []byte(s), 0o644))
+		p := &plan{facts: path}
+		c, err := p.refresh(t.Context())
+		if err != nil {
+			var bad *badInput
+			assert.ErrorAs(t, err, &bad)
+			return
+		}
+		again, err := p.refresh(t.Context())
+		require.NoError(t, err)
+		assert.Equal(t, c, again, "the same file gives the same facts")
+	})
+}
+
+func TestFactsTrailingData(t *testing.T) {
+	p := &plan{facts: writeFile(t, "facts.json", `{"ready_at": "2026-11-01T00:00:00Z"} {"approvals": []}`)}
+	_, err := p.refresh(t.Context())
+	var bad *badInput
+	require.ErrorAs(t, err, &bad)
+	assert.Contains(t, err.Error(), "one JSON object")
+
+	// A file not written yet adds nothing.
+	p = &plan{facts: filepath.Join(t.TempDir(), "later.json")}
+	c, err := p.refresh(t.Context())
+	require.NoError(t, err)
+	assert.True(t, c.ReadyAt.IsZero())
+}

@@ -51,11 +51,15 @@ type WaitOptions struct {
 // the clock's reading. When it is denied, Wait sleeps until the earliest
 // instant at which the answer may change, never polling the calendars:
 //
-//   - while only calendars and policies that say when they would allow
-//     the change ([Decision.Next], the readiness window) deny it, until the
-//     next slot that [Set.NextSlot] finds for them: the end of the freeze,
-//     the opening of the window, whichever comes last;
-//   - while another policy denies it, [WaitOptions.Poll] at most.
+//   - while only calendars deny it, until the next slot that
+//     [Set.NextSlot] finds: the end of the freeze or the opening of the
+//     window, whichever comes last (one wake-up across a weekend and a
+//     holiday), or after [WaitOptions.Horizon] when there is none;
+//   - while a policy that is no calendar denies it (a GO still to come,
+//     readiness, a [Func]), until that slot, which follows the policies'
+//     [Decision.Next], and [WaitOptions.Poll] at most, since the refreshed
+//     change may clear the denial sooner. A policy that names no later
+//     start makes Wait poll, never spin.
 //
 // Wait returns an error when refresh does, or when ctx is done first (the
 // error wraps ctx.Err()) or [WaitOptions.Until] passes (it wraps

@@ -287,3 +287,19 @@ func TestWaitFollowsNext(t *testing.T) {
 	assert.True(t, clk.now.Equal(until))
 	assert.Len(t, clk.wakes, 3, "10:10, 10:20, 10:25")
 }
+
+func TestWaitWrappedCalendars(t *testing.T) {
+	// Scoped and mandatory calendars are still calendars to the wait: one
+	// wake-up, at the end of the freezes.
+	set := policy.Set{
+		policy.Scoped(policy.Scope{Environments: []string{"prod"}}, policy.FridayFreeze(paris)),
+		policy.Mandatory(policy.WeekendFreeze(paris)),
+		policy.Named("no-fridays-in-sydney", policy.FridayFreeze(sydney)),
+	}
+	clk := &fakeClock{now: at(2026, 11, 27, 10, 0)}
+	res, err := set.Wait(context.Background(), fixed(policy.Change{Environment: "prod", Duration: time.Hour}), clk.options())
+	require.NoError(t, err)
+	assert.True(t, res.Allowed())
+	require.Len(t, clk.wakes, 1)
+	assert.True(t, clk.now.Equal(at(2026, 11, 30, 0, 0)), "got %v", clk.now)
+}

@@ -41,6 +41,18 @@
 // agreement for calendars written by users.
 // [Set.Free] lists the allowed intervals of a range, to draw a calendar, and
 // [Set.WriteICS] exports the blocked ones as an iCalendar file.
+// [Set.Upcoming] lists when the calendars open and close over a horizon
+// (each [Transition]), and [Announce] warns about a change that ends
+// shortly before one closes.
+//
+// # Waiting for the window
+//
+// [Set.Wait] blocks until a change is allowed, evaluating it afresh as it
+// would start at each instant and sleeping, on the clock and timers of
+// [WaitOptions], until the next instant the answer may change: the next
+// slot of the calendars, or a bounded poll while a policy that is no
+// calendar (a GO still to come) denies it. A held change resumes by itself
+// instead of waiting for a person to retry it.
 //
 // The calendars are [FridayFreeze], [WeekendFreeze], [Holidays] (every
 // country of rickar/cal/v2, optionally with eves, extended through

@@ -56,7 +56,7 @@ func demo(stdout, stderr io.Writer) int {
 	fmt.Fprintln(stdout, "demo: (Friday and weekend freezes, French holidays and their eves, evening windows Mon-Thu 20:00-23:30, ...)")
 	for _, r := range demoRuns {
 		fmt.Fprintf(stdout, "\ndemo: %s:\ndemo: $ gate %s\n", r.what, shellQuote(r.args))
-		code := gate(r.args, stdout, stderr, demoClock, load)
+		code := gate(r.args, stdout, stderr, &system{now: demoClock, after: time.After, load: load})
 		fmt.Fprintf(stdout, "demo: exit status %d\n", code)
 		if code != r.want {
 			fmt.Fprintf(stderr, "gate: demo: exit status %d, want %d\n", code, r.want)

@@ -34,6 +34,11 @@ func parseFlags(args []string) (*options, error) {
 	fs.Var(&o.horizon, "horizon", "")
 	fs.BoolVar(&o.json, "json", false, "")
 	fs.BoolVar(&o.strict, "strict", false, "")
+	fs.BoolVar(&o.wait, "wait", false, "")
+	fs.DurationVar(&o.max, "max", 72*time.Hour, "")
+	fs.DurationVar(&o.poll, "poll", time.Minute, "")
+	fs.StringVar(&o.facts, "facts", "", "")
+	fs.DurationVar(&o.announce, "announce", 0, "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
@@ -41,6 +46,9 @@ func parseFlags(args []string) (*options, error) {
 		return nil, flagError(err)
 	}
 	fs.Visit(func(f *flag.Flag) { o.outageKnown = o.outageKnown || f.Name == "outage" })
+	if o.wait && o.start == "" {
+		o.start = "now" // the change runs when the wait ends
+	}
 	switch {
 	case fs.NArg() > 0:
 		return nil, flagError(fmt.Errorf("unexpected argument %q: every input is a flag", fs.Arg(0)))
@@ -52,6 +60,12 @@ func parseFlags(args []string) (*options, error) {
 		return nil, flagError(errors.New("-duration is required and must be positive, e.g. 90m"))
 	case o.outage < 0:
 		return nil, flagError(errors.New("-outage must not be negative"))
+	case o.wait && (o.start != "now" || o.now != ""):
+		return nil, flagError(errors.New("-wait judges the change as it starts when the wait ends: give no -start other than now, and no -now"))
+	case o.max <= 0 || o.poll <= 0:
+		return nil, flagError(errors.New("-max and -poll must be positive"))
+	case o.announce < 0:
+		return nil, flagError(errors.New("-announce must not be negative"))
 	}
 	return o, nil
 }

@@ -73,9 +73,28 @@
 // are read as the policy file reads its own (policyfile.ParseTime): an
 // offset of +24:00, which time.Parse takes for a whole day, is bad input.
 //
+// A held change can wait for its window instead of failing: with -wait
+// the gate judges the change as it would start at each instant
+// ([policy.Set.Wait]), sleeps until the next instant the answer may change
+// (the end of the freeze, the opening of the window), asks again every
+// -poll while a policy other than a calendar denies (a GO still to come,
+// re-read from the -facts file at each wake-up), prints when it will wake
+// and each change of the reasons, and exits 3 when -max passes with the
+// change still denied:
+//
+//	go run ./examples/gate -policy deploy-policy.yaml -wait -max 72h -duration 90m -env production \
+//	    -ready-at "$READY_AT" -approve "operations:$GO_BY" -outage 20m -announce 3h
+//
+// -announce D warns when a calendar starts blocking within D after the
+// planned end ([policy.Announce]). "gate upcoming -policy FILE -days 14
+// -format text|md|json|ics" lists when the calendars open and close
+// ([policy.Set.Upcoming]). On GitHub Actions (GITHUB_ACTIONS=true) the
+// gate appends a Markdown job summary to $GITHUB_STEP_SUMMARY and writes
+// an ::error:: annotation per denial (to stderr with -json).
+//
 // Exit status: 0 the change is allowed, 1 it is denied, 2 bad input (bad or
 // missing flags, an unreadable or invalid policy file, an unknown zone, an
-// environment the file does not know).
+// environment the file does not know), 3 -wait waited past -max.
 // With no arguments, or with -help, gate exits 2: it decided nothing, and
 // a pipeline whose variables came out empty must not go on.
 package main
@@ -83,14 +102,12 @@ package main
 import (
 	"context"
 	_ "embed"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata" // programs embed the zone database; the library does not
@@ -101,7 +118,23 @@ import (
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, time.Now))
+	os.Exit(runSys(os.Args[1:], os.Stdout, os.Stderr, &system{now: time.Now, after: time.After, getenv: os.Getenv}))
+}
+
+// system is what gate takes from its process: the clock, its timers and
+// the environment. Tests give fakes.
+type system struct {
+	now    func() time.Time
+	after  func(time.Duration) <-chan time.Time  // nil: time.After
+	getenv func(string) string                   // nil: no variables
+	load   func(string) (policyfile.File, error) // nil: readPolicy
+}
+
+func (s *system) env(name string) string {
+	if s.getenv == nil {
+		return ""
+	}
+	return s.getenv(name)
 }
 
 // Exit statuses.
@@ -109,6 +142,7 @@ const (
 	exitAllowed = 0 // the change may run
 	exitDenied  = 1 // a policy denies it
 	exitUsage   = 2 // bad flags or bad input
+	exitWaited  = 3 // -wait: still denied when -max passed
 )
 
 // localLayout is the local form of -start, -now and -ready-at.
@@ -116,42 +150,6 @@ const localLayout = "2006-01-02 15:04"
 
 // displayLayout formats instants for people.
 const displayLayout = "Mon 2006-01-02 15:04 MST"
-
-const usage = `usage: gate -policy FILE -start TIME -duration D [flags]
-
-Check a planned go-live against a policy file. Exit status: 0 allowed,
-1 denied (the next allowed slot is printed), 2 bad input.
-
-Flags:
-  -policy FILE       the policy file, YAML or JSON (see package policyfile)
-  -start TIME        the planned start: RFC 3339 (2026-11-24T20:30:00+01:00),
-                     or "2026-11-24 20:30" read in the zone of the policy
-                     file (its top-level zone), else in UTC; "now" for a
-                     deployment that runs right after the gate
-  -duration D        how long the operation lasts, a Go duration: 90m, 2h30m
-  -env NAME          the target environment, e.g. production: one the
-                     policy file lists (environments:), or, when it lists
-                     none, one its scopes name; without -env, policies
-                     scoped to environments warn that they were not applied
-  -name NAME         the change's name, for the output
-  -now TIME          when the decision is taken (default: the clock);
-                     same forms as -start
-  -ready-at TIME     when readiness was complete (default: not ready yet)
-  -approve ROLE:NAME a GO from NAME for ROLE (repeatable)
-  -reject ROLE:NAME:REASON
-                     a No-Go from NAME for ROLE, and why (repeatable)
-  -outage D          the expected user outage, from the rehearsals; 0s
-                     for none (without it the outage is unknown: a warning)
-  -horizon D         how far after -start to look for the next allowed
-                     slot: a Go duration or a number of days (default 90d)
-  -strict            deny on warnings too (no GO yet, not ready yet, an
-                     ignored override): for the step just before deploying
-  -json              print one JSON object instead of text
-
-"gate demo" runs a demonstration on a built-in policy file and exits 0.
-With no arguments, or with -help, gate prints this text and exits 2: it
-decided nothing, so a pipeline must not go on.
-`
 
 // badInput is an error that exits with status 2.
 type badInput struct {
@@ -166,9 +164,20 @@ func badf(format string, args ...any) error {
 	return &badInput{err: fmt.Errorf(format, args...)}
 }
 
-// run is the whole program, minus the process: tests drive it. It returns
-// the exit status.
+// run is the whole program on the given clock, in an empty environment.
 func run(args []string, stdout, stderr io.Writer, now func() time.Time) int {
+	return runSys(args, stdout, stderr, &system{now: now})
+}
+
+// runSys is the whole program, minus the process: tests drive it. It
+// returns the exit status.
+func runSys(args []string, stdout, stderr io.Writer, sys *system) int {
+	if sys.load == nil {
+		sys.load = readPolicy
+	}
+	if sys.after == nil {
+		sys.after = time.After
+	}
 	switch {
 	case len(args) == 0:
 		// An empty $ARGS in a pipeline must never read as "allowed".
@@ -176,8 +185,10 @@ func run(args []string, stdout, stderr io.Writer, now func() time.Time) int {
 		return exitUsage
 	case len(args) == 1 && args[0] == "demo":
 		return demo(stdout, stderr)
+	case args[0] == "upcoming":
+		return upcoming(args[1:], stdout, stderr, sys)
 	}
-	return gate(args, stdout, stderr, now, readPolicy)
+	return gate(args, stdout, stderr, sys)
 }
 
 // options are the parsed flags, before the times are read in a zone.
@@ -192,15 +203,18 @@ type options struct {
 	horizon             days
 	json                bool
 	strict              bool
+	wait                bool          // -wait
+	max, poll, announce time.Duration // -max, -poll, -announce
+	facts               string        // -facts FILE
 }
 
 // readPolicy reads a policy file from disk, refusing one over the size
 // limit of package policyfile before reading it.
 func readPolicy(path string) (policyfile.File, error) { return policyfile.ParseFile(path, nil) }
 
-// gate parses args, reads the policy file with load, decides and prints.
-// It returns the exit status.
-func gate(args []string, stdout, stderr io.Writer, clock func() time.Time, load func(string) (policyfile.File, error)) int {
+// gate parses args, reads the policy file with sys.load, decides (or
+// waits, with -wait) and prints. It returns the exit status.
+func gate(args []string, stdout, stderr io.Writer, sys *system) int {
 	o, err := parseFlags(args)
 	if errors.Is(err, flag.ErrHelp) {
 		// Help decides nothing: a pipeline that asked for it stops.
@@ -208,8 +222,12 @@ func gate(args []string, stdout, stderr io.Writer, clock func() time.Time, load 
 		return exitUsage
 	}
 	var d *decision
-	if err == nil {
-		d, err = decide(o, clock, load)
+	switch {
+	case err != nil:
+	case o.wait:
+		d, err = waitFor(o, sys, stdout, stderr)
+	default:
+		d, err = decide(o, sys)
 	}
 	if err == nil {
 		if o.json {
@@ -217,6 +235,9 @@ func gate(args []string, stdout, stderr io.Writer, clock func() time.Time, load 
 		} else {
 			err = d.writeText(stdout)
 		}
+	}
+	if err == nil {
+		err = d.github(o, sys, stdout, stderr)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "gate: %v\n", err)
@@ -229,7 +250,10 @@ func gate(args []string, stdout, stderr io.Writer, clock func() time.Time, load 
 		}
 		return exitUsage
 	}
-	if d.Allowed {
+	switch {
+	case d.WaitedPast:
+		return exitWaited
+	case d.Allowed:
 		return exitAllowed
 	}
 	return exitDenied
@@ -249,6 +273,10 @@ type decision struct {
 	Note string `json:"note,omitempty"`
 	// Ignored lists the -approve values that name nobody: no GO counted.
 	Ignored []string `json:"ignored_approvals,omitempty"`
+	// Waited is, with -wait, how long the gate waited, and WaitedPast
+	// whether -max passed with the change still denied.
+	Waited     string `json:"waited,omitempty"`
+	WaitedPast bool   `json:"waited_past_max,omitempty"`
 
 	result  policy.Result
 	denials []string // names of the denying policies
@@ -265,15 +293,25 @@ type changeJSON struct {
 }
 
 type decisionJSON struct {
-	Policy     string     `json:"policy"`
-	Verdict    string     `json:"verdict"`
-	Reason     string     `json:"reason"`
-	Next       *time.Time `json:"next,omitempty"`
-	Overridden bool       `json:"overridden,omitempty"`
+	Policy     string      `json:"policy"`
+	Index      int         `json:"index"` // the policy's position in the file, -1 for none
+	Rule       policy.Rule `json:"rule,omitzero"`
+	Verdict    string      `json:"verdict"`
+	Reason     string      `json:"reason"`
+	Next       *time.Time  `json:"next,omitempty"`
+	Overridden bool        `json:"overridden,omitempty"`
 }
 
-// decide reads the policy file and evaluates the change.
-func decide(o *options, clock func() time.Time, load func(string) (policyfile.File, error)) (*decision, error) {
+// plan is what a decision needs: the Set, its zone and the change.
+type plan struct {
+	set   policy.Set
+	loc   *time.Location
+	c     policy.Change
+	facts string // -facts: re-read at each refresh
+}
+
+// prepare reads the policy file and the change the flags describe.
+func prepare(o *options, clock func() time.Time, load func(string) (policyfile.File, error)) (*plan, error) {
 	file, err := load(o.policyFile)
 	if err != nil {
 		// A *policyfile.ListError names the file and, for each problem,
@@ -285,20 +323,39 @@ func decide(o *options, clock func() time.Time, load func(string) (policyfile.Fi
 	if err := file.CheckEnvironment(o.env); err != nil {
 		return nil, badf("-env: %w", err)
 	}
-	set, loc := file.Set, file.Zone
-	if loc == nil {
-		loc = time.UTC
+	p := &plan{set: file.Set, loc: file.Zone, facts: o.facts}
+	if p.loc == nil {
+		p.loc = time.UTC
 	}
 	if o.env == "" && len(file.ScopedEnvironments) > 0 {
-		set = append(slices.Clip(set), noEnvironment(file.ScopedEnvironments))
+		p.set = append(slices.Clip(p.set), noEnvironment(file.ScopedEnvironments))
 	}
-	c, err := newChange(o, clock, loc)
+	if o.announce > 0 {
+		p.set = append(slices.Clip(p.set), policy.Announce(o.announce, p.set))
+	}
+	if p.c, err = newChange(o, clock, p.loc); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// decide reads the policy file and evaluates the change.
+func decide(o *options, sys *system) (*decision, error) {
+	p, err := prepare(o, sys.now, sys.load)
 	if err != nil {
 		return nil, err
 	}
-
 	ctx := context.Background()
-	res := set.Evaluate(ctx, c)
+	c, err := p.refresh(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return p.judge(ctx, o, c, p.set.Evaluate(ctx, c)), nil
+}
+
+// judge turns the Result of c into gate's answer.
+func (p *plan) judge(ctx context.Context, o *options, c policy.Change, res policy.Result) *decision {
+	loc := p.loc
 	d := &decision{
 		Change: changeJSON{
 			Name: c.Name, Environment: c.Environment,
@@ -311,19 +368,17 @@ func decide(o *options, clock func() time.Time, load func(string) (policyfile.Fi
 		result:  res,
 	}
 	for _, dec := range res.Decisions {
-		dj := decisionJSON{Policy: dec.Policy, Verdict: dec.Verdict.String(), Reason: dec.Reason, Overridden: dec.Overridden}
+		dj := decisionJSON{Policy: dec.Policy, Index: dec.Index, Rule: dec.Rule, Verdict: dec.Verdict.String(), Reason: dec.Reason, Overridden: dec.Overridden}
 		if !dec.Next.IsZero() {
 			next := dec.Next
 			dj.Next = &next
 		}
 		d.Decisions = append(d.Decisions, dj)
 	}
-	if d.Allowed {
-		return d, nil
+	if !d.Allowed {
+		d.explain(ctx, o, p.set, c, loc)
 	}
-
-	d.explain(ctx, o, set, c, loc)
-	return d, nil
+	return d
 }
 
 // noEnvironment warns about a change that names no environment while
@@ -387,105 +442,4 @@ func (d *decision) explain(ctx context.Context, o *options, set policy.Set, c po
 			d.Note = "moving the start does not clear " + strings.Join(stays, ", ")
 		}
 	}
-}
-
-// newChange returns the change the flags describe, its times read in loc.
-func newChange(o *options, clock func() time.Time, loc *time.Location) (policy.Change, error) {
-	var err error
-	c := policy.Change{
-		Name:        o.name,
-		Environment: o.env,
-		Location:    loc, // every reason in the file's zone, whatever the runner's clock
-
-		Duration:    o.duration,
-		Approvals:   o.approvals,
-		Outage:      o.outage,
-		OutageKnown: o.outageKnown,
-	}
-	if o.now == "" {
-		c.Now = clock().Round(0)
-	} else if c.Now, err = parseTime("now", o.now, loc); err != nil {
-		return c, err
-	}
-	if o.start == "now" {
-		c.Start = c.Now // the deployment runs right after the gate
-	} else if c.Start, err = parseTime("start", o.start, loc); err != nil {
-		return c, err
-	}
-	if o.readyAt != "" {
-		if c.ReadyAt, err = parseTime("ready-at", o.readyAt, loc); err != nil {
-			return c, err
-		}
-	}
-
-	return c, nil
-}
-
-// parseTime reads an RFC 3339 time, as a policy file reads its own
-// (policyfile.ParseTime: offsets within ±23:59), or a local
-// "2006-01-02 15:04" in loc.
-func parseTime(name, s string, loc *time.Location) (time.Time, error) {
-	t, err := policyfile.ParseTime(s)
-	if err == nil {
-		return t, nil
-	}
-	if strings.ContainsRune(s, 'T') {
-		// RFC 3339 meant (the local form has no T), and refused: say why
-		// (an offset of a day, say).
-		why := strings.TrimPrefix(err.Error(), "policyfile: time "+strconv.Quote(s)+": ")
-		return time.Time{}, badf("-%s %q: %s", name, s, why)
-	}
-	t, err = time.ParseInLocation(localLayout, s, loc)
-	if err != nil {
-		return time.Time{}, badf("-%s %q: want RFC 3339 (2026-11-24T20:30:00+01:00) or %q in %s", name, s, localLayout, loc)
-	}
-	if t.Format(localLayout) != s {
-		return time.Time{}, badf("-%s %q: that local time does not exist in %s (the clocks change); give it in RFC 3339", name, s, loc)
-	}
-	return t, nil
-}
-
-// writeText writes the answer for people: the change, one line per
-// decision, the verdict and, when denied, the next slot.
-func (d *decision) writeText(w io.Writer) error {
-	var b strings.Builder
-	c := d.Change
-	b.WriteString("change:")
-	if name := strings.TrimSpace(c.Name); name != "" {
-		b.WriteString(" " + name)
-	}
-	if env := strings.TrimSpace(c.Environment); env != "" {
-		b.WriteString(" to " + env + ",")
-	}
-	fmt.Fprintf(&b, " %s to %s (%s)\n", c.Start.Format(displayLayout), c.End.Format(displayLayout), c.Duration)
-	fmt.Fprintf(&b, "decided: %s\n", c.Now.Format(displayLayout))
-	for _, a := range d.Ignored {
-		fmt.Fprintf(&b, "note: -approve %q names nobody: no GO counted\n", a)
-	}
-	if len(d.result.Decisions) > 0 {
-		b.WriteString(d.result.String() + "\n")
-	}
-	switch {
-	case d.Allowed && d.result.Verdict() == policy.Warn:
-		b.WriteString("allowed, with warnings: the change may run\n")
-	case d.Allowed:
-		b.WriteString("allowed: the change may run\n")
-	default:
-		b.WriteString("denied by " + strings.Join(d.denials, ", ") + "\n")
-		if d.NextSlot != nil {
-			fmt.Fprintf(&b, "next allowed slot: %s (-start %s)\n", d.NextSlot.Format(displayLayout), d.NextSlot.Format(time.RFC3339))
-		}
-		if d.Note != "" {
-			b.WriteString(d.Note + "\n")
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-// writeJSON writes the answer as one indented JSON object.
-func (d *decision) writeJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(d)
 }

@@ -427,7 +427,7 @@ func TestNoEnvironmentWithScopedPolicies(t *testing.T) {
 	var got decision
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &got))
 	assert.False(t, got.Allowed)
-	assert.Contains(t, got.Decisions, decisionJSON{Policy: "environment", Verdict: "warn",
+	assert.Contains(t, got.Decisions, decisionJSON{Policy: "environment", Index: 2, Verdict: "warn",
 		Reason: "the change names no environment (-env), and policies of the file apply only to prod: they were not applied"})
 
 	// No scoped policy: no environment is needed.

@@ -371,7 +371,7 @@ func (v *evDecision) check(st *state) error {
 	}
 	// policy refuses an unknown verdict or rule, and a time RFC 3339
 	// cannot carry.
-	b, err := json.Marshal(d.Policy.Decisions)
+	b, err := policy.AppendDecisions(nil, d.Policy.Decisions)
 	if err != nil {
 		return fieldErr("decision.policies", "", err.Error())
 	}

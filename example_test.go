@@ -32,8 +32,14 @@ policies:
 		return
 	}
 	project, _ := mep.New("billing v2", &mep.Options{Now: clock, Location: paris, RolloutsOnly: true})
-	_ = project.Team().Add(mep.Member{Name: "olga", Roles: []mep.Role{mep.RoleOperations}})
+	_ = project.Team().Add(mep.Member{Name: "olga", Roles: []mep.Role{mep.RoleOperations, mep.RoleMCO, mep.RoleBuild}})
 	_ = project.Team().Choose("olga", "olga") // the go-live team (R3)
+	_ = project.Team().SetMCOContact("olga")
+	ops := checklist.Operations() // probes, backup process, known failures (R13)
+	_ = project.Operations().Start(ops, at(23, 9, 0), "olga")
+	for _, it := range ops.Items {
+		_ = project.Operations().Check(it.ID, "olga", now, "")
+	}
 	r, _ := project.NewRollout(mep.RolloutOptions{
 		Name: "go-live", T0: at(27, 20, 30), Policies: set,
 		Runbook: []mep.Step{
@@ -41,7 +47,8 @@ policies:
 			{ID: "smoke-tests", Kind: mep.TestStep, Expected: 20 * time.Minute},
 		},
 		Readiness: checklist.List{Name: "readiness", Items: []checklist.Item{
-			{ID: "backup", Title: "Configurations backed up", Deadline: -time.Hour},
+			{ID: "backup", Title: "Configurations backed up", Deadline: -time.Hour, Purpose: checklist.ConfigBackup},
+			{ID: "hardware", Title: "Old and new hardware verified", Deadline: -time.Hour, Purpose: checklist.HardwareVerified},
 		}},
 	})
 
@@ -52,6 +59,7 @@ policies:
 	fmt.Println("T0:", r.T0().Format("Mon 2006-01-02 15:04"))
 
 	_ = r.Readiness().Check("backup", "olga", at(30, 17, 0), "")
+	_ = r.Readiness().Check("hardware", "olga", at(30, 17, 10), "")
 	_, _ = r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "olga", Verdict: mep.Go, At: at(30, 19, 30)})
 	d, _ := r.GoNoGo().Decide(ctx, at(30, 19, 45))
 	fmt.Println("decision:", d.Verdict)

@@ -24,6 +24,7 @@ func bigRecord(b *testing.B, path string, n int) {
 	require.NoError(b, err)
 	defer p.Close()
 	staff(b, p)
+	opsReady(b, p, c.now())
 	require.NoError(b, p.OptOutOfFreeze("Otto", "benchmark"))
 	steps := (n / 2 / 5) / 2 // each step: start and end
 	for k := range 5 {
@@ -33,9 +34,9 @@ func bigRecord(b *testing.B, path string, n int) {
 		}
 		c.set(utc(2026, 2+k, 3, 9, 0))
 		r, err := p.NewRollout(mep.RolloutOptions{Name: fmt.Sprintf("r%d", k), T0: c.now().Add(3 * time.Hour), Runbook: runbook,
-			Readiness: checklist.List{Name: "ready", Items: []checklist.Item{{ID: "ok", Title: "ok"}}}})
+			Readiness: okReadiness()})
 		require.NoError(b, err)
-		require.NoError(b, r.Readiness().Check("ok", "Otto", time.Time{}, ""))
+		checkReady(b, r, "Otto", time.Time{})
 		c.add(time.Minute)
 		_, err = r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go})
 		require.NoError(b, err)

@@ -124,13 +124,24 @@ func (ro *rollout) evaluate(ctx context.Context, st *state, p *Project, now, sta
 			later = append(later, pd.String()) // worth a look; does not block
 		}
 	}
-	if st.operations == nil || !st.operations.Ready() {
-		if first := st.phaseAllows(ro) == "" && !st.rolloutsOnly && st.phase <= Cutover; first {
-			if err := checkOperations(st, p, now); err != nil {
-				blocked = true
-				d.Reasons = append(d.Reasons, "operations readiness (R13): "+trimPrefix(err.Error()))
-			}
+	if st.firstGoLive(ro) {
+		// R13: probes, the backup process and the known failures, by
+		// purpose, before the first go-live, whatever the project runs.
+		if err := checkOperations(st, p, now); err != nil {
+			blocked = true
+			d.Reasons = append(d.Reasons, "operations readiness (R13): "+trimPrefix(err.Error()))
 		}
+	}
+	for _, c := range ro.readiness.Coverage(checklist.HardwareVerified, checklist.ConfigBackup) {
+		if len(c.Items) == 0 { // R8: the list lacks the item; one not done is pending or late
+			blocked = true
+			d.Reasons = append(d.Reasons, fmt.Sprintf("readiness (R8): the readiness checklist has no item for the %s (purpose %s)",
+				purposeWords[c.Purpose], c.Purpose))
+		}
+	}
+	for _, err := range st.people.check() { // R3, at every GO
+		blocked = true
+		d.Reasons = append(d.Reasons, "team (R3): "+trimPrefix(err.Error()))
 	}
 	loc := ro.t0.Location()
 	for _, it := range ro.readiness.Late(now) {

@@ -23,18 +23,28 @@ func Example() {
 	opts := &mep.Options{Now: func() time.Time { return now }, NoSync: true, RolloutsOnly: true}
 
 	p, _ := mep.CreateFile(filepath.Join(dir, "billing.jsonl"), "billing", opts)
-	p.Team().Add(mep.Member{Name: "olga", Roles: []mep.Role{mep.RoleOperations, mep.RoleMCO}})
+	p.Team().Add(mep.Member{Name: "olga", Roles: []mep.Role{mep.RoleOperations, mep.RoleMCO, mep.RoleBuild}})
 	p.Team().Choose("olga", "olga")
+	p.Team().SetMCOContact("olga") // R3
+	ops := checklist.Operations()  // R13: probes, backup process, known failures
+	p.Operations().Start(ops, now, "olga")
+	for _, it := range ops.Items {
+		p.Operations().Check(it.ID, "olga", now, "")
+	}
 	r, err := p.NewRollout(mep.RolloutOptions{
 		Name: "go-live", T0: now.Add(6 * time.Hour),
-		Runbook:   []mep.Step{{ID: "switch-dns", Impact: timeline.Outage, Expected: 10 * time.Minute}},
-		Readiness: checklist.List{Name: "ready", Items: []checklist.Item{{ID: "backup", Title: "Configurations backed up", Deadline: -time.Hour}}},
+		Runbook: []mep.Step{{ID: "switch-dns", Impact: timeline.Outage, Expected: 10 * time.Minute}},
+		Readiness: checklist.List{Name: "ready", Items: []checklist.Item{ // R8
+			{ID: "backup", Title: "Configurations backed up", Deadline: -time.Hour, Purpose: checklist.ConfigBackup},
+			{ID: "hardware", Title: "Old and new hardware verified", Deadline: -time.Hour, Purpose: checklist.HardwareVerified},
+		}},
 	})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	r.Readiness().Check("backup", "olga", now, "")
+	r.Readiness().Check("hardware", "olga", now, "")
 	now = now.Add(time.Hour)
 	r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "olga", Verdict: mep.Go})
 	d, _ := r.GoNoGo().Decide(context.Background(), now)
@@ -47,7 +57,7 @@ func Example() {
 	fmt.Println(len(q.Record().Entries()), "facts; decided:", r.GoNoGo().Decided().Verdict)
 	// Output:
 	// go by olga
-	// 7 facts; decided: go
+	// 19 facts; decided: go
 }
 
 // Create a project, name its people, and walk it out of Scoping: the gate
@@ -83,12 +93,21 @@ func ExampleGoNoGo_Decide() {
 	paris, _ := time.LoadLocation("Europe/Paris")
 	now := time.Date(2026, 11, 17, 14, 0, 0, 0, paris) // a Tuesday
 	p, _ := mep.New("billing v2", &mep.Options{Now: func() time.Time { return now }, Location: paris, RolloutsOnly: true})
-	p.Team().Add(mep.Member{Name: "olga", Roles: []mep.Role{mep.RoleOperations, mep.RoleMCO}})
+	p.Team().Add(mep.Member{Name: "olga", Roles: []mep.Role{mep.RoleOperations, mep.RoleMCO, mep.RoleBuild}})
 	p.Team().Choose("olga", "olga")
+	p.Team().SetMCOContact("olga") // R3
+	ops := checklist.Operations()  // R13: probes, backup process, known failures
+	p.Operations().Start(ops, now, "olga")
+	for _, it := range ops.Items {
+		p.Operations().Check(it.ID, "olga", now, "")
+	}
 	r, err := p.NewRollout(mep.RolloutOptions{
 		Name: "go-live", T0: time.Date(2026, 11, 17, 20, 0, 0, 0, paris),
-		Runbook:   []mep.Step{{ID: "switch-dns", Impact: timeline.Outage, Expected: 20 * time.Minute}},
-		Readiness: checklist.List{Name: "ready", Items: []checklist.Item{{ID: "backup", Title: "Configurations backed up", Deadline: -time.Hour}}},
+		Runbook: []mep.Step{{ID: "switch-dns", Impact: timeline.Outage, Expected: 20 * time.Minute}},
+		Readiness: checklist.List{Name: "ready", Items: []checklist.Item{ // R8
+			{ID: "backup", Title: "Configurations backed up", Deadline: -time.Hour, Purpose: checklist.ConfigBackup},
+			{ID: "hardware", Title: "Old and new hardware verified", Deadline: -time.Hour, Purpose: checklist.HardwareVerified},
+		}},
 	})
 	if err != nil {
 		fmt.Println(err)
@@ -96,6 +115,7 @@ func ExampleGoNoGo_Decide() {
 	}
 	r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "olga", Verdict: mep.Go}) // too early: readiness is not complete
 	r.Readiness().Check("backup", "olga", now, "")
+	r.Readiness().Check("hardware", "olga", now, "")
 	fmt.Println(r.GoNoGo().Evaluate(context.Background(), now).Verdict)
 
 	now = now.Add(time.Hour)

@@ -52,8 +52,8 @@ func goliveRunbook() []mep.Step {
 // goliveReadiness is a small readiness checklist, due by T-1h.
 func goliveReadiness() checklist.List {
 	return checklist.List{Name: "go-live readiness", Items: []checklist.Item{
-		{ID: "config-backup", Title: "Configurations backed up", Section: "configuration", Deadline: -time.Hour},
-		{ID: "new-hardware-verified", Title: "New hardware verified", Section: "hardware", Deadline: -time.Hour},
+		{ID: "config-backup", Title: "Configurations backed up", Section: "configuration", Deadline: -time.Hour, Purpose: checklist.ConfigBackup},
+		{ID: "new-hardware-verified", Title: "New hardware verified", Section: "hardware", Deadline: -time.Hour, Purpose: checklist.HardwareVerified},
 	}}
 }
 
@@ -338,6 +338,9 @@ func fieldErr(t testing.TB, err error) *mep.FieldError {
 func rolloutsOnly(t testing.TB, o mep.RolloutOptions) *golive {
 	t.Helper()
 	g := newGolive(t, &mep.Options{RolloutsOnly: true})
+	// R13 holds for a project that runs rollouts only: operations
+	// readiness before its first go-live.
+	tickAll(t, g.p.Operations(), checklist.Operations(), g.c.now(), "Mia")
 	g.c.set(g.t0.Add(-day(1)))
 	if o.Policies == nil {
 		o.Policies = policy.Set{}

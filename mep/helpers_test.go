@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/mepkit/mepkit/checklist"
 	"github.com/mepkit/mepkit/mep"
 )
 
@@ -35,4 +36,28 @@ func staff(t testing.TB, p *mep.Project) {
 	}
 	require.NoError(t, p.Team().Choose("Sam", "Sam", "Bea", "Vic", "Otto", "Mia"))
 	require.NoError(t, p.Team().SetMCOContact("Bea"))
+}
+
+// okReadiness is a readiness list with the two items R8 asks for, "ok"
+// (the configuration backup) and "hw" (the hardware verified), without
+// deadlines.
+func okReadiness() checklist.List {
+	return checklist.List{Name: "ready", Items: []checklist.Item{
+		{ID: "ok", Title: "Configurations backed up", Purpose: checklist.ConfigBackup},
+		{ID: "hw", Title: "Hardware verified", Purpose: checklist.HardwareVerified},
+	}}
+}
+
+// checkReady ticks both items of okReadiness, by by at at.
+func checkReady(t testing.TB, r *mep.Rollout, by string, at time.Time) {
+	t.Helper()
+	require.NoError(t, r.Readiness().Check("ok", by, at, ""))
+	require.NoError(t, r.Readiness().Check("hw", by, at, ""))
+}
+
+// opsReady completes the operations-readiness checklist (R13), the
+// method's template, by Mia at at.
+func opsReady(t testing.TB, p *mep.Project, at time.Time) {
+	t.Helper()
+	tickAll(t, p.Operations(), checklist.Operations(), at, "Mia")
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/mepkit/mepkit/checklist"
 	"github.com/mepkit/mepkit/mep"
 	"github.com/mepkit/mepkit/timeline"
 )
@@ -22,13 +21,13 @@ func goRollout(t *testing.T, runbook []mep.Step, rehearsals ...timeline.Summary)
 	p, err := mep.New("billing v2", &mep.Options{Now: c.now, RolloutsOnly: true})
 	require.NoError(t, err)
 	staff(t, p)
-	r, err := p.NewRollout(mep.RolloutOptions{Name: "r1", T0: utc(2026, 11, 10, 20, 0), Runbook: runbook,
-		Readiness: checklist.List{Name: "ready", Items: []checklist.Item{{ID: "ok", Title: "ok"}}}})
+	opsReady(t, p, c.now())
+	r, err := p.NewRollout(mep.RolloutOptions{Name: "r1", T0: utc(2026, 11, 10, 20, 0), Runbook: runbook, Readiness: okReadiness()})
 	require.NoError(t, err)
 	for _, rh := range rehearsals {
 		require.NoError(t, r.AddRehearsal(mep.RehearsalRun{Summary: rh, Environment: "staging"}))
 	}
-	require.NoError(t, r.Readiness().Check("ok", "Otto", time.Time{}, ""))
+	checkReady(t, r, "Otto", time.Time{})
 	c.add(time.Minute)
 	_, err = r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go})
 	require.NoError(t, err)

@@ -474,9 +474,9 @@ func TestReadinessLeadIsAFloor(t *testing.T) {
 	}
 	g := newGolive(t, &mep.Options{RolloutsOnly: true, ReadinessLead: 3 * time.Hour})
 	g.c.set(g.t0.Add(-day(1)))
-	g.newRollout(mep.RolloutOptions{Readiness: checklist.List{Name: "r", Items: []checklist.Item{{ID: "ok", Title: "ok"}}}})
+	g.newRollout(mep.RolloutOptions{Readiness: okReadiness()})
 	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{Summary: rehearse(t, g.c.now(), goliveRunbook(), 5, 20, 10, 5), ProductionLike: true}))
-	require.NoError(t, g.r.Readiness().Check("ok", "Otto", g.t0.Add(-2*time.Hour), ""))
+	checkReady(t, g.r, "Otto", g.t0.Add(-2*time.Hour))
 	g.c.set(g.t0.Add(-90 * time.Minute))
 	g.vote("Otto", mep.Go)
 	d := g.r.GoNoGo().Evaluate(bg, g.c.now())
@@ -687,8 +687,9 @@ func TestMethodFreezeTable(t *testing.T) {
 			c := newClock(tt.t0.Add(-day(1)))
 			p, err := mep.New("x", &mep.Options{Now: c.now, Location: tt.loc, Country: tt.country, RolloutsOnly: true})
 			require.NoError(t, err)
-			r, err := p.NewRollout(mep.RolloutOptions{Name: "r", T0: tt.t0, Runbook: goliveRunbook()[:1],
-				Readiness: checklist.List{Name: "r", Items: []checklist.Item{{ID: "ok", Title: "ok"}}}})
+			staff(t, p)
+			opsReady(t, p, c.now())
+			r, err := p.NewRollout(mep.RolloutOptions{Name: "r", T0: tt.t0, Runbook: goliveRunbook()[:1], Readiness: okReadiness()})
 			require.NoError(t, err)
 			require.NoError(t, r.AddRehearsal(mep.RehearsalRun{Summary: rehearse(t, c.now(), goliveRunbook(), 40), ProductionLike: true}))
 			d := r.GoNoGo().Evaluate(bg, c.now())

@@ -343,6 +343,7 @@ func TestFullDisk(t *testing.T) {
 // of a resumed rollout still lists what was overridden.
 func TestResumeKeepsThePolicyResult(t *testing.T) {
 	g := newGoliveFile(t, filepath.Join(t.TempDir(), "billing.jsonl"), &mep.Options{RolloutsOnly: true})
+	opsReady(t, g.p, g.c.now())
 	thursday := at(paris, 2026, 11, 19, 23, 30) // the 40 minutes run into Friday
 	g.c.set(thursday.Add(-day(1)))
 	g.newRollout(mep.RolloutOptions{T0: thursday})

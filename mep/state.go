@@ -176,3 +176,14 @@ func (st *state) run(name, rolloutName string) (*checklist.Run, error) {
 	}
 	return run, nil
 }
+
+// firstGoLive reports whether ro is the project's first go-live: no
+// other rollout's cutover has finished.
+func (st *state) firstGoLive(ro *rollout) bool {
+	for _, o := range st.rollouts {
+		if o != ro && o.finished != nil {
+			return false
+		}
+	}
+	return true
+}

@@ -56,6 +56,18 @@ func demoProject(s timeline.Store, speed float64) (*mep.Project, *mep.Rollout, e
 	if err := team.Choose("olga", "olga", "alice", "bob"); err != nil {
 		return fail(err)
 	}
+	if err := team.SetMCOContact("alice"); err != nil { // R3
+		return fail(err)
+	}
+	ops := checklist.Operations() // R13: probes, backup process, known failures
+	if err := p.Operations().Start(ops, time.Now(), "olga"); err != nil {
+		return fail(err)
+	}
+	for _, it := range ops.Items {
+		if err := p.Operations().Check(it.ID, "olga", time.Time{}, ""); err != nil {
+			return fail(err)
+		}
+	}
 	// The demonstration plays whenever it is run, Friday evenings included.
 	if err := p.OptOutOfFreeze("olga", "the demonstration plays at any hour"); err != nil {
 		return fail(err)
@@ -69,14 +81,17 @@ func demoProject(s timeline.Store, speed float64) (*mep.Project, *mep.Rollout, e
 	r, err := p.NewRollout(mep.RolloutOptions{
 		Name: "go-live", T0: now.Add(scale(demoLead)).Truncate(time.Second).Add(time.Second), Runbook: runbook,
 		Readiness: checklist.List{Name: "readiness", Items: []checklist.Item{
-			{ID: "backup", Title: "Databases backed up", Owner: "olga", Deadline: -time.Hour},
+			{ID: "backup", Title: "Databases backed up", Owner: "olga", Deadline: -time.Hour, Purpose: checklist.ConfigBackup},
+			{ID: "hardware", Title: "Old and new servers verified", Owner: "olga", Deadline: -time.Hour, Purpose: checklist.HardwareVerified},
 		}},
 	})
 	if err != nil {
 		return fail(err)
 	}
-	if err := r.Readiness().Check("backup", "olga", now.Add(-2*time.Hour), "backups verified"); err != nil {
-		return fail(err)
+	for _, id := range []string{"backup", "hardware"} {
+		if err := r.Readiness().Check(id, "olga", now.Add(-2*time.Hour), "verified"); err != nil {
+			return fail(err)
+		}
 	}
 	if _, err := r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "olga", Verdict: mep.Go, Reason: "ready"}); err != nil {
 		return fail(err)

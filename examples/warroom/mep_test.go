@@ -20,17 +20,27 @@ func TestHeadlineOfAMepRecord(t *testing.T) {
 	p, err := mep.CreateFile(filepath.Join(t.TempDir(), "record.jsonl"), "billing", &mep.Options{Now: now, NoSync: true, RolloutsOnly: true})
 	require.NoError(t, err)
 	defer p.Close()
-	require.NoError(t, p.Team().Add(mep.Member{Name: "olga", Roles: []mep.Role{mep.RoleOperations, mep.RoleMCO}}))
+	require.NoError(t, p.Team().Add(mep.Member{Name: "olga", Roles: []mep.Role{mep.RoleOperations, mep.RoleMCO, mep.RoleBuild}}))
 	require.NoError(t, p.Team().Choose("olga", "olga"))
+	require.NoError(t, p.Team().SetMCOContact("olga"))
+	ops := checklist.Operations()
+	require.NoError(t, p.Operations().Start(ops, clock, "olga"))
+	for _, it := range ops.Items {
+		require.NoError(t, p.Operations().Check(it.ID, "olga", clock, ""))
+	}
 	require.NoError(t, p.OptOutOfFreeze("olga", "test"))
 	r, err := p.NewRollout(mep.RolloutOptions{Name: "go-live", T0: at(20, 0, 0),
 		Runbook: []mep.Step{
 			{ID: "backup", Impact: timeline.Disruption, Expected: 10 * time.Minute},
 			{ID: "migrate", Impact: timeline.Outage, Expected: 20 * time.Minute},
 		},
-		Readiness: checklist.List{Name: "ready", Items: []checklist.Item{{ID: "b", Title: "Backups", Deadline: -time.Hour}}}})
+		Readiness: checklist.List{Name: "ready", Items: []checklist.Item{
+			{ID: "b", Title: "Backups", Deadline: -time.Hour, Purpose: checklist.ConfigBackup},
+			{ID: "h", Title: "Hardware", Deadline: -time.Hour, Purpose: checklist.HardwareVerified},
+		}}})
 	require.NoError(t, err)
 	require.NoError(t, r.Readiness().Check("b", "olga", clock, ""))
+	require.NoError(t, r.Readiness().Check("h", "olga", clock, ""))
 	clock = at(19, 30, 0)
 	_, err = r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "olga", Verdict: mep.Go})
 	require.NoError(t, err)

@@ -1,0 +1,83 @@
+package mep_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mepkit/mepkit/checklist"
+	"github.com/mepkit/mepkit/mep"
+)
+
+// goReady returns a rollouts-only project's rollout on the brink of a GO:
+// the team staffed, operations readiness done, the readiness list ticked,
+// the operations GO given; GO by default.
+func goReady(t *testing.T, readiness checklist.List, ops bool) (*mep.Project, *mep.Rollout, *clock) {
+	t.Helper()
+	c := newClock(utc(2026, 11, 10, 9, 0)) // a Tuesday
+	p, err := mep.New("billing v2", &mep.Options{Now: c.now, RolloutsOnly: true})
+	require.NoError(t, err)
+	staff(t, p)
+	if ops {
+		opsReady(t, p, c.now())
+	}
+	r, err := p.NewRollout(mep.RolloutOptions{Name: "r1", T0: utc(2026, 11, 10, 20, 0),
+		Runbook: []mep.Step{{ID: "switch", Expected: time.Minute}}, Readiness: readiness})
+	require.NoError(t, err)
+	for _, it := range readiness.Items {
+		require.NoError(t, r.Readiness().Check(it.ID, "Otto", time.Time{}, ""))
+	}
+	c.add(time.Minute)
+	_, err = r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go})
+	require.NoError(t, err)
+	c.set(r.T0().Add(-30 * time.Minute))
+	return p, r, c
+}
+
+func TestGoNoGoRulesTheFixtureMeets(t *testing.T) {
+	_, r, c := goReady(t, okReadiness(), true)
+	d := r.GoNoGo().Evaluate(bg, c.now())
+	assert.Equal(t, mep.Go, d.Verdict, "%s", d)
+}
+
+// R8: a readiness list without the hardware and configuration-backup
+// items is not ready, whatever its items are called: "coffee made" alone
+// never gives a GO.
+func TestGoNeedsTheR8ItemsByPurpose(t *testing.T) {
+	_, r, c := goReady(t, checklist.List{Name: "ready", Items: []checklist.Item{
+		{ID: "coffee", Title: "Coffee made"},
+		{ID: "config-backup", Title: "Configurations backed up"}, // the words, not the purpose
+	}}, true)
+	d := r.GoNoGo().Evaluate(bg, c.now())
+	assert.Equal(t, mep.NoGo, d.Verdict)
+	assert.Contains(t, reasons(d), "readiness (R8): the readiness checklist has no item for the old and new hardware verified")
+	assert.Contains(t, reasons(d), "backup of the impacted configurations")
+}
+
+// R13 holds for a project that runs rollouts only: its first go-live
+// needs the operations readiness, by purpose.
+func TestRolloutsOnlyFirstGoNeedsOperationsReadiness(t *testing.T) {
+	_, r, c := goReady(t, okReadiness(), false)
+	d := r.GoNoGo().Evaluate(bg, c.now())
+	assert.Equal(t, mep.NoGo, d.Verdict)
+	assert.Contains(t, reasons(d), "operations readiness (R13)")
+}
+
+// R3 at every GO: an MCO member who joined after the round table and is
+// not in the go-live team stops the GO.
+func TestGoChecksTheTeamAtEveryGo(t *testing.T) {
+	p, r, c := goReady(t, okReadiness(), true)
+	require.NoError(t, p.Team().Add(mep.Member{Name: "Max", Roles: []mep.Role{mep.RoleMCO}}))
+	d := r.GoNoGo().Evaluate(bg, c.now())
+	assert.Equal(t, mep.NoGo, d.Verdict)
+	assert.Contains(t, reasons(d), "team (R3)")
+	assert.Contains(t, reasons(d), "Max")
+
+	require.NoError(t, p.Team().Choose("Sam", "Sam", "Bea", "Vic", "Otto", "Mia", "Max"))
+	c.add(time.Minute)
+	_, err := r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go})
+	require.NoError(t, err)
+	assert.Equal(t, mep.Go, r.GoNoGo().Evaluate(bg, c.now()).Verdict)
+}

@@ -40,9 +40,9 @@ type timing struct {
 
 // notes gathers what the warnings say.
 type notes struct {
-	spread                                 float64
+	spread                                  float64
 	unknown, expected, thin, notProd, alien []string
-	dropped                                int
+	dropped                                 int
 }
 
 func (n *notes) warnings() []string {
@@ -195,7 +195,7 @@ type simStep struct {
 	depLo, depHi int32 // its reduced waits: model.deps[depLo:depHi]
 	obs, nObs    int   // its timings: model.cost[obs:obs+nObs]
 	fac          int   // its factors: model.facs[fac:fac+nFactors]
-	outage       bool
+	slot         int   // an outage step's place among the intervals of a trial; -1: not an outage
 }
 
 // model is a runbook ready for the trials.
@@ -204,6 +204,7 @@ type model struct {
 	deps       []int32
 	cost, lead []float64 // per timing: hand-over plus elapsed; hand-over
 	facs       []float64
+	order      []int32 // the outage steps, by start when each takes its mean timing
 }
 
 // build makes the model of runbook from the timings of runs.
@@ -227,12 +228,16 @@ func build(runbook []Step, runs []RehearsalRun, spread float64) (*model, *notes)
 			m.facs = append(m.facs, factors(z, h)...)
 			facAt[h] = at
 		}
-		m.steps[i] = simStep{depLo: off[i], depHi: off[i+1], obs: len(m.cost), nObs: len(ts), fac: at, outage: s.Impact == timeline.Outage}
+		m.steps[i] = simStep{depLo: off[i], depHi: off[i+1], obs: len(m.cost), nObs: len(ts), fac: at, slot: -1}
+		if s.Impact == timeline.Outage {
+			m.steps[i].slot = 0
+		}
 		for _, t := range ts {
 			m.cost = append(m.cost, t.lead+t.elapsed)
 			m.lead = append(m.lead, t.lead)
 		}
 	}
+	m.order = m.slots()
 	return m, n
 }
 
@@ -324,30 +329,38 @@ func factors(z []float64, h float64) []float64 {
 type interval struct{ from, to float64 }
 
 // run draws trials cutovers and returns their durations and outages,
-// sorted. Each step takes one random 64-bit word: its low half picks a
-// timing, its top byte a factor.
+// sorted. Each step takes 32 random bits: the low 24 pick a timing, the
+// top 8 a factor.
 func (m *model) run(trials int, seed uint64) (dur, out []time.Duration) {
 	pcg := rand.NewPCG(seed, 0x6d65706b6974) // "mepkit"
 	end := make([]float64, len(m.steps))
-	var iv []interval
+	iv := make([]interval, len(m.order))
 	dur, out = make([]time.Duration, trials), make([]time.Duration, trials)
 	for t := range trials {
 		var last float64
-		iv = iv[:0]
+		var bits uint64
 		for i := range m.steps {
 			s := &m.steps[i]
 			var ready float64
 			for _, d := range m.deps[s.depLo:s.depHi] {
-				ready = max(ready, end[d])
+				if end[d] > ready {
+					ready = end[d]
+				}
 			}
-			r := pcg.Uint64()
-			k := s.obs + int(uint64(uint32(r))*uint64(s.nObs)>>32)
-			f := m.facs[s.fac+int(r>>56)]
+			if i&1 == 0 {
+				bits = pcg.Uint64()
+			} else {
+				bits >>= 32
+			}
+			k := s.obs + int((bits&0xffffff)*uint64(s.nObs)>>24)
+			f := m.facs[s.fac+int(bits>>24&0xff)]
 			e := ready + float64(m.cost[k]*f) // the conversion forbids a fused multiply-add: same figures everywhere
 			end[i] = e
-			last = max(last, e)
-			if s.outage {
-				iv = append(iv, interval{ready + float64(m.lead[k]*f), e})
+			if e > last {
+				last = e
+			}
+			if s.slot >= 0 {
+				iv[s.slot] = interval{ready + float64(m.lead[k]*f), e}
 			}
 		}
 		dur[t], out[t] = nanos(last), nanos(union(iv))
@@ -357,11 +370,40 @@ func (m *model) run(trials int, seed uint64) (dur, out []time.Duration) {
 	return dur, out
 }
 
-// union returns the length of the union of iv, which it sorts.
+// slots returns the outage steps in the order they start when each takes
+// its mean timing, and sets each one's slot: where its interval goes, so
+// that the intervals of a trial come nearly sorted.
+func (m *model) slots() []int32 {
+	start, end := make([]float64, len(m.steps)), make([]float64, len(m.steps))
+	var order []int32
+	for i := range m.steps {
+		s := &m.steps[i]
+		var ready, cost, lead float64
+		for _, d := range m.deps[s.depLo:s.depHi] {
+			ready = max(ready, end[d])
+		}
+		for k := s.obs; k < s.obs+s.nObs; k++ {
+			cost, lead = cost+m.cost[k], lead+m.lead[k]
+		}
+		start[i], end[i] = ready+lead/float64(s.nObs), ready+cost/float64(s.nObs)
+		if s.slot >= 0 {
+			order = append(order, int32(i))
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(start[a], start[b]) })
+	for k, i := range order {
+		m.steps[i].slot = k
+	}
+	return order
+}
+
+// union returns the length of the union of iv, which it sorts by start:
+// an insertion sort, quick on intervals nearly sorted.
 func union(iv []interval) float64 {
-	byStart := func(a, b interval) int { return cmp.Compare(a.from, b.from) }
-	if !slices.IsSortedFunc(iv, byStart) {
-		slices.SortFunc(iv, byStart)
+	for i := 1; i < len(iv); i++ {
+		for j := i; j > 0 && iv[j].from < iv[j-1].from; j-- {
+			iv[j], iv[j-1] = iv[j-1], iv[j]
+		}
 	}
 	var total, from, to float64
 	for i, v := range iv {
@@ -370,7 +412,9 @@ func union(iv []interval) float64 {
 			from, to = v.from, v.to
 			continue
 		}
-		to = max(to, v.to)
+		if v.to > to {
+			to = v.to
+		}
 	}
 	return total + to - from
 }

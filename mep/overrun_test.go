@@ -290,8 +290,8 @@ func TestSimulateSurvivesHostileTimings(t *testing.T) {
 	far := time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 	runs := []mep.RehearsalRun{
 		{},
-		spans(true, att("a", 10, 0, timeline.Done)),          // ends before it starts
-		spans(true, timeline.Span{Step: "a", End: simT0}),    // from year 1
+		spans(true, att("a", 10, 0, timeline.Done)),                   // ends before it starts
+		spans(true, timeline.Span{Step: "a", End: simT0}),             // from year 1
 		spans(true, timeline.Span{Step: "b", Start: simT0, End: far}), // centuries
 		spans(true, timeline.Span{Step: "c", Start: simT0, Open: true}),
 		spans(true, att("ghost", 0, 5, timeline.Done)),

@@ -3,7 +3,6 @@ package mep
 import (
 	"fmt"
 	"math"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -235,9 +234,13 @@ func SimulateRollback(runbook []Step, rehearsals []RehearsalRun, started []strin
 	if err := validateRunbook(runbook); err != nil {
 		return Overrun{}, err
 	}
+	ids := make(map[string]bool, len(runbook))
+	for _, s := range runbook {
+		ids[s.ID] = true
+	}
 	in := make(map[string]bool, len(started))
 	for i, id := range started {
-		if !slices.ContainsFunc(runbook, func(s Step) bool { return s.ID == id }) {
+		if !ids[id] {
 			return Overrun{}, fieldErr(fmt.Sprintf("rollback.started[%d]", i), id, "not a step of the runbook")
 		}
 		in[id] = true
@@ -246,14 +249,11 @@ func SimulateRollback(runbook []Step, rehearsals []RehearsalRun, started []strin
 	for i := len(runbook) - 1; i >= 0; i-- {
 		if s := runbook[i]; in[s.ID] && s.Rollback != "" {
 			back = append(back, Step{ID: s.ID, Impact: s.Impact, Rollback: s.Rollback})
+		} else {
+			delete(in, s.ID)
 		}
 	}
-	var runs []RehearsalRun
-	for _, rh := range rehearsals {
-		if rh.Rollback {
-			runs = append(runs, rh)
-		}
-	}
+	runs := rollbacks(rehearsals, in)
 	if len(back) == 0 {
 		o = o.withDefaults()
 		zeros := make([]time.Duration, o.Trials)
@@ -276,6 +276,26 @@ func DecideBy(windowEnd time.Time, rollbackP90 time.Duration) time.Time {
 		return time.Time{}
 	}
 	return windowEnd.Add(-max(rollbackP90, 0))
+}
+
+// rollbacks returns the rollback rehearsals, each with the attempts of
+// the steps rolled back only: the others are not part of this rollback.
+func rollbacks(rehearsals []RehearsalRun, back map[string]bool) []RehearsalRun {
+	var runs []RehearsalRun
+	for _, rh := range rehearsals {
+		if !rh.Rollback {
+			continue
+		}
+		steps := make([]timeline.Span, 0, len(rh.Summary.Steps))
+		for _, sp := range rh.Summary.Steps {
+			if back[sp.Step] {
+				steps = append(steps, sp)
+			}
+		}
+		rh.Summary.Steps = steps
+		runs = append(runs, rh)
+	}
+	return runs
 }
 
 // withDefaults returns o with its zero fields set to their defaults.

@@ -47,16 +47,17 @@ type notes struct {
 
 func (n *notes) warnings() []string {
 	var w []string
-	say := func(ids []string, format string, args ...any) {
+	say := func(ids []string, what string) {
 		if len(ids) > 0 {
-			w = append(w, "overrun: "+fmt.Sprintf(format, append([]any{names(ids)}, args...)...))
+			w = append(w, "overrun: "+what+": "+names(ids))
 		}
 	}
-	say(n.thin, "one rehearsal only timed %s: no spread was observed, the figures take a log-spread of %g around it", n.spread)
-	say(n.expected, "no rehearsal timed %s: their Expected durations are taken with a log-spread of %g", n.spread)
-	say(n.notProd, "%s were timed only outside production-like conditions (R5)")
-	say(n.unknown, "%s have neither a rehearsal's timing nor an Expected duration: they count as taking no time")
-	say(n.alien, "the rehearsals timed %s, not in the runbook: ignored")
+	spread := fmt.Sprintf("a log-spread of %g", n.spread)
+	say(n.thin, "timed by one rehearsal only, so taken with "+spread+" around that timing")
+	say(n.expected, "timed by no rehearsal, so taken from Expected with "+spread)
+	say(n.notProd, "timed only outside production-like conditions (R5)")
+	say(n.unknown, "neither timed by a rehearsal nor Expected, so counted as taking no time")
+	say(n.alien, "timed by the rehearsals but not in the runbook, so ignored")
 	if n.dropped > 0 {
 		w = append(w, fmt.Sprintf("overrun: %d timings ignored: ending before they start, or over a year", n.dropped))
 	}

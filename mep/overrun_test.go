@@ -190,7 +190,7 @@ func TestSimulateWidensThinData(t *testing.T) {
 	ov, err := mep.Simulate(runbook, one, mep.SimOptions{})
 	require.NoError(t, err)
 	require.Len(t, ov.Warnings, 1)
-	assert.Contains(t, ov.Warnings[0], "one rehearsal only timed migrate")
+	assert.Equal(t, "overrun: timed by one rehearsal only, so taken with a log-spread of 0.25 around that timing: migrate", ov.Warnings[0])
 	assert.Contains(t, ov.Warnings[0], "0.25")
 	// The timing, times e^(0.25 Z - 0.25²/2): P90/P50 = e^(0.25*1.2816).
 	ratio := float64(ov.Duration.P90()) / float64(ov.Duration.P50())
@@ -220,7 +220,7 @@ func TestSimulatePrefersProductionLike(t *testing.T) {
 	ov, err = mep.Simulate(runbook, []mep.RehearsalRun{lab, partial, lab, partial}, mep.SimOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, 112*time.Minute, ov.Duration.Quantile(1), "a from the partial production-like runs, b from the others")
-	assert.Equal(t, []string{"overrun: b were timed only outside production-like conditions (R5)"}, ov.Warnings)
+	assert.Equal(t, []string{"overrun: timed only outside production-like conditions (R5): b"}, ov.Warnings)
 }
 
 func TestSimulateExpectedAndUnknown(t *testing.T) {
@@ -232,8 +232,8 @@ func TestSimulateExpectedAndUnknown(t *testing.T) {
 	assert.InDelta(t, float64(90*time.Minute), float64(ov.Duration.P50()), float64(3*time.Minute))
 	assert.Greater(t, ov.Duration.P90(), ov.Duration.P50(), "a's Expected, with a spread")
 	require.Len(t, ov.Warnings, 2)
-	assert.Contains(t, ov.Warnings[0], "no rehearsal timed a")
-	assert.Contains(t, ov.Warnings[1], "b have neither")
+	assert.Equal(t, "overrun: timed by no rehearsal, so taken from Expected with a log-spread of 0.25: a", ov.Warnings[0])
+	assert.Equal(t, "overrun: neither timed by a rehearsal nor Expected, so counted as taking no time: b", ov.Warnings[1])
 	assert.Contains(t, ov.String(), "not known: b")
 
 	none, err := mep.Simulate([]mep.Step{{ID: "x"}}, nil, mep.SimOptions{})
@@ -301,7 +301,7 @@ func TestSimulateSurvivesHostileTimings(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"c"}, ov.Unknown)
 	assert.Contains(t, ov.Warnings, "overrun: 3 timings ignored: ending before they start, or over a year")
-	assert.Contains(t, ov.Warnings, "overrun: the rehearsals timed ghost, not in the runbook: ignored")
+	assert.Contains(t, ov.Warnings, "overrun: timed by the rehearsals but not in the runbook, so ignored: ghost")
 	assert.Positive(t, ov.Duration.P90())
 
 	huge := make([]mep.Step, 5000)

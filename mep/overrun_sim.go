@@ -64,12 +64,18 @@ func (n *notes) warnings() []string {
 	return w
 }
 
-// timings returns each runbook step's timings in runs. The hand-over
-// before a step runs from when the steps it waits for ended (the start of
-// the rehearsal for a step that waits for none it ran) to its first
-// start, and is never negative.
-func timings(runbook []Step, index map[string]int, runs []RehearsalRun, n *notes) [][]timing {
+// timings returns each runbook step's timings in runs, and how many. The
+// hand-over before a step runs from when the steps it waits for ended
+// (the start of the rehearsal for a step that waits for none it ran) to
+// its first start, and is never negative. The steps it waits for are read
+// from deps and off (reduce) when the run timed them all.
+func timings(runbook []Step, index map[string]int, deps, off []int32, runs []RehearsalRun, n *notes) ([][]timing, int) {
 	out := make([][]timing, len(runbook))
+	all := make([]timing, len(runbook)*len(runs))
+	for i := range out {
+		out[i] = all[i*len(runs) : i*len(runs) : (i+1)*len(runs)]
+	}
+	count := 0
 	first := make([]time.Time, len(runbook))
 	last := make([]time.Time, len(runbook))
 	seen := make([]bool, len(runbook))
@@ -114,8 +120,12 @@ func timings(runbook []Step, index map[string]int, runs []RehearsalRun, n *notes
 					ready = latest
 				}
 			} else {
-				buf = waits(runbook, index, i, buf[:0])
-				for _, j := range buf {
+				ws := deps[off[i]:off[i+1]]
+				if slices.ContainsFunc(ws, func(j int32) bool { return !seen[j] }) {
+					buf = waits(runbook, index, i, buf[:0]) // some not timed: read them all
+					ws = buf
+				}
+				for _, j := range ws {
 					if seen[j] && last[j].After(ready) {
 						ready = last[j]
 					}
@@ -130,9 +140,10 @@ func timings(runbook []Step, index map[string]int, runs []RehearsalRun, n *notes
 				continue
 			}
 			out[i] = append(out[i], timing{lead: float64(lead), elapsed: float64(elapsed), prod: rh.ProductionLike})
+			count++
 		}
 	}
-	return out
+	return out, count
 }
 
 // waits appends to buf the steps that step i waits for (R10), latest
@@ -188,8 +199,8 @@ func reduce(runbook []Step, index map[string]int) (deps, off []int32) {
 }
 
 // nFactors is the number of values of the smoothing factor: quantiles of
-// the standard normal law.
-const nFactors = 256
+// the standard normal law, picked by 6 random bits.
+const nFactors = 64
 
 // simStep is a step of the model.
 type simStep struct {
@@ -204,7 +215,7 @@ type model struct {
 	steps      []simStep
 	deps       []int32
 	cost, lead []float64 // per timing: hand-over plus elapsed; hand-over
-	facs       []float64
+	facs       []float32
 	order      []int32 // the outage steps, by start when each takes its mean timing
 }
 
@@ -215,10 +226,10 @@ func build(runbook []Step, runs []RehearsalRun, spread float64) (*model, *notes)
 		index[s.ID] = i
 	}
 	n := &notes{spread: spread}
-	obs := timings(runbook, index, runs, n)
-	m := &model{steps: make([]simStep, len(runbook))}
 	deps, off := reduce(runbook, index)
-	m.deps = deps
+	obs, count := timings(runbook, index, deps, off, runs, n)
+	m := &model{steps: make([]simStep, len(runbook)), deps: deps, facs: make([]float32, 0, nFactors*len(runbook)),
+		cost: make([]float64, 0, count+len(runbook)), lead: make([]float64, 0, count+len(runbook))}
 	z := normalQuantiles()
 	facAt := map[float64]int{}
 	for i, s := range runbook {
@@ -226,7 +237,7 @@ func build(runbook []Step, runs []RehearsalRun, spread float64) (*model, *notes)
 		at, ok := facAt[h]
 		if !ok {
 			at = len(m.facs)
-			m.facs = append(m.facs, factors(z, h)...)
+			m.facs = factors(m.facs, z, h)
 			facAt[h] = at
 		}
 		m.steps[i] = simStep{depLo: off[i], depHi: off[i+1], obs: len(m.cost), nObs: len(ts), fac: at, slot: -1}
@@ -246,18 +257,12 @@ func build(runbook []Step, runs []RehearsalRun, spread float64) (*model, *notes)
 // the production-like ones if any, else all; else its Expected duration;
 // else nothing, a step not known.
 func pick(s Step, all []timing, spread float64, n *notes) ([]timing, float64) {
-	var prod []timing
-	for _, t := range all {
-		if t.prod {
-			prod = append(prod, t)
-		}
-	}
-	ts := prod
-	if len(prod) == 0 {
-		ts = all
-		if len(all) > 0 {
-			n.notProd = append(n.notProd, s.ID)
-		}
+	ts := all
+	switch prod := slices.ContainsFunc(all, func(t timing) bool { return t.prod }); {
+	case prod:
+		ts = slices.DeleteFunc(all, func(t timing) bool { return !t.prod })
+	case len(all) > 0:
+		n.notProd = append(n.notProd, s.ID)
 	}
 	switch {
 	case len(ts) == 0 && s.Expected > 0:
@@ -310,65 +315,79 @@ func normalQuantiles() []float64 {
 	return z
 }
 
-// factors returns e^(h*z) for each quantile z, scaled to a mean of
+// factors appends e^(h*z) for each quantile z, scaled to a mean of
 // exactly 1: e^(h*Z - h²/2) on a grid.
-func factors(z []float64, h float64) []float64 {
-	f := make([]float64, len(z))
+func factors(to []float32, z []float64, h float64) []float32 {
+	var f [nFactors]float64
 	var sum float64
 	for j, v := range z {
 		f[j] = math.Exp(h * v)
 		sum += f[j]
 	}
-	mean := sum / float64(len(f))
-	for j := range f {
-		f[j] /= mean
+	mean := sum / nFactors
+	for _, v := range f {
+		to = append(to, float32(v/mean))
 	}
-	return f
+	return to
 }
 
 // interval is a step's outage in a trial, in nanoseconds from the start.
 type interval struct{ from, to float64 }
 
 // run draws trials cutovers and returns their durations and outages,
-// sorted. Each step takes 32 random bits: the low 24 pick a timing, the
-// top 8 a factor.
+// sorted. It draws four trials side by side, in four lanes: their chains
+// of additions are independent, and the processor runs them together.
+// Each step of each trial takes 32 random bits: the low 24 pick a
+// timing, the next 6 a factor.
 func (m *model) run(trials int, seed uint64) (dur, out []time.Duration) {
 	pcg := rand.NewPCG(seed, 0x6d65706b6974) // "mepkit"
-	end := make([]float64, len(m.steps))
-	iv := make([]interval, len(m.order))
+	no := len(m.order)
+	end := make([]float64, len(m.steps)*4) // step i's ends: end[4*i:][:4]
+	iv := make([]interval, no*4)           // lane l's intervals: iv[l*no:][:no]
 	dur, out = make([]time.Duration, trials), make([]time.Duration, trials)
-	for t := range trials {
-		var last float64
-		var bits uint64
+	for t := 0; t < trials; t += 4 {
+		var l0, l1, l2, l3 float64 // the lanes' last ends
 		for i := range m.steps {
 			s := &m.steps[i]
-			var ready float64
+			var r0, r1, r2, r3 float64 // when the step may start
 			for _, d := range m.deps[s.depLo:s.depHi] {
-				if end[d] > ready {
-					ready = end[d]
-				}
+				e := (*[4]float64)(end[4*int(d):])
+				r0, r1, r2, r3 = later(r0, e[0]), later(r1, e[1]), later(r2, e[2]), later(r3, e[3])
 			}
-			if i&1 == 0 {
-				bits = pcg.Uint64()
-			} else {
-				bits >>= 32
-			}
-			k := s.obs + int((bits&0xffffff)*uint64(s.nObs)>>24)
-			f := m.facs[s.fac+int(bits>>24&0xff)]
-			e := ready + float64(m.cost[k]*f) // the conversion forbids a fused multiply-add: same figures everywhere
-			end[i] = e
-			if e > last {
-				last = e
-			}
+			b0, b1 := pcg.Uint64(), pcg.Uint64()
+			cost, facs, n := m.cost[s.obs:s.obs+s.nObs], (*[nFactors]float32)(m.facs[s.fac:]), uint64(s.nObs)
+			k0, k1, k2, k3 := (b0&0xffffff)*n>>24, (b0>>32&0xffffff)*n>>24, (b1&0xffffff)*n>>24, (b1>>32&0xffffff)*n>>24
+			f0, f1, f2, f3 := float64(facs[b0>>24&63]), float64(facs[b0>>56&63]), float64(facs[b1>>24&63]), float64(facs[b1>>56&63])
+			// The conversions forbid fused multiply-adds: the same figures on every processor.
+			e0, e1, e2, e3 := r0+float64(cost[k0]*f0), r1+float64(cost[k1]*f1), r2+float64(cost[k2]*f2), r3+float64(cost[k3]*f3)
+			e := (*[4]float64)(end[4*i:])
+			e[0], e[1], e[2], e[3] = e0, e1, e2, e3
+			l0, l1, l2, l3 = later(l0, e0), later(l1, e1), later(l2, e2), later(l3, e3)
 			if s.slot >= 0 {
-				iv[s.slot] = interval{ready + float64(m.lead[k]*f), e}
+				lead := m.lead[s.obs : s.obs+s.nObs]
+				iv[s.slot] = interval{r0 + float64(lead[k0]*f0), e0}
+				iv[no+s.slot] = interval{r1 + float64(lead[k1]*f1), e1}
+				iv[2*no+s.slot] = interval{r2 + float64(lead[k2]*f2), e2}
+				iv[3*no+s.slot] = interval{r3 + float64(lead[k3]*f3), e3}
 			}
 		}
-		dur[t], out[t] = nanos(last), nanos(union(iv))
+		last := [4]float64{l0, l1, l2, l3}
+		for l := range min(4, trials-t) {
+			dur[t+l], out[t+l] = nanos(last[l]), nanos(union(iv[l*no:][:no]))
+		}
 	}
 	slices.Sort(dur)
 	slices.Sort(out)
 	return dur, out
+}
+
+// later returns the later of two instants of a trial, never NaN: quicker
+// than max, which must care for NaN.
+func later(a, b float64) float64 {
+	if b > a {
+		return b
+	}
+	return a
 }
 
 // slots returns the outage steps in the order they start when each takes

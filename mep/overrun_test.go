@@ -452,7 +452,7 @@ func TestSimulateCalibration(t *testing.T) {
 	} {
 		name, runbook := c.name, c.runbook
 		got := coverage(t, r, runbook, truth(r, len(runbook)))
-		t.Logf("%s: the P90 end covers %.1f%% of the cutovers", name, 100*got)
+		t.Logf("%s: the P90 end covers %.2f%% of the cutovers", name, 100*got)
 		assert.InDelta(t, 0.90, got, 0.02, name)
 	}
 }

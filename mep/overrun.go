@@ -182,12 +182,14 @@ func names(ids []string) string {
 // start to last end, so its failed attempts and retries count as they
 // were observed) and the hand-over before it (from when the steps it
 // waits for ended to its start), both multiplied by a random factor of
-// mean 1, e^(h*Z - h²/2) with Z standard normal, which smooths the few
-// observed values. With n timings of a step, h is the standard deviation
-// of their logarithms divided by √n, the uncertainty of their centre. A
-// step timed by one rehearsal has no observed spread: h is o.Spread, and
-// a warning says so; with the DefaultSpread of 0.25 the step's P90 is a
-// third above its timing.
+// mean 1, e^(h*Z - h²/2) with Z standard normal (on a grid of 64 of its
+// quantiles), which smooths the few observed values. With n timings of a
+// step whose logarithms have the standard deviation s, h is s*√(2/n): the
+// factor gives back the variance that resampling n values loses (a share
+// 1/n) and adds the uncertainty of their centre (another 1/n), so that
+// the P90 covers nine cutovers in ten. A step timed by one rehearsal has
+// no observed spread: h is o.Spread, and a warning says so; with the
+// DefaultSpread of 0.25 the step's P90 is a third above its timing.
 //
 // Production-like rehearsals (R5) are preferred: a step timed by any of
 // them is drawn from them alone, the others only when none timed it (a

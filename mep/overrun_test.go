@@ -311,6 +311,7 @@ func TestSimulateSurvivesHostileTimings(t *testing.T) {
 	ov, err = mep.Simulate(huge, nil, mep.SimOptions{Trials: 3, Spread: 2})
 	require.NoError(t, err)
 	assert.Equal(t, 3, ov.Duration.Len())
+	assert.Equal(t, []string{"overrun: timed by no rehearsal, so taken from Expected with a log-spread of 2: 0, 1, 2, 3, 4 and 4995 more"}, ov.Warnings)
 	assert.Positive(t, ov.Outage.P50())
 }
 
@@ -538,4 +539,51 @@ func TestDecideByFromRehearsals(t *testing.T) {
 	require.Equal(t, "02:15 CET", windowEnd.Format("15:04 MST"), "the second 02:15 of the night")
 	by := mep.DecideBy(windowEnd, ov.Duration.P90())
 	assert.Equal(t, "2026-10-25 01:45 CEST", by.Format("2006-01-02 15:04 MST"))
+}
+
+// Any runbook and any timings: an error or figures, never a panic.
+func FuzzSimulate(f *testing.F) {
+	f.Add([]byte{3, 0, 1, 2, 9, 200, 7, 7, 0, 255}, uint8(4))
+	f.Add([]byte{0, 0, 0, 0}, uint8(0))
+	f.Fuzz(func(t *testing.T, b []byte, spread uint8) {
+		if len(b) < 2 {
+			return
+		}
+		n := 1 + int(b[0]%8)
+		runbook := make([]mep.Step, n)
+		for i := range runbook {
+			x := b[(i+1)%len(b)]
+			s := mep.Step{ID: fmt.Sprint(i), Impact: timeline.Impact(x % 3), Expected: time.Duration(x%4) * time.Minute}
+			switch {
+			case x%5 == 1 && i > 0:
+				s.Group = "g"
+			case x%5 == 2 && i > 0:
+				s.DependsOn = []string{fmt.Sprint(int(x) % i)}
+			}
+			if x%7 == 0 {
+				s.Rollback = "undo"
+			}
+			runbook[i] = s
+		}
+		var runs []mep.RehearsalRun
+		for k := 0; k+2 < len(b); k += 3 {
+			from, to := int(int8(b[k+1])), int(int8(b[k+2]))
+			r := spans(b[k]%2 == 0, att(fmt.Sprint(int(b[k])%(n+1)), from, to, timeline.Done))
+			r.Rollback = b[k]%3 == 0
+			runs = append(runs, r)
+		}
+		o := mep.SimOptions{Trials: 1 + int(spread), Seed: uint64(spread), Spread: float64(spread) / 64}
+		ov, err := mep.Simulate(runbook, runs, o)
+		if err != nil {
+			assert.ErrorIs(t, err, mep.ErrInvalid)
+			return
+		}
+		assert.Equal(t, o.Trials, ov.Duration.Len())
+		assert.GreaterOrEqual(t, ov.Duration.Quantile(0), time.Duration(0))
+		assert.LessOrEqual(t, ov.Outage.P90(), ov.Duration.Quantile(1))
+		_ = ov.String()
+		rb, err := mep.SimulateRollback(runbook, runs, []string{"0", fmt.Sprint(n - 1)}, o)
+		require.NoError(t, err)
+		assert.Equal(t, o.Trials, rb.Duration.Len())
+	})
 }

@@ -181,6 +181,10 @@ func TestSimulateIsDeterministic(t *testing.T) {
 	c, err := mep.Simulate(runbook, runs, o)
 	require.NoError(t, err)
 	assert.NotEqual(t, a.Duration, c.Duration, "another seed, other draws")
+	for q := 0.0; q < 1; q += 0.001 { // sorted samples
+		require.LessOrEqual(t, a.Duration.Quantile(q), a.Duration.Quantile(q+0.001), "q=%v", q)
+		require.LessOrEqual(t, a.Outage.Quantile(q), a.Outage.Quantile(q+0.001), "q=%v", q)
+	}
 	assert.InDelta(t, float64(a.Duration.P90()), float64(c.Duration.P90()), 0.02*float64(a.Duration.P90()))
 }
 

@@ -166,8 +166,9 @@ func ExampleSimulateRollback() {
 
 // The latest moment to decide a rollback, when the window closes at
 // 03:30 on the night clocks go back: the rollback's P90 of two hours is
-// counted in elapsed time, so the decision falls at 02:30 summer time,
-// three hours of wall clock before.
+// counted in elapsed time, so the decision falls at 02:30 summer time.
+// The hour from 02:00 to 03:00 runs twice that night: subtracting two
+// hours on the clock face would say 01:30, an hour too early.
 func ExampleDecideBy() {
 	paris, _ := time.LoadLocation("Europe/Paris")
 	windowEnd := time.Date(2026, 10, 25, 3, 30, 0, 0, paris)

@@ -184,11 +184,7 @@ func (ro *rollout) drift(p *Project, now time.Time) Drift {
 		d.ExpectedEnd = s.End.In(loc) // every step ended, not finished yet
 	}
 	d.Delay = d.ExpectedEnd.Sub(d.PlannedEnd)
-	if blocked := ro.policySet(p).Blocked(begin, begin.Add(7*24*time.Hour)); len(blocked) > 0 {
-		d.WindowEnd = blocked[0].Start.In(loc)
-		if !blocked[0].Start.After(begin) {
-			d.WindowEnd = begin.In(loc) // the start itself is blocked
-		}
+	if d.WindowEnd = ro.windowEnd(p, begin); !d.WindowEnd.IsZero() {
 		d.Overrun = d.ExpectedEnd.After(d.WindowEnd)
 	}
 	return d

@@ -17,9 +17,9 @@ var (
 	// allows: skipping a phase, going back without a reason, moving past
 	// the last phase.
 	ErrTransition = errors.New("mep: transition not allowed")
-	// ErrClosed is returned when an action that is already closed (done
+	// ErrActionClosed is returned when an action that is already closed (done
 	// or cancelled) is closed again.
-	ErrClosed = errors.New("mep: action already closed")
+	ErrActionClosed = errors.New("mep: action already closed")
 	// ErrCorrupt is wrapped by the error of a record whose entries do not
 	// read as a project's (see [RecordError]).
 	ErrCorrupt = errors.New("mep: corrupt project record")

@@ -85,7 +85,7 @@ func (st *state) nextDate(loc *time.Location) time.Time {
 
 // Done closes action id as done by by at at (zero: the project's clock),
 // with an optional note. It returns an error wrapping [ErrNotFound] for an unknown ID, a
-// *FieldError for an empty by, and an error wrapping [ErrClosed] if the
+// *FieldError for an empty by, and an error wrapping [ErrActionClosed] if the
 // action is already closed.
 func (t Tracker) Done(id int, by string, at time.Time, note string) error {
 	return t.close(id, by, at, note, ActionDone)

@@ -114,7 +114,7 @@ func TestActionsAcrossMeetings(t *testing.T) {
 	require.NoError(t, err)
 	fieldErr(t, tr.Cancel(3, "Bea", w2, ""))
 	require.NoError(t, tr.Cancel(3, "Bea", w2, "the client dropped the feature"))
-	assert.ErrorIs(t, tr.Done(3, "Bea", w2, ""), mep.ErrClosed)
+	assert.ErrorIs(t, tr.Done(3, "Bea", w2, ""), mep.ErrActionClosed)
 	assert.ErrorIs(t, tr.Done(99, "Bea", w2, ""), mep.ErrNotFound)
 	fieldErr(t, tr.Done(2, "", w2, ""))
 

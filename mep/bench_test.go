@@ -49,7 +49,7 @@ func bigRecord(b *testing.B, path string, n int) {
 			require.NoError(b, r.Cutover().End(s.ID, "Bea", timeline.Done))
 		}
 	}
-	for range n - len(p.Record().Entries()) {
+	for range n - len(p.Record()) {
 		c.add(time.Hour)
 		_, err := p.Tracker().Assign(mep.ActionSpec{Title: "follow up", Owner: "Bea", Due: c.now().Add(48 * time.Hour)}, "Sam", time.Time{})
 		require.NoError(b, err)

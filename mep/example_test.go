@@ -54,7 +54,7 @@ func Example() {
 	q, _ := mep.OpenFile(filepath.Join(dir, "billing.jsonl"), opts)
 	defer q.Close()
 	r, _ = q.Rollout("go-live")
-	fmt.Println(len(q.Record().Entries()), "facts; decided:", r.GoNoGo().Decided().Verdict)
+	fmt.Println(len(q.Record()), "facts; decided:", r.GoNoGo().Decided().Verdict)
 	// Output:
 	// go by olga
 	// 19 facts; decided: go
@@ -157,7 +157,7 @@ func ExampleOpenFile() {
 		fmt.Println(a.ID, a.Title, a.Owner, a.Status, a.Due.Format(time.DateOnly))
 	}
 	q.Tracker().Done(1, "bea", now.Add(time.Hour), "")
-	fmt.Println(q.Tracker().Actions()[0].Status, len(q.Record().Entries()), "facts")
+	fmt.Println(q.Tracker().Actions()[0].Status, len(q.Record()), "facts")
 	// Output:
 	// 1 write the runbook bea open 2026-03-05
 	// done 4 facts

@@ -285,7 +285,7 @@ func TestProjectConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 	assert.Len(t, g.p.Tracker().Actions(), 40)
-	assert.NoError(t, timeline.Verify(g.p.Record().Entries(), nil))
+	assert.NoError(t, timeline.Verify(g.p.Record(), nil))
 }
 
 // TestBadOptions: options that cannot work are refused when the project

@@ -44,12 +44,12 @@ func TestHostileRolloutOptionsAppendNothing(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "p.jsonl")
 			g := newGoliveFile(t, path, nil)
-			before := len(g.p.Record().Entries())
+			before := len(g.p.Record())
 			o := mep.RolloutOptions{Name: "go-live", T0: goliveT0, Runbook: goliveRunbook()}
 			tt.o(&o)
 			_, err := g.p.NewRollout(o)
 			assert.Equal(t, tt.field, fieldErr(t, err).Field)
-			assert.Len(t, g.p.Record().Entries(), before, "nothing appended")
+			assert.Len(t, g.p.Record(), before, "nothing appended")
 			require.NoError(t, g.p.Close())
 			again, err := mep.OpenFile(path, nil)
 			require.NoError(t, err, "the record still opens")
@@ -62,10 +62,10 @@ func TestHostileRolloutOptionsAppendNothing(t *testing.T) {
 // A reschedule to a time the record cannot hold appends nothing.
 func TestRescheduleOutOfRangeAppendsNothing(t *testing.T) {
 	g := rolloutsOnly(t, mep.RolloutOptions{})
-	before := len(g.p.Record().Entries())
+	before := len(g.p.Record())
 	err := g.r.Reschedule(time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), "Otto", "far away")
 	assert.Equal(t, "reschedule.t0", fieldErr(t, err).Field)
-	assert.Len(t, g.p.Record().Entries(), before)
+	assert.Len(t, g.p.Record(), before)
 }
 
 // Decide returns no verdict when the decision could not be recorded.

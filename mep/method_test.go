@@ -174,13 +174,13 @@ func TestVotersAndActorsAreTeamMembersWithTheRole(t *testing.T) {
 	g.c.set(g.t0)
 	_, err = g.r.GoNoGo().Decide(bg, g.c.now())
 	require.NoError(t, err)
-	n := len(g.p.Record().Entries())
+	n := len(g.p.Record())
 	assert.ErrorIs(t, g.r.Cutover().Start("stop-app", "ghost"), mep.ErrNotFound)
 	fieldErr(t, g.r.Cutover().Start("stop-app", "Kim"))
 	require.NoError(t, g.r.Cutover().Start("stop-app", "Bea"))
 	assert.ErrorIs(t, g.r.Cutover().End("stop-app", "ghost", timeline.Done), mep.ErrNotFound)
 	fieldErr(t, g.r.Cutover().Skip("migrate-db", "Kim", "not needed"))
-	assert.Len(t, g.p.Record().Entries(), n+1, "only the start by Bea is recorded")
+	assert.Len(t, g.p.Record(), n+1, "only the start by Bea is recorded")
 }
 
 // TestFirstGoNeedsOperationsReadiness (R13): probes, the backup process
@@ -448,7 +448,7 @@ func TestFreezeIsOnByDefault(t *testing.T) {
 	fieldErr(t, g.p.OptOutOfFreeze("Otto", ""))
 	fieldErr(t, g.p.OptOutOfFreeze("", "24/7 shop"))
 	require.NoError(t, g.p.OptOutOfFreeze("Otto", "a 24/7 shop: Friday is as quiet as any day"))
-	es := g.p.Record().Entries()
+	es := g.p.Record()
 	last := es[len(es)-1]
 	assert.Equal(t, "Otto", last.Actor)
 	assert.Contains(t, last.Text+strings.Join(mapValues(last.Attrs), " "), "24/7 shop")

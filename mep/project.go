@@ -205,10 +205,11 @@ func (p *Project) Created() time.Time {
 	return t
 }
 
-// Record returns the project's record: every fact, in order, as the
-// hash-chained journal keeps it. Export it, verify it, summarise it;
-// write through the project, not through the journal.
-func (p *Project) Record() *timeline.Journal { return p.journal }
+// Record returns a copy of the project's record: every fact stored, in
+// order, as the hash-chained journal keeps it, with their seq and hash.
+// Export it, verify it ([timeline.Verify]), summarise it; facts are
+// written through the project only.
+func (p *Project) Record() []timeline.Entry { return p.journal.Entries() }
 
 // Refresh reads what other writers appended to the record since the
 // project last read or wrote it ([timeline.Journal.Refresh]), verifies

@@ -196,7 +196,7 @@ func TestResumeFromATruncatedRecord(t *testing.T) {
 			require.NoError(t, os.WriteFile(path, append(append([]byte(nil), prefix...), torn...), 0o600))
 			p, err := mep.OpenFile(path, &g.opts)
 			require.NoError(t, err, "cut after line %d, torn %d bytes", k, len(torn))
-			assert.Len(t, p.Record().Entries(), k, "line %d", k)
+			assert.Len(t, p.Record(), k, "line %d", k)
 			require.NoError(t, p.Close())
 		}
 	}
@@ -257,7 +257,7 @@ func TestRefusedBeforeAnythingChanges(t *testing.T) {
 	g.newRollout(mep.RolloutOptions{})
 	require.NoError(t, g.r.Cutover().Note("Bea", "short"))
 	before := meptest.Dump(g.p)
-	n := len(g.p.Record().Entries())
+	n := len(g.p.Record())
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
 
@@ -265,7 +265,7 @@ func TestRefusedBeforeAnythingChanges(t *testing.T) {
 	require.ErrorIs(t, err, timeline.ErrLineTooLong)
 	assert.Contains(t, err.Error(), "mep: record")
 	assert.Equal(t, before, meptest.Dump(g.p))
-	assert.Len(t, g.p.Record().Entries(), n)
+	assert.Len(t, g.p.Record(), n)
 	after, err := os.ReadFile(path)
 	require.NoError(t, err)
 	assert.Equal(t, data, after, "the file is untouched")
@@ -315,13 +315,13 @@ func TestFullDisk(t *testing.T) {
 	var err error
 	var n, kept int
 	for ; kept < 100; kept++ {
-		n = len(g.p.Record().Entries())
+		n = len(g.p.Record())
 		if err = g.r.Cutover().Note("Bea", note); err != nil {
 			break
 		}
 	}
 	require.Error(t, err, "1 MiB holds fewer than 100 notes of 100 kB")
-	assert.Len(t, g.p.Record().Entries(), n, "the refused note changed nothing")
+	assert.Len(t, g.p.Record(), n, "the refused note changed nothing")
 	assert.Equal(t, kept, len(g.r.Cutover().Notes()), "the notes kept")
 	before := meptest.Dump(g.p)
 	_ = g.p.Close() // the journal may report the storage error again
@@ -329,7 +329,7 @@ func TestFullDisk(t *testing.T) {
 	q, err := mep.OpenFile(dir, &g.opts)
 	require.NoError(t, err)
 	assert.Equal(t, before, meptest.Dump(q), "the previous state reads back")
-	require.NoError(t, timeline.Verify(q.Record().Entries(), nil))
+	require.NoError(t, timeline.Verify(q.Record(), nil))
 	require.NoError(t, q.Close())
 	files, err := os.ReadDir(dir)
 	require.NoError(t, err)

@@ -67,7 +67,7 @@ func TestRolloutHappyPath(t *testing.T) {
 	assert.Equal(t, 25*time.Minute, s.Outage)
 	assert.Equal(t, 10*time.Minute, s.Disruption)
 	assert.Equal(t, s, g.r.Cutover().Summary())
-	require.NoError(t, timeline.Verify(g.p.Record().Entries(), nil))
+	require.NoError(t, timeline.Verify(g.p.Record(), nil))
 }
 
 // TestDecisionTable: the verdict for the facts at hand, as a table.
@@ -410,5 +410,5 @@ func TestRolloutConcurrentUse(t *testing.T) {
 	wg.Wait()
 	assert.Len(t, g.r.GoNoGo().Votes(), 40)
 	assert.Len(t, g.r.Cutover().Notes(), 80)
-	assert.NoError(t, timeline.Verify(g.p.Record().Entries(), nil))
+	assert.NoError(t, timeline.Verify(g.p.Record(), nil))
 }

@@ -81,7 +81,7 @@ func TestKillLoop(t *testing.T) {
 		n := len(q.Tracker().Actions())
 		assert.GreaterOrEqual(t, n, last+acked, "round %d: acknowledged facts lost", round)
 		last = n
-		require.NoError(t, timeline.Verify(q.Record().Entries(), nil))
+		require.NoError(t, timeline.Verify(q.Record(), nil))
 		require.NoError(t, q.Close())
 		files, err := os.ReadDir(dir)
 		require.NoError(t, err)
@@ -222,7 +222,7 @@ func TestGoldenRecords(t *testing.T) {
 			require.Len(t, ls, 1)
 			require.Len(t, ls[0].Applied, 1)
 			assert.Equal(t, "go-live", ls[0].Applied[0].Rollout)
-			require.NoError(t, timeline.Verify(p.Record().Entries(), nil))
+			require.NoError(t, timeline.Verify(p.Record(), nil))
 
 			// The project goes on, in today's format.
 			require.NoError(t, r.Cutover().Note("Otto", "still running fine"))

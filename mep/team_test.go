@@ -86,13 +86,13 @@ func TestTeamBadInput(t *testing.T) {
 	p, err := mep.New("x", nil)
 	require.NoError(t, err)
 	require.NoError(t, p.Team().Add(mep.Member{Name: "Otto", Roles: []mep.Role{mep.RoleOperations}}))
-	n := len(p.Record().Entries())
+	n := len(p.Record())
 	assert.ErrorIs(t, p.Team().Choose("Sam", "Otto", "ghost"), mep.ErrNotFound)
 	fieldErr(t, p.Team().Choose("Sam"))
 	fieldErr(t, p.Team().Choose("Sam", "Otto", "Otto"))
 	assert.ErrorIs(t, p.Team().SetMCOContact("ghost"), mep.ErrNotFound)
 	fieldErr(t, p.Team().SetMCOContact("Otto"))
-	assert.Len(t, p.Record().Entries(), n)
+	assert.Len(t, p.Record(), n)
 	assert.Empty(t, p.Team().Chosen())
 }
 

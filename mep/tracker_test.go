@@ -84,7 +84,7 @@ func TestHoldRejectsBadMinutes(t *testing.T) {
 		{"no due", mep.Minutes{At: when, Attendees: []string{"Bea"}, Actions: []mep.ActionSpec{{Title: "t", Owner: "o"}}}, "meeting.actions[0].due"},
 	}
 	p, tr := trackerIn(t, time.UTC, mep.Cadence{})
-	n := len(p.Record().Entries())
+	n := len(p.Record())
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := tr.Hold(tt.m)
@@ -93,7 +93,7 @@ func TestHoldRejectsBadMinutes(t *testing.T) {
 	}
 	assert.Empty(t, tr.Meetings(), "nothing recorded")
 	assert.Empty(t, tr.Actions())
-	assert.Len(t, p.Record().Entries(), n)
+	assert.Len(t, p.Record(), n)
 }
 
 // TestActionsAcrossMeetings (R6): open, done, cancelled and overdue
@@ -222,14 +222,14 @@ func TestCadenceSpacedOut(t *testing.T) {
 // closed record refuses them and records nothing.
 func TestTrackerIsRecorded(t *testing.T) {
 	p, tr := trackerIn(t, time.UTC, mep.Cadence{})
-	n := len(p.Record().Entries())
+	n := len(p.Record())
 	when := utc(2026, 3, 2, 10, 0)
 	_, err := tr.Hold(mep.Minutes{At: when, Title: "kick-off", Attendees: []string{"Bea"}, Decisions: []string{"go weekly"},
 		Actions: []mep.ActionSpec{{Title: "t", Owner: "Bea", Due: when.Add(day(1))}}})
 	require.NoError(t, err)
 	require.NoError(t, tr.Done(1, "Bea", when.Add(time.Hour), ""))
-	assert.Len(t, p.Record().Entries(), n+2)
-	require.NoError(t, timeline.Verify(p.Record().Entries(), nil))
+	assert.Len(t, p.Record(), n+2)
+	require.NoError(t, timeline.Verify(p.Record(), nil))
 
 	require.NoError(t, p.Close())
 	_, err = tr.Hold(mep.Minutes{At: when, Attendees: []string{"Bea"}, NoActions: "x"})

@@ -107,8 +107,8 @@ func TestRefreshInMemoryReadsNothing(t *testing.T) {
 	p, err := mep.New("billing v2", &mep.Options{Now: newClock(utc(2026, 11, 2, 9, 0)).now})
 	require.NoError(t, err)
 	staff(t, p)
-	before := p.Record().Len()
+	before := len(p.Record())
 	require.NoError(t, p.Refresh())
-	assert.Equal(t, before, p.Record().Len())
+	assert.Equal(t, before, len(p.Record()))
 	assert.Len(t, p.Team().Members(), 5)
 }

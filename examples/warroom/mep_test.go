@@ -54,7 +54,7 @@ func TestHeadlineOfAMepRecord(t *testing.T) {
 	require.NoError(t, r.Cutover().Start("migrate", "olga"))
 
 	h := newHub()
-	h.set(p.Record().Entries(), nil)
+	h.set(p.Record(), nil)
 	s := &server{hub: h, now: func() time.Time { return at(20, 25, 0) }}
 	v, _ := s.view()
 	assert.Empty(t, v.Err)

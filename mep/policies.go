@@ -46,13 +46,15 @@ func readinessWindow(lead time.Duration) policy.Policy { return policy.Readiness
 // methodFreeze returns the method's freeze (R11): Fridays, weekends and,
 // with a country, its public holidays and their eves, in loc.
 func methodFreeze(loc *time.Location, country string) (policy.Set, error) {
-	set := policy.Set{policy.FridayFreeze(loc), policy.WeekendFreeze(loc)}
+	// Mandatory: no break-glass override lifts the method's freeze, only
+	// the project's recorded opt-out (R11).
+	set := policy.Set{policy.Mandatory(policy.FridayFreeze(loc)), policy.Mandatory(policy.WeekendFreeze(loc))}
 	if country != "" {
 		h, err := policy.Holidays(country, loc, true)
 		if err != nil {
 			return nil, fieldErr("options.country", country, err.Error())
 		}
-		set = append(set, h)
+		set = append(set, policy.Mandatory(h))
 	}
 	return set, nil
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/mepkit/mepkit/checklist"
 	"github.com/mepkit/mepkit/mep"
 	"github.com/mepkit/mepkit/mep/meptest"
+	"github.com/mepkit/mepkit/policy"
 	"github.com/mepkit/mepkit/timeline"
 )
 
@@ -344,11 +345,11 @@ func TestFullDisk(t *testing.T) {
 func TestResumeKeepsThePolicyResult(t *testing.T) {
 	g := newGoliveFile(t, filepath.Join(t.TempDir(), "billing.jsonl"), &mep.Options{RolloutsOnly: true})
 	opsReady(t, g.p, g.c.now())
-	thursday := at(paris, 2026, 11, 19, 23, 30) // the 40 minutes run into Friday
-	g.c.set(thursday.Add(-day(1)))
-	g.newRollout(mep.RolloutOptions{T0: thursday})
+	tuesday := at(paris, 2026, 11, 17, 20, 0)
+	g.c.set(tuesday.Add(-day(1)))
+	g.newRollout(mep.RolloutOptions{T0: tuesday,
+		Policies: policy.Set{policy.Freeze("quarter-close", tuesday.Add(-time.Hour), tuesday.Add(2*time.Hour))}})
 	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{Summary: rehearse(t, g.c.now(), goliveRunbook(), 5, 20, 10, 5), ProductionLike: true}))
-	g.ro.Policies = nil
 	require.NoError(t, g.r.GoNoGo().Override("Otto", "a legal deadline on Friday"))
 	g.ready(g.c.now())
 	g.c.add(time.Hour)
@@ -359,7 +360,14 @@ func TestResumeKeepsThePolicyResult(t *testing.T) {
 	before := g.r.Debrief()
 	require.NotEmpty(t, before.Overridden)
 
-	g.kill(1)
+	// Reopened with its policies attached again (they are code): the
+	// decision taken reads back from the record.
+	require.NoError(t, g.p.Close())
+	q, err := mep.OpenFile(g.path, &g.opts)
+	require.NoError(t, err)
+	g.p = q
+	g.r, err = q.NewRollout(g.ro)
+	require.NoError(t, err)
 	after := g.r.Debrief()
 	require.NotNil(t, after.Override)
 	assert.Equal(t, "a legal deadline on Friday", after.Override.Reason)
@@ -371,7 +379,7 @@ func TestResumeKeepsThePolicyResult(t *testing.T) {
 	}
 	n := 0
 	for _, r := range g.r.GoNoGo().Decided().Reasons {
-		if strings.HasPrefix(r, "friday-freeze:") {
+		if strings.HasPrefix(r, "quarter-close:") {
 			n++
 			assert.Contains(t, r, "(overridden)", "a denial in a GO's reasons says it was overridden")
 		}

@@ -217,10 +217,11 @@ func TestVotesFromTheFutureDoNotCount(t *testing.T) {
 // TestOverrideNeverLiftsTheGO: a break-glass override lifts a calendar
 // denial, never the GO nor the readiness window.
 func TestOverrideNeverLiftsTheGO(t *testing.T) {
-	thursday := at(paris, 2026, 11, 19, 23, 30) // 40 minutes run into Friday
-	g := rolloutsOnly(t, mep.RolloutOptions{T0: thursday})
-	g.c.set(thursday.Add(-day(1)))
-	require.NoError(t, g.r.GoNoGo().Override("Otto", "a legal deadline on Friday"))
+	tuesday := at(paris, 2026, 11, 17, 20, 0)
+	closing := policy.Freeze("quarter-close", tuesday.Add(-time.Hour), tuesday.Add(2*time.Hour))
+	g := rolloutsOnly(t, mep.RolloutOptions{T0: tuesday, Policies: policy.Set{closing}})
+	g.c.set(tuesday.Add(-day(1)))
+	require.NoError(t, g.r.GoNoGo().Override("Otto", "a legal deadline"))
 	d := g.r.GoNoGo().Evaluate(bg, g.c.now())
 	assert.Equal(t, mep.Undecided, d.Verdict, "overridden, yet no GO nor readiness: %s", d)
 	fieldErr(t, g.r.GoNoGo().Override("Otto", ""))
@@ -235,9 +236,28 @@ func TestOverrideNeverLiftsTheGO(t *testing.T) {
 	assert.Contains(t, d.String(), "(overridden)")
 	db := g.r.Debrief()
 	require.NotEmpty(t, db.Overridden)
-	assert.Equal(t, "friday-freeze", db.Overridden[0].Policy)
+	assert.Equal(t, "quarter-close", db.Overridden[0].Policy)
 	require.NotNil(t, db.Override)
-	assert.Equal(t, "a legal deadline on Friday", db.Override.Reason)
+	assert.Equal(t, "a legal deadline", db.Override.Reason)
+}
+
+// R11: a break-glass override lifts the team's own policies, never the
+// method's freeze: only the project's recorded opt-out does.
+func TestOverrideDoesNotLiftTheMethodFreeze(t *testing.T) {
+	thursday := at(paris, 2026, 11, 19, 23, 30) // 40 minutes run into Friday
+	g := rolloutsOnly(t, mep.RolloutOptions{T0: thursday})
+	g.c.set(thursday.Add(-day(1)))
+	require.NoError(t, g.r.GoNoGo().Override("Otto", "a legal deadline on Friday"))
+	g.ready(g.c.now())
+	g.c.add(time.Hour)
+	g.vote("Otto", mep.Go)
+	d := g.r.GoNoGo().Evaluate(bg, g.c.now())
+	assert.Equal(t, mep.NoGo, d.Verdict, "%s", d)
+	assert.Contains(t, reasons(d), "friday-freeze")
+
+	require.NoError(t, g.p.OptOutOfFreeze("Otto", "the client's own maintenance night"))
+	g.c.add(time.Minute)
+	assert.NotEqual(t, mep.NoGo, g.r.GoNoGo().Evaluate(bg, g.c.now()).Verdict, "the recorded opt-out lifts it")
 }
 
 // TestPropose: the next starts where the estimate fits every calendar,

@@ -46,7 +46,7 @@ type DB struct {
 	notifier notifier
 
 	// SQL statements with the schema filled in.
-	sqlSince, sqlLast, sqlInsert, sqlHashes string
+	sqlSince, sqlAppend string
 }
 
 // Open connects to the database that dsn names (a PostgreSQL URL or
@@ -119,13 +119,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts *Options) (*DB, error) {
 		schema:    o.Schema,
 		timeout:   o.Timeout,
 		sqlSince:  "SELECT seq, hash, line FROM " + t + " WHERE record = $1 AND seq > $2 ORDER BY seq",
-		sqlLast:   "SELECT coalesce(max(seq), 0) FROM " + t + " WHERE record = $1",
-		sqlHashes: "SELECT seq, hash FROM " + t + " WHERE record = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq",
-		sqlInsert: "INSERT INTO " + t + " (record, seq, at, kind, step, actor, hash, line) " +
-			"SELECT $1, u.seq, u.at, u.kind, u.step, u.actor, u.hash, u.line " +
-			"FROM unnest($2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) " +
-			"AS u(seq, at, kind, step, actor, hash, line) " +
-			"WHERE (SELECT coalesce(max(seq), 0) FROM " + t + " WHERE record = $1) = $9",
+		sqlAppend: "SELECT " + qualified(o.Schema, "append_entries") + "($1, $2, $3, $4)",
 	}
 	db.startNotifier()
 	return db, nil

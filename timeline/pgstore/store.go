@@ -246,29 +246,21 @@ func (s *Store) AppendContext(ctx context.Context, batch []timeline.Entry) error
 	return nil
 }
 
-// rows holds a batch as the arrays the insert takes.
+// rows holds a batch as the arrays append_entries takes.
 type rows struct {
-	seq                            []int64
-	at                             []time.Time
-	kind, step, actor, hash, lines []string
-}
-
-func (r *rows) len() int { return len(r.seq) }
-
-func (r *rows) from(i int) *rows {
-	return &rows{r.seq[i:], r.at[i:], r.kind[i:], r.step[i:], r.actor[i:], r.hash[i:], r.lines[i:]}
+	seq         []int64
+	hash, lines []string
 }
 
 func (s *Store) rows(batch []timeline.Entry) (*rows, error) {
 	n := len(batch)
-	r := &rows{make([]int64, n), make([]time.Time, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)}
+	r := &rows{make([]int64, n), make([]string, n), make([]string, n)}
 	for i := range batch {
 		e := &batch[i]
 		if e.Seq == 0 || e.Seq > 1<<63-1 || (i > 0 && e.Seq != batch[i-1].Seq+1) {
 			return nil, fmt.Errorf("pgstore: record %q: batch entry %d has seq %d: seqs must run 1, 2, 3, ... without gaps", s.record, i+1, e.Seq)
 		}
-		r.seq[i], r.at[i], r.kind[i], r.step[i], r.actor[i], r.hash[i] =
-			int64(e.Seq), e.At, e.Kind, e.Step, e.Actor, e.Hash
+		r.seq[i], r.hash[i] = int64(e.Seq), e.Hash
 	}
 	// The lines are those of a file journal, from timeline's own encoder.
 	var buf bytes.Buffer
@@ -285,69 +277,31 @@ func (s *Store) rows(batch []timeline.Entry) (*rows, error) {
 	return r, nil
 }
 
-// append makes one attempt at storing r.
-func (s *Store) append(ctx context.Context, r *rows) error {
-	for r.len() > 0 {
-		first := r.seq[0]
-		tag, err := s.db.pool.Exec(ctx, s.db.sqlInsert, s.record, r.seq, r.at, r.kind, r.step, r.actor, r.hash, r.lines, first-1)
-		var pgErr *pgconn.PgError
-		switch {
-		case err == nil && tag.RowsAffected() == int64(r.len()):
-			return nil
-		case err == nil && tag.RowsAffected() != 0:
-			return fmt.Errorf("pgstore: record %q: stored %d of %d entries (a trigger or rule on the table?)", s.record, tag.RowsAffected(), r.len())
-		case err != nil && !(errors.As(err, &pgErr) && pgErr.Code == "23505"): // unique_violation
-			return s.errorf("appending to", err)
-		}
-		// The record does not end at first-1: another writer appended, or
-		// this batch (or its beginning) is stored already.
-		stored, err := s.storedPrefix(ctx, r)
-		if err != nil {
-			return err
-		}
-		r = r.from(stored)
-	}
-	return nil
-}
+// SQLSTATEs that append_entries raises.
+const (
+	codeConflict = "MK409" // another writer stored one of the seqs first
+	codeRefused  = "MK422" // the batch does not follow the record, or a line is wrong
+)
 
-// storedPrefix returns how many entries at the start of r the record holds
-// with the same hashes, or a [*ConflictError] if it holds another entry at
-// one of r's seqs, or an error if the record ends before r begins.
-func (s *Store) storedPrefix(ctx context.Context, r *rows) (int, error) {
-	first, end := r.seq[0], r.seq[r.len()-1]
-	var last int64
-	if err := s.db.pool.QueryRow(ctx, s.db.sqlLast, s.record).Scan(&last); err != nil {
-		return 0, s.errorf("reading the last seq of", err)
+// append makes one attempt at storing r, through append_entries: the
+// database serializes the appends to the record, checks the batch, and
+// stores nothing again of a retry whose entries it holds already.
+func (s *Store) append(ctx context.Context, r *rows) error {
+	var stored int
+	err := s.db.pool.QueryRow(ctx, s.db.sqlAppend, s.record, r.seq, r.hash, r.lines).Scan(&stored)
+	var pgErr *pgconn.PgError
+	switch {
+	case err == nil:
+		return nil
+	case !errors.As(err, &pgErr):
+		return s.errorf("appending to", err)
+	case pgErr.Code == codeConflict || pgErr.Code == "23505": // 23505: a row inserted by hand
+		last, _ := strconv.ParseUint(pgErr.Detail, 10, 64)
+		return &ConflictError{Record: s.record, Seq: uint64(r.seq[0]), Last: last}
+	case pgErr.Code == codeRefused:
+		return fmt.Errorf("%w: %w", ErrRefused, err)
 	}
-	if last < first-1 {
-		return 0, fmt.Errorf("pgstore: record %q ends at seq %d; a batch starting at seq %d would leave a gap", s.record, last, first)
-	}
-	rs, err := s.db.pool.Query(ctx, s.db.sqlHashes, s.record, first, end)
-	if err != nil {
-		return 0, s.errorf("reading", err)
-	}
-	defer rs.Close()
-	n := 0
-	for rs.Next() {
-		var seq int64
-		var hash string
-		if err := rs.Scan(&seq, &hash); err != nil {
-			return 0, s.errorf("reading", err)
-		}
-		if seq != r.seq[n] || hash != r.hash[n] {
-			return 0, &ConflictError{Record: s.record, Seq: uint64(first), Last: uint64(max(last, seq))}
-		}
-		n++
-	}
-	if err := rs.Err(); err != nil {
-		return 0, s.errorf("reading", err)
-	}
-	if n == 0 {
-		// The record ended at first-1 when read: the insert lost a race
-		// with a writer whose rows were not yet visible then.
-		return 0, &ConflictError{Record: s.record, Seq: uint64(first), Last: uint64(last)}
-	}
-	return n, nil
+	return s.errorf("appending to", err)
 }
 
 // retry calls f until it succeeds, fails for good, or ctx ends. Only

@@ -105,19 +105,23 @@ func (s *Store) SinceContext(ctx context.Context, seq uint64) ([]timeline.Entry,
 }
 
 func (s *Store) since(ctx context.Context, after uint64) ([]timeline.Entry, error) {
-	// One read-only transaction; sorting disabled for it, so that the
-	// planner walks the primary key in order even when its statistics
-	// (not analyzed yet, or a small record among large ones) suggest
-	// sorting, which spills a large record to disk.
-	tx, err := s.db.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
-	if err != nil {
-		return nil, s.errorf("reading", err)
+	// One read-only transaction, sent in one round trip; sorting disabled
+	// for it, so that the planner walks the primary key in order even
+	// when its statistics (not analyzed yet, or a small record among large
+	// ones) suggest sorting, which spills a large record to disk.
+	batch := &pgx.Batch{}
+	batch.Queue("BEGIN READ ONLY")
+	batch.Queue("SET LOCAL enable_sort = off")
+	batch.Queue(s.db.sqlSince, s.record, int64(after))
+	batch.Queue("COMMIT")
+	br := s.db.pool.SendBatch(ctx, batch)
+	defer br.Close()
+	for range 2 {
+		if _, err := br.Exec(); err != nil {
+			return nil, s.errorf("reading", err)
+		}
 	}
-	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, "SET LOCAL enable_sort = off"); err != nil {
-		return nil, s.errorf("reading", err)
-	}
-	rows, err := tx.Query(ctx, s.db.sqlSince, s.record, int64(after))
+	rows, err := br.Query()
 	if err != nil {
 		return nil, s.errorf("reading", err)
 	}
@@ -171,7 +175,10 @@ func (s *Store) since(ctx context.Context, after uint64) ([]timeline.Entry, erro
 		return nil, rerr
 	}
 	rows.Close()
-	if err := tx.Commit(ctx); err != nil {
+	if err := rows.Err(); err != nil {
+		return nil, s.errorf("reading", err)
+	}
+	if _, err := br.Exec(); err != nil {
 		return nil, s.errorf("reading", err)
 	}
 	entries, err := d.entries, d.err
@@ -339,7 +346,11 @@ func transient(err error) bool {
 	if !errors.As(err, &de) {
 		return false
 	}
-	err = de.err
+	return retryable(de.err)
+}
+
+// retryable reports whether err, returned by pgx, may go away on retry.
+func retryable(err error) bool {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}

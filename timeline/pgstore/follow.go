@@ -26,9 +26,11 @@ const FollowPoll = 5 * time.Second
 // closed) for the notification that a [Store] sends after each append
 // (LISTEN/NOTIFY), and reads the record after each (re)connect and every
 // [FollowPoll], so nothing is missed across a lost connection or a writer
-// that stopped between its commit and its notification. It
-// reconnects after a lost connection or a restarting server, with a
-// growing pause of up to five seconds.
+// that stopped between its commit and its notification. Notifications
+// are hints: however many arrive, Follow reads the record at most once
+// every 25 ms because of them. It reconnects after a lost connection or a
+// restarting server, with a growing pause of up to five seconds that
+// starts again from its shortest once a connection succeeds.
 //
 // Follow returns ctx.Err() when ctx ends, the error of fn when fn fails,
 // or an error that retrying would not cure: an invalid record name, a

@@ -60,12 +60,6 @@ BEGIN
 				USING ERRCODE = 'MK422';
 		END IF;
 	END LOOP;
-	-- A writer whose view is stale learns it without waiting for the lock.
-	IF EXISTS (SELECT FROM {schema}.timeline_entries e WHERE e.record = p_record AND e.seq = first AND e.hash <> p_hashes[1]) THEN
-		SELECT max(e.seq) INTO head FROM {schema}.timeline_entries e WHERE e.record = p_record;
-		RAISE EXCEPTION 'pgstore: record % moved on: another writer stored seq % first', p_record, first
-			USING ERRCODE = 'MK409', DETAIL = head::text;
-	END IF;
 	PERFORM pg_advisory_xact_lock(hashtextextended('mepkit/pgstore/append/' || {schemalit} || '/' || p_record, 0));
 	SELECT e.seq, e.hash INTO head, head_hash FROM {schema}.timeline_entries e
 		WHERE e.record = p_record ORDER BY e.seq DESC LIMIT 1;

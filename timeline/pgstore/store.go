@@ -15,6 +15,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/mepkit/mepkit/timeline"
 )
 
@@ -26,13 +27,15 @@ import (
 //
 // Several stores, in one process or many, may append to one record: the
 // database keeps one chain (see Append). Store is safe for simultaneous
-// use by multiple goroutines; it holds no connection of its own.
+// use by multiple goroutines; it holds a connection of its own only for
+// its turn, after a conflict (see the package doc, # Several writers).
 type Store struct {
 	db      *DB
 	record  string
 	ownDB   bool // Close closes db
 	closed  atomic.Bool
 	retries atomic.Int64
+	turn    turn
 }
 
 var (
@@ -105,6 +108,16 @@ func (s *Store) SinceContext(ctx context.Context, seq uint64) ([]timeline.Entry,
 }
 
 func (s *Store) since(ctx context.Context, after uint64) ([]timeline.Entry, error) {
+	var out []timeline.Entry
+	err := s.turn.with(s.db.pool, func(c conn) error {
+		var err error
+		out, err = s.sinceOn(ctx, c, after)
+		return err
+	})
+	return out, err
+}
+
+func (s *Store) sinceOn(ctx context.Context, c conn, after uint64) ([]timeline.Entry, error) {
 	// One read-only transaction, sent in one round trip; sorting disabled
 	// for it, so that the planner walks the primary key in order even
 	// when its statistics (not analyzed yet, or a small record among large
@@ -114,7 +127,7 @@ func (s *Store) since(ctx context.Context, after uint64) ([]timeline.Entry, erro
 	batch.Queue("SET LOCAL enable_sort = off")
 	batch.Queue(s.db.sqlSince, s.record, int64(after))
 	batch.Queue("COMMIT")
-	br := s.db.pool.SendBatch(ctx, batch)
+	br := c.SendBatch(ctx, batch)
 	defer br.Close()
 	for range 2 {
 		if _, err := br.Exec(); err != nil {
@@ -224,6 +237,9 @@ func (s *Store) Append(batch []timeline.Entry) error {
 
 // AppendContext is Append with a context.
 //
+// Every append goes through the database function append_entries, which
+// refuses a batch that does not follow the record or whose lines disagree
+// with their seqs and hashes (an error wrapping [ErrRefused]).
 // batch[0].Seq must be the record's last seq + 1 and the seqs must follow
 // each other. If another writer appended first, nothing is stored and the
 // error is a [*ConflictError] wrapping [timeline.ErrConflict]: catch up
@@ -232,7 +248,11 @@ func (s *Store) Append(batch []timeline.Entry) error {
 // AppendContext stores nothing again and returns nil; (seq, hash) is the
 // idempotency key. Lost connections, a restarting server and other
 // transient failures are retried within the context's deadline by that
-// same rule, so an entry is never stored twice.
+// same rule, so an entry is never stored twice. After a conflict, the
+// store waits for its turn at the record (within ctx) before returning
+// the conflict, and keeps it until its next append or for a second: the
+// catch-up and the retry that follow see a record that no other writer
+// changes meanwhile.
 func (s *Store) AppendContext(ctx context.Context, batch []timeline.Entry) error {
 	if s.closed.Load() {
 		return ErrClosed
@@ -246,7 +266,16 @@ func (s *Store) AppendContext(ctx context.Context, batch []timeline.Entry) error
 	if err != nil {
 		return err
 	}
-	if err := s.retry(ctx, func() error { return s.append(ctx, rows) }); err != nil {
+	err = s.retry(ctx, func() error {
+		return s.turn.with(s.db.pool, func(c conn) error { return s.append(ctx, c, rows) })
+	})
+	s.turn.release()
+	var ce *ConflictError
+	if errors.As(err, &ce) {
+		// The catch-up and the next append run in the store's turn.
+		s.turn.take(ctx, s.db.pool, s.lockKey())
+	}
+	if err != nil {
 		return err
 	}
 	s.db.notifyLater(s.record, batch[len(batch)-1].Seq)
@@ -293,9 +322,16 @@ const (
 // append makes one attempt at storing r, through append_entries: the
 // database serializes the appends to the record, checks the batch, and
 // stores nothing again of a retry whose entries it holds already.
-func (s *Store) append(ctx context.Context, r *rows) error {
+func (s *Store) append(ctx context.Context, c conn, r *rows) error {
 	var stored int
-	err := s.db.pool.QueryRow(ctx, s.db.sqlAppend, s.record, r.seq, r.hash, r.lines).Scan(&stored)
+	var err error
+	if tc, ok := c.(*pgxpool.Conn); ok {
+		// In the store's turn: the turn's lock is released in the same
+		// round trip (the append's own lock lasts until its commit).
+		err = s.turn.appendAndUnlock(ctx, tc, s.db.sqlAppend, s.record, r.seq, r.hash, r.lines)
+	} else {
+		err = c.QueryRow(ctx, s.db.sqlAppend, s.record, r.seq, r.hash, r.lines).Scan(&stored)
+	}
 	var pgErr *pgconn.PgError
 	switch {
 	case err == nil:
@@ -397,6 +433,7 @@ func (s *Store) Close() error {
 	if s.closed.Swap(true) {
 		return nil
 	}
+	s.turn.release()
 	if s.ownDB {
 		s.db.Close()
 	}

@@ -52,7 +52,6 @@ func TestDatabaseRefusesWhatTheChainWouldRefuse(t *testing.T) {
 	es := entries(t, 3)
 	require.NoError(t, s.Append(es[:1]))
 	ls := lines(t, es)
-
 	table := pgx.Identifier{schema, pgstore.EntriesTable}.Sanitize()
 	fn := pgx.Identifier{schema, "append_entries"}.Sanitize()
 	err = superExec(t, wdsn, "INSERT INTO "+table+`(record,seq,at,kind,hash,line) VALUES ('dos',2,now(),'note','00','{"seq":2,"kind":"note"}')`)
@@ -96,7 +95,6 @@ func TestDatabaseRefusesWhatTheChainWouldRefuse(t *testing.T) {
 		require.Error(t, err, c.name)
 		assert.Equal(t, c.code, sqlState(err), "%s: %v", c.name, err)
 	}
-
 	// Through the store, the refusals are errors to branch on.
 	wdb, err := pgstore.Open(context.Background(), wdsn, &pgstore.Options{Schema: schema, NoMigrate: true})
 	require.NoError(t, err)
@@ -108,7 +106,6 @@ func TestDatabaseRefusesWhatTheChainWouldRefuse(t *testing.T) {
 	err = ws.Append([]timeline.Entry{e9})
 	assert.ErrorIs(t, err, pgstore.ErrRefused)
 	assert.NotErrorIs(t, err, timeline.ErrConflict)
-
 	// The record is intact: it verifies, and a writer appends to it.
 	j, err := timeline.OpenStore(ws, nil)
 	require.NoError(t, err, "a refused append leaves the record verifiable")
@@ -118,7 +115,6 @@ func TestDatabaseRefusesWhatTheChainWouldRefuse(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, got, 2)
 	require.NoError(t, timeline.Verify(got, nil))
-
 	// stored_at is the server's clock, not the writer's.
 	var storedAt time.Time
 	require.NoError(t, db.Pool().QueryRow(context.Background(), "SELECT stored_at FROM "+table+" WHERE record = 'dos' AND seq = 2").Scan(&storedAt))

@@ -118,26 +118,11 @@ func (s *Store) since(ctx context.Context, after uint64) ([]timeline.Entry, erro
 }
 
 func (s *Store) sinceOn(ctx context.Context, c conn, after uint64) ([]timeline.Entry, error) {
-	// One read-only transaction, sent in one round trip; sorting disabled
-	// for it, so that the planner walks the primary key in order even
-	// when its statistics (not analyzed yet, or a small record among large
-	// ones) suggest sorting, which spills a large record to disk.
-	batch := &pgx.Batch{}
-	batch.Queue("BEGIN READ ONLY")
-	batch.Queue("SET LOCAL enable_sort = off")
-	batch.Queue(s.db.sqlSince, s.record, int64(after))
-	batch.Queue("COMMIT")
-	br := c.SendBatch(ctx, batch)
-	defer br.Close()
-	for range 2 {
-		if _, err := br.Exec(); err != nil {
-			return nil, s.errorf("reading", err)
-		}
-	}
-	rows, err := br.Query()
+	br, rows, err := s.querySince(ctx, c, after)
 	if err != nil {
-		return nil, s.errorf("reading", err)
+		return nil, err
 	}
+	defer br.Close()
 	defer rows.Close()
 	// The lines go through a pipe to a decoder on another goroutine, so
 	// that decoding overlaps the transfer.
@@ -205,10 +190,19 @@ func (s *Store) sinceOn(ctx context.Context, c conn, after uint64) ([]timeline.E
 	if len(entries) != len(seqs) {
 		return nil, fmt.Errorf("pgstore: record %q: %d rows decoded to %d entries", s.record, len(seqs), len(entries))
 	}
+	if err := checkColumns(entries, seqs, hashes, ends); err != nil {
+		return nil, err
+	}
+	return entries, nil
+}
+
+// checkColumns checks that the seq and hash columns of each row (seqs,
+// and hashes cut at ends) are those of the entry its line holds.
+func checkColumns(entries []timeline.Entry, seqs []int64, hashes []byte, ends []int) error {
 	for i := range entries {
 		e := &entries[i]
 		if e.Seq != uint64(seqs[i]) {
-			return nil, &timeline.TamperError{Seq: uint64(seqs[i]), Index: i,
+			return &timeline.TamperError{Seq: uint64(seqs[i]), Index: i,
 				Reason: "the row of seq " + strconv.FormatInt(seqs[i], 10) + " holds the entry of seq " + strconv.FormatUint(e.Seq, 10) + " (edited by hand)"}
 		}
 		begin := 0
@@ -216,10 +210,37 @@ func (s *Store) sinceOn(ctx context.Context, c conn, after uint64) ([]timeline.E
 			begin = ends[i-1]
 		}
 		if e.Hash != string(hashes[begin:ends[i]]) {
-			return nil, &timeline.TamperError{Seq: e.Seq, Index: i, Reason: "the row's hash column differs from its line (edited by hand)"}
+			return &timeline.TamperError{Seq: e.Seq, Index: i, Reason: "the row's hash column differs from its line (edited by hand)"}
 		}
 	}
-	return entries, nil
+	return nil
+}
+
+// querySince sends the read of the entries after seq: one read-only
+// transaction, in one round trip, with sorting disabled, so that the
+// planner walks the primary key in order even when its statistics (not
+// analyzed yet, or a small record among large ones) suggest sorting,
+// which spills a large record to disk. The caller reads the rows, then
+// the COMMIT from the batch, and closes the batch.
+func (s *Store) querySince(ctx context.Context, c conn, after uint64) (pgx.BatchResults, pgx.Rows, error) {
+	batch := &pgx.Batch{}
+	batch.Queue("BEGIN READ ONLY")
+	batch.Queue("SET LOCAL enable_sort = off")
+	batch.Queue(s.db.sqlSince, s.record, int64(after))
+	batch.Queue("COMMIT")
+	br := c.SendBatch(ctx, batch)
+	for range 2 {
+		if _, err := br.Exec(); err != nil {
+			br.Close()
+			return nil, nil, s.errorf("reading", err)
+		}
+	}
+	rows, err := br.Query()
+	if err != nil {
+		br.Close()
+		return nil, nil, s.errorf("reading", err)
+	}
+	return br, rows, nil
 }
 
 // errDecoder is what writes to the pipe of since return once the decoder

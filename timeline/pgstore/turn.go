@@ -80,28 +80,48 @@ func (t *turn) with(pool *pgxpool.Pool, f func(conn) error) error {
 		return f(pool)
 	}
 	err := f(t.c)
-	t.mu.Unlock()
+	var d detached
 	if err != nil {
-		t.release()
+		d = t.detach()
 	}
+	t.mu.Unlock()
+	d.end()
 	return err
 }
 
 // release ends the turn, if one is held.
 func (t *turn) release() {
 	t.mu.Lock()
-	c, key, unlocked := t.c, t.key, t.unlocked
+	d := t.detach()
+	t.mu.Unlock()
+	d.end()
+}
+
+// detached is a turn taken off its store, to be ended without the lock.
+type detached struct {
+	c        *pgxpool.Conn // nil: none
+	key      string
+	unlocked bool
+}
+
+// detach takes the turn off t. It requires t.mu held.
+func (t *turn) detach() detached {
+	d := detached{t.c, t.key, t.unlocked}
 	t.c = nil
 	if t.timer != nil {
 		t.timer.Stop()
 		t.timer = nil
 	}
-	t.mu.Unlock()
+	return d
+}
+
+// end releases the lock of the turn and gives its connection back.
+func (d detached) end() {
 	switch {
-	case c != nil && unlocked:
-		c.Release()
-	case c != nil:
-		unlock(c, key)
+	case d.c != nil && d.unlocked:
+		d.c.Release()
+	case d.c != nil:
+		unlock(d.c, d.key)
 	}
 }
 

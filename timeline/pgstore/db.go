@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -44,9 +45,10 @@ type DB struct {
 	timeout time.Duration
 
 	notifier notifier
+	catchUps atomic.Int64 // reads of followers, for tests
 
 	// SQL statements with the schema filled in.
-	sqlSince, sqlLast, sqlInsert, sqlHashes string
+	sqlSince, sqlAppend string
 }
 
 // Open connects to the database that dsn names (a PostgreSQL URL or
@@ -54,8 +56,12 @@ type DB struct {
 // sslrootcert, pool settings, ...) and makes sure its tables are at
 // [SchemaVersion], creating or migrating them unless opts.NoMigrate. The
 // connection settings, secrets included, come only from dsn and the
-// standard PG* environment variables that pgx reads. Close the DB to close
-// its connections.
+// standard PG* environment variables that pgx reads. A server that cannot
+// be reached yet, a connection lost or a backend terminated while opening
+// are retried, with a growing pause, until ctx ends (for
+// [Options.Timeout] if ctx has no deadline); a refused password, a
+// missing database or a schema of a newer version are not. Close the DB
+// to close its connections.
 func Open(ctx context.Context, dsn string, opts *Options) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
@@ -90,28 +96,8 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts *Options) (*DB, error) {
 	if o.Timeout <= 0 {
 		o.Timeout = time.Minute
 	}
-	if err := pool.Ping(ctx); err != nil {
-		return nil, fmt.Errorf("pgstore: connecting to %s: %w", describe(pool), err)
-	}
-	v, err := version(ctx, pool, o.Schema)
-	if err != nil {
+	if err := connect(ctx, pool, &o); err != nil {
 		return nil, err
-	}
-	if v > SchemaVersion {
-		return nil, &SchemaError{Schema: o.Schema, Found: v, Supported: SchemaVersion, Err: ErrSchemaVersion}
-	}
-	if v < SchemaVersion {
-		if o.NoMigrate {
-			return nil, &SchemaError{Schema: o.Schema, Found: v, Supported: SchemaVersion, Err: ErrNotMigrated}
-		}
-		if err := migrate(ctx, pool, o.Schema); err != nil {
-			var se *SchemaError
-			var pgErr *pgconn.PgError
-			if !errors.As(err, &se) && errors.As(err, &pgErr) && pgErr.Code == "42501" {
-				err = &SchemaError{Schema: o.Schema, Found: v, Supported: SchemaVersion, Err: err}
-			}
-			return nil, err
-		}
 	}
 	t := qualified(o.Schema, EntriesTable)
 	db := &DB{
@@ -119,16 +105,70 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts *Options) (*DB, error) {
 		schema:    o.Schema,
 		timeout:   o.Timeout,
 		sqlSince:  "SELECT seq, hash, line FROM " + t + " WHERE record = $1 AND seq > $2 ORDER BY seq",
-		sqlLast:   "SELECT coalesce(max(seq), 0) FROM " + t + " WHERE record = $1",
-		sqlHashes: "SELECT seq, hash FROM " + t + " WHERE record = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq",
-		sqlInsert: "INSERT INTO " + t + " (record, seq, at, kind, step, actor, hash, line) " +
-			"SELECT $1, u.seq, u.at, u.kind, u.step, u.actor, u.hash, u.line " +
-			"FROM unnest($2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) " +
-			"AS u(seq, at, kind, step, actor, hash, line) " +
-			"WHERE (SELECT coalesce(max(seq), 0) FROM " + t + " WHERE record = $1) = $9",
+		sqlAppend: "SELECT " + qualified(o.Schema, "append_entries") + "($1, $2, $3, $4)",
 	}
 	db.startNotifier()
 	return db, nil
+}
+
+// connect checks that the server answers and that the schema is at
+// SchemaVersion, migrating it unless o.NoMigrate. A lost connection, a
+// terminated backend or a server that is starting is retried, with a
+// growing pause, until ctx ends, or for o.Timeout if ctx has no deadline.
+func connect(ctx context.Context, pool *pgxpool.Pool, o *Options) error {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
+		defer cancel()
+	}
+	delay := 10 * time.Millisecond
+	for {
+		err, cause := checkSchema(ctx, pool, o)
+		if err == nil || cause == nil || !retryable(cause) || ctx.Err() != nil {
+			return err
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+		delay = min(2*delay, time.Second)
+	}
+}
+
+// checkSchema makes one attempt of connect. It returns the error and, for
+// an error of the driver, its cause (nil otherwise).
+func checkSchema(ctx context.Context, pool *pgxpool.Pool, o *Options) (err, cause error) {
+	if err := pool.Ping(ctx); err != nil {
+		return fmt.Errorf("pgstore: connecting to %s: %w", describe(pool), err), err
+	}
+	v, err := version(ctx, pool, o.Schema)
+	if err != nil {
+		return err, err
+	}
+	if v > SchemaVersion {
+		return &SchemaError{Schema: o.Schema, Found: v, Supported: SchemaVersion, Err: ErrSchemaVersion}, nil
+	}
+	if v == SchemaVersion {
+		return nil, nil
+	}
+	if o.NoMigrate {
+		return &SchemaError{Schema: o.Schema, Found: v, Supported: SchemaVersion, Err: ErrNotMigrated}, nil
+	}
+	if err := migrate(ctx, pool, o.Schema); err != nil {
+		var se *SchemaError
+		var pgErr *pgconn.PgError
+		if errors.As(err, &se) {
+			return err, nil
+		}
+		if errors.As(err, &pgErr) && pgErr.Code == "42501" {
+			return &SchemaError{Schema: o.Schema, Found: v, Supported: SchemaVersion, Err: err}, nil
+		}
+		return err, err
+	}
+	return nil, nil
 }
 
 // Migrate creates or migrates the tables of opts.Schema in the database of

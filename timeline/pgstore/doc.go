@@ -29,34 +29,74 @@
 //
 // # Several writers
 //
-// An append is one INSERT, committed before [Store.Append] returns, that
-// stores the batch only if the record ends just before it; the primary key
-// (record, seq) settles races. A writer that finds the record moved on
-// gets a [*ConflictError] (errors.Is(err, timeline.ErrConflict)) and
-// nothing is stored: it catches up and tries again. A retry of a batch
+// Every append goes through one SQL function, append_entries, owned by
+// the owner of the schema (SECURITY DEFINER); writers may not insert rows
+// themselves. The function serializes the appends to a record (an
+// advisory lock on the record, until the commit) and stores a batch only
+// if it follows the record's last entry; it sets stored_at from the
+// server's clock. [Store.Append] commits before it returns. A writer that
+// finds the record moved on gets a [*ConflictError] (errors.Is(err,
+// timeline.ErrConflict)) and nothing is stored: it catches up
+// (Journal.Refresh) and tries again. The store then takes its turn: it
+// waits for the record's lock and keeps it, for up to a second, until its
+// next append, so that the catch-up and that append see a record no other
+// writer can change: under contention each entry conflicts at most once,
+// and writers take turns in the order they asked. A retry of a batch
 // already stored with the same hashes stores nothing and succeeds, so
 // Append retries lost connections and server restarts by itself, never
 // storing an entry twice.
 //
+// What the database checks of each batch: the seqs follow the record's
+// last one without gap or repeat (a seq far ahead, such as 9e18, is a
+// gap); each line is JSON, begins as an entry's line does, holds no
+// newline, is at most [timeline.MaxLineSize] bytes, and its seq and hash
+// are the row's; it has a kind and a time; each hash is a chain hash (64
+// hex digits, after "<key id>." for a keyed chain) of the same key as the
+// entry before it. A batch that breaks one of these is refused (SQLSTATE
+// MK422, [ErrRefused]) and nothing of it is stored, so that a writer with
+// the grants below cannot make a record that its readers refuse by
+// seqs, columns or the form of its hashes. What only readers verify, when
+// they load the record (timeline.OpenStore, Journal.Refresh, with the key
+// of a keyed chain): that each hash is the hash of its entry after the
+// previous one, and that the line is exactly the canonical line of its
+// entry. The database holds no key and does not recompute the chain; a
+// writer that stores a well-formed but false hash is named by the
+// reader's [timeline.TamperError], and an admin repairs the record (see
+// below).
+//
 // # Privileges
 //
-// Rows are never updated or deleted: triggers refuse UPDATE, DELETE and
-// TRUNCATE on the entries for every role, and the roles of writers should
-// not have those privileges in the first place. As the owner of the schema
-// (the role that ran [Migrate] or the first Open):
+// Three roles. The owner of the schema (the role that ran [Migrate] or
+// the first Open) is the admin. Writers read the entries and execute
+// append_entries; readers, such as a portal, read. As the admin:
 //
 //	CREATE ROLE mep_writer LOGIN;
 //	GRANT USAGE ON SCHEMA mepkit TO mep_writer;
 //	GRANT SELECT ON mepkit.timeline_schema TO mep_writer;
-//	GRANT SELECT, INSERT ON mepkit.timeline_entries TO mep_writer;
-//	REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON mepkit.timeline_entries FROM mep_writer;
+//	GRANT SELECT ON mepkit.timeline_entries TO mep_writer;
+//	GRANT EXECUTE ON FUNCTION mepkit.append_entries(text, bigint[], text[], text[]) TO mep_writer;
+//	REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON mepkit.timeline_entries FROM mep_writer;
 //	REVOKE CREATE ON SCHEMA mepkit FROM mep_writer;
 //
-// Readers, such as a portal, get SELECT only. [Grants] returns these
-// statements for any schema and role. The owner, and superusers, can still
-// disable the triggers: the hash chain is the last line, and a row edited
-// by hand fails timeline.OpenStore with a timeline.TamperError naming its
-// seq.
+// [Grants] returns these statements for any schema and role, writer or
+// reader. Writers open with Options{NoMigrate: true}. Migrating a schema
+// of version 1, where writers held INSERT, moves every role that held it
+// to EXECUTE on the function.
+//
+// Rows are never updated or deleted: triggers refuse UPDATE, DELETE and
+// TRUNCATE on the entries for every role. The admin's repair path, for a
+// tail that readers refuse (a false hash written by a writer with the
+// grants, or a tool's bug), is
+//
+//	SELECT mepkit.truncate_record('golive-2026-11', 41, 'seq 42 has a false hash, written by ...');
+//
+// which keeps the entries up to seq 41 (0: none, dropping the record),
+// and moves the others into the table timeline_removed with who removed
+// them, when and why, as they were: an export that stays in the
+// database. Only the admin may run it. The admin, and superusers, can
+// still disable the triggers: the hash chain is the last line, and a row
+// edited by hand fails timeline.OpenStore with a timeline.TamperError
+// naming its seq.
 //
 // # Followers
 //
@@ -65,6 +105,7 @@
 // serialized) naming the record and its last seq; [DB.Follow] listens for
 // them and reads what is new, reads the record again after each reconnect,
 // and every [FollowPoll] for a writer that stopped between its commit and
-// its notification. A portal or a bot sees each entry within a moment of
+// its notification. Notifications are hints: a burst of them, whoever
+// sends it, costs a follower at most one read every 25 ms. A portal or a bot sees each entry within a moment of
 // its commit and misses none.
 package pgstore

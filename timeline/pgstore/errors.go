@@ -18,6 +18,11 @@ var (
 	// ErrRecordName is wrapped by errors about a record name that cannot
 	// be stored.
 	ErrRecordName = errors.New("pgstore: invalid record name")
+	// ErrRefused is wrapped by the error of an append that the database
+	// refused: a batch that does not follow the record's last entry (a
+	// gap), or whose lines disagree with their seqs and hashes or are not
+	// the JSON of entries. Nothing of the batch is stored.
+	ErrRefused = errors.New("pgstore: append refused by the database")
 	// ErrClosed is returned by the methods of a closed [Store].
 	ErrClosed = errors.New("pgstore: store closed")
 )

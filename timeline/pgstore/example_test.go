@@ -10,15 +10,17 @@ import (
 	"github.com/mepkit/mepkit/timeline/pgstore"
 )
 
-// The privileges of the role that writers log in as: insert and select,
-// never update or delete.
+// The privileges of the role that writers log in as: read the entries and
+// append through the function that checks each batch; never insert,
+// update or delete rows directly.
 func ExampleGrants() {
 	fmt.Print(pgstore.Grants("mepkit", "mep_writer", true))
 	// Output:
 	// GRANT USAGE ON SCHEMA "mepkit" TO "mep_writer";
 	// GRANT SELECT ON "mepkit"."timeline_schema" TO "mep_writer";
-	// GRANT SELECT, INSERT ON "mepkit"."timeline_entries" TO "mep_writer";
-	// REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "mepkit"."timeline_entries" FROM "mep_writer";
+	// GRANT SELECT ON "mepkit"."timeline_entries" TO "mep_writer";
+	// GRANT EXECUTE ON FUNCTION "mepkit"."append_entries"(text, bigint[], text[], text[]) TO "mep_writer";
+	// REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "mepkit"."timeline_entries" FROM "mep_writer";
 	// REVOKE CREATE ON SCHEMA "mepkit" FROM "mep_writer";
 }
 

@@ -26,9 +26,11 @@ const FollowPoll = 5 * time.Second
 // closed) for the notification that a [Store] sends after each append
 // (LISTEN/NOTIFY), and reads the record after each (re)connect and every
 // [FollowPoll], so nothing is missed across a lost connection or a writer
-// that stopped between its commit and its notification. It
-// reconnects after a lost connection or a restarting server, with a
-// growing pause of up to five seconds.
+// that stopped between its commit and its notification. Notifications
+// are hints: however many arrive, Follow reads the record at most once
+// every 25 ms because of them. It reconnects after a lost connection or a
+// restarting server, with a growing pause of up to five seconds that
+// starts again from its shortest once a connection succeeds.
 //
 // Follow returns ctx.Err() when ctx ends, the error of fn when fn fails,
 // or an error that retrying would not cure: an invalid record name, a
@@ -55,9 +57,10 @@ func (db *DB) Follow(ctx context.Context, record string, after uint64, fn func([
 		if !transient(err) {
 			return err
 		}
-		if time.Since(began) > 10*time.Second {
-			delay = 50 * time.Millisecond
+		if f.connected || time.Since(began) > 10*time.Second {
+			delay = 50 * time.Millisecond // the last pause ended in a connection
 		}
+		f.connected = false
 		t := time.NewTimer(delay)
 		select {
 		case <-ctx.Done():
@@ -75,6 +78,9 @@ type follower struct {
 	last  uint64
 	fn    func([]timeline.Entry) error
 	fnErr error
+	// connected is set once a session listens: the reconnect pause
+	// starts again from its shortest.
+	connected bool
 }
 
 // notification is the payload of the notifications the entries table
@@ -96,39 +102,62 @@ func (f *follower) session(ctx context.Context) error {
 	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{notifyChannel}.Sanitize()); err != nil {
 		return f.s.errorf("following", err)
 	}
+	f.connected = true
 	if err := f.catchUp(ctx); err != nil {
 		return err
 	}
+	// Notifications are hints: one catch-up reads whatever they announce,
+	// so a burst of them is coalesced into at most one catch-up every
+	// followGap, the next one waiting (pending) while one ran lately.
+	next, pending := time.Now().Add(followGap), false
 	for {
-		wctx, cancel := context.WithTimeout(ctx, FollowPoll)
+		deadline := time.Now().Add(FollowPoll)
+		if pending {
+			deadline = next
+		}
+		wctx, cancel := context.WithDeadline(ctx, deadline)
 		n, err := conn.WaitForNotification(wctx)
 		cancel()
+		due := false
 		switch {
 		case ctx.Err() != nil:
 			return ctx.Err()
 		case errors.Is(err, context.DeadlineExceeded) || (err != nil && wctx.Err() != nil):
-			if !conn.IsClosed() {
-				if err := f.catchUp(ctx); err != nil {
-					return err
-				}
-				continue
+			if conn.IsClosed() {
+				return f.s.errorf("following", err)
 			}
-			return f.s.errorf("following", err)
+			due = true // the poll, or the pending catch-up
 		case err != nil:
 			return f.s.errorf("following", err)
+		default:
+			pending = pending || f.announces(n.Payload)
+			due = pending && !time.Now().Before(next)
 		}
-		var p notification
-		if json.Unmarshal([]byte(n.Payload), &p) != nil || p.Schema != f.db.schema || p.Record != f.s.record || p.Seq <= f.last {
+		if !due {
 			continue
 		}
 		if err := f.catchUp(ctx); err != nil {
 			return err
 		}
+		next, pending = time.Now().Add(followGap), false
 	}
+}
+
+// followGap is the shortest pause between two catch-ups that
+// notifications cause: a burst of notifications costs at most one read
+// per followGap.
+const followGap = 25 * time.Millisecond
+
+// announces reports whether the payload of a notification announces
+// entries of the followed record after the last delivered.
+func (f *follower) announces(payload string) bool {
+	var p notification
+	return json.Unmarshal([]byte(payload), &p) == nil && p.Schema == f.db.schema && p.Record == f.s.record && p.Seq > f.last
 }
 
 // catchUp delivers the entries after f.last.
 func (f *follower) catchUp(ctx context.Context) error {
+	f.db.catchUps.Add(1)
 	entries, err := f.s.since(ctx, f.last)
 	if err != nil || len(entries) == 0 {
 		return err

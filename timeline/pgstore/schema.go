@@ -13,7 +13,7 @@ import (
 // SchemaVersion is the version of the tables this package reads and
 // writes. [Migrate] brings a schema up to it; a schema of a newer version
 // is refused with a [*SchemaError].
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Table names, inside the schema of [Options.Schema].
 const (
@@ -59,6 +59,8 @@ var migrations = []string{
 	CREATE TRIGGER timeline_entries_no_truncate
 		BEFORE TRUNCATE ON {schema}.timeline_entries
 		FOR EACH STATEMENT EXECUTE FUNCTION {schema}.timeline_refuse_change();`,
+	// Version 2: appends through append_entries only; truncate_record for admins.
+	migrationV2,
 }
 
 // SchemaError reports a schema that this version of the package cannot
@@ -122,7 +124,7 @@ func migrate(ctx context.Context, db beginner, schema string) error {
 		return &SchemaError{Schema: schema, Found: v, Supported: SchemaVersion, Err: ErrSchemaVersion}
 	}
 	for ; v < SchemaVersion; v++ {
-		if _, err := tx.Exec(ctx, strings.ReplaceAll(migrations[v], "{schema}", quote(schema))); err != nil {
+		if _, err := tx.Exec(ctx, fill(migrations[v], schema)); err != nil {
 			return fmt.Errorf("pgstore: migrating schema %q to version %d: %w", schema, v+1, err)
 		}
 		if _, err := tx.Exec(ctx, "INSERT INTO "+qualified(schema, VersionTable)+" (version) VALUES ($1)", v+1); err != nil {
@@ -136,24 +138,35 @@ func migrate(ctx context.Context, db beginner, schema string) error {
 }
 
 // Grants returns the SQL that gives role what it needs on the tables of
-// schema: writers (writer true) may select and insert entries, readers
-// only select; neither may update, delete or truncate, nor change the
-// schema. Run it as the owner of the schema after [Migrate]. role and
-// schema are quoted as identifiers.
+// schema. Writers (writer true) read the entries and append through the
+// function append_entries only, which checks each batch (see the package
+// doc, # Privileges); readers only read. Neither may insert, update,
+// delete or truncate entries directly, nor change the schema. Run it as
+// the owner of the schema after [Migrate]. role and schema are quoted as
+// identifiers.
 func Grants(schema, role string, writer bool) string {
 	s, r := quote(schema), quote(role)
 	entries := qualified(schema, EntriesTable)
+	fn := qualified(schema, "append_entries") + "(text, bigint[], text[], text[])"
 	var b strings.Builder
 	fmt.Fprintf(&b, "GRANT USAGE ON SCHEMA %s TO %s;\n", s, r)
 	fmt.Fprintf(&b, "GRANT SELECT ON %s TO %s;\n", qualified(schema, VersionTable), r)
+	fmt.Fprintf(&b, "GRANT SELECT ON %s TO %s;\n", entries, r)
 	if writer {
-		fmt.Fprintf(&b, "GRANT SELECT, INSERT ON %s TO %s;\n", entries, r)
+		fmt.Fprintf(&b, "GRANT EXECUTE ON FUNCTION %s TO %s;\n", fn, r)
 	} else {
-		fmt.Fprintf(&b, "GRANT SELECT ON %s TO %s;\n", entries, r)
+		fmt.Fprintf(&b, "REVOKE EXECUTE ON FUNCTION %s FROM %s;\n", fn, r)
 	}
-	fmt.Fprintf(&b, "REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON %s FROM %s;\n", entries, r)
+	fmt.Fprintf(&b, "REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON %s FROM %s;\n", entries, r)
 	fmt.Fprintf(&b, "REVOKE CREATE ON SCHEMA %s FROM %s;\n", s, r)
 	return b.String()
+}
+
+// fill returns the SQL of a migration for schema: {schema} becomes the
+// quoted name, {schemalit} the name as a string literal.
+func fill(sql, schema string) string {
+	sql = strings.ReplaceAll(sql, "{schemalit}", "'"+strings.ReplaceAll(schema, "'", "''")+"'")
+	return strings.ReplaceAll(sql, "{schema}", quote(schema))
 }
 
 func quote(ident string) string { return pgx.Identifier{ident}.Sanitize() }

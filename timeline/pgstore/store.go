@@ -15,6 +15,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/mepkit/mepkit/timeline"
 )
 
@@ -26,13 +27,15 @@ import (
 //
 // Several stores, in one process or many, may append to one record: the
 // database keeps one chain (see Append). Store is safe for simultaneous
-// use by multiple goroutines; it holds no connection of its own.
+// use by multiple goroutines; it holds a connection of its own only for
+// its turn, after a conflict (see the package doc, # Several writers).
 type Store struct {
 	db      *DB
 	record  string
 	ownDB   bool // Close closes db
 	closed  atomic.Bool
 	retries atomic.Int64
+	turn    turn
 }
 
 var (
@@ -105,22 +108,21 @@ func (s *Store) SinceContext(ctx context.Context, seq uint64) ([]timeline.Entry,
 }
 
 func (s *Store) since(ctx context.Context, after uint64) ([]timeline.Entry, error) {
-	// One read-only transaction; sorting disabled for it, so that the
-	// planner walks the primary key in order even when its statistics
-	// (not analyzed yet, or a small record among large ones) suggest
-	// sorting, which spills a large record to disk.
-	tx, err := s.db.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
+	var out []timeline.Entry
+	err := s.turn.with(s.db.pool, func(c conn) error {
+		var err error
+		out, err = s.sinceOn(ctx, c, after)
+		return err
+	})
+	return out, err
+}
+
+func (s *Store) sinceOn(ctx context.Context, c conn, after uint64) ([]timeline.Entry, error) {
+	br, rows, err := s.querySince(ctx, c, after)
 	if err != nil {
-		return nil, s.errorf("reading", err)
+		return nil, err
 	}
-	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, "SET LOCAL enable_sort = off"); err != nil {
-		return nil, s.errorf("reading", err)
-	}
-	rows, err := tx.Query(ctx, s.db.sqlSince, s.record, int64(after))
-	if err != nil {
-		return nil, s.errorf("reading", err)
-	}
+	defer br.Close()
 	defer rows.Close()
 	// The lines go through a pipe to a decoder on another goroutine, so
 	// that decoding overlaps the transfer.
@@ -171,7 +173,10 @@ func (s *Store) since(ctx context.Context, after uint64) ([]timeline.Entry, erro
 		return nil, rerr
 	}
 	rows.Close()
-	if err := tx.Commit(ctx); err != nil {
+	if err := rows.Err(); err != nil {
+		return nil, s.errorf("reading", err)
+	}
+	if _, err := br.Exec(); err != nil {
 		return nil, s.errorf("reading", err)
 	}
 	entries, err := d.entries, d.err
@@ -185,10 +190,19 @@ func (s *Store) since(ctx context.Context, after uint64) ([]timeline.Entry, erro
 	if len(entries) != len(seqs) {
 		return nil, fmt.Errorf("pgstore: record %q: %d rows decoded to %d entries", s.record, len(seqs), len(entries))
 	}
+	if err := checkColumns(entries, seqs, hashes, ends); err != nil {
+		return nil, err
+	}
+	return entries, nil
+}
+
+// checkColumns checks that the seq and hash columns of each row (seqs,
+// and hashes cut at ends) are those of the entry its line holds.
+func checkColumns(entries []timeline.Entry, seqs []int64, hashes []byte, ends []int) error {
 	for i := range entries {
 		e := &entries[i]
 		if e.Seq != uint64(seqs[i]) {
-			return nil, &timeline.TamperError{Seq: uint64(seqs[i]), Index: i,
+			return &timeline.TamperError{Seq: uint64(seqs[i]), Index: i,
 				Reason: "the row of seq " + strconv.FormatInt(seqs[i], 10) + " holds the entry of seq " + strconv.FormatUint(e.Seq, 10) + " (edited by hand)"}
 		}
 		begin := 0
@@ -196,10 +210,37 @@ func (s *Store) since(ctx context.Context, after uint64) ([]timeline.Entry, erro
 			begin = ends[i-1]
 		}
 		if e.Hash != string(hashes[begin:ends[i]]) {
-			return nil, &timeline.TamperError{Seq: e.Seq, Index: i, Reason: "the row's hash column differs from its line (edited by hand)"}
+			return &timeline.TamperError{Seq: e.Seq, Index: i, Reason: "the row's hash column differs from its line (edited by hand)"}
 		}
 	}
-	return entries, nil
+	return nil
+}
+
+// querySince sends the read of the entries after seq: one read-only
+// transaction, in one round trip, with sorting disabled, so that the
+// planner walks the primary key in order even when its statistics (not
+// analyzed yet, or a small record among large ones) suggest sorting,
+// which spills a large record to disk. The caller reads the rows, then
+// the COMMIT from the batch, and closes the batch.
+func (s *Store) querySince(ctx context.Context, c conn, after uint64) (pgx.BatchResults, pgx.Rows, error) {
+	batch := &pgx.Batch{}
+	batch.Queue("BEGIN READ ONLY")
+	batch.Queue("SET LOCAL enable_sort = off")
+	batch.Queue(s.db.sqlSince, s.record, int64(after))
+	batch.Queue("COMMIT")
+	br := c.SendBatch(ctx, batch)
+	for range 2 {
+		if _, err := br.Exec(); err != nil {
+			br.Close()
+			return nil, nil, s.errorf("reading", err)
+		}
+	}
+	rows, err := br.Query()
+	if err != nil {
+		br.Close()
+		return nil, nil, s.errorf("reading", err)
+	}
+	return br, rows, nil
 }
 
 // errDecoder is what writes to the pipe of since return once the decoder
@@ -217,6 +258,9 @@ func (s *Store) Append(batch []timeline.Entry) error {
 
 // AppendContext is Append with a context.
 //
+// Every append goes through the database function append_entries, which
+// refuses a batch that does not follow the record or whose lines disagree
+// with their seqs and hashes (an error wrapping [ErrRefused]).
 // batch[0].Seq must be the record's last seq + 1 and the seqs must follow
 // each other. If another writer appended first, nothing is stored and the
 // error is a [*ConflictError] wrapping [timeline.ErrConflict]: catch up
@@ -225,7 +269,11 @@ func (s *Store) Append(batch []timeline.Entry) error {
 // AppendContext stores nothing again and returns nil; (seq, hash) is the
 // idempotency key. Lost connections, a restarting server and other
 // transient failures are retried within the context's deadline by that
-// same rule, so an entry is never stored twice.
+// same rule, so an entry is never stored twice. After a conflict, the
+// store waits for its turn at the record (within ctx) before returning
+// the conflict, and keeps it until its next append or for a second: the
+// catch-up and the retry that follow see a record that no other writer
+// changes meanwhile.
 func (s *Store) AppendContext(ctx context.Context, batch []timeline.Entry) error {
 	if s.closed.Load() {
 		return ErrClosed
@@ -239,36 +287,37 @@ func (s *Store) AppendContext(ctx context.Context, batch []timeline.Entry) error
 	if err != nil {
 		return err
 	}
-	if err := s.retry(ctx, func() error { return s.append(ctx, rows) }); err != nil {
+	err = s.retry(ctx, func() error {
+		return s.turn.with(s.db.pool, func(c conn) error { return s.append(ctx, c, rows) })
+	})
+	s.turn.release()
+	var ce *ConflictError
+	if errors.As(err, &ce) {
+		// The catch-up and the next append run in the store's turn.
+		s.turn.take(ctx, s.db.pool, s.lockKey())
+	}
+	if err != nil {
 		return err
 	}
 	s.db.notifyLater(s.record, batch[len(batch)-1].Seq)
 	return nil
 }
 
-// rows holds a batch as the arrays the insert takes.
+// rows holds a batch as the arrays append_entries takes.
 type rows struct {
-	seq                            []int64
-	at                             []time.Time
-	kind, step, actor, hash, lines []string
-}
-
-func (r *rows) len() int { return len(r.seq) }
-
-func (r *rows) from(i int) *rows {
-	return &rows{r.seq[i:], r.at[i:], r.kind[i:], r.step[i:], r.actor[i:], r.hash[i:], r.lines[i:]}
+	seq         []int64
+	hash, lines []string
 }
 
 func (s *Store) rows(batch []timeline.Entry) (*rows, error) {
 	n := len(batch)
-	r := &rows{make([]int64, n), make([]time.Time, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)}
+	r := &rows{make([]int64, n), make([]string, n), make([]string, n)}
 	for i := range batch {
 		e := &batch[i]
 		if e.Seq == 0 || e.Seq > 1<<63-1 || (i > 0 && e.Seq != batch[i-1].Seq+1) {
 			return nil, fmt.Errorf("pgstore: record %q: batch entry %d has seq %d: seqs must run 1, 2, 3, ... without gaps", s.record, i+1, e.Seq)
 		}
-		r.seq[i], r.at[i], r.kind[i], r.step[i], r.actor[i], r.hash[i] =
-			int64(e.Seq), e.At, e.Kind, e.Step, e.Actor, e.Hash
+		r.seq[i], r.hash[i] = int64(e.Seq), e.Hash
 	}
 	// The lines are those of a file journal, from timeline's own encoder.
 	var buf bytes.Buffer
@@ -285,69 +334,38 @@ func (s *Store) rows(batch []timeline.Entry) (*rows, error) {
 	return r, nil
 }
 
-// append makes one attempt at storing r.
-func (s *Store) append(ctx context.Context, r *rows) error {
-	for r.len() > 0 {
-		first := r.seq[0]
-		tag, err := s.db.pool.Exec(ctx, s.db.sqlInsert, s.record, r.seq, r.at, r.kind, r.step, r.actor, r.hash, r.lines, first-1)
-		var pgErr *pgconn.PgError
-		switch {
-		case err == nil && tag.RowsAffected() == int64(r.len()):
-			return nil
-		case err == nil && tag.RowsAffected() != 0:
-			return fmt.Errorf("pgstore: record %q: stored %d of %d entries (a trigger or rule on the table?)", s.record, tag.RowsAffected(), r.len())
-		case err != nil && !(errors.As(err, &pgErr) && pgErr.Code == "23505"): // unique_violation
-			return s.errorf("appending to", err)
-		}
-		// The record does not end at first-1: another writer appended, or
-		// this batch (or its beginning) is stored already.
-		stored, err := s.storedPrefix(ctx, r)
-		if err != nil {
-			return err
-		}
-		r = r.from(stored)
-	}
-	return nil
-}
+// SQLSTATEs that append_entries raises.
+const (
+	codeConflict = "MK409" // another writer stored one of the seqs first
+	codeRefused  = "MK422" // the batch does not follow the record, or a line is wrong
+)
 
-// storedPrefix returns how many entries at the start of r the record holds
-// with the same hashes, or a [*ConflictError] if it holds another entry at
-// one of r's seqs, or an error if the record ends before r begins.
-func (s *Store) storedPrefix(ctx context.Context, r *rows) (int, error) {
-	first, end := r.seq[0], r.seq[r.len()-1]
-	var last int64
-	if err := s.db.pool.QueryRow(ctx, s.db.sqlLast, s.record).Scan(&last); err != nil {
-		return 0, s.errorf("reading the last seq of", err)
+// append makes one attempt at storing r, through append_entries: the
+// database serializes the appends to the record, checks the batch, and
+// stores nothing again of a retry whose entries it holds already.
+func (s *Store) append(ctx context.Context, c conn, r *rows) error {
+	var stored int
+	var err error
+	if tc, ok := c.(*pgxpool.Conn); ok {
+		// In the store's turn: the turn's lock is released in the same
+		// round trip (the append's own lock lasts until its commit).
+		err = s.turn.appendAndUnlock(ctx, tc, s.db.sqlAppend, s.record, r.seq, r.hash, r.lines)
+	} else {
+		err = c.QueryRow(ctx, s.db.sqlAppend, s.record, r.seq, r.hash, r.lines).Scan(&stored)
 	}
-	if last < first-1 {
-		return 0, fmt.Errorf("pgstore: record %q ends at seq %d; a batch starting at seq %d would leave a gap", s.record, last, first)
+	var pgErr *pgconn.PgError
+	switch {
+	case err == nil:
+		return nil
+	case !errors.As(err, &pgErr):
+		return s.errorf("appending to", err)
+	case pgErr.Code == codeConflict || pgErr.Code == "23505": // 23505: a row inserted by hand
+		last, _ := strconv.ParseUint(pgErr.Detail, 10, 64)
+		return &ConflictError{Record: s.record, Seq: uint64(r.seq[0]), Last: last}
+	case pgErr.Code == codeRefused:
+		return fmt.Errorf("%w: %w", ErrRefused, err)
 	}
-	rs, err := s.db.pool.Query(ctx, s.db.sqlHashes, s.record, first, end)
-	if err != nil {
-		return 0, s.errorf("reading", err)
-	}
-	defer rs.Close()
-	n := 0
-	for rs.Next() {
-		var seq int64
-		var hash string
-		if err := rs.Scan(&seq, &hash); err != nil {
-			return 0, s.errorf("reading", err)
-		}
-		if seq != r.seq[n] || hash != r.hash[n] {
-			return 0, &ConflictError{Record: s.record, Seq: uint64(first), Last: uint64(max(last, seq))}
-		}
-		n++
-	}
-	if err := rs.Err(); err != nil {
-		return 0, s.errorf("reading", err)
-	}
-	if n == 0 {
-		// The record ended at first-1 when read: the insert lost a race
-		// with a writer whose rows were not yet visible then.
-		return 0, &ConflictError{Record: s.record, Seq: uint64(first), Last: uint64(last)}
-	}
-	return n, nil
+	return s.errorf("appending to", err)
 }
 
 // retry calls f until it succeeds, fails for good, or ctx ends. Only
@@ -385,7 +403,11 @@ func transient(err error) bool {
 	if !errors.As(err, &de) {
 		return false
 	}
-	err = de.err
+	return retryable(de.err)
+}
+
+// retryable reports whether err, returned by pgx, may go away on retry.
+func retryable(err error) bool {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
@@ -432,6 +454,7 @@ func (s *Store) Close() error {
 	if s.closed.Swap(true) {
 		return nil
 	}
+	s.turn.release()
 	if s.ownDB {
 		s.db.Close()
 	}

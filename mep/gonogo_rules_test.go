@@ -81,3 +81,21 @@ func TestGoChecksTheTeamAtEveryGo(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, mep.Go, r.GoNoGo().Evaluate(bg, c.now()).Verdict)
 }
+
+// R9, R10: a cutover with no GO cannot be closed by skipping its steps,
+// and only members of the project or declared guests write notes.
+func TestNoSkipWithoutGoAndNotesFromMembers(t *testing.T) {
+	p, r, c := goReady(t, okReadiness(), true)
+	err := r.Cutover().Skip("switch", "Otto", "nothing to do")
+	require.ErrorIs(t, err, mep.ErrNoGo)
+	_, err = r.Cutover().Finish("Otto")
+	require.Error(t, err)
+
+	assert.ErrorIs(t, r.Cutover().Note("mallory", "all good"), mep.ErrInvalid)
+	require.NoError(t, p.Team().Invite("Sam", "client-rep"))
+	assert.NoError(t, r.Cutover().Note("client-rep", "watching"))
+
+	_, err = r.GoNoGo().Decide(bg, c.now())
+	require.NoError(t, err)
+	assert.NoError(t, r.Cutover().Skip("switch", "Otto", "nothing to do"), "after the GO")
+}

@@ -3,6 +3,7 @@ package mep
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -244,6 +245,9 @@ var _ = register[evNote]()
 func (v *evNote) check(st *state) error {
 	if strings.TrimSpace(v.Text) == "" {
 		return fieldErr("note.text", v.Text, "empty")
+	}
+	if !st.people.has(v.By) && !slices.Contains(st.people.guests, v.By) {
+		return fieldErr("note.by", v.By, "neither a member nor a declared guest (Team.Invite)")
 	}
 	if v.Rollout == "" {
 		return nil

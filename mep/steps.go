@@ -122,6 +122,11 @@ func (v *evStep) check(st *state) error {
 		if s := ro.status()[v.Step]; s != stepPending {
 			return fmt.Errorf("%w: step %s started; it cannot be skipped", ErrRunbook, v.Step)
 		}
+		if !ro.started && !ro.hasGo() {
+			// Skipping every step would close a cutover nobody gave the GO
+			// for (R9, R10).
+			return fmt.Errorf("%w: step %q cannot be skipped before the cutover started; the decision is %s", ErrNoGo, v.Step, ro.decided.Verdict)
+		}
 	default:
 		return fieldErr("step.event", v.Event, "not start, end or skip")
 	}
@@ -361,4 +366,9 @@ func (v *evAccept) apply(st *state) {
 		r.accepted = map[string]evAccept{}
 	}
 	r.accepted[v.Step] = *v
+}
+
+// hasGo reports whether the decision recorded is a Go for the current T0.
+func (ro *rollout) hasGo() bool {
+	return ro.decided.Verdict == Go && ro.decided.T0.Equal(ro.t0)
 }

@@ -54,7 +54,9 @@ func (ro *rollout) estimate() Estimate {
 			continue
 		}
 		change = append(change, rh.Summary)
-		if rh.ProductionLike && !rh.Partial {
+		// R5: the last rehearsal run, by when it ran, not by when it
+		// was recorded.
+		if rh.ProductionLike && !rh.Partial && (basis == nil || !rh.Summary.Start.Before(basis.Summary.Start)) {
 			basis = rh
 		}
 	}

@@ -99,3 +99,17 @@ func TestNoSkipWithoutGoAndNotesFromMembers(t *testing.T) {
 	require.NoError(t, err)
 	assert.NoError(t, r.Cutover().Skip("switch", "Otto", "nothing to do"), "after the GO")
 }
+
+// R5: the estimate comes from the last production-like rehearsal run, by
+// when it ran: recording an older, shorter run after a newer one does not
+// make the estimate that older run's.
+func TestEstimateFromTheLastRehearsalRun(t *testing.T) {
+	g := newGolive(t, &mep.Options{RolloutsOnly: true})
+	g.c.set(g.t0.Add(-day(1)))
+	g.newRollout(mep.RolloutOptions{})
+	newer := rehearse(t, g.t0.Add(-day(3)), goliveRunbook(), 10, 20, 10, 10) // 50 minutes
+	older := rehearse(t, g.t0.Add(-day(9)), goliveRunbook(), 2, 4, 2, 2)     // 10 minutes, run earlier
+	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{Summary: newer, ProductionLike: true}))
+	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{Summary: older, ProductionLike: true}))
+	assert.Equal(t, 50*time.Minute, g.r.Estimate().Total)
+}

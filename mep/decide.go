@@ -100,98 +100,38 @@ func (ro *rollout) evaluate(ctx context.Context, st *state, p *Project, now, sta
 	d := Decision{At: now, T0: ro.t0, Votes: current, Stale: stale, Digest: ro.readiness.Digest(), Estimate: c.Duration}
 	set := ro.policySet(p)
 	d.Policy = set.Evaluate(ctx, c)
-	blocked, missing := false, false
-	var later []string // reasons that do not block, listed after those that do
+	v := verdict{d: &d}
 
 	if why := st.phaseAllows(ro); why != "" {
-		blocked = true
-		d.Reasons = append(d.Reasons, why)
+		v.block(why)
 		for _, u := range st.unmetLocked(p, now) {
-			d.Reasons = append(d.Reasons, "phase: to leave "+st.phase.String()+", "+u)
+			v.block("phase: to leave " + st.phase.String() + ", " + u)
 		}
 	}
 	for _, pd := range d.Policy.Decisions {
 		switch {
 		case pd.Verdict == policy.Deny && !pd.Overridden:
-			blocked = true
-			d.Reasons = append(d.Reasons, pd.String())
+			v.block(pd.String())
 		case pd.Verdict == policy.Deny:
-			later = append(later, pd.String()+" (overridden)")
+			v.note(pd.String() + " (overridden)")
 		case pd.Verdict == policy.Warn && waitsFor(set.PolicyOf(pd)):
-			missing = true // a GO or readiness still to come
-			later = append(later, pd.String())
+			v.wait(pd.String()) // a GO or readiness still to come
 		case pd.Verdict == policy.Warn:
-			later = append(later, pd.String()) // worth a look; does not block
+			v.note(pd.String()) // worth a look; does not block
 		}
 	}
-	if st.firstGoLive(ro) {
-		// R13: probes, the backup process and the known failures, by
-		// purpose, before the first go-live, whatever the project runs.
-		if err := checkOperations(st, p, now); err != nil {
-			blocked = true
-			d.Reasons = append(d.Reasons, "operations readiness (R13): "+trimPrefix(err.Error()))
-		}
-	}
-	for _, c := range ro.readiness.Coverage(checklist.HardwareVerified, checklist.ConfigBackup) {
-		if len(c.Items) == 0 { // R8: the list lacks the item; one not done is pending or late
-			blocked = true
-			d.Reasons = append(d.Reasons, fmt.Sprintf("readiness (R8): the readiness checklist has no item for the %s (purpose %s)",
-				purposeWords[c.Purpose], c.Purpose))
-		}
-	}
-	for _, err := range st.people.check() { // R3, at every GO
-		blocked = true
-		d.Reasons = append(d.Reasons, "team (R3): "+trimPrefix(err.Error()))
-	}
-	loc := ro.t0.Location()
-	for _, it := range ro.readiness.Late(now) {
-		res, _ := ro.readiness.Result(it.ID)
-		if it.Optional {
-			later = append(later, fmt.Sprintf("checklist: optional item %s (%s) is late", it.ID, it.Title))
-			continue
-		}
-		blocked = true
-		d.Late = append(d.Late, it)
-		due := ro.t0.Add(it.Deadline).In(loc).Format("2006-01-02 15:04 MST")
-		if res.Status == checklist.Done {
-			d.Reasons = append(d.Reasons, fmt.Sprintf("checklist: item %s (%s) was done at %s, after its deadline %s (R7)",
-				it.ID, it.Title, res.At.In(loc).Format("2006-01-02 15:04 MST"), due))
-		} else {
-			d.Reasons = append(d.Reasons, fmt.Sprintf("checklist: item %s (%s) was due by %s and is not done (R7)", it.ID, it.Title, due))
-		}
-	}
-	progress := ro.readiness.Progress()
-	if progress.Failed > 0 {
-		for _, res := range ro.readiness.Results() {
-			if res.Status != checklist.Failed {
-				continue
-			}
-			blocked = true
-			d.Failed = append(d.Failed, res.Item)
-			reason := fmt.Sprintf("checklist: item %s (%s) failed", res.Item.ID, res.Item.Title)
-			if res.Note != "" {
-				reason += ": " + res.Note
-			}
-			d.Reasons = append(d.Reasons, reason)
-		}
-	}
-	if progress.RequiredPending > 0 {
-		d.Pending = progress.RequiredPending
-		missing = true
-		later = append(later, fmt.Sprintf("checklist: %d required item(s) of %q still to do", progress.RequiredPending, ro.readiness.List().Name))
-	}
-	for _, v := range current {
-		if v.Verdict == NoGo {
-			blocked = true
-			d.Reasons = append(d.Reasons, "vote: "+v.String())
+	ro.methodChecks(st, p, now, &v)
+	ro.readinessChecks(now, &v)
+	for _, vt := range current {
+		if vt.Verdict == NoGo {
+			v.block("vote: " + vt.String())
 		}
 	}
 	for _, s := range stale {
-		later = append(later, fmt.Sprintf("vote: %s does not count: %s", s, s.Stale))
+		v.note(fmt.Sprintf("vote: %s does not count: %s", s, s.Stale))
 	}
 	if len(est.Unknown) > 0 {
-		missing = true
-		later = append(later, fmt.Sprintf("estimate: no expected duration for %s; rehearse the runbook (R5) or set Step.Expected",
+		v.wait(fmt.Sprintf("estimate: no expected duration for %s; rehearse the runbook (R5) or set Step.Expected",
 			strings.Join(est.Unknown, ", ")))
 	}
 	if est.Warning != "" {
@@ -200,11 +140,32 @@ func (ro *rollout) evaluate(ctx context.Context, st *state, p *Project, now, sta
 	for _, l := range st.unapplied(ro.name) {
 		d.Warnings = append(d.Warnings, fmt.Sprintf("lesson #%d not applied yet: %s; apply it: %s (R12)", l.ID, l.Text, l.Action))
 	}
-	d.Reasons = append(d.Reasons, later...)
+	v.finish(current)
+	return d
+}
+
+// verdict gathers the reasons of a decision as evaluate finds them: those
+// that block it, first, then those that do not.
+type verdict struct {
+	d       *Decision
+	blocked bool     // a reason makes it NoGo
+	missing bool     // something is still to come: Undecided at best
+	later   []string // reasons that do not block, listed after those that do
+}
+
+func (v *verdict) block(reason string) { v.blocked = true; v.d.Reasons = append(v.d.Reasons, reason) }
+func (v *verdict) wait(reason string)  { v.missing = true; v.later = append(v.later, reason) }
+func (v *verdict) note(reason string)  { v.later = append(v.later, reason) }
+
+// finish sets the verdict: NoGo when a reason blocks, Undecided while
+// something is missing or no GO that counts was voted, else Go (R9).
+func (v *verdict) finish(current []Vote) {
+	d := v.d
+	d.Reasons = append(d.Reasons, v.later...)
 	switch {
-	case blocked:
+	case v.blocked:
 		d.Verdict = NoGo
-	case missing:
+	case v.missing:
 		d.Verdict = Undecided
 	case goBy(current) == "":
 		// Only a vote gives a GO (R9), whatever the policies say.
@@ -220,7 +181,67 @@ func (ro *rollout) evaluate(ctx context.Context, st *state, p *Project, now, sta
 			d.Reasons = append(d.Reasons, pd.String())
 		}
 	}
-	return d
+}
+
+// methodChecks are the method's checks at every GO: operations readiness
+// before the first go-live (R13), the readiness list's hardware and
+// backup items (R8) and the go-live team (R3).
+func (ro *rollout) methodChecks(st *state, p *Project, now time.Time, v *verdict) {
+	if st.firstGoLive(ro) {
+		// R13: probes, the backup process and the known failures, by
+		// purpose, before the first go-live, whatever the project runs.
+		if err := checkOperations(st, p, now); err != nil {
+			v.block("operations readiness (R13): " + trimPrefix(err.Error()))
+		}
+	}
+	for _, c := range ro.readiness.Coverage(checklist.HardwareVerified, checklist.ConfigBackup) {
+		if len(c.Items) == 0 { // R8: the list lacks the item; one not done is pending or late
+			v.block(fmt.Sprintf("readiness (R8): the readiness checklist has no item for the %s (purpose %s)",
+				purposeWords[c.Purpose], c.Purpose))
+		}
+	}
+	for _, err := range st.people.check() { // R3, at every GO
+		v.block("team (R3): " + trimPrefix(err.Error()))
+	}
+}
+
+// readinessChecks are the readiness run's: items late (R7), failed, or
+// still to do.
+func (ro *rollout) readinessChecks(now time.Time, v *verdict) {
+	d, loc := v.d, ro.t0.Location()
+	for _, it := range ro.readiness.Late(now) {
+		res, _ := ro.readiness.Result(it.ID)
+		if it.Optional {
+			v.note(fmt.Sprintf("checklist: optional item %s (%s) is late", it.ID, it.Title))
+			continue
+		}
+		d.Late = append(d.Late, it)
+		due := ro.t0.Add(it.Deadline).In(loc).Format("2006-01-02 15:04 MST")
+		if res.Status == checklist.Done {
+			v.block(fmt.Sprintf("checklist: item %s (%s) was done at %s, after its deadline %s (R7)",
+				it.ID, it.Title, res.At.In(loc).Format("2006-01-02 15:04 MST"), due))
+		} else {
+			v.block(fmt.Sprintf("checklist: item %s (%s) was due by %s and is not done (R7)", it.ID, it.Title, due))
+		}
+	}
+	progress := ro.readiness.Progress()
+	if progress.Failed > 0 {
+		for _, res := range ro.readiness.Results() {
+			if res.Status != checklist.Failed {
+				continue
+			}
+			d.Failed = append(d.Failed, res.Item)
+			reason := fmt.Sprintf("checklist: item %s (%s) failed", res.Item.ID, res.Item.Title)
+			if res.Note != "" {
+				reason += ": " + res.Note
+			}
+			v.block(reason)
+		}
+	}
+	if progress.RequiredPending > 0 {
+		d.Pending = progress.RequiredPending
+		v.wait(fmt.Sprintf("checklist: %d required item(s) of %q still to do", progress.RequiredPending, ro.readiness.List().Name))
+	}
 }
 
 // waitsFor reports whether a Warn from policy q means something is still

@@ -152,6 +152,7 @@ func BenchmarkDecide(b *testing.B) {
 	for i := range items {
 		items[i] = checklist.Item{ID: fmt.Sprintf("i%03d", i), Title: "item", Deadline: -time.Hour}
 	}
+	items[0].Purpose, items[1].Purpose = checklist.ConfigBackup, checklist.HardwareVerified // R8
 	win, err := policy.Windows("evenings", "Mon-Thu 20:00-23:30", time.UTC)
 	require.NoError(b, err)
 	r, err := p.NewRollout(mep.RolloutOptions{Name: "r", T0: utc(2026, 11, 12, 20, 0), Policies: policy.Set{win},
@@ -161,7 +162,7 @@ func BenchmarkDecide(b *testing.B) {
 	for _, it := range items {
 		require.NoError(b, r.Readiness().Check(it.ID, "Otto", c.now(), ""))
 	}
-	require.NoError(b, p.Operations().Start(checklist.Operations(), r.T0(), "Mia"))
+	opsReady(b, p, c.now()) // R13
 	c.add(time.Hour)
 	_, err = r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go})
 	require.NoError(b, err)

@@ -95,7 +95,7 @@ func (st *state) phaseAllows(ro *rollout) string {
 // start: T0, or the instant the first step actually starts.
 func (ro *rollout) evaluate(ctx context.Context, st *state, p *Project, now, start time.Time) Decision {
 	est := ro.estimate()
-	current, stale := ro.countVotes(now)
+	current, stale := ro.countVotes(now, st.opsReadyAt(), st.firstGoLive(ro))
 	c := ro.change(st, now, start, est, current)
 	d := Decision{At: now, T0: ro.t0, Votes: current, Stale: stale, Digest: ro.readiness.Digest(), Estimate: c.Duration}
 	set := ro.policySet(p)

@@ -258,7 +258,7 @@ func (g *golive) newRollout(o mep.RolloutOptions) *mep.Rollout {
 func (g *golive) prepare() {
 	t := g.t
 	t.Helper()
-	tickAll(t, g.p.Operations(), checklist.Operations(), g.c.now(), "Mia")
+	tickAll(t, g.p.Operations(), checklist.Operations(), g.t0.Add(-10*time.Hour), "Mia")
 	g.ready(g.t0.Add(-10 * time.Hour))
 	g.c.set(g.t0.Add(-3 * time.Hour))
 	g.vote("Otto", mep.Go)

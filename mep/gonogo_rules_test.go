@@ -113,3 +113,18 @@ func TestEstimateFromTheLastRehearsalRun(t *testing.T) {
 	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{Summary: older, ProductionLike: true}))
 	assert.Equal(t, 50*time.Minute, g.r.Estimate().Total)
 }
+
+// R9, R13: a GO voted before the operations readiness was complete does
+// not count for the first go-live: vote again once it is.
+func TestGoVotedBeforeOperationsReadinessIsStale(t *testing.T) {
+	p, r, c := goReady(t, okReadiness(), false) // voted with no operations readiness
+	opsReady(t, p, c.now())
+	c.add(time.Minute)
+	d := r.GoNoGo().Evaluate(bg, c.now())
+	assert.NotEqual(t, mep.Go, d.Verdict)
+	assert.Contains(t, reasons(d), "before operations readiness was complete")
+
+	_, err := r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go})
+	require.NoError(t, err)
+	assert.Equal(t, mep.Go, r.GoNoGo().Evaluate(bg, c.now()).Verdict)
+}

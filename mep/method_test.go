@@ -195,6 +195,10 @@ func TestFirstGoNeedsOperationsReadiness(t *testing.T) {
 	assert.Equal(t, mep.NoGo, d.Verdict)
 	assert.Contains(t, reasons(d), "operations readiness (R13)")
 	tickAll(t, g.p.Operations(), checklist.Operations(), g.c.now(), "Mia")
+	d = g.r.GoNoGo().Evaluate(bg, g.c.now())
+	assert.NotEqual(t, mep.Go, d.Verdict, "the GO was voted before the operations readiness (R9)")
+	g.c.add(time.Minute)
+	g.vote("Otto", mep.Go)
 	assert.Equal(t, mep.Go, g.r.GoNoGo().Evaluate(bg, g.c.now()).Verdict)
 }
 

@@ -187,3 +187,12 @@ func (st *state) firstGoLive(ro *rollout) bool {
 	}
 	return true
 }
+
+// opsReadyAt returns when the operations-readiness run was complete, or
+// the zero time.
+func (st *state) opsReadyAt() time.Time {
+	if st.operations == nil {
+		return time.Time{}
+	}
+	return st.operations.ReadyAt()
+}

@@ -88,7 +88,11 @@ func (g GoNoGo) Votes() []Vote {
 
 // countVotes returns the votes that count at now, the last of each person
 // for each role, and those that do not, each with the reason why.
-func (ro *rollout) countVotes(now time.Time) (current, stale []Vote) {
+//
+// Before the first go-live, opsReady is when the operations readiness
+// was complete (R13; zero: not complete): a vote given before it does
+// not count either.
+func (ro *rollout) countVotes(now, opsReady time.Time, first bool) (current, stale []Vote) {
 	digest := ro.readiness.Digest()
 	readyAt := ro.readiness.ReadyAt()
 	loc := ro.t0.Location()
@@ -110,6 +114,8 @@ func (ro *rollout) countVotes(now time.Time) (current, stale []Vote) {
 				v.T0.In(loc).Format("2006-01-02 15:04 MST"), ro.t0.In(loc).Format("2006-01-02 15:04 MST"))
 		case readyAt.IsZero() || v.At.Before(readyAt):
 			v.Stale = "given before readiness was complete: vote again once it is (R9)"
+		case first && (opsReady.IsZero() || v.At.Before(opsReady)):
+			v.Stale = "given before operations readiness was complete: vote again once it is (R9, R13)"
 		case v.Digest != digest:
 			v.Stale = "the readiness checklist changed since the vote: vote again on its current state (R9)"
 		}

@@ -219,6 +219,13 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 		}
 		n.say("T0 moved to %s by %s", r.T0().Format("Mon 2006-01-02 15:04"), s.Cutover.RescheduleBy)
 	}
+	// The chance to overrun the window, from the rehearsals, on the
+	// runbook's critical path (seeded: the same figures every run).
+	o, err := r.Overrun(mep.SimOptions{Seed: 1})
+	if err != nil {
+		return nil, err
+	}
+	n.say("overrun risk at T0 %s: %s", r.T0().Format("Mon 2006-01-02 15:04"), o)
 
 	// Operations readiness (R13): probes, backups and known failures
 	// before the first go-live.

@@ -239,7 +239,7 @@ func (v *evMeeting) check(st *state) error {
 			return fieldErr(field, a, "empty")
 		case slices.Index(v.Attendees, a) != i:
 			return fieldErr(field, a, "named twice")
-		case !st.people.has(a) && !slices.Contains(st.people.guests, a):
+		case !st.people.knows(a):
 			return fieldErr(field, a, "neither a member nor a declared guest (Team.Invite)")
 		}
 	}

@@ -3,7 +3,6 @@ package mep
 import (
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 	"time"
 
@@ -246,7 +245,7 @@ func (v *evNote) check(st *state) error {
 	if strings.TrimSpace(v.Text) == "" {
 		return fieldErr("note.text", v.Text, "empty")
 	}
-	if !st.people.has(v.By) && !slices.Contains(st.people.guests, v.By) {
+	if !st.people.knows(v.By) {
 		return fieldErr("note.by", v.By, "neither a member nor a declared guest (Team.Invite)")
 	}
 	if v.Rollout == "" {

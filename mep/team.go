@@ -279,6 +279,10 @@ func (t Team) Check() error {
 // has reports whether name is a member.
 func (pp *people) has(name string) bool { _, ok := pp.find(name); return ok }
 
+// knows reports whether name is a member or a declared guest: who may
+// attend a meeting or write a note (R6, R10).
+func (pp *people) knows(name string) bool { return pp.has(name) || slices.Contains(pp.guests, name) }
+
 // evMember adds a member (R3).
 type evMember struct {
 	At     time.Time

@@ -112,3 +112,38 @@ func TestRefreshInMemoryReadsNothing(t *testing.T) {
 	assert.Equal(t, before, len(p.Record()))
 	assert.Len(t, p.Team().Members(), 5)
 }
+
+// failing is a store whose appends fail while fail is set: a disk that
+// filled up, say.
+type failing struct {
+	handle
+	fail bool
+}
+
+func (f *failing) Append(batch []timeline.Entry) error {
+	if f.fail {
+		return fmt.Errorf("failing: disk full")
+	}
+	return f.handle.Append(batch)
+}
+
+// A fact that the store refuses after it was queued is not left in the
+// project's state: the project folds its state again from what is stored,
+// and the refused note is gone, though the write that queued it saw it
+// applied.
+func TestRefusedFactLeavesNoTrace(t *testing.T) {
+	st := &failing{handle: handle{&shared{}}}
+	p, err := mep.Create(st, "p", nil)
+	require.NoError(t, err)
+	staff(t, p)
+	r, err := p.NewRollout(mep.RolloutOptions{Name: "r", T0: utc(2026, 11, 10, 20, 0), Runbook: goliveRunbook()})
+	require.NoError(t, err)
+	require.NoError(t, r.Cutover().Note("Otto", "kept"))
+	st.fail = true
+	err = r.Cutover().Note("Otto", "refused")
+	require.ErrorContains(t, err, "disk full")
+	notes := r.Cutover().Notes()
+	require.Len(t, notes, 1)
+	assert.Equal(t, "kept", notes[0].Text)
+	assert.Len(t, st.s.entries, len(p.Record()), "the state folds exactly what is stored")
+}

@@ -169,13 +169,16 @@ func (v *evTick) check(st *state) error {
 		return err
 	}
 	c := run.Clone()
+	// Deadlines are judged on when the tick was recorded: a tick
+	// backdated before T-1h does not make a late checklist ready (R7).
+	at, note := recordedLate(v.At, st.now, v.Note)
 	switch v.Status {
 	case checklist.Done:
-		err = c.Check(v.Item, v.By, v.At, v.Note)
+		err = c.Check(v.Item, v.By, at, note)
 	case checklist.Failed:
-		err = c.Fail(v.Item, v.By, v.At, v.Note)
+		err = c.Fail(v.Item, v.By, at, note)
 	case checklist.Waived:
-		err = c.Waive(v.Item, v.By, v.At, v.Note)
+		err = c.Waive(v.Item, v.By, at, note)
 	default:
 		err = fieldErr("status", v.Status.String(), "not done, failed or waived")
 	}

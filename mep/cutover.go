@@ -1,6 +1,8 @@
 package mep
 
 import (
+	"time"
+
 	"slices"
 	"strings"
 
@@ -231,4 +233,14 @@ func (ro *rollout) undecidedFailures() []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// startOf returns when the latest attempt of step id started in steps.
+func startOf(steps []timeline.Entry, id string) time.Time {
+	for i := len(steps) - 1; i >= 0; i-- {
+		if steps[i].Step == id && steps[i].Kind == timeline.KindStart {
+			return steps[i].At
+		}
+	}
+	return time.Time{}
 }

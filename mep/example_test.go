@@ -156,7 +156,8 @@ func ExampleOpenFile() {
 	for _, a := range q.Tracker().Actions() {
 		fmt.Println(a.ID, a.Title, a.Owner, a.Status, a.Due.Format(time.DateOnly))
 	}
-	q.Tracker().Done(1, "bea", now.Add(time.Hour), "")
+	now = now.Add(time.Hour)
+	q.Tracker().Done(1, "bea", time.Time{}, "") // zero: at the project's clock
 	fmt.Println(q.Tracker().Actions()[0].Status, len(q.Record()), "facts")
 	// Output:
 	// 1 write the runbook bea open 2026-03-05

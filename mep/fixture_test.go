@@ -258,8 +258,9 @@ func (g *golive) newRollout(o mep.RolloutOptions) *mep.Rollout {
 func (g *golive) prepare() {
 	t := g.t
 	t.Helper()
-	tickAll(t, g.p.Operations(), checklist.Operations(), g.t0.Add(-10*time.Hour), "Mia")
-	g.ready(g.t0.Add(-10 * time.Hour))
+	g.c.set(g.t0.Add(-10 * time.Hour))
+	tickAll(t, g.p.Operations(), checklist.Operations(), g.c.now(), "Mia")
+	g.ready(g.c.now())
 	g.c.set(g.t0.Add(-3 * time.Hour))
 	g.vote("Otto", mep.Go)
 	g.c.set(g.t0.Add(-30 * time.Minute))
@@ -268,9 +269,11 @@ func (g *golive) prepare() {
 	require.Equal(t, mep.Go, d.Verdict, "%s", d)
 }
 
-// ready checks every readiness item of the rollout at instant at.
+// ready moves the clock to at and checks every readiness item of the
+// rollout.
 func (g *golive) ready(at time.Time) {
 	g.t.Helper()
+	g.c.set(at)
 	for _, it := range g.r.Readiness().Run().List().Items {
 		require.NoError(g.t, g.r.Readiness().Check(it.ID, "Otto", at, ""))
 	}
@@ -341,6 +344,9 @@ func rolloutsOnly(t testing.TB, o mep.RolloutOptions) *golive {
 	// R13 holds for a project that runs rollouts only: operations
 	// readiness before its first go-live.
 	tickAll(t, g.p.Operations(), checklist.Operations(), g.c.now(), "Mia")
+	if !o.T0.IsZero() && o.T0.Before(g.t0) {
+		g.t0 = o.T0
+	}
 	g.c.set(g.t0.Add(-day(1)))
 	if o.Policies == nil {
 		o.Policies = policy.Set{}

@@ -273,6 +273,21 @@ func decode(e *timeline.Entry, loc *time.Location) (event, error) {
 	return ev, nil
 }
 
+// recordedOf returns when the entry e of an event was recorded: its
+// attrRecorded when it was recorded late, else its At.
+func recordedOf(e *timeline.Entry, loc *time.Location) (time.Time, error) {
+	v, ok := e.Attrs[attrRecorded]
+	if !ok {
+		return e.At.In(loc), nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil || t.Before(e.At) {
+		return time.Time{}, &RecordError{Seq: e.Seq, Kind: e.Kind, Field: attrRecorded,
+			Err: fieldErr(attrRecorded, v, "not an RFC 3339 time at or after the entry's")}
+	}
+	return t.In(loc), nil
+}
+
 // zone returns the location named name: def when they agree or name is
 // empty, else time.LoadLocation's, or nil when it is unknown.
 func zone(name string, def *time.Location) *time.Location {

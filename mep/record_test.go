@@ -114,7 +114,10 @@ func TestResumeAtAnyPoint(t *testing.T) {
 		kill()
 	}
 	ops := []func(){
-		func() { tickAll(t, g.p.Operations(), checklist.Operations(), g.c.now(), "Mia") },
+		func() {
+			g.c.set(g.t0.Add(-10 * time.Hour))
+			tickAll(t, g.p.Operations(), checklist.Operations(), g.c.now(), "Mia")
+		},
 		func() {
 			require.NoError(t, g.r.Readiness().Check("config-backup", "Otto", g.t0.Add(-10*time.Hour), ""))
 		},
@@ -123,6 +126,7 @@ func TestResumeAtAnyPoint(t *testing.T) {
 		},
 		func() { g.c.set(g.t0.Add(-9 * time.Hour)); g.vote("Otto", mep.NoGo) },
 		func() {
+			g.c.set(g.t0.Add(-5 * time.Hour))
 			require.NoError(t, g.r.Readiness().Check("new-hardware-verified", "Otto", g.t0.Add(-5*time.Hour), "disk found"))
 		},
 		func() { require.NoError(t, g.r.Cutover().Note("Otto", "all green")) },
@@ -214,7 +218,8 @@ func TestReportIsASnapshot(t *testing.T) {
 	}
 	require.NoError(t, g.p.Team().Choose("Sam", "Sam", "Bea", "Vic", "Otto", "Mia", "Oona", "Olaf"))
 	g.ready(g.c.now())
-	now := g.c.now().Add(time.Hour)
+	g.c.add(time.Hour)
+	now := g.c.now()
 	var writers sync.Mutex // one writer at a time makes vote-then-note a pair
 	var wg sync.WaitGroup
 	for _, name := range []string{"Otto", "Oona", "Olaf"} {

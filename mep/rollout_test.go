@@ -204,7 +204,12 @@ func TestRescheduleMakesVotesStale(t *testing.T) {
 func TestVotesFromTheFutureDoNotCount(t *testing.T) {
 	g := rolloutsOnly(t, mep.RolloutOptions{})
 	g.ready(g.c.now())
+	n := len(g.p.Record())
 	_, err := g.r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go, At: g.t0.Add(-10 * time.Minute)})
+	assert.Equal(t, "vote.at", fieldErr(t, err).Field, "a vote dated after the project's clock")
+	assert.Len(t, g.p.Record(), n, "a refused vote appends nothing")
+	g.c.set(g.t0.Add(-10 * time.Minute))
+	_, err = g.r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go})
 	require.NoError(t, err)
 	d := g.r.GoNoGo().Evaluate(bg, g.t0.Add(-30*time.Minute))
 	assert.Equal(t, mep.Undecided, d.Verdict)
@@ -413,6 +418,7 @@ func TestStepKindText(t *testing.T) {
 func TestRolloutConcurrentUse(t *testing.T) {
 	g := rolloutsOnly(t, mep.RolloutOptions{})
 	g.ready(g.c.now())
+	g.c.set(g.t0.Add(-30 * time.Minute)) // the votes below are recorded late
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Go(func() {

@@ -37,7 +37,7 @@ func TestProposeBeforeTheGo(t *testing.T) {
 		}},
 	})
 	require.NoError(t, err)
-	require.NoError(t, r.Readiness().Check("backup", "olga", at(20, 10, 0), ""))
+	require.NoError(t, r.Readiness().Check("backup", "olga", now, ""))
 	p, err := r.Propose(context.Background(), r.T0(), 2, 30*24*time.Hour)
 	require.NoError(t, err)
 	require.NotEmpty(t, p.Slots)

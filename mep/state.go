@@ -21,7 +21,8 @@ const (
 // state is a project as its record says: the fold of its events. Only
 // apply changes it.
 type state struct {
-	seq          uint64 // the last entry applied
+	seq          uint64    // the last entry applied
+	now          time.Time // when the event being checked or applied was recorded
 	name         string
 	created      time.Time
 	rolloutsOnly bool
@@ -128,6 +129,13 @@ func (st *state) applyEntry(e *timeline.Entry, loc *time.Location) error {
 		return err
 	}
 	if ev != nil {
+		rec, err := recordedOf(e, loc)
+		if err != nil {
+			return err
+		}
+		if rec.After(st.now) {
+			st.now = rec
+		}
 		if err := st.admit(ev); err != nil {
 			return &RecordError{Seq: e.Seq, Kind: e.Kind, Err: err}
 		}

@@ -115,6 +115,10 @@ func (v *evStep) check(st *state) error {
 		if !running(steps, v.Step) {
 			return fmt.Errorf("%w: step %s is not running", ErrRunbook, v.Step)
 		}
+		if start := startOf(steps, v.Step); v.At.Before(start) {
+			// The clock stepped back: the record keeps time's order.
+			return fieldErr("step.at", v.At.Format(time.RFC3339), "before the step's start at "+start.Format(time.RFC3339)+" (did the clock step back?)")
+		}
 	case stepSkip:
 		if strings.TrimSpace(v.Reason) == "" {
 			return fieldErr("skip.reason", "", "empty: a step is skipped only with a reason (R10)")

@@ -189,6 +189,8 @@ func (v *evVote) check(st *state) error {
 func (v *evVote) apply(st *state) {
 	r := st.byName[v.Rollout]
 	vt := v.Vote
+	// A vote counts from when it was recorded (R9: after readiness).
+	vt.At, vt.Reason = recordedLate(vt.At, st.now, vt.Reason)
 	vt.gen = r.gen
 	r.votes = append(r.votes, vt)
 }

@@ -3,6 +3,7 @@ package mep
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/mepkit/mepkit/timeline"
 )
@@ -63,13 +64,34 @@ func (p *Project) queue(ev event) (func() error, uint64, error) {
 			return nil, p.epoch, err
 		}
 	}
+	now, err := p.recordedAt(ev)
+	if err != nil {
+		return nil, p.epoch, err
+	}
+	prev, late := p.st.now, now.Sub(ev.when()) >= lateAfter
+	// What check and apply judge the event on, as replay will: when it
+	// was recorded if that was late, else when it says it happened;
+	// never before an earlier fact.
+	if rec := ev.when(); late {
+		p.st.now = now
+	} else if rec.After(prev) {
+		p.st.now = rec
+	}
 	if err := p.st.admit(ev); err != nil {
+		p.st.now = prev
 		return nil, p.epoch, err
 	}
 	var entry timeline.Entry
 	entry, p.scratch = encodeBuf(ev, p.scratch)
+	if late {
+		if entry.Attrs == nil {
+			entry.Attrs = make(map[string]string, 1)
+		}
+		entry.Attrs[attrRecorded] = now.Format(time.RFC3339Nano)
+	}
 	e, stored, err := p.journal.Queue(entry)
 	if err != nil {
+		p.st.now = prev
 		return nil, p.epoch, fmt.Errorf("mep: record %s: %w", ev.kind(), err)
 	}
 	ev.apply(p.st)
@@ -80,6 +102,50 @@ func (p *Project) queue(ev event) (func() error, uint64, error) {
 		}
 		return nil
 	}, p.epoch, nil
+}
+
+// lateAfter is how much earlier than its recording a fact may say it
+// happened before the record keeps when it was recorded (attrRecorded).
+const lateAfter = time.Minute
+
+// attrRecorded is the attribute of an entry recorded late: when the
+// project's clock recorded it, in RFC 3339. Without it, the entry's At.
+const attrRecorded = "recorded"
+
+// recordedLate returns the time by which the method judges a fact that
+// says it happened at at and was recorded at recorded: recorded, when
+// later; and note with, for a fact recorded lateAfter or more after it
+// happened, when it says it happened, so that reports show both.
+func recordedLate(at, recorded time.Time, note string) (time.Time, string) {
+	if !recorded.After(at) {
+		return at, note
+	}
+	if recorded.Sub(at) >= lateAfter {
+		late := "recorded late: happened " + at.Format("2006-01-02 15:04 MST")
+		if note == "" {
+			note = late
+		} else {
+			note = late + "; " + note
+		}
+	}
+	return recorded, note
+}
+
+// recordedAt returns when the project records ev: the project's clock,
+// never before the last fact recorded (a clock that steps back does not
+// reorder the record). It refuses an event that says it happens later
+// than that: a fact is recorded when it happened or after, never before.
+// Requires p.mu held.
+func (p *Project) recordedAt(ev event) (time.Time, error) {
+	now := p.now()
+	if now.Before(p.st.now) {
+		now = p.st.now
+	}
+	if t := ev.when(); t.After(now) {
+		return time.Time{}, fieldErr(ev.kind()+".at", t.Format(time.RFC3339),
+			"later than the project's clock ("+now.Format(time.RFC3339)+"): a fact is recorded once it happened, never before")
+	}
+	return now, nil
 }
 
 // resync folds the state again from what the store holds, after the

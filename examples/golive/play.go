@@ -123,10 +123,9 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 		n.say("gate out of validation, checked early:")
 		n.indent(err.Error())
 	}
-	if err := tick(validation, checklist.Validation(), s.Validation, s.loc); err != nil {
+	if err := tick(clk, validation, checklist.Validation(), s.Validation, s.loc); err != nil {
 		return nil, err
 	}
-	clk.set(s.at(s.Validation.From))
 	n.say("validation checklist: %d items checked by %s, installation procedures included, offline where possible", len(validation.Run().Results()), s.Validation.By)
 	if err := advance(mep.Rehearsal, "deliverables and installation procedures validated"); err != nil {
 		return nil, err
@@ -188,7 +187,8 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 		}
 		n.say("%s: %d attendees, %d action(s) handed out, next meeting %s", held.Title, len(held.Attendees), len(held.Actions), held.Next.Format("2006-01-02"))
 		for _, d := range m.Done {
-			if err := p.Tracker().Done(d.Action, d.By, s.at(d.At), ""); err != nil {
+			clk.set(s.at(d.At))
+			if err := p.Tracker().Done(d.Action, d.By, clk.now(), ""); err != nil {
 				return nil, &badScenario{err}
 			}
 		}
@@ -233,14 +233,13 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 	if err := ops.Start(checklist.Operations(), r.T0(), s.Operations.By); err != nil {
 		return nil, err
 	}
-	if err := tick(ops, checklist.Operations(), s.Operations, s.loc); err != nil {
+	if err := tick(clk, ops, checklist.Operations(), s.Operations, s.loc); err != nil {
 		return nil, err
 	}
-	clk.set(s.at(s.Operations.From))
 	n.say("operations readiness: probes, backup process and known failures checked by %s (R13)", s.Operations.By)
 
 	// Readiness (R7, R8), everything by T-1h.
-	if err := tick(r.Readiness(), r.Readiness().Run().List(), s.Cutover.Readiness, s.loc); err != nil {
+	if err := tick(clk, r.Readiness(), r.Readiness().Run().List(), s.Cutover.Readiness, s.loc); err != nil {
 		return nil, err
 	}
 	if !r.Readiness().Run().Ready() {
@@ -385,15 +384,18 @@ type checker interface {
 	Check(id, by string, at time.Time, note string) error
 }
 
-// tick checks every item of list, in list order, as the scenario says.
-func tick(run checker, list checklist.List, t ticking, loc *time.Location) error {
+// tick checks every item of list, in list order, as the scenario says,
+// moving the clock to each tick: the record stamps every fact with the
+// project's clock and refuses one dated later.
+func tick(clk *clock, run checker, list checklist.List, t ticking, loc *time.Location) error {
 	every := time.Duration(t.Every)
 	if every == 0 {
 		every = 24 * time.Hour
 	}
 	at := t.From.in(loc)
 	for _, it := range list.Items {
-		if err := run.Check(it.ID, t.By, at, ""); err != nil {
+		clk.set(at)
+		if err := run.Check(it.ID, t.By, time.Time{}, ""); err != nil {
 			return &badScenario{err}
 		}
 		at = at.Add(every)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 
 	"github.com/mepkit/mepkit/checklist"
@@ -38,7 +39,13 @@ const demoLead = 5 * time.Second
 // demoLead away; the team, a readiness checklist ticked in time, the
 // operations GO and the go/no-go are recorded at once.
 func demoProject(s timeline.Store, speed float64) (*mep.Project, *mep.Rollout, error) {
-	p, err := mep.Create(s, "billing v2", &mep.Options{RolloutsOnly: true, NoSync: true})
+	// The project's clock: the preparation is recorded as if it ran two
+	// hours before T0, so that readiness is complete by T-1h (R7); the
+	// vote, the decision and the cutover run on real time.
+	var early atomic.Int64
+	early.Store(int64(2 * time.Hour))
+	clock := func() time.Time { return time.Now().Add(-time.Duration(early.Load())) }
+	p, err := mep.Create(s, "billing v2", &mep.Options{RolloutsOnly: true, NoSync: true, Now: clock})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -60,7 +67,7 @@ func demoProject(s timeline.Store, speed float64) (*mep.Project, *mep.Rollout, e
 		return fail(err)
 	}
 	ops := checklist.Operations() // R13: probes, backup process, known failures
-	if err := p.Operations().Start(ops, time.Now(), "olga"); err != nil {
+	if err := p.Operations().Start(ops, clock(), "olga"); err != nil {
 		return fail(err)
 	}
 	for _, it := range ops.Items {
@@ -89,10 +96,11 @@ func demoProject(s timeline.Store, speed float64) (*mep.Project, *mep.Rollout, e
 		return fail(err)
 	}
 	for _, id := range []string{"backup", "hardware"} {
-		if err := r.Readiness().Check(id, "olga", now.Add(-2*time.Hour), "verified"); err != nil {
+		if err := r.Readiness().Check(id, "olga", time.Time{}, "verified"); err != nil {
 			return fail(err)
 		}
 	}
+	early.Store(0)
 	if _, err := r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "olga", Verdict: mep.Go, Reason: "ready"}); err != nil {
 		return fail(err)
 	}

@@ -31,7 +31,8 @@ policies:
 		fmt.Println(err)
 		return
 	}
-	project, _ := mep.New("billing v2", &mep.Options{Now: clock, Location: paris, RolloutsOnly: true})
+	project, _ := mep.New("billing v2", &mep.Options{Now: clock, Location: paris, RolloutsOnly: true,
+		CreatedBy: "olga", RolloutsOnlyReason: "billing v1 is in production; this project runs its upgrade"})
 	_ = project.Team().Add(mep.Member{Name: "olga", Roles: []mep.Role{mep.RoleOperations, mep.RoleMCO, mep.RoleBuild}})
 	_ = project.Team().Choose("olga", "olga") // the go-live team (R3)
 	_ = project.Team().SetMCOContact("olga")
@@ -58,10 +59,14 @@ policies:
 	_ = r.Reschedule(p.Slots[0], "olga", "Friday freeze")
 	fmt.Println("T0:", r.T0().Format("Mon 2006-01-02 15:04"))
 
-	_ = r.Readiness().Check("backup", "olga", at(30, 17, 0), "")
-	_ = r.Readiness().Check("hardware", "olga", at(30, 17, 10), "")
-	_, _ = r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "olga", Verdict: mep.Go, At: at(30, 19, 30)})
-	d, _ := r.GoNoGo().Decide(ctx, at(30, 19, 45))
+	// Every fact is stamped by the project's clock (zero times: now).
+	now = at(30, 17, 0)
+	_ = r.Readiness().Check("backup", "olga", time.Time{}, "")
+	_ = r.Readiness().Check("hardware", "olga", time.Time{}, "")
+	now = at(30, 19, 30)
+	_, _ = r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "olga", Verdict: mep.Go})
+	now = at(30, 19, 45)
+	d, _ := r.GoNoGo().Decide(ctx, now)
 	fmt.Println("decision:", d.Verdict)
 
 	now = r.T0()

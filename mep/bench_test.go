@@ -20,7 +20,7 @@ import (
 func bigRecord(b *testing.B, path string, n int) {
 	b.Helper()
 	c := newClock(utc(2026, 1, 5, 9, 0))
-	p, err := mep.CreateFile(path, "big", &mep.Options{Now: c.now, NoSync: true, RolloutsOnly: true})
+	p, err := mep.CreateFile(path, "big", &mep.Options{Now: c.now, NoSync: true, RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production"})
 	require.NoError(b, err)
 	defer p.Close()
 	staff(b, p)
@@ -145,7 +145,7 @@ func BenchmarkAppendDurable(b *testing.B) {
 // standard policy set.
 func BenchmarkDecide(b *testing.B) {
 	c := newClock(utc(2026, 11, 12, 9, 0)) // a Thursday
-	p, err := mep.New("bench", &mep.Options{Now: c.now, RolloutsOnly: true, Country: "FR"})
+	p, err := mep.New("bench", &mep.Options{Now: c.now, RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production", Country: "FR"})
 	require.NoError(b, err)
 	staff(b, p)
 	items := make([]checklist.Item, 200)

@@ -20,7 +20,7 @@ func Example() {
 	dir, _ := os.MkdirTemp("", "mep-example")
 	defer os.RemoveAll(dir)
 	now := time.Date(2026, 11, 12, 14, 0, 0, 0, time.UTC) // a Thursday
-	opts := &mep.Options{Now: func() time.Time { return now }, NoSync: true, RolloutsOnly: true}
+	opts := &mep.Options{Now: func() time.Time { return now }, NoSync: true, RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production"}
 
 	p, _ := mep.CreateFile(filepath.Join(dir, "billing.jsonl"), "billing", opts)
 	p.Team().Add(mep.Member{Name: "olga", Roles: []mep.Role{mep.RoleOperations, mep.RoleMCO, mep.RoleBuild}})
@@ -92,7 +92,7 @@ func ExampleNew() {
 func ExampleGoNoGo_Decide() {
 	paris, _ := time.LoadLocation("Europe/Paris")
 	now := time.Date(2026, 11, 17, 14, 0, 0, 0, paris) // a Tuesday
-	p, _ := mep.New("billing v2", &mep.Options{Now: func() time.Time { return now }, Location: paris, RolloutsOnly: true})
+	p, _ := mep.New("billing v2", &mep.Options{Now: func() time.Time { return now }, Location: paris, RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production"})
 	p.Team().Add(mep.Member{Name: "olga", Roles: []mep.Role{mep.RoleOperations, mep.RoleMCO, mep.RoleBuild}})
 	p.Team().Choose("olga", "olga")
 	p.Team().SetMCOContact("olga") // R3

@@ -340,7 +340,7 @@ func fieldErr(t testing.TB, err error) *mep.FieldError {
 // staffed, with a rollout of the fixture at T0 and the method's freeze.
 func rolloutsOnly(t testing.TB, o mep.RolloutOptions) *golive {
 	t.Helper()
-	g := newGolive(t, &mep.Options{RolloutsOnly: true})
+	g := newGolive(t, &mep.Options{RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production"})
 	// R13 holds for a project that runs rollouts only: operations
 	// readiness before its first go-live.
 	tickAll(t, g.p.Operations(), checklist.Operations(), g.c.now(), "Mia")

@@ -17,7 +17,7 @@ import (
 func goReady(t *testing.T, readiness checklist.List, ops bool) (*mep.Project, *mep.Rollout, *clock) {
 	t.Helper()
 	c := newClock(utc(2026, 11, 10, 9, 0)) // a Tuesday
-	p, err := mep.New("billing v2", &mep.Options{Now: c.now, RolloutsOnly: true})
+	p, err := mep.New("billing v2", &mep.Options{Now: c.now, RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production"})
 	require.NoError(t, err)
 	staff(t, p)
 	if ops {
@@ -104,7 +104,7 @@ func TestNoSkipWithoutGoAndNotesFromMembers(t *testing.T) {
 // when it ran: recording an older, shorter run after a newer one does not
 // make the estimate that older run's.
 func TestEstimateFromTheLastRehearsalRun(t *testing.T) {
-	g := newGolive(t, &mep.Options{RolloutsOnly: true})
+	g := newGolive(t, &mep.Options{RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production"})
 	g.c.set(g.t0.Add(-day(1)))
 	g.newRollout(mep.RolloutOptions{})
 	newer := rehearse(t, g.t0.Add(-day(3)), goliveRunbook(), 10, 20, 10, 10) // 50 minutes

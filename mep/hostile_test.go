@@ -82,7 +82,7 @@ func TestDecideReturnsNoVerdictWithAnError(t *testing.T) {
 // entry's seq, instead of a project whose reports panic.
 func TestReplayRefusesForgedStepEnd(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "p.jsonl")
-	g := newGoliveFile(t, path, &mep.Options{RolloutsOnly: true})
+	g := newGoliveFile(t, path, &mep.Options{RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production"})
 	g.c.set(g.t0.Add(-day(1)))
 	g.newRollout(mep.RolloutOptions{})
 	require.NoError(t, g.p.Close())

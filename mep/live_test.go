@@ -18,7 +18,7 @@ import (
 func goRollout(t *testing.T, runbook []mep.Step, rehearsals ...timeline.Summary) (*mep.Rollout, *clock) {
 	t.Helper()
 	c := newClock(utc(2026, 11, 10, 9, 0)) // a Tuesday
-	p, err := mep.New("billing v2", &mep.Options{Now: c.now, RolloutsOnly: true})
+	p, err := mep.New("billing v2", &mep.Options{Now: c.now, RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production"})
 	require.NoError(t, err)
 	staff(t, p)
 	opsReady(t, p, c.now())

@@ -476,7 +476,7 @@ func TestReadinessLeadIsAFloor(t *testing.T) {
 		_, err := mep.New("x", &mep.Options{ReadinessLead: lead})
 		fieldErr(t, err)
 	}
-	g := newGolive(t, &mep.Options{RolloutsOnly: true, ReadinessLead: 3 * time.Hour})
+	g := newGolive(t, &mep.Options{RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production", ReadinessLead: 3 * time.Hour})
 	g.c.set(g.t0.Add(-day(1)))
 	g.newRollout(mep.RolloutOptions{Readiness: okReadiness()})
 	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{Summary: rehearse(t, g.c.now(), goliveRunbook(), 5, 20, 10, 5), ProductionLike: true}))
@@ -690,7 +690,7 @@ func TestMethodFreezeTable(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := newClock(tt.t0.Add(-day(1)))
-			p, err := mep.New("x", &mep.Options{Now: c.now, Location: tt.loc, Country: tt.country, RolloutsOnly: true})
+			p, err := mep.New("x", &mep.Options{Now: c.now, Location: tt.loc, Country: tt.country, RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production"})
 			require.NoError(t, err)
 			staff(t, p)
 			opsReady(t, p, c.now())

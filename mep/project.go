@@ -14,6 +14,11 @@ import (
 // Options configure a [Project]. A nil *Options, like the zero value,
 // means the defaults. A project copies what it needs and never modifies
 // Options.
+//
+// Location, Country, ReadinessLead, BuildShare and BuildMargin are
+// recorded with the project: [Open] takes them from the record, and
+// refuses, with a *FieldError, any of them given with another value.
+// Records written before options were recorded take them from opts.
 type Options struct {
 	// Now is the project's clock: transitions, and every fact recorded
 	// without a time of its own. Nil: time.Now.
@@ -48,10 +53,17 @@ type Options struct {
 	ReadinessLead time.Duration
 	// RolloutsOnly, given to [New] or [Create], makes a project that runs
 	// rollouts only, without the earlier phases of the method: its first
-	// rollout needs no gate passed, and its reports leave the phases out.
-	// It is recorded with the project; when opening a record it is
-	// ignored.
+	// rollout needs no gate passed, and its reports leave the phases out;
+	// R3, R7 to R11 and R13 still hold. It is a recorded choice: CreatedBy
+	// and RolloutsOnlyReason are required with it. When opening a record
+	// it is ignored.
 	RolloutsOnly bool
+	// RolloutsOnlyReason says why the project skips the method's phases
+	// ("the product is in production; this project runs its upgrades").
+	RolloutsOnlyReason string
+	// CreatedBy is who creates the project, recorded with it; required
+	// with RolloutsOnly.
+	CreatedBy string
 }
 
 // Defaults of [Options].
@@ -72,6 +84,7 @@ type settings struct {
 	margin  float64
 	lead    time.Duration
 	only    bool
+	by, why string // who made the project, and why it runs rollouts only
 }
 
 func resolve(opts *Options) (settings, error) {
@@ -80,7 +93,8 @@ func resolve(opts *Options) (settings, error) {
 		o = *opts
 	}
 	s := settings{now: o.Now, loc: o.Location, country: o.Country, key: slices.Clone(o.Key), noSync: o.NoSync,
-		share: o.BuildShare, margin: o.BuildMargin, lead: o.ReadinessLead, only: o.RolloutsOnly}
+		share: o.BuildShare, margin: o.BuildMargin, lead: o.ReadinessLead, only: o.RolloutsOnly,
+		by: o.CreatedBy, why: o.RolloutsOnlyReason}
 	if o.Key != nil && s.key == nil {
 		s.key = []byte{}
 	}
@@ -90,31 +104,73 @@ func resolve(opts *Options) (settings, error) {
 	if s.loc == nil {
 		s.loc = time.UTC
 	}
-	switch {
-	case s.share == 0:
+	if s.share == 0 {
 		s.share = defaultBuildShare
-	case !(s.share > 0 && s.share < 1):
-		return s, fieldErr("options.build_share", fmt.Sprint(o.BuildShare), "not between 0 and 1")
 	}
-	switch {
-	case s.margin == 0:
+	if s.margin == 0 {
 		s.margin = defaultBuildMargin
-	case !(s.margin > 0 && s.margin < 1):
-		return s, fieldErr("options.build_margin", fmt.Sprint(o.BuildMargin), "not between 0 and 1")
 	}
-	switch {
-	case s.lead == 0:
+	if s.lead == 0 {
 		s.lead = defaultReadinessLead
+	}
+	return s, s.check()
+}
+
+// check reports the first option of s that the method refuses.
+func (s *settings) check() error {
+	switch {
+	case s.loc == nil:
+		return fieldErr("options.location", "", "unknown time zone")
+	case !(s.share > 0 && s.share < 1):
+		return fieldErr("options.build_share", fmt.Sprint(s.share), "not between 0 and 1")
+	case !(s.margin > 0 && s.margin < 1):
+		return fieldErr("options.build_margin", fmt.Sprint(s.margin), "not between 0 and 1")
 	case s.lead < defaultReadinessLead:
-		return s, fieldErr("options.readiness_lead", s.lead.String(), "under one hour: a team may ask for more, never less (R7)")
+		return fieldErr("options.readiness_lead", s.lead.String(), "under one hour: a team may ask for more, never less (R7)")
 	}
 	if s.country != "" {
 		// Refused now rather than by every rollout's method freeze (R11).
 		if _, err := methodFreeze(s.loc, s.country); err != nil {
-			return s, err
+			return err
 		}
 	}
-	return s, nil
+	return nil
+}
+
+// recorded returns the options of s that a record states.
+func (s *settings) recorded() *recorded {
+	return &recorded{Zone: s.loc.String(), Country: s.country, ReadinessLead: s.lead, BuildShare: s.share, BuildMargin: s.margin, loc: s.loc}
+}
+
+// adopt takes the options that the record states, refusing those of o
+// (given to Open) that say otherwise.
+func (s *settings) adopt(r *recorded, o *Options) error {
+	if o != nil {
+		for _, c := range []struct {
+			field      string
+			given, rec string
+			set        bool
+		}{
+			{"options.location", locName(o.Location), r.Zone, o.Location != nil},
+			{"options.country", o.Country, r.Country, o.Country != ""},
+			{"options.readiness_lead", o.ReadinessLead.String(), r.ReadinessLead.String(), o.ReadinessLead != 0},
+			{"options.build_share", fmt.Sprint(o.BuildShare), fmt.Sprint(r.BuildShare), o.BuildShare != 0},
+			{"options.build_margin", fmt.Sprint(o.BuildMargin), fmt.Sprint(r.BuildMargin), o.BuildMargin != 0},
+		} {
+			if c.set && c.given != c.rec {
+				return fieldErr(c.field, c.given, "not what the record states ("+c.rec+"): a record is reopened with the options it was created with")
+			}
+		}
+	}
+	s.loc, s.country, s.lead, s.share, s.margin = r.loc, r.Country, r.ReadinessLead, r.BuildShare, r.BuildMargin
+	return nil
+}
+
+func locName(l *time.Location) string {
+	if l == nil {
+		return ""
+	}
+	return l.String()
 }
 
 // Transition is one move of a project from a phase to another (R1).
@@ -164,7 +220,8 @@ func create(j *timeline.Journal, name string, s settings) (*Project, error) {
 		return nil, ErrExists
 	}
 	p := &Project{settings: s, journal: j, st: newState()}
-	if err := p.record(&evProject{At: p.now(), Name: name, RolloutsOnly: s.only}); err != nil {
+	ev := &evProject{At: p.now(), Name: name, By: s.by, RolloutsOnly: s.only, Reason: s.why, Options: s.recorded()}
+	if err := p.record(ev); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -290,11 +347,25 @@ func (e *multiError) Unwrap() []error { return e.errs }
 
 func trimPrefix(s string) string { return strings.TrimPrefix(s, "mep: ") }
 
-// evProject opens a record: the project's name and how it runs.
+// evProject opens a record: the project's name and how it runs. A record
+// written since options are recorded (Options non-nil) states them, so
+// that opening it needs nothing re-supplied.
 type evProject struct {
 	At           time.Time
 	Name, By     string
-	RolloutsOnly bool // the project runs rollouts only, without the earlier phases
+	RolloutsOnly bool   // the project runs rollouts only, without the earlier phases
+	Reason       string // why it runs rollouts only
+	Options      *recorded
+}
+
+// recorded are the options a project states in its record.
+type recorded struct {
+	Zone          string        `json:"zone"`
+	Country       string        `json:"country,omitempty"`
+	ReadinessLead time.Duration `json:"readiness_lead"`
+	BuildShare    float64       `json:"build_share"`
+	BuildMargin   float64       `json:"build_margin"`
+	loc           *time.Location
 }
 
 func (*evProject) kind() string      { return "project" }
@@ -303,11 +374,22 @@ func (v *evProject) put(w *enc) {
 	w.by(v.By)
 	w.text(v.Name)
 	w.bool("rollouts_only", v.RolloutsOnly)
+	w.str("reason", v.Reason)
+	if v.Options != nil {
+		w.json("options", v.Options)
+	}
 }
 func (v *evProject) get(d *dec) error {
-	v.At, v.By, v.Name, v.RolloutsOnly = d.e.At.In(d.loc), d.by(), d.text(), d.bool("rollouts_only")
+	v.At, v.By, v.Name, v.RolloutsOnly, v.Reason = d.e.At.In(d.loc), d.by(), d.text(), d.bool("rollouts_only"), d.str("reason")
 	if strings.TrimSpace(v.Name) == "" {
 		d.fail("text", "", "no project name")
+	}
+	if d.str("options") != "" {
+		v.Options = &recorded{}
+		d.json("options", v.Options)
+		if v.Options.loc = zone(v.Options.Zone, time.UTC); v.Options.loc == nil {
+			d.fail("options", v.Options.Zone, "unknown time zone")
+		}
 	}
 	return nil
 }
@@ -318,11 +400,20 @@ func (v *evProject) check(st *state) error {
 	if st.name != "" {
 		return errors.New("mep: a second project event")
 	}
+	if o := v.Options; o != nil {
+		s := settings{loc: o.loc, country: o.Country, lead: o.ReadinessLead, share: o.BuildShare, margin: o.BuildMargin}
+		if err := s.check(); err != nil {
+			return err
+		}
+		if v.RolloutsOnly && (strings.TrimSpace(v.By) == "" || strings.TrimSpace(v.Reason) == "") {
+			return fieldErr("options.rollouts_only", v.Reason, "who and why are required: the project skips the method's gates (R1)")
+		}
+	}
 	return nil
 }
 
 func (v *evProject) apply(st *state) {
-	st.name, st.created, st.rolloutsOnly = v.Name, v.At, v.RolloutsOnly
+	st.name, st.created, st.rolloutsOnly, st.opts = v.Name, v.At, v.RolloutsOnly, v.Options
 }
 
 // evOptOut is the project's explicit opt-out of the method's freeze

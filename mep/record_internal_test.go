@@ -25,7 +25,8 @@ func sampleEvents(t testing.TB) []event {
 		{Seq: 2, At: at.Add(time.Minute), Kind: timeline.KindEnd, Step: "a", Outcome: timeline.Failed},
 	})
 	return []event{
-		&evProject{At: at, Name: "billing", By: "Sam", RolloutsOnly: true},
+		&evProject{At: at, Name: "billing", By: "Sam", RolloutsOnly: true, Reason: "the product is in production",
+			Options: &recorded{Zone: "UTC", Country: "FR", ReadinessLead: time.Hour, BuildShare: 0.75, BuildMargin: 0.1, loc: time.UTC}},
 		&evPhase{At: at, From: Build, To: Validation, By: "Bea", Reason: "ok"},
 		&evPlan{At: at, Phase: Build, Planned: 3 * time.Hour, By: "Sam"},
 		&evMember{At: at, Member: Member{Name: "Olga", Roles: []Role{RoleOperations, RoleMCO}, Contact: "o@x"}, By: "Sam"},

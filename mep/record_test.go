@@ -258,7 +258,7 @@ func TestReportIsASnapshot(t *testing.T) {
 // are as they were.
 func TestRefusedBeforeAnythingChanges(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "billing.jsonl")
-	g := newGoliveFile(t, path, &mep.Options{RolloutsOnly: true})
+	g := newGoliveFile(t, path, &mep.Options{RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production"})
 	g.c.set(g.t0.Add(-day(1)))
 	g.newRollout(mep.RolloutOptions{})
 	require.NoError(t, g.r.Cutover().Note("Bea", "short"))
@@ -314,7 +314,7 @@ func TestFullDisk(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = exec.Command("umount", dir).Run() })
 
-	g := newGoliveFile(t, filepath.Join(dir, mep.RecordFile), &mep.Options{RolloutsOnly: true})
+	g := newGoliveFile(t, filepath.Join(dir, mep.RecordFile), &mep.Options{RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production"})
 	g.c.set(g.t0.Add(-day(1)))
 	g.newRollout(mep.RolloutOptions{})
 	note := strings.Repeat("n", 100_000)
@@ -348,7 +348,7 @@ func TestFullDisk(t *testing.T) {
 // override reads back with the policies' answers behind it: the debrief
 // of a resumed rollout still lists what was overridden.
 func TestResumeKeepsThePolicyResult(t *testing.T) {
-	g := newGoliveFile(t, filepath.Join(t.TempDir(), "billing.jsonl"), &mep.Options{RolloutsOnly: true})
+	g := newGoliveFile(t, filepath.Join(t.TempDir(), "billing.jsonl"), &mep.Options{RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production"})
 	opsReady(t, g.p, g.c.now())
 	tuesday := at(paris, 2026, 11, 17, 20, 0)
 	g.c.set(tuesday.Add(-day(1)))

@@ -24,7 +24,7 @@ func TestProposeBeforeTheGo(t *testing.T) {
 	win, err := policy.Windows("evenings", "Mon-Thu 20:00-23:30", paris)
 	require.NoError(t, err)
 	now := at(20, 9, 0)
-	project, err := mep.New("billing v2", &mep.Options{Now: func() time.Time { return now }, Location: paris, RolloutsOnly: true})
+	project, err := mep.New("billing v2", &mep.Options{Now: func() time.Time { return now }, Location: paris, RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production"})
 	require.NoError(t, err)
 	require.NoError(t, project.Team().Add(mep.Member{Name: "olga", Roles: []mep.Role{mep.RoleOperations}}))
 	require.NoError(t, project.Team().Choose("olga", "olga"))

@@ -38,7 +38,7 @@ func TestFactsFromTheFutureAreRefused(t *testing.T) {
 // recorded late, and a replay judges the same.
 func TestBackdatedTicksAreJudgedWhenRecorded(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "billing.jsonl")
-	g := newGoliveFile(t, path, &mep.Options{RolloutsOnly: true})
+	g := newGoliveFile(t, path, &mep.Options{RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production"})
 	opsReady(t, g.p, g.c.now())
 	g.c.set(g.t0.Add(-day(1)))
 	g.newRollout(mep.RolloutOptions{})
@@ -120,4 +120,62 @@ func TestForgedRecordedTimeIsRefused(t *testing.T) {
 	require.ErrorAs(t, err, &re)
 	assert.Equal(t, forged.Seq, re.Seq)
 	assert.Equal(t, "recorded", re.Field)
+}
+
+// TestFirstCutoverRunsInItsPhase (R1): with a GO decided in Preparation,
+// the first go-live's steps wait for the Preparation -> Cutover gate.
+func TestFirstCutoverRunsInItsPhase(t *testing.T) {
+	g := walk(t, mep.Preparation)
+	g.prepare()
+	g.c.set(g.t0)
+	n := len(g.p.Record())
+	err := g.r.Cutover().Start("stop-app", "Bea")
+	assert.ErrorIs(t, err, mep.ErrGate)
+	assert.Contains(t, err.Error(), "preparation")
+	assert.Len(t, g.p.Record(), n, "nothing appended")
+	g.advance(mep.Cutover)
+	require.NoError(t, g.r.Cutover().Start("stop-app", "Bea"))
+}
+
+// TestReopenNeedsNothingReSupplied: the options a project was created
+// with are in its record; OpenFile(path) alone reopens it as it was, and
+// options given with other values are refused, not silently applied.
+func TestReopenNeedsNothingReSupplied(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "billing.jsonl")
+	c := newClock(at(sydney, 2026, 10, 5, 9, 0))
+	p, err := mep.CreateFile(path, "billing", &mep.Options{Now: c.now, NoSync: true, Location: sydney, Country: "AU-NSW",
+		ReadinessLead: 2 * time.Hour, BuildShare: 0.6, BuildMargin: 0.2})
+	require.NoError(t, err)
+	require.NoError(t, p.Close())
+
+	again, err := mep.OpenFile(path, nil)
+	require.NoError(t, err)
+	b := again.Budget(c.now())
+	assert.Equal(t, 0.6, b.Target)
+	assert.Equal(t, 0.2, b.Margin)
+	assert.Equal(t, sydney.String(), again.Created().Location().String(), "times read back in the recorded zone")
+	require.NoError(t, again.Close())
+
+	for _, o := range []*mep.Options{{Country: "FR"}, {Location: paris}, {ReadinessLead: 3 * time.Hour}, {BuildShare: 0.7}} {
+		_, err := mep.OpenFile(path, o)
+		fe := fieldErr(t, err)
+		assert.Contains(t, fe.Reason, "not what the record states")
+	}
+	same, err := mep.OpenFile(path, &mep.Options{Country: "AU-NSW", Location: sydney, ReadinessLead: 2 * time.Hour})
+	require.NoError(t, err, "the same options are welcome")
+	require.NoError(t, same.Close())
+}
+
+// TestRolloutsOnlyIsARecordedChoice (R1): a project that skips the
+// method's phases says who chose it and why.
+func TestRolloutsOnlyIsARecordedChoice(t *testing.T) {
+	for _, o := range []mep.Options{{RolloutsOnly: true}, {RolloutsOnly: true, CreatedBy: "Sam"}, {RolloutsOnly: true, RolloutsOnlyReason: "in production"}} {
+		_, err := mep.New("x", &o)
+		assert.Equal(t, "options.rollouts_only", fieldErr(t, err).Field)
+	}
+	p, err := mep.New("x", &mep.Options{RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "in production"})
+	require.NoError(t, err)
+	first := p.Record()[0]
+	assert.Equal(t, "Sam", first.Actor)
+	assert.Equal(t, "in production", first.Attrs["reason"])
 }

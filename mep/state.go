@@ -26,6 +26,7 @@ type state struct {
 	name         string
 	created      time.Time
 	rolloutsOnly bool
+	opts         *recorded // the options the record states; nil in older records
 	freezeOff    *evOptOut
 
 	phase       Phase
@@ -112,6 +113,11 @@ func replay(entries []timeline.Entry, loc *time.Location) (*state, error) {
 	for i := range entries {
 		if err := st.applyEntry(&entries[i], loc); err != nil {
 			return nil, err
+		}
+		if i == 0 && st.opts != nil {
+			// The record states where its times are read.
+			loc = st.opts.loc
+			st.created = st.created.In(loc)
 		}
 	}
 	if st.name == "" && st.seq > 0 {

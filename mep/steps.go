@@ -103,7 +103,15 @@ func (v *evStep) check(st *state) error {
 	}
 	switch v.Event {
 	case stepStart:
-		return ro.checkStart(v.Step, v.Rollback)
+		if err := ro.checkStart(v.Step, v.Rollback); err != nil {
+			return err
+		}
+		if !v.Rollback && !ro.started && !st.rolloutsOnly && st.phase != Cutover && st.firstGoLive(ro) {
+			// The Preparation -> Cutover gate (readiness lead, operations
+			// readiness, the GO) must pass before the first go-live runs.
+			return fmt.Errorf("%w: the project is in %s; the first go-live's steps run in the cutover phase: advance through its gate first (R1)", ErrGate, st.phase)
+		}
+		return nil
 	case stepEnd:
 		if !v.Outcome.IsValid() {
 			return fieldErr("step.outcome", v.Outcome.String(), "invalid outcome")

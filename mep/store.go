@@ -40,8 +40,9 @@ func Create(s timeline.Store, name string, opts *Options) (*Project, error) {
 // stands. It verifies the record's hash chain (with opts.Key) and reads
 // every event; a record that does not read is a *RecordError
 // (errors.Is(err, ErrCorrupt)), an empty store [ErrNoProject]. Options
-// that are recorded with the project (RolloutsOnly) are taken from the
-// record. On error the store is left open; the caller closes it.
+// that are recorded with the project (see [Options]) are taken from the
+// record; one given with another value is a *FieldError. On error the
+// store is left open; the caller closes it.
 func Open(s timeline.Store, opts *Options) (*Project, error) {
 	set, err := resolve(opts)
 	if err != nil {
@@ -60,6 +61,11 @@ func Open(s timeline.Store, opts *Options) (*Project, error) {
 		return nil, ferr
 	}
 	set.only = st.rolloutsOnly
+	if st.opts != nil {
+		if err := set.adopt(st.opts, opts); err != nil {
+			return nil, err
+		}
+	}
 	return &Project{settings: set, journal: j, st: st}, nil
 }
 

@@ -18,7 +18,7 @@ import (
 // whose readiness list has n items, its team staffed, on the real clock.
 func busyRollout(t testing.TB, path string, n int) (*mep.Project, *mep.Rollout) {
 	t.Helper()
-	p, err := mep.CreateFile(path, "busy", &mep.Options{RolloutsOnly: true})
+	p, err := mep.CreateFile(path, "busy", &mep.Options{RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production"})
 	require.NoError(t, err)
 	staff(t, p)
 	items := make([]checklist.Item, n)

@@ -45,7 +45,7 @@ func demoProject(s timeline.Store, speed float64) (*mep.Project, *mep.Rollout, e
 	var early atomic.Int64
 	early.Store(int64(2 * time.Hour))
 	clock := func() time.Time { return time.Now().Add(-time.Duration(early.Load())) }
-	p, err := mep.Create(s, "billing v2", &mep.Options{RolloutsOnly: true, NoSync: true, Now: clock})
+	p, err := mep.Create(s, "billing v2", &mep.Options{RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production", NoSync: true, Now: clock})
 	if err != nil {
 		return nil, nil, err
 	}

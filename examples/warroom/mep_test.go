@@ -17,7 +17,7 @@ import (
 func TestHeadlineOfAMepRecord(t *testing.T) {
 	clock := at(18, 0, 0)
 	now := func() time.Time { return clock }
-	p, err := mep.CreateFile(filepath.Join(t.TempDir(), "record.jsonl"), "billing", &mep.Options{Now: now, NoSync: true, RolloutsOnly: true})
+	p, err := mep.CreateFile(filepath.Join(t.TempDir(), "record.jsonl"), "billing", &mep.Options{Now: now, NoSync: true, RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production"})
 	require.NoError(t, err)
 	defer p.Close()
 	require.NoError(t, p.Team().Add(mep.Member{Name: "olga", Roles: []mep.Role{mep.RoleOperations, mep.RoleMCO, mep.RoleBuild}}))

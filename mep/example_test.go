@@ -92,7 +92,7 @@ func ExampleNew() {
 func ExampleGoNoGo_Decide() {
 	paris, _ := time.LoadLocation("Europe/Paris")
 	now := time.Date(2026, 11, 17, 14, 0, 0, 0, paris) // a Tuesday
-	p, _ := mep.New("billing v2", &mep.Options{Now: func() time.Time { return now }, Location: paris, RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production"})
+	p, _ := mep.New("billing v2", &mep.Options{Now: func() time.Time { return now }, Location: paris, Country: "FR", RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production"})
 	p.Team().Add(mep.Member{Name: "olga", Roles: []mep.Role{mep.RoleOperations, mep.RoleMCO, mep.RoleBuild}})
 	p.Team().Choose("olga", "olga")
 	p.Team().SetMCOContact("olga") // R3
@@ -129,6 +129,7 @@ func ExampleGoNoGo_Decide() {
 	// GO
 	// - friday-freeze: no Friday in Europe/Paris during the operation
 	// - weekend-freeze: no Saturday or Sunday in Europe/Paris during the operation
+	// - holidays-FR: no holiday or holiday eve in Europe/Paris during the operation
 	// - readiness: ready at least 1h before the start
 	// - require-go:operations: GO from operations by olga
 }

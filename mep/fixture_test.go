@@ -107,6 +107,9 @@ func newGolive(t testing.TB, opts *mep.Options) *golive {
 		o = *opts
 	}
 	o.Now, o.Location = g.c.now, paris
+	if o.Country == "" {
+		o.Country = "FR" // the method's freeze with French holidays (R11)
+	}
 	g.opts = o
 	p, err := mep.New("billing v2", &o)
 	require.NoError(t, err)
@@ -125,6 +128,9 @@ func newGoliveFile(t testing.TB, path string, opts *mep.Options) *golive {
 	o.NoSync = true
 	g := &golive{t: t, c: newClock(at(paris, 2026, 10, 5, 9, 0)), t0: goliveT0, path: path}
 	o.Now, o.Location = g.c.now, paris
+	if o.Country == "" {
+		o.Country = "FR"
+	}
 	g.opts = o
 	p, err := mep.CreateFile(path, "billing v2", &o)
 	require.NoError(t, err)

@@ -179,3 +179,21 @@ func TestRolloutsOnlyIsARecordedChoice(t *testing.T) {
 	assert.Equal(t, "Sam", first.Actor)
 	assert.Equal(t, "in production", first.Attrs["reason"])
 }
+
+// TestNoCountrySaysSoLoudly (R11): without Options.Country the method's
+// freeze checks no public holiday; every decision warns of it.
+func TestNoCountrySaysSoLoudly(t *testing.T) {
+	c := newClock(at(paris, 2026, 11, 17, 14, 0))
+	p, err := mep.New("x", &mep.Options{Now: c.now, Location: paris, RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "in production"})
+	require.NoError(t, err)
+	staff(t, p)
+	r, err := p.NewRollout(mep.RolloutOptions{Name: "r", T0: at(paris, 2026, 11, 17, 20, 0), Runbook: goliveRunbook(), Readiness: goliveReadiness()})
+	require.NoError(t, err)
+	d := r.GoNoGo().Evaluate(bg, c.now())
+	assert.Contains(t, d.Warnings, "holidays: no country set (Options.Country): public holidays and their eves are not checked (R11)")
+
+	g := rolloutsOnly(t, mep.RolloutOptions{}) // Country "FR"
+	for _, w := range g.r.GoNoGo().Evaluate(bg, g.c.now()).Warnings {
+		assert.NotContains(t, w, "no country set")
+	}
+}

@@ -18,7 +18,7 @@ func TestChangeCarriesTheKnownOutage(t *testing.T) {
 	runbook := []mep.Step{{ID: "deploy", Title: "Deploy"}, {ID: "smoke", Title: "Smoke test", Kind: mep.TestStep}}
 	g := rolloutsOnly(t, mep.RolloutOptions{Runbook: runbook, Policies: policy.Set{policy.MaxOutage(30 * time.Minute)}})
 	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{
-		Summary: rehearse(t, g.c.now(), runbook, 10, 5), Environment: "preprod", ProductionLike: true,
+		Summary: rehearse(t, g.c.now().Add(-day(1)), runbook, 10, 5), Environment: "preprod", ProductionLike: true,
 	}))
 	goNow(t, g)
 	d := g.r.GoNoGo().Decided()

@@ -159,16 +159,24 @@ var purposeWords = map[checklist.Purpose]string{
 }
 
 func checkRehearsals(st *state, _ *Project, _ time.Time) error {
+	timed := 0
 	for _, rh := range st.rehearsals {
 		s := rh.Summary
-		if len(s.Steps) > 0 && s.Duration > 0 && s.IsComplete() {
+		if rh.Rollback || rh.Partial || len(s.Steps) == 0 || s.Duration <= 0 || !s.IsComplete() {
+			continue
+		}
+		if rh.ProductionLike || strings.TrimSpace(rh.Why) != "" {
 			return nil
 		}
+		timed++
 	}
-	if len(st.rehearsals) == 0 {
+	switch {
+	case len(st.rehearsals) == 0:
 		return fmt.Errorf("mep: no rehearsal recorded")
+	case timed > 0:
+		return fmt.Errorf("mep: no production-like rehearsal among %d complete ones: rehearse in conditions close to production, or record why a run stands for it (RehearsalRun.Why)", timed)
 	}
-	return fmt.Errorf("mep: no complete timed rehearsal among %d recorded", len(st.rehearsals))
+	return fmt.Errorf("mep: no complete timed rehearsal of the whole runbook among %d recorded", len(st.rehearsals))
 }
 
 func checkPlanningMeeting(st *state, _ *Project, at time.Time) error {

@@ -178,7 +178,7 @@ func (g *golive) walk(to mep.Phase) {
 			g.c.add(day(1))
 			// 5 + 20 + 10 + 5 minutes: a 40-minute estimate, 25 of outage.
 			require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{
-				Summary:     rehearse(t, g.c.now(), goliveRunbook(), 5, 20, 10, 5),
+				Summary:     rehearse(t, g.c.now().Add(-day(1)), goliveRunbook(), 5, 20, 10, 5),
 				Environment: "preprod", ProductionLike: true,
 			}))
 			g.c.add(day(2))
@@ -361,7 +361,7 @@ func rolloutsOnly(t testing.TB, o mep.RolloutOptions) *golive {
 	g.newRollout(o)
 	if rehearsed {
 		require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{
-			Summary: rehearse(t, g.c.now(), goliveRunbook(), 5, 20, 10, 5), Environment: "preprod", ProductionLike: true,
+			Summary: rehearse(t, g.c.now().Add(-day(1)), goliveRunbook(), 5, 20, 10, 5), Environment: "preprod", ProductionLike: true,
 		}))
 	}
 	return g

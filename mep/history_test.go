@@ -27,7 +27,7 @@ func TestHistoryFromTheRecord(t *testing.T) {
 	g.c.set(g.t0.Add(-day(1)))
 	g.newRollout(mep.RolloutOptions{Name: "site-2", Policies: g.ro.Policies})
 	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{
-		Summary: rehearse(t, g.c.now(), goliveRunbook(), 5, 20, 10, 5), Environment: "preprod", ProductionLike: true,
+		Summary: rehearse(t, g.c.now().Add(-day(1)), goliveRunbook(), 5, 20, 10, 5), Environment: "preprod", ProductionLike: true,
 	}))
 	goNow(t, g)
 	g.runCutover(5, -12)

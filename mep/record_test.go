@@ -354,7 +354,7 @@ func TestResumeKeepsThePolicyResult(t *testing.T) {
 	g.c.set(tuesday.Add(-day(1)))
 	g.newRollout(mep.RolloutOptions{T0: tuesday,
 		Policies: policy.Set{policy.Freeze("quarter-close", tuesday.Add(-time.Hour), tuesday.Add(2*time.Hour))}})
-	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{Summary: rehearse(t, g.c.now(), goliveRunbook(), 5, 20, 10, 5), ProductionLike: true}))
+	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{Summary: rehearse(t, g.c.now().Add(-day(1)), goliveRunbook(), 5, 20, 10, 5), ProductionLike: true}))
 	require.NoError(t, g.r.GoNoGo().Override("Otto", "a legal deadline on Friday"))
 	g.ready(g.c.now())
 	g.c.add(time.Hour)

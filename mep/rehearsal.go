@@ -23,6 +23,11 @@ type RehearsalRun struct {
 	// Rollback reports that the run rehearsed the rollback procedure: its
 	// steps time the rollback, not the change.
 	Rollback bool
+	// Why, for a run that is not production-like, says why it stands for
+	// production ("the client has no preproduction platform"): the
+	// Rehearsal gate passes on a production-like run, or on one with a
+	// recorded reason (R5).
+	Why string
 }
 
 // AddRehearsal records a rehearsal of the runbook (R5) with its
@@ -84,6 +89,7 @@ func (v *evRehearsal) put(w *enc) {
 	w.bool("production_like", rh.ProductionLike)
 	w.bool("partial", rh.Partial)
 	w.bool("rollback", rh.Rollback)
+	w.str("why", rh.Why)
 	w.json("steps", spansOf(rh.Summary))
 }
 
@@ -98,7 +104,7 @@ func spansOf(s timeline.Summary) []spanJSON {
 func (v *evRehearsal) get(d *dec) error {
 	v.At, v.By, v.Rollout = d.e.At.In(d.loc), d.by(), d.str("rollout")
 	rh := &v.Run
-	rh.Environment, rh.ProductionLike, rh.Partial, rh.Rollback = d.str("environment"), d.bool("production_like"), d.bool("partial"), d.bool("rollback")
+	rh.Environment, rh.ProductionLike, rh.Partial, rh.Rollback, rh.Why = d.str("environment"), d.bool("production_like"), d.bool("partial"), d.bool("rollback"), d.str("why")
 	var spans []spanJSON
 	d.json("steps", &spans)
 	if d.err != nil {
@@ -147,7 +153,7 @@ func (v *evRehearsal) check(st *state) error {
 		return fieldErr("rehearsal.steps", "", "no step timed (R5)")
 	}
 	if v.Rollout == "" {
-		return nil // a project's rehearsal, before any rollout
+		return v.ran(st) // a project's rehearsal, before any rollout
 	}
 	ro, err := st.rollout(v.Rollout)
 	if err != nil {
@@ -161,6 +167,15 @@ func (v *evRehearsal) check(st *state) error {
 	}
 	if len(unknown) > 0 {
 		return fieldErr("rehearsal.steps", strings.Join(unknown, ", "), "not in the runbook")
+	}
+	return v.ran(st)
+}
+
+// ran refuses a rehearsal that ends after it is recorded, in records
+// that state their options (older ones did not stamp their facts).
+func (v *evRehearsal) ran(st *state) error {
+	if end := v.Run.Summary.End; st.opts != nil && end.After(st.now) {
+		return fieldErr("rehearsal.end", end.Format(time.RFC3339), "later than when it is recorded: a rehearsal is recorded once it ran")
 	}
 	return nil
 }

@@ -19,7 +19,7 @@ func TestRolloutReport(t *testing.T) {
 	_, err := g.r.Learn("DNS TTL too long", "lower the TTL a day before", "Otto")
 	require.NoError(t, err)
 	g.newRollout(mep.RolloutOptions{})
-	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{Summary: rehearse(t, g.c.now(), goliveRunbook(), 5, 20, 10, 5), ProductionLike: true}))
+	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{Summary: rehearse(t, g.c.now().Add(-day(1)), goliveRunbook(), 5, 20, 10, 5), ProductionLike: true}))
 	_, err = g.p.Tracker().Assign(mep.ActionSpec{Title: "Order | spare disks", Owner: "Otto", Due: g.t0.Add(-2 * time.Hour)}, "Bea", time.Time{})
 	require.NoError(t, err)
 	goNow(t, g)

@@ -42,7 +42,7 @@ func TestBackdatedTicksAreJudgedWhenRecorded(t *testing.T) {
 	opsReady(t, g.p, g.c.now())
 	g.c.set(g.t0.Add(-day(1)))
 	g.newRollout(mep.RolloutOptions{})
-	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{Summary: rehearse(t, g.c.now(), goliveRunbook(), 5, 20, 10, 5), ProductionLike: true}))
+	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{Summary: rehearse(t, g.c.now().Add(-day(1)), goliveRunbook(), 5, 20, 10, 5), ProductionLike: true}))
 
 	g.c.set(g.t0.Add(-15 * time.Minute))
 	for _, id := range []string{"config-backup", "new-hardware-verified"} {
@@ -196,4 +196,40 @@ func TestNoCountrySaysSoLoudly(t *testing.T) {
 	for _, w := range g.r.GoNoGo().Evaluate(bg, g.c.now()).Warnings {
 		assert.NotContains(t, w, "no country set")
 	}
+}
+
+// TestRehearsalGateWantsAProductionLikeRun (R5): a laptop run alone does
+// not open Planning; a production-like run does, or a run with the
+// recorded reason it stands for production.
+func TestRehearsalGateWantsAProductionLikeRun(t *testing.T) {
+	for _, tt := range []struct {
+		run  mep.RehearsalRun
+		pass bool
+	}{
+		{mep.RehearsalRun{Environment: "laptop"}, false},
+		{mep.RehearsalRun{Environment: "laptop", Why: "  "}, false},
+		{mep.RehearsalRun{Environment: "staging", Why: "the client has no preproduction platform"}, true},
+		{mep.RehearsalRun{Environment: "preprod", ProductionLike: true}, true},
+	} {
+		g := walk(t, mep.Rehearsal)
+		g.newRollout(mep.RolloutOptions{})
+		g.c.add(day(1))
+		run := tt.run
+		run.Summary = rehearse(t, g.c.now().Add(-time.Hour), goliveRunbook(), 5, 20, 10, 5)
+		require.NoError(t, g.r.AddRehearsal(run))
+		err := g.p.CheckGate(g.c.now())
+		if tt.pass {
+			assert.NoError(t, err, "%+v", tt.run)
+			continue
+		}
+		assert.Equal(t, []string{"rehearsal timings recorded"}, unmet(t, err))
+		assert.Contains(t, err.Error(), "production-like")
+	}
+}
+
+// TestRehearsalFromTheFutureIsRefused: a rehearsal is recorded once it ran.
+func TestRehearsalFromTheFutureIsRefused(t *testing.T) {
+	g := rolloutsOnly(t, mep.RolloutOptions{Runbook: goliveRunbook()})
+	err := g.r.AddRehearsal(mep.RehearsalRun{Summary: rehearse(t, g.c.now().Add(time.Hour), goliveRunbook(), 5, 20), ProductionLike: true})
+	assert.Equal(t, "rehearsal.end", fieldErr(t, err).Field)
 }

@@ -15,7 +15,7 @@ import (
 // TestEstimateString: an estimate prints as a sentence, not as a struct.
 func TestEstimateString(t *testing.T) {
 	g := rolloutsOnly(t, mep.RolloutOptions{})
-	assert.Equal(t, "40m, 25m of outage, from the production-like rehearsal in preprod of 2026-11-16 20:00 CET",
+	assert.Equal(t, "40m, 25m of outage, from the production-like rehearsal in preprod of 2026-11-15 20:00 CET",
 		fmt.Sprint(g.r.Estimate()))
 
 	e := mep.Estimate{Total: 5 * time.Minute, Unknown: []string{"a", "b"}, Rollback: 3 * time.Minute, Warning: "estimate: no rehearsal"}

@@ -102,6 +102,11 @@ func (ro *rollout) evaluate(ctx context.Context, st *state, p *Project, now, sta
 	d.Policy = set.Evaluate(ctx, c)
 	v := verdict{d: &d}
 
+	if len(ro.code) > 0 && !ro.attached {
+		// Fail closed: the policies the record names are not all here.
+		v.block(fmt.Sprintf("policies: %s, given in code, are not attached since the record was opened: call NewRollout with them again",
+			strings.Join(ro.code, ", ")))
+	}
 	if why := st.phaseAllows(ro); why != "" {
 		v.block(why)
 		for _, u := range st.unmetLocked(p, now) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mepkit/mepkit/checklist"
 	"github.com/mepkit/mepkit/policy"
+	"github.com/mepkit/mepkit/policy/policyfile"
 )
 
 // The events of a rollout's plan: its creation, a new T0, a break-glass
@@ -23,6 +24,10 @@ type rolloutJSON struct {
 	Roles       []Role            `json:"roles,omitempty"`
 	Quorum      map[string]int    `json:"quorum,omitempty"`
 	Margin      float64           `json:"margin,omitempty"`
+	// The rollout's own policies: the text of its policy file, and the
+	// names of those given in code, which a program attaches again.
+	PolicyFile string   `json:"policy_file,omitempty"`
+	Code       []string `json:"code,omitempty"`
 }
 
 // evRollout creates a rollout.
@@ -39,6 +44,7 @@ type evRollout struct {
 	user, set policy.Set
 	run       *checklist.Run
 	quorum    map[Role]int
+	file      policy.Set // the policies of Spec.PolicyFile, made by check
 }
 
 func (*evRollout) kind() string      { return "rollout" }
@@ -79,7 +85,7 @@ func (v *evRollout) prepare(_ *Project, st *state) error {
 	if err := old.sameAs(v.T0, v.Spec); err != nil {
 		return err
 	}
-	old.policies, old.user = v.set, v.user
+	old.policies, old.user, old.attached = v.set, v.user, true
 	return errNothing
 }
 
@@ -116,8 +122,25 @@ func (v *evRollout) check(st *state) error {
 		}
 		quorum[role] = n
 	}
-	v.run, v.quorum = run, quorum
+	file, err := parsePolicyFile(sp.PolicyFile)
+	if err != nil {
+		return err
+	}
+	v.run, v.quorum, v.file = run, quorum, file
 	return nil
+}
+
+// parsePolicyFile returns the policies of a rollout's policy file, or a
+// *FieldError naming what is wrong with it.
+func parsePolicyFile(text string) (policy.Set, error) {
+	if text == "" {
+		return nil, nil
+	}
+	set, err := policyfile.Parse([]byte(text))
+	if err != nil {
+		return nil, fieldErr("rollout.policy_file", "", err.Error())
+	}
+	return set, nil
 }
 
 func (v *evRollout) apply(st *state) {
@@ -125,6 +148,7 @@ func (v *evRollout) apply(st *state) {
 		name: v.Name, created: v.At, env: v.Spec.Environment, labels: v.Spec.Labels, t0: v.T0,
 		runbook: v.Spec.Runbook, index: make(map[string]int, len(v.Spec.Runbook)), readiness: v.run,
 		roles: v.Spec.Roles, margin: v.Spec.Margin, quorum: v.quorum, user: v.user, policies: v.set,
+		file: v.file, policyFile: v.Spec.PolicyFile, code: v.Spec.Code, attached: v.set != nil,
 	}
 	for i, s := range r.runbook {
 		r.index[s.ID] = i

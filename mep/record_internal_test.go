@@ -32,6 +32,7 @@ func sampleEvents(t testing.TB) []event {
 		&evMember{At: at, Member: Member{Name: "Olga", Roles: []Role{RoleOperations, RoleMCO}, Contact: "o@x"}, By: "Sam"},
 		&evTeam{At: at, Names: []string{"Olga", "Bea"}, By: "Sam"},
 		&evTeam{At: at, Names: []string{"Client"}, Guests: true, By: "Sam"},
+		&evPolicies{At: at, Rollout: "go-live", File: "policies: []\n", Code: []string{"cab", "nag"}, By: "Olga", Reason: "the board"},
 		&evContact{At: at, Name: "Bea", By: "Sam"},
 		&evCadence{At: at, Cadence: Cadence{Months: 1, Days: 2, Weekdays: true}, By: "Sam"},
 		&evMeeting{At: at, Title: "m", Attendees: []string{"Olga"}, Notes: "n", Decisions: []string{"d"},

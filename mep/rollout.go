@@ -53,6 +53,12 @@ type RolloutOptions struct {
 	// role must vote GO (R9). The operations team's GO is always needed:
 	// at least one.
 	Quorum map[Role]int
+	// PolicyFile is the text of a policy file (YAML or JSON, as
+	// policy/policyfile reads it) whose policies the rollout checks besides
+	// Policies. It is recorded with the rollout: a reopened record checks
+	// them with nothing re-supplied. A file that does not parse is a
+	// *FieldError naming its line.
+	PolicyFile []byte
 	// Margin is added to the estimated duration when fitting the cutover
 	// into the policies' windows, as a share of it: 0.25 adds a quarter.
 	// Zero: no margin; negative is an error.
@@ -73,8 +79,10 @@ type Rollout struct {
 
 // NewRollout prepares a go-live of p and records it, or, when the record
 // already has a rollout of that name, returns it with o.Policies attached
-// (policies are code: they are attached again after [Open]); the other
-// options must then be those it was recorded with, else a *FieldError.
+// (policies given in code are attached again after [Open]: the record
+// keeps their names, and until they are attached every decision is a
+// No-Go); the other options must then be those it was recorded with,
+// policies included, else a *FieldError.
 //
 // It returns a *FieldError for a missing name or T0, an invalid runbook,
 // quorum or margin, or an invalid readiness list.
@@ -106,7 +114,17 @@ func (p *Project) NewRollout(o RolloutOptions) (*Rollout, error) {
 		}
 		spec.Quorum[role.String()] = quorum[role]
 	}
-	set, err := p.rolloutPolicies(o.Policies, quorum)
+	if len(o.PolicyFile) > 0 {
+		spec.PolicyFile = string(o.PolicyFile)
+	}
+	file, err := parsePolicyFile(spec.PolicyFile)
+	if err != nil {
+		return nil, err
+	}
+	for _, q := range o.Policies {
+		spec.Code = append(spec.Code, q.Name())
+	}
+	set, err := p.rolloutPolicies(append(file, o.Policies...), quorum)
 	if err != nil {
 		return nil, err
 	}
@@ -125,6 +143,11 @@ func (r *rollout) sameAs(t0 time.Time, spec rolloutJSON) error {
 		return fieldErr("rollout.runbook", r.name, "not the runbook recorded for this rollout")
 	case r.env != spec.Environment:
 		return fieldErr("rollout.environment", spec.Environment, "not the environment recorded, "+r.env)
+	case r.policyFile != spec.PolicyFile:
+		return fieldErr("rollout.policy_file", "", "not the policy file recorded for this rollout: change it with GoNoGo().SetPolicies")
+	case !slices.Equal(r.code, spec.Code):
+		return fieldErr("rollout.policies", strings.Join(spec.Code, ", "),
+			"not the policies recorded ("+strings.Join(r.code, ", ")+"): change them with GoNoGo().SetPolicies")
 	}
 	return nil
 }
@@ -234,7 +257,7 @@ func (ro *rollout) policySet(p *Project) policy.Set {
 // the record, or whose project opted out of the freeze since; requires
 // p.mu held.
 func (p *Project) rolloutPoliciesLocked(ro *rollout) (policy.Set, error) {
-	return p.buildPolicies(ro.user, ro.quorum, p.st.freezeOff != nil)
+	return p.buildPolicies(append(slices.Clone(ro.file), ro.user...), ro.quorum, p.st.freezeOff != nil)
 }
 
 // Readiness returns the rollout's readiness checklist (R7, R8), run

@@ -369,13 +369,21 @@ func TestRolloutOptionsValidated(t *testing.T) {
 }
 
 // TestNewRolloutAgainAttachesPolicies: a rollout of a recorded name is
-// returned with the new policies; other options must match.
+// returned with its policies attached; they and the other options must
+// match the record: other policies come by GoNoGo().SetPolicies, with who
+// and why.
 func TestNewRolloutAgainAttachesPolicies(t *testing.T) {
 	g := rolloutsOnly(t, mep.RolloutOptions{})
 	nag := policy.Func("nag", func(context.Context, policy.Change) policy.Decision {
 		return policy.Decision{Verdict: policy.Warn, Reason: "because"}
 	})
-	r, err := g.p.NewRollout(mep.RolloutOptions{Name: "go-live", T0: g.t0, Runbook: goliveRunbook(), Policies: policy.Set{nag}})
+	_, err := g.p.NewRollout(mep.RolloutOptions{Name: "go-live", T0: g.t0, Runbook: goliveRunbook(), Policies: policy.Set{nag}})
+	assert.Equal(t, "rollout.policies", fieldErr(t, err).Field)
+	r, err := g.p.NewRollout(mep.RolloutOptions{Name: "go-live", T0: g.t0, Runbook: goliveRunbook(), Policies: policy.Set{}})
+	require.NoError(t, err)
+	require.NoError(t, r.GoNoGo().SetPolicies(policy.Set{nag}, nil, "Otto", "the board wants a word"))
+	assert.Contains(t, r.GoNoGo().Evaluate(bg, g.c.now()).String(), "nag: because")
+	r, err = g.p.NewRollout(mep.RolloutOptions{Name: "go-live", T0: g.t0, Runbook: goliveRunbook(), Policies: policy.Set{nag}})
 	require.NoError(t, err)
 	assert.Contains(t, r.GoNoGo().Evaluate(bg, g.c.now()).String(), "nag: because")
 	assert.Equal(t, []string{"go-live"}, g.p.Rollouts())

@@ -183,7 +183,7 @@ func (p *Project) rebuildLocked() error {
 func (p *Project) keepAttached(st *state) *state {
 	for name, old := range p.st.byName {
 		if r := st.byName[name]; r != nil {
-			r.user = old.user // the set checked is built again from it
+			r.user, r.attached = old.user, old.attached // the set checked is built again from it
 		}
 	}
 	return st

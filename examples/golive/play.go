@@ -154,10 +154,10 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 		if err != nil {
 			return nil, err
 		}
+		clk.set(sum.End) // recorded once it ran
 		if err := r.AddRehearsal(mep.RehearsalRun{Summary: sum, Environment: reh.Environment, ProductionLike: reh.ProductionLike, Rollback: reh.Rollback}); err != nil {
 			return nil, &badScenario{err}
 		}
-		clk.set(sum.End)
 		if reh.Rollback {
 			n.say("rollback rehearsal of %s%s: %s to undo the steps that can be undone",
 				sum.Start.Format("2006-01-02"), conditions(reh), timeline.FormatDuration(sum.Duration))

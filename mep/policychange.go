@@ -1,0 +1,99 @@
+package mep
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mepkit/mepkit/policy"
+)
+
+// SetPolicies changes the rollout's own policies: set, given in code, and
+// the text of a policy file (nil: none), which replace those it was
+// created with. By, a member of the go-live team with the operations
+// role, records it with a reason; the record keeps the file's text and
+// the names of the policies in set. The method's freeze, the readiness
+// window and the GO quorums stay. Votes already given stand; the next
+// decision weighs the new policies.
+//
+// It returns a *FieldError without a reason, for a file that does not
+// parse (naming its line) or when by does not hold the operations role in
+// the go-live team, and an error wrapping [ErrNotFound] for an unknown
+// member.
+func (g GoNoGo) SetPolicies(set policy.Set, file []byte, by, reason string) error {
+	r := g.r
+	if strings.TrimSpace(reason) == "" {
+		return fieldErr("policies.reason", reason, "empty: say why the policies change")
+	}
+	ev := &evPolicies{At: r.p.now(), Rollout: r.name, File: string(file), By: by, Reason: reason, user: slices.Clone(set)}
+	for _, q := range set {
+		ev.Code = append(ev.Code, q.Name())
+	}
+	return r.p.record(ev)
+}
+
+// evPolicies changes a rollout's own policies.
+type evPolicies struct {
+	At              time.Time
+	Rollout         string
+	File            string   // the policy file's text
+	Code            []string // the names of the policies given in code
+	By, Reason      string
+	user, set, file policy.Set // made by prepare (user, set) and check (file)
+}
+
+func (*evPolicies) kind() string      { return "rollout.policies" }
+func (v *evPolicies) when() time.Time { return v.At }
+func (v *evPolicies) put(w *enc) {
+	w.by(v.By)
+	w.text(v.Reason)
+	w.str("rollout", v.Rollout)
+	w.str("policy_file", v.File)
+	w.list("code", v.Code)
+}
+func (v *evPolicies) get(d *dec) error {
+	v.At, v.By, v.Reason = d.e.At.In(d.loc), d.by(), d.text()
+	v.Rollout, v.File, v.Code = d.need("rollout"), d.str("policy_file"), d.list("code")
+	return nil
+}
+
+var _ = register[evPolicies]()
+
+// prepare builds the set the rollout will check.
+func (v *evPolicies) prepare(p *Project, st *state) error {
+	ro, err := st.rollout(v.Rollout)
+	if err != nil {
+		return err
+	}
+	file, err := parsePolicyFile(v.File)
+	if err != nil {
+		return err
+	}
+	v.set, err = p.buildPolicies(append(file, v.user...), ro.quorum, st.freezeOff != nil)
+	return err
+}
+
+func (v *evPolicies) check(st *state) error {
+	if _, err := st.rollout(v.Rollout); err != nil {
+		return err
+	}
+	if strings.TrimSpace(v.Reason) == "" {
+		return fieldErr("policies.reason", v.Reason, "empty: say why the policies change")
+	}
+	file, err := parsePolicyFile(v.File)
+	if err != nil {
+		return err
+	}
+	v.file = file
+	return st.people.inTeam(v.By, RoleOperations)
+}
+
+func (v *evPolicies) apply(st *state) {
+	ro := st.byName[v.Rollout]
+	ro.file, ro.policyFile, ro.code = v.file, v.File, v.Code
+	// Written here, the set is attached; replayed, the code policies wait
+	// for the program to attach them (NewRollout) and the set is built
+	// again from those.
+	ro.user, ro.policies, ro.attached = v.user, v.set, v.set != nil
+	ro.est = nil
+}

@@ -1,0 +1,114 @@
+package mep_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/policy"
+)
+
+const eveningsFile = `
+zone: Europe/Paris
+policies:
+  - kind: windows
+    spec: Mon-Thu 20:00-23:30
+`
+
+// TestPolicyFileIsRecorded: a rollout's policy file is in the record;
+// OpenFile(path) alone checks its policies, and the report's window end
+// is the same before and after.
+func TestPolicyFileIsRecorded(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "billing.jsonl")
+	g := newGoliveFile(t, path, &mep.Options{RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "in production"})
+	g.c.set(g.t0.Add(-day(1)))
+	g.newRollout(mep.RolloutOptions{Policies: policy.Set{}, PolicyFile: []byte(eveningsFile)})
+	before := g.r.Report(g.c.now()).WindowEnd
+	require.False(t, before.IsZero())
+	assert.True(t, g.t0.Truncate(time.Hour).Add(3*time.Hour+30*time.Minute).Equal(before), "window end %v", before)
+	require.NoError(t, g.p.Close())
+
+	p, err := mep.OpenFile(path, nil)
+	require.NoError(t, err)
+	defer p.Close()
+	r, ok := p.Rollout("go-live")
+	require.True(t, ok)
+	assert.True(t, before.Equal(r.Report(g.c.now()).WindowEnd), "the same window end after reopening")
+	require.NoError(t, r.Reschedule(g.t0.Add(-2*time.Hour), "Otto", "earlier"))
+	d := r.GoNoGo().Evaluate(bg, g.c.now())
+	assert.Contains(t, reasons(d), "windows", "the file's policies are checked with nothing re-supplied")
+
+	_, err = p.NewRollout(mep.RolloutOptions{Name: "bad", T0: g.t0, Runbook: goliveRunbook(), PolicyFile: []byte("policies:\n  - kind: nope\n")})
+	fe := fieldErr(t, err)
+	assert.Equal(t, "rollout.policy_file", fe.Field)
+	assert.Contains(t, fe.Reason, "line 2")
+}
+
+// TestCodePoliciesFailClosedUntilAttached: policies given in code are
+// named in the record; a reopened rollout decides No-Go until the program
+// attaches them again, and attaching others is refused.
+func TestCodePoliciesFailClosedUntilAttached(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "billing.jsonl")
+	g := newGoliveFile(t, path, &mep.Options{RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "in production"})
+	opsReady(t, g.p, g.c.now())
+	g.c.set(g.t0.Add(-day(1)))
+	nag := policy.Func("cab", func(context.Context, policy.Change) policy.Decision {
+		return policy.Decision{Verdict: policy.Allow, Reason: "the change advisory board agreed"}
+	})
+	g.newRollout(mep.RolloutOptions{Policies: policy.Set{nag}})
+	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{Summary: rehearse(t, g.c.now().Add(-day(1)), goliveRunbook(), 5, 20, 10, 5), ProductionLike: true}))
+	goNow(t, g)
+	require.NoError(t, g.p.Close())
+
+	p, err := mep.OpenFile(path, &mep.Options{Now: g.c.now})
+	require.NoError(t, err)
+	defer p.Close()
+	r, ok := p.Rollout("go-live")
+	require.True(t, ok)
+	d := r.GoNoGo().Evaluate(bg, g.c.now())
+	assert.Equal(t, mep.NoGo, d.Verdict)
+	assert.Contains(t, reasons(d), "cab, given in code, are not attached")
+
+	o := g.ro
+	o.Policies = policy.Set{policy.FridayFreeze(paris)}
+	_, err = p.NewRollout(o)
+	assert.Equal(t, "rollout.policies", fieldErr(t, err).Field)
+	o.Policies = policy.Set{nag}
+	r, err = p.NewRollout(o)
+	require.NoError(t, err)
+	assert.Equal(t, mep.Go, r.GoNoGo().Evaluate(bg, g.c.now()).Verdict)
+}
+
+// TestSetPoliciesIsRecordedWithWhoAndWhy: a change of a rollout's
+// policies is a fact with who and why, replayed as it was.
+func TestSetPoliciesIsRecordedWithWhoAndWhy(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "billing.jsonl")
+	g := newGoliveFile(t, path, &mep.Options{RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "in production"})
+	g.c.set(g.t0.Add(-day(1)))
+	g.newRollout(mep.RolloutOptions{Policies: policy.Set{}})
+	gn := g.r.GoNoGo()
+	n := len(g.p.Record())
+	assert.Equal(t, "policies.reason", fieldErr(t, gn.SetPolicies(nil, []byte(eveningsFile), "Otto", "")).Field)
+	fieldErr(t, gn.SetPolicies(nil, []byte(eveningsFile), "Bea", "not operations"))
+	assert.Equal(t, "rollout.policy_file", fieldErr(t, gn.SetPolicies(nil, []byte("zone: Mars/Base\n"), "Otto", "x")).Field)
+	assert.Len(t, g.p.Record(), n, "refused changes append nothing")
+
+	require.NoError(t, gn.SetPolicies(nil, []byte(eveningsFile), "Otto", "evenings only, by the client's request"))
+	last := g.p.Record()[len(g.p.Record())-1]
+	assert.Equal(t, "Otto", last.Actor)
+	assert.Equal(t, "evenings only, by the client's request", last.Text)
+	require.NoError(t, g.r.Reschedule(g.t0.Add(-2*time.Hour), "Otto", "earlier"))
+	assert.Contains(t, reasons(gn.Evaluate(bg, g.c.now())), "windows")
+	require.NoError(t, g.p.Close())
+
+	p, err := mep.OpenFile(path, nil)
+	require.NoError(t, err)
+	defer p.Close()
+	r, _ := p.Rollout("go-live")
+	assert.Contains(t, reasons(r.GoNoGo().Evaluate(bg, g.c.now())), "windows", "replayed")
+}

@@ -369,6 +369,32 @@ func (v *evDecision) put(w *enc) {
 		w.json("override", o)
 	}
 	w.list("warnings", dd.Warnings)
+	w.list("late", itemIDs(dd.Late))
+	w.list("failed", itemIDs(dd.Failed))
+	if len(dd.Votes) > 0 {
+		w.json("votes", dd.Votes)
+	}
+	if len(dd.Stale) > 0 {
+		w.json("stale", dd.Stale)
+	}
+}
+
+// itemIDs returns the IDs of items, as the record keeps them.
+func itemIDs(items []checklist.Item) []string {
+	ids := make([]string, len(items))
+	for i, it := range items {
+		ids[i] = it.ID
+	}
+	return ids
+}
+
+// byIDs returns items with these IDs, each completed in check.
+func byIDs(ids []string) []checklist.Item {
+	var items []checklist.Item
+	for _, id := range ids {
+		items = append(items, checklist.Item{ID: id})
+	}
+	return items
 }
 
 func (v *evDecision) get(d *dec) error {
@@ -393,16 +419,42 @@ func (v *evDecision) get(d *dec) error {
 		}
 	}
 	dd.Warnings = d.list("warnings")
+	dd.Late, dd.Failed = byIDs(d.list("late")), byIDs(d.list("failed"))
+	if _, ok := d.e.Attrs["votes"]; ok {
+		d.json("votes", &dd.Votes)
+	}
+	if _, ok := d.e.Attrs["stale"]; ok {
+		d.json("stale", &dd.Stale)
+	}
+	for _, vs := range [][]Vote{dd.Votes, dd.Stale} {
+		for i := range vs {
+			vs[i].At, vs[i].T0 = vs[i].At.In(d.loc), vs[i].T0.In(d.loc)
+		}
+	}
 	return nil
 }
 
 var _ = register[evDecision]()
 
 func (v *evDecision) check(st *state) error {
-	if _, err := st.rollout(v.Rollout); err != nil {
+	ro, err := st.rollout(v.Rollout)
+	if err != nil {
 		return err
 	}
 	d := &v.Decision
+	// The late and failed items are the readiness list's.
+	for _, items := range [][]checklist.Item{d.Late, d.Failed} {
+		for i := range items {
+			if ro.readiness == nil {
+				return fieldErr("decision.items", items[i].ID, "no readiness checklist")
+			}
+			it, ok := ro.readiness.List().Item(items[i].ID)
+			if !ok {
+				return fieldErr("decision.items", items[i].ID, "not an item of the readiness checklist")
+			}
+			items[i] = it
+		}
+	}
 	if _, err := d.Verdict.MarshalText(); err != nil {
 		return err
 	}
@@ -428,6 +480,4 @@ func (v *evDecision) apply(st *state) {
 	r := st.byName[v.Rollout]
 	r.decided = v.Decision
 	r.decided.By = v.By
-	// The record keeps the reasons that name these, not the lists.
-	r.decided.Late, r.decided.Failed, r.decided.Votes, r.decided.Stale = nil, nil, nil, nil
 }

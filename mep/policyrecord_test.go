@@ -112,3 +112,45 @@ func TestSetPoliciesIsRecordedWithWhoAndWhy(t *testing.T) {
 	r, _ := p.Rollout("go-live")
 	assert.Contains(t, reasons(r.GoNoGo().Evaluate(bg, g.c.now())), "windows", "replayed")
 }
+
+// TestDecidedIsWhatDecideReturned: the decision read back from the
+// record, reopened, is the one Decide returned: its reasons and the
+// late and failed items, votes and stale votes behind them.
+func TestDecidedIsWhatDecideReturned(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "billing.jsonl")
+	g := newGoliveFile(t, path, &mep.Options{RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "in production"})
+	opsReady(t, g.p, g.c.now())
+	g.c.set(g.t0.Add(-day(1)))
+	g.newRollout(mep.RolloutOptions{})
+	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{Summary: rehearse(t, g.c.now().Add(-day(1)), goliveRunbook(), 5, 20, 10, 5), ProductionLike: true}))
+	g.vote("Otto", mep.Go) // before readiness: stale
+	g.c.set(g.t0.Add(-30 * time.Minute))
+	require.NoError(t, g.r.Readiness().Check("config-backup", "Otto", time.Time{}, "")) // late
+	require.NoError(t, g.r.Readiness().Fail("new-hardware-verified", "Otto", time.Time{}, "a disk is missing"))
+	d, err := g.r.GoNoGo().Decide(bg, g.c.now())
+	require.NoError(t, err)
+	require.Equal(t, mep.NoGo, d.Verdict)
+	require.NotEmpty(t, d.Late)
+	require.NotEmpty(t, d.Failed)
+	require.NotEmpty(t, d.Stale)
+	require.NoError(t, g.p.Close())
+
+	p, err := mep.OpenFile(path, nil)
+	require.NoError(t, err)
+	defer p.Close()
+	r, _ := p.Rollout("go-live")
+	got := r.GoNoGo().Decided()
+	assert.Equal(t, d.Reasons, got.Reasons)
+	assert.Equal(t, d.Warnings, got.Warnings)
+	assert.Equal(t, d.Late, got.Late)
+	assert.Equal(t, d.Failed, got.Failed)
+	require.Len(t, got.Stale, len(d.Stale))
+	for i := range d.Stale {
+		assert.Equal(t, d.Stale[i].Stale, got.Stale[i].Stale)
+		assert.True(t, d.Stale[i].At.Equal(got.Stale[i].At))
+		assert.Equal(t, d.Stale[i].By, got.Stale[i].By)
+	}
+	assert.Equal(t, len(d.Votes), len(got.Votes))
+	assert.Equal(t, d.Pending, got.Pending)
+	assert.Equal(t, d.Estimate, got.Estimate)
+}

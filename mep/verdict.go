@@ -75,8 +75,8 @@ type Decision struct {
 	Estimate time.Duration // the estimated duration checked, margin included
 	Pending  int           // required readiness items not done
 	Digest   string        // the readiness checklist's digest when decided
-	// Late, Failed, Votes and Stale are in the decision that Evaluate and
-	// Decide return; the record keeps the reasons that name them.
+	// Late, Failed, Votes and Stale are the items and votes behind the
+	// reasons; the record keeps them with the decision.
 	Late   []checklist.Item
 	Failed []checklist.Item
 	Votes  []Vote // the votes that count

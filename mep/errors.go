@@ -29,15 +29,6 @@ var (
 	// ErrNoProject is returned by [Open] for a store that holds no
 	// project's record.
 	ErrNoProject = errors.New("mep: no project in the store")
-	// ErrOldFormat is returned by [OpenFile] for a directory saved in the
-	// format of mepkit before the record (a project.json file beside a
-	// journal), which this version does not read.
-	ErrOldFormat = errors.New("mep: project saved in the old project.json format")
-	// ErrConflict is wrapped when a write kept meeting the writes of other
-	// writers of the same record, or when [Project.Advance] saw the
-	// project change during every check of the gate: nothing was
-	// recorded; retry.
-	ErrConflict = errors.New("mep: the record kept moving on")
 )
 
 // FieldError reports a missing or invalid field. Field names the field,

@@ -1,9 +1,12 @@
 package mep
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/mepkit/mepkit/timeline"
 )
 
 // Criterion is one exit criterion of a phase: the gate a project passes
@@ -126,7 +129,7 @@ func (p *Project) evaluate(from Phase, crit []Criterion, at time.Time) error {
 //
 // A refused transition returns a *GateError listing every unmet criterion
 // (errors.Is(err, ErrGate)). When the project changed during every check,
-// Advance does not move and returns an error wrapping [ErrConflict]: retry.
+// Advance does not move and returns an error wrapping [timeline.ErrConflict]: retry.
 // Advancing from Operations returns an error wrapping [ErrTransition]; an
 // empty by, a *FieldError.
 func (p *Project) Advance(by, reason string) (Transition, error) {
@@ -159,11 +162,11 @@ func (p *Project) Advance(by, reason string) (Transition, error) {
 		return t.transition(), nil
 	}
 	return Transition{}, fmt.Errorf("mep: gate %s -> %s: the project changed during each of %d checks, retry: %w",
-		from, from+1, maxAttempts, ErrConflict)
+		from, from+1, maxAttempts, timeline.ErrConflict)
 }
 
 // errChanged stops a transition whose gate was checked on an older state.
-var errChanged = fmt.Errorf("mep: changed: %w", ErrConflict)
+var errChanged = errors.New("mep: changed since the gate was checked")
 
 // GoBack moves the project back to the earlier phase to, with a reason
 // (required), at the project clock's time (R1). Going back passes no gate.

@@ -193,7 +193,7 @@ func TestAdvanceGivesUpWhileTheProjectKeepsChanging(t *testing.T) {
 		return p.Plan(mep.Build, time.Duration(n)*time.Hour)
 	}}))
 	_, err := g.p.Advance("Sam", "")
-	assert.ErrorIs(t, err, mep.ErrConflict)
+	assert.ErrorIs(t, err, timeline.ErrConflict)
 	assert.Equal(t, mep.Build, g.p.Phase())
 	assert.Equal(t, 8, n)
 }

@@ -91,7 +91,7 @@ func CreateFile(path, name string, opts *Options) (*Project, error) {
 // it, and replays it (see [Open]). A torn last line, left by a crash
 // during an append, is truncated: the facts recorded before it are all
 // there. A directory saved in the format of mepkit before the record (a
-// project.json file) is refused with [ErrOldFormat].
+// project.json file) is refused with [timeline.ErrOldFormat].
 func OpenFile(path string, opts *Options) (*Project, error) {
 	s, err := openFile(path, opts)
 	if err != nil {
@@ -158,12 +158,12 @@ func (t *tap) Since(seq uint64) ([]timeline.Entry, error) {
 func openFile(path string, opts *Options) (*timeline.FileStore, error) {
 	noSync := opts != nil && opts.NoSync
 	if filepath.Base(path) == oldProjectFile {
-		return nil, fmt.Errorf("%w: %s; this version keeps a project in one record file (%s)", ErrOldFormat, path, RecordFile)
+		return nil, fmt.Errorf("%w: %s; this version keeps a project in one record file (%s)", timeline.ErrOldFormat, path, RecordFile)
 	}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		if _, err := os.Stat(filepath.Join(path, oldProjectFile)); err == nil {
 			return nil, fmt.Errorf("%w: %s holds %s; this version keeps a project in one record file (%s)",
-				ErrOldFormat, path, oldProjectFile, RecordFile)
+				timeline.ErrOldFormat, path, oldProjectFile, RecordFile)
 		}
 		path = filepath.Join(path, RecordFile)
 	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {

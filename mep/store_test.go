@@ -115,7 +115,7 @@ func TestOpenFile(t *testing.T) {
 	assert.ErrorIs(t, err, mep.ErrNoProject)
 
 	_, err = mep.OpenFile("testdata/project", nil)
-	assert.ErrorIs(t, err, mep.ErrOldFormat)
+	assert.ErrorIs(t, err, timeline.ErrOldFormat)
 	assert.Contains(t, err.Error(), "project.json")
 }
 

@@ -22,7 +22,7 @@ import (
 // the state is folded again from what the store holds (resync). When
 // another writer appended first (timeline.ErrConflict), the project reads
 // their entries and tries again, up to maxAttempts times in a row, then
-// gives up with [ErrConflict]. The chain never forks.
+// gives up with [timeline.ErrConflict]. The chain never forks.
 func (p *Project) record(ev event) error {
 	for range maxAttempts {
 		wait, epoch, err := p.queue(ev)
@@ -44,7 +44,7 @@ func (p *Project) record(ev event) error {
 			return err
 		}
 	}
-	return fmt.Errorf("mep: %d attempts met the writes of others: %w", maxAttempts, ErrConflict)
+	return fmt.Errorf("mep: %d attempts met the writes of others: %w", maxAttempts, timeline.ErrConflict)
 }
 
 // maxAttempts is how many times a write is tried against a record that

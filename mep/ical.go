@@ -14,9 +14,9 @@ import (
 
 // ICSOptions configure a calendar export.
 type ICSOptions struct {
-	// Stamp is when the export is made (DTSTAMP of every event). Required:
-	// the export never reads the clock, so the same state and options give
-	// the same bytes.
+	// Stamp is when the export is made (DTSTAMP of every event). Zero:
+	// the project's clock ([Options.Now]); a fixed clock, or a Stamp, gives
+	// the same bytes for the same state.
 	Stamp time.Time
 	// Name is the calendar's name as calendar programs show it. "": the
 	// project's name.
@@ -38,9 +38,14 @@ type ICSOptions struct {
 // is known, and the due dates of its open actions as an iCalendar file
 // (RFC 5545), named after the project by default: meetings as timed
 // events in UTC, due dates as all-day events on their date in the
-// project's location. It returns a *FieldError for a zero Stamp or a
-// negative MeetingLength.
-func (t Tracker) WriteICS(w io.Writer, o ICSOptions) error {
+// project's location. Nil o: the defaults of [ICSOptions], as
+// policy.Set.WriteICS takes them. It returns a *FieldError for a negative
+// MeetingLength.
+func (t Tracker) WriteICS(w io.Writer, opts *ICSOptions) error {
+	var o ICSOptions
+	if opts != nil {
+		o = *opts
+	}
 	name := t.p.Name()
 	if o.Name == "" {
 		o.Name = name
@@ -49,7 +54,7 @@ func (t Tracker) WriteICS(w io.Writer, o ICSOptions) error {
 		o.Domain = slug(name) + ".mepkit"
 	}
 	if o.Stamp.IsZero() {
-		return fieldErr("ics.stamp", "", "zero time")
+		o.Stamp = t.p.now()
 	}
 	if o.MeetingLength < 0 {
 		return fieldErr("ics.meeting_length", o.MeetingLength.String(), "negative")

@@ -251,7 +251,7 @@ func TestWriteICS(t *testing.T) {
 	require.NoError(t, tr.Done(2, "Bea", when.Add(time.Hour), ""))
 	stamp := utc(2026, 3, 25, 8, 0)
 	var buf bytes.Buffer
-	require.NoError(t, tr.WriteICS(&buf, mep.ICSOptions{Stamp: stamp}))
+	require.NoError(t, tr.WriteICS(&buf, &mep.ICSOptions{Stamp: stamp}))
 	out := buf.String()
 	for _, want := range []string{
 		"BEGIN:VCALENDAR\r\n", "VERSION:2.0\r\n", "X-WR-CALNAME:billing v2\r\n",
@@ -270,17 +270,19 @@ func TestWriteICS(t *testing.T) {
 	}
 
 	var again bytes.Buffer
-	require.NoError(t, tr.WriteICS(&again, mep.ICSOptions{Stamp: stamp}))
+	require.NoError(t, tr.WriteICS(&again, &mep.ICSOptions{Stamp: stamp}))
 	assert.Equal(t, buf.String(), again.String(), "the same state gives the same bytes")
 	again.Reset()
-	require.NoError(t, tr.WriteICS(&again, mep.ICSOptions{Stamp: stamp, Closed: true, Name: "Billing", Domain: "example.org", MeetingLength: 30 * time.Minute}))
+	require.NoError(t, tr.WriteICS(&again, &mep.ICSOptions{Stamp: stamp, Closed: true, Name: "Billing", Domain: "example.org", MeetingLength: 30 * time.Minute}))
 	assert.Contains(t, again.String(), "SUMMARY:Done: done soon (Bea)")
 	assert.Contains(t, again.String(), "UID:meeting-1@example.org")
 	assert.Contains(t, again.String(), "X-WR-CALNAME:Billing")
 	assert.Contains(t, again.String(), "DTEND:20260324T093000Z")
 
-	fieldErr(t, tr.WriteICS(&buf, mep.ICSOptions{}))
-	fieldErr(t, tr.WriteICS(&buf, mep.ICSOptions{Stamp: stamp, MeetingLength: -time.Minute}))
+	buf.Reset()
+	require.NoError(t, tr.WriteICS(&buf, nil))
+	assert.Contains(t, buf.String(), "DTSTAMP:20290101T080000Z", "zero stamp: the project's clock")
+	fieldErr(t, tr.WriteICS(&buf, &mep.ICSOptions{Stamp: stamp, MeetingLength: -time.Minute}))
 }
 
 // TestICSDomainOfNamesWithoutASCII: a project named without ASCII letters
@@ -290,8 +292,8 @@ func TestICSDomainOfNamesWithoutASCII(t *testing.T) {
 	require.NoError(t, err)
 	var a, b bytes.Buffer
 	stamp := utc(2026, 3, 25, 8, 0)
-	require.NoError(t, p.Tracker().WriteICS(&a, mep.ICSOptions{Stamp: stamp}))
-	require.NoError(t, p.Tracker().WriteICS(&b, mep.ICSOptions{Stamp: stamp}))
+	require.NoError(t, p.Tracker().WriteICS(&a, &mep.ICSOptions{Stamp: stamp}))
+	require.NoError(t, p.Tracker().WriteICS(&b, &mep.ICSOptions{Stamp: stamp}))
 	assert.Equal(t, a.String(), b.String())
 	assert.Contains(t, a.String(), "BEGIN:VCALENDAR")
 }

@@ -1,6 +1,8 @@
 package mep
 
 import (
+	"github.com/mepkit/mepkit/internal/enum"
+
 	"fmt"
 	"strconv"
 	"strings"
@@ -17,43 +19,23 @@ const (
 	ActionCancelled                     // closed: no longer needed, with a reason
 )
 
-var statusNames = [...]string{ActionOpen: "open", ActionDone: "done", ActionCancelled: "cancelled"}
+var statuses = enum.Enum[ActionStatus]{Package: "mep", Type: "ActionStatus", What: "status", Invalid: ErrInvalid,
+	Names:   []string{ActionOpen: "open", ActionDone: "done", ActionCancelled: "cancelled"},
+	Aliases: map[string]ActionStatus{"": ActionOpen}, Fail: enumFail("status")}
 
-// String returns "open", "done" or "cancelled", or "status(N)" for an
-// invalid value.
-func (s ActionStatus) String() string {
-	if s.isValid() {
-		return statusNames[s]
-	}
-	return fmt.Sprintf("status(%d)", uint8(s))
-}
+// String returns "open", "done" or "cancelled", or "ActionStatus(N)" for
+// an invalid value.
+func (s ActionStatus) String() string { return statuses.String(s) }
 
 // isValid reports whether s is one of the status constants.
-func (s ActionStatus) isValid() bool { return int(s) < len(statusNames) }
+func (s ActionStatus) isValid() bool { return statuses.Valid(s) }
 
 // MarshalText returns the status's name; an invalid status is an error.
-func (s ActionStatus) MarshalText() ([]byte, error) {
-	if !s.isValid() {
-		return nil, fieldErr("status", s.String(), "invalid status")
-	}
-	return []byte(statusNames[s]), nil
-}
+func (s ActionStatus) MarshalText() ([]byte, error) { return statuses.MarshalText(s) }
 
-// UnmarshalText parses "open" (or ""), "done" or "cancelled", ignoring case.
-func (s *ActionStatus) UnmarshalText(b []byte) error {
-	k := strings.ToLower(strings.TrimSpace(string(b)))
-	if k == "" {
-		*s = ActionOpen
-		return nil
-	}
-	for i, n := range statusNames {
-		if k == n {
-			*s = ActionStatus(i)
-			return nil
-		}
-	}
-	return fieldErr("status", string(b), "unknown status")
-}
+// UnmarshalText parses "open" (or ""), "done" or "cancelled", ignoring
+// case; anything else is a *FieldError.
+func (s *ActionStatus) UnmarshalText(b []byte) error { return statuses.UnmarshalText(s, b) }
 
 // Action is something a person must do by a date (R6). Actions are handed
 // out by meetings ([Tracker.Hold]) or on their own ([Tracker.Assign]) and

@@ -82,3 +82,8 @@ func (e *RecordError) Error() string {
 
 // Unwrap returns [ErrCorrupt] and the cause.
 func (e *RecordError) Unwrap() []error { return []error{ErrCorrupt, e.Err} }
+
+// enumFail returns the errors of mep's enums: a *FieldError naming field.
+func enumFail(field string) func(value, reason string) error {
+	return func(value, reason string) error { return fieldErr(field, value, reason) }
+}

@@ -1,8 +1,7 @@
 package mep
 
 import (
-	"fmt"
-	"strings"
+	"github.com/mepkit/mepkit/internal/enum"
 )
 
 // Phase is a phase of the method (METHOD.md), in order. A [Project] moves
@@ -26,18 +25,19 @@ const (
 // numPhases is the number of phases.
 const numPhases = int(Operations) + 1
 
-var phaseNames = [numPhases]string{
-	Scoping:           "scoping",
-	Build:             "build",
-	Validation:        "validation",
-	Rehearsal:         "rehearsal",
-	Planning:          "planning",
-	Preparation:       "preparation",
-	Cutover:           "cutover",
-	Review:            "review",
-	Industrialization: "industrialization",
-	Operations:        "operations",
-}
+var phases = enum.Enum[Phase]{Package: "mep", Type: "Phase", What: "phase", Aliases: frenchPhases,
+	Invalid: ErrInvalid, Fail: enumFail("phase"), Names: []string{
+		Scoping:           "scoping",
+		Build:             "build",
+		Validation:        "validation",
+		Rehearsal:         "rehearsal",
+		Planning:          "planning",
+		Preparation:       "preparation",
+		Cutover:           "cutover",
+		Review:            "review",
+		Industrialization: "industrialization",
+		Operations:        "operations",
+	}}
 
 // Phases returns every phase in method order.
 func Phases() []Phase {
@@ -49,34 +49,18 @@ func Phases() []Phase {
 }
 
 // String returns the phase's lower-case English name, such as "cutover",
-// or "phase(N)" for an invalid value.
-func (p Phase) String() string {
-	if p.isValid() {
-		return phaseNames[p]
-	}
-	return fmt.Sprintf("phase(%d)", uint8(p))
-}
+// or "Phase(N)" for an invalid value.
+func (p Phase) String() string { return phases.String(p) }
 
 // isValid reports whether p is one of the phase constants.
-func (p Phase) isValid() bool { return int(p) < numPhases }
+func (p Phase) isValid() bool { return phases.Valid(p) }
 
 // ParsePhase returns the phase named s, ignoring case and surrounding
 // space: "scoping", "Build", "CUTOVER", ... It also accepts the French
 // names of the method ("cadrage", "technique", "répétition", "planification",
 // "préparation", "bascule", "retex", "industrialisation", "mco"). Any other
 // string returns a *FieldError wrapping [ErrInvalid].
-func ParsePhase(s string) (Phase, error) {
-	k := strings.ToLower(strings.TrimSpace(s))
-	for i, n := range phaseNames {
-		if k == n {
-			return Phase(i), nil
-		}
-	}
-	if p, ok := frenchPhases[k]; ok {
-		return p, nil
-	}
-	return 0, &FieldError{Field: "phase", Value: s, Reason: "unknown phase"}
-}
+func ParsePhase(s string) (Phase, error) { return phases.Parse(s) }
 
 var frenchPhases = map[string]Phase{
 	"cadrage":                  Scoping,
@@ -97,19 +81,7 @@ var frenchPhases = map[string]Phase{
 }
 
 // MarshalText returns the phase's name; an invalid phase is an error.
-func (p Phase) MarshalText() ([]byte, error) {
-	if !p.isValid() {
-		return nil, &FieldError{Field: "phase", Value: p.String(), Reason: "invalid phase"}
-	}
-	return []byte(phaseNames[p]), nil
-}
+func (p Phase) MarshalText() ([]byte, error) { return phases.MarshalText(p) }
 
 // UnmarshalText parses a name as [ParsePhase] does.
-func (p *Phase) UnmarshalText(b []byte) error {
-	v, err := ParsePhase(string(b))
-	if err != nil {
-		return err
-	}
-	*p = v
-	return nil
-}
+func (p *Phase) UnmarshalText(b []byte) error { return phases.UnmarshalText(p, b) }

@@ -66,5 +66,5 @@ func TestPhaseText(t *testing.T) {
 	assert.Error(t, json.Unmarshal([]byte(`{"p":"nope"}`), &got))
 	_, err = json.Marshal(mep.Phase(10))
 	assert.Error(t, err)
-	assert.Equal(t, "phase(10)", mep.Phase(10).String())
+	assert.Equal(t, "Phase(10)", mep.Phase(10).String())
 }

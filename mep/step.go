@@ -1,6 +1,8 @@
 package mep
 
 import (
+	"github.com/mepkit/mepkit/internal/enum"
+
 	"fmt"
 	"slices"
 	"strings"
@@ -20,39 +22,19 @@ const (
 	ObservationStep                 // a period of watching the system
 )
 
-var stepKindNames = [...]string{ChangeStep: "change", TestStep: "test", ObservationStep: "observation"}
+var stepKinds = enum.Enum[StepKind]{Package: "mep", Type: "StepKind", What: "step kind", Invalid: ErrInvalid,
+	Names:   []string{ChangeStep: "change", TestStep: "test", ObservationStep: "observation"},
+	Aliases: map[string]StepKind{"": ChangeStep}, Fail: enumFail("step.kind")}
 
-// String returns "change", "test" or "observation".
-func (k StepKind) String() string {
-	if int(k) < len(stepKindNames) {
-		return stepKindNames[k]
-	}
-	return fmt.Sprintf("StepKind(%d)", uint8(k))
-}
+// String returns "change", "test" or "observation", or "StepKind(N)".
+func (k StepKind) String() string { return stepKinds.String(k) }
 
 // MarshalText returns the kind's name; an invalid value is an error.
-func (k StepKind) MarshalText() ([]byte, error) {
-	if int(k) >= len(stepKindNames) {
-		return nil, fieldErr("step.kind", k.String(), "invalid step kind")
-	}
-	return []byte(stepKindNames[k]), nil
-}
+func (k StepKind) MarshalText() ([]byte, error) { return stepKinds.MarshalText(k) }
 
-// UnmarshalText parses "change" (or ""), "test" or "observation".
-func (k *StepKind) UnmarshalText(b []byte) error {
-	s := strings.ToLower(strings.TrimSpace(string(b)))
-	if s == "" {
-		*k = ChangeStep
-		return nil
-	}
-	for i, n := range stepKindNames {
-		if s == n {
-			*k = StepKind(i)
-			return nil
-		}
-	}
-	return fieldErr("step.kind", string(b), "unknown step kind (want change, test or observation)")
-}
+// UnmarshalText parses "change" (or ""), "test" or "observation",
+// ignoring case; anything else is a *FieldError.
+func (k *StepKind) UnmarshalText(b []byte) error { return stepKinds.UnmarshalText(k, b) }
 
 // Step is one line of a rollout's runbook.
 type Step struct {
@@ -107,7 +89,7 @@ func validateRunbook(steps []Step) error {
 			return fieldErr(field+".id", s.ID, "empty")
 		case seen[s.ID]:
 			return fieldErr(field+".id", s.ID, "repeated")
-		case int(s.Kind) >= len(stepKindNames):
+		case !stepKinds.Valid(s.Kind):
 			return fieldErr(field+".kind", s.Kind.String(), "invalid step kind")
 		case !s.Impact.IsValid():
 			return fieldErr(field+".impact", s.Impact.String(), "invalid impact")

@@ -1,6 +1,8 @@
 package mep
 
 import (
+	"github.com/mepkit/mepkit/internal/enum"
+
 	"fmt"
 	"slices"
 	"strings"
@@ -20,55 +22,26 @@ const (
 	RoleMCO                        // maintains the system in working order after the go-live
 )
 
-var roleNames = [...]string{
-	RoleSales:      "sales",
-	RoleBuild:      "build",
-	RoleValidation: "validation",
-	RoleOperations: "operations",
-	RoleMCO:        "mco",
-}
+// roles names the roles; the zero Role has no name and is invalid.
+var roles = enum.Enum[Role]{Package: "mep", Type: "Role", What: "role", Invalid: ErrInvalid, Fail: enumFail("role"),
+	Names: []string{RoleSales: "sales", RoleBuild: "build", RoleValidation: "validation", RoleOperations: "operations", RoleMCO: "mco"}}
 
 // String returns the role's lower-case name ("sales", "build",
-// "validation", "operations", "mco"), or "role(N)" for an invalid value.
-func (r Role) String() string {
-	if r.isValid() {
-		return roleNames[r]
-	}
-	return fmt.Sprintf("role(%d)", uint8(r))
-}
+// "validation", "operations", "mco"), or "Role(N)" for an invalid value.
+func (r Role) String() string { return roles.String(r) }
 
 // isValid reports whether r is one of the role constants.
-func (r Role) isValid() bool { return r != 0 && int(r) < len(roleNames) }
+func (r Role) isValid() bool { return roles.Valid(r) }
 
 // ParseRole returns the role named s, ignoring case and surrounding space.
 // An unknown name returns a *FieldError wrapping [ErrInvalid].
-func ParseRole(s string) (Role, error) {
-	k := strings.ToLower(strings.TrimSpace(s))
-	for i, n := range roleNames {
-		if i > 0 && k == n {
-			return Role(i), nil
-		}
-	}
-	return 0, fieldErr("role", s, "unknown role")
-}
+func ParseRole(s string) (Role, error) { return roles.Parse(s) }
 
 // MarshalText returns the role's name; an invalid role is an error.
-func (r Role) MarshalText() ([]byte, error) {
-	if !r.isValid() {
-		return nil, fieldErr("role", r.String(), "invalid role")
-	}
-	return []byte(roleNames[r]), nil
-}
+func (r Role) MarshalText() ([]byte, error) { return roles.MarshalText(r) }
 
 // UnmarshalText parses a name as [ParseRole] does.
-func (r *Role) UnmarshalText(b []byte) error {
-	v, err := ParseRole(string(b))
-	if err != nil {
-		return err
-	}
-	*r = v
-	return nil
-}
+func (r *Role) UnmarshalText(b []byte) error { return roles.UnmarshalText(r, b) }
 
 // Member is a person on the project. Name identifies the member within a
 // project (compared exactly).

@@ -48,7 +48,7 @@ func TestRoleText(t *testing.T) {
 	fieldErr(t, err)
 	_, err = json.Marshal(mep.Role(0))
 	assert.Error(t, err)
-	assert.Equal(t, "role(9)", mep.Role(9).String())
+	assert.Equal(t, "Role(9)", mep.Role(9).String())
 }
 
 // TestTeamCheck (R3): the go-live team is chosen, holds every MCO member,

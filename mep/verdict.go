@@ -1,11 +1,11 @@
 package mep
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
 	"github.com/mepkit/mepkit/checklist"
+	"github.com/mepkit/mepkit/internal/enum"
 	"github.com/mepkit/mepkit/policy"
 )
 
@@ -20,39 +20,19 @@ const (
 	NoGo                     // no-go: the cutover does not start
 )
 
-var verdictNames = [...]string{Undecided: "undecided", Go: "go", NoGo: "no-go"}
+var verdicts = enum.Enum[Verdict]{Package: "mep", Type: "Verdict", What: "verdict",
+	Names: []string{Undecided: "undecided", Go: "go", NoGo: "no-go"}, Aliases: map[string]Verdict{"": Undecided},
+	Invalid: ErrInvalid, Fail: enumFail("verdict")}
 
-// String returns "undecided", "go" or "no-go", or "verdict(N)".
-func (v Verdict) String() string {
-	if int(v) < len(verdictNames) {
-		return verdictNames[v]
-	}
-	return fmt.Sprintf("verdict(%d)", uint8(v))
-}
+// String returns "undecided", "go" or "no-go", or "Verdict(N)".
+func (v Verdict) String() string { return verdicts.String(v) }
 
 // MarshalText returns the verdict's name; an invalid value is an error.
-func (v Verdict) MarshalText() ([]byte, error) {
-	if int(v) >= len(verdictNames) {
-		return nil, fieldErr("verdict", v.String(), "invalid verdict")
-	}
-	return []byte(verdictNames[v]), nil
-}
+func (v Verdict) MarshalText() ([]byte, error) { return verdicts.MarshalText(v) }
 
-// UnmarshalText parses "undecided" (or ""), "go" or "no-go", ignoring case.
-func (v *Verdict) UnmarshalText(b []byte) error {
-	k := strings.ToLower(strings.TrimSpace(string(b)))
-	if k == "" {
-		*v = Undecided
-		return nil
-	}
-	for i, n := range verdictNames {
-		if k == n {
-			*v = Verdict(i)
-			return nil
-		}
-	}
-	return fieldErr("verdict", string(b), "unknown verdict")
-}
+// UnmarshalText parses "undecided" (or ""), "go" or "no-go", ignoring
+// case; anything else is a *FieldError.
+func (v *Verdict) UnmarshalText(b []byte) error { return verdicts.UnmarshalText(v, b) }
 
 // Decision is a go/no-go with every reason behind it (R9). The zero value
 // is Undecided.

@@ -28,10 +28,14 @@ type Enum[T ~uint8] struct {
 	Names   []string     // the name of each value, in lower case
 	Aliases map[string]T // other spellings that Parse accepts (lower case), such as "" for the zero value
 	Invalid error        // the package's sentinel for invalid input, wrapped by every error
+	// Fail, if set, makes the errors instead of *Error, for a package whose
+	// bad input is an error type of its own: value is the text refused or
+	// the value's String, reason says why ("unknown phase (want ...)").
+	Fail func(value, reason string) error
 }
 
 // Valid reports whether v has a name.
-func (e *Enum[T]) Valid(v T) bool { return int(v) < len(e.Names) }
+func (e *Enum[T]) Valid(v T) bool { return int(v) < len(e.Names) && e.Names[v] != "" }
 
 // String returns the name of v, or "Type(N)" for a value without one.
 func (e *Enum[T]) String(v T) string {
@@ -45,6 +49,9 @@ func (e *Enum[T]) String(v T) string {
 // "timeline: invalid impact 7", wrapping Invalid.
 func (e *Enum[T]) MarshalText(v T) ([]byte, error) {
 	if !e.Valid(v) {
+		if e.Fail != nil {
+			return nil, e.Fail(e.String(v), "invalid "+e.What)
+		}
 		return nil, &Error{pkg: e.Package, msg: "invalid " + e.What + " " + strconv.Itoa(int(v)), err: e.Invalid}
 	}
 	return []byte(e.Names[v]), nil
@@ -57,12 +64,15 @@ func (e *Enum[T]) MarshalText(v T) ([]byte, error) {
 func (e *Enum[T]) Parse(s string) (T, error) {
 	name := strings.ToLower(strings.TrimSpace(s))
 	for v, n := range e.Names {
-		if n == name {
+		if n == name && n != "" {
 			return T(v), nil
 		}
 	}
 	if v, ok := e.Aliases[name]; ok {
 		return v, nil
+	}
+	if e.Fail != nil {
+		return 0, e.Fail(s, "unknown "+e.What+" (want "+e.want()+")")
 	}
 	return 0, &Error{pkg: e.Package, msg: "unknown " + e.What + " " + strconv.Quote(s) + " (want " + e.want() + ")", err: e.Invalid}
 }
@@ -80,11 +90,17 @@ func (e *Enum[T]) UnmarshalText(v *T, b []byte) error {
 
 // want lists the names: "a", "a or b", "a, b or c".
 func (e *Enum[T]) want() string {
-	n := len(e.Names)
-	if n < 2 {
-		return strings.Join(e.Names, "")
+	var names []string
+	for _, n := range e.Names {
+		if n != "" { // a value without a name cannot be asked for
+			names = append(names, n)
+		}
 	}
-	return strings.Join(e.Names[:n-1], ", ") + " or " + e.Names[n-1]
+	n := len(names)
+	if n < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:n-1], ", ") + " or " + names[n-1]
 }
 
 // Error is the error of a text that names no value, or of a value that has

@@ -27,8 +27,8 @@ const PolicyName = "fleet-conflicts"
 // What the rollout touches and who runs it are read from its entry in
 // the snapshot; a rollout the snapshot does not know yet only conflicts
 // on its environment (policy.Change.Environment, which also overrides
-// the entry's in Evaluate). A zero Duration is the span the schedule plans for
-// the rollout. The policy sees the snapshot it was made from: make a new
+// the entry's in Evaluate). A zero Duration checks the instant Start.
+// The policy sees the snapshot it was made from: make a new
 // one after a rescan.
 //
 // With verdict policy.Deny the policy is a [policy.Calendar] whose
@@ -91,10 +91,7 @@ func (p *conflictPolicy) Evaluate(_ context.Context, c policy.Change) policy.Dec
 		return d
 	}
 	cand := p.candidate(c.Environment)
-	dur := c.Duration
-	if dur <= 0 {
-		dur = cand.End().Sub(cand.Start())
-	}
+	dur := max(c.Duration, 1) // an instant: the nanosecond at Start
 	hits := p.hits(&cand, policy.Interval{Start: c.Start, End: c.Start.Add(dur)})
 	if len(hits) == 0 {
 		return d

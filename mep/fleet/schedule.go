@@ -2,7 +2,7 @@ package fleet
 
 import (
 	"context"
-		"fmt"
+	"fmt"
 	"slices"
 	"sync"
 	"time"

@@ -25,7 +25,7 @@ var errRewritten = errors.New("fleet: the record file was rewritten")
 // rescan costs what was appended.
 type fileTail struct {
 	path string
-	off  int64      // bytes of complete lines read
+	off  int64 // bytes of complete lines read
 	see  func([]timeline.Entry)
 }
 

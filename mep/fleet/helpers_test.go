@@ -52,17 +52,18 @@ func project(t testing.TB, dir, name string, c *clock, people ...string) *mep.Pr
 	}
 	require.NoError(t, err)
 	for _, n := range people {
-		require.NoError(t, p.Team().Add(mep.Member{Name: n, Roles: []mep.Role{mep.RoleOperations}}))
+		require.NoError(t, p.Team().Add(mep.Member{Name: n, Roles: []mep.Role{mep.RoleOperations, mep.RoleMCO, mep.RoleBuild}}))
 	}
 	require.NoError(t, p.Team().Choose(people[0], people...))
+	require.NoError(t, p.Team().SetMCOContact(people[0]))
 	return p
 }
 
 // runbook is two steps expected to take the minutes given.
 func runbook(a, b int) []mep.Step {
 	return []mep.Step{
-		{ID: "stop", Title: "Stop", Expected: time.Duration(a) * time.Minute},
-		{ID: "migrate", Title: "Migrate", Expected: time.Duration(b) * time.Minute},
+		{ID: "stop", Title: "Stop", Expected: time.Duration(a) * time.Minute, Rollback: "start again"},
+		{ID: "migrate", Title: "Migrate", Expected: time.Duration(b) * time.Minute, Rollback: "restore the backup"},
 	}
 }
 

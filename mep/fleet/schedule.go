@@ -40,13 +40,16 @@ type Options struct {
 // records whose last seq moved, and of those only the new entries. It
 // never writes to a record and takes no file lock.
 //
-// Schedule is safe for simultaneous use by multiple goroutines.
+// Schedule is safe for simultaneous use by multiple goroutines: rescans
+// run one at a time, and Snapshot never waits for one.
 type Schedule struct {
-	mu   sync.Mutex
+	mu   sync.Mutex // guards snap
+	snap *Snapshot
+
+	scan sync.Mutex // held by Rescan and Close; guards recs
 	src  source
 	opts Options
 	recs map[string]*record
-	snap *Snapshot
 }
 
 // record is one project's record as last read.
@@ -54,6 +57,7 @@ type record struct {
 	head    head
 	p       *mep.Project
 	metas   map[string]meta
+	sims    map[string]sim // by rollout name
 	entries []Entry
 	err     error
 }
@@ -114,8 +118,8 @@ func (s *Schedule) Rescan(ctx context.Context) (Scan, error) {
 	if err != nil {
 		return Scan{}, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.scan.Lock()
+	defer s.scan.Unlock()
 	now := s.opts.Now().Round(0)
 	sc := Scan{Records: len(heads)}
 	seen := make(map[string]bool, len(heads))
@@ -146,7 +150,7 @@ func (s *Schedule) Rescan(ctx context.Context) (Scan, error) {
 			sc.Opened++
 		}
 		rec.head = h
-		rec.entries = fold(rec.p, rec.metas, now, s.opts.Trials)
+		rec.entries = fold(rec.p, rec.metas, rec.sims, now, s.opts.Trials)
 		changed = true
 	}
 	for name := range s.recs {
@@ -157,15 +161,18 @@ func (s *Schedule) Rescan(ctx context.Context) (Scan, error) {
 			changed = true
 		}
 	}
-	if changed || s.snap == nil {
-		s.snap = s.snapshotLocked(now)
+	if changed || s.Snapshot() == nil {
+		snap := s.snapshotLocked(now)
+		s.mu.Lock()
+		s.snap = snap
+		s.mu.Unlock()
 	}
 	return sc, nil
 }
 
 // read opens the record of h whole.
 func (s *Schedule) read(h head) *record {
-	rec := &record{head: h, metas: map[string]meta{}}
+	rec := &record{head: h, metas: map[string]meta{}, sims: map[string]sim{}}
 	st, err := s.src.store(h, rec.see)
 	if err == nil {
 		rec.p, err = mep.Open(st, &mep.Options{Now: s.opts.Now, Location: s.opts.Location, Key: s.opts.Key})
@@ -206,8 +213,8 @@ func (rec *record) close() {
 // Close releases the records the schedule holds open. The last
 // snapshot stays valid; Rescan must not be called after Close.
 func (s *Schedule) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.scan.Lock()
+	defer s.scan.Unlock()
 	for _, rec := range s.recs {
 		rec.close()
 	}
@@ -222,7 +229,8 @@ func (s *Schedule) Snapshot() *Snapshot {
 	return s.snap
 }
 
-// snapshotLocked builds the snapshot of the records; requires s.mu held.
+// snapshotLocked builds the snapshot of the records; requires s.scan
+// held.
 func (s *Schedule) snapshotLocked(now time.Time) *Snapshot {
 	snap := &Snapshot{At: now}
 	names := make([]string, 0, len(s.recs))

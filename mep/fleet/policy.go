@@ -43,6 +43,8 @@ func (s *Snapshot) Policy(project, rollout string, r Rules, verdict policy.Verdi
 	return policy.Func(PolicyName, c.Evaluate)
 }
 
+var _ policy.Calendar = (*conflictPolicy)(nil)
+
 type conflictPolicy struct {
 	snap    *Snapshot
 	project string

@@ -1,8 +1,11 @@
 package fleet_test
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,6 +15,7 @@ import (
 	"github.com/mepkit/mepkit/mep"
 	"github.com/mepkit/mepkit/mep/fleet"
 	"github.com/mepkit/mepkit/mep/report"
+	"github.com/mepkit/mepkit/policy"
 )
 
 func TestScheduleFromFilesRescansWhatChanged(t *testing.T) {
@@ -85,4 +89,54 @@ func TestScheduleReadsATornLineLater(t *testing.T) {
 	defer s.Close()
 	assert.Empty(t, s.Snapshot().Errors, "a line still being written waits")
 	assert.Len(t, s.Snapshot().Active(), 1)
+}
+
+// TestScheduleWhileWriting: a writer records facts while the schedule
+// watches the directory and readers take snapshots, conflicts and
+// policies (run with -race).
+func TestScheduleWhileWriting(t *testing.T) {
+	dir := t.TempDir()
+	c := &clock{at(paris, 2026, 3, 2, 9, 0)}
+	p := project(t, dir, "billing", c, "Olga")
+	r := rollout(t, p, "v3", "Ops", "prod", at(paris, 2026, 3, 10, 21, 0), runbook(30, 60))
+	defer p.Close()
+	s, err := fleet.OpenDir(bg, dir, &fleet.Options{Now: c.now, Trials: 100})
+	require.NoError(t, err)
+	defer s.Close()
+
+	ctx, cancel := context.WithCancel(bg)
+	defer cancel()
+	seen := make(chan int, 100)
+	done := make(chan error, 1)
+	go func() {
+		done <- s.Watch(ctx, time.Millisecond, func(_ fleet.Scan, snap *fleet.Snapshot) {
+			if e, ok := snap.Find("billing", "v3"); ok {
+				seen <- len(e.Resources)
+			}
+		})
+	}()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for range 50 {
+			snap := s.Snapshot()
+			_ = snap.Conflicts(fleet.Rules{})
+			_ = snap.Policy("billing", "v3", fleet.Rules{}, policy.Deny).Evaluate(bg, policy.Change{Start: at(paris, 2026, 3, 10, 21, 0), Duration: time.Hour})
+		}
+	}()
+	for i := range 5 {
+		require.NoError(t, r.Resources().Declare(mep.Site, fmt.Sprintf("site-%d", i), "Olga", "test"))
+	}
+	wg.Wait()
+	for n := 0; n < 5; {
+		select {
+		case n = <-seen:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("the watch saw %d resources of 5", n)
+		}
+	}
+	cancel()
+	assert.ErrorIs(t, <-done, context.Canceled)
+	assert.Error(t, s.Watch(bg, 0, nil))
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mepkit/mepkit/mep"
 	"github.com/mepkit/mepkit/mep/fleet"
+	"github.com/mepkit/mepkit/mep/report"
 	"github.com/mepkit/mepkit/policy"
 )
 
@@ -93,4 +94,43 @@ func ExampleOpenDir() {
 	}
 	// Output:
 	// billing/v3 Ops-2 planned Mar 10 20:00 database:billing [Olga]
+}
+
+func ExampleMetrics_WriteMarkdown() {
+	t0 := time.Date(2026, 3, 3, 21, 0, 0, 0, time.UTC)
+	svc := []mep.Resource{{Kind: mep.Service, Name: "billing"}}
+	done := func(name string, day int, d time.Duration, labels map[string]string) fleet.Entry {
+		t := t0.AddDate(0, 0, day)
+		return fleet.Entry{Project: "billing", Rollout: name, Team: "Ops", T0: t, Status: report.Done, Started: t, Ended: t.Add(d),
+			Duration: d, Estimate: time.Hour, P90: t.Add(70 * time.Minute), Resources: svc, Labels: labels}
+	}
+	b2 := done("b2", 1, 40*time.Minute, nil)
+	b2.Status, b2.TimeToRestore = report.RolledBack, 11*time.Minute
+	snap := &fleet.Snapshot{Entries: []fleet.Entry{
+		done("b1", 0, 50*time.Minute, nil), b2,
+		done("b3", 7, time.Hour, nil), done("b4", 8, 20*time.Minute, map[string]string{"fixes": "b3"}),
+	}}
+	_ = snap.Metrics(time.UTC).WriteMarkdown(os.Stdout)
+	// Output:
+	// # Delivery metrics
+	//
+	// Months in UTC. Definitions: docs/method.md, "Delivery metrics across a store".
+	//
+	// ## By service
+	//
+	// | service | month | deployments | change fail rate | recovery time (median) | rework rate | estimate ratio (median) | within P90 |
+	// |---|---|---:|---:|---:|---:|---:|---:|
+	// | billing | 2026-03 | 4 | 50% (2/4) | 11m0s (2) | 25% (1/4) | 0.83 (3) | 100% (3) |
+	//
+	// ## By team
+	//
+	// | team | month | deployments | change fail rate | recovery time (median) | rework rate | estimate ratio (median) | within P90 |
+	// |---|---|---:|---:|---:|---:|---:|---:|
+	// | Ops | 2026-03 | 4 | 50% (2/4) | 11m0s (2) | 25% (1/4) | 0.83 (3) | 100% (3) |
+	//
+	// ## In total
+	//
+	// | month | deployments | change fail rate | recovery time (median) | rework rate | estimate ratio (median) | within P90 |
+	// |---|---:|---:|---:|---:|---:|---:|
+	// | 2026-03 | 4 | 50% (2/4) | 11m0s (2) | 25% (1/4) | 0.83 (3) | 100% (3) |
 }

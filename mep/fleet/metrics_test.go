@@ -1,6 +1,8 @@
 package fleet_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -10,6 +12,7 @@ import (
 	"github.com/mepkit/mepkit/checklist"
 	"github.com/mepkit/mepkit/mep"
 	"github.com/mepkit/mepkit/mep/fleet"
+	"github.com/mepkit/mepkit/mep/report"
 	"github.com/mepkit/mepkit/timeline"
 )
 
@@ -122,4 +125,39 @@ func TestMetricsByHand(t *testing.T) {
 	require.Len(t, m.Total, 2)
 	assert.Equal(t, 4, m.Total[0].Deployments)
 	assert.Equal(t, 1, m.Total[1].Deployments)
+}
+
+func TestMetricsJSON(t *testing.T) {
+	t0 := at(time.UTC, 2026, 3, 3, 21, 0)
+	e := fleet.Entry{Project: "p", Rollout: "r", Team: "Ops", T0: t0, Status: report.RolledBack, Started: t0, Ended: t0.Add(time.Hour),
+		Duration: time.Hour, Estimate: 30 * time.Minute, TimeToRestore: 90 * time.Second}
+	snap := &fleet.Snapshot{Entries: []fleet.Entry{e}}
+	var b bytes.Buffer
+	require.NoError(t, snap.Metrics(paris).WriteJSON(&b))
+	var got struct {
+		Location string `json:"location"`
+		Total    []struct {
+			Month          string  `json:"month"`
+			Deployments    int     `json:"deployments"`
+			ChangeFailRate float64 `json:"change_fail_rate"`
+			Recovery       float64 `json:"recovery_s"`
+		} `json:"total"`
+		ByService []struct {
+			Name string `json:"name"`
+		} `json:"by_service"`
+	}
+	require.NoError(t, json.Unmarshal(b.Bytes(), &got), b.String())
+	assert.Equal(t, "Europe/Paris", got.Location)
+	require.Len(t, got.Total, 1)
+	assert.Equal(t, "2026-03", got.Total[0].Month)
+	assert.Equal(t, 1, got.Total[0].Deployments)
+	assert.InDelta(t, 1.0, got.Total[0].ChangeFailRate, 1e-9)
+	assert.InDelta(t, 90.0, got.Total[0].Recovery, 1e-9)
+	assert.Equal(t, "p", got.ByService[0].Name, "no service declared: the project")
+
+	raw, err := json.Marshal(e)
+	require.NoError(t, err)
+	assert.Contains(t, string(raw), `"estimate_s":1800`)
+	assert.Contains(t, string(raw), `"time_to_restore_s":90`)
+	assert.Contains(t, string(raw), `"status":"rolled-back"`)
 }

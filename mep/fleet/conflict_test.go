@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,7 +124,13 @@ func TestConflictsAgainstBruteForce(t *testing.T) {
 	people := []string{"Ann", "Bea", "Max", "Olga"}
 	base := time.Date(2026, 3, 28, 0, 0, 0, 0, time.UTC)
 	const days = 3
-	rules := fleet.Rules{Exclusive: []string{"prod"}}
+	nightly, err := policy.Cron("nightly-batch", "30 1 * * *", 90*time.Minute, paris)
+	require.NoError(t, err)
+	weekly, err := policy.Cron("weekly-close", "0 22 * * 0", 3*time.Hour, sydney)
+	require.NoError(t, err)
+	rules := fleet.Rules{Exclusive: []string{"prod"}, Blackouts: []fleet.ResourceBlackout{
+		{Resource: "database:billing", Calendar: nightly}, {Resource: "site:lyon", Calendar: weekly}}}
+	blackouts, pairs := 0, 0
 	for seed := range uint64(20) {
 		rng := rand.New(rand.NewPCG(seed, 7))
 		var es []fleet.Entry
@@ -146,11 +153,37 @@ func TestConflictsAgainstBruteForce(t *testing.T) {
 		snap := &fleet.Snapshot{Entries: es}
 		got := map[string]string{}
 		for _, c := range snap.Conflicts(rules) {
-			got[key(c.A.ID(), c.B.ID(), c.Kind, c.On)] = utcSpan(c.Span)
+			k := key(c.A.ID(), c.B.ID(), c.Kind, c.On)
+			if c.Kind != fleet.Blackout {
+				pairs++
+			}
+			if c.Kind == fleet.Blackout {
+				blackouts++
+				k = c.A.ID() + "|" + c.Blackout
+				if got[k] != "" {
+					got[k] += " "
+				}
+				got[k] += utcSpan(c.Span)
+				continue
+			}
+			got[k] = utcSpan(c.Span)
 		}
 		want := oracle(es, rules)
 		assert.Equal(t, want, got, "seed %d", seed)
+
+		// The policy of each rollout refuses its own span exactly when
+		// the rollout is in some conflict.
+		inConflict := map[string]bool{}
+		for _, c := range snap.Conflicts(rules) {
+			inConflict[c.A.ID()], inConflict[c.B.ID()] = true, true
+		}
+		for _, e := range es {
+			d := snap.Policy(e.Project, e.Rollout, rules, policy.Deny).Evaluate(bg, policy.Change{Start: e.Start(), Duration: e.End().Sub(e.Start())})
+			assert.Equal(t, inConflict[e.ID()], d.Verdict == policy.Deny, "seed %d, %s: %s", seed, e.ID(), d.Reason)
+		}
 	}
+	assert.Greater(t, blackouts, 10, "the random schedules run into blackouts")
+	assert.Greater(t, pairs, 100, "and into each other")
 }
 
 func must[T any](v T, err error) T {
@@ -202,7 +235,41 @@ func oracle(es []fleet.Entry, r fleet.Rules) map[string]string {
 			}
 		}
 	}
+	for _, e := range es {
+		for _, bo := range r.Blackouts {
+			if e.Resources[0].Key() == bo.Resource {
+				if runs := blockedRuns(e, bo.Calendar); runs != "" {
+					out[e.ID()+"|"+bo.Calendar.Name()] = runs
+				}
+			}
+		}
+	}
 	return out
+}
+
+// blockedRuns walks e's span a minute at a time and returns the runs of
+// minutes that the calendar refuses, as utcSpan writes them.
+func blockedRuns(e fleet.Entry, cal policy.Calendar) string {
+	var runs []string
+	var start time.Time
+	flush := func(end time.Time) {
+		if !start.IsZero() {
+			runs = append(runs, utcSpan(policy.Interval{Start: start, End: end}))
+			start = time.Time{}
+		}
+	}
+	m := e.Start()
+	for ; m.Before(e.End()); m = m.Add(time.Minute) {
+		d := cal.Evaluate(bg, policy.Change{Start: m, Duration: time.Minute})
+		switch {
+		case d.Verdict == policy.Deny && start.IsZero():
+			start = m
+		case d.Verdict != policy.Deny:
+			flush(m)
+		}
+	}
+	flush(m)
+	return strings.Join(runs, " ")
 }
 
 func utcSpan(iv policy.Interval) string {

@@ -42,7 +42,14 @@ type Entry struct {
 	P90 time.Time `json:"p90,omitzero"`
 	// Estimate is the expected duration from the runbook and rehearsals;
 	// zero: unknown.
-	Estimate    time.Duration     `json:"-"`
+	Estimate time.Duration `json:"-"`
+	// Outage is the expected user outage from the runbook and rehearsals;
+	// Steps the runbook's length.
+	Outage time.Duration `json:"-"`
+	Steps  int           `json:"steps,omitempty"`
+	// PastWindow is the chance, from 0 to 1, that the cutover ends after
+	// WindowEnd (mep.Overrun.PastWindow); 0 without a window.
+	PastWindow  float64           `json:"past_window,omitempty"`
 	Environment string            `json:"environment,omitempty"`
 	Labels      map[string]string `json:"labels,omitempty"`
 	// Team is the label TeamLabel, or else the project's name.

@@ -19,7 +19,7 @@ func simulate(r *mep.Rollout, old sim, trials int) sim {
 		return old
 	}
 	if ov, err := overrun(r, trials); err == nil {
-		sm.window = ov.WindowEnd
+		sm.window, sm.pastWindow = ov.WindowEnd, ov.PastWindow
 		if ov.Duration.Len() > 0 && len(ov.Unknown) == 0 {
 			sm.p50, sm.p90 = ov.End(0.5), ov.End(0.9)
 		}
@@ -40,6 +40,7 @@ type sim struct {
 	estimate, outage   time.Duration
 	unknown, rehearsed int
 	window, p50, p90   time.Time
+	pastWindow         float64
 }
 
 // fold returns the entries of every rollout of p at now, with the
@@ -60,20 +61,21 @@ func fold(p *mep.Project, metas map[string]meta, sims map[string]sim, now time.T
 			continue
 		}
 		m := metas[name]
+		est := r.Estimate()
 		s := sums[name]
 		e := Entry{
 			Project: p.Name(), Rollout: name, Status: s.Outcome, T0: r.T0(),
 			Environment: m.Environment, Labels: maps.Clone(m.Labels), Team: m.Labels[TeamLabel],
 			People: people, Resources: r.Resources().List(),
 			Started: s.Start, Ended: s.End, Duration: s.Duration, TimeToRestore: s.TimeToRestore,
-			Estimate: r.Estimate().Total,
+			Estimate: est.Total, Outage: est.Outage, Steps: len(est.Steps),
 		}
 		if e.Team == "" {
 			e.Team = e.Project
 		}
 		sm := simulate(r, sims[name], trials)
 		sims[name] = sm
-		e.WindowEnd, e.P50, e.P90 = sm.window, sm.p50, sm.p90
+		e.WindowEnd, e.P50, e.P90, e.PastWindow = sm.window, sm.p50, sm.p90, sm.pastWindow
 		out = append(out, e)
 	}
 	return out

@@ -11,15 +11,16 @@ import (
 func secs(d time.Duration) float64 { return d.Seconds() }
 
 // MarshalJSON encodes e with its durations in seconds: estimate_s,
-// duration_s and time_to_restore_s.
+// outage_s, duration_s and time_to_restore_s.
 func (e Entry) MarshalJSON() ([]byte, error) {
 	type plain Entry
 	return json.Marshal(struct {
 		plain
 		Estimate      float64 `json:"estimate_s"`
+		Outage        float64 `json:"outage_s"`
 		Duration      float64 `json:"duration_s"`
 		TimeToRestore float64 `json:"time_to_restore_s"`
-	}{plain(e), secs(e.Estimate), secs(e.Duration), secs(e.TimeToRestore)})
+	}{plain(e), secs(e.Estimate), secs(e.Outage), secs(e.Duration), secs(e.TimeToRestore)})
 }
 
 // MarshalJSON encodes r with its month as "2026-03" and the recovery

@@ -42,6 +42,8 @@ func TestScheduleFromFilesRescansWhatChanged(t *testing.T) {
 	require.Len(t, e.Resources, 1)
 	assert.Equal(t, "database:billing", e.Resources[0].Key())
 	assert.True(t, e.T0.Equal(at(paris, 2026, 3, 10, 21, 0)))
+	assert.Equal(t, 2, e.Steps)
+	assert.Equal(t, 90*time.Minute, e.Estimate, "the steps' expected durations")
 	require.False(t, e.P90.IsZero(), "the steps' expected durations give a P90")
 	assert.True(t, e.P50.After(e.T0) && e.P90.After(e.P50), "T0 %v < P50 %v < P90 %v", e.T0, e.P50, e.P90)
 	assert.True(t, e.WindowEnd.Equal(at(time.UTC, 2026, 3, 13, 0, 0)), "the method's Friday freeze (in the project's zone, UTC) closes the window: %v", e.WindowEnd)

@@ -24,7 +24,16 @@
 //     ([View]);
 //   - [Snapshot.Metrics]: deployment frequency, change fail rate, failed
 //     deployment recovery time, deployment rework rate, estimate accuracy
-//     and P90 calibration per service, team and month.
+//     and P90 calibration per service, team and month;
+//   - [Snapshot.Risk] and [Snapshot.RiskPolicy]: a change's risk from the
+//     history, with its inputs, and a policy that asks more GOs when it
+//     is high;
+//   - [Snapshot.Rhythm]: whether a project's pace of deployments rises,
+//     and whether its meetings may be spaced out (the method's
+//     industrialization phase).
+//
+// [Schedule.Watch] rescans at an interval and hands out each snapshot
+// that changed.
 //
 // Spans are compared as instants: time zones, DST changes and midnight
 // play no part in what overlaps; they only change how times are shown.

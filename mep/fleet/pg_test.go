@@ -1,6 +1,7 @@
 package fleet_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -67,4 +68,33 @@ func TestScheduleFromPostgres(t *testing.T) {
 	e, ok = s.Snapshot().Find("crm", "r1")
 	require.True(t, ok)
 	assert.Equal(t, "staging", e.Environment)
+}
+
+// BenchmarkRescanDB measures a rescan of a PostgreSQL database of 500
+// projects (one rollout each) when nothing changed: one loose index scan
+// for the records' last seqs, no record read.
+func BenchmarkRescanDB(b *testing.B) {
+	dsn := pgtest.DSN(b, "the schedule's rescan on PostgreSQL")
+	db, err := pgstore.Open(bg, dsn, &pgstore.Options{Schema: pgtest.Schema(b, dsn, "fleetbench_")})
+	require.NoError(b, err)
+	defer db.Close()
+	c := &clock{at(paris, 2026, 3, 2, 9, 0)}
+	for i := range 500 {
+		st, err := db.Store(fmt.Sprintf("p%03d", i))
+		require.NoError(b, err)
+		p, err := mep.Create(st, fmt.Sprintf("p%03d", i), &mep.Options{Now: c.now, RolloutsOnly: true})
+		require.NoError(b, err)
+		_, err = p.NewRollout(mep.RolloutOptions{Name: "r", T0: at(paris, 2026, 3, 10, 21, 0), Runbook: runbook(10, 20)})
+		require.NoError(b, err)
+		require.NoError(b, p.Close())
+	}
+	s, err := fleet.OpenDB(bg, db, &fleet.Options{Now: c.now, Trials: 1000})
+	require.NoError(b, err)
+	defer s.Close()
+	b.ResetTimer()
+	for b.Loop() {
+		if sc, err := s.Rescan(bg); err != nil || sc.Unchanged != 500 {
+			b.Fatal(sc, err)
+		}
+	}
 }

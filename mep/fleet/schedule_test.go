@@ -142,3 +142,30 @@ func TestScheduleWhileWriting(t *testing.T) {
 	assert.ErrorIs(t, <-done, context.Canceled)
 	assert.Error(t, s.Watch(bg, 0, nil))
 }
+
+// TestScheduleRereadsARewrittenFile: a record file replaced by another
+// (restored from a backup, say) is read again whole.
+func TestScheduleRereadsARewrittenFile(t *testing.T) {
+	dir, other := t.TempDir(), t.TempDir()
+	c := &clock{at(paris, 2026, 3, 2, 9, 0)}
+	p := project(t, dir, "billing", c, "Olga")
+	rollout(t, p, "v3", "Ops", "prod", at(paris, 2026, 3, 10, 21, 0), runbook(30, 60), "database:billing", "site:lyon")
+	require.NoError(t, p.Close())
+	q := project(t, other, "billing", c, "Olga")
+	rollout(t, q, "v9", "Ops", "prod", at(paris, 2026, 3, 11, 21, 0), runbook(30, 60))
+	require.NoError(t, q.Close())
+
+	s, err := fleet.OpenDir(bg, dir, &fleet.Options{Now: c.now, Trials: 100})
+	require.NoError(t, err)
+	defer s.Close()
+	data, err := os.ReadFile(filepath.Join(other, "billing", mep.RecordFile))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "billing", mep.RecordFile), data, 0o600))
+	sc, err := s.Rescan(bg)
+	require.NoError(t, err)
+	assert.Equal(t, fleet.Scan{Records: 1, Opened: 1}, sc)
+	_, ok := s.Snapshot().Find("billing", "v9")
+	assert.True(t, ok)
+	_, ok = s.Snapshot().Find("billing", "v3")
+	assert.False(t, ok)
+}

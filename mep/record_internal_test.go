@@ -68,6 +68,7 @@ func sampleEvents(t testing.TB) []event {
 		&evOptOut{At: at, By: "Olga", Reason: "a 24/7 shop"},
 		&evRollback{At: at, Rollout: "r1", By: "Olga", Reason: "db broken"},
 		&evAccept{At: at, Rollout: "r1", Step: "a", By: "Olga", Reason: "known bug"},
+		&evResource{At: at, Rollout: "r1", Kind: Database, Name: "billing", By: "Olga", Reason: "migration", Removed: true},
 	}
 }
 

@@ -78,6 +78,7 @@ type rollout struct {
 	rollback   *evRollback
 	rbSteps    []timeline.Entry // start and end entries of the rollback steps
 	accepted   map[string]evAccept
+	resources  []Resource // declared, sorted by kind and name (resources.go)
 
 	// Not part of the record: the policies the program attached (user),
 	// and the set checked, user's and method's (policies; nil: to build).

@@ -1,0 +1,44 @@
+// Package fleet reads every project of a store (a directory of record
+// files, or a timeline/pgstore database) into one forward schedule of
+// change, finds the rollouts that would collide, and sums up how the
+// deployments went.
+//
+// A [Schedule] lists each rollout with its T0, window, P50 and P90 ends
+// (from its rehearsals, through mep's overrun simulation), environment,
+// labels, team, go-live team and the resources it declares
+// ([mep.Rollout.Resources]). [Schedule.Rescan] reads only what changed:
+// on files, the records whose size or modification time moved, from
+// where the last scan stopped; on PostgreSQL, the records whose last seq
+// moved. The schedule never writes to a record and takes no lock on a
+// file, so the projects' writers keep theirs.
+//
+// A [Snapshot] of the schedule gives:
+//   - [Snapshot.Conflicts]: overlapping rollouts that share a resource,
+//     an exclusive environment or a person, and rollouts in a blackout of
+//     a resource they touch ([Rules]);
+//   - [Snapshot.Policy]: a policy.Policy for one rollout that refuses or
+//     warns of those conflicts, naming the other rollout; as a
+//     policy.Calendar it makes policy.Set.NextSlot and mep.Rollout.Propose
+//     skip the conflicting slots;
+//   - views as Markdown, JSON, iCalendar (per team or resource) and HTML
+//     ([View]);
+//   - [Snapshot.Metrics]: deployment frequency, change fail rate, failed
+//     deployment recovery time, deployment rework rate, estimate accuracy
+//     and P90 calibration per service, team and month;
+//   - [Snapshot.Risk] and [Snapshot.RiskPolicy]: a change's risk from the
+//     history, with its inputs, and a policy that asks more GOs when it
+//     is high;
+//   - [Snapshot.Rhythm]: whether a project's pace of deployments rises,
+//     and whether its meetings may be spaced out (the method's
+//     industrialization phase).
+//
+// [Schedule.Watch] rescans at an interval and hands out each snapshot
+// that changed.
+//
+// Spans are compared as instants: time zones, DST changes and midnight
+// play no part in what overlaps; they only change how times are shown.
+//
+// Labels with a meaning here: [TeamLabel] ("team") names the team that
+// runs a rollout, [FixesLabel] ("fixes") links a hotfix to the rollout
+// it fixes.
+package fleet

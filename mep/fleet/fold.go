@@ -1,0 +1,82 @@
+package fleet
+
+import (
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/mep/report"
+)
+
+// simulate returns the overrun figures of r: old's when r's T0,
+// estimate and rehearsals are those old was computed for.
+func simulate(r *mep.Rollout, old sim, trials int) sim {
+	est := r.Estimate()
+	sm := sim{t0: r.T0(), estimate: est.Total, outage: est.Outage, unknown: len(est.Unknown), rehearsed: len(r.Rehearsals())}
+	if sm.t0.Equal(old.t0) && sm.estimate == old.estimate && sm.outage == old.outage &&
+		sm.unknown == old.unknown && sm.rehearsed == old.rehearsed {
+		return old
+	}
+	if ov, err := overrun(r, trials); err == nil {
+		sm.window, sm.pastWindow = ov.WindowEnd, ov.PastWindow
+		if ov.Duration.Len() > 0 && len(ov.Unknown) == 0 {
+			sm.p50, sm.p90 = ov.End(0.5), ov.End(0.9)
+		}
+	}
+	return sm
+}
+
+// overrun is the one place the schedule asks a rollout how long its
+// cutover may take.
+func overrun(r *mep.Rollout, trials int) (mep.Overrun, error) {
+	return r.Overrun(mep.SimOptions{Trials: trials, Seed: 1})
+}
+
+// sim is what the overrun simulation said of a rollout, and the inputs
+// it said it for: it runs again only when they change.
+type sim struct {
+	t0                 time.Time
+	estimate, outage   time.Duration
+	unknown, rehearsed int
+	window, p50, p90   time.Time
+	pastWindow         float64
+}
+
+// fold returns the entries of every rollout of p at now, with the
+// environment and labels that metas hold by rollout name; sims caches
+// the overrun simulation of each rollout.
+func fold(p *mep.Project, metas map[string]meta, sims map[string]sim, now time.Time, trials int) []Entry {
+	hist := p.History(now)
+	sums := make(map[string]report.RolloutSummary, len(hist.Rollouts))
+	for _, s := range hist.Rollouts {
+		sums[s.Name] = s
+	}
+	people := slices.Sorted(slices.Values(p.Team().Chosen()))
+	names := p.Rollouts()
+	out := make([]Entry, 0, len(names))
+	for _, name := range names {
+		r, ok := p.Rollout(name)
+		if !ok {
+			continue
+		}
+		m := metas[name]
+		est := r.Estimate()
+		s := sums[name]
+		e := Entry{
+			Project: p.Name(), Rollout: name, Status: s.Outcome, T0: r.T0(),
+			Environment: m.Environment, Labels: maps.Clone(m.Labels), Team: m.Labels[TeamLabel],
+			People: people, Resources: r.Resources().List(),
+			Started: s.Start, Ended: s.End, Duration: s.Duration, TimeToRestore: s.TimeToRestore,
+			Estimate: est.Total, Outage: est.Outage, Steps: len(est.Steps),
+		}
+		if e.Team == "" {
+			e.Team = e.Project
+		}
+		sm := simulate(r, sims[name], trials)
+		sims[name] = sm
+		e.WindowEnd, e.P50, e.P90, e.PastWindow = sm.window, sm.p50, sm.p90, sm.pastWindow
+		out = append(out, e)
+	}
+	return out
+}

@@ -1,0 +1,88 @@
+package fleet_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/mep/fleet"
+	"github.com/mepkit/mepkit/policy"
+	"github.com/mepkit/mepkit/policy/policytest"
+)
+
+// TestPolicyMovesTheSlot: two teams plan cutovers on the billing
+// database the same evening; the second team's rollout, with the
+// schedule's policy attached, is refused with the first named, and its
+// proposed slot moves past the first's P90 end.
+func TestPolicyMovesTheSlot(t *testing.T) {
+	dir := t.TempDir()
+	c := &clock{at(paris, 2026, 3, 2, 9, 0)}
+	billing := project(t, dir, "billing", c, "Olga")
+	rollout(t, billing, "v3", "Ops-2", "prod", at(paris, 2026, 3, 10, 21, 0), runbook(30, 60), "database:billing")
+	require.NoError(t, billing.Close())
+	pay := project(t, dir, "payments", c, "Max")
+	opts := mep.RolloutOptions{Name: "v7", T0: at(paris, 2026, 3, 10, 21, 30), Runbook: runbook(10, 20),
+		Environment: "prod", Labels: map[string]string{"team": "Pay"}}
+	r, err := pay.NewRollout(opts)
+	require.NoError(t, err)
+	require.NoError(t, r.Resources().Declare(mep.Database, "billing", "Max", "new columns"))
+	defer pay.Close()
+
+	s, err := fleet.OpenDir(bg, dir, &fleet.Options{Now: c.now, Trials: 500})
+	require.NoError(t, err)
+	defer s.Close()
+	snap := s.Snapshot()
+	other, ok := snap.Find("billing", "v3")
+	require.True(t, ok)
+	require.False(t, other.P90.IsZero())
+
+	opts.Policies = policy.Set{snap.Policy("payments", "v7", fleet.Rules{}, policy.Deny)}
+	r, err = pay.NewRollout(opts)
+	require.NoError(t, err)
+	prop, err := r.Propose(bg, opts.T0, 1, 7*24*time.Hour)
+	require.NoError(t, err)
+	require.Len(t, prop.Refused, 1)
+	want := "conflicts with billing/v3 (team Ops-2) on database:billing, Tue 10 Mar 21:00-" + other.P90.In(paris).Format("15:04") + " CET"
+	assert.Equal(t, want, prop.Refused[0].Reason)
+	assert.Equal(t, fleet.PolicyName, prop.Refused[0].Policy)
+	assert.True(t, prop.Refused[0].Next.Equal(other.P90), "next %v, want %v", prop.Refused[0].Next, other.P90)
+	require.Len(t, prop.Slots, 1)
+	assert.False(t, prop.Slots[0].Before(other.P90), "the slot %v moves past the other's P90 end %v", prop.Slots[0], other.P90)
+
+	cal, ok := snap.Policy("payments", "v7", fleet.Rules{}, policy.Deny).(policy.Calendar)
+	require.True(t, ok)
+	require.NoError(t, policytest.CheckCalendar(cal, at(paris, 2026, 3, 10, 18, 0), at(paris, 2026, 3, 11, 2, 0), 7*time.Minute))
+}
+
+func TestPolicyWarnsAndAllows(t *testing.T) {
+	nightly, err := policy.Cron("nightly-batch", "0 1 * * *", 2*time.Hour, paris)
+	require.NoError(t, err)
+	a := entry("billing", "v3", at(paris, 2026, 3, 10, 21, 0), 100, []string{"Olga"}, "database:billing")
+	a.Team = "Ops-2"
+	b := entry("payments", "v7", at(paris, 2026, 3, 10, 23, 0), 60, []string{"Olga"}, "database:billing")
+	snap := &fleet.Snapshot{Entries: []fleet.Entry{a, b}}
+	rules := fleet.Rules{Blackouts: []fleet.ResourceBlackout{{Resource: "database:billing", Calendar: nightly}}}
+
+	warn := snap.Policy("payments", "v7", rules, policy.Warn)
+	_, isCal := warn.(policy.Calendar)
+	assert.False(t, isCal, "a warning does not block slots")
+	d := warn.Evaluate(bg, policy.Change{Name: "v7", Start: at(paris, 2026, 3, 10, 22, 0), Duration: 3 * time.Hour})
+	assert.Equal(t, policy.Warn, d.Verdict)
+	assert.Equal(t, "conflicts with billing/v3 (team Ops-2) on database:billing, Tue 10 Mar 21:00-22:40 CET; "+
+		"conflicts with billing/v3 (team Ops-2) on person Olga, Tue 10 Mar 21:00-22:40 CET", d.Reason)
+	d = warn.Evaluate(bg, policy.Change{Name: "v7", Start: at(paris, 2026, 3, 11, 0, 30), Duration: time.Hour})
+	assert.Equal(t, "in the blackout nightly-batch of database:billing, Wed 11 Mar 01:00-01:30 CET", d.Reason)
+
+	deny := snap.Policy("payments", "v7", rules, policy.Deny)
+	d = deny.Evaluate(bg, policy.Change{Name: "v7", Start: at(paris, 2026, 3, 10, 22, 40), Duration: time.Hour})
+	assert.Equal(t, policy.Allow, d.Verdict, "%s", d.Reason)
+	d = deny.Evaluate(bg, policy.Change{Name: "v7", Start: at(paris, 2026, 3, 10, 23, 30), Duration: 2 * time.Hour})
+	assert.Equal(t, policy.Deny, d.Verdict)
+	assert.True(t, d.Next.Equal(at(paris, 2026, 3, 11, 3, 0)), "after the blackout: %v", d.Next)
+
+	none := snap.Policy("payments", "v7", rules, policy.Allow)
+	assert.Equal(t, policy.Allow, none.Evaluate(bg, policy.Change{Name: "v7", Start: a.T0, Duration: time.Hour}).Verdict)
+}

@@ -1,0 +1,116 @@
+package fleet
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/mepkit/mepkit/mep/report"
+)
+
+// CleanRun is how many go-lives in a row must run clean before
+// [Snapshot.Rhythm] suggests spacing the meetings out.
+const CleanRun = 3
+
+// Rhythm is how a project's deployments go over time, for the method's
+// industrialization phase: whether their pace rises, and whether the
+// meetings may be spaced out or should be tightened.
+type Rhythm struct {
+	Project string
+	// Months counts the deployments of each month from the first to the
+	// last, none skipped.
+	Months []MonthCount
+	// Trend is the least-squares slope of the deployments per month over
+	// Months: above 0, the pace rises.
+	Trend float64
+	// Clean is the number of go-lives in a row, back from the last, that
+	// ran clean: done (not rolled back, not failed, not fixed by a
+	// hotfix) and within their P90 where they had one.
+	Clean int
+	// Suggestion, for people: space the meetings out after CleanRun clean
+	// go-lives, tighten them after a failed one, or "" to keep them.
+	Suggestion string
+}
+
+// MonthCount is the deployments of one month.
+type MonthCount struct {
+	Month       time.Time // midnight of its first day
+	Deployments int
+}
+
+// Rhythm returns the rhythm of project's deployments, months in loc
+// (nil: UTC).
+func (s *Snapshot) Rhythm(project string, loc *time.Location) Rhythm {
+	if loc == nil {
+		loc = time.UTC
+	}
+	fixed := fixes(s.Entries)
+	var done []*Entry
+	for i := range s.Entries {
+		e := &s.Entries[i]
+		if e.Project == project && !e.Started.IsZero() && !e.Ended.IsZero() && e.Status >= report.Done && e.Status <= report.Failed {
+			done = append(done, e)
+		}
+	}
+	slices.SortFunc(done, func(a, b *Entry) int { return cmp.Or(a.Started.Compare(b.Started), cmp.Compare(a.Rollout, b.Rollout)) })
+	r := Rhythm{Project: project}
+	if len(done) == 0 {
+		return r
+	}
+	month := func(t time.Time) time.Time {
+		y, m, _ := t.In(loc).Date()
+		return time.Date(y, m, 1, 0, 0, 0, 0, loc)
+	}
+	for m, last := month(done[0].Started), month(done[len(done)-1].Started); !m.After(last); m = m.AddDate(0, 1, 0) {
+		r.Months = append(r.Months, MonthCount{Month: m})
+	}
+	for _, e := range done {
+		m := month(e.Started)
+		i := (m.Year()-r.Months[0].Month.Year())*12 + int(m.Month()-r.Months[0].Month.Month())
+		r.Months[i].Deployments++
+	}
+	r.Trend = slope(r.Months)
+	for i := len(done) - 1; i >= 0 && isClean(done[i], fixed); i-- {
+		r.Clean++
+	}
+	last := done[len(done)-1]
+	switch {
+	case r.Clean >= CleanRun:
+		r.Suggestion = fmt.Sprintf("space the meetings out: the last %d go-lives ran clean", r.Clean)
+	case r.Clean == 0:
+		r.Suggestion = fmt.Sprintf("tighten the meetings: %s did not run clean (%s)", last.Rollout, why(last, fixed))
+	}
+	return r
+}
+
+// isClean reports whether e was done, not fixed by a hotfix, and within
+// its P90 when it had one.
+func isClean(e *Entry, fixed map[string]*Entry) bool {
+	return e.Status == report.Done && fixed[e.ID()] == nil && (e.P90.IsZero() || e.Duration <= e.P90.Sub(e.T0))
+}
+
+func why(e *Entry, fixed map[string]*Entry) string {
+	switch {
+	case e.Status != report.Done:
+		return e.Status.String()
+	case fixed[e.ID()] != nil:
+		return "fixed by " + fixed[e.ID()].ID()
+	}
+	return "past its P90 of " + e.P90.Sub(e.T0).String()
+}
+
+// slope is the least-squares slope of the deployments over the months'
+// indices; 0 for fewer than two months.
+func slope(ms []MonthCount) float64 {
+	n := float64(len(ms))
+	if n < 2 {
+		return 0
+	}
+	var sx, sy, sxy, sxx float64
+	for i, m := range ms {
+		x, y := float64(i), float64(m.Deployments)
+		sx, sy, sxy, sxx = sx+x, sy+y, sxy+x*y, sxx+x*x
+	}
+	return (n*sxy - sx*sy) / (n*sxx - sx*sx)
+}

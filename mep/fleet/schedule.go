@@ -1,0 +1,262 @@
+package fleet
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/timeline"
+	"github.com/mepkit/mepkit/timeline/pgstore"
+)
+
+// DefaultTrials is the number of simulated cutovers behind each
+// rollout's P50 and P90 when Options.Trials is zero.
+const DefaultTrials = 1000
+
+// Options configure a [Schedule]. A nil *Options, like the zero value,
+// means the defaults. The schedule copies them.
+type Options struct {
+	// Now is the clock that says where each rollout stands (planned,
+	// running, ended). Nil: time.Now.
+	Now func() time.Time
+	// Location is the zone records' times are read in where a rollout
+	// has no zone of its own. Nil: UTC.
+	Location *time.Location
+	// Key is the HMAC key of the records, if they were written with one.
+	Key []byte
+	// Trials is the number of simulated cutovers per rollout for its P50
+	// and P90 ends; 0: DefaultTrials.
+	Trials int
+}
+
+// Schedule is the forward schedule of change of a store of many
+// projects: every rollout of every record, as its record says. It reads
+// the store when opened and again at each [Schedule.Rescan], which reads
+// only what changed: on files, the records whose size or modification
+// time changed, and of those only the bytes appended; on PostgreSQL, the
+// records whose last seq moved, and of those only the new entries. It
+// never writes to a record and takes no file lock.
+//
+// Schedule is safe for simultaneous use by multiple goroutines: rescans
+// run one at a time, and Snapshot never waits for one.
+type Schedule struct {
+	mu   sync.Mutex // guards snap
+	snap *Snapshot
+
+	scan sync.Mutex // held by Rescan and Close; guards recs
+	src  source
+	opts Options
+	recs map[string]*record
+}
+
+// record is one project's record as last read.
+type record struct {
+	head    head
+	p       *mep.Project
+	metas   map[string]meta
+	sims    map[string]sim // by rollout name
+	entries []Entry
+	err     error
+}
+
+// Scan says what a [Schedule.Rescan] read.
+type Scan struct {
+	Records   int // records in the store
+	Opened    int // read whole: new, or rewritten
+	Refreshed int // read from where the last scan stopped
+	Unchanged int // not read
+	Removed   int // gone from the store
+	Failed    int // that do not read (see Snapshot.Errors)
+}
+
+// OpenDir returns the schedule of the projects in dir: each
+// subdirectory that holds a [mep.RecordFile] is a project, and so is
+// each file ending in ".jsonl", named after the file. A record that does
+// not read is left out and reported in [Snapshot.Errors].
+func OpenDir(ctx context.Context, dir string, opts *Options) (*Schedule, error) {
+	return open(ctx, dirSource{dir}, opts)
+}
+
+// OpenDB returns the schedule of every record of db. It neither closes
+// nor writes to db.
+func OpenDB(ctx context.Context, db *pgstore.DB, opts *Options) (*Schedule, error) {
+	return open(ctx, dbSource{db}, opts)
+}
+
+func open(ctx context.Context, src source, opts *Options) (*Schedule, error) {
+	s := &Schedule{src: src, recs: map[string]*record{}}
+	if opts != nil {
+		s.opts = *opts
+	}
+	if s.opts.Now == nil {
+		s.opts.Now = time.Now
+	}
+	if s.opts.Location == nil {
+		s.opts.Location = time.UTC
+	}
+	if s.opts.Trials == 0 {
+		s.opts.Trials = DefaultTrials
+	}
+	if s.opts.Trials < 0 || s.opts.Trials > mep.MaxTrials {
+		return nil, fmt.Errorf("fleet: options: trials %d not between 0 and %d", s.opts.Trials, mep.MaxTrials)
+	}
+	if _, err := s.Rescan(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Rescan reads what changed in the store since the last scan and
+// returns what it read. It returns an error only when the store cannot
+// be listed; a record that does not read is counted in Scan.Failed and
+// reported by [Snapshot.Errors].
+func (s *Schedule) Rescan(ctx context.Context) (Scan, error) {
+	heads, err := s.src.heads(ctx)
+	if err != nil {
+		return Scan{}, err
+	}
+	s.scan.Lock()
+	defer s.scan.Unlock()
+	now := s.opts.Now().Round(0)
+	sc := Scan{Records: len(heads)}
+	seen := make(map[string]bool, len(heads))
+	changed := false
+	for _, h := range heads {
+		if err := ctx.Err(); err != nil {
+			return sc, err
+		}
+		seen[h.name] = true
+		rec := s.recs[h.name]
+		switch {
+		case rec != nil && rec.err == nil && rec.head == h:
+			sc.Unchanged++
+			continue
+		case rec != nil && rec.err == nil && h.grew(rec.head) && rec.refresh() == nil:
+			sc.Refreshed++
+		default:
+			if rec != nil {
+				rec.close()
+			}
+			rec = s.read(h)
+			s.recs[h.name] = rec
+			if rec.err != nil {
+				sc.Failed++
+				changed = true
+				continue
+			}
+			sc.Opened++
+		}
+		rec.head = h
+		rec.entries = fold(rec.p, rec.metas, rec.sims, now, s.opts.Trials)
+		changed = true
+	}
+	for name := range s.recs {
+		if !seen[name] {
+			s.recs[name].close()
+			delete(s.recs, name)
+			sc.Removed++
+			changed = true
+		}
+	}
+	if changed || s.Snapshot() == nil {
+		snap := s.snapshotLocked(now)
+		s.mu.Lock()
+		s.snap = snap
+		s.mu.Unlock()
+	}
+	return sc, nil
+}
+
+// read opens the record of h whole.
+func (s *Schedule) read(h head) *record {
+	rec := &record{head: h, metas: map[string]meta{}, sims: map[string]sim{}}
+	st, err := s.src.store(h, rec.see)
+	if err == nil {
+		rec.p, err = mep.Open(st, &mep.Options{Now: s.opts.Now, Location: s.opts.Location, Key: s.opts.Key})
+	}
+	if err != nil {
+		rec.err = fmt.Errorf("fleet: record %q: %w", h.name, err)
+	}
+	return rec
+}
+
+// see notes the environment and labels of the rollouts created by es.
+func (rec *record) see(es []timeline.Entry) {
+	for i := range es {
+		if name, m, ok, err := rolloutMeta(&es[i]); ok && err == nil {
+			rec.metas[name] = m
+		}
+	}
+}
+
+// refresh reads what was appended to the record. On error (a file
+// rewritten, say), the record is to be read again whole.
+func (rec *record) refresh() error {
+	err := rec.p.Refresh()
+	if err != nil {
+		rec.close()
+	}
+	return err
+}
+
+// close closes the record's project, if open.
+func (rec *record) close() {
+	if rec.p != nil {
+		rec.p.Close()
+		rec.p = nil
+	}
+}
+
+// Close releases the records the schedule holds open. The last
+// snapshot stays valid; Rescan must not be called after Close.
+func (s *Schedule) Close() error {
+	s.scan.Lock()
+	defer s.scan.Unlock()
+	for _, rec := range s.recs {
+		rec.close()
+	}
+	return nil
+}
+
+// Snapshot returns the schedule as of the last scan. It is shared:
+// treat it as read-only.
+func (s *Schedule) Snapshot() *Snapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.snap
+}
+
+// snapshotLocked builds the snapshot of the records; requires s.scan
+// held.
+func (s *Schedule) snapshotLocked(now time.Time) *Snapshot {
+	snap := &Snapshot{At: now}
+	names := make([]string, 0, len(s.recs))
+	for name := range s.recs {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		rec := s.recs[name]
+		if rec.err != nil {
+			snap.Errors = append(snap.Errors, RecordError{Record: name, Err: rec.err})
+			continue
+		}
+		snap.Entries = append(snap.Entries, rec.entries...)
+	}
+	sortEntries(snap.Entries)
+	return snap
+}
+
+// RecordError reports a record of the store that does not read.
+type RecordError struct {
+	Record string // the record's name: its directory, file or PostgreSQL record
+	Err    error
+}
+
+func (e RecordError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the error.
+func (e RecordError) Unwrap() error { return e.Err }

@@ -1,0 +1,171 @@
+package fleet_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/mep/fleet"
+	"github.com/mepkit/mepkit/mep/report"
+	"github.com/mepkit/mepkit/policy"
+)
+
+func TestScheduleFromFilesRescansWhatChanged(t *testing.T) {
+	dir := t.TempDir()
+	c := &clock{at(paris, 2026, 3, 2, 9, 0)}
+	billing := project(t, dir, "billing", c, "Olga", "Bea")
+	r := rollout(t, billing, "v3", "Ops-2", "prod", at(paris, 2026, 3, 10, 21, 0), runbook(30, 60), "database:billing")
+	pay := project(t, dir, "payments", c, "Olga", "Max")
+	rollout(t, pay, "v7", "Pay", "prod", at(paris, 2026, 3, 10, 22, 0), runbook(10, 20), "service:payments")
+	require.NoError(t, pay.Close())
+
+	s, err := fleet.OpenDir(bg, dir, &fleet.Options{Now: c.now, Trials: 200})
+	require.NoError(t, err)
+	defer s.Close()
+	snap := s.Snapshot()
+	require.Empty(t, snap.Errors)
+	require.Len(t, snap.Active(), 2)
+	e := snap.Active()[0]
+	assert.Equal(t, "billing/v3", e.ID())
+	assert.Equal(t, report.Planned, e.Status)
+	assert.Equal(t, "Ops-2", e.Team)
+	assert.Equal(t, "prod", e.Environment)
+	assert.Equal(t, []string{"Bea", "Olga"}, e.People)
+	require.Len(t, e.Resources, 1)
+	assert.Equal(t, "database:billing", e.Resources[0].Key())
+	assert.True(t, e.T0.Equal(at(paris, 2026, 3, 10, 21, 0)))
+	assert.Equal(t, 2, e.Steps)
+	assert.Equal(t, 90*time.Minute, e.Estimate, "the steps' expected durations")
+	require.False(t, e.P90.IsZero(), "the steps' expected durations give a P90")
+	assert.True(t, e.P50.After(e.T0) && e.P90.After(e.P50), "T0 %v < P50 %v < P90 %v", e.T0, e.P50, e.P90)
+	assert.True(t, e.WindowEnd.Equal(at(time.UTC, 2026, 3, 13, 0, 0)), "the method's Friday freeze (in the project's zone, UTC) closes the window: %v", e.WindowEnd)
+
+	// The billing project's writer still holds its file: the schedule
+	// reads it without a lock, and only what was appended.
+	require.NoError(t, r.Resources().Declare(mep.Network, "dmz", "Olga", "firewall rule"))
+	sc, err := s.Rescan(bg)
+	require.NoError(t, err)
+	assert.Equal(t, fleet.Scan{Records: 2, Refreshed: 1, Unchanged: 1}, sc)
+	e, ok := s.Snapshot().Find("billing", "v3")
+	require.True(t, ok)
+	assert.Len(t, e.Resources, 2)
+
+	sc, err = s.Rescan(bg)
+	require.NoError(t, err)
+	assert.Equal(t, fleet.Scan{Records: 2, Unchanged: 2}, sc, "nothing changed, nothing read")
+
+	require.NoError(t, os.RemoveAll(filepath.Join(dir, "payments")))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "broken.jsonl"), []byte("{not json}\n"), 0o600))
+	sc, err = s.Rescan(bg)
+	require.NoError(t, err)
+	assert.Equal(t, fleet.Scan{Records: 2, Unchanged: 1, Removed: 1, Failed: 1}, sc)
+	snap = s.Snapshot()
+	require.Len(t, snap.Errors, 1)
+	assert.Equal(t, "broken", snap.Errors[0].Record)
+	assert.Len(t, snap.Entries, 1)
+	require.NoError(t, billing.Close())
+}
+
+func TestScheduleReadsATornLineLater(t *testing.T) {
+	dir := t.TempDir()
+	c := &clock{at(paris, 2026, 3, 2, 9, 0)}
+	p := project(t, dir, "billing", c, "Olga")
+	rollout(t, p, "v3", "Ops", "prod", at(paris, 2026, 3, 10, 21, 0), runbook(30, 60))
+	require.NoError(t, p.Close())
+	f, err := os.OpenFile(filepath.Join(dir, "billing", mep.RecordFile), os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.WriteString(`{"seq":99,"at":"2026-03-02T09:00:00Z"`)
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+
+	s, err := fleet.OpenDir(bg, dir, &fleet.Options{Now: c.now, Trials: 100})
+	require.NoError(t, err)
+	defer s.Close()
+	assert.Empty(t, s.Snapshot().Errors, "a line still being written waits")
+	assert.Len(t, s.Snapshot().Active(), 1)
+}
+
+// TestScheduleWhileWriting: a writer records facts while the schedule
+// watches the directory and readers take snapshots, conflicts and
+// policies (run with -race).
+func TestScheduleWhileWriting(t *testing.T) {
+	dir := t.TempDir()
+	c := &clock{at(paris, 2026, 3, 2, 9, 0)}
+	p := project(t, dir, "billing", c, "Olga")
+	r := rollout(t, p, "v3", "Ops", "prod", at(paris, 2026, 3, 10, 21, 0), runbook(30, 60))
+	defer p.Close()
+	s, err := fleet.OpenDir(bg, dir, &fleet.Options{Now: c.now, Trials: 100})
+	require.NoError(t, err)
+	defer s.Close()
+
+	ctx, cancel := context.WithCancel(bg)
+	defer cancel()
+	seen := make(chan int, 100)
+	done := make(chan error, 1)
+	go func() {
+		done <- s.Watch(ctx, time.Millisecond, func(_ fleet.Scan, snap *fleet.Snapshot) {
+			if e, ok := snap.Find("billing", "v3"); ok {
+				seen <- len(e.Resources)
+			}
+		})
+	}()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for range 50 {
+			snap := s.Snapshot()
+			_ = snap.Conflicts(fleet.Rules{})
+			_ = snap.Policy("billing", "v3", fleet.Rules{}, policy.Deny).Evaluate(bg, policy.Change{Start: at(paris, 2026, 3, 10, 21, 0), Duration: time.Hour})
+		}
+	}()
+	for i := range 5 {
+		require.NoError(t, r.Resources().Declare(mep.Site, fmt.Sprintf("site-%d", i), "Olga", "test"))
+	}
+	wg.Wait()
+	for n := 0; n < 5; {
+		select {
+		case n = <-seen:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("the watch saw %d resources of 5", n)
+		}
+	}
+	cancel()
+	assert.ErrorIs(t, <-done, context.Canceled)
+	assert.Error(t, s.Watch(bg, 0, nil))
+}
+
+// TestScheduleRereadsARewrittenFile: a record file replaced by another
+// (restored from a backup, say) is read again whole.
+func TestScheduleRereadsARewrittenFile(t *testing.T) {
+	dir, other := t.TempDir(), t.TempDir()
+	c := &clock{at(paris, 2026, 3, 2, 9, 0)}
+	p := project(t, dir, "billing", c, "Olga")
+	rollout(t, p, "v3", "Ops", "prod", at(paris, 2026, 3, 10, 21, 0), runbook(30, 60), "database:billing", "site:lyon")
+	require.NoError(t, p.Close())
+	q := project(t, other, "billing", c, "Olga")
+	rollout(t, q, "v9", "Ops", "prod", at(paris, 2026, 3, 11, 21, 0), runbook(30, 60))
+	require.NoError(t, q.Close())
+
+	s, err := fleet.OpenDir(bg, dir, &fleet.Options{Now: c.now, Trials: 100})
+	require.NoError(t, err)
+	defer s.Close()
+	data, err := os.ReadFile(filepath.Join(other, "billing", mep.RecordFile))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "billing", mep.RecordFile), data, 0o600))
+	sc, err := s.Rescan(bg)
+	require.NoError(t, err)
+	assert.Equal(t, fleet.Scan{Records: 1, Opened: 1}, sc)
+	_, ok := s.Snapshot().Find("billing", "v9")
+	assert.True(t, ok)
+	_, ok = s.Snapshot().Find("billing", "v3")
+	assert.False(t, ok)
+}

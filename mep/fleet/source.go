@@ -1,0 +1,128 @@
+package fleet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/timeline"
+	"github.com/mepkit/mepkit/timeline/pgstore"
+)
+
+// head is what a source says of one record without reading it: enough
+// to tell whether it changed since the last scan.
+type head struct {
+	name  string
+	path  string    // files: the record file
+	size  int64     // files: its size
+	mtime time.Time // files: its modification time
+	seq   uint64    // PostgreSQL: the last seq
+}
+
+// grew reports whether the record only grew since old: what was read
+// of it still holds, and reading what follows is enough.
+func (h head) grew(old head) bool {
+	if h.path != "" {
+		// Equal sizes with another mtime: rewritten in place.
+		return h.path == old.path && h.size > old.size
+	}
+	return h.seq >= old.seq
+}
+
+// source lists the records of a store and opens one.
+type source interface {
+	heads(ctx context.Context) ([]head, error)
+	store(h head, see func([]timeline.Entry)) (timeline.Store, error)
+}
+
+// dirSource is a directory of projects: each subdirectory holding a
+// mep.RecordFile, and each file ending in ".jsonl", is a project's record.
+type dirSource struct{ dir string }
+
+func (d dirSource) heads(context.Context) ([]head, error) {
+	des, err := os.ReadDir(d.dir)
+	if err != nil {
+		return nil, fmt.Errorf("fleet: %w", err)
+	}
+	var out []head
+	for _, de := range des {
+		name, path := de.Name(), filepath.Join(d.dir, de.Name())
+		switch {
+		case strings.HasPrefix(name, "."):
+			continue
+		case de.IsDir():
+			path = filepath.Join(path, mep.RecordFile)
+		case strings.HasSuffix(name, ".jsonl"):
+			name = strings.TrimSuffix(name, ".jsonl")
+		default:
+			continue
+		}
+		fi, err := os.Stat(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // a directory that is not a project
+		}
+		if err != nil {
+			return nil, fmt.Errorf("fleet: %w", err)
+		}
+		out = append(out, head{name: name, path: path, size: fi.Size(), mtime: fi.ModTime()})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	return out, nil
+}
+
+func (dirSource) store(h head, see func([]timeline.Entry)) (timeline.Store, error) {
+	return &fileTail{path: h.path, see: see}, nil
+}
+
+// dbSource is the records of a pgstore database.
+type dbSource struct{ db *pgstore.DB }
+
+// heads reads the last seq of every record by a loose index scan of the
+// entries' primary key (record, seq): one index probe per record, so that
+// it costs the number of records, not of entries.
+func (d dbSource) heads(ctx context.Context) ([]head, error) {
+	t := pgx.Identifier{d.db.Schema(), pgstore.EntriesTable}.Sanitize()
+	q := `WITH RECURSIVE r AS (
+		(SELECT record FROM ` + t + ` ORDER BY record LIMIT 1)
+		UNION ALL
+		SELECT (SELECT e.record FROM ` + t + ` e WHERE e.record > r.record ORDER BY e.record LIMIT 1)
+		FROM r WHERE r.record IS NOT NULL)
+	SELECT r.record, (SELECT max(e.seq) FROM ` + t + ` e WHERE e.record = r.record)
+	FROM r WHERE r.record IS NOT NULL`
+	rows, err := d.db.Pool().Query(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("fleet: listing records: %w", err)
+	}
+	defer rows.Close()
+	var out []head
+	for rows.Next() {
+		var h head
+		var seq int64
+		if err := rows.Scan(&h.name, &seq); err != nil {
+			return nil, fmt.Errorf("fleet: listing records: %w", err)
+		}
+		h.seq = uint64(seq)
+		out = append(out, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("fleet: listing records: %w", err)
+	}
+	return out, nil
+}
+
+func (d dbSource) store(h head, see func([]timeline.Entry)) (timeline.Store, error) {
+	s, err := d.db.Store(h.name)
+	if err != nil {
+		return nil, err
+	}
+	return &tapped{Store: s, see: see}, nil
+}

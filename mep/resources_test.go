@@ -16,7 +16,7 @@ import (
 func TestResourcesDeclareRemoveReplay(t *testing.T) {
 	c := newClock(at(paris, 2026, 3, 2, 9, 0))
 	path := filepath.Join(t.TempDir(), "p")
-	p, err := mep.CreateFile(path, "billing", &mep.Options{Now: c.now, NoSync: true, RolloutsOnly: true, Location: paris})
+	p, err := mep.CreateFile(path, "billing", &mep.Options{Now: c.now, NoSync: true, RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production", Location: paris})
 	require.NoError(t, err)
 	staff(t, p)
 	r, err := p.NewRollout(mep.RolloutOptions{Name: "v3", T0: at(paris, 2026, 3, 10, 21, 0), Runbook: goliveRunbook()})
@@ -48,7 +48,7 @@ func TestResourcesDeclareRemoveReplay(t *testing.T) {
 
 func TestResourcesRefuseBadInput(t *testing.T) {
 	c := newClock(utc(2026, 3, 2, 9, 0))
-	p, err := mep.New("billing", &mep.Options{Now: c.now, RolloutsOnly: true})
+	p, err := mep.New("billing", &mep.Options{Now: c.now, RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production"})
 	require.NoError(t, err)
 	staff(t, p)
 	r, err := p.NewRollout(mep.RolloutOptions{Name: "v3", T0: utc(2026, 3, 10, 21, 0), Runbook: goliveRunbook()})
@@ -92,7 +92,7 @@ func TestParseResource(t *testing.T) {
 
 func ExampleResources() {
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	p, _ := mep.New("billing", &mep.Options{Now: func() time.Time { return now }, RolloutsOnly: true})
+	p, _ := mep.New("billing", &mep.Options{Now: func() time.Time { return now }, RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production"})
 	_ = p.Team().Add(mep.Member{Name: "Olga", Roles: []mep.Role{mep.RoleOperations}})
 	r, _ := p.NewRollout(mep.RolloutOptions{Name: "v3", T0: now.Add(8 * 24 * time.Hour), Runbook: []mep.Step{{ID: "migrate"}}})
 

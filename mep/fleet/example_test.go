@@ -73,7 +73,7 @@ func ExampleOpenDir() {
 	dir, _ := os.MkdirTemp("", "fleet")
 	defer os.RemoveAll(dir)
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	opts := &mep.Options{Now: func() time.Time { return now }, NoSync: true, RolloutsOnly: true}
+	opts := &mep.Options{Now: func() time.Time { return now }, NoSync: true, RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production"}
 	_ = os.Mkdir(filepath.Join(dir, "billing"), 0o700)
 	p, _ := mep.CreateFile(filepath.Join(dir, "billing"), "billing", opts)
 	_ = p.Team().Add(mep.Member{Name: "Olga", Roles: []mep.Role{mep.RoleOperations}})

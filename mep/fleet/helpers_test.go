@@ -41,7 +41,7 @@ func (c *clock) now() time.Time { return c.t }
 // : in memory), with a go-live team of the people named.
 func project(t testing.TB, dir, name string, c *clock, people ...string) *mep.Project {
 	t.Helper()
-	opts := &mep.Options{Now: c.now, NoSync: true, RolloutsOnly: true}
+	opts := &mep.Options{Now: c.now, NoSync: true, RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production"}
 	var p *mep.Project
 	var err error
 	if dir == "" {

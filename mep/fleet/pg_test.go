@@ -19,7 +19,7 @@ func pgProject(t *testing.T, db *pgstore.DB, name string, c *clock, people ...st
 	t.Helper()
 	st, err := db.Store(name)
 	require.NoError(t, err)
-	p, err := mep.Create(st, name, &mep.Options{Now: c.now, RolloutsOnly: true})
+	p, err := mep.Create(st, name, &mep.Options{Now: c.now, RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production"})
 	require.NoError(t, err)
 	for _, n := range people {
 		require.NoError(t, p.Team().Add(mep.Member{Name: n, Roles: []mep.Role{mep.RoleOperations}}))
@@ -82,7 +82,7 @@ func BenchmarkRescanDB(b *testing.B) {
 	for i := range 500 {
 		st, err := db.Store(fmt.Sprintf("p%03d", i))
 		require.NoError(b, err)
-		p, err := mep.Create(st, fmt.Sprintf("p%03d", i), &mep.Options{Now: c.now, RolloutsOnly: true})
+		p, err := mep.Create(st, fmt.Sprintf("p%03d", i), &mep.Options{Now: c.now, RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production"})
 		require.NoError(b, err)
 		_, err = p.NewRollout(mep.RolloutOptions{Name: "r", T0: at(paris, 2026, 3, 10, 21, 0), Runbook: runbook(10, 20)})
 		require.NoError(b, err)

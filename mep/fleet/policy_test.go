@@ -39,9 +39,8 @@ func TestPolicyMovesTheSlot(t *testing.T) {
 	require.True(t, ok)
 	require.False(t, other.P90.IsZero())
 
-	opts.Policies = policy.Set{snap.Policy("payments", "v7", fleet.Rules{}, policy.Deny)}
-	r, err = pay.NewRollout(opts)
-	require.NoError(t, err)
+	require.NoError(t, r.GoNoGo().SetPolicies(policy.Set{snap.Policy("payments", "v7", fleet.Rules{}, policy.Deny)}, nil,
+		"Max", "the schedule's conflicts across teams"))
 	prop, err := r.Propose(bg, opts.T0, 1, 7*24*time.Hour)
 	require.NoError(t, err)
 	require.Len(t, prop.Refused, 1)

@@ -96,84 +96,98 @@ func slug(s string) string {
 func (t *state) calendar(o ICSOptions, loc *time.Location) ical.Calendar {
 	cal := ical.Calendar{ProdID: "-//mepkit//mep//EN", Name: o.Name, Stamp: o.Stamp}
 	for i := range t.meetings {
-		m := &t.meetings[i]
-		title := m.Title
-		if title == "" {
-			title = "Meeting " + strconv.Itoa(m.ID)
-		}
-		var desc strings.Builder
-		if len(m.Attendees) > 0 {
-			fmt.Fprintf(&desc, "Attendees: %s\n", strings.Join(m.Attendees, ", "))
-		}
-		for _, d := range m.Decisions {
-			fmt.Fprintf(&desc, "Decision: %s\n", d)
-		}
-		for _, id := range m.Actions {
-			a := &t.actions[id-1]
-			fmt.Fprintf(&desc, "Action #%d (%s, due %s): %s\n", a.ID, a.Owner, a.Due.In(loc).Format(time.DateOnly), a.Title)
-		}
-		if m.NoActions != "" {
-			fmt.Fprintf(&desc, "No action handed out: %s\n", m.NoActions)
-		}
-		if m.Notes != "" {
-			fmt.Fprintf(&desc, "Notes: %s\n", m.Notes)
-		}
-		cal.Events = append(cal.Events, ical.Event{
-			UID:         fmt.Sprintf("meeting-%d@%s", m.ID, o.Domain),
-			Start:       m.At,
-			End:         m.At.Add(o.MeetingLength),
-			Summary:     title,
-			Description: strings.TrimSuffix(desc.String(), "\n"),
-			Categories:  []string{"meeting"},
-		})
+		cal.Events = append(cal.Events, t.meetingEvent(&t.meetings[i], o, loc))
 	}
 	if next := t.nextDate(loc); !next.IsZero() {
-		var desc strings.Builder
-		desc.WriteString("Carried over:")
-		n := 0
-		for i := range t.actions {
-			a := &t.actions[i]
-			if a.Status == ActionOpen {
-				fmt.Fprintf(&desc, "\n#%d %s (%s, due %s)", a.ID, a.Title, a.Owner, a.Due.In(loc).Format(time.DateOnly))
-				n++
-			}
-		}
-		if n == 0 {
-			desc.WriteString(" no open action.")
-		}
-		cal.Events = append(cal.Events, ical.Event{
-			UID:         fmt.Sprintf("meeting-%d@%s", len(t.meetings)+1, o.Domain),
-			Start:       next,
-			End:         next.Add(o.MeetingLength),
-			Summary:     "Next meeting",
-			Description: desc.String(),
-			Categories:  []string{"meeting"},
-		})
+		cal.Events = append(cal.Events, t.nextMeetingEvent(next, o, loc))
 	}
 	for i := range t.actions {
-		a := &t.actions[i]
-		if a.Status != ActionOpen && !o.Closed {
-			continue
+		if a := &t.actions[i]; a.Status == ActionOpen || o.Closed {
+			cal.Events = append(cal.Events, actionEvent(a, o, loc))
 		}
-		summary := fmt.Sprintf("Due: %s (%s)", a.Title, a.Owner)
-		if a.Status != ActionOpen {
-			summary = fmt.Sprintf("%s: %s (%s)", strings.ToUpper(a.Status.String()[:1])+a.Status.String()[1:], a.Title, a.Owner)
-		}
-		desc := fmt.Sprintf("Action #%d, owner %s", a.ID, a.Owner)
-		if a.Meeting != 0 {
-			desc += fmt.Sprintf(", from meeting %d", a.Meeting)
-		}
-		if a.Note != "" {
-			desc += "\n" + a.Note
-		}
-		cal.Events = append(cal.Events, ical.Event{
-			UID:         fmt.Sprintf("action-%d@%s", a.ID, o.Domain),
-			Start:       a.Due.In(loc),
-			AllDay:      true,
-			Summary:     summary,
-			Description: desc,
-			Categories:  []string{"action", a.Status.String()},
-		})
 	}
 	return cal
+}
+
+// meetingEvent is the event of meeting m: its attendees, decisions and
+// actions in the description.
+func (t *state) meetingEvent(m *Meeting, o ICSOptions, loc *time.Location) ical.Event {
+	title := m.Title
+	if title == "" {
+		title = "Meeting " + strconv.Itoa(m.ID)
+	}
+	var desc strings.Builder
+	if len(m.Attendees) > 0 {
+		fmt.Fprintf(&desc, "Attendees: %s\n", strings.Join(m.Attendees, ", "))
+	}
+	for _, d := range m.Decisions {
+		fmt.Fprintf(&desc, "Decision: %s\n", d)
+	}
+	for _, id := range m.Actions {
+		a := &t.actions[id-1]
+		fmt.Fprintf(&desc, "Action #%d (%s, due %s): %s\n", a.ID, a.Owner, a.Due.In(loc).Format(time.DateOnly), a.Title)
+	}
+	if m.NoActions != "" {
+		fmt.Fprintf(&desc, "No action handed out: %s\n", m.NoActions)
+	}
+	if m.Notes != "" {
+		fmt.Fprintf(&desc, "Notes: %s\n", m.Notes)
+	}
+	return ical.Event{
+		UID:         fmt.Sprintf("meeting-%d@%s", m.ID, o.Domain),
+		Start:       m.At,
+		End:         m.At.Add(o.MeetingLength),
+		Summary:     title,
+		Description: strings.TrimSuffix(desc.String(), "\n"),
+		Categories:  []string{"meeting"},
+	}
+}
+
+// nextMeetingEvent is the event of the next meeting, on next, with the
+// open actions it carries over.
+func (t *state) nextMeetingEvent(next time.Time, o ICSOptions, loc *time.Location) ical.Event {
+	var desc strings.Builder
+	desc.WriteString("Carried over:")
+	n := 0
+	for i := range t.actions {
+		a := &t.actions[i]
+		if a.Status == ActionOpen {
+			fmt.Fprintf(&desc, "\n#%d %s (%s, due %s)", a.ID, a.Title, a.Owner, a.Due.In(loc).Format(time.DateOnly))
+			n++
+		}
+	}
+	if n == 0 {
+		desc.WriteString(" no open action.")
+	}
+	return ical.Event{
+		UID:         fmt.Sprintf("meeting-%d@%s", len(t.meetings)+1, o.Domain),
+		Start:       next,
+		End:         next.Add(o.MeetingLength),
+		Summary:     "Next meeting",
+		Description: desc.String(),
+		Categories:  []string{"meeting"},
+	}
+}
+
+// actionEvent is the all-day event of a's due date.
+func actionEvent(a *Action, o ICSOptions, loc *time.Location) ical.Event {
+	summary := fmt.Sprintf("Due: %s (%s)", a.Title, a.Owner)
+	if a.Status != ActionOpen {
+		summary = fmt.Sprintf("%s: %s (%s)", strings.ToUpper(a.Status.String()[:1])+a.Status.String()[1:], a.Title, a.Owner)
+	}
+	desc := fmt.Sprintf("Action #%d, owner %s", a.ID, a.Owner)
+	if a.Meeting != 0 {
+		desc += fmt.Sprintf(", from meeting %d", a.Meeting)
+	}
+	if a.Note != "" {
+		desc += "\n" + a.Note
+	}
+	return ical.Event{
+		UID:         fmt.Sprintf("action-%d@%s", a.ID, o.Domain),
+		Start:       a.Due.In(loc),
+		AllDay:      true,
+		Summary:     summary,
+		Description: desc,
+		Categories:  []string{"action", a.Status.String()},
+	}
 }

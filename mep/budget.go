@@ -31,7 +31,8 @@ func budgetPhase(ph Phase) bool { return ph <= Review }
 
 // budget computes the budget at now.
 func (st *state) budget(p *Project, now time.Time) Budget {
-	b := Budget{Phases: make([]PhaseTime, numPhases), Target: p.share, Margin: p.margin}
+	opts := st.options(p)
+	b := Budget{Phases: make([]PhaseTime, numPhases), Target: opts.BuildShare, Margin: opts.BuildMargin}
 	for i := range b.Phases {
 		b.Phases[i] = PhaseTime{Phase: Phase(i), Planned: st.planned[i]}
 	}
@@ -58,10 +59,10 @@ func (st *state) budget(p *Project, now time.Time) Budget {
 		b.ActualBuild = float64(b.Phases[Build].Actual) / float64(b.Actual)
 	}
 	warn := func(what string, share float64) {
-		if share < p.share-p.margin || share > p.share+p.margin {
+		if share < b.Target-b.Margin || share > b.Target+b.Margin {
 			b.Warnings = append(b.Warnings, fmt.Sprintf(
 				"%s: build takes %.0f%% of the project's time, expected about %.0f%% (±%.0f points); check the estimates of the other phases (R2)",
-				what, share*100, p.share*100, p.margin*100))
+				what, share*100, b.Target*100, b.Margin*100))
 		}
 	}
 	if b.Planned > 0 {

@@ -222,7 +222,8 @@ func checkReadiness(st *state, p *Project, at time.Time) error {
 		return fmt.Errorf("mep: readiness checklist complete at %s, after %s",
 			ra.Format(time.RFC3339), at.Format(time.RFC3339))
 	}
-	by := r.T0().Add(-p.lead)
+	lead := st.options(p).ReadinessLead
+	by := r.T0().Add(-lead)
 	if late := r.Late(by); len(late) > 0 {
 		ids := make([]string, len(late))
 		for i, it := range late {
@@ -232,7 +233,7 @@ func checkReadiness(st *state, p *Project, at time.Time) error {
 	}
 	if ra := r.ReadyAt(); ra.After(by) {
 		return fmt.Errorf("mep: readiness complete at %s, after T0-%s (%s)",
-			ra.Format(time.RFC3339), p.lead, by.Format(time.RFC3339))
+			ra.Format(time.RFC3339), lead, by.Format(time.RFC3339))
 	}
 	return nil
 }

@@ -145,7 +145,7 @@ func (ro *rollout) evaluate(ctx context.Context, st *state, p *Project, now, sta
 	for _, l := range st.unapplied(ro.name) {
 		d.Warnings = append(d.Warnings, fmt.Sprintf("lesson #%d not applied yet: %s; apply it: %s (R12)", l.ID, l.Text, l.Action))
 	}
-	if p.country == "" && st.freezeOff == nil {
+	if st.options(p).Country == "" && st.freezeOff == nil {
 		d.Warnings = append(d.Warnings, "holidays: no country set (Options.Country): public holidays and their eves are not checked (R11)")
 	}
 	v.finish(current)

@@ -3,6 +3,7 @@ package mep
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -77,7 +78,12 @@ const maxMargin = 10
 
 // prepare attaches the policies to a rollout the record already has,
 // after checking that it is the one asked for: nothing to record then.
-func (v *evRollout) prepare(_ *Project, st *state) error {
+func (v *evRollout) prepare(p *Project, st *state) error {
+	set, err := p.buildPolicies(st, append(slices.Clone(v.file), v.user...), v.quorum)
+	if err != nil {
+		return err
+	}
+	v.set = set
 	old := st.byName[v.Name]
 	if old == nil {
 		return nil

@@ -154,3 +154,51 @@ func TestDecidedIsWhatDecideReturned(t *testing.T) {
 	assert.Equal(t, d.Pending, got.Pending)
 	assert.Equal(t, d.Estimate, got.Estimate)
 }
+
+// TestSetOptionsIsRecordedWithWhoAndWhy: a change of the project's
+// options is a fact with who and why; the decisions that follow, and a
+// reopened record, use the new options.
+func TestSetOptionsIsRecordedWithWhoAndWhy(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "billing.jsonl")
+	g := newGoliveFile(t, path, &mep.Options{Country: "DE", RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "in production"})
+	g.c.set(g.t0.Add(-day(1)))
+	g.newRollout(mep.RolloutOptions{Policies: policy.Set{}})
+	assert.Contains(t, policyNames(g.r.GoNoGo().Evaluate(bg, g.c.now())), "holidays-DE")
+	n := len(g.p.Record())
+	for _, tt := range []struct {
+		o          mep.Options
+		by, reason string
+		field      string
+	}{
+		{mep.Options{Country: "FR"}, "Sam", "", "options.reason"},
+		{mep.Options{Country: "FR"}, "Nobody", "x", "options.by"},
+		{mep.Options{Country: "XX"}, "Sam", "x", "options.country"},
+		{mep.Options{ReadinessLead: time.Minute}, "Sam", "x", "options.readiness_lead"},
+		{mep.Options{Location: newYork}, "Sam", "x", "options.location"},
+	} {
+		assert.Equal(t, tt.field, fieldErr(t, g.p.SetOptions(tt.o, tt.by, tt.reason)).Field)
+	}
+	assert.Len(t, g.p.Record(), n, "refused changes append nothing")
+
+	require.NoError(t, g.p.SetOptions(mep.Options{Country: "FR", ReadinessLead: 2 * time.Hour}, "Sam", "the cutover moved to the Paris site"))
+	d := g.r.GoNoGo().Evaluate(bg, g.c.now())
+	assert.Contains(t, policyNames(d), "holidays-FR")
+	assert.NotContains(t, policyNames(d), "holidays-DE")
+	assert.Contains(t, reasons(d), "2h before the start")
+	require.NoError(t, g.p.Close())
+
+	p, err := mep.OpenFile(path, &mep.Options{Country: "FR"})
+	require.NoError(t, err, "the options the record states now")
+	defer p.Close()
+	r, _ := p.Rollout("go-live")
+	assert.Contains(t, policyNames(r.GoNoGo().Evaluate(bg, g.c.now())), "holidays-FR")
+}
+
+// policyNames returns the names of the policies behind d.
+func policyNames(d mep.Decision) []string {
+	var names []string
+	for _, pd := range d.Policy.Decisions {
+		names = append(names, pd.Policy)
+	}
+	return names
+}

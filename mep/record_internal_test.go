@@ -33,6 +33,7 @@ func sampleEvents(t testing.TB) []event {
 		&evTeam{At: at, Names: []string{"Olga", "Bea"}, By: "Sam"},
 		&evTeam{At: at, Names: []string{"Client"}, Guests: true, By: "Sam"},
 		&evPolicies{At: at, Rollout: "go-live", File: "policies: []\n", Code: []string{"cab", "nag"}, By: "Olga", Reason: "the board"},
+		&evOptions{At: at, By: "Sam", Reason: "moved to Paris", Options: recorded{Zone: "UTC", Country: "FR", ReadinessLead: 2 * time.Hour, BuildShare: 0.7, BuildMargin: 0.1, loc: time.UTC}},
 		&evContact{At: at, Name: "Bea", By: "Sam"},
 		&evCadence{At: at, Cadence: Cadence{Months: 1, Days: 2, Weekdays: true}, By: "Sam"},
 		&evMeeting{At: at, Title: "m", Attendees: []string{"Olga"}, Notes: "n", Decisions: []string{"d"},

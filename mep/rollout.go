@@ -124,11 +124,7 @@ func (p *Project) NewRollout(o RolloutOptions) (*Rollout, error) {
 	for _, q := range o.Policies {
 		spec.Code = append(spec.Code, q.Name())
 	}
-	set, err := p.rolloutPolicies(append(file, o.Policies...), quorum)
-	if err != nil {
-		return nil, err
-	}
-	ev := &evRollout{At: p.now(), Name: o.Name, T0: o.T0.Round(0), Spec: spec, user: slices.Clone(o.Policies), set: set}
+	ev := &evRollout{At: p.now(), Name: o.Name, T0: o.T0.Round(0), Spec: spec, user: slices.Clone(o.Policies), quorum: quorum, file: file}
 	if err := p.record(ev); err != nil {
 		return nil, err
 	}
@@ -152,18 +148,12 @@ func (r *rollout) sameAs(t0 time.Time, spec rolloutJSON) error {
 	return nil
 }
 
-// rolloutPolicies returns the policies a rollout checks: the user's, the
-// method's freeze unless the project opted out, the readiness window and
-// the GO quorums, mandatory.
-func (p *Project) rolloutPolicies(user policy.Set, quorum map[Role]int) (policy.Set, error) {
-	var optedOut bool
-	p.read(func(st *state) { optedOut = st.freezeOff != nil })
-	return p.buildPolicies(user, quorum, optedOut)
-}
-
-// buildPolicies is rolloutPolicies, for a project that opted out of the
-// method's freeze or not.
-func (p *Project) buildPolicies(user policy.Set, quorum map[Role]int, optedOut bool) (policy.Set, error) {
+// buildPolicies returns the policies a rollout checks: the user's, the
+// method's freeze unless the project opted out, the readiness window with
+// the project's lead, and the GO quorums, mandatory; with the options
+// that st states. Requires p.mu held.
+func (p *Project) buildPolicies(st *state, user policy.Set, quorum map[Role]int) (policy.Set, error) {
+	opts := st.options(p)
 	var set policy.Set
 	hasReadiness := false
 	required := map[string]bool{}
@@ -184,15 +174,15 @@ func (p *Project) buildPolicies(user policy.Set, quorum map[Role]int, optedOut b
 			set = append(set, q)
 		}
 	}
-	if !optedOut {
-		freeze, err := methodFreeze(p.loc, p.country)
+	if st.freezeOff == nil {
+		freeze, err := methodFreeze(p.loc, opts.Country)
 		if err != nil {
 			return nil, err
 		}
 		set = append(freeze, set...)
 	}
 	if !hasReadiness {
-		set = append(set, policy.Mandatory(readinessWindow(p.lead)))
+		set = append(set, policy.Mandatory(readinessWindow(opts.ReadinessLead)))
 	}
 	for _, role := range slices.Sorted(maps.Keys(quorum)) {
 		if !required[role.String()] {
@@ -257,7 +247,7 @@ func (ro *rollout) policySet(p *Project) policy.Set {
 // the record, or whose project opted out of the freeze since; requires
 // p.mu held.
 func (p *Project) rolloutPoliciesLocked(ro *rollout) (policy.Set, error) {
-	return p.buildPolicies(append(slices.Clone(ro.file), ro.user...), ro.quorum, p.st.freezeOff != nil)
+	return p.buildPolicies(p.st, append(slices.Clone(ro.file), ro.user...), ro.quorum)
 }
 
 // Readiness returns the rollout's readiness checklist (R7, R8), run

@@ -218,3 +218,12 @@ func (st *state) opsReadyAt() time.Time {
 	}
 	return st.operations.ReadyAt()
 }
+
+// options returns the options the record states, or, for a record written
+// before options were recorded, those p was opened with.
+func (st *state) options(p *Project) *recorded {
+	if st.opts != nil {
+		return st.opts
+	}
+	return p.settings.recorded()
+}

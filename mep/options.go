@@ -1,0 +1,99 @@
+package mep
+
+import (
+	"strings"
+	"time"
+)
+
+// SetOptions changes the options the record states, for the decisions and
+// reports to come: o's Country, ReadinessLead, BuildShare and BuildMargin,
+// each when not zero (the zero value leaves an option as it is; Country
+// "-" removes the holiday calendar). By, a member of the project, records
+// it with a reason. The zone is the project's for good: a Location other
+// than the recorded one is a *FieldError, as are an empty reason and
+// values that [New] refuses.
+func (p *Project) SetOptions(o Options, by, reason string) error {
+	if strings.TrimSpace(reason) == "" {
+		return fieldErr("options.reason", reason, "empty: say why the options change")
+	}
+	if o.Location != nil && o.Location.String() != p.loc.String() {
+		return fieldErr("options.location", o.Location.String(), "the zone of a project is the one it was created in ("+p.loc.String()+")")
+	}
+	return p.record(&evOptions{At: p.now(), By: by, Reason: reason, change: o})
+}
+
+// evOptions changes the options a record states, with who and why.
+type evOptions struct {
+	At         time.Time
+	By, Reason string
+	Options    recorded // the options from now on
+
+	change Options // what SetOptions was given, made into Options by prepare
+}
+
+func (*evOptions) kind() string      { return "options" }
+func (v *evOptions) when() time.Time { return v.At }
+func (v *evOptions) put(w *enc) {
+	w.by(v.By)
+	w.text(v.Reason)
+	w.json("options", &v.Options)
+}
+func (v *evOptions) get(d *dec) error {
+	v.At, v.By, v.Reason = d.e.At.In(d.loc), d.by(), d.text()
+	d.json("options", &v.Options)
+	v.Options.loc = zone(v.Options.Zone, time.UTC)
+	return nil
+}
+
+var _ = register[evOptions]()
+
+// prepare makes the options from now on: those the record states, with
+// the changes asked for.
+func (v *evOptions) prepare(p *Project, st *state) error {
+	o := *st.options(p)
+	c := v.change
+	switch c.Country {
+	case "":
+	case "-":
+		o.Country = ""
+	default:
+		o.Country = c.Country
+	}
+	if c.ReadinessLead != 0 {
+		o.ReadinessLead = c.ReadinessLead
+	}
+	if c.BuildShare != 0 {
+		o.BuildShare = c.BuildShare
+	}
+	if c.BuildMargin != 0 {
+		o.BuildMargin = c.BuildMargin
+	}
+	v.Options = o
+	return nil
+}
+
+func (v *evOptions) check(st *state) error {
+	if strings.TrimSpace(v.Reason) == "" {
+		return fieldErr("options.reason", v.Reason, "empty: say why the options change")
+	}
+	o := &v.Options
+	if st.opts != nil && o.Zone != st.opts.Zone {
+		return fieldErr("options.location", o.Zone, "the zone of a project is the one it was created in ("+st.opts.Zone+")")
+	}
+	s := settings{loc: o.loc, country: o.Country, lead: o.ReadinessLead, share: o.BuildShare, margin: o.BuildMargin}
+	if err := s.check(); err != nil {
+		return err
+	}
+	if !st.people.knows(v.By) {
+		return fieldErr("options.by", v.By, "not a member of the project")
+	}
+	return nil
+}
+
+func (v *evOptions) apply(st *state) {
+	o := v.Options
+	st.opts = &o
+	for _, r := range st.rollouts {
+		r.policies = nil // built again with the new options
+	}
+}

@@ -2,6 +2,7 @@ package mep
 
 import (
 	"fmt"
+	"github.com/mepkit/mepkit/policy"
 	"strings"
 	"time"
 
@@ -34,14 +35,21 @@ func builtin(from Phase) []Criterion {
 // unmetLocked returns the method's criteria of the gate that leaves the
 // current phase that do not hold at at, one sentence each; requires p.mu
 // held.
-func (st *state) unmetLocked(p *Project, at time.Time) []string {
-	var out []string
+func (st *state) unmetLocked(p *Project, at time.Time) []unmetCriterion {
+	var out []unmetCriterion
 	for _, m := range methodCriteria(st.phase) {
 		if err := m.check(st, p, at); err != nil {
-			out = append(out, m.name+": "+trimPrefix(err.Error()))
+			out = append(out, unmetCriterion{rule: parseRule(m.rule), text: m.name + ": " + trimPrefix(err.Error())})
 		}
 	}
 	return out
+}
+
+// unmetCriterion is a criterion of the method that a gate would refuse,
+// with the rule it comes from.
+type unmetCriterion struct {
+	rule policy.Rule
+	text string
 }
 
 // methodCriteria returns the method's criteria of the gate that leaves
@@ -257,7 +265,7 @@ func checkGo(st *state, _ *Project, at time.Time) error {
 	case Undecided:
 		return fmt.Errorf("mep: no go/no-go decision yet for %s", cur.name)
 	case NoGo:
-		return fmt.Errorf("mep: no-go for %s: %s", cur.name, firstOr(d.Reasons, "no reason"))
+		return fmt.Errorf("mep: no-go for %s: %s", cur.name, firstOr(reasonStrings(d.Reasons), "no reason"))
 	}
 	if d.At.After(at) {
 		return fmt.Errorf("mep: GO given at %s, after %s", d.At.Format(time.RFC3339), at.Format(time.RFC3339))
@@ -353,4 +361,10 @@ func firstOr(s []string, def string) string {
 		return s[0]
 	}
 	return def
+}
+
+// parseRule returns the rule named "R1" to "R13", or 0.
+func parseRule(name string) policy.Rule {
+	r, _ := policy.ParseRule(name)
+	return r
 }

@@ -86,9 +86,9 @@ func (st *state) phaseAllows(ro *rollout) string {
 	case !first && st.phase >= Industrialization:
 		return ""
 	case first:
-		return fmt.Sprintf("phase: the project is in %s; the first go-live is decided once the gates up to preparation are passed (R1)", st.phase)
+		return fmt.Sprintf("the project is in %s; the first go-live is decided once the gates up to preparation are passed", st.phase)
 	}
-	return fmt.Sprintf("phase: the project is in %s; later deployments are decided in industrialization or operations (R1)", st.phase)
+	return fmt.Sprintf("the project is in %s; later deployments are decided in industrialization or operations", st.phase)
 }
 
 // evaluate returns the decision at now for an operation starting at
@@ -104,49 +104,53 @@ func (ro *rollout) evaluate(ctx context.Context, st *state, p *Project, now, sta
 
 	if len(ro.code) > 0 && !ro.attached {
 		// Fail closed: the policies the record names are not all here.
-		v.block(fmt.Sprintf("policies: %s, given in code, are not attached since the record was opened: call NewRollout with them again",
-			strings.Join(ro.code, ", ")))
+		v.block(Reason{Source: "policies", Text: fmt.Sprintf("%s, given in code, are not attached since the record was opened: call NewRollout with them again",
+			strings.Join(ro.code, ", "))})
 	}
 	if why := st.phaseAllows(ro); why != "" {
-		v.block(why)
+		v.block(Reason{Source: "phase", Rule: policy.R1, Text: why})
 		for _, u := range st.unmetLocked(p, now) {
-			v.block("phase: to leave " + st.phase.String() + ", " + u)
+			v.block(Reason{Source: "phase", Rule: u.rule, Text: "to leave " + st.phase.String() + ", " + u.text})
 		}
 	}
 	for _, pd := range d.Policy.Decisions {
 		switch {
 		case pd.Verdict == policy.Deny && !pd.Overridden:
-			v.block(pd.String())
+			v.block(policyReason(pd, ""))
 		case pd.Verdict == policy.Deny:
-			v.note(pd.String() + " (overridden)")
+			v.note(policyReason(pd, " (overridden)"))
 		case pd.Verdict == policy.Warn && waitsFor(set.PolicyOf(pd)):
-			v.wait(pd.String()) // a GO or readiness still to come
+			v.wait(policyReason(pd, "")) // a GO or readiness still to come
 		case pd.Verdict == policy.Warn:
-			v.note(pd.String()) // worth a look; does not block
+			v.note(policyReason(pd, "")) // worth a look; does not block
 		}
 	}
 	ro.methodChecks(st, p, now, &v)
 	ro.readinessChecks(now, &v)
 	for _, vt := range current {
 		if vt.Verdict == NoGo {
-			v.block("vote: " + vt.String())
+			v.block(Reason{Source: "vote", Rule: policy.R9, Text: vt.String()})
 		}
 	}
 	for _, s := range stale {
-		v.note(fmt.Sprintf("vote: %s does not count: %s", s, s.Stale))
+		rule := s.rule
+		if rule == 0 {
+			rule = policy.R9
+		}
+		v.note(Reason{Source: "vote", Rule: rule, Text: fmt.Sprintf("%s does not count: %s", s, s.Stale)})
 	}
 	if len(est.Unknown) > 0 {
-		v.wait(fmt.Sprintf("estimate: no expected duration for %s; rehearse the runbook (R5) or set Step.Expected",
-			strings.Join(est.Unknown, ", ")))
+		v.wait(Reason{Source: "estimate", Rule: policy.R5, Text: fmt.Sprintf("no expected duration for %s; rehearse the runbook or set Step.Expected",
+			strings.Join(est.Unknown, ", "))})
 	}
 	if est.Warning != "" {
-		d.Warnings = append(d.Warnings, est.Warning)
+		d.Warnings = append(d.Warnings, Reason{Source: "estimate", Rule: policy.R5, Text: est.Warning})
 	}
 	for _, l := range st.unapplied(ro.name) {
-		d.Warnings = append(d.Warnings, fmt.Sprintf("lesson #%d not applied yet: %s; apply it: %s (R12)", l.ID, l.Text, l.Action))
+		d.Warnings = append(d.Warnings, Reason{Source: "lesson", Rule: policy.R12, Text: fmt.Sprintf("#%d not applied yet: %s; apply it: %s", l.ID, l.Text, l.Action)})
 	}
 	if st.options(p).Country == "" && st.freezeOff == nil {
-		d.Warnings = append(d.Warnings, "holidays: no country set (Options.Country): public holidays and their eves are not checked (R11)")
+		d.Warnings = append(d.Warnings, Reason{Source: "holidays", Rule: policy.R11, Text: "no country set (Options.Country): public holidays and their eves are not checked"})
 	}
 	v.finish(current)
 	return d
@@ -158,12 +162,22 @@ type verdict struct {
 	d       *Decision
 	blocked bool     // a reason makes it NoGo
 	missing bool     // something is still to come: Undecided at best
-	later   []string // reasons that do not block, listed after those that do
+	later   []Reason // reasons that do not block, listed after those that do
 }
 
-func (v *verdict) block(reason string) { v.blocked = true; v.d.Reasons = append(v.d.Reasons, reason) }
-func (v *verdict) wait(reason string)  { v.missing = true; v.later = append(v.later, reason) }
-func (v *verdict) note(reason string)  { v.later = append(v.later, reason) }
+func (v *verdict) block(r Reason) { v.blocked = true; v.d.Reasons = append(v.d.Reasons, r) }
+func (v *verdict) wait(r Reason)  { v.missing = true; v.later = append(v.later, r) }
+func (v *verdict) note(r Reason)  { v.later = append(v.later, r) }
+
+// policyReason is the reason of a policy's decision, with more said after
+// its text.
+func policyReason(pd policy.Decision, more string) Reason {
+	text := pd.Reason
+	if text == "" {
+		text = pd.Verdict.String()
+	}
+	return Reason{Source: pd.Policy, Rule: pd.Rule, Text: text + more}
+}
 
 // finish sets the verdict: NoGo when a reason blocks, Undecided while
 // something is missing or no GO that counts was voted, else Go (R9).
@@ -178,7 +192,7 @@ func (v *verdict) finish(current []Vote) {
 	case goBy(current) == "":
 		// Only a vote gives a GO (R9), whatever the policies say.
 		d.Verdict = Undecided
-		d.Reasons = append(d.Reasons, "vote: no GO that counts for this T0")
+		d.Reasons = append(d.Reasons, Reason{Source: "vote", Rule: policy.R9, Text: "no GO that counts for this T0"})
 	default:
 		d.Verdict = Go
 		d.By = goBy(current)
@@ -186,7 +200,7 @@ func (v *verdict) finish(current []Vote) {
 			if pd.Overridden {
 				continue // listed above, marked "(overridden)"
 			}
-			d.Reasons = append(d.Reasons, pd.String())
+			d.Reasons = append(d.Reasons, policyReason(pd, ""))
 		}
 	}
 }
@@ -199,17 +213,17 @@ func (ro *rollout) methodChecks(st *state, p *Project, now time.Time, v *verdict
 		// R13: probes, the backup process and the known failures, by
 		// purpose, before the first go-live, whatever the project runs.
 		if err := checkOperations(st, p, now); err != nil {
-			v.block("operations readiness (R13): " + trimPrefix(err.Error()))
+			v.block(Reason{Source: "operations readiness", Rule: policy.R13, Text: trimPrefix(err.Error())})
 		}
 	}
 	for _, c := range ro.readiness.Coverage(checklist.HardwareVerified, checklist.ConfigBackup) {
 		if len(c.Items) == 0 { // R8: the list lacks the item; one not done is pending or late
-			v.block(fmt.Sprintf("readiness (R8): the readiness checklist has no item for the %s (purpose %s)",
-				purposeWords[c.Purpose], c.Purpose))
+			v.block(Reason{Source: "readiness", Rule: policy.R8, Text: fmt.Sprintf("the readiness checklist has no item for the %s (purpose %s)",
+				purposeWords[c.Purpose], c.Purpose)})
 		}
 	}
 	for _, err := range st.people.check() { // R3, at every GO
-		v.block("team (R3): " + trimPrefix(err.Error()))
+		v.block(Reason{Source: "team", Rule: policy.R3, Text: trimPrefix(err.Error())})
 	}
 }
 
@@ -220,16 +234,16 @@ func (ro *rollout) readinessChecks(now time.Time, v *verdict) {
 	for _, it := range ro.readiness.Late(now) {
 		res, _ := ro.readiness.Result(it.ID)
 		if it.Optional {
-			v.note(fmt.Sprintf("checklist: optional item %s (%s) is late", it.ID, it.Title))
+			v.note(Reason{Source: "checklist", Rule: policy.R7, Text: fmt.Sprintf("optional item %s (%s) is late", it.ID, it.Title)})
 			continue
 		}
 		d.Late = append(d.Late, it)
 		due := ro.t0.Add(it.Deadline).In(loc).Format("2006-01-02 15:04 MST")
 		if res.Status == checklist.Done {
-			v.block(fmt.Sprintf("checklist: item %s (%s) was done at %s, after its deadline %s (R7)",
-				it.ID, it.Title, res.At.In(loc).Format("2006-01-02 15:04 MST"), due))
+			v.block(Reason{Source: "checklist", Rule: policy.R7, Text: fmt.Sprintf("item %s (%s) was done at %s, after its deadline %s",
+				it.ID, it.Title, res.At.In(loc).Format("2006-01-02 15:04 MST"), due)})
 		} else {
-			v.block(fmt.Sprintf("checklist: item %s (%s) was due by %s and is not done (R7)", it.ID, it.Title, due))
+			v.block(Reason{Source: "checklist", Rule: policy.R7, Text: fmt.Sprintf("item %s (%s) was due by %s and is not done", it.ID, it.Title, due)})
 		}
 	}
 	progress := ro.readiness.Progress()
@@ -239,16 +253,16 @@ func (ro *rollout) readinessChecks(now time.Time, v *verdict) {
 				continue
 			}
 			d.Failed = append(d.Failed, res.Item)
-			reason := fmt.Sprintf("checklist: item %s (%s) failed", res.Item.ID, res.Item.Title)
+			reason := fmt.Sprintf("item %s (%s) failed", res.Item.ID, res.Item.Title)
 			if res.Note != "" {
 				reason += ": " + res.Note
 			}
-			v.block(reason)
+			v.block(Reason{Source: "checklist", Rule: policy.R8, Text: reason})
 		}
 	}
 	if progress.RequiredPending > 0 {
 		d.Pending = progress.RequiredPending
-		v.wait(fmt.Sprintf("checklist: %d required item(s) of %q still to do", progress.RequiredPending, ro.readiness.List().Name))
+		v.wait(Reason{Source: "checklist", Rule: policy.R7, Text: fmt.Sprintf("%d required item(s) of %q still to do", progress.RequiredPending, ro.readiness.List().Name)})
 	}
 }
 
@@ -353,7 +367,10 @@ func (v *evDecision) when() time.Time { return v.At }
 func (v *evDecision) put(w *enc) {
 	dd := &v.Decision
 	w.by(v.By)
-	w.text(strings.Join(dd.Reasons, "\n"))
+	w.text(strings.Join(reasonStrings(dd.Reasons), "\n")) // for people reading the record
+	if len(dd.Reasons) > 0 {
+		w.json("reasons", dd.Reasons)
+	}
 	w.str("rollout", v.Rollout)
 	w.str("verdict", dd.Verdict.String())
 	w.time("t0", dd.T0)
@@ -368,7 +385,9 @@ func (v *evDecision) put(w *enc) {
 	if o := dd.Policy.Override; o != nil {
 		w.json("override", o)
 	}
-	w.list("warnings", dd.Warnings)
+	if len(dd.Warnings) > 0 {
+		w.json("warnings", dd.Warnings)
+	}
 	w.list("late", itemIDs(dd.Late))
 	w.list("failed", itemIDs(dd.Failed))
 	if len(dd.Votes) > 0 {
@@ -401,8 +420,12 @@ func (v *evDecision) get(d *dec) error {
 	v.At, v.By, v.Rollout = d.e.At.In(d.loc), d.by(), d.need("rollout")
 	dd := &v.Decision
 	dd.At, dd.T0, dd.Digest, dd.Estimate, dd.Pending = v.At, d.time("t0"), d.str("digest"), d.dur("estimate"), d.int("pending")
-	if t := d.text(); t != "" {
-		dd.Reasons = strings.Split(t, "\n")
+	if _, ok := d.e.Attrs["reasons"]; ok {
+		d.json("reasons", &dd.Reasons)
+	} else if t := d.text(); t != "" { // written before reasons were data
+		for _, r := range strings.Split(t, "\n") {
+			dd.Reasons = append(dd.Reasons, Reason{Text: r})
+		}
 	}
 	d.need("verdict")
 	d.text2("verdict", &dd.Verdict)
@@ -418,7 +441,13 @@ func (v *evDecision) get(d *dec) error {
 			o.At = o.At.In(d.loc)
 		}
 	}
-	dd.Warnings = d.list("warnings")
+	if w := d.str("warnings"); strings.HasPrefix(w, `["`) { // written before reasons were data
+		for _, t := range d.list("warnings") {
+			dd.Warnings = append(dd.Warnings, Reason{Text: t})
+		}
+	} else {
+		d.json("warnings", &dd.Warnings)
+	}
 	dd.Late, dd.Failed = byIDs(d.list("late")), byIDs(d.list("failed"))
 	if _, ok := d.e.Attrs["votes"]; ok {
 		d.json("votes", &dd.Votes)

@@ -127,11 +127,11 @@ func ExampleGoNoGo_Decide() {
 	// undecided
 	// go by olga
 	// GO
-	// - friday-freeze: no Friday in Europe/Paris during the operation
-	// - weekend-freeze: no Saturday or Sunday in Europe/Paris during the operation
-	// - holidays-FR: no holiday or holiday eve in Europe/Paris during the operation
-	// - readiness: ready at least 1h before the start
-	// - require-go:operations: GO from operations by olga
+	// - friday-freeze: no Friday in Europe/Paris during the operation (R11)
+	// - weekend-freeze: no Saturday or Sunday in Europe/Paris during the operation (R11)
+	// - holidays-FR: no holiday or holiday eve in Europe/Paris during the operation (R11)
+	// - readiness: ready at least 1h before the start (R7)
+	// - require-go:operations: GO from operations by olga (R9)
 }
 
 // A record on disk read back: the project opened from its file states

@@ -52,7 +52,7 @@ func TestGoNeedsTheR8ItemsByPurpose(t *testing.T) {
 	}}, true)
 	d := r.GoNoGo().Evaluate(bg, c.now())
 	assert.Equal(t, mep.NoGo, d.Verdict)
-	assert.Contains(t, reasons(d), "readiness (R8): the readiness checklist has no item for the old and new hardware verified")
+	assert.Contains(t, reasons(d), "readiness: the readiness checklist has no item for the old and new hardware verified (purpose hardware-verified) (R8)")
 	assert.Contains(t, reasons(d), "backup of the impacted configurations")
 }
 
@@ -62,7 +62,7 @@ func TestRolloutsOnlyFirstGoNeedsOperationsReadiness(t *testing.T) {
 	_, r, c := goReady(t, okReadiness(), false)
 	d := r.GoNoGo().Evaluate(bg, c.now())
 	assert.Equal(t, mep.NoGo, d.Verdict)
-	assert.Contains(t, reasons(d), "operations readiness (R13)")
+	assert.Contains(t, reasons(d), "operations readiness: no operations-readiness checklist run started (R13)")
 }
 
 // R3 at every GO: an MCO member who joined after the round table and is

@@ -21,7 +21,13 @@ import (
 )
 
 // reasons returns d's reasons and warnings as one text.
-func reasons(d mep.Decision) string { return strings.Join(append(d.Reasons, d.Warnings...), "\n") }
+func reasons(d mep.Decision) string {
+	var lines []string
+	for _, r := range append(d.Reasons, d.Warnings...) {
+		lines = append(lines, r.String())
+	}
+	return strings.Join(lines, "\n")
+}
 
 // TestDecideFollowsThePhases (R1): a rollout of a project still in
 // Scoping, with every vote and tick it needs, is a NoGo that names the
@@ -41,8 +47,9 @@ func TestDecideFollowsThePhases(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, mep.NoGo, d.Verdict)
 	require.NotEmpty(t, d.Reasons)
-	assert.Contains(t, d.Reasons[0], "scoping", "the phase comes first")
-	assert.Contains(t, d.Reasons[0], "R1")
+	assert.Contains(t, d.Reasons[0].Text, "scoping", "the phase comes first")
+	assert.Equal(t, "phase", d.Reasons[0].Source)
+	assert.Equal(t, policy.R1, d.Reasons[0].Rule)
 	assert.Contains(t, reasons(d), "phase budget planned", "the unmet criteria of the gate are named")
 	g.c.set(g.t0)
 	assert.ErrorIs(t, g.r.Cutover().Start("stop-app", "Bea"), mep.ErrNoGo)
@@ -66,7 +73,7 @@ func TestDecideLaterDeploymentsInIndustrialization(t *testing.T) {
 	g.vote("Otto", mep.Go)
 	d := g.r.GoNoGo().Evaluate(bg, g.c.now())
 	assert.Equal(t, mep.NoGo, d.Verdict)
-	assert.Contains(t, d.Reasons[0], "industrialization or operations")
+	assert.Contains(t, d.Reasons[0].Text, "industrialization or operations")
 
 	// Preparing the next deployment during the review does not hide the
 	// cutover under review from the Review gate.
@@ -193,7 +200,7 @@ func TestFirstGoNeedsOperationsReadiness(t *testing.T) {
 	g.c.set(g.t0.Add(-30 * time.Minute))
 	d := g.r.GoNoGo().Evaluate(bg, g.c.now())
 	assert.Equal(t, mep.NoGo, d.Verdict)
-	assert.Contains(t, reasons(d), "operations readiness (R13)")
+	assert.Contains(t, reasons(d), "operations readiness: no operations-readiness checklist run started (R13)")
 	tickAll(t, g.p.Operations(), checklist.Operations(), g.c.now(), "Mia")
 	d = g.r.GoNoGo().Evaluate(bg, g.c.now())
 	assert.NotEqual(t, mep.Go, d.Verdict, "the GO was voted before the operations readiness (R9)")
@@ -221,7 +228,7 @@ func TestEstimateFromTheLastProductionLikeRehearsal(t *testing.T) {
 	g.c.add(time.Hour)
 	g.vote("Otto", mep.Go)
 	d := g.r.GoNoGo().Evaluate(bg, g.c.now())
-	assert.Contains(t, d.Warnings, e.Warning, "the fallback is a warning of the decision")
+	assert.Contains(t, d.Warnings, mep.Reason{Source: "estimate", Rule: policy.R5, Text: e.Warning}, "the fallback is a warning of the decision")
 
 	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{Summary: rehearse(t, start, runbook, 60, 0), Environment: "preprod", ProductionLike: true}))
 	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{Summary: rehearse(t, start, runbook, 5), Environment: "preprod", ProductionLike: true}))
@@ -557,8 +564,9 @@ func TestLessonsAreWarningsThenAGate(t *testing.T) {
 	d := next.GoNoGo().Evaluate(bg, g.c.now())
 	assert.Equal(t, mep.Go, d.Verdict, "lessons do not block: %s", d)
 	require.Len(t, d.Warnings, 2)
-	assert.Contains(t, d.Warnings[0], "lesson #1 not applied yet")
-	assert.Contains(t, d.Warnings[1], "lower the TTL")
+	assert.Contains(t, d.Warnings[0].String(), "lesson: #1 not applied yet")
+	assert.Equal(t, policy.R12, d.Warnings[0].Rule)
+	assert.Contains(t, d.Warnings[1].Text, "lower the TTL")
 
 	require.NoError(t, g.p.Lessons().Apply(1, "second", "Bea", time.Time{}, "", false))
 	fieldErr(t, g.p.Lessons().Apply(2, "second", "Otto", time.Time{}, "", true))
@@ -701,7 +709,7 @@ func TestMethodFreezeTable(t *testing.T) {
 			frozen := d.Verdict == mep.NoGo
 			assert.Equal(t, tt.frozen, frozen, "%s", d)
 			if frozen {
-				assert.Regexp(t, `^(friday-freeze|weekend-freeze|holidays)`, d.Reasons[0])
+				assert.Regexp(t, `^(friday-freeze|weekend-freeze|holidays)`, d.Reasons[0].Source)
 			}
 		})
 	}

@@ -54,7 +54,7 @@ func sampleEvents(t testing.TB) []event {
 		&evReschedule{At: at, Rollout: "r1", T0: t0, By: "Olga", Reason: "eve"},
 		&evVote{At: at, Rollout: "r1", Vote: Vote{Role: RoleOperations, By: "Olga", Verdict: NoGo, Reason: "no", At: at, T0: t0, Digest: "abc"}},
 		&evDecision{At: at, Rollout: "r1", By: "Olga", Decision: Decision{
-			Verdict: Go, At: at, T0: t0, Reasons: []string{"a", "b"}, Warnings: []string{"w"}, Estimate: time.Hour, Pending: 2, Digest: "abc",
+			Verdict: Go, At: at, T0: t0, Reasons: []Reason{{Source: "phase", Rule: policy.R1, Text: "a"}, {Text: "b"}}, Warnings: []Reason{{Source: "lesson", Rule: policy.R12, Text: "w"}}, Estimate: time.Hour, Pending: 2, Digest: "abc",
 			Policy: policy.Result{
 				Decisions: []policy.Decision{{Policy: "friday-freeze", Verdict: policy.Deny, Reason: "friday", Next: t0, Overridden: true}},
 				Override:  &policy.Override{By: "Olga", Reason: "urgent", At: at},

@@ -384,9 +384,9 @@ func TestResumeKeepsThePolicyResult(t *testing.T) {
 	}
 	n := 0
 	for _, r := range g.r.GoNoGo().Decided().Reasons {
-		if strings.HasPrefix(r, "quarter-close:") {
+		if r.Source == "quarter-close" {
 			n++
-			assert.Contains(t, r, "(overridden)", "a denial in a GO's reasons says it was overridden")
+			assert.Contains(t, r.Text, "(overridden)", "a denial in a GO's reasons says it was overridden")
 		}
 	}
 	assert.Equal(t, 1, n, "%s", g.r.GoNoGo().Decided())

@@ -39,7 +39,7 @@ func (ro *rollout) report(st *state, p *Project, now time.Time) *report.Report {
 	}
 	d := ro.debrief(st, now)
 	v := d.Decision
-	rep.Decision = report.Decision{Verdict: v.Verdict.String(), Reasons: append(append([]string(nil), v.Reasons...), prefixed("warning: ", v.Warnings)...), At: v.At}
+	rep.Decision = report.Decision{Verdict: v.Verdict.String(), Reasons: append(reasonStrings(v.Reasons), prefixed("warning: ", reasonStrings(v.Warnings))...), At: v.At}
 	for _, vote := range ro.votes {
 		rep.Votes = append(rep.Votes, report.Vote{Role: vote.Role.String(), By: vote.By, Go: vote.Verdict == Go, Reason: vote.Reason, At: vote.At, Digest: vote.Digest})
 	}

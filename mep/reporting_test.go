@@ -41,7 +41,7 @@ func TestRolloutReport(t *testing.T) {
 	assert.True(t, rep.Actions[0].Overdue)
 	require.Len(t, rep.Lessons, 1)
 	assert.False(t, rep.Lessons[0].Applied)
-	assert.Contains(t, rep.Decision.Reasons, "warning: lesson #1 not applied yet: DNS TTL too long; apply it: lower the TTL a day before (R12)")
+	assert.Contains(t, rep.Decision.Reasons, "warning: lesson: #1 not applied yet: DNS TTL too long; apply it: lower the TTL a day before (R12)")
 	require.Len(t, rep.Notes, 1)
 	assert.Equal(t, "go-live", rep.Rollout)
 	assert.Equal(t, paris, rep.Location)

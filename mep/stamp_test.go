@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/policy"
 	"github.com/mepkit/mepkit/timeline"
 )
 
@@ -190,11 +191,11 @@ func TestNoCountrySaysSoLoudly(t *testing.T) {
 	r, err := p.NewRollout(mep.RolloutOptions{Name: "r", T0: at(paris, 2026, 11, 17, 20, 0), Runbook: goliveRunbook(), Readiness: goliveReadiness()})
 	require.NoError(t, err)
 	d := r.GoNoGo().Evaluate(bg, c.now())
-	assert.Contains(t, d.Warnings, "holidays: no country set (Options.Country): public holidays and their eves are not checked (R11)")
+	assert.Contains(t, d.Warnings, mep.Reason{Source: "holidays", Rule: policy.R11, Text: "no country set (Options.Country): public holidays and their eves are not checked"})
 
 	g := rolloutsOnly(t, mep.RolloutOptions{}) // Country "FR"
 	for _, w := range g.r.GoNoGo().Evaluate(bg, g.c.now()).Warnings {
-		assert.NotContains(t, w, "no country set")
+		assert.NotContains(t, w.Text, "no country set")
 	}
 }
 

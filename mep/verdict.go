@@ -41,15 +41,14 @@ type Decision struct {
 	By      string    // a Go: who gave it, the first operations voter that counts
 	At      time.Time // when it was taken or evaluated
 	T0      time.Time // the cutover start it is about
-	// Reasons explain the verdict, one sentence each, blocking reasons
-	// first: the phase, policy denials and warnings, late or failed
-	// checklist items, missing, stale or uncounted votes, a missing
-	// estimate.
-	Reasons []string
+	// Reasons explain the verdict, one each, blocking reasons first: the
+	// phase, policy denials and warnings, late or failed checklist items,
+	// missing, stale or uncounted votes, a missing estimate.
+	Reasons []Reason
 	// Warnings do not change the verdict but deserve a look: lessons not
 	// yet applied (R12), an estimate that does not come from a
-	// production-like full rehearsal (R5).
-	Warnings []string
+	// production-like full rehearsal (R5), no holiday calendar (R11).
+	Warnings []Reason
 	// Policy is the policies' result for [T0, T0+Estimate).
 	Policy   policy.Result
 	Estimate time.Duration // the estimated duration checked, margin included
@@ -63,6 +62,42 @@ type Decision struct {
 	Stale  []Vote // votes that do not count, each with its Stale reason
 }
 
+// Reason is one reason of a decision, as data: what it comes from, the
+// rule of the method it enforces, and a sentence a person can act on.
+// The record keeps its fields.
+type Reason struct {
+	// Source is what the reason comes from: a policy's name
+	// ("friday-freeze"), or "phase", "checklist", "readiness",
+	// "operations readiness", "team", "vote", "estimate", "lesson",
+	// "holidays" or "policies".
+	Source string `json:"source"`
+	// Rule is the rule of the method it enforces; 0 for none (a policy of
+	// the team's own, say).
+	Rule policy.Rule `json:"rule,omitzero"`
+	Text string      `json:"text"`
+}
+
+// String returns the reason as people read it: "source: text (R7)".
+func (r Reason) String() string {
+	s := r.Text
+	if r.Source != "" {
+		s = r.Source + ": " + s
+	}
+	if r.Rule != 0 {
+		s += " (" + r.Rule.String() + ")"
+	}
+	return s
+}
+
+// reasons returns rs as people read them, one string each.
+func reasonStrings(rs []Reason) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.String()
+	}
+	return out
+}
+
 // IsGo reports whether the verdict is Go.
 func (d Decision) IsGo() bool { return d.Verdict == Go }
 
@@ -73,11 +108,11 @@ func (d Decision) String() string {
 	b.WriteString(strings.ToUpper(d.Verdict.String()))
 	for _, r := range d.Reasons {
 		b.WriteString("\n- ")
-		b.WriteString(r)
+		b.WriteString(r.String())
 	}
 	for _, w := range d.Warnings {
 		b.WriteString("\n- warning: ")
-		b.WriteString(w)
+		b.WriteString(w.String())
 	}
 	return b.String()
 }

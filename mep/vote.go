@@ -25,7 +25,8 @@ type Vote struct {
 	// count.
 	Stale string `json:"stale,omitempty"`
 
-	gen uint64 // the rollout's T0 generation when given
+	gen  uint64      // the rollout's T0 generation when given
+	rule policy.Rule // the rule that makes a stale vote not count
 }
 
 // String describes the vote for people, e.g. "GO from operations by olga".
@@ -113,11 +114,11 @@ func (ro *rollout) countVotes(now, opsReady time.Time, first bool) (current, sta
 			v.Stale = fmt.Sprintf("given for T0 %s; T0 is now %s: vote again",
 				v.T0.In(loc).Format("2006-01-02 15:04 MST"), ro.t0.In(loc).Format("2006-01-02 15:04 MST"))
 		case readyAt.IsZero() || v.At.Before(readyAt):
-			v.Stale = "given before readiness was complete: vote again once it is (R9)"
+			v.Stale, v.rule = "given before readiness was complete: vote again once it is", policy.R9
 		case first && (opsReady.IsZero() || v.At.Before(opsReady)):
-			v.Stale = "given before operations readiness was complete: vote again once it is (R9, R13)"
+			v.Stale, v.rule = "given before operations readiness was complete: vote again once it is", policy.R13
 		case v.Digest != digest:
-			v.Stale = "the readiness checklist changed since the vote: vote again on its current state (R9)"
+			v.Stale, v.rule = "the readiness checklist changed since the vote: vote again on its current state", policy.R9
 		}
 		if v.Stale != "" {
 			stale = append(stale, v)

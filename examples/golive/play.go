@@ -268,7 +268,9 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 		return nil, err
 	}
 	n.say("go/no-go: %s", strings.ToUpper(v.Verdict.String()))
-	n.indent(strings.Join(v.Reasons, "\n"))
+	for _, reason := range v.Reasons {
+		n.indent(reason.String())
+	}
 	if !v.IsGo() {
 		return nil, errors.New("the go-live did not get its GO")
 	}

@@ -283,7 +283,9 @@ func goBy(votes []Vote) string {
 // a Go for the current T0 may cutover steps start. It returns a
 // *FieldError for a zero now, and the record's error if the decision
 // could not be recorded, in which case the rollout's decision is left as
-// it was.
+// it was. A decision is judged when it is recorded: a now a minute or
+// more before the project's clock is taken as the clock's reading; one
+// after it is a *FieldError.
 //
 // The decision is NoGo when the project's phase does not allow it (R1),
 // when a policy denies the whole operation (an override lifts the
@@ -337,6 +339,11 @@ func (v *evDecision) prepare(p *Project, st *state) error {
 	ro, err := st.rollout(v.Rollout)
 	if err != nil {
 		return err
+	}
+	// A decision is judged when it is recorded: one dated earlier would
+	// leave out the votes and failures recorded since (R9).
+	if now, err := p.recordedAt(v); err == nil && now.Sub(v.At) >= lateAfter {
+		v.At = now
 	}
 	d := ro.evaluate(v.ctx, st, p, v.At, ro.t0)
 	for i := range d.Policy.Decisions {

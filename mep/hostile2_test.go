@@ -1,0 +1,31 @@
+package mep_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mepkit/mepkit/mep"
+)
+
+// A decision dated before a No-Go was voted is judged when it is
+// recorded: the No-Go counts, and no cutover can be closed on it by
+// skipping every step (R9).
+func TestBackdatedDecideIsJudgedWhenRecorded(t *testing.T) {
+	g := rolloutsOnly(t, mep.RolloutOptions{})
+	g.ready(g.t0.Add(-5 * time.Hour))
+	g.c.set(g.t0.Add(-3 * time.Hour))
+	g.vote("Otto", mep.Go)
+	g.c.set(g.t0.Add(-20 * time.Minute))
+	g.vote("Otto", mep.NoGo)
+	g.c.set(g.t0.Add(-15 * time.Minute))
+
+	d, err := g.r.GoNoGo().Decide(bg, g.t0.Add(-25*time.Minute))
+	require.NoError(t, err)
+	assert.Equal(t, mep.NoGo, d.Verdict, "%s", d)
+	assert.Equal(t, g.c.now(), d.At, "taken when recorded")
+	err = g.r.Cutover().Skip(g.rb[0].ID, "Bea", "in a hurry")
+	assert.ErrorIs(t, err, mep.ErrNoGo)
+}

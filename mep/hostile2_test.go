@@ -29,3 +29,26 @@ func TestBackdatedDecideIsJudgedWhenRecorded(t *testing.T) {
 	err = g.r.Cutover().Skip(g.rb[0].ID, "Bea", "in a hurry")
 	assert.ErrorIs(t, err, mep.ErrNoGo)
 }
+
+// Skipping the first step needs the GO to hold still, as starting it
+// does: a No-Go voted after the decision stops a cutover that would
+// otherwise be closed by skipping every step (R9, R10).
+func TestSkipNeedsTheGoToHoldStill(t *testing.T) {
+	g := rolloutsOnly(t, mep.RolloutOptions{})
+	g.ready(g.t0.Add(-5 * time.Hour))
+	g.c.set(g.t0.Add(-3 * time.Hour))
+	g.vote("Otto", mep.Go)
+	g.c.set(g.t0.Add(-30 * time.Minute))
+	d, err := g.r.GoNoGo().Decide(bg, g.c.now())
+	require.NoError(t, err)
+	require.Equal(t, mep.Go, d.Verdict, "%s", d)
+	g.c.set(g.t0.Add(-20 * time.Minute))
+	g.vote("Otto", mep.NoGo)
+
+	g.c.set(g.t0)
+	before := len(g.p.Record())
+	err = g.r.Cutover().Skip(g.rb[0].ID, "Bea", "in a hurry")
+	require.ErrorIs(t, err, mep.ErrNoGo)
+	assert.Len(t, g.p.Record(), before)
+	assert.ErrorIs(t, g.r.Cutover().Start(g.rb[0].ID, "Bea"), mep.ErrNoGo)
+}

@@ -66,16 +66,16 @@ func (v *evStep) get(d *dec) error {
 var _ = register[evStep]()
 
 // prepare marks the steps of a rollback as such, and checks, for the
-// first step of the cutover, that the GO decided still holds for a start
-// at this moment (R9): a No-Go voted since, an item failed since, a start
-// moved into a freeze refuse it.
+// first step of the cutover, started or skipped, that the GO decided
+// still holds for a start at this moment (R9): a No-Go voted since, an
+// item failed since, a start moved into a freeze refuse it.
 func (v *evStep) prepare(p *Project, st *state) error {
 	ro, err := st.rollout(v.Rollout)
 	if err != nil {
 		return err
 	}
 	v.Rollback = ro.rollback != nil && v.Event != stepSkip
-	if v.Event != stepStart || ro.started || v.Rollback || ro.decided.Verdict != Go || !ro.decided.T0.Equal(ro.t0) {
+	if v.Event == stepEnd || ro.started || v.Rollback || ro.decided.Verdict != Go || !ro.decided.T0.Equal(ro.t0) {
 		return nil // check refuses what does not follow
 	}
 	if d := ro.evaluate(context.Background(), st, p, v.At, v.At); !d.IsGo() {

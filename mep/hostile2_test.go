@@ -52,3 +52,17 @@ func TestSkipNeedsTheGoToHoldStill(t *testing.T) {
 	assert.Len(t, g.p.Record(), before)
 	assert.ErrorIs(t, g.r.Cutover().Start(g.rb[0].ID, "Bea"), mep.ErrNoGo)
 }
+
+// The first go-live's steps are skipped, as they are started, only in
+// the Cutover phase: a cutover cannot be closed in Preparation, its gate
+// never passed, by skipping every step (R1).
+func TestFirstCutoverSkipsOnlyInItsPhase(t *testing.T) {
+	g := walk(t, mep.Preparation)
+	g.prepare()
+	before := len(g.p.Record())
+	err := g.r.Cutover().Skip(g.rb[0].ID, "Bea", "in a hurry")
+	require.ErrorIs(t, err, mep.ErrGate)
+	assert.Len(t, g.p.Record(), before)
+	g.advance(mep.Cutover)
+	require.NoError(t, g.r.Cutover().Skip(g.rb[0].ID, "Bea", "nothing to stop"))
+}

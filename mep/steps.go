@@ -106,12 +106,7 @@ func (v *evStep) check(st *state) error {
 		if err := ro.checkStart(v.Step, v.Rollback); err != nil {
 			return err
 		}
-		if !v.Rollback && !ro.started && !st.rolloutsOnly && st.phase != Cutover && st.firstGoLive(ro) {
-			// The Preparation -> Cutover gate (readiness lead, operations
-			// readiness, the GO) must pass before the first go-live runs.
-			return fmt.Errorf("%w: the project is in %s; the first go-live's steps run in the cutover phase: advance through its gate first (R1)", ErrGate, st.phase)
-		}
-		return nil
+		return st.inCutoverPhase(ro, v.Rollback)
 	case stepEnd:
 		if !v.Outcome.IsValid() {
 			return fieldErr("step.outcome", v.Outcome.String(), "invalid outcome")
@@ -139,8 +134,20 @@ func (v *evStep) check(st *state) error {
 			// for (R9, R10).
 			return fmt.Errorf("%w: step %q cannot be skipped before the cutover started; the decision is %s", ErrNoGo, v.Step, ro.decided.Verdict)
 		}
+		return st.inCutoverPhase(ro, false)
 	default:
 		return fieldErr("step.event", v.Event, "not start, end or skip")
+	}
+	return nil
+}
+
+// inCutoverPhase reports why a step of ro cannot start or be skipped in
+// the project's phase: the Preparation -> Cutover gate (readiness lead,
+// operations readiness, the GO) must pass before the first go-live runs
+// (R1).
+func (st *state) inCutoverPhase(ro *rollout, rollback bool) error {
+	if !rollback && !ro.started && !st.rolloutsOnly && st.phase != Cutover && st.firstGoLive(ro) {
+		return fmt.Errorf("%w: the project is in %s; the first go-live's steps run in the cutover phase: advance through its gate first (R1)", ErrGate, st.phase)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package mep_test
 
 import (
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -65,4 +66,32 @@ func TestFirstCutoverSkipsOnlyInItsPhase(t *testing.T) {
 	assert.Len(t, g.p.Record(), before)
 	g.advance(mep.Cutover)
 	require.NoError(t, g.r.Cutover().Skip(g.rb[0].ID, "Bea", "nothing to stop"))
+}
+
+// A project's zone is recorded by name: a location whose name does not
+// load as the same zone is refused when the project is created, instead
+// of a record that does not open again or reopens in another zone.
+func TestZoneTheRecordCannotNameIsRefused(t *testing.T) {
+	for _, loc := range []*time.Location{
+		time.FixedZone("UTC+1", 3600),
+		time.FixedZone("Europe/Paris", 5*3600),
+		time.FixedZone("", 3600),
+	} {
+		t.Run(loc.String(), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "p.jsonl")
+			_, err := mep.CreateFile(path, "billing v2", &mep.Options{Location: loc, NoSync: true, Now: func() time.Time { return goliveT0 }})
+			assert.Equal(t, "options.location", fieldErr(t, err).Field)
+		})
+	}
+	for _, loc := range []*time.Location{paris, sydney, kolkata, time.UTC} {
+		path := filepath.Join(t.TempDir(), "p.jsonl")
+		p, err := mep.CreateFile(path, "billing v2", &mep.Options{Location: loc, NoSync: true, Now: func() time.Time { return goliveT0 }})
+		require.NoError(t, err, "%s", loc)
+		created := p.Created()
+		require.NoError(t, p.Close())
+		again, err := mep.OpenFile(path, nil)
+		require.NoError(t, err)
+		assert.Equal(t, created.String(), again.Created().String())
+		require.NoError(t, again.Close())
+	}
 }

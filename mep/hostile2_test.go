@@ -95,3 +95,28 @@ func TestZoneTheRecordCannotNameIsRefused(t *testing.T) {
 		require.NoError(t, again.Close())
 	}
 }
+
+// T0 comes back from the record in the zone it was given in: UTC in a
+// project kept in Paris time stays UTC, and a zone the record cannot
+// name is refused.
+func TestT0ZoneIsReplayed(t *testing.T) {
+	for _, z := range []*time.Location{time.UTC, newYork, paris} {
+		t.Run(z.String(), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "p.jsonl")
+			g := newGoliveFile(t, path, &mep.Options{RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "in production"})
+			g.c.set(g.t0.Add(-day(1)))
+			g.newRollout(mep.RolloutOptions{T0: g.t0.In(z)})
+			live := g.r.T0()
+			require.NoError(t, g.p.Close())
+			p, err := mep.OpenFile(path, nil)
+			require.NoError(t, err)
+			r, ok := p.Rollout("go-live")
+			require.True(t, ok)
+			assert.Equal(t, live.String(), r.T0().String())
+			require.NoError(t, p.Close())
+		})
+	}
+	g := newGolive(t, nil)
+	_, err := g.p.NewRollout(mep.RolloutOptions{Name: "go-live", T0: goliveT0.In(time.FixedZone("X", 3600)), Runbook: goliveRunbook()})
+	assert.Equal(t, "rollout.t0", fieldErr(t, err).Field)
+}

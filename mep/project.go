@@ -170,14 +170,14 @@ func (s *settings) adopt(r *recorded, o *Options) error {
 // name: one whose name does not load (time.LoadLocation) as a zone with
 // the same offsets, such as time.FixedZone("UTC+1", 3600); the record
 // would not open, or would show its times in another zone.
-func nameable(loc *time.Location, at time.Time) error {
+func nameable(field string, loc *time.Location, at time.Time) error {
 	named, same := zone(loc.String(), time.UTC), true
 	for _, t := range []time.Time{at, time.Date(at.Year(), 1, 1, 0, 0, 0, 0, time.UTC), time.Date(at.Year(), 7, 1, 0, 0, 0, 0, time.UTC)} {
 		_, a := t.In(loc).Zone()
 		same = same && named != nil && a == offset(t, named)
 	}
 	if !same {
-		return fieldErr("options.location", loc.String(), "not a zone the record can name: give one that time.LoadLocation loads (\"Europe/Paris\", \"UTC\")")
+		return fieldErr(field, loc.String(), "not a zone the record can name: give one that time.LoadLocation loads (\"Europe/Paris\", \"UTC\")")
 	}
 	return nil
 }
@@ -240,7 +240,7 @@ func create(j *timeline.Journal, name string, s settings) (*Project, error) {
 	if j.Len() > 0 {
 		return nil, ErrExists
 	}
-	if err := nameable(s.loc, s.now()); err != nil {
+	if err := nameable("options.location", s.loc, s.now()); err != nil {
 		return nil, err
 	}
 	p := &Project{settings: s, journal: j, st: newState()}

@@ -95,8 +95,10 @@ func (p *Project) NewRollout(o RolloutOptions) (*Rollout, error) {
 		Environment: o.Environment, Labels: maps.Clone(o.Labels), Zone: o.T0.Location().String(),
 		Runbook: slices.Clone(o.Runbook), Readiness: list, Margin: o.Margin,
 	}
-	if spec.Zone == time.UTC.String() || spec.Zone == p.loc.String() {
+	if spec.Zone == p.loc.String() {
 		spec.Zone = ""
+	} else if err := nameable("rollout.t0", o.T0.Location(), o.T0); err != nil {
+		return nil, err
 	}
 	quorum := maps.Clone(o.Quorum)
 	if quorum == nil {

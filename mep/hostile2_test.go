@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mepkit/mepkit/checklist"
 	"github.com/mepkit/mepkit/mep"
 )
 
@@ -119,4 +120,49 @@ func TestT0ZoneIsReplayed(t *testing.T) {
 	g := newGolive(t, nil)
 	_, err := g.p.NewRollout(mep.RolloutOptions{Name: "go-live", T0: goliveT0.In(time.FixedZone("X", 3600)), Runbook: goliveRunbook()})
 	assert.Equal(t, "rollout.t0", fieldErr(t, err).Field)
+}
+
+// A rollout opened again with NewRollout attaches its policies only when
+// its options are those recorded: a quorum, a margin, labels or a
+// readiness list other than the record's is refused, and the rollout
+// keeps the quorum it was created with (R9).
+func TestReattachWithOtherOptionsIsRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.jsonl")
+	g := newGoliveFile(t, path, &mep.Options{RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "in production"})
+	tickAll(t, g.p.Operations(), checklist.Operations(), g.c.now(), "Mia")
+	g.c.set(g.t0.Add(-day(1)))
+	quorum := map[mep.Role]int{mep.RoleMCO: 1} // Mia's GO is needed too
+	g.newRollout(mep.RolloutOptions{Quorum: quorum, Margin: 0.5, Labels: map[string]string{"tier": "1"}})
+	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{
+		Summary: rehearse(t, g.c.now().Add(-day(1)), goliveRunbook(), 5, 20, 10, 5), Environment: "preprod", ProductionLike: true,
+	}))
+	ro := g.ro
+	require.NoError(t, g.p.Close())
+
+	p, err := mep.OpenFile(path, &mep.Options{Now: g.c.now, NoSync: true})
+	require.NoError(t, err)
+	defer p.Close()
+	for field, change := range map[string]func(*mep.RolloutOptions){
+		"rollout.quorum":    func(o *mep.RolloutOptions) { o.Quorum = map[mep.Role]int{mep.RoleOperations: 1} },
+		"rollout.margin":    func(o *mep.RolloutOptions) { o.Margin = 0.1 },
+		"rollout.labels":    func(o *mep.RolloutOptions) { o.Labels = map[string]string{"tier": "3"} },
+		"rollout.readiness": func(o *mep.RolloutOptions) { o.Readiness = checklist.Preparation() },
+	} {
+		o := ro
+		change(&o)
+		_, err := p.NewRollout(o)
+		assert.Equal(t, field, fieldErr(t, err).Field)
+	}
+	// Zero values stand for the recorded ones: the MCO quorum holds.
+	r, err := p.NewRollout(mep.RolloutOptions{Name: ro.Name, T0: ro.T0, Runbook: ro.Runbook})
+	require.NoError(t, err)
+	for _, it := range r.Readiness().Run().List().Items {
+		require.NoError(t, r.Readiness().Check(it.ID, "Otto", time.Time{}, ""))
+	}
+	g.c.add(time.Hour)
+	_, err = r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go})
+	require.NoError(t, err)
+	d, err := r.GoNoGo().Decide(bg, g.c.now())
+	require.NoError(t, err)
+	assert.NotEqual(t, mep.Go, d.Verdict, "the MCO quorum recorded still holds: %s", d)
 }

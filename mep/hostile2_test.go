@@ -10,6 +10,7 @@ import (
 
 	"github.com/mepkit/mepkit/checklist"
 	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/timeline"
 )
 
 // A decision dated before a No-Go was voted is judged when it is
@@ -165,4 +166,31 @@ func TestReattachWithOtherOptionsIsRefused(t *testing.T) {
 	d, err := r.GoNoGo().Decide(bg, g.c.now())
 	require.NoError(t, err)
 	assert.NotEqual(t, mep.Go, d.Verdict, "the MCO quorum recorded still holds: %s", d)
+}
+
+// A GO written straight into the record, with no GO vote behind it, is
+// refused on replay with its seq, as the API would never record it: it
+// cannot open the way to a cutover (R9).
+func TestReplayRefusesForgedGo(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.jsonl")
+	g := newGoliveFile(t, path, &mep.Options{RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "in production"})
+	g.c.set(g.t0.Add(-day(1)))
+	g.newRollout(mep.RolloutOptions{})
+	require.NoError(t, g.p.Close())
+
+	j, err := timeline.Open(path, &timeline.Options{NoSync: true})
+	require.NoError(t, err)
+	forged, err := j.Record(timeline.Entry{At: g.t0.Add(-time.Hour), Kind: "mep.decision", Actor: "Otto",
+		Attrs: map[string]string{"rollout": "go-live", "verdict": "go", "t0": g.t0.Format(time.RFC3339)}})
+	require.NoError(t, err)
+	_, err = j.Record(timeline.Entry{At: g.t0, Kind: "mep.step", Actor: "Bea",
+		Attrs: map[string]string{"rollout": "go-live", "step": "stop-app", "event": "start"}})
+	require.NoError(t, err)
+	require.NoError(t, j.Close())
+
+	_, err = mep.OpenFile(path, nil)
+	var re *mep.RecordError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, forged.Seq, re.Seq)
+	assert.ErrorIs(t, err, mep.ErrCorrupt)
 }

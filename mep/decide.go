@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -297,7 +298,9 @@ func goBy(votes []Vote) string {
 // a Go for the current T0 may cutover steps start. It returns a
 // *FieldError for a zero now, and the record's error if the decision
 // could not be recorded, in which case the rollout's decision is left as
-// it was.
+// it was. A decision is judged when it is recorded: a now a minute or
+// more before the project's clock is taken as the clock's reading; one
+// after it is a *FieldError.
 //
 // The decision is NoGo when the project's phase does not allow it (R1),
 // when a policy denies the whole operation (an override lifts the
@@ -351,6 +354,11 @@ func (v *evDecision) prepare(p *Project, st *state) error {
 	ro, err := st.rollout(v.Rollout)
 	if err != nil {
 		return err
+	}
+	// A decision is judged when it is recorded: one dated earlier would
+	// leave out the votes and failures recorded since (R9).
+	if now, err := p.recordedAt(v); err == nil && now.Sub(v.At) >= lateAfter {
+		v.At = now
 	}
 	d := ro.evaluate(v.ctx, st, p, v.At, ro.t0)
 	for i := range d.Policy.Decisions {
@@ -487,6 +495,11 @@ func (v *evDecision) check(st *state) error {
 	if _, err := d.Verdict.MarshalText(); err != nil {
 		return err
 	}
+	if d.Verdict == Go {
+		if err := ro.goStands(st, v.At); err != nil {
+			return err
+		}
+	}
 	if err := checkTime("decision.t0", d.T0); err != nil {
 		return err
 	}
@@ -502,6 +515,28 @@ func (v *evDecision) check(st *state) error {
 		}
 	}
 	v.policies = b
+	return nil
+}
+
+// goStands reports why a GO at now has nothing to stand on: the checks
+// of evaluate that the record alone can make again (R1, R7, R9), so that
+// a replay refuses a GO the API would not have recorded.
+func (ro *rollout) goStands(st *state, now time.Time) error {
+	current, _ := ro.countVotes(now, st.opsReadyAt(), st.firstGoLive(ro))
+	for _, vt := range current {
+		if vt.Verdict == NoGo {
+			return fmt.Errorf("%w: a GO with a No-Go that counts (%s)", ErrNoGo, vt)
+		}
+	}
+	late := slices.ContainsFunc(ro.readiness.Late(now), func(it checklist.Item) bool { return !it.Optional })
+	switch {
+	case goBy(current) == "":
+		return fmt.Errorf("%w: a GO without a GO vote that counts", ErrNoGo)
+	case !ro.readiness.Ready() || late:
+		return fmt.Errorf("%w: a GO on a readiness checklist not ready in time", ErrNoGo)
+	case st.phaseAllows(ro) != "":
+		return fmt.Errorf("%w: a GO in a phase that does not allow it: %s", ErrNoGo, st.phaseAllows(ro))
+	}
 	return nil
 }
 

@@ -46,6 +46,7 @@ type evRollout struct {
 	run       *checklist.Run
 	quorum    map[Role]int
 	file      policy.Set // the policies of Spec.PolicyFile, made by check
+	given     givenOptions
 }
 
 func (*evRollout) kind() string      { return "rollout" }
@@ -88,10 +89,11 @@ func (v *evRollout) prepare(p *Project, st *state) error {
 	if old == nil {
 		return nil
 	}
-	if err := old.sameAs(v.T0, v.Spec); err != nil {
+	if err := old.sameAs(v.Spec, v.given); err != nil {
 		return err
 	}
-	old.policies, old.user, old.attached = v.set, v.user, true
+	// The set is built again from what the record states (its quorum).
+	old.policies, old.user, old.attached = nil, v.user, true
 	return errNothing
 }
 

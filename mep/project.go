@@ -166,6 +166,27 @@ func (s *settings) adopt(r *recorded, o *Options) error {
 	return nil
 }
 
+// nameable reports a *FieldError for a location that the record cannot
+// name: one whose name does not load (time.LoadLocation) as a zone with
+// the same offsets, such as time.FixedZone("UTC+1", 3600); the record
+// would not open, or would show its times in another zone.
+func nameable(field string, loc *time.Location, at time.Time) error {
+	named, same := zone(loc.String(), time.UTC), true
+	for _, t := range []time.Time{at, time.Date(at.Year(), 1, 1, 0, 0, 0, 0, time.UTC), time.Date(at.Year(), 7, 1, 0, 0, 0, 0, time.UTC)} {
+		_, a := t.In(loc).Zone()
+		same = same && named != nil && a == offset(t, named)
+	}
+	if !same {
+		return fieldErr(field, loc.String(), "not a zone the record can name: give one that time.LoadLocation loads (\"Europe/Paris\", \"UTC\")")
+	}
+	return nil
+}
+
+func offset(t time.Time, loc *time.Location) int {
+	_, off := t.In(loc).Zone()
+	return off
+}
+
 func locName(l *time.Location) string {
 	if l == nil {
 		return ""
@@ -218,6 +239,9 @@ func create(j *timeline.Journal, name string, s settings) (*Project, error) {
 	}
 	if j.Len() > 0 {
 		return nil, ErrExists
+	}
+	if err := nameable("options.location", s.loc, s.now()); err != nil {
+		return nil, err
 	}
 	p := &Project{settings: s, journal: j, st: newState()}
 	ev := &evProject{At: p.now(), Name: name, By: s.by, RolloutsOnly: s.only, Reason: s.why, Options: s.recorded()}

@@ -1,7 +1,10 @@
 package mep
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -82,7 +85,8 @@ type Rollout struct {
 // (policies given in code are attached again after [Open]: the record
 // keeps their names, and until they are attached every decision is a
 // No-Go); the other options must then be those it was recorded with,
-// policies included, else a *FieldError.
+// policies included, else a *FieldError (a zero Quorum, Margin, Labels or
+// Readiness stands for the recorded one, which the rollout keeps).
 //
 // It returns a *FieldError for a missing name or T0, an invalid runbook,
 // quorum or margin, or an invalid readiness list.
@@ -95,8 +99,10 @@ func (p *Project) NewRollout(o RolloutOptions) (*Rollout, error) {
 		Environment: o.Environment, Labels: maps.Clone(o.Labels), Zone: o.T0.Location().String(),
 		Runbook: slices.Clone(o.Runbook), Readiness: list, Margin: o.Margin,
 	}
-	if spec.Zone == time.UTC.String() || spec.Zone == p.loc.String() {
+	if spec.Zone == p.loc.String() {
 		spec.Zone = ""
+	} else if err := nameable("rollout.t0", o.T0.Location(), o.T0); err != nil {
+		return nil, err
 	}
 	quorum := maps.Clone(o.Quorum)
 	if quorum == nil {
@@ -124,7 +130,8 @@ func (p *Project) NewRollout(o RolloutOptions) (*Rollout, error) {
 	for _, q := range o.Policies {
 		spec.Code = append(spec.Code, q.Name())
 	}
-	ev := &evRollout{At: p.now(), Name: o.Name, T0: o.T0.Round(0), Spec: spec, user: slices.Clone(o.Policies), quorum: quorum, file: file}
+	ev := &evRollout{At: p.now(), Name: o.Name, T0: o.T0.Round(0), Spec: spec, user: slices.Clone(o.Policies), quorum: quorum, file: file,
+		given: givenOptions{quorum: len(o.Quorum) > 0, readiness: len(o.Readiness.Items) > 0}}
 	if err := p.record(ev); err != nil {
 		return nil, err
 	}
@@ -133,7 +140,7 @@ func (p *Project) NewRollout(o RolloutOptions) (*Rollout, error) {
 
 // sameAs reports a *FieldError when a rollout is opened again with other
 // options than it was recorded with.
-func (r *rollout) sameAs(t0 time.Time, spec rolloutJSON) error {
+func (r *rollout) sameAs(spec rolloutJSON, given givenOptions) error {
 	switch {
 	case !slices.EqualFunc(r.runbook, spec.Runbook, func(a, b Step) bool { return a.equal(b) }):
 		return fieldErr("rollout.runbook", r.name, "not the runbook recorded for this rollout")
@@ -144,8 +151,38 @@ func (r *rollout) sameAs(t0 time.Time, spec rolloutJSON) error {
 	case !slices.Equal(r.code, spec.Code):
 		return fieldErr("rollout.policies", strings.Join(spec.Code, ", "),
 			"not the policies recorded ("+strings.Join(r.code, ", ")+"): change them with GoNoGo().SetPolicies")
+	// A zero quorum, margin, labels or readiness list stands for the
+	// recorded one; another one is refused.
+	case given.quorum && !maps.Equal(r.quorumSpec(), spec.Quorum):
+		return fieldErr("rollout.quorum", fmt.Sprint(spec.Quorum), "not the quorum recorded for this rollout")
+	case spec.Margin != 0 && r.margin != spec.Margin:
+		return fieldErr("rollout.margin", fmt.Sprint(spec.Margin), "not the margin recorded for this rollout")
+	case len(spec.Labels) > 0 && !maps.Equal(r.labels, spec.Labels):
+		return fieldErr("rollout.labels", fmt.Sprint(spec.Labels), "not the labels recorded for this rollout")
+	case given.readiness && !sameJSON(r.readiness.List(), spec.Readiness):
+		return fieldErr("rollout.readiness", spec.Readiness.Name, "not the readiness list recorded for this rollout")
 	}
 	return nil
+}
+
+// givenOptions says which options of a rollout opened again were given
+// rather than left zero.
+type givenOptions struct{ quorum, readiness bool }
+
+// quorumSpec returns the rollout's quorum as the record states it.
+func (r *rollout) quorumSpec() map[string]int {
+	out := make(map[string]int, len(r.quorum))
+	for role, n := range r.quorum {
+		out[role.String()] = n
+	}
+	return out
+}
+
+// sameJSON reports whether a and b encode to the same JSON.
+func sameJSON(a, b any) bool {
+	x, errA := json.Marshal(a)
+	y, errB := json.Marshal(b)
+	return errA == nil && errB == nil && bytes.Equal(x, y)
 }
 
 // buildPolicies returns the policies a rollout checks: the user's, the

@@ -66,16 +66,16 @@ func (v *evStep) get(d *dec) error {
 var _ = register[evStep]()
 
 // prepare marks the steps of a rollback as such, and checks, for the
-// first step of the cutover, that the GO decided still holds for a start
-// at this moment (R9): a No-Go voted since, an item failed since, a start
-// moved into a freeze refuse it.
+// first step of the cutover, started or skipped, that the GO decided
+// still holds for a start at this moment (R9): a No-Go voted since, an
+// item failed since, a start moved into a freeze refuse it.
 func (v *evStep) prepare(p *Project, st *state) error {
 	ro, err := st.rollout(v.Rollout)
 	if err != nil {
 		return err
 	}
 	v.Rollback = ro.rollback != nil && v.Event != stepSkip
-	if v.Event != stepStart || ro.started || v.Rollback || ro.decided.Verdict != Go || !ro.decided.T0.Equal(ro.t0) {
+	if v.Event == stepEnd || ro.started || v.Rollback || ro.decided.Verdict != Go || !ro.decided.T0.Equal(ro.t0) {
 		return nil // check refuses what does not follow
 	}
 	if d := ro.evaluate(context.Background(), st, p, v.At, v.At); !d.IsGo() {
@@ -106,12 +106,7 @@ func (v *evStep) check(st *state) error {
 		if err := ro.checkStart(v.Step, v.Rollback); err != nil {
 			return err
 		}
-		if !v.Rollback && !ro.started && !st.rolloutsOnly && st.phase != Cutover && st.firstGoLive(ro) {
-			// The Preparation -> Cutover gate (readiness lead, operations
-			// readiness, the GO) must pass before the first go-live runs.
-			return fmt.Errorf("%w: the project is in %s; the first go-live's steps run in the cutover phase: advance through its gate first (R1)", ErrGate, st.phase)
-		}
-		return nil
+		return st.inCutoverPhase(ro, v.Rollback)
 	case stepEnd:
 		if !v.Outcome.IsValid() {
 			return fieldErr("step.outcome", v.Outcome.String(), "invalid outcome")
@@ -139,8 +134,20 @@ func (v *evStep) check(st *state) error {
 			// for (R9, R10).
 			return fmt.Errorf("%w: step %q cannot be skipped before the cutover started; the decision is %s", ErrNoGo, v.Step, ro.decided.Verdict)
 		}
+		return st.inCutoverPhase(ro, false)
 	default:
 		return fieldErr("step.event", v.Event, "not start, end or skip")
+	}
+	return nil
+}
+
+// inCutoverPhase reports why a step of ro cannot start or be skipped in
+// the project's phase: the Preparation -> Cutover gate (readiness lead,
+// operations readiness, the GO) must pass before the first go-live runs
+// (R1).
+func (st *state) inCutoverPhase(ro *rollout, rollback bool) error {
+	if !rollback && !ro.started && !st.rolloutsOnly && st.phase != Cutover && st.firstGoLive(ro) {
+		return fmt.Errorf("%w: the project is in %s; the first go-live's steps run in the cutover phase: advance through its gate first (R1)", ErrGate, st.phase)
 	}
 	return nil
 }

@@ -1,0 +1,196 @@
+package mep_test
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mepkit/mepkit/checklist"
+	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/timeline"
+)
+
+// A decision dated before a No-Go was voted is judged when it is
+// recorded: the No-Go counts, and no cutover can be closed on it by
+// skipping every step (R9).
+func TestBackdatedDecideIsJudgedWhenRecorded(t *testing.T) {
+	g := rolloutsOnly(t, mep.RolloutOptions{})
+	g.ready(g.t0.Add(-5 * time.Hour))
+	g.c.set(g.t0.Add(-3 * time.Hour))
+	g.vote("Otto", mep.Go)
+	g.c.set(g.t0.Add(-20 * time.Minute))
+	g.vote("Otto", mep.NoGo)
+	g.c.set(g.t0.Add(-15 * time.Minute))
+
+	d, err := g.r.GoNoGo().Decide(bg, g.t0.Add(-25*time.Minute))
+	require.NoError(t, err)
+	assert.Equal(t, mep.NoGo, d.Verdict, "%s", d)
+	assert.Equal(t, g.c.now(), d.At, "taken when recorded")
+	err = g.r.Cutover().Skip(g.rb[0].ID, "Bea", "in a hurry")
+	assert.ErrorIs(t, err, mep.ErrNoGo)
+}
+
+// Skipping the first step needs the GO to hold still, as starting it
+// does: a No-Go voted after the decision stops a cutover that would
+// otherwise be closed by skipping every step (R9, R10).
+func TestSkipNeedsTheGoToHoldStill(t *testing.T) {
+	g := rolloutsOnly(t, mep.RolloutOptions{})
+	g.ready(g.t0.Add(-5 * time.Hour))
+	g.c.set(g.t0.Add(-3 * time.Hour))
+	g.vote("Otto", mep.Go)
+	g.c.set(g.t0.Add(-30 * time.Minute))
+	d, err := g.r.GoNoGo().Decide(bg, g.c.now())
+	require.NoError(t, err)
+	require.Equal(t, mep.Go, d.Verdict, "%s", d)
+	g.c.set(g.t0.Add(-20 * time.Minute))
+	g.vote("Otto", mep.NoGo)
+
+	g.c.set(g.t0)
+	before := len(g.p.Record())
+	err = g.r.Cutover().Skip(g.rb[0].ID, "Bea", "in a hurry")
+	require.ErrorIs(t, err, mep.ErrNoGo)
+	assert.Len(t, g.p.Record(), before)
+	assert.ErrorIs(t, g.r.Cutover().Start(g.rb[0].ID, "Bea"), mep.ErrNoGo)
+}
+
+// The first go-live's steps are skipped, as they are started, only in
+// the Cutover phase: a cutover cannot be closed in Preparation, its gate
+// never passed, by skipping every step (R1).
+func TestFirstCutoverSkipsOnlyInItsPhase(t *testing.T) {
+	g := walk(t, mep.Preparation)
+	g.prepare()
+	before := len(g.p.Record())
+	err := g.r.Cutover().Skip(g.rb[0].ID, "Bea", "in a hurry")
+	require.ErrorIs(t, err, mep.ErrGate)
+	assert.Len(t, g.p.Record(), before)
+	g.advance(mep.Cutover)
+	require.NoError(t, g.r.Cutover().Skip(g.rb[0].ID, "Bea", "nothing to stop"))
+}
+
+// A project's zone is recorded by name: a location whose name does not
+// load as the same zone is refused when the project is created, instead
+// of a record that does not open again or reopens in another zone.
+func TestZoneTheRecordCannotNameIsRefused(t *testing.T) {
+	for _, loc := range []*time.Location{
+		time.FixedZone("UTC+1", 3600),
+		time.FixedZone("Europe/Paris", 5*3600),
+		time.FixedZone("", 3600),
+	} {
+		t.Run(loc.String(), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "p.jsonl")
+			_, err := mep.CreateFile(path, "billing v2", &mep.Options{Location: loc, NoSync: true, Now: func() time.Time { return goliveT0 }})
+			assert.Equal(t, "options.location", fieldErr(t, err).Field)
+		})
+	}
+	for _, loc := range []*time.Location{paris, sydney, kolkata, time.UTC} {
+		path := filepath.Join(t.TempDir(), "p.jsonl")
+		p, err := mep.CreateFile(path, "billing v2", &mep.Options{Location: loc, NoSync: true, Now: func() time.Time { return goliveT0 }})
+		require.NoError(t, err, "%s", loc)
+		created := p.Created()
+		require.NoError(t, p.Close())
+		again, err := mep.OpenFile(path, nil)
+		require.NoError(t, err)
+		assert.Equal(t, created.String(), again.Created().String())
+		require.NoError(t, again.Close())
+	}
+}
+
+// T0 comes back from the record in the zone it was given in: UTC in a
+// project kept in Paris time stays UTC, and a zone the record cannot
+// name is refused.
+func TestT0ZoneIsReplayed(t *testing.T) {
+	for _, z := range []*time.Location{time.UTC, newYork, paris} {
+		t.Run(z.String(), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "p.jsonl")
+			g := newGoliveFile(t, path, &mep.Options{RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "in production"})
+			g.c.set(g.t0.Add(-day(1)))
+			g.newRollout(mep.RolloutOptions{T0: g.t0.In(z)})
+			live := g.r.T0()
+			require.NoError(t, g.p.Close())
+			p, err := mep.OpenFile(path, nil)
+			require.NoError(t, err)
+			r, ok := p.Rollout("go-live")
+			require.True(t, ok)
+			assert.Equal(t, live.String(), r.T0().String())
+			require.NoError(t, p.Close())
+		})
+	}
+	g := newGolive(t, nil)
+	_, err := g.p.NewRollout(mep.RolloutOptions{Name: "go-live", T0: goliveT0.In(time.FixedZone("X", 3600)), Runbook: goliveRunbook()})
+	assert.Equal(t, "rollout.t0", fieldErr(t, err).Field)
+}
+
+// A rollout opened again with NewRollout attaches its policies only when
+// its options are those recorded: a quorum, a margin, labels or a
+// readiness list other than the record's is refused, and the rollout
+// keeps the quorum it was created with (R9).
+func TestReattachWithOtherOptionsIsRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.jsonl")
+	g := newGoliveFile(t, path, &mep.Options{RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "in production"})
+	tickAll(t, g.p.Operations(), checklist.Operations(), g.c.now(), "Mia")
+	g.c.set(g.t0.Add(-day(1)))
+	quorum := map[mep.Role]int{mep.RoleMCO: 1} // Mia's GO is needed too
+	g.newRollout(mep.RolloutOptions{Quorum: quorum, Margin: 0.5, Labels: map[string]string{"tier": "1"}})
+	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{
+		Summary: rehearse(t, g.c.now().Add(-day(1)), goliveRunbook(), 5, 20, 10, 5), Environment: "preprod", ProductionLike: true,
+	}))
+	ro := g.ro
+	require.NoError(t, g.p.Close())
+
+	p, err := mep.OpenFile(path, &mep.Options{Now: g.c.now, NoSync: true})
+	require.NoError(t, err)
+	defer p.Close()
+	for field, change := range map[string]func(*mep.RolloutOptions){
+		"rollout.quorum":    func(o *mep.RolloutOptions) { o.Quorum = map[mep.Role]int{mep.RoleOperations: 1} },
+		"rollout.margin":    func(o *mep.RolloutOptions) { o.Margin = 0.1 },
+		"rollout.labels":    func(o *mep.RolloutOptions) { o.Labels = map[string]string{"tier": "3"} },
+		"rollout.readiness": func(o *mep.RolloutOptions) { o.Readiness = checklist.Preparation() },
+	} {
+		o := ro
+		change(&o)
+		_, err := p.NewRollout(o)
+		assert.Equal(t, field, fieldErr(t, err).Field)
+	}
+	// Zero values stand for the recorded ones: the MCO quorum holds.
+	r, err := p.NewRollout(mep.RolloutOptions{Name: ro.Name, T0: ro.T0, Runbook: ro.Runbook})
+	require.NoError(t, err)
+	for _, it := range r.Readiness().Run().List().Items {
+		require.NoError(t, r.Readiness().Check(it.ID, "Otto", time.Time{}, ""))
+	}
+	g.c.add(time.Hour)
+	_, err = r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go})
+	require.NoError(t, err)
+	d, err := r.GoNoGo().Decide(bg, g.c.now())
+	require.NoError(t, err)
+	assert.NotEqual(t, mep.Go, d.Verdict, "the MCO quorum recorded still holds: %s", d)
+}
+
+// A GO written straight into the record, with no GO vote behind it, is
+// refused on replay with its seq, as the API would never record it: it
+// cannot open the way to a cutover (R9).
+func TestReplayRefusesForgedGo(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.jsonl")
+	g := newGoliveFile(t, path, &mep.Options{RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "in production"})
+	g.c.set(g.t0.Add(-day(1)))
+	g.newRollout(mep.RolloutOptions{})
+	require.NoError(t, g.p.Close())
+
+	j, err := timeline.Open(path, &timeline.Options{NoSync: true})
+	require.NoError(t, err)
+	forged, err := j.Record(timeline.Entry{At: g.t0.Add(-time.Hour), Kind: "mep.decision", Actor: "Otto",
+		Attrs: map[string]string{"rollout": "go-live", "verdict": "go", "t0": g.t0.Format(time.RFC3339)}})
+	require.NoError(t, err)
+	_, err = j.Record(timeline.Entry{At: g.t0, Kind: "mep.step", Actor: "Bea",
+		Attrs: map[string]string{"rollout": "go-live", "step": "stop-app", "event": "start"}})
+	require.NoError(t, err)
+	require.NoError(t, j.Close())
+
+	_, err = mep.OpenFile(path, nil)
+	var re *mep.RecordError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, forged.Seq, re.Seq)
+	assert.ErrorIs(t, err, mep.ErrCorrupt)
+}

@@ -1,16 +1,21 @@
 package mep
 
 import (
+	"errors"
 	"slices"
 	"time"
+
+	sim "github.com/mepkit/mepkit/risk" // mep has a risk of its own: what policies see
+	"github.com/mepkit/mepkit/timeline"
 )
 
 // Overrun simulates the rollout's cutover from its runbook and rehearsals
-// ([Simulate]): the distribution of its end and outage, and the chance
-// to end after the window closes. A zero o.T0 is the rollout's T0; a zero
-// o.WindowEnd is when the rollout's policies next block after T0, within
-// a week (none: no window).
-func (r *Rollout) Overrun(o SimOptions) (Overrun, error) {
+// with [risk.Simulate]: the distribution of its end and outage, and the
+// chance to end after the window closes. A zero o.T0 is the rollout's
+// T0; a zero o.WindowEnd is when the rollout's policies next block after
+// T0, within a week (none: no window). It returns a *FieldError for
+// invalid options.
+func (r *Rollout) Overrun(o sim.Options) (sim.Overrun, error) {
 	var runbook []Step
 	var rehearsals []RehearsalRun
 	r.with(func(st *state, ro *rollout) {
@@ -22,7 +27,42 @@ func (r *Rollout) Overrun(o SimOptions) (Overrun, error) {
 			o.WindowEnd = ro.windowEnd(r.p, o.T0)
 		}
 	})
-	return Simulate(runbook, rehearsals, o)
+	ov, err := sim.Simulate(riskRunbook(runbook), riskRuns(rehearsals), o)
+	return ov, riskErr(err)
+}
+
+// riskRunbook returns the runbook as package risk reads it.
+func riskRunbook(runbook []Step) []sim.Step {
+	out := make([]sim.Step, len(runbook))
+	for i, s := range runbook {
+		out[i] = sim.Step{ID: s.ID, DependsOn: s.DependsOn, Group: s.Group, Outage: s.Impact == timeline.Outage,
+			Expected: s.Expected, Reversible: s.Rollback != ""}
+	}
+	return out
+}
+
+// riskRuns returns the rehearsals as package risk reads them: each
+// step's attempts, as timed.
+func riskRuns(rehearsals []RehearsalRun) []sim.Run {
+	out := make([]sim.Run, len(rehearsals))
+	for i, rh := range rehearsals {
+		atts := make([]sim.Attempt, len(rh.Summary.Steps))
+		for j, sp := range rh.Summary.Steps {
+			atts[j] = sim.Attempt{Step: sp.Step, Start: sp.Start, End: sp.End,
+				Failed: sp.Outcome == timeline.Failed, Open: sp.Open}
+		}
+		out[i] = sim.Run{Attempts: atts, ProductionLike: rh.ProductionLike, Rollback: rh.Rollback}
+	}
+	return out
+}
+
+// riskErr returns risk's *FieldError as mep's, and other errors as they
+// are.
+func riskErr(err error) error {
+	if fe, ok := errors.AsType[*sim.FieldError](err); ok {
+		return fieldErr(fe.Field, fe.Value, fe.Reason)
+	}
+	return err
 }
 
 // windowEnd returns when ro's policies next block after begin, within a

@@ -14,6 +14,7 @@ import (
 	"github.com/mepkit/mepkit/mep"
 	"github.com/mepkit/mepkit/mep/report"
 	"github.com/mepkit/mepkit/policy/policyfile"
+	"github.com/mepkit/mepkit/risk"
 	"github.com/mepkit/mepkit/timeline"
 )
 
@@ -221,7 +222,7 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 	}
 	// The chance to overrun the window, from the rehearsals, on the
 	// runbook's critical path (seeded: the same figures every run).
-	o, err := r.Overrun(mep.SimOptions{Seed: 1})
+	o, err := r.Overrun(risk.Options{Seed: 1})
 	if err != nil {
 		return nil, err
 	}

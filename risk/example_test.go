@@ -1,35 +1,33 @@
-package mep_test
+package risk_test
 
 import (
 	"fmt"
 	"time"
 
-	"github.com/mepkit/mepkit/mep"
-	"github.com/mepkit/mepkit/timeline"
+	"github.com/mepkit/mepkit/risk"
 )
 
 // billing is the runbook of the examples: the database and the files
 // migrate side by side, the observation period is planned, not rehearsed.
-var billing = []mep.Step{
-	{ID: "freeze", Impact: timeline.Disruption},
+var billing = []risk.Step{
+	{ID: "freeze"},
 	{ID: "backup"},
-	{ID: "migrate-db", Group: "migrate", Impact: timeline.Outage, Rollback: "restore the database"},
-	{ID: "migrate-files", Group: "migrate", Impact: timeline.Outage, Rollback: "restore the files"},
-	{ID: "switch", Impact: timeline.Outage, Rollback: "switch back"},
-	{ID: "smoke", Kind: mep.TestStep},
-	{ID: "watch", Kind: mep.ObservationStep, Expected: 30 * time.Minute},
+	{ID: "migrate-db", Group: "migrate", Outage: true, Reversible: true},
+	{ID: "migrate-files", Group: "migrate", Outage: true, Reversible: true},
+	{ID: "switch", Outage: true, Reversible: true},
+	{ID: "smoke"},
+	{ID: "watch", Expected: 30 * time.Minute},
 }
 
-// timed returns a rehearsal of billing that started at start, as its
-// journal summarises it: each step of the minutes given (freeze, backup,
-// migrate-db, migrate-files, switch, smoke), a two-minute hand-over
-// between them, the two migrations side by side.
-func timed(start time.Time, prod bool, m ...int) mep.RehearsalRun {
+// timed returns a rehearsal of billing that started at start: each step
+// of the minutes given (freeze, backup, migrate-db, migrate-files,
+// switch, smoke), a two-minute hand-over between them, the two
+// migrations side by side.
+func timed(start time.Time, prod bool, m ...int) risk.Run {
 	at := func(min int) time.Time { return start.Add(time.Duration(min) * time.Minute) }
-	var es []timeline.Entry
+	var atts []risk.Attempt
 	step := func(id string, from, to int) int {
-		es = append(es, timeline.Entry{Kind: timeline.KindStart, Step: id, At: at(from)},
-			timeline.Entry{Kind: timeline.KindEnd, Step: id, At: at(to)})
+		atts = append(atts, risk.Attempt{Step: id, Start: at(from), End: at(to)})
 		return to + 2
 	}
 	t := step("freeze", 0, m[0])
@@ -37,28 +35,15 @@ func timed(start time.Time, prod bool, m ...int) mep.RehearsalRun {
 	t = max(step("migrate-db", t, t+m[2]), step("migrate-files", t, t+m[3]))
 	t = step("switch", t, t+m[4])
 	step("smoke", t, t+m[5])
-	return mep.RehearsalRun{Summary: timeline.Summarize(sorted(es)), Environment: "preprod", ProductionLike: prod}
-}
-
-// sorted numbers entries in the order they happened, as a journal does.
-func sorted(es []timeline.Entry) []timeline.Entry {
-	for i := 1; i < len(es); i++ {
-		for j := i; j > 0 && es[j].At.Before(es[j-1].At); j-- {
-			es[j], es[j-1] = es[j-1], es[j]
-		}
-	}
-	for i := range es {
-		es[i].Seq = uint64(i + 1)
-	}
-	return es
+	return risk.Run{Attempts: atts, ProductionLike: prod}
 }
 
 // rehearsals are three production-like rehearsals of billing and one in
 // a lab, which Simulate leaves out since every step was timed in
 // production-like conditions.
-func rehearsals() []mep.RehearsalRun {
+func rehearsals() []risk.Run {
 	day := time.Date(2026, 10, 1, 20, 0, 0, 0, time.UTC)
-	return []mep.RehearsalRun{
+	return []risk.Run{
 		timed(day, false, 3, 10, 20, 15, 5, 10),
 		timed(day.AddDate(0, 0, 7), true, 5, 20, 45, 30, 10, 15),
 		timed(day.AddDate(0, 0, 14), true, 5, 25, 55, 35, 12, 15),
@@ -70,7 +55,7 @@ func rehearsals() []mep.RehearsalRun {
 func ExampleSimulate() {
 	paris, _ := time.LoadLocation("Europe/Paris")
 	t0 := time.Date(2026, 11, 12, 21, 0, 0, 0, paris)
-	ov, err := mep.Simulate(billing, rehearsals(), mep.SimOptions{
+	ov, err := risk.Simulate(billing, rehearsals(), risk.Options{
 		T0: t0, WindowEnd: time.Date(2026, 11, 12, 23, 30, 0, 0, paris), Seed: 1,
 	})
 	if err != nil {
@@ -82,24 +67,24 @@ func ExampleSimulate() {
 		fmt.Println(w)
 	}
 	// Output:
-	// end P50 23:22 CET, P90 23:37 CET (duration 2h22m, 2h37m); outage P50 1h1m, P90 1h9m; 25% chance to end after 23:30 CET
+	// end P50 23:22 CET, P90 23:37 CET (duration 2h23m, 2h37m); outage P50 1h1m, P90 1h9m; 25% chance to end after 23:30 CET
 	// overrun: timed by no rehearsal, so taken from Expected with a log-spread of 0.25: watch
 }
 
 // The options of a simulation: more trials, another seed, a wider spread
 // for the steps known from one rehearsal or from their Expected duration.
-func ExampleSimOptions() {
-	o := mep.SimOptions{Trials: 2 * mep.DefaultTrials, Seed: 7, Spread: 2 * mep.DefaultSpread}
-	ov, _ := mep.Simulate(billing, rehearsals(), o)
+func ExampleOptions() {
+	o := risk.Options{Trials: 2 * risk.DefaultTrials, Seed: 7, Spread: 2 * risk.DefaultSpread}
+	ov, _ := risk.Simulate(billing, rehearsals(), o)
 	fmt.Println(ov.Trials, "trials:", ov)
 	// Output:
-	// 20000 trials: duration P50 2h20m, P90 2h46m; outage P50 1h1m, P90 1h9m
+	// 20000 trials: duration P50 2h20m, P90 2h45m; outage P50 1h1m, P90 1h9m
 }
 
 // Any quantile of the duration, and the end it gives.
 func ExampleOverrun_End() {
 	t0 := time.Date(2026, 11, 12, 20, 0, 0, 0, time.UTC)
-	ov, _ := mep.Simulate(billing, rehearsals(), mep.SimOptions{T0: t0})
+	ov, _ := risk.Simulate(billing, rehearsals(), risk.Options{T0: t0})
 	for _, q := range []float64{0.5, 0.9, 0.99} {
 		fmt.Printf("P%.0f: %s\n", 100*q, ov.End(q).Format("15:04"))
 	}
@@ -111,7 +96,7 @@ func ExampleOverrun_End() {
 
 // One sentence for the war room.
 func ExampleOverrun_String() {
-	ov, _ := mep.Simulate(billing[:6], rehearsals()[1:], mep.SimOptions{})
+	ov, _ := risk.Simulate(billing[:6], rehearsals()[1:], risk.Options{})
 	fmt.Println(ov.String())
 	// Output:
 	// duration P50 1h53m, P90 2h3m; outage P50 1h1m, P90 1h9m
@@ -119,16 +104,16 @@ func ExampleOverrun_String() {
 
 // The distribution of the outage: its median, its P90 and its length.
 func ExampleDistribution() {
-	ov, _ := mep.Simulate(billing, rehearsals(), mep.SimOptions{})
+	ov, _ := risk.Simulate(billing, rehearsals(), risk.Options{})
 	d := ov.Outage
 	fmt.Println(d.Len(), "trials; outage P50", d.P50().Round(time.Minute), "P90", d.P90().Round(time.Minute))
 	// Output:
-	// 10000 trials; outage P50 1h0m0s P90 1h9m0s
+	// 10000 trials; outage P50 1h1m0s P90 1h9m0s
 }
 
 // The outage that one cutover in twenty exceeds.
 func ExampleDistribution_Quantile() {
-	ov, _ := mep.Simulate(billing, rehearsals(), mep.SimOptions{})
+	ov, _ := risk.Simulate(billing, rehearsals(), risk.Options{})
 	fmt.Println(ov.Outage.Quantile(0.95).Round(time.Minute))
 	// Output:
 	// 1h11m0s
@@ -136,7 +121,7 @@ func ExampleDistribution_Quantile() {
 
 // The chance that users are cut off for more than an hour and a quarter.
 func ExampleDistribution_Above() {
-	ov, _ := mep.Simulate(billing, rehearsals(), mep.SimOptions{})
+	ov, _ := risk.Simulate(billing, rehearsals(), risk.Options{})
 	fmt.Printf("%.0f%%\n", 100*ov.Outage.Above(75*time.Minute))
 	// Output:
 	// 1%
@@ -145,20 +130,19 @@ func ExampleDistribution_Above() {
 // How long would a rollback take once the database migration has
 // started? Its rehearsals say, and the P90 says when to decide.
 func ExampleSimulateRollback() {
-	back := func(start time.Time, m ...int) mep.RehearsalRun { // switch back, restore the files, restore the database
+	back := func(start time.Time, m ...int) risk.Run { // switch back, restore the files, restore the database
 		at := func(min int) time.Time { return start.Add(time.Duration(min) * time.Minute) }
-		es := []timeline.Entry{
-			{Kind: timeline.KindStart, Step: "switch", At: at(0)}, {Kind: timeline.KindEnd, Step: "switch", At: at(m[0])},
-			{Kind: timeline.KindStart, Step: "migrate-files", At: at(m[0] + 1)}, {Kind: timeline.KindEnd, Step: "migrate-files", At: at(m[0] + 1 + m[1])},
-			{Kind: timeline.KindStart, Step: "migrate-db", At: at(m[0] + m[1] + 2)}, {Kind: timeline.KindEnd, Step: "migrate-db", At: at(m[0] + m[1] + 2 + m[2])},
-		}
-		return mep.RehearsalRun{Summary: timeline.Summarize(sorted(es)), ProductionLike: true, Rollback: true}
+		return risk.Run{ProductionLike: true, Rollback: true, Attempts: []risk.Attempt{
+			{Step: "switch", Start: at(0), End: at(m[0])},
+			{Step: "migrate-files", Start: at(m[0] + 1), End: at(m[0] + 1 + m[1])},
+			{Step: "migrate-db", Start: at(m[0] + m[1] + 2), End: at(m[0] + m[1] + 2 + m[2])},
+		}}
 	}
 	day := time.Date(2026, 10, 2, 20, 0, 0, 0, time.UTC)
 	runs := append(rehearsals(), back(day, 4, 12, 28), back(day.AddDate(0, 0, 7), 6, 15, 35), back(day.AddDate(0, 0, 14), 5, 14, 30))
 
 	started := []string{"freeze", "backup", "migrate-db", "migrate-files"}
-	ov, _ := mep.SimulateRollback(billing, runs, started, mep.SimOptions{})
+	ov, _ := risk.SimulateRollback(billing, runs, started, risk.Options{})
 	fmt.Println("rollback:", ov)
 	// Output:
 	// rollback: duration P50 45m, P90 52m; outage P50 44m, P90 51m
@@ -172,7 +156,17 @@ func ExampleSimulateRollback() {
 func ExampleDecideBy() {
 	paris, _ := time.LoadLocation("Europe/Paris")
 	windowEnd := time.Date(2026, 10, 25, 3, 30, 0, 0, paris)
-	fmt.Println(mep.DecideBy(windowEnd, 2*time.Hour).Format("2006-01-02 15:04 MST"))
+	fmt.Println(risk.DecideBy(windowEnd, 2*time.Hour).Format("2006-01-02 15:04 MST"))
 	// Output:
 	// 2026-10-25 02:30 CEST
+}
+
+// A chance for people: a small risk is never rounded away.
+func ExamplePercent() {
+	for _, p := range []float64{0, 0.004, 0.04, 0.995, 1} {
+		fmt.Print(risk.Percent(p), " ")
+	}
+	fmt.Println()
+	// Output:
+	// 0% <1% 4% >99% 100%
 }

@@ -3,8 +3,10 @@ package mep
 import (
 	"errors"
 	"slices"
+	"sync"
 	"time"
 
+	"github.com/mepkit/mepkit/policy"
 	sim "github.com/mepkit/mepkit/risk" // mep has a risk of its own: what policies see
 	"github.com/mepkit/mepkit/timeline"
 )
@@ -30,6 +32,44 @@ func (r *Rollout) Overrun(o sim.Options) (sim.Overrun, error) {
 	ov, err := sim.Simulate(riskRunbook(runbook), riskRuns(rehearsals), o)
 	return ov, riskErr(err)
 }
+
+// durations returns the cutover's simulated durations (risk.Simulate
+// with the default options), drawn when a policy first reads them: a
+// decision pays for the simulation only when a policy, such as
+// policy.FitAt, asks. It returns nil when some step has no estimate (est
+// names it). The slices of a rollout only grow, so those it keeps are
+// never written again.
+func (ro *rollout) durations(est Estimate) policy.Distribution {
+	if len(est.Unknown) > 0 {
+		return nil
+	}
+	return &lazyDurations{runbook: ro.runbook, rehearsals: ro.rehearsals}
+}
+
+// lazyDurations is a policy.Distribution drawn on first use. It is safe
+// for simultaneous use by multiple goroutines.
+type lazyDurations struct {
+	once       sync.Once
+	runbook    []Step
+	rehearsals []RehearsalRun
+	d          sim.Distribution
+}
+
+func (l *lazyDurations) draw() {
+	l.once.Do(func() {
+		ov, err := sim.Simulate(riskRunbook(l.runbook), riskRuns(l.rehearsals), sim.Options{})
+		if err == nil { // a rollout's runbook is valid
+			l.d = ov.Duration
+		}
+	})
+}
+
+// Quantile returns the duration that a share q of the simulated
+// cutovers do not exceed.
+func (l *lazyDurations) Quantile(q float64) time.Duration { l.draw(); return l.d.Quantile(q) }
+
+// Above returns the share of the simulated cutovers longer than limit.
+func (l *lazyDurations) Above(limit time.Duration) float64 { l.draw(); return l.d.Above(limit) }
 
 // riskRunbook returns the runbook as package risk reads it.
 func riskRunbook(runbook []Step) []sim.Step {

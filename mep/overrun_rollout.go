@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mepkit/mepkit/mep/report"
 	"github.com/mepkit/mepkit/policy"
 	sim "github.com/mepkit/mepkit/risk" // mep has a risk of its own: what policies see
 	"github.com/mepkit/mepkit/timeline"
@@ -70,6 +71,31 @@ func (l *lazyDurations) Quantile(q float64) time.Duration { l.draw(); return l.d
 
 // Above returns the share of the simulated cutovers longer than limit.
 func (l *lazyDurations) Above(limit time.Duration) float64 { l.draw(); return l.d.Above(limit) }
+
+// reportRisk returns the report's view of the overrun risk: the cutover
+// simulated from the rehearsals (the default options, with fewer trials
+// for a runbook of more than 200 steps, so that a report of 10,000 steps
+// stays quick: at least 1,000), started at T0 against windowEnd, and
+// where the go-live's actual duration falls once res has an end. It is
+// nil when some step has no estimate.
+func (ro *rollout) reportRisk(est Estimate, windowEnd time.Time, res report.Result) *report.Risk {
+	if len(est.Unknown) > 0 || len(ro.runbook) == 0 {
+		return nil
+	}
+	o := sim.Options{Trials: min(sim.DefaultTrials, max(1000, 2_000_000/len(ro.runbook))), T0: ro.t0, WindowEnd: windowEnd}
+	if !windowEnd.After(ro.t0) {
+		o.WindowEnd = time.Time{}
+	}
+	ov, err := sim.Simulate(riskRunbook(ro.runbook), riskRuns(ro.rehearsals), o)
+	if err != nil {
+		return nil // a rollout's runbook is valid
+	}
+	k := &report.Risk{Trials: ov.Trials, P50: ov.Duration.P50(), P90: ov.Duration.P90(), PastWindow: ov.PastWindow}
+	if !res.End.IsZero() {
+		k.Rank = 1 - ov.Duration.Above(res.Duration)
+	}
+	return k
+}
 
 // riskRunbook returns the runbook as package risk reads it.
 func riskRunbook(runbook []Step) []sim.Step {

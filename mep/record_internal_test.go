@@ -66,6 +66,7 @@ func sampleEvents(t testing.TB) []event {
 		&evOptOut{At: at, By: "Olga", Reason: "a 24/7 shop"},
 		&evRollback{At: at, Rollout: "r1", By: "Olga", Reason: "db broken"},
 		&evAccept{At: at, Rollout: "r1", Step: "a", By: "Olga", Reason: "known bug"},
+		&evDecisionPoint{At: at, Rollout: "r1", DecideBy: t0.Add(-time.Hour), WindowEnd: t0, ExpectedEnd: t0.Add(time.Minute), Rollback: time.Hour},
 	}
 }
 

@@ -76,6 +76,9 @@ type rollout struct {
 	rollback   *evRollback
 	rbSteps    []timeline.Entry // start and end entries of the rollback steps
 	accepted   map[string]evAccept
+	// decisionPoint is the warning that the decision point passed with
+	// the cutover expected after its window; nil: none (decisionpoint.go).
+	decisionPoint *evDecisionPoint
 
 	// Not part of the record: the policies the program attached (user),
 	// and the set checked, user's and method's (policies; nil: to build).

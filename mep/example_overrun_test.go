@@ -40,6 +40,6 @@ func ExampleRollout_Overrun() {
 		fmt.Println(w)
 	}
 	// Output:
-	// end P50 22:47 CET, P90 23:08 CET (duration 1h47m, 2h8m); outage P50 1h32m, P90 1h53m; <1% chance to end after 23:30 CET
+	// end P50 22:47 CET, P90 23:09 CET (duration 1h47m, 2h9m); outage P50 1h32m, P90 1h54m; <1% chance to end after 23:30 CET
 	// overrun: timed by no rehearsal, so taken from Expected with a log-spread of 0.25: smoke
 }

@@ -275,7 +275,7 @@ func TestPropose(t *testing.T) {
 	assert.Greater(t, p.Duration, 40*time.Minute, "one rehearsal of 40 minutes, widened")
 	assert.Equal(t, 0.9, p.Quantile)
 	require.Len(t, p.Fits, 3)
-	assert.Equal(t, "P90 end 20:47 CET, window ends 23:30 CET (evenings); 0% chance to overrun", p.Fits[0].Reason)
+	assert.Equal(t, "P90 end 20:48 CET, window ends 23:30 CET (evenings); 0% chance to overrun", p.Fits[0].Reason)
 	require.NotEmpty(t, p.Refused)
 	require.Len(t, p.Slots, 3)
 	assert.Equal(t, []time.Time{at(paris, 2026, 11, 30, 20, 0), at(paris, 2026, 12, 1, 20, 0), at(paris, 2026, 12, 2, 20, 0)}, p.Slots)

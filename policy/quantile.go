@@ -124,10 +124,10 @@ func (f *Fit) closes(c Change, from, to time.Time) (time.Time, []string) {
 	return first, names
 }
 
-// clock writes t in loc: the time of day when t falls on start's date
-// there, else the date too.
+// clock writes t in loc, to the nearest minute: the time of day when t
+// falls on start's date there, else the date too.
 func clock(t, start time.Time, loc *time.Location) string {
-	t, start = t.In(loc), start.In(loc)
+	t, start = t.Round(time.Minute).In(loc), start.In(loc)
 	if y, m, d := t.Date(); start.Year() == y && start.Month() == m && start.Day() == d {
 		return t.Format("15:04 MST")
 	}

@@ -126,7 +126,7 @@ func (o Overrun) End(q float64) time.Time {
 // window and the steps not known.
 func (o Overrun) String() string {
 	short := func(d time.Duration) string { return timespan.Short(d.Round(time.Minute)) }
-	clock := func(t time.Time) string { return t.Format("15:04 MST") }
+	clock := func(t time.Time) string { return t.Round(time.Minute).Format("15:04 MST") } // as the durations
 	var b strings.Builder
 	if o.T0.IsZero() {
 		fmt.Fprintf(&b, "duration P50 %s, P90 %s", short(o.Duration.P50()), short(o.Duration.P90()))

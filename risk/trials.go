@@ -2,6 +2,7 @@ package risk
 
 import (
 	"math"
+	"math/bits"
 	"runtime"
 	"sync"
 	"time"
@@ -16,14 +17,15 @@ import (
 // lanes is the number of trials of a block: a block keeps 1 KiB per step.
 const lanes = 128
 
-// rng is splitmix64: a 64-bit state stepped by a constant and mixed. It
-// passes the usual statistical batteries and keeps its state in a
-// register, so that a draw costs a few cycles.
+// rng is wyrand: a 64-bit state stepped by a constant and mixed by one
+// 128-bit multiplication. It passes the usual statistical batteries and
+// keeps its state in a register, so that a draw costs a few cycles.
 type rng uint64
 
 func (r *rng) next() uint64 {
-	*r += 0x9e3779b97f4a7c15
-	return mix(uint64(*r))
+	*r += 0xa0761d6478bd642f
+	hi, lo := bits.Mul64(uint64(*r), uint64(*r)^0xe7037ed1a0b428db)
+	return hi ^ lo
 }
 
 // outages holds the user outage of each trial of a block: the union of

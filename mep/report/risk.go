@@ -50,7 +50,7 @@ func (r *Report) riskFact(res Result) (fact, bool) {
 	}
 	f := fact{Label: "Overrun risk (simulated before, R5)"}
 	if start := r.T0; !start.IsZero() {
-		f.Value = "P50 end " + r.clock(start.Add(k.P50)) + ", P90 end " + r.clock(start.Add(k.P90)) +
+		f.Value = "P50 end " + r.clock(start.Add(k.P50).Round(time.Minute)) + ", P90 end " + r.clock(start.Add(k.P90).Round(time.Minute)) +
 			" (" + dur(k.P50.Round(time.Minute)) + ", " + dur(k.P90.Round(time.Minute)) + ")"
 	} else {
 		f.Value = "duration P50 " + dur(k.P50.Round(time.Minute)) + ", P90 " + dur(k.P90.Round(time.Minute))

@@ -14,7 +14,8 @@ import (
 // and factors stay in its first-level cache), rather than each trial's
 // steps in turn.
 
-// lanes is the number of trials of a block: a block keeps 1 KiB per step.
+// lanes is the number of trials of a block, even: a block keeps 1 KiB
+// per step.
 const lanes = 128
 
 // rng is wyrand: a 64-bit state stepped by a constant and mixed by one
@@ -28,58 +29,57 @@ func (r *rng) next() uint64 {
 	return hi ^ lo
 }
 
+// lane holds one value per trial of a block.
+type lane = [lanes]float64
+
 // outages holds the user outage of each trial of a block: the union of
 // the outage steps' intervals, in nanoseconds from the trial's start.
 // The intervals are kept by step, the steps in the order they start when
 // each takes its mean timing (slot), and merged in that order once the
-// block is drawn, without a branch to guess: per lane, the covered time
+// block is drawn, without a branch to guess: per trial, the covered time
 // so far and the merged interval [from, to) that ends it. An interval
 // that starts before from marks its trial, whose union is then computed
 // again by sorting its intervals.
 type outages struct {
-	from, to, covered []int64
-	unsorted          []bool
-	iv                []interval // outage slot k of lane l: iv[k*w+l]
+	covered  [lanes]int64
+	unsorted [lanes]bool
+	iv                [][lanes]interval // outage slot k of trial l: iv[k][l]
 	buf               []interval
 }
 
-func newOutages(n, w int) *outages {
-	return &outages{from: make([]int64, w), to: make([]int64, w), covered: make([]int64, w),
-		unsorted: make([]bool, w), iv: make([]interval, n*w), buf: make([]interval, n)}
+func newOutages(n int) *outages {
+	return &outages{iv: make([][lanes]interval, n), buf: make([]interval, n)}
 }
 
-// merge merges the intervals of every lane, slot by slot.
+// merge merges the intervals of every trial, slot by slot.
 func (o *outages) merge() {
-	clear(o.from)
-	clear(o.to)
-	clear(o.covered)
-	clear(o.unsorted)
-	w := len(o.from)
-	from, to, covered, unsorted := o.from[:w], o.to[:w], o.covered[:w], o.unsorted[:w]
-	for k := 0; k < len(o.iv); k += w {
-		for l, v := range o.iv[k : k+w] {
-			a, b, f, t := v.from, v.to, from[l], to[l]
-			covered[l] += max(0, b-max(a, t))
-			if a > t {
-				f = a // a new merged interval
+	for l := range lanes {
+		var from, to, covered int64
+		unsorted := false
+		for k := range o.iv {
+			v := &o.iv[k][l]
+			a, b := v.from, v.to
+			covered += max(0, b-max(a, to))
+			if a > to {
+				from = a // a new merged interval
 			}
-			if a < f {
-				unsorted[l] = true
+			if a < from {
+				unsorted = true
 			}
-			from[l], to[l] = f, max(t, b)
+			to = max(to, b)
 		}
+		o.covered[l], o.unsorted[l] = covered, unsorted
 	}
 }
 
-// length returns the outage of lane l, once merged.
+// length returns the outage of trial l, once merged.
 func (o *outages) length(l int) int64 {
 	if !o.unsorted[l] {
 		return o.covered[l]
 	}
-	w := len(o.from)
 	iv := o.buf
 	for k := range iv {
-		iv[k] = o.iv[k*w+l]
+		iv[k] = o.iv[k][l]
 	}
 	return union(iv)
 }
@@ -91,9 +91,8 @@ func (o *outages) length(l int) int64 {
 // and its number: the figures do not depend on how many processors drew
 // them.
 func (m *model) run(trials int, seed uint64) (dur, out []time.Duration) {
-	w := min(lanes, trials+trials%2) // even: two trials per draw
 	dur, out = make([]time.Duration, trials), make([]time.Duration, trials)
-	blocks := (trials + w - 1) / w
+	blocks := (trials + lanes - 1) / lanes
 	workers := 1
 	if len(m.steps)*trials >= minParallel {
 		workers = min(runtime.GOMAXPROCS(0), blocks, maxWorkers)
@@ -101,11 +100,11 @@ func (m *model) run(trials int, seed uint64) (dur, out []time.Duration) {
 	var wg sync.WaitGroup
 	for k := range workers {
 		wg.Go(func() {
-			b := newBlock(m, w)
+			b := newBlock(m)
 			for i := k; i < blocks; i += workers {
-				t := i * w
+				t := i * lanes
 				b.draw(m, blockRNG(seed, i))
-				b.collect(m, dur[t:min(t+w, trials)], out[t:min(t+w, trials)])
+				b.collect(m, dur[t:min(t+lanes, trials)], out[t:min(t+lanes, trials)])
 			}
 		})
 	}
@@ -134,25 +133,25 @@ func mix(x uint64) uint64 {
 	return x ^ x>>31
 }
 
-// block is one processor's room to draw a block of w trials.
+// block is one processor's room to draw a block of trials.
 type block struct {
-	end, zeros []float64 // step i's ends: end[i*w:][:w]
-	ou         *outages
+	end   []lane // step i's ends
+	zeros lane
+	ou    *outages
 }
 
-func newBlock(m *model, w int) *block {
-	return &block{end: make([]float64, len(m.steps)*w), zeros: make([]float64, w), ou: newOutages(m.outages, w)}
+func newBlock(m *model) *block {
+	return &block{end: make([]lane, len(m.steps)), ou: newOutages(m.outages)}
 }
 
 // draw draws the block's trials, each step in turn.
 func (b *block) draw(m *model, r rng) {
-	w := len(b.zeros)
 	for i := range m.steps {
 		s := &m.steps[i]
-		e := b.end[i*w : i*w+w]
-		src := m.ready(s, e, b.end, b.zeros)
+		e := &b.end[i]
+		src := m.ready(s, e, b.end, &b.zeros)
 		if s.outage >= 0 {
-			r = m.drawOutage(s, src, e, b.ou, r)
+			r = m.drawOutage(s, src, e, &b.ou.iv[s.outage], r)
 			continue
 		}
 		r = m.draw(s, src, e, r)
@@ -165,11 +164,10 @@ func (b *block) draw(m *model, r rng) {
 // collect writes the duration and outage of the block's first len(dur)
 // trials.
 func (b *block) collect(m *model, dur, out []time.Duration) {
-	w := len(b.zeros)
 	for l := range dur {
 		var last float64
 		for _, k := range m.sinks {
-			last = max(last, b.end[int(k)*w+l])
+			last = max(last, b.end[k][l])
 		}
 		dur[l] = nanos(last)
 		if m.outages > 0 {
@@ -178,33 +176,31 @@ func (b *block) collect(m *model, dur, out []time.Duration) {
 	}
 }
 
-// ready returns when step s may start in each lane: the latest end of
-// the steps it waits for, read from end, w lanes a step. For a step that
-// waits for several, it writes it in e.
-func (m *model) ready(s *simStep, e, end, zeros []float64) []float64 {
-	w := len(e)
+// ready returns when step s may start in each trial: the latest end of
+// the steps it waits for. For a step that waits for several, it writes
+// it in e.
+func (m *model) ready(s *simStep, e *lane, end []lane, zeros *lane) *lane {
 	switch deps := m.deps[s.depLo:s.depHi]; len(deps) {
 	case 0:
 		return zeros
 	case 1:
-		return end[int(deps[0])*w:][:w]
+		return &end[deps[0]]
 	default:
-		copy(e, end[int(deps[0])*w:])
+		*e = end[deps[0]]
 		for _, d := range deps[1:] {
-			for l, v := range end[int(d)*w:][:w] {
-				e[l] = max(e[l], v) // no branch to guess
+			for l, v := range &end[d] {
+				e[l] = later(e[l], v)
 			}
 		}
 		return e
 	}
 }
 
-// draw sets e, the end of step s in each lane, to its start (src) plus
+// draw sets e, the end of step s in each trial, to its start (src) plus
 // its drawn timing. The conversions forbid fused multiply-adds: the same
 // figures on every processor.
-func (m *model) draw(s *simStep, src, e []float64, r rng) rng {
+func (m *model) draw(s *simStep, src, e *lane, r rng) rng {
 	cost := m.cost[s.obs : s.obs+s.nObs]
-	src = src[:len(e)]
 	switch {
 	case s.fac < 0 && len(cost) == 1:
 		c := cost[0]
@@ -213,14 +209,14 @@ func (m *model) draw(s *simStep, src, e []float64, r rng) rng {
 		}
 	case s.fac < 0:
 		n := uint64(len(cost))
-		for l := 0; l+1 < len(e); l += 2 {
+		for l := 0; l < lanes; l += 2 {
 			x := r.next()
 			e[l] = src[l] + cost[(x&0xffffff)*n>>24]
 			e[l+1] = src[l+1] + cost[(x>>32&0xffffff)*n>>24]
 		}
 	default:
 		n, f := uint64(len(cost)), (*[nFactors]float64)(m.facs[s.fac:])
-		for l := 0; l+1 < len(e); l += 2 {
+		for l := 0; l < lanes; l += 2 {
 			x := r.next()
 			e[l] = src[l] + float64(cost[(x&0xffffff)*n>>24]*f[x>>24&63])
 			e[l+1] = src[l+1] + float64(cost[(x>>32&0xffffff)*n>>24]*f[x>>56&63])
@@ -230,17 +226,15 @@ func (m *model) draw(s *simStep, src, e []float64, r rng) rng {
 }
 
 // drawOutage is draw for an outage step: it also keeps the step's
-// outage, from its start (after its hand-over) to its end.
-func (m *model) drawOutage(s *simStep, src, e []float64, ou *outages, r rng) rng {
+// outage, from its start (after its hand-over) to its end, in iv.
+func (m *model) drawOutage(s *simStep, src, e *lane, iv *[lanes]interval, r rng) rng {
 	cost, lead := m.cost[s.obs:s.obs+s.nObs], m.lead[s.obs:s.obs+s.nObs]
-	n, w := uint64(len(cost)), len(e)
-	iv := ou.iv[int(s.outage)*w:][:w]
-	src = src[:w]
-	f := unitFactors[:]
+	n := uint64(len(cost))
+	f := &unitFactors
 	if s.fac >= 0 {
-		f = m.facs[s.fac:][:nFactors]
+		f = (*[nFactors]float64)(m.facs[s.fac:])
 	}
-	for l := 0; l+1 < w; l += 2 {
+	for l := 0; l < lanes; l += 2 {
 		x := r.next()
 		k0, f0 := (x&0xffffff)*n>>24, f[x>>24&63]
 		k1, f1 := (x>>32&0xffffff)*n>>24, f[x>>56&63]
@@ -251,6 +245,13 @@ func (m *model) drawOutage(s *simStep, src, e []float64, ou *outages, r rng) rng
 		iv[l+1] = interval{ns(r1 + float64(lead[k1]*f1)), ns(e1)}
 	}
 	return r
+}
+
+// later returns the later of two instants of a trial, which are never
+// negative nor NaN: as such, their bits compare as integers do, and the
+// comparison needs no branch to guess.
+func later(a, b float64) float64 {
+	return math.Float64frombits(max(math.Float64bits(a), math.Float64bits(b)))
 }
 
 // ns returns x nanoseconds, x >= 0, at most 2^62: an outage is capped at

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mepkit/mepkit/checklist"
 	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/policy"
 )
 
 // decisionPointGolive is the fixture's rollout at 22:30 on Tuesday
@@ -18,12 +19,17 @@ import (
 // rehearsed twice: migrate-db undone in 15 minutes, then stop-app in 5.
 func decisionPointGolive(t *testing.T) *golive {
 	t.Helper()
+	return decisionPointAt(t, at(paris, 2026, 11, 24, 22, 30), standardSet(t))
+}
+
+// decisionPointAt is decisionPointGolive at t0 under set.
+func decisionPointAt(t *testing.T, t0 time.Time, set policy.Set) *golive {
+	t.Helper()
 	g := newGoliveFile(t, filepath.Join(t.TempDir(), "record.jsonl"), &mep.Options{RolloutsOnly: true})
 	tickAll(t, g.p.Operations(), checklist.Operations(), g.c.now(), "Mia")
-	t0 := at(paris, 2026, 11, 24, 22, 30)
 	g.t0 = t0
 	g.c.set(t0.Add(-day(1)))
-	g.newRollout(mep.RolloutOptions{T0: t0, Policies: standardSet(t)})
+	g.newRollout(mep.RolloutOptions{T0: t0, Policies: set})
 	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{
 		Summary: rehearse(t, g.c.now(), goliveRunbook(), 5, 20, 10, 5), Environment: "preprod", ProductionLike: true,
 	}))
@@ -115,4 +121,33 @@ func TestDecisionPointAcrossTheClockChange(t *testing.T) {
 	assert.False(t, d.IsPassed(), "02:25 CEST is before 02:55 CEST")
 	d.At = windowEnd.Add(-10 * time.Minute) // 02:05 CET, after the change
 	assert.True(t, d.IsPassed(), "02:05 CET is after 02:55 CEST")
+}
+
+// A window that crosses midnight: from 23:30 on Tuesday to 02:00 on
+// Wednesday, the decision point is 01:40 on Wednesday; on the night the
+// clocks go back (a window of Saturday 23:00 to Sunday 03:05 CET, which
+// lasts an hour longer, for a team that opted out of the weekend
+// freeze), the rollback of 20 minutes is counted in elapsed time: decide
+// by 02:45 CET, the second 02:45 of the night, not the first (CEST),
+// which is an hour earlier.
+func TestDecisionPointAcrossMidnight(t *testing.T) {
+	for _, c := range []struct {
+		t0, want time.Time
+		spec     string
+	}{
+		{at(paris, 2026, 11, 24, 23, 30), at(paris, 2026, 11, 25, 1, 40), "Tue 23:00-02:00"},
+		{time.Date(2026, 10, 24, 23, 30, 0, 0, paris), time.Date(2026, 10, 25, 1, 45, 0, 0, time.UTC), "Sat 23:00-03:05"},
+	} {
+		win, err := policy.Windows("nights", c.spec, paris)
+		require.NoError(t, err)
+		g := decisionPointAt(t, c.t0, policy.Set{win})
+		require.NoError(t, g.p.OptOutOfFreeze("Otto", "the client's own maintenance nights"))
+		goNow(t, g)
+		g.runCutover(5)
+		require.NoError(t, g.r.Cutover().Start("migrate-db", "Bea"))
+		d := g.r.Cutover().DecisionPoint(g.c.now())
+		assert.True(t, c.want.Equal(d.DecideBy), "%s: got %v", c.spec, d.DecideBy)
+		assert.Equal(t, 20*time.Minute, d.WindowEnd.Sub(d.DecideBy), c.spec)
+		assert.Equal(t, c.want.In(paris).Format("15:04 MST"), d.DecideBy.Format("15:04 MST"))
+	}
 }

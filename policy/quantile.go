@@ -36,8 +36,11 @@ type Fit struct {
 // copies s, so add it to the Set after the calendars: set = append(set,
 // policy.FitAt(0.9, set)). Without c.Risk.Durations it warns that the
 // fit is not known. Times are in [Change.Zone]. The rule it enforces is
-// R5: the rehearsals predict how long the go-live takes. It panics if q
-// is not in (0, 1], a programmer's error.
+// R5: the rehearsals predict how long the go-live takes. A denial's Next
+// is the earliest start at which the quantile fits the calendars, within
+// a year, so that [Set.NextSlot] with a FitAt in the set finds the start
+// where the quantile fits. It panics if q is not in (0, 1], a
+// programmer's error.
 func FitAt(q float64, s Set) Policy {
 	if !(q > 0 && q <= 1) {
 		panic(fmt.Sprintf("policy: FitAt(%v): the quantile is not in (0, 1]", q))
@@ -80,10 +83,38 @@ func (f *Fit) Evaluate(ctx context.Context, c Change) Decision {
 		percent(chance) + " chance to overrun")
 	if end.After(close) {
 		d.Verdict = Deny
+		d.Next = f.next(ctx, c, start, dq)
 		b.WriteString("; start earlier, shorten the runbook or ask for a longer window")
 	}
 	d.Reason = b.String()
 	return d
+}
+
+// fitHorizon is how far after the start a denial looks for the next
+// start at which the quantile fits.
+const fitHorizon = 366 * 24 * time.Hour
+
+// next returns the earliest start after start, within fitHorizon, at
+// which an operation of d meets no calendar of the set for c: the
+// Decision.Next of a denial, which [Set.NextSlot] follows. Zero when
+// there is none.
+func (f *Fit) next(ctx context.Context, c Change, start time.Time, d time.Duration) time.Time {
+	var cals Set
+	for _, p := range f.set {
+		if p == nil {
+			continue
+		}
+		if cal, ok := calendarFor(p, c); ok {
+			cals = append(cals, cal)
+		}
+	}
+	moved := c
+	moved.Start, moved.Duration = start, d
+	t, err := cals.NextSlot(ctx, moved, fitHorizon)
+	if err != nil || !t.After(start) {
+		return time.Time{}
+	}
+	return t
 }
 
 // closeHorizon is how far after the start the close of a window is

@@ -88,6 +88,27 @@ func TestFitAt(t *testing.T) {
 	assert.Panics(t, func() { policy.FitAt(1.5, set) })
 }
 
+// With a FitAt in the set, the next slot is where the P90 end fits, not
+// only the duration: the denial names the next start where it does.
+func TestFitAtNextSlot(t *testing.T) {
+	set := evenings(t)
+	set = append(set, policy.FitAt(0.9, set))
+	c := policy.Change{Start: at(2026, 11, 12, 22, 0), Duration: time.Hour, // Thursday 22:00: 23:00 fits
+		Risk: policy.Risk{Durations: spread(80, time.Hour, 20, 105*time.Minute)}} // the P90, 23:45, does not
+	d := set.Evaluate(context.Background(), c).Decisions[2]
+	require.Equal(t, policy.Deny, d.Verdict)
+	assert.True(t, at(2026, 11, 16, 20, 0).Equal(d.Next), "Monday's window; got %v", d.Next)
+
+	next, err := set.NextSlot(context.Background(), c, 30*24*time.Hour)
+	require.NoError(t, err)
+	assert.True(t, at(2026, 11, 16, 20, 0).Equal(next), "got %v", next)
+
+	c.Start = at(2026, 11, 12, 21, 0) // 22:45 fits
+	next, err = set.NextSlot(context.Background(), c, 30*24*time.Hour)
+	require.NoError(t, err)
+	assert.True(t, c.Start.Equal(next), "got %v", next)
+}
+
 // The window's close is counted in elapsed time: on the night clocks go
 // back, a run of 2h30m from 01:00 CEST ends at 02:30 CET, before a freeze
 // from 03:00 CET, three hours after the start.

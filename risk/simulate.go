@@ -38,8 +38,11 @@ import (
 // attempts of steps not in the runbook are ignored and named in one.
 //
 // A runbook has at most 10,000 steps. Simulate is a pure function: the
-// same input and o.Seed give the same figures. It returns a *FieldError
-// for an invalid runbook or options.
+// same input and o.Seed give the same figures. A large simulation is
+// drawn on up to GOMAXPROCS goroutines (at most 8), each block of 128
+// trials from a random stream of its own, so that the figures do not
+// depend on their number; Simulate returns when they are done. It
+// returns a *FieldError for an invalid runbook or options.
 func Simulate(runbook []Step, rehearsals []Run, o Options) (Overrun, error) {
 	if err := o.check(); err != nil {
 		return Overrun{}, err

@@ -43,8 +43,8 @@ type lane = [lanes]float64
 type outages struct {
 	covered  [lanes]int64
 	unsorted [lanes]bool
-	iv                [][lanes]interval // outage slot k of trial l: iv[k][l]
-	buf               []interval
+	iv       [][lanes]interval // outage slot k of trial l: iv[k][l]
+	buf      []interval
 }
 
 func newOutages(n int) *outages {

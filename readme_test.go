@@ -15,6 +15,7 @@ import (
 	"github.com/mepkit/mepkit/checklist"
 	"github.com/mepkit/mepkit/mep"
 	"github.com/mepkit/mepkit/policy/policyfile"
+	"github.com/mepkit/mepkit/risk"
 	"github.com/mepkit/mepkit/timeline"
 )
 
@@ -60,7 +61,7 @@ policies:
 	set, _ := policyfile.Parse(policyYAML) // windows, readiness, GO; the method's freeze comes on top
 	r, _ := project.NewRollout(mep.RolloutOptions{Name: "go-live", T0: t0, Runbook: steps, Policies: set})
 	r.AddRehearsal(mep.RehearsalRun{Summary: rehearsal, ProductionLike: true}) // R5: expected duration and outage
-	o, _ := r.Overrun(mep.SimOptions{})                                        // P50/P90 end, chance to overrun the window
+	o, _ := r.Overrun(risk.Options{})                                          // P50/P90 end, chance to overrun the window
 	now = t0.Add(-2 * time.Hour)
 	for _, it := range r.Readiness().Run().List().Items {
 		r.Readiness().Check(it.ID, "olga", time.Time{}, "") // R7, R8: items by purpose, done by T-1h

@@ -45,7 +45,7 @@
 // [Project.Lessons] (R12), [Project.Validation] and [Project.Operations]
 // (its checklists), and its rollouts ([Project.NewRollout],
 // [Project.Rollout]). [GoNoGo.Evaluate] previews the decision;
-// [Rollout.Propose] finds the next starts where the estimate fits the
+// [Rollout.Propose] finds the next starts where the P90 end fits the
 // policies; [Switchover.Drift] tells during the cutover how late it runs;
 // [Rollout.Debrief] gathers the facts for the review, and [Rollout.Report]
 // fills the model of package [github.com/mepkit/mepkit/mep/report]. Each

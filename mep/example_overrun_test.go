@@ -5,174 +5,42 @@ import (
 	"time"
 
 	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/policy"
+	"github.com/mepkit/mepkit/risk"
 	"github.com/mepkit/mepkit/timeline"
 )
 
-// billing is the runbook of the examples: the database and the files
-// migrate side by side, the observation period is planned, not rehearsed.
-var billing = []mep.Step{
-	{ID: "freeze", Impact: timeline.Disruption},
-	{ID: "backup"},
-	{ID: "migrate-db", Group: "migrate", Impact: timeline.Outage, Rollback: "restore the database"},
-	{ID: "migrate-files", Group: "migrate", Impact: timeline.Outage, Rollback: "restore the files"},
-	{ID: "switch", Impact: timeline.Outage, Rollback: "switch back"},
-	{ID: "smoke", Kind: mep.TestStep},
-	{ID: "watch", Kind: mep.ObservationStep, Expected: 30 * time.Minute},
-}
-
-// timed returns a rehearsal of billing that started at start, as its
-// journal summarises it: each step of the minutes given (freeze, backup,
-// migrate-db, migrate-files, switch, smoke), a two-minute hand-over
-// between them, the two migrations side by side.
-func timed(start time.Time, prod bool, m ...int) mep.RehearsalRun {
-	at := func(min int) time.Time { return start.Add(time.Duration(min) * time.Minute) }
-	var es []timeline.Entry
-	step := func(id string, from, to int) int {
-		es = append(es, timeline.Entry{Kind: timeline.KindStart, Step: id, At: at(from)},
-			timeline.Entry{Kind: timeline.KindEnd, Step: id, At: at(to)})
-		return to + 2
-	}
-	t := step("freeze", 0, m[0])
-	t = step("backup", t, t+m[1])
-	t = max(step("migrate-db", t, t+m[2]), step("migrate-files", t, t+m[3]))
-	t = step("switch", t, t+m[4])
-	step("smoke", t, t+m[5])
-	return mep.RehearsalRun{Summary: timeline.Summarize(sorted(es)), Environment: "preprod", ProductionLike: prod}
-}
-
-// sorted numbers entries in the order they happened, as a journal does.
-func sorted(es []timeline.Entry) []timeline.Entry {
-	for i := 1; i < len(es); i++ {
-		for j := i; j > 0 && es[j].At.Before(es[j-1].At); j-- {
-			es[j], es[j-1] = es[j-1], es[j]
-		}
-	}
-	for i := range es {
-		es[i].Seq = uint64(i + 1)
-	}
-	return es
-}
-
-// rehearsals are three production-like rehearsals of billing and one in
-// a lab, which Simulate leaves out since every step was timed in
-// production-like conditions.
-func rehearsals() []mep.RehearsalRun {
-	day := time.Date(2026, 10, 1, 20, 0, 0, 0, time.UTC)
-	return []mep.RehearsalRun{
-		timed(day, false, 3, 10, 20, 15, 5, 10),
-		timed(day.AddDate(0, 0, 7), true, 5, 20, 45, 30, 10, 15),
-		timed(day.AddDate(0, 0, 14), true, 5, 25, 55, 35, 12, 15),
-		timed(day.AddDate(0, 0, 21), true, 6, 22, 50, 40, 10, 20),
-	}
-}
-
-// How likely is the cutover to overrun a window that closes at 23:30?
-func ExampleSimulate() {
+// How likely is a rollout's cutover to overrun its window? Its runbook
+// and rehearsals say, and its policies say when the window closes.
+func ExampleRollout_Overrun() {
 	paris, _ := time.LoadLocation("Europe/Paris")
-	t0 := time.Date(2026, 11, 12, 21, 0, 0, 0, paris)
-	ov, err := mep.Simulate(billing, rehearsals(), mep.SimOptions{
-		T0: t0, WindowEnd: time.Date(2026, 11, 12, 23, 30, 0, 0, paris), Seed: 1,
-	})
+	at := func(d, h, m int) time.Time { return time.Date(2026, 11, d, h, m, 0, 0, paris) }
+	project, _ := mep.New("billing v2", &mep.Options{Location: paris, RolloutsOnly: true,
+		CreatedBy: "olga", RolloutsOnlyReason: "billing v1 is in production",
+		Now: func() time.Time { return at(11, 9, 0) }})
+	win, _ := policy.Windows("evenings", "Mon-Thu 20:00-23:30", paris)
+	r, _ := project.NewRollout(mep.RolloutOptions{Name: "go-live", T0: at(12, 21, 0), Policies: policy.Set{win},
+		Runbook: []mep.Step{
+			{ID: "migrate", Impact: timeline.Outage},
+			{ID: "smoke", Kind: mep.TestStep, Expected: 15 * time.Minute},
+		}})
+	for i, minutes := range []int{80, 95, 110, 90} { // four production-like rehearsals of the migration
+		start := at(1+i, 21, 0)
+		_ = r.AddRehearsal(mep.RehearsalRun{ProductionLike: true, Summary: timeline.Summarize([]timeline.Entry{
+			{Seq: 1, At: start, Kind: timeline.KindStart, Step: "migrate"},
+			{Seq: 2, At: start.Add(time.Duration(minutes) * time.Minute), Kind: timeline.KindEnd, Step: "migrate"},
+		})})
+	}
+	o, err := r.Overrun(risk.Options{})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(ov)
-	for _, w := range ov.Warnings {
+	fmt.Println(o)
+	for _, w := range o.Warnings {
 		fmt.Println(w)
 	}
 	// Output:
-	// end P50 23:22 CET, P90 23:37 CET (duration 2h22m, 2h37m); outage P50 1h1m, P90 1h9m; 25% chance to end after 23:30 CET
-	// overrun: timed by no rehearsal, so taken from Expected with a log-spread of 0.25: watch
-}
-
-// The options of a simulation: more trials, another seed, a wider spread
-// for the steps known from one rehearsal or from their Expected duration.
-func ExampleSimOptions() {
-	o := mep.SimOptions{Trials: 2 * mep.DefaultTrials, Seed: 7, Spread: 2 * mep.DefaultSpread}
-	ov, _ := mep.Simulate(billing, rehearsals(), o)
-	fmt.Println(ov.Trials, "trials:", ov)
-	// Output:
-	// 20000 trials: duration P50 2h20m, P90 2h46m; outage P50 1h1m, P90 1h9m
-}
-
-// Any quantile of the duration, and the end it gives.
-func ExampleOverrun_End() {
-	t0 := time.Date(2026, 11, 12, 20, 0, 0, 0, time.UTC)
-	ov, _ := mep.Simulate(billing, rehearsals(), mep.SimOptions{T0: t0})
-	for _, q := range []float64{0.5, 0.9, 0.99} {
-		fmt.Printf("P%.0f: %s\n", 100*q, ov.End(q).Format("15:04"))
-	}
-	// Output:
-	// P50: 22:22
-	// P90: 22:36
-	// P99: 22:50
-}
-
-// One sentence for the war room.
-func ExampleOverrun_String() {
-	ov, _ := mep.Simulate(billing[:6], rehearsals()[1:], mep.SimOptions{})
-	fmt.Println(ov.String())
-	// Output:
-	// duration P50 1h53m, P90 2h3m; outage P50 1h1m, P90 1h9m
-}
-
-// The distribution of the outage: its median, its P90 and its length.
-func ExampleDistribution() {
-	ov, _ := mep.Simulate(billing, rehearsals(), mep.SimOptions{})
-	d := ov.Outage
-	fmt.Println(d.Len(), "trials; outage P50", d.P50().Round(time.Minute), "P90", d.P90().Round(time.Minute))
-	// Output:
-	// 10000 trials; outage P50 1h0m0s P90 1h9m0s
-}
-
-// The outage that one cutover in twenty exceeds.
-func ExampleDistribution_Quantile() {
-	ov, _ := mep.Simulate(billing, rehearsals(), mep.SimOptions{})
-	fmt.Println(ov.Outage.Quantile(0.95).Round(time.Minute))
-	// Output:
-	// 1h11m0s
-}
-
-// The chance that users are cut off for more than an hour and a quarter.
-func ExampleDistribution_Above() {
-	ov, _ := mep.Simulate(billing, rehearsals(), mep.SimOptions{})
-	fmt.Printf("%.0f%%\n", 100*ov.Outage.Above(75*time.Minute))
-	// Output:
-	// 1%
-}
-
-// How long would a rollback take once the database migration has
-// started? Its rehearsals say, and the P90 says when to decide.
-func ExampleSimulateRollback() {
-	back := func(start time.Time, m ...int) mep.RehearsalRun { // switch back, restore the files, restore the database
-		at := func(min int) time.Time { return start.Add(time.Duration(min) * time.Minute) }
-		es := []timeline.Entry{
-			{Kind: timeline.KindStart, Step: "switch", At: at(0)}, {Kind: timeline.KindEnd, Step: "switch", At: at(m[0])},
-			{Kind: timeline.KindStart, Step: "migrate-files", At: at(m[0] + 1)}, {Kind: timeline.KindEnd, Step: "migrate-files", At: at(m[0] + 1 + m[1])},
-			{Kind: timeline.KindStart, Step: "migrate-db", At: at(m[0] + m[1] + 2)}, {Kind: timeline.KindEnd, Step: "migrate-db", At: at(m[0] + m[1] + 2 + m[2])},
-		}
-		return mep.RehearsalRun{Summary: timeline.Summarize(sorted(es)), ProductionLike: true, Rollback: true}
-	}
-	day := time.Date(2026, 10, 2, 20, 0, 0, 0, time.UTC)
-	runs := append(rehearsals(), back(day, 4, 12, 28), back(day.AddDate(0, 0, 7), 6, 15, 35), back(day.AddDate(0, 0, 14), 5, 14, 30))
-
-	started := []string{"freeze", "backup", "migrate-db", "migrate-files"}
-	ov, _ := mep.SimulateRollback(billing, runs, started, mep.SimOptions{})
-	fmt.Println("rollback:", ov)
-	// Output:
-	// rollback: duration P50 45m, P90 52m; outage P50 44m, P90 51m
-}
-
-// The latest moment to decide a rollback, when the window closes at
-// 03:30 on the night clocks go back: the rollback's P90 of two hours is
-// counted in elapsed time, so the decision falls at 02:30 summer time.
-// The hour from 02:00 to 03:00 runs twice that night: subtracting two
-// hours on the clock face would say 01:30, an hour too early.
-func ExampleDecideBy() {
-	paris, _ := time.LoadLocation("Europe/Paris")
-	windowEnd := time.Date(2026, 10, 25, 3, 30, 0, 0, paris)
-	fmt.Println(mep.DecideBy(windowEnd, 2*time.Hour).Format("2006-01-02 15:04 MST"))
-	// Output:
-	// 2026-10-25 02:30 CEST
+	// end P50 22:47 CET, P90 23:09 CET (duration 1h47m, 2h9m); outage P50 1h32m, P90 1h54m; <1% chance to end after 23:30 CET
+	// overrun: timed by no rehearsal, so taken from Expected with a log-spread of 0.25: smoke
 }

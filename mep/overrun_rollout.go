@@ -1,16 +1,24 @@
 package mep
 
 import (
+	"errors"
 	"slices"
+	"sync"
 	"time"
+
+	"github.com/mepkit/mepkit/mep/report"
+	"github.com/mepkit/mepkit/policy"
+	sim "github.com/mepkit/mepkit/risk" // mep has a risk of its own: what policies see
+	"github.com/mepkit/mepkit/timeline"
 )
 
 // Overrun simulates the rollout's cutover from its runbook and rehearsals
-// ([Simulate]): the distribution of its end and outage, and the chance
-// to end after the window closes. A zero o.T0 is the rollout's T0; a zero
-// o.WindowEnd is when the rollout's policies next block after T0, within
-// a week (none: no window).
-func (r *Rollout) Overrun(o SimOptions) (Overrun, error) {
+// with [risk.Simulate]: the distribution of its end and outage, and the
+// chance to end after the window closes. A zero o.T0 is the rollout's
+// T0; a zero o.WindowEnd is when the rollout's policies next block after
+// T0, within a week (none: no window). It returns a *FieldError for
+// invalid options.
+func (r *Rollout) Overrun(o sim.Options) (sim.Overrun, error) {
 	var runbook []Step
 	var rehearsals []RehearsalRun
 	r.with(func(st *state, ro *rollout) {
@@ -22,7 +30,105 @@ func (r *Rollout) Overrun(o SimOptions) (Overrun, error) {
 			o.WindowEnd = ro.windowEnd(r.p, o.T0)
 		}
 	})
-	return Simulate(runbook, rehearsals, o)
+	ov, err := sim.Simulate(riskRunbook(runbook), riskRuns(rehearsals), o)
+	return ov, riskErr(err)
+}
+
+// durations returns the cutover's simulated durations (risk.Simulate
+// with the default options), drawn when a policy first reads them: a
+// decision pays for the simulation only when a policy, such as
+// policy.FitAt, asks. It returns nil when some step has no estimate (est
+// names it). The slices of a rollout only grow, so those it keeps are
+// never written again.
+func (ro *rollout) durations(est Estimate) policy.Distribution {
+	if len(est.Unknown) > 0 {
+		return nil
+	}
+	return &lazyDurations{runbook: ro.runbook, rehearsals: ro.rehearsals}
+}
+
+// lazyDurations is a policy.Distribution drawn on first use. It is safe
+// for simultaneous use by multiple goroutines.
+type lazyDurations struct {
+	once       sync.Once
+	runbook    []Step
+	rehearsals []RehearsalRun
+	d          sim.Distribution
+}
+
+func (l *lazyDurations) draw() {
+	l.once.Do(func() {
+		ov, err := sim.Simulate(riskRunbook(l.runbook), riskRuns(l.rehearsals), sim.Options{})
+		if err == nil { // a rollout's runbook is valid
+			l.d = ov.Duration
+		}
+	})
+}
+
+// Quantile returns the duration that a share q of the simulated
+// cutovers do not exceed.
+func (l *lazyDurations) Quantile(q float64) time.Duration { l.draw(); return l.d.Quantile(q) }
+
+// Above returns the share of the simulated cutovers longer than limit.
+func (l *lazyDurations) Above(limit time.Duration) float64 { l.draw(); return l.d.Above(limit) }
+
+// reportRisk returns the report's view of the overrun risk: the cutover
+// simulated from the rehearsals (the default options, with fewer trials
+// for a runbook of more than 200 steps, so that a report of 10,000 steps
+// stays quick: at least 1,000), started at T0 against windowEnd, and
+// where the go-live's actual duration falls once res has an end. It is
+// nil when some step has no estimate.
+func (ro *rollout) reportRisk(est Estimate, windowEnd time.Time, res report.Result) *report.Risk {
+	if len(est.Unknown) > 0 || len(ro.runbook) == 0 {
+		return nil
+	}
+	o := sim.Options{Trials: min(sim.DefaultTrials, max(1000, 2_000_000/len(ro.runbook))), T0: ro.t0, WindowEnd: windowEnd}
+	if !windowEnd.After(ro.t0) {
+		o.WindowEnd = time.Time{}
+	}
+	ov, err := sim.Simulate(riskRunbook(ro.runbook), riskRuns(ro.rehearsals), o)
+	if err != nil {
+		return nil // a rollout's runbook is valid
+	}
+	k := &report.Risk{Trials: ov.Trials, P50: ov.Duration.P50(), P90: ov.Duration.P90(), PastWindow: ov.PastWindow}
+	if !res.End.IsZero() {
+		k.Rank = 1 - ov.Duration.Above(res.Duration)
+	}
+	return k
+}
+
+// riskRunbook returns the runbook as package risk reads it.
+func riskRunbook(runbook []Step) []sim.Step {
+	out := make([]sim.Step, len(runbook))
+	for i, s := range runbook {
+		out[i] = sim.Step{ID: s.ID, DependsOn: s.DependsOn, Group: s.Group, Outage: s.Impact == timeline.Outage,
+			Expected: s.Expected, Reversible: s.Rollback != ""}
+	}
+	return out
+}
+
+// riskRuns returns the rehearsals as package risk reads them: each
+// step's attempts, as timed.
+func riskRuns(rehearsals []RehearsalRun) []sim.Run {
+	out := make([]sim.Run, len(rehearsals))
+	for i, rh := range rehearsals {
+		atts := make([]sim.Attempt, len(rh.Summary.Steps))
+		for j, sp := range rh.Summary.Steps {
+			atts[j] = sim.Attempt{Step: sp.Step, Start: sp.Start, End: sp.End,
+				Failed: sp.Outcome == timeline.Failed, Open: sp.Open}
+		}
+		out[i] = sim.Run{Attempts: atts, ProductionLike: rh.ProductionLike, Rollback: rh.Rollback}
+	}
+	return out
+}
+
+// riskErr returns risk's *FieldError as mep's, and other errors as they
+// are.
+func riskErr(err error) error {
+	if fe, ok := errors.AsType[*sim.FieldError](err); ok {
+		return fieldErr(fe.Field, fe.Value, fe.Reason)
+	}
+	return err
 }
 
 // windowEnd returns when ro's policies next block after begin, within a

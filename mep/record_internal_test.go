@@ -70,6 +70,7 @@ func sampleEvents(t testing.TB) []event {
 		&evRollback{At: at, Rollout: "r1", By: "Olga", Reason: "db broken"},
 		&evAccept{At: at, Rollout: "r1", Step: "a", By: "Olga", Reason: "known bug"},
 		&evResource{At: at, Rollout: "r1", Kind: Database, Name: "billing", By: "Olga", Reason: "migration", Removed: true},
+		&evDecisionPoint{At: at, Rollout: "r1", DecideBy: t0.Add(-time.Hour), WindowEnd: t0, ExpectedEnd: t0.Add(time.Minute), Rollback: time.Hour},
 	}
 }
 

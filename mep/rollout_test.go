@@ -12,6 +12,7 @@ import (
 	"github.com/mepkit/mepkit/checklist"
 	"github.com/mepkit/mepkit/mep"
 	"github.com/mepkit/mepkit/policy"
+	"github.com/mepkit/mepkit/risk"
 	"github.com/mepkit/mepkit/timeline"
 )
 
@@ -273,7 +274,13 @@ func TestPropose(t *testing.T) {
 	g.c.set(thursday.Add(-day(3)))
 	p, err := g.r.Propose(bg, thursday, 3, 30*24*time.Hour)
 	require.NoError(t, err)
-	assert.Equal(t, 40*time.Minute, p.Duration)
+	ov, err := g.r.Overrun(risk.Options{})
+	require.NoError(t, err)
+	assert.Equal(t, ov.Duration.P90(), p.Duration, "the P90 of the cutovers simulated from the rehearsals")
+	assert.Greater(t, p.Duration, 40*time.Minute, "one rehearsal of 40 minutes, widened")
+	assert.Equal(t, 0.9, p.Quantile)
+	require.Len(t, p.Fits, 3)
+	assert.Equal(t, "P90 end 20:48 CET, window ends 23:30 CET (evenings); 0% chance to overrun", p.Fits[0].Reason)
 	require.NotEmpty(t, p.Refused)
 	require.Len(t, p.Slots, 3)
 	assert.Equal(t, []time.Time{at(paris, 2026, 11, 30, 20, 0), at(paris, 2026, 12, 1, 20, 0), at(paris, 2026, 12, 2, 20, 0)}, p.Slots)

@@ -79,6 +79,9 @@ type rollout struct {
 	rbSteps    []timeline.Entry // start and end entries of the rollback steps
 	accepted   map[string]evAccept
 	resources  []Resource // declared, sorted by kind and name (resources.go)
+	// decisionPoint is the warning that the decision point passed with
+	// the cutover expected after its window; nil: none (decisionpoint.go).
+	decisionPoint *evDecisionPoint
 
 	// Not part of the record: the policies the program attached (user),
 	// and the set checked, user's and method's (policies; nil: to build).

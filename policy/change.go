@@ -62,6 +62,23 @@ type Risk struct {
 	// PointOfNoReturn is the ID of the step after which the change cannot
 	// be rolled back; "" if none.
 	PointOfNoReturn string `json:"point_of_no_return,omitempty"`
+	// Durations is how long the operation may take, as a simulation of
+	// its rehearsals says (package risk's Distribution is one), for
+	// [FitAt]; nil: not known. It is not carried in JSON.
+	Durations Distribution `json:"-"`
+}
+
+// Distribution is how long an operation may take: the durations of many
+// simulated runs of it. Package risk's Distribution satisfies it; so
+// does any sample a team keeps. A Distribution handed to policies is
+// read by several goroutines when they run at once.
+type Distribution interface {
+	// Quantile returns the duration that a share q of the runs do not
+	// exceed, q between 0 and 1: Quantile(0.9) is the P90.
+	Quantile(q float64) time.Duration
+	// Above returns the share of the runs that take longer than limit,
+	// between 0 and 1.
+	Above(limit time.Duration) float64
 }
 
 // Zone returns the zone in which a policy without a zone of its own writes

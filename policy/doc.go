@@ -60,7 +60,9 @@
 // allow-list such as "Mon-Thu 20:00-23:30") and [Cron] (a recurring freeze).
 // The other policies are [ReadinessWindow] (a *[Readiness], never less
 // than [MinLead] ahead), [RequireGo] and [RequireQuorum] (a *[Quorum] of
-// GOs from distinct people), [MaxOutage] and [Func] for user code.
+// GOs from distinct people), [MaxOutage], [FitAt] (the end at P90, or
+// any quantile, of the operation's simulated durations, Risk.Durations,
+// within its window) and [Func] for user code.
 // Package [github.com/mepkit/mepkit/policy/policyfile] reads a Set from a
 // YAML or JSON file.
 //

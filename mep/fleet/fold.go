@@ -7,6 +7,7 @@ import (
 
 	"github.com/mepkit/mepkit/mep"
 	"github.com/mepkit/mepkit/mep/report"
+	"github.com/mepkit/mepkit/risk"
 )
 
 // simulate returns the overrun figures of r: old's when r's T0,
@@ -29,8 +30,8 @@ func simulate(r *mep.Rollout, old sim, trials int) sim {
 
 // overrun is the one place the schedule asks a rollout how long its
 // cutover may take.
-func overrun(r *mep.Rollout, trials int) (mep.Overrun, error) {
-	return r.Overrun(mep.SimOptions{Trials: trials, Seed: 1})
+func overrun(r *mep.Rollout, trials int) (risk.Overrun, error) {
+	return r.Overrun(risk.Options{Trials: trials, Seed: 1})
 }
 
 // sim is what the overrun simulation said of a rollout, and the inputs

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/risk"
 	"github.com/mepkit/mepkit/timeline"
 	"github.com/mepkit/mepkit/timeline/pgstore"
 )
@@ -100,8 +101,8 @@ func open(ctx context.Context, src source, opts *Options) (*Schedule, error) {
 	if s.opts.Trials == 0 {
 		s.opts.Trials = DefaultTrials
 	}
-	if s.opts.Trials < 0 || s.opts.Trials > mep.MaxTrials {
-		return nil, fmt.Errorf("fleet: options: trials %d not between 0 and %d", s.opts.Trials, mep.MaxTrials)
+	if s.opts.Trials < 0 || s.opts.Trials > risk.MaxTrials {
+		return nil, fmt.Errorf("fleet: options: trials %d not between 0 and %d", s.opts.Trials, risk.MaxTrials)
 	}
 	if _, err := s.Rescan(ctx); err != nil {
 		return nil, err

@@ -60,6 +60,9 @@ func (r *Report) headline(v *view) {
 	if f, ok := r.endFact(res); ok {
 		*h = append(*h, f)
 	}
+	if f, ok := r.riskFact(res); ok {
+		*h = append(*h, f)
+	}
 	est := r.estimate()
 	if (r.Outcome == Running || rollingBack) && started {
 		r.soFarFacts(h, res, est, rollingBack)

@@ -29,6 +29,10 @@ type RolloutSummary struct {
 	// the failure until users had the service back; zero: not known.
 	// JSON: time_to_restore_s.
 	TimeToRestore time.Duration `json:"-"`
+	// P90 is the duration that nine cutovers in ten took no longer than,
+	// as simulated from the rehearsals before it ran ([Risk]); zero: not
+	// simulated. JSON: p90_s, left out when zero.
+	P90 time.Duration `json:"-"`
 
 	LessonsDue     int `json:"lessons_due"`     // lessons of earlier rollouts it was to apply (R12)
 	LessonsApplied int `json:"lessons_applied"` // of which it applied
@@ -42,6 +46,10 @@ func (s RolloutSummary) MarshalJSON() ([]byte, error) {
 	if s.OutageUnknown {
 		outage = nil
 	}
+	var p90 *float64
+	if s.P90 > 0 {
+		p90 = new(secs(s.P90))
+	}
 	return json.Marshal(struct {
 		plain
 		Duration          float64  `json:"duration_s"`
@@ -49,7 +57,8 @@ func (s RolloutSummary) MarshalJSON() ([]byte, error) {
 		EstimatedDuration float64  `json:"estimated_duration_s"`
 		EstimatedOutage   float64  `json:"estimated_outage_s"`
 		TimeToRestore     float64  `json:"time_to_restore_s"`
-	}{plain(s), secs(s.Duration), outage, secs(s.EstimatedDuration), secs(s.EstimatedOutage), secs(s.TimeToRestore)})
+		P90               *float64 `json:"p90_s,omitempty"`
+	}{plain(s), secs(s.Duration), outage, secs(s.EstimatedDuration), secs(s.EstimatedOutage), secs(s.TimeToRestore), p90})
 }
 
 // IsCounted reports whether s counts in the history's figures: it started
@@ -65,7 +74,7 @@ func (s RolloutSummary) IsCounted() bool {
 // those learned in an earlier rollout are due, and count as applied when
 // marked so. The outage of a rollout that started and has no end yet is
 // unknown (OutageUnknown). Without a Result, TimeToRestore is zero: Actual
-// does not say when service came back.
+// does not say when service came back. P90 is r.Risk's.
 func SummaryOf(r *Report) RolloutSummary {
 	est := r.estimate()
 	res := r.result()
@@ -75,6 +84,9 @@ func SummaryOf(r *Report) RolloutSummary {
 		EstimatedDuration: est.Duration, EstimatedOutage: est.Outage,
 	}
 	s.OutageUnknown = !s.Start.IsZero() && s.End.IsZero()
+	if r.Risk != nil && r.Risk.Trials > 0 {
+		s.P90 = r.Risk.P90
+	}
 	for _, l := range r.Lessons {
 		if l.From != "" && l.From == r.Rollout {
 			continue
@@ -128,6 +140,13 @@ type Month struct {
 
 	LessonsDue     int `json:"lessons_due"`     // lessons the month's rollouts were to apply
 	LessonsApplied int `json:"lessons_applied"` // of which applied
+
+	// Simulated counts the rollouts done (neither rolled back nor failed)
+	// that had a P90 simulated before they ran, and WithinP90 those of
+	// them that took no longer: nine in ten, when the simulations are
+	// calibrated (R5). Left out of JSON when zero.
+	Simulated int `json:"simulated,omitempty"`
+	WithinP90 int `json:"within_p90,omitempty"`
 }
 
 // MarshalJSON encodes m with its month as "2006-01" ("" for the total) and
@@ -230,6 +249,7 @@ type accumulator struct {
 	durationSum, outageSum     float64
 	durationN, outageN         int
 	lessonsDue, lessonsApplied int
+	simulated, withinP90       int
 }
 
 func (a *accumulator) add(s *RolloutSummary) {
@@ -250,6 +270,12 @@ func (a *accumulator) add(s *RolloutSummary) {
 	}
 	a.lessonsDue += s.LessonsDue
 	a.lessonsApplied += s.LessonsApplied
+	if s.Outcome == Done && s.P90 > 0 {
+		a.simulated++
+		if s.Duration <= s.P90 {
+			a.withinP90++
+		}
+	}
 }
 
 func (a *accumulator) fill(m *Month) {
@@ -273,4 +299,5 @@ func (a *accumulator) fill(m *Month) {
 		m.OutageRatio = a.outageSum / float64(a.outageN)
 	}
 	m.LessonsDue, m.LessonsApplied = a.lessonsDue, a.lessonsApplied
+	m.Simulated, m.WithinP90 = a.simulated, a.withinP90
 }

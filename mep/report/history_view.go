@@ -97,6 +97,9 @@ func (h *History) view(svg bool) *view {
 		{Label: "Outage against estimate", Value: orElse(average(t.OutageRatio, t.OutageEstimated), "no estimate")},
 		{Label: "Lessons applied", Value: orElse(lessons(t), "none due")},
 	}
+	if t.Simulated > 0 {
+		v.Headline = append(v.Headline, fact{Label: "Actual ends within the P90 (R5)", Value: withinP90(t)})
+	}
 	if h.Project != "" {
 		v.Details = append(v.Details, fact{Label: "Project", Value: clean(h.Project)})
 	}
@@ -114,17 +117,7 @@ func (h *History) view(svg bool) *view {
 		if svg {
 			s.SVG = h.svg()
 		}
-		tb := table{
-			Head: []string{"Month", "Deployments", "Failed or rolled back", "Change failure rate", "Time to restore", "Duration against estimate", "Outage against estimate", "Lessons applied"},
-			Cols: []string{"time", "num", "num", "num", "num", "num", "num", "num"},
-		}
-		for i := range h.Months {
-			m := &h.Months[i]
-			tb.Rows = append(tb.Rows, row{Class: failClass(m), Cells: []string{
-				m.Month.Format("2006-01"), strconv.Itoa(m.Deployments), strconv.Itoa(m.Failures), rate(m), restore(m),
-				ratio(m.DurationRatio, m.DurationEstimated), ratio(m.OutageRatio, m.OutageEstimated), lessons(m),
-			}})
-		}
+		tb := h.monthsTable()
 		s.Tables = append(s.Tables, tb)
 		v.Sections = append(v.Sections, s)
 	}
@@ -203,6 +196,40 @@ func restore(m *Month) string {
 		return "not known"
 	}
 	return dur(m.TimeToRestore)
+}
+
+// monthsTable is the table of the months' figures, with a column for
+// the actual ends within the P90 when some rollout was simulated.
+func (h *History) monthsTable() table {
+	tb := table{
+		Head: []string{"Month", "Deployments", "Failed or rolled back", "Change failure rate", "Time to restore", "Duration against estimate", "Outage against estimate", "Lessons applied"},
+		Cols: []string{"time", "num", "num", "num", "num", "num", "num", "num"},
+	}
+	simulated := h.Total.Simulated > 0
+	if simulated {
+		tb.Head, tb.Cols = append(tb.Head, "Within the P90"), append(tb.Cols, "num")
+	}
+	for i := range h.Months {
+		m := &h.Months[i]
+		r := row{Class: failClass(m), Cells: []string{
+			m.Month.Format("2006-01"), strconv.Itoa(m.Deployments), strconv.Itoa(m.Failures), rate(m), restore(m),
+			ratio(m.DurationRatio, m.DurationEstimated), ratio(m.OutageRatio, m.OutageEstimated), lessons(m),
+		}}
+		if simulated {
+			r.Cells = append(r.Cells, withinP90(m))
+		}
+		tb.Rows = append(tb.Rows, r)
+	}
+	return tb
+}
+
+// withinP90 prints how many of the month's simulated rollouts ended
+// within their P90: "88% (7 of 8)"; "" when none was simulated.
+func withinP90(m *Month) string {
+	if m.Simulated == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%.0f%% (%d of %d)", 100*float64(m.WithinP90)/float64(m.Simulated), m.WithinP90, m.Simulated)
 }
 
 // ratio prints a mean of actual / estimate as a signed percentage: "+18%".

@@ -42,7 +42,7 @@ func writeJSON(w io.Writer, v any) error {
 //	(title), (project), (rollout), (generated), (phase), outcome, (t0),
 //	(planned_end), (window_end), estimate {duration_s, outage_s, disruption_s},
 //	(result) {(end), duration_s, outage_s, disruption_s, time_to_restore_s
-//	    or null, ongoing},
+//	    or null, ongoing}, (risk) {trials, p50_s, p90_s, past_window, rank},
 //	decision {verdict, (reasons[]), (at)}, votes[], overrides[],
 //	checklist {(name), ready, (ready_at), items[], progress {done, waived,
 //	    failed, total, required_pending}} or null,

@@ -46,6 +46,9 @@ type Report struct {
 	// outage, whatever the outcome; nil: read from Actual (a go-live
 	// without rollback). JSON: "result", left out when nil.
 	Result *Result `json:"result,omitempty"`
+	// Risk is the cutover's duration as simulated from the rehearsals
+	// before it ran, and where its actual end fell; nil: no simulation.
+	Risk *Risk `json:"risk,omitempty"`
 
 	Decision  Decision `json:"decision"`  // the go/no-go decision (R9)
 	Votes     []Vote   `json:"votes"`     // the approvals behind it, in the order given

@@ -35,6 +35,10 @@
 //	    mandatory: true           # cannot be overridden by break-glass
 //	  - kind: max-outage
 //	    limit: 30m
+//	  - kind: fit
+//	    quantile: p90             # the P90 end fits the window (default p90)
+//	  - kind: announce
+//	    lead: 3h                  # warn of a closing within 3h after the end
 //
 // Every policy may also set name (to rename it), zone (to use another zone
 // than the file's), mandatory, and scope (see below). Durations are Go
@@ -48,6 +52,14 @@
 //	readiness    lead (default and minimum 1h)
 //	require-go   role (required), quorum (default 1)
 //	max-outage   limit (required)
+//	fit          quantile (p90, p95 or a share such as 0.9; default p90)
+//	announce     lead (required, positive)
+//
+// The fit ([policy.FitAt]) and announce ([policy.Announce]) kinds watch
+// the calendars of every other policy of the file, wherever they stand
+// in the list. A fit needs the change's simulated durations
+// (policy.Risk.Durations, which package mep fills from the rehearsals):
+// without them it warns that the fit is not known.
 //
 // Booleans are true or false (not yes, no, on or off). A file holds one
 // document; JSON is checked as JSON, so its syntax errors are JSON's.

@@ -119,3 +119,36 @@ func ExampleParseTime() {
 	// 2026-11-27 19:30:00 +0000 UTC <nil>
 	// policyfile: time "2026-01-01T00:00:00+24:00": the offset +24:00 is out of range: RFC 3339 offsets run from -23:59 to +23:59
 }
+
+// A file that requires nine cutovers in ten to end in the window, and
+// announces the closings after the operation. The durations come from a
+// simulation of the rehearsals (package risk; here a sample of 100).
+func ExampleParse_fit() {
+	set, err := policyfile.Parse([]byte(`
+zone: Europe/Paris
+policies:
+  - kind: windows
+    name: evenings
+    spec: Mon-Thu 20:00-23:30
+  - kind: fit
+    quantile: p90
+  - kind: announce
+    lead: 2h
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var sample runs
+	for i := range 100 {
+		sample = append(sample, 90*time.Minute+time.Duration(i)*time.Minute/2) // 1h30m to 2h19m30s
+	}
+	paris, _ := time.LoadLocation("Europe/Paris")
+	c := policy.Change{Start: time.Date(2026, 11, 12, 21, 30, 0, 0, paris), Duration: 90 * time.Minute,
+		Now: time.Date(2026, 11, 12, 9, 0, 0, 0, paris), Risk: policy.Risk{Durations: sample}}
+	fmt.Println(set.Evaluate(context.Background(), c))
+	// Output:
+	// ALLOW evenings: the operation is within the windows "Mon-Thu 20:00-23:30" in Europe/Paris
+	// DENY  fit-p90: P90 end 23:45 CET, window ends 23:30 CET (evenings); 39% chance to overrun; start earlier, shorten the runbook or ask for a longer window
+	// WARN  announce: evenings blocks go-lives from Thu 2026-11-12 23:30 CET, in 14h30m, 30m after the planned end of the operation: an overrun or a rollback would run into it
+}

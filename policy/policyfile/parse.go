@@ -209,6 +209,7 @@ func yamlError(err error, data []byte) *Error {
 
 // parser reads the nodes of a file and collects its problems.
 type parser struct {
+	others  policy.Set     // the policies other than fit and announce, once read
 	zone    *time.Location // the file's
 	badZone bool           // the file's zone was given but is unusable
 	envs    []string       // the file's environments; nil if it lists none
@@ -332,11 +333,20 @@ func (p *parser) file(root *yaml.Node) policy.Set {
 		p.failf(list, "policies", "the list is empty, and a set without policies allows everything")
 		return nil
 	}
-	set := make(policy.Set, 0, len(list.Content))
+	// The policies that watch the others' calendars (fit, announce) are
+	// read once the others are, and keep their place in the list.
+	read := make(policy.Set, len(list.Content))
+	var watchers []int
 	for i, n := range list.Content {
-		if pol := p.policy(n, "policies["+strconv.Itoa(i)+"]"); pol != nil {
-			set = append(set, pol)
+		if isWatcher(n) {
+			watchers = append(watchers, i)
+			continue
 		}
+		read[i] = p.policy(n, "policies["+strconv.Itoa(i)+"]")
 	}
-	return set
+	p.others = slices.DeleteFunc(slices.Clone(read), func(q policy.Policy) bool { return q == nil })
+	for _, i := range watchers {
+		read[i] = p.policy(list.Content[i], "policies["+strconv.Itoa(i)+"]")
+	}
+	return slices.DeleteFunc(read, func(q policy.Policy) bool { return q == nil })
 }

@@ -102,6 +102,11 @@ func TestParseErrors(t *testing.T) {
 		{"freeze ends first", "zone: UTC\npolicies:\n  - kind: freeze\n    from: 2027-01-04\n    to: 2026-12-18\n", 5, "policies[0].to", nil, ""},
 		{"freeze bad time", "zone: UTC\npolicies:\n  - kind: freeze\n    from: tomorrow\n    to: 2026-12-18\n", 4, "policies[0].from", nil, ""},
 		{"policies not a list", "zone: UTC\npolicies: 3\n", 2, "policies", nil, ""},
+		{"quantile zero", "zone: UTC\npolicies:\n  - kind: windows\n    spec: 20:00-23:00\n  - kind: fit\n    quantile: p0\n", 6, "policies[1].quantile", nil, "not a quantile"},
+		{"quantile over one", "zone: UTC\npolicies:\n  - kind: fit\n    quantile: 1.5\n", 4, "policies[0].quantile", nil, "at most 1"},
+		{"quantile not a number", "zone: UTC\npolicies:\n  - kind: fit\n    quantile: ninety\n", 4, "policies[0].quantile", nil, "p90, p95"},
+		{"announce without lead", "zone: UTC\npolicies:\n  - kind: announce\n", 3, "policies[0].lead", nil, "missing"},
+		{"announce of no lead", "zone: UTC\npolicies:\n  - kind: announce\n    lead: 0s\n", 4, "policies[0].lead", nil, "announces nothing"},
 		{"json unknown field", "{\n  \"zone\": \"UTC\",\n  \"policies\": [\n    {\"kind\": \"max-outage\", \"limit\": \"1h\", \"limits\": 2}\n  ]\n}", 4, "policies[0].limits", nil, "unknown field"},
 	}
 	for _, tt := range tests {

@@ -32,6 +32,10 @@ func kindFields(kind string) ([]string, bool) {
 		return []string{"role", "quorum"}, true
 	case "max-outage":
 		return []string{"limit"}, true
+	case "fit":
+		return []string{"quantile"}, true
+	case "announce":
+		return []string{"lead"}, true
 	}
 	return nil, false
 }
@@ -39,7 +43,7 @@ func kindFields(kind string) ([]string, bool) {
 // commonFields are the fields every policy takes.
 var commonFields = []string{"kind", "name", "zone", "mandatory", "scope"}
 
-const kindList = "friday-freeze, weekend-freeze, holidays, freeze, windows, cron, readiness, require-go, max-outage"
+const kindList = "friday-freeze, weekend-freeze, holidays, freeze, windows, cron, readiness, require-go, max-outage, fit, announce"
 
 // maxQuorum bounds the GOs a require-go policy may ask for.
 const maxQuorum = 1000
@@ -214,6 +218,8 @@ func (s *spec) build() policy.Policy {
 			return nil
 		}
 		return policy.MaxOutage(limit)
+	case "fit", "announce":
+		return s.watcher()
 	}
 	return nil
 }

@@ -1,9 +1,10 @@
-package mep_test
+package risk_test
 
 import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -11,8 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/mepkit/mepkit/mep"
-	"github.com/mepkit/mepkit/timeline"
+	"github.com/mepkit/mepkit/risk"
 )
 
 var simT0 = time.Date(2026, 11, 12, 21, 0, 0, 0, time.UTC) // a Thursday evening
@@ -22,7 +22,7 @@ var simT0 = time.Date(2026, 11, 12, 21, 0, 0, 0, time.UTC) // a Thursday evening
 // DependsOn, or every earlier step outside its parallel group), read
 // naively here, and returns each step's start and end from the run's
 // start.
-func lay(runbook []mep.Step, d []time.Duration) (start, end []time.Duration) {
+func lay(runbook []risk.Step, d []time.Duration) (start, end []time.Duration) {
 	start, end = make([]time.Duration, len(runbook)), make([]time.Duration, len(runbook))
 	idx := map[string]int{}
 	for i, s := range runbook {
@@ -45,30 +45,24 @@ func lay(runbook []mep.Step, d []time.Duration) (start, end []time.Duration) {
 
 // rehearsal returns a run of runbook whose steps take d, laid out by lay
 // from at.
-func rehearsal(runbook []mep.Step, d []time.Duration, at time.Time, prod bool) mep.RehearsalRun {
+func rehearsal(runbook []risk.Step, d []time.Duration, at time.Time, prod bool) risk.Run {
 	start, end := lay(runbook, d)
-	var es []timeline.Entry
+	atts := make([]risk.Attempt, len(runbook))
 	for i, s := range runbook {
-		es = append(es,
-			timeline.Entry{At: at.Add(start[i]), Kind: timeline.KindStart, Step: s.ID, Impact: s.Impact},
-			timeline.Entry{At: at.Add(end[i]), Kind: timeline.KindEnd, Step: s.ID})
+		atts[i] = risk.Attempt{Step: s.ID, Start: at.Add(start[i]), End: at.Add(end[i])}
 	}
-	slices.SortStableFunc(es, func(a, b timeline.Entry) int { return a.At.Compare(b.At) })
-	for i := range es {
-		es[i].Seq = uint64(i + 1)
-	}
-	return mep.RehearsalRun{Summary: timeline.Summarize(es), Environment: "preprod", ProductionLike: prod}
+	return risk.Run{Attempts: atts, ProductionLike: prod}
 }
 
 // spans returns a run made of the given attempts, each [from, to) in
 // minutes from simT0.
-func spans(prod bool, atts ...timeline.Span) mep.RehearsalRun {
-	return mep.RehearsalRun{Summary: timeline.Summary{Steps: atts}, ProductionLike: prod}
+func spans(prod bool, atts ...risk.Attempt) risk.Run {
+	return risk.Run{Attempts: atts, ProductionLike: prod}
 }
 
-func att(step string, from, to int, out timeline.Outcome) timeline.Span {
-	return timeline.Span{Step: step, Start: simT0.Add(time.Duration(from) * time.Minute),
-		End: simT0.Add(time.Duration(to) * time.Minute), Outcome: out}
+func att(step string, from, to int, failed bool) risk.Attempt {
+	return risk.Attempt{Step: step, Start: simT0.Add(time.Duration(from) * time.Minute),
+		End: simT0.Add(time.Duration(to) * time.Minute), Failed: failed}
 }
 
 func mins(d ...int) []time.Duration {
@@ -80,8 +74,8 @@ func mins(d ...int) []time.Duration {
 }
 
 // same returns n identical production-like rehearsals: no spread.
-func same(n int, runbook []mep.Step, d []time.Duration) []mep.RehearsalRun {
-	var out []mep.RehearsalRun
+func same(n int, runbook []risk.Step, d []time.Duration) []risk.Run {
+	var out []risk.Run
 	for k := range n {
 		out = append(out, rehearsal(runbook, d, simT0.Add(-time.Duration(k+1)*24*time.Hour), true))
 	}
@@ -89,15 +83,15 @@ func same(n int, runbook []mep.Step, d []time.Duration) []mep.RehearsalRun {
 }
 
 func TestSimulateFollowsTheCriticalPath(t *testing.T) {
-	runbook := []mep.Step{
+	runbook := []risk.Step{
 		{ID: "stop"},
-		{ID: "db", Group: "migrate", Impact: timeline.Outage},
-		{ID: "files", Group: "migrate", Impact: timeline.Outage},
+		{ID: "db", Group: "migrate", Outage: true},
+		{ID: "files", Group: "migrate", Outage: true},
 		{ID: "start"},
 		{ID: "warm", DependsOn: []string{"stop"}}, // runs beside the rest
 	}
 	d := mins(10, 30, 50, 5, 90)
-	ov, err := mep.Simulate(runbook, same(3, runbook, d), mep.SimOptions{T0: simT0, Trials: 100})
+	ov, err := risk.Simulate(runbook, same(3, runbook, d), risk.Options{T0: simT0, Trials: 100})
 	require.NoError(t, err)
 	// stop, then the longer of db and files, then start: 65m; warm ends at 100m.
 	assert.Equal(t, 100*time.Minute, ov.Duration.P50())
@@ -108,7 +102,7 @@ func TestSimulateFollowsTheCriticalPath(t *testing.T) {
 	assert.Equal(t, 3, ov.Rehearsals)
 
 	runbook[4].DependsOn = nil // now it waits for every step before it
-	ov, err = mep.Simulate(runbook, same(3, runbook, d), mep.SimOptions{Trials: 100})
+	ov, err = risk.Simulate(runbook, same(3, runbook, d), risk.Options{Trials: 100})
 	require.NoError(t, err)
 	assert.Equal(t, 155*time.Minute, ov.Duration.P90())
 }
@@ -124,7 +118,7 @@ func TestSimulateMatchesTheLayout(t *testing.T) {
 			d[i] = time.Duration(1+r.IntN(60)) * time.Minute
 		}
 		_, end := lay(runbook, d)
-		ov, err := mep.Simulate(runbook, same(2, runbook, d), mep.SimOptions{Trials: 10})
+		ov, err := risk.Simulate(runbook, same(2, runbook, d), risk.Options{Trials: 10})
 		require.NoError(t, err)
 		assert.Equal(t, slices.Max(end), ov.Duration.P50(), "runbook of %d steps", len(runbook))
 		assert.Equal(t, slices.Max(end), ov.Duration.Quantile(1))
@@ -133,10 +127,10 @@ func TestSimulateMatchesTheLayout(t *testing.T) {
 
 // randomRunbook returns n steps: most in order, some in parallel groups,
 // some with DependsOn, a fifth of them outages.
-func randomRunbook(r *rand.Rand, n int) []mep.Step {
-	steps := make([]mep.Step, n)
+func randomRunbook(r *rand.Rand, n int) []risk.Step {
+	steps := make([]risk.Step, n)
 	for i := range steps {
-		s := mep.Step{ID: fmt.Sprintf("s%03d", i)}
+		s := risk.Step{ID: fmt.Sprintf("s%03d", i)}
 		switch x := r.IntN(10); {
 		case x < 2 && i > 0:
 			if steps[i-1].Group == "" {
@@ -147,7 +141,7 @@ func randomRunbook(r *rand.Rand, n int) []mep.Step {
 			s.DependsOn = []string{steps[r.IntN(i)].ID, steps[r.IntN(i)].ID}
 		}
 		if r.IntN(5) == 0 {
-			s.Impact = timeline.Outage
+			s.Outage = true
 		}
 		steps[i] = s
 	}
@@ -155,13 +149,13 @@ func randomRunbook(r *rand.Rand, n int) []mep.Step {
 }
 
 func TestSimulateCountsHandOversAndRetries(t *testing.T) {
-	runbook := []mep.Step{{ID: "a"}, {ID: "b", Impact: timeline.Outage}, {ID: "c"}}
+	runbook := []risk.Step{{ID: "a"}, {ID: "b", Outage: true}, {ID: "c"}}
 	run := spans(true,
-		att("a", 0, 10, timeline.Done),
-		att("b", 15, 20, timeline.Failed), // 5m hand-over, a failed attempt,
-		att("b", 25, 40, timeline.Done),   // then the retry
-		att("c", 40, 50, timeline.Done))
-	ov, err := mep.Simulate(runbook, []mep.RehearsalRun{run, run}, mep.SimOptions{Trials: 50})
+		att("a", 0, 10, false),
+		att("b", 15, 20, true),  // 5m hand-over, a failed attempt,
+		att("b", 25, 40, false), // then the retry
+		att("c", 40, 50, false))
+	ov, err := risk.Simulate(runbook, []risk.Run{run, run}, risk.Options{Trials: 50})
 	require.NoError(t, err)
 	assert.Equal(t, 50*time.Minute, ov.Duration.P90(), "as the rehearsal ran: hand-over and retry included")
 	assert.Equal(t, 25*time.Minute, ov.Outage.P90(), "b from its first start to its last end")
@@ -171,14 +165,14 @@ func TestSimulateIsDeterministic(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 1))
 	runbook := randomRunbook(r, 60)
 	runs := history(r, runbook, truth(r, len(runbook)), 5)
-	o := mep.SimOptions{Seed: 42, T0: simT0, WindowEnd: simT0.Add(6 * time.Hour)}
-	a, err := mep.Simulate(runbook, runs, o)
+	o := risk.Options{Seed: 42, T0: simT0, WindowEnd: simT0.Add(6 * time.Hour)}
+	a, err := risk.Simulate(runbook, runs, o)
 	require.NoError(t, err)
-	b, err := mep.Simulate(runbook, runs, o)
+	b, err := risk.Simulate(runbook, runs, o)
 	require.NoError(t, err)
 	assert.Equal(t, a, b)
 	o.Seed = 43
-	c, err := mep.Simulate(runbook, runs, o)
+	c, err := risk.Simulate(runbook, runs, o)
 	require.NoError(t, err)
 	assert.NotEqual(t, a.Duration, c.Duration, "another seed, other draws")
 	for q := 0.0; q < 1; q += 0.001 { // sorted samples
@@ -189,9 +183,9 @@ func TestSimulateIsDeterministic(t *testing.T) {
 }
 
 func TestSimulateWidensThinData(t *testing.T) {
-	runbook := []mep.Step{{ID: "migrate"}}
+	runbook := []risk.Step{{ID: "migrate"}}
 	one := same(1, runbook, mins(60))
-	ov, err := mep.Simulate(runbook, one, mep.SimOptions{})
+	ov, err := risk.Simulate(runbook, one, risk.Options{})
 	require.NoError(t, err)
 	require.Len(t, ov.Warnings, 1)
 	assert.Equal(t, "overrun: timed by one rehearsal only, so taken with a log-spread of 0.25 around that timing: migrate", ov.Warnings[0])
@@ -201,36 +195,36 @@ func TestSimulateWidensThinData(t *testing.T) {
 	assert.InDelta(t, math.Exp(0.25*1.2816), ratio, 0.02)
 	assert.InDelta(t, float64(60*time.Minute)*math.Exp(-0.25*0.25/2), float64(ov.Duration.P50()), float64(time.Minute))
 
-	wide, err := mep.Simulate(runbook, one, mep.SimOptions{Spread: 0.5})
+	wide, err := risk.Simulate(runbook, one, risk.Options{Spread: 0.5})
 	require.NoError(t, err)
 	assert.Greater(t, wide.Duration.P90(), ov.Duration.P90())
 	assert.Contains(t, wide.Warnings[0], "0.5")
 
-	two, err := mep.Simulate(runbook, append(one, same(1, runbook, mins(60))...), mep.SimOptions{})
+	two, err := risk.Simulate(runbook, append(one, same(1, runbook, mins(60))...), risk.Options{})
 	require.NoError(t, err)
 	assert.Empty(t, two.Warnings)
 	assert.Equal(t, 60*time.Minute, two.Duration.P90(), "two equal timings: no spread observed")
 }
 
 func TestSimulatePrefersProductionLike(t *testing.T) {
-	runbook := []mep.Step{{ID: "a"}, {ID: "b"}}
+	runbook := []risk.Step{{ID: "a"}, {ID: "b"}}
 	prod := rehearsal(runbook, mins(10, 10), simT0.Add(-48*time.Hour), true)
 	lab := rehearsal(runbook, mins(100, 100), simT0.Add(-24*time.Hour), false)
-	ov, err := mep.Simulate(runbook, []mep.RehearsalRun{prod, lab, prod}, mep.SimOptions{})
+	ov, err := risk.Simulate(runbook, []risk.Run{prod, lab, prod}, risk.Options{})
 	require.NoError(t, err)
 	assert.Equal(t, 20*time.Minute, ov.Duration.Quantile(1), "the production-like timings only")
 
 	partial := rehearsal(runbook[:1], mins(12), simT0, true)
-	ov, err = mep.Simulate(runbook, []mep.RehearsalRun{lab, partial, lab, partial}, mep.SimOptions{})
+	ov, err = risk.Simulate(runbook, []risk.Run{lab, partial, lab, partial}, risk.Options{})
 	require.NoError(t, err)
 	assert.Equal(t, 112*time.Minute, ov.Duration.Quantile(1), "a from the partial production-like runs, b from the others")
 	assert.Equal(t, []string{"overrun: timed only outside production-like conditions (R5): b"}, ov.Warnings)
 }
 
 func TestSimulateExpectedAndUnknown(t *testing.T) {
-	runbook := []mep.Step{{ID: "a", Expected: time.Hour}, {ID: "b"}, {ID: "c", Expected: 2 * time.Hour}}
+	runbook := []risk.Step{{ID: "a", Expected: time.Hour}, {ID: "b"}, {ID: "c", Expected: 2 * time.Hour}}
 	runs := same(2, runbook[2:], mins(30)) // c rehearsed: its Expected is not used
-	ov, err := mep.Simulate(runbook, runs, mep.SimOptions{T0: simT0})
+	ov, err := risk.Simulate(runbook, runs, risk.Options{T0: simT0})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"b"}, ov.Unknown)
 	assert.InDelta(t, float64(90*time.Minute), float64(ov.Duration.P50()), float64(3*time.Minute))
@@ -240,79 +234,79 @@ func TestSimulateExpectedAndUnknown(t *testing.T) {
 	assert.Equal(t, "overrun: neither timed by a rehearsal nor Expected, so counted as taking no time: b", ov.Warnings[1])
 	assert.Contains(t, ov.String(), "not known: b")
 
-	none, err := mep.Simulate([]mep.Step{{ID: "x"}}, nil, mep.SimOptions{})
+	none, err := risk.Simulate([]risk.Step{{ID: "x"}}, nil, risk.Options{})
 	require.NoError(t, err)
 	assert.Equal(t, time.Duration(0), none.Duration.P90())
 	assert.Equal(t, 0, none.Rehearsals)
 }
 
 func TestSimulateWindow(t *testing.T) {
-	runbook := []mep.Step{{ID: "a", Impact: timeline.Outage}}
+	runbook := []risk.Step{{ID: "a", Outage: true}}
 	runs := same(2, runbook, mins(60))
 	for _, c := range []struct {
 		end  time.Duration
 		want float64
 	}{{59 * time.Minute, 1}, {60 * time.Minute, 0}, {2 * time.Hour, 0}, {-time.Hour, 1}} {
-		ov, err := mep.Simulate(runbook, runs, mep.SimOptions{T0: simT0, WindowEnd: simT0.Add(c.end), Trials: 10})
+		ov, err := risk.Simulate(runbook, runs, risk.Options{T0: simT0, WindowEnd: simT0.Add(c.end), Trials: 10})
 		require.NoError(t, err)
 		assert.Equal(t, c.want, ov.PastWindow, "window of %v", c.end)
 	}
-	ov, err := mep.Simulate(runbook, runs, mep.SimOptions{T0: simT0, WindowEnd: simT0.Add(time.Hour)})
+	ov, err := risk.Simulate(runbook, runs, risk.Options{T0: simT0, WindowEnd: simT0.Add(time.Hour)})
 	require.NoError(t, err)
 	assert.Equal(t, "end P50 22:00 UTC, P90 22:00 UTC (duration 1h, 1h); outage P50 1h, P90 1h; 0% chance to end after 22:00 UTC", ov.String())
 }
 
 func TestSimulateRefusesBadInput(t *testing.T) {
-	ok := []mep.Step{{ID: "a"}}
+	ok := []risk.Step{{ID: "a"}}
 	for name, c := range map[string]struct {
-		runbook []mep.Step
-		o       mep.SimOptions
+		runbook []risk.Step
+		o       risk.Options
 	}{
-		"no step":         {nil, mep.SimOptions{}},
-		"repeated":        {[]mep.Step{{ID: "a"}, {ID: "a"}}, mep.SimOptions{}},
-		"later depends":   {[]mep.Step{{ID: "a", DependsOn: []string{"b"}}, {ID: "b"}}, mep.SimOptions{}},
-		"negative":        {[]mep.Step{{ID: "a", Expected: -time.Second}}, mep.SimOptions{}},
-		"trials < 0":      {ok, mep.SimOptions{Trials: -1}},
-		"trials too many": {ok, mep.SimOptions{Trials: mep.MaxTrials + 1}},
-		"spread NaN":      {ok, mep.SimOptions{Spread: math.NaN()}},
-		"spread < 0":      {ok, mep.SimOptions{Spread: -0.1}},
-		"spread +Inf":     {ok, mep.SimOptions{Spread: math.Inf(1)}},
-		"window, no T0":   {ok, mep.SimOptions{WindowEnd: simT0}},
+		"no step":         {nil, risk.Options{}},
+		"repeated":        {[]risk.Step{{ID: "a"}, {ID: "a"}}, risk.Options{}},
+		"later depends":   {[]risk.Step{{ID: "a", DependsOn: []string{"b"}}, {ID: "b"}}, risk.Options{}},
+		"negative":        {[]risk.Step{{ID: "a", Expected: -time.Second}}, risk.Options{}},
+		"trials < 0":      {ok, risk.Options{Trials: -1}},
+		"trials too many": {ok, risk.Options{Trials: risk.MaxTrials + 1}},
+		"spread NaN":      {ok, risk.Options{Spread: math.NaN()}},
+		"spread < 0":      {ok, risk.Options{Spread: -0.1}},
+		"spread +Inf":     {ok, risk.Options{Spread: math.Inf(1)}},
+		"window, no T0":   {ok, risk.Options{WindowEnd: simT0}},
 	} {
-		_, err := mep.Simulate(c.runbook, nil, c.o)
-		assert.ErrorIs(t, err, mep.ErrInvalid, name)
-		var fe *mep.FieldError
+		_, err := risk.Simulate(c.runbook, nil, c.o)
+		assert.ErrorIs(t, err, risk.ErrInvalid, name)
+		var fe *risk.FieldError
 		assert.ErrorAs(t, err, &fe, name)
-		_, err = mep.SimulateRollback(c.runbook, nil, nil, c.o)
-		assert.ErrorIs(t, err, mep.ErrInvalid, name)
+		_, err = risk.SimulateRollback(c.runbook, nil, nil, c.o)
+		assert.ErrorIs(t, err, risk.ErrInvalid, name)
 	}
 }
 
 // Garbage timings never panic: they are ignored and counted.
 func TestSimulateSurvivesHostileTimings(t *testing.T) {
-	runbook := []mep.Step{{ID: "a", Impact: timeline.Outage}, {ID: "b", Group: "g"}, {ID: "c", Group: "g"}}
+	runbook := []risk.Step{{ID: "a", Outage: true}, {ID: "b", Group: "g"}, {ID: "c", Group: "g"}}
 	far := time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
-	runs := []mep.RehearsalRun{
+	runs := []risk.Run{
 		{},
-		spans(true, att("a", 10, 0, timeline.Done)),                   // ends before it starts
-		spans(true, timeline.Span{Step: "a", End: simT0}),             // from year 1
-		spans(true, timeline.Span{Step: "b", Start: simT0, End: far}), // centuries
-		spans(true, timeline.Span{Step: "c", Start: simT0, Open: true}),
-		spans(true, att("ghost", 0, 5, timeline.Done)),
-		spans(true, att("a", 0, 5, timeline.Done), att("b", 5, 7, timeline.Done)),
+		spans(true, att("a", 10, 0, false)), // ends before it starts
+		spans(true, risk.Attempt{Step: "a", End: simT0}),             // from year 1
+		spans(true, risk.Attempt{Step: "b", Start: simT0, End: far}), // centuries
+		spans(true, risk.Attempt{Step: "c", Start: simT0, Open: true}),
+		spans(true, att("ghost", 0, 5, false)),
+		spans(true, att("a", 0, 5, false), att("b", 5, 7, false)),
 	}
-	ov, err := mep.Simulate(runbook, runs, mep.SimOptions{Trials: 100, Spread: 2})
+	ov, err := risk.Simulate(runbook, runs, risk.Options{Trials: 100, Spread: 2})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"c"}, ov.Unknown)
 	assert.Contains(t, ov.Warnings, "overrun: 3 timings ignored: ending before they start, or over a year")
 	assert.Contains(t, ov.Warnings, "overrun: timed by the rehearsals but not in the runbook, so ignored: ghost")
 	assert.Positive(t, ov.Duration.P90())
 
-	huge := make([]mep.Step, 5000)
+	huge := make([]risk.Step, 5000)
 	for i := range huge {
-		huge[i] = mep.Step{ID: fmt.Sprint(i), Expected: 365 * 24 * time.Hour / 5000, Impact: timeline.Outage}
+		huge[i] = risk.Step{ID: fmt.Sprint(i), Expected: 365 * 24 * time.Hour / 5000, Outage: true}
 	}
-	ov, err = mep.Simulate(huge, nil, mep.SimOptions{Trials: 3, Spread: 2})
+	ov, err = risk.Simulate(huge, nil, risk.Options{Trials: 3, Spread: 2})
 	require.NoError(t, err)
 	assert.Equal(t, 3, ov.Duration.Len())
 	assert.Equal(t, []string{"overrun: timed by no rehearsal, so taken from Expected with a log-spread of 2: 0, 1, 2, 3, 4 and 4995 more"}, ov.Warnings)
@@ -320,17 +314,17 @@ func TestSimulateSurvivesHostileTimings(t *testing.T) {
 }
 
 func TestDistribution(t *testing.T) {
-	var zero mep.Distribution
+	var zero risk.Distribution
 	assert.Equal(t, time.Duration(0), zero.P90())
 	assert.Equal(t, 0.0, zero.Above(-time.Hour))
 	assert.Equal(t, 0, zero.Len())
 
-	runbook := []mep.Step{{ID: "a"}}
-	var runs []mep.RehearsalRun
+	runbook := []risk.Step{{ID: "a"}}
+	var runs []risk.Run
 	for m := 1; m <= 10; m++ {
 		runs = append(runs, rehearsal(runbook, mins(m), simT0, true))
 	}
-	ov, err := mep.Simulate(runbook, runs, mep.SimOptions{Trials: 1000})
+	ov, err := risk.Simulate(runbook, runs, risk.Options{Trials: 1000})
 	require.NoError(t, err)
 	d := ov.Duration
 	assert.Equal(t, 1000, d.Len())
@@ -370,8 +364,8 @@ func draws(r *rand.Rand, laws []law) []time.Duration {
 }
 
 // history returns n production-like rehearsals drawn from laws.
-func history(r *rand.Rand, runbook []mep.Step, laws []law, n int) []mep.RehearsalRun {
-	runs := make([]mep.RehearsalRun, n)
+func history(r *rand.Rand, runbook []risk.Step, laws []law, n int) []risk.Run {
+	runs := make([]risk.Run, n)
 	for k := range runs {
 		runs[k] = rehearsal(runbook, draws(r, laws), simT0.Add(-time.Duration(n-k)*24*time.Hour), true)
 	}
@@ -381,7 +375,7 @@ func history(r *rand.Rand, runbook []mep.Step, laws []law, n int) []mep.Rehearsa
 // coverage returns the share of the cutovers drawn from laws that end by
 // the P90 end simulated from 20 rehearsals drawn from the same laws, over
 // 100 histories of 500 cutovers each.
-func coverage(t *testing.T, r *rand.Rand, runbook []mep.Step, laws []law) float64 {
+func coverage(t *testing.T, r *rand.Rand, runbook []risk.Step, laws []law) float64 {
 	t.Helper()
 	const histories, actuals = 100, 500
 	n := len(runbook)
@@ -412,7 +406,7 @@ func coverage(t *testing.T, r *rand.Rand, runbook []mep.Step, laws []law) float6
 	end := make([]time.Duration, n)
 	var covered float64
 	for h := range histories {
-		ov, err := mep.Simulate(runbook, history(r, runbook, laws, 20), mep.SimOptions{T0: simT0, Seed: uint64(h)})
+		ov, err := risk.Simulate(runbook, history(r, runbook, laws, 20), risk.Options{T0: simT0, Seed: uint64(h)})
 		require.NoError(t, err)
 		p90, in := ov.End(0.9), 0
 		for range actuals {
@@ -442,13 +436,13 @@ func TestSimulateCalibration(t *testing.T) {
 		t.Skip("calibration: 200,000 cutovers per runbook")
 	}
 	r := rand.New(rand.NewPCG(2026, 21))
-	five := make([]mep.Step, 5)
+	five := make([]risk.Step, 5)
 	for i := range five {
-		five[i] = mep.Step{ID: fmt.Sprint(i)}
+		five[i] = risk.Step{ID: fmt.Sprint(i)}
 	}
 	for _, c := range []struct {
 		name    string
-		runbook []mep.Step
+		runbook []risk.Step
 	}{
 		{"one step", five[:1]},
 		{"5 in order", five},
@@ -460,4 +454,19 @@ func TestSimulateCalibration(t *testing.T) {
 		t.Logf("%s: the P90 end covers %.2f%% of the cutovers", name, 100*got)
 		assert.InDelta(t, 0.90, got, 0.02, name)
 	}
+}
+
+// The figures do not depend on how many processors drew them.
+func TestSimulateSameOnAnyProcessors(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	runbook := randomRunbook(r, 200)
+	runs := history(r, runbook, truth(r, len(runbook)), 5)
+	o := risk.Options{Seed: 9, Trials: 5000}
+	a, err := risk.Simulate(runbook, runs, o)
+	require.NoError(t, err)
+	prev := runtime.GOMAXPROCS(1)
+	defer runtime.GOMAXPROCS(prev)
+	b, err := risk.Simulate(runbook, runs, o)
+	require.NoError(t, err)
+	assert.Equal(t, a, b)
 }

@@ -1,4 +1,4 @@
-package mep_test
+package risk_test
 
 import (
 	"math"
@@ -8,7 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/risk"
 )
 
 // BenchmarkSimulate200x10k: 10,000 cutovers of a 200-step runbook (steps
@@ -20,12 +20,12 @@ func BenchmarkSimulate200x10k(b *testing.B) {
 	r := rand.New(rand.NewPCG(200, 10_000))
 	runbook := randomRunbook(r, 200)
 	runs := history(r, runbook, truth(r, len(runbook)), 20)
-	o := mep.SimOptions{T0: simT0, WindowEnd: simT0.Add(24 * time.Hour)}
+	o := risk.Options{T0: simT0, WindowEnd: simT0.Add(24 * time.Hour)}
 	b.ReportAllocs()
 	quickest := time.Duration(math.MaxInt64)
 	for b.Loop() {
 		start := time.Now()
-		ov, err := mep.Simulate(runbook, runs, o)
+		ov, err := risk.Simulate(runbook, runs, o)
 		quickest = min(quickest, time.Since(start))
 		require.NoError(b, err)
 		require.Equal(b, 10_000, ov.Duration.Len())

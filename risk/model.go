@@ -1,35 +1,15 @@
-package mep
+package risk
 
 import (
 	"cmp"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"slices"
 	"time"
-
-	"github.com/mepkit/mepkit/timeline"
 )
 
-// The engine of Simulate: a model of the runbook (each step's timings and
-// the steps it waits for), then the trials.
-
-// simulate builds the model of runbook from runs and runs o's trials;
-// runbook and o are valid.
-func simulate(runbook []Step, runs []RehearsalRun, o SimOptions) Overrun {
-	o = o.withDefaults()
-	m, n := build(runbook, runs, o.Spread)
-	dur, out := m.run(o.Trials, o.Seed)
-	ov := Overrun{
-		T0: o.T0, WindowEnd: o.WindowEnd, Trials: o.Trials, Rehearsals: len(runs),
-		Duration: Distribution{dur}, Outage: Distribution{out},
-		Unknown: n.unknown, Warnings: n.warnings(),
-	}
-	if !o.WindowEnd.IsZero() {
-		ov.PastWindow = ov.Duration.Above(o.WindowEnd.Sub(o.T0))
-	}
-	return ov
-}
+// The model of a runbook: each step's timings and the steps it waits
+// for, ready for the trials (trials.go).
 
 // timing is one rehearsal's timing of one step, in nanoseconds: the
 // hand-over before it and its elapsed time.
@@ -64,54 +44,66 @@ func (n *notes) warnings() []string {
 	return w
 }
 
+// span is what one run says of one step: its first start and last end.
+type span struct {
+	first, last time.Time
+	seen        bool
+}
+
+// observe gathers the first start and last end of each runbook step in
+// run, and returns the run's start; alien steps and bad attempts are
+// noted.
+func observe(rh Run, index map[string]int, sp []span, n *notes) (start time.Time) {
+	clear(sp)
+	begun := false
+	for _, a := range rh.Attempts {
+		i, ok := index[a.Step]
+		switch {
+		case !ok:
+			if !slices.Contains(n.alien, a.Step) {
+				n.alien = append(n.alien, a.Step)
+			}
+			continue
+		case a.Open:
+			continue
+		case a.End.Before(a.Start):
+			n.dropped++
+			continue
+		}
+		s := &sp[i]
+		if !s.seen || a.Start.Before(s.first) {
+			s.first = a.Start
+		}
+		if !s.seen || a.End.After(s.last) {
+			s.last = a.End
+		}
+		s.seen = true
+		if !begun || a.Start.Before(start) {
+			start, begun = a.Start, true
+		}
+	}
+	return start
+}
+
 // timings returns each runbook step's timings in runs, and how many. The
 // hand-over before a step runs from when the steps it waits for ended
 // (the start of the rehearsal for a step that waits for none it ran) to
 // its first start, and is never negative. The steps it waits for are read
 // from deps and off (reduce) when the run timed them all.
-func timings(runbook []Step, index map[string]int, deps, off []int32, runs []RehearsalRun, n *notes) ([][]timing, int) {
+func timings(runbook []Step, index map[string]int, deps, off []int32, runs []Run, n *notes) ([][]timing, int) {
 	out := make([][]timing, len(runbook))
 	all := make([]timing, len(runbook)*len(runs))
 	for i := range out {
 		out[i] = all[i*len(runs) : i*len(runs) : (i+1)*len(runs)]
 	}
 	count := 0
-	first := make([]time.Time, len(runbook))
-	last := make([]time.Time, len(runbook))
-	seen := make([]bool, len(runbook))
+	sp := make([]span, len(runbook))
 	var buf []int32
 	for _, rh := range runs {
-		clear(seen)
-		var start time.Time
-		begun := false
-		for _, sp := range rh.Summary.Steps {
-			i, ok := index[sp.Step]
-			switch {
-			case !ok:
-				if !slices.Contains(n.alien, sp.Step) {
-					n.alien = append(n.alien, sp.Step)
-				}
-				continue
-			case sp.Open:
-				continue
-			case sp.End.Before(sp.Start):
-				n.dropped++
-				continue
-			}
-			if !seen[i] || sp.Start.Before(first[i]) {
-				first[i] = sp.Start
-			}
-			if !seen[i] || sp.End.After(last[i]) {
-				last[i] = sp.End
-			}
-			seen[i] = true
-			if !begun || sp.Start.Before(start) {
-				start, begun = sp.Start, true
-			}
-		}
+		start := observe(rh, index, sp, n)
 		var latest time.Time // the latest end of the steps before, in this run
 		for i, s := range runbook {
-			if !seen[i] {
+			if !sp[i].seen {
 				continue
 			}
 			ready := start
@@ -121,19 +113,19 @@ func timings(runbook []Step, index map[string]int, deps, off []int32, runs []Reh
 				}
 			} else {
 				ws := deps[off[i]:off[i+1]]
-				if slices.ContainsFunc(ws, func(j int32) bool { return !seen[j] }) {
+				if slices.ContainsFunc(ws, func(j int32) bool { return !sp[j].seen }) {
 					buf = waits(runbook, index, i, buf[:0]) // some not timed: read them all
 					ws = buf
 				}
 				for _, j := range ws {
-					if seen[j] && last[j].After(ready) {
-						ready = last[j]
+					if sp[j].seen && sp[j].last.After(ready) {
+						ready = sp[j].last
 					}
 				}
 			}
-			lead, elapsed := max(first[i].Sub(ready), 0), last[i].Sub(first[i])
-			if last[i].After(latest) {
-				latest = last[i]
+			lead, elapsed := max(sp[i].first.Sub(ready), 0), sp[i].last.Sub(sp[i].first)
+			if sp[i].last.After(latest) {
+				latest = sp[i].last
 			}
 			if lead > maxCutover || elapsed > maxCutover {
 				n.dropped++
@@ -147,8 +139,8 @@ func timings(runbook []Step, index map[string]int, deps, off []int32, runs []Reh
 }
 
 // waits appends to buf the steps that step i waits for (R10), latest
-// first, by the rule a cutover follows (waitsOn): its DependsOn, or else
-// every earlier step outside its parallel group.
+// first, by the rule a cutover follows: its DependsOn, or else every
+// earlier step outside its parallel group.
 func waits(runbook []Step, index map[string]int, i int, buf []int32) []int32 {
 	s := runbook[i]
 	if len(s.DependsOn) > 0 {
@@ -205,9 +197,9 @@ const nFactors = 64
 // simStep is a step of the model.
 type simStep struct {
 	depLo, depHi int32 // its reduced waits: model.deps[depLo:depHi]
-	obs, nObs    int   // its timings: model.cost[obs:obs+nObs]
-	fac          int   // its factors: model.facs[fac:fac+nFactors]
-	slot         int   // an outage step's place among the intervals of a trial; -1: not an outage
+	obs, nObs    int32 // its timings: model.cost[obs:obs+nObs]
+	fac          int32 // its factors: model.facs[fac:fac+nFactors]; -1: no spread, a factor of 1
+	outage       int32 // its slot among the outage steps (see slots); -1: not an outage
 }
 
 // model is a runbook ready for the trials.
@@ -215,12 +207,13 @@ type model struct {
 	steps      []simStep
 	deps       []int32
 	cost, lead []float64 // per timing: hand-over plus elapsed; hand-over
-	facs       []float32
-	order      []int32 // the outage steps, by start when each takes its mean timing
+	facs       []float64
+	sinks      []int32 // the steps no step waits for: the last to end is among them
+	outages    int     // the number of outage steps
 }
 
 // build makes the model of runbook from the timings of runs.
-func build(runbook []Step, runs []RehearsalRun, spread float64) (*model, *notes) {
+func build(runbook []Step, runs []Run, spread float64) (*model, *notes) {
 	index := make(map[string]int, len(runbook))
 	for i, s := range runbook {
 		index[s.ID] = i
@@ -228,28 +221,42 @@ func build(runbook []Step, runs []RehearsalRun, spread float64) (*model, *notes)
 	n := &notes{spread: spread}
 	deps, off := reduce(runbook, index)
 	obs, count := timings(runbook, index, deps, off, runs, n)
-	m := &model{steps: make([]simStep, len(runbook)), deps: deps, facs: make([]float32, 0, nFactors*len(runbook)),
+	m := &model{steps: make([]simStep, len(runbook)), deps: deps,
 		cost: make([]float64, 0, count+len(runbook)), lead: make([]float64, 0, count+len(runbook))}
 	z := normalQuantiles()
-	facAt := map[float64]int{}
+	facAt := map[float64]int32{}
 	for i, s := range runbook {
 		ts, h := pick(s, obs[i], spread, n)
-		at, ok := facAt[h]
-		if !ok {
-			at = len(m.facs)
-			m.facs = factors(m.facs, z, h)
-			facAt[h] = at
+		st := simStep{depLo: off[i], depHi: off[i+1], obs: int32(len(m.cost)), nObs: int32(len(ts)), fac: -1, outage: -1}
+		if h > 0 {
+			at, ok := facAt[h]
+			if !ok {
+				at = int32(len(m.facs))
+				m.facs = factors(m.facs, z, h)
+				facAt[h] = at
+			}
+			st.fac = at
 		}
-		m.steps[i] = simStep{depLo: off[i], depHi: off[i+1], obs: len(m.cost), nObs: len(ts), fac: at, slot: -1}
-		if s.Impact == timeline.Outage {
-			m.steps[i].slot = 0
+		if s.Outage {
+			st.outage = int32(m.outages)
+			m.outages++
 		}
+		m.steps[i] = st
 		for _, t := range ts {
 			m.cost = append(m.cost, t.lead+t.elapsed)
 			m.lead = append(m.lead, t.lead)
 		}
 	}
-	m.order = m.slots()
+	waited := make([]bool, len(runbook))
+	for _, d := range deps {
+		waited[d] = true
+	}
+	m.slots()
+	for i, w := range waited {
+		if !w {
+			m.sinks = append(m.sinks, int32(i))
+		}
+	}
 	return m, n
 }
 
@@ -317,7 +324,7 @@ func normalQuantiles() []float64 {
 
 // factors appends e^(h*z) for each quantile z, scaled to a mean of
 // exactly 1: e^(h*Z - h²/2) on a grid.
-func factors(to []float32, z []float64, h float64) []float32 {
+func factors(to []float64, z []float64, h float64) []float64 {
 	var f [nFactors]float64
 	var sum float64
 	for j, v := range z {
@@ -326,102 +333,15 @@ func factors(to []float32, z []float64, h float64) []float32 {
 	}
 	mean := sum / nFactors
 	for _, v := range f {
-		to = append(to, float32(v/mean))
+		to = append(to, v/mean)
 	}
 	return to
 }
 
-// interval is a step's outage in a trial, in nanoseconds from the start.
-type interval struct{ from, to float64 }
-
-// run draws trials cutovers and returns their durations and outages,
-// sorted. It draws four trials side by side, in four lanes: their chains
-// of additions are independent, and the processor runs them together.
-// Each step of each trial takes 32 random bits: the low 24 pick a
-// timing, the next 6 a factor.
-func (m *model) run(trials int, seed uint64) (dur, out []time.Duration) {
-	pcg := rand.NewPCG(seed, 0x6d65706b6974) // "mepkit"
-	no := len(m.order)
-	end := make([]float64, len(m.steps)*4) // step i's ends: end[4*i:][:4]
-	iv := make([]interval, no*4)           // lane l's intervals: iv[l*no:][:no]
-	dur, out = make([]time.Duration, trials), make([]time.Duration, trials)
-	for t := 0; t < trials; t += 4 {
-		var l0, l1, l2, l3 float64 // the lanes' last ends
-		for i := range m.steps {
-			s := &m.steps[i]
-			var r0, r1, r2, r3 float64 // when the step may start
-			for _, d := range m.deps[s.depLo:s.depHi] {
-				e := (*[4]float64)(end[4*int(d):])
-				r0, r1, r2, r3 = later(r0, e[0]), later(r1, e[1]), later(r2, e[2]), later(r3, e[3])
-			}
-			b0, b1 := pcg.Uint64(), pcg.Uint64()
-			cost, facs, n := m.cost[s.obs:s.obs+s.nObs], (*[nFactors]float32)(m.facs[s.fac:]), uint64(s.nObs)
-			k0, k1, k2, k3 := (b0&0xffffff)*n>>24, (b0>>32&0xffffff)*n>>24, (b1&0xffffff)*n>>24, (b1>>32&0xffffff)*n>>24
-			f0, f1, f2, f3 := float64(facs[b0>>24&63]), float64(facs[b0>>56&63]), float64(facs[b1>>24&63]), float64(facs[b1>>56&63])
-			// The conversions forbid fused multiply-adds: the same figures on every processor.
-			e0, e1, e2, e3 := r0+float64(cost[k0]*f0), r1+float64(cost[k1]*f1), r2+float64(cost[k2]*f2), r3+float64(cost[k3]*f3)
-			e := (*[4]float64)(end[4*i:])
-			e[0], e[1], e[2], e[3] = e0, e1, e2, e3
-			l0, l1, l2, l3 = later(l0, e0), later(l1, e1), later(l2, e2), later(l3, e3)
-			if s.slot >= 0 {
-				lead := m.lead[s.obs : s.obs+s.nObs]
-				iv[s.slot] = interval{r0 + float64(lead[k0]*f0), e0}
-				iv[no+s.slot] = interval{r1 + float64(lead[k1]*f1), e1}
-				iv[2*no+s.slot] = interval{r2 + float64(lead[k2]*f2), e2}
-				iv[3*no+s.slot] = interval{r3 + float64(lead[k3]*f3), e3}
-			}
-		}
-		last := [4]float64{l0, l1, l2, l3}
-		for l := range min(4, trials-t) {
-			dur[t+l], out[t+l] = nanos(last[l]), nanos(union(iv[l*no:][:no]))
-		}
-	}
-	return radixSort(dur), radixSort(out)
-}
-
-// radixSort sorts durations that are never negative, 11 bits at a time,
-// skipping the digits they all share: a few passes over them instead of
-// a comparison sort's many.
-func radixSort(d []time.Duration) []time.Duration {
-	if len(d) < 2 {
-		return d
-	}
-	buf := make([]time.Duration, len(d))
-	for shift := 0; shift < 64; shift += 11 {
-		var count [1 << 11]int
-		for _, v := range d {
-			count[uint64(v)>>shift&(1<<11-1)]++
-		}
-		if count[uint64(d[0])>>shift&(1<<11-1)] == len(d) {
-			continue // one digit for all: nothing to move
-		}
-		pos := 0
-		for i, c := range count {
-			count[i], pos = pos, pos+c
-		}
-		for _, v := range d {
-			k := uint64(v) >> shift & (1<<11 - 1)
-			buf[count[k]] = v
-			count[k]++
-		}
-		d, buf = buf, d
-	}
-	return d
-}
-
-// later returns the later of two instants of a trial, never NaN: quicker
-// than max, which must care for NaN.
-func later(a, b float64) float64 {
-	if b > a {
-		return b
-	}
-	return a
-}
-
-// slots returns the outage steps in the order they start when each takes
-// its mean timing, and sets each one's slot: where its interval goes, so
-// that the intervals of a trial come nearly sorted.
-func (m *model) slots() []int32 {
+// slots numbers the outage steps in the order they start when each takes
+// its mean timing: the order in which their intervals are merged, so that
+// a trial's intervals come nearly sorted.
+func (m *model) slots() {
 	start, end := make([]float64, len(m.steps)), make([]float64, len(m.steps))
 	var order []int32
 	for i := range m.steps {
@@ -434,46 +354,12 @@ func (m *model) slots() []int32 {
 			cost, lead = cost+m.cost[k], lead+m.lead[k]
 		}
 		start[i], end[i] = ready+lead/float64(s.nObs), ready+cost/float64(s.nObs)
-		if s.slot >= 0 {
+		if s.outage >= 0 {
 			order = append(order, int32(i))
 		}
 	}
 	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(start[a], start[b]) })
 	for k, i := range order {
-		m.steps[i].slot = k
+		m.steps[i].outage = int32(k)
 	}
-	return order
-}
-
-// union returns the length of the union of iv, which it sorts by start:
-// an insertion sort, quick on intervals nearly sorted.
-func union(iv []interval) float64 {
-	for i := 1; i < len(iv); i++ {
-		for j := i; j > 0 && iv[j].from < iv[j-1].from; j-- {
-			iv[j], iv[j-1] = iv[j-1], iv[j]
-		}
-	}
-	var total, from, to float64
-	for i, v := range iv {
-		if i == 0 || v.from > to {
-			total += to - from
-			from, to = v.from, v.to
-			continue
-		}
-		if v.to > to {
-			to = v.to
-		}
-	}
-	return total + to - from
-}
-
-// nanos returns x nanoseconds as a Duration, within its bounds.
-func nanos(x float64) time.Duration {
-	switch {
-	case !(x > 0):
-		return 0
-	case x >= math.MaxInt64:
-		return math.MaxInt64
-	}
-	return time.Duration(x)
 }

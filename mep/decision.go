@@ -1,0 +1,231 @@
+package mep
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mepkit/mepkit/checklist"
+	"github.com/mepkit/mepkit/policy"
+)
+
+// The record of a decision: the event Decide appends, its encoding, and
+// the checks replay runs on it.
+
+// evDecision is a go/no-go decision taken by Decide (R9), with its
+// reasons and the policies' answers behind it.
+type evDecision struct {
+	At       time.Time
+	Rollout  string
+	Decision Decision
+	By       string
+
+	// Not in the record: the context of Decide, the decision as Decide
+	// returns it (with its lists of late and failed items and votes), and
+	// the policies' answers as policy encodes them, made by check.
+	ctx      context.Context
+	full     Decision
+	policies []byte
+}
+
+// prepare takes the decision: the rollout evaluated at the event's time.
+// A policy's next allowed start that the record could not hold (past the
+// year 9999) is left out.
+func (v *evDecision) prepare(p *Project, st *state) error {
+	ro, err := st.rollout(v.Rollout)
+	if err != nil {
+		return err
+	}
+	// A decision is judged when it is recorded: one dated earlier would
+	// leave out the votes and failures recorded since (R9).
+	if now, err := p.recordedAt(v); err == nil && now.Sub(v.At) >= lateAfter {
+		v.At = now
+	}
+	d := ro.evaluate(v.ctx, st, p, v.At, ro.t0)
+	for i := range d.Policy.Decisions {
+		if next := d.Policy.Decisions[i].Next; !next.IsZero() && checkTime("next", next) != nil {
+			d.Policy.Decisions[i].Next = time.Time{}
+		}
+	}
+	v.full, v.Decision, v.By = d, d, d.By
+	return nil
+}
+
+func (*evDecision) kind() string      { return "decision" }
+func (v *evDecision) when() time.Time { return v.At }
+func (v *evDecision) put(w *enc) {
+	dd := &v.Decision
+	w.by(v.By)
+	w.text(strings.Join(reasonStrings(dd.Reasons), "\n")) // for people reading the record
+	if len(dd.Reasons) > 0 {
+		w.json("reasons", dd.Reasons)
+	}
+	w.str("rollout", v.Rollout)
+	w.str("verdict", dd.Verdict.String())
+	w.time("t0", dd.T0)
+	w.str("digest", dd.Digest)
+	w.dur("estimate", dd.Estimate)
+	w.int("pending", dd.Pending)
+	if v.policies != nil {
+		w.str("policies", string(v.policies)) // as check encoded them
+	} else {
+		w.json("policies", dd.Policy.Decisions)
+	}
+	if o := dd.Policy.Override; o != nil {
+		w.json("override", o)
+	}
+	if len(dd.Warnings) > 0 {
+		w.json("warnings", dd.Warnings)
+	}
+	w.list("late", itemIDs(dd.Late))
+	w.list("failed", itemIDs(dd.Failed))
+	if len(dd.Votes) > 0 {
+		w.json("votes", dd.Votes)
+	}
+	if len(dd.Stale) > 0 {
+		w.json("stale", dd.Stale)
+	}
+}
+
+// itemIDs returns the IDs of items, as the record keeps them.
+func itemIDs(items []checklist.Item) []string {
+	ids := make([]string, len(items))
+	for i, it := range items {
+		ids[i] = it.ID
+	}
+	return ids
+}
+
+// byIDs returns items with these IDs, each completed in check.
+func byIDs(ids []string) []checklist.Item {
+	var items []checklist.Item
+	for _, id := range ids {
+		items = append(items, checklist.Item{ID: id})
+	}
+	return items
+}
+
+func (v *evDecision) get(d *dec) error {
+	v.At, v.By, v.Rollout = d.e.At.In(d.loc), d.by(), d.need("rollout")
+	dd := &v.Decision
+	dd.At, dd.T0, dd.Digest, dd.Estimate, dd.Pending = v.At, d.time("t0"), d.str("digest"), d.dur("estimate"), d.int("pending")
+	if _, ok := d.e.Attrs["reasons"]; ok {
+		d.json("reasons", &dd.Reasons)
+	} else if t := d.text(); t != "" { // written before reasons were data
+		for _, r := range strings.Split(t, "\n") {
+			dd.Reasons = append(dd.Reasons, Reason{Text: r})
+		}
+	}
+	d.need("verdict")
+	d.text2("verdict", &dd.Verdict)
+	d.json("policies", &dd.Policy.Decisions)
+	for i := range dd.Policy.Decisions {
+		if next := &dd.Policy.Decisions[i].Next; !next.IsZero() {
+			*next = next.In(d.loc)
+		}
+	}
+	if _, ok := d.e.Attrs["override"]; ok {
+		d.json("override", &dd.Policy.Override)
+		if o := dd.Policy.Override; o != nil && !o.At.IsZero() {
+			o.At = o.At.In(d.loc)
+		}
+	}
+	if w := d.str("warnings"); strings.HasPrefix(w, `["`) { // written before reasons were data
+		for _, t := range d.list("warnings") {
+			dd.Warnings = append(dd.Warnings, Reason{Text: t})
+		}
+	} else {
+		d.json("warnings", &dd.Warnings)
+	}
+	dd.Late, dd.Failed = byIDs(d.list("late")), byIDs(d.list("failed"))
+	if _, ok := d.e.Attrs["votes"]; ok {
+		d.json("votes", &dd.Votes)
+	}
+	if _, ok := d.e.Attrs["stale"]; ok {
+		d.json("stale", &dd.Stale)
+	}
+	for _, vs := range [][]Vote{dd.Votes, dd.Stale} {
+		for i := range vs {
+			vs[i].At, vs[i].T0 = vs[i].At.In(d.loc), vs[i].T0.In(d.loc)
+		}
+	}
+	return nil
+}
+
+var _ = register[evDecision]()
+
+func (v *evDecision) check(st *state) error {
+	ro, err := st.rollout(v.Rollout)
+	if err != nil {
+		return err
+	}
+	d := &v.Decision
+	// The late and failed items are the readiness list's.
+	for _, items := range [][]checklist.Item{d.Late, d.Failed} {
+		for i := range items {
+			if ro.readiness == nil {
+				return fieldErr("decision.items", items[i].ID, "no readiness checklist")
+			}
+			it, ok := ro.readiness.List().Item(items[i].ID)
+			if !ok {
+				return fieldErr("decision.items", items[i].ID, "not an item of the readiness checklist")
+			}
+			items[i] = it
+		}
+	}
+	if _, err := d.Verdict.MarshalText(); err != nil {
+		return err
+	}
+	if d.Verdict == Go {
+		if err := ro.goStands(st, v.At); err != nil {
+			return err
+		}
+	}
+	if err := checkTime("decision.t0", d.T0); err != nil {
+		return err
+	}
+	// policy refuses an unknown verdict or rule, and a time RFC 3339
+	// cannot carry.
+	b, err := policy.AppendDecisions(nil, d.Policy.Decisions)
+	if err != nil {
+		return fieldErr("decision.policies", "", err.Error())
+	}
+	if o := d.Policy.Override; o != nil {
+		if _, err := json.Marshal(o); err != nil {
+			return fieldErr("decision.override", o.By, err.Error())
+		}
+	}
+	v.policies = b
+	return nil
+}
+
+// goStands reports why a GO at now has nothing to stand on: the checks
+// of evaluate that the record alone can make again (R1, R7, R9), so that
+// a replay refuses a GO the API would not have recorded.
+func (ro *rollout) goStands(st *state, now time.Time) error {
+	current, _ := ro.countVotes(now, st.opsReadyAt(), st.firstGoLive(ro))
+	for _, vt := range current {
+		if vt.Verdict == NoGo {
+			return fmt.Errorf("%w: a GO with a No-Go that counts (%s)", ErrNoGo, vt)
+		}
+	}
+	late := slices.ContainsFunc(ro.readiness.Late(now), func(it checklist.Item) bool { return !it.Optional })
+	switch {
+	case goBy(current) == "":
+		return fmt.Errorf("%w: a GO without a GO vote that counts", ErrNoGo)
+	case !ro.readiness.Ready() || late:
+		return fmt.Errorf("%w: a GO on a readiness checklist not ready in time", ErrNoGo)
+	case st.phaseAllows(ro) != "":
+		return fmt.Errorf("%w: a GO in a phase that does not allow it: %s", ErrNoGo, st.phaseAllows(ro))
+	}
+	return nil
+}
+
+func (v *evDecision) apply(st *state) {
+	r := st.byName[v.Rollout]
+	r.decided = v.Decision
+	r.decided.By = v.By
+}

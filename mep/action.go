@@ -27,7 +27,6 @@ var statuses = enum.Enum[ActionStatus]{Package: "mep", Type: "ActionStatus", Wha
 // an invalid value.
 func (s ActionStatus) String() string { return statuses.String(s) }
 
-
 // MarshalText returns the status's name; an invalid status is an error.
 func (s ActionStatus) MarshalText() ([]byte, error) { return statuses.MarshalText(s) }
 

@@ -60,9 +60,7 @@ func (v *evDecision) put(w *enc) {
 	dd := &v.Decision
 	w.by(v.By)
 	w.text(strings.Join(reasonStrings(dd.Reasons), "\n")) // for people reading the record
-	if len(dd.Reasons) > 0 {
-		w.json("reasons", dd.Reasons)
-	}
+	w.reasons("reasons", dd.Reasons)
 	w.str("rollout", v.Rollout)
 	w.str("verdict", dd.Verdict.String())
 	w.time("t0", dd.T0)
@@ -77,9 +75,7 @@ func (v *evDecision) put(w *enc) {
 	if o := dd.Policy.Override; o != nil {
 		w.json("override", o)
 	}
-	if len(dd.Warnings) > 0 {
-		w.json("warnings", dd.Warnings)
-	}
+	w.reasons("warnings", dd.Warnings)
 	w.list("late", itemIDs(dd.Late))
 	w.list("failed", itemIDs(dd.Failed))
 	if len(dd.Votes) > 0 {

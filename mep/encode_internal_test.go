@@ -72,3 +72,16 @@ func TestDecisionPoliciesRoundTrip(t *testing.T) {
 	bad := &evDecision{At: next, Rollout: "r", Decision: Decision{T0: next, Policy: policy.Result{Decisions: []policy.Decision{{Policy: "odd", Verdict: policy.Verdict(7)}}}}}
 	assert.ErrorIs(t, bad.check(st), ErrInvalid, "an unknown verdict is refused before it is appended")
 }
+
+// Reasons are written as encoding/json writes them, and read back.
+func TestReasonsEncodeAsJSON(t *testing.T) {
+	rs := []Reason{{Source: "friday-freeze", Rule: policy.R11, Text: "Fri \"13\"\n<b>é\u2028"}, {Text: "no source"}, {Source: "x", Rule: policy.R1}}
+	var w enc
+	w.reasons("reasons", rs)
+	want, err := json.Marshal(rs)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), w.e.Attrs["reasons"])
+	var back []Reason
+	require.NoError(t, json.Unmarshal([]byte(w.e.Attrs["reasons"]), &back))
+	assert.Equal(t, rs, back)
+}

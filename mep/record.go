@@ -120,6 +120,32 @@ func (w *enc) list(k string, v []string) {
 	w.buf = b
 }
 
+// reasons writes rs as encoding/json would, without its reflection: a
+// decision carries a dozen of them.
+func (w *enc) reasons(k string, rs []Reason) {
+	if len(rs) == 0 {
+		return
+	}
+	b := append(w.buf[:0], '[')
+	for i, r := range rs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"source":`...)
+		b = jsonstr.Append(b, r.Source)
+		if r.Rule != 0 {
+			b = append(b, `,"rule":`...)
+			b = jsonstr.Append(b, r.Rule.String())
+		}
+		b = append(b, `,"text":`...)
+		b = jsonstr.Append(b, r.Text)
+		b = append(b, '}')
+	}
+	b = append(b, ']')
+	w.str(k, string(b))
+	w.buf = b
+}
+
 func (w *enc) json(k string, v any) {
 	b, err := json.Marshal(v)
 	if err != nil { // every value mep encodes marshals; keep the error visible

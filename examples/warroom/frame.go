@@ -1,0 +1,184 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mepkit/mepkit/mep"
+)
+
+// frame is the live part of the page rendered once for every client: at
+// each change of the room and at most once a second for the clock. Its
+// bytes are shared, never modified: a client holds at most this one frame,
+// the latest, whatever the number of clients.
+type frame struct {
+	version   uint64 // the room's version it shows
+	sec       int64  // the second of the clock it shows (Unix)
+	live      []byte // the HTML of the live part
+	event     []byte // live as one Server-Sent Event
+	broken    bool
+	brokenSeq uint64 // the seq at fault when broken
+}
+
+// frames renders the frames of a server, one at a time, and keeps the
+// latest.
+type frames struct {
+	mu  sync.Mutex // held while rendering
+	cur atomic.Pointer[frame]
+}
+
+// frame returns the frame of the room as it is now: the latest rendered
+// if the room did not change since and the clock is in the same second,
+// else a new one, rendered once whoever asks at the same time.
+func (s *server) frame() (*frame, error) {
+	now := s.now()
+	fresh := func(f *frame, version uint64) bool {
+		return f != nil && f.version == version && (f.sec == now.Unix() || f.broken)
+	}
+	_, version := s.room.wait()
+	if f := s.frames.cur.Load(); fresh(f, version) {
+		return f, nil
+	}
+	s.frames.mu.Lock()
+	defer s.frames.mu.Unlock()
+	_, version = s.room.wait()
+	if f := s.frames.cur.Load(); fresh(f, version) {
+		return f, nil
+	}
+	v, version := s.view(now)
+	var b bytes.Buffer
+	if err := renderLive(&b, v); err != nil {
+		return nil, err
+	}
+	var ev bytes.Buffer
+	if err := writeEvent(&ev, "update", b.Bytes()); err != nil {
+		return nil, err
+	}
+	f := &frame{version: version, sec: now.Unix(), live: b.Bytes(), event: ev.Bytes(), broken: v.Broken != nil}
+	if v.Broken != nil {
+		f.brokenSeq = v.Broken.Seq
+	}
+	s.frames.cur.Store(f)
+	return f, nil
+}
+
+// view computes what the page shows at now from the room, and the room's
+// version it shows. A project's record written by package mep is folded
+// by mep, which says where the rollout stands; any other record gets the
+// headline of its entries (see tally).
+func (s *server) view(now time.Time) (view, uint64) {
+	r := s.room
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var h headline
+	plan, err := s.plan, r.err
+	if f := r.mep; f != nil {
+		ferr := f.err
+		var ro *mep.Rollout
+		if ferr == nil {
+			ro, ferr = rolloutOf(f.project, s.rollout)
+		}
+		if ferr == nil {
+			h, plan = fromRollout(ro, now)
+		} else {
+			h, plan = r.tally.headline(nil, now), nil
+			err = errors.Join(err, ferr)
+		}
+	} else {
+		h = r.tally.headline(s.plan, now)
+	}
+	latest := r.latest[max(0, len(r.latest)-latestCount):]
+	v := newView(h, latest, int(r.count), plan, s.loc, err)
+	v.Broken = r.broken
+	v.Seq = r.count
+	return v, r.version
+}
+
+// writeTimeout is how long a client of the events stream has to take an
+// update: one that reads nothing for that long is dropped.
+const writeTimeout = 10 * time.Second
+
+// events streams the live part of the page as Server-Sent Events: at
+// once, at each change of the record, and every tick. Each client gets
+// the latest frame, shared with the others (a client that lags skips the
+// frames it missed), with a write deadline: a client that does not read
+// is dropped.
+func (s *server) events(w http.ResponseWriter, r *http.Request) {
+	if s.maxStreams > 0 && s.streams.Load() >= s.maxStreams {
+		http.Error(w, "too many clients; the page refreshes by itself", http.StatusServiceUnavailable)
+		return
+	}
+	s.streams.Add(1)
+	defer s.streams.Add(-1)
+	rc := http.NewResponseController(w)
+	w.Header().Set("Content-Type", "text/event-stream; charset=utf-8")
+	w.Header().Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodHead {
+		return
+	}
+	timeout := s.writeTimeout
+	if timeout <= 0 {
+		timeout = writeTimeout
+	}
+	write := func(b []byte) bool {
+		rc.SetWriteDeadline(time.Now().Add(timeout))
+		if _, err := w.Write(b); err != nil {
+			s.dropped.Add(1)
+			return false
+		}
+		if err := rc.Flush(); err != nil {
+			s.dropped.Add(1)
+			return false
+		}
+		return true
+	}
+	if !write([]byte("retry: 1000\n\n")) {
+		return
+	}
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	var last *frame
+	for {
+		changed, _ := s.room.wait()
+		f, err := s.frame()
+		if err != nil {
+			return
+		}
+		if f != last {
+			if !write(f.event) {
+				return
+			}
+			last = f
+		}
+		select {
+		case <-r.Context().Done():
+			return
+		case <-changed:
+		case <-t.C:
+		}
+	}
+}
+
+// page serves the whole page, its live part from the latest frame.
+func (s *server) page(w http.ResponseWriter, r *http.Request) {
+	f, err := s.frame()
+	var b bytes.Buffer
+	if err == nil {
+		err = renderPage(&b, s.title, s.source, f)
+	}
+	if err != nil {
+		http.Error(w, "rendering the page failed", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if r.Method == http.MethodHead {
+		return
+	}
+	io.Copy(w, &b)
+}

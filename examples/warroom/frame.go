@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -103,44 +104,70 @@ func (s *server) view(now time.Time) (view, uint64) {
 // update: one that reads nothing for that long is dropped.
 const writeTimeout = 10 * time.Second
 
+// sendBuffer bounds what the system holds for a client that reads slowly:
+// a few frames.
+const sendBuffer = 64 << 10
+
 // events streams the live part of the page as Server-Sent Events: at
 // once, at each change of the record, and every tick. Each client gets
 // the latest frame, shared with the others (a client that lags skips the
-// frames it missed), with a write deadline: a client that does not read
-// is dropped.
+// frames it missed), written straight to its connection, taken over from
+// net/http so that a client costs no buffers of its own; each write has a
+// deadline: a client that does not read is dropped.
 func (s *server) events(w http.ResponseWriter, r *http.Request) {
 	if s.maxStreams > 0 && s.streams.Load() >= s.maxStreams {
 		http.Error(w, "too many clients; the page refreshes by itself", http.StatusServiceUnavailable)
 		return
 	}
-	s.streams.Add(1)
-	defer s.streams.Add(-1)
-	rc := http.NewResponseController(w)
-	w.Header().Set("Content-Type", "text/event-stream; charset=utf-8")
-	w.Header().Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream; charset=utf-8")
+	h.Set("X-Accel-Buffering", "no")
 	if r.Method == http.MethodHead {
+		w.WriteHeader(http.StatusOK)
 		return
 	}
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		http.Error(w, "the events stream needs HTTP/1.1", http.StatusHTTPVersionNotSupported)
+		return
+	}
+	var head bytes.Buffer
+	head.WriteString("HTTP/1.1 200 OK\r\n")
+	h.Set("Connection", "close")
+	h.Write(&head)
+	head.WriteString("\r\nretry: 1000\n\n")
+	// The stream runs on a goroutine of its own, so that net/http's
+	// goroutine, its stack and its buffers for the request are released.
+	s.streams.Add(1)
+	go func() {
+		defer s.streams.Add(-1)
+		defer conn.Close()
+		s.stream(conn, head.Bytes())
+	}()
+}
+
+// stream writes head, then the frames, to conn until the server stops or
+// a write fails.
+func (s *server) stream(conn net.Conn, head []byte) {
 	timeout := s.writeTimeout
 	if timeout <= 0 {
 		timeout = writeTimeout
 	}
 	write := func(b []byte) bool {
-		rc.SetWriteDeadline(time.Now().Add(timeout))
-		if _, err := w.Write(b); err != nil {
-			s.dropped.Add(1)
-			return false
-		}
-		if err := rc.Flush(); err != nil {
+		conn.SetWriteDeadline(time.Now().Add(timeout))
+		if _, err := conn.Write(b); err != nil {
 			s.dropped.Add(1)
 			return false
 		}
 		return true
 	}
-	if !write([]byte("retry: 1000\n\n")) {
+	if tc, ok := conn.(*net.TCPConn); ok {
+		tc.SetWriteBuffer(sendBuffer)
+	}
+	if !write(head) {
 		return
 	}
+	done := s.done
 	t := time.NewTicker(tick)
 	defer t.Stop()
 	var last *frame
@@ -157,7 +184,7 @@ func (s *server) events(w http.ResponseWriter, r *http.Request) {
 			last = f
 		}
 		select {
-		case <-r.Context().Done():
+		case <-done:
 			return
 		case <-changed:
 		case <-t.C:

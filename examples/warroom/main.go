@@ -312,6 +312,7 @@ func (s *server) listen(ctx context.Context, addr string, stdout io.Writer) erro
 	if err != nil {
 		return err
 	}
+	s.done = ctx.Done()
 	srv := &http.Server{Handler: s.routes(), ReadHeaderTimeout: 5 * time.Second, IdleTimeout: time.Minute,
 		BaseContext: func(net.Listener) context.Context { return ctx }}
 	fmt.Fprintf(stdout, "warroom: serving %s on http://%s/\n", s.source, l.Addr())
@@ -341,6 +342,7 @@ type server struct {
 	writeTimeout  time.Duration
 	room          *room
 	frames        frames
+	done          <-chan struct{} // closed when the server stops, which ends the event streams; nil: never
 	plan          []plannedStep
 	loc           *time.Location // nil: the zone of T0 or of the entries
 	now           func() time.Time

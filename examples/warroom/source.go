@@ -11,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/mepkit/mepkit/timeline"
@@ -101,6 +102,7 @@ func (f *fileFollower) tail() error {
 	}
 	f.off += int64(len(complete))
 	f.r.add(news)
+	released(len(news))
 	return nil
 }
 
@@ -125,6 +127,16 @@ func (f *fileFollower) whole() {
 	}
 	f.off = int64(len(complete))
 	f.r.add(f.r.audit(entries))
+	released(len(entries))
+}
+
+// released returns the memory of a large read to the system once the
+// room has folded it: the entries of a whole record are garbage then,
+// and the server's memory is what the room and its clients hold.
+func released(n int) {
+	if n >= 10000 {
+		debug.FreeOSMemory()
+	}
 }
 
 // headPoll is how often a PostgreSQL record is checked for a head that
@@ -145,6 +157,7 @@ func followPostgres(ctx context.Context, db *pgstore.DB, st *pgstore.Store, r *r
 		}
 		err := db.Follow(ctx, st.Record(), r.held(), func(es []timeline.Entry) error {
 			r.add(es)
+			released(len(es))
 			return nil
 		})
 		if ctx.Err() != nil {
@@ -178,6 +191,7 @@ func watchHead(ctx context.Context, st *pgstore.Store, r *room, audit time.Durat
 			audited = time.Now()
 			if entries, err := st.LoadContext(ctx); err == nil {
 				r.audit(entries) // what is new, Follow delivers
+				released(len(entries))
 			}
 			continue
 		}

@@ -236,3 +236,17 @@ func (r *room) headOf() (uint64, string, bool) {
 	defer r.mu.Unlock()
 	return r.count, r.head, r.broken != nil
 }
+
+// checkpointBeyond returns the highest seq a checkpoint seen vouches for
+// above seq, 0 if none does.
+func (r *room) checkpointBeyond(seq uint64) uint64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out uint64
+	for _, c := range r.cps {
+		if c.cp.Seq > seq {
+			out = max(out, c.cp.Seq)
+		}
+	}
+	return out
+}

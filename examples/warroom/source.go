@@ -67,12 +67,17 @@ func (f *fileFollower) poll(audit time.Duration) {
 		return
 	}
 	first := f.size < 0
-	grew := !first && fi.Size() > f.size
-	changed := first || fi.Size() != f.size || !fi.ModTime().Equal(f.mod)
+	if first {
+		f.size, f.mod = fi.Size(), fi.ModTime()
+		f.whole() // checks the checkpoints seen, a tail read could not
+		return
+	}
+	grew := fi.Size() > f.size
+	changed := fi.Size() != f.size || !fi.ModTime().Equal(f.mod)
 	due := audit > 0 && time.Since(f.audited) >= audit
 	f.size, f.mod = fi.Size(), fi.ModTime()
 	switch {
-	case !first && (changed && !grew || due || fi.Size() < f.off):
+	case changed && !grew || due || fi.Size() < f.off:
 		f.whole()
 	case changed:
 		if err := f.tail(); err != nil {
@@ -194,6 +199,12 @@ func watchHead(ctx context.Context, st *pgstore.Store, r *room, audit time.Durat
 				released(len(entries))
 			}
 			continue
+		}
+		if cut := r.checkpointBeyond(seq); cut > 0 {
+			if _, last, err := st.HashAt(ctx, cut); err == nil && last < cut {
+				r.breakAt(last+1, fmt.Sprintf("missing: the record ends at seq %d but a checkpoint signed seq %d: entries were cut from its end", last, cut))
+				return
+			}
 		}
 		if seq == 0 {
 			continue

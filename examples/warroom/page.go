@@ -31,7 +31,7 @@ const style = `
 :root{color-scheme:dark;--bg:#0f1419;--fg:#e6e6e6;--mute:#9aa5b1;--card:#1a2129;--go:#2ea043;--nogo:#da3633;--warn:#d29922;--out:#f85149;--dis:#d29922;--none:#58a6ff;--plan:#3d4752}
 *{box-sizing:border-box}body{margin:0;font:15px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:var(--bg);color:var(--fg)}
 header{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:baseline;padding:.8rem 1rem;border-bottom:1px solid var(--plan)}
-h1{font-size:1.15rem;margin:0}.sub{color:var(--mute)}#conn{margin-left:auto;font-size:.85rem;padding:.1rem .5rem;border-radius:1rem;border:1px solid currentColor}
+h1{font-size:1.15rem;margin:0}.sub{color:var(--mute);overflow-wrap:anywhere;min-width:0}#conn{margin-left:auto;font-size:.85rem;padding:.1rem .5rem;border-radius:1rem;border:1px solid currentColor}
 .ok{color:var(--go)}.warn{color:var(--warn)}.bad{color:#fff;background:var(--nogo);border-color:var(--nogo)!important;font-weight:700}
 body.broken{background:#2a0d0f}body.broken header{background:var(--nogo);border-color:var(--nogo)}body.broken header .sub{color:#ffd7d5}
 .broken-banner{background:var(--nogo);color:#fff;padding:.8rem 1rem;border-radius:.5rem;margin:0 0 .8rem;overflow-wrap:anywhere}.broken-banner b{display:block;font-size:1.2rem}main{padding:1rem;max-width:1200px;margin:0 auto}

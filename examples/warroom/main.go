@@ -18,8 +18,27 @@
 // $MEPKIT_POSTGRES, it follows the record named by -record (in the schema
 // of -schema, default "mepkit") in PostgreSQL (LISTEN/NOTIFY, see
 // timeline/pgstore); without -record it plays the demonstration into a
-// new record there. -demo plays the demonstration into the record given
-// too (which must be empty).
+// schema of its own there, which it drops when it stops, leaving nothing
+// behind. -demo plays the demonstration into the record given too (which
+// must be empty).
+//
+// The page says what it sees. It verifies the hash chain of each entry as
+// it arrives, checks every 2 seconds that a PostgreSQL record still holds
+// the head the page showed (and, for a file, reads it whole whenever it
+// changes other than by growing), and reads and verifies the whole record
+// every -audit (30s). A record that shrinks, forks, fails its chain, or
+// does not hold the head of the signed checkpoint of -checkpoint (with the
+// signer's public key in -pub, as examples/journal's checkpoint and keygen
+// make them) turns the page red, with the seq at fault and why, and the
+// page no longer says "live": it keeps what it verified before, and says
+// so on every reload until the server restarts.
+//
+// One fold of the record serves every client: each new entry updates it,
+// and the live part of the page is rendered once per change (and once a
+// second for the clock), then written as it is to each client of the
+// events stream. A client holds at most one frame, the latest (one that
+// lags skips those it missed), and one that does not take a frame within
+// 10 seconds is dropped; -max-clients (10,000) bounds the streams.
 //
 // A project's record written by package mep is folded by mep: the
 // headline is the rollout's (-rollout NAME, default the last one) as mep

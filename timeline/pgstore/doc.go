@@ -83,7 +83,8 @@
 // of version 1, where writers held INSERT, moves every role that held it
 // to EXECUTE on the function.
 //
-// Rows are never updated or deleted: triggers refuse UPDATE, DELETE and
+// Rows are never updated, nor deleted but by truncate_record and
+// drop_record: triggers refuse UPDATE, DELETE and
 // TRUNCATE on the entries for every role. The admin's repair path, for a
 // tail that readers refuse (a false hash written by a writer with the
 // grants, or a tool's bug), is
@@ -97,6 +98,52 @@
 // still disable the triggers: the hash chain is the last line, and a row
 // edited by hand fails timeline.OpenStore with a timeline.TamperError
 // naming its seq.
+//
+// # Archival: export, verify, drop
+//
+// Records are append-only, so a record no longer needed leaves by one
+// path, the admin's, in three steps:
+//
+//  1. Export it: [DB.Export] writes the record as a journal file (JSON
+//     Lines) after verifying its chain, and returns the head it ends at
+//     (seq and hash).
+//
+//  2. Keep the file where the go-live's records are kept, and verify it
+//     there: timeline.VerifyFile, or timeline.VerifyFileAgainst a signed
+//     checkpoint, must end at the same head.
+//
+//  3. Drop it, as the admin (the owner of the schema), with that head:
+//
+//     SELECT mepkit.drop_record('golive-2026-11', 412, '<hash of seq 412>', 'archived to //ops/golive-2026-11.jsonl');
+//
+//     or [DB.DropRecord]. The function drops the record only if it still
+//     ends at that head, so an entry appended after the export is never
+//     lost (SQLSTATE MK409, a [*ConflictError]: export again); it notes
+//     who dropped what, when and why in the table timeline_archived.
+//
+// A demonstration or a test is better given a schema of its own, dropped
+// with DROP SCHEMA ... CASCADE when it ends (examples/warroom does so).
+//
+// # Write access per record
+//
+// By default every role with the writer grants may append to every
+// record. A team that wants a record kept to itself asks the admin to
+// grant it the record:
+//
+//	CREATE ROLE team_billing NOLOGIN;
+//	GRANT team_billing TO alice, bob;
+//	INSERT INTO mepkit.timeline_record_writers (record, writer) VALUES ('billing-2026-11', 'team_billing');
+//
+// or [DB.GrantRecord]. From then on append_entries refuses (SQLSTATE
+// MK403, [ErrNotWriter]) an append to that record by a login role that is
+// a member of none of the roles granted it; other records stay open.
+// Appends run as the owner of the schema (SECURITY DEFINER), so the check
+// is made by the function against the login role (session_user) and the
+// roles it belongs to, not by a row-level security policy on the table,
+// which the owner would bypass; a SET ROLE inside a session does not
+// change it. Only the admin may change timeline_record_writers
+// ([DB.RevokeRecord] takes a grant back); writers cannot read or change
+// it. Reading stays open to every reader of the schema.
 //
 // # Followers
 //

@@ -336,8 +336,9 @@ func (s *Store) rows(batch []timeline.Entry) (*rows, error) {
 
 // SQLSTATEs that append_entries raises.
 const (
-	codeConflict = "MK409" // another writer stored one of the seqs first
-	codeRefused  = "MK422" // the batch does not follow the record, or a line is wrong
+	codeConflict  = "MK409" // another writer stored one of the seqs first
+	codeRefused   = "MK422" // the batch does not follow the record, or a line is wrong
+	codeNotWriter = "MK403" // the login role may not append to the record
 )
 
 // append makes one attempt at storing r, through append_entries: the
@@ -364,6 +365,8 @@ func (s *Store) append(ctx context.Context, c conn, r *rows) error {
 		return &ConflictError{Record: s.record, Seq: uint64(r.seq[0]), Last: last}
 	case pgErr.Code == codeRefused:
 		return fmt.Errorf("%w: %w", ErrRefused, err)
+	case pgErr.Code == codeNotWriter:
+		return fmt.Errorf("%w: %w", ErrNotWriter, err)
 	}
 	return s.errorf("appending to", err)
 }

@@ -71,12 +71,13 @@ func (d *decoder) add(seq int64, hash, line []byte) {
 	c.hashes = append(c.hashes, hash...)
 	c.ends = append(c.ends, len(c.hashes))
 	if len(c.seqs) == chunkLines {
-		d.dispatch()
+		d.dispatch(false)
 	}
 }
 
-// dispatch hands the current chunk to a decoding goroutine.
-func (d *decoder) dispatch() {
+// dispatch hands the current chunk to a decoding goroutine, or decodes
+// it at once when it is the only one (a short read, such as a catch-up).
+func (d *decoder) dispatch(last bool) {
 	c := d.cur
 	if c == nil {
 		return
@@ -84,31 +85,40 @@ func (d *decoder) dispatch() {
 	d.cur = nil
 	c.size = len(c.lines)
 	d.chunks = append(d.chunks, c)
+	if last && len(d.chunks) == 1 {
+		c.decode()
+		return
+	}
 	d.sem <- struct{}{}
 	d.wg.Go(func() {
 		defer func() { <-d.sem }()
-		c.entries = make([]timeline.Entry, 0, len(c.seqs))
-		for e, err := range timeline.Entries(bytes.NewReader(c.lines)) {
-			if err != nil {
-				c.err = err
-				break
-			}
-			c.entries = append(c.entries, e)
-		}
-		if c.err == nil && len(c.entries) != len(c.seqs) {
-			c.err = fmt.Errorf("%d rows decoded to %d entries", len(c.seqs), len(c.entries))
-		}
-		if c.err == nil {
-			c.err = checkColumns(c.entries, c.seqs, c.hashes, c.ends)
-		}
-		c.lines = nil
+		c.decode()
 	})
+}
+
+// decode decodes the lines of c and checks them against its columns.
+func (c *chunk) decode() {
+	c.entries = make([]timeline.Entry, 0, len(c.seqs))
+	for e, err := range timeline.Entries(bytes.NewReader(c.lines)) {
+		if err != nil {
+			c.err = err
+			break
+		}
+		c.entries = append(c.entries, e)
+	}
+	if c.err == nil && len(c.entries) != len(c.seqs) {
+		c.err = fmt.Errorf("%d rows decoded to %d entries", len(c.seqs), len(c.entries))
+	}
+	if c.err == nil {
+		c.err = checkColumns(c.entries, c.seqs, c.hashes, c.ends)
+	}
+	c.lines = nil
 }
 
 // finish waits for the chunks and returns the entries, in order, or the
 // first error, naming the seq of its row.
 func (d *decoder) finish() ([]timeline.Entry, error) {
-	d.dispatch()
+	d.dispatch(true)
 	d.wg.Wait()
 	if d.err != nil {
 		return nil, d.err

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -26,6 +27,43 @@ type frame struct {
 	brokenSeq uint64 // the seq at fault when broken
 }
 
+// fanOut writes a frame to the clients a few at a time (one fewer than
+// the cores, at least one), so that a change wakes one writer after the
+// other rather than a thousand at once, and a request for the page still
+// finds a core. A client whose socket is full leaves its turn after
+// turnWrite and finishes its write on its own, within its deadline.
+type fanOut struct {
+	once  sync.Once
+	turns chan struct{}
+}
+
+// turnWrite is how long a write may hold a turn of fanOut.
+const turnWrite = 20 * time.Millisecond
+
+// write writes b to conn within timeout: in a turn, then, if the client's
+// socket is full, out of turn. A client that lagged (lagged true: its
+// last write left its turn) writes out of turn at once, so that clients
+// that do not read never hold the others up. It returns whether the
+// client lags: its write took turnWrite or more.
+func (o *fanOut) write(conn net.Conn, b []byte, timeout time.Duration, lagged bool) (bool, error) {
+	o.once.Do(func() { o.turns = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1)) })
+	began := time.Now()
+	n := 0
+	if !lagged {
+		o.turns <- struct{}{}
+		conn.SetWriteDeadline(time.Now().Add(min(turnWrite, timeout)))
+		var err error
+		n, err = conn.Write(b)
+		<-o.turns
+		if ne, ok := err.(net.Error); !ok || !ne.Timeout() {
+			return false, err
+		}
+	}
+	conn.SetWriteDeadline(began.Add(timeout))
+	_, err := conn.Write(b[n:])
+	return time.Since(began) >= turnWrite, err
+}
+
 // frames renders the frames of a server, one at a time, and keeps the
 // latest.
 type frames struct {
@@ -39,7 +77,7 @@ type frames struct {
 func (s *server) frame() (*frame, error) {
 	now := s.now()
 	fresh := func(f *frame, version uint64) bool {
-		return f != nil && f.version == version && (f.sec == now.Unix() || f.broken)
+		return f != nil && f.version == version && (f.sec == now.Unix() || f.sec < 0 || f.broken)
 	}
 	_, version := s.room.wait()
 	if f := s.frames.cur.Load(); fresh(f, version) {
@@ -61,6 +99,9 @@ func (s *server) frame() (*frame, error) {
 		return nil, err
 	}
 	f := &frame{version: version, sec: now.Unix(), live: b.Bytes(), event: ev.Bytes(), broken: v.Broken != nil}
+	if !v.ticking() {
+		f.sec = -1 // the same frame until the record changes
+	}
 	if v.Broken != nil {
 		f.brokenSeq = v.Broken.Seq
 	}
@@ -153,9 +194,10 @@ func (s *server) stream(conn net.Conn, head []byte) {
 	if timeout <= 0 {
 		timeout = writeTimeout
 	}
+	lagged := false
 	write := func(b []byte) bool {
-		conn.SetWriteDeadline(time.Now().Add(timeout))
-		if _, err := conn.Write(b); err != nil {
+		var err error
+		if lagged, err = s.fanOut.write(conn, b, timeout, lagged); err != nil {
 			s.dropped.Add(1)
 			return false
 		}

@@ -61,19 +61,8 @@ func TestLoadThousandClients(t *testing.T) {
 	require.NoError(t, err)
 	fillRecord(t, st, size)
 
-	bin := filepath.Join(t.TempDir(), "warroom")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	require.NoError(t, err, "%s", out)
-	addr := freeAddr(t)
-	cmd := exec.Command(bin, "-addr", addr, "-postgres", dsn, "-schema", schema, "-record", "load", "-max-clients", "0")
-	cmd.Stderr = os.Stderr
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() })
-	url := "http://" + addr + "/"
-	want := fmt.Sprintf(`data-seq="%d"`, size)
-	require.Eventually(t, func() bool { return strings.Contains(get(url), want) }, time.Minute, 100*time.Millisecond,
-		"the page shows the %d entries", size)
-	time.Sleep(time.Second)
+	cmd, url := startServer(t, dsn, schema, size)
+	addr := strings.TrimSuffix(strings.TrimPrefix(url, "http://"), "/")
 	rss0 := rss(t, cmd.Process.Pid)
 
 	// The clients connect, a tenth of them first, and get the page's
@@ -122,15 +111,50 @@ func TestLoadThousandClients(t *testing.T) {
 	cancel()
 	pw.Wait()
 	rss2 := rss(t, cmd.Process.Pid)
-	for _, c := range cs {
-		c.conn.Close()
-	}
+	closeAll(cs)
 	wg.Wait()
 
+	lat, missed := latencies(cs, appended)
+	perClient := (rss1 - rssFew) / int64(clients-few)
+	t.Logf("%d clients, %d entries: an appended entry on every page: p50 %v, p99 %v, max %v; %d of %d missed",
+		clients, size, quantile(lat, .5), quantile(lat, .99), quantile(lat, 1), missed, clients*appends)
+	t.Logf("GET / while serving them: %d requests, p50 %v, p99 %v, max %v", len(gets), quantile(gets, .5), quantile(gets, .99), quantile(gets, 1))
+	t.Logf("server RSS: %d MiB before the clients, %d MiB with %d, %d MiB with %d (%d KiB per client), %d MiB at the end",
+		rss0>>20, rssFew>>20, few, rss1>>20, clients, perClient>>10, rss2>>20)
+	assert.Zero(t, missed, "every client got every entry")
+	assert.LessOrEqual(t, quantile(lat, .99), time.Second, "p99 of an entry on every page")
+	assert.LessOrEqual(t, quantile(gets, .99), 50*time.Millisecond, "p99 of GET /")
+	assert.LessOrEqual(t, perClient, int64(64<<10), "memory per client")
+}
+
+// startServer builds the warroom program and serves the record "load" of
+// schema, waiting until the page shows its size entries.
+func startServer(t *testing.T, dsn, schema string, size int) (*exec.Cmd, string) {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "warroom")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	addr := freeAddr(t)
+	cmd := exec.Command(bin, "-addr", addr, "-postgres", dsn, "-schema", schema, "-record", "load", "-max-clients", "0")
+	cmd.Stderr = os.Stderr
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() })
+	url := "http://" + addr + "/"
+	want := fmt.Sprintf(`data-seq="%d"`, size)
+	require.Eventually(t, func() bool { return strings.Contains(get(url), want) }, time.Minute, 100*time.Millisecond,
+		"the page shows the %d entries", size)
+	time.Sleep(time.Second)
+	return cmd, url
+}
+
+// latencies returns, for each client and each entry k appended at
+// appended[k], how long it took to show on the client's page, and how
+// many never showed.
+func latencies(cs []*loadClient, appended []time.Time) ([]time.Duration, int) {
 	var lat []time.Duration
 	missed := 0
 	for _, c := range cs {
-		for k := 1; k <= appends; k++ {
+		for k := 1; k < len(appended); k++ {
 			if c.seen[k].IsZero() {
 				missed++
 				continue
@@ -138,23 +162,22 @@ func TestLoadThousandClients(t *testing.T) {
 			lat = append(lat, c.seen[k].Sub(appended[k]))
 		}
 	}
-	p := func(ds []time.Duration, q float64) time.Duration {
-		if len(ds) == 0 {
-			return 0
-		}
-		slices.Sort(ds)
-		return ds[min(len(ds)-1, int(q*float64(len(ds))))]
+	return lat, missed
+}
+
+func closeAll(cs []*loadClient) {
+	for _, c := range cs {
+		c.conn.Close()
 	}
-	perClient := (rss1 - rssFew) / int64(clients-few)
-	t.Logf("%d clients, %d entries: an appended entry on every page: p50 %v, p99 %v, max %v; %d of %d missed",
-		clients, size, p(lat, .5), p(lat, .99), p(lat, 1), missed, clients*appends)
-	t.Logf("GET / while serving them: %d requests, p50 %v, p99 %v, max %v", len(gets), p(gets, .5), p(gets, .99), p(gets, 1))
-	t.Logf("server RSS: %d MiB before the clients, %d MiB with %d, %d MiB with %d (%d KiB per client), %d MiB at the end",
-		rss0>>20, rssFew>>20, few, rss1>>20, clients, perClient>>10, rss2>>20)
-	assert.Zero(t, missed, "every client got every entry")
-	assert.LessOrEqual(t, p(lat, .99), time.Second, "p99 of an entry on every page")
-	assert.LessOrEqual(t, p(gets, .99), 50*time.Millisecond, "p99 of GET /")
-	assert.LessOrEqual(t, perClient, int64(64<<10), "memory per client")
+}
+
+// quantile returns the q quantile of ds (sorting ds), 0 for none.
+func quantile(ds []time.Duration, q float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	slices.Sort(ds)
+	return ds[min(len(ds)-1, int(q*float64(len(ds))))]
 }
 
 // fillRecord appends n entries to st: a cutover of 40 steps, one every

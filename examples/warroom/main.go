@@ -361,6 +361,7 @@ type server struct {
 	writeTimeout  time.Duration
 	room          *room
 	frames        frames
+	fanOut        fanOut
 	done          <-chan struct{} // closed when the server stops, which ends the event streams; nil: never
 	plan          []plannedStep
 	loc           *time.Location // nil: the zone of T0 or of the entries

@@ -117,7 +117,7 @@ var liveTmpl = template.Must(template.New("live").Funcs(template.FuncMap{
 {{- if .Rows}}<div class="row"><span></span><div class="axis"><span>{{clock .From $loc}}</span><span>{{clock .To $loc}}</span></div></div>{{end}}
 <div class="legend"><i class="l-out"></i>outage<i class="l-dis"></i>disruption<i class="l-none"></i>no impact{{if .H.HasPlan}}<i class="l-plan"></i>plan{{end}}</div>
 </div>
-<h2>Latest entries <span class="sub">({{.Count}} in the record, updated {{clock .H.Now $loc}})</span></h2>
+<h2>Latest entries <span class="sub">({{.Count}} in the record, as of {{clock .H.Now $loc}})</span></h2>
 <table><thead><tr><th class="num">#</th><th class="num">time</th><th>kind</th><th class="hide-narrow">actor</th><th>what</th></tr></thead><tbody>
 {{- range .Latest}}
 <tr><td class="num">{{.Seq}}</td><td class="num">{{clock .At $loc}}</td><td>{{.Kind}}</td><td class="hide-narrow">{{.Actor}}</td><td class="text">{{.What}}</td></tr>
@@ -137,6 +137,15 @@ type view struct {
 	Count    int
 	Seq      uint64    // the head's seq
 	Broken   *breakage // nil: the record verifies
+}
+
+// ticking reports whether the view changes with the clock: a step
+// running (its outage, drift and bar grow), the "now" line on the chart,
+// or a T0 set that nothing started at yet (the drift grows once it
+// passed). Otherwise it changes only with the record.
+func (v *view) ticking() bool {
+	h := &v.H
+	return len(h.Running) > 0 || v.NowX != "" || !h.T0.IsZero() && !h.Started
 }
 
 // entryRow is one line of the table of latest entries.

@@ -41,7 +41,16 @@
 // waits for the record's lock and keeps it, for up to a second, until its
 // next append, so that the catch-up and that append see a record no other
 // writer can change: under contention each entry conflicts at most once,
-// and writers take turns in the order they asked. A retry of a batch
+// and writers take turns in the order they asked; no writer gives up.
+// Taking the turn and reading what others appended is one round trip,
+// and the catch-up uses that read. A store that had a conflict within
+// the last second takes its turn before its next append, so that an
+// entry waits for the lock once: one round trip to take the turn and
+// read, one to append, commit and release it. One record is one chain:
+// its appends commit one after the other, each after the previous one's
+// commit is durable, so a record's appends per second are bounded by the
+// server's commit latency (the time of one fsync), not by the number of
+// writers; records are independent and scale with the server. A retry of a batch
 // already stored with the same hashes stores nothing and succeeds, so
 // Append retries lost connections and server restarts by itself, never
 // storing an entry twice.
@@ -144,6 +153,13 @@
 // change it. Only the admin may change timeline_record_writers
 // ([DB.RevokeRecord] takes a grant back); writers cannot read or change
 // it. Reading stays open to every reader of the schema.
+//
+// # Reading
+//
+// A record is read with COPY ... (FORMAT binary) in one round trip, and
+// its lines decoded in chunks on every core as they arrive: opening a
+// record of 100,000 entries costs about what opening a journal file of the
+// same entries does.
 //
 // # Followers
 //

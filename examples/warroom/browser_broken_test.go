@@ -103,6 +103,7 @@ func TestBrowserShowsABrokenRecord(t *testing.T) {
 	assert.Equal(t, "broken", b.eval(t, "document.body.className"))
 	assert.Contains(t, b.text(t, "live"), "Record broken at seq 2: not live")
 	assert.Contains(t, b.text(t, "live"), "it held 21 entries, it now holds 1")
+	assert.Contains(t, b.text(t, "live"), "21 verified before the break")
 	assert.Equal(t, "rgb(218, 54, 51)", b.eval(t, "getComputedStyle(document.querySelector('header')).backgroundColor"), "a red header")
 	time.Sleep(1500 * time.Millisecond)
 	assert.Equal(t, "not live: broken at seq 2", b.text(t, "conn"), "an update after the break does not say live again")

@@ -117,7 +117,7 @@ var liveTmpl = template.Must(template.New("live").Funcs(template.FuncMap{
 {{- if .Rows}}<div class="row"><span></span><div class="axis"><span>{{clock .From $loc}}</span><span>{{clock .To $loc}}</span></div></div>{{end}}
 <div class="legend"><i class="l-out"></i>outage<i class="l-dis"></i>disruption<i class="l-none"></i>no impact{{if .H.HasPlan}}<i class="l-plan"></i>plan{{end}}</div>
 </div>
-<h2>Latest entries <span class="sub">({{.Count}} in the record, as of {{clock .H.Now $loc}})</span></h2>
+<h2>Latest entries <span class="sub">({{if .Broken}}{{.Count}} verified before the break{{else}}{{.Count}} in the record, as of {{clock .H.Now $loc}}{{end}})</span></h2>
 <table><thead><tr><th class="num">#</th><th class="num">time</th><th>kind</th><th class="hide-narrow">actor</th><th>what</th></tr></thead><tbody>
 {{- range .Latest}}
 <tr><td class="num">{{.Seq}}</td><td class="num">{{clock .At $loc}}</td><td>{{.Kind}}</td><td class="hide-narrow">{{.Actor}}</td><td class="text">{{.What}}</td></tr>

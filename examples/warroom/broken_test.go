@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -178,4 +179,29 @@ func TestRoomHoldsTheRecordToACheckpoint(t *testing.T) {
 	require.NoError(t, err)
 	assert.Error(t, newRoom(nil, time.Now).addCheckpoint(cp, other.Public().(ed25519.PublicKey), ""), "a checkpoint of another key")
 	assert.Error(t, newRoom(nil, time.Now).addCheckpoint(cp, pub, "golive"), "a checkpoint of another record")
+}
+
+// An audit reads the record while new entries arrive: it is checked
+// against the head shown when its read began, and is not a shrink.
+func TestAuditWhileEntriesArrive(t *testing.T) {
+	j := timeline.New(nil)
+	for range 8 {
+		_, err := j.Note("olga", "ok")
+		require.NoError(t, err)
+	}
+	entries := j.Entries()
+	rm := newRoom(nil, time.Now)
+	rm.add(entries[:5])
+	seen, head, _ := rm.headOf()
+	rm.add(entries[5:]) // Follow, while the audit's read runs
+	assert.Empty(t, rm.audit(entries[:6], seen, head))
+	rm.mu.Lock()
+	assert.Nil(t, rm.broken, "not a shrink")
+	rm.mu.Unlock()
+
+	forged := slices.Clone(entries[:5])
+	forged[4].Hash = entries[6].Hash
+	rm.audit(forged, seen, head)
+	b := waitBroken(t, rm)
+	assert.Equal(t, uint64(5), b.Seq)
 }

@@ -163,10 +163,11 @@ func (r *room) shrunk(n uint64) {
 }
 
 // audit checks a whole new read of the record: its chain verifies, it
-// holds every entry the room has shown with the head's hash, and it holds
-// the head of each checkpoint seen. A record that fails is a broken room.
-// It returns the entries after those held, for add.
-func (r *room) audit(entries []timeline.Entry) []timeline.Entry {
+// holds the head the room had shown when the read began (seen, head: see
+// headOf; entries that arrive meanwhile are checked by the next audit),
+// and it holds the head of each checkpoint seen. A record that fails is a
+// broken room. It returns the entries after those the room holds, for add.
+func (r *room) audit(entries []timeline.Entry, seen uint64, head string) []timeline.Entry {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.broken != nil {
@@ -184,12 +185,12 @@ func (r *room) audit(entries []timeline.Entry) []timeline.Entry {
 	}
 	n := uint64(len(entries))
 	switch {
-	case n < r.count:
-		r.broken = &breakage{Seq: n + 1, Reason: fmt.Sprintf("the record shrank: it held %d entries, it now holds %d; entries were cut from its end", r.count, n)}
-	case r.count > 0 && entries[r.count-1].Hash != r.head:
-		r.broken = &breakage{Seq: r.count, Reason: fmt.Sprintf("seq %d no longer has the hash this page showed (%.16s…, now %.16s…): an entry at or before it was rewritten, or the record forked", r.count, r.head, entries[r.count-1].Hash)}
+	case n < seen:
+		r.broken = &breakage{Seq: n + 1, Reason: fmt.Sprintf("the record shrank: it held %d entries, it now holds %d; entries were cut from its end", seen, n)}
+	case seen > 0 && entries[seen-1].Hash != head:
+		r.broken = &breakage{Seq: seen, Reason: fmt.Sprintf("seq %d no longer has the hash this page showed (%.16s…, now %.16s…): an entry at or before it was rewritten, or the record forked", seen, head, entries[seen-1].Hash)}
 	default:
-		return entries[r.count:]
+		return entries[min(n, r.count):]
 	}
 	r.changedLocked()
 	return nil

@@ -131,7 +131,8 @@ func (f *fileFollower) whole() {
 		return
 	}
 	f.off = int64(len(complete))
-	f.r.add(f.r.audit(entries))
+	seen, head, _ := f.r.headOf() // this goroutine alone adds to the room
+	f.r.add(f.r.audit(entries, seen, head))
 	released(len(entries))
 }
 
@@ -194,8 +195,10 @@ func watchHead(ctx context.Context, st *pgstore.Store, r *room, audit time.Durat
 		}
 		if audit > 0 && time.Since(audited) >= audit {
 			audited = time.Now()
+			// Follow may add entries while the record loads: the read
+			// is checked against the head shown when it began.
 			if entries, err := st.LoadContext(ctx); err == nil {
-				r.audit(entries) // what is new, Follow delivers
+				r.audit(entries, seq, head) // what is new, Follow delivers
 				released(len(entries))
 			}
 			continue

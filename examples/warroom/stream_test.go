@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"syscall"
@@ -60,4 +61,20 @@ func TestClientsThatNeverReadAreDropped(t *testing.T) {
 	require.NoError(t, err)
 	rm.add([]timeline.Entry{e})
 	reader.waitFor(t, 5*time.Second, "and still")
+}
+
+func TestMaxClients(t *testing.T) {
+	s := &server{room: newRoom(nil, time.Now), now: time.Now, maxStreams: 1, title: "t", source: "s"}
+	ts := httptest.NewServer(s.routes())
+	t.Cleanup(ts.Close)
+	first := newSSEClient(t, ts.URL+"/events")
+	first.waitFor(t, 5*time.Second, `data-state="live"`)
+	res, err := http.Get(ts.URL + "/events")
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusServiceUnavailable, res.StatusCode, "one client at most")
+	res, err = http.Get(ts.URL + "/")
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusOK, res.StatusCode, "the page itself still answers")
 }

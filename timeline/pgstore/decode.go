@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"strconv"
 	"sync"
 
 	"github.com/mepkit/mepkit/timeline"
@@ -58,12 +57,14 @@ func (d *decoder) add(seq int64, hash, line []byte) {
 		return
 	}
 	if d.cur == nil {
-		size := 64 << 10
+		// A first chunk starts small (most reads are catch-ups of a few
+		// entries); the next ones take the size of a full one.
+		rows, size := 64, 16<<10
 		if n := len(d.chunks); n > 0 {
-			size = d.chunks[n-1].size + d.chunks[n-1].size/8 // the last chunk's, and some
+			rows, size = chunkLines, d.chunks[n-1].size+d.chunks[n-1].size/8
 		}
-		d.cur = &chunk{lines: make([]byte, 0, size), seqs: make([]int64, 0, chunkLines),
-			hashes: make([]byte, 0, 64*chunkLines), ends: make([]int, 0, chunkLines)}
+		d.cur = &chunk{lines: make([]byte, 0, size), seqs: make([]int64, 0, rows),
+			hashes: make([]byte, 0, 64*rows), ends: make([]int, 0, rows)}
 	}
 	c := d.cur
 	c.lines = append(append(c.lines, line...), '\n')
@@ -235,14 +236,4 @@ func (d *decoder) tuple(buf []byte) (n int, ok bool, err error) {
 // takes no parameters (COPY), run with standard_conforming_strings on.
 func sqlLiteral(s string) string {
 	return "'" + string(bytes.ReplaceAll([]byte(s), []byte("'"), []byte("''"))) + "'"
-}
-
-// copySQL returns the statements that read the entries of record after
-// seq after as COPY (FORMAT binary), in the implicit transaction of one
-// simple query: the primary key in order (no sort, see querySince).
-func (db *DB) copySQL(record string, after uint64) string {
-	return "SET LOCAL standard_conforming_strings = on; SET LOCAL enable_sort = off; " +
-		"COPY (SELECT seq, hash, line FROM " + qualified(db.schema, EntriesTable) +
-		" WHERE record = " + sqlLiteral(record) + " AND seq > " + strconv.FormatUint(after, 10) +
-		" ORDER BY seq) TO STDOUT (FORMAT binary)"
 }

@@ -153,38 +153,6 @@ func (s *Store) sinceOn(ctx context.Context, c conn, after uint64, lockKey strin
 	return d.finish()
 }
 
-// copyOn reads the entries after seq after on c (the pool: on a
-// connection of its own) with COPY in binary, decoding them on every core
-// as they arrive: the read of a whole record.
-func (s *Store) copyOn(ctx context.Context, c conn, after uint64) ([]timeline.Entry, error) {
-	var pc *pgxpool.Conn
-	switch c := c.(type) {
-	case *pgxpool.Conn:
-		pc = c
-	case *pgxpool.Pool:
-		var err error
-		if pc, err = c.Acquire(ctx); err != nil {
-			return nil, s.errorf("reading", err)
-		}
-		defer pc.Release()
-	default:
-		return s.sinceOn(ctx, c, after, "")
-	}
-	d := newDecoder(s.record)
-	if _, err := pc.Conn().PgConn().CopyTo(ctx, d, s.db.copySQL(s.record, after)); err != nil {
-		d.finish()
-		if errors.Is(err, errCopyFormat) {
-			return nil, fmt.Errorf("pgstore: reading record %q: %w", s.record, err)
-		}
-		return nil, s.errorf("reading", err)
-	}
-	if !d.ended {
-		d.finish()
-		return nil, fmt.Errorf("pgstore: reading record %q: %w: no trailer", s.record, errCopyFormat)
-	}
-	return d.finish()
-}
-
 // checkColumns checks that the seq and hash columns of each row (seqs,
 // and hashes cut at ends) are those of the entry its line holds.
 func checkColumns(entries []timeline.Entry, seqs []int64, hashes []byte, ends []int) error {

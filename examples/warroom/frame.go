@@ -145,6 +145,10 @@ func (s *server) view(now time.Time) (view, uint64) {
 // update: one that reads nothing for that long is dropped.
 const writeTimeout = 10 * time.Second
 
+// keepAlive is how long a stream may go without a write: a record that
+// does not change gets a comment that often.
+const keepAlive = 15 * time.Second
+
 // sendBuffer bounds what the system holds for a client that reads slowly:
 // a few frames.
 const sendBuffer = 64 << 10
@@ -212,18 +216,31 @@ func (s *server) stream(conn net.Conn, head []byte) {
 	done := s.done
 	t := time.NewTicker(tick)
 	defer t.Stop()
+	alive := s.keepAlive
+	if alive <= 0 {
+		alive = keepAlive
+	}
 	var last *frame
+	wrote := time.Now()
 	for {
 		changed, _ := s.room.wait()
 		f, err := s.frame()
 		if err != nil {
 			return
 		}
-		if f != last {
+		switch {
+		case f != last:
 			if !write(f.event) {
 				return
 			}
-			last = f
+			last, wrote = f, time.Now()
+		case time.Since(wrote) >= alive:
+			// A comment: proxies keep the stream open, and a client that
+			// went away is found by the write that fails.
+			if !write([]byte(": keep-alive\n\n")) {
+				return
+			}
+			wrote = time.Now()
 		}
 		select {
 		case <-done:

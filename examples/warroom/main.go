@@ -38,7 +38,9 @@
 // second for the clock), then written as it is to each client of the
 // events stream. A client holds at most one frame, the latest (one that
 // lags skips those it missed), and one that does not take a frame within
-// 10 seconds is dropped; -max-clients (10,000) bounds the streams.
+// 10 seconds is dropped; a stream of a record that does not change gets a
+// comment every 15 seconds, so that a client that went away is found;
+// -max-clients (10,000) bounds the streams.
 //
 // A project's record written by package mep is folded by mep: the
 // headline is the rollout's (-rollout NAME, default the last one) as mep
@@ -355,10 +357,11 @@ var testHookServer func(*server)
 type server struct {
 	rollout string // the rollout of a mep record to show; "": the last one
 
-	streams       atomic.Int64 // event streams open
-	dropped       atomic.Int64 // event streams dropped for not reading in time
-	maxStreams    int64        // event streams served at most; 0: no limit
-	writeTimeout  time.Duration
+	streams       atomic.Int64  // event streams open
+	dropped       atomic.Int64  // event streams ended by a write that failed: a client that did not read in time, or went away
+	maxStreams    int64         // event streams served at most; 0: no limit
+	writeTimeout  time.Duration // 0: writeTimeout
+	keepAlive     time.Duration // 0: keepAlive
 	room          *room
 	frames        frames
 	fanOut        fanOut

@@ -78,3 +78,22 @@ func TestMaxClients(t *testing.T) {
 	res.Body.Close()
 	assert.Equal(t, http.StatusOK, res.StatusCode, "the page itself still answers")
 }
+
+// A client that goes away while the record does not change is found by
+// the keep-alive comment that fails, and its stream ends.
+func TestClientThatGoesAwayOnAQuietRecord(t *testing.T) {
+	s := &server{room: newRoom(nil, time.Now), now: time.Now, keepAlive: 100 * time.Millisecond, title: "t", source: "s"}
+	ts := httptest.NewServer(s.routes())
+	t.Cleanup(ts.Close)
+	c, err := net.Dial("tcp", ts.Listener.Addr().String())
+	require.NoError(t, err)
+	_, err = io.WriteString(c, "GET /events HTTP/1.1\r\nHost: x\r\n\r\n")
+	require.NoError(t, err)
+	buf := make([]byte, 4096)
+	_, err = c.Read(buf)
+	require.NoError(t, err)
+	require.Equal(t, int64(1), s.streams.Load())
+	require.NoError(t, c.Close())
+	assert.Eventually(t, func() bool { return s.streams.Load() == 0 }, 10*time.Second, 20*time.Millisecond,
+		"the stream of a client that went away ends")
+}

@@ -24,8 +24,11 @@ func FuzzPage(f *testing.F) {
 		now := time.Date(2026, 11, 24, 20, 30, 0, 0, time.UTC)
 		for _, plan := range [][]plannedStep{nil, {{"a", time.Minute, timeline.Outage}, {"<script>", 0, timeline.NoImpact}}} {
 			h := compute(entries, plan, now)
-			var b bytes.Buffer
-			if err := renderPage(&b, "t", "s", newView(h, entries, plan, time.UTC, nil)); err != nil {
+			var live, b bytes.Buffer
+			if err := renderLive(&live, newView(h, entries, len(entries), plan, time.UTC, nil)); err != nil {
+				t.Fatalf("render: %v", err)
+			}
+			if err := renderPage(&b, "t", "s", &frame{live: live.Bytes()}); err != nil {
 				t.Fatalf("render: %v", err)
 			}
 			if strings.Count(b.String(), "<script") != 1 {

@@ -18,8 +18,29 @@
 // $MEPKIT_POSTGRES, it follows the record named by -record (in the schema
 // of -schema, default "mepkit") in PostgreSQL (LISTEN/NOTIFY, see
 // timeline/pgstore); without -record it plays the demonstration into a
-// new record there. -demo plays the demonstration into the record given
-// too (which must be empty).
+// schema of its own there, which it drops when it stops, leaving nothing
+// behind. -demo plays the demonstration into the record given too (which
+// must be empty).
+//
+// The page says what it sees. It verifies the hash chain of each entry as
+// it arrives, checks every 2 seconds that a PostgreSQL record still holds
+// the head the page showed (and, for a file, reads it whole whenever it
+// changes other than by growing), and reads and verifies the whole record
+// every -audit (30s). A record that shrinks, forks, fails its chain, or
+// does not hold the head of the signed checkpoint of -checkpoint (with the
+// signer's public key in -pub, as examples/journal's checkpoint and keygen
+// make them) turns the page red, with the seq at fault and why, and the
+// page no longer says "live": it keeps what it verified before, and says
+// so on every reload until the server restarts.
+//
+// One fold of the record serves every client: each new entry updates it,
+// and the live part of the page is rendered once per change (and once a
+// second for the clock), then written as it is to each client of the
+// events stream. A client holds at most one frame, the latest (one that
+// lags skips those it missed), and one that does not take a frame within
+// 10 seconds is dropped; a stream of a record that does not change gets a
+// comment every 15 seconds, so that a client that went away is found;
+// -max-clients (10,000) bounds the streams.
 //
 // A project's record written by package mep is folded by mep: the
 // headline is the rollout's (-rollout NAME, default the last one) as mep
@@ -40,7 +61,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -52,12 +72,14 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 	_ "time/tzdata" // programs embed the zone database; the library does not
 
-	"github.com/mepkit/mepkit/mep"
+	"github.com/jackc/pgx/v5"
+
 	"github.com/mepkit/mepkit/timeline"
 	"github.com/mepkit/mepkit/timeline/pgstore"
 )
@@ -73,9 +95,11 @@ type config struct {
 	addr, file, dsn, record, schema string
 	baseline, tz                    string
 	rollout                         string
+	checkpoint, pub                 string
 	demo                            bool
 	speed                           float64
-	serveFor                        time.Duration
+	serveFor, audit                 time.Duration
+	maxClients                      int
 }
 
 func parse(args []string, stderr io.Writer, env func(string) string) (config, error) {
@@ -93,6 +117,10 @@ func parse(args []string, stderr io.Writer, env func(string) string) (config, er
 	fs.Float64Var(&c.speed, "speed", 1, "play the demonstration this many `times` faster than real time")
 	fs.StringVar(&c.rollout, "rollout", "", "the `name` of the rollout to show, in a project's record written by mep (default: the last one)")
 	fs.DurationVar(&c.serveFor, "for", 0, "stop after this `duration` (0: until interrupted)")
+	fs.StringVar(&c.checkpoint, "checkpoint", "", "a signed checkpoint `file` (journal checkpoint) the record must hold; with -pub")
+	fs.StringVar(&c.pub, "pub", "", "the Ed25519 public key `file` (PEM) of the checkpoint's signer")
+	fs.DurationVar(&c.audit, "audit", 30*time.Second, "read and verify the whole record again this `often` (0: never)")
+	fs.IntVar(&c.maxClients, "max-clients", 10000, "serve the live updates to at most this many `clients` at once (0: no limit)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -104,6 +132,12 @@ func parse(args []string, stderr io.Writer, env func(string) string) (config, er
 	}
 	if c.file != "" && c.record != "" {
 		return c, errors.New("-f and -record: follow a file or a PostgreSQL record, not both")
+	}
+	if (c.checkpoint == "") != (c.pub == "") {
+		return c, errors.New("-checkpoint and -pub go together: the checkpoint and the public key of its signer")
+	}
+	if c.audit < 0 || c.maxClients < 0 {
+		return c, errors.New("-audit and -max-clients: want 0 or more")
 	}
 	if c.record != "" && c.dsn == "" {
 		return c, errors.New("-record needs a PostgreSQL DSN: -postgres DSN or $MEPKIT_POSTGRES")
@@ -149,71 +183,13 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		}
 	}()
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	s := &server{hub: newHub(), now: time.Now, rollout: c.rollout}
-	if testHookServer != nil {
-		testHookServer(s)
+	s, err := newServer(c)
+	if err != nil {
+		return err
 	}
-	if c.tz != "" {
-		loc, err := time.LoadLocation(c.tz)
-		if err != nil {
-			return fmt.Errorf("-tz: %w", err)
-		}
-		s.loc = loc
-	}
-	if c.baseline != "" {
-		rehearsal, err := timeline.ReadFile(c.baseline)
-		if err != nil {
-			return fmt.Errorf("-baseline: %w", err)
-		}
-		s.plan = planFrom(rehearsal)
-	}
-
-	var demo timeline.Store // where the demonstration writes; nil: none
-	switch {
-	case c.file != "":
-		s.title, s.source = filepath.Base(c.file), "file "+c.file
-		if c.demo {
-			fs, err := timeline.OpenFileStore(c.file, nil)
-			if err != nil {
-				return err
-			}
-			demo = fs
-		}
-		wg.Go(func() { followFile(ctx, c.file, nil, s.hub) })
-	case c.dsn != "":
-		db, err := pgstore.Open(ctx, c.dsn, &pgstore.Options{Schema: c.schema})
-		if err != nil {
-			return err
-		}
-		release = append(release, db.Close)
-		record := c.record
-		if record == "" {
-			record = "warroom-demo-" + time.Now().UTC().Format("20060102-150405")
-			c.demo = true
-		}
-		s.title, s.source = record, "PostgreSQL record "+record
-		if c.demo {
-			st, err := db.Store(record)
-			if err != nil {
-				return err
-			}
-			demo = st
-		}
-		wg.Go(func() { followPostgres(ctx, db, record, s.hub) })
-	default:
-		dir, err := os.MkdirTemp("", "warroom-")
-		if err != nil {
-			return err
-		}
-		release = append(release, func() { os.RemoveAll(dir) })
-		path := filepath.Join(dir, "record.jsonl")
-		fs, err := timeline.OpenFileStore(path, &timeline.FileStoreOptions{NoSync: true})
-		if err != nil {
-			return err
-		}
-		demo = fs
-		s.title, s.source = "demonstration", "file record "+path
-		wg.Go(func() { followFile(ctx, path, nil, s.hub) })
+	demo, err := s.follow(ctx, c, &wg, &release, stdout)
+	if err != nil {
+		return err
 	}
 	if demo != nil {
 		p, r, err := demoProject(demo, c.speed)
@@ -225,15 +201,139 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		wg.Go(func() {
 			if err := runDemo(ctx, r, c.speed); err != nil && ctx.Err() == nil {
 				logger.Error("warroom: the demonstration stopped", "err", err)
-				s.hub.fail(fmt.Errorf("the demonstration stopped: %w", err))
+				s.room.fail(fmt.Errorf("the demonstration stopped: %w", err))
 			}
 		})
 	}
+	return s.listen(ctx, c.addr, stdout)
+}
 
-	l, err := net.Listen("tcp", c.addr)
+// newServer returns the server the flags describe, without a source yet.
+func newServer(c config) (*server, error) {
+	s := &server{now: time.Now, rollout: c.rollout, maxStreams: int64(c.maxClients)}
+	s.room = newRoom(nil, s.now)
+	if testHookServer != nil {
+		testHookServer(s)
+	}
+	if c.tz != "" {
+		loc, err := time.LoadLocation(c.tz)
+		if err != nil {
+			return nil, fmt.Errorf("-tz: %w", err)
+		}
+		s.loc = loc
+	}
+	if c.baseline != "" {
+		rehearsal, err := timeline.ReadFile(c.baseline)
+		if err != nil {
+			return nil, fmt.Errorf("-baseline: %w", err)
+		}
+		s.plan = planFrom(rehearsal)
+	}
+	return s, nil
+}
+
+// follow starts following the record the flags name and returns the store
+// the demonstration plays into, nil for none. What it opens is released by
+// the functions it appends to release, after wg's goroutines end.
+func (s *server) follow(ctx context.Context, c config, wg *sync.WaitGroup, release *[]func(), stdout io.Writer) (timeline.Store, error) {
+	var demo timeline.Store
+	switch {
+	case c.file != "":
+		s.title, s.source = filepath.Base(c.file), "file "+c.file
+		if err := s.checkpoint(c, ""); err != nil {
+			return nil, err
+		}
+		if c.demo {
+			fs, err := timeline.OpenFileStore(c.file, nil)
+			if err != nil {
+				return nil, err
+			}
+			demo = fs
+		}
+		wg.Go(func() { followFile(ctx, c.file, s.room, c.audit) })
+	case c.dsn != "":
+		return s.postgres(ctx, c, wg, release, stdout)
+	default:
+		dir, err := os.MkdirTemp("", "warroom-")
+		if err != nil {
+			return nil, err
+		}
+		*release = append(*release, func() { os.RemoveAll(dir) })
+		path := filepath.Join(dir, "record.jsonl")
+		fs, err := timeline.OpenFileStore(path, &timeline.FileStoreOptions{NoSync: true})
+		if err != nil {
+			return nil, err
+		}
+		demo = fs
+		s.title, s.source = "demonstration", "file record "+path
+		wg.Go(func() { followFile(ctx, path, s.room, c.audit) })
+	}
+	return demo, nil
+}
+
+// postgres follows a record in PostgreSQL. Without -record, the
+// demonstration plays into a schema of its own, dropped when the server
+// stops, so that it leaves nothing behind.
+func (s *server) postgres(ctx context.Context, c config, wg *sync.WaitGroup, release *[]func(), stdout io.Writer) (timeline.Store, error) {
+	record, schema := c.record, c.schema
+	if record == "" {
+		stamp := time.Now().UTC().Format("20060102_150405")
+		record, schema, c.demo = "warroom-demo", "warroom_demo_"+stamp+"_"+strconv.Itoa(os.Getpid()), true
+	}
+	db, err := pgstore.Open(ctx, c.dsn, &pgstore.Options{Schema: schema})
+	if err != nil {
+		return nil, err
+	}
+	*release = append(*release, db.Close)
+	if c.record == "" {
+		*release = append(*release, func() {
+			drop, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if _, err := db.Pool().Exec(drop, "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
+				fmt.Fprintf(stdout, "warroom: dropping the demonstration's schema %s: %v\n", schema, err)
+				return
+			}
+			fmt.Fprintf(stdout, "warroom: dropped the demonstration's schema %s\n", schema)
+		})
+	}
+	s.title, s.source = record, "PostgreSQL record "+record
+	if c.record == "" {
+		s.source += " (schema " + schema + ", dropped at exit)"
+	}
+	if err := s.checkpoint(c, record); err != nil {
+		return nil, err
+	}
+	st, err := db.Store(record)
+	if err != nil {
+		return nil, err
+	}
+	wg.Go(func() { followPostgres(ctx, db, st, s.room, c.audit) })
+	if !c.demo {
+		return nil, nil
+	}
+	return st, nil
+}
+
+// checkpoint gives the room the checkpoint of -checkpoint, if any, for
+// the record named record ("" for a file).
+func (s *server) checkpoint(c config, record string) error {
+	if c.checkpoint == "" {
+		return nil
+	}
+	cp, pub, err := readCheckpoint(c.checkpoint, c.pub)
 	if err != nil {
 		return err
 	}
+	return s.room.addCheckpoint(cp, pub, record)
+}
+
+// listen serves the page on addr until ctx ends.
+func (s *server) listen(ctx context.Context, addr string, stdout io.Writer) error {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	s.done = ctx.Done()
 	srv := &http.Server{Handler: s.routes(), ReadHeaderTimeout: 5 * time.Second, IdleTimeout: time.Minute,
 		BaseContext: func(net.Listener) context.Context { return ctx }}
 	fmt.Fprintf(stdout, "warroom: serving %s on http://%s/\n", s.source, l.Addr())
@@ -255,12 +355,17 @@ var testHookServer func(*server)
 
 // server serves the page of one record.
 type server struct {
-	mu      sync.Mutex // guards fold
-	fold    mepFold
 	rollout string // the rollout of a mep record to show; "": the last one
 
-	streams       atomic.Int64 // event streams open
-	hub           *hub
+	streams       atomic.Int64  // event streams open
+	dropped       atomic.Int64  // event streams ended by a write that failed: a client that did not read in time, or went away
+	maxStreams    int64         // event streams served at most; 0: no limit
+	writeTimeout  time.Duration // 0: writeTimeout
+	keepAlive     time.Duration // 0: keepAlive
+	room          *room
+	frames        frames
+	fanOut        fanOut
+	done          <-chan struct{} // closed when the server stops, which ends the event streams; nil: never
 	plan          []plannedStep
 	loc           *time.Location // nil: the zone of T0 or of the entries
 	now           func() time.Time
@@ -286,87 +391,6 @@ func (s *server) routes() http.Handler {
 	})
 }
 
-// view computes what the page shows now. A project's record written by
-// package mep is folded by mep, which says where the rollout stands; any
-// other record gets the headline of its entries (see compute).
-func (s *server) view() (view, <-chan struct{}) {
-	entries, changed, err := s.hub.snapshot()
-	now := s.now()
-	h, plan := headline{}, s.plan
-	if isMepRecord(entries) {
-		s.mu.Lock()
-		p, ferr := s.fold.fold(entries, s.now)
-		var r *mep.Rollout
-		if ferr == nil {
-			r, ferr = rolloutOf(p, s.rollout)
-		}
-		if ferr == nil {
-			h, plan = fromRollout(r, now)
-		}
-		s.mu.Unlock()
-		if ferr != nil {
-			h = compute(entries, nil, now)
-			err = errors.Join(err, ferr)
-		}
-	} else {
-		h = compute(entries, s.plan, now)
-	}
-	return newView(h, entries, plan, s.loc, err), changed
-}
-
-func (s *server) page(w http.ResponseWriter, r *http.Request) {
-	v, _ := s.view()
-	var b bytes.Buffer
-	if err := renderPage(&b, s.title, s.source, v); err != nil {
-		http.Error(w, "rendering the page failed", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if r.Method == http.MethodHead {
-		return
-	}
-	w.Write(b.Bytes())
-}
-
 // tick is how often the events stream sends the page again without a new
 // entry: the outage and the drift of a running step grow with the clock.
 const tick = time.Second
-
-// events streams the live part of the page as Server-Sent Events: at
-// once, at each change of the record, and every tick.
-func (s *server) events(w http.ResponseWriter, r *http.Request) {
-	s.streams.Add(1)
-	defer s.streams.Add(-1)
-	rc := http.NewResponseController(w)
-	w.Header().Set("Content-Type", "text/event-stream; charset=utf-8")
-	w.Header().Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	if r.Method == http.MethodHead {
-		return
-	}
-	if _, err := io.WriteString(w, "retry: 1000\n\n"); err != nil {
-		return
-	}
-	t := time.NewTicker(tick)
-	defer t.Stop()
-	var b bytes.Buffer
-	for {
-		v, changed := s.view()
-		b.Reset()
-		if err := renderLive(&b, v); err != nil {
-			return
-		}
-		if err := writeEvent(w, "update", b.Bytes()); err != nil {
-			return
-		}
-		if err := rc.Flush(); err != nil {
-			return
-		}
-		select {
-		case <-r.Context().Done():
-			return
-		case <-changed:
-		case <-t.C:
-		}
-	}
-}

@@ -111,22 +111,22 @@ func TestPlanFromRehearsal(t *testing.T) {
 }
 
 // testServer serves the page of h on an httptest server.
-func testServer(t *testing.T, h *hub, plan []plannedStep) *httptest.Server {
+func testServer(t *testing.T, r *room, plan []plannedStep) *httptest.Server {
 	t.Helper()
-	s := &server{hub: h, plan: plan, now: time.Now, title: "billing <v2>", source: "test"}
+	s := &server{room: r, plan: plan, now: time.Now, title: "billing <v2>", source: "test"}
 	ts := httptest.NewServer(s.routes())
 	t.Cleanup(ts.Close)
 	return ts
 }
 
 func TestPageEscapesEverything(t *testing.T) {
-	h := newHub()
+	h := newRoom(nil, time.Now)
 	hostile := `</td><script>alert(1)</script><img src=x onerror=alert(2)>"'&`
-	h.set(cutover(t,
+	h.add(cutover(t,
 		timeline.Entry{At: at(20, 0, 0), Kind: timeline.KindNote, Actor: hostile, Text: hostile},
 		timeline.Entry{At: at(20, 0, 0), Kind: timeline.KindStart, Step: hostile, Impact: timeline.Outage},
 		timeline.Entry{At: at(20, 0, 0), Kind: "x-mep.decision", Actor: hostile, Attrs: map[string]string{"verdict": hostile, "t0": hostile}},
-	), nil)
+	))
 	ts := testServer(t, h, nil)
 	res, err := http.Get(ts.URL + "/")
 	require.NoError(t, err)
@@ -143,7 +143,7 @@ func TestPageEscapesEverything(t *testing.T) {
 }
 
 func TestProtectiveHeadersAndReadOnly(t *testing.T) {
-	ts := testServer(t, newHub(), nil)
+	ts := testServer(t, newRoom(nil, time.Now), nil)
 	res, err := http.Get(ts.URL + "/")
 	require.NoError(t, err)
 	body, _ := io.ReadAll(res.Body)
@@ -241,10 +241,10 @@ func (c *sseClient) waitFor(t *testing.T, limit time.Duration, want ...string) t
 
 func TestEventsCarryNewEntriesOfAFileRecord(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "cutover.jsonl")
-	h := newHub()
+	h := newRoom(nil, time.Now)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go followFile(ctx, path, nil, h)
+	go followFile(ctx, path, h, time.Minute)
 	ts := testServer(t, h, nil)
 	c := newSSEClient(t, ts.URL+"/events")
 	c.waitFor(t, 5*time.Second, "waiting for the journal file")

@@ -21,35 +21,60 @@ func isMepRecord(entries []timeline.Entry) bool {
 }
 
 // entriesStore is a read-only [timeline.Store] over entries already read,
-// so that mep can fold a record that another program is writing.
-type entriesStore struct{ entries []timeline.Entry }
+// so that mep can fold a record that another program is writing: Load
+// hands out the first entries, Since the new ones given to mep.Refresh.
+type entriesStore struct{ first, news []timeline.Entry }
 
-func (s *entriesStore) Load() ([]timeline.Entry, error) { return slices.Clone(s.entries), nil }
+func (s *entriesStore) Load() ([]timeline.Entry, error) {
+	es := s.first
+	s.first = nil
+	return es, nil
+}
+
+func (s *entriesStore) Since(seq uint64) ([]timeline.Entry, error) {
+	var out []timeline.Entry
+	for _, e := range s.news {
+		if e.Seq > seq {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
 func (s *entriesStore) Append([]timeline.Entry) error {
 	return errors.New("warroom: the page is read-only")
 }
 func (s *entriesStore) Close() error { return nil }
 
-// mepFold is a mep project folded from a record, kept while the record
-// does not change.
+// mepFold is a mep project folded from a record, updated by each new
+// batch of entries only (mep.Project.Refresh). The zero mepFold is
+// nothing folded; a nil *mepFold is a record that is not a project's.
+// It is not safe for concurrent use: the room's lock guards it.
 type mepFold struct {
-	n       int // entries folded
+	store   *entriesStore
 	project *mep.Project
-	err     error
+	err     error // why the record does not fold; sticky
 }
 
-// fold returns the project the entries make, folding them again only when
-// they changed since the last call. Not safe for concurrent use.
-func (f *mepFold) fold(entries []timeline.Entry, now func() time.Time) (*mep.Project, error) {
-	if f.project != nil && f.n == len(entries) || f.err != nil && f.n == len(entries) {
-		return f.project, f.err
+// newMepFold folds first, the first entries of a record, or returns nil
+// when they are not a project's record.
+func newMepFold(first []timeline.Entry, now func() time.Time) *mepFold {
+	if !isMepRecord(first) {
+		return nil
 	}
-	if f.project != nil {
-		f.project.Close()
+	f := &mepFold{store: &entriesStore{first: slices.Clone(first)}}
+	f.project, f.err = mep.Open(f.store, &mep.Options{Now: now})
+	return f
+}
+
+// add folds news, the entries after those folded.
+func (f *mepFold) add(news []timeline.Entry) {
+	if f.err != nil {
+		return
 	}
-	f.n = len(entries)
-	f.project, f.err = mep.Open(&entriesStore{entries}, &mep.Options{Now: now})
-	return f.project, f.err
+	f.store.news = news
+	f.err = f.project.Refresh()
+	f.store.news = nil
 }
 
 // rolloutOf returns the rollout called name, or the last one created when

@@ -53,10 +53,11 @@ func TestHeadlineOfAMepRecord(t *testing.T) {
 	require.NoError(t, r.Cutover().End("backup", "olga", timeline.Done))
 	require.NoError(t, r.Cutover().Start("migrate", "olga"))
 
-	h := newHub()
-	h.set(p.Record(), nil)
-	s := &server{hub: h, now: func() time.Time { return at(20, 25, 0) }}
-	v, _ := s.view()
+	at2025 := func() time.Time { return at(20, 25, 0) }
+	rm := newRoom(nil, at2025)
+	rm.add(p.Record())
+	s := &server{room: rm, now: at2025}
+	v, _ := s.view(at2025())
 	assert.Empty(t, v.Err)
 	assert.Equal(t, "GO", v.H.Verdict)
 	assert.Equal(t, "olga", v.H.GoBy)
@@ -72,6 +73,6 @@ func TestHeadlineOfAMepRecord(t *testing.T) {
 	assert.Equal(t, "backup", v.Rows[0].Name)
 
 	s.rollout = "nope"
-	v, _ = s.view()
+	v, _ = s.view(at2025())
 	assert.Contains(t, v.Err, "no rollout nope")
 }

@@ -19,17 +19,22 @@ import (
 // with each update the server sends. It is allowed by its hash in the
 // Content-Security-Policy; nothing else runs.
 const script = `(function(){var live=document.getElementById("live"),conn=document.getElementById("conn");` +
-	`if(!window.EventSource){return;}var es=new EventSource("events");` +
-	`es.addEventListener("update",function(e){live.innerHTML=e.data;conn.textContent="live";conn.className="ok";});` +
-	`es.onerror=function(){conn.textContent="reconnecting";conn.className="warn";};` +
+	`if(!window.EventSource){return;}var es=new EventSource("events"),broken=false;` +
+	`es.addEventListener("update",function(e){live.innerHTML=e.data;var st=document.getElementById("state");` +
+	`broken=!!(st&&st.getAttribute("data-state")==="broken");document.body.classList.toggle("broken",broken);` +
+	`if(broken){conn.textContent="not live: broken at seq "+st.getAttribute("data-seq");conn.className="bad";}` +
+	`else{conn.textContent="live";conn.className="ok";}});` +
+	`es.onerror=function(){if(!broken){conn.textContent="reconnecting";conn.className="warn";}};` +
 	`var r=document.getElementById("refresh");if(r){r.remove();}})();`
 
 const style = `
 :root{color-scheme:dark;--bg:#0f1419;--fg:#e6e6e6;--mute:#9aa5b1;--card:#1a2129;--go:#2ea043;--nogo:#da3633;--warn:#d29922;--out:#f85149;--dis:#d29922;--none:#58a6ff;--plan:#3d4752}
 *{box-sizing:border-box}body{margin:0;font:15px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:var(--bg);color:var(--fg)}
 header{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:baseline;padding:.8rem 1rem;border-bottom:1px solid var(--plan)}
-h1{font-size:1.15rem;margin:0}.sub{color:var(--mute)}#conn{margin-left:auto;font-size:.85rem;padding:.1rem .5rem;border-radius:1rem;border:1px solid currentColor}
-.ok{color:var(--go)}.warn{color:var(--warn)}main{padding:1rem;max-width:1200px;margin:0 auto}
+h1{font-size:1.15rem;margin:0}.sub{color:var(--mute);overflow-wrap:anywhere;min-width:0}#conn{margin-left:auto;font-size:.85rem;padding:.1rem .5rem;border-radius:1rem;border:1px solid currentColor}
+.ok{color:var(--go)}.warn{color:var(--warn)}.bad{color:#fff;background:var(--nogo);border-color:var(--nogo)!important;font-weight:700}
+body.broken{background:#2a0d0f}body.broken header{background:var(--nogo);border-color:var(--nogo)}body.broken header .sub{color:#ffd7d5}
+.broken-banner{background:var(--nogo);color:#fff;padding:.8rem 1rem;border-radius:.5rem;margin:0 0 .8rem;overflow-wrap:anywhere}.broken-banner b{display:block;font-size:1.2rem}main{padding:1rem;max-width:1200px;margin:0 auto}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:.6rem}
 .card{background:var(--card);border-radius:.5rem;padding:.6rem .8rem}.card b{display:block;font-size:1.25rem;font-variant-numeric:tabular-nums;overflow-wrap:anywhere}.card span{color:var(--mute);font-size:.8rem;text-transform:uppercase;letter-spacing:.04em}
 .verdict-GO b{color:var(--go)}.verdict-NO-GO b{color:var(--nogo)}.late b{color:var(--warn)}.error{background:#3b1d1d;color:#ffb4b4;padding:.6rem .8rem;border-radius:.5rem;margin:.6rem 0;overflow-wrap:anywhere}
@@ -78,8 +83,8 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
 <title>War room · {{.Title}}</title>
 <noscript><meta http-equiv="refresh" content="5"></noscript>
 <style>{{.Style}}</style>
-</head><body>
-<header><h1>War room · {{.Title}}</h1><span class="sub">{{.Source}}</span><span id="conn" class="warn">connecting</span></header>
+</head><body{{if .Broken}} class="broken"{{end}}>
+<header><h1>War room · {{.Title}}</h1><span class="sub">{{.Source}}</span>{{if .Broken}}<span id="conn" class="bad">not live: broken at seq {{.Seq}}</span>{{else}}<span id="conn" class="warn">connecting</span>{{end}}</header>
 <main id="live">{{.Live}}</main>
 <script>{{.Script}}</script>
 </body></html>
@@ -90,7 +95,9 @@ var liveTmpl = template.Must(template.New("live").Funcs(template.FuncMap{
 	"abs":   func(d time.Duration) time.Duration { return d.Abs() },
 	"clock": func(t time.Time, loc *time.Location) string { return t.In(loc).Format("15:04:05") },
 	"date":  func(t time.Time, loc *time.Location) string { return t.In(loc).Format("Mon 2 Jan 15:04:05 MST") },
-}).Parse(`{{with .Err}}<p class="error">{{.}}</p>{{end}}
+}).Parse(`<div id="state" hidden data-state="{{if .Broken}}broken{{else}}live{{end}}" data-seq="{{with .Broken}}{{.Seq}}{{else}}{{$.Seq}}{{end}}"></div>
+{{- with .Broken}}<div class="broken-banner" role="alert"><b>Record broken at seq {{.Seq}}: not live</b>{{.Reason}}. The page stopped following the record; what it shows is the record as it was verified before.</div>{{end}}
+{{- with .Err}}<p class="error">{{.}}</p>{{end}}
 {{- $loc := .Loc}}{{with .H}}
 <section class="cards" aria-label="headline">
 <div class="card"><span>T0</span><b>{{if .T0.IsZero}}not set{{else}}{{date .T0 $loc}}{{end}}</b></div>
@@ -110,7 +117,7 @@ var liveTmpl = template.Must(template.New("live").Funcs(template.FuncMap{
 {{- if .Rows}}<div class="row"><span></span><div class="axis"><span>{{clock .From $loc}}</span><span>{{clock .To $loc}}</span></div></div>{{end}}
 <div class="legend"><i class="l-out"></i>outage<i class="l-dis"></i>disruption<i class="l-none"></i>no impact{{if .H.HasPlan}}<i class="l-plan"></i>plan{{end}}</div>
 </div>
-<h2>Latest entries <span class="sub">({{.Count}} in the record, updated {{clock .H.Now $loc}})</span></h2>
+<h2>Latest entries <span class="sub">({{if .Broken}}{{.Count}} verified before the break{{else}}{{.Count}} in the record, as of {{clock .H.Now $loc}}{{end}})</span></h2>
 <table><thead><tr><th class="num">#</th><th class="num">time</th><th>kind</th><th class="hide-narrow">actor</th><th>what</th></tr></thead><tbody>
 {{- range .Latest}}
 <tr><td class="num">{{.Seq}}</td><td class="num">{{clock .At $loc}}</td><td>{{.Kind}}</td><td class="hide-narrow">{{.Actor}}</td><td class="text">{{.What}}</td></tr>
@@ -128,6 +135,17 @@ type view struct {
 	NowX     string // the x of the "now" line; "" when out of range
 	Latest   []entryRow
 	Count    int
+	Seq      uint64    // the head's seq
+	Broken   *breakage // nil: the record verifies
+}
+
+// ticking reports whether the view changes with the clock: a step
+// running (its outage, drift and bar grow), the "now" line on the chart,
+// or a T0 set that nothing started at yet (the drift grows once it
+// passed). Otherwise it changes only with the record.
+func (v *view) ticking() bool {
+	h := &v.H
+	return len(h.Running) > 0 || v.NowX != "" || !h.T0.IsZero() && !h.Started
 }
 
 // entryRow is one line of the table of latest entries.
@@ -149,8 +167,10 @@ type bar struct {
 // latestCount is the number of entries the table shows.
 const latestCount = 15
 
-func newView(h headline, entries []timeline.Entry, plan []plannedStep, loc *time.Location, srcErr error) view {
-	v := view{H: h, Loc: loc, Count: len(entries)}
+// newView returns the view of headline h, with the latest entries of a
+// record of count entries.
+func newView(h headline, entries []timeline.Entry, count int, plan []plannedStep, loc *time.Location, srcErr error) view {
+	v := view{H: h, Loc: loc, Count: count}
 	if loc == nil {
 		v.Loc = time.Local
 		if !h.T0.IsZero() {
@@ -272,19 +292,17 @@ func renderLive(w io.Writer, v view) error {
 	return liveTmpl.Execute(w, v)
 }
 
-// renderPage writes the whole page, its live part included, so that it
-// reads without script too (refreshed by a meta tag then).
-func renderPage(w io.Writer, title, source string, v view) error {
-	var live bytes.Buffer
-	if err := renderLive(&live, v); err != nil {
-		return err
-	}
+// renderPage writes the whole page, with the live part of frame f, so
+// that it reads without script too (refreshed by a meta tag then).
+func renderPage(w io.Writer, title, source string, f *frame) error {
 	return pageTmpl.Execute(w, struct {
 		Title, Source string
 		Live          template.HTML
 		Style         template.CSS
 		Script        template.JS
-	}{title, source, template.HTML(live.String()), template.CSS(style), template.JS(script)})
+		Broken        bool
+		Seq           uint64
+	}{title, source, template.HTML(f.live), template.CSS(style), template.JS(script), f.broken, f.brokenSeq})
 }
 
 // writeEvent writes one Server-Sent Event: each line of data is a data

@@ -3,6 +3,7 @@ package pgstore_test
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -148,12 +149,11 @@ func pgWriter(b *testing.B, dsn, schema, record string) func() error {
 }
 
 // BenchmarkOpen100k measures opening a journal on a PostgreSQL record of
-// 100,000 entries: loading the rows, decoding and verifying the chain.
-// cpu-ms/op is the CPU time of this process (the server's is not in it).
+// 100,000 entries: loading the rows, decoding and verifying the chain;
+// and, for comparison, on a local file of the same entries
+// (timeline.Open). cpu-ms/op is the CPU time of this process (the
+// server's is not in it).
 func BenchmarkOpen100k(b *testing.B) {
-	db, _, _ := testDB(b)
-	s, err := db.Store("year")
-	require.NoError(b, err)
 	at := time.Date(2026, 1, 5, 20, 0, 0, 0, time.FixedZone("CET", 3600))
 	j := timeline.New(&timeline.Options{Now: func() time.Time { at = at.Add(time.Second); return at }})
 	for i := 0; j.Len() < 100_000; i++ {
@@ -165,22 +165,46 @@ func BenchmarkOpen100k(b *testing.B) {
 		_, err = j.End(step, "ops", timeline.Done)
 		require.NoError(b, err)
 	}
-	all := j.Entries()[:100_000]
-	for len(all) > 0 {
-		n := min(len(all), 5000)
-		require.NoError(b, s.Append(all[:n]))
-		all = all[n:]
-	}
+	entries := j.Entries()[:100_000]
+	b.Run("postgres", func(b *testing.B) {
+		db, _, _ := testDB(b)
+		s, err := db.Store("year")
+		require.NoError(b, err)
+		for all := entries; len(all) > 0; {
+			n := min(len(all), 5000)
+			require.NoError(b, s.Append(all[:n]))
+			all = all[n:]
+		}
+		benchOpen(b, func() (*timeline.Journal, error) {
+			s, err := db.Store("year") // the journal closes its store
+			if err != nil {
+				return nil, err
+			}
+			return timeline.OpenStore(s, nil)
+		})
+	})
+	b.Run("file", func(b *testing.B) {
+		path := filepath.Join(b.TempDir(), "year.jsonl")
+		f, err := os.Create(path)
+		require.NoError(b, err)
+		require.NoError(b, timeline.WriteJSONL(f, entries))
+		require.NoError(b, f.Close())
+		benchOpen(b, func() (*timeline.Journal, error) { return timeline.Open(path, nil) })
+	})
+}
+
+func benchOpen(b *testing.B, open func() (*timeline.Journal, error)) {
 	b.ResetTimer()
 	cpu := processCPU()
 	for b.Loop() {
-		j, err := timeline.OpenStore(s, nil)
+		j, err := open()
 		if err != nil {
 			b.Fatal(err)
 		}
 		if j.Len() != 100_000 {
 			b.Fatalf("got %d entries", j.Len())
 		}
+		j.Close()
 	}
 	b.ReportMetric(float64(processCPU()-cpu)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 }

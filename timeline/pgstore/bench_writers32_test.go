@@ -31,27 +31,35 @@ const (
 // bare-insert-commit run is the server's limit: 32 connections each
 // committing one-row INSERTs into a table of the same shape. Run with
 // -benchtime 50x for 50 entries per writer.
+//
+// The 1x8 and 8x8 runs are 8 writers on one record, and 8 records with 8
+// writers each: records are independent chains, so the second should
+// reach about 8 times the first, up to the server's limit.
 func BenchmarkWriters32(b *testing.B) {
-	b.Run("one-record", bench32OneRecord)
+	b.Run("one-record", func(b *testing.B) { benchRecords(b, 1, writers32) })
+	b.Run("1x8", func(b *testing.B) { benchRecords(b, 1, 8) })
+	b.Run("8x8", func(b *testing.B) { benchRecords(b, 8, 8) })
 	b.Run("bare-insert-commit", bench32Bare)
 }
 
-func bench32OneRecord(b *testing.B) {
+// benchRecords runs perRecord writers on each of records records.
+func benchRecords(b *testing.B, records, perRecord int) {
 	{
 		dsn, schema := benchSchema(b)
 		dsn = withParams(b, dsn, "pool_max_conns", "1")
-		journals := make([]*timeline.Journal, writers32)
+		writers := records * perRecord
+		journals := make([]*timeline.Journal, writers)
 		for w := range journals {
-			s, err := pgstore.OpenStore(context.Background(), dsn, "shared", &pgstore.Options{Schema: schema, NoMigrate: true})
+			s, err := pgstore.OpenStore(context.Background(), dsn, "r"+strconv.Itoa(w%records), &pgstore.Options{Schema: schema, NoMigrate: true})
 			require.NoError(b, err)
 			j, err := timeline.OpenStore(s, nil)
 			require.NoError(b, err)
 			b.Cleanup(func() { j.Close() })
 			journals[w] = j
 		}
-		lat := make([][]time.Duration, writers32)
-		conflicts, giveUps := make([]int, writers32), make([]int, writers32)
-		errs := make([]error, writers32)
+		lat := make([][]time.Duration, writers)
+		conflicts, giveUps := make([]int, writers), make([]int, writers)
+		errs := make([]error, writers)
 		b.ResetTimer()
 		began := time.Now()
 		var wg sync.WaitGroup
@@ -87,10 +95,12 @@ func bench32OneRecord(b *testing.B) {
 		if sum(giveUps) != 0 {
 			b.Errorf("%d entries took more than %d attempts", sum(giveUps), giveUp)
 		}
-		_, err := journals[0].Refresh()
-		require.NoError(b, err)
-		require.Equal(b, writers32*b.N, journals[0].Len(), "every entry stored once")
-		require.NoError(b, timeline.Verify(journals[0].Entries(), nil))
+		for r := range records {
+			_, err := journals[r].Refresh()
+			require.NoError(b, err)
+			require.Equal(b, perRecord*b.N, journals[r].Len(), "every entry stored once")
+			require.NoError(b, timeline.Verify(journals[r].Entries(), nil))
+		}
 	}
 }
 

@@ -41,7 +41,16 @@
 // waits for the record's lock and keeps it, for up to a second, until its
 // next append, so that the catch-up and that append see a record no other
 // writer can change: under contention each entry conflicts at most once,
-// and writers take turns in the order they asked. A retry of a batch
+// and writers take turns in the order they asked; no writer gives up.
+// Taking the turn and reading what others appended is one round trip,
+// and the catch-up uses that read. A store that had a conflict within
+// the last second takes its turn before its next append, so that an
+// entry waits for the lock once: one round trip to take the turn and
+// read, one to append, commit and release it. One record is one chain:
+// its appends commit one after the other, each after the previous one's
+// commit is durable, so a record's appends per second are bounded by the
+// server's commit latency (the time of one fsync), not by the number of
+// writers; records are independent and scale with the server. A retry of a batch
 // already stored with the same hashes stores nothing and succeeds, so
 // Append retries lost connections and server restarts by itself, never
 // storing an entry twice.
@@ -83,7 +92,8 @@
 // of version 1, where writers held INSERT, moves every role that held it
 // to EXECUTE on the function.
 //
-// Rows are never updated or deleted: triggers refuse UPDATE, DELETE and
+// Rows are never updated, nor deleted but by truncate_record and
+// drop_record: triggers refuse UPDATE, DELETE and
 // TRUNCATE on the entries for every role. The admin's repair path, for a
 // tail that readers refuse (a false hash written by a writer with the
 // grants, or a tool's bug), is
@@ -97,6 +107,59 @@
 // still disable the triggers: the hash chain is the last line, and a row
 // edited by hand fails timeline.OpenStore with a timeline.TamperError
 // naming its seq.
+//
+// # Archival: export, verify, drop
+//
+// Records are append-only, so a record no longer needed leaves by one
+// path, the admin's, in three steps:
+//
+//  1. Export it: [DB.Export] writes the record as a journal file (JSON
+//     Lines) after verifying its chain, and returns the head it ends at
+//     (seq and hash).
+//
+//  2. Keep the file where the go-live's records are kept, and verify it
+//     there: timeline.VerifyFile, or timeline.VerifyFileAgainst a signed
+//     checkpoint, must end at the same head.
+//
+//  3. Drop it, as the admin (the owner of the schema), with that head:
+//
+//     SELECT mepkit.drop_record('golive-2026-11', 412, '<hash of seq 412>', 'archived to //ops/golive-2026-11.jsonl');
+//
+//     or [DB.DropRecord]. The function drops the record only if it still
+//     ends at that head, so an entry appended after the export is never
+//     lost (SQLSTATE MK409, a [*ConflictError]: export again); it notes
+//     who dropped what, when and why in the table timeline_archived.
+//
+// A demonstration or a test is better given a schema of its own, dropped
+// with DROP SCHEMA ... CASCADE when it ends (examples/warroom does so).
+//
+// # Write access per record
+//
+// By default every role with the writer grants may append to every
+// record. A team that wants a record kept to itself asks the admin to
+// grant it the record:
+//
+//	CREATE ROLE team_billing NOLOGIN;
+//	GRANT team_billing TO alice, bob;
+//	INSERT INTO mepkit.timeline_record_writers (record, writer) VALUES ('billing-2026-11', 'team_billing');
+//
+// or [DB.GrantRecord]. From then on append_entries refuses (SQLSTATE
+// MK403, [ErrNotWriter]) an append to that record by a login role that is
+// a member of none of the roles granted it; other records stay open.
+// Appends run as the owner of the schema (SECURITY DEFINER), so the check
+// is made by the function against the login role (session_user) and the
+// roles it belongs to, not by a row-level security policy on the table,
+// which the owner would bypass; a SET ROLE inside a session does not
+// change it. Only the admin may change timeline_record_writers
+// ([DB.RevokeRecord] takes a grant back); writers cannot read or change
+// it. Reading stays open to every reader of the schema.
+//
+// # Reading
+//
+// A record is read with COPY ... (FORMAT binary) in one round trip, and
+// its lines decoded in chunks on every core as they arrive: opening a
+// record of 100,000 entries costs about what opening a journal file of the
+// same entries does.
 //
 // # Followers
 //

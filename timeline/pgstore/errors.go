@@ -23,6 +23,10 @@ var (
 	// gap), or whose lines disagree with their seqs and hashes or are not
 	// the JSON of entries. Nothing of the batch is stored.
 	ErrRefused = errors.New("pgstore: append refused by the database")
+	// ErrNotWriter is wrapped by the error of an append to a record kept
+	// to the members of some roles ([DB.GrantRecord]) by a login role that
+	// is a member of none of them. Nothing is stored.
+	ErrNotWriter = errors.New("pgstore: not a writer of the record")
 	// ErrClosed is returned by the methods of a closed [Store].
 	ErrClosed = errors.New("pgstore: store closed")
 )

@@ -13,12 +13,13 @@ import (
 // SchemaVersion is the version of the tables this package reads and
 // writes. [Migrate] brings a schema up to it; a schema of a newer version
 // is refused with a [*SchemaError].
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // Table names, inside the schema of [Options.Schema].
 const (
-	EntriesTable = "timeline_entries" // one row per entry of every record
-	VersionTable = "timeline_schema"  // one row per migration applied
+	EntriesTable = "timeline_entries"        // one row per entry of every record
+	VersionTable = "timeline_schema"         // one row per migration applied
+	WritersTable = "timeline_record_writers" // the roles that may append to a record kept to a team
 )
 
 // notifyChannel is the channel of the notifications a DB sends once
@@ -61,6 +62,8 @@ var migrations = []string{
 		FOR EACH STATEMENT EXECUTE FUNCTION {schema}.timeline_refuse_change();`,
 	// Version 2: appends through append_entries only; truncate_record for admins.
 	migrationV2,
+	// Version 3: drop_record for admins, after an export; writers per record.
+	migrationV3 + appendEntriesV3,
 }
 
 // SchemaError reports a schema that this version of the package cannot

@@ -32,7 +32,54 @@ BEGIN
 		USING ERRCODE = 'insufficient_privilege';
 END $$;
 
-CREATE FUNCTION {schema}.append_entries(p_record text, p_seqs bigint[], p_hashes text[], p_lines text[])
+` + appendEntriesV2 + `
+CREATE FUNCTION {schema}.truncate_record(p_record text, p_after bigint, p_reason text)
+RETURNS integer LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	removed integer;
+BEGIN
+	IF coalesce(p_reason, '') = '' OR p_after IS NULL OR p_after < 0 THEN
+		RAISE EXCEPTION 'pgstore: truncate_record needs a record, the last seq to keep (0: none) and a reason'
+			USING ERRCODE = 'MK422';
+	END IF;
+	PERFORM pg_advisory_xact_lock(hashtextextended('mepkit/pgstore/append/' || {schemalit} || '/' || p_record, 0));
+	INSERT INTO {schema}.timeline_removed (reason, record, seq, hash, line, stored_at)
+	SELECT p_reason, e.record, e.seq, e.hash, e.line, e.stored_at FROM {schema}.timeline_entries e
+	WHERE e.record = p_record AND e.seq > p_after ORDER BY e.seq;
+	PERFORM set_config('mepkit.repair', {schemalit} || '/' || p_record, true);
+	DELETE FROM {schema}.timeline_entries e WHERE e.record = p_record AND e.seq > p_after;
+	GET DIAGNOSTICS removed = ROW_COUNT;
+	PERFORM set_config('mepkit.repair', '', true);
+	RETURN removed;
+END $$;
+COMMENT ON FUNCTION {schema}.truncate_record(text, bigint, text) IS
+	'mepkit: for an admin (the owner of the schema): removes the entries of a record after seq p_after (0: the whole record), keeping them with who, when and why in timeline_removed.';
+
+REVOKE ALL ON FUNCTION {schema}.append_entries(text, bigint[], text[], text[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION {schema}.truncate_record(text, bigint, text) FROM PUBLIC;
+
+-- The writers of version 1 held INSERT on the entries: they become
+-- writers through the function.
+DO $$
+DECLARE
+	g record;
+BEGIN
+	FOR g IN SELECT DISTINCT a.grantee FROM pg_class c, aclexplode(c.relacl) a
+		WHERE c.oid = '{schema}.timeline_entries'::regclass AND a.privilege_type = 'INSERT' AND a.grantee <> c.relowner
+	LOOP
+		IF g.grantee = 0 THEN
+			EXECUTE 'REVOKE INSERT ON {schema}.timeline_entries FROM PUBLIC';
+			EXECUTE 'GRANT EXECUTE ON FUNCTION {schema}.append_entries(text, bigint[], text[], text[]) TO PUBLIC';
+		ELSE
+			EXECUTE format('REVOKE INSERT ON {schema}.timeline_entries FROM %s', g.grantee::regrole::text);
+			EXECUTE format('GRANT EXECUTE ON FUNCTION {schema}.append_entries(text, bigint[], text[], text[]) TO %s', g.grantee::regrole::text);
+		END IF;
+	END LOOP;
+END $$;`
+
+// appendEntriesV2 is the function append_entries of version 2; version 3
+// replaces it with the check of the record's writers added.
+const appendEntriesV2 = `CREATE FUNCTION {schema}.append_entries(p_record text, p_seqs bigint[], p_hashes text[], p_lines text[])
 RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	n integer := coalesce(cardinality(p_seqs), 0);
@@ -123,48 +170,4 @@ BEGIN
 	RETURN n - skip;
 END $$;
 COMMENT ON FUNCTION {schema}.append_entries(text, bigint[], text[], text[]) IS
-	'mepkit: the one way to append entries to a record. Serializes the appends to the record; refuses (SQLSTATE MK422) a batch that does not follow the record (gaps), a line that is not the JSON of an entry or disagrees with its seq and hash, a malformed hash or one of another key; returns SQLSTATE MK409 when another writer stored one of the seqs first; stores nothing again for a retry of stored entries (same hashes). Returns how many entries it stored.';
-
-CREATE FUNCTION {schema}.truncate_record(p_record text, p_after bigint, p_reason text)
-RETURNS integer LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-	removed integer;
-BEGIN
-	IF coalesce(p_reason, '') = '' OR p_after IS NULL OR p_after < 0 THEN
-		RAISE EXCEPTION 'pgstore: truncate_record needs a record, the last seq to keep (0: none) and a reason'
-			USING ERRCODE = 'MK422';
-	END IF;
-	PERFORM pg_advisory_xact_lock(hashtextextended('mepkit/pgstore/append/' || {schemalit} || '/' || p_record, 0));
-	INSERT INTO {schema}.timeline_removed (reason, record, seq, hash, line, stored_at)
-	SELECT p_reason, e.record, e.seq, e.hash, e.line, e.stored_at FROM {schema}.timeline_entries e
-	WHERE e.record = p_record AND e.seq > p_after ORDER BY e.seq;
-	PERFORM set_config('mepkit.repair', {schemalit} || '/' || p_record, true);
-	DELETE FROM {schema}.timeline_entries e WHERE e.record = p_record AND e.seq > p_after;
-	GET DIAGNOSTICS removed = ROW_COUNT;
-	PERFORM set_config('mepkit.repair', '', true);
-	RETURN removed;
-END $$;
-COMMENT ON FUNCTION {schema}.truncate_record(text, bigint, text) IS
-	'mepkit: for an admin (the owner of the schema): removes the entries of a record after seq p_after (0: the whole record), keeping them with who, when and why in timeline_removed.';
-
-REVOKE ALL ON FUNCTION {schema}.append_entries(text, bigint[], text[], text[]) FROM PUBLIC;
-REVOKE ALL ON FUNCTION {schema}.truncate_record(text, bigint, text) FROM PUBLIC;
-
--- The writers of version 1 held INSERT on the entries: they become
--- writers through the function.
-DO $$
-DECLARE
-	g record;
-BEGIN
-	FOR g IN SELECT DISTINCT a.grantee FROM pg_class c, aclexplode(c.relacl) a
-		WHERE c.oid = '{schema}.timeline_entries'::regclass AND a.privilege_type = 'INSERT' AND a.grantee <> c.relowner
-	LOOP
-		IF g.grantee = 0 THEN
-			EXECUTE 'REVOKE INSERT ON {schema}.timeline_entries FROM PUBLIC';
-			EXECUTE 'GRANT EXECUTE ON FUNCTION {schema}.append_entries(text, bigint[], text[], text[]) TO PUBLIC';
-		ELSE
-			EXECUTE format('REVOKE INSERT ON {schema}.timeline_entries FROM %s', g.grantee::regrole::text);
-			EXECUTE format('GRANT EXECUTE ON FUNCTION {schema}.append_entries(text, bigint[], text[], text[]) TO %s', g.grantee::regrole::text);
-		END IF;
-	END LOOP;
-END $$;`
+	'mepkit: the one way to append entries to a record. Serializes the appends to the record; refuses (SQLSTATE MK422) a batch that does not follow the record (gaps), a line that is not the JSON of an entry or disagrees with its seq and hash, a malformed hash or one of another key; returns SQLSTATE MK409 when another writer stored one of the seqs first; stores nothing again for a retry of stored entries (same hashes). Returns how many entries it stored.';`

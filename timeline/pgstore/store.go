@@ -1,7 +1,6 @@
 package pgstore
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -36,6 +35,9 @@ type Store struct {
 	closed  atomic.Bool
 	retries atomic.Int64
 	turn    turn
+	// conflictAt is when the last append found the record moved on
+	// (UnixNano; 0: never).
+	conflictAt atomic.Int64
 }
 
 var (
@@ -108,92 +110,47 @@ func (s *Store) SinceContext(ctx context.Context, seq uint64) ([]timeline.Entry,
 }
 
 func (s *Store) since(ctx context.Context, after uint64) ([]timeline.Entry, error) {
+	if es, ok := s.turn.prefetched(after); ok {
+		return es, nil // read when the turn was taken, no other writer since
+	}
 	var out []timeline.Entry
 	err := s.turn.with(s.db.pool, func(c conn) error {
 		var err error
-		out, err = s.sinceOn(ctx, c, after)
+		out, err = s.copyOn(ctx, c, after)
 		return err
 	})
 	return out, err
 }
 
-func (s *Store) sinceOn(ctx context.Context, c conn, after uint64) ([]timeline.Entry, error) {
-	br, rows, err := s.querySince(ctx, c, after)
+// sinceOn reads the entries after seq after on c, first taking the
+// record's append lock for the session when lockKey is not "".
+func (s *Store) sinceOn(ctx context.Context, c conn, after uint64, lockKey string) ([]timeline.Entry, error) {
+	br, rows, err := s.querySince(ctx, c, after, lockKey)
 	if err != nil {
 		return nil, err
 	}
 	defer br.Close()
 	defer rows.Close()
-	// The lines go through a pipe to a decoder on another goroutine, so
-	// that decoding overlaps the transfer.
-	pr, pw := io.Pipe()
-	type decoded struct {
-		entries []timeline.Entry
-		err     error
-	}
-	done := make(chan decoded, 1)
-	go func() {
-		es, err := timeline.Read(pr)
-		pr.CloseWithError(errDecoder) // a writer blocked on a failed decoder returns
-		done <- decoded{es, err}
-	}()
-	var (
-		seqs   []int64
-		hashes []byte // the hash columns, one after the other
-		ends   []int  // where each ends in hashes
-	)
-	bw := bufio.NewWriterSize(pw, 256<<10)
-	rerr := func() error {
-		for rows.Next() {
-			var seq int64
-			if err := rows.Scan(&seq, nil, nil); err != nil {
-				return s.errorf("reading", err)
-			}
-			raw := rows.RawValues()
-			line := raw[2]
-			if bytes.IndexByte(line, '\n') >= 0 {
-				return &timeline.TamperError{Seq: uint64(seq), Index: len(seqs), Reason: "its stored line holds a newline (edited by hand)"}
-			}
-			seqs = append(seqs, seq)
-			hashes = append(hashes, raw[1]...)
-			ends = append(ends, len(hashes))
-			bw.Write(line)
-			if err := bw.WriteByte('\n'); err != nil {
-				return err // the decoder stopped: its error says why
-			}
+	d := newDecoder(s.record)
+	for rows.Next() {
+		var seq int64
+		if err := rows.Scan(&seq, nil, nil); err != nil {
+			d.finish()
+			return nil, s.errorf("reading", err)
 		}
-		if err := rows.Err(); err != nil {
-			return s.errorf("reading", err)
-		}
-		return bw.Flush()
-	}()
-	pw.Close()
-	d := <-done
-	if rerr != nil && !errors.Is(rerr, errDecoder) {
-		return nil, rerr
+		raw := rows.RawValues()
+		d.add(seq, raw[1], raw[2])
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
+		d.finish()
 		return nil, s.errorf("reading", err)
 	}
 	if _, err := br.Exec(); err != nil {
+		d.finish()
 		return nil, s.errorf("reading", err)
 	}
-	entries, err := d.entries, d.err
-	if err != nil {
-		var le *timeline.LineError
-		if errors.As(err, &le) && le.Line >= 1 && le.Line <= len(seqs) {
-			return nil, fmt.Errorf("pgstore: record %q, seq %d: %w", s.record, seqs[le.Line-1], le.Err)
-		}
-		return nil, fmt.Errorf("pgstore: record %q: %w", s.record, err)
-	}
-	if len(entries) != len(seqs) {
-		return nil, fmt.Errorf("pgstore: record %q: %d rows decoded to %d entries", s.record, len(seqs), len(entries))
-	}
-	if err := checkColumns(entries, seqs, hashes, ends); err != nil {
-		return nil, err
-	}
-	return entries, nil
+	return d.finish()
 }
 
 // checkColumns checks that the seq and hash columns of each row (seqs,
@@ -222,14 +179,23 @@ func checkColumns(entries []timeline.Entry, seqs []int64, hashes []byte, ends []
 // analyzed yet, or a small record among large ones) suggest sorting,
 // which spills a large record to disk. The caller reads the rows, then
 // the COMMIT from the batch, and closes the batch.
-func (s *Store) querySince(ctx context.Context, c conn, after uint64) (pgx.BatchResults, pgx.Rows, error) {
+//
+// With a lockKey, the batch first waits for the record's append lock and
+// takes it for the session (a turn, see turn.take): the read then sees the
+// record as no other writer can change it until the lock is released.
+func (s *Store) querySince(ctx context.Context, c conn, after uint64, lockKey string) (pgx.BatchResults, pgx.Rows, error) {
 	batch := &pgx.Batch{}
+	skip := 2
+	if lockKey != "" {
+		batch.Queue("SELECT pg_advisory_lock(hashtextextended($1, 0))", lockKey)
+		skip++
+	}
 	batch.Queue("BEGIN READ ONLY")
 	batch.Queue("SET LOCAL enable_sort = off")
 	batch.Queue(s.db.sqlSince, s.record, int64(after))
 	batch.Queue("COMMIT")
 	br := c.SendBatch(ctx, batch)
-	for range 2 {
+	for range skip {
 		if _, err := br.Exec(); err != nil {
 			br.Close()
 			return nil, nil, s.errorf("reading", err)
@@ -242,10 +208,6 @@ func (s *Store) querySince(ctx context.Context, c conn, after uint64) (pgx.Batch
 	}
 	return br, rows, nil
 }
-
-// errDecoder is what writes to the pipe of since return once the decoder
-// has stopped.
-var errDecoder = errors.New("pgstore: decoder stopped")
 
 // Append stores batch after the entries of the record, in one transaction:
 // durable once it returns nil (as durable as the server's commits). It is
@@ -287,6 +249,9 @@ func (s *Store) AppendContext(ctx context.Context, batch []timeline.Entry) error
 	if err != nil {
 		return err
 	}
+	if err := s.lockFirst(ctx, batch[0].Seq); err != nil {
+		return err
+	}
 	err = s.retry(ctx, func() error {
 		return s.turn.with(s.db.pool, func(c conn) error { return s.append(ctx, c, rows) })
 	})
@@ -294,13 +259,34 @@ func (s *Store) AppendContext(ctx context.Context, batch []timeline.Entry) error
 	var ce *ConflictError
 	if errors.As(err, &ce) {
 		// The catch-up and the next append run in the store's turn.
-		s.turn.take(ctx, s.db.pool, s.lockKey())
+		s.conflictAt.Store(time.Now().UnixNano())
+		s.turn.take(ctx, s, batch[0].Seq-1)
 	}
 	if err != nil {
 		return err
 	}
 	s.db.notifyLater(s.record, batch[len(batch)-1].Seq)
 	return nil
+}
+
+// lockFirst takes the store's turn before an append of a batch starting
+// at seq first, when the store had a conflict within the last turnLease
+// (the record is contended) and holds no turn: the turn's lock and the
+// read of what other writers appended take one round trip, and a batch
+// that no longer follows the record is a conflict at once, its catch-up
+// read already, instead of an append that waits for the lock only to find
+// the record moved on.
+func (s *Store) lockFirst(ctx context.Context, first uint64) error {
+	if time.Since(time.Unix(0, s.conflictAt.Load())) > turnLease || s.turn.held() {
+		return nil
+	}
+	s.turn.take(ctx, s, first-1)
+	read, ok := s.turn.peek(first - 1)
+	if !ok || len(read) == 0 {
+		return nil // no turn (the append runs without), or the batch follows
+	}
+	s.conflictAt.Store(time.Now().UnixNano())
+	return &ConflictError{Record: s.record, Seq: first, Last: read[len(read)-1].Seq}
 }
 
 // rows holds a batch as the arrays append_entries takes.
@@ -336,8 +322,9 @@ func (s *Store) rows(batch []timeline.Entry) (*rows, error) {
 
 // SQLSTATEs that append_entries raises.
 const (
-	codeConflict = "MK409" // another writer stored one of the seqs first
-	codeRefused  = "MK422" // the batch does not follow the record, or a line is wrong
+	codeConflict  = "MK409" // another writer stored one of the seqs first
+	codeRefused   = "MK422" // the batch does not follow the record, or a line is wrong
+	codeNotWriter = "MK403" // the login role may not append to the record
 )
 
 // append makes one attempt at storing r, through append_entries: the
@@ -364,6 +351,8 @@ func (s *Store) append(ctx context.Context, c conn, r *rows) error {
 		return &ConflictError{Record: s.record, Seq: uint64(r.seq[0]), Last: last}
 	case pgErr.Code == codeRefused:
 		return fmt.Errorf("%w: %w", ErrRefused, err)
+	case pgErr.Code == codeNotWriter:
+		return fmt.Errorf("%w: %w", ErrNotWriter, err)
 	}
 	return s.errorf("appending to", err)
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/mepkit/mepkit/timeline"
 )
 
 // turnLease bounds how long a store keeps its turn at a record (see turn)
@@ -39,6 +41,11 @@ type turn struct {
 	// unlocked: the lock of the turn was released with the append; c
 	// only needs to go back to the pool.
 	unlocked bool
+	// The entries after seq after, read in the round trip that took the
+	// turn; handed out once, to the catch-up (Since) that follows.
+	after uint64
+	read  []timeline.Entry
+	fresh bool
 }
 
 // lockKey returns the key of the record's append lock, as append_entries
@@ -48,16 +55,20 @@ func (s *Store) lockKey() string {
 }
 
 // take waits for the record's append lock and keeps it as the store's
-// turn. It gives up silently when ctx ends or the connection fails: the
-// next append then runs without a turn.
-func (t *turn) take(ctx context.Context, pool *pgxpool.Pool, key string) {
+// turn, reading the entries after seq after in the same round trip (see
+// prefetched). It gives up silently when ctx ends or the connection
+// fails: the next append then runs without a turn. A turn held already is
+// ended first.
+func (t *turn) take(ctx context.Context, s *Store, after uint64) {
 	t.release()
-	c, err := pool.Acquire(ctx)
+	c, err := s.db.pool.Acquire(ctx)
 	if err != nil {
 		return
 	}
-	if _, err := c.Exec(ctx, "SELECT pg_advisory_lock(hashtextextended($1, 0))", key); err != nil {
-		discard(c)
+	key := s.lockKey()
+	read, err := s.sinceOn(ctx, c, after, key)
+	if err != nil {
+		discard(c) // whether it holds the lock is not known
 		return
 	}
 	t.mu.Lock()
@@ -67,7 +78,40 @@ func (t *turn) take(ctx context.Context, pool *pgxpool.Pool, key string) {
 		return
 	}
 	t.c, t.key, t.unlocked = c, key, false
+	t.after, t.read, t.fresh = after, read, true
 	t.timer = time.AfterFunc(turnLease, t.release)
+}
+
+// held reports whether a turn is held.
+func (t *turn) held() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.c != nil
+}
+
+// peek returns the entries read when the turn was taken, if it is held
+// and they were read after seq after, leaving them for prefetched.
+func (t *turn) peek(after uint64) ([]timeline.Entry, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.c == nil || !t.fresh || t.after != after {
+		return nil, false
+	}
+	return t.read, true
+}
+
+// prefetched returns, once, the entries read when the turn was taken, if
+// it is held and they are those after seq after: while the turn is held,
+// no other writer appends, so they are all there is.
+func (t *turn) prefetched(after uint64) ([]timeline.Entry, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.c == nil || !t.fresh || t.after != after {
+		return nil, false
+	}
+	read := t.read
+	t.read, t.fresh = nil, false
+	return read, true
 }
 
 // with runs f on the connection of the turn, or on pool when no turn is
@@ -107,7 +151,7 @@ type detached struct {
 // detach takes the turn off t. It requires t.mu held.
 func (t *turn) detach() detached {
 	d := detached{t.c, t.key, t.unlocked}
-	t.c = nil
+	t.c, t.read, t.fresh = nil, nil, false
 	if t.timer != nil {
 		t.timer.Stop()
 		t.timer = nil

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mepkit/mepkit/internal/pgtest"
+	"github.com/mepkit/mepkit/timeline"
+	"github.com/mepkit/mepkit/timeline/pgstore"
+)
+
+// pgRecord makes a record of n notes in a schema of its own and returns
+// the DB, its store and a superuser's connection with the triggers off.
+func pgRecord(t *testing.T, n int) (*pgstore.DB, *pgstore.Store, *pgx.Conn, string) {
+	t.Helper()
+	dsn := pgtest.DSN(t, "the war room on a PostgreSQL record")
+	schema := pgtest.Schema(t, dsn, "warroom_broken_")
+	ctx := t.Context()
+	db, err := pgstore.Open(ctx, dsn, &pgstore.Options{Schema: schema})
+	require.NoError(t, err)
+	t.Cleanup(db.Close)
+	st, err := db.Store("golive")
+	require.NoError(t, err)
+	j, err := timeline.OpenStore(st, nil)
+	require.NoError(t, err)
+	for range n {
+		_, err := j.Note("olga", "all green")
+		require.NoError(t, err)
+	}
+	st2, err := db.Store("golive")
+	require.NoError(t, err)
+	conn, err := pgx.Connect(ctx, dsn)
+	require.NoError(t, err)
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	_, err = conn.Exec(ctx, "SET session_replication_role = replica") // the superuser turns the triggers off
+	require.NoError(t, err)
+	return db, st2, conn, pgx.Identifier{schema, pgstore.EntriesTable}.Sanitize()
+}
+
+func followingPG(t *testing.T, db *pgstore.DB, st *pgstore.Store, rm *room) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); followPostgres(ctx, db, st, rm, 0) }()
+	t.Cleanup(func() { cancel(); <-done })
+}
+
+func TestPostgresRecordCutBySuperuser(t *testing.T) {
+	db, st, su, table := pgRecord(t, 5)
+	rm := newRoom(nil, time.Now)
+	followingPG(t, db, st, rm)
+	require.Eventually(t, func() bool { return rm.held() == 5 }, 10*time.Second, 10*time.Millisecond)
+
+	_, err := su.Exec(t.Context(), "DELETE FROM "+table+" WHERE record = 'golive' AND seq > 3")
+	require.NoError(t, err)
+	b := waitBroken(t, rm)
+	assert.Equal(t, uint64(4), b.Seq)
+	assert.Contains(t, b.Reason, "held 5 entries, it now holds 3")
+}
+
+func TestPostgresRowRewrittenBySuperuser(t *testing.T) {
+	db, st, su, table := pgRecord(t, 3)
+	rm := newRoom(nil, time.Now)
+	followingPG(t, db, st, rm)
+	require.Eventually(t, func() bool { return rm.held() == 3 }, 10*time.Second, 10*time.Millisecond)
+
+	// The last entry rewritten with its unkeyed hash recomputed: the
+	// chain verifies, the head the page showed does not.
+	entries, err := st.LoadContext(t.Context())
+	require.NoError(t, err)
+	j := timeline.New(nil)
+	for _, e := range entries {
+		if e.Seq == 3 {
+			e.Text = "nothing happened"
+		}
+		e.Seq, e.Hash = 0, ""
+		_, err := j.Record(e)
+		require.NoError(t, err)
+	}
+	forged := j.Entries()[2]
+	var line bytes.Buffer
+	require.NoError(t, timeline.WriteJSONL(&line, []timeline.Entry{forged}))
+	_, err = su.Exec(t.Context(), "UPDATE "+table+" SET hash = $1, line = $2 WHERE record = 'golive' AND seq = 3",
+		forged.Hash, strings.TrimSuffix(line.String(), "\n"))
+	require.NoError(t, err)
+	b := waitBroken(t, rm)
+	assert.Equal(t, uint64(3), b.Seq)
+	assert.Contains(t, b.Reason, "rewritten, or the record forked")
+}
+
+func TestPostgresRecordBelowItsCheckpoint(t *testing.T) {
+	db, st, su, table := pgRecord(t, 4)
+	entries, err := st.LoadContext(t.Context())
+	require.NoError(t, err)
+	pub, priv, err := ed25519.GenerateKey(nil)
+	require.NoError(t, err)
+	cp, err := timeline.SignCheckpoint(timeline.Checkpoint{Record: "golive", Seq: 4, Hash: entries[3].Hash, At: time.Now()}, priv)
+	require.NoError(t, err)
+	_, err = su.Exec(t.Context(), "DELETE FROM "+table+" WHERE record = 'golive' AND seq = 4")
+	require.NoError(t, err)
+
+	rm := newRoom(nil, time.Now)
+	require.NoError(t, rm.addCheckpoint(cp, pub, "golive"))
+	followingPG(t, db, st, rm)
+	b := waitBroken(t, rm)
+	assert.Equal(t, uint64(4), b.Seq)
+	assert.Contains(t, b.Reason, "checkpoint signed seq 4")
+}

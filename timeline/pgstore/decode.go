@@ -1,0 +1,239 @@
+package pgstore
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/mepkit/mepkit/timeline"
+)
+
+// chunkLines is how many rows a decoder hands to one decoding goroutine.
+const chunkLines = 4096
+
+// decoder decodes the rows of a read (seq, hash, line) as they arrive: the
+// lines go in chunks to goroutines, as many at a time as there are cores,
+// so that decoding overlaps the transfer and a long record decodes on
+// every core. It also reads the rows of COPY ... (FORMAT binary) as an
+// io.Writer. A decoder is used by one goroutine, then finish.
+type decoder struct {
+	record  string
+	cur     *chunk
+	chunks  []*chunk
+	wg      sync.WaitGroup
+	sem     chan struct{}
+	pending []byte // COPY data not parsed yet
+	header  bool   // the COPY header was read
+	ended   bool   // the COPY trailer was read
+	err     error  // the first error of the rows themselves
+}
+
+// chunk is some consecutive rows: their lines, one after the other with a
+// newline each, and their seq and hash columns.
+type chunk struct {
+	lines   []byte
+	seqs    []int64
+	hashes  []byte
+	ends    []int // where each hash ends in hashes
+	entries []timeline.Entry
+	err     error
+	size    int // bytes of lines
+}
+
+func newDecoder(record string) *decoder {
+	return &decoder{record: record, sem: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))}
+}
+
+// add takes one row. line is copied.
+func (d *decoder) add(seq int64, hash, line []byte) {
+	if d.err != nil {
+		return
+	}
+	if bytes.IndexByte(line, '\n') >= 0 {
+		d.err = &timeline.TamperError{Seq: uint64(seq), Reason: "its stored line holds a newline (edited by hand)"}
+		return
+	}
+	if d.cur == nil {
+		// A first chunk starts small (most reads are catch-ups of a few
+		// entries); the next ones take the size of a full one.
+		rows, size := 64, 16<<10
+		if n := len(d.chunks); n > 0 {
+			rows, size = chunkLines, d.chunks[n-1].size+d.chunks[n-1].size/8
+		}
+		d.cur = &chunk{lines: make([]byte, 0, size), seqs: make([]int64, 0, rows),
+			hashes: make([]byte, 0, 64*rows), ends: make([]int, 0, rows)}
+	}
+	c := d.cur
+	c.lines = append(append(c.lines, line...), '\n')
+	c.seqs = append(c.seqs, seq)
+	c.hashes = append(c.hashes, hash...)
+	c.ends = append(c.ends, len(c.hashes))
+	if len(c.seqs) == chunkLines {
+		d.dispatch(false)
+	}
+}
+
+// dispatch hands the current chunk to a decoding goroutine, or decodes
+// it at once when it is the only one (a short read, such as a catch-up).
+func (d *decoder) dispatch(last bool) {
+	c := d.cur
+	if c == nil {
+		return
+	}
+	d.cur = nil
+	c.size = len(c.lines)
+	d.chunks = append(d.chunks, c)
+	if last && len(d.chunks) == 1 {
+		c.decode()
+		return
+	}
+	d.sem <- struct{}{}
+	d.wg.Go(func() {
+		defer func() { <-d.sem }()
+		c.decode()
+	})
+}
+
+// decode decodes the lines of c and checks them against its columns.
+func (c *chunk) decode() {
+	c.entries = make([]timeline.Entry, 0, len(c.seqs))
+	for e, err := range timeline.Entries(bytes.NewReader(c.lines)) {
+		if err != nil {
+			c.err = err
+			break
+		}
+		c.entries = append(c.entries, e)
+	}
+	if c.err == nil && len(c.entries) != len(c.seqs) {
+		c.err = fmt.Errorf("%d rows decoded to %d entries", len(c.seqs), len(c.entries))
+	}
+	if c.err == nil {
+		c.err = checkColumns(c.entries, c.seqs, c.hashes, c.ends)
+	}
+	c.lines = nil
+}
+
+// finish waits for the chunks and returns the entries, in order, or the
+// first error, naming the seq of its row.
+func (d *decoder) finish() ([]timeline.Entry, error) {
+	d.dispatch(true)
+	d.wg.Wait()
+	if d.err != nil {
+		return nil, d.err
+	}
+	n := 0
+	for _, c := range d.chunks {
+		if c.err != nil {
+			return nil, d.chunkError(c)
+		}
+		n += len(c.entries)
+	}
+	out := make([]timeline.Entry, 0, n)
+	for _, c := range d.chunks {
+		out = append(out, c.entries...)
+	}
+	return out, nil
+}
+
+// chunkError returns the error of c, naming the seq of the row at fault.
+func (d *decoder) chunkError(c *chunk) error {
+	var le *timeline.LineError
+	if errors.As(c.err, &le) && le.Line >= 1 && le.Line <= len(c.seqs) {
+		return fmt.Errorf("pgstore: record %q, seq %d: %w", d.record, c.seqs[le.Line-1], le.Err)
+	}
+	var te *timeline.TamperError
+	if errors.As(c.err, &te) {
+		return c.err
+	}
+	return fmt.Errorf("pgstore: record %q: %w", d.record, c.err)
+}
+
+// copySignature starts the output of COPY ... (FORMAT binary).
+var copySignature = []byte("PGCOPY\n\xff\r\n\x00")
+
+// errCopyFormat is the error of COPY output that is not what the query
+// asked for.
+var errCopyFormat = errors.New("pgstore: unexpected COPY output")
+
+// Write takes the next part of the output of COPY (SELECT seq, hash,
+// line ...) TO STDOUT (FORMAT binary); p is copied.
+func (d *decoder) Write(p []byte) (int, error) {
+	buf := p
+	if len(d.pending) > 0 {
+		d.pending = append(d.pending, p...)
+		buf = d.pending
+	}
+	if !d.header {
+		if len(buf) < len(copySignature)+8 {
+			d.pending = append(d.pending[:0], buf...)
+			return len(p), nil
+		}
+		if !bytes.Equal(buf[:len(copySignature)], copySignature) {
+			return 0, errCopyFormat
+		}
+		ext := int(binary.BigEndian.Uint32(buf[len(copySignature)+4:]))
+		skip := len(copySignature) + 8 + ext
+		if len(buf) < skip {
+			d.pending = append(d.pending[:0], buf...)
+			return len(p), nil
+		}
+		buf, d.header = buf[skip:], true
+	}
+	for len(buf) >= 2 && !d.ended {
+		n, ok, err := d.tuple(buf)
+		if err != nil {
+			return 0, err
+		}
+		if !ok {
+			break
+		}
+		buf = buf[n:]
+	}
+	// What is left is the start of a row: kept, as p is not ours.
+	d.pending = append(d.pending[:0], buf...)
+	return len(p), nil
+}
+
+// tuple reads one tuple of three fields (seq, hash, line) at the start of
+// buf, or the trailer; ok is false when buf does not hold all of it yet.
+func (d *decoder) tuple(buf []byte) (n int, ok bool, err error) {
+	fields := int16(binary.BigEndian.Uint16(buf))
+	if fields == -1 {
+		d.ended = true
+		return 2, true, nil
+	}
+	if fields != 3 {
+		return 0, false, fmt.Errorf("%w: a row of %d fields", errCopyFormat, fields)
+	}
+	var vals [3][]byte
+	at := 2
+	for i := range vals {
+		if len(buf) < at+4 {
+			return 0, false, nil
+		}
+		size := int32(binary.BigEndian.Uint32(buf[at:]))
+		at += 4
+		if size < 0 {
+			return 0, false, fmt.Errorf("%w: a NULL column", errCopyFormat)
+		}
+		if len(buf) < at+int(size) {
+			return 0, false, nil
+		}
+		vals[i] = buf[at : at+int(size)]
+		at += int(size)
+	}
+	if len(vals[0]) != 8 {
+		return 0, false, fmt.Errorf("%w: a seq of %d bytes", errCopyFormat, len(vals[0]))
+	}
+	d.add(int64(binary.BigEndian.Uint64(vals[0])), vals[1], vals[2])
+	return at, true, nil
+}
+
+// sqlLiteral returns s as an SQL string literal, for a statement that
+// takes no parameters (COPY), run with standard_conforming_strings on.
+func sqlLiteral(s string) string {
+	return "'" + string(bytes.ReplaceAll([]byte(s), []byte("'"), []byte("''"))) + "'"
+}

@@ -216,11 +216,9 @@ func (ro *rollout) methodChecks(st *state, p *Project, now time.Time, v *verdict
 			v.block(Reason{Source: "operations readiness", Rule: policy.R13, Text: trimPrefix(err.Error())})
 		}
 	}
-	for _, c := range ro.readiness.Coverage(checklist.HardwareVerified, checklist.ConfigBackup) {
-		if len(c.Items) == 0 { // R8: the list lacks the item; one not done is pending or late
-			v.block(Reason{Source: "readiness", Rule: policy.R8, Text: fmt.Sprintf("the readiness checklist has no item for the %s (purpose %s)",
-				purposeWords[c.Purpose], c.Purpose)})
-		}
+	for _, pur := range ro.lacksR8() { // R8: the list lacks the item; one not done is pending or late
+		v.block(Reason{Source: "readiness", Rule: policy.R8, Text: fmt.Sprintf("the readiness checklist has no item for the %s (purpose %s)",
+			purposeWords[pur], pur)})
 	}
 	for _, err := range st.people.check() { // R3, at every GO
 		v.block(Reason{Source: "team", Rule: policy.R3, Text: trimPrefix(err.Error())})
@@ -328,4 +326,19 @@ func (g GoNoGo) Decided() Decision {
 	var d Decision
 	r.with(func(_ *state, ro *rollout) { d = ro.decided })
 	return d
+}
+
+// lacksR8 returns the purposes of R8 (hardware verified, configurations
+// backed up) that the rollout's readiness list has no item for. The list
+// never changes: the answer is kept.
+func (ro *rollout) lacksR8() []checklist.Purpose {
+	if !ro.r8Known {
+		ro.r8Known = true
+		for _, c := range ro.readiness.Coverage(checklist.HardwareVerified, checklist.ConfigBackup) {
+			if len(c.Items) == 0 {
+				ro.r8Lacks = append(ro.r8Lacks, c.Purpose)
+			}
+		}
+	}
+	return ro.r8Lacks
 }

@@ -59,7 +59,7 @@ func (v *evDecision) when() time.Time { return v.At }
 func (v *evDecision) put(w *enc) {
 	dd := &v.Decision
 	w.by(v.By)
-	w.text(strings.Join(reasonStrings(dd.Reasons), "\n")) // for people reading the record
+	w.text(joinReasons(dd.Reasons)) // for people reading the record
 	w.reasons("reasons", dd.Reasons)
 	w.str("rollout", v.Rollout)
 	w.str("verdict", dd.Verdict.String())
@@ -224,4 +224,20 @@ func (v *evDecision) apply(st *state) {
 	r := st.byName[v.Rollout]
 	r.decided = v.Decision
 	r.decided.By = v.By
+}
+
+// joinReasons returns the reasons as people read them, one per line.
+func joinReasons(rs []Reason) string {
+	n := 0
+	for _, r := range rs {
+		n += len(r.Source) + len(r.Text) + 10
+	}
+	b := make([]byte, 0, n)
+	for i, r := range rs {
+		if i > 0 {
+			b = append(b, '\n')
+		}
+		b = r.append(b)
+	}
+	return string(b)
 }

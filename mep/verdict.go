@@ -78,15 +78,18 @@ type Reason struct {
 }
 
 // String returns the reason as people read it: "source: text (R7)".
-func (r Reason) String() string {
-	s := r.Text
+func (r Reason) String() string { return string(r.append(nil)) }
+
+// append appends the reason as String writes it to b.
+func (r Reason) append(b []byte) []byte {
 	if r.Source != "" {
-		s = r.Source + ": " + s
+		b = append(append(b, r.Source...), ": "...)
 	}
+	b = append(b, r.Text...)
 	if r.Rule != 0 {
-		s += " (" + r.Rule.String() + ")"
+		b = append(append(append(b, " ("...), r.Rule.String()...), ')')
 	}
-	return s
+	return b
 }
 
 // reasons returns rs as people read them, one string each.

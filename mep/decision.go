@@ -26,9 +26,10 @@ type evDecision struct {
 	// Not in the record: the context of Decide, the decision as Decide
 	// returns it (with its lists of late and failed items and votes), and
 	// the policies' answers as policy encodes them, made by check.
-	ctx      context.Context
-	full     Decision
-	policies []byte
+	ctx       context.Context
+	full      Decision
+	evaluated bool // prepare evaluated the decision on the state check sees
+	policies  []byte
 }
 
 // prepare takes the decision: the rollout evaluated at the event's time.
@@ -50,7 +51,7 @@ func (v *evDecision) prepare(p *Project, st *state) error {
 			d.Policy.Decisions[i].Next = time.Time{}
 		}
 	}
-	v.full, v.Decision, v.By = d, d, d.By
+	v.full, v.Decision, v.By, v.evaluated = d, d, d.By, true
 	return nil
 }
 
@@ -175,7 +176,10 @@ func (v *evDecision) check(st *state) error {
 	if _, err := d.Verdict.MarshalText(); err != nil {
 		return err
 	}
-	if d.Verdict == Go {
+	if d.Verdict == Go && !v.evaluated {
+		// Replayed: the GO must stand on the record's facts. Written, it
+		// was just evaluated on this very state (prepare), which checks
+		// all of this and more.
 		if err := ro.goStands(st, v.At); err != nil {
 			return err
 		}

@@ -194,3 +194,39 @@ func TestReplayRefusesForgedGo(t *testing.T) {
 	assert.Equal(t, forged.Seq, re.Seq)
 	assert.ErrorIs(t, err, mep.ErrCorrupt)
 }
+
+// A value that replay could not read back (a date past the year 9999, a
+// due date a cadence pushes out of range) is refused before it is
+// appended: the call fails, the record has the same entries, and it
+// still opens.
+func TestUnreadableValuesAppendNothing(t *testing.T) {
+	far := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	for name, call := range map[string]func(g *golive) error{
+		"action due in 10000": func(g *golive) error {
+			_, err := g.p.Tracker().Assign(mep.ActionSpec{Title: "print", Owner: "Bea", Due: far}, "Sam", time.Time{})
+			return err
+		},
+		"next meeting in 10000": func(g *golive) error {
+			_, err := g.p.Tracker().Hold(mep.Minutes{At: g.c.now(), Attendees: []string{"Sam"}, NoActions: "none", Next: far})
+			return err
+		},
+		"due date from a huge cadence": func(g *golive) error {
+			_, err := g.p.Tracker().Hold(mep.Minutes{At: g.c.now(), Attendees: []string{"Sam"},
+				Actions: []mep.ActionSpec{{Title: "print", Owner: "Bea"}}})
+			return err
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "p.jsonl")
+			g := newGoliveFile(t, path, nil)
+			require.NoError(t, g.p.Tracker().SetCadence(mep.Cadence{Months: 1 << 40}, "Sam"))
+			before := len(g.p.Record())
+			assert.ErrorIs(t, call(g), mep.ErrInvalid)
+			assert.Len(t, g.p.Record(), before, "nothing appended")
+			require.NoError(t, g.p.Close())
+			again, err := mep.OpenFile(path, nil)
+			require.NoError(t, err, "the record still opens")
+			require.NoError(t, again.Close())
+		})
+	}
+}

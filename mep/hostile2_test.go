@@ -1,6 +1,7 @@
 package mep_test
 
 import (
+	"math"
 	"path/filepath"
 	"testing"
 	"time"
@@ -229,4 +230,16 @@ func TestUnreadableValuesAppendNothing(t *testing.T) {
 			require.NoError(t, again.Close())
 		})
 	}
+}
+
+// Propose looks at most ten years ahead: each slot it finds looks at the
+// free windows up to the horizon, and a horizon of centuries took
+// minutes of CPU.
+func TestProposeHorizonIsBounded(t *testing.T) {
+	g := rolloutsOnly(t, mep.RolloutOptions{})
+	_, err := g.r.Propose(bg, g.c.now(), math.MaxInt, math.MaxInt64)
+	assert.Equal(t, "propose.horizon", fieldErr(t, err).Field)
+	p, err := g.r.Propose(bg, g.c.now(), 3, 10*365*24*time.Hour)
+	require.NoError(t, err)
+	assert.Len(t, p.Slots, 3)
 }

@@ -22,16 +22,24 @@ type Proposal struct {
 	Refused []policy.Decision
 }
 
+// maxHorizon bounds how far Propose looks: ten years.
+const maxHorizon = 10 * 366 * 24 * time.Hour
+
 // Propose finds up to n starts at or after from, within horizon, where the
 // estimated duration of the cutover plus the margin fits every calendar
 // policy (and, with a readiness window in the policies, no earlier than
 // readiness allows), and explains why from itself was refused. It returns
 // a *FieldError when some step has no estimate (no rehearsal and no
-// Expected) or n < 1, and an error wrapping policy.ErrNoSlot when no start
-// fits within horizon.
+// Expected), n < 1 or horizon over ten years, and an error wrapping
+// policy.ErrNoSlot when no start fits within horizon.
 func (r *Rollout) Propose(ctx context.Context, from time.Time, n int, horizon time.Duration) (Proposal, error) {
 	if n < 1 {
 		return Proposal{}, fieldErr("propose.n", fmt.Sprint(n), "less than 1")
+	}
+	if horizon > maxHorizon {
+		// Each slot looks at the free windows up to the horizon: centuries
+		// of them would take minutes.
+		return Proposal{}, fieldErr("propose.horizon", horizon.String(), "over ten years")
 	}
 	var (
 		est      Estimate

@@ -243,3 +243,27 @@ func TestProposeHorizonIsBounded(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, p.Slots, 3)
 }
+
+// A rehearsal whose steps add up to more than a year, or end before they
+// start, is refused: two steps timed from the year 1 overflowed the
+// estimate to -2ns, a cutover that fits any window, and a GO (R5, R11).
+func TestRehearsalDurationsAreBounded(t *testing.T) {
+	ancient := time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+	for name, spans := range map[string][]timeline.Span{
+		"from the year 1": {
+			{Step: "stop-app", Start: ancient, End: goliveT0.Add(-day(2)), Impact: timeline.Outage},
+			{Step: "migrate-db", Start: ancient, End: goliveT0.Add(-day(2)), Impact: timeline.Outage},
+		},
+		"ends before it starts": {
+			{Step: "stop-app", Start: goliveT0.Add(-day(2)), End: goliveT0.Add(-day(3))},
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			g := rolloutsOnly(t, mep.RolloutOptions{Runbook: goliveRunbook()[:2]})
+			before := len(g.p.Record())
+			err := g.r.AddRehearsal(mep.RehearsalRun{Summary: timeline.Summary{Steps: spans}, Environment: "prod", ProductionLike: true})
+			assert.Equal(t, "rehearsal.steps", fieldErr(t, err).Field)
+			assert.Len(t, g.p.Record(), before)
+		})
+	}
+}

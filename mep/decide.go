@@ -96,7 +96,7 @@ func (st *state) phaseAllows(ro *rollout) string {
 // start: T0, or the instant the first step actually starts.
 func (ro *rollout) evaluate(ctx context.Context, st *state, p *Project, now, start time.Time) Decision {
 	est := ro.estimate()
-	current, stale := ro.countVotes(now, st.opsReadyAt(), st.firstGoLive(ro))
+	current, stale := ro.countVotes(st, now)
 	c := ro.change(st, now, start, est, current)
 	d := Decision{At: now, T0: ro.t0, Votes: current, Stale: stale, Digest: ro.readiness.Digest(), Estimate: c.Duration}
 	set := ro.policySet(p)
@@ -493,7 +493,7 @@ func (v *evDecision) check(st *state) error {
 // of evaluate that the record alone can make again (R1, R7, R9), so that
 // a replay refuses a GO the API would not have recorded.
 func (ro *rollout) goStands(st *state, now time.Time) error {
-	current, _ := ro.countVotes(now, st.opsReadyAt(), st.firstGoLive(ro))
+	current, _ := ro.countVotes(st, now)
 	for _, vt := range current {
 		if vt.Verdict == NoGo {
 			return fmt.Errorf("%w: a GO with a No-Go that counts (%s)", ErrNoGo, vt)

@@ -267,3 +267,29 @@ func TestRehearsalDurationsAreBounded(t *testing.T) {
 		})
 	}
 }
+
+// A GO counts while its voter is in the go-live team with the role: a
+// voter left out of the team chosen since no longer gives the GO (R3,
+// R9).
+func TestVoteOfAVoterLeftOutOfTheTeamDoesNotCount(t *testing.T) {
+	g := rolloutsOnly(t, mep.RolloutOptions{})
+	require.NoError(t, g.p.Team().Add(mep.Member{Name: "Olga", Roles: []mep.Role{mep.RoleOperations}}))
+	require.NoError(t, g.p.Team().Choose("Sam", "Sam", "Bea", "Vic", "Otto", "Mia", "Olga"))
+	g.ready(g.t0.Add(-5 * time.Hour))
+	g.c.set(g.t0.Add(-3 * time.Hour))
+	g.vote("Otto", mep.Go)
+	g.c.set(g.t0.Add(-2 * time.Hour))
+	require.NoError(t, g.p.Team().Choose("Sam", "Sam", "Bea", "Vic", "Mia", "Olga"))
+
+	g.c.set(g.t0.Add(-30 * time.Minute))
+	d, err := g.r.GoNoGo().Decide(bg, g.c.now())
+	require.NoError(t, err)
+	assert.NotEqual(t, mep.Go, d.Verdict, "%s", d)
+	require.Len(t, d.Stale, 1)
+	assert.Contains(t, d.Stale[0].Stale, "no longer in the go-live team")
+	g.vote("Olga", mep.Go)
+	d, err = g.r.GoNoGo().Decide(bg, g.c.now())
+	require.NoError(t, err)
+	assert.Equal(t, mep.Go, d.Verdict, "%s", d)
+	assert.Equal(t, "Olga", d.By)
+}

@@ -49,7 +49,7 @@ func (r *Rollout) Propose(ctx context.Context, from time.Time, n int, horizon ti
 	)
 	r.with(func(st *state, ro *rollout) {
 		est = ro.estimate()
-		current, _ := ro.countVotes(from, st.opsReadyAt(), st.firstGoLive(ro))
+		current, _ := ro.countVotes(st, from)
 		c = ro.change(st, from.Round(0), from.Round(0), est, current)
 		policies = ro.policySet(r.p)
 		loc = ro.t0.Location()

@@ -87,12 +87,13 @@ func (g GoNoGo) Votes() []Vote {
 }
 
 // countVotes returns the votes that count at now, the last of each person
-// for each role, and those that do not, each with the reason why.
+// for each role, and those that do not, each with the reason why: a vote
+// counts while its voter is in the go-live team with the role (R3, R9).
 //
-// Before the first go-live, opsReady is when the operations readiness
-// was complete (R13; zero: not complete): a vote given before it does
-// not count either.
-func (ro *rollout) countVotes(now, opsReady time.Time, first bool) (current, stale []Vote) {
+// Before the first go-live, a vote given before the operations readiness
+// was complete (R13) does not count either.
+func (ro *rollout) countVotes(st *state, now time.Time) (current, stale []Vote) {
+	opsReady, first := st.opsReadyAt(), st.firstGoLive(ro)
 	digest := ro.readiness.Digest()
 	readyAt := ro.readiness.ReadyAt()
 	loc := ro.t0.Location()
@@ -109,6 +110,8 @@ func (ro *rollout) countVotes(now, opsReady time.Time, first bool) (current, sta
 		switch {
 		case latest[[2]string{v.Role.String(), v.By}] != i:
 			continue // replaced by a later vote of the same person
+		case st.people.inTeam(v.By, v.Role) != nil:
+			v.Stale = "the voter is no longer in the go-live team with the " + v.Role.String() + " role (R3)"
 		case v.gen != ro.gen:
 			v.Stale = fmt.Sprintf("given for T0 %s; T0 is now %s: vote again",
 				v.T0.In(loc).Format("2006-01-02 15:04 MST"), ro.t0.In(loc).Format("2006-01-02 15:04 MST"))

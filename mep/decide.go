@@ -208,6 +208,16 @@ func (ro *rollout) methodChecks(st *state, p *Project, now time.Time, v *verdict
 			v.block(fmt.Sprintf("readiness (R8): the readiness checklist has no item for the %s (purpose %s)",
 				purposeWords[c.Purpose], c.Purpose))
 		}
+		// A waived item is no backup, and an optional one is waited for
+		// as a required one is (readinessChecks).
+		for _, res := range c.NotDone {
+			switch {
+			case res.Status == checklist.Waived:
+				v.block(fmt.Sprintf("readiness (R8): item %s, for the %s, was waived: a waiver does not count", res.Item.ID, purposeWords[c.Purpose]))
+			case res.Item.Optional:
+				v.wait(fmt.Sprintf("readiness (R8): item %s, for the %s, is not done", res.Item.ID, purposeWords[c.Purpose]))
+			}
+		}
 	}
 	for _, err := range st.people.check() { // R3, at every GO
 		v.block("team (R3): " + trimPrefix(err.Error()))

@@ -293,3 +293,28 @@ func TestVoteOfAVoterLeftOutOfTheTeamDoesNotCount(t *testing.T) {
 	assert.Equal(t, mep.Go, d.Verdict, "%s", d)
 	assert.Equal(t, "Olga", d.By)
 }
+
+// The readiness items of R8 must be done for a GO: one marked optional
+// and never done, or one waived, is no backup and no hardware check.
+func TestR8ItemsMustBeDone(t *testing.T) {
+	for _, mode := range []string{"optional", "waived"} {
+		t.Run(mode, func(t *testing.T) {
+			rl := goliveReadiness()
+			rl.Items[0].Optional = mode == "optional"
+			rl.WaiveRequired = mode == "waived"
+			g := rolloutsOnly(t, mep.RolloutOptions{Readiness: rl})
+			g.c.set(g.t0.Add(-5 * time.Hour))
+			if mode == "waived" {
+				require.NoError(t, g.r.Readiness().Waive("config-backup", "Otto", time.Time{}, "no time"))
+			}
+			require.NoError(t, g.r.Readiness().Check("new-hardware-verified", "Otto", time.Time{}, ""))
+			g.c.set(g.t0.Add(-3 * time.Hour))
+			g.vote("Otto", mep.Go)
+			g.c.set(g.t0.Add(-30 * time.Minute))
+			d, err := g.r.GoNoGo().Decide(bg, g.c.now())
+			require.NoError(t, err)
+			assert.NotEqual(t, mep.Go, d.Verdict, "%s", d)
+			assert.Contains(t, d.String(), "config-backup")
+		})
+	}
+}

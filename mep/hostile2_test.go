@@ -11,6 +11,7 @@ import (
 
 	"github.com/mepkit/mepkit/checklist"
 	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/policy"
 	"github.com/mepkit/mepkit/timeline"
 )
 
@@ -317,4 +318,25 @@ func TestR8ItemsMustBeDone(t *testing.T) {
 			assert.Contains(t, d.String(), "config-backup")
 		})
 	}
+}
+
+// A rollout's own readiness window does not lower the project's recorded
+// readiness lead: with a lead of 3h, a policy asking 1h leaves the 3h
+// window in place (R7: more time, never less).
+func TestRolloutPolicyDoesNotLowerTheReadinessLead(t *testing.T) {
+	g := newGolive(t, &mep.Options{RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "in production", ReadinessLead: 3 * time.Hour})
+	tickAll(t, g.p.Operations(), checklist.Operations(), g.c.now(), "Mia")
+	g.c.set(g.t0.Add(-day(1)))
+	g.newRollout(mep.RolloutOptions{Policies: policy.Set{policy.ReadinessWindow(time.Hour)}})
+	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{
+		Summary: rehearse(t, g.c.now().Add(-day(1)), goliveRunbook(), 5, 20, 10, 5), Environment: "preprod", ProductionLike: true,
+	}))
+	g.ready(g.t0.Add(-90 * time.Minute))
+	g.c.set(g.t0.Add(-80 * time.Minute))
+	g.vote("Otto", mep.Go)
+	g.c.set(g.t0.Add(-10 * time.Minute))
+	d, err := g.r.GoNoGo().Decide(bg, g.c.now())
+	require.NoError(t, err)
+	assert.Equal(t, mep.NoGo, d.Verdict, "%s", d)
+	assert.Contains(t, d.String(), "3h")
 }

@@ -47,7 +47,8 @@ type RolloutOptions struct {
 	// Policies are checked against the whole operation, [T0, T0+estimate).
 	// The rollout adds the method's freeze (R11) unless the project opted
 	// out ([Project.OptOutOfFreeze]), a readiness window with the
-	// project's ReadinessLead unless the set has one, and a GO quorum for
+	// project's ReadinessLead unless the set has one with as long a lead
+	// (a shorter one does not lower the project's), and a GO quorum for
 	// each role of Quorum that the set does not require already; it finds
 	// them by type, never by name, and makes them mandatory: no override
 	// lifts the GO or the readiness window.
@@ -208,11 +209,13 @@ func (p *Project) buildPolicies(user policy.Set, quorum map[Role]int, optedOut b
 		if q == nil {
 			continue
 		}
-		_, isReady := readinessLead(q)
+		lead, isReady := readinessLead(q)
 		role, _, isQuorum := quorumOf(q)
 		switch {
 		case isReady:
-			hasReadiness = true
+			// It stands for the project's window only if it asks as much
+			// time (R7: more, never less).
+			hasReadiness = hasReadiness || lead >= p.lead
 			set = append(set, policy.Mandatory(q))
 		case isQuorum:
 			required[role] = true

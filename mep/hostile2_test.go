@@ -340,3 +340,29 @@ func TestRolloutPolicyDoesNotLowerTheReadinessLead(t *testing.T) {
 	assert.Equal(t, mep.NoGo, d.Verdict, "%s", d)
 	assert.Contains(t, d.String(), "3h")
 }
+
+// A rollout's own quorum policy does not lower the quorum it was created
+// with: two operations GOs asked, a policy asking one leaves two (R9).
+func TestRolloutPolicyDoesNotLowerTheQuorum(t *testing.T) {
+	g := newGolive(t, &mep.Options{RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "in production"})
+	require.NoError(t, g.p.Team().Add(mep.Member{Name: "Olga", Roles: []mep.Role{mep.RoleOperations}}))
+	require.NoError(t, g.p.Team().Choose("Sam", "Sam", "Bea", "Vic", "Otto", "Mia", "Olga"))
+	tickAll(t, g.p.Operations(), checklist.Operations(), g.c.now(), "Mia")
+	g.c.set(g.t0.Add(-day(1)))
+	g.newRollout(mep.RolloutOptions{Quorum: map[mep.Role]int{mep.RoleOperations: 2},
+		Policies: policy.Set{policy.RequireQuorum("operations", 1)}})
+	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{
+		Summary: rehearse(t, g.c.now().Add(-day(1)), goliveRunbook(), 5, 20, 10, 5), Environment: "preprod", ProductionLike: true,
+	}))
+	g.ready(g.t0.Add(-5 * time.Hour))
+	g.c.set(g.t0.Add(-3 * time.Hour))
+	g.vote("Otto", mep.Go)
+	g.c.set(g.t0.Add(-30 * time.Minute))
+	d, err := g.r.GoNoGo().Decide(bg, g.c.now())
+	require.NoError(t, err)
+	assert.NotEqual(t, mep.Go, d.Verdict, "%s", d)
+	g.vote("Olga", mep.Go)
+	d, err = g.r.GoNoGo().Decide(bg, g.c.now())
+	require.NoError(t, err)
+	assert.Equal(t, mep.Go, d.Verdict, "%s", d)
+}

@@ -49,9 +49,9 @@ type RolloutOptions struct {
 	// out ([Project.OptOutOfFreeze]), a readiness window with the
 	// project's ReadinessLead unless the set has one with as long a lead
 	// (a shorter one does not lower the project's), and a GO quorum for
-	// each role of Quorum that the set does not require already; it finds
-	// them by type, never by name, and makes them mandatory: no override
-	// lifts the GO or the readiness window.
+	// each role of Quorum that the set does not require already as many
+	// times; it finds them by type, never by name, and makes them
+	// mandatory: no override lifts the GO or the readiness window.
 	Policies policy.Set
 	// Quorum is how many distinct members of the go-live team with each
 	// role must vote GO (R9). The operations team's GO is always needed:
@@ -204,13 +204,13 @@ func (p *Project) rolloutPolicies(user policy.Set, quorum map[Role]int) (policy.
 func (p *Project) buildPolicies(user policy.Set, quorum map[Role]int, optedOut bool) (policy.Set, error) {
 	var set policy.Set
 	hasReadiness := false
-	required := map[string]bool{}
+	required := map[string]int{} // the most GOs a policy of the set asks of each role
 	for _, q := range user {
 		if q == nil {
 			continue
 		}
 		lead, isReady := readinessLead(q)
-		role, _, isQuorum := quorumOf(q)
+		role, n, isQuorum := quorumOf(q)
 		switch {
 		case isReady:
 			// It stands for the project's window only if it asks as much
@@ -218,7 +218,7 @@ func (p *Project) buildPolicies(user policy.Set, quorum map[Role]int, optedOut b
 			hasReadiness = hasReadiness || lead >= p.lead
 			set = append(set, policy.Mandatory(q))
 		case isQuorum:
-			required[role] = true
+			required[role] = max(required[role], n)
 			set = append(set, policy.Mandatory(q))
 		default:
 			set = append(set, q)
@@ -235,7 +235,7 @@ func (p *Project) buildPolicies(user policy.Set, quorum map[Role]int, optedOut b
 		set = append(set, policy.Mandatory(readinessWindow(p.lead)))
 	}
 	for _, role := range slices.Sorted(maps.Keys(quorum)) {
-		if !required[role.String()] {
+		if required[role.String()] < quorum[role] { // a smaller quorum does not lower the rollout's
 			set = append(set, policy.Mandatory(requireQuorum(role.String(), quorum[role])))
 		}
 	}

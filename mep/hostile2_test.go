@@ -2,6 +2,7 @@ package mep_test
 
 import (
 	"math"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -365,4 +366,21 @@ func TestRolloutPolicyDoesNotLowerTheQuorum(t *testing.T) {
 	d, err = g.r.GoNoGo().Decide(bg, g.c.now())
 	require.NoError(t, err)
 	assert.Equal(t, mep.Go, d.Verdict, "%s", d)
+}
+
+// Opening a record that does not exist creates nothing, and a project
+// that could not be created leaves no empty file behind.
+func TestNoFileLeftBehind(t *testing.T) {
+	dir := t.TempDir()
+	_, err := mep.OpenFile(filepath.Join(dir, "missing.jsonl"), nil)
+	assert.ErrorIs(t, err, mep.ErrNoProject)
+	_, err = mep.OpenFile(dir, nil)
+	assert.ErrorIs(t, err, mep.ErrNoProject)
+	_, err = mep.CreateFile(filepath.Join(dir, "bad.jsonl"), "billing v2", &mep.Options{BuildShare: 2})
+	assert.Equal(t, "options.build_share", fieldErr(t, err).Field)
+	_, err = mep.CreateFile(dir, "billing v2", &mep.Options{Location: time.FixedZone("UTC+1", 3600)})
+	assert.Equal(t, "options.location", fieldErr(t, err).Field)
+	left, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Empty(t, left)
 }

@@ -384,3 +384,17 @@ func TestNoFileLeftBehind(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, left)
 }
+
+// A phase is planned for twenty years at most: two phases planned for
+// math.MaxInt64 overflowed the plan's total to an hour, and Build's
+// share (R2) to 2.5 million.
+func TestPlanIsBounded(t *testing.T) {
+	g := newGolive(t, nil)
+	require.NoError(t, g.p.Plan(mep.Build, 20*365*24*time.Hour))
+	before := len(g.p.Record())
+	err := g.p.Plan(mep.Scoping, math.MaxInt64)
+	assert.Equal(t, "plan.scoping", fieldErr(t, err).Field)
+	assert.Len(t, g.p.Record(), before)
+	b := g.p.Budget(g.c.now())
+	assert.InDelta(t, 1.0, b.PlannedBuild, 1e-9)
+}

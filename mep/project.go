@@ -210,6 +210,10 @@ type Transition struct {
 // Project is safe for simultaneous use by multiple goroutines; the values
 // it returns are copies. Its views ([Project.Team], [Project.Tracker],
 // [Project.Lessons]) and its rollouts share its lock.
+//
+// The zero value is not a project and its methods panic: get one with
+// [New], [Create], [CreateFile], [Open] or [OpenFile]. So for the zero
+// values of the views and of [Rollout].
 type Project struct {
 	mu sync.Mutex // guards everything below; see the lock order in doc.go
 	settings

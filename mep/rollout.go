@@ -75,7 +75,8 @@ type RolloutOptions struct {
 // in the project's record.
 //
 // Rollout is safe for simultaneous use by multiple goroutines; it shares
-// its project's lock. Get one with [Project.NewRollout].
+// its project's lock. Get one with [Project.NewRollout] or
+// [Project.Rollout]; the zero value is not usable (its methods panic).
 type Rollout struct {
 	p    *Project
 	name string

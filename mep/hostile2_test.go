@@ -398,3 +398,26 @@ func TestPlanIsBounded(t *testing.T) {
 	b := g.p.Budget(g.c.now())
 	assert.InDelta(t, 1.0, b.PlannedBuild, 1e-9)
 }
+
+// A step that would start before the previous one ended, the clock
+// having stepped back, is refused as an end before its start is: the
+// journal keeps time's order, and the drift no longer says the cutover
+// ends before its first step did (R10).
+func TestStepBeforeTheLastOneIsRefused(t *testing.T) {
+	g := rolloutsOnly(t, mep.RolloutOptions{})
+	g.ready(g.t0.Add(-5 * time.Hour))
+	g.c.set(g.t0.Add(-3 * time.Hour))
+	g.vote("Otto", mep.Go)
+	g.c.set(g.t0.Add(-30 * time.Minute))
+	_, err := g.r.GoNoGo().Decide(bg, g.c.now())
+	require.NoError(t, err)
+	g.c.set(g.t0)
+	g.runCutover(10)
+	g.c.add(-30 * time.Minute) // the clock steps back
+	before := len(g.p.Record())
+	err = g.r.Cutover().Start("migrate-db", "Bea")
+	assert.Equal(t, "step.at", fieldErr(t, err).Field)
+	assert.Len(t, g.p.Record(), before)
+	g.c.add(time.Hour)
+	require.NoError(t, g.r.Cutover().Start("migrate-db", "Bea"))
+}

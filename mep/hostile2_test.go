@@ -421,3 +421,20 @@ func TestStepBeforeTheLastOneIsRefused(t *testing.T) {
 	g.c.add(time.Hour)
 	require.NoError(t, g.r.Cutover().Start("migrate-db", "Bea"))
 }
+
+// A T0 whose year is 9999 in UTC but 10000 in the project's zone is
+// refused: the record read it back in Paris time, and a decision taken
+// on it made the record unopenable.
+func TestT0AtTheEdgeOfTheRecordIsRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.jsonl")
+	g := newGoliveFile(t, path, &mep.Options{RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "in production"})
+	before := len(g.p.Record())
+	_, err := g.p.NewRollout(mep.RolloutOptions{Name: "x", T0: time.Date(9999, 12, 31, 23, 30, 0, 0, time.UTC),
+		Runbook: []mep.Step{{ID: "a", Expected: time.Hour}}})
+	assert.Equal(t, "rollout.t0", fieldErr(t, err).Field)
+	assert.Len(t, g.p.Record(), before)
+	require.NoError(t, g.p.Close())
+	again, err := mep.OpenFile(path, nil)
+	require.NoError(t, err)
+	require.NoError(t, again.Close())
+}

@@ -438,3 +438,13 @@ func TestT0AtTheEdgeOfTheRecordIsRefused(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, again.Close())
 }
+
+// Only a member with the operations role opts the project out of the
+// method's freeze, as only one asks for a break-glass override: a name
+// nobody knows no longer lifts Fridays for every rollout (R11).
+func TestOptOutOfFreezeNeedsAnOperationsMember(t *testing.T) {
+	g := newGolive(t, nil)
+	assert.ErrorIs(t, g.p.OptOutOfFreeze("nobody", "we deploy on Fridays"), mep.ErrNotFound)
+	assert.Equal(t, "opt_out.by", fieldErr(t, g.p.OptOutOfFreeze("Bea", "we deploy on Fridays")).Field)
+	require.NoError(t, g.p.OptOutOfFreeze("Otto", "a 24/7 shop: Friday is as quiet as any day"))
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -274,21 +273,6 @@ func waitsFor(q policy.Policy) bool {
 	return ok
 }
 
-// goBy names who gave the GO: the first operations voter, else the first.
-func goBy(votes []Vote) string {
-	for _, v := range votes {
-		if v.Verdict == Go && v.Role == RoleOperations {
-			return v.By
-		}
-	}
-	for _, v := range votes {
-		if v.Verdict == Go {
-			return v.By
-		}
-	}
-	return ""
-}
-
 // Decide takes the go/no-go decision at now (see [GoNoGo.Evaluate]) and
 // records it with its reasons and the policies' answers (R9). Only after
 // a Go for the current T0 may cutover steps start. It returns a
@@ -496,28 +480,6 @@ func (v *evDecision) check(st *state) error {
 		}
 	}
 	v.policies = b
-	return nil
-}
-
-// goStands reports why a GO at now has nothing to stand on: the checks
-// of evaluate that the record alone can make again (R1, R7, R9), so that
-// a replay refuses a GO the API would not have recorded.
-func (ro *rollout) goStands(st *state, now time.Time) error {
-	current, _ := ro.countVotes(st, now)
-	for _, vt := range current {
-		if vt.Verdict == NoGo {
-			return fmt.Errorf("%w: a GO with a No-Go that counts (%s)", ErrNoGo, vt)
-		}
-	}
-	late := slices.ContainsFunc(ro.readiness.Late(now), func(it checklist.Item) bool { return !it.Optional })
-	switch {
-	case goBy(current) == "":
-		return fmt.Errorf("%w: a GO without a GO vote that counts", ErrNoGo)
-	case !ro.readiness.Ready() || late:
-		return fmt.Errorf("%w: a GO on a readiness checklist not ready in time", ErrNoGo)
-	case st.phaseAllows(ro) != "":
-		return fmt.Errorf("%w: a GO in a phase that does not allow it: %s", ErrNoGo, st.phaseAllows(ro))
-	}
 	return nil
 }
 

@@ -2,9 +2,11 @@ package mep
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/mepkit/mepkit/checklist"
 	"github.com/mepkit/mepkit/policy"
 )
 
@@ -196,4 +198,41 @@ func (v *evVote) apply(st *state) {
 	vt.At, vt.Reason = recordedLate(vt.At, st.now, vt.Reason)
 	vt.gen = r.gen
 	r.votes = append(r.votes, vt)
+}
+
+// goBy names who gave the GO: the first operations voter, else the first.
+func goBy(votes []Vote) string {
+	for _, v := range votes {
+		if v.Verdict == Go && v.Role == RoleOperations {
+			return v.By
+		}
+	}
+	for _, v := range votes {
+		if v.Verdict == Go {
+			return v.By
+		}
+	}
+	return ""
+}
+
+// goStands reports why a GO at now has nothing to stand on: the checks
+// of evaluate that the record alone can make again (R1, R7, R9), so that
+// a replay refuses a GO the API would not have recorded.
+func (ro *rollout) goStands(st *state, now time.Time) error {
+	current, _ := ro.countVotes(st, now)
+	for _, vt := range current {
+		if vt.Verdict == NoGo {
+			return fmt.Errorf("%w: a GO with a No-Go that counts (%s)", ErrNoGo, vt)
+		}
+	}
+	late := slices.ContainsFunc(ro.readiness.Late(now), func(it checklist.Item) bool { return !it.Optional })
+	switch {
+	case goBy(current) == "":
+		return fmt.Errorf("%w: a GO without a GO vote that counts", ErrNoGo)
+	case !ro.readiness.Ready() || late:
+		return fmt.Errorf("%w: a GO on a readiness checklist not ready in time", ErrNoGo)
+	case st.phaseAllows(ro) != "":
+		return fmt.Errorf("%w: a GO in a phase that does not allow it: %s", ErrNoGo, st.phaseAllows(ro))
+	}
+	return nil
 }

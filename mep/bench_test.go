@@ -167,7 +167,7 @@ func BenchmarkDecide(b *testing.B) {
 	_, err = r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go})
 	require.NoError(b, err)
 	now := utc(2026, 11, 12, 19, 0)
-	c.set(now)
+	c.set(now) // a decision is taken at the project's clock
 	d, err := r.GoNoGo().Decide(context.Background(), now)
 	require.NoError(b, err)
 	require.True(b, d.IsGo(), d.String())

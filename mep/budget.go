@@ -76,7 +76,8 @@ func (st *state) budget(p *Project, now time.Time) Budget {
 }
 
 // Plan sets the planned time of phase ph (R2); 0 clears it. It returns a
-// *FieldError for an invalid phase or a negative duration.
+// *FieldError for an invalid phase, a negative duration or one over
+// twenty years.
 func (p *Project) Plan(ph Phase, d time.Duration) error {
 	if !ph.isValid() {
 		return fieldErr("plan.phase", ph.String(), "invalid phase")
@@ -128,8 +129,15 @@ func (v *evPlan) check(*state) error {
 		return fieldErr("plan.phase", v.Phase.String(), "invalid phase")
 	case v.Planned < 0:
 		return fieldErr("plan.duration", v.Planned.String(), "negative")
+	case v.Planned > maxPlan:
+		// The plan's total must not overflow: the R2 share is its ratio.
+		return fieldErr("plan."+v.Phase.String(), v.Planned.String(), "over twenty years")
 	}
 	return nil
 }
+
+// maxPlan bounds the planned time of a phase: twenty years, so that the
+// ten phases add up without overflow.
+const maxPlan = 20 * 366 * 24 * time.Hour
 
 func (v *evPlan) apply(st *state) { st.planned[v.Phase] = v.Planned }

@@ -95,7 +95,7 @@ func (st *state) phaseAllows(ro *rollout) string {
 // start: T0, or the instant the first step actually starts.
 func (ro *rollout) evaluate(ctx context.Context, st *state, p *Project, now, start time.Time) Decision {
 	est := ro.estimate()
-	current, stale := ro.countVotes(now, st.opsReadyAt(), st.firstGoLive(ro))
+	current, stale := ro.countVotes(st, now)
 	c := ro.change(st, now, start, est, current)
 	d := Decision{At: now, T0: ro.t0, Votes: current, Stale: stale, Digest: ro.readiness.Digest(), Estimate: c.Duration}
 	set := ro.policySet(p)
@@ -216,9 +216,21 @@ func (ro *rollout) methodChecks(st *state, p *Project, now time.Time, v *verdict
 			v.block(Reason{Source: "operations readiness", Rule: policy.R13, Text: trimPrefix(err.Error())})
 		}
 	}
-	for _, pur := range ro.lacksR8() { // R8: the list lacks the item; one not done is pending or late
-		v.block(Reason{Source: "readiness", Rule: policy.R8, Text: fmt.Sprintf("the readiness checklist has no item for the %s (purpose %s)",
-			purposeWords[pur], pur)})
+	for _, c := range ro.readiness.Coverage(checklist.HardwareVerified, checklist.ConfigBackup) {
+		if len(c.Items) == 0 { // R8: the list lacks the item; one not done is pending or late
+			v.block(Reason{Source: "readiness", Rule: policy.R8, Text: fmt.Sprintf("the readiness checklist has no item for the %s (purpose %s)",
+				purposeWords[c.Purpose], c.Purpose)})
+		}
+		// A waived item is no backup, and an optional one is waited for
+		// as a required one is (readinessChecks).
+		for _, res := range c.NotDone {
+			switch {
+			case res.Status == checklist.Waived:
+				v.block(Reason{Source: "readiness", Rule: policy.R8, Text: fmt.Sprintf("item %s, for the %s, was waived: a waiver does not count", res.Item.ID, purposeWords[c.Purpose])})
+			case res.Item.Optional:
+				v.wait(Reason{Source: "readiness", Rule: policy.R8, Text: fmt.Sprintf("item %s, for the %s, is not done", res.Item.ID, purposeWords[c.Purpose])})
+			}
+		}
 	}
 	for _, err := range st.people.check() { // R3, at every GO
 		v.block(Reason{Source: "team", Rule: policy.R3, Text: trimPrefix(err.Error())})
@@ -275,21 +287,6 @@ func waitsFor(q policy.Policy) bool {
 	return ok
 }
 
-// goBy names who gave the GO: the first operations voter, else the first.
-func goBy(votes []Vote) string {
-	for _, v := range votes {
-		if v.Verdict == Go && v.Role == RoleOperations {
-			return v.By
-		}
-	}
-	for _, v := range votes {
-		if v.Verdict == Go {
-			return v.By
-		}
-	}
-	return ""
-}
-
 // Decide takes the go/no-go decision at now (see [GoNoGo.Evaluate]) and
 // records it with its reasons and the policies' answers (R9). Only after
 // a Go for the current T0 may cutover steps start. It returns a
@@ -326,19 +323,4 @@ func (g GoNoGo) Decided() Decision {
 	var d Decision
 	r.with(func(_ *state, ro *rollout) { d = ro.decided })
 	return d
-}
-
-// lacksR8 returns the purposes of R8 (hardware verified, configurations
-// backed up) that the rollout's readiness list has no item for. The list
-// never changes: the answer is kept.
-func (ro *rollout) lacksR8() []checklist.Purpose {
-	if !ro.r8Known {
-		ro.r8Known = true
-		for _, c := range ro.readiness.Coverage(checklist.HardwareVerified, checklist.ConfigBackup) {
-			if len(c.Items) == 0 {
-				ro.r8Lacks = append(ro.r8Lacks, c.Purpose)
-			}
-		}
-	}
-	return ro.r8Lacks
 }

@@ -3,8 +3,6 @@ package mep
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -199,28 +197,6 @@ func (v *evDecision) check(st *state) error {
 		}
 	}
 	v.policies = b
-	return nil
-}
-
-// goStands reports why a GO at now has nothing to stand on: the checks
-// of evaluate that the record alone can make again (R1, R7, R9), so that
-// a replay refuses a GO the API would not have recorded.
-func (ro *rollout) goStands(st *state, now time.Time) error {
-	current, _ := ro.countVotes(now, st.opsReadyAt(), st.firstGoLive(ro))
-	for _, vt := range current {
-		if vt.Verdict == NoGo {
-			return fmt.Errorf("%w: a GO with a No-Go that counts (%s)", ErrNoGo, vt)
-		}
-	}
-	late := slices.ContainsFunc(ro.readiness.Late(now), func(it checklist.Item) bool { return !it.Optional })
-	switch {
-	case goBy(current) == "":
-		return fmt.Errorf("%w: a GO without a GO vote that counts", ErrNoGo)
-	case !ro.readiness.Ready() || late:
-		return fmt.Errorf("%w: a GO on a readiness checklist not ready in time", ErrNoGo)
-	case st.phaseAllows(ro) != "":
-		return fmt.Errorf("%w: a GO in a phase that does not allow it: %s", ErrNoGo, st.phaseAllows(ro))
-	}
 	return nil
 }
 

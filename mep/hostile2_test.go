@@ -1,6 +1,8 @@
 package mep_test
 
 import (
+	"math"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/mepkit/mepkit/checklist"
 	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/policy"
 	"github.com/mepkit/mepkit/timeline"
 )
 
@@ -193,4 +196,255 @@ func TestReplayRefusesForgedGo(t *testing.T) {
 	require.ErrorAs(t, err, &re)
 	assert.Equal(t, forged.Seq, re.Seq)
 	assert.ErrorIs(t, err, mep.ErrCorrupt)
+}
+
+// A value that replay could not read back (a date past the year 9999, a
+// due date a cadence pushes out of range) is refused before it is
+// appended: the call fails, the record has the same entries, and it
+// still opens.
+func TestUnreadableValuesAppendNothing(t *testing.T) {
+	far := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	for name, call := range map[string]func(g *golive) error{
+		"action due in 10000": func(g *golive) error {
+			_, err := g.p.Tracker().Assign(mep.ActionSpec{Title: "print", Owner: "Bea", Due: far}, "Sam", time.Time{})
+			return err
+		},
+		"next meeting in 10000": func(g *golive) error {
+			_, err := g.p.Tracker().Hold(mep.Minutes{At: g.c.now(), Attendees: []string{"Sam"}, NoActions: "none", Next: far})
+			return err
+		},
+		"due date from a huge cadence": func(g *golive) error {
+			_, err := g.p.Tracker().Hold(mep.Minutes{At: g.c.now(), Attendees: []string{"Sam"},
+				Actions: []mep.ActionSpec{{Title: "print", Owner: "Bea"}}})
+			return err
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "p.jsonl")
+			g := newGoliveFile(t, path, nil)
+			require.NoError(t, g.p.Tracker().SetCadence(mep.Cadence{Months: 1 << 40}, "Sam"))
+			before := len(g.p.Record())
+			assert.ErrorIs(t, call(g), mep.ErrInvalid)
+			assert.Len(t, g.p.Record(), before, "nothing appended")
+			require.NoError(t, g.p.Close())
+			again, err := mep.OpenFile(path, nil)
+			require.NoError(t, err, "the record still opens")
+			require.NoError(t, again.Close())
+		})
+	}
+}
+
+// Propose looks at most ten years ahead: each slot it finds looks at the
+// free windows up to the horizon, and a horizon of centuries took
+// minutes of CPU.
+func TestProposeHorizonIsBounded(t *testing.T) {
+	g := rolloutsOnly(t, mep.RolloutOptions{})
+	_, err := g.r.Propose(bg, g.c.now(), math.MaxInt, math.MaxInt64)
+	assert.Equal(t, "propose.horizon", fieldErr(t, err).Field)
+	p, err := g.r.Propose(bg, g.c.now(), 3, 10*365*24*time.Hour)
+	require.NoError(t, err)
+	assert.Len(t, p.Slots, 3)
+}
+
+// A rehearsal whose steps add up to more than a year, or end before they
+// start, is refused: two steps timed from the year 1 overflowed the
+// estimate to -2ns, a cutover that fits any window, and a GO (R5, R11).
+func TestRehearsalDurationsAreBounded(t *testing.T) {
+	ancient := time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+	for name, spans := range map[string][]timeline.Span{
+		"from the year 1": {
+			{Step: "stop-app", Start: ancient, End: goliveT0.Add(-day(2)), Impact: timeline.Outage},
+			{Step: "migrate-db", Start: ancient, End: goliveT0.Add(-day(2)), Impact: timeline.Outage},
+		},
+		"ends before it starts": {
+			{Step: "stop-app", Start: goliveT0.Add(-day(2)), End: goliveT0.Add(-day(3))},
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			g := rolloutsOnly(t, mep.RolloutOptions{Runbook: goliveRunbook()[:2]})
+			before := len(g.p.Record())
+			err := g.r.AddRehearsal(mep.RehearsalRun{Summary: timeline.Summary{Steps: spans}, Environment: "prod", ProductionLike: true})
+			assert.Equal(t, "rehearsal.steps", fieldErr(t, err).Field)
+			assert.Len(t, g.p.Record(), before)
+		})
+	}
+}
+
+// A GO counts while its voter is in the go-live team with the role: a
+// voter left out of the team chosen since no longer gives the GO (R3,
+// R9).
+func TestVoteOfAVoterLeftOutOfTheTeamDoesNotCount(t *testing.T) {
+	g := rolloutsOnly(t, mep.RolloutOptions{})
+	require.NoError(t, g.p.Team().Add(mep.Member{Name: "Olga", Roles: []mep.Role{mep.RoleOperations}}))
+	require.NoError(t, g.p.Team().Choose("Sam", "Sam", "Bea", "Vic", "Otto", "Mia", "Olga"))
+	g.ready(g.t0.Add(-5 * time.Hour))
+	g.c.set(g.t0.Add(-3 * time.Hour))
+	g.vote("Otto", mep.Go)
+	g.c.set(g.t0.Add(-2 * time.Hour))
+	require.NoError(t, g.p.Team().Choose("Sam", "Sam", "Bea", "Vic", "Mia", "Olga"))
+
+	g.c.set(g.t0.Add(-30 * time.Minute))
+	d, err := g.r.GoNoGo().Decide(bg, g.c.now())
+	require.NoError(t, err)
+	assert.NotEqual(t, mep.Go, d.Verdict, "%s", d)
+	require.Len(t, d.Stale, 1)
+	assert.Contains(t, d.Stale[0].Stale, "no longer in the go-live team")
+	g.vote("Olga", mep.Go)
+	d, err = g.r.GoNoGo().Decide(bg, g.c.now())
+	require.NoError(t, err)
+	assert.Equal(t, mep.Go, d.Verdict, "%s", d)
+	assert.Equal(t, "Olga", d.By)
+}
+
+// The readiness items of R8 must be done for a GO: one marked optional
+// and never done, or one waived, is no backup and no hardware check.
+func TestR8ItemsMustBeDone(t *testing.T) {
+	for _, mode := range []string{"optional", "waived"} {
+		t.Run(mode, func(t *testing.T) {
+			rl := goliveReadiness()
+			rl.Items[0].Optional = mode == "optional"
+			rl.WaiveRequired = mode == "waived"
+			g := rolloutsOnly(t, mep.RolloutOptions{Readiness: rl})
+			g.c.set(g.t0.Add(-5 * time.Hour))
+			if mode == "waived" {
+				require.NoError(t, g.r.Readiness().Waive("config-backup", "Otto", time.Time{}, "no time"))
+			}
+			require.NoError(t, g.r.Readiness().Check("new-hardware-verified", "Otto", time.Time{}, ""))
+			g.c.set(g.t0.Add(-3 * time.Hour))
+			g.vote("Otto", mep.Go)
+			g.c.set(g.t0.Add(-30 * time.Minute))
+			d, err := g.r.GoNoGo().Decide(bg, g.c.now())
+			require.NoError(t, err)
+			assert.NotEqual(t, mep.Go, d.Verdict, "%s", d)
+			assert.Contains(t, d.String(), "config-backup")
+		})
+	}
+}
+
+// A rollout's own readiness window does not lower the project's recorded
+// readiness lead: with a lead of 3h, a policy asking 1h leaves the 3h
+// window in place (R7: more time, never less).
+func TestRolloutPolicyDoesNotLowerTheReadinessLead(t *testing.T) {
+	g := newGolive(t, &mep.Options{RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "in production", ReadinessLead: 3 * time.Hour})
+	tickAll(t, g.p.Operations(), checklist.Operations(), g.c.now(), "Mia")
+	g.c.set(g.t0.Add(-day(1)))
+	g.newRollout(mep.RolloutOptions{Policies: policy.Set{policy.ReadinessWindow(time.Hour)}})
+	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{
+		Summary: rehearse(t, g.c.now().Add(-day(1)), goliveRunbook(), 5, 20, 10, 5), Environment: "preprod", ProductionLike: true,
+	}))
+	g.ready(g.t0.Add(-90 * time.Minute))
+	g.c.set(g.t0.Add(-80 * time.Minute))
+	g.vote("Otto", mep.Go)
+	g.c.set(g.t0.Add(-10 * time.Minute))
+	d, err := g.r.GoNoGo().Decide(bg, g.c.now())
+	require.NoError(t, err)
+	assert.Equal(t, mep.NoGo, d.Verdict, "%s", d)
+	assert.Contains(t, d.String(), "3h")
+}
+
+// A rollout's own quorum policy does not lower the quorum it was created
+// with: two operations GOs asked, a policy asking one leaves two (R9).
+func TestRolloutPolicyDoesNotLowerTheQuorum(t *testing.T) {
+	g := newGolive(t, &mep.Options{RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "in production"})
+	require.NoError(t, g.p.Team().Add(mep.Member{Name: "Olga", Roles: []mep.Role{mep.RoleOperations}}))
+	require.NoError(t, g.p.Team().Choose("Sam", "Sam", "Bea", "Vic", "Otto", "Mia", "Olga"))
+	tickAll(t, g.p.Operations(), checklist.Operations(), g.c.now(), "Mia")
+	g.c.set(g.t0.Add(-day(1)))
+	g.newRollout(mep.RolloutOptions{Quorum: map[mep.Role]int{mep.RoleOperations: 2},
+		Policies: policy.Set{policy.RequireQuorum("operations", 1)}})
+	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{
+		Summary: rehearse(t, g.c.now().Add(-day(1)), goliveRunbook(), 5, 20, 10, 5), Environment: "preprod", ProductionLike: true,
+	}))
+	g.ready(g.t0.Add(-5 * time.Hour))
+	g.c.set(g.t0.Add(-3 * time.Hour))
+	g.vote("Otto", mep.Go)
+	g.c.set(g.t0.Add(-30 * time.Minute))
+	d, err := g.r.GoNoGo().Decide(bg, g.c.now())
+	require.NoError(t, err)
+	assert.NotEqual(t, mep.Go, d.Verdict, "%s", d)
+	g.vote("Olga", mep.Go)
+	d, err = g.r.GoNoGo().Decide(bg, g.c.now())
+	require.NoError(t, err)
+	assert.Equal(t, mep.Go, d.Verdict, "%s", d)
+}
+
+// Opening a record that does not exist creates nothing, and a project
+// that could not be created leaves no empty file behind.
+func TestNoFileLeftBehind(t *testing.T) {
+	dir := t.TempDir()
+	_, err := mep.OpenFile(filepath.Join(dir, "missing.jsonl"), nil)
+	assert.ErrorIs(t, err, mep.ErrNoProject)
+	_, err = mep.OpenFile(dir, nil)
+	assert.ErrorIs(t, err, mep.ErrNoProject)
+	_, err = mep.CreateFile(filepath.Join(dir, "bad.jsonl"), "billing v2", &mep.Options{BuildShare: 2})
+	assert.Equal(t, "options.build_share", fieldErr(t, err).Field)
+	_, err = mep.CreateFile(dir, "billing v2", &mep.Options{Location: time.FixedZone("UTC+1", 3600)})
+	assert.Equal(t, "options.location", fieldErr(t, err).Field)
+	left, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Empty(t, left)
+}
+
+// A phase is planned for twenty years at most: two phases planned for
+// math.MaxInt64 overflowed the plan's total to an hour, and Build's
+// share (R2) to 2.5 million.
+func TestPlanIsBounded(t *testing.T) {
+	g := newGolive(t, nil)
+	require.NoError(t, g.p.Plan(mep.Build, 20*365*24*time.Hour))
+	before := len(g.p.Record())
+	err := g.p.Plan(mep.Scoping, math.MaxInt64)
+	assert.Equal(t, "plan.scoping", fieldErr(t, err).Field)
+	assert.Len(t, g.p.Record(), before)
+	b := g.p.Budget(g.c.now())
+	assert.InDelta(t, 1.0, b.PlannedBuild, 1e-9)
+}
+
+// A step that would start before the previous one ended, the clock
+// having stepped back, is refused as an end before its start is: the
+// journal keeps time's order, and the drift no longer says the cutover
+// ends before its first step did (R10).
+func TestStepBeforeTheLastOneIsRefused(t *testing.T) {
+	g := rolloutsOnly(t, mep.RolloutOptions{})
+	g.ready(g.t0.Add(-5 * time.Hour))
+	g.c.set(g.t0.Add(-3 * time.Hour))
+	g.vote("Otto", mep.Go)
+	g.c.set(g.t0.Add(-30 * time.Minute))
+	_, err := g.r.GoNoGo().Decide(bg, g.c.now())
+	require.NoError(t, err)
+	g.c.set(g.t0)
+	g.runCutover(10)
+	g.c.add(-30 * time.Minute) // the clock steps back
+	before := len(g.p.Record())
+	err = g.r.Cutover().Start("migrate-db", "Bea")
+	assert.Equal(t, "step.at", fieldErr(t, err).Field)
+	assert.Len(t, g.p.Record(), before)
+	g.c.add(time.Hour)
+	require.NoError(t, g.r.Cutover().Start("migrate-db", "Bea"))
+}
+
+// A T0 whose year is 9999 in UTC but 10000 in the project's zone is
+// refused: the record read it back in Paris time, and a decision taken
+// on it made the record unopenable.
+func TestT0AtTheEdgeOfTheRecordIsRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.jsonl")
+	g := newGoliveFile(t, path, &mep.Options{RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "in production"})
+	before := len(g.p.Record())
+	_, err := g.p.NewRollout(mep.RolloutOptions{Name: "x", T0: time.Date(9999, 12, 31, 23, 30, 0, 0, time.UTC),
+		Runbook: []mep.Step{{ID: "a", Expected: time.Hour}}})
+	assert.Equal(t, "rollout.t0", fieldErr(t, err).Field)
+	assert.Len(t, g.p.Record(), before)
+	require.NoError(t, g.p.Close())
+	again, err := mep.OpenFile(path, nil)
+	require.NoError(t, err)
+	require.NoError(t, again.Close())
+}
+
+// Only a member with the operations role opts the project out of the
+// method's freeze, as only one asks for a break-glass override: a name
+// nobody knows no longer lifts Fridays for every rollout (R11).
+func TestOptOutOfFreezeNeedsAnOperationsMember(t *testing.T) {
+	g := newGolive(t, nil)
+	assert.ErrorIs(t, g.p.OptOutOfFreeze("nobody", "we deploy on Fridays"), mep.ErrNotFound)
+	assert.Equal(t, "opt_out.by", fieldErr(t, g.p.OptOutOfFreeze("Bea", "we deploy on Fridays")).Field)
+	require.NoError(t, g.p.OptOutOfFreeze("Otto", "a 24/7 shop: Friday is as quiet as any day"))
 }

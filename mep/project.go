@@ -210,6 +210,10 @@ type Transition struct {
 // Project is safe for simultaneous use by multiple goroutines; the values
 // it returns are copies. Its views ([Project.Team], [Project.Tracker],
 // [Project.Lessons]) and its rollouts share its lock.
+//
+// The zero value is not a project and its methods panic: get one with
+// [New], [Create], [CreateFile], [Open] or [OpenFile]. So for the zero
+// values of the views and of [Rollout].
 type Project struct {
 	mu sync.Mutex // guards everything below; see the lock order in doc.go
 	settings
@@ -331,8 +335,10 @@ func (st *state) enteredAt() time.Time {
 
 // OptOutOfFreeze records that this project's rollouts run without the
 // method's freeze (R11: Fridays, weekends, public holidays and their
-// eves), by whom and why. Without it every rollout checks that freeze.
-// It returns a *FieldError without by or reason.
+// eves), by whom, a member with the operations role, and why. Without it
+// every rollout checks that freeze. It returns a *FieldError without by
+// or reason or when by does not hold the operations role, and an error
+// wrapping [ErrNotFound] for an unknown member.
 func (p *Project) OptOutOfFreeze(by, reason string) error {
 	switch {
 	case strings.TrimSpace(by) == "":
@@ -460,9 +466,18 @@ func (v *evOptOut) get(d *dec) error {
 
 var _ = register[evOptOut]()
 
-func (v *evOptOut) check(*state) error {
+func (v *evOptOut) check(st *state) error {
 	if strings.TrimSpace(v.By) == "" || strings.TrimSpace(v.Reason) == "" {
 		return fieldErr("opt_out", v.Reason, "who and why are required (R11)")
+	}
+	// Lifting the freeze weighs more than a break-glass override, which
+	// an operations member asks for.
+	i, ok := st.people.find(v.By)
+	if !ok {
+		return &notFoundError{What: "member", Key: fmt.Sprintf("%q", v.By)}
+	}
+	if !st.people.members[i].has(RoleOperations) {
+		return fieldErr("opt_out.by", v.By, "does not hold the operations role (R11)")
 	}
 	return nil
 }

@@ -330,12 +330,22 @@ func zone(name string, def *time.Location) *time.Location {
 // maxQuorum bounds the voters a quorum may ask for in one role.
 const maxQuorum = 100
 
+// The instants a record holds, a day inside the years 0-9999 in UTC.
+var (
+	minTime = time.Date(0, 1, 2, 0, 0, 0, 0, time.UTC)
+	maxTime = time.Date(9999, 12, 30, 23, 59, 59, 0, time.UTC)
+)
+
 // checkTime reports a *FieldError for a time the record cannot carry and
 // read back as the same instant in the same zone offset: a year outside
-// 0-9999 or a UTC offset that is not a whole number of minutes under 24
-// hours (RFC 3339; a zone's local mean time before 1900 has seconds).
+// 0-9999, or within a day of their ends, or a UTC offset that is not a
+// whole number of minutes under 24 hours (RFC 3339; a zone's local mean
+// time before 1900 has seconds).
 func checkTime(field string, t time.Time) error {
-	if y := t.Year(); y < 0 || y > 9999 {
+	// A day's margin at each end: the record reads a time back in the
+	// project's zone, which may be a year over (9999-12-31 23:30 UTC is
+	// 10000-01-01 in Paris).
+	if y := t.Year(); y < 0 || y > 9999 || t.Before(minTime) || t.After(maxTime) {
 		return fieldErr(field, t.String(), "outside the years 0-9999 that the record can hold")
 	}
 	if _, off := t.Zone(); off%60 != 0 || off <= -24*3600 || off >= 24*3600 {

@@ -147,10 +147,19 @@ func (v *evRehearsal) prepare(_ *Project, st *state) error {
 }
 
 // check holds that a rehearsal runs the rollout's runbook (R5): every
-// step it timed is one of its steps.
+// step it timed is one of its steps, each ended after it started, and
+// their durations add up, as the estimate adds them, to a year at most.
 func (v *evRehearsal) check(st *state) error {
 	if len(v.Run.Summary.Steps) == 0 {
 		return fieldErr("rehearsal.steps", "", "no step timed (R5)")
+	}
+	var total time.Duration
+	for _, sp := range v.Run.Summary.Steps {
+		d := sp.End.Sub(sp.Start)
+		if sp.Open || d < 0 || d > maxCutover-total {
+			return fieldErr("rehearsal.steps", sp.Step, "ends before it starts, or the steps add up to more than a year")
+		}
+		total += d
 	}
 	if v.Rollout == "" {
 		return v.ran(st) // a project's rehearsal, before any rollout

@@ -47,10 +47,11 @@ type RolloutOptions struct {
 	// Policies are checked against the whole operation, [T0, T0+estimate).
 	// The rollout adds the method's freeze (R11) unless the project opted
 	// out ([Project.OptOutOfFreeze]), a readiness window with the
-	// project's ReadinessLead unless the set has one, and a GO quorum for
-	// each role of Quorum that the set does not require already; it finds
-	// them by type, never by name, and makes them mandatory: no override
-	// lifts the GO or the readiness window.
+	// project's ReadinessLead unless the set has one with as long a lead
+	// (a shorter one does not lower the project's), and a GO quorum for
+	// each role of Quorum that the set does not require already as many
+	// times; it finds them by type, never by name, and makes them
+	// mandatory: no override lifts the GO or the readiness window.
 	Policies policy.Set
 	// Quorum is how many distinct members of the go-live team with each
 	// role must vote GO (R9). The operations team's GO is always needed:
@@ -74,7 +75,8 @@ type RolloutOptions struct {
 // in the project's record.
 //
 // Rollout is safe for simultaneous use by multiple goroutines; it shares
-// its project's lock. Get one with [Project.NewRollout].
+// its project's lock. Get one with [Project.NewRollout] or
+// [Project.Rollout]; the zero value is not usable (its methods panic).
 type Rollout struct {
 	p    *Project
 	name string
@@ -193,19 +195,21 @@ func (p *Project) buildPolicies(st *state, user policy.Set, quorum map[Role]int)
 	opts := st.options(p)
 	var set policy.Set
 	hasReadiness := false
-	required := map[string]bool{}
+	required := map[string]int{} // the most GOs a policy of the set asks of each role
 	for _, q := range user {
 		if q == nil {
 			continue
 		}
-		_, isReady := readinessLead(q)
-		role, _, isQuorum := quorumOf(q)
+		lead, isReady := readinessLead(q)
+		role, n, isQuorum := quorumOf(q)
 		switch {
 		case isReady:
-			hasReadiness = true
+			// It stands for the project's window only if it asks as much
+			// time (R7: more, never less).
+			hasReadiness = hasReadiness || lead >= p.lead
 			set = append(set, policy.Mandatory(q))
 		case isQuorum:
-			required[role] = true
+			required[role] = max(required[role], n)
 			set = append(set, policy.Mandatory(q))
 		default:
 			set = append(set, q)
@@ -222,7 +226,7 @@ func (p *Project) buildPolicies(st *state, user policy.Set, quorum map[Role]int)
 		set = append(set, policy.Mandatory(readinessWindow(opts.ReadinessLead)))
 	}
 	for _, role := range slices.Sorted(maps.Keys(quorum)) {
-		if !required[role.String()] {
+		if required[role.String()] < quorum[role] { // a smaller quorum does not lower the rollout's
 			set = append(set, policy.Mandatory(requireQuorum(role.String(), quorum[role])))
 		}
 	}

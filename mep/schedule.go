@@ -35,17 +35,26 @@ type Proposal struct {
 	Refused []policy.Decision
 }
 
+// maxHorizon bounds how far Propose looks: ten years.
+const maxHorizon = 10 * 366 * 24 * time.Hour
+
 // Propose finds up to n starts at or after from, within horizon, where the
 // cutover fits every calendar policy at the P90 of its durations simulated
 // from the rehearsals (risk.Simulate; the quantile of a policy.FitAt in
 // the policies, if higher) and with the estimate plus the margin, and no
 // earlier than readiness allows when the policies hold a readiness window;
 // it explains why from itself was refused. It returns a *FieldError when
-// some step has no estimate (no rehearsal and no Expected) or n < 1, and
+// some step has no estimate (no rehearsal and no Expected), n < 1 or
+// horizon over ten years, and
 // an error wrapping policy.ErrNoSlot when no start fits within horizon.
 func (r *Rollout) Propose(ctx context.Context, from time.Time, n int, horizon time.Duration) (Proposal, error) {
 	if n < 1 {
 		return Proposal{}, fieldErr("propose.n", fmt.Sprint(n), "less than 1")
+	}
+	if horizon > maxHorizon {
+		// Each slot looks at the free windows up to the horizon: centuries
+		// of them would take minutes.
+		return Proposal{}, fieldErr("propose.horizon", horizon.String(), "over ten years")
 	}
 	var (
 		est      Estimate
@@ -55,7 +64,7 @@ func (r *Rollout) Propose(ctx context.Context, from time.Time, n int, horizon ti
 	)
 	r.with(func(st *state, ro *rollout) {
 		est = ro.estimate()
-		current, _ := ro.countVotes(from, st.opsReadyAt(), st.firstGoLive(ro))
+		current, _ := ro.countVotes(st, from)
 		c = ro.change(st, from.Round(0), from.Round(0), est, current)
 		policies = ro.policySet(r.p)
 		loc = ro.t0.Location()

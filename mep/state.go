@@ -95,9 +95,6 @@ type rollout struct {
 	policyFile string
 	code       []string
 	attached   bool
-
-	r8Known bool                // r8Lacks is known
-	r8Lacks []checklist.Purpose // purposes of R8 the readiness list lacks (lacksR8)
 }
 
 // Note is free text written in a project's record.

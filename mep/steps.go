@@ -101,6 +101,10 @@ func (v *evStep) check(st *state) error {
 	if v.Rollback != (ro.rollback != nil && v.Event != stepSkip) {
 		return fmt.Errorf("%w: a rollback step outside a rollback, or the reverse", ErrRunbook)
 	}
+	if last := ro.lastStepAt(); v.Event != stepSkip && v.At.Before(last) {
+		// The clock stepped back: the journal keeps time's order (R10).
+		return fieldErr("step.at", v.At.Format(time.RFC3339), "before the cutover's last step event at "+last.Format(time.RFC3339)+" (did the clock step back?)")
+	}
 	switch v.Event {
 	case stepStart:
 		if err := ro.checkStart(v.Step, v.Rollback); err != nil {
@@ -385,6 +389,18 @@ func (v *evAccept) apply(st *state) {
 		r.accepted = map[string]evAccept{}
 	}
 	r.accepted[v.Step] = *v
+}
+
+// lastStepAt returns when the latest step of the cutover, forward or
+// rollback, started or ended; zero before the first.
+func (ro *rollout) lastStepAt() time.Time {
+	var t time.Time
+	for _, steps := range [][]timeline.Entry{ro.steps, ro.rbSteps} {
+		if n := len(steps); n > 0 && steps[n-1].At.After(t) {
+			t = steps[n-1].At
+		}
+	}
+	return t
 }
 
 // hasGo reports whether the decision recorded is a Go for the current T0.

@@ -75,6 +75,12 @@ func Open(s timeline.Store, opts *Options) (*Project, error) {
 // call that records it returns, unless opts.NoSync. Close the project to
 // release the file.
 func CreateFile(path, name string, opts *Options) (*Project, error) {
+	path, err := recordPath(path)
+	if err != nil {
+		return nil, err
+	}
+	_, err = os.Stat(path)
+	absent := errors.Is(err, fs.ErrNotExist)
 	s, err := openFile(path, opts)
 	if err != nil {
 		return nil, err
@@ -82,17 +88,28 @@ func CreateFile(path, name string, opts *Options) (*Project, error) {
 	p, err := Create(s, name, opts)
 	if err != nil {
 		s.Close()
+		if fi, serr := os.Stat(path); absent && serr == nil && fi.Size() == 0 {
+			os.Remove(path) // the file it made, still empty
+		}
 		return nil, err
 	}
 	return p, nil
 }
 
 // OpenFile opens a project's record on local disk, as [CreateFile] wrote
-// it, and replays it (see [Open]). A torn last line, left by a crash
-// during an append, is truncated: the facts recorded before it are all
-// there. A directory saved in the format of mepkit before the record (a
+// it, and replays it (see [Open]); a path that does not exist is
+// [ErrNoProject], and nothing is created there. A torn last line, left
+// by a crash during an append, is truncated: the facts recorded before
+// it are all there. A directory saved in the format of mepkit before the record (a
 // project.json file) is refused with [timeline.ErrOldFormat].
 func OpenFile(path string, opts *Options) (*Project, error) {
+	path, err := recordPath(path)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w: %s does not exist", ErrNoProject, path)
+	}
 	s, err := openFile(path, opts)
 	if err != nil {
 		return nil, err
@@ -154,22 +171,28 @@ func (t *tap) Since(seq uint64) ([]timeline.Entry, error) {
 	return tl.Since(seq)
 }
 
-// openFile opens the file store of path.
-func openFile(path string, opts *Options) (*timeline.FileStore, error) {
-	noSync := opts != nil && opts.NoSync
+// recordPath returns the record's file of path: path, or its RecordFile
+// when path is a directory; a path in the format before the record is
+// [timeline.ErrOldFormat].
+func recordPath(path string) (string, error) {
 	if filepath.Base(path) == oldProjectFile {
-		return nil, fmt.Errorf("%w: %s; this version keeps a project in one record file (%s)", timeline.ErrOldFormat, path, RecordFile)
+		return "", fmt.Errorf("%w: %s; this version keeps a project in one record file (%s)", timeline.ErrOldFormat, path, RecordFile)
 	}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		if _, err := os.Stat(filepath.Join(path, oldProjectFile)); err == nil {
-			return nil, fmt.Errorf("%w: %s holds %s; this version keeps a project in one record file (%s)",
+			return "", fmt.Errorf("%w: %s holds %s; this version keeps a project in one record file (%s)",
 				timeline.ErrOldFormat, path, oldProjectFile, RecordFile)
 		}
-		path = filepath.Join(path, RecordFile)
+		return filepath.Join(path, RecordFile), nil
 	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("mep: %w", err)
+		return "", fmt.Errorf("mep: %w", err)
 	}
-	s, err := timeline.OpenFileStore(path, &timeline.FileStoreOptions{NoSync: noSync})
+	return path, nil
+}
+
+// openFile opens the file store of the record at path (see recordPath).
+func openFile(path string, opts *Options) (*timeline.FileStore, error) {
+	s, err := timeline.OpenFileStore(path, &timeline.FileStoreOptions{NoSync: opts != nil && opts.NoSync})
 	if err != nil {
 		return nil, fmt.Errorf("mep: open the record: %w", err)
 	}

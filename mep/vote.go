@@ -2,9 +2,11 @@ package mep
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/mepkit/mepkit/checklist"
 	"github.com/mepkit/mepkit/policy"
 )
 
@@ -88,12 +90,13 @@ func (g GoNoGo) Votes() []Vote {
 }
 
 // countVotes returns the votes that count at now, the last of each person
-// for each role, and those that do not, each with the reason why.
+// for each role, and those that do not, each with the reason why: a vote
+// counts while its voter is in the go-live team with the role (R3, R9).
 //
-// Before the first go-live, opsReady is when the operations readiness
-// was complete (R13; zero: not complete): a vote given before it does
-// not count either.
-func (ro *rollout) countVotes(now, opsReady time.Time, first bool) (current, stale []Vote) {
+// Before the first go-live, a vote given before the operations readiness
+// was complete (R13) does not count either.
+func (ro *rollout) countVotes(st *state, now time.Time) (current, stale []Vote) {
+	opsReady, first := st.opsReadyAt(), st.firstGoLive(ro)
 	digest := ro.readiness.Digest()
 	readyAt := ro.readiness.ReadyAt()
 	loc := ro.t0.Location()
@@ -110,6 +113,8 @@ func (ro *rollout) countVotes(now, opsReady time.Time, first bool) (current, sta
 		switch {
 		case latest[[2]string{v.Role.String(), v.By}] != i:
 			continue // replaced by a later vote of the same person
+		case st.people.inTeam(v.By, v.Role) != nil:
+			v.Stale = "the voter is no longer in the go-live team with the " + v.Role.String() + " role (R3)"
 		case v.gen != ro.gen:
 			v.Stale = fmt.Sprintf("given for T0 %s; T0 is now %s: vote again",
 				v.T0.In(loc).Format("2006-01-02 15:04 MST"), ro.t0.In(loc).Format("2006-01-02 15:04 MST"))
@@ -194,4 +199,41 @@ func (v *evVote) apply(st *state) {
 	vt.At, vt.Reason = recordedLate(vt.At, st.now, vt.Reason)
 	vt.gen = r.gen
 	r.votes = append(r.votes, vt)
+}
+
+// goBy names who gave the GO: the first operations voter, else the first.
+func goBy(votes []Vote) string {
+	for _, v := range votes {
+		if v.Verdict == Go && v.Role == RoleOperations {
+			return v.By
+		}
+	}
+	for _, v := range votes {
+		if v.Verdict == Go {
+			return v.By
+		}
+	}
+	return ""
+}
+
+// goStands reports why a GO at now has nothing to stand on: the checks
+// of evaluate that the record alone can make again (R1, R7, R9), so that
+// a replay refuses a GO the API would not have recorded.
+func (ro *rollout) goStands(st *state, now time.Time) error {
+	current, _ := ro.countVotes(st, now)
+	for _, vt := range current {
+		if vt.Verdict == NoGo {
+			return fmt.Errorf("%w: a GO with a No-Go that counts (%s)", ErrNoGo, vt)
+		}
+	}
+	late := slices.ContainsFunc(ro.readiness.Late(now), func(it checklist.Item) bool { return !it.Optional })
+	switch {
+	case goBy(current) == "":
+		return fmt.Errorf("%w: a GO without a GO vote that counts", ErrNoGo)
+	case !ro.readiness.Ready() || late:
+		return fmt.Errorf("%w: a GO on a readiness checklist not ready in time", ErrNoGo)
+	case st.phaseAllows(ro) != "":
+		return fmt.Errorf("%w: a GO in a phase that does not allow it: %s", ErrNoGo, st.phaseAllows(ro))
+	}
+	return nil
 }

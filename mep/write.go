@@ -89,6 +89,10 @@ func (p *Project) queue(ev event) (func() error, uint64, error) {
 		}
 		entry.Attrs[attrRecorded] = now.Format(time.RFC3339Nano)
 	}
+	if err := readsBack(ev, &entry, p.loc); err != nil {
+		p.st.now = prev
+		return nil, p.epoch, err
+	}
 	e, stored, err := p.journal.Queue(entry)
 	if err != nil {
 		p.st.now = prev
@@ -102,6 +106,18 @@ func (p *Project) queue(ev event) (func() error, uint64, error) {
 		}
 		return nil
 	}, p.epoch, nil
+}
+
+// readsBack reports a *FieldError when replay could not read the entry
+// of ev back (a time past the year 9999, a value that did not encode):
+// what would make the record unopenable is never appended.
+func readsBack(ev event, e *timeline.Entry, loc *time.Location) error {
+	_, err := decode(e, loc)
+	var fe *FieldError
+	if err == nil || !errors.As(err, &fe) {
+		return err
+	}
+	return fieldErr(ev.kind()+"."+fe.Field, fe.Value, "cannot be recorded: "+fe.Reason)
 }
 
 // lateAfter is how much earlier than its recording a fact may say it

@@ -234,3 +234,40 @@ func TestRehearsalFromTheFutureIsRefused(t *testing.T) {
 	err := g.r.AddRehearsal(mep.RehearsalRun{Summary: rehearse(t, g.c.now().Add(time.Hour), goliveRunbook(), 5, 20), ProductionLike: true})
 	assert.Equal(t, "rehearsal.end", fieldErr(t, err).Field)
 }
+
+// TestStampsAcrossDST: the clock and the facts are compared as instants,
+// whatever their wall clocks say on the nights the clocks change: in New
+// York at 01:10 EST, 01:30 EDT is 40 minutes ago (recorded late) and
+// 01:30 EST is to come (refused); in Sydney the same in the other
+// hemisphere, and in Kolkata, with its half-hour offset, against a clock
+// in UTC.
+func TestStampsAcrossDST(t *testing.T) {
+	edt := time.FixedZone("EDT", -4*3600)
+	aedt := time.FixedZone("AEDT", 11*3600)
+	for _, tt := range []struct {
+		name              string
+		loc               *time.Location
+		clock, past, next time.Time
+	}{
+		{"New York fall back", newYork, time.Date(2026, 11, 1, 1, 10, 0, 0, time.FixedZone("EST", -5*3600)),
+			time.Date(2026, 11, 1, 1, 30, 0, 0, edt), time.Date(2026, 11, 1, 1, 30, 0, 0, time.FixedZone("EST", -5*3600))},
+		{"Sydney fall back", sydney, time.Date(2026, 4, 5, 2, 10, 0, 0, time.FixedZone("AEST", 10*3600)),
+			time.Date(2026, 4, 5, 2, 30, 0, 0, aedt), time.Date(2026, 4, 5, 2, 30, 0, 0, time.FixedZone("AEST", 10*3600))},
+		{"Kolkata", kolkata, time.Date(2026, 3, 29, 0, 45, 0, 0, time.UTC),
+			time.Date(2026, 3, 29, 5, 45, 0, 0, kolkata), time.Date(2026, 3, 29, 6, 45, 0, 0, kolkata)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newClock(tt.clock)
+			p, err := mep.New("x", &mep.Options{Now: c.now, Location: tt.loc})
+			require.NoError(t, err)
+			staff(t, p)
+			require.NoError(t, p.Validation().Start(goliveReadiness(), tt.clock.Add(day(1)), "Vic"))
+			err = p.Validation().Check("config-backup", "Vic", tt.next, "")
+			assert.Equal(t, "checklist.tick.at", fieldErr(t, err).Field, "%v is after the clock %v", tt.next, tt.clock)
+			require.NoError(t, p.Validation().Check("config-backup", "Vic", tt.past, "done earlier"))
+			res, _ := p.Validation().Run().Result("config-backup")
+			assert.True(t, res.At.Equal(tt.clock), "judged when recorded: %v", res.At)
+			assert.Contains(t, res.Note, "recorded late")
+		})
+	}
+}

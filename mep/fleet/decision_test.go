@@ -63,6 +63,16 @@ func TestDecisionRecordsTheConflicts(t *testing.T) {
 	assert.Equal(t, mep.NoGo, kept.Verdict)
 	assert.Equal(t, seen.Reason, conflictDecision(t, kept).Reason)
 	assert.True(t, seen.Next.Equal(conflictDecision(t, kept).Next))
+
+	// Attached again, as the package's doc says, the next decision sees
+	// the conflicts again.
+	r2, err = again.NewRollout(mep.RolloutOptions{Name: "v7", T0: at(paris, 2026, 3, 10, 21, 30), Runbook: runbook(30, 60),
+		Environment: "prod", Policies: policy.Set{snap.Policy("payments", "v7", fleet.Rules{}, policy.Deny)}})
+	require.NoError(t, err)
+	d, err = r2.GoNoGo().Decide(bg, c.now())
+	require.NoError(t, err)
+	assert.Equal(t, seen.Reason, conflictDecision(t, d).Reason)
+	assert.Equal(t, mep.NoGo, d.Verdict)
 }
 
 // conflictDecision returns the schedule policy's decision in d.

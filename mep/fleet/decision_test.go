@@ -16,7 +16,8 @@ import (
 // database with billing/v3 and the core network with network/v2 the same
 // evening. Its go/no-go, with the schedule's policy attached, is a No-Go
 // whose recorded policy decision names both other rollouts, and the
-// record keeps it: reopened, the decision says the same.
+// record keeps it: reopened, the decision says the same. The other side,
+// billing/v3, with the policy attached, names payments/v7.
 func TestDecisionRecordsTheConflicts(t *testing.T) {
 	dir := t.TempDir()
 	c := &clock{at(paris, 2026, 3, 2, 9, 0)}
@@ -73,7 +74,24 @@ func TestDecisionRecordsTheConflicts(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, seen.Reason, conflictDecision(t, d).Reason)
 	assert.Equal(t, mep.NoGo, d.Verdict)
+
+	// The other side: billing/v3's decision names payments/v7.
+	b, err := mep.OpenFile(filepath.Join(dir, "billing"), &mep.Options{Now: c.now, NoSync: true})
+	require.NoError(t, err)
+	defer b.Close()
+	v3, err := b.NewRollout(mep.RolloutOptions{Name: "v3", T0: at(paris, 2026, 3, 10, 21, 0), Runbook: runbook(30, 60),
+		Environment: "prod"})
+	require.NoError(t, err)
+	require.NoError(t, v3.GoNoGo().SetPolicies(policy.Set{snap.Policy("billing", "v3", fleet.Rules{}, policy.Deny)}, nil,
+		"Olga", "the schedule's conflicts across teams"))
+	d, err = v3.GoNoGo().Decide(bg, c.now())
+	require.NoError(t, err)
+	v7, ok := snap.Find("payments", "v7")
+	require.True(t, ok)
+	assert.Equal(t, "conflicts with payments/v7 (team Pay) on database:billing, Tue 10 Mar 21:30-"+
+		v7.P90.In(paris).Format("15:04")+" CET", conflictDecision(t, d).Reason)
 }
+
 
 // conflictDecision returns the schedule policy's decision in d.
 func conflictDecision(t *testing.T, d mep.Decision) policy.Decision {

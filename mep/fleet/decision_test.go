@@ -92,7 +92,6 @@ func TestDecisionRecordsTheConflicts(t *testing.T) {
 		v7.P90.In(paris).Format("15:04")+" CET", conflictDecision(t, d).Reason)
 }
 
-
 // conflictDecision returns the schedule policy's decision in d.
 func conflictDecision(t *testing.T, d mep.Decision) policy.Decision {
 	t.Helper()

@@ -39,6 +39,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.DurationVar(&o.poll, "poll", time.Minute, "")
 	fs.StringVar(&o.facts, "facts", "", "")
 	fs.DurationVar(&o.announce, "announce", 0, "")
+	storeFlags(fs, &o.store)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
@@ -66,6 +67,9 @@ func parseFlags(args []string) (*options, error) {
 		return nil, flagError(errors.New("-max and -poll must be positive"))
 	case o.announce < 0:
 		return nil, flagError(errors.New("-announce must not be negative"))
+	}
+	if err := o.store.check(); err != nil {
+		return nil, err
 	}
 	return o, nil
 }

@@ -92,9 +92,31 @@
 // gate appends a Markdown job summary to $GITHUB_STEP_SUMMARY and writes
 // an ::error:: annotation per denial (to stderr with -json).
 //
+// Pointed at a store of records, a directory where each project keeps
+// its mep record (-store DIR), the gate also checks the change against
+// the other teams' planned and running rollouts: -project and -rollout
+// name the rollout the change is, whose record says what it touches
+// (mep.Rollout.Resources) and who runs it. A rollout that overlaps it
+// and shares a resource, a person or an environment named by -exclusive
+// denies it (or warns, with -conflicts warn), naming the other rollout,
+// and the next slot skips it (package mep/fleet, fleet.Snapshot.Policy):
+//
+//	go run ./examples/gate -policy deploy-policy.yaml -start "2026-11-24 20:30" -duration 90m -env production \
+//	    -store /srv/golives -project payments -rollout v7
+//	...
+//	DENY  fleet-conflicts: conflicts with billing/v3 (team Ops-2) on database:billing, Tue 24 Nov 21:00-22:51 CET
+//	denied by fleet-conflicts
+//	next allowed slot: Wed 2026-11-25 20:00 CET (-start 2026-11-25T20:00:00+01:00)
+//
+// A rollout the store does not hold, or a -store directory that cannot
+// be listed, is bad input; records of the store that do not read are a
+// warning (fleet-store), which -strict denies, since their conflicts go
+// unseen. The store is read once, when the gate starts, -wait included.
+//
 // Exit status: 0 the change is allowed, 1 it is denied, 2 bad input (bad or
 // missing flags, an unreadable or invalid policy file, an unknown zone, an
-// environment the file does not know), 3 -wait waited past -max.
+// environment the file does not know, a -rollout the -store does not
+// hold), 3 -wait waited past -max.
 // With no arguments, or with -help, gate exits 2: it decided nothing, and
 // a pipeline whose variables came out empty must not go on.
 package main
@@ -206,6 +228,7 @@ type options struct {
 	wait                bool          // -wait
 	max, poll, announce time.Duration // -max, -poll, -announce
 	facts               string        // -facts FILE
+	store               storeOptions  // -store DIR -project NAME -rollout NAME
 }
 
 // readPolicy reads a policy file from disk, refusing one over the size
@@ -336,6 +359,11 @@ func prepare(o *options, clock func() time.Time, load func(string) (policyfile.F
 	if p.c, err = newChange(o, clock, p.loc); err != nil {
 		return nil, err
 	}
+	fleetSet, err := o.store.storePolicies(context.Background(), p.c)
+	if err != nil {
+		return nil, err
+	}
+	p.set = append(slices.Clip(p.set), fleetSet...)
 	return p, nil
 }
 

@@ -46,6 +46,16 @@ Flags:
   -facts FILE        a JSON file of facts that may arrive later, re-read
                      at each wake-up: {"ready_at": TIME, "approvals":
                      [{"role", "by", "go", "reason"}]}; missing: none yet
+  -store DIR         a directory of mep records (one project each): check
+                     the change against the other teams' planned and
+                     running rollouts (policy fleet-conflicts), needs
+                     -project and -rollout
+  -project NAME      with -store, the project of this change
+  -rollout NAME      with -store, its rollout: what it touches (resources,
+                     people) is read from its record
+  -exclusive ENVS    with -store, environments where no two rollouts may
+                     overlap, separated by commas (repeatable)
+  -conflicts V       with -store, deny (default) or warn on a conflict
 
 "gate upcoming -policy FILE [-days 14] [-format text|md|json|ics]" lists
 the freezes and windows that open and close in the coming days.

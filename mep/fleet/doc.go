@@ -35,6 +35,28 @@
 // [Schedule.Watch] rescans at an interval and hands out each snapshot
 // that changed.
 //
+// # Turning the conflicts on
+//
+// A policy file cannot turn the conflict policy on: package policyfile
+// builds policies from the file alone and knows no store. A program
+// that reads the store adds it in code, to the rollout's own policies:
+//
+//	sched, err := fleet.OpenDir(ctx, dir, nil)
+//	...
+//	p := sched.Snapshot().Policy("payments", "v7", fleet.Rules{Exclusive: []string{"prod"}}, policy.Deny)
+//	err = rollout.GoNoGo().SetPolicies(policy.Set{p}, file, "Max", "conflicts across teams")
+//
+// or as RolloutOptions.Policies when it creates the rollout. Policies
+// given in code are attached again when the record is reopened:
+// NewRollout with the same options, one named [PolicyName] among them
+// (until then every decision is a No-Go). The rollout's go/no-go
+// (mep.GoNoGo.Decide) then records the policy's decision, whose reason
+// names every rollout it conflicts with, and mep.Rollout.Propose skips
+// the conflicting slots. A policy sees the snapshot it was made from:
+// make a new one after [Schedule.Rescan] or from [Schedule.Watch].
+// The command examples/gate does this for a CI job with -store DIR
+// -project NAME -rollout NAME.
+//
 // Spans are compared as instants: time zones, DST changes and midnight
 // play no part in what overlaps; they only change how times are shown.
 //

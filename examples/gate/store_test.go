@@ -1,0 +1,134 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mepkit/mepkit/mep"
+)
+
+// storeProject creates the record dir/name of a project that runs
+// rollouts only, run by person, with one rollout at t0 of two steps
+// (30 and 60 minutes) for team, touching the resources given as
+// "kind:name".
+func storeProject(t *testing.T, dir, name, person, rollout, team string, t0 time.Time, resources ...string) {
+	t.Helper()
+	created := time.Date(2026, 11, 16, 9, 0, 0, 0, paris)
+	opts := &mep.Options{Now: func() time.Time { return created }, NoSync: true, RolloutsOnly: true,
+		CreatedBy: person, RolloutsOnlyReason: "the product is in production"}
+	require.NoError(t, os.Mkdir(filepath.Join(dir, name), 0o700))
+	p, err := mep.CreateFile(filepath.Join(dir, name), name, opts)
+	require.NoError(t, err)
+	defer func() { require.NoError(t, p.Close()) }()
+	require.NoError(t, p.Team().Add(mep.Member{Name: person, Roles: []mep.Role{mep.RoleOperations, mep.RoleMCO, mep.RoleBuild}}))
+	require.NoError(t, p.Team().Choose(person, person))
+	require.NoError(t, p.Team().SetMCOContact(person))
+	r, err := p.NewRollout(mep.RolloutOptions{Name: rollout, T0: t0, Environment: "production", Labels: map[string]string{"team": team},
+		Runbook: []mep.Step{
+			{ID: "stop", Title: "Stop", Expected: 30 * time.Minute, Rollback: "start again"},
+			{ID: "migrate", Title: "Migrate", Expected: 60 * time.Minute, Rollback: "restore the backup"},
+		}})
+	require.NoError(t, err)
+	for _, s := range resources {
+		res, err := mep.ParseResource(s)
+		require.NoError(t, err)
+		require.NoError(t, r.Resources().Declare(res.Kind, res.Name, person, "touched by the cutover"))
+	}
+}
+
+// billingStore is a directory of two records: billing/v3 on the
+// billing database on Tuesday 24 November at 21:00 in Paris, and
+// payments/v7, the change the gate judges, on the same database.
+func billingStore(t *testing.T) string {
+	dir := t.TempDir()
+	storeProject(t, dir, "billing", "Olga", "v3", "Ops-2", time.Date(2026, 11, 24, 21, 0, 0, 0, paris), "database:billing")
+	storeProject(t, dir, "payments", "Max", "v7", "Pay", time.Date(2026, 11, 24, 20, 30, 0, 0, paris), "database:billing", "network:core")
+	return dir
+}
+
+func TestStoreConflictDenies(t *testing.T) {
+	dir := billingStore(t)
+	r := gateRun(t, change("2026-11-24 20:30", "-store", dir, "-project", "payments", "-rollout", "v7")...)
+	require.Equal(t, exitDenied, r.code, "stdout: %s\nstderr: %s", r.stdout, r.stderr)
+	assert.Regexp(t, `\nDENY  fleet-conflicts: conflicts with billing/v3 \(team Ops-2\) on database:billing, Tue 24 Nov 21:00-2\d:\d\d CET\n`, r.stdout)
+	assert.Contains(t, r.stdout, "denied by fleet-conflicts\n")
+	// The evening window cannot hold 90 minutes after billing's P90 end:
+	// the next slot is the next evening.
+	assert.Contains(t, r.stdout, "next allowed slot: Wed 2026-11-25 20:00 CET (-start 2026-11-25T20:00:00+01:00)\n")
+
+	// The slot it offers passes.
+	r = gateRun(t, change("2026-11-25 20:00", "-store", dir, "-project", "payments", "-rollout", "v7")...)
+	require.Equal(t, exitAllowed, r.code, "stdout: %s\nstderr: %s", r.stdout, r.stderr)
+	assert.Contains(t, r.stdout, "ALLOW fleet-conflicts: ")
+
+	// Warned only, with -conflicts warn; -strict denies the warning.
+	r = gateRun(t, change("2026-11-24 20:30", "-store", dir, "-project", "payments", "-rollout", "v7", "-conflicts", "warn")...)
+	require.Equal(t, exitAllowed, r.code, "stdout: %s\nstderr: %s", r.stdout, r.stderr)
+	assert.Contains(t, r.stdout, "WARN  fleet-conflicts: conflicts with billing/v3 (team Ops-2) on database:billing")
+	r = gateRun(t, change("2026-11-24 20:30", "-store", dir, "-project", "payments", "-rollout", "v7", "-conflicts", "warn", "-strict")...)
+	assert.Equal(t, exitDenied, r.code, "stdout: %s\nstderr: %s", r.stdout, r.stderr)
+}
+
+func TestStoreJSONAndExclusive(t *testing.T) {
+	dir := t.TempDir()
+	storeProject(t, dir, "billing", "Olga", "v3", "Ops-2", time.Date(2026, 11, 24, 21, 0, 0, 0, paris), "site:lyon")
+	storeProject(t, dir, "payments", "Max", "v7", "Pay", time.Date(2026, 11, 24, 20, 30, 0, 0, paris), "site:paris")
+	args := change("2026-11-24 20:30", "-store", dir, "-project", "payments", "-rollout", "v7", "-json")
+	r := gateRun(t, args...)
+	require.Equal(t, exitAllowed, r.code, "nothing shared: stdout: %s\nstderr: %s", r.stdout, r.stderr)
+
+	r = gateRun(t, append(args, "-exclusive", "staging,production")...)
+	require.Equal(t, exitDenied, r.code, "stdout: %s\nstderr: %s", r.stdout, r.stderr)
+	var d decision
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &d))
+	last := d.Decisions[len(d.Decisions)-1]
+	assert.Equal(t, "fleet-conflicts", last.Policy)
+	assert.Equal(t, "deny", last.Verdict)
+	assert.Contains(t, last.Reason, "conflicts with billing/v3 (team Ops-2) on exclusive environment production, Tue 24 Nov 21:00-")
+	require.NotNil(t, last.Next, "the end of billing/v3")
+	require.NotNil(t, d.NextSlot)
+	assert.True(t, d.NextSlot.After(*last.Next))
+}
+
+func TestStoreBadInput(t *testing.T) {
+	dir := billingStore(t)
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"a rollout the store does not hold", []string{"-store", dir, "-project", "payments", "-rollout", "v8"},
+			"-project payments -rollout v8: no such rollout in the store"},
+		{"no rollout", []string{"-store", dir, "-project", "payments"}, "-store needs -project NAME and -rollout NAME"},
+		{"no store", []string{"-project", "payments", "-rollout", "v7"}, "-project, -rollout and -exclusive need -store DIR"},
+		{"a store that does not read", []string{"-store", filepath.Join(dir, "nowhere"), "-project", "payments", "-rollout", "v7"},
+			"-store " + filepath.Join(dir, "nowhere") + ": "},
+		{"a verdict", []string{"-store", dir, "-project", "payments", "-rollout", "v7", "-conflicts", "refuse"},
+			`-conflicts "refuse": want deny or warn`},
+		{"an empty environment", []string{"-store", dir, "-project", "payments", "-rollout", "v7", "-exclusive", "prod,"},
+			"want environment names separated by commas"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := gateRun(t, change("2026-11-24 20:30", tc.args...)...)
+			assert.Equal(t, exitUsage, r.code, "stdout: %s", r.stdout)
+			assert.Contains(t, r.stderr, tc.want)
+			assert.Empty(t, r.stdout)
+		})
+	}
+}
+
+func TestStoreUnreadRecordWarns(t *testing.T) {
+	dir := billingStore(t)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "broken.jsonl"), []byte("not a record\n"), 0o600))
+	r := gateRun(t, change("2026-11-25 20:00", "-store", dir, "-project", "payments", "-rollout", "v7")...)
+	require.Equal(t, exitAllowed, r.code, "stdout: %s\nstderr: %s", r.stdout, r.stderr)
+	assert.Contains(t, r.stdout, "WARN  fleet-store: records of the store left out: fleet: record \"broken\": ")
+	r = gateRun(t, change("2026-11-25 20:00", "-store", dir, "-project", "payments", "-rollout", "v7", "-strict")...)
+	assert.Equal(t, exitDenied, r.code)
+}

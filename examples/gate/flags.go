@@ -39,6 +39,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.DurationVar(&o.poll, "poll", time.Minute, "")
 	fs.StringVar(&o.facts, "facts", "", "")
 	fs.DurationVar(&o.announce, "announce", 0, "")
+	fs.Var(&o.rehearsals, "rehearsal", "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err

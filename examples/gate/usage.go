@@ -46,6 +46,11 @@ Flags:
   -facts FILE        a JSON file of facts that may arrive later, re-read
                      at each wake-up: {"ready_at": TIME, "approvals":
                      [{"role", "by", "go", "reason"}]}; missing: none yet
+  -rehearsal FILE    the journal of a timed rehearsal (JSON Lines, as
+                     package timeline writes it; repeatable): the gate
+                     simulates the operation's duration from them, which a
+                     policy "kind: fit" requires (the end at P90 within
+                     the window); without it such a file is bad input
 
 "gate upcoming -policy FILE [-days 14] [-format text|md|json|ics]" lists
 the freezes and windows that open and close in the coming days.

@@ -21,7 +21,7 @@ import (
 // (10m), migrate (20m, outage) and switch (5m, the point of no return);
 // its rollback rehearsed: migrate undone in 15 minutes, backup in 5. It
 // is GO at 19:30 and the clock is at 20:00.
-func riskProject(t *testing.T) (*mep.Project, *mep.Rollout, *time.Time) {
+func riskProject(t testing.TB) (*mep.Project, *mep.Rollout, *time.Time) {
 	t.Helper()
 	clock := at(18, 0, 0)
 	now := func() time.Time { return clock }
@@ -130,4 +130,25 @@ func live(t *testing.T, v view) string {
 	var b strings.Builder
 	require.NoError(t, renderLive(&b, v))
 	return b.String()
+}
+
+// BenchmarkHeadlineOfAMepCutover measures the view of a running mep
+// cutover with its risk: the drift, the decision point's rollback
+// simulation (each view) and the cached overrun simulation.
+func BenchmarkHeadlineOfAMepCutover(b *testing.B) {
+	p, r, clock := riskProject(b)
+	require.NoError(b, r.Cutover().Start("backup", "olga"))
+	*clock = at(20, 12, 0)
+	require.NoError(b, r.Cutover().End("backup", "olga", timeline.Done))
+	require.NoError(b, r.Cutover().Start("migrate", "olga"))
+	now := func() time.Time { return at(20, 20, 0) }
+	rm := newRoom(nil, now)
+	rm.add(p.Record())
+	s := &server{room: rm, now: now, loc: paris}
+	b.ReportAllocs()
+	for b.Loop() {
+		if v, _ := s.view(now()); v.H.DecideBy.IsZero() {
+			b.Fatal("no decision point")
+		}
+	}
 }

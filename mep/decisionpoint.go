@@ -100,17 +100,25 @@ func (c Switchover) Watch() (DecisionPoint, error) {
 	return d, err
 }
 
-// decisionPoint computes the decision point at now: the drift and the
-// started steps under the lock, the rollback's simulation after it.
+// decisionPoint computes the decision point at now.
 func (r *Rollout) decisionPoint(now time.Time) DecisionPoint {
+	d, _ := r.driftPoint(now)
+	return d
+}
+
+// driftPoint computes the decision point and the drift at now: the drift
+// and the started steps under the lock, the rollback's simulation after
+// it.
+func (r *Rollout) driftPoint(now time.Time) (DecisionPoint, Drift) {
 	d := DecisionPoint{At: now}
+	var dr Drift
 	var (
 		runbook    []Step
 		rehearsals []RehearsalRun
 		started    []string
 	)
 	r.with(func(_ *state, ro *rollout) {
-		dr := ro.drift(r.p, now)
+		dr = ro.drift(r.p, now)
 		d.WindowEnd, d.ExpectedEnd = dr.WindowEnd, dr.ExpectedEnd
 		d.RollingBack, d.Ended = ro.rollback != nil, ro.finished != nil || !dr.Ended.IsZero()
 		d.NoReturn = ro.pastNoReturn()
@@ -122,15 +130,15 @@ func (r *Rollout) decisionPoint(now time.Time) DecisionPoint {
 		}
 	})
 	if d.Ended || d.RollingBack || d.NoReturn != "" || d.WindowEnd.IsZero() {
-		return d
+		return d, dr
 	}
 	ov, err := sim.SimulateRollback(riskRunbook(runbook), riskRuns(rehearsals), started, sim.Options{})
 	if err != nil || ov.Duration.Quantile(1) == 0 && len(ov.Unknown) == 0 {
-		return d // nothing to roll back
+		return d, dr // nothing to roll back
 	}
 	d.Rollback, d.Unknown = ov.Duration.P90(), ov.Unknown
 	d.DecideBy = sim.DecideBy(d.WindowEnd, d.Rollback).In(d.WindowEnd.Location())
-	return d
+	return d, dr
 }
 
 // evDecisionPoint is the warning that a cutover's decision point passed

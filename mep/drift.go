@@ -58,6 +58,10 @@ type Drift struct {
 	// included.
 	Outcome report.Outcome
 	Ended   time.Time
+	// DecisionPoint is the latest moment to decide a rollback that still
+	// ends before the window closes, or the point of no return once
+	// passed, as [Switchover.DecisionPoint] computes it at At.
+	DecisionPoint DecisionPoint
 }
 
 // String says in one sentence where the cutover stands.
@@ -90,6 +94,9 @@ func (d Drift) String() string {
 	if d.Ongoing && d.Outage > 0 {
 		s += "; users cut off for " + timeline.FormatDuration(d.Outage) + " so far (ongoing)"
 	}
+	if dp := d.DecisionPoint; !dp.Ended && !dp.RollingBack && (!dp.DecideBy.IsZero() || dp.NoReturn != "") {
+		s += "; " + dp.String()
+	}
 	return s
 }
 
@@ -115,11 +122,13 @@ func (d Drift) endedString() string {
 // Drift compares the cutover's progress at now with the estimate, step by
 // step: ended steps count as they took, a running step at least as long as
 // it has run, a failed step owes its estimate again, pending steps their
-// estimate.
+// estimate. Its DecisionPoint is the rollout's at now: String then says
+// when to decide a rollback ("decide by 22:58 CET: after that a rollback
+// (P90 20m) ends past the window, ..."), or that the point of no return
+// is passed.
 func (c Switchover) Drift(now time.Time) Drift {
-	r := c.r
-	var d Drift
-	r.with(func(_ *state, ro *rollout) { d = ro.drift(r.p, now.Round(0)) })
+	dp, d := c.r.driftPoint(now.Round(0))
+	d.DecisionPoint = dp
 	return d
 }
 

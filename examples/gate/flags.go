@@ -40,6 +40,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.facts, "facts", "", "")
 	fs.DurationVar(&o.announce, "announce", 0, "")
 	storeFlags(fs, &o.store)
+	fs.Var(&o.rehearsals, "rehearsal", "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err

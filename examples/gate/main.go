@@ -113,10 +113,18 @@
 // warning (fleet-store), which -strict denies, since their conflicts go
 // unseen. The store is read once, when the gate starts, -wait included.
 //
+// A policy file with "kind: fit" requires the operation to end within its
+// window at P90 (or the quantile it names), which the gate simulates from
+// the journals of the timed rehearsals ([risk.Simulate]), one
+// -rehearsal FILE each; it prints where the figures stand on thin data.
+// Without them such a file is bad input, which names the flag: the fit
+// would otherwise only warn that it is not known, and let the change
+// through.
+//
 // Exit status: 0 the change is allowed, 1 it is denied, 2 bad input (bad or
 // missing flags, an unreadable or invalid policy file, an unknown zone, an
 // environment the file does not know, a -rollout the -store does not
-// hold), 3 -wait waited past -max.
+// hold, a fit policy without -rehearsal), 3 -wait waited past -max.
 // With no arguments, or with -help, gate exits 2: it decided nothing, and
 // a pipeline whose variables came out empty must not go on.
 package main
@@ -229,6 +237,7 @@ type options struct {
 	max, poll, announce time.Duration // -max, -poll, -announce
 	facts               string        // -facts FILE
 	store               storeOptions  // -store DIR -project NAME -rollout NAME
+	rehearsals          filesFlag     // -rehearsal FILE, repeatable
 }
 
 // readPolicy reads a policy file from disk, refusing one over the size
@@ -296,6 +305,9 @@ type decision struct {
 	Note string `json:"note,omitempty"`
 	// Ignored lists the -approve values that name nobody: no GO counted.
 	Ignored []string `json:"ignored_approvals,omitempty"`
+	// Rehearsals are the warnings of the simulation of the -rehearsal
+	// files: where its figures stand on thin data.
+	Rehearsals []string `json:"rehearsal_warnings,omitempty"`
 	// Waited is, with -wait, how long the gate waited, and WaitedPast
 	// whether -max passed with the change still denied.
 	Waited     string `json:"waited,omitempty"`
@@ -331,6 +343,9 @@ type plan struct {
 	loc   *time.Location
 	c     policy.Change
 	facts string // -facts: re-read at each refresh
+	// warnings are the simulation's of the rehearsals (-rehearsal): where
+	// the figures stand on thin data.
+	warnings []string
 }
 
 // prepare reads the policy file and the change the flags describe.
@@ -364,6 +379,17 @@ func prepare(o *options, clock func() time.Time, load func(string) (policyfile.F
 		return nil, err
 	}
 	p.set = append(slices.Clip(p.set), fleetSet...)
+	if err := needDurations(p.set, o.rehearsals); err != nil {
+		return nil, err
+	}
+	if len(o.rehearsals) > 0 {
+		dist, warnings, err := durations(o.rehearsals)
+		if err != nil {
+			return nil, err
+		}
+		p.c.Risk.Durations = dist
+		p.warnings = warnings
+	}
 	return p, nil
 }
 
@@ -390,10 +416,11 @@ func (p *plan) judge(ctx context.Context, o *options, c policy.Change, res polic
 			Start: c.Start.In(loc), End: c.Start.Add(c.Duration).In(loc),
 			Duration: timeline.FormatDuration(c.Duration), Now: c.Now.In(loc), Zone: loc.String(),
 		},
-		Allowed: res.Allowed() && !(o.strict && res.Verdict() != policy.Allow),
-		Verdict: res.Verdict().String(),
-		Ignored: o.unnamed,
-		result:  res,
+		Allowed:    res.Allowed() && !(o.strict && res.Verdict() != policy.Allow),
+		Verdict:    res.Verdict().String(),
+		Ignored:    o.unnamed,
+		Rehearsals: p.warnings,
+		result:     res,
 	}
 	for _, dec := range res.Decisions {
 		dj := decisionJSON{Policy: dec.Policy, Index: dec.Index, Rule: dec.Rule, Verdict: dec.Verdict.String(), Reason: dec.Reason, Overridden: dec.Overridden}

@@ -27,6 +27,9 @@ func (d *decision) writeText(w io.Writer) error {
 	for _, a := range d.Ignored {
 		fmt.Fprintf(&b, "note: -approve %q names nobody: no GO counted\n", a)
 	}
+	for _, w := range d.Rehearsals {
+		fmt.Fprintf(&b, "note: rehearsals: %s\n", w)
+	}
 	if len(d.result.Decisions) > 0 {
 		b.WriteString(d.result.String() + "\n")
 	}

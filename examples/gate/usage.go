@@ -56,6 +56,11 @@ Flags:
   -exclusive ENVS    with -store, environments where no two rollouts may
                      overlap, separated by commas (repeatable)
   -conflicts V       with -store, deny (default) or warn on a conflict
+  -rehearsal FILE    the journal of a timed rehearsal (JSON Lines, as
+                     package timeline writes it; repeatable): the gate
+                     simulates the operation's duration from them, which a
+                     policy "kind: fit" requires (the end at P90 within
+                     the window); without it such a file is bad input
 
 "gate upcoming -policy FILE [-days 14] [-format text|md|json|ics]" lists
 the freezes and windows that open and close in the coming days.

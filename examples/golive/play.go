@@ -313,15 +313,13 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 			}
 		}
 		if st.ID == s.Cutover.DriftAfter {
+			// The drift says the latest moment to roll back, from the
+			// rollback rehearsals; Watch records it as a warning once
+			// passed with the cutover expected past its window.
 			n.say("drift: %s", r.Cutover().Drift(clk.now()))
-			// The latest moment to roll back, from the rollback
-			// rehearsals; recorded as a warning once passed with the
-			// cutover expected past its window.
-			dp, err := r.Cutover().Watch()
-			if err != nil {
+			if _, err := r.Cutover().Watch(); err != nil {
 				return nil, err
 			}
-			n.say("rollback: %s", dp)
 		}
 	}
 	sum, err := r.Cutover().Finish(s.Phases[mep.Review.String()].By)

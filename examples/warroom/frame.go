@@ -126,7 +126,7 @@ func (s *server) view(now time.Time) (view, uint64) {
 			ro, ferr = rolloutOf(f.project, s.rollout)
 		}
 		if ferr == nil {
-			h, plan = fromRollout(ro, now)
+			h, plan = f.fromRollout(ro, now)
 		} else {
 			h, plan = r.tally.headline(nil, now), nil
 			err = errors.Join(err, ferr)

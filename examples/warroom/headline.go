@@ -59,10 +59,24 @@ type headline struct {
 	HasPlan     bool
 	Drift       time.Duration // late (> 0) or early (< 0) against the plan
 	ExpectedEnd time.Time     // zero: not known
-	Outage      time.Duration // users without service so far
-	Disruption  time.Duration // users with a degraded service so far
-	Spans       []timeline.Span
-	Summary     timeline.Summary
+	// The risk, for a mep rollout: the P90 end simulated from its
+	// rehearsals (zero: not known), the window's end (zero: none) and the
+	// chance to end after it ("4%"; "": no window).
+	P90End    time.Time
+	WindowEnd time.Time
+	Overrun   string
+	// The decision point, for a mep cutover: DecideBy the latest moment
+	// to decide a rollback that still ends in the window (zero: none),
+	// NoReturn the step past which there is no rollback ("": not
+	// passed), Decision what it means in words.
+	DecideBy       time.Time
+	DecisionPassed bool
+	NoReturn       string
+	Decision       string
+	Outage         time.Duration // users without service so far
+	Disruption     time.Duration // users with a degraded service so far
+	Spans          []timeline.Span
+	Summary        timeline.Summary
 }
 
 // tally is the headline's fold of a record, updated by each new entry

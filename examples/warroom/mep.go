@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/risk"
 	"github.com/mepkit/mepkit/timeline"
 )
 
@@ -53,7 +54,20 @@ func (s *entriesStore) Close() error { return nil }
 type mepFold struct {
 	store   *entriesStore
 	project *mep.Project
-	err     error // why the record does not fold; sticky
+	err     error  // why the record does not fold; sticky
+	folds   uint64 // batches folded: what the overrun cached was computed at
+	risk    riskCache
+}
+
+// riskCache is a rollout's simulated overrun, kept until the record
+// changes: the simulation reads the runbook, the rehearsals, the T0 and
+// the policies, which only the record changes, and a page is drawn every
+// second.
+type riskCache struct {
+	rollout string
+	folds   uint64
+	ok      bool
+	ov      risk.Overrun
 }
 
 // newMepFold folds first, the first entries of a record, or returns nil
@@ -75,6 +89,19 @@ func (f *mepFold) add(news []timeline.Entry) {
 	f.store.news = news
 	f.err = f.project.Refresh()
 	f.store.news = nil
+	f.folds++
+}
+
+// overrun returns the simulated overrun of r from its T0 (mep.Rollout's
+// Overrun, default options), computed once per rollout and change of the
+// record; false when it cannot be simulated.
+func (f *mepFold) overrun(r *mep.Rollout) (risk.Overrun, bool) {
+	c := &f.risk
+	if c.rollout != r.Name() || c.folds != f.folds || c.rollout == "" {
+		ov, err := r.Overrun(risk.Options{})
+		*c = riskCache{rollout: r.Name(), folds: f.folds, ok: err == nil && ov.Trials > 0, ov: ov}
+	}
+	return c.ov, c.ok
 }
 
 // rolloutOf returns the rollout called name, or the last one created when
@@ -96,9 +123,10 @@ func rolloutOf(p *mep.Project, name string) (*mep.Rollout, error) {
 
 // fromRollout builds the headline of a mep rollout at now: T0, the
 // decision, the drift and expected end as mep computes them against the
-// runbook's estimates, and the steps of the cutover; and the plan (the
+// runbook's estimates, the P90 end simulated from the rehearsals and the
+// decision point, and the steps of the cutover; and the plan (the
 // runbook with its expected durations) for the chart.
-func fromRollout(r *mep.Rollout, now time.Time) (headline, []plannedStep) {
+func (f *mepFold) fromRollout(r *mep.Rollout, now time.Time) (headline, []plannedStep) {
 	h := headline{Now: now, T0: r.T0(), Verdict: "undecided", HasPlan: true}
 	switch d := r.GoNoGo().Decided(); d.Verdict {
 	case mep.Go:
@@ -122,6 +150,13 @@ func fromRollout(r *mep.Rollout, now time.Time) (headline, []plannedStep) {
 		}
 	}
 	h.Drift, h.ExpectedEnd = dr.Delay, dr.ExpectedEnd
+	if ov, ok := f.overrun(r); ok {
+		h.P90End, h.WindowEnd = ov.End(0.9), ov.WindowEnd
+		if !ov.WindowEnd.IsZero() {
+			h.Overrun = risk.Percent(ov.PastWindow)
+		}
+	}
+	decisionPoint(&h, dr.DecisionPoint)
 
 	// The steps as the record has them; those still running count up to
 	// now in the outage and the disruption.
@@ -156,6 +191,25 @@ func fromRollout(r *mep.Rollout, now time.Time) (headline, []plannedStep) {
 		}
 	}
 	return h, plan
+}
+
+// decisionPoint puts in h the cutover's decision point: when to decide a
+// rollback that still ends in the window, or that the point of no return
+// is passed; nothing once the cutover ended or rolls back.
+func decisionPoint(h *headline, dp mep.DecisionPoint) {
+	switch {
+	case dp.Ended || dp.RollingBack:
+	case dp.NoReturn != "":
+		h.NoReturn = dp.NoReturn
+		h.Decision = "past " + dp.NoReturn + ": no rollback, the only way is forward"
+	case !dp.DecideBy.IsZero():
+		h.DecideBy, h.DecisionPassed = dp.DecideBy, dp.IsPassed()
+		rb := "a rollback (P90 " + timeline.FormatDuration(dp.Rollback.Round(time.Minute)) + ")"
+		h.Decision = "after that " + rb + " ends past the window"
+		if h.DecisionPassed {
+			h.Decision = "passed: " + rb + " decided now ends past the window"
+		}
+	}
 }
 
 // describe says in a few words what an entry of a mep record is about,

@@ -104,7 +104,9 @@ var liveTmpl = template.Must(template.New("live").Funcs(template.FuncMap{
 <div class="card verdict-{{.Verdict}}"><span>Go/no-go</span><b>{{.Verdict}}</b>{{with .GoBy}}<small>by {{.}}</small>{{end}}</div>
 <div class="card"><span>Current step</span><b>{{if .Running}}{{range $i, $s := .Running}}{{if $i}}, {{end}}{{$s}}{{end}}{{else if .Finished}}finished{{else if .Started}}between steps{{else}}not started{{end}}</b>{{with .Last}}<small>last: {{.}}</small>{{end}}</div>
 <div class="card{{if gt .Drift 0}} late{{end}}"><span>Drift</span><b>{{if .HasPlan}}{{if gt .Drift 0}}+{{dur .Drift}} late{{else if lt .Drift 0}}{{dur (abs .Drift)}} early{{else}}on time{{end}}{{else}}no plan{{end}}</b>{{if .HasPlan}}<small>{{.Done}} of {{.Planned}} steps done</small>{{end}}</div>
-<div class="card"><span>{{if .Finished}}Ended{{else}}Expected end{{end}}</span><b>{{if .ExpectedEnd.IsZero}}unknown{{else}}{{clock .ExpectedEnd $loc}}{{end}}</b></div>
+<div class="card"><span>{{if .Finished}}Ended{{else}}Expected end{{end}}</span><b>{{if .ExpectedEnd.IsZero}}unknown{{else}}{{clock .ExpectedEnd $loc}}{{end}}</b>{{if not .P90End.IsZero}}<small>P90 end {{clock .P90End $loc}}{{if not .WindowEnd.IsZero}}, window ends {{clock .WindowEnd $loc}} ({{.Overrun}} chance to overrun){{end}}</small>{{end}}</div>
+{{- if or .NoReturn (not .DecideBy.IsZero)}}
+<div class="card{{if .DecisionPassed}} late{{end}}"><span>{{if .NoReturn}}Point of no return{{else}}Decide by{{end}}</span><b>{{if .NoReturn}}passed{{else}}{{clock .DecideBy $loc}}{{end}}</b><small>{{.Decision}}</small></div>{{end}}
 <div class="card{{if gt .Outage 0}} late{{end}}"><span>Outage so far</span><b>{{dur .Outage}}</b><small>disruption {{dur .Disruption}}</small></div>
 </section>{{end}}
 <h2>Steps</h2>

@@ -25,7 +25,7 @@ func (ro *rollout) change(st *state, now, start time.Time, est Estimate, votes [
 		c.Approvals = append(c.Approvals, v.approval())
 	}
 	setRisk(&c, ro.risk(st))
-	c.Risk.Durations = ro.durations(est) // for policy.FitAt; drawn only if read
+	c.Risk.Durations = ro.durations(st, est) // for policy.FitAt; drawn only if read
 	return c
 }
 

@@ -13,16 +13,18 @@ import (
 )
 
 // Overrun simulates the rollout's cutover from its runbook and rehearsals
-// with [risk.Simulate]: the distribution of its end and outage, and the
+// with [risk.Simulate], and from the cutovers of the project's earlier
+// go-lives of the same runbook, finished before T0, taken as production
+// runs (R5: what the last go-live took weighs on the next): the distribution of its end and outage, and the
 // chance to end after the window closes. A zero o.T0 is the rollout's
 // T0; a zero o.WindowEnd is when the rollout's policies next block after
 // T0, within a week (none: no window). It returns a *FieldError for
 // invalid options.
 func (r *Rollout) Overrun(o sim.Options) (sim.Overrun, error) {
 	var runbook []Step
-	var rehearsals []RehearsalRun
+	var runs []sim.Run
 	r.with(func(st *state, ro *rollout) {
-		runbook, rehearsals = slices.Clone(ro.runbook), slices.Clone(ro.rehearsals)
+		runbook, runs = slices.Clone(ro.runbook), st.simRuns(ro)
 		if o.T0.IsZero() {
 			o.T0 = ro.t0
 		}
@@ -30,8 +32,49 @@ func (r *Rollout) Overrun(o sim.Options) (sim.Overrun, error) {
 			o.WindowEnd = ro.windowEnd(r.p, o.T0)
 		}
 	})
-	ov, err := sim.Simulate(riskRunbook(runbook), riskRuns(rehearsals), o)
+	ov, err := sim.Simulate(riskRunbook(runbook), runs, o)
 	return ov, riskErr(err)
+}
+
+// simRuns returns what the simulation of ro's cutover draws from: its
+// rehearsals, and the cutovers of the project's earlier go-lives of the
+// same runbook (the same steps) finished before ro's T0, as runs in
+// production. R5's rehearsal against actual feeds the next estimate.
+func (st *state) simRuns(ro *rollout) []sim.Run {
+	runs := riskRuns(ro.rehearsals)
+	for _, o := range st.rollouts {
+		if o == ro || o.finished == nil || !o.finished.At.Before(ro.t0) || !sameSteps(o.runbook, ro.runbook) {
+			continue
+		}
+		sum := timeline.Summarize(o.steps)
+		atts := make([]sim.Attempt, 0, len(sum.Steps))
+		for _, sp := range sum.Steps {
+			atts = append(atts, sim.Attempt{Step: sp.Step, Start: sp.Start, End: sp.End,
+				Failed: sp.Outcome == timeline.Failed, Open: sp.Open})
+		}
+		if len(atts) > 0 {
+			runs = append(runs, sim.Run{Attempts: atts, ProductionLike: true})
+		}
+	}
+	return runs
+}
+
+// sameSteps reports whether two runbooks have the same steps, in any
+// order.
+func sameSteps(a, b []Step) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	ids := make(map[string]bool, len(a))
+	for _, s := range a {
+		ids[s.ID] = true
+	}
+	for _, s := range b {
+		if !ids[s.ID] {
+			return false
+		}
+	}
+	return true
 }
 
 // durations returns the cutover's simulated durations (risk.Simulate
@@ -40,25 +83,25 @@ func (r *Rollout) Overrun(o sim.Options) (sim.Overrun, error) {
 // policy.FitAt, asks. It returns nil when some step has no estimate (est
 // names it). The slices of a rollout only grow, so those it keeps are
 // never written again.
-func (ro *rollout) durations(est Estimate) policy.Distribution {
+func (ro *rollout) durations(st *state, est Estimate) policy.Distribution {
 	if len(est.Unknown) > 0 {
 		return nil
 	}
-	return &lazyDurations{runbook: ro.runbook, rehearsals: ro.rehearsals}
+	return &lazyDurations{runbook: ro.runbook, runs: st.simRuns(ro)}
 }
 
 // lazyDurations is a policy.Distribution drawn on first use. It is safe
 // for simultaneous use by multiple goroutines.
 type lazyDurations struct {
-	once       sync.Once
-	runbook    []Step
-	rehearsals []RehearsalRun
-	d          sim.Distribution
+	once    sync.Once
+	runbook []Step
+	runs    []sim.Run
+	d       sim.Distribution
 }
 
 func (l *lazyDurations) draw() {
 	l.once.Do(func() {
-		ov, err := sim.Simulate(riskRunbook(l.runbook), riskRuns(l.rehearsals), sim.Options{})
+		ov, err := sim.Simulate(riskRunbook(l.runbook), l.runs, sim.Options{})
 		if err == nil { // a rollout's runbook is valid
 			l.d = ov.Duration
 		}
@@ -78,7 +121,7 @@ func (l *lazyDurations) Above(limit time.Duration) float64 { l.draw(); return l.
 // stays quick: at least 1,000), started at T0 against windowEnd, and
 // where the go-live's actual duration falls once res has an end. It is
 // nil when some step has no estimate.
-func (ro *rollout) reportRisk(est Estimate, windowEnd time.Time, res report.Result) *report.Risk {
+func (ro *rollout) reportRisk(st *state, est Estimate, windowEnd time.Time, res report.Result) *report.Risk {
 	if len(est.Unknown) > 0 || len(ro.runbook) == 0 {
 		return nil
 	}
@@ -86,7 +129,7 @@ func (ro *rollout) reportRisk(est Estimate, windowEnd time.Time, res report.Resu
 	if !windowEnd.After(ro.t0) {
 		o.WindowEnd = time.Time{}
 	}
-	ov, err := sim.Simulate(riskRunbook(ro.runbook), riskRuns(ro.rehearsals), o)
+	ov, err := sim.Simulate(riskRunbook(ro.runbook), st.simRuns(ro), o)
 	if err != nil {
 		return nil // a rollout's runbook is valid
 	}

@@ -76,7 +76,7 @@ func (ro *rollout) report(st *state, p *Project, now time.Time) *report.Report {
 	rep.Outcome = d.Outcome
 	res := d.Result
 	rep.Result = &res
-	rep.Risk = ro.reportRisk(d.Expected, dr.WindowEnd, res) // P50/P90 before, where the end fell
+	rep.Risk = ro.reportRisk(st, d.Expected, dr.WindowEnd, res) // P50/P90 before, where the end fell
 	if len(rep.Actual.Steps) > 0 && ro.finished == nil && res.End.IsZero() {
 		elapsed := now.Sub(dr.Started)
 		// Behind() is then the drift's delay: how much later than planned

@@ -202,3 +202,29 @@ func policyNames(d mep.Decision) []string {
 	}
 	return names
 }
+
+// TestRolloutOptionsAsRecorded: the options a rollout was created with
+// come back from its record, reopened.
+func TestRolloutOptionsAsRecorded(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "billing.jsonl")
+	g := newGoliveFile(t, path, &mep.Options{RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "in production"})
+	g.c.set(g.t0.Add(-day(1)))
+	g.newRollout(mep.RolloutOptions{Environment: "prod", Labels: map[string]string{"team": "Ops-2"}, Margin: 0.25,
+		Quorum: map[mep.Role]int{mep.RoleOperations: 2}, Policies: policy.Set{}, PolicyFile: []byte(eveningsFile)})
+	require.NoError(t, g.p.Close())
+	p, err := mep.OpenFile(path, nil)
+	require.NoError(t, err)
+	defer p.Close()
+	o, ok := p.RolloutOptions("go-live")
+	require.True(t, ok)
+	assert.Equal(t, "prod", o.Environment)
+	assert.Equal(t, map[string]string{"team": "Ops-2"}, o.Labels)
+	assert.Equal(t, 0.25, o.Margin)
+	assert.Equal(t, 2, o.Quorum[mep.RoleOperations])
+	assert.Equal(t, eveningsFile, string(o.PolicyFile))
+	assert.Len(t, o.Runbook, len(goliveRunbook()))
+	assert.True(t, g.t0.Equal(o.T0))
+	assert.Equal(t, g.ro.Readiness.Name, o.Readiness.Name)
+	_, ok = p.RolloutOptions("nope")
+	assert.False(t, ok)
+}

@@ -257,6 +257,31 @@ func (p *Project) Rollouts() []string {
 	return out
 }
 
+// RolloutOptions returns the options the rollout named name was created
+// with, as its record states them: its T0 as it stands now, its runbook,
+// readiness list, environment, labels, quorum, margin and policy file.
+// Policies are those given in code and attached (nil after [Open] until
+// [Project.NewRollout] attaches them again). It returns false for a name
+// the project has no rollout of. The values are copies.
+func (p *Project) RolloutOptions(name string) (RolloutOptions, bool) {
+	var o RolloutOptions
+	var ok bool
+	p.read(func(st *state) {
+		ro := st.byName[name]
+		if ro == nil {
+			return
+		}
+		ok = true
+		o = RolloutOptions{Name: ro.name, Environment: ro.env, Labels: maps.Clone(ro.labels), T0: ro.t0,
+			Runbook: slices.Clone(ro.runbook), Readiness: ro.readiness.List(), Margin: ro.margin,
+			Policies: slices.Clone(ro.user), Quorum: maps.Clone(ro.quorum)}
+		if ro.policyFile != "" {
+			o.PolicyFile = []byte(ro.policyFile)
+		}
+	})
+	return o, ok
+}
+
 // with calls fn with the rollout's state under the project's lock.
 func (r *Rollout) with(fn func(st *state, ro *rollout)) {
 	r.p.read(func(st *state) { fn(st, st.byName[r.name]) })

@@ -1,7 +1,6 @@
 package fleet
 
 import (
-	"maps"
 	"slices"
 	"time"
 
@@ -44,10 +43,9 @@ type sim struct {
 	pastWindow         float64
 }
 
-// fold returns the entries of every rollout of p at now, with the
-// environment and labels that metas hold by rollout name; sims caches
-// the overrun simulation of each rollout.
-func fold(p *mep.Project, metas map[string]meta, sims map[string]sim, now time.Time, trials int) []Entry {
+// fold returns the entries of every rollout of p at now; sims caches the
+// overrun simulation of each rollout.
+func fold(p *mep.Project, sims map[string]sim, now time.Time, trials int) []Entry {
 	hist := p.History(now)
 	sums := make(map[string]report.RolloutSummary, len(hist.Rollouts))
 	for _, s := range hist.Rollouts {
@@ -61,12 +59,12 @@ func fold(p *mep.Project, metas map[string]meta, sims map[string]sim, now time.T
 		if !ok {
 			continue
 		}
-		m := metas[name]
+		m, _ := p.RolloutOptions(name)
 		est := r.Estimate()
 		s := sums[name]
 		e := Entry{
 			Project: p.Name(), Rollout: name, Status: s.Outcome, T0: r.T0(),
-			Environment: m.Environment, Labels: maps.Clone(m.Labels), Team: m.Labels[TeamLabel],
+			Environment: m.Environment, Labels: m.Labels, Team: m.Labels[TeamLabel],
 			People: people, Resources: r.Resources().List(),
 			Started: s.Start, Ended: s.End, Duration: s.Duration, TimeToRestore: s.TimeToRestore,
 			Estimate: est.Total, Outage: est.Outage, Steps: len(est.Steps),

@@ -9,7 +9,6 @@ import (
 
 	"github.com/mepkit/mepkit/mep"
 	"github.com/mepkit/mepkit/risk"
-	"github.com/mepkit/mepkit/timeline"
 	"github.com/mepkit/mepkit/timeline/pgstore"
 )
 
@@ -57,7 +56,6 @@ type Schedule struct {
 type record struct {
 	head    head
 	p       *mep.Project
-	metas   map[string]meta
 	sims    map[string]sim // by rollout name
 	entries []Entry
 	err     error
@@ -151,7 +149,7 @@ func (s *Schedule) Rescan(ctx context.Context) (Scan, error) {
 			sc.Opened++
 		}
 		rec.head = h
-		rec.entries = fold(rec.p, rec.metas, rec.sims, now, s.opts.Trials)
+		rec.entries = fold(rec.p, rec.sims, now, s.opts.Trials)
 		changed = true
 	}
 	for name := range s.recs {
@@ -173,8 +171,8 @@ func (s *Schedule) Rescan(ctx context.Context) (Scan, error) {
 
 // read opens the record of h whole.
 func (s *Schedule) read(h head) *record {
-	rec := &record{head: h, metas: map[string]meta{}, sims: map[string]sim{}}
-	st, err := s.src.store(h, rec.see)
+	rec := &record{head: h, sims: map[string]sim{}}
+	st, err := s.src.store(h)
 	if err == nil {
 		rec.p, err = mep.Open(st, &mep.Options{Now: s.opts.Now, Location: s.opts.Location, Key: s.opts.Key})
 	}
@@ -182,15 +180,6 @@ func (s *Schedule) read(h head) *record {
 		rec.err = fmt.Errorf("fleet: record %q: %w", h.name, err)
 	}
 	return rec
-}
-
-// see notes the environment and labels of the rollouts created by es.
-func (rec *record) see(es []timeline.Entry) {
-	for i := range es {
-		if name, m, ok, err := rolloutMeta(&es[i]); ok && err == nil {
-			rec.metas[name] = m
-		}
-	}
 }
 
 // refresh reads what was appended to the record. On error (a file

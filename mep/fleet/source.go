@@ -41,7 +41,7 @@ func (h head) grew(old head) bool {
 // source lists the records of a store and opens one.
 type source interface {
 	heads(ctx context.Context) ([]head, error)
-	store(h head, see func([]timeline.Entry)) (timeline.Store, error)
+	store(h head) (timeline.Store, error)
 }
 
 // dirSource is a directory of projects: each subdirectory holding a
@@ -79,8 +79,8 @@ func (d dirSource) heads(context.Context) ([]head, error) {
 	return out, nil
 }
 
-func (dirSource) store(h head, see func([]timeline.Entry)) (timeline.Store, error) {
-	return &fileTail{path: h.path, see: see}, nil
+func (dirSource) store(h head) (timeline.Store, error) {
+	return &fileTail{path: h.path}, nil
 }
 
 // dbSource is the records of a pgstore database.
@@ -119,10 +119,6 @@ func (d dbSource) heads(ctx context.Context) ([]head, error) {
 	return out, nil
 }
 
-func (d dbSource) store(h head, see func([]timeline.Entry)) (timeline.Store, error) {
-	s, err := d.db.Store(h.name)
-	if err != nil {
-		return nil, err
-	}
-	return &tapped{Store: s, see: see}, nil
+func (d dbSource) store(h head) (timeline.Store, error) {
+	return d.db.Store(h.name)
 }

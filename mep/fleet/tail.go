@@ -26,7 +26,6 @@ var errRewritten = errors.New("fleet: the record file was rewritten")
 type fileTail struct {
 	path string
 	off  int64 // bytes of complete lines read
-	see  func([]timeline.Entry)
 }
 
 // Load reads every complete line of the file.
@@ -66,9 +65,6 @@ func (f *fileTail) Since(seq uint64) ([]timeline.Entry, error) {
 			out = append(out, e)
 		}
 	}
-	if f.see != nil {
-		f.see(out)
-	}
 	return out, nil
 }
 
@@ -77,36 +73,3 @@ func (*fileTail) Append([]timeline.Entry) error { return errReadOnly }
 
 // Close does nothing: the file is opened for each read.
 func (*fileTail) Close() error { return nil }
-
-// tapped is a store whose entries, as they are loaded or read since,
-// are shown to see: how the schedule learns what the record says of a
-// rollout that mep's API does not hand out (its environment and labels).
-type tapped struct {
-	timeline.Store
-	see func([]timeline.Entry)
-}
-
-// Load loads the store's entries and shows them.
-func (t *tapped) Load() ([]timeline.Entry, error) {
-	es, err := t.Store.Load()
-	if err == nil {
-		t.see(es)
-	}
-	return es, err
-}
-
-// Since reads what was appended after seq, and shows it.
-func (t *tapped) Since(seq uint64) ([]timeline.Entry, error) {
-	tl, ok := t.Store.(timeline.Tailer)
-	if !ok {
-		return nil, fmt.Errorf("fleet: the store (%T) cannot say what was appended", t.Store)
-	}
-	es, err := tl.Since(seq)
-	if err == nil {
-		t.see(es)
-	}
-	return es, err
-}
-
-// Append refuses: the schedule never writes.
-func (*tapped) Append([]timeline.Entry) error { return errReadOnly }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -74,8 +75,20 @@ func step(p *mep.Project, rng *rand.Rand, now time.Time) {
 	if len(rollouts) > 0 {
 		r, _ = p.Rollout(rollouts[rng.IntN(len(rollouts))])
 	}
-	items := checklist.Preparation().Items
-	switch rng.IntN(24) {
+	k := rng.IntN(24)
+	if slices.Contains(projectSteps, k) {
+		projectStep(p, rng, k, who, now)
+	} else if r != nil {
+		rolloutStep(r, rng, k, who, now)
+	}
+}
+
+// projectSteps are the calls of step on the project itself.
+var projectSteps = []int{0, 1, 2, 3, 4, 5, 13, 15, 17, 21, 22}
+
+// projectStep plays call k of step on the project.
+func projectStep(p *mep.Project, rng *rand.Rand, k int, who string, now time.Time) {
+	switch k {
 	case 0:
 		_ = p.Team().Add(mep.Member{Name: who, Roles: []mep.Role{roles[rng.IntN(len(roles))], mep.RoleOperations}})
 	case 1:
@@ -90,74 +103,55 @@ func step(p *mep.Project, rng *rand.Rand, now time.Time) {
 	case 5:
 		_, _ = p.NewRollout(mep.RolloutOptions{Name: "r" + strconv.Itoa(rng.IntN(3)), T0: now.Add(72 * time.Hour),
 			Runbook: []mep.Step{{ID: "a", Expected: time.Minute}, {ID: "b", Expected: time.Minute}}})
-	case 6:
-		if r != nil {
-			_ = r.Readiness().Check(items[rng.IntN(len(items))].ID, who, now, "")
-		}
-	case 7:
-		if r != nil {
-			_ = r.Readiness().Fail(items[rng.IntN(len(items))].ID, who, now, "broken")
-		}
-	case 8:
-		if r != nil {
-			_, _ = r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: who, Verdict: mep.Go, At: now})
-		}
-	case 9:
-		if r != nil {
-			_, _ = r.GoNoGo().Decide(context.Background(), now)
-		}
-	case 10:
-		if r != nil {
-			_ = r.Reschedule(now.Add(96*time.Hour), who, "later")
-		}
-	case 11:
-		if r != nil {
-			_ = r.Cutover().Note(who, "note "+strconv.Itoa(rng.IntN(9)))
-		}
-	case 12:
-		if r != nil {
-			_, _ = r.Learn("lesson", "apply it", who)
-		}
 	case 13:
 		_, _ = p.Advance(who, "")
-	case 14:
-		if r != nil {
-			_ = r.Cutover().Start([]string{"a", "b"}[rng.IntN(2)], who)
-			_ = r.Cutover().End([]string{"a", "b"}[rng.IntN(2)], who, timeline.Outcome(rng.IntN(2)))
-		}
 	case 15:
 		_ = p.Validation().Start(checklist.Validation(), now, who)
 		_ = p.Validation().Check(checklist.Validation().Items[0].ID, who, now, "")
-	case 16:
-		if r != nil {
-			j := timeline.New(&timeline.Options{Now: func() time.Time { return now }})
-			_, _ = j.Start("a", who, timeline.Outage)
-			_, _ = j.End("a", who, timeline.Outcome(rng.IntN(2)))
-			_ = r.AddRehearsal(mep.RehearsalRun{Summary: timeline.Summarize(j.Entries()), Environment: "preprod",
-				ProductionLike: rng.IntN(2) == 0, Rollback: rng.IntN(4) == 0})
-		}
 	case 17:
 		_ = p.OptOutOfFreeze(who, "a 24/7 shop")
-	case 18:
-		if r != nil {
-			_ = r.Cutover().Skip([]string{"a", "b"}[rng.IntN(2)], who, "not needed")
-		}
-	case 19:
-		if r != nil {
-			_ = r.Cutover().Rollback(who, "broken")
-		}
-	case 20:
-		if r != nil {
-			_ = r.GoNoGo().Override(who, "urgent")
-		}
 	case 21:
 		_ = p.Lessons().Apply(1+rng.IntN(3), "r"+strconv.Itoa(rng.IntN(3)), who, now, "n/a", rng.IntN(2) == 0)
 	case 22:
 		_ = p.Team().Invite(who, "Guest")
+	}
+}
+
+// rolloutStep plays call k of step on the rollout r.
+func rolloutStep(r *mep.Rollout, rng *rand.Rand, k int, who string, now time.Time) {
+	items := checklist.Preparation().Items
+	switch k {
+	case 6:
+		_ = r.Readiness().Check(items[rng.IntN(len(items))].ID, who, now, "")
+	case 7:
+		_ = r.Readiness().Fail(items[rng.IntN(len(items))].ID, who, now, "broken")
+	case 8:
+		_, _ = r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: who, Verdict: mep.Go, At: now})
+	case 9:
+		_, _ = r.GoNoGo().Decide(context.Background(), now)
+	case 10:
+		_ = r.Reschedule(now.Add(96*time.Hour), who, "later")
+	case 11:
+		_ = r.Cutover().Note(who, "note "+strconv.Itoa(rng.IntN(9)))
+	case 12:
+		_, _ = r.Learn("lesson", "apply it", who)
+	case 14:
+		_ = r.Cutover().Start([]string{"a", "b"}[rng.IntN(2)], who)
+		_ = r.Cutover().End([]string{"a", "b"}[rng.IntN(2)], who, timeline.Outcome(rng.IntN(2)))
+	case 16:
+		j := timeline.New(&timeline.Options{Now: func() time.Time { return now }})
+		_, _ = j.Start("a", who, timeline.Outage)
+		_, _ = j.End("a", who, timeline.Outcome(rng.IntN(2)))
+		_ = r.AddRehearsal(mep.RehearsalRun{Summary: timeline.Summarize(j.Entries()), Environment: "preprod",
+			ProductionLike: rng.IntN(2) == 0, Rollback: rng.IntN(4) == 0})
+	case 18:
+		_ = r.Cutover().Skip([]string{"a", "b"}[rng.IntN(2)], who, "not needed")
+	case 19:
+		_ = r.Cutover().Rollback(who, "broken")
+	case 20:
+		_ = r.GoNoGo().Override(who, "urgent")
 	case 23:
-		if r != nil {
-			_, _ = r.Cutover().Finish(who)
-		}
+		_, _ = r.Cutover().Finish(who)
 	}
 }
 

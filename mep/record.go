@@ -104,33 +104,12 @@ func (w *enc) dur(k string, d time.Duration) {
 		w.str(k, d.String())
 	}
 }
-func (w *enc) list(k string, v []string) {
-	if len(v) == 0 {
-		return
-	}
-	b := append(w.buf[:0], '[')
-	for i, x := range v {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = jsonstr.Append(b, x)
-	}
-	b = append(b, ']')
-	w.str(k, string(b))
-	w.buf = b
-}
+func (w *enc) list(k string, v []string) { array(w, k, v, jsonstr.Append) }
 
 // reasons writes rs as encoding/json would, without its reflection: a
 // decision carries a dozen of them.
 func (w *enc) reasons(k string, rs []Reason) {
-	if len(rs) == 0 {
-		return
-	}
-	b := append(w.buf[:0], '[')
-	for i, r := range rs {
-		if i > 0 {
-			b = append(b, ',')
-		}
+	array(w, k, rs, func(b []byte, r Reason) []byte {
 		b = append(b, `{"source":`...)
 		b = jsonstr.Append(b, r.Source)
 		if r.Rule != 0 {
@@ -139,7 +118,22 @@ func (w *enc) reasons(k string, rs []Reason) {
 		}
 		b = append(b, `,"text":`...)
 		b = jsonstr.Append(b, r.Text)
-		b = append(b, '}')
+		return append(b, '}')
+	})
+}
+
+// array writes v under k as a JSON array, each element by elem, in w's
+// scratch space; nothing for an empty v.
+func array[T any](w *enc, k string, v []T, elem func([]byte, T) []byte) {
+	if len(v) == 0 {
+		return
+	}
+	b := append(w.buf[:0], '[')
+	for i, x := range v {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = elem(b, x)
 	}
 	b = append(b, ']')
 	w.str(k, string(b))

@@ -80,8 +80,7 @@ func (v *evOptions) check(st *state) error {
 	if st.opts != nil && o.Zone != st.opts.Zone {
 		return fieldErr("options.location", o.Zone, "the zone of a project is the one it was created in ("+st.opts.Zone+")")
 	}
-	s := settings{loc: o.loc, country: o.Country, lead: o.ReadinessLead, share: o.BuildShare, margin: o.BuildMargin}
-	if err := s.check(); err != nil {
+	if err := o.check(); err != nil {
 		return err
 	}
 	if !st.people.knows(v.By) {

@@ -95,5 +95,4 @@ func (v *evPolicies) apply(st *state) {
 	// for the program to attach them (NewRollout) and the set is built
 	// again from those.
 	ro.user, ro.policies, ro.attached = v.user, v.set, v.set != nil
-	ro.est = nil
 }

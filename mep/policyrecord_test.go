@@ -192,6 +192,12 @@ func TestSetOptionsIsRecordedWithWhoAndWhy(t *testing.T) {
 	defer p.Close()
 	r, _ := p.Rollout("go-live")
 	assert.Contains(t, policyNames(r.GoNoGo().Evaluate(bg, g.c.now())), "holidays-FR")
+
+	// Country "-" removes the holiday calendar, and the decision says so.
+	require.NoError(t, p.SetOptions(mep.Options{Country: "-"}, "Sam", "a holiday-free service"))
+	d = r.GoNoGo().Evaluate(bg, g.c.now())
+	assert.NotContains(t, policyNames(d), "holidays-FR")
+	assert.Contains(t, reasons(d), "no country set")
 }
 
 // policyNames returns the names of the policies behind d.

@@ -162,8 +162,15 @@ func (s *settings) adopt(r *recorded, o *Options) error {
 			}
 		}
 	}
-	s.loc, s.country, s.lead, s.share, s.margin = r.loc, r.Country, r.ReadinessLead, r.BuildShare, r.BuildMargin
+	s.loc = r.loc // the other options are read from the record (state.options)
 	return nil
+}
+
+// check reports the first of the recorded options that the method
+// refuses, as [settings.check] does.
+func (r *recorded) check() error {
+	s := settings{loc: r.loc, country: r.Country, lead: r.ReadinessLead, share: r.BuildShare, margin: r.BuildMargin}
+	return s.check()
 }
 
 // nameable reports a *FieldError for a location that the record cannot
@@ -431,8 +438,7 @@ func (v *evProject) check(st *state) error {
 		return errors.New("mep: a second project event")
 	}
 	if o := v.Options; o != nil {
-		s := settings{loc: o.loc, country: o.Country, lead: o.ReadinessLead, share: o.BuildShare, margin: o.BuildMargin}
-		if err := s.check(); err != nil {
+		if err := o.check(); err != nil {
 			return err
 		}
 		if v.RolloutsOnly && (strings.TrimSpace(v.By) == "" || strings.TrimSpace(v.Reason) == "") {

@@ -13,6 +13,12 @@
 //	go run ./examples/golive                       # the embedded scenario
 //	go run ./examples/golive -html report.html     # also write the HTML report
 //	go run ./examples/golive -scenario my.yaml     # another scenario
+//	go run ./examples/golive -store records        # keep the projects' records
+//
+// The go-live's record and those of the scenario's neighbours (other
+// teams' projects, planned in the same store) are files of one
+// directory; the go-live checks the schedule across them (package
+// mep/fleet) before it picks its slot.
 //
 // The output is the same on every machine: the clock is simulated.
 package main
@@ -44,6 +50,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	scenarioFile := fs.String("scenario", "", "scenario file (YAML); default: the embedded scenario")
 	htmlFile := fs.String("html", "", "also write the HTML report to this file")
+	storeDir := fs.String("store", "", "keep the projects' records in this directory (created; must not hold them already); default: a temporary directory, removed")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -79,7 +86,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "golive:", err)
 		return 2
 	}
-	rep, err := play(s, stdout)
+	store := *storeDir
+	if store == "" {
+		if store, err = os.MkdirTemp("", "golive-store-*"); err != nil {
+			fmt.Fprintln(stderr, "golive:", err)
+			return 1
+		}
+		defer os.RemoveAll(store)
+	} else if err := checkStore(store, s); err != nil {
+		fmt.Fprintf(stderr, "golive: -store %s: %v\n", store, err)
+		return 2
+	}
+	rep, err := play(s, stdout, store)
 	if err != nil {
 		fmt.Fprintln(stderr, "golive:", err)
 		var bad *badScenario
@@ -110,4 +128,23 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return 0
+}
+
+// checkStore makes the directory store if needed and checks that it
+// holds none of the scenario's projects already: a run writes new
+// records, it never appends to earlier ones.
+func checkStore(store string, s *scenario) error {
+	if err := os.MkdirAll(store, 0o755); err != nil {
+		return err
+	}
+	dirs := []string{storeDir}
+	for _, nb := range s.Neighbours {
+		dirs = append(dirs, nb.Dir)
+	}
+	for _, d := range dirs {
+		if _, err := os.Lstat(filepath.Join(store, d)); err == nil {
+			return fmt.Errorf("%s is there already: give an empty directory or a new one", d)
+		}
+	}
+	return nil
 }

@@ -2,11 +2,15 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/mepkit/mepkit/mep/fleet"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -29,7 +33,11 @@ func TestGoliveDefaultScenario(t *testing.T) {
 		"gate validation -> rehearsal refused, 2 unmet",
 		"planned go-live Tue 2026-11-10 20:30 refused by the policies",
 		"eve of Armistice de 1918",
-		"T0 moved to Thu 2026-11-12 20:00",
+		"slot Thu 2026-11-12 20:00 taken by another team",
+		"conflicts with Payments v3 at ACME/payments-v3 (team Ops-2) on database:db-billing, Thu 12 Nov 19:30-21:03 CET",
+		"conflict check across the store's projects turned on by Olga",
+		"T0 moved to Thu 2026-11-12 21:03",
+		"fleet-conflicts: no conflict with the other planned rollout of the store",
 		"go/no-go: GO",
 		"rollback rehearsal of 2026-10-13 (preprod): 16m",
 		"a rollback would take 16m",
@@ -68,6 +76,11 @@ func TestGoliveBadInput(t *testing.T) {
 	badRole := write("role.yaml", strings.Replace(string(defaultScenario), "roles: [mco]", "roles: [wizard]", 1))
 	badTime := write("time.yaml", strings.Replace(string(defaultScenario), "created: 2026-01-05 09:00", "created: next tuesday", 1))
 	typo := write("typo.yaml", strings.Replace(string(defaultScenario), "    switch-dns: [5m]", "    swich-dns: [5m]", 1))
+	badDir := write("dir.yaml", strings.Replace(string(defaultScenario), "dir: payments", "dir: ../payments", 1))
+	badResource := write("resource.yaml", strings.Replace(string(defaultScenario), "[database:db-billing, service:billing]", "[disk:db-billing]", 1))
+	noConflictsBy := write("conflictsby.yaml", strings.Replace(string(defaultScenario), "  conflicts_by: Olga", "", 1))
+	taken := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(taken, "payments"), 0o755))
 	noPhase := write("phase.yaml", strings.Replace(string(defaultScenario), "  review: {at: 2026-11-13 10:00, by: Olga}\n", "", 1))
 	tests := []struct {
 		name string
@@ -83,6 +96,10 @@ func TestGoliveBadInput(t *testing.T) {
 		{"bad time", []string{"-scenario", badTime}, "not a time written 2006-01-02 15:04"},
 		{"step typo", []string{"-scenario", typo}, `cutover.steps: "swich-dns" is not in the runbook`},
 		{"missing phase date", []string{"-scenario", noPhase}, "phases.review: missing"},
+		{"neighbour outside the store", []string{"-scenario", badDir}, `neighbours[0].dir: "../payments" is not a plain directory name`},
+		{"unknown resource kind", []string{"-scenario", badResource}, "disk"},
+		{"no one turns the conflict check on", []string{"-scenario", noConflictsBy}, "cutover.conflicts_by: missing"},
+		{"store holding a project", []string{"-store", taken}, "payments is there already"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -91,6 +108,36 @@ func TestGoliveBadInput(t *testing.T) {
 			assert.Contains(t, errOut.String(), tt.want)
 		})
 	}
+}
+
+// The go-live and its neighbour are records of one store: the schedule
+// across projects reads both, and the go-live, moved off the neighbour's
+// slot, conflicts with nothing.
+func TestGoliveStoreKeepsTheRecords(t *testing.T) {
+	store := filepath.Join(t.TempDir(), "records")
+	var out, errOut bytes.Buffer
+	require.Equal(t, 0, run([]string{"-store", store}, &out, &errOut), errOut.String())
+	sched, err := fleet.OpenDir(context.Background(), store, &fleet.Options{Now: func() time.Time {
+		return time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) // before both cutovers
+	}})
+	require.NoError(t, err)
+	defer sched.Close()
+	snap := sched.Snapshot()
+	require.Empty(t, snap.Errors)
+	billing, ok := snap.Find("Billing v2 at ACME", "billing-v2-go-live")
+	require.True(t, ok)
+	payments, ok := snap.Find("Payments v3 at ACME", "payments-v3")
+	require.True(t, ok)
+	assert.Equal(t, "Billing", billing.Team)
+	assert.Equal(t, "Ops-2", payments.Team)
+	assert.False(t, billing.T0.Before(payments.End()), "the go-live starts once the neighbour's P90 end is past")
+	assert.Empty(t, snap.Conflicts(fleet.Rules{}))
+
+	// Played again into the same store, nothing is overwritten.
+	out.Reset()
+	errOut.Reset()
+	assert.Equal(t, 2, run([]string{"-store", store}, &out, &errOut))
+	assert.Contains(t, errOut.String(), "golive is there already")
 }
 
 func TestGoliveHTMLBadDirFailsFirst(t *testing.T) {

@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/mepkit/mepkit/checklist"
 	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/mep/fleet"
 	"github.com/mepkit/mepkit/mep/report"
 	"github.com/mepkit/mepkit/policy/policyfile"
 	"github.com/mepkit/mepkit/risk"
@@ -51,16 +54,25 @@ func (n narrator) indent(text string) {
 
 // play runs the scenario through every phase of the method and returns
 // the report of its go-live.
-func play(s *scenario, w io.Writer) (*report.Report, error) {
+//
+// The project's record is a file in the directory store, beside the
+// records of the scenario's neighbours (other teams' projects), so that
+// the schedule across projects (package mep/fleet) sees them all.
+func play(s *scenario, w io.Writer, store string) (*report.Report, error) {
 	ctx := context.Background()
 	clk := &clock{t: s.at(s.Created)}
 	n := narrator{w: w, clk: clk}
 	fmt.Fprintf(w, "# %s: the go-live, phase by phase\n\n", s.Project)
 
-	p, err := mep.New(s.Project, &mep.Options{Now: clk.now, Location: s.loc, Country: s.Country})
+	dir := filepath.Join(store, storeDir)
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		return nil, err
+	}
+	p, err := mep.CreateFile(dir, s.Project, &mep.Options{Now: clk.now, Location: s.loc, Country: s.Country})
 	if err != nil {
 		return nil, &badScenario{err}
 	}
+	defer p.Close()
 	n.say("project created, phase %s", p.Phase())
 	for _, name := range slices.Sorted(maps.Keys(s.Plan)) {
 		d := s.Plan[name]
@@ -133,20 +145,27 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 	}
 
 	// The rollout: runbook, readiness checklist, policies.
-	set, err := policyfile.Parse([]byte(s.Policy))
-	if err != nil {
+	if _, err := policyfile.Parse([]byte(s.Policy)); err != nil {
 		return nil, &badScenario{fmt.Errorf("policy: %w", err)}
 	}
 	runbook, err := s.runbook()
 	if err != nil {
 		return nil, err
 	}
+	var labels map[string]string
+	if s.Cutover.Team != "" {
+		labels = map[string]string{fleet.TeamLabel: s.Cutover.Team}
+	}
 	r, err := p.NewRollout(mep.RolloutOptions{
-		Name: s.Cutover.Name, T0: s.at(s.Cutover.T0), Runbook: runbook,
-		Readiness: checklist.Preparation(), Policies: set,
+		Name: s.Cutover.Name, T0: s.at(s.Cutover.T0), Runbook: runbook, Labels: labels,
+		Readiness: checklist.Preparation(), PolicyFile: []byte(s.Policy),
 	})
 	if err != nil {
 		return nil, &badScenario{err}
+	}
+	// What the cutover touches, for the schedule across projects.
+	if err := declare(r.Resources(), s.Cutover.Resources, s.Cutover.RescheduleBy); err != nil {
+		return nil, err
 	}
 
 	// Rehearsals (R5): timed runs of the same runbook.
@@ -199,30 +218,8 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 	}
 
 	// Preparation: is the planned T0 allowed? If not, when?
-	t0 := r.T0()
-	v := r.GoNoGo().Evaluate(ctx, clk.now())
-	if denials := v.Policy.Denials(); len(denials) > 0 {
-		n.say("planned go-live %s refused by the policies:", t0.Format("Mon 2006-01-02 15:04"))
-		for _, d := range denials {
-			n.indent(d.String())
-		}
-		prop, err := r.Propose(ctx, t0, 3, 60*24*time.Hour)
-		if err != nil {
-			return nil, err
-		}
-		slots := make([]string, len(prop.Slots))
-		for i, sl := range prop.Slots {
-			slots[i] = sl.Format("Mon 2006-01-02 15:04")
-		}
-		// The slots are chosen where nine cutovers in ten, as simulated
-		// from the rehearsals, end in the window: the P90, not the estimate.
-		n.say("slots where the cutover fits at P%.0f (%s): %s", 100*prop.Quantile,
-			timeline.FormatDuration(prop.Duration.Round(time.Minute)), strings.Join(slots, ", "))
-		n.indent(prop.Fits[0].String())
-		if err := r.Reschedule(prop.Slots[0], s.Cutover.RescheduleBy, "the planned date is refused: "+denials[0].String()); err != nil {
-			return nil, err
-		}
-		n.say("T0 moved to %s by %s", r.T0().Format("Mon 2006-01-02 15:04"), s.Cutover.RescheduleBy)
+	if err := prepare(ctx, s, n, store, r); err != nil {
+		return nil, err
 	}
 	// The chance to overrun the window, from the rehearsals, on the
 	// runbook's critical path (seeded: the same figures every run).
@@ -268,7 +265,7 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 		n.say("vote: %s", r.GoNoGo().Votes()[len(r.GoNoGo().Votes())-1])
 	}
 	clk.set(s.at(s.Cutover.DecideAt))
-	v, err = r.GoNoGo().Decide(ctx, clk.now())
+	v, err := r.GoNoGo().Decide(ctx, clk.now())
 	if err != nil {
 		return nil, err
 	}
@@ -357,7 +354,8 @@ func play(s *scenario, w io.Writer) (*report.Report, error) {
 	if s.Next.Name != "" {
 		clk.set(s.at(s.Next.At))
 		if _, err := p.NewRollout(mep.RolloutOptions{
-			Name: s.Next.Name, T0: s.at(s.Next.T0), Runbook: runbook, Readiness: checklist.Preparation(), Policies: set,
+			Name: s.Next.Name, T0: s.at(s.Next.T0), Runbook: runbook, Labels: labels,
+			Readiness: checklist.Preparation(), PolicyFile: []byte(s.Policy),
 		}); err != nil {
 			return nil, &badScenario{err}
 		}

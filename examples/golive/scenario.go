@@ -35,6 +35,7 @@ type scenario struct {
 	Lessons    []lesson            `yaml:"lessons"`
 	Next       nextRollout         `yaml:"next_rollout"`
 	Operations ticking             `yaml:"operations"`
+	Neighbours []neighbour         `yaml:"neighbours"`
 	loc        *time.Location      `yaml:"-"`
 }
 
@@ -95,6 +96,9 @@ type meeting struct {
 
 type cutover struct {
 	Name         string    `yaml:"name"`
+	Team         string    `yaml:"team"`      // the rollout's team label (fleet.TeamLabel)
+	Resources    []string  `yaml:"resources"` // what it touches, "kind:name"
+	ConflictsBy  string    `yaml:"conflicts_by"`
 	T0           localTime `yaml:"t0"`
 	RescheduleBy string    `yaml:"reschedule_by"`
 	Readiness    ticking   `yaml:"readiness"`
@@ -113,6 +117,26 @@ type cutover struct {
 		Text  string `yaml:"text"`
 	} `yaml:"notes"`
 	DriftAfter string `yaml:"drift_after"`
+}
+
+// neighbour is another team's project in the same store, with one
+// planned rollout: the schedule across projects weighs it against the
+// scenario's go-live.
+type neighbour struct {
+	Project   string    `yaml:"project"`
+	Dir       string    `yaml:"dir"` // its directory in the store
+	Team      string    `yaml:"team"`
+	People    []string  `yaml:"people"` // its go-live team, the first with the operations role
+	Created   localTime `yaml:"created"`
+	Why       string    `yaml:"why"` // why it runs rollouts only
+	Rollout   string    `yaml:"rollout"`
+	T0        localTime `yaml:"t0"`
+	Resources []string  `yaml:"resources"`
+	Runbook   []struct {
+		ID       string   `yaml:"id"`
+		Title    string   `yaml:"title"`
+		Expected duration `yaml:"expected"`
+	} `yaml:"runbook"`
 }
 
 // nextRollout is a later deployment of the industrialisation phase, which
@@ -217,10 +241,36 @@ func parseScenario(data []byte) (*scenario, error) {
 			return nil, fmt.Errorf("scenario: cutover.notes[%d].after: %q is not in the runbook", i, n.After)
 		}
 	}
+	dirs := map[string]bool{storeDir: true}
+	for i, nb := range s.Neighbours {
+		switch {
+		case !validDir(nb.Dir):
+			return nil, fmt.Errorf("scenario: neighbours[%d].dir: %q is not a plain directory name", i, nb.Dir)
+		case dirs[nb.Dir]:
+			return nil, fmt.Errorf("scenario: neighbours[%d].dir: %q is taken", i, nb.Dir)
+		case len(nb.People) == 0:
+			return nil, fmt.Errorf("scenario: neighbours[%d].people: missing", i)
+		case nb.Created.text == "" || nb.T0.text == "":
+			return nil, fmt.Errorf("scenario: neighbours[%d]: created and t0 are required", i)
+		}
+		dirs[nb.Dir] = true
+	}
+	if len(s.Neighbours) > 0 && s.Cutover.ConflictsBy == "" {
+		return nil, errors.New("scenario: cutover.conflicts_by: missing (who turns the conflict check on)")
+	}
 	if d := s.Cutover.DriftAfter; d != "" && !known[d] {
 		return nil, fmt.Errorf("scenario: cutover.drift_after: %q is not in the runbook", d)
 	}
 	return &s, nil
+}
+
+// storeDir is the directory of the scenario's own project in the store.
+const storeDir = "golive"
+
+// validDir reports whether name is a directory name of its own: not
+// empty, no separator, not "." or "..", not hidden.
+func validDir(name string) bool {
+	return name != "" && !strings.ContainsAny(name, `/\:`) && !strings.HasPrefix(name, ".")
 }
 
 // at returns a scenario time in the scenario's zone.

@@ -36,8 +36,9 @@ type Entry struct {
 	// within a week; zero: no window.
 	WindowEnd time.Time `json:"window_end,omitzero"`
 	// P50 and P90 are the instants by which half and nine in ten of the
-	// simulated cutovers end (mep.Rollout.Overrun); zero when no rehearsal
-	// nor step estimate says how long the cutover takes.
+	// simulated cutovers end (mep.Rollout.Overrun), rounded up to the
+	// minute; zero when no rehearsal nor step estimate says how long the
+	// cutover takes.
 	P50 time.Time `json:"p50,omitzero"`
 	P90 time.Time `json:"p90,omitzero"`
 	// Estimate is the expected duration from the runbook and rehearsals;

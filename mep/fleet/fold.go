@@ -21,10 +21,19 @@ func simulate(r *mep.Rollout, old sim, trials int) sim {
 	if ov, err := overrun(r, trials); err == nil {
 		sm.window, sm.pastWindow = ov.WindowEnd, ov.PastWindow
 		if ov.Duration.Len() > 0 && len(ov.Unknown) == 0 {
-			sm.p50, sm.p90 = ov.End(0.5), ov.End(0.9)
+			sm.p50, sm.p90 = ceilMinute(ov.End(0.5)), ceilMinute(ov.End(0.9))
 		}
 	}
 	return sm
+}
+
+// ceilMinute rounds t up to the next whole minute: the schedule plans
+// at minute resolution, and a slot after a rollout starts on a minute.
+func ceilMinute(t time.Time) time.Time {
+	if m := t.Truncate(time.Minute); !m.Equal(t) {
+		return m.Add(time.Minute)
+	}
+	return t
 }
 
 // overrun is the one place the schedule asks a rollout how long its

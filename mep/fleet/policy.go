@@ -22,7 +22,8 @@ const PolicyName = "fleet-conflicts"
 // blackout of a resource it touches. The reason names the other rollout,
 // its team, what they share and its span, e.g. "conflicts with
 // payments/v7 (team Pay) on database:billing, Tue 10 Mar 21:00-22:40
-// CET".
+// CET". An allowed change's reason says how many planned rollouts it
+// was checked against, so that a decision records what the policy saw.
 //
 // What the rollout touches and who runs it are read from its entry in
 // the snapshot; a rollout the snapshot does not know yet only conflicts
@@ -96,6 +97,7 @@ func (p *conflictPolicy) Evaluate(_ context.Context, c policy.Change) policy.Dec
 	dur := max(c.Duration, 1) // an instant: the nanosecond at Start
 	hits := p.hits(&cand, policy.Interval{Start: c.Start, End: c.Start.Add(dur)})
 	if len(hits) == 0 {
+		d.Reason = p.clear(&cand)
 		return d
 	}
 	loc := c.Zone()
@@ -108,6 +110,25 @@ func (p *conflictPolicy) Evaluate(_ context.Context, c policy.Change) policy.Dec
 		d.Next = p.next(&cand, c.Start, dur)
 	}
 	return d
+}
+
+// clear says what an allowed change was checked against, so that the
+// decision records what the policy saw.
+func (p *conflictPolicy) clear(cand *Entry) string {
+	n := 0
+	for i := range p.snap.Entries {
+		o := &p.snap.Entries[i]
+		if o.IsActive() && (o.Project != cand.Project || o.Rollout != cand.Rollout) {
+			n++
+		}
+	}
+	switch n {
+	case 0:
+		return "no other planned rollout in the store"
+	case 1:
+		return "no conflict with the other planned rollout of the store"
+	}
+	return fmt.Sprintf("no conflict with the %d other planned rollouts of the store", n)
 }
 
 // reason says what a conflict of the change is about, for people.

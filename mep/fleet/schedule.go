@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -22,8 +23,9 @@ type Options struct {
 	// Now is the clock that says where each rollout stands (planned,
 	// running, ended). Nil: time.Now.
 	Now func() time.Time
-	// Location is the zone records' times are read in where a rollout
-	// has no zone of its own. Nil: UTC.
+	// Location is the zone records' times are read in where the record
+	// states none (records written before mepkit recorded a project's
+	// options); a record that states its zone is read in it. Nil: UTC.
 	Location *time.Location
 	// Key is the HMAC key of the records, if they were written with one.
 	Key []byte
@@ -172,9 +174,18 @@ func (s *Schedule) Rescan(ctx context.Context) (Scan, error) {
 // read opens the record of h whole.
 func (s *Schedule) read(h head) *record {
 	rec := &record{head: h, sims: map[string]sim{}}
-	st, err := s.src.store(h)
-	if err == nil {
-		rec.p, err = mep.Open(st, &mep.Options{Now: s.opts.Now, Location: s.opts.Location, Key: s.opts.Key})
+	open := func(loc *time.Location) (*mep.Project, error) {
+		st, err := s.src.store(h)
+		if err != nil {
+			return nil, err
+		}
+		return mep.Open(st, &mep.Options{Now: s.opts.Now, Location: loc, Key: s.opts.Key})
+	}
+	var err error
+	rec.p, err = open(s.opts.Location)
+	if fe := (*mep.FieldError)(nil); errors.As(err, &fe) && fe.Field == "options.location" {
+		// The record states a zone of its own: it is read in it.
+		rec.p, err = open(nil)
 	}
 	if err != nil {
 		rec.err = fmt.Errorf("fleet: record %q: %w", h.name, err)

@@ -169,3 +169,41 @@ func TestScheduleRereadsARewrittenFile(t *testing.T) {
 	_, ok = s.Snapshot().Find("billing", "v3")
 	assert.False(t, ok)
 }
+
+// Projects record their own zone: a store holding projects of several
+// zones reads each in its own, whatever zone the schedule is given, and
+// a conflict between them is found on instants.
+func TestScheduleReadsEachProjectInItsOwnZone(t *testing.T) {
+	dir := t.TempDir()
+	for _, p := range []struct {
+		name string
+		loc  *time.Location
+		t0   time.Time
+	}{
+		{"paris", paris, at(paris, 2026, 3, 10, 21, 0)},                                                   // 20:00 UTC
+		{"new-york", mustLoad("America/New_York"), at(mustLoad("America/New_York"), 2026, 3, 10, 16, 30)}, // 20:30 UTC
+	} {
+		c := &clock{at(p.loc, 2026, 3, 2, 9, 0)}
+		opts := &mep.Options{Now: c.now, Location: p.loc, NoSync: true, RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "in production"}
+		require.NoError(t, os.Mkdir(filepath.Join(dir, p.name), 0o700))
+		pr, err := mep.CreateFile(filepath.Join(dir, p.name), p.name, opts)
+		require.NoError(t, err)
+		lead := "lead-" + p.name // no one on both teams
+		require.NoError(t, pr.Team().Add(mep.Member{Name: lead, Roles: []mep.Role{mep.RoleOperations}}))
+		require.NoError(t, pr.Team().Choose(lead, lead))
+		rollout(t, pr, "v1", p.name, "prod", p.t0, runbook(30, 60), "database:shared")
+		require.NoError(t, pr.Close())
+	}
+	s, err := fleet.OpenDir(bg, dir, &fleet.Options{Now: func() time.Time { return at(time.UTC, 2026, 3, 3, 0, 0) }, Location: mustLoad("Asia/Kolkata"), Trials: 100})
+	require.NoError(t, err)
+	defer s.Close()
+	snap := s.Snapshot()
+	require.Empty(t, snap.Errors, "a record stating its zone is read in it")
+	require.Len(t, snap.Active(), 2)
+	ny, ok := snap.Find("new-york", "v1")
+	require.True(t, ok)
+	assert.Equal(t, "America/New_York", ny.T0.Location().String())
+	cs := snap.Conflicts(fleet.Rules{})
+	require.Len(t, cs, 1)
+	assert.Equal(t, "database:shared", cs[0].On)
+}

@@ -6,7 +6,9 @@
 // evening windows, readiness one hour before, the operations GO), a go-live
 // refused on a holiday's eve and rescheduled, a readiness checklist, a vote,
 // the go/no-go, a cutover with a failed and retried step, a review with its
-// lesson, and the operations-readiness checklist.
+// lesson, and the operations-readiness checklist. A second team's
+// cutover on the same database, in another project of the same store,
+// moves the go-live's slot (the schedule across projects, mep/fleet).
 //
 // It prints what happened, then the go-live report in Markdown:
 //

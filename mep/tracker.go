@@ -25,6 +25,14 @@ func (t Tracker) SetCadence(c Cadence, by string) error {
 	return t.p.record(&evCadence{At: t.p.now(), Cadence: c, By: by})
 }
 
+// Cadence returns the meeting cadence last set with SetCadence; the
+// zero Cadence when none was.
+func (t Tracker) Cadence() Cadence {
+	var c Cadence
+	t.p.read(func(st *state) { c = st.cadence })
+	return c
+}
+
 // Hold records a meeting and hands out its actions, each due by default on
 // the next meeting's date (R6). It returns the meeting as stored, with its
 // ID and the IDs of its actions.

@@ -30,7 +30,9 @@
 //     is high;
 //   - [Snapshot.Rhythm]: whether a project's pace of deployments rises,
 //     and whether its meetings may be spaced out (the method's
-//     industrialization phase).
+//     industrialization phase); [Rhythm.Cadence] turns the suggestion
+//     into a cadence, which a team that takes it records, with who,
+//     through mep.Tracker.SetCadence.
 //
 // [Schedule.Watch] rescans at an interval and hands out each snapshot
 // that changed.

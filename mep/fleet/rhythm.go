@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/mepkit/mepkit/mep"
 	"github.com/mepkit/mepkit/mep/report"
 )
 
@@ -31,6 +32,33 @@ type Rhythm struct {
 	// Suggestion, for people: space the meetings out after CleanRun clean
 	// go-lives, tighten them after a failed one, or "" to keep them.
 	Suggestion string
+	// Spacing is the suggestion as data: 1 to space the meetings out, -1
+	// to tighten them, 0 to keep them. [Rhythm.Cadence] turns it into a
+	// cadence.
+	Spacing int
+}
+
+// Cadence returns the meeting cadence the suggestion leads to from the
+// project's current one (mep.Tracker.Cadence; zero: weekly): twice as
+// far apart to space the meetings out, twice as close (at least a day
+// apart) to tighten them, cur itself to keep them. A team that takes the
+// suggestion records it with mep.Tracker.SetCadence, with who took it,
+// like any other fact.
+func (r Rhythm) Cadence(cur mep.Cadence) mep.Cadence {
+	if cur.Months == 0 && cur.Days == 0 {
+		cur = mep.Cadence{Days: 7, Weekdays: cur.Weekdays}
+	}
+	switch {
+	case r.Spacing > 0:
+		cur.Months, cur.Days = 2*cur.Months, 2*cur.Days
+	case r.Spacing < 0 && cur.Months >= 2:
+		cur.Months, cur.Days = cur.Months/2, cur.Days/2
+	case r.Spacing < 0 && cur.Months == 1:
+		cur.Months, cur.Days = 0, 14+cur.Days/2
+	case r.Spacing < 0:
+		cur.Days = max(1, cur.Days/2)
+	}
+	return cur
 }
 
 // MonthCount is the deployments of one month.
@@ -77,9 +105,9 @@ func (s *Snapshot) Rhythm(project string, loc *time.Location) Rhythm {
 	last := done[len(done)-1]
 	switch {
 	case r.Clean >= CleanRun:
-		r.Suggestion = fmt.Sprintf("space the meetings out: the last %d go-lives ran clean", r.Clean)
+		r.Suggestion, r.Spacing = fmt.Sprintf("space the meetings out: the last %d go-lives ran clean", r.Clean), 1
 	case r.Clean == 0:
-		r.Suggestion = fmt.Sprintf("tighten the meetings: %s did not run clean (%s)", last.Rollout, why(last, fixed))
+		r.Suggestion, r.Spacing = fmt.Sprintf("tighten the meetings: %s did not run clean (%s)", last.Rollout, why(last, fixed)), -1
 	}
 	return r
 }

@@ -1,12 +1,14 @@
 package fleet_test
 
 import (
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mepkit/mepkit/mep"
 	"github.com/mepkit/mepkit/mep/fleet"
 	"github.com/mepkit/mepkit/mep/report"
 )
@@ -43,4 +45,51 @@ func TestRhythm(t *testing.T) {
 	assert.Empty(t, r.Suggestion)
 
 	assert.Empty(t, snap.Rhythm("nobody", nil).Months)
+}
+
+func TestRhythmCadence(t *testing.T) {
+	weekly := mep.Cadence{Days: 7, Weekdays: true}
+	for _, tt := range []struct {
+		spacing int
+		cur     mep.Cadence
+		want    mep.Cadence
+	}{
+		{1, weekly, mep.Cadence{Days: 14, Weekdays: true}},
+		{1, mep.Cadence{}, mep.Cadence{Days: 14}},
+		{1, mep.Cadence{Months: 1}, mep.Cadence{Months: 2}},
+		{-1, mep.Cadence{Days: 14}, mep.Cadence{Days: 7}},
+		{-1, mep.Cadence{Days: 1}, mep.Cadence{Days: 1}},
+		{-1, mep.Cadence{Months: 1}, mep.Cadence{Days: 14}},
+		{-1, mep.Cadence{Months: 3}, mep.Cadence{Months: 1}},
+		{0, weekly, weekly},
+	} {
+		assert.Equal(t, tt.want, fleet.Rhythm{Spacing: tt.spacing}.Cadence(tt.cur), "%+v from %+v", tt.spacing, tt.cur)
+	}
+}
+
+// A suggestion taken is a fact of the project's record, with who took
+// it: the cadence replays, and the next meeting's date follows it.
+func TestRhythmSuggestionTakenIsRecorded(t *testing.T) {
+	dir := t.TempDir()
+	c := &clock{at(paris, 2026, 3, 2, 9, 0)}
+	p := project(t, dir, "billing", c, "Olga", "Bruno")
+	require.NoError(t, p.Tracker().SetCadence(mep.Cadence{Days: 7}, "Olga"))
+	r := fleet.Rhythm{Suggestion: "space the meetings out: the last 3 go-lives ran clean", Spacing: 1}
+	require.NoError(t, p.Tracker().SetCadence(r.Cadence(p.Tracker().Cadence()), "Bruno"))
+	require.NoError(t, p.Close())
+
+	p, err := mep.OpenFile(filepath.Join(dir, "billing"), &mep.Options{Now: c.now})
+	require.NoError(t, err)
+	defer p.Close()
+	assert.Equal(t, mep.Cadence{Days: 14}, p.Tracker().Cadence())
+	var by []string
+	for _, e := range p.Record() {
+		if e.Kind == "mep.cadence" {
+			by = append(by, e.Actor)
+		}
+	}
+	assert.Equal(t, []string{"Olga", "Bruno"}, by, "each change of cadence names who made it")
+	m, err := p.Tracker().Hold(mep.Minutes{At: c.now(), Title: "Weekly", Attendees: []string{"Olga"}, NoActions: "nothing open"})
+	require.NoError(t, err)
+	assert.True(t, m.Next.Equal(at(paris, 2026, 3, 16, 9, 0)), "the next meeting a fortnight later: %v", m.Next)
 }

@@ -95,6 +95,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		defer os.RemoveAll(store)
+		s.noSync = true // records that are removed at the end need no fsync
 	} else if err := checkStore(store, s); err != nil {
 		fmt.Fprintf(stderr, "golive: -store %s: %v\n", store, err)
 		return 2

@@ -68,7 +68,7 @@ func play(s *scenario, w io.Writer, store string) (*report.Report, error) {
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		return nil, err
 	}
-	p, err := mep.CreateFile(dir, s.Project, &mep.Options{Now: clk.now, Location: s.loc, Country: s.Country})
+	p, err := mep.CreateFile(dir, s.Project, &mep.Options{Now: clk.now, Location: s.loc, Country: s.Country, NoSync: s.noSync})
 	if err != nil {
 		return nil, &badScenario{err}
 	}

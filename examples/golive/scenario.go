@@ -37,6 +37,8 @@ type scenario struct {
 	Operations ticking             `yaml:"operations"`
 	Neighbours []neighbour         `yaml:"neighbours"`
 	loc        *time.Location      `yaml:"-"`
+	// noSync writes the records without fsync: they are temporary.
+	noSync bool `yaml:"-"`
 }
 
 type member struct {

@@ -125,7 +125,7 @@ func plantNeighbour(store string, nb neighbour, s *scenario) error {
 		return err
 	}
 	p, err := mep.CreateFile(dir, nb.Project, &mep.Options{
-		Now: clk.now, Location: s.loc, Country: s.Country,
+		Now: clk.now, Location: s.loc, Country: s.Country, NoSync: s.noSync,
 		RolloutsOnly: true, CreatedBy: nb.People[0], RolloutsOnlyReason: nb.Why,
 	})
 	if err != nil {

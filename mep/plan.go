@@ -156,7 +156,7 @@ func (v *evRollout) apply(st *state) {
 		name: v.Name, created: v.At, env: v.Spec.Environment, labels: v.Spec.Labels, t0: v.T0,
 		runbook: v.Spec.Runbook, index: make(map[string]int, len(v.Spec.Runbook)), readiness: v.run,
 		roles: v.Spec.Roles, margin: v.Spec.Margin, quorum: v.quorum, user: v.user, policies: v.set,
-		file: v.file, policyFile: v.Spec.PolicyFile, code: v.Spec.Code, attached: v.set != nil,
+		policyFile: v.Spec.PolicyFile, code: v.Spec.Code, attached: v.set != nil,
 	}
 	for i, s := range r.runbook {
 		r.index[s.ID] = i

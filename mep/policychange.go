@@ -34,12 +34,12 @@ func (g GoNoGo) SetPolicies(set policy.Set, file []byte, by, reason string) erro
 
 // evPolicies changes a rollout's own policies.
 type evPolicies struct {
-	At              time.Time
-	Rollout         string
-	File            string   // the policy file's text
-	Code            []string // the names of the policies given in code
-	By, Reason      string
-	user, set, file policy.Set // made by prepare (user, set) and check (file)
+	At         time.Time
+	Rollout    string
+	File       string   // the policy file's text
+	Code       []string // the names of the policies given in code
+	By, Reason string
+	user, set  policy.Set // made by prepare
 }
 
 func (*evPolicies) kind() string      { return "rollout.policies" }
@@ -80,17 +80,15 @@ func (v *evPolicies) check(st *state) error {
 	if strings.TrimSpace(v.Reason) == "" {
 		return fieldErr("policies.reason", v.Reason, "empty: say why the policies change")
 	}
-	file, err := parsePolicyFile(v.File)
-	if err != nil {
+	if _, err := parsePolicyFile(v.File); err != nil {
 		return err
 	}
-	v.file = file
 	return st.people.inTeam(v.By, RoleOperations)
 }
 
 func (v *evPolicies) apply(st *state) {
 	ro := st.byName[v.Rollout]
-	ro.file, ro.policyFile, ro.code = v.file, v.File, v.Code
+	ro.policyFile, ro.code = v.File, v.Code
 	// Written here, the set is attached; replayed, the code policies wait
 	// for the program to attach them (NewRollout) and the set is built
 	// again from those.

@@ -234,3 +234,54 @@ func TestRolloutOptionsAsRecorded(t *testing.T) {
 	_, ok = p.RolloutOptions("nope")
 	assert.False(t, ok)
 }
+
+// TestPolicyFileAsksForConflicts: a recorded policy file that asks for
+// the conflict check (kind: conflicts) decides No-Go until the program
+// gives the schedule's check in code (a policy.Conflicts with Against),
+// which then stands in the file's place, once; changing the policies
+// without it fails closed again, and so does the reopened record.
+func TestPolicyFileAsksForConflicts(t *testing.T) {
+	const file = eveningsFile + "  - kind: conflicts\n    warn: true\n"
+	path := filepath.Join(t.TempDir(), "billing.jsonl")
+	g := newGoliveFile(t, path, &mep.Options{RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "in production"})
+	opsReady(t, g.p, g.c.now())
+	g.c.set(g.t0.Add(-day(1)))
+	g.newRollout(mep.RolloutOptions{Policies: policy.Set{}, PolicyFile: []byte(file)})
+	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{Summary: rehearse(t, g.c.now().Add(-day(1)), goliveRunbook(), 5, 20, 10, 5), ProductionLike: true}))
+	g.ready(g.c.now())
+	g.c.add(time.Hour)
+	g.vote("Otto", mep.Go)
+	g.c.set(g.r.T0())
+	gn := g.r.GoNoGo()
+	d := gn.Evaluate(bg, g.c.now())
+	assert.Equal(t, mep.NoGo, d.Verdict)
+	assert.Contains(t, reasons(d), "conflicts: no schedule of the other changes was given")
+
+	busy := &policy.Conflicts{Against: policy.Func("schedule", func(context.Context, policy.Change) policy.Decision {
+		return policy.Decision{Verdict: policy.Deny, Reason: "conflicts with payments/v7 (team Pay) on database:billing"}
+	})}
+	require.NoError(t, gn.SetPolicies(policy.Set{busy}, []byte(file), "Otto", "the store's schedule"))
+	d = gn.Evaluate(bg, g.c.now())
+	assert.Equal(t, mep.Go, d.Verdict, "the file says warn: %s", reasons(d))
+	n := 0
+	for _, pd := range d.Policy.Decisions {
+		if pd.Policy == policy.ConflictsName {
+			n++
+			assert.Equal(t, policy.Warn, pd.Verdict, "the file's warn stands")
+		}
+	}
+	assert.Equal(t, 1, n, "weighed once: %s", reasons(d))
+
+	require.NoError(t, gn.SetPolicies(nil, []byte(file), "Otto", "no schedule at hand"))
+	d = gn.Evaluate(bg, g.c.now())
+	assert.Equal(t, mep.NoGo, d.Verdict, "the earlier check does not linger")
+	assert.Contains(t, reasons(d), "no schedule of the other changes was given")
+
+	require.NoError(t, gn.SetPolicies(policy.Set{busy}, []byte(file), "Otto", "the store's schedule again"))
+	require.NoError(t, g.p.Close())
+	p, err := mep.OpenFile(path, &mep.Options{Now: g.c.now})
+	require.NoError(t, err)
+	defer p.Close()
+	r, _ := p.Rollout("go-live")
+	assert.Equal(t, mep.NoGo, r.GoNoGo().Evaluate(bg, g.c.now()).Verdict, "reopened: the check given in code is not attached")
+}

@@ -191,7 +191,15 @@ func sameJSON(a, b any) bool {
 // method's freeze unless the project opted out, the readiness window with
 // the project's lead, and the GO quorums, mandatory; with the options
 // that st states. Requires p.mu held.
+//
+// A policy file's conflicts entries (policy.Conflicts without a check)
+// take the check of the first policy of the code set that is a
+// policy.Conflicts with one (its Against; the file's Warn stands), which
+// then stands in their place rather than being weighed twice. Without
+// one they deny every change. buildPolicies sets their Against: user
+// must hold a policy file's set parsed for this call alone.
 func (p *Project) buildPolicies(st *state, user policy.Set, quorum map[Role]int) (policy.Set, error) {
+	user = withSchedule(user)
 	opts := st.options(p)
 	var set policy.Set
 	hasReadiness := false
@@ -297,6 +305,32 @@ func (r *Rollout) T0() time.Time {
 	return t
 }
 
+// withSchedule gives the check of the first policy.Conflicts of set that
+// has one to the others, and leaves that one out when it gave it.
+func withSchedule(set policy.Set) policy.Set {
+	var given *policy.Conflicts
+	at := -1
+	for i, q := range set {
+		if c, ok := policy.As[*policy.Conflicts](q); ok && c.Against != nil {
+			given, at = c, i
+			break
+		}
+	}
+	if given == nil {
+		return set
+	}
+	filled := false
+	for _, q := range set {
+		if c, ok := policy.As[*policy.Conflicts](q); ok && c.Against == nil {
+			c.Against, filled = given.Against, true
+		}
+	}
+	if !filled {
+		return set
+	}
+	return slices.Delete(slices.Clone(set), at, at+1)
+}
+
 // policySet returns the policies attached, or the method's own when none
 // were (a rollout read back from the record).
 func (ro *rollout) policySet(p *Project) policy.Set {
@@ -313,7 +347,11 @@ func (ro *rollout) policySet(p *Project) policy.Set {
 // the record, or whose project opted out of the freeze since; requires
 // p.mu held.
 func (p *Project) rolloutPoliciesLocked(ro *rollout) (policy.Set, error) {
-	return p.buildPolicies(p.st, append(slices.Clone(ro.file), ro.user...), ro.quorum)
+	file, err := parsePolicyFile(ro.policyFile) // fresh: buildPolicies fills its conflicts
+	if err != nil {
+		return nil, err
+	}
+	return p.buildPolicies(p.st, append(file, ro.user...), ro.quorum)
 }
 
 // Readiness returns the rollout's readiness checklist (R7, R8), run

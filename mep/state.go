@@ -88,10 +88,10 @@ type rollout struct {
 	user     policy.Set
 	policies policy.Set
 	est      *Estimate // cached estimate; nil: to compute
-	// The rollout's own policies: those of its policy file, as recorded;
-	// the names of those given in code; whether the program attached them
-	// (when it created the rollout or since the record was opened).
-	file       policy.Set
+	// The rollout's own policies: the text of its policy file, as
+	// recorded (parsed again for each set built); the names of those
+	// given in code; whether the program attached them (when it created
+	// the rollout or since the record was opened).
 	policyFile string
 	code       []string
 	attached   bool

@@ -112,6 +112,10 @@
 // be listed, is bad input; records of the store that do not read are a
 // warning (fleet-store), which -strict denies, since their conflicts go
 // unseen. The store is read once, when the gate starts, -wait included.
+// A policy file can ask for the check itself ("kind: conflicts", with its
+// exclusive environments and warn: true to warn only): with -store the
+// file's entry gets the schedule and stands for -conflicts; without
+// -store it denies every change, since the check it asks for cannot run.
 //
 // A policy file with "kind: fit" requires the operation to end within its
 // window at P90 (or the quantile it names), which the gate simulates from
@@ -374,7 +378,7 @@ func prepare(o *options, clock func() time.Time, load func(string) (policyfile.F
 	if p.c, err = newChange(o, clock, p.loc); err != nil {
 		return nil, err
 	}
-	fleetSet, err := o.store.storePolicies(context.Background(), p.c)
+	fleetSet, err := o.store.storePolicies(context.Background(), p.c, p.set)
 	if err != nil {
 		return nil, err
 	}

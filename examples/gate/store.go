@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -56,11 +57,17 @@ func (s *storeOptions) check() error {
 // did not read, since a conflict with one of them would go unseen. None
 // without -store.
 //
+// The file's own conflicts policies (kind: conflicts, policy.Conflicts)
+// get the schedule's check, with their exclusive environments and those
+// of -exclusive; the file then says how conflicts count, and -conflicts
+// adds nothing. Without -store they stay unchecked and deny every change
+// (fail closed).
+//
 // The schedule is read once, at c.Now: the rollouts' statuses are those
 // of that instant. A rollout the store does not hold is bad input, as is
 // a store that does not read: the conflicts must not pass unchecked
 // because of a typo.
-func (s *storeOptions) storePolicies(ctx context.Context, c policy.Change) ([]policy.Policy, error) {
+func (s *storeOptions) storePolicies(ctx context.Context, c policy.Change, file policy.Set) ([]policy.Policy, error) {
 	if s.dir == "" {
 		return nil, nil
 	}
@@ -79,11 +86,21 @@ func (s *storeOptions) storePolicies(ctx context.Context, c policy.Change) ([]po
 		}
 		return nil, err
 	}
-	verdict := policy.Deny
-	if s.conflicts == "warn" {
-		verdict = policy.Warn
+	var out []policy.Policy
+	asked := false
+	for _, q := range file {
+		if fc, ok := policy.As[*policy.Conflicts](q); ok {
+			rules := fleet.Rules{Exclusive: append(slices.Clone(s.exclusive), fc.Exclusive...)}
+			fc.Against, asked = snap.Policy(s.project, s.rollout, rules, policy.Deny), true
+		}
 	}
-	out := []policy.Policy{snap.Policy(s.project, s.rollout, fleet.Rules{Exclusive: s.exclusive}, verdict)}
+	if !asked {
+		verdict := policy.Deny
+		if s.conflicts == "warn" {
+			verdict = policy.Warn
+		}
+		out = append(out, snap.Policy(s.project, s.rollout, fleet.Rules{Exclusive: s.exclusive}, verdict))
+	}
 	if len(snap.Errors) > 0 {
 		out = append(out, unread(snap.Errors))
 	}

@@ -132,3 +132,42 @@ func TestStoreUnreadRecordWarns(t *testing.T) {
 	r = gateRun(t, change("2026-11-25 20:00", "-store", dir, "-project", "payments", "-rollout", "v7", "-strict")...)
 	assert.Equal(t, exitDenied, r.code)
 }
+
+// A policy file that asks for the conflict check (kind: conflicts) gets
+// the store's schedule with -store, with its own exclusive environments
+// and warning; without -store it fails closed.
+func TestStoreConflictsAskedByTheFile(t *testing.T) {
+	policyText, err := os.ReadFile("deploy-policy.yaml")
+	require.NoError(t, err)
+	withConflicts := func(entry string) string {
+		return writeFile(t, "policy.yaml", string(policyText)+"\n  - "+entry+"\n")
+	}
+	args := func(file, start string, extra ...string) []string {
+		a := change(start, extra...)
+		a[1] = file // -policy
+		return a
+	}
+	dir := t.TempDir()
+	storeProject(t, dir, "billing", "Olga", "v3", "Ops-2", time.Date(2026, 11, 24, 21, 0, 0, 0, paris), "site:lyon")
+	storeProject(t, dir, "payments", "Max", "v7", "Pay", time.Date(2026, 11, 24, 20, 30, 0, 0, paris), "site:paris")
+
+	file := withConflicts("{kind: conflicts, exclusive: [production]}")
+	r := gateRun(t, args(file, "2026-11-24 20:30")...)
+	require.Equal(t, exitDenied, r.code, "no schedule: stdout: %s\nstderr: %s", r.stdout, r.stderr)
+	assert.Contains(t, r.stdout, "DENY  conflicts: no schedule of the other changes was given to check this one against")
+
+	r = gateRun(t, args(file, "2026-11-24 20:30", "-store", dir, "-project", "payments", "-rollout", "v7")...)
+	require.Equal(t, exitDenied, r.code, "stdout: %s\nstderr: %s", r.stdout, r.stderr)
+	assert.Contains(t, r.stdout, "DENY  conflicts: conflicts with billing/v3 (team Ops-2) on exclusive environment production, Tue 24 Nov 21:00-")
+	assert.NotContains(t, r.stdout, "fleet-conflicts", "the file's check stands for -conflicts")
+
+	warn := withConflicts("{kind: conflicts, exclusive: [production], warn: true}")
+	r = gateRun(t, args(warn, "2026-11-24 20:30", "-store", dir, "-project", "payments", "-rollout", "v7")...)
+	require.Equal(t, exitAllowed, r.code, "stdout: %s\nstderr: %s", r.stdout, r.stderr)
+	assert.Contains(t, r.stdout, "WARN  conflicts: conflicts with billing/v3")
+
+	plain := withConflicts("{kind: conflicts}")
+	r = gateRun(t, args(plain, "2026-11-24 20:30", "-store", dir, "-project", "payments", "-rollout", "v7")...)
+	require.Equal(t, exitAllowed, r.code, "nothing shared, production not exclusive: stdout: %s\nstderr: %s", r.stdout, r.stderr)
+	assert.Contains(t, r.stdout, "ALLOW conflicts: no conflict with the other planned rollout of the store")
+}

@@ -55,7 +55,8 @@ Flags:
                      people) is read from its record
   -exclusive ENVS    with -store, environments where no two rollouts may
                      overlap, separated by commas (repeatable)
-  -conflicts V       with -store, deny (default) or warn on a conflict
+  -conflicts V       with -store, deny (default) or warn on a conflict; a
+                     policy file's "kind: conflicts" says it instead
   -rehearsal FILE    the journal of a timed rehearsal (JSON Lines, as
                      package timeline writes it; repeatable): the gate
                      simulates the operation's duration from them, which a

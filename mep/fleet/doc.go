@@ -39,9 +39,11 @@
 //
 // # Turning the conflicts on
 //
-// A policy file cannot turn the conflict policy on: package policyfile
-// builds policies from the file alone and knows no store. A program
-// that reads the store adds it in code, to the rollout's own policies:
+// A policy file asks for the check with "kind: conflicts"
+// (policy.Conflicts): package policyfile knows no store, so the entry
+// denies every change until the program that reads the store gives it
+// the schedule's check. A program that reads the store adds the check in
+// code, to the rollout's own policies:
 //
 //	sched, err := fleet.OpenDir(ctx, dir, nil)
 //	...
@@ -56,8 +58,11 @@
 // names every rollout it conflicts with, and mep.Rollout.Propose skips
 // the conflicting slots. A policy sees the snapshot it was made from:
 // make a new one after [Schedule.Rescan] or from [Schedule.Watch].
-// The command examples/gate does this for a CI job with -store DIR
-// -project NAME -rollout NAME.
+// Given as &policy.Conflicts{Against: p}, it answers a rollout's policy
+// file that asks for the check: mep puts it in the file's entry, whose
+// warn setting then stands. The command examples/gate does all this for a
+// CI job with -store DIR -project NAME -rollout NAME, filling a policy
+// file's conflicts entries itself.
 //
 // Spans are compared as instants: time zones, DST changes and midnight
 // play no part in what overlaps; they only change how times are shown.

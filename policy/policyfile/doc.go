@@ -39,6 +39,8 @@
 //	    quantile: p90             # the P90 end fits the window (default p90)
 //	  - kind: announce
 //	    lead: 3h                  # warn of a closing within 3h after the end
+//	  - kind: conflicts
+//	    exclusive: [production]   # no two changes overlap there
 //
 // Every policy may also set name (to rename it), zone (to use another zone
 // than the file's), mandatory, and scope (see below). Durations are Go
@@ -54,12 +56,20 @@
 //	max-outage   limit (required)
 //	fit          quantile (p90, p95 or a share such as 0.9; default p90)
 //	announce     lead (required, positive)
+//	conflicts    exclusive (a list of environments), warn (true: warn only)
 //
 // The fit ([policy.FitAt]) and announce ([policy.Announce]) kinds watch
 // the calendars of every other policy of the file, wherever they stand
 // in the list. A fit needs the change's simulated durations
 // (policy.Risk.Durations, which package mep fills from the rehearsals):
 // without them it warns that the fit is not known.
+//
+// The conflicts kind ([policy.Conflicts]) asks that the change be checked
+// against the other changes of a shared schedule, which a file alone does
+// not hold: the program that reads a store sets its Against (the command
+// examples/gate with -store; package mep with the schedule's policy given
+// in code, mep/fleet's Snapshot.Policy). Until then it denies every change,
+// saying why.
 //
 // Booleans are true or false (not yes, no, on or off). A file holds one
 // document; JSON is checked as JSON, so its syntax errors are JSON's.

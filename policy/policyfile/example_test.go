@@ -152,3 +152,34 @@ policies:
 	// DENY  fit-p90: P90 end 23:45 CET, window ends 23:30 CET (evenings); 39% chance to overrun; start earlier, shorten the runbook or ask for a longer window
 	// WARN  announce: evenings blocks go-lives from Thu 2026-11-12 23:30 CET, in 14h30m, 30m after the planned end of the operation: an overrun or a rollback would run into it
 }
+
+// A file that asks for the check against the other changes of a shared
+// schedule: until the program that reads the schedule gives the check,
+// the change is refused.
+func ExampleParse_conflicts() {
+	set, err := policyfile.Parse([]byte(`
+zone: Europe/Paris
+policies:
+  - kind: conflicts
+    exclusive: [production]
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	c, _ := policy.As[*policy.Conflicts](set[0])
+	fmt.Println("exclusive:", c.Exclusive)
+	ch := policy.Change{Environment: "production", Start: time.Date(2026, 11, 12, 21, 0, 0, 0, time.UTC), Duration: time.Hour}
+	fmt.Println(set.Evaluate(context.Background(), ch).Verdict())
+
+	// The program that reads the schedule gives its check.
+	c.Against = policy.Func("schedule", func(context.Context, policy.Change) policy.Decision {
+		return policy.Decision{Verdict: policy.Allow, Reason: "no other change overlaps"}
+	})
+	r := set.Evaluate(context.Background(), ch)
+	fmt.Println(r.Verdict(), r.Decisions[0].Policy+":", r.Decisions[0].Reason)
+	// Output:
+	// exclusive: [production]
+	// deny
+	// allow conflicts: no other change overlaps
+}

@@ -307,7 +307,7 @@ func TestParseFile(t *testing.T) {
 	require.ErrorAs(t, err, &list)
 	assert.Equal(t, path, list.Path)
 	assert.Equal(t, "policyfile: "+path+": line 3: policies[0].kind: unknown kind: \"nothing\" is not one of "+
-		"friday-freeze, weekend-freeze, holidays, freeze, windows, cron, readiness, require-go, max-outage, fit, announce", err.Error())
+		"friday-freeze, weekend-freeze, holidays, freeze, windows, cron, readiness, require-go, max-outage, fit, announce, conflicts", err.Error())
 	assert.False(t, errors.Is(err, policyfile.ErrSyntax))
 }
 

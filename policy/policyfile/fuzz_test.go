@@ -24,6 +24,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("zone: UTC\npolicies:\n  - kind: cron\n    cron: \"* * * * *\"\n    duration: 1m\n---\n"))
 	f.Add([]byte("zone: UTC\npolicies:\n  - {kind: require-go, role: ops, quorum: 2, scope: {environments: [prod], labels: {a: b}}}\n"))
 	f.Add([]byte("zone: UTC\npolicies:\n  - kind: readiness\n    lead: 30m\n  - kind: x\n  - kind: windows\n"))
+	f.Add([]byte("zone: UTC\nenvironments: [prod]\npolicies:\n  - {kind: conflicts, exclusive: [prod], warn: true}\n  - {kind: conflicts, exclusive: [staging, \"\"], warn: maybe}\n"))
 	f.Add([]byte("zone: UTC\npolicies:\n  - kind: friday\x00-freeze\n"))
 	f.Add([]byte("zone: UTC\npolicies:\n  - {kind: fit, quantile: p95}\n  - {kind: windows, spec: 20:00-23:00}\n  - {kind: announce, lead: 2h}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -36,6 +36,8 @@ func kindFields(kind string) ([]string, bool) {
 		return []string{"quantile"}, true
 	case "announce":
 		return []string{"lead"}, true
+	case "conflicts":
+		return []string{"exclusive", "warn"}, true
 	}
 	return nil, false
 }
@@ -43,7 +45,7 @@ func kindFields(kind string) ([]string, bool) {
 // commonFields are the fields every policy takes.
 var commonFields = []string{"kind", "name", "zone", "mandatory", "scope"}
 
-const kindList = "friday-freeze, weekend-freeze, holidays, freeze, windows, cron, readiness, require-go, max-outage, fit, announce"
+const kindList = "friday-freeze, weekend-freeze, holidays, freeze, windows, cron, readiness, require-go, max-outage, fit, announce, conflicts"
 
 // maxQuorum bounds the GOs a require-go policy may ask for.
 const maxQuorum = 1000
@@ -220,6 +222,19 @@ func (s *spec) build() policy.Policy {
 		return policy.MaxOutage(limit)
 	case "fit", "announce":
 		return s.watcher()
+	case "conflicts":
+		c := &policy.Conflicts{}
+		if v, ok := s.fs["exclusive"]; ok {
+			if c.Exclusive = p.envList(v, s.field("exclusive")); c.Exclusive == nil {
+				return nil
+			}
+		}
+		if v, ok := s.fs["warn"]; ok {
+			if c.Warn, ok = p.boolean(v, s.field("warn")); !ok {
+				return nil
+			}
+		}
+		return c
 	}
 	return nil
 }
@@ -438,6 +453,29 @@ func (p *parser) extraDay(n *yaml.Node, path string) (policy.HolidaySource, bool
 }
 
 // scope reads {environments: [...], labels: {k: v}}.
+// envList reads a non-empty list of environments that a policy names,
+// checking each against the file's list when there is one.
+func (p *parser) envList(v *yaml.Node, path string) []string {
+	if v.Kind != yaml.SequenceNode || len(v.Content) == 0 {
+		p.failf(v, path, "want a list of environments, e.g. [production]")
+		return nil
+	}
+	var out []string
+	for i, e := range v.Content {
+		f := path + "[" + strconv.Itoa(i) + "]"
+		if env, ok := p.str(e, f); ok {
+			if strings.TrimSpace(env) == "" {
+				p.failf(e, f, "the environment is empty")
+				continue
+			}
+			if p.scopeEnvironment(e, f, env) {
+				out = append(out, env)
+			}
+		}
+	}
+	return out
+}
+
 func (p *parser) scope(n *yaml.Node, path string) *policy.Scope {
 	fs, ok := p.fields(n, path, "environments", "labels")
 	if !ok {
@@ -445,22 +483,7 @@ func (p *parser) scope(n *yaml.Node, path string) *policy.Scope {
 	}
 	var s policy.Scope
 	if v, ok := fs["environments"]; ok {
-		if v.Kind != yaml.SequenceNode || len(v.Content) == 0 {
-			p.failf(v, join(path, "environments"), "want a list of environments, e.g. [production]")
-		} else {
-			for i, e := range v.Content {
-				f := join(path, "environments") + "[" + strconv.Itoa(i) + "]"
-				if env, ok := p.str(e, f); ok {
-					if strings.TrimSpace(env) == "" {
-						p.failf(e, f, "the environment is empty")
-						continue
-					}
-					if p.scopeEnvironment(e, f, env) {
-						s.Environments = append(s.Environments, env)
-					}
-				}
-			}
-		}
+		s.Environments = p.envList(v, join(path, "environments"))
 	}
 	if v, ok := fs["labels"]; ok {
 		if v.Kind != yaml.MappingNode || len(v.Content) == 0 {

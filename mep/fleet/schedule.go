@@ -95,9 +95,6 @@ func open(ctx context.Context, src source, opts *Options) (*Schedule, error) {
 	if s.opts.Now == nil {
 		s.opts.Now = time.Now
 	}
-	if s.opts.Location == nil {
-		s.opts.Location = time.UTC
-	}
 	if s.opts.Trials == 0 {
 		s.opts.Trials = DefaultTrials
 	}
@@ -181,10 +178,12 @@ func (s *Schedule) read(h head) *record {
 		}
 		return mep.Open(st, &mep.Options{Now: s.opts.Now, Location: loc, Key: s.opts.Key})
 	}
+	// Without a Location, a record is read in the zone it states, or UTC
+	// (mep's default) when it states none. With one, a record that states
+	// another zone is read in its own: opened again.
 	var err error
 	rec.p, err = open(s.opts.Location)
-	if fe := (*mep.FieldError)(nil); errors.As(err, &fe) && fe.Field == "options.location" {
-		// The record states a zone of its own: it is read in it.
+	if fe := (*mep.FieldError)(nil); s.opts.Location != nil && errors.As(err, &fe) && fe.Field == "options.location" {
 		rec.p, err = open(nil)
 	}
 	if err != nil {

@@ -214,6 +214,7 @@ type scheduleView struct {
 	Conflicts              []string // for people, as fleet.Conflict.String writes them, in the page's zone
 	Ticks                  []scheduleTick
 	End                    *scheduleTick // the axis' end, labelled when the ticks leave room for it
+	NowShown               bool          // the axis holds now
 	Rows                   []scheduleRow
 	// Earlier and Later are the nearest days before and after Day with
 	// a cutover, as ?day= writes them; "": none.
@@ -306,7 +307,7 @@ func newScheduleView(snap *fleet.Snapshot, conflicts []fleet.Conflict, day, now 
 	}
 	nowX := ""
 	if !now.Before(from) && now.Before(to) {
-		nowX = num(x(now))
+		nowX, v.NowShown = num(x(now)), true
 	}
 
 	for _, c := range conflicts {
@@ -340,10 +341,10 @@ func newScheduleView(snap *fleet.Snapshot, conflicts []fleet.Conflict, day, now 
 		}
 		if mid := e.P50; e.IsActive() && !mid.IsZero() && mid.After(st) && mid.Before(end) {
 			row.Bars = append(row.Bars,
-				bar{Class: cls, X: num(x(st)), Y: "4", W: num(max(3, x(mid)-x(st))), H: "16", Title: "start to P50 end"},
+				bar{Class: cls, X: num(min(x(st), 1000-minBar)), Y: "4", W: num(max(minBar, x(mid)-x(st))), H: "16", Title: "start to P50 end"},
 				bar{Class: cls + " tail", X: num(x(mid)), Y: "4", W: num(max(1, x(end)-x(mid))), H: "16", Title: "P50 to P90 end"})
 		} else {
-			row.Bars = append(row.Bars, bar{Class: cls, X: num(x(st)), Y: "4", W: num(max(3, x(end)-x(st))), H: "16", Title: "planned span"})
+			row.Bars = append(row.Bars, bar{Class: cls, X: num(min(x(st), 1000-minBar)), Y: "4", W: num(max(minBar, x(end)-x(st))), H: "16", Title: "planned span"})
 		}
 		for _, c := range conflicts {
 			other := ""
@@ -360,7 +361,7 @@ func newScheduleView(snap *fleet.Snapshot, conflicts []fleet.Conflict, day, now 
 			if other != "" {
 				row.Marks = append(row.Marks, c.Kind.String()+" "+c.On+" with "+other+", "+overlapText(c, loc))
 			}
-			row.Bars = append(row.Bars, bar{Class: "overlap", X: num(x(c.Span.Start)), Y: "0", W: num(max(3, x(c.Span.End)-x(c.Span.Start))), H: "24",
+			row.Bars = append(row.Bars, bar{Class: "overlap", X: num(min(x(c.Span.Start), 1000-minBar)), Y: "0", W: num(max(minBar, x(c.Span.End)-x(c.Span.Start))), H: "24",
 				Title: "conflict: " + c.Kind.String() + " " + c.On})
 		}
 		if len(row.Marks) > 0 {
@@ -370,6 +371,10 @@ func newScheduleView(snap *fleet.Snapshot, conflicts []fleet.Conflict, day, now 
 	}
 	return v
 }
+
+// minBar is the least width of a bar, in the track's 0-1000: a cutover
+// of a minute on an axis of hours still shows.
+const minBar = 8
 
 // overlapText writes the conflict's overlap as "21:40-22:35", with days where
 // it crosses midnight, in loc.
@@ -410,7 +415,7 @@ func when(e *fleet.Entry, loc *time.Location) string {
 // scheduleStyle is the schedule page's only style, allowed by its hash
 // in the Content-Security-Policy; the page runs no script.
 const scheduleStyle = `
-:root{color-scheme:dark;--bg:#0f1419;--fg:#e6e6e6;--mute:#9aa5b1;--card:#1a2129;--line:#3d4752;--bar:#58a6ff;--tail:#1f4e85;--done:#56606b;--bad:#f85149;--badbg:#3b1d1d}
+:root{color-scheme:dark;--bg:#0f1419;--fg:#e6e6e6;--mute:#9aa5b1;--card:#1a2129;--line:#3d4752;--bar:#58a6ff;--tail:#1f4e85;--done:#56606b;--bad:#f85149;--badbg:#3b1d1d;--now:#d29922}
 *{box-sizing:border-box}body{margin:0;font:15px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:var(--bg);color:var(--fg)}
 a{color:var(--bar)}
 header{display:flex;flex-wrap:wrap;gap:.3rem 1rem;align-items:baseline;padding:.8rem 1rem;border-bottom:1px solid var(--line)}
@@ -439,9 +444,9 @@ h2{font-size:1rem;margin:1.2rem 0 .5rem;color:var(--mute);font-weight:600;break-
 rect.bar{fill:var(--bar)}rect.tail{fill:var(--tail)}rect.done{fill:var(--done)}
 .conflict rect.bar{fill:#ff7b72}.conflict rect.tail{fill:#8e2a25}
 rect.overlap{fill:none;stroke:var(--bad);stroke-width:3;vector-effect:non-scaling-stroke}
-line.grid{stroke:var(--line);stroke-width:1;vector-effect:non-scaling-stroke}line.now{stroke:var(--fg);stroke-width:2;vector-effect:non-scaling-stroke}
+line.grid{stroke:var(--line);stroke-width:1;vector-effect:non-scaling-stroke}line.now{stroke:var(--now);stroke-width:2;stroke-dasharray:4 3;vector-effect:non-scaling-stroke}
 .legend{color:var(--mute);font-size:.8rem;margin-top:.5rem;display:flex;flex-wrap:wrap;gap:.2rem .9rem}.legend i{display:inline-block;width:.9rem;height:.6rem;margin-right:.3rem;border-radius:2px;vertical-align:baseline}
-.l-bar{background:var(--bar)}.l-tail{background:var(--tail)}.l-conflict{border:2px solid var(--bad)}.l-done{background:var(--done)}
+.l-bar{background:var(--bar)}.l-tail{background:var(--tail)}.l-conflict{border:2px solid var(--bad)}.l-done{background:var(--done)}.l-now{border-left:2px dashed var(--now);width:.5rem!important;border-radius:0!important}
 .empty{color:var(--mute)}
 @media (max-width:600px){body{font-size:14px}main{padding:.6rem}header{padding:.6rem}nav{margin-left:0}
 .axis,.row{display:block}.axis .gutter{display:none}.who{margin-bottom:.25rem}.team{display:inline;margin-left:.4rem}}
@@ -481,7 +486,7 @@ var scheduleTmpl = template.Must(template.New("schedule").Funcs(template.FuncMap
 {{- range .Marks}}<span class="mark">⚠ {{.}}</span>{{end}}</div>
 </div>
 {{- end}}
-<div class="legend"><span><i class="l-bar"></i>T0 to P50 end</span><span><i class="l-tail"></i>P50 to P90 end</span><span><i class="l-conflict"></i>conflict</span><span><i class="l-done"></i>ended</span></div>
+<div class="legend"><span><i class="l-bar"></i>T0 to P50 end</span><span><i class="l-tail"></i>P50 to P90 end</span><span><i class="l-conflict"></i>conflict</span><span><i class="l-done"></i>ended</span>{{if .NowShown}}<span><i class="l-now"></i>now</span>{{end}}</div>
 </div>
 {{- else}}<p class="empty">No cutover starts this day.{{with .Earlier}} <a href="?day={{.}}">Earlier: {{.}}</a>{{end}}{{with .Later}} <a href="?day={{.}}">Next: {{.}}</a>{{end}}</p>{{end}}
 </section>

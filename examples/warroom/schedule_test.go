@@ -17,6 +17,7 @@ import (
 
 	"github.com/mepkit/mepkit/mep"
 	"github.com/mepkit/mepkit/mep/fleet"
+	"github.com/mepkit/mepkit/mep/report"
 	"github.com/mepkit/mepkit/timeline"
 )
 
@@ -266,4 +267,58 @@ func demoSchedulePage(t *testing.T, path string, args ...string) string {
 		return res.StatusCode == http.StatusOK
 	}, 30*time.Second, 20*time.Millisecond)
 	return page
+}
+
+// TestScheduleViewLayout lays out snapshots made by hand: the axis in
+// whole hours with at most eight ticks, midnight named by its day, an
+// ended cutover greyed and never in conflict, and a rollout of the day
+// before that runs into the axis shown with its conflict.
+func TestScheduleViewLayout(t *testing.T) {
+	day := time.Date(2026, 11, 24, 0, 0, 0, 0, paris)
+	db := []mep.Resource{{Kind: mep.Database, Name: "db-billing"}}
+	entry := func(project string, status report.Outcome, t0 time.Time, d time.Duration) fleet.Entry {
+		e := fleet.Entry{Project: project, Rollout: "r", Team: project, Status: status, T0: t0, P90: t0.Add(d), Resources: db}
+		if status == report.Done {
+			e.Started, e.Ended, e.P90 = t0, t0.Add(d), time.Time{}
+		}
+		return e
+	}
+	snap := &fleet.Snapshot{At: at(18, 0, 0), Entries: []fleet.Entry{
+		entry("late", report.Planned, at(23, 30, 0).Add(-24*time.Hour), 22*time.Hour),        // the day before, until 21:30
+		entry("early", report.Done, at(1, 15, 0), time.Hour),                                 // ended: greyed, no conflict
+		entry("night", report.Planned, at(21, 0, 0), 4*time.Hour+30*time.Minute),             // past midnight
+		entry("next", report.Planned, time.Date(2026, 11, 26, 9, 0, 0, 0, paris), time.Hour), // another day
+	}}
+	v := newScheduleView(snap, snap.Conflicts(fleet.Rules{}), day, at(18, 0, 0), paris)
+	var ids, classes []string
+	for _, r := range v.Rows {
+		ids, classes = append(ids, r.ID), append(classes, r.Class)
+	}
+	assert.Equal(t, []string{"late/r", "early/r", "night/r"}, ids)
+	assert.Equal(t, []string{"row conflict", "row ended", "row conflict"}, classes)
+	assert.Equal(t, "ran 01:15–02:15", v.Rows[1].When)
+	assert.Equal(t, "done", v.Rows[1].Status)
+	assert.Equal(t, "bar done", v.Rows[1].Bars[0].Class)
+	assert.Equal(t, []string{"late/r (team late) and night/r (team night): shared resource database:db-billing, Tue 24 Nov 21:00-21:30 CET"}, v.Conflicts)
+	assert.Equal(t, []string{"shared resource database:db-billing with night/r, 21:00–21:30"}, v.Rows[0].Marks)
+	// From 01:00 to 01:30 the next day: 25 hours, by 4 hours, 7 ticks.
+	var ticks []string
+	for _, tk := range v.Ticks {
+		ticks = append(ticks, tk.Text)
+	}
+	assert.Equal(t, []string{"01:00", "05:00", "09:00", "13:00", "17:00", "21:00", "01:00"}, ticks)
+	assert.Nil(t, v.End, "no room for the end's label among seven ticks")
+	assert.Equal(t, "2026-11-23", v.Earlier)
+	assert.Equal(t, "2026-11-26", v.Later)
+	assert.True(t, v.NowShown)
+
+	// Midnight is named by its day.
+	v = newScheduleView(snap, nil, time.Date(2026, 11, 26, 0, 0, 0, 0, paris), at(18, 0, 0), paris)
+	require.Len(t, v.Rows, 1)
+	assert.Equal(t, []scheduleTick{{Text: "09:00"}}, v.Ticks)
+	assert.Equal(t, &scheduleTick{Text: "10:00"}, v.End)
+	assert.False(t, v.NowShown)
+	v = newScheduleView(&fleet.Snapshot{Entries: []fleet.Entry{entry("n", report.Planned, at(22, 0, 0), 3*time.Hour)}}, nil, day, at(18, 0, 0), paris)
+	assert.Equal(t, []scheduleTick{{Text: "22:00"}, {Text: "23:00"}, {Text: "Wed 25", Day: true}}, v.Ticks)
+	assert.Equal(t, &scheduleTick{Text: "01:00"}, v.End)
 }

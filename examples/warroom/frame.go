@@ -256,7 +256,7 @@ func (s *server) page(w http.ResponseWriter, r *http.Request) {
 	f, err := s.frame()
 	var b bytes.Buffer
 	if err == nil {
-		err = renderPage(&b, s.title, s.source, f)
+		err = renderPage(&b, s.title, s.source, s.sched != nil, f)
 	}
 	if err != nil {
 		http.Error(w, "rendering the page failed", http.StatusInternalServerError)

@@ -28,7 +28,7 @@ func FuzzPage(f *testing.F) {
 			if err := renderLive(&live, newView(h, entries, len(entries), plan, time.UTC, nil)); err != nil {
 				t.Fatalf("render: %v", err)
 			}
-			if err := renderPage(&b, "t", "s", &frame{live: live.Bytes()}); err != nil {
+			if err := renderPage(&b, "t", "s", false, &frame{live: live.Bytes()}); err != nil {
 				t.Fatalf("render: %v", err)
 			}
 			if strings.Count(b.String(), "<script") != 1 {

@@ -8,6 +8,7 @@
 //	go run ./examples/warroom                       # a demonstration cutover on a local file record
 //	go run ./examples/warroom -f cutover.jsonl      # follow a journal file (see examples/journal)
 //	MEPKIT_POSTGRES=postgres://... go run ./examples/warroom -record golive-2026-11
+//	go run ./examples/warroom -f cutover.jsonl -store /srv/projects   # and the schedule of every project
 //
 // It listens on 127.0.0.1:8080 unless -addr says otherwise. With neither
 // -f nor a PostgreSQL DSN it plays an embedded cutover of about a minute,
@@ -53,8 +54,33 @@
 // undecided; the plan from -baseline FILE, a rehearsal's journal, else
 // the decision's "estimate" attribute (a Go duration) for the expected end.
 //
-// The page is read-only: GET and HEAD on "/" and "/events" (the
-// Server-Sent Events that carry each update), nothing else. Every value
+// # Schedule
+//
+// With -store DIR (a directory of project records, as package mep/fleet
+// reads it: each subdirectory holding a record.jsonl and each file ending
+// in ".jsonl") or, with -postgres, -store-schema SCHEMA (every record of
+// that PostgreSQL schema), the page links to /schedule: the night's
+// cutovers of every project side by side, on a time axis of whole hours,
+// each rollout a bar from its T0 (or its start) to the end fleet plans
+// with (P50 then P90 where the runbook or rehearsals say, else the window
+// or the estimate; a cutover that ended, its end), with its project, team
+// (the rollout label "team"), environment, resources and go-live team.
+// Rollouts that overlap and share a resource or a person are marked, both
+// of them, and the conflicts are listed with what they share and when
+// (fleet.Snapshot.Conflicts, zero fleet.Rules). ?day=YYYY-MM-DD chooses
+// the day (the rollouts that start that day, and those of other days that
+// run within its axis); without it, the day of the cutover running or
+// planned next. Times are in -tz, else the machine's zone. The store is
+// rescanned, reading only what changed, when the page is asked for, at
+// most once every 2 seconds. A directory that does not exist, or a schema
+// without records, stops the program at start; a record that does not
+// read is named on the page and left out. The demonstration reads its own
+// directory, or schema, where it writes a second project: team Payments'
+// rollout this evening shares the database db-billing with team Billing's
+// and overlaps it, so the schedule shows a conflict.
+//
+// The page is read-only: GET and HEAD on "/", "/events" (the
+// Server-Sent Events that carry each update) and "/schedule", nothing else. Every value
 // is escaped by html/template; the page loads nothing from elsewhere and
 // runs one inline script, allowed by its hash in a strict
 // Content-Security-Policy; without script it refreshes every 5 seconds.
@@ -80,6 +106,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/mep/fleet"
 	"github.com/mepkit/mepkit/timeline"
 	"github.com/mepkit/mepkit/timeline/pgstore"
 )
@@ -96,6 +124,7 @@ type config struct {
 	baseline, tz                    string
 	rollout                         string
 	checkpoint, pub                 string
+	store, storeSchema              string
 	demo                            bool
 	speed                           float64
 	serveFor, audit                 time.Duration
@@ -120,6 +149,8 @@ func parse(args []string, stderr io.Writer, env func(string) string) (config, er
 	fs.StringVar(&c.checkpoint, "checkpoint", "", "a signed checkpoint `file` (journal checkpoint) the record must hold; with -pub")
 	fs.StringVar(&c.pub, "pub", "", "the Ed25519 public key `file` (PEM) of the checkpoint's signer")
 	fs.DurationVar(&c.audit, "audit", 30*time.Second, "read and verify the whole record again this `often` (0: never)")
+	fs.StringVar(&c.store, "store", "", "show on /schedule the night's cutovers of the project records in this `directory` (package mep/fleet)")
+	fs.StringVar(&c.storeSchema, "store-schema", "", "show on /schedule the night's cutovers of every record in this PostgreSQL `schema`, with -postgres")
 	fs.IntVar(&c.maxClients, "max-clients", 10000, "serve the live updates to at most this many `clients` at once (0: no limit)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -138,6 +169,12 @@ func parse(args []string, stderr io.Writer, env func(string) string) (config, er
 	}
 	if c.audit < 0 || c.maxClients < 0 {
 		return c, errors.New("-audit and -max-clients: want 0 or more")
+	}
+	if c.store != "" && c.storeSchema != "" {
+		return c, errors.New("-store and -store-schema: the schedule reads a directory or a PostgreSQL schema, not both")
+	}
+	if c.storeSchema != "" && c.dsn == "" {
+		return c, errors.New("-store-schema needs a PostgreSQL DSN: -postgres DSN or $MEPKIT_POSTGRES")
 	}
 	if c.record != "" && c.dsn == "" {
 		return c, errors.New("-record needs a PostgreSQL DSN: -postgres DSN or $MEPKIT_POSTGRES")
@@ -187,14 +224,39 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	demo, err := s.follow(ctx, c, &wg, &release, stdout)
+	// No Location: mep.Open refuses a zone other than the one a record
+	// states, and fleet passes its own to every record; the page shows
+	// times in s.zone() whatever the records' zones.
+	fopts := &fleet.Options{Now: s.now}
+	var sched *fleet.Schedule
+	var schedSource string
+	if c.store != "" {
+		// Before anything else, so that a wrong directory stops the
+		// program at once.
+		if sched, err = openStoreDir(ctx, c.store, fopts); err != nil {
+			return err
+		}
+		release = append(release, closer(sched))
+		schedSource = "directory " + c.store
+	}
+	o, err := s.follow(ctx, c, &wg, &release, stdout)
 	if err != nil {
 		return err
 	}
-	if demo != nil {
-		p, r, err := demoProject(demo, c.speed)
+	if c.storeSchema != "" {
+		if sched, err = openStoreSchema(ctx, c, o.db, &release, fopts); err != nil {
+			if o.demo != nil {
+				o.demo.Close()
+			}
+			return err
+		}
+		schedSource = "PostgreSQL schema " + c.storeSchema
+	}
+	if o.demo != nil {
+		evening := demoEvening(time.Now(), c.speed, s.zone())
+		p, r, err := demoProject(o.demo, c.speed, evening)
 		if err != nil {
-			demo.Close()
+			o.demo.Close()
 			return fmt.Errorf("the demonstration: %w", err)
 		}
 		release = append(release, func() { p.Close() })
@@ -204,8 +266,60 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 				s.room.fail(fmt.Errorf("the demonstration stopped: %w", err))
 			}
 		})
+		// Where the demonstration owns the store, another team's project
+		// joins it, and the schedule page reads it.
+		if o.ownDir != "" || o.ownDB {
+			p2, err := o.neighbour(evening)
+			if err != nil {
+				return fmt.Errorf("the demonstration: %w", err)
+			}
+			release = append(release, func() { p2.Close() })
+		}
+		if sched == nil && o.ownDir != "" {
+			if sched, err = openStoreDir(ctx, o.ownDir, fopts); err != nil {
+				return err
+			}
+			release = append(release, closer(sched))
+			schedSource = "the demonstration's directory " + o.ownDir
+		}
+		if sched == nil && o.ownDB {
+			if sched, err = openStoreDB(ctx, o.db, fopts); err != nil {
+				return err
+			}
+			release = append(release, closer(sched))
+			schedSource = "the demonstration's PostgreSQL schema " + o.db.Schema()
+		}
+	}
+	if sched != nil {
+		s.sched = newSchedule(sched, schedSource, s.zone())
 	}
 	return s.listen(ctx, c.addr, stdout)
+}
+
+// closer returns a function that closes sched.
+func closer(sched *fleet.Schedule) func() { return func() { sched.Close() } }
+
+// openStoreSchema opens the schedule of -store-schema, on db when it is
+// that schema's, else on a database of its own, released by release.
+func openStoreSchema(ctx context.Context, c config, db *pgstore.DB, release *[]func(), fopts *fleet.Options) (*fleet.Schedule, error) {
+	if db == nil || db.Schema() != c.storeSchema {
+		// NoMigrate: a schema that does not hold records is an error,
+		// not one to create.
+		var err error
+		if db, err = pgstore.Open(ctx, c.dsn, &pgstore.Options{Schema: c.storeSchema, NoMigrate: true}); err != nil {
+			if se, ok := errors.AsType[*pgstore.SchemaError](err); ok && se.Found == 0 {
+				return nil, fmt.Errorf("-store-schema %s: no records there: the schema does not exist or holds no mepkit tables", c.storeSchema)
+			}
+			return nil, fmt.Errorf("-store-schema %s: %w", c.storeSchema, err)
+		}
+		*release = append(*release, db.Close)
+	}
+	sched, err := openStoreDB(ctx, db, fopts)
+	if err != nil {
+		return nil, err
+	}
+	*release = append(*release, closer(sched))
+	return sched, nil
 }
 
 // newServer returns the server the flags describe, without a source yet.
@@ -232,23 +346,54 @@ func newServer(c config) (*server, error) {
 	return s, nil
 }
 
-// follow starts following the record the flags name and returns the store
-// the demonstration plays into, nil for none. What it opens is released by
-// the functions it appends to release, after wg's goroutines end.
-func (s *server) follow(ctx context.Context, c config, wg *sync.WaitGroup, release *[]func(), stdout io.Writer) (timeline.Store, error) {
-	var demo timeline.Store
+// followed is what follow opened: the store the demonstration plays
+// into (nil: none), the PostgreSQL database of the record followed (nil:
+// a file), and whether the demonstration owns the store: a temporary
+// directory or a schema of its own, where it may write a second project.
+type followed struct {
+	demo   timeline.Store
+	db     *pgstore.DB
+	ownDir string // the demonstration's temporary directory; "": none
+	ownDB  bool   // db's schema is the demonstration's own
+}
+
+// neighbour writes the demonstration's second project, another team's
+// (demoNeighbour), into the store the demonstration owns.
+func (o *followed) neighbour(evening time.Time) (*mep.Project, error) {
+	var st timeline.Store
+	var err error
+	if o.ownDir != "" {
+		st, err = timeline.OpenFileStore(filepath.Join(o.ownDir, "payments.jsonl"), &timeline.FileStoreOptions{NoSync: true})
+	} else {
+		st, err = o.db.Store("payments")
+	}
+	if err != nil {
+		return nil, err
+	}
+	p, err := demoNeighbour(st, evening)
+	if err != nil {
+		st.Close()
+	}
+	return p, err
+}
+
+// follow starts following the record the flags name and returns what it
+// opened. What it opens is released by the functions it appends to
+// release, after wg's goroutines end.
+func (s *server) follow(ctx context.Context, c config, wg *sync.WaitGroup, release *[]func(), stdout io.Writer) (followed, error) {
+	var o followed
 	switch {
 	case c.file != "":
 		s.title, s.source = filepath.Base(c.file), "file "+c.file
 		if err := s.checkpoint(c, ""); err != nil {
-			return nil, err
+			return o, err
 		}
 		if c.demo {
 			fs, err := timeline.OpenFileStore(c.file, nil)
 			if err != nil {
-				return nil, err
+				return o, err
 			}
-			demo = fs
+			o.demo = fs
 		}
 		wg.Go(func() { followFile(ctx, c.file, s.room, c.audit) })
 	case c.dsn != "":
@@ -256,25 +401,26 @@ func (s *server) follow(ctx context.Context, c config, wg *sync.WaitGroup, relea
 	default:
 		dir, err := os.MkdirTemp("", "warroom-")
 		if err != nil {
-			return nil, err
+			return o, err
 		}
 		*release = append(*release, func() { os.RemoveAll(dir) })
 		path := filepath.Join(dir, "record.jsonl")
 		fs, err := timeline.OpenFileStore(path, &timeline.FileStoreOptions{NoSync: true})
 		if err != nil {
-			return nil, err
+			return o, err
 		}
-		demo = fs
+		o.demo, o.ownDir = fs, dir
 		s.title, s.source = "demonstration", "file record "+path
 		wg.Go(func() { followFile(ctx, path, s.room, c.audit) })
 	}
-	return demo, nil
+	return o, nil
 }
 
 // postgres follows a record in PostgreSQL. Without -record, the
 // demonstration plays into a schema of its own, dropped when the server
 // stops, so that it leaves nothing behind.
-func (s *server) postgres(ctx context.Context, c config, wg *sync.WaitGroup, release *[]func(), stdout io.Writer) (timeline.Store, error) {
+func (s *server) postgres(ctx context.Context, c config, wg *sync.WaitGroup, release *[]func(), stdout io.Writer) (followed, error) {
+	var o followed
 	record, schema := c.record, c.schema
 	if record == "" {
 		stamp := time.Now().UTC().Format("20060102_150405")
@@ -282,9 +428,10 @@ func (s *server) postgres(ctx context.Context, c config, wg *sync.WaitGroup, rel
 	}
 	db, err := pgstore.Open(ctx, c.dsn, &pgstore.Options{Schema: schema})
 	if err != nil {
-		return nil, err
+		return o, err
 	}
 	*release = append(*release, db.Close)
+	o.db, o.ownDB = db, c.record == ""
 	if c.record == "" {
 		*release = append(*release, func() {
 			drop, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -301,17 +448,17 @@ func (s *server) postgres(ctx context.Context, c config, wg *sync.WaitGroup, rel
 		s.source += " (schema " + schema + ", dropped at exit)"
 	}
 	if err := s.checkpoint(c, record); err != nil {
-		return nil, err
+		return o, err
 	}
 	st, err := db.Store(record)
 	if err != nil {
-		return nil, err
+		return o, err
 	}
 	wg.Go(func() { followPostgres(ctx, db, st, s.room, c.audit) })
-	if !c.demo {
-		return nil, nil
+	if c.demo {
+		o.demo = st
 	}
-	return st, nil
+	return o, nil
 }
 
 // checkpoint gives the room the checkpoint of -checkpoint, if any, for
@@ -370,6 +517,15 @@ type server struct {
 	loc           *time.Location // nil: the zone of T0 or of the entries
 	now           func() time.Time
 	title, source string
+	sched         *schedule // the schedule page's; nil: no store given
+}
+
+// zone is where the schedule shows times: -tz, else the machine's zone.
+func (s *server) zone() *time.Location {
+	if s.loc != nil {
+		return s.loc
+	}
+	return time.Local
 }
 
 func (s *server) routes() http.Handler {
@@ -385,6 +541,8 @@ func (s *server) routes() http.Handler {
 			s.page(w, r)
 		case "/events":
 			s.events(w, r)
+		case "/schedule":
+			s.scheduleHandler(w, r)
 		default:
 			http.NotFound(w, r)
 		}

@@ -31,7 +31,7 @@ const style = `
 :root{color-scheme:dark;--bg:#0f1419;--fg:#e6e6e6;--mute:#9aa5b1;--card:#1a2129;--go:#2ea043;--nogo:#da3633;--warn:#d29922;--out:#f85149;--dis:#d29922;--none:#58a6ff;--plan:#3d4752}
 *{box-sizing:border-box}body{margin:0;font:15px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:var(--bg);color:var(--fg)}
 header{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:baseline;padding:.8rem 1rem;border-bottom:1px solid var(--plan)}
-h1{font-size:1.15rem;margin:0}.sub{color:var(--mute);overflow-wrap:anywhere;min-width:0}#conn{margin-left:auto;font-size:.85rem;padding:.1rem .5rem;border-radius:1rem;border:1px solid currentColor}
+h1{font-size:1.15rem;margin:0}header a{color:var(--none)}.sub{color:var(--mute);overflow-wrap:anywhere;min-width:0}#conn{margin-left:auto;font-size:.85rem;padding:.1rem .5rem;border-radius:1rem;border:1px solid currentColor}
 .ok{color:var(--go)}.warn{color:var(--warn)}.bad{color:#fff;background:var(--nogo);border-color:var(--nogo)!important;font-weight:700}
 body.broken{background:#2a0d0f}body.broken header{background:var(--nogo);border-color:var(--nogo)}body.broken header .sub{color:#ffd7d5}
 .broken-banner{background:var(--nogo);color:#fff;padding:.8rem 1rem;border-radius:.5rem;margin:0 0 .8rem;overflow-wrap:anywhere}.broken-banner b{display:block;font-size:1.2rem}main{padding:1rem;max-width:1200px;margin:0 auto}
@@ -51,12 +51,13 @@ td.text{overflow-wrap:anywhere}th{color:var(--mute);font-weight:600}.num{font-va
 `
 
 var (
-	scriptHash = hashSource(script)
-	styleHash  = hashSource(style)
-	// csp allows the page's own script and style by their hashes, the
-	// event stream from the same origin, and nothing else: no other
-	// script, style, image, font, frame or form, and no framing.
-	csp = "default-src 'none'; script-src '" + scriptHash + "'; style-src '" + styleHash + "'; " +
+	scriptHash        = hashSource(script)
+	styleHash         = hashSource(style)
+	scheduleStyleHash = hashSource(scheduleStyle)
+	// csp allows the page's own script and the pages' styles by their
+	// hashes, the event stream from the same origin, and nothing else: no
+	// other script, style, image, font, frame or form, and no framing.
+	csp = "default-src 'none'; script-src '" + scriptHash + "'; style-src '" + styleHash + "' '" + scheduleStyleHash + "'; " +
 		"connect-src 'self'; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 
@@ -84,7 +85,7 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
 <noscript><meta http-equiv="refresh" content="5"></noscript>
 <style>{{.Style}}</style>
 </head><body{{if .Broken}} class="broken"{{end}}>
-<header><h1>War room · {{.Title}}</h1><span class="sub">{{.Source}}</span>{{if .Broken}}<span id="conn" class="bad">not live: broken at seq {{.Seq}}</span>{{else}}<span id="conn" class="warn">connecting</span>{{end}}</header>
+<header><h1>War room · {{.Title}}</h1><span class="sub">{{.Source}}</span>{{if .Schedule}}<a href="schedule">Tonight's schedule</a>{{end}}{{if .Broken}}<span id="conn" class="bad">not live: broken at seq {{.Seq}}</span>{{else}}<span id="conn" class="warn">connecting</span>{{end}}</header>
 <main id="live">{{.Live}}</main>
 <script>{{.Script}}</script>
 </body></html>
@@ -296,15 +297,17 @@ func renderLive(w io.Writer, v view) error {
 
 // renderPage writes the whole page, with the live part of frame f, so
 // that it reads without script too (refreshed by a meta tag then).
-func renderPage(w io.Writer, title, source string, f *frame) error {
+// With schedule set, it links to the schedule page.
+func renderPage(w io.Writer, title, source string, schedule bool, f *frame) error {
 	return pageTmpl.Execute(w, struct {
 		Title, Source string
+		Schedule      bool
 		Live          template.HTML
 		Style         template.CSS
 		Script        template.JS
 		Broken        bool
 		Seq           uint64
-	}{title, source, template.HTML(f.live), template.CSS(style), template.JS(script), f.broken, f.brokenSeq})
+	}{title, source, schedule, template.HTML(f.live), template.CSS(style), template.JS(script), f.broken, f.brokenSeq})
 }
 
 // writeEvent writes one Server-Sent Event: each line of data is a data

@@ -14,8 +14,8 @@ import (
 // and factors stay in its first-level cache), rather than each trial's
 // steps in turn.
 
-// lanes is the number of trials of a block, even: a block keeps 1 KiB
-// per step.
+// lanes is the number of trials of a block, even: a lane of a block keeps
+// one value per trial, 1 KiB.
 const lanes = 128
 
 // rng is wyrand: a 64-bit state stepped by a constant and mixed by one
@@ -23,10 +23,14 @@ const lanes = 128
 // keeps its state in a register, so that a draw costs a few cycles.
 type rng uint64
 
-func (r *rng) next() uint64 {
-	*r += 0xa0761d6478bd642f
-	hi, lo := bits.Mul64(uint64(*r), uint64(*r)^0xe7037ed1a0b428db)
-	return hi ^ lo
+// next returns the generator one step on, and its draw. It takes and
+// returns the state by value: a generator whose address were taken would
+// be kept in memory, and each draw would wait for the previous one's
+// store.
+func (r rng) next() (rng, uint64) {
+	r += 0xa0761d6478bd642f
+	hi, lo := bits.Mul64(uint64(r), uint64(r)^0xe7037ed1a0b428db)
+	return r, hi ^ lo
 }
 
 // lane holds one value per trial of a block.
@@ -41,40 +45,39 @@ type lane = [lanes]float64
 // that starts before from marks its trial, whose union is then computed
 // again by sorting its intervals.
 type outages struct {
-	covered  [lanes]int64
-	unsorted [lanes]bool
-	iv       [][lanes]interval // outage slot k of trial l: iv[k][l]
-	buf      []interval
+	from, to, covered [lanes]int64
+	low               [lanes]int64      // the least start less from: negative for a trial whose intervals are not in order
+	iv                [][lanes]interval // outage slot k of trial l: iv[k][l]
+	buf               []interval
 }
 
 func newOutages(n int) *outages {
 	return &outages{iv: make([][lanes]interval, n), buf: make([]interval, n)}
 }
 
-// merge merges the intervals of every trial, slot by slot.
+// merge merges the intervals of every trial, slot by slot, each slot for
+// every trial in turn: the trials' sums do not wait for one another.
 func (o *outages) merge() {
-	for l := range lanes {
-		var from, to, covered int64
-		unsorted := false
-		for k := range o.iv {
-			v := &o.iv[k][l]
-			a, b := v.from, v.to
-			covered += max(0, b-max(a, to))
-			if a > to {
-				from = a // a new merged interval
+	from, to, covered, low := &o.from, &o.to, &o.covered, &o.low
+	clear(from[:])
+	clear(to[:])
+	clear(covered[:])
+	clear(low[:])
+	for k := range o.iv {
+		for l, v := range &o.iv[k] {
+			a, b, t, f := v.from, v.to, to[l], from[l]
+			covered[l] += max(0, b-max(a, t))
+			if a > t {
+				f = a // a new merged interval
 			}
-			if a < from {
-				unsorted = true
-			}
-			to = max(to, b)
+			from[l], to[l], low[l] = f, max(t, b), min(low[l], a-f)
 		}
-		o.covered[l], o.unsorted[l] = covered, unsorted
 	}
 }
 
 // length returns the outage of trial l, once merged.
 func (o *outages) length(l int) int64 {
-	if !o.unsorted[l] {
+	if o.low[l] >= 0 {
 		return o.covered[l]
 	}
 	iv := o.buf
@@ -109,7 +112,17 @@ func (m *model) run(trials int, seed uint64) (dur, out []time.Duration) {
 		})
 	}
 	wg.Wait()
-	return radixSort(dur), radixSort(out)
+	switch {
+	case m.outages == 0: // no outage: all zeros, sorted
+		dur = radixSort(dur)
+	case workers > 1:
+		wg.Go(func() { out = radixSort(out) })
+		dur = radixSort(dur)
+		wg.Wait()
+	default:
+		dur, out = radixSort(dur), radixSort(out)
+	}
+	return dur, out
 }
 
 // Bounds of the work shared between processors: a simulation of fewer
@@ -135,26 +148,33 @@ func mix(x uint64) uint64 {
 
 // block is one processor's room to draw a block of trials.
 type block struct {
-	end   []lane // step i's ends
+	end   []lane // the steps' ends: step s's in end[s.lane] (see model.place)
+	last  lane   // the latest end of the sinks drawn so far
 	zeros lane
 	ou    *outages
 }
 
 func newBlock(m *model) *block {
-	return &block{end: make([]lane, len(m.steps)), ou: newOutages(m.outages)}
+	return &block{end: make([]lane, m.lanes), ou: newOutages(m.outages)}
 }
 
 // draw draws the block's trials, each step in turn.
 func (b *block) draw(m *model, r rng) {
+	clear(b.last[:])
 	for i := range m.steps {
 		s := &m.steps[i]
-		e := &b.end[i]
+		e := &b.end[s.lane]
 		src := m.ready(s, e, b.end, &b.zeros)
 		if s.outage >= 0 {
 			r = m.drawOutage(s, src, e, &b.ou.iv[s.outage], r)
-			continue
+		} else {
+			r = m.draw(s, src, e, r)
 		}
-		r = m.draw(s, src, e, r)
+		if s.sink {
+			for l, v := range e {
+				b.last[l] = later(b.last[l], v)
+			}
+		}
 	}
 	if m.outages > 0 {
 		b.ou.merge()
@@ -165,11 +185,7 @@ func (b *block) draw(m *model, r rng) {
 // trials.
 func (b *block) collect(m *model, dur, out []time.Duration) {
 	for l := range dur {
-		var last float64
-		for _, k := range m.sinks {
-			last = max(last, b.end[k][l])
-		}
-		dur[l] = nanos(last)
+		dur[l] = nanos(b.last[l])
 		if m.outages > 0 {
 			out[l] = time.Duration(b.ou.length(l))
 		}
@@ -178,16 +194,16 @@ func (b *block) collect(m *model, dur, out []time.Duration) {
 
 // ready returns when step s may start in each trial: the latest end of
 // the steps it waits for. For a step that waits for several, it writes
-// it in e.
+// it in e, which is none of their lanes.
 func (m *model) ready(s *simStep, e *lane, end []lane, zeros *lane) *lane {
-	switch deps := m.deps[s.depLo:s.depHi]; len(deps) {
+	switch ins := m.ins[s.depLo:s.depHi]; len(ins) {
 	case 0:
 		return zeros
 	case 1:
-		return &end[deps[0]]
+		return &end[ins[0]]
 	default:
-		*e = end[deps[0]]
-		for _, d := range deps[1:] {
+		*e = end[ins[0]]
+		for _, d := range ins[1:] {
 			for l, v := range &end[d] {
 				e[l] = later(e[l], v)
 			}
@@ -210,14 +226,16 @@ func (m *model) draw(s *simStep, src, e *lane, r rng) rng {
 	case s.fac < 0:
 		n := uint64(len(cost))
 		for l := 0; l < lanes; l += 2 {
-			x := r.next()
+			var x uint64
+			r, x = r.next()
 			e[l] = src[l] + cost[(x&0xffffff)*n>>24]
 			e[l+1] = src[l+1] + cost[(x>>32&0xffffff)*n>>24]
 		}
 	default:
 		n, f := uint64(len(cost)), (*[nFactors]float64)(m.facs[s.fac:])
 		for l := 0; l < lanes; l += 2 {
-			x := r.next()
+			var x uint64
+			r, x = r.next()
 			e[l] = src[l] + float64(cost[(x&0xffffff)*n>>24]*f[x>>24&63])
 			e[l+1] = src[l+1] + float64(cost[(x>>32&0xffffff)*n>>24]*f[x>>56&63])
 		}
@@ -235,7 +253,8 @@ func (m *model) drawOutage(s *simStep, src, e *lane, iv *[lanes]interval, r rng)
 		f = (*[nFactors]float64)(m.facs[s.fac:])
 	}
 	for l := 0; l < lanes; l += 2 {
-		x := r.next()
+		var x uint64
+		r, x = r.next()
 		k0, f0 := (x&0xffffff)*n>>24, f[x>>24&63]
 		k1, f1 := (x>>32&0xffffff)*n>>24, f[x>>56&63]
 		r0, r1 := src[l], src[l+1]
@@ -278,14 +297,21 @@ func radixSort(d []time.Duration) []time.Duration {
 	if len(d) < 2 {
 		return d
 	}
-	buf := make([]time.Duration, len(d))
+	var and, or uint64 = math.MaxUint64, 0
+	for _, v := range d {
+		and, or = and&uint64(v), or|uint64(v)
+	}
+	var buf []time.Duration
 	for shift := 0; shift < 64; shift += 11 {
+		if (and^or)>>shift&(1<<11-1) == 0 {
+			continue // one digit for all: nothing to move
+		}
+		if buf == nil {
+			buf = make([]time.Duration, len(d))
+		}
 		var count [1 << 11]int
 		for _, v := range d {
 			count[uint64(v)>>shift&(1<<11-1)]++
-		}
-		if count[uint64(d[0])>>shift&(1<<11-1)] == len(d) {
-			continue // one digit for all: nothing to move
 		}
 		pos := 0
 		for i, c := range count {

@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -52,12 +54,20 @@ type span struct {
 
 // observe gathers the first start and last end of each runbook step in
 // run, and returns the run's start; alien steps and bad attempts are
-// noted.
-func observe(rh Run, index map[string]int, sp []span, n *notes) (start time.Time) {
+// noted. Attempts come mostly in the runbook's order: the step after the
+// previous attempt's is tried before the index.
+func observe(rh Run, runbook []Step, index map[string]int, sp []span, n *notes) (start time.Time) {
 	clear(sp)
 	begun := false
+	next := 0
 	for _, a := range rh.Attempts {
-		i, ok := index[a.Step]
+		i, ok := next, next < len(runbook) && runbook[next].ID == a.Step
+		if !ok {
+			i, ok = index[a.Step]
+		}
+		if ok {
+			next = i + 1
+		}
 		switch {
 		case !ok:
 			if !slices.Contains(n.alien, a.Step) {
@@ -90,7 +100,51 @@ func observe(rh Run, index map[string]int, sp []span, n *notes) (start time.Time
 // (the start of the rehearsal for a step that waits for none it ran) to
 // its first start, and is never negative. The steps it waits for are read
 // from deps and off (reduce) when the run timed them all.
+//
+// Many runs are read on several goroutines, each a part of them; the
+// parts' timings and notes are then joined in the runs' order.
 func timings(runbook []Step, index map[string]int, deps, off []int32, runs []Run, n *notes) ([][]timing, int) {
+	parts := workers(len(runs)*len(runbook), minParallelTimings)
+	if parts == 1 || len(runs) < parts {
+		return timingsOf(runbook, index, deps, off, runs, n)
+	}
+	type part struct {
+		obs   [][]timing
+		count int
+		n     notes
+	}
+	ps := make([]part, parts)
+	inParallel(len(runs), parts, func(k, lo, hi int) {
+		p := &ps[k]
+		p.obs, p.count = timingsOf(runbook, index, deps, off, runs[lo:hi], &p.n)
+	})
+	count := 0
+	for _, p := range ps {
+		count += p.count
+		n.dropped += p.n.dropped
+		for _, a := range p.n.alien {
+			if !slices.Contains(n.alien, a) {
+				n.alien = append(n.alien, a)
+			}
+		}
+	}
+	out, all := make([][]timing, len(runbook)), make([]timing, 0, count)
+	for i := range out {
+		at := len(all)
+		for _, p := range ps {
+			all = append(all, p.obs[i]...)
+		}
+		out[i] = all[at:len(all):len(all)]
+	}
+	return out, count
+}
+
+// minParallelTimings is the least number of a runbook's steps times runs
+// worth a goroutine of their own.
+const minParallelTimings = 1024
+
+// timingsOf is timings on one goroutine.
+func timingsOf(runbook []Step, index map[string]int, deps, off []int32, runs []Run, n *notes) ([][]timing, int) {
 	out := make([][]timing, len(runbook))
 	all := make([]timing, len(runbook)*len(runs))
 	for i := range out {
@@ -100,7 +154,7 @@ func timings(runbook []Step, index map[string]int, deps, off []int32, runs []Run
 	sp := make([]span, len(runbook))
 	var buf []int32
 	for _, rh := range runs {
-		start := observe(rh, index, sp, n)
+		start := observe(rh, runbook, index, sp, n)
 		var latest time.Time // the latest end of the steps before, in this run
 		for i, s := range runbook {
 			if !sp[i].seen {
@@ -245,20 +299,26 @@ func build(runbook []Step, runs []Run, spread float64) (*model, *notes) {
 			m.lead = append(m.lead, t.lead)
 		}
 	}
-	z := normalQuantiles()
-	m.facs = make([]float64, 0, spreads*nFactors)
 	facAt := make(map[float64]int32, spreads)
+	uniq := make([]float64, 0, spreads) // the log-spreads, each once
 	for i, h := range hs {
 		if h > 0 {
 			at, ok := facAt[h]
 			if !ok {
-				at = int32(len(m.facs))
-				m.facs = factors(m.facs, z, h)
+				at = int32(len(uniq) * nFactors)
+				uniq = append(uniq, h)
 				facAt[h] = at
 			}
 			m.steps[i].fac = at
 		}
 	}
+	z := normalQuantiles()
+	m.facs = make([]float64, len(uniq)*nFactors)
+	inParallel(len(uniq), workers(len(uniq), minParallelFactors), func(_, lo, hi int) {
+		for u := lo; u < hi; u++ {
+			factors(m.facs[u*nFactors:(u+1)*nFactors], z, uniq[u])
+		}
+	})
 	m.slots()
 	m.place()
 	return m, n
@@ -328,20 +388,41 @@ func normalQuantiles() []float64 {
 	return z
 }
 
-// factors appends e^(h*z) for each quantile z, scaled to a mean of
+// factors sets f to e^(h*z) for each quantile z, scaled to a mean of
 // exactly 1: e^(h*Z - h²/2) on a grid.
-func factors(to []float64, z []float64, h float64) []float64 {
-	var f [nFactors]float64
+func factors(f []float64, z []float64, h float64) {
 	var sum float64
 	for j, v := range z {
 		f[j] = math.Exp(h * v)
 		sum += f[j]
 	}
 	mean := sum / nFactors
-	for _, v := range f {
-		to = append(to, v/mean)
+	for j := range f {
+		f[j] /= mean
 	}
-	return to
+}
+
+// minParallelFactors is the least number of factor grids worth a
+// goroutine of their own.
+const minParallelFactors = 32
+
+// workers returns on how many goroutines to share n items, each taking
+// at least grain of them: up to GOMAXPROCS (at most maxWorkers), at least
+// 1.
+func workers(n, grain int) int {
+	return max(min(runtime.GOMAXPROCS(0), maxWorkers, n/grain), 1)
+}
+
+// inParallel calls f(k, lo, hi) for each part k of [0, n) cut in parts
+// consecutive parts, each on a goroutine of its own (part 0 on the
+// caller's), and returns when they are done.
+func inParallel(n, parts int, f func(k, lo, hi int)) {
+	var wg sync.WaitGroup
+	for k := 1; k < parts; k++ {
+		wg.Go(func() { f(k, k*n/parts, (k+1)*n/parts) })
+	}
+	f(0, 0, n/parts)
+	wg.Wait()
 }
 
 // slots numbers the outage steps in the order they start when each takes

@@ -72,9 +72,11 @@ func (o *outages) length(l int) int64 {
 // run draws trials cutovers and returns their durations and outages,
 // sorted. Each step of each trial takes 32 random bits: the low 24 pick
 // a timing, the next 6 a factor. The blocks of trials are drawn on
-// every processor, each block from a stream of its own, seeded by seed
-// and its number: the figures do not depend on how many processors drew
-// them.
+// every processor, each taking the next block when it is free (a
+// processor that other programs hold back draws fewer), each block from
+// a stream of its own, seeded by seed and its number, and written in
+// its place: the figures do not depend on how many processors drew them
+// nor on which drew a block.
 func (m *model) run(trials int, seed uint64) (dur, out []time.Duration) {
 	dur, out = make([]time.Duration, trials), make([]time.Duration, trials)
 	blocks := (trials + lanes - 1) / lanes

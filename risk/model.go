@@ -104,8 +104,8 @@ func observe(rh Run, runbook []Step, index map[string]int, sp []span, n *notes) 
 // Many runs are read on several goroutines, each a part of them; the
 // parts' timings and notes are then joined in the runs' order.
 func timings(runbook []Step, index map[string]int, deps, off []int32, runs []Run, n *notes) ([][]timing, int) {
-	parts := workers(len(runs)*len(runbook), minParallelTimings)
-	if parts == 1 || len(runs) < parts {
+	parts := min(workers(len(runs)*len(runbook), minParallelTimings), len(runs))
+	if parts <= 1 {
 		return timingsOf(runbook, index, deps, off, runs, n)
 	}
 	type part struct {

@@ -109,21 +109,21 @@ func validate(steps []Step) error {
 	seen := make(map[string]bool, len(steps))
 	var total time.Duration
 	for i, s := range steps {
-		field := fmt.Sprintf("runbook[%d]", i)
+		field := func() string { return fmt.Sprintf("runbook[%d]", i) } // for an error only
 		switch {
 		case strings.TrimSpace(s.ID) == "":
-			return fieldErr(field+".id", s.ID, "empty")
+			return fieldErr(field()+".id", s.ID, "empty")
 		case seen[s.ID]:
-			return fieldErr(field+".id", s.ID, "repeated")
+			return fieldErr(field()+".id", s.ID, "repeated")
 		case s.Expected < 0:
-			return fieldErr(field+".expected", s.Expected.String(), "negative")
+			return fieldErr(field()+".expected", s.Expected.String(), "negative")
 		case s.Expected > maxCutover-total:
-			return fieldErr(field+".expected", s.Expected.String(), "the runbook's expected durations add up to more than a year")
+			return fieldErr(field()+".expected", s.Expected.String(), "the runbook's expected durations add up to more than a year")
 		}
 		total += s.Expected
 		for j, d := range s.DependsOn {
 			if !seen[d] {
-				return fieldErr(fmt.Sprintf("%s.depends_on[%d]", field, j), d, "not an earlier step of the runbook")
+				return fieldErr(fmt.Sprintf("%s.depends_on[%d]", field(), j), d, "not an earlier step of the runbook")
 			}
 		}
 		seen[s.ID] = true

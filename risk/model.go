@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -52,12 +54,20 @@ type span struct {
 
 // observe gathers the first start and last end of each runbook step in
 // run, and returns the run's start; alien steps and bad attempts are
-// noted.
-func observe(rh Run, index map[string]int, sp []span, n *notes) (start time.Time) {
+// noted. Attempts come mostly in the runbook's order: the step after the
+// previous attempt's is tried before the index.
+func observe(rh Run, runbook []Step, index map[string]int, sp []span, n *notes) (start time.Time) {
 	clear(sp)
 	begun := false
+	next := 0
 	for _, a := range rh.Attempts {
-		i, ok := index[a.Step]
+		i, ok := next, next < len(runbook) && runbook[next].ID == a.Step
+		if !ok {
+			i, ok = index[a.Step]
+		}
+		if ok {
+			next = i + 1
+		}
 		switch {
 		case !ok:
 			if !slices.Contains(n.alien, a.Step) {
@@ -90,7 +100,51 @@ func observe(rh Run, index map[string]int, sp []span, n *notes) (start time.Time
 // (the start of the rehearsal for a step that waits for none it ran) to
 // its first start, and is never negative. The steps it waits for are read
 // from deps and off (reduce) when the run timed them all.
+//
+// Many runs are read on several goroutines, each a part of them; the
+// parts' timings and notes are then joined in the runs' order.
 func timings(runbook []Step, index map[string]int, deps, off []int32, runs []Run, n *notes) ([][]timing, int) {
+	parts := min(workers(len(runs)*len(runbook), minParallelTimings), len(runs))
+	if parts <= 1 {
+		return timingsOf(runbook, index, deps, off, runs, n)
+	}
+	type part struct {
+		obs   [][]timing
+		count int
+		n     notes
+	}
+	ps := make([]part, parts)
+	inParallel(len(runs), parts, func(k, lo, hi int) {
+		p := &ps[k]
+		p.obs, p.count = timingsOf(runbook, index, deps, off, runs[lo:hi], &p.n)
+	})
+	count := 0
+	for _, p := range ps {
+		count += p.count
+		n.dropped += p.n.dropped
+		for _, a := range p.n.alien {
+			if !slices.Contains(n.alien, a) {
+				n.alien = append(n.alien, a)
+			}
+		}
+	}
+	out, all := make([][]timing, len(runbook)), make([]timing, 0, count)
+	for i := range out {
+		at := len(all)
+		for _, p := range ps {
+			all = append(all, p.obs[i]...)
+		}
+		out[i] = all[at:len(all):len(all)]
+	}
+	return out, count
+}
+
+// minParallelTimings is the least number of a runbook's steps times runs
+// worth a goroutine of their own.
+const minParallelTimings = 1024
+
+// timingsOf is timings on one goroutine.
+func timingsOf(runbook []Step, index map[string]int, deps, off []int32, runs []Run, n *notes) ([][]timing, int) {
 	out := make([][]timing, len(runbook))
 	all := make([]timing, len(runbook)*len(runs))
 	for i := range out {
@@ -100,7 +154,7 @@ func timings(runbook []Step, index map[string]int, deps, off []int32, runs []Run
 	sp := make([]span, len(runbook))
 	var buf []int32
 	for _, rh := range runs {
-		start := observe(rh, index, sp, n)
+		start := observe(rh, runbook, index, sp, n)
 		var latest time.Time // the latest end of the steps before, in this run
 		for i, s := range runbook {
 			if !sp[i].seen {
@@ -200,16 +254,19 @@ type simStep struct {
 	obs, nObs    int32 // its timings: model.cost[obs:obs+nObs]
 	fac          int32 // its factors: model.facs[fac:fac+nFactors]; -1: no spread, a factor of 1
 	outage       int32 // its slot among the outage steps (see slots); -1: not an outage
+	lane         int32 // the lane that holds its ends in a block of trials (see place)
+	sink         bool  // no step waits for it: the last to end is among such steps
 }
 
 // model is a runbook ready for the trials.
 type model struct {
 	steps      []simStep
 	deps       []int32
+	ins        []int32   // the lanes of deps, one for one
 	cost, lead []float64 // per timing: hand-over plus elapsed; hand-over
 	facs       []float64
-	sinks      []int32 // the steps no step waits for: the last to end is among them
-	outages    int     // the number of outage steps
+	outages    int // the number of outage steps
+	lanes      int // the number of lanes a block of trials keeps the steps' ends in
 }
 
 // build makes the model of runbook from the timings of runs.
@@ -223,20 +280,15 @@ func build(runbook []Step, runs []Run, spread float64) (*model, *notes) {
 	obs, count := timings(runbook, index, deps, off, runs, n)
 	m := &model{steps: make([]simStep, len(runbook)), deps: deps,
 		cost: make([]float64, 0, count+len(runbook)), lead: make([]float64, 0, count+len(runbook))}
-	z := normalQuantiles()
-	facAt := map[float64]int32{}
+	hs := make([]float64, len(runbook)) // each step's log-spread
+	spreads, logs := 0, make([]float64, 0, len(runs))
 	for i, s := range runbook {
-		ts, h := pick(s, obs[i], spread, n)
-		st := simStep{depLo: off[i], depHi: off[i+1], obs: int32(len(m.cost)), nObs: int32(len(ts)), fac: -1, outage: -1}
-		if h > 0 {
-			at, ok := facAt[h]
-			if !ok {
-				at = int32(len(m.facs))
-				m.facs = factors(m.facs, z, h)
-				facAt[h] = at
-			}
-			st.fac = at
+		var ts []timing
+		ts, hs[i] = pick(s, obs[i], spread, logs, n)
+		if hs[i] > 0 {
+			spreads++
 		}
+		st := simStep{depLo: off[i], depHi: off[i+1], obs: int32(len(m.cost)), nObs: int32(len(ts)), fac: -1, outage: -1}
 		if s.Outage {
 			st.outage = int32(m.outages)
 			m.outages++
@@ -247,23 +299,36 @@ func build(runbook []Step, runs []Run, spread float64) (*model, *notes) {
 			m.lead = append(m.lead, t.lead)
 		}
 	}
-	waited := make([]bool, len(runbook))
-	for _, d := range deps {
-		waited[d] = true
-	}
-	m.slots()
-	for i, w := range waited {
-		if !w {
-			m.sinks = append(m.sinks, int32(i))
+	facAt := make(map[float64]int32, spreads)
+	uniq := make([]float64, 0, spreads) // the log-spreads, each once
+	for i, h := range hs {
+		if h > 0 {
+			at, ok := facAt[h]
+			if !ok {
+				at = int32(len(uniq) * nFactors)
+				uniq = append(uniq, h)
+				facAt[h] = at
+			}
+			m.steps[i].fac = at
 		}
 	}
+	z := normalQuantiles()
+	m.facs = make([]float64, len(uniq)*nFactors)
+	inParallel(len(uniq), workers(len(uniq), minParallelFactors), func(_, lo, hi int) {
+		for u := lo; u < hi; u++ {
+			factors(m.facs[u*nFactors:(u+1)*nFactors], z, uniq[u])
+		}
+	})
+	m.slots()
+	m.place()
 	return m, n
 }
 
 // pick returns the timings step s is drawn from and their log-spread h:
 // the production-like ones if any, else all; else its Expected duration;
-// else nothing, a step not known.
-func pick(s Step, all []timing, spread float64, n *notes) ([]timing, float64) {
+// else nothing, a step not known. It uses logs's room for the timings'
+// logarithms.
+func pick(s Step, all []timing, spread float64, logs []float64, n *notes) ([]timing, float64) {
 	ts := all
 	switch prod := slices.ContainsFunc(all, func(t timing) bool { return t.prod }); {
 	case prod:
@@ -282,26 +347,27 @@ func pick(s Step, all []timing, spread float64, n *notes) ([]timing, float64) {
 		n.thin = append(n.thin, s.ID)
 		return ts, spread
 	}
-	return ts, logSpread(ts) * math.Sqrt(2/float64(len(ts)))
+	return ts, logSpread(ts, logs) * math.Sqrt(2/float64(len(ts)))
 }
 
 // logSpread returns the standard deviation of the logarithms of the
-// timings that took some time; 0 for fewer than two.
-func logSpread(ts []timing) float64 {
+// timings that took some time; 0 for fewer than two. It keeps the
+// logarithms in logs's room.
+func logSpread(ts []timing, logs []float64) float64 {
 	var k, sum float64
+	logs = logs[:0]
 	for _, t := range ts {
 		if c := t.lead + t.elapsed; c > 0 {
-			k, sum = k+1, sum+math.Log(c)
+			logs = append(logs, math.Log(c))
+			k, sum = k+1, sum+logs[len(logs)-1]
 		}
 	}
 	if k < 2 {
 		return 0
 	}
 	mean, sq := sum/k, 0.0
-	for _, t := range ts {
-		if c := t.lead + t.elapsed; c > 0 {
-			sq += (math.Log(c) - mean) * (math.Log(c) - mean)
-		}
+	for _, l := range logs {
+		sq += (l - mean) * (l - mean)
 	}
 	return math.Sqrt(sq / (k - 1))
 }
@@ -322,20 +388,41 @@ func normalQuantiles() []float64 {
 	return z
 }
 
-// factors appends e^(h*z) for each quantile z, scaled to a mean of
+// factors sets f to e^(h*z) for each quantile z, scaled to a mean of
 // exactly 1: e^(h*Z - h²/2) on a grid.
-func factors(to []float64, z []float64, h float64) []float64 {
-	var f [nFactors]float64
+func factors(f []float64, z []float64, h float64) {
 	var sum float64
 	for j, v := range z {
 		f[j] = math.Exp(h * v)
 		sum += f[j]
 	}
 	mean := sum / nFactors
-	for _, v := range f {
-		to = append(to, v/mean)
+	for j := range f {
+		f[j] /= mean
 	}
-	return to
+}
+
+// minParallelFactors is the least number of factor grids worth a
+// goroutine of their own.
+const minParallelFactors = 32
+
+// workers returns on how many goroutines to share n items, each taking
+// at least grain of them: up to GOMAXPROCS (at most maxWorkers), at least
+// 1.
+func workers(n, grain int) int {
+	return max(min(runtime.GOMAXPROCS(0), maxWorkers, n/grain), 1)
+}
+
+// inParallel calls f(k, lo, hi) for each part k of [0, n) cut in parts
+// consecutive parts, each on a goroutine of its own (part 0 on the
+// caller's), and returns when they are done.
+func inParallel(n, parts int, f func(k, lo, hi int)) {
+	var wg sync.WaitGroup
+	for k := 1; k < parts; k++ {
+		wg.Go(func() { f(k, k*n/parts, (k+1)*n/parts) })
+	}
+	f(0, 0, n/parts)
+	wg.Wait()
 }
 
 // slots numbers the outage steps in the order they start when each takes
@@ -361,5 +448,45 @@ func (m *model) slots() {
 	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(start[a], start[b]) })
 	for k, i := range order {
 		m.steps[i].outage = int32(k)
+	}
+}
+
+// place gives each step the lane of a block of trials that holds its
+// ends, from its draw to that of the last step that waits for it: a lane
+// is reused once no step is left to read it, so that a block's lanes stay
+// few and in the processor's first-level cache. A step's lane is none of
+// those of the steps it waits for. A step that no step waits for is a
+// sink: its ends are read at once (see block.draw), and its lane freed.
+func (m *model) place() {
+	last := make([]int32, len(m.steps)) // the last step that waits for step i; -1: none
+	for i := range last {
+		last[i] = -1
+	}
+	for i, s := range m.steps {
+		for _, d := range m.deps[s.depLo:s.depHi] {
+			last[d] = int32(i)
+		}
+	}
+	m.ins = make([]int32, len(m.deps))
+	var free []int32
+	for i := range m.steps {
+		s := &m.steps[i]
+		if k := len(free); k > 0 {
+			s.lane, free = free[k-1], free[:k-1]
+		} else {
+			s.lane = int32(m.lanes)
+			m.lanes++
+		}
+		for k := s.depLo; k < s.depHi; k++ {
+			d := m.deps[k]
+			m.ins[k] = m.steps[d].lane
+			if last[d] == int32(i) {
+				free = append(free, m.steps[d].lane)
+			}
+		}
+		if last[i] < 0 {
+			s.sink = true
+			free = append(free, s.lane)
+		}
 	}
 }

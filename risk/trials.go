@@ -4,7 +4,9 @@ import (
 	"math"
 	"math/bits"
 	"runtime"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -14,8 +16,8 @@ import (
 // and factors stay in its first-level cache), rather than each trial's
 // steps in turn.
 
-// lanes is the number of trials of a block, even: a block keeps 1 KiB
-// per step.
+// lanes is the number of trials of a block, even: a lane of a block keeps
+// one value per trial, 1 KiB.
 const lanes = 128
 
 // rng is wyrand: a 64-bit state stepped by a constant and mixed by one
@@ -23,63 +25,46 @@ const lanes = 128
 // keeps its state in a register, so that a draw costs a few cycles.
 type rng uint64
 
-func (r *rng) next() uint64 {
-	*r += 0xa0761d6478bd642f
-	hi, lo := bits.Mul64(uint64(*r), uint64(*r)^0xe7037ed1a0b428db)
-	return hi ^ lo
+// next returns the generator one step on, and its draw. It takes and
+// returns the state by value: a generator whose address were taken would
+// be kept in memory, and each draw would wait for the previous one's
+// store.
+func (r rng) next() (rng, uint64) {
+	r += 0xa0761d6478bd642f
+	hi, lo := bits.Mul64(uint64(r), uint64(r)^0xe7037ed1a0b428db)
+	return r, hi ^ lo
 }
 
 // lane holds one value per trial of a block.
 type lane = [lanes]float64
 
-// outages holds the user outage of each trial of a block: the union of
-// the outage steps' intervals, in nanoseconds from the trial's start.
-// The intervals are kept by step, the steps in the order they start when
-// each takes its mean timing (slot), and merged in that order once the
-// block is drawn, without a branch to guess: per trial, the covered time
-// so far and the merged interval [from, to) that ends it. An interval
-// that starts before from marks its trial, whose union is then computed
-// again by sorting its intervals.
+// outages holds the outage steps' intervals of each trial of a block,
+// in nanoseconds from the trial's start: trial l's in iv[l*n:(l+1)*n],
+// the steps in the order they start when each takes its mean timing
+// (slot). The user outage of a trial is their union.
 type outages struct {
-	covered  [lanes]int64
-	unsorted [lanes]bool
-	iv       [][lanes]interval // outage slot k of trial l: iv[k][l]
-	buf      []interval
+	n  int // the number of outage steps
+	iv []interval
 }
 
-func newOutages(n int) *outages {
-	return &outages{iv: make([][lanes]interval, n), buf: make([]interval, n)}
-}
-
-// merge merges the intervals of every trial, slot by slot.
-func (o *outages) merge() {
-	for l := range lanes {
-		var from, to, covered int64
-		unsorted := false
-		for k := range o.iv {
-			v := &o.iv[k][l]
-			a, b := v.from, v.to
-			covered += max(0, b-max(a, to))
-			if a > to {
-				from = a // a new merged interval
-			}
-			if a < from {
-				unsorted = true
-			}
-			to = max(to, b)
-		}
-		o.covered[l], o.unsorted[l] = covered, unsorted
-	}
-}
-
-// length returns the outage of trial l, once merged.
+// length returns the outage of trial l: its intervals are merged in
+// order, without a branch to guess. An interval that starts before the
+// merged interval that the previous ones end with marks the trial, whose
+// union is then computed again by sorting its intervals.
 func (o *outages) length(l int) int64 {
-	if !o.unsorted[l] {
-		return o.covered[l]
+	iv := o.iv[l*o.n : (l+1)*o.n]
+	var from, to, covered, low int64
+	for _, v := range iv {
+		a, b := v.from, v.to
+		covered += max(0, b-max(a, to))
+		if a > to {
+			from = a // a new merged interval
+		}
+		low = min(low, a-from)
+		to = max(to, b)
 	}
-	iv := o.buf
-	for k := range iv {
-		iv[k] = o.iv[k][l]
+	if low >= 0 {
+		return covered
 	}
 	return union(iv)
 }
@@ -87,9 +72,11 @@ func (o *outages) length(l int) int64 {
 // run draws trials cutovers and returns their durations and outages,
 // sorted. Each step of each trial takes 32 random bits: the low 24 pick
 // a timing, the next 6 a factor. The blocks of trials are drawn on
-// every processor, each block from a stream of its own, seeded by seed
-// and its number: the figures do not depend on how many processors drew
-// them.
+// every processor, each taking the next block when it is free (a
+// processor that other programs hold back draws fewer), each block from
+// a stream of its own, seeded by seed and its number, and written in
+// its place: the figures do not depend on how many processors drew them
+// nor on which drew a block.
 func (m *model) run(trials int, seed uint64) (dur, out []time.Duration) {
 	dur, out = make([]time.Duration, trials), make([]time.Duration, trials)
 	blocks := (trials + lanes - 1) / lanes
@@ -97,19 +84,33 @@ func (m *model) run(trials int, seed uint64) (dur, out []time.Duration) {
 	if len(m.steps)*trials >= minParallel {
 		workers = min(runtime.GOMAXPROCS(0), blocks, maxWorkers)
 	}
-	var wg sync.WaitGroup
-	for k := range workers {
-		wg.Go(func() {
-			b := newBlock(m)
-			for i := k; i < blocks; i += workers {
-				t := i * lanes
-				b.draw(m, blockRNG(seed, i))
-				b.collect(m, dur[t:min(t+lanes, trials)], out[t:min(t+lanes, trials)])
-			}
-		})
+	var next atomic.Int64 // the next block to draw
+	work := func() {
+		b := getBlock(m)
+		for i := int(next.Add(1) - 1); i < blocks; i = int(next.Add(1) - 1) {
+			t := i * lanes
+			b.draw(m, blockRNG(seed, i))
+			b.collect(m, dur[t:min(t+lanes, trials)], out[t:min(t+lanes, trials)])
+		}
+		blockPool.Put(b)
 	}
+	var wg sync.WaitGroup
+	for range workers - 1 {
+		wg.Go(work)
+	}
+	work()
 	wg.Wait()
-	return radixSort(dur), radixSort(out)
+	switch {
+	case m.outages == 0: // no outage: all zeros, sorted
+		dur = radixSort(dur)
+	case workers > 1:
+		wg.Go(func() { out = radixSort(out) })
+		dur = radixSort(dur)
+		wg.Wait()
+	default:
+		dur, out = radixSort(dur), radixSort(out)
+	}
+	return dur, out
 }
 
 // Bounds of the work shared between processors: a simulation of fewer
@@ -135,29 +136,46 @@ func mix(x uint64) uint64 {
 
 // block is one processor's room to draw a block of trials.
 type block struct {
-	end   []lane // step i's ends
+	end   []lane // the steps' ends: step s's in end[s.lane] (see model.place)
+	last  lane   // the latest end of the sinks drawn so far
 	zeros lane
-	ou    *outages
+	ou    outages
 }
 
-func newBlock(m *model) *block {
-	return &block{end: make([]lane, len(m.steps)), ou: newOutages(m.outages)}
+// blockPool keeps the blocks of earlier simulations: a block is laid
+// anew for each model, and everything it holds is written before it is
+// read.
+var blockPool sync.Pool
+
+// getBlock returns a block for m, from blockPool if it has one.
+func getBlock(m *model) *block {
+	b, _ := blockPool.Get().(*block)
+	if b == nil {
+		b = new(block)
+	}
+	b.end = slices.Grow(b.end[:0], m.lanes)[:m.lanes]
+	b.ou.n = m.outages
+	b.ou.iv = slices.Grow(b.ou.iv[:0], m.outages*lanes)[:m.outages*lanes]
+	return b
 }
 
 // draw draws the block's trials, each step in turn.
 func (b *block) draw(m *model, r rng) {
+	clear(b.last[:])
 	for i := range m.steps {
 		s := &m.steps[i]
-		e := &b.end[i]
+		e := &b.end[s.lane]
 		src := m.ready(s, e, b.end, &b.zeros)
 		if s.outage >= 0 {
-			r = m.drawOutage(s, src, e, &b.ou.iv[s.outage], r)
-			continue
+			r = m.drawOutage(s, src, e, b.ou.iv[s.outage:], m.outages, r)
+		} else {
+			r = m.draw(s, src, e, r)
 		}
-		r = m.draw(s, src, e, r)
-	}
-	if m.outages > 0 {
-		b.ou.merge()
+		if s.sink {
+			for l, v := range e {
+				b.last[l] = later(b.last[l], v)
+			}
+		}
 	}
 }
 
@@ -165,11 +183,7 @@ func (b *block) draw(m *model, r rng) {
 // trials.
 func (b *block) collect(m *model, dur, out []time.Duration) {
 	for l := range dur {
-		var last float64
-		for _, k := range m.sinks {
-			last = max(last, b.end[k][l])
-		}
-		dur[l] = nanos(last)
+		dur[l] = nanos(b.last[l])
 		if m.outages > 0 {
 			out[l] = time.Duration(b.ou.length(l))
 		}
@@ -178,18 +192,22 @@ func (b *block) collect(m *model, dur, out []time.Duration) {
 
 // ready returns when step s may start in each trial: the latest end of
 // the steps it waits for. For a step that waits for several, it writes
-// it in e.
+// it in e, which is none of their lanes.
 func (m *model) ready(s *simStep, e *lane, end []lane, zeros *lane) *lane {
-	switch deps := m.deps[s.depLo:s.depHi]; len(deps) {
+	switch ins := m.ins[s.depLo:s.depHi]; len(ins) {
 	case 0:
 		return zeros
 	case 1:
-		return &end[deps[0]]
+		return &end[ins[0]]
 	default:
-		*e = end[deps[0]]
-		for _, d := range deps[1:] {
-			for l, v := range &end[d] {
-				e[l] = later(e[l], v)
+		a, b := &end[ins[0]], &end[ins[1]]
+		for l := 0; l < lanes; l += 2 {
+			e[l], e[l+1] = later(a[l], b[l]), later(a[l+1], b[l+1])
+		}
+		for _, d := range ins[2:] {
+			a := &end[d]
+			for l := 0; l < lanes; l += 2 {
+				e[l], e[l+1] = later(e[l], a[l]), later(e[l+1], a[l+1])
 			}
 		}
 		return e
@@ -210,24 +228,30 @@ func (m *model) draw(s *simStep, src, e *lane, r rng) rng {
 	case s.fac < 0:
 		n := uint64(len(cost))
 		for l := 0; l < lanes; l += 2 {
-			x := r.next()
+			var x uint64
+			r, x = r.next()
 			e[l] = src[l] + cost[(x&0xffffff)*n>>24]
 			e[l+1] = src[l+1] + cost[(x>>32&0xffffff)*n>>24]
 		}
 	default:
 		n, f := uint64(len(cost)), (*[nFactors]float64)(m.facs[s.fac:])
-		for l := 0; l < lanes; l += 2 {
-			x := r.next()
+		for l := 0; l < lanes; l += 4 {
+			var x, y uint64
+			r, x = r.next()
+			r, y = r.next()
 			e[l] = src[l] + float64(cost[(x&0xffffff)*n>>24]*f[x>>24&63])
 			e[l+1] = src[l+1] + float64(cost[(x>>32&0xffffff)*n>>24]*f[x>>56&63])
+			e[l+2] = src[l+2] + float64(cost[(y&0xffffff)*n>>24]*f[y>>24&63])
+			e[l+3] = src[l+3] + float64(cost[(y>>32&0xffffff)*n>>24]*f[y>>56&63])
 		}
 	}
 	return r
 }
 
 // drawOutage is draw for an outage step: it also keeps the step's
-// outage, from its start (after its hand-over) to its end, in iv.
-func (m *model) drawOutage(s *simStep, src, e *lane, iv *[lanes]interval, r rng) rng {
+// outage, from its start (after its hand-over) to its end, in iv: trial
+// l's in iv[l*stride].
+func (m *model) drawOutage(s *simStep, src, e *lane, iv []interval, stride int, r rng) rng {
 	cost, lead := m.cost[s.obs:s.obs+s.nObs], m.lead[s.obs:s.obs+s.nObs]
 	n := uint64(len(cost))
 	f := &unitFactors
@@ -235,14 +259,15 @@ func (m *model) drawOutage(s *simStep, src, e *lane, iv *[lanes]interval, r rng)
 		f = (*[nFactors]float64)(m.facs[s.fac:])
 	}
 	for l := 0; l < lanes; l += 2 {
-		x := r.next()
+		var x uint64
+		r, x = r.next()
 		k0, f0 := (x&0xffffff)*n>>24, f[x>>24&63]
 		k1, f1 := (x>>32&0xffffff)*n>>24, f[x>>56&63]
 		r0, r1 := src[l], src[l+1]
 		e0, e1 := r0+float64(cost[k0]*f0), r1+float64(cost[k1]*f1)
 		e[l], e[l+1] = e0, e1
-		iv[l] = interval{ns(r0 + float64(lead[k0]*f0)), ns(e0)}
-		iv[l+1] = interval{ns(r1 + float64(lead[k1]*f1)), ns(e1)}
+		iv[l*stride] = interval{ns(r0 + float64(lead[k0]*f0)), ns(e0)}
+		iv[(l+1)*stride] = interval{ns(r1 + float64(lead[k1]*f1)), ns(e1)}
 	}
 	return r
 }
@@ -273,19 +298,31 @@ var unitFactors = func() (f [nFactors]float64) {
 
 // radixSort sorts durations that are never negative, 11 bits at a time,
 // skipping the digits they all share: a few passes over them instead of
-// a comparison sort's many.
+// a comparison sort's many. It sorts d in place, and returns it.
 func radixSort(d []time.Duration) []time.Duration {
 	if len(d) < 2 {
 		return d
 	}
-	buf := make([]time.Duration, len(d))
+	var and, or uint64 = math.MaxUint64, 0
+	for _, v := range d {
+		and, or = and&uint64(v), or|uint64(v)
+	}
+	var buf, in []time.Duration // in: d as given
 	for shift := 0; shift < 64; shift += 11 {
+		if (and^or)>>shift&(1<<11-1) == 0 {
+			continue // one digit for all: nothing to move
+		}
+		if buf == nil {
+			in = d
+			if p, _ := sortPool.Get().(*[]time.Duration); p != nil && cap(*p) >= len(d) {
+				buf = (*p)[:len(d)]
+			} else {
+				buf = make([]time.Duration, len(d))
+			}
+		}
 		var count [1 << 11]int
 		for _, v := range d {
 			count[uint64(v)>>shift&(1<<11-1)]++
-		}
-		if count[uint64(d[0])>>shift&(1<<11-1)] == len(d) {
-			continue // one digit for all: nothing to move
 		}
 		pos := 0
 		for i, c := range count {
@@ -298,8 +335,20 @@ func radixSort(d []time.Duration) []time.Duration {
 		}
 		d, buf = buf, d
 	}
+	if in == nil {
+		return d
+	}
+	if &d[0] != &in[0] { // an odd number of passes
+		copy(in, d)
+		d, buf = in, d
+	}
+	sortPool.Put(&buf)
 	return d
 }
+
+// sortPool keeps the room that radixSort moves values in: d's own room
+// holds the sorted values.
+var sortPool sync.Pool
 
 // interval is a step's outage in a trial, in nanoseconds from the start.
 type interval struct{ from, to int64 }

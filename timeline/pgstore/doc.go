@@ -48,12 +48,18 @@
 // entry waits for the lock once: one round trip to take the turn and
 // read, one to append, commit and release it. One record is one chain:
 // its appends commit one after the other, each after the previous one's
-// commit is durable, so a record's appends per second are bounded by the
-// server's commit latency (the time of one fsync), not by the number of
-// writers; records are independent and scale with the server. A retry of a batch
-// already stored with the same hashes stores nothing and succeeds, so
-// Append retries lost connections and server restarts by itself, never
-// storing an entry twice.
+// commit is durable. Under contention an entry holds the record's lock
+// for a round trip to its writer (the catch-up read, then the append) and
+// for its commit's flush (an fsync), so a record's appends per second are
+// bounded by those, not by the number of writers; records are independent
+// and scale with the server. Committing an append without waiting for the
+// flush, and waiting for it only before acknowledging, would not lift
+// that bound: the writer that catches up must not be handed an entry that
+// is not durable yet (a crash could undo it), so it would wait for that
+// flush within the lock all the same. A retry of a batch already stored
+// with the same hashes stores nothing and succeeds, so Append retries lost
+// connections and server restarts by itself, never storing an entry
+// twice.
 //
 // What the database checks of each batch: the seqs follow the record's
 // last one without gap or repeat (a seq far ahead, such as 9e18, is a
@@ -155,6 +161,13 @@
 // it. Reading stays open to every reader of the schema.
 //
 // # Reading
+//
+// A reader sees an entry only once it is durable: PostgreSQL makes a
+// commit visible after its flush (and after the synchronous standbys'
+// confirmation, where there are some), and Append commits synchronously
+// unless synchronous_commit is off for the writer's connection (by the
+// server's, the role's or the DSN's settings), in which case an entry,
+// acknowledged or seen, may be lost in a crash.
 //
 // A record is read with COPY ... (FORMAT binary) in one round trip, and
 // its lines decoded in chunks on every core as they arrive: opening a

@@ -63,3 +63,25 @@ func ExampleDB_Follow() {
 	})
 	log.Fatal(err)
 }
+
+// A view of many records reads the one a notice names, and all of them
+// after a (re)connect; the notices are hints, so it also reads them at
+// an interval (mep/fleet's Schedule.Watch does this, and bounds the
+// reads a flood of notices causes).
+func ExampleDB_Listen() {
+	ctx := context.Background()
+	db, err := pgstore.Open(ctx, os.Getenv("MEPKIT_POSTGRES"), nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+	err = db.Listen(ctx, func(n pgstore.Notice) error {
+		if n.Connected {
+			fmt.Println("read every record")
+			return nil
+		}
+		fmt.Println("read", n.Record, "up to", n.Seq)
+		return nil
+	})
+	log.Fatal(err)
+}

@@ -32,8 +32,13 @@
 //     and whether its meetings may be spaced out (the method's
 //     industrialization phase).
 //
-// [Schedule.Watch] rescans at an interval and hands out each snapshot
-// that changed.
+// [Schedule.Watch] keeps the schedule current and hands out each
+// snapshot that changed: on files, it rescans at an interval; on
+// PostgreSQL, it follows the notification of each append
+// (pgstore.DB.Listen) and reads only the records it names, within a
+// moment of the commit, with at most one rescan per [WatchGap] however
+// many notifications arrive, and rescans the whole store at the
+// interval and after each reconnect, for notifications lost.
 //
 // # Turning the conflicts on
 //

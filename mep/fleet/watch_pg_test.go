@@ -275,3 +275,46 @@ func BenchmarkWatchLatency(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWatchFlood counts the rescans that 5,000 spoofed
+// notifications cause in a watching schedule (rescans/op), each
+// announcing entries that do not exist: sent in one statement (burst),
+// or in 50 statements of 100, 50 ms apart, half on a record of the
+// store and half on records it does not hold (spread).
+func BenchmarkWatchFlood(b *testing.B) {
+	for _, spread := range []bool{false, true} {
+		name := "burst"
+		if spread {
+			name = "spread"
+		}
+		b.Run(name, func(b *testing.B) {
+			w := watchDB(b, time.Hour, watch)
+			conn, err := pgx.Connect(bg, w.dsn)
+			require.NoError(b, err)
+			defer conn.Close(bg)
+			var rescans int64
+			seq := 1000
+			for b.Loop() {
+				before := fleet.Rescans(w.sched)
+				if !spread {
+					notify(b, conn, w.schema, "billing", seq, 1, 5000)
+				}
+				for i := range 50 {
+					if !spread {
+						break
+					}
+					record := "billing"
+					if i%2 == 1 {
+						record = fmt.Sprintf("ghost-%d", i)
+					}
+					notify(b, conn, w.schema, record, seq+100*i, 1, 100)
+					time.Sleep(50 * time.Millisecond)
+				}
+				seq += 5000
+				time.Sleep(500 * time.Millisecond) // the rescans still due
+				rescans += fleet.Rescans(w.sched) - before
+			}
+			b.ReportMetric(float64(rescans)/float64(b.N), "rescans/op")
+		})
+	}
+}

@@ -30,13 +30,15 @@ const maxPending = 256
 // one rescan together, a notification that announces nothing new
 // makes none, and the whole store is rescanned after each (re)connect
 // of the listener and every interval anyway, for notifications lost.
-// A lost connection is made again, with a growing pause that starts
-// again from its shortest once one succeeds.
+// A lost connection, the listener's or a rescan's, is made again, with
+// a growing pause of up to five seconds that starts again from its
+// shortest once one succeeds.
 //
 // Watch returns ctx's error when ctx ends, the error of a rescan that
-// could not list the store or of a listener that cannot listen (a
-// server that refuses the role), or an error for an interval that is
-// not positive. fn runs on Watch's goroutine: a slow fn delays the next
+// could not list the store (on PostgreSQL, for a cause other than a lost
+// connection or a restarting server) or of a listener that cannot
+// listen (a server that refuses the role), or an error for an interval
+// that is not positive. fn runs on Watch's goroutine: a slow fn delays the next
 // rescan, never overlaps it.
 func (s *Schedule) Watch(ctx context.Context, interval time.Duration, fn func(Scan, *Snapshot)) error {
 	if interval <= 0 {
@@ -117,7 +119,8 @@ func (s *Schedule) watchDB(ctx context.Context, d dbSource, listen func(context.
 	wg.Go(func() { listened <- listen(ctx, n.add) })
 	t := time.NewTicker(interval)
 	defer t.Stop()
-	var last time.Time // when the last rescan ended
+	var last time.Time             // when the last rescan ended
+	retry := 50 * time.Millisecond // the pause after a rescan lost its connection
 	for {
 		full := false
 		select {
@@ -131,14 +134,8 @@ func (s *Schedule) watchDB(ctx context.Context, d dbSource, listen func(context.
 		case <-t.C:
 			full = true
 		case <-n.wake:
-			if wait := time.Until(last.Add(WatchGap)); wait > 0 {
-				w := time.NewTimer(wait)
-				select {
-				case <-ctx.Done():
-					w.Stop()
-					return ctx.Err()
-				case <-w.C:
-				}
+			if err := sleep(ctx, time.Until(last.Add(WatchGap))); err != nil {
+				return err
 			}
 		}
 		pending, all := n.take()
@@ -156,13 +153,35 @@ func (s *Schedule) watchDB(ctx context.Context, d dbSource, listen func(context.
 			continue // nothing new announced
 		}
 		last = time.Now()
-		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
+		switch {
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case err != nil && pgstore.IsTransient(err):
+			// A lost connection: read the whole store once a connection
+			// is made again.
+			if err := sleep(ctx, retry); err != nil {
+				return err
 			}
+			retry = min(2*retry, 5*time.Second)
+			n.add(pgstore.Notice{Connected: true})
+			continue
+		case err != nil:
 			return err
 		}
+		retry = 50 * time.Millisecond
 		s.tell(sc, fn)
+	}
+}
+
+// sleep waits for d or until ctx ends, and returns ctx's error then.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }
 

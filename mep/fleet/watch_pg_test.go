@@ -211,6 +211,32 @@ func TestWatchReconnects(t *testing.T) {
 	assert.ErrorIs(t, w.stop(), context.Canceled)
 }
 
+func TestWatchOutlivesTheLossOfThePoolsConnections(t *testing.T) {
+	w := watchDB(t, time.Hour, watch)
+	conn, err := pgx.Connect(bg, w.dsn)
+	require.NoError(t, err)
+	defer conn.Close(bg)
+	for i := range 3 {
+		// The pool's connections, used a moment ago (pgxpool checks only
+		// those idle for a second), die; then a notification makes the
+		// watch rescan on one of them.
+		pid := w.waitListening(t, 0)
+		_, err := w.pool.Exec(bg, "SELECT 1")
+		require.NoError(t, err)
+		before := fleet.Rescans(w.sched)
+		require.NoError(t, pgExec(t, w.dsn, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> $2", w.app, pid))
+		notify(t, conn, w.schema, "billing", 1000+i, 1, 1)
+		require.Eventually(t, func() bool { return fleet.Rescans(w.sched) > before }, 5*time.Second, time.Millisecond)
+		w.declare(t, fmt.Sprintf("site-%d", i))
+		w.sees(t, i+2, 10*time.Second)
+	}
+	// And the listener with them.
+	require.NoError(t, pgExec(t, w.dsn, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", w.app))
+	w.declare(t, "site-3")
+	w.sees(t, 5, 10*time.Second)
+	assert.ErrorIs(t, w.stop(), context.Canceled)
+}
+
 func TestWatchRescansAtTheIntervalWhenNotificationsAreLost(t *testing.T) {
 	w := watchDB(t, 300*time.Millisecond, fleet.WatchDeaf)
 	w.declare(t, "lyon")

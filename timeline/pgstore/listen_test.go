@@ -3,9 +3,12 @@ package pgstore_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/mepkit/mepkit/timeline/pgstore"
 	"github.com/stretchr/testify/assert"
@@ -112,4 +115,22 @@ func TestListenStopsOnTheCallersError(t *testing.T) {
 	errStop := errors.New("enough")
 	err := db.Listen(context.Background(), func(pgstore.Notice) error { return errStop })
 	assert.Same(t, errStop, err)
+}
+
+func TestIsTransient(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{nil, false},
+		{errors.New("pgstore: something else"), false},
+		{pgstore.ErrClosed, false},
+		{context.Canceled, false},
+		{&pgconn.PgError{Code: "42P01"}, false},                                          // undefined table
+		{&pgconn.PgError{Code: "08006"}, true},                                           // connection failure
+		{fmt.Errorf("fleet: listing records: %w", &pgconn.PgError{Code: "57P01"}), true}, // admin shutdown
+		{fmt.Errorf("reading: %w", io.ErrUnexpectedEOF), true},
+	} {
+		assert.Equal(t, tc.want, pgstore.IsTransient(tc.err), "%v", tc.err)
+	}
 }

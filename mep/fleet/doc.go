@@ -59,8 +59,8 @@
 // names every rollout it conflicts with, and mep.Rollout.Propose skips
 // the conflicting slots. A policy sees the snapshot it was made from:
 // make a new one after [Schedule.Rescan] or from [Schedule.Watch].
-// The command examples/gate does this for a CI job with -store DIR
-// -project NAME -rollout NAME.
+// The command examples/gate does this for a CI job with -store DIR (or
+// a PostgreSQL URL) -project NAME -rollout NAME.
 //
 // Spans are compared as instants: time zones, DST changes and midnight
 // play no part in what overlaps; they only change how times are shown.

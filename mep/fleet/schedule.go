@@ -64,9 +64,11 @@ type record struct {
 	err     error
 }
 
-// Scan says what a [Schedule.Rescan] read.
+// Scan says what a [Schedule.Rescan] read. A rescan of the records
+// that notifications named ([Schedule.Watch] on PostgreSQL) counts the
+// others as Unchanged.
 type Scan struct {
-	Records   int // records in the store
+	Records   int // records in the store, as the schedule holds them
 	Opened    int // read whole: new, or rewritten
 	Refreshed int // read from where the last scan stopped
 	Unchanged int // not read

@@ -11,7 +11,8 @@ import (
 
 // WatchGap is the shortest pause, on PostgreSQL, between two rescans
 // that notifications cause in [Schedule.Watch]: however many arrive,
-// and whoever sends them, they cost at most one rescan per WatchGap.
+// and whoever sends them, they cost at most one rescan per WatchGap,
+// besides those at the interval and after a reconnect.
 const WatchGap = 50 * time.Millisecond
 
 // maxPending is the number of records named by notifications past
@@ -35,11 +36,11 @@ const maxPending = 256
 // shortest once one succeeds.
 //
 // Watch returns ctx's error when ctx ends, the error of a rescan that
-// could not list the store (on PostgreSQL, for a cause other than a lost
-// connection or a restarting server) or of a listener that cannot
+// could not list the store (on PostgreSQL, for a cause other than a
+// lost connection or a restarting server) or of a listener that cannot
 // listen (a server that refuses the role), or an error for an interval
-// that is not positive. fn runs on Watch's goroutine: a slow fn delays the next
-// rescan, never overlaps it.
+// that is not positive. fn runs on Watch's goroutine: a slow fn delays
+// the next rescan, never overlaps it.
 func (s *Schedule) Watch(ctx context.Context, interval time.Duration, fn func(Scan, *Snapshot)) error {
 	if interval <= 0 {
 		return errors.New("fleet: Watch: the interval must be positive")

@@ -6,6 +6,8 @@ import (
 	"log"
 	"os"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"github.com/mepkit/mepkit/timeline"
 	"github.com/mepkit/mepkit/timeline/pgstore"
 )
@@ -84,4 +86,13 @@ func ExampleDB_Listen() {
 		return nil
 	})
 	log.Fatal(err)
+}
+
+// An error of a query of one's own on the DB's pool: a terminated
+// backend is worth a retry, a missing table is not.
+func ExampleIsTransient() {
+	terminated := fmt.Errorf("listing records: %w", &pgconn.PgError{Code: "57P01", Message: "terminating connection due to administrator command"})
+	missing := fmt.Errorf("listing records: %w", &pgconn.PgError{Code: "42P01", Message: `relation "x" does not exist`})
+	fmt.Println(pgstore.IsTransient(terminated), pgstore.IsTransient(missing))
+	// Output: true false
 }

@@ -93,10 +93,13 @@
 // an ::error:: annotation per denial (to stderr with -json).
 //
 // Pointed at a store of records, a directory where each project keeps
-// its mep record (-store DIR), the gate also checks the change against
-// the other teams' planned and running rollouts: -project and -rollout
-// name the rollout the change is, whose record says what it touches
-// (mep.Rollout.Resources) and who runs it. A rollout that overlaps it
+// its mep record (-store DIR) or a timeline/pgstore database (-store
+// postgres://...?schema=NAME, read only: the schema is never created
+// or migrated, and the server is tried for 30 seconds), the gate also
+// checks the change against the other teams' planned and running
+// rollouts: -project and -rollout name the rollout the change is,
+// whose record says what it touches (mep.Rollout.Resources) and who
+// runs it. A rollout that overlaps it
 // and shares a resource, a person or an environment named by -exclusive
 // denies it (or warns, with -conflicts warn), naming the other rollout,
 // and the next slot skips it (package mep/fleet, fleet.Snapshot.Policy):
@@ -109,13 +112,14 @@
 //	next allowed slot: Wed 2026-11-25 20:00 CET (-start 2026-11-25T20:00:00+01:00)
 //
 // A rollout the store does not hold, or a -store directory that cannot
-// be listed, is bad input; records of the store that do not read are a
-// warning (fleet-store), which -strict denies, since their conflicts go
-// unseen. The store is read once, when the gate starts, -wait included.
-// A policy file can ask for the check itself ("kind: conflicts", with its
-// exclusive environments and warn: true to warn only): with -store the
-// file's entry gets the schedule and stands for -conflicts; without
-// -store it denies every change, since the check it asks for cannot run.
+// be listed or database that cannot be read, is bad input; records of
+// the store that do not read are a warning (fleet-store), which -strict
+// denies, since their conflicts go unseen. The store is read once, when
+// the gate starts, -wait included. A policy file can ask for the check
+// itself ("kind: conflicts", with its exclusive environments and warn:
+// true to warn only): with -store the file's entry gets the schedule and
+// stands for -conflicts; without -store it denies every change, since the
+// check it asks for cannot run.
 //
 // A policy file with "kind: fit" requires the operation to end within its
 // window at P90 (or the quantile it names), which the gate simulates from
@@ -240,7 +244,7 @@ type options struct {
 	wait                bool          // -wait
 	max, poll, announce time.Duration // -max, -poll, -announce
 	facts               string        // -facts FILE
-	store               storeOptions  // -store DIR -project NAME -rollout NAME
+	store               storeOptions  // -store DIR|URL -project NAME -rollout NAME
 	rehearsals          filesFlag     // -rehearsal FILE, repeatable
 }
 

@@ -5,18 +5,21 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/mepkit/mepkit/mep/fleet"
 	"github.com/mepkit/mepkit/policy"
+	"github.com/mepkit/mepkit/timeline/pgstore"
 )
 
 // storeOptions are the flags that point the gate at a store of records:
-// -store DIR, -project NAME, -rollout NAME, -exclusive ENV and -conflicts.
+// -store DIR or URL, -project NAME, -rollout NAME, -exclusive ENV and
+// -conflicts.
 type storeOptions struct {
-	dir, project, rollout string
+	dir, project, rollout string // dir: a directory or a PostgreSQL URL
 	exclusive             []string
 	conflicts             string // deny or warn
 }
@@ -42,7 +45,7 @@ func storeFlags(fs *flag.FlagSet, s *storeOptions) {
 func (s *storeOptions) check() error {
 	switch {
 	case s.dir == "" && (s.project != "" || s.rollout != "" || len(s.exclusive) > 0):
-		return flagError(errors.New("-project, -rollout and -exclusive need -store DIR"))
+		return flagError(errors.New("-project, -rollout and -exclusive need -store DIR or URL"))
 	case s.dir != "" && (s.project == "" || s.rollout == ""):
 		return flagError(errors.New("-store needs -project NAME and -rollout NAME: the rollout of the store this change is"))
 	case s.conflicts != "deny" && s.conflicts != "warn":
@@ -72,15 +75,15 @@ func (s *storeOptions) storePolicies(ctx context.Context, c policy.Change, file 
 		return nil, nil
 	}
 	now := c.Now
-	sched, err := fleet.OpenDir(ctx, s.dir, &fleet.Options{Now: func() time.Time { return now }})
+	sched, done, err := s.open(ctx, &fleet.Options{Now: func() time.Time { return now }})
 	if err != nil {
-		return nil, badf("-store %s: %w", s.dir, err)
+		return nil, err
 	}
-	defer sched.Close()
+	defer done()
 	snap := sched.Snapshot()
 	if _, ok := snap.Find(s.project, s.rollout); !ok {
 		err := badf("-project %s -rollout %s: no such rollout in the store %s (%d rollouts read)",
-			s.project, s.rollout, s.dir, len(snap.Entries))
+			s.project, s.rollout, s.name(), len(snap.Entries))
 		if len(snap.Errors) > 0 {
 			err = badf("%w; %s", err, leftOut(snap.Errors))
 		}
@@ -105,6 +108,74 @@ func (s *storeOptions) storePolicies(ctx context.Context, c policy.Change, file 
 		out = append(out, unread(snap.Errors))
 	}
 	return out, nil
+}
+
+// storeTimeout bounds the connection to a PostgreSQL store and its
+// reading: a server that does not answer is bad input, not a wait.
+const storeTimeout = 30 * time.Second
+
+// isURL reports whether the -store given is a PostgreSQL URL rather
+// than a directory.
+func (s *storeOptions) isURL() bool {
+	return strings.HasPrefix(s.dir, "postgres://") || strings.HasPrefix(s.dir, "postgresql://")
+}
+
+// name is the -store given, for messages: a URL without its password.
+func (s *storeOptions) name() string {
+	if !s.isURL() {
+		return s.dir
+	}
+	u, err := url.Parse(s.dir)
+	if err != nil {
+		return "a PostgreSQL URL that does not parse"
+	}
+	return u.Redacted()
+}
+
+// open reads the schedule of the store: a directory (fleet.OpenDir) or
+// a PostgreSQL database (fleet.OpenDB), whose schema is the URL's
+// parameter "schema" (pgstore's default without it). The gate only
+// reads: a schema that does not exist or is not at pgstore's version
+// is bad input, never created or migrated. done closes what open
+// opened.
+func (s *storeOptions) open(ctx context.Context, opts *fleet.Options) (sched *fleet.Schedule, done func(), err error) {
+	if !s.isURL() {
+		sched, err := fleet.OpenDir(ctx, s.dir, opts)
+		if err != nil {
+			return nil, nil, badf("-store %s: %w", s.dir, err)
+		}
+		return sched, func() { sched.Close() }, nil
+	}
+	u, err := url.Parse(s.dir)
+	if err != nil {
+		return nil, nil, badf("-store: a PostgreSQL URL that does not parse: %s", redact(err))
+	}
+	q := u.Query()
+	schema := q.Get("schema")
+	q.Del("schema")
+	u.RawQuery = q.Encode()
+	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
+	defer cancel()
+	db, err := pgstore.Open(ctx, u.String(), &pgstore.Options{Schema: schema, Timeout: storeTimeout, NoMigrate: true})
+	if err != nil {
+		return nil, nil, badf("-store %s: %w", s.name(), err)
+	}
+	sched, err = fleet.OpenDB(ctx, db, opts)
+	if err != nil {
+		db.Close()
+		return nil, nil, badf("-store %s: %w", s.name(), err)
+	}
+	return sched, func() { sched.Close(); db.Close() }, nil
+}
+
+// redact drops the text of a URL's parse error, which quotes the URL,
+// password included.
+func redact(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
+	}
+	return "invalid URL"
 }
 
 // unread warns of the store's records that did not read: a conflict

@@ -19,13 +19,26 @@ import (
 // "kind:name".
 func storeProject(t *testing.T, dir, name, person, rollout, team string, t0 time.Time, resources ...string) {
 	t.Helper()
-	created := time.Date(2026, 11, 16, 9, 0, 0, 0, paris)
-	opts := &mep.Options{Now: func() time.Time { return created }, NoSync: true, RolloutsOnly: true,
-		CreatedBy: person, RolloutsOnlyReason: "the product is in production"}
+	opts := projectOptions(person)
 	require.NoError(t, os.Mkdir(filepath.Join(dir, name), 0o700))
 	p, err := mep.CreateFile(filepath.Join(dir, name), name, opts)
 	require.NoError(t, err)
 	defer func() { require.NoError(t, p.Close()) }()
+	fillProject(t, p, person, rollout, team, t0, resources...)
+}
+
+// projectOptions are the options of the projects of the tests' stores.
+func projectOptions(person string) *mep.Options {
+	created := time.Date(2026, 11, 16, 9, 0, 0, 0, paris)
+	return &mep.Options{Now: func() time.Time { return created }, NoSync: true, RolloutsOnly: true,
+		CreatedBy: person, RolloutsOnlyReason: "the product is in production"}
+}
+
+// fillProject gives p, run by person, a rollout at t0 of two steps (30
+// and 60 minutes) for team, touching the resources given as
+// "kind:name".
+func fillProject(t *testing.T, p *mep.Project, person, rollout, team string, t0 time.Time, resources ...string) {
+	t.Helper()
 	require.NoError(t, p.Team().Add(mep.Member{Name: person, Roles: []mep.Role{mep.RoleOperations, mep.RoleMCO, mep.RoleBuild}}))
 	require.NoError(t, p.Team().Choose(person, person))
 	require.NoError(t, p.Team().SetMCOContact(person))

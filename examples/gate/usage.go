@@ -46,10 +46,13 @@ Flags:
   -facts FILE        a JSON file of facts that may arrive later, re-read
                      at each wake-up: {"ready_at": TIME, "approvals":
                      [{"role", "by", "go", "reason"}]}; missing: none yet
-  -store DIR         a directory of mep records (one project each): check
-                     the change against the other teams' planned and
-                     running rollouts (policy fleet-conflicts), needs
-                     -project and -rollout
+  -store DIR|URL     a directory of mep records (one project each), or a
+                     PostgreSQL URL (postgres://... or postgresql://...;
+                     schema=NAME among its parameters names the pgstore
+                     schema, default mepkit; read only): check the change
+                     against the other teams' planned and running
+                     rollouts (policy fleet-conflicts), needs -project
+                     and -rollout
   -project NAME      with -store, the project of this change
   -rollout NAME      with -store, its rollout: what it touches (resources,
                      people) is read from its record

@@ -34,8 +34,13 @@
 //     into a cadence, which a team that takes it records, with who,
 //     through mep.Tracker.SetCadence.
 //
-// [Schedule.Watch] rescans at an interval and hands out each snapshot
-// that changed.
+// [Schedule.Watch] keeps the schedule current and hands out each
+// snapshot that changed: on files, it rescans at an interval; on
+// PostgreSQL, it follows the notification of each append
+// (pgstore.DB.Listen) and reads only the records it names, within a
+// moment of the commit, with at most one rescan per [WatchGap] however
+// many notifications arrive, and rescans the whole store at the
+// interval and after each reconnect, for notifications lost.
 //
 // # Turning the conflicts on
 //
@@ -61,8 +66,8 @@
 // Given as &policy.Conflicts{Against: p}, it answers a rollout's policy
 // file that asks for the check: mep puts it in the file's entry, whose
 // warn setting then stands. The command examples/gate does all this for a
-// CI job with -store DIR -project NAME -rollout NAME, filling a policy
-// file's conflicts entries itself.
+// CI job with -store DIR (or a PostgreSQL URL) -project NAME -rollout
+// NAME, filling a policy file's conflicts entries itself.
 //
 // Spans are compared as instants: time zones, DST changes and midnight
 // play no part in what overlaps; they only change how times are shown.

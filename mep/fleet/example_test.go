@@ -134,3 +134,38 @@ func ExampleMetrics_WriteMarkdown() {
 	// |---|---:|---:|---:|---:|---:|---:|
 	// | 2026-03 | 4 | 50% (2/4) | 11m0s (2) | 25% (1/4) | 0.83 (3) | 100% (3) |
 }
+
+// A schedule kept current: a project that appears in the directory
+// shows in the next snapshot (on PostgreSQL, within a moment of its
+// commit, through the notifications).
+func ExampleSchedule_Watch() {
+	dir, _ := os.MkdirTemp("", "fleet")
+	defer os.RemoveAll(dir)
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	opts := &mep.Options{Now: func() time.Time { return now }, NoSync: true, RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production"}
+	s, err := fleet.OpenDir(context.Background(), dir, &fleet.Options{Now: opts.Now})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer s.Close()
+
+	go func() {
+		_ = os.Mkdir(filepath.Join(dir, "billing"), 0o700)
+		p, _ := mep.CreateFile(filepath.Join(dir, "billing"), "billing", opts)
+		_, _ = p.NewRollout(mep.RolloutOptions{Name: "v3", T0: time.Date(2026, 3, 10, 20, 0, 0, 0, time.UTC),
+			Runbook: []mep.Step{{ID: "migrate", Expected: time.Hour}}})
+		p.Close()
+	}()
+	ctx, cancel := context.WithCancel(context.Background())
+	err = s.Watch(ctx, 10*time.Millisecond, func(_ fleet.Scan, snap *fleet.Snapshot) {
+		if e, ok := snap.Find("billing", "v3"); ok {
+			fmt.Println(e.ID(), e.Status, e.T0.Format("Jan 2 15:04"))
+			cancel()
+		}
+	})
+	fmt.Println(err)
+	// Output:
+	// billing/v3 planned Mar 10 20:00
+	// context canceled
+}

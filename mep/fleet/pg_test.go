@@ -15,7 +15,7 @@ import (
 
 // pgProject creates project name in db, with the people named in its
 // go-live team.
-func pgProject(t *testing.T, db *pgstore.DB, name string, c *clock, people ...string) *mep.Project {
+func pgProject(t testing.TB, db *pgstore.DB, name string, c *clock, people ...string) *mep.Project {
 	t.Helper()
 	st, err := db.Store(name)
 	require.NoError(t, err)

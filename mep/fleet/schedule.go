@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mepkit/mepkit/mep"
@@ -52,6 +53,8 @@ type Schedule struct {
 	src  source
 	opts Options
 	recs map[string]*record
+
+	rescans atomic.Int64 // rescans run, whole or of some records, for tests
 }
 
 // record is one project's record as last read.
@@ -63,9 +66,11 @@ type record struct {
 	err     error
 }
 
-// Scan says what a [Schedule.Rescan] read.
+// Scan says what a [Schedule.Rescan] read. A rescan of the records
+// that notifications named ([Schedule.Watch] on PostgreSQL) counts the
+// others as Unchanged.
 type Scan struct {
-	Records   int // records in the store
+	Records   int // records in the store, as the schedule holds them
 	Opened    int // read whole: new, or rewritten
 	Refreshed int // read from where the last scan stopped
 	Unchanged int // not read
@@ -116,10 +121,19 @@ func (s *Schedule) Rescan(ctx context.Context) (Scan, error) {
 	if err != nil {
 		return Scan{}, err
 	}
+	return s.update(ctx, heads, nil)
+}
+
+// update reads the records of heads whose head moved. With names nil,
+// heads is the whole store, and a record the schedule holds that heads
+// lacks is gone; otherwise heads are those of the records named that
+// exist, and only a record named may be gone.
+func (s *Schedule) update(ctx context.Context, heads []head, names []string) (Scan, error) {
 	s.scan.Lock()
 	defer s.scan.Unlock()
+	s.rescans.Add(1)
 	now := s.opts.Now().Round(0)
-	sc := Scan{Records: len(heads)}
+	var sc Scan
 	seen := make(map[string]bool, len(heads))
 	changed := false
 	for _, h := range heads {
@@ -130,7 +144,6 @@ func (s *Schedule) Rescan(ctx context.Context) (Scan, error) {
 		rec := s.recs[h.name]
 		switch {
 		case rec != nil && rec.err == nil && rec.head == h:
-			sc.Unchanged++
 			continue
 		case rec != nil && rec.err == nil && h.grew(rec.head) && rec.refresh() == nil:
 			sc.Refreshed++
@@ -151,14 +164,24 @@ func (s *Schedule) Rescan(ctx context.Context) (Scan, error) {
 		rec.entries = fold(rec.p, rec.sims, now, s.opts.Trials)
 		changed = true
 	}
-	for name := range s.recs {
-		if !seen[name] {
-			s.recs[name].close()
+	gone := func(name string) {
+		if rec := s.recs[name]; rec != nil && !seen[name] {
+			rec.close()
 			delete(s.recs, name)
 			sc.Removed++
 			changed = true
 		}
 	}
+	if names == nil {
+		for name := range s.recs {
+			gone(name)
+		}
+	}
+	for _, name := range names {
+		gone(name)
+	}
+	sc.Records = len(s.recs)
+	sc.Unchanged = sc.Records - sc.Opened - sc.Refreshed - sc.Failed
 	if changed || s.Snapshot() == nil {
 		snap := s.snapshotLocked(now)
 		s.mu.Lock()

@@ -122,3 +122,33 @@ func (d dbSource) heads(ctx context.Context) ([]head, error) {
 func (d dbSource) store(h head) (timeline.Store, error) {
 	return d.db.Store(h.name)
 }
+
+// headsOf reads the last seq of the records named that hold entries:
+// one probe of the primary key per name.
+func (d dbSource) headsOf(ctx context.Context, names []string) ([]head, error) {
+	t := pgx.Identifier{d.db.Schema(), pgstore.EntriesTable}.Sanitize()
+	q := `SELECT n.record, (SELECT max(e.seq) FROM ` + t + ` e WHERE e.record = n.record)
+	FROM unnest($1::text[]) AS n(record)`
+	rows, err := d.db.Pool().Query(ctx, q, names)
+	if err != nil {
+		return nil, fmt.Errorf("fleet: reading records' heads: %w", err)
+	}
+	defer rows.Close()
+	var out []head
+	for rows.Next() {
+		var h head
+		var seq *int64
+		if err := rows.Scan(&h.name, &seq); err != nil {
+			return nil, fmt.Errorf("fleet: reading records' heads: %w", err)
+		}
+		if seq == nil {
+			continue // no such record
+		}
+		h.seq = uint64(*seq)
+		out = append(out, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("fleet: reading records' heads: %w", err)
+	}
+	return out, nil
+}

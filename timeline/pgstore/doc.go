@@ -183,5 +183,7 @@
 // and every [FollowPoll] for a writer that stopped between its commit and
 // its notification. Notifications are hints: a burst of them, whoever
 // sends it, costs a follower at most one read every 25 ms. A portal or a bot sees each entry within a moment of
-// its commit and misses none.
+// its commit and misses none. [DB.Listen] hands out the notifications of
+// every record of the schema, for a view of many records, on the same
+// reconnecting connection.
 package pgstore

@@ -50,3 +50,12 @@ func (e *ConflictError) Error() string {
 
 // Unwrap returns timeline.ErrConflict.
 func (e *ConflictError) Unwrap() error { return timeline.ErrConflict }
+
+// IsTransient reports whether err, returned by pgx or by this package
+// (wrapped or not), may go away on retry: a lost connection, a server
+// that is shutting down or starting, too many connections, a
+// serialization failure or a deadlock. A program that runs its own
+// queries on [DB.Pool] beside the stores uses it to retry as they do.
+func IsTransient(err error) bool {
+	return err != nil && retryable(err)
+}

@@ -6,6 +6,8 @@ import (
 	"log"
 	"os"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"github.com/mepkit/mepkit/timeline"
 	"github.com/mepkit/mepkit/timeline/pgstore"
 )
@@ -62,4 +64,35 @@ func ExampleDB_Follow() {
 		return nil
 	})
 	log.Fatal(err)
+}
+
+// A view of many records reads the one a notice names, and all of them
+// after a (re)connect; the notices are hints, so it also reads them at
+// an interval (mep/fleet's Schedule.Watch does this, and bounds the
+// reads a flood of notices causes).
+func ExampleDB_Listen() {
+	ctx := context.Background()
+	db, err := pgstore.Open(ctx, os.Getenv("MEPKIT_POSTGRES"), nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+	err = db.Listen(ctx, func(n pgstore.Notice) error {
+		if n.Connected {
+			fmt.Println("read every record")
+			return nil
+		}
+		fmt.Println("read", n.Record, "up to", n.Seq)
+		return nil
+	})
+	log.Fatal(err)
+}
+
+// An error of a query of one's own on the DB's pool: a terminated
+// backend is worth a retry, a missing table is not.
+func ExampleIsTransient() {
+	terminated := fmt.Errorf("listing records: %w", &pgconn.PgError{Code: "57P01", Message: "terminating connection due to administrator command"})
+	missing := fmt.Errorf("listing records: %w", &pgconn.PgError{Code: "42P01", Message: `relation "x" does not exist`})
+	fmt.Println(pgstore.IsTransient(terminated), pgstore.IsTransient(missing))
+	// Output: true false
 }

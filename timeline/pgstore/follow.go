@@ -44,43 +44,15 @@ func (db *DB) Follow(ctx context.Context, record string, after uint64, fn func([
 		return err
 	}
 	f := &follower{db: db, s: s, last: after, fn: fn}
-	delay := 50 * time.Millisecond
-	for {
-		began := time.Now()
-		err := f.session(ctx)
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if f.fnErr != nil {
-			return f.fnErr
-		}
-		if !transient(err) {
-			return err
-		}
-		if f.connected || time.Since(began) > 10*time.Second {
-			delay = 50 * time.Millisecond // the last pause ended in a connection
-		}
-		f.connected = false
-		t := time.NewTimer(delay)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
-		}
-		delay = min(2*delay, 5*time.Second)
-	}
+	wrap := func(err error) error { return s.errorf("following", err) }
+	return db.listen(ctx, wrap, f.session)
 }
 
 type follower struct {
-	db    *DB
-	s     *Store
-	last  uint64
-	fn    func([]timeline.Entry) error
-	fnErr error
-	// connected is set once a session listens: the reconnect pause
-	// starts again from its shortest.
-	connected bool
+	db   *DB
+	s    *Store
+	last uint64
+	fn   func([]timeline.Entry) error
 }
 
 // notification is the payload of the notifications the entries table
@@ -91,18 +63,9 @@ type notification struct {
 	Seq    uint64 `json:"seq"`
 }
 
-// session listens on one connection until it fails or ctx ends.
-func (f *follower) session(ctx context.Context) error {
-	c, err := f.db.pool.Acquire(ctx)
-	if err != nil {
-		return f.s.errorf("following", err)
-	}
-	conn := c.Hijack()
-	defer conn.Close(context.Background())
-	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{notifyChannel}.Sanitize()); err != nil {
-		return f.s.errorf("following", err)
-	}
-	f.connected = true
+// session follows the record on conn, which listens, until conn fails
+// or ctx ends.
+func (f *follower) session(ctx context.Context, conn *pgx.Conn) error {
 	if err := f.catchUp(ctx); err != nil {
 		return err
 	}
@@ -169,8 +132,7 @@ func (f *follower) catchUp(ctx context.Context) error {
 		}
 	}
 	if err := f.fn(entries); err != nil {
-		f.fnErr = err
-		return err
+		return &callbackError{err}
 	}
 	f.last = entries[len(entries)-1].Seq
 	return nil

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -49,23 +48,7 @@ func TestBrowserScheduleOfGolive(t *testing.T) {
 	b := startBrowser(t, chrome)
 	b.navigate(t, ts.URL+"/schedule?day=2026-11-12")
 	for _, width := range []int{browser.Phone, browser.Desktop} {
-		b.call(t, "Emulation.setDeviceMetricsOverride", map[string]any{"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600})
-		var dom struct {
-			Width, ScrollWidth  float64
-			Conflicts, Cutovers string
-			Marked              []string
-			Ready               bool
-		}
-		require.Eventually(t, func() bool {
-			raw, err := b.tryEval(`(function(){
-				var d=document.documentElement, c=document.getElementById("conflicts"), r=document.getElementById("cutovers");
-				return JSON.stringify({Width: innerWidth, ScrollWidth: d.scrollWidth,
-					Conflicts: c ? c.innerText : "", Cutovers: r ? r.innerText : "",
-					Marked: Array.from(document.querySelectorAll(".row.conflict .label")).map(function(e){return e.textContent}),
-					Ready: document.readyState === "complete" && !!document.querySelector(".chart")});
-			})()`)
-			return err == nil && json.Unmarshal([]byte(raw), &dom) == nil && dom.Ready && dom.Width == float64(width)
-		}, 30*time.Second, 50*time.Millisecond, "the page laid out at %d px", width)
+		dom := scheduleAt(t, b, width)
 		assert.LessOrEqual(t, dom.ScrollWidth, dom.Width, "at %d px: the page scrolls sideways", width)
 		assert.Contains(t, dom.Cutovers, "Payments v3 at ACME/payments-v3")
 		assert.Contains(t, dom.Cutovers, "team Ops-2")

@@ -37,25 +37,7 @@ func TestBrowserSchedule(t *testing.T) {
 	b := startBrowser(t, chrome)
 	b.navigate(t, url)
 	for _, width := range []int{browser.Phone, browser.Desktop} {
-		b.call(t, "Emulation.setDeviceMetricsOverride", map[string]any{"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600})
-		var dom struct {
-			Width, ScrollWidth  float64
-			Conflicts, Cutovers string
-			Marked              []string
-			Styled, Ready       bool
-		}
-		require.Eventually(t, func() bool {
-			raw, err := b.tryEval(`(function(){
-				var d=document.documentElement, c=document.getElementById("conflicts"), r=document.getElementById("cutovers");
-				var chart=document.querySelector(".chart");
-				return JSON.stringify({Width: innerWidth, ScrollWidth: d.scrollWidth,
-					Conflicts: c ? c.innerText : "", Cutovers: r ? r.innerText : "",
-					Marked: Array.from(document.querySelectorAll(".row.conflict .label")).map(function(e){return e.textContent}),
-					Styled: !!chart && getComputedStyle(chart).borderTopLeftRadius !== "0px",
-					Ready: document.readyState === "complete" && !!chart});
-			})()`)
-			return err == nil && json.Unmarshal([]byte(raw), &dom) == nil && dom.Ready && dom.Width == float64(width)
-		}, 30*time.Second, 50*time.Millisecond, "the page laid out at %d px", width)
+		dom := scheduleAt(t, b, width)
 		where := fmt.Sprintf("at %d px", width)
 		assert.True(t, dom.Styled, "%s: the page's style applies under its Content-Security-Policy", where)
 		assert.LessOrEqual(t, dom.ScrollWidth, dom.Width, "%s: the page scrolls sideways", where)
@@ -80,6 +62,34 @@ func TestBrowserSchedule(t *testing.T) {
 		Name: "schedule", HTML: []byte(page.String()), LastLabel: "payments/v7",
 		InPDF: []string{"billing/db-upgrade", "team Billing", "team Payments", billingPaymentsConflict, "shared resource database:db-billing with billing/db-upgrade"},
 	})
+}
+
+// scheduleDOM is what the schedule page shows, read from its DOM.
+type scheduleDOM struct {
+	Width, ScrollWidth  float64
+	Conflicts, Cutovers string
+	Marked              []string
+	Styled, Ready       bool
+}
+
+// scheduleAt lays the page out at width and reads it once it is ready.
+func scheduleAt(t *testing.T, b *chromeTab, width int) scheduleDOM {
+	t.Helper()
+	b.call(t, "Emulation.setDeviceMetricsOverride", map[string]any{"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600})
+	var dom scheduleDOM
+	require.Eventually(t, func() bool {
+		raw, err := b.tryEval(`(function(){
+			var d=document.documentElement, c=document.getElementById("conflicts"), r=document.getElementById("cutovers");
+			var chart=document.querySelector(".chart");
+			return JSON.stringify({Width: innerWidth, ScrollWidth: d.scrollWidth,
+				Conflicts: c ? c.innerText : "", Cutovers: r ? r.innerText : "",
+				Marked: Array.from(document.querySelectorAll(".row.conflict .label")).map(function(e){return e.textContent}),
+				Styled: !!chart && getComputedStyle(chart).borderTopLeftRadius !== "0px",
+				Ready: document.readyState === "complete" && !!chart});
+		})()`)
+		return err == nil && json.Unmarshal([]byte(raw), &dom) == nil && dom.Ready && dom.Width == float64(width)
+	}, 30*time.Second, 50*time.Millisecond, "the page laid out at %d px", width)
+	return dom
 }
 
 // tryEval returns the string value of a JavaScript expression in the

@@ -231,8 +231,8 @@ func bigCheck(b *testing.B, snap *fleet.Snapshot, m *fleet.Metrics) {
 // BenchmarkOpenMetrics measures the delivery metrics of a store of
 // 1,000 projects of 100 rollouts each, from the records: opening the
 // schedule (each record read, verified and replayed, its rollouts folded
-// and the planned ones simulated) and the metrics of its snapshot. It
-// runs only with MEPKIT_FLEET_BIG set: see bigEnv.
+// and simulated) and the metrics of its snapshot. It runs only with
+// MEPKIT_FLEET_BIG set: see bigEnv.
 func BenchmarkOpenMetrics(b *testing.B) {
 	dir := bigDir(b)
 	opts := &fleet.Options{Now: func() time.Time { return bigNow }}

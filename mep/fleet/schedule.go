@@ -40,8 +40,9 @@ type Options struct {
 // the store when opened and again at each [Schedule.Rescan], which reads
 // only what changed: on files, the records whose size or modification
 // time changed, and of those only the bytes appended; on PostgreSQL, the
-// records whose last seq moved, and of those only the new entries. It
-// never writes to a record and takes no file lock.
+// records whose last seq moved, and of those only the new entries, each
+// record on one of up to GOMAXPROCS goroutines. It never writes to a
+// record and takes no file lock.
 //
 // Schedule is safe for simultaneous use by multiple goroutines: rescans
 // run one at a time, and Snapshot never waits for one.

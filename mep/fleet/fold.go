@@ -5,14 +5,12 @@ import (
 	"time"
 
 	"github.com/mepkit/mepkit/mep"
-	"github.com/mepkit/mepkit/mep/report"
 	"github.com/mepkit/mepkit/risk"
 )
 
 // simulate returns the overrun figures of r: old's when r's T0,
 // estimate and rehearsals are those old was computed for.
-func simulate(r *mep.Rollout, old sim, trials int) sim {
-	est := r.Estimate()
+func simulate(r *mep.Rollout, est mep.Estimate, old sim, trials int) sim {
 	sm := sim{t0: r.T0(), estimate: est.Total, outage: est.Outage, unknown: len(est.Unknown), rehearsed: len(r.Rehearsals())}
 	if sm.t0.Equal(old.t0) && sm.estimate == old.estimate && sm.outage == old.outage &&
 		sm.unknown == old.unknown && sm.rehearsed == old.rehearsed {
@@ -52,14 +50,12 @@ type sim struct {
 	pastWindow         float64
 }
 
-// fold returns the entries of every rollout of p at now; sims caches the
-// overrun simulation of each rollout.
-func fold(p *mep.Project, sims map[string]sim, now time.Time, trials int) []Entry {
-	hist := p.History(now)
-	sums := make(map[string]report.RolloutSummary, len(hist.Rollouts))
-	for _, s := range hist.Rollouts {
-		sums[s.Name] = s
-	}
+// fold returns the entries of every rollout of p at now, the project's
+// clock; sims caches the overrun simulation of each rollout. Each
+// rollout's outcome, start, end and time to restore are its debrief's,
+// the computation its report and the project's history share, without
+// the rest of a report.
+func fold(p *mep.Project, sims map[string]sim, trials int) []Entry {
 	people := slices.Sorted(slices.Values(p.Team().Chosen()))
 	names := p.Rollouts()
 	out := make([]Entry, 0, len(names))
@@ -69,19 +65,19 @@ func fold(p *mep.Project, sims map[string]sim, now time.Time, trials int) []Entr
 			continue
 		}
 		m, _ := p.RolloutOptions(name)
-		est := r.Estimate()
-		s := sums[name]
+		d := r.Debrief()
+		est, res := d.Expected, d.Result
 		e := Entry{
-			Project: p.Name(), Rollout: name, Status: s.Outcome, T0: r.T0(),
+			Project: p.Name(), Rollout: name, Status: d.Outcome, T0: r.T0(),
 			Environment: m.Environment, Labels: m.Labels, Team: m.Labels[TeamLabel],
 			People: people, Resources: r.Resources().List(),
-			Started: s.Start, Ended: s.End, Duration: s.Duration, TimeToRestore: s.TimeToRestore,
+			Started: d.Actual.Start, Ended: res.End, Duration: res.Duration, TimeToRestore: res.TimeToRestore,
 			Estimate: est.Total, Outage: est.Outage, Steps: len(est.Steps),
 		}
 		if e.Team == "" {
 			e.Team = e.Project
 		}
-		sm := simulate(r, sims[name], trials)
+		sm := simulate(r, est, sims[name], trials)
 		sims[name] = sm
 		e.WindowEnd, e.P50, e.P90, e.PastWindow = sm.window, sm.p50, sm.p90, sm.pastWindow
 		out = append(out, e)

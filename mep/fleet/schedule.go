@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -40,8 +41,9 @@ type Options struct {
 // the store when opened and again at each [Schedule.Rescan], which reads
 // only what changed: on files, the records whose size or modification
 // time changed, and of those only the bytes appended; on PostgreSQL, the
-// records whose last seq moved, and of those only the new entries. It
-// never writes to a record and takes no file lock.
+// records whose last seq moved, and of those only the new entries, each
+// record on one of up to GOMAXPROCS goroutines. It never writes to a
+// record and takes no file lock.
 //
 // Schedule is safe for simultaneous use by multiple goroutines: rescans
 // run one at a time, and Snapshot never waits for one.
@@ -64,6 +66,7 @@ type record struct {
 	sims    map[string]sim // by rollout name
 	entries []Entry
 	err     error
+	now     time.Time // the project's clock (see clock)
 }
 
 // Scan says what a [Schedule.Rescan] read. A rescan of the records
@@ -136,33 +139,37 @@ func (s *Schedule) update(ctx context.Context, heads []head, names []string) (Sc
 	var sc Scan
 	seen := make(map[string]bool, len(heads))
 	changed := false
+	var work []job
 	for _, h := range heads {
-		if err := ctx.Err(); err != nil {
-			return sc, err
-		}
 		seen[h.name] = true
 		rec := s.recs[h.name]
 		switch {
 		case rec != nil && rec.err == nil && rec.head == h:
-			continue
-		case rec != nil && rec.err == nil && h.grew(rec.head) && rec.refresh() == nil:
-			sc.Refreshed++
+			continue // counted in Unchanged below
+		case rec != nil && rec.err == nil && h.grew(rec.head):
+			work = append(work, job{h: h, rec: rec})
 		default:
-			if rec != nil {
-				rec.close()
-			}
-			rec = s.read(h)
-			s.recs[h.name] = rec
-			if rec.err != nil {
-				sc.Failed++
-				changed = true
-				continue
-			}
-			sc.Opened++
+			work = append(work, job{h: h, rec: rec, whole: true})
 		}
-		rec.head = h
-		rec.entries = fold(rec.p, rec.sims, now, s.opts.Trials)
+	}
+	err := s.run(ctx, work, now)
+	for _, j := range work {
+		if !j.done {
+			continue
+		}
+		s.recs[j.h.name] = j.rec
 		changed = true
+		switch {
+		case j.rec.err != nil:
+			sc.Failed++
+		case j.whole:
+			sc.Opened++
+		default:
+			sc.Refreshed++
+		}
+	}
+	if err != nil {
+		return sc, err
 	}
 	gone := func(name string) {
 		if rec := s.recs[name]; rec != nil && !seen[name] {
@@ -191,15 +198,75 @@ func (s *Schedule) update(ctx context.Context, heads []head, names []string) (Sc
 	return sc, nil
 }
 
-// read opens the record of h whole.
-func (s *Schedule) read(h head) *record {
-	rec := &record{head: h, sims: map[string]sim{}}
+// job is a record to read in a scan: rec is nil for a new record, and
+// after [Schedule.run] the record as read.
+type job struct {
+	h     head
+	rec   *record
+	whole bool // read whole: new, rewritten or failed; else refreshed
+	done  bool // read
+}
+
+// run reads the records of work, each on one of at most GOMAXPROCS
+// goroutines, and folds each at now; requires s.scan held. Each record
+// is read by one goroutine, and the schedule's other fields only read.
+// It returns ctx's error if ctx ends first: the jobs not done are left
+// as they were.
+func (s *Schedule) run(ctx context.Context, work []job, now time.Time) error {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(work)) {
+		wg.Go(func() {
+			for i := range next {
+				s.load(&work[i], now)
+			}
+		})
+	}
+	var err error
+	for i := range work {
+		if err = ctx.Err(); err != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return err
+}
+
+// load reads j's record, whole or what was appended to it, and folds it
+// at now. A refresh that fails (a file rewritten, say) reads the record
+// again whole.
+func (s *Schedule) load(j *job, now time.Time) {
+	j.done = true
+	if !j.whole {
+		j.rec.now = now
+		if j.rec.refresh() != nil {
+			j.whole = true
+		}
+	}
+	if j.whole {
+		if j.rec != nil {
+			j.rec.close()
+		}
+		j.rec = s.read(j.h, now)
+		if j.rec.err != nil {
+			return
+		}
+	}
+	j.rec.head = j.h
+	j.rec.entries = fold(j.rec.p, j.rec.sims, s.opts.Trials)
+}
+
+// read opens the record of h whole, with now as the project's clock.
+func (s *Schedule) read(h head, now time.Time) *record {
+	rec := &record{head: h, sims: map[string]sim{}, now: now}
 	open := func(loc *time.Location) (*mep.Project, error) {
 		st, err := s.src.store(h)
 		if err != nil {
 			return nil, err
 		}
-		return mep.Open(st, &mep.Options{Now: s.opts.Now, Location: loc, Key: s.opts.Key})
+		return mep.Open(st, &mep.Options{Now: rec.clock, Location: loc, Key: s.opts.Key})
 	}
 	// Without a Location, a record is read in the zone it states, or UTC
 	// (mep's default) when it states none. With one, a record that states
@@ -214,6 +281,11 @@ func (s *Schedule) read(h head) *record {
 	}
 	return rec
 }
+
+// clock is the project's clock: the instant of the scan that reads the
+// record, so that every rollout of a snapshot stands where it stood at
+// the snapshot's At.
+func (rec *record) clock() time.Time { return rec.now }
 
 // refresh reads what was appended to the record. On error (a file
 // rewritten, say), the record is to be read again whole.

@@ -207,3 +207,49 @@ func TestScheduleReadsEachProjectInItsOwnZone(t *testing.T) {
 	require.Len(t, cs, 1)
 	assert.Equal(t, "database:shared", cs[0].On)
 }
+
+// TestRescanManyRecordsCancelled: records are read on several
+// goroutines, each folded as alone; a rescan whose context ended returns
+// its error and keeps the snapshot, and the next one reads what the
+// cancelled one did not.
+func TestRescanManyRecordsCancelled(t *testing.T) {
+	dir := t.TempDir()
+	c := &clock{at(paris, 2026, 3, 2, 9, 0)}
+	var ps []*mep.Project
+	for i := range 12 {
+		p := project(t, dir, fmt.Sprintf("p%02d", i), c, "Olga")
+		defer p.Close()
+		rollout(t, p, "r", "Ops", "prod", at(paris, 2026, 3, 10+i%3, 21, 0), runbook(10, 20+i), "database:billing")
+		ps = append(ps, p)
+	}
+	s, err := fleet.OpenDir(bg, dir, &fleet.Options{Now: c.now, Trials: 100})
+	require.NoError(t, err)
+	defer s.Close()
+	snap := s.Snapshot()
+	require.Empty(t, snap.Errors)
+	require.Len(t, snap.Entries, 12)
+	for k, e := range snap.Entries {
+		var i int
+		_, err := fmt.Sscanf(e.Project, "p%d", &i)
+		require.NoError(t, err)
+		assert.Equal(t, time.Duration(30+i)*time.Minute, e.Estimate, e.Project)
+		assert.True(t, e.T0.Equal(at(paris, 2026, 3, 10+i%3, 21, 0)), e.Project)
+		if k > 0 {
+			prev := snap.Entries[k-1]
+			assert.True(t, prev.T0.Before(e.T0) || prev.T0.Equal(e.T0) && prev.Project < e.Project, "%s before %s", prev.ID(), e.ID())
+		}
+	}
+
+	for _, p := range ps[:6] {
+		rollout(t, p, "s", "Ops", "prod", at(paris, 2026, 3, 20, 21, 0), runbook(5, 5))
+	}
+	ctx, cancel := context.WithCancel(bg)
+	cancel()
+	_, err = s.Rescan(ctx)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Same(t, snap, s.Snapshot(), "a cancelled rescan keeps the snapshot")
+	sc, err := s.Rescan(bg)
+	require.NoError(t, err)
+	assert.Equal(t, fleet.Scan{Records: 12, Refreshed: 6, Unchanged: 6}, sc)
+	assert.Len(t, s.Snapshot().Entries, 18)
+}

@@ -66,6 +66,12 @@ type Entry struct {
 	Ended         time.Time     `json:"ended,omitzero"`
 	Duration      time.Duration `json:"-"`
 	TimeToRestore time.Duration `json:"-"`
+	// FailedSteps counts the cutover's attempts that failed (a retry
+	// that then succeeded included); OverdueActions the project's
+	// actions that were overdue when the cutover ended (due before, and
+	// not done or cancelled by then).
+	FailedSteps    int `json:"failed_steps,omitempty"`
+	OverdueActions int `json:"overdue_actions,omitempty"`
 }
 
 // End returns the end the schedule plans with: P90 when known, else the

@@ -57,6 +57,7 @@ type sim struct {
 // the rest of a report.
 func fold(p *mep.Project, sims map[string]sim, trials int) []Entry {
 	people := slices.Sorted(slices.Values(p.Team().Chosen()))
+	actions := p.Tracker().Actions()
 	names := p.Rollouts()
 	out := make([]Entry, 0, len(names))
 	for _, name := range names {
@@ -73,6 +74,7 @@ func fold(p *mep.Project, sims map[string]sim, trials int) []Entry {
 			People: people, Resources: r.Resources().List(),
 			Started: d.Actual.Start, Ended: res.End, Duration: res.Duration, TimeToRestore: res.TimeToRestore,
 			Estimate: est.Total, Outage: est.Outage, Steps: len(est.Steps),
+			FailedSteps: len(d.Failed), OverdueActions: overdue(actions, res.End),
 		}
 		if e.Team == "" {
 			e.Team = e.Project
@@ -83,4 +85,19 @@ func fold(p *mep.Project, sims map[string]sim, trials int) []Entry {
 		out = append(out, e)
 	}
 	return out
+}
+
+// overdue counts the actions overdue at t: due before t, and neither
+// done nor cancelled by then. None at the zero t.
+func overdue(actions []mep.Action, t time.Time) int {
+	if t.IsZero() {
+		return 0
+	}
+	n := 0
+	for _, a := range actions {
+		if a.Due.Before(t) && (a.Status == mep.ActionOpen || a.ClosedAt.After(t)) {
+			n++
+		}
+	}
+	return n
 }

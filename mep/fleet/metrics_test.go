@@ -18,7 +18,8 @@ import (
 
 // deploy runs a go-live of p at t0 by Olga: readiness the day before,
 // the GO two hours before, then the steps for their minutes (stop, then
-// migrate); a negative migrate fails it and the rollback takes back
+// migrate); a negative stop fails its first attempt, retried for as
+// long; a negative migrate fails it and the rollback takes back
 // both steps, 4 minutes each, after 3 minutes to decide.
 func deploy(t *testing.T, p *mep.Project, c *clock, name string, t0 time.Time, labels map[string]string, service string, stop, migrate int) {
 	t.Helper()
@@ -53,6 +54,9 @@ func deploy(t *testing.T, p *mep.Project, c *clock, name string, t0 time.Time, l
 		require.NoError(t, cut.End(id, "Olga", out))
 	}
 	step("stop", stop)
+	if stop < 0 {
+		step("stop", -stop) // retried, and done
+	}
 	step("migrate", migrate)
 	if migrate < 0 {
 		c.t = c.t.Add(3 * time.Minute)

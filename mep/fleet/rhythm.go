@@ -27,7 +27,8 @@ type Rhythm struct {
 	Trend float64
 	// Clean is the number of go-lives in a row, back from the last, that
 	// ran clean: done (not rolled back, not failed, not fixed by a
-	// hotfix) and within their P90 where they had one.
+	// hotfix), no step attempt failed, no action of the project overdue
+	// when it ended, and within their P90 where they had one.
 	Clean int
 	// Suggestion, for people: space the meetings out after CleanRun clean
 	// go-lives, tighten them after a failed one, or "" to keep them.
@@ -112,20 +113,28 @@ func (s *Snapshot) Rhythm(project string, loc *time.Location) Rhythm {
 	return r
 }
 
-// isClean reports whether e was done, not fixed by a hotfix, and within
-// its P90 when it had one.
+// isClean reports whether e ran clean: done, not fixed by a hotfix, no
+// step failed, no action overdue when it ended, and within its P90 when
+// it had one.
 func isClean(e *Entry, fixed map[string]*Entry) bool {
-	return e.Status == report.Done && fixed[e.ID()] == nil && (e.P90.IsZero() || e.Duration <= e.P90.Sub(e.T0))
+	return why(e, fixed) == ""
 }
 
+// why says why e did not run clean; "" when it did.
 func why(e *Entry, fixed map[string]*Entry) string {
 	switch {
 	case e.Status != report.Done:
 		return e.Status.String()
 	case fixed[e.ID()] != nil:
 		return "fixed by " + fixed[e.ID()].ID()
+	case e.FailedSteps > 0:
+		return fmt.Sprintf("%d failed step attempt(s)", e.FailedSteps)
+	case e.OverdueActions > 0:
+		return fmt.Sprintf("%d action(s) overdue", e.OverdueActions)
+	case !e.P90.IsZero() && e.Duration > e.P90.Sub(e.T0):
+		return "past its P90 of " + e.P90.Sub(e.T0).String()
 	}
-	return "past its P90 of " + e.P90.Sub(e.T0).String()
+	return ""
 }
 
 // slope is the least-squares slope of the deployments over the months'

@@ -93,3 +93,62 @@ func TestRhythmSuggestionTakenIsRecorded(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, m.Next.Equal(at(paris, 2026, 3, 16, 9, 0)), "the next meeting a fortnight later: %v", m.Next)
 }
+
+// A go-live with a failed step attempt, or with an action overdue when
+// it ended, did not run clean: the fold reads both from the record.
+func TestRhythmFailedStepsAndOverdueActions(t *testing.T) {
+	dir := t.TempDir()
+	c := &clock{at(time.UTC, 2026, 3, 2, 9, 0)}
+	p := project(t, dir, "billing", c, "Olga")
+	deploy(t, p, c, "a", at(time.UTC, 2026, 3, 3, 21, 0), nil, "billing", 10, 20)
+	deploy(t, p, c, "b", at(time.UTC, 2026, 3, 10, 21, 0), nil, "billing", 10, 20)
+	// c: its stop is tried twice, the first attempt failing.
+	deploy(t, p, c, "c", at(time.UTC, 2026, 3, 17, 21, 0), nil, "billing", -5, 20)
+	require.NoError(t, p.Close())
+
+	s, err := fleet.OpenDir(bg, dir, &fleet.Options{Now: func() time.Time { return at(time.UTC, 2026, 4, 1, 0, 0) }, Trials: 100})
+	require.NoError(t, err)
+	defer s.Close()
+	snap := s.Snapshot()
+	e, ok := snap.Find("billing", "c")
+	require.True(t, ok)
+	assert.Equal(t, 1, e.FailedSteps)
+	r := snap.Rhythm("billing", nil)
+	assert.Zero(t, r.Clean)
+	assert.Equal(t, -1, r.Spacing)
+	assert.Contains(t, r.Suggestion, "c did not run clean (")
+
+	// An action due before a go-live ended, closed after it: overdue then.
+	snap.Entries[0].OverdueActions = 0
+	for i := range snap.Entries {
+		snap.Entries[i].FailedSteps = 0
+	}
+	assert.Equal(t, 3, snap.Rhythm("billing", nil).Clean)
+	snap.Entries[len(snap.Entries)-1].OverdueActions = 2
+	r = snap.Rhythm("billing", nil)
+	assert.Equal(t, "tighten the meetings: c did not run clean (2 action(s) overdue)", r.Suggestion)
+}
+
+// The fold counts the actions overdue when each cutover ended.
+func TestOverdueActionsAtTheEnd(t *testing.T) {
+	dir := t.TempDir()
+	c := &clock{at(time.UTC, 2026, 3, 2, 9, 0)}
+	p := project(t, dir, "billing", c, "Olga")
+	_, err := p.Tracker().Assign(mep.ActionSpec{Title: "Order the disks", Owner: "Olga", Due: at(time.UTC, 2026, 3, 3, 12, 0)}, "Olga", c.now())
+	require.NoError(t, err)
+	_, err = p.Tracker().Assign(mep.ActionSpec{Title: "Book the room", Owner: "Olga", Due: at(time.UTC, 2026, 3, 20, 12, 0)}, "Olga", c.now())
+	require.NoError(t, err)
+	deploy(t, p, c, "a", at(time.UTC, 2026, 3, 3, 21, 0), nil, "billing", 10, 20)
+	c.t = at(time.UTC, 2026, 3, 4, 9, 0)
+	require.NoError(t, p.Tracker().Done(1, "Olga", c.t, "late"))
+	deploy(t, p, c, "b", at(time.UTC, 2026, 3, 10, 21, 0), nil, "billing", 10, 20)
+	require.NoError(t, p.Close())
+
+	s, err := fleet.OpenDir(bg, dir, &fleet.Options{Now: func() time.Time { return at(time.UTC, 2026, 4, 1, 0, 0) }, Trials: 100})
+	require.NoError(t, err)
+	defer s.Close()
+	a, _ := s.Snapshot().Find("billing", "a")
+	b, _ := s.Snapshot().Find("billing", "b")
+	assert.Equal(t, 1, a.OverdueActions, "the disks were due at noon, done the next morning")
+	assert.Zero(t, b.OverdueActions, "done before b; the room is not due yet")
+}

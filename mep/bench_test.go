@@ -87,6 +87,54 @@ func BenchmarkOpen100k(b *testing.B) {
 	})
 }
 
+// BenchmarkOpenManyRollouts: replaying a project of 200 rollouts, each
+// with the standard readiness checklist ticked, a GO and three steps run:
+// the kind of record a store holds by the thousand (mep/fleet opens
+// them all).
+func BenchmarkOpenManyRollouts(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "many.jsonl")
+	c := newClock(utc(2026, 1, 5, 9, 0))
+	p, err := mep.CreateFile(path, "many", &mep.Options{Now: c.now, NoSync: true, RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production"})
+	require.NoError(b, err)
+	staff(b, p)
+	opsReady(b, p, c.now())
+	require.NoError(b, p.OptOutOfFreeze("Otto", "benchmark"))
+	runbook := []mep.Step{{ID: "stop", Expected: time.Minute}, {ID: "migrate", Expected: time.Minute}, {ID: "start", Expected: time.Minute}}
+	for k := range 200 {
+		c.set(utc(2026, 2, 1, 9, 0).Add(time.Duration(k) * 24 * time.Hour))
+		r, err := p.NewRollout(mep.RolloutOptions{Name: fmt.Sprintf("r%03d", k), T0: c.now().Add(3 * time.Hour), Runbook: runbook,
+			Readiness: checklist.Preparation()})
+		require.NoError(b, err)
+		for _, it := range r.Readiness().Run().List().Items {
+			require.NoError(b, r.Readiness().Check(it.ID, "Otto", time.Time{}, ""))
+		}
+		c.add(time.Minute)
+		_, err = r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go})
+		require.NoError(b, err)
+		c.set(r.T0())
+		_, err = r.GoNoGo().Decide(context.Background(), c.now())
+		require.NoError(b, err)
+		for _, s := range runbook {
+			require.NoError(b, r.Cutover().Start(s.ID, "Bea"))
+			c.add(time.Minute)
+			require.NoError(b, r.Cutover().End(s.ID, "Bea", timeline.Done))
+		}
+	}
+	facts := len(p.Record())
+	require.NoError(b, p.Close())
+	b.ReportAllocs()
+	cpu := cpuTime()
+	for b.Loop() {
+		p, err := mep.OpenFile(path, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		p.Close()
+	}
+	reportCPU(b, cpu)
+	b.ReportMetric(float64(facts), "facts")
+}
+
 // BenchmarkAppendDurable: one fact recorded durably (fsync), against the
 // journal's own durable Record of an entry of the same size.
 func BenchmarkAppendDurable(b *testing.B) {

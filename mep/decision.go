@@ -110,7 +110,8 @@ func (v *evDecision) get(d *dec) error {
 	if _, ok := d.e.Attrs["reasons"]; ok {
 		d.json("reasons", &dd.Reasons)
 	} else if t := d.text(); t != "" { // written before reasons were data
-		for _, r := range strings.Split(t, "\n") {
+		// Read as the reasons' JSON would be: invalid UTF-8 replaced.
+		for _, r := range strings.Split(strings.ToValidUTF8(t, "\uFFFD"), "\n") {
 			dd.Reasons = append(dd.Reasons, Reason{Text: r})
 		}
 	}

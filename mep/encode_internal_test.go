@@ -65,7 +65,7 @@ func TestDecisionPoliciesRoundTrip(t *testing.T) {
 	require.NoError(t, ev.check(st))
 	e := encode(ev)
 	e.Seq = 1
-	back, err := decode(&e, time.UTC)
+	back, err := decode(&e, time.UTC, nil)
 	require.NoError(t, err)
 	assert.Equal(t, ds, back.(*evDecision).Decision.Policy.Decisions)
 

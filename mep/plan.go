@@ -1,6 +1,7 @@
 package mep
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"slices"
@@ -21,7 +22,7 @@ type rolloutJSON struct {
 	Labels      map[string]string `json:"labels,omitempty"`
 	Zone        string            `json:"zone,omitempty"`
 	Runbook     []Step            `json:"runbook"`
-	Readiness   checklist.List    `json:"readiness"`
+	Readiness   recordedList      `json:"readiness"`
 	Roles       []Role            `json:"roles,omitempty"`
 	Quorum      map[string]int    `json:"quorum,omitempty"`
 	Margin      float64           `json:"margin,omitempty"`
@@ -29,6 +30,24 @@ type rolloutJSON struct {
 	// names of those given in code, which a program attaches again.
 	PolicyFile string   `json:"policy_file,omitempty"`
 	Code       []string `json:"code,omitempty"`
+}
+
+// recordedList is a rollout's readiness list. Read from the record,
+// its text is parsed by the rollout's get through the decoder, which
+// parses a text once per project (dec.checklist): a store's rollouts repeat
+// one list.
+type recordedList struct {
+	checklist.List
+	raw []byte // the list's JSON while it is read; nil once parsed
+}
+
+// MarshalJSON writes the list.
+func (l recordedList) MarshalJSON() ([]byte, error) { return l.List.MarshalJSON() }
+
+// UnmarshalJSON keeps the list's text for the decoder to parse.
+func (l *recordedList) UnmarshalJSON(b []byte) error {
+	l.raw = bytes.Clone(b)
+	return nil
 }
 
 // evRollout creates a rollout.
@@ -65,6 +84,7 @@ func (v *evRollout) get(d *dec) error {
 	// given, and a runbook may have thousands of steps.
 	v.Spec.Runbook = make([]Step, 0, strings.Count(d.need("spec"), `{"id":`))
 	d.json("spec", &v.Spec)
+	d.checklist("spec", &v.Spec.Readiness)
 	if loc := zone(v.Spec.Zone, d.loc); loc != nil {
 		v.T0 = v.T0.In(loc)
 	}
@@ -115,7 +135,7 @@ func (v *evRollout) check(st *state) error {
 	if err := validateRunbook(sp.Runbook); err != nil {
 		return err
 	}
-	run, err := checklist.NewRun(sp.Readiness, v.T0)
+	run, err := checklist.NewRun(sp.Readiness.List, v.T0)
 	if err != nil {
 		return fmt.Errorf("mep: readiness checklist: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mepkit/mepkit/checklist"
 	"github.com/mepkit/mepkit/internal/jsonstr"
 	"github.com/mepkit/mepkit/timeline"
 )
@@ -164,9 +165,33 @@ func encodeBuf(ev event, buf []byte) (timeline.Entry, []byte) {
 
 // dec reads the fields of an entry; the first error sticks.
 type dec struct {
-	e   *timeline.Entry
-	loc *time.Location
-	err error
+	e     *timeline.Entry
+	loc   *time.Location
+	err   error
+	lists map[string]checklist.List // parsed lists by their text; nil: none kept
+}
+
+// checklist parses the text of l read from attribute k's JSON, once per
+// distinct text when d keeps lists, and records a failure naming k.
+func (d *dec) checklist(k string, l *recordedList) {
+	if l.raw == nil || d.err != nil {
+		return
+	}
+	text := l.raw
+	l.raw = nil
+	if list, ok := d.lists[string(text)]; ok {
+		l.List = list.Clone()
+		return
+	}
+	list, err := checklist.Parse(text)
+	if err != nil {
+		d.fail(k, "", err.Error())
+		return
+	}
+	if d.lists != nil {
+		d.lists[string(text)] = list
+	}
+	l.List = list.Clone()
 }
 
 func (d *dec) fail(k, v, reason string) {
@@ -272,8 +297,9 @@ func isEvent(k string) (string, bool) {
 
 // decode returns the event recorded by e, its times in loc. It returns
 // nil, nil for an entry that is not mep's, and a *RecordError for one of
-// mep's kinds that does not read.
-func decode(e *timeline.Entry, loc *time.Location) (event, error) {
+// mep's kinds that does not read. Lists, if not nil, keeps the checklists
+// parsed by their text, for the entries to come.
+func decode(e *timeline.Entry, loc *time.Location, lists map[string]checklist.List) (event, error) {
 	k, ok := isEvent(e.Kind)
 	if !ok {
 		return nil, nil
@@ -283,7 +309,7 @@ func decode(e *timeline.Entry, loc *time.Location) (event, error) {
 		return nil, &RecordError{Seq: e.Seq, Kind: e.Kind, Err: fmt.Errorf("%w: unknown event kind (a record written by a later mepkit?)", ErrCorrupt)}
 	}
 	ev := mk()
-	d := dec{e: e, loc: loc}
+	d := dec{e: e, loc: loc, lists: lists}
 	if err := ev.get(&d); err != nil {
 		return nil, err
 	}

@@ -49,7 +49,7 @@ func sampleEvents(t testing.TB) []event {
 		&evRollout{At: at, Name: "r1", T0: t0.In(paris), By: "Sam", Spec: rolloutJSON{
 			Environment: "prod", Labels: map[string]string{"fixes": "42"}, Zone: "Europe/Paris",
 			Runbook:   []Step{{ID: "a", Title: "A", Owner: "Bea", Kind: TestStep, Impact: timeline.Outage, Expected: time.Minute, Group: "g", Rollback: "undo", PointOfNoReturn: true}, {ID: "b", DependsOn: []string{"a"}}},
-			Readiness: checklist.Preparation(), Quorum: map[string]int{"operations": 2}, Margin: 0.25,
+			Readiness: recordedList{List: checklist.Preparation()}, Quorum: map[string]int{"operations": 2}, Margin: 0.25,
 		}},
 		&evReschedule{At: at, Rollout: "r1", T0: t0, By: "Olga", Reason: "eve"},
 		&evVote{At: at, Rollout: "r1", Vote: Vote{Role: RoleOperations, By: "Olga", Verdict: NoGo, Reason: "no", At: at, T0: t0, Digest: "abc"}},
@@ -88,7 +88,7 @@ func TestEventRoundTrip(t *testing.T) {
 			require.NoError(t, timeline.WriteJSONL(&buf, []timeline.Entry{e}))
 			back, err := timeline.Read(&buf)
 			require.NoError(t, err)
-			got, err := decode(&back[0], time.UTC)
+			got, err := decode(&back[0], time.UTC, nil)
 			require.NoError(t, err)
 			assert.Equal(t, normalize(ev), normalize(got))
 		})
@@ -114,7 +114,7 @@ func TestDecodeBadEntries(t *testing.T) {
 		{"bad role", timeline.Entry{Seq: 7, At: at, Kind: "mep.member", Text: "x", Attrs: map[string]string{"roles": `["wizard"]`}}, "unknown role"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := decode(&tt.e, time.UTC)
+			_, err := decode(&tt.e, time.UTC, nil)
 			require.Error(t, err)
 			assert.ErrorIs(t, err, ErrCorrupt)
 			var re *RecordError
@@ -124,7 +124,7 @@ func TestDecodeBadEntries(t *testing.T) {
 		})
 	}
 	other := timeline.Entry{Seq: 1, At: at, Kind: "note"}
-	ev, err := decode(&other, time.UTC)
+	ev, err := decode(&other, time.UTC, nil)
 	assert.NoError(t, err)
 	assert.Nil(t, ev, "entries of other kinds are not mep's")
 }
@@ -145,7 +145,7 @@ func FuzzDecode(f *testing.F) {
 		var m map[string]string
 		_ = json.Unmarshal([]byte(attrs), &m)
 		e := timeline.Entry{Seq: 1, At: time.Unix(0, 0).UTC(), Kind: kind, Actor: actor, Text: text, Step: step, Attrs: m}
-		ev, err := decode(&e, time.UTC)
+		ev, err := decode(&e, time.UTC, nil)
 		if err != nil {
 			var re *RecordError
 			require.ErrorAs(t, err, &re)
@@ -157,7 +157,7 @@ func FuzzDecode(f *testing.F) {
 		}
 		again := encode(ev)
 		again.Seq, again.At = 1, e.At
-		back, err := decode(&again, time.UTC)
+		back, err := decode(&again, time.UTC, nil)
 		require.NoError(t, err, "an event decoded from %+v encodes to %+v, which does not decode", e, again)
 		require.Equal(t, normalize(ev), normalize(back))
 		if st := newState(); st.admit(ev) == nil {

@@ -99,7 +99,7 @@ func (p *Project) NewRollout(o RolloutOptions) (*Rollout, error) {
 	}
 	spec := rolloutJSON{
 		Environment: o.Environment, Labels: maps.Clone(o.Labels), Zone: o.T0.Location().String(),
-		Runbook: slices.Clone(o.Runbook), Readiness: list, Margin: o.Margin,
+		Runbook: slices.Clone(o.Runbook), Readiness: recordedList{List: list}, Margin: o.Margin,
 	}
 	if spec.Zone == p.loc.String() {
 		spec.Zone = ""

@@ -28,6 +28,9 @@ type state struct {
 	rolloutsOnly bool
 	opts         *recorded // the options the record states; nil in older records
 	freezeOff    *evOptOut
+	// lists caches the readiness lists of the record by their text
+	// (dec.checklist), so that each is parsed once per project.
+	lists map[string]checklist.List
 
 	phase       Phase
 	transitions []Transition
@@ -141,7 +144,10 @@ func replay(entries []timeline.Entry, loc *time.Location) (*state, error) {
 // it: a replay refuses what the API refuses. Entries of other kinds only
 // move seq.
 func (st *state) applyEntry(e *timeline.Entry, loc *time.Location) error {
-	ev, err := decode(e, loc)
+	if st.lists == nil {
+		st.lists = map[string]checklist.List{}
+	}
+	ev, err := decode(e, loc, st.lists)
 	if err != nil {
 		return err
 	}

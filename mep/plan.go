@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 	"time"
 
@@ -100,7 +99,7 @@ const maxMargin = 10
 // prepare attaches the policies to a rollout the record already has,
 // after checking that it is the one asked for: nothing to record then.
 func (v *evRollout) prepare(p *Project, st *state) error {
-	set, err := p.buildPolicies(st, append(slices.Clone(v.file), v.user...), v.quorum)
+	set, err := p.buildPolicies(st, v.file, v.user, v.quorum)
 	if err != nil {
 		return err
 	}

@@ -69,7 +69,7 @@ func (v *evPolicies) prepare(p *Project, st *state) error {
 	if err != nil {
 		return err
 	}
-	v.set, err = p.buildPolicies(st, append(file, v.user...), ro.quorum)
+	v.set, err = p.buildPolicies(st, file, v.user, ro.quorum)
 	return err
 }
 

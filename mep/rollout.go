@@ -192,14 +192,12 @@ func sameJSON(a, b any) bool {
 // the project's lead, and the GO quorums, mandatory; with the options
 // that st states. Requires p.mu held.
 //
-// A policy file's conflicts entries (policy.Conflicts without a check)
-// take the check of the first policy of the code set that is a
-// policy.Conflicts with one (its Against; the file's Warn stands), which
-// then stands in their place rather than being weighed twice. Without
-// one they deny every change. buildPolicies sets their Against: user
-// must hold a policy file's set parsed for this call alone.
-func (p *Project) buildPolicies(st *state, user policy.Set, quorum map[Role]int) (policy.Set, error) {
-	user = withSchedule(user)
+// The user's policies are those of the rollout's policy file, then
+// those given in code (see withSchedule): file must hold a policy file's
+// set parsed for this call alone, as buildPolicies sets the check of its
+// conflicts entries.
+func (p *Project) buildPolicies(st *state, file, code policy.Set, quorum map[Role]int) (policy.Set, error) {
+	user := withSchedule(file, code)
 	opts := st.options(p)
 	var set policy.Set
 	hasReadiness := false
@@ -305,12 +303,19 @@ func (r *Rollout) T0() time.Time {
 	return t
 }
 
-// withSchedule gives the check of the first policy.Conflicts of set that
-// has one to the others, and leaves that one out when it gave it.
-func withSchedule(set policy.Set) policy.Set {
+// withSchedule returns the policies of a policy file followed by those
+// given in code. The file's conflicts entries (a policy.Conflicts without
+// a check) take the check of the first policy.Conflicts of code that has
+// one (its Against; the file's Warn stands); without one they deny every
+// change. The policy of code that gave the check then stands in their
+// place rather than being weighed twice, unless an entry filled could
+// check less than it: one scoped, or one not mandatory when it is; both
+// are then weighed. The policies given in code are never changed.
+func withSchedule(file, code policy.Set) policy.Set {
+	set := append(slices.Clip(file), code...)
 	var given *policy.Conflicts
 	at := -1
-	for i, q := range set {
+	for i, q := range code {
 		if c, ok := policy.As[*policy.Conflicts](q); ok && c.Against != nil {
 			given, at = c, i
 			break
@@ -319,16 +324,18 @@ func withSchedule(set policy.Set) policy.Set {
 	if given == nil {
 		return set
 	}
-	filled := false
-	for _, q := range set {
+	mandatory := policy.IsMandatory(code[at])
+	filled, weaker := false, false
+	for _, q := range file {
 		if c, ok := policy.As[*policy.Conflicts](q); ok && c.Against == nil {
 			c.Against, filled = given.Against, true
+			weaker = weaker || policy.IsScoped(q) || mandatory && !policy.IsMandatory(q)
 		}
 	}
-	if !filled {
+	if !filled || weaker {
 		return set
 	}
-	return slices.Delete(slices.Clone(set), at, at+1)
+	return slices.Delete(set, len(file)+at, len(file)+at+1)
 }
 
 // policySet returns the policies attached, or the method's own when none
@@ -351,7 +358,7 @@ func (p *Project) rolloutPoliciesLocked(ro *rollout) (policy.Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	return p.buildPolicies(p.st, append(file, ro.user...), ro.quorum)
+	return p.buildPolicies(p.st, file, ro.user, ro.quorum)
 }
 
 // Readiness returns the rollout's readiness checklist (R7, R8), run

@@ -81,6 +81,13 @@ func IsMandatory(p Policy) bool {
 	return false
 }
 
+// IsScoped reports whether p, or a policy it wraps, was wrapped by
+// [Scoped]: whether it may leave some changes unchecked.
+func IsScoped(p Policy) bool {
+	_, ok := As[*scoped](p)
+	return ok
+}
+
 // earliester is implemented by policies that bound the earliest start of a
 // change regardless of the calendar ([ReadinessWindow]).
 type earliester interface {

@@ -80,6 +80,14 @@ func TestMandatoryAndNamedKeepCalendars(t *testing.T) {
 	assert.False(t, policy.IsMandatory(policy.Named("x", policy.MaxOutage(0))))
 }
 
+func TestIsScoped(t *testing.T) {
+	prod := policy.Scope{Environments: []string{"prod"}}
+	assert.True(t, policy.IsScoped(policy.Scoped(prod, policy.MaxOutage(0))))
+	assert.True(t, policy.IsScoped(policy.Mandatory(policy.Scoped(prod, policy.MaxOutage(0)))))
+	assert.False(t, policy.IsScoped(policy.Named("x", policy.MaxOutage(0))))
+	assert.False(t, policy.IsScoped(nil))
+}
+
 func TestFunc(t *testing.T) {
 	p := policy.Func("prod-only-tuesday", func(_ context.Context, c policy.Change) policy.Decision {
 		if c.Environment == "prod" && c.Start.Weekday() != time.Tuesday {

@@ -120,7 +120,8 @@ func (s *storeOptions) isURL() bool {
 	return strings.HasPrefix(s.dir, "postgres://") || strings.HasPrefix(s.dir, "postgresql://")
 }
 
-// name is the -store given, for messages: a URL without its password.
+// name is the -store given, for messages: a URL without its password,
+// whether in the URL's user part or in its parameters.
 func (s *storeOptions) name() string {
 	if !s.isURL() {
 		return s.dir
@@ -129,6 +130,13 @@ func (s *storeOptions) name() string {
 	if err != nil {
 		return "a PostgreSQL URL that does not parse"
 	}
+	q := u.Query()
+	for _, k := range []string{"password", "sslpassword"} {
+		if q.Has(k) {
+			q.Set(k, "xxxxx")
+		}
+	}
+	u.RawQuery = q.Encode()
 	return u.Redacted()
 }
 

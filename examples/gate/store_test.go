@@ -184,3 +184,14 @@ func TestStoreConflictsAskedByTheFile(t *testing.T) {
 	require.Equal(t, exitAllowed, r.code, "nothing shared, production not exclusive: stdout: %s\nstderr: %s", r.stdout, r.stderr)
 	assert.Contains(t, r.stdout, "ALLOW conflicts: no conflict with the other planned rollout of the store")
 }
+
+// TestStoreURLPasswordParameterNotShown: a password given as the URL's
+// password parameter, as PostgreSQL's drivers take it, is kept out of
+// the messages like one in the URL's user part.
+func TestStoreURLPasswordParameterNotShown(t *testing.T) {
+	store := "postgres://bob@127.0.0.1:1/test?password=s3cret&sslmode=bogus"
+	r := gateRun(t, change("2026-11-24 20:30", "-store", store, "-project", "payments", "-rollout", "v7")...)
+	assert.Equal(t, exitUsage, r.code, "stdout: %s", r.stdout)
+	assert.Contains(t, r.stderr, "-store postgres://")
+	assert.NotContains(t, r.stderr, "s3cret")
+}

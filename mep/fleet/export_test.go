@@ -2,7 +2,11 @@ package fleet
 
 import (
 	"context"
+	"runtime"
+	"slices"
 	"time"
+
+	"github.com/mepkit/mepkit/timeline"
 
 	"github.com/mepkit/mepkit/timeline/pgstore"
 )
@@ -23,4 +27,43 @@ func WatchDeaf(ctx context.Context, s *Schedule, interval time.Duration, fn func
 		})
 	}
 	return s.watchDB(ctx, d, listen, interval, fn)
+}
+
+// RescanCancelled rescans s on one goroutine with a context that ends
+// as the first record is opened whole: the records after the next one
+// are left unread.
+func RescanCancelled(s *Schedule) (Scan, error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	src := s.src
+	s.src = cancelling{src, cancel}
+	defer func() { s.src = src }()
+	return s.Rescan(ctx)
+}
+
+type cancelling struct {
+	source
+	cancel func()
+}
+
+func (c cancelling) store(h head) (timeline.Store, error) {
+	c.cancel()
+	return c.source.store(h)
+}
+
+// UpdateNames rescans the records named only, as Watch does after
+// notifications.
+func UpdateNames(ctx context.Context, s *Schedule, names ...string) (Scan, error) {
+	all, err := s.src.heads(ctx)
+	if err != nil {
+		return Scan{}, err
+	}
+	var heads []head
+	for _, h := range all {
+		if slices.Contains(names, h.name) {
+			heads = append(heads, h)
+		}
+	}
+	return s.update(ctx, heads, names)
 }

@@ -92,3 +92,39 @@ func TestPolicyWarnsAndAllows(t *testing.T) {
 	none := snap.Policy("payments", "v7", rules, policy.Allow)
 	assert.Equal(t, policy.Allow, none.Evaluate(bg, policy.Change{Name: "v7", Start: a.T0, Duration: time.Hour}).Verdict)
 }
+
+// TestPolicyFileExclusiveReachesTheCheck: a rollout's recorded policy
+// file that asks for the conflict check with exclusive environments
+// (kind: conflicts, exclusive: [prod]) has them honoured when the
+// program gives the schedule's check in code: two prod cutovers that
+// share nothing still conflict.
+func TestPolicyFileExclusiveReachesTheCheck(t *testing.T) {
+	dir := t.TempDir()
+	c := &clock{at(paris, 2026, 3, 2, 9, 0)}
+	billing := project(t, dir, "billing", c, "Olga")
+	rollout(t, billing, "v3", "Ops-2", "prod", at(paris, 2026, 3, 10, 21, 0), runbook(30, 60), "database:billing")
+	require.NoError(t, billing.Close())
+	pay := project(t, dir, "payments", c, "Max")
+	const file = "policies:\n  - kind: conflicts\n    exclusive: [prod]\n"
+	r, err := pay.NewRollout(mep.RolloutOptions{Name: "v7", T0: at(paris, 2026, 3, 10, 21, 30), Runbook: runbook(10, 20),
+		Environment: "prod", Labels: map[string]string{"team": "Pay"}, PolicyFile: []byte(file)})
+	require.NoError(t, err)
+	require.NoError(t, r.Resources().Declare(mep.Service, "payments", "Max", "new release"))
+	defer pay.Close()
+
+	s, err := fleet.OpenDir(bg, dir, &fleet.Options{Now: c.now, Trials: 200})
+	require.NoError(t, err)
+	defer s.Close()
+	snap := s.Snapshot()
+	require.NoError(t, r.GoNoGo().SetPolicies(policy.Set{&policy.Conflicts{Against: snap.Policy("payments", "v7", fleet.Rules{}, policy.Deny)}},
+		[]byte(file), "Max", "the schedule's conflicts across teams"))
+	d := r.GoNoGo().Evaluate(bg, c.now())
+	var got []policy.Decision
+	for _, pd := range d.Policy.Decisions {
+		if pd.Policy == policy.ConflictsName {
+			got = append(got, pd)
+		}
+	}
+	require.NotEmpty(t, got)
+	assert.Equal(t, policy.Deny, got[0].Verdict, "billing/v3 runs in prod at the same time: %s", got[0].Reason)
+}

@@ -169,6 +169,11 @@ func (s *Schedule) update(ctx context.Context, heads []head, names []string) (Sc
 		}
 	}
 	if err != nil {
+		// What was read stands: the snapshot shows it, since the next
+		// scan will not find it changed.
+		if changed {
+			s.publish(now)
+		}
 		return sc, err
 	}
 	gone := func(name string) {
@@ -190,12 +195,18 @@ func (s *Schedule) update(ctx context.Context, heads []head, names []string) (Sc
 	sc.Records = len(s.recs)
 	sc.Unchanged = sc.Records - sc.Opened - sc.Refreshed - sc.Failed
 	if changed || s.Snapshot() == nil {
-		snap := s.snapshotLocked(now)
-		s.mu.Lock()
-		s.snap = snap
-		s.mu.Unlock()
+		s.publish(now)
 	}
 	return sc, nil
+}
+
+// publish makes the snapshot of the records at now the current one;
+// requires s.scan held.
+func (s *Schedule) publish(now time.Time) {
+	snap := s.snapshotLocked(now)
+	s.mu.Lock()
+	s.snap = snap
+	s.mu.Unlock()
 }
 
 // job is a record to read in a scan: rec is nil for a new record, and

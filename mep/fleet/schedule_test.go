@@ -253,3 +253,26 @@ func TestRescanManyRecordsCancelled(t *testing.T) {
 	assert.Equal(t, fleet.Scan{Records: 12, Refreshed: 6, Unchanged: 6}, sc)
 	assert.Len(t, s.Snapshot().Entries, 18)
 }
+
+// TestScheduleCancelledRescanKeepsWhatItRead: the records a cancelled
+// rescan read are in the snapshot once a later rescan ends, even one of
+// other records that finds nothing new.
+func TestScheduleCancelledRescanKeepsWhatItRead(t *testing.T) {
+	dir := t.TempDir()
+	c := &clock{at(paris, 2026, 3, 2, 9, 0)}
+	s, err := fleet.OpenDir(bg, dir, &fleet.Options{Now: c.now, Trials: 200})
+	require.NoError(t, err)
+	defer s.Close()
+	for i, name := range []string{"a", "b", "c"} {
+		p := project(t, dir, name, c, "Olga")
+		rollout(t, p, "v1", name, "prod", at(paris, 2026, 3, 10+i, 21, 0), runbook(10, 20))
+		require.NoError(t, p.Close())
+	}
+	_, err = fleet.RescanCancelled(s)
+	require.ErrorIs(t, err, context.Canceled)
+
+	_, err = fleet.UpdateNames(bg, s, "a")
+	require.NoError(t, err)
+	_, ok := s.Snapshot().Find("a", "v1")
+	assert.True(t, ok, "a, read by the cancelled rescan, is in the snapshot")
+}

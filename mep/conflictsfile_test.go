@@ -79,3 +79,21 @@ func TestConflictsCodePlaceholderNotFilled(t *testing.T) {
 	assert.Equal(t, mep.NoGo, d.Verdict, "no earlier check lingers: %s", reasons(d))
 	assert.Contains(t, reasons(d), "no schedule of the other changes was given")
 }
+
+// TestConflictsFileExclusiveFailsClosed: a file's conflicts entry that
+// makes environments exclusive, filled by a check given in code that
+// cannot take them (no WithExclusive), denies, naming them; mep/fleet's
+// check takes them (TestPolicyFileExclusiveReachesTheCheck there).
+func TestConflictsFileExclusiveFailsClosed(t *testing.T) {
+	allow := policy.Func("schedule", func(context.Context, policy.Change) policy.Decision {
+		return policy.Decision{Verdict: policy.Allow, Reason: "no other change"}
+	})
+	const file = eveningsFile + "  - kind: conflicts\n    exclusive: [prod]\n"
+	g := conflictsRollout(t, "prod", policy.Set{&policy.Conflicts{Against: allow}}, file)
+	d := g.r.GoNoGo().Evaluate(bg, g.c.now())
+	assert.Equal(t, mep.NoGo, d.Verdict)
+	assert.Contains(t, reasons(d), "the policy file makes prod exclusive, which the check given in code (schedule) cannot take")
+
+	require.NoError(t, g.r.GoNoGo().SetPolicies(policy.Set{&policy.Conflicts{Against: allow}}, []byte(eveningsFile+"  - kind: conflicts\n"), "Otto", "no exclusive environment"))
+	assert.Equal(t, mep.Go, g.r.GoNoGo().Evaluate(bg, g.c.now()).Verdict, "without exclusive environments the check given stands")
+}

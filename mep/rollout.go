@@ -2,6 +2,7 @@ package mep
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -328,7 +329,7 @@ func withSchedule(file, code policy.Set) policy.Set {
 	filled, weaker := false, false
 	for _, q := range file {
 		if c, ok := policy.As[*policy.Conflicts](q); ok && c.Against == nil {
-			c.Against, filled = given.Against, true
+			c.Against, filled = withExclusive(given.Against, c.Exclusive), true
 			weaker = weaker || policy.IsScoped(q) || mandatory && !policy.IsMandatory(q)
 		}
 	}
@@ -336,6 +337,26 @@ func withSchedule(file, code policy.Set) policy.Set {
 		return set
 	}
 	return slices.Delete(set, len(file)+at, len(file)+at+1)
+}
+
+// withExclusive returns check made to hold the environments of
+// exclusive as exclusive too, through its WithExclusive method (mep/fleet's
+// checks have one); a check without one cannot honour them, and denies
+// saying so (fail closed).
+func withExclusive(check policy.Policy, exclusive []string) policy.Policy {
+	if len(exclusive) == 0 {
+		return check
+	}
+	if w, ok := check.(interface {
+		WithExclusive([]string) policy.Policy
+	}); ok {
+		return w.WithExclusive(exclusive)
+	}
+	reason := fmt.Sprintf("the policy file makes %s exclusive, which the check given in code (%s) cannot take: give one that can (mep/fleet's Snapshot.Policy)",
+		strings.Join(exclusive, ", "), check.Name())
+	return policy.Func(check.Name(), func(context.Context, policy.Change) policy.Decision {
+		return policy.Decision{Verdict: policy.Deny, Reason: reason}
+	})
 }
 
 // policySet returns the policies attached, or the method's own when none

@@ -41,7 +41,24 @@ func (s *Snapshot) Policy(project, rollout string, r Rules, verdict policy.Verdi
 	if verdict == policy.Deny {
 		return c
 	}
-	return policy.Func(PolicyName, c.Evaluate)
+	return warnPolicy{c}
+}
+
+// warnPolicy is a conflict policy that warns or allows: not a calendar,
+// since it blocks no slot.
+type warnPolicy struct{ c *conflictPolicy }
+
+// Name returns PolicyName.
+func (warnPolicy) Name() string { return PolicyName }
+
+// Evaluate checks ch against the snapshot.
+func (w warnPolicy) Evaluate(ctx context.Context, ch policy.Change) policy.Decision {
+	return w.c.Evaluate(ctx, ch)
+}
+
+// WithExclusive is [conflictPolicy.WithExclusive], still warning only.
+func (w warnPolicy) WithExclusive(envs []string) policy.Policy {
+	return warnPolicy{w.c.WithExclusive(envs).(*conflictPolicy)}
 }
 
 var _ policy.Calendar = (*conflictPolicy)(nil)
@@ -56,6 +73,21 @@ type conflictPolicy struct {
 
 // Name returns PolicyName.
 func (*conflictPolicy) Name() string { return PolicyName }
+
+// WithExclusive returns the policy with the environments of envs
+// exclusive too, besides its rules' own: how a policy file's conflicts
+// entry (policy.Conflicts) hands its exclusive environments to the check
+// a program gives in code.
+func (p *conflictPolicy) WithExclusive(envs []string) policy.Policy {
+	q := *p
+	q.rules.Exclusive = slices.Clone(p.rules.Exclusive)
+	for _, env := range envs {
+		if !slices.Contains(q.rules.Exclusive, env) {
+			q.rules.Exclusive = append(q.rules.Exclusive, env)
+		}
+	}
+	return &q
+}
 
 // candidate returns the entry the change is about: the snapshot's, with
 // the change's environment when it names one.

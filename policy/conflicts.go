@@ -20,11 +20,12 @@ const ConflictsName = "conflicts"
 // Until Against is set, Conflicts denies every change, saying that no
 // schedule was given: a set that asks for the check never passes without
 // it. With Against set, it returns Against's decision under its own
-// name, a denial turned into a warning when Warn is set. Set Against once, before the policy is
-// shared between goroutines.
+// name, a denial turned into a warning when Warn is set. Set Against
+// once, before the policy is shared between goroutines.
 type Conflicts struct {
 	// Exclusive lists the environments where no two changes may overlap
-	// ("prod"), for the program that makes Against.
+	// ("prod"), for the program that makes Against (package mep hands
+	// them to a check given in code through its WithExclusive method).
 	Exclusive []string
 	// Warn makes a conflict a warning rather than a denial.
 	Warn bool

@@ -26,6 +26,10 @@ const FixesLabel = "fixes"
 // location. An Entry is a value: the schedule never changes one it handed
 // out.
 type Entry struct {
+	// Record names the record in the store (its directory or file name,
+	// or its pgstore record name): two records may hold projects of the
+	// same name.
+	Record  string `json:"record,omitempty"`
 	Project string `json:"project"`
 	Rollout string `json:"rollout"`
 	// Status is planned, running, done, rolled-back or failed.
@@ -101,6 +105,12 @@ func (e *Entry) Start() time.Time {
 
 // IsActive reports whether the rollout is planned or running.
 func (e *Entry) IsActive() bool { return e.Status == report.Planned || e.Status == report.Running }
+
+// isSelf reports whether o is cand itself: the same rollout of the same
+// record (a candidate the snapshot does not hold matches none).
+func isSelf(cand, o *Entry) bool {
+	return cand.Record == o.Record && cand.Project == o.Project && cand.Rollout == o.Rollout
+}
 
 // ID returns "project/rollout".
 func (e *Entry) ID() string { return e.Project + "/" + e.Rollout }

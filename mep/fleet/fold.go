@@ -55,7 +55,7 @@ type sim struct {
 // rollout's outcome, start, end and time to restore are its debrief's,
 // the computation its report and the project's history share, without
 // the rest of a report.
-func fold(p *mep.Project, sims map[string]sim, trials int) []Entry {
+func fold(record string, p *mep.Project, sims map[string]sim, trials int) []Entry {
 	people := slices.Sorted(slices.Values(p.Team().Chosen()))
 	actions := p.Tracker().Actions()
 	names := p.Rollouts()
@@ -69,7 +69,7 @@ func fold(p *mep.Project, sims map[string]sim, trials int) []Entry {
 		d := r.Debrief()
 		est, res := d.Expected, d.Result
 		e := Entry{
-			Project: p.Name(), Rollout: name, Status: d.Outcome, T0: r.T0(),
+			Record: record, Project: p.Name(), Rollout: name, Status: d.Outcome, T0: r.T0(),
 			Environment: m.Environment, Labels: m.Labels, Team: m.Labels[TeamLabel],
 			People: people, Resources: r.Resources().List(),
 			Started: d.Actual.Start, Ended: res.End, Duration: res.Duration, TimeToRestore: res.TimeToRestore,

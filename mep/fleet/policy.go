@@ -107,7 +107,7 @@ func (p *conflictPolicy) hits(cand *Entry, iv policy.Interval) []Conflict {
 	var out []Conflict
 	for i := range p.snap.Entries {
 		o := &p.snap.Entries[i]
-		if !o.IsActive() || (o.Project == cand.Project && o.Rollout == cand.Rollout) {
+		if !o.IsActive() || isSelf(cand, o) {
 			continue
 		}
 		if ov, ok := overlap(iv, o.Interval()); ok {
@@ -213,7 +213,7 @@ func (p *conflictPolicy) blocked(cand *Entry, from, to time.Time) []policy.Inter
 	var ivs []policy.Interval
 	for i := range p.snap.Entries {
 		o := &p.snap.Entries[i]
-		if !o.IsActive() || (o.Project == cand.Project && o.Rollout == cand.Rollout) {
+		if !o.IsActive() || isSelf(cand, o) {
 			continue
 		}
 		n := 0

@@ -1,6 +1,8 @@
 package fleet_test
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -127,4 +129,31 @@ func TestPolicyFileExclusiveReachesTheCheck(t *testing.T) {
 	}
 	require.NotEmpty(t, got)
 	assert.Equal(t, policy.Deny, got[0].Verdict, "billing/v3 runs in prod at the same time: %s", got[0].Reason)
+}
+
+// Two records holding projects of the same name, each with a rollout of
+// the same name, are two rollouts: the one the policy is about conflicts
+// with the other, which is not taken for itself.
+func TestPolicySameNamesInTwoRecords(t *testing.T) {
+	dir := t.TempDir()
+	c := &clock{at(paris, 2026, 3, 2, 9, 0)}
+	for _, rec := range []string{"a", "b"} {
+		require.NoError(t, os.Mkdir(filepath.Join(dir, rec), 0o700))
+		p, err := mep.CreateFile(filepath.Join(dir, rec), "billing", &mep.Options{Now: c.now, NoSync: true, RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "in production"})
+		require.NoError(t, err)
+		lead := "lead-" + rec
+		require.NoError(t, p.Team().Add(mep.Member{Name: lead, Roles: []mep.Role{mep.RoleOperations}}))
+		require.NoError(t, p.Team().Choose(lead, lead))
+		rollout(t, p, "v1", "team-"+rec, "prod", at(paris, 2026, 3, 10, 21, 0), runbook(30, 60), "database:billing")
+		require.NoError(t, p.Close())
+	}
+	s, err := fleet.OpenDir(bg, dir, &fleet.Options{Now: c.now, Trials: 100})
+	require.NoError(t, err)
+	defer s.Close()
+	snap := s.Snapshot()
+	require.Len(t, snap.Active(), 2)
+	d := snap.Policy("billing", "v1", fleet.Rules{}, policy.Deny).Evaluate(bg, policy.Change{Start: at(paris, 2026, 3, 10, 21, 0), Duration: time.Hour})
+	assert.Equal(t, policy.Deny, d.Verdict, "the other record's billing/v1 shares database:billing: %s", d.Reason)
+	assert.Contains(t, d.Reason, "conflicts with billing/v1")
+	assert.Len(t, snap.Conflicts(fleet.Rules{}), 1)
 }

@@ -266,7 +266,7 @@ func (s *Schedule) load(j *job, now time.Time) {
 		}
 	}
 	j.rec.head = j.h
-	j.rec.entries = fold(j.rec.p, j.rec.sims, s.opts.Trials)
+	j.rec.entries = fold(j.h.name, j.rec.p, j.rec.sims, s.opts.Trials)
 }
 
 // read opens the record of h whole, with now as the project's clock.

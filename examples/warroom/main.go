@@ -65,9 +65,9 @@
 // with (P50 then P90 where the runbook or rehearsals say, else the window
 // or the estimate; a cutover that ended, its end), with its project, team
 // (the rollout label "team"), environment, resources and go-live team.
-// Rollouts that overlap and share a resource or a person are marked, both
-// of them, and the conflicts are listed with what they share and when
-// (fleet.Snapshot.Conflicts, zero fleet.Rules). ?day=YYYY-MM-DD chooses
+// Rollouts that overlap and share a resource, a person or an environment
+// named by -exclusive ENVS are marked, both of them, and the conflicts are
+// listed with what they share and when (fleet.Snapshot.Conflicts). ?day=YYYY-MM-DD chooses
 // the day (the rollouts that start that day, and those of other days that
 // run within its axis); without it, the day of the cutover running or
 // planned next. Times are in -tz, else the machine's zone. The store is
@@ -99,6 +99,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -125,6 +126,7 @@ type config struct {
 	rollout                         string
 	checkpoint, pub                 string
 	store, storeSchema              string
+	exclusive                       []string
 	demo                            bool
 	speed                           float64
 	serveFor, audit                 time.Duration
@@ -151,6 +153,15 @@ func parse(args []string, stderr io.Writer, env func(string) string) (config, er
 	fs.DurationVar(&c.audit, "audit", 30*time.Second, "read and verify the whole record again this `often` (0: never)")
 	fs.StringVar(&c.store, "store", "", "show on /schedule the night's cutovers of the project records in this `directory` (package mep/fleet)")
 	fs.StringVar(&c.storeSchema, "store-schema", "", "show on /schedule the night's cutovers of every record in this PostgreSQL `schema`, with -postgres")
+	fs.Func("exclusive", "with -store or -store-schema, `environments` where no two rollouts may overlap, separated by commas (repeatable)", func(v string) error {
+		for _, env := range strings.Split(v, ",") {
+			if env = strings.TrimSpace(env); env == "" {
+				return fmt.Errorf("%q: want environment names separated by commas, e.g. prod", v)
+			}
+			c.exclusive = append(c.exclusive, env)
+		}
+		return nil
+	})
 	fs.IntVar(&c.maxClients, "max-clients", 10000, "serve the live updates to at most this many `clients` at once (0: no limit)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -172,6 +183,9 @@ func parse(args []string, stderr io.Writer, env func(string) string) (config, er
 	}
 	if c.store != "" && c.storeSchema != "" {
 		return c, errors.New("-store and -store-schema: the schedule reads a directory or a PostgreSQL schema, not both")
+	}
+	if len(c.exclusive) > 0 && c.store == "" && c.storeSchema == "" {
+		return c, errors.New("-exclusive needs -store DIR or -store-schema SCHEMA: the schedule it applies to")
 	}
 	if c.storeSchema != "" && c.dsn == "" {
 		return c, errors.New("-store-schema needs a PostgreSQL DSN: -postgres DSN or $MEPKIT_POSTGRES")
@@ -292,6 +306,7 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	}
 	if sched != nil {
 		s.sched = newSchedule(sched, schedSource, s.zone())
+		s.sched.rules = fleet.Rules{Exclusive: c.exclusive}
 	}
 	return s.listen(ctx, c.addr, stdout)
 }

@@ -35,7 +35,7 @@ const scheduleRescan = 2 * time.Second
 type schedule struct {
 	mu        sync.Mutex // guards the fields below
 	snap      *fleet.Snapshot
-	conflicts []fleet.Conflict // of snap, under the zero fleet.Rules
+	conflicts []fleet.Conflict // of snap, under rules
 	err       error            // the last rescan's, nil once one succeeds
 	last      time.Time        // when the last rescan began
 
@@ -44,6 +44,7 @@ type schedule struct {
 	source string         // what the page says it reads: "directory …"
 	loc    *time.Location // where times are shown
 	every  time.Duration  // 0: scheduleRescan
+	rules  fleet.Rules    // what conflicts besides resources and people (-exclusive)
 }
 
 // newSchedule returns the schedule page's view of sched, whose store
@@ -109,7 +110,7 @@ func (sc *schedule) current(ctx context.Context) (*fleet.Snapshot, []fleet.Confl
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
 	if snap != sc.snap {
-		sc.snap, sc.conflicts = snap, snap.Conflicts(fleet.Rules{})
+		sc.snap, sc.conflicts = snap, snap.Conflicts(sc.rules)
 	}
 	return sc.snap, sc.conflicts, sc.err
 }

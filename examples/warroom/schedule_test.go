@@ -151,6 +151,25 @@ func TestScheduleWithoutConflict(t *testing.T) {
 	assert.NotContains(t, page, `class="row conflict"`)
 }
 
+// With -exclusive prod, two prod rollouts that overlap conflict though
+// they share nothing else.
+func TestScheduleExclusiveEnvironment(t *testing.T) {
+	apart := []plannedRollout{
+		{"billing", "db-upgrade", "Billing", at(21, 0, 0), []time.Duration{20 * time.Minute, 45 * time.Minute}, []string{"database:db-billing"}, []string{"olga"}},
+		{"crm", "r2", "CRM", at(21, 30, 0), []time.Duration{30 * time.Minute}, []string{"service:crm"}, []string{"pia"}},
+	}
+	ts, s, _ := scheduleServer(t, at(18, 0, 0), apart...)
+	s.sched.rules = fleet.Rules{Exclusive: []string{"prod"}}
+	code, page := fetch(t, ts.URL+"/schedule?day=2026-11-24")
+	require.Equal(t, http.StatusOK, code)
+	assert.Contains(t, page, "<h2>Conflicts (1)</h2>")
+	assert.Contains(t, page, "exclusive environment prod")
+
+	ts, _, _ = scheduleServer(t, at(18, 0, 0), apart...)
+	_, page = fetch(t, ts.URL+"/schedule?day=2026-11-24")
+	assert.Contains(t, page, "<h2>Conflicts (0)</h2>", "without -exclusive they share nothing")
+}
+
 func TestScheduleBadDay(t *testing.T) {
 	ts, _, _ := scheduleServer(t, at(18, 0, 0), billingAndPayments...)
 	for _, q := range []string{"day=tomorrow", "day=2026-02-30", "day=24/11/2026", "day=", "day=2026-11-24&day=2026-11-25", "day=%3Cscript%3E"} {
@@ -219,6 +238,7 @@ func TestScheduleStoreErrorsAtStart(t *testing.T) {
 		{[]string{"-store", file}, 1, "warroom: -store " + file + ": not a directory (want a directory of project records)\n"},
 		{[]string{"-store", dir, "-store-schema", "x", "-postgres", "postgres://x"}, 2, "warroom: -store and -store-schema: the schedule reads a directory or a PostgreSQL schema, not both\n"},
 		{[]string{"-store-schema", "x"}, 2, "warroom: -store-schema needs a PostgreSQL DSN: -postgres DSN or $MEPKIT_POSTGRES\n"},
+		{[]string{"-exclusive", "prod"}, 2, "warroom: -exclusive needs -store DIR or -store-schema SCHEMA: the schedule it applies to\n"},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := run(context.Background(), append([]string{"-addr", "127.0.0.1:0", "-for", "1s"}, tc.args...), &stdout, &stderr, env)

@@ -33,26 +33,35 @@ func bigRecord(b *testing.B, path string, n int) {
 			runbook[i] = mep.Step{ID: fmt.Sprintf("s%05d", i), Expected: time.Minute}
 		}
 		c.set(utc(2026, 2+k, 3, 9, 0))
-		r, err := p.NewRollout(mep.RolloutOptions{Name: fmt.Sprintf("r%d", k), T0: c.now().Add(3 * time.Hour), Runbook: runbook,
-			Readiness: okReadiness()})
-		require.NoError(b, err)
-		checkReady(b, r, "Otto", time.Time{})
-		c.add(time.Minute)
-		_, err = r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go})
-		require.NoError(b, err)
-		c.set(r.T0())
-		_, err = r.GoNoGo().Decide(context.Background(), c.now())
-		require.NoError(b, err)
-		for _, s := range runbook {
-			require.NoError(b, r.Cutover().Start(s.ID, "Bea"))
-			c.add(time.Second)
-			require.NoError(b, r.Cutover().End(s.ID, "Bea", timeline.Done))
-		}
+		goLive(b, p, c, fmt.Sprintf("r%d", k), runbook, okReadiness(), time.Second)
 	}
 	for range n - len(p.Record()) {
 		c.add(time.Hour)
 		_, err := p.Tracker().Assign(mep.ActionSpec{Title: "follow up", Owner: "Bea", Due: c.now().Add(48 * time.Hour)}, "Sam", time.Time{})
 		require.NoError(b, err)
+	}
+}
+
+// goLive adds rollout name of p at the clock plus three hours, ticks its
+// readiness list, takes the operations GO and runs every step for step,
+// moving the clock as it goes.
+func goLive(b *testing.B, p *mep.Project, c *clock, name string, runbook []mep.Step, list checklist.List, step time.Duration) {
+	b.Helper()
+	r, err := p.NewRollout(mep.RolloutOptions{Name: name, T0: c.now().Add(3 * time.Hour), Runbook: runbook, Readiness: list})
+	require.NoError(b, err)
+	for _, it := range list.Items {
+		require.NoError(b, r.Readiness().Check(it.ID, "Otto", time.Time{}, ""))
+	}
+	c.add(time.Minute)
+	_, err = r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go})
+	require.NoError(b, err)
+	c.set(r.T0())
+	_, err = r.GoNoGo().Decide(context.Background(), c.now())
+	require.NoError(b, err)
+	for _, s := range runbook {
+		require.NoError(b, r.Cutover().Start(s.ID, "Bea"))
+		c.add(step)
+		require.NoError(b, r.Cutover().End(s.ID, "Bea", timeline.Done))
 	}
 }
 
@@ -102,23 +111,7 @@ func BenchmarkOpenManyRollouts(b *testing.B) {
 	runbook := []mep.Step{{ID: "stop", Expected: time.Minute}, {ID: "migrate", Expected: time.Minute}, {ID: "start", Expected: time.Minute}}
 	for k := range 200 {
 		c.set(utc(2026, 2, 1, 9, 0).Add(time.Duration(k) * 24 * time.Hour))
-		r, err := p.NewRollout(mep.RolloutOptions{Name: fmt.Sprintf("r%03d", k), T0: c.now().Add(3 * time.Hour), Runbook: runbook,
-			Readiness: checklist.Preparation()})
-		require.NoError(b, err)
-		for _, it := range r.Readiness().Run().List().Items {
-			require.NoError(b, r.Readiness().Check(it.ID, "Otto", time.Time{}, ""))
-		}
-		c.add(time.Minute)
-		_, err = r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go})
-		require.NoError(b, err)
-		c.set(r.T0())
-		_, err = r.GoNoGo().Decide(context.Background(), c.now())
-		require.NoError(b, err)
-		for _, s := range runbook {
-			require.NoError(b, r.Cutover().Start(s.ID, "Bea"))
-			c.add(time.Minute)
-			require.NoError(b, r.Cutover().End(s.ID, "Bea", timeline.Done))
-		}
+		goLive(b, p, c, fmt.Sprintf("r%03d", k), runbook, checklist.Preparation(), time.Minute)
 	}
 	facts := len(p.Record())
 	require.NoError(b, p.Close())

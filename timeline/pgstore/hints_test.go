@@ -40,18 +40,7 @@ func TestFollowCoalescesABurstOfNotifications(t *testing.T) {
 }
 
 func TestFollowReconnectsQuicklyEachTime(t *testing.T) {
-	dsn := testDSN(t)
-	schema := testSchema(t, dsn)
-	app := "pgstore_follow_" + schema[len("pgstore_test_"):]
-	cfg, err := pgxpool.ParseConfig(dsn)
-	require.NoError(t, err)
-	cfg.ConnConfig.RuntimeParams["application_name"] = app
-	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
-	require.NoError(t, err)
-	defer pool.Close()
-	db, err := pgstore.New(context.Background(), pool, &pgstore.Options{Schema: schema})
-	require.NoError(t, err)
-	defer db.Close()
+	db, pool, dsn, app := namedDB(t, "pgstore_follow_")
 	s, err := db.Store("r")
 	require.NoError(t, err)
 	es := entries(t, 8)
@@ -175,4 +164,24 @@ func TestOpenRetriesATerminatedBackend(t *testing.T) {
 	require.NoError(t, err, "New retries after its backend was terminated")
 	defer db.Close()
 	assert.Less(t, time.Since(began), 15*time.Second)
+}
+
+// namedDB opens a DB on a schema of its own whose connections carry an
+// application name made of prefix and the schema's suffix, so that a
+// test can find its backends (to terminate them) in pg_stat_activity.
+func namedDB(t *testing.T, prefix string) (db *pgstore.DB, pool *pgxpool.Pool, dsn, app string) {
+	t.Helper()
+	dsn = testDSN(t)
+	schema := testSchema(t, dsn)
+	app = prefix + schema[len("pgstore_test_"):]
+	cfg, err := pgxpool.ParseConfig(dsn)
+	require.NoError(t, err)
+	cfg.ConnConfig.RuntimeParams["application_name"] = app
+	pool, err = pgxpool.NewWithConfig(context.Background(), cfg)
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	db, err = pgstore.New(context.Background(), pool, &pgstore.Options{Schema: schema})
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	return db, pool, dsn, app
 }

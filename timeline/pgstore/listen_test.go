@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/mepkit/mepkit/timeline/pgstore"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -74,18 +73,7 @@ func TestListenHandsOutTheAppendsOfTheSchema(t *testing.T) {
 }
 
 func TestListenReconnectsAndSaysSo(t *testing.T) {
-	dsn := testDSN(t)
-	schema := testSchema(t, dsn)
-	app := "pgstore_listen_" + schema[len("pgstore_test_"):]
-	cfg, err := pgxpool.ParseConfig(dsn)
-	require.NoError(t, err)
-	cfg.ConnConfig.RuntimeParams["application_name"] = app
-	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
-	require.NoError(t, err)
-	defer pool.Close()
-	db, err := pgstore.New(context.Background(), pool, &pgstore.Options{Schema: schema})
-	require.NoError(t, err)
-	defer db.Close()
+	db, pool, dsn, app := namedDB(t, "pgstore_listen_")
 	s, err := db.Store("r")
 	require.NoError(t, err)
 	es := entries(t, 4)

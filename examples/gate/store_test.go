@@ -65,15 +65,22 @@ func billingStore(t *testing.T) string {
 	return dir
 }
 
-func TestStoreConflictDenies(t *testing.T) {
-	dir := billingStore(t)
-	r := gateRun(t, change("2026-11-24 20:30", "-store", dir, "-project", "payments", "-rollout", "v7")...)
+// deniedForBilling asserts that payments/v7 at 20:30 on 24 November was
+// denied for its conflict with billing/v3 on the billing database.
+func deniedForBilling(t *testing.T, r result) {
+	t.Helper()
 	require.Equal(t, exitDenied, r.code, "stdout: %s\nstderr: %s", r.stdout, r.stderr)
 	assert.Regexp(t, `\nDENY  fleet-conflicts: conflicts with billing/v3 \(team Ops-2\) on database:billing, Tue 24 Nov 21:00-2\d:\d\d CET\n`, r.stdout)
 	assert.Contains(t, r.stdout, "denied by fleet-conflicts\n")
 	// The evening window cannot hold 90 minutes after billing's P90 end:
 	// the next slot is the next evening.
 	assert.Contains(t, r.stdout, "next allowed slot: Wed 2026-11-25 20:00 CET (-start 2026-11-25T20:00:00+01:00)\n")
+}
+
+func TestStoreConflictDenies(t *testing.T) {
+	dir := billingStore(t)
+	r := gateRun(t, change("2026-11-24 20:30", "-store", dir, "-project", "payments", "-rollout", "v7")...)
+	deniedForBilling(t, r)
 
 	// The slot it offers passes.
 	r = gateRun(t, change("2026-11-25 20:00", "-store", dir, "-project", "payments", "-rollout", "v7")...)

@@ -27,8 +27,10 @@ func trackerIn(t testing.TB, loc *time.Location, c mep.Cadence) (*mep.Project, m
 	p, err := mep.New("billing v2", &mep.Options{Now: clk.now, Location: loc})
 	require.NoError(t, err)
 	staff(t, p)
+	require.Zero(t, p.Tracker().Cadence(), "no cadence before one is set")
 	if c != (mep.Cadence{}) {
 		require.NoError(t, p.Tracker().SetCadence(c, "Sam"))
+		require.Equal(t, c, p.Tracker().Cadence())
 	}
 	// The minutes below are recorded once the meetings were held, some
 	// years later.

@@ -45,6 +45,7 @@ func TestScheduleFromFilesRescansWhatChanged(t *testing.T) {
 	assert.Equal(t, 2, e.Steps)
 	assert.Equal(t, 90*time.Minute, e.Estimate, "the steps' expected durations")
 	require.False(t, e.P90.IsZero(), "the steps' expected durations give a P90")
+	assert.True(t, e.P50.Equal(e.P50.Truncate(time.Minute)) && e.P90.Equal(e.P90.Truncate(time.Minute)), "ends on a minute: %v, %v", e.P50, e.P90)
 	assert.True(t, e.P50.After(e.T0) && e.P90.After(e.P50), "T0 %v < P50 %v < P90 %v", e.T0, e.P50, e.P90)
 	assert.True(t, e.WindowEnd.Equal(at(time.UTC, 2026, 3, 13, 0, 0)), "the method's Friday freeze (in the project's zone, UTC) closes the window: %v", e.WindowEnd)
 

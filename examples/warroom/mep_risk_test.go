@@ -16,6 +16,26 @@ import (
 	"github.com/mepkit/mepkit/timeline"
 )
 
+// olgaProject is a file project that runs rollouts only, with olga its
+// go-live team, operations readiness checked at now() and the method's
+// freeze lifted; closed when the test ends.
+func olgaProject(t testing.TB, now func() time.Time) *mep.Project {
+	t.Helper()
+	p, err := mep.CreateFile(filepath.Join(t.TempDir(), "record.jsonl"), "billing", &mep.Options{Now: now, NoSync: true, RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production"})
+	require.NoError(t, err)
+	t.Cleanup(func() { p.Close() })
+	require.NoError(t, p.Team().Add(mep.Member{Name: "olga", Roles: []mep.Role{mep.RoleOperations, mep.RoleMCO, mep.RoleBuild}}))
+	require.NoError(t, p.Team().Choose("olga", "olga"))
+	require.NoError(t, p.Team().SetMCOContact("olga"))
+	ops := checklist.Operations()
+	require.NoError(t, p.Operations().Start(ops, now(), "olga"))
+	for _, it := range ops.Items {
+		require.NoError(t, p.Operations().Check(it.ID, "olga", now(), ""))
+	}
+	require.NoError(t, p.OptOutOfFreeze("olga", "test"))
+	return p
+}
+
 // riskProject is a project whose rollout "go-live" starts at 20:00 on
 // Tuesday 2026-11-24 in Paris, in a window that closes at 21:00: backup
 // (10m), migrate (20m, outage) and switch (5m, the point of no return);
@@ -25,18 +45,7 @@ func riskProject(t testing.TB) (*mep.Project, *mep.Rollout, *time.Time) {
 	t.Helper()
 	clock := at(18, 0, 0)
 	now := func() time.Time { return clock }
-	p, err := mep.CreateFile(filepath.Join(t.TempDir(), "record.jsonl"), "billing", &mep.Options{Now: now, NoSync: true, RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production"})
-	require.NoError(t, err)
-	t.Cleanup(func() { p.Close() })
-	require.NoError(t, p.Team().Add(mep.Member{Name: "olga", Roles: []mep.Role{mep.RoleOperations, mep.RoleMCO, mep.RoleBuild}}))
-	require.NoError(t, p.Team().Choose("olga", "olga"))
-	require.NoError(t, p.Team().SetMCOContact("olga"))
-	ops := checklist.Operations()
-	require.NoError(t, p.Operations().Start(ops, clock, "olga"))
-	for _, it := range ops.Items {
-		require.NoError(t, p.Operations().Check(it.ID, "olga", clock, ""))
-	}
-	require.NoError(t, p.OptOutOfFreeze("olga", "test"))
+	p := olgaProject(t, now)
 	runbook := []mep.Step{
 		{ID: "backup", Impact: timeline.Disruption, Expected: 10 * time.Minute, Rollback: "drop the backup"},
 		{ID: "migrate", Impact: timeline.Outage, Expected: 20 * time.Minute, Rollback: "restore the backup"},

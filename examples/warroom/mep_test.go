@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -17,18 +16,7 @@ import (
 func TestHeadlineOfAMepRecord(t *testing.T) {
 	clock := at(18, 0, 0)
 	now := func() time.Time { return clock }
-	p, err := mep.CreateFile(filepath.Join(t.TempDir(), "record.jsonl"), "billing", &mep.Options{Now: now, NoSync: true, RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production"})
-	require.NoError(t, err)
-	defer p.Close()
-	require.NoError(t, p.Team().Add(mep.Member{Name: "olga", Roles: []mep.Role{mep.RoleOperations, mep.RoleMCO, mep.RoleBuild}}))
-	require.NoError(t, p.Team().Choose("olga", "olga"))
-	require.NoError(t, p.Team().SetMCOContact("olga"))
-	ops := checklist.Operations()
-	require.NoError(t, p.Operations().Start(ops, clock, "olga"))
-	for _, it := range ops.Items {
-		require.NoError(t, p.Operations().Check(it.ID, "olga", clock, ""))
-	}
-	require.NoError(t, p.OptOutOfFreeze("olga", "test"))
+	p := olgaProject(t, now)
 	r, err := p.NewRollout(mep.RolloutOptions{Name: "go-live", T0: at(20, 0, 0),
 		Runbook: []mep.Step{
 			{ID: "backup", Impact: timeline.Disruption, Expected: 10 * time.Minute},

@@ -95,18 +95,13 @@ func (v *evAssign) prepare(p *Project, st *state) error {
 
 func (*evAssign) kind() string      { return "action" }
 func (v *evAssign) when() time.Time { return v.At }
-func (v *evAssign) put(w *enc) {
-	w.by(v.By)
-	w.text(v.Spec.Title)
-	w.str("owner", v.Spec.Owner)
-	w.time("due", v.Spec.Due)
-}
-func (v *evAssign) get(d *dec) error {
-	v.At, v.By = d.e.At.In(d.loc), d.by()
-	d.need("owner")
-	d.need("due")
-	v.Spec = ActionSpec{Title: d.text(), Owner: d.str("owner"), Due: d.time("due")}
-	return nil
+func (v *evAssign) fields(c codec) {
+	c.at(&v.At)
+	c.by(&v.By)
+	c.text(&v.Spec.Title)
+	c.need("owner", &v.Spec.Owner)
+	c.require("due")
+	c.time("due", &v.Spec.Due)
 }
 
 var _ = register[evAssign]()
@@ -137,17 +132,13 @@ type evClose struct {
 
 func (*evClose) kind() string      { return "action.close" }
 func (v *evClose) when() time.Time { return v.At }
-func (v *evClose) put(w *enc) {
-	w.by(v.By)
-	w.text(v.Note)
-	w.int("id", v.ID)
-	w.str("status", v.Status.String())
-}
-func (v *evClose) get(d *dec) error {
-	v.At, v.By, v.Note, v.ID = d.e.At.In(d.loc), d.by(), d.text(), d.int("id")
-	d.need("status")
-	d.text2("status", &v.Status)
-	return nil
+func (v *evClose) fields(c codec) {
+	c.at(&v.At)
+	c.by(&v.By)
+	c.text(&v.Note)
+	c.int("id", &v.ID)
+	c.require("status")
+	c.enum("status", &v.Status)
 }
 
 var _ = register[evClose]()

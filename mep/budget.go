@@ -108,17 +108,12 @@ type evPlan struct {
 
 func (*evPlan) kind() string      { return "plan" }
 func (v *evPlan) when() time.Time { return v.At }
-func (v *evPlan) put(w *enc) {
-	w.by(v.By)
-	w.str("phase", v.Phase.String())
-	w.dur("planned", v.Planned)
-}
-func (v *evPlan) get(d *dec) error {
-	v.At, v.By = d.e.At.In(d.loc), d.by()
-	d.need("phase")
-	d.text2("phase", &v.Phase)
-	v.Planned = d.dur("planned")
-	return nil
+func (v *evPlan) fields(c codec) {
+	c.at(&v.At)
+	c.by(&v.By)
+	c.require("phase")
+	c.enum("phase", &v.Phase)
+	c.dur("planned", &v.Planned)
 }
 
 var _ = register[evPlan]()

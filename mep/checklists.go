@@ -88,16 +88,12 @@ type evChecklist struct {
 
 func (*evChecklist) kind() string      { return "checklist" }
 func (v *evChecklist) when() time.Time { return v.At }
-func (v *evChecklist) put(w *enc) {
-	w.by(v.By)
-	w.str("run", v.Run)
-	w.json("list", v.List)
-	w.time("t0", v.T0)
-}
-func (v *evChecklist) get(d *dec) error {
-	v.At, v.By, v.Run, v.T0 = d.e.At.In(d.loc), d.by(), d.need("run"), d.time("t0")
-	d.json("list", &v.List)
-	return nil
+func (v *evChecklist) fields(c codec) {
+	c.at(&v.At)
+	c.by(&v.By)
+	c.need("run", &v.Run)
+	c.time("t0", &v.T0)
+	c.json("list", &v.List)
 }
 
 var _ = register[evChecklist]()
@@ -136,17 +132,18 @@ type evTick struct {
 
 func (*evTick) kind() string      { return "checklist.tick" }
 func (v *evTick) when() time.Time { return v.At }
-func (v *evTick) put(w *enc) {
-	w.by(v.By)
-	w.text(v.Note)
-	w.str("run", v.Run)
-	w.str("rollout", v.Rollout)
-	w.str("item", v.Item)
-	w.str("status", v.Status.String())
-}
-func (v *evTick) get(d *dec) error {
-	v.At, v.By, v.Note, v.Run, v.Rollout, v.Item = d.e.At.In(d.loc), d.by(), d.text(), d.need("run"), d.str("rollout"), d.need("item")
-	switch s := d.need("status"); s {
+func (v *evTick) fields(c codec) {
+	c.at(&v.At)
+	c.by(&v.By)
+	c.text(&v.Note)
+	c.need("run", &v.Run)
+	c.str("rollout", &v.Rollout)
+	c.need("item", &v.Item)
+	if c.w != nil {
+		c.w.str("status", v.Status.String())
+		return
+	}
+	switch s := c.d.need("status"); s {
 	case checklist.Done.String():
 		v.Status = checklist.Done
 	case checklist.Failed.String():
@@ -154,9 +151,8 @@ func (v *evTick) get(d *dec) error {
 	case checklist.Waived.String():
 		v.Status = checklist.Waived
 	default:
-		d.fail("status", s, "not done, failed or waived")
+		c.d.fail("status", s, "not done, failed or waived")
 	}
-	return nil
 }
 
 var _ = register[evTick]()

@@ -133,7 +133,7 @@ func (c Switchover) Rollback(by, reason string) error {
 	if strings.TrimSpace(reason) == "" {
 		return fieldErr("rollback.reason", "", "empty: say why the cutover is rolled back")
 	}
-	return r.p.record(&evRollback{At: r.p.now(), Rollout: r.name, By: by, Reason: reason})
+	return r.p.record(&evRollback{rolloutAct{At: r.p.now(), Rollout: r.name, By: by, Reason: reason}})
 }
 
 // pastNoReturn returns the point-of-no-return step that started, or "".
@@ -204,7 +204,7 @@ func (c Switchover) Accept(id, by, reason string) error {
 	if strings.TrimSpace(reason) == "" {
 		return fieldErr("accept.reason", "", "empty: say why the failure is accepted")
 	}
-	return r.p.record(&evAccept{At: r.p.now(), Rollout: r.name, Step: id, By: by, Reason: reason})
+	return r.p.record(&evAccept{rolloutAct: rolloutAct{At: r.p.now(), Rollout: r.name, By: by, Reason: reason}, Step: id})
 }
 
 // undecidedFailures returns the test steps that failed, with neither a

@@ -55,17 +55,34 @@ func (v *evDecision) prepare(p *Project, st *state) error {
 
 func (*evDecision) kind() string      { return "decision" }
 func (v *evDecision) when() time.Time { return v.At }
-func (v *evDecision) put(w *enc) {
+func (v *evDecision) fields(c codec) {
 	dd := &v.Decision
-	w.by(v.By)
+	c.at(&v.At)
+	c.by(&v.By)
+	c.need("rollout", &v.Rollout)
+	c.time("t0", &dd.T0)
+	c.str("digest", &dd.Digest)
+	c.dur("estimate", &dd.Estimate)
+	c.int("pending", &dd.Pending)
+	if c.w != nil {
+		v.write(c.w)
+	} else {
+		dd.At = v.At
+		v.readReasons(c.d)
+	}
+	c.require("verdict")
+	c.enum("verdict", &dd.Verdict)
+	if c.d != nil {
+		v.read(c.d)
+	}
+}
+
+// write writes the decision's reasons, the policies' answers, the
+// override, the items and the votes behind it.
+func (v *evDecision) write(w *enc) {
+	dd := &v.Decision
 	w.text(joinReasons(dd.Reasons)) // for people reading the record
 	w.reasons("reasons", dd.Reasons)
-	w.str("rollout", v.Rollout)
-	w.str("verdict", dd.Verdict.String())
-	w.time("t0", dd.T0)
-	w.str("digest", dd.Digest)
-	w.dur("estimate", dd.Estimate)
-	w.int("pending", dd.Pending)
 	if v.policies != nil {
 		w.str("policies", string(v.policies)) // as check encoded them
 	} else {
@@ -85,38 +102,24 @@ func (v *evDecision) put(w *enc) {
 	}
 }
 
-// itemIDs returns the IDs of items, as the record keeps them.
-func itemIDs(items []checklist.Item) []string {
-	ids := make([]string, len(items))
-	for i, it := range items {
-		ids[i] = it.ID
-	}
-	return ids
-}
-
-// byIDs returns items with these IDs, each completed in check.
-func byIDs(ids []string) []checklist.Item {
-	var items []checklist.Item
-	for _, id := range ids {
-		items = append(items, checklist.Item{ID: id})
-	}
-	return items
-}
-
-func (v *evDecision) get(d *dec) error {
-	v.At, v.By, v.Rollout = d.e.At.In(d.loc), d.by(), d.need("rollout")
+// readReasons reads the reasons, or the text of a decision written before
+// reasons were data.
+func (v *evDecision) readReasons(d *dec) {
 	dd := &v.Decision
-	dd.At, dd.T0, dd.Digest, dd.Estimate, dd.Pending = v.At, d.time("t0"), d.str("digest"), d.dur("estimate"), d.int("pending")
 	if _, ok := d.e.Attrs["reasons"]; ok {
 		d.json("reasons", &dd.Reasons)
-	} else if t := d.text(); t != "" { // written before reasons were data
+	} else if t := d.text(); t != "" {
 		// Read as the reasons' JSON would be: invalid UTF-8 replaced.
 		for _, r := range strings.Split(strings.ToValidUTF8(t, "\uFFFD"), "\n") {
 			dd.Reasons = append(dd.Reasons, Reason{Text: r})
 		}
 	}
-	d.need("verdict")
-	d.text2("verdict", &dd.Verdict)
+}
+
+// read reads back what write wrote after the reasons, its times in the
+// record's location.
+func (v *evDecision) read(d *dec) {
+	dd := &v.Decision
 	d.json("policies", &dd.Policy.Decisions)
 	for i := range dd.Policy.Decisions {
 		if next := &dd.Policy.Decisions[i].Next; !next.IsZero() {
@@ -148,7 +151,24 @@ func (v *evDecision) get(d *dec) error {
 			vs[i].At, vs[i].T0 = vs[i].At.In(d.loc), vs[i].T0.In(d.loc)
 		}
 	}
-	return nil
+}
+
+// itemIDs returns the IDs of items, as the record keeps them.
+func itemIDs(items []checklist.Item) []string {
+	ids := make([]string, len(items))
+	for i, it := range items {
+		ids[i] = it.ID
+	}
+	return ids
+}
+
+// byIDs returns items with these IDs, each completed in check.
+func byIDs(ids []string) []checklist.Item {
+	var items []checklist.Item
+	for _, id := range ids {
+		items = append(items, checklist.Item{ID: id})
+	}
+	return items
 }
 
 var _ = register[evDecision]()

@@ -152,18 +152,13 @@ type evDecisionPoint struct {
 
 func (*evDecisionPoint) kind() string      { return "decision-point" }
 func (v *evDecisionPoint) when() time.Time { return v.At }
-func (v *evDecisionPoint) put(w *enc) {
-	w.str("rollout", v.Rollout)
-	w.time("decide_by", v.DecideBy)
-	w.time("window_end", v.WindowEnd)
-	w.time("expected_end", v.ExpectedEnd)
-	w.dur("rollback", v.Rollback)
-}
-func (v *evDecisionPoint) get(d *dec) error {
-	v.At, v.Rollout = d.e.At.In(d.loc), d.need("rollout")
-	v.DecideBy, v.WindowEnd, v.ExpectedEnd = d.time("decide_by"), d.time("window_end"), d.time("expected_end")
-	v.Rollback = d.dur("rollback")
-	return nil
+func (v *evDecisionPoint) fields(c codec) {
+	c.at(&v.At)
+	c.need("rollout", &v.Rollout)
+	c.time("decide_by", &v.DecideBy)
+	c.time("window_end", &v.WindowEnd)
+	c.time("expected_end", &v.ExpectedEnd)
+	c.dur("rollback", &v.Rollback)
 }
 
 var _ = register[evDecisionPoint]()

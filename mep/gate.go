@@ -225,18 +225,13 @@ func (v *evPhase) transition() Transition {
 
 func (*evPhase) kind() string      { return "phase" }
 func (v *evPhase) when() time.Time { return v.At }
-func (v *evPhase) put(w *enc) {
-	w.by(v.By)
-	w.text(v.Reason)
-	w.str("from", v.From.String())
-	w.str("to", v.To.String())
-}
-func (v *evPhase) get(d *dec) error {
-	v.At, v.By, v.Reason = d.e.At.In(d.loc), d.by(), d.text()
-	d.text2("from", &v.From)
-	d.need("to")
-	d.text2("to", &v.To)
-	return nil
+func (v *evPhase) fields(c codec) {
+	c.at(&v.At)
+	c.by(&v.By)
+	c.text(&v.Reason)
+	c.enum("from", &v.From)
+	c.require("to")
+	c.enum("to", &v.To)
 }
 
 var _ = register[evPhase]()

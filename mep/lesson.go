@@ -129,15 +129,12 @@ type evLesson struct {
 
 func (*evLesson) kind() string      { return "lesson" }
 func (v *evLesson) when() time.Time { return v.At }
-func (v *evLesson) put(w *enc) {
-	w.by(v.By)
-	w.text(v.Text)
-	w.str("from", v.From)
-	w.str("action", v.Action)
-}
-func (v *evLesson) get(d *dec) error {
-	v.At, v.By, v.Text, v.From, v.Action = d.e.At.In(d.loc), d.by(), d.text(), d.need("from"), d.need("action")
-	return nil
+func (v *evLesson) fields(c codec) {
+	c.at(&v.At)
+	c.by(&v.By)
+	c.text(&v.Text)
+	c.need("from", &v.From)
+	c.need("action", &v.Action)
 }
 
 var _ = register[evLesson]()
@@ -169,16 +166,13 @@ type evApply struct {
 
 func (*evApply) kind() string      { return "lesson.apply" }
 func (v *evApply) when() time.Time { return v.At }
-func (v *evApply) put(w *enc) {
-	w.by(v.By)
-	w.text(v.Note)
-	w.int("id", v.ID)
-	w.str("rollout", v.Rollout)
-	w.bool("waived", v.Waived)
-}
-func (v *evApply) get(d *dec) error {
-	v.At, v.By, v.Note, v.ID, v.Rollout, v.Waived = d.e.At.In(d.loc), d.by(), d.text(), d.int("id"), d.str("rollout"), d.bool("waived")
-	return nil
+func (v *evApply) fields(c codec) {
+	c.at(&v.At)
+	c.by(&v.By)
+	c.text(&v.Note)
+	c.int("id", &v.ID)
+	c.str("rollout", &v.Rollout)
+	c.bool("waived", &v.Waived)
 }
 
 var _ = register[evApply]()

@@ -126,16 +126,12 @@ type evCadence struct {
 
 func (*evCadence) kind() string      { return "cadence" }
 func (v *evCadence) when() time.Time { return v.At }
-func (v *evCadence) put(w *enc) {
-	w.by(v.By)
-	w.int("months", v.Cadence.Months)
-	w.int("days", v.Cadence.Days)
-	w.bool("weekdays", v.Cadence.Weekdays)
-}
-func (v *evCadence) get(d *dec) error {
-	v.At, v.By = d.e.At.In(d.loc), d.by()
-	v.Cadence = Cadence{Months: d.int("months"), Days: d.int("days"), Weekdays: d.bool("weekdays")}
-	return nil
+func (v *evCadence) fields(c codec) {
+	c.at(&v.At)
+	c.by(&v.By)
+	c.int("months", &v.Cadence.Months)
+	c.int("days", &v.Cadence.Days)
+	c.bool("weekdays", &v.Cadence.Weekdays)
 }
 
 var _ = register[evCadence]()
@@ -168,32 +164,31 @@ type actionJSON struct {
 
 func (*evMeeting) kind() string      { return "meeting" }
 func (v *evMeeting) when() time.Time { return v.At }
-func (v *evMeeting) put(w *enc) {
-	w.by(v.By)
-	w.text(v.Title)
-	w.list("attendees", v.Attendees)
-	w.str("notes", v.Notes)
-	w.list("decisions", v.Decisions)
-	if len(v.Actions) > 0 {
-		acts := make([]actionJSON, len(v.Actions))
-		for i, a := range v.Actions {
-			acts[i] = actionJSON(a)
-		}
-		w.json("actions", acts)
-	}
-	w.str("no_actions", v.NoActions)
-	w.time("next", v.Next)
-}
-func (v *evMeeting) get(d *dec) error {
-	v.At, v.By, v.Title = d.e.At.In(d.loc), d.by(), d.text()
-	v.Attendees, v.Notes, v.Decisions = d.list("attendees"), d.str("notes"), d.list("decisions")
+func (v *evMeeting) fields(c codec) {
+	c.at(&v.At)
+	c.by(&v.By)
+	c.text(&v.Title)
+	c.list("attendees", &v.Attendees)
+	c.str("notes", &v.Notes)
+	c.list("decisions", &v.Decisions)
+	c.str("no_actions", &v.NoActions)
+	c.time("next", &v.Next)
+	// The actions, their due dates in the record's location.
 	var acts []actionJSON
-	d.json("actions", &acts)
-	for _, a := range acts {
-		v.Actions = append(v.Actions, ActionSpec{Title: a.Title, Owner: a.Owner, Due: a.Due.In(d.loc)})
+	if c.w != nil {
+		for _, a := range v.Actions {
+			acts = append(acts, actionJSON(a))
+		}
+		if len(acts) == 0 {
+			return
+		}
 	}
-	v.NoActions, v.Next = d.str("no_actions"), d.time("next")
-	return nil
+	c.json("actions", &acts)
+	if c.d != nil {
+		for _, a := range acts {
+			v.Actions = append(v.Actions, ActionSpec{Title: a.Title, Owner: a.Owner, Due: a.Due.In(c.d.loc)})
+		}
+	}
 }
 
 var _ = register[evMeeting]()

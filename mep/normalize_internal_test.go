@@ -37,13 +37,7 @@ func utcTimes(v reflect.Value) reflect.Value {
 			return reflect.ValueOf(t.UTC())
 		}
 		m := map[string]any{}
-		for i := 0; i < v.NumField(); i++ {
-			f := v.Type().Field(i)
-			if !f.IsExported() {
-				continue
-			}
-			m[f.Name] = utcTimes(v.Field(i)).Interface()
-		}
+		exportedFields(m, v)
 		return reflect.ValueOf(m)
 	case reflect.Slice:
 		if v.IsNil() || v.Len() == 0 {
@@ -65,4 +59,19 @@ func utcTimes(v reflect.Value) reflect.Value {
 		return reflect.ValueOf(m)
 	}
 	return v
+}
+
+// exportedFields adds the exported fields of the struct v to m, those of
+// embedded structs (of exported or unexported types) as v's own, as Go
+// promotes them.
+func exportedFields(m map[string]any, v reflect.Value) {
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Type().Field(i)
+		switch {
+		case f.Anonymous && f.Type.Kind() == reflect.Struct:
+			exportedFields(m, v.Field(i))
+		case f.IsExported():
+			m[f.Name] = utcTimes(v.Field(i)).Interface()
+		}
+	}
 }

@@ -33,16 +33,14 @@ type evOptions struct {
 
 func (*evOptions) kind() string      { return "options" }
 func (v *evOptions) when() time.Time { return v.At }
-func (v *evOptions) put(w *enc) {
-	w.by(v.By)
-	w.text(v.Reason)
-	w.json("options", &v.Options)
-}
-func (v *evOptions) get(d *dec) error {
-	v.At, v.By, v.Reason = d.e.At.In(d.loc), d.by(), d.text()
-	d.json("options", &v.Options)
-	v.Options.loc = zone(v.Options.Zone, time.UTC)
-	return nil
+func (v *evOptions) fields(c codec) {
+	c.at(&v.At)
+	c.by(&v.By)
+	c.text(&v.Reason)
+	c.json("options", &v.Options)
+	if c.d != nil {
+		v.Options.loc = zone(v.Options.Zone, time.UTC)
+	}
 }
 
 var _ = register[evOptions]()

@@ -69,16 +69,17 @@ type evRollout struct {
 
 func (*evRollout) kind() string      { return "rollout" }
 func (v *evRollout) when() time.Time { return v.At }
-func (v *evRollout) put(w *enc) {
-	w.by(v.By)
-	w.str("rollout", v.Name)
-	w.time("t0", v.T0)
-	w.json("spec", v.Spec)
-}
-func (v *evRollout) get(d *dec) error {
-	v.At, v.By, v.Name = d.e.At.In(d.loc), d.by(), d.need("rollout")
-	d.need("t0")
-	v.T0 = d.time("t0")
+func (v *evRollout) fields(c codec) {
+	c.at(&v.At)
+	c.by(&v.By)
+	c.need("rollout", &v.Name)
+	c.require("t0")
+	c.time("t0", &v.T0)
+	if c.w != nil {
+		c.w.json("spec", v.Spec)
+		return
+	}
+	d := c.d
 	// Size the runbook once: encoding/json appends to the slice it is
 	// given, and a runbook may have thousands of steps.
 	v.Spec.Runbook = make([]Step, 0, strings.Count(d.need("spec"), `{"id":`))
@@ -87,7 +88,6 @@ func (v *evRollout) get(d *dec) error {
 	if loc := zone(v.Spec.Zone, d.loc); loc != nil {
 		v.T0 = v.T0.In(loc)
 	}
-	return nil
 }
 
 var _ = register[evRollout]()
@@ -186,27 +186,17 @@ func (v *evRollout) apply(st *state) {
 
 // evReschedule moves a rollout's T0.
 type evReschedule struct {
-	At         time.Time
-	Rollout    string
-	T0         time.Time
-	By, Reason string
+	rolloutAct
+	T0 time.Time
 
 	run *checklist.Run // the readiness run moved, made by check, taken by apply
 }
 
-func (*evReschedule) kind() string      { return "rollout.reschedule" }
-func (v *evReschedule) when() time.Time { return v.At }
-func (v *evReschedule) put(w *enc) {
-	w.by(v.By)
-	w.text(v.Reason)
-	w.str("rollout", v.Rollout)
-	w.time("t0", v.T0)
-}
-func (v *evReschedule) get(d *dec) error {
-	v.At, v.By, v.Reason, v.Rollout = d.e.At.In(d.loc), d.by(), d.text(), d.need("rollout")
-	d.need("t0")
-	v.T0 = d.time("t0")
-	return nil
+func (*evReschedule) kind() string { return "rollout.reschedule" }
+func (v *evReschedule) fields(c codec) {
+	v.rolloutAct.fields(c)
+	c.require("t0")
+	c.time("t0", &v.T0)
 }
 
 var _ = register[evReschedule]()
@@ -246,19 +236,25 @@ func (v *evReschedule) apply(st *state) {
 	r.override = nil
 }
 
-// evOverride is a break-glass request.
-type evOverride struct {
+// rolloutAct is what most facts about a rollout say: when, which
+// rollout, who and why (the entry's text).
+type rolloutAct struct {
 	At                  time.Time
 	Rollout, By, Reason string
 }
 
-func (*evOverride) kind() string      { return "override" }
-func (v *evOverride) when() time.Time { return v.At }
-func (v *evOverride) put(w *enc)      { w.by(v.By); w.text(v.Reason); w.str("rollout", v.Rollout) }
-func (v *evOverride) get(d *dec) error {
-	v.At, v.By, v.Reason, v.Rollout = d.e.At.In(d.loc), d.by(), d.text(), d.need("rollout")
-	return nil
+func (v *rolloutAct) when() time.Time { return v.At }
+func (v *rolloutAct) fields(c codec) {
+	c.at(&v.At)
+	c.by(&v.By)
+	c.text(&v.Reason)
+	c.need("rollout", &v.Rollout)
 }
+
+// evOverride is a break-glass request.
+type evOverride struct{ rolloutAct }
+
+func (*evOverride) kind() string { return "override" }
 
 var _ = register[evOverride]()
 
@@ -284,10 +280,11 @@ type evNote struct {
 
 func (*evNote) kind() string      { return "note" }
 func (v *evNote) when() time.Time { return v.At }
-func (v *evNote) put(w *enc)      { w.by(v.By); w.text(v.Text); w.str("rollout", v.Rollout) }
-func (v *evNote) get(d *dec) error {
-	v.At, v.By, v.Text, v.Rollout = d.e.At.In(d.loc), d.by(), d.text(), d.str("rollout")
-	return nil
+func (v *evNote) fields(c codec) {
+	c.at(&v.At)
+	c.by(&v.By)
+	c.text(&v.Text)
+	c.str("rollout", &v.Rollout)
 }
 
 var _ = register[evNote]()

@@ -44,17 +44,13 @@ type evPolicies struct {
 
 func (*evPolicies) kind() string      { return "rollout.policies" }
 func (v *evPolicies) when() time.Time { return v.At }
-func (v *evPolicies) put(w *enc) {
-	w.by(v.By)
-	w.text(v.Reason)
-	w.str("rollout", v.Rollout)
-	w.str("policy_file", v.File)
-	w.list("code", v.Code)
-}
-func (v *evPolicies) get(d *dec) error {
-	v.At, v.By, v.Reason = d.e.At.In(d.loc), d.by(), d.text()
-	v.Rollout, v.File, v.Code = d.need("rollout"), d.str("policy_file"), d.list("code")
-	return nil
+func (v *evPolicies) fields(c codec) {
+	c.at(&v.At)
+	c.by(&v.By)
+	c.text(&v.Reason)
+	c.need("rollout", &v.Rollout)
+	c.str("policy_file", &v.File)
+	c.list("code", &v.Code)
 }
 
 var _ = register[evPolicies]()

@@ -407,17 +407,19 @@ type recorded struct {
 
 func (*evProject) kind() string      { return "project" }
 func (v *evProject) when() time.Time { return v.At }
-func (v *evProject) put(w *enc) {
-	w.by(v.By)
-	w.text(v.Name)
-	w.bool("rollouts_only", v.RolloutsOnly)
-	w.str("reason", v.Reason)
-	if v.Options != nil {
-		w.json("options", v.Options)
+func (v *evProject) fields(c codec) {
+	c.at(&v.At)
+	c.by(&v.By)
+	c.text(&v.Name)
+	c.bool("rollouts_only", &v.RolloutsOnly)
+	c.str("reason", &v.Reason)
+	if c.w != nil {
+		if v.Options != nil {
+			c.w.json("options", v.Options)
+		}
+		return
 	}
-}
-func (v *evProject) get(d *dec) error {
-	v.At, v.By, v.Name, v.RolloutsOnly, v.Reason = d.e.At.In(d.loc), d.by(), d.text(), d.bool("rollouts_only"), d.str("reason")
+	d := c.d
 	if strings.TrimSpace(v.Name) == "" {
 		d.fail("text", "", "no project name")
 	}
@@ -428,7 +430,6 @@ func (v *evProject) get(d *dec) error {
 			d.fail("options", v.Options.Zone, "unknown time zone")
 		}
 	}
-	return nil
 }
 
 var _ = register[evProject]()
@@ -461,13 +462,13 @@ type evOptOut struct {
 
 func (*evOptOut) kind() string      { return "freeze.opt-out" }
 func (v *evOptOut) when() time.Time { return v.At }
-func (v *evOptOut) put(w *enc)      { w.by(v.By); w.text(v.Reason) }
-func (v *evOptOut) get(d *dec) error {
-	v.At, v.By, v.Reason = d.e.At.In(d.loc), d.by(), d.text()
-	if strings.TrimSpace(v.Reason) == "" {
-		d.fail("text", "", "no reason")
+func (v *evOptOut) fields(c codec) {
+	c.at(&v.At)
+	c.by(&v.By)
+	c.text(&v.Reason)
+	if c.d != nil && strings.TrimSpace(v.Reason) == "" {
+		c.d.fail("text", "", "no reason")
 	}
-	return nil
 }
 
 var _ = register[evOptOut]()

@@ -81,16 +81,30 @@ type evRehearsal struct {
 
 func (*evRehearsal) kind() string      { return "rehearsal" }
 func (v *evRehearsal) when() time.Time { return v.At }
-func (v *evRehearsal) put(w *enc) {
-	w.by(v.By)
-	w.str("rollout", v.Rollout)
+func (v *evRehearsal) fields(c codec) {
 	rh := &v.Run
-	w.str("environment", rh.Environment)
-	w.bool("production_like", rh.ProductionLike)
-	w.bool("partial", rh.Partial)
-	w.bool("rollback", rh.Rollback)
-	w.str("why", rh.Why)
-	w.json("steps", spansOf(rh.Summary))
+	c.at(&v.At)
+	c.by(&v.By)
+	c.str("rollout", &v.Rollout)
+	c.str("environment", &rh.Environment)
+	c.bool("production_like", &rh.ProductionLike)
+	c.bool("partial", &rh.Partial)
+	c.bool("rollback", &rh.Rollback)
+	c.str("why", &rh.Why)
+	if c.w != nil {
+		c.w.json("steps", spansOf(rh.Summary))
+		return
+	}
+	d := c.d
+	var spans []spanJSON
+	d.json("steps", &spans)
+	if d.err != nil {
+		return
+	}
+	rh.Summary = summarizeSpans(spans, d.loc)
+	if len(spans) == 0 {
+		d.fail("steps", "", "no step")
+	}
 }
 
 // spansOf returns the attempts of a run as the record keeps them.
@@ -100,21 +114,6 @@ func spansOf(s timeline.Summary) []spanJSON {
 		spans[i] = spanJSON{sp.Step, sp.Actor, sp.Start, sp.End, sp.Impact, sp.Outcome}
 	}
 	return spans
-}
-func (v *evRehearsal) get(d *dec) error {
-	v.At, v.By, v.Rollout = d.e.At.In(d.loc), d.by(), d.str("rollout")
-	rh := &v.Run
-	rh.Environment, rh.ProductionLike, rh.Partial, rh.Rollback, rh.Why = d.str("environment"), d.bool("production_like"), d.bool("partial"), d.bool("rollback"), d.str("why")
-	var spans []spanJSON
-	d.json("steps", &spans)
-	if d.err != nil {
-		return nil
-	}
-	rh.Summary = summarizeSpans(spans, d.loc)
-	if len(spans) == 0 {
-		d.fail("steps", "", "no step")
-	}
-	return nil
 }
 
 // summarizeSpans rebuilds the summary of a run from its attempts.

@@ -103,7 +103,7 @@ func (rs Resources) Remove(kind ResourceKind, name, by, reason string) error {
 
 func (rs Resources) change(kind ResourceKind, name, by, reason string, remove bool) error {
 	ev := &evResource{Rollout: rs.r.name, Kind: kind, Name: name, By: by, Reason: reason, Removed: remove}
-	if err := ev.fields(); err != nil {
+	if err := ev.validate(); err != nil {
 		return err
 	}
 	ev.At = rs.r.p.now()
@@ -130,25 +130,20 @@ type evResource struct {
 
 func (*evResource) kind() string      { return "resource" }
 func (v *evResource) when() time.Time { return v.At }
-func (v *evResource) put(w *enc) {
-	w.by(v.By)
-	w.text(v.Reason)
-	w.str("rollout", v.Rollout)
-	w.str("type", string(v.Kind))
-	w.str("name", v.Name)
-	w.bool("removed", v.Removed)
-}
-func (v *evResource) get(d *dec) error {
-	v.At, v.By, v.Reason = d.e.At.In(d.loc), d.by(), d.text()
-	v.Rollout, v.Kind, v.Name = d.need("rollout"), ResourceKind(d.need("type")), d.need("name")
-	v.Removed = d.bool("removed")
-	return nil
+func (v *evResource) fields(c codec) {
+	c.at(&v.At)
+	c.by(&v.By)
+	c.text(&v.Reason)
+	c.need("rollout", &v.Rollout)
+	c.need("type", (*string)(&v.Kind))
+	c.need("name", &v.Name)
+	c.bool("removed", &v.Removed)
 }
 
 var _ = register[evResource]()
 
-// fields checks what the event says by itself.
-func (v *evResource) fields() error {
+// validate checks what the event says by itself.
+func (v *evResource) validate() error {
 	if err := checkResource(v.Kind, v.Name); err != nil {
 		return err
 	}
@@ -174,7 +169,7 @@ func (v *evResource) check(st *state) error {
 	if err != nil {
 		return err
 	}
-	if err := v.fields(); err != nil {
+	if err := v.validate(); err != nil {
 		return err
 	}
 	if !st.people.knows(v.By) {

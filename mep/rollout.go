@@ -420,7 +420,7 @@ func (r *Rollout) Reschedule(t0 time.Time, by, reason string) error {
 	case strings.TrimSpace(reason) == "":
 		return fieldErr("reschedule.reason", reason, "empty: say why T0 moves")
 	}
-	return r.p.record(&evReschedule{At: r.p.now(), Rollout: r.name, T0: t0.Round(0), By: by, Reason: reason})
+	return r.p.record(&evReschedule{rolloutAct: rolloutAct{At: r.p.now(), Rollout: r.name, By: by, Reason: reason}, T0: t0.Round(0)})
 }
 
 // Override records a break-glass request: By, a member of the go-live
@@ -438,7 +438,7 @@ func (g GoNoGo) Override(by, reason string) error {
 	case strings.TrimSpace(reason) == "":
 		return fieldErr("override.reason", reason, "empty")
 	}
-	return r.p.record(&evOverride{At: r.p.now(), Rollout: r.name, By: by, Reason: reason})
+	return r.p.record(&evOverride{rolloutAct{At: r.p.now(), Rollout: r.name, By: by, Reason: reason}})
 }
 
 // Note records free text about the rollout, at the project's clock.

@@ -35,20 +35,21 @@ type evStep struct {
 
 func (*evStep) kind() string      { return "step" }
 func (v *evStep) when() time.Time { return v.At }
-func (v *evStep) put(w *enc) {
-	w.by(v.By)
-	w.text(v.Reason)
-	w.str("rollout", v.Rollout)
-	w.str("step", v.Step)
-	w.str("event", v.Event)
-	if v.Event == stepEnd {
-		w.str("outcome", v.Outcome.String())
+func (v *evStep) fields(c codec) {
+	c.at(&v.At)
+	c.by(&v.By)
+	c.text(&v.Reason)
+	c.need("rollout", &v.Rollout)
+	c.need("step", &v.Step)
+	c.need("event", &v.Event)
+	c.bool("rollback", &v.Rollback)
+	if c.w != nil {
+		if v.Event == stepEnd {
+			c.w.str("outcome", v.Outcome.String())
+		}
+		return
 	}
-	w.bool("rollback", v.Rollback)
-}
-func (v *evStep) get(d *dec) error {
-	v.At, v.By, v.Reason = d.e.At.In(d.loc), d.by(), d.text()
-	v.Rollout, v.Step, v.Event, v.Rollback = d.need("rollout"), d.need("step"), d.need("event"), d.bool("rollback")
+	d := c.d
 	switch v.Event {
 	case stepStart, stepSkip:
 	case stepEnd:
@@ -60,7 +61,6 @@ func (v *evStep) get(d *dec) error {
 	default:
 		d.fail("event", v.Event, "not start, end or skip")
 	}
-	return nil
 }
 
 var _ = register[evStep]()
@@ -237,18 +237,9 @@ func (r *rollout) applyStep(v *evStep) {
 }
 
 // evRollback is the decision to roll a cutover back: who, why, when.
-type evRollback struct {
-	At                  time.Time
-	Rollout, By, Reason string
-}
+type evRollback struct{ rolloutAct }
 
-func (*evRollback) kind() string      { return "rollback" }
-func (v *evRollback) when() time.Time { return v.At }
-func (v *evRollback) put(w *enc)      { w.by(v.By); w.text(v.Reason); w.str("rollout", v.Rollout) }
-func (v *evRollback) get(d *dec) error {
-	v.At, v.By, v.Reason, v.Rollout = d.e.At.In(d.loc), d.by(), d.text(), d.need("rollout")
-	return nil
-}
+func (*evRollback) kind() string { return "rollback" }
 
 var _ = register[evRollback]()
 
@@ -290,10 +281,10 @@ type evFinish struct {
 
 func (*evFinish) kind() string      { return "cutover.finish" }
 func (v *evFinish) when() time.Time { return v.At }
-func (v *evFinish) put(w *enc)      { w.by(v.By); w.str("rollout", v.Rollout) }
-func (v *evFinish) get(d *dec) error {
-	v.At, v.By, v.Rollout = d.e.At.In(d.loc), d.by(), d.need("rollout")
-	return nil
+func (v *evFinish) fields(c codec) {
+	c.at(&v.At)
+	c.by(&v.By)
+	c.need("rollout", &v.Rollout)
 }
 
 var _ = register[evFinish]()
@@ -347,21 +338,14 @@ func (v *evFinish) apply(st *state) { st.byName[v.Rollout].finished = v }
 // evAccept accepts a failed functional test with a reason, so that the
 // review gate may pass.
 type evAccept struct {
-	At                        time.Time
-	Rollout, Step, By, Reason string
+	rolloutAct
+	Step string
 }
 
-func (*evAccept) kind() string      { return "failure.accept" }
-func (v *evAccept) when() time.Time { return v.At }
-func (v *evAccept) put(w *enc) {
-	w.by(v.By)
-	w.text(v.Reason)
-	w.str("rollout", v.Rollout)
-	w.str("step", v.Step)
-}
-func (v *evAccept) get(d *dec) error {
-	v.At, v.By, v.Reason, v.Rollout, v.Step = d.e.At.In(d.loc), d.by(), d.text(), d.need("rollout"), d.need("step")
-	return nil
+func (*evAccept) kind() string { return "failure.accept" }
+func (v *evAccept) fields(c codec) {
+	v.rolloutAct.fields(c)
+	c.need("step", &v.Step)
 }
 
 var _ = register[evAccept]()

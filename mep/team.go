@@ -265,27 +265,26 @@ type evMember struct {
 
 func (*evMember) kind() string      { return "member" }
 func (v *evMember) when() time.Time { return v.At }
-func (v *evMember) put(w *enc) {
-	w.by(v.By)
-	w.text(v.Member.Name)
+func (v *evMember) fields(c codec) {
+	c.at(&v.At)
+	c.by(&v.By)
+	c.text(&v.Member.Name)
+	c.str("contact", &v.Member.Contact)
 	roles := make([]string, len(v.Member.Roles))
 	for i, r := range v.Member.Roles {
 		roles[i] = r.String()
 	}
-	w.list("roles", roles)
-	w.str("contact", v.Member.Contact)
-}
-func (v *evMember) get(d *dec) error {
-	v.At, v.By = d.e.At.In(d.loc), d.by()
-	v.Member = Member{Name: d.text(), Contact: d.str("contact")}
-	for _, s := range d.list("roles") {
+	c.list("roles", &roles)
+	if c.d == nil {
+		return
+	}
+	for _, s := range roles {
 		r, err := ParseRole(s)
 		if err != nil {
-			d.fail("roles", s, "unknown role")
+			c.d.fail("roles", s, "unknown role")
 		}
 		v.Member.Roles = append(v.Member.Roles, r)
 	}
-	return nil
 }
 
 var _ = register[evMember]()
@@ -313,14 +312,11 @@ type evTeam struct {
 
 func (*evTeam) kind() string      { return "team" }
 func (v *evTeam) when() time.Time { return v.At }
-func (v *evTeam) put(w *enc) {
-	w.by(v.By)
-	w.list("names", v.Names)
-	w.bool("guests", v.Guests)
-}
-func (v *evTeam) get(d *dec) error {
-	v.At, v.By, v.Names, v.Guests = d.e.At.In(d.loc), d.by(), d.list("names"), d.bool("guests")
-	return nil
+func (v *evTeam) fields(c codec) {
+	c.at(&v.At)
+	c.by(&v.By)
+	c.list("names", &v.Names)
+	c.bool("guests", &v.Guests)
 }
 
 var _ = register[evTeam]()
@@ -353,10 +349,10 @@ type evContact struct {
 
 func (*evContact) kind() string      { return "mco-contact" }
 func (v *evContact) when() time.Time { return v.At }
-func (v *evContact) put(w *enc)      { w.by(v.By); w.str("name", v.Name) }
-func (v *evContact) get(d *dec) error {
-	v.At, v.By, v.Name = d.e.At.In(d.loc), d.by(), d.need("name")
-	return nil
+func (v *evContact) fields(c codec) {
+	c.at(&v.At)
+	c.by(&v.By)
+	c.need("name", &v.Name)
 }
 
 var _ = register[evContact]()

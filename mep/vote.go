@@ -143,23 +143,20 @@ type evVote struct {
 
 func (*evVote) kind() string      { return "vote" }
 func (v *evVote) when() time.Time { return v.At }
-func (v *evVote) put(w *enc) {
-	w.by(v.Vote.By)
-	w.text(v.Vote.Reason)
-	w.str("rollout", v.Rollout)
-	w.str("role", v.Vote.Role.String())
-	w.str("verdict", v.Vote.Verdict.String())
-	w.time("t0", v.Vote.T0)
-	w.str("digest", v.Vote.Digest)
-}
-func (v *evVote) get(d *dec) error {
-	v.At, v.Rollout = d.e.At.In(d.loc), d.need("rollout")
-	v.Vote = Vote{By: d.by(), Reason: d.text(), At: v.At, T0: d.time("t0"), Digest: d.str("digest")}
-	d.need("role")
-	d.text2("role", &v.Vote.Role)
-	d.need("verdict")
-	d.text2("verdict", &v.Vote.Verdict)
-	return nil
+func (v *evVote) fields(c codec) {
+	c.at(&v.At)
+	c.need("rollout", &v.Rollout)
+	c.by(&v.Vote.By)
+	c.text(&v.Vote.Reason)
+	c.time("t0", &v.Vote.T0)
+	c.str("digest", &v.Vote.Digest)
+	c.require("role")
+	c.enum("role", &v.Vote.Role)
+	c.require("verdict")
+	c.enum("verdict", &v.Vote.Verdict)
+	if c.d != nil {
+		v.Vote.At = v.At
+	}
 }
 
 var _ = register[evVote]()

@@ -54,72 +54,96 @@ func Check(t *testing.T, b *Browser, p Page) {
 			t.Fatalf("%s at %s: %v", p.Name, w.name, err)
 		}
 		where := p.Name + " at " + w.name + " (" + strconv.Itoa(w.width) + " px)"
-		if l.ScrollWidth > l.Viewport+0.5 {
-			t.Errorf("%s: the page scrolls sideways: %g px wide in a %g px window", where, l.ScrollWidth, l.Viewport)
-		}
-		if len(l.Overflowing) > 0 {
-			t.Errorf("%s: sticking out of the page: %s", where, list(l.Overflowing))
-		}
-		if l.Chart == nil {
-			t.Errorf("%s: no chart", where)
-		} else {
-			c := l.Chart
-			if c.Left < -0.5 || c.Right > l.Viewport+0.5 {
-				t.Errorf("%s: the chart spans %g to %g px, outside the page", where, c.Left, c.Right)
-			}
-			if c.ScrollWidth > c.ClientWidth+1 {
-				t.Errorf("%s: the chart is %g px wide in a %g px box: cut off", where, c.ScrollWidth, c.ClientWidth)
-			}
-		}
-		if len(l.OutsideChart) > 0 {
-			t.Errorf("%s: outside the chart: %s", where, list(l.OutsideChart))
-		}
-		if len(l.Overlaps) > 0 {
-			t.Errorf("%s: overlapping texts: %s", where, list(l.Overlaps))
-		}
-		if p.LastLabel != "" {
-			if len(l.Labels) == 0 || plain(l.Labels[len(l.Labels)-1]) != plain(p.LastLabel) {
-				last := ""
-				if len(l.Labels) > 0 {
-					last = l.Labels[len(l.Labels)-1]
-				}
-				t.Errorf("%s: the chart's last label is %q, want %q", where, last, p.LastLabel)
-			}
-		}
+		checkLayout(t, where, l, p.LastLabel)
 		if !w.print {
-			for _, f := range l.Fonts {
-				if f.Size < MinFont {
-					t.Errorf("%s: chart texts %s are %g px, less than %d", where, f.Selector, f.Size, MinFont)
-				}
-			}
-			if os.Getenv(ShotsEnv) == "" {
-				continue // screenshots are for people; nobody asked
-			}
-			// The whole page, up to a height a PNG viewer still opens.
-			height := min(max(int(l.Height), 600), 16000)
-			if shot, err := b.Screenshot(ctx, p.HTML, w.width, height); err != nil {
-				t.Errorf("%s: %v", where, err)
-			} else {
-				Keep(t, p.Name+"-"+strconv.Itoa(w.width)+".png", shot)
-			}
+			checkScreen(t, ctx, b, p, where, w.width, l)
 		}
 	}
 	for _, paper := range []string{A4, Letter} {
-		pdf, text, err := b.PDF(ctx, p.HTML, paper)
-		if err != nil {
-			t.Fatalf("%s on %s: %v", p.Name, paper, err)
+		checkPrinted(t, ctx, b, p, paper)
+	}
+}
+
+// checkLayout fails t, naming where, when the page laid out as l scrolls
+// sideways, when something sticks out of it, when its chart is missing,
+// outside it or cut off, when texts stick out of the chart or overlap, or
+// when the chart's last label is not lastLabel ("": not checked).
+func checkLayout(t *testing.T, where string, l *Layout, lastLabel string) {
+	t.Helper()
+	if l.ScrollWidth > l.Viewport+0.5 {
+		t.Errorf("%s: the page scrolls sideways: %g px wide in a %g px window", where, l.ScrollWidth, l.Viewport)
+	}
+	if len(l.Overflowing) > 0 {
+		t.Errorf("%s: sticking out of the page: %s", where, list(l.Overflowing))
+	}
+	if l.Chart == nil {
+		t.Errorf("%s: no chart", where)
+	} else {
+		c := l.Chart
+		if c.Left < -0.5 || c.Right > l.Viewport+0.5 {
+			t.Errorf("%s: the chart spans %g to %g px, outside the page", where, c.Left, c.Right)
 		}
-		Keep(t, p.Name+"-"+paper+".pdf", pdf)
-		for _, e := range strandedHeadings(p.HTML, text) {
-			t.Errorf("%s printed on %s: the heading %q ends page %d, away from what it introduces", p.Name, paper, e.heading, e.page)
+		if c.ScrollWidth > c.ClientWidth+1 {
+			t.Errorf("%s: the chart is %g px wide in a %g px box: cut off", where, c.ScrollWidth, c.ClientWidth)
 		}
-		// Without any blank: a narrow column wraps "rollout-999" after
-		// its hyphen, and pdftotext gives the line break back.
-		flat := squeeze(text)
-		for _, want := range append([]string{p.LastLabel}, p.InPDF...) {
-			if want != "" && !strings.Contains(flat, squeeze(want)) {
-				t.Errorf("%s printed on %s: %q is not in the PDF's text", p.Name, paper, want)
+	}
+	if len(l.OutsideChart) > 0 {
+		t.Errorf("%s: outside the chart: %s", where, list(l.OutsideChart))
+	}
+	if len(l.Overlaps) > 0 {
+		t.Errorf("%s: overlapping texts: %s", where, list(l.Overlaps))
+	}
+	if lastLabel != "" {
+		if len(l.Labels) == 0 || plain(l.Labels[len(l.Labels)-1]) != plain(lastLabel) {
+			last := ""
+			if len(l.Labels) > 0 {
+				last = l.Labels[len(l.Labels)-1]
 			}
+			t.Errorf("%s: the chart's last label is %q, want %q", where, last, lastLabel)
+		}
+	}
+}
+
+// checkScreen fails t, naming where, when the chart's texts of the page
+// laid out as l at width are smaller than MinFont; with ShotsEnv set, it
+// keeps a screenshot of the page.
+func checkScreen(t *testing.T, ctx context.Context, b *Browser, p Page, where string, width int, l *Layout) {
+	t.Helper()
+	for _, f := range l.Fonts {
+		if f.Size < MinFont {
+			t.Errorf("%s: chart texts %s are %g px, less than %d", where, f.Selector, f.Size, MinFont)
+		}
+	}
+	if os.Getenv(ShotsEnv) == "" {
+		return // screenshots are for people; nobody asked
+	}
+	// The whole page, up to a height a PNG viewer still opens.
+	height := min(max(int(l.Height), 600), 16000)
+	if shot, err := b.Screenshot(ctx, p.HTML, width, height); err != nil {
+		t.Errorf("%s: %v", where, err)
+	} else {
+		Keep(t, p.Name+"-"+strconv.Itoa(width)+".png", shot)
+	}
+}
+
+// checkPrinted prints p on paper and fails t when a page ends with a
+// heading or when the PDF's text lacks p.LastLabel or one of p.InPDF.
+func checkPrinted(t *testing.T, ctx context.Context, b *Browser, p Page, paper string) {
+	t.Helper()
+	pdf, text, err := b.PDF(ctx, p.HTML, paper)
+	if err != nil {
+		t.Fatalf("%s on %s: %v", p.Name, paper, err)
+	}
+	Keep(t, p.Name+"-"+paper+".pdf", pdf)
+	for _, e := range strandedHeadings(p.HTML, text) {
+		t.Errorf("%s printed on %s: the heading %q ends page %d, away from what it introduces", p.Name, paper, e.heading, e.page)
+	}
+	// Without any blank: a narrow column wraps "rollout-999" after
+	// its hyphen, and pdftotext gives the line break back.
+	flat := squeeze(text)
+	for _, want := range append([]string{p.LastLabel}, p.InPDF...) {
+		if want != "" && !strings.Contains(flat, squeeze(want)) {
+			t.Errorf("%s printed on %s: %q is not in the PDF's text", p.Name, paper, want)
 		}
 	}
 }

@@ -62,30 +62,66 @@ func pct(f float64) string {
 // at the chart's end: the drift's measure (Drift.At) when it is later than
 // the last entry.
 func (r *Report) chart(titles map[string]Step) *chart {
-	a := &r.Actual
-	steps := a.Steps
+	steps := r.Actual.Steps
 	more := 0
 	if len(steps) > ChartSteps {
 		steps, more = steps[:ChartSteps], len(steps)-ChartSteps
 	}
-	// The rehearsal's successful attempt of each step, and the attempt of
-	// each actual step to draw it under: its last one.
-	var reh map[string]time.Duration
-	last := make(map[string]int, len(steps))
-	if r.Rehearsal != nil {
-		reh = make(map[string]time.Duration, len(r.Rehearsal.Steps))
-		for i := range r.Rehearsal.Steps {
-			sp := &r.Rehearsal.Steps[i]
-			if !sp.Open && sp.Outcome == timeline.Done {
-				reh[sp.Step] = sp.Duration
-			}
-		}
-		for i := range a.Steps {
-			last[a.Steps[i].Step] = i
+	reh := r.rehearsalBars()
+	t0, t1 := r.stepsExtent(steps, reh)
+	runEnd := t1 // where running steps end
+	c := &chart{More: more, Rows: make([]chartRow, 0, len(steps))}
+	var lines []chartLine
+	t0, t1, lines, c.Notes = r.chartLines(t0, t1)
+	sc := scale{t0: t0, span: float64(t1.Sub(t0))}
+	c.Ticks = r.ticks(t0, t1, sc.x)
+	c.Grid = r.gridHTML(lines, sc)
+	for i := range steps {
+		c.Rows = append(c.Rows, r.stepRow(titles, &steps[i], i, runEnd, reh, sc))
+	}
+	c.Legend = r.chartLegend(lines)
+	return c
+}
+
+// rehearsalBars holds the rehearsal's successful attempt of each step, and
+// the attempt of each actual step to draw it under: its last one.
+type rehearsalBars struct {
+	dur  map[string]time.Duration // by step; nil without a rehearsal
+	last map[string]int           // index in r.Actual.Steps, by step; nil without a rehearsal
+}
+
+// rehearsalBars returns the rehearsal bars of r; none without a rehearsal.
+func (r *Report) rehearsalBars() rehearsalBars {
+	if r.Rehearsal == nil {
+		return rehearsalBars{}
+	}
+	a := &r.Actual
+	rb := rehearsalBars{dur: make(map[string]time.Duration, len(r.Rehearsal.Steps)), last: make(map[string]int, len(a.Steps))}
+	for i := range r.Rehearsal.Steps {
+		sp := &r.Rehearsal.Steps[i]
+		if !sp.Open && sp.Outcome == timeline.Done {
+			rb.dur[sp.Step] = sp.Duration
 		}
 	}
+	for i := range a.Steps {
+		rb.last[a.Steps[i].Step] = i
+	}
+	return rb
+}
 
-	t0, t1 := a.Start, a.End
+// under returns the length of the rehearsal bar drawn under sp, the i-th
+// attempt of r.Actual, and whether one is.
+func (rb rehearsalBars) under(sp *timeline.Span, i int) (time.Duration, bool) {
+	d, ok := rb.dur[sp.Step]
+	return d, ok && rb.last[sp.Step] == i
+}
+
+// stepsExtent returns the instants the steps drawn and their rehearsal
+// bars span, at least a minute; it ends at the drift's measure when steps
+// are running and it is later.
+func (r *Report) stepsExtent(steps []timeline.Span, reh rehearsalBars) (t0, t1 time.Time) {
+	a := &r.Actual
+	t0, t1 = a.Start, a.End
 	if r.Drift != nil && a.Open > 0 && r.Drift.At.After(t1) {
 		t1 = r.Drift.At
 	}
@@ -97,7 +133,7 @@ func (r *Report) chart(titles map[string]Step) *chart {
 		if sp.End.After(t1) {
 			t1 = sp.End
 		}
-		if d, ok := reh[sp.Step]; ok && last[sp.Step] == i {
+		if d, ok := reh.under(sp, i); ok {
 			if e := sp.Start.Add(d); e.After(t1) {
 				t1 = e
 			}
@@ -106,59 +142,76 @@ func (r *Report) chart(titles map[string]Step) *chart {
 	if !t1.After(t0) {
 		t1 = t0.Add(time.Minute)
 	}
-	runEnd := t1 // where running steps end
-	// T0, the planned end and the expected end widen the chart; the
-	// window's end too, unless that would more than double its span: it is
-	// then said in words under it.
-	c := &chart{More: more, Rows: make([]chartRow, 0, len(steps))}
-	type line struct {
-		at           time.Time
-		class, label string
-	}
-	var lines []line
+	return t0, t1
+}
+
+// chartLine is a vertical line across the chart at an instant, with its
+// CSS class and its label in the legend.
+type chartLine struct {
+	at           time.Time
+	class, label string
+}
+
+// chartLines returns the lines of T0, the planned end, the expected end and
+// the window's end, and the chart's span t0 to t1 widened to show them. The
+// window's end does not widen it when that would more than double its span:
+// it is then said in the notes.
+func (r *Report) chartLines(t0, t1 time.Time) (time.Time, time.Time, []chartLine, []string) {
+	var lines []chartLine
+	var notes []string
 	expectedEnd := time.Time{}
 	if r.Outcome == Running && r.Drift != nil {
 		expectedEnd = r.Drift.ExpectedEnd
 	}
-	widen := func(m line) {
-		if m.at.Before(t0) {
-			t0 = m.at
-		}
-		if m.at.After(t1) {
-			t1 = m.at
-		}
+	widen := func(m chartLine) {
+		t0, t1 = minTime(t0, m.at), maxTime(t1, m.at)
 		lines = append(lines, m)
 	}
-	for _, m := range []line{{r.T0, "m-t0", "T0"}, {r.PlannedEnd, "m-planned", "planned end"}, {expectedEnd, "m-expected", "expected end"}} {
+	for _, m := range []chartLine{{r.T0, "m-t0", "T0"}, {r.PlannedEnd, "m-planned", "planned end"}, {expectedEnd, "m-expected", "expected end"}} {
 		if !m.at.IsZero() {
 			widen(m)
 		}
 	}
 	if w := r.WindowEnd; !w.IsZero() {
-		m := line{w, "m-window", "window end"}
+		m := chartLine{w, "m-window", "window end"}
 		if lo, hi := minTime(t0, w), maxTime(t1, w); hi.Sub(lo) > 2*t1.Sub(t0) {
-			c.Notes = append(c.Notes, m.label+" "+r.clock(w)+" is outside the chart")
+			notes = append(notes, m.label+" "+r.clock(w)+" is outside the chart")
 		} else {
 			widen(m)
 		}
 	}
-	spanD := float64(t1.Sub(t0))
-	x := func(t time.Time) float64 { return float64(t.Sub(t0)) / spanD }
-	w := func(from, to time.Time) float64 { return max(x(to)-x(from), 0.003) }
+	return t0, t1, lines, notes
+}
 
-	c.Ticks = r.ticks(t0, t1, x)
+// scale places instants on the plot, in fractions of its width.
+type scale struct {
+	t0   time.Time // the plot's left edge
+	span float64   // the plot's width, in nanoseconds
+}
 
+// x returns the position of t.
+func (s scale) x(t time.Time) float64 { return float64(t.Sub(s.t0)) / s.span }
+
+// w returns the width from one instant to another, never so thin that it
+// disappears.
+func (s scale) w(from, to time.Time) float64 { return max(s.x(to)-s.x(from), 0.003) }
+
+// gridHTML draws what lies under the rows: the bands of disruption and of
+// outage, then the lines.
+func (r *Report) gridHTML(lines []chartLine, sc scale) template.HTML {
 	var g strings.Builder
-	for _, b := range a.Periods(timeline.Disruption) {
-		g.WriteString(`<i class="band band-disruption" style="left:` + pct(x(b.Start)) + `;width:` + pct(w(b.Start, b.End)) + `"></i>`)
-	}
-	for _, b := range a.Periods(timeline.Outage) {
-		g.WriteString(`<i class="band band-outage" style="left:` + pct(x(b.Start)) + `;width:` + pct(w(b.Start, b.End)) + `"></i>`)
+	for _, band := range []struct {
+		impact timeline.Impact
+		class  string
+	}{{timeline.Disruption, "band band-disruption"}, {timeline.Outage, "band band-outage"}} {
+		for _, b := range r.Actual.Periods(band.impact) {
+			g.WriteString(`<i class="` + band.class + `" style="left:` + pct(sc.x(b.Start)) + `;width:` + pct(sc.w(b.Start, b.End)) + `"></i>`)
+		}
 	}
 	for _, m := range lines {
 		// A line is 2 px wide, centred on its instant; at the chart's end
 		// it is drawn inside the plot.
-		switch f := x(m.at); {
+		switch f := sc.x(m.at); {
 		case f > 0.999:
 			g.WriteString(`<i class="m m-end ` + m.class + `"></i>`)
 		case f < 0.001:
@@ -167,52 +220,68 @@ func (r *Report) chart(titles map[string]Step) *chart {
 			g.WriteString(`<i class="m ` + m.class + `" style="left:` + pct(f) + `"></i>`)
 		}
 	}
-	c.Grid = template.HTML(g.String())
+	return template.HTML(g.String())
+}
 
-	for i := range steps {
-		sp := &steps[i]
-		end := sp.End
-		cr := chartRow{Label: stepName(titles, sp.Step), Attempt: sp.Attempt, Owner: clean(titles[sp.Step].Owner)}
-		if sp.Open {
-			end, cr.Mark, cr.Class = runEnd, "running", "running"
-		} else if sp.Outcome == timeline.Failed {
-			cr.Mark, cr.Class = "✗ failed", "failed"
-		}
-		cr.Title = cr.Label
-		if sp.Attempt > 1 {
-			cr.Title += " (attempt " + strconv.Itoa(sp.Attempt) + ")"
-		}
-		cr.Title += ": " + r.when(sp.Start)
-		if sp.Open {
-			cr.Title += ", running"
-		} else {
-			cr.Title += ", " + dur(sp.Duration) + ", " + sp.Impact.String() + ", " + sp.Outcome.String()
-		}
-		cls := "bar bar-" + sp.Impact.String()
-		if sp.Open {
-			cls += " bar-running"
-		}
-		x0, x1 := x(sp.Start), x(sp.Start)+w(sp.Start, end)
-		cr.Bar = span{X: pct(x0), W: pct(x1 - x0), Class: cls}
-		if d, ok := reh[sp.Step]; ok && last[sp.Step] == i && !(sp.Outcome == timeline.Failed && !sp.Open) {
-			cr.Reh = &span{X: pct(x0), W: pct(w(sp.Start, sp.Start.Add(d))), Class: "bar-rehearsal"}
-			cr.Title += "; rehearsal " + dur(d)
-		}
-		if cr.Mark != "" {
-			// Beside the bar's end when there is room after it, else
-			// before its start, else inside it.
-			switch {
-			case x1 <= 0.8:
-				cr.MarkPos = "left:" + pct(x1+0.005)
-			case x0 >= 0.2:
-				cr.MarkPos = "right:" + pct(1-x0+0.005)
-			default:
-				cr.MarkPos, cr.MarkIn = "left:"+pct(x0+0.005), true
-			}
-		}
-		c.Rows = append(c.Rows, cr)
+// stepRow lays out the row of sp, the i-th attempt of r.Actual: its bar,
+// the rehearsal's bar under it, and its mark when it failed or is running,
+// in which case it ends at runEnd.
+func (r *Report) stepRow(titles map[string]Step, sp *timeline.Span, i int, runEnd time.Time, reh rehearsalBars, sc scale) chartRow {
+	end := sp.End
+	cr := chartRow{Label: stepName(titles, sp.Step), Attempt: sp.Attempt, Owner: clean(titles[sp.Step].Owner)}
+	if sp.Open {
+		end, cr.Mark, cr.Class = runEnd, "running", "running"
+	} else if sp.Outcome == timeline.Failed {
+		cr.Mark, cr.Class = "✗ failed", "failed"
 	}
+	cr.Title = r.stepTitle(cr.Label, sp)
+	cls := "bar bar-" + sp.Impact.String()
+	if sp.Open {
+		cls += " bar-running"
+	}
+	x0, x1 := sc.x(sp.Start), sc.x(sp.Start)+sc.w(sp.Start, end)
+	cr.Bar = span{X: pct(x0), W: pct(x1 - x0), Class: cls}
+	if d, ok := reh.under(sp, i); ok && !(sp.Outcome == timeline.Failed && !sp.Open) {
+		cr.Reh = &span{X: pct(x0), W: pct(sc.w(sp.Start, sp.Start.Add(d))), Class: "bar-rehearsal"}
+		cr.Title += "; rehearsal " + dur(d)
+	}
+	if cr.Mark != "" {
+		cr.MarkPos, cr.MarkIn = markPos(x0, x1)
+	}
+	return cr
+}
 
+// stepTitle returns the tooltip of a step's row: its label, attempt, times
+// and outcome.
+func (r *Report) stepTitle(label string, sp *timeline.Span) string {
+	t := label
+	if sp.Attempt > 1 {
+		t += " (attempt " + strconv.Itoa(sp.Attempt) + ")"
+	}
+	t += ": " + r.when(sp.Start)
+	if sp.Open {
+		return t + ", running"
+	}
+	return t + ", " + dur(sp.Duration) + ", " + sp.Impact.String() + ", " + sp.Outcome.String()
+}
+
+// markPos places the mark of a bar from x0 to x1: beside its end when there
+// is room after it, else before its start, else inside it (in is then true).
+func markPos(x0, x1 float64) (pos string, in bool) {
+	switch {
+	case x1 <= 0.8:
+		return "left:" + pct(x1+0.005), false
+	case x0 >= 0.2:
+		return "right:" + pct(1-x0+0.005), false
+	default:
+		return "left:" + pct(x0+0.005), true
+	}
+}
+
+// chartLegend returns the legend: the bars and bands (the rehearsal's bar
+// only with a rehearsal), then the lines with their instants.
+func (r *Report) chartLegend(lines []chartLine) []legend {
+	var out []legend
 	for _, l := range []legend{
 		{"bar-outage", "outage step"}, {"bar-disruption", "disruption step"}, {"bar-none", "no impact"},
 		{"band-outage", "users cut off"}, {"band-disruption", "users degraded"}, {"bar-rehearsal", "rehearsal (successful attempt)"},
@@ -220,12 +289,12 @@ func (r *Report) chart(titles map[string]Step) *chart {
 		if l.Class == "bar-rehearsal" && r.Rehearsal == nil {
 			continue
 		}
-		c.Legend = append(c.Legend, l)
+		out = append(out, l)
 	}
 	for _, m := range lines {
-		c.Legend = append(c.Legend, legend{m.class, m.label + " " + r.clock(m.at)})
+		out = append(out, legend{m.class, m.label + " " + r.clock(m.at)})
 	}
-	return c
+	return out
 }
 
 func minTime(a, b time.Time) time.Time {

@@ -43,7 +43,28 @@ func CheckStore(open func() timeline.Store) error {
 	clock := time.Date(2026, 11, 24, 20, 0, 0, 0, time.FixedZone("CET", 3600))
 	now := func() time.Time { clock = clock.Add(time.Second); return clock }
 
-	s := open()
+	if err := checkNew(open()); err != nil {
+		return err
+	}
+	want, err := writeJournal(open(), now, "OpenStore on a new store", recordFirst)
+	if err != nil {
+		return err
+	}
+	if err := checkReload(open(), want); err != nil {
+		return err
+	}
+	want, err = writeJournal(open(), now, "OpenStore on a used store", recordAfterReopen)
+	if err != nil {
+		return err
+	}
+	if err := checkReopened(open(), want, now); err != nil {
+		return err
+	}
+	return checkFinal(open(), want)
+}
+
+// checkNew checks that s, a new store, loads empty and closes.
+func checkNew(s timeline.Store) error {
 	got, err := s.Load()
 	if err != nil {
 		return fail("Load of a new store: %v", err)
@@ -54,50 +75,80 @@ func CheckStore(open func() timeline.Store) error {
 	if err := s.Close(); err != nil {
 		return fail("Close: %v", err)
 	}
+	return nil
+}
 
-	j, err := timeline.OpenStore(open(), &timeline.Options{Now: now})
+// record records e in j.
+func record(j *timeline.Journal, e timeline.Entry) error {
+	if _, err := j.Record(e); err != nil {
+		return fail("Record: %v", err)
+	}
+	return nil
+}
+
+// writeJournal opens a journal on s, lets write record in it, closes it
+// and returns its entries; opening names the OpenStore in failures.
+func writeJournal(s timeline.Store, now func() time.Time, opening string, write func(*timeline.Journal) error) ([]timeline.Entry, error) {
+	j, err := timeline.OpenStore(s, &timeline.Options{Now: now})
 	if err != nil {
-		return fail("OpenStore on a new store: %v", err)
+		return nil, fail("%s: %v", opening, err)
 	}
-	record := func(j *timeline.Journal, e timeline.Entry) error {
-		if _, err := j.Record(e); err != nil {
-			return fail("Record: %v", err)
-		}
-		return nil
-	}
-	if err := record(j, timeline.Entry{Kind: timeline.KindNote, Actor: "a", Text: "hostile | text\n`with` <html> \"quotes\" and ünïcode"}); err != nil {
-		return err
-	}
-	if err := record(j, timeline.Entry{Kind: timeline.KindStart, Step: "dns", Impact: timeline.Outage, Attrs: map[string]string{"ticket": "CHG-1"}}); err != nil {
-		return err
-	}
-	if err := record(j, timeline.Entry{Kind: timeline.KindEnd, Step: "dns", Outcome: timeline.Failed}); err != nil {
-		return err
+	if err := write(j); err != nil {
+		return nil, err
 	}
 	want := j.Entries()
 	if err := j.Close(); err != nil {
-		return fail("Close: %v", err)
+		return nil, fail("Close: %v", err)
 	}
+	return want, nil
+}
 
-	s = open()
-	got, err = s.Load()
+// recordFirst records in j, a journal on a new store, a note with hostile
+// text and a failed step with attributes.
+func recordFirst(j *timeline.Journal) error {
+	for _, e := range []timeline.Entry{
+		{Kind: timeline.KindNote, Actor: "a", Text: "hostile | text\n`with` <html> \"quotes\" and ünïcode"},
+		{Kind: timeline.KindStart, Step: "dns", Impact: timeline.Outage, Attrs: map[string]string{"ticket": "CHG-1"}},
+		{Kind: timeline.KindEnd, Step: "dns", Outcome: timeline.Failed},
+	} {
+		if err := record(j, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// holds checks that got, loaded from a store, equals want and is a valid
+// chain; load and verify name the Load and the Verify in failures.
+func holds(got, want []timeline.Entry, load, verify string) error {
+	if err := sameEntries(got, want); err != "" {
+		return fail("%s: %s", load, err)
+	}
+	if err := timeline.Verify(got, nil); err != nil {
+		return fail("%s: %v", verify, err)
+	}
+	return nil
+}
+
+// checkReload checks that s loads want, what was appended to it, and
+// closes.
+func checkReload(s timeline.Store, want []timeline.Entry) error {
+	got, err := s.Load()
 	if err != nil {
 		return fail("Load after appends: %v", err)
 	}
-	if err := sameEntries(got, want); err != "" {
-		return fail("Load after appends: %s", err)
-	}
-	if err := timeline.Verify(got, nil); err != nil {
-		return fail("Verify after reload: %v", err)
+	if err := holds(got, want, "Load after appends", "Verify after reload"); err != nil {
+		return err
 	}
 	if err := s.Close(); err != nil {
 		return fail("Close: %v", err)
 	}
+	return nil
+}
 
-	j, err = timeline.OpenStore(open(), &timeline.Options{Now: now})
-	if err != nil {
-		return fail("OpenStore on a used store: %v", err)
-	}
+// recordAfterReopen records a step in j, a journal on a used store, and
+// checks that it continues the chain.
+func recordAfterReopen(j *timeline.Journal) error {
 	if err := record(j, timeline.Entry{Kind: timeline.KindStart, Step: "dns", Impact: timeline.Outage}); err != nil {
 		return err
 	}
@@ -108,34 +159,31 @@ func CheckStore(open func() timeline.Store) error {
 	if e.Seq != 5 {
 		return fail("Record after reopen: got seq %d, want 5", e.Seq)
 	}
-	want = j.Entries()
-	if err := j.Close(); err != nil {
-		return fail("Close: %v", err)
-	}
+	return nil
+}
 
-	s = open()
-	got, err = s.Load()
+// checkReopened checks that s loads want, then runs the checks for several
+// writers on it, and closes it.
+func checkReopened(s timeline.Store, want []timeline.Entry, now func() time.Time) error {
+	got, err := s.Load()
 	if err != nil {
 		return fail("Load after reopen: %v", err)
 	}
-	if err := sameEntries(got, want); err != "" {
+	if err := holds(got, want, "Load after reopen", "Verify after reopen"); err != nil {
 		s.Close()
-		return fail("Load after reopen: %s", err)
-	}
-	if err := timeline.Verify(got, nil); err != nil {
-		s.Close()
-		return fail("Verify after reopen: %v", err)
+		return err
 	}
 	err = checkSeams(s, want, now)
 	if cerr := s.Close(); err == nil && cerr != nil {
 		err = fail("Close: %v", cerr)
 	}
-	if err != nil {
-		return err
-	}
+	return err
+}
 
-	s = open()
-	got, err = s.Load()
+// checkFinal checks that s loads want, then whatever the checks for
+// several writers added, as a valid chain.
+func checkFinal(s timeline.Store, want []timeline.Entry) error {
+	got, err := s.Load()
 	if err != nil {
 		return fail("final Load: %v", err)
 	}
@@ -156,39 +204,58 @@ func CheckStore(open func() timeline.Store) error {
 // that holds stored (a valid chain).
 func checkSeams(s timeline.Store, stored []timeline.Entry, now func() time.Time) error {
 	n := len(stored)
-	since := func(what string, seq uint64, want []timeline.Entry) error {
-		t, ok := s.(timeline.Tailer)
-		if !ok {
-			return nil
-		}
-		got, err := t.Since(seq)
-		if err != nil {
-			return fail("%s: Since(%d): %v", what, seq, err)
-		}
-		if err := sameEntries(got, want); err != "" {
-			return fail("%s: Since(%d): %s", what, seq, err)
-		}
+	if err := since(s, "before any write", uint64(n-2), stored[n-2:]); err != nil {
+		return err
+	}
+	if err := since(s, "before any write", uint64(n), nil); err != nil {
+		return err
+	}
+	if err := checkRetry(s, stored); err != nil {
+		return err
+	}
+	if err := checkConflict(s, stored, now); err != nil {
+		return err
+	}
+	if err := checkGap(s, stored); err != nil {
+		return err
+	}
+	return checkBehindBack(s, stored, now)
+}
+
+// since checks that s, when it is a [timeline.Tailer], returns want for
+// Since(seq); what names the moment in failures.
+func since(s timeline.Store, what string, seq uint64, want []timeline.Entry) error {
+	t, ok := s.(timeline.Tailer)
+	if !ok {
 		return nil
 	}
-	if err := since("before any write", uint64(n-2), stored[n-2:]); err != nil {
-		return err
+	got, err := t.Since(seq)
+	if err != nil {
+		return fail("%s: Since(%d): %v", what, seq, err)
 	}
-	if err := since("before any write", uint64(n), nil); err != nil {
-		return err
+	if err := sameEntries(got, want); err != "" {
+		return fail("%s: Since(%d): %s", what, seq, err)
 	}
+	return nil
+}
 
-	// A retry of stored entries, identical: nil, nothing stored again.
+// checkRetry checks that a retry of stored entries, identical, returns nil
+// and stores nothing again.
+func checkRetry(s timeline.Store, stored []timeline.Entry) error {
+	n := len(stored)
 	if err := s.Append(clone(stored[n-2:])); err != nil {
 		return fail("Append of the last two stored entries again (a retry): got %v, want nil", err)
 	}
 	if err := s.Append(clone(stored[n-1:])); err != nil {
 		return fail("Append of the last stored entry again (a retry): got %v, want nil", err)
 	}
-	if err := since("after a retry", 0, stored); err != nil {
-		return err
-	}
+	return since(s, "after a retry", 0, stored)
+}
 
-	// Another writer's entry in the place of the last one: a conflict.
+// checkConflict checks that another writer's entry in the place of the
+// last stored one is a conflict, and stores nothing.
+func checkConflict(s timeline.Store, stored []timeline.Entry, now func() time.Time) error {
+	n := len(stored)
 	other := otherWriter(stored[:n-1], now)
 	if other.Hash == stored[n-1].Hash {
 		return fail("internal error: the other writer's entry has the same hash")
@@ -197,21 +264,26 @@ func checkSeams(s timeline.Store, stored []timeline.Entry, now func() time.Time)
 	if !errors.Is(err, timeline.ErrConflict) {
 		return fail("Append of seq %d with another hash than the stored one: got %v, want an error wrapping ErrConflict", other.Seq, err)
 	}
-	if err := since("after a conflict", 0, stored); err != nil {
-		return err
-	}
+	return since(s, "after a conflict", 0, stored)
+}
 
-	// A batch that leaves a gap.
-	gap := stored[n-1]
+// checkGap checks that a batch that leaves a gap is refused, and stores
+// nothing.
+func checkGap(s timeline.Store, stored []timeline.Entry) error {
+	gap := stored[len(stored)-1]
 	gap.Seq += 2
 	if err := s.Append([]timeline.Entry{gap}); err == nil {
-		return fail("Append of seq %d after seq %d (a gap): got nil, want an error", gap.Seq, n)
+		return fail("Append of seq %d after seq %d (a gap): got nil, want an error", gap.Seq, len(stored))
 	}
-	if err := since("after a gap", 0, stored); err != nil {
-		return err
-	}
+	return since(s, "after a gap", 0, stored)
+}
 
-	// A journal on the store, then another writer appends behind its back.
+// checkBehindBack opens a journal on s, then another writer appends behind
+// its back: the journal's Record must fail with a conflict and leave it
+// unchanged, and, for a [timeline.Tailer], Refresh must catch up so that
+// the journal goes on.
+func checkBehindBack(s timeline.Store, stored []timeline.Entry, now func() time.Time) error {
+	n := len(stored)
 	// The store is already loaded: hand the journal a view that does not
 	// load it again.
 	j, err := timeline.OpenStore(loaded{s, clone(stored)}, &timeline.Options{Now: now})
@@ -248,7 +320,7 @@ func checkSeams(s timeline.Store, stored []timeline.Entry, now func() time.Time)
 	if e.Seq != uint64(n)+2 {
 		return fail("Record after Refresh: got seq %d, want %d", e.Seq, n+2)
 	}
-	return since("after Refresh and Record", uint64(n), append([]timeline.Entry{next}, e))
+	return since(s, "after Refresh and Record", uint64(n), append([]timeline.Entry{next}, e))
 }
 
 // otherWriter returns the entry that another writer would append after

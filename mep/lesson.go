@@ -29,6 +29,16 @@ type Application struct {
 	Waived  bool      `json:"waived,omitempty"` // not applied, for the reason in Note
 }
 
+// clones returns a copy of xs that shares nothing with it, each element
+// by its clone.
+func clones[T interface{ clone() T }](xs []T) []T {
+	out := make([]T, len(xs))
+	for i := range xs {
+		out[i] = xs[i].clone()
+	}
+	return out
+}
+
 func (l Lesson) clone() Lesson {
 	l.Applied = slices.Clone(l.Applied)
 	return l
@@ -90,10 +100,7 @@ func (ls Lessons) Apply(id int, rollout, by string, at time.Time, note string, w
 func (ls Lessons) All() []Lesson {
 	var out []Lesson
 	ls.p.read(func(st *state) {
-		out = make([]Lesson, len(st.lessons))
-		for i := range st.lessons {
-			out[i] = st.lessons[i].clone()
-		}
+		out = clones(st.lessons)
 	})
 	return out
 }

@@ -157,10 +157,7 @@ func (t Tracker) Agenda(now time.Time) Agenda {
 func (t Tracker) Meetings() []Meeting {
 	var out []Meeting
 	t.p.read(func(st *state) {
-		out = make([]Meeting, len(st.meetings))
-		for i := range st.meetings {
-			out[i] = st.meetings[i].clone()
-		}
+		out = clones(st.meetings)
 	})
 	return out
 }

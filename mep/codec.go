@@ -300,6 +300,11 @@ func (d *dec) time(k string) time.Time {
 		d.fail(k, v, "not an RFC 3339 time")
 		return time.Time{}
 	}
+	if checkTime(k, t) != nil {
+		// A time no writer records, which could not be written again.
+		d.fail(k, v, "outside the years 0-9999 that the record can hold")
+		return time.Time{}
+	}
 	return t.In(d.loc)
 }
 func (d *dec) dur(k string) time.Duration {

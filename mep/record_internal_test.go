@@ -112,6 +112,10 @@ func TestDecodeBadEntries(t *testing.T) {
 		{"missing attribute", timeline.Entry{Seq: 5, At: at, Kind: "x-mep.vote", Attrs: map[string]string{"role": "operations"}}, "rollout: missing"},
 		{"bad json", timeline.Entry{Seq: 6, At: at, Kind: "mep.rollout", Attrs: map[string]string{"rollout": "r", "t0": "2026-01-01T00:00:00Z", "spec": "{"}}, "spec"},
 		{"bad role", timeline.Entry{Seq: 7, At: at, Kind: "mep.member", Text: "x", Attrs: map[string]string{"roles": `["wizard"]`}}, "unknown role"},
+		// Year 0 in Paris is year -1 in UTC: read, it could not be
+		// written again.
+		{"time out of range", timeline.Entry{Seq: 8, At: at, Kind: "mep.rollout.reschedule", Attrs: map[string]string{"rollout": "r", "t0": "0000-01-01T00:30:00+01:00"}}, "t0 \"0000-01-01T00:30:00+01:00\": outside the years 0-9999"},
+		{"time past 9999", timeline.Entry{Seq: 9, At: at, Kind: "mep.rollout", Attrs: map[string]string{"rollout": "r", "t0": "9999-12-31T23:30:00-01:00", "spec": "{}"}}, "outside the years 0-9999"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := decode(&tt.e, time.UTC, nil)

@@ -75,6 +75,35 @@ func TestScheduleFromFilesRescansWhatChanged(t *testing.T) {
 	require.NoError(t, billing.Close())
 }
 
+// TestScheduleRecordsOfTheSameName: a directory "billing" and a file
+// "billing.jsonl" are two records, neither hiding the other from the
+// conflicts, and a rescan reads neither again.
+func TestScheduleRecordsOfTheSameName(t *testing.T) {
+	dir := t.TempDir()
+	c := &clock{at(paris, 2026, 3, 1, 9, 0)}
+	for _, name := range []string{"billing", "payments"} {
+		p := project(t, dir, name, c, name)
+		rollout(t, p, "v1", name, "prod", at(paris, 2026, 3, 10, 21, 0), runbook(10, 20), "database:billing")
+		require.NoError(t, p.Close())
+	}
+	require.NoError(t, os.Rename(filepath.Join(dir, "payments", mep.RecordFile), filepath.Join(dir, "billing.jsonl")))
+
+	s, err := fleet.OpenDir(bg, dir, &fleet.Options{Now: c.now, Trials: 100})
+	require.NoError(t, err)
+	defer s.Close()
+	snap := s.Snapshot()
+	require.Empty(t, snap.Errors)
+	var records []string
+	for _, e := range snap.Entries {
+		records = append(records, e.Record+":"+e.Project)
+	}
+	assert.Equal(t, []string{"billing:billing", "billing.jsonl:payments"}, records)
+	assert.Len(t, snap.Conflicts(fleet.Rules{}), 1)
+	sc, err := s.Rescan(bg)
+	require.NoError(t, err)
+	assert.Equal(t, fleet.Scan{Records: 2, Unchanged: 2}, sc, "nothing changed, nothing read")
+}
+
 func TestScheduleReadsATornLineLater(t *testing.T) {
 	dir := t.TempDir()
 	c := &clock{at(paris, 2026, 3, 2, 9, 0)}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"slices"
 	"strings"
@@ -149,6 +150,13 @@ func (s *storeOptions) name() string {
 func (s *storeOptions) open(ctx context.Context, opts *fleet.Options) (sched *fleet.Schedule, done func(), err error) {
 	if !s.isURL() {
 		sched, err := fleet.OpenDir(ctx, s.dir, opts)
+		if err != nil && mayHoldPassword(s.dir) {
+			why := "does not read"
+			if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+				why = pe.Err.Error()
+			}
+			return nil, nil, badf("-store: not a directory (%s), nor a PostgreSQL URL (postgres://USER:PASSWORD@HOST/DB?schema=NAME, the scheme in lower case); not printed, as it may hold a password", why)
+		}
 		if err != nil {
 			return nil, nil, badf("-store %s: %w", s.dir, err)
 		}
@@ -174,6 +182,14 @@ func (s *storeOptions) open(ctx context.Context, opts *fleet.Options) (sched *fl
 		return nil, nil, badf("-store %s: %w", s.name(), err)
 	}
 	return sched, func() { sched.Close(); db.Close() }, nil
+}
+
+// mayHoldPassword reports whether a -store that is not a PostgreSQL URL
+// may hold a password all the same: a connection string of another
+// form ("host=db password=...", "POSTGRES://user:pw@db/x").
+func mayHoldPassword(store string) bool {
+	l := strings.ToLower(store)
+	return strings.Contains(l, "password") || strings.Contains(l, "://") || strings.Contains(l, "@")
 }
 
 // redact drops the text of a URL's parse error, which quotes the URL,

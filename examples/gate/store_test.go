@@ -202,3 +202,21 @@ func TestStoreURLPasswordParameterNotShown(t *testing.T) {
 	assert.Contains(t, r.stderr, "-store postgres://")
 	assert.NotContains(t, r.stderr, "s3cret")
 }
+
+// TestStoreConnectionStringNotShown: a -store that is no postgres://
+// URL but holds a password all the same (a keyword/value connection
+// string, a scheme in capitals, a space before it) is bad input whose
+// message keeps the password out.
+func TestStoreConnectionStringNotShown(t *testing.T) {
+	for _, store := range []string{
+		"host=127.0.0.1 user=bob password=s3cret dbname=test",
+		"POSTGRES://bob:s3cret@127.0.0.1/test",
+		" postgres://bob:s3cret@127.0.0.1/test",
+		"postgres:/bob:s3cret@127.0.0.1/test",
+	} {
+		r := gateRun(t, change("2026-11-24 20:30", "-store", store, "-project", "payments", "-rollout", "v7")...)
+		assert.Equal(t, exitUsage, r.code, "%q: stdout: %s", store, r.stdout)
+		assert.Contains(t, r.stderr, "-store: not a directory (no such file or directory), nor a PostgreSQL URL", store)
+		assert.NotContains(t, r.stderr, "s3cret", store)
+	}
+}

@@ -28,7 +28,11 @@ const PolicyName = "fleet-conflicts"
 // What the rollout touches and who runs it are read from its entry in
 // the snapshot; a rollout the snapshot does not know yet only conflicts
 // on its environment (policy.Change.Environment, which also overrides
-// the entry's in Evaluate). A zero Duration checks the instant Start.
+// the entry's in Evaluate). A rollout of that project and name that
+// more than one record holds is refused, or warned of, at every time,
+// naming the records: the policy cannot tell which the change is (a
+// copy that declares nothing would otherwise hide what the other
+// touches). A zero Duration checks the instant Start.
 // The policy sees the snapshot it was made from: make a new
 // one after a rescan.
 //
@@ -102,6 +106,20 @@ func (p *conflictPolicy) candidate(env string) Entry {
 	return e
 }
 
+// records returns the names of the records of the snapshot that hold
+// the rollout, sorted: more than one, and the policy cannot tell which
+// the change is.
+func (p *conflictPolicy) records() []string {
+	var out []string
+	for i := range p.snap.Entries {
+		if e := &p.snap.Entries[i]; e.Project == p.project && e.Rollout == p.rollout && !slices.Contains(out, e.Record) {
+			out = append(out, e.Record)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // hits returns the conflicts of cand over iv, sorted by start.
 func (p *conflictPolicy) hits(cand *Entry, iv policy.Interval) []Conflict {
 	var out []Conflict
@@ -128,17 +146,22 @@ func (p *conflictPolicy) Evaluate(_ context.Context, c policy.Change) policy.Dec
 	cand := p.candidate(c.Environment)
 	dur := max(c.Duration, 1) // an instant: the nanosecond at Start
 	hits := p.hits(&cand, policy.Interval{Start: c.Start, End: c.Start.Add(dur)})
-	if len(hits) == 0 {
+	recs := p.records()
+	if len(hits) == 0 && len(recs) < 2 {
 		d.Reason = p.clear(&cand)
 		return d
 	}
 	loc := c.Zone()
-	reasons := make([]string, 0, len(hits))
+	reasons := make([]string, 0, len(hits)+1)
+	if len(recs) > 1 {
+		reasons = append(reasons, fmt.Sprintf("%s is in %d records of the store (%s): the check cannot tell which of them this change is, and what it touches; rename or remove the others",
+			cand.ID(), len(recs), strings.Join(recs, ", ")))
+	}
 	for _, h := range hits {
 		reasons = append(reasons, reason(h, loc))
 	}
 	d.Verdict, d.Reason = p.verdict, strings.Join(slices.Compact(reasons), "; ")
-	if p.verdict == policy.Deny {
+	if p.verdict == policy.Deny && len(recs) < 2 {
 		d.Next = p.next(&cand, c.Start, dur)
 	}
 	return d
@@ -202,6 +225,9 @@ func (p *conflictPolicy) next(cand *Entry, from time.Time, dur time.Duration) ti
 // and the blackouts of its resources, merged.
 func (p *conflictPolicy) Blocked(from, to time.Time) []policy.Interval {
 	cand := p.candidate("")
+	if len(p.records()) > 1 && to.After(from) {
+		return []policy.Interval{{Start: from, End: to}}
+	}
 	return p.blocked(&cand, from, to)
 }
 

@@ -157,3 +157,42 @@ func TestPolicySameNamesInTwoRecords(t *testing.T) {
 	assert.Contains(t, d.Reason, "conflicts with billing/v1")
 	assert.Len(t, snap.Conflicts(fleet.Rules{}), 1)
 }
+
+// A record that copies another's project and rollout names but declares
+// nothing does not hide what the first touches: the policy of that
+// rollout cannot tell which the change is, and refuses it at every time,
+// naming both records.
+func TestPolicyForgedCopyOfARollout(t *testing.T) {
+	dir := t.TempDir()
+	c := &clock{at(paris, 2026, 3, 2, 9, 0)}
+	billing := project(t, dir, "billing", c, "Olga")
+	rollout(t, billing, "v3", "Ops", "prod", at(paris, 2026, 3, 10, 21, 0), runbook(30, 60), "database:billing")
+	require.NoError(t, billing.Close())
+	payments := project(t, dir, "payments", c, "Max")
+	rollout(t, payments, "v7", "Pay", "prod", at(paris, 2026, 3, 10, 21, 0), runbook(30, 60), "database:billing")
+	require.NoError(t, payments.Close())
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "aaa"), 0o700))
+	forged, err := mep.CreateFile(filepath.Join(dir, "aaa"), "payments", &mep.Options{Now: c.now, NoSync: true, RolloutsOnly: true, CreatedBy: "Eve", RolloutsOnlyReason: "in production"})
+	require.NoError(t, err)
+	require.NoError(t, forged.Team().Add(mep.Member{Name: "Eve", Roles: []mep.Role{mep.RoleOperations}}))
+	require.NoError(t, forged.Team().Choose("Eve", "Eve"))
+	rollout(t, forged, "v7", "Pay", "", at(paris, 2026, 3, 10, 20, 0), runbook(1, 1))
+	require.NoError(t, forged.Close())
+
+	s, err := fleet.OpenDir(bg, dir, &fleet.Options{Now: c.now, Trials: 100})
+	require.NoError(t, err)
+	defer s.Close()
+	snap := s.Snapshot()
+	require.Len(t, snap.Active(), 3)
+	p := snap.Policy("payments", "v7", fleet.Rules{}, policy.Deny)
+	for _, start := range []time.Time{at(paris, 2026, 3, 10, 21, 0), at(paris, 2026, 6, 1, 21, 0)} {
+		d := p.Evaluate(bg, policy.Change{Start: start, Duration: time.Hour})
+		assert.Equal(t, policy.Deny, d.Verdict, "%s: %s", start, d.Reason)
+		assert.Contains(t, d.Reason, "payments/v7 is in 2 records of the store (aaa, payments)")
+		assert.True(t, d.Next.IsZero(), "no slot is free of the doubt")
+	}
+	from := at(paris, 2026, 3, 1, 0, 0)
+	assert.Equal(t, []policy.Interval{{Start: from, End: from.Add(time.Hour)}}, p.(policy.Calendar).Blocked(from, from.Add(time.Hour)))
+	d := snap.Policy("billing", "v3", fleet.Rules{}, policy.Deny).Evaluate(bg, policy.Change{Start: at(paris, 2026, 3, 10, 21, 0), Duration: time.Hour})
+	assert.Contains(t, d.Reason, "conflicts with payments/v7 (team Pay) on database:billing", "the other rollouts still see each copy")
+}

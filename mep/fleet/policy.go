@@ -206,7 +206,7 @@ const maxNext = 366 * 24 * time.Hour
 // next returns the earliest start at or after from, within maxNext,
 // where [start, start+dur) has no conflict, or the zero time.
 func (p *conflictPolicy) next(cand *Entry, from time.Time, dur time.Duration) time.Time {
-	blocked := p.blocked(cand, from, from.Add(maxNext+dur))
+	blocked := p.blocked(cand, from, from.Add(maxNext).Add(dur)) // maxNext+dur may overflow
 	t := from
 	for _, b := range blocked {
 		if !b.Start.Before(t.Add(dur)) {

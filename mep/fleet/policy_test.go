@@ -1,6 +1,7 @@
 package fleet_test
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -195,4 +196,19 @@ func TestPolicyForgedCopyOfARollout(t *testing.T) {
 	assert.Equal(t, []policy.Interval{{Start: from, End: from.Add(time.Hour)}}, p.(policy.Calendar).Blocked(from, from.Add(time.Hour)))
 	d := snap.Policy("billing", "v3", fleet.Rules{}, policy.Deny).Evaluate(bg, policy.Change{Start: at(paris, 2026, 3, 10, 21, 0), Duration: time.Hour})
 	assert.Contains(t, d.Reason, "conflicts with payments/v7 (team Pay) on database:billing", "the other rollouts still see each copy")
+}
+
+// A change whose duration overflows the search's horizon (the largest
+// time.Duration) is still given, as its next slot, a start without the
+// conflict, never its own refused start.
+func TestPolicyNextOfAHugeDuration(t *testing.T) {
+	a := entry("a", "r", at(paris, 2026, 3, 10, 21, 0), 60, nil, "database:billing")
+	b := entry("b", "r", at(paris, 2026, 3, 10, 21, 30), 60, nil, "database:billing")
+	p := (&fleet.Snapshot{Entries: []fleet.Entry{a, b}}).Policy("a", "r", fleet.Rules{}, policy.Deny)
+	ch := policy.Change{Start: a.T0, Duration: math.MaxInt64}
+	d := p.Evaluate(bg, ch)
+	require.Equal(t, policy.Deny, d.Verdict, d.Reason)
+	assert.True(t, b.End().Equal(d.Next), "after b/r: %s", d.Next)
+	ch.Start = d.Next
+	assert.Equal(t, policy.Allow, p.Evaluate(bg, ch).Verdict)
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/mepkit/mepkit/mep"
@@ -36,7 +37,8 @@ func (k Kind) String() string {
 // always do. The zero Rules check resources and people only.
 type Rules struct {
 	// Exclusive lists the environments where no two rollouts may
-	// overlap ("prod").
+	// overlap ("prod"). Environments compare without regard to case, as
+	// policy scopes compare them: "Prod" and "prod" are one.
 	Exclusive []string
 	// Blackouts are times when a resource must not change.
 	Blackouts []ResourceBlackout
@@ -139,6 +141,11 @@ func earlier(a, b time.Time) time.Time {
 	return b
 }
 
+// exclusive reports whether r makes env exclusive.
+func (r *Rules) exclusive(env string) bool {
+	return slices.ContainsFunc(r.Exclusive, func(e string) bool { return strings.EqualFold(e, env) })
+}
+
 // shared returns what a and b share under r, by kind.
 func shared(a, b *Entry, r Rules, fn func(Kind, string)) {
 	for _, x := range a.Resources {
@@ -148,7 +155,7 @@ func shared(a, b *Entry, r Rules, fn func(Kind, string)) {
 			}
 		}
 	}
-	if a.Environment != "" && a.Environment == b.Environment && slices.Contains(r.Exclusive, a.Environment) {
+	if a.Environment != "" && strings.EqualFold(a.Environment, b.Environment) && r.exclusive(a.Environment) {
 		fn(ExclusiveEnvironment, a.Environment)
 	}
 	for _, p := range a.People {

@@ -86,7 +86,7 @@ func (p *conflictPolicy) WithExclusive(envs []string) policy.Policy {
 	q := *p
 	q.rules.Exclusive = slices.Clone(p.rules.Exclusive)
 	for _, env := range envs {
-		if !slices.Contains(q.rules.Exclusive, env) {
+		if !q.rules.exclusive(env) {
 			q.rules.Exclusive = append(q.rules.Exclusive, env)
 		}
 	}

@@ -350,11 +350,11 @@ func newScheduleView(snap *fleet.Snapshot, conflicts []fleet.Conflict, day, now 
 		for _, c := range conflicts {
 			other := ""
 			switch {
-			case c.A.ID() == e.ID() && c.Kind == fleet.Blackout:
+			case sameRollout(&c.A, e) && c.Kind == fleet.Blackout:
 				row.Marks = append(row.Marks, "blackout "+c.Blackout+" of "+c.On+", "+overlapText(c, loc))
-			case c.A.ID() == e.ID():
+			case sameRollout(&c.A, e):
 				other = c.B.ID()
-			case c.Kind != fleet.Blackout && c.B.ID() == e.ID():
+			case c.Kind != fleet.Blackout && sameRollout(&c.B, e):
 				other = c.A.ID()
 			default:
 				continue
@@ -371,6 +371,12 @@ func newScheduleView(snap *fleet.Snapshot, conflicts []fleet.Conflict, day, now 
 		v.Rows = append(v.Rows, row)
 	}
 	return v
+}
+
+// sameRollout reports whether a and b are the same rollout of the same
+// record: two records may hold a project and rollout of the same names.
+func sameRollout(a, b *fleet.Entry) bool {
+	return a.Record == b.Record && a.Project == b.Project && a.Rollout == b.Rollout
 }
 
 // minBar is the least width of a bar, in the track's 0-1000: a cutover

@@ -37,12 +37,21 @@ func (f *fileTail) Load() ([]timeline.Entry, error) {
 // Since returns the entries with Seq > seq among the complete lines
 // appended after those read so far.
 func (f *fileTail) Since(seq uint64) ([]timeline.Entry, error) {
+	// Only a regular file: opening a FIFO named like a record would
+	// wait for a writer, and the scan with it.
+	fi, err := os.Stat(f.path)
+	if err != nil {
+		return nil, fmt.Errorf("fleet: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("fleet: %s: not a regular file (%s)", f.path, fi.Mode().Type())
+	}
 	fh, err := os.Open(f.path)
 	if err != nil {
 		return nil, fmt.Errorf("fleet: %w", err)
 	}
 	defer fh.Close()
-	fi, err := fh.Stat()
+	fi, err = fh.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("fleet: %w", err)
 	}

@@ -109,16 +109,7 @@ func (p *conflictPolicy) candidate(env string) Entry {
 // records returns the names of the records of the snapshot that hold
 // the rollout, sorted: more than one, and the policy cannot tell which
 // the change is.
-func (p *conflictPolicy) records() []string {
-	var out []string
-	for i := range p.snap.Entries {
-		if e := &p.snap.Entries[i]; e.Project == p.project && e.Rollout == p.rollout && !slices.Contains(out, e.Record) {
-			out = append(out, e.Record)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
+func (p *conflictPolicy) records() []string { return p.snap.records(p.project, p.rollout) }
 
 // hits returns the conflicts of cand over iv, sorted by start.
 func (p *conflictPolicy) hits(cand *Entry, iv policy.Interval) []Conflict {
@@ -146,22 +137,21 @@ func (p *conflictPolicy) Evaluate(_ context.Context, c policy.Change) policy.Dec
 	cand := p.candidate(c.Environment)
 	dur := max(c.Duration, 1) // an instant: the nanosecond at Start
 	hits := p.hits(&cand, policy.Interval{Start: c.Start, End: c.Start.Add(dur)})
-	recs := p.records()
-	if len(hits) == 0 && len(recs) < 2 {
+	amb := p.snap.ambiguous(p.project, p.rollout)
+	if len(hits) == 0 && amb == nil {
 		d.Reason = p.clear(&cand)
 		return d
 	}
 	loc := c.Zone()
 	reasons := make([]string, 0, len(hits)+1)
-	if len(recs) > 1 {
-		reasons = append(reasons, fmt.Sprintf("%s is in %d records of the store (%s): the check cannot tell which of them this change is, and what it touches; rename or remove the others",
-			cand.ID(), len(recs), strings.Join(recs, ", ")))
+	if amb != nil {
+		reasons = append(reasons, amb.Error())
 	}
 	for _, h := range hits {
 		reasons = append(reasons, reason(h, loc))
 	}
 	d.Verdict, d.Reason = p.verdict, strings.Join(slices.Compact(reasons), "; ")
-	if p.verdict == policy.Deny && len(recs) < 2 {
+	if p.verdict == policy.Deny && amb == nil {
 		d.Next = p.next(&cand, c.Start, dur)
 	}
 	return d

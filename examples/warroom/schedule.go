@@ -273,7 +273,10 @@ func newScheduleView(snap *fleet.Snapshot, conflicts []fleet.Conflict, day, now 
 		return v
 	}
 	// The axis: whole hours in loc, at most eight ticks.
-	from = from.In(loc).Truncate(time.Hour)
+	// Truncate rounds the instant, which in a zone that is not a whole
+	// number of hours from UTC (Asia/Kolkata) is not the local hour.
+	l := from.In(loc)
+	from = l.Add(-time.Duration(l.Minute())*time.Minute - time.Duration(l.Second())*time.Second - time.Duration(l.Nanosecond()))
 	hours := max(1, int((to.Sub(from)+time.Hour-1)/time.Hour))
 	step := 1
 	for _, k := range []int{1, 2, 3, 4, 6, 12, 24} {

@@ -64,8 +64,10 @@ func (s *storeOptions) check() error {
 // The file's own conflicts policies (kind: conflicts, policy.Conflicts)
 // get the schedule's check, with their exclusive environments and those
 // of -exclusive; the file then says how conflicts count, and -conflicts
-// adds nothing. Without -store they stay unchecked and deny every change
-// (fail closed).
+// adds nothing, unless every such entry is scoped (to environments or
+// labels): the -conflicts check is then added too, for the changes out
+// of their scope. Without -store they stay unchecked and deny every
+// change (fail closed).
 //
 // The schedule is read once, at c.Now: the rollouts' statuses are those
 // of that instant. A rollout the store does not hold is bad input, as is
@@ -95,7 +97,10 @@ func (s *storeOptions) storePolicies(ctx context.Context, c policy.Change, file 
 	for _, q := range file {
 		if fc, ok := policy.As[*policy.Conflicts](q); ok {
 			rules := fleet.Rules{Exclusive: append(slices.Clone(s.exclusive), fc.Exclusive...)}
-			fc.Against, asked = snap.Policy(s.project, s.rollout, rules, policy.Deny), true
+			fc.Against = snap.Policy(s.project, s.rollout, rules, policy.Deny)
+			// An entry scoped to some environments does not stand for
+			// the check in the others.
+			asked = asked || !policy.IsScoped(q)
 		}
 	}
 	if !asked {

@@ -220,3 +220,20 @@ func TestStoreConnectionStringNotShown(t *testing.T) {
 		assert.NotContains(t, r.stderr, "s3cret", store)
 	}
 }
+
+// A file's conflicts entry scoped to another environment does not take
+// the gate's own check away from this one: the store's conflicts are
+// still checked (-conflicts), as when the file asks for none.
+func TestStoreConflictsEntryScopedElsewhere(t *testing.T) {
+	policyText, err := os.ReadFile("deploy-policy.yaml")
+	require.NoError(t, err)
+	file := writeFile(t, "policy.yaml", string(policyText)+"\n  - {kind: conflicts, scope: {environments: [staging]}}\n")
+	dir := t.TempDir()
+	storeProject(t, dir, "billing", "Olga", "v3", "Ops-2", time.Date(2026, 11, 24, 21, 0, 0, 0, paris), "database:billing")
+	storeProject(t, dir, "payments", "Max", "v7", "Pay", time.Date(2026, 11, 24, 20, 30, 0, 0, paris), "database:billing")
+	args := change("2026-11-24 20:30", "-store", dir, "-project", "payments", "-rollout", "v7")
+	args[1] = file
+	r := gateRun(t, args...)
+	require.Equal(t, exitDenied, r.code, "stdout: %s\nstderr: %s", r.stdout, r.stderr)
+	assert.Contains(t, r.stdout, "DENY  fleet-conflicts: conflicts with billing/v3 (team Ops-2) on database:billing")
+}

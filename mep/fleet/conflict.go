@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/mep/report"
 	"github.com/mepkit/mepkit/policy"
 )
 
@@ -93,10 +94,28 @@ func span(iv policy.Interval, loc *time.Location) string {
 // [Start, End).
 func (e *Entry) Interval() policy.Interval { return policy.Interval{Start: e.Start(), End: e.End()} }
 
+// spanOf returns the span the snapshot plans e with ([Entry.Interval]);
+// a cutover still running at the snapshot's At past its planned end is
+// taken to run until [DefaultSpan] after At: its end is not known, and
+// it still holds what it touches.
+func (s *Snapshot) spanOf(e *Entry) policy.Interval {
+	iv := e.Interval()
+	if e.Status == report.Running && e.Ended.IsZero() && !s.At.IsZero() && !iv.End.After(s.At) {
+		iv.End = s.At.Add(DefaultSpan)
+	}
+	return iv
+}
+
+// overran reports whether e is a cutover still running at the
+// snapshot's At past its planned end.
+func (s *Snapshot) overran(e *Entry) bool { return !s.spanOf(e).End.Equal(e.End()) }
+
 // Conflicts returns the conflicts between the snapshot's active
 // rollouts under r, sorted by the start of their span, then by A, B,
 // kind and On. Spans are compared as instants, so that zones, DST
-// changes and midnight play no part.
+// changes and midnight play no part. A cutover still running at the
+// snapshot's At past its planned end is taken to run until DefaultSpan
+// after At.
 func (s *Snapshot) Conflicts(r Rules) []Conflict {
 	act := s.Active()
 	slices.SortFunc(act, func(a, b Entry) int {
@@ -105,10 +124,10 @@ func (s *Snapshot) Conflicts(r Rules) []Conflict {
 	var out []Conflict
 	for i := range act {
 		a := &act[i]
-		ia := a.Interval()
+		ia := s.spanOf(a)
 		for j := i + 1; j < len(act) && act[j].Start().Before(ia.End); j++ {
 			b := &act[j]
-			if ov, ok := overlap(ia, b.Interval()); ok {
+			if ov, ok := overlap(ia, s.spanOf(b)); ok {
 				out = pairConflicts(out, a, b, ov, r)
 			}
 		}

@@ -32,9 +32,11 @@ const PolicyName = "fleet-conflicts"
 // more than one record holds is refused, or warned of, at every time,
 // naming the records: the policy cannot tell which the change is (a
 // copy that declares nothing would otherwise hide what the other
-// touches). A zero Duration checks the instant Start.
-// The policy sees the snapshot it was made from: make a new
-// one after a rescan.
+// touches). A cutover still running at the snapshot past its planned
+// end holds what it touches until [DefaultSpan] after the snapshot, as
+// in [Snapshot.Conflicts]. A zero Duration checks the instant Start.
+// The policy sees the snapshot it was made from: make a new one after a
+// rescan.
 //
 // With verdict policy.Deny the policy is a [policy.Calendar] whose
 // Blocked spans are those of the conflicting rollouts and blackouts, so
@@ -119,7 +121,7 @@ func (p *conflictPolicy) hits(cand *Entry, iv policy.Interval) []Conflict {
 		if !o.IsActive() || isSelf(cand, o) {
 			continue
 		}
-		if ov, ok := overlap(iv, o.Interval()); ok {
+		if ov, ok := overlap(iv, p.snap.spanOf(o)); ok {
 			out = pairConflicts(out, cand, o, ov, p.rules)
 		}
 	}
@@ -148,7 +150,7 @@ func (p *conflictPolicy) Evaluate(_ context.Context, c policy.Change) policy.Dec
 		reasons = append(reasons, amb.Error())
 	}
 	for _, h := range hits {
-		reasons = append(reasons, reason(h, loc))
+		reasons = append(reasons, p.reason(h, loc))
 	}
 	d.Verdict, d.Reason = p.verdict, strings.Join(slices.Compact(reasons), "; ")
 	if p.verdict == policy.Deny && amb == nil {
@@ -177,7 +179,7 @@ func (p *conflictPolicy) clear(cand *Entry) string {
 }
 
 // reason says what a conflict of the change is about, for people.
-func reason(h Conflict, loc *time.Location) string {
+func (p *conflictPolicy) reason(h Conflict, loc *time.Location) string {
 	if h.Kind == Blackout {
 		return fmt.Sprintf("in the blackout %s of %s, %s", h.Blackout, h.On, span(h.Span, loc))
 	}
@@ -187,7 +189,11 @@ func reason(h Conflict, loc *time.Location) string {
 	} else if h.Kind == ExclusiveEnvironment {
 		on = "exclusive environment " + on
 	}
-	return fmt.Sprintf("conflicts with %s (team %s) on %s, %s", h.B.ID(), h.B.Team, on, span(h.B.Interval(), loc))
+	when := span(h.B.Interval(), loc)
+	if p.snap.overran(&h.B) {
+		when = "still running past its planned span " + when
+	}
+	return fmt.Sprintf("conflicts with %s (team %s) on %s, %s", h.B.ID(), h.B.Team, on, when)
 }
 
 // maxNext bounds the search for the next start without a conflict.
@@ -234,7 +240,7 @@ func (p *conflictPolicy) blocked(cand *Entry, from, to time.Time) []policy.Inter
 		}
 		n := 0
 		shared(cand, o, p.rules, func(Kind, string) { n++ })
-		if ov, ok := overlap(policy.Interval{Start: from, End: to}, o.Interval()); n > 0 && ok {
+		if ov, ok := overlap(policy.Interval{Start: from, End: to}, p.snap.spanOf(o)); n > 0 && ok {
 			ivs = append(ivs, ov)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mepkit/mepkit/mep"
 	"github.com/mepkit/mepkit/mep/fleet"
+	"github.com/mepkit/mepkit/mep/report"
 	"github.com/mepkit/mepkit/policy"
 	"github.com/mepkit/mepkit/policy/policytest"
 )
@@ -211,4 +212,24 @@ func TestPolicyNextOfAHugeDuration(t *testing.T) {
 	assert.True(t, b.End().Equal(d.Next), "after b/r: %s", d.Next)
 	ch.Start = d.Next
 	assert.Equal(t, policy.Allow, p.Evaluate(bg, ch).Verdict)
+}
+
+// A cutover still running past its P90 still holds what it touches: a
+// change that starts then on the same database is refused, saying so,
+// and the overlap is a conflict of the snapshot.
+func TestPolicyCutoverRunningPastItsEnd(t *testing.T) {
+	t0 := at(paris, 2026, 3, 10, 21, 0)
+	late := entry("billing", "v3", t0, 90, nil, "database:billing")
+	late.Status, late.Started = report.Running, t0
+	next := entry("payments", "v7", t0.Add(3*time.Hour), 60, nil, "database:billing")
+	snap := &fleet.Snapshot{At: t0.Add(3 * time.Hour), Entries: []fleet.Entry{late, next}}
+	d := snap.Policy("payments", "v7", fleet.Rules{}, policy.Deny).Evaluate(bg, policy.Change{Start: next.T0, Duration: time.Hour})
+	assert.Equal(t, policy.Deny, d.Verdict, d.Reason)
+	assert.Contains(t, d.Reason, "conflicts with billing/v3 (team billing) on database:billing, still running past its planned span Tue 10 Mar 21:00-22:30 CET")
+	assert.True(t, d.Next.Equal(snap.At.Add(fleet.DefaultSpan)), "after the hour it is taken to run on: %s", d.Next)
+	assert.Len(t, snap.Conflicts(fleet.Rules{}), 1)
+
+	late.Status, late.Ended = report.Done, t0.Add(150*time.Minute)
+	snap.Entries[0] = late
+	assert.Equal(t, policy.Allow, snap.Policy("payments", "v7", fleet.Rules{}, policy.Deny).Evaluate(bg, policy.Change{Start: next.T0, Duration: time.Hour}).Verdict, "once it ended")
 }

@@ -58,16 +58,17 @@ func (f *fileTail) Since(seq uint64) ([]timeline.Entry, error) {
 	if fi.Size() < f.off {
 		return nil, fmt.Errorf("%w: %s", errRewritten, f.path)
 	}
-	buf := make([]byte, fi.Size()-f.off)
-	if _, err := fh.ReadAt(buf, f.off); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("fleet: %w", err)
-	}
-	n := bytes.LastIndexByte(buf, '\n') + 1 // a torn or unfinished last line waits
-	es, err := timeline.Read(bytes.NewReader(buf[:n]))
+	n, err := lastLineEnd(fh, f.off, fi.Size()) // a torn or unfinished last line waits
 	if err != nil {
 		return nil, fmt.Errorf("fleet: %s: %w", f.path, err)
 	}
-	f.off += int64(n)
+	// Decoded as read, a line at a time: a huge record costs its entries,
+	// not its bytes too.
+	es, err := timeline.Read(io.NewSectionReader(fh, f.off, n-f.off))
+	if err != nil {
+		return nil, fmt.Errorf("fleet: %s: %w", f.path, err)
+	}
+	f.off = n
 	out := es[:0]
 	for _, e := range es {
 		if e.Seq > seq {
@@ -82,3 +83,33 @@ func (*fileTail) Append([]timeline.Entry) error { return errReadOnly }
 
 // Close does nothing: the file is opened for each read.
 func (*fileTail) Close() error { return nil }
+
+// tailChunk is how much lastLineEnd reads at a time, back from the end.
+const tailChunk = 64 << 10
+
+// lastLineEnd returns the offset just past the last newline of r in
+// [from, to), or from when there is none. An unfinished last line longer
+// than timeline.MaxLineSize is an error: no writer's line is that long,
+// and waiting for its end would read it again at every scan.
+func lastLineEnd(r io.ReaderAt, from, to int64) (int64, error) {
+	buf := make([]byte, tailChunk)
+	for end := to; end > from; {
+		start := max(from, end-tailChunk)
+		b := buf[:end-start]
+		if _, err := r.ReadAt(b, start); err != nil && !errors.Is(err, io.EOF) {
+			return 0, err
+		}
+		n := start
+		if i := bytes.LastIndexByte(b, '\n'); i >= 0 {
+			n += int64(i) + 1
+		}
+		if to-n > timeline.MaxLineSize {
+			return 0, fmt.Errorf("the file ends with an unfinished line of more than %d bytes: %w", timeline.MaxLineSize, timeline.ErrLineTooLong)
+		}
+		if n > start || start == from {
+			return n, nil
+		}
+		end = start
+	}
+	return from, nil
+}

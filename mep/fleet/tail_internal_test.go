@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -51,4 +53,30 @@ func twoAppends(t *testing.T, data []byte, k int) {
 	require.NoError(t, err2)
 	assert.Equal(t, len(want), len(first)+len(second))
 	assert.Equal(t, want, append(first, second...))
+}
+
+// A record file of more than inMemory bytes is decoded as read, with the
+// same entries; a short unfinished line after them waits, a long one is
+// errLongTail.
+func TestFileTailLargeRecord(t *testing.T) {
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	var es []timeline.Entry
+	var b bytes.Buffer
+	for i := 1; b.Len() <= inMemory; i++ {
+		e := timeline.Entry{Seq: uint64(i), At: at, Kind: timeline.KindNote, Text: strings.Repeat("n", 200), Hash: "x"}
+		es = append(es, e)
+		require.NoError(t, timeline.WriteJSONL(&b, []timeline.Entry{e}))
+	}
+	path := filepath.Join(t.TempDir(), "r.jsonl")
+	require.NoError(t, os.WriteFile(path, append(b.Bytes(), `{"seq":`...), 0o600))
+	ft := &fileTail{path: path}
+	got, err := ft.Since(0)
+	require.NoError(t, err)
+	assert.Equal(t, es, got)
+	assert.Equal(t, int64(b.Len()), ft.off, "the unfinished line waits")
+
+	ft = &fileTail{path: path}
+	require.NoError(t, os.WriteFile(path, append(b.Bytes(), bytes.Repeat([]byte("x"), timeline.MaxLineSize+1)...), 0o600))
+	_, err = ft.Since(0)
+	assert.ErrorIs(t, err, errLongTail)
 }

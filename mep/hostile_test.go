@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/policy"
 	"github.com/mepkit/mepkit/timeline"
 )
 
@@ -66,6 +67,19 @@ func TestRescheduleOutOfRangeAppendsNothing(t *testing.T) {
 	err := g.r.Reschedule(time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), "Otto", "far away")
 	assert.Equal(t, "reschedule.t0", fieldErr(t, err).Field)
 	assert.Len(t, g.p.Record(), before)
+}
+
+// A nil policy given in code is refused, naming its place, rather than
+// panicking on its name; the refused call appends nothing.
+func TestNilPolicyInCodeAppendsNothing(t *testing.T) {
+	g := rolloutsOnly(t, mep.RolloutOptions{})
+	before := len(g.p.Record())
+	err := g.r.GoNoGo().SetPolicies(policy.Set{policy.Func("ok", func(context.Context, policy.Change) policy.Decision { return policy.Decision{} }), nil}, nil, "Otto", "a slice with a hole")
+	assert.Equal(t, "policies[1]", fieldErr(t, err).Field)
+	_, err = g.p.NewRollout(mep.RolloutOptions{Name: "second", T0: g.t0, Runbook: goliveRunbook(), Policies: policy.Set{nil}})
+	assert.Equal(t, "rollout.policies[0]", fieldErr(t, err).Field)
+	assert.Len(t, g.p.Record(), before)
+	assert.Equal(t, []string{"go-live"}, g.p.Rollouts())
 }
 
 // Decide returns no verdict when the decision could not be recorded.

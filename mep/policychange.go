@@ -2,6 +2,7 @@ package mep
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,20 +17,35 @@ import (
 // window and the GO quorums stay. Votes already given stand; the next
 // decision weighs the new policies.
 //
-// It returns a *FieldError without a reason, for a file that does not
-// parse (naming its line) or when by does not hold the operations role in
-// the go-live team, and an error wrapping [ErrNotFound] for an unknown
-// member.
+// It returns a *FieldError without a reason, for a nil policy in set
+// (naming its index), for a file that does not parse (naming its line)
+// or when by does not hold the operations role in the go-live team, and
+// an error wrapping [ErrNotFound] for an unknown member.
 func (g GoNoGo) SetPolicies(set policy.Set, file []byte, by, reason string) error {
 	r := g.r
 	if strings.TrimSpace(reason) == "" {
 		return fieldErr("policies.reason", reason, "empty: say why the policies change")
 	}
-	ev := &evPolicies{At: r.p.now(), Rollout: r.name, File: string(file), By: by, Reason: reason, user: slices.Clone(set)}
-	for _, q := range set {
-		ev.Code = append(ev.Code, q.Name())
+	code, err := policyNames(set, "policies")
+	if err != nil {
+		return err
 	}
+	ev := &evPolicies{At: r.p.now(), Rollout: r.name, File: string(file), Code: code, By: by, Reason: reason, user: slices.Clone(set)}
 	return r.p.record(ev)
+}
+
+// policyNames returns the names of the policies given in code, as the
+// record keeps them; a nil policy is refused, naming its index in
+// field.
+func policyNames(set policy.Set, field string) ([]string, error) {
+	var out []string
+	for i, q := range set {
+		if q == nil {
+			return nil, fieldErr(field+"["+strconv.Itoa(i)+"]", "", "nil: not a policy")
+		}
+		out = append(out, q.Name())
+	}
+	return out, nil
 }
 
 // evPolicies changes a rollout's own policies.

@@ -130,8 +130,8 @@ func (p *Project) NewRollout(o RolloutOptions) (*Rollout, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, q := range o.Policies {
-		spec.Code = append(spec.Code, q.Name())
+	if spec.Code, err = policyNames(o.Policies, "rollout.policies"); err != nil {
+		return nil, err
 	}
 	ev := &evRollout{At: p.now(), Name: o.Name, T0: o.T0.Round(0), Spec: spec, user: slices.Clone(o.Policies), quorum: quorum, file: file,
 		given: givenOptions{quorum: len(o.Quorum) > 0, readiness: len(o.Readiness.Items) > 0}}

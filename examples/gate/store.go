@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"slices"
 	"strings"
@@ -63,8 +64,10 @@ func (s *storeOptions) check() error {
 // The file's own conflicts policies (kind: conflicts, policy.Conflicts)
 // get the schedule's check, with their exclusive environments and those
 // of -exclusive; the file then says how conflicts count, and -conflicts
-// adds nothing. Without -store they stay unchecked and deny every change
-// (fail closed).
+// adds nothing, unless every such entry is scoped (to environments or
+// labels): the -conflicts check is then added too, for the changes out
+// of their scope. Without -store they stay unchecked and deny every
+// change (fail closed).
 //
 // The schedule is read once, at c.Now: the rollouts' statuses are those
 // of that instant. A rollout the store does not hold is bad input, as is
@@ -94,7 +97,10 @@ func (s *storeOptions) storePolicies(ctx context.Context, c policy.Change, file 
 	for _, q := range file {
 		if fc, ok := policy.As[*policy.Conflicts](q); ok {
 			rules := fleet.Rules{Exclusive: append(slices.Clone(s.exclusive), fc.Exclusive...)}
-			fc.Against, asked = snap.Policy(s.project, s.rollout, rules, policy.Deny), true
+			fc.Against = snap.Policy(s.project, s.rollout, rules, policy.Deny)
+			// An entry scoped to some environments does not stand for
+			// the check in the others.
+			asked = asked || !policy.IsScoped(q)
 		}
 	}
 	if !asked {
@@ -149,6 +155,13 @@ func (s *storeOptions) name() string {
 func (s *storeOptions) open(ctx context.Context, opts *fleet.Options) (sched *fleet.Schedule, done func(), err error) {
 	if !s.isURL() {
 		sched, err := fleet.OpenDir(ctx, s.dir, opts)
+		if err != nil && mayHoldPassword(s.dir) {
+			why := "does not read"
+			if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+				why = pe.Err.Error()
+			}
+			return nil, nil, badf("-store: not a directory (%s), nor a PostgreSQL URL (postgres://USER:PASSWORD@HOST/DB?schema=NAME, the scheme in lower case); not printed, as it may hold a password", why)
+		}
 		if err != nil {
 			return nil, nil, badf("-store %s: %w", s.dir, err)
 		}
@@ -174,6 +187,14 @@ func (s *storeOptions) open(ctx context.Context, opts *fleet.Options) (sched *fl
 		return nil, nil, badf("-store %s: %w", s.name(), err)
 	}
 	return sched, func() { sched.Close(); db.Close() }, nil
+}
+
+// mayHoldPassword reports whether a -store that is not a PostgreSQL URL
+// may hold a password all the same: a connection string of another
+// form ("host=db password=...", "POSTGRES://user:pw@db/x").
+func mayHoldPassword(store string) bool {
+	l := strings.ToLower(store)
+	return strings.Contains(l, "password") || strings.Contains(l, "://") || strings.Contains(l, "@")
 }
 
 // redact drops the text of a URL's parse error, which quotes the URL,

@@ -202,3 +202,38 @@ func TestStoreURLPasswordParameterNotShown(t *testing.T) {
 	assert.Contains(t, r.stderr, "-store postgres://")
 	assert.NotContains(t, r.stderr, "s3cret")
 }
+
+// TestStoreConnectionStringNotShown: a -store that is no postgres://
+// URL but holds a password all the same (a keyword/value connection
+// string, a scheme in capitals, a space before it) is bad input whose
+// message keeps the password out.
+func TestStoreConnectionStringNotShown(t *testing.T) {
+	for _, store := range []string{
+		"host=127.0.0.1 user=bob password=s3cret dbname=test",
+		"POSTGRES://bob:s3cret@127.0.0.1/test",
+		" postgres://bob:s3cret@127.0.0.1/test",
+		"postgres:/bob:s3cret@127.0.0.1/test",
+	} {
+		r := gateRun(t, change("2026-11-24 20:30", "-store", store, "-project", "payments", "-rollout", "v7")...)
+		assert.Equal(t, exitUsage, r.code, "%q: stdout: %s", store, r.stdout)
+		assert.Contains(t, r.stderr, "-store: not a directory (no such file or directory), nor a PostgreSQL URL", store)
+		assert.NotContains(t, r.stderr, "s3cret", store)
+	}
+}
+
+// A file's conflicts entry scoped to another environment does not take
+// the gate's own check away from this one: the store's conflicts are
+// still checked (-conflicts), as when the file asks for none.
+func TestStoreConflictsEntryScopedElsewhere(t *testing.T) {
+	policyText, err := os.ReadFile("deploy-policy.yaml")
+	require.NoError(t, err)
+	file := writeFile(t, "policy.yaml", string(policyText)+"\n  - {kind: conflicts, scope: {environments: [staging]}}\n")
+	dir := t.TempDir()
+	storeProject(t, dir, "billing", "Olga", "v3", "Ops-2", time.Date(2026, 11, 24, 21, 0, 0, 0, paris), "database:billing")
+	storeProject(t, dir, "payments", "Max", "v7", "Pay", time.Date(2026, 11, 24, 20, 30, 0, 0, paris), "database:billing")
+	args := change("2026-11-24 20:30", "-store", dir, "-project", "payments", "-rollout", "v7")
+	args[1] = file
+	r := gateRun(t, args...)
+	require.Equal(t, exitDenied, r.code, "stdout: %s\nstderr: %s", r.stdout, r.stderr)
+	assert.Contains(t, r.stdout, "DENY  fleet-conflicts: conflicts with billing/v3 (team Ops-2) on database:billing")
+}

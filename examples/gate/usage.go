@@ -60,6 +60,8 @@ Flags:
                      overlap, separated by commas (repeatable)
   -conflicts V       with -store, deny (default) or warn on a conflict; a
                      policy file's "kind: conflicts" says it instead
+                     (one scoped to environments or labels only where
+                     it applies)
   -rehearsal FILE    the journal of a timed rehearsal (JSON Lines, as
                      package timeline writes it; repeatable): the gate
                      simulates the operation's duration from them, which a

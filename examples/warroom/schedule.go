@@ -273,7 +273,10 @@ func newScheduleView(snap *fleet.Snapshot, conflicts []fleet.Conflict, day, now 
 		return v
 	}
 	// The axis: whole hours in loc, at most eight ticks.
-	from = from.In(loc).Truncate(time.Hour)
+	// Truncate rounds the instant, which in a zone that is not a whole
+	// number of hours from UTC (Asia/Kolkata) is not the local hour.
+	l := from.In(loc)
+	from = l.Add(-time.Duration(l.Minute())*time.Minute - time.Duration(l.Second())*time.Second - time.Duration(l.Nanosecond()))
 	hours := max(1, int((to.Sub(from)+time.Hour-1)/time.Hour))
 	step := 1
 	for _, k := range []int{1, 2, 3, 4, 6, 12, 24} {
@@ -350,11 +353,11 @@ func newScheduleView(snap *fleet.Snapshot, conflicts []fleet.Conflict, day, now 
 		for _, c := range conflicts {
 			other := ""
 			switch {
-			case c.A.ID() == e.ID() && c.Kind == fleet.Blackout:
+			case sameRollout(&c.A, e) && c.Kind == fleet.Blackout:
 				row.Marks = append(row.Marks, "blackout "+c.Blackout+" of "+c.On+", "+overlapText(c, loc))
-			case c.A.ID() == e.ID():
+			case sameRollout(&c.A, e):
 				other = c.B.ID()
-			case c.Kind != fleet.Blackout && c.B.ID() == e.ID():
+			case c.Kind != fleet.Blackout && sameRollout(&c.B, e):
 				other = c.A.ID()
 			default:
 				continue
@@ -371,6 +374,12 @@ func newScheduleView(snap *fleet.Snapshot, conflicts []fleet.Conflict, day, now 
 		v.Rows = append(v.Rows, row)
 	}
 	return v
+}
+
+// sameRollout reports whether a and b are the same rollout of the same
+// record: two records may hold a project and rollout of the same names.
+func sameRollout(a, b *fleet.Entry) bool {
+	return a.Record == b.Record && a.Project == b.Project && a.Rollout == b.Rollout
 }
 
 // minBar is the least width of a bar, in the track's 0-1000: a cutover

@@ -342,3 +342,37 @@ func TestScheduleViewLayout(t *testing.T) {
 	assert.Equal(t, []scheduleTick{{Text: "22:00"}, {Text: "23:00"}, {Text: "Wed 25", Day: true}}, v.Ticks)
 	assert.Equal(t, &scheduleTick{Text: "01:00"}, v.End)
 }
+
+// Two records holding a rollout of the same project and name are two
+// rows: the conflict of one is not marked on the other.
+func TestScheduleViewSameNamesInTwoRecords(t *testing.T) {
+	day := time.Date(2026, 11, 24, 0, 0, 0, 0, paris)
+	db := []mep.Resource{{Kind: mep.Database, Name: "db-billing"}}
+	snap := &fleet.Snapshot{At: at(18, 0, 0), Entries: []fleet.Entry{
+		{Record: "payments", Project: "payments", Rollout: "v7", Team: "Pay", T0: at(20, 0, 0), P90: at(21, 0, 0), Resources: db},
+		{Record: "billing", Project: "billing", Rollout: "v3", Team: "Billing", T0: at(20, 30, 0), P90: at(21, 30, 0), Resources: db},
+		{Record: "copy", Project: "payments", Rollout: "v7", Team: "Pay", T0: at(22, 0, 0), P90: at(23, 0, 0)},
+	}}
+	v := newScheduleView(snap, snap.Conflicts(fleet.Rules{}), day, at(18, 0, 0), paris)
+	var classes []string
+	for _, r := range v.Rows {
+		classes = append(classes, r.ID+" "+r.Class)
+	}
+	assert.Equal(t, []string{"payments/v7 row conflict", "billing/v3 row conflict", "payments/v7 row"}, classes)
+	assert.Empty(t, v.Rows[2].Marks)
+}
+
+// In a zone that is not a whole number of hours from UTC (Asia/Kolkata,
+// Asia/Kathmandu), the axis still starts on a whole local hour and
+// names midnight by its day.
+func TestScheduleViewAxisInHalfHourZones(t *testing.T) {
+	for _, name := range []string{"Asia/Kolkata", "Asia/Kathmandu"} {
+		loc, err := time.LoadLocation(name)
+		require.NoError(t, err)
+		t0 := time.Date(2026, 11, 24, 21, 0, 0, 0, loc)
+		snap := &fleet.Snapshot{Entries: []fleet.Entry{{Project: "a", Rollout: "r", Team: "a", Status: report.Planned, T0: t0, P90: t0.Add(4 * time.Hour)}}}
+		v := newScheduleView(snap, nil, time.Date(2026, 11, 24, 0, 0, 0, 0, loc), t0, loc)
+		assert.Equal(t, []scheduleTick{{Text: "21:00"}, {Text: "22:00"}, {Text: "23:00"}, {Text: "Wed 25", Day: true}}, v.Ticks, name)
+		assert.Equal(t, &scheduleTick{Text: "01:00"}, v.End, name)
+	}
+}

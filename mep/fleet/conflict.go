@@ -4,9 +4,11 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/mep/report"
 	"github.com/mepkit/mepkit/policy"
 )
 
@@ -36,7 +38,8 @@ func (k Kind) String() string {
 // always do. The zero Rules check resources and people only.
 type Rules struct {
 	// Exclusive lists the environments where no two rollouts may
-	// overlap ("prod").
+	// overlap ("prod"). Environments compare without regard to case, as
+	// policy scopes compare them: "Prod" and "prod" are one.
 	Exclusive []string
 	// Blackouts are times when a resource must not change.
 	Blackouts []ResourceBlackout
@@ -91,10 +94,28 @@ func span(iv policy.Interval, loc *time.Location) string {
 // [Start, End).
 func (e *Entry) Interval() policy.Interval { return policy.Interval{Start: e.Start(), End: e.End()} }
 
+// spanOf returns the span the snapshot plans e with ([Entry.Interval]);
+// a cutover still running at the snapshot's At past its planned end is
+// taken to run until [DefaultSpan] after At: its end is not known, and
+// it still holds what it touches.
+func (s *Snapshot) spanOf(e *Entry) policy.Interval {
+	iv := e.Interval()
+	if e.Status == report.Running && e.Ended.IsZero() && !s.At.IsZero() && !iv.End.After(s.At) {
+		iv.End = s.At.Add(DefaultSpan)
+	}
+	return iv
+}
+
+// overran reports whether e is a cutover still running at the
+// snapshot's At past its planned end.
+func (s *Snapshot) overran(e *Entry) bool { return !s.spanOf(e).End.Equal(e.End()) }
+
 // Conflicts returns the conflicts between the snapshot's active
 // rollouts under r, sorted by the start of their span, then by A, B,
 // kind and On. Spans are compared as instants, so that zones, DST
-// changes and midnight play no part.
+// changes and midnight play no part. A cutover still running at the
+// snapshot's At past its planned end is taken to run until DefaultSpan
+// after At.
 func (s *Snapshot) Conflicts(r Rules) []Conflict {
 	act := s.Active()
 	slices.SortFunc(act, func(a, b Entry) int {
@@ -103,10 +124,10 @@ func (s *Snapshot) Conflicts(r Rules) []Conflict {
 	var out []Conflict
 	for i := range act {
 		a := &act[i]
-		ia := a.Interval()
+		ia := s.spanOf(a)
 		for j := i + 1; j < len(act) && act[j].Start().Before(ia.End); j++ {
 			b := &act[j]
-			if ov, ok := overlap(ia, b.Interval()); ok {
+			if ov, ok := overlap(ia, s.spanOf(b)); ok {
 				out = pairConflicts(out, a, b, ov, r)
 			}
 		}
@@ -139,6 +160,11 @@ func earlier(a, b time.Time) time.Time {
 	return b
 }
 
+// exclusive reports whether r makes env exclusive.
+func (r *Rules) exclusive(env string) bool {
+	return slices.ContainsFunc(r.Exclusive, func(e string) bool { return strings.EqualFold(e, env) })
+}
+
 // shared returns what a and b share under r, by kind.
 func shared(a, b *Entry, r Rules, fn func(Kind, string)) {
 	for _, x := range a.Resources {
@@ -148,7 +174,7 @@ func shared(a, b *Entry, r Rules, fn func(Kind, string)) {
 			}
 		}
 	}
-	if a.Environment != "" && a.Environment == b.Environment && slices.Contains(r.Exclusive, a.Environment) {
+	if a.Environment != "" && strings.EqualFold(a.Environment, b.Environment) && r.exclusive(a.Environment) {
 		fn(ExclusiveEnvironment, a.Environment)
 	}
 	for _, p := range a.People {

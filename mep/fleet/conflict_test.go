@@ -275,3 +275,23 @@ func blockedRuns(e fleet.Entry, cal policy.Calendar) string {
 func utcSpan(iv policy.Interval) string {
 	return policy.Interval{Start: iv.Start.UTC(), End: iv.End.UTC()}.String()
 }
+
+// Environments compare without regard to case, as policy scopes compare
+// them: a policy file's "Production" makes the rollouts of "production"
+// and "PRODUCTION" exclusive.
+func TestConflictsExclusiveEnvironmentIgnoresCase(t *testing.T) {
+	a := entry("billing", "v3", at(paris, 2026, 3, 10, 21, 0), 60, nil, "site:lyon")
+	a.Environment = "production"
+	b := entry("crm", "r1", at(paris, 2026, 3, 10, 21, 30), 60, nil, "site:paris")
+	b.Environment = "PRODUCTION"
+	snap := &fleet.Snapshot{Entries: []fleet.Entry{a, b}}
+	cs := snap.Conflicts(fleet.Rules{Exclusive: []string{"Production"}})
+	require.Len(t, cs, 1)
+	assert.Equal(t, fleet.ExclusiveEnvironment, cs[0].Kind)
+	p := snap.Policy("crm", "r1", fleet.Rules{}, policy.Deny).(interface {
+		WithExclusive([]string) policy.Policy
+	}).WithExclusive([]string{"Production"})
+	d := p.Evaluate(bg, policy.Change{Start: b.T0, Duration: time.Hour})
+	assert.Equal(t, policy.Deny, d.Verdict, d.Reason)
+	assert.Contains(t, d.Reason, "conflicts with billing/v3 (team billing) on exclusive environment")
+}

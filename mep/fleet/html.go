@@ -41,11 +41,11 @@ func (s *Snapshot) WriteHTML(w io.Writer, v View) error {
 			Window: hm(e.WindowEnd, e.T0, loc), Resources: strings.Join(keys(&e), ", "), People: strings.Join(e.People, ", ")}
 		for _, c := range cs {
 			switch {
-			case c.A.ID() == e.ID() && c.Kind == Blackout:
+			case isSelf(&c.A, &e) && c.Kind == Blackout:
 				row.Conflicts = append(row.Conflicts, "blackout "+c.Blackout+" of "+c.On)
-			case c.A.ID() == e.ID():
+			case isSelf(&c.A, &e):
 				row.Conflicts = append(row.Conflicts, c.Kind.String()+" "+c.On+" with "+c.B.ID())
-			case c.Kind != Blackout && c.B.ID() == e.ID():
+			case c.Kind != Blackout && isSelf(&c.B, &e):
 				row.Conflicts = append(row.Conflicts, c.Kind.String()+" "+c.On+" with "+c.A.ID())
 			}
 		}

@@ -44,8 +44,9 @@ type Figures struct {
 	P90Calibration float64 `json:"p90_calibration"`
 	Calibrated     int     `json:"calibrated"`
 
-	recoveries, ratios []time.Duration // scratch; ratios in millionths
-	withinP90          int
+	recoveries []time.Duration // scratch
+	ratios     []float64       // scratch
+	withinP90  int
 }
 
 // Row is the figures of one service or team (Name; "" for every
@@ -169,7 +170,7 @@ func (f *Figures) add(e, fix *Entry) {
 		return
 	}
 	if e.Estimate > 0 {
-		f.ratios = append(f.ratios, time.Duration(float64(e.Duration)/float64(e.Estimate)*1e6))
+		f.ratios = append(f.ratios, float64(e.Duration)/float64(e.Estimate))
 	}
 	if !e.P90.IsZero() && e.P90.After(e.T0) {
 		f.Calibrated++
@@ -188,7 +189,7 @@ func (f *Figures) finish() {
 	f.Recovered, f.Recovery = len(f.recoveries), median(f.recoveries)
 	f.Estimated = len(f.ratios)
 	if f.Estimated > 0 {
-		f.EstimateRatio = float64(median(f.ratios)) / 1e6
+		f.EstimateRatio = median(f.ratios)
 	}
 	if f.Calibrated > 0 {
 		f.P90Calibration = float64(f.withinP90) / float64(f.Calibrated)
@@ -198,9 +199,10 @@ func (f *Figures) finish() {
 
 // median returns the median of ds (the lower of the two middle values
 // for an even count), sorting ds; 0 for none.
-func median(ds []time.Duration) time.Duration {
+func median[T cmp.Ordered](ds []T) T {
 	if len(ds) == 0 {
-		return 0
+		var zero T
+		return zero
 	}
 	slices.Sort(ds)
 	return ds[(len(ds)-1)/2]

@@ -165,3 +165,15 @@ func TestMetricsJSON(t *testing.T) {
 	assert.Contains(t, string(raw), `"time_to_restore_s":90`)
 	assert.Contains(t, string(raw), `"status":"rolled-back"`)
 }
+
+// An estimate of a few nanoseconds (a runbook's Expected: 5, read as
+// 5ns) against a cutover of hours gives a huge ratio, never a negative
+// one from an overflow.
+func TestMetricsEstimateRatioOfATinyEstimate(t *testing.T) {
+	t0 := at(paris, 2026, 3, 10, 21, 0)
+	e := fleet.Entry{Project: "a", Rollout: "r", Team: "a", Status: report.Done, T0: t0, Started: t0,
+		Ended: t0.Add(3 * time.Hour), Duration: 3 * time.Hour, Estimate: 1}
+	f := (&fleet.Snapshot{Entries: []fleet.Entry{e}}).Metrics(paris).Total[0].Figures
+	assert.Equal(t, 1, f.Estimated)
+	assert.Equal(t, float64(3*time.Hour), f.EstimateRatio)
+}

@@ -28,9 +28,15 @@ const PolicyName = "fleet-conflicts"
 // What the rollout touches and who runs it are read from its entry in
 // the snapshot; a rollout the snapshot does not know yet only conflicts
 // on its environment (policy.Change.Environment, which also overrides
-// the entry's in Evaluate). A zero Duration checks the instant Start.
-// The policy sees the snapshot it was made from: make a new
-// one after a rescan.
+// the entry's in Evaluate). A rollout of that project and name that
+// more than one record holds is refused, or warned of, at every time,
+// naming the records: the policy cannot tell which the change is (a
+// copy that declares nothing would otherwise hide what the other
+// touches). A cutover still running at the snapshot past its planned
+// end holds what it touches until [DefaultSpan] after the snapshot, as
+// in [Snapshot.Conflicts]. A zero Duration checks the instant Start.
+// The policy sees the snapshot it was made from: make a new one after a
+// rescan.
 //
 // With verdict policy.Deny the policy is a [policy.Calendar] whose
 // Blocked spans are those of the conflicting rollouts and blackouts, so
@@ -82,7 +88,7 @@ func (p *conflictPolicy) WithExclusive(envs []string) policy.Policy {
 	q := *p
 	q.rules.Exclusive = slices.Clone(p.rules.Exclusive)
 	for _, env := range envs {
-		if !slices.Contains(q.rules.Exclusive, env) {
+		if !q.rules.exclusive(env) {
 			q.rules.Exclusive = append(q.rules.Exclusive, env)
 		}
 	}
@@ -102,6 +108,11 @@ func (p *conflictPolicy) candidate(env string) Entry {
 	return e
 }
 
+// records returns the names of the records of the snapshot that hold
+// the rollout, sorted: more than one, and the policy cannot tell which
+// the change is.
+func (p *conflictPolicy) records() []string { return p.snap.records(p.project, p.rollout) }
+
 // hits returns the conflicts of cand over iv, sorted by start.
 func (p *conflictPolicy) hits(cand *Entry, iv policy.Interval) []Conflict {
 	var out []Conflict
@@ -110,7 +121,7 @@ func (p *conflictPolicy) hits(cand *Entry, iv policy.Interval) []Conflict {
 		if !o.IsActive() || isSelf(cand, o) {
 			continue
 		}
-		if ov, ok := overlap(iv, o.Interval()); ok {
+		if ov, ok := overlap(iv, p.snap.spanOf(o)); ok {
 			out = pairConflicts(out, cand, o, ov, p.rules)
 		}
 	}
@@ -128,17 +139,21 @@ func (p *conflictPolicy) Evaluate(_ context.Context, c policy.Change) policy.Dec
 	cand := p.candidate(c.Environment)
 	dur := max(c.Duration, 1) // an instant: the nanosecond at Start
 	hits := p.hits(&cand, policy.Interval{Start: c.Start, End: c.Start.Add(dur)})
-	if len(hits) == 0 {
+	amb := p.snap.ambiguous(p.project, p.rollout)
+	if len(hits) == 0 && amb == nil {
 		d.Reason = p.clear(&cand)
 		return d
 	}
 	loc := c.Zone()
-	reasons := make([]string, 0, len(hits))
+	reasons := make([]string, 0, len(hits)+1)
+	if amb != nil {
+		reasons = append(reasons, amb.Error())
+	}
 	for _, h := range hits {
-		reasons = append(reasons, reason(h, loc))
+		reasons = append(reasons, p.reason(h, loc))
 	}
 	d.Verdict, d.Reason = p.verdict, strings.Join(slices.Compact(reasons), "; ")
-	if p.verdict == policy.Deny {
+	if p.verdict == policy.Deny && amb == nil {
 		d.Next = p.next(&cand, c.Start, dur)
 	}
 	return d
@@ -164,7 +179,7 @@ func (p *conflictPolicy) clear(cand *Entry) string {
 }
 
 // reason says what a conflict of the change is about, for people.
-func reason(h Conflict, loc *time.Location) string {
+func (p *conflictPolicy) reason(h Conflict, loc *time.Location) string {
 	if h.Kind == Blackout {
 		return fmt.Sprintf("in the blackout %s of %s, %s", h.Blackout, h.On, span(h.Span, loc))
 	}
@@ -174,7 +189,11 @@ func reason(h Conflict, loc *time.Location) string {
 	} else if h.Kind == ExclusiveEnvironment {
 		on = "exclusive environment " + on
 	}
-	return fmt.Sprintf("conflicts with %s (team %s) on %s, %s", h.B.ID(), h.B.Team, on, span(h.B.Interval(), loc))
+	when := span(h.B.Interval(), loc)
+	if p.snap.overran(&h.B) {
+		when = "still running past its planned span " + when
+	}
+	return fmt.Sprintf("conflicts with %s (team %s) on %s, %s", h.B.ID(), h.B.Team, on, when)
 }
 
 // maxNext bounds the search for the next start without a conflict.
@@ -183,7 +202,7 @@ const maxNext = 366 * 24 * time.Hour
 // next returns the earliest start at or after from, within maxNext,
 // where [start, start+dur) has no conflict, or the zero time.
 func (p *conflictPolicy) next(cand *Entry, from time.Time, dur time.Duration) time.Time {
-	blocked := p.blocked(cand, from, from.Add(maxNext+dur))
+	blocked := p.blocked(cand, from, from.Add(maxNext).Add(dur)) // maxNext+dur may overflow
 	t := from
 	for _, b := range blocked {
 		if !b.Start.Before(t.Add(dur)) {
@@ -202,6 +221,9 @@ func (p *conflictPolicy) next(cand *Entry, from time.Time, dur time.Duration) ti
 // and the blackouts of its resources, merged.
 func (p *conflictPolicy) Blocked(from, to time.Time) []policy.Interval {
 	cand := p.candidate("")
+	if len(p.records()) > 1 && to.After(from) {
+		return []policy.Interval{{Start: from, End: to}}
+	}
 	return p.blocked(&cand, from, to)
 }
 
@@ -218,7 +240,7 @@ func (p *conflictPolicy) blocked(cand *Entry, from, to time.Time) []policy.Inter
 		}
 		n := 0
 		shared(cand, o, p.rules, func(Kind, string) { n++ })
-		if ov, ok := overlap(policy.Interval{Start: from, End: to}, o.Interval()); n > 0 && ok {
+		if ov, ok := overlap(policy.Interval{Start: from, End: to}, p.snap.spanOf(o)); n > 0 && ok {
 			ivs = append(ivs, ov)
 		}
 	}

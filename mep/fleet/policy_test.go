@@ -1,6 +1,7 @@
 package fleet_test
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/mepkit/mepkit/mep"
 	"github.com/mepkit/mepkit/mep/fleet"
+	"github.com/mepkit/mepkit/mep/report"
 	"github.com/mepkit/mepkit/policy"
 	"github.com/mepkit/mepkit/policy/policytest"
 )
@@ -156,4 +158,78 @@ func TestPolicySameNamesInTwoRecords(t *testing.T) {
 	assert.Equal(t, policy.Deny, d.Verdict, "the other record's billing/v1 shares database:billing: %s", d.Reason)
 	assert.Contains(t, d.Reason, "conflicts with billing/v1")
 	assert.Len(t, snap.Conflicts(fleet.Rules{}), 1)
+}
+
+// A record that copies another's project and rollout names but declares
+// nothing does not hide what the first touches: the policy of that
+// rollout cannot tell which the change is, and refuses it at every time,
+// naming both records.
+func TestPolicyForgedCopyOfARollout(t *testing.T) {
+	dir := t.TempDir()
+	c := &clock{at(paris, 2026, 3, 2, 9, 0)}
+	billing := project(t, dir, "billing", c, "Olga")
+	rollout(t, billing, "v3", "Ops", "prod", at(paris, 2026, 3, 10, 21, 0), runbook(30, 60), "database:billing")
+	require.NoError(t, billing.Close())
+	payments := project(t, dir, "payments", c, "Max")
+	rollout(t, payments, "v7", "Pay", "prod", at(paris, 2026, 3, 10, 21, 0), runbook(30, 60), "database:billing")
+	require.NoError(t, payments.Close())
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "aaa"), 0o700))
+	forged, err := mep.CreateFile(filepath.Join(dir, "aaa"), "payments", &mep.Options{Now: c.now, NoSync: true, RolloutsOnly: true, CreatedBy: "Eve", RolloutsOnlyReason: "in production"})
+	require.NoError(t, err)
+	require.NoError(t, forged.Team().Add(mep.Member{Name: "Eve", Roles: []mep.Role{mep.RoleOperations}}))
+	require.NoError(t, forged.Team().Choose("Eve", "Eve"))
+	rollout(t, forged, "v7", "Pay", "", at(paris, 2026, 3, 10, 20, 0), runbook(1, 1))
+	require.NoError(t, forged.Close())
+
+	s, err := fleet.OpenDir(bg, dir, &fleet.Options{Now: c.now, Trials: 100})
+	require.NoError(t, err)
+	defer s.Close()
+	snap := s.Snapshot()
+	require.Len(t, snap.Active(), 3)
+	p := snap.Policy("payments", "v7", fleet.Rules{}, policy.Deny)
+	for _, start := range []time.Time{at(paris, 2026, 3, 10, 21, 0), at(paris, 2026, 6, 1, 21, 0)} {
+		d := p.Evaluate(bg, policy.Change{Start: start, Duration: time.Hour})
+		assert.Equal(t, policy.Deny, d.Verdict, "%s: %s", start, d.Reason)
+		assert.Contains(t, d.Reason, "payments/v7 is in 2 records of the store (aaa, payments)")
+		assert.True(t, d.Next.IsZero(), "no slot is free of the doubt")
+	}
+	from := at(paris, 2026, 3, 1, 0, 0)
+	assert.Equal(t, []policy.Interval{{Start: from, End: from.Add(time.Hour)}}, p.(policy.Calendar).Blocked(from, from.Add(time.Hour)))
+	d := snap.Policy("billing", "v3", fleet.Rules{}, policy.Deny).Evaluate(bg, policy.Change{Start: at(paris, 2026, 3, 10, 21, 0), Duration: time.Hour})
+	assert.Contains(t, d.Reason, "conflicts with payments/v7 (team Pay) on database:billing", "the other rollouts still see each copy")
+}
+
+// A change whose duration overflows the search's horizon (the largest
+// time.Duration) is still given, as its next slot, a start without the
+// conflict, never its own refused start.
+func TestPolicyNextOfAHugeDuration(t *testing.T) {
+	a := entry("a", "r", at(paris, 2026, 3, 10, 21, 0), 60, nil, "database:billing")
+	b := entry("b", "r", at(paris, 2026, 3, 10, 21, 30), 60, nil, "database:billing")
+	p := (&fleet.Snapshot{Entries: []fleet.Entry{a, b}}).Policy("a", "r", fleet.Rules{}, policy.Deny)
+	ch := policy.Change{Start: a.T0, Duration: math.MaxInt64}
+	d := p.Evaluate(bg, ch)
+	require.Equal(t, policy.Deny, d.Verdict, d.Reason)
+	assert.True(t, b.End().Equal(d.Next), "after b/r: %s", d.Next)
+	ch.Start = d.Next
+	assert.Equal(t, policy.Allow, p.Evaluate(bg, ch).Verdict)
+}
+
+// A cutover still running past its P90 still holds what it touches: a
+// change that starts then on the same database is refused, saying so,
+// and the overlap is a conflict of the snapshot.
+func TestPolicyCutoverRunningPastItsEnd(t *testing.T) {
+	t0 := at(paris, 2026, 3, 10, 21, 0)
+	late := entry("billing", "v3", t0, 90, nil, "database:billing")
+	late.Status, late.Started = report.Running, t0
+	next := entry("payments", "v7", t0.Add(3*time.Hour), 60, nil, "database:billing")
+	snap := &fleet.Snapshot{At: t0.Add(3 * time.Hour), Entries: []fleet.Entry{late, next}}
+	d := snap.Policy("payments", "v7", fleet.Rules{}, policy.Deny).Evaluate(bg, policy.Change{Start: next.T0, Duration: time.Hour})
+	assert.Equal(t, policy.Deny, d.Verdict, d.Reason)
+	assert.Contains(t, d.Reason, "conflicts with billing/v3 (team billing) on database:billing, still running past its planned span Tue 10 Mar 21:00-22:30 CET")
+	assert.True(t, d.Next.Equal(snap.At.Add(fleet.DefaultSpan)), "after the hour it is taken to run on: %s", d.Next)
+	assert.Len(t, snap.Conflicts(fleet.Rules{}), 1)
+
+	late.Status, late.Ended = report.Done, t0.Add(150*time.Minute)
+	snap.Entries[0] = late
+	assert.Equal(t, policy.Allow, snap.Policy("payments", "v7", fleet.Rules{}, policy.Deny).Evaluate(bg, policy.Change{Start: next.T0, Duration: time.Hour}).Verdict, "once it ended")
 }

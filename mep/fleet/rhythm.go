@@ -3,6 +3,7 @@ package fleet
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -42,16 +43,17 @@ type Rhythm struct {
 // Cadence returns the meeting cadence the suggestion leads to from the
 // project's current one (mep.Tracker.Cadence; zero: weekly): twice as
 // far apart to space the meetings out, twice as close (at least a day
-// apart) to tighten them, cur itself to keep them. A team that takes the
-// suggestion records it with mep.Tracker.SetCadence, with who took it,
-// like any other fact.
+// apart) to tighten them, cur itself to keep them; a count that cannot
+// double within an int is kept. A team that takes the suggestion
+// records it with mep.Tracker.SetCadence, with who took it, like any
+// other fact.
 func (r Rhythm) Cadence(cur mep.Cadence) mep.Cadence {
 	if cur.Months == 0 && cur.Days == 0 {
 		cur = mep.Cadence{Days: 7, Weekdays: cur.Weekdays}
 	}
 	switch {
 	case r.Spacing > 0:
-		cur.Months, cur.Days = 2*cur.Months, 2*cur.Days
+		cur.Months, cur.Days = double(cur.Months), double(cur.Days)
 	case r.Spacing < 0 && cur.Months >= 2:
 		cur.Months, cur.Days = cur.Months/2, cur.Days/2
 	case r.Spacing < 0 && cur.Months == 1:
@@ -60,6 +62,15 @@ func (r Rhythm) Cadence(cur mep.Cadence) mep.Cadence {
 		cur.Days = max(1, cur.Days/2)
 	}
 	return cur
+}
+
+// double returns 2n, or n where 2n would overflow: a cadence spaced out
+// never turns negative.
+func double(n int) int {
+	if n > math.MaxInt/2 {
+		return n
+	}
+	return 2 * n
 }
 
 // MonthCount is the deployments of one month.

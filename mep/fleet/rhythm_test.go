@@ -1,6 +1,7 @@
 package fleet_test
 
 import (
+	"math"
 	"path/filepath"
 	"testing"
 	"time"
@@ -62,6 +63,7 @@ func TestRhythmCadence(t *testing.T) {
 		{-1, mep.Cadence{Months: 1}, mep.Cadence{Days: 14}},
 		{-1, mep.Cadence{Months: 3}, mep.Cadence{Months: 1}},
 		{0, weekly, weekly},
+		{1, mep.Cadence{Months: math.MaxInt, Days: math.MaxInt/2 + 1}, mep.Cadence{Months: math.MaxInt, Days: math.MaxInt/2 + 1}}, // no overflow
 	} {
 		assert.Equal(t, tt.want, fleet.Rhythm{Spacing: tt.spacing}.Cadence(tt.cur), "%+v from %+v", tt.spacing, tt.cur)
 	}

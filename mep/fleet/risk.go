@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -75,11 +76,15 @@ func (r Risk) String() string {
 //   - the runbook's size (0.15): the steps over 40, capped at 1.
 //
 // A zero lookback is DefaultLookback. It returns an error for a rollout
-// the snapshot does not have.
+// the snapshot does not have, or that more than one record holds (the
+// risk of which one is not known).
 func (s *Snapshot) Risk(project, rollout string, now time.Time, lookback time.Duration) (Risk, error) {
 	e, ok := s.Find(project, rollout)
 	if !ok {
 		return Risk{}, fmt.Errorf("fleet: no rollout %s/%s in the schedule", project, rollout)
+	}
+	if err := s.ambiguous(project, rollout); err != nil {
+		return Risk{}, fmt.Errorf("fleet: %w", err)
 	}
 	if lookback <= 0 {
 		lookback = DefaultLookback
@@ -88,7 +93,7 @@ func (s *Snapshot) Risk(project, rollout string, now time.Time, lookback time.Du
 	var n, failed, done int
 	for i := range s.Entries {
 		o := &s.Entries[i]
-		if o.ID() == e.ID() || o.Started.IsZero() || o.Ended.IsZero() || !o.Started.Before(now) {
+		if isSelf(o, &e) || o.Started.IsZero() || o.Ended.IsZero() || !o.Started.Before(now) {
 			continue
 		}
 		if o.Project == e.Project && o.Team == e.Team && o.Status == report.Done {
@@ -152,7 +157,9 @@ func days(d time.Duration) string { return fmt.Sprintf("%d days", int(d.Hours()/
 // ([Snapshot.Risk]), and warns at a medium risk; at a high risk, it
 // denies unless at least approvals distinct people gave a GO
 // (policy.Change.Approvals), and then warns. The reason gives the score
-// and its inputs. approvals below 1 count as 2.
+// and its inputs. approvals below 1 count as 2. A rollout the snapshot
+// does not have is warned of; one that more than one record holds is
+// denied, since a copy could lower the risk.
 func (s *Snapshot) RiskPolicy(project, rollout string, lookback time.Duration, approvals int) policy.Policy {
 	if approvals < 1 {
 		approvals = 2
@@ -166,6 +173,9 @@ func (s *Snapshot) RiskPolicy(project, rollout string, lookback time.Duration, a
 		r, err := s.Risk(project, rollout, now, lookback)
 		if err != nil {
 			d.Verdict, d.Reason = policy.Warn, err.Error()
+			if errors.As(err, new(*ambiguousError)) {
+				d.Verdict = policy.Deny // a copy must not lower the risk
+			}
 			return d
 		}
 		if r.Level == "low" {

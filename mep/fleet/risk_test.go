@@ -75,3 +75,19 @@ func TestRiskPolicyHighNeedsMoreGOs(t *testing.T) {
 	assert.Equal(t, 0.5, r.Inputs[0].Factor)
 	assert.Equal(t, "unknown: no change to database:billing in 90 days", r.Inputs[0].Text)
 }
+
+// A copy of a high-risk rollout in another record, declaring nothing and
+// sorting first, does not lower its risk: the rollout is ambiguous, and
+// its risk policy denies, naming the records.
+func TestRiskOfARolloutTwoRecordsHold(t *testing.T) {
+	snap, now := riskHistory()
+	v4 := &snap.Entries[4]
+	v4.Record, v4.PastWindow, v4.Outage, v4.Steps = "billing", 0.9, 4*time.Hour, 40
+	cp := fleet.Entry{Record: "aaa", Project: "billing", Rollout: "v4", Team: "Ops", T0: v4.T0.Add(-time.Hour)}
+	snap.Entries = append([]fleet.Entry{cp}, snap.Entries...)
+	_, err := snap.Risk("billing", "v4", now, 0)
+	assert.ErrorContains(t, err, "billing/v4 is in 2 records of the store (aaa, billing)")
+	c := policy.Change{Name: "v4", Start: v4.T0, Now: now, Approvals: []policy.Approval{{Role: "operations", By: "Olga", Go: true}}}
+	d := snap.RiskPolicy("billing", "v4", 0, 2).Evaluate(bg, c)
+	assert.Equal(t, policy.Deny, d.Verdict, d.Reason)
+}

@@ -1,6 +1,7 @@
 package fleet_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"github.com/mepkit/mepkit/mep/fleet"
 	"github.com/mepkit/mepkit/mep/report"
 	"github.com/mepkit/mepkit/policy"
+	"github.com/mepkit/mepkit/timeline"
 )
 
 func TestScheduleFromFilesRescansWhatChanged(t *testing.T) {
@@ -75,6 +77,35 @@ func TestScheduleFromFilesRescansWhatChanged(t *testing.T) {
 	require.NoError(t, billing.Close())
 }
 
+// TestScheduleRecordsOfTheSameName: a directory "billing" and a file
+// "billing.jsonl" are two records, neither hiding the other from the
+// conflicts, and a rescan reads neither again.
+func TestScheduleRecordsOfTheSameName(t *testing.T) {
+	dir := t.TempDir()
+	c := &clock{at(paris, 2026, 3, 1, 9, 0)}
+	for _, name := range []string{"billing", "payments"} {
+		p := project(t, dir, name, c, name)
+		rollout(t, p, "v1", name, "prod", at(paris, 2026, 3, 10, 21, 0), runbook(10, 20), "database:billing")
+		require.NoError(t, p.Close())
+	}
+	require.NoError(t, os.Rename(filepath.Join(dir, "payments", mep.RecordFile), filepath.Join(dir, "billing.jsonl")))
+
+	s, err := fleet.OpenDir(bg, dir, &fleet.Options{Now: c.now, Trials: 100})
+	require.NoError(t, err)
+	defer s.Close()
+	snap := s.Snapshot()
+	require.Empty(t, snap.Errors)
+	var records []string
+	for _, e := range snap.Entries {
+		records = append(records, e.Record+":"+e.Project)
+	}
+	assert.Equal(t, []string{"billing:billing", "billing.jsonl:payments"}, records)
+	assert.Len(t, snap.Conflicts(fleet.Rules{}), 1)
+	sc, err := s.Rescan(bg)
+	require.NoError(t, err)
+	assert.Equal(t, fleet.Scan{Records: 2, Unchanged: 2}, sc, "nothing changed, nothing read")
+}
+
 func TestScheduleReadsATornLineLater(t *testing.T) {
 	dir := t.TempDir()
 	c := &clock{at(paris, 2026, 3, 2, 9, 0)}
@@ -92,6 +123,30 @@ func TestScheduleReadsATornLineLater(t *testing.T) {
 	defer s.Close()
 	assert.Empty(t, s.Snapshot().Errors, "a line still being written waits")
 	assert.Len(t, s.Snapshot().Active(), 1)
+}
+
+// An unfinished last line longer than any a writer makes (a blob
+// appended by hand) is an error of the record, not a line that waits
+// for its end at every scan.
+func TestScheduleUnfinishedLineTooLong(t *testing.T) {
+	dir := t.TempDir()
+	c := &clock{at(paris, 2026, 3, 2, 9, 0)}
+	p := project(t, dir, "billing", c, "Olga")
+	rollout(t, p, "v3", "Ops", "prod", at(paris, 2026, 3, 10, 21, 0), runbook(30, 60))
+	require.NoError(t, p.Close())
+	f, err := os.OpenFile(filepath.Join(dir, "billing", mep.RecordFile), os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.Write(bytes.Repeat([]byte("x"), timeline.MaxLineSize+1))
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+
+	s, err := fleet.OpenDir(bg, dir, &fleet.Options{Now: c.now, Trials: 100})
+	require.NoError(t, err)
+	defer s.Close()
+	errs := s.Snapshot().Errors
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], timeline.ErrLineTooLong)
+	assert.ErrorContains(t, errs[0], "ends with an unfinished line of more than 1048576 bytes")
 }
 
 // TestScheduleWhileWriting: a writer records facts while the schedule

@@ -2,7 +2,9 @@ package fleet
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -35,6 +37,40 @@ func (s *Snapshot) Find(project, rollout string) (Entry, bool) {
 		}
 	}
 	return Entry{}, false
+}
+
+// records returns the names of the records that hold project's
+// rollout, sorted: more than one, and a project and rollout name does
+// not tell which is meant.
+func (s *Snapshot) records(project, rollout string) []string {
+	var out []string
+	for i := range s.Entries {
+		if e := &s.Entries[i]; e.Project == project && e.Rollout == rollout && !slices.Contains(out, e.Record) {
+			out = append(out, e.Record)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// ambiguous returns an error naming the records when more than one
+// holds project's rollout.
+func (s *Snapshot) ambiguous(project, rollout string) error {
+	if recs := s.records(project, rollout); len(recs) > 1 {
+		return &ambiguousError{id: project + "/" + rollout, records: recs}
+	}
+	return nil
+}
+
+// ambiguousError reports a project's rollout that several records hold.
+type ambiguousError struct {
+	id      string
+	records []string
+}
+
+func (e *ambiguousError) Error() string {
+	return fmt.Sprintf("%s is in %d records of the store (%s): the check cannot tell which of them this change is, and what it touches; rename or remove the others",
+		e.id, len(e.records), strings.Join(e.records, ", "))
 }
 
 func sortEntries(es []Entry) {

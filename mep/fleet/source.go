@@ -54,6 +54,7 @@ func (d dirSource) heads(context.Context) ([]head, error) {
 		return nil, fmt.Errorf("fleet: %w", err)
 	}
 	var out []head
+	taken := map[string]bool{} // the names of the records' directories and files
 	for _, de := range des {
 		name, path := de.Name(), filepath.Join(d.dir, de.Name())
 		switch {
@@ -61,9 +62,7 @@ func (d dirSource) heads(context.Context) ([]head, error) {
 			continue
 		case de.IsDir():
 			path = filepath.Join(path, mep.RecordFile)
-		case strings.HasSuffix(name, ".jsonl"):
-			name = strings.TrimSuffix(name, ".jsonl")
-		default:
+		case !strings.HasSuffix(name, ".jsonl"):
 			continue
 		}
 		fi, err := os.Stat(path)
@@ -73,7 +72,16 @@ func (d dirSource) heads(context.Context) ([]head, error) {
 		if err != nil {
 			return nil, fmt.Errorf("fleet: %w", err)
 		}
+		taken[name] = true
 		out = append(out, head{name: name, path: path, size: fi.Size(), mtime: fi.ModTime()})
+	}
+	// A file's record is named without ".jsonl", unless another record's
+	// directory or file has that name: then with it, so that no record
+	// hides another.
+	for i, h := range out {
+		if short, ok := strings.CutSuffix(h.name, ".jsonl"); ok && filepath.Base(h.path) == h.name && !taken[short] {
+			out[i].name = short
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
 	return out, nil

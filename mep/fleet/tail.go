@@ -37,28 +37,53 @@ func (f *fileTail) Load() ([]timeline.Entry, error) {
 // Since returns the entries with Seq > seq among the complete lines
 // appended after those read so far.
 func (f *fileTail) Since(seq uint64) ([]timeline.Entry, error) {
+	// Only a regular file: opening a FIFO named like a record would
+	// wait for a writer, and the scan with it.
+	fi, err := os.Stat(f.path)
+	if err != nil {
+		return nil, fmt.Errorf("fleet: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("fleet: %s: not a regular file (%s)", f.path, fi.Mode().Type())
+	}
 	fh, err := os.Open(f.path)
 	if err != nil {
 		return nil, fmt.Errorf("fleet: %w", err)
 	}
 	defer fh.Close()
-	fi, err := fh.Stat()
+	fi, err = fh.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("fleet: %w", err)
 	}
 	if fi.Size() < f.off {
 		return nil, fmt.Errorf("%w: %s", errRewritten, f.path)
 	}
-	buf := make([]byte, fi.Size()-f.off)
-	if _, err := fh.ReadAt(buf, f.off); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("fleet: %w", err)
+	// What was appended is read at once, or, past inMemory bytes,
+	// decoded as read, a line at a time: a huge record costs its entries,
+	// not its bytes too. A torn or unfinished last line waits.
+	var n int64 // the offset just past the last newline
+	var src io.Reader
+	if size := fi.Size() - f.off; size <= inMemory {
+		buf := make([]byte, size)
+		if _, err := fh.ReadAt(buf, f.off); err != nil && !errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("fleet: %w", err)
+		}
+		buf = buf[:bytes.LastIndexByte(buf, '\n')+1]
+		n, src = f.off+int64(len(buf)), bytes.NewReader(buf)
+	} else {
+		if n, err = lastLineEnd(fh, f.off, fi.Size()); err != nil {
+			return nil, fmt.Errorf("fleet: %s: %w", f.path, err)
+		}
+		src = io.NewSectionReader(fh, f.off, n-f.off)
 	}
-	n := bytes.LastIndexByte(buf, '\n') + 1 // a torn or unfinished last line waits
-	es, err := timeline.Read(bytes.NewReader(buf[:n]))
+	if fi.Size()-n > timeline.MaxLineSize {
+		return nil, fmt.Errorf("fleet: %s: %w", f.path, errLongTail)
+	}
+	es, err := timeline.Read(src)
 	if err != nil {
 		return nil, fmt.Errorf("fleet: %s: %w", f.path, err)
 	}
-	f.off += int64(n)
+	f.off = n
 	out := es[:0]
 	for _, e := range es {
 		if e.Seq > seq {
@@ -73,3 +98,41 @@ func (*fileTail) Append([]timeline.Entry) error { return errReadOnly }
 
 // Close does nothing: the file is opened for each read.
 func (*fileTail) Close() error { return nil }
+
+// inMemory is the most bytes appended to a record file that Since reads
+// at once rather than as it decodes them.
+const inMemory = 4 << 20
+
+// tailChunk is how much lastLineEnd reads at a time, back from the end.
+const tailChunk = 64 << 10
+
+// errLongTail reports a record file that ends with an unfinished line
+// longer than any line a writer makes: waiting for its end would read
+// it again at every scan.
+var errLongTail = fmt.Errorf("the file ends with an unfinished line of more than %d bytes: %w", timeline.MaxLineSize, timeline.ErrLineTooLong)
+
+// lastLineEnd returns the offset just past the last newline of r in
+// [from, to), or from when there is none; errLongTail when more than
+// timeline.MaxLineSize bytes follow it.
+func lastLineEnd(r io.ReaderAt, from, to int64) (int64, error) {
+	buf := make([]byte, tailChunk)
+	for end := to; end > from; {
+		start := max(from, end-tailChunk)
+		b := buf[:end-start]
+		if _, err := r.ReadAt(b, start); err != nil && !errors.Is(err, io.EOF) {
+			return 0, err
+		}
+		n := start
+		if i := bytes.LastIndexByte(b, '\n'); i >= 0 {
+			n += int64(i) + 1
+		}
+		if to-n > timeline.MaxLineSize {
+			return 0, errLongTail
+		}
+		if n > start || start == from {
+			return n, nil
+		}
+		end = start
+	}
+	return from, nil
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -182,7 +183,25 @@ func (s *Snapshot) WriteICal(w io.Writer, v View) error {
 	if cal.Stamp.IsZero() {
 		cal.Stamp = time.Unix(0, 0)
 	}
+	ids := map[string]int{}
+	for i := range es {
+		ids[es[i].ID()]++
+	}
+	used := map[string]bool{}
 	for _, e := range es {
+		// The UID is the rollout's ID, with its record's name when
+		// another record holds a rollout of the same ID, and a number
+		// should names with slashes still make two alike: a calendar
+		// keeps one event per UID.
+		base := e.ID()
+		if ids[base] > 1 {
+			base = e.Record + "/" + base
+		}
+		uid := base + "@mepkit-fleet"
+		for n := 2; used[uid]; n++ {
+			uid = base + "#" + strconv.Itoa(n) + "@mepkit-fleet"
+		}
+		used[uid] = true
 		var desc []string
 		desc = append(desc, "Team "+e.Team+", environment "+or(e.Environment, "unknown"))
 		if len(e.People) > 0 {
@@ -192,12 +211,12 @@ func (s *Snapshot) WriteICal(w io.Writer, v View) error {
 			desc = append(desc, "P50 end "+clock(e.P50, loc)+", P90 end "+clock(e.P90, loc))
 		}
 		for _, c := range cs {
-			if c.A.ID() == e.ID() || (c.Kind != Blackout && c.B.ID() == e.ID()) {
+			if isSelf(&c.A, &e) || (c.Kind != Blackout && isSelf(&c.B, &e)) {
 				desc = append(desc, "Conflict: "+describe(c, loc))
 			}
 		}
 		cal.Events = append(cal.Events, ical.Event{
-			UID: e.ID() + "@mepkit-fleet", Start: e.Start(), End: e.End(),
+			UID: uid, Start: e.Start(), End: e.End(),
 			Summary: e.ID() + " (team " + e.Team + ")", Description: strings.Join(slices.Compact(desc), "\n"),
 			Categories: append([]string{e.Team}, keys(&e)...),
 		})

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -88,4 +89,36 @@ func TestWriteHTMLInBrowser(t *testing.T) {
 		assert.LessOrEqual(t, l.ScrollWidth, l.Viewport+0.5, "at %d px the page scrolls sideways", w)
 		assert.Empty(t, l.Overflowing, "at %d px", w)
 	}
+}
+
+// Two records holding a rollout of the same project and name are two
+// events of their own in a calendar (a calendar keeps one per UID), and
+// the conflict of one is not shown on the other, in iCalendar or HTML.
+func TestViewsSameNamesInTwoRecords(t *testing.T) {
+	snap := evening()
+	snap.Entries[0].Record, snap.Entries[1].Record = "billing", "payments"
+	cp := snap.Entries[1]
+	cp.Record, cp.T0, cp.P50, cp.P90, cp.Resources = "copy", cp.T0.Add(3*time.Hour), cp.P50.Add(3*time.Hour), cp.P90.Add(3*time.Hour), nil
+	snap.Entries = append(snap.Entries, cp)
+
+	var b bytes.Buffer
+	require.NoError(t, snap.WriteICal(&b, fleet.View{}))
+	s := strings.ReplaceAll(b.String(), "\r\n ", "") // unfold
+	assert.Equal(t, 3, strings.Count(s, "BEGIN:VEVENT"), s)
+	assert.Contains(t, s, "UID:billing/v3@mepkit-fleet\r\n")
+	assert.Contains(t, s, "UID:payments/payments/v7@mepkit-fleet\r\n")
+	assert.Contains(t, s, "UID:copy/payments/v7@mepkit-fleet\r\n")
+	assert.Equal(t, 2, strings.Count(s, "Conflict: billing/v3"), "on billing/v3 and the payments/v7 it shares the database with: %s", s)
+
+	b.Reset()
+	require.NoError(t, snap.WriteHTML(&b, fleet.View{}))
+	assert.Equal(t, 2, strings.Count(b.String(), `<tr class="conflict">`))
+
+	// A project named after another's record and its project.
+	odd := cp
+	odd.Record, odd.Project = "x", "copy/payments"
+	snap.Entries = append(snap.Entries, odd)
+	b.Reset()
+	require.NoError(t, snap.WriteICal(&b, fleet.View{}))
+	assert.Contains(t, strings.ReplaceAll(b.String(), "\r\n ", ""), "UID:copy/payments/v7#2@mepkit-fleet\r\n")
 }

@@ -58,6 +58,23 @@ func TestConflictsMandatoryInCodeStaysMandatory(t *testing.T) {
 	assert.Equal(t, mep.NoGo, d.Verdict, "a mandatory conflict is not overridden: %s", reasons(d))
 }
 
+// TestConflictsMandatoryDenialNotTurnedIntoWarning: a file entry that
+// only warns, even marked mandatory, does not take the place of a
+// mandatory check given in code that denies: the program's denial
+// stands. A check in code that is not mandatory takes the file's warn
+// (TestPolicyFileAsksForConflicts).
+func TestConflictsMandatoryDenialNotTurnedIntoWarning(t *testing.T) {
+	for _, entry := range []string{
+		"  - kind: conflicts\n    warn: true\n",
+		"  - kind: conflicts\n    warn: true\n    mandatory: true\n",
+	} {
+		g := conflictsRollout(t, "", policy.Set{policy.Mandatory(&policy.Conflicts{Against: busySchedule()})}, eveningsFile+entry)
+		d := g.r.GoNoGo().Evaluate(bg, g.c.now())
+		assert.Equal(t, mep.NoGo, d.Verdict, "%q: the program's denial stands: %s", entry, reasons(d))
+		assert.Contains(t, reasons(d), "payments/v7")
+	}
+}
+
 // TestConflictsCodePlaceholderNotFilled: a policy.Conflicts given in
 // code without a check keeps none: only the file's entries take the
 // check of another, and the caller's policy is not changed, so that it

@@ -310,8 +310,9 @@ func (r *Rollout) T0() time.Time {
 // one (its Against; the file's Warn stands); without one they deny every
 // change. The policy of code that gave the check then stands in their
 // place rather than being weighed twice, unless an entry filled could
-// check less than it: one scoped, or one not mandatory when it is; both
-// are then weighed. The policies given in code are never changed.
+// check less than it: one scoped, or, when the code's is mandatory, one
+// not mandatory or one that only warns where the code's denies; both are
+// then weighed. The policies given in code are never changed.
 func withSchedule(file, code policy.Set) policy.Set {
 	set := append(slices.Clip(file), code...)
 	var given *policy.Conflicts
@@ -330,7 +331,7 @@ func withSchedule(file, code policy.Set) policy.Set {
 	for _, q := range file {
 		if c, ok := policy.As[*policy.Conflicts](q); ok && c.Against == nil {
 			c.Against, filled = withExclusive(given.Against, c.Exclusive), true
-			weaker = weaker || policy.IsScoped(q) || mandatory && !policy.IsMandatory(q)
+			weaker = weaker || policy.IsScoped(q) || mandatory && (!policy.IsMandatory(q) || c.Warn && !given.Warn)
 		}
 	}
 	if !filled || weaker {

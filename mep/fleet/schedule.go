@@ -160,8 +160,11 @@ func (s *Schedule) update(ctx context.Context, heads []head, names []string) (Sc
 		if !j.done {
 			continue
 		}
+		old := s.recs[j.h.name]
 		s.recs[j.h.name] = j.rec
-		changed = true
+		// A record that fails again as it did, unchanged, is read again
+		// (its failure may pass) but makes no new snapshot.
+		changed = changed || !sameFailure(old, j.rec)
 		switch {
 		case j.rec.err != nil:
 			sc.Failed++
@@ -201,6 +204,12 @@ func (s *Schedule) update(ctx context.Context, heads []head, names []string) (Sc
 		s.publish(now)
 	}
 	return sc, nil
+}
+
+// sameFailure reports whether a record that failed to read as old fails
+// again as now: the same head, the same error.
+func sameFailure(old, now *record) bool {
+	return old != nil && old.err != nil && now.err != nil && old.head == now.head && old.err.Error() == now.err.Error()
 }
 
 // publish makes the snapshot of the records at now the current one;

@@ -74,6 +74,13 @@ func TestScheduleFromFilesRescansWhatChanged(t *testing.T) {
 	require.Len(t, snap.Errors, 1)
 	assert.Equal(t, "broken", snap.Errors[0].Record)
 	assert.Len(t, snap.Entries, 1)
+
+	// A record that fails again, unchanged, is read again but makes no
+	// new snapshot (a watcher is not called for nothing).
+	sc, err = s.Rescan(bg)
+	require.NoError(t, err)
+	assert.Equal(t, fleet.Scan{Records: 2, Unchanged: 1, Failed: 1}, sc)
+	assert.Same(t, snap, s.Snapshot(), "nothing new to show")
 	require.NoError(t, billing.Close())
 }
 

@@ -24,8 +24,8 @@ type ICSOptions struct {
 	// Domain makes the events' UIDs unique across projects:
 	// "meeting-3@Domain". "": derived from the project's name, its ASCII
 	// letters and digits ("billing-v2.mepkit"), or, for a name without
-	// any, "project-" and a short hash of the name. Keep it stable so that a re-import updates the events
-	// instead of copying them.
+	// any, "project-" and a short hash of the name. Keep it stable so
+	// that a re-import updates the events instead of copying them.
 	Domain string
 	// MeetingLength is the length given to meetings, which record only
 	// their start. 0: one hour.

@@ -3,7 +3,6 @@ package mep
 import (
 	"github.com/mepkit/mepkit/internal/enum"
 
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -153,7 +152,7 @@ func (v *evClose) check(st *state) error {
 		return fieldErr("action.closed_by", v.By, "empty")
 	}
 	if a := st.actions[v.ID-1]; a.Status != ActionOpen {
-		return fmt.Errorf("mep: action %d is %s: %w", v.ID, a.Status, ErrActionClosed)
+		return errorf("action %d is %s: %w", v.ID, a.Status, ErrActionClosed)
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package mep
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/mepkit/mepkit/checklist"
@@ -179,7 +178,7 @@ func (v *evTick) check(st *state) error {
 		err = fieldErr("status", v.Status.String(), "not done, failed or waived")
 	}
 	if err != nil {
-		return fmt.Errorf("mep: %s checklist: %w", v.Run, err)
+		return errorf("%s checklist: %w", v.Run, err)
 	}
 	v.next = c
 	return nil

@@ -39,7 +39,7 @@ func (st *state) unmetLocked(p *Project, at time.Time) []unmetCriterion {
 	var out []unmetCriterion
 	for _, m := range methodCriteria(st.phase) {
 		if err := m.check(st, p, at); err != nil {
-			out = append(out, unmetCriterion{rule: parseRule(m.rule), text: m.name + ": " + trimPrefix(err.Error())})
+			out = append(out, unmetCriterion{rule: parseRule(m.rule), text: m.name + ": " + detail(err)})
 		}
 	}
 	return out
@@ -108,7 +108,7 @@ func checkPlanned(st *state, p *Project, _ time.Time) error {
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("mep: no planned time for %s", strings.Join(missing, ", "))
+		return errorf("no planned time for %s", strings.Join(missing, ", "))
 	}
 	return nil
 }
@@ -119,19 +119,19 @@ func checkBuilders(st *state, _ *Project, _ time.Time) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("mep: no member with the build role")
+	return errorf("no member with the build role")
 }
 
 // runReady explains why run r is not complete, or returns nil.
 func runReady(what string, r *checklist.Run) error {
 	if r == nil {
-		return fmt.Errorf("mep: no %s checklist run started", what)
+		return errorf("no %s checklist run started", what)
 	}
 	if r.Ready() {
 		return nil
 	}
 	pr := r.Progress()
-	return fmt.Errorf("mep: %s checklist not complete: %d required item(s) pending, %d failed",
+	return errorf("%s checklist not complete: %d required item(s) pending, %d failed",
 		what, pr.RequiredPending, pr.Failed)
 }
 
@@ -141,16 +141,16 @@ func runReady(what string, r *checklist.Run) error {
 // count.
 func purposesDone(r *checklist.Run, what string, purposes ...checklist.Purpose) error {
 	if r == nil {
-		return fmt.Errorf("mep: no %s checklist run started", what)
+		return errorf("no %s checklist run started", what)
 	}
 	var errs []error
 	for _, c := range r.Coverage(purposes...) {
 		switch {
 		case c.Met():
 		case len(c.Items) == 0:
-			errs = append(errs, fmt.Errorf("mep: the %s checklist has no item for the %s (purpose %s)", what, purposeWords[c.Purpose], c.Purpose))
+			errs = append(errs, errorf("the %s checklist has no item for the %s (purpose %s)", what, purposeWords[c.Purpose], c.Purpose))
 		default:
-			errs = append(errs, fmt.Errorf("mep: %s checklist, %s: %s", what, purposeWords[c.Purpose], c))
+			errs = append(errs, errorf("%s checklist, %s: %s", what, purposeWords[c.Purpose], c))
 		}
 	}
 	return joinErrs(errs)
@@ -180,11 +180,11 @@ func checkRehearsals(st *state, _ *Project, _ time.Time) error {
 	}
 	switch {
 	case len(st.rehearsals) == 0:
-		return fmt.Errorf("mep: no rehearsal recorded")
+		return errorf("no rehearsal recorded")
 	case timed > 0:
-		return fmt.Errorf("mep: no production-like rehearsal among %d complete ones: rehearse in conditions close to production, or record why a run stands for it (RehearsalRun.Why)", timed)
+		return errorf("no production-like rehearsal among %d complete ones: rehearse in conditions close to production, or record why a run stands for it (RehearsalRun.Why)", timed)
 	}
-	return fmt.Errorf("mep: no complete timed rehearsal of the whole runbook among %d recorded", len(st.rehearsals))
+	return errorf("no complete timed rehearsal of the whole runbook among %d recorded", len(st.rehearsals))
 }
 
 func checkPlanningMeeting(st *state, _ *Project, at time.Time) error {
@@ -194,7 +194,7 @@ func checkPlanningMeeting(st *state, _ *Project, at time.Time) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("mep: no meeting held since planning began on %s, by %s", since.Format(time.DateOnly), at.Format(time.RFC3339))
+	return errorf("no meeting held since planning began on %s, by %s", since.Format(time.DateOnly), at.Format(time.RFC3339))
 }
 
 func checkNoOverdue(st *state, _ *Project, at time.Time) error {
@@ -206,7 +206,7 @@ func checkNoOverdue(st *state, _ *Project, at time.Time) error {
 	for i, a := range od {
 		ids[i] = fmt.Sprintf("#%d %s (%s)", a.ID, a.Title, a.Owner)
 	}
-	return fmt.Errorf("mep: %d overdue action(s): %s", len(od), strings.Join(ids, ", "))
+	return errorf("%d overdue action(s): %s", len(od), strings.Join(ids, ", "))
 }
 
 // current returns the project's latest rollout, or nil.
@@ -220,14 +220,14 @@ func (st *state) current() *rollout {
 func checkReadiness(st *state, p *Project, at time.Time) error {
 	cur := st.current()
 	if cur == nil {
-		return fmt.Errorf("mep: no rollout prepared")
+		return errorf("no rollout prepared")
 	}
 	r := cur.readiness
 	if err := runReady("readiness", r); err != nil {
 		return err
 	}
 	if ra := r.ReadyAt(); ra.After(at) {
-		return fmt.Errorf("mep: readiness checklist complete at %s, after %s",
+		return errorf("readiness checklist complete at %s, after %s",
 			ra.Format(time.RFC3339), at.Format(time.RFC3339))
 	}
 	lead := st.options(p).ReadinessLead
@@ -237,10 +237,10 @@ func checkReadiness(st *state, p *Project, at time.Time) error {
 		for i, it := range late {
 			ids[i] = it.ID
 		}
-		return fmt.Errorf("mep: readiness items late: %s", strings.Join(ids, ", "))
+		return errorf("readiness items late: %s", strings.Join(ids, ", "))
 	}
 	if ra := r.ReadyAt(); ra.After(by) {
-		return fmt.Errorf("mep: readiness complete at %s, after T0-%s (%s)",
+		return errorf("readiness complete at %s, after T0-%s (%s)",
 			ra.Format(time.RFC3339), lead, by.Format(time.RFC3339))
 	}
 	return nil
@@ -258,20 +258,20 @@ func checkOperations(st *state, _ *Project, _ time.Time) error {
 func checkGo(st *state, _ *Project, at time.Time) error {
 	cur := st.current()
 	if cur == nil {
-		return fmt.Errorf("mep: no rollout prepared")
+		return errorf("no rollout prepared")
 	}
 	d := cur.decided
 	switch d.Verdict {
 	case Undecided:
-		return fmt.Errorf("mep: no go/no-go decision yet for %s", cur.name)
+		return errorf("no go/no-go decision yet for %s", cur.name)
 	case NoGo:
-		return fmt.Errorf("mep: no-go for %s: %s", cur.name, firstOr(reasonStrings(d.Reasons), "no reason"))
+		return errorf("no-go for %s: %s", cur.name, firstOr(reasonStrings(d.Reasons), "no reason"))
 	}
 	if d.At.After(at) {
-		return fmt.Errorf("mep: GO given at %s, after %s", d.At.Format(time.RFC3339), at.Format(time.RFC3339))
+		return errorf("GO given at %s, after %s", d.At.Format(time.RFC3339), at.Format(time.RFC3339))
 	}
 	if since := st.enteredAt(); d.At.Before(since) {
-		return fmt.Errorf("mep: GO given at %s, before the project entered its current phase at %s: a GO from an earlier stay does not count",
+		return errorf("GO given at %s, before the project entered its current phase at %s: a GO from an earlier stay does not count",
 			d.At.Format(time.RFC3339), since.Format(time.RFC3339))
 	}
 	return nil
@@ -281,9 +281,9 @@ func checkCutover(st *state, _ *Project, _ time.Time) error {
 	cur := st.current()
 	switch {
 	case cur == nil:
-		return fmt.Errorf("mep: no rollout prepared")
+		return errorf("no rollout prepared")
 	case cur.finished == nil:
-		return fmt.Errorf("mep: the cutover of %s is not finished (Switchover.Finish)", cur.name)
+		return errorf("the cutover of %s is not finished (Switchover.Finish)", cur.name)
 	}
 	return nil
 }
@@ -304,7 +304,7 @@ func (st *state) reviewed() *rollout {
 func checkReviewMeeting(st *state, _ *Project, at time.Time) error {
 	cur := st.reviewed()
 	if cur == nil || cur.finished == nil {
-		return fmt.Errorf("mep: no finished cutover to review")
+		return errorf("no finished cutover to review")
 	}
 	for _, m := range st.meetings {
 		if m.At.Before(cur.finished.At) || m.At.After(at) {
@@ -316,7 +316,7 @@ func checkReviewMeeting(st *state, _ *Project, at time.Time) error {
 			}
 		}
 	}
-	return fmt.Errorf("mep: no post-deployment meeting with operations present since the cutover of %s ended at %s",
+	return errorf("no post-deployment meeting with operations present since the cutover of %s ended at %s",
 		cur.name, cur.finished.At.Format(time.RFC3339))
 }
 
@@ -332,11 +332,11 @@ func checkLessons(st *state, _ *Project, _ time.Time) error {
 		}
 	}
 	if !found {
-		errs = append(errs, fmt.Errorf("mep: no lesson recorded from the review of this rollout"))
+		errs = append(errs, errorf("no lesson recorded from the review of this rollout"))
 	}
 	if cur != nil {
 		for _, id := range cur.undecidedFailures() {
-			errs = append(errs, fmt.Errorf("mep: functional test %s failed: roll back, or accept it with a reason (Switchover.Accept)", id))
+			errs = append(errs, errorf("functional test %s failed: roll back, or accept it with a reason (Switchover.Accept)", id))
 		}
 	}
 	return joinErrs(errs)
@@ -351,7 +351,7 @@ func checkLessonsSettled(st *state, _ *Project, _ time.Time) error {
 		}
 	}
 	if len(open) > 0 {
-		return fmt.Errorf("mep: %d lesson(s) neither applied nor waived: %s", len(open), strings.Join(open, "; "))
+		return errorf("%d lesson(s) neither applied nor waived: %s", len(open), strings.Join(open, "; "))
 	}
 	return nil
 }

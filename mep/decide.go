@@ -213,7 +213,7 @@ func (ro *rollout) methodChecks(st *state, p *Project, now time.Time, v *verdict
 		// R13: probes, the backup process and the known failures, by
 		// purpose, before the first go-live, whatever the project runs.
 		if err := checkOperations(st, p, now); err != nil {
-			v.block(Reason{Source: "operations readiness", Rule: policy.R13, Text: trimPrefix(err.Error())})
+			v.block(Reason{Source: "operations readiness", Rule: policy.R13, Text: detail(err)})
 		}
 	}
 	for _, c := range ro.readiness.Coverage(checklist.HardwareVerified, checklist.ConfigBackup) {
@@ -233,7 +233,7 @@ func (ro *rollout) methodChecks(st *state, p *Project, now time.Time, v *verdict
 		}
 	}
 	for _, err := range st.people.check() { // R3, at every GO
-		v.block(Reason{Source: "team", Rule: policy.R3, Text: trimPrefix(err.Error())})
+		v.block(Reason{Source: "team", Rule: policy.R3, Text: detail(err)})
 	}
 }
 

@@ -1,7 +1,6 @@
 package mep
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -36,9 +35,11 @@ type GateError struct {
 	Unmet    []Unmet
 }
 
-func (e *GateError) Error() string {
+func (e *GateError) Error() string { return prefix + e.detail() }
+
+func (e *GateError) detail() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "mep: gate %s -> %s refused, %d unmet:", e.From, e.To, len(e.Unmet))
+	fmt.Fprintf(&b, "gate %s -> %s refused, %d unmet:", e.From, e.To, len(e.Unmet))
 	for i, u := range e.Unmet {
 		if i > 0 {
 			b.WriteString(";")
@@ -47,7 +48,7 @@ func (e *GateError) Error() string {
 		if u.Rule != "" {
 			fmt.Fprintf(&b, "[%s] ", u.Rule)
 		}
-		fmt.Fprintf(&b, "%s: %s", u.Criterion, trimPrefix(u.Err.Error()))
+		fmt.Fprintf(&b, "%s: %s", u.Criterion, detail(u.Err))
 	}
 	return b.String()
 }
@@ -100,7 +101,7 @@ func (p *Project) CheckGate(at time.Time) error {
 	crit := p.gate(from)
 	p.mu.Unlock()
 	if from == Operations {
-		return fmt.Errorf("mep: %s is the last phase: %w", from, ErrTransition)
+		return errorf("%s is the last phase: %w", from, ErrTransition)
 	}
 	return p.evaluate(from, crit, at)
 }
@@ -145,7 +146,7 @@ func (p *Project) Advance(by, reason string) (Transition, error) {
 		crit := p.gate(from)
 		p.mu.Unlock()
 		if from == Operations {
-			return Transition{}, fmt.Errorf("mep: %s is the last phase: %w", from, ErrTransition)
+			return Transition{}, errorf("%s is the last phase: %w", from, ErrTransition)
 		}
 		at := p.now()
 		if err := p.evaluate(from, crit, at); err != nil {
@@ -161,12 +162,12 @@ func (p *Project) Advance(by, reason string) (Transition, error) {
 		}
 		return t.transition(), nil
 	}
-	return Transition{}, fmt.Errorf("mep: gate %s -> %s: the project changed during each of %d checks, retry: %w",
+	return Transition{}, errorf("gate %s -> %s: the project changed during each of %d checks, retry: %w",
 		from, from+1, maxAttempts, timeline.ErrConflict)
 }
 
 // errChanged stops a transition whose gate was checked on an older state.
-var errChanged = errors.New("mep: changed since the gate was checked")
+var errChanged = sentinel("changed since the gate was checked")
 
 // GoBack moves the project back to the earlier phase to, with a reason
 // (required), at the project clock's time (R1). Going back passes no gate.
@@ -209,7 +210,7 @@ func (v *evPhase) prepare(p *Project, st *state) error {
 		}
 	} else {
 		if !v.To.isValid() || v.To >= st.phase {
-			return fmt.Errorf("mep: cannot go back from %s to %s: %w", st.phase, v.To, ErrTransition)
+			return errorf("cannot go back from %s to %s: %w", st.phase, v.To, ErrTransition)
 		}
 		v.From = st.phase
 	}
@@ -242,13 +243,13 @@ var _ = register[evPhase]()
 func (v *evPhase) check(st *state) error {
 	switch {
 	case v.From != st.phase:
-		return fmt.Errorf("mep: transition from %s while in %s: %w", v.From, st.phase, ErrTransition)
+		return errorf("transition from %s while in %s: %w", v.From, st.phase, ErrTransition)
 	case !v.To.isValid():
 		return fieldErr("transition.to", v.To.String(), "invalid phase")
 	case v.To == v.From+1:
 	case v.To < v.From && strings.TrimSpace(v.Reason) != "":
 	default:
-		return fmt.Errorf("mep: cannot move from %s to %s: %w", v.From, v.To, ErrTransition)
+		return errorf("cannot move from %s to %s: %w", v.From, v.To, ErrTransition)
 	}
 	if strings.TrimSpace(v.By) == "" {
 		return fieldErr("transition.by", v.By, "empty")

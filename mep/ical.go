@@ -65,7 +65,7 @@ func (t Tracker) WriteICS(w io.Writer, opts *ICSOptions) error {
 	var cal ical.Calendar
 	t.p.read(func(st *state) { cal = st.calendar(o, t.p.loc) })
 	if err := cal.Encode(w); err != nil {
-		return fmt.Errorf("mep: calendar export: %w", err)
+		return errorf("calendar export: %w", err)
 	}
 	return nil
 }

@@ -136,7 +136,7 @@ func (v *evRollout) check(st *state) error {
 	}
 	run, err := checklist.NewRun(sp.Readiness.List, v.T0)
 	if err != nil {
-		return fmt.Errorf("mep: readiness checklist: %w", err)
+		return errorf("readiness checklist: %w", err)
 	}
 	quorum := make(map[Role]int, len(sp.Quorum))
 	for name, n := range sp.Quorum {
@@ -214,7 +214,7 @@ func (v *evReschedule) check(st *state) error {
 	case strings.TrimSpace(v.Reason) == "":
 		return fieldErr("reschedule.reason", v.Reason, "empty: say why T0 moves")
 	case ro.started:
-		return fmt.Errorf("%w: T0 cannot move", ErrStarted)
+		return wrapf(ErrStarted, "T0 cannot move")
 	}
 	if err := checkTime("reschedule.t0", v.T0); err != nil {
 		return err

@@ -1,7 +1,6 @@
 package mep
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -369,20 +368,20 @@ func joinErrs(errs []error) error {
 // multiError joins errors with "; " on one line.
 type multiError struct{ errs []error }
 
-func (e *multiError) Error() string {
+func (e *multiError) Error() string { return prefix + e.detail() }
+
+func (e *multiError) detail() string {
 	var b strings.Builder
 	for i, err := range e.errs {
 		if i > 0 {
 			b.WriteString("; ")
 		}
-		b.WriteString(trimPrefix(err.Error()))
+		b.WriteString(detail(err))
 	}
-	return "mep: " + b.String()
+	return b.String()
 }
 
 func (e *multiError) Unwrap() []error { return e.errs }
-
-func trimPrefix(s string) string { return strings.TrimPrefix(s, "mep: ") }
 
 // evProject opens a record: the project's name and how it runs. A record
 // written since options are recorded (Options non-nil) states them, so
@@ -436,7 +435,7 @@ var _ = register[evProject]()
 
 func (v *evProject) check(st *state) error {
 	if st.name != "" {
-		return errors.New("mep: a second project event")
+		return sentinel("a second project event")
 	}
 	if o := v.Options; o != nil {
 		if err := o.check(); err != nil {

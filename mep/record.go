@@ -1,8 +1,6 @@
 package mep
 
 import (
-	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -52,7 +50,7 @@ type preparer interface {
 
 // errNothing, from prepare, means the call succeeds with nothing to
 // record (a lesson already applied, a cutover already finished).
-var errNothing = errors.New("mep: nothing to record")
+var errNothing = sentinel("nothing to record")
 
 // eventKinds makes an empty event of each kind, for the decoder; each event
 // type adds itself with register.
@@ -101,7 +99,7 @@ func decode(e *timeline.Entry, loc *time.Location, lists map[string]checklist.Li
 	}
 	mk := eventKinds[k]
 	if mk == nil {
-		return nil, &RecordError{Seq: e.Seq, Kind: e.Kind, Err: fmt.Errorf("%w: unknown event kind (a record written by a later mepkit?)", ErrCorrupt)}
+		return nil, &RecordError{Seq: e.Seq, Kind: e.Kind, Err: wrapf(ErrCorrupt, "unknown event kind (a record written by a later mepkit?)")}
 	}
 	ev := mk()
 	d := dec{e: e, loc: loc, lists: lists}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -19,13 +18,13 @@ import (
 var (
 	// ErrNoGo is returned when a cutover step is started without a GO
 	// decided for the current T0 (R9).
-	ErrNoGo = errors.New("mep: no GO for this cutover")
+	ErrNoGo = sentinel("no GO for this cutover")
 	// ErrStarted is returned when T0 is moved after the cutover started.
-	ErrStarted = errors.New("mep: cutover already started")
+	ErrStarted = sentinel("cutover already started")
 	// ErrRunbook is returned when a step would break the runbook's order
 	// (R10): started before the steps it follows, twice at once, or a
 	// cutover finished with steps neither done nor skipped.
-	ErrRunbook = errors.New("mep: not by the runbook")
+	ErrRunbook = sentinel("not by the runbook")
 )
 
 // RolloutOptions describe one go-live. Name, T0 and Runbook are required.

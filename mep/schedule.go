@@ -104,7 +104,7 @@ func (r *Rollout) Propose(ctx context.Context, from time.Time, n int, horizon ti
 		return p, err
 	}
 	if len(p.Slots) == 0 {
-		return p, fmt.Errorf("mep: no start fits %s within %s of %s: %w",
+		return p, errorf("no start fits %s within %s of %s: %w",
 			p.Duration, horizon, from.Format("2006-01-02 15:04 MST"), policy.ErrNoSlot)
 	}
 	return p, nil

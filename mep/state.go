@@ -1,8 +1,6 @@
 package mep
 
 import (
-	"errors"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -135,7 +133,7 @@ func replay(entries []timeline.Entry, loc *time.Location) (*state, error) {
 		}
 	}
 	if st.name == "" && st.seq > 0 {
-		return nil, &RecordError{Seq: 1, Kind: entries[0].Kind, Err: fmt.Errorf("%w: the record does not start with a project event", ErrCorrupt)}
+		return nil, &RecordError{Seq: 1, Kind: entries[0].Kind, Err: wrapf(ErrCorrupt, "the record does not start with a project event")}
 	}
 	return st, nil
 }
@@ -172,7 +170,7 @@ func (st *state) applyEntry(e *timeline.Entry, loc *time.Location) error {
 // own.
 func (st *state) admit(ev event) error {
 	if _, ok := ev.(*evProject); !ok && st.name == "" {
-		return errors.New("mep: an event before the project event")
+		return sentinel("an event before the project event")
 	}
 	return ev.check(st)
 }

@@ -2,7 +2,6 @@ package mep
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -79,8 +78,8 @@ func (v *evStep) prepare(p *Project, st *state) error {
 		return nil // check refuses what does not follow
 	}
 	if d := ro.evaluate(context.Background(), st, p, v.At, v.At); !d.IsGo() {
-		return fmt.Errorf("%w: the GO no longer holds for a start at %s: %s",
-			ErrNoGo, v.At.In(ro.t0.Location()).Format("2006-01-02 15:04 MST"), d)
+		return wrapf(ErrNoGo, "the GO no longer holds for a start at %s: %s",
+			v.At.In(ro.t0.Location()).Format("2006-01-02 15:04 MST"), d)
 	}
 	return nil
 }
@@ -99,7 +98,7 @@ func (v *evStep) check(st *state) error {
 		return err
 	}
 	if v.Rollback != (ro.rollback != nil && v.Event != stepSkip) {
-		return fmt.Errorf("%w: a rollback step outside a rollback, or the reverse", ErrRunbook)
+		return wrapf(ErrRunbook, "a rollback step outside a rollback, or the reverse")
 	}
 	if last := ro.lastStepAt(); v.Event != stepSkip && v.At.Before(last) {
 		// The clock stepped back: the journal keeps time's order (R10).
@@ -120,7 +119,7 @@ func (v *evStep) check(st *state) error {
 			steps = ro.rbSteps
 		}
 		if !running(steps, v.Step) {
-			return fmt.Errorf("%w: step %s is not running", ErrRunbook, v.Step)
+			return wrapf(ErrRunbook, "step %s is not running", v.Step)
 		}
 		if start := startOf(steps, v.Step); v.At.Before(start) {
 			// The clock stepped back: the record keeps time's order.
@@ -131,12 +130,12 @@ func (v *evStep) check(st *state) error {
 			return fieldErr("skip.reason", "", "empty: a step is skipped only with a reason (R10)")
 		}
 		if s := ro.status()[v.Step]; s != stepPending {
-			return fmt.Errorf("%w: step %s started; it cannot be skipped", ErrRunbook, v.Step)
+			return wrapf(ErrRunbook, "step %s started; it cannot be skipped", v.Step)
 		}
 		if !ro.started && !ro.hasGo() {
 			// Skipping every step would close a cutover nobody gave the GO
 			// for (R9, R10).
-			return fmt.Errorf("%w: step %q cannot be skipped before the cutover started; the decision is %s", ErrNoGo, v.Step, ro.decided.Verdict)
+			return wrapf(ErrNoGo, "step %q cannot be skipped before the cutover started; the decision is %s", v.Step, ro.decided.Verdict)
 		}
 		return st.inCutoverPhase(ro, false)
 	default:
@@ -151,7 +150,7 @@ func (v *evStep) check(st *state) error {
 // (R1).
 func (st *state) inCutoverPhase(ro *rollout, rollback bool) error {
 	if !rollback && !ro.started && !st.rolloutsOnly && st.phase != Cutover && st.firstGoLive(ro) {
-		return fmt.Errorf("%w: the project is in %s; the first go-live's steps run in the cutover phase: advance through its gate first (R1)", ErrGate, st.phase)
+		return wrapf(ErrGate, "the project is in %s; the first go-live's steps run in the cutover phase: advance through its gate first (R1)", st.phase)
 	}
 	return nil
 }
@@ -159,36 +158,36 @@ func (st *state) inCutoverPhase(ro *rollout, rollback bool) error {
 // checkStart reports why step id cannot start now.
 func (ro *rollout) checkStart(id string, rollback bool) error {
 	if ro.finished != nil {
-		return fmt.Errorf("%w: the cutover is finished", ErrRunbook)
+		return wrapf(ErrRunbook, "the cutover is finished")
 	}
 	if rollback {
 		todo := ro.toRollBack()
 		switch {
 		case running(ro.rbSteps, id):
-			return fmt.Errorf("%w: the rollback of %s is already running", ErrRunbook, id)
+			return wrapf(ErrRunbook, "the rollback of %s is already running", id)
 		case len(todo) == 0 || todo[0] != id:
-			return fmt.Errorf("%w: the rollback runs %s next, not %s", ErrRunbook, firstOr(todo, "no step"), id)
+			return wrapf(ErrRunbook, "the rollback runs %s next, not %s", firstOr(todo, "no step"), id)
 		}
 		return nil
 	}
 	status := ro.status()
 	switch status[id] {
 	case stepRunning:
-		return fmt.Errorf("%w: step %s is already running", ErrRunbook, id)
+		return wrapf(ErrRunbook, "step %s is already running", id)
 	case stepDone:
-		return fmt.Errorf("%w: step %s is done", ErrRunbook, id)
+		return wrapf(ErrRunbook, "step %s is done", id)
 	case stepSkipped:
-		return fmt.Errorf("%w: step %s was skipped", ErrRunbook, id)
+		return wrapf(ErrRunbook, "step %s was skipped", id)
 	}
 	if w := ro.waitsOn(ro.index[id], status); len(w) > 0 {
-		return fmt.Errorf("%w: step %s follows %s, not done or skipped yet", ErrRunbook, id, strings.Join(w, ", "))
+		return wrapf(ErrRunbook, "step %s follows %s, not done or skipped yet", id, strings.Join(w, ", "))
 	}
 	if !ro.started {
 		switch {
 		case ro.decided.Verdict != Go:
-			return fmt.Errorf("%w: step %q cannot start; the decision is %s", ErrNoGo, id, ro.decided.Verdict)
+			return wrapf(ErrNoGo, "step %q cannot start; the decision is %s", id, ro.decided.Verdict)
 		case !ro.decided.T0.Equal(ro.t0):
-			return fmt.Errorf("%w: the GO was for another T0", ErrNoGo)
+			return wrapf(ErrNoGo, "the GO was for another T0")
 		}
 	}
 	return nil
@@ -259,14 +258,14 @@ func (v *evRollback) check(st *state) error {
 	}
 	switch {
 	case !ro.started:
-		return fmt.Errorf("%w: nothing to roll back before the cutover starts", ErrRunbook)
+		return wrapf(ErrRunbook, "nothing to roll back before the cutover starts")
 	case ro.rollback != nil:
-		return fmt.Errorf("%w: already rolling back", ErrRunbook)
+		return wrapf(ErrRunbook, "already rolling back")
 	case ro.finished != nil:
-		return fmt.Errorf("%w: the cutover is finished", ErrRunbook)
+		return wrapf(ErrRunbook, "the cutover is finished")
 	}
 	if s := ro.pastNoReturn(); s != "" {
-		return fmt.Errorf("%w: step %s, the point of no return, has started: the only way is forward", ErrRunbook, s)
+		return wrapf(ErrRunbook, "step %s, the point of no return, has started: the only way is forward", s)
 	}
 	return nil
 }
@@ -309,11 +308,11 @@ func (v *evFinish) check(st *state) error {
 		return err
 	}
 	if ro.finished != nil {
-		return fmt.Errorf("%w: the cutover is finished", ErrRunbook)
+		return wrapf(ErrRunbook, "the cutover is finished")
 	}
 	if ro.rollback != nil {
 		if todo := ro.toRollBack(); len(todo) > 0 {
-			return fmt.Errorf("%w: rollback not finished: %s to roll back", ErrRunbook, strings.Join(todo, ", "))
+			return wrapf(ErrRunbook, "rollback not finished: %s to roll back", strings.Join(todo, ", "))
 		}
 		return nil
 	}
@@ -328,7 +327,7 @@ func (v *evFinish) check(st *state) error {
 		}
 	}
 	if len(left) > 0 {
-		return fmt.Errorf("%w: cutover not finished: %s", ErrRunbook, strings.Join(left, ", "))
+		return wrapf(ErrRunbook, "cutover not finished: %s", strings.Join(left, ", "))
 	}
 	return nil
 }

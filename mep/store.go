@@ -2,7 +2,6 @@ package mep
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -28,7 +27,7 @@ func Create(s timeline.Store, name string, opts *Options) (*Project, error) {
 	}
 	j, err := timeline.OpenStore(s, &timeline.Options{Now: set.now, Key: set.key})
 	if err != nil {
-		return nil, fmt.Errorf("mep: open the record: %w", err)
+		return nil, errorf("open the record: %w", err)
 	}
 	if j.Len() > 0 {
 		return nil, ErrExists
@@ -52,7 +51,7 @@ func Open(s timeline.Store, opts *Options) (*Project, error) {
 	j, err := timeline.OpenStore(t, &timeline.Options{Now: set.now, Key: set.key})
 	st, n, ferr := t.folded()
 	if err != nil {
-		return nil, fmt.Errorf("mep: open the record: %w", err)
+		return nil, errorf("open the record: %w", err)
 	}
 	if n == 0 {
 		return nil, ErrNoProject
@@ -108,7 +107,7 @@ func OpenFile(path string, opts *Options) (*Project, error) {
 		return nil, err
 	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%w: %s does not exist", ErrNoProject, path)
+		return nil, wrapf(ErrNoProject, "%s does not exist", path)
 	}
 	s, err := openFile(path, opts)
 	if err != nil {
@@ -166,7 +165,7 @@ func (t *tap) folded() (*state, int, error) {
 func (t *tap) Since(seq uint64) ([]timeline.Entry, error) {
 	tl, ok := t.Store.(timeline.Tailer)
 	if !ok {
-		return nil, fmt.Errorf("mep: the store (%T) cannot say what other writers appended: it does not implement timeline.Tailer", t.Store)
+		return nil, errorf("the store (%T) cannot say what other writers appended: it does not implement timeline.Tailer", t.Store)
 	}
 	return tl.Since(seq)
 }
@@ -176,16 +175,16 @@ func (t *tap) Since(seq uint64) ([]timeline.Entry, error) {
 // [timeline.ErrOldFormat].
 func recordPath(path string) (string, error) {
 	if filepath.Base(path) == oldProjectFile {
-		return "", fmt.Errorf("%w: %s; this version keeps a project in one record file (%s)", timeline.ErrOldFormat, path, RecordFile)
+		return "", wrapf(timeline.ErrOldFormat, "%s; this version keeps a project in one record file (%s)", path, RecordFile)
 	}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		if _, err := os.Stat(filepath.Join(path, oldProjectFile)); err == nil {
-			return "", fmt.Errorf("%w: %s holds %s; this version keeps a project in one record file (%s)",
-				timeline.ErrOldFormat, path, oldProjectFile, RecordFile)
+			return "", wrapf(timeline.ErrOldFormat, "%s holds %s; this version keeps a project in one record file (%s)",
+				path, oldProjectFile, RecordFile)
 		}
 		return filepath.Join(path, RecordFile), nil
 	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return "", fmt.Errorf("mep: %w", err)
+		return "", errorf("%w", err)
 	}
 	return path, nil
 }
@@ -194,7 +193,7 @@ func recordPath(path string) (string, error) {
 func openFile(path string, opts *Options) (*timeline.FileStore, error) {
 	s, err := timeline.OpenFileStore(path, &timeline.FileStoreOptions{NoSync: opts != nil && opts.NoSync})
 	if err != nil {
-		return nil, fmt.Errorf("mep: open the record: %w", err)
+		return nil, errorf("open the record: %w", err)
 	}
 	return s, nil
 }

@@ -86,11 +86,13 @@ type teamError struct {
 	Problem string
 }
 
-func (e *teamError) Error() string {
+func (e *teamError) Error() string { return prefix + e.detail() }
+
+func (e *teamError) detail() string {
 	if e.Member == "" {
-		return "mep: team: " + e.Problem
+		return "team: " + e.Problem
 	}
-	return fmt.Sprintf("mep: team: %s: %s", e.Member, e.Problem)
+	return "team: " + e.Member + ": " + e.Problem
 }
 
 // people holds the members, the go-live team and the MCO contact. It is

@@ -220,17 +220,17 @@ func (ro *rollout) goStands(st *state, now time.Time) error {
 	current, _ := ro.countVotes(st, now)
 	for _, vt := range current {
 		if vt.Verdict == NoGo {
-			return fmt.Errorf("%w: a GO with a No-Go that counts (%s)", ErrNoGo, vt)
+			return wrapf(ErrNoGo, "a GO with a No-Go that counts (%s)", vt)
 		}
 	}
 	late := slices.ContainsFunc(ro.readiness.Late(now), func(it checklist.Item) bool { return !it.Optional })
 	switch {
 	case goBy(current) == "":
-		return fmt.Errorf("%w: a GO without a GO vote that counts", ErrNoGo)
+		return wrapf(ErrNoGo, "a GO without a GO vote that counts")
 	case !ro.readiness.Ready() || late:
-		return fmt.Errorf("%w: a GO on a readiness checklist not ready in time", ErrNoGo)
+		return wrapf(ErrNoGo, "a GO on a readiness checklist not ready in time")
 	case st.phaseAllows(ro) != "":
-		return fmt.Errorf("%w: a GO in a phase that does not allow it: %s", ErrNoGo, st.phaseAllows(ro))
+		return wrapf(ErrNoGo, "a GO in a phase that does not allow it: %s", st.phaseAllows(ro))
 	}
 	return nil
 }

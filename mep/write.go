@@ -2,7 +2,6 @@ package mep
 
 import (
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/mepkit/mepkit/timeline"
@@ -44,7 +43,7 @@ func (p *Project) record(ev event) error {
 			return err
 		}
 	}
-	return fmt.Errorf("mep: %d attempts met the writes of others: %w", maxAttempts, timeline.ErrConflict)
+	return errorf("%d attempts met the writes of others: %w", maxAttempts, timeline.ErrConflict)
 }
 
 // maxAttempts is how many times a write is tried against a record that
@@ -96,13 +95,13 @@ func (p *Project) queue(ev event) (func() error, uint64, error) {
 	e, stored, err := p.journal.Queue(entry)
 	if err != nil {
 		p.st.now = prev
-		return nil, p.epoch, fmt.Errorf("mep: record %s: %w", ev.kind(), err)
+		return nil, p.epoch, errorf("record %s: %w", ev.kind(), err)
 	}
 	ev.apply(p.st)
 	p.st.seq = e.Seq
 	return func() error {
 		if err := stored(); err != nil {
-			return fmt.Errorf("mep: record %s: %w", ev.kind(), err)
+			return errorf("record %s: %w", ev.kind(), err)
 		}
 		return nil
 	}, p.epoch, nil
@@ -210,7 +209,7 @@ func (p *Project) keepAttached(st *state) *state {
 func (p *Project) refreshLocked() error {
 	news, err := p.journal.Refresh()
 	if err != nil {
-		return fmt.Errorf("mep: read what other writers recorded: %w", err)
+		return errorf("read what other writers recorded: %w", err)
 	}
 	if len(news) > 0 && news[0].Seq != p.st.seq+1 {
 		// The state holds events of this project that the store did not

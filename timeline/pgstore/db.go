@@ -67,6 +67,7 @@ func Open(ctx context.Context, dsn string, opts *Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: parsing the connection string: %w", err)
 	}
+	cfg.ConnConfig.BuildFrontend = bulkFrontend
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: connecting: %w", err)

@@ -48,7 +48,7 @@ type DB struct {
 	catchUps atomic.Int64 // reads of followers, for tests
 
 	// SQL statements with the schema filled in.
-	sqlSince, sqlAppend string
+	sqlSince, sqlAppend, sqlLast string
 }
 
 // Open connects to the database that dsn names (a PostgreSQL URL or
@@ -107,6 +107,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts *Options) (*DB, error) {
 		timeout:   o.Timeout,
 		sqlSince:  "SELECT seq, hash, line FROM " + t + " WHERE record = $1 AND seq > $2 ORDER BY seq",
 		sqlAppend: "SELECT " + qualified(o.Schema, "append_entries") + "($1, $2, $3, $4)",
+		sqlLast:   "SELECT coalesce(max(seq), 0) FROM " + t + " WHERE record = $1",
 	}
 	db.startNotifier()
 	return db, nil

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/mepkit/mepkit/timeline"
@@ -47,12 +48,14 @@ type decoder struct {
 	partErr   error         // the first error of deliver; read once delivered is closed
 }
 
-// chunk is some consecutive rows: their lines, one after the other with a
-// newline each, and their seq and hash columns.
+// chunk is some consecutive rows: their lines, one after the other, and
+// their seq and hash columns. The entries decoded share the memory of the
+// lines.
 type chunk struct {
 	done    chan struct{} // closed once decoded, with a part function
 	first   int           // index of its first row in the read
-	lines   []byte
+	lines   strings.Builder
+	lineEnd []int // where each line ends in lines
 	seqs    []int64
 	hashes  []byte
 	ends    []int // where each hash ends in hashes
@@ -95,12 +98,14 @@ func (d *decoder) add(seq int64, hash, line []byte) {
 		if n := len(d.chunks); n > 0 {
 			rows, size = chunkLines, d.chunks[n-1].size+d.chunks[n-1].size/8
 		}
-		d.cur = &chunk{first: d.rows, lines: make([]byte, 0, size), seqs: make([]int64, 0, rows),
+		d.cur = &chunk{first: d.rows, lineEnd: make([]int, 0, rows), seqs: make([]int64, 0, rows),
 			hashes: make([]byte, 0, 64*rows), ends: make([]int, 0, rows)}
+		d.cur.lines.Grow(size)
 	}
 	d.rows++
 	c := d.cur
-	c.lines = append(append(c.lines, line...), '\n')
+	c.lines.Write(line)
+	c.lineEnd = append(c.lineEnd, c.lines.Len())
 	c.seqs = append(c.seqs, seq)
 	c.hashes = append(c.hashes, hash...)
 	c.ends = append(c.ends, len(c.hashes))
@@ -117,7 +122,7 @@ func (d *decoder) dispatch(last bool) {
 		return
 	}
 	d.cur = nil
-	c.size = len(c.lines)
+	c.size = c.lines.Len()
 	d.chunks = append(d.chunks, c)
 	if end := c.first + len(c.seqs); end <= len(d.out) {
 		c.entries = d.out[c.first:c.first:end]
@@ -165,20 +170,20 @@ func (c *chunk) decode() {
 	if c.entries == nil {
 		c.entries = make([]timeline.Entry, 0, len(c.seqs))
 	}
-	for e, err := range timeline.Entries(bytes.NewReader(c.lines)) {
+	lines, begin := c.lines.String(), 0
+	for i, end := range c.lineEnd {
+		e, err := timeline.DecodeLine(lines[begin:end])
 		if err != nil {
-			c.err = err
+			c.err = &timeline.LineError{Line: i + 1, Err: err}
 			break
 		}
 		c.entries = append(c.entries, e)
-	}
-	if c.err == nil && len(c.entries) != len(c.seqs) {
-		c.err = fmt.Errorf("%d rows decoded to %d entries", len(c.seqs), len(c.entries))
+		begin = end
 	}
 	if c.err == nil {
 		c.err = checkColumns(c.entries, c.seqs, c.hashes, c.ends)
 	}
-	c.lines = nil
+	c.lines = strings.Builder{}
 }
 
 // finish waits for the chunks and returns the entries, in order, or the

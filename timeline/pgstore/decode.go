@@ -93,10 +93,13 @@ func (d *decoder) add(seq int64, hash, line []byte) {
 	}
 	if d.cur == nil {
 		// A first chunk starts small (most reads are catch-ups of a few
-		// entries); the next ones take the size of a full one.
+		// entries); the next ones take the size of a full one, from the
+		// lines of the one before, an eighth more.
 		rows, size := 64, 16<<10
 		if n := len(d.chunks); n > 0 {
-			rows, size = chunkLines, d.chunks[n-1].size+d.chunks[n-1].size/8
+			prev := d.chunks[n-1]
+			rows = chunkLines
+			size = prev.size / len(prev.seqs) * (rows + rows/8)
 		}
 		d.cur = &chunk{first: d.rows, lineEnd: make([]int, 0, rows), seqs: make([]int64, 0, rows),
 			hashes: make([]byte, 0, 64*rows), ends: make([]int, 0, rows)}

@@ -76,6 +76,17 @@ func (s *scanner) entries() iter.Seq2[Entry, error] {
 	}
 }
 
+// DecodeLine decodes one line of a journal, without its newline, with
+// the checks of [Entries] for one line: a line longer than MaxLineSize
+// (wrapping [ErrLineTooLong]), malformed, empty, or that decodes but is
+// not the journal's encoding of its entry (wrapping [ErrTampered]) is an
+// error. The strings of the entry may share line's memory. It is for a
+// store that keeps the line of each entry apart, such as a database row.
+func DecodeLine(line string) (Entry, error) {
+	e, _, err := decodeLine(line, nil)
+	return e, err
+}
+
 // Read decodes JSON Lines written by a journal or by [WriteJSONL] into a
 // slice, with the checks of [Entries]. On error, Read returns the entries
 // decoded before the bad line along with the error. It checks each line,

@@ -2,6 +2,7 @@ package timeline_test
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"strings"
 	"testing"
@@ -169,4 +170,41 @@ func TestReadLastLineThatDecodesIsNotTorn(t *testing.T) {
 		_, complete := timeline.Read(strings.NewReader(line + "\n"))
 		assert.Equal(t, complete.Error(), err.Error(), line)
 	}
+}
+
+func TestDecodeLineChecksAsEntries(t *testing.T) {
+	j := timeline.New(nil)
+	_, err := j.Record(timeline.Entry{Kind: timeline.KindNote, Actor: "ops", Text: "a <note>", Attrs: map[string]string{"ticket": "CHG-1"}})
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	require.NoError(t, timeline.WriteJSONL(&buf, j.Entries()))
+	line := strings.TrimSuffix(buf.String(), "\n")
+
+	e, err := timeline.DecodeLine(line)
+	require.NoError(t, err)
+	want, err := timeline.Read(strings.NewReader(buf.String()))
+	require.NoError(t, err)
+	assert.Equal(t, want[0], e)
+
+	for name, bad := range map[string]string{
+		"empty":         "",
+		"malformed":     line[:len(line)-1],
+		"not canonical": strings.Replace(line, `"kind":"note"`, `"kind": "note"`, 1),
+	} {
+		_, err := timeline.DecodeLine(bad)
+		var lerr error
+		for _, err := range timeline.Entries(strings.NewReader(bad + "\n")) {
+			lerr = err
+			break
+		}
+		require.Error(t, err, name)
+		var le *timeline.LineError
+		require.ErrorAs(t, lerr, &le, name)
+		assert.Equal(t, le.Err.Error(), err.Error(), "%s: the error of Entries for the line", name)
+		assert.Equal(t, errors.Is(lerr, timeline.ErrTampered), errors.Is(err, timeline.ErrTampered), name)
+	}
+	_, err = timeline.DecodeLine(line + "\n")
+	assert.ErrorIs(t, err, timeline.ErrTampered, "a newline after the line")
+	_, err = timeline.DecodeLine(strings.Repeat("x", timeline.MaxLineSize+1))
+	assert.ErrorIs(t, err, timeline.ErrLineTooLong)
 }

@@ -110,12 +110,20 @@ func (j *Journal) init(opts *Options) {
 func OpenStore(s Store, opts *Options) (*Journal, error) {
 	j := &Journal{}
 	j.init(opts)
-	loaded, err := s.Load()
-	if err != nil {
-		return nil, err
-	}
-	if err := j.replay(loaded); err != nil {
-		return nil, err
+	if pl, ok := s.(PartLoader); ok {
+		v := NewVerifier(j.key)
+		if err := pl.LoadParts(func(part []Entry) error { return j.replayPart(v, part) }); err != nil {
+			return nil, err
+		}
+		j.replayed(v)
+	} else {
+		loaded, err := s.Load()
+		if err != nil {
+			return nil, err
+		}
+		if err := j.replay(loaded); err != nil {
+			return nil, err
+		}
 	}
 	j.store = s
 	return j, nil
@@ -124,8 +132,19 @@ func OpenStore(s Store, opts *Options) (*Journal, error) {
 // replay verifies loaded entries and makes them the journal's history.
 func (j *Journal) replay(loaded []Entry) error {
 	v := NewVerifier(j.key)
-	for i := range loaded {
-		e := &loaded[i]
+	if err := j.replayPart(v, loaded); err != nil {
+		return err
+	}
+	j.replayed(v)
+	return nil
+}
+
+// replayPart verifies the next loaded entries, continuing the chain that
+// v checked so far, and adds them to the journal's history (which keeps
+// part).
+func (j *Journal) replayPart(v *Verifier, part []Entry) error {
+	for i := range part {
+		e := &part[i]
 		if err := v.Add(*e); err != nil {
 			return err
 		}
@@ -137,11 +156,15 @@ func (j *Journal) replay(loaded []Entry) error {
 			j.lastAt = e.At
 		}
 	}
-	j.chain = v.c
-	j.entries.adopt(loaded)
-	j.seq = uint64(len(loaded))
-	j.durable = j.seq
+	j.entries.adopt(part)
 	return nil
+}
+
+// replayed continues the journal after the entries that v verified.
+func (j *Journal) replayed(v *Verifier) {
+	j.chain = v.c
+	j.seq = uint64(j.entries.len())
+	j.durable = j.seq
 }
 
 // Start records that step starts, with what it does to users.

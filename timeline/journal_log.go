@@ -11,11 +11,11 @@ type entryLog struct {
 	n      int
 }
 
-// adopt makes es (owned by the log from now on) its first chunk.
+// adopt makes es (owned by the log from now on) its next chunk.
 func (l *entryLog) adopt(es []Entry) {
 	if len(es) > 0 {
-		l.chunks = [][]Entry{es[:len(es):len(es)]}
-		l.n = len(es)
+		l.chunks = append(l.chunks, es[:len(es):len(es)])
+		l.n += len(es)
 	}
 }
 

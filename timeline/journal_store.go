@@ -32,6 +32,19 @@ type Tailer interface {
 	Since(seq uint64) ([]Entry, error)
 }
 
+// PartLoader is an optional [Store] extension for a store that reads its
+// entries in parts as they arrive, from a database say: [OpenStore] then
+// verifies and replays each part while the store reads the next, rather
+// than all of them once Load returns.
+type PartLoader interface {
+	// LoadParts calls part with every stored entry, as Load returns them,
+	// in consecutive parts, one call at a time, and returns the first
+	// error of the read or of part (after which it calls part no more).
+	// The journal keeps each part: the store must not modify it after
+	// handing it over.
+	LoadParts(part func([]Entry) error) error
+}
+
 // Recovery reports what opening a journal file repaired.
 type Recovery struct {
 	TornBytes int64 `json:"torn_bytes"` // bytes of an incomplete last line that were truncated; 0: none

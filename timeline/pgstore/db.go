@@ -48,7 +48,7 @@ type DB struct {
 	catchUps atomic.Int64 // reads of followers, for tests
 
 	// SQL statements with the schema filled in.
-	sqlSince, sqlAppend string
+	sqlSince, sqlAppend, sqlLast string
 }
 
 // Open connects to the database that dsn names (a PostgreSQL URL or
@@ -67,6 +67,7 @@ func Open(ctx context.Context, dsn string, opts *Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: parsing the connection string: %w", err)
 	}
+	cfg.ConnConfig.BuildFrontend = bulkFrontend
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: connecting: %w", err)
@@ -106,6 +107,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts *Options) (*DB, error) {
 		timeout:   o.Timeout,
 		sqlSince:  "SELECT seq, hash, line FROM " + t + " WHERE record = $1 AND seq > $2 ORDER BY seq",
 		sqlAppend: "SELECT " + qualified(o.Schema, "append_entries") + "($1, $2, $3, $4)",
+		sqlLast:   "SELECT coalesce(max(seq), 0) FROM " + t + " WHERE record = $1",
 	}
 	db.startNotifier()
 	return db, nil

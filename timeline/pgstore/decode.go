@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/mepkit/mepkit/timeline"
@@ -19,6 +20,11 @@ const chunkLines = 4096
 // so that decoding overlaps the transfer and a long record decodes on
 // every core. It also reads the rows of COPY ... (FORMAT binary) as an
 // io.Writer. A decoder is used by one goroutine, then finish.
+//
+// A decoder with a part function hands the entries of each chunk over to
+// it, in order, from a goroutine of its own, as soon as the chunk and
+// those before it are decoded and checked (a journal verifies them while
+// the next arrive), and stops at the first error, of a chunk or of part.
 type decoder struct {
 	record  string
 	cur     *chunk
@@ -29,12 +35,27 @@ type decoder struct {
 	header  bool   // the COPY header was read
 	ended   bool   // the COPY trailer was read
 	err     error  // the first error of the rows themselves
+	rows    int    // rows added
+	// out, when the number of rows is known ahead (see expect), holds
+	// the entries: each chunk decodes into its place in it, so that
+	// finish need not copy them. A chunk beyond its capacity decodes on
+	// its own, and finish copies them all.
+	out []timeline.Entry
+
+	part      func([]timeline.Entry) error
+	queue     chan *chunk   // the chunks, in order, to deliver
+	delivered chan struct{} // closed when deliver has ended
+	partErr   error         // the first error of deliver; read once delivered is closed
 }
 
-// chunk is some consecutive rows: their lines, one after the other with a
-// newline each, and their seq and hash columns.
+// chunk is some consecutive rows: their lines, one after the other, and
+// their seq and hash columns. The entries decoded share the memory of the
+// lines.
 type chunk struct {
-	lines   []byte
+	done    chan struct{} // closed once decoded, with a part function
+	first   int           // index of its first row in the read
+	lines   strings.Builder
+	lineEnd []int // where each line ends in lines
 	seqs    []int64
 	hashes  []byte
 	ends    []int // where each hash ends in hashes
@@ -43,8 +64,22 @@ type chunk struct {
 	size    int // bytes of lines
 }
 
-func newDecoder(record string) *decoder {
-	return &decoder{record: record, sem: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))}
+// newDecoder returns a decoder of the rows of record; with part, one that
+// hands the entries over to part (see decoder).
+func newDecoder(record string, part func([]timeline.Entry) error) *decoder {
+	return &decoder{record: record, part: part, sem: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))}
+}
+
+// maxExpect bounds the rows that expect makes room for: the hint comes
+// from the seq column, which an edit by hand could set to anything.
+const maxExpect = 1 << 22
+
+// expect tells d that the read holds about n rows (a hint: more or fewer
+// are read as well), before the first row.
+func (d *decoder) expect(n uint64) {
+	if d.rows == 0 && n > 1 && n <= maxExpect {
+		d.out = make([]timeline.Entry, n)
+	}
 }
 
 // add takes one row. line is copied.
@@ -58,16 +93,22 @@ func (d *decoder) add(seq int64, hash, line []byte) {
 	}
 	if d.cur == nil {
 		// A first chunk starts small (most reads are catch-ups of a few
-		// entries); the next ones take the size of a full one.
+		// entries); the next ones take the size of a full one, from the
+		// lines of the one before, an eighth more.
 		rows, size := 64, 16<<10
 		if n := len(d.chunks); n > 0 {
-			rows, size = chunkLines, d.chunks[n-1].size+d.chunks[n-1].size/8
+			prev := d.chunks[n-1]
+			rows = chunkLines
+			size = prev.size / len(prev.seqs) * (rows + rows/8)
 		}
-		d.cur = &chunk{lines: make([]byte, 0, size), seqs: make([]int64, 0, rows),
+		d.cur = &chunk{first: d.rows, lineEnd: make([]int, 0, rows), seqs: make([]int64, 0, rows),
 			hashes: make([]byte, 0, 64*rows), ends: make([]int, 0, rows)}
+		d.cur.lines.Grow(size)
 	}
+	d.rows++
 	c := d.cur
-	c.lines = append(append(c.lines, line...), '\n')
+	c.lines.Write(line)
+	c.lineEnd = append(c.lineEnd, c.lines.Len())
 	c.seqs = append(c.seqs, seq)
 	c.hashes = append(c.hashes, hash...)
 	c.ends = append(c.ends, len(c.hashes))
@@ -84,9 +125,19 @@ func (d *decoder) dispatch(last bool) {
 		return
 	}
 	d.cur = nil
-	c.size = len(c.lines)
+	c.size = c.lines.Len()
 	d.chunks = append(d.chunks, c)
-	if last && len(d.chunks) == 1 {
+	if end := c.first + len(c.seqs); end <= len(d.out) {
+		c.entries = d.out[c.first:c.first:end]
+	}
+	if d.part != nil {
+		if d.queue == nil {
+			d.queue, d.delivered = make(chan *chunk, 256), make(chan struct{})
+			go d.deliver()
+		}
+		c.done = make(chan struct{})
+		d.queue <- c
+	} else if last && len(d.chunks) == 1 {
 		c.decode()
 		return
 	}
@@ -94,42 +145,83 @@ func (d *decoder) dispatch(last bool) {
 	d.wg.Go(func() {
 		defer func() { <-d.sem }()
 		c.decode()
+		if c.done != nil {
+			close(c.done)
+		}
 	})
+}
+
+// deliver hands the chunks of the queue over to d.part, in order, each
+// once decoded, until the first error.
+func (d *decoder) deliver() {
+	defer close(d.delivered)
+	for c := range d.queue {
+		<-c.done
+		if d.partErr != nil {
+			continue
+		}
+		if c.err != nil {
+			d.partErr = d.chunkError(c)
+			continue
+		}
+		d.partErr = d.part(c.entries)
+	}
 }
 
 // decode decodes the lines of c and checks them against its columns.
 func (c *chunk) decode() {
-	c.entries = make([]timeline.Entry, 0, len(c.seqs))
-	for e, err := range timeline.Entries(bytes.NewReader(c.lines)) {
+	if c.entries == nil {
+		c.entries = make([]timeline.Entry, 0, len(c.seqs))
+	}
+	lines, begin := c.lines.String(), 0
+	for i, end := range c.lineEnd {
+		e, err := timeline.DecodeLine(lines[begin:end])
 		if err != nil {
-			c.err = err
+			c.err = &timeline.LineError{Line: i + 1, Err: err}
 			break
 		}
 		c.entries = append(c.entries, e)
-	}
-	if c.err == nil && len(c.entries) != len(c.seqs) {
-		c.err = fmt.Errorf("%d rows decoded to %d entries", len(c.seqs), len(c.entries))
+		begin = end
 	}
 	if c.err == nil {
 		c.err = checkColumns(c.entries, c.seqs, c.hashes, c.ends)
 	}
-	c.lines = nil
+	c.lines = strings.Builder{}
 }
 
 // finish waits for the chunks and returns the entries, in order, or the
 // first error, naming the seq of its row.
+//
+// With a part function, finish returns no entries: it waits until every
+// chunk is handed over, and returns the first error.
 func (d *decoder) finish() ([]timeline.Entry, error) {
 	d.dispatch(true)
+	if d.queue != nil {
+		close(d.queue)
+		<-d.delivered
+		d.queue = nil
+	}
 	d.wg.Wait()
 	if d.err != nil {
 		return nil, d.err
 	}
-	n := 0
+	if d.part != nil {
+		return nil, d.partErr
+	}
+	n, inOut := 0, d.out != nil
 	for _, c := range d.chunks {
 		if c.err != nil {
 			return nil, d.chunkError(c)
 		}
 		n += len(c.entries)
+		inOut = inOut && c.first+len(c.entries) <= len(d.out)
+	}
+	if inOut {
+		// Each chunk decoded into its place, one after the other.
+		return d.out[:n:n], nil
+	}
+	if len(d.chunks) == 1 {
+		return d.chunks[0].entries, nil
 	}
 	out := make([]timeline.Entry, 0, n)
 	for _, c := range d.chunks {

@@ -121,7 +121,7 @@ func (f *follower) announces(payload string) bool {
 // catchUp delivers the entries after f.last.
 func (f *follower) catchUp(ctx context.Context) error {
 	f.db.catchUps.Add(1)
-	entries, err := f.s.since(ctx, f.last)
+	entries, err := f.s.since(ctx, f.last, nil)
 	if err != nil || len(entries) == 0 {
 		return err
 	}

@@ -18,11 +18,11 @@ import (
 	"github.com/mepkit/mepkit/timeline"
 )
 
-// Store keeps one record of a [DB]: a [timeline.Store] and
-// [timeline.Tailer] for timeline.OpenStore. Each entry is one row, keyed by
-// the record's name and the entry's seq; its JSON line, as a file journal
-// writes it, is the truth, and the row copies the time, kind, step, actor
-// and hash beside it for queries.
+// Store keeps one record of a [DB]: a [timeline.Store],
+// [timeline.Tailer] and [timeline.PartLoader] for timeline.OpenStore.
+// Each entry is one row, keyed by the record's name and the entry's seq;
+// its JSON line, as a file journal writes it, is the truth, and the row
+// copies the time, kind, step, actor and hash beside it for queries.
 //
 // Several stores, in one process or many, may append to one record: the
 // database keeps one chain (see Append). Store is safe for simultaneous
@@ -41,8 +41,9 @@ type Store struct {
 }
 
 var (
-	_ timeline.Store  = (*Store)(nil)
-	_ timeline.Tailer = (*Store)(nil)
+	_ timeline.Store      = (*Store)(nil)
+	_ timeline.Tailer     = (*Store)(nil)
+	_ timeline.PartLoader = (*Store)(nil)
 )
 
 // OpenStore is shorthand for [Open] followed by [DB.Store]: the store of
@@ -100,7 +101,7 @@ func (s *Store) SinceContext(ctx context.Context, seq uint64) ([]timeline.Entry,
 	var out []timeline.Entry
 	err := s.retry(ctx, func() error {
 		var err error
-		out, err = s.since(ctx, seq)
+		out, err = s.since(ctx, seq, nil)
 		return err
 	})
 	if err != nil {
@@ -109,14 +110,43 @@ func (s *Store) SinceContext(ctx context.Context, seq uint64) ([]timeline.Entry,
 	return out, nil
 }
 
-func (s *Store) since(ctx context.Context, after uint64) ([]timeline.Entry, error) {
+// LoadParts is Load handing the entries over in parts as they arrive,
+// for timeline.OpenStore (see [timeline.PartLoader]): the journal
+// verifies each part while the next is read and decoded. A lost
+// connection is retried from after the last entry handed over.
+func (s *Store) LoadParts(part func([]timeline.Entry) error) error {
+	if s.closed.Load() {
+		return ErrClosed
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), s.db.timeout)
+	defer cancel()
+	var after uint64
+	return s.retry(ctx, func() error {
+		_, err := s.since(ctx, after, func(es []timeline.Entry) error {
+			if err := part(es); err != nil {
+				return err
+			}
+			after = es[len(es)-1].Seq
+			return nil
+		})
+		return err
+	})
+}
+
+// since reads the entries after seq after. With part, it hands them over
+// to part as they arrive (see decoder) and returns none.
+func (s *Store) since(ctx context.Context, after uint64, part func([]timeline.Entry) error) ([]timeline.Entry, error) {
 	if es, ok := s.turn.prefetched(after); ok {
-		return es, nil // read when the turn was taken, no other writer since
+		// Read when the turn was taken, no other writer since.
+		if part != nil && len(es) > 0 {
+			return nil, part(es)
+		}
+		return es, nil
 	}
 	var out []timeline.Entry
 	err := s.turn.with(s.db.pool, func(c conn) error {
 		var err error
-		out, err = s.copyOn(ctx, c, after)
+		out, err = s.copyOn(ctx, c, after, part)
 		return err
 	})
 	return out, err
@@ -124,14 +154,14 @@ func (s *Store) since(ctx context.Context, after uint64) ([]timeline.Entry, erro
 
 // sinceOn reads the entries after seq after on c, first taking the
 // record's append lock for the session when lockKey is not "".
-func (s *Store) sinceOn(ctx context.Context, c conn, after uint64, lockKey string) ([]timeline.Entry, error) {
+func (s *Store) sinceOn(ctx context.Context, c conn, after uint64, lockKey string, part func([]timeline.Entry) error) ([]timeline.Entry, error) {
 	br, rows, err := s.querySince(ctx, c, after, lockKey)
 	if err != nil {
 		return nil, err
 	}
 	defer br.Close()
 	defer rows.Close()
-	d := newDecoder(s.record)
+	d := newDecoder(s.record, part)
 	for rows.Next() {
 		var seq int64
 		if err := rows.Scan(&seq, nil, nil); err != nil {

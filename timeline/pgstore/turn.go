@@ -66,7 +66,7 @@ func (t *turn) take(ctx context.Context, s *Store, after uint64) {
 		return
 	}
 	key := s.lockKey()
-	read, err := s.sinceOn(ctx, c, after, key)
+	read, err := s.sinceOn(ctx, c, after, key, nil)
 	if err != nil {
 		discard(c) // whether it holds the lock is not known
 		return

@@ -140,10 +140,35 @@ func checkReload(s timeline.Store, want []timeline.Entry) error {
 	if err := holds(got, want, "Load after appends", "Verify after reload"); err != nil {
 		return err
 	}
+	if err := checkParts(s, want); err != nil {
+		return err
+	}
 	if err := s.Close(); err != nil {
 		return fail("Close: %v", err)
 	}
 	return nil
+}
+
+// checkParts checks that a store that loads in parts (a
+// [timeline.PartLoader]) hands over, part after part, what Load returns:
+// want, in non-empty parts.
+func checkParts(s timeline.Store, want []timeline.Entry) error {
+	pl, ok := s.(timeline.PartLoader)
+	if !ok {
+		return nil
+	}
+	var got []timeline.Entry
+	err := pl.LoadParts(func(part []timeline.Entry) error {
+		if len(part) == 0 {
+			return errors.New("an empty part")
+		}
+		got = append(got, part...)
+		return nil
+	})
+	if err != nil {
+		return fail("LoadParts after appends: %v", err)
+	}
+	return holds(got, want, "LoadParts after appends", "Verify of the parts")
 }
 
 // recordAfterReopen records a step in j, a journal on a used store, and

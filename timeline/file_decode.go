@@ -76,24 +76,45 @@ func (d *fastDecoder) expect(p string) {
 	}
 }
 
-// str reads a JSON string that jsonstr.Append writes as it is: no escapes,
-// nothing Append would escape (<, >, &, U+2028, U+2029), valid UTF-8.
+// str reads a JSON string as jsonstr.Append writes it: valid UTF-8, and
+// exactly the escapes Append makes (\" \\ \b \f \n \r \t, \u00XX for
+// other control characters and for <, > and &, \u2028, \u2029). Any
+// other form gives up. A string without escapes is a substring of the
+// line.
 func (d *fastDecoder) str() string {
 	if !d.ok || len(d.s) == 0 || d.s[0] != '"' {
 		d.ok = false
 		return ""
 	}
+	var buf []byte // the string so far, once an escape was met
+	start := 1     // where the bytes not yet in buf begin
 	for i := 1; i < len(d.s); {
 		c := d.s[i]
 		if c < utf8.RuneSelf {
-			if plainASCII[c] {
+			switch {
+			case plainASCII[c]:
 				i++
 				continue
-			}
-			if c == '"' {
-				v := d.s[1:i]
+			case c == '"':
+				v := d.s[start:i]
+				if buf != nil {
+					v = string(append(buf, v...))
+				}
 				d.s = d.s[i+1:]
 				return v
+			case c == '\\':
+				r, n := canonicalEscape(d.s[i:])
+				if n == 0 {
+					d.ok = false
+					return ""
+				}
+				if buf == nil {
+					buf = make([]byte, 0, len(d.s))
+				}
+				buf = utf8.AppendRune(append(buf, d.s[start:i]...), r)
+				i += n
+				start = i
+				continue
 			}
 			d.ok = false // a byte that the canonical encoding escapes
 			return ""
@@ -107,6 +128,65 @@ func (d *fastDecoder) str() string {
 	}
 	d.ok = false
 	return ""
+}
+
+// canonicalEscape decodes the escape that starts s (at its backslash)
+// when it is one that jsonstr.Append writes, and returns the rune and the
+// escape's length; 0 for any other.
+func canonicalEscape(s string) (rune, int) {
+	if len(s) < 2 {
+		return 0, 0
+	}
+	switch s[1] {
+	case '"', '\\':
+		return rune(s[1]), 2
+	case 'b':
+		return '\b', 2
+	case 'f':
+		return '\f', 2
+	case 'n':
+		return '\n', 2
+	case 'r':
+		return '\r', 2
+	case 't':
+		return '\t', 2
+	case 'u':
+	default:
+		return 0, 0
+	}
+	if len(s) < 6 {
+		return 0, 0
+	}
+	switch u := s[2:6]; u {
+	case "2028":
+		return '\u2028', 6
+	case "2029":
+		return '\u2029', 6
+	case "003c", "003e", "0026":
+		return rune(hexByte(u[2], u[3])), 6
+	default:
+		// A control character Append writes as \u00XX: not one of those
+		// it writes \b, \f, \n, \r or \t.
+		if u[0] != '0' || u[1] != '0' || (u[2] != '0' && u[2] != '1') || !isLowerHex(u[3:]) {
+			return 0, 0
+		}
+		c := hexByte(u[2], u[3])
+		if c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t' {
+			return 0, 0
+		}
+		return rune(c), 6
+	}
+}
+
+// hexByte returns the byte of two lower-case hex digits.
+func hexByte(hi, lo byte) byte {
+	v := func(c byte) byte {
+		if c >= 'a' {
+			return c - 'a' + 10
+		}
+		return c - '0'
+	}
+	return v(hi)<<4 | v(lo)
 }
 
 // plainASCII tells the ASCII bytes that stand for themselves in a string of

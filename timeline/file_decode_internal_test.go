@@ -24,6 +24,7 @@ func FuzzDecodeFastAgreesWithJSON(f *testing.F) {
 	f.Add([]byte(`{"seq":2,"at":"2026-11-24T20:00:00Z","kind":"end","step":"s","outcome":"failed","attrs":{},"hash":""}`))
 	f.Add([]byte(`{"seq":01,"at":"2026-11-24T20:00:00Z","kind":"note","hash":"ab"}`))
 	f.Add([]byte(`{"seq":3,"at":"2026-11-24T20:00:00Z","kind":"x-\u00e9","text":"caf\u00e9","hash":"ab"}`))
+	f.Add([]byte(`{"seq":3,"at":"2026-11-24T20:00:00Z","kind":"mep.vote","text":"a\"b\\c\nd\u0001\u003c\u2028","attrs":{"list":"[\"x\",\"y\"]"},"hash":"ab"}`))
 	f.Fuzz(func(t *testing.T, line []byte) {
 		fast, ok := decodeFast(string(line))
 		if !ok {
@@ -44,6 +45,12 @@ func TestDecodeFastTakesTheCanonicalLayout(t *testing.T) {
 	j := New(nil)
 	_, _ = j.Record(Entry{Kind: KindStart, Step: "s", Actor: "a", Text: "t", Impact: Outage, Attrs: map[string]string{"k": "v", "a": "b"}})
 	_, _ = j.End("s", "a", Failed)
+	// Strings with every escape the canonical encoding makes: a JSON
+	// value kept in an attribute, as mep keeps lists and decisions.
+	_, err := j.Record(Entry{Kind: "mep.decision", Actor: "Olga", Text: "a \"quote\", a \\ and\nlines\r\t\b\f\x01\x1f <b> & \u2028\u2029 café",
+		Attrs: map[string]string{"reasons": `[{"source":"vote","text":"GO from \"ops\""}]`, "é\"key": "v"}})
+	require.NoError(t, err)
+	require.Equal(t, 3, j.Len())
 	for _, e := range j.Entries() {
 		line, err := appendLine(nil, &e)
 		require.NoError(t, err)
@@ -68,6 +75,14 @@ func TestDecodeFastRefusesOtherSpellings(t *testing.T) {
 		`{"seq":1,"at":"2026-11-24T20:00:00.5+01:00","kind":"note","step":"","text":"t","impact":"outage","attrs":{"a":"1","b":"2"},"hash":"ab"}`,
 		`{"seq":1,"at":"2026-11-24T20:00:00.5+01:00","kind":"note","step":"s","text":"\u0074","impact":"outage","attrs":{"a":"1","b":"2"},"hash":"ab"}`,
 		`{"seq":1,"at":"2026-11-24T20:00:00.5+01:00","kind":"note","step":"s","text":"<t>","impact":"outage","attrs":{"a":"1","b":"2"},"hash":"ab"}`,
+		`{"seq":1,"at":"2026-11-24T20:00:00.5+01:00","kind":"note","step":"s","text":"\/t","impact":"outage","attrs":{"a":"1","b":"2"},"hash":"ab"}`,
+		`{"seq":1,"at":"2026-11-24T20:00:00.5+01:00","kind":"note","step":"s","text":"\u000a","impact":"outage","attrs":{"a":"1","b":"2"},"hash":"ab"}`,
+		`{"seq":1,"at":"2026-11-24T20:00:00.5+01:00","kind":"note","step":"s","text":"\u001F","impact":"outage","attrs":{"a":"1","b":"2"},"hash":"ab"}`,
+		`{"seq":1,"at":"2026-11-24T20:00:00.5+01:00","kind":"note","step":"s","text":"\u003C","impact":"outage","attrs":{"a":"1","b":"2"},"hash":"ab"}`,
+		`{"seq":1,"at":"2026-11-24T20:00:00.5+01:00","kind":"note","step":"s","text":"\ufffd","impact":"outage","attrs":{"a":"1","b":"2"},"hash":"ab"}`,
+		`{"seq":1,"at":"2026-11-24T20:00:00.5+01:00","kind":"note","step":"s","text":"\u00e9","impact":"outage","attrs":{"a":"1","b":"2"},"hash":"ab"}`,
+		`{"seq":1,"at":"2026-11-24T20:00:00.5+01:00","kind":"note","step":"s","text":"t\","impact":"outage","attrs":{"a":"1","b":"2"},"hash":"ab"}`,
+		`{"seq":1,"at":"2026-11-24T20:00:00.5+01:00","kind":"note","step":"s","text":"t\u00","impact":"outage","attrs":{"a":"1","b":"2"},"hash":"ab"}`,
 		`{"seq":1,"at":"2026-11-24T20:00:00.5+01:00","kind":"note","step":"s","text":"t","impact":"Outage","attrs":{"a":"1","b":"2"},"hash":"ab"}`,
 		`{"seq":1,"at":"2026-11-24T20:00:00.5+01:00","kind":"note","step":"s","text":"t","impact":"outage","outcome":"done","attrs":{"a":"1","b":"2"},"hash":"ab"}`,
 		`{"seq":1,"at":"2026-11-24T20:00:00.5+01:00","kind":"note","step":"s","text":"t","impact":"outage","attrs":{"b":"2","a":"1"},"hash":"ab"}`,

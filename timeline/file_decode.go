@@ -109,7 +109,7 @@ func (d *fastDecoder) str() string {
 					return ""
 				}
 				if buf == nil {
-					buf = make([]byte, 0, len(d.s))
+					buf = make([]byte, 0, rawLen(d.s))
 				}
 				buf = utf8.AppendRune(append(buf, d.s[start:i]...), r)
 				i += n
@@ -128,6 +128,20 @@ func (d *fastDecoder) str() string {
 	}
 	d.ok = false
 	return ""
+}
+
+// rawLen returns the length of the JSON string that starts s, without
+// its quotes, as written (escapes and all): no less than its value's.
+func rawLen(s string) int {
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			return i - 1
+		}
+	}
+	return len(s)
 }
 
 // canonicalEscape decodes the escape that starts s (at its backslash)

@@ -174,9 +174,9 @@
 // connections of [Open] read such a stream 256 KiB at a time rather than
 // pgx's 8 KiB. timeline.OpenStore reads through [Store.LoadParts]: the
 // journal verifies the chain of each chunk while the next ones arrive.
-// Opening a record of 100,000 entries takes a little longer than opening
-// a journal file of the same entries (1.2-1.9 times in the runs the
-// README reports, the server's COPY sharing the cores), with less memory.
+// Opening a record of 100,000 entries takes about as long as opening a
+// journal file of the same entries (0.8-1.3 times in the runs the README
+// reports, the server's COPY sharing the cores), with less memory.
 //
 // # Followers
 //
@@ -186,8 +186,8 @@
 // them and reads what is new, reads the record again after each reconnect,
 // and every [FollowPoll] for a writer that stopped between its commit and
 // its notification. Notifications are hints: a burst of them, whoever
-// sends it, costs a follower at most one read every 25 ms. A portal or a bot sees each entry within a moment of
-// its commit and misses none. [DB.Listen] hands out the notifications of
+// sends it, costs a follower at most one read every 25 ms. A portal or a
+// bot sees each entry within a moment of its commit and misses none. [DB.Listen] hands out the notifications of
 // every record of the schema, for a view of many records, on the same
 // reconnecting connection.
 package pgstore

@@ -113,7 +113,10 @@ func TestScheduleRecordsOfTheSameName(t *testing.T) {
 	assert.Equal(t, fleet.Scan{Records: 2, Unchanged: 2}, sc, "nothing changed, nothing read")
 }
 
-func TestScheduleReadsATornLineLater(t *testing.T) {
+// billingWithTail returns a store holding one project, billing, whose
+// record ends with tail, bytes without their newline, and its clock.
+func billingWithTail(t *testing.T, tail []byte) (string, *clock) {
+	t.Helper()
 	dir := t.TempDir()
 	c := &clock{at(paris, 2026, 3, 2, 9, 0)}
 	p := project(t, dir, "billing", c, "Olga")
@@ -121,10 +124,14 @@ func TestScheduleReadsATornLineLater(t *testing.T) {
 	require.NoError(t, p.Close())
 	f, err := os.OpenFile(filepath.Join(dir, "billing", mep.RecordFile), os.O_APPEND|os.O_WRONLY, 0)
 	require.NoError(t, err)
-	_, err = f.WriteString(`{"seq":99,"at":"2026-03-02T09:00:00Z"`)
+	_, err = f.Write(tail)
 	require.NoError(t, err)
 	require.NoError(t, f.Close())
+	return dir, c
+}
 
+func TestScheduleReadsATornLineLater(t *testing.T) {
+	dir, c := billingWithTail(t, []byte(`{"seq":99,"at":"2026-03-02T09:00:00Z"`))
 	s, err := fleet.OpenDir(bg, dir, &fleet.Options{Now: c.now, Trials: 100})
 	require.NoError(t, err)
 	defer s.Close()
@@ -136,17 +143,7 @@ func TestScheduleReadsATornLineLater(t *testing.T) {
 // appended by hand) is an error of the record, not a line that waits
 // for its end at every scan.
 func TestScheduleUnfinishedLineTooLong(t *testing.T) {
-	dir := t.TempDir()
-	c := &clock{at(paris, 2026, 3, 2, 9, 0)}
-	p := project(t, dir, "billing", c, "Olga")
-	rollout(t, p, "v3", "Ops", "prod", at(paris, 2026, 3, 10, 21, 0), runbook(30, 60))
-	require.NoError(t, p.Close())
-	f, err := os.OpenFile(filepath.Join(dir, "billing", mep.RecordFile), os.O_APPEND|os.O_WRONLY, 0)
-	require.NoError(t, err)
-	_, err = f.Write(bytes.Repeat([]byte("x"), timeline.MaxLineSize+1))
-	require.NoError(t, err)
-	require.NoError(t, f.Close())
-
+	dir, c := billingWithTail(t, bytes.Repeat([]byte("x"), timeline.MaxLineSize+1))
 	s, err := fleet.OpenDir(bg, dir, &fleet.Options{Now: c.now, Trials: 100})
 	require.NoError(t, err)
 	defer s.Close()

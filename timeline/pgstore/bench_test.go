@@ -155,17 +155,7 @@ func pgWriter(b *testing.B, dsn, schema, record string) func() error {
 // server's is not in it).
 func BenchmarkOpen100k(b *testing.B) {
 	at := time.Date(2026, 1, 5, 20, 0, 0, 0, time.FixedZone("CET", 3600))
-	j := timeline.New(&timeline.Options{Now: func() time.Time { at = at.Add(time.Second); return at }})
-	for i := 0; j.Len() < 100_000; i++ {
-		step := "step-" + strconv.Itoa(i%200)
-		_, err := j.Start(step, "ops", timeline.Impact(i%3))
-		require.NoError(b, err)
-		_, err = j.Record(timeline.Entry{Kind: timeline.KindNote, Actor: "ops", Text: "progress of " + step, Attrs: map[string]string{"ticket": "CHG-" + strconv.Itoa(i)}})
-		require.NoError(b, err)
-		_, err = j.End(step, "ops", timeline.Done)
-		require.NoError(b, err)
-	}
-	entries := j.Entries()[:100_000]
+	entries := pgstore.YearOfEntries(b, &timeline.Options{Now: func() time.Time { at = at.Add(time.Second); return at }})
 	b.Run("postgres", func(b *testing.B) {
 		db, _, _ := testDB(b)
 		s, err := db.Store("year")

@@ -217,17 +217,7 @@ func FuzzDecodeCopy(f *testing.F) {
 // of 100,000 entries, written one row at a time as the connection hands
 // them over (one CopyData message a row).
 func BenchmarkDecodeCopy100k(b *testing.B) {
-	j := timeline.New(nil)
-	for i := 0; j.Len() < 100_000; i++ {
-		step := "step-" + strconv.Itoa(i%200)
-		_, err := j.Start(step, "ops", timeline.Impact(i%3))
-		require.NoError(b, err)
-		_, err = j.Record(timeline.Entry{Kind: timeline.KindNote, Actor: "ops", Text: "progress of " + step, Attrs: map[string]string{"ticket": "CHG-" + strconv.Itoa(i)}})
-		require.NoError(b, err)
-		_, err = j.End(step, "ops", timeline.Done)
-		require.NoError(b, err)
-	}
-	data := copyOutput(b, j.Entries()[:100_000])
+	data := copyOutput(b, yearOfEntries(b, nil))
 	// The rows, as the messages cut them.
 	var rows [][]byte
 	at := len(copySignature) + 8
@@ -256,4 +246,21 @@ func BenchmarkDecodeCopy100k(b *testing.B) {
 			b.Fatal(len(es), err)
 		}
 	}
+}
+
+// yearOfEntries returns 100,000 entries of a journal with opts: steps
+// started and ended, and a note with an attribute between.
+func yearOfEntries(tb testing.TB, opts *timeline.Options) []timeline.Entry {
+	tb.Helper()
+	j := timeline.New(opts)
+	for i := 0; j.Len() < 100_000; i++ {
+		step := "step-" + strconv.Itoa(i%200)
+		_, err := j.Start(step, "ops", timeline.Impact(i%3))
+		require.NoError(tb, err)
+		_, err = j.Record(timeline.Entry{Kind: timeline.KindNote, Actor: "ops", Text: "progress of " + step, Attrs: map[string]string{"ticket": "CHG-" + strconv.Itoa(i)}})
+		require.NoError(tb, err)
+		_, err = j.End(step, "ops", timeline.Done)
+		require.NoError(tb, err)
+	}
+	return j.Entries()[:100_000]
 }

@@ -43,6 +43,10 @@ func (p *parser) envList(v *yaml.Node, path string) []string {
 				p.failf(e, f, "the environment is empty")
 				continue
 			}
+			if strings.TrimSpace(env) != env {
+				p.failf(e, f, "%q has spaces around it: no environment would match it", env)
+				continue
+			}
 			if p.scopeEnvironment(e, f, env) {
 				out = append(out, env)
 			}

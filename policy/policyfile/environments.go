@@ -56,6 +56,8 @@ func (p *parser) environments(n *yaml.Node) {
 		case !ok:
 		case strings.TrimSpace(env) == "":
 			p.failf(e, f, "the environment is empty")
+		case strings.TrimSpace(env) != env:
+			p.failf(e, f, "%q has spaces around it: no environment would match it", env)
 		case containsFold(p.envs, env):
 			p.failf(e, f, "%q is given twice", env)
 		default:

@@ -57,6 +57,7 @@ func TestEnvironmentsProblems(t *testing.T) {
 		{"empty list", "zone: UTC\nenvironments: []\npolicies:\n  - kind: friday-freeze\n", "environments", "want a list of environments", 2},
 		{"not a list", "zone: UTC\nenvironments: prod\npolicies:\n  - kind: friday-freeze\n", "environments", "want a list of environments", 2},
 		{"blank", "zone: UTC\nenvironments: [prod, \" \"]\npolicies:\n  - kind: friday-freeze\n", "environments[1]", "the environment is empty", 2},
+		{"spaces around", "zone: UTC\nenvironments: [prod, \" staging\"]\npolicies:\n  - kind: friday-freeze\n", "environments[1]", `" staging" has spaces around it`, 2},
 		{"twice", "zone: UTC\nenvironments:\n  - prod\n  - PROD\npolicies:\n  - kind: friday-freeze\n", "environments[1]", `"PROD" is given twice`, 4},
 		{"not a string", "zone: UTC\nenvironments: [[prod]]\npolicies:\n  - kind: friday-freeze\n", "environments[0]", "want a string", 2},
 	} {

@@ -118,6 +118,7 @@ policies:
 		{"{environments: production}", "policies[0].scope.environments", "want a list of environments"},
 		{"{environments: []}", "policies[0].scope.environments", "want a list of environments"},
 		{"{environments: [\" \"]}", "policies[0].scope.environments[0]", "the environment is empty"},
+		{"{environments: [\"prod \"]}", "policies[0].scope.environments[0]", `"prod " has spaces around it`},
 		{"{labels: [tier]}", "policies[0].scope.labels", "want a mapping of labels"},
 		{"{labels: {tier: [gold]}}", "policies[0].scope.labels.tier", "want a string"},
 		{"{labels: {tier: gold, tier: silver}}", "policies[0].scope.labels.tier", "given twice"},

@@ -109,6 +109,7 @@ func TestParseErrors(t *testing.T) {
 		{"announce of no lead", "zone: UTC\npolicies:\n  - kind: announce\n    lead: 0s\n", 4, "policies[0].lead", nil, "announces nothing"},
 		{"conflicts exclusive not a list", "zone: UTC\npolicies:\n  - kind: conflicts\n    exclusive: prod\n", 4, "policies[0].exclusive", nil, "list of environments"},
 		{"conflicts empty environment", "zone: UTC\npolicies:\n  - kind: conflicts\n    exclusive: [prod, \" \"]\n", 4, "policies[0].exclusive[1]", nil, "empty"},
+		{"conflicts environment with spaces", "zone: UTC\npolicies:\n  - kind: conflicts\n    exclusive: [\" prod \"]\n", 4, "policies[0].exclusive[0]", nil, "spaces around it"},
 		{"conflicts unknown environment", "zone: UTC\nenvironments: [prod]\npolicies:\n  - kind: conflicts\n    exclusive: [staging]\n", 5, "policies[0].exclusive[0]", nil, "not one of the environments"},
 		{"conflicts warn not a boolean", "zone: UTC\npolicies:\n  - kind: conflicts\n    warn: yes\n", 4, "policies[0].warn", nil, "true or false"},
 		{"json unknown field", "{\n  \"zone\": \"UTC\",\n  \"policies\": [\n    {\"kind\": \"max-outage\", \"limit\": \"1h\", \"limits\": 2}\n  ]\n}", 4, "policies[0].limits", nil, "unknown field"},

@@ -336,3 +336,73 @@ func TestScheduleCancelledRescanKeepsWhatItRead(t *testing.T) {
 	_, ok := s.Snapshot().Find("a", "v1")
 	assert.True(t, ok, "a, read by the cancelled rescan, is in the snapshot")
 }
+
+// TestScheduleKeepsFewRecordsOpen: beyond Options.MaxOpen, a record is
+// folded and let go, and read again whole when it changes, its rollouts
+// as right as those of a record kept open; a record changed last is kept
+// open in place of one read longer ago, so that its next change is read
+// from where the last read stopped.
+func TestScheduleKeepsFewRecordsOpen(t *testing.T) {
+	dir := t.TempDir()
+	c := &clock{at(paris, 2026, 3, 2, 9, 0)}
+	names := []string{"billing", "payments", "search"}
+	rollouts := map[string]*mep.Rollout{}
+	for i, name := range names {
+		p := project(t, dir, name, c, "Olga")
+		defer p.Close()
+		rollouts[name] = rollout(t, p, "v1", name, "prod", at(paris, 2026, 3, 10, 20+i, 0), runbook(10, 20), "service:"+name)
+	}
+	declare := func(name, res string) {
+		t.Helper()
+		require.NoError(t, rollouts[name].Resources().Declare(mep.Network, res, "Olga", "firewall rule"))
+	}
+	resources := func(s *fleet.Schedule, name string) int {
+		t.Helper()
+		e, ok := s.Snapshot().Find(name, "v1")
+		require.True(t, ok, name)
+		return len(e.Resources)
+	}
+
+	s, err := fleet.OpenDir(bg, dir, &fleet.Options{Now: c.now, Trials: 100, MaxOpen: 1})
+	require.NoError(t, err)
+	defer s.Close()
+	before, ok := s.Snapshot().Find("search", "v1")
+	require.True(t, ok)
+	require.False(t, before.P90.IsZero())
+
+	for _, name := range names {
+		declare(name, "dmz-"+name)
+	}
+	sc, err := s.Rescan(bg)
+	require.NoError(t, err)
+	assert.Equal(t, 3, sc.Opened+sc.Refreshed)
+	assert.LessOrEqual(t, sc.Refreshed, 1, "one record kept open at most: %+v", sc)
+	for _, name := range names {
+		assert.Equal(t, 2, resources(s, name), name)
+	}
+
+	// The record changed last is kept open: read whole once, then only
+	// what is appended to it.
+	declare("search", "lb")
+	_, err = s.Rescan(bg)
+	require.NoError(t, err)
+	declare("search", "vpn")
+	sc, err = s.Rescan(bg)
+	require.NoError(t, err)
+	assert.Equal(t, fleet.Scan{Records: 3, Refreshed: 1, Unchanged: 2}, sc)
+	assert.Equal(t, 4, resources(s, "search"))
+	after, ok := s.Snapshot().Find("search", "v1")
+	require.True(t, ok)
+	assert.True(t, after.P90.Equal(before.P90), "the same cutover, the same P90: %v, %v", after.P90, before.P90)
+
+	// Every record kept open: each change read from where it stopped.
+	all, err := fleet.OpenDir(bg, dir, &fleet.Options{Now: c.now, Trials: 100, MaxOpen: -1})
+	require.NoError(t, err)
+	defer all.Close()
+	for _, name := range names {
+		declare(name, "backup-"+name)
+	}
+	sc, err = all.Rescan(bg)
+	require.NoError(t, err)
+	assert.Equal(t, fleet.Scan{Records: 3, Refreshed: 3}, sc)
+}

@@ -52,9 +52,10 @@ type Options struct {
 // projects: every rollout of every record, as its record says. It reads
 // the store when opened and again at each [Schedule.Rescan], which reads
 // only what changed: on files, the records whose size or modification
-// time changed, and of those only the bytes appended; on PostgreSQL, the
-// records whose last seq moved, and of those only the new entries, each
-// record on one of up to GOMAXPROCS goroutines. It never writes to a
+// time changed, and of those it keeps open (Options.MaxOpen) only the
+// bytes appended; on PostgreSQL, the records whose last seq moved, and
+// of those it keeps open only the new entries; each record on one of up
+// to GOMAXPROCS goroutines. It never writes to a
 // record and takes no file lock.
 //
 // Schedule is safe for simultaneous use by multiple goroutines: rescans

@@ -124,7 +124,9 @@ func BenchmarkRescan(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.StartTimer()
-			if sc, err := s.Rescan(bg); err != nil || sc.Refreshed != 1 {
+			// Read whole the first time when the schedule had let the
+			// record go (Options.MaxOpen), then from where it stopped.
+			if sc, err := s.Rescan(bg); err != nil || sc.Refreshed+sc.Opened != 1 {
 				b.Fatal(sc, err)
 			}
 		}

@@ -7,10 +7,11 @@
 // (from its rehearsals, through mep's overrun simulation), environment,
 // labels, team, go-live team and the resources it declares
 // ([mep.Rollout.Resources]). [Schedule.Rescan] reads only what changed:
-// on files, the records whose size or modification time moved, from
-// where the last scan stopped; on PostgreSQL, the records whose last seq
-// moved. The schedule never writes to a record and takes no lock on a
-// file, so the projects' writers keep theirs.
+// on files, the records whose size or modification time moved; on
+// PostgreSQL, the records whose last seq moved; each from where the last
+// scan stopped when the schedule kept it open (the records read last, up
+// to Options.MaxOpen), else whole. The schedule never writes to a record
+// and takes no lock on a file, so the projects' writers keep theirs.
 //
 // A [Snapshot] of the schedule gives:
 //   - [Snapshot.Conflicts]: overlapping rollouts that share a resource,

@@ -90,7 +90,7 @@ type record struct {
 // others as Unchanged.
 type Scan struct {
 	Records   int // records in the store, as the schedule holds them
-	Opened    int // read whole: new, or rewritten
+	Opened    int // read whole: new, rewritten, or not kept open (Options.MaxOpen)
 	Refreshed int // read from where the last scan stopped
 	Unchanged int // not read
 	Removed   int // gone from the store

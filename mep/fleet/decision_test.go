@@ -19,11 +19,7 @@ import (
 // record keeps it: reopened, the decision says the same. The other side,
 // billing/v3, with the policy attached, names payments/v7.
 func TestDecisionRecordsTheConflicts(t *testing.T) {
-	dir := t.TempDir()
-	c := &clock{at(paris, 2026, 3, 2, 9, 0)}
-	billing := project(t, dir, "billing", c, "Olga")
-	rollout(t, billing, "v3", "Ops-2", "prod", at(paris, 2026, 3, 10, 21, 0), runbook(30, 60), "database:billing")
-	require.NoError(t, billing.Close())
+	dir, c := billingStore(t, "Ops-2")
 	network := project(t, dir, "network", c, "Ines")
 	rollout(t, network, "v2", "Net", "prod", at(paris, 2026, 3, 10, 22, 0), runbook(20, 40), "network:core")
 	require.NoError(t, network.Close())

@@ -81,3 +81,17 @@ func rollout(t testing.TB, p *mep.Project, name, team, env string, t0 time.Time,
 	}
 	return r
 }
+
+// billingStore returns a new store directory holding one project,
+// billing, with its rollout v3 by team on database:billing in prod, at
+// 21:00 Paris on Tuesday 10 March 2026, of two steps expected to take
+// 30 and 60 minutes, and the store's clock.
+func billingStore(t testing.TB, team string) (string, *clock) {
+	t.Helper()
+	dir := t.TempDir()
+	c := &clock{at(paris, 2026, 3, 2, 9, 0)}
+	billing := project(t, dir, "billing", c, "Olga")
+	rollout(t, billing, "v3", team, "prod", at(paris, 2026, 3, 10, 21, 0), runbook(30, 60), "database:billing")
+	require.NoError(t, billing.Close())
+	return dir, c
+}

@@ -22,11 +22,7 @@ import (
 // schedule's policy attached, is refused with the first named, and its
 // proposed slot moves past the first's P90 end.
 func TestPolicyMovesTheSlot(t *testing.T) {
-	dir := t.TempDir()
-	c := &clock{at(paris, 2026, 3, 2, 9, 0)}
-	billing := project(t, dir, "billing", c, "Olga")
-	rollout(t, billing, "v3", "Ops-2", "prod", at(paris, 2026, 3, 10, 21, 0), runbook(30, 60), "database:billing")
-	require.NoError(t, billing.Close())
+	dir, c := billingStore(t, "Ops-2")
 	pay := project(t, dir, "payments", c, "Max")
 	opts := mep.RolloutOptions{Name: "v7", T0: at(paris, 2026, 3, 10, 21, 30), Runbook: runbook(10, 20),
 		Environment: "prod", Labels: map[string]string{"team": "Pay"}}
@@ -103,11 +99,7 @@ func TestPolicyWarnsAndAllows(t *testing.T) {
 // program gives the schedule's check in code: two prod cutovers that
 // share nothing still conflict.
 func TestPolicyFileExclusiveReachesTheCheck(t *testing.T) {
-	dir := t.TempDir()
-	c := &clock{at(paris, 2026, 3, 2, 9, 0)}
-	billing := project(t, dir, "billing", c, "Olga")
-	rollout(t, billing, "v3", "Ops-2", "prod", at(paris, 2026, 3, 10, 21, 0), runbook(30, 60), "database:billing")
-	require.NoError(t, billing.Close())
+	dir, c := billingStore(t, "Ops-2")
 	pay := project(t, dir, "payments", c, "Max")
 	const file = "policies:\n  - kind: conflicts\n    exclusive: [prod]\n"
 	r, err := pay.NewRollout(mep.RolloutOptions{Name: "v7", T0: at(paris, 2026, 3, 10, 21, 30), Runbook: runbook(10, 20),
@@ -165,11 +157,7 @@ func TestPolicySameNamesInTwoRecords(t *testing.T) {
 // rollout cannot tell which the change is, and refuses it at every time,
 // naming both records.
 func TestPolicyForgedCopyOfARollout(t *testing.T) {
-	dir := t.TempDir()
-	c := &clock{at(paris, 2026, 3, 2, 9, 0)}
-	billing := project(t, dir, "billing", c, "Olga")
-	rollout(t, billing, "v3", "Ops", "prod", at(paris, 2026, 3, 10, 21, 0), runbook(30, 60), "database:billing")
-	require.NoError(t, billing.Close())
+	dir, c := billingStore(t, "Ops")
 	payments := project(t, dir, "payments", c, "Max")
 	rollout(t, payments, "v7", "Pay", "prod", at(paris, 2026, 3, 10, 21, 0), runbook(30, 60), "database:billing")
 	require.NoError(t, payments.Close())

@@ -71,29 +71,26 @@ func BenchmarkOpen100k(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "big.jsonl")
 	bigRecord(b, path, 100_000)
 	b.Run("mep", func(b *testing.B) {
-		b.ReportAllocs()
-		cpu := cpuTime()
-		for b.Loop() {
-			p, err := mep.OpenFile(path, nil)
-			if err != nil {
-				b.Fatal(err)
-			}
-			p.Close()
-		}
-		reportCPU(b, cpu)
+		benchOpen(b, func() (*mep.Project, error) { return mep.OpenFile(path, nil) })
 	})
 	b.Run("timeline", func(b *testing.B) {
-		b.ReportAllocs()
-		cpu := cpuTime()
-		for b.Loop() {
-			j, err := timeline.Open(path, nil)
-			if err != nil {
-				b.Fatal(err)
-			}
-			j.Close()
-		}
-		reportCPU(b, cpu)
+		benchOpen(b, func() (*timeline.Journal, error) { return timeline.Open(path, nil) })
 	})
+}
+
+// benchOpen times open, closing what it opens, and reports the
+// allocations and the process's CPU time of each.
+func benchOpen[T interface{ Close() error }](b *testing.B, open func() (T, error)) {
+	b.ReportAllocs()
+	cpu := cpuTime()
+	for b.Loop() {
+		x, err := open()
+		if err != nil {
+			b.Fatal(err)
+		}
+		x.Close()
+	}
+	reportCPU(b, cpu)
 }
 
 // BenchmarkOpenManyRollouts: replaying a project of 200 rollouts, each
@@ -115,16 +112,7 @@ func BenchmarkOpenManyRollouts(b *testing.B) {
 	}
 	facts := len(p.Record())
 	require.NoError(b, p.Close())
-	b.ReportAllocs()
-	cpu := cpuTime()
-	for b.Loop() {
-		p, err := mep.OpenFile(path, nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		p.Close()
-	}
-	reportCPU(b, cpu)
+	benchOpen(b, func() (*mep.Project, error) { return mep.OpenFile(path, nil) })
 	b.ReportMetric(float64(facts), "facts")
 }
 

@@ -237,17 +237,7 @@ func BenchmarkOpenMetrics(b *testing.B) {
 	dir := bigDir(b)
 	opts := &fleet.Options{Now: func() time.Time { return bigNow }}
 	b.Run("files", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			s, err := fleet.OpenDir(bg, dir, opts)
-			if err != nil {
-				b.Fatal(err)
-			}
-			snap := s.Snapshot()
-			bigCheck(b, snap, snap.Metrics(time.UTC))
-			s.Close()
-		}
-		b.ReportMetric(bigProjects*bigPerProject, "rollouts")
+		bigOpen(b, func() (*fleet.Schedule, error) { return fleet.OpenDir(bg, dir, opts) })
 	})
 	b.Run("postgres", func(b *testing.B) {
 		dsn := pgtest.DSN(b, "the schedule of 1,000 projects on PostgreSQL")
@@ -258,18 +248,23 @@ func BenchmarkOpenMetrics(b *testing.B) {
 		defer db.Close()
 		bigCopy(b, dir, db)
 		b.ResetTimer()
-		b.ReportAllocs()
-		for b.Loop() {
-			s, err := fleet.OpenDB(bg, db, opts)
-			if err != nil {
-				b.Fatal(err)
-			}
-			snap := s.Snapshot()
-			bigCheck(b, snap, snap.Metrics(time.UTC))
-			s.Close()
-		}
-		b.ReportMetric(bigProjects*bigPerProject, "rollouts")
+		bigOpen(b, func() (*fleet.Schedule, error) { return fleet.OpenDB(bg, db, opts) })
 	})
+}
+
+// bigOpen times open, the schedule of the big store, and its metrics.
+func bigOpen(b *testing.B, open func() (*fleet.Schedule, error)) {
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := open()
+		if err != nil {
+			b.Fatal(err)
+		}
+		snap := s.Snapshot()
+		bigCheck(b, snap, snap.Metrics(time.UTC))
+		s.Close()
+	}
+	b.ReportMetric(bigProjects*bigPerProject, "rollouts")
 }
 
 // bigCopy writes each record of dir into db through the record's

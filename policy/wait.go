@@ -64,8 +64,11 @@ type WaitOptions struct {
 // Wait returns an error when refresh does, or when ctx is done first (the
 // error wraps ctx.Err()) or [WaitOptions.Until] passes (it wraps
 // context.DeadlineExceeded); then the Result returned is the last one, which
-// says what the change was still waiting for. A nil refresh is an error
-// wrapping [ErrInvalid].
+// says what the change was still waiting for. Wait evaluates the change
+// once even when ctx is already done, so that Result is empty only when
+// refresh failed the first time; a done ctx is an error even when that
+// evaluation allows the change. A nil refresh is an error wrapping
+// [ErrInvalid].
 func (s Set) Wait(ctx context.Context, refresh func(context.Context) (Change, error), opts *WaitOptions) (Result, error) {
 	var o WaitOptions
 	if opts != nil {
@@ -88,9 +91,6 @@ func (s Set) Wait(ctx context.Context, refresh func(context.Context) (Change, er
 	}
 	var last Result
 	for round := 0; ; round++ {
-		if err := ctx.Err(); err != nil {
-			return last, fmt.Errorf("policy: wait: %w", err)
-		}
 		now := o.Now().Round(0)
 		c, err := refresh(ctx)
 		if err != nil {
@@ -100,6 +100,12 @@ func (s Set) Wait(ctx context.Context, refresh func(context.Context) (Change, er
 		res := s.Evaluate(ctx, c)
 		changed := round == 0 || !sameVerdicts(last, res)
 		last = res
+		// ctx is read after the evaluation, so that the Result returned
+		// with its error says what the change waits for even when ctx was
+		// done before Wait began; a done ctx wins over an allowed change.
+		if err := ctx.Err(); err != nil {
+			return last, fmt.Errorf("policy: wait: %w", err)
+		}
 		if res.Allowed() {
 			if o.OnChange != nil {
 				o.OnChange(res, time.Time{})

@@ -189,6 +189,23 @@ func TestWaitContextDeadline(t *testing.T) {
 	assert.Len(t, res.Denials(), 1)
 }
 
+func TestWaitContextAlreadyDoneStillSaysWhy(t *testing.T) {
+	// A caller whose deadline passed before Wait began (a slow machine, a
+	// budget spent upstream) still gets a Result that blocks and names
+	// the freeze, never an empty Result that Allowed would wave through.
+	set := policy.Set{policy.FridayFreeze(paris)}
+	clk := &fakeClock{now: at(2026, 11, 27, 10, 0)}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, err := set.Wait(ctx, fixed(policy.Change{Duration: time.Hour}), clk.options())
+	require.Error(t, err)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.False(t, res.Allowed())
+	require.Len(t, res.Denials(), 1)
+	assert.Equal(t, "friday-freeze", res.Denials()[0].Policy)
+	assert.Empty(t, clk.wakes, "no sleep once ctx is done")
+}
+
 func TestWaitErrors(t *testing.T) {
 	set := policy.Set{policy.FridayFreeze(paris)}
 	_, err := set.Wait(context.Background(), nil, nil)

@@ -253,11 +253,21 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		release = append(release, closer(sched))
 		schedSource = "directory " + c.store
 	}
+	// A schema other than the followed record's is opened before the
+	// record, as a directory is, so that a wrong name stops the program
+	// before it creates or changes anything.
+	ownSchema := c.storeSchema != "" && (c.record == "" || c.storeSchema != c.schema)
+	if ownSchema {
+		if sched, err = openStoreSchema(ctx, c, nil, &release, fopts); err != nil {
+			return err
+		}
+		schedSource = "PostgreSQL schema " + c.storeSchema
+	}
 	o, err := s.follow(ctx, c, &wg, &release, stdout)
 	if err != nil {
 		return err
 	}
-	if c.storeSchema != "" {
+	if c.storeSchema != "" && !ownSchema {
 		if sched, err = openStoreSchema(ctx, c, o.db, &release, fopts); err != nil {
 			if o.demo != nil {
 				o.demo.Close()
@@ -315,7 +325,8 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 func closer(sched *fleet.Schedule) func() { return func() { sched.Close() } }
 
 // openStoreSchema opens the schedule of -store-schema, on db when it is
-// that schema's, else on a database of its own, released by release.
+// that schema's, else (db nil or another schema's) on a database of its
+// own, released by release.
 func openStoreSchema(ctx context.Context, c config, db *pgstore.DB, release *[]func(), fopts *fleet.Options) (*fleet.Schedule, error) {
 	if db == nil || db.Schema() != c.storeSchema {
 		// NoMigrate: a schema that does not hold records is an error,

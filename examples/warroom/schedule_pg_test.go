@@ -58,7 +58,16 @@ func TestPostgresStoreSchema(t *testing.T) {
 
 	var stdout, stderr bytes.Buffer
 	missing := schema + "_nope"
-	code := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-postgres", dsn, "-record", "r", "-store-schema", missing, "-for", "1s"}, &stdout, &stderr, func(string) string { return "" })
+	records := pgtest.Schema(t, dsn, "warroom_record_")
+	code := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-postgres", dsn, "-schema", records, "-record", "r", "-store-schema", missing, "-for", "1s"}, &stdout, &stderr, func(string) string { return "" })
 	assert.Equal(t, 1, code)
 	assert.Equal(t, "warroom: -store-schema "+missing+": no records there: the schema does not exist or holds no mepkit tables\n", stderr.String())
+	// The wrong name stopped the program before it created the record's
+	// tables.
+	conn, err := pgx.Connect(t.Context(), dsn)
+	require.NoError(t, err)
+	defer conn.Close(context.Background())
+	var tables int
+	require.NoError(t, conn.QueryRow(t.Context(), "SELECT count(*) FROM information_schema.tables WHERE table_schema = $1", records).Scan(&tables))
+	assert.Zero(t, tables, "no table created in %s", records)
 }

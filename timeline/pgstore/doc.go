@@ -64,10 +64,13 @@
 // What the database checks of each batch: the seqs follow the record's
 // last one without gap or repeat (a seq far ahead, such as 9e18, is a
 // gap); each line is JSON, begins as an entry's line does, holds no
-// newline, is at most [timeline.MaxLineSize] bytes, and its seq and hash
-// are the row's; it has a kind and a time; each hash is a chain hash (64
-// hex digits, after "<key id>." for a keyed chain) of the same key as the
-// entry before it. A batch that breaks one of these is refused (SQLSTATE
+// newline, is at most [timeline.MaxLineSize] bytes, gives no key twice,
+// and its seq and hash are the row's; it has a kind and a time written
+// as timeline writes it (RFC 3339 with its UTC offset, so that neither
+// "now" nor the writer's time zone can set the at column); each hash is
+// a chain hash (64 hex digits, after "<key id>." for a keyed chain) of
+// the same key as the entry before it; the record has a name of 1 to
+// 200 bytes. A batch that breaks one of these is refused (SQLSTATE
 // MK422, [ErrRefused]) and nothing of it is stored, so that a writer with
 // the grants below cannot make a record that its readers refuse by
 // seqs, columns or the form of its hashes. What only readers verify, when

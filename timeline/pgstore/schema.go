@@ -13,7 +13,7 @@ import (
 // SchemaVersion is the version of the tables this package reads and
 // writes. [Migrate] brings a schema up to it; a schema of a newer version
 // is refused with a [*SchemaError].
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // Table names, inside the schema of [Options.Schema].
 const (
@@ -64,6 +64,9 @@ var migrations = []string{
 	migrationV2,
 	// Version 3: drop_record for admins, after an export; writers per record.
 	migrationV3 + appendEntriesV3,
+	// Version 4: append_entries refuses, as MK422, arguments it failed on
+	// otherwise, times an entry cannot hold and keys given twice.
+	appendEntriesV4,
 }
 
 // SchemaError reports a schema that this version of the package cannot

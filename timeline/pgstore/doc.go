@@ -117,6 +117,16 @@
 // edited by hand fails timeline.OpenStore with a timeline.TamperError
 // naming its seq.
 //
+// What no grant keeps from a role that may connect to the database, reader
+// or writer: advisory locks and notifications are open to every role. A
+// role that takes a record's append lock (pg_advisory_lock on the key
+// append_entries locks) stalls the appends to that record, each failing
+// at its timeout, until it lets go or its session ends: the admin finds
+// it in pg_locks and ends it (pg_terminate_backend). Any role may send
+// notifications (they are hints, see # Followers) and LISTEN to them,
+// learning the names and last seqs of the records appended to in every
+// schema of the database.
+//
 // # Archival: export, verify, drop
 //
 // Records are append-only, so a record no longer needed leaves by one

@@ -117,6 +117,12 @@
 // edited by hand fails timeline.OpenStore with a timeline.TamperError
 // naming its seq.
 //
+// The SQL the package sends names what it calls of PostgreSQL in
+// pg_catalog, migrations run with the search_path pg_catalog, and every
+// function of the schema sets its own: a role that may create functions
+// in a schema on another role's search_path (public, for every role
+// before PostgreSQL 15) cannot have them run as a writer or as the admin.
+//
 // What no grant keeps from a role that may connect to the database, reader
 // or writer: advisory locks and notifications are open to every role. A
 // role that takes a record's append lock (pg_advisory_lock on the key

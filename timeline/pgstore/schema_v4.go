@@ -41,6 +41,13 @@ var appendEntriesV4 = mustReplace(appendEntriesV3,
 			ats[i] := (j->>'at')::timestamptz;`,
 )
 
+// migrationV4 sets the search_path of the one function that took its
+// caller's: the trigger that refuses changes to the entries, which runs as
+// the role whose change it refuses.
+const migrationV4 = `
+ALTER FUNCTION {schema}.timeline_refuse_change() SET search_path = pg_catalog, pg_temp;
+`
+
 // mustReplace returns s with each old string of pairs replaced by the new
 // one after it; each old string must occur in s exactly once.
 func mustReplace(s string, pairs ...string) string {

@@ -112,10 +112,12 @@
 // which keeps the entries up to seq 41 (0: none, dropping the record),
 // and moves the others into the table timeline_removed with who removed
 // them, when and why, as they were: an export that stays in the
-// database. Only the admin may run it. The admin, and superusers, can
-// still disable the triggers: the hash chain is the last line, and a row
-// edited by hand fails timeline.OpenStore with a timeline.TamperError
-// naming its seq.
+// database. Only the admin may run it. A follower ([DB.Follow]) that
+// delivered entries it removed stops with a timeline.TamperError naming
+// the last seq it delivered: start it again after the seq kept. The
+// admin, and superusers, can still disable the triggers: the hash chain
+// is the last line, and a row edited by hand fails timeline.OpenStore
+// with a timeline.TamperError naming its seq.
 //
 // The SQL the package sends names what it calls of PostgreSQL in
 // pg_catalog, migrations run with the search_path pg_catalog, and every

@@ -325,7 +325,10 @@ func (d *decoder) tuple(buf []byte) (n int, ok bool, err error) {
 }
 
 // sqlLiteral returns s as an SQL string literal, for a statement that
-// takes no parameters (COPY), run with standard_conforming_strings on.
+// takes no parameters (COPY): an escape string (E'...'), whose quotes and
+// backslashes are escaped, so that it reads the same whatever the
+// session's standard_conforming_strings (a SET in the same query string
+// would come too late: the server reads the whole string first).
 func sqlLiteral(s string) string {
-	return "'" + string(bytes.ReplaceAll([]byte(s), []byte("'"), []byte("''"))) + "'"
+	return "E'" + strings.NewReplacer(`\`, `\\`, "'", "''").Replace(s) + "'"
 }

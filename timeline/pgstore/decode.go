@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -325,10 +326,15 @@ func (d *decoder) tuple(buf []byte) (n int, ok bool, err error) {
 }
 
 // sqlLiteral returns s as an SQL string literal, for a statement that
-// takes no parameters (COPY): an escape string (E'...'), whose quotes and
-// backslashes are escaped, so that it reads the same whatever the
-// session's standard_conforming_strings (a SET in the same query string
-// would come too late: the server reads the whole string first).
+// takes no parameters (COPY): dollar-quoted, with a tag that s does not
+// hold, so that nothing in s is an escape and it reads the same whatever
+// the session's settings say (standard_conforming_strings,
+// backslash_quote); a SET in the same query string would come too late,
+// as the server reads the whole string first.
 func sqlLiteral(s string) string {
-	return "E'" + strings.NewReplacer(`\`, `\\`, "'", "''").Replace(s) + "'"
+	tag := "$mk$"
+	for i := 0; strings.Index(s+tag, tag) < len(s); i++ {
+		tag = "$mk" + strconv.Itoa(i) + "$"
+	}
+	return tag + s + tag
 }

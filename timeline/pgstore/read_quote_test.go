@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/mepkit/mepkit/timeline"
+	"github.com/mepkit/mepkit/timeline/pgstore"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -18,28 +19,31 @@ func TestReadQuotesTheRecordNameWhateverTheSessionSays(t *testing.T) {
 	other, err := db.Store("other")
 	require.NoError(t, err)
 	require.NoError(t, other.Append(entries(t, 3)))
-	off := openDB(t, withParams(t, dsn, "standard_conforming_strings", "off"), schema)
+	sessions := map[string]*pgstore.DB{
+		"default":                         db,
+		"standard_conforming_strings off": openDB(t, withParams(t, dsn, "standard_conforming_strings", "off"), schema),
+	}
 	for _, name := range []string{
 		`x\' OR true ORDER BY seq) TO STDOUT (FORMAT binary); --`,
 		`x\' OR true OR record = 'y`,
 		`back\slash\`,
 		`E'\''`,
+		"ā\\' OR true ORDER BY seq) TO STDOUT (FORMAT binary); --",
+		"$mk$ OR true ORDER BY seq) TO STDOUT (FORMAT binary); --",
+		"tail$mk",
 	} {
 		s, err := db.Store(name)
 		require.NoError(t, err)
 		require.NoError(t, s.Append(entries(t, 1)), "%q", name)
-		for _, on := range []bool{true, false} {
-			rs := s
-			if !on {
-				rs, err = off.Store(name)
-				require.NoError(t, err)
-			}
+		for session, sdb := range sessions {
+			rs, err := sdb.Store(name)
+			require.NoError(t, err)
 			got, err := rs.Load()
-			require.NoError(t, err, "%q, standard_conforming_strings on: %v", name, on)
-			assert.Len(t, got, 1, "%q, standard_conforming_strings on: %v", name, on)
+			require.NoError(t, err, "%q, %s", name, session)
+			assert.Len(t, got, 1, "%q, %s", name, session)
 			j, err := timeline.OpenStore(rs, nil)
-			require.NoError(t, err, "%q, standard_conforming_strings on: %v", name, on)
-			assert.Equal(t, 1, j.Len())
+			require.NoError(t, err, "%q, %s", name, session)
+			assert.Equal(t, 1, j.Len(), "%q, %s", name, session)
 		}
 	}
 }

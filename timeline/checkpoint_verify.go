@@ -2,6 +2,7 @@ package timeline
 
 import (
 	"crypto/ed25519"
+	"errors"
 	"os"
 	"strconv"
 )
@@ -19,7 +20,10 @@ import (
 // a [*TamperError] wrapping [ErrTampered]: one cut below cp.Seq names the
 // first seq missing; one whose entry at cp.Seq has another hash (an entry
 // at or before it was rewritten, even with the chain recomputed, or the
-// record forked) names cp.Seq. Errors of the chain itself are Verify's.
+// record forked) names cp.Seq; one chained again with another key than
+// the one given (or without a key), while cp's head was chained with the
+// key given, names seq 1, where [Verify] alone would report
+// [ErrWrongKey]. Errors of the chain itself are Verify's.
 func VerifyAgainst(entries []Entry, key []byte, record string, cp Checkpoint, pub ed25519.PublicKey) error {
 	if err := cp.verifyFor(record, pub); err != nil {
 		return err
@@ -27,7 +31,7 @@ func VerifyAgainst(entries []Entry, key []byte, record string, cp Checkpoint, pu
 	v := NewVerifier(key)
 	for i := range entries {
 		if err := v.Add(entries[i]); err != nil {
-			return err
+			return cp.chainedAgain(err)
 		}
 		if err := cp.holds(&entries[i]); err != nil {
 			return err
@@ -51,7 +55,7 @@ func VerifyFileAgainst(path string, key []byte, record string, cp Checkpoint, pu
 	v := NewVerifier(key)
 	for e, err := range Entries(f) {
 		if err == nil {
-			err = v.Add(e)
+			err = cp.chainedAgain(v.Add(e))
 		}
 		if err == nil {
 			err = cp.holds(&e)
@@ -97,6 +101,38 @@ func (cp *Checkpoint) reached(n uint64) error {
 	}
 	return &TamperError{Seq: n + 1, Index: int(n), Reason: "missing: the journal ends at seq " + strconv.FormatUint(n, 10) +
 		" but checkpoint key " + cp.KeyID + " signed seq " + strconv.FormatUint(cp.Seq, 10) + ": entries were cut from the end"}
+}
+
+// chainedAgain turns the error of a journal chained with another key than
+// the one given (a [*KeyError]) into tampering when cp's head was chained
+// with the key given: the journal then is not the one cp vouches for, but
+// one chained again from its first entry, without the key or under
+// another, by someone who could write it but not recompute its chain.
+func (cp *Checkpoint) chainedAgain(err error) error {
+	ke, ok := errors.AsType[*KeyError](err)
+	if !ok || hashKeyID(cp.Hash) != ke.KeyID {
+		return err
+	}
+	chained := "without a key"
+	if ke.JournalKeyID != "" {
+		chained = "with key " + ke.JournalKeyID
+	}
+	signed := "without a key"
+	if ke.KeyID != "" {
+		signed = "with key " + ke.KeyID + ", the key given"
+	}
+	return &TamperError{Seq: ke.Seq, Index: int(ke.Seq - 1), Reason: "the journal is chained " + chained +
+		" but checkpoint key " + cp.KeyID + " signed seq " + strconv.FormatUint(cp.Seq, 10) + " chained " + signed +
+		": the journal was chained again from its first entry"}
+}
+
+// hashKeyID returns the key identifier that starts a keyed chain's hash,
+// "" for an unkeyed one.
+func hashKeyID(h string) string {
+	if len(h) == keyIDLen+1+64 && h[keyIDLen] == '.' {
+		return h[:keyIDLen]
+	}
+	return ""
 }
 
 // short returns the start of a hash, enough for people to tell two apart.

@@ -47,16 +47,19 @@
 //     every hash after it, or cut entries from the end: [Verify] passes.
 //   - With an HMAC key ([Options].Key), an edit, insertion or fork is
 //     detected by whoever holds the key, as long as the writer of the
-//     edit does not; cutting entries from the end still passes.
+//     edit does not; cutting entries from the end still passes, and a
+//     journal chained again from its first entry without the key (or
+//     under another) is only [ErrWrongKey] to [Verify], as a key given
+//     wrong would be.
 //   - With a signed [Checkpoint] of the head, anyone with the public key
 //     detects, at or before the checkpoint's seq, a truncation, a rewrite
-//     (even with the chain recomputed, even by a holder of the HMAC key)
-//     and a fork: [VerifyAgainst] and [VerifyFileAgainst] report it as a
-//     [*TamperError] with the seq (a keyed chain is still checked with its
-//     HMAC key). Entries after the last checkpoint are
-//     only as safe as the chain: sign checkpoints often (at each phase,
-//     each go/no-go, the end of a cutover) and keep them away from the
-//     journal's storage.
+//     (even with the chain recomputed, even by a holder of the HMAC key,
+//     even without the key or under another) and a fork: [VerifyAgainst]
+//     and [VerifyFileAgainst] report it as a [*TamperError] with the seq
+//     (a keyed chain is still checked with its HMAC key). Entries after
+//     the last checkpoint are only as safe as the chain: sign checkpoints
+//     often (at each phase, each go/no-go, the end of a cutover) and keep
+//     them away from the journal's storage.
 //
 // A writer signs a checkpoint with [SignCheckpoint] and an Ed25519 key the
 // storage never holds (an [ed25519.PrivateKey] or any [crypto.Signer],

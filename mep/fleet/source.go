@@ -136,7 +136,7 @@ func (d dbSource) store(h head) (timeline.Store, error) {
 func (d dbSource) headsOf(ctx context.Context, names []string) ([]head, error) {
 	t := pgx.Identifier{d.db.Schema(), pgstore.EntriesTable}.Sanitize()
 	q := `SELECT n.record, (SELECT max(e.seq) FROM ` + t + ` e WHERE e.record = n.record)
-	FROM unnest($1::text[]) AS n(record)`
+	FROM pg_catalog.unnest($1::pg_catalog.text[]) AS n(record)`
 	rows, err := d.db.Pool().Query(ctx, q, names)
 	if err != nil {
 		return nil, fmt.Errorf("fleet: reading records' heads: %w", err)

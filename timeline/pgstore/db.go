@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -18,10 +19,18 @@ const DefaultSchema = "mepkit"
 // MaxRecordName is the longest record name, in bytes.
 const MaxRecordName = 200
 
+// MaxSchemaName is the longest name of [Options.Schema], in bytes: the
+// longest identifier PostgreSQL keeps whole. The name is any UTF-8 text
+// of that many bytes at most without NUL, quote ('"), dollar sign or
+// backslash, which the SQL of the schema's functions could not hold.
+const MaxSchemaName = 63
+
 // Options configure a [DB]. A nil *Options, like the zero value, means the
 // defaults. Options are copied, never modified.
 type Options struct {
-	// Schema is the PostgreSQL schema that holds the tables; "": DefaultSchema.
+	// Schema is the PostgreSQL schema that holds the tables; "":
+	// DefaultSchema. A name longer than [MaxSchemaName] bytes, or with a
+	// character the schema's SQL cannot hold, is [ErrSchemaName].
 	Schema string
 	// Timeout bounds each call of a [Store] method that takes no context
 	// (Load, Append, Since), retries included; 0: one minute.
@@ -93,6 +102,9 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts *Options) (*DB, error) {
 	}
 	if o.Schema == "" {
 		o.Schema = DefaultSchema
+	}
+	if err := checkSchemaName(o.Schema); err != nil {
+		return nil, err
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = time.Minute
@@ -183,6 +195,9 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, opts *Options) error {
 	if opts != nil && opts.Schema != "" {
 		schema = opts.Schema
 	}
+	if err := checkSchemaName(schema); err != nil {
+		return err
+	}
 	return migrate(ctx, pool, schema)
 }
 
@@ -248,6 +263,19 @@ func checkName(name string) error {
 		if r == 0 {
 			return fmt.Errorf("%w: %q contains NUL", ErrRecordName, name)
 		}
+	}
+	return nil
+}
+
+// checkSchemaName checks a name of Options.Schema (see MaxSchemaName).
+func checkSchemaName(name string) error {
+	switch {
+	case len(name) > MaxSchemaName:
+		return fmt.Errorf("%w: %q has %d bytes, more than %d", ErrSchemaName, name, len(name), MaxSchemaName)
+	case !utf8.ValidString(name):
+		return fmt.Errorf("%w: %q is not valid UTF-8", ErrSchemaName, name)
+	case strings.ContainsAny(name, "\x00'\"$\\"):
+		return fmt.Errorf("%w: %q holds a NUL, a quote, a dollar sign or a backslash", ErrSchemaName, name)
 	}
 	return nil
 }

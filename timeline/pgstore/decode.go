@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -325,7 +326,15 @@ func (d *decoder) tuple(buf []byte) (n int, ok bool, err error) {
 }
 
 // sqlLiteral returns s as an SQL string literal, for a statement that
-// takes no parameters (COPY), run with standard_conforming_strings on.
+// takes no parameters (COPY): dollar-quoted, with a tag that s does not
+// hold, so that nothing in s is an escape and it reads the same whatever
+// the session's settings say (standard_conforming_strings,
+// backslash_quote); a SET in the same query string would come too late,
+// as the server reads the whole string first.
 func sqlLiteral(s string) string {
-	return "'" + string(bytes.ReplaceAll([]byte(s), []byte("'"), []byte("''"))) + "'"
+	tag := "$mk$"
+	for i := 0; strings.Index(s+tag, tag) < len(s); i++ {
+		tag = "$mk" + strconv.Itoa(i) + "$"
+	}
+	return tag + s + tag
 }

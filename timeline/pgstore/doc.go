@@ -64,10 +64,13 @@
 // What the database checks of each batch: the seqs follow the record's
 // last one without gap or repeat (a seq far ahead, such as 9e18, is a
 // gap); each line is JSON, begins as an entry's line does, holds no
-// newline, is at most [timeline.MaxLineSize] bytes, and its seq and hash
-// are the row's; it has a kind and a time; each hash is a chain hash (64
-// hex digits, after "<key id>." for a keyed chain) of the same key as the
-// entry before it. A batch that breaks one of these is refused (SQLSTATE
+// newline, is at most [timeline.MaxLineSize] bytes, gives no key twice,
+// and its seq and hash are the row's; it has a kind and a time written
+// as timeline writes it (RFC 3339 with its UTC offset, so that neither
+// "now" nor the writer's time zone can set the at column); each hash is
+// a chain hash (64 hex digits, after "<key id>." for a keyed chain) of
+// the same key as the entry before it; the record has a name of 1 to
+// 200 bytes. A batch that breaks one of these is refused (SQLSTATE
 // MK422, [ErrRefused]) and nothing of it is stored, so that a writer with
 // the grants below cannot make a record that its readers refuse by
 // seqs, columns or the form of its hashes. What only readers verify, when
@@ -109,10 +112,28 @@
 // which keeps the entries up to seq 41 (0: none, dropping the record),
 // and moves the others into the table timeline_removed with who removed
 // them, when and why, as they were: an export that stays in the
-// database. Only the admin may run it. The admin, and superusers, can
-// still disable the triggers: the hash chain is the last line, and a row
-// edited by hand fails timeline.OpenStore with a timeline.TamperError
-// naming its seq.
+// database. Only the admin may run it. A follower ([DB.Follow]) that
+// delivered entries it removed stops with a timeline.TamperError naming
+// the last seq it delivered: start it again after the seq kept. The
+// admin, and superusers, can still disable the triggers: the hash chain
+// is the last line, and a row edited by hand fails timeline.OpenStore
+// with a timeline.TamperError naming its seq.
+//
+// The SQL the package sends names what it calls of PostgreSQL in
+// pg_catalog, migrations run with the search_path pg_catalog, and every
+// function of the schema sets its own: a role that may create functions
+// in a schema on another role's search_path (public, for every role
+// before PostgreSQL 15) cannot have them run as a writer or as the admin.
+//
+// What no grant keeps from a role that may connect to the database, reader
+// or writer: advisory locks and notifications are open to every role. A
+// role that takes a record's append lock (pg_advisory_lock on the key
+// append_entries locks) stalls the appends to that record, each failing
+// at its timeout, until it lets go or its session ends: the admin finds
+// it in pg_locks and ends it (pg_terminate_backend). Any role may send
+// notifications (they are hints, see # Followers) and LISTEN to them,
+// learning the names and last seqs of the records appended to in every
+// schema of the database.
 //
 // # Archival: export, verify, drop
 //

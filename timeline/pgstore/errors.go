@@ -15,6 +15,10 @@ var (
 	// ErrNotMigrated is wrapped by the [*SchemaError] for a schema below
 	// [SchemaVersion] when [Options.NoMigrate] is set.
 	ErrNotMigrated = errors.New("pgstore: schema not migrated")
+	// ErrSchemaName is wrapped by the error of [Open], [New] and
+	// [Migrate] for an [Options.Schema] that the schema's SQL cannot hold
+	// (see [MaxSchemaName]).
+	ErrSchemaName = errors.New("pgstore: invalid schema name")
 	// ErrRecordName is wrapped by errors about a record name that cannot
 	// be stored.
 	ErrRecordName = errors.New("pgstore: invalid record name")

@@ -35,9 +35,13 @@ const FollowPoll = 5 * time.Second
 // Follow returns ctx.Err() when ctx ends, the error of fn when fn fails,
 // or an error that retrying would not cure: an invalid record name, a
 // server that refuses the role, a row that does not decode or does not
-// follow the last one delivered (wrapping timeline.ErrTampered). The
-// entries are checked for seq order; their hash chain is the journal's
-// to verify (Journal.Refresh does).
+// follow the last one delivered (wrapping timeline.ErrTampered), or a
+// record that no longer holds the last entry delivered as it was
+// delivered: cut below it, rewritten, or forked (a [*timeline.TamperError]
+// naming its seq, found at the next read, which the next notification or
+// poll brings). The entries are checked for seq order and the last one
+// delivered is read again with the next ones; the hash chain is the
+// journal's to verify (Journal.Refresh does).
 func (db *DB) Follow(ctx context.Context, record string, after uint64, fn func([]timeline.Entry) error) error {
 	s, err := db.Store(record)
 	if err != nil {
@@ -49,10 +53,11 @@ func (db *DB) Follow(ctx context.Context, record string, after uint64, fn func([
 }
 
 type follower struct {
-	db   *DB
-	s    *Store
-	last uint64
-	fn   func([]timeline.Entry) error
+	db       *DB
+	s        *Store
+	last     uint64
+	lastHash string // hash of the entry at last, once Follow delivered it
+	fn       func([]timeline.Entry) error
 }
 
 // notification is the payload of the notifications the entries table
@@ -118,12 +123,28 @@ func (f *follower) announces(payload string) bool {
 	return json.Unmarshal([]byte(payload), &p) == nil && p.Schema == f.db.schema && p.Record == f.s.record && p.Seq > f.last
 }
 
-// catchUp delivers the entries after f.last.
+// catchUp delivers the entries after f.last. Once it delivered some, it
+// reads the last one delivered again with them, and refuses to go on if
+// the record no longer holds it as delivered: cut below it, rewritten,
+// or forked.
 func (f *follower) catchUp(ctx context.Context) error {
 	f.db.catchUps.Add(1)
-	entries, err := f.s.since(ctx, f.last, nil)
-	if err != nil || len(entries) == 0 {
+	from, held := f.last, f.lastHash != ""
+	if held {
+		from--
+	}
+	entries, err := f.s.since(ctx, from, nil)
+	if err != nil {
 		return err
+	}
+	if held {
+		if err := f.stillHeld(entries); err != nil {
+			return err
+		}
+		entries = entries[1:]
+	}
+	if len(entries) == 0 {
+		return nil
 	}
 	for i := range entries {
 		if want := f.last + uint64(i) + 1; entries[i].Seq != want {
@@ -134,6 +155,23 @@ func (f *follower) catchUp(ctx context.Context) error {
 	if err := f.fn(entries); err != nil {
 		return &callbackError{err}
 	}
-	f.last = entries[len(entries)-1].Seq
+	last := &entries[len(entries)-1]
+	f.last, f.lastHash = last.Seq, last.Hash
+	return nil
+}
+
+// stillHeld checks that entries, read from the last seq delivered on,
+// start with the entry delivered at that seq.
+func (f *follower) stillHeld(entries []timeline.Entry) error {
+	fail := func(reason string) error {
+		return &timeline.TamperError{Seq: f.last, Index: int(f.last - 1),
+			Reason: fmt.Sprintf("record %q: Follow delivered it up to seq %d, %s", f.s.record, f.last, reason)}
+	}
+	switch {
+	case len(entries) == 0 || entries[0].Seq != f.last:
+		return fail("which it no longer holds: entries were cut from its end")
+	case entries[0].Hash != f.lastHash:
+		return fail("which no longer has the hash delivered: an entry at or before it was rewritten, or the record forked")
+	}
 	return nil
 }

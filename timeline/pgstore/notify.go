@@ -76,7 +76,7 @@ func (db *DB) sendNotifications() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	db.pool.Exec(ctx, "SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p", notifyChannel, payloads)
+	db.pool.Exec(ctx, "SELECT pg_catalog.pg_notify($1, p) FROM pg_catalog.unnest($2::pg_catalog.text[]) AS p", notifyChannel, payloads)
 }
 
 // stopNotifier sends what is queued and stops the goroutine.

@@ -74,7 +74,7 @@ func (db *DB) copySQL(record string, after, upto uint64) string {
 	if upto > 0 {
 		bound = " AND seq <= " + strconv.FormatUint(upto, 10)
 	}
-	return "SET LOCAL standard_conforming_strings = on; SET LOCAL enable_sort = off; " +
+	return "SET LOCAL enable_sort = off; " +
 		"COPY (SELECT seq, hash, line FROM " + qualified(db.schema, EntriesTable) +
 		" WHERE record = " + sqlLiteral(record) + " AND seq > " + strconv.FormatUint(after, 10) + bound +
 		" ORDER BY seq) TO STDOUT (FORMAT binary)"

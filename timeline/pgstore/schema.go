@@ -13,7 +13,7 @@ import (
 // SchemaVersion is the version of the tables this package reads and
 // writes. [Migrate] brings a schema up to it; a schema of a newer version
 // is refused with a [*SchemaError].
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // Table names, inside the schema of [Options.Schema].
 const (
@@ -64,6 +64,10 @@ var migrations = []string{
 	migrationV2,
 	// Version 3: drop_record for admins, after an export; writers per record.
 	migrationV3 + appendEntriesV3,
+	// Version 4: append_entries refuses, as MK422, arguments it failed on
+	// otherwise, times an entry cannot hold and keys given twice; every
+	// function sets its search_path.
+	appendEntriesV4 + migrationV4,
 }
 
 // SchemaError reports a schema that this version of the package cannot
@@ -108,7 +112,13 @@ func migrate(ctx context.Context, db beginner, schema string) error {
 		return fmt.Errorf("pgstore: migrating schema %q: %w", schema, err)
 	}
 	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", "mepkit/pgstore/"+schema); err != nil {
+	if _, err := tx.Exec(ctx, "SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended($1, 0))", "mepkit/pgstore/"+schema); err != nil {
+		return fmt.Errorf("pgstore: migrating schema %q: %w", schema, err)
+	}
+	// The migrations name their own objects with the schema; what they
+	// call of PostgreSQL's must come from pg_catalog, never from a schema
+	// on the admin's search_path where another role may create functions.
+	if _, err := tx.Exec(ctx, "SET LOCAL search_path = pg_catalog, pg_temp"); err != nil {
 		return fmt.Errorf("pgstore: migrating schema %q: %w", schema, err)
 	}
 	if _, err := tx.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+quote(schema)); err != nil {

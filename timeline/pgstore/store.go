@@ -217,7 +217,7 @@ func (s *Store) querySince(ctx context.Context, c conn, after uint64, lockKey st
 	batch := &pgx.Batch{}
 	skip := 2
 	if lockKey != "" {
-		batch.Queue("SELECT pg_advisory_lock(hashtextextended($1, 0))", lockKey)
+		batch.Queue("SELECT pg_catalog.pg_advisory_lock(pg_catalog.hashtextextended($1, 0))", lockKey)
 		skip++
 	}
 	batch.Queue("BEGIN READ ONLY")

@@ -175,7 +175,7 @@ func (d detached) end() {
 func (t *turn) appendAndUnlock(ctx context.Context, c *pgxpool.Conn, sql string, args ...any) error {
 	b := &pgx.Batch{}
 	b.Queue(sql, args...)
-	b.Queue("SELECT pg_advisory_unlock(hashtextextended($1, 0))", t.key)
+	b.Queue("SELECT pg_catalog.pg_advisory_unlock(pg_catalog.hashtextextended($1, 0))", t.key)
 	br := c.SendBatch(ctx, b)
 	defer br.Close()
 	var stored int
@@ -197,7 +197,7 @@ func unlock(c *pgxpool.Conn, key string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	var ok bool
-	if err := c.QueryRow(ctx, "SELECT pg_advisory_unlock(hashtextextended($1, 0))", key).Scan(&ok); err != nil || !ok {
+	if err := c.QueryRow(ctx, "SELECT pg_catalog.pg_advisory_unlock(pg_catalog.hashtextextended($1, 0))", key).Scan(&ok); err != nil || !ok {
 		discard(c)
 		return
 	}

@@ -72,7 +72,8 @@
 // saying why.
 //
 // Booleans are true or false (not yes, no, on or off). A file holds one
-// document; JSON is checked as JSON, so its syntax errors are JSON's.
+// document, and writes each value out: YAML aliases (*name) are refused.
+// JSON is checked as JSON, so its syntax errors are JSON's.
 //
 // # Scope
 //

@@ -30,3 +30,22 @@ func TestEasterOffsetIsWholeDays(t *testing.T) {
 	_, err := policyfile.Parse([]byte("zone: Europe/Paris\npolicies:\n  - kind: holidays\n    country: FR\n    extra: [{name: x, easter: -366}, {name: y, easter: +39}]\n"))
 	assert.NoError(t, err)
 }
+
+// A policy file spells every value out: an alias is named as such, at
+// its line and column, rather than reported as a value of the wrong kind
+// ("want a string", "want a list of policies").
+func TestAliasesAreNamed(t *testing.T) {
+	for src, want := range map[string]string{
+		"zone: &z Europe/Paris\npolicies:\n  - kind: freeze\n    zone: *z\n    from: 2026-01-01\n    to: 2026-01-02\n": "line 4, column 11: syntax error: alias *z",
+		"x: &p [{kind: friday-freeze}]\npolicies: *p\nzone: UTC\n":                                                     "line 2, column 11: syntax error: alias *p",
+		"zone: UTC\npolicies:\n  - &f {kind: freeze, from: 2026-01-01, to: 2026-01-02}\n  - <<: *f\n    name: b\n":     "line 4, column 9: syntax error: alias *f",
+	} {
+		_, err := policyfile.Parse([]byte(src))
+		require.Error(t, err, src)
+		var le *policyfile.ListError
+		require.True(t, errors.As(err, &le), "got %T %v", err, err)
+		assert.Contains(t, err.Error(), want, src)
+		assert.Contains(t, err.Error(), "a policy file writes each value out", src)
+		assert.NotContains(t, err.Error(), "want a", src)
+	}
+}

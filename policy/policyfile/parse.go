@@ -178,11 +178,27 @@ func decode(data []byte, maxProblems int) (File, *ListError) {
 		p.add(&Error{Err: errors.New("empty document, want zone and policies")})
 		return File{}, p.list()
 	}
+	if p.aliases(root); p.count() > 0 {
+		return File{}, p.list()
+	}
 	set := p.file(root)
 	if errs := p.list(); errs != nil {
 		return File{}, errs
 	}
 	return File{Zone: p.zone, Set: set, Environments: p.envs, ScopedEnvironments: p.scoped}, nil
+}
+
+// aliases records a problem at each alias of the tree at n: a policy
+// file writes every value out, so that each line holds what it says.
+func (p *parser) aliases(n *yaml.Node) {
+	if n.Kind == yaml.AliasNode {
+		p.add(&Error{Line: n.Line, Column: n.Column,
+			Err: fmt.Errorf("%w: alias *%s: a policy file writes each value out, without anchors and aliases", ErrSyntax, n.Value)})
+		return
+	}
+	for _, c := range n.Content {
+		p.aliases(c)
+	}
 }
 
 // countLines returns the number of lines of data, as YAML counts them.

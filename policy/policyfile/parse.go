@@ -230,6 +230,8 @@ type parser struct {
 	badZone bool           // the file's zone was given but is unusable
 	envs    []string       // the file's environments; nil if it lists none
 	scoped  []string       // the environments the scopes name
+	// envSet and scopedSet hold envs and scoped, without regard to case.
+	envSet, scopedSet foldSet
 	// cronMemo holds whether each cron freeze read so far blocks every
 	// instant: a file that repeats a rule pays for its check once.
 	cronMemo map[cronKey]bool

@@ -94,3 +94,39 @@ func TestManyEnvironments(t *testing.T) {
 	assert.Less(t, len(le.Problems[0].Error()), 1000, "the problem names a few of the environments, not all")
 	assert.Less(t, elapsed, 5*time.Second)
 }
+
+// maxWatchers is the most fit and announce policies a file may hold.
+const maxWatchers = 100
+
+// Each fit or announce policy watches every other policy of the file, so
+// that their number is bounded: 200 KB of them, with as many freezes,
+// took 300 MB to parse and a megabyte would take gigabytes, and each
+// evaluation as many calendar checks.
+func TestWatchersAreBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("zone: UTC\npolicies:\n")
+	for range 3000 {
+		b.WriteString("  - kind: friday-freeze\n")
+	}
+	for range 3000 {
+		b.WriteString("  - {kind: announce, lead: 1h}\n  - {kind: fit}\n")
+	}
+	_, err := policyfile.Parse([]byte(b.String()))
+	var le *policyfile.ListError
+	require.True(t, errors.As(err, &le), "got %T %v", err, err)
+	assert.Equal(t, 6000-maxWatchers, len(le.Problems)+le.More)
+	first := le.Problems[0]
+	assert.Equal(t, 3000+maxWatchers+3, first.Line)
+	assert.Equal(t, fmt.Sprintf("policies[%d].kind", 3000+maxWatchers), first.Field)
+	assert.Contains(t, first.Error(), "more than 100 fit and announce policies")
+
+	// Up to the bound, they are read.
+	var ok strings.Builder
+	ok.WriteString("zone: UTC\npolicies:\n  - kind: friday-freeze\n")
+	for range maxWatchers / 2 {
+		ok.WriteString("  - {kind: announce, lead: 1h}\n  - {kind: fit, quantile: p95}\n")
+	}
+	set, err := policyfile.Parse([]byte(ok.String()))
+	require.NoError(t, err)
+	assert.Len(t, set, 1+maxWatchers)
+}

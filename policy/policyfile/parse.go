@@ -363,8 +363,13 @@ func (p *parser) file(root *yaml.Node) policy.Set {
 		read[i] = p.policy(n, "policies["+strconv.Itoa(i)+"]")
 	}
 	p.others = slices.DeleteFunc(slices.Clone(read), func(q policy.Policy) bool { return q == nil })
-	for _, i := range watchers {
-		read[i] = p.policy(list.Content[i], "policies["+strconv.Itoa(i)+"]")
+	for k, i := range watchers {
+		field := "policies[" + strconv.Itoa(i) + "]"
+		if k >= maxWatchers {
+			p.failf(list.Content[i], field+".kind", "more than %d fit and announce policies: each watches every other policy", maxWatchers)
+			continue
+		}
+		read[i] = p.policy(list.Content[i], field)
 	}
 	return slices.DeleteFunc(read, func(q policy.Policy) bool { return q == nil })
 }

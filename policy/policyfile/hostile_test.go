@@ -130,3 +130,16 @@ func TestWatchersAreBounded(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, set, 1+maxWatchers)
 }
+
+// A zone given as an offset is refused with the reason: a zone has
+// rules (daylight saving time), an offset has none.
+func TestZoneGivenAsAnOffset(t *testing.T) {
+	for _, zone := range []string{"+01:00", "-0530", "+5", "UTC+1", "GMT-05:00", "utc+05:30", "Z+1"} {
+		e := problem(t, "zone: '"+zone+"'\npolicies:\n  - kind: friday-freeze\n")
+		assert.Equal(t, 1, e.Line)
+		assert.Equal(t, "zone", e.Field)
+		assert.Contains(t, e.Error(), `"`+zone+`" is an offset from UTC, not a time zone: name an IANA zone such as Europe/Paris`, zone)
+	}
+	e := problem(t, "zone: Europe/Pariss\npolicies:\n  - kind: friday-freeze\n")
+	assert.Contains(t, e.Error(), `unknown time zone "Europe/Pariss"`)
+}

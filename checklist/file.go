@@ -3,10 +3,10 @@ package checklist
 import (
 	"bytes"
 	"encoding/json"
-	"time"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/mepkit/mepkit/internal/jsonyaml"
 	"github.com/mepkit/mepkit/internal/timespan"
 )
 
@@ -74,29 +74,30 @@ func (it Item) MarshalJSON() ([]byte, error) {
 	return json.Marshal(f)
 }
 
-// UnmarshalJSON reads an item written by [Item.MarshalJSON]. Unknown fields,
-// a deadline that is not a Go duration and an unknown purpose are errors
-// wrapping [ErrInvalid]; the item is not validated (see [List.Validate]).
+// UnmarshalJSON reads an item written by [Item.MarshalJSON], as [Parse]
+// reads an item of a list: unknown fields (names are in lower case),
+// repeated fields, values of the wrong kind, a deadline that is not a Go
+// duration and an unknown purpose are [*Error]s wrapping [ErrInvalid],
+// with the line. JSON null leaves the item as it is. The item is not
+// validated (see [List.Validate]).
 func (it *Item) UnmarshalJSON(data []byte) error {
-	var f fileItem
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
-		return &Error{Item: f.ID, Err: why(ErrInvalid, "invalid item: %v", err)}
+	if string(bytes.TrimSpace(data)) == "null" {
+		return nil
 	}
-	var d time.Duration
-	if f.Deadline != "" {
-		var err error
-		if d, err = time.ParseDuration(f.Deadline); err != nil {
-			return &Error{Item: f.ID, Field: "deadline", Err: why(ErrInvalid, "invalid value: want a duration such as \"-1h\", got %q", f.Deadline)}
-		}
+	if !jsonyaml.Is(data) {
+		return &Error{Line: 1, Index: -1, Err: why(ErrInvalid, "invalid item: want a JSON object")}
 	}
-	p, err := ParsePurpose(f.Purpose)
-	if err != nil {
-		return &Error{Item: f.ID, Field: "purpose", Err: err}
+	doc, e := decodeDocument(data)
+	if e != nil {
+		return e
 	}
-	*it = Item{ID: f.ID, Title: f.Title, Section: f.Section, Owner: f.Owner, Optional: f.Optional,
-		Deadline: d, DependsOn: f.DependsOn, Offline: f.Offline, Purpose: p}
+	var d decoder
+	var parsed Item
+	d.item(doc.Content[0], -1, &parsed, &itemLines{})
+	if len(d.errs) > 0 {
+		return d.errs[0]
+	}
+	*it = parsed
 	return nil
 }
 

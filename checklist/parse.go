@@ -62,7 +62,10 @@ func (o *ParseOptions) maxProblems() int {
 // string is wanted (in YAML, quote them: id: "1"), and so is an unknown
 // purpose. JSON is checked as JSON first, so its syntax errors are JSON's,
 // with the line and column; control characters and invalid UTF-8, which
-// YAML refuses, are reported with theirs too.
+// YAML refuses, are reported with theirs too. Anchors and aliases may
+// reuse a value, but a document that its aliases expand beyond twice its
+// written size, or with an alias inside the node it names, is refused at
+// the alias.
 //
 // On error the returned List is the zero List and the error is a
 // [*ListError] holding every problem found, in file order, each an
@@ -244,6 +247,9 @@ func (d *decoder) line(index int, field string) int {
 // list decodes the document into l, keeping the problems it can go on
 // after; it returns the one it cannot go on after.
 func (d *decoder) list(doc *yaml.Node, l *List) *Error {
+	if err := checkAliases(doc); err != nil {
+		return err
+	}
 	root := doc
 	if root.Kind == yaml.DocumentNode {
 		if len(root.Content) == 0 {

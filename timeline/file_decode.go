@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -40,9 +41,20 @@ func decodeLine(line string, buf []byte) (Entry, []byte, error) {
 
 func decodeSlow(line []byte) (Entry, error) {
 	var e Entry
+	if bytes.HasPrefix(line, []byte("\ufeff")) {
+		return Entry{}, errors.New("a byte order mark: a journal writes none")
+	}
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&e); err != nil {
+		switch {
+		case err == io.EOF && len(line) == 0:
+			return Entry{}, errors.New("empty line: a journal writes none")
+		case err == io.EOF:
+			return Entry{}, errors.New("blank line: a journal writes none")
+		case err == io.ErrUnexpectedEOF:
+			return Entry{}, errors.New("the line ends inside its entry")
+		}
 		return Entry{}, err
 	}
 	if dec.More() {

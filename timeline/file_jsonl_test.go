@@ -68,6 +68,25 @@ func TestReadErrors(t *testing.T) {
 	}
 }
 
+// A line that holds no entry, or ends inside one, says so, rather than
+// the decoder's "EOF".
+func TestReadSaysWhatALineLacks(t *testing.T) {
+	good := `{"seq":1,"at":"2026-11-24T20:00:00+01:00","kind":"note","hash":"ab"}`
+	for in, want := range map[string]string{
+		good + "\n\n":                   "line 2: empty line: a journal writes none",
+		good + "\n \t \n":               "line 2: blank line: a journal writes none",
+		good + "\n" + `{"seq":2` + "\n": "line 2: the line ends inside its entry",
+		good + "\n" + `{"seq":2`:        "line 2: torn last line: the line ends inside its entry",
+		"\ufeff" + good + "\n":          "line 1: a byte order mark: a journal writes none",
+	} {
+		_, err := timeline.Read(strings.NewReader(in))
+		require.Error(t, err, "%q", in)
+		assert.EqualError(t, err, "timeline: "+want, "%q", in)
+	}
+	_, err := timeline.DecodeLine("")
+	assert.EqualError(t, err, "empty line: a journal writes none")
+}
+
 // A time is required: what Read refuses, WriteJSONL does not write.
 func TestWriteJSONLRefusesTheZeroTime(t *testing.T) {
 	err := timeline.WriteJSONL(io.Discard, []timeline.Entry{{Seq: 1, Kind: timeline.KindNote}})

@@ -199,7 +199,7 @@ func subtract(a, b []Period) []Period {
 func total(in []Period) time.Duration {
 	var d time.Duration
 	for _, iv := range in {
-		d += iv.End.Sub(iv.Start)
+		d = timespan.Add(d, iv.End.Sub(iv.Start))
 	}
 	return d
 }

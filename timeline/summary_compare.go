@@ -2,6 +2,8 @@ package timeline
 
 import (
 	"time"
+
+	"github.com/mepkit/mepkit/internal/timespan"
 )
 
 // StepTotal is what one summary says of one step, over all its attempts.
@@ -44,9 +46,9 @@ func (s Summary) StepTotals() []StepTotal {
 		t.Outcome = sp.Outcome
 		switch sp.Impact {
 		case Outage:
-			t.Outage += sp.Duration
+			t.Outage = timespan.Add(t.Outage, sp.Duration)
 		case Disruption:
-			t.Disruption += sp.Duration
+			t.Disruption = timespan.Add(t.Disruption, sp.Duration)
 		}
 	}
 	return out

@@ -1,6 +1,7 @@
 package timeline_test
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -235,4 +236,28 @@ func TestSummarizeAt(t *testing.T) {
 	done := journalOf(t, step{"a", timeline.Outage, m(0), m(5), timeline.Done})
 	assert.Equal(t, timeline.Summarize(done), timeline.SummarizeAt(done, m(60)))
 	assert.Equal(t, timeline.Summarize(es), timeline.SummarizeAt(es, time.Time{}))
+}
+
+// Spans of centuries add up to the longest duration, not to a negative
+// one: a negative outage would pass any limit on it.
+func TestSummarizeTotalsSaturate(t *testing.T) {
+	year := func(y int) time.Time { return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC) }
+	es := []timeline.Entry{
+		{Seq: 1, At: year(1), Kind: timeline.KindStart, Step: "a", Impact: timeline.Outage},
+		{Seq: 2, At: year(250), Kind: timeline.KindEnd, Step: "a"},
+		{Seq: 3, At: year(260), Kind: timeline.KindStart, Step: "a", Impact: timeline.Outage},
+		{Seq: 4, At: year(500), Kind: timeline.KindEnd, Step: "a"},
+		{Seq: 5, At: year(600), Kind: timeline.KindStart, Step: "b", Impact: timeline.Disruption},
+		{Seq: 6, At: year(700), Kind: timeline.KindEnd, Step: "b"},
+		{Seq: 7, At: year(800), Kind: timeline.KindStart, Step: "b", Impact: timeline.Disruption},
+		{Seq: 8, At: year(1000), Kind: timeline.KindEnd, Step: "b"},
+	}
+	s := timeline.Summarize(es)
+	assert.Equal(t, time.Duration(math.MaxInt64), s.Duration)
+	assert.Equal(t, time.Duration(math.MaxInt64), s.Outage)
+	assert.Equal(t, time.Duration(math.MaxInt64), s.Disruption)
+	totals := s.StepTotals()
+	require.Len(t, totals, 2)
+	assert.Equal(t, time.Duration(math.MaxInt64), totals[0].Outage)
+	assert.Equal(t, time.Duration(math.MaxInt64), totals[1].Disruption)
 }

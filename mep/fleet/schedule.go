@@ -98,12 +98,13 @@ type Scan struct {
 }
 
 // OpenDir returns the schedule of the projects in dir: each
-// subdirectory that holds a [mep.RecordFile] is a project, and so is
-// each file ending in ".jsonl", named after the file without ".jsonl"
-// (with it when a directory or another file already has that name: the
-// directory "billing" and the file "billing.jsonl" are two records). A
-// record that does not read is left out and reported in
-// [Snapshot.Errors].
+// subdirectory (or symbolic link to one) that holds a [mep.RecordFile]
+// is a project, and so is each file ending in ".jsonl", named after the
+// file without ".jsonl" (with it when a directory or another file
+// already has that name: the directory "billing" and the file
+// "billing.jsonl" are two records). Names that start with "." are
+// skipped. A record that does not read, or that cannot be looked at (a
+// link that loops), is left out and reported in [Snapshot.Errors].
 func OpenDir(ctx context.Context, dir string, opts *Options) (*Schedule, error) {
 	return open(ctx, dirSource{dir}, opts)
 }

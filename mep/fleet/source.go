@@ -44,8 +44,9 @@ type source interface {
 	store(h head) (timeline.Store, error)
 }
 
-// dirSource is a directory of projects: each subdirectory holding a
-// mep.RecordFile, and each file ending in ".jsonl", is a project's record.
+// dirSource is a directory of projects: each subdirectory (or link to
+// one) holding a mep.RecordFile, and each file ending in ".jsonl", is a
+// project's record.
 type dirSource struct{ dir string }
 
 func (d dirSource) heads(context.Context) ([]head, error) {
@@ -56,21 +57,21 @@ func (d dirSource) heads(context.Context) ([]head, error) {
 	var out []head
 	taken := map[string]bool{} // the names of the records' directories and files
 	for _, de := range des {
-		name, path := de.Name(), filepath.Join(d.dir, de.Name())
-		switch {
-		case strings.HasPrefix(name, "."):
-			continue
-		case de.IsDir():
-			path = filepath.Join(path, mep.RecordFile)
-		case !strings.HasSuffix(name, ".jsonl"):
+		name := de.Name()
+		path, ok := d.recordPath(de)
+		if !ok {
 			continue
 		}
 		fi, err := os.Stat(path)
-		if errors.Is(err, fs.ErrNotExist) {
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
 			continue // a directory that is not a project
-		}
-		if err != nil {
-			return nil, fmt.Errorf("fleet: %w", err)
+		case err != nil:
+			// A record that cannot be looked at (a link that loops):
+			// its read fails the same way, and reports it by name.
+			taken[name] = true
+			out = append(out, head{name: name, path: path, size: -1})
+			continue
 		}
 		taken[name] = true
 		out = append(out, head{name: name, path: path, size: fi.Size(), mtime: fi.ModTime()})
@@ -85,6 +86,30 @@ func (d dirSource) heads(context.Context) ([]head, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
 	return out, nil
+}
+
+// recordPath returns the path of the record that the entry de of the
+// directory names: the record file of a directory, or of a link to one,
+// or the file itself when its name ends in ".jsonl". Hidden entries and
+// other files name none.
+func (d dirSource) recordPath(de fs.DirEntry) (string, bool) {
+	name := de.Name()
+	if strings.HasPrefix(name, ".") {
+		return "", false
+	}
+	path := filepath.Join(d.dir, name)
+	dir := de.IsDir()
+	if de.Type()&fs.ModeSymlink != 0 {
+		fi, err := os.Stat(path)
+		dir = err == nil && fi.IsDir()
+	}
+	switch {
+	case dir:
+		return filepath.Join(path, mep.RecordFile), true
+	case strings.HasSuffix(name, ".jsonl"):
+		return path, true
+	}
+	return "", false
 }
 
 func (dirSource) store(h head) (timeline.Store, error) {

@@ -60,7 +60,7 @@
 //
 // The fit ([policy.FitAt]) and announce ([policy.Announce]) kinds watch
 // the calendars of every other policy of the file, wherever they stand
-// in the list. A fit needs the change's simulated durations
+// in the list; a file holds at most 100 of them. A fit needs the change's simulated durations
 // (policy.Risk.Durations, which package mep fills from the rehearsals):
 // without them it warns that the fit is not known.
 //
@@ -72,7 +72,8 @@
 // saying why.
 //
 // Booleans are true or false (not yes, no, on or off). A file holds one
-// document; JSON is checked as JSON, so its syntax errors are JSON's.
+// document, and writes each value out: YAML aliases (*name) are refused.
+// JSON is checked as JSON, so its syntax errors are JSON's.
 //
 // # Scope
 //

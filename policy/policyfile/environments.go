@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -34,11 +35,51 @@ func (f File) CheckEnvironment(env string) error {
 	if len(known) == 0 || containsFold(known, env) {
 		return nil
 	}
-	return fmt.Errorf("%w %q: the environments %s are %s", ErrEnvironment, env, what, strings.Join(known, ", "))
+	return fmt.Errorf("%w %q: the environments %s are %s", ErrEnvironment, env, what, shortList(known))
 }
 
 func containsFold(list []string, s string) bool {
 	return slices.ContainsFunc(list, func(e string) bool { return strings.EqualFold(e, s) })
+}
+
+// foldKey returns s with each rune replaced by the least rune of its
+// orbit under simple case folding: two strings have the same key exactly
+// when strings.EqualFold reports them equal.
+func foldKey(s string) string {
+	return strings.Map(func(r rune) rune {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		return least
+	}, s)
+}
+
+// foldSet is a set of names compared without regard to case.
+type foldSet map[string]bool
+
+// add adds s and reports whether it was not in the set yet.
+func (fs *foldSet) add(s string) bool {
+	if *fs == nil {
+		*fs = foldSet{}
+	}
+	k := foldKey(s)
+	if (*fs)[k] {
+		return false
+	}
+	(*fs)[k] = true
+	return true
+}
+
+func (fs foldSet) has(s string) bool { return fs[foldKey(s)] }
+
+// shortList writes the first names of list, and how many others follow.
+func shortList(list []string) string {
+	const shown = 10
+	if len(list) <= shown {
+		return strings.Join(list, ", ")
+	}
+	return strings.Join(list[:shown], ", ") + " and " + strconv.Itoa(len(list)-shown) + " more"
 }
 
 // environments reads the file's list of environments.
@@ -58,7 +99,7 @@ func (p *parser) environments(n *yaml.Node) {
 			p.failf(e, f, "the environment is empty")
 		case strings.TrimSpace(env) != env:
 			p.failf(e, f, "%q has spaces around it: no environment would match it", env)
-		case containsFold(p.envs, env):
+		case !p.envSet.add(env):
 			p.failf(e, f, "%q is given twice", env)
 		default:
 			p.envs = append(p.envs, env)
@@ -72,11 +113,11 @@ func (p *parser) environments(n *yaml.Node) {
 // scopeEnvironment records an environment that a scope names, checking it
 // against the file's list when there is one.
 func (p *parser) scopeEnvironment(n *yaml.Node, field, env string) bool {
-	if p.envs != nil && !containsFold(p.envs, env) {
-		p.failf(n, field, "%q is not one of the environments the file lists: %s", env, strings.Join(p.envs, ", "))
+	if p.envs != nil && !p.envSet.has(env) {
+		p.failf(n, field, "%q is not one of the environments the file lists: %s", env, shortList(p.envs))
 		return false
 	}
-	if !containsFold(p.scoped, env) {
+	if p.scopedSet.add(env) {
 		p.scoped = append(p.scoped, env)
 	}
 	return true

@@ -13,7 +13,7 @@ import (
 var (
 	// ErrSyntax reports a file that is not YAML or JSON: a syntax error, a
 	// character that YAML does not allow (a NUL byte, say), a second
-	// document.
+	// document; or YAML that a policy file does not use: an alias.
 	ErrSyntax = errors.New("policyfile: syntax error")
 	// ErrTooLarge reports a file larger than [ParseOptions.MaxBytes]; nothing of
 	// it was parsed.

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -64,5 +66,40 @@ func FuzzParse(f *testing.F) {
 		c := policy.Change{Start: time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC), Duration: time.Hour}
 		set.Evaluate(context.Background(), c)
 		set.NextSlot(context.Background(), c, 30*24*time.Hour)
+	})
+}
+
+// FuzzParseTime checks that ParseTime never panics, that what it accepts
+// time.Parse reads as the same instant, in years 0000 to 9999 with an
+// offset under a day, and that it reads back its RFC 3339 form; its
+// errors quote the input.
+func FuzzParseTime(f *testing.F) {
+	for _, s := range []string{
+		"2026-11-27T20:30:00+01:00", "2026-11-27T20:30:00Z", "0000-01-01T00:00:00-23:59", "9999-12-31T23:59:59.999999999+23:59",
+		"2026-11-27T20:30:00+24:00", "2026-02-29T00:00:00Z", "2026-11-27T24:00:00Z", "2026-11-27T20:30:60Z",
+		"2026-11-27T20:30:00.Z", "2026-11-27T20:30:00.1234567890Z", "+2026-11-27T20:30:00Z", "12026-11-27T20:30:00Z",
+		"2026-11-27 20:30:00Z", "2026-11-27t20:30:00z", "2026-11-27T20:30:00+0100", "",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := policyfile.ParseTime(s)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "policyfile: time "+strconv.Quote(s)+": ") {
+				t.Fatalf("error %q does not quote the input", err)
+			}
+			return
+		}
+		want, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil || !got.Equal(want) {
+			t.Fatalf("ParseTime(%q) = %v, time.Parse gives %v, %v", s, got, want, err)
+		}
+		if _, off := got.Zone(); got.Year() < 0 || got.Year() > 9999 || off <= -24*3600 || off >= 24*3600 {
+			t.Fatalf("ParseTime(%q) = %v: out of range", s, got)
+		}
+		back, err := policyfile.ParseTime(got.Format(time.RFC3339Nano))
+		if err != nil || !back.Equal(got) {
+			t.Fatalf("%v does not read back: %v, %v", got, back, err)
+		}
 	})
 }

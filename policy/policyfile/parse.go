@@ -178,11 +178,27 @@ func decode(data []byte, maxProblems int) (File, *ListError) {
 		p.add(&Error{Err: errors.New("empty document, want zone and policies")})
 		return File{}, p.list()
 	}
+	if p.aliases(root); p.count() > 0 {
+		return File{}, p.list()
+	}
 	set := p.file(root)
 	if errs := p.list(); errs != nil {
 		return File{}, errs
 	}
 	return File{Zone: p.zone, Set: set, Environments: p.envs, ScopedEnvironments: p.scoped}, nil
+}
+
+// aliases records a problem at each alias of the tree at n: a policy
+// file writes every value out, so that each line holds what it says.
+func (p *parser) aliases(n *yaml.Node) {
+	if n.Kind == yaml.AliasNode {
+		p.add(&Error{Line: n.Line, Column: n.Column,
+			Err: fmt.Errorf("%w: alias *%s: a policy file writes each value out, without anchors and aliases", ErrSyntax, n.Value)})
+		return
+	}
+	for _, c := range n.Content {
+		p.aliases(c)
+	}
 }
 
 // countLines returns the number of lines of data, as YAML counts them.
@@ -214,6 +230,8 @@ type parser struct {
 	badZone bool           // the file's zone was given but is unusable
 	envs    []string       // the file's environments; nil if it lists none
 	scoped  []string       // the environments the scopes name
+	// envSet and scopedSet hold envs and scoped, without regard to case.
+	envSet, scopedSet foldSet
 	// cronMemo holds whether each cron freeze read so far blocks every
 	// instant: a file that repeats a rule pays for its check once.
 	cronMemo map[cronKey]bool
@@ -345,8 +363,13 @@ func (p *parser) file(root *yaml.Node) policy.Set {
 		read[i] = p.policy(n, "policies["+strconv.Itoa(i)+"]")
 	}
 	p.others = slices.DeleteFunc(slices.Clone(read), func(q policy.Policy) bool { return q == nil })
-	for _, i := range watchers {
-		read[i] = p.policy(list.Content[i], "policies["+strconv.Itoa(i)+"]")
+	for k, i := range watchers {
+		field := "policies[" + strconv.Itoa(i) + "]"
+		if k >= maxWatchers {
+			p.failf(list.Content[i], field+".kind", "more than %d fit and announce policies: each watches every other policy", maxWatchers)
+			continue
+		}
+		read[i] = p.policy(list.Content[i], field)
 	}
 	return slices.DeleteFunc(read, func(q policy.Policy) bool { return q == nil })
 }

@@ -403,8 +403,8 @@ func (p *parser) extraDay(n *yaml.Node, path string) (policy.HolidaySource, bool
 		p.failf(en, join(path, "easter"), "give either date or easter, not both")
 	case hasEaster:
 		var days int
-		if en.Kind != yaml.ScalarNode || en.Decode(&days) != nil || days < -366 || days > 366 {
-			p.failf(en, join(path, "easter"), "want a number of days from Easter Sunday, e.g. -2 for Good Friday")
+		if en.Kind != yaml.ScalarNode || en.ShortTag() != "!!int" || en.Decode(&days) != nil || days < -366 || days > 366 {
+			p.failf(en, join(path, "easter"), "want a whole number of days from Easter Sunday, -366 to 366, e.g. -2 for Good Friday; got %q", en.Value)
 			break
 		}
 		if name == "" {

@@ -1,6 +1,7 @@
 package policyfile
 
 import (
+	"regexp"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -63,12 +64,20 @@ func (p *parser) location(n *yaml.Node, path string) (*time.Location, bool) {
 		return nil, false
 	}
 	loc, err := time.LoadLocation(s)
-	if err != nil {
+	switch {
+	case err != nil && offset.MatchString(s):
+		p.failf(n, path, "%q is an offset from UTC, not a time zone: name an IANA zone such as Europe/Paris, whose offset follows its rules", s)
+		return nil, false
+	case err != nil:
 		p.failf(n, path, "unknown time zone %q", s)
 		return nil, false
 	}
 	return loc, true
 }
+
+// offset matches an offset from UTC written where a zone is wanted:
+// "+01:00", "-0530", "UTC+1", "GMT-05:00".
+var offset = regexp.MustCompile(`(?i)^(utc|gmt|z)?[+-]\d{1,2}(:?\d\d)?$`)
 
 // instant reads a date (its first instant in loc) or an RFC 3339 time
 // ([ParseTime]); date reports which it was.

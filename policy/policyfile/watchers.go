@@ -12,6 +12,11 @@ import (
 // The kinds that watch the calendars of the other policies of the file:
 // fit ([policy.FitAt]) and announce ([policy.Announce]).
 
+// maxWatchers bounds the fit and announce policies of a file: each
+// copies and watches every other policy, so that a file of many would
+// take memory, and each evaluation time, in the square of its size.
+const maxWatchers = 100
+
 // isWatcher reports whether the entry n is of a kind that watches the
 // others.
 func isWatcher(n *yaml.Node) bool {

@@ -168,12 +168,12 @@ func (r *windowRule) parseRange(spec, part string, n, off int) error {
 			return fail(fs[0], err.Error())
 		}
 	default:
-		return fail(fs[2], "unexpected "+strconv.Quote(fs[2].s)+", want a day range and a time range, e.g. \"Mon-Thu 20:00-23:30\"")
+		return fail(fs[2], "unexpected "+quoteExcerpt(fs[2].s, 0)+", want a day range and a time range, e.g. \"Mon-Thu 20:00-23:30\"")
 	}
 	tf := fs[len(fs)-1]
 	from, to, ok := strings.Cut(tf.s, "-")
 	if !ok {
-		return fail(tf, "time range "+strconv.Quote(tf.s)+" needs a dash, e.g. 20:00-23:30")
+		return fail(tf, "time range "+quoteExcerpt(tf.s, 0)+" needs a dash, e.g. 20:00-23:30")
 	}
 	start, err := parseClock(from, false)
 	if err != nil {
@@ -184,7 +184,7 @@ func (r *windowRule) parseRange(spec, part string, n, off int) error {
 		return fail(field{to, tf.off + len(from) + 1}, err.Error())
 	}
 	if end == start {
-		return fail(tf, "empty time range "+strconv.Quote(tf.s))
+		return fail(tf, "empty time range "+quoteExcerpt(tf.s, 0))
 	}
 	if end < start {
 		end += secondsPerDay
@@ -207,12 +207,12 @@ func parseDays(s string) ([7]bool, error) {
 	from, to, isRange := strings.Cut(s, "-")
 	a, ok := parseDay(from)
 	if !ok {
-		return days, specMsg("unknown day " + strconv.Quote(from))
+		return days, specMsg("unknown day " + quoteExcerpt(from, 0))
 	}
 	b := a
 	if isRange {
 		if b, ok = parseDay(to); !ok {
-			return days, specMsg("unknown day " + strconv.Quote(to))
+			return days, specMsg("unknown day " + quoteExcerpt(to, 0))
 		}
 	}
 	for d := a; ; d = (d + 1) % 7 {
@@ -239,17 +239,17 @@ func parseDay(s string) (int, bool) {
 func parseClock(s string, end bool) (int64, error) {
 	h, m, ok := strings.Cut(s, ":")
 	if !ok || len(h) < 1 || len(h) > 2 || len(m) != 2 || !digits(h) || !digits(m) {
-		return 0, specMsg("bad time " + strconv.Quote(s) + ", want HH:MM")
+		return 0, specMsg("bad time " + quoteExcerpt(s, 0) + ", want HH:MM")
 	}
 	hh, _ := strconv.Atoi(h)
 	mm, _ := strconv.Atoi(m)
 	switch {
 	case mm > 59:
-		return 0, specMsg("bad minutes in " + strconv.Quote(s))
+		return 0, specMsg("bad minutes in " + quoteExcerpt(s, 0))
 	case hh == 24 && mm == 0 && end:
 		return secondsPerDay, nil
 	case hh > 23:
-		return 0, specMsg("bad hour in " + strconv.Quote(s) + " (24:00 may only end a range)")
+		return 0, specMsg("bad hour in " + quoteExcerpt(s, 0) + " (24:00 may only end a range)")
 	}
 	return int64(hh*3600 + mm*60), nil
 }

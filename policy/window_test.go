@@ -3,8 +3,10 @@ package policy_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -100,4 +102,43 @@ func TestWindowsEveryDayAndWrappingDays(t *testing.T) {
 	}, free)
 	// Kolkata is UTC+05:30 all year: 06:00 local is 00:30 UTC.
 	assert.Equal(t, "00:30", free[0].Start.UTC().Format("15:04"))
+}
+
+func TestSpecErrorQuotesAnExcerptOfAHugeSpec(t *testing.T) {
+	// A megabyte spec, generated or pasted by mistake: the error names the
+	// range and the column and quotes the text around it, not the whole.
+	good := strings.Repeat("Mon 20:00-21:00, ", 60_000)
+	for _, tc := range []struct {
+		name, spec, want string
+	}{
+		{"bad time late", good + "Tue 20:00-2x:00", `bad time "2x:00"`},
+		{"huge day", strings.Repeat("é", 500_000) + " 20:00-21:00", `unknown day "éééé`},
+		{"not UTF-8", strings.Repeat("\x80", 1_000_000) + " 20:00-21:00", `unknown day "\x80\x80`},
+		{"huge time", "Mon " + strings.Repeat("9", 1_000_000), `needs a dash`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := policy.Windows("w", tc.spec, time.UTC)
+			var se *policy.SpecError
+			require.ErrorAs(t, err, &se)
+			assert.Equal(t, tc.spec, se.Spec, "the error keeps the whole spec")
+			msg := err.Error()
+			assert.Less(t, len(msg), 1000, msg)
+			assert.Contains(t, msg, tc.want)
+			assert.Contains(t, msg, "bytes)")
+			assert.True(t, utf8.ValidString(msg) || !utf8.ValidString(tc.spec), "no rune cut in two: %q", msg)
+		})
+	}
+	_, err := policy.Windows("w", good+"Tue 20:00-2x:00", time.UTC)
+	assert.Contains(t, err.Error(), `column 1020011: bad time "2x:00"`)
+	assert.Contains(t, err.Error(), `Tue 20:00-2x:00" (1020015 bytes): range 60001`)
+}
+
+func TestCronErrorQuotesTheStartOfAHugeExpression(t *testing.T) {
+	expr := "0 0 * * " + strings.Repeat("1,", 500_000) + "9"
+	_, err := policy.Cron("c", expr, time.Hour, time.UTC)
+	var ce *policy.CronError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, expr, ce.Expr)
+	assert.Less(t, len(err.Error()), 600, err.Error())
+	assert.Contains(t, err.Error(), `policy: cron "0 0 * * 1,1,`)
 }

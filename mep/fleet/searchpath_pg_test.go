@@ -2,9 +2,6 @@ package fleet_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"net/url"
 	"testing"
 	"time"
 
@@ -23,11 +20,13 @@ import (
 // arguments.
 func TestWatchRunsNoFunctionAnotherRolePutOnItsPath(t *testing.T) {
 	dsn := pgtest.DSN(t, "the schedule's watch on PostgreSQL")
-	var b [6]byte
-	_, err := rand.Read(b[:])
-	require.NoError(t, err)
-	name := "fleet_path_" + hex.EncodeToString(b[:])
-	ident := pgx.Identifier{name}.Sanitize()
+	admin := pgtest.Intruded(t, dsn, "fleet_path_", `CREATE TABLE public.ran (who text);
+		GRANT INSERT ON public.ran TO PUBLIC;
+		CREATE FUNCTION public.unnest(a text[]) RETURNS SETOF text LANGUAGE plpgsql AS $$
+		BEGIN
+			INSERT INTO public.ran VALUES (current_user);
+			RETURN QUERY SELECT pg_catalog.unnest(a);
+		END $$;`)
 	super := func(dsn, sql string) {
 		t.Helper()
 		conn, err := pgx.Connect(bg, dsn)
@@ -36,25 +35,6 @@ func TestWatchRunsNoFunctionAnotherRolePutOnItsPath(t *testing.T) {
 		_, err = conn.Exec(bg, sql)
 		require.NoError(t, err, sql)
 	}
-	// A database of its own: the intruder's function must not reach the
-	// other tests on the server.
-	super(dsn, "CREATE ROLE "+ident+" LOGIN")
-	t.Cleanup(func() { super(dsn, "DROP ROLE "+ident) })
-	super(dsn, "CREATE DATABASE "+ident)
-	t.Cleanup(func() { super(dsn, "DROP DATABASE "+ident+" WITH (FORCE)") })
-	u, err := url.Parse(dsn)
-	require.NoError(t, err)
-	u.Path = "/" + name
-	admin := u.String()
-	super(admin, "GRANT CREATE ON SCHEMA public TO "+ident)
-	u.User = url.User(name)
-	super(u.String(), `CREATE TABLE public.ran (who text);
-		GRANT INSERT ON public.ran TO PUBLIC;
-		CREATE FUNCTION public.unnest(a text[]) RETURNS SETOF text LANGUAGE plpgsql AS $$
-		BEGIN
-			INSERT INTO public.ran VALUES (current_user);
-			RETURN QUERY SELECT pg_catalog.unnest(a);
-		END $$;`)
 
 	db, err := pgstore.Open(bg, admin, nil)
 	require.NoError(t, err)

@@ -2,13 +2,11 @@ package pgstore_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"net/url"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/mepkit/mepkit/internal/pgtest"
 	"github.com/mepkit/mepkit/timeline"
 	"github.com/mepkit/mepkit/timeline/pgstore"
 	"github.com/stretchr/testify/assert"
@@ -39,27 +37,9 @@ END $$;`
 // search_path (public, before PostgreSQL 15) cannot have its code run as
 // the writers, or as the admin that migrates.
 func TestStoreRunsNoFunctionAnotherRolePutOnItsPath(t *testing.T) {
-	dsn := testDSN(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	var b [6]byte
-	_, err := rand.Read(b[:])
-	require.NoError(t, err)
-	name := "pgstore_test_path_" + hex.EncodeToString(b[:])
-	ident := pgx.Identifier{name}.Sanitize()
-	// A database of its own: the intruder's functions must not reach
-	// the other tests on the server.
-	require.NoError(t, superExec(t, dsn, "CREATE ROLE "+ident+" LOGIN"))
-	t.Cleanup(func() { assert.NoError(t, superExec(t, dsn, "DROP ROLE "+ident)) })
-	require.NoError(t, superExec(t, dsn, "CREATE DATABASE "+ident))
-	t.Cleanup(func() { assert.NoError(t, superExec(t, dsn, "DROP DATABASE "+ident+" WITH (FORCE)")) })
-	u, err := url.Parse(dsn)
-	require.NoError(t, err)
-	u.Path = "/" + name
-	admin := u.String()
-	require.NoError(t, superExec(t, admin, "GRANT CREATE ON SCHEMA public TO "+ident))
-	u.User = url.User(name)
-	require.NoError(t, superExec(t, u.String(), intrusions))
+	admin := pgtest.Intruded(t, testDSN(t), "pgstore_test_path_", intrusions)
 
 	db, err := pgstore.Open(ctx, admin, nil) // migrates, under its lock
 	require.NoError(t, err)

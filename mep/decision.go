@@ -195,11 +195,14 @@ func (v *evDecision) check(st *state) error {
 	if _, err := d.Verdict.MarshalText(); err != nil {
 		return err
 	}
+	if d.Verdict == Go && !d.T0.Equal(ro.t0) {
+		return wrapf(ErrNoGo, "a GO for T0 %s; the rollout's T0 is %s", d.T0.Format(time.RFC3339), ro.t0.Format(time.RFC3339))
+	}
 	if d.Verdict == Go && !v.evaluated {
 		// Replayed: the GO must stand on the record's facts. Written, it
 		// was just evaluated on this very state (prepare), which checks
 		// all of this and more.
-		if err := ro.goStands(st, v.At); err != nil {
+		if err := ro.goStands(st, v.At, ro.t0); err != nil {
 			return err
 		}
 	}

@@ -109,7 +109,10 @@ func (v *evStep) check(st *state) error {
 		if err := ro.checkStart(v.Step, v.Rollback); err != nil {
 			return err
 		}
-		return st.inCutoverPhase(ro, v.Rollback)
+		if err := st.inCutoverPhase(ro, v.Rollback); err != nil {
+			return err
+		}
+		return ro.goHolds(st, v)
 	case stepEnd:
 		if !v.Outcome.IsValid() {
 			return fieldErr("step.outcome", v.Outcome.String(), "invalid outcome")
@@ -137,9 +140,27 @@ func (v *evStep) check(st *state) error {
 			// for (R9, R10).
 			return wrapf(ErrNoGo, "step %q cannot be skipped before the cutover started; the decision is %s", v.Step, ro.decided.Verdict)
 		}
-		return st.inCutoverPhase(ro, false)
+		if err := st.inCutoverPhase(ro, false); err != nil {
+			return err
+		}
+		return ro.goHolds(st, v)
 	default:
 		return fieldErr("step.event", v.Event, "not start, end or skip")
+	}
+	return nil
+}
+
+// goHolds reports why the GO recorded no longer holds for the cutover's
+// first step, v, started or skipped at its time (R9): what the record
+// alone says of it (goStands), on replay as when it is written, where
+// prepare has already evaluated it with every policy.
+func (ro *rollout) goHolds(st *state, v *evStep) error {
+	if ro.started || v.Rollback {
+		return nil
+	}
+	if err := ro.goStands(st, v.At, v.At); err != nil {
+		return errorf("step %q cannot start: the GO no longer holds at %s: %w", v.Step,
+			v.At.In(ro.t0.Location()).Format("2006-01-02 15:04 MST"), err)
 	}
 	return nil
 }

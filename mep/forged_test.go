@@ -1,0 +1,200 @@
+package mep_test
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mepkit/mepkit/checklist"
+	"github.com/mepkit/mepkit/mep"
+	"github.com/mepkit/mepkit/policy"
+	"github.com/mepkit/mepkit/timeline"
+)
+
+// rolloutsOnlyFile returns a project in the file at path that runs
+// rollouts only, its operations readiness done unless noOps, the clock a
+// day before T0.
+func rolloutsOnlyFile(t *testing.T, path string, noOps bool) *golive {
+	t.Helper()
+	g := newGoliveFile(t, path, &mep.Options{RolloutsOnly: true, CreatedBy: "Sam", RolloutsOnlyReason: "in production"})
+	if !noOps {
+		tickAll(t, g.p.Operations(), checklist.Operations(), g.c.now(), "Mia")
+	}
+	g.c.set(g.t0.Add(-day(1)))
+	return g
+}
+
+// rehearsed records a production-like rehearsal of the fixture's runbook.
+func (g *golive) rehearsed() {
+	g.t.Helper()
+	require.NoError(g.t, g.r.AddRehearsal(mep.RehearsalRun{
+		Summary: rehearse(g.t, g.c.now().Add(-day(1)), goliveRunbook(), 5, 20, 10, 5), Environment: "preprod", ProductionLike: true,
+	}))
+}
+
+// forge appends entries to the record at path through the journal's own
+// API, so that the chain verifies, and returns them as recorded.
+func forge(t *testing.T, path string, entries ...timeline.Entry) []timeline.Entry {
+	t.Helper()
+	j, err := timeline.Open(path, &timeline.Options{NoSync: true})
+	require.NoError(t, err)
+	var out []timeline.Entry
+	for _, e := range entries {
+		r, err := j.Record(e)
+		require.NoError(t, err)
+		out = append(out, r)
+	}
+	require.NoError(t, j.Close())
+	return out
+}
+
+// refusedAt asserts that the record at path does not open, with a
+// *RecordError naming seq, and returns the error.
+func refusedAt(t *testing.T, path string, seq uint64) error {
+	t.Helper()
+	p, err := mep.OpenFile(path, nil)
+	if err == nil {
+		d := mep.Decision{}
+		if r, ok := p.Rollout("go-live"); ok {
+			d = r.GoNoGo().Decided()
+		}
+		require.NoError(t, p.Close())
+		t.Fatalf("the record opened, its decision %s", d.Verdict)
+	}
+	var re *mep.RecordError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, seq, re.Seq, "%v", err)
+	assert.ErrorIs(t, err, mep.ErrCorrupt)
+	return err
+}
+
+// A GO decision forged into a record (appended with the journal's API, the
+// chain intact) where the API would not have given one is refused on
+// replay, naming its seq: the quorum the rollout records (the operations
+// GO, R9), the method's freeze (R11), the readiness window (R7), the
+// hardware and backup items (R8), operations readiness (R13), an
+// estimate (R5), the T0 the rollout holds.
+func TestReplayRefusesAGoTheRecordDoesNotSupport(t *testing.T) {
+	friday := at(paris, 2026, 11, 20, 20, 0)
+	for name, tc := range map[string]struct {
+		noOps bool
+		setup func(g *golive)
+		t0    time.Time // the forged decision's T0; zero: the rollout's
+		why   string    // what the refusal says
+	}{
+		"a builder's GO, not the operations one": {why: "GO from operations", setup: func(g *golive) {
+			g.newRollout(mep.RolloutOptions{Policies: policy.Set{}})
+			g.rehearsed()
+			g.ready(g.t0.Add(-5 * time.Hour))
+			g.c.set(g.t0.Add(-3 * time.Hour))
+			_, err := g.r.GoNoGo().Vote(mep.Vote{Role: mep.RoleBuild, By: "Bea", Verdict: mep.Go})
+			require.NoError(g.t, err)
+		}},
+		"a T0 on a Friday": {why: "Friday", setup: func(g *golive) {
+			g.t0 = friday
+			g.c.set(friday.Add(-day(1)))
+			g.newRollout(mep.RolloutOptions{Policies: policy.Set{}})
+			g.rehearsed()
+			g.ready(g.t0.Add(-5 * time.Hour))
+			g.c.set(g.t0.Add(-3 * time.Hour))
+			g.vote("Otto", mep.Go)
+		}},
+		"readiness inside the last hour": {why: "after the deadline", setup: func(g *golive) {
+			g.newRollout(mep.RolloutOptions{Policies: policy.Set{}, Readiness: okReadiness()})
+			g.rehearsed()
+			g.ready(g.t0.Add(-30 * time.Minute))
+			g.c.set(g.t0.Add(-20 * time.Minute))
+			g.vote("Otto", mep.Go)
+		}},
+		"no hardware or backup item": {why: "no item for the old and new hardware", setup: func(g *golive) {
+			g.newRollout(mep.RolloutOptions{Policies: policy.Set{}, Readiness: checklist.List{Name: "ready",
+				Items: []checklist.Item{{ID: "coffee", Title: "Coffee made", Deadline: -time.Hour}}}})
+			g.rehearsed()
+			g.ready(g.t0.Add(-5 * time.Hour))
+			g.c.set(g.t0.Add(-3 * time.Hour))
+			g.vote("Otto", mep.Go)
+		}},
+		"no operations readiness before the first go-live": {noOps: true, why: "operations-readiness", setup: func(g *golive) {
+			g.newRollout(mep.RolloutOptions{Policies: policy.Set{}})
+			g.rehearsed()
+			g.ready(g.t0.Add(-5 * time.Hour))
+			g.c.set(g.t0.Add(-3 * time.Hour))
+			g.vote("Otto", mep.Go)
+		}},
+		"no estimate": {why: "no expected duration", setup: func(g *golive) {
+			g.newRollout(mep.RolloutOptions{Policies: policy.Set{}})
+			g.ready(g.t0.Add(-5 * time.Hour))
+			g.c.set(g.t0.Add(-3 * time.Hour))
+			g.vote("Otto", mep.Go)
+		}},
+		"a GO for another T0": {t0: goliveT0.Add(day(1)), why: "the rollout's T0", setup: func(g *golive) {
+			g.newRollout(mep.RolloutOptions{Policies: policy.Set{}})
+			g.rehearsed()
+			g.ready(g.t0.Add(-5 * time.Hour))
+			g.c.set(g.t0.Add(-3 * time.Hour))
+			g.vote("Otto", mep.Go)
+		}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "p.jsonl")
+			g := rolloutsOnlyFile(t, path, tc.noOps)
+			tc.setup(g)
+			g.c.set(g.t0.Add(-10 * time.Minute))
+			t0 := tc.t0
+			if t0.IsZero() {
+				require.NotEqual(t, mep.Go, g.r.GoNoGo().Evaluate(bg, g.c.now()).Verdict, "the API gives no GO")
+				t0 = g.t0
+			}
+			require.NoError(t, g.p.Close())
+
+			forged := forge(t, path, timeline.Entry{At: g.c.now(), Kind: "mep.decision", Actor: "Otto",
+				Attrs: map[string]string{"rollout": "go-live", "verdict": "go", "t0": t0.Format(time.RFC3339)}})
+			assert.ErrorContains(t, refusedAt(t, path, forged[0].Seq), tc.why)
+		})
+	}
+}
+
+// The GO recorded is not a licence to start the cutover whatever happens
+// after it: a first step forged into the record after a No-Go was voted,
+// or after a readiness item failed, is refused on replay, as the API
+// refuses to start it (R9).
+func TestReplayRefusesAFirstStepTheGoNoLongerHolds(t *testing.T) {
+	for name, after := range map[string]func(g *golive){
+		"a No-Go voted": func(g *golive) { g.vote("Otto", mep.NoGo) },
+		"an item failed": func(g *golive) {
+			require.NoError(g.t, g.r.Readiness().Fail("config-backup", "Otto", g.c.now(), "the backup is corrupt"))
+		},
+	} {
+		for _, event := range []string{"start", "skip"} {
+			t.Run(name+", then a "+event, func(t *testing.T) {
+				path := filepath.Join(t.TempDir(), "p.jsonl")
+				g := rolloutsOnlyFile(t, path, false)
+				g.newRollout(mep.RolloutOptions{Policies: policy.Set{}})
+				g.rehearsed()
+				g.ready(g.t0.Add(-5 * time.Hour))
+				g.c.set(g.t0.Add(-3 * time.Hour))
+				g.vote("Otto", mep.Go)
+				g.c.set(g.t0.Add(-30 * time.Minute))
+				d, err := g.r.GoNoGo().Decide(bg, g.c.now())
+				require.NoError(t, err)
+				require.Equal(t, mep.Go, d.Verdict, "%s", d)
+				g.c.set(g.t0.Add(-20 * time.Minute))
+				after(g)
+				g.c.set(g.t0)
+				require.ErrorIs(t, g.r.Cutover().Start(g.rb[0].ID, "Bea"), mep.ErrNoGo, "the API refuses it")
+				require.NoError(t, g.p.Close())
+
+				e := timeline.Entry{At: g.t0, Kind: "mep.step", Actor: "Bea",
+					Attrs: map[string]string{"rollout": "go-live", "step": g.rb[0].ID, "event": event}}
+				if event == "skip" {
+					e.Text = "in a hurry"
+				}
+				forged := forge(t, path, e)
+				refusedAt(t, path, forged[0].Seq)
+			})
+		}
+	}
+}

@@ -1,0 +1,92 @@
+package mep
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mepkit/mepkit/policy"
+)
+
+// What a replay checks of a GO: that it stands on the record's own facts.
+
+// goStands reports why a GO at now, for an operation that starts at
+// start, has nothing to stand on in the record: the checks of evaluate
+// that the record alone can make again, so that a replay refuses a GO,
+// or a first step on one, that the API would not have recorded. They are
+// the phase (R1), the votes that count and the quorum the rollout records
+// (R9), the readiness list in time and its hardware and backup items (R7,
+// R8), operations readiness before the first go-live (R13), the go-live
+// team (R3), an estimate (R5), and the method's freeze (R11) and
+// readiness window (R7) in the options the record states (a record
+// written before it stated them: the phase, the votes and the readiness
+// list, as the mepkit that wrote it checked). The policies a
+// program attached in code are not in the record: they only ever take a
+// GO away, so a GO they allowed passes these checks too.
+func (ro *rollout) goStands(st *state, now, start time.Time) error {
+	est := ro.estimate()
+	current, _ := ro.countVotes(st, now)
+	d := Decision{At: now, T0: ro.t0}
+	v := verdict{d: &d}
+	if why := st.phaseAllows(ro); why != "" {
+		v.block(Reason{Source: "phase", Rule: policy.R1, Text: why})
+	}
+	for _, vt := range current {
+		if vt.Verdict == NoGo {
+			v.block(Reason{Source: "vote", Rule: policy.R9, Text: "a No-Go that counts: " + vt.String()})
+		}
+	}
+	ro.readinessChecks(now, &v)
+	if st.opts != nil {
+		// A record that states its options was written by a mepkit that
+		// checked all of this at every GO; an older one, only the above.
+		ro.methodChecks(st, nil, now, &v)
+		if len(est.Unknown) > 0 {
+			v.wait(Reason{Source: "estimate", Rule: policy.R5, Text: "no expected duration for " + strings.Join(est.Unknown, ", ")})
+		}
+		if err := ro.recordPolicies(st, &v, ro.change(st, now, start, est, current)); err != nil {
+			return err
+		}
+	}
+	v.finish(current)
+	if d.Verdict != Go {
+		return wrapf(ErrNoGo, "a GO the record's facts do not support: %s", d.Reasons[0].Text)
+	}
+	return nil
+}
+
+// recordPolicies has the method's policies, as the record states them,
+// judge c into v: each mandatory, the freeze unless the project opted out
+// (R11), the readiness window (R7), in the options the record states, and
+// the GO quorum of each role the rollout records, the operations GO at
+// least (R9).
+func (ro *rollout) recordPolicies(st *state, v *verdict, c policy.Change) error {
+	var set policy.Set
+	if st.freezeOff == nil {
+		freeze, err := methodFreeze(st.opts.loc, st.opts.Country)
+		if err != nil {
+			return err
+		}
+		set = freeze
+	}
+	set = append(set, policy.Mandatory(readinessWindow(st.opts.ReadinessLead)))
+	quorum := maps.Clone(ro.quorum)
+	if quorum == nil {
+		quorum = map[Role]int{}
+	}
+	quorum[RoleOperations] = max(quorum[RoleOperations], 1)
+	for _, role := range slices.Sorted(maps.Keys(quorum)) {
+		set = append(set, policy.Mandatory(requireQuorum(role.String(), quorum[role])))
+	}
+	for _, pd := range set.Evaluate(context.Background(), c).Decisions {
+		switch {
+		case pd.Verdict == policy.Deny && !pd.Overridden:
+			v.block(policyReason(pd, ""))
+		case pd.Verdict == policy.Warn && waitsFor(set.PolicyOf(pd)):
+			v.wait(policyReason(pd, ""))
+		}
+	}
+	return nil
+}

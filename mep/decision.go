@@ -195,6 +195,9 @@ func (v *evDecision) check(st *state) error {
 	if _, err := d.Verdict.MarshalText(); err != nil {
 		return err
 	}
+	if d.Verdict == Go && ro.rollback != nil {
+		return wrapf(ErrNoGo, "a GO after the rollback: %s", rolledBack(ro.rollback, ro.t0.Location()))
+	}
 	if d.Verdict == Go && !d.T0.Equal(ro.t0) {
 		return wrapf(ErrNoGo, "a GO for T0 %s; the rollout's T0 is %s", d.T0.Format(time.RFC3339), ro.t0.Format(time.RFC3339))
 	}

@@ -198,3 +198,35 @@ func TestReplayRefusesAFirstStepTheGoNoLongerHolds(t *testing.T) {
 		}
 	}
 }
+
+// A cutover rolled back is over for its rollout: a decision taken after
+// it is no GO (a report would say GO over a rollback), and a GO forged
+// into the record after the rollback is refused on replay (R9, R10).
+func TestNoGoAfterARollback(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.jsonl")
+	g := rolloutsOnlyFile(t, path, false)
+	g.newRollout(mep.RolloutOptions{Policies: policy.Set{}})
+	g.rehearsed()
+	g.ready(g.t0.Add(-5 * time.Hour))
+	g.c.set(g.t0.Add(-3 * time.Hour))
+	g.vote("Otto", mep.Go)
+	g.c.set(g.t0.Add(-30 * time.Minute))
+	d, err := g.r.GoNoGo().Decide(bg, g.c.now())
+	require.NoError(t, err)
+	require.Equal(t, mep.Go, d.Verdict, "%s", d)
+	g.c.set(g.t0)
+	require.NoError(t, g.r.Cutover().Start(g.rb[0].ID, "Bea"))
+	g.c.add(5 * time.Minute)
+	require.NoError(t, g.r.Cutover().Rollback("Otto", "the application does not stop"))
+	g.c.add(time.Minute)
+
+	d, err = g.r.GoNoGo().Decide(bg, g.c.now())
+	require.NoError(t, err)
+	assert.Equal(t, mep.NoGo, d.Verdict, "%s", d)
+	assert.Equal(t, mep.NoGo, g.r.GoNoGo().Decided().Verdict)
+	require.NoError(t, g.p.Close())
+
+	forged := forge(t, path, timeline.Entry{At: g.c.now(), Kind: "mep.decision", Actor: "Otto",
+		Attrs: map[string]string{"rollout": "go-live", "verdict": "go", "t0": g.t0.Format(time.RFC3339)}})
+	assert.ErrorContains(t, refusedAt(t, path, forged[0].Seq), "rolled back")
+}

@@ -230,3 +230,34 @@ func TestNoGoAfterARollback(t *testing.T) {
 		Attrs: map[string]string{"rollout": "go-live", "verdict": "go", "t0": g.t0.Format(time.RFC3339)}})
 	assert.ErrorContains(t, refusedAt(t, path, forged[0].Seq), "rolled back")
 }
+
+// A phase entered without its gate, forged into the record, is refused on
+// replay as Advance refuses it (R1): the method's criteria of the gate
+// are checked again on the record's facts.
+func TestReplayRefusesAPhaseEnteredWithoutItsGate(t *testing.T) {
+	for name, tc := range map[string]struct {
+		from, to mep.Phase
+		why      string
+	}{
+		"scoping, nothing planned":   {mep.Scoping, mep.Build, "phase budget planned"},
+		"preparation, no GO decided": {mep.Preparation, mep.Cutover, "operations GO"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "p.jsonl")
+			g := newGoliveFile(t, path, nil)
+			g.walk(tc.from)
+			if tc.from == mep.Preparation {
+				g.c.set(g.t0.Add(-10 * time.Minute))
+			}
+			_, err := g.p.Advance("Sam", "")
+			require.ErrorIs(t, err, mep.ErrGate, "the API refuses it")
+			require.NoError(t, g.p.Close())
+
+			forged := forge(t, path, timeline.Entry{At: g.c.now(), Kind: "mep.phase", Actor: "Sam",
+				Attrs: map[string]string{"from": tc.from.String(), "to": tc.to.String()}})
+			err = refusedAt(t, path, forged[0].Seq)
+			assert.ErrorIs(t, err, mep.ErrGate)
+			assert.ErrorContains(t, err, tc.why)
+		})
+	}
+}

@@ -38,9 +38,11 @@ func (v *evDecision) prepare(p *Project, st *state) error {
 	if err != nil {
 		return err
 	}
-	// A decision is judged when it is recorded: one dated earlier would
-	// leave out the votes and failures recorded since (R9).
-	if now, err := p.recordedAt(v); err == nil && now.Sub(v.At) >= lateAfter {
+	// A decision is judged when it is recorded: one dated earlier, by a
+	// minute or more or before the latest fact of the record (a clock
+	// set back), would leave out the votes and failures recorded since
+	// (R9).
+	if now, err := p.recordedAt(v); err == nil && (now.Sub(v.At) >= lateAfter || v.At.Before(st.now)) {
 		v.At = now
 	}
 	d := ro.evaluate(v.ctx, st, p, v.At, ro.t0)
@@ -205,7 +207,8 @@ func (v *evDecision) check(st *state) error {
 		// Replayed: the GO must stand on the record's facts. Written, it
 		// was just evaluated on this very state (prepare), which checks
 		// all of this and more.
-		if err := ro.goStands(st, v.At, ro.t0); err != nil {
+		// Judged when it was recorded, after every fact before it.
+		if err := ro.goStands(st, latest(v.At, st.now), ro.t0); err != nil {
 			return err
 		}
 	}

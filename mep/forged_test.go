@@ -261,3 +261,59 @@ func TestReplayRefusesAPhaseEnteredWithoutItsGate(t *testing.T) {
 		})
 	}
 }
+
+// decidedGo returns a file project that runs rollouts only, its rollout
+// ready, rehearsed, given the operations GO and decided GO at T0-30m.
+func decidedGo(t *testing.T, path string) *golive {
+	t.Helper()
+	g := rolloutsOnlyFile(t, path, false)
+	g.newRollout(mep.RolloutOptions{Policies: policy.Set{}})
+	g.rehearsed()
+	g.ready(g.t0.Add(-5 * time.Hour))
+	g.c.set(g.t0.Add(-3 * time.Hour))
+	g.vote("Otto", mep.Go)
+	g.c.set(g.t0.Add(-30 * time.Minute))
+	d, err := g.r.GoNoGo().Decide(bg, g.c.now())
+	require.NoError(t, err)
+	require.Equal(t, mep.Go, d.Verdict, "%s", d)
+	return g
+}
+
+// A decision dated less than a minute before the record's latest fact
+// (a caller's now a little behind, or a clock that stepped back) is
+// judged when it is recorded: a No-Go recorded seconds earlier counts,
+// and no GO is recorded over it (R9).
+func TestDecideDatedBeforeTheLatestFactSeesIt(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.jsonl")
+	g := decidedGo(t, path)
+	g.c.set(g.t0.Add(-10 * time.Minute))
+	g.vote("Otto", mep.NoGo)
+	g.c.add(10 * time.Second)
+
+	d, err := g.r.GoNoGo().Decide(bg, g.c.now().Add(-50*time.Second))
+	require.NoError(t, err)
+	assert.Equal(t, mep.NoGo, d.Verdict, "%s", d)
+	assert.Equal(t, mep.NoGo, g.r.GoNoGo().Decided().Verdict)
+	require.NoError(t, g.p.Close())
+
+	// The same GO forged into the record is refused on replay.
+	forged := forge(t, path, timeline.Entry{At: g.c.now().Add(-50 * time.Second), Kind: "mep.decision", Actor: "Otto",
+		Attrs: map[string]string{"rollout": "go-live", "verdict": "go", "t0": g.t0.Format(time.RFC3339)}})
+	assert.ErrorContains(t, refusedAt(t, path, forged[0].Seq), "No-Go")
+}
+
+// A clock that steps back does not hide the facts recorded since the
+// time it reads: the first step, started on such a clock, is judged with
+// the No-Go voted before it was set back (R9).
+func TestFirstStepOnAClockSetBackSeesTheLatestFacts(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.jsonl")
+	g := decidedGo(t, path)
+	g.c.set(g.t0.Add(-10 * time.Second))
+	g.vote("Otto", mep.NoGo)
+	g.c.set(g.t0.Add(-40 * time.Second)) // the clock steps back
+
+	before := len(g.p.Record())
+	assert.ErrorIs(t, g.r.Cutover().Start(g.rb[0].ID, "Bea"), mep.ErrNoGo)
+	assert.ErrorIs(t, g.r.Cutover().Skip(g.rb[0].ID, "Bea", "in a hurry"), mep.ErrNoGo)
+	assert.Len(t, g.p.Record(), before, "nothing appended")
+}

@@ -77,7 +77,8 @@ func (v *evStep) prepare(p *Project, st *state) error {
 	if v.Event == stepEnd || ro.started || v.Rollback || ro.decided.Verdict != Go || !ro.decided.T0.Equal(ro.t0) {
 		return nil // check refuses what does not follow
 	}
-	if d := ro.evaluate(context.Background(), st, p, v.At, v.At); !d.IsGo() {
+	// Judged after every fact recorded, if the clock was set back.
+	if d := ro.evaluate(context.Background(), st, p, latest(v.At, st.now), v.At); !d.IsGo() {
 		return wrapf(ErrNoGo, "the GO no longer holds for a start at %s: %s",
 			v.At.In(ro.t0.Location()).Format("2006-01-02 15:04 MST"), d)
 	}
@@ -151,14 +152,15 @@ func (v *evStep) check(st *state) error {
 }
 
 // goHolds reports why the GO recorded no longer holds for the cutover's
-// first step, v, started or skipped at its time (R9): what the record
+// first step, v, started or skipped at its time, judged after every fact
+// before it (R9): what the record
 // alone says of it (goStands), on replay as when it is written, where
 // prepare has already evaluated it with every policy.
 func (ro *rollout) goHolds(st *state, v *evStep) error {
 	if ro.started || v.Rollback {
 		return nil
 	}
-	if err := ro.goStands(st, v.At, v.At); err != nil {
+	if err := ro.goStands(st, latest(v.At, st.now), v.At); err != nil {
 		return errorf("step %q cannot start: the GO no longer holds at %s: %w", v.Step,
 			v.At.In(ro.t0.Location()).Format("2006-01-02 15:04 MST"), err)
 	}

@@ -163,6 +163,11 @@ func (v *evTick) check(st *state) error {
 	if err != nil {
 		return err
 	}
+	if !st.people.knows(v.By) {
+		// Only members and declared guests act: no item is verified by
+		// someone the project does not know (R3, R8).
+		return fieldErr("checklist.tick.by", v.By, "neither a member nor a declared guest (Team.Invite)")
+	}
 	c := run.Clone()
 	// Deadlines are judged on when the tick was recorded: a tick
 	// backdated before T-1h does not make a late checklist ready (R7).

@@ -317,3 +317,27 @@ func TestFirstStepOnAClockSetBackSeesTheLatestFacts(t *testing.T) {
 	assert.ErrorIs(t, g.r.Cutover().Skip(g.rb[0].ID, "Bea", "in a hurry"), mep.ErrNoGo)
 	assert.Len(t, g.p.Record(), before, "nothing appended")
 }
+
+// Only members and declared guests act (METHOD.md): a readiness item
+// ticked by someone the project does not know (the hardware "verified" by
+// a stranger, R8) is refused, and appends nothing, as a note by a
+// stranger is. Forged into the record, the tick is refused on replay.
+func TestTicksByStrangersAreRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.jsonl")
+	g := rolloutsOnlyFile(t, path, false)
+	g.newRollout(mep.RolloutOptions{Policies: policy.Set{}})
+	g.c.set(g.t0.Add(-5 * time.Hour))
+	before := len(g.p.Record())
+	for _, tick := range []func() error{
+		func() error { return g.r.Readiness().Check("new-hardware-verified", "Mallory", time.Time{}, "") },
+		func() error { return g.r.Readiness().Waive("config-backup", "Mallory", time.Time{}, "not needed") },
+	} {
+		assert.Equal(t, "checklist.tick.by", fieldErr(t, tick()).Field)
+	}
+	assert.Len(t, g.p.Record(), before, "nothing appended")
+	require.NoError(t, g.p.Close())
+
+	forged := forge(t, path, timeline.Entry{At: g.c.now(), Kind: "mep.checklist.tick", Actor: "Mallory",
+		Attrs: map[string]string{"run": "readiness", "rollout": "go-live", "item": "new-hardware-verified", "status": "done"}})
+	refusedAt(t, path, forged[0].Seq)
+}

@@ -341,3 +341,32 @@ func TestTicksByStrangersAreRefused(t *testing.T) {
 		Attrs: map[string]string{"run": "readiness", "rollout": "go-live", "item": "new-hardware-verified", "status": "done"}})
 	refusedAt(t, path, forged[0].Seq)
 }
+
+// Actions are owned, handed out and closed by members or declared guests
+// only (R6): an overdue action closed by a stranger let the Planning gate
+// pass; an action owned by nobody the project knows was no action.
+func TestActionsByStrangersAreRefused(t *testing.T) {
+	g := newGolive(t, nil)
+	_, err := g.p.Tracker().Assign(mep.ActionSpec{Title: "print the runbook", Owner: "Bea", Due: g.c.now().Add(day(1))}, "Sam", time.Time{})
+	require.NoError(t, err)
+	before := len(g.p.Record())
+	for field, call := range map[string]func() error{
+		"action.owner": func() error {
+			_, err := g.p.Tracker().Assign(mep.ActionSpec{Title: "print", Owner: "Nobody", Due: g.c.now().Add(day(1))}, "Sam", time.Time{})
+			return err
+		},
+		"action.by": func() error {
+			_, err := g.p.Tracker().Assign(mep.ActionSpec{Title: "print", Owner: "Bea", Due: g.c.now().Add(day(1))}, "Mallory", time.Time{})
+			return err
+		},
+		"meeting.actions[0].owner": func() error {
+			_, err := g.p.Tracker().Hold(mep.Minutes{At: g.c.now(), Attendees: []string{"Sam"},
+				Actions: []mep.ActionSpec{{Title: "print", Owner: "Nobody", Due: g.c.now().Add(day(1))}}})
+			return err
+		},
+		"action.closed_by": func() error { return g.p.Tracker().Done(1, "Mallory", time.Time{}, "") },
+	} {
+		assert.Equal(t, field, fieldErr(t, call()).Field)
+	}
+	assert.Len(t, g.p.Record(), before, "nothing appended")
+}

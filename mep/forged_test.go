@@ -370,3 +370,27 @@ func TestActionsByStrangersAreRefused(t *testing.T) {
 	}
 	assert.Len(t, g.p.Record(), before, "nothing appended")
 }
+
+// A lesson is learnt, applied or waived, a T0 moved and a project
+// checklist started only by a member or a declared guest: a stranger
+// waiving every lesson let the Industrialization gate pass (R12).
+func TestLessonsAndReschedulesByStrangersAreRefused(t *testing.T) {
+	g := walk(t, mep.Industrialization)
+	before := len(g.p.Record())
+	for field, call := range map[string]func() error{
+		"application.by": func() error { return g.p.Lessons().Apply(1, g.r.Name(), "Mallory", time.Time{}, "not for us", true) },
+		"lesson.by": func() error {
+			_, err := g.r.Learn("the DNS took an hour", "lower the TTL the day before", "Mallory")
+			return err
+		},
+		"checklist.by": func() error { return g.p.Operations().Start(checklist.Operations(), g.t0, "Mallory") },
+	} {
+		assert.Equal(t, field, fieldErr(t, call()).Field)
+	}
+	assert.Len(t, g.p.Record(), before, "nothing appended")
+
+	r := rolloutsOnly(t, mep.RolloutOptions{})
+	before = len(r.p.Record())
+	assert.Equal(t, "reschedule.by", fieldErr(t, r.r.Reschedule(r.t0.Add(day(7)), "Mallory", "later")).Field)
+	assert.Len(t, r.p.Record(), before, "nothing appended")
+}

@@ -323,7 +323,7 @@ func (g GoNoGo) Decide(ctx context.Context, now time.Time) (Decision, error) {
 	if err := r.p.record(ev); err != nil {
 		return Decision{}, err
 	}
-	return ev.full, nil
+	return ev.full.clone(), nil
 }
 
 // Decided returns the last decision taken by Decide, as the record keeps
@@ -331,6 +331,6 @@ func (g GoNoGo) Decide(ctx context.Context, now time.Time) (Decision, error) {
 func (g GoNoGo) Decided() Decision {
 	r := g.r
 	var d Decision
-	r.with(func(_ *state, ro *rollout) { d = ro.decided })
+	r.with(func(_ *state, ro *rollout) { d = ro.decided.clone() })
 	return d
 }

@@ -394,3 +394,32 @@ func TestLessonsAndReschedulesByStrangersAreRefused(t *testing.T) {
 	assert.Equal(t, "reschedule.by", fieldErr(t, r.r.Reschedule(r.t0.Add(day(7)), "Mallory", "later")).Field)
 	assert.Len(t, r.p.Record(), before, "nothing appended")
 }
+
+// The Decision that Decide, Decided and Debrief return is the caller's copy:
+// changing its reasons, votes or the policies' answers does not change
+// the decision the project holds, nor what its report says (R9).
+func TestDecisionReturnedIsACopy(t *testing.T) {
+	g := rolloutsOnly(t, mep.RolloutOptions{})
+	g.ready(g.t0.Add(-5 * time.Hour))
+	g.c.set(g.t0.Add(-3 * time.Hour))
+	g.vote("Otto", mep.NoGo)
+	g.c.set(g.t0.Add(-30 * time.Minute))
+	d, err := g.r.GoNoGo().Decide(bg, g.c.now())
+	require.NoError(t, err)
+	require.Equal(t, mep.NoGo, d.Verdict)
+	want := g.r.GoNoGo().Decided()
+	require.NotEmpty(t, want.Reasons)
+	require.NotEmpty(t, want.Policy.Decisions)
+	require.NotEmpty(t, want.Votes)
+
+	for _, dd := range []mep.Decision{d, g.r.GoNoGo().Decided(), g.r.Debrief().Decision} {
+		dd.Reasons[0] = mep.Reason{Text: "all clear"}
+		dd.Policy.Decisions[0].Reason = "all clear"
+		dd.Votes[0].Verdict = mep.Go
+	}
+	got := g.r.GoNoGo().Decided()
+	assert.Equal(t, want.Reasons, got.Reasons)
+	assert.Equal(t, want.Policy.Decisions, got.Policy.Decisions)
+	assert.Equal(t, want.Votes, got.Votes)
+	assert.NotContains(t, g.r.Report(g.c.now()).Decision.Reasons, "all clear")
+}

@@ -208,8 +208,12 @@ func (v *evDecision) check(st *state) error {
 		// was just evaluated on this very state (prepare), which checks
 		// all of this and more.
 		// Judged when it was recorded, after every fact before it.
-		if err := ro.goStands(st, latest(v.At, st.now), ro.t0); err != nil {
+		by, err := ro.goStands(st, latest(v.At, st.now), ro.t0)
+		if err != nil {
 			return err
+		}
+		if v.By != by {
+			return wrapf(ErrNoGo, "a GO given by %q; the GO that counts is %s's", v.By, by)
 		}
 	}
 	if err := checkTime("decision.t0", d.T0); err != nil {

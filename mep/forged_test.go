@@ -83,6 +83,7 @@ func TestReplayRefusesAGoTheRecordDoesNotSupport(t *testing.T) {
 		noOps bool
 		setup func(g *golive)
 		t0    time.Time // the forged decision's T0; zero: the rollout's
+		by    string    // who the forged GO says gave it; "": Otto
 		why   string    // what the refusal says
 	}{
 		"a builder's GO, not the operations one": {why: "GO from operations", setup: func(g *golive) {
@@ -130,6 +131,13 @@ func TestReplayRefusesAGoTheRecordDoesNotSupport(t *testing.T) {
 			g.c.set(g.t0.Add(-3 * time.Hour))
 			g.vote("Otto", mep.Go)
 		}},
+		"a GO given by someone who did not vote it": {by: "Bea", why: "Otto", setup: func(g *golive) {
+			g.newRollout(mep.RolloutOptions{Policies: policy.Set{}})
+			g.rehearsed()
+			g.ready(g.t0.Add(-5 * time.Hour))
+			g.c.set(g.t0.Add(-3 * time.Hour))
+			g.vote("Otto", mep.Go)
+		}},
 		"a GO for another T0": {t0: goliveT0.Add(day(1)), why: "the rollout's T0", setup: func(g *golive) {
 			g.newRollout(mep.RolloutOptions{Policies: policy.Set{}})
 			g.rehearsed()
@@ -143,14 +151,24 @@ func TestReplayRefusesAGoTheRecordDoesNotSupport(t *testing.T) {
 			g := rolloutsOnlyFile(t, path, tc.noOps)
 			tc.setup(g)
 			g.c.set(g.t0.Add(-10 * time.Minute))
-			t0 := tc.t0
-			if t0.IsZero() {
+			t0, by := tc.t0, tc.by
+			switch {
+			case by != "":
+				d := g.r.GoNoGo().Evaluate(bg, g.c.now())
+				require.Equal(t, mep.Go, d.Verdict, "%s", d)
+				require.NotEqual(t, by, d.By, "the API gives the GO to another")
+			case t0.IsZero():
 				require.NotEqual(t, mep.Go, g.r.GoNoGo().Evaluate(bg, g.c.now()).Verdict, "the API gives no GO")
+			}
+			if t0.IsZero() {
 				t0 = g.t0
+			}
+			if by == "" {
+				by = "Otto"
 			}
 			require.NoError(t, g.p.Close())
 
-			forged := forge(t, path, timeline.Entry{At: g.c.now(), Kind: "mep.decision", Actor: "Otto",
+			forged := forge(t, path, timeline.Entry{At: g.c.now(), Kind: "mep.decision", Actor: by,
 				Attrs: map[string]string{"rollout": "go-live", "verdict": "go", "t0": t0.Format(time.RFC3339)}})
 			assert.ErrorContains(t, refusedAt(t, path, forged[0].Seq), tc.why)
 		})

@@ -24,8 +24,9 @@ import (
 // written before it stated them: the phase, the votes and the readiness
 // list, as the mepkit that wrote it checked). The policies a
 // program attached in code are not in the record: they only ever take a
-// GO away, so a GO they allowed passes these checks too.
-func (ro *rollout) goStands(st *state, now, start time.Time) error {
+// GO away, so a GO they allowed passes these checks too. It returns who
+// gives the GO that stands (see goBy).
+func (ro *rollout) goStands(st *state, now, start time.Time) (by string, err error) {
 	est := ro.estimate()
 	current, _ := ro.countVotes(st, now)
 	d := Decision{At: now, T0: ro.t0}
@@ -47,14 +48,14 @@ func (ro *rollout) goStands(st *state, now, start time.Time) error {
 			v.wait(Reason{Source: "estimate", Rule: policy.R5, Text: "no expected duration for " + strings.Join(est.Unknown, ", ")})
 		}
 		if err := ro.recordPolicies(st, &v, ro.change(st, now, start, est, current)); err != nil {
-			return err
+			return "", err
 		}
 	}
 	v.finish(current)
 	if d.Verdict != Go {
-		return wrapf(ErrNoGo, "a GO the record's facts do not support: %s", d.Reasons[0].Text)
+		return "", wrapf(ErrNoGo, "a GO the record's facts do not support: %s", d.Reasons[0].Text)
 	}
-	return nil
+	return d.By, nil
 }
 
 // recordPolicies has the method's policies, as the record states them,

@@ -160,7 +160,7 @@ func (ro *rollout) goHolds(st *state, v *evStep) error {
 	if ro.started || v.Rollback {
 		return nil
 	}
-	if err := ro.goStands(st, latest(v.At, st.now), v.At); err != nil {
+	if _, err := ro.goStands(st, latest(v.At, st.now), v.At); err != nil {
 		return errorf("step %q cannot start: the GO no longer holds at %s: %w", v.Step,
 			v.At.In(ro.t0.Location()).Format("2006-01-02 15:04 MST"), err)
 	}

@@ -441,3 +441,31 @@ func TestDecisionReturnedIsACopy(t *testing.T) {
 	assert.Equal(t, want.Votes, got.Votes)
 	assert.NotContains(t, g.r.Report(g.c.now()).Decision.Reasons, "all clear")
 }
+
+// A project's readiness lead is the one its record states, reopened or
+// changed since: a rollout's own readiness window with a shorter lead
+// does not stand in for it (R7: more, never less), and no GO is recorded
+// on readiness complete inside the project's lead.
+func TestShorterRolloutWindowDoesNotLowerTheRecordedLead(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.jsonl")
+	g := rolloutsOnlyFile(t, path, false)
+	require.NoError(t, g.p.SetOptions(mep.Options{ReadinessLead: 3 * time.Hour}, "Otto", "the client asks for three hours"))
+	require.NoError(t, g.p.Close())
+	p, err := mep.OpenFile(path, &mep.Options{Now: g.c.now, NoSync: true})
+	require.NoError(t, err)
+	g.p = p
+	g.newRollout(mep.RolloutOptions{Policies: policy.Set{policy.ReadinessWindow(2 * time.Hour)}})
+	g.rehearsed()
+	g.ready(g.t0.Add(-150 * time.Minute)) // 2h30 before T0
+	g.c.set(g.t0.Add(-140 * time.Minute))
+	g.vote("Otto", mep.Go)
+	g.c.set(g.t0.Add(-30 * time.Minute))
+
+	d, err := g.r.GoNoGo().Decide(bg, g.c.now())
+	require.NoError(t, err)
+	assert.NotEqual(t, mep.Go, d.Verdict, "%s", d)
+	require.NoError(t, g.p.Close())
+	again, err := mep.OpenFile(path, nil)
+	require.NoError(t, err, "the record still opens")
+	require.NoError(t, again.Close())
+}

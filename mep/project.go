@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mepkit/mepkit/policy"
 	"github.com/mepkit/mepkit/timeline"
 )
 
@@ -402,6 +403,10 @@ type recorded struct {
 	BuildShare    float64       `json:"build_share"`
 	BuildMargin   float64       `json:"build_margin"`
 	loc           *time.Location
+
+	// freeze caches the method's freeze in these options (methodFreeze),
+	// which keeps what its calendars computed; nil: to build.
+	freeze policy.Set
 }
 
 func (*evProject) kind() string      { return "project" }

@@ -65,12 +65,15 @@ func (ro *rollout) goStands(st *state, now, start time.Time) (by string, err err
 // least (R9).
 func (ro *rollout) recordPolicies(st *state, v *verdict, c policy.Change) error {
 	var set policy.Set
-	if st.freezeOff == nil {
-		freeze, err := methodFreeze(st.opts.loc, st.opts.Country)
-		if err != nil {
-			return err
+	if o := st.opts; st.freezeOff == nil {
+		if o.freeze == nil {
+			freeze, err := methodFreeze(o.loc, o.Country)
+			if err != nil {
+				return err
+			}
+			o.freeze = freeze
 		}
-		set = freeze
+		set = slices.Clip(o.freeze)
 	}
 	set = append(set, policy.Mandatory(readinessWindow(st.opts.ReadinessLead)))
 	quorum := maps.Clone(ro.quorum)

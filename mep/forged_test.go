@@ -2,6 +2,7 @@ package mep_test
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -468,4 +469,24 @@ func TestShorterRolloutWindowDoesNotLowerTheRecordedLead(t *testing.T) {
 	again, err := mep.OpenFile(path, nil)
 	require.NoError(t, err, "the record still opens")
 	require.NoError(t, again.Close())
+}
+
+// A report does not say GO over a GO that no longer holds: after a No-Go
+// voted since the decision, before the cutover starts, the report's
+// go/no-go says what a start would meet, with the reason, as the
+// cutover's first step does (R9).
+func TestReportDoesNotSayGoOverAGoThatNoLongerHolds(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.jsonl")
+	g := decidedGo(t, path)
+	g.c.set(g.t0.Add(-20 * time.Minute))
+	require.Equal(t, "go", g.r.Report(g.c.now()).Decision.Verdict, "the GO holds so far")
+	g.vote("Otto", mep.NoGo)
+	g.c.set(g.t0.Add(-10 * time.Minute))
+
+	rep := g.r.Report(g.c.now())
+	assert.Equal(t, "no-go", rep.Decision.Verdict)
+	require.NotEmpty(t, rep.Decision.Reasons)
+	assert.Contains(t, rep.Decision.Reasons[0], "no longer holds")
+	assert.Contains(t, strings.Join(rep.Decision.Reasons, "\n"), "No-Go from operations by Otto")
+	assert.Equal(t, mep.Go, g.r.GoNoGo().Decided().Verdict, "the record keeps the decision taken")
 }

@@ -27,6 +27,20 @@ import (
 // GO away, so a GO they allowed passes these checks too. It returns who
 // gives the GO that stands (see goBy).
 func (ro *rollout) goStands(st *state, now, start time.Time) (by string, err error) {
+	d, err := ro.standing(st, now, start)
+	if err != nil {
+		return "", err
+	}
+	if d.Verdict != Go {
+		return "", wrapf(ErrNoGo, "a GO the record's facts do not support: %s", d.Reasons[0].Text)
+	}
+	return d.By, nil
+}
+
+// standing returns the decision that the record's facts alone give at
+// now for an operation that starts at start (see goStands), its verdict
+// and its reasons.
+func (ro *rollout) standing(st *state, now, start time.Time) (Decision, error) {
 	est := ro.estimate()
 	current, _ := ro.countVotes(st, now)
 	d := Decision{At: now, T0: ro.t0}
@@ -48,14 +62,11 @@ func (ro *rollout) goStands(st *state, now, start time.Time) (by string, err err
 			v.wait(Reason{Source: "estimate", Rule: policy.R5, Text: "no expected duration for " + strings.Join(est.Unknown, ", ")})
 		}
 		if err := ro.recordPolicies(st, &v, ro.change(st, now, start, est, current)); err != nil {
-			return "", err
+			return Decision{}, err
 		}
 	}
 	v.finish(current)
-	if d.Verdict != Go {
-		return "", wrapf(ErrNoGo, "a GO the record's facts do not support: %s", d.Reasons[0].Text)
-	}
-	return d.By, nil
+	return d, nil
 }
 
 // recordPolicies has the method's policies, as the record states them,

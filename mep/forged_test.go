@@ -77,7 +77,8 @@ func refusedAt(t *testing.T, path string, seq uint64) error {
 // replay, naming its seq: the quorum the rollout records (the operations
 // GO, R9), the method's freeze (R11), the readiness window (R7), the
 // hardware and backup items (R8), operations readiness (R13), an
-// estimate (R5), the T0 the rollout holds.
+// estimate (R5), the T0 the rollout holds, the rollout's policy file
+// (its text is in the record), who gave the GO.
 func TestReplayRefusesAGoTheRecordDoesNotSupport(t *testing.T) {
 	friday := at(paris, 2026, 11, 20, 20, 0)
 	for name, tc := range map[string]struct {
@@ -128,6 +129,13 @@ func TestReplayRefusesAGoTheRecordDoesNotSupport(t *testing.T) {
 		}},
 		"no estimate": {why: "no expected duration", setup: func(g *golive) {
 			g.newRollout(mep.RolloutOptions{Policies: policy.Set{}})
+			g.ready(g.t0.Add(-5 * time.Hour))
+			g.c.set(g.t0.Add(-3 * time.Hour))
+			g.vote("Otto", mep.Go)
+		}},
+		"the rollout's policy file denies": {why: "exceeds the limit of 5m", setup: func(g *golive) {
+			g.newRollout(mep.RolloutOptions{Policies: policy.Set{}, PolicyFile: []byte("policies:\n  - kind: max-outage\n    limit: 5m\n")})
+			g.rehearsed()
 			g.ready(g.t0.Add(-5 * time.Hour))
 			g.c.set(g.t0.Add(-3 * time.Hour))
 			g.vote("Otto", mep.Go)

@@ -69,13 +69,29 @@ func (ro *rollout) standing(st *state, now, start time.Time) (Decision, error) {
 	return d, nil
 }
 
-// recordPolicies has the method's policies, as the record states them,
-// judge c into v: each mandatory, the freeze unless the project opted out
-// (R11), the readiness window (R7), in the options the record states, and
-// the GO quorum of each role the rollout records, the operations GO at
-// least (R9).
+// recordPolicies has the policies the record states judge c into v: the
+// method's, each mandatory, the freeze unless the project opted out
+// (R11), the readiness window (R7), in the options the record states,
+// and the GO quorum of each role the rollout records, the operations GO
+// at least (R9); and those of the rollout's policy file, as evaluate has
+// them, but for a conflicts check, which only code fills.
 func (ro *rollout) recordPolicies(st *state, v *verdict, c policy.Change) error {
+	file, err := parsePolicyFile(ro.policyFile)
+	if err != nil {
+		return err
+	}
 	var set policy.Set
+	for _, q := range file {
+		_, isReady := readinessLead(q)
+		_, _, isQuorum := quorumOf(q)
+		if _, ok := policy.As[*policy.Conflicts](q); ok {
+			continue
+		}
+		if isReady || isQuorum {
+			q = policy.Mandatory(q)
+		}
+		set = append(set, q)
+	}
 	if o := st.opts; st.freezeOff == nil {
 		if o.freeze == nil {
 			freeze, err := methodFreeze(o.loc, o.Country)
@@ -84,7 +100,7 @@ func (ro *rollout) recordPolicies(st *state, v *verdict, c policy.Change) error 
 			}
 			o.freeze = freeze
 		}
-		set = slices.Clip(o.freeze)
+		set = append(slices.Clip(o.freeze), set...)
 	}
 	set = append(set, policy.Mandatory(readinessWindow(st.opts.ReadinessLead)))
 	quorum := maps.Clone(ro.quorum)

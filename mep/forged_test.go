@@ -498,3 +498,23 @@ func TestReportDoesNotSayGoOverAGoThatNoLongerHolds(t *testing.T) {
 	assert.Contains(t, strings.Join(rep.Decision.Reasons, "\n"), "No-Go from operations by Otto")
 	assert.Equal(t, mep.Go, g.r.GoNoGo().Decided().Verdict, "the record keeps the decision taken")
 }
+
+// A rehearsal times the runbook's steps, whose impact is the runbook's:
+// a run whose journal says an outage step cut no user off (or that gave
+// no impact at all, as timeline.Summarize of bare entries does) still
+// times an outage, and a max-outage policy sees it, rather than an
+// expected outage of none and a GO (R5).
+func TestRehearsalImpactsAreTheRunbooks(t *testing.T) {
+	g := rolloutsOnly(t, mep.RolloutOptions{Policies: policy.Set{policy.MaxOutage(10 * time.Minute)}, Runbook: goliveRunbook()})
+	lying := goliveRunbook()
+	lying[0].Impact, lying[1].Impact = timeline.NoImpact, timeline.NoImpact // stop-app and migrate-db, outage steps
+	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{Summary: rehearse(t, g.c.now().Add(-day(1)), lying, 5, 20, 10, 5),
+		Environment: "preprod", ProductionLike: true}))
+	assert.Equal(t, 25*time.Minute, g.r.Estimate().Outage, "the outage steps of the runbook, 5 + 20 minutes")
+	g.ready(g.t0.Add(-5 * time.Hour))
+	g.c.set(g.t0.Add(-3 * time.Hour))
+	g.vote("Otto", mep.Go)
+	g.c.set(g.t0.Add(-30 * time.Minute))
+	d := g.r.GoNoGo().Evaluate(bg, g.c.now())
+	assert.Equal(t, mep.NoGo, d.Verdict, "%s", d)
+}

@@ -176,7 +176,26 @@ func (v *evRehearsal) check(st *state) error {
 	if len(unknown) > 0 {
 		return fieldErr("rehearsal.steps", strings.Join(unknown, ", "), "not in the runbook")
 	}
+	v.Run.Summary = ro.withImpacts(v.Run.Summary)
 	return v.ran(st)
+}
+
+// withImpacts returns s, a run of ro's runbook, with each step's impact
+// the runbook's, as a cutover's steps have theirs: the expected outage is
+// the rehearsal's, and a run whose journal gave an outage step another
+// impact, or none, would make it too small (R5).
+func (ro *rollout) withImpacts(s timeline.Summary) timeline.Summary {
+	spans := spansOf(s)
+	same := true
+	for i := range spans {
+		want := ro.runbook[ro.index[spans[i].Step]].Impact
+		same = same && spans[i].Impact == want
+		spans[i].Impact = want
+	}
+	if same {
+		return s
+	}
+	return summarizeSpans(spans, s.Start.Location())
 }
 
 // ran refuses a rehearsal that ends after it is recorded, in records

@@ -1,6 +1,7 @@
 package mep_test
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -517,4 +518,24 @@ func TestRehearsalImpactsAreTheRunbooks(t *testing.T) {
 	g.c.set(g.t0.Add(-30 * time.Minute))
 	d := g.r.GoNoGo().Evaluate(bg, g.c.now())
 	assert.Equal(t, mep.NoGo, d.Verdict, "%s", d)
+}
+
+// A rehearsal that times part of the runbook is partial (R5): one forged
+// into the record as a whole run (one fast step, the others left out,
+// which the estimate then counted as taking no time) is refused on replay
+// naming its seq, as the API marks such a run partial.
+func TestReplayRefusesAPartialRehearsalMarkedWhole(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.jsonl")
+	g := rolloutsOnlyFile(t, path, false)
+	g.newRollout(mep.RolloutOptions{Policies: policy.Set{}})
+	start := g.c.now().Add(-2 * time.Hour)
+	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{Summary: rehearse(t, start, goliveRunbook()[:1], 5), ProductionLike: true}))
+	require.True(t, g.r.Rehearsals()[0].Partial, "the API marks it partial")
+	require.NoError(t, g.p.Close())
+
+	steps := fmt.Sprintf(`[{"step":"stop-app","start":%q,"end":%q,"impact":"outage"}]`,
+		start.Format(time.RFC3339), start.Add(5*time.Minute).Format(time.RFC3339))
+	forged := forge(t, path, timeline.Entry{At: g.c.now(), Kind: "mep.rehearsal", Actor: "Bea",
+		Attrs: map[string]string{"rollout": "go-live", "production_like": "true", "steps": steps}})
+	assert.ErrorContains(t, refusedAt(t, path, forged[0].Seq), "partial")
 }

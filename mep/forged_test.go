@@ -1,9 +1,9 @@
 package mep_test
 
 import (
+	"cmp"
 	"fmt"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -73,6 +73,23 @@ func refusedAt(t *testing.T, path string, seq uint64) error {
 	return err
 }
 
+// forgedGo is a case of TestReplayRefusesAGoTheRecordDoesNotSupport: a
+// rollout made with opts (its policies none but the method's), rehearsed
+// unless unrehearsed, ready at readyAt before T0 (zero: 5h) and voted GO
+// by voter (zero: Otto for operations) after it, in a project whose
+// operations readiness is done unless noOps; then a GO forged at T0-10m
+// for t0 (zero: the rollout's) in the name of by (zero: Otto).
+type forgedGo struct {
+	opts        mep.RolloutOptions
+	noOps       bool
+	unrehearsed bool
+	readyAt     time.Duration
+	voter       mep.Vote
+	t0          time.Time
+	by          string
+	why         string // what the refusal says
+}
+
 // A GO decision forged into a record (appended with the journal's API, the
 // chain intact) where the API would not have given one is refused on
 // replay, naming its seq: the quorum the rollout records (the operations
@@ -81,108 +98,63 @@ func refusedAt(t *testing.T, path string, seq uint64) error {
 // estimate (R5), the T0 the rollout holds, the rollout's policy file
 // (its text is in the record), who gave the GO.
 func TestReplayRefusesAGoTheRecordDoesNotSupport(t *testing.T) {
-	friday := at(paris, 2026, 11, 20, 20, 0)
-	for name, tc := range map[string]struct {
-		noOps bool
-		setup func(g *golive)
-		t0    time.Time // the forged decision's T0; zero: the rollout's
-		by    string    // who the forged GO says gave it; "": Otto
-		why   string    // what the refusal says
-	}{
-		"a builder's GO, not the operations one": {why: "GO from operations", setup: func(g *golive) {
-			g.newRollout(mep.RolloutOptions{Policies: policy.Set{}})
-			g.rehearsed()
-			g.ready(g.t0.Add(-5 * time.Hour))
-			g.c.set(g.t0.Add(-3 * time.Hour))
-			_, err := g.r.GoNoGo().Vote(mep.Vote{Role: mep.RoleBuild, By: "Bea", Verdict: mep.Go})
-			require.NoError(g.t, err)
-		}},
-		"a T0 on a Friday": {why: "Friday", setup: func(g *golive) {
-			g.t0 = friday
-			g.c.set(friday.Add(-day(1)))
-			g.newRollout(mep.RolloutOptions{Policies: policy.Set{}})
-			g.rehearsed()
-			g.ready(g.t0.Add(-5 * time.Hour))
-			g.c.set(g.t0.Add(-3 * time.Hour))
-			g.vote("Otto", mep.Go)
-		}},
-		"readiness inside the last hour": {why: "after the deadline", setup: func(g *golive) {
-			g.newRollout(mep.RolloutOptions{Policies: policy.Set{}, Readiness: okReadiness()})
-			g.rehearsed()
-			g.ready(g.t0.Add(-30 * time.Minute))
-			g.c.set(g.t0.Add(-20 * time.Minute))
-			g.vote("Otto", mep.Go)
-		}},
-		"no hardware or backup item": {why: "no item for the old and new hardware", setup: func(g *golive) {
-			g.newRollout(mep.RolloutOptions{Policies: policy.Set{}, Readiness: checklist.List{Name: "ready",
-				Items: []checklist.Item{{ID: "coffee", Title: "Coffee made", Deadline: -time.Hour}}}})
-			g.rehearsed()
-			g.ready(g.t0.Add(-5 * time.Hour))
-			g.c.set(g.t0.Add(-3 * time.Hour))
-			g.vote("Otto", mep.Go)
-		}},
-		"no operations readiness before the first go-live": {noOps: true, why: "operations-readiness", setup: func(g *golive) {
-			g.newRollout(mep.RolloutOptions{Policies: policy.Set{}})
-			g.rehearsed()
-			g.ready(g.t0.Add(-5 * time.Hour))
-			g.c.set(g.t0.Add(-3 * time.Hour))
-			g.vote("Otto", mep.Go)
-		}},
-		"no estimate": {why: "no expected duration", setup: func(g *golive) {
-			g.newRollout(mep.RolloutOptions{Policies: policy.Set{}})
-			g.ready(g.t0.Add(-5 * time.Hour))
-			g.c.set(g.t0.Add(-3 * time.Hour))
-			g.vote("Otto", mep.Go)
-		}},
-		"the rollout's policy file denies": {why: "exceeds the limit of 5m", setup: func(g *golive) {
-			g.newRollout(mep.RolloutOptions{Policies: policy.Set{}, PolicyFile: []byte("policies:\n  - kind: max-outage\n    limit: 5m\n")})
-			g.rehearsed()
-			g.ready(g.t0.Add(-5 * time.Hour))
-			g.c.set(g.t0.Add(-3 * time.Hour))
-			g.vote("Otto", mep.Go)
-		}},
-		"a GO given by someone who did not vote it": {by: "Bea", why: "Otto", setup: func(g *golive) {
-			g.newRollout(mep.RolloutOptions{Policies: policy.Set{}})
-			g.rehearsed()
-			g.ready(g.t0.Add(-5 * time.Hour))
-			g.c.set(g.t0.Add(-3 * time.Hour))
-			g.vote("Otto", mep.Go)
-		}},
-		"a GO for another T0": {t0: goliveT0.Add(day(1)), why: "the rollout's T0", setup: func(g *golive) {
-			g.newRollout(mep.RolloutOptions{Policies: policy.Set{}})
-			g.rehearsed()
-			g.ready(g.t0.Add(-5 * time.Hour))
-			g.c.set(g.t0.Add(-3 * time.Hour))
-			g.vote("Otto", mep.Go)
-		}},
+	for name, tc := range map[string]forgedGo{
+		"a builder's GO, not the operations one": {why: "GO from operations",
+			voter: mep.Vote{Role: mep.RoleBuild, By: "Bea", Verdict: mep.Go}},
+		"a T0 on a Friday":               {why: "Friday", opts: mep.RolloutOptions{T0: at(paris, 2026, 11, 20, 20, 0)}},
+		"readiness inside the last hour": {why: "after the deadline", opts: mep.RolloutOptions{Readiness: okReadiness()}, readyAt: 30 * time.Minute},
+		"no hardware or backup item": {why: "no item for the old and new hardware", opts: mep.RolloutOptions{Readiness: checklist.List{
+			Name: "ready", Items: []checklist.Item{{ID: "coffee", Title: "Coffee made", Deadline: -time.Hour}}}}},
+		"no operations readiness before the first go-live": {noOps: true, why: "operations-readiness"},
+		"no estimate": {unrehearsed: true, why: "no expected duration"},
+		"the rollout's policy file denies": {why: "exceeds the limit of 5m",
+			opts: mep.RolloutOptions{PolicyFile: []byte("policies:\n  - kind: max-outage\n    limit: 5m\n")}},
+		"a GO given by someone who did not vote it": {by: "Bea", why: "Otto"},
+		"a GO for another T0":                       {t0: goliveT0.Add(day(1)), why: "the rollout's T0"},
 	} {
-		t.Run(name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "p.jsonl")
-			g := rolloutsOnlyFile(t, path, tc.noOps)
-			tc.setup(g)
-			g.c.set(g.t0.Add(-10 * time.Minute))
-			t0, by := tc.t0, tc.by
-			switch {
-			case by != "":
-				d := g.r.GoNoGo().Evaluate(bg, g.c.now())
-				require.Equal(t, mep.Go, d.Verdict, "%s", d)
-				require.NotEqual(t, by, d.By, "the API gives the GO to another")
-			case t0.IsZero():
-				require.NotEqual(t, mep.Go, g.r.GoNoGo().Evaluate(bg, g.c.now()).Verdict, "the API gives no GO")
-			}
-			if t0.IsZero() {
-				t0 = g.t0
-			}
-			if by == "" {
-				by = "Otto"
-			}
-			require.NoError(t, g.p.Close())
-
-			forged := forge(t, path, timeline.Entry{At: g.c.now(), Kind: "mep.decision", Actor: by,
-				Attrs: map[string]string{"rollout": "go-live", "verdict": "go", "t0": t0.Format(time.RFC3339)}})
-			assert.ErrorContains(t, refusedAt(t, path, forged[0].Seq), tc.why)
-		})
+		t.Run(name, func(t *testing.T) { tc.run(t) })
 	}
+}
+
+// run sets up the case, checks the API gives no such GO, forges it and
+// checks the record does not open.
+func (tc forgedGo) run(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.jsonl")
+	g := rolloutsOnlyFile(t, path, tc.noOps)
+	if o := tc.opts.T0; !o.IsZero() {
+		g.t0 = o
+		g.c.set(o.Add(-day(1)))
+	}
+	tc.opts.Policies = policy.Set{}
+	g.newRollout(tc.opts)
+	if !tc.unrehearsed {
+		g.rehearsed()
+	}
+	readyAt := cmp.Or(tc.readyAt, 5*time.Hour)
+	g.ready(g.t0.Add(-readyAt))
+	g.c.set(g.t0.Add(-readyAt + 10*time.Minute))
+	voter := tc.voter
+	if voter.By == "" {
+		voter = mep.Vote{Role: mep.RoleOperations, By: "Otto", Verdict: mep.Go}
+	}
+	_, err := g.r.GoNoGo().Vote(voter)
+	require.NoError(t, err)
+	g.c.set(g.t0.Add(-10 * time.Minute))
+
+	d := g.r.GoNoGo().Evaluate(bg, g.c.now())
+	switch {
+	case tc.by != "":
+		require.Equal(t, mep.Go, d.Verdict, "%s", d)
+		require.NotEqual(t, tc.by, d.By, "the API gives the GO to another")
+	case tc.t0.IsZero():
+		require.NotEqual(t, mep.Go, d.Verdict, "the API gives no GO")
+	}
+	t0, by := cmp.Or(tc.t0, g.t0), cmp.Or(tc.by, "Otto")
+	require.NoError(t, g.p.Close())
+
+	forged := forge(t, path, timeline.Entry{At: g.c.now(), Kind: "mep.decision", Actor: by,
+		Attrs: map[string]string{"rollout": "go-live", "verdict": "go", "t0": t0.Format(time.RFC3339)}})
+	assert.ErrorContains(t, refusedAt(t, path, forged[0].Seq), tc.why)
 }
 
 // The GO recorded is not a licence to start the cutover whatever happens
@@ -344,180 +316,6 @@ func TestFirstStepOnAClockSetBackSeesTheLatestFacts(t *testing.T) {
 	assert.ErrorIs(t, g.r.Cutover().Start(g.rb[0].ID, "Bea"), mep.ErrNoGo)
 	assert.ErrorIs(t, g.r.Cutover().Skip(g.rb[0].ID, "Bea", "in a hurry"), mep.ErrNoGo)
 	assert.Len(t, g.p.Record(), before, "nothing appended")
-}
-
-// Only members and declared guests act (METHOD.md): a readiness item
-// ticked by someone the project does not know (the hardware "verified" by
-// a stranger, R8) is refused, and appends nothing, as a note by a
-// stranger is. Forged into the record, the tick is refused on replay.
-func TestTicksByStrangersAreRefused(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "p.jsonl")
-	g := rolloutsOnlyFile(t, path, false)
-	g.newRollout(mep.RolloutOptions{Policies: policy.Set{}})
-	g.c.set(g.t0.Add(-5 * time.Hour))
-	before := len(g.p.Record())
-	for _, tick := range []func() error{
-		func() error { return g.r.Readiness().Check("new-hardware-verified", "Mallory", time.Time{}, "") },
-		func() error { return g.r.Readiness().Waive("config-backup", "Mallory", time.Time{}, "not needed") },
-	} {
-		assert.Equal(t, "checklist.tick.by", fieldErr(t, tick()).Field)
-	}
-	assert.Len(t, g.p.Record(), before, "nothing appended")
-	require.NoError(t, g.p.Close())
-
-	forged := forge(t, path, timeline.Entry{At: g.c.now(), Kind: "mep.checklist.tick", Actor: "Mallory",
-		Attrs: map[string]string{"run": "readiness", "rollout": "go-live", "item": "new-hardware-verified", "status": "done"}})
-	refusedAt(t, path, forged[0].Seq)
-}
-
-// Actions are owned, handed out and closed by members or declared guests
-// only (R6): an overdue action closed by a stranger let the Planning gate
-// pass; an action owned by nobody the project knows was no action.
-func TestActionsByStrangersAreRefused(t *testing.T) {
-	g := newGolive(t, nil)
-	_, err := g.p.Tracker().Assign(mep.ActionSpec{Title: "print the runbook", Owner: "Bea", Due: g.c.now().Add(day(1))}, "Sam", time.Time{})
-	require.NoError(t, err)
-	before := len(g.p.Record())
-	for field, call := range map[string]func() error{
-		"action.owner": func() error {
-			_, err := g.p.Tracker().Assign(mep.ActionSpec{Title: "print", Owner: "Nobody", Due: g.c.now().Add(day(1))}, "Sam", time.Time{})
-			return err
-		},
-		"action.by": func() error {
-			_, err := g.p.Tracker().Assign(mep.ActionSpec{Title: "print", Owner: "Bea", Due: g.c.now().Add(day(1))}, "Mallory", time.Time{})
-			return err
-		},
-		"meeting.actions[0].owner": func() error {
-			_, err := g.p.Tracker().Hold(mep.Minutes{At: g.c.now(), Attendees: []string{"Sam"},
-				Actions: []mep.ActionSpec{{Title: "print", Owner: "Nobody", Due: g.c.now().Add(day(1))}}})
-			return err
-		},
-		"action.closed_by": func() error { return g.p.Tracker().Done(1, "Mallory", time.Time{}, "") },
-	} {
-		assert.Equal(t, field, fieldErr(t, call()).Field)
-	}
-	assert.Len(t, g.p.Record(), before, "nothing appended")
-}
-
-// A lesson is learnt, applied or waived, a T0 moved and a project
-// checklist started only by a member or a declared guest: a stranger
-// waiving every lesson let the Industrialization gate pass (R12).
-func TestLessonsAndReschedulesByStrangersAreRefused(t *testing.T) {
-	g := walk(t, mep.Industrialization)
-	before := len(g.p.Record())
-	for field, call := range map[string]func() error{
-		"application.by": func() error { return g.p.Lessons().Apply(1, g.r.Name(), "Mallory", time.Time{}, "not for us", true) },
-		"lesson.by": func() error {
-			_, err := g.r.Learn("the DNS took an hour", "lower the TTL the day before", "Mallory")
-			return err
-		},
-		"checklist.by": func() error { return g.p.Operations().Start(checklist.Operations(), g.t0, "Mallory") },
-	} {
-		assert.Equal(t, field, fieldErr(t, call()).Field)
-	}
-	assert.Len(t, g.p.Record(), before, "nothing appended")
-
-	r := rolloutsOnly(t, mep.RolloutOptions{})
-	before = len(r.p.Record())
-	assert.Equal(t, "reschedule.by", fieldErr(t, r.r.Reschedule(r.t0.Add(day(7)), "Mallory", "later")).Field)
-	assert.Len(t, r.p.Record(), before, "nothing appended")
-}
-
-// The Decision that Decide, Decided and Debrief return is the caller's copy:
-// changing its reasons, votes or the policies' answers does not change
-// the decision the project holds, nor what its report says (R9).
-func TestDecisionReturnedIsACopy(t *testing.T) {
-	g := rolloutsOnly(t, mep.RolloutOptions{})
-	g.ready(g.t0.Add(-5 * time.Hour))
-	g.c.set(g.t0.Add(-3 * time.Hour))
-	g.vote("Otto", mep.NoGo)
-	g.c.set(g.t0.Add(-30 * time.Minute))
-	d, err := g.r.GoNoGo().Decide(bg, g.c.now())
-	require.NoError(t, err)
-	require.Equal(t, mep.NoGo, d.Verdict)
-	want := g.r.GoNoGo().Decided()
-	require.NotEmpty(t, want.Reasons)
-	require.NotEmpty(t, want.Policy.Decisions)
-	require.NotEmpty(t, want.Votes)
-
-	for _, dd := range []mep.Decision{d, g.r.GoNoGo().Decided(), g.r.Debrief().Decision} {
-		dd.Reasons[0] = mep.Reason{Text: "all clear"}
-		dd.Policy.Decisions[0].Reason = "all clear"
-		dd.Votes[0].Verdict = mep.Go
-	}
-	got := g.r.GoNoGo().Decided()
-	assert.Equal(t, want.Reasons, got.Reasons)
-	assert.Equal(t, want.Policy.Decisions, got.Policy.Decisions)
-	assert.Equal(t, want.Votes, got.Votes)
-	assert.NotContains(t, g.r.Report(g.c.now()).Decision.Reasons, "all clear")
-}
-
-// A project's readiness lead is the one its record states, reopened or
-// changed since: a rollout's own readiness window with a shorter lead
-// does not stand in for it (R7: more, never less), and no GO is recorded
-// on readiness complete inside the project's lead.
-func TestShorterRolloutWindowDoesNotLowerTheRecordedLead(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "p.jsonl")
-	g := rolloutsOnlyFile(t, path, false)
-	require.NoError(t, g.p.SetOptions(mep.Options{ReadinessLead: 3 * time.Hour}, "Otto", "the client asks for three hours"))
-	require.NoError(t, g.p.Close())
-	p, err := mep.OpenFile(path, &mep.Options{Now: g.c.now, NoSync: true})
-	require.NoError(t, err)
-	g.p = p
-	g.newRollout(mep.RolloutOptions{Policies: policy.Set{policy.ReadinessWindow(2 * time.Hour)}})
-	g.rehearsed()
-	g.ready(g.t0.Add(-150 * time.Minute)) // 2h30 before T0
-	g.c.set(g.t0.Add(-140 * time.Minute))
-	g.vote("Otto", mep.Go)
-	g.c.set(g.t0.Add(-30 * time.Minute))
-
-	d, err := g.r.GoNoGo().Decide(bg, g.c.now())
-	require.NoError(t, err)
-	assert.NotEqual(t, mep.Go, d.Verdict, "%s", d)
-	require.NoError(t, g.p.Close())
-	again, err := mep.OpenFile(path, nil)
-	require.NoError(t, err, "the record still opens")
-	require.NoError(t, again.Close())
-}
-
-// A report does not say GO over a GO that no longer holds: after a No-Go
-// voted since the decision, before the cutover starts, the report's
-// go/no-go says what a start would meet, with the reason, as the
-// cutover's first step does (R9).
-func TestReportDoesNotSayGoOverAGoThatNoLongerHolds(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "p.jsonl")
-	g := decidedGo(t, path)
-	g.c.set(g.t0.Add(-20 * time.Minute))
-	require.Equal(t, "go", g.r.Report(g.c.now()).Decision.Verdict, "the GO holds so far")
-	g.vote("Otto", mep.NoGo)
-	g.c.set(g.t0.Add(-10 * time.Minute))
-
-	rep := g.r.Report(g.c.now())
-	assert.Equal(t, "no-go", rep.Decision.Verdict)
-	require.NotEmpty(t, rep.Decision.Reasons)
-	assert.Contains(t, rep.Decision.Reasons[0], "no longer holds")
-	assert.Contains(t, strings.Join(rep.Decision.Reasons, "\n"), "No-Go from operations by Otto")
-	assert.Equal(t, mep.Go, g.r.GoNoGo().Decided().Verdict, "the record keeps the decision taken")
-}
-
-// A rehearsal times the runbook's steps, whose impact is the runbook's:
-// a run whose journal says an outage step cut no user off (or that gave
-// no impact at all, as timeline.Summarize of bare entries does) still
-// times an outage, and a max-outage policy sees it, rather than an
-// expected outage of none and a GO (R5).
-func TestRehearsalImpactsAreTheRunbooks(t *testing.T) {
-	g := rolloutsOnly(t, mep.RolloutOptions{Policies: policy.Set{policy.MaxOutage(10 * time.Minute)}, Runbook: goliveRunbook()})
-	lying := goliveRunbook()
-	lying[0].Impact, lying[1].Impact = timeline.NoImpact, timeline.NoImpact // stop-app and migrate-db, outage steps
-	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{Summary: rehearse(t, g.c.now().Add(-day(1)), lying, 5, 20, 10, 5),
-		Environment: "preprod", ProductionLike: true}))
-	assert.Equal(t, 25*time.Minute, g.r.Estimate().Outage, "the outage steps of the runbook, 5 + 20 minutes")
-	g.ready(g.t0.Add(-5 * time.Hour))
-	g.c.set(g.t0.Add(-3 * time.Hour))
-	g.vote("Otto", mep.Go)
-	g.c.set(g.t0.Add(-30 * time.Minute))
-	d := g.r.GoNoGo().Evaluate(bg, g.c.now())
-	assert.Equal(t, mep.NoGo, d.Verdict, "%s", d)
 }
 
 // A rehearsal that times part of the runbook is partial (R5): one forged

@@ -337,3 +337,18 @@ func TestReplayRefusesAPartialRehearsalMarkedWhole(t *testing.T) {
 		Attrs: map[string]string{"rollout": "go-live", "production_like": "true", "steps": steps}})
 	assert.ErrorContains(t, refusedAt(t, path, forged[0].Seq), "partial")
 }
+
+// The cutover starts after the GO it starts on (R9): on a clock set back
+// to before the decision, the first step, started or skipped, is refused
+// as a step before the last one is, and nothing is appended.
+func TestFirstStepBeforeItsGoIsRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.jsonl")
+	g := decidedGo(t, path) // decided at T0-30m
+	g.c.set(g.t0.Add(-31 * time.Minute))
+	before := len(g.p.Record())
+	assert.Equal(t, "step.at", fieldErr(t, g.r.Cutover().Start(g.rb[0].ID, "Bea")).Field)
+	assert.Equal(t, "step.at", fieldErr(t, g.r.Cutover().Skip(g.rb[0].ID, "Bea", "in a hurry")).Field)
+	assert.Len(t, g.p.Record(), before, "nothing appended")
+	g.c.set(g.t0)
+	assert.NoError(t, g.r.Cutover().Start(g.rb[0].ID, "Bea"))
+}

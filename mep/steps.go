@@ -160,6 +160,10 @@ func (ro *rollout) goHolds(st *state, v *evStep) error {
 	if ro.started || v.Rollback {
 		return nil
 	}
+	if at := ro.decided.At; v.At.Before(at) {
+		// The clock stepped back: the cutover starts after its GO (R9).
+		return fieldErr("step.at", v.At.Format(time.RFC3339), "before the GO it starts on, decided at "+at.Format(time.RFC3339)+" (did the clock step back?)")
+	}
 	if _, err := ro.goStands(st, latest(v.At, st.now), v.At); err != nil {
 		return errorf("step %q cannot start: the GO no longer holds at %s: %w", v.Step,
 			v.At.In(ro.t0.Location()).Format("2006-01-02 15:04 MST"), err)

@@ -352,3 +352,30 @@ func TestFirstStepBeforeItsGoIsRefused(t *testing.T) {
 	g.c.set(g.t0)
 	assert.NoError(t, g.r.Cutover().Start(g.rb[0].ID, "Bea"))
 }
+
+// A record written before it stated its options is no way around the
+// operations GO and the method's freeze and readiness window: the golden
+// record of that format, cut before Otto's operations GO and given a
+// builder's GO instead, does not open, naming the forged decision (R9).
+func TestOlderRecordStillNeedsTheOperationsGo(t *testing.T) {
+	old, err := timeline.ReadFile(filepath.Join("testdata", "records", "golive.jsonl"))
+	require.NoError(t, err)
+	var keep []timeline.Entry
+	for _, e := range old {
+		if e.Kind == "mep.vote" {
+			break
+		}
+		e.Seq, e.Hash = 0, ""
+		keep = append(keep, e)
+	}
+	otto := old[len(keep)] // Otto's vote: the readiness run's digest it cites
+	require.Equal(t, "mep.vote", otto.Kind)
+	path := filepath.Join(t.TempDir(), "p.jsonl")
+	t0 := "2026-11-17T20:00:00+01:00"
+	vote := timeline.Entry{At: otto.At, Kind: "mep.vote", Actor: "Bea",
+		Attrs: map[string]string{"digest": otto.Attrs["digest"], "role": "build", "rollout": "go-live", "verdict": "go", "t0": t0}}
+	decision := timeline.Entry{At: vote.At.Add(150 * time.Minute), Kind: "mep.decision", Actor: "Bea",
+		Attrs: map[string]string{"rollout": "go-live", "verdict": "go", "t0": t0}}
+	forged := forge(t, path, append(keep, vote, decision)...)
+	assert.ErrorContains(t, refusedAt(t, path, forged[len(forged)-1].Seq), "GO from operations")
+}

@@ -21,8 +21,9 @@ import (
 // R8), operations readiness before the first go-live (R13), the go-live
 // team (R3), an estimate (R5), and the method's freeze (R11) and
 // readiness window (R7) in the options the record states (a record
-// written before it stated them: the phase, the votes and the readiness
-// list, as the mepkit that wrote it checked). The policies a
+// written before it stated them is not held to the items by purpose nor
+// to an estimate, which the mepkit that wrote it did not check). The
+// policies a
 // program attached in code are not in the record: they only ever take a
 // GO away, so a GO they allowed passes these checks too. It returns who
 // gives the GO that stands (see goBy).
@@ -56,14 +57,14 @@ func (ro *rollout) standing(st *state, now, start time.Time) (Decision, error) {
 	ro.readinessChecks(now, &v)
 	if st.opts != nil {
 		// A record that states its options was written by a mepkit that
-		// checked all of this at every GO; an older one, only the above.
+		// checked these at every GO; an older one, not by purpose.
 		ro.methodChecks(st, nil, now, &v)
 		if len(est.Unknown) > 0 {
 			v.wait(Reason{Source: "estimate", Rule: policy.R5, Text: "no expected duration for " + strings.Join(est.Unknown, ", ")})
 		}
-		if err := ro.recordPolicies(st, &v, ro.change(st, now, start, est, current)); err != nil {
-			return Decision{}, err
-		}
+	}
+	if err := ro.recordPolicies(st, &v, ro.change(st, now, start, est, current)); err != nil {
+		return Decision{}, err
 	}
 	v.finish(current)
 	return d, nil
@@ -71,7 +72,8 @@ func (ro *rollout) standing(st *state, now, start time.Time) (Decision, error) {
 
 // recordPolicies has the policies the record states judge c into v: the
 // method's, each mandatory, the freeze unless the project opted out
-// (R11), the readiness window (R7), in the options the record states,
+// (R11), the readiness window (R7), in the options the record states
+// (without them: Fridays and weekends in T0's zone, and the least lead),
 // and the GO quorum of each role the rollout records, the operations GO
 // at least (R9); and those of the rollout's policy file, as evaluate has
 // them, but for a conflicts check, which only code fills.
@@ -92,7 +94,15 @@ func (ro *rollout) recordPolicies(st *state, v *verdict, c policy.Change) error 
 		}
 		set = append(set, q)
 	}
-	if o := st.opts; st.freezeOff == nil {
+	lead := defaultReadinessLead
+	switch o := st.opts; {
+	case st.freezeOff != nil:
+	case o == nil:
+		// A record that does not state its options: the freeze of
+		// Fridays and weekends in T0's zone, and the least lead.
+		set = append(policy.Set{policy.Mandatory(policy.FridayFreeze(ro.t0.Location())),
+			policy.Mandatory(policy.WeekendFreeze(ro.t0.Location()))}, set...)
+	default:
 		if o.freeze == nil {
 			freeze, err := methodFreeze(o.loc, o.Country)
 			if err != nil {
@@ -102,7 +112,10 @@ func (ro *rollout) recordPolicies(st *state, v *verdict, c policy.Change) error 
 		}
 		set = append(slices.Clip(o.freeze), set...)
 	}
-	set = append(set, policy.Mandatory(readinessWindow(st.opts.ReadinessLead)))
+	if st.opts != nil {
+		lead = st.opts.ReadinessLead
+	}
+	set = append(set, policy.Mandatory(readinessWindow(lead)))
 	quorum := maps.Clone(ro.quorum)
 	if quorum == nil {
 		quorum = map[Role]int{}

@@ -403,10 +403,7 @@ type recorded struct {
 	BuildShare    float64       `json:"build_share"`
 	BuildMargin   float64       `json:"build_margin"`
 	loc           *time.Location
-
-	// freeze caches the method's freeze in these options (methodFreeze),
-	// which keeps what its calendars computed; nil: to build.
-	freeze policy.Set
+	freeze        policy.Set // the method's freeze in these options, built once (stands.go); nil: to build
 }
 
 func (*evProject) kind() string      { return "project" }

@@ -72,6 +72,18 @@ func (s ActionSpec) validate(field string) error {
 	return nil
 }
 
+// known reports a *FieldError when the owner of the action is neither a
+// member nor a declared guest: only they own actions (R6).
+func (s ActionSpec) known(st *state, field string) error {
+	if !st.people.knows(s.Owner) {
+		return fieldErr(field+".owner", s.Owner, unknownPerson)
+	}
+	return nil
+}
+
+// unknownPerson says why a name that the project does not know cannot act.
+const unknownPerson = "neither a member nor a declared guest (Team.Invite)"
+
 // evAssign hands out an action outside a meeting (R6).
 type evAssign struct {
 	At   time.Time
@@ -105,9 +117,15 @@ func (v *evAssign) fields(c codec) {
 
 var _ = register[evAssign]()
 
-func (v *evAssign) check(*state) error {
+func (v *evAssign) check(st *state) error {
 	if err := v.Spec.validate("action"); err != nil {
 		return err
+	}
+	if err := v.Spec.known(st, "action"); err != nil {
+		return err
+	}
+	if !st.people.knows(v.By) {
+		return fieldErr("action.by", v.By, unknownPerson)
 	}
 	if v.Spec.Due.IsZero() {
 		return fieldErr("action.due", "", "no due date")
@@ -150,6 +168,8 @@ func (v *evClose) check(st *state) error {
 		return fieldErr("action.status", v.Status.String(), "not done or cancelled")
 	case strings.TrimSpace(v.By) == "":
 		return fieldErr("action.closed_by", v.By, "empty")
+	case !st.people.knows(v.By):
+		return fieldErr("action.closed_by", v.By, unknownPerson)
 	}
 	if a := st.actions[v.ID-1]; a.Status != ActionOpen {
 		return errorf("action %d is %s: %w", v.ID, a.Status, ErrActionClosed)

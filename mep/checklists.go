@@ -97,9 +97,12 @@ func (v *evChecklist) fields(c codec) {
 
 var _ = register[evChecklist]()
 
-func (v *evChecklist) check(*state) error {
+func (v *evChecklist) check(st *state) error {
 	if v.Run != runValidation && v.Run != runOperations {
 		return fieldErr("run", v.Run, "not validation or operations")
+	}
+	if !st.people.knows(v.By) {
+		return fieldErr("checklist.by", v.By, unknownPerson)
 	}
 	run, err := checklist.NewRun(v.List, v.T0)
 	if err != nil {
@@ -162,6 +165,11 @@ func (v *evTick) check(st *state) error {
 	run, err := st.run(v.Run, v.Rollout)
 	if err != nil {
 		return err
+	}
+	if !st.people.knows(v.By) {
+		// Only members and declared guests act: no item is verified by
+		// someone the project does not know (R3, R8).
+		return fieldErr("checklist.tick.by", v.By, unknownPerson)
 	}
 	c := run.Clone()
 	// Deadlines are judged on when the tick was recorded: a tick

@@ -107,6 +107,9 @@ func (ro *rollout) evaluate(ctx context.Context, st *state, p *Project, now, sta
 		v.block(Reason{Source: "policies", Text: fmt.Sprintf("%s, given in code, are not attached since the record was opened: call NewRollout with them again",
 			strings.Join(ro.code, ", "))})
 	}
+	if rb := ro.rollback; rb != nil {
+		v.block(Reason{Source: "cutover", Rule: policy.R9, Text: rolledBack(rb, ro.t0.Location())})
+	}
 	if why := st.phaseAllows(ro); why != "" {
 		v.block(Reason{Source: "phase", Rule: policy.R1, Text: why})
 		for _, u := range st.unmetLocked(p, now) {
@@ -154,6 +157,12 @@ func (ro *rollout) evaluate(ctx context.Context, st *state, p *Project, now, sta
 	}
 	v.finish(current)
 	return d
+}
+
+// rolledBack says why no GO follows the rollback rb of a rollout.
+func rolledBack(rb *evRollback, loc *time.Location) string {
+	return "the cutover was rolled back at " + rb.At.In(loc).Format("2006-01-02 15:04 MST") + " by " + rb.By +
+		": a new go-live is a new rollout"
 }
 
 // verdict gathers the reasons of a decision as evaluate finds them: those
@@ -296,7 +305,8 @@ func waitsFor(q policy.Policy) bool {
 // more before the project's clock is taken as the clock's reading; one
 // after it is a *FieldError.
 //
-// The decision is NoGo when the project's phase does not allow it (R1),
+// The decision is NoGo once the rollout's cutover was rolled back (a new
+// go-live is a new rollout), when the project's phase does not allow it (R1),
 // when a policy denies the whole operation (an override lifts the
 // denials of policies that are not mandatory), when operations readiness
 // is missing before the first go-live (R13), when a vote that counts is a
@@ -313,7 +323,7 @@ func (g GoNoGo) Decide(ctx context.Context, now time.Time) (Decision, error) {
 	if err := r.p.record(ev); err != nil {
 		return Decision{}, err
 	}
-	return ev.full, nil
+	return ev.full.clone(), nil
 }
 
 // Decided returns the last decision taken by Decide, as the record keeps
@@ -321,6 +331,6 @@ func (g GoNoGo) Decide(ctx context.Context, now time.Time) (Decision, error) {
 func (g GoNoGo) Decided() Decision {
 	r := g.r
 	var d Decision
-	r.with(func(_ *state, ro *rollout) { d = ro.decided })
+	r.with(func(_ *state, ro *rollout) { d = ro.decided.clone() })
 	return d
 }

@@ -24,10 +24,9 @@ type evDecision struct {
 	// Not in the record: the context of Decide, the decision as Decide
 	// returns it (with its lists of late and failed items and votes), and
 	// the policies' answers as policy encodes them, made by check.
-	ctx       context.Context
-	full      Decision
-	evaluated bool // prepare evaluated the decision on the state check sees
-	policies  []byte
+	ctx      context.Context
+	full     Decision
+	policies []byte
 }
 
 // prepare takes the decision: the rollout evaluated at the event's time.
@@ -38,9 +37,11 @@ func (v *evDecision) prepare(p *Project, st *state) error {
 	if err != nil {
 		return err
 	}
-	// A decision is judged when it is recorded: one dated earlier would
-	// leave out the votes and failures recorded since (R9).
-	if now, err := p.recordedAt(v); err == nil && now.Sub(v.At) >= lateAfter {
+	// A decision is judged when it is recorded: one dated earlier, by a
+	// minute or more or before the latest fact of the record (a clock
+	// set back), would leave out the votes and failures recorded since
+	// (R9).
+	if now, err := p.recordedAt(v); err == nil && (now.Sub(v.At) >= lateAfter || v.At.Before(st.now)) {
 		v.At = now
 	}
 	d := ro.evaluate(v.ctx, st, p, v.At, ro.t0)
@@ -49,7 +50,7 @@ func (v *evDecision) prepare(p *Project, st *state) error {
 			d.Policy.Decisions[i].Next = time.Time{}
 		}
 	}
-	v.full, v.Decision, v.By, v.evaluated = d, d, d.By, true
+	v.full, v.Decision, v.By = d, d, d.By
 	return nil
 }
 
@@ -195,12 +196,23 @@ func (v *evDecision) check(st *state) error {
 	if _, err := d.Verdict.MarshalText(); err != nil {
 		return err
 	}
-	if d.Verdict == Go && !v.evaluated {
-		// Replayed: the GO must stand on the record's facts. Written, it
-		// was just evaluated on this very state (prepare), which checks
-		// all of this and more.
-		if err := ro.goStands(st, v.At); err != nil {
+	if d.Verdict == Go && ro.rollback != nil {
+		return wrapf(ErrNoGo, "a GO after the rollback: %s", rolledBack(ro.rollback, ro.t0.Location()))
+	}
+	if d.Verdict == Go && !d.T0.Equal(ro.t0) {
+		return wrapf(ErrNoGo, "a GO for T0 %s; the rollout's T0 is %s", d.T0.Format(time.RFC3339), ro.t0.Format(time.RFC3339))
+	}
+	if d.Verdict == Go {
+		// The GO must stand on the record's facts, judged when it was
+		// recorded, after every fact before it. Written, prepare has
+		// just evaluated it with every policy; this is what a replay
+		// checks again, so that no GO is written that a replay refuses.
+		by, err := ro.goStands(st, latest(v.At, st.now), ro.t0)
+		if err != nil {
 			return err
+		}
+		if v.By != by {
+			return wrapf(ErrNoGo, "a GO given by %q; the GO that counts is %s's", v.By, by)
 		}
 	}
 	if err := checkTime("decision.t0", d.T0); err != nil {

@@ -254,7 +254,30 @@ func (v *evPhase) check(st *state) error {
 	if strings.TrimSpace(v.By) == "" {
 		return fieldErr("transition.by", v.By, "empty")
 	}
+	if v.To == v.From+1 && st.opts != nil {
+		// A record that does not state its options was written by a
+		// mepkit whose criteria differed: its transitions stand as gated.
+		return st.gateHolds(v.From, v.At)
+	}
 	return nil
+}
+
+// gateHolds returns a *GateError listing the method's criteria of the
+// gate that leaves from that do not hold at at on st: what the record
+// alone says of the gate, checked again as the transition is written
+// (after Advance checked every criterion, the user's too) and on replay,
+// so that a phase entered without its gate is refused (R1).
+func (st *state) gateHolds(from Phase, at time.Time) error {
+	var unmet []Unmet
+	for _, m := range methodCriteria(from) {
+		if err := m.check(st, nil, at); err != nil {
+			unmet = append(unmet, Unmet{Criterion: m.name, Rule: m.rule, Err: err})
+		}
+	}
+	if len(unmet) == 0 {
+		return nil
+	}
+	return &GateError{From: from, To: from + 1, Unmet: unmet}
 }
 
 func (v *evPhase) apply(st *state) {

@@ -152,6 +152,8 @@ func (v *evLesson) check(st *state) error {
 		return fieldErr("lesson.text", v.Text, "empty")
 	case strings.TrimSpace(v.Action) == "":
 		return fieldErr("lesson.action", v.Action, "empty: a lesson comes with the action that applies it (R12)")
+	case !st.people.knows(v.By):
+		return fieldErr("lesson.by", v.By, unknownPerson)
 	}
 	_, err := st.rollout(v.From)
 	return err
@@ -201,6 +203,8 @@ func (v *evApply) check(st *state) error {
 		return &notFoundError{What: "lesson", Key: strconv.Itoa(v.ID)}
 	case strings.TrimSpace(v.By) == "":
 		return fieldErr("application.by", v.By, "empty")
+	case !st.people.knows(v.By):
+		return fieldErr("application.by", v.By, unknownPerson)
 	case v.Waived && strings.TrimSpace(v.Note) == "":
 		return fieldErr("application.note", v.Note, "empty: a waived lesson needs the reason (R12)")
 	}

@@ -256,6 +256,9 @@ func (v *evMeeting) check(st *state) error {
 		if err := a.validate(field); err != nil {
 			return err
 		}
+		if err := a.known(st, field); err != nil {
+			return err
+		}
 		if a.Due.IsZero() {
 			return fieldErr(field+".due", "", "no due date")
 		}

@@ -89,6 +89,7 @@ func (v *evOptions) check(st *state) error {
 
 func (v *evOptions) apply(st *state) {
 	o := v.Options
+	o.freeze = nil // built again in these options
 	st.opts = &o
 	for _, r := range st.rollouts {
 		r.policies = nil // built again with the new options

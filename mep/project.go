@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mepkit/mepkit/policy"
 	"github.com/mepkit/mepkit/timeline"
 )
 
@@ -402,6 +403,7 @@ type recorded struct {
 	BuildShare    float64       `json:"build_share"`
 	BuildMargin   float64       `json:"build_margin"`
 	loc           *time.Location
+	freeze        policy.Set // the method's freeze in these options, built once (stands.go); nil: to build
 }
 
 func (*evProject) kind() string      { return "project" }

@@ -137,12 +137,17 @@ func (v *evRehearsal) prepare(_ *Project, st *state) error {
 	if ro == nil || v.Run.Partial || v.Run.Rollback {
 		return nil
 	}
+	v.Run.Partial = !ro.covers(v.Run.Summary)
+	return nil
+}
+
+// covers reports whether s times every step of ro's runbook.
+func (ro *rollout) covers(s timeline.Summary) bool {
 	seen := map[string]bool{}
-	for _, sp := range v.Run.Summary.Steps {
+	for _, sp := range s.Steps {
 		seen[sp.Step] = true
 	}
-	v.Run.Partial = len(seen) < len(ro.runbook)
-	return nil
+	return len(seen) >= len(ro.runbook)
 }
 
 // check holds that a rehearsal runs the rollout's runbook (R5): every
@@ -176,7 +181,31 @@ func (v *evRehearsal) check(st *state) error {
 	if len(unknown) > 0 {
 		return fieldErr("rehearsal.steps", strings.Join(unknown, ", "), "not in the runbook")
 	}
+	v.Run.Summary = ro.withImpacts(v.Run.Summary)
+	if r := &v.Run; st.opts != nil && !r.Partial && !r.Rollback && !ro.covers(r.Summary) {
+		// The writer marks it (prepare): the estimate takes a whole run
+		// for every step's time (R5).
+		return fieldErr("rehearsal.partial", "false", "a run that does not time every step of the runbook is partial")
+	}
 	return v.ran(st)
+}
+
+// withImpacts returns s, a run of ro's runbook, with each step's impact
+// the runbook's, as a cutover's steps have theirs: the expected outage is
+// the rehearsal's, and a run whose journal gave an outage step another
+// impact, or none, would make it too small (R5).
+func (ro *rollout) withImpacts(s timeline.Summary) timeline.Summary {
+	spans := spansOf(s)
+	same := true
+	for i := range spans {
+		want := ro.runbook[ro.index[spans[i].Step]].Impact
+		same = same && spans[i].Impact == want
+		spans[i].Impact = want
+	}
+	if same {
+		return s
+	}
+	return summarizeSpans(spans, s.Start.Location())
 }
 
 // ran refuses a rehearsal that ends after it is recorded, in records

@@ -22,6 +22,28 @@ func (r *Rollout) Report(now time.Time) *report.Report {
 	return rep
 }
 
+// stillHolds makes d, the report of a GO decided for a cutover not
+// started yet, say what a start would meet now when the GO no longer
+// holds on the record's facts (a No-Go voted since, an item failed): the
+// verdict they give, the reason first (R9). The record keeps the GO.
+func (ro *rollout) stillHolds(st *state, now time.Time, d *report.Decision) {
+	if ro.decided.Verdict != Go || ro.started || ro.rollback != nil {
+		return
+	}
+	s, err := ro.standing(st, latest(now, st.now), ro.t0)
+	if err == nil && s.Verdict == Go {
+		return
+	}
+	why := "the record's options do not read"
+	if err == nil {
+		d.Verdict, why = s.Verdict.String(), reasonStrings(s.Reasons)[0]
+	} else {
+		d.Verdict = report.Undecided
+	}
+	loc := ro.t0.Location()
+	d.Reasons = append([]string{"the GO decided at " + ro.decided.At.In(loc).Format("2006-01-02 15:04 MST") + " no longer holds: " + why}, d.Reasons...)
+}
+
 func (ro *rollout) report(st *state, p *Project, now time.Time) *report.Report {
 	loc := ro.t0.Location()
 	rep := &report.Report{
@@ -40,6 +62,7 @@ func (ro *rollout) report(st *state, p *Project, now time.Time) *report.Report {
 	d := ro.debrief(st, now)
 	v := d.Decision
 	rep.Decision = report.Decision{Verdict: v.Verdict.String(), Reasons: append(reasonStrings(v.Reasons), prefixed("warning: ", reasonStrings(v.Warnings))...), At: v.At}
+	ro.stillHolds(st, now, &rep.Decision)
 	for _, vote := range ro.votes {
 		rep.Votes = append(rep.Votes, report.Vote{Role: vote.Role.String(), By: vote.By, Go: vote.Verdict == Go, Reason: vote.Reason, At: vote.At, Digest: vote.Digest})
 	}

@@ -59,7 +59,7 @@ func (ro *rollout) debrief(st *state, now time.Time) Debrief {
 	out, res := ro.result(now)
 	rv := Debrief{
 		Rollout:  ro.name,
-		Decision: ro.decided,
+		Decision: ro.decided.clone(),
 		Actual:   actual,
 		Expected: est,
 		Duration: timeline.Delta{Baseline: est.Total, Actual: res.Duration},

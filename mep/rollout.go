@@ -211,8 +211,8 @@ func (p *Project) buildPolicies(st *state, file, code policy.Set, quorum map[Rol
 		switch {
 		case isReady:
 			// It stands for the project's window only if it asks as much
-			// time (R7: more, never less).
-			hasReadiness = hasReadiness || lead >= p.lead
+			// time as the record states (R7: more, never less).
+			hasReadiness = hasReadiness || lead >= opts.ReadinessLead
 			set = append(set, policy.Mandatory(q))
 		case isQuorum:
 			required[role] = max(required[role], n)

@@ -77,7 +77,8 @@ func (v *evStep) prepare(p *Project, st *state) error {
 	if v.Event == stepEnd || ro.started || v.Rollback || ro.decided.Verdict != Go || !ro.decided.T0.Equal(ro.t0) {
 		return nil // check refuses what does not follow
 	}
-	if d := ro.evaluate(context.Background(), st, p, v.At, v.At); !d.IsGo() {
+	// Judged after every fact recorded, if the clock was set back.
+	if d := ro.evaluate(context.Background(), st, p, latest(v.At, st.now), v.At); !d.IsGo() {
 		return wrapf(ErrNoGo, "the GO no longer holds for a start at %s: %s",
 			v.At.In(ro.t0.Location()).Format("2006-01-02 15:04 MST"), d)
 	}
@@ -109,7 +110,10 @@ func (v *evStep) check(st *state) error {
 		if err := ro.checkStart(v.Step, v.Rollback); err != nil {
 			return err
 		}
-		return st.inCutoverPhase(ro, v.Rollback)
+		if err := st.inCutoverPhase(ro, v.Rollback); err != nil {
+			return err
+		}
+		return ro.goHolds(st, v)
 	case stepEnd:
 		if !v.Outcome.IsValid() {
 			return fieldErr("step.outcome", v.Outcome.String(), "invalid outcome")
@@ -137,9 +141,32 @@ func (v *evStep) check(st *state) error {
 			// for (R9, R10).
 			return wrapf(ErrNoGo, "step %q cannot be skipped before the cutover started; the decision is %s", v.Step, ro.decided.Verdict)
 		}
-		return st.inCutoverPhase(ro, false)
+		if err := st.inCutoverPhase(ro, false); err != nil {
+			return err
+		}
+		return ro.goHolds(st, v)
 	default:
 		return fieldErr("step.event", v.Event, "not start, end or skip")
+	}
+	return nil
+}
+
+// goHolds reports why the GO recorded no longer holds for the cutover's
+// first step, v, started or skipped at its time, judged after every fact
+// before it (R9): what the record
+// alone says of it (goStands), on replay as when it is written, where
+// prepare has already evaluated it with every policy.
+func (ro *rollout) goHolds(st *state, v *evStep) error {
+	if ro.started || v.Rollback {
+		return nil
+	}
+	if at := ro.decided.At; v.At.Before(at) {
+		// The clock stepped back: the cutover starts after its GO (R9).
+		return fieldErr("step.at", v.At.Format(time.RFC3339), "before the GO it starts on, decided at "+at.Format(time.RFC3339)+" (did the clock step back?)")
+	}
+	if _, err := ro.goStands(st, latest(v.At, st.now), v.At); err != nil {
+		return errorf("step %q cannot start: the GO no longer holds at %s: %w", v.Step,
+			v.At.In(ro.t0.Location()).Format("2006-01-02 15:04 MST"), err)
 	}
 	return nil
 }

@@ -59,6 +59,7 @@ func TestKillLoop(t *testing.T) {
 	dir := t.TempDir()
 	p, err := mep.CreateFile(dir, "kill", nil)
 	require.NoError(t, err)
+	require.NoError(t, p.Team().Add(mep.Member{Name: "Ann", Roles: []mep.Role{mep.RoleBuild}})) // who owns the actions
 	require.NoError(t, p.Close())
 	last := 0
 	for round := range 30 {

@@ -1,6 +1,7 @@
 package mep
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -99,6 +100,25 @@ func reasonStrings(rs []Reason) []string {
 		out[i] = r.String()
 	}
 	return out
+}
+
+// clone returns a copy of d that shares no list or pointer with it: what a
+// caller is handed is theirs to change.
+func (d Decision) clone() Decision {
+	d.Reasons, d.Warnings = slices.Clone(d.Reasons), slices.Clone(d.Warnings)
+	d.Policy.Decisions = slices.Clone(d.Policy.Decisions)
+	if o := d.Policy.Override; o != nil {
+		c := *o
+		d.Policy.Override = &c
+	}
+	d.Late, d.Failed = slices.Clone(d.Late), slices.Clone(d.Failed)
+	for _, items := range [][]checklist.Item{d.Late, d.Failed} {
+		for i := range items {
+			items[i].DependsOn = slices.Clone(items[i].DependsOn)
+		}
+	}
+	d.Votes, d.Stale = slices.Clone(d.Votes), slices.Clone(d.Stale)
+	return d
 }
 
 // IsGo reports whether the verdict is Go.

@@ -2,11 +2,9 @@ package mep
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
-	"github.com/mepkit/mepkit/checklist"
 	"github.com/mepkit/mepkit/policy"
 )
 
@@ -211,26 +209,4 @@ func goBy(votes []Vote) string {
 		}
 	}
 	return ""
-}
-
-// goStands reports why a GO at now has nothing to stand on: the checks
-// of evaluate that the record alone can make again (R1, R7, R9), so that
-// a replay refuses a GO the API would not have recorded.
-func (ro *rollout) goStands(st *state, now time.Time) error {
-	current, _ := ro.countVotes(st, now)
-	for _, vt := range current {
-		if vt.Verdict == NoGo {
-			return wrapf(ErrNoGo, "a GO with a No-Go that counts (%s)", vt)
-		}
-	}
-	late := slices.ContainsFunc(ro.readiness.Late(now), func(it checklist.Item) bool { return !it.Optional })
-	switch {
-	case goBy(current) == "":
-		return wrapf(ErrNoGo, "a GO without a GO vote that counts")
-	case !ro.readiness.Ready() || late:
-		return wrapf(ErrNoGo, "a GO on a readiness checklist not ready in time")
-	case st.phaseAllows(ro) != "":
-		return wrapf(ErrNoGo, "a GO in a phase that does not allow it: %s", st.phaseAllows(ro))
-	}
-	return nil
 }

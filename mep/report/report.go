@@ -182,7 +182,7 @@ type PhaseChange struct {
 
 // Decision is the go/no-go decision. The zero value is undecided, never go.
 type Decision struct {
-	Verdict string    `json:"verdict"`           // Undecided (or ""), Go or NoGo; JSON: "" is written "undecided"
+	Verdict string    `json:"verdict"`           // Undecided (or ""), Go or NoGo; any other text reads, and is written, as "undecided"
 	Reasons []string  `json:"reasons,omitempty"` // why, each a sentence a person can act on
 	At      time.Time `json:"at,omitzero"`       // when it was taken; zero while undecided
 }
@@ -190,12 +190,13 @@ type Decision struct {
 // IsGo reports whether the verdict is Go.
 func (d Decision) IsGo() bool { return d.Verdict == Go }
 
-// verdict returns the verdict with "" read as Undecided.
+// verdict returns the verdict, Go or NoGo, else Undecided: "" and any
+// other text ("GO", "go " and the like) are no decision, never a GO.
 func (d Decision) verdict() string {
-	if d.Verdict == "" {
-		return Undecided
+	if d.Verdict == Go || d.Verdict == NoGo {
+		return d.Verdict
 	}
-	return d.Verdict
+	return Undecided
 }
 
 // Vote is one approval or refusal given for the go/no-go.

@@ -47,6 +47,11 @@ type Journal struct {
 	seq     uint64    // last sequence number assigned
 	lastAt  time.Time // time of the last entry assigned
 	entries entryLog  // durable entries (all of them, in memory)
+	// undo is what rewind restores: the state, as of the last stored
+	// entry, of each step that an entry assigned since changed (nil: the
+	// step was unknown), and undoAt the time of the last stored entry.
+	undo   steps
+	undoAt time.Time
 
 	store      Store   // nil: in memory only
 	pending    []Entry // assigned, not yet stored

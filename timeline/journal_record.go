@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
-	"time"
 )
 
 // Record appends e to the journal and returns it as stored, with Seq and
@@ -94,6 +93,7 @@ func (j *Journal) Queue(e Entry) (Entry, func() error, error) {
 		return Entry{}, nil, err
 	}
 	j.chain.advance()
+	j.markUndo(&e)
 	j.steps.apply(&e)
 	j.seq = e.Seq
 	if e.At.After(j.lastAt) {
@@ -176,6 +176,7 @@ func (j *Journal) storeBatch() {
 			j.entries.append(e)
 		}
 		j.durable = batch[len(batch)-1].Seq
+		j.undoStored(batch)
 	}
 	j.lastBatch = len(batch)
 	clear(batch)
@@ -184,24 +185,69 @@ func (j *Journal) storeBatch() {
 }
 
 // rewind forgets the entries assigned but not stored: the chain, the
-// steps and the sequence go back to the stored entries. It replays the
-// steps of every stored entry, which is fine for what it is for: the rare
-// conflict between writers. Requires j.mu held.
+// steps and the sequence go back to the stored entries, from what
+// markUndo kept, in time proportional to the entries forgotten. Requires
+// j.mu held.
 func (j *Journal) rewind() {
 	j.seq = j.durable
-	j.steps = steps{}
-	j.lastAt = time.Time{}
-	var head string
-	for _, c := range j.entries.chunks {
-		for i := range c {
-			j.steps.apply(&c[i])
-			if c[i].At.After(j.lastAt) {
-				j.lastAt = c[i].At
-			}
-			head = c[i].Hash
+	for name, st := range j.undo {
+		if st == nil {
+			delete(j.steps, name)
+			continue
 		}
+		cp := *st
+		j.steps[name] = &cp
+	}
+	clear(j.undo)
+	j.lastAt = j.undoAt
+	var head string
+	if j.entries.len() > 0 {
+		head = j.entries.last().Hash
 	}
 	j.chain.setHead(head)
+}
+
+// markUndo keeps what rewind needs to forget e, the entry being
+// assigned: for the first entry after the stored ones, the time of the
+// last stored entry; for each step, its state before the first entry
+// that changes it. Requires j.mu held.
+func (j *Journal) markUndo(e *Entry) {
+	if j.seq == j.durable {
+		clear(j.undo)
+		j.undoAt = j.lastAt
+	}
+	if e.Kind != KindStart && e.Kind != KindEnd {
+		return
+	}
+	if _, ok := j.undo[e.Step]; ok {
+		return
+	}
+	if j.undo == nil {
+		j.undo = steps{}
+	}
+	var before *stepState
+	if st := j.steps[e.Step]; st != nil {
+		cp := *st
+		before = &cp
+	}
+	j.undo[e.Step] = before
+}
+
+// undoStored moves what rewind restores past batch, just stored, when
+// entries assigned after it are still to be stored. Requires j.mu held.
+func (j *Journal) undoStored(batch []Entry) {
+	if j.seq == j.durable {
+		return // the next entry assigned starts afresh
+	}
+	for i := range batch {
+		e := &batch[i]
+		if e.At.After(j.undoAt) {
+			j.undoAt = e.At
+		}
+		if e.Kind == KindStart || e.Kind == KindEnd {
+			j.undo.apply(e) // its own copies: j.steps is not touched
+		}
+	}
 }
 
 // Refresh reads the entries that other writers appended to the store

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/mepkit/mepkit/internal/timespan"
 	"github.com/mepkit/mepkit/mep/report"
 	"github.com/mepkit/mepkit/policy"
 	"github.com/mepkit/mepkit/timeline"
@@ -224,11 +225,13 @@ func latest(a, b time.Time) time.Time {
 	return a
 }
 
-// total returns the time the periods cover; they do not overlap.
+// total returns the time the periods cover; they do not overlap. It
+// saturates at the longest duration rather than wrap to a negative one,
+// which any limit on an outage would let pass.
 func total(periods []timeline.Period) time.Duration {
 	var d time.Duration
 	for _, p := range periods {
-		d += p.End.Sub(p.Start)
+		d = timespan.Add(d, p.End.Sub(p.Start))
 	}
 	return d
 }

@@ -275,6 +275,19 @@ func (g *golive) prepare() {
 	require.Equal(t, mep.Go, d.Verdict, "%s", d)
 }
 
+// decided ticks the readiness at T0-5h, has Otto vote v at T0-3h and
+// decides at T0-30m, returning the decision.
+func (g *golive) decided(v mep.Verdict) mep.Decision {
+	g.t.Helper()
+	g.ready(g.t0.Add(-5 * time.Hour))
+	g.c.set(g.t0.Add(-3 * time.Hour))
+	g.vote("Otto", v)
+	g.c.set(g.t0.Add(-30 * time.Minute))
+	d, err := g.r.GoNoGo().Decide(bg, g.c.now())
+	require.NoError(g.t, err)
+	return d
+}
+
 // ready moves the clock to at and checks every readiness item of the
 // rollout.
 func (g *golive) ready(at time.Time) {

@@ -41,19 +41,14 @@ func TestBackdatedDecideIsJudgedWhenRecorded(t *testing.T) {
 // otherwise be closed by skipping every step (R9, R10).
 func TestSkipNeedsTheGoToHoldStill(t *testing.T) {
 	g := rolloutsOnly(t, mep.RolloutOptions{})
-	g.ready(g.t0.Add(-5 * time.Hour))
-	g.c.set(g.t0.Add(-3 * time.Hour))
-	g.vote("Otto", mep.Go)
-	g.c.set(g.t0.Add(-30 * time.Minute))
-	d, err := g.r.GoNoGo().Decide(bg, g.c.now())
-	require.NoError(t, err)
+	d := g.decided(mep.Go)
 	require.Equal(t, mep.Go, d.Verdict, "%s", d)
 	g.c.set(g.t0.Add(-20 * time.Minute))
 	g.vote("Otto", mep.NoGo)
 
 	g.c.set(g.t0)
 	before := len(g.p.Record())
-	err = g.r.Cutover().Skip(g.rb[0].ID, "Bea", "in a hurry")
+	err := g.r.Cutover().Skip(g.rb[0].ID, "Bea", "in a hurry")
 	require.ErrorIs(t, err, mep.ErrNoGo)
 	assert.Len(t, g.p.Record(), before)
 	assert.ErrorIs(t, g.r.Cutover().Start(g.rb[0].ID, "Bea"), mep.ErrNoGo)
@@ -355,15 +350,10 @@ func TestRolloutPolicyDoesNotLowerTheQuorum(t *testing.T) {
 	require.NoError(t, g.r.AddRehearsal(mep.RehearsalRun{
 		Summary: rehearse(t, g.c.now().Add(-day(1)), goliveRunbook(), 5, 20, 10, 5), Environment: "preprod", ProductionLike: true,
 	}))
-	g.ready(g.t0.Add(-5 * time.Hour))
-	g.c.set(g.t0.Add(-3 * time.Hour))
-	g.vote("Otto", mep.Go)
-	g.c.set(g.t0.Add(-30 * time.Minute))
-	d, err := g.r.GoNoGo().Decide(bg, g.c.now())
-	require.NoError(t, err)
+	d := g.decided(mep.Go)
 	assert.NotEqual(t, mep.Go, d.Verdict, "%s", d)
 	g.vote("Olga", mep.Go)
-	d, err = g.r.GoNoGo().Decide(bg, g.c.now())
+	d, err := g.r.GoNoGo().Decide(bg, g.c.now())
 	require.NoError(t, err)
 	assert.Equal(t, mep.Go, d.Verdict, "%s", d)
 }
@@ -405,17 +395,12 @@ func TestPlanIsBounded(t *testing.T) {
 // ends before its first step did (R10).
 func TestStepBeforeTheLastOneIsRefused(t *testing.T) {
 	g := rolloutsOnly(t, mep.RolloutOptions{})
-	g.ready(g.t0.Add(-5 * time.Hour))
-	g.c.set(g.t0.Add(-3 * time.Hour))
-	g.vote("Otto", mep.Go)
-	g.c.set(g.t0.Add(-30 * time.Minute))
-	_, err := g.r.GoNoGo().Decide(bg, g.c.now())
-	require.NoError(t, err)
+	g.decided(mep.Go)
 	g.c.set(g.t0)
 	g.runCutover(10)
 	g.c.add(-30 * time.Minute) // the clock steps back
 	before := len(g.p.Record())
-	err = g.r.Cutover().Start("migrate-db", "Bea")
+	err := g.r.Cutover().Start("migrate-db", "Bea")
 	assert.Equal(t, "step.at", fieldErr(t, err).Field)
 	assert.Len(t, g.p.Record(), before)
 	g.c.add(time.Hour)

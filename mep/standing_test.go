@@ -19,12 +19,7 @@ import (
 // the decision the project holds, nor what its report says (R9).
 func TestDecisionReturnedIsACopy(t *testing.T) {
 	g := rolloutsOnly(t, mep.RolloutOptions{})
-	g.ready(g.t0.Add(-5 * time.Hour))
-	g.c.set(g.t0.Add(-3 * time.Hour))
-	g.vote("Otto", mep.NoGo)
-	g.c.set(g.t0.Add(-30 * time.Minute))
-	d, err := g.r.GoNoGo().Decide(bg, g.c.now())
-	require.NoError(t, err)
+	d := g.decided(mep.NoGo)
 	require.Equal(t, mep.NoGo, d.Verdict)
 	want := g.r.GoNoGo().Decided()
 	require.NotEmpty(t, want.Reasons)

@@ -121,7 +121,7 @@ func (v *evDecision) readReasons(d *dec) {
 // record's location.
 func (v *evDecision) read(d *dec) {
 	dd := &v.Decision
-	d.json("policies", &dd.Policy.Decisions)
+	d.vouched("policies", &dd.Policy.Decisions)
 	for i := range dd.Policy.Decisions {
 		if next := &dd.Policy.Decisions[i].Next; !next.IsZero() {
 			*next = next.In(d.loc)

@@ -93,6 +93,12 @@ func isEvent(k string) (string, bool) {
 // mep's kinds that does not read. Lists, if not nil, keeps the checklists
 // parsed by their text, for the entries to come.
 func decode(e *timeline.Entry, loc *time.Location, lists map[string]checklist.List) (event, error) {
+	return decodeAs(&dec{e: e, loc: loc, lists: lists})
+}
+
+// decodeAs is decode of d's entry, read as d says.
+func decodeAs(d *dec) (event, error) {
+	e := d.e
 	k, ok := isEvent(e.Kind)
 	if !ok {
 		return nil, nil
@@ -102,8 +108,7 @@ func decode(e *timeline.Entry, loc *time.Location, lists map[string]checklist.Li
 		return nil, &RecordError{Seq: e.Seq, Kind: e.Kind, Err: wrapf(ErrCorrupt, "unknown event kind (a record written by a later mepkit?)")}
 	}
 	ev := mk()
-	d := dec{e: e, loc: loc, lists: lists}
-	ev.fields(codec{d: &d})
+	ev.fields(codec{d: d})
 	if d.err != nil {
 		return nil, d.err
 	}

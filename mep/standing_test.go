@@ -1,6 +1,7 @@
 package mep_test
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -104,4 +105,36 @@ func TestRehearsalImpactsAreTheRunbooks(t *testing.T) {
 	g.c.set(g.t0.Add(-30 * time.Minute))
 	d := g.r.GoNoGo().Evaluate(bg, g.c.now())
 	assert.Equal(t, mep.NoGo, d.Verdict, "%s", d)
+}
+
+// A policy's answer that the record cannot hold (a next start past the
+// year 9999) is not recorded as such: the decision is, and the record
+// opens again with the decision as Decide returned it. The policies'
+// answers are not parsed again before they are appended; what keeps the
+// record openable is that nothing unreadable reaches their encoder.
+func TestDecisionWithAnAnswerPastTheYear9999Reopens(t *testing.T) {
+	far := policy.Func("far", func(context.Context, policy.Change) policy.Decision {
+		return policy.Decision{Verdict: policy.Deny, Reason: "later", Next: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}
+	})
+	path := filepath.Join(t.TempDir(), "p.jsonl")
+	g := rolloutsOnlyFile(t, path, false)
+	g.newRollout(mep.RolloutOptions{Policies: policy.Set{far}})
+	d := g.decided(mep.Go)
+	require.Equal(t, mep.NoGo, d.Verdict, "%s", d)
+	require.NoError(t, g.p.Close())
+
+	p, err := mep.OpenFile(path, nil)
+	require.NoError(t, err)
+	defer p.Close()
+	r, ok := p.Rollout("go-live")
+	require.True(t, ok)
+	got := r.GoNoGo().Decided()
+	require.Len(t, got.Policy.Decisions, len(d.Policy.Decisions))
+	for i, pd := range got.Policy.Decisions {
+		want := d.Policy.Decisions[i]
+		assert.Equal(t, want.Policy, pd.Policy)
+		assert.Equal(t, want.Verdict, pd.Verdict)
+		assert.Equal(t, want.Reason, pd.Reason)
+		assert.True(t, want.Next.Equal(pd.Next), "%s: next %v, want %v", pd.Policy, pd.Next, want.Next)
+	}
 }

@@ -111,7 +111,7 @@ func (p *Project) queue(ev event) (func() error, uint64, error) {
 // of ev back (a time past the year 9999, a value that did not encode):
 // what would make the record unopenable is never appended.
 func readsBack(ev event, e *timeline.Entry, loc *time.Location) error {
-	_, err := decode(e, loc, nil)
+	_, err := decodeAs(&dec{e: e, loc: loc, readBack: true})
 	var fe *FieldError
 	if err == nil || !errors.As(err, &fe) {
 		return err

@@ -115,7 +115,8 @@ func FuzzDecisionJSON(f *testing.F) {
 
 // FuzzDecisionMarshal checks that the hand encoding of a decision of any
 // fields, through MarshalJSON, json.Marshal and AppendDecisions, writes
-// exactly what the reflective encoding wrote, or fails with its error.
+// exactly what the reflective encoding wrote, or fails with its error, and
+// that what it writes reads back.
 func FuzzDecisionMarshal(f *testing.F) {
 	f.Add("friday-freeze", "Fri <b>&</b> \"x\"\n", 3, uint8(2), uint8(11), true, int64(1795820400), int32(1), int32(3600))
 	f.Add("", "", 0, uint8(0), uint8(0), false, int64(0), int32(0), int32(0))
@@ -128,6 +129,16 @@ func FuzzDecisionMarshal(f *testing.F) {
 			d.Next = time.Unix(sec, int64(nsec)).In(time.FixedZone("z", int(off)))
 		}
 		asReflection(t, []policy.Decision{d})
+		// What AppendDecisions writes, UnmarshalJSON reads back: mep
+		// relies on it not to parse a decision's answers again before it
+		// appends them.
+		if b, err := policy.AppendDecisions(nil, []policy.Decision{d}); err == nil {
+			var back []policy.Decision
+			if err := json.Unmarshal(b, &back); err != nil {
+				t.Fatalf("%s, written by AppendDecisions, does not read back: %v", b, err)
+			}
+			again(t, back)
+		}
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -113,4 +114,55 @@ func TestPostgresRecordBelowItsCheckpoint(t *testing.T) {
 	b := waitBroken(t, rm)
 	assert.Equal(t, uint64(4), b.Seq)
 	assert.Contains(t, b.Reason, "checkpoint signed seq 4")
+}
+
+// forked returns the entries of a journal that holds the first n of es as
+// they are, then notes of its own up to seq upto.
+func forked(t *testing.T, es []timeline.Entry, n int, upto int) []timeline.Entry {
+	t.Helper()
+	j := timeline.New(nil)
+	for _, e := range es[:n] {
+		e.Seq, e.Hash = 0, ""
+		_, err := j.Record(e)
+		require.NoError(t, err)
+	}
+	for j.Len() < upto {
+		_, err := j.Note("intruder", "nothing to see")
+		require.NoError(t, err)
+	}
+	return j.Entries()
+}
+
+// A superuser forks the record under the page (deletes its tail, then
+// appends other entries): Follow stops with a *timeline.TamperError at
+// the next read, which the append's notification brings at once, before
+// the head is checked again. The page turns red with that seq: it never
+// shows the tamper as a mere error of the source while it still says
+// live.
+func TestPostgresRecordForkedUnderTheFollower(t *testing.T) {
+	db, st, su, table := pgRecord(t, 5)
+	entries, err := st.LoadContext(t.Context())
+	require.NoError(t, err)
+	rm := newRoom(nil, time.Now)
+	followingPG(t, db, st, rm)
+	require.Eventually(t, func() bool { return rm.held() == 5 }, 10*time.Second, 10*time.Millisecond)
+
+	_, err = su.Exec(t.Context(), "DELETE FROM "+table+" WHERE record = 'golive' AND seq > 2")
+	require.NoError(t, err)
+	require.NoError(t, st.Append(forked(t, entries, 2, 6)[2:]))
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		rm.mu.Lock()
+		b, srcErr := rm.broken, rm.err
+		rm.mu.Unlock()
+		if b != nil {
+			assert.Equal(t, uint64(5), b.Seq, "the last seq the page showed: %s", b.Reason)
+			assert.Contains(t, b.Reason, "seq 5")
+			break
+		}
+		_, tamper := errors.AsType[*timeline.TamperError](srcErr)
+		require.False(t, tamper, "the page shows a tampered record as an error of a live source: %v", srcErr)
+		require.True(t, time.Now().Before(deadline), "the page says the record broke")
+		time.Sleep(time.Millisecond)
+	}
 }

@@ -150,6 +150,18 @@ func (r *room) breakAt(seq uint64, reason string) {
 	r.changedLocked()
 }
 
+// tampered marks the room broken by err, an error of the source that
+// wraps timeline.ErrTampered: at the seq a TamperError names, else at the
+// entry after those held.
+func (r *room) tampered(err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.broken != nil {
+		return
+	}
+	r.breakLocked(err, r.count+1)
+}
+
 // shrunk reports that the source now holds only n entries: fewer than the
 // room has shown is a record cut from its end.
 func (r *room) shrunk(n uint64) {

@@ -151,7 +151,9 @@ const headPoll = 2 * time.Second
 
 // followPostgres follows the record of st until ctx ends, showing errors
 // while it reconnects. The room verifies the chain as entries arrive: an
-// entry that does not continue it breaks the page. Every headPoll it
+// entry that does not continue it breaks the page, and so does Follow's
+// refusal of a record cut below, rewritten or forked under the entries it
+// delivered (a *timeline.TamperError naming the seq). Every headPoll it
 // checks that the record still holds the head the page shows, and every
 // audit (0: never) it reads and verifies the record whole.
 func followPostgres(ctx context.Context, db *pgstore.DB, st *pgstore.Store, r *room, audit time.Duration) {
@@ -168,6 +170,12 @@ func followPostgres(ctx context.Context, db *pgstore.DB, st *pgstore.Store, r *r
 		})
 		if ctx.Err() != nil {
 			return
+		}
+		if errors.Is(err, timeline.ErrTampered) {
+			// Cut below what it delivered, rewritten or forked: the
+			// page is red, not an error of a source still live.
+			r.tampered(err)
+			continue
 		}
 		r.fail(err)
 		select {

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mepkit/mepkit/internal/pgtest"
+	"github.com/mepkit/mepkit/timeline"
+	"github.com/mepkit/mepkit/timeline/pgstore"
+)
+
+// serving runs the war room with args until the test ends and returns the
+// page's URL and its server once the page answers.
+func serving(t *testing.T, args ...string) (string, *server) {
+	t.Helper()
+	addr := freeAddr(t)
+	url := "http://" + addr + "/"
+	servers := make(chan *server, 1)
+	testHookServer = func(s *server) { servers <- s }
+	t.Cleanup(func() { testHookServer = nil })
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	var stderr bytes.Buffer
+	go func() {
+		done <- run(ctx, append([]string{"-addr", addr}, args...), &bytes.Buffer{}, &stderr, func(string) string { return "" })
+	}()
+	t.Cleanup(func() {
+		cancel()
+		assert.Equal(t, 0, <-done, "warroom: %s", stderr.String())
+	})
+	var srv *server
+	select {
+	case srv = <-servers:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("the server did not start: %s", stderr.String())
+	}
+	require.Eventually(t, func() bool {
+		res, err := http.Get(url)
+		if err == nil {
+			res.Body.Close()
+		}
+		return err == nil && res.StatusCode == http.StatusOK
+	}, 30*time.Second, 20*time.Millisecond, "the page answers: %s", stderr.String())
+	return url, srv
+}
+
+// watchBreak waits for the page in b to stop saying live, checking all
+// along that it never says live next to a tamper shown on the page, and
+// returns what its badge says then.
+func watchBreak(t *testing.T, b *chromeTab) string {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		// One evaluation: the badge and the live part as the page shows
+		// them at one moment.
+		conn, live, _ := strings.Cut(b.eval(t, `document.getElementById("conn").innerText+"\n"+document.getElementById("live").innerText`), "\n")
+		if strings.HasPrefix(conn, "not live") {
+			return conn
+		}
+		require.False(t, conn == "live" && strings.Contains(live, "tampered"),
+			"the page says live next to a tampered record:\n%s", live)
+		require.True(t, time.Now().Before(deadline), "the page stops saying live; it says %q", conn)
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestBrowserShowsABrokenPostgresRecord opens the page of a PostgreSQL
+// record of 5 entries in headless Chromium, then a superuser changes the
+// record under it: the page turns red with the seq at fault, no longer
+// says live, and says so again on reload. With MEPKIT_SCREENSHOTS set to
+// a directory, it saves the broken page at 390 and 1280 pixels wide there.
+func TestBrowserShowsABrokenPostgresRecord(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser; skipped with -short")
+	}
+	chrome := chromium(t)
+	for _, c := range []struct {
+		name   string
+		tamper func(t *testing.T, su *pgx.Conn, table string, st *pgstore.Store, es []timeline.Entry)
+		seq    uint64
+		reason string
+	}{
+		{"pg-cut", func(t *testing.T, su *pgx.Conn, table string, _ *pgstore.Store, _ []timeline.Entry) {
+			superuser(t, su, table, "DELETE FROM "+table+" WHERE record = 'golive' AND seq > 3")
+		}, 4, "it held 5 entries, it now holds 3"},
+		{"pg-rewritten", func(t *testing.T, su *pgx.Conn, table string, _ *pgstore.Store, es []timeline.Entry) {
+			forged := forked(t, es, 4, 5)[4]
+			var line bytes.Buffer
+			require.NoError(t, timeline.WriteJSONL(&line, []timeline.Entry{forged}))
+			superuser(t, su, table, "UPDATE "+table+" SET hash = $1, line = $2 WHERE record = 'golive' AND seq = 5",
+				forged.Hash, strings.TrimSuffix(line.String(), "\n"))
+		}, 5, "rewritten, or the record forked"},
+		{"pg-forked", func(t *testing.T, su *pgx.Conn, table string, st *pgstore.Store, es []timeline.Entry) {
+			superuser(t, su, table, "DELETE FROM "+table+" WHERE record = 'golive' AND seq > 2")
+			require.NoError(t, st.Append(forked(t, es, 2, 6)[2:]))
+		}, 5, "rewritten, or the record forked"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			db, st, su, table := pgRecord(t, 5)
+			_, err := su.Exec(t.Context(), "SET session_replication_role = origin")
+			require.NoError(t, err)
+			es, err := st.LoadContext(t.Context())
+			require.NoError(t, err)
+			url, srv := serving(t, "-postgres", pgtest.DSN(t, "the war room on a PostgreSQL record"), "-schema", db.Schema(), "-record", "golive")
+			b := startBrowser(t, chrome)
+			b.navigate(t, url)
+			require.Eventually(t, func() bool { return srv.streams.Load() >= 1 }, 30*time.Second, 10*time.Millisecond,
+				"the browser opened the events stream")
+			require.Eventually(t, func() bool {
+				return b.text(t, "conn") == "live" && strings.Contains(b.text(t, "live"), "5 in the record")
+			},
+				10*time.Second, 20*time.Millisecond, "the page says it is live with the 5 entries")
+
+			c.tamper(t, su, table, st, es)
+			want := "not live: broken at seq " + strconv.FormatUint(c.seq, 10)
+			assert.Equal(t, want, watchBreak(t, b))
+			live := b.text(t, "live")
+			assert.Contains(t, live, "Record broken at seq "+strconv.FormatUint(c.seq, 10)+": not live")
+			assert.Contains(t, live, c.reason)
+			assert.Equal(t, "broken", b.eval(t, "document.body.className"))
+			assert.Equal(t, "rgb(218, 54, 51)", b.eval(t, "getComputedStyle(document.querySelector('header')).backgroundColor"), "a red header")
+			time.Sleep(2500 * time.Millisecond) // the next head check and Follow's retry, if any
+			assert.Equal(t, want, b.text(t, "conn"), "the page stays red")
+			shots(t, b, c.name)
+
+			b.navigate(t, url) // a reload says it too, before any script runs
+			require.Eventually(t, func() bool { return srv.streams.Load() >= 2 }, 30*time.Second, 10*time.Millisecond,
+				"the reloaded page opened the events stream")
+			assert.Equal(t, want, b.text(t, "conn"))
+			assert.Contains(t, b.text(t, "live"), "Record broken at seq "+strconv.FormatUint(c.seq, 10))
+		})
+	}
+}
+
+// superuser runs sql on the record's table with its triggers off, as a
+// superuser can: ALTER TABLE ... DISABLE TRIGGER USER, sql, then ENABLE.
+func superuser(t *testing.T, su *pgx.Conn, table, sql string, args ...any) {
+	t.Helper()
+	_, err := su.Exec(t.Context(), "ALTER TABLE "+table+" DISABLE TRIGGER USER")
+	require.NoError(t, err)
+	_, err = su.Exec(t.Context(), sql, args...)
+	require.NoError(t, err)
+	_, err = su.Exec(t.Context(), "ALTER TABLE "+table+" ENABLE TRIGGER USER")
+	require.NoError(t, err)
+}

@@ -205,3 +205,20 @@ func TestAuditWhileEntriesArrive(t *testing.T) {
 	b := waitBroken(t, rm)
 	assert.Equal(t, uint64(5), b.Seq)
 }
+
+// A record chained with a key the page was not given fails its
+// verification at its first entry: the page names seq 1, not seq 0.
+func TestKeyedRecordFollowedWithoutItsKey(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cutover.jsonl")
+	j, err := timeline.Open(path, &timeline.Options{NoSync: true, Key: []byte("secret")})
+	require.NoError(t, err)
+	for range 3 {
+		_, err := j.Note("olga", "all green")
+		require.NoError(t, err)
+	}
+	require.NoError(t, j.Close())
+
+	b := waitBroken(t, following(t, path, 0))
+	assert.Equal(t, uint64(1), b.Seq)
+	assert.Contains(t, b.Reason, "wrong key")
+}

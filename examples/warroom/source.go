@@ -111,7 +111,8 @@ func (f *fileFollower) tail() error {
 	return nil
 }
 
-// whole reads and verifies the whole file against what the page showed.
+// whole reads and verifies the whole file against what the page showed. A
+// complete line that does not decode breaks the room at its seq.
 func (f *fileFollower) whole() {
 	f.audited = time.Now()
 	data, err := os.ReadFile(f.path)
@@ -122,12 +123,14 @@ func (f *fileFollower) whole() {
 	complete := data[:bytes.LastIndexByte(data, '\n')+1]
 	entries, err := timeline.Read(bytes.NewReader(complete))
 	if err != nil {
+		// A complete line that is not an entry: the record fails its
+		// verification there (a line being written has no newline yet).
+		// The entries before it are shown, once they verify.
 		seq := uint64(len(entries) + 1)
-		if held := f.r.held(); seq <= held {
-			f.r.breakAt(seq, err.Error())
-		} else {
-			f.r.fail(err)
+		if seen, head, _ := f.r.headOf(); seq > seen {
+			f.r.add(f.r.audit(entries, seen, head))
 		}
+		f.r.breakAt(seq, err.Error())
 		return
 	}
 	f.off = int64(len(complete))

@@ -166,3 +166,22 @@ func TestPostgresRecordForkedUnderTheFollower(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// Follow's read finds the cut first (a notification brings it at once):
+// the page names the cut as the head check does, with the entries the
+// record still holds and the first one missing.
+func TestPostgresRecordCutSeenByFollow(t *testing.T) {
+	db, st, su, table := pgRecord(t, 5)
+	rm := newRoom(nil, time.Now)
+	followingPG(t, db, st, rm)
+	require.Eventually(t, func() bool { return rm.held() == 5 }, 10*time.Second, 10*time.Millisecond)
+
+	_, err := su.Exec(t.Context(), "DELETE FROM "+table+" WHERE record = 'golive' AND seq > 3")
+	require.NoError(t, err)
+	_, err = su.Exec(t.Context(), "SELECT pg_notify('mepkit_timeline', $1)",
+		`{"schema":"`+db.Schema()+`","record":"golive","seq":6}`)
+	require.NoError(t, err)
+	b := waitBroken(t, rm)
+	assert.Equal(t, uint64(4), b.Seq)
+	assert.Contains(t, b.Reason, "held 5 entries, it now holds 3")
+}

@@ -176,7 +176,14 @@ func followPostgres(ctx context.Context, db *pgstore.DB, st *pgstore.Store, r *r
 		}
 		if errors.Is(err, timeline.ErrTampered) {
 			// Cut below what it delivered, rewritten or forked: the
-			// page is red, not an error of a source still live.
+			// page is red, not an error of a source still live. A cut
+			// is named as the head check names it: how many entries
+			// the record still holds, and the first one missing.
+			if seq, _, _ := r.headOf(); seq > 0 {
+				if _, last, err := st.HashAt(ctx, seq); err == nil && last < seq {
+					r.shrunk(last)
+				}
+			}
 			r.tampered(err)
 			continue
 		}

@@ -185,3 +185,23 @@ func TestPostgresRecordCutSeenByFollow(t *testing.T) {
 	assert.Equal(t, uint64(4), b.Seq)
 	assert.Contains(t, b.Reason, "held 5 entries, it now holds 3")
 }
+
+// A superuser appends a row whose line is not an entry: the record fails
+// its verification at that seq, and the page turns red there. It was
+// shown as an error of a source still live, Follow retried it every 2
+// seconds, and the page showed no entry after it.
+func TestPostgresRowThatIsNotAnEntry(t *testing.T) {
+	db, st, su, table := pgRecord(t, 5)
+	rm := newRoom(nil, time.Now)
+	followingPG(t, db, st, rm)
+	require.Eventually(t, func() bool { return rm.held() == 5 }, 10*time.Second, 10*time.Millisecond)
+
+	_, err := su.Exec(t.Context(), "INSERT INTO "+table+" (record, seq, at, kind, hash, line) VALUES ('golive', 6, now(), 'note', 'x', 'not an entry')")
+	require.NoError(t, err)
+	_, err = su.Exec(t.Context(), "SELECT pg_notify('mepkit_timeline', $1)",
+		`{"schema":"`+db.Schema()+`","record":"golive","seq":6}`)
+	require.NoError(t, err)
+	b := waitBroken(t, rm)
+	assert.Equal(t, uint64(6), b.Seq)
+	assert.Contains(t, b.Reason, "seq 6")
+}

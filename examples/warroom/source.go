@@ -156,7 +156,8 @@ const headPoll = 2 * time.Second
 // while it reconnects. The room verifies the chain as entries arrive: an
 // entry that does not continue it breaks the page, and so does Follow's
 // refusal of a record cut below, rewritten or forked under the entries it
-// delivered (a *timeline.TamperError naming the seq). Every headPoll it
+// delivered (a *timeline.TamperError naming the seq), and a row that is
+// not an entry (a *pgstore.RowError). Every headPoll it
 // checks that the record still holds the head the page shows, and every
 // audit (0: never) it reads and verifies the record whole.
 func followPostgres(ctx context.Context, db *pgstore.DB, st *pgstore.Store, r *room, audit time.Duration) {
@@ -185,6 +186,11 @@ func followPostgres(ctx context.Context, db *pgstore.DB, st *pgstore.Store, r *r
 				}
 			}
 			r.tampered(err)
+			continue
+		}
+		if re, ok := errors.AsType[*pgstore.RowError](err); ok {
+			// A row that is not an entry: the record fails there.
+			r.breakAt(re.Seq, err.Error())
 			continue
 		}
 		r.fail(err)

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,8 +24,16 @@ import (
 // page's URL and its server once the page answers.
 func serving(t *testing.T, args ...string) (string, *server) {
 	t.Helper()
-	addr := freeAddr(t)
-	url := "http://" + addr + "/"
+	url, srv, _ := servingAt(t, freeAddr(t), args...)
+	return url, srv
+}
+
+// servingAt runs the war room on addr with args, until stop or the end of
+// the test, and returns the page's URL and its server once the page
+// answers.
+func servingAt(t *testing.T, addr string, args ...string) (url string, srv *server, stop func()) {
+	t.Helper()
+	url = "http://" + addr + "/"
 	servers := make(chan *server, 1)
 	testHookServer = func(s *server) { servers <- s }
 	t.Cleanup(func() { testHookServer = nil })
@@ -33,11 +43,14 @@ func serving(t *testing.T, args ...string) (string, *server) {
 	go func() {
 		done <- run(ctx, append([]string{"-addr", addr}, args...), &bytes.Buffer{}, &stderr, func(string) string { return "" })
 	}()
-	t.Cleanup(func() {
-		cancel()
-		assert.Equal(t, 0, <-done, "warroom: %s", stderr.String())
-	})
-	var srv *server
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			assert.Equal(t, 0, <-done, "warroom: %s", stderr.String())
+		})
+	}
+	t.Cleanup(stop)
 	select {
 	case srv = <-servers:
 	case <-time.After(30 * time.Second):
@@ -50,7 +63,7 @@ func serving(t *testing.T, args ...string) (string, *server) {
 		}
 		return err == nil && res.StatusCode == http.StatusOK
 	}, 30*time.Second, 20*time.Millisecond, "the page answers: %s", stderr.String())
-	return url, srv
+	return url, srv, stop
 }
 
 // watchBreak waits for the page in b to stop saying live, checking all
@@ -153,4 +166,91 @@ func superuser(t *testing.T, su *pgx.Conn, table, sql string, args ...any) {
 	require.NoError(t, err)
 	_, err = su.Exec(t.Context(), "ALTER TABLE "+table+" ENABLE TRIGGER USER")
 	require.NoError(t, err)
+}
+
+// TestBrowserTabAcrossAServerRestart keeps a tab open while the war room
+// restarts on a record cut meanwhile. A new server knows nothing of what
+// the tab showed, and sees the cut record as whole: the tab itself says
+// it is not live. A tab that showed the record broken stays red; a tab
+// that showed 21 entries, offered 1 now, turns red at seq 2. Both went
+// back to a green "live" on the cut record.
+func TestBrowserTabAcrossAServerRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser; skipped with -short")
+	}
+	chrome := chromium(t)
+	for _, c := range []struct {
+		name      string
+		cutBefore bool // the record is cut while the first server runs
+	}{{"restart-broken", true}, {"restart-cut", false}} {
+		t.Run(c.name, func(t *testing.T) {
+			path, _ := fileRecord(t, 21)
+			addr := freeAddr(t)
+			url, srv, stop := servingAt(t, addr, "-f", path)
+			b := startBrowser(t, chrome)
+			b.navigate(t, url)
+			require.Eventually(t, func() bool { return srv.streams.Load() >= 1 }, 30*time.Second, 10*time.Millisecond,
+				"the browser opened the events stream")
+			require.Eventually(t, func() bool {
+				return b.text(t, "conn") == "live" && strings.Contains(b.text(t, "live"), "21 in the record")
+			},
+				10*time.Second, 20*time.Millisecond, "the page says it is live with the 21 entries")
+
+			data, err := os.ReadFile(path)
+			require.NoError(t, err)
+			first := bytes.IndexByte(data, '\n') + 1
+			cut := func() { require.NoError(t, os.WriteFile(path, data[:first], 0o644)) }
+			if c.cutBefore {
+				cut()
+				assert.Equal(t, "not live: broken at seq 2", watchBreak(t, b))
+			}
+			stop()
+			if !c.cutBefore {
+				cut()
+			}
+			_, srv2, _ := servingAt(t, addr, "-f", path)
+			require.Eventually(t, func() bool { return srv2.streams.Load() >= 1 }, 30*time.Second, 10*time.Millisecond,
+				"the tab reconnected to the new server")
+			time.Sleep(1500 * time.Millisecond) // its first frames
+			assert.Equal(t, "not live: broken at seq 2", watchBreak(t, b))
+			assert.Equal(t, "broken", b.eval(t, "document.body.className"))
+			live := b.text(t, "live")
+			assert.Contains(t, live, "Record broken at seq 2: not live")
+			if !c.cutBefore {
+				assert.Contains(t, live, "this page showed 21 entries, the server now shows 1")
+				assert.Contains(t, live, "Latest entries (21 verified before the break)")
+			}
+			shots(t, b, c.name)
+		})
+	}
+}
+
+// A tab open on 21 entries while the war room restarts on a record it
+// cannot read yet (its file moved away a moment) waits for it, then says
+// live again: a server that read nothing yet is not a record cut to 0.
+func TestBrowserTabWaitsForARestartedServer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser; skipped with -short")
+	}
+	chrome := chromium(t)
+	path, _ := fileRecord(t, 21)
+	addr := freeAddr(t)
+	url, srv, stop := servingAt(t, addr, "-f", path)
+	b := startBrowser(t, chrome)
+	b.navigate(t, url)
+	require.Eventually(t, func() bool { return srv.streams.Load() >= 1 }, 30*time.Second, 10*time.Millisecond,
+		"the browser opened the events stream")
+	require.Eventually(t, func() bool { return b.text(t, "conn") == "live" }, 10*time.Second, 20*time.Millisecond,
+		"the page says it is live")
+
+	stop()
+	require.NoError(t, os.Rename(path, path+".away"))
+	_, srv2, _ := servingAt(t, addr, "-f", path)
+	require.Eventually(t, func() bool { return srv2.streams.Load() >= 1 }, 30*time.Second, 10*time.Millisecond,
+		"the tab reconnected to the new server")
+	time.Sleep(1500 * time.Millisecond) // its first frames, of no entry
+	assert.Equal(t, "reconnecting", b.text(t, "conn"), "not live, not broken")
+	require.NoError(t, os.Rename(path+".away", path))
+	require.Eventually(t, func() bool { return b.text(t, "conn") == "live" && strings.Contains(b.text(t, "live"), "21 in the record") },
+		10*time.Second, 20*time.Millisecond, "the page says live again with the 21 entries")
 }

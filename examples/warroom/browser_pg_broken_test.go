@@ -251,6 +251,8 @@ func TestBrowserTabWaitsForARestartedServer(t *testing.T) {
 	time.Sleep(1500 * time.Millisecond) // its first frames, of no entry
 	assert.Equal(t, "reconnecting", b.text(t, "conn"), "not live, not broken")
 	require.NoError(t, os.Rename(path+".away", path))
-	require.Eventually(t, func() bool { return b.text(t, "conn") == "live" && strings.Contains(b.text(t, "live"), "21 in the record") },
+	require.Eventually(t, func() bool {
+		return b.text(t, "conn") == "live" && strings.Contains(b.text(t, "live"), "21 in the record")
+	},
 		10*time.Second, 20*time.Millisecond, "the page says live again with the 21 entries")
 }

@@ -48,9 +48,16 @@ func pgRecord(t *testing.T, n int) (*pgstore.DB, *pgstore.Store, *pgx.Conn, stri
 
 func followingPG(t *testing.T, db *pgstore.DB, st *pgstore.Store, rm *room) {
 	t.Helper()
+	auditingPG(t, db, st, rm, 0)
+}
+
+// auditingPG follows st into rm until the test ends, reading the record
+// whole every audit (0: never).
+func auditingPG(t *testing.T, db *pgstore.DB, st *pgstore.Store, rm *room, audit time.Duration) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { defer close(done); followPostgres(ctx, db, st, rm, 0) }()
+	go func() { defer close(done); followPostgres(ctx, db, st, rm, audit) }()
 	t.Cleanup(func() { cancel(); <-done })
 }
 
@@ -204,4 +211,29 @@ func TestPostgresRowThatIsNotAnEntry(t *testing.T) {
 	b := waitBroken(t, rm)
 	assert.Equal(t, uint64(6), b.Seq)
 	assert.Contains(t, b.Reason, "seq 6")
+}
+
+// A superuser edits a row the page showed, before the head: the head
+// check cannot see it, the audit's read of the whole record refuses the
+// row, and the page turns red at its seq. The audit dropped the error of
+// its read, and the page stayed live.
+func TestPostgresAuditRefusesARowEditedByHand(t *testing.T) {
+	for _, c := range []struct {
+		name, set string
+	}{
+		{"not an entry", "line = 'not an entry'"},
+		{"hash column", "hash = repeat('0', 64)"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			db, st, su, table := pgRecord(t, 5)
+			rm := newRoom(nil, time.Now)
+			auditingPG(t, db, st, rm, time.Nanosecond)
+			require.Eventually(t, func() bool { return rm.held() == 5 }, 10*time.Second, 10*time.Millisecond)
+
+			_, err := su.Exec(t.Context(), "UPDATE "+table+" SET "+c.set+" WHERE record = 'golive' AND seq = 2")
+			require.NoError(t, err)
+			b := waitBroken(t, rm)
+			assert.Equal(t, uint64(2), b.Seq, b.Reason)
+		})
+	}
 }

@@ -185,12 +185,8 @@ func followPostgres(ctx context.Context, db *pgstore.DB, st *pgstore.Store, r *r
 					r.shrunk(last)
 				}
 			}
-			r.tampered(err)
-			continue
 		}
-		if re, ok := errors.AsType[*pgstore.RowError](err); ok {
-			// A row that is not an entry: the record fails there.
-			r.breakAt(re.Seq, err.Error())
+		if refused(r, err) {
 			continue
 		}
 		r.fail(err)
@@ -221,9 +217,12 @@ func watchHead(ctx context.Context, st *pgstore.Store, r *room, audit time.Durat
 			audited = time.Now()
 			// Follow may add entries while the record loads: the read
 			// is checked against the head shown when it began.
-			if entries, err := st.LoadContext(ctx); err == nil {
+			entries, err := st.LoadContext(ctx)
+			if err == nil {
 				r.audit(entries, seq, head) // what is new, Follow delivers
 				released(len(entries))
+			} else if refused(r, err) {
+				return
 			}
 			continue
 		}
@@ -246,6 +245,23 @@ func watchHead(ctx context.Context, st *pgstore.Store, r *room, audit time.Durat
 			r.breakAt(seq, fmt.Sprintf("seq %d no longer has the hash this page showed (%.16s…, now %.16s…): an entry at or before it was rewritten, or the record forked", seq, head, hash))
 		}
 	}
+}
+
+// refused breaks r if err, of a read of the PostgreSQL record, says the
+// record fails its verification: a row that is not an entry (a
+// *pgstore.RowError), or one that does not hold what it should (wrapping
+// timeline.ErrTampered). It reports whether it did; other errors, such
+// as a lost connection, are the source's, for r.fail.
+func refused(r *room, err error) bool {
+	if re, ok := errors.AsType[*pgstore.RowError](err); ok {
+		r.breakAt(re.Seq, err.Error())
+		return true
+	}
+	if errors.Is(err, timeline.ErrTampered) {
+		r.tampered(err)
+		return true
+	}
+	return false
 }
 
 // readCheckpoint reads a signed checkpoint and the PEM public key of its

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -47,9 +48,16 @@ func pgRecord(t *testing.T, n int) (*pgstore.DB, *pgstore.Store, *pgx.Conn, stri
 
 func followingPG(t *testing.T, db *pgstore.DB, st *pgstore.Store, rm *room) {
 	t.Helper()
+	auditingPG(t, db, st, rm, 0)
+}
+
+// auditingPG follows st into rm until the test ends, reading the record
+// whole every audit (0: never).
+func auditingPG(t *testing.T, db *pgstore.DB, st *pgstore.Store, rm *room, audit time.Duration) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { defer close(done); followPostgres(ctx, db, st, rm, 0) }()
+	go func() { defer close(done); followPostgres(ctx, db, st, rm, audit) }()
 	t.Cleanup(func() { cancel(); <-done })
 }
 
@@ -113,4 +121,119 @@ func TestPostgresRecordBelowItsCheckpoint(t *testing.T) {
 	b := waitBroken(t, rm)
 	assert.Equal(t, uint64(4), b.Seq)
 	assert.Contains(t, b.Reason, "checkpoint signed seq 4")
+}
+
+// forked returns the entries of a journal that holds the first n of es as
+// they are, then notes of its own up to seq upto.
+func forked(t *testing.T, es []timeline.Entry, n int, upto int) []timeline.Entry {
+	t.Helper()
+	j := timeline.New(nil)
+	for _, e := range es[:n] {
+		e.Seq, e.Hash = 0, ""
+		_, err := j.Record(e)
+		require.NoError(t, err)
+	}
+	for j.Len() < upto {
+		_, err := j.Note("intruder", "nothing to see")
+		require.NoError(t, err)
+	}
+	return j.Entries()
+}
+
+// A superuser forks the record under the page (deletes its tail, then
+// appends other entries): Follow stops with a *timeline.TamperError at
+// the next read, which the append's notification brings at once, before
+// the head is checked again. The page turns red with that seq: it never
+// shows the tamper as a mere error of the source while it still says
+// live.
+func TestPostgresRecordForkedUnderTheFollower(t *testing.T) {
+	db, st, su, table := pgRecord(t, 5)
+	entries, err := st.LoadContext(t.Context())
+	require.NoError(t, err)
+	rm := newRoom(nil, time.Now)
+	followingPG(t, db, st, rm)
+	require.Eventually(t, func() bool { return rm.held() == 5 }, 10*time.Second, 10*time.Millisecond)
+
+	_, err = su.Exec(t.Context(), "DELETE FROM "+table+" WHERE record = 'golive' AND seq > 2")
+	require.NoError(t, err)
+	require.NoError(t, st.Append(forked(t, entries, 2, 6)[2:]))
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		rm.mu.Lock()
+		b, srcErr := rm.broken, rm.err
+		rm.mu.Unlock()
+		if b != nil {
+			assert.Equal(t, uint64(5), b.Seq, "the last seq the page showed: %s", b.Reason)
+			assert.Contains(t, b.Reason, "seq 5")
+			break
+		}
+		_, tamper := errors.AsType[*timeline.TamperError](srcErr)
+		require.False(t, tamper, "the page shows a tampered record as an error of a live source: %v", srcErr)
+		require.True(t, time.Now().Before(deadline), "the page says the record broke")
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// Follow's read finds the cut first (a notification brings it at once):
+// the page names the cut as the head check does, with the entries the
+// record still holds and the first one missing.
+func TestPostgresRecordCutSeenByFollow(t *testing.T) {
+	db, st, su, table := pgRecord(t, 5)
+	rm := newRoom(nil, time.Now)
+	followingPG(t, db, st, rm)
+	require.Eventually(t, func() bool { return rm.held() == 5 }, 10*time.Second, 10*time.Millisecond)
+
+	_, err := su.Exec(t.Context(), "DELETE FROM "+table+" WHERE record = 'golive' AND seq > 3")
+	require.NoError(t, err)
+	_, err = su.Exec(t.Context(), "SELECT pg_notify('mepkit_timeline', $1)",
+		`{"schema":"`+db.Schema()+`","record":"golive","seq":6}`)
+	require.NoError(t, err)
+	b := waitBroken(t, rm)
+	assert.Equal(t, uint64(4), b.Seq)
+	assert.Contains(t, b.Reason, "held 5 entries, it now holds 3")
+}
+
+// A superuser appends a row whose line is not an entry: the record fails
+// its verification at that seq, and the page turns red there. It was
+// shown as an error of a source still live, Follow retried it every 2
+// seconds, and the page showed no entry after it.
+func TestPostgresRowThatIsNotAnEntry(t *testing.T) {
+	db, st, su, table := pgRecord(t, 5)
+	rm := newRoom(nil, time.Now)
+	followingPG(t, db, st, rm)
+	require.Eventually(t, func() bool { return rm.held() == 5 }, 10*time.Second, 10*time.Millisecond)
+
+	_, err := su.Exec(t.Context(), "INSERT INTO "+table+" (record, seq, at, kind, hash, line) VALUES ('golive', 6, now(), 'note', 'x', 'not an entry')")
+	require.NoError(t, err)
+	_, err = su.Exec(t.Context(), "SELECT pg_notify('mepkit_timeline', $1)",
+		`{"schema":"`+db.Schema()+`","record":"golive","seq":6}`)
+	require.NoError(t, err)
+	b := waitBroken(t, rm)
+	assert.Equal(t, uint64(6), b.Seq)
+	assert.Contains(t, b.Reason, "seq 6")
+}
+
+// A superuser edits a row the page showed, before the head: the head
+// check cannot see it, the audit's read of the whole record refuses the
+// row, and the page turns red at its seq. The audit dropped the error of
+// its read, and the page stayed live.
+func TestPostgresAuditRefusesARowEditedByHand(t *testing.T) {
+	for _, c := range []struct {
+		name, set string
+	}{
+		{"not an entry", "line = 'not an entry'"},
+		{"hash column", "hash = repeat('0', 64)"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			db, st, su, table := pgRecord(t, 5)
+			rm := newRoom(nil, time.Now)
+			auditingPG(t, db, st, rm, time.Nanosecond)
+			require.Eventually(t, func() bool { return rm.held() == 5 }, 10*time.Second, 10*time.Millisecond)
+
+			_, err := su.Exec(t.Context(), "UPDATE "+table+" SET "+c.set+" WHERE record = 'golive' AND seq = 2")
+			require.NoError(t, err)
+			b := waitBroken(t, rm)
+			assert.Equal(t, uint64(2), b.Seq, b.Reason)
+		})
+	}
 }

@@ -205,3 +205,54 @@ func TestAuditWhileEntriesArrive(t *testing.T) {
 	b := waitBroken(t, rm)
 	assert.Equal(t, uint64(5), b.Seq)
 }
+
+// A record chained with a key the page was not given fails its
+// verification at its first entry: the page names seq 1, not seq 0.
+func TestKeyedRecordFollowedWithoutItsKey(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cutover.jsonl")
+	j, err := timeline.Open(path, &timeline.Options{NoSync: true, Key: []byte("secret")})
+	require.NoError(t, err)
+	for range 3 {
+		_, err := j.Note("olga", "all green")
+		require.NoError(t, err)
+	}
+	require.NoError(t, j.Close())
+
+	b := waitBroken(t, following(t, path, 0))
+	assert.Equal(t, uint64(1), b.Seq)
+	assert.Contains(t, b.Reason, "wrong key")
+}
+
+// A complete line that is not an entry fails the record's verification at
+// its seq: the page turns red there, whether the line came after the
+// entries shown or was there when the page opened (the entries before it
+// are shown, verified). It was shown as an error of a source still live,
+// and the page stopped following without saying so.
+func TestFileRecordWithALineThatIsNotAnEntry(t *testing.T) {
+	t.Run("appended", func(t *testing.T) {
+		path, _ := fileRecord(t, 5)
+		rm := following(t, path, 0)
+		require.Eventually(t, func() bool { return rm.held() == 5 }, 5*time.Second, 10*time.Millisecond)
+		f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+		require.NoError(t, err)
+		_, err = f.WriteString("{\"seq\":6,\"garbage\n")
+		require.NoError(t, err)
+		require.NoError(t, f.Close())
+		b := waitBroken(t, rm)
+		assert.Equal(t, uint64(6), b.Seq)
+		assert.Contains(t, b.Reason, "line 6")
+	})
+	t.Run("at open", func(t *testing.T) {
+		path, _ := fileRecord(t, 5)
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		lines := strings.SplitAfter(string(data), "\n")
+		lines[2] = "not an entry\n"
+		require.NoError(t, os.WriteFile(path, []byte(strings.Join(lines, "")), 0o644))
+		rm := following(t, path, 0)
+		b := waitBroken(t, rm)
+		assert.Equal(t, uint64(3), b.Seq)
+		assert.Contains(t, b.Reason, "line 3")
+		assert.Equal(t, uint64(2), rm.held(), "the entries before it, verified")
+	})
+}

@@ -32,7 +32,9 @@
 // signer's public key in -pub, as examples/journal's checkpoint and keygen
 // make them) turns the page red, with the seq at fault and why, and the
 // page no longer says "live": it keeps what it verified before, and says
-// so on every reload until the server restarts.
+// so on every reload until the server restarts. An open tab stays red
+// across a restart, and turns red if a restarted server shows fewer
+// entries than the tab did.
 //
 // One fold of the record serves every client: each new entry updates it,
 // and the live part of the page is rendered once per change (and once a

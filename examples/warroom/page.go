@@ -18,12 +18,28 @@ import (
 // script is the page's only script: it replaces the live part of the page
 // with each update the server sends. It is allowed by its hash in the
 // Content-Security-Policy; nothing else runs.
+//
+// A tab remembers what it showed, whatever server answers after a
+// restart (which knows nothing of it): once it showed the record broken
+// it takes no more updates, and an update whose head is below the seq the
+// tab showed, a record cut while the server was away, turns it red. A
+// server that has not read the record yet (its head at seq 0) is waited
+// for.
 const script = `(function(){var live=document.getElementById("live"),conn=document.getElementById("conn");` +
-	`if(!window.EventSource){return;}var es=new EventSource("events"),broken=false;` +
-	`es.addEventListener("update",function(e){live.innerHTML=e.data;var st=document.getElementById("state");` +
-	`broken=!!(st&&st.getAttribute("data-state")==="broken");document.body.classList.toggle("broken",broken);` +
-	`if(broken){conn.textContent="not live: broken at seq "+st.getAttribute("data-seq");conn.className="bad";}` +
-	`else{conn.textContent="live";conn.className="ok";}});` +
+	`if(!window.EventSource){return;}var st=document.getElementById("state"),` +
+	`broken=!!(st&&st.getAttribute("data-state")==="broken"),shown=st?+st.getAttribute("data-seq"):0;` +
+	`function bad(seq){broken=true;document.body.classList.add("broken");conn.textContent="not live: broken at seq "+seq;conn.className="bad";}` +
+	`var es=new EventSource("events");` +
+	`es.addEventListener("update",function(e){if(broken){return;}var t=document.createElement("template");t.innerHTML=e.data;` +
+	`var s=t.content.querySelector("#state"),seq=s?+s.getAttribute("data-seq"):0;` +
+	`if(s&&s.getAttribute("data-state")==="broken"){live.innerHTML=e.data;bad(seq);return;}` +
+	`if(seq===0&&shown>0){conn.textContent="reconnecting";conn.className="warn";return;}` +
+	`if(seq<shown){var b=document.createElement("div"),h=document.createElement("b");b.className="broken-banner";b.setAttribute("role","alert");` +
+	`h.textContent="Record broken at seq "+(seq+1)+": not live";b.appendChild(h);` +
+	`b.appendChild(document.createTextNode("the record shrank: this page showed "+shown+" entries, the server now shows "+seq+` +
+	`"; entries were cut from its end while the server was away. The page stopped following the record; what it shows is the record as it was verified before."));` +
+	`live.insertBefore(b,live.firstChild);var c=document.getElementById("count");if(c){c.textContent="("+shown+" verified before the break)";}bad(seq+1);return;}` +
+	`shown=seq;live.innerHTML=e.data;conn.textContent="live";conn.className="ok";});` +
 	`es.onerror=function(){if(!broken){conn.textContent="reconnecting";conn.className="warn";}};` +
 	`var r=document.getElementById("refresh");if(r){r.remove();}})();`
 
@@ -120,7 +136,7 @@ var liveTmpl = template.Must(template.New("live").Funcs(template.FuncMap{
 {{- if .Rows}}<div class="row"><span></span><div class="axis"><span>{{clock .From $loc}}</span><span>{{clock .To $loc}}</span></div></div>{{end}}
 <div class="legend"><i class="l-out"></i>outage<i class="l-dis"></i>disruption<i class="l-none"></i>no impact{{if .H.HasPlan}}<i class="l-plan"></i>plan{{end}}</div>
 </div>
-<h2>Latest entries <span class="sub">({{if .Broken}}{{.Count}} verified before the break{{else}}{{.Count}} in the record, as of {{clock .H.Now $loc}}{{end}})</span></h2>
+<h2>Latest entries <span class="sub" id="count">({{if .Broken}}{{.Count}} verified before the break{{else}}{{.Count}} in the record, as of {{clock .H.Now $loc}}{{end}})</span></h2>
 <table><thead><tr><th class="num">#</th><th class="num">time</th><th>kind</th><th class="hide-narrow">actor</th><th>what</th></tr></thead><tbody>
 {{- range .Latest}}
 <tr><td class="num">{{.Seq}}</td><td class="num">{{clock .At $loc}}</td><td>{{.Kind}}</td><td class="hide-narrow">{{.Actor}}</td><td class="text">{{.What}}</td></tr>

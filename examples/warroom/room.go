@@ -129,11 +129,13 @@ func (r *room) checkpointsHold(e *timeline.Entry) error {
 	return nil
 }
 
-// breakLocked marks the room broken by err, at the seq a TamperError
-// names, else at seq. Requires r.mu held.
+// breakLocked marks the room broken by err, at the seq a TamperError or
+// a KeyError names, else at seq. Requires r.mu held.
 func (r *room) breakLocked(err error, seq uint64) {
 	if te, ok := errors.AsType[*timeline.TamperError](err); ok && te.Seq > 0 {
 		seq = te.Seq
+	} else if ke, ok := errors.AsType[*timeline.KeyError](err); ok && ke.Seq > 0 {
+		seq = ke.Seq
 	}
 	r.broken = &breakage{Seq: seq, Reason: err.Error()}
 	r.changedLocked()
@@ -148,6 +150,18 @@ func (r *room) breakAt(seq uint64, reason string) {
 	}
 	r.broken = &breakage{Seq: seq, Reason: reason}
 	r.changedLocked()
+}
+
+// tampered marks the room broken by err, an error of the source that
+// wraps timeline.ErrTampered: at the seq a TamperError names, else at the
+// entry after those held.
+func (r *room) tampered(err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.broken != nil {
+		return
+	}
+	r.breakLocked(err, r.count+1)
 }
 
 // shrunk reports that the source now holds only n entries: fewer than the
@@ -174,7 +188,7 @@ func (r *room) audit(entries []timeline.Entry, seen uint64, head string) []timel
 		return nil
 	}
 	if err := timeline.Verify(entries, r.key); err != nil {
-		r.breakLocked(err, 0)
+		r.breakLocked(err, 1) // a failure that names no seq: the record, from its start
 		return nil
 	}
 	for _, c := range r.cps {

@@ -111,7 +111,8 @@ func (f *fileFollower) tail() error {
 	return nil
 }
 
-// whole reads and verifies the whole file against what the page showed.
+// whole reads and verifies the whole file against what the page showed. A
+// complete line that does not decode breaks the room at its seq.
 func (f *fileFollower) whole() {
 	f.audited = time.Now()
 	data, err := os.ReadFile(f.path)
@@ -122,12 +123,14 @@ func (f *fileFollower) whole() {
 	complete := data[:bytes.LastIndexByte(data, '\n')+1]
 	entries, err := timeline.Read(bytes.NewReader(complete))
 	if err != nil {
+		// A complete line that is not an entry: the record fails its
+		// verification there (a line being written has no newline yet).
+		// The entries before it are shown, once they verify.
 		seq := uint64(len(entries) + 1)
-		if held := f.r.held(); seq <= held {
-			f.r.breakAt(seq, err.Error())
-		} else {
-			f.r.fail(err)
+		if seen, head, _ := f.r.headOf(); seq > seen {
+			f.r.add(f.r.audit(entries, seen, head))
 		}
+		f.r.breakAt(seq, err.Error())
 		return
 	}
 	f.off = int64(len(complete))
@@ -151,7 +154,10 @@ const headPoll = 2 * time.Second
 
 // followPostgres follows the record of st until ctx ends, showing errors
 // while it reconnects. The room verifies the chain as entries arrive: an
-// entry that does not continue it breaks the page. Every headPoll it
+// entry that does not continue it breaks the page, and so does Follow's
+// refusal of a record cut below, rewritten or forked under the entries it
+// delivered (a *timeline.TamperError naming the seq), and a row that is
+// not an entry (a *pgstore.RowError). Every headPoll it
 // checks that the record still holds the head the page shows, and every
 // audit (0: never) it reads and verifies the record whole.
 func followPostgres(ctx context.Context, db *pgstore.DB, st *pgstore.Store, r *room, audit time.Duration) {
@@ -168,6 +174,20 @@ func followPostgres(ctx context.Context, db *pgstore.DB, st *pgstore.Store, r *r
 		})
 		if ctx.Err() != nil {
 			return
+		}
+		if errors.Is(err, timeline.ErrTampered) {
+			// Cut below what it delivered, rewritten or forked: the
+			// page is red, not an error of a source still live. A cut
+			// is named as the head check names it: how many entries
+			// the record still holds, and the first one missing.
+			if seq, _, _ := r.headOf(); seq > 0 {
+				if _, last, err := st.HashAt(ctx, seq); err == nil && last < seq {
+					r.shrunk(last)
+				}
+			}
+		}
+		if refused(r, err) {
+			continue
 		}
 		r.fail(err)
 		select {
@@ -197,9 +217,12 @@ func watchHead(ctx context.Context, st *pgstore.Store, r *room, audit time.Durat
 			audited = time.Now()
 			// Follow may add entries while the record loads: the read
 			// is checked against the head shown when it began.
-			if entries, err := st.LoadContext(ctx); err == nil {
+			entries, err := st.LoadContext(ctx)
+			if err == nil {
 				r.audit(entries, seq, head) // what is new, Follow delivers
 				released(len(entries))
+			} else if refused(r, err) {
+				return
 			}
 			continue
 		}
@@ -222,6 +245,23 @@ func watchHead(ctx context.Context, st *pgstore.Store, r *room, audit time.Durat
 			r.breakAt(seq, fmt.Sprintf("seq %d no longer has the hash this page showed (%.16s…, now %.16s…): an entry at or before it was rewritten, or the record forked", seq, head, hash))
 		}
 	}
+}
+
+// refused breaks r if err, of a read of the PostgreSQL record, says the
+// record fails its verification: a row that is not an entry (a
+// *pgstore.RowError), or one that does not hold what it should (wrapping
+// timeline.ErrTampered). It reports whether it did; other errors, such
+// as a lost connection, are the source's, for r.fail.
+func refused(r *room, err error) bool {
+	if re, ok := errors.AsType[*pgstore.RowError](err); ok {
+		r.breakAt(re.Seq, err.Error())
+		return true
+	}
+	if errors.Is(err, timeline.ErrTampered) {
+		r.tampered(err)
+		return true
+	}
+	return false
 }
 
 // readCheckpoint reads a signed checkpoint and the PEM public key of its

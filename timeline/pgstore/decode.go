@@ -235,7 +235,7 @@ func (d *decoder) finish() ([]timeline.Entry, error) {
 func (d *decoder) chunkError(c *chunk) error {
 	var le *timeline.LineError
 	if errors.As(c.err, &le) && le.Line >= 1 && le.Line <= len(c.seqs) {
-		return fmt.Errorf("pgstore: record %q, seq %d: %w", d.record, c.seqs[le.Line-1], le.Err)
+		return &RowError{Record: d.record, Seq: uint64(c.seqs[le.Line-1]), Err: le.Err}
 	}
 	var te *timeline.TamperError
 	if errors.As(c.err, &te) {

@@ -183,6 +183,10 @@ func TestDecodeCopyRefuses(t *testing.T) {
 		_, err = decode(bad, len(bad))
 		require.Error(t, err, name)
 		assert.Contains(t, err.Error(), "seq 2", name)
+		if re, ok := errors.AsType[*RowError](err); assert.True(t, ok, "%s: a *RowError: %v", name, err) {
+			assert.Equal(t, RowError{Record: "r", Seq: 2, Err: re.Err}, *re, name)
+			assert.Error(t, re.Err, name)
+		}
 	}
 }
 

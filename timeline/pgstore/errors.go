@@ -55,6 +55,22 @@ func (e *ConflictError) Error() string {
 // Unwrap returns timeline.ErrConflict.
 func (e *ConflictError) Unwrap() error { return timeline.ErrConflict }
 
+// RowError reports a row of a record whose line is not the JSON of an
+// entry: a row written by hand, or by a newer version of the entry
+// format. Retrying does not cure it. It wraps the decoding error.
+type RowError struct {
+	Record string // the record's name
+	Seq    uint64 // the row's seq
+	Err    error  // why its line does not decode
+}
+
+func (e *RowError) Error() string {
+	return fmt.Sprintf("pgstore: record %q, seq %d: %v", e.Record, e.Seq, e.Err)
+}
+
+// Unwrap returns the decoding error.
+func (e *RowError) Unwrap() error { return e.Err }
+
 // IsTransient reports whether err, returned by pgx or by this package
 // (wrapped or not), may go away on retry: a lost connection, a server
 // that is shutting down or starting, too many connections, a

@@ -34,8 +34,9 @@ const FollowPoll = 5 * time.Second
 //
 // Follow returns ctx.Err() when ctx ends, the error of fn when fn fails,
 // or an error that retrying would not cure: an invalid record name, a
-// server that refuses the role, a row that does not decode or does not
-// follow the last one delivered (wrapping timeline.ErrTampered), or a
+// server that refuses the role, a row that does not decode (a
+// [*RowError]) or does not follow the last one delivered (wrapping
+// timeline.ErrTampered), or a
 // record that no longer holds the last entry delivered as it was
 // delivered: cut below it, rewritten, or forked (a [*timeline.TamperError]
 // naming its seq, found at the next read, which the next notification or

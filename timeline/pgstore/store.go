@@ -84,10 +84,10 @@ func (s *Store) Since(seq uint64) ([]timeline.Entry, error) {
 	return s.SinceContext(ctx, seq)
 }
 
-// SinceContext is Since with a context. A row whose line does not decode,
-// or whose seq or hash columns disagree with its line (a row edited by
-// hand), is an error naming its seq; one that wraps [timeline.ErrTampered]
-// for the latter. The chain itself is verified by the journal that loads
+// SinceContext is Since with a context. A row whose line does not decode
+// is a [*RowError] naming its seq; one whose seq or hash columns disagree
+// with its line (a row edited by hand) is an error naming its seq that
+// wraps [timeline.ErrTampered]. The chain itself is verified by the journal that loads
 // the entries (timeline.OpenStore, Journal.Refresh).
 func (s *Store) SinceContext(ctx context.Context, seq uint64) ([]timeline.Entry, error) {
 	if s.closed.Load() {

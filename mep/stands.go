@@ -23,10 +23,9 @@ import (
 // readiness window (R7) in the options the record states (a record
 // written before it stated them is not held to the items by purpose nor
 // to an estimate, which the mepkit that wrote it did not check). The
-// policies a
-// program attached in code are not in the record: they only ever take a
-// GO away, so a GO they allowed passes these checks too. It returns who
-// gives the GO that stands (see goBy).
+// policies a program attached in code are not in the record: they only
+// ever take a GO away, so a GO they allowed passes these checks too. It
+// returns who gives the GO that stands (see goBy).
 func (ro *rollout) goStands(st *state, now, start time.Time) (by string, err error) {
 	d, err := ro.standing(st, now, start)
 	if err != nil {

@@ -36,13 +36,12 @@ const FollowPoll = 5 * time.Second
 // or an error that retrying would not cure: an invalid record name, a
 // server that refuses the role, a row that does not decode (a
 // [*RowError]) or does not follow the last one delivered (wrapping
-// timeline.ErrTampered), or a
-// record that no longer holds the last entry delivered as it was
-// delivered: cut below it, rewritten, or forked (a [*timeline.TamperError]
-// naming its seq, found at the next read, which the next notification or
-// poll brings). The entries are checked for seq order and the last one
-// delivered is read again with the next ones; the hash chain is the
-// journal's to verify (Journal.Refresh does).
+// timeline.ErrTampered), or a record that no longer holds the last entry
+// delivered as it was delivered: cut below it, rewritten, or forked (a
+// [*timeline.TamperError] naming its seq, found at the next read, which
+// the next notification or poll brings). The entries are checked for seq
+// order and the last one delivered is read again with the next ones; the
+// hash chain is the journal's to verify (Journal.Refresh does).
 func (db *DB) Follow(ctx context.Context, record string, after uint64, fn func([]timeline.Entry) error) error {
 	s, err := db.Store(record)
 	if err != nil {

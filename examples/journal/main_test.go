@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -383,4 +384,38 @@ func TestRunKeepsArgs(t *testing.T) {
 	s.ok(0, args...)
 	assert.Equal(t, want, args)
 	assert.Contains(t, s.ok(0, args...), "#2 ")
+}
+
+// TestNotAFile: a journal, a checkpoint or a key that is a named pipe is
+// refused at once, naming it; the command used to block on its first read
+// forever.
+func TestNotAFile(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "pipe")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+	good := filepath.Join(dir, "cutover.jsonl")
+	s := newSession(t, utc(2026, 11, 24, 19, 0))
+	s.ok(0, "note", "-f", good, "hello")
+	s.ok(0, "keygen", "-key", filepath.Join(dir, "k"), "-pub", filepath.Join(dir, "k.pub"))
+	for _, args := range [][]string{
+		{"note", "-f", fifo, "hello"},
+		{"start", "-f", fifo, "backup"},
+		{"verify", "-f", fifo},
+		{"summary", "-f", fifo},
+		{"compare", "-f", good, "-baseline", fifo},
+		{"checkpoint", "-f", good, "-key", fifo},
+		{"verify", "-f", good, "-checkpoint", fifo, "-pub", filepath.Join(dir, "k.pub")},
+		{"verify", "-f", good, "-checkpoint", good, "-pub", fifo},
+	} {
+		done := make(chan result, 1)
+		go func() { done <- s.run(0, args...) }()
+		select {
+		case r := <-done:
+			assert.NotEqual(t, exitOK, r.code, "%q", args)
+			assert.Contains(t, r.stderr, fifo+" is a named pipe, not a file", "%q", args)
+			assert.Equal(t, 1, strings.Count(r.stderr, "\n"), "%q: one line: %q", args, r.stderr)
+		case <-time.After(5 * time.Second):
+			t.Fatalf("journal %q: still blocked after 5s", args)
+		}
+	}
 }

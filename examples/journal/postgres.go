@@ -33,6 +33,9 @@ func (fs *flags) pgRecord() (*pgstore.Store, error) {
 // record of -postgres and -record.
 func (c *cli) open(fs *flags, opts *timeline.Options) (*timeline.Journal, error) {
 	if fs.postgres == "" {
+		if err := regular(fs.file); err != nil {
+			return nil, err
+		}
 		return timeline.Open(fs.file, opts)
 	}
 	s, err := fs.pgRecord()
@@ -65,6 +68,9 @@ func (c *cli) entries(fs *flags) ([]timeline.Entry, error) {
 // key, and returns its number of entries and its last hash.
 func (c *cli) verifyChain(fs *flags, key []byte) (int, string, error) {
 	if fs.postgres == "" {
+		if err := regular(fs.file); err != nil {
+			return 0, "", err
+		}
 		return timeline.VerifyFile(fs.file, key)
 	}
 	entries, err := c.entries(fs)

@@ -268,11 +268,16 @@ func splitCommand(args []string) (lead []string, name string, rest []string, err
 	return args, "", nil, nil
 }
 
-// message is err for the command line: the library's package prefix
+// message is err for the command line, on one line (a driver's error
+// can take several, one per address tried): the library's package prefix
 // ("timeline: "), which can come twice when one error wraps another, is
 // left out after the command's own prefix.
 func message(err error) string {
-	s := err.Error()
+	lines := strings.Split(err.Error(), "\n")
+	for i := range lines {
+		lines[i] = strings.TrimSpace(lines[i])
+	}
+	s := strings.Join(slices.DeleteFunc(lines, func(l string) bool { return l == "" }), "; ")
 	for {
 		switch {
 		case strings.HasPrefix(s, "timeline: "):

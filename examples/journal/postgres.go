@@ -19,12 +19,17 @@ import (
 // pgTimeout bounds the work of one command on PostgreSQL.
 const pgTimeout = 30 * time.Second
 
+// pgConnectTimeout bounds the connection: a server that refuses or does
+// not answer (a wrong host or port in -postgres) fails the command in
+// seconds, where an operator would otherwise wait out pgTimeout.
+const pgConnectTimeout = 5 * time.Second
+
 // pgRecord returns the store of the record of -postgres and -record.
 func (fs *flags) pgRecord() (*pgstore.Store, error) {
 	if fs.record == "" {
 		return nil, usagef("-postgres needs -record NAME: the record to work on")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), pgTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), pgConnectTimeout)
 	defer cancel()
 	return pgstore.OpenStore(ctx, fs.postgres, fs.record, &pgstore.Options{Schema: fs.schema, Timeout: pgTimeout})
 }

@@ -203,6 +203,8 @@ func TestBadInput(t *testing.T) {
 		{"bad duration", []string{"-duration", "90 minutes"}, `invalid value "90 minutes" for flag -duration`},
 		{"bad start", change("24/11/2026 20:30"), `-start "24/11/2026 20:30": want RFC 3339`},
 		{"skipped local time", change("2027-03-28 02:30"), "does not exist in Europe/Paris"},
+		{"repeated local time", change("2026-10-25 02:30"), `-start "2026-10-25 02:30": that local time comes twice in Europe/Paris (the clocks go back): give it in RFC 3339, 2026-10-25T02:30:00+02:00 or 2026-10-25T02:30:00+01:00`},
+		{"repeated local ready-at", change("2026-11-24 20:30", "-ready-at", "2026-10-25 02:00"), `-ready-at "2026-10-25 02:00": that local time comes twice`},
 		{"bad now", change("2026-11-24 20:30", "-now", "tomorrow"), `-now "tomorrow"`},
 		{"bad ready-at", change("2026-11-24 20:30", "-ready-at", "soon"), `-ready-at "soon"`},
 		{"bad approve", change("2026-11-24 20:30", "-approve", "alice"), "want ROLE:NAME"},

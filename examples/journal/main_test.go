@@ -419,3 +419,25 @@ func TestNotAFile(t *testing.T) {
 		}
 	}
 }
+
+// TestTwoWritersAtOnce: a command that finds the journal file held by
+// another (which holds it for its append) waits for it and records its
+// entry; it used to fail at once with "journal file in use".
+func TestTwoWritersAtOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cutover.jsonl")
+	held, err := timeline.Open(path, nil)
+	require.NoError(t, err)
+	s := newSession(t, utc(2026, 11, 24, 19, 0))
+	done := make(chan result, 1)
+	go func() { done <- s.run(0, "note", "-f", path, "second") }()
+	time.Sleep(100 * time.Millisecond)
+	_, err = held.Note("bob", "first")
+	require.NoError(t, err)
+	require.NoError(t, held.Close())
+	r := <-done
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "#2 ")
+	entries, err := timeline.ReadFile(path)
+	require.NoError(t, err)
+	assert.Len(t, entries, 2)
+}

@@ -41,7 +41,7 @@ func (c *cli) open(fs *flags, opts *timeline.Options) (*timeline.Journal, error)
 		if err := regular(fs.file); err != nil {
 			return nil, err
 		}
-		return timeline.Open(fs.file, opts)
+		return openFile(fs.file, opts)
 	}
 	s, err := fs.pgRecord()
 	if err != nil {
@@ -53,6 +53,24 @@ func (c *cli) open(fs *flags, opts *timeline.Options) (*timeline.Journal, error)
 		return nil, err
 	}
 	return j, nil
+}
+
+// lockWait is how long a command waits for a journal file that another
+// command is writing to: that one holds it for the few milliseconds of
+// its append, and two operators who type at once both get their entry.
+const lockWait = 3 * time.Second
+
+// openFile opens the journal file at path, waiting up to lockWait while
+// another command holds it.
+func openFile(path string, opts *timeline.Options) (*timeline.Journal, error) {
+	deadline := time.Now().Add(lockWait)
+	for delay := 5 * time.Millisecond; ; delay = min(2*delay, 100*time.Millisecond) {
+		j, err := timeline.Open(path, opts)
+		if !errors.Is(err, timeline.ErrLocked) || time.Now().After(deadline) {
+			return j, err
+		}
+		time.Sleep(delay)
+	}
 }
 
 // entries reads every entry of the journal the command works on, without

@@ -441,3 +441,28 @@ func TestTwoWritersAtOnce(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, entries, 2)
 }
+
+// TestControlCharacters: a step or an actor with a line break is bad
+// input and appends nothing; it used to be recorded and printed as two
+// lines, the second of which read as an entry of its own.
+func TestControlCharacters(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cutover.jsonl")
+	s := newSession(t, utc(2026, 11, 24, 19, 0))
+	s.ok(0, "start", "-f", path, "backup")
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"start", "migrate\n#9 2026-11-24 19:05:00 UTC end backup outcome=done"}, `step "migrate\n#9`},
+		{[]string{"end", "backup\t"}, `step "backup\t": a control character`},
+		{[]string{"note", "-actor", "bob\n#9 forged", "hello"}, `-actor "bob\n#9 forged": a control character`},
+	} {
+		r := s.run(0, append(tt.args, "-f", path)...)
+		assert.Equal(t, exitUsage, r.code, "%q", tt.args)
+		assert.Contains(t, r.stderr, tt.want, "%q", tt.args)
+		assert.Equal(t, 1, strings.Count(r.stderr, "\n"), "%q: one line: %q", tt.args, r.stderr)
+	}
+	entries, err := timeline.ReadFile(path)
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "nothing was appended")
+}

@@ -42,7 +42,7 @@
 //
 // With -postgres DSN -record NAME (and -schema, default "mepkit"), every
 // command works on a record in PostgreSQL (timeline/pgstore) instead of
-// the file: operators on several machines append to one record, and a
+// the file (-f with it is bad usage): operators on several machines append to one record, and a
 // command that finds it moved on catches up and tries again.
 //
 // Without a key the chain proves nothing against whoever can write the
@@ -341,14 +341,28 @@ func (fs *flags) parse(args []string) ([]string, error) {
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
-			return pos, nil
+			return pos, fs.oneJournal()
 		}
 		if used := args[:len(args)-len(rest)]; len(used) > 0 && used[len(used)-1] == "--" {
-			return append(pos, rest...), nil
+			return append(pos, rest...), fs.oneJournal()
 		}
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
+}
+
+// oneJournal refuses -f with -postgres: the command works on the file or
+// on the record, and an operator who named both would not know which.
+func (fs *flags) oneJournal() error {
+	if fs.postgres == "" {
+		return nil
+	}
+	var file bool
+	fs.Visit(func(f *flag.Flag) { file = file || f.Name == "f" })
+	if file {
+		return usagef("-f %s and -postgres: the journal is a file or a PostgreSQL record, not both", fs.file)
+	}
+	return nil
 }
 
 // key returns the HMAC key named by -key-env, or nil for a plain chain.

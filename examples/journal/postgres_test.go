@@ -131,3 +131,17 @@ func TestPostgresUnreachable(t *testing.T) {
 		assert.Empty(t, stdout.String())
 	}
 }
+
+// TestFileAndPostgres: -f with -postgres is bad usage and appends to
+// neither; the file was silently ignored.
+func TestFileAndPostgres(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cutover.jsonl")
+	env := func(k string) string { return map[string]string{"USER": "alice"}[k] }
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"note", "-f", path, "-postgres", "postgres://postgres@127.0.0.1:1/test", "-record", "r", "hello"}, &stdout, &stderr, env, time.Now)
+	assert.Equal(t, exitUsage, code)
+	assert.Equal(t, "journal note: -f "+path+" and -postgres: the journal is a file or a PostgreSQL record, not both\n", stderr.String())
+	assert.Empty(t, stdout.String())
+	_, err := os.Stat(path)
+	assert.ErrorIs(t, err, os.ErrNotExist)
+}

@@ -106,6 +106,7 @@ func TestGoliveBadInput(t *testing.T) {
 		{"unknown resource kind", []string{"-scenario", badResource}, "disk"},
 		{"no one turns the conflict check on", []string{"-scenario", noConflictsBy}, "cutover.conflicts_by: missing"},
 		{"store holding a project", []string{"-store", taken}, "payments is there already"},
+		{"html to a directory", []string{"-html", taken}, "-html " + taken + ": is a directory"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

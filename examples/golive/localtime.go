@@ -4,7 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // zone loads the scenario's zone. "Local" is refused: it is the zone of
@@ -92,4 +95,22 @@ func eachTime(v reflect.Value, f func(localTime)) {
 			eachTime(v.Elem(), f)
 		}
 	}
+}
+
+// goType is how the YAML decoder names a Go type in its errors: "in
+// type main.scenario" tells the author of a scenario nothing.
+var goType = regexp.MustCompile(` in type [\w.\[\]*]+`)
+
+// decodeError is a decoding error on one line: the first of the
+// decoder's errors (the one with the lowest line), and how many more.
+func decodeError(err error) error {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) || len(te.Errors) == 0 {
+		return fmt.Errorf("scenario: %w", err)
+	}
+	msg := goType.ReplaceAllString(te.Errors[0], "")
+	if n := len(te.Errors) - 1; n > 0 {
+		msg += fmt.Sprintf(" (and %d more)", n)
+	}
+	return fmt.Errorf("scenario: %s", msg)
 }

@@ -82,6 +82,7 @@ func TestGoliveBadInput(t *testing.T) {
 	localZone := write("local.yaml", strings.Replace(string(defaultScenario), "zone: Europe/Paris\ncountry", "zone: Local\ncountry", 1))
 	skipped := write("skipped.yaml", strings.Replace(string(defaultScenario), "created: 2026-01-05 09:00", "created: 2026-03-29 02:30", 1))
 	twice := write("twice.yaml", strings.Replace(string(defaultScenario), "  planning: {at: 2026-10-14 09:00, by: Olga}", "  planning: {at: 2026-10-25 02:30, by: Olga}", 1))
+	manyUnknown := write("many.yaml", string(defaultScenario)+"k0: 1\nk1: 1\nk2: 1\n")
 	taken := t.TempDir()
 	require.NoError(t, os.Mkdir(filepath.Join(taken, "payments"), 0o755))
 	noPhase := write("phase.yaml", strings.Replace(string(defaultScenario), "  review: {at: 2026-11-13 10:00, by: Olga}\n", "", 1))
@@ -97,6 +98,7 @@ func TestGoliveBadInput(t *testing.T) {
 		{"unknown zone", []string{"-scenario", badZone}, "Mars/Olympus"},
 		{"unknown role", []string{"-scenario", badRole}, "wizard"},
 		{"bad time", []string{"-scenario", badTime}, "not a time written 2006-01-02 15:04"},
+		{"unknown fields", []string{"-scenario", manyUnknown}, "golive: scenario: line 167: field k0 not found (and 2 more)\n"},
 		{"zone of the machine", []string{"-scenario", localZone}, `zone: "Local" is the zone of the machine`},
 		{"skipped local time", []string{"-scenario", skipped}, `line 7: "2026-03-29 02:30" does not exist (the clocks go forward) in Europe/Paris`},
 		{"repeated local time", []string{"-scenario", twice}, `line 35: "2026-10-25 02:30" comes twice (the clocks go back) in Europe/Paris`},

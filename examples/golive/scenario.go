@@ -199,7 +199,7 @@ func parseScenario(data []byte) (*scenario, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&s); err != nil {
-		return nil, fmt.Errorf("scenario: %w", err)
+		return nil, decodeError(err)
 	}
 	loc, err := s.zone()
 	if err != nil {

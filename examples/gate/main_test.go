@@ -454,3 +454,14 @@ func TestFlagTimesStrict(t *testing.T) {
 	r := gateRun(t, change("2026-11-24 20:30", "-start", "2026-11-24T20:30:00+24:00")...)
 	assert.Contains(t, r.stderr, `gate: -start "2026-11-24T20:30:00+24:00": the offset +24:00 is out of range: RFC 3339 offsets run from -23:59 to +23:59`)
 }
+
+// TestPolicyProblemsOnOneLine: a policy file with several problems fails
+// on one line that lists them all, for the job's log.
+func TestPolicyProblemsOnOneLine(t *testing.T) {
+	data, err := os.ReadFile("deploy-policy.yaml")
+	require.NoError(t, err)
+	path := writeFile(t, "policy.yaml", string(data)+"k0: 1\nk1: 2\n")
+	r := gateRun(t, "-policy", path, "-start", "2026-11-24 20:30", "-duration", "90m")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Regexp(t, `^gate: policyfile: .*policy.yaml: 2 problems: line \d+: k0: unknown field: .*; line \d+: k1: unknown field: [^\n]*\n$`, r.stderr)
+}

@@ -273,11 +273,21 @@ func splitCommand(args []string) (lead []string, name string, rest []string, err
 // ("timeline: "), which can come twice when one error wraps another, is
 // left out after the command's own prefix.
 func message(err error) string {
-	lines := strings.Split(err.Error(), "\n")
-	for i := range lines {
-		lines[i] = strings.TrimSpace(lines[i])
+	var b strings.Builder
+	for _, l := range strings.Split(err.Error(), "\n") {
+		l = strings.TrimSpace(l)
+		switch {
+		case l == "":
+			continue
+		case b.Len() == 0:
+		case strings.HasSuffix(b.String(), ":"):
+			b.WriteString(" ") // "2 problems: line 3: ...; line 9: ..."
+		default:
+			b.WriteString("; ")
+		}
+		b.WriteString(l)
 	}
-	s := strings.Join(slices.DeleteFunc(lines, func(l string) bool { return l == "" }), "; ")
+	s := b.String()
 	for {
 		switch {
 		case strings.HasPrefix(s, "timeline: "):

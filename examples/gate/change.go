@@ -43,7 +43,8 @@ func newChange(o *options, clock func() time.Time, loc *time.Location) (policy.C
 
 // parseTime reads an RFC 3339 time, as a policy file reads its own
 // (policyfile.ParseTime: offsets within ±23:59), or a local
-// "2006-01-02 15:04" in loc.
+// "2006-01-02 15:04" in loc. A local time that loc skips, or passes twice
+// when the clocks go back, is bad input: either instant could be meant.
 func parseTime(name, s string, loc *time.Location) (time.Time, error) {
 	t, err := policyfile.ParseTime(s)
 	if err == nil {
@@ -62,5 +63,31 @@ func parseTime(name, s string, loc *time.Location) (time.Time, error) {
 	if t.Format(localLayout) != s {
 		return time.Time{}, badf("-%s %q: that local time does not exist in %s (the clocks change); give it in RFC 3339", name, s, loc)
 	}
+	if u, ok := twin(t, loc); ok {
+		first, second := t, u
+		if u.Before(t) {
+			first, second = u, t
+		}
+		return time.Time{}, badf("-%s %q: that local time comes twice in %s (the clocks go back): give it in RFC 3339, %s or %s",
+			name, s, loc, first.Format(time.RFC3339), second.Format(time.RFC3339))
+	}
 	return t, nil
+}
+
+// twin returns the other instant that reads as the same wall clock as t
+// in loc, when the clocks go back around t, and whether there is one.
+func twin(t time.Time, loc *time.Location) (time.Time, bool) {
+	_, before := t.Add(-12 * time.Hour).In(loc).Zone()
+	_, after := t.Add(12 * time.Hour).In(loc).Zone()
+	if before == after {
+		return time.Time{}, false
+	}
+	d := time.Duration(before-after) * time.Second
+	wall := t.In(loc).Format(localLayout)
+	for _, u := range []time.Time{t.Add(d), t.Add(-d)} {
+		if u.In(loc).Format(localLayout) == wall {
+			return u, true
+		}
+	}
+	return time.Time{}, false
 }

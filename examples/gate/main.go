@@ -280,7 +280,7 @@ func gate(args []string, stdout, stderr io.Writer, sys *system) int {
 		err = d.github(o, sys, stdout, stderr)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "gate: %v\n", err)
+		fmt.Fprintf(stderr, "gate: %s\n", oneLine(err))
 		var bad *badInput
 		if !errors.As(err, &bad) {
 			return exitDenied // the answer was not written: do not let the pipeline go on

@@ -203,6 +203,8 @@ func TestBadInput(t *testing.T) {
 		{"bad duration", []string{"-duration", "90 minutes"}, `invalid value "90 minutes" for flag -duration`},
 		{"bad start", change("24/11/2026 20:30"), `-start "24/11/2026 20:30": want RFC 3339`},
 		{"skipped local time", change("2027-03-28 02:30"), "does not exist in Europe/Paris"},
+		{"repeated local time", change("2026-10-25 02:30"), `-start "2026-10-25 02:30": that local time comes twice in Europe/Paris (the clocks go back): give it in RFC 3339, 2026-10-25T02:30:00+02:00 or 2026-10-25T02:30:00+01:00`},
+		{"repeated local ready-at", change("2026-11-24 20:30", "-ready-at", "2026-10-25 02:00"), `-ready-at "2026-10-25 02:00": that local time comes twice`},
 		{"bad now", change("2026-11-24 20:30", "-now", "tomorrow"), `-now "tomorrow"`},
 		{"bad ready-at", change("2026-11-24 20:30", "-ready-at", "soon"), `-ready-at "soon"`},
 		{"bad approve", change("2026-11-24 20:30", "-approve", "alice"), "want ROLE:NAME"},
@@ -451,4 +453,15 @@ func TestFlagTimesStrict(t *testing.T) {
 	}
 	r := gateRun(t, change("2026-11-24 20:30", "-start", "2026-11-24T20:30:00+24:00")...)
 	assert.Contains(t, r.stderr, `gate: -start "2026-11-24T20:30:00+24:00": the offset +24:00 is out of range: RFC 3339 offsets run from -23:59 to +23:59`)
+}
+
+// TestPolicyProblemsOnOneLine: a policy file with several problems fails
+// on one line that lists them all, for the job's log.
+func TestPolicyProblemsOnOneLine(t *testing.T) {
+	data, err := os.ReadFile("deploy-policy.yaml")
+	require.NoError(t, err)
+	path := writeFile(t, "policy.yaml", string(data)+"k0: 1\nk1: 2\n")
+	r := gateRun(t, "-policy", path, "-start", "2026-11-24 20:30", "-duration", "90m")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Regexp(t, `^gate: policyfile: .*policy.yaml: 2 problems: line \d+: k0: unknown field: .*; line \d+: k1: unknown field: [^\n]*\n$`, r.stderr)
 }

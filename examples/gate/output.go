@@ -57,3 +57,23 @@ func (d *decision) writeJSON(w io.Writer) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(d)
 }
+
+// oneLine is err on one line, for the job's log: a driver's error can
+// take several, one per address it tried.
+func oneLine(err error) string {
+	var b strings.Builder
+	for _, l := range strings.Split(err.Error(), "\n") {
+		l = strings.TrimSpace(l)
+		switch {
+		case l == "":
+			continue
+		case b.Len() == 0:
+		case strings.HasSuffix(b.String(), ":"):
+			b.WriteString(" ") // "2 problems: line 3: ...; line 9: ..."
+		default:
+			b.WriteString("; ")
+		}
+		b.WriteString(l)
+	}
+	return b.String()
+}

@@ -116,9 +116,14 @@ func (s *storeOptions) storePolicies(ctx context.Context, c policy.Change, file 
 	return out, nil
 }
 
-// storeTimeout bounds the connection to a PostgreSQL store and its
-// reading: a server that does not answer is bad input, not a wait.
+// storeTimeout bounds the reading of a PostgreSQL store: a server that
+// does not answer is bad input, not a wait.
 const storeTimeout = 30 * time.Second
+
+// storeConnectTimeout bounds the connection to it: a server that refuses
+// or does not answer (a wrong host or port) fails the job in seconds,
+// where the driver would otherwise retry for the whole storeTimeout.
+const storeConnectTimeout = 5 * time.Second
 
 // isURL reports whether the -store given is a PostgreSQL URL rather
 // than a directory.
@@ -177,7 +182,9 @@ func (s *storeOptions) open(ctx context.Context, opts *fleet.Options) (sched *fl
 	u.RawQuery = q.Encode()
 	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
 	defer cancel()
-	db, err := pgstore.Open(ctx, u.String(), &pgstore.Options{Schema: schema, Timeout: storeTimeout, NoMigrate: true})
+	connectCtx, cancelConnect := context.WithTimeout(ctx, storeConnectTimeout)
+	defer cancelConnect()
+	db, err := pgstore.Open(connectCtx, u.String(), &pgstore.Options{Schema: schema, Timeout: storeTimeout, NoMigrate: true})
 	if err != nil {
 		return nil, nil, badf("-store %s: %w", s.name(), err)
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -236,4 +237,18 @@ func TestStoreConflictsEntryScopedElsewhere(t *testing.T) {
 	r := gateRun(t, args...)
 	require.Equal(t, exitDenied, r.code, "stdout: %s\nstderr: %s", r.stdout, r.stderr)
 	assert.Contains(t, r.stdout, "DENY  fleet-conflicts: conflicts with billing/v3 (team Ops-2) on database:billing")
+}
+
+// TestStoreUnreachable: a -store URL whose server refuses the connection
+// fails the job in seconds, on one line naming the server; the gate used
+// to retry for the whole 30s of storeTimeout.
+func TestStoreUnreachable(t *testing.T) {
+	began := time.Now()
+	r := gateRun(t, change("2026-11-24 20:30", "-store", "postgres://postgres:s3cret@127.0.0.1:1/test?sslmode=disable", "-project", "payments", "-rollout", "v7")...)
+	assert.Less(t, time.Since(began), 10*time.Second)
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, "127.0.0.1:1")
+	assert.NotContains(t, r.stderr, "s3cret")
+	assert.Equal(t, 1, strings.Count(r.stderr, "\n"), "one line: %q", r.stderr)
+	assert.Empty(t, r.stdout)
 }

@@ -10,8 +10,9 @@ Flags:
   -policy FILE       the policy file, YAML or JSON (see package policyfile)
   -start TIME        the planned start: RFC 3339 (2026-11-24T20:30:00+01:00),
                      or "2026-11-24 20:30" read in the zone of the policy
-                     file (its top-level zone), else in UTC; "now" for a
-                     deployment that runs right after the gate
+                     file (its top-level zone), else in UTC (a local
+                     time that the clocks skip or repeat is refused);
+                     "now" for a deployment that runs right after the gate
   -duration D        how long the operation lasts, a Go duration: 90m, 2h30m
   -env NAME          the target environment, e.g. production: one the
                      policy file lists (environments:), or, when it lists

@@ -13,13 +13,14 @@ import (
 	"time"
 
 	"github.com/mepkit/mepkit/policy"
+	"github.com/mepkit/mepkit/policy/policyfile"
 	"github.com/mepkit/mepkit/timeline"
 )
 
 // facts are what may arrive while the gate waits, read from -facts at
 // each wake-up: when readiness was complete, and the GOs and No-Gos.
 type facts struct {
-	ReadyAt   time.Time         `json:"ready_at"`
+	ReadyAt   string            `json:"ready_at"` // RFC 3339, read as the flags read it`
 	Approvals []policy.Approval `json:"approvals"`
 }
 
@@ -32,6 +33,10 @@ func (p *plan) refresh(context.Context) (policy.Change, error) {
 	c := p.c
 	if p.facts == "" {
 		return c, nil
+	}
+	if fi, err := os.Stat(p.facts); err == nil && !fi.Mode().IsRegular() {
+		// A named pipe would block the wait on its open, past -max.
+		return c, badf("-facts %s: not a regular file (%s)", p.facts, fi.Mode().Type())
 	}
 	f, err := os.Open(p.facts)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -57,8 +62,14 @@ func (p *plan) refresh(context.Context) (policy.Change, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return c, badf("-facts %s: want one JSON object, and nothing after it", p.facts)
 	}
-	if !x.ReadyAt.IsZero() {
-		c.ReadyAt = x.ReadyAt
+	if x.ReadyAt != "" {
+		// As -ready-at reads it: an offset of +24:00, which time.Parse
+		// takes for a whole day, is bad input here too.
+		t, err := policyfile.ParseTime(x.ReadyAt)
+		if err != nil {
+			return c, badf("-facts %s: ready_at: %s", p.facts, strings.TrimPrefix(err.Error(), "policyfile: "))
+		}
+		c.ReadyAt = t
 	}
 	c.Approvals = append(c.Approvals[:len(c.Approvals):len(c.Approvals)], x.Approvals...)
 	return c, nil

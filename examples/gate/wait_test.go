@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -229,4 +230,31 @@ func TestFactsTrailingData(t *testing.T) {
 	c, err := p.refresh(t.Context())
 	require.NoError(t, err)
 	assert.True(t, c.ReadyAt.IsZero())
+}
+
+// TestFactsReadAsTheFlags: a -facts file's ready_at is read as -ready-at
+// is, so an offset of +24:00 (which time.Parse takes for a whole day) is
+// bad input naming the field; and a -facts that is a named pipe is refused
+// at once, where the gate blocked on its open, past -max.
+func TestFactsReadAsTheFlags(t *testing.T) {
+	p := &plan{facts: writeFile(t, "facts.json", `{"ready_at": "2026-11-01T00:00:00+24:00"}`)}
+	_, err := p.refresh(t.Context())
+	var bad *badInput
+	require.ErrorAs(t, err, &bad)
+	assert.Contains(t, err.Error(), "ready_at: time \"2026-11-01T00:00:00+24:00\"")
+
+	fifo := filepath.Join(t.TempDir(), "facts.json")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+	done := make(chan error, 1)
+	go func() {
+		_, err := (&plan{facts: fifo}).refresh(t.Context())
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		require.ErrorAs(t, err, &bad)
+		assert.Contains(t, err.Error(), "-facts "+fifo+": not a regular file")
+	case <-time.After(5 * time.Second):
+		t.Fatal("-facts on a named pipe: still blocked after 5s")
+	}
 }

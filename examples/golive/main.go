@@ -65,6 +65,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	// whole go-live is played, and a failed run leaves no half report.
 	var html *os.File
 	if *htmlFile != "" {
+		if fi, err := os.Stat(*htmlFile); err == nil && fi.IsDir() {
+			// The rename at the end would fail, after the whole go-live.
+			fmt.Fprintf(stderr, "golive: -html %s: is a directory: name the file to write\n", *htmlFile)
+			return 2
+		}
 		var err error
 		if html, err = os.CreateTemp(filepath.Dir(*htmlFile), "."+filepath.Base(*htmlFile)+".*"); err != nil {
 			fmt.Fprintf(stderr, "golive: -html %s: %v\n", *htmlFile, err)

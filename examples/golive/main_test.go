@@ -79,6 +79,10 @@ func TestGoliveBadInput(t *testing.T) {
 	badDir := write("dir.yaml", strings.Replace(string(defaultScenario), "dir: payments", "dir: ../payments", 1))
 	badResource := write("resource.yaml", strings.Replace(string(defaultScenario), "[database:db-billing, service:billing]", "[disk:db-billing]", 1))
 	noConflictsBy := write("conflictsby.yaml", strings.Replace(string(defaultScenario), "  conflicts_by: Olga", "", 1))
+	localZone := write("local.yaml", strings.Replace(string(defaultScenario), "zone: Europe/Paris\ncountry", "zone: Local\ncountry", 1))
+	skipped := write("skipped.yaml", strings.Replace(string(defaultScenario), "created: 2026-01-05 09:00", "created: 2026-03-29 02:30", 1))
+	twice := write("twice.yaml", strings.Replace(string(defaultScenario), "  planning: {at: 2026-10-14 09:00, by: Olga}", "  planning: {at: 2026-10-25 02:30, by: Olga}", 1))
+	manyUnknown := write("many.yaml", string(defaultScenario)+"k0: 1\nk1: 1\nk2: 1\n")
 	taken := t.TempDir()
 	require.NoError(t, os.Mkdir(filepath.Join(taken, "payments"), 0o755))
 	noPhase := write("phase.yaml", strings.Replace(string(defaultScenario), "  review: {at: 2026-11-13 10:00, by: Olga}\n", "", 1))
@@ -94,12 +98,17 @@ func TestGoliveBadInput(t *testing.T) {
 		{"unknown zone", []string{"-scenario", badZone}, "Mars/Olympus"},
 		{"unknown role", []string{"-scenario", badRole}, "wizard"},
 		{"bad time", []string{"-scenario", badTime}, "not a time written 2006-01-02 15:04"},
+		{"unknown fields", []string{"-scenario", manyUnknown}, "golive: scenario: line 167: field k0 not found (and 2 more)\n"},
+		{"zone of the machine", []string{"-scenario", localZone}, `zone: "Local" is the zone of the machine`},
+		{"skipped local time", []string{"-scenario", skipped}, `line 7: "2026-03-29 02:30" does not exist (the clocks go forward) in Europe/Paris`},
+		{"repeated local time", []string{"-scenario", twice}, `line 35: "2026-10-25 02:30" comes twice (the clocks go back) in Europe/Paris`},
 		{"step typo", []string{"-scenario", typo}, `cutover.steps: "swich-dns" is not in the runbook`},
 		{"missing phase date", []string{"-scenario", noPhase}, "phases.review: missing"},
 		{"neighbour outside the store", []string{"-scenario", badDir}, `neighbours[0].dir: "../payments" is not a plain directory name`},
 		{"unknown resource kind", []string{"-scenario", badResource}, "disk"},
 		{"no one turns the conflict check on", []string{"-scenario", noConflictsBy}, "cutover.conflicts_by: missing"},
 		{"store holding a project", []string{"-store", taken}, "payments is there already"},
+		{"html to a directory", []string{"-html", taken}, "-html " + taken + ": is a directory"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

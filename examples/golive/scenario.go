@@ -158,16 +158,18 @@ type lesson struct {
 }
 
 // localTime is a wall-clock time "2006-01-02 15:04", read in the
-// scenario's zone once the whole file is decoded.
+// scenario's zone once the whole file is decoded; one that the zone skips
+// or passes twice is refused (checkTimes).
 type localTime struct {
 	text string
+	line int // in the scenario file
 }
 
 func (l *localTime) UnmarshalYAML(n *yaml.Node) error {
 	if _, err := time.Parse("2006-01-02 15:04", n.Value); err != nil {
 		return fmt.Errorf("line %d: %q is not a time written 2006-01-02 15:04", n.Line, n.Value)
 	}
-	l.text = n.Value
+	l.text, l.line = n.Value, n.Line
 	return nil
 }
 
@@ -197,16 +199,16 @@ func parseScenario(data []byte) (*scenario, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&s); err != nil {
-		return nil, fmt.Errorf("scenario: %w", err)
+		return nil, decodeError(err)
 	}
-	if s.Zone == "" {
-		return nil, errors.New("scenario: zone: missing (an IANA zone such as Europe/Paris)")
-	}
-	loc, err := time.LoadLocation(s.Zone)
+	loc, err := s.zone()
 	if err != nil {
-		return nil, fmt.Errorf("scenario: zone: %w", err)
+		return nil, err
 	}
 	s.loc = loc
+	if err := s.checkTimes(); err != nil {
+		return nil, err
+	}
 	switch {
 	case strings.TrimSpace(s.Project) == "":
 		return nil, errors.New("scenario: project: missing")

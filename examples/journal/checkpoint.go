@@ -167,6 +167,9 @@ func (c *cli) verifyCheckpoint(fs *flags, key []byte, cpFile, pubFile string) er
 	if err != nil {
 		return err
 	}
+	if err := regular(cpFile); err != nil {
+		return usagef("-checkpoint: %v", err)
+	}
 	text, err := os.ReadFile(cpFile)
 	if err != nil {
 		return usagef("-checkpoint: %v", err)
@@ -194,6 +197,9 @@ func (c *cli) verifyCheckpoint(fs *flags, key []byte, cpFile, pubFile string) er
 // verifyAgainst checks the journal the command works on against cp.
 func (c *cli) verifyAgainst(fs *flags, key []byte, cp timeline.Checkpoint, pub ed25519.PublicKey) (int, string, error) {
 	if fs.postgres == "" {
+		if err := regular(fs.file); err != nil {
+			return 0, "", err
+		}
 		return timeline.VerifyFileAgainst(fs.file, key, fs.record, cp, pub)
 	}
 	entries, err := c.entries(fs)
@@ -246,6 +252,9 @@ func readPublicKey(path string) (ed25519.PublicKey, error) {
 // readPEM returns the bytes of the one PEM block of type typ in the file
 // at path, given by flag.
 func readPEM(path, flag, typ string) ([]byte, error) {
+	if err := regular(path); err != nil {
+		return nil, usagef("%s: %v", flag, err)
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, usagef("%s: %v", flag, err)

@@ -42,7 +42,7 @@
 //
 // With -postgres DSN -record NAME (and -schema, default "mepkit"), every
 // command works on a record in PostgreSQL (timeline/pgstore) instead of
-// the file: operators on several machines append to one record, and a
+// the file (-f with it is bad usage): operators on several machines append to one record, and a
 // command that finds it moved on catches up and tries again.
 //
 // Without a key the chain proves nothing against whoever can write the
@@ -268,11 +268,26 @@ func splitCommand(args []string) (lead []string, name string, rest []string, err
 	return args, "", nil, nil
 }
 
-// message is err for the command line: the library's package prefix
+// message is err for the command line, on one line (a driver's error
+// can take several, one per address tried): the library's package prefix
 // ("timeline: "), which can come twice when one error wraps another, is
 // left out after the command's own prefix.
 func message(err error) string {
-	s := err.Error()
+	var b strings.Builder
+	for _, l := range strings.Split(err.Error(), "\n") {
+		l = strings.TrimSpace(l)
+		switch {
+		case l == "":
+			continue
+		case b.Len() == 0:
+		case strings.HasSuffix(b.String(), ":"):
+			b.WriteString(" ") // "2 problems: line 3: ...; line 9: ..."
+		default:
+			b.WriteString("; ")
+		}
+		b.WriteString(l)
+	}
+	s := b.String()
 	for {
 		switch {
 		case strings.HasPrefix(s, "timeline: "):
@@ -336,14 +351,28 @@ func (fs *flags) parse(args []string) ([]string, error) {
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
-			return pos, nil
+			return pos, fs.oneJournal()
 		}
 		if used := args[:len(args)-len(rest)]; len(used) > 0 && used[len(used)-1] == "--" {
-			return append(pos, rest...), nil
+			return append(pos, rest...), fs.oneJournal()
 		}
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
+}
+
+// oneJournal refuses -f with -postgres: the command works on the file or
+// on the record, and an operator who named both would not know which.
+func (fs *flags) oneJournal() error {
+	if fs.postgres == "" {
+		return nil
+	}
+	var file bool
+	fs.Visit(func(f *flag.Flag) { file = file || f.Name == "f" })
+	if file {
+		return usagef("-f %s and -postgres: the journal is a file or a PostgreSQL record, not both", fs.file)
+	}
+	return nil
 }
 
 // key returns the HMAC key named by -key-env, or nil for a plain chain.

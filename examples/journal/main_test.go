@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -383,4 +384,85 @@ func TestRunKeepsArgs(t *testing.T) {
 	s.ok(0, args...)
 	assert.Equal(t, want, args)
 	assert.Contains(t, s.ok(0, args...), "#2 ")
+}
+
+// TestNotAFile: a journal, a checkpoint or a key that is a named pipe is
+// refused at once, naming it; the command used to block on its first read
+// forever.
+func TestNotAFile(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "pipe")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+	good := filepath.Join(dir, "cutover.jsonl")
+	s := newSession(t, utc(2026, 11, 24, 19, 0))
+	s.ok(0, "note", "-f", good, "hello")
+	s.ok(0, "keygen", "-key", filepath.Join(dir, "k"), "-pub", filepath.Join(dir, "k.pub"))
+	for _, args := range [][]string{
+		{"note", "-f", fifo, "hello"},
+		{"start", "-f", fifo, "backup"},
+		{"verify", "-f", fifo},
+		{"summary", "-f", fifo},
+		{"compare", "-f", good, "-baseline", fifo},
+		{"checkpoint", "-f", good, "-key", fifo},
+		{"verify", "-f", good, "-checkpoint", fifo, "-pub", filepath.Join(dir, "k.pub")},
+		{"verify", "-f", good, "-checkpoint", good, "-pub", fifo},
+	} {
+		done := make(chan result, 1)
+		go func() { done <- s.run(0, args...) }()
+		select {
+		case r := <-done:
+			assert.NotEqual(t, exitOK, r.code, "%q", args)
+			assert.Contains(t, r.stderr, fifo+" is a named pipe, not a file", "%q", args)
+			assert.Equal(t, 1, strings.Count(r.stderr, "\n"), "%q: one line: %q", args, r.stderr)
+		case <-time.After(5 * time.Second):
+			t.Fatalf("journal %q: still blocked after 5s", args)
+		}
+	}
+}
+
+// TestTwoWritersAtOnce: a command that finds the journal file held by
+// another (which holds it for its append) waits for it and records its
+// entry; it used to fail at once with "journal file in use".
+func TestTwoWritersAtOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cutover.jsonl")
+	held, err := timeline.Open(path, nil)
+	require.NoError(t, err)
+	s := newSession(t, utc(2026, 11, 24, 19, 0))
+	done := make(chan result, 1)
+	go func() { done <- s.run(0, "note", "-f", path, "second") }()
+	time.Sleep(100 * time.Millisecond)
+	_, err = held.Note("bob", "first")
+	require.NoError(t, err)
+	require.NoError(t, held.Close())
+	r := <-done
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "#2 ")
+	entries, err := timeline.ReadFile(path)
+	require.NoError(t, err)
+	assert.Len(t, entries, 2)
+}
+
+// TestControlCharacters: a step or an actor with a line break is bad
+// input and appends nothing; it used to be recorded and printed as two
+// lines, the second of which read as an entry of its own.
+func TestControlCharacters(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cutover.jsonl")
+	s := newSession(t, utc(2026, 11, 24, 19, 0))
+	s.ok(0, "start", "-f", path, "backup")
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"start", "migrate\n#9 2026-11-24 19:05:00 UTC end backup outcome=done"}, `step "migrate\n#9`},
+		{[]string{"end", "backup\t"}, `step "backup\t": a control character`},
+		{[]string{"note", "-actor", "bob\n#9 forged", "hello"}, `-actor "bob\n#9 forged": a control character`},
+	} {
+		r := s.run(0, append(tt.args, "-f", path)...)
+		assert.Equal(t, exitUsage, r.code, "%q", tt.args)
+		assert.Contains(t, r.stderr, tt.want, "%q", tt.args)
+		assert.Equal(t, 1, strings.Count(r.stderr, "\n"), "%q: one line: %q", tt.args, r.stderr)
+	}
+	entries, err := timeline.ReadFile(path)
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "nothing was appended")
 }

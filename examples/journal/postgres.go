@@ -19,12 +19,17 @@ import (
 // pgTimeout bounds the work of one command on PostgreSQL.
 const pgTimeout = 30 * time.Second
 
+// pgConnectTimeout bounds the connection: a server that refuses or does
+// not answer (a wrong host or port in -postgres) fails the command in
+// seconds, where an operator would otherwise wait out pgTimeout.
+const pgConnectTimeout = 5 * time.Second
+
 // pgRecord returns the store of the record of -postgres and -record.
 func (fs *flags) pgRecord() (*pgstore.Store, error) {
 	if fs.record == "" {
 		return nil, usagef("-postgres needs -record NAME: the record to work on")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), pgTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), pgConnectTimeout)
 	defer cancel()
 	return pgstore.OpenStore(ctx, fs.postgres, fs.record, &pgstore.Options{Schema: fs.schema, Timeout: pgTimeout})
 }
@@ -33,7 +38,10 @@ func (fs *flags) pgRecord() (*pgstore.Store, error) {
 // record of -postgres and -record.
 func (c *cli) open(fs *flags, opts *timeline.Options) (*timeline.Journal, error) {
 	if fs.postgres == "" {
-		return timeline.Open(fs.file, opts)
+		if err := regular(fs.file); err != nil {
+			return nil, err
+		}
+		return openFile(fs.file, opts)
 	}
 	s, err := fs.pgRecord()
 	if err != nil {
@@ -45,6 +53,24 @@ func (c *cli) open(fs *flags, opts *timeline.Options) (*timeline.Journal, error)
 		return nil, err
 	}
 	return j, nil
+}
+
+// lockWait is how long a command waits for a journal file that another
+// command is writing to: that one holds it for the few milliseconds of
+// its append, and two operators who type at once both get their entry.
+const lockWait = 3 * time.Second
+
+// openFile opens the journal file at path, waiting up to lockWait while
+// another command holds it.
+func openFile(path string, opts *timeline.Options) (*timeline.Journal, error) {
+	deadline := time.Now().Add(lockWait)
+	for delay := 5 * time.Millisecond; ; delay = min(2*delay, 100*time.Millisecond) {
+		j, err := timeline.Open(path, opts)
+		if !errors.Is(err, timeline.ErrLocked) || time.Now().After(deadline) {
+			return j, err
+		}
+		time.Sleep(delay)
+	}
 }
 
 // entries reads every entry of the journal the command works on, without
@@ -65,6 +91,9 @@ func (c *cli) entries(fs *flags) ([]timeline.Entry, error) {
 // key, and returns its number of entries and its last hash.
 func (c *cli) verifyChain(fs *flags, key []byte) (int, string, error) {
 	if fs.postgres == "" {
+		if err := regular(fs.file); err != nil {
+			return 0, "", err
+		}
 		return timeline.VerifyFile(fs.file, key)
 	}
 	entries, err := c.entries(fs)

@@ -111,3 +111,37 @@ func TestPostgresCheckpointAgainstTheSuperuser(t *testing.T) {
 	assert.Equal(t, exitFailed, r.code)
 	assert.Contains(t, r.stderr, `a checkpoint of record "cutover" cannot vouch for record "rehearsal"`)
 }
+
+// TestPostgresUnreachable: a -postgres whose server refuses the connection
+// fails in seconds, with one line naming the server; it used to retry for
+// the whole 30s of pgTimeout and print the driver's error over three lines.
+func TestPostgresUnreachable(t *testing.T) {
+	env := func(k string) string { return map[string]string{"USER": "alice"}[k] }
+	for _, args := range [][]string{
+		{"note", "hello"},
+		{"verify"},
+	} {
+		var stdout, stderr bytes.Buffer
+		began := time.Now()
+		code := run(append(args, "-postgres", "postgres://postgres@127.0.0.1:1/test?sslmode=disable", "-record", "r"), &stdout, &stderr, env, time.Now)
+		assert.Less(t, time.Since(began), 10*time.Second, "%q", args)
+		assert.Equal(t, exitFailed, code, "%q", args)
+		assert.Contains(t, stderr.String(), "127.0.0.1:1", "%q", args)
+		assert.Equal(t, 1, strings.Count(stderr.String(), "\n"), "%q: one line: %q", args, stderr.String())
+		assert.Empty(t, stdout.String())
+	}
+}
+
+// TestFileAndPostgres: -f with -postgres is bad usage and appends to
+// neither; the file was silently ignored.
+func TestFileAndPostgres(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cutover.jsonl")
+	env := func(k string) string { return map[string]string{"USER": "alice"}[k] }
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"note", "-f", path, "-postgres", "postgres://postgres@127.0.0.1:1/test", "-record", "r", "hello"}, &stdout, &stderr, env, time.Now)
+	assert.Equal(t, exitUsage, code)
+	assert.Equal(t, "journal note: -f "+path+" and -postgres: the journal is a file or a PostgreSQL record, not both\n", stderr.String())
+	assert.Empty(t, stdout.String())
+	_, err := os.Stat(path)
+	assert.ErrorIs(t, err, os.ErrNotExist)
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"unicode"
 
 	"github.com/mepkit/mepkit/timeline"
 )
@@ -92,8 +93,17 @@ func oneStep(pos []string) (string, error) {
 		return "", usagef("no step given")
 	case len(pos) > 1:
 		return "", usagef("one step at a time: got %q", pos)
+	case hasControl(pos[0]):
+		return "", usagef("step %q: a control character (a line break, a tab): name the step on one line", pos[0])
 	}
 	return pos[0], nil
+}
+
+// hasControl reports whether s holds a control character: a step or an
+// actor with a line break would print as two entry lines, the second
+// one forged.
+func hasControl(s string) bool {
+	return strings.IndexFunc(s, unicode.IsControl) >= 0
 }
 
 // needActor refuses an entry nobody signs: the journal is the record of
@@ -101,6 +111,9 @@ func oneStep(pos []string) (string, error) {
 func needActor(actor string) error {
 	if strings.TrimSpace(actor) == "" {
 		return usagef("who is acting? $USER is not set: give -actor NAME")
+	}
+	if hasControl(actor) {
+		return usagef("-actor %q: a control character (a line break, a tab): give the name on one line", actor)
 	}
 	return nil
 }

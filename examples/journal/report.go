@@ -199,6 +199,9 @@ func (c *cli) verify(args []string) error {
 // (an interrupted write, which the next start, end or note truncates) is
 // reported on stderr and left out.
 func (c *cli) read(path string) ([]timeline.Entry, error) {
+	if err := regular(path); err != nil {
+		return nil, err
+	}
 	entries, err := timeline.ReadFile(path)
 	if errors.Is(err, timeline.ErrTornWrite) {
 		fmt.Fprintf(c.stderr, "journal: %s: ignoring an incomplete last line: %s\n", path, message(err))

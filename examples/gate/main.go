@@ -299,52 +299,6 @@ func gate(args []string, stdout, stderr io.Writer, sys *system) int {
 	return exitDenied
 }
 
-// decision is gate's answer, as printed (its JSON form is the -json
-// output).
-type decision struct {
-	Change    changeJSON     `json:"change"`
-	Allowed   bool           `json:"allowed"`
-	Verdict   string         `json:"verdict"` // the worst verdict: allow, warn or deny
-	Decisions []decisionJSON `json:"decisions"`
-	// NextSlot is the earliest start the calendars allow, when denied.
-	NextSlot *time.Time `json:"next_slot,omitempty"`
-	// Note explains a denial that moving the start does not clear, or
-	// that no slot fits within the horizon.
-	Note string `json:"note,omitempty"`
-	// Ignored lists the -approve values that name nobody: no GO counted.
-	Ignored []string `json:"ignored_approvals,omitempty"`
-	// Rehearsals are the warnings of the simulation of the -rehearsal
-	// files: where its figures stand on thin data.
-	Rehearsals []string `json:"rehearsal_warnings,omitempty"`
-	// Waited is, with -wait, how long the gate waited, and WaitedPast
-	// whether -max passed with the change still denied.
-	Waited     string `json:"waited,omitempty"`
-	WaitedPast bool   `json:"waited_past_max,omitempty"`
-
-	result  policy.Result
-	denials []string // names of the denying policies
-}
-
-type changeJSON struct {
-	Name        string    `json:"name,omitempty"`
-	Environment string    `json:"environment,omitempty"`
-	Start       time.Time `json:"start"`
-	End         time.Time `json:"end"`
-	Duration    string    `json:"duration"`
-	Now         time.Time `json:"now"`
-	Zone        string    `json:"zone"`
-}
-
-type decisionJSON struct {
-	Policy     string      `json:"policy"`
-	Index      int         `json:"index"` // the policy's position in the file, -1 for none
-	Rule       policy.Rule `json:"rule,omitzero"`
-	Verdict    string      `json:"verdict"`
-	Reason     string      `json:"reason"`
-	Next       *time.Time  `json:"next,omitempty"`
-	Overridden bool        `json:"overridden,omitempty"`
-}
-
 // plan is what a decision needs: the Set, its zone and the change.
 type plan struct {
 	set   policy.Set

@@ -75,7 +75,7 @@ func (s ActionSpec) validate(field string) error {
 // known reports a *FieldError when the owner of the action is neither a
 // member nor a declared guest: only they own actions (R6).
 func (s ActionSpec) known(st *state, field string) error {
-	if !st.people.knows(s.Owner) {
+	if !st.mayAct(s.Owner) {
 		return fieldErr(field+".owner", s.Owner, unknownPerson)
 	}
 	return nil
@@ -124,7 +124,7 @@ func (v *evAssign) check(st *state) error {
 	if err := v.Spec.known(st, "action"); err != nil {
 		return err
 	}
-	if !st.people.knows(v.By) {
+	if !st.mayAct(v.By) {
 		return fieldErr("action.by", v.By, unknownPerson)
 	}
 	if v.Spec.Due.IsZero() {
@@ -168,7 +168,7 @@ func (v *evClose) check(st *state) error {
 		return fieldErr("action.status", v.Status.String(), "not done or cancelled")
 	case strings.TrimSpace(v.By) == "":
 		return fieldErr("action.closed_by", v.By, "empty")
-	case !st.people.knows(v.By):
+	case !st.mayAct(v.By):
 		return fieldErr("action.closed_by", v.By, unknownPerson)
 	}
 	if a := st.actions[v.ID-1]; a.Status != ActionOpen {

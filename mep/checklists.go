@@ -101,7 +101,7 @@ func (v *evChecklist) check(st *state) error {
 	if v.Run != runValidation && v.Run != runOperations {
 		return fieldErr("run", v.Run, "not validation or operations")
 	}
-	if !st.people.knows(v.By) {
+	if !st.mayAct(v.By) {
 		return fieldErr("checklist.by", v.By, unknownPerson)
 	}
 	run, err := checklist.NewRun(v.List, v.T0)
@@ -166,7 +166,7 @@ func (v *evTick) check(st *state) error {
 	if err != nil {
 		return err
 	}
-	if !st.people.knows(v.By) {
+	if !st.mayAct(v.By) {
 		// Only members and declared guests act: no item is verified by
 		// someone the project does not know (R3, R8).
 		return fieldErr("checklist.tick.by", v.By, unknownPerson)

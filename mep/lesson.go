@@ -152,7 +152,7 @@ func (v *evLesson) check(st *state) error {
 		return fieldErr("lesson.text", v.Text, "empty")
 	case strings.TrimSpace(v.Action) == "":
 		return fieldErr("lesson.action", v.Action, "empty: a lesson comes with the action that applies it (R12)")
-	case !st.people.knows(v.By):
+	case !st.mayAct(v.By):
 		return fieldErr("lesson.by", v.By, unknownPerson)
 	}
 	_, err := st.rollout(v.From)
@@ -203,7 +203,7 @@ func (v *evApply) check(st *state) error {
 		return &notFoundError{What: "lesson", Key: strconv.Itoa(v.ID)}
 	case strings.TrimSpace(v.By) == "":
 		return fieldErr("application.by", v.By, "empty")
-	case !st.people.knows(v.By):
+	case !st.mayAct(v.By):
 		return fieldErr("application.by", v.By, unknownPerson)
 	case v.Waived && strings.TrimSpace(v.Note) == "":
 		return fieldErr("application.note", v.Note, "empty: a waived lesson needs the reason (R12)")

@@ -211,7 +211,7 @@ func (v *evReschedule) check(st *state) error {
 		return fieldErr("reschedule.t0", "", "zero time")
 	case strings.TrimSpace(v.By) == "":
 		return fieldErr("reschedule.by", v.By, "empty")
-	case !st.people.knows(v.By):
+	case !st.mayAct(v.By):
 		return fieldErr("reschedule.by", v.By, unknownPerson)
 	case strings.TrimSpace(v.Reason) == "":
 		return fieldErr("reschedule.reason", v.Reason, "empty: say why T0 moves")

@@ -255,7 +255,9 @@ func create(j *timeline.Journal, name string, s settings) (*Project, error) {
 		return nil, err
 	}
 	p := &Project{settings: s, journal: j, st: newState()}
-	ev := &evProject{At: p.now(), Name: name, By: s.by, RolloutsOnly: s.only, Reason: s.why, Options: s.recorded()}
+	opts := s.recorded()
+	opts.Checks = checksNow
+	ev := &evProject{At: p.now(), Name: name, By: s.by, RolloutsOnly: s.only, Reason: s.why, Options: opts}
 	if err := p.record(ev); err != nil {
 		return nil, err
 	}
@@ -402,8 +404,13 @@ type recorded struct {
 	ReadinessLead time.Duration `json:"readiness_lead"`
 	BuildShare    float64       `json:"build_share"`
 	BuildMargin   float64       `json:"build_margin"`
-	loc           *time.Location
-	freeze        policy.Set // the method's freeze in these options, built once (stands.go); nil: to build
+	// Checks is the generation of the checks a replay holds the record
+	// to (see state.strict): 0 for a record written before facts by
+	// strangers, and a GO after a rollback or in another's name, were
+	// refused; checksNow for one written since.
+	Checks int `json:"checks,omitempty"`
+	loc    *time.Location
+	freeze policy.Set // the method's freeze in these options, built once (stands.go); nil: to build
 }
 
 func (*evProject) kind() string      { return "project" }

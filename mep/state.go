@@ -25,6 +25,7 @@ type state struct {
 	created      time.Time
 	rolloutsOnly bool
 	opts         *recorded // the options the record states; nil in older records
+	writing      bool      // a write is being checked (admit from Project.queue), not a replay
 	freezeOff    *evOptOut
 	// lists caches the readiness lists of the record by their text
 	// (dec.checklist), so that each is parsed once per project.
@@ -224,6 +225,26 @@ func (st *state) opsReadyAt() time.Time {
 		return time.Time{}
 	}
 	return st.operations.ReadyAt()
+}
+
+// checksNow is the generation of the checks that this version writes
+// records under (recorded.Checks).
+const checksNow = 1
+
+// strict reports whether the checks added in generation 1 apply: facts
+// acted only by members or declared guests, no GO after a rollback nor in
+// another's name. They always apply to what is written now; a replay
+// holds a record to them only when it was written under them, so that a
+// record written before them still opens, judged by the rules it was
+// written under.
+func (st *state) strict() bool {
+	return st.writing || (st.opts != nil && st.opts.Checks >= 1)
+}
+
+// mayAct reports whether name may record a fact that only members and
+// declared guests record (see strict).
+func (st *state) mayAct(name string) bool {
+	return st.people.knows(name) || !st.strict()
 }
 
 // options returns the options the record states, or, for a record written

@@ -2,6 +2,7 @@ package mep_test
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -89,4 +90,47 @@ func TestLessonsAndReschedulesByStrangersAreRefused(t *testing.T) {
 	before = len(r.p.Record())
 	assert.Equal(t, "reschedule.by", fieldErr(t, r.r.Reschedule(r.t0.Add(day(7)), "Mallory", "later")).Field)
 	assert.Len(t, r.p.Record(), before, "nothing appended")
+}
+
+// A record written before strangers were refused (its options state no
+// generation of checks) still opens with a stranger's tick in it: it is
+// replayed under the rules it was written under. What is written to it
+// now is held to today's: a stranger's tick is refused.
+func TestOlderRecordWithAStrangersTickOpens(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.jsonl")
+	g := rolloutsOnlyFile(t, path, false)
+	g.newRollout(mep.RolloutOptions{Policies: policy.Set{}})
+	g.c.set(g.t0.Add(-5 * time.Hour))
+	at := g.c.now()
+	require.NoError(t, g.p.Close())
+
+	// The same record as the version before wrote it: its options
+	// without "checks", chained again.
+	entries, err := timeline.ReadFile(path)
+	require.NoError(t, err)
+	opts := entries[0].Attrs["options"]
+	require.Contains(t, opts, `"checks":1`)
+	entries[0].Attrs["options"] = strings.Replace(opts, `,"checks":1`, "", 1)
+	older := filepath.Join(t.TempDir(), "older.jsonl")
+	for i := range entries {
+		entries[i].Seq, entries[i].Hash = 0, ""
+	}
+	forge(t, older, entries...)
+	forge(t, older, timeline.Entry{At: at, Kind: "mep.checklist.tick", Actor: "Mallory",
+		Attrs: map[string]string{"run": "readiness", "rollout": "go-live", "item": "new-hardware-verified", "status": "done"}})
+
+	p, err := mep.OpenFile(older, &mep.Options{Now: g.c.now})
+	require.NoError(t, err, "a record of the version before opens")
+	defer p.Close()
+	r, ok := p.Rollout("go-live")
+	require.True(t, ok)
+	err = r.Readiness().Check("config-backup", "Mallory", time.Time{}, "")
+	assert.Equal(t, "checklist.tick.by", fieldErr(t, err).Field, "what is written now is held to today's rules")
+
+	refusedNow := filepath.Join(t.TempDir(), "now.jsonl")
+	entries[0].Attrs["options"] = opts
+	forge(t, refusedNow, entries...)
+	forged := forge(t, refusedNow, timeline.Entry{At: at, Kind: "mep.checklist.tick", Actor: "Mallory",
+		Attrs: map[string]string{"run": "readiness", "rollout": "go-live", "item": "new-hardware-verified", "status": "done"}})
+	refusedAt(t, refusedNow, forged[0].Seq)
 }

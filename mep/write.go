@@ -76,7 +76,10 @@ func (p *Project) queue(ev event) (func() error, uint64, error) {
 	} else if rec.After(prev) {
 		p.st.now = rec
 	}
-	if err := p.st.admit(ev); err != nil {
+	p.st.writing = true
+	err = p.st.admit(ev)
+	p.st.writing = false
+	if err != nil {
 		p.st.now = prev
 		return nil, p.epoch, err
 	}

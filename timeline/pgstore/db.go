@@ -21,8 +21,9 @@ const MaxRecordName = 200
 
 // MaxSchemaName is the longest name of [Options.Schema], in bytes: the
 // longest identifier PostgreSQL keeps whole. The name is any UTF-8 text
-// of that many bytes at most without NUL, quote ('"), dollar sign or
-// backslash, which the SQL of the schema's functions could not hold.
+// of that many bytes at most without NUL, quote ('"), dollar sign,
+// backslash or brace, which the SQL of the schema's functions could not
+// hold.
 const MaxSchemaName = 63
 
 // Options configure a [DB]. A nil *Options, like the zero value, means the
@@ -274,8 +275,10 @@ func checkSchemaName(name string) error {
 		return fmt.Errorf("%w: %q has %d bytes, more than %d", ErrSchemaName, name, len(name), MaxSchemaName)
 	case !utf8.ValidString(name):
 		return fmt.Errorf("%w: %q is not valid UTF-8", ErrSchemaName, name)
-	case strings.ContainsAny(name, "\x00'\"$\\"):
-		return fmt.Errorf("%w: %q holds a NUL, a quote, a dollar sign or a backslash", ErrSchemaName, name)
+	case strings.ContainsAny(name, "\x00'\"$\\{}"):
+		// Braces: the migrations' SQL is filled in by placeholders such
+		// as {schema}, which a name must not spell.
+		return fmt.Errorf("%w: %q holds a NUL, a quote, a dollar sign, a backslash or a brace", ErrSchemaName, name)
 	}
 	return nil
 }

@@ -16,7 +16,8 @@ import (
 
 // The schema name goes into the SQL of the migrations, inside quoted
 // strings and function bodies: a name that could end one of them (a
-// quote, a dollar sign, a backslash) or that PostgreSQL would cut (more
+// quote, a dollar sign, a backslash), that spells one of their
+// placeholders ({schema}) or that PostgreSQL would cut (more
 // than 63 bytes) is refused before any SQL runs, naming it, and no
 // schema is created.
 func TestOpenRefusesASchemaNameTheMigrationsCannotHold(t *testing.T) {
@@ -31,6 +32,8 @@ func TestOpenRefusesASchemaNameTheMigrationsCannotHold(t *testing.T) {
 		"pgstore_test_it's",
 		`pgstore_test_back\slash`,
 		"pgstore_test_cost$1",
+		"pgstore_test_cost{schema}",
+		"pgstore_test_cost{schemalit}x",
 		"pgstore_test_" + strings.Repeat("s", 51),
 		"pgstore_test_\xff",
 		"pgstore_test_\x00",

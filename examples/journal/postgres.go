@@ -19,9 +19,11 @@ import (
 // pgTimeout bounds the work of one command on PostgreSQL.
 const pgTimeout = 30 * time.Second
 
-// pgConnectTimeout bounds the connection: a server that refuses or does
-// not answer (a wrong host or port in -postgres) fails the command in
-// seconds, where an operator would otherwise wait out pgTimeout.
+// pgConnectTimeout bounds the opening of the record: the connection, the
+// schema's check or migration, and the driver's retries while a server
+// starts. A server that refuses or does not answer (a wrong host or port
+// in -postgres), or one still starting, fails the command in seconds,
+// where an operator would otherwise wait out pgTimeout.
 const pgConnectTimeout = 5 * time.Second
 
 // pgRecord returns the store of the record of -postgres and -record.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -46,6 +47,24 @@ func pgRecord(t *testing.T, n int) (*pgstore.DB, *pgstore.Store, *pgx.Conn, stri
 	return db, st2, conn, pgx.Identifier{schema, pgstore.EntriesTable}.Sanitize()
 }
 
+// shownPG follows st into a new room until the test ends, and returns it
+// once it shows the n entries of the record.
+func shownPG(t *testing.T, db *pgstore.DB, st *pgstore.Store, n uint64) *room {
+	t.Helper()
+	rm := newRoom(nil, time.Now)
+	followingPG(t, db, st, rm)
+	require.Eventually(t, func() bool { return rm.held() == n }, 10*time.Second, 10*time.Millisecond)
+	return rm
+}
+
+// notifyPG announces seq of the record as an append would, over su.
+func notifyPG(t *testing.T, su *pgx.Conn, db *pgstore.DB, seq int) {
+	t.Helper()
+	_, err := su.Exec(t.Context(), "SELECT pg_notify('mepkit_timeline', $1)",
+		`{"schema":"`+db.Schema()+`","record":"golive","seq":`+strconv.Itoa(seq)+`}`)
+	require.NoError(t, err)
+}
+
 func followingPG(t *testing.T, db *pgstore.DB, st *pgstore.Store, rm *room) {
 	t.Helper()
 	auditingPG(t, db, st, rm, 0)
@@ -63,9 +82,7 @@ func auditingPG(t *testing.T, db *pgstore.DB, st *pgstore.Store, rm *room, audit
 
 func TestPostgresRecordCutBySuperuser(t *testing.T) {
 	db, st, su, table := pgRecord(t, 5)
-	rm := newRoom(nil, time.Now)
-	followingPG(t, db, st, rm)
-	require.Eventually(t, func() bool { return rm.held() == 5 }, 10*time.Second, 10*time.Millisecond)
+	rm := shownPG(t, db, st, 5)
 
 	_, err := su.Exec(t.Context(), "DELETE FROM "+table+" WHERE record = 'golive' AND seq > 3")
 	require.NoError(t, err)
@@ -76,9 +93,7 @@ func TestPostgresRecordCutBySuperuser(t *testing.T) {
 
 func TestPostgresRowRewrittenBySuperuser(t *testing.T) {
 	db, st, su, table := pgRecord(t, 3)
-	rm := newRoom(nil, time.Now)
-	followingPG(t, db, st, rm)
-	require.Eventually(t, func() bool { return rm.held() == 3 }, 10*time.Second, 10*time.Millisecond)
+	rm := shownPG(t, db, st, 3)
 
 	// The last entry rewritten with its unkeyed hash recomputed: the
 	// chain verifies, the head the page showed does not.
@@ -150,9 +165,7 @@ func TestPostgresRecordForkedUnderTheFollower(t *testing.T) {
 	db, st, su, table := pgRecord(t, 5)
 	entries, err := st.LoadContext(t.Context())
 	require.NoError(t, err)
-	rm := newRoom(nil, time.Now)
-	followingPG(t, db, st, rm)
-	require.Eventually(t, func() bool { return rm.held() == 5 }, 10*time.Second, 10*time.Millisecond)
+	rm := shownPG(t, db, st, 5)
 
 	_, err = su.Exec(t.Context(), "DELETE FROM "+table+" WHERE record = 'golive' AND seq > 2")
 	require.NoError(t, err)
@@ -179,15 +192,11 @@ func TestPostgresRecordForkedUnderTheFollower(t *testing.T) {
 // record still holds and the first one missing.
 func TestPostgresRecordCutSeenByFollow(t *testing.T) {
 	db, st, su, table := pgRecord(t, 5)
-	rm := newRoom(nil, time.Now)
-	followingPG(t, db, st, rm)
-	require.Eventually(t, func() bool { return rm.held() == 5 }, 10*time.Second, 10*time.Millisecond)
+	rm := shownPG(t, db, st, 5)
 
 	_, err := su.Exec(t.Context(), "DELETE FROM "+table+" WHERE record = 'golive' AND seq > 3")
 	require.NoError(t, err)
-	_, err = su.Exec(t.Context(), "SELECT pg_notify('mepkit_timeline', $1)",
-		`{"schema":"`+db.Schema()+`","record":"golive","seq":6}`)
-	require.NoError(t, err)
+	notifyPG(t, su, db, 6)
 	b := waitBroken(t, rm)
 	assert.Equal(t, uint64(4), b.Seq)
 	assert.Contains(t, b.Reason, "held 5 entries, it now holds 3")
@@ -199,15 +208,11 @@ func TestPostgresRecordCutSeenByFollow(t *testing.T) {
 // seconds, and the page showed no entry after it.
 func TestPostgresRowThatIsNotAnEntry(t *testing.T) {
 	db, st, su, table := pgRecord(t, 5)
-	rm := newRoom(nil, time.Now)
-	followingPG(t, db, st, rm)
-	require.Eventually(t, func() bool { return rm.held() == 5 }, 10*time.Second, 10*time.Millisecond)
+	rm := shownPG(t, db, st, 5)
 
 	_, err := su.Exec(t.Context(), "INSERT INTO "+table+" (record, seq, at, kind, hash, line) VALUES ('golive', 6, now(), 'note', 'x', 'not an entry')")
 	require.NoError(t, err)
-	_, err = su.Exec(t.Context(), "SELECT pg_notify('mepkit_timeline', $1)",
-		`{"schema":"`+db.Schema()+`","record":"golive","seq":6}`)
-	require.NoError(t, err)
+	notifyPG(t, su, db, 6)
 	b := waitBroken(t, rm)
 	assert.Equal(t, uint64(6), b.Seq)
 	assert.Contains(t, b.Reason, "seq 6")

@@ -1,8 +1,11 @@
 package mep
 
 import (
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mepkit/mepkit/policy"
 )
 
 // SetOptions changes the options the record states, for the decisions and
@@ -81,6 +84,11 @@ func (v *evOptions) check(st *state) error {
 	if err := o.check(); err != nil {
 		return err
 	}
+	if st.opts != nil && o.Checks < st.opts.Checks {
+		// A record is never held to older checks than it states: that
+		// would let facts written after this one escape today's.
+		return fieldErr("options.checks", strconv.Itoa(o.Checks), "below the "+strconv.Itoa(st.opts.Checks)+" the record states")
+	}
 	if !st.people.knows(v.By) {
 		return fieldErr("options.by", v.By, "not a member of the project")
 	}
@@ -94,4 +102,27 @@ func (v *evOptions) apply(st *state) {
 	for _, r := range st.rollouts {
 		r.policies = nil // built again with the new options
 	}
+}
+
+// recorded are the options a project states in its record.
+type recorded struct {
+	Zone          string        `json:"zone"`
+	Country       string        `json:"country,omitempty"`
+	ReadinessLead time.Duration `json:"readiness_lead"`
+	BuildShare    float64       `json:"build_share"`
+	BuildMargin   float64       `json:"build_margin"`
+	// Checks is the generation of the checks a replay holds the record
+	// to (see state.strict): 0 for a record written before facts by
+	// strangers, and a GO after a rollback or in another's name, were
+	// refused; checksNow for one written since.
+	Checks int `json:"checks,omitempty"`
+	loc    *time.Location
+	freeze policy.Set // the method's freeze in these options, built once (stands.go); nil: to build
+}
+
+// check reports the first of the recorded options that the method
+// refuses, as [settings.check] does.
+func (r *recorded) check() error {
+	s := settings{loc: r.loc, country: r.Country, lead: r.ReadinessLead, share: r.BuildShare, margin: r.BuildMargin}
+	return s.check()
 }

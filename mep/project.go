@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mepkit/mepkit/policy"
 	"github.com/mepkit/mepkit/timeline"
 )
 
@@ -164,13 +163,6 @@ func (s *settings) adopt(r *recorded, o *Options) error {
 	}
 	s.loc = r.loc // the other options are read from the record (state.options)
 	return nil
-}
-
-// check reports the first of the recorded options that the method
-// refuses, as [settings.check] does.
-func (r *recorded) check() error {
-	s := settings{loc: r.loc, country: r.Country, lead: r.ReadinessLead, share: r.BuildShare, margin: r.BuildMargin}
-	return s.check()
 }
 
 // nameable reports a *FieldError for a location that the record cannot
@@ -395,22 +387,6 @@ type evProject struct {
 	RolloutsOnly bool   // the project runs rollouts only, without the earlier phases
 	Reason       string // why it runs rollouts only
 	Options      *recorded
-}
-
-// recorded are the options a project states in its record.
-type recorded struct {
-	Zone          string        `json:"zone"`
-	Country       string        `json:"country,omitempty"`
-	ReadinessLead time.Duration `json:"readiness_lead"`
-	BuildShare    float64       `json:"build_share"`
-	BuildMargin   float64       `json:"build_margin"`
-	// Checks is the generation of the checks a replay holds the record
-	// to (see state.strict): 0 for a record written before facts by
-	// strangers, and a GO after a rollback or in another's name, were
-	// refused; checksNow for one written since.
-	Checks int `json:"checks,omitempty"`
-	loc    *time.Location
-	freeze policy.Set // the method's freeze in these options, built once (stands.go); nil: to build
 }
 
 func (*evProject) kind() string      { return "project" }

@@ -134,3 +134,20 @@ func TestOlderRecordWithAStrangersTickOpens(t *testing.T) {
 		Attrs: map[string]string{"run": "readiness", "rollout": "go-live", "item": "new-hardware-verified", "status": "done"}})
 	refusedAt(t, refusedNow, forged[0].Seq)
 }
+
+// The generation of checks a record states is never lowered: an options
+// event forged to state none, so that the strangers' facts after it would
+// pass, is refused on replay.
+func TestRecordsChecksAreNeverLowered(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.jsonl")
+	g := rolloutsOnlyFile(t, path, false)
+	g.newRollout(mep.RolloutOptions{Policies: policy.Set{}})
+	require.NoError(t, g.p.Close())
+	entries, err := timeline.ReadFile(path)
+	require.NoError(t, err)
+	opts := entries[0].Attrs["options"]
+	require.Contains(t, opts, `"checks":1`)
+	forged := forge(t, path, timeline.Entry{At: g.c.now(), Kind: "mep.options", Actor: "Sam", Text: "fewer checks",
+		Attrs: map[string]string{"options": strings.Replace(opts, `,"checks":1`, "", 1)}})
+	assert.ErrorContains(t, refusedAt(t, path, forged[0].Seq), "options.checks")
+}

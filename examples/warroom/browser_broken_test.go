@@ -2,10 +2,8 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,37 +55,9 @@ func TestBrowserShowsABrokenRecord(t *testing.T) {
 	}
 	require.NoError(t, j.Close())
 
-	addr := freeAddr(t)
-	url := "http://" + addr + "/"
-	servers := make(chan *server, 1)
-	testHookServer = func(s *server) { servers <- s }
-	t.Cleanup(func() { testHookServer = nil })
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	var stderr bytes.Buffer
-	go func() {
-		done <- run(ctx, []string{"-addr", addr, "-f", path}, &bytes.Buffer{}, &stderr, func(string) string { return "" })
-	}()
-	t.Cleanup(func() {
-		cancel()
-		assert.Equal(t, 0, <-done, "warroom: %s", stderr.String())
-	})
-	require.Eventually(t, func() bool {
-		res, err := http.Get(url)
-		if err == nil {
-			res.Body.Close()
-		}
-		return err == nil && res.StatusCode == http.StatusOK
-	}, 30*time.Second, 20*time.Millisecond, "the page answers")
-
-	srv := <-servers
+	url, srv := serving(t, "-f", path)
 	b := startBrowser(t, chrome)
-	b.navigate(t, url)
-	require.Eventually(t, func() bool { return srv.streams.Load() >= 1 }, 30*time.Second, 10*time.Millisecond,
-		"the browser opened the events stream")
-	require.Eventually(t, func() bool { return b.text(t, "conn") == "live" }, 10*time.Second, 20*time.Millisecond,
-		"the page says it is live")
-	assert.Contains(t, b.text(t, "live"), "21 in the record")
+	openLive(t, b, url, srv, 21)
 	shots(t, b, "live")
 
 	// 21 entries to 1 and part of a line.

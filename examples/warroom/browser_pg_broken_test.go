@@ -124,13 +124,7 @@ func TestBrowserShowsABrokenPostgresRecord(t *testing.T) {
 			require.NoError(t, err)
 			url, srv := serving(t, "-postgres", pgtest.DSN(t, "the war room on a PostgreSQL record"), "-schema", db.Schema(), "-record", "golive")
 			b := startBrowser(t, chrome)
-			b.navigate(t, url)
-			require.Eventually(t, func() bool { return srv.streams.Load() >= 1 }, 30*time.Second, 10*time.Millisecond,
-				"the browser opened the events stream")
-			require.Eventually(t, func() bool {
-				return b.text(t, "conn") == "live" && strings.Contains(b.text(t, "live"), "5 in the record")
-			},
-				10*time.Second, 20*time.Millisecond, "the page says it is live with the 5 entries")
+			openLive(t, b, url, srv, 5)
 
 			c.tamper(t, su, table, st, es)
 			conn := watchBreak(t, b)
@@ -154,6 +148,18 @@ func TestBrowserShowsABrokenPostgresRecord(t *testing.T) {
 			assert.Contains(t, b.text(t, "live"), "Record broken at seq "+strconv.FormatUint(seq, 10))
 		})
 	}
+}
+
+// openLive loads url in b and waits until the page, served by srv, says
+// it is live with the n entries of the record.
+func openLive(t *testing.T, b *chromeTab, url string, srv *server, n int) {
+	t.Helper()
+	b.navigate(t, url)
+	require.Eventually(t, func() bool { return srv.streams.Load() >= 1 }, 30*time.Second, 10*time.Millisecond,
+		"the browser opened the events stream")
+	require.Eventually(t, func() bool {
+		return b.text(t, "conn") == "live" && strings.Contains(b.text(t, "live"), strconv.Itoa(n)+" in the record")
+	}, 10*time.Second, 20*time.Millisecond, "the page says it is live with the %d entries", n)
 }
 
 // superuser runs sql on the record's table with its triggers off, as a
@@ -188,13 +194,7 @@ func TestBrowserTabAcrossAServerRestart(t *testing.T) {
 			addr := freeAddr(t)
 			url, srv, stop := servingAt(t, addr, "-f", path)
 			b := startBrowser(t, chrome)
-			b.navigate(t, url)
-			require.Eventually(t, func() bool { return srv.streams.Load() >= 1 }, 30*time.Second, 10*time.Millisecond,
-				"the browser opened the events stream")
-			require.Eventually(t, func() bool {
-				return b.text(t, "conn") == "live" && strings.Contains(b.text(t, "live"), "21 in the record")
-			},
-				10*time.Second, 20*time.Millisecond, "the page says it is live with the 21 entries")
+			openLive(t, b, url, srv, 21)
 
 			data, err := os.ReadFile(path)
 			require.NoError(t, err)

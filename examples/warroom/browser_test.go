@@ -3,13 +3,11 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -94,34 +92,7 @@ func TestBrowserShowsWhatTwoJournalsRecord(t *testing.T) {
 }
 
 func browserTest(t *testing.T, chrome, journal string, serverArgs, journalArgs []string) {
-	addr := freeAddr(t)
-	url := "http://" + addr + "/"
-	servers := make(chan *server, 1)
-	testHookServer = func(s *server) { servers <- s }
-	t.Cleanup(func() { testHookServer = nil })
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	var stderr bytes.Buffer
-	go func() {
-		done <- run(ctx, append([]string{"-addr", addr}, serverArgs...), &bytes.Buffer{}, &stderr, func(string) string { return "" })
-	}()
-	t.Cleanup(func() {
-		cancel()
-		assert.Equal(t, 0, <-done, "warroom: %s", stderr.String())
-	})
-	var srv *server
-	select {
-	case srv = <-servers:
-	case <-time.After(30 * time.Second):
-		t.Fatalf("the server did not start: %s", stderr.String())
-	}
-	require.Eventually(t, func() bool {
-		res, err := http.Get(url)
-		if err == nil {
-			res.Body.Close()
-		}
-		return err == nil && res.StatusCode == http.StatusOK
-	}, 30*time.Second, 20*time.Millisecond, "the page answers")
+	url, srv := serving(t, serverArgs...)
 
 	events := newSSEClient(t, url+"events")
 	events.waitFor(t, 10*time.Second, "war room open")

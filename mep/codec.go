@@ -228,19 +228,9 @@ type dec struct {
 	err   error
 	lists map[string]checklist.List // parsed lists by their text; nil: none kept
 	// readBack: the entry was just encoded, and is read back to prove a
-	// replay can read it (readsBack); JSON that its type's own encoder
-	// vouches for (see vouched) is not parsed again.
+	// replay can read it (readsBack). An event whose check vouches for
+	// its encoding (evDecision.encodable) need not parse it again.
 	readBack bool
-}
-
-// vouched reads attribute k as json does, except when reading back an
-// entry just encoded: then it was written by an encoder that refuses what
-// its decoder would (policy.AppendDecisions, whose round trip policy's
-// fuzz tests hold), and parsing it again would prove nothing.
-func (d *dec) vouched(k string, v any) {
-	if !d.readBack {
-		d.json(k, v)
-	}
 }
 
 // checklist parses the text of l read from attribute k's JSON, once per

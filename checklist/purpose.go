@@ -162,7 +162,8 @@ func (r *Run) Coverage(purposes ...Purpose) []Coverage {
 	out := make([]Coverage, len(purposes))
 	for k, p := range purposes {
 		out[k].Purpose = p
-		for i, it := range r.list.Items {
+		for i := range r.list.Items {
+			it := &r.list.Items[i]
 			if it.Purpose != p {
 				continue
 			}

@@ -53,7 +53,8 @@ func (r *Run) Late(now time.Time) []Item {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var out []Item
-	for i, it := range r.list.Items {
+	for i := range r.list.Items {
+		it := &r.list.Items[i]
 		if it.Deadline == 0 {
 			continue
 		}

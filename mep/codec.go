@@ -195,6 +195,33 @@ func (w *enc) reasons(k string, rs []Reason) {
 	})
 }
 
+// votes writes vs byte for byte as encoding/json would, without its
+// reflection; their roles, verdicts and times are valid (see
+// evDecision.encodable).
+func (w *enc) votes(k string, vs []Vote) {
+	array(w, k, vs, func(b []byte, v Vote) []byte {
+		b = append(b, `{"role":`...)
+		b = jsonstr.Append(b, v.Role.String())
+		b = append(b, `,"by":`...)
+		b = jsonstr.Append(b, v.By)
+		b = append(b, `,"verdict":`...)
+		b = jsonstr.Append(b, v.Verdict.String())
+		if v.Reason != "" {
+			b = append(b, `,"reason":`...)
+			b = jsonstr.Append(b, v.Reason)
+		}
+		b = append(b, `,"at":"`...)
+		b = append(v.At.AppendFormat(b, time.RFC3339Nano), `","t0":"`...)
+		b = append(v.T0.AppendFormat(b, time.RFC3339Nano), `","digest":`...)
+		b = jsonstr.Append(b, v.Digest)
+		if v.Stale != "" {
+			b = append(b, `,"stale":`...)
+			b = jsonstr.Append(b, v.Stale)
+		}
+		return append(b, '}')
+	})
+}
+
 // array writes v under k as a JSON array, each element by elem, in w's
 // scratch space; nothing for an empty v.
 func array[T any](w *enc, k string, v []T, elem func([]byte, T) []byte) {

@@ -95,12 +95,8 @@ func (v *evDecision) write(w *enc) {
 	w.reasons("warnings", dd.Warnings)
 	w.list("late", itemIDs(dd.Late))
 	w.list("failed", itemIDs(dd.Failed))
-	if len(dd.Votes) > 0 {
-		w.json("votes", dd.Votes)
-	}
-	if len(dd.Stale) > 0 {
-		w.json("stale", dd.Stale)
-	}
+	w.votes("votes", dd.Votes)
+	w.votes("stale", dd.Stale)
 }
 
 // readReasons reads the reasons, or the text of a decision written before
@@ -241,18 +237,18 @@ func (v *evDecision) encodable() error {
 	d := &v.Decision
 	for _, rs := range [][]Reason{d.Reasons, d.Warnings} {
 		for _, r := range rs {
-			if _, err := r.Rule.MarshalText(); err != nil {
-				return fieldErr("decision.reasons", r.Source, err.Error())
+			if !r.Rule.IsValid() {
+				return fieldErr("decision.reasons", r.Source, "an unknown rule, "+r.Rule.String())
 			}
 		}
 	}
 	for _, vs := range [][]Vote{d.Votes, d.Stale} {
 		for _, x := range vs {
-			if _, err := x.Role.MarshalText(); err != nil {
-				return fieldErr("decision.votes", x.By, err.Error())
-			}
-			if _, err := x.Verdict.MarshalText(); err != nil {
-				return fieldErr("decision.votes", x.By, err.Error())
+			switch {
+			case !x.Role.isValid():
+				return fieldErr("decision.votes", x.By, "an unknown role, "+x.Role.String())
+			case !verdicts.Valid(x.Verdict):
+				return fieldErr("decision.votes", x.By, "an unknown verdict, "+x.Verdict.String())
 			}
 			if err := checkTime("decision.votes.at", x.At); err != nil {
 				return err

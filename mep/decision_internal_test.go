@@ -1,6 +1,7 @@
 package mep
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -55,6 +56,12 @@ func FuzzDecisionReadsBack(f *testing.F) {
 		}
 		e := encode(ev)
 		e.Seq = 1
+		// Written byte for byte as encoding/json writes them.
+		for k, v := range map[string]any{"reasons": ev.Decision.Reasons, "warnings": ev.Decision.Warnings, "votes": ev.Decision.Votes, "stale": ev.Decision.Stale} {
+			want, err := json.Marshal(v)
+			require.NoError(t, err)
+			assert.Equal(t, string(want), e.Attrs[k], k)
+		}
 		require.NoError(t, readsBack(ev, &e, time.UTC))
 		back, err := decode(&e, time.UTC, nil)
 		require.NoError(t, err, "a decision encodable accepts does not read back: %+v", e)

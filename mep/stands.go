@@ -69,17 +69,48 @@ func (ro *rollout) standing(st *state, now, start time.Time) (Decision, error) {
 	return d, nil
 }
 
-// recordPolicies has the policies the record states judge c into v: the
-// method's, each mandatory, the freeze unless the project opted out
-// (R11), the readiness window (R7), in the options the record states
-// (without them: Fridays and weekends in T0's zone, and the least lead),
-// and the GO quorum of each role the rollout records, the operations GO
-// at least (R9); and those of the rollout's policy file, as evaluate has
-// them, but for a conflicts check, which only code fills.
+// recordPolicies has the policies the record states judge c into v (see
+// recordSet).
 func (ro *rollout) recordPolicies(st *state, v *verdict, c policy.Change) error {
-	file, err := parsePolicyFile(ro.policyFile)
+	set, err := ro.recordSet(st)
 	if err != nil {
 		return err
+	}
+	for _, pd := range set.Evaluate(context.Background(), c).Decisions {
+		switch {
+		case pd.Verdict == policy.Deny && !pd.Overridden:
+			v.block(policyReason(pd, ""))
+		case pd.Verdict == policy.Warn && waitsFor(set.PolicyOf(pd)):
+			v.wait(policyReason(pd, ""))
+		}
+	}
+	return nil
+}
+
+// recordedSet is the set of policies the record states, with what it was
+// built from: it is built again when any of these changes.
+type recordedSet struct {
+	file      string
+	opts      *recorded
+	freezeOff *evOptOut
+	loc       *time.Location
+	set       policy.Set
+}
+
+// recordSet returns the policies the record states: the method's, each
+// mandatory, the freeze unless the project opted out (R11), the readiness
+// window (R7), in the options the record states (without them: Fridays
+// and weekends in T0's zone, and the least lead), and the GO quorum of
+// each role the rollout records, the operations GO at least (R9); and
+// those of the rollout's policy file, as evaluate has them, but for a
+// conflicts check, which only code fills.
+func (ro *rollout) recordSet(st *state) (policy.Set, error) {
+	if r := ro.recorded; r != nil && r.file == ro.policyFile && r.opts == st.opts && r.freezeOff == st.freezeOff && r.loc == ro.t0.Location() {
+		return r.set, nil
+	}
+	file, err := parsePolicyFile(ro.policyFile)
+	if err != nil {
+		return nil, err
 	}
 	var set policy.Set
 	for _, q := range file {
@@ -105,7 +136,7 @@ func (ro *rollout) recordPolicies(st *state, v *verdict, c policy.Change) error 
 		if o.freeze == nil {
 			freeze, err := methodFreeze(o.loc, o.Country)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			o.freeze = freeze
 		}
@@ -123,13 +154,6 @@ func (ro *rollout) recordPolicies(st *state, v *verdict, c policy.Change) error 
 	for _, role := range slices.Sorted(maps.Keys(quorum)) {
 		set = append(set, policy.Mandatory(requireQuorum(role.String(), quorum[role])))
 	}
-	for _, pd := range set.Evaluate(context.Background(), c).Decisions {
-		switch {
-		case pd.Verdict == policy.Deny && !pd.Overridden:
-			v.block(policyReason(pd, ""))
-		case pd.Verdict == policy.Warn && waitsFor(set.PolicyOf(pd)):
-			v.wait(policyReason(pd, ""))
-		}
-	}
-	return nil
+	ro.recorded = &recordedSet{file: ro.policyFile, opts: st.opts, freezeOff: st.freezeOff, loc: ro.t0.Location(), set: set}
+	return set, nil
 }

@@ -97,6 +97,9 @@ type rollout struct {
 	policyFile string
 	code       []string
 	attached   bool
+	// The policies the record states (recordPolicies), and what they
+	// were built from; nil: to build.
+	recorded *recordedSet
 }
 
 // Note is free text written in a project's record.

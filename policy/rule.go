@@ -58,17 +58,21 @@ func ruleOf(p Policy) Rule {
 	return NoRule
 }
 
+// IsValid reports whether r is NoRule or one of R1 to R13: whether
+// MarshalText takes it.
+func (r Rule) IsValid() bool { return r.valid() }
+
 // valid reports whether r is NoRule or one of R1 to R13.
 func (r Rule) valid() bool { return r <= lastRule }
+
+// ruleNames are the names of the rules, by value.
+var ruleNames = [lastRule + 1]string{"", "R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "R13"}
 
 // String returns "R1" to "R13", "" for NoRule and "rule(N)" for an
 // unknown value.
 func (r Rule) String() string {
-	switch {
-	case r == NoRule:
-		return ""
-	case r <= lastRule:
-		return "R" + strconv.Itoa(int(r))
+	if r.valid() {
+		return ruleNames[r]
 	}
 	return "rule(" + strconv.Itoa(int(r)) + ")"
 }

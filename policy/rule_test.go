@@ -27,7 +27,9 @@ func TestRuleText(t *testing.T) {
 		got, err := policy.ParseRule(want)
 		require.NoError(t, err)
 		assert.Equal(t, r, got)
+		assert.True(t, r.IsValid(), "%v", r)
 	}
+	assert.True(t, policy.NoRule.IsValid())
 	assert.Equal(t, policy.Rule(0), policy.NoRule, "the zero Rule is no rule")
 	assert.Empty(t, policy.NoRule.String())
 	s, back := roundTrip(t, policy.NoRule)
@@ -48,6 +50,7 @@ func TestRuleText(t *testing.T) {
 		assert.ErrorIs(t, json.Unmarshal([]byte(`"`+bad+`"`), &r), policy.ErrInvalid, "%q", bad)
 	}
 	for _, bad := range []policy.Rule{14, 200, 255} {
+		assert.False(t, bad.IsValid(), "%d", bad)
 		_, err := json.Marshal(bad)
 		assert.ErrorIs(t, err, policy.ErrInvalid, "%d", bad)
 	}

@@ -32,6 +32,8 @@ func (r *Run) Clone() *Run {
 		listState: r.listState,
 
 		t0:           r.t0,
+		due:          r.due,
+		dueT0:        r.dueT0,
 		moves:        slices.Clone(r.moves),
 		items:        slices.Clone(r.items),
 		seq:          r.seq,

@@ -53,12 +53,13 @@ func (r *Run) Late(now time.Time) []Item {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var out []Item
+	dues := r.dues()
 	for i := range r.list.Items {
 		it := &r.list.Items[i]
 		if it.Deadline == 0 {
 			continue
 		}
-		due := r.t0.Add(it.Deadline)
+		due := dues[i]
 		st := &r.items[i]
 		switch st.status {
 		case Pending, Failed:
@@ -72,6 +73,22 @@ func (r *Run) Late(now time.Time) []Item {
 		}
 	}
 	return out
+}
+
+// dues returns when each item is due at the run's T0 (zero for an item
+// without deadline), computed once per T0. Requires r.mu held.
+func (r *Run) dues() []time.Time {
+	if r.due != nil && r.dueT0 == r.t0 {
+		return r.due
+	}
+	due := make([]time.Time, len(r.list.Items))
+	for i := range r.list.Items {
+		if d := r.list.Items[i].Deadline; d != 0 {
+			due[i] = r.t0.Add(d)
+		}
+	}
+	r.due, r.dueT0 = due, r.t0
+	return due
 }
 
 // Pending returns, in list order, the items still to do: pending or

@@ -42,6 +42,12 @@ type Run struct {
 	waived       int
 	firstOpen    []int // section -> position of its first required item not satisfied
 
+	// due is when each item is due, T0 plus its deadline (zero: no
+	// deadline), for the T0 dueT0; rebuilt when T0 moves, never written in
+	// place.
+	due   []time.Time
+	dueT0 time.Time
+
 	// readyAt is the latest instant among the items that count for
 	// ReadyAt; valid unless readyDirty.
 	readyAt    time.Time

@@ -28,6 +28,7 @@ func (r *Run) Clone() *Run {
 		secPos:   r.secPos,
 		secItems: r.secItems,
 		ordered:  r.ordered,
+		purposes: r.purposes,
 		// Replaced, never written in place: shared.
 		listState: r.listState,
 

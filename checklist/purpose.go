@@ -149,6 +149,23 @@ func (c Coverage) String() string {
 	return b.String()
 }
 
+// itemsFor returns the indexes of the items of purpose p, in list order.
+func (r *Run) itemsFor(p Purpose) []int {
+	if p != General && p.valid() {
+		if r.purposes == nil {
+			return nil
+		}
+		return r.purposes[p]
+	}
+	var out []int
+	for i := range r.list.Items {
+		if r.list.Items[i].Purpose == p {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
 // Coverage returns, for each purpose asked and in that order, which items
 // of the run's list have it and which of them are not done: what a
 // go/no-go needs to say "R8: no config-backup item" or "R13: probes not
@@ -162,11 +179,8 @@ func (r *Run) Coverage(purposes ...Purpose) []Coverage {
 	out := make([]Coverage, len(purposes))
 	for k, p := range purposes {
 		out[k].Purpose = p
-		for i := range r.list.Items {
+		for _, i := range r.itemsFor(p) {
 			it := &r.list.Items[i]
-			if it.Purpose != p {
-				continue
-			}
 			out[k].Items = append(out[k].Items, it.ID)
 			if r.items[i].status != Done {
 				out[k].NotDone = append(out[k].NotDone, r.result(i))

@@ -239,6 +239,8 @@ func TestRunCoverage(t *testing.T) {
 	assert.Empty(t, cov[1].Items)
 	assert.False(t, cov[1].Met())
 	assert.Equal(t, "no known-failures item", cov[1].String())
+	assert.Equal(t, []string{"coffee"}, r.Coverage(checklist.General)[0].Items, "the items of no purpose")
+	assert.Empty(t, r.Coverage(checklist.Purpose(200))[0].Items, "no item has an unknown purpose")
 
 	// A waiver does not meet a purpose, even on an optional item; a failure
 	// neither.

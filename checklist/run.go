@@ -26,6 +26,7 @@ type Run struct {
 	secPos   []int   // item -> its position in its section
 	secItems [][]int // section -> its items, in order
 	ordered  bool    // ReadDo and Ordered
+	purposes [][]int // purpose -> its items, in order
 
 	t0    time.Time
 	moves []Move
@@ -119,6 +120,12 @@ func newRun(l List, t0 time.Time) *Run {
 		r.section[i] = s
 		r.secPos[i] = len(r.secItems[s])
 		r.secItems[s] = append(r.secItems[s], i)
+		if it.Purpose != General && it.Purpose.valid() {
+			if r.purposes == nil {
+				r.purposes = make([][]int, len(purposeNames))
+			}
+			r.purposes[it.Purpose] = append(r.purposes[it.Purpose], i)
+		}
 		if !it.Optional {
 			r.requiredOpen++
 		}

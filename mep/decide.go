@@ -109,6 +109,9 @@ func (ro *rollout) evaluate(ctx context.Context, st *state, p *Project, now, sta
 	}
 	if rb := ro.rollback; rb != nil {
 		v.block(Reason{Source: "cutover", Rule: policy.R9, Text: rolledBack(rb, ro.t0.Location())})
+	} else if f := ro.finished; f != nil {
+		v.block(Reason{Source: "cutover", Rule: policy.R9, Text: "the cutover finished at " + f.At.In(ro.t0.Location()).Format("2006-01-02 15:04 MST") +
+			": a new go-live is a new rollout"})
 	}
 	if why := st.phaseAllows(ro); why != "" {
 		v.block(Reason{Source: "phase", Rule: policy.R1, Text: why})
@@ -305,8 +308,10 @@ func waitsFor(q policy.Policy) bool {
 // more before the project's clock is taken as the clock's reading; one
 // after it is a *FieldError.
 //
-// The decision is NoGo once the rollout's cutover was rolled back (a new
-// go-live is a new rollout), when the project's phase does not allow it (R1),
+// Once the rollout's cutover finished there is no decision to take:
+// Decide records nothing and returns an error wrapping [ErrRunbook] (the
+// debrief keeps the decision behind the cutover). The decision is NoGo
+// once the cutover was rolled back (a new go-live is a new rollout), when the project's phase does not allow it (R1),
 // when a policy denies the whole operation (an override lifts the
 // denials of policies that are not mandatory), when operations readiness
 // is missing before the first go-live (R13), when a vote that counts is a

@@ -201,6 +201,9 @@ func (v *evDecision) check(st *state) error {
 	if _, err := d.Verdict.MarshalText(); err != nil {
 		return err
 	}
+	if ro.finished != nil && st.checks(2) {
+		return wrapf(ErrRunbook, "the cutover finished at %s: a new go-live is a new rollout", ro.finished.At.In(ro.t0.Location()).Format("2006-01-02 15:04 MST"))
+	}
 	if d.Verdict == Go && ro.rollback != nil && st.strict() {
 		return wrapf(ErrNoGo, "a GO after the rollback: %s", rolledBack(ro.rollback, ro.t0.Location()))
 	}

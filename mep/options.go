@@ -112,9 +112,10 @@ type recorded struct {
 	BuildShare    float64       `json:"build_share"`
 	BuildMargin   float64       `json:"build_margin"`
 	// Checks is the generation of the checks a replay holds the record
-	// to (see state.strict): 0 for a record written before facts by
+	// to (see state.checks): 0 for a record written before facts by
 	// strangers, and a GO after a rollback or in another's name, were
-	// refused; checksNow for one written since.
+	// refused; 1 for one written before a decision after the cutover's
+	// end was; checksNow for one written since.
 	Checks int `json:"checks,omitempty"`
 	loc    *time.Location
 	freeze policy.Set // the method's freeze in these options, built once (stands.go); nil: to build
@@ -123,6 +124,11 @@ type recorded struct {
 // check reports the first of the recorded options that the method
 // refuses, as [settings.check] does.
 func (r *recorded) check() error {
+	if r.Checks < 0 || r.Checks > checksNow {
+		// Written by a mepkit that checks what this one does not know:
+		// judged by this one's rules, it could pass what those refuse.
+		return fieldErr("options.checks", strconv.Itoa(r.Checks), "a generation of checks this version does not know (0 to "+strconv.Itoa(checksNow)+")")
+	}
 	s := settings{loc: r.loc, country: r.Country, lead: r.ReadinessLead, share: r.BuildShare, margin: r.BuildMargin}
 	return s.check()
 }

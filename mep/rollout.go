@@ -23,7 +23,8 @@ var (
 	ErrStarted = sentinel("cutover already started")
 	// ErrRunbook is returned when a step would break the runbook's order
 	// (R10): started before the steps it follows, twice at once, or a
-	// cutover finished with steps neither done nor skipped.
+	// cutover finished with steps neither done nor skipped; and for a step
+	// or a decision once the cutover finished.
 	ErrRunbook = sentinel("not by the runbook")
 )
 

@@ -232,16 +232,20 @@ func (st *state) opsReadyAt() time.Time {
 
 // checksNow is the generation of the checks that this version writes
 // records under (recorded.Checks).
-const checksNow = 1
+const checksNow = 2
 
 // strict reports whether the checks added in generation 1 apply: facts
 // acted only by members or declared guests, no GO after a rollback nor in
-// another's name. They always apply to what is written now; a replay
-// holds a record to them only when it was written under them, so that a
-// record written before them still opens, judged by the rules it was
-// written under.
-func (st *state) strict() bool {
-	return st.writing || (st.opts != nil && st.opts.Checks >= 1)
+// another's name (see checks).
+func (st *state) strict() bool { return st.checks(1) }
+
+// checks reports whether the checks added in generation gen apply (1:
+// see strict; 2: no decision once the cutover finished). They always
+// apply to what is written now; a replay holds a record to them only when
+// it was written under them, so that a record written before them still
+// opens, judged by the rules it was written under.
+func (st *state) checks(gen int) bool {
+	return st.writing || (st.opts != nil && st.opts.Checks >= gen)
 }
 
 // mayAct reports whether name may record a fact that only members and

@@ -109,8 +109,8 @@ func TestOlderRecordWithAStrangersTickOpens(t *testing.T) {
 	entries, err := timeline.ReadFile(path)
 	require.NoError(t, err)
 	opts := entries[0].Attrs["options"]
-	require.Contains(t, opts, `"checks":1`)
-	entries[0].Attrs["options"] = strings.Replace(opts, `,"checks":1`, "", 1)
+	require.Contains(t, opts, `"checks":2`)
+	entries[0].Attrs["options"] = strings.Replace(opts, `,"checks":2`, "", 1)
 	older := filepath.Join(t.TempDir(), "older.jsonl")
 	for i := range entries {
 		entries[i].Seq, entries[i].Hash = 0, ""
@@ -146,8 +146,8 @@ func TestRecordsChecksAreNeverLowered(t *testing.T) {
 	entries, err := timeline.ReadFile(path)
 	require.NoError(t, err)
 	opts := entries[0].Attrs["options"]
-	require.Contains(t, opts, `"checks":1`)
+	require.Contains(t, opts, `"checks":2`)
 	forged := forge(t, path, timeline.Entry{At: g.c.now(), Kind: "mep.options", Actor: "Sam", Text: "fewer checks",
-		Attrs: map[string]string{"options": strings.Replace(opts, `,"checks":1`, "", 1)}})
+		Attrs: map[string]string{"options": strings.Replace(opts, `,"checks":2`, "", 1)}})
 	assert.ErrorContains(t, refusedAt(t, path, forged[0].Seq), "options.checks")
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/ed25519"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mepkit/mepkit/mep"
 	"github.com/mepkit/mepkit/timeline"
 )
 
@@ -35,7 +37,12 @@ func fileRecord(t *testing.T, n int) (string, []timeline.Entry) {
 // following follows path into a new room until the test ends.
 func following(t *testing.T, path string, audit time.Duration) *room {
 	t.Helper()
-	rm := newRoom(nil, time.Now)
+	return followInto(t, newRoom(nil, time.Now), path, audit)
+}
+
+// followInto follows path into rm until the test ends, and returns rm.
+func followInto(t *testing.T, rm *room, path string, audit time.Duration) *room {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); followFile(ctx, path, rm, audit) }()
@@ -255,4 +262,40 @@ func TestFileRecordWithALineThatIsNotAnEntry(t *testing.T) {
 		assert.Contains(t, b.Reason, "line 3")
 		assert.Equal(t, uint64(2), rm.held(), "the entries before it, verified")
 	})
+}
+
+// A keyed project's record, followed with its key from -key-env, is shown
+// live and folded by mep; with another key it is red at its first entry.
+// The demonstration, which writes a plain chain, refuses a key, and so
+// does a variable that holds none.
+func TestKeyedRecordFollowedWithItsKey(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "billing.jsonl")
+	p, err := mep.CreateFile(path, "billing", &mep.Options{Key: []byte("secret"), NoSync: true, RolloutsOnly: true,
+		CreatedBy: "Sam", RolloutsOnlyReason: "the product is in production"})
+	require.NoError(t, err)
+	require.NoError(t, p.Team().Add(mep.Member{Name: "Olga", Roles: []mep.Role{mep.RoleOperations}}))
+	n := len(p.Record())
+	require.NoError(t, p.Close())
+
+	env := func(k string) string { return map[string]string{"K": "secret", "OTHER": "wrong"}[k] }
+	c, err := parse([]string{"-f", path, "-key-env", "K"}, io.Discard, env)
+	require.NoError(t, err)
+	rm := followInto(t, newRoom(c.key, time.Now), path, time.Minute)
+	require.Eventually(t, func() bool { return rm.held() == uint64(n) }, 5*time.Second, 10*time.Millisecond)
+	rm.mu.Lock()
+	assert.Nil(t, rm.broken)
+	require.NotNil(t, rm.mep, "folded as a project's record")
+	assert.NoError(t, rm.mep.err)
+	rm.mu.Unlock()
+
+	c, err = parse([]string{"-f", path, "-key-env", "OTHER"}, io.Discard, env)
+	require.NoError(t, err)
+	b := waitBroken(t, followInto(t, newRoom(c.key, time.Now), path, 0))
+	assert.Equal(t, uint64(1), b.Seq)
+	assert.Contains(t, b.Reason, "wrong key")
+
+	for _, args := range [][]string{{"-key-env", "K"}, {"-demo", "-f", path, "-key-env", "K"}, {"-f", path, "-key-env", "UNSET"}} {
+		_, err := parse(args, io.Discard, env)
+		assert.ErrorContains(t, err, "-key-env", "%q", args)
+	}
 }

@@ -21,7 +21,10 @@
 // timeline/pgstore); without -record it plays the demonstration into a
 // schema of its own there, which it drops when it stops, leaving nothing
 // behind. -demo plays the demonstration into the record given too (which
-// must be empty).
+// must be empty). A record chained with an HMAC key (examples/journal
+// -key-env, mep.Options.Key) is verified with the key held by the
+// environment variable -key-env names; without it, such a record turns
+// the page red at its first entry.
 //
 // The page says what it sees. It verifies the hash chain of each entry as
 // it arrives, checks every 2 seconds that a PostgreSQL record still holds
@@ -122,6 +125,8 @@ type config struct {
 	baseline, tz                    string
 	rollout                         string
 	checkpoint, pub                 string
+	keyEnv                          string
+	key                             []byte // from $keyEnv; nil: a plain chain
 	store, storeSchema              string
 	exclusive                       []string
 	demo                            bool
@@ -147,6 +152,7 @@ func parse(args []string, stderr io.Writer, env func(string) string) (config, er
 	fs.DurationVar(&c.serveFor, "for", 0, "stop after this `duration` (0: until interrupted)")
 	fs.StringVar(&c.checkpoint, "checkpoint", "", "a signed checkpoint `file` (journal checkpoint) the record must hold; with -pub")
 	fs.StringVar(&c.pub, "pub", "", "the Ed25519 public key `file` (PEM) of the checkpoint's signer")
+	fs.StringVar(&c.keyEnv, "key-env", "", "verify the record's HMAC chain with the key in this environment `variable` (as examples/journal -key-env)")
 	fs.DurationVar(&c.audit, "audit", 30*time.Second, "read and verify the whole record again this `often` (0: never)")
 	fs.StringVar(&c.store, "store", "", "show on /schedule the night's cutovers of the project records in this `directory` (package mep/fleet)")
 	fs.StringVar(&c.storeSchema, "store-schema", "", "show on /schedule the night's cutovers of every record in this PostgreSQL `schema`, with -postgres")
@@ -190,7 +196,24 @@ func parse(args []string, stderr io.Writer, env func(string) string) (config, er
 	if c.record != "" && c.dsn == "" {
 		return c, errors.New("-record needs a PostgreSQL DSN: -postgres DSN or $MEPKIT_POSTGRES")
 	}
-	return c, nil
+	return c, c.readKey(env)
+}
+
+// readKey reads the HMAC key of -key-env. The demonstration writes a plain
+// chain: a key would make every entry fail its verification.
+func (c *config) readKey(env func(string) string) error {
+	if c.keyEnv == "" {
+		return nil
+	}
+	if c.demo || c.file == "" && c.record == "" {
+		return fmt.Errorf("-key-env %s: the demonstration writes a plain chain; follow a keyed record with -f FILE or -record NAME", c.keyEnv)
+	}
+	v := env(c.keyEnv)
+	if v == "" {
+		return fmt.Errorf("-key-env %s: the environment variable %s is not set or empty", c.keyEnv, c.keyEnv)
+	}
+	c.key = []byte(v)
+	return nil
 }
 
 // run is the program minus the process; it returns the exit status: 0
@@ -348,7 +371,7 @@ func openStoreSchema(ctx context.Context, c config, db *pgstore.DB, release *[]f
 // newServer returns the server the flags describe, without a source yet.
 func newServer(c config) (*server, error) {
 	s := &server{now: time.Now, rollout: c.rollout, maxStreams: int64(c.maxClients)}
-	s.room = newRoom(nil, s.now)
+	s.room = newRoom(c.key, s.now)
 	if testHookServer != nil {
 		testHookServer(s)
 	}

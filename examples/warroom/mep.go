@@ -70,14 +70,14 @@ type riskCache struct {
 	ov      risk.Overrun
 }
 
-// newMepFold folds first, the first entries of a record, or returns nil
-// when they are not a project's record.
-func newMepFold(first []timeline.Entry, now func() time.Time) *mepFold {
+// newMepFold folds first, the first entries of a record chained with key
+// (nil: SHA-256), or returns nil when they are not a project's record.
+func newMepFold(first []timeline.Entry, now func() time.Time, key []byte) *mepFold {
 	if !isMepRecord(first) {
 		return nil
 	}
 	f := &mepFold{store: &entriesStore{first: slices.Clone(first)}}
-	f.project, f.err = mep.Open(f.store, &mep.Options{Now: now})
+	f.project, f.err = mep.Open(f.store, &mep.Options{Now: now, Key: key})
 	return f
 }
 

@@ -105,7 +105,7 @@ func (r *room) add(news []timeline.Entry) {
 	}
 	if n > 0 {
 		if r.count == uint64(n) {
-			r.mep = newMepFold(news[:n], r.now)
+			r.mep = newMepFold(news[:n], r.now, r.key)
 		} else if r.mep != nil {
 			r.mep.add(news[:n])
 		}

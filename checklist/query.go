@@ -52,7 +52,11 @@ func (r *Run) ReadyAt() time.Time {
 func (r *Run) Late(now time.Time) []Item {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if m := &r.late; m.valid && m.events == r.events && !m.satisfiedLate && (!m.pending || !now.After(m.firstDue)) {
+		return nil // the state Late last read, and now before its first due time
+	}
 	var out []Item
+	m := lateMemo{events: r.events, valid: true}
 	dues := r.dues()
 	for i := range r.list.Items {
 		it := &r.list.Items[i]
@@ -63,16 +67,33 @@ func (r *Run) Late(now time.Time) []Item {
 		st := &r.items[i]
 		switch st.status {
 		case Pending, Failed:
+			if !m.pending || due.Before(m.firstDue) {
+				m.pending, m.firstDue = true, due
+			}
 			if now.After(due) {
 				out = append(out, it.clone())
 			}
 		case Done, Waived:
 			if st.satisfiedAt.After(due) {
+				m.satisfiedLate = true
 				out = append(out, it.clone())
 			}
 		}
 	}
+	r.late = m
 	return out
+}
+
+// lateMemo is what Late read of the state at change number events: whether
+// an item was satisfied after it was due, and when the first item still
+// pending or failed is due (pending: there is one). While the state is
+// the same, nothing is late before that time.
+type lateMemo struct {
+	events        uint64
+	valid         bool
+	satisfiedLate bool
+	pending       bool
+	firstDue      time.Time
 }
 
 // dues returns when each item is due at the run's T0 (zero for an item

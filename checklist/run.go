@@ -48,6 +48,9 @@ type Run struct {
 	// place.
 	due   []time.Time
 	dueT0 time.Time
+	// late remembers, for one state, what Late needs to know that no item
+	// is late without reading every item (see lateMemo).
+	late lateMemo
 
 	// readyAt is the latest instant among the items that count for
 	// ReadyAt; valid unless readyDirty.

@@ -27,8 +27,9 @@ var hostileNames = map[string]string{
 
 // A runbook step whose ID holds a control character is refused when the
 // rollout is created, with a *FieldError naming the step: it used to be
-// recorded, and the step then could never start (the journal refuses
-// such a step name). Nothing is appended.
+// recorded, and then printed raw wherever the step is shown (a line
+// break or an escape sequence in a report or a terminal). Nothing is
+// appended.
 func TestRunbookStepIDWithAControlCharacter(t *testing.T) {
 	for what, id := range hostileNames {
 		t.Run(what, func(t *testing.T) {
@@ -98,6 +99,8 @@ func TestOlderRecordWithControlCharactersOpens(t *testing.T) {
 
 	var out nopWriter
 	require.NoError(t, r.Report(c.now()).WriteText(&out))
+	_, err = p.NewRollout(mep.RolloutOptions{Name: "again", T0: goliveT0.Add(day(7)), Runbook: rb, Policies: policy.Set{}})
+	assert.Equal(t, "runbook[1].id", fieldErr(t, err).Field, "what is written now follows the rule")
 	_, err = r.Cutover().Finish("Bea")
 	require.NoError(t, err, "the record goes on")
 	require.NoError(t, p.Close())

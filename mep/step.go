@@ -108,10 +108,12 @@ func validateRunbook(steps []Step) error {
 }
 
 // checkStepIDs reports a *FieldError naming the first step whose ID
-// holds a control character or a line separator (see breaksLine): the
-// journal refuses such a step name, so the step could never start. It
-// holds for a rollout being created; a record that holds one, written
-// before the rule, still opens.
+// holds a control character or a line separator (see breaksLine): a step
+// ID prints on one line in reports, cutover boards and terminals, where
+// such a character would forge a line or rewrite the screen; the journal
+// refuses it as a step name for the same reason. It holds for a rollout
+// being created; a record that holds one, written before the rule, still
+// opens and its cutover goes on.
 func checkStepIDs(steps []Step) error {
 	for i, s := range steps {
 		if breaksLine(s.ID) {
@@ -124,9 +126,9 @@ func checkStepIDs(steps []Step) error {
 
 // breaksLine reports whether s holds a control character (Unicode
 // category Cc: a line break, a tab, ESC, DEL, a C1 control) or a line or
-// paragraph separator (U+2028, U+2029). The journal refuses such a
-// step, actor or kind (timeline.Entry): printed, it would break its line
-// or rewrite the terminal.
+// paragraph separator (U+2028, U+2029): printed, it would break its
+// line or rewrite the terminal. The journal refuses such a step, actor
+// or kind (timeline.Entry).
 func breaksLine(s string) bool {
 	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' }) >= 0
 }

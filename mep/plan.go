@@ -134,6 +134,11 @@ func (v *evRollout) check(st *state) error {
 	if err := validateRunbook(sp.Runbook); err != nil {
 		return err
 	}
+	if st.writing {
+		if err := checkStepIDs(sp.Runbook); err != nil {
+			return err
+		}
+	}
 	run, err := checklist.NewRun(sp.Readiness.List, v.T0)
 	if err != nil {
 		return errorf("readiness checklist: %w", err)

@@ -91,8 +91,10 @@ type Rollout struct {
 // policies included, else a *FieldError (a zero Quorum, Margin, Labels or
 // Readiness stands for the recorded one, which the rollout keeps).
 //
-// It returns a *FieldError for a missing name or T0, an invalid runbook,
-// quorum or margin, or an invalid readiness list.
+// It returns a *FieldError for a missing name or T0, an invalid runbook
+// (a step ID holding a control character or a line separator among
+// others: the field names the step, "runbook[i].id"), quorum or margin,
+// or an invalid readiness list.
 func (p *Project) NewRollout(o RolloutOptions) (*Rollout, error) {
 	list := o.Readiness
 	if len(list.Items) == 0 {

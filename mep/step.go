@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/mepkit/mepkit/timeline"
 )
@@ -38,7 +39,7 @@ func (k *StepKind) UnmarshalText(b []byte) error { return stepKinds.UnmarshalTex
 
 // Step is one line of a rollout's runbook.
 type Step struct {
-	ID     string          `json:"id"`              // unique in the runbook; the journal's step ID
+	ID     string          `json:"id"`              // unique in the runbook, one line without control characters; the journal's step ID
 	Title  string          `json:"title,omitempty"` // for people
 	Owner  string          `json:"owner,omitempty"` // who carries it out
 	Kind   StepKind        `json:"kind,omitempty"`
@@ -104,6 +105,32 @@ func validateRunbook(steps []Step) error {
 		seen[s.ID] = true
 	}
 	return nil
+}
+
+// checkStepIDs reports a *FieldError naming the first step whose ID
+// holds a control character or a line separator (see breaksLine): a step
+// ID prints on one line in reports, cutover boards and terminals, where
+// such a character would forge a line or rewrite the screen; the journal
+// refuses it as a step name for the same reason. It holds for a rollout
+// being created; a record that holds one, written before the rule, still
+// opens and its cutover goes on.
+func checkStepIDs(steps []Step) error {
+	for i, s := range steps {
+		if breaksLine(s.ID) {
+			return fieldErr(fmt.Sprintf("runbook[%d].id", i), s.ID,
+				"holds a control character (a line break, a tab, an escape) or a line separator: a step ID is one line")
+		}
+	}
+	return nil
+}
+
+// breaksLine reports whether s holds a control character (Unicode
+// category Cc: a line break, a tab, ESC, DEL, a C1 control) or a line or
+// paragraph separator (U+2028, U+2029): printed, it would break its
+// line or rewrite the terminal. The journal refuses such a step, actor
+// or kind (timeline.Entry).
+func breaksLine(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' }) >= 0
 }
 
 // Bounds of a runbook: its steps are one fact of the record, a line of at

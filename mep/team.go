@@ -44,7 +44,8 @@ func (r Role) MarshalText() ([]byte, error) { return roles.MarshalText(r) }
 func (r *Role) UnmarshalText(b []byte) error { return roles.UnmarshalText(r, b) }
 
 // Member is a person on the project. Name identifies the member within a
-// project (compared exactly).
+// project (compared exactly); it is one line, without control characters
+// (a member's name is the actor of the facts they record).
 type Member struct {
 	Name    string `json:"name"`
 	Roles   []Role `json:"roles"`
@@ -185,7 +186,8 @@ type Team struct{ p *Project }
 func (p *Project) Team() Team { return Team{p} }
 
 // Add adds a member to the project (R3). It returns a *FieldError for an
-// empty or taken name, no role or an invalid role.
+// empty or taken name, a name holding a control character (a line break,
+// a tab, an escape) or a line separator, no role or an invalid role.
 func (t Team) Add(m Member) error {
 	return t.p.record(&evMember{At: t.p.now(), Member: m.clone()})
 }
@@ -221,7 +223,8 @@ func (t Team) Chosen() []string {
 
 // Invite declares the guests of the project's meetings: people who are
 // not members but attend (a client's representative, say) (R6). It
-// replaces any earlier list.
+// replaces any earlier list. It returns a *FieldError for an empty name,
+// or one holding a control character or a line separator.
 func (t Team) Invite(by string, guests ...string) error {
 	return t.p.record(&evTeam{At: t.p.now(), Names: slices.Clone(guests), Guests: true, By: by})
 }
@@ -295,6 +298,10 @@ func (v *evMember) check(st *state) error {
 	if err := v.Member.validate(); err != nil {
 		return err
 	}
+	if st.writing && breaksLine(v.Member.Name) {
+		// A member acts: the journal refuses such an actor.
+		return fieldErr("member.name", v.Member.Name, "holds a control character (a line break, a tab, an escape) or a line separator")
+	}
 	if st.people.has(v.Member.Name) {
 		return fieldErr("member.name", v.Member.Name, "already a member")
 	}
@@ -328,6 +335,9 @@ func (v *evTeam) check(st *state) error {
 		for i, g := range v.Names {
 			if strings.TrimSpace(g) == "" {
 				return fieldErr(fmt.Sprintf("guests[%d]", i), g, "empty")
+			}
+			if st.writing && breaksLine(g) {
+				return fieldErr(fmt.Sprintf("guests[%d]", i), g, "holds a control character (a line break, a tab, an escape) or a line separator")
 			}
 		}
 		return nil

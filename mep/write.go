@@ -91,6 +91,10 @@ func (p *Project) queue(ev event) (func() error, uint64, error) {
 		}
 		entry.Attrs[attrRecorded] = now.Format(time.RFC3339Nano)
 	}
+	if err := oneLine(ev, &entry); err != nil {
+		p.st.now = prev
+		return nil, p.epoch, err
+	}
 	if err := readsBack(ev, &entry, p.loc); err != nil {
 		p.st.now = prev
 		return nil, p.epoch, err
@@ -120,6 +124,18 @@ func readsBack(ev event, e *timeline.Entry, loc *time.Location) error {
 		return err
 	}
 	return fieldErr(ev.kind()+"."+fe.Field, fe.Value, "cannot be recorded: "+fe.Reason)
+}
+
+// oneLine reports a *FieldError when the actor of the entry of ev (its
+// "by") holds a control character or a line separator (see breaksLine),
+// which the journal refuses: named as the event's field rather than as
+// the journal's error. (An event's step is an attribute, which the
+// journal does not check: a step ID is checked with its runbook.)
+func oneLine(ev event, e *timeline.Entry) error {
+	if breaksLine(e.Actor) {
+		return fieldErr(ev.kind()+".by", e.Actor, "holds a control character (a line break, a tab, an escape) or a line separator")
+	}
+	return nil
 }
 
 // lateAfter is how much earlier than its recording a fact may say it

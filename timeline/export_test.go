@@ -17,15 +17,21 @@ import (
 
 const hostile = "a|b\nc`d`<script>alert(1)</script> \"q\" 'x' #1; 50% [l](u) *e* :x"
 
+// hostileRun is a run whose step names the exports must defuse. Record
+// now refuses the line break of hostile, but a journal recorded before
+// that rule holds it, and still reads: the exports must stay safe for
+// it.
 func hostileRun(t *testing.T, t0 time.Time) []timeline.Entry {
 	t.Helper()
 	m := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Minute) }
-	return journalOf(t,
-		step{"backup", timeline.NoImpact, m(0), m(10), timeline.Done},
-		step{hostile, timeline.Outage, m(10), m(25), timeline.Failed},
-		step{"=cmd|' /C calc'!A0", timeline.Disruption, m(25), m(40), timeline.Done},
-		step{"observe", timeline.NoImpact, m(40), time.Time{}, 0},
-	)
+	es := timeline.ChainUnchecked(inTimeOrder([]step{
+		{"backup", timeline.NoImpact, m(0), m(10), timeline.Done},
+		{hostile, timeline.Outage, m(10), m(25), timeline.Failed},
+		{"=cmd|' /C calc'!A0", timeline.Disruption, m(25), m(40), timeline.Done},
+		{"observe", timeline.NoImpact, m(40), time.Time{}, 0},
+	}))
+	require.NoError(t, timeline.Verify(es, nil))
+	return es
 }
 
 func TestWriteCSV(t *testing.T) {

@@ -15,8 +15,11 @@ import (
 //
 // Record returns an [*EntryError] for an entry that breaks the rules (an
 // unknown kind, an end without a running start, a line longer than
-// [MaxLineSize] once encoded, a time RFC 3339 cannot carry, ...) and
-// leaves the journal unchanged.
+// [MaxLineSize] once encoded, a time RFC 3339 cannot carry, a kind, step
+// or actor holding a control character such as a line break, a tab or
+// ESC, or U+2028 or U+2029, ...) and leaves the journal unchanged. The
+// last rule is checked only on what is recorded: a journal whose older
+// entries hold such names still opens, verifies and refreshes.
 //
 // For a durable journal, Record returns once e is stored. When the store
 // reports that another writer appended first (an error wrapping
@@ -78,6 +81,9 @@ func (j *Journal) Queue(e Entry) (Entry, func() error, error) {
 		}
 	} else {
 		e.At = e.At.Round(0)
+	}
+	if err := checkNames(&e); err != nil {
+		return Entry{}, nil, err
 	}
 	if err := j.steps.check(&e); err != nil {
 		return Entry{}, nil, err

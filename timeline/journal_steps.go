@@ -1,8 +1,11 @@
 package timeline
 
 import (
+	"fmt"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -91,6 +94,29 @@ func invalidUTF8(e *Entry) string {
 	}
 	return ""
 }
+
+// checkNames reports an [*EntryError] wrapping [ErrInvalid] when the
+// kind, the step or the actor of e, which print on one line wherever an
+// entry is shown, holds a character that breaks or rewrites that line:
+// a control character (Unicode category Cc: C0 controls, tab included,
+// DEL and C1 controls, among them ESC, which starts terminal escape
+// sequences) or a line or paragraph separator (U+2028, U+2029). Text is
+// free and may span lines; attributes are not checked. Queue checks
+// this, not a replay: an entry recorded before the rule still reads.
+func checkNames(e *Entry) error {
+	for _, f := range [...]struct{ name, s string }{{"kind", e.Kind}, {"step", e.Step}, {"actor", e.Actor}} {
+		if i := strings.IndexFunc(f.s, breaksLine); i >= 0 {
+			r, _ := utf8.DecodeRuneInString(f.s[i:])
+			return &EntryError{Seq: e.Seq, Step: e.Step, Err: ErrInvalid,
+				Detail: fmt.Sprintf("%s %s holds %U: a kind, a step or an actor is one line, without control characters", f.name, quote(f.s), r)}
+		}
+	}
+	return nil
+}
+
+// breaksLine reports whether r is a control character or a line or
+// paragraph separator (see checkNames).
+func breaksLine(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' }
 
 // apply records the effect of a checked entry.
 func (s steps) apply(e *Entry) {

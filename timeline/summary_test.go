@@ -21,6 +21,17 @@ type step struct {
 
 func journalOf(t *testing.T, steps ...step) []timeline.Entry {
 	t.Helper()
+	j := timeline.New(nil)
+	for _, e := range inTimeOrder(steps) {
+		_, err := j.Record(e)
+		require.NoError(t, err)
+	}
+	return j.Entries()
+}
+
+// inTimeOrder returns the start and end entries of steps in time order,
+// starts before ends at the same instant, unnumbered.
+func inTimeOrder(steps []step) []timeline.Entry {
 	type ev struct {
 		at    time.Time
 		entry timeline.Entry
@@ -32,18 +43,16 @@ func journalOf(t *testing.T, steps ...step) []timeline.Entry {
 			evs = append(evs, ev{s.end, timeline.Entry{Kind: timeline.KindEnd, Step: s.name, Outcome: s.outcome, At: s.end}})
 		}
 	}
-	// Record in time order, starts before ends at the same instant.
 	for i := 1; i < len(evs); i++ {
 		for k := i; k > 0 && evs[k].at.Before(evs[k-1].at); k-- {
 			evs[k], evs[k-1] = evs[k-1], evs[k]
 		}
 	}
-	j := timeline.New(nil)
-	for _, e := range evs {
-		_, err := j.Record(e.entry)
-		require.NoError(t, err)
+	out := make([]timeline.Entry, len(evs))
+	for i, e := range evs {
+		out[i] = e.entry
 	}
-	return j.Entries()
+	return out
 }
 
 func TestSummarizeUnionOfImpacts(t *testing.T) {

@@ -248,9 +248,15 @@ type options struct {
 	rehearsals          filesFlag     // -rehearsal FILE, repeatable
 }
 
-// readPolicy reads a policy file from disk, refusing one over the size
-// limit of package policyfile before reading it.
-func readPolicy(path string) (policyfile.File, error) { return policyfile.ParseFile(path, nil) }
+// readPolicy reads a policy file from disk, refusing one that is not a
+// regular file (a named pipe, a device, a directory) and one over the
+// size limit of package policyfile before reading it.
+func readPolicy(path string) (policyfile.File, error) {
+	if err := regular("-policy", path); err != nil {
+		return policyfile.File{}, err
+	}
+	return policyfile.ParseFile(path, nil)
+}
 
 // gate parses args, reads the policy file with sys.load, decides (or
 // waits, with -wait) and prints. It returns the exit status.

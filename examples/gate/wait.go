@@ -34,9 +34,8 @@ func (p *plan) refresh(context.Context) (policy.Change, error) {
 	if p.facts == "" {
 		return c, nil
 	}
-	if fi, err := os.Stat(p.facts); err == nil && !fi.Mode().IsRegular() {
-		// A named pipe would block the wait on its open, past -max.
-		return c, badf("-facts %s: not a regular file (%s)", p.facts, fi.Mode().Type())
+	if err := regular("-facts", p.facts); err != nil {
+		return c, err
 	}
 	f, err := os.Open(p.facts)
 	if errors.Is(err, fs.ErrNotExist) {

@@ -425,7 +425,11 @@ func (s *Schedule) snapshotLocked(now time.Time) *Snapshot {
 	return snap
 }
 
-// RecordError reports a record of the store that does not read.
+// RecordError reports a record of the store that does not read. Its
+// text prints on one line: it quotes the record's name, and names its
+// file as it is unless the path holds a control character (a line break,
+// ESC, ...), a line separator or invalid UTF-8, quoted then as
+// strconv.Quote does; Record keeps the name as it is.
 type RecordError struct {
 	Record string // the record's name: its directory, file or PostgreSQL record
 	Err    error

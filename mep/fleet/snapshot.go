@@ -69,8 +69,12 @@ type ambiguousError struct {
 }
 
 func (e *ambiguousError) Error() string {
+	names := make([]string, len(e.records))
+	for i, r := range e.records {
+		names[i] = printable(r)
+	}
 	return fmt.Sprintf("%s is in %d records of the store (%s): the check cannot tell which of them this change is, and what it touches; rename or remove the others",
-		e.id, len(e.records), strings.Join(e.records, ", "))
+		printable(e.id), len(e.records), strings.Join(names, ", "))
 }
 
 func sortEntries(es []Entry) {

@@ -52,7 +52,7 @@ type dirSource struct{ dir string }
 func (d dirSource) heads(context.Context) ([]head, error) {
 	des, err := os.ReadDir(d.dir)
 	if err != nil {
-		return nil, fmt.Errorf("fleet: %w", err)
+		return nil, fileErr(d.dir, err)
 	}
 	var out []head
 	taken := map[string]bool{} // the names of the records' directories and files

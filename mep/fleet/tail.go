@@ -16,7 +16,7 @@ var errReadOnly = errors.New("fleet: the schedule reads records, it never writes
 
 // errRewritten is returned by a file's Since when the file is shorter
 // than what was read of it: it was rewritten, and is read again whole.
-var errRewritten = errors.New("fleet: the record file was rewritten")
+var errRewritten = errors.New("the record file was rewritten")
 
 // fileTail is a read-only timeline store on a record file. It takes no
 // lock, so that the writer that holds the file keeps it, and reads only
@@ -41,22 +41,22 @@ func (f *fileTail) Since(seq uint64) ([]timeline.Entry, error) {
 	// wait for a writer, and the scan with it.
 	fi, err := os.Stat(f.path)
 	if err != nil {
-		return nil, fmt.Errorf("fleet: %w", err)
+		return nil, fileErr(f.path, err)
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("fleet: %s: not a regular file (%s)", f.path, fi.Mode().Type())
+		return nil, fileErr(f.path, fmt.Errorf("not a regular file (%s)", fi.Mode().Type()))
 	}
 	fh, err := os.Open(f.path)
 	if err != nil {
-		return nil, fmt.Errorf("fleet: %w", err)
+		return nil, fileErr(f.path, err)
 	}
 	defer fh.Close()
 	fi, err = fh.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("fleet: %w", err)
+		return nil, fileErr(f.path, err)
 	}
 	if fi.Size() < f.off {
-		return nil, fmt.Errorf("%w: %s", errRewritten, f.path)
+		return nil, fileErr(f.path, errRewritten)
 	}
 	// What was appended is read at once, or, past inMemory bytes,
 	// decoded as read, a line at a time: a huge record costs its entries,
@@ -66,22 +66,22 @@ func (f *fileTail) Since(seq uint64) ([]timeline.Entry, error) {
 	if size := fi.Size() - f.off; size <= inMemory {
 		buf := make([]byte, size)
 		if _, err := fh.ReadAt(buf, f.off); err != nil && !errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("fleet: %w", err)
+			return nil, fileErr(f.path, err)
 		}
 		buf = buf[:bytes.LastIndexByte(buf, '\n')+1]
 		n, src = f.off+int64(len(buf)), bytes.NewReader(buf)
 	} else {
 		if n, err = lastLineEnd(fh, f.off, fi.Size()); err != nil {
-			return nil, fmt.Errorf("fleet: %s: %w", f.path, err)
+			return nil, fileErr(f.path, err)
 		}
 		src = io.NewSectionReader(fh, f.off, n-f.off)
 	}
 	if fi.Size()-n > timeline.MaxLineSize {
-		return nil, fmt.Errorf("fleet: %s: %w", f.path, errLongTail)
+		return nil, fileErr(f.path, errLongTail)
 	}
 	es, err := timeline.Read(src)
 	if err != nil {
-		return nil, fmt.Errorf("fleet: %s: %w", f.path, err)
+		return nil, fileErr(f.path, err)
 	}
 	f.off = n
 	out := es[:0]

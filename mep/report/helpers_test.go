@@ -1,6 +1,7 @@
 package report_test
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
@@ -54,13 +55,27 @@ func journal(tb testing.TB, t0 time.Time, steps ...step) []timeline.Entry {
 			break
 		}
 	}
+	// Each step is recorded under a stand-in name, then given its own
+	// back: a journal now refuses a step named with a line break, but one
+	// recorded before that rule holds it, and its report must stay safe.
+	// The hashes are the stand-ins': a report reads summaries.
 	j := timeline.New(nil)
+	stand := map[string]string{}
 	for _, e := range evs {
 		e.e.At = e.at
+		if _, ok := stand[e.e.Step]; !ok {
+			stand[e.e.Step] = "step-" + strconv.Itoa(len(stand))
+		}
+		name := e.e.Step
+		e.e.Step = stand[name]
 		_, err := j.Record(e.e)
 		require.NoError(tb, err)
 	}
-	return j.Entries()
+	es := j.Entries()
+	for i := range es {
+		es[i].Step = evs[i].e.Step
+	}
+	return es
 }
 
 const (

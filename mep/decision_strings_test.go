@@ -68,3 +68,24 @@ func TestDecisionPoliciesEscapedTextReadsBack(t *testing.T) {
 	assert.Equal(t, d.Policy.Decisions, back.Policy.Decisions)
 	assert.Equal(t, d.Reasons, back.Reasons)
 }
+
+// The record keeps the names of the policies given in code, which a
+// program attaches again once it reopens the record. A name that is not
+// valid UTF-8 would be kept as another (U+FFFD for each invalid byte),
+// and the rollout could never have its policies again: NewRollout and
+// SetPolicies refuse it, naming the policy's index, and record nothing.
+func TestPolicyNamesInvalidUTF8(t *testing.T) {
+	odd := policy.Func("caf\xe9", func(context.Context, policy.Change) policy.Decision { return policy.Decision{} })
+	g := rolloutsOnlyFile(t, filepath.Join(t.TempDir(), "p.jsonl"), false)
+	before := len(g.p.Record())
+	_, err := g.p.NewRollout(mep.RolloutOptions{Name: "go-live", T0: g.t0, Runbook: goliveRunbook(), Readiness: goliveReadiness(),
+		Policies: policy.Set{policy.FridayFreeze(paris), odd}})
+	assert.Equal(t, "rollout.policies[1]", fieldErr(t, err).Field)
+	assert.Len(t, g.p.Record(), before, "nothing appended")
+
+	g.newRollout(mep.RolloutOptions{Policies: policy.Set{}})
+	before = len(g.p.Record())
+	err = g.r.GoNoGo().SetPolicies(policy.Set{odd}, nil, "Otto", "a check of our own")
+	assert.Equal(t, "policies[0]", fieldErr(t, err).Field)
+	assert.Len(t, g.p.Record(), before, "nothing appended")
+}

@@ -92,7 +92,8 @@ type Rollout struct {
 // Readiness stands for the recorded one, which the rollout keeps).
 //
 // It returns a *FieldError for a missing name or T0, an invalid runbook,
-// quorum or margin, or an invalid readiness list.
+// quorum or margin, an invalid readiness list, or a policy in o.Policies
+// that is nil or whose name is not valid UTF-8.
 func (p *Project) NewRollout(o RolloutOptions) (*Rollout, error) {
 	list := o.Readiness
 	if len(list.Items) == 0 {

@@ -169,7 +169,7 @@ func (w *enc) bool(k string, v bool) {
 }
 func (w *enc) time(k string, t time.Time) {
 	if !t.IsZero() {
-		w.str(k, t.Format(time.RFC3339Nano))
+		w.str(k, carried(t).Format(time.RFC3339Nano))
 	}
 }
 func (w *enc) dur(k string, d time.Duration) {

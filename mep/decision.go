@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mepkit/mepkit/checklist"
 	"github.com/mepkit/mepkit/policy"
@@ -231,13 +232,16 @@ func (v *evDecision) check(st *state) error {
 
 // encodable refuses what the record could not read back as it was
 // written: a rule, role or verdict with no name, a time outside the
-// years the record holds. What it accepts, write encodes with encoders
-// whose round trip with read FuzzDecisionReadsBack holds (and policy's
-// fuzz tests for the policies' answers), so that readsBack need not
-// parse the decision again. It keeps the policies' answers as policy
-// encodes them, for write.
+// years the record holds, text that is not valid UTF-8 (see validText).
+// What it accepts, write encodes with encoders whose round trip with read
+// FuzzDecisionReadsBack holds (and policy's fuzz tests for the policies'
+// answers), so that readsBack need not parse the decision again. It keeps
+// the policies' answers as policy encodes them, for write.
 func (v *evDecision) encodable() error {
 	d := &v.Decision
+	if err := validText(d); err != nil {
+		return err
+	}
 	for _, rs := range [][]Reason{d.Reasons, d.Warnings} {
 		for _, r := range rs {
 			if !r.Rule.IsValid() {
@@ -275,6 +279,47 @@ func (v *evDecision) encodable() error {
 	v.policies = b
 	return nil
 }
+
+// validText refuses text of d that is not valid UTF-8: JSON writes each
+// invalid byte as U+FFFD, and the decision read back would not be the one
+// taken (the journal refuses such text in the entry's text, where the
+// reasons are). A policy given in code may answer with any bytes, in its
+// name or its reason.
+func validText(d *Decision) error {
+	for _, rs := range [][]Reason{d.Reasons, d.Warnings} {
+		for _, r := range rs {
+			if !utf8.ValidString(r.Source) || !utf8.ValidString(r.Text) {
+				return fieldErr("decision.reasons", r.Source, notUTF8)
+			}
+		}
+	}
+	for _, vs := range [][]Vote{d.Votes, d.Stale} {
+		for _, x := range vs {
+			if !utf8.ValidString(x.By) || !utf8.ValidString(x.Reason) || !utf8.ValidString(x.Digest) || !utf8.ValidString(x.Stale) {
+				return fieldErr("decision.votes", x.By, notUTF8)
+			}
+		}
+	}
+	for _, pd := range d.Policy.Decisions {
+		if !utf8.ValidString(pd.Policy) || !utf8.ValidString(pd.Reason) {
+			return fieldErr("decision.policies", pd.Policy, notUTF8)
+		}
+	}
+	if o := d.Policy.Override; o != nil && (!utf8.ValidString(o.By) || !utf8.ValidString(o.Reason)) {
+		return fieldErr("decision.override", o.By, notUTF8)
+	}
+	for _, items := range [][]checklist.Item{d.Late, d.Failed} {
+		for _, it := range items {
+			if !utf8.ValidString(it.ID) {
+				return fieldErr("decision.items", it.ID, notUTF8)
+			}
+		}
+	}
+	return nil
+}
+
+// notUTF8 is the reason a text that is not valid UTF-8 is refused.
+const notUTF8 = "not valid UTF-8: the record would read it back otherwise"
 
 func (v *evDecision) apply(st *state) {
 	r := st.byName[v.Rollout]

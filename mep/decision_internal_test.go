@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -15,7 +14,9 @@ import (
 
 // fuzzDecision builds a decision from the fuzzer's values: reasons and
 // warnings with any source, rule and text, votes and stale votes with any
-// role, verdict, name and times, late and failed items with any ID.
+// role, verdict, name and times, a policy's answer with any name, verdict,
+// rule, reason and next start, an override by anyone for any reason,
+// late and failed items with any ID.
 func fuzzDecision(source, text, by string, rule, role, verdict byte, at int64, offset int16) *evDecision {
 	zone := time.FixedZone("z", int(offset)*60)
 	when := time.Unix(at, at%1e9).In(zone)
@@ -29,14 +30,17 @@ func fuzzDecision(source, text, by string, rule, role, verdict byte, at int64, o
 		Stale:    []Vote{vote},
 		Late:     []checklist.Item{{ID: source}, {ID: by}},
 		Failed:   []checklist.Item{{ID: text}},
+		Policy: policy.Result{
+			Decisions: []policy.Decision{{Policy: source, Verdict: policy.Verdict(verdict), Rule: policy.Rule(rule), Reason: text, Next: when}},
+			Override:  &policy.Override{By: by, Reason: text, At: when},
+		},
 	}}
 }
 
 // FuzzDecisionReadsBack: readsBack does not parse a decision again, on
 // the word of its check (encodable). This holds that word: a decision
 // that encodable accepts encodes to an entry that a replay reads without
-// error, as the decision it was (strings in valid UTF-8: JSON, as
-// encoding/json writes it, replaces the rest).
+// error, as the decision it was.
 func FuzzDecisionReadsBack(f *testing.F) {
 	f.Add("phase", "not in the cutover phase", "Olga", byte(1), byte(RoleOperations), byte(Go), int64(1_800_000_000), int16(60))
 	f.Add("", "", "", byte(0), byte(0), byte(0), int64(0), int16(0))
@@ -57,7 +61,8 @@ func FuzzDecisionReadsBack(f *testing.F) {
 		e := encode(ev)
 		e.Seq = 1
 		// Written byte for byte as encoding/json writes them.
-		for k, v := range map[string]any{"reasons": ev.Decision.Reasons, "warnings": ev.Decision.Warnings, "votes": ev.Decision.Votes, "stale": ev.Decision.Stale} {
+		for k, v := range map[string]any{"reasons": ev.Decision.Reasons, "warnings": ev.Decision.Warnings, "votes": ev.Decision.Votes, "stale": ev.Decision.Stale,
+			"policies": ev.Decision.Policy.Decisions} {
 			want, err := json.Marshal(v)
 			require.NoError(t, err)
 			assert.Equal(t, string(want), e.Attrs[k], k)
@@ -65,9 +70,6 @@ func FuzzDecisionReadsBack(f *testing.F) {
 		require.NoError(t, readsBack(ev, &e, time.UTC))
 		back, err := decode(&e, time.UTC, nil)
 		require.NoError(t, err, "a decision encodable accepts does not read back: %+v", e)
-		if !utf8.ValidString(source) || !utf8.ValidString(text) || !utf8.ValidString(by) {
-			return
-		}
 		got := back.(*evDecision)
 		want := ev.Decision
 		want.At = ev.At
@@ -94,5 +96,19 @@ func TestDecisionEncodableRefuses(t *testing.T) {
 			require.ErrorAs(t, err, &fe)
 			assert.Equal(t, c.field, fe.Field)
 		})
+	}
+	for field, spoil := range map[string]func(d *Decision){
+		"decision.reasons":  func(d *Decision) { d.Warnings[0].Text = "\xff" },
+		"decision.votes":    func(d *Decision) { d.Stale[0].Stale = "\xe9" },
+		"decision.policies": func(d *Decision) { d.Policy.Decisions[0].Policy = "\xc3(" },
+		"decision.override": func(d *Decision) { d.Policy.Override.Reason = "\xc3(" },
+		"decision.items":    func(d *Decision) { d.Failed[0].ID = "\xc3" },
+	} {
+		ev := fuzzDecision("s", "t", "Olga", 1, byte(RoleOperations), byte(Go), 0, 0)
+		require.NoError(t, ev.encodable())
+		spoil(&ev.Decision)
+		var fe *FieldError
+		require.ErrorAs(t, ev.encodable(), &fe, field)
+		assert.Equal(t, field, fe.Field, "text that is not valid UTF-8")
 	}
 }

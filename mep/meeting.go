@@ -177,7 +177,7 @@ func (v *evMeeting) fields(c codec) {
 	var acts []actionJSON
 	if c.w != nil {
 		for _, a := range v.Actions {
-			acts = append(acts, actionJSON(a))
+			acts = append(acts, actionJSON{Title: a.Title, Owner: a.Owner, Due: carried(a.Due)})
 		}
 		if len(acts) == 0 {
 			return

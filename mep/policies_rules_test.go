@@ -123,3 +123,21 @@ func TestMethodFreezeTable(t *testing.T) {
 		})
 	}
 }
+
+// TestAPolicyCannotLiftItsOwnDenial (R9): a policy given in code that
+// answers a denial as overridden, with no break-glass request recorded,
+// still blocks the GO, and Decide records a No-Go.
+func TestAPolicyCannotLiftItsOwnDenial(t *testing.T) {
+	never := policy.Mandatory(policy.Func("never", func(context.Context, policy.Change) policy.Decision {
+		return policy.Decision{Verdict: policy.Deny, Overridden: true, Reason: "not this one"}
+	}))
+	g := rolloutsOnly(t, mep.RolloutOptions{Policies: policy.Set{never}})
+	g.ready(g.c.now())
+	g.c.add(time.Hour)
+	g.vote("Otto", mep.Go)
+	d, err := g.r.GoNoGo().Decide(bg, g.c.now())
+	require.NoError(t, err)
+	assert.Equal(t, mep.NoGo, d.Verdict, "%s", d)
+	assert.Contains(t, reasons(d), "never: not this one")
+	assert.NotContains(t, reasons(d), "overridden")
+}

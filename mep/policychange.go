@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mepkit/mepkit/policy"
 )
@@ -17,10 +18,11 @@ import (
 // window and the GO quorums stay. Votes already given stand; the next
 // decision weighs the new policies.
 //
-// It returns a *FieldError without a reason, for a nil policy in set
-// (naming its index), for a file that does not parse (naming its line)
-// or when by does not hold the operations role in the go-live team, and
-// an error wrapping [ErrNotFound] for an unknown member.
+// It returns a *FieldError without a reason, for a nil policy in set or
+// one whose name is not valid UTF-8 (naming its index), for a file that
+// does not parse (naming its line) or when by does not hold the
+// operations role in the go-live team, and an error wrapping
+// [ErrNotFound] for an unknown member.
 func (g GoNoGo) SetPolicies(set policy.Set, file []byte, by, reason string) error {
 	r := g.r
 	if strings.TrimSpace(reason) == "" {
@@ -36,14 +38,19 @@ func (g GoNoGo) SetPolicies(set policy.Set, file []byte, by, reason string) erro
 
 // policyNames returns the names of the policies given in code, as the
 // record keeps them; a nil policy is refused, naming its index in
-// field.
+// field, and so is a name that is not valid UTF-8, which the record
+// would read back as another: the policy could never be attached again.
 func policyNames(set policy.Set, field string) ([]string, error) {
 	var out []string
 	for i, q := range set {
 		if q == nil {
 			return nil, fieldErr(field+"["+strconv.Itoa(i)+"]", "", "nil: not a policy")
 		}
-		out = append(out, q.Name())
+		name := q.Name()
+		if !utf8.ValidString(name) {
+			return nil, fieldErr(field+"["+strconv.Itoa(i)+"]", name, notUTF8)
+		}
+		out = append(out, name)
 	}
 	return out, nil
 }

@@ -169,3 +169,16 @@ func checkTime(field string, t time.Time) error {
 	}
 	return nil
 }
+
+// carried returns t as RFC 3339 can write it and a replay read it back:
+// t, or the same instant in UTC when t's offset from UTC has seconds or
+// is a day or more, which RFC 3339 would cut (time.Time.Format and
+// MarshalJSON write "+00:00" for an offset of 30 seconds, another
+// instant). A replay reads times in the record's location anyway: only
+// the instant is the record's.
+func carried(t time.Time) time.Time {
+	if _, off := t.Zone(); off%60 != 0 || off <= -24*3600 || off >= 24*3600 {
+		return t.UTC()
+	}
+	return t
+}

@@ -107,11 +107,12 @@ func (v *evRehearsal) fields(c codec) {
 	}
 }
 
-// spansOf returns the attempts of a run as the record keeps them.
+// spansOf returns the attempts of a run as the record keeps them, their
+// times as RFC 3339 carries them (see carried).
 func spansOf(s timeline.Summary) []spanJSON {
 	spans := make([]spanJSON, len(s.Steps))
 	for i, sp := range s.Steps {
-		spans[i] = spanJSON{sp.Step, sp.Actor, sp.Start, sp.End, sp.Impact, sp.Outcome}
+		spans[i] = spanJSON{sp.Step, sp.Actor, carried(sp.Start), carried(sp.End), sp.Impact, sp.Outcome}
 	}
 	return spans
 }

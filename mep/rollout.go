@@ -94,7 +94,8 @@ type Rollout struct {
 // It returns a *FieldError for a missing name or T0, an invalid runbook
 // (a step ID holding a control character or a line separator among
 // others: the field names the step, "runbook[i].id"), quorum or margin,
-// or an invalid readiness list.
+// an invalid readiness list, or a policy in o.Policies that is nil or
+// whose name is not valid UTF-8.
 func (p *Project) NewRollout(o RolloutOptions) (*Rollout, error) {
 	list := o.Readiness
 	if len(list.Items) == 0 {

@@ -51,7 +51,8 @@ type Decision struct {
 	// they wrap.
 	Rule Rule
 	// Overridden reports that this denial was bypassed by a valid
-	// [Override]. The Verdict stays Deny.
+	// [Override]. The Verdict stays Deny. [Set.Evaluate] sets it,
+	// whatever the policy returned.
 	Overridden bool
 	// Reason says what was decided and why, for people: the day, the time
 	// zone and, for calendar denials, when the change could run instead.

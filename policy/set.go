@@ -22,7 +22,8 @@ type Set []Policy
 //
 // Break-glass: when c.Override names who (By) and why (Reason), every Deny
 // from a policy that is not [Mandatory] is marked Overridden and no longer
-// blocks; the Result keeps it and records the Override. An Override without
+// blocks; the Result keeps it and records the Override. No other decision
+// is Overridden, whatever its policy returned. An Override without
 // By or Reason changes nothing and adds a Warn decision from "override"
 // saying so, whose Index is -1: no policy of s gave it.
 func (s Set) Evaluate(ctx context.Context, c Change) Result {
@@ -57,9 +58,9 @@ func (s Set) Evaluate(ctx context.Context, c Change) Result {
 		if d.Policy == "" {
 			d.Policy = p.Name()
 		}
-		if d.Verdict == Deny && ov && !IsMandatory(p) {
-			d.Overridden = true
-		}
+		// The Set's to say, whatever the policy returned: a policy that
+		// answers Overridden itself would lift its own denial.
+		d.Overridden = d.Verdict == Deny && ov && !IsMandatory(p)
 		n++
 	}
 	if len(spans) > 0 {

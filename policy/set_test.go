@@ -243,3 +243,30 @@ func TestSetEvaluateIndex(t *testing.T) {
 	alone := policy.FridayFreeze(paris).Evaluate(ctx, c)
 	assert.Zero(t, alone.Index, "outside a Set, Index is 0")
 }
+
+// Only the Set says which denial a break-glass request lifted: a policy
+// that answers Overridden itself still denies without a valid Override,
+// and while it is Mandatory; nor is an Allow or a Warn ever overridden.
+func TestSetEvaluateOverriddenIsTheSets(t *testing.T) {
+	liar := returning("liar", policy.Decision{Verdict: policy.Deny, Overridden: true, Reason: "no"})
+	valid := &policy.Override{By: "alice", Reason: "security fix"}
+	for name, c := range map[string]struct {
+		p       policy.Policy
+		o       *policy.Override
+		lifted  bool
+		verdict policy.Verdict
+	}{
+		"no override":               {p: liar, verdict: policy.Deny},
+		"override without a reason": {p: liar, o: &policy.Override{By: "alice"}, verdict: policy.Deny},
+		"mandatory":                 {p: policy.Mandatory(liar), o: valid, verdict: policy.Deny},
+		"valid override":            {p: liar, o: valid, lifted: true, verdict: policy.Deny},
+		"allow":                     {p: returning("allow", policy.Decision{Overridden: true}), o: valid, verdict: policy.Allow},
+		"warn":                      {p: returning("warn", policy.Decision{Verdict: policy.Warn, Overridden: true}), verdict: policy.Warn},
+	} {
+		r := policy.Set{c.p}.Evaluate(ctx, policy.Change{Start: at(2026, 11, 24, 10, 0), Duration: time.Hour, Override: c.o})
+		d := r.Decisions[0]
+		assert.Equal(t, c.verdict, d.Verdict, name)
+		assert.Equal(t, c.lifted, d.Overridden, name)
+		assert.Equal(t, c.verdict != policy.Deny || c.lifted, r.Allowed(), name)
+	}
+}

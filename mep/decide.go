@@ -110,7 +110,7 @@ func (ro *rollout) evaluate(ctx context.Context, st *state, p *Project, now, sta
 	if rb := ro.rollback; rb != nil {
 		v.block(Reason{Source: "cutover", Rule: policy.R9, Text: rolledBack(rb, ro.t0.Location())})
 	} else if f := ro.finished; f != nil {
-		v.block(Reason{Source: "cutover", Rule: policy.R9, Text: "the cutover finished at " + f.At.In(ro.t0.Location()).Format("2006-01-02 15:04 MST") +
+		v.block(Reason{Source: "cutover", Rule: policy.R10, Text: "the cutover finished at " + f.At.In(ro.t0.Location()).Format("2006-01-02 15:04 MST") +
 			": a new go-live is a new rollout"})
 	}
 	if why := st.phaseAllows(ro); why != "" {

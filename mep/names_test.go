@@ -23,6 +23,7 @@ var hostileNames = map[string]string{
 	"escape sequence": "switch\x1b[2Kdns",
 	"C1 control":      "switch\u009bdns",
 	"line separator":  "switch\u2028dns",
+	"right-to-left":   "switch\u202ends",
 }
 
 // A runbook step whose ID holds a control character is refused when the

@@ -118,19 +118,22 @@ func checkStepIDs(steps []Step) error {
 	for i, s := range steps {
 		if breaksLine(s.ID) {
 			return fieldErr(fmt.Sprintf("runbook[%d].id", i), s.ID,
-				"holds a control character (a line break, a tab, an escape) or a line separator: a step ID is one line")
+				"holds a control character (a line break, a tab, an escape), a line separator or a direction override: a step ID is one line")
 		}
 	}
 	return nil
 }
 
 // breaksLine reports whether s holds a control character (Unicode
-// category Cc: a line break, a tab, ESC, DEL, a C1 control) or a line or
-// paragraph separator (U+2028, U+2029): printed, it would break its
-// line or rewrite the terminal. The journal refuses such a step, actor
-// or kind (timeline.Entry).
+// category Cc: a line break, a tab, ESC, DEL, a C1 control), a line or
+// paragraph separator (U+2028, U+2029) or a bidirectional control
+// (U+202E and the like): printed, it would break its line, rewrite the
+// terminal, or reorder what follows so that a name reads as another. The
+// journal refuses such a step, actor or kind (timeline.Entry).
 func breaksLine(s string) bool {
-	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' }) >= 0
+	return strings.IndexFunc(s, func(r rune) bool {
+		return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Bidi_Control, r)
+	}) >= 0
 }
 
 // Bounds of a runbook: its steps are one fact of the record, a line of at

@@ -31,6 +31,8 @@ func TestRecordRefusesControlCharactersInNames(t *testing.T) {
 		"CSI (C1)":            "a\u009b2J",
 		"line separator":      "a\u2028b",
 		"paragraph separator": "a\u2029b",
+		"right-to-left":       "deploy\u202egnp.exe",
+		"isolate":             "a\u2066b\u2069",
 	}
 	for what, s := range bad {
 		for _, tc := range []struct {

@@ -100,7 +100,9 @@ func invalidUTF8(e *Entry) string {
 // entry is shown, holds a character that breaks or rewrites that line:
 // a control character (Unicode category Cc: C0 controls, tab included,
 // DEL and C1 controls, among them ESC, which starts terminal escape
-// sequences) or a line or paragraph separator (U+2028, U+2029). Text is
+// sequences), a line or paragraph separator (U+2028, U+2029), or a
+// bidirectional control (U+202E and the like, which reorder what is
+// shown after them, so that a name reads as another). Text is
 // free and may span lines; attributes are not checked. Queue checks
 // this, not a replay: an entry recorded before the rule still reads.
 func checkNames(e *Entry) error {
@@ -114,9 +116,11 @@ func checkNames(e *Entry) error {
 	return nil
 }
 
-// breaksLine reports whether r is a control character or a line or
-// paragraph separator (see checkNames).
-func breaksLine(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' }
+// breaksLine reports whether r is a control character, a line or
+// paragraph separator or a bidirectional control (see checkNames).
+func breaksLine(r rune) bool {
+	return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Bidi_Control, r)
+}
 
 // apply records the effect of a checked entry.
 func (s steps) apply(e *Entry) {

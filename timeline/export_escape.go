@@ -7,7 +7,9 @@ import (
 
 // escapeMarkdown escapes s for a Markdown table cell or inline text:
 // Markdown punctuation gets a backslash, HTML-significant characters become
-// entities, and line breaks become spaces.
+// entities, and line breaks, other control characters and direction
+// overrides (see breaksLine) become spaces: a record written before
+// Record refused them in names may still hold them.
 func escapeMarkdown(s string) string {
 	var b strings.Builder
 	for _, r := range s {
@@ -23,9 +25,10 @@ func escapeMarkdown(s string) string {
 			b.WriteString("&amp;")
 		case '"':
 			b.WriteString("&quot;")
-		case '\n', '\r', '\t', '\v', '\f', '\u2028', '\u2029':
-			b.WriteByte(' ')
 		default:
+			if breaksLine(r) {
+				r = ' '
+			}
 			b.WriteRune(r)
 		}
 	}
@@ -35,16 +38,18 @@ func escapeMarkdown(s string) string {
 // escapeMermaid makes s safe as a Mermaid gantt task name or title: the
 // characters that end a name or open a comment or HTML (colon, semicolon,
 // hash, angle brackets, ampersand, quotes, backtick, percent) become
-// Mermaid entity codes, and line breaks become spaces.
+// Mermaid entity codes, and line breaks, other control characters and
+// direction overrides become spaces.
 func escapeMermaid(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch r {
 		case ':', ';', '#', '<', '>', '&', '"', '\'', '`', '%', '|', '{', '}':
 			fmt.Fprintf(&b, "#%d;", r)
-		case '\n', '\r', '\t', '\v', '\f', '\u2028', '\u2029':
-			b.WriteByte(' ')
 		default:
+			if breaksLine(r) {
+				r = ' '
+			}
 			b.WriteRune(r)
 		}
 	}

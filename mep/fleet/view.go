@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/mepkit/mepkit/internal/ical"
 )
@@ -74,10 +75,16 @@ func clock(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("Mon 2 Jan 15:04")
 }
 
-// cell makes s safe in a Markdown table cell.
+// cell makes s safe in a Markdown table cell: "|" escaped, and line
+// breaks, other control characters and direction overrides as spaces.
 func cell(s string) string {
-	s = strings.NewReplacer("|", `\|`, "\r", " ", "\n", " ").Replace(s)
-	return strings.TrimSpace(s)
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Bidi_Control, r) {
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.TrimSpace(strings.ReplaceAll(s, "|", `\|`))
 }
 
 func keys(e *Entry) []string {

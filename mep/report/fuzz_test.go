@@ -2,11 +2,13 @@ package report_test
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/mepkit/mepkit/mep/report"
 	"github.com/mepkit/mepkit/timeline"
@@ -63,6 +65,26 @@ var (
 	entity  = regexp.MustCompile(`(^|[^\\])&[A-Za-z0-9#]+;`)
 )
 
+// unprintable returns '?' for a character that breaks or rewrites a
+// line when printed, else 0.
+func unprintable(r rune) rune {
+	if r != '\n' && (unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Bidi_Control, r)) {
+		return '?'
+	}
+	return 0
+}
+
+// checkPrintable fails when doc, text for a terminal or a Markdown
+// renderer, holds a character that would break a line where a value was
+// written, rewrite the terminal (ESC and other controls) or reorder what
+// follows (direction overrides); lines end with "\n" only.
+func checkPrintable(t *testing.T, what, doc string) {
+	t.Helper()
+	if i := strings.IndexFunc(doc, func(r rune) bool { return unprintable(r) != 0 }); i >= 0 {
+		t.Fatalf("%s holds %q at byte %d", what, []rune(doc[i:])[0], i)
+	}
+}
+
 // checkInert fails when the Markdown doc holds a tag or an entity that a
 // renderer would obey rather than print.
 func checkInert(t *testing.T, doc string) {
@@ -77,18 +99,22 @@ func checkInert(t *testing.T, doc string) {
 
 func FuzzReport(f *testing.F) {
 	for _, s := range []string{"", "a|b", "x\ny", "`code`", "<script>alert(1)</script>", "\"q\" & 'a'",
-		"\\|", "\\", "]]>", "<!--", "\x00\x01\x7f", "\xff\xfe", "\u2028", "--", "&amp;", "\r\n|"} {
+		"\\|", "\\", "]]>", "<!--", "\x00\x01\x7f", "\xff\xfe", "\u2028", "--", "&amp;", "\r\n|",
+		"\x1b[2Kforged", "\u009b2J", "evil\u202egnp.exe", "\u2066x\u2069"} {
 		f.Add(s, s+"!")
 	}
 	t0 := time.Date(2026, 11, 24, 20, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, a, b string) {
 		j := timeline.New(nil)
-		for i, name := range []string{a, b, a} {
+		// The journal refuses control characters in names: the steps
+		// get names it takes, and every other field the raw strings.
+		name := func(s string) string { return strings.Map(func(r rune) rune { return cmp.Or(unprintable(r), r) }, s) }
+		for i, step := range []string{name(a), name(b), name(a)} {
 			at := t0.Add(time.Duration(i) * time.Minute)
-			if _, err := j.Record(timeline.Entry{At: at, Kind: timeline.KindStart, Step: name, Actor: b, Impact: timeline.Outage}); err != nil {
+			if _, err := j.Record(timeline.Entry{At: at, Kind: timeline.KindStart, Step: step, Actor: name(b), Impact: timeline.Outage}); err != nil {
 				t.Skip(err)
 			}
-			if _, err := j.Record(timeline.Entry{At: at.Add(30 * time.Second), Kind: timeline.KindEnd, Step: name, Actor: b}); err != nil {
+			if _, err := j.Record(timeline.Entry{At: at.Add(30 * time.Second), Kind: timeline.KindEnd, Step: step, Actor: name(b)}); err != nil {
 				t.Skip(err)
 			}
 		}
@@ -111,6 +137,7 @@ func FuzzReport(f *testing.F) {
 		}
 		checkTables(t, md.String())
 		checkInert(t, md.String())
+		checkPrintable(t, "Markdown", md.String())
 		if err := r.WriteHTML(&page); err != nil {
 			t.Fatal(err)
 		}
@@ -127,6 +154,7 @@ func FuzzReport(f *testing.F) {
 		if err := r.WriteText(&txt); err != nil {
 			t.Fatal(err)
 		}
+		checkPrintable(t, "text", txt.String())
 
 		h := report.NewHistory(a, []report.RolloutSummary{
 			{Name: a, Start: t0, Outcome: report.Done, Duration: time.Minute, EstimatedDuration: time.Minute},

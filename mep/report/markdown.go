@@ -136,7 +136,7 @@ func mdEscape(s string, cell bool) string {
 		c := s[i]
 		if c >= utf8.RuneSelf {
 			r, n := utf8.DecodeRuneInString(s[i:])
-			if r == '\u2028' || r == '\u2029' {
+			if breaksLine(r) {
 				b.WriteByte(' ')
 			} else {
 				b.WriteString(s[i : i+n])
@@ -144,11 +144,12 @@ func mdEscape(s string, cell bool) string {
 			i += n
 			continue
 		}
-		switch c {
-		case '\n', '\r', '\t', '\v', '\f':
+		if breaksLine(rune(c)) {
 			b.WriteByte(' ')
 			i++
 			continue
+		}
+		switch c {
 		case '`', '*', '[', ']', '~':
 			b.WriteByte('\\')
 		case '|':
@@ -181,15 +182,22 @@ func mdEscape(s string, cell bool) string {
 // mdNeeds reports whether mdEscape would change s.
 func mdNeeds(s string, cell bool) bool {
 	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '\n', '\r', '\t', '\v', '\f', '`', '*', '[', ']', '~', '\\', '_', '<', '&':
+		c := s[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if breaksLine(r) {
+				return true
+			}
+			i += n - 1
+		case c < 0x20 || c == 0x7f:
+			return true
+		}
+		switch c {
+		case '`', '*', '[', ']', '~', '\\', '_', '<', '&':
 			return true
 		case '|':
 			if cell {
-				return true
-			}
-		case 0xe2: // U+2028 and U+2029 are E2 80 A8 and E2 80 A9
-			if strings.HasPrefix(s[i:], "\u2028") || strings.HasPrefix(s[i:], "\u2029") {
 				return true
 			}
 		}

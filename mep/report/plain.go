@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"io"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -43,18 +44,28 @@ func (r *Report) WriteText(w io.Writer) error {
 	return bw.Flush()
 }
 
-// oneLine returns s with its line breaks as spaces.
+// oneLine returns s with its line breaks, other control characters
+// (ESC, which starts terminal escape sequences, among them) and direction
+// overrides as spaces: printed, they would break its line, rewrite the
+// terminal or reorder what follows. A record written before mep refused
+// them in names may hold them.
 func oneLine(s string) string {
-	if !strings.ContainsAny(s, "\n\r\t\v\f\u2028\u2029") {
+	if strings.IndexFunc(s, breaksLine) < 0 {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
-		switch r {
-		case '\n', '\r', '\t', '\v', '\f', '\u2028', '\u2029':
+		if breaksLine(r) {
 			return ' '
 		}
 		return r
 	}, s)
+}
+
+// breaksLine reports whether r, printed, would break its line, rewrite
+// the terminal or reorder what follows: a control character, a line or
+// paragraph separator, a bidirectional control.
+func breaksLine(r rune) bool {
+	return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Bidi_Control, r)
 }
 
 func underline(bw *bufio.Writer, title string, c byte) {

@@ -5,6 +5,7 @@ import (
 
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -80,31 +81,37 @@ func validateRunbook(steps []Step) error {
 	seen := make(map[string]bool, len(steps))
 	var total time.Duration
 	for i, s := range steps {
-		field := fmt.Sprintf("runbook[%d]", i)
 		if s.Expected > maxCutover-total {
-			return fieldErr(field+".expected", s.Expected.String(), "the runbook's expected durations add up to more than a year")
+			return fieldErr(stepField(i, "expected"), s.Expected.String(), "the runbook's expected durations add up to more than a year")
 		}
 		total += s.Expected
 		switch {
 		case strings.TrimSpace(s.ID) == "":
-			return fieldErr(field+".id", s.ID, "empty")
+			return fieldErr(stepField(i, "id"), s.ID, "empty")
 		case seen[s.ID]:
-			return fieldErr(field+".id", s.ID, "repeated")
+			return fieldErr(stepField(i, "id"), s.ID, "repeated")
 		case !stepKinds.Valid(s.Kind):
-			return fieldErr(field+".kind", s.Kind.String(), "invalid step kind")
+			return fieldErr(stepField(i, "kind"), s.Kind.String(), "invalid step kind")
 		case !s.Impact.IsValid():
-			return fieldErr(field+".impact", s.Impact.String(), "invalid impact")
+			return fieldErr(stepField(i, "impact"), s.Impact.String(), "invalid impact")
 		case s.Expected < 0:
-			return fieldErr(field+".expected", s.Expected.String(), "negative")
+			return fieldErr(stepField(i, "expected"), s.Expected.String(), "negative")
 		}
 		for j, d := range s.DependsOn {
 			if !seen[d] {
-				return fieldErr(fmt.Sprintf("%s.depends_on[%d]", field, j), d, "not an earlier step of the runbook")
+				return fieldErr(stepField(i, fmt.Sprintf("depends_on[%d]", j)), d, "not an earlier step of the runbook")
 			}
 		}
 		seen[s.ID] = true
 	}
 	return nil
+}
+
+// stepField names field sub of the runbook's step i: "runbook[3].id".
+// Built only for an error: a replay validates runbooks of thousands of
+// steps.
+func stepField(i int, sub string) string {
+	return "runbook[" + strconv.Itoa(i) + "]." + sub
 }
 
 // checkStepIDs reports a *FieldError naming the first step whose ID
@@ -117,7 +124,7 @@ func validateRunbook(steps []Step) error {
 func checkStepIDs(steps []Step) error {
 	for i, s := range steps {
 		if breaksLine(s.ID) {
-			return fieldErr(fmt.Sprintf("runbook[%d].id", i), s.ID,
+			return fieldErr(stepField(i, "id"), s.ID,
 				"holds a control character (a line break, a tab, an escape), a line separator or a direction override: a step ID is one line")
 		}
 	}

@@ -35,13 +35,24 @@ func TestReplay(t *testing.T, rounds int, open func(round int) (timeline.Store, 
 		}
 		clk := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 		opts := &mep.Options{Now: func() time.Time { return clk }}
+		ready := round%2 == 1
+		if ready {
+			// A project that runs rollouts only, its team and operations
+			// readiness in place: its rollouts reach a GO and a cutover.
+			opts.RolloutsOnly, opts.CreatedBy, opts.RolloutsOnlyReason = true, names[0], "in production"
+		}
 		p, err := mep.Create(s, "replay "+strconv.Itoa(round), opts)
 		if err != nil {
 			t.Fatalf("round %d: create: %v", round, err)
 		}
+		if ready {
+			if err := staff(p, clk); err != nil {
+				t.Fatalf("round %d: staff: %v", round, err)
+			}
+		}
 		for range 1 + rng.IntN(200) {
 			clk = clk.Add(time.Duration(rng.IntN(180)) * time.Minute)
-			step(p, rng, clk) // errors are part of the game: refused actions record nothing
+			step(p, rng, &clk) // errors are part of the game: refused actions record nothing
 		}
 		want := Dump(p)
 		if err := p.Close(); err != nil {
@@ -67,24 +78,75 @@ var (
 	roles = []mep.Role{mep.RoleSales, mep.RoleBuild, mep.RoleValidation, mep.RoleOperations, mep.RoleMCO}
 )
 
-// step makes one random operation on p.
-func step(p *mep.Project, rng *rand.Rand, now time.Time) {
+// staff makes every name a member, with the operations role but for
+// one, chooses them all as the go-live team, and records operations
+// readiness done at now.
+func staff(p *mep.Project, now time.Time) error {
+	for i, n := range names {
+		rs := []mep.Role{roles[i]}
+		if roles[i] != mep.RoleOperations && i%2 == 0 {
+			rs = append(rs, mep.RoleOperations)
+		}
+		if err := p.Team().Add(mep.Member{Name: n, Roles: rs}); err != nil {
+			return err
+		}
+	}
+	if err := p.Team().Choose(names[0], names...); err != nil {
+		return err
+	}
+	if err := p.Team().SetMCOContact(names[1]); err != nil { // the builder
+		return err
+	}
+	ops := checklist.Operations()
+	if err := p.Operations().Start(ops, now.Add(24*time.Hour), names[0]); err != nil {
+		return err
+	}
+	for _, it := range ops.Items {
+		if err := p.Operations().Check(it.ID, names[0], now, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// step makes one random operation on p at the clock *clk, which some
+// operations move forward.
+func step(p *mep.Project, rng *rand.Rand, clk *time.Time) {
+	now := *clk
 	who := names[rng.IntN(len(names))]
 	rollouts := p.Rollouts()
 	var r *mep.Rollout
 	if len(rollouts) > 0 {
 		r, _ = p.Rollout(rollouts[rng.IntN(len(rollouts))])
 	}
-	k := rng.IntN(24)
-	if slices.Contains(projectSteps, k) {
+	k := rng.IntN(28)
+	switch {
+	case slices.Contains(projectSteps, k):
 		projectStep(p, rng, k, who, now)
-	} else if r != nil {
+	case r == nil:
+	case k == 26:
+		for _, it := range r.Readiness().Run().List().Items {
+			_ = r.Readiness().Check(it.ID, who, now, "")
+		}
+	case k == 27:
+		// Readiness done, the go/no-go half an hour before T0, then the
+		// first step.
+		for _, it := range r.Readiness().Run().List().Items {
+			_ = r.Readiness().Check(it.ID, who, now, "")
+		}
+		if at := r.T0().Add(-30 * time.Minute); at.After(now) {
+			*clk = at
+		}
+		_, _ = r.GoNoGo().Vote(mep.Vote{Role: mep.RoleOperations, By: who, Verdict: mep.Go, At: *clk})
+		_, _ = r.GoNoGo().Decide(context.Background(), *clk)
+		_ = r.Cutover().Start("a", who)
+	default:
 		rolloutStep(r, rng, k, who, now)
 	}
 }
 
 // projectSteps are the calls of step on the project itself.
-var projectSteps = []int{0, 1, 2, 3, 4, 5, 13, 15, 17, 21, 22}
+var projectSteps = []int{0, 1, 2, 3, 4, 5, 13, 15, 17, 21, 22, 24}
 
 // projectStep plays call k of step on the project.
 func projectStep(p *mep.Project, rng *rand.Rand, k int, who string, now time.Time) {
@@ -114,8 +176,15 @@ func projectStep(p *mep.Project, rng *rand.Rand, k int, who string, now time.Tim
 		_ = p.Lessons().Apply(1+rng.IntN(3), "r"+strconv.Itoa(rng.IntN(3)), who, now, "n/a", rng.IntN(2) == 0)
 	case 22:
 		_ = p.Team().Invite(who, "Guest")
+	case 24:
+		o := mep.Options{ReadinessLead: time.Duration(1+rng.IntN(3)) * time.Hour, Country: []string{"FR", "-", "DE"}[rng.IntN(3)]}
+		_ = p.SetOptions(o, who, "the board asked")
 	}
 }
+
+// policyFiles are the policy files a rollout's policies change to.
+var policyFiles = []string{"", "policies:\n  - kind: max-outage\n    limit: 5m\n",
+	"policies:\n  - kind: windows\n    name: evenings\n    windows: [\"Mon-Thu 18:00-23:59\"]\n"}
 
 // rolloutStep plays call k of step on the rollout r.
 func rolloutStep(r *mep.Rollout, rng *rand.Rand, k int, who string, now time.Time) {
@@ -152,6 +221,10 @@ func rolloutStep(r *mep.Rollout, rng *rand.Rand, k int, who string, now time.Tim
 		_ = r.GoNoGo().Override(who, "urgent")
 	case 23:
 		_, _ = r.Cutover().Finish(who)
+	case 25:
+		// A file only: policies given in code are not attached again
+		// when the record is opened, and every decision would be No-Go.
+		_ = r.GoNoGo().SetPolicies(nil, []byte(policyFiles[rng.IntN(len(policyFiles))]), who, "the board asked")
 	}
 }
 

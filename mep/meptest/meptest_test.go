@@ -13,7 +13,7 @@ import (
 // state that wrote it.
 func TestReplayFileStore(t *testing.T) {
 	dir := t.TempDir()
-	meptest.TestReplay(t, 40, func(round int) (timeline.Store, error) {
+	meptest.TestReplay(t, 100, func(round int) (timeline.Store, error) {
 		return timeline.OpenFileStore(filepath.Join(dir, strconv.Itoa(round)+".jsonl"), &timeline.FileStoreOptions{NoSync: true})
 	})
 }

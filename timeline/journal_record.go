@@ -17,7 +17,8 @@ import (
 // unknown kind, an end without a running start, a line longer than
 // [MaxLineSize] once encoded, a time RFC 3339 cannot carry, a kind, step
 // or actor holding a control character such as a line break, a tab or
-// ESC, or U+2028 or U+2029, ...) and leaves the journal unchanged. The
+// ESC, U+2028 or U+2029, or a bidirectional control such as U+202E, ...)
+// and leaves the journal unchanged. The
 // last rule is checked only on what is recorded: a journal whose older
 // entries hold such names still opens, verifies and refreshes.
 //

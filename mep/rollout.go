@@ -92,10 +92,10 @@ type Rollout struct {
 // Readiness stands for the recorded one, which the rollout keeps).
 //
 // It returns a *FieldError for a missing name or T0, an invalid runbook
-// (a step ID holding a control character or a line separator among
-// others: the field names the step, "runbook[i].id"), quorum or margin,
-// an invalid readiness list, or a policy in o.Policies that is nil or
-// whose name is not valid UTF-8.
+// (a step ID holding a control character, a line separator or a
+// direction override among others: the field names the step,
+// "runbook[i].id"), quorum or margin, an invalid readiness list, or a
+// policy in o.Policies that is nil or whose name is not valid UTF-8.
 func (p *Project) NewRollout(o RolloutOptions) (*Rollout, error) {
 	list := o.Readiness
 	if len(list.Items) == 0 {

@@ -187,7 +187,8 @@ func (p *Project) Team() Team { return Team{p} }
 
 // Add adds a member to the project (R3). It returns a *FieldError for an
 // empty or taken name, a name holding a control character (a line break,
-// a tab, an escape) or a line separator, no role or an invalid role.
+// a tab, an escape), a line separator or a direction override, no role
+// or an invalid role.
 func (t Team) Add(m Member) error {
 	return t.p.record(&evMember{At: t.p.now(), Member: m.clone()})
 }
@@ -224,7 +225,8 @@ func (t Team) Chosen() []string {
 // Invite declares the guests of the project's meetings: people who are
 // not members but attend (a client's representative, say) (R6). It
 // replaces any earlier list. It returns a *FieldError for an empty name,
-// or one holding a control character or a line separator.
+// or one holding a control character, a line separator or a direction
+// override.
 func (t Team) Invite(by string, guests ...string) error {
 	return t.p.record(&evTeam{At: t.p.now(), Names: slices.Clone(guests), Guests: true, By: by})
 }

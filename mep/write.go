@@ -127,8 +127,9 @@ func readsBack(ev event, e *timeline.Entry, loc *time.Location) error {
 }
 
 // oneLine reports a *FieldError when the actor of the entry of ev (its
-// "by") holds a control character or a line separator (see breaksLine),
-// which the journal refuses: named as the event's field rather than as
+// "by") holds a control character, a line separator or a direction
+// override (see breaksLine), which the journal refuses: named as the
+// event's field rather than as
 // the journal's error. (An event's step is an attribute, which the
 // journal does not check: a step ID is checked with its runbook.)
 func oneLine(ev event, e *timeline.Entry) error {

@@ -117,11 +117,11 @@ func stepField(i int, sub string) string {
 // checkStepIDs reports a *FieldError naming the first step whose ID
 // holds a control character, a line separator or a direction override
 // (see breaksLine): a step ID prints on one line in reports, cutover
-// boards and terminals, where
-// such a character would forge a line or rewrite the screen; the journal
-// refuses it as a step name for the same reason. It holds for a rollout
-// being created; a record that holds one, written before the rule, still
-// opens and its cutover goes on.
+// boards and terminals, where such a character would forge a line,
+// rewrite the screen or reorder what follows; the journal refuses it as
+// a step name for the same reason. It holds for a rollout being created;
+// a record that holds one, written before the rule, still opens and its
+// cutover goes on.
 func checkStepIDs(steps []Step) error {
 	for i, s := range steps {
 		if breaksLine(s.ID) {

@@ -129,9 +129,9 @@ func readsBack(ev event, e *timeline.Entry, loc *time.Location) error {
 // oneLine reports a *FieldError when the actor of the entry of ev (its
 // "by") holds a control character, a line separator or a direction
 // override (see breaksLine), which the journal refuses: named as the
-// event's field rather than as
-// the journal's error. (An event's step is an attribute, which the
-// journal does not check: a step ID is checked with its runbook.)
+// event's field rather than as the journal's error. (An event's step is
+// an attribute, which the journal does not check: a step ID is checked
+// with its runbook.)
 func oneLine(ev event, e *timeline.Entry) error {
 	if breaksLine(e.Actor) {
 		return fieldErr(ev.kind()+".by", e.Actor, "holds a control character (a line break, a tab, an escape) or a line separator")

@@ -336,6 +336,12 @@ func (d *dec) time(k string) time.Time {
 		d.fail(k, v, "outside the years 0-9999 that the record can hold")
 		return time.Time{}
 	}
+	if t.IsZero() {
+		// Written, the zero time is an absent attribute: read as
+		// present, it would be an event that cannot be written again.
+		d.fail(k, v, "the zero time, which the record writes as no attribute")
+		return time.Time{}
+	}
 	return t.In(d.loc)
 }
 func (d *dec) dur(k string) time.Duration {

@@ -115,6 +115,9 @@ func TestDecodeBadEntries(t *testing.T) {
 		// Year 0 in Paris is year -1 in UTC: read, it could not be
 		// written again.
 		{"time out of range", timeline.Entry{Seq: 8, At: at, Kind: "mep.rollout.reschedule", Attrs: map[string]string{"rollout": "r", "t0": "0000-01-01T00:30:00+01:00"}}, "t0 \"0000-01-01T00:30:00+01:00\": outside the years 0-9999"},
+		// The writer leaves a zero time out: spelled out, however
+		// written, it is no time a writer records.
+		{"zero time", timeline.Entry{Seq: 10, At: at, Kind: "mep.rollout", Attrs: map[string]string{"rollout": "r", "t0": "0001-01-01T01:00:00+01:00", "spec": "{}"}}, "the zero time"},
 		{"time past 9999", timeline.Entry{Seq: 9, At: at, Kind: "mep.rollout", Attrs: map[string]string{"rollout": "r", "t0": "9999-12-31T23:30:00-01:00", "spec": "{}"}}, "outside the years 0-9999"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

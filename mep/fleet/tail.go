@@ -34,9 +34,12 @@ func (f *fileTail) Load() ([]timeline.Entry, error) {
 	return f.Since(0)
 }
 
-// Since returns the entries with Seq > seq among the complete lines
-// appended after those read so far.
-func (f *fileTail) Since(seq uint64) ([]timeline.Entry, error) {
+// Since returns the entries of the complete lines appended after those
+// read so far: for the journal, which read the file up to seq, the
+// entries after seq. A line there with a seq at or below seq (an old
+// entry appended again, a forged one) is returned, never left out, so
+// that the journal refuses the record as it refuses the file read whole.
+func (f *fileTail) Since(uint64) ([]timeline.Entry, error) {
 	// Only a regular file: opening a FIFO named like a record would
 	// wait for a writer, and the scan with it.
 	fi, err := os.Stat(f.path)
@@ -84,13 +87,7 @@ func (f *fileTail) Since(seq uint64) ([]timeline.Entry, error) {
 		return nil, fileErr(f.path, err)
 	}
 	f.off = n
-	out := es[:0]
-	for _, e := range es {
-		if e.Seq > seq {
-			out = append(out, e)
-		}
-	}
-	return out, nil
+	return es, nil
 }
 
 // Append refuses: the schedule never writes.

@@ -125,12 +125,15 @@ func stepField(i int, sub string) string {
 func checkStepIDs(steps []Step) error {
 	for i, s := range steps {
 		if breaksLine(s.ID) {
-			return fieldErr(stepField(i, "id"), s.ID,
-				"holds a control character (a line break, a tab, an escape), a line separator or a direction override: a step ID is one line")
+			return fieldErr(stepField(i, "id"), s.ID, notOneLine)
 		}
 	}
 	return nil
 }
+
+// notOneLine is the reason a name or a step ID that breaksLine is
+// refused.
+const notOneLine = "holds a control character (a line break, a tab, an escape), a line separator or a direction override: it is printed on one line"
 
 // breaksLine reports whether s holds a control character (Unicode
 // category Cc: a line break, a tab, ESC, DEL, a C1 control), a line or

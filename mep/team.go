@@ -302,7 +302,7 @@ func (v *evMember) check(st *state) error {
 	}
 	if st.writing && breaksLine(v.Member.Name) {
 		// A member acts: the journal refuses such an actor.
-		return fieldErr("member.name", v.Member.Name, "holds a control character (a line break, a tab, an escape) or a line separator")
+		return fieldErr("member.name", v.Member.Name, notOneLine)
 	}
 	if st.people.has(v.Member.Name) {
 		return fieldErr("member.name", v.Member.Name, "already a member")
@@ -339,7 +339,7 @@ func (v *evTeam) check(st *state) error {
 				return fieldErr(fmt.Sprintf("guests[%d]", i), g, "empty")
 			}
 			if st.writing && breaksLine(g) {
-				return fieldErr(fmt.Sprintf("guests[%d]", i), g, "holds a control character (a line break, a tab, an escape) or a line separator")
+				return fieldErr(fmt.Sprintf("guests[%d]", i), g, notOneLine)
 			}
 		}
 		return nil

@@ -134,7 +134,7 @@ func readsBack(ev event, e *timeline.Entry, loc *time.Location) error {
 // with its runbook.)
 func oneLine(ev event, e *timeline.Entry) error {
 	if breaksLine(e.Actor) {
-		return fieldErr(ev.kind()+".by", e.Actor, "holds a control character (a line break, a tab, an escape) or a line separator")
+		return fieldErr(ev.kind()+".by", e.Actor, notOneLine)
 	}
 	return nil
 }

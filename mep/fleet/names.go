@@ -12,9 +12,9 @@ import (
 // printable returns s as it is when it prints safely on one line, and
 // quoted, as strconv.Quote does, when it holds a control character (a
 // line break, a carriage return, a tab, ESC and the terminal sequences
-// it starts, a C1 control), a line or paragraph separator, or invalid
-// UTF-8: a directory or a file named to forge a line of an error or a
-// log then shows its name escaped.
+// it starts, a C1 control), a line or paragraph separator, a direction
+// override, or invalid UTF-8: a directory or a file named to forge a
+// line of an error or a log then shows its name escaped.
 func printable(s string) string {
 	if utf8.ValidString(s) && strings.IndexFunc(s, breaksLine) < 0 {
 		return s
@@ -22,7 +22,12 @@ func printable(s string) string {
 	return strconv.Quote(s)
 }
 
-func breaksLine(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' }
+// breaksLine reports whether r, printed, would break its line, rewrite
+// the terminal or reorder what follows: a control character, a line or
+// paragraph separator, a bidirectional control (U+202E and the like).
+func breaksLine(r rune) bool {
+	return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Bidi_Control, r)
+}
 
 // pathError is an error about the file or directory at path, whose text
 // names it as printable does. It wraps err, the error it reports: an

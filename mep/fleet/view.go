@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/mepkit/mepkit/internal/ical"
 )
@@ -79,7 +78,7 @@ func clock(t time.Time, loc *time.Location) string {
 // breaks, other control characters and direction overrides as spaces.
 func cell(s string) string {
 	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Bidi_Control, r) {
+		if breaksLine(r) {
 			return ' '
 		}
 		return r

@@ -21,8 +21,8 @@ const (
 // ignored. At keeps the location it was given in; it is stored with its UTC
 // offset and without its monotonic clock reading. Kind, Step and Actor
 // are names, shown on one line: Record refuses one holding a control
-// character or a line separator; Text may span lines. The zero Entry has
-// no kind: Record refuses it.
+// character, a line separator or a direction override; Text may span
+// lines. The zero Entry has no kind: Record refuses it.
 type Entry struct {
 	Seq     uint64            `json:"seq"`               // 1, 2, 3, ... assigned by the journal
 	At      time.Time         `json:"at"`                // when it happened (set from the clock if zero)

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/mepkit/mepkit/timeline"
 )
@@ -135,17 +134,10 @@ func checkStepIDs(steps []Step) error {
 // refused.
 const notOneLine = "holds a control character (a line break, a tab, an escape), a line separator or a direction override: it is printed on one line"
 
-// breaksLine reports whether s holds a control character (Unicode
-// category Cc: a line break, a tab, ESC, DEL, a C1 control), a line or
-// paragraph separator (U+2028, U+2029) or a bidirectional control
-// (U+202E and the like): printed, it would break its line, rewrite the
-// terminal, or reorder what follows so that a name reads as another. The
-// journal refuses such a step, actor or kind (timeline.Entry).
-func breaksLine(s string) bool {
-	return strings.IndexFunc(s, func(r rune) bool {
-		return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Bidi_Control, r)
-	}) >= 0
-}
+// breaksLine reports whether s holds a character that breaks or rewrites
+// the line it prints on (see timeline.BreaksLine): the journal refuses
+// such a step, actor or kind.
+func breaksLine(s string) bool { return strings.IndexFunc(s, timeline.BreaksLine) >= 0 }
 
 // Bounds of a runbook: its steps are one fact of the record, a line of at
 // most timeline.MaxLineSize, and its expected durations add up without

@@ -8,7 +8,7 @@ import (
 // escapeMarkdown escapes s for a Markdown table cell or inline text:
 // Markdown punctuation gets a backslash, HTML-significant characters become
 // entities, and line breaks, other control characters and direction
-// overrides (see breaksLine) become spaces: a record written before
+// overrides (see BreaksLine) become spaces: a record written before
 // Record refused them in names may still hold them.
 func escapeMarkdown(s string) string {
 	var b strings.Builder
@@ -26,7 +26,7 @@ func escapeMarkdown(s string) string {
 		case '"':
 			b.WriteString("&quot;")
 		default:
-			if breaksLine(r) {
+			if BreaksLine(r) {
 				r = ' '
 			}
 			b.WriteRune(r)
@@ -47,7 +47,7 @@ func escapeMermaid(s string) string {
 		case ':', ';', '#', '<', '>', '&', '"', '\'', '`', '%', '|', '{', '}':
 			fmt.Fprintf(&b, "#%d;", r)
 		default:
-			if breaksLine(r) {
+			if BreaksLine(r) {
 				r = ' '
 			}
 			b.WriteRune(r)

@@ -125,3 +125,14 @@ func writeEntries(t *testing.T, path string, es []timeline.Entry) {
 	require.NoError(t, timeline.WriteJSONL(f, es))
 	require.NoError(t, f.Close())
 }
+
+// BreaksLine is the test Record applies to names, for writers of text
+// that print names from older records.
+func TestBreaksLine(t *testing.T) {
+	for _, r := range []rune{'\n', '\r', '\t', 0x1b, 0x7f, 0x85, 0x9b, '\u2028', '\u2029', '\u202e', '\u2066', '\u200f'} {
+		assert.True(t, timeline.BreaksLine(r), "%U", r)
+	}
+	for _, r := range []rune{' ', 'a', 'é', '日', '\u00a0', '→', '😀'} {
+		assert.False(t, timeline.BreaksLine(r), "%U", r)
+	}
+}

@@ -107,7 +107,7 @@ func invalidUTF8(e *Entry) string {
 // this, not a replay: an entry recorded before the rule still reads.
 func checkNames(e *Entry) error {
 	for _, f := range [...]struct{ name, s string }{{"kind", e.Kind}, {"step", e.Step}, {"actor", e.Actor}} {
-		if i := strings.IndexFunc(f.s, breaksLine); i >= 0 {
+		if i := strings.IndexFunc(f.s, BreaksLine); i >= 0 {
 			r, _ := utf8.DecodeRuneInString(f.s[i:])
 			return &EntryError{Seq: e.Seq, Step: e.Step, Err: ErrInvalid,
 				Detail: fmt.Sprintf("%s %s holds %U: a kind, a step or an actor is one line, without control characters", f.name, quote(f.s), r)}
@@ -116,9 +116,15 @@ func checkNames(e *Entry) error {
 	return nil
 }
 
-// breaksLine reports whether r is a control character, a line or
-// paragraph separator or a bidirectional control (see checkNames).
-func breaksLine(r rune) bool {
+// BreaksLine reports whether r may not appear in a name that prints on
+// one line (an entry's kind, step or actor, which Record refuses with
+// it): a control character (a line break, a tab, ESC, DEL, a C1
+// control), a line or paragraph separator (U+2028, U+2029), or a
+// bidirectional control (U+202E and the like). Printed, such a character
+// breaks its line, rewrites the terminal or reorders what follows, so
+// that a name reads as another. Writers of text for people may replace
+// it with a space.
+func BreaksLine(r rune) bool {
 	return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Bidi_Control, r)
 }
 

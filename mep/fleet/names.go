@@ -5,8 +5,9 @@ import (
 	"io/fs"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/mepkit/mepkit/timeline"
 )
 
 // printable returns s as it is when it prints safely on one line, and
@@ -16,17 +17,10 @@ import (
 // override, or invalid UTF-8: a directory or a file named to forge a
 // line of an error or a log then shows its name escaped.
 func printable(s string) string {
-	if utf8.ValidString(s) && strings.IndexFunc(s, breaksLine) < 0 {
+	if utf8.ValidString(s) && strings.IndexFunc(s, timeline.BreaksLine) < 0 {
 		return s
 	}
 	return strconv.Quote(s)
-}
-
-// breaksLine reports whether r, printed, would break its line, rewrite
-// the terminal or reorder what follows: a control character, a line or
-// paragraph separator, a bidirectional control (U+202E and the like).
-func breaksLine(r rune) bool {
-	return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Bidi_Control, r)
 }
 
 // pathError is an error about the file or directory at path, whose text

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mepkit/mepkit/internal/ical"
+	"github.com/mepkit/mepkit/timeline"
 )
 
 // View chooses what a rendering of the schedule shows and how. The zero
@@ -78,7 +79,7 @@ func clock(t time.Time, loc *time.Location) string {
 // breaks, other control characters and direction overrides as spaces.
 func cell(s string) string {
 	s = strings.Map(func(r rune) rune {
-		if breaksLine(r) {
+		if timeline.BreaksLine(r) {
 			return ' '
 		}
 		return r

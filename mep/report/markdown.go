@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/mepkit/mepkit/timeline"
 )
 
 // WriteMarkdown writes r as a Markdown document (CommonMark with GitHub's
@@ -136,7 +138,7 @@ func mdEscape(s string, cell bool) string {
 		c := s[i]
 		if c >= utf8.RuneSelf {
 			r, n := utf8.DecodeRuneInString(s[i:])
-			if breaksLine(r) {
+			if timeline.BreaksLine(r) {
 				b.WriteByte(' ')
 			} else {
 				b.WriteString(s[i : i+n])
@@ -144,7 +146,7 @@ func mdEscape(s string, cell bool) string {
 			i += n
 			continue
 		}
-		if breaksLine(rune(c)) {
+		if timeline.BreaksLine(rune(c)) {
 			b.WriteByte(' ')
 			i++
 			continue
@@ -186,7 +188,7 @@ func mdNeeds(s string, cell bool) bool {
 		switch {
 		case c >= utf8.RuneSelf:
 			r, n := utf8.DecodeRuneInString(s[i:])
-			if breaksLine(r) {
+			if timeline.BreaksLine(r) {
 				return true
 			}
 			i += n - 1

@@ -4,8 +4,9 @@ import (
 	"bufio"
 	"io"
 	"strings"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/mepkit/mepkit/timeline"
 )
 
 // WriteText writes r as plain text, for a terminal or a chat where
@@ -50,22 +51,15 @@ func (r *Report) WriteText(w io.Writer) error {
 // terminal or reorder what follows. A record written before mep refused
 // them in names may hold them.
 func oneLine(s string) string {
-	if strings.IndexFunc(s, breaksLine) < 0 {
+	if strings.IndexFunc(s, timeline.BreaksLine) < 0 {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
-		if breaksLine(r) {
+		if timeline.BreaksLine(r) {
 			return ' '
 		}
 		return r
 	}, s)
-}
-
-// breaksLine reports whether r, printed, would break its line, rewrite
-// the terminal or reorder what follows: a control character, a line or
-// paragraph separator, a bidirectional control.
-func breaksLine(r rune) bool {
-	return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Bidi_Control, r)
 }
 
 func underline(bw *bufio.Writer, title string, c byte) {

@@ -18,9 +18,9 @@ import (
 // [MaxLineSize] once encoded, a time RFC 3339 cannot carry, a kind, step
 // or actor holding a control character such as a line break, a tab or
 // ESC, U+2028 or U+2029, or a bidirectional control such as U+202E, ...)
-// and leaves the journal unchanged. The
-// last rule is checked only on what is recorded: a journal whose older
-// entries hold such names still opens, verifies and refreshes.
+// and leaves the journal unchanged. The last rule is checked only on what
+// is recorded: a journal whose older entries hold such names still opens,
+// verifies and refreshes.
 //
 // For a durable journal, Record returns once e is stored. When the store
 // reports that another writer appended first (an error wrapping

@@ -102,9 +102,9 @@ func invalidUTF8(e *Entry) string {
 // DEL and C1 controls, among them ESC, which starts terminal escape
 // sequences), a line or paragraph separator (U+2028, U+2029), or a
 // bidirectional control (U+202E and the like, which reorder what is
-// shown after them, so that a name reads as another). Text is
-// free and may span lines; attributes are not checked. Queue checks
-// this, not a replay: an entry recorded before the rule still reads.
+// shown after them, so that a name reads as another). Text is free and
+// may span lines; attributes are not checked. Queue checks this, not a
+// replay: an entry recorded before the rule still reads.
 func checkNames(e *Entry) error {
 	for _, f := range [...]struct{ name, s string }{{"kind", e.Kind}, {"step", e.Step}, {"actor", e.Actor}} {
 		if i := strings.IndexFunc(f.s, BreaksLine); i >= 0 {

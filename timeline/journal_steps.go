@@ -110,7 +110,7 @@ func checkNames(e *Entry) error {
 		if i := strings.IndexFunc(f.s, BreaksLine); i >= 0 {
 			r, _ := utf8.DecodeRuneInString(f.s[i:])
 			return &EntryError{Seq: e.Seq, Step: e.Step, Err: ErrInvalid,
-				Detail: fmt.Sprintf("%s %s holds %U: a kind, a step or an actor is one line, without control characters", f.name, quote(f.s), r)}
+				Detail: fmt.Sprintf("%s %s holds %U: a kind, a step or an actor is one line, without control characters or direction overrides", f.name, quote(f.s), r)}
 		}
 	}
 	return nil

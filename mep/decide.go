@@ -110,8 +110,7 @@ func (ro *rollout) evaluate(ctx context.Context, st *state, p *Project, now, sta
 	if rb := ro.rollback; rb != nil {
 		v.block(Reason{Source: "cutover", Rule: policy.R9, Text: rolledBack(rb, ro.t0.Location())})
 	} else if f := ro.finished; f != nil {
-		v.block(Reason{Source: "cutover", Rule: policy.R10, Text: "the cutover finished at " + f.At.In(ro.t0.Location()).Format("2006-01-02 15:04 MST") +
-			": a new go-live is a new rollout"})
+		v.block(Reason{Source: "cutover", Rule: policy.R10, Text: finishedAt(f, ro.t0.Location())})
 	}
 	if why := st.phaseAllows(ro); why != "" {
 		v.block(Reason{Source: "phase", Rule: policy.R1, Text: why})
@@ -166,6 +165,12 @@ func (ro *rollout) evaluate(ctx context.Context, st *state, p *Project, now, sta
 func rolledBack(rb *evRollback, loc *time.Location) string {
 	return "the cutover was rolled back at " + rb.At.In(loc).Format("2006-01-02 15:04 MST") + " by " + rb.By +
 		": a new go-live is a new rollout"
+}
+
+// finishedAt says why no decision follows the end f of a rollout's
+// cutover.
+func finishedAt(f *evFinish, loc *time.Location) string {
+	return "the cutover finished at " + f.At.In(loc).Format("2006-01-02 15:04 MST") + ": a new go-live is a new rollout"
 }
 
 // verdict gathers the reasons of a decision as evaluate finds them: those

@@ -203,7 +203,7 @@ func (v *evDecision) check(st *state) error {
 		return err
 	}
 	if ro.finished != nil && st.checks(2) {
-		return wrapf(ErrRunbook, "the cutover finished at %s: a new go-live is a new rollout", ro.finished.At.In(ro.t0.Location()).Format("2006-01-02 15:04 MST"))
+		return wrapf(ErrRunbook, "%s", finishedAt(ro.finished, ro.t0.Location()))
 	}
 	if d.Verdict == Go && ro.rollback != nil && st.strict() {
 		return wrapf(ErrNoGo, "a GO after the rollback: %s", rolledBack(ro.rollback, ro.t0.Location()))
@@ -232,38 +232,32 @@ func (v *evDecision) check(st *state) error {
 
 // encodable refuses what the record could not read back as it was
 // written: a rule, role or verdict with no name, a time outside the
-// years the record holds, text that is not valid UTF-8 (see validText).
-// What it accepts, write encodes with encoders whose round trip with read
+// years the record holds, text that is not valid UTF-8. What it
+// accepts, write encodes with encoders whose round trip with read
 // FuzzDecisionReadsBack holds (and policy's fuzz tests for the policies'
-// answers), so that readsBack need not parse the decision again. It keeps
-// the policies' answers as policy encodes them, for write.
+// answers), so that readsBack need not parse the decision again. It
+// keeps the policies' answers as policy encodes them, for write.
 func (v *evDecision) encodable() error {
 	d := &v.Decision
-	if err := validText(d); err != nil {
-		return err
-	}
 	for _, rs := range [][]Reason{d.Reasons, d.Warnings} {
 		for _, r := range rs {
-			if !r.Rule.IsValid() {
+			switch {
+			case !utf8.ValidString(r.Source) || !utf8.ValidString(r.Text):
+				return fieldErr("decision.reasons", r.Source, notUTF8)
+			case !r.Rule.IsValid():
 				return fieldErr("decision.reasons", r.Source, "an unknown rule, "+r.Rule.String())
 			}
 		}
 	}
 	for _, vs := range [][]Vote{d.Votes, d.Stale} {
 		for _, x := range vs {
-			switch {
-			case !x.Role.isValid():
-				return fieldErr("decision.votes", x.By, "an unknown role, "+x.Role.String())
-			case !verdicts.Valid(x.Verdict):
-				return fieldErr("decision.votes", x.By, "an unknown verdict, "+x.Verdict.String())
-			}
-			if err := checkTime("decision.votes.at", x.At); err != nil {
-				return err
-			}
-			if err := checkTime("decision.votes.t0", x.T0); err != nil {
+			if err := voteEncodable(x); err != nil {
 				return err
 			}
 		}
+	}
+	if err := validText(d); err != nil {
+		return err
 	}
 	// policy refuses an unknown verdict or rule, and a time RFC 3339
 	// cannot carry.
@@ -280,26 +274,29 @@ func (v *evDecision) encodable() error {
 	return nil
 }
 
-// validText refuses text of d that is not valid UTF-8: JSON writes each
-// invalid byte as U+FFFD, and the decision read back would not be the one
-// taken (the journal refuses such text in the entry's text, where the
-// reasons are). A policy given in code may answer with any bytes, in its
-// name or its reason.
+// voteEncodable refuses a vote of a decision that the record could not
+// read back as it is (see encodable).
+func voteEncodable(x Vote) error {
+	switch {
+	case !utf8.ValidString(x.By) || !utf8.ValidString(x.Reason) || !utf8.ValidString(x.Digest) || !utf8.ValidString(x.Stale):
+		return fieldErr("decision.votes", x.By, notUTF8)
+	case !x.Role.isValid():
+		return fieldErr("decision.votes", x.By, "an unknown role, "+x.Role.String())
+	case !verdicts.Valid(x.Verdict):
+		return fieldErr("decision.votes", x.By, "an unknown verdict, "+x.Verdict.String())
+	}
+	if err := checkTime("decision.votes.at", x.At); err != nil {
+		return err
+	}
+	return checkTime("decision.votes.t0", x.T0)
+}
+
+// validText refuses text of the policies' answers, the override and the
+// items of d that is not valid UTF-8 (encodable checks the reasons and
+// votes): JSON writes each invalid byte as U+FFFD, and the decision read
+// back would not be the one taken. A policy given in code may answer
+// with any bytes, in its name or its reason.
 func validText(d *Decision) error {
-	for _, rs := range [][]Reason{d.Reasons, d.Warnings} {
-		for _, r := range rs {
-			if !utf8.ValidString(r.Source) || !utf8.ValidString(r.Text) {
-				return fieldErr("decision.reasons", r.Source, notUTF8)
-			}
-		}
-	}
-	for _, vs := range [][]Vote{d.Votes, d.Stale} {
-		for _, x := range vs {
-			if !utf8.ValidString(x.By) || !utf8.ValidString(x.Reason) || !utf8.ValidString(x.Digest) || !utf8.ValidString(x.Stale) {
-				return fieldErr("decision.votes", x.By, notUTF8)
-			}
-		}
-	}
 	for _, pd := range d.Policy.Decisions {
 		if !utf8.ValidString(pd.Policy) || !utf8.ValidString(pd.Reason) {
 			return fieldErr("decision.policies", pd.Policy, notUTF8)

@@ -125,15 +125,11 @@ func step(p *mep.Project, rng *rand.Rand, clk *time.Time) {
 		projectStep(p, rng, k, who, now)
 	case r == nil:
 	case k == 26:
-		for _, it := range r.Readiness().Run().List().Items {
-			_ = r.Readiness().Check(it.ID, who, now, "")
-		}
+		tickAll(r, who, now)
 	case k == 27:
 		// Readiness done, the go/no-go half an hour before T0, then the
 		// first step.
-		for _, it := range r.Readiness().Run().List().Items {
-			_ = r.Readiness().Check(it.ID, who, now, "")
-		}
+		tickAll(r, who, now)
 		if at := r.T0().Add(-30 * time.Minute); at.After(now) {
 			*clk = at
 		}
@@ -142,6 +138,13 @@ func step(p *mep.Project, rng *rand.Rand, clk *time.Time) {
 		_ = r.Cutover().Start("a", who)
 	default:
 		rolloutStep(r, rng, k, who, now)
+	}
+}
+
+// tickAll checks every item of r's readiness list by who at now.
+func tickAll(r *mep.Rollout, who string, now time.Time) {
+	for _, it := range r.Readiness().Run().List().Items {
+		_ = r.Readiness().Check(it.ID, who, now, "")
 	}
 }
 
